@@ -1,0 +1,406 @@
+/* csvread.c - streaming CSV reader over libcsv with positions (see csvread.h).
+ *
+ * libcsv reports fields and record ends but no positions, so the input is fed
+ * to it one physical line at a time: the reader then knows the line and byte
+ * offset at which each record starts. The column of a field is only needed for
+ * error messages and is found afterwards by gb_csv_locate(). */
+#define _POSIX_C_SOURCE 200809L
+#include "pipeline/csvread.h"
+#include "pipeline/text.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define GB__BLOCK (256 * 1024)
+#define GB__CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+
+typedef struct {
+    const char *path;
+    GbCsvRecordFn fn;
+    gpointer user;
+    GbDiag *diag;
+    GbStatus status;
+
+    GString *buf;          /* this record's fields, each followed by NUL */
+    GArray *starts;        /* gsize offsets into buf */
+    GArray *lens;          /* gsize */
+    GPtrArray *fields;
+
+    guint64 record;
+    guint64 line;          /* physical line being fed */
+    guint64 offset;        /* file offset of the next byte fed */
+    guint64 line_offset;   /* file offset where the physical line starts */
+    gboolean at_line_start;
+    gboolean have_start;   /* the current record's start is known */
+    guint64 rec_line, rec_offset;
+} GbCsvState;
+
+static void
+gb__fail_at_field(GbCsvState *st, guint field, const char *fmt, const char *detail)
+{
+    guint64 line, col;
+    gb_csv_locate(st->path, st->rec_offset, st->rec_line, field, &line, &col);
+    gb_diag_set(st->diag, st->path, line, col, fmt, detail);
+    st->status = GB_DATA;
+}
+
+static void
+gb__on_field(void *field, size_t len, void *data)
+{
+    GbCsvState *st = data;
+    if (st->status != GB_OK)
+        return;
+    const char *f = field != NULL ? field : "";
+    guint index = st->lens->len;
+    if (index >= GB_CSV_MAX_FIELDS) {
+        char limit[32];
+        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
+        gb__fail_at_field(st, index, "record has more than %s fields (the limit)", limit);
+        return;
+    }
+    if (len > GB_CSV_MAX_FIELD_BYTES) {
+        char limit[64];
+        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len,
+                   GB_CSV_MAX_FIELD_BYTES);
+        gb__fail_at_field(st, index, "field is too long (%s)", limit);
+        return;
+    }
+    if (len > 0 && memchr(f, '\0', len) != NULL) {
+        gb__fail_at_field(st, index, "%s",
+                          "NUL byte in field (is this a UTF-16 or binary file?)");
+        return;
+    }
+    const char *end;
+    if (!g_utf8_validate_len(f, len, &end)) {
+        char at[64];
+        g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field",
+                   (guchar)*end, (size_t)(end - f));
+        gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
+        return;
+    }
+    gsize start = st->buf->len;
+    g_string_append_len(st->buf, f, (gssize)len);
+    g_string_append_c(st->buf, '\0');
+    g_array_append_val(st->starts, start);
+    gsize l = len;
+    g_array_append_val(st->lens, l);
+}
+
+static void
+gb__on_record(int term, void *data)
+{
+    GbCsvState *st = data;
+    if (st->status != GB_OK)
+        return;
+    st->record++;
+    g_ptr_array_set_size(st->fields, 0);
+    for (guint i = 0; i < st->starts->len; i++)
+        g_ptr_array_add(st->fields, st->buf->str + g_array_index(st->starts, gsize, i));
+    GbCsvRecord rec = {
+        .path = st->path,
+        .record = st->record,
+        .line = st->rec_line,
+        .offset = st->rec_offset,
+        .nfields = st->starts->len,
+        .fields = (char *const *)st->fields->pdata,
+        .lens = (const gsize *)(void *)st->lens->data,
+    };
+    st->status = st->fn(&rec, st->user, st->diag);
+    g_string_truncate(st->buf, 0);
+    g_array_set_size(st->starts, 0);
+    g_array_set_size(st->lens, 0);
+    st->have_start = FALSE;
+}
+
+static gboolean
+gb__blank(const char *p, gsize n)
+{
+    for (gsize i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+            return FALSE;
+    return TRUE;
+}
+
+/* Feeds p[0..n) to libcsv one physical line at a time. Returns FALSE when
+ * the callback or the parser stopped; a parse error is reported here. */
+static gboolean
+gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
+{
+    while (n > 0 && st->status == GB_OK) {
+        const char *nl = memchr(p, '\n', n);
+        gsize chunk = nl != NULL ? (gsize)(nl - p) + 1 : n;
+        if (st->at_line_start) {
+            st->line_offset = st->offset;
+            if (!st->have_start && !gb__blank(p, chunk)) {
+                st->have_start = TRUE;
+                st->rec_line = st->line;
+                st->rec_offset = st->offset;
+            }
+        }
+        size_t done = csv_parse(parser, p, chunk, gb__on_field, gb__on_record, st);
+        if (st->status != GB_OK)
+            return FALSE;
+        if (done < chunk) {
+            /* libcsv stopped at the offending byte, p[done]. */
+            guint64 col = st->offset + done - st->line_offset + 1;
+            if (p[done] == '"')
+                gb_diag_set(st->diag, st->path, st->line, col,
+                            "stray '\"' in an unquoted field (quote the whole field "
+                            "and double inner quotes: \"a \"\"b\"\" c\")");
+            else
+                gb_diag_set(st->diag, st->path, st->line, col,
+                            "unexpected character after a closing quote "
+                            "(a quoted field must end at a comma or line end)");
+            st->status = GB_DATA;
+            return FALSE;
+        }
+        st->offset += chunk;
+        p += chunk;
+        n -= chunk;
+        st->at_line_start = nl != NULL;
+        if (nl != NULL)
+            st->line++;
+    }
+    return st->status == GB_OK;
+}
+
+GbStatus
+gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
+{
+    GbCsvState st = {.path = path, .fn = fn, .user = user, .diag = diag, .line = 1,
+                      .at_line_start = TRUE};
+    struct csv_parser parser;
+    gboolean parser_ready = FALSE;
+    char *block = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        gb_diag_set(diag, path, 0, 0, "cannot open: %s", g_strerror(errno));
+        return GB_NOINPUT;
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        gb_diag_set(diag, path, 0, 0, "is a directory, not a CSV file");
+        return GB_NOINPUT;
+    }
+
+    if (csv_init(&parser, GB__CSV_OPTIONS) != 0) {
+        st.status = GB_SOFTWARE;
+        gb_diag_set(diag, path, 0, 0, "cannot initialise the CSV parser");
+        goto out;
+    }
+    parser_ready = TRUE;
+    st.buf = g_string_sized_new(256);
+    st.starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+    st.lens = g_array_new(FALSE, FALSE, sizeof(gsize));
+    st.fields = g_ptr_array_new();
+    block = g_malloc(GB__BLOCK);
+
+    gboolean first = TRUE;
+    for (;;) {
+        size_t n = fread(block, 1, GB__BLOCK, f);
+        if (n == 0) {
+            if (ferror(f)) {
+                gb_diag_set(diag, path, st.line, 0, "read error: %s", g_strerror(errno));
+                st.status = GB_IOERR;
+                goto out;
+            }
+            break;
+        }
+        const char *p = block;
+        if (first) {
+            first = FALSE;
+            if (n >= 2 && (((guchar)p[0] == 0xFF && (guchar)p[1] == 0xFE) ||
+                           ((guchar)p[0] == 0xFE && (guchar)p[1] == 0xFF))) {
+                gb_diag_set(diag, path, 1, 1, "file is UTF-16; convert it to UTF-8 first: "
+                            "iconv -f UTF-16 -t UTF-8 IN > OUT.csv");
+                st.status = GB_DATA;
+                goto out;
+            }
+            if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+                p += 3;
+                n -= 3;
+                st.offset = 3;
+            }
+        }
+        if (!gb__feed(&st, &parser, p, n))
+            goto out;
+    }
+    if (st.offset <= 3 && st.record == 0 && !st.have_start) {
+        gb_diag_set(diag, path, 0, 0, "file is empty");
+        st.status = GB_DATA;
+        goto out;
+    }
+    if (csv_fini(&parser, gb__on_field, gb__on_record, &st) != 0) {
+        gb_diag_set(diag, path, st.rec_line, 0,
+                    "unterminated quoted field (a \" opened on this line is never closed)");
+        st.status = GB_DATA;
+        goto out;
+    }
+    if (st.status == GB_OK && st.record == 0) {
+        gb_diag_set(diag, path, 0, 0, "file has no records (only blank lines)");
+        st.status = GB_DATA;
+    }
+out:
+    if (parser_ready)
+        csv_free(&parser);
+    if (st.buf != NULL)
+        g_string_free(st.buf, TRUE);
+    if (st.starts != NULL)
+        g_array_free(st.starts, TRUE);
+    if (st.lens != NULL)
+        g_array_free(st.lens, TRUE);
+    if (st.fields != NULL)
+        g_ptr_array_free(st.fields, TRUE);
+    g_free(block);
+    fclose(f);
+    return st.status;
+}
+
+typedef struct {
+    guint want;            /* field index sought */
+    guint seen;            /* fields completed so far */
+    gboolean found, done;
+    guint64 pos;           /* offset of the byte being fed */
+    guint64 start;         /* offset where field `seen` starts */
+} GbCsvLocate;
+
+static void
+gb__locate_field(void *field, size_t len, void *data)
+{
+    GbCsvLocate *lc = data;
+    if (lc->done)
+        return;
+    /* The byte just fed ended field `seen`; the next one starts after it. */
+    lc->seen++;
+    lc->start = lc->pos + 1;
+    if (lc->seen == lc->want)
+        lc->found = TRUE;
+}
+
+static void
+gb__locate_record(int term, void *data)
+{
+    GbCsvLocate *lc = data;
+    lc->done = TRUE;
+}
+
+gboolean
+gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field,
+              guint64 *out_line, guint64 *out_col)
+{
+    *out_line = line;
+    *out_col = 1;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return FALSE;
+    if (fseeko(f, (off_t)offset, SEEK_SET) != 0) {
+        fclose(f);
+        return FALSE;
+    }
+    struct csv_parser parser;
+    if (csv_init(&parser, GB__CSV_OPTIONS) != 0) {
+        fclose(f);
+        return FALSE;
+    }
+    GbCsvLocate lc = {.want = field, .pos = offset, .start = offset, .found = field == 0};
+    guint64 target = offset;
+    int c;
+    while (!lc.found && !lc.done && (c = fgetc(f)) != EOF) {
+        char ch = (char)c;
+        if (csv_parse(&parser, &ch, 1, gb__locate_field, gb__locate_record, &lc) != 1)
+            break;
+        lc.pos++;
+    }
+    gboolean ok = lc.found;
+    if (ok)
+        target = lc.start;
+    /* Count lines and the column from the record start up to the target. */
+    if (ok && fseeko(f, (off_t)offset, SEEK_SET) == 0) {
+        guint64 l = line, col = 1;
+        for (guint64 o = offset; o < target && (c = fgetc(f)) != EOF; o++) {
+            if (c == '\n') {
+                l++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        *out_line = l;
+        *out_col = col;
+    }
+    csv_free(&parser);
+    fclose(f);
+    return ok;
+}
+
+void
+gb_csv_diag_field(const GbCsvRecord *rec, guint field, GbDiag *diag, const char *fmt, ...)
+{
+    guint64 line, col;
+    gb_csv_locate(rec->path, rec->offset, rec->line, field, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    gb_diag_set(diag, rec->path, line, col, "%s", msg);
+    g_free(msg);
+}
+
+GbStatus
+gb_csv_map_header(const GbCsvRecord *hdr, const GbColumnSpec *specs, guint n,
+                  gboolean allow_unknown, int *idx, GbDiag *diag)
+{
+    GString *key = g_string_new(NULL), *want = g_string_new(NULL);
+    GbStatus status = GB_OK;
+    for (guint i = 0; i < n; i++)
+        idx[i] = -1;
+    for (guint f = 0; f < hdr->nfields && status == GB_OK; f++) {
+        gb_text_key(hdr->fields[f], hdr->lens[f], key);
+        if (key->len == 0) {
+            gb_csv_diag_field(hdr, f, diag, "empty column name in the header (column %u)", f + 1);
+            status = GB_DATA;
+            break;
+        }
+        int match = -1;
+        for (guint i = 0; i < n; i++) {
+            gb_text_key(specs[i].name, strlen(specs[i].name), want);
+            if (g_string_equal(key, want)) {
+                match = (int)i;
+                break;
+            }
+        }
+        if (match < 0) {
+            if (allow_unknown)
+                continue;
+            GString *msg = g_string_new("unknown column ");
+            gb_text_append_quoted(msg, hdr->fields[f], hdr->lens[f]);
+            g_string_append(msg, "; expected columns: ");
+            for (guint i = 0; i < n; i++)
+                g_string_append_printf(msg, "%s%s", i ? ", " : "", specs[i].name);
+            gb_csv_diag_field(hdr, f, diag, "%s", msg->str);
+            g_string_free(msg, TRUE);
+            status = GB_DATA;
+        } else if (idx[match] >= 0) {
+            gb_csv_diag_field(hdr, f, diag, "duplicate column '%s' (also column %d)",
+                              specs[match].name, idx[match] + 1);
+            status = GB_DATA;
+        } else {
+            idx[match] = (int)f;
+        }
+    }
+    for (guint i = 0; i < n && status == GB_OK; i++) {
+        if (specs[i].required && idx[i] < 0) {
+            gb_diag_set(diag, hdr->path, hdr->line, 1, "missing required column '%s'",
+                        specs[i].name);
+            status = GB_DATA;
+        }
+    }
+    g_string_free(key, TRUE);
+    g_string_free(want, TRUE);
+    return status;
+}

@@ -1,0 +1,59 @@
+/* csvread.h - stream a CSV file through libcsv, one record at a time.
+ *
+ * The reader owns the bytes: it strips a UTF-8 byte order mark, refuses UTF-16,
+ * NUL bytes, invalid UTF-8, over-long fields and over-wide records, and knows on
+ * which physical line and at which byte each record starts, which libcsv does not
+ * track. Memory use is bounded by the block size and the longest record. */
+#ifndef GB_CSVREAD_H
+#define GB_CSVREAD_H
+
+#include "pipeline/status.h"
+
+#define GB_CSV_MAX_FIELD_BYTES (16 * 1024)
+#define GB_CSV_MAX_FIELDS 512
+
+typedef struct {
+    const char *path;
+    guint64 record;        /* 1-based record number; the header is record 1 */
+    guint64 line;          /* physical line on which the record starts */
+    guint64 offset;        /* byte offset of the record's first byte in the file */
+    guint nfields;
+    char *const *fields;   /* each NUL-terminated, valid UTF-8, no inner NUL */
+    const gsize *lens;
+} GbCsvRecord;
+
+/* Called once per record. The record and its fields are valid only during the
+ * call. Return GB_OK to go on; any other status stops the read and is returned
+ * by gb_csv_read() with whatever the callback put into diag. */
+typedef GbStatus (*GbCsvRecordFn)(const GbCsvRecord *rec, gpointer user, GbDiag *diag);
+
+/* Reads path and calls fn for every record, in order. Returns GB_OK, or
+ * GB_NOINPUT (missing, unreadable, a directory), GB_DATA (empty, malformed,
+ * wrong encoding, over a limit) or GB_IOERR with diag saying where and why. */
+GbStatus gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag);
+
+/* Finds the physical line and byte column where field `field` (0-based) of the
+ * record starting at byte `offset` on line `line` begins. Used only to point at
+ * problems, so it re-reads the record. Returns FALSE if it cannot tell, leaving
+ * *out_line = line and *out_col = 1. */
+gboolean gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field,
+                       guint64 *out_line, guint64 *out_col);
+
+#endif
+
+/* One column a table may have. */
+typedef struct {
+    const char *name;   /* matched case- and space-insensitively */
+    gboolean required;
+} GbColumnSpec;
+
+/* Maps the header record to specs: idx[i] becomes the field index of specs[i]
+ * or -1 when absent. Fails with GB_DATA, pointing at the offending header cell,
+ * on an empty, duplicate or (unless allow_unknown) unknown column, and at the
+ * header line for a missing required one. */
+GbStatus gb_csv_map_header(const GbCsvRecord *hdr, const GbColumnSpec *specs, guint n,
+                           gboolean allow_unknown, int *idx, GbDiag *diag);
+
+/* Reports, in diag, a problem with field `field` of rec, at its line and column. */
+void gb_csv_diag_field(const GbCsvRecord *rec, guint field, GbDiag *diag, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);

@@ -1,0 +1,269 @@
+/* main.c - the gradebrief command line: parse the command and its options, run
+ * the stages, and print every error once, as "gradebrief: FILE:LINE:COL: ...",
+ * exiting with a sysexits(3) code. */
+#include "pipeline/load.h"
+#include "pipeline/report.h"
+#include "pipeline/statsfmt.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *datadir;
+    char *profile;
+    gboolean keep_going;
+    gboolean verbose;
+    char **files;
+} GbCommon;
+
+typedef struct {
+    const char *name;
+    const char *args;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} GbCommand;
+
+static void
+gb__common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra)
+{
+    GOptionEntry entries[] = {
+        {"data", 'd', 0, G_OPTION_ARG_FILENAME, &c->datadir,
+         "Data directory laid out like data/ (default: the bundled data)", "DIR"},
+        {"profile", 0, 0, G_OPTION_ARG_STRING, &c->profile,
+         "Read every FILE with this profile (from DIR/profiles)", "ID"},
+        {"keep-going", 'k', 0, G_OPTION_ARG_NONE, &c->keep_going,
+         "Go on when rows are rejected (they are left out and counted)", NULL},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose,
+         "List every warning, not just a summary", NULL},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &c->files, NULL, "[FILE...]"},
+        {NULL},
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (extra != NULL)
+        g_option_context_add_main_entries(ctx, extra, NULL);
+}
+
+static void
+gb__common_clear(GbCommon *c)
+{
+    g_free(c->datadir);
+    g_free(c->profile);
+    g_strfreev(c->files);
+}
+
+/* Parses argv for command `name`; prints usage and returns 64 on error, 0 ok. */
+static int
+gb__parse(const char *name, const char *summary, GOptionContext *ctx, int *argc, char ***argv)
+{
+    GError *err = NULL;
+    g_option_context_set_summary(ctx, summary);
+    if (!g_option_context_parse(ctx, argc, argv, &err)) {
+        fprintf(stderr, "gradebrief %s: %s\nTry 'gradebrief %s --help'.\n", name, err->message,
+                name);
+        g_error_free(err);
+        return GB_USAGE;
+    }
+    return GB_OK;
+}
+
+static char *
+gb__default_datadir(void)
+{
+    const char *env = g_getenv("GRADEBRIEF_DATA");
+    if (env != NULL && *env != '\0')
+        return g_strdup(env);
+    if (g_file_test(GB_DATADIR "/authorities.csv", G_FILE_TEST_EXISTS))
+        return g_strdup(GB_DATADIR);
+    return g_strdup(GB_INSTALL_DATADIR);
+}
+
+static void
+gb__print_diag(const GbDiag *d)
+{
+    char *line = gb_diag_format(d);
+    fprintf(stderr, "gradebrief: %s\n", line);
+    g_free(line);
+}
+
+typedef struct {
+    GbRef *ref;
+    GbLoader *loader;
+    GbTable *table;
+} GbLoaded;
+
+static void
+gb__loaded_clear(GbLoaded *ld)
+{
+    gb_table_free(ld->table);
+    gb_loader_free(ld->loader);
+    gb_ref_free(ld->ref);
+}
+
+/* Runs read + validate for a command. Prints problems; returns the exit code
+ * (0, 65 with rejects unless keep_going, or that of a fatal problem). */
+static int
+gb__load(GbCommon *c, GbLoaded *ld, gboolean report)
+{
+    GbDiag diag = {0};
+    if (c->datadir == NULL)
+        c->datadir = gb__default_datadir();
+    GbStatus status = gb_ref_load(c->datadir, &ld->ref, &diag);
+    if (status == GB_OK)
+        status = gb_loader_new(ld->ref, &ld->loader, &diag);
+    if (status == GB_OK) {
+        ld->loader->force_profile = c->profile;
+        ld->table = gb_table_new(ld->ref);
+        status = gb_load_all(ld->loader, ld->table, (const char *const *)c->files, &diag);
+    }
+    if (status != GB_OK) {
+        gb__print_diag(&diag);
+        gb_diag_clear(&diag);
+        return status;
+    }
+    if (report)
+        gb_report_accounting(stdout, ld->table);
+    gb_report_diags(stderr, ld->loader->rejects, "", "rejected rows");
+    const GbDiagList *w = ld->loader->warnings;
+    if (c->verbose) {
+        gb_report_diags(stderr, w, "warning: ", "warnings");
+    } else if (gb_diag_list_total(w) > 0) {
+        char *first = gb_diag_format(&g_array_index(w->items, GbDiag, 0));
+        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " warning%s (first: %s); "
+                "-v lists them\n", gb_diag_list_total(w), gb_diag_list_total(w) == 1 ? "" : "s",
+                first);
+        g_free(first);
+    }
+    guint64 rejected = gb_diag_list_total(ld->loader->rejects);
+    if (rejected > 0 && !c->keep_going) {
+        if (!report)
+            fprintf(stderr, "gradebrief: %" G_GUINT64_FORMAT " row%s rejected; fix them or "
+                    "pass --keep-going to leave them out\n", rejected, rejected == 1 ? "" : "s");
+        return GB_DATA;
+    }
+    return GB_OK;
+}
+
+static int
+gb_cmd_check(int argc, char **argv)
+{
+    GbCommon c = {0};
+    GbLoaded ld = {0};
+    GOptionContext *ctx = g_option_context_new("[FILE...] - validate grade tables");
+    gb__common_entries(ctx, &c, NULL);
+    int rc = gb__parse("check", "Reads the data directory and every FILE, checks every row "
+                       "against the reference tables and prints the row accounting.\n"
+                       "Exit status: 0 all rows valid, 65 rows rejected or a file malformed, "
+                       "66 an input missing or unreadable, 64 usage.",
+                       ctx, &argc, &argv);
+    if (rc == GB_OK) {
+        c.keep_going = FALSE;
+        rc = gb__load(&c, &ld, TRUE);
+    }
+    gb__loaded_clear(&ld);
+    gb__common_clear(&c);
+    g_option_context_free(ctx);
+    return rc;
+}
+
+static int
+gb_cmd_stats(int argc, char **argv)
+{
+    GbCommon c = {0};
+    GbLoaded ld = {0};
+    GbStatsOptions o = {0};
+    char *by = NULL, *format = NULL, *as_at = NULL, *authority = NULL;
+    GOptionEntry extra[] = {
+        {"by", 0, 0, G_OPTION_ARG_STRING, &by,
+         "Group by any of year,regime,judgement,region (default year,regime,judgement)",
+         "LIST"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "table (default), csv or json", "FMT"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at,
+         "Latest judgements on this date (YYYY-MM-DD)", "DATE"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority,
+         "History, movers and comparators for one authority", "NAME"},
+        {NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("[FILE...] - grade distributions and changes");
+    gb__common_entries(ctx, &c, extra);
+    int rc = gb__parse("stats",
+                       "Prints grade distributions (count, base, percent, whole percents "
+                       "summing to 100, good or better, inadequate) for each group, the "
+                       "published figures beside them, changes between years, the "
+                       "reconciliation of computed and published figures, and movers.\n\n"
+                       "CSV columns (one row per grade per group):\n"
+                       "  year,regime,judgement,region,series,grade,count,base,percent,"
+                       "percent_whole\n"
+                       "series is 'computed' (from rows) or 'published' (headlines.csv).",
+                       ctx, &argc, &argv);
+    if (rc == GB_OK)
+        rc = gb_statsfmt_parse_options(by, format, as_at, authority, &o);
+    if (rc == GB_OK)
+        rc = gb__load(&c, &ld, FALSE);
+    if (rc == GB_OK)
+        rc = gb_statsfmt_run(ld.table, &o, stdout);
+    gb_statsfmt_options_clear(&o);
+    g_free(by);
+    g_free(format);
+    g_free(as_at);
+    g_free(authority);
+    gb__loaded_clear(&ld);
+    gb__common_clear(&c);
+    g_option_context_free(ctx);
+    return rc;
+}
+
+static const GbCommand gb__commands[] = {
+    {"check", "[FILE...] [-d DIR]", "validate the data and print the row accounting",
+     gb_cmd_check},
+    {"stats", "[FILE...] [-d DIR] [--by LIST] [-f table|csv|json]",
+     "grade distributions, changes, reconciliation, movers", gb_cmd_stats},
+};
+
+static void
+gb__usage(FILE *out)
+{
+    fprintf(out, "Usage: gradebrief COMMAND [OPTION...] [FILE...]\n\n"
+                 "Turns tables of Ofsted inspection grades into figures and briefings.\n\n"
+                 "Commands:\n");
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__commands); i++)
+        fprintf(out, "  %-6s %-52s %s\n", gb__commands[i].name, gb__commands[i].args,
+                gb__commands[i].summary);
+    fprintf(out, "\nOptions:\n  -h, --help     show this help (COMMAND --help for a command)\n"
+                 "  -V, --version  print the version\n\n"
+                 "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, "
+                 "70 internal error, 73 cannot create output.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc < 2) {
+        gb__usage(stderr);
+        return GB_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        gb__usage(stdout);
+        return GB_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("gradebrief %s\n", GB_VERSION);
+        return GB_OK;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__commands); i++) {
+        if (strcmp(cmd, gb__commands[i].name) == 0) {
+            char *prg = g_strdup_printf("gradebrief %s", cmd);
+            g_set_prgname(prg);
+            argv[1] = prg;
+            int rc = gb__commands[i].run(argc - 1, argv + 1);
+            g_free(prg);
+            return rc;
+        }
+    }
+    fprintf(stderr, "gradebrief: unknown command '%s'\n\n", cmd);
+    gb__usage(stderr);
+    return GB_USAGE;
+}

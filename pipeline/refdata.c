@@ -1,0 +1,639 @@
+/* refdata.c - load and look up the reference tables (see refdata.h).
+ *
+ * Each table is read by one row function over a header-mapped record; any
+ * problem in a reference table stops the load, since every grade row depends
+ * on them. */
+#include "pipeline/refdata.h"
+
+#include "pipeline/csvread.h"
+#include "pipeline/text.h"
+
+#include <string.h>
+
+#define GB__MAX_COLS 16
+
+typedef GbStatus (*GbRowFn)(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag);
+
+typedef struct {
+    GbRef *ref;
+    const GbColumnSpec *specs;
+    guint nspecs;
+    GbRowFn row;
+    int idx[GB__MAX_COLS];
+    guint width;
+    GString *scratch;
+} GbTableLoad;
+
+static const char *
+gb__field(const GbCsvRecord *rec, const int *idx, int col)
+{
+    return idx[col] >= 0 ? rec->fields[idx[col]] : "";
+}
+
+static GbStatus
+gb__table_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
+{
+    GbTableLoad *tl = user;
+    if (rec->record == 1) {
+        tl->width = rec->nfields;
+        return gb_csv_map_header(rec, tl->specs, tl->nspecs, FALSE, tl->idx, diag);
+    }
+    if (rec->nfields != tl->width) {
+        gb_diag_set(diag, rec->path, rec->line, 1, "record has %u fields; the header has %u",
+                    rec->nfields, tl->width);
+        return GB_DATA;
+    }
+    return tl->row(tl->ref, rec, tl->idx, diag);
+}
+
+static GbStatus
+gb__load_table(GbRef *ref, const char *file, const GbColumnSpec *specs, guint n, GbRowFn row,
+               GbDiag *diag)
+{
+    char *path = g_build_filename(ref->datadir, file, NULL);
+    GbTableLoad tl = {.ref = ref, .specs = specs, .nspecs = n, .row = row};
+    GbStatus status = gb_csv_read(path, gb__table_record, &tl, diag);
+    g_free(path);
+    return status;
+}
+
+static void
+gb__split_into(GPtrArray *out, const char *s)
+{
+    if (*s == '\0')
+        return;
+    char **parts = g_strsplit(s, "|", -1);
+    for (char **p = parts; *p != NULL; p++) {
+        g_strstrip(*p);
+        if (**p != '\0')
+            g_ptr_array_add(out, g_strdup(*p));
+    }
+    g_strfreev(parts);
+}
+
+static void
+gb__index_authority(GbRef *ref, const char *name, int i)
+{
+    GString *key = g_string_new(NULL);
+    gb_text_key(name, strlen(name), key);
+    GArray *list = g_hash_table_lookup(ref->auth_by_key, key->str);
+    if (list == NULL) {
+        list = g_array_new(FALSE, FALSE, sizeof(int));
+        g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), list);
+    }
+    for (guint k = 0; k < list->len; k++)
+        if (g_array_index(list, int, k) == i)
+            goto out;
+    g_array_append_val(list, i);
+out:
+    g_string_free(key, TRUE);
+}
+
+static gboolean
+gb__parse_optional_date(const char *s, guint32 *ymd)
+{
+    *ymd = 0;
+    return *s == '\0' || gb_text_parse_date(s, ymd);
+}
+
+/* authorities.csv */
+enum { A_CODE, A_NAME, A_ONS, A_ALIASES, A_REGION, A_FROM, A_TO, A_SUCC, A_N };
+static const GbColumnSpec gb__authority_cols[A_N] = {
+    {"code", TRUE}, {"name", TRUE}, {"ons_codes", TRUE}, {"aliases", TRUE},
+    {"region", TRUE}, {"active_from", TRUE}, {"active_to", TRUE}, {"successors", TRUE},
+};
+
+static GbStatus
+gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    GbAuthority a = {0};
+    const char *code = gb__field(rec, idx, A_CODE), *name = gb__field(rec, idx, A_NAME);
+    if (*code == '\0' || *name == '\0') {
+        gb_csv_diag_field(rec, (guint)idx[*code == '\0' ? A_CODE : A_NAME], diag,
+                          "empty required field");
+        return GB_DATA;
+    }
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        if (strcmp(gb_ref_authority(ref, (int)i)->code, code) == 0) {
+            gb_csv_diag_field(rec, (guint)idx[A_CODE], diag, "duplicate authority code %s",
+                              code);
+            return GB_DATA;
+        }
+    }
+    if (!gb__parse_optional_date(gb__field(rec, idx, A_FROM), &a.from) ||
+        !gb__parse_optional_date(gb__field(rec, idx, A_TO), &a.to)) {
+        gb_csv_diag_field(rec, (guint)idx[A_FROM], diag, "active_from/active_to must be "
+                          "YYYY-MM-DD or empty");
+        return GB_DATA;
+    }
+    const char *region = gb__field(rec, idx, A_REGION);
+    a.region = -1;
+    for (guint i = 0; i < ref->regions->len; i++)
+        if (strcmp(g_ptr_array_index(ref->regions, i), region) == 0)
+            a.region = (int)i;
+    if (a.region < 0) {
+        g_ptr_array_add(ref->regions, g_strdup(region));
+        a.region = (int)ref->regions->len - 1;
+    }
+    a.code = g_strdup(code);
+    a.name = g_strdup(name);
+    a.ons = g_ptr_array_new_with_free_func(g_free);
+    a.aliases = g_ptr_array_new_with_free_func(g_free);
+    gb__split_into(a.ons, gb__field(rec, idx, A_ONS));
+    gb__split_into(a.aliases, gb__field(rec, idx, A_ALIASES));
+    a.successors = g_array_new(FALSE, FALSE, sizeof(int));
+    /* Successor codes are resolved once every authority is loaded. */
+    g_ptr_array_add(ref->pending_successors, g_strdup(gb__field(rec, idx, A_SUCC)));
+    for (int k = 0; k < 10; k++)
+        a.neighbours[k] = -1;
+    g_array_append_val(ref->authorities, a);
+    int i = (int)ref->authorities->len - 1;
+    gb__index_authority(ref, a.code, i);
+    gb__index_authority(ref, a.name, i);
+    for (guint k = 0; k < a.ons->len; k++)
+        gb__index_authority(ref, g_ptr_array_index(a.ons, k), i);
+    for (guint k = 0; k < a.aliases->len; k++)
+        gb__index_authority(ref, g_ptr_array_index(a.aliases, k), i);
+    return GB_OK;
+}
+
+static int
+gb__authority_by_code(const GbRef *ref, const char *code)
+{
+    for (guint i = 0; i < ref->authorities->len; i++)
+        if (strcmp(gb_ref_authority(ref, (int)i)->code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* regimes.csv */
+enum { R_ID, R_NAME, R_SHORT, R_FIRST, R_LAST, R_N };
+static const GbColumnSpec gb__regime_cols[R_N] = {
+    {"regime", TRUE}, {"name", TRUE}, {"short_name", TRUE}, {"first_year", TRUE},
+    {"last_year", TRUE},
+};
+
+static GbStatus
+gb__regime_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    GbRegime r = {0};
+    gint64 first, last = 0;
+    if (!gb_text_parse_int(gb__field(rec, idx, R_FIRST), 1900, 2999, &first)) {
+        gb_csv_diag_field(rec, (guint)idx[R_FIRST], diag, "first_year must be a year");
+        return GB_DATA;
+    }
+    const char *l = gb__field(rec, idx, R_LAST);
+    if (*l != '\0' && (!gb_text_parse_int(l, first, 2999, &last))) {
+        gb_csv_diag_field(rec, (guint)idx[R_LAST], diag,
+                          "last_year must be a year no earlier than first_year, or empty");
+        return GB_DATA;
+    }
+    const char *id = gb__field(rec, idx, R_ID);
+    if (*id == '\0' || g_hash_table_contains(ref->regime_by_id, id)) {
+        gb_csv_diag_field(rec, (guint)idx[R_ID], diag, "empty or duplicate regime id");
+        return GB_DATA;
+    }
+    r.id = g_strdup(id);
+    r.name = g_strdup(gb__field(rec, idx, R_NAME));
+    r.short_name = g_strdup(gb__field(rec, idx, R_SHORT));
+    r.first_year = (int)first;
+    r.last_year = (int)last;
+    r.grades = g_array_new(FALSE, TRUE, sizeof(GbGrade));
+    g_array_append_val(ref->regimes, r);
+    g_hash_table_insert(ref->regime_by_id, g_strdup(id),
+                        GINT_TO_POINTER(ref->regimes->len));
+    return GB_OK;
+}
+
+/* judgements.csv */
+enum { J_REGIME, J_ID, J_LABEL, J_N };
+static const GbColumnSpec gb__judgement_cols[J_N] = {
+    {"regime", TRUE}, {"judgement", TRUE}, {"label", TRUE},
+};
+
+static GbStatus
+gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    int regime = gb_ref_find_regime(ref, gb__field(rec, idx, J_REGIME));
+    if (regime < 0) {
+        gb_csv_diag_field(rec, (guint)idx[J_REGIME], diag, "unknown regime '%s'",
+                          gb__field(rec, idx, J_REGIME));
+        return GB_DATA;
+    }
+    const char *id = gb__field(rec, idx, J_ID);
+    if (*id == '\0' || gb_ref_find_judgement(ref, regime, id) >= 0) {
+        gb_csv_diag_field(rec, (guint)idx[J_ID], diag, "empty or duplicate judgement id");
+        return GB_DATA;
+    }
+    GbJudgement j = {.regime = regime, .id = g_strdup(id),
+                     .label = g_strdup(gb__field(rec, idx, J_LABEL))};
+    g_array_append_val(ref->judgements, j);
+    return GB_OK;
+}
+
+/* scales.csv */
+enum { S_REGIME, S_RANK, S_GRADE, S_LABEL, S_ALIASES, S_GOB, S_COMMON, S_N };
+static const GbColumnSpec gb__scale_cols[S_N] = {
+    {"regime", TRUE}, {"rank", TRUE}, {"grade", TRUE}, {"label", TRUE},
+    {"aliases", TRUE}, {"good_or_better", TRUE}, {"common", TRUE},
+};
+
+static void
+gb__index_grade(GbRef *ref, int regime, const char *s, int grade)
+{
+    GString *key = g_string_new(gb_ref_regime(ref, regime)->id);
+    GString *k = g_string_new(NULL);
+    gb_text_key(s, strlen(s), k);
+    g_string_append_c(key, '\x1f');
+    g_string_append(key, k->str);
+    g_hash_table_insert(ref->grade_by_key, g_string_free(key, FALSE), GINT_TO_POINTER(grade + 1));
+    g_string_free(k, TRUE);
+}
+
+static GbStatus
+gb__scale_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    int regime = gb_ref_find_regime(ref, gb__field(rec, idx, S_REGIME));
+    if (regime < 0) {
+        gb_csv_diag_field(rec, (guint)idx[S_REGIME], diag, "unknown regime '%s'",
+                          gb__field(rec, idx, S_REGIME));
+        return GB_DATA;
+    }
+    GbRegime *r = &g_array_index(ref->regimes, GbRegime, regime);
+    gint64 rank;
+    if (!gb_text_parse_int(gb__field(rec, idx, S_RANK), 1, 16, &rank) ||
+        rank != (gint64)r->grades->len + 1) {
+        gb_csv_diag_field(rec, (guint)idx[S_RANK], diag,
+                          "rank must number the regime's grades 1, 2, 3 ... best first");
+        return GB_DATA;
+    }
+    const char *gob = gb__field(rec, idx, S_GOB), *common = gb__field(rec, idx, S_COMMON);
+    GbGrade g = {.id = g_strdup(gb__field(rec, idx, S_GRADE)),
+                 .label = g_strdup(gb__field(rec, idx, S_LABEL)),
+                 .good_or_better = strcmp(gob, "yes") == 0, .common = -1};
+    if (*common != '\0') {
+        for (int k = 0; k < GB_COMMON_LEVELS; k++) {
+            static const char *const ids[GB_COMMON_LEVELS] = {"outstanding", "good", "adequate",
+                                                              "inadequate"};
+            if (strcmp(common, ids[k]) == 0)
+                g.common = k;
+        }
+        if (g.common < 0) {
+            gb_csv_diag_field(rec, (guint)idx[S_COMMON], diag, "common must be one of "
+                              "outstanding, good, adequate, inadequate, or empty");
+            g_free(g.id);
+            g_free(g.label);
+            return GB_DATA;
+        }
+        r->graded = TRUE;
+    }
+    g_array_append_val(r->grades, g);
+    int gi = (int)r->grades->len - 1;
+    gb__index_grade(ref, regime, g.id, gi);
+    gb__index_grade(ref, regime, g.label, gi);
+    GPtrArray *aliases = g_ptr_array_new_with_free_func(g_free);
+    gb__split_into(aliases, gb__field(rec, idx, S_ALIASES));
+    for (guint k = 0; k < aliases->len; k++)
+        gb__index_grade(ref, regime, g_ptr_array_index(aliases, k), gi);
+    g_ptr_array_free(aliases, TRUE);
+    return GB_OK;
+}
+
+/* headlines.csv */
+enum { H_ID, H_YEAR, H_REGIME, H_JUDGEMENT, H_MEASURE, H_GRADE, H_VALUE, H_UNIT, H_BASE,
+       H_QUAL, H_DESC, H_SOURCE, H_N };
+static const GbColumnSpec gb__headline_cols[H_N] = {
+    {"id", TRUE}, {"year", TRUE}, {"regime", TRUE}, {"judgement", TRUE}, {"measure", TRUE},
+    {"grade", TRUE}, {"value", TRUE}, {"unit", TRUE}, {"base", TRUE}, {"qualifier", TRUE},
+    {"description", TRUE}, {"source", TRUE},
+};
+
+static GbStatus
+gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    GbHeadline h = {.regime = -1, .judgement = -1, .base = -1};
+    gint64 year, base;
+    if (!gb_text_parse_int(gb__field(rec, idx, H_YEAR), 1900, 2999, &year)) {
+        gb_csv_diag_field(rec, (guint)idx[H_YEAR], diag, "year must be a year");
+        return GB_DATA;
+    }
+    const char *regime = gb__field(rec, idx, H_REGIME);
+    if (*regime != '\0') {
+        h.regime = gb_ref_find_regime(ref, regime);
+        h.judgement = h.regime < 0 ? -1
+                                   : gb_ref_find_judgement(ref, h.regime,
+                                                           gb__field(rec, idx, H_JUDGEMENT));
+        if (h.judgement < 0) {
+            gb_csv_diag_field(rec, (guint)idx[H_REGIME], diag, "unknown regime/judgement "
+                              "'%s/%s'", regime, gb__field(rec, idx, H_JUDGEMENT));
+            return GB_DATA;
+        }
+    }
+    char *end;
+    const char *v = gb__field(rec, idx, H_VALUE);
+    h.value = g_ascii_strtod(v, &end);
+    if (*v == '\0' || *end != '\0') {
+        gb_csv_diag_field(rec, (guint)idx[H_VALUE], diag, "value must be a number");
+        return GB_DATA;
+    }
+    const char *b = gb__field(rec, idx, H_BASE);
+    if (*b != '\0') {
+        if (!gb_text_parse_int(b, 1, G_MAXINT, &base)) {
+            gb_csv_diag_field(rec, (guint)idx[H_BASE], diag, "base must be a count or empty");
+            return GB_DATA;
+        }
+        h.base = (int)base;
+    }
+    h.year = (int)year;
+    h.id = g_strdup(gb__field(rec, idx, H_ID));
+    h.measure = g_strdup(gb__field(rec, idx, H_MEASURE));
+    h.grade = g_strdup(gb__field(rec, idx, H_GRADE));
+    h.unit = g_strdup(gb__field(rec, idx, H_UNIT));
+    h.qualifier = g_strdup(gb__field(rec, idx, H_QUAL));
+    h.description = g_strdup(gb__field(rec, idx, H_DESC));
+    h.source = g_strdup(gb__field(rec, idx, H_SOURCE));
+    g_array_append_val(ref->headlines, h);
+    return GB_OK;
+}
+
+/* neighbours.csv */
+enum { N_CODE, N_RANK, N_NEIGHBOUR, N_CLOSE, N_N };
+static const GbColumnSpec gb__neighbour_cols[N_N] = {
+    {"code", TRUE}, {"rank", TRUE}, {"neighbour", TRUE}, {"closeness", TRUE},
+};
+
+static GbStatus
+gb__neighbour_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    int a = gb__authority_by_code(ref, gb__field(rec, idx, N_CODE));
+    int n = gb__authority_by_code(ref, gb__field(rec, idx, N_NEIGHBOUR));
+    gint64 rank;
+    if (a < 0 || n < 0) {
+        gb_csv_diag_field(rec, (guint)idx[a < 0 ? N_CODE : N_NEIGHBOUR], diag,
+                          "unknown authority code '%s'",
+                          gb__field(rec, idx, a < 0 ? N_CODE : N_NEIGHBOUR));
+        return GB_DATA;
+    }
+    if (!gb_text_parse_int(gb__field(rec, idx, N_RANK), 1, 10, &rank)) {
+        gb_csv_diag_field(rec, (guint)idx[N_RANK], diag, "rank must be 1 to 10");
+        return GB_DATA;
+    }
+    GbAuthority *au = &g_array_index(ref->authorities, GbAuthority, a);
+    au->neighbours[rank - 1] = n;
+    g_free(au->closeness[rank - 1]);
+    au->closeness[rank - 1] = g_strdup(gb__field(rec, idx, N_CLOSE));
+    return GB_OK;
+}
+
+/* coverage.csv */
+enum { C_YEAR, C_REGIME, C_JUDGEMENT, C_COVERAGE, C_NOTE, C_N };
+static const GbColumnSpec gb__coverage_cols[C_N] = {
+    {"year", TRUE}, {"regime", TRUE}, {"judgement", TRUE}, {"coverage", TRUE}, {"note", TRUE},
+};
+
+static GbStatus
+gb__coverage_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    GbCoverage c = {0};
+    gint64 year;
+    if (!gb_text_parse_int(gb__field(rec, idx, C_YEAR), 1900, 2999, &year)) {
+        gb_csv_diag_field(rec, (guint)idx[C_YEAR], diag, "year must be a year");
+        return GB_DATA;
+    }
+    c.year = (int)year;
+    c.regime = gb_ref_find_regime(ref, gb__field(rec, idx, C_REGIME));
+    c.judgement = c.regime < 0 ? -1
+                               : gb_ref_find_judgement(ref, c.regime,
+                                                       gb__field(rec, idx, C_JUDGEMENT));
+    if (c.judgement < 0) {
+        gb_csv_diag_field(rec, (guint)idx[C_REGIME], diag, "unknown regime/judgement");
+        return GB_DATA;
+    }
+    if (strcmp(gb__field(rec, idx, C_COVERAGE), "selection") != 0) {
+        gb_csv_diag_field(rec, (guint)idx[C_COVERAGE], diag, "coverage must be 'selection'");
+        return GB_DATA;
+    }
+    c.note = g_strdup(gb__field(rec, idx, C_NOTE));
+    g_array_append_val(ref->coverage, c);
+    return GB_OK;
+}
+
+const char *
+gb_ref_selection_note(const GbRef *ref, int year, int regime, int judgement)
+{
+    for (guint i = 0; i < ref->coverage->len; i++) {
+        const GbCoverage *c = &g_array_index(ref->coverage, GbCoverage, i);
+        if (c->year == year && c->regime == regime && c->judgement == judgement)
+            return c->note;
+    }
+    return NULL;
+}
+
+static void
+gb__free_list(gpointer p)
+{
+    g_array_free(p, TRUE);
+}
+
+GbStatus
+gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
+{
+    *out = NULL;
+    if (!g_file_test(datadir, G_FILE_TEST_IS_DIR)) {
+        gb_diag_set(diag, datadir, 0, 0, "data directory does not exist");
+        return GB_NOINPUT;
+    }
+    GbRef *ref = g_new0(GbRef, 1);
+    ref->datadir = g_strdup(datadir);
+    ref->authorities = g_array_new(FALSE, TRUE, sizeof(GbAuthority));
+    ref->pending_successors = g_ptr_array_new_with_free_func(g_free);
+    ref->regions = g_ptr_array_new_with_free_func(g_free);
+    ref->regimes = g_array_new(FALSE, TRUE, sizeof(GbRegime));
+    ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
+    ref->headlines = g_array_new(FALSE, TRUE, sizeof(GbHeadline));
+    ref->coverage = g_array_new(FALSE, TRUE, sizeof(GbCoverage));
+    ref->auth_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__free_list);
+    ref->regime_by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ref->grade_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    static const char *const common[GB_COMMON_LEVELS] = {
+        "Outstanding", "Good", "Adequate / requires improvement", "Inadequate"};
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        ref->common_labels[k] = g_strdup(common[k]);
+
+    GbStatus status;
+    if ((status = gb__load_table(ref, "authorities.csv", gb__authority_cols, A_N,
+                                 gb__authority_row, diag)) != GB_OK ||
+        (status = gb__load_table(ref, "regimes.csv", gb__regime_cols, R_N, gb__regime_row,
+                                 diag)) != GB_OK ||
+        (status = gb__load_table(ref, "judgements.csv", gb__judgement_cols, J_N,
+                                 gb__judgement_row, diag)) != GB_OK ||
+        (status = gb__load_table(ref, "scales.csv", gb__scale_cols, S_N, gb__scale_row,
+                                 diag)) != GB_OK ||
+        (status = gb__load_table(ref, "headlines.csv", gb__headline_cols, H_N,
+                                 gb__headline_row, diag)) != GB_OK ||
+        (status = gb__load_table(ref, "neighbours.csv", gb__neighbour_cols, N_N,
+                                 gb__neighbour_row, diag)) != GB_OK ||
+        (status = gb__load_table(ref, "coverage.csv", gb__coverage_cols, C_N,
+                                 gb__coverage_row, diag)) != GB_OK)
+        goto fail;
+
+    /* Resolve successor codes now that every authority is known. */
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
+        GPtrArray *codes = g_ptr_array_new_with_free_func(g_free);
+        gb__split_into(codes, g_ptr_array_index(ref->pending_successors, i));
+        for (guint k = 0; k < codes->len && status == GB_OK; k++) {
+            int s = gb__authority_by_code(ref, g_ptr_array_index(codes, k));
+            if (s < 0) {
+                gb_diag_set(diag, "authorities.csv", 0, 0, "%s: unknown successor code '%s'",
+                            a->name, (char *)g_ptr_array_index(codes, k));
+                status = GB_DATA;
+            }
+            g_array_append_val(a->successors, s);
+        }
+        g_ptr_array_free(codes, TRUE);
+        if (status != GB_OK)
+            goto fail;
+    }
+    for (guint i = 0; i < ref->regimes->len; i++) {
+        if (gb_ref_regime(ref, (int)i)->grades->len == 0) {
+            gb_diag_set(diag, "scales.csv", 0, 0, "regime '%s' has no grades",
+                        gb_ref_regime(ref, (int)i)->id);
+            status = GB_DATA;
+            goto fail;
+        }
+    }
+    *out = ref;
+    return GB_OK;
+fail:
+    gb_ref_free(ref);
+    return status;
+}
+
+void
+gb_ref_free(GbRef *ref)
+{
+    if (ref == NULL)
+        return;
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
+        g_free(a->code);
+        g_free(a->name);
+        g_ptr_array_free(a->ons, TRUE);
+        g_ptr_array_free(a->aliases, TRUE);
+        g_array_free(a->successors, TRUE);
+        for (int k = 0; k < 10; k++)
+            g_free(a->closeness[k]);
+    }
+    for (guint i = 0; i < ref->regimes->len; i++) {
+        GbRegime *r = &g_array_index(ref->regimes, GbRegime, i);
+        for (guint k = 0; k < r->grades->len; k++) {
+            g_free(g_array_index(r->grades, GbGrade, k).id);
+            g_free(g_array_index(r->grades, GbGrade, k).label);
+        }
+        g_array_free(r->grades, TRUE);
+        g_free(r->id);
+        g_free(r->name);
+        g_free(r->short_name);
+    }
+    for (guint i = 0; i < ref->judgements->len; i++) {
+        g_free(g_array_index(ref->judgements, GbJudgement, i).id);
+        g_free(g_array_index(ref->judgements, GbJudgement, i).label);
+    }
+    for (guint i = 0; i < ref->headlines->len; i++) {
+        GbHeadline *h = &g_array_index(ref->headlines, GbHeadline, i);
+        g_free(h->id);
+        g_free(h->measure);
+        g_free(h->grade);
+        g_free(h->unit);
+        g_free(h->qualifier);
+        g_free(h->description);
+        g_free(h->source);
+    }
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        g_free(ref->common_labels[k]);
+    for (guint i = 0; i < ref->coverage->len; i++)
+        g_free(g_array_index(ref->coverage, GbCoverage, i).note);
+    g_array_free(ref->coverage, TRUE);
+    g_array_free(ref->authorities, TRUE);
+    g_ptr_array_free(ref->pending_successors, TRUE);
+    g_ptr_array_free(ref->regions, TRUE);
+    g_array_free(ref->regimes, TRUE);
+    g_array_free(ref->judgements, TRUE);
+    g_array_free(ref->headlines, TRUE);
+    g_hash_table_destroy(ref->auth_by_key);
+    g_hash_table_destroy(ref->regime_by_id);
+    g_hash_table_destroy(ref->grade_by_key);
+    g_free(ref->datadir);
+    g_free(ref);
+}
+
+gboolean
+gb_ref_active_on(const GbAuthority *a, guint32 ymd)
+{
+    return (a->from == 0 || a->from <= ymd) && (a->to == 0 || ymd < a->to);
+}
+
+gboolean
+gb_ref_active_in(const GbAuthority *a, int year)
+{
+    guint32 first = (guint32)year * 10000 + 101, last = (guint32)year * 10000 + 1231;
+    return (a->from == 0 || a->from <= last) && (a->to == 0 || first < a->to);
+}
+
+int
+gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
+                      GString *scratch)
+{
+    gb_text_key(s, len, scratch);
+    GArray *list = g_hash_table_lookup(ref->auth_by_key, scratch->str);
+    if (list == NULL)
+        return -1;
+    int first = g_array_index(list, int, 0);
+    if (list->len == 1)
+        return first;
+    for (guint k = 0; k < list->len; k++) {
+        const GbAuthority *a = gb_ref_authority(ref, g_array_index(list, int, k));
+        if (ymd != 0 ? gb_ref_active_on(a, ymd) : gb_ref_active_in(a, year))
+            return g_array_index(list, int, k);
+    }
+    return first;
+}
+
+int
+gb_ref_find_regime(const GbRef *ref, const char *id)
+{
+    return GPOINTER_TO_INT(g_hash_table_lookup(ref->regime_by_id, id)) - 1;
+}
+
+int
+gb_ref_find_judgement(const GbRef *ref, int regime, const char *id)
+{
+    for (guint i = 0; i < ref->judgements->len; i++) {
+        const GbJudgement *j = gb_ref_judgement(ref, (int)i);
+        if (j->regime == regime && g_ascii_strcasecmp(j->id, id) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int
+gb_ref_find_grade(const GbRef *ref, int regime, const char *s, gsize len, GString *scratch)
+{
+    GString *k = g_string_new(NULL);
+    gb_text_key(s, len, k);
+    g_string_assign(scratch, gb_ref_regime(ref, regime)->id);
+    g_string_append_c(scratch, '\x1f');
+    g_string_append_len(scratch, k->str, (gssize)k->len);
+    g_string_free(k, TRUE);
+    return GPOINTER_TO_INT(g_hash_table_lookup(ref->grade_by_key, scratch->str)) - 1;
+}
+
+void
+gb_ref_append_grade_list(const GbRef *ref, int regime, GString *out)
+{
+    const GbRegime *r = gb_ref_regime(ref, regime);
+    for (guint k = 0; k < r->grades->len; k++)
+        g_string_append_printf(out, "%s%s", k ? ", " : "",
+                               g_array_index(r->grades, GbGrade, k).label);
+}

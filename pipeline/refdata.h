@@ -1,0 +1,126 @@
+/* refdata.h - the reference tables of a data directory: authorities, regimes,
+ * their judgements and grade scales, published headlines, statistical
+ * neighbours. Loaded once, then read-only; every later stage looks names up
+ * here. Plain structs: they are data, and charts read them directly. */
+#ifndef GB_REFDATA_H
+#define GB_REFDATA_H
+
+#include "pipeline/status.h"
+
+#define GB_COMMON_LEVELS 4 /* outstanding, good, adequate/RI, inadequate */
+
+typedef struct {
+    char *code;          /* DfE 3-digit LA code, the key */
+    char *name;          /* canonical name */
+    GPtrArray *ons;      /* char*: ONS/GSS codes, current first */
+    GPtrArray *aliases;  /* char* */
+    int region;          /* index into GbRef.regions */
+    guint32 from, to;    /* active from (inclusive) / to (exclusive), YYYYMMDD; 0 = open */
+    GArray *successors;  /* int: authority indices */
+    int neighbours[10];  /* statistical neighbours, -1 where none */
+    char *closeness[10];
+} GbAuthority;
+
+typedef struct {
+    char *id;            /* "outstanding" */
+    char *label;         /* "Outstanding" */
+    gboolean good_or_better;
+    int common;          /* level on the common 4-level scale (0..3), -1 if none */
+} GbGrade;
+
+typedef struct {
+    char *id, *name, *short_name;
+    int first_year, last_year;  /* last_year 0 = still in use */
+    GArray *grades;             /* GbGrade, best first */
+    gboolean graded;            /* grades map to the common scale */
+} GbRegime;
+
+typedef struct {
+    int regime;          /* index into GbRef.regimes */
+    char *id, *label;
+} GbJudgement;
+
+typedef struct {
+    char *id;
+    int year;
+    int regime, judgement;   /* -1 when the figure belongs to no one regime */
+    char *measure;           /* share | count | context */
+    char *grade;             /* grade id, good_or_better, inspected, ... */
+    double value;
+    char *unit;              /* percent | count | gbp */
+    int base;                /* -1 when not stated */
+    char *qualifier;         /* exact | approx | more_than */
+    char *description, *source;
+} GbHeadline;
+
+/* A (year, regime, judgement) whose rows are a selection, not every authority. */
+typedef struct {
+    int year, regime, judgement;
+    char *note;
+} GbCoverage;
+
+typedef struct {
+    char *datadir;
+    GArray *authorities;     /* GbAuthority */
+    GPtrArray *regions;      /* char*, in first-seen order */
+    GArray *regimes;         /* GbRegime */
+    GArray *judgements;      /* GbJudgement */
+    char *common_labels[GB_COMMON_LEVELS];
+    GArray *headlines;       /* GbHeadline */
+    GArray *coverage;        /* GbCoverage */
+    /* lookups */
+    GHashTable *auth_by_key; /* key -> GArray* of int */
+    GHashTable *regime_by_id;
+    GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
+    GPtrArray *pending_successors; /* internal: successor codes while loading */
+} GbRef;
+
+/* Loads the reference tables of datadir. On success *out owns a new GbRef
+ * (free with gb_ref_free). Fails with GB_NOINPUT or GB_DATA and diag set. */
+GbStatus gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag);
+void gb_ref_free(GbRef *ref);
+
+/* The note of coverage.csv when the rows of (year, regime, judgement) are a
+ * selection of authorities, else NULL. */
+const char *gb_ref_selection_note(const GbRef *ref, int year, int regime, int judgement);
+
+/* TRUE when authority a exists on date ymd (YYYYMMDD). */
+gboolean gb_ref_active_on(const GbAuthority *a, guint32 ymd);
+/* TRUE when authority a exists at some time in year. */
+gboolean gb_ref_active_in(const GbAuthority *a, int year);
+
+/* Finds an authority by name, alias, ONS or DfE code, case- and
+ * space-insensitively. Where a name was used by two authorities (Dorset), the
+ * one active at ymd (or in year, when ymd is 0) wins. Returns the index or -1.
+ * scratch is a caller's buffer for the lookup key. */
+int gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
+                          GString *scratch);
+int gb_ref_find_regime(const GbRef *ref, const char *id);
+int gb_ref_find_judgement(const GbRef *ref, int regime, const char *id);
+/* Finds a grade of regime by id, label or alias; returns its index or -1. */
+int gb_ref_find_grade(const GbRef *ref, int regime, const char *s, gsize len, GString *scratch);
+/* Appends "outstanding, good, ..." (the regime's grade labels) to out. */
+void gb_ref_append_grade_list(const GbRef *ref, int regime, GString *out);
+
+static inline const GbAuthority *
+gb_ref_authority(const GbRef *ref, int i)
+{
+    return &g_array_index(ref->authorities, GbAuthority, i);
+}
+static inline const GbRegime *
+gb_ref_regime(const GbRef *ref, int i)
+{
+    return &g_array_index(ref->regimes, GbRegime, i);
+}
+static inline const GbJudgement *
+gb_ref_judgement(const GbRef *ref, int i)
+{
+    return &g_array_index(ref->judgements, GbJudgement, i);
+}
+static inline const GbGrade *
+gb_ref_grade(const GbRef *ref, int regime, int grade)
+{
+    return &g_array_index(gb_ref_regime(ref, regime)->grades, GbGrade, grade);
+}
+
+#endif

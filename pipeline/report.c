@@ -1,0 +1,51 @@
+/* report.c - row accounting and diagnostics for the terminal (see report.h). */
+#include "pipeline/report.h"
+
+#include <string.h>
+
+void
+gb_report_accounting(FILE *out, const GbTable *t)
+{
+    gsize w = strlen("file");
+    for (guint i = 0; i < t->files->len; i++)
+        w = MAX(w, strlen(g_array_index(t->files, GbFileAccount, i).path));
+    w = MIN(w, 60);
+    fprintf(out, "%-*s  %-26s %8s %8s %8s %8s %11s %10s\n", (int)w, "file", "layout", "rows",
+            "used", "merged", "rejected", "judgements", "not judged");
+    for (guint i = 0; i < t->files->len; i++) {
+        const GbFileAccount *a = &g_array_index(t->files, GbFileAccount, i);
+        const char *p = a->path;
+        gsize len = strlen(p);
+        if (len > w)
+            p += len - w; /* keep the informative end of long paths */
+        fprintf(out,
+                "%-*s  %-26s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT
+                " %8" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "\n",
+                (int)w, p, a->layout, a->rows, a->used, a->merged, a->rejected, a->judgements,
+                a->not_judged);
+    }
+    GbFileAccount s;
+    gb_table_totals(t, &s);
+    fprintf(out,
+            "%-*s  %-26s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT
+            " %8" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "\n",
+            (int)w, "total", "", s.rows, s.used, s.merged, s.rejected, s.judgements,
+            s.not_judged);
+    fprintf(out,
+            "rows read %" G_GUINT64_FORMAT " = used %" G_GUINT64_FORMAT " + merged %"
+            G_GUINT64_FORMAT " + rejected %" G_GUINT64_FORMAT "; %u judgements kept\n",
+            s.rows, s.used, s.merged, s.rejected, t->rows->len);
+}
+
+void
+gb_report_diags(FILE *out, const GbDiagList *l, const char *prefix, const char *what)
+{
+    for (guint i = 0; i < l->items->len; i++) {
+        char *line = gb_diag_format(&g_array_index(l->items, GbDiag, i));
+        fprintf(out, "gradebrief: %s%s\n", prefix, line);
+        g_free(line);
+    }
+    if (l->dropped > 0)
+        fprintf(out, "gradebrief: %s... and %" G_GUINT64_FORMAT " more %s\n", prefix, l->dropped,
+                what);
+}

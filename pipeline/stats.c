@@ -1,0 +1,552 @@
+/* stats.c - the compute stage (see stats.h). Pure: reads the table, returns
+ * plain structs, prints nothing. */
+#include "pipeline/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+gb_stats_whole_percents(const guint *count, int n, guint base, int *whole)
+{
+    if (base == 0) {
+        for (int i = 0; i < n; i++)
+            whole[i] = 0;
+        return;
+    }
+    /* Floors first, then hand the missing points to the largest remainders. */
+    guint64 rem[GB_MAX_GRADES];
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        guint64 scaled = (guint64)count[i] * 100;
+        whole[i] = (int)(scaled / base);
+        rem[i] = scaled % base;
+        total += whole[i];
+    }
+    while (total < 100) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (best < 0 || rem[i] > rem[best])
+                best = i;
+        whole[best]++;
+        rem[best] = 0;
+        total++;
+    }
+}
+
+static void
+gb__finish(const GbTable *t, GbDistribution *d)
+{
+    d->base = 0;
+    for (int g = 0; g < d->ngrades; g++)
+        d->base += d->count[g];
+    for (int g = 0; g < d->ngrades; g++)
+        d->percent[g] = d->base ? 100.0 * d->count[g] / d->base : 0.0;
+    gb_stats_whole_percents(d->count, d->ngrades, d->base, d->whole);
+    d->good_or_better = d->inadequate = 0;
+    if (d->regime >= 0) {
+        const GbRegime *r = gb_ref_regime(t->ref, d->regime);
+        d->graded = r->graded;
+        for (int g = 0; g < d->ngrades; g++) {
+            const GbGrade *gr = gb_ref_grade(t->ref, d->regime, g);
+            if (gr->good_or_better)
+                d->good_or_better += d->count[g];
+            if (gr->common == GB_COMMON_LEVELS - 1)
+                d->inadequate += d->count[g];
+        }
+    } else {
+        d->graded = TRUE;
+        d->good_or_better = d->count[0] + d->count[1];
+        d->inadequate = d->count[GB_COMMON_LEVELS - 1];
+    }
+    if (d->year >= 0) {
+        for (guint i = 0; i < t->ref->authorities->len; i++)
+            if (gb_ref_active_in(gb_ref_authority(t->ref, (int)i), d->year))
+                d->active++;
+        if (d->regime >= 0 && d->judgement >= 0)
+            d->selection = gb_ref_selection_note(t->ref, d->year, d->regime, d->judgement);
+    }
+}
+
+static gint
+gb__cmp_dist(gconstpointer pa, gconstpointer pb)
+{
+    const GbDistribution *a = pa, *b = pb;
+    if (a->regime != b->regime)
+        return a->regime - b->regime;
+    if (a->judgement != b->judgement)
+        return a->judgement - b->judgement;
+    if (a->year != b->year)
+        return a->year - b->year;
+    return a->region - b->region;
+}
+
+/* The first judgement index with the same id as j (to pool across regimes). */
+static int
+gb__judgement_family(const GbRef *ref, int j)
+{
+    const char *id = gb_ref_judgement(ref, j)->id;
+    for (int i = 0; i < j; i++)
+        if (strcmp(gb_ref_judgement(ref, i)->id, id) == 0)
+            return i;
+    return j;
+}
+
+GArray *
+gb_stats_distributions(const GbTable *t, GbGroupBy by)
+{
+    const GbRef *ref = t->ref;
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbDistribution));
+    GHashTable *groups = g_hash_table_new(g_direct_hash, g_direct_equal);
+    gboolean common = !(by & GB_BY_REGIME);
+    /* Per-row lookups of the regime and common level, hoisted into tables. */
+    int nj = (int)ref->judgements->len;
+    int *jregime = g_new(int, nj), *jfamily = g_new(int, nj);
+    for (int j = 0; j < nj; j++) {
+        jregime[j] = gb_ref_judgement(ref, j)->regime;
+        jfamily[j] = gb__judgement_family(ref, j);
+    }
+    guint64 last_key = G_MAXUINT64;
+    GbDistribution *last = NULL;
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        int regime = jregime[r->judgement];
+        int grade = r->grade;
+        if (common) {
+            grade = gb_ref_grade(ref, regime, grade)->common;
+            if (grade < 0)
+                continue;
+            regime = -1;
+        }
+        int judgement = !(by & GB_BY_JUDGEMENT) ? -1
+                        : common                ? jfamily[r->judgement]
+                                                : r->judgement;
+        int year = (by & GB_BY_YEAR) ? r->year : -1;
+        int region = (by & GB_BY_REGION) ? gb_ref_authority(ref, r->authority)->region : -1;
+        guint64 key = ((guint64)(regime + 1) << 48) | ((guint64)(judgement + 1) << 32) |
+                      ((guint64)(year + 1) << 8) | (guint64)(region + 1);
+        if (key != last_key) {
+            gpointer idx;
+            if (!g_hash_table_lookup_extended(groups, GSIZE_TO_POINTER(key), NULL, &idx)) {
+                GbDistribution d = {.year = year, .regime = regime, .judgement = judgement,
+                                    .region = region};
+                d.ngrades = common ? GB_COMMON_LEVELS
+                                   : (int)gb_ref_regime(ref, regime)->grades->len;
+                g_array_append_val(out, d);
+                idx = GUINT_TO_POINTER(out->len);
+                g_hash_table_insert(groups, GSIZE_TO_POINTER(key), idx);
+            }
+            last = &g_array_index(out, GbDistribution, GPOINTER_TO_UINT(idx) - 1);
+            last_key = key;
+        }
+        last->count[grade]++;
+    }
+    for (guint i = 0; i < out->len; i++)
+        gb__finish(t, &g_array_index(out, GbDistribution, i));
+    g_array_sort(out, gb__cmp_dist);
+    g_hash_table_destroy(groups);
+    g_free(jregime);
+    g_free(jfamily);
+    return out;
+}
+
+/* Measures of one computed distribution: each grade's share and good or better. */
+static void
+gb__measures_of(const GbTable *t, const GbDistribution *d, GArray *out)
+{
+    if (d->base == 0 || d->regime < 0 || d->judgement < 0 || d->year < 0)
+        return;
+    for (int g = 0; g < d->ngrades; g++) {
+        GbMeasure m = {.year = d->year, .regime = d->regime, .judgement = d->judgement,
+                       .measure = gb_ref_grade(t->ref, d->regime, g)->id,
+                       .series = GB_SERIES_COMPUTED, .percent = d->percent[g],
+                       .count = (int)d->count[g], .base = (int)d->base, .qualifier = "exact"};
+        g_array_append_val(out, m);
+    }
+    if (d->graded) {
+        GbMeasure m = {.year = d->year, .regime = d->regime, .judgement = d->judgement,
+                       .measure = "good_or_better", .series = GB_SERIES_COMPUTED,
+                       .percent = 100.0 * d->good_or_better / d->base,
+                       .count = (int)d->good_or_better, .base = (int)d->base,
+                       .qualifier = "exact"};
+        g_array_append_val(out, m);
+    }
+}
+
+static GArray *
+gb__published(const GbTable *t)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbMeasure));
+    for (guint i = 0; i < t->ref->headlines->len; i++) {
+        const GbHeadline *h = &g_array_index(t->ref->headlines, GbHeadline, i);
+        if (h->regime < 0 || (strcmp(h->measure, "share") != 0 &&
+                              strcmp(h->measure, "count") != 0))
+            continue;
+        GbMeasure m = {.year = h->year, .regime = h->regime, .judgement = h->judgement,
+                       .measure = h->grade, .series = GB_SERIES_PUBLISHED, .count = -1,
+                       .base = h->base, .qualifier = h->qualifier, .source = h->source};
+        if (strcmp(h->unit, "percent") == 0) {
+            m.percent = h->value;
+        } else {
+            m.count = (int)h->value;
+            m.percent = h->base > 0 ? 100.0 * h->value / h->base : NAN;
+        }
+        g_array_append_val(out, m);
+    }
+    return out;
+}
+
+static gboolean
+gb__same_scope(const GbMeasure *a, const GbMeasure *b)
+{
+    return a->regime == b->regime && a->judgement == b->judgement &&
+           strcmp(a->measure, b->measure) == 0;
+}
+
+static gint
+gb__cmp_measure(gconstpointer pa, gconstpointer pb)
+{
+    const GbMeasure *a = pa, *b = pb;
+    if (a->regime != b->regime)
+        return a->regime - b->regime;
+    if (a->judgement != b->judgement)
+        return a->judgement - b->judgement;
+    int c = strcmp(a->measure, b->measure);
+    if (c != 0)
+        return c;
+    if (a->year != b->year)
+        return a->year - b->year;
+    return (int)a->series - (int)b->series;
+}
+
+static gboolean
+gb__comparable(const GbMeasure *m)
+{
+    return !isnan(m->percent) && g_strcmp0(m->qualifier, "exact") == 0;
+}
+
+/* Finds year's measure of series in block[0..n), or NULL. */
+static const GbMeasure *
+gb__pick(const GbMeasure *block, guint n, int year, GbSeries series)
+{
+    for (guint i = 0; i < n; i++)
+        if (block[i].year == year && block[i].series == series && gb__comparable(&block[i]))
+            return &block[i];
+    return NULL;
+}
+
+/* Changes between consecutive years of each measure. Both ends come from the
+ * same series: published where both years have a published figure (that is
+ * what the sources compare), else computed where both have complete rows. */
+static GArray *
+gb__changes(GArray *measures)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbChange));
+    g_array_sort(measures, gb__cmp_measure);
+    const GbMeasure *all = (const GbMeasure *)(void *)measures->data;
+    for (guint start = 0, end; start < measures->len; start = end) {
+        for (end = start + 1; end < measures->len && gb__same_scope(&all[start], &all[end]);)
+            end++;
+        const GbMeasure *block = all + start;
+        guint n = end - start;
+        int prev_year = -1;
+        for (guint i = 0; i < n; i++) {
+            if (!gb__comparable(&block[i]) || block[i].year == prev_year)
+                continue;
+            int year = block[i].year;
+            if (prev_year >= 0) {
+                const GbMeasure *from = gb__pick(block, n, prev_year, GB_SERIES_PUBLISHED);
+                const GbMeasure *to = gb__pick(block, n, year, GB_SERIES_PUBLISHED);
+                if (from == NULL || to == NULL) {
+                    from = gb__pick(block, n, prev_year, GB_SERIES_COMPUTED);
+                    to = gb__pick(block, n, year, GB_SERIES_COMPUTED);
+                }
+                if (from != NULL && to != NULL) {
+                    GbChange c = {.from = *from, .to = *to};
+                    c.points = to->percent - from->percent;
+                    g_array_append_val(out, c);
+                }
+            }
+            prev_year = year;
+        }
+    }
+    return out;
+}
+
+static GArray *
+gb__reconcile(const GbTable *t, GArray *distributions, GArray *published)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbReconciliation));
+    GArray *computed = g_array_new(FALSE, TRUE, sizeof(GbMeasure));
+    for (guint i = 0; i < distributions->len; i++)
+        gb__measures_of(t, &g_array_index(distributions, GbDistribution, i), computed);
+    for (guint i = 0; i < published->len; i++) {
+        const GbMeasure *p = &g_array_index(published, GbMeasure, i);
+        for (guint k = 0; k < computed->len; k++) {
+            const GbMeasure *c = &g_array_index(computed, GbMeasure, k);
+            if (c->year != p->year || !gb__same_scope(c, p))
+                continue;
+            GbReconciliation r = {.computed = *c, .published = *p};
+            r.difference = isnan(p->percent) ? NAN : p->percent - c->percent;
+            const char *sel = gb_ref_selection_note(t->ref, c->year, c->regime, c->judgement);
+            if (sel != NULL)
+                r.reason = g_strdup_printf("the rows are a selection of %d authorities, not "
+                                           "all: %s", c->base, sel);
+            else if (p->base < 0)
+                r.reason = g_strdup_printf("the published figure does not state its base; the "
+                                           "computed one is of %d rows", c->base);
+            else if (p->base != c->base)
+                r.reason = g_strdup_printf("the published figure is of %d authorities, the "
+                                           "computed one of the %d rows", p->base, c->base);
+            g_array_append_val(out, r);
+        }
+    }
+    g_array_free(computed, TRUE);
+    return out;
+}
+
+/* Row indices sorted by authority, then date (year-only rows on 31 December). */
+static guint32
+gb__when(const GbRow *r)
+{
+    return r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
+}
+
+static gint
+gb__cmp_rows(gconstpointer pa, gconstpointer pb, gpointer data)
+{
+    const GbTable *t = data;
+    const GbRow *a = gb_table_row(t, *(const guint *)pa), *b = gb_table_row(t, *(const guint *)pb);
+    if (a->authority != b->authority)
+        return a->authority - b->authority;
+    guint32 wa = gb__when(a), wb = gb__when(b);
+    if (wa != wb)
+        return wa < wb ? -1 : 1;
+    return a->judgement - b->judgement;
+}
+
+static GArray *
+gb__sorted_rows(const GbTable *t)
+{
+    GArray *idx = g_array_sized_new(FALSE, FALSE, sizeof(guint), t->rows->len);
+    for (guint i = 0; i < t->rows->len; i++)
+        g_array_append_val(idx, i);
+    g_array_sort_with_data(idx, gb__cmp_rows, (gpointer)t);
+    return idx;
+}
+
+/* The headline judgement of each regime: its first in judgements.csv. */
+static gboolean
+gb__is_headline(const GbRef *ref, int j)
+{
+    int regime = gb_ref_judgement(ref, j)->regime;
+    for (int i = 0; i < j; i++)
+        if (gb_ref_judgement(ref, i)->regime == regime)
+            return FALSE;
+    return TRUE;
+}
+
+static void
+gb__add_history(const GbTable *t, const GArray *sorted, int authority, int as, GArray *out)
+{
+    const GbRef *ref = t->ref;
+    for (guint i = 0; i < sorted->len; i++) {
+        const GbRow *r = gb_table_row(t, g_array_index(sorted, guint, i));
+        if (r->authority != authority || !gb__is_headline(ref, r->judgement))
+            continue;
+        int regime = gb_ref_judgement(ref, r->judgement)->regime;
+        GbEvent e = {.year = r->year, .date = r->date, .regime = regime,
+                     .judgement = r->judgement, .grade = r->grade,
+                     .common = gb_ref_grade(ref, regime, r->grade)->common,
+                     .as_authority = as};
+        g_array_append_val(out, e);
+    }
+    /* Predecessors: every authority that lists this one as a successor. */
+    for (guint p = 0; p < ref->authorities->len; p++) {
+        const GbAuthority *pa = gb_ref_authority(ref, (int)p);
+        for (guint k = 0; k < pa->successors->len; k++)
+            if (g_array_index(pa->successors, int, k) == authority)
+                gb__add_history(t, sorted, (int)p, (int)p, out);
+    }
+}
+
+static gint
+gb__cmp_event(gconstpointer pa, gconstpointer pb)
+{
+    const GbEvent *a = pa, *b = pb;
+    guint32 wa = a->date ? a->date : (guint32)a->year * 10000 + 1231;
+    guint32 wb = b->date ? b->date : (guint32)b->year * 10000 + 1231;
+    if (wa != wb)
+        return wa < wb ? -1 : 1;
+    return a->regime - b->regime;
+}
+
+static GArray *
+gb__history_sorted(const GbTable *t, const GArray *sorted, int authority)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbEvent));
+    gb__add_history(t, sorted, authority, -1, out);
+    g_array_sort(out, gb__cmp_event);
+    return out;
+}
+
+GArray *
+gb_stats_history(const GbTable *t, int authority)
+{
+    GArray *sorted = gb__sorted_rows(t);
+    GArray *h = gb__history_sorted(t, sorted, authority);
+    g_array_free(sorted, TRUE);
+    return h;
+}
+
+static void
+gb__moves(const GbTable *t, GbStats *s)
+{
+    GArray *sorted = gb__sorted_rows(t);
+    s->moves = g_array_new(FALSE, TRUE, sizeof(GbMove));
+    for (guint a = 0; a < t->ref->authorities->len; a++) {
+        GArray *h = gb__history_sorted(t, sorted, (int)a);
+        const GbEvent *prev = NULL;
+        for (guint i = 0; i < h->len; i++) {
+            const GbEvent *e = &g_array_index(h, GbEvent, i);
+            if (e->common < 0)
+                continue;
+            /* Predecessors' own moves are counted once, under them. */
+            if (prev != NULL && !(prev->as_authority >= 0 && e->as_authority >= 0)) {
+                s->transitions[prev->common][e->common]++;
+                if (prev->common != e->common) {
+                    GbMove m = {.authority = (int)a, .from = *prev, .to = *e};
+                    g_array_append_val(s->moves, m);
+                }
+            }
+            prev = e;
+        }
+        g_array_free(h, TRUE);
+    }
+    g_array_free(sorted, TRUE);
+}
+
+GbStats *
+gb_stats_compute(const GbTable *t, GbGroupBy by)
+{
+    GbStats *s = g_new0(GbStats, 1);
+    s->distributions = gb_stats_distributions(t, by);
+    GArray *yearly = (by == (GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT))
+                         ? s->distributions
+                         : gb_stats_distributions(t, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    s->published = gb__published(t);
+    GArray *measures = g_array_new(FALSE, TRUE, sizeof(GbMeasure));
+    for (guint i = 0; i < yearly->len; i++) {
+        const GbDistribution *d = &g_array_index(yearly, GbDistribution, i);
+        if (d->selection == NULL)
+            gb__measures_of(t, d, measures);
+    }
+    g_array_append_vals(measures, s->published->data, s->published->len);
+    s->changes = gb__changes(measures);
+    s->reconciliations = gb__reconcile(t, yearly, s->published);
+    g_array_free(measures, TRUE);
+    if (yearly != s->distributions)
+        g_array_free(yearly, TRUE);
+    gb__moves(t, s);
+    return s;
+}
+
+void
+gb_stats_free(GbStats *s)
+{
+    if (s == NULL)
+        return;
+    g_array_free(s->distributions, TRUE);
+    g_array_free(s->published, TRUE);
+    g_array_free(s->changes, TRUE);
+    for (guint i = 0; i < s->reconciliations->len; i++)
+        g_free(g_array_index(s->reconciliations, GbReconciliation, i).reason);
+    g_array_free(s->reconciliations, TRUE);
+    if (s->moves != NULL)
+        g_array_free(s->moves, TRUE);
+    g_free(s);
+}
+
+GbLatest *
+gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
+{
+    const GbRef *ref = t->ref;
+    GbLatest *l = g_new0(GbLatest, 1);
+    l->as_at = as_at;
+    l->judgement = judgement;
+    guint n = ref->authorities->len;
+    l->grade_of = g_array_sized_new(FALSE, FALSE, sizeof(int), n);
+    GArray *when = g_array_sized_new(FALSE, TRUE, sizeof(guint32), n);
+    g_array_set_size(when, n);
+    for (guint a = 0; a < n; a++) {
+        int v = gb_ref_active_on(gb_ref_authority(ref, (int)a), as_at) ? -1 : -2;
+        g_array_append_val(l->grade_of, v);
+    }
+    gboolean *wanted = g_new0(gboolean, ref->judgements->len);
+    for (guint j = 0; j < ref->judgements->len; j++) {
+        const GbJudgement *jj = gb_ref_judgement(ref, (int)j);
+        wanted[j] = strcmp(jj->id, judgement) == 0 && gb_ref_regime(ref, jj->regime)->graded;
+    }
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        guint32 w = gb__when(r);
+        int *g = &g_array_index(l->grade_of, int, r->authority);
+        guint32 *best = &g_array_index(when, guint32, r->authority);
+        if (!wanted[r->judgement] || w > as_at || *g == -2 || w < *best)
+            continue;
+        *best = w;
+        *g = gb_ref_grade(ref, gb_ref_judgement(ref, r->judgement)->regime, r->grade)->common;
+    }
+    for (guint a = 0; a < n; a++) {
+        int g = g_array_index(l->grade_of, int, a);
+        if (g == -2)
+            continue;
+        l->authorities++;
+        if (g < 0)
+            l->not_inspected++;
+        else
+            l->count[g]++;
+    }
+    g_free(wanted);
+    g_array_free(when, TRUE);
+    return l;
+}
+
+void
+gb_stats_latest_free(GbLatest *l)
+{
+    if (l == NULL)
+        return;
+    g_array_free(l->grade_of, TRUE);
+    g_free(l);
+}
+
+void
+gb_stats_compare(const GbTable *t, const GbLatest *l, int authority, GbComparison *c)
+{
+    const GbRef *ref = t->ref;
+    const GbAuthority *a = gb_ref_authority(ref, authority);
+    *c = (GbComparison){.authority = authority,
+                        .own = g_array_index(l->grade_of, int, authority)};
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        int g = g_array_index(l->grade_of, int, i);
+        if (g < 0)
+            continue;
+        gboolean better = c->own >= 0 && g < c->own;
+        c->england[g]++;
+        c->england_n++;
+        c->better_england += better;
+        if (gb_ref_authority(ref, (int)i)->region == a->region) {
+            c->region[g]++;
+            c->region_n++;
+            c->better_region += better;
+        }
+        for (int k = 0; k < 10; k++) {
+            if (a->neighbours[k] == (int)i) {
+                c->neighbours[g]++;
+                c->neighbours_n++;
+                c->better_neighbours += better;
+            }
+        }
+    }
+}

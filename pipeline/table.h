@@ -1,0 +1,65 @@
+/* table.h - the validated judgement table: one GbRow per judgement, every id
+ * resolved against the reference data, identical duplicates merged, and the
+ * accounting of every input row. Built by load.c; read-only afterwards. */
+#ifndef GB_TABLE_H
+#define GB_TABLE_H
+
+#include "pipeline/refdata.h"
+
+typedef struct {
+    guint32 date;        /* YYYYMMDD, 0 when only the year is known */
+    guint16 year;
+    guint16 authority;   /* index into ref->authorities */
+    guint8 judgement;    /* index into ref->judgements */
+    gint8 grade;         /* index into the judgement's regime scale */
+    guint16 source;      /* index into table->sources */
+    guint16 file;        /* index into table->files */
+} GbRow;
+
+/* What happened to the rows of one input file. rows = used + merged + rejected. */
+typedef struct {
+    char *path;
+    char *layout;        /* "long" or the profile id */
+    guint64 rows, used, merged, rejected;
+    guint64 judgements;  /* judgements taken from used rows */
+    guint64 not_judged;  /* cells marked "not judged" in wide tables */
+} GbFileAccount;
+
+typedef struct {
+    const GbRef *ref;
+    GArray *rows;        /* GbRow */
+    GPtrArray *sources;  /* char*, interned */
+    GArray *files;       /* GbFileAccount */
+    GHashTable *source_ids;
+    GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
+    guint32 newest_date; /* newest judgement date, 0 if none */
+    int min_year, max_year;
+} GbTable;
+
+/* Result of offering one judgement to the table. */
+typedef enum { GB_ADD_NEW, GB_ADD_IDENTICAL, GB_ADD_CONFLICT } GbAddResult;
+
+GbTable *gb_table_new(const GbRef *ref);
+void gb_table_free(GbTable *t);
+
+/* Starts accounting for a new input file; returns its index. */
+guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
+guint16 gb_table_intern_source(GbTable *t, const char *source);
+
+/* Offers row r (from line `line` of its file). A judgement already present for
+ * the same authority, judgement and date (or year) is not added: the result
+ * says whether it was identical, and *prev_file / *prev_line where the earlier
+ * one came from. This function can't fail. */
+GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file,
+                         guint64 *prev_line, int *prev_grade);
+
+/* Sums the accounting over every file into *total (path and layout NULL). */
+void gb_table_totals(const GbTable *t, GbFileAccount *total);
+
+static inline const GbRow *
+gb_table_row(const GbTable *t, guint i)
+{
+    return &g_array_index(t->rows, GbRow, i);
+}
+
+#endif

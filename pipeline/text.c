@@ -1,0 +1,118 @@
+/* text.c - lookup keys, dates, quoting (see text.h). */
+#include "pipeline/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+gb_text_key(const char *s, gsize len, GString *out)
+{
+    g_string_truncate(out, 0);
+    gboolean ascii = TRUE;
+    for (gsize i = 0; i < len; i++) {
+        if ((guchar)s[i] >= 0x80) {
+            ascii = FALSE;
+            break;
+        }
+    }
+    gboolean pending_space = FALSE;
+    if (ascii) {
+        for (gsize i = 0; i < len; i++) {
+            char c = s[i];
+            if (g_ascii_isspace(c)) {
+                pending_space = out->len > 0;
+                continue;
+            }
+            if (pending_space)
+                g_string_append_c(out, ' ');
+            pending_space = FALSE;
+            g_string_append_c(out, g_ascii_tolower(c));
+        }
+        return;
+    }
+    char *folded = g_utf8_casefold(s, (gssize)len);
+    for (const char *p = folded; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isspace(c)) {
+            pending_space = out->len > 0;
+            continue;
+        }
+        if (pending_space)
+            g_string_append_c(out, ' ');
+        pending_space = FALSE;
+        g_string_append_unichar(out, c);
+    }
+    g_free(folded);
+}
+
+void
+gb_text_append_quoted(GString *out, const char *s, gsize len)
+{
+    const gsize max = 60;
+    gsize n = len > max ? max : len;
+    /* Do not cut a UTF-8 sequence in half. */
+    while (n < len && n > 0 && ((guchar)s[n] & 0xC0) == 0x80)
+        n--;
+    g_string_append_c(out, '"');
+    for (gsize i = 0; i < n; i++) {
+        guchar c = (guchar)s[i];
+        if (c < 0x20 || c == 0x7F)
+            g_string_append_printf(out, "\\x%02X", c);
+        else if (c == '"' || c == '\\')
+            g_string_append_printf(out, "\\%c", c);
+        else
+            g_string_append_c(out, (char)c);
+    }
+    g_string_append_c(out, '"');
+    if (n < len)
+        g_string_append_printf(out, "... (%" G_GSIZE_FORMAT " bytes)", len);
+}
+
+static gboolean
+gb__digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!g_ascii_isdigit(s[i]))
+            return FALSE;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return TRUE;
+}
+
+gboolean
+gb_text_parse_date(const char *s, guint32 *ymd)
+{
+    int y, m, d;
+    gsize len = strlen(s);
+    if (len == 10 && s[4] == '-' && s[7] == '-') {
+        if (!gb__digits(s, 4, &y) || !gb__digits(s + 5, 2, &m) || !gb__digits(s + 8, 2, &d))
+            return FALSE;
+    } else if (len == 10 && s[2] == '/' && s[5] == '/') {
+        if (!gb__digits(s, 2, &d) || !gb__digits(s + 3, 2, &m) || !gb__digits(s + 6, 4, &y))
+            return FALSE;
+    } else {
+        return FALSE;
+    }
+    if (y < 1900 || y > 2999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+        return FALSE;
+    *ymd = (guint32)(y * 10000 + m * 100 + d);
+    return TRUE;
+}
+
+gboolean
+gb_text_parse_int(const char *s, gint64 lo, gint64 hi, gint64 *out)
+{
+    gint64 v;
+    if (!g_ascii_string_to_signed(s, 10, lo, hi, &v, NULL))
+        return FALSE;
+    *out = v;
+    return TRUE;
+}
+
+void
+gb_text_format_date(guint32 ymd, char buf[11])
+{
+    g_snprintf(buf, 11, "%04u-%02u-%02u", ymd / 10000, ymd / 100 % 100, ymd % 100);
+}

@@ -1,0 +1,30 @@
+/* text.h - small text helpers shared by the stages: lookup keys, dates, and
+ * quoting untrusted values for one-line messages. */
+#ifndef GB_TEXT_H
+#define GB_TEXT_H
+
+#include <glib.h>
+
+/* Writes into out the lookup key of s[0..len): case-folded, surrounding white
+ * space dropped and inner runs of white space collapsed to one space, so that
+ * " Kingston  upon THAMES" and "kingston upon thames" meet. out is reset first.
+ * s must be valid UTF-8. This function can't fail. */
+void gb_text_key(const char *s, gsize len, GString *out);
+
+/* Appends s[0..len) to out as a double-quoted string safe for a terminal:
+ * control characters are written as \xNN and values over 60 bytes are cut
+ * with "...". This function can't fail. */
+void gb_text_append_quoted(GString *out, const char *s, gsize len);
+
+/* Parses an ISO date "YYYY-MM-DD" or a UK date "DD/MM/YYYY" into
+ * YYYYMMDD (e.g. 20250331). Returns FALSE for anything else, including
+ * impossible days such as 2025-02-30. */
+gboolean gb_text_parse_date(const char *s, guint32 *ymd);
+
+/* Parses a whole decimal integer in [lo, hi]; FALSE on junk or overflow. */
+gboolean gb_text_parse_int(const char *s, gint64 lo, gint64 hi, gint64 *out);
+
+/* Formats YYYYMMDD as "YYYY-MM-DD" into buf (at least 11 bytes). */
+void gb_text_format_date(guint32 ymd, char buf[11]);
+
+#endif
