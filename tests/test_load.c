@@ -1,0 +1,357 @@
+/* test_load.c - read + validate: every reject class, every accepted variant,
+ * the wide Ofsted profiles, and the bundled data's exact counts. */
+#include "pipeline/csvread.h"
+#include "pipeline/load.h"
+#include "pipeline/stats.h"
+#include "testutil.h"
+
+#include <string.h>
+
+static GbRef *ref;
+
+static void
+setup(void)
+{
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
+}
+
+static void
+teardown(void)
+{
+    gb_ref_free(ref);
+}
+
+#define HDR "authority,year,regime,judgement,grade\n"
+
+/* Loads one file (len -1: NUL-terminated text) over the reference data only. */
+typedef struct {
+    GbLoader *l;
+    GbTable *t;
+    GbStatus status;
+    GbDiag diag;
+    char *path;
+} GbRun;
+
+static void
+run_file(GbRun *r, const char *data, gssize len)
+{
+    memset(r, 0, sizeof *r);
+    r->path = gb_test_file("t.csv", data, len);
+    ck_assert_int_eq(gb_loader_new(ref, &r->l, &r->diag), GB_OK);
+    r->t = gb_table_new(ref);
+    r->status = gb_load_file(r->l, r->t, r->path, &r->diag);
+}
+
+static void
+run_clear(GbRun *r)
+{
+    gb_table_free(r->t);
+    gb_loader_free(r->l);
+    gb_diag_clear(&r->diag);
+    g_free(r->path);
+}
+
+/* The message of the first reject, or of the file-level problem. */
+static const GbDiag *
+first_problem(const GbRun *r)
+{
+    if (r->status != GB_OK)
+        return &r->diag;
+    if (r->l->rejects->items->len == 0)
+        return NULL;
+    return &g_array_index(r->l->rejects->items, GbDiag, 0);
+}
+
+/* Rejects: each row names the input, the status of the file, rejected rows,
+ * a piece of the message and the position (0 = not checked). */
+static const struct {
+    const char *name;
+    const char *data;
+    int len;        /* -1: strlen */
+    GbStatus status;
+    int rejected;
+    const char *message;
+    int line, col;
+} rejects[] = {
+    {"unknown grade", HDR "Barnet,2007,apa,staying_safe,Excellent\n", -1, GB_OK, 1,
+     "unknown grade (field 'grade' = \"Excellent\"; expected one of apa: Outstanding, Good, "
+     "Adequate, Inadequate)", 2, 30},
+    {"unknown authority", HDR "Gotham,2007,apa,staying_safe,Good\n", -1, GB_OK, 1,
+     "unknown authority (field 'authority' = \"Gotham\"", 2, 1},
+    {"unknown regime", HDR "Barnet,2007,ofsted,staying_safe,Good\n", -1, GB_OK, 1,
+     "unknown regime (field 'regime' = \"ofsted\"; expected one of: apa,", 2, 13},
+    {"unknown judgement", HDR "Barnet,2007,apa,leaders,Good\n", -1, GB_OK, 1,
+     "unknown judgement (field 'judgement' = \"leaders\"; apa has: staying_safe)", 2, 17},
+    {"empty authority", HDR ",2007,apa,staying_safe,Good\n", -1, GB_OK, 1,
+     "empty required field (field 'authority' = \"\"", 2, 1},
+    {"empty grade", HDR "Barnet,2007,apa,staying_safe,\n", -1, GB_OK, 1,
+     "empty required field (field 'grade'", 2, 30},
+    {"year not a number", HDR "Barnet,20o7,apa,staying_safe,Good\n", -1, GB_OK, 1,
+     "not a year (field 'year' = \"20o7\"", 2, 8},
+    {"year outside regime", HDR "Barnet,2012,apa,staying_safe,Good\n", -1, GB_OK, 1,
+     "year 2012 is outside the apa regime's years (2005-2008)", 2, 8},
+    {"authority not yet created", HDR "Bedford,2007,apa,staying_safe,Good\n", -1, GB_OK, 1,
+     "authority did not exist then (field 'authority' = \"Bedford\"; Bedford existed from "
+     "2009-04-01)", 2, 1},
+    {"bad date", "authority,date,regime,judgement,grade\nBarnet,2019-02-30,ilacs,leaders,Good\n",
+     -1, GB_OK, 1, "not a date (field 'date' = \"2019-02-30\"", 2, 8},
+    {"too few fields", HDR "Barnet,2007,apa,staying_safe\n", -1, GB_OK, 1,
+     "record has 4 fields; the header has 5", 2, 1},
+    {"too many fields", HDR "Barnet,2007,apa,staying_safe,Good,extra\n", -1, GB_OK, 1,
+     "record has 6 fields; the header has 5", 2, 35},
+    {"conflicting duplicate", HDR "Barnet,2007,apa,staying_safe,Good\nBarnet,2007,apa,"
+     "staying_safe,Adequate\n", -1, GB_OK, 1,
+     "conflicting duplicate: Barnet apa/staying_safe is Adequate here but Good at ", 3, 30},
+    {"control character echoed safely", HDR "Barnet,2007,apa,staying_safe,Go\x01od\n", -1,
+     GB_OK, 1, "\"Go\\x01od\"", 2, 30},
+    {"missing column", "authority,year,regime,judgement\nBarnet,2007,apa,staying_safe\n", -1,
+     GB_DATA, 0, "unknown table layout", 1, 1},
+    {"missing year and date", "authority,regime,judgement,grade\nBarnet,apa,staying_safe,Good\n",
+     -1, GB_DATA, 0, "missing required column 'year' (or 'date')", 1, 1},
+    {"duplicate column", "authority,year,regime,judgement,grade,Grade\n", -1, GB_DATA, 0,
+     "duplicate column 'grade' (also column 5)", 1, 39},
+    {"unknown column", "authority,year,regime,judgement,grade,colour\n", -1, GB_DATA, 0,
+     "unknown column \"colour\"; expected columns:", 1, 39},
+    {"unterminated quote", HDR "\"Barnet,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
+     "unterminated quoted field", 2, 0},
+    {"stray quote", HDR "Bar\"net,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
+     "stray '\"' in an unquoted field", 2, 4},
+    {"junk after quote", HDR "\"Barnet\"x,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
+     "unexpected character after a closing quote", 2, 9},
+    {"NUL byte", HDR "Bar\0net,2007,apa,staying_safe,Good\n", 38 + 34, GB_DATA, 0,
+     "NUL byte in field", 2, 1},
+    {"invalid UTF-8", HDR "Bar\xff" "net,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
+     "invalid UTF-8 (byte 0xFF at offset 3 of the field)", 2, 1},
+    {"UTF-16", "\xff\xfe" "a\0u\0", 6, GB_DATA, 0, "file is UTF-16", 1, 1},
+    {"empty file", "", 0, GB_DATA, 0, "file is empty", 0, 0},
+    {"only blank lines", "\n\n\r\n", -1, GB_DATA, 0, "file has no records (only blank lines)", 0, 0},
+};
+
+START_TEST(test_reject)
+{
+    GbRun r;
+    gssize len = rejects[_i].len;
+    run_file(&r, rejects[_i].data, len < 0 ? (gssize)strlen(rejects[_i].data) : len);
+    ck_assert_msg(r.status == rejects[_i].status, "%s: status %d", rejects[_i].name, r.status);
+    GbFileAccount total;
+    gb_table_totals(r.t, &total);
+    ck_assert_msg(total.rejected == (guint64)rejects[_i].rejected, "%s: rejected %" G_GUINT64_FORMAT,
+                  rejects[_i].name, total.rejected);
+    ck_assert_uint_eq(total.rows, total.used + total.merged + total.rejected);
+    const GbDiag *d = first_problem(&r);
+    ck_assert_msg(d != NULL && d->message != NULL, "%s: no message", rejects[_i].name);
+    ck_assert_msg(strstr(d->message, rejects[_i].message) != NULL, "%s: message '%s'",
+                  rejects[_i].name, d->message);
+    if (rejects[_i].line > 0)
+        ck_assert_msg(d->line == (guint64)rejects[_i].line, "%s: line %" G_GUINT64_FORMAT,
+                      rejects[_i].name, d->line);
+    if (rejects[_i].col > 0)
+        ck_assert_msg(d->column == (guint64)rejects[_i].col, "%s: column %" G_GUINT64_FORMAT,
+                      rejects[_i].name, d->column);
+    ck_assert_msg(strchr(d->message, '\n') == NULL, "%s: message spans lines", rejects[_i].name);
+    run_clear(&r);
+}
+END_TEST
+
+START_TEST(test_field_too_long)
+{
+    GString *s = g_string_new(HDR);
+    for (int i = 0; i < GB_CSV_MAX_FIELD_BYTES + 1; i++)
+        g_string_append_c(s, 'x');
+    g_string_append(s, ",2007,apa,staying_safe,Good\n");
+    GbRun r;
+    run_file(&r, s->str, (gssize)s->len);
+    ck_assert_int_eq(r.status, GB_DATA);
+    ck_assert_ptr_nonnull(strstr(r.diag.message, "field is too long"));
+    ck_assert_ptr_nonnull(strstr(r.diag.message, "the limit is 16384"));
+    run_clear(&r);
+    g_string_free(s, TRUE);
+}
+END_TEST
+
+START_TEST(test_missing_and_directory)
+{
+    GbLoader *l;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
+    GbTable *t = gb_table_new(ref);
+    ck_assert_int_eq(gb_load_file(l, t, "/nonexistent/grades.csv", &d), GB_NOINPUT);
+    ck_assert_ptr_nonnull(strstr(d.message, "cannot open"));
+    char *dir = g_dir_make_tmp("gbtest-XXXXXX", NULL);
+    ck_assert_int_eq(gb_load_file(l, t, dir, &d), GB_NOINPUT);
+    ck_assert_ptr_nonnull(strstr(d.message, "is a directory"));
+    g_free(dir);
+    gb_diag_clear(&d);
+    gb_table_free(t);
+    gb_loader_free(l);
+}
+END_TEST
+
+/* Accepted variants: rows used, merged, judgements kept, and one authority's
+ * code that the first row must resolve to. */
+static const struct {
+    const char *name;
+    const char *data;
+    int used, merged;
+    const char *code;
+} accepts[] = {
+    {"BOM and CRLF", "\xEF\xBB\xBF" "authority,year,regime,judgement,grade\r\nBarnet,2006,apa,"
+     "staying_safe,Good\r\n", 1, 0, "302"},
+    {"alias", HDR "Kingston/Thames,2006,apa,staying_safe,Good\n", 1, 0, "314"},
+    {"case and spaces", HDR "  kingston   UPON thames ,2006, apa ,STAYING_SAFE,  GOOD \n", 1, 0,
+     "314"},
+    {"quoted comma", HDR "\"Bristol, City of\",2006,apa,staying_safe,Good\n", 1, 0, "801"},
+    {"quoted newline in source", "authority,year,regime,judgement,grade,source\nBarnet,2006,apa,"
+     "staying_safe,Good,\"line one\nline two\"\n", 1, 0, "302"},
+    {"column order", "grade,judgement,regime,year,authority\nGood,staying_safe,apa,2006,Barnet\n",
+     1, 0, "302"},
+    {"identical duplicates", HDR "Barnet,2006,apa,staying_safe,Good\nBARNET,2006,apa,"
+     "staying_safe,good\n", 1, 1, "302"},
+    {"no trailing newline", HDR "Barnet,2006,apa,staying_safe,Good", 1, 0, "302"},
+    {"ONS code", HDR "E09000003,2006,apa,staying_safe,Good\n", 1, 0, "302"},
+    {"old ONS code", HDR "E08000016,2006,apa,staying_safe,Good\n", 1, 0, "370"},
+    {"DfE code", HDR "302,2006,apa,staying_safe,Good\n", 1, 0, "302"},
+    {"UK date", "authority,date,regime,judgement,grade\nBarnet,15/05/2019,ilacs,leaders,"
+     "Requires improvement to be good\n", 1, 0, "302"},
+    {"name reused: old Dorset", HDR "Dorset,2006,apa,staying_safe,Good\n", 1, 0, "835"},
+    {"name reused: new Dorset", HDR "Dorset,2020,ilacs,leaders,Good\n", 1, 0, "838"},
+    {"unannounced alias", HDR "Leeds,2010,unannounced,contact_referral,serious concerns\n", 1, 0,
+     "383"},
+    {"header only", HDR, 0, 0, NULL},
+};
+
+START_TEST(test_accept)
+{
+    GbRun r;
+    run_file(&r, accepts[_i].data, -1);
+    const GbDiag *d = first_problem(&r);
+    ck_assert_msg(r.status == GB_OK && d == NULL, "%s: %s", accepts[_i].name,
+                  d ? d->message : "");
+    GbFileAccount total;
+    gb_table_totals(r.t, &total);
+    ck_assert_msg(total.used == (guint64)accepts[_i].used, "%s: used", accepts[_i].name);
+    ck_assert_msg(total.merged == (guint64)accepts[_i].merged, "%s: merged", accepts[_i].name);
+    ck_assert_uint_eq(total.rejected, 0);
+    if (accepts[_i].code != NULL) {
+        const GbRow *row = gb_table_row(r.t, 0);
+        ck_assert_str_eq(gb_ref_authority(ref, row->authority)->code, accepts[_i].code);
+    }
+    run_clear(&r);
+}
+END_TEST
+
+START_TEST(test_profile_wide)
+{
+    /* The Ofsted history layout, columns reordered, with a blank care-leavers cell. */
+    const char *data =
+        "Local authority name,Local authority area code,Local authority status,Ofsted region,"
+        "Inspection date,Publication date,Inspection type,Overall effectiveness,"
+        "The impact of leaders on social work practice with children and families,"
+        "The experiences and progress of children who need help and protection,"
+        "The experiences and progress of children in care,"
+        "The experiences and progress of care leavers,Web link (URL)\n"
+        "Barnet,E09000003,Current,London,2019-05-13,2019-07-01,ILACS Standard Inspection,Good,"
+        "Good,Good,Good,,x\n"
+        "Barnet,E09000003,Current,London,2024-06-10,2024-07-23,ILACS Short Inspection,Good,"
+        "Good,Good,Outstanding,Excellent,x\n";
+    GbRun r;
+    run_file(&r, data, -1);
+    ck_assert_int_eq(r.status, GB_OK);
+    const GbFileAccount *a = &g_array_index(r.t->files, GbFileAccount, 0);
+    ck_assert_str_eq(a->layout, "ofsted-ilacs-history");
+    ck_assert_uint_eq(a->rows, 2);
+    ck_assert_uint_eq(a->used, 1);
+    ck_assert_uint_eq(a->rejected, 1);
+    ck_assert_uint_eq(a->not_judged, 1);
+    ck_assert_uint_eq(a->judgements, 4);
+    const GbDiag *d = first_problem(&r);
+    ck_assert_ptr_nonnull(strstr(d->message, "field 'The experiences and progress of care "
+                                             "leavers' = \"Excellent\""));
+    ck_assert_uint_eq(d->line, 3);
+    run_clear(&r);
+}
+END_TEST
+
+START_TEST(test_unknown_layout)
+{
+    GbRun r;
+    run_file(&r, "LA,Grade\nBarnet,Good\n", -1);
+    ck_assert_int_eq(r.status, GB_DATA);
+    ck_assert_ptr_nonnull(strstr(r.diag.message, "ofsted-ilacs-history, ofsted-latest-judgements"));
+    run_clear(&r);
+}
+END_TEST
+
+static const GbDistribution *
+find_dist(GArray *ds, const char *regime, const char *judgement, int year)
+{
+    int rg = gb_ref_find_regime(ref, regime);
+    int j = gb_ref_find_judgement(ref, rg, judgement);
+    for (guint i = 0; i < ds->len; i++) {
+        const GbDistribution *d = &g_array_index(ds, GbDistribution, i);
+        if (d->regime == rg && d->judgement == j && d->year == year)
+            return d;
+    }
+    return NULL;
+}
+
+START_TEST(test_bundled_data)
+{
+    GbLoader *l;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
+    GbTable *t = gb_table_new(ref);
+    ck_assert_int_eq(gb_load_all(l, t, NULL, &d), GB_OK);
+    GbFileAccount total;
+    gb_table_totals(t, &total);
+    ck_assert_uint_eq(total.rejected, 0);
+    ck_assert_uint_eq(total.rows, total.used + total.merged + total.rejected);
+    ck_assert_uint_eq(gb_diag_list_total(l->rejects), 0);
+
+    GArray *ds = gb_stats_distributions(t, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    const GbDistribution *apa = find_dist(ds, "apa", "staying_safe", 2007);
+    ck_assert_ptr_nonnull(apa);
+    ck_assert_uint_eq(apa->base, 150);
+    ck_assert_uint_eq(apa->count[0], 12);
+    ck_assert_uint_eq(apa->count[1], 90);
+    ck_assert_uint_eq(apa->count[2], 43);
+    ck_assert_uint_eq(apa->count[3], 5);
+    const GbDistribution *il = find_dist(ds, "ilacs", "overall_effectiveness", 2018);
+    ck_assert_ptr_nonnull(il);
+    ck_assert_uint_eq(il->count[0], 5);
+    ck_assert_uint_eq(il->count[1], 16);
+    ck_assert_uint_eq(il->count[2], 10);
+    ck_assert_uint_eq(il->count[3], 3);
+    const GbDistribution *un = find_dist(ds, "unannounced", "contact_referral", 2009);
+    ck_assert_uint_eq(un->base, 18);
+    ck_assert_uint_eq(un->count[1], 9); /* areas for priority action */
+    g_array_free(ds, TRUE);
+    gb_table_free(t);
+    gb_loader_free(l);
+}
+END_TEST
+
+static Suite *
+load_suite(void)
+{
+    Suite *s = suite_create("load");
+    TCase *tc = tcase_create("load");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_reject, 0, G_N_ELEMENTS(rejects));
+    tcase_add_loop_test(tc, test_accept, 0, G_N_ELEMENTS(accepts));
+    tcase_add_test(tc, test_field_too_long);
+    tcase_add_test(tc, test_missing_and_directory);
+    tcase_add_test(tc, test_profile_wide);
+    tcase_add_test(tc, test_unknown_layout);
+    tcase_add_test(tc, test_bundled_data);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(load_suite());
+}
