@@ -26,9 +26,10 @@ typedef struct {
     GbStatus status;
 
     GString *buf;          /* this record's fields, each followed by NUL */
-    GArray *starts;        /* gsize offsets into buf */
-    GArray *lens;          /* gsize */
-    GPtrArray *fields;
+    guint nfields;
+    gsize starts[GB_CSV_MAX_FIELDS]; /* offsets into buf */
+    gsize lens[GB_CSV_MAX_FIELDS];
+    char *fields[GB_CSV_MAX_FIELDS];
 
     guint64 record;
     guint64 line;          /* physical line being fed */
@@ -55,7 +56,7 @@ gb__on_field(void *field, size_t len, void *data)
     if (st->status != GB_OK)
         return;
     const char *f = field != NULL ? field : "";
-    guint index = st->lens->len;
+    guint index = st->nfields;
     if (index >= GB_CSV_MAX_FIELDS) {
         char limit[32];
         g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
@@ -74,20 +75,25 @@ gb__on_field(void *field, size_t len, void *data)
                           "NUL byte in field (is this a UTF-16 or binary file?)");
         return;
     }
+    /* ASCII is the common case and needs no decoding. */
+    gsize k = 0;
+    while (k < len && (guchar)f[k] < 0x80)
+        k++;
     const char *end;
-    if (!g_utf8_validate_len(f, len, &end)) {
+    if (k < len && !g_utf8_validate_len(f + k, len - k, &end)) {
         char at[64];
         g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field",
                    (guchar)*end, (size_t)(end - f));
         gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
         return;
     }
-    gsize start = st->buf->len;
-    g_string_append_len(st->buf, f, (gssize)len);
-    g_string_append_c(st->buf, '\0');
-    g_array_append_val(st->starts, start);
-    gsize l = len;
-    g_array_append_val(st->lens, l);
+    st->starts[index] = st->buf->len;
+    st->lens[index] = len;
+    st->nfields++;
+    if (field != NULL) /* CSV_APPEND_NULL: f[len] is the NUL */
+        g_string_append_len(st->buf, f, (gssize)len + 1);
+    else
+        g_string_append_len(st->buf, "", 1);
 }
 
 static void
@@ -97,22 +103,20 @@ gb__on_record(int term, void *data)
     if (st->status != GB_OK)
         return;
     st->record++;
-    g_ptr_array_set_size(st->fields, 0);
-    for (guint i = 0; i < st->starts->len; i++)
-        g_ptr_array_add(st->fields, st->buf->str + g_array_index(st->starts, gsize, i));
+    for (guint i = 0; i < st->nfields; i++)
+        st->fields[i] = st->buf->str + st->starts[i];
     GbCsvRecord rec = {
         .path = st->path,
         .record = st->record,
         .line = st->rec_line,
         .offset = st->rec_offset,
-        .nfields = st->starts->len,
-        .fields = (char *const *)st->fields->pdata,
-        .lens = (const gsize *)(void *)st->lens->data,
+        .nfields = st->nfields,
+        .fields = st->fields,
+        .lens = st->lens,
     };
     st->status = st->fn(&rec, st->user, st->diag);
     g_string_truncate(st->buf, 0);
-    g_array_set_size(st->starts, 0);
-    g_array_set_size(st->lens, 0);
+    st->nfields = 0;
     st->have_start = FALSE;
 }
 
@@ -171,33 +175,33 @@ gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
 GbStatus
 gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 {
-    GbCsvState st = {.path = path, .fn = fn, .user = user, .diag = diag, .line = 1,
-                      .at_line_start = TRUE};
+    GbCsvState *st = g_new0(GbCsvState, 1); /* ~12 KiB of field tables: not on the stack */
+    *st = (GbCsvState){.path = path, .fn = fn, .user = user, .diag = diag, .line = 1,
+                       .at_line_start = TRUE};
     struct csv_parser parser;
     gboolean parser_ready = FALSE;
     char *block = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         gb_diag_set(diag, path, 0, 0, "cannot open: %s", g_strerror(errno));
+        g_free(st);
         return GB_NOINPUT;
     }
     struct stat sb;
     if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
         fclose(f);
         gb_diag_set(diag, path, 0, 0, "is a directory, not a CSV file");
+        g_free(st);
         return GB_NOINPUT;
     }
 
     if (csv_init(&parser, GB__CSV_OPTIONS) != 0) {
-        st.status = GB_SOFTWARE;
+        st->status = GB_SOFTWARE;
         gb_diag_set(diag, path, 0, 0, "cannot initialise the CSV parser");
         goto out;
     }
     parser_ready = TRUE;
-    st.buf = g_string_sized_new(256);
-    st.starts = g_array_new(FALSE, FALSE, sizeof(gsize));
-    st.lens = g_array_new(FALSE, FALSE, sizeof(gsize));
-    st.fields = g_ptr_array_new();
+    st->buf = g_string_sized_new(256);
     block = g_malloc(GB__BLOCK);
 
     gboolean first = TRUE;
@@ -205,8 +209,8 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         size_t n = fread(block, 1, GB__BLOCK, f);
         if (n == 0) {
             if (ferror(f)) {
-                gb_diag_set(diag, path, st.line, 0, "read error: %s", g_strerror(errno));
-                st.status = GB_IOERR;
+                gb_diag_set(diag, path, st->line, 0, "read error: %s", g_strerror(errno));
+                st->status = GB_IOERR;
                 goto out;
             }
             break;
@@ -218,47 +222,43 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
                            ((guchar)p[0] == 0xFE && (guchar)p[1] == 0xFF))) {
                 gb_diag_set(diag, path, 1, 1, "file is UTF-16; convert it to UTF-8 first: "
                             "iconv -f UTF-16 -t UTF-8 IN > OUT.csv");
-                st.status = GB_DATA;
+                st->status = GB_DATA;
                 goto out;
             }
             if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
                 p += 3;
                 n -= 3;
-                st.offset = 3;
+                st->offset = 3;
             }
         }
-        if (!gb__feed(&st, &parser, p, n))
+        if (!gb__feed(st, &parser, p, n))
             goto out;
     }
-    if (st.offset <= 3 && st.record == 0 && !st.have_start) {
+    if (st->offset <= 3 && st->record == 0 && !st->have_start) {
         gb_diag_set(diag, path, 0, 0, "file is empty");
-        st.status = GB_DATA;
+        st->status = GB_DATA;
         goto out;
     }
-    if (csv_fini(&parser, gb__on_field, gb__on_record, &st) != 0) {
-        gb_diag_set(diag, path, st.rec_line, 0,
+    if (csv_fini(&parser, gb__on_field, gb__on_record, st) != 0) {
+        gb_diag_set(diag, path, st->rec_line, 0,
                     "unterminated quoted field (a \" opened on this line is never closed)");
-        st.status = GB_DATA;
+        st->status = GB_DATA;
         goto out;
     }
-    if (st.status == GB_OK && st.record == 0) {
+    if (st->status == GB_OK && st->record == 0) {
         gb_diag_set(diag, path, 0, 0, "file has no records (only blank lines)");
-        st.status = GB_DATA;
+        st->status = GB_DATA;
     }
 out:
     if (parser_ready)
         csv_free(&parser);
-    if (st.buf != NULL)
-        g_string_free(st.buf, TRUE);
-    if (st.starts != NULL)
-        g_array_free(st.starts, TRUE);
-    if (st.lens != NULL)
-        g_array_free(st.lens, TRUE);
-    if (st.fields != NULL)
-        g_ptr_array_free(st.fields, TRUE);
+    if (st->buf != NULL)
+        g_string_free(st->buf, TRUE);
     g_free(block);
     fclose(f);
-    return st.status;
+    GbStatus status = st->status;
+    g_free(st);
+    return status;
 }
 
 typedef struct {

@@ -30,7 +30,7 @@ typedef struct {
     int auth_col, date_col, year_col; /* wide layout columns */
     GArray *judgement_cols;     /* int per profile judgement, -1 if absent */
     guint width;
-    guint16 source;
+    guint32 source;
     GString *scratch, *msg;
     GbDiag diag;
 } GbFileLoad;
@@ -281,7 +281,7 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
     int a = gb__authority(fl, rec, idx[L_AUTHORITY], year, date);
     if (a < 0)
         return;
-    guint16 source = fl->source;
+    guint32 source = fl->source;
     if (idx[L_SOURCE] >= 0 && rec->lens[idx[L_SOURCE]] > 0)
         source = gb_table_intern_source(fl->t, rec->fields[idx[L_SOURCE]]);
     GbRow row = {.date = date, .year = (guint16)year, .authority = (guint16)a,

@@ -113,12 +113,14 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
                           "empty required field");
         return GB_DATA;
     }
-    for (guint i = 0; i < ref->authorities->len; i++) {
-        if (strcmp(gb_ref_authority(ref, (int)i)->code, code) == 0) {
-            gb_csv_diag_field(rec, (guint)idx[A_CODE], diag, "duplicate authority code %s",
-                              code);
-            return GB_DATA;
-        }
+    if (g_hash_table_contains(ref->auth_by_code, code)) {
+        gb_csv_diag_field(rec, (guint)idx[A_CODE], diag, "duplicate authority code %s", code);
+        return GB_DATA;
+    }
+    if (ref->authorities->len >= G_MAXUINT16) {
+        gb_csv_diag_field(rec, (guint)idx[A_CODE], diag,
+                          "more than %d authorities (the limit)", G_MAXUINT16);
+        return GB_DATA;
     }
     if (!gb__parse_optional_date(gb__field(rec, idx, A_FROM), &a.from) ||
         !gb__parse_optional_date(gb__field(rec, idx, A_TO), &a.to)) {
@@ -148,6 +150,7 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
         a.neighbours[k] = -1;
     g_array_append_val(ref->authorities, a);
     int i = (int)ref->authorities->len - 1;
+    g_hash_table_insert(ref->auth_by_code, a.code, GINT_TO_POINTER(i + 1));
     gb__index_authority(ref, a.code, i);
     gb__index_authority(ref, a.name, i);
     for (guint k = 0; k < a.ons->len; k++)
@@ -160,10 +163,7 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
 static int
 gb__authority_by_code(const GbRef *ref, const char *code)
 {
-    for (guint i = 0; i < ref->authorities->len; i++)
-        if (strcmp(gb_ref_authority(ref, (int)i)->code, code) == 0)
-            return (int)i;
-    return -1;
+    return GPOINTER_TO_INT(g_hash_table_lookup(ref->auth_by_code, code)) - 1;
 }
 
 /* regimes.csv */
@@ -453,6 +453,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->headlines = g_array_new(FALSE, TRUE, sizeof(GbHeadline));
     ref->coverage = g_array_new(FALSE, TRUE, sizeof(GbCoverage));
     ref->auth_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__free_list);
+    ref->auth_by_code = g_hash_table_new(g_str_hash, g_str_equal);
     ref->regime_by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ref->grade_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     static const char *const common[GB_COMMON_LEVELS] = {
@@ -562,6 +563,7 @@ gb_ref_free(GbRef *ref)
     g_array_free(ref->judgements, TRUE);
     g_array_free(ref->headlines, TRUE);
     g_hash_table_destroy(ref->auth_by_key);
+    g_hash_table_destroy(ref->auth_by_code);
     g_hash_table_destroy(ref->regime_by_id);
     g_hash_table_destroy(ref->grade_by_key);
     g_free(ref->datadir);
@@ -620,12 +622,11 @@ gb_ref_find_judgement(const GbRef *ref, int regime, const char *id)
 int
 gb_ref_find_grade(const GbRef *ref, int regime, const char *s, gsize len, GString *scratch)
 {
-    GString *k = g_string_new(NULL);
-    gb_text_key(s, len, k);
-    g_string_assign(scratch, gb_ref_regime(ref, regime)->id);
-    g_string_append_c(scratch, '\x1f');
-    g_string_append_len(scratch, k->str, (gssize)k->len);
-    g_string_free(k, TRUE);
+    /* Key the value first, then put "regime\x1f" in front of it in place. */
+    gb_text_key(s, len, scratch);
+    const char *id = gb_ref_regime(ref, regime)->id;
+    g_string_prepend_c(scratch, '\x1f');
+    g_string_prepend(scratch, id);
     return GPOINTER_TO_INT(g_hash_table_lookup(ref->grade_by_key, scratch->str)) - 1;
 }
 

@@ -70,6 +70,7 @@ typedef struct {
     GArray *coverage;        /* GbCoverage */
     /* lookups */
     GHashTable *auth_by_key; /* key -> GArray* of int */
+    GHashTable *auth_by_code; /* DfE code -> index + 1 */
     GHashTable *regime_by_id;
     GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */

@@ -346,13 +346,57 @@ gb__is_headline(const GbRef *ref, int j)
     return TRUE;
 }
 
+/* Rows grouped by authority in date order, and each authority's predecessors,
+ * indexed once so histories cost their own length, not the table's. */
+typedef struct {
+    GArray *sorted;       /* guint row indices */
+    guint *start;         /* per authority: first position in sorted; [n] = end */
+    GPtrArray *preds;     /* per authority: GArray of int, or NULL */
+} GbHistoryIndex;
+
 static void
-gb__add_history(const GbTable *t, const GArray *sorted, int authority, int as, GArray *out)
+gb__index_init(const GbTable *t, GbHistoryIndex *ix)
+{
+    guint n = t->ref->authorities->len;
+    ix->sorted = gb__sorted_rows(t);
+    ix->start = g_new0(guint, n + 1);
+    for (guint i = 0; i < ix->sorted->len; i++)
+        ix->start[gb_table_row(t, g_array_index(ix->sorted, guint, i))->authority + 1]++;
+    for (guint a = 0; a < n; a++)
+        ix->start[a + 1] += ix->start[a];
+    ix->preds = g_ptr_array_new_full(n, (GDestroyNotify)g_array_unref);
+    g_ptr_array_set_size(ix->preds, (gint)n);
+    for (guint p = 0; p < n; p++) {
+        const GArray *succ = gb_ref_authority(t->ref, (int)p)->successors;
+        for (guint k = 0; k < succ->len; k++) {
+            int s = g_array_index(succ, int, k);
+            GArray *list = g_ptr_array_index(ix->preds, s);
+            if (list == NULL) {
+                list = g_array_new(FALSE, FALSE, sizeof(int));
+                g_ptr_array_index(ix->preds, s) = list;
+            }
+            int pi = (int)p;
+            g_array_append_val(list, pi);
+        }
+    }
+}
+
+static void
+gb__index_clear(GbHistoryIndex *ix)
+{
+    g_array_free(ix->sorted, TRUE);
+    g_free(ix->start);
+    g_ptr_array_free(ix->preds, TRUE);
+}
+
+static void
+gb__add_history(const GbTable *t, const GbHistoryIndex *ix, int authority, int as, int depth,
+                GArray *out)
 {
     const GbRef *ref = t->ref;
-    for (guint i = 0; i < sorted->len; i++) {
-        const GbRow *r = gb_table_row(t, g_array_index(sorted, guint, i));
-        if (r->authority != authority || !gb__is_headline(ref, r->judgement))
+    for (guint i = ix->start[authority]; i < ix->start[authority + 1]; i++) {
+        const GbRow *r = gb_table_row(t, g_array_index(ix->sorted, guint, i));
+        if (!gb__is_headline(ref, r->judgement))
             continue;
         int regime = gb_ref_judgement(ref, r->judgement)->regime;
         GbEvent e = {.year = r->year, .date = r->date, .regime = regime,
@@ -361,12 +405,11 @@ gb__add_history(const GbTable *t, const GArray *sorted, int authority, int as, G
                      .as_authority = as};
         g_array_append_val(out, e);
     }
-    /* Predecessors: every authority that lists this one as a successor. */
-    for (guint p = 0; p < ref->authorities->len; p++) {
-        const GbAuthority *pa = gb_ref_authority(ref, (int)p);
-        for (guint k = 0; k < pa->successors->len; k++)
-            if (g_array_index(pa->successors, int, k) == authority)
-                gb__add_history(t, sorted, (int)p, (int)p, out);
+    /* Predecessors' judgements, bounded in depth against a cycle in the data. */
+    const GArray *preds = g_ptr_array_index(ix->preds, authority);
+    for (guint k = 0; preds != NULL && k < preds->len && depth < 8; k++) {
+        int p = g_array_index(preds, int, k);
+        gb__add_history(t, ix, p, p, depth + 1, out);
     }
 }
 
@@ -382,10 +425,10 @@ gb__cmp_event(gconstpointer pa, gconstpointer pb)
 }
 
 static GArray *
-gb__history_sorted(const GbTable *t, const GArray *sorted, int authority)
+gb__history_of(const GbTable *t, const GbHistoryIndex *ix, int authority)
 {
     GArray *out = g_array_new(FALSE, TRUE, sizeof(GbEvent));
-    gb__add_history(t, sorted, authority, -1, out);
+    gb__add_history(t, ix, authority, -1, 0, out);
     g_array_sort(out, gb__cmp_event);
     return out;
 }
@@ -393,37 +436,50 @@ gb__history_sorted(const GbTable *t, const GArray *sorted, int authority)
 GArray *
 gb_stats_history(const GbTable *t, int authority)
 {
-    GArray *sorted = gb__sorted_rows(t);
-    GArray *h = gb__history_sorted(t, sorted, authority);
-    g_array_free(sorted, TRUE);
+    GbHistoryIndex ix;
+    gb__index_init(t, &ix);
+    GArray *h = gb__history_of(t, &ix, authority);
+    gb__index_clear(&ix);
     return h;
 }
 
-static void
-gb__moves(const GbTable *t, GbStats *s)
+GbMoves *
+gb_stats_moves(const GbTable *t)
 {
-    GArray *sorted = gb__sorted_rows(t);
-    s->moves = g_array_new(FALSE, TRUE, sizeof(GbMove));
+    GbHistoryIndex ix;
+    gb__index_init(t, &ix);
+    GbMoves *mv = g_new0(GbMoves, 1);
+    mv->moves = g_array_new(FALSE, TRUE, sizeof(GbMove));
     for (guint a = 0; a < t->ref->authorities->len; a++) {
-        GArray *h = gb__history_sorted(t, sorted, (int)a);
+        GArray *h = gb__history_of(t, &ix, (int)a);
         const GbEvent *prev = NULL;
         for (guint i = 0; i < h->len; i++) {
             const GbEvent *e = &g_array_index(h, GbEvent, i);
             if (e->common < 0)
                 continue;
-            /* Predecessors' own moves are counted once, under them. */
+            /* A predecessor's own moves are counted once, under it. */
             if (prev != NULL && !(prev->as_authority >= 0 && e->as_authority >= 0)) {
-                s->transitions[prev->common][e->common]++;
+                mv->transitions[prev->common][e->common]++;
                 if (prev->common != e->common) {
                     GbMove m = {.authority = (int)a, .from = *prev, .to = *e};
-                    g_array_append_val(s->moves, m);
+                    g_array_append_val(mv->moves, m);
                 }
             }
             prev = e;
         }
         g_array_free(h, TRUE);
     }
-    g_array_free(sorted, TRUE);
+    gb__index_clear(&ix);
+    return mv;
+}
+
+void
+gb_stats_moves_free(GbMoves *mv)
+{
+    if (mv == NULL)
+        return;
+    g_array_free(mv->moves, TRUE);
+    g_free(mv);
 }
 
 GbStats *
@@ -447,7 +503,6 @@ gb_stats_compute(const GbTable *t, GbGroupBy by)
     g_array_free(measures, TRUE);
     if (yearly != s->distributions)
         g_array_free(yearly, TRUE);
-    gb__moves(t, s);
     return s;
 }
 
@@ -462,8 +517,6 @@ gb_stats_free(GbStats *s)
     for (guint i = 0; i < s->reconciliations->len; i++)
         g_free(g_array_index(s->reconciliations, GbReconciliation, i).reason);
     g_array_free(s->reconciliations, TRUE);
-    if (s->moves != NULL)
-        g_array_free(s->moves, TRUE);
     g_free(s);
 }
 

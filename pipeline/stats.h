@@ -86,9 +86,13 @@ typedef struct {
     GArray *published;                    /* GbMeasure */
     GArray *changes;                      /* GbChange */
     GArray *reconciliations;              /* GbReconciliation */
-    GArray *moves;                        /* GbMove, by date */
-    int transitions[GB_COMMON_LEVELS][GB_COMMON_LEVELS]; /* [from][to] */
 } GbStats;
+
+/* Moves between consecutive graded headline judgements, every authority. */
+typedef struct {
+    GArray *moves;                        /* GbMove, by authority then date */
+    int transitions[GB_COMMON_LEVELS][GB_COMMON_LEVELS]; /* [from][to] */
+} GbMoves;
 
 /* Computes every national figure from t. Free with gb_stats_free. Can't fail. */
 GbStats *gb_stats_compute(const GbTable *t, GbGroupBy by);
@@ -119,6 +123,11 @@ typedef struct {
 
 /* Fills c for authority from l. This function can't fail. */
 void gb_stats_compare(const GbTable *t, const GbLatest *l, int authority, GbComparison *c);
+
+/* Computes every authority's moves and the transition matrix (common scale),
+ * following predecessors. Free with gb_stats_moves_free. Can't fail. */
+GbMoves *gb_stats_moves(const GbTable *t);
+void gb_stats_moves_free(GbMoves *mv);
 
 /* Authority a's headline judgements (the first judgement of each regime) in
  * date order, including those of the authorities it succeeded. */

@@ -2,6 +2,7 @@
 #include "pipeline/table.h"
 
 G_STATIC_ASSERT(sizeof(gpointer) >= 8); /* keys and origins are packed into pointers */
+G_STATIC_ASSERT(sizeof(GbRow) == 16);
 
 /* Mixes the packed 64-bit key (murmur3's finaliser): g_direct_hash would drop
  * the high half, where the authority lives. */
@@ -55,15 +56,15 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
     return t->files->len - 1;
 }
 
-guint16
+guint32
 gb_table_intern_source(GbTable *t, const char *source)
 {
     gpointer id;
     if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id))
-        return (guint16)GPOINTER_TO_UINT(id);
+        return GPOINTER_TO_UINT(id);
     char *copy = g_strdup(source);
     g_ptr_array_add(t->sources, copy);
-    guint16 n = (guint16)(t->sources->len - 1);
+    guint32 n = t->sources->len - 1;
     g_hash_table_insert(t->source_ids, copy, GUINT_TO_POINTER(n));
     return n;
 }

@@ -12,8 +12,8 @@ typedef struct {
     guint16 authority;   /* index into ref->authorities */
     guint8 judgement;    /* index into ref->judgements */
     gint8 grade;         /* index into the judgement's regime scale */
-    guint16 source;      /* index into table->sources */
     guint16 file;        /* index into table->files */
+    guint32 source;      /* index into table->sources */
 } GbRow;
 
 /* What happened to the rows of one input file. rows = used + merged + rejected. */
@@ -44,7 +44,7 @@ void gb_table_free(GbTable *t);
 
 /* Starts accounting for a new input file; returns its index. */
 guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
-guint16 gb_table_intern_source(GbTable *t, const char *source);
+guint32 gb_table_intern_source(GbTable *t, const char *source);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result

@@ -180,7 +180,7 @@ START_TEST(test_history_and_moves)
     ck_assert_int_eq(g_array_index(h, GbEvent, h->len - 1).as_authority, -1);
     g_array_free(h, TRUE);
 
-    GbStats *s = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    GbMoves *s = gb_stats_moves(table);
     gboolean herts = FALSE;
     for (guint i = 0; i < s->moves->len; i++) {
         const GbMove *m = &g_array_index(s->moves, GbMove, i);
@@ -189,7 +189,7 @@ START_TEST(test_history_and_moves)
     }
     ck_assert(herts);
     ck_assert_int_ge(s->transitions[3][2], 1);
-    gb_stats_free(s);
+    gb_stats_moves_free(s);
 }
 END_TEST
 
