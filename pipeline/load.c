@@ -21,6 +21,24 @@ static const GbColumnSpec gb__long_cols[L_N] = {
     {"grade", TRUE},     {"date", FALSE}, {"source", FALSE},
 };
 
+/* Most values in a column repeat ("Good", "ilacs", an authority's name), so the
+ * raw bytes of each distinct value are remembered with what they resolved to:
+ * normalising and looking up happen once per distinct value, not per row. */
+#define GB__MEMO_CAP 200000
+
+static int
+gb__memo_get(GHashTable *memo, const char *raw)
+{
+    return GPOINTER_TO_INT(g_hash_table_lookup(memo, raw)) - 1;
+}
+
+static void
+gb__memo_put(GHashTable *memo, const char *raw, int value)
+{
+    if (g_hash_table_size(memo) < GB__MEMO_CAP)
+        g_hash_table_insert(memo, g_strdup(raw), GINT_TO_POINTER(value + 1));
+}
+
 typedef struct {
     GbLoader *l;
     GbTable *t;
@@ -33,6 +51,8 @@ typedef struct {
     guint32 source;
     GString *scratch, *msg;
     GbDiag diag;
+    GHashTable *memo_authority;  /* raw -> authority, for names naming one authority */
+    GHashTable *memo_grade[32];  /* per regime: raw -> grade */
 } GbFileLoad;
 
 GbStatus
@@ -140,7 +160,13 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
 {
     const GbRef *ref = fl->l->ref;
     const char *s = rec->fields[col];
-    int a = gb_ref_find_authority(ref, s, rec->lens[col], year, date, fl->scratch);
+    int a = gb__memo_get(fl->memo_authority, s);
+    if (a < 0) {
+        gboolean unique;
+        a = gb_ref_find_authority(ref, s, rec->lens[col], year, date, fl->scratch, &unique);
+        if (a >= 0 && unique)
+            gb__memo_put(fl->memo_authority, s, a);
+    }
     if (a < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field",
                      "authority", s, rec->lens[col]);
@@ -167,7 +193,13 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
 static int
 gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const char *field)
 {
-    int g = gb_ref_find_grade(fl->l->ref, regime, rec->fields[col], rec->lens[col], fl->scratch);
+    GHashTable *memo = regime < (int)G_N_ELEMENTS(fl->memo_grade) ? fl->memo_grade[regime] : NULL;
+    int g = memo != NULL ? gb__memo_get(memo, rec->fields[col]) : -1;
+    if (g >= 0)
+        return g;
+    g = gb_ref_find_grade(fl->l->ref, regime, rec->fields[col], rec->lens[col], fl->scratch);
+    if (g >= 0 && memo != NULL)
+        gb__memo_put(memo, rec->fields[col], g);
     if (g < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown grade" : "empty required field", field,
                      rec->fields[col], rec->lens[col]);
@@ -455,6 +487,9 @@ gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
     fl.source = gb_table_intern_source(t, path);
     fl.scratch = g_string_new(NULL);
     fl.msg = g_string_new(NULL);
+    fl.memo_authority = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < l->ref->regimes->len && i < G_N_ELEMENTS(fl.memo_grade); i++)
+        fl.memo_grade[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GbStatus status = gb_csv_read(path, gb__file_record, &fl, diag);
     if (status == GB_OK && gb__account(&fl)->rows == 0 && fl.width > 0) {
         /* A header and nothing else is legal, but worth a word. */
@@ -464,6 +499,10 @@ gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
     gb_diag_clear(&fl.diag);
     g_string_free(fl.scratch, TRUE);
     g_string_free(fl.msg, TRUE);
+    g_hash_table_destroy(fl.memo_authority);
+    for (guint i = 0; i < G_N_ELEMENTS(fl.memo_grade); i++)
+        if (fl.memo_grade[i] != NULL)
+            g_hash_table_destroy(fl.memo_grade[i]);
     if (fl.judgement_cols != NULL)
         g_array_free(fl.judgement_cols, TRUE);
     return status;

@@ -74,19 +74,17 @@ gb__split_into(GPtrArray *out, const char *s)
 static void
 gb__index_authority(GbRef *ref, const char *name, int i)
 {
-    GString *key = g_string_new(NULL);
+    GString *key = ref->scratch;
     gb_text_key(name, strlen(name), key);
     GArray *list = g_hash_table_lookup(ref->auth_by_key, key->str);
     if (list == NULL) {
         list = g_array_new(FALSE, FALSE, sizeof(int));
         g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), list);
     }
-    for (guint k = 0; k < list->len; k++)
-        if (g_array_index(list, int, k) == i)
-            goto out;
-    g_array_append_val(list, i);
-out:
-    g_string_free(key, TRUE);
+    /* An authority's own names and codes arrive together, so a repeat
+     * (name equal to an alias) can only be the last entry. */
+    if (list->len == 0 || g_array_index(list, int, list->len - 1) != i)
+        g_array_append_val(list, i);
 }
 
 static gboolean
@@ -447,6 +445,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->datadir = g_strdup(datadir);
     ref->authorities = g_array_new(FALSE, TRUE, sizeof(GbAuthority));
     ref->pending_successors = g_ptr_array_new_with_free_func(g_free);
+    ref->scratch = g_string_new(NULL);
     ref->regions = g_ptr_array_new_with_free_func(g_free);
     ref->regimes = g_array_new(FALSE, TRUE, sizeof(GbRegime));
     ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
@@ -558,6 +557,7 @@ gb_ref_free(GbRef *ref)
     g_array_free(ref->coverage, TRUE);
     g_array_free(ref->authorities, TRUE);
     g_ptr_array_free(ref->pending_successors, TRUE);
+    g_string_free(ref->scratch, TRUE);
     g_ptr_array_free(ref->regions, TRUE);
     g_array_free(ref->regimes, TRUE);
     g_array_free(ref->judgements, TRUE);
@@ -585,10 +585,12 @@ gb_ref_active_in(const GbAuthority *a, int year)
 
 int
 gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
-                      GString *scratch)
+                      GString *scratch, gboolean *unique)
 {
     gb_text_key(s, len, scratch);
     GArray *list = g_hash_table_lookup(ref->auth_by_key, scratch->str);
+    if (unique != NULL)
+        *unique = list != NULL && list->len == 1;
     if (list == NULL)
         return -1;
     int first = g_array_index(list, int, 0);
@@ -611,6 +613,12 @@ gb_ref_find_regime(const GbRef *ref, const char *id)
 int
 gb_ref_find_judgement(const GbRef *ref, int regime, const char *id)
 {
+    /* Exact ids are the rule; case-insensitive matching is the fallback. */
+    for (guint i = 0; i < ref->judgements->len; i++) {
+        const GbJudgement *j = gb_ref_judgement(ref, (int)i);
+        if (j->regime == regime && strcmp(j->id, id) == 0)
+            return (int)i;
+    }
     for (guint i = 0; i < ref->judgements->len; i++) {
         const GbJudgement *j = gb_ref_judgement(ref, (int)i);
         if (j->regime == regime && g_ascii_strcasecmp(j->id, id) == 0)

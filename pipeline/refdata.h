@@ -74,6 +74,7 @@ typedef struct {
     GHashTable *regime_by_id;
     GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */
+    GString *scratch;        /* internal: lookup-key buffer while loading */
 } GbRef;
 
 /* Loads the reference tables of datadir. On success *out owns a new GbRef
@@ -93,9 +94,10 @@ gboolean gb_ref_active_in(const GbAuthority *a, int year);
 /* Finds an authority by name, alias, ONS or DfE code, case- and
  * space-insensitively. Where a name was used by two authorities (Dorset), the
  * one active at ymd (or in year, when ymd is 0) wins. Returns the index or -1.
- * scratch is a caller's buffer for the lookup key. */
+ * scratch is a caller's buffer for the lookup key; *unique (may be NULL) says
+ * whether s names one authority whatever the date. */
 int gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
-                          GString *scratch);
+                          GString *scratch, gboolean *unique);
 int gb_ref_find_regime(const GbRef *ref, const char *id);
 int gb_ref_find_judgement(const GbRef *ref, int regime, const char *id);
 /* Finds a grade of regime by id, label or alias; returns its index or -1. */

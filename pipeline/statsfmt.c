@@ -533,7 +533,7 @@ gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out)
     if (o->authority != NULL) {
         GString *scratch = g_string_new(NULL);
         int a = gb_ref_find_authority(t->ref, o->authority, strlen(o->authority), 0, as_at,
-                                      scratch);
+                                      scratch, NULL);
         g_string_free(scratch, TRUE);
         if (a < 0) {
             fprintf(stderr, "gradebrief stats: --authority: unknown authority '%s'\n",

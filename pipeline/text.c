@@ -104,6 +104,15 @@ gb_text_parse_date(const char *s, guint32 *ymd)
 gboolean
 gb_text_parse_int(const char *s, gint64 lo, gint64 hi, gint64 *out)
 {
+    /* Years are the common case: four plain digits need no strtol. */
+    if (g_ascii_isdigit(s[0]) && g_ascii_isdigit(s[1]) && g_ascii_isdigit(s[2]) &&
+        g_ascii_isdigit(s[3]) && s[4] == '\0') {
+        gint64 y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        if (y < lo || y > hi)
+            return FALSE;
+        *out = y;
+        return TRUE;
+    }
     gint64 v;
     if (!g_ascii_string_to_signed(s, 10, lo, hi, &v, NULL))
         return FALSE;

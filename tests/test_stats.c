@@ -118,7 +118,7 @@ static int
 code_index(const char *code)
 {
     GString *scratch = g_string_new(NULL);
-    int a = gb_ref_find_authority(ref, code, strlen(code), 0, 20250101, scratch);
+    int a = gb_ref_find_authority(ref, code, strlen(code), 0, 20250101, scratch, NULL);
     g_string_free(scratch, TRUE);
     return a;
 }
