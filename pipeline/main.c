@@ -1,9 +1,11 @@
 /* main.c - the gradebrief command line: parse the command and its options, run
  * the stages, and print every error once, as "gradebrief: FILE:LINE:COL: ...",
  * exiting with a sysexits(3) code. */
+#include "output/chartfile.h"
 #include "pipeline/load.h"
 #include "pipeline/report.h"
 #include "pipeline/statsfmt.h"
+#include "pipeline/text.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -214,11 +216,178 @@ gb_cmd_stats(int argc, char **argv)
     return rc;
 }
 
+/* The date written into generated files: SOURCE_DATE_EPOCH when set, else the
+ * newest judgement date in the data (never the clock), as ISO 8601. */
+static char *
+gb__output_date(const GbTable *t)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    gint64 secs;
+    if (epoch != NULL && gb_text_parse_int(epoch, 0, G_MAXINT64, &secs)) {
+        GDateTime *dt = g_date_time_new_from_unix_utc(secs);
+        char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+        g_date_time_unref(dt);
+        return s;
+    }
+    guint32 d = t->newest_date ? t->newest_date : (guint32)MAX(t->max_year, 1970) * 10000 + 1231;
+    char buf[11];
+    gb_text_format_date(d, buf);
+    return g_strdup(buf);
+}
+
+static int
+gb_cmd_chart(int argc, char **argv)
+{
+    GbCommon c = {0};
+    GbLoaded ld = {0};
+    char *format = NULL, *output = NULL, *authority = NULL, *as_at = NULL;
+    gboolean list = FALSE;
+    double width = 481.9, height = 0, dpi = 150;
+    GOptionEntry extra[] = {
+        {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "Print the chart names, one per line", NULL},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "pdf (default), svg or png", "FMT"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+         "Write here (default out/NAME.FMT)", "FILE"},
+        {"width", 0, 0, G_OPTION_ARG_DOUBLE, &width, "Width in points (default 481.9, A4 text "
+         "width)", "PT"},
+        {"height", 0, 0, G_OPTION_ARG_DOUBLE, &height, "Height in points (default: what the "
+         "chart needs)", "PT"},
+        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "PNG resolution (default 150)", "N"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority, "For charts about one authority",
+         "NAME"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
+        {NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("NAME [FILE...] - draw one chart");
+    gb__common_entries(ctx, &c, extra);
+    GString *names = g_string_new("Draws one chart from the same computed results the briefing "
+                                  "uses. Charts:");
+    for (const char *const *n = gb_chart_names(); *n != NULL; n++)
+        g_string_append_printf(names, " %s%s", *n, gb_chart_needs_authority(*n) ? " (needs "
+                               "--authority)" : "");
+    int rc = gb__parse("chart", names->str, ctx, &argc, &argv);
+    g_string_free(names, TRUE);
+    GbFonts *fonts = NULL;
+    GbStats *stats = NULL;
+    GbMoves *moves = NULL;
+    GbLatest *latest = NULL;
+    GbChart *chart = NULL;
+    char *path = NULL, *date = NULL, *err = NULL, *name = NULL;
+    GbFormat fmt = GB_FORMAT_PDF;
+    guint32 when = 0;
+    if (rc != GB_OK)
+        goto out;
+    if (list) {
+        for (const char *const *n = gb_chart_names(); *n != NULL; n++)
+            printf("%s\n", *n);
+        goto out;
+    }
+    if (c.files == NULL || c.files[0] == NULL) {
+        fprintf(stderr, "gradebrief chart: name a chart (gradebrief chart --list)\n");
+        rc = GB_USAGE;
+        goto out;
+    }
+    name = g_strdup(c.files[0]);
+    /* The remaining arguments are data files. */
+    char **rest = g_strdupv(c.files + 1);
+    g_strfreev(c.files);
+    c.files = rest;
+    if (format != NULL && !gb_format_parse(format, &fmt)) {
+        fprintf(stderr, "gradebrief chart: --format: '%s' is not pdf, svg or png\n", format);
+        rc = GB_USAGE;
+        goto out;
+    }
+    if (format == NULL && output != NULL)
+        gb_format_from_path(output, &fmt);
+    if (!(width >= 72 && width <= 5000) || !(height == 0 || (height >= 36 && height <= 5000)) ||
+        !(dpi >= 36 && dpi <= 1200)) {
+        fprintf(stderr, "gradebrief chart: --width/--height must be 72-5000 points and --dpi "
+                "36-1200\n");
+        rc = GB_USAGE;
+        goto out;
+    }
+    if (as_at != NULL && !gb_text_parse_date(as_at, &when)) {
+        fprintf(stderr, "gradebrief chart: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
+        rc = GB_USAGE;
+        goto out;
+    }
+    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
+        goto out;
+    if ((fonts = gb_fonts_new(NULL, &err)) == NULL) {
+        fprintf(stderr, "gradebrief: %s\n", err);
+        rc = GB_SOFTWARE;
+        goto out;
+    }
+    if (when == 0)
+        when = ld.table->newest_date;
+    GbChartInput in = {.table = ld.table, .authority = -1};
+    if (authority != NULL) {
+        GString *scratch = g_string_new(NULL);
+        in.authority = gb_ref_find_authority(ld.ref, authority, strlen(authority), 0, when,
+                                             scratch, NULL);
+        g_string_free(scratch, TRUE);
+        if (in.authority < 0) {
+            fprintf(stderr, "gradebrief chart: --authority: unknown authority '%s'\n",
+                    authority);
+            rc = GB_DATA;
+            goto out;
+        }
+    }
+    in.stats = stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    in.moves = moves = gb_stats_moves(ld.table);
+    in.latest = latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
+    if ((chart = gb_chart_new(name, &in, &err)) == NULL) {
+        fprintf(stderr, "gradebrief chart: %s\n", err);
+        rc = strncmp(err, "unknown chart", 13) == 0 || strstr(err, "--authority") ? GB_USAGE
+                                                                                    : GB_DATA;
+        goto out;
+    }
+    static const char *const ext[] = {"pdf", "svg", "png"};
+    if (output != NULL) {
+        path = g_strdup(output);
+    } else {
+        if (g_mkdir_with_parents("out", 0777) != 0) {
+            fprintf(stderr, "gradebrief: out: cannot create the folder\n");
+            rc = GB_CANTCREAT;
+            goto out;
+        }
+        path = g_strdup_printf("out/%s.%s", name, ext[fmt]);
+    }
+    date = gb__output_date(ld.table);
+    GbChartFileOptions o = {.format = fmt, .width = width, .height = height, .dpi = dpi,
+                            .date = date};
+    GbDiag diag = {0};
+    rc = gb_chartfile_write(chart, fonts, path, &o, &diag);
+    if (rc != GB_OK)
+        gb__print_diag(&diag);
+    gb_diag_clear(&diag);
+out:
+    gb_chart_free(chart);
+    gb_stats_free(stats);
+    gb_stats_moves_free(moves);
+    gb_stats_latest_free(latest);
+    gb_fonts_free(fonts);
+    g_free(err);
+    g_free(path);
+    g_free(date);
+    g_free(name);
+    g_free(format);
+    g_free(output);
+    g_free(authority);
+    g_free(as_at);
+    gb__loaded_clear(&ld);
+    gb__common_clear(&c);
+    g_option_context_free(ctx);
+    return rc;
+}
+
 static const GbCommand gb__commands[] = {
     {"check", "[FILE...] [-d DIR]", "validate the data and print the row accounting",
      gb_cmd_check},
     {"stats", "[FILE...] [-d DIR] [--by LIST] [-f table|csv|json]",
      "grade distributions, changes, reconciliation, movers", gb_cmd_stats},
+    {"chart", "NAME [FILE...] [-f pdf|svg|png] [-o FILE]", "draw one chart (--list)",
+     gb_cmd_chart},
 };
 
 static void

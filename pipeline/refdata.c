@@ -146,6 +146,7 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     g_ptr_array_add(ref->pending_successors, g_strdup(gb__field(rec, idx, A_SUCC)));
     for (int k = 0; k < 10; k++)
         a.neighbours[k] = -1;
+    a.tile_q = a.tile_r = -1;
     g_array_append_val(ref->authorities, a);
     int i = (int)ref->authorities->len - 1;
     g_hash_table_insert(ref->auth_by_code, a.code, GINT_TO_POINTER(i + 1));
@@ -383,6 +384,43 @@ gb__neighbour_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     return GB_OK;
 }
 
+/* tiles.csv */
+enum { T_CODE, T_Q, T_R, T_SHORT, T_N };
+static const GbColumnSpec gb__tile_cols[T_N] = {
+    {"code", TRUE}, {"q", TRUE}, {"r", TRUE}, {"short", TRUE},
+};
+
+static GbStatus
+gb__tile_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
+{
+    int a = gb__authority_by_code(ref, gb__field(rec, idx, T_CODE));
+    gint64 q, r;
+    if (a < 0) {
+        gb_csv_diag_field(rec, (guint)idx[T_CODE], diag, "unknown authority code '%s'",
+                          gb__field(rec, idx, T_CODE));
+        return GB_DATA;
+    }
+    if (!gb_text_parse_int(gb__field(rec, idx, T_Q), 0, 200, &q) ||
+        !gb_text_parse_int(gb__field(rec, idx, T_R), 0, 200, &r)) {
+        gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "q and r must be whole numbers 0-200");
+        return GB_DATA;
+    }
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        const GbAuthority *o = gb_ref_authority(ref, (int)i);
+        if (o->tile_q == q && o->tile_r == r) {
+            gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "tile (%d, %d) is already %s's",
+                              (int)q, (int)r, o->name);
+            return GB_DATA;
+        }
+    }
+    GbAuthority *au = &g_array_index(ref->authorities, GbAuthority, a);
+    au->tile_q = (int)q;
+    au->tile_r = (int)r;
+    g_free(au->short_label);
+    au->short_label = g_strdup(gb__field(rec, idx, T_SHORT));
+    return GB_OK;
+}
+
 /* coverage.csv */
 enum { C_YEAR, C_REGIME, C_JUDGEMENT, C_COVERAGE, C_NOTE, C_N };
 static const GbColumnSpec gb__coverage_cols[C_N] = {
@@ -425,6 +463,15 @@ gb_ref_selection_note(const GbRef *ref, int year, int regime, int judgement)
             return c->note;
     }
     return NULL;
+}
+
+static gboolean
+gb__has_file(const GbRef *ref, const char *file)
+{
+    char *path = g_build_filename(ref->datadir, file, NULL);
+    gboolean ok = g_file_test(path, G_FILE_TEST_EXISTS);
+    g_free(path);
+    return ok;
 }
 
 static void
@@ -474,7 +521,11 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
         (status = gb__load_table(ref, "neighbours.csv", gb__neighbour_cols, N_N,
                                  gb__neighbour_row, diag)) != GB_OK ||
         (status = gb__load_table(ref, "coverage.csv", gb__coverage_cols, C_N,
-                                 gb__coverage_row, diag)) != GB_OK)
+                                 gb__coverage_row, diag)) != GB_OK ||
+        (g_file_test(ref->datadir, G_FILE_TEST_IS_DIR) &&
+         gb__has_file(ref, "tiles.csv") &&
+         (status = gb__load_table(ref, "tiles.csv", gb__tile_cols, T_N, gb__tile_row,
+                                  diag)) != GB_OK))
         goto fail;
 
     /* Resolve successor codes now that every authority is known. */
@@ -522,6 +573,7 @@ gb_ref_free(GbRef *ref)
         g_ptr_array_free(a->ons, TRUE);
         g_ptr_array_free(a->aliases, TRUE);
         g_array_free(a->successors, TRUE);
+        g_free(a->short_label);
         for (int k = 0; k < 10; k++)
             g_free(a->closeness[k]);
     }

@@ -17,6 +17,8 @@ typedef struct {
     int region;          /* index into GbRef.regions */
     guint32 from, to;    /* active from (inclusive) / to (exclusive), YYYYMMDD; 0 = open */
     GArray *successors;  /* int: authority indices */
+    int tile_q, tile_r;  /* position in the hex tile map (odd-r), -1 when none */
+    char *short_label;   /* up to 3 characters for the tile, or NULL */
     int neighbours[10];  /* statistical neighbours, -1 where none */
     char *closeness[10];
 } GbAuthority;

@@ -355,6 +355,13 @@ typedef struct {
 } GbHistoryIndex;
 
 static void
+gb__free_int_array(gpointer p)
+{
+    if (p != NULL)
+        g_array_unref(p);
+}
+
+static void
 gb__index_init(const GbTable *t, GbHistoryIndex *ix)
 {
     guint n = t->ref->authorities->len;
@@ -364,7 +371,7 @@ gb__index_init(const GbTable *t, GbHistoryIndex *ix)
         ix->start[gb_table_row(t, g_array_index(ix->sorted, guint, i))->authority + 1]++;
     for (guint a = 0; a < n; a++)
         ix->start[a + 1] += ix->start[a];
-    ix->preds = g_ptr_array_new_full(n, (GDestroyNotify)g_array_unref);
+    ix->preds = g_ptr_array_new_full(n, gb__free_int_array);
     g_ptr_array_set_size(ix->preds, (gint)n);
     for (guint p = 0; p < n; p++) {
         const GArray *succ = gb_ref_authority(t->ref, (int)p)->successors;

@@ -1,0 +1,44 @@
+/* chart-private.h - what the chart files share behind chart.h. Each chart file
+ * supplies build (compute the data and texts), height and draw. */
+#ifndef GB_CHART_PRIVATE_H
+#define GB_CHART_PRIVATE_H
+
+#include "charts/chart.h"
+
+typedef struct GbChartClass GbChartClass;
+
+struct GbChart {
+    const GbChartClass *klass;
+    const GbRef *ref;
+    char *title, *subtitle, *source, *alt;
+    gpointer data;            /* the kind's plain data struct */
+};
+
+struct GbChartClass {
+    const char *name;
+    gboolean needs_authority;
+    /* Fills c->data and the texts; FALSE with *error when there is nothing to show. */
+    gboolean (*build)(GbChart *c, const GbChartInput *in, char **error);
+    double (*height)(const GbChart *c, GbFonts *f, double width);
+    void (*draw)(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot);
+    void (*free_data)(gpointer data);
+};
+
+extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,
+    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class;
+
+/* The label of common level `level` as the regime that made it calls it. */
+const char *gb__level_label(const GbRef *ref, int level);
+/* "8.0%" style, one decimal; "8%" when whole is TRUE. */
+void gb__pct(double p, gboolean whole, char *buf, gsize len);
+/* The frame's height apart from the plot, at width. */
+double gb__frame_extra(const GbChart *c, GbFonts *f, double width);
+
+#define GB_INK ((GbRgb){0.1, 0.1, 0.1})
+#define GB_GREY ((GbRgb){0.4, 0.4, 0.4})
+#define GB_RULE ((GbRgb){0.82, 0.82, 0.82})
+
+#endif
+
+/* "31 March 2025" from YYYYMMDD. */
+void gb__date_long(guint32 ymd, char *buf, gsize len);

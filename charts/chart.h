@@ -1,0 +1,41 @@
+/* chart.h - the chart kit's public face: build a chart from computed results,
+ * ask its title and alt text, and draw it into a box on any cairo_t (PDF page,
+ * SVG or PNG surface alike). */
+#ifndef GB_CHART_H
+#define GB_CHART_H
+
+#include "charts/kit.h"
+#include "pipeline/stats.h"
+
+/* What charts are made from: results of the compute stage, nothing else. */
+typedef struct {
+    const GbTable *table;
+    const GbStats *stats;     /* by year, regime and judgement */
+    const GbMoves *moves;
+    const GbLatest *latest;   /* overall effectiveness as at a date */
+    int authority;            /* for charts about one authority, else -1 */
+} GbChartInput;
+
+typedef struct GbChart GbChart;
+
+/* The chart names, NULL-terminated: distribution, counts, dumbbell, trend, map,
+ * transitions, timeline. */
+const char *const *gb_chart_names(void);
+/* TRUE when chart `name` is about one authority (needs input->authority). */
+gboolean gb_chart_needs_authority(const char *name);
+
+/* Computes chart `name` from in. Returns NULL with *error set (a sentence the
+ * caller frees) for an unknown name, a missing authority, or no data to show. */
+GbChart *gb_chart_new(const char *name, const GbChartInput *in, char **error);
+void gb_chart_free(GbChart *c);
+
+const char *gb_chart_name(const GbChart *c);
+const char *gb_chart_title(const GbChart *c);
+/* One paragraph saying what the chart shows, with its numbers (PDF alt text). */
+const char *gb_chart_alt(const GbChart *c);
+/* The height the chart wants at width (points), to fit its labels. */
+double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
+/* Draws c into box. Errors are sticky in cr (cairo_status). */
+void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
+
+#endif

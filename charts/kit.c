@@ -1,0 +1,307 @@
+/* kit.c - fonts, palette, text, ticks and frames shared by every chart. */
+#include "charts/kit.h"
+
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <pango/pangofc-fontmap.h>
+#include <string.h>
+
+struct GbFonts {
+    char *family;
+    FcConfig *config;
+    PangoFontMap *map;
+    PangoContext *context;   /* for measuring, without a surface */
+};
+
+/* Finds the file of family in the given style through the system
+ * configuration; returns NULL when that family is not installed. */
+static char *
+gb__font_file(const char *family, const char *style)
+{
+    FcPattern *pat = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, FC_STYLE,
+                                    FcTypeString, style, NULL);
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *match = FcFontMatch(NULL, pat, &res);
+    char *path = NULL;
+    FcChar8 *file, *fam;
+    if (match != NULL && FcPatternGetString(match, FC_FAMILY, 0, &fam) == FcResultMatch &&
+        g_ascii_strcasecmp((const char *)fam, family) == 0 &&
+        FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch)
+        path = g_strdup((const char *)file);
+    if (match != NULL)
+        FcPatternDestroy(match);
+    FcPatternDestroy(pat);
+    return path;
+}
+
+static void
+gb__set_options(PangoContext *ctx)
+{
+    cairo_font_options_t *o = cairo_font_options_create();
+    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(o, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx, o);
+    cairo_font_options_destroy(o);
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+}
+
+GbFonts *
+gb_fonts_new(const char *family, char **error)
+{
+    if (family == NULL)
+        family = GB_FONT_FAMILY;
+    static const char *const styles[] = {"Regular", "Bold", "Italic", "Bold Italic"};
+    FcConfig *config = FcConfigCreate();
+    for (gsize i = 0; i < G_N_ELEMENTS(styles); i++) {
+        char *file = gb__font_file(family, styles[i]);
+        if (file == NULL && i < 2) {
+            *error = g_strdup_printf("font '%s %s' is not installed (Debian: apt-get install "
+                                     "fonts-liberation2)", family, styles[i]);
+            FcConfigDestroy(config);
+            return NULL;
+        }
+        if (file != NULL)
+            FcConfigAppFontAddFile(config, (const FcChar8 *)file);
+        g_free(file);
+    }
+    GbFonts *f = g_new0(GbFonts, 1);
+    f->family = g_strdup(family);
+    f->config = config;
+    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
+    f->context = pango_font_map_create_context(f->map);
+    gb__set_options(f->context);
+    return f;
+}
+
+void
+gb_fonts_free(GbFonts *f)
+{
+    if (f == NULL)
+        return;
+    g_object_unref(f->context);
+    g_object_unref(f->map);
+    FcConfigDestroy(f->config);
+    g_free(f->family);
+    g_free(f);
+}
+
+const char *
+gb_fonts_family(const GbFonts *f)
+{
+    return f->family;
+}
+
+static PangoLayout *
+gb__layout(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolean bold,
+           gboolean italic, double width)
+{
+    PangoLayout *ly = pango_layout_new(ctx);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, f->family);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_layout_set_font_description(ly, fd);
+    pango_font_description_free(fd);
+    /* No ligatures: text extracted from PDFs then reads "fi", not a ligature. */
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_features_new("liga=0, clig=0"));
+    pango_layout_set_attributes(ly, attrs);
+    pango_attr_list_unref(attrs);
+    if (width > 0) {
+        pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
+        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+    }
+    pango_layout_set_text(ly, text, -1);
+    return ly;
+}
+
+PangoLayout *
+gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                gboolean italic, double width)
+{
+    /* One context per drawing target; its options must match the measuring one. */
+    PangoContext *ctx = pango_font_map_create_context(f->map);
+    gb__set_options(ctx);
+    pango_cairo_update_context(cr, ctx);
+    gb__set_options(ctx);
+    PangoLayout *ly = gb__layout(f, ctx, text, size, bold, italic, width);
+    g_object_unref(ctx);
+    return ly;
+}
+
+void
+gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
+                 double *w, double *h)
+{
+    PangoLayout *ly = gb__layout(f, f->context, text, size, bold, FALSE, width);
+    PangoRectangle logical;
+    pango_layout_get_extents(ly, NULL, &logical);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+    g_object_unref(ly);
+}
+
+GbRgb
+gb_palette_level(int level)
+{
+    /* Dark blue, mid blue, pale amber, red: luminance 20, 55, 87, 45 in greyscale,
+     * and inadequate is hatched on top. */
+    static const GbRgb levels[] = {{0.031, 0.188, 0.420}, {0.259, 0.573, 0.776},
+                                   {0.992, 0.831, 0.620}, {0.780, 0.122, 0.125}};
+    if (level < 0 || level > 3)
+        return (GbRgb){0.80, 0.80, 0.80};
+    return levels[level];
+}
+
+GbRgb
+gb_palette_category(int i)
+{
+    /* Apart from the grade colours: sage and burnt orange, then grey. */
+    static const GbRgb cats[] = {{0.600, 0.690, 0.580}, {0.850, 0.372, 0.008},
+                                 {0.45, 0.45, 0.45}};
+    return cats[i % 3];
+}
+
+gboolean
+gb_palette_dark(GbRgb c)
+{
+    return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b < 0.5;
+}
+
+void
+gb_palette_fill(cairo_t *cr, GbRgb c, int level)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    if (level != 3) {
+        cairo_fill(cr);
+        return;
+    }
+    cairo_fill_preserve(cr);
+    cairo_save(cr);
+    cairo_clip(cr);
+    double x1, y1, x2, y2;
+    cairo_clip_extents(cr, &x1, &y1, &x2, &y2);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+    cairo_set_line_width(cr, 1.0);
+    for (double d = x1 - (y2 - y1); d < x2; d += 4.0) {
+        cairo_move_to(cr, d, y2);
+        cairo_line_to(cr, d + (y2 - y1), y1);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+void
+gb_ticks_nice(double lo, double hi, int max_ticks, GbTicks *t)
+{
+    if (max_ticks < 2)
+        max_ticks = 2;
+    if (max_ticks > 31)
+        max_ticks = 31;
+    if (!(hi > lo))
+        hi = lo + 1;
+    double raw = (hi - lo) / (max_ticks - 1);
+    double mag = pow(10, floor(log10(raw)));
+    static const double steps[] = {1, 2, 2.5, 5, 10};
+    double step = mag * 10;
+    for (gsize i = 0; i < G_N_ELEMENTS(steps); i++) {
+        if (mag * steps[i] >= raw) {
+            step = mag * steps[i];
+            break;
+        }
+    }
+    t->step = step;
+    t->lo = floor(lo / step + 1e-9) * step;
+    t->hi = ceil(hi / step - 1e-9) * step;
+    t->n = 0;
+    for (double v = t->lo; v <= t->hi + step * 1e-6 && t->n < 32; v += step)
+        t->values[t->n++] = fabs(v) < step * 1e-9 ? 0 : v;
+}
+
+void
+gb_format_number(double v, int decimals, char *buf, gsize len)
+{
+    char raw[64];
+    g_snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v));
+    char *dot = strchr(raw, '.');
+    gsize int_len = dot ? (gsize)(dot - raw) : strlen(raw);
+    GString *s = g_string_new(v < 0 && strspn(raw, "0.") != strlen(raw) ? "\u2212" : "");
+    for (gsize i = 0; i < int_len; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0)
+            g_string_append_c(s, ',');
+        g_string_append_c(s, raw[i]);
+    }
+    if (dot)
+        g_string_append(s, dot);
+    g_strlcpy(buf, s->str, len);
+    g_string_free(s, TRUE);
+}
+
+void
+gb_frame_layout(GbFonts *f, GbFrame *fr)
+{
+    double w;
+    fr->title_h = fr->subtitle_h = fr->source_h = 0;
+    if (fr->title)
+        gb_fonts_measure(f, fr->title, GB_SIZE_TITLE, TRUE, fr->outer.w, &w, &fr->title_h);
+    if (fr->subtitle)
+        gb_fonts_measure(f, fr->subtitle, GB_SIZE_SUBTITLE, FALSE, fr->outer.w, &w,
+                         &fr->subtitle_h);
+    if (fr->source)
+        gb_fonts_measure(f, fr->source, GB_SIZE_SMALL, FALSE, fr->outer.w, &w, &fr->source_h);
+    double top = fr->title_h + fr->subtitle_h + (fr->title || fr->subtitle ? 6 : 0);
+    double bottom = fr->source_h + (fr->source ? 4 : 0);
+    fr->plot = (GbBox){fr->outer.x, fr->outer.y + top, fr->outer.w,
+                       MAX(fr->outer.h - top - bottom, 0)};
+}
+
+static void
+gb__draw_wrapped(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                 gboolean italic, double x, double y, double width, GbRgb c)
+{
+    PangoLayout *ly = gb_fonts_layout(f, cr, text, size, bold, italic, width);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, ly);
+    g_object_unref(ly);
+}
+
+void
+gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr)
+{
+    const GbRgb ink = {0.1, 0.1, 0.1}, grey = {0.35, 0.35, 0.35};
+    double y = fr->outer.y;
+    if (fr->title) {
+        gb__draw_wrapped(f, cr, fr->title, GB_SIZE_TITLE, TRUE, FALSE, fr->outer.x, y,
+                         fr->outer.w, ink);
+        y += fr->title_h;
+    }
+    if (fr->subtitle)
+        gb__draw_wrapped(f, cr, fr->subtitle, GB_SIZE_SUBTITLE, FALSE, FALSE, fr->outer.x, y,
+                         fr->outer.w, grey);
+    if (fr->source)
+        gb__draw_wrapped(f, cr, fr->source, GB_SIZE_SMALL, FALSE, TRUE, fr->outer.x,
+                         fr->outer.y + fr->outer.h - fr->source_h, fr->outer.w, grey);
+}
+
+void
+gb_text_draw(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold, double x,
+             double y, GbRgb colour)
+{
+    gb__draw_wrapped(f, cr, text, size, bold, FALSE, x, y, -1, colour);
+}
+
+void
+gb_text_draw_aligned(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                     double x, double y, double align, GbRgb colour)
+{
+    double w, h;
+    gb_fonts_measure(f, text, size, bold, -1, &w, &h);
+    gb_text_draw(f, cr, text, size, bold, x - align * w, y, colour);
+}

@@ -1,0 +1,90 @@
+/* kit.h - what every chart shares: pinned fonts, the grade palette, measured
+ * text, nice ticks, and the frame (title, subtitle, source note, legend).
+ *
+ * Charts compute their geometry into plain structs first (tested on their
+ * own), then draw by mapping and stroking. Everything is in points; pango runs
+ * at 72 dpi with hinting off, so PDF, SVG and PNG agree. Charts never read files
+ * other than the pinned font files. */
+#ifndef GB_CHART_KIT_H
+#define GB_CHART_KIT_H
+
+#include "pipeline/refdata.h"
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#define GB_FONT_FAMILY "Liberation Sans"
+
+/* The pinned fonts and the pango context charts and pages draw text with. */
+typedef struct GbFonts GbFonts;
+
+/* Loads the Regular, Bold and Italic faces of family (NULL: Liberation Sans)
+ * into a private fontconfig configuration that holds nothing else, so text
+ * renders alike on every machine. Returns NULL and sets *error when the family is
+ * not installed. Free with gb_fonts_free. */
+GbFonts *gb_fonts_new(const char *family, char **error);
+void gb_fonts_free(GbFonts *f);
+const char *gb_fonts_family(const GbFonts *f);
+
+/* A layout of text at size points (bold/italic as asked), for drawing on cr.
+ * width > 0 wraps at that width. The caller unrefs it. */
+PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size,
+                             gboolean bold, gboolean italic, double width);
+/* Measures text as gb_fonts_layout would lay it out; *w and *h in points. */
+void gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
+                      double *w, double *h);
+
+/* Colours for the common 4-level scale, chosen to stay apart in greyscale and for
+ * colour-blind readers; inadequate is also hatched, so colour is never alone. */
+typedef struct {
+    double r, g, b;
+} GbRgb;
+GbRgb gb_palette_level(int level);        /* 0 outstanding .. 3 inadequate */
+GbRgb gb_palette_category(int i);         /* categorical outcomes (unannounced) */
+/* TRUE when white text reads better than black on c. */
+gboolean gb_palette_dark(GbRgb c);
+/* Fills the current path with c and, for inadequate (level 3), a hatch. */
+void gb_palette_fill(cairo_t *cr, GbRgb c, int level);
+
+/* Tick marks for an axis from lo to hi, at a "nice" step (1, 2, 2.5 or 5 x 10^k). */
+typedef struct {
+    double lo, hi, step;
+    int n;
+    double values[32];
+} GbTicks;
+void gb_ticks_nice(double lo, double hi, int max_ticks, GbTicks *t);
+
+/* Formats v with `decimals` decimals and thousands separators into buf. */
+void gb_format_number(double v, int decimals, char *buf, gsize len);
+
+/* A box in points. */
+typedef struct {
+    double x, y, w, h;
+} GbBox;
+
+/* The frame: title, subtitle and source note around a plot box. */
+typedef struct {
+    const char *title, *subtitle, *source;
+    GbBox outer;      /* the whole chart */
+    GbBox plot;       /* what is left for the chart body */
+    double title_h, subtitle_h, source_h;
+} GbFrame;
+
+/* Lays out the frame texts in outer (wrapping to its width); plot is the rest. */
+void gb_frame_layout(GbFonts *f, GbFrame *fr);
+void gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr);
+
+/* Text drawing: at (x, y) as the top-left corner, or aligned in a box. */
+void gb_text_draw(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                  double x, double y, GbRgb colour);
+/* Draws text with its right edge at x (align 1), centre (0.5) or left (0). */
+void gb_text_draw_aligned(GbFonts *f, cairo_t *cr, const char *text, double size,
+                          gboolean bold, double x, double y, double align, GbRgb colour);
+
+/* Sizes used across charts, in points. */
+#define GB_SIZE_TITLE 12.0
+#define GB_SIZE_SUBTITLE 9.0
+#define GB_SIZE_LABEL 8.0
+#define GB_SIZE_SMALL 7.0
+
+#endif

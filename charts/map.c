@@ -1,0 +1,185 @@
+/* map.c - one hex tile per authority in existence, coloured by its latest
+ * grade, with a legend and short labels where they fit. */
+#include "charts/chart-private.h"
+#include "charts/legend.h"
+#include "charts/map.h"
+
+#include <math.h>
+
+typedef struct {
+    guint32 as_at;
+    GArray *grade;           /* int per authority: common level, -1 none, -2 n/a */
+    GbLegend legend;
+    int count[GB_COMMON_LEVELS + 1];
+    int tiles, missing;
+} GbMapData;
+
+static void
+gb__free(gpointer p)
+{
+    GbMapData *d = p;
+    g_array_free(d->grade, TRUE);
+    g_free(d);
+}
+
+void
+gb_map_geometry(const GbRef *ref, guint32 as_at, double w, double h, GbTileGeometry *g)
+{
+    *g = (GbTileGeometry){0};
+    int qmax = 0, rmin = G_MAXINT, rmax = 0;
+    guint n = ref->authorities->len;
+    g->authority = g_new(int, n);
+    g->cx = g_new(double, n);
+    g->cy = g_new(double, n);
+    for (guint i = 0; i < n; i++) {
+        const GbAuthority *a = gb_ref_authority(ref, (int)i);
+        if (a->tile_q < 0 || !gb_ref_active_on(a, as_at))
+            continue;
+        qmax = MAX(qmax, a->tile_q);
+        rmin = MIN(rmin, a->tile_r);
+        rmax = MAX(rmax, a->tile_r);
+        g->authority[g->n++] = (int)i;
+    }
+    if (g->n == 0)
+        return;
+    /* Pointy-top: a tile is sqrt(3) r wide and 2 r tall; rows are 1.5 r apart;
+     * odd rows are pushed right by half a tile. */
+    double rw = w / ((qmax + 1.5) * sqrt(3.0));
+    double rh = h / ((rmax - rmin) * 1.5 + 2.0);
+    double r = MIN(rw, rh);
+    g->radius = r;
+    g->width = (qmax + 1.5) * sqrt(3.0) * r;
+    g->height = ((rmax - rmin) * 1.5 + 2.0) * r;
+    for (int k = 0; k < g->n; k++) {
+        const GbAuthority *a = gb_ref_authority(ref, g->authority[k]);
+        g->cx[k] = sqrt(3.0) * r * (a->tile_q + 0.5 + ((a->tile_r & 1) ? 0.5 : 0.0));
+        g->cy[k] = r + 1.5 * r * (rmax - a->tile_r);
+    }
+}
+
+void
+gb_map_geometry_clear(GbTileGeometry *g)
+{
+    g_free(g->authority);
+    g_free(g->cx);
+    g_free(g->cy);
+    *g = (GbTileGeometry){0};
+}
+
+static gboolean
+gb__build(GbChart *c, const GbChartInput *in, char **error)
+{
+    const GbRef *ref = c->ref;
+    const GbLatest *l = in->latest;
+    GbMapData *d = g_new0(GbMapData, 1);
+    c->data = d;
+    d->as_at = l->as_at;
+    d->grade = g_array_copy(l->grade_of);
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        const GbAuthority *a = gb_ref_authority(ref, (int)i);
+        int g = g_array_index(d->grade, int, i);
+        if (g == -2)
+            continue;
+        if (a->tile_q < 0) {
+            d->missing++;
+            continue;
+        }
+        d->tiles++;
+        d->count[g >= 0 ? g : GB_COMMON_LEVELS]++;
+    }
+    if (d->tiles == 0) {
+        *error = g_strdup("no authority in existence on the date has a tile (tiles.csv)");
+        return FALSE;
+    }
+    for (int g = 0; g < GB_COMMON_LEVELS; g++)
+        gb_legend_add(&d->legend, gb_palette_level(g), g, ref->common_labels[g]);
+    if (d->count[GB_COMMON_LEVELS] > 0)
+        gb_legend_add(&d->legend, gb_palette_level(-1), -1, "Not inspected");
+    char date[32];
+    gb__date_long(l->as_at, date, sizeof date);
+    c->title = g_strdup_printf("Latest overall effectiveness by authority, %s", date);
+    c->subtitle = g_strdup("One hexagon per authority, placed roughly where it lies in England");
+    c->source = g_strdup("Source: Ofsted. Tile layout: ODI Leeds hex map of upper-tier "
+                         "authorities (MIT), updated for the 2021 and 2023 reorganisations.");
+    GString *alt = g_string_new(NULL);
+    g_string_append_printf(alt, "Hex tile map of the %d authorities in England as at %s, each "
+                           "coloured by its latest overall effectiveness judgement: ",
+                           d->tiles, date);
+    for (int g = 0; g < GB_COMMON_LEVELS; g++)
+        g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], ref->common_labels[g]);
+    if (d->count[GB_COMMON_LEVELS])
+        g_string_append_printf(alt, ", %d not inspected", d->count[GB_COMMON_LEVELS]);
+    g_string_append(alt, ". The table of authorities gives each one's grade.");
+    c->alt = g_string_free(alt, FALSE);
+    return TRUE;
+}
+
+static double
+gb__height(const GbChart *c, GbFonts *f, double width)
+{
+    GbMapData *d = c->data;
+    gb_legend_layout(&d->legend, f, width);
+    /* As tall as the tiles are when the width alone limits them. */
+    GbTileGeometry g;
+    gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
+    double h = g.height;
+    gb_map_geometry_clear(&g);
+    return d->legend.height + 6 + h;
+}
+
+static void
+gb__hexagon(cairo_t *cr, double cx, double cy, double r)
+{
+    for (int k = 0; k < 6; k++) {
+        double a = G_PI / 180.0 * (60 * k - 30);
+        if (k == 0)
+            cairo_move_to(cr, cx + r * cos(a), cy + r * sin(a));
+        else
+            cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
+    }
+    cairo_close_path(cr);
+}
+
+static void
+gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    GbMapData *d = c->data;
+    gb_legend_layout(&d->legend, f, plot.w);
+    gb_legend_draw(&d->legend, f, cr, plot.x, plot.y);
+    double top = plot.y + d->legend.height + 6;
+    GbTileGeometry g;
+    gb_map_geometry(c->ref, d->as_at, plot.w, plot.y + plot.h - top, &g);
+    double ox = plot.x + (plot.w - g.width) / 2;
+    double size = CLAMP(g.radius * 0.62, 4.0, GB_SIZE_SMALL);
+    for (int k = 0; k < g.n; k++) {
+        int a = g.authority[k];
+        int level = g_array_index(d->grade, int, a);
+        GbRgb col = gb_palette_level(level);
+        gb__hexagon(cr, ox + g.cx[k], top + g.cy[k], g.radius * 0.96);
+        gb_palette_fill(cr, col, level);
+        const char *label = gb_ref_authority(c->ref, a)->short_label;
+        if (label == NULL)
+            continue;
+        double tw, th;
+        gb_fonts_measure(f, label, size, FALSE, -1, &tw, &th);
+        if (tw > g.radius * 1.5)
+            continue; /* does not fit: the colour and the table carry it */
+        GbRgb ink = gb_palette_dark(col) ? (GbRgb){1, 1, 1} : GB_INK;
+        if (level == 3) {
+            cairo_rectangle(cr, ox + g.cx[k] - tw / 2 - 1, top + g.cy[k] - th / 2, tw + 2, th);
+            cairo_set_source_rgb(cr, col.r, col.g, col.b);
+            cairo_fill(cr);
+        }
+        gb_text_draw(f, cr, label, size, FALSE, ox + g.cx[k] - tw / 2, top + g.cy[k] - th / 2,
+                     ink);
+    }
+    gb_map_geometry_clear(&g);
+}
+
+const GbChartClass gb__map_class = {
+    .name = "map",
+    .build = gb__build,
+    .height = gb__height,
+    .draw = gb__draw,
+    .free_data = gb__free,
+};

@@ -1,0 +1,172 @@
+/* timeline.c - one authority's judgements across regimes as marks on a time
+ * axis, coloured and labelled by grade; labels stacked so none overlap. */
+#include "charts/chart-private.h"
+
+#include <math.h>
+
+#define GB__TIER 11.0
+#define GB__TIERS 4
+
+typedef struct {
+    double when;             /* fractional year */
+    int regime, grade, level;
+    char *label;             /* "Inadequate" */
+    char *as;                /* predecessor name, or NULL */
+} GbMark;
+
+typedef struct {
+    GArray *marks;
+    int first_year, last_year;
+} GbTimelineData;
+
+static void
+gb__free(gpointer p)
+{
+    GbTimelineData *d = p;
+    for (guint i = 0; i < d->marks->len; i++) {
+        g_free(g_array_index(d->marks, GbMark, i).label);
+        g_free(g_array_index(d->marks, GbMark, i).as);
+    }
+    g_array_free(d->marks, TRUE);
+    g_free(d);
+}
+
+static gboolean
+gb__build(GbChart *c, const GbChartInput *in, char **error)
+{
+    const GbRef *ref = c->ref;
+    const GbAuthority *au = gb_ref_authority(ref, in->authority);
+    GbTimelineData *d = g_new0(GbTimelineData, 1);
+    d->marks = g_array_new(FALSE, TRUE, sizeof(GbMark));
+    c->data = d;
+    GArray *h = gb_stats_history(in->table, in->authority);
+    GString *alt = g_string_new(NULL);
+    g_string_append_printf(alt, "Timeline of %s's headline inspection judgements:", au->name);
+    for (guint i = 0; i < h->len; i++) {
+        const GbEvent *e = &g_array_index(h, GbEvent, i);
+        GbMark m = {.regime = e->regime, .grade = e->grade, .level = e->common};
+        /* A date places the mark in its year; a bare year at mid-year. */
+        m.when = e->date ? e->year + ((e->date / 100 % 100) - 1 + (e->date % 100) / 31.0) / 12.0
+                         : e->year + 0.5;
+        if (e->as_authority >= 0) {
+            m.as = g_strdup(gb_ref_authority(ref, e->as_authority)->name);
+            m.label = g_strdup_printf("%s (as %s)", gb_ref_grade(ref, e->regime, e->grade)->label,
+                                      m.as);
+        } else {
+            m.label = g_strdup(gb_ref_grade(ref, e->regime, e->grade)->label);
+        }
+        g_array_append_val(d->marks, m);
+        g_string_append_printf(alt, "%s %d %s %s", i ? ";" : "", e->year,
+                               gb_ref_regime(ref, e->regime)->short_name, m.label);
+    }
+    g_array_free(h, TRUE);
+    if (d->marks->len == 0) {
+        *error = g_strdup_printf("%s has no judgements in the data", au->name);
+        g_string_free(alt, TRUE);
+        return FALSE;
+    }
+    d->first_year = (int)floor(g_array_index(d->marks, GbMark, 0).when);
+    d->last_year = (int)floor(g_array_index(d->marks, GbMark, d->marks->len - 1).when);
+    g_string_append_c(alt, '.');
+    c->title = g_strdup_printf("%s: inspection judgements over time", au->name);
+    c->subtitle = g_strdup("Headline judgement of each inspection, all regimes; marks are "
+                           "coloured by grade on the common scale");
+    c->source = g_strdup("Source: Ofsted; press reports of published judgements.");
+    c->alt = g_string_free(alt, FALSE);
+    return TRUE;
+}
+
+static double
+gb__height(const GbChart *c, GbFonts *f, double width)
+{
+    return GB__TIERS * GB__TIER + 16 + 14 + 12 + 10;
+}
+
+static void
+gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    const GbTimelineData *d = c->data;
+    const GbRef *ref = c->ref;
+    int y_first = d->first_year - 1, y_last = d->last_year + 2;
+    double yw, yh;
+    gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
+    /* Inset by half a year label, so centred labels never leave the box. */
+    double x0 = plot.x + yw / 2 + 2, w = plot.w - yw - 4;
+    double axis_y = plot.y + GB__TIERS * GB__TIER + 16;
+#define X(t) (x0 + w * ((t) - y_first) / (double)(y_last - y_first))
+    cairo_move_to(cr, x0, axis_y);
+    cairo_line_to(cr, x0 + w, axis_y);
+    cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+    cairo_set_line_width(cr, 0.75);
+    cairo_stroke(cr);
+    int every = 1;
+    while (every < 10 && w / (y_last - y_first) * every < yw + 6)
+        every = every == 1 ? 2 : 5;
+    for (int y = y_first; y <= y_last; y++) {
+        cairo_move_to(cr, X(y), axis_y);
+        cairo_line_to(cr, X(y), axis_y + 3);
+        cairo_stroke(cr);
+        if (y % every == 0) {
+            char lab[8];
+            g_snprintf(lab, sizeof lab, "%d", y);
+            gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, X(y), axis_y + 4, 0.5,
+                                 GB_GREY);
+        }
+    }
+    /* Regime spans under the axis. */
+    double ry = axis_y + 16;
+    for (guint r = 0; r < ref->regimes->len; r++) {
+        gboolean used = FALSE;
+        double a = 1e9, b = -1e9;
+        for (guint i = 0; i < d->marks->len; i++) {
+            const GbMark *m = &g_array_index(d->marks, GbMark, i);
+            if (m->regime == (int)r) {
+                used = TRUE;
+                a = MIN(a, m->when);
+                b = MAX(b, m->when);
+            }
+        }
+        if (!used)
+            continue;
+        const char *name = gb_ref_regime(ref, (int)r)->short_name;
+        double tw, th;
+        gb_fonts_measure(f, name, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
+        gb_text_draw_aligned(f, cr, name, GB_SIZE_SMALL, FALSE, (X(a) + X(b)) / 2, ry, 0.5,
+                             GB_GREY);
+    }
+    /* Marks, with labels on the lowest tier where they do not collide. */
+    double tier_end[GB__TIERS];
+    for (int k = 0; k < GB__TIERS; k++)
+        tier_end[k] = -1e9;
+    for (guint i = 0; i < d->marks->len; i++) {
+        const GbMark *m = &g_array_index(d->marks, GbMark, i);
+        double x = X(m->when);
+        GbRgb col = m->level >= 0 ? gb_palette_level(m->level) : gb_palette_category(m->grade);
+        double tw, th;
+        gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
+        double lx = CLAMP(x - tw / 2, plot.x, plot.x + plot.w - tw);
+        int tier = 0;
+        while (tier < GB__TIERS - 1 && tier_end[tier] + 3 > lx)
+            tier++;
+        tier_end[tier] = lx + tw;
+        double ly = axis_y - 12 - (tier + 1) * GB__TIER;
+        cairo_move_to(cr, x, axis_y - 5);
+        cairo_line_to(cr, x, ly + th);
+        cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+        cairo_set_line_width(cr, 0.5);
+        cairo_stroke(cr);
+        cairo_arc(cr, x, axis_y - 5, 4, 0, 2 * G_PI);
+        gb_palette_fill(cr, col, m->level);
+        gb_text_draw(f, cr, m->label, GB_SIZE_SMALL, FALSE, lx, ly, GB_INK);
+    }
+#undef X
+}
+
+const GbChartClass gb__timeline_class = {
+    .name = "timeline",
+    .needs_authority = TRUE,
+    .build = gb__build,
+    .height = gb__height,
+    .draw = gb__draw,
+    .free_data = gb__free,
+};

@@ -1,0 +1,104 @@
+/* chartfile.c - render one chart to PDF, SVG or PNG bytes and write them
+ * atomically with g_file_set_contents (see chartfile.h). */
+#include "output/chartfile.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <string.h>
+
+gboolean
+gb_format_parse(const char *s, GbFormat *out)
+{
+    static const char *const names[] = {"pdf", "svg", "png"};
+    for (int i = 0; i < 3; i++) {
+        if (g_ascii_strcasecmp(s, names[i]) == 0) {
+            *out = (GbFormat)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+gboolean
+gb_format_from_path(const char *path, GbFormat *out)
+{
+    const char *dot = strrchr(path, '.');
+    return dot != NULL && gb_format_parse(dot + 1, out);
+}
+
+static cairo_status_t
+gb__append(void *closure, const unsigned char *data, unsigned int length)
+{
+    g_byte_array_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+GbStatus
+gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
+                    GByteArray **out, GbDiag *diag)
+{
+    const double margin = 6;
+    double w = o->width;
+    double h = o->height > 0 ? o->height : gb_chart_height_for(c, f, w - 2 * margin) + 2 * margin;
+    GByteArray *bytes = g_byte_array_new();
+    cairo_surface_t *s;
+    double scale = 1.0;
+    switch (o->format) {
+    case GB_FORMAT_PDF:
+        s = cairo_pdf_surface_create_for_stream(gb__append, bytes, w, h);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, gb_chart_title(c));
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "gradebrief " GB_VERSION);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, gb_chart_alt(c));
+        /* No date means no /CreationDate at all: never the clock. */
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, o->date);
+        break;
+    case GB_FORMAT_SVG:
+        s = cairo_svg_surface_create_for_stream(gb__append, bytes, w, h);
+        break;
+    case GB_FORMAT_PNG:
+    default:
+        scale = (o->dpi > 0 ? o->dpi : 150) / 72.0;
+        s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)(w * scale + 0.5),
+                                       (int)(h * scale + 0.5));
+        break;
+    }
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    gb_chart_draw(c, f, cr, (GbBox){margin, margin, w - 2 * margin, h - 2 * margin});
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    if (o->format == GB_FORMAT_PNG && cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_write_to_png_stream(s, gb__append, bytes);
+    cairo_surface_finish(s);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        gb_diag_set(diag, NULL, 0, 0, "cannot draw chart '%s': %s", gb_chart_name(c),
+                    cairo_status_to_string(cs));
+        g_byte_array_unref(bytes);
+        return GB_SOFTWARE;
+    }
+    *out = bytes;
+    return GB_OK;
+}
+
+GbStatus
+gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path, const GbChartFileOptions *o,
+                   GbDiag *diag)
+{
+    GByteArray *bytes;
+    GbStatus status = gb_chartfile_render(c, f, o, &bytes, diag);
+    if (status != GB_OK)
+        return status;
+    GError *err = NULL;
+    if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, &err)) {
+        gb_diag_set(diag, path, 0, 0, "cannot write: %s", err->message);
+        g_error_free(err);
+        status = GB_CANTCREAT;
+    }
+    g_byte_array_unref(bytes);
+    return status;
+}

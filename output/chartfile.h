@@ -1,0 +1,31 @@
+/* chartfile.h - one chart as a PDF, SVG or PNG file, written atomically. */
+#ifndef GB_CHARTFILE_H
+#define GB_CHARTFILE_H
+
+#include "charts/chart.h"
+
+typedef enum { GB_FORMAT_PDF, GB_FORMAT_SVG, GB_FORMAT_PNG } GbFormat;
+
+/* Parses "pdf", "svg" or "png"; FALSE otherwise. */
+gboolean gb_format_parse(const char *s, GbFormat *out);
+/* The format a file name's extension names, or FALSE. */
+gboolean gb_format_from_path(const char *path, GbFormat *out);
+
+typedef struct {
+    GbFormat format;
+    double width, height;   /* points; height 0 = what the chart needs at width */
+    double dpi;             /* PNG only */
+    const char *date;       /* PDF creation date (ISO 8601), NULL for none */
+} GbChartFileOptions;
+
+/* Renders c into memory, then replaces path in one step (a temporary file in
+ * the same folder, then rename), so a failure leaves any earlier file as it
+ * was. Returns GB_OK, GB_CANTCREAT or GB_SOFTWARE with diag set. */
+GbStatus gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path,
+                            const GbChartFileOptions *o, GbDiag *diag);
+
+/* Renders c to bytes in memory (for tests and the briefing's charts folder). */
+GbStatus gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
+                             GByteArray **out, GbDiag *diag);
+
+#endif
