@@ -1,0 +1,330 @@
+/* test_charts.c - the chart kit: tick and number geometry, the tile map, every
+ * chart's alt text figures, golden images, and labels read back from PDF. */
+#include "charts/chart.h"
+#include "charts/map.h"
+#include "output/chartfile.h"
+#include "pipeline/load.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const struct {
+    const char *name;
+    double lo, hi;
+    int max;
+    double step, top;
+    int n;
+} ticks[] = {
+    {"percent to 20", 0, 20, 5, 5, 20, 5},
+    {"73 in six ticks", 0, 73, 6, 20, 80, 5},
+    {"zero span", 5, 5, 5, 0.25, 6, 0},
+    {"small", 0, 0.7, 8, 0.1, 0.7, 8},
+    {"large counts", 0, 605100, 5, 200000, 800000, 5},
+};
+
+START_TEST(test_ticks)
+{
+    GbTicks t;
+    gb_ticks_nice(ticks[_i].lo, ticks[_i].hi, ticks[_i].max, &t);
+    ck_assert_msg(fabs(t.step - ticks[_i].step) < 1e-9, "%s: step %g", ticks[_i].name, t.step);
+    ck_assert_msg(fabs(t.hi - ticks[_i].top) < 1e-9, "%s: top %g", ticks[_i].name, t.hi);
+    if (ticks[_i].n > 0)
+        ck_assert_int_eq(t.n, ticks[_i].n);
+    ck_assert(t.lo <= ticks[_i].lo && t.hi >= ticks[_i].hi);
+    for (int k = 1; k < t.n; k++)
+        ck_assert(fabs(t.values[k] - t.values[k - 1] - t.step) < 1e-6 * t.step);
+}
+END_TEST
+
+START_TEST(test_numbers)
+{
+    char b[32];
+    gb_format_number(538000, 0, b, sizeof b);
+    ck_assert_str_eq(b, "538,000");
+    gb_format_number(605100, 0, b, sizeof b);
+    ck_assert_str_eq(b, "605,100");
+    gb_format_number(-7, 0, b, sizeof b);
+    ck_assert_str_eq(b, "\u22127");
+    gb_format_number(8.04, 1, b, sizeof b);
+    ck_assert_str_eq(b, "8.0");
+    gb_format_number(-0.04, 1, b, sizeof b);
+    ck_assert_str_eq(b, "0.0"); /* no "minus zero" */
+}
+END_TEST
+
+static GbRef *ref;
+static GbLoader *loader;
+static GbTable *table;
+static GbStats *stats;
+static GbMoves *moves;
+static GbLatest *latest;
+static GbFonts *fonts;
+
+static void
+setup(void)
+{
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
+    ck_assert_int_eq(gb_loader_new(ref, &loader, &d), GB_OK);
+    table = gb_table_new(ref);
+    ck_assert_int_eq(gb_load_all(loader, table, NULL, &d), GB_OK);
+    stats = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    moves = gb_stats_moves(table);
+    latest = gb_stats_latest(table, "overall_effectiveness", 20250331);
+    char *err = NULL;
+    fonts = gb_fonts_new(NULL, &err);
+    ck_assert_msg(fonts != NULL, "%s", err);
+}
+
+static void
+teardown(void)
+{
+    gb_fonts_free(fonts);
+    gb_stats_latest_free(latest);
+    gb_stats_moves_free(moves);
+    gb_stats_free(stats);
+    gb_table_free(table);
+    gb_loader_free(loader);
+    gb_ref_free(ref);
+}
+
+static int
+authority(const char *code)
+{
+    GString *s = g_string_new(NULL);
+    int a = gb_ref_find_authority(ref, code, strlen(code), 0, 20250331, s, NULL);
+    g_string_free(s, TRUE);
+    return a;
+}
+
+START_TEST(test_tile_map)
+{
+    /* Every authority in existence has a tile, no two tiles overlap, all inside. */
+    int current = 0;
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        const GbAuthority *a = gb_ref_authority(ref, (int)i);
+        if (!gb_ref_active_on(a, 20250331))
+            continue;
+        current++;
+        ck_assert_msg(a->tile_q >= 0, "%s has no tile", a->name);
+        ck_assert_msg(a->short_label != NULL && strlen(a->short_label) <= 3, "%s label",
+                      a->name);
+    }
+    ck_assert_int_eq(current, 153);
+    GbTileGeometry g;
+    gb_map_geometry(ref, 20250331, 480, 600, &g);
+    ck_assert_int_eq(g.n, 153);
+    double min_gap = sqrt(3.0) * g.radius - 1e-6;
+    for (int i = 0; i < g.n; i++) {
+        double half = sqrt(3.0) / 2 * g.radius; /* pointy-top: half as wide as tall-ish */
+        ck_assert(g.cx[i] - half >= -1e-6 && g.cx[i] + half <= 480 + 1e-6);
+        ck_assert(g.cy[i] - g.radius >= -1e-6 && g.cy[i] + g.radius <= 600 + 1e-6);
+        for (int k = i + 1; k < g.n; k++)
+            ck_assert_msg(hypot(g.cx[i] - g.cx[k], g.cy[i] - g.cy[k]) >= min_gap,
+                          "tiles %d and %d overlap", g.authority[i], g.authority[k]);
+    }
+    gb_map_geometry_clear(&g);
+    /* The layout is today's: of the 152 authorities of 2010, the five abolished
+     * since (Bournemouth, Poole, Dorset county, Northamptonshire, Cumbria) have
+     * no tile, so a 2010 map shows 147. */
+    gb_map_geometry(ref, 20100101, 480, 600, &g);
+    ck_assert_int_eq(g.n, 147);
+    gb_map_geometry_clear(&g);
+}
+END_TEST
+
+/* Each chart, and figures its alt text must state (computed from the data). */
+static const struct {
+    const char *name;
+    const char *authority;
+    const char *alt[3];
+} charts[] = {
+    {"distribution", NULL, {"APA 2007 (150 judgements): Outstanding 8.0%, Good 60.0%",
+                            "CP 2012 2013 published (50 judgements, as published)",
+                            "ILACS 2018 (34 judgements)"}},
+    {"counts", NULL, {"of 153 authorities: 36 Outstanding (23.5%), 67 Good (43.8%)",
+                      "31 Adequate / requires improvement", "19 Inadequate (12.4%)"}},
+    {"dumbbell", NULL, {"Outstanding, APA: 16% in 2006, 9% in 2007 (-7 points)",
+                        "Good or better, APA: 73% in 2006, 70% in 2007 (-3 points)", NULL}},
+    {"trend", NULL, {"2007 APA 3.3% (5 of 150)", "2013 CP 2012 13.2% (20 of 152, published)",
+                     "2018 ILACS 8.8% (3 of 34)"}},
+    {"map", NULL, {"153 authorities", "36 Outstanding, 67 Good", NULL}},
+    {"transitions", NULL, {"From Inadequate:", "moved up", NULL}},
+    {"timeline", "919", {"Hertfordshire", "2007 APA Inadequate; 2008 APA Adequate", NULL}},
+    {"timeline", "940", {"Good (as Northamptonshire)", "2022 ILACS Requires improvement",
+                         NULL}},
+};
+
+static GbChart *
+make(int i)
+{
+    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest,
+                       .authority = charts[i].authority ? authority(charts[i].authority) : -1};
+    char *err = NULL;
+    GbChart *c = gb_chart_new(charts[i].name, &in, &err);
+    ck_assert_msg(c != NULL, "%s: %s", charts[i].name, err);
+    return c;
+}
+
+START_TEST(test_alt_text)
+{
+    GbChart *c = make(_i);
+    for (int k = 0; k < 3 && charts[_i].alt[k] != NULL; k++)
+        ck_assert_msg(strstr(gb_chart_alt(c), charts[_i].alt[k]) != NULL,
+                      "%s: alt lacks '%s': %s", charts[_i].name, charts[_i].alt[k],
+                      gb_chart_alt(c));
+    gb_chart_free(c);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest,
+                       .authority = -1};
+    char *err = NULL;
+    ck_assert_ptr_null(gb_chart_new("pie", &in, &err));
+    ck_assert_ptr_nonnull(strstr(err, "unknown chart 'pie'"));
+    g_free(err);
+    ck_assert_ptr_null(gb_chart_new("timeline", &in, &err));
+    ck_assert_ptr_nonnull(strstr(err, "--authority"));
+    g_free(err);
+}
+END_TEST
+
+/* Golden images: 360 points wide at 72 dpi. A pixel differs when a channel
+ * differs by more than GB__TOL; the test fails past GB__BUDGET of the pixels.
+ * GB_UPDATE_GOLDEN=1 rewrites the references (then look at them). */
+#define GB__TOL 8
+#define GB__BUDGET 0.001
+
+static void
+compare_golden(const char *name, cairo_surface_t *actual)
+{
+    char *ref_path = g_strdup_printf("%s/golden/%s.png", GB_TESTS_DIR, name);
+    if (g_strcmp0(g_getenv("GB_UPDATE_GOLDEN"), "1") == 0) {
+        ck_assert_int_eq(cairo_surface_write_to_png(actual, ref_path), CAIRO_STATUS_SUCCESS);
+        g_free(ref_path);
+        return;
+    }
+    cairo_surface_t *want = cairo_image_surface_create_from_png(ref_path);
+    ck_assert_msg(cairo_surface_status(want) == CAIRO_STATUS_SUCCESS,
+                  "%s: no reference image (run with GB_UPDATE_GOLDEN=1)", ref_path);
+    int w = cairo_image_surface_get_width(actual), h = cairo_image_surface_get_height(actual);
+    ck_assert_msg(w == cairo_image_surface_get_width(want) &&
+                      h == cairo_image_surface_get_height(want),
+                  "%s: size %dx%d differs from the reference", name, w, h);
+    cairo_surface_t *diff = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_flush(actual);
+    cairo_surface_flush(want);
+    const unsigned char *a = cairo_image_surface_get_data(actual);
+    const unsigned char *b = cairo_image_surface_get_data(want);
+    unsigned char *dd = cairo_image_surface_get_data(diff);
+    int sa = cairo_image_surface_get_stride(actual), sb = cairo_image_surface_get_stride(want);
+    int sd = cairo_image_surface_get_stride(diff);
+    long bad = 0;
+    int max = 0;
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            const guint32 pa = *(const guint32 *)(const void *)(a + y * sa + 4 * x);
+            const guint32 pb = *(const guint32 *)(const void *)(b + y * sb + 4 * x);
+            int m = 0;
+            for (int ch = 0; ch < 24; ch += 8) /* the X byte of RGB24 is masked */
+                m = MAX(m, abs((int)((pa >> ch) & 0xFF) - (int)((pb >> ch) & 0xFF)));
+            max = MAX(max, m);
+            *(guint32 *)(void *)(dd + y * sd + 4 * x) = m > GB__TOL ? 0xFF0000 : (pb & 0xFFFFFF) | 0x000000;
+            bad += m > GB__TOL;
+        }
+    }
+    cairo_surface_mark_dirty(diff);
+    if (bad > GB__BUDGET * w * h) {
+        char *out = g_strdup_printf("%s.out.png", name), *dp = g_strdup_printf("%s.diff.png", name);
+        cairo_surface_write_to_png(actual, out);
+        cairo_surface_write_to_png(diff, dp);
+        ck_abort_msg("%s: %ld pixels differ by more than %d (max %d); see %s and %s", name, bad,
+                     GB__TOL, max, out, dp);
+    }
+    cairo_surface_destroy(diff);
+    cairo_surface_destroy(want);
+    g_free(ref_path);
+}
+
+START_TEST(test_golden)
+{
+    GbChart *c = make(_i);
+    double w = 360, h = ceil(gb_chart_height_for(c, fonts, w - 12) + 12);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)w, (int)h);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    gb_chart_draw(c, fonts, cr, (GbBox){6, 6, w - 12, h - 12});
+    ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    char *name = g_strdup_printf("%s%s%s", charts[_i].name, charts[_i].authority ? "-" : "",
+                                 charts[_i].authority ? charts[_i].authority : "");
+    compare_golden(name, s);
+    g_free(name);
+    cairo_surface_destroy(s);
+    gb_chart_free(c);
+}
+END_TEST
+
+START_TEST(test_pdf_labels)
+{
+    /* Labels are real text in the PDF, read back by pdftotext. */
+    GbChart *c = make(0);
+    char *dir = g_dir_make_tmp("gbchart-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "d.pdf", NULL);
+    GbChartFileOptions o = {.format = GB_FORMAT_PDF, .width = 481.9, .date = "2025-03-24"};
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_chartfile_write(c, fonts, path, &o, &d), GB_OK);
+    char *argv[] = {(char *)PDFTOTEXT, path, (char *)"-", NULL};
+    char *out = NULL;
+    int wait;
+    ck_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                           &wait, NULL));
+    ck_assert_int_eq(WEXITSTATUS(wait), 0);
+    const char *want[] = {"Grades by year and inspection regime", "Annual performance assessment",
+                          "2013 published", "Outstanding", "60%", "2025"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(out, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
+    /* Two renders of the same chart are byte-identical. */
+    GByteArray *b1, *b2;
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b1, &d), GB_OK);
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b2, &d), GB_OK);
+    ck_assert(b1->len == b2->len && memcmp(b1->data, b2->data, b1->len) == 0);
+    g_byte_array_unref(b1);
+    g_byte_array_unref(b2);
+    g_free(out);
+    g_free(path);
+    g_free(dir);
+    gb_chart_free(c);
+}
+END_TEST
+
+static Suite *
+charts_suite(void)
+{
+    Suite *s = suite_create("charts");
+    TCase *pure = tcase_create("geometry");
+    tcase_add_loop_test(pure, test_ticks, 0, G_N_ELEMENTS(ticks));
+    tcase_add_test(pure, test_numbers);
+    suite_add_tcase(s, pure);
+    TCase *tc = tcase_create("charts");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_tile_map);
+    tcase_add_loop_test(tc, test_alt_text, 0, G_N_ELEMENTS(charts));
+    tcase_add_test(tc, test_errors);
+    tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(charts));
+    tcase_add_test(tc, test_pdf_labels);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(charts_suite());
+}
