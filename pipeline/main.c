@@ -1,12 +1,14 @@
 /* main.c - the gradebrief command line: parse the command and its options, run
  * the stages, and print every error once, as "gradebrief: FILE:LINE:COL: ...",
  * exiting with a sysexits(3) code. */
+#include "output/briefing.h"
 #include "output/chartfile.h"
 #include "pipeline/load.h"
 #include "pipeline/report.h"
 #include "pipeline/statsfmt.h"
 #include "pipeline/text.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,7 +383,170 @@ out:
     return rc;
 }
 
+/* Writes bytes to dir/name atomically (a temporary file, then rename), making
+ * the folders it needs. */
+static int
+gb__write_file(const char *dir, const char *name, const GByteArray *bytes)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    char *parent = g_path_get_dirname(path);
+    GError *err = NULL;
+    int rc = GB_OK;
+    if (g_mkdir_with_parents(parent, 0777) != 0) {
+        fprintf(stderr, "gradebrief: %s: cannot create the folder: %s\n", parent,
+                g_strerror(errno));
+        rc = GB_CANTCREAT;
+    } else if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, &err)) {
+        fprintf(stderr, "gradebrief: %s\n", err->message);
+        g_error_free(err);
+        rc = GB_CANTCREAT;
+    }
+    g_free(parent);
+    g_free(path);
+    return rc;
+}
+
+static void
+gb__timing(gboolean on, const char *stage, gint64 *t0)
+{
+    gint64 now = g_get_monotonic_time();
+    if (on)
+        fprintf(stderr, "gradebrief: %-10s %7.1f ms\n", stage, (now - *t0) / 1000.0);
+    *t0 = now;
+}
+
+static int
+gb_cmd_build(int argc, char **argv)
+{
+    GbCommon c = {0};
+    GbLoaded ld = {0};
+    char *config_path = NULL, *outdir = NULL, *as_at = NULL, *title = NULL;
+    gboolean timings = FALSE;
+    GOptionEntry extra[] = {
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Briefing settings (key file)",
+         "FILE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Output folder (default out)", "DIR"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at,
+         "Latest judgements on this date (default: the newest in the data)", "DATE"},
+        {"title", 0, 0, G_OPTION_ARG_STRING, &title, "Title (overrides the config)", "TEXT"},
+        {"timings", 0, 0, G_OPTION_ARG_NONE, &timings, "Print the time of each stage", NULL},
+        {NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
+    gb__common_entries(ctx, &c, extra);
+    int rc = gb__parse("build",
+                       "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks and "
+                       "alt text), OUTDIR/charts/*.svg and *.png for every chart in it, and "
+                       "OUTDIR/tables/*.csv with every figure it shows. Files are replaced "
+                       "atomically; a run that fails writes nothing.",
+                       ctx, &argc, &argv);
+    GbConfig *config = gb_config_new();
+    GbFonts *fonts = NULL;
+    GbStats *stats = NULL;
+    GbMoves *moves = NULL;
+    GbLatest *latest = NULL;
+    GbBriefing *brief = NULL;
+    GByteArray *pdf = NULL;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    char *err = NULL, *date = NULL;
+    GbDiag diag = {0};
+    gint64 t0 = g_get_monotonic_time();
+    if (rc != GB_OK)
+        goto out;
+    if (c.datadir == NULL)
+        c.datadir = gb__default_datadir();
+    if (config_path == NULL) { /* the data folder's own settings, when it has them */
+        char *own = g_build_filename(c.datadir, "briefing.ini", NULL);
+        if (g_file_test(own, G_FILE_TEST_EXISTS))
+            config_path = own;
+        else
+            g_free(own);
+    }
+    if (config_path != NULL && (rc = gb_config_load(config, config_path, &diag)) != GB_OK) {
+        gb__print_diag(&diag);
+        goto out;
+    }
+    if (title != NULL) {
+        g_free(config->title);
+        config->title = g_strdup(title);
+    }
+    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
+        fprintf(stderr, "gradebrief build: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
+        rc = GB_USAGE;
+        goto out;
+    }
+    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
+        goto out;
+    gb__timing(timings, "read", &t0);
+    if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
+        fprintf(stderr, "gradebrief: %s\n", err);
+        rc = GB_SOFTWARE;
+        goto out;
+    }
+    gb__timing(timings, "fonts", &t0);
+    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    moves = gb_stats_moves(ld.table);
+    latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
+    date = gb__output_date(ld.table);
+    GbBriefingInput in = {.table = ld.table, .stats = stats, .moves = moves, .latest = latest,
+                          .config = config, .date = date};
+    if ((brief = gb_briefing_new(&in, &err)) == NULL) {
+        fprintf(stderr, "gradebrief: %s\n", err);
+        rc = GB_DATA;
+        goto out;
+    }
+    gb__timing(timings, "compute", &t0);
+    int pages = 0;
+    if ((rc = gb_briefing_pdf(brief, fonts, &pdf, &pages, &diag)) != GB_OK) {
+        gb__print_diag(&diag);
+        goto out;
+    }
+    gb__timing(timings, "pdf", &t0);
+    if ((rc = gb_briefing_files(brief, fonts, names, bytes, &diag)) != GB_OK) {
+        gb__print_diag(&diag);
+        goto out;
+    }
+    gb__timing(timings, "charts", &t0);
+    const char *dir = outdir != NULL ? outdir : "out";
+    /* Everything is made; only now is anything written. */
+    if ((rc = gb__write_file(dir, "briefing.pdf", pdf)) != GB_OK)
+        goto out;
+    for (guint i = 0; i < names->len && rc == GB_OK; i++)
+        rc = gb__write_file(dir, g_ptr_array_index(names, i), g_ptr_array_index(bytes, i));
+    if (rc != GB_OK)
+        goto out;
+    gb__timing(timings, "write", &t0);
+    printf("wrote %s/briefing.pdf (%d pages, %.0f KB) and %u charts and tables\n", dir, pages,
+           pdf->len / 1024.0, names->len);
+out:
+    g_ptr_array_free(names, TRUE);
+    g_ptr_array_free(bytes, TRUE);
+    if (pdf != NULL)
+        g_byte_array_unref(pdf);
+    gb_briefing_free(brief);
+    gb_stats_free(stats);
+    gb_stats_moves_free(moves);
+    gb_stats_latest_free(latest);
+    gb_fonts_free(fonts);
+    gb_config_free(config);
+    gb_diag_clear(&diag);
+    g_free(err);
+    g_free(date);
+    g_free(config_path);
+    g_free(outdir);
+    g_free(as_at);
+    g_free(title);
+    gb__loaded_clear(&ld);
+    gb__common_clear(&c);
+    g_option_context_free(ctx);
+    return rc;
+}
+
 static const GbCommand gb__commands[] = {
+    {"build", "[FILE...] [-d DIR] [-c briefing.ini] [-o OUTDIR]",
+     "write the national briefing PDF, charts and tables (default)", gb_cmd_build},
     {"check", "[FILE...] [-d DIR]", "validate the data and print the row accounting",
      gb_cmd_check},
     {"stats", "[FILE...] [-d DIR] [--by LIST] [-f table|csv|json]",
@@ -409,11 +574,24 @@ int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    if (argc < 2) {
-        gb__usage(stderr);
-        return GB_USAGE;
+    /* No command, or only options and files: the default command, build. */
+    const char *cmd = argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
+                                   strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--version") != 0 &&
+                                   strcmp(argv[1], "-V") != 0)
+                          ? "build"
+                          : argv[1];
+    if (strcmp(cmd, "build") == 0 && (argc < 2 || strcmp(argv[1], "build") != 0)) {
+        char *prg = g_strdup("gradebrief build");
+        g_set_prgname(prg);
+        char **args = g_new0(char *, argc + 2);
+        args[0] = prg;
+        for (int i = 1; i < argc; i++)
+            args[i] = argv[i];
+        int rc = gb_cmd_build(argc, args);
+        g_free(args);
+        g_free(prg);
+        return rc;
     }
-    const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         gb__usage(stdout);
         return GB_OK;

@@ -10,34 +10,6 @@ static const char *const gb__profile_keys[] = {
     "source", NULL,
 };
 
-/* Returns the 1-based line of "key=" inside [group] of text, or 0. */
-static guint64
-gb__key_line(const char *text, const char *group, const char *key)
-{
-    char **lines = g_strsplit(text, "\n", -1);
-    guint64 found = 0;
-    gboolean in_group = group == NULL;
-    for (guint i = 0; lines[i] != NULL && found == 0; i++) {
-        char *l = g_strstrip(lines[i]);
-        if (l[0] == '[') {
-            in_group = group != NULL && strncmp(l + 1, group, strlen(group)) == 0 &&
-                       l[1 + strlen(group)] == ']';
-            if (key == NULL && in_group)
-                found = i + 1;
-            continue;
-        }
-        if (key == NULL || !in_group || strncmp(l, key, strlen(key)) != 0)
-            continue;
-        const char *rest = l + strlen(key);
-        while (*rest == ' ' || *rest == '\t')
-            rest++;
-        if (*rest == '=')
-            found = i + 1;
-    }
-    g_strfreev(lines);
-    return found;
-}
-
 static void
 gb__profile_free(gpointer data)
 {
@@ -67,7 +39,7 @@ static GbStatus
 gb__bad(GbDiag *diag, const char *path, const char *text, const char *group, const char *key,
         const char *msg)
 {
-    guint64 line = text != NULL ? gb__key_line(text, group, key) : 0;
+    guint64 line = text != NULL ? gb_text_key_line(text, group, key) : 0;
     gb_diag_set(diag, path, line, line ? 1 : 0, "%s", msg);
     return GB_DATA;
 }

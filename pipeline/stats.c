@@ -286,12 +286,14 @@ gb__reconcile(const GbTable *t, GArray *distributions, GArray *published)
             const GbMeasure *c = &g_array_index(computed, GbMeasure, k);
             if (c->year != p->year || !gb__same_scope(c, p))
                 continue;
-            GbReconciliation r = {.computed = *c, .published = *p};
-            r.difference = isnan(p->percent) ? NAN : p->percent - c->percent;
             const char *sel = gb_ref_selection_note(t->ref, c->year, c->regime, c->judgement);
+            if (sel != NULL && c->count == 0)
+                continue; /* a selection says nothing about the grades it leaves out */
+            GbReconciliation r = {.computed = *c, .published = *p, .selection = sel != NULL};
+            r.difference = isnan(p->percent) ? NAN : p->percent - c->percent;
             if (sel != NULL)
-                r.reason = g_strdup_printf("the rows are a selection of %d authorities, not "
-                                           "all: %s", c->base, sel);
+                r.reason = g_strdup_printf("the %d rows name only some authorities: %s",
+                                           c->base, sel);
             else if (p->base < 0)
                 r.reason = g_strdup_printf("the published figure does not state its base; the "
                                            "computed one is of %d rows", c->base);

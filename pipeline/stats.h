@@ -54,6 +54,7 @@ typedef struct {
     GbMeasure computed, published;
     double difference;                    /* published - computed, points */
     char *reason;                         /* why they differ, or NULL */
+    gboolean selection;                   /* the rows name only some authorities */
 } GbReconciliation;
 
 /* Each authority's latest judgement on or before a date. */

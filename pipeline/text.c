@@ -125,3 +125,30 @@ gb_text_format_date(guint32 ymd, char buf[11])
 {
     g_snprintf(buf, 11, "%04u-%02u-%02u", ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
+
+guint64
+gb_text_key_line(const char *text, const char *group, const char *key)
+{
+    char **lines = g_strsplit(text, "\n", -1);
+    guint64 found = 0;
+    gboolean in_group = group == NULL;
+    for (guint i = 0; lines[i] != NULL && found == 0; i++) {
+        char *l = g_strstrip(lines[i]);
+        if (l[0] == '[') {
+            in_group = group != NULL && strncmp(l + 1, group, strlen(group)) == 0 &&
+                       l[1 + strlen(group)] == ']';
+            if (key == NULL && in_group)
+                found = i + 1;
+            continue;
+        }
+        if (key == NULL || !in_group || strncmp(l, key, strlen(key)) != 0)
+            continue;
+        const char *rest = l + strlen(key);
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+        if (*rest == '=')
+            found = i + 1;
+    }
+    g_strfreev(lines);
+    return found;
+}

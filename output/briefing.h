@@ -1,0 +1,34 @@
+/* briefing.h - the national briefing: every section's text, tables and
+ * charts, computed from the compute stage's results, then laid out as a
+ * tagged PDF (doc.h) and exported as charts/ *.svg|png and tables/ *.csv. */
+#ifndef GB_BRIEFING_H
+#define GB_BRIEFING_H
+
+#include "output/config.h"
+#include "output/doc.h"
+
+typedef struct {
+    const GbTable *table;
+    const GbStats *stats;       /* by year, regime and judgement */
+    const GbMoves *moves;
+    const GbLatest *latest;     /* overall effectiveness as at the briefing's date */
+    const GbConfig *config;
+    const char *date;           /* ISO 8601 date of the data, for metadata */
+} GbBriefingInput;
+
+typedef struct GbBriefing GbBriefing;
+
+/* Computes every sentence, table and chart. NULL with *error when a chart
+ * cannot be made (no data for it). */
+GbBriefing *gb_briefing_new(const GbBriefingInput *in, char **error);
+void gb_briefing_free(GbBriefing *b);
+
+/* Lays out and draws the PDF (two passes), then finishes it with /Alt and /Lang. */
+GbStatus gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag);
+
+/* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
+ * and their bytes, in a stable order. */
+GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
+                           GbDiag *diag);
+
+#endif

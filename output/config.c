@@ -1,0 +1,194 @@
+/* config.c - briefing.ini with GKeyFile (see config.h). */
+#include "output/config.h"
+
+#include "pipeline/text.h"
+
+#include <string.h>
+
+static const char *const gb__keys[] = {
+    "title", "subtitle", "organisation", "author", "keywords", "font", "language",
+    "page_size", "as_at", "sections", NULL,
+};
+
+gboolean
+gb_config_is_section(const char *id)
+{
+    char **ids = g_strsplit(GB_SECTIONS_DEFAULT, ";", -1);
+    gboolean ok = g_strv_contains((const char *const *)ids, id);
+    g_strfreev(ids);
+    return ok;
+}
+
+GbConfig *
+gb_config_new(void)
+{
+    GbConfig *c = g_new0(GbConfig, 1);
+    c->title = g_strdup("Children's services inspection outcomes");
+    c->subtitle = g_strdup("Ofsted judgements of English local authorities' children's "
+                           "services: distributions, changes and movers");
+    c->organisation = g_strdup("gradebrief");
+    c->author = g_strdup("gradebrief");
+    c->keywords = g_strdup("Ofsted; children's services; inspection; ILACS; local authorities");
+    c->font = g_strdup("Liberation Sans");
+    c->language = g_strdup("en-GB");
+    c->page_width = 595.2756;
+    c->page_height = 841.8898;
+    c->sections = g_ptr_array_new_with_free_func(g_free);
+    char **ids = g_strsplit(GB_SECTIONS_DEFAULT, ";", -1);
+    for (char **i = ids; *i != NULL; i++)
+        g_ptr_array_add(c->sections, g_strdup(*i));
+    g_strfreev(ids);
+    return c;
+}
+
+void
+gb_config_free(GbConfig *c)
+{
+    if (c == NULL)
+        return;
+    g_free(c->title);
+    g_free(c->subtitle);
+    g_free(c->organisation);
+    g_free(c->author);
+    g_free(c->keywords);
+    g_free(c->font);
+    g_free(c->language);
+    g_ptr_array_free(c->sections, TRUE);
+    g_free(c);
+}
+
+static GbStatus
+gb__bad(GbDiag *diag, const char *path, const char *text, const char *key, const char *msg)
+{
+    guint64 line = gb_text_key_line(text, "briefing", key);
+    gb_diag_set(diag, path, line, line ? 1 : 0, "%s", msg);
+    return GB_DATA;
+}
+
+static void
+gb__take(GKeyFile *kf, const char *key, char **field)
+{
+    char *v = g_key_file_get_string(kf, "briefing", key, NULL);
+    if (v == NULL)
+        return;
+    g_free(*field);
+    *field = g_strstrip(v);
+}
+
+GbStatus
+gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
+{
+    char *text = NULL, *msg = NULL;
+    GError *err = NULL;
+    GKeyFile *kf = g_key_file_new();
+    GbStatus status = GB_OK;
+    if (!g_file_get_contents(path, &text, NULL, &err)) {
+        gb_diag_set(diag, path, 0, 0, "cannot read: %s", err->message);
+        status = GB_NOINPUT;
+        goto out;
+    }
+    if (!g_utf8_validate(text, -1, NULL)) {
+        gb_diag_set(diag, path, 0, 0, "not UTF-8 text");
+        status = GB_DATA;
+        goto out;
+    }
+    if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &err)) {
+        /* GKeyFile names the offending line's text, not its number. */
+        gb_diag_set(diag, path, 0, 0, "not a key file: %s", err->message);
+        status = GB_DATA;
+        goto out;
+    }
+    gsize ngroups;
+    char **groups = g_key_file_get_groups(kf, &ngroups);
+    for (gsize i = 0; i < ngroups && status == GB_OK; i++) {
+        if (strcmp(groups[i], "briefing") != 0) {
+            guint64 line = gb_text_key_line(text, groups[i], NULL);
+            gb_diag_set(diag, path, line, line ? 1 : 0,
+                        "unknown group [%s]; briefing.ini has one group, [briefing]", groups[i]);
+            status = GB_DATA;
+        }
+    }
+    g_strfreev(groups);
+    if (status != GB_OK || !g_key_file_has_group(kf, "briefing"))
+        goto out;
+    char **keys = g_key_file_get_keys(kf, "briefing", NULL, NULL);
+    for (char **k = keys; *k != NULL && status == GB_OK; k++) {
+        if (!g_strv_contains(gb__keys, *k)) {
+            msg = g_strdup_printf("unknown key '%s' (known: title, subtitle, organisation, "
+                                  "author, keywords, font, language, page_size, as_at, "
+                                  "sections)", *k);
+            status = gb__bad(diag, path, text, *k, msg);
+        }
+    }
+    g_strfreev(keys);
+    if (status != GB_OK)
+        goto out;
+    gb__take(kf, "title", &c->title);
+    gb__take(kf, "subtitle", &c->subtitle);
+    gb__take(kf, "organisation", &c->organisation);
+    gb__take(kf, "author", &c->author);
+    gb__take(kf, "keywords", &c->keywords);
+    gb__take(kf, "font", &c->font);
+    gb__take(kf, "language", &c->language);
+    if (*c->title == '\0') {
+        status = gb__bad(diag, path, text, "title", "title must not be empty");
+        goto out;
+    }
+    char *size = g_key_file_get_string(kf, "briefing", "page_size", NULL);
+    if (size != NULL) {
+        g_strstrip(size);
+        if (g_ascii_strcasecmp(size, "A4") == 0) {
+            c->page_width = 595.2756;
+            c->page_height = 841.8898;
+        } else if (g_ascii_strcasecmp(size, "Letter") == 0) {
+            c->page_width = 612;
+            c->page_height = 792;
+        } else {
+            msg = g_strdup_printf("page_size '%s' is not A4 or Letter", size);
+            status = gb__bad(diag, path, text, "page_size", msg);
+        }
+        g_free(size);
+        if (status != GB_OK)
+            goto out;
+    }
+    char *as_at = g_key_file_get_string(kf, "briefing", "as_at", NULL);
+    if (as_at != NULL) {
+        g_strstrip(as_at);
+        if (!gb_text_parse_date(as_at, &c->as_at)) {
+            msg = g_strdup_printf("as_at '%s' is not a date (YYYY-MM-DD)", as_at);
+            status = gb__bad(diag, path, text, "as_at", msg);
+        }
+        g_free(as_at);
+        if (status != GB_OK)
+            goto out;
+    }
+    gsize n;
+    char **sections = g_key_file_get_string_list(kf, "briefing", "sections", &n, NULL);
+    if (sections != NULL) {
+        g_ptr_array_set_size(c->sections, 0);
+        for (gsize i = 0; i < n && status == GB_OK; i++) {
+            char *id = g_strstrip(sections[i]);
+            if (*id == '\0')
+                continue;
+            if (!gb_config_is_section(id)) {
+                msg = g_strdup_printf("unknown section '%s' (sections: %s)", id,
+                                      GB_SECTIONS_DEFAULT);
+                status = gb__bad(diag, path, text, "sections", msg);
+            } else {
+                for (guint k = 0; k < c->sections->len; k++)
+                    if (strcmp(g_ptr_array_index(c->sections, k), id) == 0) {
+                        msg = g_strdup_printf("section '%s' is listed twice", id);
+                        status = gb__bad(diag, path, text, "sections", msg);
+                    }
+                g_ptr_array_add(c->sections, g_strdup(id));
+            }
+        }
+        g_strfreev(sections);
+    }
+out:
+    g_free(msg);
+    g_free(text);
+    g_clear_error(&err);
+    g_key_file_free(kf);
+    return status;
+}

@@ -1,0 +1,593 @@
+/* doc.c - paginated, tagged PDF pages with pango (see doc.h). */
+#include "output/doc.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <string.h>
+
+#define GB__BODY 10.0
+#define GB__LEADING 1.25
+#define GB__H1 16.0
+#define GB__H2 12.0
+#define GB__NOTE 8.0
+
+struct GbDoc {
+    GbFonts *fonts;
+    GbPageSetup setup;
+    cairo_surface_t *surface;     /* NULL on the measuring pass */
+    cairo_surface_t *scratch;     /* 1x1 image for measuring */
+    cairo_t *cr;
+    const GbDoc *previous;
+    int page;                     /* 1-based, 0 before the first */
+    double y;                     /* cursor, points from the page top */
+    gboolean cover;               /* the current page is the cover */
+    gboolean in_sect;
+    int sections, figures;
+    GHashTable *section_pages;    /* id -> page */
+    GPtrArray *alts;
+};
+
+static gboolean
+gb__drawing(const GbDoc *d)
+{
+    return d->surface != NULL;
+}
+
+static double
+gb__text_width(const GbDoc *d)
+{
+    return d->setup.width - d->setup.left - d->setup.right;
+}
+
+static double
+gb__bottom(const GbDoc *d)
+{
+    return d->setup.height - d->setup.bottom;
+}
+
+static void
+gb__tag_begin(GbDoc *d, const char *tag, const char *attrs)
+{
+    if (gb__drawing(d))
+        cairo_tag_begin(d->cr, tag, attrs);
+}
+
+static void
+gb__tag_end(GbDoc *d, const char *tag)
+{
+    if (gb__drawing(d))
+        cairo_tag_end(d->cr, tag);
+}
+
+static PangoLayout *
+gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
+           gboolean justify)
+{
+    PangoLayout *ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
+    pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
+    pango_layout_set_justify(ly, justify);
+    return ly;
+}
+
+static double
+gb__layout_height(PangoLayout *ly)
+{
+    int h;
+    pango_layout_get_size(ly, NULL, &h);
+    return (double)h / PANGO_SCALE;
+}
+
+static void
+gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
+{
+    if (!gb__drawing(d))
+        return;
+    cairo_set_source_rgb(d->cr, c.r, c.g, c.b);
+    cairo_move_to(d->cr, x, y);
+    pango_cairo_show_layout(d->cr, ly);
+}
+
+/* The running header and footer of a page. With tags of cairo 1.16 there is
+ * no Artifact: this is drawn first on the page, before its content. */
+static void
+gb__furniture(GbDoc *d)
+{
+    if (!gb__drawing(d) || d->cover)
+        return;
+    const GbPageSetup *s = &d->setup;
+    const GbRgb grey = {0.35, 0.35, 0.35};
+    PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
+    gb__show(d, ly, s->left, s->top - 22, grey);
+    g_object_unref(ly);
+    cairo_move_to(d->cr, s->left, s->top - 10);
+    cairo_line_to(d->cr, s->width - s->right, s->top - 10);
+    cairo_set_source_rgb(d->cr, 0.75, 0.75, 0.75);
+    cairo_set_line_width(d->cr, 0.5);
+    cairo_stroke(d->cr);
+    char *page = g_strdup_printf("Page %d of %d", d->page,
+                                 d->previous != NULL ? d->previous->page : d->page);
+    ly = gb__layout(d, page, GB__NOTE, FALSE, -1, FALSE);
+    double w = (double)pango_layout_get_width(ly);
+    int pw;
+    pango_layout_get_size(ly, &pw, NULL);
+    (void)w;
+    gb__show(d, ly, s->width - s->right - (double)pw / PANGO_SCALE, s->height - s->bottom + 14,
+             grey);
+    g_object_unref(ly);
+    g_free(page);
+    if (s->footer_left != NULL) {
+        ly = gb__layout(d, s->footer_left, GB__NOTE, FALSE, -1, FALSE);
+        gb__show(d, ly, s->left, s->height - s->bottom + 14, grey);
+        g_object_unref(ly);
+    }
+}
+
+static void
+gb__start_page(GbDoc *d, gboolean cover)
+{
+    if (d->page > 0 && gb__drawing(d))
+        cairo_show_page(d->cr);
+    d->page++;
+    d->cover = cover;
+    d->y = d->setup.top;
+    gb__furniture(d);
+}
+
+static void
+gb__new_page(GbDoc *d)
+{
+    gb__start_page(d, FALSE);
+}
+
+static gboolean
+gb__at_top(const GbDoc *d)
+{
+    return d->y <= d->setup.top + 0.01;
+}
+
+/* Ensures h points fit below the cursor, starting a new page if not. */
+static void
+gb__need(GbDoc *d, double h)
+{
+    if (d->y + h > gb__bottom(d) && !gb__at_top(d))
+        gb__new_page(d);
+}
+
+GbDoc *
+gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const GbDoc *previous)
+{
+    GbDoc *d = g_new0(GbDoc, 1);
+    d->fonts = f;
+    d->setup = *setup;
+    d->surface = surface;
+    d->previous = previous;
+    if (surface != NULL) {
+        d->cr = cairo_create(surface);
+    } else {
+        d->scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+        d->cr = cairo_create(d->scratch);
+    }
+    d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    d->alts = g_ptr_array_new_with_free_func(g_free);
+    /* The first tag decides whether the PDF counts as tagged: Document. */
+    gb__tag_begin(d, "Document", NULL);
+    return d;
+}
+
+int
+gb_doc_finish(GbDoc *d)
+{
+    if (d->in_sect)
+        gb__tag_end(d, "Sect");
+    d->in_sect = FALSE;
+    gb__tag_end(d, "Document");
+    if (gb__drawing(d) && d->page > 0)
+        cairo_show_page(d->cr);
+    return d->page;
+}
+
+void
+gb_doc_free(GbDoc *d)
+{
+    if (d == NULL)
+        return;
+    cairo_destroy(d->cr);
+    if (d->scratch != NULL)
+        cairo_surface_destroy(d->scratch);
+    g_hash_table_destroy(d->section_pages);
+    g_ptr_array_free(d->alts, TRUE);
+    g_free(d);
+}
+
+int
+gb_doc_pages(const GbDoc *d)
+{
+    return d->page;
+}
+
+int
+gb_doc_section_page(const GbDoc *d, const char *id)
+{
+    return GPOINTER_TO_INT(g_hash_table_lookup(d->section_pages, id));
+}
+
+const GPtrArray *
+gb_doc_alts(const GbDoc *d)
+{
+    return d->alts;
+}
+
+void
+gb_doc_space(GbDoc *d, double points)
+{
+    if (!gb__at_top(d))
+        d->y = MIN(d->y + points, gb__bottom(d));
+}
+
+void
+gb_doc_cover(GbDoc *d, const char *title, const char *subtitle, const char *const *lines)
+{
+    gb__start_page(d, TRUE);
+    double w = gb__text_width(d), x = d->setup.left;
+    GbRgb blue = gb_palette_level(0);
+    if (gb__drawing(d)) {
+        cairo_rectangle(d->cr, 0, 0, d->setup.width, 12);
+        cairo_set_source_rgb(d->cr, blue.r, blue.g, blue.b);
+        cairo_fill(d->cr);
+    }
+    d->y = d->setup.height * 0.28;
+    gb__tag_begin(d, "H", NULL);
+    PangoLayout *ly = gb__layout(d, title, 28, TRUE, w, FALSE);
+    gb__show(d, ly, x, d->y, blue);
+    d->y += gb__layout_height(ly) + 12;
+    g_object_unref(ly);
+    gb__tag_end(d, "H");
+    if (subtitle != NULL) {
+        gb__tag_begin(d, "P", NULL);
+        ly = gb__layout(d, subtitle, 14, FALSE, w, FALSE);
+        gb__show(d, ly, x, d->y, (GbRgb){0.25, 0.25, 0.25});
+        d->y += gb__layout_height(ly) + 36;
+        g_object_unref(ly);
+        gb__tag_end(d, "P");
+    }
+    for (const char *const *l = lines; l != NULL && *l != NULL; l++) {
+        gb__tag_begin(d, "P", NULL);
+        ly = gb__layout(d, *l, 11, FALSE, w, FALSE);
+        gb__show(d, ly, x, d->y, (GbRgb){0.1, 0.1, 0.1});
+        d->y += gb__layout_height(ly) + 6;
+        g_object_unref(ly);
+        gb__tag_end(d, "P");
+    }
+}
+
+void
+gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int n)
+{
+    gb__new_page(d);
+    PangoLayout *ly = gb__layout(d, "Contents", GB__H1, TRUE, -1, FALSE);
+    gb__tag_begin(d, "H1", NULL);
+    gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
+    gb__tag_end(d, "H1");
+    d->y += gb__layout_height(ly) + 12;
+    g_object_unref(ly);
+    gb__tag_begin(d, "TOC", NULL);
+    double w = gb__text_width(d);
+    for (int i = 0; i < n; i++) {
+        int page = d->previous != NULL ? gb_doc_section_page(d->previous, ids[i]) : 0;
+        char *entry = g_strdup_printf("%d. %s", i + 1, titles[i]);
+        char *num = g_strdup_printf("%d", page);
+        PangoLayout *le = gb__layout(d, entry, 11, FALSE, w - 40, FALSE);
+        PangoLayout *lp = gb__layout(d, num, 11, FALSE, -1, FALSE);
+        double h = gb__layout_height(le);
+        gb__need(d, h + 6);
+        int pw;
+        pango_layout_get_size(lp, &pw, NULL);
+        char *link = g_strdup_printf("dest='%s'", ids[i]);
+        gb__tag_begin(d, "TOCI", NULL);
+        gb__tag_begin(d, CAIRO_TAG_LINK, link);
+        gb__show(d, le, d->setup.left, d->y, (GbRgb){0.05, 0.2, 0.45});
+        gb__show(d, lp, d->setup.left + w - (double)pw / PANGO_SCALE, d->y, (GbRgb){0.1, 0.1, 0.1});
+        gb__tag_end(d, CAIRO_TAG_LINK);
+        gb__tag_end(d, "TOCI");
+        if (gb__drawing(d)) { /* a dotted leader from entry to number */
+            int ew;
+            pango_layout_get_size(le, &ew, NULL);
+            PangoLayoutLine *last = pango_layout_get_line_readonly(le, pango_layout_get_line_count(le) - 1);
+            PangoRectangle lr;
+            pango_layout_line_get_extents(last, NULL, &lr);
+            double lx = d->setup.left + (double)(lr.x + lr.width) / PANGO_SCALE + 4;
+            double rx = d->setup.left + w - (double)pw / PANGO_SCALE - 4;
+            double ly0 = d->y + h - 3;
+            cairo_set_source_rgb(d->cr, 0.6, 0.6, 0.6);
+            for (double x = lx; x < rx; x += 4) {
+                cairo_rectangle(d->cr, x, ly0, 0.8, 0.8);
+            }
+            cairo_fill(d->cr);
+            (void)ew;
+        }
+        d->y += h + 6;
+        g_object_unref(le);
+        g_object_unref(lp);
+        g_free(link);
+        g_free(entry);
+        g_free(num);
+    }
+    gb__tag_end(d, "TOC");
+}
+
+void
+gb_doc_section(GbDoc *d, const char *id, const char *title)
+{
+    if (d->in_sect)
+        gb__tag_end(d, "Sect");
+    gb__new_page(d);
+    d->sections++;
+    g_hash_table_insert(d->section_pages, g_strdup(id), GINT_TO_POINTER(d->page));
+    gb__tag_begin(d, "Sect", NULL);
+    d->in_sect = TRUE;
+    char *text = g_strdup_printf("%d. %s", d->sections, title);
+    PangoLayout *ly = gb__layout(d, text, GB__H1, TRUE, gb__text_width(d), FALSE);
+    char *dest = g_strdup_printf("name='%s'", id);
+    gb__tag_begin(d, CAIRO_TAG_DEST, dest);
+    gb__tag_begin(d, "H1", NULL);
+    gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
+    gb__tag_end(d, "H1");
+    gb__tag_end(d, CAIRO_TAG_DEST);
+    if (gb__drawing(d)) {
+        char *target = g_strdup_printf("dest='%s'", id);
+        cairo_pdf_surface_add_outline(d->surface, CAIRO_PDF_OUTLINE_ROOT, text, target, 0);
+        g_free(target);
+    }
+    d->y += gb__layout_height(ly) + 10;
+    g_object_unref(ly);
+    g_free(dest);
+    g_free(text);
+}
+
+void
+gb_doc_heading(GbDoc *d, const char *text)
+{
+    PangoLayout *ly = gb__layout(d, text, GB__H2, TRUE, gb__text_width(d), FALSE);
+    double h = gb__layout_height(ly);
+    /* Kept with what follows: room for the heading and about four lines. */
+    gb__need(d, h + 6 + 4 * GB__BODY * GB__LEADING);
+    if (!gb__at_top(d))
+        d->y += 6;
+    gb__tag_begin(d, "H2", NULL);
+    gb__show(d, ly, d->setup.left, d->y, (GbRgb){0.1, 0.1, 0.1});
+    gb__tag_end(d, "H2");
+    d->y += h + 4;
+    g_object_unref(ly);
+}
+
+/* Places ly's lines from the cursor on, splitting between pages with no lone
+ * first or last line, each page's part its own P element (so that the running
+ * header and footer never land inside a paragraph). */
+static void
+gb__flow(GbDoc *d, PangoLayout *ly, GbRgb colour, double after)
+{
+    int n = pango_layout_get_line_count(ly);
+    double *top = g_new(double, n), *bot = g_new(double, n);
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    for (int i = 0; i < n; i++, pango_layout_iter_next_line(it)) {
+        int y0, y1;
+        pango_layout_iter_get_line_yrange(it, &y0, &y1);
+        top[i] = (double)y0 / PANGO_SCALE;
+        bot[i] = (double)y1 / PANGO_SCALE;
+    }
+    pango_layout_iter_free(it);
+    int i = 0;
+    while (i < n) {
+        double avail = gb__bottom(d) - d->y;
+        int k = 0;
+        while (i + k < n && bot[i + k] - top[i] <= avail)
+            k++;
+        int rest = n - i;
+        if (k < rest) {
+            if (k < 2 && !gb__at_top(d)) { /* a lone first line: move it all on */
+                gb__new_page(d);
+                continue;
+            }
+            if (rest - k < 2 && k > 2) /* a lone last line: take one more along */
+                k = rest - 2;
+            if (k == 0) /* taller than a page: place one line regardless */
+                k = 1;
+        }
+        gb__tag_begin(d, "P", NULL);
+        if (gb__drawing(d)) {
+            cairo_set_source_rgb(d->cr, colour.r, colour.g, colour.b);
+            it = pango_layout_get_iter(ly);
+            for (int j = 0; j < i + k; j++, pango_layout_iter_next_line(it)) {
+                if (j < i)
+                    continue;
+                int baseline = pango_layout_iter_get_baseline(it);
+                PangoRectangle logical;
+                pango_layout_iter_get_line_extents(it, NULL, &logical);
+                cairo_move_to(d->cr, d->setup.left + (double)logical.x / PANGO_SCALE,
+                              d->y + (double)baseline / PANGO_SCALE - top[i]);
+                pango_cairo_show_layout_line(d->cr, pango_layout_iter_get_line_readonly(it));
+            }
+            pango_layout_iter_free(it);
+        }
+        gb__tag_end(d, "P");
+        d->y += bot[i + k - 1] - top[i];
+        i += k;
+        if (i < n)
+            gb__new_page(d);
+    }
+    d->y += after;
+    g_free(top);
+    g_free(bot);
+}
+
+void
+gb_doc_paragraph(GbDoc *d, const char *text)
+{
+    PangoLayout *ly = gb__layout(d, text, GB__BODY, FALSE, gb__text_width(d), TRUE);
+    gb__flow(d, ly, (GbRgb){0.1, 0.1, 0.1}, 7);
+    g_object_unref(ly);
+}
+
+void
+gb_doc_note(GbDoc *d, const char *text)
+{
+    PangoLayout *ly = gb__layout(d, text, GB__NOTE, FALSE, gb__text_width(d), FALSE);
+    gb__flow(d, ly, (GbRgb){0.35, 0.35, 0.35}, 6);
+    g_object_unref(ly);
+}
+
+void
+gb_doc_bullets(GbDoc *d, const char *const *items, int n)
+{
+    double indent = 14, w = gb__text_width(d) - indent;
+    gb__tag_begin(d, "L", NULL);
+    for (int i = 0; i < n; i++) {
+        PangoLayout *ly = gb__layout(d, items[i], GB__BODY, FALSE, w, FALSE);
+        double h = gb__layout_height(ly);
+        gb__need(d, MIN(h, 3 * GB__BODY * GB__LEADING));
+        if (d->y + h > gb__bottom(d) && !gb__at_top(d))
+            gb__new_page(d); /* items are short: keep each whole */
+        gb__tag_begin(d, "LI", NULL);
+        gb__tag_begin(d, "Lbl", NULL);
+        PangoLayout *lb = gb__layout(d, "\u2022", GB__BODY, TRUE, -1, FALSE);
+        gb__show(d, lb, d->setup.left + 3, d->y, gb_palette_level(0));
+        g_object_unref(lb);
+        gb__tag_end(d, "Lbl");
+        gb__tag_begin(d, "LBody", NULL);
+        gb__show(d, ly, d->setup.left + indent, d->y, (GbRgb){0.1, 0.1, 0.1});
+        gb__tag_end(d, "LBody");
+        gb__tag_end(d, "LI");
+        d->y += h + 6;
+        g_object_unref(ly);
+    }
+    gb__tag_end(d, "L");
+    d->y += 4;
+}
+
+void
+gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption)
+{
+    double w = gb__text_width(d);
+    double h = gb_chart_height_for(chart, d->fonts, w);
+    d->figures++;
+    char *cap = g_strdup_printf("Figure %d: %s", d->figures, caption);
+    PangoLayout *lc = gb__layout(d, cap, GB__NOTE + 1, FALSE, w, FALSE);
+    double ch = gb__layout_height(lc);
+    double avail = gb__bottom(d) - d->setup.top;
+    if (h + ch + 8 > avail) /* taller than a page: shrink to fit */
+        h = avail - ch - 8;
+    gb__need(d, h + ch + 8);
+    gb__tag_begin(d, "Figure", NULL);
+    if (gb__drawing(d)) {
+        cairo_save(d->cr);
+        gb_chart_draw(chart, d->fonts, d->cr, (GbBox){d->setup.left, d->y, w, h});
+        cairo_restore(d->cr);
+    }
+    d->y += h + 4;
+    gb__tag_begin(d, "Caption", NULL);
+    gb__show(d, lc, d->setup.left, d->y, (GbRgb){0.3, 0.3, 0.3});
+    gb__tag_end(d, "Caption");
+    gb__tag_end(d, "Figure");
+    d->y += ch + 12;
+    g_ptr_array_add(d->alts, g_strdup(gb_chart_alt(chart)));
+    g_object_unref(lc);
+    g_free(cap);
+}
+
+/* Lays out one row's cells; returns its height. */
+static double
+gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
+                PangoLayout **out)
+{
+    double w = gb__text_width(d), h = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        const char *text = header ? t->headers[c] : cells[c].text;
+        out[c] = gb__layout(d, text != NULL ? text : "", t->size, header || cells[c].bold,
+                            w * t->widths[c] - 6, FALSE);
+        h = MAX(h, gb__layout_height(out[c]));
+    }
+    return h + 5;
+}
+
+static void
+gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
+             PangoLayout **ly, double h)
+{
+    double x = d->setup.left, w = gb__text_width(d);
+    gb__tag_begin(d, "TR", NULL);
+    for (int c = 0; c < t->ncols; c++) {
+        double cw = w * t->widths[c];
+        GbRgb ink = {0.1, 0.1, 0.1};
+        if (gb__drawing(d)) {
+            gboolean filled = header || cells[c].level >= 0;
+            GbRgb fill = header ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(cells[c].level);
+            if (filled) {
+                cairo_rectangle(d->cr, x, d->y, cw, h);
+                cairo_set_source_rgb(d->cr, fill.r, fill.g, fill.b);
+                cairo_fill(d->cr);
+                if (!header && gb_palette_dark(fill))
+                    ink = (GbRgb){1, 1, 1};
+            }
+            cairo_move_to(d->cr, x, d->y + h - 0.25);
+            cairo_line_to(d->cr, x + cw, d->y + h - 0.25);
+            cairo_set_source_rgb(d->cr, 0.85, 0.85, 0.85);
+            cairo_set_line_width(d->cr, 0.5);
+            cairo_stroke(d->cr);
+        }
+        const char *tag = header ? "TH" : "TD";
+        gb__tag_begin(d, tag, NULL);
+        gb__show(d, ly[c], x + 3, d->y + 2.5, ink);
+        gb__tag_end(d, tag);
+        x += cw;
+    }
+    gb__tag_end(d, "TR");
+    d->y += h;
+}
+
+void
+gb_doc_table(GbDoc *d, const GbDocTable *t)
+{
+    PangoLayout **hl = g_new0(PangoLayout *, t->ncols), **rl = g_new0(PangoLayout *, t->ncols);
+    double hh = gb__row_layouts(d, t, NULL, TRUE, hl);
+    int rows = (int)(t->cells->len / (guint)t->ncols);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    /* Row heights first, so a page break can look one row ahead. */
+    double *rh = g_new(double, rows);
+    for (int r = 0; r < rows; r++) {
+        rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl);
+        for (int c = 0; c < t->ncols; c++)
+            g_clear_object(&rl[c]);
+    }
+    gboolean need_header = TRUE;
+    int on_page = 0;
+    gb__tag_begin(d, "Table", NULL);
+    for (int r = 0; r < rows; r++) {
+        double room = gb__bottom(d) - d->y - (need_header ? hh : 0);
+        gboolean breaks = rh[r] > room && !gb__at_top(d);
+        /* No last row alone on a page: if this row fits but the last one would
+         * not, and this page already has rows, take this one along. */
+        if (!breaks && r == rows - 2 && on_page >= 2 && rh[r] + rh[r + 1] > room)
+            breaks = TRUE;
+        if (breaks) {
+            gb__new_page(d);
+            need_header = TRUE;
+            on_page = 0;
+        }
+        if (need_header) {
+            gb__draw_row(d, t, NULL, TRUE, hl, hh);
+            need_header = FALSE;
+        }
+        gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl);
+        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl, rh[r]);
+        for (int c = 0; c < t->ncols; c++)
+            g_clear_object(&rl[c]);
+        on_page++;
+    }
+    gb__tag_end(d, "Table");
+    d->y += 10;
+    for (int c = 0; c < t->ncols; c++)
+        g_clear_object(&hl[c]);
+    g_free(rh);
+    g_free(hl);
+    g_free(rl);
+}

@@ -1,0 +1,68 @@
+/* doc.h - a tagged, paginated A4 (or Letter) document on a cairo PDF surface.
+ *
+ * The same sequence of calls runs twice: a measuring pass (surface NULL) that
+ * only lays out and counts pages, then the drawing pass, which knows the page
+ * count ("Page N of M") and every section's page (the contents). Blocks are
+ * measured with pango before they are placed; paragraphs split between lines
+ * with no single line left alone at a page's foot or head; headings and table
+ * header rows never end a page; tables repeat their header row. */
+#ifndef GB_DOC_H
+#define GB_DOC_H
+
+#include "charts/chart.h"
+
+typedef struct {
+    double width, height;                       /* points */
+    double top, bottom, left, right;            /* margins */
+    const char *running_title;                  /* header of every page but the cover */
+    const char *footer_left;
+} GbPageSetup;
+
+typedef struct GbDoc GbDoc;
+
+/* A table cell: text, and a grade level to colour it by (-1: none). */
+typedef struct {
+    const char *text;
+    int level;
+    gboolean bold;
+} GbCell;
+
+typedef struct {
+    int ncols;
+    const char *const *headers;
+    const double *widths;           /* fractions of the text width, summing to 1 */
+    GArray *cells;                  /* GbCell, row-major, ncols per row */
+    double size;                    /* font size, points */
+} GbDocTable;
+
+/* Starts a pass. surface NULL measures only. previous is the measuring pass
+ * whose page numbers the drawing pass prints (NULL on the measuring pass). */
+GbDoc *gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface,
+                  const GbDoc *previous);
+/* Ends the pass (closes every tag, ends the last page); returns the pages. */
+int gb_doc_finish(GbDoc *d);
+void gb_doc_free(GbDoc *d);
+
+int gb_doc_pages(const GbDoc *d);
+/* The page a section started on in this pass, or 0. */
+int gb_doc_section_page(const GbDoc *d, const char *id);
+/* Alt texts of the figures drawn, in order (owned by d). */
+const GPtrArray *gb_doc_alts(const GbDoc *d);
+
+/* The cover: no running header; the title block then lines of small print. */
+void gb_doc_cover(GbDoc *d, const char *title, const char *subtitle,
+                  const char *const *lines);
+/* A contents page listing sections (ids and titles), each entry a link. */
+void gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int n);
+/* A numbered section on a new page: Sect, H1, a link target and a bookmark. */
+void gb_doc_section(GbDoc *d, const char *id, const char *title);
+void gb_doc_heading(GbDoc *d, const char *text);   /* H2, kept with what follows */
+void gb_doc_paragraph(GbDoc *d, const char *text); /* P, justified */
+void gb_doc_note(GbDoc *d, const char *text);      /* P, small and grey */
+void gb_doc_bullets(GbDoc *d, const char *const *items, int n);
+/* A chart at the full text width with a numbered caption, kept on one page. */
+void gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption);
+void gb_doc_table(GbDoc *d, const GbDocTable *t);
+void gb_doc_space(GbDoc *d, double points);
+
+#endif
