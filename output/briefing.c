@@ -279,7 +279,7 @@ gb__findings(GbBriefing *b)
                 char count[16] = "none";
                 if (m->count > 0)
                     g_snprintf(count, sizeof count, "%d", m->count);
-                g_ptr_array_add(parts, g_strdup_printf("%s%s %s", found ? "" : "were judged ",
+                g_ptr_array_add(parts, g_strdup_printf(found ? "%s %s" : "%s were judged %s",
                                                        count, label));
                 g_free(label);
                 found++;

@@ -1,0 +1,353 @@
+/* test_briefing.c - `gradebrief build` end to end: the PDF's pages, metadata,
+ * text, fonts, structure, alt text and language; byte-identical reruns; and a
+ * failed run that leaves the earlier briefing untouched. */
+#include "output/accessible.h"
+#include "pipeline/refdata.h"
+#include "testutil.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+static char *workdir, *pdf_path;
+
+static int
+run(const char *const *argv, char **out, char **err)
+{
+    int wait;
+    GError *e = NULL;
+    gboolean ok = g_spawn_sync(workdir, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+                               err, &wait, &e);
+    ck_assert_msg(ok, "spawn %s: %s", argv[0], e ? e->message : "");
+    ck_assert_msg(WIFEXITED(wait), "%s did not exit normally", argv[0]);
+    return WEXITSTATUS(wait);
+}
+
+/* The briefing is built once, in a fixture shared by the tests (no fork). */
+static void
+build_once(void)
+{
+    if (workdir != NULL)
+        return;
+    workdir = g_dir_make_tmp("gbbrief-XXXXXX", NULL);
+    pdf_path = g_build_filename(workdir, "out", "briefing.pdf", NULL);
+    const char *argv[] = {GB_BINARY, "build", NULL};
+    char *out, *err;
+    int rc = run(argv, &out, &err);
+    ck_assert_msg(rc == 0, "build failed (%d): %s", rc, err);
+    g_free(out);
+    g_free(err);
+}
+
+/* Runs prog with args, where "@" stands for the briefing's path. */
+static char *
+tool(const char *prog, const char *a1, const char *a2, int *rc)
+{
+    const char *in[] = {a1, a2};
+    const char *argv[5] = {prog};
+    int n = 1;
+    for (int i = 0; i < 2; i++)
+        if (in[i] != NULL)
+            argv[n++] = strcmp(in[i], "@") == 0 ? pdf_path : in[i];
+    argv[n] = NULL;
+    char *out, *err;
+    *rc = run(argv, &out, &err);
+    g_free(err);
+    return out;
+}
+
+static char *
+tool3(const char *prog, const char *a1, const char *a2, int *rc)
+{
+    const char *argv[] = {prog, a1, a2, pdf_path, NULL};
+    char *out, *err;
+    *rc = run(argv, &out, &err);
+    g_free(err);
+    return out;
+}
+
+/* Collapses runs of white space, so text wrapped in a cell still matches. */
+static char *
+squash(const char *s)
+{
+    GString *o = g_string_new(NULL);
+    gboolean space = FALSE;
+    for (const char *p = s; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            space = TRUE;
+            continue;
+        }
+        if (space && o->len)
+            g_string_append_c(o, ' ');
+        space = FALSE;
+        g_string_append_c(o, *p);
+    }
+    return g_string_free(o, FALSE);
+}
+
+START_TEST(test_info)
+{
+    build_once();
+    int rc;
+    char *info = tool(PDFINFO, "@", NULL, &rc);
+    ck_assert_int_eq(rc, 0);
+    const char *want[] = {"Title:           Children's services inspection outcomes in England",
+                          "Author:          gradebrief", "Creator:         gradebrief",
+                          "Keywords:        Ofsted", "Tagged:          yes",
+                          "Page size:       595.276 x 841.89 pts (A4)"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(info, want[i]) != NULL, "pdfinfo lacks '%s':\n%s", want[i], info);
+    const char *pages = strstr(info, "Pages:");
+    ck_assert_ptr_nonnull(pages);
+    int n = atoi(pages + 6);
+    ck_assert_msg(n >= 15 && n <= 40, "%d pages", n);
+    g_free(info);
+}
+END_TEST
+
+START_TEST(test_text)
+{
+    build_once();
+    int rc;
+    char *raw = tool(PDFTOTEXT, "@", "-", &rc);
+    ck_assert_int_eq(rc, 0);
+    char *text = squash(raw);
+    const char *want[] = {
+        "The share of councils judged outstanding for staying safe fell from 16% in 2006 to 9% "
+        "in 2007, and the share judged good or better fell from 73% to 70%",
+        "Ofsted inspected 137 of the 150 councils in 2007",
+        "Hertfordshire, Isles of Scilly, Peterborough, Salford and Stoke-on-Trent",
+        "gives 12 judged outstanding (8.0%); the published 9% is of the 137 inspected",
+        "9 had at least one area for priority action",
+        "As at 31 March 2025, of the 153 authorities, 36 (23.5%) were judged outstanding for "
+        "overall effectiveness, 67 (43.8%) good, 31 (20.3%) requires improvement and 19 (12.4%) "
+        "inadequate",
+        "match Ofsted's own published position",
+        "rose from 538,000 in 2008 to 605,100 in 2012",
+        "Contents", "Methodology and sources", "Open Government Licence", "Page 2 of",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
+    /* Every authority's name, from the register, is in the table. */
+    GbRef *ref;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        const char *name = gb_ref_authority(ref, (int)i)->name;
+        ck_assert_msg(strstr(text, name) != NULL, "the briefing never names %s", name);
+    }
+    gb_ref_free(ref);
+    g_free(text);
+    g_free(raw);
+}
+END_TEST
+
+START_TEST(test_checks)
+{
+    build_once();
+    int rc;
+    char *out = tool(QPDF, "--check", "@", &rc);
+    ck_assert_msg(rc == 0, "qpdf --check exit %d:\n%s", rc, out);
+    g_free(out);
+    out = tool(PDFFONTS, "@", NULL, &rc);
+    ck_assert_int_eq(rc, 0);
+    char **lines = g_strsplit(out, "\n", -1);
+    int fonts = 0;
+    for (char **l = lines + 2; *l != NULL && **l; l++, fonts++)
+        ck_assert_msg(strstr(*l, " yes yes yes ") != NULL, "font not embedded as a subset "
+                      "with ToUnicode: %s", *l);
+    ck_assert_int_gt(fonts, 0);
+    g_strfreev(lines);
+    g_free(out);
+}
+END_TEST
+
+START_TEST(test_structure)
+{
+    build_once();
+    int rc;
+    char *out = tool(PDFINFO, "-struct", "@", &rc);
+    ck_assert_int_eq(rc, 0);
+    const char *want[] = {"Document", "Sect", "H1", "H2", "P", "Figure", "Caption", "Table",
+                          "TR", "TH", "TD", "TOC", "TOCI", "Link", "L", "LI", "Lbl", "LBody"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++) {
+        char *needle = g_strdup_printf("\n%*s%s", 0, "", want[i]);
+        gboolean found = FALSE;
+        char **lines = g_strsplit(out, "\n", -1);
+        for (char **l = lines; *l != NULL && !found; l++) {
+            char *t = g_strstrip(g_strdup(*l));
+            found = g_str_has_prefix(t, want[i]) &&
+                    (t[strlen(want[i])] == '\0' || t[strlen(want[i])] == ' ');
+            g_free(t);
+        }
+        g_strfreev(lines);
+        ck_assert_msg(found, "no %s element in the structure tree", want[i]);
+        g_free(needle);
+    }
+    g_free(out);
+    /* Every Figure has /Alt, and the document its language. */
+    char *bytes;
+    gsize len;
+    ck_assert(g_file_get_contents(pdf_path, &bytes, &len, NULL));
+    int with, without;
+    char *lang = NULL;
+    ck_assert(gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang));
+    ck_assert_int_ge(with, 6);
+    ck_assert_int_eq(without, 0);
+    ck_assert_str_eq(lang, "en-GB");
+    ck_assert_ptr_nonnull(strstr(bytes, "/DisplayDocTitle true"));
+    g_free(lang);
+    g_free(bytes);
+    /* The outline has an entry per section. */
+    out = tool3(QPDF, "--json", "--json-key=outlines", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(out, "1. Key findings"));
+    ck_assert_ptr_nonnull(strstr(out, "Methodology and sources"));
+    g_free(out);
+}
+END_TEST
+
+START_TEST(test_companions)
+{
+    build_once();
+    const char *files[] = {"charts/distribution.svg", "charts/distribution.png", "charts/map.svg",
+                           "charts/map.png", "tables/authorities.csv", "tables/findings.csv",
+                           "tables/reconciliation.csv", "tables/distributions.csv"};
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *p = g_build_filename(workdir, "out", files[i], NULL);
+        ck_assert_msg(g_file_test(p, G_FILE_TEST_IS_REGULAR), "%s missing", files[i]);
+        g_free(p);
+    }
+    char *p = g_build_filename(workdir, "out", "tables", "distributions.csv", NULL), *csv;
+    ck_assert(g_file_get_contents(p, &csv, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(csv, "APA,2007,rows,150,12 (8.0%),90 (60.0%),43 (28.7%),"
+                                      "5 (3.3%),102 (68.0%)"));
+    g_free(csv);
+    g_free(p);
+}
+END_TEST
+
+static gint
+gb__cmp_path(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static GByteArray *
+slurp_tree(const char *dir)
+{
+    /* Every file under dir, names and bytes, in name order. */
+    GByteArray *all = g_byte_array_new();
+    const char *subs[] = {"", "charts", "tables"};
+    for (gsize s = 0; s < G_N_ELEMENTS(subs); s++) {
+        char *d = g_build_filename(dir, subs[s], NULL);
+        GDir *gd = g_dir_open(d, 0, NULL);
+        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+        const char *n;
+        while (gd != NULL && (n = g_dir_read_name(gd)) != NULL)
+            g_ptr_array_add(names, g_strdup(n));
+        if (gd != NULL)
+            g_dir_close(gd);
+        g_ptr_array_sort(names, gb__cmp_path);
+        for (guint i = 0; i < names->len; i++) {
+            char *p = g_build_filename(d, g_ptr_array_index(names, i), NULL);
+            char *bytes;
+            gsize len;
+            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && g_file_get_contents(p, &bytes, &len, NULL)) {
+                g_byte_array_append(all, (const guint8 *)p + strlen(dir), (guint)strlen(p) - (guint)strlen(dir));
+                g_byte_array_append(all, (const guint8 *)bytes, (guint)len);
+                g_free(bytes);
+            }
+            g_free(p);
+        }
+        g_ptr_array_free(names, TRUE);
+        g_free(d);
+    }
+    return all;
+}
+
+START_TEST(test_deterministic)
+{
+    build_once();
+    char *first = g_build_filename(workdir, "out", NULL);
+    char *second = g_build_filename(workdir, "again", NULL);
+    const char *argv[] = {GB_BINARY, "build", "-o", "again", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    GByteArray *a = slurp_tree(first), *b = slurp_tree(second);
+    ck_assert_msg(a->len == b->len && memcmp(a->data, b->data, a->len) == 0,
+                  "two builds from the same data differ");
+    g_byte_array_unref(a);
+    g_byte_array_unref(b);
+    g_free(first);
+    g_free(second);
+}
+END_TEST
+
+START_TEST(test_failed_run_keeps_previous)
+{
+    build_once();
+    char *before;
+    gsize before_len;
+    ck_assert(g_file_get_contents(pdf_path, &before, &before_len, NULL));
+    char *bad = g_build_filename(workdir, "bad.csv", NULL);
+    ck_assert(g_file_set_contents(bad, "authority,year,regime,judgement,grade\n"
+                                       "Barnet,2006,apa,staying_safe,Excellent\n", -1, NULL));
+    const char *argv[] = {GB_BINARY, "build", "bad.csv", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(argv, &out, &err), 65);
+    ck_assert_ptr_nonnull(strstr(err, "bad.csv:2:30: unknown grade"));
+    char *after;
+    gsize after_len;
+    ck_assert(g_file_get_contents(pdf_path, &after, &after_len, NULL));
+    ck_assert(before_len == after_len && memcmp(before, after, before_len) == 0);
+    /* No temporary file left next to it. */
+    char *dir = g_path_get_dirname(pdf_path);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *n;
+    while ((n = g_dir_read_name(d)) != NULL)
+        ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "charts") == 0 ||
+                          strcmp(n, "tables") == 0,
+                      "unexpected file %s in the output folder", n);
+    g_dir_close(d);
+    /* A bad config is refused before anything is written, with its line. */
+    char *ini = g_build_filename(workdir, "b.ini", NULL);
+    ck_assert(g_file_set_contents(ini, "[briefing]\ntitle=T\ncolour=red\n", -1, NULL));
+    const char *argv2[] = {GB_BINARY, "build", "-c", "b.ini", NULL};
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(argv2, &out, &err), 65);
+    ck_assert_ptr_nonnull(strstr(err, "b.ini:3:1: unknown key 'colour'"));
+    g_free(out);
+    g_free(err);
+    g_free(ini);
+    g_free(dir);
+    g_free(bad);
+    g_free(before);
+    g_free(after);
+}
+END_TEST
+
+static Suite *
+briefing_suite(void)
+{
+    Suite *s = suite_create("briefing");
+    TCase *tc = tcase_create("briefing");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_info);
+    tcase_add_test(tc, test_text);
+    tcase_add_test(tc, test_checks);
+    tcase_add_test(tc, test_structure);
+    tcase_add_test(tc, test_companions);
+    tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_failed_run_keeps_previous);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(briefing_suite());
+}
