@@ -14,9 +14,10 @@
 GbStatus gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang,
                               const GPtrArray *alts, GByteArray **out, GbDiag *diag);
 
-/* Counts Figures with and without /Alt, and reads /Lang, in a finished PDF;
- * for tests. Returns FALSE when qpdf cannot read it. lang may be NULL. */
+/* Counts Figures with and without /Alt, reads /Lang and whether the viewer
+ * shows the title, in a finished PDF; for tests. Returns FALSE when qpdf cannot
+ * read it. lang may be NULL. */
 gboolean gb_accessible_inspect(const guint8 *pdf, gsize len, int *with_alt, int *without_alt,
-                               char **lang);
+                               char **lang, gboolean *display_title);
 
 #endif

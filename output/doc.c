@@ -547,17 +547,16 @@ gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header
 void
 gb_doc_table(GbDoc *d, const GbDocTable *t)
 {
-    PangoLayout **hl = g_new0(PangoLayout *, t->ncols), **rl = g_new0(PangoLayout *, t->ncols);
+    PangoLayout **hl = g_new0(PangoLayout *, t->ncols);
     double hh = gb__row_layouts(d, t, NULL, TRUE, hl);
     int rows = (int)(t->cells->len / (guint)t->ncols);
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
-    /* Row heights first, so a page break can look one row ahead. */
+    /* Every row laid out once: its height decides the page breaks (one row
+     * ahead), and the same layouts are drawn. */
+    PangoLayout **rl = g_new0(PangoLayout *, (gsize)rows * (gsize)t->ncols);
     double *rh = g_new(double, rows);
-    for (int r = 0; r < rows; r++) {
-        rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl);
-        for (int c = 0; c < t->ncols; c++)
-            g_clear_object(&rl[c]);
-    }
+    for (int r = 0; r < rows; r++)
+        rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols);
     gboolean need_header = TRUE;
     int on_page = 0;
     gb__tag_begin(d, "Table", NULL);
@@ -577,16 +576,15 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
             gb__draw_row(d, t, NULL, TRUE, hl, hh);
             need_header = FALSE;
         }
-        gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl);
-        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl, rh[r]);
-        for (int c = 0; c < t->ncols; c++)
-            g_clear_object(&rl[c]);
+        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r]);
         on_page++;
     }
     gb__tag_end(d, "Table");
     d->y += 10;
     for (int c = 0; c < t->ncols; c++)
         g_clear_object(&hl[c]);
+    for (int i = 0; i < rows * t->ncols; i++)
+        g_clear_object(&rl[i]);
     g_free(rh);
     g_free(hl);
     g_free(rl);

@@ -190,11 +190,13 @@ START_TEST(test_structure)
     ck_assert(g_file_get_contents(pdf_path, &bytes, &len, NULL));
     int with, without;
     char *lang = NULL;
-    ck_assert(gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang));
+    gboolean display_title = FALSE;
+    ck_assert(gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang,
+                                    &display_title));
     ck_assert_int_ge(with, 6);
     ck_assert_int_eq(without, 0);
     ck_assert_str_eq(lang, "en-GB");
-    ck_assert_ptr_nonnull(strstr(bytes, "/DisplayDocTitle true"));
+    ck_assert(display_title);
     g_free(lang);
     g_free(bytes);
     /* The outline has an entry per section. */
