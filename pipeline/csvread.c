@@ -240,8 +240,10 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         goto out;
     }
     if (csv_fini(&parser, gb__on_field, gb__on_record, st) != 0) {
-        gb_diag_set(diag, path, st->rec_line, 0,
-                    "unterminated quoted field (a \" opened on this line is never closed)");
+        /* The open quote starts the field after the last complete one. */
+        guint64 line, col;
+        gb_csv_locate(path, st->rec_offset, st->rec_line, st->nfields, &line, &col);
+        gb_diag_set(diag, path, line, col, "unterminated quoted field (this \" is never closed)");
         st->status = GB_DATA;
         goto out;
     }
