@@ -2,6 +2,8 @@
  * atomically with g_file_set_contents (see chartfile.h). */
 #include "output/chartfile.h"
 
+#include "output/png.h"
+
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <string.h>
@@ -69,8 +71,9 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     gb_chart_draw(c, f, cr, (GbBox){margin, margin, w - 2 * margin, h - 2 * margin});
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
-    if (o->format == GB_FORMAT_PNG && cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_write_to_png_stream(s, gb__append, bytes);
+    if (o->format == GB_FORMAT_PNG && cs == CAIRO_STATUS_SUCCESS &&
+        !gb_png_write(s, o->dpi > 0 ? o->dpi : 150, bytes))
+        cs = CAIRO_STATUS_WRITE_ERROR;
     cairo_surface_finish(s);
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(s);
