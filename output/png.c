@@ -35,8 +35,8 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
         return FALSE;
     }
     png_set_write_fn(png, out, gb__png_append, gb__png_flush);
-    /* Level 1 with the Sub filter: within a few percent of the default size on
-     * charts (flat colours), at a fraction of the time. */
+    /* Level 1 with the Sub filter: on charts (flat colour) a little larger than
+     * the default level, in a fraction of the time. (Z_RLE measured slower.) */
     png_set_compression_level(png, 1);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,

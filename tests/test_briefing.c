@@ -42,15 +42,16 @@ build_once(void)
 static char *
 tool(const char *prog, const char *a1, const char *a2, int *rc)
 {
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)prog);
     const char *in[] = {a1, a2};
-    const char *argv[5] = {prog};
-    int n = 1;
     for (int i = 0; i < 2; i++)
         if (in[i] != NULL)
-            argv[n++] = strcmp(in[i], "@") == 0 ? pdf_path : in[i];
-    argv[n] = NULL;
+            g_ptr_array_add(argv, (gpointer)(strcmp(in[i], "@") == 0 ? pdf_path : in[i]));
+    g_ptr_array_add(argv, NULL);
     char *out, *err;
-    *rc = run(argv, &out, &err);
+    *rc = run((const char *const *)argv->pdata, &out, &err);
+    g_ptr_array_free(argv, TRUE);
     g_free(err);
     return out;
 }

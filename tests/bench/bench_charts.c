@@ -1,0 +1,62 @@
+/* bench_charts.c - every chart to PDF, SVG and PNG in one process: the time of
+ * the fastest of several rounds (fonts and data loaded once, as in `build`). */
+#include "output/chartfile.h"
+#include "pipeline/load.h"
+
+#include <stdio.h>
+
+int
+main(int argc, char **argv)
+{
+    int rounds = argc > 1 ? atoi(argv[1]) : 10;
+    GbRef *ref;
+    GbLoader *l;
+    GbDiag d = {0};
+    if (gb_ref_load(GB_DATADIR, &ref, &d) != GB_OK || gb_loader_new(ref, &l, &d) != GB_OK)
+        return 70;
+    GbTable *t = gb_table_new(ref);
+    if (gb_load_all(l, t, NULL, &d) != GB_OK)
+        return 65;
+    char *err = NULL;
+    gint64 f0 = g_get_monotonic_time();
+    GbFonts *fonts = gb_fonts_new(NULL, &err);
+    gint64 f1 = g_get_monotonic_time();
+    GbStats *s = gb_stats_compute(t, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    GbMoves *m = gb_stats_moves(t);
+    GbLatest *lt = gb_stats_latest(t, "overall_effectiveness", 20250331);
+    GbChartInput in = {.table = t, .stats = s, .moves = m, .latest = lt, .authority = 0};
+    GString *scratch = g_string_new(NULL);
+    in.authority = gb_ref_find_authority(ref, "Hertfordshire", 13, 0, 20250331, scratch, NULL);
+    gint64 best = G_MAXINT64;
+    gsize bytes = 0;
+    for (int r = 0; r < rounds; r++) {
+        gint64 t0 = g_get_monotonic_time();
+        bytes = 0;
+        for (const char *const *n = gb_chart_names(); *n != NULL; n++) {
+            GbChart *c = gb_chart_new(*n, &in, &err);
+            for (int fmt = 0; fmt < 3; fmt++) {
+                GbChartFileOptions o = {.format = (GbFormat)fmt, .width = 481.9, .dpi = 150,
+                                        .date = "2025-03-31"};
+                GByteArray *out;
+                if (gb_chartfile_render(c, fonts, &o, &out, &d) != GB_OK)
+                    return 70;
+                bytes += out->len;
+                g_byte_array_unref(out);
+            }
+            gb_chart_free(c);
+        }
+        best = MIN(best, g_get_monotonic_time() - t0);
+    }
+    printf("fonts: %.1f ms (once)\n", (f1 - f0) / 1000.0);
+    printf("7 charts x PDF, SVG, PNG (150 dpi): %.1f ms (best of %d), %zu KB\n", best / 1000.0,
+           rounds, bytes / 1024);
+    g_string_free(scratch, TRUE);
+    gb_stats_latest_free(lt);
+    gb_stats_moves_free(m);
+    gb_stats_free(s);
+    gb_fonts_free(fonts);
+    gb_table_free(t);
+    gb_loader_free(l);
+    gb_ref_free(ref);
+    return 0;
+}
