@@ -3,12 +3,11 @@
  * sentences only choose words ("fell", "rose") from the signs. */
 #include "output/briefing.h"
 
-#include "output/accessible.h"
+#include "output/pdf.h"
 #include "output/chartfile.h"
 #include "pipeline/statsfmt.h"
 #include "pipeline/text.h"
 
-#include <cairo-pdf.h>
 #include <math.h>
 #include <string.h>
 
@@ -965,11 +964,10 @@ gb__compose(GbBriefing *b, GbDoc *d)
     g_free(rows);
 }
 
-static cairo_status_t
-gb__append(void *closure, const unsigned char *data, unsigned int length)
+static void
+gb__compose_cb(GbDoc *d, gpointer user)
 {
-    g_byte_array_append(closure, data, length);
-    return CAIRO_STATUS_SUCCESS;
+    gb__compose(user, d);
 }
 
 GbStatus
@@ -979,47 +977,9 @@ gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag 
     GbPageSetup setup = {.width = c->page_width, .height = c->page_height, .top = 62,
                          .bottom = 56, .left = 56.7, .right = 56.7,
                          .running_title = c->title, .footer_left = c->organisation};
-    /* Pass 1: measure and count. */
-    GbDoc *measure = gb_doc_new(f, &setup, NULL, NULL);
-    gb__compose(b, measure);
-    gb_doc_finish(measure);
-    /* Pass 2: draw, knowing every page number. */
-    GByteArray *raw = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(gb__append, raw, setup.width,
-                                                             setup.height);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, c->title);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, c->author);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, c->subtitle);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, c->keywords);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "gradebrief " GB_VERSION);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, b->in.date);
-    GbDoc *draw = gb_doc_new(f, &setup, s, measure);
-    gb__compose(b, draw);
-    *pages = gb_doc_finish(draw);
-    GbStatus status = GB_OK;
-    if (*pages != gb_doc_pages(measure)) {
-        gb_diag_set(diag, NULL, 0, 0, "internal: the drawing pass made %d pages, the measuring "
-                    "pass %d", *pages, gb_doc_pages(measure));
-        status = GB_SOFTWARE;
-    }
-    GPtrArray *alts = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; i < gb_doc_alts(draw)->len; i++)
-        g_ptr_array_add(alts, g_strdup(g_ptr_array_index(gb_doc_alts(draw), i)));
-    gb_doc_free(draw);
-    gb_doc_free(measure);
-    cairo_surface_finish(s);
-    cairo_status_t cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (status == GB_OK && cs != CAIRO_STATUS_SUCCESS) {
-        gb_diag_set(diag, NULL, 0, 0, "cairo could not write the PDF: %s",
-                    cairo_status_to_string(cs));
-        status = GB_SOFTWARE;
-    }
-    if (status == GB_OK)
-        status = gb_accessible_finish(raw->data, raw->len, c->language, alts, pdf, diag);
-    g_ptr_array_free(alts, TRUE);
-    g_byte_array_unref(raw);
-    return status;
+    GbPdfMeta meta = {.title = c->title, .author = c->author, .subject = c->subtitle,
+                      .keywords = c->keywords, .date = b->in.date, .language = c->language};
+    return gb_pdf_render(f, &setup, &meta, FALSE, gb__compose_cb, b, pdf, pages, diag);
 }
 
 /* SVG group ids come from a counter global to the process (surfaceN), so the

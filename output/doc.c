@@ -22,6 +22,7 @@ struct GbDoc {
     double y;                     /* cursor, points from the page top */
     gboolean cover;               /* the current page is the cover */
     gboolean in_sect;
+    gboolean compact;
     int sections, figures;
     GHashTable *section_pages;    /* id -> page */
     GPtrArray *alts;
@@ -316,17 +317,52 @@ gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int
 }
 
 void
+gb_doc_set_compact(GbDoc *d, gboolean compact)
+{
+    d->compact = compact;
+}
+
+void
+gb_doc_title(GbDoc *d, const char *title, const char *subtitle)
+{
+    gb__new_page(d);
+    double w = gb__text_width(d);
+    PangoLayout *ly = gb__layout(d, title, 20, TRUE, w, FALSE);
+    gb__tag_begin(d, "H", NULL);
+    gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
+    gb__tag_end(d, "H");
+    d->y += gb__layout_height(ly) + 4;
+    g_object_unref(ly);
+    if (subtitle != NULL) {
+        ly = gb__layout(d, subtitle, GB__BODY, FALSE, w, FALSE);
+        gb__tag_begin(d, "P", NULL);
+        gb__show(d, ly, d->setup.left, d->y, (GbRgb){0.3, 0.3, 0.3});
+        gb__tag_end(d, "P");
+        d->y += gb__layout_height(ly) + 10;
+        g_object_unref(ly);
+    }
+}
+
+void
 gb_doc_section(GbDoc *d, const char *id, const char *title)
 {
     if (d->in_sect)
         gb__tag_end(d, "Sect");
-    gb__new_page(d);
+    if (d->compact && d->page > 0) {
+        /* Room for the heading and a few lines, else a new page. */
+        gb__need(d, 80);
+        if (!gb__at_top(d))
+            d->y += 8;
+    } else {
+        gb__new_page(d);
+    }
     d->sections++;
     g_hash_table_insert(d->section_pages, g_strdup(id), GINT_TO_POINTER(d->page));
     gb__tag_begin(d, "Sect", NULL);
     d->in_sect = TRUE;
     char *text = g_strdup_printf("%d. %s", d->sections, title);
-    PangoLayout *ly = gb__layout(d, text, GB__H1, TRUE, gb__text_width(d), FALSE);
+    PangoLayout *ly = gb__layout(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE,
+                                 gb__text_width(d), FALSE);
     char *dest = g_strdup_printf("name='%s'", id);
     gb__tag_begin(d, CAIRO_TAG_DEST, dest);
     gb__tag_begin(d, "H1", NULL);

@@ -54,6 +54,10 @@ void gb_doc_cover(GbDoc *d, const char *title, const char *subtitle,
                   const char *const *lines);
 /* A contents page listing sections (ids and titles), each entry a link. */
 void gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int n);
+/* Compact documents (packs) run sections on without a page break each. */
+void gb_doc_set_compact(GbDoc *d, gboolean compact);
+/* A first page that opens with a title block (H1-sized, tagged H) instead of a cover. */
+void gb_doc_title(GbDoc *d, const char *title, const char *subtitle);
 /* A numbered section on a new page: Sect, H1, a link target and a bookmark. */
 void gb_doc_section(GbDoc *d, const char *id, const char *title);
 void gb_doc_heading(GbDoc *d, const char *text);   /* H2, kept with what follows */

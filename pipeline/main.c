@@ -3,6 +3,9 @@
  * exiting with a sysexits(3) code. */
 #include "output/briefing.h"
 #include "output/chartfile.h"
+#include "output/manifest.h"
+#include "output/pack.h"
+#include "output/slug.h"
 #include "pipeline/load.h"
 #include "pipeline/report.h"
 #include "pipeline/statsfmt.h"
@@ -10,6 +13,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,8 +391,71 @@ out:
     return rc;
 }
 
+static int gb__write_file(const char *dir, const char *name, const GByteArray *bytes);
+
 /* Writes bytes to dir/name atomically (a temporary file, then rename), making
- * the folders it needs. */
+ * the folders it needs. A file that already holds exactly these bytes is left
+ * alone, modification time and all; *written (may be NULL) says which. */
+static int
+gb__write_file_if_changed(const char *dir, const char *name, const GByteArray *bytes,
+                          gboolean *written)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    char *old = NULL;
+    gsize old_len = 0;
+    gboolean same = g_file_get_contents(path, &old, &old_len, NULL) && old_len == bytes->len &&
+                    memcmp(old, bytes->data, old_len) == 0;
+    g_free(old);
+    g_free(path);
+    if (written != NULL)
+        *written = !same;
+    if (same)
+        return GB_OK;
+    return gb__write_file(dir, name, bytes);
+}
+
+/* A hex SHA-256 of everything the national briefing is made from. */
+static char *
+gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *date)
+{
+    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%u\n%s\n",
+                           GB_VERSION, c->title, c->subtitle ? c->subtitle : "", c->organisation,
+                           c->author, c->keywords, c->font, c->language, c->page_width,
+                           c->page_height, when, date);
+    for (guint i = 0; i < c->sections->len; i++)
+        g_string_append_printf(s, "%s;", (char *)g_ptr_array_index(c->sections, i));
+    for (guint i = 0; i < t->files->len; i++) {
+        const GbFileAccount *a = &g_array_index(t->files, GbFileAccount, i);
+        char *base = g_path_get_basename(a->path);
+        g_string_append_printf(s, "\n%s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                               " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                               base, a->layout, a->rows, a->used, a->merged, a->judgements,
+                               a->not_judged);
+        g_free(base);
+    }
+    for (guint i = 0; i < t->sources->len; i++)
+        g_string_append_printf(s, "\n%s", (char *)g_ptr_array_index(t->sources, i));
+    const GbRef *ref = t->ref;
+    for (guint i = 0; i < ref->headlines->len; i++) {
+        const GbHeadline *hl = &g_array_index(ref->headlines, GbHeadline, i);
+        g_string_append_printf(s, "\n%s %d %g %d %s %s %s", hl->id, hl->year, hl->value, hl->base,
+                               hl->qualifier, hl->description, hl->source);
+    }
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        const GbAuthority *a = gb_ref_authority(ref, (int)i);
+        g_string_append_printf(s, "\n%s %s %d %u %u %d %d", a->code, a->name, a->region, a->from,
+                               a->to, a->tile_q, a->tile_r);
+    }
+    g_checksum_update(h, (const guchar *)s->str, (gssize)s->len);
+    g_checksum_update(h, (const guchar *)t->rows->data, (gssize)(t->rows->len * sizeof(GbRow)));
+    char *hex = g_strdup(g_checksum_get_string(h));
+    g_checksum_free(h);
+    g_string_free(s, TRUE);
+    return hex;
+}
+
 static int
 gb__write_file(const char *dir, const char *name, const GByteArray *bytes)
 {
@@ -425,7 +492,7 @@ gb_cmd_build(int argc, char **argv)
     GbCommon c = {0};
     GbLoaded ld = {0};
     char *config_path = NULL, *outdir = NULL, *as_at = NULL, *title = NULL;
-    gboolean timings = FALSE;
+    gboolean timings = FALSE, force = FALSE, quiet = FALSE;
     GOptionEntry extra[] = {
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Briefing settings (key file)",
          "FILE"},
@@ -434,6 +501,8 @@ gb_cmd_build(int argc, char **argv)
          "Latest judgements on this date (default: the newest in the data)", "DATE"},
         {"title", 0, 0, G_OPTION_ARG_STRING, &title, "Title (overrides the config)", "TEXT"},
         {"timings", 0, 0, G_OPTION_ARG_NONE, &timings, "Print the time of each stage", NULL},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Rewrite every file, changed or not", NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on success", NULL},
         {NULL},
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
@@ -450,6 +519,8 @@ gb_cmd_build(int argc, char **argv)
     GbMoves *moves = NULL;
     GbLatest *latest = NULL;
     GbBriefing *brief = NULL;
+    GbManifest *manifest = NULL;
+    char *hash = NULL;
     GByteArray *pdf = NULL;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
@@ -490,10 +561,35 @@ gb_cmd_build(int argc, char **argv)
     }
     gb__timing(timings, "fonts", &t0);
     guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    date = gb__output_date(ld.table);
+    const char *dir = outdir != NULL ? outdir : "out";
+    /* Nothing changed since the last build: nothing to make. */
+    hash = gb__build_hash(ld.table, config, when, date);
+    manifest = gb_manifest_load(dir, NULL);
+    if (!force && gb_manifest_fresh(manifest, dir, "briefing.pdf", hash)) {
+        char **files = NULL;
+        gsize n = 0;
+        /* Every companion file listed last time must still be there too. */
+        char *list = g_build_filename(dir, "manifest.ini", NULL);
+        GKeyFile *kf = g_key_file_new();
+        if (g_key_file_load_from_file(kf, list, G_KEY_FILE_NONE, NULL))
+            files = g_key_file_get_keys(kf, "files", &n, NULL);
+        gboolean all = files != NULL;
+        for (gsize i = 0; i < n && all; i++)
+            all = gb_manifest_fresh(manifest, dir, files[i], hash);
+        g_strfreev(files);
+        g_key_file_free(kf);
+        g_free(list);
+        if (all) {
+            gb__timing(timings, "compute", &t0);
+            if (!quiet)
+                printf("0 written, %" G_GSIZE_FORMAT " up to date (%s)\n", n, dir);
+            goto out;
+        }
+    }
     stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
     moves = gb_stats_moves(ld.table);
     latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
-    date = gb__output_date(ld.table);
     GbBriefingInput in = {.table = ld.table, .stats = stats, .moves = moves, .latest = latest,
                           .config = config, .date = date};
     if ((brief = gb_briefing_new(&in, &err)) == NULL) {
@@ -513,23 +609,36 @@ gb_cmd_build(int argc, char **argv)
         goto out;
     }
     gb__timing(timings, "charts", &t0);
-    const char *dir = outdir != NULL ? outdir : "out";
-    /* Everything is made; only now is anything written. */
-    if ((rc = gb__write_file(dir, "briefing.pdf", pdf)) != GB_OK)
-        goto out;
-    for (guint i = 0; i < names->len && rc == GB_OK; i++)
-        rc = gb__write_file(dir, g_ptr_array_index(names, i), g_ptr_array_index(bytes, i));
+    /* Everything is made; only now is anything written, and only what changed. */
+    g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
+    g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
+    int written = 0;
+    for (guint i = 0; i < names->len && rc == GB_OK; i++) {
+        gboolean w = TRUE;
+        const char *name = g_ptr_array_index(names, i);
+        rc = force ? gb__write_file(dir, name, g_ptr_array_index(bytes, i))
+                   : gb__write_file_if_changed(dir, name, g_ptr_array_index(bytes, i), &w);
+        written += w;
+        gb_manifest_set(manifest, name, hash, i == 0 ? pages : 0);
+    }
     if (rc != GB_OK)
         goto out;
+    if ((rc = gb_manifest_save(manifest, dir, &diag)) != GB_OK) {
+        gb__print_diag(&diag);
+        goto out;
+    }
     gb__timing(timings, "write", &t0);
-    printf("wrote %s/briefing.pdf (%d pages, %.0f KB) and %u charts and tables\n", dir, pages,
-           pdf->len / 1024.0, names->len);
+    if (!quiet)
+        printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %d written, %u up to date\n", dir,
+               pages, pdf->len / 1024.0, written, names->len - (guint)written);
 out:
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(bytes, TRUE);
     if (pdf != NULL)
         g_byte_array_unref(pdf);
     gb_briefing_free(brief);
+    gb_manifest_free(manifest);
+    g_free(hash);
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
     gb_stats_latest_free(latest);
@@ -548,6 +657,314 @@ out:
     return rc;
 }
 
+/* One pack to make: who, where, and (once made) the bytes. */
+typedef struct {
+    int authority;
+    char *name;           /* file name in the output folder */
+    char *hash;
+    GByteArray *pdf;
+    int pages;
+    GbStatus status;
+    GbDiag diag;
+} GbPackJob;
+
+typedef struct {
+    const GbPackInput *in;
+    GPtrArray *jobs;       /* GbPackJob*, the ones to make */
+    gint next;             /* atomic: the next job to take */
+    GMutex lock;           /* progress output */
+    int done, total;
+    gboolean quiet, tty;
+    gint64 started;
+    const char *font;
+} GbPackRun;
+
+static void
+gb__progress(GbPackRun *r, const GbPackJob *job)
+{
+    if (r->quiet)
+        return;
+    g_mutex_lock(&r->lock);
+    r->done++;
+    if (r->tty) {
+        double elapsed = (g_get_monotonic_time() - r->started) / 1e6;
+        double left = r->done ? elapsed / r->done * (r->total - r->done) : 0;
+        int width = 30, filled = r->total ? width * r->done / r->total : width;
+        fprintf(stderr, "\r[%.*s%*s] %d/%d %-32.32s %3.0fs left", filled,
+                "##############################", width - filled, "", r->done, r->total,
+                job->name, left);
+        if (r->done == r->total)
+            fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "gradebrief packs: %d/%d %s\n", r->done, r->total, job->name);
+    }
+    fflush(stderr);
+    g_mutex_unlock(&r->lock);
+}
+
+/* A worker: its own fonts (pango and cairo objects stay on one thread), jobs
+ * taken one at a time, so -j N makes the same bytes as -j 1. */
+static gpointer
+gb__pack_worker(gpointer data)
+{
+    GbPackRun *r = data;
+    char *err = NULL;
+    GbFonts *fonts = gb_fonts_new(r->font, &err);
+    for (;;) {
+        gint i = g_atomic_int_add(&r->next, 1);
+        if (i >= (gint)r->jobs->len)
+            break;
+        GbPackJob *job = g_ptr_array_index(r->jobs, i);
+        if (fonts == NULL) {
+            job->status = GB_SOFTWARE;
+            gb_diag_set(&job->diag, NULL, 0, 0, "%s", err);
+            continue;
+        }
+        job->status = gb_pack_pdf(r->in, fonts, job->authority, &job->pdf, &job->pages,
+                                  &job->diag);
+        gb__progress(r, job);
+    }
+    gb_fonts_free(fonts);
+    g_free(err);
+    return NULL;
+}
+
+static void
+gb__pack_job_free(gpointer p)
+{
+    GbPackJob *job = p;
+    g_free(job->name);
+    g_free(job->hash);
+    if (job->pdf != NULL)
+        g_byte_array_unref(job->pdf);
+    gb_diag_clear(&job->diag);
+    g_free(job);
+}
+
+static int
+gb_cmd_packs(int argc, char **argv)
+{
+    GbCommon c = {0};
+    GbLoaded ld = {0};
+    char *config_path = NULL, *outdir = NULL, *as_at = NULL;
+    char **names = NULL;
+    int jobs_n = 0;
+    gboolean force = FALSE, quiet = FALSE;
+    GOptionEntry extra[] = {
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Settings (key file)", "FILE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Output folder (default out/packs)",
+         "DIR"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &names,
+         "Only this authority (repeat for more; default: every authority in existence)", "NAME"},
+        {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs_n, "Packs made at once (default: the cores)",
+         "N"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Rewrite every pack, changed or not", NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL},
+        {NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
+    gb__common_entries(ctx, &c, extra);
+    int rc = gb__parse("packs",
+                       "Writes OUTDIR/<authority>.pdf for each authority (2-4 pages: its "
+                       "judgements over time; where it stands against England, its region and "
+                       "its statistical neighbours; their latest judgements; what changed since "
+                       "its previous inspection) and OUTDIR/index.csv. Only packs whose inputs "
+                       "changed are rewritten (OUTDIR/manifest.ini); --force rewrites all.",
+                       ctx, &argc, &argv);
+    GbConfig *config = gb_config_new();
+    GbStats *stats = NULL;
+    GbMoves *moves = NULL;
+    GbPackInput in = {0};
+    GPtrArray *todo = g_ptr_array_new(); /* borrowed from all */
+    GPtrArray *all = g_ptr_array_new_with_free_func(gb__pack_job_free);
+    GbManifest *manifest = NULL;
+    GbDiag diag = {0};
+    char *date = NULL;
+    const char *dir = NULL;
+    if (rc != GB_OK)
+        goto out;
+    if (jobs_n < 0 || jobs_n > 64) {
+        fprintf(stderr, "gradebrief packs: -j must be 1 to 64\n");
+        rc = GB_USAGE;
+        goto out;
+    }
+    if (c.datadir == NULL)
+        c.datadir = gb__default_datadir();
+    if (config_path == NULL) {
+        char *own = g_build_filename(c.datadir, "briefing.ini", NULL);
+        if (g_file_test(own, G_FILE_TEST_EXISTS))
+            config_path = own;
+        else
+            g_free(own);
+    }
+    if (config_path != NULL && (rc = gb_config_load(config, config_path, &diag)) != GB_OK) {
+        gb__print_diag(&diag);
+        goto out;
+    }
+    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
+        fprintf(stderr, "gradebrief packs: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
+        rc = GB_USAGE;
+        goto out;
+    }
+    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
+        goto out;
+    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    if (!gb_pack_input_init(&in, ld.table)) {
+        fprintf(stderr, "gradebrief packs: the data has no ILACS regime to compare on\n");
+        rc = GB_DATA;
+        goto out;
+    }
+    stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    moves = gb_stats_moves(ld.table);
+    date = gb__output_date(ld.table);
+    in.stats = stats;
+    in.moves = moves;
+    in.config = config;
+    in.date = date;
+    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+        in.latest[j] = in.judgements[j] >= 0
+                           ? gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id,
+                                             when)
+                           : NULL;
+    /* Who gets a pack. */
+    GArray *who = g_array_new(FALSE, FALSE, sizeof(int));
+    if (names != NULL) {
+        GString *scratch = g_string_new(NULL);
+        for (char **n = names; *n != NULL; n++) {
+            int a = gb_ref_find_authority(ld.ref, *n, strlen(*n), 0, when, scratch, NULL);
+            if (a < 0) {
+                fprintf(stderr, "gradebrief packs: --authority: unknown authority '%s'\n", *n);
+                rc = GB_DATA;
+                break;
+            }
+            g_array_append_val(who, a);
+        }
+        g_string_free(scratch, TRUE);
+    } else {
+        for (guint a = 0; a < ld.ref->authorities->len; a++)
+            if (gb_ref_active_on(gb_ref_authority(ld.ref, (int)a), when)) {
+                int ai = (int)a;
+                g_array_append_val(who, ai);
+            }
+    }
+    if (rc != GB_OK) {
+        g_array_free(who, TRUE);
+        goto out;
+    }
+    dir = outdir != NULL ? outdir : "out/packs";
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        fprintf(stderr, "gradebrief: %s: cannot create the folder: %s\n", dir, g_strerror(errno));
+        rc = GB_CANTCREAT;
+        g_array_free(who, TRUE);
+        goto out;
+    }
+    gboolean corrupt = FALSE;
+    manifest = gb_manifest_load(dir, &corrupt);
+    if (corrupt && !quiet)
+        fprintf(stderr, "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
+                "pack\n", dir);
+    for (guint i = 0; i < who->len; i++) {
+        GbPackJob *job = g_new0(GbPackJob, 1);
+        job->authority = g_array_index(who, int, i);
+        char *slug = gb_slug_authority(ld.ref, job->authority);
+        job->name = g_strdup_printf("%s.pdf", slug);
+        g_free(slug);
+        job->hash = gb_pack_hash(&in, job->authority);
+        g_ptr_array_add(all, job);
+        if (force || !gb_manifest_fresh(manifest, dir, job->name, job->hash))
+            g_ptr_array_add(todo, job);
+    }
+    g_array_free(who, TRUE);
+    /* Make the changed packs, in parallel. */
+    GbPackRun run = {.in = &in, .jobs = todo, .total = (int)todo->len, .quiet = quiet,
+                     .tty = isatty(STDERR_FILENO), .started = g_get_monotonic_time(),
+                     .font = config->font};
+    g_mutex_init(&run.lock);
+    int workers = jobs_n > 0 ? jobs_n : (int)g_get_num_processors();
+    workers = MAX(1, MIN(workers, (int)todo->len));
+    GPtrArray *threads = g_ptr_array_new();
+    for (int w = 1; w < workers; w++)
+        g_ptr_array_add(threads, g_thread_new("pack", gb__pack_worker, &run));
+    if (todo->len > 0)
+        gb__pack_worker(&run);
+    for (guint w = 0; w < threads->len; w++)
+        g_thread_join(g_ptr_array_index(threads, w));
+    g_ptr_array_free(threads, TRUE);
+    g_mutex_clear(&run.lock);
+    /* Write what was made; keep the manifest in step with what is on disk. */
+    int written = 0;
+    for (guint i = 0; i < todo->len; i++) {
+        GbPackJob *job = g_ptr_array_index(todo, i);
+        if (job->status != GB_OK) {
+            gb__print_diag(&job->diag);
+            rc = job->status;
+            continue;
+        }
+        int w = gb__write_file(dir, job->name, job->pdf);
+        if (w != GB_OK) {
+            rc = w;
+            continue;
+        }
+        gb_manifest_set(manifest, job->name, job->hash, job->pages);
+        written++;
+    }
+    /* index.csv: rewritten only when its content changes. */
+    GString *index = g_string_new("authority,dfe_code,ons_code,file,pages\r\n");
+    for (guint i = 0; i < all->len; i++) {
+        const GbPackJob *job = g_ptr_array_index(all, i);
+        const GbAuthority *au = gb_ref_authority(ld.ref, job->authority);
+        int pages = job->pdf != NULL ? job->pages : gb_manifest_pages(manifest, job->name);
+        char num[16];
+        g_snprintf(num, sizeof num, "%d", pages);
+        const char *cells[] = {au->name, au->code,
+                               au->ons->len ? g_ptr_array_index(au->ons, 0) : "", job->name, num};
+        for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
+            if (k)
+                g_string_append_c(index, ',');
+            gb_statsfmt_csv_field(index, cells[k]);
+        }
+        g_string_append(index, "\r\n");
+    }
+    char *index_path = g_build_filename(dir, "index.csv", NULL), *old = NULL;
+    gsize old_len = 0;
+    if (!g_file_get_contents(index_path, &old, &old_len, NULL) || old_len != index->len ||
+        memcmp(old, index->str, old_len) != 0) {
+        GByteArray ba = {.data = (guint8 *)index->str, .len = (guint)index->len};
+        int w = gb__write_file(dir, "index.csv", &ba);
+        if (w != GB_OK)
+            rc = w;
+    }
+    g_free(old);
+    g_free(index_path);
+    g_string_free(index, TRUE);
+    if (gb_manifest_save(manifest, dir, &diag) != GB_OK) {
+        gb__print_diag(&diag);
+        rc = GB_CANTCREAT;
+    }
+    if (!quiet || rc != GB_OK)
+        printf("%d written, %u up to date (%s)\n", written, all->len - (guint)written, dir);
+out:
+    g_ptr_array_free(todo, TRUE);
+    g_ptr_array_free(all, TRUE);
+    gb_manifest_free(manifest);
+    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+        gb_stats_latest_free((GbLatest *)in.latest[j]);
+    gb_stats_free(stats);
+    gb_stats_moves_free(moves);
+    gb_config_free(config);
+    gb_diag_clear(&diag);
+    g_free(date);
+    g_free(config_path);
+    g_free(outdir);
+    g_free(as_at);
+    g_strfreev(names);
+    gb__loaded_clear(&ld);
+    gb__common_clear(&c);
+    g_option_context_free(ctx);
+    return rc;
+}
+
 static const GbCommand gb__commands[] = {
     {"build", "[FILE...] [-d DIR] [-c briefing.ini] [-o OUTDIR]",
      "write the national briefing PDF, charts and tables (default)", gb_cmd_build},
@@ -557,6 +974,8 @@ static const GbCommand gb__commands[] = {
      "grade distributions, changes, reconciliation, movers", gb_cmd_stats},
     {"chart", "NAME [FILE...] [-f pdf|svg|png] [-o FILE]", "draw one chart (--list)",
      gb_cmd_chart},
+    {"packs", "[FILE...] [-o DIR] [--authority NAME]... [-j N]",
+     "one briefing pack per authority, only what changed", gb_cmd_packs},
 };
 
 static void

@@ -1,0 +1,36 @@
+/* pack.h - one authority's briefing pack: its judgements over time, where it
+ * stands against England, its region and its statistical neighbours, those
+ * authorities' latest judgements, what changed since its previous inspection. */
+#ifndef GB_PACK_H
+#define GB_PACK_H
+
+#include "output/config.h"
+#include "output/doc.h"
+
+#define GB_PACK_JUDGEMENTS 5
+
+/* Shared, read-only inputs of every pack (computed once). */
+typedef struct {
+    const GbTable *table;
+    const GbStats *stats;
+    const GbMoves *moves;
+    int regime;                                   /* the current regime (ILACS) */
+    int judgements[GB_PACK_JUDGEMENTS];           /* its judgements, headline first */
+    const GbLatest *latest[GB_PACK_JUDGEMENTS];   /* as at the pack date, per judgement */
+    const GbConfig *config;
+    const char *date;                             /* ISO date for the PDF metadata */
+} GbPackInput;
+
+/* Fills the regime and judgement fields of in from the data (ILACS, or the
+ * newest graded regime). Returns FALSE when there is none. */
+gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
+
+/* A hex SHA-256 of everything pack `authority` is made from (its history, every
+ * authority's latest judgements, its neighbours, the settings, the version). */
+char *gb_pack_hash(const GbPackInput *in, int authority);
+
+/* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
+GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
+                     int *pages, GbDiag *diag);
+
+#endif

@@ -1,0 +1,22 @@
+/* pdf.h - one tagged PDF from a compose function: the measuring pass, the
+ * drawing pass, metadata, the cairo status check, and the accessibility pass.
+ * The briefing and every pack are made this way. */
+#ifndef GB_PDF_H
+#define GB_PDF_H
+
+#include "output/doc.h"
+
+typedef struct {
+    const char *title, *author, *subject, *keywords;
+    const char *date;       /* ISO 8601, or NULL for none (never the clock) */
+    const char *language;   /* /Lang, e.g. en-GB */
+} GbPdfMeta;
+
+typedef void (*GbComposeFn)(GbDoc *d, gpointer user);
+
+/* Calls compose twice (measure, then draw) and returns the finished PDF. */
+GbStatus gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                       gboolean compact, GbComposeFn compose, gpointer user, GByteArray **pdf,
+                       int *pages, GbDiag *diag);
+
+#endif
