@@ -134,10 +134,12 @@ END_TEST
 static gboolean
 same_file(const char *a, const char *b)
 {
-    char *x, *y;
+    char *x = NULL, *y = NULL;
     gsize lx, ly;
     gboolean same = g_file_get_contents(a, &x, &lx, NULL) &&
                     g_file_get_contents(b, &y, &ly, NULL) && lx == ly && memcmp(x, y, lx) == 0;
+    g_free(x);
+    g_free(y);
     return same;
 }
 
