@@ -6,6 +6,8 @@
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
+static gboolean gb__greyscale; /* set by gb_palette_use before drawing */
+
 struct GbFonts {
     char *family;
     FcConfig *config;
@@ -147,6 +149,18 @@ gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, doubl
     g_object_unref(ly);
 }
 
+gboolean
+gb_palette_use(const char *name)
+{
+    if (g_strcmp0(name, "default") == 0)
+        gb__greyscale = FALSE;
+    else if (g_strcmp0(name, "greyscale") == 0)
+        gb__greyscale = TRUE;
+    else
+        return FALSE;
+    return TRUE;
+}
+
 GbRgb
 gb_palette_level(int level)
 {
@@ -154,9 +168,13 @@ gb_palette_level(int level)
      * and inadequate is hatched on top. */
     static const GbRgb levels[] = {{0.031, 0.188, 0.420}, {0.259, 0.573, 0.776},
                                    {0.992, 0.831, 0.620}, {0.780, 0.122, 0.125}};
+    /* Greyscale: four steps far apart, inadequate darkest after outstanding and
+     * hatched, so it never depends on telling two greys apart. */
+    static const GbRgb greys[] = {{0.15, 0.15, 0.15}, {0.55, 0.55, 0.55}, {0.85, 0.85, 0.85},
+                                  {0.38, 0.38, 0.38}};
     if (level < 0 || level > 3)
         return (GbRgb){0.80, 0.80, 0.80};
-    return levels[level];
+    return gb__greyscale ? greys[level] : levels[level];
 }
 
 GbRgb
@@ -165,7 +183,8 @@ gb_palette_category(int i)
     /* Apart from the grade colours: sage and burnt orange, then grey. */
     static const GbRgb cats[] = {{0.600, 0.690, 0.580}, {0.850, 0.372, 0.008},
                                  {0.45, 0.45, 0.45}};
-    return cats[i % 3];
+    static const GbRgb greys[] = {{0.72, 0.72, 0.72}, {0.30, 0.30, 0.30}, {0.50, 0.50, 0.50}};
+    return gb__greyscale ? greys[i % 3] : cats[i % 3];
 }
 
 gboolean

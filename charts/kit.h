@@ -40,6 +40,10 @@ typedef struct {
     double r, g, b;
 } GbRgb;
 GbRgb gb_palette_level(int level);        /* 0 outstanding .. 3 inadequate */
+/* Chooses the palette: "default" (colour, apart in greyscale and for colour-blind
+ * readers) or "greyscale" (for black-and-white printing). Call before drawing
+ * starts, not while other threads draw. FALSE for an unknown name. */
+gboolean gb_palette_use(const char *name);
 GbRgb gb_palette_category(int i);         /* categorical outcomes (unannounced) */
 /* TRUE when white text reads better than black on c. */
 gboolean gb_palette_dark(GbRgb c);

@@ -7,7 +7,7 @@
 
 static const char *const gb__keys[] = {
     "title", "subtitle", "organisation", "author", "keywords", "font", "language",
-    "page_size", "as_at", "sections", NULL,
+    "page_size", "as_at", "sections", "palette", NULL,
 };
 
 gboolean
@@ -30,6 +30,7 @@ gb_config_new(void)
     c->author = g_strdup("gradebrief");
     c->keywords = g_strdup("Ofsted; children's services; inspection; ILACS; local authorities");
     c->font = g_strdup("Liberation Sans");
+    c->palette = g_strdup("default");
     c->language = g_strdup("en-GB");
     c->page_width = 595.2756;
     c->page_height = 841.8898;
@@ -52,6 +53,7 @@ gb_config_free(GbConfig *c)
     g_free(c->author);
     g_free(c->keywords);
     g_free(c->font);
+    g_free(c->palette);
     g_free(c->language);
     g_ptr_array_free(c->sections, TRUE);
     g_free(c);
@@ -116,7 +118,7 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         if (!g_strv_contains(gb__keys, *k)) {
             msg = g_strdup_printf("unknown key '%s' (known: title, subtitle, organisation, "
                                   "author, keywords, font, language, page_size, as_at, "
-                                  "sections)", *k);
+                                  "sections, palette)", *k);
             status = gb__bad(diag, path, text, *k, msg);
         }
     }
@@ -130,6 +132,12 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     gb__take(kf, "keywords", &c->keywords);
     gb__take(kf, "font", &c->font);
     gb__take(kf, "language", &c->language);
+    gb__take(kf, "palette", &c->palette);
+    if (strcmp(c->palette, "default") != 0 && strcmp(c->palette, "greyscale") != 0) {
+        msg = g_strdup_printf("palette '%s' is not default or greyscale", c->palette);
+        status = gb__bad(diag, path, text, "palette", msg);
+        goto out;
+    }
     if (*c->title == '\0') {
         status = gb__bad(diag, path, text, "title", "title must not be empty");
         goto out;

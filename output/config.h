@@ -12,6 +12,7 @@
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
     char *font;                 /* family, pinned */
+    char *palette;              /* "default" or "greyscale" */
     char *language;             /* BCP 47, e.g. en-GB */
     double page_width, page_height;
     guint32 as_at;              /* YYYYMMDD, 0 = the newest judgement date */

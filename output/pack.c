@@ -31,8 +31,8 @@ gb_pack_hash(const GbPackInput *in, int authority)
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
     GString *s = g_string_new(NULL);
     const GbConfig *c = in->config;
-    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n", GB_VERSION,
-                           c->title, c->subtitle ? c->subtitle : "", c->organisation,
+    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n",
+                           GB_VERSION, c->palette, c->title, c->subtitle ? c->subtitle : "", c->organisation,
                            c->author, c->font, c->language, c->page_width, c->page_height,
                            in->date ? in->date : "");
     const GbAuthority *a = gb_ref_authority(ref, authority);

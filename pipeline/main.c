@@ -420,8 +420,8 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
 {
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
     GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%u\n%s\n",
-                           GB_VERSION, c->title, c->subtitle ? c->subtitle : "", c->organisation,
+    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%u\n%s\n",
+                           GB_VERSION, c->palette, c->title, c->subtitle ? c->subtitle : "", c->organisation,
                            c->author, c->keywords, c->font, c->language, c->page_width,
                            c->page_height, when, date);
     for (guint i = 0; i < c->sections->len; i++)
@@ -546,6 +546,7 @@ gb_cmd_build(int argc, char **argv)
         g_free(config->title);
         config->title = g_strdup(title);
     }
+    gb_palette_use(config->palette);
     if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
         fprintf(stderr, "gradebrief build: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
         rc = GB_USAGE;
@@ -802,6 +803,7 @@ gb_cmd_packs(int argc, char **argv)
         gb__print_diag(&diag);
         goto out;
     }
+    gb_palette_use(config->palette);
     if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
         fprintf(stderr, "gradebrief packs: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
         rc = GB_USAGE;

@@ -324,6 +324,16 @@ START_TEST(test_failed_run_keeps_previous)
     ck_assert_ptr_nonnull(strstr(err, "b.ini:3:1: unknown key 'colour'"));
     g_free(out);
     g_free(err);
+    ck_assert(g_file_set_contents(ini, "[briefing]\n# comment\npalette=sepia\n", -1, NULL));
+    ck_assert_int_eq(run(argv2, &out, &err), 65);
+    ck_assert_ptr_nonnull(strstr(err, "b.ini:3:1: palette 'sepia' is not default or greyscale"));
+    g_free(out);
+    g_free(err);
+    ck_assert(g_file_set_contents(ini, "[briefing]\npage_size=A5\n", -1, NULL));
+    ck_assert_int_eq(run(argv2, &out, &err), 65);
+    ck_assert_ptr_nonnull(strstr(err, "b.ini:2:1: page_size 'A5' is not A4 or Letter"));
+    g_free(out);
+    g_free(err);
     g_free(ini);
     g_free(dir);
     g_free(bad);

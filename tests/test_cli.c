@@ -80,6 +80,13 @@ static const struct {
      "153 authorities: 36 Outstanding, 67 Good, 31 Adequate / requires improvement, "
      "19 Inadequate",
      NULL},
+    {"chart list", {"chart", "--list", NULL}, 0, "distribution\ncounts\ndumbbell\ntrend\nmap\n"
+     "transitions\ntimeline\n", NULL},
+    {"unknown chart", {"chart", "pie", NULL}, 64, NULL, "unknown chart 'pie'"},
+    {"timeline needs an authority", {"chart", "timeline", NULL}, 64, NULL, "--authority"},
+    {"packs bad -j", {"packs", "-j", "0x", NULL}, 64, NULL, "Cannot parse integer"},
+    {"packs unknown authority", {"packs", "-a", "Gotham", NULL}, 65, NULL,
+     "unknown authority 'Gotham'"},
     {"csv row", {"stats", "-f", "csv", NULL}, 0,
      "2007,apa,staying_safe,,computed,outstanding,12,150,8.0,8\r\n", NULL},
     {"csv published", {"stats", "-f", "csv", NULL}, 0,
