@@ -381,9 +381,13 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
     GString *key = g_string_new(NULL);
     for (guint f = 0; f < hdr->nfields; f++) {
         gb_text_key(hdr->fields[f], hdr->lens[f], key);
+        /* A repeated column keeps its first place; the long mapper below reports
+         * duplicates. (g_hash_table_add would free the first key, which cols
+         * still points at.) */
+        if (g_hash_table_contains(keys, key->str))
+            continue;
         char *k = g_strdup(key->str);
-        if (!g_hash_table_add(keys, k))
-            continue; /* duplicates are caught by the long mapper below */
+        g_hash_table_add(keys, k);
         g_hash_table_insert(cols, k, GUINT_TO_POINTER(f + 1));
     }
     GbStatus status = GB_OK;

@@ -46,7 +46,7 @@ gb__common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra)
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose,
          "List every warning, not just a summary", NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &c->files, NULL, "[FILE...]"},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (extra != NULL)
@@ -195,7 +195,7 @@ gb_cmd_stats(int argc, char **argv)
          "Latest judgements on this date (YYYY-MM-DD)", "DATE"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority,
          "History, movers and comparators for one authority", "NAME"},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - grade distributions and changes");
     gb__common_entries(ctx, &c, extra);
@@ -266,7 +266,7 @@ gb_cmd_chart(int argc, char **argv)
         {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority, "For charts about one authority",
          "NAME"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("NAME [FILE...] - draw one chart");
     gb__common_entries(ctx, &c, extra);
@@ -503,7 +503,7 @@ gb_cmd_build(int argc, char **argv)
         {"timings", 0, 0, G_OPTION_ARG_NONE, &timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on success", NULL},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
     gb__common_entries(ctx, &c, extra);
@@ -762,7 +762,7 @@ gb_cmd_packs(int argc, char **argv)
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Rewrite every pack, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
     gb__common_entries(ctx, &c, extra);

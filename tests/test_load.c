@@ -111,6 +111,10 @@ static const struct {
      -1, GB_DATA, 0, "missing required column 'year' (or 'date')", 1, 1},
     {"duplicate column", "authority,year,regime,judgement,grade,Grade\n", -1, GB_DATA, 0,
      "duplicate column 'grade' (also column 5)", 1, 39},
+    {"duplicate column in a wide header (found by fuzzing)",
+     "Local authority area code,Local authority status,Inspection type,Inspection date,"
+     "Overall effectiveness,Overall effectiveness\nE09000003,Current,x,2019-05-13,Good,Good\n",
+     -1, GB_OK, 0, NULL, 0, 0},
     {"unknown column", "authority,year,regime,judgement,grade,colour\n", -1, GB_DATA, 0,
      "unknown column \"colour\"; expected columns:", 1, 39},
     {"unterminated quote", HDR "\"Barnet,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
@@ -142,6 +146,10 @@ START_TEST(test_reject)
                   rejects[_i].name, total.rejected);
     ck_assert_uint_eq(total.rows, total.used + total.merged + total.rejected);
     const GbDiag *d = first_problem(&r);
+    if (rejects[_i].message == NULL) { /* must simply not crash, and account */
+        run_clear(&r);
+        return;
+    }
     ck_assert_msg(d != NULL && d->message != NULL, "%s: no message", rejects[_i].name);
     ck_assert_msg(strstr(d->message, rejects[_i].message) != NULL, "%s: message '%s'",
                   rejects[_i].name, d->message);
