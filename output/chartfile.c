@@ -97,6 +97,9 @@ gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path, const GbChart
     if (status != GB_OK)
         return status;
     GError *err = NULL;
+    char *parent = g_path_get_dirname(path);
+    g_mkdir_with_parents(parent, 0777); /* a failure shows in the write below */
+    g_free(parent);
     if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, &err)) {
         gb_diag_set(diag, path, 0, 0, "cannot write: %s", err->message);
         g_error_free(err);

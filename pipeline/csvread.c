@@ -206,6 +206,11 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 
     gboolean first = TRUE;
     for (;;) {
+        if (gb_cancel_requested()) {
+            gb_diag_set(diag, path, st->line, 0, "interrupted while reading");
+            st->status = GB_TEMPFAIL;
+            goto out;
+        }
         size_t n = fread(block, 1, GB__BLOCK, f);
         if (n == 0) {
             if (ferror(f)) {
@@ -297,6 +302,9 @@ gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field,
 {
     *out_line = line;
     *out_col = 1;
+    /* Only a regular file can be read twice (a pipe has gone by now). */
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+        return FALSE;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return FALSE;

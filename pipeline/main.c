@@ -1,6 +1,7 @@
 /* main.c - the gradebrief command line: parse the command and its options, run
  * the stages, and print every error once, as "gradebrief: FILE:LINE:COL: ...",
  * exiting with a sysexits(3) code. */
+#define _POSIX_C_SOURCE 200809L
 #include "output/briefing.h"
 #include "output/chartfile.h"
 #include "output/manifest.h"
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -456,6 +458,19 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
     return hex;
 }
 
+/* Stops a command at a safe point after SIGINT or SIGTERM: every file is
+ * written whole or not at all, so what is on disk stays consistent. */
+static int
+gb__interrupted(void)
+{
+    int sig = gb_cancel_requested();
+    if (sig == 0)
+        return GB_OK;
+    fprintf(stderr, "gradebrief: interrupted by %s; files already written are complete, the "
+            "rest were not changed\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return GB_TEMPFAIL;
+}
+
 static int
 gb__write_file(const char *dir, const char *name, const GByteArray *bytes)
 {
@@ -610,6 +625,8 @@ gb_cmd_build(int argc, char **argv)
         goto out;
     }
     gb__timing(timings, "charts", &t0);
+    if ((rc = gb__interrupted()) != GB_OK)
+        goto out;
     /* Everything is made; only now is anything written, and only what changed. */
     g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
     g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
@@ -619,9 +636,13 @@ gb_cmd_build(int argc, char **argv)
         const char *name = g_ptr_array_index(names, i);
         rc = force ? gb__write_file(dir, name, g_ptr_array_index(bytes, i))
                    : gb__write_file_if_changed(dir, name, g_ptr_array_index(bytes, i), &w);
-        written += w;
-        gb_manifest_set(manifest, name, hash, i == 0 ? pages : 0);
+        if (rc == GB_OK) {
+            written += w;
+            gb_manifest_set(manifest, name, hash, i == 0 ? pages : 0);
+        }
     }
+    if (rc == GB_TEMPFAIL)
+        gb__interrupted();
     if (rc != GB_OK)
         goto out;
     if ((rc = gb_manifest_save(manifest, dir, &diag)) != GB_OK) {
@@ -712,6 +733,8 @@ gb__pack_worker(gpointer data)
     char *err = NULL;
     GbFonts *fonts = gb_fonts_new(r->font, &err);
     for (;;) {
+        if (gb_cancel_requested())
+            break;
         gint i = g_atomic_int_add(&r->next, 1);
         if (i >= (gint)r->jobs->len)
             break;
@@ -895,9 +918,13 @@ gb_cmd_packs(int argc, char **argv)
     g_ptr_array_free(threads, TRUE);
     g_mutex_clear(&run.lock);
     /* Write what was made; keep the manifest in step with what is on disk. */
-    int written = 0;
+    int written = 0, not_made = 0;
     for (guint i = 0; i < todo->len; i++) {
         GbPackJob *job = g_ptr_array_index(todo, i);
+        if (job->pdf == NULL && job->status == GB_OK) {
+            not_made++; /* interrupted before its turn */
+            continue;
+        }
         if (job->status != GB_OK) {
             gb__print_diag(&job->diag);
             rc = job->status;
@@ -940,12 +967,19 @@ gb_cmd_packs(int argc, char **argv)
     g_free(old);
     g_free(index_path);
     g_string_free(index, TRUE);
+    /* The manifest records what was written, so an interrupted run resumes. */
     if (gb_manifest_save(manifest, dir, &diag) != GB_OK) {
         gb__print_diag(&diag);
         rc = GB_CANTCREAT;
     }
-    if (!quiet || rc != GB_OK)
-        printf("%d written, %u up to date (%s)\n", written, all->len - (guint)written, dir);
+    if (gb_cancel_requested())
+        rc = gb__interrupted();
+    if (!quiet || rc != GB_OK) {
+        printf("%d written, %u up to date", written, all->len - (guint)written - (guint)not_made);
+        if (not_made > 0)
+            printf(", %d not made", not_made);
+        printf(" (%s)\n", dir);
+    }
 out:
     g_ptr_array_free(todo, TRUE);
     g_ptr_array_free(all, TRUE);
@@ -999,6 +1033,10 @@ int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    struct sigaction sa = {.sa_handler = gb_cancel_request};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     /* No command, or only options and files: the default command, build. */
     const char *cmd = argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
                                    strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--version") != 0 &&

@@ -1,7 +1,22 @@
 /* status.c - status strings and diagnostics (see status.h). */
 #include "pipeline/status.h"
 
+#include <signal.h>
 #include <stdarg.h>
+
+static volatile sig_atomic_t gb__cancel;
+
+void
+gb_cancel_request(int signal_number)
+{
+    gb__cancel = signal_number;
+}
+
+int
+gb_cancel_requested(void)
+{
+    return gb__cancel;
+}
 
 const char *
 gb_status_str(GbStatus status)

@@ -16,7 +16,8 @@
     X(NOINPUT, 66, "cannot open input")                    \
     X(SOFTWARE, 70, "internal software error")             \
     X(CANTCREAT, 73, "cannot create output file")          \
-    X(IOERR, 74, "input/output error")
+    X(IOERR, 74, "input/output error")                     \
+    X(TEMPFAIL, 75, "interrupted; run again")
 
 typedef enum {
 #define GB__STATUS_ENUM(name, code, text) GB_##name = code,
@@ -54,5 +55,10 @@ void gb_diag_list_free(GbDiagList *l);
 /* Moves d's contents into l (or drops them past the cap); d is left cleared. */
 void gb_diag_list_take(GbDiagList *l, GbDiag *d);
 guint64 gb_diag_list_total(const GbDiagList *l);
+
+/* Cancellation: a signal handler asks, long loops check between units of work
+ * (blocks read, packs made, files written) and stop with GB_TEMPFAIL. */
+void gb_cancel_request(int signal_number); /* async-signal-safe */
+int gb_cancel_requested(void);             /* the signal, or 0 */
 
 #endif
