@@ -522,6 +522,151 @@ gb__write_authority(const GbTable *t, int a, const GbLatest *latest, FILE *out)
     g_string_free(s, TRUE);
 }
 
+static void
+gb__json_counts(JsonBuilder *b, const GbRef *ref, const char *name, const int *counts, int n,
+                int better)
+{
+    static const char *const ids[GB_COMMON_LEVELS] = {"outstanding", "good", "adequate",
+                                                      "inadequate"};
+    json_builder_set_member_name(b, name);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "authorities");
+    json_builder_add_int_value(b, n);
+    for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+        json_builder_set_member_name(b, ids[g]);
+        json_builder_add_int_value(b, counts[g]);
+    }
+    if (better >= 0) {
+        json_builder_set_member_name(b, "judged_better");
+        json_builder_add_int_value(b, better);
+    }
+    json_builder_end_object(b);
+}
+
+static void
+gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboolean json,
+                         FILE *out)
+{
+    const GbRef *ref = t->ref;
+    const GbAuthority *au = gb_ref_authority(ref, a);
+    GArray *h = gb_stats_history(t, a);
+    if (!json) {
+        GString *s = g_string_new(NULL);
+        const char *header[] = {"authority", "year", "date", "regime", "judgement", "grade",
+                                "common", "as_authority"};
+        gb__csv_row(s, header, G_N_ELEMENTS(header));
+        for (guint i = 0; i < h->len; i++) {
+            const GbEvent *e = &g_array_index(h, GbEvent, i);
+            char year[8], date[11] = "";
+            g_snprintf(year, sizeof year, "%d", e->year);
+            if (e->date)
+                gb_text_format_date(e->date, date);
+            const char *cells[] = {au->name, year, date, gb_ref_regime(ref, e->regime)->id,
+                                   gb_ref_judgement(ref, e->judgement)->id,
+                                   gb_ref_grade(ref, e->regime, e->grade)->id,
+                                   e->common >= 0 ? ref->common_labels[e->common] : "",
+                                   e->as_authority >= 0
+                                       ? gb_ref_authority(ref, e->as_authority)->name
+                                       : ""};
+            gb__csv_row(s, cells, G_N_ELEMENTS(cells));
+        }
+        fwrite(s->str, 1, s->len, out);
+        g_string_free(s, TRUE);
+        g_array_free(h, TRUE);
+        return;
+    }
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "authority");
+    json_builder_add_string_value(b, au->name);
+    json_builder_set_member_name(b, "dfe_code");
+    json_builder_add_string_value(b, au->code);
+    json_builder_set_member_name(b, "region");
+    json_builder_add_string_value(b, g_ptr_array_index(ref->regions, au->region));
+    json_builder_set_member_name(b, "history");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < h->len; i++) {
+        const GbEvent *e = &g_array_index(h, GbEvent, i);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "year");
+        json_builder_add_int_value(b, e->year);
+        if (e->date) {
+            char date[11];
+            gb_text_format_date(e->date, date);
+            json_builder_set_member_name(b, "date");
+            json_builder_add_string_value(b, date);
+        }
+        json_builder_set_member_name(b, "regime");
+        json_builder_add_string_value(b, gb_ref_regime(ref, e->regime)->id);
+        json_builder_set_member_name(b, "judgement");
+        json_builder_add_string_value(b, gb_ref_judgement(ref, e->judgement)->id);
+        json_builder_set_member_name(b, "grade");
+        json_builder_add_string_value(b, gb_ref_grade(ref, e->regime, e->grade)->id);
+        if (e->as_authority >= 0) {
+            json_builder_set_member_name(b, "as_authority");
+            json_builder_add_string_value(b, gb_ref_authority(ref, e->as_authority)->name);
+        }
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    GbComparison c;
+    gb_stats_compare(t, latest, a, &c);
+    char date[11];
+    gb_text_format_date(latest->as_at, date);
+    json_builder_set_member_name(b, "latest");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "as_at");
+    json_builder_add_string_value(b, date);
+    json_builder_set_member_name(b, "judgement");
+    json_builder_add_string_value(b, latest->judgement);
+    json_builder_set_member_name(b, "grade");
+    if (c.own >= 0)
+        json_builder_add_string_value(b, ref->common_labels[c.own]);
+    else
+        json_builder_add_null_value(b);
+    gb__json_counts(b, ref, "england", c.england, c.england_n, c.own >= 0 ? c.better_england : -1);
+    gb__json_counts(b, ref, "region", c.region, c.region_n, c.own >= 0 ? c.better_region : -1);
+    gb__json_counts(b, ref, "neighbours", c.neighbours, c.neighbours_n,
+                    c.own >= 0 ? c.better_neighbours : -1);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "neighbours");
+    json_builder_begin_array(b);
+    for (int k = 0; k < 10; k++) {
+        int n = au->neighbours[k];
+        if (n < 0)
+            continue;
+        int g = g_array_index(latest->grade_of, int, n);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "rank");
+        json_builder_add_int_value(b, k + 1);
+        json_builder_set_member_name(b, "authority");
+        json_builder_add_string_value(b, gb_ref_authority(ref, n)->name);
+        json_builder_set_member_name(b, "closeness");
+        json_builder_add_string_value(b, au->closeness[k] ? au->closeness[k] : "");
+        json_builder_set_member_name(b, "grade");
+        if (g >= 0)
+            json_builder_add_string_value(b, ref->common_labels[g]);
+        else
+            json_builder_add_null_value(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    JsonGenerator *gen = json_generator_new();
+    JsonNode *root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    gsize len;
+    char *text = json_generator_to_data(gen, &len);
+    fwrite(text, 1, len, out);
+    fputc('\n', out);
+    g_free(text);
+    json_node_unref(root);
+    g_object_unref(gen);
+    g_object_unref(b);
+    g_array_free(h, TRUE);
+}
+
 int
 gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out)
 {
@@ -539,8 +684,10 @@ gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out)
             fprintf(stderr, "gradebrief stats: --authority: unknown authority '%s'\n",
                     o->authority);
             rc = 65;
-        } else {
+        } else if (o->format == GB_FMT_TABLE) {
             gb__write_authority(t, a, latest, out);
+        } else {
+            gb__write_authority_data(t, a, latest, o->format == GB_FMT_JSON, out);
         }
         gb_stats_latest_free(latest);
         return rc;

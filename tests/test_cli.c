@@ -52,7 +52,7 @@ count_lines(const char *s)
 
 static const struct {
     const char *name;
-    const char *args[6];
+    const char *args[9];
     int status;
     const char *out, *err;  /* substrings expected, or NULL */
 } cases[] = {
@@ -87,6 +87,10 @@ static const struct {
     {"packs bad -j", {"packs", "-j", "0x", NULL}, 64, NULL, "Cannot parse integer"},
     {"packs unknown authority", {"packs", "-a", "Gotham", NULL}, 65, NULL,
      "unknown authority 'Gotham'"},
+    {"authority json", {"stats", "-a", "Hertfordshire", "-f", "json", "--as-at", "2025-03-31",
+                        NULL}, 0, "\"judged_better\" : 0", NULL},
+    {"authority csv", {"stats", "-a", "North Northamptonshire", "-f", "csv", NULL}, 0,
+     "North Northamptonshire,2007,,apa,staying_safe,good,Good,Northamptonshire\r\n", NULL},
     {"csv row", {"stats", "-f", "csv", NULL}, 0,
      "2007,apa,staying_safe,,computed,outstanding,12,150,8.0,8\r\n", NULL},
     {"csv published", {"stats", "-f", "csv", NULL}, 0,
