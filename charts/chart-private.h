@@ -4,6 +4,7 @@
 #define GB_CHART_PRIVATE_H
 
 #include "charts/chart.h"
+#include "pipeline/text.h"
 
 typedef struct GbChartClass GbChartClass;
 
@@ -40,5 +41,3 @@ double gb__frame_extra(const GbChart *c, GbFonts *f, double width);
 
 #endif
 
-/* "31 March 2025" from YYYYMMDD. */
-void gb__date_long(guint32 ymd, char *buf, gsize len);

@@ -131,14 +131,3 @@ gb__pct(double p, gboolean whole, char *buf, gsize len)
     else
         g_snprintf(buf, len, "%.1f%%", p);
 }
-
-void
-gb__date_long(guint32 ymd, char *buf, gsize len)
-{
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
-    guint m = ymd / 100 % 100;
-    g_snprintf(buf, len, "%u %s %u", ymd % 100, m >= 1 && m <= 12 ? months[m - 1] : "?",
-               ymd / 10000);
-}

@@ -29,7 +29,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         return FALSE;
     }
     char date[32];
-    gb__date_long(l->as_at, date, sizeof date);
+    gb_text_format_date_long(l->as_at, date, sizeof date);
     c->title = g_strdup_printf("Latest overall effectiveness as at %s", date);
     c->subtitle = g_strdup_printf("Number of the %d authorities in existence on that date, by "
                                   "their most recent judgement", l->authorities);

@@ -96,7 +96,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     if (d->count[GB_COMMON_LEVELS] > 0)
         gb_legend_add(&d->legend, gb_palette_level(-1), -1, "Not inspected");
     char date[32];
-    gb__date_long(l->as_at, date, sizeof date);
+    gb_text_format_date_long(l->as_at, date, sizeof date);
     c->title = g_strdup_printf("Latest overall effectiveness by authority, %s", date);
     c->subtitle = g_strdup("One hexagon per authority, placed roughly where it lies in England");
     c->source = g_strdup("Source: Ofsted. Tile layout: ODI Leeds hex map of upper-tier "

@@ -718,12 +718,9 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
     b->charts = g_ptr_array_new_with_free_func((GDestroyNotify)gb_chart_free);
     b->grids = g_ptr_array_new_with_free_func(gb__grid_free);
     b->findings = g_ptr_array_new_with_free_func(g_free);
-    static const char *const months[] = {"January", "February", "March", "April", "May", "June",
-                                         "July", "August", "September", "October", "November",
-                                         "December"};
-    guint32 d = in->latest->as_at;
-    b->as_at_text = g_strdup_printf("%u %s %u", d % 100, months[(d / 100 % 100 + 11) % 12],
-                                    d / 10000);
+    char when[32];
+    gb_text_format_date_long(in->latest->as_at, when, sizeof when);
+    b->as_at_text = g_strdup(when);
     static const char *const names[] = {"distribution", "dumbbell", "trend", "counts", "map",
                                         "transitions"};
     GbChartInput ci = {.table = in->table, .stats = in->stats, .moves = in->moves,

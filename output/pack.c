@@ -120,13 +120,8 @@ gb__compose(GbDoc *d, gpointer user)
     const GbPackInput *in = p->in;
     const GbRef *ref = in->table->ref;
     const GbAuthority *au = gb_ref_authority(ref, p->authority);
-    static const char *const months[] = {"January", "February", "March", "April", "May", "June",
-                                         "July", "August", "September", "October", "November",
-                                         "December"};
-    guint32 asat = in->latest[0]->as_at;
     char date[32];
-    g_snprintf(date, sizeof date, "%u %s %u", asat % 100, months[(asat / 100 % 100 + 11) % 12],
-               asat / 10000);
+    gb_text_format_date_long(in->latest[0]->as_at, date, sizeof date);
     GString *sub = g_string_new(NULL);
     g_string_append_printf(sub, "%s \u00b7 DfE code %s", (char *)g_ptr_array_index(ref->regions, au->region),
                            au->code);

@@ -501,6 +501,38 @@ gb__timing(gboolean on, const char *stage, gint64 *t0)
     *t0 = now;
 }
 
+/* Loads the settings for build and packs: -c FILE, else DATADIR/briefing.ini when
+ * the data folder has one, else the defaults; then --as-at over them and the
+ * palette. Prints the problem and returns its exit code. */
+static int
+gb__settings(GbCommon *c, const char *config_path, const char *as_at, const char *command,
+             GbConfig *config)
+{
+    GbDiag diag = {0};
+    if (c->datadir == NULL)
+        c->datadir = gb__default_datadir();
+    char *own = NULL;
+    if (config_path == NULL) {
+        own = g_build_filename(c->datadir, "briefing.ini", NULL);
+        if (g_file_test(own, G_FILE_TEST_EXISTS))
+            config_path = own;
+    }
+    int rc = config_path != NULL ? gb_config_load(config, config_path, &diag) : GB_OK;
+    g_free(own);
+    if (rc != GB_OK) {
+        gb__print_diag(&diag);
+        gb_diag_clear(&diag);
+        return rc;
+    }
+    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
+        fprintf(stderr, "gradebrief %s: --as-at: '%s' is not a date (YYYY-MM-DD)\n", command,
+                as_at);
+        return GB_USAGE;
+    }
+    gb_palette_use(config->palette);
+    return GB_OK;
+}
+
 static int
 gb_cmd_build(int argc, char **argv)
 {
@@ -544,28 +576,11 @@ gb_cmd_build(int argc, char **argv)
     gint64 t0 = g_get_monotonic_time();
     if (rc != GB_OK)
         goto out;
-    if (c.datadir == NULL)
-        c.datadir = gb__default_datadir();
-    if (config_path == NULL) { /* the data folder's own settings, when it has them */
-        char *own = g_build_filename(c.datadir, "briefing.ini", NULL);
-        if (g_file_test(own, G_FILE_TEST_EXISTS))
-            config_path = own;
-        else
-            g_free(own);
-    }
-    if (config_path != NULL && (rc = gb_config_load(config, config_path, &diag)) != GB_OK) {
-        gb__print_diag(&diag);
+    if ((rc = gb__settings(&c, config_path, as_at, "build", config)) != GB_OK)
         goto out;
-    }
     if (title != NULL) {
         g_free(config->title);
         config->title = g_strdup(title);
-    }
-    gb_palette_use(config->palette);
-    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
-        fprintf(stderr, "gradebrief build: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
-        rc = GB_USAGE;
-        goto out;
     }
     if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
         goto out;
@@ -813,25 +828,8 @@ gb_cmd_packs(int argc, char **argv)
         rc = GB_USAGE;
         goto out;
     }
-    if (c.datadir == NULL)
-        c.datadir = gb__default_datadir();
-    if (config_path == NULL) {
-        char *own = g_build_filename(c.datadir, "briefing.ini", NULL);
-        if (g_file_test(own, G_FILE_TEST_EXISTS))
-            config_path = own;
-        else
-            g_free(own);
-    }
-    if (config_path != NULL && (rc = gb_config_load(config, config_path, &diag)) != GB_OK) {
-        gb__print_diag(&diag);
+    if ((rc = gb__settings(&c, config_path, as_at, "packs", config)) != GB_OK)
         goto out;
-    }
-    gb_palette_use(config->palette);
-    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
-        fprintf(stderr, "gradebrief packs: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
-        rc = GB_USAGE;
-        goto out;
-    }
     if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
         goto out;
     guint32 when = config->as_at ? config->as_at : ld.table->newest_date;

@@ -166,6 +166,24 @@ gb__write_csv(const GbTable *t, const GbStats *st, FILE *out)
     g_string_free(s, TRUE);
 }
 
+/* Writes what b built, pretty-printed, and frees b. */
+static void
+gb__json_write(JsonBuilder *b, FILE *out)
+{
+    JsonGenerator *gen = json_generator_new();
+    JsonNode *root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    gsize len;
+    char *text = json_generator_to_data(gen, &len);
+    fwrite(text, 1, len, out);
+    fputc('\n', out);
+    g_free(text);
+    json_node_unref(root);
+    g_object_unref(gen);
+    g_object_unref(b);
+}
+
 static void
 gb__json_measure(JsonBuilder *b, const GbRef *ref, const char *name, const GbMeasure *m)
 {
@@ -321,18 +339,7 @@ gb__write_json(const GbTable *t, const GbStats *st, const GbLatest *latest, FILE
     json_builder_end_object(b);
     json_builder_end_object(b);
 
-    JsonGenerator *gen = json_generator_new();
-    JsonNode *root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    json_generator_set_pretty(gen, TRUE);
-    gsize len;
-    char *text = json_generator_to_data(gen, &len);
-    fwrite(text, 1, len, out);
-    fputc('\n', out);
-    g_free(text);
-    json_node_unref(root);
-    g_object_unref(gen);
-    g_object_unref(b);
+    gb__json_write(b, out);
 }
 
 static void
@@ -652,18 +659,7 @@ gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboole
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
-    JsonGenerator *gen = json_generator_new();
-    JsonNode *root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    json_generator_set_pretty(gen, TRUE);
-    gsize len;
-    char *text = json_generator_to_data(gen, &len);
-    fwrite(text, 1, len, out);
-    fputc('\n', out);
-    g_free(text);
-    json_node_unref(root);
-    g_object_unref(gen);
-    g_object_unref(b);
+    gb__json_write(b, out);
     g_array_free(h, TRUE);
 }
 

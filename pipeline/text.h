@@ -26,6 +26,8 @@ gboolean gb_text_parse_int(const char *s, gint64 lo, gint64 hi, gint64 *out);
 
 /* Formats YYYYMMDD as "YYYY-MM-DD" into buf (at least 11 bytes). */
 void gb_text_format_date(guint32 ymd, char buf[11]);
+/* Formats YYYYMMDD as "31 March 2025" into buf. */
+void gb_text_format_date_long(guint32 ymd, char *buf, gsize len);
 
 /* The 1-based line of "key =" inside [group] of a key file's text (with key
  * NULL: the line of [group]), or 0 when not found. For error messages. */
