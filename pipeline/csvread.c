@@ -70,30 +70,33 @@ gb__on_field(void *field, size_t len, void *data)
         gb__fail_at_field(st, index, "field is too long (%s)", limit);
         return;
     }
-    if (len > 0 && memchr(f, '\0', len) != NULL) {
-        gb__fail_at_field(st, index, "%s",
-                          "NUL byte in field (is this a UTF-16 or binary file?)");
-        return;
-    }
-    /* ASCII is the common case and needs no decoding. */
+    /* One pass finds the rare bytes: NUL (c - 1 wraps to 0xFF) and non-ASCII. */
     gsize k = 0;
-    while (k < len && (guchar)f[k] < 0x80)
+    while (k < len && (guchar)(f[k] - 1) < 0x7F)
         k++;
-    const char *end;
-    if (k < len && !g_utf8_validate_len(f + k, len - k, &end)) {
-        char at[64];
-        g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field",
-                   (guchar)*end, (size_t)(end - f));
-        gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
-        return;
+    if (k < len) {
+        if (memchr(f + k, '\0', len - k) != NULL) {
+            gb__fail_at_field(st, index, "%s",
+                              "NUL byte in field (is this a UTF-16 or binary file?)");
+            return;
+        }
+        const char *end;
+        if (!g_utf8_validate_len(f + k, len - k, &end)) {
+            char at[64];
+            g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field",
+                       (guchar)*end, (size_t)(end - f));
+            gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
+            return;
+        }
     }
-    st->starts[index] = st->buf->len;
+    gsize at = st->buf->len;
+    st->starts[index] = at;
     st->lens[index] = len;
     st->nfields++;
-    if (field != NULL) /* CSV_APPEND_NULL: f[len] is the NUL */
-        g_string_append_len(st->buf, f, (gssize)len + 1);
-    else
-        g_string_append_len(st->buf, "", 1);
+    g_string_set_size(st->buf, at + len + 1);
+    if (len > 0)
+        memcpy(st->buf->str + at, f, len);
+    st->buf->str[at + len] = '\0';
 }
 
 static void

@@ -71,20 +71,32 @@ gb__split_into(GPtrArray *out, const char *s)
     g_strfreev(parts);
 }
 
+/* Most keys name one authority: the value is its index + 1. The few names two
+ * authorities have used (Dorset) map to -1 and list them in auth_shared. */
 static void
 gb__index_authority(GbRef *ref, const char *name, int i)
 {
     GString *key = ref->scratch;
     gb_text_key(name, strlen(name), key);
-    GArray *list = g_hash_table_lookup(ref->auth_by_key, key->str);
+    gpointer had;
+    if (!g_hash_table_lookup_extended(ref->auth_by_key, key->str, NULL, &had)) {
+        g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), GINT_TO_POINTER(i + 1));
+        return;
+    }
+    int was = GPOINTER_TO_INT(had) - 1;
+    if (was == i)
+        return;
+    GArray *list = g_hash_table_lookup(ref->auth_shared, key->str);
     if (list == NULL) {
         list = g_array_new(FALSE, FALSE, sizeof(int));
-        g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), list);
+        g_array_append_val(list, was);
+        g_hash_table_insert(ref->auth_shared, g_strdup(key->str), list);
+        g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), GINT_TO_POINTER(0));
     }
-    /* An authority's own names and codes arrive together, so a repeat
-     * (name equal to an alias) can only be the last entry. */
-    if (list->len == 0 || g_array_index(list, int, list->len - 1) != i)
-        g_array_append_val(list, i);
+    for (guint k = 0; k < list->len; k++)
+        if (g_array_index(list, int, k) == i)
+            return;
+    g_array_append_val(list, i);
 }
 
 static gboolean
@@ -498,7 +510,8 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
     ref->headlines = g_array_new(FALSE, TRUE, sizeof(GbHeadline));
     ref->coverage = g_array_new(FALSE, TRUE, sizeof(GbCoverage));
-    ref->auth_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__free_list);
+    ref->auth_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ref->auth_shared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__free_list);
     ref->auth_by_code = g_hash_table_new(g_str_hash, g_str_equal);
     ref->regime_by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ref->grade_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -615,6 +628,7 @@ gb_ref_free(GbRef *ref)
     g_array_free(ref->judgements, TRUE);
     g_array_free(ref->headlines, TRUE);
     g_hash_table_destroy(ref->auth_by_key);
+    g_hash_table_destroy(ref->auth_shared);
     g_hash_table_destroy(ref->auth_by_code);
     g_hash_table_destroy(ref->regime_by_id);
     g_hash_table_destroy(ref->grade_by_key);
@@ -640,20 +654,24 @@ gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guin
                       GString *scratch, gboolean *unique)
 {
     gb_text_key(s, len, scratch);
-    GArray *list = g_hash_table_lookup(ref->auth_by_key, scratch->str);
+    gpointer v;
     if (unique != NULL)
-        *unique = list != NULL && list->len == 1;
-    if (list == NULL)
+        *unique = FALSE;
+    if (!g_hash_table_lookup_extended(ref->auth_by_key, scratch->str, NULL, &v))
         return -1;
-    int first = g_array_index(list, int, 0);
-    if (list->len == 1)
-        return first;
+    int one = GPOINTER_TO_INT(v) - 1;
+    if (one >= 0) {
+        if (unique != NULL)
+            *unique = TRUE;
+        return one;
+    }
+    GArray *list = g_hash_table_lookup(ref->auth_shared, scratch->str);
     for (guint k = 0; k < list->len; k++) {
         const GbAuthority *a = gb_ref_authority(ref, g_array_index(list, int, k));
         if (ymd != 0 ? gb_ref_active_on(a, ymd) : gb_ref_active_in(a, year))
             return g_array_index(list, int, k);
     }
-    return first;
+    return g_array_index(list, int, 0);
 }
 
 int

@@ -71,7 +71,8 @@ typedef struct {
     GArray *headlines;       /* GbHeadline */
     GArray *coverage;        /* GbCoverage */
     /* lookups */
-    GHashTable *auth_by_key; /* key -> GArray* of int */
+    GHashTable *auth_by_key; /* key -> index + 1, or 0 when shared (see auth_shared) */
+    GHashTable *auth_shared; /* key -> GArray* of int, for names used by two */
     GHashTable *auth_by_code; /* DfE code -> index + 1 */
     GHashTable *regime_by_id;
     GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
