@@ -108,3 +108,76 @@ gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path, const GbChart
     g_byte_array_unref(bytes);
     return status;
 }
+
+typedef struct {
+    const GPtrArray *charts;
+    const GbChartFileOptions *opts;
+    int nopts;
+    const char *font;
+    GPtrArray *out;          /* GByteArray*, NULL until made */
+    gint next;               /* atomic */
+    gint failed;             /* atomic: index + 1 of the first failure */
+    GMutex lock;
+    GbDiag diag;
+} GbRenderAll;
+
+static gpointer
+gb__render_worker(gpointer data)
+{
+    GbRenderAll *r = data;
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(r->font, &err);
+    int n = (int)r->charts->len * r->nopts;
+    for (;;) {
+        gint i = g_atomic_int_add(&r->next, 1);
+        if (i >= n || g_atomic_int_get(&r->failed))
+            break;
+        GbDiag d = {0};
+        GByteArray *bytes = NULL;
+        GbStatus st = f == NULL ? GB_SOFTWARE
+                                : gb_chartfile_render(g_ptr_array_index(r->charts, i / r->nopts),
+                                                      f, &r->opts[i % r->nopts], &bytes, &d);
+        if (st != GB_OK) {
+            g_mutex_lock(&r->lock);
+            if (!r->failed) {
+                r->failed = i + 1;
+                if (f == NULL)
+                    gb_diag_set(&r->diag, NULL, 0, 0, "%s", err);
+                else
+                    r->diag = d, d = (GbDiag){0};
+            }
+            g_mutex_unlock(&r->lock);
+            gb_diag_clear(&d);
+            break;
+        }
+        g_ptr_array_index(r->out, i) = bytes; /* each slot is written by one thread */
+    }
+    gb_fonts_free(f);
+    g_free(err);
+    return NULL;
+}
+
+GbStatus
+gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
+                        const char *font, int threads, GPtrArray **out, GbDiag *diag)
+{
+    GbRenderAll r = {.charts = charts, .opts = opts, .nopts = nopts, .font = font};
+    r.out = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    g_ptr_array_set_size(r.out, (gint)(charts->len * (guint)nopts));
+    g_mutex_init(&r.lock);
+    GPtrArray *workers = g_ptr_array_new();
+    for (int t = 1; t < MAX(threads, 1); t++)
+        g_ptr_array_add(workers, g_thread_new("chart", gb__render_worker, &r));
+    gb__render_worker(&r);
+    for (guint t = 0; t < workers->len; t++)
+        g_thread_join(g_ptr_array_index(workers, t));
+    g_ptr_array_free(workers, TRUE);
+    g_mutex_clear(&r.lock);
+    if (r.failed) {
+        *diag = r.diag;
+        g_ptr_array_unref(r.out);
+        return GB_SOFTWARE;
+    }
+    *out = r.out;
+    return GB_OK;
+}

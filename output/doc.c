@@ -25,6 +25,7 @@ struct GbDoc {
     gboolean compact;
     int sections, figures;
     GHashTable *section_pages;    /* id -> page */
+    GHashTable *layouts;          /* measuring pass: key -> PangoLayout, for the drawing pass */
     GPtrArray *alts;
 };
 
@@ -60,13 +61,26 @@ gb__tag_end(GbDoc *d, const char *tag)
         cairo_tag_end(d->cr, tag);
 }
 
+/* A laid-out text. The drawing pass lays out exactly what the measuring pass
+ * did, so it takes the measuring pass's layouts (line breaks and shaping are
+ * most of the time a page takes); both passes use the same font options. */
 static PangoLayout *
 gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
            gboolean justify)
 {
-    PangoLayout *ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
+    char *key = g_strdup_printf("%g|%d|%d|%g|%s", size, bold, justify, width, text);
+    PangoLayout *ly = d->previous != NULL ? g_hash_table_lookup(d->previous->layouts, key) : NULL;
+    if (ly != NULL) {
+        g_free(key);
+        return g_object_ref(ly);
+    }
+    ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
     pango_layout_set_justify(ly, justify);
+    if (d->layouts != NULL)
+        g_hash_table_replace(d->layouts, key, g_object_ref(ly));
+    else
+        g_free(key);
     return ly;
 }
 
@@ -169,6 +183,8 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
         d->cr = cairo_create(d->scratch);
     }
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (surface == NULL)
+        d->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     d->alts = g_ptr_array_new_with_free_func(g_free);
     /* The first tag decides whether the PDF counts as tagged: Document. */
     gb__tag_begin(d, "Document", NULL);
@@ -196,6 +212,8 @@ gb_doc_free(GbDoc *d)
     if (d->scratch != NULL)
         cairo_surface_destroy(d->scratch);
     g_hash_table_destroy(d->section_pages);
+    if (d->layouts != NULL)
+        g_hash_table_destroy(d->layouts);
     g_ptr_array_free(d->alts, TRUE);
     g_free(d);
 }

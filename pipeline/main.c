@@ -25,6 +25,7 @@ typedef struct {
     char *profile;
     gboolean keep_going;
     gboolean verbose;
+    gboolean quiet;       /* set by commands with --quiet: no merged-duplicates note */
     char **files;
 } GbCommon;
 
@@ -140,7 +141,7 @@ gb__load(GbCommon *c, GbLoaded *ld, gboolean report)
     gb_table_totals(ld->table, &total);
     if (c->verbose || total.merged == 0) {
         gb_report_diags(stderr, w, "warning: ", "warnings");
-    } else {
+    } else if (!c->quiet) {
         /* Merged duplicates are expected (sheets that repeat each other): one line. */
         const GbDiag *first = w->items->len ? &g_array_index(w->items, GbDiag, 0) : NULL;
         char *where = first ? gb_diag_format(first) : g_strdup("");
@@ -576,6 +577,7 @@ gb_cmd_build(int argc, char **argv)
     gint64 t0 = g_get_monotonic_time();
     if (rc != GB_OK)
         goto out;
+    c.quiet = quiet;
     if ((rc = gb__settings(&c, config_path, as_at, "build", config)) != GB_OK)
         goto out;
     if (title != NULL) {
@@ -635,7 +637,7 @@ gb_cmd_build(int argc, char **argv)
         goto out;
     }
     gb__timing(timings, "pdf", &t0);
-    if ((rc = gb_briefing_files(brief, fonts, names, bytes, &diag)) != GB_OK) {
+    if ((rc = gb_briefing_files(brief, names, bytes, &diag)) != GB_OK) {
         gb__print_diag(&diag);
         goto out;
     }
@@ -828,6 +830,7 @@ gb_cmd_packs(int argc, char **argv)
         rc = GB_USAGE;
         goto out;
     }
+    c.quiet = quiet;
     if ((rc = gb__settings(&c, config_path, as_at, "packs", config)) != GB_OK)
         goto out;
     if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
