@@ -69,7 +69,9 @@ gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
            gboolean justify)
 {
     char *key = g_strdup_printf("%g|%d|%d|%g|%s", size, bold, justify, width, text);
-    PangoLayout *ly = d->previous != NULL ? g_hash_table_lookup(d->previous->layouts, key) : NULL;
+    /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
+    GHashTable *cache = d->previous != NULL ? d->previous->layouts : d->layouts;
+    PangoLayout *ly = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
     if (ly != NULL) {
         g_free(key);
         return g_object_ref(ly);
