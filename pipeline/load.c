@@ -234,12 +234,13 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, GbRow *rows, guint n, const i
         const GbJudgement *j = gb_ref_judgement(fl->l->ref, rows[i].judgement);
         if (r == GB_ADD_CONFLICT) {
             g_string_printf(fl->msg, "conflicting duplicate: %s %s/%s is %s here but %s at "
-                            "%s:%" G_GUINT64_FORMAT,
+                            "%s",
                             gb_ref_authority(fl->l->ref, rows[i].authority)->name,
                             gb_ref_regime(fl->l->ref, j->regime)->id, j->id,
                             gb_ref_grade(fl->l->ref, j->regime, rows[i].grade)->label,
-                            gb_ref_grade(fl->l->ref, j->regime, prev_grade)->label, prev->path,
-                            prev_line);
+                            gb_ref_grade(fl->l->ref, j->regime, prev_grade)->label, prev->path);
+            if (prev_line > 0) /* a streaming table does not keep lines */
+                g_string_append_printf(fl->msg, ":%" G_GUINT64_FORMAT, prev_line);
             acc->judgements += added;
             gb__reject(fl, rec, cols[i]);
             return;
@@ -256,8 +257,13 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, GbRow *rows, guint n, const i
         w->dropped++;
         return;
     }
-    gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of %s:%" G_GUINT64_FORMAT
-                " merged", g_array_index(fl->t->files, GbFileAccount, prev_file).path, prev_line);
+    if (prev_line > 0)
+        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of %s:%"
+                    G_GUINT64_FORMAT " merged",
+                    g_array_index(fl->t->files, GbFileAccount, prev_file).path, prev_line);
+    else
+        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of a row of %s "
+                    "merged", g_array_index(fl->t->files, GbFileAccount, prev_file).path);
     gb_diag_list_take(w, &fl->diag);
 }
 

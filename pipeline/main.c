@@ -26,6 +26,8 @@ typedef struct {
     gboolean keep_going;
     gboolean verbose;
     gboolean quiet;       /* set by commands with --quiet: no merged-duplicates note */
+    gboolean stream;      /* keep counts, not rows (check; stats without --authority) */
+    guint32 stream_as_at;
     char **files;
 } GbCommon;
 
@@ -126,6 +128,8 @@ gb__load(GbCommon *c, GbLoaded *ld, gboolean report)
     if (status == GB_OK) {
         ld->loader->force_profile = c->profile;
         ld->table = gb_table_new(ld->ref);
+        if (c->stream)
+            gb_table_set_streaming(ld->table, c->stream_as_at);
         status = gb_load_all(ld->loader, ld->table, (const char *const *)c->files, &diag);
     }
     if (status != GB_OK) {
@@ -174,6 +178,7 @@ gb_cmd_check(int argc, char **argv)
                        ctx, &argc, &argv);
     if (rc == GB_OK) {
         c.keep_going = FALSE;
+        c.stream = TRUE; /* validation only: memory bounded by the register */
         rc = gb__load(&c, &ld, TRUE);
     }
     gb__loaded_clear(&ld);
@@ -214,6 +219,9 @@ gb_cmd_stats(int argc, char **argv)
                        ctx, &argc, &argv);
     if (rc == GB_OK)
         rc = gb_statsfmt_parse_options(by, format, as_at, authority, &o);
+    /* National figures need counts, not rows: memory stays flat in the rows. */
+    c.stream = o.authority == NULL;
+    c.stream_as_at = o.as_at;
     if (rc == GB_OK)
         rc = gb__load(&c, &ld, FALSE);
     if (rc == GB_OK)

@@ -34,7 +34,7 @@ gb_report_accounting(FILE *out, const GbTable *t)
     fprintf(out,
             "rows read %" G_GUINT64_FORMAT " = used %" G_GUINT64_FORMAT " + merged %"
             G_GUINT64_FORMAT " + rejected %" G_GUINT64_FORMAT "; %u judgements kept\n",
-            s.rows, s.used, s.merged, s.rejected, t->rows->len);
+            s.rows, s.used, s.merged, s.rejected, (guint)t->kept);
 }
 
 void

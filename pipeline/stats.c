@@ -92,62 +92,92 @@ gb__judgement_family(const GbRef *ref, int j)
     return j;
 }
 
+/* Groups being counted: the rows of a table (or a streaming table's counts)
+ * go in one judgement at a time. */
+typedef struct {
+    const GbRef *ref;
+    GbGroupBy by;
+    gboolean common;
+    int *jregime, *jfamily;
+    GArray *out;
+    GHashTable *groups;
+    guint64 last_key;
+    GbDistribution *last;
+} GbGrouping;
+
+static void
+gb__group_add(GbGrouping *g, int j, int year, int region, int grade, guint count)
+{
+    const GbRef *ref = g->ref;
+    int regime = g->jregime[j];
+    if (g->common) {
+        grade = gb_ref_grade(ref, regime, grade)->common;
+        if (grade < 0)
+            return;
+        regime = -1;
+    }
+    int judgement = !(g->by & GB_BY_JUDGEMENT) ? -1 : g->common ? g->jfamily[j] : j;
+    year = (g->by & GB_BY_YEAR) ? year : -1;
+    region = (g->by & GB_BY_REGION) ? region : -1;
+    guint64 key = ((guint64)(regime + 1) << 48) | ((guint64)(judgement + 1) << 32) |
+                  ((guint64)(year + 1) << 8) | (guint64)(region + 1);
+    if (key != g->last_key) {
+        gpointer idx;
+        if (!g_hash_table_lookup_extended(g->groups, GSIZE_TO_POINTER(key), NULL, &idx)) {
+            GbDistribution d = {.year = year, .regime = regime, .judgement = judgement,
+                                .region = region};
+            d.ngrades = g->common ? GB_COMMON_LEVELS
+                                  : (int)gb_ref_regime(ref, regime)->grades->len;
+            g_array_append_val(g->out, d);
+            idx = GUINT_TO_POINTER(g->out->len);
+            g_hash_table_insert(g->groups, GSIZE_TO_POINTER(key), idx);
+        }
+        g->last = &g_array_index(g->out, GbDistribution, GPOINTER_TO_UINT(idx) - 1);
+        g->last_key = key;
+    }
+    g->last->count[grade] += count;
+}
+
 GArray *
 gb_stats_distributions(const GbTable *t, GbGroupBy by)
 {
     const GbRef *ref = t->ref;
-    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbDistribution));
-    GHashTable *groups = g_hash_table_new(g_direct_hash, g_direct_equal);
-    gboolean common = !(by & GB_BY_REGIME);
-    /* Per-row lookups of the regime and common level, hoisted into tables. */
+    GbGrouping g = {.ref = ref, .by = by, .common = !(by & GB_BY_REGIME),
+                    .out = g_array_new(FALSE, TRUE, sizeof(GbDistribution)),
+                    .groups = g_hash_table_new(g_direct_hash, g_direct_equal),
+                    .last_key = G_MAXUINT64};
+    /* Per-row lookups of the regime and the judgement family, hoisted. */
     int nj = (int)ref->judgements->len;
-    int *jregime = g_new(int, nj), *jfamily = g_new(int, nj);
+    g.jregime = g_new(int, nj);
+    g.jfamily = g_new(int, nj);
     for (int j = 0; j < nj; j++) {
-        jregime[j] = gb_ref_judgement(ref, j)->regime;
-        jfamily[j] = gb__judgement_family(ref, j);
+        g.jregime[j] = gb_ref_judgement(ref, j)->regime;
+        g.jfamily[j] = gb__judgement_family(ref, j);
     }
-    guint64 last_key = G_MAXUINT64;
-    GbDistribution *last = NULL;
-    for (guint i = 0; i < t->rows->len; i++) {
-        const GbRow *r = gb_table_row(t, i);
-        int regime = jregime[r->judgement];
-        int grade = r->grade;
-        if (common) {
-            grade = gb_ref_grade(ref, regime, grade)->common;
-            if (grade < 0)
-                continue;
-            regime = -1;
+    if (t->streaming) {
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, t->counts);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            guint64 key = (guint64)GPOINTER_TO_SIZE(k);
+            gb__group_add(&g, (int)(key >> 32), (int)((key >> 16) & 0xFFFF),
+                          (int)((key >> 8) & 0xFF), (int)(gint8)(guint8)(key & 0xFF),
+                          (guint)GPOINTER_TO_SIZE(v));
         }
-        int judgement = !(by & GB_BY_JUDGEMENT) ? -1
-                        : common                ? jfamily[r->judgement]
-                                                : r->judgement;
-        int year = (by & GB_BY_YEAR) ? r->year : -1;
-        int region = (by & GB_BY_REGION) ? gb_ref_authority(ref, r->authority)->region : -1;
-        guint64 key = ((guint64)(regime + 1) << 48) | ((guint64)(judgement + 1) << 32) |
-                      ((guint64)(year + 1) << 8) | (guint64)(region + 1);
-        if (key != last_key) {
-            gpointer idx;
-            if (!g_hash_table_lookup_extended(groups, GSIZE_TO_POINTER(key), NULL, &idx)) {
-                GbDistribution d = {.year = year, .regime = regime, .judgement = judgement,
-                                    .region = region};
-                d.ngrades = common ? GB_COMMON_LEVELS
-                                   : (int)gb_ref_regime(ref, regime)->grades->len;
-                g_array_append_val(out, d);
-                idx = GUINT_TO_POINTER(out->len);
-                g_hash_table_insert(groups, GSIZE_TO_POINTER(key), idx);
-            }
-            last = &g_array_index(out, GbDistribution, GPOINTER_TO_UINT(idx) - 1);
-            last_key = key;
+    } else {
+        for (guint i = 0; i < t->rows->len; i++) {
+            const GbRow *r = gb_table_row(t, i);
+            gb__group_add(&g, r->judgement, r->year, gb_ref_authority(ref, r->authority)->region,
+                          r->grade, 1);
         }
-        last->count[grade]++;
     }
-    for (guint i = 0; i < out->len; i++)
-        gb__finish(t, &g_array_index(out, GbDistribution, i));
-    g_array_sort(out, gb__cmp_dist);
-    g_hash_table_destroy(groups);
-    g_free(jregime);
-    g_free(jfamily);
-    return out;
+    for (guint i = 0; i < g.out->len; i++)
+        gb__finish(t, &g_array_index(g.out, GbDistribution, i));
+    g_array_sort(g.out, gb__cmp_dist);
+    g_hash_table_destroy(g.groups);
+    g_free(g.jregime);
+    g_free(g.jfamily);
+    return g.out;
 }
 
 /* Measures of one computed distribution: each grade's share and good or better. */
@@ -548,6 +578,24 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
     for (guint j = 0; j < ref->judgements->len; j++) {
         const GbJudgement *jj = gb_ref_judgement(ref, (int)j);
         wanted[j] = strcmp(jj->id, judgement) == 0 && gb_ref_regime(ref, jj->regime)->graded;
+    }
+    if (t->streaming) {
+        /* Each authority's latest judgement per judgement, kept while reading. */
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, t->latest);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            guint64 key = (guint64)GPOINTER_TO_SIZE(k), val = (guint64)GPOINTER_TO_SIZE(v);
+            int a = (int)(key >> 8), j = (int)(key & 0xFF);
+            guint32 w = (guint32)(val >> 8);
+            int *g = &g_array_index(l->grade_of, int, a);
+            guint32 *best = &g_array_index(when, guint32, a);
+            if (!wanted[j] || w > as_at || *g == -2 || w < *best)
+                continue;
+            *best = w;
+            *g = gb_ref_grade(ref, gb_ref_judgement(ref, j)->regime,
+                              (int)(gint8)(guint8)(val & 0xFF))->common;
+        }
     }
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);

@@ -32,10 +32,36 @@ gb_table_new(const GbRef *ref)
 }
 
 void
+gb_table_set_streaming(GbTable *t, guint32 as_at)
+{
+    t->streaming = TRUE;
+    t->stream_as_at = as_at;
+    t->counts = g_hash_table_new(gb__key_hash, g_direct_equal);
+    t->latest = g_hash_table_new(gb__key_hash, g_direct_equal);
+    t->dense = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_set_size(t->dense, (gint)t->ref->authorities->len);
+    /* The years regimes cover, an open-ended one for 20 years: the rest go to
+     * the hash. */
+    int lo = G_MAXINT, hi = G_MININT;
+    for (guint i = 0; i < t->ref->regimes->len; i++) {
+        const GbRegime *rg = gb_ref_regime(t->ref, (int)i);
+        lo = MIN(lo, rg->first_year);
+        hi = MAX(hi, rg->last_year ? rg->last_year : rg->first_year + 20);
+    }
+    t->year0 = lo;
+    t->years = hi >= lo ? hi - lo + 1 : 0;
+}
+
+void
 gb_table_free(GbTable *t)
 {
     if (t == NULL)
         return;
+    if (t->streaming) {
+        g_hash_table_destroy(t->counts);
+        g_hash_table_destroy(t->latest);
+        g_ptr_array_free(t->dense, TRUE);
+    }
     for (guint i = 0; i < t->files->len; i++) {
         g_free(g_array_index(t->files, GbFileAccount, i).path);
         g_free(g_array_index(t->files, GbFileAccount, i).layout);
@@ -69,9 +95,79 @@ gb_table_intern_source(GbTable *t, const char *source)
     return n;
 }
 
-GbAddResult
-gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
-             int *prev_grade)
+/* Streaming duplicate index: a cell per (authority, judgement, year) over the
+ * regimes' years, holding 1 | dated | day of year | file | grade; anything else
+ * (a second date in the same year, a year outside) falls back to the hash. */
+static guint32 *
+gb__cell(GbTable *t, const GbRow *r)
+{
+    if (r->year < t->year0 || r->year >= t->year0 + t->years)
+        return NULL;
+    guint32 *cells = g_ptr_array_index(t->dense, r->authority);
+    if (cells == NULL) {
+        cells = g_new0(guint32, (gsize)t->ref->judgements->len * (gsize)t->years);
+        g_ptr_array_index(t->dense, r->authority) = cells;
+    }
+    return &cells[(gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)];
+}
+
+static guint32
+gb__day(const GbRow *r)
+{
+    if (r->date == 0)
+        return 0;
+    GDate d;
+    g_date_clear(&d, 1);
+    g_date_set_dmy(&d, (GDateDay)(r->date % 100), (GDateMonth)(r->date / 100 % 100),
+                   (GDateYear)(r->date / 10000));
+    return g_date_get_day_of_year(&d);
+}
+
+static void
+gb__count(GbTable *t, const GbRow *r)
+{
+    int region = gb_ref_authority(t->ref, r->authority)->region;
+    gpointer k = (gpointer)(gsize)GB_COUNT_KEY(r->judgement, r->year, region, r->grade);
+    g_hash_table_insert(t->counts, k,
+                        GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->counts, k)) + 1));
+    guint32 when = r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
+    if (t->stream_as_at != 0 && when > t->stream_as_at)
+        return;
+    gpointer lk = (gpointer)(gsize)GB_LATEST_KEY(r->authority, r->judgement);
+    guint64 had = (guint64)(gsize)g_hash_table_lookup(t->latest, lk);
+    if (had == 0 || (had >> 8) <= when)
+        g_hash_table_insert(t->latest, lk,
+                            (gpointer)(gsize)(((guint64)when << 8) | (guint8)r->grade));
+}
+
+/* Settles r against the dense index when it can: TRUE with *result set, or
+ * FALSE when the hash must decide (another date that year, a far year). */
+static gboolean
+gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file,
+               guint64 *prev_line, int *prev_grade)
+{
+    guint32 *cell = gb__cell(t, r);
+    if (cell == NULL)
+        return FALSE;
+    guint32 mine = 0x80000000u | (r->date ? 0x40000000u : 0) | (gb__day(r) << 20) |
+                   ((guint32)(r->file & 0xFFF) << 8) | (guint8)r->grade;
+    if (*cell == 0) {
+        *cell = mine;
+        *result = GB_ADD_NEW;
+        return TRUE;
+    }
+    if (((*cell ^ mine) & 0x7FF00000u) != 0) /* dated differently */
+        return FALSE;
+    *prev_grade = (int)(gint8)(guint8)(*cell & 0xFF);
+    *prev_file = (*cell >> 8) & 0xFFF;
+    *prev_line = 0;
+    *result = *prev_grade == r->grade ? GB_ADD_IDENTICAL : GB_ADD_CONFLICT;
+    return TRUE;
+}
+
+static GbAddResult
+gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
+              int *prev_grade)
 {
     guint64 when = r->date != 0 ? r->date : r->year;
     guint64 key = ((guint64)r->authority << 40) | ((guint64)r->judgement << 32) | when;
@@ -87,7 +183,23 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
         return *prev_grade == r->grade ? GB_ADD_IDENTICAL : GB_ADD_CONFLICT;
     }
     g_hash_table_insert(t->seen, (gpointer)(gsize)key, (gpointer)(gsize)origin);
-    g_array_append_val(t->rows, *r);
+    return GB_ADD_NEW;
+}
+
+GbAddResult
+gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
+             int *prev_grade)
+{
+    GbAddResult res;
+    if (!(t->streaming && gb__seen_dense(t, r, &res, prev_file, prev_line, prev_grade)))
+        res = gb__seen_hash(t, r, line, prev_file, prev_line, prev_grade);
+    if (res != GB_ADD_NEW)
+        return res;
+    t->kept++;
+    if (t->streaming)
+        gb__count(t, r);
+    else
+        g_array_append_val(t->rows, *r);
     if (r->date > t->newest_date)
         t->newest_date = r->date;
     t->min_year = MIN(t->min_year, r->year);

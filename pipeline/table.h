@@ -27,7 +27,16 @@ typedef struct {
 
 typedef struct {
     const GbRef *ref;
-    GArray *rows;        /* GbRow */
+    GArray *rows;        /* GbRow; stays empty when streaming */
+    guint64 kept;        /* judgements kept (rows->len, or counted when streaming) */
+    /* Streaming (check, and stats without --authority): no rows, only what
+     * those need, so memory is bounded by the register, not by the input. */
+    gboolean streaming;
+    guint32 stream_as_at;  /* latest judgements kept are those on or before this */
+    GHashTable *counts;  /* packed (judgement, year, region, grade) -> count */
+    GHashTable *latest;  /* packed (authority, judgement) -> packed (date, grade) */
+    GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
+    int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned */
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
@@ -40,6 +49,10 @@ typedef struct {
 typedef enum { GB_ADD_NEW, GB_ADD_IDENTICAL, GB_ADD_CONFLICT } GbAddResult;
 
 GbTable *gb_table_new(const GbRef *ref);
+/* Makes t keep counts and each authority's latest judgement on or before as_at
+ * (0: the newest) instead of rows. Call before anything is added. Duplicates are
+ * still found; a conflict then names the earlier file but not its line. */
+void gb_table_set_streaming(GbTable *t, guint32 as_at);
 void gb_table_free(GbTable *t);
 
 /* Starts accounting for a new input file; returns its index. */
@@ -52,6 +65,12 @@ guint32 gb_table_intern_source(GbTable *t, const char *source);
  * one came from. This function can't fail. */
 GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file,
                          guint64 *prev_line, int *prev_grade);
+
+/* Streaming keys (see counts and latest). */
+#define GB_COUNT_KEY(judgement, year, region, grade)                                  \
+    (((guint64)(judgement) << 32) | ((guint64)(year) << 16) | ((guint64)(region) << 8) | \
+     (guint64)(guint8)(grade))
+#define GB_LATEST_KEY(authority, judgement) (((guint64)(authority) << 8) | (guint64)(judgement))
 
 /* Sums the accounting over every file into *total (path and layout NULL). */
 void gb_table_totals(const GbTable *t, GbFileAccount *total);

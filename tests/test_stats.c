@@ -221,6 +221,60 @@ START_TEST(test_common_scale_grouping)
 }
 END_TEST
 
+/* A streaming table (check; stats without --authority) keeps counts, not rows:
+ * it must give the same figures as the table with every row. */
+START_TEST(test_streaming_same_figures)
+{
+    GbDiag d = {0};
+    GbLoader *l2;
+    ck_assert_int_eq(gb_loader_new(ref, &l2, &d), GB_OK);
+    GbTable *st = gb_table_new(ref);
+    gb_table_set_streaming(st, 0);
+    ck_assert_int_eq(gb_load_all(l2, st, NULL, &d), GB_OK);
+    ck_assert_uint_eq(st->rows->len, 0);
+    ck_assert_uint_eq(st->kept, table->rows->len);
+    GbFileAccount a, b;
+    gb_table_totals(table, &a);
+    gb_table_totals(st, &b);
+    ck_assert_uint_eq(a.merged, b.merged);
+    ck_assert_uint_eq(a.used, b.used);
+    const GbGroupBy bys[] = {GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT, GB_BY_YEAR,
+                             GB_BY_REGION | GB_BY_REGIME, GB_BY_YEAR | GB_BY_REGION};
+    for (gsize k = 0; k < G_N_ELEMENTS(bys); k++) {
+        GArray *x = gb_stats_distributions(table, bys[k]), *y = gb_stats_distributions(st, bys[k]);
+        ck_assert_uint_eq(x->len, y->len);
+        for (guint i = 0; i < x->len; i++) {
+            const GbDistribution *p = &g_array_index(x, GbDistribution, i);
+            const GbDistribution *q = &g_array_index(y, GbDistribution, i);
+            ck_assert(p->year == q->year && p->regime == q->regime &&
+                      p->judgement == q->judgement && p->region == q->region);
+            ck_assert(memcmp(p->count, q->count, sizeof p->count) == 0);
+        }
+        g_array_free(x, TRUE);
+        g_array_free(y, TRUE);
+    }
+    GbLatest *lx = gb_stats_latest(table, "overall_effectiveness", 20250331);
+    GbLatest *ly = gb_stats_latest(st, "overall_effectiveness", 20250331);
+    ck_assert(memcmp(lx->count, ly->count, sizeof lx->count) == 0);
+    ck_assert(memcmp(lx->grade_of->data, ly->grade_of->data, lx->grade_of->len * sizeof(int)) == 0);
+    gb_stats_latest_free(lx);
+    gb_stats_latest_free(ly);
+    /* Duplicates are still found: one identical, one conflicting. */
+    char *path = gb_test_file("dups.csv", "authority,date,regime,judgement,grade\n"
+                                          "Barnet,2019-05-13,ilacs,leaders,Good\n"
+                                          "Barnet,2019-05-13,ilacs,leaders,Inadequate\n"
+                                          "Barnet,2019-09-01,ilacs,leaders,Inadequate\n", -1);
+    ck_assert_int_eq(gb_load_file(l2, st, path, &d), GB_OK);
+    const GbFileAccount *f = &g_array_index(st->files, GbFileAccount, st->files->len - 1);
+    ck_assert_uint_eq(f->merged, 1);   /* the first repeats the Ofsted history */
+    ck_assert_uint_eq(f->rejected, 1); /* the second conflicts with it */
+    ck_assert_uint_eq(f->used, 1);     /* another date in the same year is a new judgement */
+    g_free(path);
+    gb_table_free(st);
+    gb_loader_free(l2);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -237,6 +291,7 @@ stats_suite(void)
     tcase_add_loop_test(tc, test_as_at_boundaries, 0, G_N_ELEMENTS(boundaries));
     tcase_add_test(tc, test_history_and_moves);
     tcase_add_test(tc, test_common_scale_grouping);
+    tcase_add_test(tc, test_streaming_same_figures);
     suite_add_tcase(s, tc);
     return s;
 }
