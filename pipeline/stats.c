@@ -138,6 +138,12 @@ gb__group_add(GbGrouping *g, int j, int year, int region, int grade, guint count
     g->last->count[grade] += count;
 }
 
+static void
+gb__group_count(int judgement, int year, int region, int grade, guint count, gpointer user)
+{
+    gb__group_add(user, judgement, year, region, grade, count);
+}
+
 GArray *
 gb_stats_distributions(const GbTable *t, GbGroupBy by)
 {
@@ -155,15 +161,7 @@ gb_stats_distributions(const GbTable *t, GbGroupBy by)
         g.jfamily[j] = gb__judgement_family(ref, j);
     }
     if (t->streaming) {
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, t->counts);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            guint64 key = (guint64)GPOINTER_TO_SIZE(k);
-            gb__group_add(&g, (int)(key >> 32), (int)((key >> 16) & 0xFFFF),
-                          (int)((key >> 8) & 0xFF), (int)(gint8)(guint8)(key & 0xFF),
-                          (guint)GPOINTER_TO_SIZE(v));
-        }
+        gb_table_foreach_count(t, gb__group_count, &g);
     } else {
         for (guint i = 0; i < t->rows->len; i++) {
             const GbRow *r = gb_table_row(t, i);
@@ -579,34 +577,27 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
         const GbJudgement *jj = gb_ref_judgement(ref, (int)j);
         wanted[j] = strcmp(jj->id, judgement) == 0 && gb_ref_regime(ref, jj->regime)->graded;
     }
-    if (t->streaming) {
-        /* Each authority's latest judgement per judgement, kept while reading. */
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, t->latest);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            guint64 key = (guint64)GPOINTER_TO_SIZE(k), val = (guint64)GPOINTER_TO_SIZE(v);
-            int a = (int)(key >> 8), j = (int)(key & 0xFF);
-            guint32 w = (guint32)(val >> 8);
-            int *g = &g_array_index(l->grade_of, int, a);
-            guint32 *best = &g_array_index(when, guint32, a);
-            if (!wanted[j] || w > as_at || *g == -2 || w < *best)
-                continue;
-            *best = w;
-            *g = gb_ref_grade(ref, gb_ref_judgement(ref, j)->regime,
-                              (int)(gint8)(guint8)(val & 0xFF))->common;
-        }
-    }
+    /* Offers each judgement: the latest on or before as_at wins. Rows when the
+     * table has them, else the latest judgements a streaming table kept. */
+#define GB__OFFER(a, j, w, grade)                                                          \
+    do {                                                                                   \
+        int *g_ = &g_array_index(l->grade_of, int, (a));                                    \
+        guint32 *best_ = &g_array_index(when, guint32, (a));                                \
+        if (wanted[(j)] && (w) <= as_at && *g_ != -2 && (w) >= *best_) {                    \
+            *best_ = (w);                                                                  \
+            *g_ = gb_ref_grade(ref, gb_ref_judgement(ref, (j))->regime, (grade))->common;   \
+        }                                                                                  \
+    } while (0)
+    guint nj = ref->judgements->len;
+    for (guint i = 0; t->streaming && i < n * nj; i++)
+        if (t->latest[i] != 0)
+            GB__OFFER(i / nj, i % nj, (guint32)(t->latest[i] >> 8),
+                      (int)(gint8)(guint8)(t->latest[i] & 0xFF));
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
-        guint32 w = gb__when(r);
-        int *g = &g_array_index(l->grade_of, int, r->authority);
-        guint32 *best = &g_array_index(when, guint32, r->authority);
-        if (!wanted[r->judgement] || w > as_at || *g == -2 || w < *best)
-            continue;
-        *best = w;
-        *g = gb_ref_grade(ref, gb_ref_judgement(ref, r->judgement)->regime, r->grade)->common;
+        GB__OFFER(r->authority, r->judgement, gb__when(r), r->grade);
     }
+#undef GB__OFFER
     for (guint a = 0; a < n; a++) {
         int g = g_array_index(l->grade_of, int, a);
         if (g == -2)

@@ -36,8 +36,6 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
 {
     t->streaming = TRUE;
     t->stream_as_at = as_at;
-    t->counts = g_hash_table_new(gb__key_hash, g_direct_equal);
-    t->latest = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->dense = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_set_size(t->dense, (gint)t->ref->authorities->len);
     /* The years regimes cover, an open-ended one for 20 years: the rest go to
@@ -50,6 +48,10 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
     }
     t->year0 = lo;
     t->years = hi >= lo ? hi - lo + 1 : 0;
+    gsize nj = t->ref->judgements->len, nr = t->ref->regions->len;
+    t->counts = g_new0(guint32, nj * (gsize)t->years * nr * GB_TABLE_GRADES);
+    t->far_counts = g_hash_table_new(gb__key_hash, g_direct_equal);
+    t->latest = g_new0(guint64, (gsize)t->ref->authorities->len * nj);
 }
 
 void
@@ -58,8 +60,9 @@ gb_table_free(GbTable *t)
     if (t == NULL)
         return;
     if (t->streaming) {
-        g_hash_table_destroy(t->counts);
-        g_hash_table_destroy(t->latest);
+        g_free(t->counts);
+        g_hash_table_destroy(t->far_counts);
+        g_free(t->latest);
         g_ptr_array_free(t->dense, TRUE);
     }
     for (guint i = 0; i < t->files->len; i++) {
@@ -111,33 +114,61 @@ gb__cell(GbTable *t, const GbRow *r)
     return &cells[(gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)];
 }
 
+/* Day of the year (1-366) of a dated row, 0 for a year-only one. A cell only
+ * needs days to tell dates apart, so months count as 31 days (1-372 fits). */
 static guint32
 gb__day(const GbRow *r)
 {
     if (r->date == 0)
         return 0;
-    GDate d;
-    g_date_clear(&d, 1);
-    g_date_set_dmy(&d, (GDateDay)(r->date % 100), (GDateMonth)(r->date / 100 % 100),
-                   (GDateYear)(r->date / 10000));
-    return g_date_get_day_of_year(&d);
+    return (r->date / 100 % 100 - 1) * 31 + r->date % 100;
 }
 
 static void
 gb__count(GbTable *t, const GbRow *r)
 {
+    gsize nj = t->ref->judgements->len, nr = t->ref->regions->len;
     int region = gb_ref_authority(t->ref, r->authority)->region;
-    gpointer k = (gpointer)(gsize)GB_COUNT_KEY(r->judgement, r->year, region, r->grade);
-    g_hash_table_insert(t->counts, k,
-                        GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->counts, k)) + 1));
+    if (r->year >= t->year0 && r->year < t->year0 + t->years && r->grade >= 0 &&
+        r->grade < GB_TABLE_GRADES) {
+        gsize i = (((gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)) * nr +
+                   (gsize)region) * GB_TABLE_GRADES + (gsize)r->grade;
+        t->counts[i]++;
+    } else {
+        guint64 key = ((guint64)r->judgement << 32) | ((guint64)r->year << 16) |
+                      ((guint64)region << 8) | (guint8)r->grade;
+        gpointer k = (gpointer)(gsize)key;
+        g_hash_table_insert(t->far_counts, k,
+                            GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
+    }
     guint32 when = r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
     if (t->stream_as_at != 0 && when > t->stream_as_at)
         return;
-    gpointer lk = (gpointer)(gsize)GB_LATEST_KEY(r->authority, r->judgement);
-    guint64 had = (guint64)(gsize)g_hash_table_lookup(t->latest, lk);
-    if (had == 0 || (had >> 8) <= when)
-        g_hash_table_insert(t->latest, lk,
-                            (gpointer)(gsize)(((guint64)when << 8) | (guint8)r->grade));
+    guint64 *had = &t->latest[(gsize)r->authority * nj + r->judgement];
+    if (*had == 0 || (*had >> 8) <= when)
+        *had = ((guint64)when << 8) | (guint8)r->grade;
+}
+
+void
+gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user)
+{
+    gsize nj = t->ref->judgements->len, nr = t->ref->regions->len;
+    for (gsize j = 0; j < nj; j++)
+        for (gsize y = 0; y < (gsize)t->years; y++)
+            for (gsize r = 0; r < nr; r++)
+                for (gsize g = 0; g < GB_TABLE_GRADES; g++) {
+                    guint32 n = t->counts[((j * (gsize)t->years + y) * nr + r) * GB_TABLE_GRADES + g];
+                    if (n != 0)
+                        fn((int)j, t->year0 + (int)y, (int)r, (int)g, n, user);
+                }
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, t->far_counts);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        guint64 key = (guint64)GPOINTER_TO_SIZE(k);
+        fn((int)(key >> 32), (int)((key >> 16) & 0xFFFF), (int)((key >> 8) & 0xFF),
+           (int)(gint8)(guint8)(key & 0xFF), (guint)GPOINTER_TO_SIZE(v), user);
+    }
 }
 
 /* Settles r against the dense index when it can: TRUE with *result set, or

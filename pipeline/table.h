@@ -33,8 +33,9 @@ typedef struct {
      * those need, so memory is bounded by the register, not by the input. */
     gboolean streaming;
     guint32 stream_as_at;  /* latest judgements kept are those on or before this */
-    GHashTable *counts;  /* packed (judgement, year, region, grade) -> count */
-    GHashTable *latest;  /* packed (authority, judgement) -> packed (date, grade) */
+    guint32 *counts;     /* [judgement][year - year0][region][grade] */
+    GHashTable *far_counts; /* the same for years outside the window: packed key -> count */
+    guint64 *latest;     /* [authority][judgement]: date << 8 | grade, 0 for none */
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned */
@@ -66,11 +67,12 @@ guint32 gb_table_intern_source(GbTable *t, const char *source);
 GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file,
                          guint64 *prev_line, int *prev_grade);
 
-/* Streaming keys (see counts and latest). */
-#define GB_COUNT_KEY(judgement, year, region, grade)                                  \
-    (((guint64)(judgement) << 32) | ((guint64)(year) << 16) | ((guint64)(region) << 8) | \
-     (guint64)(guint8)(grade))
-#define GB_LATEST_KEY(authority, judgement) (((guint64)(authority) << 8) | (guint64)(judgement))
+#define GB_TABLE_GRADES 8 /* grades a scale may have, for the count cells */
+
+/* Calls fn for every non-zero count of a streaming table. */
+typedef void (*GbCountFn)(int judgement, int year, int region, int grade, guint count,
+                          gpointer user);
+void gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user);
 
 /* Sums the accounting over every file into *total (path and layout NULL). */
 void gb_table_totals(const GbTable *t, GbFileAccount *total);
