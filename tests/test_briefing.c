@@ -13,13 +13,7 @@ static char *workdir, *pdf_path;
 static int
 run(const char *const *argv, char **out, char **err)
 {
-    int wait;
-    GError *e = NULL;
-    gboolean ok = g_spawn_sync(workdir, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
-                               err, &wait, &e);
-    ck_assert_msg(ok, "spawn %s: %s", argv[0], e ? e->message : "");
-    ck_assert_msg(WIFEXITED(wait), "%s did not exit normally", argv[0]);
-    return WEXITSTATUS(wait);
+    return gb_test_run(workdir, argv, out, err);
 }
 
 /* The briefing is built once, in a fixture shared by the tests (no fork). */

@@ -11,13 +11,7 @@
 static int
 run(const char *cwd, const char *const *argv, char **out, char **err)
 {
-    int wait;
-    GError *e = NULL;
-    ck_assert_msg(g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err,
-                               &wait, &e),
-                  "spawn: %s", e ? e->message : "");
-    ck_assert(WIFEXITED(wait));
-    return WEXITSTATUS(wait);
+    return gb_test_run(cwd, argv, out, err);
 }
 
 START_TEST(test_slugs)

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 /* Writes len bytes of data to a new file in a fresh temporary folder; returns
  * its path (g_free it; the folder is left for the OS to clean). */
@@ -19,6 +20,21 @@ gb_test_file(const char *name, const char *data, gssize len)
     if (!g_file_set_contents(path, data, len, NULL))
         abort();
     return path;
+}
+
+/* Runs argv (a program on PATH or a path) in cwd (NULL: here), captures its
+ * output, and returns its exit status; fails the test if it did not exit. */
+static inline int
+gb_test_run(const char *cwd, const char *const *argv, char **out, char **err)
+{
+    int wait;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
+                               err, &wait, &e),
+                  "spawn %s: %s", argv[0], e ? e->message : "");
+    ck_assert_msg(WIFEXITED(wait), "%s did not exit normally (signal %d)", argv[0],
+                  WTERMSIG(wait));
+    return WEXITSTATUS(wait);
 }
 
 /* Runs suite s; fails when a test failed or none ran (a filter matching nothing). */
