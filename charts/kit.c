@@ -13,6 +13,7 @@ struct GbFonts {
     FcConfig *config;
     PangoFontMap *map;
     PangoContext *context;   /* for measuring, without a surface */
+    GHashTable *measured;    /* "size|bold|width|text" -> double[2]; one thread's */
 };
 
 /* Finds the file of family in the given style through the system
@@ -77,6 +78,7 @@ gb_fonts_new(const char *family, char **error)
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
     f->context = pango_font_map_create_context(f->map);
     gb__set_options(f->context);
+    f->measured = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return f;
 }
 
@@ -85,6 +87,7 @@ gb_fonts_free(GbFonts *f)
 {
     if (f == NULL)
         return;
+    g_hash_table_destroy(f->measured);
     g_object_unref(f->context);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
@@ -141,12 +144,25 @@ void
 gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
                  double *w, double *h)
 {
+    /* Charts measure the same labels again and again (layout, height, draw). */
+    char *key = g_strdup_printf("%g|%d|%g|%s", size, bold, width, text);
+    double *had = g_hash_table_lookup(f->measured, key);
+    if (had != NULL) {
+        *w = had[0];
+        *h = had[1];
+        g_free(key);
+        return;
+    }
     PangoLayout *ly = gb__layout(f, f->context, text, size, bold, FALSE, width);
     PangoRectangle logical;
     pango_layout_get_extents(ly, NULL, &logical);
     *w = (double)logical.width / PANGO_SCALE;
     *h = (double)logical.height / PANGO_SCALE;
     g_object_unref(ly);
+    double *v = g_new(double, 2);
+    v[0] = *w;
+    v[1] = *h;
+    g_hash_table_insert(f->measured, key, v);
 }
 
 gboolean
