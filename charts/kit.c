@@ -259,6 +259,16 @@ gb_ticks_nice(double lo, double hi, int max_ticks, GbTicks *t)
         t->values[t->n++] = fabs(v) < step * 1e-9 ? 0 : v;
 }
 
+int
+gb_ticks_year_step(double year_w, double label_w)
+{
+    static const int steps[] = {1, 2, 5, 10, 20, 50, 100};
+    for (gsize i = 0; i < G_N_ELEMENTS(steps); i++)
+        if (year_w * steps[i] >= label_w + 6)
+            return steps[i];
+    return 1000; /* nothing fits: label none but the millennia */
+}
+
 void
 gb_format_number(double v, int decimals, char *buf, gsize len)
 {

@@ -58,6 +58,10 @@ typedef struct {
 } GbTicks;
 void gb_ticks_nice(double lo, double hi, int max_ticks, GbTicks *t);
 
+/* The step between labelled years (1, 2, 5, 10, 20, 50 ...) so that labels
+ * label_w wide, years_w apart for one year, do not touch. */
+int gb_ticks_year_step(double year_w, double label_w);
+
 /* Formats v with `decimals` decimals and thousands separators into buf. */
 void gb_format_number(double v, int decimals, char *buf, gsize len);
 

@@ -99,9 +99,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
     cairo_set_line_width(cr, 0.75);
     cairo_stroke(cr);
-    int every = 1;
-    while (every < 10 && w / (y_last - y_first) * every < yw + 6)
-        every = every == 1 ? 2 : 5;
+    int every = gb_ticks_year_step(w / (y_last - y_first), yw);
     for (int y = y_first; y <= y_last; y++) {
         cairo_move_to(cr, X(y), axis_y);
         cairo_line_to(cr, X(y), axis_y + 3);

@@ -165,9 +165,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
                              GB_GREY);
     }
     /* Year labels: every year when they fit, else every second or fifth. */
-    int every = 1;
-    while (every < 10 && w / (y_last - y_first) * every < yw + 6)
-        every = every == 1 ? 2 : 5;
+    int every = gb_ticks_year_step(w / (y_last - y_first), yw);
     for (int y = y_first; y <= y_last; y++) {
         if (y % every != 0)
             continue;

@@ -38,6 +38,17 @@ START_TEST(test_ticks)
 }
 END_TEST
 
+START_TEST(test_year_steps)
+{
+    ck_assert_int_eq(gb_ticks_year_step(30, 20), 1);
+    ck_assert_int_eq(gb_ticks_year_step(15, 20), 2);
+    ck_assert_int_eq(gb_ticks_year_step(6, 20), 5);
+    ck_assert_int_eq(gb_ticks_year_step(3, 20), 10); /* once looped for ever at 5 */
+    ck_assert_int_eq(gb_ticks_year_step(2.5, 20), 20);
+    ck_assert_int_eq(gb_ticks_year_step(0.01, 20), 1000);
+}
+END_TEST
+
 START_TEST(test_numbers)
 {
     char b[32];
@@ -310,6 +321,7 @@ charts_suite(void)
     TCase *pure = tcase_create("geometry");
     tcase_add_loop_test(pure, test_ticks, 0, G_N_ELEMENTS(ticks));
     tcase_add_test(pure, test_numbers);
+    tcase_add_test(pure, test_year_steps);
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("charts");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -83,6 +83,10 @@ static const struct {
     {"chart list", {"chart", "--list", NULL}, 0, "distribution\ncounts\ndumbbell\ntrend\nmap\n"
      "transitions\ntimeline\n", NULL},
     {"unknown chart", {"chart", "pie", NULL}, 64, NULL, "unknown chart 'pie'"},
+    {"narrow trend ends", {"chart", "trend", "--width", "72", "-o", "narrow.svg", NULL}, 0, NULL,
+     NULL},
+    {"narrow timeline ends", {"chart", "timeline", "-a", "Leeds", "--width", "72", "-o",
+                              "narrow.png", NULL}, 0, NULL, NULL},
     {"timeline needs an authority", {"chart", "timeline", NULL}, 64, NULL, "--authority"},
     {"packs bad -j", {"packs", "-j", "0x", NULL}, 64, NULL, "Cannot parse integer"},
     {"packs unknown authority", {"packs", "-a", "Gotham", NULL}, 65, NULL,
