@@ -9,6 +9,12 @@ static volatile sig_atomic_t gb__cancel;
 void
 gb_cancel_request(int signal_number)
 {
+    /* A second signal means now: the default action, which ends the process. */
+    if (gb__cancel != 0) {
+        signal(signal_number, SIG_DFL);
+        raise(signal_number);
+        return;
+    }
     gb__cancel = signal_number;
 }
 

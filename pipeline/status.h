@@ -57,7 +57,8 @@ void gb_diag_list_take(GbDiagList *l, GbDiag *d);
 guint64 gb_diag_list_total(const GbDiagList *l);
 
 /* Cancellation: a signal handler asks, long loops check between units of work
- * (blocks read, packs made, files written) and stop with GB_TEMPFAIL. */
+ * (blocks read, packs made, files written) and stop with GB_TEMPFAIL. A second
+ * signal ends the process at once. */
 void gb_cancel_request(int signal_number); /* async-signal-safe */
 int gb_cancel_requested(void);             /* the signal, or 0 */
 
