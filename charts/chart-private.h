@@ -28,12 +28,8 @@ struct GbChartClass {
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,
     gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class;
 
-/* The label of common level `level` as the regime that made it calls it. */
-const char *gb__level_label(const GbRef *ref, int level);
 /* "8.0%" style, one decimal; "8%" when whole is TRUE. */
 void gb__pct(double p, gboolean whole, char *buf, gsize len);
-/* The frame's height apart from the plot, at width. */
-double gb__frame_extra(const GbChart *c, GbFonts *f, double width);
 
 #define GB_INK ((GbRgb){0.1, 0.1, 0.1})
 #define GB_GREY ((GbRgb){0.4, 0.4, 0.4})

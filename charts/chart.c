@@ -89,7 +89,8 @@ gb_chart_alt(const GbChart *c)
     return c->alt;
 }
 
-double
+/* The frame's height apart from the plot, at width. */
+static double
 gb__frame_extra(const GbChart *c, GbFonts *f, double width)
 {
     GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source,
@@ -115,12 +116,6 @@ gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     gb_frame_draw(f, cr, &fr);
     c->klass->draw(c, f, cr, fr.plot);
     cairo_restore(cr);
-}
-
-const char *
-gb__level_label(const GbRef *ref, int level)
-{
-    return level >= 0 && level < GB_COMMON_LEVELS ? ref->common_labels[level] : "Not inspected";
 }
 
 void

@@ -82,16 +82,6 @@ gb__published_bar(const GbRef *ref, const GbStats *s, int year, int regime, int 
 }
 
 static gboolean
-gb__is_headline(const GbRef *ref, int judgement)
-{
-    int regime = gb_ref_judgement(ref, judgement)->regime;
-    for (int j = 0; j < judgement; j++)
-        if (gb_ref_judgement(ref, j)->regime == regime)
-            return FALSE;
-    return TRUE;
-}
-
-static gboolean
 gb__build(GbChart *c, const GbChartInput *in, char **error)
 {
     const GbRef *ref = c->ref;
@@ -111,14 +101,11 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                 const GbDistribution *x = &g_array_index(in->stats->distributions,
                                                          GbDistribution, i);
                 if (x->regime == (int)r && x->year == y && x->judgement >= 0 &&
-                    gb__is_headline(ref, x->judgement) && x->selection == NULL && x->base > 0)
+                    x->judgement == gb_ref_headline_judgement(ref, x->regime) && x->selection == NULL && x->base > 0)
                     dist = x;
             }
             GbBar bar = {0};
-            int headline = -1;
-            for (guint j = 0; j < ref->judgements->len && headline < 0; j++)
-                if (gb_ref_judgement(ref, (int)j)->regime == (int)r)
-                    headline = (int)j;
+            int headline = gb_ref_headline_judgement(ref, (int)r);
             if (dist != NULL) {
                 bar = (GbBar){.regime = (int)r, .ngrades = dist->ngrades, .base = dist->base};
                 for (int g = 0; g < dist->ngrades; g++) {

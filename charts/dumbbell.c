@@ -72,10 +72,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     }
     const GbBell *b0 = &g_array_index(d->bells, GbBell, 0);
     c->title = g_strdup_printf("Headline shares, %d and %d", b0->from_year, b0->to_year);
-    const char *judgement = "";
-    for (guint j = 0; j < ref->judgements->len && *judgement == '\0'; j++)
-        if (gb_ref_judgement(ref, (int)j)->regime == regime)
-            judgement = gb_ref_judgement(ref, (int)j)->label;
+    int hj = gb_ref_headline_judgement(ref, regime);
+    const char *judgement = hj >= 0 ? gb_ref_judgement(ref, hj)->label : "";
     c->subtitle = g_strdup_printf("%s (%s): share of councils at each grade, as published, "
                                   "and the change in percentage points",
                                   judgement, gb_ref_regime(ref, regime)->name);

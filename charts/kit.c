@@ -95,12 +95,6 @@ gb_fonts_free(GbFonts *f)
     g_free(f);
 }
 
-const char *
-gb_fonts_family(const GbFonts *f)
-{
-    return f->family;
-}
-
 static PangoLayout *
 gb__layout(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolean bold,
            gboolean italic, double width)

@@ -24,7 +24,6 @@ typedef struct GbFonts GbFonts;
  * not installed. Free with gb_fonts_free. */
 GbFonts *gb_fonts_new(const char *family, char **error);
 void gb_fonts_free(GbFonts *f);
-const char *gb_fonts_family(const GbFonts *f);
 
 /* A layout of text at size points (bold/italic as asked), for drawing on cr.
  * width > 0 wraps at that width. The caller unrefs it. */

@@ -29,15 +29,6 @@ gb__free(gpointer p)
     g_free(d);
 }
 
-static int
-gb__headline(const GbRef *ref, int regime)
-{
-    for (guint j = 0; j < ref->judgements->len; j++)
-        if (gb_ref_judgement(ref, (int)j)->regime == regime)
-            return (int)j;
-    return -1;
-}
-
 static gboolean
 gb__build(GbChart *c, const GbChartInput *in, char **error)
 {
@@ -49,7 +40,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     d->last_year = G_MININT;
     for (guint r = 0; r < ref->regimes->len && r < 32; r++) {
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
-        int j = gb__headline(ref, (int)r);
+        int j = gb_ref_headline_judgement(ref, (int)r);
         if (!rg->graded || j < 0)
             continue;
         int last = rg->last_year ? rg->last_year : in->table->max_year;

@@ -97,15 +97,6 @@ gb__grade_label(const GbRef *ref, int regime, int grade)
     return gb_ref_grade(ref, regime, grade)->label;
 }
 
-static int
-gb__headline_judgement(const GbRef *ref, int regime)
-{
-    for (guint j = 0; j < ref->judgements->len; j++)
-        if (gb_ref_judgement(ref, (int)j)->regime == regime)
-            return (int)j;
-    return -1;
-}
-
 static char *
 gb__lower(const char *s)
 {
@@ -191,7 +182,7 @@ gb__findings(GbBriefing *b)
     }
     /* 2. Who was inadequate in the complete APA table, and how many were inspected. */
     for (guint r = 0; r < ref->regimes->len; r++) {
-        int j = gb__headline_judgement(ref, (int)r);
+        int j = gb_ref_headline_judgement(ref, (int)r);
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         if (strcmp(rg->id, "apa") != 0)
             continue;
@@ -241,7 +232,7 @@ gb__findings(GbBriefing *b)
     /* 4. Unannounced inspections. */
     int ua = gb_ref_find_regime(ref, "unannounced");
     if (ua >= 0) {
-        int j = gb__headline_judgement(ref, ua);
+        int j = gb_ref_headline_judgement(ref, ua);
         for (int y = gb_ref_regime(ref, ua)->first_year; y <= b->in.table->max_year; y++) {
             const GbDistribution *d = gb__dist(b, ua, j, y);
             int pa = -1;
@@ -339,7 +330,7 @@ gb__findings(GbBriefing *b)
     /* 7. ILACS: first and last full year. */
     int il = gb_ref_find_regime(ref, "ilacs");
     if (il >= 0) {
-        int j = gb__headline_judgement(ref, il);
+        int j = gb_ref_headline_judgement(ref, il);
         const GbDistribution *first = NULL, *last = NULL;
         for (int y = gb_ref_regime(ref, il)->first_year; y <= b->in.table->max_year; y++) {
             const GbDistribution *d = gb__dist(b, il, j, y);
@@ -389,7 +380,7 @@ gb__grid_distributions(GbBriefing *b)
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
-        if (!d->graded || d->judgement != gb__headline_judgement(ref, d->regime) ||
+        if (!d->graded || d->judgement != gb_ref_headline_judgement(ref, d->regime) ||
             d->base == 0 || d->selection != NULL)
             continue;
         gb__cell(g, g_strdup(gb_ref_regime(ref, d->regime)->short_name), -1);
@@ -472,7 +463,7 @@ gb__grid_changes(GbBriefing *b)
         const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
         /* The headline judgement of each regime and the headline measures only;
          * `gradebrief stats` lists every change. */
-        if (c->from.judgement != gb__headline_judgement(ref, c->from.regime) ||
+        if (c->from.judgement != gb_ref_headline_judgement(ref, c->from.regime) ||
             (strcmp(c->from.measure, "outstanding") != 0 &&
              strcmp(c->from.measure, "good_or_better") != 0 &&
              strcmp(c->from.measure, "inadequate") != 0))

@@ -681,6 +681,15 @@ gb_ref_find_regime(const GbRef *ref, const char *id)
 }
 
 int
+gb_ref_headline_judgement(const GbRef *ref, int regime)
+{
+    for (guint j = 0; j < ref->judgements->len; j++)
+        if (gb_ref_judgement(ref, (int)j)->regime == regime)
+            return (int)j;
+    return -1;
+}
+
+int
 gb_ref_find_judgement(const GbRef *ref, int regime, const char *id)
 {
     /* Exact ids are the rule; case-insensitive matching is the fallback. */

@@ -102,6 +102,8 @@ gboolean gb_ref_active_in(const GbAuthority *a, int year);
 int gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
                           GString *scratch, gboolean *unique);
 int gb_ref_find_regime(const GbRef *ref, const char *id);
+/* The headline judgement of a regime: its first in judgements.csv, or -1. */
+int gb_ref_headline_judgement(const GbRef *ref, int regime);
 int gb_ref_find_judgement(const GbRef *ref, int regime, const char *id);
 /* Finds a grade of regime by id, label or alias; returns its index or -1. */
 int gb_ref_find_grade(const GbRef *ref, int regime, const char *s, gsize len, GString *scratch);

@@ -365,17 +365,6 @@ gb__sorted_rows(const GbTable *t)
     return idx;
 }
 
-/* The headline judgement of each regime: its first in judgements.csv. */
-static gboolean
-gb__is_headline(const GbRef *ref, int j)
-{
-    int regime = gb_ref_judgement(ref, j)->regime;
-    for (int i = 0; i < j; i++)
-        if (gb_ref_judgement(ref, i)->regime == regime)
-            return FALSE;
-    return TRUE;
-}
-
 /* Rows grouped by authority in date order, and each authority's predecessors,
  * indexed once so histories cost their own length, not the table's. */
 typedef struct {
@@ -433,9 +422,9 @@ gb__add_history(const GbTable *t, const GbHistoryIndex *ix, int authority, int a
     const GbRef *ref = t->ref;
     for (guint i = ix->start[authority]; i < ix->start[authority + 1]; i++) {
         const GbRow *r = gb_table_row(t, g_array_index(ix->sorted, guint, i));
-        if (!gb__is_headline(ref, r->judgement))
-            continue;
         int regime = gb_ref_judgement(ref, r->judgement)->regime;
+        if (r->judgement != gb_ref_headline_judgement(ref, regime))
+            continue;
         GbEvent e = {.year = r->year, .date = r->date, .regime = regime,
                      .judgement = r->judgement, .grade = r->grade,
                      .common = gb_ref_grade(ref, regime, r->grade)->common,
