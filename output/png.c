@@ -1,61 +1,99 @@
-/* png.c - write opaque cairo images with libpng (see png.h). */
+/* png.c - write opaque cairo images as PNG with libdeflate (see png.h). */
 #include "output/png.h"
 
-#include <png.h>
-#include <setjmp.h>
+#include <libdeflate.h>
+#include <string.h>
 
 static void
-gb__png_append(png_structp png, png_bytep data, png_size_t len)
+gb__put32(guint8 *p, guint32 v)
 {
-    g_byte_array_append(png_get_io_ptr(png), data, (guint)len);
+    p[0] = (guint8)(v >> 24), p[1] = (guint8)(v >> 16), p[2] = (guint8)(v >> 8), p[3] = (guint8)v;
+}
+
+/* Appends one chunk whose data already sits at out->data + at + 8 (len bytes),
+ * after room left for its length and type; the CRC covers type and data. */
+static void
+gb__chunk_close(GByteArray *out, guint at, const char type[4], guint32 len)
+{
+    gb__put32(out->data + at, len);
+    memcpy(out->data + at + 4, type, 4);
+    guint8 crc[4];
+    gb__put32(crc, libdeflate_crc32(0, out->data + at + 4, (size_t)len + 4));
+    g_byte_array_append(out, crc, 4);
 }
 
 static void
-gb__png_flush(png_structp png)
+gb__chunk(GByteArray *out, const char type[4], const guint8 *data, guint32 len)
 {
+    guint at = out->len;
+    g_byte_array_set_size(out, at + 8);
+    g_byte_array_append(out, data, len);
+    gb__chunk_close(out, at, type, len);
 }
 
 gboolean
 gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
 {
+    if (cairo_surface_get_type(surface) != CAIRO_SURFACE_TYPE_IMAGE)
+        return FALSE;
     cairo_surface_flush(surface);
     int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
     int stride = cairo_image_surface_get_stride(surface);
-    const unsigned char *data = cairo_image_surface_get_data(surface);
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    if (png == NULL)
+    const guint8 *data = cairo_image_surface_get_data(surface);
+    gsize row = 1 + 3 * (gsize)w;
+    if (w <= 0 || h <= 0 || row * (gsize)h > G_MAXINT32 / 2)
         return FALSE;
-    png_infop info = png_create_info_struct(png);
-    guint8 *row = g_malloc((gsize)w * 3);
-    guint start = out->len;
-    if (info == NULL || setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        g_free(row);
-        g_byte_array_set_size(out, start);
-        return FALSE;
-    }
-    png_set_write_fn(png, out, gb__png_append, gb__png_flush);
-    /* Level 1 with the Sub filter: on charts (flat colour) a little larger than
-     * the default level, in a fraction of the time. (Z_RLE measured slower.) */
-    png_set_compression_level(png, 1);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
-    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
-    png_write_info(png, info);
+
+    /* Filtered scanlines: each row is the Sub filter (type 1) of its RGB bytes,
+     * the difference from the pixel to the left. Opaque pixels: premultiplied
+     * equals straight. On charts (flat colour) this leaves long runs of zeros. */
+    gsize raw_len = row * (gsize)h;
+    guint8 *raw = g_malloc(raw_len);
     for (int y = 0; y < h; y++) {
         const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
-        for (int x = 0; x < w; x++) {
-            /* Opaque pixels: premultiplied equals straight. */
-            row[3 * x] = (guint8)(px[x] >> 16);
-            row[3 * x + 1] = (guint8)(px[x] >> 8);
-            row[3 * x + 2] = (guint8)px[x];
+        guint8 *r = raw + (gsize)y * row;
+        guint32 left = 0;
+        *r++ = 1;
+        for (int x = 0; x < w; x++, r += 3) {
+            guint32 p = px[x];
+            r[0] = (guint8)((p >> 16) - (left >> 16));
+            r[1] = (guint8)((p >> 8) - (left >> 8));
+            r[2] = (guint8)(p - left);
+            left = p;
         }
-        png_write_row(png, row);
     }
-    png_write_end(png, NULL);
-    png_destroy_write_struct(&png, &info);
-    g_free(row);
-    return TRUE;
+
+    static const guint8 signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    g_byte_array_append(out, signature, sizeof signature);
+    guint8 ihdr[13] = {0};
+    gb__put32(ihdr, (guint32)w);
+    gb__put32(ihdr + 4, (guint32)h);
+    ihdr[8] = 8; /* bit depth; colour type 2 (RGB), deflate, adaptive filters, no interlace */
+    ihdr[9] = 2;
+    gb__chunk(out, "IHDR", ihdr, sizeof ihdr);
+    guint8 phys[9];
+    guint32 ppm = (guint32)(dpi / 0.0254 + 0.5);
+    gb__put32(phys, ppm);
+    gb__put32(phys + 4, ppm);
+    phys[8] = 1; /* unit: metre */
+    gb__chunk(out, "pHYs", phys, sizeof phys);
+
+    /* Level 1: on charts about as small as zlib's level 6, at a third of the cost. */
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
+    gboolean ok = z != NULL;
+    if (ok) {
+        guint at = out->len;
+        size_t bound = libdeflate_zlib_compress_bound(z, raw_len);
+        g_byte_array_set_size(out, at + 8 + (guint)bound);
+        size_t n = libdeflate_zlib_compress(z, raw, raw_len, out->data + at + 8, bound);
+        g_byte_array_set_size(out, at + 8 + (guint)n);
+        ok = n > 0;
+        if (ok)
+            gb__chunk_close(out, at, "IDAT", (guint32)n);
+        libdeflate_free_compressor(z);
+    }
+    g_free(raw);
+    if (ok)
+        gb__chunk(out, "IEND", NULL, 0);
+    return ok;
 }

@@ -3,6 +3,7 @@
 #include "charts/chart.h"
 #include "charts/map.h"
 #include "output/chartfile.h"
+#include "output/png.h"
 #include "pipeline/load.h"
 #include "testutil.h"
 
@@ -314,6 +315,74 @@ START_TEST(test_pdf_labels)
 }
 END_TEST
 
+struct gb_png_reader {
+    const guint8 *p;
+    gsize left;
+};
+
+static cairo_status_t
+gb_png_read(void *closure, unsigned char *data, unsigned int length)
+{
+    struct gb_png_reader *r = closure;
+    if (length > r->left)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, r->p, length);
+    r->p += length, r->left -= length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+START_TEST(test_png_round_trip)
+{
+    /* The PNG writer's pixels, read back by libpng (through cairo's reader),
+     * equal the drawn ones exactly, at an odd size and with every byte value. */
+    const int w = 257, h = 19;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_flush(s);
+    guint8 *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            ((guint32 *)(void *)(px + y * stride))[x] =
+                0xff000000u | (guint32)((x * 7 + y) & 255) << 16 |
+                (guint32)((255 - x) & 255) << 8 | (guint32)((x * y) & 255);
+    cairo_surface_mark_dirty(s);
+    GByteArray *b = g_byte_array_new();
+    ck_assert(gb_png_write(s, 150, b));
+    /* 150 dpi is 5906 pixels a metre, in a pHYs chunk right after the header
+     * (8 bytes of signature, 25 of IHDR). */
+    static const guint8 phys[] = {0, 0, 0, 9, 'p', 'H', 'Y', 's', 0, 0, 0x17, 0x12, 0, 0, 0x17, 0x12, 1};
+    ck_assert_uint_gt(b->len, 33 + sizeof phys);
+    ck_assert(memcmp(b->data + 33, phys, sizeof phys) == 0);
+    struct gb_png_reader r = {b->data, b->len};
+    cairo_surface_t *back = cairo_image_surface_create_from_png_stream(gb_png_read, &r);
+    ck_assert_int_eq(cairo_surface_status(back), CAIRO_STATUS_SUCCESS);
+    ck_assert_int_eq(r.left, 0);
+    ck_assert_int_eq(cairo_image_surface_get_width(back), w);
+    ck_assert_int_eq(cairo_image_surface_get_height(back), h);
+    const guint8 *got = cairo_image_surface_get_data(back);
+    int got_stride = cairo_image_surface_get_stride(back);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            ck_assert_uint_eq(((const guint32 *)(const void *)(got + y * got_stride))[x] | 0xff000000u,
+                              ((guint32 *)(void *)(px + y * stride))[x]);
+    /* Same pixels, same bytes. */
+    GByteArray *again = g_byte_array_new();
+    ck_assert(gb_png_write(s, 150, again));
+    ck_assert(again->len == b->len && memcmp(again->data, b->data, b->len) == 0);
+    /* Not an image surface: refused, nothing appended. */
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    GByteArray *none = g_byte_array_new();
+    ck_assert(!gb_png_write(rec, 150, none));
+    ck_assert_uint_eq(none->len, 0);
+    cairo_surface_destroy(rec);
+    g_byte_array_unref(none);
+    g_byte_array_unref(again);
+    g_byte_array_unref(b);
+    cairo_surface_destroy(back);
+    cairo_surface_destroy(s);
+}
+END_TEST
+
 static Suite *
 charts_suite(void)
 {
@@ -322,6 +391,7 @@ charts_suite(void)
     tcase_add_loop_test(pure, test_ticks, 0, G_N_ELEMENTS(ticks));
     tcase_add_test(pure, test_numbers);
     tcase_add_test(pure, test_year_steps);
+    tcase_add_test(pure, test_png_round_trip);
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("charts");
     tcase_add_checked_fixture(tc, setup, teardown);
