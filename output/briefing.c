@@ -1009,13 +1009,13 @@ gb__normalise_svg(GByteArray *svg)
 }
 
 GbStatus
-gb_briefing_files(GbBriefing *b, GPtrArray *names, GPtrArray *bytes, GbDiag *diag)
+gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, GbDiag *diag)
 {
-    /* The chart files, on as many threads as there are cores. */
+    /* The chart files, on as many threads as there are cores (this one with f). */
     const GbChartFileOptions opts[] = {{.format = GB_FORMAT_SVG, .width = 481.9},
                                        {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 150}};
     GPtrArray *made;
-    GbStatus st = gb_chartfile_render_all(b->charts, opts, 2, b->in.config->font,
+    GbStatus st = gb_chartfile_render_all(b->charts, opts, 2, f, b->in.config->font,
                                           (int)g_get_num_processors(), &made, diag);
     if (st != GB_OK)
         return st;

@@ -27,8 +27,9 @@ void gb_briefing_free(GbBriefing *b);
 GbStatus gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag);
 
 /* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
- * and their bytes, in a stable order. Charts are drawn on one thread per core,
- * each with its own fonts. */
-GbStatus gb_briefing_files(GbBriefing *b, GPtrArray *names, GPtrArray *bytes, GbDiag *diag);
+ * and their bytes, in a stable order. Charts are drawn on one thread per core:
+ * this one with f, the others each with fonts of their own. */
+GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
+                           GbDiag *diag);
 
 #endif

@@ -114,6 +114,7 @@ typedef struct {
     const GbChartFileOptions *opts;
     int nopts;
     const char *font;
+    GbFonts *caller_fonts;   /* the calling thread's, warm; NULL: make its own */
     GPtrArray *out;          /* GByteArray*, NULL until made */
     gint next;               /* atomic */
     gint failed;             /* atomic: index + 1 of the first failure */
@@ -121,12 +122,9 @@ typedef struct {
     GbDiag diag;
 } GbRenderAll;
 
-static gpointer
-gb__render_worker(gpointer data)
+static void
+gb__render_tasks(GbRenderAll *r, GbFonts *f, const char *err)
 {
-    GbRenderAll *r = data;
-    char *err = NULL;
-    GbFonts *f = gb_fonts_new(r->font, &err);
     int n = (int)r->charts->len * r->nopts;
     for (;;) {
         gint i = g_atomic_int_add(&r->next, 1);
@@ -152,6 +150,15 @@ gb__render_worker(gpointer data)
         }
         g_ptr_array_index(r->out, i) = bytes; /* each slot is written by one thread */
     }
+}
+
+static gpointer
+gb__render_worker(gpointer data)
+{
+    GbRenderAll *r = data;
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(r->font, &err);
+    gb__render_tasks(r, f, err);
     gb_fonts_free(f);
     g_free(err);
     return NULL;
@@ -159,16 +166,21 @@ gb__render_worker(gpointer data)
 
 GbStatus
 gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
-                        const char *font, int threads, GPtrArray **out, GbDiag *diag)
+                        GbFonts *fonts, const char *font, int threads, GPtrArray **out,
+                        GbDiag *diag)
 {
-    GbRenderAll r = {.charts = charts, .opts = opts, .nopts = nopts, .font = font};
+    GbRenderAll r = {.charts = charts, .opts = opts, .nopts = nopts, .font = font,
+                     .caller_fonts = fonts};
     r.out = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     g_ptr_array_set_size(r.out, (gint)(charts->len * (guint)nopts));
     g_mutex_init(&r.lock);
     GPtrArray *workers = g_ptr_array_new();
     for (int t = 1; t < MAX(threads, 1); t++)
         g_ptr_array_add(workers, g_thread_new("chart", gb__render_worker, &r));
-    gb__render_worker(&r);
+    if (fonts != NULL)
+        gb__render_tasks(&r, fonts, NULL);
+    else
+        gb__render_worker(&r);
     for (guint t = 0; t < workers->len; t++)
         g_thread_join(g_ptr_array_index(workers, t));
     g_ptr_array_free(workers, TRUE);

@@ -28,11 +28,13 @@ GbStatus gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path,
 GbStatus gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
                              GByteArray **out, GbDiag *diag);
 
-/* Renders every chart in every format of opts on `threads` worker threads
- * (each with its own fonts of family `font`); (*out)[i * nopts + k] holds chart
- * i in format k, the same bytes whatever the thread count. */
+/* Renders every chart in every format of opts on `threads` threads: the
+ * calling one with `fonts` (its own, already warm; NULL to make new ones) and
+ * the others each with new fonts of family `font`, since pango objects never
+ * cross threads. (*out)[i * nopts + k] holds chart i in format k, the same
+ * bytes whatever the thread count. */
 GbStatus gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts,
-                                 int nopts, const char *font, int threads, GPtrArray **out,
-                                 GbDiag *diag);
+                                 int nopts, GbFonts *fonts, const char *font, int threads,
+                                 GPtrArray **out, GbDiag *diag);
 
 #endif

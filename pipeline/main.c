@@ -645,7 +645,7 @@ gb_cmd_build(int argc, char **argv)
         goto out;
     }
     gb__timing(timings, "pdf", &t0);
-    if ((rc = gb_briefing_files(brief, names, bytes, &diag)) != GB_OK) {
+    if ((rc = gb_briefing_files(brief, fonts, names, bytes, &diag)) != GB_OK) {
         gb__print_diag(&diag);
         goto out;
     }
