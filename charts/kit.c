@@ -13,7 +13,7 @@ struct GbFonts {
     FcConfig *config;
     PangoFontMap *map;
     PangoContext *context;   /* for measuring, without a surface */
-    GHashTable *measured;    /* "size|bold|width|text" -> double[2]; one thread's */
+    GHashTable *layouts;     /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
 };
 
 /* Finds the file of family in the given style through the system
@@ -78,7 +78,7 @@ gb_fonts_new(const char *family, char **error)
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
     f->context = pango_font_map_create_context(f->map);
     gb__set_options(f->context);
-    f->measured = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     return f;
 }
 
@@ -87,7 +87,7 @@ gb_fonts_free(GbFonts *f)
 {
     if (f == NULL)
         return;
-    g_hash_table_destroy(f->measured);
+    g_hash_table_destroy(f->layouts);
     g_object_unref(f->context);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
@@ -134,29 +134,46 @@ gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean
     return ly;
 }
 
+/* Chart texts are measured and drawn again and again (geometry, height, then
+ * each of PDF, SVG and PNG), so each is laid out once, on the measuring
+ * context, and drawn from there on any surface: the options are the same and
+ * hinting is off, so the glyph positions do not depend on the surface. The
+ * cache is bounded (packs draw thousands of distinct labels on one thread). */
+#define GB__LAYOUTS_MAX 4096
+
+static PangoLayout *
+gb__cached_layout(GbFonts *f, const char *text, double size, gboolean bold, gboolean italic,
+                  double width)
+{
+    char *key = g_strdup_printf("%g|%d|%d|%g|%s", size, bold, italic, width, text);
+    PangoLayout *ly = g_hash_table_lookup(f->layouts, key);
+    if (ly != NULL) {
+        g_free(key);
+        return ly;
+    }
+    if (g_hash_table_size(f->layouts) >= GB__LAYOUTS_MAX)
+        g_hash_table_remove_all(f->layouts);
+    ly = gb__layout(f, f->context, text, size, bold, italic, width);
+    g_hash_table_insert(f->layouts, key, ly);
+    return ly;
+}
+
+static void
+gb__measure(GbFonts *f, const char *text, double size, gboolean bold, gboolean italic,
+            double width, double *w, double *h)
+{
+    PangoRectangle logical;
+    pango_layout_get_extents(gb__cached_layout(f, text, size, bold, italic, width), NULL,
+                             &logical);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+}
+
 void
 gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
                  double *w, double *h)
 {
-    /* Charts measure the same labels again and again (layout, height, draw). */
-    char *key = g_strdup_printf("%g|%d|%g|%s", size, bold, width, text);
-    double *had = g_hash_table_lookup(f->measured, key);
-    if (had != NULL) {
-        *w = had[0];
-        *h = had[1];
-        g_free(key);
-        return;
-    }
-    PangoLayout *ly = gb__layout(f, f->context, text, size, bold, FALSE, width);
-    PangoRectangle logical;
-    pango_layout_get_extents(ly, NULL, &logical);
-    *w = (double)logical.width / PANGO_SCALE;
-    *h = (double)logical.height / PANGO_SCALE;
-    g_object_unref(ly);
-    double *v = g_new(double, 2);
-    v[0] = *w;
-    v[1] = *h;
-    g_hash_table_insert(f->measured, key, v);
+    gb__measure(f, text, size, bold, FALSE, width, w, h);
 }
 
 gboolean
@@ -293,7 +310,7 @@ gb_frame_layout(GbFonts *f, GbFrame *fr)
         gb_fonts_measure(f, fr->subtitle, GB_SIZE_SUBTITLE, FALSE, fr->outer.w, &w,
                          &fr->subtitle_h);
     if (fr->source)
-        gb_fonts_measure(f, fr->source, GB_SIZE_SMALL, FALSE, fr->outer.w, &w, &fr->source_h);
+        gb__measure(f, fr->source, GB_SIZE_SMALL, FALSE, TRUE, fr->outer.w, &w, &fr->source_h);
     double top = fr->title_h + fr->subtitle_h + (fr->title || fr->subtitle ? 6 : 0);
     double bottom = fr->source_h + (fr->source ? 4 : 0);
     fr->plot = (GbBox){fr->outer.x, fr->outer.y + top, fr->outer.w,
@@ -304,11 +321,9 @@ static void
 gb__draw_wrapped(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
                  gboolean italic, double x, double y, double width, GbRgb c)
 {
-    PangoLayout *ly = gb_fonts_layout(f, cr, text, size, bold, italic, width);
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
     cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, ly);
-    g_object_unref(ly);
+    pango_cairo_show_layout(cr, gb__cached_layout(f, text, size, bold, italic, width));
 }
 
 void

@@ -3,6 +3,7 @@
 #include "output/chartfile.h"
 #include "pipeline/load.h"
 
+#include <malloc.h>
 #include <stdio.h>
 
 static int
@@ -16,6 +17,9 @@ int
 main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 10;
+    /* As gradebrief's main does. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     GbRef *ref;
     GbLoader *l;
     GbDiag d = {0};
