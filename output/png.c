@@ -46,20 +46,27 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
 
     /* Filtered scanlines: each row is the Sub filter (type 1) of its RGB bytes,
      * the difference from the pixel to the left. Opaque pixels: premultiplied
-     * equals straight. On charts (flat colour) this leaves long runs of zeros. */
+     * equals straight. On charts (flat colour) this leaves long runs of zeros.
+     * A pixel's three differences are made at once in one 32-bit word (bytes
+     * subtracted without borrows between them) and stored as four bytes, the
+     * fourth overwritten by the next pixel: hence one byte of slack at the end. */
     gsize raw_len = row * (gsize)h;
-    guint8 *raw = g_malloc(raw_len);
+    guint8 *raw = g_malloc(raw_len + 1);
     for (int y = 0; y < h; y++) {
         const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
         guint8 *r = raw + (gsize)y * row;
         guint32 left = 0;
         *r++ = 1;
         for (int x = 0; x < w; x++, r += 3) {
-            guint32 p = px[x];
-            r[0] = (guint8)((p >> 16) - (left >> 16));
-            r[1] = (guint8)((p >> 8) - (left >> 8));
-            r[2] = (guint8)(p - left);
-            left = p;
+            guint32 p = px[x], rgb = 0;
+            if (G_UNLIKELY(p != left)) { /* most pixels are the colour to their left */
+                guint32 d = ((p | 0x80808080u) - (left & 0x7f7f7f7fu)) ^
+                            ((p ^ ~left) & 0x80808080u);
+                /* d is 0xAARRGGBB: as bytes in memory R, G, B (and a spare). */
+                rgb = GUINT32_TO_LE(GUINT32_SWAP_LE_BE(d) >> 8);
+                left = p;
+            }
+            memcpy(r, &rgb, 4);
         }
     }
 
