@@ -959,7 +959,7 @@ gb__compose_cb(GbDoc *d, gpointer user)
 }
 
 GbStatus
-gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag)
+gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbDiag *diag)
 {
     const GbConfig *c = b->in.config;
     GbPageSetup setup = {.width = c->page_width, .height = c->page_height, .top = 62,
@@ -967,7 +967,15 @@ gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag 
                          .running_title = c->title, .footer_left = c->organisation};
     GbPdfMeta meta = {.title = c->title, .author = c->author, .subject = c->subtitle,
                       .keywords = c->keywords, .date = b->in.date, .language = c->language};
-    return gb_pdf_render(f, &setup, &meta, FALSE, gb__compose_cb, b, pdf, pages, diag);
+    return gb_pdf_render_start(f, &setup, &meta, FALSE, gb__compose_cb, b, job, pages, diag);
+}
+
+GbStatus
+gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag)
+{
+    GbPdfJob *job;
+    GbStatus status = gb_briefing_pdf_start(b, f, &job, pages, diag);
+    return status == GB_OK ? gb_pdf_render_join(job, pdf, diag) : status;
 }
 
 /* SVG group ids come from a counter global to the process (surfaceN), so the

@@ -6,6 +6,7 @@
 
 #include "output/config.h"
 #include "output/doc.h"
+#include "output/pdf.h"
 
 typedef struct {
     const GbTable *table;
@@ -25,6 +26,9 @@ void gb_briefing_free(GbBriefing *b);
 
 /* Lays out and draws the PDF (two passes), then finishes it with /Alt and /Lang. */
 GbStatus gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag);
+/* The same, leaving the finishing pass running (see gb_pdf_render_start). */
+GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages,
+                               GbDiag *diag);
 
 /* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
  * and their bytes, in a stable order. Charts are drawn on one thread per core:

@@ -12,9 +12,42 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
     return CAIRO_STATUS_SUCCESS;
 }
 
-GbStatus
-gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboolean compact,
-              GbComposeFn compose, gpointer user, GByteArray **pdf, int *pages, GbDiag *diag)
+/* The finishing pass (libqpdf), on a thread of its own or not. */
+struct GbPdfJob {
+    GByteArray *raw;        /* cairo's PDF */
+    GPtrArray *alts;        /* the Figures' alt texts, in order */
+    char *language;
+    GByteArray *pdf;        /* the finished PDF, once done */
+    GbStatus status;
+    GbDiag diag;
+    GThread *thread;
+};
+
+static gpointer
+gb__finish(gpointer data)
+{
+    GbPdfJob *j = data;
+    j->status = gb_accessible_finish(j->raw->data, j->raw->len, j->language, j->alts, &j->pdf,
+                                     &j->diag);
+    return NULL;
+}
+
+static void
+gb__job_free(GbPdfJob *j)
+{
+    g_byte_array_unref(j->raw);
+    g_ptr_array_free(j->alts, TRUE);
+    g_free(j->language);
+    if (j->pdf != NULL)
+        g_byte_array_unref(j->pdf);
+    gb_diag_clear(&j->diag);
+    g_free(j);
+}
+
+/* The two cairo passes: *job holds cairo's PDF and the alt texts, unfinished. */
+static GbStatus
+gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboolean compact,
+               GbComposeFn compose, gpointer user, GbPdfJob **job, int *pages, GbDiag *diag)
 {
     /* Pass 1: measure and count. */
     GbDoc *measure = gb_doc_new(f, setup, NULL, NULL);
@@ -54,9 +87,51 @@ gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gbool
                     cairo_status_to_string(cs));
         status = GB_SOFTWARE;
     }
+    GbPdfJob *j = g_new0(GbPdfJob, 1);
+    j->raw = raw;
+    j->alts = alts;
+    j->language = g_strdup(meta->language);
+    if (status != GB_OK) {
+        gb__job_free(j);
+        return status;
+    }
+    *job = j;
+    return GB_OK;
+}
+
+GbStatus
+gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                    gboolean compact, GbComposeFn compose, gpointer user, GbPdfJob **job,
+                    int *pages, GbDiag *diag)
+{
+    GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
+    /* libqpdf shares nothing with cairo or pango: it may run beside drawing. */
     if (status == GB_OK)
-        status = gb_accessible_finish(raw->data, raw->len, meta->language, alts, pdf, diag);
-    g_ptr_array_free(alts, TRUE);
-    g_byte_array_unref(raw);
+        (*job)->thread = g_thread_new("pdf-finish", gb__finish, *job);
     return status;
+}
+
+GbStatus
+gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag)
+{
+    if (job->thread != NULL)
+        g_thread_join(job->thread);
+    else
+        gb__finish(job);
+    GbStatus status = job->status;
+    if (status == GB_OK)
+        *pdf = g_steal_pointer(&job->pdf);
+    else
+        *diag = job->diag, job->diag = (GbDiag){0};
+    gb__job_free(job);
+    return status;
+}
+
+GbStatus
+gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboolean compact,
+              GbComposeFn compose, gpointer user, GByteArray **pdf, int *pages, GbDiag *diag)
+{
+    GbPdfJob *job;
+    GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, &job, pages, diag);
+    return status == GB_OK ? gb_pdf_render_join(job, pdf, diag) : status;
 }

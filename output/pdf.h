@@ -19,4 +19,14 @@ GbStatus gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *me
                        gboolean compact, GbComposeFn compose, gpointer user, GByteArray **pdf,
                        int *pages, GbDiag *diag);
 
+/* The same in two steps: start returns once cairo has written the PDF and
+ * leaves the finishing pass (libqpdf) running on a thread of its own, so the
+ * caller can draw something else meanwhile; join waits for it and returns the
+ * finished PDF. Every started job must be joined. */
+typedef struct GbPdfJob GbPdfJob;
+GbStatus gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                             gboolean compact, GbComposeFn compose, gpointer user,
+                             GbPdfJob **job, int *pages, GbDiag *diag);
+GbStatus gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag);
+
 #endif

@@ -641,16 +641,25 @@ gb_cmd_build(int argc, char **argv)
     }
     gb__timing(timings, "compute", &t0);
     int pages = 0;
-    if ((rc = gb_briefing_pdf(brief, fonts, &pdf, &pages, &diag)) != GB_OK) {
+    GbPdfJob *job;
+    if ((rc = gb_briefing_pdf_start(brief, fonts, &job, &pages, &diag)) != GB_OK) {
         gb__print_diag(&diag);
         goto out;
     }
     gb__timing(timings, "pdf", &t0);
-    if ((rc = gb_briefing_files(brief, fonts, names, bytes, &diag)) != GB_OK) {
+    /* The chart files are drawn while the PDF's finishing pass runs. */
+    rc = gb_briefing_files(brief, fonts, names, bytes, &diag);
+    gb__timing(timings, "charts", &t0);
+    GbDiag finish_diag = {0};
+    GbStatus finished = gb_pdf_render_join(job, &pdf, &finish_diag);
+    gb__timing(timings, "pdf-finish", &t0);
+    if (rc == GB_OK && finished != GB_OK)
+        rc = finished, diag = finish_diag, finish_diag = (GbDiag){0};
+    gb_diag_clear(&finish_diag);
+    if (rc != GB_OK) {
         gb__print_diag(&diag);
         goto out;
     }
-    gb__timing(timings, "charts", &t0);
     if ((rc = gb__interrupted()) != GB_OK)
         goto out;
     /* Everything is made; only now is anything written, and only what changed. */
