@@ -31,6 +31,8 @@ typedef struct {
     gsize lens[GB_CSV_MAX_FIELDS];
     char *fields[GB_CSV_MAX_FIELDS];
 
+    struct GbCsvPipe *pipe; /* records go to the consumer thread; NULL: straight to fn */
+
     guint64 record;
     guint64 line;          /* physical line being fed */
     guint64 offset;        /* file offset of the next byte fed */
@@ -70,9 +72,16 @@ gb__on_field(void *field, size_t len, void *data)
         gb__fail_at_field(st, index, "field is too long (%s)", limit);
         return;
     }
-    /* One pass finds the rare bytes: NUL (c - 1 wraps to 0xFF) and non-ASCII. */
+    /* One pass finds the rare bytes: NUL and non-ASCII. Eight bytes at a time:
+     * a byte that is 0 or has its top bit set sets a top bit of (v - 1s) | v
+     * (borrows only after a zero byte, and then the bytewise loop decides). */
     gsize k = 0;
-    while (k < len && (guchar)(f[k] - 1) < 0x7F)
+    for (guint64 v; k + 8 <= len; k += 8) {
+        memcpy(&v, f + k, 8);
+        if (((v - 0x0101010101010101ull) | v) & 0x8080808080808080ull)
+            break;
+    }
+    while (k < len && (guchar)(f[k] - 1) < 0x7F) /* c - 1 wraps NUL to 0xFF */
         k++;
     if (k < len) {
         if (memchr(f + k, '\0', len - k) != NULL) {
@@ -99,6 +108,8 @@ gb__on_field(void *field, size_t len, void *data)
     st->buf->str[at + len] = '\0';
 }
 
+static void gb__pipe_record(GbCsvState *st);
+
 static void
 gb__on_record(int term, void *data)
 {
@@ -106,6 +117,12 @@ gb__on_record(int term, void *data)
     if (st->status != GB_OK)
         return;
     st->record++;
+    if (st->pipe != NULL) { /* the fields are in the batch already */
+        gb__pipe_record(st);
+        st->nfields = 0;
+        st->have_start = FALSE;
+        return;
+    }
     for (guint i = 0; i < st->nfields; i++)
         st->fields[i] = st->buf->str + st->starts[i];
     GbCsvRecord rec = {
@@ -175,37 +192,22 @@ gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
     return st->status == GB_OK;
 }
 
-GbStatus
-gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
+/* Parses the open file f to its end, handing every record on (st->fn, or
+ * the pipe); leaves the outcome in st->status and st->diag. */
+static void
+gb__parse(GbCsvState *st, FILE *f)
 {
-    GbCsvState *st = g_new0(GbCsvState, 1); /* ~12 KiB of field tables: not on the stack */
-    *st = (GbCsvState){.path = path, .fn = fn, .user = user, .diag = diag, .line = 1,
-                       .at_line_start = TRUE};
+    const char *path = st->path;
+    GbDiag *diag = st->diag;
     struct csv_parser parser;
-    gboolean parser_ready = FALSE;
-    char *block = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        gb_diag_set(diag, path, 0, 0, "cannot open: %s", g_strerror(errno));
-        g_free(st);
-        return GB_NOINPUT;
-    }
-    struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        gb_diag_set(diag, path, 0, 0, "is a directory, not a CSV file");
-        g_free(st);
-        return GB_NOINPUT;
-    }
-
     if (csv_init(&parser, GB__CSV_OPTIONS) != 0) {
         st->status = GB_SOFTWARE;
         gb_diag_set(diag, path, 0, 0, "cannot initialise the CSV parser");
-        goto out;
+        return;
     }
-    parser_ready = TRUE;
-    st->buf = g_string_sized_new(256);
-    block = g_malloc(GB__BLOCK);
+    if (st->pipe == NULL)
+        st->buf = g_string_sized_new(256);
+    char *block = g_malloc(GB__BLOCK);
 
     gboolean first = TRUE;
     for (;;) {
@@ -260,13 +262,194 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         st->status = GB_DATA;
     }
 out:
-    if (parser_ready)
-        csv_free(&parser);
-    if (st->buf != NULL)
+    csv_free(&parser);
+    if (st->pipe == NULL)
         g_string_free(st->buf, TRUE);
+    st->buf = NULL;
     g_free(block);
+}
+
+/* Large files are read on two threads: a parser thread runs libcsv and checks
+ * every field, and hands the records over in batches; the calling thread takes
+ * them in order and calls fn, so fn and everything it touches stay on one
+ * thread, and records, errors and their order are exactly those of reading on
+ * one thread. A few batches circulate between the two, so memory stays bounded. */
+#define GB__PIPE_RECORDS 2048
+#define GB__PIPE_BATCHES 4
+static gsize gb__pipe_threshold = 4 * 1024 * 1024;
+
+typedef struct {
+    guint64 record, line, offset;
+    guint first, nfields;  /* into the batch's field tables */
+} GbPipeRecord;
+
+typedef struct {
+    GString *bytes;        /* the fields, each followed by NUL */
+    GArray *starts, *lens; /* gsize each, one per field */
+    GArray *records;       /* GbPipeRecord */
+    gboolean last;         /* the parser is done: its status and diag follow */
+    GbStatus status;
+    GbDiag diag;
+} GbPipeBatch;
+
+typedef struct GbCsvPipe {
+    GAsyncQueue *full, *empty;
+    GbPipeBatch *batch;    /* being filled by the parser */
+    gint stop;             /* atomic: the consumer wants no more */
+    GbCsvState *st;
+    FILE *f;
+} GbCsvPipe;
+
+static GbPipeBatch *
+gb__batch_new(void)
+{
+    GbPipeBatch *b = g_new0(GbPipeBatch, 1);
+    b->bytes = g_string_sized_new(256 * 1024);
+    b->starts = g_array_sized_new(FALSE, FALSE, sizeof(gsize), GB__PIPE_RECORDS * 8);
+    b->lens = g_array_sized_new(FALSE, FALSE, sizeof(gsize), GB__PIPE_RECORDS * 8);
+    b->records = g_array_sized_new(FALSE, FALSE, sizeof(GbPipeRecord), GB__PIPE_RECORDS);
+    return b;
+}
+
+static void
+gb__batch_free(GbPipeBatch *b)
+{
+    g_string_free(b->bytes, TRUE);
+    g_array_free(b->starts, TRUE);
+    g_array_free(b->lens, TRUE);
+    g_array_free(b->records, TRUE);
+    gb_diag_clear(&b->diag);
+    g_free(b);
+}
+
+static void
+gb__batch_reset(GbPipeBatch *b)
+{
+    g_string_truncate(b->bytes, 0);
+    g_array_set_size(b->starts, 0);
+    g_array_set_size(b->lens, 0);
+    g_array_set_size(b->records, 0);
+}
+
+static void
+gb__pipe_record(GbCsvState *st)
+{
+    GbCsvPipe *pp = st->pipe;
+    if (g_atomic_int_get(&pp->stop)) {
+        st->status = GB_TEMPFAIL; /* the consumer has its own outcome; this one is dropped */
+        return;
+    }
+    GbPipeBatch *b = pp->batch;
+    GbPipeRecord r = {.record = st->record, .line = st->rec_line, .offset = st->rec_offset,
+                      .first = b->starts->len, .nfields = st->nfields};
+    /* st->buf is b->bytes: the starts are offsets in it already. */
+    g_array_append_vals(b->starts, st->starts, st->nfields);
+    g_array_append_vals(b->lens, st->lens, st->nfields);
+    g_array_append_val(b->records, r);
+    if (b->records->len >= GB__PIPE_RECORDS) {
+        g_async_queue_push(pp->full, b);
+        pp->batch = g_async_queue_pop(pp->empty);
+        gb__batch_reset(pp->batch);
+        st->buf = pp->batch->bytes;
+    }
+}
+
+static gpointer
+gb__pipe_parser(gpointer data)
+{
+    GbCsvPipe *pp = data;
+    GbCsvState *st = pp->st;
+    GbDiag diag = {0};
+    st->diag = &diag;
+    gb__parse(st, pp->f);
+    pp->batch->last = TRUE;
+    pp->batch->status = st->status;
+    pp->batch->diag = diag;
+    g_async_queue_push(pp->full, pp->batch);
+    pp->batch = NULL;
+    return NULL;
+}
+
+static GbStatus
+gb__read_piped(GbCsvState *st, FILE *f, GbDiag *diag)
+{
+    GbCsvPipe pp = {.full = g_async_queue_new(), .empty = g_async_queue_new(), .st = st,
+                    .f = f};
+    st->pipe = &pp;
+    pp.batch = gb__batch_new();
+    st->buf = pp.batch->bytes; /* fields are copied straight into the batch */
+    for (int i = 1; i < GB__PIPE_BATCHES; i++)
+        g_async_queue_push(pp.empty, gb__batch_new());
+    GThread *parser = g_thread_new("csv", gb__pipe_parser, &pp);
+    GbStatus status = GB_OK;
+    char **fields = g_new(char *, GB_CSV_MAX_FIELDS);
+    GbPipeBatch *b;
+    for (;;) {
+        b = g_async_queue_pop(pp.full);
+        for (guint i = 0; i < b->records->len && status == GB_OK; i++) {
+            const GbPipeRecord *r = &g_array_index(b->records, GbPipeRecord, i);
+            const gsize *starts = &g_array_index(b->starts, gsize, r->first);
+            for (guint k = 0; k < r->nfields; k++)
+                fields[k] = b->bytes->str + starts[k];
+            GbCsvRecord rec = {.path = st->path, .record = r->record, .line = r->line,
+                               .offset = r->offset, .nfields = r->nfields, .fields = fields,
+                               .lens = &g_array_index(b->lens, gsize, r->first)};
+            status = st->fn(&rec, st->user, diag);
+            if (status != GB_OK)
+                g_atomic_int_set(&pp.stop, 1);
+        }
+        if (b->last)
+            break;
+        gb__batch_reset(b);
+        g_async_queue_push(pp.empty, b);
+    }
+    g_thread_join(parser);
+    if (status == GB_OK) {
+        status = b->status;
+        *diag = b->diag;
+        b->diag = (GbDiag){0};
+    }
+    gb__batch_free(b);
+    while ((b = g_async_queue_try_pop(pp.empty)) != NULL)
+        gb__batch_free(b);
+    g_async_queue_unref(pp.full);
+    g_async_queue_unref(pp.empty);
+    g_free(fields);
+    return status;
+}
+
+void
+gb_csv_set_pipe_threshold(gsize bytes)
+{
+    gb__pipe_threshold = bytes;
+}
+
+GbStatus
+gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        gb_diag_set(diag, path, 0, 0, "cannot open: %s", g_strerror(errno));
+        return GB_NOINPUT;
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        gb_diag_set(diag, path, 0, 0, "is a directory, not a CSV file");
+        return GB_NOINPUT;
+    }
+    GbCsvState *st = g_new0(GbCsvState, 1); /* ~12 KiB of field tables: not on the stack */
+    *st = (GbCsvState){.path = path, .fn = fn, .user = user, .diag = diag, .line = 1,
+                       .at_line_start = TRUE};
+    GbStatus status;
+    /* A pipe or a small file: one thread (a thread costs more than it saves). */
+    if (S_ISREG(sb.st_mode) && (gsize)sb.st_size >= gb__pipe_threshold) {
+        status = gb__read_piped(st, f, diag);
+    } else {
+        gb__parse(st, f);
+        status = st->status;
+    }
     fclose(f);
-    GbStatus status = st->status;
     g_free(st);
     return status;
 }

@@ -342,6 +342,106 @@ START_TEST(test_bundled_data)
 }
 END_TEST
 
+/* The same files, every one parsed on a thread of its own (the pipe). */
+START_TEST(test_reject_piped)
+{
+    gb_csv_set_pipe_threshold(0);
+    test_reject_fn(_i);
+    gb_csv_set_pipe_threshold(4 * 1024 * 1024);
+}
+END_TEST
+
+START_TEST(test_accept_piped)
+{
+    gb_csv_set_pipe_threshold(0);
+    test_accept_fn(_i);
+    gb_csv_set_pipe_threshold(4 * 1024 * 1024);
+}
+END_TEST
+
+typedef struct {
+    GString *log;
+    guint64 fail_at;   /* the callback fails at this record; 0: never */
+} GbTranscript;
+
+static GbStatus
+transcribe(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
+{
+    GbTranscript *t = user;
+    g_string_append_printf(t->log, "%" G_GUINT64_FORMAT "@%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                           rec->record, rec->line, rec->offset);
+    for (guint i = 0; i < rec->nfields; i++)
+        g_string_append_printf(t->log, "|%zu:%s", rec->lens[i], rec->fields[i]);
+    g_string_append_c(t->log, '\n');
+    if (rec->record == t->fail_at) {
+        gb_csv_diag_field(rec, 1, diag, "stop at record %" G_GUINT64_FORMAT, rec->record);
+        return GB_DATA;
+    }
+    return GB_OK;
+}
+
+/* Reads data both ways and checks records, positions, status and diagnosis agree. */
+static void
+read_both_ways(const GString *data, guint64 fail_at, GbStatus want, const char *want_msg)
+{
+    char *dir = g_dir_make_tmp("gbpipe-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "big.csv", NULL);
+    ck_assert(g_file_set_contents(path, data->str, (gssize)data->len, NULL));
+    GbTranscript one = {g_string_new(NULL), fail_at}, two = {g_string_new(NULL), fail_at};
+    GbDiag d1 = {0}, d2 = {0};
+    gb_csv_set_pipe_threshold(G_MAXSIZE);
+    GbStatus s1 = gb_csv_read(path, transcribe, &one, &d1);
+    gb_csv_set_pipe_threshold(0);
+    GbStatus s2 = gb_csv_read(path, transcribe, &two, &d2);
+    gb_csv_set_pipe_threshold(4 * 1024 * 1024);
+    ck_assert_int_eq(s1, want);
+    ck_assert_int_eq(s2, want);
+    ck_assert_uint_gt(one.log->len, 0);
+    ck_assert(g_string_equal(one.log, two.log));
+    if (want_msg != NULL) {
+        ck_assert_ptr_nonnull(strstr(d1.message, want_msg));
+        ck_assert_str_eq(d1.message, d2.message);
+        ck_assert_uint_eq(d1.line, d2.line);
+        ck_assert_uint_eq(d1.column, d2.column);
+    }
+    gb_diag_clear(&d1);
+    gb_diag_clear(&d2);
+    g_string_free(one.log, TRUE);
+    g_string_free(two.log, TRUE);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(path);
+    g_free(dir);
+}
+
+START_TEST(test_pipe_same_records)
+{
+    /* Several batches of records, with a BOM, quoted commas and line breaks,
+     * CRLF and blank lines: the same transcript on one thread and on two; then a
+     * callback that stops, a bad byte and an open quote deep in the file. */
+    GString *s = g_string_new("\xEF\xBB\xBF" "name,n,note\n");
+    for (int i = 0; i < 7000; i++) {
+        g_string_append_printf(s, "\"Area %d, the \"\"north\"\"\",%d,", i, i * 7);
+        if (i % 97 == 0)
+            g_string_append(s, "\"two\nlines\"\r\n");
+        else if (i % 101 == 0)
+            g_string_append(s, "x\n\n");
+        else
+            g_string_append(s, "plain\n");
+    }
+    read_both_ways(s, 0, GB_OK, NULL);
+    read_both_ways(s, 5000, GB_DATA, "stop at record 5000");
+    GString *bad = g_string_new(s->str);
+    g_string_append(bad, "Last,1,caf\xe9\n");
+    read_both_ways(bad, 0, GB_DATA, "invalid UTF-8");
+    g_string_truncate(bad, s->len);
+    g_string_append(bad, "Last,1,\"open\n");
+    read_both_ways(bad, 0, GB_DATA, "unterminated quoted field");
+    g_string_free(bad, TRUE);
+    g_string_free(s, TRUE);
+}
+END_TEST
+
 static Suite *
 load_suite(void)
 {
@@ -356,6 +456,9 @@ load_suite(void)
     tcase_add_test(tc, test_profile_wide);
     tcase_add_test(tc, test_unknown_layout);
     tcase_add_test(tc, test_bundled_data);
+    tcase_add_loop_test(tc, test_reject_piped, 0, G_N_ELEMENTS(rejects));
+    tcase_add_loop_test(tc, test_accept_piped, 0, G_N_ELEMENTS(accepts));
+    tcase_add_test(tc, test_pipe_same_records);
     suite_add_tcase(s, tc);
     return s;
 }
