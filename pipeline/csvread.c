@@ -274,8 +274,8 @@ out:
  * them in order and calls fn, so fn and everything it touches stay on one
  * thread, and records, errors and their order are exactly those of reading on
  * one thread. A few batches circulate between the two, so memory stays bounded. */
-#define GB__PIPE_RECORDS 2048
-#define GB__PIPE_BATCHES 4
+#define GB__PIPE_RECORDS 512
+#define GB__PIPE_BATCHES 8
 static gsize gb__pipe_threshold = 4 * 1024 * 1024;
 
 typedef struct {
@@ -304,7 +304,7 @@ static GbPipeBatch *
 gb__batch_new(void)
 {
     GbPipeBatch *b = g_new0(GbPipeBatch, 1);
-    b->bytes = g_string_sized_new(256 * 1024);
+    b->bytes = g_string_sized_new(64 * 1024);
     b->starts = g_array_sized_new(FALSE, FALSE, sizeof(gsize), GB__PIPE_RECORDS * 8);
     b->lens = g_array_sized_new(FALSE, FALSE, sizeof(gsize), GB__PIPE_RECORDS * 8);
     b->records = g_array_sized_new(FALSE, FALSE, sizeof(GbPipeRecord), GB__PIPE_RECORDS);
