@@ -276,7 +276,7 @@ out:
  * one thread. A few batches circulate between the two, so memory stays bounded. */
 #define GB__PIPE_RECORDS 512
 #define GB__PIPE_BATCHES 8
-static gsize gb__pipe_threshold = 4 * 1024 * 1024;
+static gsize gb__pipe_threshold = 1024 * 1024;
 
 typedef struct {
     guint64 record, line, offset;

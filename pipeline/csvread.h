@@ -32,7 +32,7 @@ typedef GbStatus (*GbCsvRecordFn)(const GbCsvRecord *rec, gpointer user, GbDiag 
  * wrong encoding, over a limit) or GB_IOERR with diag saying where and why. */
 GbStatus gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag);
 
-/* Regular files of at least this many bytes (default 4 MiB) are parsed on a
+/* Regular files of at least this many bytes (default 1 MiB) are parsed on a
  * thread of their own while fn runs on the calling one; same records, same
  * errors, same order. For tests, which read small files both ways. */
 void gb_csv_set_pipe_threshold(gsize bytes);

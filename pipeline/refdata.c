@@ -57,18 +57,25 @@ gb__load_table(GbRef *ref, const char *file, const GbColumnSpec *specs, guint n,
     return status;
 }
 
+/* Adds the non-empty, trimmed parts of s between '|' to out, as strings of chunk. */
 static void
-gb__split_into(GPtrArray *out, const char *s)
+gb__split_into(GPtrArray *out, GStringChunk *chunk, const char *s)
 {
-    if (*s == '\0')
-        return;
-    char **parts = g_strsplit(s, "|", -1);
-    for (char **p = parts; *p != NULL; p++) {
-        g_strstrip(*p);
-        if (**p != '\0')
-            g_ptr_array_add(out, g_strdup(*p));
+    for (const char *p = s;; p++) {
+        const char *end = strchr(p, '|');
+        if (end == NULL)
+            end = p + strlen(p);
+        const char *a = p, *b = end;
+        while (a < b && g_ascii_isspace(*a))
+            a++;
+        while (b > a && g_ascii_isspace(b[-1]))
+            b--;
+        if (b > a)
+            g_ptr_array_add(out, g_string_chunk_insert_len(chunk, a, b - a));
+        if (*end == '\0')
+            return;
+        p = end;
     }
-    g_strfreev(parts);
 }
 
 /* Most keys name one authority: the value is its index + 1. The few names two
@@ -80,7 +87,9 @@ gb__index_authority(GbRef *ref, const char *name, int i)
     gb_text_key(name, strlen(name), key);
     gpointer had;
     if (!g_hash_table_lookup_extended(ref->auth_by_key, key->str, NULL, &had)) {
-        g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), GINT_TO_POINTER(i + 1));
+        g_hash_table_insert(ref->auth_by_key, g_string_chunk_insert_len(ref->strings, key->str,
+                                                                        (gssize)key->len),
+                            GINT_TO_POINTER(i + 1));
         return;
     }
     int was = GPOINTER_TO_INT(had) - 1;
@@ -90,8 +99,9 @@ gb__index_authority(GbRef *ref, const char *name, int i)
     if (list == NULL) {
         list = g_array_new(FALSE, FALSE, sizeof(int));
         g_array_append_val(list, was);
-        g_hash_table_insert(ref->auth_shared, g_strdup(key->str), list);
-        g_hash_table_insert(ref->auth_by_key, g_strdup(key->str), GINT_TO_POINTER(0));
+        char *shared = g_string_chunk_insert_len(ref->strings, key->str, (gssize)key->len);
+        g_hash_table_insert(ref->auth_shared, shared, list);
+        g_hash_table_insert(ref->auth_by_key, shared, GINT_TO_POINTER(0));
     }
     for (guint k = 0; k < list->len; k++)
         if (g_array_index(list, int, k) == i)
@@ -147,12 +157,12 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
         g_ptr_array_add(ref->regions, g_strdup(region));
         a.region = (int)ref->regions->len - 1;
     }
-    a.code = g_strdup(code);
-    a.name = g_strdup(name);
-    a.ons = g_ptr_array_new_with_free_func(g_free);
-    a.aliases = g_ptr_array_new_with_free_func(g_free);
-    gb__split_into(a.ons, gb__field(rec, idx, A_ONS));
-    gb__split_into(a.aliases, gb__field(rec, idx, A_ALIASES));
+    a.code = g_string_chunk_insert(ref->strings, code);
+    a.name = g_string_chunk_insert(ref->strings, name);
+    a.ons = g_ptr_array_new();
+    a.aliases = g_ptr_array_new();
+    gb__split_into(a.ons, ref->strings, gb__field(rec, idx, A_ONS));
+    gb__split_into(a.aliases, ref->strings, gb__field(rec, idx, A_ALIASES));
     a.successors = g_array_new(FALSE, FALSE, sizeof(int));
     /* Successor codes are resolved once every authority is loaded. */
     g_ptr_array_add(ref->pending_successors, g_strdup(gb__field(rec, idx, A_SUCC)));
@@ -302,8 +312,8 @@ gb__scale_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
     int gi = (int)r->grades->len - 1;
     gb__index_grade(ref, regime, g.id, gi);
     gb__index_grade(ref, regime, g.label, gi);
-    GPtrArray *aliases = g_ptr_array_new_with_free_func(g_free);
-    gb__split_into(aliases, gb__field(rec, idx, S_ALIASES));
+    GPtrArray *aliases = g_ptr_array_new();
+    gb__split_into(aliases, ref->strings, gb__field(rec, idx, S_ALIASES));
     for (guint k = 0; k < aliases->len; k++)
         gb__index_grade(ref, regime, g_ptr_array_index(aliases, k), gi);
     g_ptr_array_free(aliases, TRUE);
@@ -510,8 +520,9 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
     ref->headlines = g_array_new(FALSE, TRUE, sizeof(GbHeadline));
     ref->coverage = g_array_new(FALSE, TRUE, sizeof(GbCoverage));
-    ref->auth_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    ref->auth_shared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__free_list);
+    ref->strings = g_string_chunk_new(64 * 1024);
+    ref->auth_by_key = g_hash_table_new(g_str_hash, g_str_equal);
+    ref->auth_shared = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, gb__free_list);
     ref->auth_by_code = g_hash_table_new(g_str_hash, g_str_equal);
     ref->regime_by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ref->grade_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -544,8 +555,8 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     /* Resolve successor codes now that every authority is known. */
     for (guint i = 0; i < ref->authorities->len; i++) {
         GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
-        GPtrArray *codes = g_ptr_array_new_with_free_func(g_free);
-        gb__split_into(codes, g_ptr_array_index(ref->pending_successors, i));
+        GPtrArray *codes = g_ptr_array_new();
+        gb__split_into(codes, ref->strings, g_ptr_array_index(ref->pending_successors, i));
         for (guint k = 0; k < codes->len && status == GB_OK; k++) {
             int s = gb__authority_by_code(ref, g_ptr_array_index(codes, k));
             if (s < 0) {
@@ -581,8 +592,6 @@ gb_ref_free(GbRef *ref)
         return;
     for (guint i = 0; i < ref->authorities->len; i++) {
         GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
-        g_free(a->code);
-        g_free(a->name);
         g_ptr_array_free(a->ons, TRUE);
         g_ptr_array_free(a->aliases, TRUE);
         g_array_free(a->successors, TRUE);
@@ -630,6 +639,7 @@ gb_ref_free(GbRef *ref)
     g_hash_table_destroy(ref->auth_by_key);
     g_hash_table_destroy(ref->auth_shared);
     g_hash_table_destroy(ref->auth_by_code);
+    g_string_chunk_free(ref->strings);
     g_hash_table_destroy(ref->regime_by_id);
     g_hash_table_destroy(ref->grade_by_key);
     g_free(ref->datadir);

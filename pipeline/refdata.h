@@ -70,6 +70,7 @@ typedef struct {
     char *common_labels[GB_COMMON_LEVELS];
     GArray *headlines;       /* GbHeadline */
     GArray *coverage;        /* GbCoverage */
+    GStringChunk *strings;   /* the register's texts: codes, names, ONS codes, aliases, keys */
     /* lookups */
     GHashTable *auth_by_key; /* key -> index + 1, or 0 when shared (see auth_shared) */
     GHashTable *auth_shared; /* key -> GArray* of int, for names used by two */

@@ -347,7 +347,7 @@ START_TEST(test_reject_piped)
 {
     gb_csv_set_pipe_threshold(0);
     test_reject_fn(_i);
-    gb_csv_set_pipe_threshold(4 * 1024 * 1024);
+    gb_csv_set_pipe_threshold(1024 * 1024);
 }
 END_TEST
 
@@ -355,7 +355,7 @@ START_TEST(test_accept_piped)
 {
     gb_csv_set_pipe_threshold(0);
     test_accept_fn(_i);
-    gb_csv_set_pipe_threshold(4 * 1024 * 1024);
+    gb_csv_set_pipe_threshold(1024 * 1024);
 }
 END_TEST
 
@@ -393,7 +393,7 @@ read_both_ways(const GString *data, guint64 fail_at, GbStatus want, const char *
     GbStatus s1 = gb_csv_read(path, transcribe, &one, &d1);
     gb_csv_set_pipe_threshold(0);
     GbStatus s2 = gb_csv_read(path, transcribe, &two, &d2);
-    gb_csv_set_pipe_threshold(4 * 1024 * 1024);
+    gb_csv_set_pipe_threshold(1024 * 1024);
     ck_assert_int_eq(s1, want);
     ck_assert_int_eq(s2, want);
     ck_assert_uint_gt(one.log->len, 0);
