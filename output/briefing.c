@@ -504,6 +504,29 @@ gb__grid_reconciliation(GbBriefing *b)
     g_ptr_array_add(b->grids, g);
 }
 
+typedef struct {
+    const GbAuthority *authority;
+    char *key;               /* g_utf8_collate_key of its name */
+} GbNameOrder;
+
+static int
+gb__cmp_name_order(const void *pa, const void *pb)
+{
+    const GbNameOrder *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    if (c != 0)
+        return c;
+    /* One name, two authorities: the one that ended first comes first. */
+    const GbAuthority *x = a->authority, *y = b->authority;
+    if (x->to == y->to)
+        return x < y ? -1 : x > y;
+    if (x->to == 0)
+        return 1;
+    if (y->to == 0)
+        return -1;
+    return x->to < y->to ? -1 : 1;
+}
+
 /* Every authority's latest headline judgement in each regime. */
 static void
 gb__grid_authorities(GbBriefing *b)
@@ -514,23 +537,20 @@ gb__grid_authorities(GbBriefing *b)
     GbGrid *g = gb__grid_new("authorities", h, w);
     const GbRef *ref = b->ref;
     static const char *const regimes[] = {"apa", "unannounced", "cp2012", "ilacs"};
-    GPtrArray *order = g_ptr_array_new();
-    for (guint a = 0; a < ref->authorities->len; a++)
-        g_ptr_array_add(order, (gpointer)gb_ref_authority(ref, (int)a));
-    /* By name, then the older of two authorities with one name first. */
-    for (guint i = 1; i < order->len; i++)
-        for (guint k = i; k > 0; k--) {
-            const GbAuthority *x = g_ptr_array_index(order, k - 1), *y = g_ptr_array_index(order, k);
-            int c = g_utf8_collate(x->name, y->name);
-            if (c < 0 || (c == 0 && (x->to != 0 && (y->to == 0 || x->to <= y->to))))
-                break;
-            order->pdata[k - 1] = (gpointer)y;
-            order->pdata[k] = (gpointer)x;
-        }
-    for (guint i = 0; i < order->len; i++) {
-        const GbAuthority *au = g_ptr_array_index(order, i);
+    /* By name (collation keys made once), then the older of two authorities
+     * with one name first. */
+    guint n = ref->authorities->len;
+    GbNameOrder *order = g_new(GbNameOrder, n);
+    for (guint a = 0; a < n; a++) {
+        order[a].authority = gb_ref_authority(ref, (int)a);
+        order[a].key = g_utf8_collate_key(order[a].authority->name, -1);
+    }
+    qsort(order, n, sizeof *order, gb__cmp_name_order);
+    GbHistories *histories = gb_stats_histories_new(b->in.table);
+    for (guint i = 0; i < n; i++) {
+        const GbAuthority *au = order[i].authority;
         int a = (int)(au - (const GbAuthority *)(void *)ref->authorities->data);
-        GArray *h2 = gb_stats_history(b->in.table, a);
+        GArray *h2 = gb_stats_histories_get(histories, a);
         char *name = au->to ? g_strdup_printf("%s (until %u)", au->name, au->to / 10000)
                             : au->from ? g_strdup_printf("%s (from %u)", au->name, au->from / 10000)
                                        : g_strdup(au->name);
@@ -560,7 +580,10 @@ gb__grid_authorities(GbBriefing *b)
         }
         g_array_free(h2, TRUE);
     }
-    g_ptr_array_free(order, TRUE);
+    gb_stats_histories_free(histories);
+    for (guint a = 0; a < n; a++)
+        g_free(order[a].key);
+    g_free(order);
     g_ptr_array_add(b->grids, g);
 }
 

@@ -469,6 +469,35 @@ gb_stats_history(const GbTable *t, int authority)
     return h;
 }
 
+struct GbHistories {
+    const GbTable *table;
+    GbHistoryIndex ix;
+};
+
+GbHistories *
+gb_stats_histories_new(const GbTable *t)
+{
+    GbHistories *h = g_new0(GbHistories, 1);
+    h->table = t;
+    gb__index_init(t, &h->ix);
+    return h;
+}
+
+GArray *
+gb_stats_histories_get(const GbHistories *h, int authority)
+{
+    return gb__history_of(h->table, &h->ix, authority);
+}
+
+void
+gb_stats_histories_free(GbHistories *h)
+{
+    if (h == NULL)
+        return;
+    gb__index_clear(&h->ix);
+    g_free(h);
+}
+
 GbMoves *
 gb_stats_moves(const GbTable *t)
 {

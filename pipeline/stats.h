@@ -134,4 +134,11 @@ void gb_stats_moves_free(GbMoves *mv);
  * date order, including those of the authorities it succeeded. */
 GArray *gb_stats_history(const GbTable *t, int authority);
 
+/* The same for many authorities: the rows are sorted and grouped once. The
+ * index only reads t (which must outlive it), so threads may share it. */
+typedef struct GbHistories GbHistories;
+GbHistories *gb_stats_histories_new(const GbTable *t);
+GArray *gb_stats_histories_get(const GbHistories *h, int authority);
+void gb_stats_histories_free(GbHistories *h);
+
 #endif
