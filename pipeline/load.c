@@ -32,11 +32,13 @@ gb__memo_get(GHashTable *memo, const char *raw)
     return GPOINTER_TO_INT(g_hash_table_lookup(memo, raw)) - 1;
 }
 
+/* The memos' keys live side by side in one chunk: a lookup's key comparison
+ * then mostly finds them in cache, where a malloc each scattered them. */
 static void
-gb__memo_put(GHashTable *memo, const char *raw, int value)
+gb__memo_put(GHashTable *memo, GStringChunk *keys, const char *raw, int value)
 {
     if (g_hash_table_size(memo) < GB__MEMO_CAP)
-        g_hash_table_insert(memo, g_strdup(raw), GINT_TO_POINTER(value + 1));
+        g_hash_table_insert(memo, g_string_chunk_insert(keys, raw), GINT_TO_POINTER(value + 1));
 }
 
 typedef struct {
@@ -53,6 +55,7 @@ typedef struct {
     GbDiag diag;
     GHashTable *memo_authority;  /* raw -> authority, for names naming one authority */
     GHashTable *memo_grade[32];  /* per regime: raw -> grade */
+    GStringChunk *memo_keys;     /* the memos' keys */
 } GbFileLoad;
 
 GbStatus
@@ -165,7 +168,7 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
         gboolean unique;
         a = gb_ref_find_authority(ref, s, rec->lens[col], year, date, fl->scratch, &unique);
         if (a >= 0 && unique)
-            gb__memo_put(fl->memo_authority, s, a);
+            gb__memo_put(fl->memo_authority, fl->memo_keys, s, a);
     }
     if (a < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field",
@@ -199,7 +202,7 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
         return g;
     g = gb_ref_find_grade(fl->l->ref, regime, rec->fields[col], rec->lens[col], fl->scratch);
     if (g >= 0 && memo != NULL)
-        gb__memo_put(memo, rec->fields[col], g);
+        gb__memo_put(memo, fl->memo_keys, rec->fields[col], g);
     if (g < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown grade" : "empty required field", field,
                      rec->fields[col], rec->lens[col]);
@@ -497,9 +500,10 @@ gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
     fl.source = gb_table_intern_source(t, path);
     fl.scratch = g_string_new(NULL);
     fl.msg = g_string_new(NULL);
-    fl.memo_authority = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    fl.memo_keys = g_string_chunk_new(64 * 1024);
+    fl.memo_authority = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < l->ref->regimes->len && i < G_N_ELEMENTS(fl.memo_grade); i++)
-        fl.memo_grade[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        fl.memo_grade[i] = g_hash_table_new(g_str_hash, g_str_equal);
     GbStatus status = gb_csv_read(path, gb__file_record, &fl, diag);
     if (status == GB_OK && gb__account(&fl)->rows == 0 && fl.width > 0) {
         /* A header and nothing else is legal, but worth a word. */
@@ -513,6 +517,7 @@ gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
     for (guint i = 0; i < G_N_ELEMENTS(fl.memo_grade); i++)
         if (fl.memo_grade[i] != NULL)
             g_hash_table_destroy(fl.memo_grade[i]);
+    g_string_chunk_free(fl.memo_keys);
     if (fl.judgement_cols != NULL)
         g_array_free(fl.judgement_cols, TRUE);
     return status;
