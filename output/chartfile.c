@@ -44,6 +44,7 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     double h = o->height > 0 ? o->height : gb_chart_height_for(c, f, w - 2 * margin) + 2 * margin;
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *s;
+    guint8 *pixels = NULL;   /* a PNG's, owned here */
     double scale = 1.0;
     switch (o->format) {
     case GB_FORMAT_PDF:
@@ -58,16 +59,26 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
         s = cairo_svg_surface_create_for_stream(gb__append, bytes, w, h);
         break;
     case GB_FORMAT_PNG:
-    default:
+    default: {
+        /* Opaque white from the start, in one pass: cairo would clear the
+         * pixels and then paint them white, two passes over megabytes. */
         scale = (o->dpi > 0 ? o->dpi : 150) / 72.0;
-        s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)(w * scale + 0.5),
-                                       (int)(h * scale + 0.5));
+        int pw = (int)(w * scale + 0.5), ph = (int)(h * scale + 0.5);
+        int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, pw);
+        if (pw > 0 && ph > 0 && stride > 0 && (gsize)ph <= G_MAXSIZE / (gsize)stride) {
+            pixels = g_malloc((gsize)stride * (gsize)ph);
+            memset(pixels, 0xFF, (gsize)stride * (gsize)ph);
+        }
+        s = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, pw, ph, stride);
         break;
+    }
     }
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, scale, scale);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    if (o->format != GB_FORMAT_PNG) {
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+    }
     gb_chart_draw(c, f, cr, (GbBox){margin, margin, w - 2 * margin, h - 2 * margin});
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
@@ -78,6 +89,7 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    g_free(pixels);
     if (cs != CAIRO_STATUS_SUCCESS) {
         gb_diag_set(diag, NULL, 0, 0, "cannot draw chart '%s': %s", gb_chart_name(c),
                     cairo_status_to_string(cs));
