@@ -16,17 +16,45 @@ struct GbFonts {
     GHashTable *layouts;     /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
 };
 
+/* Where Debian's fonts-liberation2 puts the pinned family's file for style,
+ * or NULL when it is not there. */
+static char *
+gb__pinned_file(const char *style)
+{
+    GString *path = g_string_new("/usr/share/fonts/truetype/liberation2/LiberationSans-");
+    for (const char *c = style; *c != '\0'; c++) /* "Bold Italic" -> "BoldItalic" */
+        if (*c != ' ')
+            g_string_append_c(path, *c);
+    g_string_append(path, ".ttf");
+    if (g_file_test(path->str, G_FILE_TEST_IS_REGULAR))
+        return g_string_free(path, FALSE);
+    g_string_free(path, TRUE);
+    return NULL;
+}
+
+/* The system fontconfig configuration, loaded once, on first need: not the
+ * current one, which may be a pinned set (see gb_fonts_new). */
+static FcConfig *
+gb__system_fonts(void)
+{
+    static gsize system = 0;
+    if (g_once_init_enter(&system))
+        g_once_init_leave(&system, (gsize)FcInitLoadConfigAndFonts());
+    return (FcConfig *)system;
+}
+
 /* Finds the file of family in the given style through the system
  * configuration; returns NULL when that family is not installed. */
 static char *
 gb__font_file(const char *family, const char *style)
 {
+    FcConfig *system = gb__system_fonts();
     FcPattern *pat = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, FC_STYLE,
                                     FcTypeString, style, NULL);
-    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcConfigSubstitute(system, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult res;
-    FcPattern *match = FcFontMatch(NULL, pat, &res);
+    FcPattern *match = FcFontMatch(system, pat, &res);
     char *path = NULL;
     FcChar8 *file, *fam;
     if (match != NULL && FcPatternGetString(match, FC_FAMILY, 0, &fam) == FcResultMatch &&
@@ -58,9 +86,16 @@ gb_fonts_new(const char *family, char **error)
     if (family == NULL)
         family = GB_FONT_FAMILY;
     static const char *const styles[] = {"Regular", "Bold", "Italic", "Bold Italic"};
+    /* The pinned family is looked for where Debian installs it first: then
+     * nothing needs the system configuration, whose loading (every installed
+     * font's cache) was most of the font set-up. */
+    gboolean pinned = strcmp(family, GB_FONT_FAMILY) == 0;
     FcConfig *config = FcConfigCreate();
     for (gsize i = 0; i < G_N_ELEMENTS(styles); i++) {
-        char *file = gb__font_file(family, styles[i]);
+        char *file = pinned ? gb__pinned_file(styles[i]) : NULL;
+        pinned = pinned && file != NULL;
+        if (file == NULL)
+            file = gb__font_file(family, styles[i]);
         if (file == NULL && i < 2) {
             *error = g_strdup_printf("font '%s %s' is not installed (Debian: apt-get install "
                                      "fonts-liberation2)", family, styles[i]);
@@ -70,6 +105,13 @@ gb_fonts_new(const char *family, char **error)
         if (file != NULL)
             FcConfigAppFontAddFile(config, (const FcChar8 *)file);
         g_free(file);
+    }
+    /* The first pinned set becomes fontconfig's current configuration, so
+     * that pango, which initialises fontconfig, does not load the system one. */
+    static gsize current = 0;
+    if (pinned && g_once_init_enter(&current)) {
+        FcConfigSetCurrent(config);
+        g_once_init_leave(&current, 1);
     }
     GbFonts *f = g_new0(GbFonts, 1);
     f->family = g_strdup(family);
