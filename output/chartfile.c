@@ -6,6 +6,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <math.h>
 #include <string.h>
 
 gboolean
@@ -27,6 +28,9 @@ gb_format_from_path(const char *path, GbFormat *out)
     const char *dot = strrchr(path, '.');
     return dot != NULL && gb_format_parse(dot + 1, out);
 }
+
+/* cairo's own limit on an image's side, in pixels. */
+#define GB__MAX_PIXELS 32767
 
 static cairo_status_t
 gb__append(void *closure, const unsigned char *data, unsigned int length)
@@ -60,16 +64,31 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
         break;
     case GB_FORMAT_PNG:
     default: {
+        scale = (o->dpi > 0 ? o->dpi : 150) / 72.0;
+        double pw = floor(w * scale + 0.5), ph = floor(h * scale + 0.5);
+        if (pw > GB__MAX_PIXELS || ph > GB__MAX_PIXELS ||
+            (1 + 3 * pw) * ph > GB_PNG_MAX_BYTES) {
+            gb_diag_set(diag, NULL, 0, 0, "chart '%s' would be %.0f x %.0f pixels; a PNG can be "
+                        "at most %d a side and %d megapixels (lower --dpi, --width or --height)",
+                        gb_chart_name(c), pw, ph, GB__MAX_PIXELS,
+                        GB_PNG_MAX_BYTES / 3 / (1000 * 1000));
+            g_byte_array_unref(bytes);
+            return GB_USAGE;
+        }
         /* Opaque white from the start, in one pass: cairo would clear the
          * pixels and then paint them white, two passes over megabytes. */
-        scale = (o->dpi > 0 ? o->dpi : 150) / 72.0;
-        int pw = (int)(w * scale + 0.5), ph = (int)(h * scale + 0.5);
-        int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, pw);
-        if (pw > 0 && ph > 0 && stride > 0 && (gsize)ph <= G_MAXSIZE / (gsize)stride) {
-            pixels = g_malloc((gsize)stride * (gsize)ph);
-            memset(pixels, 0xFF, (gsize)stride * (gsize)ph);
+        int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, (int)pw);
+        gsize size = (gsize)stride * (gsize)ph;
+        pixels = stride > 0 ? g_try_malloc(size) : NULL;
+        if (pixels == NULL) {
+            gb_diag_set(diag, NULL, 0, 0, "not enough memory for a %.0f x %.0f pixel image of "
+                        "chart '%s'", pw, ph, gb_chart_name(c));
+            g_byte_array_unref(bytes);
+            return GB_SOFTWARE;
         }
-        s = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, pw, ph, stride);
+        memset(pixels, 0xFF, size);
+        s = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, (int)pw, (int)ph,
+                                                stride);
         break;
     }
     }

@@ -41,7 +41,7 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
     int stride = cairo_image_surface_get_stride(surface);
     const guint8 *data = cairo_image_surface_get_data(surface);
     gsize row = 1 + 3 * (gsize)w;
-    if (w <= 0 || h <= 0 || row * (gsize)h > G_MAXINT32 / 2)
+    if (w <= 0 || h <= 0 || row * (gsize)h > GB_PNG_MAX_BYTES)
         return FALSE;
 
     /* Filtered scanlines: each row is the Sub filter (type 1) of its RGB bytes,

@@ -10,9 +10,13 @@
 
 #include <cairo.h>
 
+/* The largest image encoded, in filtered bytes ((1 + 3 x width) x height): the
+ * pixels are compressed in one piece. */
+#define GB_PNG_MAX_BYTES (1024 * 1024 * 1024)
+
 /* Appends surface (an ARGB32 or RGB24 image painted opaque) to out as an 8-bit
  * RGB PNG, every row with the Sub filter, with a pHYs chunk for dpi. Returns
- * FALSE if the image is not an image surface or is too large to encode. Same
+ * FALSE if the image is not an image surface or is over GB_PNG_MAX_BYTES. Same
  * pixels give the same bytes. */
 gboolean gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out);
 

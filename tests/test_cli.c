@@ -52,7 +52,7 @@ count_lines(const char *s)
 
 static const struct {
     const char *name;
-    const char *args[9];
+    const char *args[16];
     int status;
     const char *out, *err;  /* substrings expected, or NULL */
 } cases[] = {
@@ -88,6 +88,10 @@ static const struct {
     {"narrow timeline ends", {"chart", "timeline", "-a", "Leeds", "--width", "72", "-o",
                               "narrow.png", NULL}, 0, NULL, NULL},
     {"timeline needs an authority", {"chart", "timeline", NULL}, 64, NULL, "--authority"},
+    {"PNG too large refused, no allocation", {"chart", "counts", "-f", "png", "--dpi", "1200",
+                                             "--width", "5000", "--height", "5000", "-o",
+                                             "huge.png", NULL},
+     64, NULL, "would be 83333 x 83333 pixels; a PNG can be at most 32767 a side"},
     {"packs bad -j", {"packs", "-j", "0x", NULL}, 64, NULL, "Cannot parse integer"},
     {"packs unknown authority", {"packs", "-a", "Gotham", NULL}, 65, NULL,
      "unknown authority 'Gotham'"},
