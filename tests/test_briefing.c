@@ -22,7 +22,7 @@ build_once(void)
 {
     if (workdir != NULL)
         return;
-    workdir = g_dir_make_tmp("gbbrief-XXXXXX", NULL);
+    workdir = gb_test_tmpdir("gbbrief");
     pdf_path = g_build_filename(workdir, "out", "briefing.pdf", NULL);
     const char *argv[] = {GB_BINARY, "build", NULL};
     char *out, *err;

@@ -286,7 +286,7 @@ START_TEST(test_pdf_labels)
 {
     /* Labels are real text in the PDF, read back by pdftotext. */
     GbChart *c = make(0);
-    char *dir = g_dir_make_tmp("gbchart-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbchart");
     char *path = g_build_filename(dir, "d.pdf", NULL);
     GbChartFileOptions o = {.format = GB_FORMAT_PDF, .width = 481.9, .date = "2025-03-24"};
     GbDiag d = {0};

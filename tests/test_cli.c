@@ -25,7 +25,7 @@ run(GbExec *x, const char *const *args)
     /* Commands that write (build) write under the working folder: a fresh one. */
     static char *cwd = NULL;
     if (cwd == NULL)
-        cwd = g_dir_make_tmp("gbcli-XXXXXX", NULL);
+        cwd = gb_test_tmpdir("gbcli");
     gboolean ok = g_spawn_sync(cwd, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &x->out, &x->err, &wait, &err);
     ck_assert_msg(ok, "spawn: %s", err ? err->message : "");

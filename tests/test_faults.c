@@ -48,7 +48,7 @@ temporaries(const char *dir)
 
 START_TEST(test_output_not_a_folder)
 {
-    char *dir = g_dir_make_tmp("gbfault-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbfault");
     char *file = g_build_filename(dir, "file", NULL);
     ck_assert(g_file_set_contents(file, "x", 1, NULL));
     const char *argv[] = {GB_BINARY, "build", "-q", "-o", "file/out", NULL};
@@ -106,7 +106,7 @@ static const struct {
 
 START_TEST(test_signal_mid_run)
 {
-    char *dir = g_dir_make_tmp("gbfault-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbfault");
     const char *argv[] = {GB_BINARY, "packs", "-q", "-o", "p", NULL};
     GPid pid;
     int err_fd;
@@ -171,7 +171,7 @@ half_writer(gpointer path)
 
 START_TEST(test_input_cut_short)
 {
-    char *dir = g_dir_make_tmp("gbfault-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbfault");
     char *fifo = g_build_filename(dir, "cut.csv", NULL);
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
     GThread *t = g_thread_new("writer", half_writer, fifo);

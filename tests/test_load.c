@@ -188,7 +188,7 @@ START_TEST(test_missing_and_directory)
     GbTable *t = gb_table_new(ref);
     ck_assert_int_eq(gb_load_file(l, t, "/nonexistent/grades.csv", &d), GB_NOINPUT);
     ck_assert_ptr_nonnull(strstr(d.message, "cannot open"));
-    char *dir = g_dir_make_tmp("gbtest-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbtest");
     ck_assert_int_eq(gb_load_file(l, t, dir, &d), GB_NOINPUT);
     ck_assert_ptr_nonnull(strstr(d.message, "is a directory"));
     g_free(dir);
@@ -384,7 +384,7 @@ transcribe(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 static void
 read_both_ways(const GString *data, guint64 fail_at, GbStatus want, const char *want_msg)
 {
-    char *dir = g_dir_make_tmp("gbpipe-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbpipe");
     char *path = g_build_filename(dir, "big.csv", NULL);
     ck_assert(g_file_set_contents(path, data->str, (gssize)data->len, NULL));
     GbTranscript one = {g_string_new(NULL), fail_at}, two = {g_string_new(NULL), fail_at};

@@ -84,7 +84,7 @@ pages_of(const char *pdf)
 
 START_TEST(test_content)
 {
-    char *dir = g_dir_make_tmp("gbpacks-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbpacks");
     const char *argv[] = {GB_BINARY, "packs", "-q", "-o", "p", "-a", "Hertfordshire", "-a",
                           "North Northamptonshire", "-a", "Barnsley", NULL};
     char *out, *err;
@@ -139,7 +139,7 @@ same_file(const char *a, const char *b)
 
 START_TEST(test_jobs_identical)
 {
-    char *dir = g_dir_make_tmp("gbpacks-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbpacks");
     const char *names[] = {"Leeds", "Kent", "Dorset", "Cumberland", "City of London", "Wigan"};
     for (int j = 1; j <= 2; j++) {
         GPtrArray *argv = g_ptr_array_new();
@@ -208,7 +208,7 @@ mtime_of(const char *dir, const char *file)
 
 START_TEST(test_incremental)
 {
-    char *dir = g_dir_make_tmp("gbpacks-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbpacks");
     char *r = packs(dir, NULL);
     ck_assert_str_eq(r, "4 written, 0 up to date (p)");
     g_free(r);
@@ -265,7 +265,7 @@ END_TEST
 START_TEST(test_new_authority)
 {
     /* A data folder with one more authority: it gets its pack and an index line. */
-    char *dir = g_dir_make_tmp("gbpacks-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbpacks");
     char *data = g_build_filename(dir, "data", NULL);
     const char *copy[] = {"cp", "-r", GB_DATADIR, data, NULL};
     char *out, *err;

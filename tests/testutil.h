@@ -1,7 +1,10 @@
-/* testutil.h - helpers shared by the Check suites: temporary files and the
- * runner main() that refuses to pass when no test ran. */
+/* testutil.h - helpers shared by the Check suites: temporary folders (all in
+ * one scratch folder per run, removed when the run ends) and the runner main()
+ * that refuses to pass when no test ran. */
 #ifndef GB_TESTUTIL_H
 #define GB_TESTUTIL_H
+
+#include "rmtree.h"
 
 #include <check.h>
 #include <glib.h>
@@ -9,12 +12,30 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+/* The run's scratch folder, made by gb_test_main before any test runs (tests
+ * run in forked children, which inherit it). */
+static char *gb__test_root;
+
+/* A fresh folder named prefix-XXXXXX in the run's scratch folder (or in the
+ * system's temporary folder when there is none). g_free the path; the folder
+ * goes with the scratch folder. */
+static inline char *
+gb_test_tmpdir(const char *prefix)
+{
+    char *tmpl = g_strdup_printf("%s/%s-XXXXXX", gb__test_root != NULL ? gb__test_root
+                                                                       : g_get_tmp_dir(),
+                                 prefix);
+    if (g_mkdtemp(tmpl) == NULL)
+        abort();
+    return tmpl;
+}
+
 /* Writes len bytes of data to a new file in a fresh temporary folder; returns
- * its path (g_free it; the folder is left for the OS to clean). */
+ * its path (g_free it). */
 static inline char *
 gb_test_file(const char *name, const char *data, gssize len)
 {
-    char *dir = g_dir_make_tmp("gbtest-XXXXXX", NULL);
+    char *dir = gb_test_tmpdir("gbtest");
     char *path = g_build_filename(dir, name, NULL);
     g_free(dir);
     if (!g_file_set_contents(path, data, len, NULL))
@@ -41,10 +62,17 @@ gb_test_run(const char *cwd, const char *const *argv, char **out, char **err)
 static inline int
 gb_test_main(Suite *s)
 {
+    gb__test_root = g_dir_make_tmp("gradebrief-tests-XXXXXX", NULL);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr), ran = srunner_ntests_run(sr);
     srunner_free(sr);
+    /* Kept when asked, to look at what a failing test left. */
+    if (gb__test_root != NULL && g_getenv("GB_KEEP_TMP") == NULL)
+        gb_test_rmtree(gb__test_root);
+    else if (gb__test_root != NULL)
+        fprintf(stderr, "test files kept in %s\n", gb__test_root);
+    g_free(gb__test_root);
     if (ran == 0) {
         fprintf(stderr, "no test ran\n");
         return EXIT_FAILURE;

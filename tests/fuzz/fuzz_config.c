@@ -1,9 +1,19 @@
 /* fuzz_config.c - libFuzzer target: briefing.ini parsing. */
+#include "../rmtree.h"
 #include "output/config.h"
 
 #include <stdint.h>
 
 static char *path;
+
+/* The scratch folder, removed when the fuzzer exits (kept after a crash). */
+static char *gb__scratch;
+
+static void
+gb__remove_scratch(void)
+{
+    gb_test_rmtree(gb__scratch);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -12,6 +22,8 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     char *dir = g_dir_make_tmp("gbfuzz-XXXXXX", NULL);
+    gb__scratch = g_strdup(dir);
+    atexit(gb__remove_scratch);
     path = g_build_filename(dir, "briefing.ini", NULL);
     g_free(dir);
     return 0;

@@ -1,5 +1,6 @@
 /* fuzz_profile.c - libFuzzer target: a profile and a wide table to match it.
  * The input is the profile's key file, a NUL byte, then the table. */
+#include "../rmtree.h"
 #include "pipeline/load.h"
 
 #include <glib/gstdio.h>
@@ -8,6 +9,15 @@
 
 static GbRef *ref;
 static char *dir, *ini, *csv;
+
+/* The scratch folder, removed when the fuzzer exits (kept after a crash). */
+static char *gb__scratch;
+
+static void
+gb__remove_scratch(void)
+{
+    gb_test_rmtree(gb__scratch);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,6 +29,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     if (gb_ref_load(GB_DATADIR, &ref, &d) != GB_OK)
         abort();
     dir = g_dir_make_tmp("gbfuzz-XXXXXX", NULL);
+    gb__scratch = g_strdup(dir);
+    atexit(gb__remove_scratch);
     char *profiles = g_build_filename(dir, "profiles", NULL);
     g_mkdir(profiles, 0700);
     ini = g_build_filename(profiles, "fuzz.ini", NULL);

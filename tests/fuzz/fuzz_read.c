@@ -1,5 +1,6 @@
 /* fuzz_read.c - libFuzzer target: read + validate of one grade table (long or
  * wide) over the bundled reference data. */
+#include "../rmtree.h"
 #include "pipeline/load.h"
 
 #include <stdint.h>
@@ -7,6 +8,15 @@
 
 static GbRef *ref;
 static char *path;
+
+/* The scratch folder, removed when the fuzzer exits (kept after a crash). */
+static char *gb__scratch;
+
+static void
+gb__remove_scratch(void)
+{
+    gb_test_rmtree(gb__scratch);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,6 +28,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     if (gb_ref_load(GB_DATADIR, &ref, &d) != GB_OK)
         abort();
     char *dir = g_dir_make_tmp("gbfuzz-XXXXXX", NULL);
+    gb__scratch = g_strdup(dir);
+    atexit(gb__remove_scratch);
     path = g_build_filename(dir, "input.csv", NULL);
     g_free(dir);
     return 0;
