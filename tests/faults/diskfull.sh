@@ -23,4 +23,5 @@ grep -v 'warning:' "$log" | head -1
 echo "temporaries=$(find out -name '*.??????' | wc -l)"
 cd /
 umount "$d"
+rmdir "$d"
 rm -f "$log"
