@@ -271,6 +271,37 @@ gb_palette_fill(cairo_t *cr, GbRgb c, int level)
         return;
     }
     cairo_fill_preserve(cr);
+    if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE) {
+        /* On an image: a tile of whole device pixels, repeated by pixman, is
+         * far cheaper than stroking every diagonal through a clip. */
+        double sx = 1, sy = 0;
+        cairo_user_to_device_distance(cr, &sx, &sy);
+        double scale = hypot(sx, sy);
+        int n = MAX(3, (int)lround(4 * scale));
+        cairo_surface_t *tile = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, n, n);
+        cairo_t *t = cairo_create(tile);
+        cairo_set_source_rgba(t, 1, 1, 1, 0.55);
+        cairo_set_line_width(t, scale);
+        cairo_move_to(t, -n * 0.25, n * 1.25);
+        cairo_line_to(t, n * 1.25, -n * 0.25);
+        cairo_move_to(t, -n * 0.25, n * 0.25);
+        cairo_line_to(t, n * 0.25, -n * 0.25);
+        cairo_move_to(t, n * 0.75, n * 1.25);
+        cairo_line_to(t, n * 1.25, n * 0.75);
+        cairo_stroke(t);
+        cairo_destroy(t);
+        cairo_pattern_t *p = cairo_pattern_create_for_surface(tile);
+        cairo_pattern_set_extend(p, CAIRO_EXTEND_REPEAT);
+        cairo_pattern_set_filter(p, CAIRO_FILTER_NEAREST);
+        cairo_matrix_t m;
+        cairo_matrix_init_scale(&m, scale, scale);
+        cairo_pattern_set_matrix(p, &m);
+        cairo_set_source(cr, p);
+        cairo_fill(cr);
+        cairo_pattern_destroy(p);
+        cairo_surface_destroy(tile);
+        return;
+    }
     cairo_save(cr);
     cairo_clip(cr);
     double x1, y1, x2, y2;
