@@ -3,7 +3,8 @@
  * libcsv reports fields and record ends but no positions, so the input is fed
  * to it one physical line at a time: the reader then knows the line and byte
  * offset at which each record starts. The column of a field is only needed for
- * error messages and is found afterwards by gb_csv_locate(). */
+ * error messages and is found afterwards by gb_csv_locate(). A large regular
+ * file is parsed on a thread of its own (the pipe, below). */
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline/csvread.h"
 #include "pipeline/text.h"

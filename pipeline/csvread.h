@@ -3,7 +3,8 @@
  * The reader owns the bytes: it strips a UTF-8 byte order mark, refuses UTF-16,
  * NUL bytes, invalid UTF-8, over-long fields and over-wide records, and knows on
  * which physical line and at which byte each record starts, which libcsv does not
- * track. Memory use is bounded by the block size and the longest record. */
+ * track. Memory use is bounded by the block size and the longest record (and,
+ * for a large file parsed on a second thread, by a few batches of records). */
 #ifndef GB_CSVREAD_H
 #define GB_CSVREAD_H
 
