@@ -55,6 +55,11 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
     for (int y = 0; y < h; y++) {
         const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
         guint8 *r = raw + (gsize)y * row;
+        /* A row like the one above (margins, the inside of bars) filters alike. */
+        if (y > 0 && memcmp(px, data + (gsize)(y - 1) * (gsize)stride, (gsize)w * 4) == 0) {
+            memcpy(r, r - row, row);
+            continue;
+        }
         guint32 left = 0;
         *r++ = 1;
         for (int x = 0; x < w; x++, r += 3) {
