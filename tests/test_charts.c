@@ -334,17 +334,20 @@ gb_png_read(void *closure, unsigned char *data, unsigned int length)
 START_TEST(test_png_round_trip)
 {
     /* The PNG writer's pixels, read back by libpng (through cairo's reader),
-     * equal the drawn ones exactly, at an odd size and with every byte value. */
+     * equal the drawn ones exactly, at an odd size, with every byte value and
+     * with rows that repeat the one above. */
     const int w = 257, h = 19;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     cairo_surface_flush(s);
     guint8 *px = cairo_image_surface_get_data(s);
     int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; y < h; y++)
+    for (int y = 0; y < h; y++) {
+        int from = y >= 5 && y < 10 ? 4 : y; /* rows 5-9 repeat row 4 */
         for (int x = 0; x < w; x++)
             ((guint32 *)(void *)(px + y * stride))[x] =
-                0xff000000u | (guint32)((x * 7 + y) & 255) << 16 |
-                (guint32)((255 - x) & 255) << 8 | (guint32)((x * y) & 255);
+                0xff000000u | (guint32)((x * 7 + from) & 255) << 16 |
+                (guint32)((255 - x) & 255) << 8 | (guint32)((x * from) & 255);
+    }
     cairo_surface_mark_dirty(s);
     GByteArray *b = g_byte_array_new();
     ck_assert(gb_png_write(s, 150, b));
