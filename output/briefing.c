@@ -993,13 +993,6 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
     return gb_pdf_render_start(f, &setup, &meta, FALSE, gb__compose_cb, b, job, pages, diag);
 }
 
-GbStatus
-gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag)
-{
-    GbPdfJob *job;
-    GbStatus status = gb_briefing_pdf_start(b, f, &job, pages, diag);
-    return status == GB_OK ? gb_pdf_render_join(job, pdf, diag) : status;
-}
 
 /* SVG group ids come from a counter global to the process (surfaceN), so the
  * same chart gets other ids in another run; number them in order instead. */

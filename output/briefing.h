@@ -24,9 +24,9 @@ typedef struct GbBriefing GbBriefing;
 GbBriefing *gb_briefing_new(const GbBriefingInput *in, char **error);
 void gb_briefing_free(GbBriefing *b);
 
-/* Lays out and draws the PDF (two passes), then finishes it with /Alt and /Lang. */
-GbStatus gb_briefing_pdf(GbBriefing *b, GbFonts *f, GByteArray **pdf, int *pages, GbDiag *diag);
-/* The same, leaving the finishing pass running (see gb_pdf_render_start). */
+/* Lays out and draws the PDF (two passes) and leaves its finishing pass (/Alt,
+ * /Lang, with libqpdf) running on a thread of its own: gb_pdf_render_join
+ * returns the finished PDF (see gb_pdf_render_start). */
 GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages,
                                GbDiag *diag);
 

@@ -459,16 +459,6 @@ gb__history_of(const GbTable *t, const GbHistoryIndex *ix, int authority)
     return out;
 }
 
-GArray *
-gb_stats_history(const GbTable *t, int authority)
-{
-    GbHistoryIndex ix;
-    gb__index_init(t, &ix);
-    GArray *h = gb__history_of(t, &ix, authority);
-    gb__index_clear(&ix);
-    return h;
-}
-
 struct GbHistories {
     const GbTable *table;
     GbHistoryIndex ix;
@@ -496,6 +486,15 @@ gb_stats_histories_free(GbHistories *h)
         return;
     gb__index_clear(&h->ix);
     g_free(h);
+}
+
+GArray *
+gb_stats_history(const GbTable *t, int authority)
+{
+    GbHistories *h = gb_stats_histories_new(t);
+    GArray *out = gb_stats_histories_get(h, authority);
+    gb_stats_histories_free(h);
+    return out;
 }
 
 GbMoves *

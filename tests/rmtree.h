@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 /* Removes path and everything below it; symbolic links are removed, not followed. */
 static inline void
@@ -23,6 +24,30 @@ gb_test_rmtree(const char *path)
         return;
     }
     g_remove(path);
+}
+
+static char *gb__exit_scratch;
+
+static inline void
+gb__remove_exit_scratch(void)
+{
+    gb_test_rmtree(gb__exit_scratch);
+}
+
+/* A fresh folder prefix-XXXXXX in the system's temporary folder, removed with
+ * all it holds when the process exits normally (kept after a crash, to look
+ * at). For one folder a process: the fuzz targets. g_free the path. */
+static inline char *
+gb_test_exit_scratch(const char *prefix)
+{
+    char *tmpl = g_strdup_printf("%s-XXXXXX", prefix);
+    char *dir = g_dir_make_tmp(tmpl, NULL);
+    g_free(tmpl);
+    if (dir == NULL)
+        abort();
+    gb__exit_scratch = g_strdup(dir);
+    atexit(gb__remove_exit_scratch);
+    return dir;
 }
 
 #endif

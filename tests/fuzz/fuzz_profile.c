@@ -10,15 +10,6 @@
 static GbRef *ref;
 static char *dir, *ini, *csv;
 
-/* The scratch folder, removed when the fuzzer exits (kept after a crash). */
-static char *gb__scratch;
-
-static void
-gb__remove_scratch(void)
-{
-    gb_test_rmtree(gb__scratch);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,9 +19,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     GbDiag d = {0};
     if (gb_ref_load(GB_DATADIR, &ref, &d) != GB_OK)
         abort();
-    dir = g_dir_make_tmp("gbfuzz-XXXXXX", NULL);
-    gb__scratch = g_strdup(dir);
-    atexit(gb__remove_scratch);
+    dir = gb_test_exit_scratch("gbfuzz");
     char *profiles = g_build_filename(dir, "profiles", NULL);
     g_mkdir(profiles, 0700);
     ini = g_build_filename(profiles, "fuzz.ini", NULL);
