@@ -4,9 +4,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output/briefing.h"
 #include "output/chartfile.h"
-#include "output/manifest.h"
+#include "output/csvout.h"
 #include "output/pack.h"
 #include "output/slug.h"
+#include "output/write.h"
 #include "pipeline/load.h"
 #include "pipeline/report.h"
 #include "pipeline/statsfmt.h"
@@ -319,6 +320,12 @@ gb_cmd_chart(int argc, char **argv)
         rc = GB_USAGE;
         goto out;
     }
+    if (output != NULL && *output == '\0') {
+        fprintf(stderr, "gradebrief chart: -o: the output file name is empty (-o - writes to "
+                "standard output)\n");
+        rc = GB_USAGE;
+        goto out;
+    }
     if (format == NULL && output != NULL)
         gb_format_from_path(output, &fmt);
     if (!(width >= 72 && width <= 5000) || !(height == 0 || (height >= 36 && height <= 5000)) ||
@@ -365,23 +372,19 @@ gb_cmd_chart(int argc, char **argv)
         goto out;
     }
     static const char *const ext[] = {"pdf", "svg", "png"};
-    if (output != NULL) {
-        path = g_strdup(output);
-    } else {
-        if (g_mkdir_with_parents("out", 0777) != 0) {
-            fprintf(stderr, "gradebrief: out: cannot create the folder\n");
-            rc = GB_CANTCREAT;
-            goto out;
-        }
-        path = g_strdup_printf("out/%s.%s", name, ext[fmt]);
-    }
+    path = output != NULL ? g_strdup(output) : g_strdup_printf("out/%s.%s", name, ext[fmt]);
     date = gb__output_date(ld.table);
     GbChartFileOptions o = {.format = fmt, .width = width, .height = height, .dpi = dpi,
                             .date = date};
     GbDiag diag = {0};
-    rc = gb_chartfile_write(chart, fonts, path, &o, &diag);
+    GByteArray *bytes = NULL;
+    rc = gb_chartfile_render(chart, fonts, &o, &bytes, &diag);
+    if (rc == GB_OK)
+        rc = gb_write_file(path, bytes->data, bytes->len, &diag);
     if (rc != GB_OK)
         gb__print_diag(&diag);
+    if (bytes != NULL)
+        g_byte_array_unref(bytes);
     gb_diag_clear(&diag);
 out:
     gb_chart_free(chart);
@@ -401,29 +404,6 @@ out:
     gb__common_clear(&c);
     g_option_context_free(ctx);
     return rc;
-}
-
-static int gb__write_file(const char *dir, const char *name, const GByteArray *bytes);
-
-/* Writes bytes to dir/name atomically (a temporary file, then rename), making
- * the folders it needs. A file that already holds exactly these bytes is left
- * alone, modification time and all; *written (may be NULL) says which. */
-static int
-gb__write_file_if_changed(const char *dir, const char *name, const GByteArray *bytes,
-                          gboolean *written)
-{
-    char *path = g_build_filename(dir, name, NULL);
-    char *old = NULL;
-    gsize old_len = 0;
-    gboolean same = g_file_get_contents(path, &old, &old_len, NULL) && old_len == bytes->len &&
-                    memcmp(old, bytes->data, old_len) == 0;
-    g_free(old);
-    g_free(path);
-    if (written != NULL)
-        *written = !same;
-    if (same)
-        return GB_OK;
-    return gb__write_file(dir, name, bytes);
 }
 
 /* A hex SHA-256 of everything the national briefing is made from. */
@@ -468,38 +448,17 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
     return hex;
 }
 
-/* Stops a command at a safe point after SIGINT or SIGTERM: every file is
- * written whole or not at all, so what is on disk stays consistent. */
+/* Stops a command at a safe point after SIGINT or SIGTERM: before the write
+ * set commits, so the output folder stays as it was. */
 static int
 gb__interrupted(void)
 {
     int sig = gb_cancel_requested();
     if (sig == 0)
         return GB_OK;
-    fprintf(stderr, "gradebrief: interrupted by %s; files already written are complete, the "
-            "rest were not changed\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, "gradebrief: interrupted by %s; no file was changed (run again to make "
+            "them)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return GB_TEMPFAIL;
-}
-
-static int
-gb__write_file(const char *dir, const char *name, const GByteArray *bytes)
-{
-    char *path = g_build_filename(dir, name, NULL);
-    char *parent = g_path_get_dirname(path);
-    GError *err = NULL;
-    int rc = GB_OK;
-    if (g_mkdir_with_parents(parent, 0777) != 0) {
-        fprintf(stderr, "gradebrief: %s: cannot create the folder: %s\n", parent,
-                g_strerror(errno));
-        rc = GB_CANTCREAT;
-    } else if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, &err)) {
-        fprintf(stderr, "gradebrief: %s\n", err->message);
-        g_error_free(err);
-        rc = GB_CANTCREAT;
-    }
-    g_free(parent);
-    g_free(path);
-    return rc;
 }
 
 static void
@@ -576,7 +535,7 @@ gb_cmd_build(int argc, char **argv)
     GbMoves *moves = NULL;
     GbLatest *latest = NULL;
     GbBriefing *brief = NULL;
-    GbManifest *manifest = NULL;
+    GbWriteSet *ws = NULL;
     char *hash = NULL;
     GByteArray *pdf = NULL;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -605,29 +564,26 @@ gb_cmd_build(int argc, char **argv)
     guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
     date = gb__output_date(ld.table);
     const char *dir = outdir != NULL ? outdir : "out";
-    /* Nothing changed since the last build: nothing to make. */
+    /* The folder is locked from here to the end of the run. */
+    rc = gb_write_open(dir, (force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME, &ws, &diag);
+    if (rc != GB_OK) {
+        gb__print_diag(&diag);
+        goto out;
+    }
+    /* Nothing changed since the last build, and every file it wrote is still
+     * there as written: nothing to make. */
     hash = gb__build_hash(ld.table, config, when, date);
-    manifest = gb_manifest_load(dir, NULL);
-    if (!force && gb_manifest_fresh(manifest, dir, "briefing.pdf", hash)) {
-        char **files = NULL;
-        gsize n = 0;
-        /* Every companion file listed last time must still be there too. */
-        char *list = g_build_filename(dir, "manifest.ini", NULL);
-        GKeyFile *kf = g_key_file_new();
-        if (g_key_file_load_from_file(kf, list, G_KEY_FILE_NONE, NULL))
-            files = g_key_file_get_keys(kf, "files", &n, NULL);
-        gboolean all = files != NULL;
-        for (gsize i = 0; i < n && all; i++)
-            all = gb_manifest_fresh(manifest, dir, files[i], hash);
-        g_strfreev(files);
-        g_key_file_free(kf);
-        g_free(list);
-        if (all) {
-            gb__timing(timings, "compute", &t0);
-            if (!quiet)
-                printf("0 written, %" G_GSIZE_FORMAT " up to date (%s)\n", n, dir);
-            goto out;
-        }
+    char **made = gb_write_recorded(ws, hash);
+    gboolean all = g_strv_contains((const char *const *)made, "briefing.pdf");
+    for (char **m = made; *m != NULL && all; m++)
+        all = gb_write_fresh(ws, *m, hash);
+    guint n_made = g_strv_length(made);
+    g_strfreev(made);
+    if (all) {
+        gb__timing(timings, "compute", &t0);
+        if (!quiet)
+            printf("0 written, %u up to date (%s)\n", n_made, dir);
+        goto out;
     }
     stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
     moves = gb_stats_moves(ld.table);
@@ -665,36 +621,32 @@ gb_cmd_build(int argc, char **argv)
     /* Everything is made; only now is anything written, and only what changed. */
     g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
     g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
-    int written = 0;
     for (guint i = 0; i < names->len && rc == GB_OK; i++) {
-        gboolean w = TRUE;
-        const char *name = g_ptr_array_index(names, i);
-        rc = force ? gb__write_file(dir, name, g_ptr_array_index(bytes, i))
-                   : gb__write_file_if_changed(dir, name, g_ptr_array_index(bytes, i), &w);
-        if (rc == GB_OK) {
-            written += w;
-            gb_manifest_set(manifest, name, hash, i == 0 ? pages : 0);
-        }
+        const GByteArray *b = g_ptr_array_index(bytes, i);
+        rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash,
+                          i == 0 ? pages : 0, &diag);
     }
-    if (rc == GB_TEMPFAIL)
-        gb__interrupted();
-    if (rc != GB_OK)
+    /* A signal while the files were written: nothing is replaced. */
+    if (rc == GB_OK && (rc = gb__interrupted()) != GB_OK)
         goto out;
-    if ((rc = gb_manifest_save(manifest, dir, &diag)) != GB_OK) {
+    if (rc == GB_OK)
+        rc = gb_write_commit(ws, &diag);
+    if (rc != GB_OK) {
         gb__print_diag(&diag);
         goto out;
     }
+    guint written = gb_write_written(ws);
     gb__timing(timings, "write", &t0);
     if (!quiet)
         printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %d written, %u up to date\n", dir,
-               pages, pdf->len / 1024.0, written, names->len - (guint)written);
+               pages, pdf->len / 1024.0, written, names->len - written);
 out:
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(bytes, TRUE);
     if (pdf != NULL)
         g_byte_array_unref(pdf);
     gb_briefing_free(brief);
-    gb_manifest_free(manifest);
+    gb_write_free(ws);
     g_free(hash);
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
@@ -714,19 +666,20 @@ out:
     return rc;
 }
 
-/* One pack to make: who, where, and (once made) the bytes. */
+/* One pack to make: who, where, and (once made) its pages. */
 typedef struct {
     int authority;
     char *name;           /* file name in the output folder */
     char *hash;
-    GByteArray *pdf;
+    gboolean made;        /* made and handed to the write set */
     int pages;
     GbStatus status;
-    GbDiag diag;
+    GbDiag diag;          /* when status is not GB_OK; empty after an earlier failure */
 } GbPackJob;
 
 typedef struct {
     const GbPackInput *in;
+    GbWriteSet *out;       /* where each pack goes as soon as it is made */
     GPtrArray *jobs;       /* GbPackJob*, the ones to make */
     gint next;             /* atomic: the next job to take */
     GMutex lock;           /* progress output */
@@ -779,8 +732,14 @@ gb__pack_worker(gpointer data)
             gb_diag_set(&job->diag, NULL, 0, 0, "%s", err);
             continue;
         }
-        job->status = gb_pack_pdf(r->in, fonts, job->authority, &job->pdf, &job->pages,
-                                  &job->diag);
+        GByteArray *pdf = NULL;
+        job->status = gb_pack_pdf(r->in, fonts, job->authority, &pdf, &job->pages, &job->diag);
+        if (job->status == GB_OK)
+            job->status = gb_write_add(r->out, job->name, pdf->data, pdf->len, job->hash,
+                                       job->pages, &job->diag);
+        job->made = job->status == GB_OK;
+        if (pdf != NULL)
+            g_byte_array_unref(pdf);
         gb__progress(r, job);
     }
     gb_fonts_free(fonts);
@@ -794,8 +753,6 @@ gb__pack_job_free(gpointer p)
     GbPackJob *job = p;
     g_free(job->name);
     g_free(job->hash);
-    if (job->pdf != NULL)
-        g_byte_array_unref(job->pdf);
     gb_diag_clear(&job->diag);
     g_free(job);
 }
@@ -837,7 +794,8 @@ gb_cmd_packs(int argc, char **argv)
     GbPackInput in = {0};
     GPtrArray *todo = g_ptr_array_new(); /* borrowed from all */
     GPtrArray *all = g_ptr_array_new_with_free_func(gb__pack_job_free);
-    GbManifest *manifest = NULL;
+    GbWriteSet *ws = NULL;
+    GbDiagList *problems = gb_diag_list_new(20);
     GbDiag diag = {0};
     char *date = NULL;
     const char *dir = NULL;
@@ -897,15 +855,13 @@ gb_cmd_packs(int argc, char **argv)
         goto out;
     }
     dir = outdir != NULL ? outdir : "out/packs";
-    if (g_mkdir_with_parents(dir, 0777) != 0) {
-        fprintf(stderr, "gradebrief: %s: cannot create the folder: %s\n", dir, g_strerror(errno));
-        rc = GB_CANTCREAT;
+    /* The folder is locked from here to the end of the run. */
+    if ((rc = gb_write_open(dir, force ? GB_WRITE_FORCE : 0, &ws, &diag)) != GB_OK) {
+        gb__print_diag(&diag);
         g_array_free(who, TRUE);
         goto out;
     }
-    gboolean corrupt = FALSE;
-    manifest = gb_manifest_load(dir, &corrupt);
-    if (corrupt && !quiet)
+    if (gb_write_manifest_corrupt(ws) && !quiet)
         fprintf(stderr, "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
                 "pack\n", dir);
     for (guint i = 0; i < who->len; i++) {
@@ -916,14 +872,14 @@ gb_cmd_packs(int argc, char **argv)
         g_free(slug);
         job->hash = gb_pack_hash(&in, job->authority);
         g_ptr_array_add(all, job);
-        if (force || !gb_manifest_fresh(manifest, dir, job->name, job->hash))
+        if (!gb_write_fresh(ws, job->name, job->hash))
             g_ptr_array_add(todo, job);
     }
     g_array_free(who, TRUE);
-    /* Make the changed packs, in parallel. */
-    GbPackRun run = {.in = &in, .jobs = todo, .total = (int)todo->len, .quiet = quiet,
-                     .tty = isatty(STDERR_FILENO), .started = g_get_monotonic_time(),
-                     .font = config->font};
+    /* Make the changed packs, in parallel; each goes to the write set as made. */
+    GbPackRun run = {.in = &in, .out = ws, .jobs = todo, .total = (int)todo->len,
+                     .quiet = quiet, .tty = isatty(STDERR_FILENO),
+                     .started = g_get_monotonic_time(), .font = config->font};
     g_mutex_init(&run.lock);
     int workers = jobs_n > 0 ? jobs_n : (int)g_get_num_processors();
     workers = MAX(1, MIN(workers, (int)todo->len));
@@ -936,73 +892,69 @@ gb_cmd_packs(int argc, char **argv)
         g_thread_join(g_ptr_array_index(threads, w));
     g_ptr_array_free(threads, TRUE);
     g_mutex_clear(&run.lock);
-    /* Write what was made; keep the manifest in step with what is on disk. */
-    int written = 0, not_made = 0;
+    int made = 0, failed = 0;
     for (guint i = 0; i < todo->len; i++) {
         GbPackJob *job = g_ptr_array_index(todo, i);
-        if (job->pdf == NULL && job->status == GB_OK) {
-            not_made++; /* interrupted before its turn */
-            continue;
-        }
+        made += job->made;
         if (job->status != GB_OK) {
-            gb__print_diag(&job->diag);
-            rc = job->status;
-            continue;
+            failed++;
+            if (rc == GB_OK)
+                rc = job->status;
+            if (job->diag.message != NULL)
+                gb_diag_list_take(problems, &job->diag);
         }
-        int w = gb__write_file(dir, job->name, job->pdf);
-        if (w != GB_OK) {
-            rc = w;
-            continue;
-        }
-        gb_manifest_set(manifest, job->name, job->hash, job->pages);
-        written++;
     }
-    /* index.csv: rewritten only when its content changes. */
-    GString *index = g_string_new("authority,dfe_code,ons_code,file,pages\r\n");
+    /* index.csv: one line per pack, pages from this run or the manifest. */
+    GString *index = g_string_new(NULL);
+    const char *header[] = {"authority", "dfe_code", "ons_code", "file", "pages"};
+    gb_csvout_row(index, header, G_N_ELEMENTS(header));
     for (guint i = 0; i < all->len; i++) {
         const GbPackJob *job = g_ptr_array_index(all, i);
         const GbAuthority *au = gb_ref_authority(ld.ref, job->authority);
-        int pages = job->pdf != NULL ? job->pages : gb_manifest_pages(manifest, job->name);
+        int pages = job->made ? job->pages : gb_write_pages(ws, job->name);
         char num[16];
         g_snprintf(num, sizeof num, "%d", pages);
         const char *cells[] = {au->name, au->code,
                                au->ons->len ? g_ptr_array_index(au->ons, 0) : "", job->name, num};
-        for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
-            if (k)
-                g_string_append_c(index, ',');
-            gb_statsfmt_csv_field(index, cells[k]);
-        }
-        g_string_append(index, "\r\n");
+        gb_csvout_row(index, cells, G_N_ELEMENTS(cells));
     }
-    char *index_path = g_build_filename(dir, "index.csv", NULL), *old = NULL;
-    gsize old_len = 0;
-    if (!g_file_get_contents(index_path, &old, &old_len, NULL) || old_len != index->len ||
-        memcmp(old, index->str, old_len) != 0) {
-        GByteArray ba = {.data = (guint8 *)index->str, .len = (guint)index->len};
-        int w = gb__write_file(dir, "index.csv", &ba);
-        if (w != GB_OK)
-            rc = w;
+    char *index_hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, index->str,
+                                                     (gssize)index->len);
+    if (rc == GB_OK && !gb_write_fresh(ws, "index.csv", index_hash)) {
+        rc = gb_write_add(ws, "index.csv", (const guint8 *)index->str, index->len, index_hash, 0,
+                          &diag);
+        if (rc != GB_OK && diag.message != NULL)
+            gb_diag_list_take(problems, &diag);
     }
-    g_free(old);
-    g_free(index_path);
+    g_free(index_hash);
     g_string_free(index, TRUE);
-    /* The manifest records what was written, so an interrupted run resumes. */
-    if (gb_manifest_save(manifest, dir, &diag) != GB_OK) {
-        gb__print_diag(&diag);
-        rc = GB_CANTCREAT;
+    /* Everything or nothing: a signal or a failure before this point leaves the
+     * folder as it was (the write set removes its temporaries). */
+    int sig = gb_cancel_requested();
+    if (rc == GB_OK && sig == 0) {
+        rc = gb_write_commit(ws, &diag);
+        if (rc != GB_OK)
+            gb_diag_list_take(problems, &diag);
     }
-    if (gb_cancel_requested())
+    gb_report_diags(stderr, problems, "", "problems");
+    if (sig != 0)
         rc = gb__interrupted();
+    gboolean committed = rc == GB_OK;
+    int written = committed ? made : 0;
+    guint fresh = all->len - todo->len;
     if (!quiet || rc != GB_OK) {
-        printf("%d written, %u up to date", written, all->len - (guint)written - (guint)not_made);
-        if (not_made > 0)
-            printf(", %d not made", not_made);
+        printf("%d written, %u up to date", written, fresh);
+        if (!committed && sig == 0)
+            printf(", %u failed", todo->len);
+        else if (sig != 0)
+            printf(", %u not made", todo->len);
         printf(" (%s)\n", dir);
     }
 out:
     g_ptr_array_free(todo, TRUE);
     g_ptr_array_free(all, TRUE);
-    gb_manifest_free(manifest);
+    gb_write_free(ws);
+    gb_diag_list_free(problems);
     for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
         gb_stats_latest_free((GbLatest *)in.latest[j]);
     gb_stats_free(stats);
