@@ -691,6 +691,26 @@ gb__sync_folders(GbWriteSet *w)
         fsync(GPOINTER_TO_INT(value) - 1);
 }
 
+/* Writes the manifest's text to a flushed temporary; its name, or NULL with
+ * diag set. */
+static char *
+gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
+{
+    const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
+    if (odd != NULL) {
+        gb__fail(diag, w->dir, GB__MANIFEST, "is %s, not a regular file; gradebrief will not "
+                 "replace it", odd);
+        return NULL;
+    }
+    gsize len;
+    char *text = gb_manifest_to_data(m, &len);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len);
+    if (tmp == NULL)
+        gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
+    g_free(text);
+    return tmp;
+}
+
 GbStatus
 gb_write_commit(GbWriteSet *w, GbDiag *diag)
 {
@@ -698,57 +718,64 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         gb_diag_set(diag, w->fail_diag.path, 0, 0, "%s", w->fail_diag.message);
         return w->failed;
     }
+    w->committed = TRUE;
     g_ptr_array_sort(w->entries, gb__entry_cmp);
-    GbStatus status = GB_OK;
+    /* The new manifest is made and flushed before anything is renamed, so a
+     * full disk stops the run while everything is still as it was. */
+    gsize old_len;
+    char *old_text = gb_manifest_to_data(w->manifest, &old_len);
     for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        gb_manifest_set(w->manifest, e->rel, &e->e);
+    }
+    char *mtmp = gb__manifest_tmp(w, w->manifest, diag);
+    if (mtmp == NULL) {
+        g_free(old_text);
+        return GB_CANTCREAT;
+    }
+    GbStatus status = GB_OK;
+    for (guint i = 0; i < w->entries->len && status == GB_OK; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         if (e->tmp == NULL) {
             e->done = TRUE;
             w->unchanged++;
-            continue;
-        }
-        if (status != GB_OK)
-            continue;
-        if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
+        } else if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
             gb__fail(diag, w->dir, e->rel, "cannot replace: %s", g_strerror(errno));
             status = GB_CANTCREAT;
-            continue;
+        } else {
+            g_free(e->tmp);
+            e->tmp = NULL;
+            e->done = TRUE;
+            w->written++;
         }
-        g_free(e->tmp);
-        e->tmp = NULL;
-        e->done = TRUE;
-        w->written++;
     }
     gb__sync_folders(w);
-    /* The manifest last, recording what is now in place (after a failed
-     * rename too, so that it tells which files are new). */
-    for (guint i = 0; i < w->entries->len; i++) {
-        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
-        if (e->done)
-            gb_manifest_set(w->manifest, e->rel, &e->e);
+    if (status != GB_OK) {
+        /* Part-way: the manifest records what is now in place, so that it
+         * tells which files are new (best effort: a rerun repairs anyway,
+         * since a file that differs from its record is never fresh). */
+        unlinkat(w->root, mtmp, 0);
+        g_free(mtmp);
+        gb_manifest_free(w->manifest);
+        w->manifest = gb_manifest_parse(old_text, old_len, NULL);
+        for (guint i = 0; i < w->entries->len; i++) {
+            GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+            if (e->done)
+                gb_manifest_set(w->manifest, e->rel, &e->e);
+        }
+        GbDiag ignored = {0};
+        mtmp = gb__manifest_tmp(w, w->manifest, &ignored);
+        gb_diag_clear(&ignored);
     }
-    gsize len;
-    char *text = gb_manifest_to_data(w->manifest, &len);
-    char *tmp = NULL;
-    const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
-    if (odd != NULL) {
+    if (mtmp != NULL && gb__rename(w->root, mtmp, GB__MANIFEST) != 0) {
         if (status == GB_OK)
-            gb__fail(diag, w->dir, GB__MANIFEST, "is %s, not a regular file; gradebrief will "
-                     "not replace it", odd);
+            gb__fail(diag, w->dir, GB__MANIFEST, "cannot replace: %s", g_strerror(errno));
         status = GB_CANTCREAT;
-    } else if ((tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len)) == NULL ||
-               gb__rename(w->root, tmp, GB__MANIFEST) != 0) {
-        if (status == GB_OK)
-            gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
-        status = GB_CANTCREAT;
-        if (tmp != NULL)
-            unlinkat(w->root, tmp, 0);
-    } else {
-        fsync(w->root);
+        unlinkat(w->root, mtmp, 0);
     }
-    g_free(tmp);
-    g_free(text);
-    w->committed = TRUE;
+    fsync(w->root);
+    g_free(mtmp);
+    g_free(old_text);
     return status;
 }
 
