@@ -576,6 +576,129 @@ START_TEST(test_sigkill_mid_write)
 }
 END_TEST
 
+/* Every file of a build, restored byte for byte by the rerun when damaged. */
+START_TEST(test_build_repairs)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", "out", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *o = g_build_filename(dir, "out", NULL);
+    char *before = tree(o);
+    char *pdf = g_build_filename(o, "briefing.pdf", NULL);
+    char *svg = g_build_filename(o, "charts", "map.svg", NULL);
+    char *png = g_build_filename(o, "charts", "map.png", NULL);
+    char *csv = g_build_filename(o, "tables", "findings.csv", NULL);
+    char *outside = g_build_filename(dir, "findings-copy.csv", NULL);
+    char *text;
+    gsize len;
+    ck_assert(g_file_get_contents(csv, &text, &len, NULL));
+    ck_assert(g_file_set_contents(outside, text, (gssize)len, NULL));
+    ck_assert_int_eq(truncate(pdf, 1000), 0);                   /* cut short */
+    g_free(text);
+    ck_assert(g_file_get_contents(svg, &text, &len, NULL));
+    text[len / 2] ^= 1;                                        /* edited, same size */
+    ck_assert(g_file_set_contents(svg, text, (gssize)len, NULL));
+    g_free(text);
+    ck_assert_int_eq(unlink(png), 0);                           /* missing */
+    ck_assert_int_eq(unlink(csv), 0);                           /* a link in its place */
+    ck_assert_int_eq(symlink(outside, csv), 0);
+    const char *again[] = {GB_BINARY, "build", "-o", "out", NULL};
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
+    ck_assert_msg(strstr(out, ": 4 written, ") != NULL, "%s", out);
+    char *after = tree(o);
+    ck_assert_msg(strcmp(before, after) == 0, "not restored:\n%s\n---\n%s", before, after);
+    g_free(out);
+    g_free(err);
+    /* Then nothing is left to do. */
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
+    ck_assert_msg(strstr(out, "0 written, ") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    g_free(after);
+    g_free(before);
+    g_free(outside);
+    g_free(csv);
+    g_free(png);
+    g_free(svg);
+    g_free(pdf);
+    g_free(o);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_build_charts_link)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *away = g_build_filename(dir, "away", NULL);
+    char *charts = g_build_filename(dir, "out", "charts", NULL);
+    ck_assert_int_eq(g_mkdir_with_parents(away, 0777), 0);
+    ck_assert_int_eq(g_mkdir_with_parents(charts, 0777), 0);
+    ck_assert_int_eq(g_rmdir(charts), 0);
+    ck_assert_int_eq(symlink(away, charts), 0);
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", "out", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 73);
+    ck_assert_msg(strstr(err, "gradebrief: out/charts: is a symbolic link") != NULL, "%s", err);
+    char *o = g_build_filename(dir, "out", NULL);
+    char *t = tree(o);
+    char *want = g_strdup_printf("charts link %s", away);
+    ck_assert_str_eq(t, want);
+    g_free(t);
+    t = tree(away);
+    ck_assert_str_eq(t, "");
+    g_free(t);
+    g_free(want);
+    g_free(o);
+    g_free(out);
+    g_free(err);
+    g_free(charts);
+    g_free(away);
+    g_free(dir);
+}
+END_TEST
+
+/* chart -o: devices and links refused (the node left alone), - is standard output. */
+static const struct {
+    const char *target;
+    int status;
+    const char *err;
+} chart_targets[] = {
+    {"/dev/null", 73, "/dev/null: is a device, not a regular file"},
+    {"/dev/full", 73, "/dev/full: is a device, not a regular file"},
+    {"/dev/stdout", 73, "/dev/stdout: is a symbolic link"},
+    {"", 64, "-o: the output file name is empty"},
+    {"-", 0, NULL},
+};
+
+START_TEST(test_chart_targets)
+{
+    struct stat before, after;
+    gboolean node = chart_targets[_i].target[0] == '/';
+    if (node)
+        ck_assert_int_eq(lstat(chart_targets[_i].target, &before), 0);
+    const char *argv[] = {GB_BINARY, "chart", "counts", "-o", chart_targets[_i].target, NULL};
+    char *out, *err;
+    int rc = gb_test_run(NULL, argv, &out, &err);
+    ck_assert_msg(rc == chart_targets[_i].status, "%s: exit %d: %s", chart_targets[_i].target,
+                  rc, err);
+    if (chart_targets[_i].err != NULL)
+        ck_assert_msg(strstr(err, chart_targets[_i].err) != NULL, "%s", err);
+    else
+        ck_assert_msg(strncmp(out, "%PDF-", 5) == 0, "standard output is not the PDF");
+    if (node) {
+        ck_assert_int_eq(lstat(chart_targets[_i].target, &after), 0);
+        ck_assert_int_eq(before.st_ino, after.st_ino);
+        ck_assert_int_eq(before.st_mode, after.st_mode);
+        ck_assert_int_eq(before.st_rdev, after.st_rdev);
+    }
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
 static Suite *
 write_suite(void)
 {
@@ -592,6 +715,9 @@ write_suite(void)
     tcase_add_test(tc, test_lock_in_process);
     tcase_add_test(tc, test_two_processes);
     tcase_add_test(tc, test_sigkill_mid_write);
+    tcase_add_test(tc, test_build_repairs);
+    tcase_add_test(tc, test_build_charts_link);
+    tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
     suite_add_tcase(s, tc);
     return s;
 }
