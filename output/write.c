@@ -19,12 +19,18 @@
 #include <unistd.h>
 
 #define GB__MANIFEST "manifest.ini"
+/* Temporaries are flushed at commit, one after the other, so that the file
+ * system flushes them together instead of once per file as they are made
+ * (each fsync a journal commit on ext4); past this many open at once, each is
+ * flushed and closed as it is written. */
+#define GB__MAX_OPEN 256
 
 typedef struct {
     char *rel;        /* as added: "charts/map.svg" */
     const char *base; /* the last component of rel */
     int dirfd;        /* the folder it goes in (owned by the set) */
     char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
+    int fd;           /* the temporary, still open to be flushed at commit, or -1 */
     gboolean done;    /* in place (renamed, or unchanged) */
     GbManifestEntry e;
 } GbWriteEntry;
@@ -40,6 +46,7 @@ struct GbWriteSet {
     GHashTable *dirs;      /* relative folder -> fd + 1 ("" is root) */
     GPtrArray *entries;    /* GbWriteEntry* */
     GHashTable *names;     /* rel -> TRUE: each file once */
+    int open_fds;          /* temporaries held open (see GB__MAX_OPEN) */
     GbStatus failed;
     GbDiag fail_diag;
     guint written, unchanged;
@@ -140,17 +147,23 @@ gb__tmp_open(int dirfd, const char *base, char **name)
     return -1;
 }
 
-/* Writes data to a new flushed temporary beside base in dirfd; returns its
- * name, or NULL with errno set (and no temporary left). */
+/* Writes data to a new temporary beside base in dirfd; returns its name, or
+ * NULL with errno set (and no temporary left). With keep_fd, the temporary is
+ * left open in *keep_fd for the caller to flush and close; otherwise it is
+ * flushed and closed here. */
 static char *
-gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len)
+gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd)
 {
     char *name = NULL;
     int fd = gb__tmp_open(dirfd, base, &name);
     if (fd < 0)
         return NULL;
-    gboolean ok = gb__write_all(fd, data, len) && gb__fsync(fd) == 0;
+    gboolean ok = gb__write_all(fd, data, len) && (keep_fd != NULL || gb__fsync(fd) == 0);
     int saved = errno;
+    if (ok && keep_fd != NULL) {
+        *keep_fd = fd;
+        return name;
+    }
     if (close(fd) != 0 && ok)
         ok = FALSE, saved = errno;
     if (!ok) {
@@ -518,6 +531,8 @@ gb_write_free(GbWriteSet *w)
         return;
     for (guint i = 0; i < w->entries->len; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->fd >= 0)
+            close(e->fd);
         if (e->tmp != NULL)
             unlinkat(e->dirfd, e->tmp, 0);
     }
@@ -658,7 +673,11 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
                     gb__same_bytes(dirfd, base, data, len);
-    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len)) == NULL) {
+    e->fd = -1;
+    gboolean hold = g_atomic_int_add(&w->open_fds, 1) < GB__MAX_OPEN;
+    if (!hold)
+        g_atomic_int_add(&w->open_fds, -1);
+    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len, hold ? &e->fd : NULL)) == NULL) {
         gb__fail(d, w->dir, relpath, "cannot write: %s", g_strerror(errno));
         gb__entry_free(e);
         GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
@@ -704,7 +723,7 @@ gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
     }
     gsize len;
     char *text = gb_manifest_to_data(m, &len);
-    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL);
     if (tmp == NULL)
         gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
     g_free(text);
@@ -719,7 +738,24 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         return w->failed;
     }
     w->committed = TRUE;
+    if (w->entries->len == 0)
+        return GB_OK; /* nothing made: the manifest stays as it is */
     g_ptr_array_sort(w->entries, gb__entry_cmp);
+    /* Every temporary on disk before anything is renamed. */
+    for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->fd < 0)
+            continue;
+        gboolean ok = gb__fsync(e->fd) == 0;
+        int saved = errno;
+        if (close(e->fd) != 0 && ok)
+            ok = FALSE, saved = errno;
+        e->fd = -1;
+        if (!ok) {
+            gb__fail(diag, w->dir, e->rel, "cannot write: %s", g_strerror(saved));
+            return GB_CANTCREAT;
+        }
+    }
     /* The new manifest is made and flushed before anything is renamed, so a
      * full disk stops the run while everything is still as it was. */
     gsize old_len;
@@ -841,7 +877,7 @@ gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag)
                         gb__unusable_place(dirfd, base));
         goto out;
     }
-    if ((tmp = gb__tmp_write(dirfd, base, data, len)) == NULL) {
+    if ((tmp = gb__tmp_write(dirfd, base, data, len, NULL)) == NULL) {
         gb_diag_set(diag, path, 0, 0, "cannot write: %s", g_strerror(errno));
         goto out;
     }
