@@ -486,8 +486,15 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
         return GB_USAGE;
     }
+    /* "out/" names the same folder as "out"; with the slash, lstat and
+     * O_NOFOLLOW would both go through a link called out. */
+    char *plain = g_strdup(dir);
+    for (gsize n = strlen(plain); n > 1 && plain[n - 1] == '/'; n--)
+        plain[n - 1] = '\0';
     struct stat st;
-    if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+    gboolean link = lstat(plain, &st) == 0 && S_ISLNK(st.st_mode);
+    g_free(plain);
+    if (link) {
         gb_diag_set(diag, dir, 0, 0, "is a symbolic link; gradebrief writes only into real "
                     "folders, never through a link");
         return GB_CANTCREAT;

@@ -317,6 +317,11 @@ START_TEST(test_links_refused)
     ck_assert_int_eq(gb_write_open(link, 0, &w, &d), GB_CANTCREAT);
     ck_assert_ptr_nonnull(strstr(d.message, "symbolic link"));
     gb_diag_clear(&d);
+    char *slashed = g_strconcat(link, "//", NULL);
+    ck_assert_int_eq(gb_write_open(slashed, 0, &w, &d), GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.message, "symbolic link"));
+    gb_diag_clear(&d);
+    g_free(slashed);
     ck_assert_int_eq(gb_write_open("", 0, &w, &d), GB_USAGE);
     gb_diag_clear(&d);
     g_free(link);
