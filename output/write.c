@@ -44,6 +44,8 @@ struct GbWriteSet {
     gboolean corrupt;
     GMutex mu;             /* guards everything below */
     GHashTable *dirs;      /* relative folder -> fd + 1 ("" is root) */
+    GPtrArray *made;       /* folders this set made, in order, removed if it never commits */
+    gboolean made_root;
     GPtrArray *entries;    /* GbWriteEntry* */
     GHashTable *names;     /* rel -> TRUE: each file once */
     int open_fds;          /* temporaries held open (see GB__MAX_OPEN) */
@@ -275,9 +277,10 @@ gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
  * it is absent). */
 static int
 gb__open_folder(int parent, const char *name, gboolean create, const char *dir,
-                const char *rel, GbDiag *diag)
+                const char *rel, gboolean *made, GbDiag *diag)
 {
     struct stat st;
+    *made = FALSE;
     if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno != ENOENT || !create) {
             if (create)
@@ -288,6 +291,7 @@ gb__open_folder(int parent, const char *name, gboolean create, const char *dir,
             gb__fail(diag, dir, rel, "cannot create the folder: %s", g_strerror(errno));
             return -1;
         }
+        *made = TRUE;
     } else if (S_ISLNK(st.st_mode)) {
         if (create)
             gb__fail(diag, dir, rel, "is a symbolic link; gradebrief writes only into real "
@@ -322,7 +326,11 @@ gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
     if (parent < 0)
         return -1;
     const char *slash = strrchr(reldir, '/');
-    int fd = gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, diag);
+    gboolean made;
+    int fd = gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, &made,
+                             diag);
+    if (made)
+        g_ptr_array_add(w->made, g_strdup(reldir));
     if (fd >= 0)
         g_hash_table_insert(w->dirs, g_strdup(reldir), GINT_TO_POINTER(fd + 1));
     return fd;
@@ -492,7 +500,8 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     for (gsize n = strlen(plain); n > 1 && plain[n - 1] == '/'; n--)
         plain[n - 1] = '\0';
     struct stat st;
-    gboolean link = lstat(plain, &st) == 0 && S_ISLNK(st.st_mode);
+    gboolean absent = lstat(plain, &st) != 0 && errno == ENOENT;
+    gboolean link = !absent && S_ISLNK(st.st_mode);
     g_free(plain);
     if (link) {
         gb_diag_set(diag, dir, 0, 0, "is a symbolic link; gradebrief writes only into real "
@@ -515,6 +524,8 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     w->root = root;
     w->lock = -1;
     w->flags = flags;
+    w->made_root = absent;
+    w->made = g_ptr_array_new_with_free_func(g_free);
     g_mutex_init(&w->mu);
     w->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_insert(w->dirs, g_strdup(""), GINT_TO_POINTER(root + 1));
@@ -552,12 +563,18 @@ gb_write_free(GbWriteSet *w)
         if (GPOINTER_TO_INT(value) - 1 != w->root)
             close(GPOINTER_TO_INT(value) - 1);
     g_hash_table_destroy(w->dirs);
+    /* A set that never committed leaves no folder it made (when empty). */
+    for (guint i = w->made->len; i > 0 && !w->committed; i--)
+        unlinkat(w->root, g_ptr_array_index(w->made, i - 1), AT_REMOVEDIR);
+    g_ptr_array_unref(w->made);
     if (w->lock >= 0) {
         /* Removed while still held, so no other run can hold it meanwhile. */
         unlinkat(w->root, GB_WRITE_LOCK_NAME, 0);
         close(w->lock); /* releases the flock */
     }
     close(w->root);
+    if (w->made_root && !w->committed)
+        rmdir(w->dir);
     gb_manifest_free(w->manifest);
     gb_diag_clear(&w->fail_diag);
     g_mutex_clear(&w->mu);
@@ -744,9 +761,10 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         gb_diag_set(diag, w->fail_diag.path, 0, 0, "%s", w->fail_diag.message);
         return w->failed;
     }
-    w->committed = TRUE;
-    if (w->entries->len == 0)
+    if (w->entries->len == 0) {
+        w->committed = TRUE;
         return GB_OK; /* nothing made: the manifest stays as it is */
+    }
     g_ptr_array_sort(w->entries, gb__entry_cmp);
     /* Every temporary on disk before anything is renamed. */
     for (guint i = 0; i < w->entries->len; i++) {
@@ -777,6 +795,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         return GB_CANTCREAT;
     }
     GbStatus status = GB_OK;
+    w->committed = TRUE; /* from here on, files change */
     for (guint i = 0; i < w->entries->len && status == GB_OK; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         if (e->tmp == NULL) {

@@ -281,6 +281,24 @@ START_TEST(test_damaged_outputs_are_stale)
 }
 END_TEST
 
+/* A first run into a new folder that fails leaves no folder behind either. */
+START_TEST(test_failed_first_run_leaves_nothing)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *out = g_build_filename(dir, "new", NULL);
+    GbDiag d = {0};
+    gb__write_fail_at("write", 4, ENOSPC);
+    ck_assert_int_eq(write_version(out, 1, 0, &d), GB_CANTCREAT);
+    gb__write_fail_at("write", 0, 0);
+    gb_diag_clear(&d);
+    char *t = tree(dir);
+    ck_assert_str_eq(t, "");
+    g_free(t);
+    g_free(out);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(test_links_refused)
 {
     char *dir = gb_test_tmpdir("gbwrite");
@@ -713,6 +731,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_all_or_nothing, 0, G_N_ELEMENTS(faults));
     tcase_add_test(tc, test_rename_fails_midway);
     tcase_add_loop_test(tc, test_damaged_outputs_are_stale, 0, G_N_ELEMENTS(damage));
+    tcase_add_test(tc, test_failed_first_run_leaves_nothing);
     tcase_add_test(tc, test_links_refused);
     tcase_add_loop_test(tc, test_single_file_refuses, 0, G_N_ELEMENTS(places));
     tcase_add_test(tc, test_device_in_folder_refused);
