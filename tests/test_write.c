@@ -652,6 +652,44 @@ START_TEST(test_build_repairs)
 }
 END_TEST
 
+/* packs: an emptied pack and a pack replaced by a link are made again. */
+START_TEST(test_packs_repairs)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "packs", "-o", "p", "-a", "Leeds", "-a", "Kent", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *p = g_build_filename(dir, "p", NULL);
+    char *before = tree(p);
+    char *kent = g_build_filename(p, "kent.pdf", NULL);
+    char *leeds = g_build_filename(p, "leeds.pdf", NULL);
+    char *copy = g_build_filename(dir, "leeds-copy.pdf", NULL);
+    char *text;
+    gsize len;
+    ck_assert(g_file_get_contents(leeds, &text, &len, NULL));
+    ck_assert(g_file_set_contents(copy, text, (gssize)len, NULL));
+    g_free(text);
+    ck_assert_int_eq(truncate(kent, 0), 0);
+    ck_assert_int_eq(unlink(leeds), 0);
+    ck_assert_int_eq(symlink(copy, leeds), 0);
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    ck_assert_msg(strstr(out, "2 written, 0 up to date (p)") != NULL, "%s", out);
+    char *after = tree(p);
+    ck_assert_msg(strcmp(before, after) == 0, "not restored:\n%s\n---\n%s", before, after);
+    g_free(out);
+    g_free(err);
+    g_free(after);
+    g_free(before);
+    g_free(copy);
+    g_free(leeds);
+    g_free(kent);
+    g_free(p);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(test_build_charts_link)
 {
     char *dir = gb_test_tmpdir("gbwrite");
@@ -740,6 +778,7 @@ write_suite(void)
     tcase_add_test(tc, test_two_processes);
     tcase_add_test(tc, test_sigkill_mid_write);
     tcase_add_test(tc, test_build_repairs);
+    tcase_add_test(tc, test_packs_repairs);
     tcase_add_test(tc, test_build_charts_link);
     tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
     suite_add_tcase(s, tc);
