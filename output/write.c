@@ -9,9 +9,9 @@
 #include "output/manifest.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -36,19 +36,19 @@ typedef struct {
 } GbWriteEntry;
 
 struct GbWriteSet {
-    char *dir;             /* as given, for messages */
-    int root;              /* the output folder */
-    int lock;              /* its lock file, flocked */
+    char *dir; /* as given, for messages */
+    int root;  /* the output folder */
+    int lock;  /* its lock file, flocked */
     guint flags;
     GbManifest *manifest;
     gboolean corrupt;
-    GMutex mu;             /* guards everything below */
-    GHashTable *dirs;      /* relative folder -> fd + 1 ("" is root) */
-    GPtrArray *made;       /* folders this set made, in order, removed if it never commits */
+    GMutex mu;        /* guards everything below */
+    GHashTable *dirs; /* relative folder -> fd + 1 ("" is root) */
+    GPtrArray *made;  /* folders this set made, in order, removed if it never commits */
     gboolean made_root;
-    GPtrArray *entries;    /* GbWriteEntry* */
-    GHashTable *names;     /* rel -> TRUE: each file once */
-    int open_fds;          /* temporaries held open (see GB__MAX_OPEN) */
+    GPtrArray *entries; /* GbWriteEntry* */
+    GHashTable *names;  /* rel -> TRUE: each file once */
+    int open_fds;       /* temporaries held open (see GB__MAX_OPEN) */
     GbStatus failed;
     GbDiag fail_diag;
     guint written, unchanged;
@@ -256,8 +256,8 @@ gb__unusable_place(int dirfd, const char *name)
     return "not a regular file";
 }
 
-static void
-gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 
 static void
 gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
@@ -276,8 +276,8 @@ gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
  * and create is set. Returns -1 with diag set (or silently when !create and
  * it is absent). */
 static int
-gb__open_folder(int parent, const char *name, gboolean create, const char *dir,
-                const char *rel, gboolean *made, GbDiag *diag)
+gb__open_folder(int parent, const char *name, gboolean create, const char *dir, const char *rel,
+                gboolean *made, GbDiag *diag)
 {
     struct stat st;
     *made = FALSE;
@@ -294,7 +294,8 @@ gb__open_folder(int parent, const char *name, gboolean create, const char *dir,
         *made = TRUE;
     } else if (S_ISLNK(st.st_mode)) {
         if (create)
-            gb__fail(diag, dir, rel, "is a symbolic link; gradebrief writes only into real "
+            gb__fail(diag, dir, rel,
+                     "is a symbolic link; gradebrief writes only into real "
                      "folders, never through a link");
         return -1;
     } else if (!S_ISDIR(st.st_mode)) {
@@ -304,8 +305,10 @@ gb__open_folder(int parent, const char *name, gboolean create, const char *dir,
     }
     int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && create)
-        gb__fail(diag, dir, rel, errno == ELOOP ? "is a symbolic link; gradebrief writes only "
-                 "into real folders, never through a link" : "cannot open the folder: %s",
+        gb__fail(diag, dir, rel,
+                 errno == ELOOP ? "is a symbolic link; gradebrief writes only "
+                                  "into real folders, never through a link"
+                                : "cannot open the folder: %s",
                  g_strerror(errno));
     return fd;
 }
@@ -327,8 +330,8 @@ gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
         return -1;
     const char *slash = strrchr(reldir, '/');
     gboolean made;
-    int fd = gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, &made,
-                             diag);
+    int fd =
+        gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, &made, diag);
     if (made)
         g_ptr_array_add(w->made, g_strdup(reldir));
     if (fd >= 0)
@@ -409,8 +412,8 @@ static GbStatus
 gb__lock(GbWriteSet *w, GbDiag *diag)
 {
     for (int tries = 0; tries < 100; tries++) {
-        int fd = openat(w->root, GB_WRITE_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                        0666);
+        int fd =
+            openat(w->root, GB_WRITE_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd < 0) {
             gb__fail(diag, w->dir, GB_WRITE_LOCK_NAME, "cannot open the lock file: %s",
                      g_strerror(errno));
@@ -429,8 +432,10 @@ gb__lock(GbWriteSet *w, GbDiag *diag)
             char who[48] = "";
             if (pid > 0)
                 g_snprintf(who, sizeof who, " (pid %" G_GINT64_FORMAT ")", pid);
-            gb__fail(diag, w->dir, NULL, "another gradebrief run%s is writing this folder; run "
-                     "again when it has finished", who);
+            gb__fail(diag, w->dir, NULL,
+                     "another gradebrief run%s is writing this folder; run "
+                     "again when it has finished",
+                     who);
             return GB_TEMPFAIL;
         }
         struct stat held, there;
@@ -504,7 +509,8 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     gboolean link = !absent && S_ISLNK(st.st_mode);
     g_free(plain);
     if (link) {
-        gb_diag_set(diag, dir, 0, 0, "is a symbolic link; gradebrief writes only into real "
+        gb_diag_set(diag, dir, 0, 0,
+                    "is a symbolic link; gradebrief writes only into real "
                     "folders, never through a link");
         return GB_CANTCREAT;
     }
@@ -514,8 +520,10 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     }
     int root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (root < 0) {
-        gb_diag_set(diag, dir, 0, 0, errno == ELOOP ? "is a symbolic link; gradebrief writes "
-                    "only into real folders, never through a link" : "cannot open the folder: %s",
+        gb_diag_set(diag, dir, 0, 0,
+                    errno == ELOOP ? "is a symbolic link; gradebrief writes "
+                                     "only into real folders, never through a link"
+                                   : "cannot open the folder: %s",
                     g_strerror(errno));
         return GB_CANTCREAT;
     }
@@ -604,8 +612,8 @@ gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input)
         return FALSE;
     GbManifestEntry e;
     g_mutex_lock(&w->mu);
-    gboolean known = gb_manifest_get(w->manifest, relpath, &e) &&
-                     strcmp(e.input, input) == 0 && e.output[0] != '\0';
+    gboolean known = gb_manifest_get(w->manifest, relpath, &e) && strcmp(e.input, input) == 0 &&
+                     e.output[0] != '\0';
     const char *base;
     char *reldir = gb__split(relpath, &base);
     int dirfd = known ? gb__folder(w, reldir, FALSE, NULL) : -1;
@@ -645,8 +653,8 @@ gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
 }
 
 GbStatus
-gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
-             const char *input, int pages, GbDiag *diag)
+gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, const char *input,
+             int pages, GbDiag *diag)
 {
     GbDiag local = {0};
     GbDiag *d = diag != NULL ? diag : &local;
@@ -741,8 +749,10 @@ gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
 {
     const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
     if (odd != NULL) {
-        gb__fail(diag, w->dir, GB__MANIFEST, "is %s, not a regular file; gradebrief will not "
-                 "replace it", odd);
+        gb__fail(diag, w->dir, GB__MANIFEST,
+                 "is %s, not a regular file; gradebrief will not "
+                 "replace it",
+                 odd);
         return NULL;
     }
     gsize len;
@@ -895,10 +905,12 @@ gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag)
     }
     if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISLNK(st.st_mode))
-            gb_diag_set(diag, path, 0, 0, "is a symbolic link; gradebrief will not write through "
+            gb_diag_set(diag, path, 0, 0,
+                        "is a symbolic link; gradebrief will not write through "
                         "it or replace it (-o - writes to standard output)");
         else
-            gb_diag_set(diag, path, 0, 0, "is %s, not a regular file; gradebrief will not "
+            gb_diag_set(diag, path, 0, 0,
+                        "is %s, not a regular file; gradebrief will not "
                         "replace it (-o - writes to standard output)",
                         gb__unusable_place(dirfd, base));
         goto out;

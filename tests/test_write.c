@@ -123,8 +123,8 @@ static const struct {
     const char *op;
     int n;
 } faults[] = {
-    {"write", 1}, {"write", 2}, {"write", 3}, {"write", 5}, {"write", 6},
-    {"fsync", 1}, {"fsync", 4}, {"fsync", 6},
+    {"write", 1}, {"write", 2}, {"write", 3}, {"write", 5},
+    {"write", 6}, {"fsync", 1}, {"fsync", 4}, {"fsync", 6},
 };
 
 START_TEST(test_all_or_nothing)
@@ -215,8 +215,8 @@ static const struct {
     const char *name;
     int kind;
 } damage[] = {
-    {"missing", 0}, {"truncated", 1}, {"changed, same size", 2}, {"a link to a copy", 3},
-    {"not damaged", 4},
+    {"missing", 0},          {"truncated", 1},   {"changed, same size", 2},
+    {"a link to a copy", 3}, {"not damaged", 4},
 };
 
 START_TEST(test_damaged_outputs_are_stale)
@@ -355,8 +355,8 @@ static const struct {
     const char *name;
     int kind;
 } places[] = {
-    {"/dev/null", 0}, {"/dev/full", 1}, {"a link to a file", 2}, {"a pipe", 3},
-    {"a folder", 4}, {"/dev/stdout (a link)", 5},
+    {"/dev/null", 0}, {"/dev/full", 1}, {"a link to a file", 2},
+    {"a pipe", 3},    {"a folder", 4},  {"/dev/stdout (a link)", 5},
 };
 
 START_TEST(test_single_file_refuses)
@@ -426,8 +426,7 @@ START_TEST(test_device_in_folder_refused)
     GbDiag d = {0};
     GbWriteSet *w;
     ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
-    ck_assert_int_eq(gb_write_add(w, "briefing.pdf", (guint8 *)"x", 1, "v1", 0, &d),
-                     GB_CANTCREAT);
+    ck_assert_int_eq(gb_write_add(w, "briefing.pdf", (guint8 *)"x", 1, "v1", 0, &d), GB_CANTCREAT);
     ck_assert_ptr_nonnull(strstr(d.message, "is a pipe, not a regular file"));
     gb_write_free(w);
     struct stat st;
@@ -472,8 +471,8 @@ START_TEST(test_lock_in_process)
     GbWriteSet *a, *b;
     ck_assert_int_eq(gb_write_open(dir, 0, &a, &d), GB_OK);
     ck_assert_int_eq(gb_write_open(dir, 0, &b, &d), GB_TEMPFAIL);
-    char *pid = g_strdup_printf("another gradebrief run (pid %ld) is writing this folder",
-                                (long)getpid());
+    char *pid =
+        g_strdup_printf("another gradebrief run (pid %ld) is writing this folder", (long)getpid());
     ck_assert_msg(strstr(d.message, pid) != NULL, "%s", d.message);
     gb_diag_clear(&d);
     gb_write_free(a);
@@ -505,21 +504,24 @@ START_TEST(test_two_processes)
     char *dir = gb_test_tmpdir("gbwrite");
     const char *first[] = {GB_BINARY, "packs", "-q", "-j", "1", "-o", "p", NULL};
     GPid pid;
-    ck_assert(g_spawn_async(dir, (char **)first, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                            G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                            &pid, NULL));
+    ck_assert(g_spawn_async(dir, (char **)first, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                G_SPAWN_STDERR_TO_DEV_NULL,
+                            NULL, NULL, &pid, NULL));
     char *lock = g_build_filename(dir, "p", GB_WRITE_LOCK_NAME, NULL);
     ck_assert(wait_for(lock));
     g_usleep(100 * 1000); /* its pid is written just after the lock is taken */
     /* The second run, with other inputs, on the same folder. */
     char *row = g_build_filename(dir, "row.csv", NULL);
-    ck_assert(g_file_set_contents(row, "authority,year,regime,judgement,grade\n"
-                                       "Leeds,2006,apa,staying_safe,Good\n", -1, NULL));
+    ck_assert(g_file_set_contents(row,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Leeds,2006,apa,staying_safe,Good\n",
+                                  -1, NULL));
     const char *second[] = {GB_BINARY, "packs", "-q", "row.csv", "-o", "p", NULL};
     char *out, *err;
     ck_assert_int_eq(gb_test_run(dir, second, &out, &err), 75);
-    char *said = g_strdup_printf("another gradebrief run (pid %d) is writing this folder",
-                                 (int)pid);
+    char *said =
+        g_strdup_printf("another gradebrief run (pid %d) is writing this folder", (int)pid);
     ck_assert_msg(strstr(err, said) != NULL, "stderr: %s", err);
     g_free(out);
     g_free(err);
@@ -566,11 +568,12 @@ START_TEST(test_sigkill_mid_write)
     int left = 0;
     for (int attempt = 0; attempt < 5 && left == 0; attempt++) {
         GPid pid;
-        ck_assert(g_spawn_async(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                                G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                NULL, &pid, NULL));
-        for (int i = 0; i < 2000 && (left = g_file_test(p, G_FILE_TEST_IS_DIR)
-                                                ? temporaries(p) : 0) < 3; i++)
+        ck_assert(g_spawn_async(dir, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                    G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &pid, NULL));
+        for (int i = 0;
+             i < 2000 && (left = g_file_test(p, G_FILE_TEST_IS_DIR) ? temporaries(p) : 0) < 3; i++)
             g_usleep(5 * 1000);
         kill(pid, SIGKILL);
         int wait;
@@ -580,8 +583,7 @@ START_TEST(test_sigkill_mid_write)
     ck_assert_msg(left > 0, "no run was caught with temporaries");
     /* Nothing but temporaries (and the lock file) was there: no pack, no manifest. */
     char *t = tree(p);
-    ck_assert_msg(strstr(t, "pdf file") == NULL && strstr(t, "manifest.ini file") == NULL, "%s",
-                  t);
+    ck_assert_msg(strstr(t, "pdf file") == NULL && strstr(t, "manifest.ini file") == NULL, "%s", t);
     g_free(t);
     const char *again[] = {GB_BINARY, "packs", "-q", "-o", "p", NULL};
     char *out, *err;
@@ -619,14 +621,14 @@ START_TEST(test_build_repairs)
     gsize len;
     ck_assert(g_file_get_contents(csv, &text, &len, NULL));
     ck_assert(g_file_set_contents(outside, text, (gssize)len, NULL));
-    ck_assert_int_eq(truncate(pdf, 1000), 0);                   /* cut short */
+    ck_assert_int_eq(truncate(pdf, 1000), 0); /* cut short */
     g_free(text);
     ck_assert(g_file_get_contents(svg, &text, &len, NULL));
-    text[len / 2] ^= 1;                                        /* edited, same size */
+    text[len / 2] ^= 1; /* edited, same size */
     ck_assert(g_file_set_contents(svg, text, (gssize)len, NULL));
     g_free(text);
-    ck_assert_int_eq(unlink(png), 0);                           /* missing */
-    ck_assert_int_eq(unlink(csv), 0);                           /* a link in its place */
+    ck_assert_int_eq(unlink(png), 0); /* missing */
+    ck_assert_int_eq(unlink(csv), 0); /* a link in its place */
     ck_assert_int_eq(symlink(outside, csv), 0);
     const char *again[] = {GB_BINARY, "build", "-o", "out", NULL};
     ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
@@ -743,8 +745,8 @@ START_TEST(test_chart_targets)
     const char *argv[] = {GB_BINARY, "chart", "counts", "-o", chart_targets[_i].target, NULL};
     char *out, *err;
     int rc = gb_test_run(NULL, argv, &out, &err);
-    ck_assert_msg(rc == chart_targets[_i].status, "%s: exit %d: %s", chart_targets[_i].target,
-                  rc, err);
+    ck_assert_msg(rc == chart_targets[_i].status, "%s: exit %d: %s", chart_targets[_i].target, rc,
+                  err);
     if (chart_targets[_i].err != NULL)
         ck_assert_msg(strstr(err, chart_targets[_i].err) != NULL, "%s", err);
     else
