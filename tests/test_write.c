@@ -692,6 +692,41 @@ START_TEST(test_packs_repairs)
 }
 END_TEST
 
+/* The issue's first case: new data, and tables/ cannot be written. Nothing of
+ * the new run may be put in place, not even the briefing made first. */
+START_TEST(test_build_tables_unwritable)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", "out", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *tables = g_build_filename(dir, "out", "tables", NULL);
+    gb_test_rmtree(tables);
+    ck_assert(g_file_set_contents(tables, "not a folder", -1, NULL));
+    char *o = g_build_filename(dir, "out", NULL);
+    char *before = tree(o);
+    char *row = g_build_filename(dir, "row.csv", NULL);
+    ck_assert(g_file_set_contents(row, "authority,year,regime,judgement,grade\n"
+                                       "Leeds,2006,apa,staying_safe,Good\n", -1, NULL));
+    const char *again[] = {GB_BINARY, "build", "-q", "-o", "out", "row.csv", NULL};
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 73);
+    ck_assert_msg(strstr(err, "out/tables: cannot create the folder: Not a directory") != NULL,
+                  "%s", err);
+    char *after = tree(o);
+    ck_assert_msg(strcmp(before, after) == 0, "changed:\n%s\n---\n%s", before, after);
+    g_free(out);
+    g_free(err);
+    g_free(after);
+    g_free(before);
+    g_free(row);
+    g_free(o);
+    g_free(tables);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(test_build_charts_link)
 {
     char *dir = gb_test_tmpdir("gbwrite");
@@ -781,6 +816,7 @@ write_suite(void)
     tcase_add_test(tc, test_sigkill_mid_write);
     tcase_add_test(tc, test_build_repairs);
     tcase_add_test(tc, test_packs_repairs);
+    tcase_add_test(tc, test_build_tables_unwritable);
     tcase_add_test(tc, test_build_charts_link);
     tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
     suite_add_tcase(s, tc);
