@@ -6,6 +6,7 @@
 #include "output/write.h"
 
 #include <stdio.h>
+#include <string.h>
 
 typedef struct {
     GbCommon common;
@@ -50,6 +51,11 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
     g_option_context_free(ctx);
     if (rc == GB_OK && r->outdir != NULL && *r->outdir == '\0') {
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
+        rc = GB_USAGE;
+    } else if (rc == GB_OK && r->outdir != NULL && strcmp(r->outdir, "-") == 0) {
+        gb_diag_set(diag, NULL, 0, 0,
+                    "-o -: build writes a folder of files; only chart writes "
+                    "to standard output");
         rc = GB_USAGE;
     }
     r->common.quiet = r->quiet;

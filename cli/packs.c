@@ -86,6 +86,12 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
         return GB_USAGE;
     }
+    if (r->outdir != NULL && strcmp(r->outdir, "-") == 0) {
+        gb_diag_set(diag, NULL, 0, 0,
+                    "-o -: packs writes a folder of files; only chart writes "
+                    "to standard output");
+        return GB_USAGE;
+    }
     r->common.quiet = r->quiet;
     return GB_OK;
 }

@@ -97,6 +97,8 @@ static const struct {
      "gradebrief build: -o: the output folder name is empty"},
     {"packs -o empty", {"packs", "-o", "", NULL}, 64, NULL,
      "gradebrief packs: -o: the output folder name is empty"},
+    {"build -o - refused", {"build", "-o", "-", NULL}, 64, NULL, "only chart writes to standard"},
+    {"packs -o - refused", {"packs", "-o", "-", NULL}, 64, NULL, "only chart writes to standard"},
     {"packs unknown authority", {"packs", "-a", "Gotham", NULL}, 65, NULL,
      "unknown authority 'Gotham'"},
     {"authority json", {"stats", "-a", "Hertfordshire", "-f", "json", "--as-at", "2025-03-31",
