@@ -892,44 +892,77 @@ static const struct {
     {"pack", "pack-neighbours", check_pack_neighbours},
 };
 
-/* The authority of pack file path: the row of index.csv beside it whose file
- * has the same stem. g_free it; NULL when there is none. */
+/* The fields of one CSV line (RFC 4180 quotes, no newlines in fields);
+ * g_strfreev them. */
+static char **
+csv_fields(const char *line)
+{
+    GPtrArray *out = g_ptr_array_new();
+    GString *f = g_string_new(NULL);
+    gboolean quoted = FALSE;
+    for (const char *p = line;; p++) {
+        if (quoted && *p == '"' && p[1] == '"') {
+            g_string_append_c(f, '"');
+            p++;
+        } else if (*p == '"') {
+            quoted = !quoted;
+        } else if ((*p == ',' && !quoted) || *p == '\0' || *p == '\r') {
+            g_ptr_array_add(out, g_strdup(f->str));
+            g_string_truncate(f, 0);
+            if (*p != ',')
+                break;
+        } else {
+            g_string_append_c(f, *p);
+        }
+    }
+    g_string_free(f, TRUE);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static int
+column_of(char *const *header, const char *name)
+{
+    for (int i = 0; header[i]; i++)
+        if (strcmp(header[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* The authority of pack file path: the row of index.csv beside it whose
+ * `file` has the same stem (barnet.pdf for barnet.html). g_free it; NULL when
+ * there is none. */
 static char *
 pack_authority(const char *path)
 {
-    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    char *dir = g_path_get_dirname(path), *stem = g_path_get_basename(path);
     char *index = g_build_filename(dir, "index.csv", NULL), *buf = NULL, *found = NULL;
-    char *dot = strrchr(base, '.');
+    char *dot = strrchr(stem, '.');
     if (dot)
         *dot = '\0';
     if (g_file_get_contents(index, &buf, NULL, NULL)) {
         char **lines = g_strsplit(buf, "\n", -1);
-        /* authority,dfe_code,ons_code,file,pages: names with commas are quoted. */
-        for (char **l = lines + 1; *l && found == NULL; l++) {
-            char **f = g_strsplit(*l, ",", -1);
-            guint n = g_strv_length(f);
-            if (n >= 5) {
-                char *stem = g_strdup(f[n - 2]), *d = strrchr(stem, '.');
+        char **header = lines[0] ? csv_fields(lines[0]) : g_new0(char *, 1);
+        int name_col = column_of(header, "authority"), file_col = column_of(header, "file");
+        for (char **l = lines + 1; *l && **l && found == NULL && name_col >= 0 && file_col >= 0;
+             l++) {
+            char **f = csv_fields(*l);
+            if ((int)g_strv_length(f) > MAX(name_col, file_col)) {
+                char *d = strrchr(f[file_col], '.');
                 if (d)
                     *d = '\0';
-                if (strcmp(stem, base) == 0) {
-                    GString *name = g_string_new(f[0]);
-                    for (guint k = 1; k + 4 < n; k++)
-                        g_string_append_printf(name, ",%s", f[k]);
-                    if (name->len >= 2 && name->str[0] == '"')
-                        g_string_erase(g_string_truncate(name, name->len - 1), 0, 1);
-                    found = g_string_free(name, FALSE);
-                }
-                g_free(stem);
+                if (strcmp(f[file_col], stem) == 0)
+                    found = g_strdup(f[name_col]);
             }
             g_strfreev(f);
         }
+        g_strfreev(header);
         g_strfreev(lines);
     }
     g_free(buf);
     g_free(index);
     g_free(dir);
-    g_free(base);
+    g_free(stem);
     return found;
 }
 
@@ -1166,6 +1199,39 @@ START_TEST(t_mutation_fails)
 }
 END_TEST
 
+/* index.csv beside a pack: the row whose file has the pack's stem. */
+static const struct {
+    const char *name, *index, *pack, *want;
+} index_cases[] = {
+    {"plain", "authority,dfe_code,ons_code,file,pages\nBarnet,302,E09000003,barnet.pdf,2\n",
+     "barnet.html", "Barnet"},
+    {"quoted name with a comma",
+     "authority,dfe_code,ons_code,file,pages\r\nBarnet,302,E09000003,barnet.pdf,2\r\n"
+     "\"Bournemouth, Christchurch and Poole\",839,E06000058,"
+     "bournemouth-christchurch-and-poole.pdf,3\r\n",
+     "bournemouth-christchurch-and-poole.html", "Bournemouth, Christchurch and Poole"},
+    {"columns in another order", "file,html,authority\nbarnet.pdf,barnet.html,Barnet\n",
+     "barnet.html", "Barnet"},
+    {"no row for it", "authority,dfe_code,ons_code,file,pages\nBarnet,302,E09000003,barnet.pdf,2\n",
+     "barnsley.html", NULL},
+    {"no file column", "authority,pages\nBarnet,2\n", "barnet.html", NULL},
+};
+
+START_TEST(t_pack_index)
+{
+    char *index = gb_test_file("index.csv", index_cases[_i].index, -1);
+    char *dir = g_path_get_dirname(index);
+    char *pack = g_build_filename(dir, index_cases[_i].pack, NULL);
+    char *got = pack_authority(pack);
+    ck_assert_msg(g_strcmp0(got, index_cases[_i].want) == 0, "%s: got %s", index_cases[_i].name,
+                  got ? got : "(none)");
+    g_free(got);
+    g_free(pack);
+    g_free(dir);
+    g_free(index);
+}
+END_TEST
+
 /* The briefing's authority check, on a list of names: present, with a note in
  * brackets, and missing. */
 static const struct {
@@ -1220,6 +1286,7 @@ html_suite(void)
         tcase_add_test(tc, t_pack_fixture_passes);
         tcase_add_loop_test(tc, t_mutation_fails, 0, G_N_ELEMENTS(mutations));
         tcase_add_loop_test(tc, t_authority_list, 0, G_N_ELEMENTS(authority_cases));
+        tcase_add_loop_test(tc, t_pack_index, 0, G_N_ELEMENTS(index_cases));
         tcase_add_test(tc, t_briefing_check_fails_fixture);
     }
     suite_add_tcase(s, tc);
