@@ -135,6 +135,7 @@ async function checkFile(browser, file, opts, axeSource) {
             if (!r.named) fail(`scroll-region: at ${width} px ${where} scrolls but has no accessible name`);
         }
         // axe at both widths: a table that scrolls only at 320 px must be reachable by keyboard.
+        const ta = Date.now();
         await page.evaluate(axeSource);
         const res = await page.evaluate((tags) => window.axe.run(document, {
             runOnly: { type: 'tag', values: tags },
@@ -143,11 +144,15 @@ async function checkFile(browser, file, opts, axeSource) {
         for (const v of res.violations)
             for (const n of v.nodes)
                 fail(`axe ${v.id} (${v.impact}) at ${width} px: ${n.target.join(' ')}: ${v.help}`);
+        const ts = Date.now();
         if (opts.shots) {
             const path = join(opts.shots, shotName(file, width));
             await page.screenshot({ path, fullPage: true });
             if (!opts.quiet) console.log(`  screenshot ${path}`);
         }
+        if (!opts.quiet)
+            console.log(`  ${width} px: axe ${((ts - ta) / 1000).toFixed(1)} s, ` +
+                        `screenshot ${((Date.now() - ts) / 1000).toFixed(1)} s`);
     }
     for (const u of requests) fail(`network: the page asked for ${u}`);
     for (const e of errors) fail(`console: ${e}`);
