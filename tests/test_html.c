@@ -24,11 +24,11 @@
 #define MAX_PROBLEMS 25
 
 typedef struct {
-    char *name;             /* for messages */
-    xmlDoc *doc;            /* NULL when the file did not parse */
+    char *name;  /* for messages */
+    xmlDoc *doc; /* NULL when the file did not parse */
     xmlXPathContext *xp;
-    GString *parse_errors;  /* libxml2's errors, one a line */
-    GString *ns_problems;   /* elements outside their namespace */
+    GString *parse_errors; /* libxml2's errors, one a line */
+    GString *ns_problems;  /* elements outside their namespace */
 } GbHtml;
 
 /* The reference data, loaded once per test process (grade labels, authorities,
@@ -279,8 +279,7 @@ typedef struct {
     int n;
 } Problems;
 
-static void G_GNUC_PRINTF(3, 4)
-problem(Problems *p, xmlNode *n, const char *fmt, ...)
+static void G_GNUC_PRINTF(3, 4) problem(Problems *p, xmlNode *n, const char *fmt, ...)
 {
     if (p->s == NULL)
         p->s = g_string_new(NULL);
@@ -351,8 +350,9 @@ check_head(const GbHtml *h)
     g_free(title);
     if (xp_count(h, NULL, "/html/head/meta[translate(@charset,'UTF','utf')='utf-8']") != 1)
         problem(&p, NULL, "no <meta charset=\"utf-8\" /> in <head>");
-    if (xp_count(h, NULL, "/html/head/meta[@name='viewport'][contains(@content,"
-                          "'width=device-width')]") != 1)
+    if (xp_count(h, NULL,
+                 "/html/head/meta[@name='viewport'][contains(@content,"
+                 "'width=device-width')]") != 1)
         problem(&p, NULL, "no <meta name=\"viewport\" content=\"width=device-width...\" />");
     return problems_end(&p);
 }
@@ -434,8 +434,9 @@ static char *
 check_headings(const GbHtml *h)
 {
     Problems p = {0};
-    xmlXPathObject *o = xp(h, NULL, "//*[self::h1 or self::h2 or self::h3 or self::h4 or "
-                                    "self::h5 or self::h6]");
+    xmlXPathObject *o = xp(h, NULL,
+                           "//*[self::h1 or self::h2 or self::h3 or self::h4 or "
+                           "self::h5 or self::h6]");
     int ones = 0, last = 0;
     for (int i = 0; i < xp_len(o); i++) {
         xmlNode *n = xp_at(o, i);
@@ -532,8 +533,7 @@ check_tables(const GbHtml *h)
         c = xp(h, t, "(tbody/tr|tr|tfoot/tr)[not(*[1][self::th][@scope='row'])]");
         for (int k = 0; k < xp_len(c); k++) {
             char *row = text_of(xp_at(c, k));
-            problem(&p, xp_at(c, k), "row \"%.40s\" does not start with a <th scope=\"row\">",
-                    row);
+            problem(&p, xp_at(c, k), "row \"%.40s\" does not start with a <th scope=\"row\">", row);
             g_free(row);
         }
         xmlXPathFreeObject(c);
@@ -589,8 +589,7 @@ check_grades(const GbHtml *h)
             for (guint k = 0; k < labels[level]->len && !said; k++)
                 said = contains_words(low, g_ptr_array_index(labels[level], k));
             if (*t == '\0')
-                problem(&p, n, "a %s cell with no text: the grade is shown by colour alone",
-                        *tok);
+                problem(&p, n, "a %s cell with no text: the grade is shown by colour alone", *tok);
             else if (!said)
                 problem(&p, n, "a %s cell says \"%.40s\", not a grade of that level", *tok, t);
         }
@@ -653,8 +652,9 @@ check_self_contained(const GbHtml *h)
         xmlFree(v);
     }
     xmlXPathFreeObject(o);
-    o = xp(h, NULL, "//iframe | //frame | //object | //embed | //video | //audio | //base | "
-                    "//meta[translate(@http-equiv,'REFSH','refsh')='refresh']");
+    o = xp(h, NULL,
+           "//iframe | //frame | //object | //embed | //video | //audio | //base | "
+           "//meta[translate(@http-equiv,'REFSH','refsh')='refresh']");
     for (int i = 0; i < xp_len(o); i++)
         problem(&p, xp_at(o, i), "an element that loads or redirects");
     xmlXPathFreeObject(o);
@@ -662,9 +662,9 @@ check_self_contained(const GbHtml *h)
     for (int i = 0; i < xp_len(o); i++) {
         char *rel = attr(xp_at(o, i), "rel");
         char *low = g_ascii_strdown(rel ? rel : "", -1);
-        static const char *const loads[] = {"stylesheet", "icon", "preload", "prefetch",
-                                            "modulepreload", "manifest", "import",
-                                            "preconnect", "dns-prefetch", "prerender"};
+        static const char *const loads[] = {"stylesheet",    "icon",     "preload", "prefetch",
+                                            "modulepreload", "manifest", "import",  "preconnect",
+                                            "dns-prefetch",  "prerender"};
         for (gsize k = 0; k < G_N_ELEMENTS(loads); k++)
             if (strstr(low, loads[k]) != NULL) {
                 problem(&p, xp_at(o, i), "<link rel=\"%s\"> loads a resource", rel);
@@ -675,8 +675,9 @@ check_self_contained(const GbHtml *h)
     }
     xmlXPathFreeObject(o);
     /* SVG references (href or xlink:href) that point outside the file. */
-    o = xp(h, NULL, "//svg//@*[local-name()='href'][not(starts-with(.,'#')) and "
-                    "not(starts-with(.,'data:'))][not(parent::a)]");
+    o = xp(h, NULL,
+           "//svg//@*[local-name()='href'][not(starts-with(.,'#')) and "
+           "not(starts-with(.,'data:'))][not(parent::a)]");
     for (int i = 0; i < xp_len(o); i++)
         problem(&p, xp_at(o, i)->parent, "an SVG reference outside the file");
     xmlXPathFreeObject(o);
@@ -860,8 +861,9 @@ static char *
 check_pack_h1(const GbHtml *h, const char *authority)
 {
     char *t = text_of(xp_first(h, NULL, "//h1"));
-    char *p = strstr(t, authority) ? NULL
-                                   : g_strdup_printf("the h1 \"%s\" does not name %s", t, authority);
+    char *p = strstr(t, authority)
+                  ? NULL
+                  : g_strdup_printf("the h1 \"%s\" does not name %s", t, authority);
     g_free(t);
     return p;
 }
@@ -1051,23 +1053,25 @@ static const struct {
      NULL, NULL, "namespace"},
     {"lang en", FIXTURE, "lang=\"en-GB\" xml:lang", "lang=\"en\" xml:lang", NULL, NULL, "lang"},
     {"no lang", FIXTURE, "lang=\"en-GB\" xml:lang", "xml:lang", NULL, NULL, "lang"},
-    {"empty title", FIXTURE, "<title>Children's services inspections in England: briefing "
-     "(fixture)</title>", "<title> </title>", NULL, NULL, "head"},
+    {"empty title", FIXTURE,
+     "<title>Children's services inspections in England: briefing "
+     "(fixture)</title>",
+     "<title> </title>", NULL, NULL, "head"},
     {"no charset", FIXTURE, "<meta charset=\"utf-8\" />", "", NULL, NULL, "head"},
     {"no viewport", FIXTURE, "<meta name=\"viewport\"", "<meta name=\"generator\"", NULL, NULL,
      "head"},
     {"skip link to nowhere", FIXTURE, "href=\"#main\"", "href=\"#content\"", NULL, NULL,
      "skip-link"},
     {"main without its id", FIXTURE, "<main id=\"main\">", "<main>", NULL, NULL, "skip-link"},
-    {"skip link not first", FIXTURE, "<a class=\"skip\"", "<a href=\"#findings\">x</a><a class=\"skip\"",
-     NULL, NULL, "skip-link"},
+    {"skip link not first", FIXTURE, "<a class=\"skip\"",
+     "<a href=\"#findings\">x</a><a class=\"skip\"", NULL, NULL, "skip-link"},
     {"section not in contents", FIXTURE,
      "<li><a href=\"#methodology\">4. Methodology and sources</a></li>", "", NULL, NULL,
      "contents"},
     {"no nav", FIXTURE, "<nav aria-labelledby=\"contents-title\">", "<div>", "</nav>", "</div>",
      "contents"},
-    {"contents link dangling", FIXTURE, "href=\"#authorities\"", "href=\"#authority\"", NULL,
-     NULL, "links"},
+    {"contents link dangling", FIXTURE, "href=\"#authorities\"", "href=\"#authority\"", NULL, NULL,
+     "links"},
     {"labelledby dangling", FIXTURE, "aria-labelledby=\"findings-h\"",
      "aria-labelledby=\"findings-heading\"", NULL, NULL, "links"},
     {"duplicate id", FIXTURE, "id=\"figure-1\"", "id=\"findings\"", NULL, NULL, "links"},
@@ -1083,27 +1087,26 @@ static const struct {
      "</metadata>", "figures"},
     {"alt text without numbers", FIXTURE, "Stacked bars, one a year. 2023:",
      "Stacked bars, one a year.</desc><desc>2023:", NULL, NULL, "figures"},
-    {"svg not named by its title", FIXTURE,
-     "aria-labelledby=\"figure-1-title figure-1-desc\"", "aria-labelledby=\"figure-1-desc\"",
-     NULL, NULL, "figures"},
-    {"figure without caption", FIXTURE, "<figcaption>", "<p>", "</figcaption>", "</p>",
+    {"svg not named by its title", FIXTURE, "aria-labelledby=\"figure-1-title figure-1-desc\"",
+     "aria-labelledby=\"figure-1-desc\"", NULL, NULL, "figures"},
+    {"figure without caption", FIXTURE, "<figcaption>", "<p>", "</figcaption>", "</p>", "figures"},
+    {"figure without data table", FIXTURE, "</figcaption>\n<div class=\"scroll\"",
+     "</figcaption>\n</figure>\n<p>x</p>\n<div class=\"scroll\"", "</div>\n</figure>", "</div>",
      "figures"},
-    {"figure without data table", FIXTURE,
-     "</figcaption>\n<div class=\"scroll\"", "</figcaption>\n</figure>\n<p>x</p>\n<div class=\"scroll\"",
-     "</div>\n</figure>", "</div>", "figures"},
     {"figure with a picture, not svg", FIXTURE, "<figure id=\"figure-1\">",
      "<figure id=\"figure-0\"><img alt=\"Chart: 67% good or better in 2025\" src=\"data:,\" />"
-     "<figcaption>Figure 0: a picture</figcaption></figure>\n<figure id=\"figure-1\">", NULL, NULL,
-     "figures"},
+     "<figcaption>Figure 0: a picture</figcaption></figure>\n<figure id=\"figure-1\">",
+     NULL, NULL, "figures"},
     {"grade 2 cell that says inadequate", FIXTURE, "<td class=\"grade-3\">Inadequate (2024)</td>",
      "<td class=\"grade-2\">Inadequate (2024)</td>", NULL, NULL, "grades"},
     {"table without caption", FIXTURE,
      "<caption id=\"authorities-caption\">Latest headline judgement of each authority in each "
-     "regime</caption>", "", NULL, NULL, "tables"},
+     "regime</caption>",
+     "", NULL, NULL, "tables"},
     {"column header without scope", FIXTURE, "<th scope=\"col\">Region</th>", "<th>Region</th>",
      NULL, NULL, "tables"},
-    {"row without row header", FIXTURE, "<tr><th scope=\"row\">Barnet</th>",
-     "<tr><td>Barnet</td>", NULL, NULL, "tables"},
+    {"row without row header", FIXTURE, "<tr><th scope=\"row\">Barnet</th>", "<tr><td>Barnet</td>",
+     NULL, NULL, "tables"},
     {"row header scoped as column", FIXTURE, "<th scope=\"row\">2024</th>",
      "<th scope=\"col\">2024</th>", NULL, NULL, "tables"},
     {"no thead", FIXTURE, "<thead>\n<tr><th scope=\"col\">Authority</th>",
@@ -1113,13 +1116,13 @@ static const struct {
      "<td class=\"grade-3\"></td>", NULL, NULL, "grades"},
     {"grade that says another", FIXTURE, "<td class=\"grade-3\">Inadequate (2024)</td>",
      "<td class=\"grade-3\">Good (2024)</td>", NULL, NULL, "grades"},
-    {"grade level out of range", FIXTURE, "<td class=\"grade-3\">", "<td class=\"grade-7\">",
-     NULL, NULL, "grades"},
+    {"grade level out of range", FIXTURE, "<td class=\"grade-3\">", "<td class=\"grade-7\">", NULL,
+     NULL, "grades"},
     {"script", FIXTURE, "</footer>", "</footer>\n<script>document.title = 'x';</script>", NULL,
      NULL, "no-script"},
     {"event handler", FIXTURE, "<body>", "<body onload=\"go()\">", NULL, NULL, "no-script"},
-    {"javascript link", FIXTURE, "href=\"https://www.gov.uk/", "href=\"JavaScript:void(0)//",
-     NULL, NULL, "no-script"},
+    {"javascript link", FIXTURE, "href=\"https://www.gov.uk/", "href=\"JavaScript:void(0)//", NULL,
+     NULL, "no-script"},
     {"remote image", FIXTURE, "</footer>",
      "<p><img src=\"https://example.org/chart.png\" alt=\"chart\" /></p></footer>", NULL, NULL,
      "self-contained"},
@@ -1127,8 +1130,8 @@ static const struct {
      NULL, NULL, "self-contained"},
     {"stylesheet link", FIXTURE, "</title>", "</title>\n<link rel=\"stylesheet\" href=\"b.css\" />",
      NULL, NULL, "self-contained"},
-    {"css import", FIXTURE, "/* A hand-written", "@import url(\"b.css\");\n/* A hand-written",
-     NULL, NULL, "self-contained"},
+    {"css import", FIXTURE, "/* A hand-written", "@import url(\"b.css\");\n/* A hand-written", NULL,
+     NULL, "self-contained"},
     {"css url", FIXTURE, ".grade-0 { background: #c6dbef; }",
      ".grade-0 { background: url('stripes.png'); }", NULL, NULL, "self-contained"},
     {"svg image", FIXTURE, "<g stroke=\"#ffffff\"",
@@ -1136,25 +1139,24 @@ static const struct {
      "self-contained"},
     {"iframe", FIXTURE, "</footer>", "<iframe title=\"map\"></iframe></footer>", NULL, NULL,
      "self-contained"},
-    {"no print rule", FIXTURE, "@media print {", "@media screen and (min-width: 1px) {", NULL,
-     NULL, "print-css"},
+    {"no print rule", FIXTURE, "@media print {", "@media screen and (min-width: 1px) {", NULL, NULL,
+     "print-css"},
     {"letter paper", FIXTURE, "size: A4;", "size: letter;", NULL, NULL, "print-css"},
     {"style outside head", FIXTURE, "<style>", "</head><body><style>", "</style>\n</head>\n<body>",
      "</style>", "print-css"},
-    {"region without a name", FIXTURE,
-     "tabindex=\"0\" aria-labelledby=\"authorities-caption\"", "tabindex=\"0\"", NULL, NULL,
-     "scroll-regions"},
+    {"region without a name", FIXTURE, "tabindex=\"0\" aria-labelledby=\"authorities-caption\"",
+     "tabindex=\"0\"", NULL, NULL, "scroll-regions"},
     {"region without role", FIXTURE, "role=\"region\" tabindex=\"0\" aria-labelledby=\"auth",
      "tabindex=\"0\" aria-labelledby=\"auth", NULL, NULL, "scroll-regions"},
     {"positive tabindex", FIXTURE, "tabindex=\"0\" aria-labelledby=\"authorities-caption\"",
      "tabindex=\"2\" aria-labelledby=\"authorities-caption\"", NULL, NULL, "scroll-regions"},
-    {"pack h1 names another", PACK_FIXTURE, "<h1>Barnet:", "<h1>Barnsley:", NULL, NULL,
-     "pack-h1"},
+    {"pack h1 names another", PACK_FIXTURE, "<h1>Barnet:", "<h1>Barnsley:", NULL, NULL, "pack-h1"},
     {"pack neighbour as a data cell", PACK_FIXTURE, "<tr><th scope=\"row\">Harrow</th>",
      "<tr><td>Harrow</td>", NULL, NULL, "pack-neighbours"},
     {"pack neighbour missing", PACK_FIXTURE,
      "<tr><th scope=\"row\">Ealing</th><td>neighbour 10, Close</td><td class=\"grade-1\">Good</td>"
-     "</tr>", "", NULL, NULL, "pack-neighbours"},
+     "</tr>",
+     "", NULL, NULL, "pack-neighbours"},
 };
 
 static char *
@@ -1180,8 +1182,8 @@ START_TEST(t_mutation_fails)
     /* Only a mutation aimed at well-formedness may break the parse: any other
      * would fail its check for the wrong reason. */
     if (strcmp(check, "wellformed") != 0)
-        ck_assert_msg(h->doc != NULL && h->parse_errors->len == 0, "mutation %s broke the parse: %s",
-                      mutations[_i].name, h->parse_errors->str);
+        ck_assert_msg(h->doc != NULL && h->parse_errors->len == 0,
+                      "mutation %s broke the parse: %s", mutations[_i].name, h->parse_errors->str);
     if (g_str_has_prefix(check, "pack-")) {
         ck_assert_msg(h->doc != NULL, "mutation %s: not parsed", mutations[_i].name);
         for (gsize k = 0; k < G_N_ELEMENTS(kind_checks); k++)
