@@ -1,7 +1,9 @@
 // check.mjs - opens gradebrief's HTML files in Debian's headless Chromium and
 // fails on what a browser can see: axe-core violations of WCAG 2.0/2.1/2.2 A
 // and AA, any request beyond the file itself, horizontal scrolling of the page
-// at 320 CSS px, and a scrolling region that is not focusable or has no name.
+// at 320 CSS px (also with WCAG 1.4.12 text spacing), a scrolling region that
+// is not focusable or has no name, and a first Tab that does not show a skip
+// link to #main.
 // Writes a full-page screenshot at 320 and at 1280 px of each file.
 //
 //   node check.mjs FILE... [--shots DIR] [--quiet]
@@ -113,7 +115,10 @@ async function checkFile(browser, file, opts, axeSource) {
     });
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // A blocked load is reported once, as a network failure, not again here.
+    page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().includes('ERR_BLOCKED_BY_CLIENT')) errors.push(m.text());
+    });
 
     const resp = await page.goto(url, { waitUntil: 'load' });
     if (!resp || !resp.ok()) fail(`load: could not open ${url}`);
@@ -154,6 +159,34 @@ async function checkFile(browser, file, opts, axeSource) {
             console.log(`  ${width} px: axe ${((ts - ta) / 1000).toFixed(1)} s, ` +
                         `screenshot ${((Date.now() - ts) / 1000).toFixed(1)} s`);
     }
+    // The first Tab reaches the skip link, which shows itself (WCAG 2.4.1, 2.4.7).
+    await page.setViewportSize({ width: WIDTHS[0], height: 800 });
+    await page.evaluate(() => { window.scrollTo(0, 0); document.activeElement?.blur(); });
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => {
+        const a = document.activeElement;
+        if (!a || a.tagName !== 'A') return { ok: false, what: `focus on ${a ? a.tagName : 'nothing'}` };
+        const r = a.getBoundingClientRect();
+        const seen = r.width > 1 && r.height > 1 && r.left >= 0 && r.top >= 0 &&
+                     r.right <= innerWidth && r.bottom <= innerHeight;
+        return { ok: a.getAttribute('href') === '#main' && seen,
+                 what: `${a.getAttribute('href')} at ${Math.round(r.left)},${Math.round(r.top)} ` +
+                       `${Math.round(r.width)}x${Math.round(r.height)}` };
+    });
+    if (!skip.ok) fail(`skip-link: the first Tab does not show a skip link to #main (${skip.what})`);
+
+    // Text spacing (WCAG 1.4.12): with the criterion's spacing the page still
+    // reflows at 320 px. Last, as it adds a style to the page.
+    await page.addStyleTag({ content: `* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+        word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }` });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    const sp = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: innerWidth }));
+    if (sp.sw > sp.iw) {
+        const over = await page.evaluate(overhangs);
+        fail(`text-spacing: with WCAG 1.4.12 spacing the page scrolls sideways at ${WIDTHS[0]} px ` +
+             `(scrollWidth ${sp.sw} > ${sp.iw})` + (over.length ? `; sticking out: ${over.join(', ')}` : ''));
+    }
+
     for (const u of requests) fail(`network: the page asked for ${u}`);
     for (const e of errors) fail(`console: ${e}`);
     await context.close();
