@@ -379,7 +379,7 @@ check_contents(const GbHtml *h)
     Problems p = {0};
     if (xp_count(h, NULL, "//nav//a[starts-with(@href,'#')]") == 0)
         problem(&p, NULL, "no contents: no <nav> with links to the sections");
-    xmlXPathObject *o = xp(h, NULL, "//main//section[@id]");
+    xmlXPathObject *o = xp(h, NULL, "//main//section[@id][not(ancestor::section)]");
     for (int i = 0; i < xp_len(o); i++) {
         char *id = attr(xp_at(o, i), "id");
         char *e = g_strdup_printf("//nav//a[@href='#%s']", id);
