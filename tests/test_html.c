@@ -7,7 +7,9 @@
  *   adds the checks of what it is: "briefing" (every authority that exists
  *   today is a row header), "pack" (its authority named in the h1, its ten
  *   statistical neighbours row headers; the authority is the row of index.csv
- *   beside the file whose file has the same stem).
+ *   beside the file whose file has the same stem). Both: when the PDF made
+ *   with it lies beside it (NAME.pdf), its Figures' /Alt texts are the HTML
+ *   figures' <desc> texts, in order (one document tree, two renderers).
  * - no file: the checks' own tests. The fixtures under tests/html/fixture pass
  *   every check, and each mutation of them (an unclosed element, an svg
  *   without desc, a remote image...) fails the check it names. */
@@ -17,6 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <qpdf/qpdf-c.h>
 #include <string.h>
 
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
@@ -884,12 +887,132 @@ check_pack_neighbours(const GbHtml *h, const char *authority)
     return missing_row_headers(h, names, n, "statistical neighbour");
 }
 
+/* Whitespace runs made one space, trimmed; g_free it. */
+static char *
+squeeze(const char *s)
+{
+    GString *o = g_string_new(NULL);
+    for (; *s; s++) {
+        if (g_ascii_isspace(*s)) {
+            if (o->len && o->str[o->len - 1] != ' ')
+                g_string_append_c(o, ' ');
+        } else {
+            g_string_append_c(o, *s);
+        }
+    }
+    if (o->len && o->str[o->len - 1] == ' ')
+        g_string_truncate(o, o->len - 1);
+    return g_string_free(o, FALSE);
+}
+
+static void
+pdf_alts_walk(qpdf_data q, qpdf_oh node, GPtrArray *alts, int depth)
+{
+    if (depth > 64)
+        return;
+    if (qpdf_oh_is_array(q, node)) {
+        int n = qpdf_oh_get_array_n_items(q, node);
+        for (int i = 0; i < n; i++) {
+            qpdf_oh item = qpdf_oh_get_array_item(q, node, i);
+            pdf_alts_walk(q, item, alts, depth + 1);
+            qpdf_oh_release(q, item);
+        }
+    } else if (qpdf_oh_is_dictionary(q, node)) {
+        qpdf_oh t = qpdf_oh_get_key(q, node, "/S");
+        if (qpdf_oh_is_name_and_equals(q, t, "/Figure")) {
+            qpdf_oh alt = qpdf_oh_get_key(q, node, "/Alt");
+            g_ptr_array_add(
+                alts, squeeze(qpdf_oh_is_string(q, alt) ? qpdf_oh_get_utf8_value(q, alt) : ""));
+            qpdf_oh_release(q, alt);
+        }
+        qpdf_oh_release(q, t);
+        if (qpdf_oh_has_key(q, node, "/K")) {
+            qpdf_oh k = qpdf_oh_get_key(q, node, "/K");
+            pdf_alts_walk(q, k, alts, depth + 1);
+            qpdf_oh_release(q, k);
+        }
+    }
+}
+
+/* The /Alt of every Figure of the PDF at path, in structure order (an empty
+ * string for a Figure without one); NULL when it cannot be read. */
+static GPtrArray *
+pdf_alts(const char *path)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    GPtrArray *alts = NULL;
+    if ((qpdf_read(q, path, NULL) & QPDF_ERRORS) == 0) {
+        alts = g_ptr_array_new_with_free_func(g_free);
+        qpdf_oh root = qpdf_get_root(q);
+        qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
+        if (qpdf_oh_is_dictionary(q, tree)) {
+            qpdf_oh k = qpdf_oh_get_key(q, tree, "/K");
+            pdf_alts_walk(q, k, alts, 0);
+        }
+    }
+    qpdf_cleanup(&q);
+    return alts;
+}
+
+/* NULL when the HTML figures' <desc> texts are alts, in order. */
+static char *
+compare_alts(const GbHtml *h, const GPtrArray *alts, const char *pdf)
+{
+    Problems p = {0};
+    xmlXPathObject *o = xp(h, NULL, "//figure//svg/desc");
+    if ((guint)xp_len(o) != alts->len)
+        problem(&p, NULL, "%d figures with a <desc> here, %u Figures in %s", xp_len(o), alts->len,
+                pdf);
+    for (guint i = 0; i < MIN((guint)xp_len(o), alts->len); i++) {
+        char *d = text_of(xp_at(o, (int)i));
+        const char *a = g_ptr_array_index(alts, i);
+        if (strcmp(d, a) != 0) {
+            gsize k = 0;
+            while (d[k] && d[k] == a[k])
+                k++;
+            problem(&p, xp_at(o, (int)i),
+                    "figure %u's <desc> differs from the PDF's /Alt from character %zu: "
+                    "\"%.50s\" here, \"%.50s\" in the PDF",
+                    i + 1, k, d + k, a + k);
+        }
+        g_free(d);
+    }
+    xmlXPathFreeObject(o);
+    return problems_end(&p);
+}
+
+/* The PDF beside the file (same stem), when there is one, has the same alt
+ * texts; a file with no PDF beside it passes (the PDF is optional output). */
+static char *
+check_same_alts_as_pdf(const GbHtml *h, const char *unused)
+{
+    char *pdf = g_strdup(h->name), *dot = strrchr(pdf, '.');
+    if (dot == NULL || strchr(dot, '/') != NULL) {
+        g_free(pdf);
+        return NULL;
+    }
+    strcpy(dot, ".pdf");
+    char *p = NULL;
+    if (g_file_test(pdf, G_FILE_TEST_EXISTS)) {
+        GPtrArray *alts = pdf_alts(pdf);
+        p = alts ? compare_alts(h, alts, pdf) : g_strdup_printf("%s cannot be read", pdf);
+        if (alts)
+            g_ptr_array_unref(alts);
+    }
+    g_free(pdf);
+    return p;
+}
+
 typedef char *(*KindCheck)(const GbHtml *h, const char *authority);
 static const struct {
     const char *kind, *name;
     KindCheck fn;
 } kind_checks[] = {
     {"briefing", "briefing-authorities", check_briefing_authorities},
+    {"briefing", "briefing-alts-as-pdf", check_same_alts_as_pdf},
+    {"pack", "pack-alts-as-pdf", check_same_alts_as_pdf},
     {"pack", "pack-h1", check_pack_h1},
     {"pack", "pack-neighbours", check_pack_neighbours},
 };
@@ -1234,6 +1357,48 @@ START_TEST(t_pack_index)
 }
 END_TEST
 
+/* The real PDF's alt texts, compared with an HTML that has them as <desc>
+ * (passes), one changed (fails), one missing (fails). */
+START_TEST(t_alts_against_real_pdf)
+{
+    char *dir = gb_test_tmpdir("alts");
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", dir, NULL};
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(gb_test_run(NULL, argv, &out, &err), 0);
+    char *pdf = g_build_filename(dir, "briefing.pdf", NULL);
+    GPtrArray *alts = pdf_alts(pdf);
+    ck_assert_msg(alts != NULL && alts->len >= 3, "%s: %u figures", pdf, alts ? alts->len : 0);
+    for (int variant = 0; variant < 3; variant++) {
+        GString *html = g_string_new("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>");
+        for (guint i = 0; i < alts->len; i++) {
+            if (variant == 2 && i == 1)
+                continue;
+            char *esc = g_markup_escape_text(g_ptr_array_index(alts, i), -1);
+            g_string_append_printf(html,
+                                   "<figure><svg xmlns=\"http://www.w3.org/2000/svg\"><desc>\n"
+                                   "%s%s</desc></svg></figure>",
+                                   esc, variant == 1 && i == 2 ? " (changed)" : "");
+            g_free(esc);
+        }
+        g_string_append(html, "</body></html>");
+        GbHtml *h = html_parse(html->str, html->len, "alts.html");
+        char *p = compare_alts(h, alts, pdf);
+        if (variant == 0)
+            ck_assert_msg(p == NULL, "the PDF's own alts: %s", p);
+        else
+            ck_assert_msg(p != NULL, "variant %d passed", variant);
+        g_free(p);
+        html_free(h);
+        g_string_free(html, TRUE);
+    }
+    g_ptr_array_unref(alts);
+    g_free(pdf);
+    g_free(out);
+    g_free(err);
+    g_free(dir);
+}
+END_TEST
+
 /* The briefing's authority check, on a list of names: present, with a note in
  * brackets, and missing. */
 static const struct {
@@ -1289,6 +1454,7 @@ html_suite(void)
         tcase_add_loop_test(tc, t_mutation_fails, 0, G_N_ELEMENTS(mutations));
         tcase_add_loop_test(tc, t_authority_list, 0, G_N_ELEMENTS(authority_cases));
         tcase_add_loop_test(tc, t_pack_index, 0, G_N_ELEMENTS(index_cases));
+        tcase_add_test(tc, t_alts_against_real_pdf);
         tcase_add_test(tc, t_briefing_check_fails_fixture);
     }
     suite_add_tcase(s, tc);
