@@ -564,47 +564,88 @@ grade_labels(int level)
     return out;
 }
 
-/* A cell coloured by grade (class grade-N, N the common level 0..3) says the
- * grade in words, and the right one. */
-static char *
-check_grades(const GbHtml *h)
+/* The grade level a class token names: grade-N or gN (N the common level),
+ * as the renderer spells it. Returns 1 and sets *level, 0 for a token that is
+ * no grade, -1 for a grade token with a bad level. */
+static int
+grade_token(const char *tok, long *level)
 {
-    Problems p = {0};
-    GPtrArray *labels[GB_COMMON_LEVELS];
-    for (int l = 0; l < GB_COMMON_LEVELS; l++)
-        labels[l] = grade_labels(l);
-    xmlXPathObject *o = xp(h, NULL, "//*[contains(concat(' ',normalize-space(@class)),' grade-')]");
+    const char *digits = g_str_has_prefix(tok, "grade-")            ? tok + 6
+                         : tok[0] == 'g' && g_ascii_isdigit(tok[1]) ? tok + 1
+                                                                    : NULL;
+    if (digits == NULL)
+        return 0;
+    char *end;
+    *level = strtol(digits, &end, 10);
+    if (*end != '\0' || end == digits || *level < 0 || *level >= GB_COMMON_LEVELS)
+        return -1;
+    return 1;
+}
+
+/* Calls fn for every element that has a grade class token. */
+static int
+grade_cells(const GbHtml *h,
+            void (*fn)(xmlNode *n, const char *tok, int ok, long level, void *data), void *data)
+{
+    int count = 0;
+    xmlXPathObject *o = xp(h, NULL, "//*[@class]");
     for (int i = 0; i < xp_len(o); i++) {
-        xmlNode *n = xp_at(o, i);
-        char *cls = attr(n, "class"), *t = text_of(n), *low = g_utf8_strdown(t, -1);
-        char **tokens = g_strsplit(cls, " ", -1);
+        char *cls = attr(xp_at(o, i), "class");
+        char **tokens = g_strsplit_set(cls, " \t\n", -1);
         for (char **tok = tokens; *tok; tok++) {
-            if (!g_str_has_prefix(*tok, "grade-"))
+            long level = -1;
+            int ok = grade_token(*tok, &level);
+            if (ok == 0)
                 continue;
-            char *end;
-            long level = strtol(*tok + 6, &end, 10);
-            if (*end != '\0' || end == *tok + 6 || level < 0 || level >= GB_COMMON_LEVELS) {
-                problem(&p, n, "class \"%s\" is not grade-0 to grade-%d", *tok,
-                        GB_COMMON_LEVELS - 1);
-                continue;
-            }
-            gboolean said = FALSE;
-            for (guint k = 0; k < labels[level]->len && !said; k++)
-                said = contains_words(low, g_ptr_array_index(labels[level], k));
-            if (*t == '\0')
-                problem(&p, n, "a %s cell with no text: the grade is shown by colour alone", *tok);
-            else if (!said)
-                problem(&p, n, "a %s cell says \"%.40s\", not a grade of that level", *tok, t);
+            count++;
+            if (fn)
+                fn(xp_at(o, i), *tok, ok, level, data);
         }
         g_strfreev(tokens);
         g_free(cls);
-        g_free(t);
-        g_free(low);
     }
     xmlXPathFreeObject(o);
+    return count;
+}
+
+typedef struct {
+    Problems p;
+    GPtrArray *labels[GB_COMMON_LEVELS];
+} GradeCheck;
+
+static void
+grade_cell_says(xmlNode *n, const char *tok, int ok, long level, void *data)
+{
+    GradeCheck *g = data;
+    if (ok < 0) {
+        problem(&g->p, n, "class \"%s\" is not a level 0 to %d", tok, GB_COMMON_LEVELS - 1);
+        return;
+    }
+    char *t = text_of(n), *low = g_utf8_strdown(t, -1);
+    gboolean said = FALSE;
+    for (guint k = 0; k < g->labels[level]->len && !said; k++)
+        said = contains_words(low, g_ptr_array_index(g->labels[level], k));
+    if (*t == '\0')
+        problem(&g->p, n, "a %s cell with no text: the grade is shown by colour alone", tok);
+    else if (!said)
+        problem(&g->p, n, "a %s cell says \"%.40s\", not a grade of that level", tok, t);
+    g_free(t);
+    g_free(low);
+}
+
+/* A cell coloured by grade (class grade-N or gN, N the common level 0..3)
+ * says the grade in words, and the right one. */
+static char *
+check_grades(const GbHtml *h)
+{
+    GradeCheck g;
+    memset(&g, 0, sizeof g);
     for (int l = 0; l < GB_COMMON_LEVELS; l++)
-        g_ptr_array_unref(labels[l]);
-    return problems_end(&p);
+        g.labels[l] = grade_labels(l);
+    grade_cells(h, grade_cell_says, &g);
+    for (int l = 0; l < GB_COMMON_LEVELS; l++)
+        g_ptr_array_unref(g.labels[l]);
+    return problems_end(&g.p);
 }
 
 static char *
@@ -1005,6 +1046,17 @@ check_same_alts_as_pdf(const GbHtml *h, const char *unused)
     return p;
 }
 
+/* The briefing's and a pack's tables colour grades: with no grade class at
+ * all, the grades check would pass for want of cells. */
+static char *
+check_has_grade_cells(const GbHtml *h, const char *unused)
+{
+    return grade_cells(h, NULL, NULL) > 0
+               ? NULL
+               : g_strdup(
+                     "no cell has a grade class (grade-N or gN): the grades check saw nothing");
+}
+
 typedef char *(*KindCheck)(const GbHtml *h, const char *authority);
 static const struct {
     const char *kind, *name;
@@ -1012,6 +1064,8 @@ static const struct {
 } kind_checks[] = {
     {"briefing", "briefing-authorities", check_briefing_authorities},
     {"briefing", "briefing-alts-as-pdf", check_same_alts_as_pdf},
+    {"briefing", "briefing-grade-cells", check_has_grade_cells},
+    {"pack", "pack-grade-cells", check_has_grade_cells},
     {"pack", "pack-alts-as-pdf", check_same_alts_as_pdf},
     {"pack", "pack-h1", check_pack_h1},
     {"pack", "pack-neighbours", check_pack_neighbours},
@@ -1239,6 +1293,8 @@ static const struct {
      "<td class=\"grade-3\"></td>", NULL, NULL, "grades"},
     {"grade that says another", FIXTURE, "<td class=\"grade-3\">Inadequate (2024)</td>",
      "<td class=\"grade-3\">Good (2024)</td>", NULL, NULL, "grades"},
+    {"short grade class, wrong words", FIXTURE, "<td class=\"grade-3\">Inadequate (2024)</td>",
+     "<td class=\"g1\">Inadequate (2024)</td>", NULL, NULL, "grades"},
     {"grade level out of range", FIXTURE, "<td class=\"grade-3\">", "<td class=\"grade-7\">", NULL,
      NULL, "grades"},
     {"script", FIXTURE, "</footer>", "</footer>\n<script>document.title = 'x';</script>", NULL,
@@ -1399,6 +1455,31 @@ START_TEST(t_alts_against_real_pdf)
 }
 END_TEST
 
+/* The grade-cells check fails a page with no grade class, and passes one
+ * with either spelling. */
+START_TEST(t_grade_cells_needed)
+{
+    static const struct {
+        const char *cell;
+        gboolean pass;
+    } cases[] = {{"<td>Good</td>", FALSE},
+                 {"<td class=\"num\">Good</td>", FALSE},
+                 {"<td class=\"num g1\">Good</td>", TRUE},
+                 {"<td class=\"grade-1\">Good</td>", TRUE}};
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *html = g_strdup_printf("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><table>"
+                                     "<tr>%s</tr></table></body></html>",
+                                     cases[i].cell);
+        GbHtml *h = html_parse(html, strlen(html), "cells.html");
+        char *p = check_has_grade_cells(h, NULL);
+        ck_assert_msg((p == NULL) == cases[i].pass, "%s: %s", cases[i].cell, p ? p : "passed");
+        g_free(p);
+        html_free(h);
+        g_free(html);
+    }
+}
+END_TEST
+
 /* The briefing's authority check, on a list of names: present, with a note in
  * brackets, and missing. */
 static const struct {
@@ -1455,6 +1536,7 @@ html_suite(void)
         tcase_add_loop_test(tc, t_authority_list, 0, G_N_ELEMENTS(authority_cases));
         tcase_add_loop_test(tc, t_pack_index, 0, G_N_ELEMENTS(index_cases));
         tcase_add_test(tc, t_alts_against_real_pdf);
+        tcase_add_test(tc, t_grade_cells_needed);
         tcase_add_test(tc, t_briefing_check_fails_fixture);
     }
     suite_add_tcase(s, tc);
