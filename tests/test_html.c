@@ -1177,6 +1177,40 @@ START_TEST(t_file_kind_check)
 }
 END_TEST
 
+/* Several files (a whole packs run): one test per file, each parsed once and
+ * given every check, failing with the list of checks it failed. */
+static char **the_files;
+
+START_TEST(t_files_all_checks)
+{
+    const char *file = the_files[_i];
+    GbHtml *h = html_load(file);
+    GString *failed = g_string_new(NULL);
+    /* A file that does not parse fails `wellformed` alone, not every check. */
+    for (gsize k = 0; k < (h->doc ? G_N_ELEMENTS(checks) : 1); k++) {
+        char *p = run_check(h, checks[k].fn);
+        if (p != NULL)
+            g_string_append_printf(failed, "\n  [%s] FAIL %s", checks[k].name, p);
+        g_free(p);
+    }
+    char *authority = strcmp(the_kind, "pack") == 0 ? pack_authority(file) : NULL;
+    for (gsize k = 0; k < G_N_ELEMENTS(kind_checks) && h->doc != NULL; k++) {
+        if (strcmp(kind_checks[k].kind, the_kind) != 0)
+            continue;
+        char *p = strcmp(the_kind, "pack") == 0 && authority == NULL
+                      ? g_strdup("no row for it in index.csv beside it")
+                      : kind_checks[k].fn(h, authority);
+        if (p != NULL)
+            g_string_append_printf(failed, "\n  [%s] FAIL %s", kind_checks[k].name, p);
+        g_free(p);
+    }
+    ck_assert_msg(failed->len == 0, "%s:%s", file, failed->str);
+    g_string_free(failed, TRUE);
+    g_free(authority);
+    html_free(h);
+}
+END_TEST
+
 /* ---- self-test mode: the fixtures pass, each mutation fails its check ---- */
 
 #define FIXTURE GB_TESTS_DIR "/html/fixture/sample.html"
@@ -1525,8 +1559,10 @@ static Suite *
 html_suite(void)
 {
     Suite *s = suite_create("html");
-    TCase *tc = tcase_create(the_file ? "file" : "contract");
-    if (the_file != NULL) {
+    TCase *tc = tcase_create(the_files ? "files" : the_file ? "file" : "contract");
+    if (the_files != NULL) {
+        tcase_add_loop_test(tc, t_files_all_checks, 0, (int)g_strv_length(the_files));
+    } else if (the_file != NULL) {
         tcase_add_loop_test(tc, t_file_check, 0, G_N_ELEMENTS(checks));
         tcase_add_loop_test(tc, t_file_kind_check, 0, G_N_ELEMENTS(kind_checks));
     } else {
@@ -1548,11 +1584,18 @@ main(int argc, char **argv)
 {
     the_file = argc > 1 ? argv[1] : g_getenv("GB_HTML_FILE");
     the_kind = g_getenv("GB_HTML_KIND") ? g_getenv("GB_HTML_KIND") : "page";
-    if (the_file != NULL && !g_file_test(the_file, G_FILE_TEST_EXISTS)) {
-        fprintf(stderr, "test_html: %s: no such file (did the build fixture run?)\n", the_file);
-        return EXIT_FAILURE;
+    if (argc > 2)
+        the_files = argv + 1; /* NULL-terminated, as argv is */
+    for (int i = 1; i < MAX(argc, 2); i++) {
+        const char *f = argc > 1 ? argv[i] : the_file;
+        if (f != NULL && !g_file_test(f, G_FILE_TEST_EXISTS)) {
+            fprintf(stderr, "test_html: %s: no such file (did the build fixture run?)\n", f);
+            return EXIT_FAILURE;
+        }
     }
-    if (the_file != NULL)
+    if (the_files != NULL)
+        printf("test_html: %d files (%s)\n", argc - 1, the_kind);
+    else if (the_file != NULL)
         printf("test_html: %s (%s)\n", the_file, the_kind);
     return gb_test_main(html_suite());
 }
