@@ -533,10 +533,10 @@ check_tables(const GbHtml *h)
         xmlXPathFreeObject(c);
         if (xp_count(h, t, "tbody/tr|tr|tfoot/tr") == 0)
             problem(&p, t, "no body rows");
-        c = xp(h, t, "(tbody/tr|tr|tfoot/tr)[not(*[1][self::th][@scope='row'])]");
+        c = xp(h, t, "(tbody/tr|tr|tfoot/tr)[not(th[@scope='row'])]");
         for (int k = 0; k < xp_len(c); k++) {
             char *row = text_of(xp_at(c, k));
-            problem(&p, xp_at(c, k), "row \"%.40s\" does not start with a <th scope=\"row\">", row);
+            problem(&p, xp_at(c, k), "row \"%.40s\" has no row header (<th scope=\"row\">)", row);
             g_free(row);
         }
         xmlXPathFreeObject(c);
