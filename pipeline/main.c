@@ -1051,7 +1051,13 @@ gb__usage(FILE *out)
 int
 main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    /* Output must not depend on the user's locale: LC_NUMERIC would turn 8.0
+     * into "8,0" in every printf of a double, LC_COLLATE and LC_CTYPE would
+     * reorder sorted names and change pango's language. Everything runs in
+     * C.UTF-8; only messages from the system (strerror) follow the user. */
+    if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+        setlocale(LC_ALL, "C");
+    setlocale(LC_MESSAGES, "");
     /* Chart images, PDFs and their scratch buffers are megabytes each and short
      * lived: kept in the heap once freed, the next one reuses the pages instead
      * of mapping and faulting in fresh ones (-10% for the chart files). */
