@@ -1048,6 +1048,19 @@ gb__usage(FILE *out)
                  "70 internal error, 73 cannot create output.\n");
 }
 
+/* What was printed must have reached standard output: `check > /dev/full`
+ * is an I/O error (74), not a success. */
+static int
+gb__flush_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (errno == EPIPE)
+        return rc; /* the reader went away (| head): not ours to report */
+    fprintf(stderr, "gradebrief: cannot write to standard output: %s\n", g_strerror(errno));
+    return rc != GB_OK ? rc : GB_IOERR;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1083,15 +1096,15 @@ main(int argc, char **argv)
         int rc = gb_cmd_build(argc, args);
         g_free(args);
         g_free(prg);
-        return rc;
+        return gb__flush_stdout(rc);
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         gb__usage(stdout);
-        return GB_OK;
+        return gb__flush_stdout(GB_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("gradebrief %s\n", GB_VERSION);
-        return GB_OK;
+        return gb__flush_stdout(GB_OK);
     }
     for (gsize i = 0; i < G_N_ELEMENTS(gb__commands); i++) {
         if (strcmp(cmd, gb__commands[i].name) == 0) {
@@ -1100,7 +1113,7 @@ main(int argc, char **argv)
             argv[1] = prg;
             int rc = gb__commands[i].run(argc - 1, argv + 1);
             g_free(prg);
-            return rc;
+            return gb__flush_stdout(rc);
         }
     }
     fprintf(stderr, "gradebrief: unknown command '%s'\n\n", cmd);
