@@ -337,7 +337,7 @@ gb_cmd_chart(int argc, char **argv)
         goto out;
     if ((fonts = gb_fonts_new(NULL, &err)) == NULL) {
         fprintf(stderr, "gradebrief: %s\n", err);
-        rc = GB_SOFTWARE;
+        rc = GB_CONFIG;
         goto out;
     }
     if (when == 0)
@@ -379,7 +379,20 @@ gb_cmd_chart(int argc, char **argv)
     GbChartFileOptions o = {.format = fmt, .width = width, .height = height, .dpi = dpi,
                             .date = date};
     GbDiag diag = {0};
-    rc = gb_chartfile_write(chart, fonts, path, &o, &diag);
+    /* Drawn once in memory first: a text no font can show refuses the chart
+     * before any file is touched. */
+    GByteArray *trial = NULL;
+    rc = gb_chartfile_render(chart, fonts, &o, &trial, &diag);
+    if (trial != NULL)
+        g_byte_array_unref(trial);
+    char *uncovered = rc == GB_OK ? gb_fonts_take_uncovered(fonts) : NULL;
+    if (uncovered != NULL) {
+        gb_diag_set(&diag, NULL, 0, 0, "%s", uncovered);
+        g_free(uncovered);
+        rc = GB_DATA;
+    }
+    if (rc == GB_OK)
+        rc = gb_chartfile_write(chart, fonts, path, &o, &diag);
     if (rc != GB_OK)
         gb__print_diag(&diag);
     gb_diag_clear(&diag);
@@ -598,7 +611,7 @@ gb_cmd_build(int argc, char **argv)
     gb__timing(timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         fprintf(stderr, "gradebrief: %s\n", err);
-        rc = GB_SOFTWARE;
+        rc = GB_CONFIG;
         goto out;
     }
     gb__timing(timings, "fonts", &t0);
@@ -658,6 +671,14 @@ gb_cmd_build(int argc, char **argv)
     gb_diag_clear(&finish_diag);
     if (rc != GB_OK) {
         gb__print_diag(&diag);
+        goto out;
+    }
+    char *uncovered = gb_fonts_take_uncovered(fonts);
+    if (uncovered != NULL) {
+        /* Never a briefing with boxes for text: nothing is written. */
+        fprintf(stderr, "gradebrief: %s\n", uncovered);
+        g_free(uncovered);
+        rc = GB_DATA;
         goto out;
     }
     if ((rc = gb__interrupted()) != GB_OK)
@@ -775,12 +796,21 @@ gb__pack_worker(gpointer data)
             break;
         GbPackJob *job = g_ptr_array_index(r->jobs, i);
         if (fonts == NULL) {
-            job->status = GB_SOFTWARE;
+            job->status = GB_CONFIG;
             gb_diag_set(&job->diag, NULL, 0, 0, "%s", err);
             continue;
         }
         job->status = gb_pack_pdf(r->in, fonts, job->authority, &job->pdf, &job->pages,
                                   &job->diag);
+        char *uncovered = gb_fonts_take_uncovered(fonts);
+        if (uncovered != NULL && job->status == GB_OK) {
+            /* Never a pack with boxes for text. */
+            job->status = GB_DATA;
+            gb_diag_set(&job->diag, NULL, 0, 0, "%s: %s", job->name, uncovered);
+            g_byte_array_unref(job->pdf);
+            job->pdf = NULL;
+        }
+        g_free(uncovered);
         gb__progress(r, job);
     }
     gb_fonts_free(fonts);
@@ -1045,7 +1075,8 @@ gb__usage(FILE *out)
     fprintf(out, "\nOptions:\n  -h, --help     show this help (COMMAND --help for a command)\n"
                  "  -V, --version  print the version\n\n"
                  "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, "
-                 "70 internal error, 73 cannot create output.\n");
+                 "70 internal error, 73 cannot create output, 74 I/O error, 75 interrupted, "
+                 "78 configuration (a font not installed).\n");
 }
 
 /* What was printed must have reached standard output: `check > /dev/full`
