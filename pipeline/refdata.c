@@ -917,7 +917,7 @@ guint
 gb_ref_nearness(const char *query, const char *candidate)
 {
     gsize lq = strlen(query), lc = strlen(candidate);
-    guint max = 3 + (guint)lq / 4;
+    guint max = 1 + (guint)lq / 4;
     guint d = gb__distance(query, lq, candidate, lc, max);
     /* A short form of the start ("herts" for Hertfordshire) is near too. */
     if (lc > lq && lq >= 3) {
@@ -968,4 +968,19 @@ gb_ref_suggest_authority(const GbRef *ref, const char *s, GString *out)
     g_array_free(near, TRUE);
     g_string_free(key, TRUE);
     g_string_free(their, TRUE);
+}
+
+char *
+gb_ref_unknown_authority(const GbRef *ref, const char *s)
+{
+    GString *msg = g_string_new("unknown authority ");
+    gb_text_append_quoted(msg, s, strlen(s));
+    GString *near = g_string_new(NULL);
+    gb_ref_suggest_authority(ref, s, near);
+    if (near->len > 0)
+        g_string_append_printf(msg, "; %s", near->str);
+    else
+        g_string_append(msg, "; use a name, alias, ONS or DfE code from authorities.csv");
+    g_string_free(near, TRUE);
+    return g_string_free(msg, FALSE);
 }

@@ -110,6 +110,9 @@ int gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, 
  * edit distance of their lookup keys, or by a short form of their start) to
  * out, or nothing when none is near. For messages; this function can't fail. */
 void gb_ref_suggest_authority(const GbRef *ref, const char *s, GString *out);
+/* "unknown authority "Herts"; did you mean Hertfordshire?" for s, as a new
+ * string to g_free. */
+char *gb_ref_unknown_authority(const GbRef *ref, const char *s);
 /* How far query is from candidate (edit distance, or one more than that of a
  * short form of its start), or G_MAXUINT when too far to suggest. */
 guint gb_ref_nearness(const char *query, const char *candidate);
