@@ -351,9 +351,10 @@ gb_cmd_chart(int argc, char **argv)
                                              scratch, NULL);
         g_string_free(scratch, TRUE);
         if (in.authority < 0) {
-            fprintf(stderr, "gradebrief chart: --authority: unknown authority '%s'\n",
-                    authority);
-            rc = GB_DATA;
+            char *msg = gb_ref_unknown_authority(ld.ref, authority);
+            fprintf(stderr, "gradebrief chart: --authority: %s\n", msg);
+            g_free(msg);
+            rc = GB_USAGE;
             goto out;
         }
     }
@@ -910,8 +911,10 @@ gb_cmd_packs(int argc, char **argv)
         for (char **n = names; *n != NULL; n++) {
             int a = gb_ref_find_authority(ld.ref, *n, strlen(*n), 0, when, scratch, NULL);
             if (a < 0) {
-                fprintf(stderr, "gradebrief packs: --authority: unknown authority '%s'\n", *n);
-                rc = GB_DATA;
+                char *msg = gb_ref_unknown_authority(ld.ref, *n);
+                fprintf(stderr, "gradebrief packs: --authority: %s\n", msg);
+                g_free(msg);
+                rc = GB_USAGE;
                 break;
             }
             g_array_append_val(who, a);
@@ -1149,7 +1152,24 @@ main(int argc, char **argv)
             return gb__flush_stdout(rc);
         }
     }
-    fprintf(stderr, "gradebrief: unknown command '%s'\n\n", cmd);
+    /* The nearest command, if one is near ("pack" -> packs). */
+    const char *near = NULL;
+    guint best = G_MAXUINT;
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__commands); i++) {
+        guint d = gb_ref_nearness(cmd, gb__commands[i].name);
+        if (d < best) {
+            best = d;
+            near = gb__commands[i].name;
+        }
+    }
+    GString *shown = g_string_new(NULL);
+    gb_text_append_visible(shown, cmd, strlen(cmd));
+    if (near != NULL)
+        fprintf(stderr, "gradebrief: unknown command '%s'; did you mean '%s'?\n\n", shown->str,
+                near);
+    else
+        fprintf(stderr, "gradebrief: unknown command '%s'\n\n", shown->str);
+    g_string_free(shown, TRUE);
     gb__usage(stderr);
     return GB_USAGE;
 }
