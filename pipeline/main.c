@@ -606,6 +606,13 @@ gb_cmd_build(int argc, char **argv)
     if ((rc = gb__settings(&c, config_path, as_at, "build", config)) != GB_OK)
         goto out;
     if (title != NULL) {
+        char *msg = NULL;
+        if (gb_config_check_value("title", title, &msg) != GB_OK) {
+            fprintf(stderr, "gradebrief build: --title: %s\n", msg);
+            g_free(msg);
+            rc = GB_USAGE;
+            goto out;
+        }
         g_free(config->title);
         config->title = g_strdup(title);
     }
