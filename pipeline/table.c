@@ -102,16 +102,21 @@ gb_table_intern_source(GbTable *t, const char *source)
  * regimes' years, holding 1 | dated | day of year | file | grade; anything else
  * (a second date in the same year, a year outside) falls back to the hash. */
 static guint32 *
-gb__cell(GbTable *t, const GbRow *r)
+gb__cell(GbTable *t, const GbRow *r, guint64 **line)
 {
     if (r->year < t->year0 || r->year >= t->year0 + t->years)
         return NULL;
+    gsize n = (gsize)t->ref->judgements->len * (gsize)t->years;
     guint32 *cells = g_ptr_array_index(t->dense, r->authority);
     if (cells == NULL) {
-        cells = g_new0(guint32, (gsize)t->ref->judgements->len * (gsize)t->years);
+        /* The cells, then the line each cell's row came from (so that a
+         * conflict names the other file's line, as without streaming). */
+        cells = g_malloc0((n + 1) * sizeof(guint32) + n * sizeof(guint64));
         g_ptr_array_index(t->dense, r->authority) = cells;
     }
-    return &cells[(gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)];
+    gsize i = (gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0);
+    *line = (guint64 *)(void *)(cells + n + (n & 1)) + i; /* 8-byte aligned */
+    return &cells[i];
 }
 
 /* Day of the year (1-366) of a dated row, 0 for a year-only one. A cell only
@@ -174,16 +179,18 @@ gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user)
 /* Settles r against the dense index when it can: TRUE with *result set, or
  * FALSE when the hash must decide (another date that year, a far year). */
 static gboolean
-gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file,
-               guint64 *prev_line, int *prev_grade)
+gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result,
+               guint *prev_file, guint64 *prev_line, int *prev_grade)
 {
-    guint32 *cell = gb__cell(t, r);
+    guint64 *cell_line;
+    guint32 *cell = gb__cell(t, r, &cell_line);
     if (cell == NULL)
         return FALSE;
     guint32 mine = 0x80000000u | (r->date ? 0x40000000u : 0) | (gb__day(r) << 20) |
                    ((guint32)(r->file & 0xFFF) << 8) | (guint8)r->grade;
     if (*cell == 0) {
         *cell = mine;
+        *cell_line = line;
         *result = GB_ADD_NEW;
         return TRUE;
     }
@@ -191,7 +198,7 @@ gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file
         return FALSE;
     *prev_grade = (int)(gint8)(guint8)(*cell & 0xFF);
     *prev_file = (*cell >> 8) & 0xFFF;
-    *prev_line = 0;
+    *prev_line = *cell_line;
     *result = *prev_grade == r->grade ? GB_ADD_IDENTICAL : GB_ADD_CONFLICT;
     return TRUE;
 }
@@ -222,7 +229,7 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
              int *prev_grade)
 {
     GbAddResult res;
-    if (!(t->streaming && gb__seen_dense(t, r, &res, prev_file, prev_line, prev_grade)))
+    if (!(t->streaming && gb__seen_dense(t, r, line, &res, prev_file, prev_line, prev_grade)))
         res = gb__seen_hash(t, r, line, prev_file, prev_line, prev_grade);
     if (res != GB_ADD_NEW)
         return res;

@@ -52,7 +52,7 @@ typedef enum { GB_ADD_NEW, GB_ADD_IDENTICAL, GB_ADD_CONFLICT } GbAddResult;
 GbTable *gb_table_new(const GbRef *ref);
 /* Makes t keep counts and each authority's latest judgement on or before as_at
  * (0: the newest) instead of rows. Call before anything is added. Duplicates are
- * still found; a conflict then names the earlier file but not its line. */
+ * still found, with the file and line of the earlier row. */
 void gb_table_set_streaming(GbTable *t, guint32 as_at);
 void gb_table_free(GbTable *t);
 
