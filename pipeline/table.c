@@ -28,7 +28,24 @@ gb_table_new(const GbRef *ref)
     t->seen = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->min_year = G_MAXINT;
     t->max_year = G_MININT;
+    t->date_limit = gb_table_default_date_limit();
     return t;
+}
+
+guint32
+gb_table_default_date_limit(void)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    gint64 secs;
+    GDateTime *dt = NULL;
+    if (epoch != NULL && g_ascii_string_to_signed(epoch, 10, 0, G_MAXINT64 / 2, &secs, NULL))
+        dt = g_date_time_new_from_unix_utc(secs);
+    if (dt == NULL)
+        dt = g_date_time_new_now_utc();
+    guint32 ymd = (guint32)(g_date_time_get_year(dt) * 10000 + g_date_time_get_month(dt) * 100 +
+                            g_date_time_get_day_of_month(dt));
+    g_date_time_unref(dt);
+    return ymd;
 }
 
 void

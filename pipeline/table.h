@@ -43,13 +43,18 @@ typedef struct {
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
     guint32 newest_date; /* newest judgement date, 0 if none */
+    guint32 date_limit;  /* YYYYMMDD: later judgements are refused by the loader */
     int min_year, max_year;
 } GbTable;
 
 /* Result of offering one judgement to the table. */
 typedef enum { GB_ADD_NEW, GB_ADD_IDENTICAL, GB_ADD_CONFLICT } GbAddResult;
 
+/* A new empty table; its date_limit is gb_table_default_date_limit(). */
 GbTable *gb_table_new(const GbRef *ref);
+/* The day of SOURCE_DATE_EPOCH when set, else today (UTC): no judgement can be
+ * dated after the run (a typo's 2052 would move the as-at and PDF dates). */
+guint32 gb_table_default_date_limit(void);
 /* Makes t keep counts and each authority's latest judgement on or before as_at
  * (0: the newest) instead of rows. Call before anything is added. Duplicates are
  * still found, with the file and line of the earlier row. */
