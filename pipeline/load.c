@@ -510,7 +510,7 @@ gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
 {
     GbFileLoad fl = {.l = l, .t = t, .auth_col = -1, .date_col = -1, .year_col = -1};
     fl.file = gb_table_begin_file(t, path, "unknown");
-    fl.source = gb_table_intern_source(t, path);
+    fl.source = gb_table_intern_file_source(t, path);
     fl.scratch = g_string_new(NULL);
     fl.msg = g_string_new(NULL);
     fl.memo_keys = g_string_chunk_new(64 * 1024);

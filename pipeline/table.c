@@ -23,6 +23,7 @@ gb_table_new(const GbRef *ref)
     t->ref = ref;
     t->rows = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->sources = g_ptr_array_new_with_free_func(g_free);
+    t->source_is_file = g_byte_array_new();
     t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
     t->seen = g_hash_table_new(gb__key_hash, g_direct_equal);
@@ -90,6 +91,7 @@ gb_table_free(GbTable *t)
     g_array_free(t->rows, TRUE);
     g_hash_table_destroy(t->source_ids);
     g_ptr_array_free(t->sources, TRUE);
+    g_byte_array_unref(t->source_is_file);
     g_hash_table_destroy(t->seen);
     g_free(t);
 }
@@ -102,17 +104,40 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
     return t->files->len - 1;
 }
 
-guint32
-gb_table_intern_source(GbTable *t, const char *source)
+static guint32
+gb__intern(GbTable *t, const char *source, guint8 is_file)
 {
     gpointer id;
-    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id))
-        return GPOINTER_TO_UINT(id);
+    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id)) {
+        guint32 n = GPOINTER_TO_UINT(id);
+        if (!is_file) /* named as a source by some row: a source, whatever else */
+            t->source_is_file->data[n] = 0;
+        return n;
+    }
     char *copy = g_strdup(source);
     g_ptr_array_add(t->sources, copy);
+    g_byte_array_append(t->source_is_file, &is_file, 1);
     guint32 n = t->sources->len - 1;
     g_hash_table_insert(t->source_ids, copy, GUINT_TO_POINTER(n));
     return n;
+}
+
+guint32
+gb_table_intern_source(GbTable *t, const char *source)
+{
+    return gb__intern(t, source, 0);
+}
+
+guint32
+gb_table_intern_file_source(GbTable *t, const char *path)
+{
+    return gb__intern(t, path, 1);
+}
+
+gboolean
+gb_table_source_is_file(const GbTable *t, guint32 source)
+{
+    return source < t->source_is_file->len && t->source_is_file->data[source] != 0;
 }
 
 /* Streaming duplicate index: a cell per (authority, judgement, year) over the

@@ -39,6 +39,7 @@ typedef struct {
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned */
+    GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
@@ -64,6 +65,10 @@ void gb_table_free(GbTable *t);
 /* Starts accounting for a new input file; returns its index. */
 guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
 guint32 gb_table_intern_source(GbTable *t, const char *source);
+/* Interns the path of a file as the source of its rows that name none. */
+guint32 gb_table_intern_file_source(GbTable *t, const char *path);
+/* TRUE when source is only a file's path (not a source text to credit). */
+gboolean gb_table_source_is_file(const GbTable *t, guint32 source);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result
