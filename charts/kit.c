@@ -158,6 +158,9 @@ gb_fonts_free(GbFonts *f)
         return;
     g_hash_table_destroy(f->layouts);
     g_object_unref(f->context);
+    /* pango took a reference to the configuration that it never gives back
+     * when the map goes (one FcConfig and its fonts lost per packs worker). */
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), NULL);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
     g_free(f->uncovered);
