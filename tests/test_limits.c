@@ -387,6 +387,27 @@ END_TEST
 
 #define HDR "authority,year,regime,judgement,grade\n"
 
+/* Rows with ids and names as people type them are used, not rejected. */
+START_TEST(test_rows_as_typed)
+{
+    char *path = gb_test_file("typed.csv", HDR "\"London Borough of Barnet\",2007,\" APA \","
+                                             "STAYING_SAFE,good\nLeeds City Council,2013,SIF,"
+                                             "Overall_Effectiveness,Good\n", -1);
+    GbLoader *l;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
+    GbTable *t = gb_table_new(ref);
+    ck_assert_int_eq(gb_load_file(l, t, path, &d), GB_OK);
+    const GbDiag *r = l->rejects->items->len ? &g_array_index(l->rejects->items, GbDiag, 0)
+                                             : NULL;
+    ck_assert_msg(r == NULL, "rejected: %s", r ? r->message : "");
+    ck_assert_uint_eq(t->kept, 2);
+    gb_table_free(t);
+    gb_loader_free(l);
+    g_free(path);
+}
+END_TEST
+
 START_TEST(test_conflict_names_line_streaming)
 {
     char *a = gb_test_file("a.csv", HDR "Barnet,2006,apa,staying_safe,Good\n\n"
@@ -889,6 +910,7 @@ limits_suite(void)
     tcase_add_loop_test(rc, test_ids_ignore_case, 0, G_N_ELEMENTS(ids));
     tcase_add_loop_test(rc, test_long_forms, 0, G_N_ELEMENTS(long_forms));
     tcase_add_loop_test(rc, test_suggest, 0, G_N_ELEMENTS(suggestions));
+    tcase_add_test(rc, test_rows_as_typed);
     tcase_add_test(rc, test_conflict_names_line_streaming);
     tcase_add_loop_test(rc, test_future, 0, G_N_ELEMENTS(futures));
     tcase_add_test(rc, test_date_limit_from_epoch);
