@@ -87,6 +87,13 @@ static void
 gb__loose_key(const char *s, GString *out)
 {
     g_string_truncate(out, 0);
+    const char *a = s;
+    for (; *a != '\0' && (guchar)*a < 0x80; a++) /* the common case: ASCII */
+        if (g_ascii_isalnum(*a))
+            g_string_append_c(out, g_ascii_tolower(*a));
+    if (*a == '\0')
+        return;
+    g_string_truncate(out, 0);
     char *folded = g_utf8_casefold(s, -1);
     for (const char *p = folded; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
@@ -99,15 +106,19 @@ gb__loose_key(const char *s, GString *out)
 typedef struct {
     int authority;
     guint64 line;
-    char *name;
+    const char *name;    /* in ref->strings */
 } GbLooseName;
 
 static void
-gb__loose_name_free(gpointer p)
+gb__loose_free(GbRef *ref)
 {
-    GbLooseName *n = p;
-    g_free(n->name);
-    g_free(n);
+    if (ref->loose_names == NULL)
+        return;
+    g_hash_table_destroy(ref->loose_names);
+    g_string_chunk_free(ref->loose_keys);
+    g_array_free(ref->loose_items, TRUE);
+    g_string_free(ref->loose_scratch, TRUE);
+    ref->loose_names = NULL;
 }
 
 /* Fails when name (of authority i, on line) looks like another authority's
@@ -116,14 +127,17 @@ static gboolean
 gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *name, int i,
                 GbDiag *diag)
 {
-    GString *key = g_string_new(NULL);
+    GString *key = ref->loose_scratch;
     gb__loose_key(name, key);
     gboolean ok = TRUE;
-    GbLooseName *had = key->len ? g_hash_table_lookup(ref->loose_names, key->str) : NULL;
+    guint at = key->len ? GPOINTER_TO_UINT(g_hash_table_lookup(ref->loose_names, key->str)) : 0;
+    const GbLooseName *had = at ? &g_array_index(ref->loose_items, GbLooseName, at - 1) : NULL;
     if (had == NULL && key->len > 0) {
-        GbLooseName *n = g_new(GbLooseName, 1);
-        *n = (GbLooseName){.authority = i, .line = rec->line, .name = g_strdup(name)};
-        g_hash_table_insert(ref->loose_names, g_strdup(key->str), n);
+        GbLooseName n = {.authority = i, .line = rec->line, .name = name};
+        g_array_append_val(ref->loose_items, n);
+        g_hash_table_insert(ref->loose_names,
+                            g_string_chunk_insert_len(ref->loose_keys, key->str, (gssize)key->len),
+                            GUINT_TO_POINTER(ref->loose_items->len));
     } else if (had != NULL && had->authority != i && strcmp(had->name, name) != 0) {
         GString *msg = g_string_new(NULL);
         gb_text_append_quoted(msg, name, strlen(name));
@@ -136,7 +150,6 @@ gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *nam
         g_string_free(msg, TRUE);
         ok = FALSE;
     }
-    g_string_free(key, TRUE);
     return ok;
 }
 
@@ -617,8 +630,10 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->auth_by_code = g_hash_table_new(g_str_hash, g_str_equal);
     ref->regime_by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ref->grade_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    ref->loose_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                             gb__loose_name_free);
+    ref->loose_names = g_hash_table_new(g_str_hash, g_str_equal);
+    ref->loose_keys = g_string_chunk_new(16 * 1024);
+    ref->loose_items = g_array_new(FALSE, FALSE, sizeof(GbLooseName));
+    ref->loose_scratch = g_string_new(NULL);
     static const char *const common[GB_COMMON_LEVELS] = {
         "Outstanding", "Good", "Adequate / requires improvement", "Inadequate"};
     for (int k = 0; k < GB_COMMON_LEVELS; k++)
@@ -671,8 +686,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
             goto fail;
         }
     }
-    g_hash_table_destroy(ref->loose_names); /* only needed while loading */
-    ref->loose_names = NULL;
+    gb__loose_free(ref); /* only needed while loading */
     *out = ref;
     return GB_OK;
 fail:
@@ -737,8 +751,7 @@ gb_ref_free(GbRef *ref)
     g_string_chunk_free(ref->strings);
     g_hash_table_destroy(ref->regime_by_id);
     g_hash_table_destroy(ref->grade_by_key);
-    if (ref->loose_names != NULL)
-        g_hash_table_destroy(ref->loose_names);
+    gb__loose_free(ref);
     g_free(ref->datadir);
     g_free(ref);
 }

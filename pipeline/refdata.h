@@ -80,7 +80,11 @@ typedef struct {
     GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */
     GString *scratch;        /* internal: lookup-key buffer while loading */
-    GHashTable *loose_names; /* internal, while loading: loose name -> GbLooseName */
+    /* internal, while loading: loose name -> index + 1 in loose_items */
+    GHashTable *loose_names;
+    GStringChunk *loose_keys;
+    GArray *loose_items;
+    GString *loose_scratch;
 } GbRef;
 
 /* Loads the reference tables of datadir. On success *out owns a new GbRef

@@ -1,6 +1,8 @@
 /* table.c - the validated judgement table (see table.h). */
 #include "pipeline/table.h"
 
+#include <string.h>
+
 G_STATIC_ASSERT(sizeof(gpointer) >= 8); /* keys and origins are packed into pointers */
 G_STATIC_ASSERT(sizeof(GbRow) == 16);
 
@@ -141,10 +143,11 @@ gb_table_source_is_file(const GbTable *t, guint32 source)
 }
 
 /* Streaming duplicate index: a cell per (authority, judgement, year) over the
- * regimes' years, holding 1 | dated | day of year | file | grade; anything else
+ * regimes' years, holding 1 | dated | day of year | file | grade, and beside it
+ * the line the row came from (4 bytes more per cell); anything else
  * (a second date in the same year, a year outside) falls back to the hash. */
 static guint32 *
-gb__cell(GbTable *t, const GbRow *r, guint64 **line)
+gb__cell(GbTable *t, const GbRow *r, guint32 **line)
 {
     if (r->year < t->year0 || r->year >= t->year0 + t->years)
         return NULL;
@@ -153,11 +156,12 @@ gb__cell(GbTable *t, const GbRow *r, guint64 **line)
     if (cells == NULL) {
         /* The cells, then the line each cell's row came from (so that a
          * conflict names the other file's line, as without streaming). */
-        cells = g_malloc0((n + 1) * sizeof(guint32) + n * sizeof(guint64));
+        cells = g_new(guint32, 2 * n); /* a line is read only where its cell is set */
+        memset(cells, 0, n * sizeof(guint32));
         g_ptr_array_index(t->dense, r->authority) = cells;
     }
     gsize i = (gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0);
-    *line = (guint64 *)(void *)(cells + n + (n & 1)) + i; /* 8-byte aligned */
+    *line = &cells[n + i];
     return &cells[i];
 }
 
@@ -224,7 +228,7 @@ static gboolean
 gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result,
                guint *prev_file, guint64 *prev_line, int *prev_grade)
 {
-    guint64 *cell_line;
+    guint32 *cell_line;
     guint32 *cell = gb__cell(t, r, &cell_line);
     if (cell == NULL)
         return FALSE;
@@ -232,7 +236,7 @@ gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result,
                    ((guint32)(r->file & 0xFFF) << 8) | (guint8)r->grade;
     if (*cell == 0) {
         *cell = mine;
-        *cell_line = line;
+        *cell_line = line <= G_MAXUINT32 ? (guint32)line : 0; /* 0: not known */
         *result = GB_ADD_NEW;
         return TRUE;
     }
