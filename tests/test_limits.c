@@ -43,7 +43,8 @@ fail_on_bad(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 
 static const struct {
     const char *name;
-    int kind;             /* 0: data as given; 1: a 40 KB field, no newline; 2: 1.5 MB record */
+    int kind;             /* 0: data as given; 1: a 40 KB field, no newline; 2: 1.5 MB
+                             record; 3: CRLF across the block boundary */
     const char *data;
     gssize len;
     gboolean check_bad;   /* the callback fails on a field "bad" */
@@ -67,6 +68,8 @@ static const struct {
      "field is too long (over 16384 bytes, the limit)", 2, 3},
     {"a record over 1 MiB", 2, NULL, 0, FALSE, GB_DATA,
      "record is too long (over 1048576 bytes, the limit)", 1, 0},
+    {"CRLF split between two blocks is one line end", 3, NULL, 0, TRUE, GB_DATA, "bad field",
+     60002, 3},
 };
 
 START_TEST(test_csv)
@@ -80,6 +83,14 @@ START_TEST(test_csv)
         g_string_append(s, "a,b\nx,");
         for (int i = 0; i < 40000; i++)
             g_string_append_c(s, 'y');
+    } else if (csv_cases[_i].kind == 3) {
+        /* 5-byte lines: the CR of line 52429 is the last byte of the reader's
+         * first 256 KiB block, its LF the first of the next. */
+        g_string_append(s, "a,b\r\n");
+        for (int i = 0; i < 60000; i++)
+            g_string_append(s, "x,y\r\n");
+        g_assert(s->str[256 * 1024 - 1] == '\r');
+        g_string_append(s, "x,bad\r\n");
     } else {
         for (int f = 0; f < 100; f++) {
             if (f)
