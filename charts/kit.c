@@ -1,6 +1,8 @@
 /* kit.c - fonts, palette, text, ticks and frames shared by every chart. */
 #include "charts/kit.h"
 
+#include "pipeline/text.h"
+
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangofc-fontmap.h>
@@ -14,7 +16,29 @@ struct GbFonts {
     PangoFontMap *map;
     PangoContext *context;   /* for measuring, without a surface */
     GHashTable *layouts;     /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
+    char *uncovered;         /* the first text no font could show, since the last take */
 };
+
+/* Fonts that give the pinned family the scripts it lacks, each where its
+ * Debian package installs it (scripts/install-deps): used, in this order,
+ * only for characters the family has no glyph for. A missing one is skipped;
+ * text it would have shown is then refused (gb_fonts_take_uncovered). */
+static const struct {
+    const char *file, *package;
+} gb__fallbacks[] = {
+    /* Greek, Cyrillic, Arabic, Hebrew, Armenian, Georgian, most symbols */
+    {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"},
+    {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "fonts-dejavu-core"},
+    /* Chinese, Japanese, Korean */
+    {"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "fonts-droid-fallback"},
+    /* emoji and the rest of the symbols, as outlines (they extract as text) */
+    {"/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "fonts-symbola"},
+};
+
+/* Texts with a run of more than this many bytes without a space are wrapped at
+ * any character: pango's word-then-character wrapping re-shapes such a run for
+ * every break it tries, quadratic in its length (a 64 KB title took 7 s). */
+#define GB__LONG_RUN_BYTES 200
 
 /* Where Debian's fonts-liberation2 puts the pinned family's file for style,
  * or NULL when it is not there. */
@@ -106,6 +130,9 @@ gb_fonts_new(const char *family, char **error)
             FcConfigAppFontAddFile(config, (const FcChar8 *)file);
         g_free(file);
     }
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
+        if (g_file_test(gb__fallbacks[i].file, G_FILE_TEST_IS_REGULAR))
+            FcConfigAppFontAddFile(config, (const FcChar8 *)gb__fallbacks[i].file);
     /* The first pinned set becomes fontconfig's current configuration, so
      * that pango, which initialises fontconfig, does not load the system one. */
     static gsize current = 0;
@@ -131,10 +158,63 @@ gb_fonts_free(GbFonts *f)
         return;
     g_hash_table_destroy(f->layouts);
     g_object_unref(f->context);
+    /* pango took a reference to the configuration that it never gives back
+     * when the map goes (one FcConfig and its fonts lost per packs worker). */
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), NULL);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
+    g_free(f->uncovered);
     g_free(f->family);
     g_free(f);
+}
+
+char *
+gb_fonts_take_uncovered(GbFonts *f)
+{
+    char *msg = f->uncovered;
+    f->uncovered = NULL;
+    return msg;
+}
+
+static gboolean
+gb__has_long_run(const char *text)
+{
+    gsize run = 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        run = g_ascii_isspace(*p) ? 0 : run + 1;
+        if (run > GB__LONG_RUN_BYTES)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Records, once per take, the first text of ly that has a glyph no font has
+ * (pango would draw it as a box with its hex code). */
+static void
+gb__note_uncovered(GbFonts *f, PangoLayout *ly, const char *text)
+{
+    if (f->uncovered != NULL)
+        return;
+    gunichar missing = 0;
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    do {
+        PangoGlyphItem *run = pango_layout_iter_get_run_readonly(it);
+        for (int i = 0; run != NULL && missing == 0 && i < run->glyphs->num_glyphs; i++) {
+            PangoGlyph g = run->glyphs->glyphs[i].glyph;
+            if (g & PANGO_GLYPH_UNKNOWN_FLAG)
+                missing = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
+        }
+    } while (missing == 0 && pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    GString *msg = g_string_new(NULL);
+    g_string_append_printf(msg, "no installed font has a glyph for U+%04X, in ", missing);
+    gb_text_append_quoted(msg, text, strlen(text));
+    g_string_append(msg, " (the fonts tried: the pinned family, then");
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
+        if (i == 0 || strcmp(gb__fallbacks[i].package, gb__fallbacks[i - 1].package) != 0)
+            g_string_append_printf(msg, "%s %s", i ? "," : "", gb__fallbacks[i].package);
+    g_string_append(msg, "); install the missing package, or change the text");
+    f->uncovered = g_string_free(msg, FALSE);
 }
 
 static PangoLayout *
@@ -156,9 +236,13 @@ gb__layout(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolea
     pango_attr_list_unref(attrs);
     if (width > 0) {
         pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
-        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_wrap(ly, gb__has_long_run(text) ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     }
     pango_layout_set_text(ly, text, -1);
+    if (pango_layout_get_unknown_glyphs_count(ly) > 0) {
+        g_object_set_data(G_OBJECT(ly), "gb-uncovered", GINT_TO_POINTER(1));
+        gb__note_uncovered(f, ly, text);
+    }
     return ly;
 }
 
@@ -191,6 +275,8 @@ gb__cached_layout(GbFonts *f, const char *text, double size, gboolean bold, gboo
     PangoLayout *ly = g_hash_table_lookup(f->layouts, key);
     if (ly != NULL) {
         g_free(key);
+        if (g_object_get_data(G_OBJECT(ly), "gb-uncovered") != NULL)
+            gb__note_uncovered(f, ly, text); /* again, for whoever takes it next */
         return ly;
     }
     if (g_hash_table_size(f->layouts) >= GB__LAYOUTS_MAX)
