@@ -57,6 +57,12 @@ static const struct {
     const char *out, *err;  /* substrings expected, or NULL */
 } cases[] = {
     {"help", {"--help", NULL}, 0, "Usage: gradebrief COMMAND", NULL},
+    {"help lists config", {"--help", NULL}, 0, "config [-c FILE] [-d DIR]", NULL},
+    {"build help says -c layers", {"build", "--help", NULL}, 0, "read over DATADIR/briefing.ini",
+     NULL},
+    {"config takes no files", {"config", "x.csv", NULL}, 64, NULL, "config takes no FILE"},
+    {"config missing -c", {"config", "-c", "/nonexistent.ini", NULL}, 66, NULL,
+     "/nonexistent.ini: cannot read"},
     {"version", {"--version", NULL}, 0, "gradebrief 0.1.0", NULL},
     {"no command is build", {NULL}, 0, "wrote out/briefing.pdf", NULL},
     {"unknown command", {"frobnicate", NULL}, 64, NULL, "unknown command 'frobnicate'"},
@@ -179,6 +185,69 @@ START_TEST(test_bad_row_one_line)
 }
 END_TEST
 
+/* A user's -c file layers over the data folder's briefing.ini: what it does
+ * not set keeps the folder's value (as_at above all), and config says where
+ * each value came from. */
+START_TEST(test_config_layers)
+{
+    char *user = gb_test_file("mine.ini", "# only the title\n[briefing]\ntitle=My own title\n", -1);
+    const char *show[] = {"config", "-c", user, NULL};
+    GbExec x;
+    run(&x, show);
+    ck_assert_msg(x.status == 0, "config: %d %s", x.status, x.err);
+    char *want = g_strdup_printf("# %s:3\ntitle=My own title\n", user);
+    ck_assert_msg(strstr(x.out, want) != NULL, "config said: %s", x.out);
+    ck_assert_msg(strstr(x.out, "/briefing.ini:13\nas_at=2025-03-31\n") != NULL, "%s", x.out);
+    ck_assert_msg(strstr(x.out, "/briefing.ini:17\nfont=Liberation Sans\n") != NULL, "%s", x.out);
+    /* What config prints is itself a settings file that gives the same settings. */
+    char *again = gb_test_file("again.ini", x.out, -1);
+    clear(&x);
+    const char *reread[] = {"config", "-c", again, NULL};
+    run(&x, reread);
+    ck_assert_msg(x.status == 0, "config of its own output: %d %s", x.status, x.err);
+    char *want2 = g_strdup_printf("# %s:", again);
+    ck_assert_ptr_nonnull(strstr(x.out, want2));
+    ck_assert_ptr_nonnull(strstr(x.out, "\ntitle=My own title\n"));
+    ck_assert_ptr_nonnull(strstr(x.out, "\nas_at=2025-03-31\n"));
+    clear(&x);
+    /* A data folder without briefing.ini: every key its default, as_at unset. */
+    char *bare = gb_test_tmpdir("bare");
+    const char *none[] = {"config", "-d", bare, NULL};
+    run(&x, none);
+    ck_assert_int_eq(x.status, 0);
+    ck_assert_ptr_nonnull(strstr(x.out, "# default\nfont=Liberation Sans\n"));
+    ck_assert_ptr_nonnull(strstr(x.out, "as_at is not set: the newest judgement date"));
+    ck_assert_ptr_null(strstr(x.out, "\nas_at="));
+    clear(&x);
+    const char *gone[] = {"config", "-d", "/nonexistent", NULL};
+    run(&x, gone);
+    ck_assert_int_eq(x.status, 66);
+    clear(&x);
+    /* build with the same file: the title is the user's, the date the folder's
+     * (it was the newest judgement date, 24 March 2025, when -c replaced it). */
+    char *outdir = gb_test_tmpdir("layered");
+    const char *build[] = {"build", "-q", "-c", user, "-o", outdir, NULL};
+    run(&x, build);
+    ck_assert_msg(x.status == 0, "build: %d %s", x.status, x.err);
+    clear(&x);
+    char *pdf = g_build_filename(outdir, "briefing.pdf", NULL);
+    const char *totext[] = {PDFTOTEXT, pdf, "-", NULL};
+    char *text = NULL;
+    ck_assert_int_eq(gb_test_run(NULL, totext, &text, NULL), 0);
+    ck_assert_msg(strstr(text, "My own title") != NULL, "no title in the PDF");
+    ck_assert_msg(strstr(text, "Data as at 31 March 2025") != NULL, "the folder's as_at was lost");
+    ck_assert_msg(strstr(text, "as at 24 March 2025") == NULL, "the newest date was used");
+    g_free(text);
+    g_free(pdf);
+    g_free(outdir);
+    g_free(bare);
+    g_free(want);
+    g_free(want2);
+    g_free(again);
+    g_free(user);
+}
+END_TEST
+
 START_TEST(test_many_rejects_capped)
 {
     GString *s = g_string_new("authority,year,regime,judgement,grade\n");
@@ -252,6 +321,7 @@ cli_suite(void)
     tcase_add_loop_test(tc, test_case, 0, G_N_ELEMENTS(cases));
     tcase_add_test(tc, test_bad_row_one_line);
     tcase_add_test(tc, test_many_rejects_capped);
+    tcase_add_test(tc, test_config_layers);
     tcase_add_test(tc, test_json_parses);
     tcase_add_test(tc, test_csv_parses_back);
     suite_add_tcase(s, tc);
