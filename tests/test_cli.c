@@ -114,7 +114,7 @@ static const struct {
     {"counts at its least height", {"chart", "counts", "--height", "174", "-o", "low.svg", NULL},
      0, NULL, NULL},
     {"map too low", {"chart", "map", "--height", "300", "-o", "low.svg", NULL}, 64, NULL,
-     "chart 'map' needs at least 498 points at width 481.9; the height it has without --height"},
+     "chart 'map' needs at least 475 points at width 481.9; the height it has without --height"},
     {"narrow map lower", {"chart", "map", "--width", "240", "--height", "322", "-o", "low.svg",
                           NULL}, 0, NULL, NULL},
     {"PNG too large refused, no allocation", {"chart", "counts", "-f", "png", "--dpi", "1200",
@@ -248,6 +248,79 @@ START_TEST(test_config_layers)
 }
 END_TEST
 
+/* The man page's data update, run as it says: its long-format row, check,
+ * packs, and the lines it quotes from each. */
+START_TEST(test_man_example)
+{
+    char *man = NULL;
+    ck_assert(g_file_get_contents(GB_TESTS_DIR "/../man/gradebrief.1", &man, NULL, NULL));
+    const char *quoted[] = {
+        ".B gradebrief check new.csv\n",
+        ".B gradebrief packs new.csv \\-\\-authority Hertfordshire\n",
+        "\"rows read 620 = used 462 + merged 158 + rejected 0; 1378 judgements kept\"",
+        "\"gradebrief: new.csv:2:48: unknown grade (field 'grade' = \\(dqExcellent\\(dq; "
+        "expected one of ilacs: Outstanding, Good, Requires improvement, Inadequate)\"",
+        "\"1 written, 0 up to date (out/packs)\"",
+        "\"0 written, 1 up to date\"",
+        ".B gradebrief config\n",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(quoted); i++)
+        ck_assert_msg(strstr(man, quoted[i]) != NULL, "the man page lacks %s", quoted[i]);
+    /* The row is the one under DATA, between .nf and .fi, with roff's \- as -. */
+    const char *data = strstr(man, ".SH DATA");
+    ck_assert_ptr_nonnull(data);
+    const char *nf = strstr(data, ".nf\n"), *fi = strstr(data, "\n.fi\n");
+    ck_assert(nf != NULL && fi != NULL && nf < fi);
+    char *block = g_strndup(nf + 4, (gsize)(fi - nf - 4));
+    char **parts = g_strsplit(block, "\\-", -1);
+    char *csv = g_strjoinv("-", parts);
+    g_strfreev(parts);
+    ck_assert_str_eq(csv, "authority,year,regime,judgement,grade,date,source\n"
+                          "Hertfordshire,2025,ilacs,overall_effectiveness,Good,2025-06-16,"
+                          "Ofsted ILACS report");
+    char *dir = gb_test_tmpdir("manex");
+    char *path = g_build_filename(dir, "new.csv", NULL);
+    char *text = g_strconcat(csv, "\n", NULL);
+    ck_assert(g_file_set_contents(path, text, -1, NULL));
+    const char *check[] = {GB_BINARY, "check", "new.csv", NULL};
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(gb_test_run(dir, check, &out, &err), 0);
+    ck_assert_msg(strstr(out, "rows read 620 = used 462 + merged 158 + rejected 0; 1378 "
+                              "judgements kept") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    const char *packs[] = {GB_BINARY, "packs", "new.csv", "--authority", "Hertfordshire", NULL};
+    ck_assert_int_eq(gb_test_run(dir, packs, &out, &err), 0);
+    ck_assert_msg(strstr(out, "1 written, 0 up to date (out/packs)") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(gb_test_run(dir, packs, &out, &err), 0);
+    ck_assert_msg(strstr(out, "0 written, 1 up to date") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    /* With Excellent for Good: the one line the page quotes, exit 65. */
+    char *bad = g_strconcat(csv, "\n", NULL);
+    char *at = strstr(bad, ",Good,");
+    ck_assert_ptr_nonnull(at);
+    char *swapped = g_strdup_printf("%.*s,Excellent,%s", (int)(at - bad), bad, at + 6);
+    ck_assert(g_file_set_contents(path, swapped, -1, NULL));
+    ck_assert_int_eq(gb_test_run(dir, check, &out, &err), 65);
+    ck_assert_msg(strstr(err, "gradebrief: new.csv:2:48: unknown grade (field 'grade' = "
+                              "\"Excellent\"; expected one of ilacs: Outstanding, Good, "
+                              "Requires improvement, Inadequate)\n") != NULL, "%s", err);
+    g_free(out);
+    g_free(err);
+    g_free(swapped);
+    g_free(bad);
+    g_free(text);
+    g_free(path);
+    g_free(dir);
+    g_free(csv);
+    g_free(block);
+    g_free(man);
+}
+END_TEST
+
 START_TEST(test_many_rejects_capped)
 {
     GString *s = g_string_new("authority,year,regime,judgement,grade\n");
@@ -322,6 +395,7 @@ cli_suite(void)
     tcase_add_test(tc, test_bad_row_one_line);
     tcase_add_test(tc, test_many_rejects_capped);
     tcase_add_test(tc, test_config_layers);
+    tcase_add_test(tc, test_man_example);
     tcase_add_test(tc, test_json_parses);
     tcase_add_test(tc, test_csv_parses_back);
     suite_add_tcase(s, tc);
