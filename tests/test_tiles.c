@@ -135,6 +135,15 @@ static const struct {
     {"North Tyneside", "South Tyneside",
      "North Tyneside came down a row to where Northumberland was, beside South Tyneside across "
      "the Tyne's mouth (west of it, as it is)"},
+    {"Bolton", "Salford",
+     "Bolton is north-west of Salford: ODI had it east, beside Bury; now beside Wigan, under "
+     "Blackburn with Darwen"},
+    {"Portsmouth", "Hampshire",
+     "ODI put Hampshire on the coast east of Portsmouth; Hampshire lies north and west of it, "
+     "so Portsmouth sits east of Hampshire, beside West Sussex"},
+    {"Derby", "Derbyshire",
+     "Derbyshire is north and west of the city of Derby: ODI had it east; now it touches "
+     "Stoke-on-Trent and Stockport as the county does, and Derby touches Nottingham"},
 };
 
 static int
@@ -227,6 +236,15 @@ static const struct {
     {"Wirral", "west of", "Liverpool"},
     {"Leeds", "east of", "Bradford"},
     {"Sheffield", "north of", "Derbyshire"},
+    {"Bolton", "west of", "Salford"},
+    {"Bolton", "north of", "Trafford"},
+    {"Salford", "west of", "Bury"},
+    {"Hampshire", "west of", "Portsmouth"},
+    {"Southampton", "west of", "Hampshire"},
+    {"Portsmouth", "west of", "West Sussex"},
+    {"Derbyshire", "west of", "Derby"},
+    {"Derby", "west of", "Nottingham"},
+    {"Derbyshire", "north of", "Staffordshire"},
 };
 
 START_TEST(test_geography)
