@@ -68,7 +68,7 @@ gb_position_standing(const GbTable *t, int family, guint32 as_at)
     const GbRef *ref = t->ref;
     /* A streaming table kept each judgement's latest as at its own date only. */
     if (t->streaming && t->stream_as_at != as_at &&
-        !(t->stream_as_at == 0 && as_at >= t->newest_date && t->newest_date != 0))
+        !((t->stream_as_at == 0 || t->stream_as_at >= t->newest_when) && as_at >= t->newest_when))
         return NULL;
     guint n = ref->authorities->len, nj = ref->judgements->len;
     GbStanding *s = g_new0(GbStanding, 1);

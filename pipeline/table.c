@@ -253,8 +253,14 @@ gb_table_cut(GbTable *t, guint32 ymd)
 {
     if (ymd == 0 || (t->cut != 0 && ymd >= t->cut))
         return TRUE;
-    if (t->streaming)
-        return t->kept == 0 ? (t->cut = t->stream_as_at = ymd, TRUE) : FALSE;
+    if (t->streaming) {
+        /* Its counts and latest judgements cannot be cut afterwards: only
+         * when nothing is dated after ymd (or nothing was read yet). */
+        if (t->kept != 0 && t->newest_when > ymd)
+            return FALSE;
+        t->cut = t->stream_as_at = ymd;
+        return TRUE;
+    }
     guint kept = 0;
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
@@ -282,6 +288,7 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
         return res;
     if (r->date > t->newest_date)
         t->newest_date = r->date;
+    t->newest_when = MAX(t->newest_when, gb_table_row_when(r));
     if (t->cut != 0 && gb_table_row_when(r) > t->cut) {
         gb__count_after(t, gb_table_row_when(r));
         return GB_ADD_NEW;

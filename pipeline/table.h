@@ -51,6 +51,7 @@ typedef struct {
     guint64 after;        /* judgements left out because they are dated after `cut` */
     guint32 after_first;  /* the earliest and newest of them */
     guint32 after_newest;
+    guint32 newest_when;  /* the newest date a row counts from (year-only: 31 December) */
 } GbTable;
 
 /* Result of offering one judgement to the table. */
