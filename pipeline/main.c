@@ -8,6 +8,7 @@
 #include "output/pack.h"
 #include "output/slug.h"
 #include "pipeline/load.h"
+#include "pipeline/position.h"
 #include "pipeline/report.h"
 #include "pipeline/statsfmt.h"
 #include "pipeline/text.h"
@@ -165,6 +166,42 @@ gb__load(GbCommon *c, GbLoaded *ld, gboolean report)
     return GB_OK;
 }
 
+/* The one as-at rule (gb_position_as_at): --as-at, else briefing.ini, else
+ * the publication's own date, else the newest judgement. Leaves out the rows
+ * dated after it and says so on stderr. A streaming table that kept rows
+ * dated after a date only known once read is read again. */
+static int
+gb__apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbAsAt *at)
+{
+    *at = gb_position_as_at(ld->table, option, config);
+    if (!gb_table_cut(ld->table, at->date)) {
+        gb__loaded_clear(ld);
+        *ld = (GbLoaded){0};
+        c->stream_as_at = at->date;
+        gboolean quiet = c->quiet;
+        c->quiet = TRUE;
+        int rc = gb__load(c, ld, FALSE);
+        c->quiet = quiet;
+        if (rc != GB_OK)
+            return rc;
+        gb_table_cut(ld->table, at->date);
+    }
+    const GbTable *t = ld->table;
+    if (t->after > 0) {
+        char date[11], first[11], newest[11];
+        gb_text_format_date(at->date, date);
+        gb_text_format_date(t->after_first, first);
+        gb_text_format_date(t->after_newest, newest);
+        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
+                "as-at date %s (%s) left out: %s to %s\n", t->after, t->after == 1 ? "" : "s",
+                date, gb_position_as_at_source(at->source), first, newest);
+    }
+    return GB_OK;
+}
+
+static int gb__settings(GbCommon *c, const char *config_path, const char *as_at,
+                        const char *command, GbConfig *config);
+
 static int
 gb_cmd_check(int argc, char **argv)
 {
@@ -194,14 +231,24 @@ gb_cmd_stats(int argc, char **argv)
     GbCommon c = {0};
     GbLoaded ld = {0};
     GbStatsOptions o = {0};
-    char *by = NULL, *format = NULL, *as_at = NULL, *authority = NULL;
+    char *by = NULL, *format = NULL, *as_at = NULL, *authority = NULL, *series = NULL;
+    char *movers = NULL, *family = NULL;
     GOptionEntry extra[] = {
         {"by", 0, 0, G_OPTION_ARG_STRING, &by,
-         "Group by any of year,regime,judgement,region (default year,regime,judgement)",
+         "Group by any of year,regime,judgement,region,authority (default year,regime,judgement)",
          "LIST"},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "table (default), csv or json", "FMT"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at,
-         "Latest judgements on this date (YYYY-MM-DD)", "DATE"},
+         "Positions on this date or these dates (YYYY-MM-DD[,...]; default: briefing.ini's "
+         "as_at, else the publication's, else the newest judgement)", "DATE"},
+        {"as-at-series", 0, 0, G_OPTION_ARG_STRING, &series,
+         "Positions on this day of every year in the data (DD-MM, e.g. 31-03), or a date list",
+         "DD-MM"},
+        {"family", 0, 0, G_OPTION_ARG_STRING, &family,
+         "Only this judgement family (e.g. safeguarding, overall_effectiveness)", "ID"},
+        {"movers", 0, 0, G_OPTION_ARG_STRING, &movers,
+         "List moves and transition matrices: family (within one family, adjacent regimes) or "
+         "any (across families, labelled)", "MODE"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority,
          "History, movers and comparators for one authority", "NAME"},
         G_OPTION_ENTRY_NULL,
@@ -209,25 +256,43 @@ gb_cmd_stats(int argc, char **argv)
     GOptionContext *ctx = g_option_context_new("[FILE...] - grade distributions and changes");
     gb__common_entries(ctx, &c, extra);
     int rc = gb__parse("stats",
-                       "Prints grade distributions (count, base, percent, whole percents "
-                       "summing to 100, good or better, inadequate) for each group, the "
-                       "published figures beside them, changes between years, the "
-                       "reconciliation of computed and published figures, and movers.\n\n"
-                       "CSV columns (one row per grade per group):\n"
-                       "  year,regime,judgement,region,series,grade,count,base,percent,"
-                       "percent_whole\n"
+                       "Prints positions as at a date (each authority's most recent "
+                       "judgement of each judgement family on or before it: count, base, "
+                       "percent), then grade distributions of the inspections made in each "
+                       "year (count, base, percent, whole percents summing to 100, good or "
+                       "better, inadequate; a partial year marked), the published figures "
+                       "beside them, changes between years, and the reconciliation of "
+                       "computed and published figures.\n\n"
+                       "CSV columns (tidy: one row per grade per date and group):\n"
+                       "  kind,as_at,family,group,region,authority,dfe_code,ons_code,date,year,"
+                       "period_from,period_to,partial,regime,judgement,series,grade,count,base,"
+                       "percent,percent_whole,authorities,change_points\n"
+                       "kind is position, standing (--by authority), inspections or published; "
                        "series is 'computed' (from rows) or 'published' (headlines.csv).",
                        ctx, &argc, &argv);
     if (rc == GB_OK)
         rc = gb_statsfmt_parse_options(by, format, as_at, authority, &o);
-    /* National figures need counts, not rows: memory stays flat in the rows. */
-    c.stream = o.authority == NULL;
-    c.stream_as_at = o.as_at;
+    if (rc == GB_OK)
+        rc = gb_statsfmt_parse_positions(series, movers, family, &o);
+    GbConfig *config = gb_config_new();
+    if (rc == GB_OK)
+        rc = gb__settings(&c, NULL, NULL, "stats", config);
+    o.config_as_at = config->as_at;
+    gb_config_free(config);
+    /* National figures on one date need counts, not rows: memory stays flat. */
+    c.stream = !gb_statsfmt_needs_rows(&o);
+    c.stream_as_at = o.as_at ? o.as_at : o.config_as_at;
+    GbAsAt at;
     if (rc == GB_OK)
         rc = gb__load(&c, &ld, FALSE);
     if (rc == GB_OK)
+        rc = gb__apply_as_at(&c, &ld, o.as_at, o.config_as_at, &at);
+    if (rc == GB_OK)
         rc = gb_statsfmt_run(ld.table, &o, stdout);
     gb_statsfmt_options_clear(&o);
+    g_free(series);
+    g_free(movers);
+    g_free(family);
     g_free(by);
     g_free(format);
     g_free(as_at);
@@ -333,15 +398,21 @@ gb_cmd_chart(int argc, char **argv)
         rc = GB_USAGE;
         goto out;
     }
-    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
+    GbConfig *config = gb_config_new();
+    rc = gb__settings(&c, NULL, NULL, "chart", config);
+    guint32 config_as_at = config->as_at;
+    gb_config_free(config);
+    if (rc != GB_OK || (rc = gb__load(&c, &ld, FALSE)) != GB_OK)
         goto out;
+    GbAsAt at;
+    if ((rc = gb__apply_as_at(&c, &ld, when, config_as_at, &at)) != GB_OK)
+        goto out;
+    when = at.date;
     if ((fonts = gb_fonts_new(NULL, &err)) == NULL) {
         fprintf(stderr, "gradebrief: %s\n", err);
         rc = GB_SOFTWARE;
         goto out;
     }
-    if (when == 0)
-        when = ld.table->newest_date;
     GbChartInput in = {.table = ld.table, .authority = -1};
     if (authority != NULL) {
         GString *scratch = g_string_new(NULL);
