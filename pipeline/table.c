@@ -262,6 +262,7 @@ gb_table_cut(GbTable *t, guint32 ymd)
         return TRUE;
     }
     guint kept = 0;
+    t->newest_date = 0;
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
         guint32 when = gb_table_row_when(r);
@@ -269,6 +270,7 @@ gb_table_cut(GbTable *t, guint32 ymd)
             gb__count_after(t, when);
             continue;
         }
+        t->newest_date = MAX(t->newest_date, r->date);
         g_array_index(t->rows, GbRow, kept++) = *r;
     }
     g_array_set_size(t->rows, kept);
@@ -286,13 +288,13 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
         res = gb__seen_hash(t, r, line, prev_file, prev_line, prev_grade);
     if (res != GB_ADD_NEW)
         return res;
-    if (r->date > t->newest_date)
-        t->newest_date = r->date;
     t->newest_when = MAX(t->newest_when, gb_table_row_when(r));
     if (t->cut != 0 && gb_table_row_when(r) > t->cut) {
         gb__count_after(t, gb_table_row_when(r));
         return GB_ADD_NEW;
     }
+    if (r->date > t->newest_date)
+        t->newest_date = r->date;
     t->kept++;
     if (t->streaming)
         gb__count(t, r);

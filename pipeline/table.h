@@ -42,7 +42,7 @@ typedef struct {
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
-    guint32 newest_date; /* newest judgement date, 0 if none (rows left out included) */
+    guint32 newest_date; /* newest judgement date, 0 if none (of the rows kept after a cut) */
     int min_year, max_year;
     /* The as-at rule (position.h): the publication's own date, and the rows
      * dated after the as-at date, left out. */
