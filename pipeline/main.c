@@ -664,8 +664,11 @@ gb_cmd_build(int argc, char **argv)
         g_free(config->title);
         config->title = g_strdup(title);
     }
-    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
+    GbAsAt at;
+    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK ||
+        (rc = gb__apply_as_at(&c, &ld, 0, config->as_at, &at)) != GB_OK)
         goto out;
+    config->as_at = at.date; /* the one date of every section */
     gb__timing(timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         fprintf(stderr, "gradebrief: %s\n", err);
@@ -673,7 +676,7 @@ gb_cmd_build(int argc, char **argv)
         goto out;
     }
     gb__timing(timings, "fonts", &t0);
-    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    guint32 when = at.date;
     date = gb__output_date(ld.table);
     const char *dir = outdir != NULL ? outdir : "out";
     /* Nothing changed since the last build: nothing to make. */
@@ -922,9 +925,12 @@ gb_cmd_packs(int argc, char **argv)
     c.quiet = quiet;
     if ((rc = gb__settings(&c, config_path, as_at, "packs", config)) != GB_OK)
         goto out;
-    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
+    GbAsAt at;
+    if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK ||
+        (rc = gb__apply_as_at(&c, &ld, 0, config->as_at, &at)) != GB_OK)
         goto out;
-    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    config->as_at = at.date;
+    guint32 when = at.date;
     if (!gb_pack_input_init(&in, ld.table)) {
         fprintf(stderr, "gradebrief packs: the data has no ILACS regime to compare on\n");
         rc = GB_DATA;
