@@ -8,6 +8,8 @@
 #include "pipeline/stats.h"
 #include "testutil.h"
 
+#include <json-glib/json-glib.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -802,6 +804,141 @@ START_TEST(test_as_at_rule)
 }
 END_TEST
 
+/* ---- One as-at date across commands (the real binary) ---- */
+
+static JsonObject *
+json_position(JsonObject *root, const char *fam, const char *as_at)
+{
+    JsonArray *ps = json_object_get_array_member(root, "positions");
+    for (guint i = 0; i < json_array_get_length(ps); i++) {
+        JsonObject *p = json_array_get_object_element(ps, i);
+        if (strcmp(json_object_get_string_member(p, "family"), fam) == 0 &&
+            strcmp(json_object_get_string_member(p, "group"), "england") == 0 &&
+            strcmp(json_object_get_string_member(p, "as_at"), as_at) == 0)
+            return p;
+    }
+    ck_abort_msg("no position %s %s", fam, as_at);
+    return NULL;
+}
+
+static int
+json_grade_count(JsonObject *p, int g)
+{
+    JsonArray *gs = json_object_get_array_member(p, "grades");
+    return (int)json_object_get_int_member(json_array_get_object_element(gs, (guint)g), "count");
+}
+
+static gboolean
+tree_contains(const char *dir, const char *needle)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    ck_assert_ptr_nonnull(d);
+    gboolean found = FALSE;
+    const char *name;
+    while (!found && (name = g_dir_read_name(d)) != NULL) {
+        char *path = g_build_filename(dir, name, NULL);
+        char *text = NULL;
+        gsize len;
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            found = tree_contains(path, needle);
+        else if (g_file_get_contents(path, &text, &len, NULL))
+            found = g_strstr_len(text, (gssize)len, needle) != NULL;
+        g_free(text);
+        g_free(path);
+    }
+    g_dir_close(d);
+    return found;
+}
+
+START_TEST(test_cli_one_as_at)
+{
+    /* Barnet inspected in June 2025, after the publication's 31 March (the
+     * bundled briefing.ini's as_at): every command leaves it out and says so. */
+    char *dir = gb_test_tmpdir("asat");
+    char *june = g_build_filename(dir, "june.csv", NULL);
+    ck_assert(g_file_set_contents(june, "authority,date,regime,judgement,grade\n"
+                                        "Barnet,2025-06-10,ilacs,overall_effectiveness,"
+                                        "Inadequate\n", -1, NULL));
+    const char *warning = "1 judgement dated after the as-at date 2025-03-31 (briefing.ini) "
+                          "left out: 2025-06-10 to 2025-06-10";
+    char *out, *err;
+    const char *json[] = {GB_BINARY, "stats", "-f", "json", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, json, &out, &err), 0);
+    ck_assert_msg(strstr(err, warning) != NULL, "stats stderr: %s", err);
+    JsonParser *parser = json_parser_new();
+    ck_assert(json_parser_load_from_data(parser, out, -1, NULL));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    JsonObject *at = json_object_get_object_member(root, "as_at");
+    ck_assert_str_eq(json_object_get_string_member(at, "date"), "2025-03-31");
+    ck_assert_str_eq(json_object_get_string_member(at, "source"), "briefing.ini");
+    ck_assert_int_eq(json_object_get_int_member(at, "left_out_after"), 1);
+    ck_assert_int_eq(json_grade_count(json_position(root, "overall_effectiveness", "2025-03-31"),
+                                      3), 19);
+    ck_assert_int_eq(json_object_get_int_member(json_object_get_object_member(root, "latest"),
+                                                "authorities"), 153);
+    /* The June date appears only where the left-out row is reported. */
+    int seen = 0;
+    for (const char *q = out; (q = strstr(q, "2025-06-10")) != NULL; q++)
+        seen++;
+    ck_assert_int_eq(seen, 2); /* left_out_first, left_out_newest */
+    g_object_unref(parser);
+    g_free(out);
+    g_free(err);
+
+    /* --as-at overrides: on 30 June the row counts (20 inadequate) and nothing is left out. */
+    const char *later[] = {GB_BINARY, "stats", "-f", "json", "--as-at", "2025-06-30", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, later, &out, &err), 0);
+    ck_assert_ptr_null(strstr(err, "left out"));
+    parser = json_parser_new();
+    ck_assert(json_parser_load_from_data(parser, out, -1, NULL));
+    root = json_node_get_object(json_parser_get_root(parser));
+    ck_assert_int_eq(json_grade_count(json_position(root, "overall_effectiveness", "2025-06-30"),
+                                      3), 20);
+    g_object_unref(parser);
+    g_free(out);
+    g_free(err);
+
+    /* The authority, the movers, a chart and the briefing: the same date. */
+    const char *authority[] = {GB_BINARY, "stats", "-a", "Barnet", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, authority, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "Latest overall_effectiveness as at 2025-03-31: Good"));
+    ck_assert_ptr_null(strstr(out, "2025-06-10"));
+    ck_assert_ptr_nonnull(strstr(err, warning));
+    g_free(out);
+    g_free(err);
+    const char *mv[] = {GB_BINARY, "stats", "--movers", "family", "-f", "csv", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, mv, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "overall_effectiveness,Harrow,310,E09000015,"));
+    ck_assert_ptr_null(strstr(out, "2025-06-10"));
+    g_free(out);
+    g_free(err);
+    const char *chart[] = {GB_BINARY, "chart", "map", "-o", "map.svg", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, chart, &out, &err), 0);
+    ck_assert_msg(strstr(err, warning) != NULL, "chart stderr: %s", err);
+    g_free(out);
+    g_free(err);
+    const char *build[] = {GB_BINARY, "build", "-q", "-o", "brief", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, build, &out, &err), 0);
+    ck_assert_msg(strstr(err, warning) != NULL, "build stderr: %s", err);
+    char *tables = g_build_filename(dir, "brief", "tables", NULL);
+    ck_assert(!tree_contains(tables, "2025-06-10"));
+    g_free(tables);
+    g_free(out);
+    g_free(err);
+    char *pdf = g_build_filename(dir, "brief", "briefing.pdf", NULL);
+    const char *text[] = {PDFTOTEXT, pdf, "-", NULL};
+    ck_assert_int_eq(gb_test_run(dir, text, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "31 March 2025"));
+    ck_assert_ptr_null(strstr(out, "June 2025"));
+    ck_assert_ptr_null(strstr(out, "2025-06-10"));
+    g_free(out);
+    g_free(err);
+    g_free(pdf);
+    g_free(june);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -839,6 +976,10 @@ stats_suite(void)
     tcase_set_timeout(y13, 30);
     tcase_add_test(y13, test_safeguarding_2013);
     suite_add_tcase(s, y13);
+    TCase *cli = tcase_create("one-as-at");
+    tcase_set_timeout(cli, 120);
+    tcase_add_test(cli, test_cli_one_as_at);
+    suite_add_tcase(s, cli);
     return s;
 }
 
