@@ -266,6 +266,23 @@ START_TEST(test_streaming_same_figures)
     ck_assert(memcmp(lx->grade_of->data, ly->grade_of->data, lx->grade_of->len * sizeof(int)) == 0);
     gb_stats_latest_free(lx);
     gb_stats_latest_free(ly);
+    /* Positions of every family from the latest judgements a streaming table keeps. */
+    GArray *fs = gb_position_families(ref);
+    for (guint k = 0; k < fs->len; k++) {
+        int f = g_array_index(fs, int, k);
+        GbStanding *sx = gb_position_standing(table, f, 20250331);
+        GbStanding *sy = gb_position_standing(st, f, 20250331);
+        ck_assert_ptr_nonnull(sy);
+        ck_assert(memcmp(sx->grade_of->data, sy->grade_of->data, sx->grade_of->len * sizeof(int))
+                  == 0);
+        ck_assert(memcmp(sx->when_of->data, sy->when_of->data,
+                         sx->when_of->len * sizeof(guint32)) == 0);
+        gb_position_standing_free(sx);
+        gb_position_standing_free(sy);
+    }
+    g_array_free(fs, TRUE);
+    /* ... but only for the dates it can answer. */
+    ck_assert_ptr_null(gb_position_standing(st, 0, 20200331));
     /* Duplicates are still found: one identical, one conflicting. */
     char *path = gb_test_file("dups.csv", "authority,date,regime,judgement,grade\n"
                                           "Barnet,2019-05-13,ilacs,leaders,Good\n"
