@@ -283,6 +283,13 @@ START_TEST(test_streaming_same_figures)
     g_array_free(fs, TRUE);
     /* ... but only for the dates it can answer. */
     ck_assert_ptr_null(gb_position_standing(st, 0, 20200331));
+    /* Once read it can be cut only where nothing is dated after: a date known
+     * only then (a publication's own) means reading it again. */
+    ck_assert(!gb_table_cut(st, 20241231));
+    ck_assert_uint_eq(st->after, 0);
+    ck_assert(gb_table_cut(st, 20250331));
+    ck_assert_uint_eq(st->cut, 20250331);
+    ck_assert_ptr_nonnull(gb_position_standing(st, 0, 20250331));
     /* Duplicates are still found: one identical, one conflicting. */
     char *path = gb_test_file("dups.csv", "authority,date,regime,judgement,grade\n"
                                           "Barnet,2019-05-13,ilacs,leaders,Good\n"
