@@ -138,8 +138,11 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         g_free(config->title);
         config->title = g_strdup(r->title);
     }
-    if ((rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK)
+    GbAsAt at;
+    if ((rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
         goto out;
+    config->as_at = at.date; /* the one date of every section */
     gb_cli_timing(r->timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
@@ -147,7 +150,7 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         goto out;
     }
     gb_cli_timing(r->timings, "fonts", &t0);
-    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    guint32 when = at.date;
     date = gb_cli_output_date(ld.table);
     const char *dir = r->outdir != NULL ? r->outdir : "out";
     /* The folder is locked from here to the end of the run. */

@@ -9,6 +9,7 @@
 
 #include "output/config.h"
 #include "pipeline/load.h"
+#include "pipeline/position.h"
 
 /* Options every command takes. */
 typedef struct {
@@ -59,6 +60,14 @@ void gb_cli_loaded_clear(GbLoaded *ld);
  * is put in use. */
 GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at,
                          GbConfig *config, GbDiag *diag);
+
+/* The one as-at rule (gb_position_as_at): option (--as-at, 0 when not given),
+ * else config (briefing.ini's as_at, 0 when not set), else the publication's
+ * own date, else the newest judgement date, into *at. Leaves out the rows
+ * dated after it and says so on stderr; a streaming table that kept rows
+ * dated after a date only known once read is read again. */
+GbStatus gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config,
+                            GbAsAt *at, GbDiag *diag);
 
 /* The date written into generated files: SOURCE_DATE_EPOCH when set, else
  * the newest judgement date in the data (never the clock), as ISO 8601. The

@@ -116,6 +116,36 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
 }
 
 GbStatus
+gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbAsAt *at,
+                   GbDiag *diag)
+{
+    *at = gb_position_as_at(ld->table, option, config);
+    if (!gb_table_cut(ld->table, at->date)) {
+        gb_cli_loaded_clear(ld);
+        *ld = (GbLoaded){0};
+        c->stream_as_at = at->date;
+        gboolean quiet = c->quiet;
+        c->quiet = TRUE; /* its warnings were printed the first time */
+        GbStatus rc = gb_cli_load(c, ld, FALSE, diag);
+        c->quiet = quiet;
+        if (rc != GB_OK)
+            return rc;
+        gb_table_cut(ld->table, at->date);
+    }
+    const GbTable *t = ld->table;
+    if (t->after > 0) {
+        char date[11], first[11], newest[11];
+        gb_text_format_date(at->date, date);
+        gb_text_format_date(t->after_first, first);
+        gb_text_format_date(t->after_newest, newest);
+        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
+                "as-at date %s (%s) left out: %s to %s\n", t->after, t->after == 1 ? "" : "s",
+                date, gb_position_as_at_source(at->source), first, newest);
+    }
+    return GB_OK;
+}
+
+GbStatus
 gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfig *config,
                 GbDiag *diag)
 {

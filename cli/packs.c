@@ -211,9 +211,12 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     GbDiagList *problems = gb_diag_list_new(20);
     char *date = NULL;
     GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
-    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK)
+    GbAsAt at;
+    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
         goto out;
-    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    config->as_at = at.date; /* the one date of every pack */
+    guint32 when = at.date;
     if (!gb_pack_input_init(&in, ld.table)) {
         gb_diag_set(diag, NULL, 0, 0, "the data has no ILACS regime to compare on");
         rc = GB_DATA;
