@@ -208,6 +208,15 @@ gb_position_annual_dates(const GbTable *t, int day, int month, guint32 as_at)
     return out;
 }
 
+guint32
+gb_position_year_earlier(guint32 ymd)
+{
+    guint32 y = ymd / 10000 - 1, md = ymd % 10000;
+    if (md == 229)
+        md = 228;
+    return y * 10000 + md;
+}
+
 GArray *
 gb_position_families(const GbRef *ref)
 {

@@ -98,6 +98,10 @@ GArray *gb_position_series(const GbTable *t, int family, const guint32 *dates, g
  * that do not exist (29 February) are skipped. Free with g_array_free. */
 GArray *gb_position_annual_dates(const GbTable *t, int day, int month, guint32 as_at);
 
+/* The same day a year before ymd (29 February: 28 February), for "the
+ * change since a year earlier". This function can't fail. */
+guint32 gb_position_year_earlier(guint32 ymd);
+
 /* Families with at least one judgement in the register, as indices (in
  * ref->families order). Free with g_array_free. */
 GArray *gb_position_families(const GbRef *ref);

@@ -715,7 +715,7 @@ gb_stats_compare(const GbTable *t, const GbLatest *l, int authority, GbCompariso
             c->region_n++;
             c->better_region += better;
         }
-        for (int k = 0; k < 10; k++) {
+        for (int k = 0; k < (int)G_N_ELEMENTS(a->neighbours); k++) {
             if (a->neighbours[k] == (int)i) {
                 c->neighbours[g]++;
                 c->neighbours_n++;

@@ -1009,7 +1009,7 @@ gb__write_authority(const GbRun *run, int a, const GbLatest *latest, FILE *out)
         g_string_append_c(s, '\n');
     }
     g_string_append(s, "\nStatistical neighbours\n");
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < (int)G_N_ELEMENTS(au->neighbours); k++) {
         int n = au->neighbours[k];
         if (n < 0)
             continue;
@@ -1136,7 +1136,7 @@ gb__write_authority_data(const GbRun *run, int a, const GbLatest *latest, gboole
     json_builder_end_object(b);
     json_builder_set_member_name(b, "neighbours");
     json_builder_begin_array(b);
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < (int)G_N_ELEMENTS(au->neighbours); k++) {
         int n = au->neighbours[k];
         if (n < 0)
             continue;
@@ -1239,6 +1239,15 @@ gb__json_comparators(JsonBuilder *b, const GbRun *run, int a)
     json_builder_end_array(b);
 }
 
+/* TRUE when --family leaves family f out (f -1: across families, never). */
+static gboolean
+gb__family_skipped(const GbRun *run, int f)
+{
+    if (run->o->family == NULL || f < 0)
+        return FALSE;
+    return f != g_array_index(run->families, int, 0);
+}
+
 static void
 gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
 {
@@ -1256,6 +1265,8 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
         gb__csv_row(s, header, G_N_ELEMENTS(header));
         for (guint i = 0; i < mv->moves->len; i++) {
             const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+            if (gb__family_skipped(run, m->family))
+                continue;
             const GbAuthority *au = gb_ref_authority(ref, m->authority);
             char fy[8], ty[8], steps[8];
             d1[0] = d2[0] = '\0';
@@ -1290,6 +1301,8 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
         json_builder_begin_array(b);
         for (guint i = 0; i < mv->matrices->len; i++) {
             const GbTransitionMatrix *x = &g_array_index(mv->matrices, GbTransitionMatrix, i);
+            if (gb__family_skipped(run, x->family))
+                continue;
             json_builder_begin_object(b);
             gb__json_str(b, "family", x->family >= 0 ? g_ptr_array_index(ref->families, x->family)
                                                      : "any");
@@ -1315,6 +1328,8 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
         json_builder_begin_array(b);
         for (guint i = 0; i < mv->moves->len; i++) {
             const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+            if (gb__family_skipped(run, m->family))
+                continue;
             const GbAuthority *au = gb_ref_authority(ref, m->authority);
             json_builder_begin_object(b);
             gb__json_str(b, "family", m->family >= 0 ? g_ptr_array_index(ref->families, m->family)
@@ -1357,6 +1372,8 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
                                "rows left out\n", mv->gaps, mv->selection_rows);
         for (guint i = 0; i < mv->matrices->len; i++) {
             const GbTransitionMatrix *x = &g_array_index(mv->matrices, GbTransitionMatrix, i);
+            if (gb__family_skipped(run, x->family))
+                continue;
             g_string_append_printf(s, "\n%s: %s -> %s, %d pairs (%d up, %d down, %d the same)\n"
                                    "  %-32s", x->family >= 0 ? gb__family_label(ref, x->family,
                                                                                 label, sizeof label)
@@ -1377,7 +1394,7 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
         g_string_append(s, "\nMoves (steps: + up, - down)\n");
         for (guint i = 0; i < mv->moves->len; i++) {
             const GbMover *m = &g_array_index(mv->moves, GbMover, i);
-            if (m->steps == 0)
+            if (m->steps == 0 || gb__family_skipped(run, m->family))
                 continue;
             g_string_append_printf(s, "  %-22.22s %-36.36s %+d  ",
                                    m->family >= 0 ? (const char *)g_ptr_array_index(ref->families,

@@ -963,12 +963,83 @@ START_TEST(test_cli_one_as_at)
 }
 END_TEST
 
+static const struct {
+    guint32 in, out;
+} year_earlier[] = {
+    {20250331, 20240331},
+    {20240229, 20230228},
+    {20250101, 20240101},
+};
+
+START_TEST(test_year_earlier)
+{
+    ck_assert_uint_eq(gb_position_year_earlier(year_earlier[_i].in), year_earlier[_i].out);
+}
+END_TEST
+
+/* The stats options, through the real binary. */
+static const struct {
+    const char *name;
+    const char *args[10];
+    int status;
+    const char *out, *err; /* substrings expected, or NULL */
+} stats_cli[] = {
+    {"series in CSV, 31 March 2019", {"stats", "-f", "csv", "--as-at-series", "31-03", NULL}, 0,
+     "position,2019-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,", NULL},
+    {"series change in points", {"stats", "-f", "csv", "--family", "overall_effectiveness",
+                                 "--as-at", "2024-03-31,2025-03-31", NULL}, 0,
+     "position,2025-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,inadequate,19,153,"
+     "12.4,12,153,1.2\r\n", NULL},
+    {"by region", {"stats", "-f", "csv", "--by", "region", "--family", "safeguarding", NULL}, 0,
+     "position,2025-03-31,safeguarding,region,London,", NULL},
+    {"standings with codes", {"stats", "-f", "csv", "--by", "authority", "--family",
+                              "overall_effectiveness", NULL}, 0,
+     "standing,2025-03-31,overall_effectiveness,authority,London,Barnet,302,E09000003,2024-06-10,"
+     "2024,,,,ilacs,overall_effectiveness,computed,good,", NULL},
+    {"partial year marked", {"stats", NULL}, 0,
+     "[partial year: 1 January 2025 to 31 March 2025]", NULL},
+    {"movers csv with steps", {"stats", "--movers", "family", "-f", "csv", NULL}, 0,
+     "overall_effectiveness,Harrow,310,E09000015,London,Harrow,2020-02-10,2020,ilacs,"
+     "overall_effectiveness,good,2025-01-20,2025,ilacs,overall_effectiveness,inadequate,-2,no,"
+     "yes,no\r\n", NULL},
+    {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL},
+    {"authority comparators", {"stats", "-a", "Hertfordshire", NULL}, 0,
+     "    Statistical neighbours    10 of  10 judged:", NULL},
+    {"bad series", {"stats", "--as-at-series", "31-13", NULL}, 64, NULL, "not a day and month"},
+    {"bad date in a list", {"stats", "--as-at", "2025-03-31,soon", NULL}, 64, NULL,
+     "'soon' is not a date"},
+    {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any"},
+    {"unknown family", {"stats", "--family", "cooking", NULL}, 64, NULL,
+     "unknown family 'cooking' (use safeguarding, overall_effectiveness"},
+};
+
+START_TEST(test_stats_cli)
+{
+    const char *argv[12] = {GB_BINARY};
+    for (int k = 0; stats_cli[_i].args[k] != NULL; k++)
+        argv[k + 1] = stats_cli[_i].args[k];
+    char *out, *err;
+    int status = gb_test_run(NULL, argv, &out, &err);
+    ck_assert_msg(status == stats_cli[_i].status, "%s: exit %d: %s", stats_cli[_i].name, status,
+                  err);
+    if (stats_cli[_i].out != NULL)
+        ck_assert_msg(strstr(out, stats_cli[_i].out) != NULL, "%s: stdout lacks '%s'",
+                      stats_cli[_i].name, stats_cli[_i].out);
+    if (stats_cli[_i].err != NULL)
+        ck_assert_msg(strstr(err, stats_cli[_i].err) != NULL, "%s: stderr '%s'",
+                      stats_cli[_i].name, err);
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
     Suite *s = suite_create("stats");
     TCase *pure = tcase_create("rounding");
     tcase_add_loop_test(pure, test_whole_percents, 0, G_N_ELEMENTS(rounding));
+    tcase_add_loop_test(pure, test_year_earlier, 0, G_N_ELEMENTS(year_earlier));
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("bundled");
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -1003,6 +1074,7 @@ stats_suite(void)
     TCase *cli = tcase_create("one-as-at");
     tcase_set_timeout(cli, 120);
     tcase_add_test(cli, test_cli_one_as_at);
+    tcase_add_loop_test(cli, test_stats_cli, 0, G_N_ELEMENTS(stats_cli));
     suite_add_tcase(s, cli);
     return s;
 }
