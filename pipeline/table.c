@@ -219,8 +219,10 @@ gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint6
 }
 
 static void
-gb__count_after(GbTable *t, guint32 when)
+gb__count_after(GbTable *t, const GbRow *r, guint32 when)
 {
+    if (r->file < t->files->len)
+        g_array_index(t->files, GbFileAccount, r->file).after++;
     t->after++;
     if (t->after_first == 0 || when < t->after_first)
         t->after_first = when;
@@ -267,7 +269,7 @@ gb_table_cut(GbTable *t, guint32 ymd)
         const GbRow *r = gb_table_row(t, i);
         guint32 when = gb_table_row_when(r);
         if (when > ymd) {
-            gb__count_after(t, when);
+            gb__count_after(t, r, when);
             continue;
         }
         t->newest_date = MAX(t->newest_date, r->date);
@@ -290,7 +292,7 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
         return res;
     t->newest_when = MAX(t->newest_when, gb_table_row_when(r));
     if (t->cut != 0 && gb_table_row_when(r) > t->cut) {
-        gb__count_after(t, gb_table_row_when(r));
+        gb__count_after(t, r, gb_table_row_when(r));
         return GB_ADD_NEW;
     }
     if (r->date > t->newest_date)
@@ -317,5 +319,6 @@ gb_table_totals(const GbTable *t, GbFileAccount *total)
         total->rejected += a->rejected;
         total->judgements += a->judgements;
         total->not_judged += a->not_judged;
+        total->after += a->after;
     }
 }

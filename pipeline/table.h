@@ -23,6 +23,7 @@ typedef struct {
     guint64 rows, used, merged, rejected;
     guint64 judgements;  /* judgements taken from used rows */
     guint64 not_judged;  /* cells marked "not judged" in wide tables */
+    guint64 after;       /* judgements of used rows left out: dated after the as-at date */
 } GbFileAccount;
 
 typedef struct {

@@ -898,6 +898,9 @@ START_TEST(test_as_at_rule)
     ck_assert_uint_eq(table->after_first, 20250120);
     ck_assert_uint_eq(table->after_newest, 20250324);
     ck_assert_uint_lt(table->rows->len, before);
+    GbFileAccount total;
+    gb_table_totals(table, &total);
+    ck_assert_uint_eq(total.after, 11 * 5); /* each file says how many of its own */
     for (guint i = 0; i < table->rows->len; i++)
         ck_assert_uint_le(gb_table_row_when(gb_table_row(table, i)), 20241231);
 }
