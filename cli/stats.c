@@ -19,7 +19,8 @@ gb_cmd_stats(int argc, char **argv, GbDiag *diag)
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "table (default), csv or json", "FMT"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at,
          "Positions on this date or these dates (YYYY-MM-DD[,...]; default: briefing.ini's "
-         "as_at, else the publication's, else the newest judgement)", "DATE"},
+         "as_at, else the publication's, else the newest judgement)",
+         "DATE"},
         {"as-at-series", 0, 0, G_OPTION_ARG_STRING, &series,
          "Positions on this day of every year in the data (DD-MM, e.g. 31-03), or a date list",
          "DD-MM"},
@@ -27,7 +28,8 @@ gb_cmd_stats(int argc, char **argv, GbDiag *diag)
          "Only this judgement family (e.g. safeguarding, overall_effectiveness)", "ID"},
         {"movers", 0, 0, G_OPTION_ARG_STRING, &movers,
          "List moves and transition matrices: family (within one family, adjacent regimes) or "
-         "any (across families, labelled)", "MODE"},
+         "any (across families, labelled)",
+         "MODE"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority,
          "History, movers and comparators for one authority", "NAME"},
         G_OPTION_ENTRY_NULL,

@@ -132,12 +132,11 @@ gb__tally(const GbRef *ref, const GbStanding *s, int a, GbPosition *p)
 }
 
 void
-gb_position_count(const GbTable *t, const GbStanding *s, GbGroupKind kind, int key,
-                  GbPosition *out)
+gb_position_count(const GbTable *t, const GbStanding *s, GbGroupKind kind, int key, GbPosition *out)
 {
     const GbRef *ref = t->ref;
-    *out = (GbPosition){.as_at = s->as_at, .family = s->family, .group = kind, .region = -1,
-                        .authority = -1};
+    *out = (GbPosition){
+        .as_at = s->as_at, .family = s->family, .group = kind, .region = -1, .authority = -1};
     if (kind == GB_GROUP_NEIGHBOURS) {
         out->authority = key;
         const GbAuthority *au = gb_ref_authority(ref, key);
@@ -162,18 +161,15 @@ gb_position_count(const GbTable *t, const GbStanding *s, GbGroupKind kind, int k
 }
 
 void
-gb_position_comparators(const GbTable *t, const GbStanding *s, int authority,
-                        GbPosition out[3])
+gb_position_comparators(const GbTable *t, const GbStanding *s, int authority, GbPosition out[3])
 {
     gb_position_count(t, s, GB_GROUP_ENGLAND, -1, &out[0]);
-    gb_position_count(t, s, GB_GROUP_REGION, gb_ref_authority(t->ref, authority)->region,
-                      &out[1]);
+    gb_position_count(t, s, GB_GROUP_REGION, gb_ref_authority(t->ref, authority)->region, &out[1]);
     gb_position_count(t, s, GB_GROUP_NEIGHBOURS, authority, &out[2]);
 }
 
 GArray *
-gb_position_series(const GbTable *t, int family, const guint32 *dates, guint n,
-                   gboolean by_region)
+gb_position_series(const GbTable *t, int family, const guint32 *dates, guint n, gboolean by_region)
 {
     GArray *out = g_array_new(FALSE, TRUE, sizeof(GbPosition));
     for (guint i = 0; i < n; i++) {
@@ -304,21 +300,25 @@ gb__authority_moves(const GbTable *t, const GbHistories *h, int a, GbMoverFilter
         /* A predecessor's own moves are counted once, under it. */
         if (p->as_authority >= 0 && e->as_authority >= 0)
             continue;
-        if (f->mode == GB_MOVERS_FAMILY && !gb_position_regimes_adjacent(ref, p->regime,
-                                                                         e->regime)) {
+        if (f->mode == GB_MOVERS_FAMILY &&
+            !gb_position_regimes_adjacent(ref, p->regime, e->regime)) {
             mv->gaps++;
             continue;
         }
-        GbMover m = {.authority = a, .family = f->mode == GB_MOVERS_FAMILY ? f->family : -1,
-                     .from = *p, .to = *e, .steps = p->common - e->common,
-                     .from_predecessor = p->as_authority >= 0, .counted = TRUE};
+        GbMover m = {.authority = a,
+                     .family = f->mode == GB_MOVERS_FAMILY ? f->family : -1,
+                     .from = *p,
+                     .to = *e,
+                     .steps = p->common - e->common,
+                     .from_predecessor = p->as_authority >= 0,
+                     .counted = TRUE};
         if (f->mode == GB_MOVERS_ANY)
             m.cross_family = (gb_ref_judgement(ref, p->judgement)->families &
                               gb_ref_judgement(ref, e->judgement)->families) == 0;
         if (m.from_predecessor) {
             /* One predecessor judgement, several successors: counted for the first. */
-            char *key = g_strdup_printf("%d:%d:%u:%d", m.family, p->as_authority, p->date ? p->date
-                                        : (guint)p->year, p->judgement);
+            char *key = g_strdup_printf("%d:%d:%u:%d", m.family, p->as_authority,
+                                        p->date ? p->date : (guint)p->year, p->judgement);
             if (g_hash_table_contains(used_from, key)) {
                 m.counted = FALSE;
                 g_free(key);
@@ -353,7 +353,8 @@ gb_position_movers(const GbTable *t, GbMoversMode mode, guint32 as_at)
     GArray *families = gb_position_families(ref);
     guint rounds = mode == GB_MOVERS_ANY ? 1 : families->len;
     for (guint k = 0; k < rounds; k++) {
-        GbMoverFilter f = {.mode = mode, .as_at = as_at,
+        GbMoverFilter f = {.mode = mode,
+                           .as_at = as_at,
                            .family = mode == GB_MOVERS_ANY ? -1 : g_array_index(families, int, k)};
         for (guint a = 0; a < ref->authorities->len; a++)
             gb__authority_moves(t, h, (int)a, &f, used_from, mv);

@@ -14,15 +14,15 @@
 /* ---- The one as-at rule ---- */
 
 typedef enum {
-    GB_AS_AT_OPTION,     /* --as-at */
-    GB_AS_AT_CONFIG,     /* briefing.ini as_at */
-    GB_AS_AT_STATED,     /* the date the publication states (a profile key) */
-    GB_AS_AT_NEWEST,     /* the newest judgement date in the data */
-    GB_AS_AT_NONE,       /* no dated judgement: 31 December of the newest year */
+    GB_AS_AT_OPTION, /* --as-at */
+    GB_AS_AT_CONFIG, /* briefing.ini as_at */
+    GB_AS_AT_STATED, /* the date the publication states (a profile key) */
+    GB_AS_AT_NEWEST, /* the newest judgement date in the data */
+    GB_AS_AT_NONE,   /* no dated judgement: 31 December of the newest year */
 } GbAsAtSource;
 
 typedef struct {
-    guint32 date;        /* YYYYMMDD */
+    guint32 date; /* YYYYMMDD */
     GbAsAtSource source;
 } GbAsAt;
 
@@ -38,9 +38,9 @@ const char *gb_position_as_at_source(GbAsAtSource s);
 
 typedef struct {
     guint32 as_at;
-    int family;          /* index into ref->families */
-    GArray *grade_of;    /* int per authority: common level, -1 no judgement, -2 did not exist */
-    GArray *when_of;     /* guint32 per authority: the date that judgement counts from, 0 */
+    int family;           /* index into ref->families */
+    GArray *grade_of;     /* int per authority: common level, -1 no judgement, -2 did not exist */
+    GArray *when_of;      /* guint32 per authority: the date that judgement counts from, 0 */
     GArray *judgement_of; /* int per authority: its judgement index, -1 */
 } GbStanding;
 
@@ -63,17 +63,18 @@ typedef struct {
     guint32 as_at;
     int family;
     GbGroupKind group;
-    int region;          /* GB_GROUP_REGION: the region; else -1 */
-    int authority;       /* GB_GROUP_NEIGHBOURS: whose neighbours; else -1 */
-    int authorities;     /* in the group and existing on as_at */
-    int base;            /* of them, with a judgement of the family: the shares' base */
-    int not_judged;      /* authorities - base */
-    int count[GB_COMMON_LEVELS];   /* on the common scale, best first */
-    double percent[GB_COMMON_LEVELS]; /* 100 * count / base, unrounded (0 when base is 0) */
-    int whole[GB_COMMON_LEVELS];   /* whole percents summing to 100 (largest remainder) */
-    int good_or_better;  /* outstanding + good */
-    int by_regime[GB_POSITION_REGIMES]; /* how many of the base were last judged under each regime */
-    guint32 oldest;      /* the oldest latest judgement counted (how stale the position is), 0 */
+    int region;                  /* GB_GROUP_REGION: the region; else -1 */
+    int authority;               /* GB_GROUP_NEIGHBOURS: whose neighbours; else -1 */
+    int authorities;             /* in the group and existing on as_at */
+    int base;                    /* of them, with a judgement of the family: the shares' base */
+    int not_judged;              /* authorities - base */
+    int count[GB_COMMON_LEVELS]; /* on the common scale, best first */
+    double percent[GB_COMMON_LEVELS];   /* 100 * count / base, unrounded (0 when base is 0) */
+    int whole[GB_COMMON_LEVELS];        /* whole percents summing to 100 (largest remainder) */
+    int good_or_better;                 /* outstanding + good */
+    int by_regime[GB_POSITION_REGIMES]; /* how many of the base were last judged under each regime
+                                         */
+    guint32 oldest; /* the oldest latest judgement counted (how stale the position is), 0 */
 } GbPosition;
 
 /* Counts s for a group: England (key ignored), region `key`, or the
@@ -109,23 +110,23 @@ GArray *gb_position_families(const GbRef *ref);
 /* ---- Movers, like with like ---- */
 
 typedef enum {
-    GB_MOVERS_FAMILY,    /* within one family and adjacent regimes (the default) */
-    GB_MOVERS_ANY,       /* every regime's headline judgement, across families */
+    GB_MOVERS_FAMILY, /* within one family and adjacent regimes (the default) */
+    GB_MOVERS_ANY,    /* every regime's headline judgement, across families */
 } GbMoversMode;
 
 typedef struct {
-    int authority;       /* whose move: each move belongs to one authority */
-    int family;          /* GB_MOVERS_FAMILY: the family; GB_MOVERS_ANY: -1 */
-    GbEvent from, to;    /* from.as_authority >= 0: a predecessor's judgement */
-    int steps;           /* from.common - to.common: +1..+3 up, -1..-3 down, 0 the same */
+    int authority;             /* whose move: each move belongs to one authority */
+    int family;                /* GB_MOVERS_FAMILY: the family; GB_MOVERS_ANY: -1 */
+    GbEvent from, to;          /* from.as_authority >= 0: a predecessor's judgement */
+    int steps;                 /* from.common - to.common: +1..+3 up, -1..-3 down, 0 the same */
     gboolean from_predecessor; /* from is a predecessor's judgement (labelled as such) */
-    gboolean counted;    /* FALSE for a second successor moving from the same judgement */
-    gboolean cross_family; /* GB_MOVERS_ANY: the two judgements share no family */
+    gboolean counted;          /* FALSE for a second successor moving from the same judgement */
+    gboolean cross_family;     /* GB_MOVERS_ANY: the two judgements share no family */
 } GbMover;
 
 /* Transitions between two regimes (the same one for re-inspections). */
 typedef struct {
-    int family;          /* -1 in GB_MOVERS_ANY */
+    int family; /* -1 in GB_MOVERS_ANY */
     int from_regime, to_regime;
     int count[GB_COMMON_LEVELS][GB_COMMON_LEVELS]; /* [from][to], common scale */
     int pairs, up, down, same;
@@ -134,11 +135,11 @@ typedef struct {
 typedef struct {
     GbMoversMode mode;
     guint32 as_at;
-    GArray *moves;       /* GbMover: every consecutive comparable pair, steps 0 included,
-                            by family, authority, date */
-    GArray *matrices;    /* GbTransitionMatrix, by family, from regime, to regime */
-    guint gaps;          /* consecutive judgements of a family whose regimes do not
-                            follow each other (APA -> ILACS): not compared */
+    GArray *moves;        /* GbMover: every consecutive comparable pair, steps 0 included,
+                             by family, authority, date */
+    GArray *matrices;     /* GbTransitionMatrix, by family, from regime, to regime */
+    guint gaps;           /* consecutive judgements of a family whose regimes do not
+                             follow each other (APA -> ILACS): not compared */
     guint selection_rows; /* rows of selections left out */
 } GbMovers;
 
