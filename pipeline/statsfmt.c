@@ -1278,16 +1278,27 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
             g_snprintf(ty, sizeof ty, "%d", m->to.year);
             g_snprintf(steps, sizeof steps, "%d", m->steps);
             const char *cells[] = {
-                m->family >= 0 ? (const char *)g_ptr_array_index(ref->families, m->family)
-                               : "any",
-                au->name, au->code, gb__ons(au), g_ptr_array_index(ref->regions, au->region),
+                m->family >= 0 ? (const char *)g_ptr_array_index(ref->families, m->family) : "any",
+                au->name,
+                au->code,
+                gb__ons(au),
+                g_ptr_array_index(ref->regions, au->region),
                 m->from.as_authority >= 0 ? gb_ref_authority(ref, m->from.as_authority)->name
                                           : au->name,
-                d1, fy, gb_ref_regime(ref, m->from.regime)->id,
-                gb_ref_judgement(ref, m->from.judgement)->id, gb__common_ids[m->from.common], d2,
-                ty, gb_ref_regime(ref, m->to.regime)->id, gb_ref_judgement(ref, m->to.judgement)->id,
-                gb__common_ids[m->to.common], steps, m->from_predecessor ? "yes" : "no",
-                m->counted ? "yes" : "no", m->cross_family ? "yes" : "no"};
+                d1,
+                fy,
+                gb_ref_regime(ref, m->from.regime)->id,
+                gb_ref_judgement(ref, m->from.judgement)->id,
+                gb__common_ids[m->from.common],
+                d2,
+                ty,
+                gb_ref_regime(ref, m->to.regime)->id,
+                gb_ref_judgement(ref, m->to.judgement)->id,
+                gb__common_ids[m->to.common],
+                steps,
+                m->from_predecessor ? "yes" : "no",
+                m->counted ? "yes" : "no",
+                m->cross_family ? "yes" : "no"};
             gb__csv_row(s, cells, G_N_ELEMENTS(cells));
         }
     } else if (run->o->format == GB_FMT_JSON) {

@@ -572,7 +572,8 @@ START_TEST(test_position_series_2019_2025)
         GbStanding *st = gb_position_standing(table, family("overall_effectiveness"), p->as_at);
         int got[4] = {0}, older = 0;
         for (guint a = 0; a < ref->authorities->len; a++) {
-            int g = g_array_index(st->grade_of, int, a), j = g_array_index(st->judgement_of, int, a);
+            int g = g_array_index(st->grade_of, int, a),
+                j = g_array_index(st->judgement_of, int, a);
             if (g >= 0 && gb_ref_judgement(ref, j)->regime == ilacs)
                 got[g]++;
             else if (g >= 0)
@@ -675,7 +676,8 @@ START_TEST(test_safeguarding_2013)
     ck_assert_int_eq(p.count[2], 67);
     ck_assert_int_eq(p.count[3], 20);
     /* Reconciled with headlines.csv: 20 of 152, "just four in 10" good or better. */
-    const GbHeadline *inad = headline("ar2013-inadequate"), *gob = headline("ar2013-good-or-better");
+    const GbHeadline *inad = headline("ar2013-inadequate"),
+                     *gob = headline("ar2013-good-or-better");
     ck_assert_int_eq(p.count[3], (int)inad->value);
     ck_assert_int_eq(p.authorities, inad->base);
     ck_assert_int_eq((int)lround(100.0 * p.good_or_better / p.base / 10) * 10, (int)gob->value);
