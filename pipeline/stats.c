@@ -248,6 +248,9 @@ gb__published(const GbTable *t)
         if (h->regime < 0 || (strcmp(h->measure, "share") != 0 &&
                               strcmp(h->measure, "count") != 0))
             continue;
+        /* Nothing from after the as-at date: a year that begins after it. */
+        if (t->cut != 0 && (guint32)h->year * 10000 + 101 > t->cut)
+            continue;
         GbMeasure m = {.year = h->year, .regime = h->regime, .judgement = h->judgement,
                        .measure = h->grade, .series = GB_SERIES_PUBLISHED, .count = -1,
                        .base = h->base, .qualifier = h->qualifier, .source = h->source};

@@ -102,7 +102,8 @@ typedef struct {
     int transitions[GB_COMMON_LEVELS][GB_COMMON_LEVELS]; /* [from][to] */
 } GbMoves;
 
-/* Computes every national figure from t. Free with gb_stats_free. Can't fail. */
+/* Computes every national figure from t (published figures only for years that
+ * begin on or before the date t was cut at). Free with gb_stats_free. Can't fail. */
 GbStats *gb_stats_compute(const GbTable *t, GbGroupBy by);
 void gb_stats_free(GbStats *s);
 

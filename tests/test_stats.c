@@ -873,6 +873,15 @@ START_TEST(test_partial_year)
     ds = gb_stats_distributions(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
     ck_assert_uint_eq(ilacs_year(ds, 2025)->period_to, 20250331);
     g_array_free(ds, TRUE);
+    /* Cut in 2012: no inspections after, and no figure published for 2013. */
+    ck_assert(gb_table_cut(table, 20121231));
+    GbStats *st = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    ck_assert_uint_gt(st->published->len, 0);
+    for (guint i = 0; i < st->published->len; i++)
+        ck_assert_int_le(g_array_index(st->published, GbMeasure, i).year, 2012);
+    for (guint i = 0; i < st->distributions->len; i++)
+        ck_assert_int_le(g_array_index(st->distributions, GbDistribution, i).year, 2012);
+    gb_stats_free(st);
 }
 END_TEST
 
