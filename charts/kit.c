@@ -17,6 +17,8 @@ struct GbFonts {
     PangoContext *context;   /* for measuring, without a surface */
     GHashTable *layouts;     /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
     char *uncovered;         /* the first text no font could show, since the last take */
+    FcCharSet *coverage;     /* every character some font of config has */
+    guint64 ascii[2];        /* the same for U+0000..U+007F, as bits */
 };
 
 /* Fonts that give the pinned family the scripts it lacks, each where its
@@ -34,6 +36,24 @@ static const struct {
     /* emoji and the rest of the symbols, as outlines (they extract as text) */
     {"/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "fonts-symbola"},
 };
+
+/* The fallback fonts, scanned once per process and shared by every
+ * configuration: scanning the CJK font's character map for each packs worker
+ * was 40 M instructions. The set lives as long as the process. */
+static FcFontSet *
+gb__fallback_fonts(void)
+{
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        FcFontSet *set = FcFontSetCreate();
+        for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
+            if (g_file_test(gb__fallbacks[i].file, G_FILE_TEST_IS_REGULAR))
+                FcFreeTypeQueryAll((const FcChar8 *)gb__fallbacks[i].file, (unsigned)-1, NULL,
+                                   NULL, set);
+        g_once_init_leave(&once, (gsize)set);
+    }
+    return (FcFontSet *)once;
+}
 
 /* Texts with a run of more than this many bytes without a space are wrapped at
  * any character: pango's word-then-character wrapping re-shapes such a run for
@@ -130,9 +150,13 @@ gb_fonts_new(const char *family, char **error)
             FcConfigAppFontAddFile(config, (const FcChar8 *)file);
         g_free(file);
     }
-    for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
-        if (g_file_test(gb__fallbacks[i].file, G_FILE_TEST_IS_REGULAR))
-            FcConfigAppFontAddFile(config, (const FcChar8 *)gb__fallbacks[i].file);
+    FcFontSet *app = FcConfigGetFonts(config, FcSetApplication);
+    const FcFontSet *fallbacks = gb__fallback_fonts();
+    for (int i = 0; app != NULL && i < fallbacks->nfont; i++) {
+        FcPatternReference(fallbacks->fonts[i]);
+        if (!FcFontSetAdd(app, fallbacks->fonts[i]))
+            FcPatternDestroy(fallbacks->fonts[i]);
+    }
     /* The first pinned set becomes fontconfig's current configuration, so
      * that pango, which initialises fontconfig, does not load the system one. */
     static gsize current = 0;
@@ -148,6 +172,15 @@ gb_fonts_new(const char *family, char **error)
     f->context = pango_font_map_create_context(f->map);
     gb__set_options(f->context);
     f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    f->coverage = FcCharSetCreate();
+    for (int i = 0; app != NULL && i < app->nfont; i++) {
+        FcCharSet *cs;
+        if (FcPatternGetCharSet(app->fonts[i], FC_CHARSET, 0, &cs) == FcResultMatch)
+            FcCharSetMerge(f->coverage, cs, NULL);
+    }
+    for (FcChar32 c = 0; c < 128; c++)
+        if (FcCharSetHasChar(f->coverage, c))
+            f->ascii[c / 64] |= (guint64)1 << (c % 64);
     return f;
 }
 
@@ -164,6 +197,7 @@ gb_fonts_free(GbFonts *f)
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
     g_free(f->uncovered);
+    FcCharSetDestroy(f->coverage);
     g_free(f->family);
     g_free(f);
 }
@@ -184,6 +218,27 @@ gb__has_long_run(const char *text)
         run = g_ascii_isspace(*p) ? 0 : run + 1;
         if (run > GB__LONG_RUN_BYTES)
             return TRUE;
+    }
+    return FALSE;
+}
+
+/* FALSE when every character of text is in some font's character map (then
+ * pango finds a glyph for each); TRUE when pango must be asked. Asking costs a
+ * layout now, and again once the caller changes the layout (spacing, justify). */
+static gboolean
+gb__maybe_uncovered(const GbFonts *f, const char *text)
+{
+    for (const char *p = text; *p != '\0';) {
+        guchar c = (guchar)*p;
+        if (c < 0x80) {
+            if (c != '\n' && c != '\t' && !(f->ascii[c / 64] & ((guint64)1 << (c % 64))))
+                return TRUE;
+            p++;
+            continue;
+        }
+        if (!FcCharSetHasChar(f->coverage, g_utf8_get_char(p)))
+            return TRUE;
+        p = g_utf8_next_char(p);
     }
     return FALSE;
 }
@@ -239,7 +294,7 @@ gb__layout(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolea
         pango_layout_set_wrap(ly, gb__has_long_run(text) ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     }
     pango_layout_set_text(ly, text, -1);
-    if (pango_layout_get_unknown_glyphs_count(ly) > 0) {
+    if (gb__maybe_uncovered(f, text) && pango_layout_get_unknown_glyphs_count(ly) > 0) {
         g_object_set_data(G_OBJECT(ly), "gb-uncovered", GINT_TO_POINTER(1));
         gb__note_uncovered(f, ly, text);
     }
