@@ -24,6 +24,11 @@ typedef struct GbFonts GbFonts;
  * not installed. Free with gb_fonts_free. */
 GbFonts *gb_fonts_new(const char *family, char **error);
 void gb_fonts_free(GbFonts *f);
+/* Characters the family lacks (Arabic, CJK, emoji) are drawn from fallback
+ * fonts at fixed Debian paths. Returns a message naming the first text laid out
+ * since the last call that had a character no font could show (it would be a
+ * box), or NULL; the caller frees it and should refuse the output. */
+char *gb_fonts_take_uncovered(GbFonts *f);
 
 /* A layout of text at size points (bold/italic as asked), for drawing on cr.
  * width > 0 wraps at that width. The caller unrefs it. */

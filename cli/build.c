@@ -140,6 +140,13 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     if (rc != GB_OK)
         goto out;
     if (r->title != NULL) {
+        char *msg = NULL;
+        if (gb_config_check_value("title", r->title, &msg) != GB_OK) {
+            gb_diag_set(diag, NULL, 0, 0, "--title: %s", msg);
+            g_free(msg);
+            rc = GB_USAGE;
+            goto out;
+        }
         g_free(config->title);
         config->title = g_strdup(r->title);
     }
@@ -151,7 +158,7 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     gb_cli_timing(r->timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        rc = GB_SOFTWARE;
+        rc = GB_CONFIG;
         goto out;
     }
     gb_cli_timing(r->timings, "fonts", &t0);
@@ -204,7 +211,17 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         finish_diag = (GbDiag){0};
     }
     gb_diag_clear(&finish_diag);
-    if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
+    if (rc != GB_OK)
+        goto out;
+    char *uncovered = gb_fonts_take_uncovered(fonts);
+    if (uncovered != NULL) {
+        /* Never a briefing with boxes for text: nothing is written. */
+        gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
+        g_free(uncovered);
+        rc = GB_DATA;
+        goto out;
+    }
+    if ((rc = gb_cli_interrupted(diag)) != GB_OK)
         goto out;
     /* Everything is made: the write set takes it all, then replaces it at once. */
     g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));

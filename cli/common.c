@@ -79,6 +79,8 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
         status = gb_loader_new(ld->ref, &ld->loader, diag);
     if (status == GB_OK) {
         ld->loader->force_profile = c->profile;
+        if (c->verbose) /* -v promises every warning, not the first 20 */
+            ld->loader->warnings->cap = G_MAXUINT;
         ld->table = gb_table_new(ld->ref);
         if (c->stream)
             gb_table_set_streaming(ld->table, c->stream_as_at);

@@ -133,13 +133,20 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
     if (fonts == NULL) {
         char *err = NULL;
         gb_fonts_free(gb_fonts_new(run->font, &err));
-        job->status = GB_SOFTWARE;
+        job->status = GB_CONFIG;
         gb_diag_set(&job->diag, NULL, 0, 0, "%s", err ? err : "cannot load the fonts");
         g_free(err);
         return job->name;
     }
     GByteArray *pdf = NULL;
     job->status = gb_pack_pdf(run->in, fonts, job->authority, &pdf, &job->pages, &job->diag);
+    char *uncovered = gb_fonts_take_uncovered(fonts);
+    if (uncovered != NULL && job->status == GB_OK) {
+        /* Never a pack with boxes for text. */
+        job->status = GB_DATA;
+        gb_diag_set(&job->diag, NULL, 0, 0, "%s: %s", job->name, uncovered);
+    }
+    g_free(uncovered);
     if (job->status == GB_OK)
         job->status = gb_write_add(run->out, job->name, pdf->data, pdf->len, job->hash, job->pages,
                                    &job->diag);
@@ -168,8 +175,11 @@ gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *w
     for (char **n = r->names; *n != NULL && rc == GB_OK; n++) {
         int a = gb_ref_find_authority(ref, *n, strlen(*n), 0, when, scratch, NULL);
         if (a < 0) {
-            gb_diag_set(diag, NULL, 0, 0, "--authority: unknown authority '%s'", *n);
-            rc = GB_DATA;
+            /* A name typed on the command line: a usage error, with the nearest names. */
+            char *msg = gb_ref_unknown_authority(ref, *n);
+            gb_diag_set(diag, NULL, 0, 0, "--authority: %s", msg);
+            g_free(msg);
+            rc = GB_USAGE;
         }
         g_array_append_val(who, a);
     }

@@ -931,7 +931,9 @@ gb__section(GbBriefing *b, GbDoc *d, const char *id)
         GPtrArray *sources = g_ptr_array_new();
         for (guint i = 0; i < b->in.table->sources->len; i++) {
             const char *s = g_ptr_array_index(b->in.table->sources, i);
-            if (strchr(s, '/') == NULL) /* a file path stands in for rows with no source */
+            /* A file's path stands in for rows with no source; a source text may
+             * well contain a "/" ("Ofsted / DfE"). */
+            if (!gb_table_source_is_file(b->in.table, i))
                 g_ptr_array_add(sources, (gpointer)s);
         }
         for (guint i = 0; i < ref->headlines->len; i++) {

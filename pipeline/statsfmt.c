@@ -1523,9 +1523,11 @@ gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out)
                                       scratch, NULL);
         g_string_free(scratch, TRUE);
         if (a < 0) {
-            fprintf(stderr, "gradebrief stats: --authority: unknown authority '%s'\n",
-                    o->authority);
-            rc = 65;
+            /* A name typed on the command line: a usage error, with the nearest names. */
+            char *msg = gb_ref_unknown_authority(t->ref, o->authority);
+            fprintf(stderr, "gradebrief stats: --authority: %s\n", msg);
+            g_free(msg);
+            rc = 64;
         } else if (o->format == GB_FMT_TABLE) {
             gb__write_authority(&run, a, latest, out);
         } else {

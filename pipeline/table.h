@@ -40,10 +40,12 @@ typedef struct {
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned */
+    GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
     guint32 newest_date; /* newest judgement date, 0 if none (of the rows kept after a cut) */
+    guint32 date_limit;  /* YYYYMMDD: later judgements are refused by the loader */
     int min_year, max_year;
     /* The as-at rule (position.h): the publication's own date, and the rows
      * dated after the as-at date, left out. */
@@ -58,16 +60,24 @@ typedef struct {
 /* Result of offering one judgement to the table. */
 typedef enum { GB_ADD_NEW, GB_ADD_IDENTICAL, GB_ADD_CONFLICT } GbAddResult;
 
+/* A new empty table; its date_limit is gb_table_default_date_limit(). */
 GbTable *gb_table_new(const GbRef *ref);
+/* The day of SOURCE_DATE_EPOCH when set, else today (UTC): no judgement can be
+ * dated after the run (a typo's 2052 would move the as-at and PDF dates). */
+guint32 gb_table_default_date_limit(void);
 /* Makes t keep counts and each authority's latest judgement on or before as_at
  * (0: the newest) instead of rows. Call before anything is added. Duplicates are
- * still found; a conflict then names the earlier file but not its line. */
+ * still found, with the file and line of the earlier row. */
 void gb_table_set_streaming(GbTable *t, guint32 as_at);
 void gb_table_free(GbTable *t);
 
 /* Starts accounting for a new input file; returns its index. */
 guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
 guint32 gb_table_intern_source(GbTable *t, const char *source);
+/* Interns the path of a file as the source of its rows that name none. */
+guint32 gb_table_intern_file_source(GbTable *t, const char *path);
+/* TRUE when source is only a file's path (not a source text to credit). */
+gboolean gb_table_source_is_file(const GbTable *t, guint32 source);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result
