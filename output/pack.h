@@ -21,8 +21,9 @@ typedef struct {
     const char *date;                             /* ISO date for the PDF metadata */
 } GbPackInput;
 
-/* Fills the regime and judgement fields of in from the data (ILACS, or the
- * newest graded regime). Returns FALSE when there is none. */
+/* Fills the regime and judgement fields of in from the data: the regime
+ * still in use with a graded scale (summary.h), its judgements headline first.
+ * Returns FALSE when there is none. */
 gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
 
 /* A hex SHA-256 of everything pack `authority` is made from (its history, every
@@ -32,5 +33,9 @@ char *gb_pack_hash(const GbPackInput *in, int authority);
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
 GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
                      int *pages, GbDiag *diag);
+/* The pack's tree rendered as PDF (pdf non-NULL) and HTML (html non-NULL),
+ * both from one composition. *pages is 0 without a PDF. */
+GbStatus gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
+                        GByteArray **html, int *pages, GbDiag *diag);
 
 #endif

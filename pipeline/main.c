@@ -648,7 +648,7 @@ gb_cmd_build(int argc, char **argv)
     }
     gb__timing(timings, "pdf", &t0);
     /* The chart files are drawn while the PDF's finishing pass runs. */
-    rc = gb_briefing_files(brief, fonts, names, bytes, &diag);
+    rc = gb_briefing_files(brief, fonts, TRUE, names, bytes, &diag);
     gb__timing(timings, "charts", &t0);
     GbDiag finish_diag = {0};
     GbStatus finished = gb_pdf_render_join(job, &pdf, &finish_diag);

@@ -1,5 +1,8 @@
 /* test_tree.c - the figures documents quote (pipeline/summary.c) with
- * hand-computed expectations. */
+ * hand-computed expectations, and the briefing's document tree (sections,
+ * figures, table shapes, findings) from fixed data, without rendering. */
+#include "output/briefing.h"
+#include "output/html.h"
 #include "pipeline/load.h"
 #include "pipeline/summary.h"
 #include "testutil.h"
@@ -262,6 +265,188 @@ START_TEST(test_moves_and_history)
 }
 END_TEST
 
+/* ---- the tree ------------------------------------------------------------- */
+
+static GbBriefing *
+briefing(GbConfig *c, char **error)
+{
+    GbBriefingInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest,
+                          .config = c, .date = "2025-03-31"};
+    return gb_briefing_new(&in, error);
+}
+
+static const GbTreeBlock *
+block(const GbTreeSection *s, GbTreeBlockKind kind, int nth)
+{
+    for (guint i = 0; i < s->blocks->len; i++) {
+        const GbTreeBlock *b = g_ptr_array_index(s->blocks, i);
+        if (b->kind == kind && nth-- == 0)
+            return b;
+    }
+    return NULL;
+}
+
+START_TEST(test_briefing_tree)
+{
+    GbConfig *c = gb_config_new();
+    char *err = NULL;
+    GbBriefing *b = briefing(c, &err);
+    ck_assert_msg(b != NULL, "%s", err);
+    const GbTree *t = gb_briefing_tree(b);
+    ck_assert(t->cover);
+    ck_assert_uint_eq(t->sections->len, c->sections->len);
+    for (guint i = 0; i < t->sections->len; i++) {
+        const GbTreeSection *s = g_ptr_array_index(t->sections, i);
+        ck_assert_str_eq(s->id, g_ptr_array_index(c->sections, i));
+        ck_assert_int_eq(s->number, (int)i + 1);
+        ck_assert_uint_gt(s->blocks->len, 0);
+    }
+    /* Six figures, numbered in order, each with its alt text and a data table. */
+    int figures = 0;
+    for (guint i = 0; i < t->sections->len; i++) {
+        const GbTreeSection *s = g_ptr_array_index(t->sections, i);
+        for (int k = 0; block(s, GB_BLOCK_FIGURE, k) != NULL; k++) {
+            const GbTreeBlock *f = block(s, GB_BLOCK_FIGURE, k);
+            ck_assert_int_eq(f->number, ++figures);
+            ck_assert(f->alt != NULL && strlen(f->alt) > 40);
+            ck_assert_ptr_nonnull(f->table);
+            ck_assert_int_gt(gb_tree_table_rows(f->table), 0);
+        }
+    }
+    ck_assert_int_eq(figures, 6);
+    ck_assert_uint_eq(t->charts->len, 6);
+    /* The authorities table: name, region, APA, ILACS earlier and latest (only
+     * the regimes with rows), a row per authority, names as row headers. */
+    const GbTreeTable *a = block(gb_tree_find_section(t, "authorities"), GB_BLOCK_TABLE, 0)->table;
+    ck_assert_int_eq(a->ncols, 5);
+    ck_assert(a->row_headers);
+    ck_assert_int_eq(gb_tree_table_rows(a), (int)ref->authorities->len);
+    ck_assert_str_eq(gb_tree_table_cell(a, -1, 2)->text, "APA");
+    ck_assert_str_eq(gb_tree_table_cell(a, -1, 3)->text, "ILACS earlier");
+    ck_assert_str_eq(gb_tree_table_cell(a, -1, 4)->text, "ILACS latest");
+    double sum = 0;
+    for (int k = 0; k < a->ncols; k++)
+        sum += a->widths[k];
+    ck_assert_double_eq_tol(sum, 1.0, 1e-9);
+    for (int r = 0; r < gb_tree_table_rows(a); r++)
+        if (strcmp(gb_tree_table_cell(a, r, 0)->text, "Leeds") == 0) {
+            ck_assert_str_eq(gb_tree_table_cell(a, r, 2)->text, "Outstanding (2007)");
+            ck_assert_int_eq(gb_tree_table_cell(a, r, 2)->level, 0);
+            ck_assert_str_eq(gb_tree_table_cell(a, r, 3)->text, "Outstanding (2019)");
+            ck_assert_str_eq(gb_tree_table_cell(a, r, 4)->text, "Good (2023)");
+            ck_assert_int_eq(gb_tree_table_cell(a, r, 4)->level, 1);
+        }
+    /* The movers: one up first, then two down. */
+    const GbTreeTable *m = block(gb_tree_find_section(t, "movers"), GB_BLOCK_TABLE, 0)->table;
+    ck_assert_int_eq(gb_tree_table_rows(m), 3);
+    ck_assert_str_eq(gb_tree_table_cell(m, 0, 3)->text, "up");
+    ck_assert_str_eq(gb_tree_table_cell(m, 1, 3)->text, "down");
+    ck_assert_str_eq(gb_tree_table_cell(m, 2, 3)->text, "down");
+    /* The findings, worded from the data. */
+    const GbTreeBlock *f = block(gb_tree_find_section(t, "findings"), GB_BLOCK_LIST, 0);
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; i < f->items->len; i++)
+        g_string_append_printf(all, "%s\n", (char *)g_ptr_array_index(f->items, i));
+    const char *want[] = {
+        "In 2007, 2 of 4 councils were judged inadequate for staying safe: Barnet and Hackney.",
+        "17 were judged inadequate, 29 adequate, 4 good and none outstanding (as published)",
+        "1 were a step up and 2 a step down.",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(all->str, want[i]) != NULL, "no finding '%s' in:\n%s", want[i],
+                      all->str);
+    /* Years of fewer than 20 inspections are not compared. */
+    ck_assert_ptr_null(strstr(all->str, "ILACS inspections made in"));
+    g_string_free(all, TRUE);
+    gb_briefing_free(b);
+    gb_config_free(c);
+}
+END_TEST
+
+START_TEST(test_sections_registry)
+{
+    const char *const *ids = gb_briefing_section_ids();
+    int n = 0;
+    for (; ids[n] != NULL; n++)
+        ck_assert(gb_briefing_has_section(ids[n]));
+    ck_assert_int_eq(n, 10);
+    ck_assert(!gb_briefing_has_section("nosuch"));
+    ck_assert(!gb_briefing_has_section(NULL));
+    /* Two sections, in the order given. */
+    GbConfig *c = gb_config_new();
+    g_ptr_array_set_size(c->sections, 0);
+    g_ptr_array_add(c->sections, g_strdup("movers"));
+    g_ptr_array_add(c->sections, g_strdup("findings"));
+    char *err = NULL;
+    GbBriefing *b = briefing(c, &err);
+    ck_assert_ptr_nonnull(b);
+    const GbTree *t = gb_briefing_tree(b);
+    ck_assert_uint_eq(t->sections->len, 2);
+    ck_assert_str_eq(((GbTreeSection *)g_ptr_array_index(t->sections, 0))->id, "movers");
+    ck_assert_uint_eq(t->charts->len, 1);
+    gb_briefing_free(b);
+    /* An unknown one is an error, not a crash. */
+    g_ptr_array_add(c->sections, g_strdup("nosuch"));
+    ck_assert_ptr_null(briefing(c, &err));
+    ck_assert_ptr_nonnull(strstr(err, "unknown section 'nosuch'"));
+    g_free(err);
+    gb_config_free(c);
+}
+END_TEST
+
+/* The HTML of a small tree, without charts: well-formed and complete. */
+START_TEST(test_html_of_tree)
+{
+    GbTree *t = gb_tree_new("T & <b>", NULL, "en-GB");
+    GbTreeSection *s = gb_tree_section(t, "one", "One");
+    gb_tree_heading(s, "Sub");
+    GbTreeBlock *p = gb_tree_paragraph(s, "See ");
+    gb_tree_run(p, GB_RUN_LINK, "two", "#s-two");
+    static const char *const h[] = {"Name", "Grade", NULL};
+    GbTreeTable *tb = gb_tree_table_new("names", "Names \"quoted\"", h, NULL, TRUE);
+    gb_tree_cell(tb, "Leeds", -1);
+    gb_tree_cell(tb, "Good", 1);
+    gb_tree_add_table(s, tb);
+    gb_tree_section(t, "two", "Two");
+    GByteArray *html = gb_html_render(t, NULL);
+    char *text = g_strndup((const char *)html->data, html->len);
+    const char *want[] = {
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\" xml:lang=\"en-GB\">",
+        "<title>T &amp; &lt;b&gt;</title>", "<a class=\"skip\" href=\"#main\">",
+        "<li><a href=\"#s-one\">One</a></li>", "<h2 id=\"h-one\">1. One</h2>", "<h3>Sub</h3>",
+        "<p>See <a href=\"#s-two\">two</a></p>", "<caption id=\"t-names-cap\">Names &quot;quoted&quot;</caption>",
+        "<th scope=\"col\">Name</th>", "<th scope=\"row\">Leeds</th><td class=\"g1\">Good</td>",
+        "tabindex=\"0\" aria-labelledby=\"t-names-cap\"", "@media print{@page{size:A4",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(text, want[i]) != NULL, "no '%s' in the HTML", want[i]);
+    ck_assert_ptr_null(strstr(text, "<script"));
+    g_free(text);
+    g_byte_array_unref(html);
+    gb_tree_free(t);
+}
+END_TEST
+
+/* An SVG as cairo writes it gets a title, a description and stable ids. */
+START_TEST(test_svg_file)
+{
+    const char svg[] = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                       "width=\"10pt\" height=\"5pt\" viewBox=\"0 0 10 5\">\n<g id=\"surface57\">"
+                       "<use href=\"#surface57\"/></g><g id=\"surface90\"/></svg>\n";
+    GByteArray in = {.data = (guint8 *)svg, .len = sizeof svg - 1};
+    GByteArray *out = gb_html_svg_file(&in, "A & B", "Bars <of> grades");
+    char *text = g_strndup((const char *)out->data, out->len);
+    ck_assert_ptr_nonnull(strstr(text, "role=\"img\" aria-labelledby=\"title desc\">\n<title "
+                                       "id=\"title\">A &amp; B</title>\n<desc id=\"desc\">Bars "
+                                       "&lt;of&gt; grades</desc>"));
+    ck_assert_ptr_nonnull(strstr(text, "id=\"surface1\"><use href=\"#surface1\"/>"));
+    ck_assert_ptr_nonnull(strstr(text, "id=\"surface2\""));
+    ck_assert_ptr_null(strstr(text, "surface57"));
+    g_free(text);
+    g_byte_array_unref(out);
+}
+END_TEST
+
 static Suite *
 tree_suite(void)
 {
@@ -274,6 +459,13 @@ tree_suite(void)
     tcase_add_test(tc, test_published_figures);
     tcase_add_test(tc, test_regimes_and_years);
     tcase_add_test(tc, test_moves_and_history);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("tree");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_briefing_tree);
+    tcase_add_test(tc, test_sections_registry);
+    tcase_add_test(tc, test_html_of_tree);
+    tcase_add_test(tc, test_svg_file);
     suite_add_tcase(s, tc);
     return s;
 }
