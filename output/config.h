@@ -5,9 +5,8 @@
 
 #include "pipeline/status.h"
 
-/* The section ids, in their default order. */
-#define GB_SECTIONS_DEFAULT \
-    "findings;distributions;changes;inadequate;unannounced;map;authorities;movers;context;methodology"
+/* The section ids and their default order are the briefing's registry
+ * (gb_briefing_section_ids in briefing.h). */
 
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
@@ -27,7 +26,7 @@ void gb_config_free(GbConfig *c);
  * and diag naming the file and line; a missing file with GB_NOINPUT. */
 GbStatus gb_config_load(GbConfig *c, const char *path, GbDiag *diag);
 
-/* TRUE when id names a section. */
+/* TRUE when id names a section of the registry. */
 gboolean gb_config_is_section(const char *id);
 
 #endif
