@@ -543,14 +543,45 @@ gb__settings(GbCommon *c, const char *config_path, const char *as_at, const char
     return GB_OK;
 }
 
+/* --formats pdf,html: which documents to write (both by default). */
+static int
+gb__formats(const char *cmd, const char *arg, gboolean *pdf, gboolean *html)
+{
+    *pdf = *html = arg == NULL;
+    if (arg == NULL)
+        return GB_OK;
+    char **parts = g_strsplit(arg, ",", -1);
+    int rc = GB_OK;
+    for (char **p = parts; *p != NULL && rc == GB_OK; p++) {
+        char *f = g_strstrip(*p);
+        if (strcmp(f, "pdf") == 0)
+            *pdf = TRUE;
+        else if (strcmp(f, "html") == 0)
+            *html = TRUE;
+        else {
+            fprintf(stderr, "gradebrief %s: --formats: unknown format '%s' (pdf, html)\n", cmd,
+                    f);
+            rc = GB_USAGE;
+        }
+    }
+    g_strfreev(parts);
+    if (rc == GB_OK && !*pdf && !*html) {
+        fprintf(stderr, "gradebrief %s: --formats: name pdf, html or both\n", cmd);
+        rc = GB_USAGE;
+    }
+    return rc;
+}
+
 static int
 gb_cmd_build(int argc, char **argv)
 {
     GbCommon c = {0};
     GbLoaded ld = {0};
-    char *config_path = NULL, *outdir = NULL, *as_at = NULL, *title = NULL;
-    gboolean timings = FALSE, force = FALSE, quiet = FALSE;
+    char *config_path = NULL, *outdir = NULL, *as_at = NULL, *title = NULL, *formats = NULL;
+    gboolean timings = FALSE, force = FALSE, quiet = FALSE, want_pdf, want_html;
     GOptionEntry extra[] = {
+        {"formats", 0, 0, G_OPTION_ARG_STRING, &formats,
+         "Documents to write: pdf, html or pdf,html (default both)", "LIST"},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Briefing settings (key file)",
          "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Output folder (default out)", "DIR"},
@@ -566,7 +597,8 @@ gb_cmd_build(int argc, char **argv)
     gb__common_entries(ctx, &c, extra);
     int rc = gb__parse("build",
                        "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks and "
-                       "alt text), OUTDIR/charts/*.svg and *.png for every chart in it, and "
+                       "alt text), OUTDIR/briefing.html (one self-contained accessible page), "
+                       "OUTDIR/charts/*.svg and *.png for every chart in it, and "
                        "OUTDIR/tables/*.csv with every figure it shows. Files are replaced "
                        "atomically; a run that fails writes nothing.",
                        ctx, &argc, &argv);
@@ -587,6 +619,8 @@ gb_cmd_build(int argc, char **argv)
     if (rc != GB_OK)
         goto out;
     c.quiet = quiet;
+    if ((rc = gb__formats("build", formats, &want_pdf, &want_html)) != GB_OK)
+        goto out;
     if ((rc = gb__settings(&c, config_path, as_at, "build", config)) != GB_OK)
         goto out;
     if (title != NULL) {
@@ -608,7 +642,8 @@ gb_cmd_build(int argc, char **argv)
     /* Nothing changed since the last build: nothing to make. */
     hash = gb__build_hash(ld.table, config, when, date);
     manifest = gb_manifest_load(dir, NULL);
-    if (!force && gb_manifest_fresh(manifest, dir, "briefing.pdf", hash)) {
+    if (!force && (!want_pdf || gb_manifest_fresh(manifest, dir, "briefing.pdf", hash)) &&
+        (!want_html || gb_manifest_fresh(manifest, dir, "briefing.html", hash))) {
         char **files = NULL;
         gsize n = 0;
         /* Every companion file listed last time must still be there too. */
@@ -641,17 +676,17 @@ gb_cmd_build(int argc, char **argv)
     }
     gb__timing(timings, "compute", &t0);
     int pages = 0;
-    GbPdfJob *job;
-    if ((rc = gb_briefing_pdf_start(brief, fonts, &job, &pages, &diag)) != GB_OK) {
+    GbPdfJob *job = NULL;
+    if (want_pdf && (rc = gb_briefing_pdf_start(brief, fonts, &job, &pages, &diag)) != GB_OK) {
         gb__print_diag(&diag);
         goto out;
     }
     gb__timing(timings, "pdf", &t0);
-    /* The chart files are drawn while the PDF's finishing pass runs. */
-    rc = gb_briefing_files(brief, fonts, TRUE, names, bytes, &diag);
-    gb__timing(timings, "charts", &t0);
+    /* The chart files (and the HTML) are made while the PDF's finishing pass runs. */
+    rc = gb_briefing_files(brief, fonts, want_html, names, bytes, &diag);
+    gb__timing(timings, "charts+html", &t0);
     GbDiag finish_diag = {0};
-    GbStatus finished = gb_pdf_render_join(job, &pdf, &finish_diag);
+    GbStatus finished = job != NULL ? gb_pdf_render_join(job, &pdf, &finish_diag) : GB_OK;
     gb__timing(timings, "pdf-finish", &t0);
     if (rc == GB_OK && finished != GB_OK)
         rc = finished, diag = finish_diag, finish_diag = (GbDiag){0};
@@ -663,8 +698,10 @@ gb_cmd_build(int argc, char **argv)
     if ((rc = gb__interrupted()) != GB_OK)
         goto out;
     /* Everything is made; only now is anything written, and only what changed. */
-    g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
-    g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
+    if (pdf != NULL) {
+        g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
+        g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
+    }
     int written = 0;
     for (guint i = 0; i < names->len && rc == GB_OK; i++) {
         gboolean w = TRUE;
@@ -673,7 +710,7 @@ gb_cmd_build(int argc, char **argv)
                    : gb__write_file_if_changed(dir, name, g_ptr_array_index(bytes, i), &w);
         if (rc == GB_OK) {
             written += w;
-            gb_manifest_set(manifest, name, hash, i == 0 ? pages : 0);
+            gb_manifest_set(manifest, name, hash, i == 0 && pdf != NULL ? pages : 0);
         }
     }
     if (rc == GB_TEMPFAIL)
@@ -685,9 +722,12 @@ gb_cmd_build(int argc, char **argv)
         goto out;
     }
     gb__timing(timings, "write", &t0);
-    if (!quiet)
+    if (!quiet && pdf != NULL)
         printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %d written, %u up to date\n", dir,
                pages, pdf->len / 1024.0, written, names->len - (guint)written);
+    else if (!quiet)
+        printf("wrote %s/briefing.html: %d written, %u up to date\n", dir, written,
+               names->len - (guint)written);
 out:
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(bytes, TRUE);
@@ -708,6 +748,7 @@ out:
     g_free(outdir);
     g_free(as_at);
     g_free(title);
+    g_free(formats);
     gb__loaded_clear(&ld);
     gb__common_clear(&c);
     g_option_context_free(ctx);
@@ -717,9 +758,11 @@ out:
 /* One pack to make: who, where, and (once made) the bytes. */
 typedef struct {
     int authority;
-    char *name;           /* file name in the output folder */
+    char *name;           /* file name in the output folder (the PDF's) */
+    char *html_name;      /* the HTML's */
     char *hash;
-    GByteArray *pdf;
+    GByteArray *pdf, *html;
+    gboolean made;
     int pages;
     GbStatus status;
     GbDiag diag;
@@ -734,6 +777,7 @@ typedef struct {
     gboolean quiet, tty;
     gint64 started;
     const char *font;
+    gboolean pdf, html;    /* the formats to make */
 } GbPackRun;
 
 static void
@@ -779,8 +823,9 @@ gb__pack_worker(gpointer data)
             gb_diag_set(&job->diag, NULL, 0, 0, "%s", err);
             continue;
         }
-        job->status = gb_pack_pdf(r->in, fonts, job->authority, &job->pdf, &job->pages,
-                                  &job->diag);
+        job->status = gb_pack_render(r->in, fonts, job->authority, r->pdf ? &job->pdf : NULL,
+                                     r->html ? &job->html : NULL, &job->pages, &job->diag);
+        job->made = job->status == GB_OK;
         gb__progress(r, job);
     }
     gb_fonts_free(fonts);
@@ -793,9 +838,12 @@ gb__pack_job_free(gpointer p)
 {
     GbPackJob *job = p;
     g_free(job->name);
+    g_free(job->html_name);
     g_free(job->hash);
     if (job->pdf != NULL)
         g_byte_array_unref(job->pdf);
+    if (job->html != NULL)
+        g_byte_array_unref(job->html);
     gb_diag_clear(&job->diag);
     g_free(job);
 }
@@ -805,11 +853,13 @@ gb_cmd_packs(int argc, char **argv)
 {
     GbCommon c = {0};
     GbLoaded ld = {0};
-    char *config_path = NULL, *outdir = NULL, *as_at = NULL;
+    char *config_path = NULL, *outdir = NULL, *as_at = NULL, *formats = NULL;
     char **names = NULL;
     int jobs_n = 0;
-    gboolean force = FALSE, quiet = FALSE;
+    gboolean force = FALSE, quiet = FALSE, want_pdf = TRUE, want_html = TRUE;
     GOptionEntry extra[] = {
+        {"formats", 0, 0, G_OPTION_ARG_STRING, &formats,
+         "Documents to write: pdf, html or pdf,html (default both)", "LIST"},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Settings (key file)", "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Output folder (default out/packs)",
          "DIR"},
@@ -825,7 +875,7 @@ gb_cmd_packs(int argc, char **argv)
     GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
     gb__common_entries(ctx, &c, extra);
     int rc = gb__parse("packs",
-                       "Writes OUTDIR/<authority>.pdf for each authority (2-4 pages: its "
+                       "Writes OUTDIR/<authority>.pdf and .html for each authority (2-4 pages: its "
                        "judgements over time; where it stands against England, its region and "
                        "its statistical neighbours; their latest judgements; what changed since "
                        "its previous inspection) and OUTDIR/index.csv. Only packs whose inputs "
@@ -849,6 +899,8 @@ gb_cmd_packs(int argc, char **argv)
         goto out;
     }
     c.quiet = quiet;
+    if ((rc = gb__formats("packs", formats, &want_pdf, &want_html)) != GB_OK)
+        goto out;
     if ((rc = gb__settings(&c, config_path, as_at, "packs", config)) != GB_OK)
         goto out;
     if ((rc = gb__load(&c, &ld, FALSE)) != GB_OK)
@@ -913,17 +965,19 @@ gb_cmd_packs(int argc, char **argv)
         job->authority = g_array_index(who, int, i);
         char *slug = gb_slug_authority(ld.ref, job->authority);
         job->name = g_strdup_printf("%s.pdf", slug);
+        job->html_name = g_strdup_printf("%s.html", slug);
         g_free(slug);
         job->hash = gb_pack_hash(&in, job->authority);
         g_ptr_array_add(all, job);
-        if (force || !gb_manifest_fresh(manifest, dir, job->name, job->hash))
+        if (force || (want_pdf && !gb_manifest_fresh(manifest, dir, job->name, job->hash)) ||
+            (want_html && !gb_manifest_fresh(manifest, dir, job->html_name, job->hash)))
             g_ptr_array_add(todo, job);
     }
     g_array_free(who, TRUE);
     /* Make the changed packs, in parallel. */
     GbPackRun run = {.in = &in, .jobs = todo, .total = (int)todo->len, .quiet = quiet,
                      .tty = isatty(STDERR_FILENO), .started = g_get_monotonic_time(),
-                     .font = config->font};
+                     .font = config->font, .pdf = want_pdf, .html = want_html};
     g_mutex_init(&run.lock);
     int workers = jobs_n > 0 ? jobs_n : (int)g_get_num_processors();
     workers = MAX(1, MIN(workers, (int)todo->len));
@@ -940,7 +994,7 @@ gb_cmd_packs(int argc, char **argv)
     int written = 0, not_made = 0;
     for (guint i = 0; i < todo->len; i++) {
         GbPackJob *job = g_ptr_array_index(todo, i);
-        if (job->pdf == NULL && job->status == GB_OK) {
+        if (!job->made && job->status == GB_OK) {
             not_made++; /* interrupted before its turn */
             continue;
         }
@@ -949,12 +1003,16 @@ gb_cmd_packs(int argc, char **argv)
             rc = job->status;
             continue;
         }
-        int w = gb__write_file(dir, job->name, job->pdf);
+        int w = job->pdf != NULL ? gb__write_file(dir, job->name, job->pdf) : GB_OK;
+        if (w == GB_OK && job->pdf != NULL)
+            gb_manifest_set(manifest, job->name, job->hash, job->pages);
+        if (w == GB_OK && job->html != NULL && (w = gb__write_file(dir, job->html_name,
+                                                                   job->html)) == GB_OK)
+            gb_manifest_set(manifest, job->html_name, job->hash, 0);
         if (w != GB_OK) {
             rc = w;
             continue;
         }
-        gb_manifest_set(manifest, job->name, job->hash, job->pages);
         written++;
     }
     /* index.csv: rewritten only when its content changes. */
@@ -1013,6 +1071,7 @@ out:
     g_free(config_path);
     g_free(outdir);
     g_free(as_at);
+    g_free(formats);
     g_strfreev(names);
     gb__loaded_clear(&ld);
     gb__common_clear(&c);
