@@ -30,22 +30,27 @@ gb__insert_after(GString *out, const char *src, gsize len, const char *const *ne
                  const char *const *ins, int n)
 {
     const char *p = src, *end = src + len;
-    while (p < end) {
-        const char *best = NULL;
+    const char *next[8];
+    g_assert(n <= 8);
+    /* Each needle's next place, searched again only once passed: one pass. */
+    for (int i = 0; i < n; i++)
+        next[i] = g_strstr_len(p, end - p, needles[i]);
+    for (;;) {
         int which = -1;
-        for (int i = 0; i < n; i++) {
-            const char *q = g_strstr_len(p, end - p, needles[i]);
-            if (q != NULL && (best == NULL || q < best))
-                best = q, which = i;
-        }
-        if (best == NULL) {
+        for (int i = 0; i < n; i++)
+            if (next[i] != NULL && (which < 0 || next[i] < next[which]))
+                which = i;
+        if (which < 0) {
             g_string_append_len(out, p, end - p);
             break;
         }
         gsize nl = strlen(needles[which]);
-        g_string_append_len(out, p, best + nl - p);
+        g_string_append_len(out, p, next[which] + nl - p);
         g_string_append(out, ins[which]);
-        p = best + nl;
+        p = next[which] + nl;
+        for (int i = 0; i < n; i++)
+            if (next[i] != NULL && next[i] < p)
+                next[i] = g_strstr_len(p, end - p, needles[i]);
     }
 }
 
