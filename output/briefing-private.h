@@ -15,6 +15,7 @@ struct GbBriefing {
     int ungraded;              /* the first regime without a graded scale, or -1 */
     char *as_at_text;          /* "24 March 2025" */
     GbTree *tree;
+    GPtrArray *svgs;           /* GByteArray*: each chart's SVG, once the files are made */
 };
 
 /* The key findings, one sentence each (char*, owned by the array). */

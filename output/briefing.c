@@ -305,6 +305,8 @@ gb_briefing_free(GbBriefing *b)
     if (b == NULL)
         return;
     gb_tree_free(b->tree);
+    if (b->svgs != NULL)
+        g_ptr_array_free(b->svgs, TRUE);
     g_free(b->as_at_text);
     g_free(b);
 }
@@ -375,15 +377,14 @@ gb__add_csv(GPtrArray *names, GPtrArray *bytes, const char *stem, GString *s)
 }
 
 GbStatus
-gb_briefing_files(GbBriefing *b, GbFonts *f, gboolean html, GPtrArray *names, GPtrArray *bytes,
-                  GbDiag *diag)
+gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, GbDiag *diag)
 {
-    GPtrArray *svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    GbStatus st = gb__chart_files(b, f, names, bytes, svgs, diag);
-    if (st != GB_OK) {
-        g_ptr_array_free(svgs, TRUE);
+    if (b->svgs != NULL)
+        g_ptr_array_free(b->svgs, TRUE);
+    b->svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    GbStatus st = gb__chart_files(b, f, names, bytes, b->svgs, diag);
+    if (st != GB_OK)
         return st;
-    }
     /* Every table of a section (not the figures' data) as CSV, and the findings. */
     for (guint i = 0; i < b->tree->sections->len; i++) {
         const GbTreeSection *sec = g_ptr_array_index(b->tree->sections, i);
@@ -413,11 +414,11 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, gboolean html, GPtrArray *names, GP
         }
         gb__add_csv(names, bytes, "findings", s);
     }
-    if (html) {
-        GByteArray *page = gb_html_render(b->tree, svgs);
-        g_ptr_array_add(names, g_strdup("briefing.html"));
-        g_ptr_array_add(bytes, page);
-    }
-    g_ptr_array_free(svgs, TRUE);
     return GB_OK;
+}
+
+GByteArray *
+gb_briefing_html(const GbBriefing *b)
+{
+    return gb_html_render(b->tree, b->svgs);
 }

@@ -39,11 +39,15 @@ const char *const *gb_briefing_section_ids(void);
 GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages,
                                GbDiag *diag);
 
-/* The companion files: relative names ("charts/map.svg", "tables/movers.csv",
- * and "briefing.html" when html) and their bytes, in a stable order. Charts
- * are drawn on one thread per core: this one with f, the others each with
- * fonts of their own. */
-GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, gboolean html, GPtrArray *names,
-                           GPtrArray *bytes, GbDiag *diag);
+/* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
+ * and their bytes, in a stable order. Charts are drawn on one thread per
+ * core: this one with f, the others each with fonts of their own. */
+GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
+                           GbDiag *diag);
+
+/* briefing.html: the tree as one self-contained page, its charts the SVGs
+ * gb_briefing_files made (call that first; without it the figures show their
+ * alt text). Returns a new array; this function can't fail. */
+GByteArray *gb_briefing_html(const GbBriefing *b);
 
 #endif
