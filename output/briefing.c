@@ -9,7 +9,7 @@
 #include "output/chartfile.h"
 #include "output/html.h"
 #include "output/pdf.h"
-#include "pipeline/statsfmt.h"
+#include "output/csvout.h"
 #include "pipeline/text.h"
 
 #include <string.h>
@@ -397,7 +397,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
             for (guint c = 0; c < t->cells->len; c++) {
                 if (c % (guint)t->ncols)
                     g_string_append_c(s, ',');
-                gb_statsfmt_csv_field(s, g_array_index(t->cells, GbTreeCell, c).text);
+                gb_csvout_field(s, g_array_index(t->cells, GbTreeCell, c).text);
                 if (c % (guint)t->ncols == (guint)t->ncols - 1)
                     g_string_append(s, "\r\n");
             }
@@ -409,7 +409,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
         GString *s = g_string_new("finding\r\n");
         const GbTreeBlock *list = g_ptr_array_index(fs->blocks, 0);
         for (guint i = 0; i < list->items->len; i++) {
-            gb_statsfmt_csv_field(s, g_ptr_array_index(list->items, i));
+            gb_csvout_field(s, g_ptr_array_index(list->items, i));
             g_string_append(s, "\r\n");
         }
         gb__add_csv(names, bytes, "findings", s);
