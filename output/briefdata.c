@@ -16,7 +16,7 @@ gb__data_trend(const GbBriefing *b)
 {
     static const char *const h[] = {"Regime", "Year", "Judgements", "Inadequate", NULL};
     GbTreeTable *g = gb_tree_table_new("trend-data", "The share of each year's headline "
-                                       "judgements that were inadequate", h, NULL, FALSE);
+                                       "judgements that were inadequate", h, NULL, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);

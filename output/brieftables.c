@@ -288,7 +288,7 @@ gb__table_distributions(const GbBriefing *b)
                                     "Adequate / RI", "Inadequate", "Good or better", NULL};
     static const double w[] = {0.10, 0.07, 0.11, 0.07, 0.13, 0.13, 0.13, 0.13, 0.13};
     GbTreeTable *g = gb_tree_table_new("distributions", "Counts and shares of each year's "
-                                       "headline judgements", h, w, FALSE);
+                                       "headline judgements", h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
@@ -367,7 +367,7 @@ gb__table_changes(const GbBriefing *b)
     static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", "Series", NULL};
     static const double w[] = {0.10, 0.22, 0.22, 0.22, 0.12, 0.12};
     GbTreeTable *g = gb_tree_table_new("changes", "Changes between consecutive years, in "
-                                       "percentage points", h, w, FALSE);
+                                       "percentage points", h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->changes->len; i++) {
         const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
@@ -399,7 +399,7 @@ gb__table_reconciliation(const GbBriefing *b)
                                     "Difference", "Why they differ", NULL};
     static const double w[] = {0.06, 0.13, 0.13, 0.16, 0.14, 0.11, 0.27};
     GbTreeTable *g = gb_tree_table_new("reconciliation", "Computed and published figures for "
-                                       "the same year", h, w, FALSE);
+                                       "the same year", h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
         const GbReconciliation *r = &g_array_index(b->in.stats->reconciliations,
@@ -475,7 +475,7 @@ gb__table_published(const GbBriefing *b)
 {
     static const char *const h[] = {"Year", "Figure", "Value", "Source", NULL};
     static const double w[] = {0.07, 0.43, 0.17, 0.33};
-    GbTreeTable *g = gb_tree_table_new("published", "Every published figure", h, w, FALSE);
+    GbTreeTable *g = gb_tree_table_new("published", "Every published figure", h, w, TRUE);
     for (guint i = 0; i < b->ref->headlines->len; i++) {
         const GbHeadline *hl = &g_array_index(b->ref->headlines, GbHeadline, i);
         gb_tree_cell_take(g, g_strdup_printf("%d", hl->year), -1);
