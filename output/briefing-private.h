@@ -38,6 +38,9 @@ GbTreeTable *gb__data_counts(const GbBriefing *b);
 GbTreeTable *gb__data_map(const GbBriefing *b);
 GbTreeTable *gb__data_transitions(const GbBriefing *b);
 
+/* "A, B and C" from names (free it). */
+char *gb__join_and(GPtrArray *names);
+
 /* Lower-case copy (free it). */
 char *gb__lower(const char *s);
 

@@ -54,17 +54,53 @@ gb__sec_findings(GbBriefing *b, GbTreeSection *s, char **error)
     return TRUE;
 }
 
+/* The years whose rows are a selection (coverage.csv), left out of the
+ * distribution chart, and those of them shown from published counts. */
+static char *
+gb__selection_text(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    GPtrArray *years = g_ptr_array_new_with_free_func(g_free);
+    GString *instead = g_string_new(NULL);
+    for (guint i = 0; i < ref->coverage->len; i++) {
+        const GbCoverage *c = &g_array_index(ref->coverage, GbCoverage, i);
+        if (c->regime < 0 || c->judgement != gb_ref_headline_judgement(ref, c->regime))
+            continue;
+        const char *name = gb_ref_regime(ref, c->regime)->short_name;
+        g_ptr_array_add(years, g_strdup_printf("%s in %d", name, c->year));
+        guint count[GB_MAX_GRADES], base;
+        if (gb_summary_published_counts(ref, b->in.stats, c->year, c->regime, c->judgement, -1,
+                                        count, &base))
+            g_string_append_printf(instead, "%sfor %s in %d the published counts of %u "
+                                            "councils",
+                                   instead->len ? ", and " : "", name, c->year, base);
+    }
+    char *list = gb__join_and(years);
+    char *text = years->len == 0 ? g_strdup("")
+                 : instead->len == 0
+                     ? g_strdup_printf(" Years whose rows name only some authorities are left "
+                                       "out of the chart: %s.", list)
+                     : g_strdup_printf(" Years whose rows name only some authorities are left "
+                                       "out of the chart: %s; %s are shown instead.",
+                                       list, instead->str);
+    g_free(list);
+    g_ptr_array_free(years, TRUE);
+    g_string_free(instead, TRUE);
+    return text;
+}
+
 static gboolean
 gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    gb_tree_paragraph(s, "Each bar splits one year's headline judgements by grade. The "
-                         "inspection regime changed every few years and with it the grade "
-                         "scale; grades are shown on a common four-level scale, on which "
-                         "\"adequate\" (before 2013) and \"requires improvement\" (since) share "
-                         "the third level. Years whose rows name only some authorities (2008, "
-                         "and the inadequate councils named in 2013) are left out of the chart; "
-                         "for 2013 the published counts of the 50 councils re-inspected are "
-                         "shown instead.");
+    char *selection = gb__selection_text(b);
+    gb_tree_paragraph_take(s, g_strdup_printf(
+                                  "Each bar splits one year's headline judgements by grade. The "
+                                  "inspection regime changed every few years and with it the "
+                                  "grade scale; grades are shown on a common four-level scale, "
+                                  "on which \"adequate\" (before 2013) and \"requires "
+                                  "improvement\" (since) share the third level.%s",
+                                  selection));
+    g_free(selection);
     GbTreeTable *t = gb__table_distributions(b);
     if (!gb__figure(b, s, "distribution",
                     gb_tree_table_copy(t, "distribution-data", "The figures behind the chart"),
@@ -98,9 +134,28 @@ gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    gb_tree_paragraph(s, "The share of each year's headline judgements that were inadequate. "
-                         "Years without data are gaps, not zeros: the regimes between 2009 and "
-                         "2017 are represented here only by published counts.");
+    /* The graded regimes with no rows in the data: only published counts. */
+    GArray *with = gb_summary_regimes_with_rows(b->in.table);
+    GPtrArray *without = g_ptr_array_new();
+    for (guint r = 0; r < b->ref->regimes->len; r++) {
+        gboolean has = FALSE;
+        for (guint k = 0; k < with->len; k++)
+            has = has || g_array_index(with, int, k) == (int)r;
+        if (!has && gb_ref_regime(b->ref, (int)r)->graded)
+            g_ptr_array_add(without, gb_ref_regime(b->ref, (int)r)->short_name);
+    }
+    char *list = gb__join_and(without);
+    char *rest = without->len ? g_strdup_printf(": %s %s represented here only by published "
+                                                "counts, where there are any", list,
+                                                without->len > 1 ? "are" : "is")
+                              : g_strdup("");
+    gb_tree_paragraph_take(s, g_strdup_printf("The share of each year's headline judgements "
+                                              "that were inadequate. Years without data are "
+                                              "gaps, not zeros%s.", rest));
+    g_free(rest);
+    g_free(list);
+    g_ptr_array_free(without, TRUE);
+    g_array_free(with, TRUE);
     return gb__figure(b, s, "trend", gb__data_trend(b), error);
 }
 

@@ -15,8 +15,7 @@ gb__lower(const char *s)
     return g_utf8_strdown(s, -1);
 }
 
-/* "A, B and C" from names. */
-static char *
+char *
 gb__join_and(GPtrArray *names)
 {
     GString *s = g_string_new(NULL);

@@ -293,12 +293,17 @@ gb__compose(GbPack *p, GbChart *timeline, const char *title)
     gb__peers(p, tree);
     gb__changes(p, tree);
     GbTreeSection *s = gb_tree_section(tree, "sources", "Sources");
-    gb_tree_note(s, "Ofsted, LA inspection outcomes as at 31 March 2025 (\u00a9 Crown "
-                    "copyright, Open Government Licence v3.0); earlier judgements as reported by "
-                    "BBC News (2008), Children & Young People Now (2009), LocalGov and The "
-                    "Independent (2013); statistical neighbours: DfE model 2025. Computed by "
-                    "gradebrief; the national briefing's methodology section describes the "
-                    "regimes, the common scale and the reconciliation of published figures.");
+    GPtrArray *sources = gb_summary_sources(p->in->table);
+    g_ptr_array_add(sources, NULL);
+    char *list = g_strjoinv("; ", (char **)sources->pdata);
+    g_ptr_array_free(sources, TRUE);
+    gb_tree_note_take(s, g_strdup_printf("%s. Ofsted data \u00a9 Crown copyright, Open "
+                                         "Government Licence v3.0; statistical neighbours: DfE "
+                                         "model 2025. Computed by gradebrief; the national "
+                                         "briefing's methodology section describes the regimes, "
+                                         "the common scale and the reconciliation of published "
+                                         "figures.", list));
+    g_free(list);
     return tree;
 }
 

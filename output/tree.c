@@ -161,6 +161,12 @@ gb_tree_note(GbTreeSection *s, const char *text)
 }
 
 void
+gb_tree_note_take(GbTreeSection *s, char *text)
+{
+    gb__block(s, GB_BLOCK_NOTE)->text = text;
+}
+
+void
 gb_tree_list(GbTreeSection *s, const char *const *items, int n)
 {
     GbTreeBlock *b = gb__block(s, GB_BLOCK_LIST);

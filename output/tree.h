@@ -87,6 +87,7 @@ GbTreeBlock *gb_tree_paragraph(GbTreeSection *s, const char *text);
 GbTreeBlock *gb_tree_paragraph_take(GbTreeSection *s, char *text);
 void gb_tree_run(GbTreeBlock *p, GbTreeRunKind kind, const char *text, const char *href);
 void gb_tree_note(GbTreeSection *s, const char *text);
+void gb_tree_note_take(GbTreeSection *s, char *text);
 /* A list of copies of items[0..n). */
 void gb_tree_list(GbTreeSection *s, const char *const *items, int n);
 /* A figure of chart (the tree takes it), its alt text from the chart, and its
