@@ -231,7 +231,7 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         goto out;
     guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
     if (!gb_pack_input_init(&in, ld.table)) {
-        gb_diag_set(diag, NULL, 0, 0, "the data has no ILACS regime to compare on");
+        gb_diag_set(diag, NULL, 0, 0, "the data has no graded regime in use to compare on");
         rc = GB_DATA;
         goto out;
     }
@@ -242,11 +242,9 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     in.moves = moves;
     in.config = config;
     in.date = date;
-    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
-        in.latest[j] = in.judgements[j] >= 0
-                           ? gb_stats_latest(ld.table,
-                                             gb_ref_judgement(ld.ref, in.judgements[j])->id, when)
-                           : NULL;
+    for (int j = 0; j < in.njudgements; j++)
+        in.latest[j] = gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id,
+                                       when);
     if ((rc = gb__packs_who(r, ld.ref, when, who, diag)) != GB_OK)
         goto out;
     const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
@@ -319,8 +317,9 @@ out:
     g_ptr_array_free(all, TRUE);
     gb_write_free(ws);
     gb_diag_list_free(problems);
-    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+    for (int j = 0; j < in.njudgements; j++)
         gb_stats_latest_free((GbLatest *)in.latest[j]);
+    gb_pack_input_clear(&in);
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
     gb_config_free(config);

@@ -20,13 +20,21 @@ gb_pack_input_init(GbPackInput *in, const GbTable *t)
     in->regime = gb_summary_current_regime(ref);
     if (in->regime < 0)
         return FALSE;
-    int n = 0;
-    for (guint j = 0; j < ref->judgements->len && n < GB_PACK_JUDGEMENTS; j++)
+    in->njudgements = 0;
+    in->judgements = g_new(int, ref->judgements->len);
+    for (guint j = 0; j < ref->judgements->len; j++)
         if (gb_ref_judgement(ref, (int)j)->regime == in->regime)
-            in->judgements[n++] = (int)j;
-    for (; n < GB_PACK_JUDGEMENTS; n++)
-        in->judgements[n] = -1;
-    return TRUE;
+            in->judgements[in->njudgements++] = (int)j;
+    in->latest = g_new0(const GbLatest *, MAX(in->njudgements, 1));
+    return in->njudgements > 0;
+}
+
+void
+gb_pack_input_clear(GbPackInput *in)
+{
+    g_clear_pointer(&in->judgements, g_free);
+    g_clear_pointer(&in->latest, g_free);
+    in->njudgements = 0;
 }
 
 char *
@@ -55,7 +63,7 @@ gb_pack_hash(const GbPackInput *in, int authority)
             g_checksum_update(h, (const guchar *)r, sizeof *r - sizeof r->source - sizeof r->file);
     }
     /* Every authority's latest judgements: the England, region and neighbour figures. */
-    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+    for (int j = 0; j < in->njudgements; j++)
         if (in->latest[j] != NULL)
             g_checksum_update(h, (const guchar *)in->latest[j]->grade_of->data,
                               (gssize)(in->latest[j]->grade_of->len * sizeof(int)));
@@ -133,7 +141,7 @@ gb__history(GbPack *p, GbTree *tree, GbChart *timeline)
         return;
     GPtrArray *h = g_ptr_array_new();
     g_ptr_array_add(h, "Inspection");
-    for (int j = 0; j < GB_PACK_JUDGEMENTS && in->judgements[j] >= 0; j++)
+    for (int j = 0; j < in->njudgements; j++)
         g_ptr_array_add(h, gb_ref_judgement(ref, in->judgements[j])->label);
     int ncols = (int)h->len;
     g_ptr_array_add(h, NULL);
@@ -180,7 +188,7 @@ gb__stands(GbPack *p, GbTree *tree)
     static const double sw[] = {0.22, 0.14, 0.17, 0.16, 0.17, 0.14};
     GbTreeTable *t = gb_tree_table_new("stands", "Latest judgements against England, the "
                                        "region and the statistical neighbours", sh, sw, TRUE);
-    for (int j = 0; j < GB_PACK_JUDGEMENTS && in->judgements[j] >= 0; j++) {
+    for (int j = 0; j < in->njudgements; j++) {
         GbComparison c;
         gb_stats_compare(in->table, in->latest[j], p->authority, &c);
         gb_tree_cell(t, gb_ref_judgement(ref, in->judgements[j])->label, -1);
@@ -259,7 +267,7 @@ gb__changes(GbPack *p, GbTree *tree)
                                        ch, cw, TRUE);
     g_free(ha);
     g_free(hb);
-    for (int j = 0; j < GB_PACK_JUDGEMENTS && in->judgements[j] >= 0; j++) {
+    for (int j = 0; j < in->njudgements; j++) {
         int gp = gb_summary_grade_on(in->table, p->authority, in->judgements[j], prev);
         int gl = gb_summary_grade_on(in->table, p->authority, in->judgements[j], last);
         const GbGrade *g1 = gp >= 0 ? gb_ref_grade(ref, in->regime, gp) : NULL;

@@ -7,16 +7,15 @@
 #include "output/config.h"
 #include "output/doc.h"
 
-#define GB_PACK_JUDGEMENTS 5
-
 /* Shared, read-only inputs of every pack (computed once). */
 typedef struct {
     const GbTable *table;
     const GbStats *stats;
     const GbMoves *moves;
-    int regime;                                   /* the current regime (ILACS) */
-    int judgements[GB_PACK_JUDGEMENTS];           /* its judgements, headline first */
-    const GbLatest *latest[GB_PACK_JUDGEMENTS];   /* as at the pack date, per judgement */
+    int regime;                   /* the regime in use (summary.h) */
+    int njudgements;
+    int *judgements;              /* its judgements, headline first (gb_pack_input_init) */
+    const GbLatest **latest;      /* as at the pack date, per judgement (the caller's) */
     const GbConfig *config;
     const char *date;                             /* ISO date for the PDF metadata */
 } GbPackInput;
@@ -25,6 +24,8 @@ typedef struct {
  * still in use with a graded scale (summary.h), its judgements headline first.
  * Returns FALSE when there is none. */
 gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
+/* Frees the arrays gb_pack_input_init made (not the GbLatest they point at). */
+void gb_pack_input_clear(GbPackInput *in);
 
 /* A hex SHA-256 of everything pack `authority` is made from (its history, every
  * authority's latest judgements, its neighbours, the settings, the version). */
