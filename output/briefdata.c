@@ -15,8 +15,9 @@ GbTreeTable *
 gb__data_trend(const GbBriefing *b)
 {
     static const char *const h[] = {"Regime", "Year", "Judgements", "Inadequate", NULL};
-    GbTreeTable *g = gb_tree_table_new("trend-data", "The share of each year's headline "
-                                       "judgements that were inadequate", h, NULL, TRUE);
+    GbTreeTable *g = gb_tree_table_new("trend-data", "Inadequate among the headline judgements "
+                                       "made in each year (inspections in a period, computed "
+                                       "from rows)", h, NULL, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
@@ -35,8 +36,11 @@ GbTreeTable *
 gb__data_counts(const GbBriefing *b)
 {
     static const char *const h[] = {"Latest grade", "Authorities", "Share", NULL};
-    GbTreeTable *g = gb_tree_table_new("counts-data", "Authorities by latest grade", h, NULL,
-                                       TRUE);
+    char *caption = g_strdup_printf("Authorities by latest grade: the position as at %s, of "
+                                    "the %d in existence then", b->as_at_text,
+                                    b->in.latest->authorities);
+    GbTreeTable *g = gb_tree_table_new("counts-data", caption, h, NULL, TRUE);
+    g_free(caption);
     const GbLatest *l = b->in.latest;
     for (int k = 0; k < GB_COMMON_LEVELS; k++) {
         gb_tree_cell(g, b->current >= 0 ? gb_summary_level_label(b->ref, b->current, k)
@@ -56,8 +60,10 @@ GbTreeTable *
 gb__data_map(const GbBriefing *b)
 {
     static const char *const h[] = {"Authority", "Region", "Latest grade", NULL};
-    GbTreeTable *g = gb_tree_table_new("map-data", "Every authority's latest grade", h, NULL,
-                                       TRUE);
+    char *caption = g_strdup_printf("Each authority's latest grade: the position as at %s",
+                                    b->as_at_text);
+    GbTreeTable *g = gb_tree_table_new("map-data", caption, h, NULL, TRUE);
+    g_free(caption);
     const GbRef *ref = b->ref;
     const GbLatest *l = b->in.latest;
     for (guint a = 0; a < ref->authorities->len; a++) {
@@ -82,8 +88,8 @@ gb__data_transitions(const GbBriefing *b)
     for (int k = 0; k < GB_COMMON_LEVELS; k++)
         h[k + 1] = ref->common_labels[k];
     GbTreeTable *g = gb_tree_table_new("transitions-data", "Moves between consecutive graded "
-                                       "judgements, from a level (rows) to a level (columns)",
-                                       h, NULL, TRUE);
+                                       "judgements of each authority, all years, from a level "
+                                       "(rows) to a level (columns)", h, NULL, TRUE);
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
         gb_tree_cell(g, ref->common_labels[a], a);
         for (int c = 0; c < GB_COMMON_LEVELS; c++)

@@ -103,7 +103,9 @@ gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
     g_free(selection);
     GbTreeTable *t = gb__table_distributions(b);
     if (!gb__figure(b, s, "distribution",
-                    gb_tree_table_copy(t, "distribution-data", "The figures behind the chart"),
+                    gb_tree_table_copy(t, "distribution-data",
+                                       "Headline judgements made in each year: counted from "
+                                       "rows, or as Ofsted published them, with their bases"),
                     error)) {
         gb_tree_table_free(t);
         return FALSE;
@@ -122,7 +124,9 @@ gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
                          "computed from rows.");
     GbTreeTable *t = gb__table_changes(b);
     if (!gb__figure(b, s, "dumbbell",
-                    gb_tree_table_copy(t, "dumbbell-data", "The figures behind the chart"),
+                    gb_tree_table_copy(t, "dumbbell-data",
+                                       "Changes between consecutive years of a regime, each "
+                                       "from one series (published or computed)"),
                     error)) {
         gb_tree_table_free(t);
         return FALSE;

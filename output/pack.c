@@ -119,8 +119,8 @@ gb__history(GbPack *p, GbTree *tree, GbChart *timeline)
     g_array_free(pred, TRUE);
     if (timeline != NULL) {
         static const char *const th[] = {"Year", "Regime", "Judgement", "Grade", NULL};
-        GbTreeTable *data = gb_tree_table_new("timeline-data", "Every headline judgement", th,
-                                              NULL, TRUE);
+        GbTreeTable *data = gb_tree_table_new("timeline-data", "Every headline judgement, with "
+                                              "the year it was made", th, NULL, TRUE);
         GArray *hist = gb_stats_history(in->table, p->authority);
         for (guint i = 0; i < hist->len; i++) {
             const GbEvent *e = &g_array_index(hist, GbEvent, i);
