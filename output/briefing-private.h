@@ -11,11 +11,11 @@
 struct GbBriefing {
     GbBriefingInput in;
     const GbRef *ref;
-    int current;               /* the regime in use (summary: graded, newest), or -1 */
-    int ungraded;              /* the first regime without a graded scale, or -1 */
-    char *as_at_text;          /* "24 March 2025" */
+    int current;      /* the regime in use (summary: graded, newest), or -1 */
+    int ungraded;     /* the first regime without a graded scale, or -1 */
+    char *as_at_text; /* "24 March 2025" */
     GbTree *tree;
-    GPtrArray *svgs;           /* GByteArray*: each chart's SVG, once the files are made */
+    GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
 };
 
 /* The key findings, one sentence each (char*, owned by the array). */

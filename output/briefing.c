@@ -7,9 +7,9 @@
 #include "output/briefing-private.h"
 
 #include "output/chartfile.h"
+#include "output/csvout.h"
 #include "output/html.h"
 #include "output/pdf.h"
-#include "output/csvout.h"
 #include "pipeline/text.h"
 
 #include <string.h>
@@ -27,8 +27,11 @@ typedef struct {
 static gboolean
 gb__figure(GbBriefing *b, GbTreeSection *s, const char *name, GbTreeTable *data, char **error)
 {
-    GbChartInput ci = {.table = b->in.table, .stats = b->in.stats, .moves = b->in.moves,
-                       .latest = b->in.latest, .authority = -1};
+    GbChartInput ci = {.table = b->in.table,
+                       .stats = b->in.stats,
+                       .moves = b->in.moves,
+                       .latest = b->in.latest,
+                       .authority = -1};
     char *why = NULL;
     GbChart *c = gb_chart_new(name, &ci, &why);
     if (c == NULL) {
@@ -71,15 +74,17 @@ gb__selection_text(const GbBriefing *b)
         guint count[GB_MAX_GRADES], base;
         if (gb_summary_published_counts(ref, b->in.stats, c->year, c->regime, c->judgement, -1,
                                         count, &base))
-            g_string_append_printf(instead, "%sfor %s in %d the published counts of %u "
-                                            "councils",
+            g_string_append_printf(instead,
+                                   "%sfor %s in %d the published counts of %u "
+                                   "councils",
                                    instead->len ? ", and " : "", name, c->year, base);
     }
     char *list = gb__join_and(years);
     char *text = years->len == 0 ? g_strdup("")
                  : instead->len == 0
                      ? g_strdup_printf(" Years whose rows name only some authorities are left "
-                                       "out of the chart: %s.", list)
+                                       "out of the chart: %s.",
+                                       list)
                      : g_strdup_printf(" Years whose rows name only some authorities are left "
                                        "out of the chart: %s; %s are shown instead.",
                                        list, instead->str);
@@ -93,13 +98,13 @@ static gboolean
 gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
 {
     char *selection = gb__selection_text(b);
-    gb_tree_paragraph_take(s, g_strdup_printf(
-                                  "Each bar splits one year's headline judgements by grade. The "
-                                  "inspection regime changed every few years and with it the "
-                                  "grade scale; grades are shown on a common four-level scale, "
-                                  "on which \"adequate\" (before 2013) and \"requires "
-                                  "improvement\" (since) share the third level.%s",
-                                  selection));
+    gb_tree_paragraph_take(
+        s, g_strdup_printf("Each bar splits one year's headline judgements by grade. The "
+                           "inspection regime changed every few years and with it the "
+                           "grade scale; grades are shown on a common four-level scale, "
+                           "on which \"adequate\" (before 2013) and \"requires "
+                           "improvement\" (since) share the third level.%s",
+                           selection));
     g_free(selection);
     GbTreeTable *t = gb__table_distributions(b);
     if (!gb__figure(b, s, "distribution",
@@ -150,12 +155,13 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
     }
     char *list = gb__join_and(without);
     char *rest = without->len ? g_strdup_printf(": %s %s represented here only by published "
-                                                "counts, where there are any", list,
-                                                without->len > 1 ? "are" : "is")
+                                                "counts, where there are any",
+                                                list, without->len > 1 ? "are" : "is")
                               : g_strdup("");
     gb_tree_paragraph_take(s, g_strdup_printf("The share of each year's headline judgements "
                                               "that were inadequate. Years without data are "
-                                              "gaps, not zeros%s.", rest));
+                                              "gaps, not zeros%s.",
+                                              rest));
     g_free(rest);
     g_free(list);
     g_ptr_array_free(without, TRUE);
@@ -173,14 +179,13 @@ gb__sec_unannounced(GbBriefing *b, GbTreeSection *s, char **error)
     if (b->ungraded >= 0) {
         const GbRegime *rg = gb_ref_regime(b->ref, b->ungraded);
         const GbGrade *worst = gb_ref_grade(b->ref, b->ungraded, (int)rg->grades->len - 1);
-        const GbMeasure *early = gb_summary_smallest_published(b->in.stats, b->ungraded,
-                                                               worst->id);
+        const GbMeasure *early = gb_summary_smallest_published(b->in.stats, b->ungraded, worst->id);
         if (early != NULL)
-            gb_tree_paragraph_take(s, g_strdup_printf(
-                                          "Before the reports were published, %d of the first "
-                                          "%d councils spot-checked were reported to have "
-                                          "serious concerns (%.0f%%).",
-                                          early->count, early->base, early->percent));
+            gb_tree_paragraph_take(
+                s, g_strdup_printf("Before the reports were published, %d of the first "
+                                   "%d councils spot-checked were reported to have "
+                                   "serious concerns (%.0f%%).",
+                                   early->count, early->base, early->percent));
     }
     gb_tree_add_table(s, gb__table_unannounced(b));
     return TRUE;
@@ -199,13 +204,14 @@ gb__sec_authorities(GbBriefing *b, GbTreeSection *s, char **error)
     char *current = b->current >= 0 ? g_strdup_printf(" (and, for %s, the one before)",
                                                       gb_ref_regime(b->ref, b->current)->short_name)
                                     : g_strdup("");
-    gb_tree_paragraph_take(s, g_strdup_printf(
-                                  "Every children's services authority since 2006, with its "
-                                  "latest headline judgement in each regime%s. Abolished "
-                                  "authorities are marked with the year they ceased; their "
-                                  "successors' histories include their judgements. Cells are "
-                                  "coloured by grade on the common scale and the grade is "
-                                  "written out.", current));
+    gb_tree_paragraph_take(
+        s, g_strdup_printf("Every children's services authority since 2006, with its "
+                           "latest headline judgement in each regime%s. Abolished "
+                           "authorities are marked with the year they ceased; their "
+                           "successors' histories include their judgements. Cells are "
+                           "coloured by grade on the common scale and the grade is "
+                           "written out.",
+                           current));
     g_free(current);
     gb_tree_add_table(s, gb__table_authorities(b));
     return TRUE;
@@ -232,7 +238,8 @@ gb__sec_context(GbBriefing *b, GbTreeSection *s, char **error)
         gb_format_number(r1->value, 0, z, sizeof z);
         gb_tree_paragraph_take(s, g_strdup_printf("The number of children referred to social "
                                                   "services rose from %s in %d to %s in %d, "
-                                                  "%.1f%% more.", a, r0->year, z, r1->year, pct));
+                                                  "%.1f%% more.",
+                                                  a, r0->year, z, r1->year, pct));
     }
     gb_tree_heading(s, "Every published figure");
     gb_tree_add_table(s, gb__table_published(b));
@@ -337,16 +344,17 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
     char *asat = g_strdup_printf("Data as at %s", when);
     gb_tree_cover_line(b->tree, asat);
     g_free(asat);
-    char *rows = g_strdup_printf("Computed from %u judgements of %u authorities, and %u "
-                                 "published figures", in->table->rows->len,
-                                 b->ref->authorities->len, b->ref->headlines->len);
+    char *rows =
+        g_strdup_printf("Computed from %u judgements of %u authorities, and %u "
+                        "published figures",
+                        in->table->rows->len, b->ref->authorities->len, b->ref->headlines->len);
     gb_tree_cover_line(b->tree, rows);
     g_free(rows);
     for (guint i = 0; i < c->sections->len; i++) {
         const GbBriefingSection *sec = gb__find_section(g_ptr_array_index(c->sections, i));
         if (sec == NULL) { /* config.c checks ids against this registry */
-            *error = g_strdup_printf("unknown section '%s'",
-                                     (char *)g_ptr_array_index(c->sections, i));
+            *error =
+                g_strdup_printf("unknown section '%s'", (char *)g_ptr_array_index(c->sections, i));
             gb_briefing_free(b);
             return NULL;
         }
@@ -379,9 +387,14 @@ gb_briefing_tree(const GbBriefing *b)
 static void
 gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
 {
-    *setup = (GbPageSetup){.width = c->page_width, .height = c->page_height, .top = 62,
-                           .bottom = 56, .left = 56.7, .right = 56.7,
-                           .running_title = running_title, .footer_left = c->organisation};
+    *setup = (GbPageSetup){.width = c->page_width,
+                           .height = c->page_height,
+                           .top = 62,
+                           .bottom = 56,
+                           .left = 56.7,
+                           .right = 56.7,
+                           .running_title = running_title,
+                           .footer_left = c->organisation};
 }
 
 GbStatus
@@ -390,8 +403,12 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
     const GbConfig *c = b->in.config;
     GbPageSetup setup;
     gb__setup(c, c->title, &setup);
-    GbPdfMeta meta = {.title = c->title, .author = c->author, .subject = c->subtitle,
-                      .keywords = c->keywords, .date = b->in.date, .language = c->language};
+    GbPdfMeta meta = {.title = c->title,
+                      .author = c->author,
+                      .subject = c->subtitle,
+                      .keywords = c->keywords,
+                      .date = b->in.date,
+                      .language = c->language};
     return gb_pdf_render_tree_start(f, &setup, &meta, b->tree, job, pages, diag);
 }
 
@@ -419,8 +436,8 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, G
             if (svgs != NULL)
                 g_ptr_array_add(svgs, g_byte_array_ref(out));
         }
-        g_ptr_array_add(names, g_strdup_printf("charts/%s.%s", gb_chart_name(c),
-                                               i % 2 == 0 ? "svg" : "png"));
+        g_ptr_array_add(
+            names, g_strdup_printf("charts/%s.%s", gb_chart_name(c), i % 2 == 0 ? "svg" : "png"));
         g_ptr_array_add(bytes, out);
     }
     g_ptr_array_unref(made);

@@ -59,13 +59,17 @@ gb__finding_published_changes(const GbBriefing *b, GPtrArray *f)
         char *judgement = gb__lower(gb_ref_judgement(ref, c->from.judgement)->label);
         char *grade = gb__lower(gb_summary_level_label(ref, c->from.regime, 0));
         GString *s = g_string_new(NULL);
-        g_string_append_printf(s, "The share of councils judged %s for %s %s from %.0f%% in %d "
-                               "to %.0f%% in %d", grade, judgement, gb__fell_rose(c->points),
-                               c->from.percent, c->from.year, c->to.percent, c->to.year);
+        g_string_append_printf(s,
+                               "The share of councils judged %s for %s %s from %.0f%% in %d "
+                               "to %.0f%% in %d",
+                               grade, judgement, gb__fell_rose(c->points), c->from.percent,
+                               c->from.year, c->to.percent, c->to.year);
         if (gob != NULL)
-            g_string_append_printf(s, ", and the share judged good or better %s from %.0f%% "
-                                   "to %.0f%%", gob->points < 0 ? "fell" : "rose",
-                                   gob->from.percent, gob->to.percent);
+            g_string_append_printf(s,
+                                   ", and the share judged good or better %s from %.0f%% "
+                                   "to %.0f%%",
+                                   gob->points < 0 ? "fell" : "rose", gob->from.percent,
+                                   gob->to.percent);
         g_string_append_printf(s, " (%s, as published).", gb_ref_regime(ref, c->from.regime)->name);
         g_ptr_array_add(f, g_string_free(s, FALSE));
         g_free(judgement);
@@ -95,8 +99,8 @@ gb__finding_inadequate_named(const GbBriefing *b, GPtrArray *f)
             char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
             char *grade = gb__lower(gb_summary_level_label(ref, (int)r, GB_COMMON_LEVELS - 1));
             GString *s = g_string_new(NULL);
-            g_string_append_printf(s, "Ofsted inspected %d of the %d councils in %d. ",
-                                   insp->count, insp->base, y);
+            g_string_append_printf(s, "Ofsted inspected %d of the %d councils in %d. ", insp->count,
+                                   insp->base, y);
             g_string_append_printf(s, "In %d, %u of %u councils were judged %s for %s", y,
                                    d->inadequate, d->base, grade, judgement);
             if (names->len > 0)
@@ -128,8 +132,8 @@ gb__finding_ungraded(const GbBriefing *b, GPtrArray *f)
         if (d == NULL || worst < 0)
             continue;
         g_ptr_array_add(f, g_strdup_printf("Of the %u councils given %s inspections in %d, %u "
-                                           "had %s.", d->base, kind, y, d->count[worst],
-                                           outcome));
+                                           "had %s.",
+                                           d->base, kind, y, d->count[worst], outcome));
     }
     g_free(kind);
     g_free(outcome);
@@ -158,16 +162,17 @@ gb__finding_published_only(const GbBriefing *b, GPtrArray *f)
                 char num[16] = "none";
                 if (count[g] > 0)
                     g_snprintf(num, sizeof num, "%u", count[g]);
-                g_ptr_array_add(parts, g_strdup_printf(parts->len == 0 ? "%s were judged %s"
-                                                                       : "%s %s",
-                                                       num, label));
+                g_ptr_array_add(
+                    parts,
+                    g_strdup_printf(parts->len == 0 ? "%s were judged %s" : "%s %s", num, label));
                 g_free(label);
             }
             char *list = gb__join_and(parts);
             char *name = gb__lower(rg->name);
             g_ptr_array_add(f, g_strdup_printf("Of the %u councils in the figures Ofsted "
                                                "published for %d under the %s, %s (as "
-                                               "published).", base, y, name, list));
+                                               "published).",
+                                               base, y, name, list));
             g_free(name);
             g_free(list);
             g_ptr_array_free(parts, TRUE);
@@ -186,12 +191,13 @@ gb__finding_latest(const GbBriefing *b, GPtrArray *f)
     int jl = gb_ref_find_judgement(ref, b->current, l->judgement);
     char *judgement = gb__lower(jl >= 0 ? gb_ref_judgement(ref, jl)->label : l->judgement);
     GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "As at %s, of the %d authorities, ", b->as_at_text,
-                           l->authorities);
+    g_string_append_printf(s, "As at %s, of the %d authorities, ", b->as_at_text, l->authorities);
     for (int k = 0; k < GB_COMMON_LEVELS; k++) {
         char *label = gb__lower(gb_summary_level_label(ref, b->current, k));
         g_string_append_printf(s, "%s%d (%.1f%%) %s%s",
-                               k == 0 ? "" : k == GB_COMMON_LEVELS - 1 ? " and " : ", ",
+                               k == 0                      ? ""
+                               : k == GB_COMMON_LEVELS - 1 ? " and "
+                                                           : ", ",
                                l->count[k], gb_summary_share(l->count[k], l->authorities),
                                k == 0 ? "were judged " : "", label);
         if (k == 0)
@@ -206,14 +212,13 @@ gb__finding_latest(const GbBriefing *b, GPtrArray *f)
     int published[GB_COMMON_LEVELS], base;
     int year = (int)(l->as_at / 10000);
     if (gb_summary_published_latest(ref, year, published, &base))
-        g_ptr_array_add(f, g_strdup_printf(
-                               "These counts, computed from the inspection history, %s Ofsted's "
-                               "own published position for %d (%d, %d, %d and %d of %d "
-                               "authorities).",
-                               gb_summary_latest_matches(l, published, base) ? "match"
-                                                                             : "differ from",
-                               year, published[0], published[1], published[2], published[3],
-                               base));
+        g_ptr_array_add(
+            f,
+            g_strdup_printf("These counts, computed from the inspection history, %s Ofsted's "
+                            "own published position for %d (%d, %d, %d and %d of %d "
+                            "authorities).",
+                            gb_summary_latest_matches(l, published, base) ? "match" : "differ from",
+                            year, published[0], published[1], published[2], published[3], base));
 }
 
 GPtrArray *
@@ -225,14 +230,14 @@ gb__briefing_findings(const GbBriefing *b)
     gb__finding_inadequate_named(b, f);
     /* 3. The reconciliation that the press figures need. */
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
-        const GbReconciliation *r = &g_array_index(b->in.stats->reconciliations,
-                                                   GbReconciliation, i);
+        const GbReconciliation *r =
+            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
         if (gb__measure_level(ref, &r->computed) != 0 || r->reason == NULL || r->selection ||
             r->published.base < 0)
             continue;
         char *grade = gb__lower(gb_summary_level_label(ref, r->computed.regime, 0));
-        g_ptr_array_add(f, g_strdup_printf(
-                               "Counting the %d councils in the %d table gives %d judged %s "
+        g_ptr_array_add(
+            f, g_strdup_printf("Counting the %d councils in the %d table gives %d judged %s "
                                "(%.1f%%); the published %.0f%% is of the %d inspected, so the "
                                "two differ by %.1f points.",
                                r->computed.base, r->computed.year, r->computed.count, grade,
@@ -249,12 +254,12 @@ gb__briefing_findings(const GbBriefing *b)
         int j = gb_ref_headline_judgement(ref, b->current);
         const GbDistribution *first, *last;
         gb_summary_full_years(b->in.stats, b->current, j,
-                              gb_ref_regime(ref, b->current)->first_year, b->in.table->max_year,
-                              20, &first, &last);
+                              gb_ref_regime(ref, b->current)->first_year, b->in.table->max_year, 20,
+                              &first, &last);
         char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
         if (first != NULL && last != NULL && first != last)
-            g_ptr_array_add(f, g_strdup_printf(
-                                   "Of the %s inspections made in %d, %.1f%% found %s good or "
+            g_ptr_array_add(
+                f, g_strdup_printf("Of the %s inspections made in %d, %.1f%% found %s good or "
                                    "outstanding (%u of %u), against %.1f%% in %d (%u of %u).",
                                    gb_ref_regime(ref, b->current)->short_name, last->year,
                                    gb_summary_share(last->good_or_better, last->base), judgement,
@@ -268,7 +273,8 @@ gb__briefing_findings(const GbBriefing *b)
     gb_summary_moves_up_down(b->in.moves, &up, &down);
     g_ptr_array_add(f, g_strdup_printf("Between consecutive graded judgements of the same "
                                        "authority, across regimes on the common four-level "
-                                       "scale, %d were a step up and %d a step down.", up, down));
+                                       "scale, %d were a step up and %d a step down.",
+                                       up, down));
     return f;
 }
 
@@ -283,11 +289,14 @@ gb__count_pct(guint count, guint base)
 GbTreeTable *
 gb__table_distributions(const GbBriefing *b)
 {
-    static const char *const h[] = {"Regime", "Year", "Series", "Base", "Outstanding", "Good",
-                                    "Adequate / RI", "Inadequate", "Good or better", NULL};
+    static const char *const h[] = {"Regime",         "Year", "Series",        "Base",
+                                    "Outstanding",    "Good", "Adequate / RI", "Inadequate",
+                                    "Good or better", NULL};
     static const double w[] = {0.10, 0.07, 0.11, 0.07, 0.13, 0.13, 0.13, 0.13, 0.13};
-    GbTreeTable *g = gb_tree_table_new("distributions", "Counts and shares of each year's "
-                                       "headline judgements", h, w, TRUE);
+    GbTreeTable *g = gb_tree_table_new("distributions",
+                                       "Counts and shares of each year's "
+                                       "headline judgements",
+                                       h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
@@ -336,7 +345,7 @@ gb__measure_text(const GbMeasure *m)
     if (isnan(m->percent))
         return g_strdup_printf("%d", m->count);
     const char *q = g_strcmp0(m->qualifier, "more_than") == 0 ? "more than "
-                    : g_strcmp0(m->qualifier, "approx") == 0 ? "about "
+                    : g_strcmp0(m->qualifier, "approx") == 0  ? "about "
                                                               : "";
     if (m->count >= 0 && m->base > 0)
         return g_strdup_printf("%s%d of %d (%.1f%%)", q, m->count, m->base, m->percent);
@@ -365,8 +374,10 @@ gb__table_changes(const GbBriefing *b)
 {
     static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", "Series", NULL};
     static const double w[] = {0.10, 0.22, 0.22, 0.22, 0.12, 0.12};
-    GbTreeTable *g = gb_tree_table_new("changes", "Changes between consecutive years, in "
-                                       "percentage points", h, w, TRUE);
+    GbTreeTable *g = gb_tree_table_new("changes",
+                                       "Changes between consecutive years, in "
+                                       "percentage points",
+                                       h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->changes->len; i++) {
         const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
@@ -394,23 +405,25 @@ gb__table_changes(const GbBriefing *b)
 GbTreeTable *
 gb__table_reconciliation(const GbBriefing *b)
 {
-    static const char *const h[] = {"Year", "Regime", "Measure", "Computed", "Published",
-                                    "Difference", "Why they differ", NULL};
+    static const char *const h[] = {"Year",      "Regime",     "Measure",         "Computed",
+                                    "Published", "Difference", "Why they differ", NULL};
     static const double w[] = {0.06, 0.13, 0.13, 0.16, 0.14, 0.11, 0.27};
-    GbTreeTable *g = gb_tree_table_new("reconciliation", "Computed and published figures for "
-                                       "the same year", h, w, TRUE);
+    GbTreeTable *g = gb_tree_table_new("reconciliation",
+                                       "Computed and published figures for "
+                                       "the same year",
+                                       h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
-        const GbReconciliation *r = &g_array_index(b->in.stats->reconciliations,
-                                                   GbReconciliation, i);
+        const GbReconciliation *r =
+            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
         gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
         gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
         gb_tree_cell(g, gb__measure_name(ref, &r->computed), -1);
         gb_tree_cell_take(g, gb__measure_text(&r->computed), -1);
         gb_tree_cell_take(g, gb__measure_text(&r->published), -1);
-        gb_tree_cell_take(g, isnan(r->difference) ? g_strdup("")
-                                                  : g_strdup_printf("%+.1f points", r->difference),
-                          -1);
+        gb_tree_cell_take(
+            g, isnan(r->difference) ? g_strdup("") : g_strdup_printf("%+.1f points", r->difference),
+            -1);
         gb_tree_cell(g, r->reason ? r->reason : "same base", -1);
     }
     return g;
@@ -419,10 +432,10 @@ gb__table_reconciliation(const GbBriefing *b)
 static char *
 gb__event_text(const GbRef *ref, const GbEvent *e)
 {
-    return g_strdup_printf("%s %s, %d%s%s", gb_ref_regime(ref, e->regime)->short_name,
-                           gb_ref_grade(ref, e->regime, e->grade)->label, e->year,
-                           e->as_authority >= 0 ? " as " : "",
-                           e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name : "");
+    return g_strdup_printf(
+        "%s %s, %d%s%s", gb_ref_regime(ref, e->regime)->short_name,
+        gb_ref_grade(ref, e->regime, e->grade)->label, e->year, e->as_authority >= 0 ? " as " : "",
+        e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name : "");
 }
 
 GbTreeTable *
@@ -430,8 +443,10 @@ gb__table_movers(const GbBriefing *b)
 {
     static const char *const h[] = {"Authority", "From", "To", "Move", NULL};
     static const double w[] = {0.28, 0.30, 0.30, 0.12};
-    GbTreeTable *g = gb_tree_table_new("movers", "Every move between consecutive graded "
-                                       "judgements, improvements first", h, w, TRUE);
+    GbTreeTable *g = gb_tree_table_new("movers",
+                                       "Every move between consecutive graded "
+                                       "judgements, improvements first",
+                                       h, w, TRUE);
     const GbRef *ref = b->ref;
     for (int dir = 1; dir >= -1; dir -= 2) {
         for (guint i = 0; i < b->in.moves->moves->len; i++) {
@@ -453,8 +468,10 @@ gb__table_unannounced(const GbBriefing *b)
 {
     static const char *const h[] = {"Authority", "Year", "Outcome", NULL};
     static const double w[] = {0.40, 0.15, 0.45};
-    GbTreeTable *g = gb_tree_table_new("unannounced", "Every inspection, the worst outcome "
-                                       "first", h, w, TRUE);
+    GbTreeTable *g = gb_tree_table_new("unannounced",
+                                       "Every inspection, the worst outcome "
+                                       "first",
+                                       h, w, TRUE);
     const GbRef *ref = b->ref;
     if (b->ungraded < 0)
         return g;
@@ -497,11 +514,11 @@ gb__table_published(const GbBriefing *b)
 GbTreeTable *
 gb__table_accounting(const GbBriefing *b)
 {
-    static const char *const h[] = {"Input file", "Layout", "Rows", "Used", "Merged",
-                                    "Rejected", "Judgements", "Not judged", NULL};
+    static const char *const h[] = {"Input file", "Layout",     "Rows",       "Used", "Merged",
+                                    "Rejected",   "Judgements", "Not judged", NULL};
     static const double w[] = {0.24, 0.14, 0.08, 0.08, 0.09, 0.11, 0.14, 0.12};
-    GbTreeTable *g = gb_tree_table_new("accounting", "What happened to every input row", h, w,
-                                       TRUE);
+    GbTreeTable *g =
+        gb_tree_table_new("accounting", "What happened to every input row", h, w, TRUE);
     const GbTable *t = b->in.table;
     for (guint i = 0; i <= t->files->len; i++) {
         GbFileAccount total;
@@ -525,18 +542,19 @@ gb__table_accounting(const GbBriefing *b)
 GbTreeTable *
 gb__table_regimes(const GbBriefing *b)
 {
-    static const char *const h[] = {"Regime", "Years", "Grades, best first",
-                                    "On the common scale", NULL};
+    static const char *const h[] = {"Regime", "Years", "Grades, best first", "On the common scale",
+                                    NULL};
     static const double w[] = {0.30, 0.11, 0.30, 0.29};
-    GbTreeTable *g = gb_tree_table_new("regimes", "Inspection regimes and their grade scales", h,
-                                       w, TRUE);
+    GbTreeTable *g =
+        gb_tree_table_new("regimes", "Inspection regimes and their grade scales", h, w, TRUE);
     const GbRef *ref = b->ref;
     for (guint r = 0; r < ref->regimes->len; r++) {
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         gb_tree_cell_take(g, g_strdup_printf("%s (%s)", rg->name, rg->short_name), -1);
-        gb_tree_cell_take(g, rg->last_year
-                                 ? g_strdup_printf("%d\u2013%d", rg->first_year, rg->last_year)
-                                 : g_strdup_printf("%d\u2013", rg->first_year),
+        gb_tree_cell_take(g,
+                          rg->last_year
+                              ? g_strdup_printf("%d\u2013%d", rg->first_year, rg->last_year)
+                              : g_strdup_printf("%d\u2013", rg->first_year),
                           -1);
         GString *scale = g_string_new(NULL), *common = g_string_new(NULL);
         for (guint k = 0; k < rg->grades->len; k++) {
@@ -553,7 +571,7 @@ gb__table_regimes(const GbBriefing *b)
 
 typedef struct {
     const GbAuthority *authority;
-    char *key;               /* g_utf8_collate_key of its name */
+    char *key; /* g_utf8_collate_key of its name */
 } GbNameOrder;
 
 static int
@@ -580,8 +598,9 @@ gb__event_cell(GbTreeTable *g, const GbRef *ref, const GbEvent *e)
     if (e == NULL)
         gb_tree_cell(g, "", -1);
     else
-        gb_tree_cell_take(g, g_strdup_printf("%s (%d)", gb_ref_grade(ref, e->regime, e->grade)->label,
-                                             e->year), e->common);
+        gb_tree_cell_take(
+            g, g_strdup_printf("%s (%d)", gb_ref_grade(ref, e->regime, e->grade)->label, e->year),
+            e->common);
 }
 
 /* Every authority's latest headline judgement in each regime with rows (the
@@ -611,7 +630,8 @@ gb__table_authorities(const GbBriefing *b)
     w[1] = 0.11;
     for (int c = 2; c < ncols; c++)
         w[c] = 0.71 / (ncols - 2);
-    GbTreeTable *g = gb_tree_table_new("authorities", "Every authority's latest headline "
+    GbTreeTable *g = gb_tree_table_new("authorities",
+                                       "Every authority's latest headline "
                                        "judgement in each regime",
                                        (const char *const *)h->pdata, w, TRUE);
     g_free(w);

@@ -12,11 +12,20 @@ gb__esc(GString *out, const char *s)
 {
     for (const char *p = s; p != NULL && *p; p++) {
         switch (*p) {
-        case '&': g_string_append(out, "&amp;"); break;
-        case '<': g_string_append(out, "&lt;"); break;
-        case '>': g_string_append(out, "&gt;"); break;
-        case '"': g_string_append(out, "&quot;"); break;
-        default: g_string_append_c(out, *p);
+        case '&':
+            g_string_append(out, "&amp;");
+            break;
+        case '<':
+            g_string_append(out, "&lt;");
+            break;
+        case '>':
+            g_string_append(out, "&gt;");
+            break;
+        case '"':
+            g_string_append(out, "&quot;");
+            break;
+        default:
+            g_string_append_c(out, *p);
         }
     }
 }
@@ -134,7 +143,8 @@ gb__inline_svg(GString *out, const GByteArray *svg, int figure)
         const char *eq = memchr(a, '=', (gsize)(open_end - a));
         if (eq == NULL)
             break;
-        const char *q1 = eq + 1, *q2 = q1 < open_end ? memchr(q1 + 1, *q1, (gsize)(open_end - q1 - 1)) : NULL;
+        const char *q1 = eq + 1,
+                   *q2 = q1 < open_end ? memchr(q1 + 1, *q1, (gsize)(open_end - q1 - 1)) : NULL;
         if (q2 == NULL)
             break;
         gsize nlen = (gsize)(eq - a);
@@ -224,9 +234,11 @@ static const char gb__css[] =
 static void
 gb__table(GString *out, const GbTreeTable *t, const char *id, const char *caption)
 {
-    g_string_append_printf(out, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
-                                "aria-labelledby=\"%s-cap\">\n<table id=\"%s\">\n"
-                                "<caption id=\"%s-cap\">", id, id, id);
+    g_string_append_printf(out,
+                           "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                           "aria-labelledby=\"%s-cap\">\n<table id=\"%s\">\n"
+                           "<caption id=\"%s-cap\">",
+                           id, id, id);
     gb__esc(out, caption != NULL ? caption : t->caption);
     g_string_append(out, "</caption>\n<thead>\n");
     for (int r = 0; r < t->header_rows; r++) {
@@ -294,8 +306,9 @@ gb__figure(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray 
     for (guint i = 0; i < t->charts->len; i++)
         if (g_ptr_array_index(t->charts, i) == b->chart)
             index = (int)i;
-    g_string_append_printf(out, "<figure id=\"figure-%d\" aria-labelledby=\"figure-%d-cap\">\n"
-                                "<figcaption id=\"figure-%d-cap\">Figure %d: ",
+    g_string_append_printf(out,
+                           "<figure id=\"figure-%d\" aria-labelledby=\"figure-%d-cap\">\n"
+                           "<figcaption id=\"figure-%d-cap\">Figure %d: ",
                            b->number, b->number, b->number, b->number);
     gb__esc(out, b->caption);
     g_string_append(out, "</figcaption>\n");

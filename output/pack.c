@@ -44,8 +44,8 @@ gb_pack_hash(const GbPackInput *in, int authority)
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
     GString *s = g_string_new(NULL);
     const GbConfig *c = in->config;
-    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n",
-                           GB_VERSION, c->palette, c->title, c->subtitle ? c->subtitle : "", c->organisation,
+    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n", GB_VERSION,
+                           c->palette, c->title, c->subtitle ? c->subtitle : "", c->organisation,
                            c->author, c->font, c->language, c->page_width, c->page_height,
                            in->date ? in->date : "");
     const GbAuthority *a = gb_ref_authority(ref, authority);
@@ -78,8 +78,8 @@ typedef struct {
     int authority;
     const GbRef *ref;
     const GbAuthority *au;
-    GArray *dates;          /* its inspections under the current regime (guint32) */
-    char *date;             /* "31 March 2025" */
+    GArray *dates; /* its inspections under the current regime (guint32) */
+    char *date;    /* "31 March 2025" */
 } GbPack;
 
 /* The regime's own name for a common level ("Requires improvement"). */
@@ -119,19 +119,22 @@ gb__history(GbPack *p, GbTree *tree, GbChart *timeline)
     g_array_free(pred, TRUE);
     if (timeline != NULL) {
         static const char *const th[] = {"Year", "Regime", "Judgement", "Grade", NULL};
-        GbTreeTable *data = gb_tree_table_new("timeline-data", "Every headline judgement, with "
-                                              "the year it was made", th, NULL, TRUE);
+        GbTreeTable *data = gb_tree_table_new("timeline-data",
+                                              "Every headline judgement, with "
+                                              "the year it was made",
+                                              th, NULL, TRUE);
         GArray *hist = gb_stats_history(in->table, p->authority);
         for (guint i = 0; i < hist->len; i++) {
             const GbEvent *e = &g_array_index(hist, GbEvent, i);
             gb_tree_cell_take(data, g_strdup_printf("%d", e->year), -1);
             gb_tree_cell(data, gb_ref_regime(ref, e->regime)->short_name, -1);
             gb_tree_cell(data, gb_ref_judgement(ref, e->judgement)->label, -1);
-            gb_tree_cell_take(data, e->as_authority >= 0
-                                        ? g_strdup_printf("%s (as %s)",
-                                                          gb_ref_grade(ref, e->regime, e->grade)->label,
-                                                          gb_ref_authority(ref, e->as_authority)->name)
-                                        : g_strdup(gb_ref_grade(ref, e->regime, e->grade)->label),
+            gb_tree_cell_take(data,
+                              e->as_authority >= 0
+                                  ? g_strdup_printf("%s (as %s)",
+                                                    gb_ref_grade(ref, e->regime, e->grade)->label,
+                                                    gb_ref_authority(ref, e->as_authority)->name)
+                                  : g_strdup(gb_ref_grade(ref, e->regime, e->grade)->label),
                               e->common);
         }
         g_array_free(hist, TRUE);
@@ -147,8 +150,8 @@ gb__history(GbPack *p, GbTree *tree, GbChart *timeline)
     g_ptr_array_add(h, NULL);
     char *caption = g_strdup_printf("%s inspections and their judgements",
                                     gb_ref_regime(ref, in->regime)->short_name);
-    GbTreeTable *t = gb_tree_table_new("inspections", caption, (const char *const *)h->pdata,
-                                       NULL, TRUE);
+    GbTreeTable *t =
+        gb_tree_table_new("inspections", caption, (const char *const *)h->pdata, NULL, TRUE);
     g_ptr_array_free(h, TRUE);
     for (guint k = 0; k < p->dates->len; k++) {
         guint32 when = g_array_index(p->dates, guint32, k);
@@ -180,14 +183,19 @@ gb__stands(GbPack *p, GbTree *tree)
     gb_tree_paragraph_take(s, g_strdup_printf("Each authority's latest judgement as at %s, "
                                               "against England, the %s region and the %d "
                                               "statistical neighbours of the DfE 2025 model.",
-                                              p->date, region,
-                                              gb_summary_neighbour_count(p->au)));
-    static const char *const sh[] = {"Judgement", "Here", "England good or better",
-                                     "Region good or better", "Neighbours good or better",
-                                     "Judged better in England", NULL};
+                                              p->date, region, gb_summary_neighbour_count(p->au)));
+    static const char *const sh[] = {"Judgement",
+                                     "Here",
+                                     "England good or better",
+                                     "Region good or better",
+                                     "Neighbours good or better",
+                                     "Judged better in England",
+                                     NULL};
     static const double sw[] = {0.22, 0.14, 0.17, 0.16, 0.17, 0.14};
-    GbTreeTable *t = gb_tree_table_new("stands", "Latest judgements against England, the "
-                                       "region and the statistical neighbours", sh, sw, TRUE);
+    GbTreeTable *t = gb_tree_table_new("stands",
+                                       "Latest judgements against England, the "
+                                       "region and the statistical neighbours",
+                                       sh, sw, TRUE);
     for (int j = 0; j < in->njudgements; j++) {
         GbComparison c;
         gb_stats_compare(in->table, in->latest[j], p->authority, &c);
@@ -196,9 +204,10 @@ gb__stands(GbPack *p, GbTree *tree)
         gb_tree_cell_take(t, gb__good_or_better(c.england, c.england_n), -1);
         gb_tree_cell_take(t, gb__good_or_better(c.region, c.region_n), -1);
         gb_tree_cell_take(t, gb__good_or_better(c.neighbours, c.neighbours_n), -1);
-        gb_tree_cell_take(t, c.own >= 0 ? g_strdup_printf("%d of %d", c.better_england,
-                                                          c.england_n)
-                                        : g_strdup(""), -1);
+        gb_tree_cell_take(t,
+                          c.own >= 0 ? g_strdup_printf("%d of %d", c.better_england, c.england_n)
+                                     : g_strdup(""),
+                          -1);
     }
     gb_tree_add_table(s, t);
 }
@@ -210,11 +219,12 @@ gb__peers(GbPack *p, GbTree *tree)
     const GbRef *ref = p->ref;
     const GbAuthority *au = p->au;
     GbTreeSection *s = gb_tree_section(tree, "peers", "Region and statistical neighbours");
-    static const char *const ph[] = {"Authority", "Relation", "Latest overall effectiveness",
-                                     NULL};
+    static const char *const ph[] = {"Authority", "Relation", "Latest overall effectiveness", NULL};
     static const double pw[] = {0.40, 0.28, 0.32};
-    GbTreeTable *t = gb_tree_table_new("peers", "The statistical neighbours' and the region's "
-                                       "latest judgements", ph, pw, TRUE);
+    GbTreeTable *t = gb_tree_table_new("peers",
+                                       "The statistical neighbours' and the region's "
+                                       "latest judgements",
+                                       ph, pw, TRUE);
     const GbLatest *l = p->in->latest[0];
     for (gsize k = 0; k < G_N_ELEMENTS(au->neighbours); k++) {
         int n = au->neighbours[k];
@@ -222,9 +232,11 @@ gb__peers(GbPack *p, GbTree *tree)
             continue;
         int g = g_array_index(l->grade_of, int, n);
         gb_tree_cell(t, gb_ref_authority(ref, n)->name, -1);
-        gb_tree_cell_take(t, g_strdup_printf("neighbour %d%s%s", (int)k + 1,
-                                             au->closeness[k] ? ", " : "",
-                                             au->closeness[k] ? au->closeness[k] : ""), -1);
+        gb_tree_cell_take(t,
+                          g_strdup_printf("neighbour %d%s%s", (int)k + 1,
+                                          au->closeness[k] ? ", " : "",
+                                          au->closeness[k] ? au->closeness[k] : ""),
+                          -1);
         gb_tree_cell(t, gb__level(p, g, "not inspected"), g);
     }
     for (guint i = 0; i < ref->authorities->len; i++) {
@@ -263,8 +275,8 @@ gb__changes(GbPack *p, GbTree *tree)
     char *ha = g_strdup_printf("Previous (%s)", a), *hb = g_strdup_printf("Latest (%s)", b);
     const char *ch[] = {"Judgement", ha, hb, "Change", NULL};
     static const double cw[] = {0.34, 0.24, 0.24, 0.18};
-    GbTreeTable *t = gb_tree_table_new("changes", "Each judgement at the last two inspections",
-                                       ch, cw, TRUE);
+    GbTreeTable *t =
+        gb_tree_table_new("changes", "Each judgement at the last two inspections", ch, cw, TRUE);
     g_free(ha);
     g_free(hb);
     for (int j = 0; j < in->njudgements; j++) {
@@ -310,7 +322,8 @@ gb__compose(GbPack *p, GbChart *timeline, const char *title)
                                          "model 2025. Computed by gradebrief; the national "
                                          "briefing's methodology section describes the regimes, "
                                          "the common scale and the reconciliation of published "
-                                         "figures.", list));
+                                         "figures.",
+                                         list));
     g_free(list);
     return tree;
 }
@@ -320,14 +333,17 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
                GByteArray **html, int *pages, GbDiag *diag)
 {
     const GbRef *ref = in->table->ref;
-    GbPack p = {.in = in, .authority = authority, .ref = ref,
-                .au = gb_ref_authority(ref, authority)};
+    GbPack p = {
+        .in = in, .authority = authority, .ref = ref, .au = gb_ref_authority(ref, authority)};
     char date[32];
     gb_text_format_date_long(in->latest[0]->as_at, date, sizeof date);
     p.date = date;
     p.dates = gb_summary_inspection_dates(in->table, authority, in->judgements[0]);
-    GbChartInput ci = {.table = in->table, .stats = in->stats, .moves = in->moves,
-                       .latest = in->latest[0], .authority = authority};
+    GbChartInput ci = {.table = in->table,
+                       .stats = in->stats,
+                       .moves = in->moves,
+                       .latest = in->latest[0],
+                       .authority = authority};
     char *err = NULL;
     GbChart *timeline = gb_chart_new("timeline", &ci, &err); /* NULL: no judgements */
     g_free(err);
@@ -337,13 +353,21 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
     GbStatus st = GB_OK;
     *pages = 0;
     if (pdf != NULL) {
-        GbPageSetup setup = {.width = c->page_width, .height = c->page_height, .top = 62,
-                             .bottom = 56, .left = 56.7, .right = 56.7, .running_title = title,
+        GbPageSetup setup = {.width = c->page_width,
+                             .height = c->page_height,
+                             .top = 62,
+                             .bottom = 56,
+                             .left = 56.7,
+                             .right = 56.7,
+                             .running_title = title,
                              .footer_left = c->organisation};
-        GbPdfMeta meta = {.title = title, .author = c->author,
+        GbPdfMeta meta = {.title = title,
+                          .author = c->author,
                           .subject = "Inspection judgements against England, region and "
                                      "statistical neighbours",
-                          .keywords = c->keywords, .date = in->date, .language = c->language};
+                          .keywords = c->keywords,
+                          .date = in->date,
+                          .language = c->language};
         st = gb_pdf_render_tree(f, &setup, &meta, tree, pdf, pages, diag);
     }
     if (st == GB_OK && html != NULL) {
@@ -354,8 +378,7 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
             GByteArray *svg = NULL;
             st = gb_chartfile_render(ch, f, &o, &svg, diag);
             if (st == GB_OK) {
-                g_ptr_array_add(svgs, gb_html_svg_file(svg, gb_chart_title(ch),
-                                                       gb_chart_alt(ch)));
+                g_ptr_array_add(svgs, gb_html_svg_file(svg, gb_chart_title(ch), gb_chart_alt(ch)));
                 g_byte_array_unref(svg);
             }
         }

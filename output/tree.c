@@ -176,8 +176,7 @@ gb_tree_list(GbTreeSection *s, const char *const *items, int n)
 }
 
 GbTreeBlock *
-gb_tree_figure(GbTree *t, GbTreeSection *s, GbChart *chart, const char *caption,
-               GbTreeTable *data)
+gb_tree_figure(GbTree *t, GbTreeSection *s, GbChart *chart, const char *caption, GbTreeTable *data)
 {
     GbTreeBlock *b = gb__block(s, GB_BLOCK_FIGURE);
     g_ptr_array_add(t->charts, chart);

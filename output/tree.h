@@ -14,7 +14,7 @@ typedef enum { GB_RUN_TEXT, GB_RUN_EMPHASIS, GB_RUN_NUMBER, GB_RUN_LINK } GbTree
 typedef struct {
     GbTreeRunKind kind;
     char *text;
-    char *href;                 /* links: "#section-id" or a URL */
+    char *href; /* links: "#section-id" or a URL */
 } GbTreeRun;
 
 /* A table cell: its text and the grade class (common level, -1 none) that
@@ -25,13 +25,13 @@ typedef struct {
 } GbTreeCell;
 
 typedef struct {
-    char *id;                   /* stable name: the CSV file stem, the HTML id */
+    char *id; /* stable name: the CSV file stem, the HTML id */
     char *caption;
     int ncols;
-    int header_rows;            /* the first rows of cells are column headers */
-    gboolean row_headers;       /* the first column names each row */
-    double *widths;             /* ncols fractions of the text width (print layout) */
-    GArray *cells;              /* GbTreeCell, row-major, header rows first */
+    int header_rows;      /* the first rows of cells are column headers */
+    gboolean row_headers; /* the first column names each row */
+    double *widths;       /* ncols fractions of the text width (print layout) */
+    GArray *cells;        /* GbTreeCell, row-major, header rows first */
 } GbTreeTable;
 
 typedef enum {
@@ -45,30 +45,30 @@ typedef enum {
 
 typedef struct {
     GbTreeBlockKind kind;
-    int level;                  /* heading: 3 = a heading inside a section */
-    char *text;                 /* heading, note */
-    GArray *runs;               /* paragraph: GbTreeRun */
-    GPtrArray *items;           /* list: char* */
-    const GbChart *chart;       /* figure (owned by the tree's charts) */
-    char *alt, *caption;        /* figure */
-    int number;                 /* figure: 1, 2, ... in document order */
-    GbTreeTable *table;         /* table; figure: its data */
+    int level;            /* heading: 3 = a heading inside a section */
+    char *text;           /* heading, note */
+    GArray *runs;         /* paragraph: GbTreeRun */
+    GPtrArray *items;     /* list: char* */
+    const GbChart *chart; /* figure (owned by the tree's charts) */
+    char *alt, *caption;  /* figure */
+    int number;           /* figure: 1, 2, ... in document order */
+    GbTreeTable *table;   /* table; figure: its data */
 } GbTreeBlock;
 
 typedef struct {
     char *id, *title;
-    int number;                 /* 1, 2, ... */
-    GPtrArray *blocks;          /* GbTreeBlock* */
+    int number;        /* 1, 2, ... */
+    GPtrArray *blocks; /* GbTreeBlock* */
 } GbTreeSection;
 
 typedef struct {
-    char *title, *subtitle;     /* title is the one level-1 heading */
-    GPtrArray *cover_lines;     /* char*: the cover's small print */
-    gboolean cover;             /* a cover page and a contents list (the briefing) */
-    gboolean compact;           /* sections run on (packs) */
-    char *language;             /* BCP 47 */
-    GPtrArray *sections;        /* GbTreeSection* */
-    GPtrArray *charts;          /* GbChart*, owned */
+    char *title, *subtitle; /* title is the one level-1 heading */
+    GPtrArray *cover_lines; /* char*: the cover's small print */
+    gboolean cover;         /* a cover page and a contents list (the briefing) */
+    gboolean compact;       /* sections run on (packs) */
+    char *language;         /* BCP 47 */
+    GPtrArray *sections;    /* GbTreeSection* */
+    GPtrArray *charts;      /* GbChart*, owned */
     int figures;
 } GbTree;
 
@@ -99,16 +99,15 @@ void gb_tree_add_table(GbTreeSection *s, GbTreeTable *table);
 
 /* A table of ncols columns with one header row from headers (NULL-ended) and
  * widths (ncols fractions; NULL: equal). */
-GbTreeTable *gb_tree_table_new(const char *id, const char *caption,
-                               const char *const *headers, const double *widths,
-                               gboolean row_headers);
+GbTreeTable *gb_tree_table_new(const char *id, const char *caption, const char *const *headers,
+                               const double *widths, gboolean row_headers);
 void gb_tree_table_free(GbTreeTable *t);
 /* A copy of t under another id and caption. */
 GbTreeTable *gb_tree_table_copy(const GbTreeTable *t, const char *id, const char *caption);
 /* Appends a cell; _take takes text. */
 void gb_tree_cell(GbTreeTable *t, const char *text, int level);
 void gb_tree_cell_take(GbTreeTable *t, char *text, int level);
-int gb_tree_table_rows(const GbTreeTable *t);   /* body rows */
+int gb_tree_table_rows(const GbTreeTable *t);                                 /* body rows */
 const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /* row <0: header */
 
 /* A paragraph's runs as one string (newly allocated). */

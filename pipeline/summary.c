@@ -33,8 +33,7 @@ gb_summary_published(const GbStats *s, int year, int regime, const char *measure
 }
 
 void
-gb_summary_common_counts(const GbRef *ref, const GbDistribution *d,
-                         guint common[GB_COMMON_LEVELS])
+gb_summary_common_counts(const GbRef *ref, const GbDistribution *d, guint common[GB_COMMON_LEVELS])
 {
     memset(common, 0, sizeof(guint) * GB_COMMON_LEVELS);
     for (int k = 0; k < d->ngrades; k++) {
@@ -45,9 +44,8 @@ gb_summary_common_counts(const GbRef *ref, const GbDistribution *d,
 }
 
 gboolean
-gb_summary_published_counts(const GbRef *ref, const GbStats *s, int year, int regime,
-                            int judgement, int base, guint count[GB_MAX_GRADES],
-                            guint *base_out)
+gb_summary_published_counts(const GbRef *ref, const GbStats *s, int year, int regime, int judgement,
+                            int base, guint count[GB_MAX_GRADES], guint *base_out)
 {
     const GbRegime *r = gb_ref_regime(ref, regime);
     int ngrades = MIN((int)r->grades->len, GB_MAX_GRADES);
@@ -118,9 +116,8 @@ gb_summary_names_at_level(const GbTable *t, int judgement, int year, int level)
 }
 
 void
-gb_summary_full_years(const GbStats *s, int regime, int judgement, int first_year,
-                      int last_year, guint min_base, const GbDistribution **first,
-                      const GbDistribution **last)
+gb_summary_full_years(const GbStats *s, int regime, int judgement, int first_year, int last_year,
+                      guint min_base, const GbDistribution **first, const GbDistribution **last)
 {
     *first = *last = NULL;
     for (int y = first_year; y <= last_year; y++) {
@@ -249,8 +246,7 @@ gb_summary_regimes_with_rows(const GbTable *t)
 }
 
 void
-gb_summary_last_two(const GArray *history, int regime, const GbEvent **before,
-                    const GbEvent **last)
+gb_summary_last_two(const GArray *history, int regime, const GbEvent **before, const GbEvent **last)
 {
     *before = *last = NULL;
     for (guint k = 0; k < history->len; k++) {

@@ -18,8 +18,8 @@ const GbDistribution *gb_summary_distribution(const GbStats *s, int regime, int 
 
 /* The first published measure of (year, regime, measure) whose base is base
  * (any base when base < 0), or NULL. */
-const GbMeasure *gb_summary_published(const GbStats *s, int year, int regime,
-                                      const char *measure, int base);
+const GbMeasure *gb_summary_published(const GbStats *s, int year, int regime, const char *measure,
+                                      int base);
 
 /* d's counts on the common four-level scale (grades with no level left out). */
 void gb_summary_common_counts(const GbRef *ref, const GbDistribution *d,
@@ -35,8 +35,7 @@ gboolean gb_summary_published_counts(const GbRef *ref, const GbStats *s, int yea
 
 /* Among s->changes of the published series, the change of `measure` over the
  * same years and regime as c, or NULL. */
-const GbChange *gb_summary_change_partner(const GbStats *s, const GbChange *c,
-                                          const char *measure);
+const GbChange *gb_summary_change_partner(const GbStats *s, const GbChange *c, const char *measure);
 
 /* Names of the authorities whose row of judgement in year has common level
  * `level`, sorted by name (borrowed from t->ref; free the array only). */
@@ -56,12 +55,10 @@ void gb_summary_moves_up_down(const GbMoves *m, int *up, int *down);
 gboolean gb_summary_published_latest(const GbRef *ref, int year, int count[GB_COMMON_LEVELS],
                                      int *base);
 /* TRUE when l's counts and authorities equal count[] and base. */
-gboolean gb_summary_latest_matches(const GbLatest *l, const int count[GB_COMMON_LEVELS],
-                                   int base);
+gboolean gb_summary_latest_matches(const GbLatest *l, const int count[GB_COMMON_LEVELS], int base);
 
 /* The published measure of (regime, measure) with the smallest base, or NULL. */
-const GbMeasure *gb_summary_smallest_published(const GbStats *s, int regime,
-                                               const char *measure);
+const GbMeasure *gb_summary_smallest_published(const GbStats *s, int regime, const char *measure);
 
 /* The first and last years of the headlines whose grade is `grade` (a context
  * series such as referrals), and the change between them in percent. FALSE

@@ -127,8 +127,13 @@ static const struct {
     {"2012 framework, the 50 re-inspected", "cp2012", 2013, -1, TRUE, {0, 4, 29, 17}, 50},
     {"2012 framework, base 152 has one grade only", "cp2012", 2013, 152, FALSE, {0}, 0},
     {"unannounced 2009: both outcomes of 18", "unannounced", 2009, 18, TRUE, {9, 9}, 18},
-    {"unannounced 2009, first base: the 9 spot checks, no other outcome of 9", "unannounced",
-     2009, -1, FALSE, {0}, 0},
+    {"unannounced 2009, first base: the 9 spot checks, no other outcome of 9",
+     "unannounced",
+     2009,
+     -1,
+     FALSE,
+     {0},
+     0},
     {"APA 2007: shares, not counts", "apa", 2007, -1, FALSE, {0}, 0},
     {"no figures that year", "apa", 2005, -1, FALSE, {0}, 0},
 };
@@ -138,15 +143,15 @@ START_TEST(test_published_counts)
     int r = gb_ref_find_regime(ref, published[_i].regime);
     guint count[GB_MAX_GRADES], base = 0;
     gboolean ok = gb_summary_published_counts(ref, stats, published[_i].year, r,
-                                              gb_ref_headline_judgement(ref, r),
-                                              published[_i].base, count, &base);
+                                              gb_ref_headline_judgement(ref, r), published[_i].base,
+                                              count, &base);
     ck_assert_msg(ok == published[_i].complete, "%s", published[_i].name);
     if (!ok)
         return;
     ck_assert_uint_eq(base, published[_i].want_base);
     for (guint g = 0; g < gb_ref_regime(ref, r)->grades->len; g++)
-        ck_assert_msg(count[g] == published[_i].count[g], "%s: grade %u is %u",
-                      published[_i].name, g, count[g]);
+        ck_assert_msg(count[g] == published[_i].count[g], "%s: grade %u is %u", published[_i].name,
+                      g, count[g]);
 }
 END_TEST
 
@@ -206,8 +211,8 @@ START_TEST(test_regimes_and_years)
     int j = gb_ref_headline_judgement(ref, ilacs);
     const GbDistribution *first, *last;
     gb_summary_full_years(stats, ilacs, j, 2018, 2025, 2, &first, &last);
-    ck_assert_int_eq(first->year, 2019);   /* 3 inspections */
-    ck_assert_int_eq(last->year, 2023);    /* 2 */
+    ck_assert_int_eq(first->year, 2019); /* 3 inspections */
+    ck_assert_int_eq(last->year, 2023);  /* 2 */
     gb_summary_full_years(stats, ilacs, j, 2018, 2025, 3, &first, &last);
     ck_assert(first == last && first->year == 2019);
     gb_summary_full_years(stats, ilacs, j, 2018, 2025, 4, &first, &last);
@@ -270,8 +275,12 @@ END_TEST
 static GbBriefing *
 briefing(GbConfig *c, char **error)
 {
-    GbBriefingInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest,
-                          .config = c, .date = "2025-03-31"};
+    GbBriefingInput in = {.table = table,
+                          .stats = stats,
+                          .moves = moves,
+                          .latest = latest,
+                          .config = c,
+                          .date = "2025-03-31"};
     return gb_briefing_new(&in, error);
 }
 
@@ -412,11 +421,17 @@ START_TEST(test_html_of_tree)
     char *text = g_strndup((const char *)html->data, html->len);
     const char *want[] = {
         "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\" xml:lang=\"en-GB\">",
-        "<title>T &amp; &lt;b&gt;</title>", "<a class=\"skip\" href=\"#main\">",
-        "<li><a href=\"#s-one\">One</a></li>", "<h2 id=\"h-one\">1. One</h2>", "<h3>Sub</h3>",
-        "<p>See <a href=\"#s-two\">two</a></p>", "<caption id=\"t-names-cap\">Names &quot;quoted&quot;</caption>",
-        "<th scope=\"col\">Name</th>", "<th scope=\"row\">Leeds</th><td class=\"g1\">Good</td>",
-        "tabindex=\"0\" aria-labelledby=\"t-names-cap\"", "@media print{@page{size:A4",
+        "<title>T &amp; &lt;b&gt;</title>",
+        "<a class=\"skip\" href=\"#main\">",
+        "<li><a href=\"#s-one\">One</a></li>",
+        "<h2 id=\"h-one\">1. One</h2>",
+        "<h3>Sub</h3>",
+        "<p>See <a href=\"#s-two\">two</a></p>",
+        "<caption id=\"t-names-cap\">Names &quot;quoted&quot;</caption>",
+        "<th scope=\"col\">Name</th>",
+        "<th scope=\"row\">Leeds</th><td class=\"g1\">Good</td>",
+        "tabindex=\"0\" aria-labelledby=\"t-names-cap\"",
+        "@media print{@page{size:A4",
     };
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(text, want[i]) != NULL, "no '%s' in the HTML", want[i]);
