@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 void
 gb_cli_common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra)
@@ -48,6 +49,33 @@ gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx, int *ar
         return GB_USAGE;
     }
     return GB_OK;
+}
+
+GbStatus
+gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag)
+{
+    *pdf = *html = list == NULL;
+    if (list == NULL)
+        return GB_OK;
+    char **parts = g_strsplit(list, ",", -1);
+    GbStatus rc = GB_OK;
+    for (char **p = parts; *p != NULL && rc == GB_OK; p++) {
+        char *f = g_strstrip(*p);
+        if (strcmp(f, "pdf") == 0) {
+            *pdf = TRUE;
+        } else if (strcmp(f, "html") == 0) {
+            *html = TRUE;
+        } else {
+            gb_diag_set(diag, NULL, 0, 0, "--formats: unknown format '%s' (pdf, html)", f);
+            rc = GB_USAGE;
+        }
+    }
+    g_strfreev(parts);
+    if (rc == GB_OK && !*pdf && !*html) {
+        gb_diag_set(diag, NULL, 0, 0, "--formats: name pdf, html or both");
+        rc = GB_USAGE;
+    }
+    return rc;
 }
 
 static char *
