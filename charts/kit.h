@@ -46,8 +46,19 @@ gboolean gb_palette_use(const char *name);
 GbRgb gb_palette_category(int i);         /* categorical outcomes (unannounced) */
 /* TRUE when white text reads better than black on c. */
 gboolean gb_palette_dark(GbRgb c);
-/* Fills the current path with c and, for inadequate (level 3), a hatch. */
+/* Fills the current path with c and, for inadequate (level 3), a hatch; then
+ * a white separator GB_PALETTE_SEPARATOR wide on its edge, and, when c is
+ * under 3:1 against white, a dark outline inside (gb_palette_outline): every
+ * fill stands 3:1 against what is next to it (WCAG 1.4.11). */
 void gb_palette_fill(cairo_t *cr, GbRgb c, int level);
+#define GB_PALETTE_SEPARATOR 0.8
+#define GB_PALETTE_OUTLINE 0.8
+/* WCAG 2 relative luminance of c, and the contrast ratio of a and b (1 to 21). */
+double gb_palette_luminance(GbRgb c);
+double gb_palette_contrast(GbRgb a, GbRgb b);
+/* FALSE when c stands 3:1 against white; else TRUE and *outline, a darker c
+ * that stands 3:1 against both white and c. */
+gboolean gb_palette_outline(GbRgb c, GbRgb *outline);
 
 /* Tick marks for an axis from lo to hi, at a "nice" step (1, 2, 2.5 or 5 x 10^k). */
 typedef struct {
