@@ -476,6 +476,12 @@ gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr)
     if (fr->subtitle)
         gb__draw_wrapped(f, cr, fr->subtitle, GB_SIZE_SUBTITLE, FALSE, FALSE, fr->outer.x, y,
                          fr->outer.w, grey);
+}
+
+void
+gb_frame_draw_source(GbFonts *f, cairo_t *cr, const GbFrame *fr)
+{
+    const GbRgb grey = {0.35, 0.35, 0.35};
     if (fr->source)
         gb__draw_wrapped(f, cr, fr->source, GB_SIZE_SMALL, FALSE, TRUE, fr->outer.x,
                          fr->outer.y + fr->outer.h - fr->source_h, fr->outer.w, grey);

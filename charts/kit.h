@@ -90,7 +90,10 @@ typedef struct {
 
 /* Lays out the frame texts in outer (wrapping to its width); plot is the rest. */
 void gb_frame_layout(GbFonts *f, GbFrame *fr);
+/* Draws the title and subtitle; the source note is drawn apart, after the
+ * chart's body, so that text extraction reads it after the chart. */
 void gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr);
+void gb_frame_draw_source(GbFonts *f, cairo_t *cr, const GbFrame *fr);
 
 /* Text drawing: at (x, y) as the top-left corner, or aligned in a box. */
 void gb_text_draw(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
@@ -103,6 +106,6 @@ void gb_text_draw_aligned(GbFonts *f, cairo_t *cr, const char *text, double size
 #define GB_SIZE_TITLE 12.0
 #define GB_SIZE_SUBTITLE 9.0
 #define GB_SIZE_LABEL 8.0
-#define GB_SIZE_SMALL 7.0
+#define GB_SIZE_SMALL 8.0   /* the smallest chart text: 8 pt, for print */
 
 #endif

@@ -169,7 +169,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     double ox = plot.x + (plot.w - g.width) / 2;
     /* The code, bold, on every tile; the authority's label under it where
      * both fit at the smallest chart size. */
-    const double size = GB_SIZE_LABEL;
+    const double size = GB_SIZE_SMALL;
     for (int k = 0; k < g.n; k++) {
         int a = g.authority[k];
         int level = g_array_index(d->grade, int, a);
