@@ -4,7 +4,7 @@
  * Two parts. The structure tree is walked depth first, which is the order
  * cairo wrote the elements in, so Figures meet their alt texts in the order
  * they were drawn; on the way TH cells get their /Scope, a Caption that is a
- * Figure's only child becomes its next sibling, and the elements of the
+ * Figure's only child becomes its next sibling, an H becomes H1, and the elements of the
  * running header and footer (drawn in GB_TAG_HEADER / GB_TAG_FOOTER tags) are
  * dropped. Then each page's content stream is rewritten once by a small lexer
  * that only recognises operators and marked-content sequences: what cairo
@@ -159,6 +159,11 @@ gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table)
             qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, column ? "/Column" : "/Row"));
             qpdf_oh_replace_key(q, e, "/A", a);
         }
+        gb__children(w, e, table);
+    } else if (strcmp(type, "H") == 0 && w->edit) {
+        /* Until the page layout writes H1 itself: H beside H1-H6 is not
+         * allowed (Matterhorn 14-007), and H alone says no level. */
+        qpdf_oh_replace_key(q, e, "/S", qpdf_oh_new_name(q, "/H1"));
         gb__children(w, e, table);
     } else {
         gb__children(w, e, table);

@@ -16,7 +16,7 @@
 
 /* Rewrites pdf (len bytes) into *out: the i-th Figure of the structure tree,
  * in document order, gets alts[i] as /Alt, and a Caption that is a Figure's
- * only child becomes its next sibling; every TH gets /Scope (/Column in a
+ * only child becomes its next sibling, an H becomes H1; every TH gets /Scope (/Column in a
  * THead or a table's first row, else /Row); the catalog gets /Lang lang,
  * /ViewerPreferences << /DisplayDocTitle true >>, MarkInfo and an XMP packet
  * (the Info dictionary's title, author, subject, keywords, producer, creator
