@@ -1,6 +1,7 @@
 /* test_accessible.c - the libqpdf finishing pass on small PDFs cairo draws
  * here: each case draws one awkward thing (text whose bytes look like
- * operators, the header and footer inside a table, an image, a link in
+ * operators, the header and footer inside a table with its header row
+ * repeated, an image, a link in
  * characters outside WinAnsi, a Figure whose only child is its Caption), runs
  * gb_accessible_finish, and asserts that tests/pdfua/check.py passes the
  * result, that no text was lost (pdftotext) and what the case is about. */
@@ -58,8 +59,8 @@ draw_operator_text(cairo_t *cr)
     furniture(cr);
 }
 
-/* The header and footer drawn between two rows of a table, as a page break
- * inside a table does. */
+/* The header and footer drawn between two rows of a table, and the table's
+ * header row repeated, as a page break inside a table does. */
 static void
 draw_table_break(cairo_t *cr)
 {
@@ -73,6 +74,14 @@ draw_table_break(cairo_t *cr)
     cairo_tag_end(cr, "TH");
     cairo_tag_end(cr, "TR");
     furniture(cr);
+    cairo_tag_begin(cr, "TR", NULL); /* the header repeated, as after a page break */
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Authority", 56, 90, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Grade", 200, 90, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_end(cr, "TR");
     cairo_tag_begin(cr, "TR", NULL);
     cairo_tag_begin(cr, "TH", NULL);
     text(cr, "Camden", 56, 100, 9);

@@ -34,6 +34,7 @@ CONDITIONS = [
     ("13-004", "Figure without /Alt"),
     ("fig-cap", "Figure whose only child is its Caption"),
     ("15-003", "TH without /Scope"),
+    ("rep-hdr", "header row repeated after a page break tagged as a row"),
     ("14-007", "H used together with H1-H6"),
     ("28-012", "Link annotation without /Contents"),
     ("28-008", "page with annotations without /Tabs /S"),
@@ -229,6 +230,9 @@ def walk_tree(pdf, pages, fails):
                 fails.add("fig-cap", page)
         elif t == "TH" and not has_scope(e):
             fails.add("15-003", page)
+        elif t == "Table":
+            for page in repeated_header_rows(e, rolemap, pages):
+                fails.add("rep-hdr", page)
         elif t == "H" and has_hn:  # Matterhorn 14-007: H and Hn in one document
             fails.add("14-007", page)
 
@@ -240,6 +244,39 @@ def walk_tree(pdf, pages, fails):
             mcids[by_key[key]].update(i for i, v in enumerate(value)
                                       if isinstance(v, pikepdf.Dictionary))
     return mcids
+
+
+def kids_of(e):
+    k = e.get("/K")
+    k = list(k) if isinstance(k, pikepdf.Array) else [k] if k is not None else []
+    return [x for x in k if isinstance(x, pikepdf.Dictionary) and "/S" in x]
+
+
+def repeated_header_rows(table, rolemap, pages):
+    """Pages of the rows after the first, outside THead, made of as many TH
+    cells as an all-TH first row: a header repeated after a page break."""
+    rows = []
+    for k in kids_of(table):
+        s = resolve_role(rolemap, str(k.S))
+        if s == "TR":
+            rows.append((k, False))
+        elif s in ("THead", "TBody", "TFoot"):
+            rows += [(r, s == "THead") for r in kids_of(k)
+                     if resolve_role(rolemap, str(r.S)) == "TR"]
+
+    def cells(row):
+        return [resolve_role(rolemap, str(c.S)) for c in kids_of(row)]
+
+    if not rows or not cells(rows[0][0]) or set(cells(rows[0][0])) != {"TH"}:
+        return []
+    n = len(cells(rows[0][0]))
+    out = []
+    for row, in_head in rows[1:]:
+        c = cells(row)
+        if not in_head and len(c) == n and set(c) == {"TH"}:
+            first = kids_of(row)[0]
+            out.append(pages.get(first.Pg.objgen, 0) if "/Pg" in first else 0)
+    return out
 
 
 def number_tree(node, depth=0):

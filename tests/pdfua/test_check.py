@@ -122,6 +122,18 @@ def caption_into_figure(pdf):
     cap.P = fig
 
 
+def repeat_header(pdf):
+    table = elem_of(pdf, "Table")
+    th = elem_of(pdf, "TH")
+    row = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
+                                               S=pikepdf.Name.TR, P=table))
+    cell = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
+                                                S=pikepdf.Name.TH, P=row, A=th.A,
+                                                Pg=pdf.pages[0].obj))
+    row.K = [cell]
+    table.K.append(row)
+
+
 def add_h(pdf):
     doc = pdf.Root.StructTreeRoot.K[0]
     doc.K.append(pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
@@ -157,6 +169,7 @@ CASES = [
     ("TH without /A", lambda p: elem_of(p, "TH").__delattr__("A"), "15-003", 1),
     ("TH with a Layout attribute", lambda p: setattr(elem_of(p, "TH"), "A", pikepdf.Dictionary(
         O=pikepdf.Name.Layout, Placement=pikepdf.Name.Block)), "15-003", 1),
+    ("header row repeated", repeat_header, "rep-hdr", 1),
     ("H beside H1", add_h, "14-007", 1),
     ("Link without /Contents", lambda p: p.pages[0].Annots[0].__delattr__("Contents"), "28-012", 1),
     ("page without /Tabs", lambda p: p.pages[0].obj.__delattr__("Tabs"), "28-008", 1),
