@@ -25,6 +25,7 @@
 typedef struct {
     int rows;           /* TRs seen so far in this Table */
     gboolean head;      /* inside its THead */
+    int head_ths;       /* cells of its first row when they are all TH, else 0 */
 } GbTableCtx;
 
 typedef struct {
@@ -33,7 +34,15 @@ typedef struct {
     gboolean edit;
     int figures, with_alt;
     int depth;
+    GHashTable *repeats;     /* gb__mc_key(page, MCID) of repeated header rows' cells */
 } GbWalk;
+
+/* A page (by object id) and an MCID on it, as one hash key. */
+static gpointer
+gb__mc_key(int page, int mcid)
+{
+    return GSIZE_TO_POINTER(((gsize)(guint)page << 20) | (gsize)(mcid & 0xfffff));
+}
 
 /* Copies e's structure type (/S, without the slash) into type; "" if none.
  * One lookup an element: the tree has thousands. */
@@ -74,8 +83,42 @@ gb__kids(GbWalk *w, qpdf_oh e)
 
 static void gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table);
 
+/* Whether the TR row has only TH cells (*n of them); with into, records
+ * their marked content (page, MCID) in it. */
+static gboolean
+gb__all_th(qpdf_data q, qpdf_oh row, int *n, GHashTable *into)
+{
+    *n = 0;
+    qpdf_oh k = qpdf_oh_get_key(q, row, "/K");
+    if (!qpdf_oh_is_array(q, k))
+        return FALSE;
+    int m = qpdf_oh_get_array_n_items(q, k);
+    gboolean all = m > 0;
+    for (int i = 0; i < m && all; i++) {
+        qpdf_oh cell = qpdf_oh_get_array_item(q, k, i);
+        char t[16] = "";
+        if (qpdf_oh_is_dictionary(q, cell))
+            gb__type(q, cell, t);
+        all = strcmp(t, "TH") == 0;
+        if (all && into != NULL) {
+            int page = qpdf_oh_get_object_id(q, qpdf_oh_get_key(q, cell, "/Pg"));
+            qpdf_oh mc = qpdf_oh_get_key(q, cell, "/K");
+            int nm = qpdf_oh_is_array(q, mc) ? qpdf_oh_get_array_n_items(q, mc) : 1;
+            for (int j = 0; j < nm; j++) {
+                qpdf_oh x = qpdf_oh_is_array(q, mc) ? qpdf_oh_get_array_item(q, mc, j) : mc;
+                if (qpdf_oh_is_integer(q, x))
+                    g_hash_table_add(into, gb__mc_key(page, qpdf_oh_get_int_value_as_int(q, x)));
+            }
+        }
+        (*n)++;
+    }
+    return all;
+}
+
 /* Visits e's child elements; moves a Figure's lone Caption out after it and
- * drops header and footer elements. */
+ * drops header and footer elements, and header rows repeated after a page
+ * break (a later row of as many TH cells as an all-TH first row): their
+ * content becomes Artifacts, so the table's header is read once. */
 static void
 gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table)
 {
@@ -97,6 +140,19 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table)
             n--;
             qpdf_oh_release(q, kid);
             continue;
+        }
+        if (table != NULL && strcmp(type, "TR") == 0) {
+            int n_th;
+            if (table->rows == 0) {
+                table->head_ths = gb__all_th(q, kid, &n_th, NULL) ? n_th : 0;
+            } else if (w->edit && !table->head && table->head_ths > 0 &&
+                       gb__all_th(q, kid, &n_th, NULL) && n_th == table->head_ths) {
+                gb__all_th(q, kid, &n_th, w->repeats);
+                qpdf_oh_erase_item(q, kids, i--);
+                n--;
+                qpdf_oh_release(q, kid);
+                continue;
+            }
         }
         gb__elem(w, kid, type, table);
         if (w->edit && strcmp(type, "Figure") == 0) {
@@ -335,6 +391,8 @@ typedef struct {
     gboolean in_text;
     qpdf_oh parents;        /* this page's ParentTree array, or 0 */
     GbLinkText *links;
+    GHashTable *repeats;    /* the walk's repeated header cells */
+    int page_id;            /* the page's object id */
     GString *collect;       /* the link text being collected, or NULL */
     int furniture, wrapped;
 } GbPage;
@@ -642,6 +700,14 @@ gb__rewrite(GbPage *pg, const char *in, size_t len)
                         qpdf_oh_set_array_item(pg->q, pg->parents, mcid,
                                                qpdf_oh_new_null(pg->q));
                     pg->furniture++;
+                } else if (mcid >= 0 &&
+                           g_hash_table_contains(pg->repeats, gb__mc_key(pg->page_id, mcid))) {
+                    gb__copy_to(pg, opstart);
+                    g_string_append(pg->out, "/Artifact <</Type /Pagination>> BDC");
+                    pg->copied = opend;
+                    if (pg->parents != 0 && mcid < qpdf_oh_get_array_n_items(pg->q, pg->parents))
+                        qpdf_oh_set_array_item(pg->q, pg->parents, mcid,
+                                               qpdf_oh_new_null(pg->q));
                 } else if (mcid >= 0 && pg->links != NULL) {
                     pg->collect = g_hash_table_lookup(pg->links->by_mcid, GINT_TO_POINTER(mcid));
                 }
@@ -730,6 +796,7 @@ gb__rewrite(GbPage *pg, const char *in, size_t len)
 typedef struct {
     GHashTable *parents;    /* StructParents key -> ParentTree value handle */
     GHashTable *fonts_done; /* object ids of CIDFonts seen */
+    GHashTable *repeats;    /* from the walk */
     int furniture, wrapped;
 } GbDocState;
 
@@ -854,7 +921,9 @@ gb__page(qpdf_data q, qpdf_oh page, GbDocState *st, struct libdeflate_compressor
                      .parents = parents != NULL && qpdf_oh_is_array(q, GPOINTER_TO_UINT(parents))
                                     ? GPOINTER_TO_UINT(parents)
                                     : 0,
-                     .links = annots->len > 0 ? &links : NULL};
+                     .links = annots->len > 0 ? &links : NULL,
+                     .repeats = st->repeats,
+                     .page_id = qpdf_oh_get_object_id(q, page)};
         gb__rewrite(&pg, (const char *)buf, len);
         st->furniture += pg.furniture;
         st->wrapped += pg.wrapped;
@@ -1043,7 +1112,8 @@ gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrA
     qpdf_oh_replace_key(q, mark, "/Marked", qpdf_oh_new_bool(q, QPDF_TRUE));
     qpdf_oh_replace_key(q, root, "/MarkInfo", mark);
     gb__metadata(q, lang);
-    GbWalk w = {.q = q, .alts = alts, .edit = TRUE};
+    st.repeats = g_hash_table_new(NULL, NULL);
+    GbWalk w = {.q = q, .alts = alts, .edit = TRUE, .repeats = st.repeats};
     gb__walk_tree(&w);
     if (w.figures != (int)alts->len) {
         gb_diag_set(diag, NULL, 0, 0, "the PDF has %d figures but %u alt texts", w.figures,
@@ -1089,6 +1159,8 @@ out:
         g_hash_table_destroy(st.parents);
     if (st.fonts_done != NULL)
         g_hash_table_destroy(st.fonts_done);
+    if (st.repeats != NULL)
+        g_hash_table_destroy(st.repeats);
     qpdf_cleanup(&q);
     return status;
 }
