@@ -18,7 +18,6 @@
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 /* ---- the structure tree ------------------------------------------------ */
 
@@ -394,7 +393,6 @@ typedef struct {
     GHashTable *repeats;    /* the walk's repeated header cells */
     int page_id;            /* the page's object id */
     GString *collect;       /* the link text being collected, or NULL */
-    int furniture, wrapped;
 } GbPage;
 
 static void
@@ -419,7 +417,6 @@ gb__close_run(GbPage *pg)
     g_string_append(pg->out, "/Artifact <</Type /Layout>> BDC\n");
     gb__copy_to(pg, pg->run1);
     g_string_append(pg->out, "\nEMC");
-    pg->wrapped++;
 }
 
 static void
@@ -611,9 +608,10 @@ gb__show_text(GString *into, GHashTable *map, const char *t0, const char *t1)
             }
             if (++p >= t1 - 1)
                 break;
-            const char *esc = strchr("nrtbf", *p);
+            static const char names[] = "nrtbf", codes[] = "\n\r\t\b\f";
+            const char *esc = *p != '\0' ? strchr(names, *p) : NULL;
             if (esc != NULL) {
-                bytes[n++] = (guint8)"\n\r\t\b\f"[esc - "nrtbf"];
+                bytes[n++] = (guint8)codes[esc - names];
             } else if (*p >= '0' && *p <= '7') {
                 int v = 0, k = 0;
                 for (; k < 3 && p < t1 - 1 && *p >= '0' && *p <= '7'; k++, p++)
@@ -699,7 +697,6 @@ gb__rewrite(GbPage *pg, const char *in, size_t len)
                         mcid < qpdf_oh_get_array_n_items(pg->q, pg->parents))
                         qpdf_oh_set_array_item(pg->q, pg->parents, mcid,
                                                qpdf_oh_new_null(pg->q));
-                    pg->furniture++;
                 } else if (mcid >= 0 &&
                            g_hash_table_contains(pg->repeats, gb__mc_key(pg->page_id, mcid))) {
                     gb__copy_to(pg, opstart);
@@ -797,7 +794,6 @@ typedef struct {
     GHashTable *parents;    /* StructParents key -> ParentTree value handle */
     GHashTable *fonts_done; /* object ids of CIDFonts seen */
     GHashTable *repeats;    /* from the walk */
-    int furniture, wrapped;
 } GbDocState;
 
 static void
@@ -925,8 +921,6 @@ gb__page(qpdf_data q, qpdf_oh page, GbDocState *st, struct libdeflate_compressor
                      .repeats = st->repeats,
                      .page_id = qpdf_oh_get_object_id(q, page)};
         gb__rewrite(&pg, (const char *)buf, len);
-        st->furniture += pg.furniture;
-        st->wrapped += pg.wrapped;
         /* Compressed here (libdeflate, level 6) so that qpdf copies every
          * stream as it is and recompresses nothing. */
         size_t cap = libdeflate_zlib_compress_bound(z, pg.out->len);
@@ -1092,7 +1086,6 @@ GbStatus
 gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                      GByteArray **out, GbDiag *diag)
 {
-    gint64 T0 = g_get_monotonic_time();
     qpdf_data q = qpdf_init();
     GbStatus status = GB_OK;
     GbDocState st = {0};
@@ -1152,7 +1145,6 @@ gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrA
     *out = g_byte_array_sized_new((guint)qpdf_get_buffer_length(q));
     g_byte_array_append(*out, qpdf_get_buffer(q), (guint)qpdf_get_buffer_length(q));
 out:
-    if (getenv("GB_T")) fprintf(stderr, "finish %.1f ms\n", (g_get_monotonic_time() - T0) / 1000.0);
     if (z != NULL)
         libdeflate_free_compressor(z);
     if (st.parents != NULL)
