@@ -1119,7 +1119,7 @@ gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrA
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree))
         gb__parent_tree(q, qpdf_oh_get_key(q, tree, "/ParentTree"), st.parents, 0);
-    z = libdeflate_alloc_compressor(9);
+    z = libdeflate_alloc_compressor(6);
     int pages = qpdf_get_num_pages(q);
     for (int i = 0; i < pages; i++) {
         if (!gb__page(q, qpdf_get_page_n(q, (size_t)i), &st, z)) {
