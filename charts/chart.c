@@ -115,6 +115,7 @@ gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     cairo_clip(cr);
     gb_frame_draw(f, cr, &fr);
     c->klass->draw(c, f, cr, fr.plot);
+    gb_frame_draw_source(f, cr, &fr);
     cairo_restore(cr);
 }
 

@@ -403,8 +403,46 @@ gb_palette_dark(GbRgb c)
     return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b < 0.5;
 }
 
-void
-gb_palette_fill(cairo_t *cr, GbRgb c, int level)
+static double
+gb__linear(double v)
+{
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+double
+gb_palette_luminance(GbRgb c)
+{
+    return 0.2126 * gb__linear(c.r) + 0.7152 * gb__linear(c.g) + 0.0722 * gb__linear(c.b);
+}
+
+double
+gb_palette_contrast(GbRgb a, GbRgb b)
+{
+    double la = gb_palette_luminance(a), lb = gb_palette_luminance(b);
+    return (MAX(la, lb) + 0.05) / (MIN(la, lb) + 0.05);
+}
+
+gboolean
+gb_palette_outline(GbRgb c, GbRgb *outline)
+{
+    const GbRgb white = {1, 1, 1};
+    if (gb_palette_contrast(c, white) >= 3.0)
+        return FALSE;
+    /* The fill's own colour, darkened in steps until it stands 3:1 against
+     * both the white around it and the fill inside it. */
+    for (double k = 0.98; k > 0; k -= 0.02) {
+        GbRgb o = {c.r * k, c.g * k, c.b * k};
+        if (gb_palette_contrast(o, white) >= 3.0 && gb_palette_contrast(o, c) >= 3.0) {
+            *outline = o;
+            return TRUE;
+        }
+    }
+    *outline = (GbRgb){0, 0, 0};
+    return TRUE;
+}
+
+static void
+gb__fill_hatched(cairo_t *cr, GbRgb c, int level)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
     if (level != 3) {
@@ -455,6 +493,32 @@ gb_palette_fill(cairo_t *cr, GbRgb c, int level)
     }
     cairo_stroke(cr);
     cairo_restore(cr);
+}
+
+void
+gb_palette_fill(cairo_t *cr, GbRgb c, int level)
+{
+    cairo_path_t *path = cairo_copy_path(cr);
+    gb__fill_hatched(cr, c, level);
+    GbRgb o;
+    if (gb_palette_outline(c, &o)) {
+        /* Too light against white (WCAG 1.4.11): a dark outline inside the
+         * fill, GB_PALETTE_OUTLINE wide. */
+        cairo_save(cr);
+        cairo_append_path(cr, path);
+        cairo_clip_preserve(cr);
+        cairo_set_source_rgb(cr, o.r, o.g, o.b);
+        cairo_set_line_width(cr, 2 * GB_PALETTE_OUTLINE + GB_PALETTE_SEPARATOR);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+    }
+    /* A white line on the edge parts every fill from the next, so that each
+     * stands against white, never against a neighbour it may be too close to. */
+    cairo_append_path(cr, path);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, GB_PALETTE_SEPARATOR);
+    cairo_stroke(cr);
+    cairo_path_destroy(path);
 }
 
 void
@@ -553,6 +617,12 @@ gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr)
     if (fr->subtitle)
         gb__draw_wrapped(f, cr, fr->subtitle, GB_SIZE_SUBTITLE, FALSE, FALSE, fr->outer.x, y,
                          fr->outer.w, grey);
+}
+
+void
+gb_frame_draw_source(GbFonts *f, cairo_t *cr, const GbFrame *fr)
+{
+    const GbRgb grey = {0.35, 0.35, 0.35};
     if (fr->source)
         gb__draw_wrapped(f, cr, fr->source, GB_SIZE_SMALL, FALSE, TRUE, fr->outer.x,
                          fr->outer.y + fr->outer.h - fr->source_h, fr->outer.w, grey);

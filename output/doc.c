@@ -1,6 +1,8 @@
 /* doc.c - paginated, tagged PDF pages with pango (see doc.h). */
 #include "output/doc.h"
 
+#include "output/accessible.h"
+
 #include <cairo-pdf.h>
 #include <math.h>
 #include <string.h>
@@ -105,8 +107,10 @@ gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
     pango_cairo_show_layout(d->cr, ly);
 }
 
-/* The running header and footer of a page. With tags of cairo 1.16 there is
- * no Artifact: this is drawn first on the page, before its content. */
+/* The running header and footer of a page, drawn last on it so that text
+ * extraction reads them after its content. cairo 1.16 has no Artifact tag:
+ * each goes in a structure tag that the finishing pass (accessible.c) turns
+ * into a pagination Artifact, /Header or /Footer. */
 static void
 gb__furniture(GbDoc *d)
 {
@@ -114,6 +118,7 @@ gb__furniture(GbDoc *d)
         return;
     const GbPageSetup *s = &d->setup;
     const GbRgb grey = {0.35, 0.35, 0.35};
+    cairo_tag_begin(d->cr, GB_TAG_HEADER, NULL);
     PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
     gb__show(d, ly, s->left, s->top - 22, grey);
     g_object_unref(ly);
@@ -122,6 +127,8 @@ gb__furniture(GbDoc *d)
     cairo_set_source_rgb(d->cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(d->cr, 0.5);
     cairo_stroke(d->cr);
+    cairo_tag_end(d->cr, GB_TAG_HEADER);
+    cairo_tag_begin(d->cr, GB_TAG_FOOTER, NULL);
     char *page = g_strdup_printf("Page %d of %d", d->page,
                                  d->previous != NULL ? d->previous->page : d->page);
     ly = gb__layout(d, page, GB__NOTE, FALSE, -1, FALSE);
@@ -138,17 +145,19 @@ gb__furniture(GbDoc *d)
         gb__show(d, ly, s->left, s->height - s->bottom + 14, grey);
         g_object_unref(ly);
     }
+    cairo_tag_end(d->cr, GB_TAG_FOOTER);
 }
 
 static void
 gb__start_page(GbDoc *d, gboolean cover)
 {
-    if (d->page > 0 && gb__drawing(d))
+    if (d->page > 0 && gb__drawing(d)) {
+        gb__furniture(d);
         cairo_show_page(d->cr);
+    }
     d->page++;
     d->cover = cover;
     d->y = d->setup.top;
-    gb__furniture(d);
 }
 
 static void
@@ -197,6 +206,8 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
 int
 gb_doc_finish(GbDoc *d)
 {
+    if (d->page > 0)
+        gb__furniture(d); /* inside Document: a tag after it would be a second root */
     if (d->in_sect)
         gb__tag_end(d, "Sect");
     d->in_sect = FALSE;
