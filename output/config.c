@@ -1,6 +1,7 @@
 /* config.c - briefing.ini with GKeyFile (see config.h). */
 #include "output/config.h"
 
+#include "output/briefing.h"
 #include "pipeline/text.h"
 
 #include <glib/gstdio.h>
@@ -11,13 +12,11 @@ static const char *const gb__keys[] = {
     "page_size", "as_at", "sections", "palette", NULL,
 };
 
+/* The briefing's section registry decides (briefing.c). */
 gboolean
 gb_config_is_section(const char *id)
 {
-    char **ids = g_strsplit(GB_SECTIONS_DEFAULT, ";", -1);
-    gboolean ok = g_strv_contains((const char *const *)ids, id);
-    g_strfreev(ids);
-    return ok;
+    return gb_briefing_has_section(id);
 }
 
 GbConfig *
@@ -36,10 +35,8 @@ gb_config_new(void)
     c->page_width = 595.2756;
     c->page_height = 841.8898;
     c->sections = g_ptr_array_new_with_free_func(g_free);
-    char **ids = g_strsplit(GB_SECTIONS_DEFAULT, ";", -1);
-    for (char **i = ids; *i != NULL; i++)
+    for (const char *const *i = gb_briefing_section_ids(); *i != NULL; i++)
         g_ptr_array_add(c->sections, g_strdup(*i));
-    g_strfreev(ids);
     c->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return c;
 }
@@ -336,8 +333,9 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
             if (*id == '\0')
                 continue;
             if (!gb_config_is_section(id)) {
-                msg = g_strdup_printf("unknown section '%s' (sections: %s)", id,
-                                      GB_SECTIONS_DEFAULT);
+                char *known = g_strjoinv(";", (char **)gb_briefing_section_ids());
+                msg = g_strdup_printf("unknown section '%s' (sections: %s)", id, known);
+                g_free(known);
                 status = gb__bad(diag, path, text, "sections", msg);
             } else {
                 for (guint k = 0; k < c->sections->len; k++)

@@ -12,9 +12,8 @@
 #define GB_CONFIG_MAX_TEXT_BYTES 1000 /* subtitle, keywords, sections */
 #define GB_CONFIG_MAX_NAME_BYTES 200  /* organisation, author, font, and the rest */
 
-/* The section ids, in their default order. */
-#define GB_SECTIONS_DEFAULT \
-    "findings;distributions;changes;inadequate;unannounced;map;authorities;movers;context;methodology"
+/* The section ids and their default order are the briefing's registry
+ * (gb_briefing_section_ids in briefing.h). */
 
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
@@ -56,7 +55,7 @@ char *gb_config_value(const GbConfig *c, const char *key);
  * (to g_free) saying by how much. For settings given on the command line. */
 GbStatus gb_config_check_value(const char *key, const char *value, char **message);
 
-/* TRUE when id names a section. */
+/* TRUE when id names a section of the registry. */
 gboolean gb_config_is_section(const char *id);
 
 #endif

@@ -315,10 +315,40 @@ gb__regime_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
 }
 
 /* judgements.csv */
-enum { J_REGIME, J_ID, J_LABEL, J_N };
+enum { J_REGIME, J_ID, J_LABEL, J_FAMILY, J_NOTE, J_N };
 static const GbColumnSpec gb__judgement_cols[J_N] = {
-    {"regime", TRUE}, {"judgement", TRUE}, {"label", TRUE},
+    {"regime", TRUE}, {"judgement", TRUE}, {"label", TRUE}, {"family", FALSE}, {"note", FALSE},
 };
+
+/* Sets j's family bits from a '|' list of family ids, adding new ids to the
+ * register's list. Fails on an id that is not [a-z_] or past the limit. */
+static GbStatus
+gb__judgement_families(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbJudgement *j,
+                       GbDiag *diag)
+{
+    char **parts = g_strsplit(gb__field(rec, idx, J_FAMILY), "|", -1);
+    GbStatus status = GB_OK;
+    for (char **p = parts; *p != NULL && status == GB_OK; p++) {
+        const char *id = g_strstrip(*p);
+        if (*id == '\0')
+            continue;
+        int f = gb_ref_find_family(ref, id);
+        gboolean ok = strspn(id, "abcdefghijklmnopqrstuvwxyz_") == strlen(id);
+        if (ok && f < 0 && ref->families->len < GB_MAX_FAMILIES) {
+            g_ptr_array_add(ref->families, g_strdup(id));
+            f = (int)ref->families->len - 1;
+        }
+        if (!ok || f < 0) {
+            gb_csv_diag_field(rec, (guint)idx[J_FAMILY], diag, "family '%s' is not an id of "
+                              "a-z and _, or more than %d families", id, GB_MAX_FAMILIES);
+            status = GB_DATA;
+        } else {
+            j->families |= 1u << f;
+        }
+    }
+    g_strfreev(parts);
+    return status;
+}
 
 static GbStatus
 gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
@@ -335,8 +365,13 @@ gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
                           "(ids are compared ignoring case and spaces)");
         return GB_DATA;
     }
-    GbJudgement j = {.regime = regime, .id = g_strdup(id),
-                     .label = g_strdup(gb__field(rec, idx, J_LABEL))};
+    GbJudgement j = {.regime = regime};
+    if (gb__judgement_families(ref, rec, idx, &j, diag) != GB_OK)
+        return GB_DATA;
+    j.id = g_strdup(id);
+    j.label = g_strdup(gb__field(rec, idx, J_LABEL));
+    const char *note = gb__field(rec, idx, J_NOTE);
+    j.note = *note ? g_strdup(note) : NULL;
     g_array_append_val(ref->judgements, j);
     return GB_OK;
 }
@@ -622,6 +657,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->regions = g_ptr_array_new_with_free_func(g_free);
     ref->regimes = g_array_new(FALSE, TRUE, sizeof(GbRegime));
     ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
+    ref->families = g_ptr_array_new_with_free_func(g_free);
     ref->headlines = g_array_new(FALSE, TRUE, sizeof(GbHeadline));
     ref->coverage = g_array_new(FALSE, TRUE, sizeof(GbCoverage));
     ref->strings = g_string_chunk_new(64 * 1024);
@@ -722,7 +758,9 @@ gb_ref_free(GbRef *ref)
     for (guint i = 0; i < ref->judgements->len; i++) {
         g_free(g_array_index(ref->judgements, GbJudgement, i).id);
         g_free(g_array_index(ref->judgements, GbJudgement, i).label);
+        g_free(g_array_index(ref->judgements, GbJudgement, i).note);
     }
+    g_ptr_array_free(ref->families, TRUE);
     for (guint i = 0; i < ref->headlines->len; i++) {
         GbHeadline *h = &g_array_index(ref->headlines, GbHeadline, i);
         g_free(h->id);
@@ -878,6 +916,15 @@ gb_ref_find_judgement(const GbRef *ref, int regime, const char *id)
     g_string_free(key, TRUE);
     g_string_free(their, TRUE);
     return found;
+}
+
+int
+gb_ref_find_family(const GbRef *ref, const char *id)
+{
+    for (guint i = 0; i < ref->families->len; i++)
+        if (strcmp(g_ptr_array_index(ref->families, i), id) == 0)
+            return (int)i;
+    return -1;
 }
 
 int

@@ -38,9 +38,13 @@ typedef struct {
     gboolean graded;            /* grades map to the common scale */
 } GbRegime;
 
+#define GB_MAX_FAMILIES 32
+
 typedef struct {
     int regime;          /* index into GbRef.regimes */
     char *id, *label;
+    guint32 families;    /* bit f set: the judgement belongs to family f (GbRef.families) */
+    char *note;          /* source and caveat of its family links, or NULL */
 } GbJudgement;
 
 typedef struct {
@@ -68,6 +72,7 @@ typedef struct {
     GPtrArray *regions;      /* char*, in first-seen order */
     GArray *regimes;         /* GbRegime */
     GArray *judgements;      /* GbJudgement */
+    GPtrArray *families;     /* char*: judgement family ids, in first-seen order */
     char *common_labels[GB_COMMON_LEVELS];
     GArray *headlines;       /* GbHeadline */
     GArray *coverage;        /* GbCoverage */
@@ -126,6 +131,8 @@ int gb_ref_find_regime(const GbRef *ref, const char *id);
 int gb_ref_headline_judgement(const GbRef *ref, int regime);
 /* Finds a judgement of regime by id, ignoring case and spaces; -1 if none. */
 int gb_ref_find_judgement(const GbRef *ref, int regime, const char *id);
+/* Finds a judgement family ("safeguarding") by id; returns its index or -1. */
+int gb_ref_find_family(const GbRef *ref, const char *id);
 /* Finds a grade of regime by id, label or alias; returns its index or -1. */
 int gb_ref_find_grade(const GbRef *ref, int regime, const char *s, gsize len, GString *scratch);
 /* Appends "outstanding, good, ..." (the regime's grade labels) to out. */
@@ -145,6 +152,11 @@ static inline const GbJudgement *
 gb_ref_judgement(const GbRef *ref, int i)
 {
     return &g_array_index(ref->judgements, GbJudgement, i);
+}
+static inline gboolean
+gb_ref_in_family(const GbRef *ref, int judgement, int family)
+{
+    return family >= 0 && (gb_ref_judgement(ref, judgement)->families >> family & 1u) != 0;
 }
 static inline const GbGrade *
 gb_ref_grade(const GbRef *ref, int regime, int grade)

@@ -56,6 +56,7 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
 {
     t->streaming = TRUE;
     t->stream_as_at = as_at;
+    t->cut = as_at; /* nothing dated after the as-at date is counted either */
     t->dense = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_set_size(t->dense, (gint)t->ref->authorities->len);
     /* The years regimes cover, an open-ended one for 20 years: the rest go to
@@ -192,8 +193,8 @@ gb__count(GbTable *t, const GbRow *r)
         g_hash_table_insert(t->far_counts, k,
                             GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
     }
-    guint32 when = r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
-    if (t->stream_as_at != 0 && when > t->stream_as_at)
+    guint32 when = gb_table_row_when(r);
+    if (gb_table_row_selection(t, r) != NULL)
         return;
     guint64 *had = &t->latest[(gsize)r->authority * nj + r->judgement];
     if (*had == 0 || (*had >> 8) <= when)
@@ -270,6 +271,69 @@ gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint6
     return GB_ADD_NEW;
 }
 
+static void
+gb__count_after(GbTable *t, const GbRow *r, guint32 when)
+{
+    if (r->file < t->files->len)
+        g_array_index(t->files, GbFileAccount, r->file).after++;
+    t->after++;
+    if (t->after_first == 0 || when < t->after_first)
+        t->after_first = when;
+    t->after_newest = MAX(t->after_newest, when);
+}
+
+const char *
+gb_table_row_selection(const GbTable *t, const GbRow *r)
+{
+    if (r->date != 0 || t->ref->coverage->len == 0)
+        return NULL;
+    const GbJudgement *j = gb_ref_judgement(t->ref, r->judgement);
+    return gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
+}
+
+void
+gb_table_state_as_at(GbTable *t, guint32 ymd)
+{
+    t->stated_as_at = MAX(t->stated_as_at, ymd);
+}
+
+guint32
+gb_table_stated_as_at(const GbTable *t)
+{
+    return t->stated_as_at;
+}
+
+gboolean
+gb_table_cut(GbTable *t, guint32 ymd)
+{
+    if (ymd == 0 || (t->cut != 0 && ymd >= t->cut))
+        return TRUE;
+    if (t->streaming) {
+        /* Its counts and latest judgements cannot be cut afterwards: only
+         * when nothing is dated after ymd (or nothing was read yet). */
+        if (t->kept != 0 && t->newest_when > ymd)
+            return FALSE;
+        t->cut = t->stream_as_at = ymd;
+        return TRUE;
+    }
+    guint kept = 0;
+    t->newest_date = 0;
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        guint32 when = gb_table_row_when(r);
+        if (when > ymd) {
+            gb__count_after(t, r, when);
+            continue;
+        }
+        t->newest_date = MAX(t->newest_date, r->date);
+        g_array_index(t->rows, GbRow, kept++) = *r;
+    }
+    g_array_set_size(t->rows, kept);
+    t->kept = kept;
+    t->cut = ymd;
+    return TRUE;
+}
+
 GbAddResult
 gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
              int *prev_grade)
@@ -279,13 +343,18 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
         res = gb__seen_hash(t, r, line, prev_file, prev_line, prev_grade);
     if (res != GB_ADD_NEW)
         return res;
+    t->newest_when = MAX(t->newest_when, gb_table_row_when(r));
+    if (t->cut != 0 && gb_table_row_when(r) > t->cut) {
+        gb__count_after(t, r, gb_table_row_when(r));
+        return GB_ADD_NEW;
+    }
+    if (r->date > t->newest_date)
+        t->newest_date = r->date;
     t->kept++;
     if (t->streaming)
         gb__count(t, r);
     else
         g_array_append_val(t->rows, *r);
-    if (r->date > t->newest_date)
-        t->newest_date = r->date;
     t->min_year = MIN(t->min_year, r->year);
     t->max_year = MAX(t->max_year, r->year);
     return GB_ADD_NEW;
@@ -303,5 +372,6 @@ gb_table_totals(const GbTable *t, GbFileAccount *total)
         total->rejected += a->rejected;
         total->judgements += a->judgements;
         total->not_judged += a->not_judged;
+        total->after += a->after;
     }
 }
