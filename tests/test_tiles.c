@@ -144,6 +144,19 @@ static const struct {
     {"Derby", "Derbyshire",
      "Derbyshire is north and west of the city of Derby: ODI had it east; now it touches "
      "Stoke-on-Trent and Stockport as the county does, and Derby touches Nottingham"},
+    {"Brent", "Camden",
+     "Brent and Camden swapped: ODI had Camden north-west of Brent, which lies west of it"},
+    {"Brent", "Hillingdon", "Brent now shares a row with Hillingdon, east of it, as it is"},
+    {"Camden", "Islington", "Camden now shares a row with Islington, west of it, as it is"},
+    {"Milton Keynes", "Buckinghamshire",
+     "North Northamptonshire (Northamptonshire's other successor) and Milton Keynes swapped: "
+     "the new authority had gone south of Milton Keynes, which lies south of it; Milton Keynes "
+     "now sits beside Buckinghamshire"},
+    {"Milton Keynes", "Ealing", "Milton Keynes came down to Buckinghamshire's row, west of Ealing"},
+    {"North Northamptonshire", "Leicester",
+     "North Northamptonshire sits on the row of Leicester and Leicestershire, east of them and "
+     "under Rutland, which it borders"},
+    {"North Northamptonshire", "Leicestershire", "as for Leicester"},
 };
 
 static int
@@ -197,7 +210,7 @@ START_TEST(test_odi_relations)
         ck_assert_msg(used[i], "departure %s / %s: not neighbours in the ODI layout",
                       departures[i].a, departures[i].b);
     /* 151 hexes, 399 neighbouring pairs once Northamptonshire and Cumbria
-     * stand for their two successors each. */
+     * stand for their two successors each; 12 of them departures. */
     ck_assert_int_eq(pairs, 399);
     g_string_free(wrong, TRUE);
     g_array_free(hexes, TRUE);
@@ -245,6 +258,13 @@ static const struct {
     {"Derbyshire", "west of", "Derby"},
     {"Derby", "west of", "Nottingham"},
     {"Derbyshire", "north of", "Staffordshire"},
+    {"Hillingdon", "west of", "Brent"},
+    {"Brent", "west of", "Haringey"},
+    {"Camden", "west of", "Islington"},
+    {"Ealing", "west of", "Camden"},
+    {"North Northamptonshire", "north of", "Milton Keynes"},
+    {"Rutland", "north of", "North Northamptonshire"},
+    {"Milton Keynes", "north of", "Hounslow"},
 };
 
 START_TEST(test_geography)
