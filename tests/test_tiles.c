@@ -195,12 +195,16 @@ START_TEST(test_odi_relations)
                     pairs++;
                     int dep = departure(a->name, b->name);
                     if (dep >= 0) {
-                        ck_assert_msg(!same, "%s and %s are listed as a departure from the ODI "
-                                             "layout but are not one", a->name, b->name);
+                        ck_assert_msg(!same,
+                                      "%s and %s are listed as a departure from the ODI "
+                                      "layout but are not one",
+                                      a->name, b->name);
                         used[dep] = TRUE;
                     } else if (!same) {
-                        g_string_append_printf(wrong, "\n  %s is %s of %s in the ODI layout, "
-                                                      "not in tiles.csv", b->name, rel, a->name);
+                        g_string_append_printf(wrong,
+                                               "\n  %s is %s of %s in the ODI layout, "
+                                               "not in tiles.csv",
+                                               b->name, rel, a->name);
                     }
                 }
         }
@@ -280,8 +284,8 @@ START_TEST(test_geography)
                   : strcmp(d, "west of") == 0      ? ax < bx
                   : strcmp(d, "east of") == 0      ? ax > bx
                                                    : FALSE;
-    ck_assert_msg(ok, "%s (tile %d,%d) is not %s %s (tile %d,%d)", a->name, a->tile_q, a->tile_r,
-                  d, b->name, b->tile_q, b->tile_r);
+    ck_assert_msg(ok, "%s (tile %d,%d) is not %s %s (tile %d,%d)", a->name, a->tile_q, a->tile_r, d,
+                  b->name, b->tile_q, b->tile_r);
 }
 END_TEST
 
