@@ -1,0 +1,560 @@
+/* write.c - the write stage (see write.h): one folder, one lock, temporaries
+ * flushed beside their places, renamed only when all of them exist, the
+ * manifest last. Folders are opened with O_NOFOLLOW|O_DIRECTORY from the
+ * output folder down, so a link swapped in anywhere below -o is refused, not
+ * followed; files are never opened for writing in place, only renamed over. */
+#define _DEFAULT_SOURCE
+#include "output/write.h"
+
+#include "output/manifest.h"
+#include "output/write-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GB__MANIFEST "manifest.ini"
+/* Temporaries are flushed at commit, one after the other, so that the file
+ * system flushes them together instead of once per file as they are made
+ * (each fsync a journal commit on ext4); past this many open at once, each is
+ * flushed and closed as it is written. */
+#define GB__MAX_OPEN 256
+
+typedef struct {
+    char *rel;        /* as added: "charts/map.svg" */
+    const char *base; /* the last component of rel */
+    int dirfd;        /* the folder it goes in (owned by the set) */
+    char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
+    int fd;           /* the temporary, still open to be flushed at commit, or -1 */
+    gboolean done;    /* in place (renamed, or unchanged) */
+    GbManifestEntry e;
+} GbWriteEntry;
+
+struct GbWriteSet {
+    char *dir; /* as given, for messages */
+    int root;  /* the output folder */
+    int lock;  /* its lock file, flocked */
+    guint flags;
+    GbManifest *manifest;
+    gboolean corrupt;
+    GMutex mu;        /* guards everything below */
+    GHashTable *dirs; /* relative folder -> fd + 1 ("" is root) */
+    GPtrArray *made;  /* folders this set made, in order, removed if it never commits */
+    gboolean made_root;
+    GPtrArray *entries; /* GbWriteEntry* */
+    GHashTable *names;  /* rel -> TRUE: each file once */
+    int open_fds;       /* temporaries held open (see GB__MAX_OPEN) */
+    GbStatus failed;
+    GbDiag fail_diag;
+    guint written, unchanged;
+    gboolean committed;
+};
+
+/* The folder of relative folder `reldir` ("" the root), opened once per set.
+ * Call with w->mu held. */
+static int
+gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
+{
+    gpointer had = g_hash_table_lookup(w->dirs, reldir);
+    if (had != NULL)
+        return GPOINTER_TO_INT(had) - 1;
+    char *parent_rel = g_path_get_dirname(reldir);
+    if (strcmp(parent_rel, ".") == 0)
+        parent_rel[0] = '\0';
+    int parent = gb__folder(w, parent_rel, create, diag);
+    g_free(parent_rel);
+    if (parent < 0)
+        return -1;
+    const char *slash = strrchr(reldir, '/');
+    gboolean made;
+    int fd =
+        gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, &made, diag);
+    if (made)
+        g_ptr_array_add(w->made, g_strdup(reldir));
+    if (fd >= 0)
+        g_hash_table_insert(w->dirs, g_strdup(reldir), GINT_TO_POINTER(fd + 1));
+    return fd;
+}
+
+/* TRUE when rel is a plain relative path: no empty, "." or ".." part. */
+static gboolean
+gb__rel_ok(const char *rel)
+{
+    if (rel == NULL || *rel == '\0' || *rel == '/')
+        return FALSE;
+    char **parts = g_strsplit(rel, "/", -1);
+    gboolean ok = TRUE;
+    for (char **p = parts; *p != NULL && ok; p++)
+        ok = **p != '\0' && strcmp(*p, ".") != 0 && strcmp(*p, "..") != 0;
+    g_strfreev(parts);
+    return ok;
+}
+
+/* Takes the folder's lock without waiting; GB_TEMPFAIL naming the holder.
+ * The lock file is removed when the set is freed, so it is checked after
+ * locking to be the one still in the folder: a run that opened it just before
+ * its holder removed it would otherwise hold a lock nobody else sees. */
+static GbStatus
+gb__lock(GbWriteSet *w, GbDiag *diag)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        int fd =
+            openat(w->root, GB_WRITE_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            gb__fail(diag, w->dir, GB_WRITE_LOCK_NAME, "cannot open the lock file: %s",
+                     g_strerror(errno));
+            return GB_CANTCREAT;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            char buf[32] = {0};
+            ssize_t n = e == EWOULDBLOCK ? pread(fd, buf, sizeof buf - 1, 0) : 0;
+            close(fd);
+            if (e != EWOULDBLOCK) {
+                gb__fail(diag, w->dir, NULL, "cannot lock the folder: %s", g_strerror(e));
+                return GB_CANTCREAT;
+            }
+            gint64 pid = n > 0 ? g_ascii_strtoll(buf, NULL, 10) : 0;
+            char who[48] = "";
+            if (pid > 0)
+                g_snprintf(who, sizeof who, " (pid %" G_GINT64_FORMAT ")", pid);
+            gb__fail(diag, w->dir, NULL,
+                     "another gradebrief run%s is writing this folder; run "
+                     "again when it has finished",
+                     who);
+            return GB_TEMPFAIL;
+        }
+        struct stat held, there;
+        if (fstat(fd, &held) == 0 &&
+            fstatat(w->root, GB_WRITE_LOCK_NAME, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
+            held.st_dev == there.st_dev && held.st_ino == there.st_ino) {
+            char pid[32];
+            int len = g_snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+            /* Without the pid the lock still holds; only a message would lack it. */
+            if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) != len) {
+            }
+            w->lock = fd;
+            return GB_OK;
+        }
+        close(fd); /* removed by the run that held it: take the new one */
+    }
+    gb__fail(diag, w->dir, GB_WRITE_LOCK_NAME, "cannot lock the folder: it keeps changing");
+    return GB_CANTCREAT;
+}
+
+/* Reads the manifest through the root folder, never through a link. */
+static void
+gb__load_manifest(GbWriteSet *w)
+{
+    char *text = NULL;
+    gsize len = 0;
+    int fd = openat(w->root, GB__MANIFEST, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        GString *s = g_string_sized_new((gsize)st.st_size + 1);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+            if (n > 0)
+                g_string_append_len(s, buf, n);
+        len = s->len;
+        text = g_string_free(s, FALSE);
+    } else if (fd >= 0 || errno == ELOOP) {
+        text = g_strdup(""); /* there, but not a file: unreadable */
+    }
+    if (fd >= 0)
+        close(fd);
+    w->manifest = gb_manifest_parse(text, len, &w->corrupt);
+    g_free(text);
+}
+
+static void
+gb__entry_free(gpointer p)
+{
+    GbWriteEntry *e = p;
+    g_free(e->rel);
+    g_free(e->tmp);
+    g_free(e);
+}
+
+GbStatus
+gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
+{
+    *out = NULL;
+    if (dir == NULL || *dir == '\0') {
+        gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
+        return GB_USAGE;
+    }
+    /* "out/" names the same folder as "out"; with the slash, lstat and
+     * O_NOFOLLOW would both go through a link called out. */
+    char *plain = g_strdup(dir);
+    for (gsize n = strlen(plain); n > 1 && plain[n - 1] == '/'; n--)
+        plain[n - 1] = '\0';
+    struct stat st;
+    gboolean absent = lstat(plain, &st) != 0 && errno == ENOENT;
+    gboolean link = !absent && S_ISLNK(st.st_mode);
+    g_free(plain);
+    if (link) {
+        gb_diag_set(diag, dir, 0, 0,
+                    "is a symbolic link; gradebrief writes only into real "
+                    "folders, never through a link");
+        return GB_CANTCREAT;
+    }
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        gb_diag_set(diag, dir, 0, 0, "cannot create the folder: %s", g_strerror(errno));
+        return GB_CANTCREAT;
+    }
+    int root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (root < 0) {
+        gb_diag_set(diag, dir, 0, 0,
+                    errno == ELOOP ? "is a symbolic link; gradebrief writes "
+                                     "only into real folders, never through a link"
+                                   : "cannot open the folder: %s",
+                    g_strerror(errno));
+        return GB_CANTCREAT;
+    }
+    GbWriteSet *w = g_new0(GbWriteSet, 1);
+    w->dir = g_strdup(dir);
+    w->root = root;
+    w->lock = -1;
+    w->flags = flags;
+    w->made_root = absent;
+    w->made = g_ptr_array_new_with_free_func(g_free);
+    g_mutex_init(&w->mu);
+    w->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_insert(w->dirs, g_strdup(""), GINT_TO_POINTER(root + 1));
+    w->entries = g_ptr_array_new_with_free_func(gb__entry_free);
+    w->names = g_hash_table_new(g_str_hash, g_str_equal);
+    GbStatus st_lock = gb__lock(w, diag);
+    if (st_lock != GB_OK) {
+        gb_write_free(w);
+        return st_lock;
+    }
+    gb__remove_stale(root, 2);
+    gb__load_manifest(w);
+    *out = w;
+    return GB_OK;
+}
+
+void
+gb_write_free(GbWriteSet *w)
+{
+    if (w == NULL)
+        return;
+    for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->fd >= 0)
+            close(e->fd);
+        if (e->tmp != NULL)
+            unlinkat(e->dirfd, e->tmp, 0);
+    }
+    g_ptr_array_unref(w->entries);
+    g_hash_table_destroy(w->names);
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, w->dirs);
+    while (g_hash_table_iter_next(&it, &key, &value))
+        if (GPOINTER_TO_INT(value) - 1 != w->root)
+            close(GPOINTER_TO_INT(value) - 1);
+    g_hash_table_destroy(w->dirs);
+    /* A set that never committed leaves no folder it made (when empty). */
+    for (guint i = w->made->len; i > 0 && !w->committed; i--)
+        unlinkat(w->root, g_ptr_array_index(w->made, i - 1), AT_REMOVEDIR);
+    g_ptr_array_unref(w->made);
+    if (w->lock >= 0) {
+        /* Removed while still held, so no other run can hold it meanwhile. */
+        unlinkat(w->root, GB_WRITE_LOCK_NAME, 0);
+        close(w->lock); /* releases the flock */
+    }
+    close(w->root);
+    if (w->made_root && !w->committed)
+        rmdir(w->dir);
+    gb_manifest_free(w->manifest);
+    gb_diag_clear(&w->fail_diag);
+    g_mutex_clear(&w->mu);
+    g_free(w->dir);
+    g_free(w);
+}
+
+gboolean
+gb_write_manifest_corrupt(const GbWriteSet *w)
+{
+    return w->corrupt;
+}
+
+/* The folder part of rel ("" for none) and its last component. */
+static char *
+gb__split(const char *rel, const char **base)
+{
+    const char *slash = strrchr(rel, '/');
+    *base = slash ? slash + 1 : rel;
+    return slash ? g_strndup(rel, (gsize)(slash - rel)) : g_strdup("");
+}
+
+gboolean
+gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input)
+{
+    if (w->flags & GB_WRITE_FORCE || !gb__rel_ok(relpath))
+        return FALSE;
+    GbManifestEntry e;
+    g_mutex_lock(&w->mu);
+    gboolean known = gb_manifest_get(w->manifest, relpath, &e) && strcmp(e.input, input) == 0 &&
+                     e.output[0] != '\0';
+    const char *base;
+    char *reldir = gb__split(relpath, &base);
+    int dirfd = known ? gb__folder(w, reldir, FALSE, NULL) : -1;
+    g_mutex_unlock(&w->mu);
+    g_free(reldir);
+    char hex[65];
+    guint64 size;
+    return dirfd >= 0 && gb__file_digest(dirfd, base, hex, &size) && size == e.size &&
+           strcmp(hex, e.output) == 0;
+}
+
+char **
+gb_write_recorded(const GbWriteSet *w, const char *input)
+{
+    return gb_manifest_names_with_input(w->manifest, input);
+}
+
+int
+gb_write_pages(const GbWriteSet *w, const char *relpath)
+{
+    GbManifestEntry e;
+    gb_manifest_get(w->manifest, relpath, &e);
+    return e.pages;
+}
+
+/* Records the set's first failure (the one reported); later ones are dropped. */
+static GbStatus
+gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
+{
+    g_mutex_lock(&w->mu);
+    if (w->failed == GB_OK) {
+        w->failed = status;
+        gb_diag_set(&w->fail_diag, diag->path, diag->line, diag->column, "%s", diag->message);
+    }
+    g_mutex_unlock(&w->mu);
+    return status;
+}
+
+GbStatus
+gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, const char *input,
+             int pages, GbDiag *diag)
+{
+    GbDiag local = {0};
+    GbDiag *d = diag != NULL ? diag : &local;
+    if (!gb__rel_ok(relpath) || input == NULL || strlen(input) > 64) {
+        gb__fail(d, w->dir, relpath, "not a file name gradebrief can write");
+        GbStatus s = gb__set_failed(w, GB_SOFTWARE, d);
+        gb_diag_clear(&local);
+        return s;
+    }
+    const char *base;
+    char *reldir = gb__split(relpath, &base);
+    GbStatus status = GB_OK;
+    int dirfd = -1;
+    g_mutex_lock(&w->mu);
+    if (w->failed != GB_OK) {
+        status = w->failed; /* the set will not commit: write nothing more */
+    } else if (g_hash_table_contains(w->names, relpath)) {
+        status = GB_SOFTWARE;
+        gb__fail(d, w->dir, relpath, "written twice in one run");
+    } else if ((dirfd = gb__folder(w, reldir, TRUE, d)) < 0) {
+        status = GB_CANTCREAT;
+    }
+    g_mutex_unlock(&w->mu);
+    g_free(reldir);
+    if (status != GB_OK) {
+        if (status != w->failed)
+            gb__set_failed(w, status, d);
+        gb_diag_clear(&local);
+        return status;
+    }
+    const char *odd = gb__unusable_place(dirfd, base);
+    if (odd != NULL) {
+        gb__fail(d, w->dir, relpath, "is %s, not a regular file; gradebrief will not replace it",
+                 odd);
+        GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
+        gb_diag_clear(&local);
+        return s;
+    }
+    GbWriteEntry *e = g_new0(GbWriteEntry, 1);
+    e->rel = g_strdup(relpath);
+    e->base = e->rel + (base - relpath);
+    e->dirfd = dirfd;
+    g_strlcpy(e->e.input, input, sizeof e->e.input);
+    char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    g_strlcpy(e->e.output, hex, sizeof e->e.output);
+    g_free(hex);
+    e->e.size = len;
+    e->e.pages = pages;
+    gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
+                    gb__same_bytes(dirfd, base, data, len);
+    e->fd = -1;
+    gboolean hold = g_atomic_int_add(&w->open_fds, 1) < GB__MAX_OPEN;
+    if (!hold)
+        g_atomic_int_add(&w->open_fds, -1);
+    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len, hold ? &e->fd : NULL)) == NULL) {
+        gb__fail(d, w->dir, relpath, "cannot write: %s", g_strerror(errno));
+        gb__entry_free(e);
+        GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
+        gb_diag_clear(&local);
+        return s;
+    }
+    g_mutex_lock(&w->mu);
+    g_hash_table_add(w->names, e->rel);
+    g_ptr_array_add(w->entries, e);
+    g_mutex_unlock(&w->mu);
+    gb_diag_clear(&local);
+    return GB_OK;
+}
+
+static gint
+gb__entry_cmp(gconstpointer a, gconstpointer b)
+{
+    const GbWriteEntry *x = *(GbWriteEntry *const *)a, *y = *(GbWriteEntry *const *)b;
+    return strcmp(x->rel, y->rel);
+}
+
+/* Flushes every folder the set wrote in, so the renames are on disk. */
+static void
+gb__sync_folders(GbWriteSet *w)
+{
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, w->dirs);
+    while (g_hash_table_iter_next(&it, &key, &value))
+        fsync(GPOINTER_TO_INT(value) - 1);
+}
+
+/* Writes the manifest's text to a flushed temporary; its name, or NULL with
+ * diag set. */
+static char *
+gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
+{
+    const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
+    if (odd != NULL) {
+        gb__fail(diag, w->dir, GB__MANIFEST,
+                 "is %s, not a regular file; gradebrief will not "
+                 "replace it",
+                 odd);
+        return NULL;
+    }
+    gsize len;
+    char *text = gb_manifest_to_data(m, &len);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL);
+    if (tmp == NULL)
+        gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
+    g_free(text);
+    return tmp;
+}
+
+GbStatus
+gb_write_commit(GbWriteSet *w, GbDiag *diag)
+{
+    if (w->failed != GB_OK) {
+        gb_diag_set(diag, w->fail_diag.path, 0, 0, "%s", w->fail_diag.message);
+        return w->failed;
+    }
+    if (w->entries->len == 0) {
+        w->committed = TRUE;
+        return GB_OK; /* nothing made: the manifest stays as it is */
+    }
+    g_ptr_array_sort(w->entries, gb__entry_cmp);
+    /* Every temporary on disk before anything is renamed. */
+    for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->fd < 0)
+            continue;
+        gboolean ok = gb__fsync(e->fd) == 0;
+        int saved = errno;
+        if (close(e->fd) != 0 && ok)
+            ok = FALSE, saved = errno;
+        e->fd = -1;
+        if (!ok) {
+            gb__fail(diag, w->dir, e->rel, "cannot write: %s", g_strerror(saved));
+            return GB_CANTCREAT;
+        }
+    }
+    /* The new manifest is made and flushed before anything is renamed, so a
+     * full disk stops the run while everything is still as it was. */
+    gsize old_len;
+    char *old_text = gb_manifest_to_data(w->manifest, &old_len);
+    for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        gb_manifest_set(w->manifest, e->rel, &e->e);
+    }
+    char *mtmp = gb__manifest_tmp(w, w->manifest, diag);
+    if (mtmp == NULL) {
+        g_free(old_text);
+        return GB_CANTCREAT;
+    }
+    GbStatus status = GB_OK;
+    w->committed = TRUE; /* from here on, files change */
+    for (guint i = 0; i < w->entries->len && status == GB_OK; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->tmp == NULL) {
+            e->done = TRUE;
+            w->unchanged++;
+        } else if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
+            gb__fail(diag, w->dir, e->rel, "cannot replace: %s", g_strerror(errno));
+            status = GB_CANTCREAT;
+        } else {
+            g_free(e->tmp);
+            e->tmp = NULL;
+            e->done = TRUE;
+            w->written++;
+        }
+    }
+    gb__sync_folders(w);
+    if (status != GB_OK) {
+        /* Part-way: the manifest records what is now in place, so that it
+         * tells which files are new (best effort: a rerun repairs anyway,
+         * since a file that differs from its record is never fresh). */
+        unlinkat(w->root, mtmp, 0);
+        g_free(mtmp);
+        gb_manifest_free(w->manifest);
+        w->manifest = gb_manifest_parse(old_text, old_len, NULL);
+        for (guint i = 0; i < w->entries->len; i++) {
+            GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+            if (e->done)
+                gb_manifest_set(w->manifest, e->rel, &e->e);
+        }
+        GbDiag ignored = {0};
+        mtmp = gb__manifest_tmp(w, w->manifest, &ignored);
+        gb_diag_clear(&ignored);
+    }
+    if (mtmp != NULL && gb__rename(w->root, mtmp, GB__MANIFEST) != 0) {
+        if (status == GB_OK)
+            gb__fail(diag, w->dir, GB__MANIFEST, "cannot replace: %s", g_strerror(errno));
+        status = GB_CANTCREAT;
+        unlinkat(w->root, mtmp, 0);
+    }
+    fsync(w->root);
+    g_free(mtmp);
+    g_free(old_text);
+    return status;
+}
+
+guint
+gb_write_written(const GbWriteSet *w)
+{
+    return w->written;
+}
+
+guint
+gb_write_unchanged(const GbWriteSet *w)
+{
+    return w->unchanged;
+}
+
+guint
+gb_write_added(const GbWriteSet *w)
+{
+    return w->entries->len;
+}
