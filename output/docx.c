@@ -193,10 +193,16 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
     GbChartFileOptions co = {.format = GB_FORMAT_PNG, .width = width, .height = height,
                              .dpi = x->o->dpi > 0 ? x->o->dpi : 300, .date = NULL};
     GByteArray *png = NULL;
-    GbStatus st = gb_chartfile_render(b->chart, x->fonts, &co, &png, x->diag);
-    if (st != GB_OK) {
-        x->status = st;
-        return;
+    guint k;
+    const GPtrArray *drawn = x->o->pictures;
+    if (drawn != NULL && g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len) {
+        png = g_byte_array_ref(g_ptr_array_index(drawn, k));
+    } else {
+        GbStatus st = gb_chartfile_render(b->chart, x->fonts, &co, &png, x->diag);
+        if (st != GB_OK) {
+            x->status = st;
+            return;
+        }
     }
     int n = ++x->pictures;
     char *name = g_strdup_printf("word/media/figure%d.png", n);

@@ -20,6 +20,9 @@ typedef struct {
     double dpi;                 /* chart pictures; 0 = 300 */
     const char *marking;        /* protective marking on every page, or NULL */
     const char *footer;         /* footer text, or NULL */
+    /* GByteArray*: each of the tree's charts as a PNG already drawn at the
+     * text width and dpi (the briefing's chart files), or NULL to draw them. */
+    const GPtrArray *pictures;
 } GbDocxOptions;
 
 /* Renders tree into a new byte array (*out, the caller frees it). Charts are
