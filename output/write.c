@@ -334,11 +334,18 @@ static GbStatus
 gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
 {
     g_mutex_lock(&w->mu);
-    if (w->failed == GB_OK) {
+    gboolean first = w->failed == GB_OK;
+    if (first) {
         w->failed = status;
         gb_diag_set(&w->fail_diag, diag->path, diag->line, diag->column, "%s", diag->message);
     }
     g_mutex_unlock(&w->mu);
+    /* Another thread's add failed first (a full disk fails them all at once):
+     * that one is the report, this one a consequence. */
+    if (!first) {
+        gb_diag_clear(diag);
+        return w->failed;
+    }
     return status;
 }
 

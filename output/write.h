@@ -54,7 +54,8 @@ int gb_write_pages(const GbWriteSet *w, const char *relpath);
  * with GB_CANTCREAT (diag set) when a folder or the file's place is not
  * usable or a write fails; the set then refuses to commit, and later adds
  * write nothing and return the same status with diag left as it was (the
- * first failure was reported once). Thread-safe. */
+ * first failure was reported once); an add that fails while another thread's
+ * has just failed returns with diag cleared too. Thread-safe. */
 GbStatus gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                       const char *input, int pages, GbDiag *diag);
 
