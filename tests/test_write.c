@@ -927,7 +927,7 @@ write_suite(void)
 {
     Suite *s = suite_create("write");
     TCase *tc = tcase_create("write");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 300); /* whole packs runs, several times, under ASan too */
     tcase_add_loop_test(tc, test_all_or_nothing, 0, G_N_ELEMENTS(faults));
     tcase_add_test(tc, test_rename_fails_midway);
     tcase_add_loop_test(tc, test_damaged_outputs_are_stale, 0, G_N_ELEMENTS(damage));
