@@ -154,6 +154,19 @@ gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int
         gb__reject(fl, rec, year_col >= 0 ? year_col : date_col);
         return FALSE;
     }
+    guint32 limit = fl->t->date_limit;
+    if (limit != 0 && (*date > limit || (guint32)*year > limit / 10000)) {
+        char day[11];
+        gb_text_format_date(limit, day);
+        gboolean dated = *date > limit;
+        gb__describe(fl, "judgement in the future", dated ? "date" : "year", dated ? d : y,
+                     strlen(dated ? d : y));
+        g_string_append_printf(fl->msg, "; nothing can be judged after %s, the date of this "
+                               "run%s)", day, g_getenv("SOURCE_DATE_EPOCH") ? " "
+                               "(SOURCE_DATE_EPOCH)" : "");
+        gb__reject(fl, rec, dated ? date_col : year_col);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -497,7 +510,7 @@ gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
 {
     GbFileLoad fl = {.l = l, .t = t, .auth_col = -1, .date_col = -1, .year_col = -1};
     fl.file = gb_table_begin_file(t, path, "unknown");
-    fl.source = gb_table_intern_source(t, path);
+    fl.source = gb_table_intern_file_source(t, path);
     fl.scratch = g_string_new(NULL);
     fl.msg = g_string_new(NULL);
     fl.memo_keys = g_string_chunk_new(64 * 1024);

@@ -1,6 +1,8 @@
 /* table.c - the validated judgement table (see table.h). */
 #include "pipeline/table.h"
 
+#include <string.h>
+
 G_STATIC_ASSERT(sizeof(gpointer) >= 8); /* keys and origins are packed into pointers */
 G_STATIC_ASSERT(sizeof(GbRow) == 16);
 
@@ -23,12 +25,30 @@ gb_table_new(const GbRef *ref)
     t->ref = ref;
     t->rows = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->sources = g_ptr_array_new_with_free_func(g_free);
+    t->source_is_file = g_byte_array_new();
     t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
     t->seen = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->min_year = G_MAXINT;
     t->max_year = G_MININT;
+    t->date_limit = gb_table_default_date_limit();
     return t;
+}
+
+guint32
+gb_table_default_date_limit(void)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    gint64 secs;
+    GDateTime *dt = NULL;
+    if (epoch != NULL && g_ascii_string_to_signed(epoch, 10, 0, G_MAXINT64 / 2, &secs, NULL))
+        dt = g_date_time_new_from_unix_utc(secs);
+    if (dt == NULL)
+        dt = g_date_time_new_now_utc();
+    guint32 ymd = (guint32)(g_date_time_get_year(dt) * 10000 + g_date_time_get_month(dt) * 100 +
+                            g_date_time_get_day_of_month(dt));
+    g_date_time_unref(dt);
+    return ymd;
 }
 
 void
@@ -36,6 +56,7 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
 {
     t->streaming = TRUE;
     t->stream_as_at = as_at;
+    t->cut = as_at; /* nothing dated after the as-at date is counted either */
     t->dense = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_set_size(t->dense, (gint)t->ref->authorities->len);
     /* The years regimes cover, an open-ended one for 20 years: the rest go to
@@ -73,6 +94,7 @@ gb_table_free(GbTable *t)
     g_array_free(t->rows, TRUE);
     g_hash_table_destroy(t->source_ids);
     g_ptr_array_free(t->sources, TRUE);
+    g_byte_array_unref(t->source_is_file);
     g_hash_table_destroy(t->seen);
     g_free(t);
 }
@@ -85,33 +107,63 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
     return t->files->len - 1;
 }
 
-guint32
-gb_table_intern_source(GbTable *t, const char *source)
+static guint32
+gb__intern(GbTable *t, const char *source, guint8 is_file)
 {
     gpointer id;
-    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id))
-        return GPOINTER_TO_UINT(id);
+    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id)) {
+        guint32 n = GPOINTER_TO_UINT(id);
+        if (!is_file) /* named as a source by some row: a source, whatever else */
+            t->source_is_file->data[n] = 0;
+        return n;
+    }
     char *copy = g_strdup(source);
     g_ptr_array_add(t->sources, copy);
+    g_byte_array_append(t->source_is_file, &is_file, 1);
     guint32 n = t->sources->len - 1;
     g_hash_table_insert(t->source_ids, copy, GUINT_TO_POINTER(n));
     return n;
 }
 
+guint32
+gb_table_intern_source(GbTable *t, const char *source)
+{
+    return gb__intern(t, source, 0);
+}
+
+guint32
+gb_table_intern_file_source(GbTable *t, const char *path)
+{
+    return gb__intern(t, path, 1);
+}
+
+gboolean
+gb_table_source_is_file(const GbTable *t, guint32 source)
+{
+    return source < t->source_is_file->len && t->source_is_file->data[source] != 0;
+}
+
 /* Streaming duplicate index: a cell per (authority, judgement, year) over the
- * regimes' years, holding 1 | dated | day of year | file | grade; anything else
+ * regimes' years, holding 1 | dated | day of year | file | grade, and beside it
+ * the line the row came from (4 bytes more per cell); anything else
  * (a second date in the same year, a year outside) falls back to the hash. */
 static guint32 *
-gb__cell(GbTable *t, const GbRow *r)
+gb__cell(GbTable *t, const GbRow *r, guint32 **line)
 {
     if (r->year < t->year0 || r->year >= t->year0 + t->years)
         return NULL;
+    gsize n = (gsize)t->ref->judgements->len * (gsize)t->years;
     guint32 *cells = g_ptr_array_index(t->dense, r->authority);
     if (cells == NULL) {
-        cells = g_new0(guint32, (gsize)t->ref->judgements->len * (gsize)t->years);
+        /* The cells, then the line each cell's row came from (so that a
+         * conflict names the other file's line, as without streaming). */
+        cells = g_new(guint32, 2 * n); /* a line is read only where its cell is set */
+        memset(cells, 0, n * sizeof(guint32));
         g_ptr_array_index(t->dense, r->authority) = cells;
     }
-    return &cells[(gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)];
+    gsize i = (gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0);
+    *line = &cells[n + i];
+    return &cells[i];
 }
 
 /* Day of the year (1-366) of a dated row, 0 for a year-only one. A cell only
@@ -141,8 +193,8 @@ gb__count(GbTable *t, const GbRow *r)
         g_hash_table_insert(t->far_counts, k,
                             GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
     }
-    guint32 when = r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
-    if (t->stream_as_at != 0 && when > t->stream_as_at)
+    guint32 when = gb_table_row_when(r);
+    if (gb_table_row_selection(t, r) != NULL)
         return;
     guint64 *had = &t->latest[(gsize)r->authority * nj + r->judgement];
     if (*had == 0 || (*had >> 8) <= when)
@@ -174,16 +226,18 @@ gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user)
 /* Settles r against the dense index when it can: TRUE with *result set, or
  * FALSE when the hash must decide (another date that year, a far year). */
 static gboolean
-gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file,
-               guint64 *prev_line, int *prev_grade)
+gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result,
+               guint *prev_file, guint64 *prev_line, int *prev_grade)
 {
-    guint32 *cell = gb__cell(t, r);
+    guint32 *cell_line;
+    guint32 *cell = gb__cell(t, r, &cell_line);
     if (cell == NULL)
         return FALSE;
     guint32 mine = 0x80000000u | (r->date ? 0x40000000u : 0) | (gb__day(r) << 20) |
                    ((guint32)(r->file & 0xFFF) << 8) | (guint8)r->grade;
     if (*cell == 0) {
         *cell = mine;
+        *cell_line = line <= G_MAXUINT32 ? (guint32)line : 0; /* 0: not known */
         *result = GB_ADD_NEW;
         return TRUE;
     }
@@ -191,7 +245,7 @@ gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file
         return FALSE;
     *prev_grade = (int)(gint8)(guint8)(*cell & 0xFF);
     *prev_file = (*cell >> 8) & 0xFFF;
-    *prev_line = 0;
+    *prev_line = *cell_line;
     *result = *prev_grade == r->grade ? GB_ADD_IDENTICAL : GB_ADD_CONFLICT;
     return TRUE;
 }
@@ -217,22 +271,90 @@ gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint6
     return GB_ADD_NEW;
 }
 
+static void
+gb__count_after(GbTable *t, const GbRow *r, guint32 when)
+{
+    if (r->file < t->files->len)
+        g_array_index(t->files, GbFileAccount, r->file).after++;
+    t->after++;
+    if (t->after_first == 0 || when < t->after_first)
+        t->after_first = when;
+    t->after_newest = MAX(t->after_newest, when);
+}
+
+const char *
+gb_table_row_selection(const GbTable *t, const GbRow *r)
+{
+    if (r->date != 0 || t->ref->coverage->len == 0)
+        return NULL;
+    const GbJudgement *j = gb_ref_judgement(t->ref, r->judgement);
+    return gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
+}
+
+void
+gb_table_state_as_at(GbTable *t, guint32 ymd)
+{
+    t->stated_as_at = MAX(t->stated_as_at, ymd);
+}
+
+guint32
+gb_table_stated_as_at(const GbTable *t)
+{
+    return t->stated_as_at;
+}
+
+gboolean
+gb_table_cut(GbTable *t, guint32 ymd)
+{
+    if (ymd == 0 || (t->cut != 0 && ymd >= t->cut))
+        return TRUE;
+    if (t->streaming) {
+        /* Its counts and latest judgements cannot be cut afterwards: only
+         * when nothing is dated after ymd (or nothing was read yet). */
+        if (t->kept != 0 && t->newest_when > ymd)
+            return FALSE;
+        t->cut = t->stream_as_at = ymd;
+        return TRUE;
+    }
+    guint kept = 0;
+    t->newest_date = 0;
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        guint32 when = gb_table_row_when(r);
+        if (when > ymd) {
+            gb__count_after(t, r, when);
+            continue;
+        }
+        t->newest_date = MAX(t->newest_date, r->date);
+        g_array_index(t->rows, GbRow, kept++) = *r;
+    }
+    g_array_set_size(t->rows, kept);
+    t->kept = kept;
+    t->cut = ymd;
+    return TRUE;
+}
+
 GbAddResult
 gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
              int *prev_grade)
 {
     GbAddResult res;
-    if (!(t->streaming && gb__seen_dense(t, r, &res, prev_file, prev_line, prev_grade)))
+    if (!(t->streaming && gb__seen_dense(t, r, line, &res, prev_file, prev_line, prev_grade)))
         res = gb__seen_hash(t, r, line, prev_file, prev_line, prev_grade);
     if (res != GB_ADD_NEW)
         return res;
+    t->newest_when = MAX(t->newest_when, gb_table_row_when(r));
+    if (t->cut != 0 && gb_table_row_when(r) > t->cut) {
+        gb__count_after(t, r, gb_table_row_when(r));
+        return GB_ADD_NEW;
+    }
+    if (r->date > t->newest_date)
+        t->newest_date = r->date;
     t->kept++;
     if (t->streaming)
         gb__count(t, r);
     else
         g_array_append_val(t->rows, *r);
-    if (r->date > t->newest_date)
-        t->newest_date = r->date;
     t->min_year = MIN(t->min_year, r->year);
     t->max_year = MAX(t->max_year, r->year);
     return GB_ADD_NEW;
@@ -250,5 +372,6 @@ gb_table_totals(const GbTable *t, GbFileAccount *total)
         total->rejected += a->rejected;
         total->judgements += a->judgements;
         total->not_judged += a->not_judged;
+        total->after += a->after;
     }
 }
