@@ -78,9 +78,10 @@ char *gb_cli_output_date(const GbTable *t);
  * GB_OK. Commands call it before committing their write set. */
 GbStatus gb_cli_interrupted(GbDiag *diag);
 
-/* --formats LIST for build and packs: pdf, html or both (NULL: both). An
- * unknown or empty list is GB_USAGE with diag set. */
-GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag);
+/* --formats LIST for build and packs: any of pdf, html, docx, comma-separated
+ * (NULL: all three). An unknown or empty list is GB_USAGE with diag set. */
+GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx,
+                        GbDiag *diag);
 
 /* With on, prints the time since *t0 for stage; resets *t0. */
 void gb_cli_timing(gboolean on, const char *stage, gint64 *t0);
