@@ -189,7 +189,8 @@ static void
 gb__figure(GbDocx *x, const GbTreeBlock *b)
 {
     double width = x->text_width;
-    double height = gb_chart_height_for(b->chart, x->fonts, width);
+    /* The file's own height (with its margins): the chart's alone clipped it. */
+    double height = gb_chartfile_height(b->chart, x->fonts, width);
     GbChartFileOptions co = {.format = GB_FORMAT_PNG, .width = width, .height = height,
                              .dpi = x->o->dpi > 0 ? x->o->dpi : 300, .date = NULL};
     GByteArray *png = NULL;
