@@ -23,7 +23,10 @@ gb_table_new(const GbRef *ref)
     t->ref = ref;
     t->rows = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->sources = g_ptr_array_new_with_free_func(g_free);
-    t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    t->source_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    t->source_kinds = g_byte_array_new();
+    t->reported = g_array_new(FALSE, FALSE, sizeof(GbRow));
+    t->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
     t->seen = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->min_year = G_MAXINT;
@@ -72,6 +75,9 @@ gb_table_free(GbTable *t)
     g_array_free(t->files, TRUE);
     g_array_free(t->rows, TRUE);
     g_hash_table_destroy(t->source_ids);
+    g_byte_array_free(t->source_kinds, TRUE);
+    g_array_free(t->reported, TRUE);
+    g_array_free(t->visits, TRUE);
     g_ptr_array_free(t->sources, TRUE);
     g_hash_table_destroy(t->seen);
     g_free(t);
@@ -86,16 +92,46 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
 }
 
 guint32
+gb_table_intern_source_kind(GbTable *t, const char *source, int kind)
+{
+    /* The key is the kind's digit and the text, so each pair has one id. */
+    char *key = g_strdup_printf("%c%s", '0' + kind, source);
+    gpointer id;
+    if (g_hash_table_lookup_extended(t->source_ids, key, NULL, &id)) {
+        g_free(key);
+        return GPOINTER_TO_UINT(id);
+    }
+    g_ptr_array_add(t->sources, g_strdup(source));
+    guint8 k = (guint8)kind;
+    g_byte_array_append(t->source_kinds, &k, 1);
+    guint32 n = t->sources->len - 1;
+    g_hash_table_insert(t->source_ids, key, GUINT_TO_POINTER(n));
+    return n;
+}
+
+guint32
 gb_table_intern_source(GbTable *t, const char *source)
 {
-    gpointer id;
-    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id))
-        return GPOINTER_TO_UINT(id);
-    char *copy = g_strdup(source);
-    g_ptr_array_add(t->sources, copy);
-    guint32 n = t->sources->len - 1;
-    g_hash_table_insert(t->source_ids, copy, GUINT_TO_POINTER(n));
-    return n;
+    return gb_table_intern_source_kind(t, source, 0);
+}
+
+int
+gb_table_row_kind(const GbTable *t, const GbRow *r)
+{
+    return r->source < t->source_kinds->len ? t->source_kinds->data[r->source] : 0;
+}
+
+void
+gb_table_add_reported(GbTable *t, const GbRow *r)
+{
+    if (!t->streaming)
+        g_array_append_val(t->reported, *r);
+}
+
+void
+gb_table_add_visit(GbTable *t, const GbVisit *e)
+{
+    g_array_append_val(t->visits, *e);
 }
 
 /* Streaming duplicate index: a cell per (authority, judgement, year) over the
@@ -238,6 +274,42 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
     return GB_ADD_NEW;
 }
 
+gboolean
+gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
+                   guint32 *date, int *grade, guint *file, guint64 *line)
+{
+    GDate d;
+    g_date_clear(&d, 1);
+    g_date_set_dmy(&d, (GDateDay)(to % 100), (GDateMonth)(to / 100 % 100), (GDateYear)(to / 10000));
+    for (guint32 ymd = to; ymd >= from && g_date_valid(&d);) {
+        GbRow probe = {.date = ymd, .year = (guint16)(ymd / 10000), .authority = (guint16)authority,
+                       .judgement = (guint8)judgement};
+        guint32 *cell = t->streaming ? gb__cell(t, &probe) : NULL;
+        if (cell != NULL && (*cell & 0xC0000000u) == 0xC0000000u &&
+            ((*cell >> 20) & 0x3FF) == gb__day(&probe)) {
+            *date = ymd;
+            *grade = (int)(gint8)(guint8)(*cell & 0xFF);
+            *file = (*cell >> 8) & 0xFFF;
+            *line = 0;
+            return TRUE;
+        }
+        guint64 key = ((guint64)authority << 40) | ((guint64)judgement << 32) | ymd;
+        gpointer found;
+        if (g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)key, NULL, &found)) {
+            guint64 o = (guint64)(gsize)found;
+            *date = ymd;
+            *grade = (int)(gint8)(guint8)(o >> 56);
+            *file = (guint)((o >> 40) & 0xFFFF);
+            *line = o & 0xFFFFFFFFFFULL;
+            return TRUE;
+        }
+        g_date_subtract_days(&d, 1);
+        ymd = (guint32)g_date_get_year(&d) * 10000 + (guint32)g_date_get_month(&d) * 100 +
+              (guint32)g_date_get_day(&d);
+    }
+    return FALSE;
+}
+
 void
 gb_table_totals(const GbTable *t, GbFileAccount *total)
 {
@@ -250,5 +322,8 @@ gb_table_totals(const GbTable *t, GbFileAccount *total)
         total->rejected += a->rejected;
         total->judgements += a->judgements;
         total->not_judged += a->not_judged;
+        total->not_inspected += a->not_inspected;
+        total->reported += a->reported;
+        total->events += a->events;
     }
 }

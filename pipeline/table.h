@@ -23,7 +23,21 @@ typedef struct {
     guint64 rows, used, merged, rejected;
     guint64 judgements;  /* judgements taken from used rows */
     guint64 not_judged;  /* cells marked "not judged" in wide tables */
+    guint64 not_inspected; /* column groups marked "not inspected" (or empty) */
+    guint64 reported;    /* judgements kept as reported statements (never counted) */
+    guint64 events;      /* rows kept as events that carry no grade */
 } GbFileAccount;
+
+/* An inspection activity that carries no grade (a focused or monitoring
+ * visit), for the packs. */
+typedef struct {
+    guint32 date;        /* YYYYMMDD the visit was made */
+    guint32 published;   /* YYYYMMDD of publication, 0 if not given */
+    guint16 authority;
+    guint16 file;
+    guint32 type;        /* index into table->sources: "ILACS Focused Visit" */
+    guint32 theme;       /* index into table->sources, or G_MAXUINT32 for none */
+} GbVisit;
 
 typedef struct {
     const GbRef *ref;
@@ -39,6 +53,10 @@ typedef struct {
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned */
+    GByteArray *source_kinds; /* GbSourceKind per source (profile.h) */
+    GArray *reported;    /* GbRow: reported statements, shown but never counted; stays
+                          * empty when streaming */
+    GArray *visits;      /* GbVisit, in the order read */
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
@@ -59,6 +77,23 @@ void gb_table_free(GbTable *t);
 /* Starts accounting for a new input file; returns its index. */
 guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
 guint32 gb_table_intern_source(GbTable *t, const char *source);
+/* The same for a source of kind `kind` (a GbSourceKind): the same text with two
+ * kinds gives two ids. */
+guint32 gb_table_intern_source_kind(GbTable *t, const char *source, int kind);
+/* The GbSourceKind of a row (of its source). This function can't fail. */
+int gb_table_row_kind(const GbTable *t, const GbRow *r);
+
+/* Keeps r as a reported statement: in t->reported (not when streaming), never in
+ * the rows, counts, latest judgements or duplicate index. */
+void gb_table_add_reported(GbTable *t, const GbRow *r);
+void gb_table_add_visit(GbTable *t, const GbVisit *e);
+
+/* Finds the dated judgement of (authority, judgement) made on a day in
+ * [from, to] (YYYYMMDD), the latest such; TRUE with its date, grade and place.
+ * Used to recognise one inspection reaching the tool twice, once by its
+ * inspection date and once by its publication date. This function can't fail. */
+gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
+                            guint32 *date, int *grade, guint *file, guint64 *line);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result
