@@ -144,15 +144,17 @@ gb__load(GbCommon *c, GbLoaded *ld, gboolean report)
     const GbDiagList *w = ld->loader->warnings;
     GbFileAccount total;
     gb_table_totals(ld->table, &total);
-    if (c->verbose || total.merged == 0) {
+    if (c->verbose || total.merged == 0 || gb_diag_list_total(w) == 0) {
+        /* Duplicates across publications merge silently; only repeats within
+         * one table are warnings. */
         gb_report_diags(stderr, w, "warning: ", "warnings");
     } else if (!c->quiet) {
         /* Merged duplicates are expected (sheets that repeat each other): one line. */
         const GbDiag *first = w->items->len ? &g_array_index(w->items, GbDiag, 0) : NULL;
         char *where = first ? gb_diag_format(first) : g_strdup("");
         fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " identical duplicate row%s "
-                "merged (first: %s); -v lists them\n", total.merged,
-                total.merged == 1 ? "" : "s", where);
+                "merged (first: %s); -v lists them\n", gb_diag_list_total(w),
+                gb_diag_list_total(w) == 1 ? "" : "s", where);
         g_free(where);
     }
     guint64 rejected = gb_diag_list_total(ld->loader->rejects);
