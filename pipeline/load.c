@@ -617,7 +617,7 @@ gb__flush(GbLoader *l, GbTable *t)
                 g_date_subtract_days(&d, pr->window);
                 guint32 from = (guint32)g_date_get_year(&d) * 10000 +
                                (guint32)g_date_get_month(&d) * 100 + (guint32)g_date_get_day(&d);
-                if (gb_table_find_near(t, row.authority, row.judgement, from, row.date, &near,
+                if (gb_table_find_near(t, row.authority, row.judgement, from, row.date, pr->file, &near,
                                        &prev_grade, &prev_file, &prev_line)) {
                     if (prev_grade == row.grade)
                         continue; /* the same inspection, by its inspection date */
@@ -799,6 +799,8 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         const GbProfileGroup *g = g_ptr_array_index(p->groups, gi);
         const GArray *cols = g_ptr_array_index(fl->group_cols, gi);
         int date_col = g_array_index(cols, int, 0), year_col = g_array_index(cols, int, 1);
+        if (date_col < 0 && year_col < 0)
+            continue; /* this table has no such inspection */
         if (g->id[0] != '\0') {
             /* A group with no date, or a "not inspected" one, is an inspection
              * that did not happen; judgements there without a date are an error. */
@@ -916,7 +918,7 @@ gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCs
     if (fl->group_cols != NULL)
         g_ptr_array_free(fl->group_cols, TRUE);
     fl->group_cols = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
-    gboolean dated = TRUE;
+    gboolean dated = FALSE; /* some group has its date column here */
     for (guint gi = 0; gi < p->groups->len; gi++) {
         const GbProfileGroup *g = g_ptr_array_index(p->groups, gi);
         GArray *c = g_array_new(FALSE, FALSE, sizeof(int));
@@ -930,8 +932,8 @@ gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCs
             g_array_append_val(c, col);
         }
         g_ptr_array_add(fl->group_cols, c);
-        if (date_col < 0 && year_col < 0)
-            dated = FALSE;
+        if (date_col >= 0 || year_col >= 0)
+            dated = TRUE;
     }
     if (fl->auth_col < 0 || !dated) {
         GString *m = g_string_new(NULL);

@@ -276,7 +276,7 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
 
 gboolean
 gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
-                   guint32 *date, int *grade, guint *file, guint64 *line)
+                   guint not_file, guint32 *date, int *grade, guint *file, guint64 *line)
 {
     GDate d;
     g_date_clear(&d, 1);
@@ -286,7 +286,8 @@ gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint
                        .judgement = (guint8)judgement};
         guint32 *cell = t->streaming ? gb__cell(t, &probe) : NULL;
         if (cell != NULL && (*cell & 0xC0000000u) == 0xC0000000u &&
-            ((*cell >> 20) & 0x3FF) == gb__day(&probe)) {
+            ((*cell >> 20) & 0x3FF) == gb__day(&probe) &&
+            ((*cell >> 8) & 0xFFF) != (not_file & 0xFFF)) {
             *date = ymd;
             *grade = (int)(gint8)(guint8)(*cell & 0xFF);
             *file = (*cell >> 8) & 0xFFF;
@@ -295,7 +296,8 @@ gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint
         }
         guint64 key = ((guint64)authority << 40) | ((guint64)judgement << 32) | ymd;
         gpointer found;
-        if (g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)key, NULL, &found)) {
+        if (g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)key, NULL, &found) &&
+            ((guint64)(gsize)found >> 40 & 0xFFFF) != not_file) {
             guint64 o = (guint64)(gsize)found;
             *date = ymd;
             *grade = (int)(gint8)(guint8)(o >> 56);

@@ -89,11 +89,12 @@ void gb_table_add_reported(GbTable *t, const GbRow *r);
 void gb_table_add_visit(GbTable *t, const GbVisit *e);
 
 /* Finds the dated judgement of (authority, judgement) made on a day in
- * [from, to] (YYYYMMDD), the latest such; TRUE with its date, grade and place.
+ * [from, to] (YYYYMMDD) and read from another file than not_file, the latest
+ * such; TRUE with its date, grade and place.
  * Used to recognise one inspection reaching the tool twice, once by its
  * inspection date and once by its publication date. This function can't fail. */
 gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
-                            guint32 *date, int *grade, guint *file, guint64 *line);
+                            guint not_file, guint32 *date, int *grade, guint *file, guint64 *line);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result
