@@ -75,7 +75,7 @@ static const struct {
     {"unknown authority", {"stats", "--authority", "Gotham", NULL}, 65, NULL,
      "unknown authority 'Gotham'"},
     {"authority history", {"stats", "--authority", "Hertfordshire", NULL}, 0,
-     "2008 APA Adequate  (up)", NULL},
+     "2010 (2010-11-19) SLAC Adequate  (up)", NULL},
     {"latest headline", {"stats", "--as-at", "2025-03-31", NULL}, 0,
      "153 authorities: 36 Outstanding, 67 Good, 31 Adequate / requires improvement, "
      "19 Inadequate",
