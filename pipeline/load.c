@@ -910,6 +910,9 @@ gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCs
 {
     fl->profile = p;
     gb__set_layout(fl, p->id);
+    guint32 as_at;
+    if (p->as_at != NULL && gb_text_parse_date(p->as_at, &as_at) && as_at > fl->t->stated_as_at)
+        fl->t->stated_as_at = as_at;
     fl->source = gb_table_intern_source_kind(fl->t, p->source != NULL ? p->source : fl->path,
                                              p->kind);
     fl->auth_col = gb_profile_column(p->authority_col, cols);

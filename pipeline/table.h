@@ -61,6 +61,8 @@ typedef struct {
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
     guint32 newest_date; /* newest judgement date, 0 if none */
+    guint32 stated_as_at; /* the newest "as at" date a publication states (a profile's
+                           * as_at key) among the tables read, 0 if none */
     int min_year, max_year;
 } GbTable;
 

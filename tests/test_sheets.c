@@ -451,6 +451,8 @@ START_TEST(test_bundled_clean)
     for (guint i = 0; i < bt->files->len; i++)
         sheets += strstr(g_array_index(bt->files, GbFileAccount, i).path, ".ods[") != NULL;
     ck_assert_int_eq(sheets, 4);
+    /* The latest-judgements sheet states its date. */
+    ck_assert_uint_eq(bt->stated_as_at, 20250331);
     /* The in-year sheet's focused and monitoring visits carry no grade. */
     ck_assert_uint_eq(bt->visits->len, 60);
     /* Hertfordshire's 2008 statement is kept aside, never counted. */
