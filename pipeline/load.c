@@ -1091,12 +1091,12 @@ gb__sheet_begin(const char *path, const char *sheet, gpointer user, gboolean *sk
 
 /* The most rows any candidate profile looks through for a header. */
 static guint
-gb__seek_budget(GbFileLoad *fl)
+gb__seek_budget(GbFileLoad *fl, const char *sheet)
 {
     guint budget = GB_PROFILE_HEADER_ROWS;
     for (guint i = 0; i < fl->l->profiles->len; i++) {
         const GbProfile *p = g_ptr_array_index(fl->l->profiles, i);
-        if (gb_profile_wants_sheet(p, fl->sheet_name) &&
+        if (gb_profile_wants_sheet(p, sheet) &&
             (!fl->forced || strcmp(p->id, fl->l->force_profile) == 0))
             budget = MAX(budget, p->header_rows);
     }
@@ -1155,17 +1155,37 @@ gb__sheet_row(const GbSheetRow *row, gpointer user, gboolean *skip_rest, GbDiag 
         status = gb__sheet_start_table(fl, &rec, cols, p, diag);
     } else {
         gb__near_miss(fl, cols, row->row);
-        if (++fl->seek_rows >= gb__seek_budget(fl))
+        if (++fl->seek_rows >= gb__seek_budget(fl, fl->sheet_name))
             *skip_rest = TRUE;
     }
     g_hash_table_destroy(cols);
     return status;
 }
 
+/* A sheet that a candidate profile names, or that any sheet-less profile may
+ * read, is read whole; any other only as far as a header is looked for (a long
+ * table, or the nearest miss for the message when nothing matches). */
+static guint64
+gb__sheet_keep_rows(const char *path, const char *sheet, gpointer user)
+{
+    GbFileLoad *fl = user;
+    for (guint i = 0; i < fl->l->profiles->len; i++) {
+        const GbProfile *p = g_ptr_array_index(fl->l->profiles, i);
+        if (fl->forced && strcmp(p->id, fl->l->force_profile) != 0)
+            continue;
+        if (gb_profile_wants_sheet(p, sheet))
+            return G_MAXUINT64;
+    }
+    /* Called as the sheet's bytes arrive, maybe before the last sheet's rows are
+     * all read: the current sheet's state is left alone. */
+    return gb__seek_budget(fl, sheet) + 1;
+}
+
 static GbStatus
 gb__load_workbook(GbFileLoad *fl, GbSheetFormat fmt, GbDiag *diag)
 {
-    GbSheetFns fns = {.sheet_begin = gb__sheet_begin, .row = gb__sheet_row};
+    GbSheetFns fns = {.sheet_begin = gb__sheet_begin, .row = gb__sheet_row,
+                      .keep_rows = gb__sheet_keep_rows};
     fl->sheet = TRUE;
     fl->sheet_names = g_ptr_array_new_with_free_func(g_free);
     fl->padded = g_ptr_array_new();

@@ -225,15 +225,237 @@ gb__xml_error(void *arg, const char *msg, xmlParserSeverities severity,
 }
 
 static xmlTextReaderPtr
-gb__xml_open(GsfInput *in, const char *member, GString *err)
+gb__xml_open_io(xmlInputReadCallback read, void *ctx, const char *member, GString *err)
 {
     /* No network, no entity substitution, no DTD loading: plain data. */
-    xmlTextReaderPtr r = xmlReaderForIO(gb__xml_read, gb__xml_close, in, member, NULL,
+    xmlTextReaderPtr r = xmlReaderForIO(read, gb__xml_close, ctx, member, NULL,
                                         XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR |
                                             XML_PARSE_NOWARNING);
     if (r != NULL)
         xmlTextReaderSetErrorHandler(r, gb__xml_error, err);
     return r;
+}
+
+static xmlTextReaderPtr
+gb__xml_open(GsfInput *in, const char *member, GString *err)
+{
+    return gb__xml_open_io(gb__xml_read, in, member, err);
+}
+
+/* ---- passing ODS sheets by before the parser sees them ----
+ *
+ * An .ods keeps every sheet in one content.xml; most of the 2023 workbook's
+ * 39 MB are sheets about providers that no profile reads. Rather than have
+ * libxml2 parse them only to be ignored, the bytes are filtered on their way
+ * in: a tag-level scanner (quotes, comments, CDATA and processing instructions
+ * respected; text cannot hold '<' in well-formed XML) finds each sheet's start
+ * tag, asks how many rows of it are wanted, and once that many top-level rows
+ * have ended drops everything up to the sheet's own end tag. The parser then
+ * sees a well-formed, shorter sheet. The cut is made only after a row's end,
+ * outside any row group or nested table; with a document that does not bind
+ * the "table" prefix to the ODF table namespace, nothing is cut. */
+
+typedef guint64 (*GbKeepRowsFn)(const char *sheet, gpointer user);
+
+typedef struct {
+    GsfInput *in;
+    GbKeepRowsFn keep;
+    gpointer user;
+    gboolean checked_root, enabled, eof, drop, in_table;
+    guint nested, group;
+    guint64 rows, keep_rows;
+    GByteArray *raw;         /* input not yet scanned */
+    GByteArray *out;         /* scanned, for the parser */
+    gsize out_pos;
+} GbSkipper;
+
+static gboolean
+gb__has_prefix(const guint8 *p, gsize n, const char *lit)
+{
+    gsize k = strlen(lit);
+    return n >= k && memcmp(p, lit, k) == 0;
+}
+
+/* Whether the tag at p (n bytes, '<' to '>') names element `name` exactly. */
+static gboolean
+gb__tag_is(const guint8 *p, gsize n, const char *name)
+{
+    gsize k = strlen(name);
+    if (n < k + 2 || memcmp(p + 1, name, k) != 0)
+        return FALSE;
+    guint8 c = p[1 + k];
+    return c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The end of the tag starting at p[0] == '<', or 0 when it is not complete. */
+static gsize
+gb__tag_end(const guint8 *p, gsize n)
+{
+    const char *close = NULL;
+    gsize from = 1;
+    if (gb__has_prefix(p, n, "<!--"))
+        close = "-->", from = 4;
+    else if (gb__has_prefix(p, n, "<![CDATA["))
+        close = "]]>", from = 9;
+    else if (gb__has_prefix(p, n, "<?"))
+        close = "?>", from = 2;
+    if (close != NULL) {
+        gsize k = strlen(close);
+        for (gsize i = from; i + k <= n; i++)
+            if (memcmp(p + i, close, k) == 0)
+                return i + k;
+        return 0;
+    }
+    guint8 quote = 0;
+    for (gsize i = 1; i < n; i++) {
+        if (quote != 0) {
+            if (p[i] == quote)
+                quote = 0;
+        } else if (p[i] == '"' || p[i] == '\'') {
+            quote = p[i];
+        } else if (p[i] == '>') {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The table:name of a sheet's start tag, with the five XML entities decoded. */
+static char *
+gb__tag_sheet_name(const guint8 *p, gsize n)
+{
+    const char *key = "table:name=";
+    gsize k = strlen(key);
+    for (gsize i = 0; i + k + 1 < n; i++) {
+        if (memcmp(p + i, key, k) != 0 || (p[i + k] != '"' && p[i + k] != '\''))
+            continue;
+        guint8 q = p[i + k];
+        GString *name = g_string_new(NULL);
+        for (gsize j = i + k + 1; j < n && p[j] != q; j++) {
+            static const char *const ents[][2] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
+                                                  {"&quot;", "\""}, {"&apos;", "'"}};
+            gboolean done = FALSE;
+            for (gsize e = 0; e < G_N_ELEMENTS(ents) && !done; e++)
+                if (gb__has_prefix(p + j, n - j, ents[e][0])) {
+                    g_string_append(name, ents[e][1]);
+                    j += strlen(ents[e][0]) - 1;
+                    done = TRUE;
+                }
+            if (!done)
+                g_string_append_c(name, (char)p[j]);
+        }
+        return g_string_free(name, FALSE);
+    }
+    return g_strdup("");
+}
+
+/* Scans a complete tag: updates the state and says whether it goes through. */
+static gboolean
+gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
+{
+    if (!sk->checked_root && gb__tag_is(p, n, "office:document-content")) {
+        sk->checked_root = TRUE;
+        sk->enabled = g_strstr_len((const char *)p, (gssize)n,
+                                   "xmlns:table=\"" GB__NS_TABLE "\"") != NULL;
+    }
+    if (!sk->enabled || p[1] == '!' || p[1] == '?')
+        return !sk->drop;
+    gboolean end = p[1] == '/', empty = n >= 2 && p[n - 2] == '/';
+    const guint8 *q = end ? p + 1 : p;
+    gsize qn = end ? n - 1 : n;
+    if (gb__tag_is(q, qn, "table:table")) {
+        if (end) {
+            if (sk->nested > 0) {
+                sk->nested--;
+                return !sk->drop;
+            }
+            sk->in_table = FALSE;
+            sk->drop = FALSE;
+            return TRUE; /* the sheet's own end tag always goes through */
+        }
+        if (sk->in_table) {
+            if (!empty)
+                sk->nested++;
+            return !sk->drop;
+        }
+        if (!empty) {
+            char *name = gb__tag_sheet_name(p, n);
+            sk->in_table = TRUE;
+            sk->rows = 0;
+            sk->group = 0;
+            sk->keep_rows = sk->keep != NULL ? sk->keep(name, sk->user) : G_MAXUINT64;
+            g_free(name);
+        }
+        return TRUE;
+    }
+    if (!sk->in_table || sk->drop || sk->nested > 0)
+        return !sk->drop;
+    if (gb__tag_is(q, qn, "table:table-header-rows") || gb__tag_is(q, qn, "table:table-row-group") ||
+        gb__tag_is(q, qn, "table:table-rows")) {
+        if (end && sk->group > 0)
+            sk->group--;
+        else if (!end && !empty)
+            sk->group++;
+        return TRUE;
+    }
+    if (gb__tag_is(q, qn, "table:table-row") && (end || empty) && sk->group == 0 &&
+        ++sk->rows >= sk->keep_rows)
+        sk->drop = TRUE; /* this end tag goes through; what follows does not */
+    return TRUE;
+}
+
+/* Scans what raw holds; leaves an incomplete tag for the next chunk. */
+static void
+gb__skip_scan(GbSkipper *sk)
+{
+    const guint8 *p = sk->raw->data;
+    gsize n = sk->raw->len, i = 0;
+    while (i < n) {
+        if (p[i] != '<') {
+            const guint8 *lt = memchr(p + i, '<', n - i);
+            gsize stop = lt != NULL ? (gsize)(lt - p) : n;
+            if (!sk->drop)
+                g_byte_array_append(sk->out, p + i, (guint)(stop - i));
+            i = stop;
+            continue;
+        }
+        gsize len = gb__tag_end(p + i, n - i);
+        if (len == 0) {
+            if (!sk->eof)
+                break;
+            len = n - i; /* a broken tail: the parser will say so */
+        }
+        if (gb__skip_tag(sk, p + i, len))
+            g_byte_array_append(sk->out, p + i, (guint)len);
+        i += len;
+    }
+    g_byte_array_remove_range(sk->raw, 0, (guint)i);
+}
+
+static int
+gb__skip_read(void *ctx, char *buf, int len)
+{
+    GbSkipper *sk = ctx;
+    while (sk->out->len - sk->out_pos < (gsize)len && !sk->eof) {
+        if (sk->out_pos > 0) {
+            g_byte_array_remove_range(sk->out, 0, (guint)sk->out_pos);
+            sk->out_pos = 0;
+        }
+        gsf_off_t left = gsf_input_remaining(sk->in);
+        gsize chunk = (gsize)MIN(left, (gsf_off_t)(256 * 1024));
+        if (chunk > 0) {
+            guint old = sk->raw->len;
+            g_byte_array_set_size(sk->raw, old + (guint)chunk);
+            if (gsf_input_read(sk->in, chunk, sk->raw->data + old) == NULL)
+                return -1;
+        }
+        sk->eof = gsf_input_remaining(sk->in) <= 0;
+        gb__skip_scan(sk);
+    }
+    gsize n = MIN((gsize)len, sk->out->len - sk->out_pos);
+    memcpy(buf, sk->out->data + sk->out_pos, n);
+    sk->out_pos += n;
+    return (int)n;
 }
 
 static GsfInput *
@@ -368,6 +590,14 @@ gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
                        rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
 }
 
+static guint64
+gb__ods_keep_rows(const char *sheet, gpointer user)
+{
+    GbRowBuild *rb = user;
+    return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user)
+                                      : G_MAXUINT64;
+}
+
 static GbStatus
 gb__ods_read(GsfInfile *zip, GbRowBuild *rb)
 {
@@ -378,7 +608,9 @@ gb__ods_read(GsfInfile *zip, GbRowBuild *rb)
         return GB_DATA;
     }
     GString *err = g_string_new(NULL);
-    xmlTextReaderPtr r = gb__xml_open(in, "content.xml", err);
+    GbSkipper sk = {.in = in, .keep = gb__ods_keep_rows, .user = rb, .raw = g_byte_array_new(),
+                    .out = g_byte_array_new()};
+    xmlTextReaderPtr r = gb__xml_open_io(gb__skip_read, &sk, "content.xml", err);
     GbStatus status = GB_OK;
     GbOdsNames n;
     gb__ods_names(r, &n);
@@ -473,6 +705,8 @@ gb__ods_read(GsfInfile *zip, GbRowBuild *rb)
     if (status == GB_OK && ret != 0)
         status = gb__xml_failed(rb, "content.xml", err);
     xmlFreeTextReader(r);
+    g_byte_array_free(sk.raw, TRUE);
+    g_byte_array_free(sk.out, TRUE);
     g_string_free(err, TRUE);
     g_object_unref(in);
     return status;
@@ -958,6 +1192,9 @@ gb_sheet_detect(const char *path, GbSheetFormat *fmt, GbDiag *diag)
     static const guint8 zip_magic[4] = {'P', 'K', 3, 4};
     static const guint8 ole_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
     *fmt = GB_SHEET_CSV;
+    /* Only a regular file is sniffed: a pipe's first bytes would be lost. */
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+        return GB_OK;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return GB_OK; /* the CSV reader says why */

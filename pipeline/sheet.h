@@ -48,6 +48,11 @@ typedef struct {
                             gboolean *skip, GbDiag *diag);
     /* Called for every row; set *skip_rest to pass the rest of the sheet by. */
     GbStatus (*row)(const GbSheetRow *row, gpointer user, gboolean *skip_rest, GbDiag *diag);
+    /* Says how many rows (XML rows: a repeated row counts once) of the sheet named
+     * may be wanted, before its rows are read; the rest is passed by without
+     * being parsed (.ods; an .xlsx sheet is a member of its own). NULL or
+     * G_MAXUINT64: all. */
+    guint64 (*keep_rows)(const char *path, const char *sheet, gpointer user);
     /* Called at the end of each sheet that was not skipped. May be NULL. */
     GbStatus (*sheet_end)(const char *path, const char *sheet, gpointer user, GbDiag *diag);
 } GbSheetFns;

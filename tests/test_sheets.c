@@ -135,6 +135,8 @@ static const struct {
     {"xlsx serial dates, shared and inline", "history.xlsx", GB_OK, 2, 0, 0, 9, 1, 0, ""},
     {"a row repeated in its own table", "repeat.ods", GB_OK, 1, 2, 0, 5, 0, 2, ""},
     {"two tables, groups, placeholders", "twotables.ods", GB_OK, 3, 0, 0, 10, 0, 0, ""},
+    {"sheets passed by, unparsed, after their first rows", "skip.ods", GB_OK, 2, 0, 0, 6, 0, 0,
+     ""},
     {"text date in a workbook", "textdate.ods", GB_OK, 0, 0, 1, 0, 0, 0,
      "textdate.ods[ILACS_inspection_history]:2:F: not a date"},
     {"no sheet matches", "nomatch.ods", GB_DATA, 0, 0, 0, 0, 0, 0,

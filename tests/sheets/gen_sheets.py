@@ -276,3 +276,34 @@ write_zip('history.xlsx', [('[Content_Types].xml', types), ('xl/workbook.xml', w
                            ('xl/_rels/workbook.xml.rels', rels), ('xl/sharedStrings.xml', shared),
                            ('xl/styles.xml', styles), ('xl/worksheets/sheet1.xml', sheet1),
                            ('xl/worksheets/sheet2.xml', sheet2)])
+
+# skip.ods: sheets no profile names are passed by unparsed after their first
+# rows. "Providers" has header rows in a group, a comment and CDATA that look like
+# a sheet's end, '>' inside attribute values, a row group and a nested table; the
+# sheets after it must be read whole and right. "Long" holds a long table in its
+# first rows (read); "Late" has one past them (never reached).
+odd = ('<table:table-row><table:table-cell office:value-type="string">'
+       '<text:p><text:a xlink:href="https://x/?a>b" xmlns:xlink="http://www.w3.org/1999/xlink">'
+       'link</text:a></text:p></table:table-cell></table:table-row>')
+providers = ('<table:table table:name="Providers &amp; places">'
+             '<table:table-header-rows>' + row(s('URN'), s('Provider')) +
+             '</table:table-header-rows>' + odd * 50 +
+             '<!-- </table:table> --><![CDATA[ </table:table> ]]>' +
+             '<table:table-row-group>' + row(s('1'), s('a')) * 40 + '</table:table-row-group>' +
+             row('<table:table-cell><table:table table:name="inner">' + row(s('z')) +
+                 '</table:table></table:table-cell>') * 20 +
+             row(s('last')) + '</table:table>')
+ods('skip.ods',
+    providers,
+    sheet('Long', row(s('authority'), s('year'), s('regime'), s('judgement'), s('grade')),
+          row(s('Barnet'), '<table:table-cell office:value-type="float" office:value="2007">'
+              '<text:p>2007</text:p></table:table-cell>', s('apa'), s('staying_safe'),
+              s('Good'))),
+    sheet('Late', *([row(s('note'))] * 40 +
+                    [row(s('authority'), s('year'), s('regime'), s('judgement'), s('grade')),
+                     row(s('Haringey'), s('2007'), s('apa'), s('staying_safe'), s('Good'))])),
+    sheet('ILACS_inspection_history',
+          row(*[s(h) for h in HISTORY_HEADER]),
+          row(s('x'), s('E09000003'), s('Barnet'), s('Current'), s('London'),
+              d('2024-06-10', '10/06/2024'), d('2024-07-23', '23/07/2024'),
+              s('ILACS Short Inspection'), srep('Good', 5))))
