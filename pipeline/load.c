@@ -379,8 +379,9 @@ gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, guint32 *ymd, GbDiag *
 /* Resolves the year and date of a record. Returns GB_OK with *ok FALSE after
  * rejecting it, or a status that stops the file. */
 static GbStatus
-gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int *year,
-         guint32 *date, gboolean *ok, GbDiag *diag)
+gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col,
+               const char *date_name, const char *year_name, int *year, guint32 *date,
+               gboolean *ok, GbDiag *diag)
 {
     *date = 0;
     *year = 0;
@@ -392,7 +393,7 @@ gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int
         if (status != GB_OK)
             return status;
         if (*date == 0) {
-            gb__describe(fl, "not a date", "date", d, strlen(d));
+            gb__describe(fl, "not a date", date_name, d, strlen(d));
             if (fl->sheet && strchr(d, '/') != NULL)
                 g_string_append(fl->msg, "; a date typed as text: make the cell a date, or set "
                                 "date_order in the profile)");
@@ -406,13 +407,13 @@ gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int
     if (*y != '\0') {
         gint64 v;
         if (!gb_text_parse_int(y, 1900, 2999, &v)) {
-            gb__describe(fl, "not a year", "year", y, strlen(y));
+            gb__describe(fl, "not a year", year_name, y, strlen(y));
             g_string_append(fl->msg, "; expected a year such as 2007)");
             gb__reject(fl, rec, year_col);
             return GB_OK;
         }
         if (*date != 0 && v != *year) {
-            gb__describe(fl, "year disagrees with date", "year", y, strlen(y));
+            gb__describe(fl, "year disagrees with date", year_name, y, strlen(y));
             g_string_append_printf(fl->msg, "; the date says %d)", *year);
             gb__reject(fl, rec, year_col);
             return GB_OK;
@@ -426,6 +427,23 @@ gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int
     }
     *ok = TRUE;
     return GB_OK;
+}
+
+static GbStatus
+gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int *year,
+         guint32 *date, gboolean *ok, GbDiag *diag)
+{
+    return gb__when_named(fl, rec, date_col, year_col, "date", "year", year, date, ok, diag);
+}
+
+/* The header a column spec names in messages: its first alternative. */
+static char *
+gb__spec_name(const char *spec, const char *dflt)
+{
+    if (spec == NULL)
+        return g_strdup(dflt);
+    const char *bar = strchr(spec, '|');
+    return bar != NULL ? g_strndup(spec, (gsize)(bar - spec)) : g_strdup(spec);
 }
 /* Resolves the authority of a record for year/date. Returns -1 after rejecting. */
 static int
@@ -833,7 +851,11 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         int year;
         guint32 date;
         gboolean ok;
-        GbStatus status = gb__when(fl, rec, date_col, year_col, &year, &date, &ok, diag);
+        char *dn = gb__spec_name(g->date_col, "date"), *yn = gb__spec_name(g->year_col, "year");
+        GbStatus status = gb__when_named(fl, rec, date_col, year_col, dn, yn, &year, &date, &ok,
+                                         diag);
+        g_free(dn);
+        g_free(yn);
         if (status != GB_OK || !ok)
             return status;
         int regime = gb_profile_regime(g, year, date);
