@@ -5,7 +5,7 @@
 
 #include "output/pdf.h"
 #include "output/chartfile.h"
-#include "pipeline/statsfmt.h"
+#include "output/csvout.h"
 #include "pipeline/text.h"
 
 #include <math.h>
@@ -1062,14 +1062,14 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
         for (int k = 0; k < g->ncols; k++) {
             if (k)
                 g_string_append_c(s, ',');
-            gb_statsfmt_csv_field(s, g_ptr_array_index(g->headers, k));
+            gb_csvout_field(s, g_ptr_array_index(g->headers, k));
         }
         g_string_append(s, "\r\n");
         for (int r = 0; r < gb__rows(g); r++) {
             for (int k = 0; k < g->ncols; k++) {
                 if (k)
                     g_string_append_c(s, ',');
-                gb_statsfmt_csv_field(s, g_ptr_array_index(g->cells, (guint)(r * g->ncols + k)));
+                gb_csvout_field(s, g_ptr_array_index(g->cells, (guint)(r * g->ncols + k)));
             }
             g_string_append(s, "\r\n");
         }
@@ -1080,7 +1080,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
     /* And the findings, one sentence a line. */
     GString *s = g_string_new("finding\r\n");
     for (guint i = 0; i < b->findings->len; i++) {
-        gb_statsfmt_csv_field(s, g_ptr_array_index(b->findings, i));
+        gb_csvout_field(s, g_ptr_array_index(b->findings, i));
         g_string_append(s, "\r\n");
     }
     g_ptr_array_add(names, g_strdup("tables/findings.csv"));

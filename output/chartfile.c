@@ -1,5 +1,5 @@
-/* chartfile.c - render one chart to PDF, SVG or PNG bytes and write them
- * atomically with g_file_set_contents (see chartfile.h). */
+/* chartfile.c - render one chart to PDF, SVG or PNG bytes (see chartfile.h);
+ * the write stage (write.h) writes them. */
 #include "output/chartfile.h"
 
 #include "output/png.h"
@@ -117,27 +117,6 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     }
     *out = bytes;
     return GB_OK;
-}
-
-GbStatus
-gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path, const GbChartFileOptions *o,
-                   GbDiag *diag)
-{
-    GByteArray *bytes;
-    GbStatus status = gb_chartfile_render(c, f, o, &bytes, diag);
-    if (status != GB_OK)
-        return status;
-    GError *err = NULL;
-    char *parent = g_path_get_dirname(path);
-    g_mkdir_with_parents(parent, 0777); /* a failure shows in the write below */
-    g_free(parent);
-    if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, &err)) {
-        gb_diag_set(diag, path, 0, 0, "cannot write: %s", err->message);
-        g_error_free(err);
-        status = GB_CANTCREAT;
-    }
-    g_byte_array_unref(bytes);
-    return status;
 }
 
 typedef struct {

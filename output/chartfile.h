@@ -1,4 +1,4 @@
-/* chartfile.h - one chart as a PDF, SVG or PNG file, written atomically. */
+/* chartfile.h - one chart as the bytes of a PDF, SVG or PNG file. */
 #ifndef GB_CHARTFILE_H
 #define GB_CHARTFILE_H
 
@@ -18,13 +18,8 @@ typedef struct {
     const char *date;       /* PDF creation date (ISO 8601), NULL for none */
 } GbChartFileOptions;
 
-/* Renders c into memory, then replaces path in one step (a temporary file in
- * the same folder, then rename), so a failure leaves any earlier file as it
- * was. Returns GB_OK, GB_CANTCREAT or GB_SOFTWARE with diag set. */
-GbStatus gb_chartfile_write(const GbChart *c, GbFonts *f, const char *path,
-                            const GbChartFileOptions *o, GbDiag *diag);
-
-/* Renders c to bytes in memory (for tests and the briefing's charts folder). */
+/* Renders c to bytes in memory; GB_USAGE for an image too large, GB_SOFTWARE
+ * when drawing fails (diag set). */
 GbStatus gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
                              GByteArray **out, GbDiag *diag);
 

@@ -4,6 +4,7 @@
 #include "charts/map.h"
 #include "output/chartfile.h"
 #include "output/png.h"
+#include "output/write.h"
 #include "pipeline/load.h"
 #include "testutil.h"
 
@@ -290,7 +291,10 @@ START_TEST(test_pdf_labels)
     char *path = g_build_filename(dir, "d.pdf", NULL);
     GbChartFileOptions o = {.format = GB_FORMAT_PDF, .width = 481.9, .date = "2025-03-24"};
     GbDiag d = {0};
-    ck_assert_int_eq(gb_chartfile_write(c, fonts, path, &o, &d), GB_OK);
+    GByteArray *bytes = NULL;
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &bytes, &d), GB_OK);
+    ck_assert_int_eq(gb_write_file(path, bytes->data, bytes->len, &d), GB_OK);
+    g_byte_array_unref(bytes);
     char *argv[] = {(char *)PDFTOTEXT, path, (char *)"-", NULL};
     char *out = NULL;
     int wait;

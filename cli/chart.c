@@ -1,0 +1,195 @@
+/* chart.c - `gradebrief chart NAME`: one chart as a PDF, SVG or PNG file, or
+ * on standard output with -o -. */
+#include "cli/cli.h"
+
+#include "output/chartfile.h"
+#include "output/write.h"
+#include "pipeline/text.h"
+
+#include <string.h>
+
+typedef struct {
+    GbCommon common;
+    char *name;          /* the chart */
+    GbFormat format;
+    char *output;        /* NULL: out/NAME.FMT; "-": standard output */
+    double width, height, dpi;
+    char *authority;
+    guint32 as_at;       /* 0: the newest judgement date */
+    gboolean list;
+} GbChartRequest;
+
+static void
+gb__chart_request_clear(GbChartRequest *r)
+{
+    gb_cli_common_clear(&r->common);
+    g_free(r->name);
+    g_free(r->output);
+    g_free(r->authority);
+}
+
+/* Fills r from argv; every check that needs no data is made here. */
+static GbStatus
+gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
+{
+    char *format = NULL, *as_at = NULL;
+    r->width = 481.9, r->height = 0, r->dpi = 150;
+    GOptionEntry extra[] = {
+        {"list", 'l', 0, G_OPTION_ARG_NONE, &r->list, "Print the chart names, one per line",
+         NULL},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "pdf (default), svg or png", "FMT"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->output,
+         "Write here (default out/NAME.FMT; - for standard output)", "FILE"},
+        {"width", 0, 0, G_OPTION_ARG_DOUBLE, &r->width, "Width in points (default 481.9, A4 "
+         "text width)", "PT"},
+        {"height", 0, 0, G_OPTION_ARG_DOUBLE, &r->height, "Height in points (default: what the "
+         "chart needs)", "PT"},
+        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &r->dpi, "PNG resolution (default 150)", "N"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING, &r->authority,
+         "For charts about one authority", "NAME"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
+        G_OPTION_ENTRY_NULL,
+    };
+    GOptionContext *ctx = g_option_context_new("NAME [FILE...] - draw one chart");
+    gb_cli_common_entries(ctx, &r->common, extra);
+    GString *names = g_string_new("Draws one chart from the same computed results the briefing "
+                                  "uses. Charts:");
+    for (const char *const *n = gb_chart_names(); *n != NULL; n++)
+        g_string_append_printf(names, " %s%s", *n, gb_chart_needs_authority(*n) ? " (needs "
+                               "--authority)" : "");
+    GbStatus rc = gb_cli_parse("chart", names->str, ctx, &argc, &argv);
+    g_string_free(names, TRUE);
+    g_option_context_free(ctx);
+    if (rc != GB_OK || r->list)
+        goto out;
+    rc = GB_USAGE;
+    char **files = r->common.files;
+    if (files == NULL || files[0] == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "name a chart (gradebrief chart --list)");
+        goto out;
+    }
+    r->name = g_strdup(files[0]);
+    /* The remaining arguments are data files. */
+    r->common.files = g_strdupv(files + 1);
+    g_strfreev(files);
+    if (!g_strv_contains(gb_chart_names(), r->name)) {
+        gb_diag_set(diag, NULL, 0, 0, "unknown chart '%s' (gradebrief chart --list names them)",
+                    r->name);
+        goto out;
+    }
+    if (gb_chart_needs_authority(r->name) && r->authority == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "chart '%s' is about one authority: name it with "
+                    "--authority", r->name);
+        goto out;
+    }
+    r->format = GB_FORMAT_PDF;
+    if (format != NULL && !gb_format_parse(format, &r->format)) {
+        gb_diag_set(diag, NULL, 0, 0, "--format: '%s' is not pdf, svg or png", format);
+        goto out;
+    }
+    if (r->output != NULL && *r->output == '\0') {
+        gb_diag_set(diag, NULL, 0, 0, "-o: the output file name is empty (-o - writes to "
+                    "standard output)");
+        goto out;
+    }
+    if (format == NULL && r->output != NULL)
+        gb_format_from_path(r->output, &r->format);
+    if (!(r->width >= 72 && r->width <= 5000) ||
+        !(r->height == 0 || (r->height >= 36 && r->height <= 5000)) ||
+        !(r->dpi >= 36 && r->dpi <= 1200)) {
+        gb_diag_set(diag, NULL, 0, 0, "--width/--height must be 72-5000 points and --dpi "
+                    "36-1200");
+        goto out;
+    }
+    if (as_at != NULL && !gb_text_parse_date(as_at, &r->as_at)) {
+        gb_diag_set(diag, NULL, 0, 0, "--as-at: '%s' is not a date (YYYY-MM-DD)", as_at);
+        goto out;
+    }
+    rc = GB_OK;
+out:
+    g_free(format);
+    g_free(as_at);
+    return rc;
+}
+
+static GbStatus
+gb__chart_run(GbChartRequest *r, GbDiag *diag)
+{
+    if (r->list) {
+        for (const char *const *n = gb_chart_names(); *n != NULL; n++)
+            printf("%s\n", *n);
+        return GB_OK;
+    }
+    GbLoaded ld = {0};
+    GbFonts *fonts = NULL;
+    GbStats *stats = NULL;
+    GbMoves *moves = NULL;
+    GbLatest *latest = NULL;
+    GbChart *chart = NULL;
+    GByteArray *bytes = NULL;
+    char *path = NULL, *date = NULL, *err = NULL;
+    GbStatus rc = gb_cli_load(&r->common, &ld, FALSE, diag);
+    if (rc != GB_OK)
+        goto out;
+    if ((fonts = gb_fonts_new(NULL, &err)) == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "%s", err);
+        rc = GB_SOFTWARE;
+        goto out;
+    }
+    guint32 when = r->as_at != 0 ? r->as_at : ld.table->newest_date;
+    GbChartInput in = {.table = ld.table, .authority = -1};
+    if (r->authority != NULL) {
+        GString *scratch = g_string_new(NULL);
+        in.authority = gb_ref_find_authority(ld.ref, r->authority, strlen(r->authority), 0, when,
+                                             scratch, NULL);
+        g_string_free(scratch, TRUE);
+        if (in.authority < 0) {
+            gb_diag_set(diag, NULL, 0, 0, "--authority: unknown authority '%s'", r->authority);
+            rc = GB_DATA;
+            goto out;
+        }
+    }
+    in.stats = stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    in.moves = moves = gb_stats_moves(ld.table);
+    in.latest = latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
+    /* The name and the authority were checked with the options: what is left
+     * is data with nothing to show. */
+    if ((chart = gb_chart_new(r->name, &in, &err)) == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "%s", err);
+        rc = GB_DATA;
+        goto out;
+    }
+    static const char *const ext[] = {"pdf", "svg", "png"};
+    path = r->output != NULL ? g_strdup(r->output)
+                             : g_strdup_printf("out/%s.%s", r->name, ext[r->format]);
+    date = gb_cli_output_date(ld.table);
+    GbChartFileOptions o = {.format = r->format, .width = r->width, .height = r->height,
+                            .dpi = r->dpi, .date = date};
+    rc = gb_chartfile_render(chart, fonts, &o, &bytes, diag);
+    if (rc == GB_OK)
+        rc = gb_write_file(path, bytes->data, bytes->len, diag);
+out:
+    if (bytes != NULL)
+        g_byte_array_unref(bytes);
+    gb_chart_free(chart);
+    gb_stats_free(stats);
+    gb_stats_moves_free(moves);
+    gb_stats_latest_free(latest);
+    gb_fonts_free(fonts);
+    g_free(err);
+    g_free(path);
+    g_free(date);
+    gb_cli_loaded_clear(&ld);
+    return rc;
+}
+
+GbStatus
+gb_cmd_chart(int argc, char **argv, GbDiag *diag)
+{
+    GbChartRequest r = {0};
+    GbStatus rc = gb__chart_parse(argc, argv, &r, diag);
+    if (rc == GB_OK)
+        rc = gb__chart_run(&r, diag);
+    gb__chart_request_clear(&r);
+    return rc;
+}

@@ -1,0 +1,179 @@
+/* common.c - what the commands share (see cli.h). */
+#include "cli/cli.h"
+
+#include "charts/kit.h"
+#include "pipeline/report.h"
+#include "pipeline/text.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+void
+gb_cli_common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra)
+{
+    GOptionEntry entries[] = {
+        {"data", 'd', 0, G_OPTION_ARG_FILENAME, &c->datadir,
+         "Data directory laid out like data/ (default: the bundled data)", "DIR"},
+        {"profile", 0, 0, G_OPTION_ARG_STRING, &c->profile,
+         "Read every FILE with this profile (from DIR/profiles)", "ID"},
+        {"keep-going", 'k', 0, G_OPTION_ARG_NONE, &c->keep_going,
+         "Go on when rows are rejected (they are left out and counted)", NULL},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose,
+         "List every warning, not just a summary", NULL},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &c->files, NULL, "[FILE...]"},
+        G_OPTION_ENTRY_NULL,
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (extra != NULL)
+        g_option_context_add_main_entries(ctx, extra, NULL);
+}
+
+void
+gb_cli_common_clear(GbCommon *c)
+{
+    g_free(c->datadir);
+    g_free(c->profile);
+    g_strfreev(c->files);
+}
+
+GbStatus
+gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx, int *argc, char ***argv)
+{
+    GError *err = NULL;
+    g_option_context_set_summary(ctx, summary);
+    if (!g_option_context_parse(ctx, argc, argv, &err)) {
+        fprintf(stderr, "gradebrief %s: %s\nTry 'gradebrief %s --help'.\n", name, err->message,
+                name);
+        g_error_free(err);
+        return GB_USAGE;
+    }
+    return GB_OK;
+}
+
+static char *
+gb__default_datadir(void)
+{
+    const char *env = g_getenv("GRADEBRIEF_DATA");
+    if (env != NULL && *env != '\0')
+        return g_strdup(env);
+    if (g_file_test(GB_DATADIR "/authorities.csv", G_FILE_TEST_EXISTS))
+        return g_strdup(GB_DATADIR);
+    return g_strdup(GB_INSTALL_DATADIR);
+}
+
+void
+gb_cli_loaded_clear(GbLoaded *ld)
+{
+    gb_table_free(ld->table);
+    gb_loader_free(ld->loader);
+    gb_ref_free(ld->ref);
+}
+
+GbStatus
+gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
+{
+    if (c->datadir == NULL)
+        c->datadir = gb__default_datadir();
+    GbStatus status = gb_ref_load(c->datadir, &ld->ref, diag);
+    if (status == GB_OK)
+        status = gb_loader_new(ld->ref, &ld->loader, diag);
+    if (status == GB_OK) {
+        ld->loader->force_profile = c->profile;
+        ld->table = gb_table_new(ld->ref);
+        if (c->stream)
+            gb_table_set_streaming(ld->table, c->stream_as_at);
+        status = gb_load_all(ld->loader, ld->table, (const char *const *)c->files, diag);
+    }
+    if (status != GB_OK)
+        return status;
+    if (report)
+        gb_report_accounting(stdout, ld->table);
+    gb_report_diags(stderr, ld->loader->rejects, "", "rejected rows");
+    const GbDiagList *w = ld->loader->warnings;
+    GbFileAccount total;
+    gb_table_totals(ld->table, &total);
+    if (c->verbose || total.merged == 0 || gb_diag_list_total(w) == 0) {
+        /* Duplicates across publications merge silently; only repeats within
+         * one table are warnings. */
+        gb_report_diags(stderr, w, "warning: ", "warnings");
+    } else if (!c->quiet) {
+        /* Merged duplicates are expected (sheets that repeat each other): one line. */
+        const GbDiag *first = w->items->len ? &g_array_index(w->items, GbDiag, 0) : NULL;
+        char *where = first ? gb_diag_format(first) : g_strdup("");
+        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " identical duplicate row%s "
+                "merged (first: %s); -v lists them\n", gb_diag_list_total(w),
+                gb_diag_list_total(w) == 1 ? "" : "s", where);
+        g_free(where);
+    }
+    guint64 rejected = gb_diag_list_total(ld->loader->rejects);
+    if (rejected > 0 && !c->keep_going) {
+        /* check's accounting has already said it. */
+        if (!report)
+            gb_diag_set(diag, NULL, 0, 0, "%" G_GUINT64_FORMAT " row%s rejected; fix them or "
+                        "pass --keep-going to leave them out", rejected,
+                        rejected == 1 ? "" : "s");
+        return GB_DATA;
+    }
+    return GB_OK;
+}
+
+GbStatus
+gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfig *config,
+                GbDiag *diag)
+{
+    if (c->datadir == NULL)
+        c->datadir = gb__default_datadir();
+    char *own = NULL;
+    if (config_path == NULL) {
+        own = g_build_filename(c->datadir, "briefing.ini", NULL);
+        if (g_file_test(own, G_FILE_TEST_EXISTS))
+            config_path = own;
+    }
+    GbStatus status = config_path != NULL ? gb_config_load(config, config_path, diag) : GB_OK;
+    g_free(own);
+    if (status != GB_OK)
+        return status;
+    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
+        gb_diag_set(diag, NULL, 0, 0, "--as-at: '%s' is not a date (YYYY-MM-DD)", as_at);
+        return GB_USAGE;
+    }
+    gb_palette_use(config->palette);
+    return GB_OK;
+}
+
+char *
+gb_cli_output_date(const GbTable *t)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    gint64 secs;
+    if (epoch != NULL && gb_text_parse_int(epoch, 0, G_MAXINT64, &secs)) {
+        GDateTime *dt = g_date_time_new_from_unix_utc(secs);
+        char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+        g_date_time_unref(dt);
+        return s;
+    }
+    guint32 d = t->newest_date ? t->newest_date : (guint32)MAX(t->max_year, 1970) * 10000 + 1231;
+    char buf[11];
+    gb_text_format_date(d, buf);
+    return g_strdup(buf);
+}
+
+GbStatus
+gb_cli_interrupted(GbDiag *diag)
+{
+    int sig = gb_cancel_requested();
+    if (sig == 0)
+        return GB_OK;
+    gb_diag_set(diag, NULL, 0, 0, "interrupted by %s; no file was changed (run again to make "
+                "them)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return GB_TEMPFAIL;
+}
+
+void
+gb_cli_timing(gboolean on, const char *stage, gint64 *t0)
+{
+    gint64 now = g_get_monotonic_time();
+    if (on)
+        fprintf(stderr, "gradebrief: %-10s %7.1f ms\n", stage, (now - *t0) / 1000.0);
+    *t0 = now;
+}

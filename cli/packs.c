@@ -1,0 +1,322 @@
+/* packs.c - `gradebrief packs`: one pack per authority, made in parallel and
+ * committed to the output folder as one set with index.csv. */
+#include "cli/cli.h"
+
+#include "cli/pool.h"
+#include "output/csvout.h"
+#include "output/pack.h"
+#include "output/slug.h"
+#include "output/write.h"
+#include "pipeline/report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    GbCommon common;
+    char *config_path, *outdir, *as_at;
+    char **names;         /* --authority, or NULL for every authority in existence */
+    int jobs;             /* 0: the cores */
+    gboolean force, quiet;
+} GbPacksRequest;
+
+/* One pack to make: who, where, and (once made) its pages. */
+typedef struct {
+    int authority;
+    char *name;           /* file name in the output folder */
+    char *hash;
+    gboolean made;        /* made and handed to the write set */
+    int pages;
+    GbStatus status;
+    GbDiag diag;          /* when status is not GB_OK; empty after an earlier failure */
+} GbPackJob;
+
+/* What every worker shares. */
+typedef struct {
+    const GbPackInput *in;
+    GbWriteSet *out;      /* where each pack goes as soon as it is made */
+    const char *font;
+} GbPackRun;
+
+static void
+gb__packs_request_clear(GbPacksRequest *r)
+{
+    gb_cli_common_clear(&r->common);
+    g_free(r->config_path);
+    g_free(r->outdir);
+    g_free(r->as_at);
+    g_strfreev(r->names);
+}
+
+static GbStatus
+gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
+{
+    GOptionEntry extra[] = {
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Settings (key file)",
+         "FILE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir,
+         "Output folder (default out/packs)", "DIR"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &r->names,
+         "Only this authority (repeat for more; default: every authority in existence)", "NAME"},
+        {"jobs", 'j', 0, G_OPTION_ARG_INT, &r->jobs, "Packs made at once (default: the cores)",
+         "N"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date",
+         "DATE"},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not",
+         NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
+        G_OPTION_ENTRY_NULL,
+    };
+    GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
+    gb_cli_common_entries(ctx, &r->common, extra);
+    GbStatus rc = gb_cli_parse("packs",
+                               "Writes OUTDIR/<authority>.pdf for each authority (2-4 pages: its "
+                               "judgements over time; where it stands against England, its "
+                               "region and its statistical neighbours; their latest judgements; "
+                               "what changed since its previous inspection) and "
+                               "OUTDIR/index.csv. Only packs whose inputs changed are rewritten "
+                               "(OUTDIR/manifest.ini); --force rewrites all. The files are "
+                               "replaced together, only once all are made.",
+                               ctx, &argc, &argv);
+    g_option_context_free(ctx);
+    if (rc != GB_OK)
+        return rc;
+    if (r->jobs < 0 || r->jobs > 64) {
+        gb_diag_set(diag, NULL, 0, 0, "-j must be 1 to 64");
+        return GB_USAGE;
+    }
+    if (r->outdir != NULL && *r->outdir == '\0') {
+        gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
+        return GB_USAGE;
+    }
+    r->common.quiet = r->quiet;
+    return GB_OK;
+}
+
+static void
+gb__pack_job_free(gpointer p)
+{
+    GbPackJob *job = p;
+    g_free(job->name);
+    g_free(job->hash);
+    gb_diag_clear(&job->diag);
+    g_free(job);
+}
+
+/* A worker's state: fonts of its own (pango objects stay on one thread). */
+static gpointer
+gb__pack_worker_new(gpointer ctx)
+{
+    const GbPackRun *run = ctx;
+    char *err = NULL;
+    GbFonts *fonts = gb_fonts_new(run->font, &err);
+    g_free(err); /* reported per pack below */
+    return fonts;
+}
+
+static void
+gb__pack_worker_free(gpointer state)
+{
+    gb_fonts_free(state);
+}
+
+/* Makes one pack and hands it to the write set. */
+static const char *
+gb__pack_make(gpointer ctx, gpointer state, gpointer item)
+{
+    const GbPackRun *run = ctx;
+    GbFonts *fonts = state;
+    GbPackJob *job = item;
+    if (fonts == NULL) {
+        char *err = NULL;
+        gb_fonts_free(gb_fonts_new(run->font, &err));
+        job->status = GB_SOFTWARE;
+        gb_diag_set(&job->diag, NULL, 0, 0, "%s", err ? err : "cannot load the fonts");
+        g_free(err);
+        return job->name;
+    }
+    GByteArray *pdf = NULL;
+    job->status = gb_pack_pdf(run->in, fonts, job->authority, &pdf, &job->pages, &job->diag);
+    if (job->status == GB_OK)
+        job->status = gb_write_add(run->out, job->name, pdf->data, pdf->len, job->hash,
+                                   job->pages, &job->diag);
+    job->made = job->status == GB_OK;
+    if (pdf != NULL)
+        g_byte_array_unref(pdf);
+    return job->name;
+}
+
+static const GbPoolClass gb__pack_pool = {gb__pack_worker_new, gb__pack_worker_free,
+                                          gb__pack_make};
+
+/* Who gets a pack: the named authorities, or every one in existence on when. */
+static GbStatus
+gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *who,
+              GbDiag *diag)
+{
+    if (r->names == NULL) {
+        for (guint a = 0; a < ref->authorities->len; a++)
+            if (gb_ref_active_on(gb_ref_authority(ref, (int)a), when)) {
+                int ai = (int)a;
+                g_array_append_val(who, ai);
+            }
+        return GB_OK;
+    }
+    GString *scratch = g_string_new(NULL);
+    GbStatus rc = GB_OK;
+    for (char **n = r->names; *n != NULL && rc == GB_OK; n++) {
+        int a = gb_ref_find_authority(ref, *n, strlen(*n), 0, when, scratch, NULL);
+        if (a < 0) {
+            gb_diag_set(diag, NULL, 0, 0, "--authority: unknown authority '%s'", *n);
+            rc = GB_DATA;
+        }
+        g_array_append_val(who, a);
+    }
+    g_string_free(scratch, TRUE);
+    return rc;
+}
+
+/* index.csv: one line per pack, its pages from this run or the manifest. */
+static GString *
+gb__packs_index(const GbRef *ref, const GPtrArray *all, const GbWriteSet *ws)
+{
+    GString *index = g_string_new(NULL);
+    const char *header[] = {"authority", "dfe_code", "ons_code", "file", "pages"};
+    gb_csvout_row(index, header, G_N_ELEMENTS(header));
+    for (guint i = 0; i < all->len; i++) {
+        const GbPackJob *job = g_ptr_array_index(all, i);
+        const GbAuthority *au = gb_ref_authority(ref, job->authority);
+        int pages = job->made ? job->pages : gb_write_pages(ws, job->name);
+        char num[16];
+        g_snprintf(num, sizeof num, "%d", pages);
+        const char *cells[] = {au->name, au->code,
+                               au->ons->len ? g_ptr_array_index(au->ons, 0) : "", job->name, num};
+        gb_csvout_row(index, cells, G_N_ELEMENTS(cells));
+    }
+    return index;
+}
+
+static GbStatus
+gb__packs_run(GbPacksRequest *r, GbDiag *diag)
+{
+    GbLoaded ld = {0};
+    GbConfig *config = gb_config_new();
+    GbStats *stats = NULL;
+    GbMoves *moves = NULL;
+    GbPackInput in = {0};
+    GArray *who = g_array_new(FALSE, FALSE, sizeof(int));
+    GPtrArray *todo = g_ptr_array_new(); /* borrowed from all */
+    GPtrArray *all = g_ptr_array_new_with_free_func(gb__pack_job_free);
+    GbWriteSet *ws = NULL;
+    GbDiagList *problems = gb_diag_list_new(20);
+    char *date = NULL;
+    GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
+    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK)
+        goto out;
+    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    if (!gb_pack_input_init(&in, ld.table)) {
+        gb_diag_set(diag, NULL, 0, 0, "the data has no ILACS regime to compare on");
+        rc = GB_DATA;
+        goto out;
+    }
+    stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    moves = gb_stats_moves(ld.table);
+    date = gb_cli_output_date(ld.table);
+    in.stats = stats;
+    in.moves = moves;
+    in.config = config;
+    in.date = date;
+    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+        in.latest[j] = in.judgements[j] >= 0
+                           ? gb_stats_latest(ld.table,
+                                             gb_ref_judgement(ld.ref, in.judgements[j])->id, when)
+                           : NULL;
+    if ((rc = gb__packs_who(r, ld.ref, when, who, diag)) != GB_OK)
+        goto out;
+    const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
+    /* The folder is locked from here to the end of the run. */
+    if ((rc = gb_write_open(dir, r->force ? GB_WRITE_FORCE : 0, &ws, diag)) != GB_OK)
+        goto out;
+    if (gb_write_manifest_corrupt(ws) && !r->quiet)
+        fprintf(stderr, "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
+                "pack\n", dir);
+    for (guint i = 0; i < who->len; i++) {
+        GbPackJob *job = g_new0(GbPackJob, 1);
+        job->authority = g_array_index(who, int, i);
+        char *slug = gb_slug_authority(ld.ref, job->authority);
+        job->name = g_strdup_printf("%s.pdf", slug);
+        g_free(slug);
+        job->hash = gb_pack_hash(&in, job->authority);
+        g_ptr_array_add(all, job);
+        if (!gb_write_fresh(ws, job->name, job->hash))
+            g_ptr_array_add(todo, job);
+    }
+    /* Make the changed packs, in parallel; each goes to the write set as made. */
+    GbPackRun run = {.in = &in, .out = ws, .font = config->font};
+    int workers = r->jobs > 0 ? r->jobs : (int)g_get_num_processors();
+    gb_pool_run(&gb__pack_pool, &run, todo, workers, r->quiet, "gradebrief packs");
+    int made = 0;
+    for (guint i = 0; i < todo->len; i++) {
+        GbPackJob *job = g_ptr_array_index(todo, i);
+        made += job->made;
+        if (job->status != GB_OK) {
+            if (rc == GB_OK)
+                rc = job->status;
+            if (job->diag.message != NULL)
+                gb_diag_list_take(problems, &job->diag);
+        }
+    }
+    GString *index = gb__packs_index(ld.ref, all, ws);
+    char *index_hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, index->str,
+                                                     (gssize)index->len);
+    GbDiag d = {0};
+    if (rc == GB_OK && !gb_write_fresh(ws, "index.csv", index_hash))
+        rc = gb_write_add(ws, "index.csv", (const guint8 *)index->str, index->len, index_hash, 0,
+                          &d);
+    g_free(index_hash);
+    g_string_free(index, TRUE);
+    /* Everything or nothing: a signal or a failure before this point leaves the
+     * folder as it was (the write set removes its temporaries). */
+    int sig = gb_cancel_requested();
+    if (rc == GB_OK && sig == 0)
+        rc = gb_write_commit(ws, &d);
+    if (d.message != NULL)
+        gb_diag_list_take(problems, &d);
+    gb_diag_clear(&d);
+    /* Each problem once, capped: the pack that failed, or the first write. */
+    gb_report_diags(stderr, problems, "", "problems");
+    if (sig != 0)
+        rc = gb_cli_interrupted(diag);
+    gboolean committed = rc == GB_OK;
+    if (!r->quiet || !committed) {
+        printf("%d written, %u up to date", committed ? made : 0, all->len - todo->len);
+        if (!committed && todo->len > 0)
+            printf(", %u %s", todo->len, sig != 0 ? "not made" : "failed");
+        printf(" (%s)\n", dir);
+    }
+out:
+    g_array_free(who, TRUE);
+    g_ptr_array_free(todo, TRUE);
+    g_ptr_array_free(all, TRUE);
+    gb_write_free(ws);
+    gb_diag_list_free(problems);
+    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+        gb_stats_latest_free((GbLatest *)in.latest[j]);
+    gb_stats_free(stats);
+    gb_stats_moves_free(moves);
+    gb_config_free(config);
+    g_free(date);
+    gb_cli_loaded_clear(&ld);
+    return rc;
+}
+
+GbStatus
+gb_cmd_packs(int argc, char **argv, GbDiag *diag)
+{
+    GbPacksRequest r = {0};
+    GbStatus rc = gb__packs_parse(argc, argv, &r, diag);
+    if (rc == GB_OK)
+        rc = gb__packs_run(&r, diag);
+    gb__packs_request_clear(&r);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/* write.h - the write stage: every file a run makes is committed as one set.
+ *
+ * Commands describe what to write; this module writes it. A write set is
+ * opened on an output folder (build's, packs'): the folder and every folder
+ * under it must be a real folder or absent (never a symbolic link), the
+ * folder is locked against other runs, and temporaries left by a run that was
+ * killed are removed. Each file added is written to a temporary beside its
+ * place and flushed to disk; nothing is replaced until commit, which renames
+ * every temporary into place and then replaces the manifest (manifest.h),
+ * which records each file's inputs, SHA-256 and size. A failure before commit
+ * changes nothing that was there. */
+#ifndef GB_WRITE_H
+#define GB_WRITE_H
+
+#include "pipeline/status.h"
+
+typedef struct GbWriteSet GbWriteSet;
+
+typedef enum {
+    GB_WRITE_FORCE = 1 << 0,     /* rewrite every file, fresh or not */
+    GB_WRITE_KEEP_SAME = 1 << 1, /* leave a file that already holds these bytes alone */
+} GbWriteFlags;
+
+/* The lock file in every output folder. */
+#define GB_WRITE_LOCK_NAME ".gradebrief.lock"
+
+/* Opens a write set on folder dir, making it (and its parents) when absent.
+ * Fails with GB_USAGE for an empty name, GB_CANTCREAT when dir or a folder
+ * in it is a link or not a folder or cannot be made, GB_TEMPFAIL when another
+ * run holds the folder's lock (diag names its pid). The caller frees *out
+ * with gb_write_free. */
+GbStatus gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag);
+/* Frees w: an uncommitted set's temporaries are removed, so the folder is as
+ * it was; the lock is released. NULL does nothing. */
+void gb_write_free(GbWriteSet *w);
+
+/* TRUE when the manifest existed but could not be read (every file is then
+ * treated as stale). */
+gboolean gb_write_manifest_corrupt(const GbWriteSet *w);
+/* TRUE when relpath is recorded as made from input and is on disk as a
+ * regular file with the recorded size and SHA-256 (so a missing, truncated,
+ * edited or replaced file is never fresh). Always FALSE with GB_WRITE_FORCE.
+ * Reads the file; thread-safe. */
+gboolean gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input);
+/* The files the manifest records as made from input, NULL-terminated
+ * (g_strfreev). */
+char **gb_write_recorded(const GbWriteSet *w, const char *input);
+/* The page count recorded for relpath, or 0. */
+int gb_write_pages(const GbWriteSet *w, const char *relpath);
+
+/* Adds file relpath ("briefing.pdf", "charts/map.svg"; no "..", no leading
+ * "/") made from input, with its page count (0 for none): its bytes go to a
+ * flushed temporary beside its place now, and replace it at commit. Fails
+ * with GB_CANTCREAT (diag set) when a folder or the file's place is not
+ * usable or a write fails; the set then refuses to commit, and later adds
+ * write nothing and return the same status with diag left as it was (the
+ * first failure was reported once). Thread-safe. */
+GbStatus gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
+                      const char *input, int pages, GbDiag *diag);
+
+/* Renames every added file into place, then replaces the manifest, recording
+ * every file it renamed. Fails (diag set) if any add failed (nothing is then
+ * changed) or a rename fails (files renamed before it are new, the rest old,
+ * and the manifest says which). */
+GbStatus gb_write_commit(GbWriteSet *w, GbDiag *diag);
+/* Files replaced by the commit, and files added that already held their bytes. */
+guint gb_write_written(const GbWriteSet *w);
+guint gb_write_unchanged(const GbWriteSet *w);
+/* Files added so far. */
+guint gb_write_added(const GbWriteSet *w);
+
+/* Writes one file outside any set (chart -o FILE), "-" meaning standard
+ * output. The file must be absent or a regular file: a link, device, pipe or
+ * folder in its place is refused (GB_CANTCREAT), never written through or
+ * replaced. Missing folders above it are made. The file is replaced in one
+ * step (a flushed temporary, then rename). */
+GbStatus gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag);
+
+/* For tests: the n-th call from now (1-based) of op ("write", "fsync" or
+ * "rename") made by this module fails with errno err; n = 0 turns it off. */
+void gb__write_fail_at(const char *op, int n, int err);
+
+#endif
