@@ -326,7 +326,8 @@ gb__prescan(GbFileLoad *fl)
  * date: the caller rejects the row), or GB_DATA with diag set when the column's
  * slash dates cannot be read in one order: then the file stops. */
 static GbStatus
-gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, guint32 *ymd, GbDiag *diag)
+gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, const char *field, guint32 *ymd,
+         GbDiag *diag)
 {
     const char *s = rec->fields[col];
     *ymd = 0;
@@ -357,15 +358,14 @@ gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, guint32 *ymd, GbDiag *
     }
     if (order == GB_ORDER_INFER) {
         char *msg;
-        const char *field = rec->nfields > 0 ? "this" : "";
         if (o != NULL && o->dmy_line && o->mdy_line)
-            msg = g_strdup_printf("the slash dates of %s column mix orders: line %" G_GUINT64_FORMAT
+            msg = g_strdup_printf("the slash dates of column '%s' mix orders: line %" G_GUINT64_FORMAT
                                   " fits only day/month/year, line %" G_GUINT64_FORMAT " only "
                                   "month/day/year; gradebrief will not guess: correct the column, "
                                   "or write ISO dates (YYYY-MM-DD)", field, o->dmy_line,
                                   o->mdy_line);
         else
-            msg = g_strdup_printf("every slash date of %s column fits both day/month/year and "
+            msg = g_strdup_printf("every slash date of column '%s' fits both day/month/year and "
                                   "month/day/year; gradebrief will not guess: set date_order=dmy "
                                   "or mdy in the profile, or write ISO dates (YYYY-MM-DD)", field);
         gb__diag_at(diag, rec->path, rec->line, rec->offset, FALSE, col, msg);
@@ -389,7 +389,7 @@ gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_co
     const char *d = date_col >= 0 ? rec->fields[date_col] : "";
     const char *y = year_col >= 0 ? rec->fields[year_col] : "";
     if (*d != '\0') {
-        GbStatus status = gb__date(fl, rec, date_col, date, diag);
+        GbStatus status = gb__date(fl, rec, date_col, date_name, date, diag);
         if (status != GB_OK)
             return status;
         if (*date == 0) {
