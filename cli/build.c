@@ -6,6 +6,7 @@
 #include "output/write.h"
 
 #include <stdio.h>
+#include <string.h>
 
 typedef struct {
     GbCommon common;
@@ -27,16 +28,14 @@ static GbStatus
 gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path,
-         "Briefing settings (key file)", "FILE"},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out)",
-         "DIR"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Briefing settings (key file)",
+         "FILE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out)", "DIR"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at,
          "Latest judgements on this date (default: the newest in the data)", "DATE"},
         {"title", 0, 0, G_OPTION_ARG_STRING, &r->title, "Title (overrides the config)", "TEXT"},
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
-        {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not",
-         NULL},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
         G_OPTION_ENTRY_NULL,
     };
@@ -52,6 +51,11 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
     g_option_context_free(ctx);
     if (rc == GB_OK && r->outdir != NULL && *r->outdir == '\0') {
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
+        rc = GB_USAGE;
+    } else if (rc == GB_OK && r->outdir != NULL && strcmp(r->outdir, "-") == 0) {
+        gb_diag_set(diag, NULL, 0, 0,
+                    "-o -: build writes a folder of files; only chart writes "
+                    "to standard output");
         rc = GB_USAGE;
     }
     r->common.quiet = r->quiet;
@@ -73,7 +77,8 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
     for (guint i = 0; i < t->files->len; i++) {
         const GbFileAccount *a = &g_array_index(t->files, GbFileAccount, i);
         char *base = g_path_get_basename(a->path);
-        g_string_append_printf(s, "\n%s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+        g_string_append_printf(s,
+                               "\n%s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
                                " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
                                base, a->layout, a->rows, a->used, a->merged, a->judgements,
                                a->not_judged);
@@ -166,8 +171,12 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
     moves = gb_stats_moves(ld.table);
     latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
-    GbBriefingInput in = {.table = ld.table, .stats = stats, .moves = moves, .latest = latest,
-                          .config = config, .date = date};
+    GbBriefingInput in = {.table = ld.table,
+                          .stats = stats,
+                          .moves = moves,
+                          .latest = latest,
+                          .config = config,
+                          .date = date};
     if ((brief = gb_briefing_new(&in, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
         rc = GB_DATA;
@@ -210,8 +219,8 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     gb_cli_timing(r->timings, "write", &t0);
     guint written = gb_write_written(ws);
     if (!r->quiet)
-        printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", dir,
-               pages, pdf->len / 1024.0, written, names->len - written);
+        printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", dir, pages,
+               pdf->len / 1024.0, written, names->len - written);
 out:
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(bytes, TRUE);

@@ -10,12 +10,12 @@
 
 typedef struct {
     GbCommon common;
-    char *name;          /* the chart */
+    char *name; /* the chart */
     GbFormat format;
-    char *output;        /* NULL: out/NAME.FMT; "-": standard output */
+    char *output; /* NULL: out/NAME.FMT; "-": standard output */
     double width, height, dpi;
     char *authority;
-    guint32 as_at;       /* 0: the newest judgement date */
+    guint32 as_at; /* 0: the newest judgement date */
     gboolean list;
 } GbChartRequest;
 
@@ -35,18 +35,21 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
     char *format = NULL, *as_at = NULL;
     r->width = 481.9, r->height = 0, r->dpi = 150;
     GOptionEntry extra[] = {
-        {"list", 'l', 0, G_OPTION_ARG_NONE, &r->list, "Print the chart names, one per line",
-         NULL},
+        {"list", 'l', 0, G_OPTION_ARG_NONE, &r->list, "Print the chart names, one per line", NULL},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "pdf (default), svg or png", "FMT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->output,
          "Write here (default out/NAME.FMT; - for standard output)", "FILE"},
-        {"width", 0, 0, G_OPTION_ARG_DOUBLE, &r->width, "Width in points (default 481.9, A4 "
-         "text width)", "PT"},
-        {"height", 0, 0, G_OPTION_ARG_DOUBLE, &r->height, "Height in points (default: what the "
-         "chart needs)", "PT"},
+        {"width", 0, 0, G_OPTION_ARG_DOUBLE, &r->width,
+         "Width in points (default 481.9, A4 "
+         "text width)",
+         "PT"},
+        {"height", 0, 0, G_OPTION_ARG_DOUBLE, &r->height,
+         "Height in points (default: what the "
+         "chart needs)",
+         "PT"},
         {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &r->dpi, "PNG resolution (default 150)", "N"},
-        {"authority", 'a', 0, G_OPTION_ARG_STRING, &r->authority,
-         "For charts about one authority", "NAME"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING, &r->authority, "For charts about one authority",
+         "NAME"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
         G_OPTION_ENTRY_NULL,
     };
@@ -55,8 +58,10 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
     GString *names = g_string_new("Draws one chart from the same computed results the briefing "
                                   "uses. Charts:");
     for (const char *const *n = gb_chart_names(); *n != NULL; n++)
-        g_string_append_printf(names, " %s%s", *n, gb_chart_needs_authority(*n) ? " (needs "
-                               "--authority)" : "");
+        g_string_append_printf(names, " %s%s", *n,
+                               gb_chart_needs_authority(*n) ? " (needs "
+                                                              "--authority)"
+                                                            : "");
     GbStatus rc = gb_cli_parse("chart", names->str, ctx, &argc, &argv);
     g_string_free(names, TRUE);
     g_option_context_free(ctx);
@@ -78,8 +83,10 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
         goto out;
     }
     if (gb_chart_needs_authority(r->name) && r->authority == NULL) {
-        gb_diag_set(diag, NULL, 0, 0, "chart '%s' is about one authority: name it with "
-                    "--authority", r->name);
+        gb_diag_set(diag, NULL, 0, 0,
+                    "chart '%s' is about one authority: name it with "
+                    "--authority",
+                    r->name);
         goto out;
     }
     r->format = GB_FORMAT_PDF;
@@ -88,7 +95,8 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
         goto out;
     }
     if (r->output != NULL && *r->output == '\0') {
-        gb_diag_set(diag, NULL, 0, 0, "-o: the output file name is empty (-o - writes to "
+        gb_diag_set(diag, NULL, 0, 0,
+                    "-o: the output file name is empty (-o - writes to "
                     "standard output)");
         goto out;
     }
@@ -97,7 +105,8 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
     if (!(r->width >= 72 && r->width <= 5000) ||
         !(r->height == 0 || (r->height >= 36 && r->height <= 5000)) ||
         !(r->dpi >= 36 && r->dpi <= 1200)) {
-        gb_diag_set(diag, NULL, 0, 0, "--width/--height must be 72-5000 points and --dpi "
+        gb_diag_set(diag, NULL, 0, 0,
+                    "--width/--height must be 72-5000 points and --dpi "
                     "36-1200");
         goto out;
     }
@@ -163,8 +172,8 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     path = r->output != NULL ? g_strdup(r->output)
                              : g_strdup_printf("out/%s.%s", r->name, ext[r->format]);
     date = gb_cli_output_date(ld.table);
-    GbChartFileOptions o = {.format = r->format, .width = r->width, .height = r->height,
-                            .dpi = r->dpi, .date = date};
+    GbChartFileOptions o = {
+        .format = r->format, .width = r->width, .height = r->height, .dpi = r->dpi, .date = date};
     rc = gb_chartfile_render(chart, fonts, &o, &bytes, diag);
     if (rc == GB_OK)
         rc = gb_write_file(path, bytes->data, bytes->len, diag);

@@ -8,7 +8,8 @@ gb_cmd_check(int argc, char **argv, GbDiag *diag)
     GbLoaded ld = {0};
     GOptionContext *ctx = g_option_context_new("[FILE...] - validate grade tables");
     gb_cli_common_entries(ctx, &c, NULL);
-    GbStatus rc = gb_cli_parse("check", "Reads the data directory and every FILE, checks every "
+    GbStatus rc = gb_cli_parse("check",
+                               "Reads the data directory and every FILE, checks every "
                                "row against the reference tables and prints the row "
                                "accounting.\nExit status: 0 all rows valid, 65 rows rejected or "
                                "a file malformed, 66 an input missing or unreadable, 64 usage.",

@@ -16,8 +16,8 @@ typedef struct {
     char *profile;
     gboolean keep_going;
     gboolean verbose;
-    gboolean quiet;       /* set by commands with --quiet: no merged-duplicates note */
-    gboolean stream;      /* keep counts, not rows (check; stats without --authority) */
+    gboolean quiet;  /* set by commands with --quiet: no merged-duplicates note */
+    gboolean stream; /* keep counts, not rows (check; stats without --authority) */
     guint32 stream_as_at;
     char **files;
 } GbCommon;
@@ -57,8 +57,8 @@ void gb_cli_loaded_clear(GbLoaded *ld);
 /* The settings for build and packs: config_path, else DATADIR/briefing.ini
  * when there is one, else the defaults; then --as-at over them; the palette
  * is put in use. */
-GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at,
-                         GbConfig *config, GbDiag *diag);
+GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfig *config,
+                         GbDiag *diag);
 
 /* The date written into generated files: SOURCE_DATE_EPOCH when set, else
  * the newest judgement date in the data (never the clock), as ISO 8601. The

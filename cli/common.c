@@ -100,18 +100,20 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
         /* Merged duplicates are expected (sheets that repeat each other): one line. */
         const GbDiag *first = w->items->len ? &g_array_index(w->items, GbDiag, 0) : NULL;
         char *where = first ? gb_diag_format(first) : g_strdup("");
-        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " identical duplicate row%s "
-                "merged (first: %s); -v lists them\n", gb_diag_list_total(w),
-                gb_diag_list_total(w) == 1 ? "" : "s", where);
+        fprintf(stderr,
+                "gradebrief: warning: %" G_GUINT64_FORMAT " identical duplicate row%s "
+                "merged (first: %s); -v lists them\n",
+                gb_diag_list_total(w), gb_diag_list_total(w) == 1 ? "" : "s", where);
         g_free(where);
     }
     guint64 rejected = gb_diag_list_total(ld->loader->rejects);
     if (rejected > 0 && !c->keep_going) {
         /* check's accounting has already said it. */
         if (!report)
-            gb_diag_set(diag, NULL, 0, 0, "%" G_GUINT64_FORMAT " row%s rejected; fix them or "
-                        "pass --keep-going to leave them out", rejected,
-                        rejected == 1 ? "" : "s");
+            gb_diag_set(diag, NULL, 0, 0,
+                        "%" G_GUINT64_FORMAT " row%s rejected; fix them or "
+                        "pass --keep-going to leave them out",
+                        rejected, rejected == 1 ? "" : "s");
         return GB_DATA;
     }
     return GB_OK;
@@ -164,8 +166,10 @@ gb_cli_interrupted(GbDiag *diag)
     int sig = gb_cancel_requested();
     if (sig == 0)
         return GB_OK;
-    gb_diag_set(diag, NULL, 0, 0, "interrupted by %s; no file was changed (run again to make "
-                "them)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    gb_diag_set(diag, NULL, 0, 0,
+                "interrupted by %s; no file was changed (run again to make "
+                "them)",
+                sig == SIGINT ? "SIGINT" : "SIGTERM");
     return GB_TEMPFAIL;
 }
 

@@ -21,12 +21,10 @@ typedef struct {
 static const GbCommand gb__commands[] = {
     {"build", "[FILE...] [-d DIR] [-c briefing.ini] [-o OUTDIR]",
      "write the national briefing PDF, charts and tables (default)", gb_cmd_build},
-    {"check", "[FILE...] [-d DIR]", "validate the data and print the row accounting",
-     gb_cmd_check},
+    {"check", "[FILE...] [-d DIR]", "validate the data and print the row accounting", gb_cmd_check},
     {"stats", "[FILE...] [-d DIR] [--by LIST] [-f table|csv|json]",
      "grade distributions, changes, reconciliation, movers", gb_cmd_stats},
-    {"chart", "NAME [FILE...] [-f pdf|svg|png] [-o FILE]", "draw one chart (--list)",
-     gb_cmd_chart},
+    {"chart", "NAME [FILE...] [-f pdf|svg|png] [-o FILE]", "draw one chart (--list)", gb_cmd_chart},
     {"packs", "[FILE...] [-o DIR] [--authority NAME]... [-j N]",
      "one briefing pack per authority, only what changed", gb_cmd_packs},
 };
@@ -96,8 +94,7 @@ main(int argc, char **argv)
     /* No command, or only options and files: the default command, build. */
     const char *cmd = argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
                                    strcmp(argv[1], "-h") != 0 &&
-                                   strcmp(argv[1], "--version") != 0 &&
-                                   strcmp(argv[1], "-V") != 0)
+                                   strcmp(argv[1], "--version") != 0 && strcmp(argv[1], "-V") != 0)
                           ? "build"
                           : argv[1];
     if (strcmp(cmd, "build") == 0 && (argc < 2 || strcmp(argv[1], "build") != 0)) {

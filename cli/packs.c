@@ -15,26 +15,26 @@
 typedef struct {
     GbCommon common;
     char *config_path, *outdir, *as_at;
-    char **names;         /* --authority, or NULL for every authority in existence */
-    int jobs;             /* 0: the cores */
+    char **names; /* --authority, or NULL for every authority in existence */
+    int jobs;     /* 0: the cores */
     gboolean force, quiet;
 } GbPacksRequest;
 
 /* One pack to make: who, where, and (once made) its pages. */
 typedef struct {
     int authority;
-    char *name;           /* file name in the output folder */
+    char *name; /* file name in the output folder */
     char *hash;
-    gboolean made;        /* made and handed to the write set */
+    gboolean made; /* made and handed to the write set */
     int pages;
     GbStatus status;
-    GbDiag diag;          /* when status is not GB_OK; empty after an earlier failure */
+    GbDiag diag; /* when status is not GB_OK; empty after an earlier failure */
 } GbPackJob;
 
 /* What every worker shares. */
 typedef struct {
     const GbPackInput *in;
-    GbWriteSet *out;      /* where each pack goes as soon as it is made */
+    GbWriteSet *out; /* where each pack goes as soon as it is made */
     const char *font;
 } GbPackRun;
 
@@ -52,18 +52,15 @@ static GbStatus
 gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Settings (key file)",
-         "FILE"},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir,
-         "Output folder (default out/packs)", "DIR"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Settings (key file)", "FILE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out/packs)",
+         "DIR"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &r->names,
          "Only this authority (repeat for more; default: every authority in existence)", "NAME"},
         {"jobs", 'j', 0, G_OPTION_ARG_INT, &r->jobs, "Packs made at once (default: the cores)",
          "N"},
-        {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date",
-         "DATE"},
-        {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not",
-         NULL},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date", "DATE"},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
         G_OPTION_ENTRY_NULL,
     };
@@ -87,6 +84,12 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
     }
     if (r->outdir != NULL && *r->outdir == '\0') {
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
+        return GB_USAGE;
+    }
+    if (r->outdir != NULL && strcmp(r->outdir, "-") == 0) {
+        gb_diag_set(diag, NULL, 0, 0,
+                    "-o -: packs writes a folder of files; only chart writes "
+                    "to standard output");
         return GB_USAGE;
     }
     r->common.quiet = r->quiet;
@@ -138,21 +141,19 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
     GByteArray *pdf = NULL;
     job->status = gb_pack_pdf(run->in, fonts, job->authority, &pdf, &job->pages, &job->diag);
     if (job->status == GB_OK)
-        job->status = gb_write_add(run->out, job->name, pdf->data, pdf->len, job->hash,
-                                   job->pages, &job->diag);
+        job->status = gb_write_add(run->out, job->name, pdf->data, pdf->len, job->hash, job->pages,
+                                   &job->diag);
     job->made = job->status == GB_OK;
     if (pdf != NULL)
         g_byte_array_unref(pdf);
     return job->name;
 }
 
-static const GbPoolClass gb__pack_pool = {gb__pack_worker_new, gb__pack_worker_free,
-                                          gb__pack_make};
+static const GbPoolClass gb__pack_pool = {gb__pack_worker_new, gb__pack_worker_free, gb__pack_make};
 
 /* Who gets a pack: the named authorities, or every one in existence on when. */
 static GbStatus
-gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *who,
-              GbDiag *diag)
+gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *who, GbDiag *diag)
 {
     if (r->names == NULL) {
         for (guint a = 0; a < ref->authorities->len; a++)
@@ -227,10 +228,10 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     in.config = config;
     in.date = date;
     for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
-        in.latest[j] = in.judgements[j] >= 0
-                           ? gb_stats_latest(ld.table,
-                                             gb_ref_judgement(ld.ref, in.judgements[j])->id, when)
-                           : NULL;
+        in.latest[j] =
+            in.judgements[j] >= 0
+                ? gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id, when)
+                : NULL;
     if ((rc = gb__packs_who(r, ld.ref, when, who, diag)) != GB_OK)
         goto out;
     const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
@@ -238,8 +239,10 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     if ((rc = gb_write_open(dir, r->force ? GB_WRITE_FORCE : 0, &ws, diag)) != GB_OK)
         goto out;
     if (gb_write_manifest_corrupt(ws) && !r->quiet)
-        fprintf(stderr, "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
-                "pack\n", dir);
+        fprintf(stderr,
+                "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
+                "pack\n",
+                dir);
     for (guint i = 0; i < who->len; i++) {
         GbPackJob *job = g_new0(GbPackJob, 1);
         job->authority = g_array_index(who, int, i);
@@ -267,8 +270,8 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         }
     }
     GString *index = gb__packs_index(ld.ref, all, ws);
-    char *index_hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, index->str,
-                                                     (gssize)index->len);
+    char *index_hash =
+        g_compute_checksum_for_string(G_CHECKSUM_SHA256, index->str, (gssize)index->len);
     GbDiag d = {0};
     if (rc == GB_OK && !gb_write_fresh(ws, "index.csv", index_hash))
         rc = gb_write_add(ws, "index.csv", (const guint8 *)index->str, index->len, index_hash, 0,

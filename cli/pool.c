@@ -10,8 +10,8 @@ typedef struct {
     const GbPoolClass *k;
     gpointer ctx;
     GPtrArray *items;
-    gint next;             /* atomic: the next item to take */
-    GMutex lock;           /* progress output */
+    gint next;   /* atomic: the next item to take */
+    GMutex lock; /* progress output */
     int done, total;
     gboolean quiet, tty;
     gint64 started;
@@ -61,13 +61,18 @@ gb__pool_worker(gpointer data)
 }
 
 void
-gb_pool_run(const GbPoolClass *k, gpointer ctx, GPtrArray *items, int workers,
-            gboolean quiet, const char *prefix)
+gb_pool_run(const GbPoolClass *k, gpointer ctx, GPtrArray *items, int workers, gboolean quiet,
+            const char *prefix)
 {
     if (items->len == 0)
         return;
-    GbPool p = {.k = k, .ctx = ctx, .items = items, .total = (int)items->len, .quiet = quiet,
-                .tty = isatty(STDERR_FILENO), .started = g_get_monotonic_time(),
+    GbPool p = {.k = k,
+                .ctx = ctx,
+                .items = items,
+                .total = (int)items->len,
+                .quiet = quiet,
+                .tty = isatty(STDERR_FILENO),
+                .started = g_get_monotonic_time(),
                 .prefix = prefix};
     g_mutex_init(&p.lock);
     workers = MAX(1, MIN(workers, (int)items->len));

@@ -18,7 +18,7 @@ typedef struct {
 
 /* Runs k->run over every item of items on `workers` threads (this one
  * included), printing progress as "PREFIX: i/n LABEL" unless quiet. */
-void gb_pool_run(const GbPoolClass *k, gpointer ctx, GPtrArray *items, int workers,
-                 gboolean quiet, const char *prefix);
+void gb_pool_run(const GbPoolClass *k, gpointer ctx, GPtrArray *items, int workers, gboolean quiet,
+                 const char *prefix);
 
 #endif

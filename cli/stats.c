@@ -13,11 +13,10 @@ gb_cmd_stats(int argc, char **argv, GbDiag *diag)
     char *by = NULL, *format = NULL, *as_at = NULL, *authority = NULL;
     GOptionEntry extra[] = {
         {"by", 0, 0, G_OPTION_ARG_STRING, &by,
-         "Group by any of year,regime,judgement,region (default year,regime,judgement)",
-         "LIST"},
+         "Group by any of year,regime,judgement,region (default year,regime,judgement)", "LIST"},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "table (default), csv or json", "FMT"},
-        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at,
-         "Latest judgements on this date (YYYY-MM-DD)", "DATE"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date (YYYY-MM-DD)",
+         "DATE"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING, &authority,
          "History, movers and comparators for one authority", "NAME"},
         G_OPTION_ENTRY_NULL,

@@ -6,8 +6,8 @@
 void
 gb_csvout_field(GString *out, const char *s)
 {
-    gboolean formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-                       s[0] == '\t' || s[0] == '\r';
+    gboolean formula =
+        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     /* A number such as -7.0 is data, not a formula. */
     if (s[0] == '-' || s[0] == '+') {
         char *end;

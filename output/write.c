@@ -7,9 +7,8 @@
 #include "output/write.h"
 
 #include "output/manifest.h"
+#include "output/write-private.h"
 
-#include <dirent.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,279 +18,41 @@
 #include <unistd.h>
 
 #define GB__MANIFEST "manifest.ini"
+/* Temporaries are flushed at commit, one after the other, so that the file
+ * system flushes them together instead of once per file as they are made
+ * (each fsync a journal commit on ext4); past this many open at once, each is
+ * flushed and closed as it is written. */
+#define GB__MAX_OPEN 256
 
 typedef struct {
     char *rel;        /* as added: "charts/map.svg" */
     const char *base; /* the last component of rel */
     int dirfd;        /* the folder it goes in (owned by the set) */
     char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
+    int fd;           /* the temporary, still open to be flushed at commit, or -1 */
     gboolean done;    /* in place (renamed, or unchanged) */
     GbManifestEntry e;
 } GbWriteEntry;
 
 struct GbWriteSet {
-    char *dir;             /* as given, for messages */
-    int root;              /* the output folder */
-    int lock;              /* its lock file, flocked */
+    char *dir; /* as given, for messages */
+    int root;  /* the output folder */
+    int lock;  /* its lock file, flocked */
     guint flags;
     GbManifest *manifest;
     gboolean corrupt;
-    GMutex mu;             /* guards everything below */
-    GHashTable *dirs;      /* relative folder -> fd + 1 ("" is root) */
-    GPtrArray *entries;    /* GbWriteEntry* */
-    GHashTable *names;     /* rel -> TRUE: each file once */
+    GMutex mu;        /* guards everything below */
+    GHashTable *dirs; /* relative folder -> fd + 1 ("" is root) */
+    GPtrArray *made;  /* folders this set made, in order, removed if it never commits */
+    gboolean made_root;
+    GPtrArray *entries; /* GbWriteEntry* */
+    GHashTable *names;  /* rel -> TRUE: each file once */
+    int open_fds;       /* temporaries held open (see GB__MAX_OPEN) */
     GbStatus failed;
     GbDiag fail_diag;
     guint written, unchanged;
     gboolean committed;
 };
-
-/* Fault injection for tests: remaining calls before a failure, per operation. */
-enum { GB__OP_WRITE, GB__OP_FSYNC, GB__OP_RENAME, GB__OPS };
-static gint gb__fail_count[GB__OPS];
-static gint gb__fail_errno[GB__OPS];
-
-void
-gb__write_fail_at(const char *op, int n, int err)
-{
-    static const char *const names[GB__OPS] = {"write", "fsync", "rename"};
-    for (int i = 0; i < GB__OPS; i++) {
-        if (strcmp(op, names[i]) == 0) {
-            g_atomic_int_set(&gb__fail_errno[i], err);
-            g_atomic_int_set(&gb__fail_count[i], n);
-        }
-    }
-}
-
-/* TRUE (errno set) when this call of op is the one a test asked to fail. */
-static gboolean
-gb__injected(int op)
-{
-    for (;;) {
-        gint n = g_atomic_int_get(&gb__fail_count[op]);
-        if (n <= 0)
-            return FALSE;
-        if (g_atomic_int_compare_and_exchange(&gb__fail_count[op], n, n - 1)) {
-            if (n != 1)
-                return FALSE;
-            errno = g_atomic_int_get(&gb__fail_errno[op]);
-            return TRUE;
-        }
-    }
-}
-
-static gboolean
-gb__write_all(int fd, const guint8 *data, gsize len)
-{
-    while (len > 0) {
-        if (gb__injected(GB__OP_WRITE))
-            return FALSE;
-        ssize_t n = write(fd, data, MIN(len, (gsize)1 << 30));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = EIO;
-            return FALSE;
-        }
-        data += n;
-        len -= (gsize)n;
-    }
-    return TRUE;
-}
-
-static int
-gb__fsync(int fd)
-{
-    if (gb__injected(GB__OP_FSYNC))
-        return -1;
-    return fsync(fd);
-}
-
-static int
-gb__rename(int dirfd, const char *from, const char *to)
-{
-    if (gb__injected(GB__OP_RENAME))
-        return -1;
-    return renameat(dirfd, from, dirfd, to);
-}
-
-/* Makes a new temporary "base.XXXXXX" in dirfd (the shape g_file_set_contents
- * used, so its leftovers are recognised too); returns its fd and name. */
-static int
-gb__tmp_open(int dirfd, const char *base, char **name)
-{
-    static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    for (int tries = 0; tries < 100; tries++) {
-        char suffix[7];
-        for (int i = 0; i < 6; i++)
-            suffix[i] = chars[g_random_int_range(0, (gint32)sizeof chars - 1)];
-        suffix[6] = '\0';
-        char *n = g_strdup_printf("%s.%s", base, suffix);
-        int fd = openat(dirfd, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-        if (fd >= 0) {
-            *name = n;
-            return fd;
-        }
-        g_free(n);
-        if (errno != EEXIST)
-            return -1;
-    }
-    return -1;
-}
-
-/* Writes data to a new flushed temporary beside base in dirfd; returns its
- * name, or NULL with errno set (and no temporary left). */
-static char *
-gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len)
-{
-    char *name = NULL;
-    int fd = gb__tmp_open(dirfd, base, &name);
-    if (fd < 0)
-        return NULL;
-    gboolean ok = gb__write_all(fd, data, len) && gb__fsync(fd) == 0;
-    int saved = errno;
-    if (close(fd) != 0 && ok)
-        ok = FALSE, saved = errno;
-    if (!ok) {
-        unlinkat(dirfd, name, 0);
-        g_free(name);
-        errno = saved;
-        return NULL;
-    }
-    return name;
-}
-
-/* TRUE when name in dirfd is a regular file of exactly these bytes. */
-static gboolean
-gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len)
-{
-    struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-        (guint64)st.st_size != len)
-        return FALSE;
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return FALSE;
-    guint8 buf[65536];
-    gsize at = 0;
-    gboolean same = TRUE;
-    while (same) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            same = n == 0 && at == len;
-            break;
-        }
-        same = at + (gsize)n <= len && memcmp(buf, data + at, (gsize)n) == 0;
-        at += (gsize)n;
-    }
-    close(fd);
-    return same;
-}
-
-/* The SHA-256 and size of name in dirfd when it is a regular file. */
-static gboolean
-gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size)
-{
-    struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-        return FALSE;
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return FALSE;
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    guint8 buf[65536];
-    guint64 total = 0;
-    ssize_t n;
-    for (;;) {
-        n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        g_checksum_update(h, buf, n);
-        total += (guint64)n;
-    }
-    close(fd);
-    if (n == 0)
-        g_strlcpy(hex, g_checksum_get_string(h), 65);
-    g_checksum_free(h);
-    *size = total;
-    return n == 0;
-}
-
-/* What is at name in dirfd, in words, when gradebrief must not replace it;
- * NULL when it is absent, a regular file, or a link (a link in a file's place
- * is replaced by the file, never written through). */
-static const char *
-gb__unusable_place(int dirfd, const char *name)
-{
-    struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISREG(st.st_mode) ||
-        S_ISLNK(st.st_mode))
-        return NULL;
-    if (S_ISDIR(st.st_mode))
-        return "a folder";
-    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-        return "a device";
-    if (S_ISFIFO(st.st_mode))
-        return "a pipe";
-    return "not a regular file";
-}
-
-static void
-gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
-
-static void
-gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    char *path = rel != NULL && *rel ? g_build_filename(dir, rel, NULL) : g_strdup(dir);
-    gb_diag_set(diag, path, 0, 0, "%s", msg);
-    g_free(path);
-    g_free(msg);
-}
-
-/* Opens folder name in parent without following a link, making it when absent
- * and create is set. Returns -1 with diag set (or silently when !create and
- * it is absent). */
-static int
-gb__open_folder(int parent, const char *name, gboolean create, const char *dir,
-                const char *rel, GbDiag *diag)
-{
-    struct stat st;
-    if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno != ENOENT || !create) {
-            if (create)
-                gb__fail(diag, dir, rel, "cannot open the folder: %s", g_strerror(errno));
-            return -1;
-        }
-        if (mkdirat(parent, name, 0777) != 0 && errno != EEXIST) {
-            gb__fail(diag, dir, rel, "cannot create the folder: %s", g_strerror(errno));
-            return -1;
-        }
-    } else if (S_ISLNK(st.st_mode)) {
-        if (create)
-            gb__fail(diag, dir, rel, "is a symbolic link; gradebrief writes only into real "
-                     "folders, never through a link");
-        return -1;
-    } else if (!S_ISDIR(st.st_mode)) {
-        if (create)
-            gb__fail(diag, dir, rel, "cannot create the folder: %s", g_strerror(ENOTDIR));
-        return -1;
-    }
-    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && create)
-        gb__fail(diag, dir, rel, errno == ELOOP ? "is a symbolic link; gradebrief writes only "
-                 "into real folders, never through a link" : "cannot open the folder: %s",
-                 g_strerror(errno));
-    return fd;
-}
 
 /* The folder of relative folder `reldir` ("" the root), opened once per set.
  * Call with w->mu held. */
@@ -309,7 +70,11 @@ gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
     if (parent < 0)
         return -1;
     const char *slash = strrchr(reldir, '/');
-    int fd = gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, diag);
+    gboolean made;
+    int fd =
+        gb__open_folder(parent, slash ? slash + 1 : reldir, create, w->dir, reldir, &made, diag);
+    if (made)
+        g_ptr_array_add(w->made, g_strdup(reldir));
     if (fd >= 0)
         g_hash_table_insert(w->dirs, g_strdup(reldir), GINT_TO_POINTER(fd + 1));
     return fd;
@@ -329,57 +94,6 @@ gb__rel_ok(const char *rel)
     return ok;
 }
 
-/* TRUE for a temporary of ours: NAME.EXT.XXXXXX, EXT one we write. */
-static gboolean
-gb__is_temporary(const char *name)
-{
-    static const char *const exts[] = {".pdf", ".svg", ".png", ".csv", ".ini", ".html", ".docx"};
-    gsize len = strlen(name);
-    if (len < 8 || name[len - 7] != '.')
-        return FALSE;
-    for (gsize i = len - 6; i < len; i++)
-        if (!g_ascii_isalnum(name[i]))
-            return FALSE;
-    for (gsize e = 0; e < G_N_ELEMENTS(exts); e++) {
-        gsize el = strlen(exts[e]);
-        if (len - 7 > el && strncmp(name + len - 7 - el, exts[e], el) == 0)
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* Removes temporaries of ours in folder fd and (depth permitting) its real
- * subfolders: what a run killed before its commit left. */
-static void
-gb__remove_stale(int fd, int depth)
-{
-    int copy = dup(fd);
-    DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
-    if (d == NULL) {
-        if (copy >= 0)
-            close(copy);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        struct stat st;
-        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode) && depth > 0) {
-            int sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub >= 0) {
-                gb__remove_stale(sub, depth - 1);
-                close(sub);
-            }
-        } else if (S_ISREG(st.st_mode) && gb__is_temporary(de->d_name)) {
-            unlinkat(fd, de->d_name, 0);
-        }
-    }
-    closedir(d);
-}
-
 /* Takes the folder's lock without waiting; GB_TEMPFAIL naming the holder.
  * The lock file is removed when the set is freed, so it is checked after
  * locking to be the one still in the folder: a run that opened it just before
@@ -388,8 +102,8 @@ static GbStatus
 gb__lock(GbWriteSet *w, GbDiag *diag)
 {
     for (int tries = 0; tries < 100; tries++) {
-        int fd = openat(w->root, GB_WRITE_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                        0666);
+        int fd =
+            openat(w->root, GB_WRITE_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd < 0) {
             gb__fail(diag, w->dir, GB_WRITE_LOCK_NAME, "cannot open the lock file: %s",
                      g_strerror(errno));
@@ -408,8 +122,10 @@ gb__lock(GbWriteSet *w, GbDiag *diag)
             char who[48] = "";
             if (pid > 0)
                 g_snprintf(who, sizeof who, " (pid %" G_GINT64_FORMAT ")", pid);
-            gb__fail(diag, w->dir, NULL, "another gradebrief run%s is writing this folder; run "
-                     "again when it has finished", who);
+            gb__fail(diag, w->dir, NULL,
+                     "another gradebrief run%s is writing this folder; run "
+                     "again when it has finished",
+                     who);
             return GB_TEMPFAIL;
         }
         struct stat held, there;
@@ -473,9 +189,18 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
         return GB_USAGE;
     }
+    /* "out/" names the same folder as "out"; with the slash, lstat and
+     * O_NOFOLLOW would both go through a link called out. */
+    char *plain = g_strdup(dir);
+    for (gsize n = strlen(plain); n > 1 && plain[n - 1] == '/'; n--)
+        plain[n - 1] = '\0';
     struct stat st;
-    if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
-        gb_diag_set(diag, dir, 0, 0, "is a symbolic link; gradebrief writes only into real "
+    gboolean absent = lstat(plain, &st) != 0 && errno == ENOENT;
+    gboolean link = !absent && S_ISLNK(st.st_mode);
+    g_free(plain);
+    if (link) {
+        gb_diag_set(diag, dir, 0, 0,
+                    "is a symbolic link; gradebrief writes only into real "
                     "folders, never through a link");
         return GB_CANTCREAT;
     }
@@ -485,8 +210,10 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     }
     int root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (root < 0) {
-        gb_diag_set(diag, dir, 0, 0, errno == ELOOP ? "is a symbolic link; gradebrief writes "
-                    "only into real folders, never through a link" : "cannot open the folder: %s",
+        gb_diag_set(diag, dir, 0, 0,
+                    errno == ELOOP ? "is a symbolic link; gradebrief writes "
+                                     "only into real folders, never through a link"
+                                   : "cannot open the folder: %s",
                     g_strerror(errno));
         return GB_CANTCREAT;
     }
@@ -495,6 +222,8 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     w->root = root;
     w->lock = -1;
     w->flags = flags;
+    w->made_root = absent;
+    w->made = g_ptr_array_new_with_free_func(g_free);
     g_mutex_init(&w->mu);
     w->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_insert(w->dirs, g_strdup(""), GINT_TO_POINTER(root + 1));
@@ -518,6 +247,8 @@ gb_write_free(GbWriteSet *w)
         return;
     for (guint i = 0; i < w->entries->len; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->fd >= 0)
+            close(e->fd);
         if (e->tmp != NULL)
             unlinkat(e->dirfd, e->tmp, 0);
     }
@@ -530,12 +261,18 @@ gb_write_free(GbWriteSet *w)
         if (GPOINTER_TO_INT(value) - 1 != w->root)
             close(GPOINTER_TO_INT(value) - 1);
     g_hash_table_destroy(w->dirs);
+    /* A set that never committed leaves no folder it made (when empty). */
+    for (guint i = w->made->len; i > 0 && !w->committed; i--)
+        unlinkat(w->root, g_ptr_array_index(w->made, i - 1), AT_REMOVEDIR);
+    g_ptr_array_unref(w->made);
     if (w->lock >= 0) {
         /* Removed while still held, so no other run can hold it meanwhile. */
         unlinkat(w->root, GB_WRITE_LOCK_NAME, 0);
         close(w->lock); /* releases the flock */
     }
     close(w->root);
+    if (w->made_root && !w->committed)
+        rmdir(w->dir);
     gb_manifest_free(w->manifest);
     gb_diag_clear(&w->fail_diag);
     g_mutex_clear(&w->mu);
@@ -565,8 +302,8 @@ gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input)
         return FALSE;
     GbManifestEntry e;
     g_mutex_lock(&w->mu);
-    gboolean known = gb_manifest_get(w->manifest, relpath, &e) &&
-                     strcmp(e.input, input) == 0 && e.output[0] != '\0';
+    gboolean known = gb_manifest_get(w->manifest, relpath, &e) && strcmp(e.input, input) == 0 &&
+                     e.output[0] != '\0';
     const char *base;
     char *reldir = gb__split(relpath, &base);
     int dirfd = known ? gb__folder(w, reldir, FALSE, NULL) : -1;
@@ -606,8 +343,8 @@ gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
 }
 
 GbStatus
-gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
-             const char *input, int pages, GbDiag *diag)
+gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, const char *input,
+             int pages, GbDiag *diag)
 {
     GbDiag local = {0};
     GbDiag *d = diag != NULL ? diag : &local;
@@ -658,7 +395,11 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
                     gb__same_bytes(dirfd, base, data, len);
-    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len)) == NULL) {
+    e->fd = -1;
+    gboolean hold = g_atomic_int_add(&w->open_fds, 1) < GB__MAX_OPEN;
+    if (!hold)
+        g_atomic_int_add(&w->open_fds, -1);
+    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len, hold ? &e->fd : NULL)) == NULL) {
         gb__fail(d, w->dir, relpath, "cannot write: %s", g_strerror(errno));
         gb__entry_free(e);
         GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
@@ -691,6 +432,28 @@ gb__sync_folders(GbWriteSet *w)
         fsync(GPOINTER_TO_INT(value) - 1);
 }
 
+/* Writes the manifest's text to a flushed temporary; its name, or NULL with
+ * diag set. */
+static char *
+gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
+{
+    const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
+    if (odd != NULL) {
+        gb__fail(diag, w->dir, GB__MANIFEST,
+                 "is %s, not a regular file; gradebrief will not "
+                 "replace it",
+                 odd);
+        return NULL;
+    }
+    gsize len;
+    char *text = gb_manifest_to_data(m, &len);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL);
+    if (tmp == NULL)
+        gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
+    g_free(text);
+    return tmp;
+}
+
 GbStatus
 gb_write_commit(GbWriteSet *w, GbDiag *diag)
 {
@@ -698,57 +461,83 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         gb_diag_set(diag, w->fail_diag.path, 0, 0, "%s", w->fail_diag.message);
         return w->failed;
     }
+    if (w->entries->len == 0) {
+        w->committed = TRUE;
+        return GB_OK; /* nothing made: the manifest stays as it is */
+    }
     g_ptr_array_sort(w->entries, gb__entry_cmp);
-    GbStatus status = GB_OK;
+    /* Every temporary on disk before anything is renamed. */
     for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->fd < 0)
+            continue;
+        gboolean ok = gb__fsync(e->fd) == 0;
+        int saved = errno;
+        if (close(e->fd) != 0 && ok)
+            ok = FALSE, saved = errno;
+        e->fd = -1;
+        if (!ok) {
+            gb__fail(diag, w->dir, e->rel, "cannot write: %s", g_strerror(saved));
+            return GB_CANTCREAT;
+        }
+    }
+    /* The new manifest is made and flushed before anything is renamed, so a
+     * full disk stops the run while everything is still as it was. */
+    gsize old_len;
+    char *old_text = gb_manifest_to_data(w->manifest, &old_len);
+    for (guint i = 0; i < w->entries->len; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        gb_manifest_set(w->manifest, e->rel, &e->e);
+    }
+    char *mtmp = gb__manifest_tmp(w, w->manifest, diag);
+    if (mtmp == NULL) {
+        g_free(old_text);
+        return GB_CANTCREAT;
+    }
+    GbStatus status = GB_OK;
+    w->committed = TRUE; /* from here on, files change */
+    for (guint i = 0; i < w->entries->len && status == GB_OK; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         if (e->tmp == NULL) {
             e->done = TRUE;
             w->unchanged++;
-            continue;
-        }
-        if (status != GB_OK)
-            continue;
-        if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
+        } else if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
             gb__fail(diag, w->dir, e->rel, "cannot replace: %s", g_strerror(errno));
             status = GB_CANTCREAT;
-            continue;
+        } else {
+            g_free(e->tmp);
+            e->tmp = NULL;
+            e->done = TRUE;
+            w->written++;
         }
-        g_free(e->tmp);
-        e->tmp = NULL;
-        e->done = TRUE;
-        w->written++;
     }
     gb__sync_folders(w);
-    /* The manifest last, recording what is now in place (after a failed
-     * rename too, so that it tells which files are new). */
-    for (guint i = 0; i < w->entries->len; i++) {
-        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
-        if (e->done)
-            gb_manifest_set(w->manifest, e->rel, &e->e);
+    if (status != GB_OK) {
+        /* Part-way: the manifest records what is now in place, so that it
+         * tells which files are new (best effort: a rerun repairs anyway,
+         * since a file that differs from its record is never fresh). */
+        unlinkat(w->root, mtmp, 0);
+        g_free(mtmp);
+        gb_manifest_free(w->manifest);
+        w->manifest = gb_manifest_parse(old_text, old_len, NULL);
+        for (guint i = 0; i < w->entries->len; i++) {
+            GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+            if (e->done)
+                gb_manifest_set(w->manifest, e->rel, &e->e);
+        }
+        GbDiag ignored = {0};
+        mtmp = gb__manifest_tmp(w, w->manifest, &ignored);
+        gb_diag_clear(&ignored);
     }
-    gsize len;
-    char *text = gb_manifest_to_data(w->manifest, &len);
-    char *tmp = NULL;
-    const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
-    if (odd != NULL) {
+    if (mtmp != NULL && gb__rename(w->root, mtmp, GB__MANIFEST) != 0) {
         if (status == GB_OK)
-            gb__fail(diag, w->dir, GB__MANIFEST, "is %s, not a regular file; gradebrief will "
-                     "not replace it", odd);
+            gb__fail(diag, w->dir, GB__MANIFEST, "cannot replace: %s", g_strerror(errno));
         status = GB_CANTCREAT;
-    } else if ((tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len)) == NULL ||
-               gb__rename(w->root, tmp, GB__MANIFEST) != 0) {
-        if (status == GB_OK)
-            gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
-        status = GB_CANTCREAT;
-        if (tmp != NULL)
-            unlinkat(w->root, tmp, 0);
-    } else {
-        fsync(w->root);
+        unlinkat(w->root, mtmp, 0);
     }
-    g_free(tmp);
-    g_free(text);
-    w->committed = TRUE;
+    fsync(w->root);
+    g_free(mtmp);
+    g_free(old_text);
     return status;
 }
 
@@ -768,68 +557,4 @@ guint
 gb_write_added(const GbWriteSet *w)
 {
     return w->entries->len;
-}
-
-/* Writes all of data to standard output. */
-static GbStatus
-gb__write_stdout(const guint8 *data, gsize len, GbDiag *diag)
-{
-    if (!gb__write_all(STDOUT_FILENO, data, len)) {
-        gb_diag_set(diag, "standard output", 0, 0, "cannot write: %s", g_strerror(errno));
-        return GB_CANTCREAT;
-    }
-    return GB_OK;
-}
-
-GbStatus
-gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag)
-{
-    if (path == NULL || *path == '\0') {
-        gb_diag_set(diag, NULL, 0, 0, "-o: the output file name is empty");
-        return GB_USAGE;
-    }
-    if (strcmp(path, "-") == 0)
-        return gb__write_stdout(data, len, diag);
-    char *parent = g_path_get_dirname(path);
-    char *base = g_path_get_basename(path);
-    GbStatus status = GB_CANTCREAT;
-    int dirfd = -1;
-    char *tmp = NULL;
-    struct stat st;
-    if (g_mkdir_with_parents(parent, 0777) != 0) {
-        gb_diag_set(diag, parent, 0, 0, "cannot create the folder: %s", g_strerror(errno));
-        goto out;
-    }
-    if ((dirfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        gb_diag_set(diag, parent, 0, 0, "cannot open the folder: %s", g_strerror(errno));
-        goto out;
-    }
-    if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
-        if (S_ISLNK(st.st_mode))
-            gb_diag_set(diag, path, 0, 0, "is a symbolic link; gradebrief will not write through "
-                        "it or replace it (-o - writes to standard output)");
-        else
-            gb_diag_set(diag, path, 0, 0, "is %s, not a regular file; gradebrief will not "
-                        "replace it (-o - writes to standard output)",
-                        gb__unusable_place(dirfd, base));
-        goto out;
-    }
-    if ((tmp = gb__tmp_write(dirfd, base, data, len)) == NULL) {
-        gb_diag_set(diag, path, 0, 0, "cannot write: %s", g_strerror(errno));
-        goto out;
-    }
-    if (gb__rename(dirfd, tmp, base) != 0) {
-        gb_diag_set(diag, path, 0, 0, "cannot replace: %s", g_strerror(errno));
-        unlinkat(dirfd, tmp, 0);
-        goto out;
-    }
-    fsync(dirfd);
-    status = GB_OK;
-out:
-    if (dirfd >= 0)
-        close(dirfd);
-    g_free(tmp);
-    g_free(base);
-    g_free(parent);
-    return status;
 }

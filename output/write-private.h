@@ -1,0 +1,46 @@
+/* write-private.h - the file operations under the write stage (writeio.c),
+ * shared by write.c; not for other modules. Every call that can fail sets
+ * errno; none follows a link. */
+#ifndef GB_WRITE_PRIVATE_H
+#define GB_WRITE_PRIVATE_H
+
+#include "output/write.h"
+
+/* write(2) of all of data, retried on EINTR; the fault hook applies. */
+gboolean gb__write_all(int fd, const guint8 *data, gsize len);
+/* fsync(2) and renameat(2) in one folder, through the fault hook. */
+int gb__fsync(int fd);
+int gb__rename(int dirfd, const char *from, const char *to);
+
+/* Writes data to a new temporary "base.XXXXXX" beside base in dirfd; returns
+ * its name (g_free), or NULL with errno set and no temporary left. With
+ * keep_fd, the temporary is left open and unflushed in *keep_fd for the
+ * caller to fsync and close; otherwise it is flushed and closed here. */
+char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd);
+
+/* TRUE when name in dirfd is a regular file of exactly these bytes. */
+gboolean gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len);
+/* The SHA-256 (hex) and size of name in dirfd; FALSE unless a regular file. */
+gboolean gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size);
+/* What is at name in dirfd, in words, when gradebrief must not replace it
+ * ("a device", "a pipe", "a folder"); NULL when it is absent, a regular file
+ * or a link (a link in a file's place is replaced, never written through). */
+const char *gb__unusable_place(int dirfd, const char *name);
+
+/* Sets diag to "DIR/REL: message" (REL NULL or "" for DIR alone). */
+void gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+/* Opens folder name in parent with O_NOFOLLOW, making it when absent and
+ * create is set (*made says so). Returns -1 with diag naming DIR/REL, or
+ * silently when !create and it is absent. */
+int gb__open_folder(int parent, const char *name, gboolean create, const char *dir, const char *rel,
+                    gboolean *made, GbDiag *diag);
+
+/* TRUE for a temporary of ours: NAME.EXT.XXXXXX with EXT one gradebrief writes. */
+gboolean gb__is_temporary(const char *name);
+/* Removes temporaries of ours in folder fd and, depth permitting, its real
+ * subfolders (what a run killed before its commit left). */
+void gb__remove_stale(int fd, int depth);
+
+#endif

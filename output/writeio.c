@@ -1,0 +1,386 @@
+/* writeio.c - the write stage's file operations (see write-private.h): writes,
+ * flushes and renames (with the fault hook the tests use), temporaries, folders
+ * opened without following links, stale temporaries, and single files. */
+#define _DEFAULT_SOURCE
+#include "output/write-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Fault injection for tests: remaining calls before a failure, per operation. */
+enum { GB__OP_WRITE, GB__OP_FSYNC, GB__OP_RENAME, GB__OPS };
+static gint gb__fail_count[GB__OPS];
+static gint gb__fail_errno[GB__OPS];
+
+void
+gb__write_fail_at(const char *op, int n, int err)
+{
+    static const char *const names[GB__OPS] = {"write", "fsync", "rename"};
+    for (int i = 0; i < GB__OPS; i++) {
+        if (strcmp(op, names[i]) == 0) {
+            g_atomic_int_set(&gb__fail_errno[i], err);
+            g_atomic_int_set(&gb__fail_count[i], n);
+        }
+    }
+}
+
+/* TRUE (errno set) when this call of op is the one a test asked to fail. */
+static gboolean
+gb__injected(int op)
+{
+    for (;;) {
+        gint n = g_atomic_int_get(&gb__fail_count[op]);
+        if (n <= 0)
+            return FALSE;
+        if (g_atomic_int_compare_and_exchange(&gb__fail_count[op], n, n - 1)) {
+            if (n != 1)
+                return FALSE;
+            errno = g_atomic_int_get(&gb__fail_errno[op]);
+            return TRUE;
+        }
+    }
+}
+
+gboolean
+gb__write_all(int fd, const guint8 *data, gsize len)
+{
+    while (len > 0) {
+        if (gb__injected(GB__OP_WRITE))
+            return FALSE;
+        ssize_t n = write(fd, data, MIN(len, (gsize)1 << 30));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return FALSE;
+        }
+        data += n;
+        len -= (gsize)n;
+    }
+    return TRUE;
+}
+
+int
+gb__fsync(int fd)
+{
+    if (gb__injected(GB__OP_FSYNC))
+        return -1;
+    return fsync(fd);
+}
+
+int
+gb__rename(int dirfd, const char *from, const char *to)
+{
+    if (gb__injected(GB__OP_RENAME))
+        return -1;
+    return renameat(dirfd, from, dirfd, to);
+}
+
+/* Makes a new temporary "base.XXXXXX" in dirfd (the shape g_file_set_contents
+ * used, so its leftovers are recognised too); returns its fd and name. */
+static int
+gb__tmp_open(int dirfd, const char *base, char **name)
+{
+    static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int tries = 0; tries < 100; tries++) {
+        char suffix[7];
+        for (int i = 0; i < 6; i++)
+            suffix[i] = chars[g_random_int_range(0, (gint32)sizeof chars - 1)];
+        suffix[6] = '\0';
+        char *n = g_strdup_printf("%s.%s", base, suffix);
+        int fd = openat(dirfd, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *name = n;
+            return fd;
+        }
+        g_free(n);
+        if (errno != EEXIST)
+            return -1;
+    }
+    return -1;
+}
+
+/* Writes data to a new temporary beside base in dirfd; returns its name, or
+ * NULL with errno set (and no temporary left). With keep_fd, the temporary is
+ * left open in *keep_fd for the caller to flush and close; otherwise it is
+ * flushed and closed here. */
+char *
+gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd)
+{
+    char *name = NULL;
+    int fd = gb__tmp_open(dirfd, base, &name);
+    if (fd < 0)
+        return NULL;
+    gboolean ok = gb__write_all(fd, data, len) && (keep_fd != NULL || gb__fsync(fd) == 0);
+    int saved = errno;
+    if (ok && keep_fd != NULL) {
+        *keep_fd = fd;
+        return name;
+    }
+    if (close(fd) != 0 && ok)
+        ok = FALSE, saved = errno;
+    if (!ok) {
+        unlinkat(dirfd, name, 0);
+        g_free(name);
+        errno = saved;
+        return NULL;
+    }
+    return name;
+}
+
+/* TRUE when name in dirfd is a regular file of exactly these bytes. */
+gboolean
+gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+        (guint64)st.st_size != len)
+        return FALSE;
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return FALSE;
+    guint8 buf[65536];
+    gsize at = 0;
+    gboolean same = TRUE;
+    while (same) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            same = n == 0 && at == len;
+            break;
+        }
+        same = at + (gsize)n <= len && memcmp(buf, data + at, (gsize)n) == 0;
+        at += (gsize)n;
+    }
+    close(fd);
+    return same;
+}
+
+/* The SHA-256 and size of name in dirfd when it is a regular file. */
+gboolean
+gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return FALSE;
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return FALSE;
+    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    guint8 buf[65536];
+    guint64 total = 0;
+    ssize_t n;
+    for (;;) {
+        n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        g_checksum_update(h, buf, n);
+        total += (guint64)n;
+    }
+    close(fd);
+    if (n == 0)
+        g_strlcpy(hex, g_checksum_get_string(h), 65);
+    g_checksum_free(h);
+    *size = total;
+    return n == 0;
+}
+
+/* What is at name in dirfd, in words, when gradebrief must not replace it;
+ * NULL when it is absent, a regular file, or a link (a link in a file's place
+ * is replaced by the file, never written through). */
+const char *
+gb__unusable_place(int dirfd, const char *name)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISREG(st.st_mode) ||
+        S_ISLNK(st.st_mode))
+        return NULL;
+    if (S_ISDIR(st.st_mode))
+        return "a folder";
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        return "a device";
+    if (S_ISFIFO(st.st_mode))
+        return "a pipe";
+    return "not a regular file";
+}
+
+void
+gb__fail(GbDiag *diag, const char *dir, const char *rel, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *path = rel != NULL && *rel ? g_build_filename(dir, rel, NULL) : g_strdup(dir);
+    gb_diag_set(diag, path, 0, 0, "%s", msg);
+    g_free(path);
+    g_free(msg);
+}
+
+/* Opens folder name in parent without following a link, making it when absent
+ * and create is set. Returns -1 with diag set (or silently when !create and
+ * it is absent). */
+int
+gb__open_folder(int parent, const char *name, gboolean create, const char *dir, const char *rel,
+                gboolean *made, GbDiag *diag)
+{
+    struct stat st;
+    *made = FALSE;
+    if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno != ENOENT || !create) {
+            if (create)
+                gb__fail(diag, dir, rel, "cannot open the folder: %s", g_strerror(errno));
+            return -1;
+        }
+        if (mkdirat(parent, name, 0777) != 0 && errno != EEXIST) {
+            gb__fail(diag, dir, rel, "cannot create the folder: %s", g_strerror(errno));
+            return -1;
+        }
+        *made = TRUE;
+    } else if (S_ISLNK(st.st_mode)) {
+        if (create)
+            gb__fail(diag, dir, rel,
+                     "is a symbolic link; gradebrief writes only into real "
+                     "folders, never through a link");
+        return -1;
+    } else if (!S_ISDIR(st.st_mode)) {
+        if (create)
+            gb__fail(diag, dir, rel, "cannot create the folder: %s", g_strerror(ENOTDIR));
+        return -1;
+    }
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && create)
+        gb__fail(diag, dir, rel,
+                 errno == ELOOP ? "is a symbolic link; gradebrief writes only "
+                                  "into real folders, never through a link"
+                                : "cannot open the folder: %s",
+                 g_strerror(errno));
+    return fd;
+}
+
+/* TRUE for a temporary of ours: NAME.EXT.XXXXXX, EXT one we write. */
+gboolean
+gb__is_temporary(const char *name)
+{
+    static const char *const exts[] = {".pdf", ".svg", ".png", ".csv", ".ini", ".html", ".docx"};
+    gsize len = strlen(name);
+    if (len < 8 || name[len - 7] != '.')
+        return FALSE;
+    for (gsize i = len - 6; i < len; i++)
+        if (!g_ascii_isalnum(name[i]))
+            return FALSE;
+    for (gsize e = 0; e < G_N_ELEMENTS(exts); e++) {
+        gsize el = strlen(exts[e]);
+        if (len - 7 > el && strncmp(name + len - 7 - el, exts[e], el) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Removes temporaries of ours in folder fd and (depth permitting) its real
+ * subfolders: what a run killed before its commit left. */
+void
+gb__remove_stale(int fd, int depth)
+{
+    int copy = dup(fd);
+    DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
+    if (d == NULL) {
+        if (copy >= 0)
+            close(copy);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && depth > 0) {
+            int sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                gb__remove_stale(sub, depth - 1);
+                close(sub);
+            }
+        } else if (S_ISREG(st.st_mode) && gb__is_temporary(de->d_name)) {
+            unlinkat(fd, de->d_name, 0);
+        }
+    }
+    closedir(d);
+}
+
+/* Writes all of data to standard output. */
+static GbStatus
+gb__write_stdout(const guint8 *data, gsize len, GbDiag *diag)
+{
+    if (!gb__write_all(STDOUT_FILENO, data, len)) {
+        gb_diag_set(diag, "standard output", 0, 0, "cannot write: %s", g_strerror(errno));
+        return GB_CANTCREAT;
+    }
+    return GB_OK;
+}
+
+GbStatus
+gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag)
+{
+    if (path == NULL || *path == '\0') {
+        gb_diag_set(diag, NULL, 0, 0, "-o: the output file name is empty");
+        return GB_USAGE;
+    }
+    if (strcmp(path, "-") == 0)
+        return gb__write_stdout(data, len, diag);
+    char *parent = g_path_get_dirname(path);
+    char *base = g_path_get_basename(path);
+    GbStatus status = GB_CANTCREAT;
+    int dirfd = -1;
+    char *tmp = NULL;
+    struct stat st;
+    if (g_mkdir_with_parents(parent, 0777) != 0) {
+        gb_diag_set(diag, parent, 0, 0, "cannot create the folder: %s", g_strerror(errno));
+        goto out;
+    }
+    if ((dirfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        gb_diag_set(diag, parent, 0, 0, "cannot open the folder: %s", g_strerror(errno));
+        goto out;
+    }
+    if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISLNK(st.st_mode))
+            gb_diag_set(diag, path, 0, 0,
+                        "is a symbolic link; gradebrief will not write through "
+                        "it or replace it (-o - writes to standard output)");
+        else
+            gb_diag_set(diag, path, 0, 0,
+                        "is %s, not a regular file; gradebrief will not "
+                        "replace it (-o - writes to standard output)",
+                        gb__unusable_place(dirfd, base));
+        goto out;
+    }
+    if ((tmp = gb__tmp_write(dirfd, base, data, len, NULL)) == NULL) {
+        gb_diag_set(diag, path, 0, 0, "cannot write: %s", g_strerror(errno));
+        goto out;
+    }
+    if (gb__rename(dirfd, tmp, base) != 0) {
+        gb_diag_set(diag, path, 0, 0, "cannot replace: %s", g_strerror(errno));
+        unlinkat(dirfd, tmp, 0);
+        goto out;
+    }
+    fsync(dirfd);
+    status = GB_OK;
+out:
+    if (dirfd >= 0)
+        close(dirfd);
+    g_free(tmp);
+    g_free(base);
+    g_free(parent);
+    return status;
+}

@@ -1,0 +1,830 @@
+/* test_write.c - the write stage: all or nothing (a failure injected at every
+ * write, fsync and rename leaves the folder byte for byte as it was, or for a
+ * rename each file old or new and the manifest saying which), freshness
+ * checked against the bytes on disk, no writing through links or into
+ * devices, stale temporaries removed, one run per folder (two processes),
+ * and a run killed mid-write leaving nothing once the next run is done. */
+#define _DEFAULT_SOURCE
+#include "output/manifest.h"
+#include "output/write.h"
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A listing of everything under dir: "rel kind sha256" per entry, sorted,
+ * links shown with their target, never followed. */
+static void
+gb__tree_into(const char *root, const char *rel, GPtrArray *lines)
+{
+    char *dir = *rel ? g_build_filename(root, rel, NULL) : g_strdup(root);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+        char *r = *rel ? g_build_filename(rel, name, NULL) : g_strdup(name);
+        char *p = g_build_filename(root, r, NULL);
+        struct stat st;
+        ck_assert_int_eq(lstat(p, &st), 0);
+        if (S_ISLNK(st.st_mode)) {
+            char *to = g_file_read_link(p, NULL);
+            g_ptr_array_add(lines, g_strdup_printf("%s link %s", r, to));
+            g_free(to);
+        } else if (S_ISDIR(st.st_mode)) {
+            g_ptr_array_add(lines, g_strdup_printf("%s/ folder", r));
+            gb__tree_into(root, r, lines);
+        } else if (S_ISREG(st.st_mode)) {
+            char *bytes;
+            gsize len;
+            ck_assert(g_file_get_contents(p, &bytes, &len, NULL));
+            char *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)bytes, len);
+            g_ptr_array_add(lines, g_strdup_printf("%s file %s", r, h));
+            g_free(h);
+            g_free(bytes);
+        } else {
+            g_ptr_array_add(lines, g_strdup_printf("%s other %o", r, st.st_mode & S_IFMT));
+        }
+        g_free(p);
+        g_free(r);
+    }
+    if (d != NULL)
+        g_dir_close(d);
+    g_free(dir);
+}
+
+static gint
+gb__strcmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+tree(const char *dir)
+{
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    gb__tree_into(dir, "", lines);
+    g_ptr_array_sort(lines, gb__strcmp);
+    g_ptr_array_add(lines, NULL);
+    char *s = g_strjoinv("\n", (char **)lines->pdata);
+    g_ptr_array_free(lines, TRUE);
+    return s;
+}
+
+static char *
+slurp(const char *dir, const char *rel)
+{
+    char *p = g_build_filename(dir, rel, NULL), *text = NULL;
+    g_file_get_contents(p, &text, NULL, NULL);
+    g_free(p);
+    return text;
+}
+
+static void
+put(const char *dir, const char *rel, const char *text)
+{
+    char *p = g_build_filename(dir, rel, NULL);
+    char *parent = g_path_get_dirname(p);
+    ck_assert_int_eq(g_mkdir_with_parents(parent, 0777), 0);
+    ck_assert(g_file_set_contents(p, text, -1, NULL));
+    g_free(parent);
+    g_free(p);
+}
+
+/* The files of one run: version v of each. */
+static const char *const files[] = {"briefing.pdf", "charts/map.svg", "charts/map.png",
+                                    "tables/movers.csv", "index.csv"};
+
+static GbStatus
+write_version(const char *dir, int v, guint flags, GbDiag *d)
+{
+    GbWriteSet *w;
+    GbStatus st = gb_write_open(dir, flags, &w, d);
+    if (st != GB_OK)
+        return st;
+    char input[16];
+    g_snprintf(input, sizeof input, "v%d", v);
+    for (gsize i = 0; i < G_N_ELEMENTS(files) && st == GB_OK; i++) {
+        char *body = g_strdup_printf("%s version %d %s\n", files[i], v,
+                                     v % 2 ? "odd, and a little longer" : "even");
+        st = gb_write_add(w, files[i], (guint8 *)body, strlen(body), input, i == 0 ? 3 : 0, d);
+        g_free(body);
+    }
+    if (st == GB_OK)
+        st = gb_write_commit(w, d);
+    gb_write_free(w);
+    return st;
+}
+
+/* Fault injection: the n-th write, fsync or rename fails. */
+static const struct {
+    const char *op;
+    int n;
+} faults[] = {
+    {"write", 1}, {"write", 2}, {"write", 3}, {"write", 5},
+    {"write", 6}, {"fsync", 1}, {"fsync", 4}, {"fsync", 6},
+};
+
+START_TEST(test_all_or_nothing)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    ck_assert_int_eq(write_version(dir, 1, 0, &d), GB_OK);
+    char *before = tree(dir);
+    gb__write_fail_at(faults[_i].op, faults[_i].n, ENOSPC);
+    GbStatus st = write_version(dir, 2, GB_WRITE_FORCE, &d);
+    gb__write_fail_at(faults[_i].op, 0, 0);
+    ck_assert_msg(st == GB_CANTCREAT, "%s #%d: status %d", faults[_i].op, faults[_i].n, st);
+    ck_assert_ptr_nonnull(strstr(d.message, "No space left on device"));
+    char *after = tree(dir);
+    ck_assert_msg(strcmp(before, after) == 0, "%s #%d changed the folder:\n%s\n---\n%s",
+                  faults[_i].op, faults[_i].n, before, after);
+    /* And the next run without a fault makes them all. */
+    gb_diag_clear(&d);
+    ck_assert_int_eq(write_version(dir, 2, 0, &d), GB_OK);
+    char *text = slurp(dir, "charts/map.svg");
+    ck_assert_str_eq(text, "charts/map.svg version 2 even\n");
+    g_free(text);
+    gb_diag_clear(&d);
+    g_free(before);
+    g_free(after);
+    g_free(dir);
+}
+END_TEST
+
+/* A rename that fails part-way: the files before it are new, the rest old,
+ * and the manifest records each as what it is; a rerun repairs. */
+START_TEST(test_rename_fails_midway)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    ck_assert_int_eq(write_version(dir, 1, 0, &d), GB_OK);
+    gb__write_fail_at("rename", 3, EIO);
+    ck_assert_int_eq(write_version(dir, 2, 0, &d), GB_CANTCREAT);
+    gb__write_fail_at("rename", 0, 0);
+    gb_diag_clear(&d);
+    char *mtext = slurp(dir, "manifest.ini");
+    GbManifest *m = gb_manifest_parse(mtext, strlen(mtext), NULL);
+    int fresh_new = 0, old = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *text = slurp(dir, files[i]);
+        GbManifestEntry e;
+        ck_assert(gb_manifest_get(m, files[i], &e));
+        char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+        ck_assert_msg(strcmp(h, e.output) == 0, "%s: the manifest does not say what it is",
+                      files[i]);
+        if (strstr(text, "version 2") != NULL) {
+            ck_assert_str_eq(e.input, "v2");
+            fresh_new++;
+        } else {
+            ck_assert_str_eq(e.input, "v1");
+            old++;
+        }
+        g_free(h);
+        g_free(text);
+    }
+    ck_assert_int_eq(fresh_new, 2); /* sorted: briefing.pdf, charts/map.png */
+    ck_assert_int_eq(old, 3);
+    gb_manifest_free(m);
+    g_free(mtext);
+    /* No temporary, no lock file: the five files, two folders and the manifest. */
+    char *t = tree(dir);
+    char **lines = g_strsplit(t, "\n", -1);
+    ck_assert_msg(g_strv_length(lines) == 8, "%s", t);
+    g_strfreev(lines);
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
+    ck_assert(gb_write_fresh(w, "briefing.pdf", "v2"));
+    ck_assert(!gb_write_fresh(w, "index.csv", "v2"));
+    gb_write_free(w);
+    ck_assert_int_eq(write_version(dir, 2, 0, &d), GB_OK);
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *text = slurp(dir, files[i]);
+        ck_assert_ptr_nonnull(strstr(text, "version 2"));
+        g_free(text);
+    }
+    g_free(t);
+    g_free(dir);
+}
+END_TEST
+
+/* What happens to an output on disk, and whether the rerun rewrites it. */
+static const struct {
+    const char *name;
+    int kind;
+} damage[] = {
+    {"missing", 0},          {"truncated", 1},   {"changed, same size", 2},
+    {"a link to a copy", 3}, {"not damaged", 4},
+};
+
+START_TEST(test_damaged_outputs_are_stale)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    ck_assert_int_eq(write_version(dir, 1, 0, &d), GB_OK);
+    char *path = g_build_filename(dir, "charts", "map.svg", NULL);
+    char *copy = g_build_filename(dir, "..", "copy.svg", NULL);
+    char *orig = slurp(dir, "charts/map.svg");
+    ck_assert(g_file_set_contents(copy, orig, -1, NULL));
+    switch (damage[_i].kind) {
+    case 0:
+        ck_assert_int_eq(unlink(path), 0);
+        break;
+    case 1:
+        ck_assert_int_eq(truncate(path, 5), 0);
+        break;
+    case 2: {
+        char *edited = g_strdup(orig);
+        edited[0] = 'C';
+        ck_assert(g_file_set_contents(path, edited, -1, NULL));
+        g_free(edited);
+        break;
+    }
+    case 3:
+        ck_assert_int_eq(unlink(path), 0);
+        ck_assert_int_eq(symlink(copy, path), 0);
+        break;
+    default:
+        break;
+    }
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
+    ck_assert_msg(gb_write_fresh(w, "charts/map.svg", "v1") == (damage[_i].kind == 4), "%s",
+                  damage[_i].name);
+    ck_assert(gb_write_fresh(w, "briefing.pdf", "v1"));
+    ck_assert(!gb_write_fresh(w, "briefing.pdf", "v2"));
+    /* The rerun writes it again: a regular file, the link replaced, not followed. */
+    ck_assert_int_eq(gb_write_add(w, "charts/map.svg", (guint8 *)orig, strlen(orig), "v1", 0, &d),
+                     GB_OK);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+    gb_write_free(w);
+    struct stat st;
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+    char *now = slurp(dir, "charts/map.svg");
+    ck_assert_str_eq(now, orig);
+    char *c = NULL;
+    ck_assert(g_file_get_contents(copy, &c, NULL, NULL));
+    ck_assert_str_eq(c, orig);
+    ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
+    ck_assert(gb_write_fresh(w, "charts/map.svg", "v1"));
+    gb_write_free(w);
+    g_unlink(copy);
+    g_free(c);
+    g_free(now);
+    g_free(orig);
+    g_free(copy);
+    g_free(path);
+    g_free(dir);
+}
+END_TEST
+
+/* A first run into a new folder that fails leaves no folder behind either. */
+START_TEST(test_failed_first_run_leaves_nothing)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *out = g_build_filename(dir, "new", NULL);
+    GbDiag d = {0};
+    gb__write_fail_at("write", 4, ENOSPC);
+    ck_assert_int_eq(write_version(out, 1, 0, &d), GB_CANTCREAT);
+    gb__write_fail_at("write", 0, 0);
+    gb_diag_clear(&d);
+    char *t = tree(dir);
+    ck_assert_str_eq(t, "");
+    g_free(t);
+    g_free(out);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_links_refused)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *out = g_build_filename(dir, "out", NULL);
+    char *elsewhere = g_build_filename(dir, "elsewhere", NULL);
+    ck_assert_int_eq(g_mkdir_with_parents(out, 0777), 0);
+    ck_assert_int_eq(g_mkdir_with_parents(elsewhere, 0777), 0);
+    char *charts = g_build_filename(out, "charts", NULL);
+    ck_assert_int_eq(symlink(elsewhere, charts), 0);
+    GbDiag d = {0};
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(out, 0, &w, &d), GB_OK);
+    ck_assert_int_eq(gb_write_add(w, "briefing.pdf", (guint8 *)"x", 1, "v1", 0, &d), GB_OK);
+    ck_assert_int_eq(gb_write_add(w, "charts/map.svg", (guint8 *)"x", 1, "v1", 0, &d),
+                     GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.path, "out/charts"));
+    ck_assert_ptr_nonnull(strstr(d.message, "symbolic link"));
+    gb_diag_clear(&d);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_CANTCREAT);
+    gb_write_free(w);
+    gb_diag_clear(&d);
+    /* Nothing went through the link, and nothing else changed. */
+    char *t = tree(elsewhere);
+    ck_assert_str_eq(t, "");
+    g_free(t);
+    t = tree(out);
+    char *want = g_strdup_printf("charts link %s", elsewhere);
+    ck_assert_str_eq(t, want);
+    g_free(want);
+    g_free(t);
+    /* The output folder itself a link: refused too. */
+    char *link = g_build_filename(dir, "linked", NULL);
+    ck_assert_int_eq(symlink(elsewhere, link), 0);
+    ck_assert_int_eq(gb_write_open(link, 0, &w, &d), GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.message, "symbolic link"));
+    gb_diag_clear(&d);
+    char *slashed = g_strconcat(link, "//", NULL);
+    ck_assert_int_eq(gb_write_open(slashed, 0, &w, &d), GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.message, "symbolic link"));
+    gb_diag_clear(&d);
+    g_free(slashed);
+    ck_assert_int_eq(gb_write_open("", 0, &w, &d), GB_USAGE);
+    gb_diag_clear(&d);
+    g_free(link);
+    g_free(charts);
+    g_free(elsewhere);
+    g_free(out);
+    g_free(dir);
+}
+END_TEST
+
+/* Places gb_write_file must refuse without replacing them. */
+static const struct {
+    const char *name;
+    int kind;
+} places[] = {
+    {"/dev/null", 0}, {"/dev/full", 1}, {"a link to a file", 2},
+    {"a pipe", 3},    {"a folder", 4},  {"/dev/stdout (a link)", 5},
+};
+
+START_TEST(test_single_file_refuses)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *target = g_build_filename(dir, "real.svg", NULL);
+    ck_assert(g_file_set_contents(target, "mine", -1, NULL));
+    char *path = NULL;
+    switch (places[_i].kind) {
+    case 0:
+        path = g_strdup("/dev/null");
+        break;
+    case 1:
+        path = g_strdup("/dev/full");
+        break;
+    case 2:
+        path = g_build_filename(dir, "link.svg", NULL);
+        ck_assert_int_eq(symlink(target, path), 0);
+        break;
+    case 3:
+        path = g_build_filename(dir, "fifo.svg", NULL);
+        ck_assert_int_eq(mkfifo(path, 0600), 0);
+        break;
+    case 4:
+        path = g_build_filename(dir, "folder.svg", NULL);
+        ck_assert_int_eq(g_mkdir(path, 0700), 0);
+        break;
+    default:
+        path = g_strdup("/dev/stdout");
+        break;
+    }
+    struct stat before, after;
+    ck_assert_int_eq(lstat(path, &before), 0);
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_write_file(path, (guint8 *)"chart", 5, &d), GB_CANTCREAT);
+    ck_assert_msg(strstr(d.message, "symbolic link") || strstr(d.message, "not a regular file"),
+                  "%s", d.message);
+    ck_assert_int_eq(lstat(path, &after), 0);
+    ck_assert_int_eq(before.st_ino, after.st_ino);
+    ck_assert_int_eq(before.st_mode, after.st_mode);
+    char *t = NULL;
+    ck_assert(g_file_get_contents(target, &t, NULL, NULL));
+    ck_assert_str_eq(t, "mine");
+    /* A regular file is replaced, and no temporary is left. */
+    gb_diag_clear(&d);
+    ck_assert_int_eq(gb_write_file(target, (guint8 *)"chart", 5, &d), GB_OK);
+    g_free(t);
+    ck_assert(g_file_get_contents(target, &t, NULL, NULL));
+    ck_assert_str_eq(t, "chart");
+    char *listing = tree(dir);
+    ck_assert_msg(strstr(listing, "real.svg.") == NULL, "%s", listing);
+    g_free(listing);
+    g_free(t);
+    if (places[_i].kind >= 2 && places[_i].kind <= 4)
+        gb_test_rmtree(path);
+    g_free(path);
+    g_free(target);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_device_in_folder_refused)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *fifo = g_build_filename(dir, "briefing.pdf", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    GbDiag d = {0};
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
+    ck_assert_int_eq(gb_write_add(w, "briefing.pdf", (guint8 *)"x", 1, "v1", 0, &d), GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.message, "is a pipe, not a regular file"));
+    gb_write_free(w);
+    struct stat st;
+    ck_assert_int_eq(lstat(fifo, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    gb_diag_clear(&d);
+    g_free(fifo);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_stale_temporaries)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    put(dir, "leeds.pdf.Ab3x9Z", "half a pack");
+    put(dir, "charts/map.svg.ZZZZZZ", "half a chart");
+    put(dir, "tables/movers.csv.q1w2e3", "half a table");
+    put(dir, "manifest.ini.000000", "half a manifest");
+    put(dir, "notes.txt.abcdef", "not ours");
+    put(dir, "leeds.pdf.old", "not ours either");
+    put(dir, "kent.pdf", "a pack");
+    GbDiag d = {0};
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
+    gb_write_free(w);
+    char *t = tree(dir);
+    ck_assert_msg(strstr(t, "Ab3x9Z") == NULL && strstr(t, "ZZZZZZ") == NULL &&
+                      strstr(t, "q1w2e3") == NULL && strstr(t, "000000") == NULL,
+                  "%s", t);
+    ck_assert_msg(strstr(t, "notes.txt.abcdef") && strstr(t, "leeds.pdf.old") &&
+                      strstr(t, "kent.pdf file"),
+                  "%s", t);
+    g_free(t);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_lock_in_process)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    GbWriteSet *a, *b;
+    ck_assert_int_eq(gb_write_open(dir, 0, &a, &d), GB_OK);
+    ck_assert_int_eq(gb_write_open(dir, 0, &b, &d), GB_TEMPFAIL);
+    char *pid =
+        g_strdup_printf("another gradebrief run (pid %ld) is writing this folder", (long)getpid());
+    ck_assert_msg(strstr(d.message, pid) != NULL, "%s", d.message);
+    gb_diag_clear(&d);
+    gb_write_free(a);
+    ck_assert_int_eq(gb_write_open(dir, 0, &b, &d), GB_OK);
+    gb_write_free(b);
+    /* The lock file goes with the run. */
+    char *t = tree(dir);
+    ck_assert_str_eq(t, "");
+    g_free(t);
+    g_free(pid);
+    g_free(dir);
+}
+END_TEST
+
+/* Waits (up to 20 s) for path to exist. */
+static gboolean
+wait_for(const char *path)
+{
+    for (int i = 0; i < 2000; i++) {
+        if (g_file_test(path, G_FILE_TEST_EXISTS))
+            return TRUE;
+        g_usleep(10 * 1000);
+    }
+    return FALSE;
+}
+
+START_TEST(test_two_processes)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *first[] = {GB_BINARY, "packs", "-q", "-j", "1", "-o", "p", NULL};
+    GPid pid;
+    ck_assert(g_spawn_async(dir, (char **)first, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                G_SPAWN_STDERR_TO_DEV_NULL,
+                            NULL, NULL, &pid, NULL));
+    char *lock = g_build_filename(dir, "p", GB_WRITE_LOCK_NAME, NULL);
+    ck_assert(wait_for(lock));
+    g_usleep(100 * 1000); /* its pid is written just after the lock is taken */
+    /* The second run, with other inputs, on the same folder. */
+    char *row = g_build_filename(dir, "row.csv", NULL);
+    ck_assert(g_file_set_contents(row,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Leeds,2006,apa,staying_safe,Good\n",
+                                  -1, NULL));
+    const char *second[] = {GB_BINARY, "packs", "-q", "row.csv", "-o", "p", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, second, &out, &err), 75);
+    char *said =
+        g_strdup_printf("another gradebrief run (pid %d) is writing this folder", (int)pid);
+    ck_assert_msg(strstr(err, said) != NULL, "stderr: %s", err);
+    g_free(out);
+    g_free(err);
+    int wait;
+    ck_assert_int_eq(waitpid(pid, &wait, 0), pid);
+    ck_assert(WIFEXITED(wait) && WEXITSTATUS(wait) == 0);
+    /* What is there is the first run's, all of it, and says so. */
+    const char *again[] = {GB_BINARY, "packs", "-o", "p", NULL};
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
+    ck_assert_msg(strstr(out, "0 written, 153 up to date") != NULL, "%s", out);
+    ck_assert(!g_file_test(lock, G_FILE_TEST_EXISTS));
+    g_free(out);
+    g_free(err);
+    g_free(said);
+    g_free(row);
+    g_free(lock);
+    g_free(dir);
+}
+END_TEST
+
+/* Temporaries in p and p's folders (NAME.EXT.XXXXXX). */
+static int
+temporaries(const char *dir)
+{
+    char *t = tree(dir);
+    int n = 0;
+    char **lines = g_strsplit(t, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *sp = strchr(*l, ' ');
+        if (sp != NULL && sp - *l > 7 && (*l)[sp - *l - 7] == '.' && strstr(*l, ".pdf.") != NULL)
+            n++;
+    }
+    g_strfreev(lines);
+    g_free(t);
+    return n;
+}
+
+START_TEST(test_sigkill_mid_write)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "packs", "-q", "-o", "p", NULL};
+    char *p = g_build_filename(dir, "p", NULL);
+    /* Killed while its temporaries exist (each pack's is written as it is made). */
+    int left = 0;
+    for (int attempt = 0; attempt < 5 && left == 0; attempt++) {
+        GPid pid;
+        ck_assert(g_spawn_async(dir, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                    G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &pid, NULL));
+        for (int i = 0;
+             i < 2000 && (left = g_file_test(p, G_FILE_TEST_IS_DIR) ? temporaries(p) : 0) < 3; i++)
+            g_usleep(5 * 1000);
+        kill(pid, SIGKILL);
+        int wait;
+        ck_assert_int_eq(waitpid(pid, &wait, 0), pid);
+        left = temporaries(p);
+    }
+    ck_assert_msg(left > 0, "no run was caught with temporaries");
+    /* Nothing but temporaries (and the lock file) was there: no pack, no manifest. */
+    char *t = tree(p);
+    ck_assert_msg(strstr(t, "pdf file") == NULL && strstr(t, "manifest.ini file") == NULL, "%s", t);
+    g_free(t);
+    const char *again[] = {GB_BINARY, "packs", "-q", "-o", "p", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
+    ck_assert_int_eq(temporaries(p), 0);
+    t = tree(p);
+    ck_assert_msg(strstr(t, GB_WRITE_LOCK_NAME) == NULL, "%s", t);
+    ck_assert_ptr_nonnull(strstr(t, "manifest.ini file"));
+    ck_assert_ptr_nonnull(strstr(t, "leeds.pdf file"));
+    g_free(t);
+    g_free(out);
+    g_free(err);
+    g_free(p);
+    g_free(dir);
+}
+END_TEST
+
+/* Every file of a build, restored byte for byte by the rerun when damaged. */
+START_TEST(test_build_repairs)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", "out", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *o = g_build_filename(dir, "out", NULL);
+    char *before = tree(o);
+    char *pdf = g_build_filename(o, "briefing.pdf", NULL);
+    char *svg = g_build_filename(o, "charts", "map.svg", NULL);
+    char *png = g_build_filename(o, "charts", "map.png", NULL);
+    char *csv = g_build_filename(o, "tables", "findings.csv", NULL);
+    char *outside = g_build_filename(dir, "findings-copy.csv", NULL);
+    char *text;
+    gsize len;
+    ck_assert(g_file_get_contents(csv, &text, &len, NULL));
+    ck_assert(g_file_set_contents(outside, text, (gssize)len, NULL));
+    ck_assert_int_eq(truncate(pdf, 1000), 0); /* cut short */
+    g_free(text);
+    ck_assert(g_file_get_contents(svg, &text, &len, NULL));
+    text[len / 2] ^= 1; /* edited, same size */
+    ck_assert(g_file_set_contents(svg, text, (gssize)len, NULL));
+    g_free(text);
+    ck_assert_int_eq(unlink(png), 0); /* missing */
+    ck_assert_int_eq(unlink(csv), 0); /* a link in its place */
+    ck_assert_int_eq(symlink(outside, csv), 0);
+    const char *again[] = {GB_BINARY, "build", "-o", "out", NULL};
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
+    ck_assert_msg(strstr(out, ": 4 written, ") != NULL, "%s", out);
+    char *after = tree(o);
+    ck_assert_msg(strcmp(before, after) == 0, "not restored:\n%s\n---\n%s", before, after);
+    g_free(out);
+    g_free(err);
+    /* Then nothing is left to do. */
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 0);
+    ck_assert_msg(strstr(out, "0 written, ") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    g_free(after);
+    g_free(before);
+    g_free(outside);
+    g_free(csv);
+    g_free(png);
+    g_free(svg);
+    g_free(pdf);
+    g_free(o);
+    g_free(dir);
+}
+END_TEST
+
+/* packs: an emptied pack and a pack replaced by a link are made again. */
+START_TEST(test_packs_repairs)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "packs", "-o", "p", "-a", "Leeds", "-a", "Kent", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *p = g_build_filename(dir, "p", NULL);
+    char *before = tree(p);
+    char *kent = g_build_filename(p, "kent.pdf", NULL);
+    char *leeds = g_build_filename(p, "leeds.pdf", NULL);
+    char *copy = g_build_filename(dir, "leeds-copy.pdf", NULL);
+    char *text;
+    gsize len;
+    ck_assert(g_file_get_contents(leeds, &text, &len, NULL));
+    ck_assert(g_file_set_contents(copy, text, (gssize)len, NULL));
+    g_free(text);
+    ck_assert_int_eq(truncate(kent, 0), 0);
+    ck_assert_int_eq(unlink(leeds), 0);
+    ck_assert_int_eq(symlink(copy, leeds), 0);
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    ck_assert_msg(strstr(out, "2 written, 0 up to date (p)") != NULL, "%s", out);
+    char *after = tree(p);
+    ck_assert_msg(strcmp(before, after) == 0, "not restored:\n%s\n---\n%s", before, after);
+    g_free(out);
+    g_free(err);
+    g_free(after);
+    g_free(before);
+    g_free(copy);
+    g_free(leeds);
+    g_free(kent);
+    g_free(p);
+    g_free(dir);
+}
+END_TEST
+
+/* The issue's first case: new data, and tables/ cannot be written. Nothing of
+ * the new run may be put in place, not even the briefing made first. */
+START_TEST(test_build_tables_unwritable)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", "out", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *tables = g_build_filename(dir, "out", "tables", NULL);
+    gb_test_rmtree(tables);
+    ck_assert(g_file_set_contents(tables, "not a folder", -1, NULL));
+    char *o = g_build_filename(dir, "out", NULL);
+    char *before = tree(o);
+    char *row = g_build_filename(dir, "row.csv", NULL);
+    ck_assert(g_file_set_contents(row, "authority,year,regime,judgement,grade\n"
+                                       "Leeds,2006,apa,staying_safe,Good\n", -1, NULL));
+    const char *again[] = {GB_BINARY, "build", "-q", "-o", "out", "row.csv", NULL};
+    ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 73);
+    ck_assert_msg(strstr(err, "out/tables: cannot create the folder: Not a directory") != NULL,
+                  "%s", err);
+    char *after = tree(o);
+    ck_assert_msg(strcmp(before, after) == 0, "changed:\n%s\n---\n%s", before, after);
+    g_free(out);
+    g_free(err);
+    g_free(after);
+    g_free(before);
+    g_free(row);
+    g_free(o);
+    g_free(tables);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_build_charts_link)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *away = g_build_filename(dir, "away", NULL);
+    char *charts = g_build_filename(dir, "out", "charts", NULL);
+    ck_assert_int_eq(g_mkdir_with_parents(away, 0777), 0);
+    ck_assert_int_eq(g_mkdir_with_parents(charts, 0777), 0);
+    ck_assert_int_eq(g_rmdir(charts), 0);
+    ck_assert_int_eq(symlink(away, charts), 0);
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", "out", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(dir, argv, &out, &err), 73);
+    ck_assert_msg(strstr(err, "gradebrief: out/charts: is a symbolic link") != NULL, "%s", err);
+    char *o = g_build_filename(dir, "out", NULL);
+    char *t = tree(o);
+    char *want = g_strdup_printf("charts link %s", away);
+    ck_assert_str_eq(t, want);
+    g_free(t);
+    t = tree(away);
+    ck_assert_str_eq(t, "");
+    g_free(t);
+    g_free(want);
+    g_free(o);
+    g_free(out);
+    g_free(err);
+    g_free(charts);
+    g_free(away);
+    g_free(dir);
+}
+END_TEST
+
+/* chart -o: devices and links refused (the node left alone), - is standard output. */
+static const struct {
+    const char *target;
+    int status;
+    const char *err;
+} chart_targets[] = {
+    {"/dev/null", 73, "/dev/null: is a device, not a regular file"},
+    {"/dev/full", 73, "/dev/full: is a device, not a regular file"},
+    {"/dev/stdout", 73, "/dev/stdout: is a symbolic link"},
+    {"", 64, "-o: the output file name is empty"},
+    {"-", 0, NULL},
+};
+
+START_TEST(test_chart_targets)
+{
+    struct stat before, after;
+    gboolean node = chart_targets[_i].target[0] == '/';
+    if (node)
+        ck_assert_int_eq(lstat(chart_targets[_i].target, &before), 0);
+    const char *argv[] = {GB_BINARY, "chart", "counts", "-o", chart_targets[_i].target, NULL};
+    char *out, *err;
+    int rc = gb_test_run(NULL, argv, &out, &err);
+    ck_assert_msg(rc == chart_targets[_i].status, "%s: exit %d: %s", chart_targets[_i].target, rc,
+                  err);
+    if (chart_targets[_i].err != NULL)
+        ck_assert_msg(strstr(err, chart_targets[_i].err) != NULL, "%s", err);
+    else
+        ck_assert_msg(strncmp(out, "%PDF-", 5) == 0, "standard output is not the PDF");
+    if (node) {
+        ck_assert_int_eq(lstat(chart_targets[_i].target, &after), 0);
+        ck_assert_int_eq(before.st_ino, after.st_ino);
+        ck_assert_int_eq(before.st_mode, after.st_mode);
+        ck_assert_int_eq(before.st_rdev, after.st_rdev);
+    }
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
+static Suite *
+write_suite(void)
+{
+    Suite *s = suite_create("write");
+    TCase *tc = tcase_create("write");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_all_or_nothing, 0, G_N_ELEMENTS(faults));
+    tcase_add_test(tc, test_rename_fails_midway);
+    tcase_add_loop_test(tc, test_damaged_outputs_are_stale, 0, G_N_ELEMENTS(damage));
+    tcase_add_test(tc, test_failed_first_run_leaves_nothing);
+    tcase_add_test(tc, test_links_refused);
+    tcase_add_loop_test(tc, test_single_file_refuses, 0, G_N_ELEMENTS(places));
+    tcase_add_test(tc, test_device_in_folder_refused);
+    tcase_add_test(tc, test_stale_temporaries);
+    tcase_add_test(tc, test_lock_in_process);
+    tcase_add_test(tc, test_two_processes);
+    tcase_add_test(tc, test_sigkill_mid_write);
+    tcase_add_test(tc, test_build_repairs);
+    tcase_add_test(tc, test_packs_repairs);
+    tcase_add_test(tc, test_build_tables_unwritable);
+    tcase_add_test(tc, test_build_charts_link);
+    tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(write_suite());
+}
