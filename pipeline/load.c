@@ -867,8 +867,8 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         int a = gb__authority(fl, rec, fl->auth_col, year, date);
         if (a < 0)
             return GB_OK;
-        guint32 source = gb_table_intern_source_kind(
-            fl->t, g->source != NULL ? g->source : fl->path, g->kind);
+        guint32 source = gb_table_intern_source_group(
+            fl->t, g->source != NULL ? g->source : fl->path, g->kind, g->id);
         for (guint i = 0; i < g->judgement_ids->len && k < G_N_ELEMENTS(rows); i++) {
             int col = g_array_index(cols, int, 2 + i);
             if (col < 0)

@@ -25,6 +25,7 @@ gb_table_new(const GbRef *ref)
     t->sources = g_ptr_array_new_with_free_func(g_free);
     t->source_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     t->source_kinds = g_byte_array_new();
+    t->source_groups = g_ptr_array_new_with_free_func(g_free);
     t->reported = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
@@ -76,6 +77,7 @@ gb_table_free(GbTable *t)
     g_array_free(t->rows, TRUE);
     g_hash_table_destroy(t->source_ids);
     g_byte_array_free(t->source_kinds, TRUE);
+    g_ptr_array_free(t->source_groups, TRUE);
     g_array_free(t->reported, TRUE);
     g_array_free(t->visits, TRUE);
     g_ptr_array_free(t->sources, TRUE);
@@ -92,21 +94,37 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
 }
 
 guint32
-gb_table_intern_source_kind(GbTable *t, const char *source, int kind)
+gb_table_intern_source_group(GbTable *t, const char *source, int kind, const char *group)
 {
-    /* The key is the kind's digit and the text, so each pair has one id. */
-    char *key = g_strdup_printf("%c%s", '0' + kind, source);
+    /* The key is the kind's digit, the group and the text: each has one id. */
+    if (group == NULL)
+        group = "";
+    char *key = g_strdup_printf("%c%s\x1f%s", '0' + kind, group, source);
     gpointer id;
     if (g_hash_table_lookup_extended(t->source_ids, key, NULL, &id)) {
         g_free(key);
         return GPOINTER_TO_UINT(id);
     }
     g_ptr_array_add(t->sources, g_strdup(source));
+    g_ptr_array_add(t->source_groups, g_strdup(group));
     guint8 k = (guint8)kind;
     g_byte_array_append(t->source_kinds, &k, 1);
     guint32 n = t->sources->len - 1;
     g_hash_table_insert(t->source_ids, key, GUINT_TO_POINTER(n));
     return n;
+}
+
+guint32
+gb_table_intern_source_kind(GbTable *t, const char *source, int kind)
+{
+    return gb_table_intern_source_group(t, source, kind, "");
+}
+
+const char *
+gb_table_row_group(const GbTable *t, const GbRow *r)
+{
+    return r->source < t->source_groups->len ? g_ptr_array_index(t->source_groups, r->source)
+                                             : "";
 }
 
 guint32

@@ -54,6 +54,7 @@ typedef struct {
     int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned */
     GByteArray *source_kinds; /* GbSourceKind per source (profile.h) */
+    GPtrArray *source_groups; /* char* per source: its profile group id, or "" */
     GArray *reported;    /* GbRow: reported statements, shown but never counted; stays
                           * empty when streaming */
     GArray *visits;      /* GbVisit, in the order read */
@@ -82,6 +83,13 @@ guint32 gb_table_intern_source(GbTable *t, const char *source);
 /* The same for a source of kind `kind` (a GbSourceKind): the same text with two
  * kinds gives two ids. */
 guint32 gb_table_intern_source_kind(GbTable *t, const char *source, int kind);
+/* The same for the rows of one column group of a profile ("cpi", "sif_re"):
+ * gb_table_row_group() then tells them apart. */
+guint32 gb_table_intern_source_group(GbTable *t, const char *source, int kind, const char *group);
+/* The id of the profile column group a row came from ("cpi", "cpri", "sif",
+ * "sif_re", "ilacs1" ...), or "" for a row that came from no group. This
+ * function can't fail. */
+const char *gb_table_row_group(const GbTable *t, const GbRow *r);
 /* The GbSourceKind of a row (of its source). This function can't fail. */
 int gb_table_row_kind(const GbTable *t, const GbRow *r);
 
