@@ -31,8 +31,8 @@
 
 enum { L_AUTHORITY, L_YEAR, L_REGIME, L_JUDGEMENT, L_GRADE, L_DATE, L_SOURCE, L_KIND, L_N };
 static const GbColumnSpec gb__long_cols[L_N] = {
-    {"authority", TRUE}, {"year", FALSE},   {"regime", TRUE}, {"judgement", TRUE},
-    {"grade", TRUE},     {"date", FALSE},   {"source", FALSE}, {"kind", FALSE},
+    {"authority", TRUE}, {"year", FALSE}, {"regime", TRUE},  {"judgement", TRUE},
+    {"grade", TRUE},     {"date", FALSE}, {"source", FALSE}, {"kind", FALSE},
 };
 
 /* Most values in a column repeat ("Good", "ilacs", an authority's name), so the
@@ -58,25 +58,25 @@ gb__memo_put(GHashTable *memo, GStringChunk *keys, const char *raw, int value)
 /* A judgement waiting for the end of gb_load_all. */
 typedef struct {
     GbRow row;
-    int col;                 /* its cell's column */
-    gboolean published;      /* dated by publication: to be matched */
+    int col;            /* its cell's column */
+    gboolean published; /* dated by publication: to be matched */
     GbSourceKind kind;
 } GbPendingRow;
 
 /* The record the pending judgements came from. */
 typedef struct {
-    guint first, n;          /* into pending_rows */
+    guint first, n; /* into pending_rows */
     guint file;
     guint64 line, offset;
-    const char *path;        /* in l->places: the CSV file, or "FILE[Sheet]" */
+    const char *path; /* in l->places: the CSV file, or "FILE[Sheet]" */
     gboolean sheet;
-    guint window;            /* merge_window, days */
+    guint window; /* merge_window, days */
 } GbPendingRec;
 
 /* The slash-date order of one CSV column, inferred from the whole column. */
 typedef struct {
     int col;
-    GbDateOrder order;       /* INFER until known */
+    GbDateOrder order; /* INFER until known */
     gboolean fits_dmy, fits_mdy, any;
     guint64 dmy_line, mdy_line, amb_line; /* a line of each kind, for messages */
 } GbColumnOrder;
@@ -85,34 +85,34 @@ typedef struct {
     GbLoader *l;
     GbTable *t;
     const char *path;
-    const char *display;        /* path, or "FILE[Sheet]" */
+    const char *display; /* path, or "FILE[Sheet]" */
     guint file;
-    gboolean forced;            /* l->force_profile applies to this file */
-    const GbProfile *profile;   /* NULL for the long layout */
-    int idx[L_N];               /* long layout columns */
+    gboolean forced;                    /* l->force_profile applies to this file */
+    const GbProfile *profile;           /* NULL for the long layout */
+    int idx[L_N];                       /* long layout columns */
     int auth_col, event_col, theme_col; /* wide layout columns */
-    GPtrArray *group_cols;      /* per profile group: GArray of int: date, year, judgements */
+    GPtrArray *group_cols; /* per profile group: GArray of int: date, year, judgements */
     guint width;
     guint32 source;
     GString *scratch, *msg;
     GbDiag diag;
-    GHashTable *memo_authority;  /* raw -> authority, for names naming one authority */
-    GHashTable *memo_grade[32];  /* per regime: raw -> grade */
-    GStringChunk *memo_keys;     /* the memos' keys */
-    GArray *orders;              /* GbColumnOrder: CSV date columns */
+    GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
+    GHashTable *memo_grade[32]; /* per regime: raw -> grade */
+    GStringChunk *memo_keys;    /* the memos' keys */
+    GArray *orders;             /* GbColumnOrder: CSV date columns */
     gboolean prescanned;
     /* workbook state */
     gboolean sheet;
     char *sheet_name;
     gboolean in_table;
-    guint64 seek_rows;           /* rows looked at for a header */
-    guint64 record;              /* data rows of the sheet so far */
-    gboolean sheet_has_file;     /* the sheet has its accounting entry */
-    guint tables;                /* tables read in the workbook */
-    GPtrArray *sheet_names;      /* every sheet, for "no sheet matches" */
-    GString *near_msg;           /* the nearest miss */
+    guint64 seek_rows;       /* rows looked at for a header */
+    guint64 record;          /* data rows of the sheet so far */
+    gboolean sheet_has_file; /* the sheet has its accounting entry */
+    guint tables;            /* tables read in the workbook */
+    GPtrArray *sheet_names;  /* every sheet, for "no sheet matches" */
+    GString *near_msg;       /* the nearest miss */
     guint near_missing;
-    GPtrArray *padded;           /* a sheet row's cells padded to the header's width */
+    GPtrArray *padded; /* a sheet row's cells padded to the header's width */
     GArray *padded_lens;
 } GbFileLoad;
 
@@ -281,8 +281,8 @@ gb__order_add(GbFileLoad *fl, int col)
 {
     if (col < 0 || gb__order(fl, col) != NULL)
         return;
-    GbColumnOrder o = {.col = col, .order = fl->profile != NULL ? fl->profile->date_order
-                                                                 : GB_ORDER_INFER};
+    GbColumnOrder o = {.col = col,
+                       .order = fl->profile != NULL ? fl->profile->date_order : GB_ORDER_INFER};
     g_array_append_val(fl->orders, o);
 }
 
@@ -337,8 +337,9 @@ gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, const char *field, gui
         return GB_OK;
     }
     GbColumnOrder *o = gb__order(fl, col);
-    GbDateOrder order = o != NULL ? o->order
-                                  : fl->profile != NULL ? fl->profile->date_order : GB_ORDER_INFER;
+    GbDateOrder order = o != NULL             ? o->order
+                        : fl->profile != NULL ? fl->profile->date_order
+                                              : GB_ORDER_INFER;
     if (order == GB_ORDER_INFER && fl->sheet) {
         *ymd = 0; /* the caller says why */
         return GB_OK;
@@ -359,15 +360,17 @@ gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, const char *field, gui
     if (order == GB_ORDER_INFER) {
         char *msg;
         if (o != NULL && o->dmy_line && o->mdy_line)
-            msg = g_strdup_printf("the slash dates of column '%s' mix orders: line %" G_GUINT64_FORMAT
-                                  " fits only day/month/year, line %" G_GUINT64_FORMAT " only "
-                                  "month/day/year; gradebrief will not guess: correct the column, "
-                                  "or write ISO dates (YYYY-MM-DD)", field, o->dmy_line,
-                                  o->mdy_line);
+            msg =
+                g_strdup_printf("the slash dates of column '%s' mix orders: line %" G_GUINT64_FORMAT
+                                " fits only day/month/year, line %" G_GUINT64_FORMAT " only "
+                                "month/day/year; gradebrief will not guess: correct the column, "
+                                "or write ISO dates (YYYY-MM-DD)",
+                                field, o->dmy_line, o->mdy_line);
         else
             msg = g_strdup_printf("every slash date of column '%s' fits both day/month/year and "
                                   "month/day/year; gradebrief will not guess: set date_order=dmy "
-                                  "or mdy in the profile, or write ISO dates (YYYY-MM-DD)", field);
+                                  "or mdy in the profile, or write ISO dates (YYYY-MM-DD)",
+                                  field);
         gb__diag_at(diag, rec->path, rec->line, rec->offset, FALSE, col, msg);
         g_free(msg);
         return GB_DATA;
@@ -380,8 +383,8 @@ gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, const char *field, gui
  * rejecting it, or a status that stops the file. */
 static GbStatus
 gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col,
-               const char *date_name, const char *year_name, int *year, guint32 *date,
-               gboolean *ok, GbDiag *diag)
+               const char *date_name, const char *year_name, int *year, guint32 *date, gboolean *ok,
+               GbDiag *diag)
 {
     *date = 0;
     *year = 0;
@@ -396,7 +399,7 @@ gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_co
             gb__describe(fl, "not a date", date_name, d, strlen(d));
             if (fl->sheet && strchr(d, '/') != NULL)
                 g_string_append(fl->msg, "; a date typed as text: make the cell a date, or set "
-                                "date_order in the profile)");
+                                         "date_order in the profile)");
             else
                 g_string_append(fl->msg, "; expected YYYY-MM-DD, a slash date, or a date cell)");
             gb__reject(fl, rec, date_col);
@@ -459,8 +462,8 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
             gb__memo_put(fl->memo_authority, fl->memo_keys, s, a);
     }
     if (a < 0) {
-        gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field",
-                     "authority", s, rec->lens[col]);
+        gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field", "authority",
+                     s, rec->lens[col]);
         g_string_append(fl->msg, "; use a name, alias, ONS or DfE code from authorities.csv)");
         gb__reject(fl, rec, col);
         return -1;
@@ -473,8 +476,8 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
             gb_text_format_date(au->from, from);
         if (au->to)
             gb_text_format_date(au->to, to);
-        g_string_append_printf(fl->msg, "; %s existed %s%s%s%s)", au->name,
-                               au->from ? "from " : "", from, au->to ? " until " : "", to);
+        g_string_append_printf(fl->msg, "; %s existed %s%s%s%s)", au->name, au->from ? "from " : "",
+                               from, au->to ? " until " : "", to);
         gb__reject(fl, rec, col);
         return -1;
     }
@@ -494,15 +497,14 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
     if (g < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown grade" : "empty required field", field,
                      rec->fields[col], rec->lens[col]);
-        g_string_append_printf(fl->msg, "; expected one of %s: ",
-                               gb_ref_regime(fl->l->ref, regime)->id);
+        g_string_append_printf(fl->msg,
+                               "; expected one of %s: ", gb_ref_regime(fl->l->ref, regime)->id);
         gb_ref_append_grade_list(fl->l->ref, regime, fl->msg);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, col);
     }
     return g;
 }
-
 
 /* Offers one judgement to the table. Returns the outcome; on a repeat, *prev_*
  * say where the earlier one came from. A reported statement is kept aside. */
@@ -518,8 +520,8 @@ gb__offer(GbTable *t, const GbRow *row, GbSourceKind kind, guint64 line, guint *
 }
 
 static void
-gb__conflict_msg(GString *msg, const GbRef *ref, const GbTable *t, const GbRow *row,
-                 int prev_grade, guint prev_file, guint64 prev_line, guint32 prev_date)
+gb__conflict_msg(GString *msg, const GbRef *ref, const GbTable *t, const GbRow *row, int prev_grade,
+                 guint prev_file, guint64 prev_line, guint32 prev_date)
 {
     const GbJudgement *j = gb_ref_judgement(ref, row->judgement);
     const GbFileAccount *prev = &g_array_index(t->files, GbFileAccount, prev_file);
@@ -556,8 +558,8 @@ gb__account_record(GbLoader *l, GbFileAccount *acc, guint file, GbDiag *scratch,
         return;
     }
     if (prev_line > 0)
-        gb_diag_set(scratch, path, line, 0, "identical duplicate of line %" G_GUINT64_FORMAT
-                    " merged", prev_line);
+        gb_diag_set(scratch, path, line, 0,
+                    "identical duplicate of line %" G_GUINT64_FORMAT " merged", prev_line);
     else
         gb_diag_set(scratch, path, line, 0, "identical duplicate of an earlier row merged");
     gb_diag_list_take(w, scratch);
@@ -575,8 +577,12 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, const GbPendingRow *rows, gui
     for (guint i = 0; i < n && !wait; i++)
         wait = rows[i].published;
     if (wait) {
-        GbPendingRec pr = {.first = l->pending_rows->len, .n = n, .file = fl->file,
-                           .line = rec->line, .offset = rec->offset, .sheet = fl->sheet,
+        GbPendingRec pr = {.first = l->pending_rows->len,
+                           .n = n,
+                           .file = fl->file,
+                           .line = rec->line,
+                           .offset = rec->offset,
+                           .sheet = fl->sheet,
                            .path = g_string_chunk_insert_const(l->places, rec->path),
                            .window = fl->profile != NULL ? fl->profile->merge_window : 0};
         g_array_append_vals(l->pending_rows, rows, n);
@@ -597,8 +603,8 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, const GbPendingRow *rows, gui
             continue;
         }
         if (r == GB_ADD_CONFLICT) {
-            gb__conflict_msg(fl->msg, l->ref, fl->t, &rows[i].row, prev_grade, prev_file,
-                             prev_line, 0);
+            gb__conflict_msg(fl->msg, l->ref, fl->t, &rows[i].row, prev_grade, prev_file, prev_line,
+                             0);
             acc->judgements += added;
             gb__reject(fl, rec, rows[i].col);
             return;
@@ -635,21 +641,23 @@ gb__flush(GbLoader *l, GbTable *t)
                 g_date_subtract_days(&d, pr->window);
                 guint32 from = (guint32)g_date_get_year(&d) * 10000 +
                                (guint32)g_date_get_month(&d) * 100 + (guint32)g_date_get_day(&d);
-                if (gb_table_find_near(t, row.authority, row.judgement, from, row.date, pr->file, &near,
-                                       &prev_grade, &prev_file, &prev_line)) {
+                if (gb_table_find_near(t, row.authority, row.judgement, from, row.date, pr->file,
+                                       &near, &prev_grade, &prev_file, &prev_line)) {
                     if (prev_grade == row.grade)
                         continue; /* the same inspection, by its inspection date */
                     gb__conflict_msg(msg, l->ref, t, &row, prev_grade, prev_file, prev_line, near);
-                    g_string_append_printf(msg, "; this row is dated by publication, within %u "
-                                           "days of that inspection", pr->window);
+                    g_string_append_printf(msg,
+                                           "; this row is dated by publication, within %u "
+                                           "days of that inspection",
+                                           pr->window);
                     gb__reject_at(l, acc, &scratch, pr->path, pr->line, pr->offset, pr->sheet,
                                   p->col, msg->str);
                     rejected = TRUE;
                     break;
                 }
             }
-            GbAddResult res = gb__offer(t, &row, p->kind, pr->line, &prev_file, &prev_line,
-                                        &prev_grade);
+            GbAddResult res =
+                gb__offer(t, &row, p->kind, pr->line, &prev_file, &prev_line, &prev_grade);
             if (res == GB_ADD_NEW) {
                 added++;
                 if (p->kind == GB_KIND_REPORTED)
@@ -711,8 +719,7 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
                      rec->lens[idx[L_REGIME]]);
         g_string_append(fl->msg, "; expected one of: ");
         for (guint i = 0; i < ref->regimes->len; i++)
-            g_string_append_printf(fl->msg, "%s%s", i ? ", " : "",
-                                   gb_ref_regime(ref, (int)i)->id);
+            g_string_append_printf(fl->msg, "%s%s", i ? ", " : "", gb_ref_regime(ref, (int)i)->id);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, idx[L_REGIME]);
         return GB_OK;
@@ -723,8 +730,8 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         char last[16] = "now";
         if (r->last_year)
             g_snprintf(last, sizeof last, "%d", r->last_year);
-        g_string_printf(fl->msg, "year %d is outside the %s regime's years (%d-%s)", year,
-                        r->id, r->first_year, last);
+        g_string_printf(fl->msg, "year %d is outside the %s regime's years (%d-%s)", year, r->id,
+                        r->first_year, last);
         gb__reject(fl, rec, col);
         return GB_OK;
     }
@@ -755,10 +762,15 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         source = gb_table_intern_source_kind(fl->t, rec->fields[idx[L_SOURCE]], kind);
     else if (kind != GB_KIND_PUBLISHED)
         source = gb_table_intern_source_kind(fl->t, fl->path, kind);
-    GbPendingRow row = {.row = {.date = date, .year = (guint16)year, .authority = (guint16)a,
-                                .judgement = (guint8)j, .grade = (gint8)g, .source = source,
+    GbPendingRow row = {.row = {.date = date,
+                                .year = (guint16)year,
+                                .authority = (guint16)a,
+                                .judgement = (guint8)j,
+                                .grade = (gint8)g,
+                                .source = source,
                                 .file = (guint16)fl->file},
-                        .col = idx[L_GRADE], .kind = kind};
+                        .col = idx[L_GRADE],
+                        .kind = kind};
     gb__commit(fl, rec, &row, 1);
     return GB_OK;
 }
@@ -784,7 +796,8 @@ gb__event_record(GbFileLoad *fl, const GbCsvRecord *rec, const GArray *cols, GbD
     if (a < 0)
         return GB_OK;
     GbVisit e = {.date = date != 0 ? date : (guint32)year * 10000 + 1231,
-                 .authority = (guint16)a, .file = (guint16)fl->file,
+                 .authority = (guint16)a,
+                 .file = (guint16)fl->file,
                  .type = gb_table_intern_source(fl->t, rec->fields[fl->event_col]),
                  .theme = gb__is_blank(rec, fl->theme_col)
                               ? G_MAXUINT32
@@ -837,9 +850,10 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
                     gb_text_key(rec->fields[col], rec->lens[col], fl->scratch);
                     if (g_hash_table_contains(p->not_judged, fl->scratch->str))
                         continue;
-                    g_string_printf(fl->msg, "a judgement without a date: '%s' has a grade but "
-                                    "'%s' is empty", (const char *)g_ptr_array_index(
-                                                         g->judgement_cols, i),
+                    g_string_printf(fl->msg,
+                                    "a judgement without a date: '%s' has a grade but "
+                                    "'%s' is empty",
+                                    (const char *)g_ptr_array_index(g->judgement_cols, i),
                                     g->date_col ? g->date_col : g->year_col);
                     gb__reject(fl, rec, col);
                     return GB_OK;
@@ -852,8 +866,8 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         guint32 date;
         gboolean ok;
         char *dn = gb__spec_name(g->date_col, "date"), *yn = gb__spec_name(g->year_col, "year");
-        GbStatus status = gb__when_named(fl, rec, date_col, year_col, dn, yn, &year, &date, &ok,
-                                         diag);
+        GbStatus status =
+            gb__when_named(fl, rec, date_col, year_col, dn, yn, &year, &date, &ok, diag);
         g_free(dn);
         g_free(yn);
         if (status != GB_OK || !ok)
@@ -890,11 +904,16 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
             int gr = gb__grade(fl, rec, col, regime, g_ptr_array_index(g->judgement_cols, i));
             if (gr < 0)
                 return GB_OK;
-            rows[k++] = (GbPendingRow){
-                .row = {.date = date, .year = (guint16)year, .authority = (guint16)a,
-                        .judgement = (guint8)j, .grade = (gint8)gr, .source = source,
-                        .file = (guint16)fl->file},
-                .col = col, .published = g->date_kind == GB_DATE_PUBLICATION, .kind = g->kind};
+            rows[k++] = (GbPendingRow){.row = {.date = date,
+                                               .year = (guint16)year,
+                                               .authority = (guint16)a,
+                                               .judgement = (guint8)j,
+                                               .grade = (gint8)gr,
+                                               .source = source,
+                                               .file = (guint16)fl->file},
+                                       .col = col,
+                                       .published = g->date_kind == GB_DATE_PUBLICATION,
+                                       .kind = g->kind};
         }
     }
     gb__commit(fl, rec, rows, k);
@@ -935,8 +954,8 @@ gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCs
     guint32 as_at;
     if (p->as_at != NULL && gb_text_parse_date(p->as_at, &as_at) && as_at > fl->t->stated_as_at)
         fl->t->stated_as_at = as_at;
-    fl->source = gb_table_intern_source_kind(fl->t, p->source != NULL ? p->source : fl->path,
-                                             p->kind);
+    fl->source =
+        gb_table_intern_source_kind(fl->t, p->source != NULL ? p->source : fl->path, p->kind);
     fl->auth_col = gb_profile_column(p->authority_col, cols);
     fl->event_col = gb_profile_column(p->event_col, cols);
     fl->theme_col = gb_profile_column(p->theme_col, cols);
@@ -962,8 +981,10 @@ gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCs
     }
     if (fl->auth_col < 0 || !dated) {
         GString *m = g_string_new(NULL);
-        g_string_printf(m, "profile '%s' matched, but the header lacks its authority or a date "
-                        "column", p->id);
+        g_string_printf(m,
+                        "profile '%s' matched, but the header lacks its authority or a date "
+                        "column",
+                        p->id);
         gb__diag_at(diag, hdr->path, hdr->line, hdr->offset, fl->sheet, -1, m->str);
         g_string_free(m, TRUE);
         return GB_DATA;
@@ -1006,9 +1027,10 @@ gb__near_miss(GbFileLoad *fl, GHashTable *cols, guint64 row)
             continue;
         fl->near_missing = n;
         if (fl->sheet)
-            g_string_printf(fl->near_msg, "nearest: profile '%s', whose header sheet '%s' row %"
-                            G_GUINT64_FORMAT " comes closest to, lacks %s", p->id, fl->sheet_name,
-                            row, missing->str);
+            g_string_printf(fl->near_msg,
+                            "nearest: profile '%s', whose header sheet '%s' row %" G_GUINT64_FORMAT
+                            " comes closest to, lacks %s",
+                            p->id, fl->sheet_name, row, missing->str);
         else
             g_string_printf(fl->near_msg, "nearest: profile '%s', whose header lacks %s", p->id,
                             missing->str);
@@ -1044,15 +1066,17 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
             g_string_append_printf(names, "%s%s", i ? ", " : "",
                                    ((GbProfile *)g_ptr_array_index(l->profiles, i))->id);
         if (fl->forced)
-            gb_diag_set(diag, hdr->path, hdr->line, 1, "the header lacks the columns of profile "
-                        "'%s'%s%s", l->force_profile, fl->near_msg->len ? "; " : "",
-                        fl->near_msg->str);
+            gb_diag_set(diag, hdr->path, hdr->line, 1,
+                        "the header lacks the columns of profile "
+                        "'%s'%s%s",
+                        l->force_profile, fl->near_msg->len ? "; " : "", fl->near_msg->str);
         else
             gb_diag_set(diag, hdr->path, hdr->line, 1,
                         "unknown table layout: the header has neither the long columns "
                         "(authority, year, regime, judgement, grade) nor the columns of a "
-                        "profile (%s)%s%s", names->len ? names->str : "none found",
-                        fl->near_msg->len ? "; " : "", fl->near_msg->str);
+                        "profile (%s)%s%s",
+                        names->len ? names->str : "none found", fl->near_msg->len ? "; " : "",
+                        fl->near_msg->str);
         g_string_free(names, TRUE);
         status = GB_DATA;
     }
@@ -1126,8 +1150,8 @@ gb__seek_budget(GbFileLoad *fl, const char *sheet)
 }
 
 static GbStatus
-gb__sheet_start_table(GbFileLoad *fl, const GbCsvRecord *hdr, GHashTable *cols,
-                      const GbProfile *p, GbDiag *diag)
+gb__sheet_start_table(GbFileLoad *fl, const GbCsvRecord *hdr, GHashTable *cols, const GbProfile *p,
+                      GbDiag *diag)
 {
     if (!fl->sheet_has_file) {
         fl->file = gb_table_begin_file(fl->t, fl->display, p != NULL ? p->id : "long");
@@ -1159,8 +1183,11 @@ gb__sheet_row(const GbSheetRow *row, gpointer user, gboolean *skip_rest, GbDiag 
         fl->padded->pdata[i] = i < row->ncells ? row->cells[i] : (char *)"";
         g_array_index(fl->padded_lens, gsize, i) = i < row->ncells ? row->lens[i] : 0;
     }
-    GbCsvRecord rec = {.path = fl->display, .record = fl->record + 1, .line = row->row,
-                       .nfields = width, .fields = (char *const *)fl->padded->pdata,
+    GbCsvRecord rec = {.path = fl->display,
+                       .record = fl->record + 1,
+                       .line = row->row,
+                       .nfields = width,
+                       .fields = (char *const *)fl->padded->pdata,
                        .lens = (const gsize *)(void *)fl->padded_lens->data};
     if (fl->in_table) {
         fl->record++;
@@ -1206,8 +1233,8 @@ gb__sheet_keep_rows(const char *path, const char *sheet, gpointer user)
 static GbStatus
 gb__load_workbook(GbFileLoad *fl, GbSheetFormat fmt, GbDiag *diag)
 {
-    GbSheetFns fns = {.sheet_begin = gb__sheet_begin, .row = gb__sheet_row,
-                      .keep_rows = gb__sheet_keep_rows};
+    GbSheetFns fns = {
+        .sheet_begin = gb__sheet_begin, .row = gb__sheet_row, .keep_rows = gb__sheet_keep_rows};
     fl->sheet = TRUE;
     fl->sheet_names = g_ptr_array_new_with_free_func(g_free);
     fl->padded = g_ptr_array_new();
@@ -1261,8 +1288,14 @@ gb__load_one(GbLoader *l, GbTable *t, const char *path, gboolean forced, GbDiag 
     GbStatus status = gb_sheet_detect(path, &fmt, diag);
     if (status != GB_OK)
         return status;
-    GbFileLoad fl = {.l = l, .t = t, .path = path, .display = path, .forced = forced,
-                     .auth_col = -1, .event_col = -1, .theme_col = -1};
+    GbFileLoad fl = {.l = l,
+                     .t = t,
+                     .path = path,
+                     .display = path,
+                     .forced = forced,
+                     .auth_col = -1,
+                     .event_col = -1,
+                     .theme_col = -1};
     fl.scratch = g_string_new(NULL);
     fl.msg = g_string_new(NULL);
     fl.near_msg = g_string_new(NULL);

@@ -8,16 +8,16 @@
 
 typedef struct {
     const GbRef *ref;
-    GPtrArray *profiles;     /* GbProfile*, from gb_profile_load_all */
+    GPtrArray *profiles;       /* GbProfile*, from gb_profile_load_all */
     const char *force_profile; /* profile id for the files given by name, or NULL */
-    GbDiagList *rejects;     /* one line per rejected row (capped) */
-    GbDiagList *warnings;    /* repeated rows within one table and other notes (capped) */
+    GbDiagList *rejects;       /* one line per rejected row (capped) */
+    GbDiagList *warnings;      /* repeated rows within one table and other notes (capped) */
     /* Rows dated by publication wait until every file is read, then are matched
      * with the inspection they report (see gb_load_all). */
-    GArray *pending_rows;    /* GbPendingRow (load.c) */
-    GArray *pending_recs;    /* GbPendingRec (load.c) */
-    GStringChunk *places;    /* the pending records' places */
-    gboolean batch;          /* inside gb_load_all: pending rows wait for its end */
+    GArray *pending_rows; /* GbPendingRow (load.c) */
+    GArray *pending_recs; /* GbPendingRec (load.c) */
+    GStringChunk *places; /* the pending records' places */
+    gboolean batch;       /* inside gb_load_all: pending rows wait for its end */
 } GbLoader;
 
 /* Creates a loader over ref, loading ref's profiles. Free with gb_loader_free. */

@@ -6,9 +6,10 @@
 #include <string.h>
 
 static const char *const gb__profile_keys[] = {
-    "name", "sheet", "header_rows", "match", "authority", "date", "year", "date_kind",
-    "merge_window", "regime", "regime_from", "not_judged", "not_inspected", "date_order",
-    "kind", "source", "event", "event_types", "theme", "as_at", NULL,
+    "name",          "sheet",      "header_rows",  "match",  "authority",   "date",
+    "year",          "date_kind",  "merge_window", "regime", "regime_from", "not_judged",
+    "not_inspected", "date_order", "kind",         "source", "event",       "event_types",
+    "theme",         "as_at",      NULL,
 };
 
 /* Keys of a [group ID] that are not judgement ids. */
@@ -89,8 +90,7 @@ typedef struct {
     GbDiag *diag;
 } GbParse;
 
-static GbStatus
-gb__bad(const GbParse *ps, const char *group, const char *key, const char *fmt, ...)
+static GbStatus gb__bad(const GbParse *ps, const char *group, const char *key, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
 
 static GbStatus
@@ -122,8 +122,8 @@ gb__uint(const GbParse *ps, const char *group, const char *key, guint lo, guint 
     gint64 v;
     GbStatus status = GB_OK;
     if (!gb_text_parse_int(s, lo, hi, &v))
-        status = gb__bad(ps, group, key, "%s must be a whole number from %u to %u, not '%s'",
-                         key, lo, hi, s);
+        status = gb__bad(ps, group, key, "%s must be a whole number from %u to %u, not '%s'", key,
+                         lo, hi, s);
     else
         *out = (guint)v;
     g_free(s);
@@ -142,8 +142,10 @@ gb__date_kind(const GbParse *ps, const char *group, GbDateKind *out)
     else if (strcmp(s, "publication") == 0)
         *out = GB_DATE_PUBLICATION;
     else
-        status = gb__bad(ps, group, "date_kind", "date_kind must be inspection or publication, "
-                         "not '%s'", s);
+        status = gb__bad(ps, group, "date_kind",
+                         "date_kind must be inspection or publication, "
+                         "not '%s'",
+                         s);
     g_free(s);
     return status;
 }
@@ -154,8 +156,10 @@ gb__kind(const GbParse *ps, const char *group, GbSourceKind *out)
     char *s = gb__str(ps, group, "kind");
     GbStatus status = GB_OK;
     if (s != NULL && !gb_profile_parse_kind(s, out))
-        status = gb__bad(ps, group, "kind", "kind must be published, reported or selection, "
-                         "not '%s'", s);
+        status = gb__bad(ps, group, "kind",
+                         "kind must be published, reported or selection, "
+                         "not '%s'",
+                         s);
     g_free(s);
     return status;
 }
@@ -179,10 +183,12 @@ gb__regime(const GbParse *ps, const char *group, GbProfileGroup *g)
             if (kv[0] == NULL || kv[1] == NULL || !gb_text_parse_date(kv[0], &era.from) ||
                 (era.regime = gb_ref_find_regime(ps->ref, kv[1])) < 0 ||
                 (g->regime_from->len > 0 &&
-                 era.from <= g_array_index(g->regime_from, GbProfileEra,
-                                           g->regime_from->len - 1).from))
-                status = gb__bad(ps, group, "regime_from", "bad regime_from entry '%s' (expected "
-                                 "YYYY-MM-DD:regime, dates ascending)", *e);
+                 era.from <=
+                     g_array_index(g->regime_from, GbProfileEra, g->regime_from->len - 1).from))
+                status = gb__bad(ps, group, "regime_from",
+                                 "bad regime_from entry '%s' (expected "
+                                 "YYYY-MM-DD:regime, dates ascending)",
+                                 *e);
             else
                 g_array_append_val(g->regime_from, era);
             g_strfreev(kv);
@@ -216,8 +222,7 @@ gb__group_judgement(const GbParse *ps, const char *group, const char *key, GbPro
         j = gb_ref_find_judgement(ps->ref, g_array_index(g->regime_from, GbProfileEra, e).regime,
                                   key);
     if (j < 0)
-        return gb__bad(ps, group, key, "unknown judgement '%s' for the regime of [%s]", key,
-                       group);
+        return gb__bad(ps, group, key, "unknown judgement '%s' for the regime of [%s]", key, group);
     g_array_append_val(g->judgement_ids, j);
     g_ptr_array_add(g->judgement_cols, gb__str(ps, group, key));
     return GB_OK;
@@ -255,11 +260,12 @@ gb__group_settings(const GbParse *ps, const char *group, GbProfileGroup *g,
         g_array_append_vals(g->regime_from, dflt->regime_from->data, dflt->regime_from->len);
     }
     if (status == GB_OK && g->regime < 0 && g->regime_from->len == 0)
-        status = gb__bad(ps, group, NULL, "[%s] needs regime or regime_from (here or in "
-                         "[profile])", group);
-    if (status == GB_OK && g->date_col == NULL && g->year_col == NULL)
-        status = gb__bad(ps, group, NULL, "[%s] needs date or year (here or in [profile])",
+        status = gb__bad(ps, group, NULL,
+                         "[%s] needs regime or regime_from (here or in "
+                         "[profile])",
                          group);
+    if (status == GB_OK && g->date_col == NULL && g->year_col == NULL)
+        status = gb__bad(ps, group, NULL, "[%s] needs date or year (here or in [profile])", group);
     return status;
 }
 
@@ -300,12 +306,15 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
         else if (g_str_has_prefix(groups[i], "group ") && groups[i][6] != '\0')
             has_groups = TRUE;
         else if (strcmp(groups[i], "profile") != 0)
-            status = gb__bad(ps, groups[i], NULL, "unknown group [%s]; a profile has [profile], "
-                             "[judgements] and [group ID]", groups[i]);
+            status = gb__bad(ps, groups[i], NULL,
+                             "unknown group [%s]; a profile has [profile], "
+                             "[judgements] and [group ID]",
+                             groups[i]);
     }
-    if (status == GB_OK && (!g_key_file_has_group(ps->kf, "profile") ||
-                            (!has_judgements && !has_groups)))
-        status = gb__bad(ps, NULL, NULL, "a profile needs a [profile] group and a [judgements] "
+    if (status == GB_OK &&
+        (!g_key_file_has_group(ps->kf, "profile") || (!has_judgements && !has_groups)))
+        status = gb__bad(ps, NULL, NULL,
+                         "a profile needs a [profile] group and a [judgements] "
                          "or [group ID] group");
     char **keys = status == GB_OK ? g_key_file_get_keys(ps->kf, "profile", NULL, NULL) : NULL;
     for (char **k = keys; k != NULL && *k != NULL && status == GB_OK; k++)
@@ -332,8 +341,8 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
     }
     guint32 ymd;
     if (p->as_at != NULL && !gb_text_parse_date(p->as_at, &ymd)) {
-        status = gb__bad(ps, "profile", "as_at", "as_at must be a date YYYY-MM-DD, not '%s'",
-                         p->as_at);
+        status =
+            gb__bad(ps, "profile", "as_at", "as_at must be a date YYYY-MM-DD, not '%s'", p->as_at);
         goto out;
     }
     if ((p->event_col == NULL) != (p->event_types == NULL)) {
@@ -355,8 +364,10 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
         else if (strcmp(order, "ymd") == 0)
             p->date_order = GB_ORDER_YMD;
         else
-            status = gb__bad(ps, "profile", "date_order", "date_order must be dmy, mdy or ymd, "
-                             "not '%s'", order);
+            status = gb__bad(ps, "profile", "date_order",
+                             "date_order must be dmy, mdy or ymd, "
+                             "not '%s'",
+                             order);
         g_free(order);
     }
     if (status != GB_OK)
@@ -395,8 +406,7 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
             continue;
         GbProfileGroup *g = gb__group_new(groups[i] + 6);
         g_ptr_array_add(p->groups, g);
-        const GbProfileGroup *base = dflt != NULL ? dflt
-                                                  : g_ptr_array_index(p->groups, 0);
+        const GbProfileGroup *base = dflt != NULL ? dflt : g_ptr_array_index(p->groups, 0);
         status = gb__group_settings(ps, groups[i], g, base);
         keys = status == GB_OK ? g_key_file_get_keys(ps->kf, groups[i], NULL, NULL) : NULL;
         for (char **k = keys; status == GB_OK && k != NULL && *k != NULL; k++)

@@ -31,37 +31,37 @@ typedef struct {
     char *label;               /* e.g. "First SIF inspection", or NULL */
     char *date_col, *year_col; /* header names, or NULL: the profile's */
     GbDateKind date_kind;
-    int regime;                /* fixed regime, or -1 when chosen by date */
-    GArray *regime_from;       /* GbProfileEra, ascending dates */
-    char *source;              /* or NULL: the profile's */
+    int regime;          /* fixed regime, or -1 when chosen by date */
+    GArray *regime_from; /* GbProfileEra, ascending dates */
+    char *source;        /* or NULL: the profile's */
     GbSourceKind kind;
     GArray *judgement_ids;     /* int: judgement index per column below */
     GPtrArray *judgement_cols; /* char* header names */
 } GbProfileGroup;
 
 typedef struct {
-    char *id;              /* file name without .ini */
+    char *id; /* file name without .ini */
     char *name;
     char *path;
-    char **sheets;         /* sheet names to read, or NULL: any sheet whose header matches */
-    guint header_rows;     /* rows searched for a header, from a sheet's top or a table's end */
-    char **match;          /* header columns that identify the layout */
+    char **sheets;     /* sheet names to read, or NULL: any sheet whose header matches */
+    guint header_rows; /* rows searched for a header, from a sheet's top or a table's end */
+    char **match;      /* header columns that identify the layout */
     char *authority_col;
-    char *event_col;       /* a column whose value marks a row as an event, or NULL */
-    char **event_types;    /* those values */
-    char *theme_col;       /* the event's theme, or NULL */
-    char *as_at;           /* YYYY-MM-DD the publication is "as at", or NULL */
+    char *event_col;           /* a column whose value marks a row as an event, or NULL */
+    char **event_types;        /* those values */
+    char *theme_col;           /* the event's theme, or NULL */
+    char *as_at;               /* YYYY-MM-DD the publication is "as at", or NULL */
     GHashTable *not_judged;    /* lookup keys of "not judged" grade cells */
     GHashTable *not_inspected; /* lookup keys of "not inspected" date cells */
     GbDateOrder date_order;    /* CSV slash dates */
-    guint merge_window;    /* days a publication date may follow the inspection date */
+    guint merge_window;        /* days a publication date may follow the inspection date */
     char *source;
     GbSourceKind kind;
-    GPtrArray *groups;     /* GbProfileGroup*, at least one */
+    GPtrArray *groups; /* GbProfileGroup*, at least one */
 } GbProfile;
 
 typedef struct {
-    guint32 from;          /* YYYYMMDD */
+    guint32 from; /* YYYYMMDD */
     int regime;
 } GbProfileEra;
 

@@ -38,15 +38,15 @@ typedef struct {
     gpointer user;
     GbDiag *diag;
     char *sheet;
-    gboolean skipping;       /* the callbacks asked to pass this sheet by */
-    guint64 row;             /* number of the next row */
-    GString *buf;            /* cell texts, each followed by a NUL */
-    GArray *offs;            /* gsize offset of each cell in buf */
-    GArray *lens;            /* gsize */
+    gboolean skipping; /* the callbacks asked to pass this sheet by */
+    guint64 row;       /* number of the next row */
+    GString *buf;      /* cell texts, each followed by a NUL */
+    GArray *offs;      /* gsize offset of each cell in buf */
+    GArray *lens;      /* gsize */
     GByteArray *types;
-    GPtrArray *ptrs;         /* char*, made at emit time */
-    guint64 pending_empty;   /* empty cells not yet materialised */
-    GString *cell;           /* the cell being read */
+    GPtrArray *ptrs;       /* char*, made at emit time */
+    guint64 pending_empty; /* empty cells not yet materialised */
+    GString *cell;         /* the cell being read */
 } GbRowBuild;
 
 static void
@@ -108,9 +108,10 @@ gb__rb_cell(GbRowBuild *rb, const char *s, gsize len, guint8 type, guint64 repea
     if (col + repeat > GB_SHEET_MAX_COLUMNS) {
         char name[8];
         gb_sheet_column_name((guint)MIN(col + repeat - 1, G_MAXUINT - 1), name);
-        gb_diag_set(rb->diag, NULL, 0, 0, "%s[%s]:%" G_GUINT64_FORMAT ":%s: a value past "
-                    "column %d; at most %d columns are read", rb->path, rb->sheet, rb->row,
-                    name, GB_SHEET_MAX_COLUMNS, GB_SHEET_MAX_COLUMNS);
+        gb_diag_set(rb->diag, NULL, 0, 0,
+                    "%s[%s]:%" G_GUINT64_FORMAT ":%s: a value past "
+                    "column %d; at most %d columns are read",
+                    rb->path, rb->sheet, rb->row, name, GB_SHEET_MAX_COLUMNS, GB_SHEET_MAX_COLUMNS);
         return GB_DATA;
     }
     for (; rb->pending_empty > 0; rb->pending_empty--)
@@ -136,9 +137,14 @@ gb__rb_emit(GbRowBuild *rb, guint64 repeat)
     g_ptr_array_set_size(rb->ptrs, (gint)n);
     for (guint i = 0; i < n; i++)
         rb->ptrs->pdata[i] = rb->buf->str + g_array_index(rb->offs, gsize, i);
-    GbSheetRow row = {.path = rb->path, .sheet = rb->sheet, .row = rb->row, .repeat = 1,
-                      .ncells = n, .cells = (char *const *)rb->ptrs->pdata,
-                      .lens = (const gsize *)(void *)rb->lens->data, .types = rb->types->data};
+    GbSheetRow row = {.path = rb->path,
+                      .sheet = rb->sheet,
+                      .row = rb->row,
+                      .repeat = 1,
+                      .ncells = n,
+                      .cells = (char *const *)rb->ptrs->pdata,
+                      .lens = (const gsize *)(void *)rb->lens->data,
+                      .types = rb->types->data};
     if (n == 0) {
         row.repeat = repeat;
         repeat = 1;
@@ -147,9 +153,10 @@ gb__rb_emit(GbRowBuild *rb, guint64 repeat)
         if (row.row > GB_SHEET_MAX_ROWS) {
             if (n == 0)
                 break; /* blank padding to the sheet's end */
-            gb_diag_set(rb->diag, NULL, 0, 0, "%s[%s]:%" G_GUINT64_FORMAT ": past row %d, "
-                        "the most a sheet can have", rb->path, rb->sheet, row.row,
-                        GB_SHEET_MAX_ROWS);
+            gb_diag_set(rb->diag, NULL, 0, 0,
+                        "%s[%s]:%" G_GUINT64_FORMAT ": past row %d, "
+                        "the most a sheet can have",
+                        rb->path, rb->sheet, row.row, GB_SHEET_MAX_ROWS);
             status = GB_DATA;
             break;
         }
@@ -264,8 +271,8 @@ typedef struct {
     gboolean checked_root, enabled, eof, drop, in_table;
     guint nested, group;
     guint64 rows, keep_rows;
-    GByteArray *raw;         /* input not yet scanned */
-    GByteArray *out;         /* scanned, for the parser */
+    GByteArray *raw; /* input not yet scanned */
+    GByteArray *out; /* scanned, for the parser */
     gsize out_pos;
 } GbSkipper;
 
@@ -332,8 +339,8 @@ gb__tag_sheet_name(const guint8 *p, gsize n)
         guint8 q = p[i + k];
         GString *name = g_string_new(NULL);
         for (gsize j = i + k + 1; j < n && p[j] != q; j++) {
-            static const char *const ents[][2] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
-                                                  {"&quot;", "\""}, {"&apos;", "'"}};
+            static const char *const ents[][2] = {
+                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}};
             gboolean done = FALSE;
             for (gsize e = 0; e < G_N_ELEMENTS(ents) && !done; e++)
                 if (gb__has_prefix(p + j, n - j, ents[e][0])) {
@@ -355,8 +362,8 @@ gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
 {
     if (!sk->checked_root && gb__tag_is(p, n, "office:document-content")) {
         sk->checked_root = TRUE;
-        sk->enabled = g_strstr_len((const char *)p, (gssize)n,
-                                   "xmlns:table=\"" GB__NS_TABLE "\"") != NULL;
+        sk->enabled =
+            g_strstr_len((const char *)p, (gssize)n, "xmlns:table=\"" GB__NS_TABLE "\"") != NULL;
     }
     if (!sk->enabled || p[1] == '!' || p[1] == '?')
         return !sk->drop;
@@ -390,8 +397,8 @@ gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
     }
     if (!sk->in_table || sk->drop || sk->nested > 0)
         return !sk->drop;
-    if (gb__tag_is(q, qn, "table:table-header-rows") || gb__tag_is(q, qn, "table:table-row-group") ||
-        gb__tag_is(q, qn, "table:table-rows")) {
+    if (gb__tag_is(q, qn, "table:table-header-rows") ||
+        gb__tag_is(q, qn, "table:table-row-group") || gb__tag_is(q, qn, "table:table-rows")) {
         if (end && sk->group > 0)
             sk->group--;
         else if (!end && !empty)
@@ -490,17 +497,16 @@ gb__xml_failed(GbRowBuild *rb, const char *member, GString *err)
         gb_diag_set(rb->diag, NULL, 0, 0, "%s[%s]: malformed workbook XML in %s: %s", rb->path,
                     rb->sheet, member, err->len ? err->str : "read error");
     else
-        gb_diag_set(rb->diag, NULL, 0, 0, "%s: malformed workbook XML in %s: %s", rb->path,
-                    member, err->len ? err->str : "read error");
+        gb_diag_set(rb->diag, NULL, 0, 0, "%s: malformed workbook XML in %s: %s", rb->path, member,
+                    err->len ? err->str : "read error");
     return GB_DATA;
 }
 
 /* ---- ODS ---- */
 
 typedef struct {
-    const xmlChar *table, *row, *cell, *covered, *p, *s, *tab, *line_break, *annotation,
-        *name, *value_type, *value, *date_value, *boolean_value, *rows_repeated, *cols_repeated,
-        *c;
+    const xmlChar *table, *row, *cell, *covered, *p, *s, *tab, *line_break, *annotation, *name,
+        *value_type, *value, *date_value, *boolean_value, *rows_repeated, *cols_repeated, *c;
 } GbOdsNames;
 
 static void
@@ -537,7 +543,7 @@ gb__count_attr(const xmlChar *v)
 typedef struct {
     guint8 type;
     guint64 repeat;
-    char value[64];          /* office:value / date-value / boolean-value */
+    char value[64]; /* office:value / date-value / boolean-value */
     gboolean has_value;
     int paragraphs;
 } GbOdsCell;
@@ -594,8 +600,7 @@ static guint64
 gb__ods_keep_rows(const char *sheet, gpointer user)
 {
     GbRowBuild *rb = user;
-    return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user)
-                                      : G_MAXUINT64;
+    return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user) : G_MAXUINT64;
 }
 
 static GbStatus
@@ -608,7 +613,10 @@ gb__ods_read(GsfInfile *zip, GbRowBuild *rb)
         return GB_DATA;
     }
     GString *err = g_string_new(NULL);
-    GbSkipper sk = {.in = in, .keep = gb__ods_keep_rows, .user = rb, .raw = g_byte_array_new(),
+    GbSkipper sk = {.in = in,
+                    .keep = gb__ods_keep_rows,
+                    .user = rb,
+                    .raw = g_byte_array_new(),
                     .out = g_byte_array_new()};
     xmlTextReaderPtr r = gb__xml_open_io(gb__skip_read, &sk, "content.xml", err);
     GbStatus status = GB_OK;
@@ -625,8 +633,8 @@ gb__ods_read(GsfInfile *zip, GbRowBuild *rb)
             gboolean empty = xmlTextReaderIsEmptyElement(r);
             if (ln == n.table && !in_cell &&
                 xmlStrEqual(xmlTextReaderConstNamespaceUri(r), BAD_CAST GB__NS_TABLE)) {
-                xmlChar *name = xmlTextReaderGetAttributeNs(r, BAD_CAST "name",
-                                                            BAD_CAST GB__NS_TABLE);
+                xmlChar *name =
+                    xmlTextReaderGetAttributeNs(r, BAD_CAST "name", BAD_CAST GB__NS_TABLE);
                 status = gb__rb_begin_sheet(rb, (const char *)name);
                 xmlFree(name);
                 in_sheet = TRUE;
@@ -718,11 +726,11 @@ typedef struct {
     GsfInfile *zip;
     GbRowBuild *rb;
     GStringChunk *chunk;
-    GPtrArray *strings;      /* shared strings, in chunk */
-    GArray *xf_date;         /* gboolean per cellXfs entry: a date format */
+    GPtrArray *strings; /* shared strings, in chunk */
+    GArray *xf_date;    /* gboolean per cellXfs entry: a date format */
     gboolean date1904;
-    GPtrArray *sheet_names;  /* char* */
-    GPtrArray *sheet_paths;  /* char*, members */
+    GPtrArray *sheet_names; /* char* */
+    GPtrArray *sheet_paths; /* char*, members */
 } GbXlsx;
 
 /* TRUE when an Excel number format code shows a date (or time). */
@@ -826,7 +834,7 @@ gb__xlsx_book_node(xmlTextReaderPtr r, int type, const char *ln, gpointer user)
 }
 
 typedef struct {
-    GHashTable *targets;     /* rId -> member */
+    GHashTable *targets; /* rId -> member */
 } GbXlsxRels;
 
 static GbStatus
@@ -885,9 +893,9 @@ gb__xlsx_strings_node(xmlTextReaderPtr r, int type, const char *ln, gpointer use
 /* styles.xml: which cellXfs entries carry a date number format. */
 typedef struct {
     GbXlsx *x;
-    GHashTable *custom;      /* numFmtId -> GINT(date?) + 1 */
+    GHashTable *custom; /* numFmtId -> GINT(date?) + 1 */
     gboolean in_xfs;
-    GArray *xf_ids;          /* numFmtId per cellXfs xf */
+    GArray *xf_ids; /* numFmtId per cellXfs xf */
 } GbXlsxStyles;
 
 static GbStatus
@@ -972,9 +980,10 @@ gb__xlsx_cell_done(GbXlsxSheet *sh)
     } else if (strcmp(sh->t, "s") == 0) {
         guint64 i = g_ascii_strtoull(v, NULL, 10);
         if (i >= sh->x->strings->len) {
-            gb_diag_set(rb->diag, NULL, 0, 0, "%s[%s]:%" G_GUINT64_FORMAT ": shared string %"
-                        G_GUINT64_FORMAT " does not exist (%u strings)", rb->path, rb->sheet,
-                        rb->row, i, sh->x->strings->len);
+            gb_diag_set(rb->diag, NULL, 0, 0,
+                        "%s[%s]:%" G_GUINT64_FORMAT ": shared string %" G_GUINT64_FORMAT
+                        " does not exist (%u strings)",
+                        rb->path, rb->sheet, rb->row, i, sh->x->strings->len);
             return GB_DATA;
         }
         v = g_ptr_array_index(sh->x->strings, i);
@@ -1080,12 +1089,12 @@ gb__xlsx_read(GsfInfile *zip, GbRowBuild *rb)
     GbXlsxBook book = {.x = &x, .rids = g_ptr_array_new_with_free_func(g_free)};
     GbXlsxRels rels = {.targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
     GbXlsxStrings strs = {.x = &x, .s = g_string_new(NULL)};
-    GbXlsxStyles sty = {.x = &x, .custom = g_hash_table_new(g_direct_hash, g_direct_equal),
+    GbXlsxStyles sty = {.x = &x,
+                        .custom = g_hash_table_new(g_direct_hash, g_direct_equal),
                         .xf_ids = g_array_new(FALSE, FALSE, sizeof(guint))};
     GbStatus status = gb__xml_walk(&x, "xl/workbook.xml", TRUE, gb__xlsx_book_node, &book);
     if (status == GB_OK)
-        status = gb__xml_walk(&x, "xl/_rels/workbook.xml.rels", TRUE, gb__xlsx_rels_node,
-                              &rels);
+        status = gb__xml_walk(&x, "xl/_rels/workbook.xml.rels", TRUE, gb__xlsx_rels_node, &rels);
     if (status == GB_OK)
         status = gb__xml_walk(&x, "xl/sharedStrings.xml", FALSE, gb__xlsx_strings_node, &strs);
     if (status == GB_OK)
@@ -1103,8 +1112,10 @@ gb__xlsx_read(GsfInfile *zip, GbRowBuild *rb)
         if (status != GB_OK || rb->skipping)
             continue;
         if (member == NULL) {
-            gb_diag_set(rb->diag, NULL, 0, 0, "%s[%s]: the workbook names no part for this "
-                        "sheet", rb->path, rb->sheet);
+            gb_diag_set(rb->diag, NULL, 0, 0,
+                        "%s[%s]: the workbook names no part for this "
+                        "sheet",
+                        rb->path, rb->sheet);
             status = GB_DATA;
             break;
         }
@@ -1143,7 +1154,8 @@ gb__open_zip(const char *path, GsfInfile **out, GbDiag *diag)
     GsfInfile *zip = gsf_infile_zip_new(in, &err);
     g_object_unref(in);
     if (zip == NULL) {
-        gb_diag_set(diag, path, 0, 0, "corrupt workbook: the zip container cannot be read "
+        gb_diag_set(diag, path, 0, 0,
+                    "corrupt workbook: the zip container cannot be read "
                     "(%s); save it again from the spreadsheet program",
                     err ? err->message : "unknown error");
         g_clear_error(&err);
@@ -1175,13 +1187,16 @@ gb__detect_ole(const char *path, GbDiag *diag)
         g_object_unref(in);
     g_clear_error(&err);
     if (encrypted)
-        gb_diag_set(diag, path, 0, 0, "password-protected workbook: remove the password "
+        gb_diag_set(diag, path, 0, 0,
+                    "password-protected workbook: remove the password "
                     "(save a copy without it) and read that copy");
     else if (xls)
-        gb_diag_set(diag, path, 0, 0, "an Excel 97-2003 .xls workbook, which gradebrief does "
+        gb_diag_set(diag, path, 0, 0,
+                    "an Excel 97-2003 .xls workbook, which gradebrief does "
                     "not read: save it as .xlsx or .ods");
     else
-        gb_diag_set(diag, path, 0, 0, "an OLE compound file that is not a workbook "
+        gb_diag_set(diag, path, 0, 0,
+                    "an OLE compound file that is not a workbook "
                     "gradebrief reads: save it as .xlsx, .ods or CSV");
     return GB_DATA;
 }
@@ -1212,19 +1227,19 @@ gb_sheet_detect(const char *path, GbSheetFormat *fmt, GbDiag *diag)
     char *mime = gb__member_text(zip, "mimetype", 256);
     char *manifest = NULL;
     GsfInput *probe;
-    if (mime != NULL && strcmp(g_strstrip(mime), "application/vnd.oasis.opendocument.spreadsheet")
-                            == 0) {
+    if (mime != NULL &&
+        strcmp(g_strstrip(mime), "application/vnd.oasis.opendocument.spreadsheet") == 0) {
         manifest = gb__member_text(zip, "META-INF/manifest.xml", 1 << 20);
         if (manifest != NULL && strstr(manifest, "encryption-data") != NULL) {
-            gb_diag_set(diag, path, 0, 0, "password-protected workbook: remove the password "
+            gb_diag_set(diag, path, 0, 0,
+                        "password-protected workbook: remove the password "
                         "(save a copy without it) and read that copy");
             status = GB_DATA;
         } else {
             *fmt = GB_SHEET_ODS;
         }
     } else if (mime != NULL && g_str_has_prefix(mime, "application/vnd.oasis.opendocument.")) {
-        gb_diag_set(diag, path, 0, 0, "an OpenDocument file that is not a spreadsheet (%s)",
-                    mime);
+        gb_diag_set(diag, path, 0, 0, "an OpenDocument file that is not a spreadsheet (%s)", mime);
         status = GB_DATA;
     } else if ((probe = gb__member(zip, "[Content_Types].xml")) != NULL) {
         g_object_unref(probe);
@@ -1233,18 +1248,21 @@ gb_sheet_detect(const char *path, GbSheetFormat *fmt, GbDiag *diag)
             g_object_unref(probe);
             *fmt = GB_SHEET_XLSX;
         } else {
-            gb_diag_set(diag, path, 0, 0, "an Office Open XML file that is not an .xlsx "
+            gb_diag_set(diag, path, 0, 0,
+                        "an Office Open XML file that is not an .xlsx "
                         "workbook (no xl/workbook.xml)");
             status = GB_DATA;
         }
     } else if ((probe = gb__member(zip, "Index/Document.iwa")) != NULL ||
                (probe = gb__member(zip, "Index.zip")) != NULL) {
         g_object_unref(probe);
-        gb_diag_set(diag, path, 0, 0, "an Apple Numbers workbook, which gradebrief does not "
+        gb_diag_set(diag, path, 0, 0,
+                    "an Apple Numbers workbook, which gradebrief does not "
                     "read: export it from Numbers as .xlsx or CSV");
         status = GB_DATA;
     } else {
-        gb_diag_set(diag, path, 0, 0, "a zip archive that is neither an .ods nor an .xlsx "
+        gb_diag_set(diag, path, 0, 0,
+                    "a zip archive that is neither an .ods nor an .xlsx "
                     "workbook");
         status = GB_DATA;
     }

@@ -16,8 +16,8 @@
 #include <gsf/gsf.h>
 #include <string.h>
 
-static GbRef *ref;      /* the bundled reference tables and profiles */
-static char *nogrades;  /* a data folder like the bundled one with no grade tables */
+static GbRef *ref;     /* the bundled reference tables and profiles */
+static char *nogrades; /* a data folder like the bundled one with no grade tables */
 
 static char *
 fixture(const char *name)
@@ -126,17 +126,16 @@ write_ole(const char *name, const char *stream)
 /* Every fixture: what the accounting says, or the one-line message. */
 static const struct {
     const char *name;
-    const char *file;      /* in GB_SHEETS_DIR, or "ole:STREAM" */
+    const char *file; /* in GB_SHEETS_DIR, or "ole:STREAM" */
     GbStatus status;
     int used, merged, rejected, judgements, not_judged, warnings;
-    const char *message;   /* in the file-level diag or the first reject */
+    const char *message; /* in the file-level diag or the first reject */
 } files[] = {
     {"ods typed, title rows, repeats, covered", "history.ods", GB_OK, 3, 0, 0, 13, 2, 0, ""},
     {"xlsx serial dates, shared and inline", "history.xlsx", GB_OK, 2, 0, 0, 9, 1, 0, ""},
     {"a row repeated in its own table", "repeat.ods", GB_OK, 1, 2, 0, 5, 0, 2, ""},
     {"two tables, groups, placeholders", "twotables.ods", GB_OK, 3, 0, 0, 10, 0, 0, ""},
-    {"sheets passed by, unparsed, after their first rows", "skip.ods", GB_OK, 2, 0, 0, 6, 0, 0,
-     ""},
+    {"sheets passed by, unparsed, after their first rows", "skip.ods", GB_OK, 2, 0, 0, 6, 0, 0, ""},
     {"text date in a workbook", "textdate.ods", GB_OK, 0, 0, 1, 0, 0, 0,
      "textdate.ods[ILACS_inspection_history]:2:F: not a date"},
     {"no sheet matches", "nomatch.ods", GB_DATA, 0, 0, 0, 0, 0, 0,
@@ -148,7 +147,8 @@ static const struct {
      "password-protected workbook"},
     {"xls", "ole:Workbook", GB_DATA, 0, 0, 0, 0, 0, 0, "Excel 97-2003 .xls workbook"},
     {"numbers", "apple.numbers", GB_DATA, 0, 0, 0, 0, 0, 0, "an Apple Numbers workbook"},
-    {"odt", "text.odt", GB_DATA, 0, 0, 0, 0, 0, 0, "an OpenDocument file that is not a spreadsheet"},
+    {"odt", "text.odt", GB_DATA, 0, 0, 0, 0, 0, 0,
+     "an OpenDocument file that is not a spreadsheet"},
     {"zip", "other.zip", GB_DATA, 0, 0, 0, 0, 0, 0, "neither an .ods nor an .xlsx workbook"},
     {"corrupt zip", "corrupt.ods", GB_DATA, 0, 0, 0, 0, 0, 0, "corrupt workbook"},
     {"malformed xml", "badxml.ods", GB_DATA, 0, 0, 0, 0, 0, 0,
@@ -157,9 +157,9 @@ static const struct {
 
 START_TEST(test_files)
 {
-    char *path = g_str_has_prefix(files[_i].file, "ole:") ? write_ole("book.bin",
-                                                                      files[_i].file + 4)
-                                                          : fixture(files[_i].file);
+    char *path = g_str_has_prefix(files[_i].file, "ole:")
+                     ? write_ole("book.bin", files[_i].file + 4)
+                     : fixture(files[_i].file);
     const char *list[] = {path, NULL};
     GbLoad r;
     gint64 t0 = g_get_monotonic_time();
@@ -168,8 +168,8 @@ START_TEST(test_files)
     ck_assert_int_lt(g_get_monotonic_time() - t0, 5 * G_USEC_PER_SEC);
     ck_assert_msg(r.status == files[_i].status, "%s: status %d (%s)", files[_i].name, r.status,
                   problem(&r));
-    ck_assert_msg(strstr(problem(&r), files[_i].message) != NULL, "%s: message %s",
-                  files[_i].name, problem(&r));
+    ck_assert_msg(strstr(problem(&r), files[_i].message) != NULL, "%s: message %s", files[_i].name,
+                  problem(&r));
     if (r.status != GB_OK) {
         ck_assert_ptr_null(strchr(r.diag.message, '\n')); /* one line */
         load_clear(&r);
@@ -232,8 +232,7 @@ static const struct {
     {"twotables.ods", "Wirral", "slac", "overall_effectiveness", ""}, /* not yet inspected */
     {"twotables.ods", "Wirral", "cp2012", "child_protection", "20130510:adequate"},
     /* The second table, under its own header with other column names. */
-    {"twotables.ods", "Northamptonshire", "ilacs", "overall_effectiveness",
-     "20190729:inadequate"},
+    {"twotables.ods", "Northamptonshire", "ilacs", "overall_effectiveness", "20190729:inadequate"},
     {"twotables.ods", "Northamptonshire", "cp2012", "child_protection", "20130320:inadequate"},
 };
 
@@ -285,10 +284,12 @@ START_TEST(test_overlap_conflict)
     ck_assert_int_eq(r.status, GB_OK);
     const char *p = problem(&r);
     ck_assert_msg(strstr(p, "conflict.ods[LA_inspections_2009-2023]:6:N: conflicting duplicate: "
-                            "Barnet ilacs/overall_effectiveness is Inadequate here but Good at ")
-                      != NULL, "%s", p);
-    ck_assert_msg(strstr(p, "history.ods[ILACS_inspection_history]:6 (inspected 2019-05-13)")
-                      != NULL, "%s", p);
+                            "Barnet ilacs/overall_effectiveness is Inadequate here but Good at ") !=
+                      NULL,
+                  "%s", p);
+    ck_assert_msg(strstr(p, "history.ods[ILACS_inspection_history]:6 (inspected 2019-05-13)") !=
+                      NULL,
+                  "%s", p);
     load_clear(&r);
     g_free(a);
     g_free(b);
@@ -300,11 +301,10 @@ static const struct {
     const char *name;
     const char *csv;
     GbStatus status;
-    const char *want;      /* Barnet's dates, or the message */
+    const char *want; /* Barnet's dates, or the message */
 } orders[] = {
     {"day first, inferred", "Barnet,10/06/2024\nHaringey,25/06/2024\n", GB_OK, "20240610:good"},
-    {"month first, inferred", "Barnet,06/10/2024\nHaringey,06/25/2024\n", GB_OK,
-     "20240610:good"},
+    {"month first, inferred", "Barnet,06/10/2024\nHaringey,06/25/2024\n", GB_OK, "20240610:good"},
     {"ISO always", "Barnet,2024-06-10\nHaringey,25/06/2024\n", GB_OK, "20240610:good"},
     {"ambiguous", "Barnet,06/10/2024\nHaringey,05/03/2024\n", GB_DATA,
      "fits both day/month/year and month/day/year; gradebrief will not guess"},
@@ -358,8 +358,8 @@ static const struct {
      "[judgements]\noverall_effectiveness=Outcome\n",
      GB_DATA, "date_order must be dmy, mdy or ymd, not 'dym'"},
     {"group without judgements",
-     "[profile]\nname=V\nmatch=LA\nauthority=LA\n[group first]\nregime=sif\ndate=D\n",
-     GB_DATA, "[group first] names no judgement column"},
+     "[profile]\nname=V\nmatch=LA\nauthority=LA\n[group first]\nregime=sif\ndate=D\n", GB_DATA,
+     "[group first] names no judgement column"},
     {"unknown judgement in a group",
      "[profile]\nname=V\nmatch=LA\nauthority=LA\n[group first]\nregime=slac\ndate=D\n"
      "adoption=Adoption\n",
@@ -407,8 +407,8 @@ START_TEST(test_column_names)
     static const struct {
         guint col;
         const char *name;
-    } names[] = {{0, "A"}, {7, "H"}, {25, "Z"}, {26, "AA"}, {51, "AZ"}, {52, "BA"},
-                 {701, "ZZ"}, {702, "AAA"}, {16383, "XFD"}};
+    } names[] = {{0, "A"},   {7, "H"},    {25, "Z"},    {26, "AA"},    {51, "AZ"},
+                 {52, "BA"}, {701, "ZZ"}, {702, "AAA"}, {16383, "XFD"}};
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
         char buf[8];
         gb_sheet_column_name(names[i].col, buf);
@@ -579,16 +579,21 @@ static const struct {
     const char *name;
     const char *argv[8];
     int rc;
-    const char *err;       /* in stderr; NULL: stderr empty */
+    const char *err; /* in stderr; NULL: stderr empty */
 } cli[] = {
     {"clean run, no warning", {"check", NULL}, 0, NULL},
     {"--profile with the bundled data",
      {"check", GB_DATADIR "/grades/ofsted_LA_Inspection_Outcomes_as_at_31_March_2025.ods",
       "--profile", "ofsted-ilacs-history", NULL},
-     0, NULL},
-    {"unknown --profile", {"check", "x.ods", "--profile", "nosuch", NULL}, 64,
+     0,
+     NULL},
+    {"unknown --profile",
+     {"check", "x.ods", "--profile", "nosuch", NULL},
+     64,
      "no profile named 'nosuch'"},
-    {"encrypted", {"check", GB_SHEETS_DIR "/encrypted.ods", NULL}, 65,
+    {"encrypted",
+     {"check", GB_SHEETS_DIR "/encrypted.ods", NULL},
+     65,
      "encrypted.ods: password-protected workbook"},
     {"no sheet", {"check", GB_SHEETS_DIR "/nomatch.ods", NULL}, 65, "no sheet matches"},
 };
