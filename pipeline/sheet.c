@@ -460,6 +460,8 @@ gb__skip_read(void *ctx, char *buf, int len)
         gb__skip_scan(sk);
     }
     gsize n = MIN((gsize)len, sk->out->len - sk->out_pos);
+    if (n == 0)
+        return 0;
     memcpy(buf, sk->out->data + sk->out_pos, n);
     sk->out_pos += n;
     return (int)n;
