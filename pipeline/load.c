@@ -798,10 +798,12 @@ gb__event_record(GbFileLoad *fl, const GbCsvRecord *rec, const GArray *cols, GbD
     GbVisit e = {.date = date != 0 ? date : (guint32)year * 10000 + 1231,
                  .authority = (guint16)a,
                  .file = (guint16)fl->file,
-                 .type = gb_table_intern_source(fl->t, rec->fields[fl->event_col]),
+                 .type = g_string_chunk_insert_const(fl->t->visit_text,
+                                                     rec->fields[fl->event_col]),
                  .theme = gb__is_blank(rec, fl->theme_col)
-                              ? G_MAXUINT32
-                              : gb_table_intern_source(fl->t, rec->fields[fl->theme_col])};
+                              ? NULL
+                              : g_string_chunk_insert_const(fl->t->visit_text,
+                                                            rec->fields[fl->theme_col])};
     gb_table_add_visit(fl->t, &e);
     gb__account(fl)->events++;
     gb__account(fl)->used++;

@@ -23,9 +23,10 @@ gb_table_new(const GbRef *ref)
     t->ref = ref;
     t->rows = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->sources = g_ptr_array_new_with_free_func(g_free);
-    t->source_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    t->source_kinds = g_byte_array_new();
-    t->source_groups = g_ptr_array_new_with_free_func(g_free);
+    t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    t->origins = g_array_new(FALSE, FALSE, sizeof(GbOrigin));
+    t->origin_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    t->visit_text = g_string_chunk_new(1024);
     t->reported = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
@@ -76,8 +77,9 @@ gb_table_free(GbTable *t)
     g_array_free(t->files, TRUE);
     g_array_free(t->rows, TRUE);
     g_hash_table_destroy(t->source_ids);
-    g_byte_array_free(t->source_kinds, TRUE);
-    g_ptr_array_free(t->source_groups, TRUE);
+    g_array_free(t->origins, TRUE);
+    g_hash_table_destroy(t->origin_ids);
+    g_string_chunk_free(t->visit_text);
     g_array_free(t->reported, TRUE);
     g_array_free(t->visits, TRUE);
     g_ptr_array_free(t->sources, TRUE);
@@ -93,6 +95,19 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
     return t->files->len - 1;
 }
 
+static guint32
+gb__intern_text(GbTable *t, const char *source)
+{
+    gpointer id;
+    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id))
+        return GPOINTER_TO_UINT(id);
+    char *copy = g_strdup(source);
+    g_ptr_array_add(t->sources, copy);
+    guint32 n = t->sources->len - 1;
+    g_hash_table_insert(t->source_ids, copy, GUINT_TO_POINTER(n));
+    return n;
+}
+
 guint32
 gb_table_intern_source_group(GbTable *t, const char *source, int kind, const char *group)
 {
@@ -101,16 +116,15 @@ gb_table_intern_source_group(GbTable *t, const char *source, int kind, const cha
         group = "";
     char *key = g_strdup_printf("%c%s\x1f%s", '0' + kind, group, source);
     gpointer id;
-    if (g_hash_table_lookup_extended(t->source_ids, key, NULL, &id)) {
+    if (g_hash_table_lookup_extended(t->origin_ids, key, NULL, &id)) {
         g_free(key);
         return GPOINTER_TO_UINT(id);
     }
-    g_ptr_array_add(t->sources, g_strdup(source));
-    g_ptr_array_add(t->source_groups, g_strdup(group));
-    guint8 k = (guint8)kind;
-    g_byte_array_append(t->source_kinds, &k, 1);
-    guint32 n = t->sources->len - 1;
-    g_hash_table_insert(t->source_ids, key, GUINT_TO_POINTER(n));
+    GbOrigin o = {.text = gb__intern_text(t, source), .kind = (guint8)kind,
+                  .group = g_string_chunk_insert_const(t->visit_text, group)};
+    g_array_append_val(t->origins, o);
+    guint32 n = t->origins->len - 1;
+    g_hash_table_insert(t->origin_ids, key, GUINT_TO_POINTER(n));
     return n;
 }
 
@@ -120,23 +134,37 @@ gb_table_intern_source_kind(GbTable *t, const char *source, int kind)
     return gb_table_intern_source_group(t, source, kind, "");
 }
 
-const char *
-gb_table_row_group(const GbTable *t, const GbRow *r)
-{
-    return r->source < t->source_groups->len ? g_ptr_array_index(t->source_groups, r->source)
-                                             : "";
-}
-
 guint32
 gb_table_intern_source(GbTable *t, const char *source)
 {
     return gb_table_intern_source_kind(t, source, 0);
 }
 
+static const GbOrigin *
+gb__origin(const GbTable *t, const GbRow *r)
+{
+    return r->source < t->origins->len ? &g_array_index(t->origins, GbOrigin, r->source) : NULL;
+}
+
+const char *
+gb_table_row_group(const GbTable *t, const GbRow *r)
+{
+    const GbOrigin *o = gb__origin(t, r);
+    return o != NULL ? o->group : "";
+}
+
 int
 gb_table_row_kind(const GbTable *t, const GbRow *r)
 {
-    return r->source < t->source_kinds->len ? t->source_kinds->data[r->source] : 0;
+    const GbOrigin *o = gb__origin(t, r);
+    return o != NULL ? o->kind : 0;
+}
+
+const char *
+gb_table_row_source(const GbTable *t, const GbRow *r)
+{
+    const GbOrigin *o = gb__origin(t, r);
+    return o != NULL ? g_ptr_array_index(t->sources, o->text) : "";
 }
 
 void

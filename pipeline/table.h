@@ -13,7 +13,7 @@ typedef struct {
     guint8 judgement;    /* index into ref->judgements */
     gint8 grade;         /* index into the judgement's regime scale */
     guint16 file;        /* index into table->files */
-    guint32 source;      /* index into table->sources */
+    guint32 source;      /* index into table->origins (gb_table_row_source: its text) */
 } GbRow;
 
 /* What happened to the rows of one input file. rows = used + merged + rejected. */
@@ -28,6 +28,14 @@ typedef struct {
     guint64 events;      /* rows kept as events that carry no grade */
 } GbFileAccount;
 
+/* Where rows came from: a source text, the kind of that source (a GbSourceKind,
+ * profile.h) and the profile column group ("" for none). */
+typedef struct {
+    guint32 text;        /* index into table->sources */
+    guint8 kind;
+    const char *group;   /* in table->visit_text */
+} GbOrigin;
+
 /* An inspection activity that carries no grade (a focused or monitoring
  * visit), for the packs. */
 typedef struct {
@@ -35,8 +43,8 @@ typedef struct {
     guint32 published;   /* YYYYMMDD of publication, 0 if not given */
     guint16 authority;
     guint16 file;
-    guint32 type;        /* index into table->sources: "ILACS Focused Visit" */
-    guint32 theme;       /* index into table->sources, or G_MAXUINT32 for none */
+    const char *type;    /* "ILACS Focused Visit", in table->visit_text */
+    const char *theme;   /* "Care leavers", or NULL for none */
 } GbVisit;
 
 typedef struct {
@@ -52,9 +60,10 @@ typedef struct {
     guint64 *latest;     /* [authority][judgement]: date << 8 | grade, 0 for none */
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
-    GPtrArray *sources;  /* char*, interned */
-    GByteArray *source_kinds; /* GbSourceKind per source (profile.h) */
-    GPtrArray *source_groups; /* char* per source: its profile group id, or "" */
+    GPtrArray *sources;  /* char*, interned: each source text once */
+    GArray *origins;     /* GbOrigin: a source text with the kind and group of its rows */
+    GHashTable *origin_ids;
+    GStringChunk *visit_text; /* the visits' types and themes */
     GArray *reported;    /* GbRow: reported statements, shown but never counted; stays
                           * empty when streaming */
     GArray *visits;      /* GbVisit, in the order read */
@@ -92,6 +101,8 @@ guint32 gb_table_intern_source_group(GbTable *t, const char *source, int kind, c
 const char *gb_table_row_group(const GbTable *t, const GbRow *r);
 /* The GbSourceKind of a row (of its source). This function can't fail. */
 int gb_table_row_kind(const GbTable *t, const GbRow *r);
+/* The source text of a row. This function can't fail. */
+const char *gb_table_row_source(const GbTable *t, const GbRow *r);
 
 /* Keeps r as a reported statement: in t->reported (not when streaming), never in
  * the rows, counts, latest judgements or duplicate index. */

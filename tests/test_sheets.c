@@ -455,8 +455,23 @@ START_TEST(test_bundled_clean)
     ck_assert_int_eq(sheets, 4);
     /* The latest-judgements sheet states its date. */
     ck_assert_uint_eq(bt->stated_as_at, 20250331);
-    /* The in-year sheet's focused and monitoring visits carry no grade. */
+    /* The in-year sheet's focused and monitoring visits carry no grade; each has
+     * its type and theme, which are not sources. */
     ck_assert_uint_eq(bt->visits->len, 60);
+    for (guint i = 0; i < bt->visits->len; i++) {
+        const GbVisit *v = &g_array_index(bt->visits, GbVisit, i);
+        ck_assert(strcmp(v->type, "ILACS Focused Visit") == 0 ||
+                  strcmp(v->type, "LA Monitoring visit") == 0);
+        ck_assert_ptr_nonnull(v->theme);
+        ck_assert_uint_gt(v->date, 20240400);
+    }
+    /* Each source text once, whatever the kinds of its rows. */
+    for (guint i = 0; i < bt->sources->len; i++) {
+        const char *a = g_ptr_array_index(bt->sources, i);
+        ck_assert_str_ne(a, "Care leavers");
+        for (guint k = i + 1; k < bt->sources->len; k++)
+            ck_assert_str_ne(a, g_ptr_array_index(bt->sources, k));
+    }
     /* Hertfordshire's 2008 statement is kept aside, never counted. */
     ck_assert_uint_eq(bt->reported->len, 26);
     int herts = auth(bref, "Hertfordshire"), seen = 0;
