@@ -115,6 +115,44 @@ gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     cairo_clip(cr);
     gb_frame_draw(f, cr, &fr);
     c->klass->draw(c, f, cr, fr.plot);
+    gb_frame_draw_source(f, cr, &fr);
+    cairo_restore(cr);
+}
+
+void
+gb_chart_draw_tagged(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
+{
+    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
+    gb_frame_layout(f, &fr);
+    cairo_save(cr);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    cairo_clip(cr);
+    /* The frame drawn a part at a time: each part alone in a copy of it. */
+    GbFrame part = fr;
+    part.subtitle = part.source = NULL;
+    if (part.title != NULL) {
+        cairo_tag_begin(cr, "P", NULL);
+        gb_frame_draw(f, cr, &part);
+        cairo_tag_end(cr, "P");
+    }
+    part = fr;
+    part.title = part.source = NULL;
+    part.outer.y += fr.title != NULL ? fr.title_h : 0;
+    if (part.subtitle != NULL) {
+        cairo_tag_begin(cr, "P", NULL);
+        gb_frame_draw(f, cr, &part);
+        cairo_tag_end(cr, "P");
+    }
+    cairo_tag_begin(cr, "Figure", NULL);
+    c->klass->draw(c, f, cr, fr.plot);
+    cairo_tag_end(cr, "Figure");
+    part = fr;
+    part.title = part.subtitle = NULL;
+    if (part.source != NULL) {
+        cairo_tag_begin(cr, "P", NULL);
+        gb_frame_draw(f, cr, &part);
+        cairo_tag_end(cr, "P");
+    }
     cairo_restore(cr);
 }
 

@@ -37,5 +37,8 @@ const char *gb_chart_alt(const GbChart *c);
 double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* Draws c into box. Errors are sticky in cr (cairo_status). */
 void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
+/* The same on a tagged PDF surface, in reading order: the title and subtitle
+ * each a P, the plot a Figure, the source note a P. */
+void gb_chart_draw_tagged(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
 
 #endif

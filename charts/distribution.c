@@ -2,6 +2,7 @@
  * regime), grouped by regime; published bars outlined and marked. */
 #include "charts/chart-private.h"
 #include "charts/legend.h"
+#include "pipeline/summary.h"
 
 #include <math.h>
 #include <string.h>
@@ -43,41 +44,19 @@ gb__colour(const GbRef *ref, int regime, int g, int *level)
     return gr->common >= 0 ? gb_palette_level(gr->common) : gb_palette_category(g);
 }
 
-/* A published distribution: headline counts covering every grade on one base. */
+/* A published distribution: headline counts covering every grade on one base
+ * (pipeline/summary.c finds them, for the briefing's table too). */
 static gboolean
 gb__published_bar(const GbRef *ref, const GbStats *s, int year, int regime, int judgement,
                   GbBar *bar)
 {
     const GbRegime *r = gb_ref_regime(ref, regime);
     *bar = (GbBar){.regime = regime, .published = TRUE, .ngrades = (int)r->grades->len};
-    int found = 0, base = -1;
-    for (guint i = 0; i < s->published->len; i++) {
-        const GbMeasure *m = &g_array_index(s->published, GbMeasure, i);
-        if (m->year != year || m->regime != regime || m->judgement != judgement || m->count < 0)
-            continue;
-        for (int g = 0; g < bar->ngrades; g++) {
-            if (strcmp(gb_ref_grade(ref, regime, g)->id, m->measure) != 0)
-                continue;
-            if (base < 0)
-                base = m->base;
-            if (m->base != base)
-                continue; /* another publication's figure */
-            if (bar->count[g] == 0 && !(found & (1 << g))) {
-                bar->count[g] = (guint)m->count;
-                found |= 1 << g;
-            }
-        }
-    }
-    if (found != (1 << bar->ngrades) - 1 || base <= 0)
+    if (!gb_summary_published_counts(ref, s, year, regime, judgement, -1, bar->count,
+                                     &bar->base))
         return FALSE;
-    guint sum = 0;
     for (int g = 0; g < bar->ngrades; g++)
-        sum += bar->count[g];
-    if (sum != (guint)base)
-        return FALSE;
-    bar->base = (guint)base;
-    for (int g = 0; g < bar->ngrades; g++)
-        bar->share[g] = 100.0 * bar->count[g] / base;
+        bar->share[g] = gb_summary_share(bar->count[g], bar->base);
     return TRUE;
 }
 

@@ -1,6 +1,8 @@
 /* kit.c - fonts, palette, text, ticks and frames shared by every chart. */
 #include "charts/kit.h"
 
+#include "pipeline/text.h"
+
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangofc-fontmap.h>
@@ -14,7 +16,49 @@ struct GbFonts {
     PangoFontMap *map;
     PangoContext *context;   /* for measuring, without a surface */
     GHashTable *layouts;     /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
+    char *uncovered;         /* the first text no font could show, since the last take */
+    FcCharSet *coverage;     /* every character some font of config has */
+    guint64 ascii[2];        /* the same for U+0000..U+007F, as bits */
 };
+
+/* Fonts that give the pinned family the scripts it lacks, each where its
+ * Debian package installs it (scripts/install-deps): used, in this order,
+ * only for characters the family has no glyph for. A missing one is skipped;
+ * text it would have shown is then refused (gb_fonts_take_uncovered). */
+static const struct {
+    const char *file, *package;
+} gb__fallbacks[] = {
+    /* Greek, Cyrillic, Arabic, Hebrew, Armenian, Georgian, most symbols */
+    {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"},
+    {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "fonts-dejavu-core"},
+    /* Chinese, Japanese, Korean */
+    {"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "fonts-droid-fallback"},
+    /* emoji and the rest of the symbols, as outlines (they extract as text) */
+    {"/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "fonts-symbola"},
+};
+
+/* The fallback fonts, scanned once per process and shared by every
+ * configuration: scanning the CJK font's character map for each packs worker
+ * was 40 M instructions. The set lives as long as the process. */
+static FcFontSet *
+gb__fallback_fonts(void)
+{
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        FcFontSet *set = FcFontSetCreate();
+        for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
+            if (g_file_test(gb__fallbacks[i].file, G_FILE_TEST_IS_REGULAR))
+                FcFreeTypeQueryAll((const FcChar8 *)gb__fallbacks[i].file, (unsigned)-1, NULL,
+                                   NULL, set);
+        g_once_init_leave(&once, (gsize)set);
+    }
+    return (FcFontSet *)once;
+}
+
+/* Texts with a run of more than this many bytes without a space are wrapped at
+ * any character: pango's word-then-character wrapping re-shapes such a run for
+ * every break it tries, quadratic in its length (a 64 KB title took 7 s). */
+#define GB__LONG_RUN_BYTES 200
 
 /* Where Debian's fonts-liberation2 puts the pinned family's file for style,
  * or NULL when it is not there. */
@@ -106,6 +150,13 @@ gb_fonts_new(const char *family, char **error)
             FcConfigAppFontAddFile(config, (const FcChar8 *)file);
         g_free(file);
     }
+    FcFontSet *app = FcConfigGetFonts(config, FcSetApplication);
+    const FcFontSet *fallbacks = gb__fallback_fonts();
+    for (int i = 0; app != NULL && i < fallbacks->nfont; i++) {
+        FcPatternReference(fallbacks->fonts[i]);
+        if (!FcFontSetAdd(app, fallbacks->fonts[i]))
+            FcPatternDestroy(fallbacks->fonts[i]);
+    }
     /* The first pinned set becomes fontconfig's current configuration, so
      * that pango, which initialises fontconfig, does not load the system one. */
     static gsize current = 0;
@@ -121,6 +172,15 @@ gb_fonts_new(const char *family, char **error)
     f->context = pango_font_map_create_context(f->map);
     gb__set_options(f->context);
     f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    f->coverage = FcCharSetCreate();
+    for (int i = 0; app != NULL && i < app->nfont; i++) {
+        FcCharSet *cs;
+        if (FcPatternGetCharSet(app->fonts[i], FC_CHARSET, 0, &cs) == FcResultMatch)
+            FcCharSetMerge(f->coverage, cs, NULL);
+    }
+    for (FcChar32 c = 0; c < 128; c++)
+        if (FcCharSetHasChar(f->coverage, c))
+            f->ascii[c / 64] |= (guint64)1 << (c % 64);
     return f;
 }
 
@@ -131,10 +191,85 @@ gb_fonts_free(GbFonts *f)
         return;
     g_hash_table_destroy(f->layouts);
     g_object_unref(f->context);
+    /* pango took a reference to the configuration that it never gives back
+     * when the map goes (one FcConfig and its fonts lost per packs worker). */
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), NULL);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
+    g_free(f->uncovered);
+    FcCharSetDestroy(f->coverage);
     g_free(f->family);
     g_free(f);
+}
+
+char *
+gb_fonts_take_uncovered(GbFonts *f)
+{
+    char *msg = f->uncovered;
+    f->uncovered = NULL;
+    return msg;
+}
+
+static gboolean
+gb__has_long_run(const char *text)
+{
+    gsize run = 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        run = g_ascii_isspace(*p) ? 0 : run + 1;
+        if (run > GB__LONG_RUN_BYTES)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* FALSE when every character of text is in some font's character map (then
+ * pango finds a glyph for each); TRUE when pango must be asked. Asking costs a
+ * layout now, and again once the caller changes the layout (spacing, justify). */
+static gboolean
+gb__maybe_uncovered(const GbFonts *f, const char *text)
+{
+    for (const char *p = text; *p != '\0';) {
+        guchar c = (guchar)*p;
+        if (c < 0x80) {
+            if (c != '\n' && c != '\t' && !(f->ascii[c / 64] & ((guint64)1 << (c % 64))))
+                return TRUE;
+            p++;
+            continue;
+        }
+        if (!FcCharSetHasChar(f->coverage, g_utf8_get_char(p)))
+            return TRUE;
+        p = g_utf8_next_char(p);
+    }
+    return FALSE;
+}
+
+/* Records, once per take, the first text of ly that has a glyph no font has
+ * (pango would draw it as a box with its hex code). */
+static void
+gb__note_uncovered(GbFonts *f, PangoLayout *ly, const char *text)
+{
+    if (f->uncovered != NULL)
+        return;
+    gunichar missing = 0;
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    do {
+        PangoGlyphItem *run = pango_layout_iter_get_run_readonly(it);
+        for (int i = 0; run != NULL && missing == 0 && i < run->glyphs->num_glyphs; i++) {
+            PangoGlyph g = run->glyphs->glyphs[i].glyph;
+            if (g & PANGO_GLYPH_UNKNOWN_FLAG)
+                missing = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
+        }
+    } while (missing == 0 && pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    GString *msg = g_string_new(NULL);
+    g_string_append_printf(msg, "no installed font has a glyph for U+%04X, in ", missing);
+    gb_text_append_quoted(msg, text, strlen(text));
+    g_string_append(msg, " (the fonts tried: the pinned family, then");
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
+        if (i == 0 || strcmp(gb__fallbacks[i].package, gb__fallbacks[i - 1].package) != 0)
+            g_string_append_printf(msg, "%s %s", i ? "," : "", gb__fallbacks[i].package);
+    g_string_append(msg, "); install the missing package, or change the text");
+    f->uncovered = g_string_free(msg, FALSE);
 }
 
 static PangoLayout *
@@ -156,9 +291,13 @@ gb__layout(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolea
     pango_attr_list_unref(attrs);
     if (width > 0) {
         pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
-        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_wrap(ly, gb__has_long_run(text) ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     }
     pango_layout_set_text(ly, text, -1);
+    if (gb__maybe_uncovered(f, text) && pango_layout_get_unknown_glyphs_count(ly) > 0) {
+        g_object_set_data(G_OBJECT(ly), "gb-uncovered", GINT_TO_POINTER(1));
+        gb__note_uncovered(f, ly, text);
+    }
     return ly;
 }
 
@@ -191,6 +330,8 @@ gb__cached_layout(GbFonts *f, const char *text, double size, gboolean bold, gboo
     PangoLayout *ly = g_hash_table_lookup(f->layouts, key);
     if (ly != NULL) {
         g_free(key);
+        if (g_object_get_data(G_OBJECT(ly), "gb-uncovered") != NULL)
+            gb__note_uncovered(f, ly, text); /* again, for whoever takes it next */
         return ly;
     }
     if (g_hash_table_size(f->layouts) >= GB__LAYOUTS_MAX)
@@ -262,8 +403,46 @@ gb_palette_dark(GbRgb c)
     return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b < 0.5;
 }
 
-void
-gb_palette_fill(cairo_t *cr, GbRgb c, int level)
+static double
+gb__linear(double v)
+{
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+double
+gb_palette_luminance(GbRgb c)
+{
+    return 0.2126 * gb__linear(c.r) + 0.7152 * gb__linear(c.g) + 0.0722 * gb__linear(c.b);
+}
+
+double
+gb_palette_contrast(GbRgb a, GbRgb b)
+{
+    double la = gb_palette_luminance(a), lb = gb_palette_luminance(b);
+    return (MAX(la, lb) + 0.05) / (MIN(la, lb) + 0.05);
+}
+
+gboolean
+gb_palette_outline(GbRgb c, GbRgb *outline)
+{
+    const GbRgb white = {1, 1, 1};
+    if (gb_palette_contrast(c, white) >= 3.0)
+        return FALSE;
+    /* The fill's own colour, darkened in steps until it stands 3:1 against
+     * both the white around it and the fill inside it. */
+    for (double k = 0.98; k > 0; k -= 0.02) {
+        GbRgb o = {c.r * k, c.g * k, c.b * k};
+        if (gb_palette_contrast(o, white) >= 3.0 && gb_palette_contrast(o, c) >= 3.0) {
+            *outline = o;
+            return TRUE;
+        }
+    }
+    *outline = (GbRgb){0, 0, 0};
+    return TRUE;
+}
+
+static void
+gb__fill_hatched(cairo_t *cr, GbRgb c, int level)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
     if (level != 3) {
@@ -314,6 +493,32 @@ gb_palette_fill(cairo_t *cr, GbRgb c, int level)
     }
     cairo_stroke(cr);
     cairo_restore(cr);
+}
+
+void
+gb_palette_fill(cairo_t *cr, GbRgb c, int level)
+{
+    cairo_path_t *path = cairo_copy_path(cr);
+    gb__fill_hatched(cr, c, level);
+    GbRgb o;
+    if (gb_palette_outline(c, &o)) {
+        /* Too light against white (WCAG 1.4.11): a dark outline inside the
+         * fill, GB_PALETTE_OUTLINE wide. */
+        cairo_save(cr);
+        cairo_append_path(cr, path);
+        cairo_clip_preserve(cr);
+        cairo_set_source_rgb(cr, o.r, o.g, o.b);
+        cairo_set_line_width(cr, 2 * GB_PALETTE_OUTLINE + GB_PALETTE_SEPARATOR);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+    }
+    /* A white line on the edge parts every fill from the next, so that each
+     * stands against white, never against a neighbour it may be too close to. */
+    cairo_append_path(cr, path);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, GB_PALETTE_SEPARATOR);
+    cairo_stroke(cr);
+    cairo_path_destroy(path);
 }
 
 void
@@ -412,6 +617,12 @@ gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr)
     if (fr->subtitle)
         gb__draw_wrapped(f, cr, fr->subtitle, GB_SIZE_SUBTITLE, FALSE, FALSE, fr->outer.x, y,
                          fr->outer.w, grey);
+}
+
+void
+gb_frame_draw_source(GbFonts *f, cairo_t *cr, const GbFrame *fr)
+{
+    const GbRgb grey = {0.35, 0.35, 0.35};
     if (fr->source)
         gb__draw_wrapped(f, cr, fr->source, GB_SIZE_SMALL, FALSE, TRUE, fr->outer.x,
                          fr->outer.y + fr->outer.h - fr->source_h, fr->outer.w, grey);

@@ -24,6 +24,11 @@ typedef struct GbFonts GbFonts;
  * not installed. Free with gb_fonts_free. */
 GbFonts *gb_fonts_new(const char *family, char **error);
 void gb_fonts_free(GbFonts *f);
+/* Characters the family lacks (Arabic, CJK, emoji) are drawn from fallback
+ * fonts at fixed Debian paths. Returns a message naming the first text laid out
+ * since the last call that had a character no font could show (it would be a
+ * box), or NULL; the caller frees it and should refuse the output. */
+char *gb_fonts_take_uncovered(GbFonts *f);
 
 /* A layout of text at size points (bold/italic as asked), for drawing on cr.
  * width > 0 wraps at that width. The caller unrefs it. */
@@ -46,8 +51,19 @@ gboolean gb_palette_use(const char *name);
 GbRgb gb_palette_category(int i);         /* categorical outcomes (unannounced) */
 /* TRUE when white text reads better than black on c. */
 gboolean gb_palette_dark(GbRgb c);
-/* Fills the current path with c and, for inadequate (level 3), a hatch. */
+/* Fills the current path with c and, for inadequate (level 3), a hatch; then
+ * a white separator GB_PALETTE_SEPARATOR wide on its edge, and, when c is
+ * under 3:1 against white, a dark outline inside (gb_palette_outline): every
+ * fill stands 3:1 against what is next to it (WCAG 1.4.11). */
 void gb_palette_fill(cairo_t *cr, GbRgb c, int level);
+#define GB_PALETTE_SEPARATOR 0.8
+#define GB_PALETTE_OUTLINE 0.8
+/* WCAG 2 relative luminance of c, and the contrast ratio of a and b (1 to 21). */
+double gb_palette_luminance(GbRgb c);
+double gb_palette_contrast(GbRgb a, GbRgb b);
+/* FALSE when c stands 3:1 against white; else TRUE and *outline, a darker c
+ * that stands 3:1 against both white and c. */
+gboolean gb_palette_outline(GbRgb c, GbRgb *outline);
 
 /* Tick marks for an axis from lo to hi, at a "nice" step (1, 2, 2.5 or 5 x 10^k). */
 typedef struct {
@@ -79,7 +95,10 @@ typedef struct {
 
 /* Lays out the frame texts in outer (wrapping to its width); plot is the rest. */
 void gb_frame_layout(GbFonts *f, GbFrame *fr);
+/* Draws the title and subtitle; the source note is drawn apart, after the
+ * chart's body, so that text extraction reads it after the chart. */
 void gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr);
+void gb_frame_draw_source(GbFonts *f, cairo_t *cr, const GbFrame *fr);
 
 /* Text drawing: at (x, y) as the top-left corner, or aligned in a box. */
 void gb_text_draw(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
@@ -92,6 +111,6 @@ void gb_text_draw_aligned(GbFonts *f, cairo_t *cr, const char *text, double size
 #define GB_SIZE_TITLE 12.0
 #define GB_SIZE_SUBTITLE 9.0
 #define GB_SIZE_LABEL 8.0
-#define GB_SIZE_SMALL 7.0
+#define GB_SIZE_SMALL 8.0   /* the smallest chart text: 8 pt, for print */
 
 #endif

@@ -1,5 +1,6 @@
 /* map.c - one hex tile per authority in existence, coloured by its latest
- * grade, with a legend and short labels where they fit. */
+ * grade and marked with the grade's code (O, G, RI, I: never colour alone),
+ * with a key to the codes and short authority labels where they fit. */
 #include "charts/chart-private.h"
 #include "charts/legend.h"
 #include "charts/map.h"
@@ -12,12 +13,24 @@ typedef struct {
     GbLegend legend;
     int count[GB_COMMON_LEVELS + 1];
     int tiles, missing;
+    char *key[GB_COMMON_LEVELS + 1]; /* legend labels with the tile codes */
 } GbMapData;
+
+/* The code on a tile of each common level, and on a tile not inspected. */
+static const char *const gb__codes[GB_COMMON_LEVELS + 1] = {"O", "G", "RI", "I", "\u2013"};
+
+static const char *
+gb__code(int level)
+{
+    return level >= 0 && level < GB_COMMON_LEVELS ? gb__codes[level] : gb__codes[GB_COMMON_LEVELS];
+}
 
 static void
 gb__free(gpointer p)
 {
     GbMapData *d = p;
+    for (int i = 0; i <= GB_COMMON_LEVELS; i++)
+        g_free(d->key[i]);
     g_array_free(d->grade, TRUE);
     g_free(d);
 }
@@ -91,10 +104,14 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         *error = g_strdup("no authority in existence on the date has a tile (tiles.csv)");
         return FALSE;
     }
-    for (int g = 0; g < GB_COMMON_LEVELS; g++)
-        gb_legend_add(&d->legend, gb_palette_level(g), g, ref->common_labels[g]);
-    if (d->count[GB_COMMON_LEVELS] > 0)
-        gb_legend_add(&d->legend, gb_palette_level(-1), -1, "Not inspected");
+    for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+        d->key[g] = g_strdup_printf("%s  %s", gb__code(g), ref->common_labels[g]);
+        gb_legend_add(&d->legend, gb_palette_level(g), g, d->key[g]);
+    }
+    if (d->count[GB_COMMON_LEVELS] > 0) {
+        d->key[GB_COMMON_LEVELS] = g_strdup_printf("%s  Not inspected", gb__code(-1));
+        gb_legend_add(&d->legend, gb_palette_level(-1), -1, d->key[GB_COMMON_LEVELS]);
+    }
     char date[32];
     gb_text_format_date_long(l->as_at, date, sizeof date);
     c->title = g_strdup_printf("Latest overall effectiveness by authority, %s", date);
@@ -103,7 +120,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                          "authorities (MIT), updated for the 2021 and 2023 reorganisations.");
     GString *alt = g_string_new(NULL);
     g_string_append_printf(alt, "Hex tile map of the %d authorities in England as at %s, each "
-                           "coloured by its latest overall effectiveness judgement: ",
+                           "coloured and marked by its latest overall effectiveness judgement: ",
                            d->tiles, date);
     for (int g = 0; g < GB_COMMON_LEVELS; g++)
         g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], ref->common_labels[g]);
@@ -150,28 +167,36 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     GbTileGeometry g;
     gb_map_geometry(c->ref, d->as_at, plot.w, plot.y + plot.h - top, &g);
     double ox = plot.x + (plot.w - g.width) / 2;
-    double size = CLAMP(g.radius * 0.62, 4.0, GB_SIZE_SMALL);
+    /* The code, bold, on every tile; the authority's label under it where
+     * both fit at the smallest chart size. */
+    const double size = GB_SIZE_SMALL;
     for (int k = 0; k < g.n; k++) {
         int a = g.authority[k];
         int level = g_array_index(d->grade, int, a);
         GbRgb col = gb_palette_level(level);
-        gb__hexagon(cr, ox + g.cx[k], top + g.cy[k], g.radius * 0.96);
+        double cx = ox + g.cx[k], cy = top + g.cy[k];
+        gb__hexagon(cr, cx, cy, g.radius * 0.96);
         gb_palette_fill(cr, col, level);
+        const char *code = gb__code(level);
         const char *label = gb_ref_authority(c->ref, a)->short_label;
-        if (label == NULL)
-            continue;
-        double tw, th;
-        gb_fonts_measure(f, label, size, FALSE, -1, &tw, &th);
-        if (tw > g.radius * 1.5)
-            continue; /* does not fit: the colour and the table carry it */
+        double cw, ch, tw = 0, th = 0;
+        gb_fonts_measure(f, code, size, TRUE, -1, &cw, &ch);
+        if (cw > g.radius * 1.5)
+            continue; /* the map is drawn too small: the table and alt text carry it */
+        if (label != NULL)
+            gb_fonts_measure(f, label, size, FALSE, -1, &tw, &th);
+        gboolean both = label != NULL && tw <= g.radius * 1.5 && ch + th <= g.radius * 1.5;
+        double y = both ? cy - (ch + th) / 2 + 0.5 : cy - ch / 2;
         GbRgb ink = gb_palette_dark(col) ? (GbRgb){1, 1, 1} : GB_INK;
-        if (level == 3) {
-            cairo_rectangle(cr, ox + g.cx[k] - tw / 2 - 1, top + g.cy[k] - th / 2, tw + 2, th);
+        if (level == 3) { /* the hatch would cross the letters */
+            double bw = MAX(cw, both ? tw : 0);
+            cairo_rectangle(cr, cx - bw / 2 - 1, y, bw + 2, both ? ch + th : ch);
             cairo_set_source_rgb(cr, col.r, col.g, col.b);
             cairo_fill(cr);
         }
-        gb_text_draw(f, cr, label, size, FALSE, ox + g.cx[k] - tw / 2, top + g.cy[k] - th / 2,
-                     ink);
+        gb_text_draw(f, cr, code, size, TRUE, cx - cw / 2, y, ink);
+        if (both)
+            gb_text_draw(f, cr, label, size, FALSE, cx - tw / 2, y + ch - 1, ink);
     }
     gb_map_geometry_clear(&g);
 }

@@ -152,8 +152,9 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
-        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4, Y(t.values[k]) - 4, 1.0,
-                             GB_GREY);
+        /* Ending at its gridline, so that the 0% clears the year labels below. */
+        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4,
+                             Y(t.values[k]) - axis_h + 2, 1.0, GB_GREY);
     }
     /* Year labels: every year when they fit, else every second or fifth. */
     int every = gb_ticks_year_step(w / (y_last - y_first), yw);

@@ -10,8 +10,9 @@
 
 typedef struct {
     GbCommon common;
-    char *config_path, *outdir, *as_at, *title;
+    char *config_path, *outdir, *as_at, *title, *formats;
     gboolean timings, force, quiet;
+    gboolean pdf, html; /* the documents to write (--formats) */
 } GbBuildRequest;
 
 static void
@@ -22,6 +23,7 @@ gb__build_request_clear(GbBuildRequest *r)
     g_free(r->outdir);
     g_free(r->as_at);
     g_free(r->title);
+    g_free(r->formats);
 }
 
 static GbStatus
@@ -34,6 +36,8 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at,
          "Latest judgements on this date (default: the newest in the data)", "DATE"},
         {"title", 0, 0, G_OPTION_ARG_STRING, &r->title, "Title (overrides the config)", "TEXT"},
+        {"formats", 0, 0, G_OPTION_ARG_STRING, &r->formats,
+         "Documents to write: pdf, html or pdf,html (default both)", "LIST"},
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
@@ -43,12 +47,15 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
     gb_cli_common_entries(ctx, &r->common, extra);
     GbStatus rc = gb_cli_parse("build",
                                "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks "
-                               "and alt text), OUTDIR/charts/*.svg and *.png for every chart in "
+                               "and alt text), OUTDIR/briefing.html (one self-contained "
+                               "accessible page), OUTDIR/charts/*.svg and *.png for every chart in "
                                "it, and OUTDIR/tables/*.csv with every figure it shows. The files "
                                "are replaced together, only once all are made; a run that fails "
                                "changes nothing.",
                                ctx, &argc, &argv);
     g_option_context_free(ctx);
+    if (rc == GB_OK)
+        rc = gb_cli_formats(r->formats, &r->pdf, &r->html, diag);
     if (rc == GB_OK && r->outdir != NULL && *r->outdir == '\0') {
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
         rc = GB_USAGE;
@@ -105,13 +112,15 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
     return hex;
 }
 
-/* TRUE when the manifest records this build's inputs for briefing.pdf and
- * every file made with it is on disk as written; *n counts them. */
+/* TRUE when the manifest records this build's inputs for the documents asked
+ * for (briefing.pdf, briefing.html) and every file made with them is on disk
+ * as written; *n counts them. */
 static gboolean
-gb__build_fresh(GbWriteSet *ws, const char *hash, guint *n)
+gb__build_fresh(const GbBuildRequest *r, GbWriteSet *ws, const char *hash, guint *n)
 {
     char **made = gb_write_recorded(ws, hash);
-    gboolean all = g_strv_contains((const char *const *)made, "briefing.pdf");
+    gboolean all = (!r->pdf || g_strv_contains((const char *const *)made, "briefing.pdf")) &&
+                   (!r->html || g_strv_contains((const char *const *)made, "briefing.html"));
     for (char **m = made; *m != NULL && all; m++)
         all = gb_write_fresh(ws, *m, hash);
     *n = g_strv_length(made);
@@ -140,19 +149,29 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     if (rc != GB_OK)
         goto out;
     if (r->title != NULL) {
+        char *msg = NULL;
+        if (gb_config_check_value("title", r->title, &msg) != GB_OK) {
+            gb_diag_set(diag, NULL, 0, 0, "--title: %s", msg);
+            g_free(msg);
+            rc = GB_USAGE;
+            goto out;
+        }
         g_free(config->title);
         config->title = g_strdup(r->title);
     }
-    if ((rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK)
+    GbAsAt at;
+    if ((rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
         goto out;
+    config->as_at = at.date; /* the one date of every section */
     gb_cli_timing(r->timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        rc = GB_SOFTWARE;
+        rc = GB_CONFIG;
         goto out;
     }
     gb_cli_timing(r->timings, "fonts", &t0);
-    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    guint32 when = at.date;
     date = gb_cli_output_date(ld.table);
     const char *dir = r->outdir != NULL ? r->outdir : "out";
     /* The folder is locked from here to the end of the run. */
@@ -162,7 +181,7 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     /* Nothing changed since the last build: nothing to make. */
     hash = gb__build_hash(ld.table, config, when, date);
     guint n_fresh;
-    if (gb__build_fresh(ws, hash, &n_fresh)) {
+    if (gb__build_fresh(r, ws, hash, &n_fresh)) {
         gb_cli_timing(r->timings, "compute", &t0);
         if (!r->quiet)
             printf("0 written, %u up to date (%s)\n", n_fresh, dir);
@@ -184,15 +203,20 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     gb_cli_timing(r->timings, "compute", &t0);
     int pages = 0;
-    GbPdfJob *job;
-    if ((rc = gb_briefing_pdf_start(brief, fonts, &job, &pages, diag)) != GB_OK)
+    GbPdfJob *job = NULL;
+    if (r->pdf && (rc = gb_briefing_pdf_start(brief, fonts, &job, &pages, diag)) != GB_OK)
         goto out;
     gb_cli_timing(r->timings, "pdf", &t0);
-    /* The chart files are drawn while the PDF's finishing pass runs. */
+    /* The chart files and the HTML are made while the PDF's finishing pass runs. */
     rc = gb_briefing_files(brief, fonts, names, bytes, diag);
     gb_cli_timing(r->timings, "charts", &t0);
+    if (rc == GB_OK && r->html) {
+        g_ptr_array_add(names, g_strdup("briefing.html"));
+        g_ptr_array_add(bytes, gb_briefing_html(brief));
+        gb_cli_timing(r->timings, "html", &t0);
+    }
     GbDiag finish_diag = {0};
-    GbStatus finished = gb_pdf_render_join(job, &pdf, &finish_diag);
+    GbStatus finished = job != NULL ? gb_pdf_render_join(job, &pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &t0);
     if (rc == GB_OK && finished != GB_OK) {
         rc = finished;
@@ -201,15 +225,27 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         finish_diag = (GbDiag){0};
     }
     gb_diag_clear(&finish_diag);
-    if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
+    if (rc != GB_OK)
+        goto out;
+    char *uncovered = gb_fonts_take_uncovered(fonts);
+    if (uncovered != NULL) {
+        /* Never a briefing with boxes for text: nothing is written. */
+        gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
+        g_free(uncovered);
+        rc = GB_DATA;
+        goto out;
+    }
+    if ((rc = gb_cli_interrupted(diag)) != GB_OK)
         goto out;
     /* Everything is made: the write set takes it all, then replaces it at once. */
-    g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
-    g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
+    if (pdf != NULL) {
+        g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
+        g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
+    }
     for (guint i = 0; i < names->len && rc == GB_OK; i++) {
         const GByteArray *b = g_ptr_array_index(bytes, i);
         rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash,
-                          i == 0 ? pages : 0, diag);
+                          i == 0 && pdf != NULL ? pages : 0, diag);
     }
     /* A signal while the files were written: nothing is replaced. */
     if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
@@ -218,9 +254,12 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         goto out;
     gb_cli_timing(r->timings, "write", &t0);
     guint written = gb_write_written(ws);
-    if (!r->quiet)
+    if (!r->quiet && pdf != NULL)
         printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", dir, pages,
                pdf->len / 1024.0, written, names->len - written);
+    else if (!r->quiet)
+        printf("wrote %s/briefing.html: %u written, %u up to date\n", dir, written,
+               names->len - written);
 out:
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(bytes, TRUE);

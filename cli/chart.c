@@ -137,15 +137,21 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     GbChart *chart = NULL;
     GByteArray *bytes = NULL;
     char *path = NULL, *date = NULL, *err = NULL;
-    GbStatus rc = gb_cli_load(&r->common, &ld, FALSE, diag);
-    if (rc != GB_OK)
+    /* briefing.ini's as_at is the chart's date too (the one as-at rule). */
+    GbConfig *config = gb_config_new();
+    GbStatus rc = gb_cli_settings(&r->common, NULL, NULL, config, diag);
+    guint32 config_as_at = config->as_at;
+    gb_config_free(config);
+    GbAsAt at;
+    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_cli_apply_as_at(&r->common, &ld, r->as_at, config_as_at, &at, diag)) != GB_OK)
         goto out;
     if ((fonts = gb_fonts_new(NULL, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        rc = GB_SOFTWARE;
+        rc = GB_CONFIG;
         goto out;
     }
-    guint32 when = r->as_at != 0 ? r->as_at : ld.table->newest_date;
+    guint32 when = at.date;
     GbChartInput in = {.table = ld.table, .authority = -1};
     if (r->authority != NULL) {
         GString *scratch = g_string_new(NULL);
@@ -153,8 +159,11 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
                                              scratch, NULL);
         g_string_free(scratch, TRUE);
         if (in.authority < 0) {
-            gb_diag_set(diag, NULL, 0, 0, "--authority: unknown authority '%s'", r->authority);
-            rc = GB_DATA;
+            /* A name typed on the command line: a usage error, with the nearest names. */
+            char *msg = gb_ref_unknown_authority(ld.ref, r->authority);
+            gb_diag_set(diag, NULL, 0, 0, "--authority: %s", msg);
+            g_free(msg);
+            rc = GB_USAGE;
             goto out;
         }
     }
@@ -175,6 +184,13 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     GbChartFileOptions o = {
         .format = r->format, .width = r->width, .height = r->height, .dpi = r->dpi, .date = date};
     rc = gb_chartfile_render(chart, fonts, &o, &bytes, diag);
+    char *uncovered = rc == GB_OK ? gb_fonts_take_uncovered(fonts) : NULL;
+    if (uncovered != NULL) {
+        /* Never a chart with boxes for text: nothing is written. */
+        gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
+        g_free(uncovered);
+        rc = GB_DATA;
+    }
     if (rc == GB_OK)
         rc = gb_write_file(path, bytes->data, bytes->len, diag);
 out:

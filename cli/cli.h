@@ -9,6 +9,7 @@
 
 #include "output/config.h"
 #include "pipeline/load.h"
+#include "pipeline/position.h"
 
 /* Options every command takes. */
 typedef struct {
@@ -60,6 +61,14 @@ void gb_cli_loaded_clear(GbLoaded *ld);
 GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfig *config,
                          GbDiag *diag);
 
+/* The one as-at rule (gb_position_as_at): option (--as-at, 0 when not given),
+ * else config (briefing.ini's as_at, 0 when not set), else the publication's
+ * own date, else the newest judgement date, into *at. Leaves out the rows
+ * dated after it and says so on stderr; a streaming table that kept rows
+ * dated after a date only known once read is read again. */
+GbStatus gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config,
+                            GbAsAt *at, GbDiag *diag);
+
 /* The date written into generated files: SOURCE_DATE_EPOCH when set, else
  * the newest judgement date in the data (never the clock), as ISO 8601. The
  * caller frees it. */
@@ -68,6 +77,10 @@ char *gb_cli_output_date(const GbTable *t);
 /* GB_TEMPFAIL with the line to print when SIGINT or SIGTERM arrived, else
  * GB_OK. Commands call it before committing their write set. */
 GbStatus gb_cli_interrupted(GbDiag *diag);
+
+/* --formats LIST for build and packs: pdf, html or both (NULL: both). An
+ * unknown or empty list is GB_USAGE with diag set. */
+GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag);
 
 /* With on, prints the time since *t0 for stage; resets *t0. */
 void gb_cli_timing(gboolean on, const char *stage, gint64 *t0);

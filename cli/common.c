@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 void
 gb_cli_common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra)
@@ -50,6 +51,33 @@ gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx, int *ar
     return GB_OK;
 }
 
+GbStatus
+gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag)
+{
+    *pdf = *html = list == NULL;
+    if (list == NULL)
+        return GB_OK;
+    char **parts = g_strsplit(list, ",", -1);
+    GbStatus rc = GB_OK;
+    for (char **p = parts; *p != NULL && rc == GB_OK; p++) {
+        char *f = g_strstrip(*p);
+        if (strcmp(f, "pdf") == 0) {
+            *pdf = TRUE;
+        } else if (strcmp(f, "html") == 0) {
+            *html = TRUE;
+        } else {
+            gb_diag_set(diag, NULL, 0, 0, "--formats: unknown format '%s' (pdf, html)", f);
+            rc = GB_USAGE;
+        }
+    }
+    g_strfreev(parts);
+    if (rc == GB_OK && !*pdf && !*html) {
+        gb_diag_set(diag, NULL, 0, 0, "--formats: name pdf, html or both");
+        rc = GB_USAGE;
+    }
+    return rc;
+}
+
 static char *
 gb__default_datadir(void)
 {
@@ -79,6 +107,8 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
         status = gb_loader_new(ld->ref, &ld->loader, diag);
     if (status == GB_OK) {
         ld->loader->force_profile = c->profile;
+        if (c->verbose) /* -v promises every warning, not the first 20 */
+            ld->loader->warnings->cap = G_MAXUINT;
         ld->table = gb_table_new(ld->ref);
         if (c->stream)
             gb_table_set_streaming(ld->table, c->stream_as_at);
@@ -115,6 +145,36 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
                         "pass --keep-going to leave them out",
                         rejected, rejected == 1 ? "" : "s");
         return GB_DATA;
+    }
+    return GB_OK;
+}
+
+GbStatus
+gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbAsAt *at,
+                   GbDiag *diag)
+{
+    *at = gb_position_as_at(ld->table, option, config);
+    if (!gb_table_cut(ld->table, at->date)) {
+        gb_cli_loaded_clear(ld);
+        *ld = (GbLoaded){0};
+        c->stream_as_at = at->date;
+        gboolean quiet = c->quiet;
+        c->quiet = TRUE; /* its warnings were printed the first time */
+        GbStatus rc = gb_cli_load(c, ld, FALSE, diag);
+        c->quiet = quiet;
+        if (rc != GB_OK)
+            return rc;
+        gb_table_cut(ld->table, at->date);
+    }
+    const GbTable *t = ld->table;
+    if (t->after > 0) {
+        char date[11], first[11], newest[11];
+        gb_text_format_date(at->date, date);
+        gb_text_format_date(t->after_first, first);
+        gb_text_format_date(t->after_newest, newest);
+        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
+                "as-at date %s (%s) left out: %s to %s\n", t->after, t->after == 1 ? "" : "s",
+                date, gb_position_as_at_source(at->source), first, newest);
     }
     return GB_OK;
 }

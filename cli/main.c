@@ -4,7 +4,9 @@
  * request and runs it; nothing here knows a stage. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "pipeline/text.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <malloc.h>
 #include <signal.h>
@@ -41,8 +43,8 @@ gb__usage(FILE *out)
     fprintf(out, "\nOptions:\n  -h, --help     show this help (COMMAND --help for a command)\n"
                  "  -V, --version  print the version\n\n"
                  "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, "
-                 "70 internal error, 73 cannot create output, 75 interrupted or the output "
-                 "folder busy.\n");
+                 "70 internal error, 73 cannot create output, 74 I/O error, 75 interrupted "
+                 "or the output folder busy, 78 configuration (a font not installed).\n");
 }
 
 /* Runs command k with argv (argv[0] is replaced by "gradebrief NAME") and
@@ -69,6 +71,19 @@ gb__run(const GbCommand *k, int argc, char **argv)
     return (int)status;
 }
 
+/* What was printed must have reached standard output: `check > /dev/full`
+ * is an I/O error (74), not a success. */
+static int
+gb__flush_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (errno == EPIPE)
+        return rc; /* the reader went away (| head): not ours to report */
+    fprintf(stderr, "gradebrief: cannot write to standard output: %s\n", g_strerror(errno));
+    return rc != GB_OK ? rc : GB_IOERR;
+}
+
 static const GbCommand *
 gb__command(const char *name)
 {
@@ -81,7 +96,13 @@ gb__command(const char *name)
 int
 main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    /* Output must not depend on the user's locale: LC_NUMERIC would turn 8.0
+     * into "8,0" in every printf of a double, LC_COLLATE and LC_CTYPE would
+     * reorder sorted names and change pango's language. Everything runs in
+     * C.UTF-8; only messages from the system (strerror) follow the user. */
+    if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+        setlocale(LC_ALL, "C");
+    setlocale(LC_MESSAGES, "");
     /* Chart images, PDFs and their scratch buffers are megabytes each and short
      * lived: kept in the heap once freed, the next one reuses the pages instead
      * of mapping and faulting in fresh ones (-10% for the chart files). */
@@ -105,20 +126,37 @@ main(int argc, char **argv)
             args[i] = argv[i];
         int rc = gb__run(gb__command("build"), argc, args);
         g_free(args);
-        return rc;
+        return gb__flush_stdout(rc);
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         gb__usage(stdout);
-        return GB_OK;
+        return gb__flush_stdout(GB_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("gradebrief %s\n", GB_VERSION);
-        return GB_OK;
+        return gb__flush_stdout(GB_OK);
     }
     const GbCommand *k = gb__command(cmd);
     if (k != NULL)
-        return gb__run(k, argc - 1, argv + 1);
-    fprintf(stderr, "gradebrief: unknown command '%s'\n\n", cmd);
+        return gb__flush_stdout(gb__run(k, argc - 1, argv + 1));
+    /* The nearest command, if one is near ("pack" -> packs). */
+    const char *near = NULL;
+    guint best = G_MAXUINT;
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__commands); i++) {
+        guint d = gb_ref_nearness(cmd, gb__commands[i].name);
+        if (d < best) {
+            best = d;
+            near = gb__commands[i].name;
+        }
+    }
+    GString *shown = g_string_new(NULL);
+    gb_text_append_visible(shown, cmd, strlen(cmd));
+    if (near != NULL)
+        fprintf(stderr, "gradebrief: unknown command '%s'; did you mean '%s'?\n\n", shown->str,
+                near);
+    else
+        fprintf(stderr, "gradebrief: unknown command '%s'\n\n", shown->str);
+    g_string_free(shown, TRUE);
     gb__usage(stderr);
     return GB_USAGE;
 }

@@ -14,16 +14,18 @@
 
 typedef struct {
     GbCommon common;
-    char *config_path, *outdir, *as_at;
+    char *config_path, *outdir, *as_at, *formats;
     char **names; /* --authority, or NULL for every authority in existence */
     int jobs;     /* 0: the cores */
     gboolean force, quiet;
+    gboolean pdf, html; /* the documents to write (--formats) */
 } GbPacksRequest;
 
 /* One pack to make: who, where, and (once made) its pages. */
 typedef struct {
     int authority;
-    char *name; /* file name in the output folder */
+    char *name;      /* file name in the output folder (the PDF's) */
+    char *html_name; /* the HTML's */
     char *hash;
     gboolean made; /* made and handed to the write set */
     int pages;
@@ -36,6 +38,7 @@ typedef struct {
     const GbPackInput *in;
     GbWriteSet *out; /* where each pack goes as soon as it is made */
     const char *font;
+    gboolean pdf, html;
 } GbPackRun;
 
 static void
@@ -45,6 +48,7 @@ gb__packs_request_clear(GbPacksRequest *r)
     g_free(r->config_path);
     g_free(r->outdir);
     g_free(r->as_at);
+    g_free(r->formats);
     g_strfreev(r->names);
 }
 
@@ -62,12 +66,15 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date", "DATE"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
+        {"formats", 0, 0, G_OPTION_ARG_STRING, &r->formats,
+         "Documents to write: pdf, html or pdf,html (default both)", "LIST"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
     gb_cli_common_entries(ctx, &r->common, extra);
     GbStatus rc = gb_cli_parse("packs",
-                               "Writes OUTDIR/<authority>.pdf for each authority (2-4 pages: its "
+                               "Writes OUTDIR/<authority>.pdf and .html for each authority (2-4 "
+                               "pages: its "
                                "judgements over time; where it stands against England, its "
                                "region and its statistical neighbours; their latest judgements; "
                                "what changed since its previous inspection) and "
@@ -77,6 +84,8 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
                                ctx, &argc, &argv);
     g_option_context_free(ctx);
     if (rc != GB_OK)
+        return rc;
+    if ((rc = gb_cli_formats(r->formats, &r->pdf, &r->html, diag)) != GB_OK)
         return rc;
     if (r->jobs < 0 || r->jobs > 64) {
         gb_diag_set(diag, NULL, 0, 0, "-j must be 1 to 64");
@@ -101,6 +110,7 @@ gb__pack_job_free(gpointer p)
 {
     GbPackJob *job = p;
     g_free(job->name);
+    g_free(job->html_name);
     g_free(job->hash);
     gb_diag_clear(&job->diag);
     g_free(job);
@@ -133,19 +143,32 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
     if (fonts == NULL) {
         char *err = NULL;
         gb_fonts_free(gb_fonts_new(run->font, &err));
-        job->status = GB_SOFTWARE;
+        job->status = GB_CONFIG;
         gb_diag_set(&job->diag, NULL, 0, 0, "%s", err ? err : "cannot load the fonts");
         g_free(err);
         return job->name;
     }
-    GByteArray *pdf = NULL;
-    job->status = gb_pack_pdf(run->in, fonts, job->authority, &pdf, &job->pages, &job->diag);
-    if (job->status == GB_OK)
+    GByteArray *pdf = NULL, *html = NULL;
+    job->status = gb_pack_render(run->in, fonts, job->authority, run->pdf ? &pdf : NULL,
+                                 run->html ? &html : NULL, &job->pages, &job->diag);
+    char *uncovered = gb_fonts_take_uncovered(fonts);
+    if (uncovered != NULL && job->status == GB_OK) {
+        /* Never a pack with boxes for text. */
+        job->status = GB_DATA;
+        gb_diag_set(&job->diag, NULL, 0, 0, "%s: %s", job->name, uncovered);
+    }
+    g_free(uncovered);
+    if (job->status == GB_OK && pdf != NULL)
         job->status = gb_write_add(run->out, job->name, pdf->data, pdf->len, job->hash, job->pages,
                                    &job->diag);
+    if (job->status == GB_OK && html != NULL)
+        job->status =
+            gb_write_add(run->out, job->html_name, html->data, html->len, job->hash, 0, &job->diag);
     job->made = job->status == GB_OK;
     if (pdf != NULL)
         g_byte_array_unref(pdf);
+    if (html != NULL)
+        g_byte_array_unref(html);
     return job->name;
 }
 
@@ -168,8 +191,11 @@ gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *w
     for (char **n = r->names; *n != NULL && rc == GB_OK; n++) {
         int a = gb_ref_find_authority(ref, *n, strlen(*n), 0, when, scratch, NULL);
         if (a < 0) {
-            gb_diag_set(diag, NULL, 0, 0, "--authority: unknown authority '%s'", *n);
-            rc = GB_DATA;
+            /* A name typed on the command line: a usage error, with the nearest names. */
+            char *msg = gb_ref_unknown_authority(ref, *n);
+            gb_diag_set(diag, NULL, 0, 0, "--authority: %s", msg);
+            g_free(msg);
+            rc = GB_USAGE;
         }
         g_array_append_val(who, a);
     }
@@ -212,11 +238,14 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     GbDiagList *problems = gb_diag_list_new(20);
     char *date = NULL;
     GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
-    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK)
+    GbAsAt at;
+    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
         goto out;
-    guint32 when = config->as_at ? config->as_at : ld.table->newest_date;
+    config->as_at = at.date; /* the one date of every pack */
+    guint32 when = at.date;
     if (!gb_pack_input_init(&in, ld.table)) {
-        gb_diag_set(diag, NULL, 0, 0, "the data has no ILACS regime to compare on");
+        gb_diag_set(diag, NULL, 0, 0, "the data has no graded regime in use to compare on");
         rc = GB_DATA;
         goto out;
     }
@@ -227,11 +256,9 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     in.moves = moves;
     in.config = config;
     in.date = date;
-    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+    for (int j = 0; j < in.njudgements; j++)
         in.latest[j] =
-            in.judgements[j] >= 0
-                ? gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id, when)
-                : NULL;
+            gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id, when);
     if ((rc = gb__packs_who(r, ld.ref, when, who, diag)) != GB_OK)
         goto out;
     const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
@@ -248,14 +275,16 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         job->authority = g_array_index(who, int, i);
         char *slug = gb_slug_authority(ld.ref, job->authority);
         job->name = g_strdup_printf("%s.pdf", slug);
+        job->html_name = g_strdup_printf("%s.html", slug);
         g_free(slug);
         job->hash = gb_pack_hash(&in, job->authority);
         g_ptr_array_add(all, job);
-        if (!gb_write_fresh(ws, job->name, job->hash))
+        if ((r->pdf && !gb_write_fresh(ws, job->name, job->hash)) ||
+            (r->html && !gb_write_fresh(ws, job->html_name, job->hash)))
             g_ptr_array_add(todo, job);
     }
     /* Make the changed packs, in parallel; each goes to the write set as made. */
-    GbPackRun run = {.in = &in, .out = ws, .font = config->font};
+    GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html};
     int workers = r->jobs > 0 ? r->jobs : (int)g_get_num_processors();
     gb_pool_run(&gb__pack_pool, &run, todo, workers, r->quiet, "gradebrief packs");
     int made = 0;
@@ -303,8 +332,9 @@ out:
     g_ptr_array_free(all, TRUE);
     gb_write_free(ws);
     gb_diag_list_free(problems);
-    for (int j = 0; j < GB_PACK_JUDGEMENTS; j++)
+    for (int j = 0; j < in.njudgements; j++)
         gb_stats_latest_free((GbLatest *)in.latest[j]);
+    gb_pack_input_clear(&in);
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
     gb_config_free(config);

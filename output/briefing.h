@@ -1,12 +1,13 @@
-/* briefing.h - the national briefing: every section's text, tables and
- * charts, computed from the compute stage's results, then laid out as a
- * tagged PDF (doc.h) and exported as charts/ *.svg|png and tables/ *.csv. */
+/* briefing.h - the national briefing: a document tree (tree.h) composed once
+ * from the compute stage's results, section by section from a registry, then
+ * rendered as a tagged PDF (pdf.h) and as HTML (html.h), with the charts as
+ * charts/ *.svg|png and the tables as tables/ *.csv. */
 #ifndef GB_BRIEFING_H
 #define GB_BRIEFING_H
 
 #include "output/config.h"
-#include "output/doc.h"
 #include "output/pdf.h"
+#include "output/tree.h"
 
 typedef struct {
     const GbTable *table;
@@ -19,21 +20,34 @@ typedef struct {
 
 typedef struct GbBriefing GbBriefing;
 
-/* Computes every sentence, table and chart. NULL with *error when a chart
- * cannot be made (no data for it). */
+/* Composes the tree: every section of in->config in order. NULL with *error
+ * when a chart cannot be made (no data for it). */
 GbBriefing *gb_briefing_new(const GbBriefingInput *in, char **error);
 void gb_briefing_free(GbBriefing *b);
 
+/* The composed document (owned by b). */
+const GbTree *gb_briefing_tree(const GbBriefing *b);
+
+/* The section registry: TRUE when id names a section; the ids in their
+ * default order (NULL-terminated, static). */
+gboolean gb_briefing_has_section(const char *id);
+const char *const *gb_briefing_section_ids(void);
+
 /* Lays out and draws the PDF (two passes) and leaves its finishing pass (/Alt,
  * /Lang, with libqpdf) running on a thread of its own: gb_pdf_render_join
- * returns the finished PDF (see gb_pdf_render_start). */
+ * returns the finished PDF (see gb_pdf_render_tree_start). */
 GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages,
                                GbDiag *diag);
 
 /* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
- * and their bytes, in a stable order. Charts are drawn on one thread per core:
- * this one with f, the others each with fonts of their own. */
+ * and their bytes, in a stable order. Charts are drawn on one thread per
+ * core: this one with f, the others each with fonts of their own. */
 GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
                            GbDiag *diag);
+
+/* briefing.html: the tree as one self-contained page, its charts the SVGs
+ * gb_briefing_files made (call that first; without it the figures show their
+ * alt text). Returns a new array; this function can't fail. */
+GByteArray *gb_briefing_html(const GbBriefing *b);
 
 #endif

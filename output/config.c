@@ -1,8 +1,10 @@
 /* config.c - briefing.ini with GKeyFile (see config.h). */
 #include "output/config.h"
 
+#include "output/briefing.h"
 #include "pipeline/text.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static const char *const gb__keys[] = {
@@ -10,13 +12,11 @@ static const char *const gb__keys[] = {
     "page_size", "as_at", "sections", "palette", NULL,
 };
 
+/* The briefing's section registry decides (briefing.c). */
 gboolean
 gb_config_is_section(const char *id)
 {
-    char **ids = g_strsplit(GB_SECTIONS_DEFAULT, ";", -1);
-    gboolean ok = g_strv_contains((const char *const *)ids, id);
-    g_strfreev(ids);
-    return ok;
+    return gb_briefing_has_section(id);
 }
 
 GbConfig *
@@ -35,10 +35,8 @@ gb_config_new(void)
     c->page_width = 595.2756;
     c->page_height = 841.8898;
     c->sections = g_ptr_array_new_with_free_func(g_free);
-    char **ids = g_strsplit(GB_SECTIONS_DEFAULT, ";", -1);
-    for (char **i = ids; *i != NULL; i++)
+    for (const char *const *i = gb_briefing_section_ids(); *i != NULL; i++)
         g_ptr_array_add(c->sections, g_strdup(*i));
-    g_strfreev(ids);
     return c;
 }
 
@@ -77,26 +75,118 @@ gb__take(GKeyFile *kf, const char *key, char **field)
     *field = g_strstrip(v);
 }
 
+/* The 1-based line and column of byte offset off in text. */
+static void
+gb__position(const char *text, gsize off, guint64 *line, guint64 *col)
+{
+    *line = 1;
+    gsize start = 0;
+    for (gsize i = 0; i < off; i++)
+        if (text[i] == '\n') {
+            (*line)++;
+            start = i + 1;
+        }
+    *col = off - start + 1;
+}
+
+/* GKeyFile says what is wrong with a line but not which line: the first
+ * line whose text, with every line before it, no longer loads. */
+static guint64
+gb__bad_line(const char *text, gsize len)
+{
+    guint64 lo = 1, hi = 1;
+    for (gsize i = 0; i < len; i++)
+        hi += text[i] == '\n';
+    GKeyFile *kf = g_key_file_new();
+    while (lo < hi) { /* the prefix of lo - 1 lines loads; that of hi does not */
+        guint64 mid = lo + (hi - lo) / 2, seen = 0;
+        gsize cut = 0;
+        while (cut < len && seen < mid)
+            seen += text[cut++] == '\n';
+        if (g_key_file_load_from_data(kf, text, cut, G_KEY_FILE_NONE, NULL))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    g_key_file_free(kf);
+    return lo;
+}
+
+/* The longest value each setting may have, in bytes. */
+static gsize
+gb__max_bytes(const char *key)
+{
+    if (strcmp(key, "title") == 0)
+        return GB_CONFIG_MAX_TITLE_BYTES;
+    if (strcmp(key, "subtitle") == 0 || strcmp(key, "keywords") == 0 ||
+        strcmp(key, "sections") == 0)
+        return GB_CONFIG_MAX_TEXT_BYTES;
+    return GB_CONFIG_MAX_NAME_BYTES;
+}
+
+GbStatus
+gb_config_check_value(const char *key, const char *value, char **message)
+{
+    gsize n = strlen(value), max = gb__max_bytes(key);
+    if (n <= max)
+        return GB_OK;
+    *message = g_strdup_printf("%s is %" G_GSIZE_FORMAT " bytes long; the limit is %"
+                               G_GSIZE_FORMAT, key, n, max);
+    return GB_DATA;
+}
+
 GbStatus
 gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
 {
-    char *text = NULL, *msg = NULL;
+    char *raw = NULL, *msg = NULL;
+    const char *text = NULL;
+    gsize len = 0;
     GError *err = NULL;
     GKeyFile *kf = g_key_file_new();
     GbStatus status = GB_OK;
-    if (!g_file_get_contents(path, &text, NULL, &err)) {
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        GStatBuf sb;
+        if (g_stat(path, &sb) == 0 && sb.st_size > GB_CONFIG_MAX_FILE_BYTES) {
+            gb_diag_set(diag, path, 0, 0, "is %" G_GINT64_FORMAT " bytes; a settings file "
+                        "can be at most %d (is this the right file?)", (gint64)sb.st_size,
+                        GB_CONFIG_MAX_FILE_BYTES);
+            status = GB_DATA;
+            goto out;
+        }
+    }
+    if (!g_file_get_contents(path, &raw, &len, &err)) {
         gb_diag_set(diag, path, 0, 0, "cannot read: %s", err->message);
         status = GB_NOINPUT;
         goto out;
     }
-    if (!g_utf8_validate(text, -1, NULL)) {
-        gb_diag_set(diag, path, 0, 0, "not UTF-8 text");
+    text = raw;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* Notepad's byte order mark */
+        text += 3;
+        len -= 3;
+    }
+    guint64 line, col;
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        gb__position(text, (gsize)(nul - text), &line, &col);
+        gb_diag_set(diag, path, line, col, "NUL byte: a settings file is UTF-8 text (is this a "
+                    "binary or UTF-16 file?)");
         status = GB_DATA;
         goto out;
     }
-    if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &err)) {
-        /* GKeyFile names the offending line's text, not its number. */
-        gb_diag_set(diag, path, 0, 0, "not a key file: %s", err->message);
+    const char *bad;
+    if (!g_utf8_validate_len(text, len, &bad)) {
+        gb__position(text, (gsize)(bad - text), &line, &col);
+        gb_diag_set(diag, path, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+                    (guchar)*bad);
+        status = GB_DATA;
+        goto out;
+    }
+    if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &err)) {
+        line = gb__bad_line(text, len);
+        GString *m = g_string_new(NULL);
+        gb_text_append_visible(m, err->message, strlen(err->message));
+        gb_diag_set(diag, path, line, 1, "not a key file: %s", m->str);
+        g_string_free(m, TRUE);
         status = GB_DATA;
         goto out;
     }
@@ -104,8 +194,8 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     char **groups = g_key_file_get_groups(kf, &ngroups);
     for (gsize i = 0; i < ngroups && status == GB_OK; i++) {
         if (strcmp(groups[i], "briefing") != 0) {
-            guint64 line = gb_text_key_line(text, groups[i], NULL);
-            gb_diag_set(diag, path, line, line ? 1 : 0,
+            guint64 gl = gb_text_key_line(text, groups[i], NULL);
+            gb_diag_set(diag, path, gl, gl ? 1 : 0,
                         "unknown group [%s]; briefing.ini has one group, [briefing]", groups[i]);
             status = GB_DATA;
         }
@@ -121,6 +211,17 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
                                   "sections, palette)", *k);
             status = gb__bad(diag, path, text, *k, msg);
         }
+    }
+    for (char **k = keys; *k != NULL && status == GB_OK; k++) {
+        /* A bad escape ("\q") would silently leave the default in place. */
+        char *v = g_key_file_get_string(kf, "briefing", *k, &err);
+        if (v == NULL) {
+            msg = g_strdup_printf("%s: %s", *k, err->message);
+            status = gb__bad(diag, path, text, *k, msg);
+        } else if (gb_config_check_value(*k, g_strstrip(v), &msg) != GB_OK) {
+            status = gb__bad(diag, path, text, *k, msg);
+        }
+        g_free(v);
     }
     g_strfreev(keys);
     if (status != GB_OK)
@@ -179,8 +280,9 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
             if (*id == '\0')
                 continue;
             if (!gb_config_is_section(id)) {
-                msg = g_strdup_printf("unknown section '%s' (sections: %s)", id,
-                                      GB_SECTIONS_DEFAULT);
+                char *known = g_strjoinv(";", (char **)gb_briefing_section_ids());
+                msg = g_strdup_printf("unknown section '%s' (sections: %s)", id, known);
+                g_free(known);
                 status = gb__bad(diag, path, text, "sections", msg);
             } else {
                 for (guint k = 0; k < c->sections->len; k++)
@@ -195,7 +297,7 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     }
 out:
     g_free(msg);
-    g_free(text);
+    g_free(raw);
     g_clear_error(&err);
     g_key_file_free(kf);
     return status;

@@ -5,9 +5,15 @@
 
 #include "pipeline/status.h"
 
-/* The section ids, in their default order. */
-#define GB_SECTIONS_DEFAULT \
-    "findings;distributions;changes;inadequate;unannounced;map;authorities;movers;context;methodology"
+/* Limits: a settings file, and the longest value of each setting in bytes
+ * (the title is on the cover and in every running header). */
+#define GB_CONFIG_MAX_FILE_BYTES (64 * 1024)
+#define GB_CONFIG_MAX_TITLE_BYTES 200
+#define GB_CONFIG_MAX_TEXT_BYTES 1000 /* subtitle, keywords, sections */
+#define GB_CONFIG_MAX_NAME_BYTES 200  /* organisation, author, font, and the rest */
+
+/* The section ids and their default order are the briefing's registry
+ * (gb_briefing_section_ids in briefing.h). */
 
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
@@ -23,11 +29,17 @@ typedef struct {
 GbConfig *gb_config_new(void);
 void gb_config_free(GbConfig *c);
 
-/* Reads path over c. Unknown groups or keys and bad values fail with GB_DATA
- * and diag naming the file and line; a missing file with GB_NOINPUT. */
+/* Reads path over c. Unknown groups or keys, bad values, values over their
+ * limit, NUL bytes, invalid UTF-8 and syntax errors fail with GB_DATA and diag
+ * naming the file and line; a missing file with GB_NOINPUT. A UTF-8 byte
+ * order mark is skipped. */
 GbStatus gb_config_load(GbConfig *c, const char *path, GbDiag *diag);
 
-/* TRUE when id names a section. */
+/* GB_OK when value fits the limit of setting key, else GB_DATA and *message
+ * (to g_free) saying by how much. For settings given on the command line. */
+GbStatus gb_config_check_value(const char *key, const char *value, char **message);
+
+/* TRUE when id names a section of the registry. */
 gboolean gb_config_is_section(const char *id);
 
 #endif

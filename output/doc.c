@@ -1,6 +1,8 @@
 /* doc.c - paginated, tagged PDF pages with pango (see doc.h). */
 #include "output/doc.h"
 
+#include "output/accessible.h"
+
 #include <cairo-pdf.h>
 #include <math.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #define GB__H1 16.0
 #define GB__H2 12.0
 #define GB__NOTE 8.0
+#define GB__TABLE 9.0 /* table text: at least 9 pt */
 
 struct GbDoc {
     GbFonts *fonts;
@@ -104,8 +107,10 @@ gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
     pango_cairo_show_layout(d->cr, ly);
 }
 
-/* The running header and footer of a page. With tags of cairo 1.16 there is
- * no Artifact: this is drawn first on the page, before its content. */
+/* The running header and footer of a page, drawn last on it so that text
+ * extraction reads them after its content. cairo 1.16 has no Artifact tag:
+ * each goes in a structure tag that the finishing pass (accessible.c) turns
+ * into a pagination Artifact, /Header or /Footer. */
 static void
 gb__furniture(GbDoc *d)
 {
@@ -113,6 +118,7 @@ gb__furniture(GbDoc *d)
         return;
     const GbPageSetup *s = &d->setup;
     const GbRgb grey = {0.35, 0.35, 0.35};
+    cairo_tag_begin(d->cr, GB_TAG_HEADER, NULL);
     PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
     gb__show(d, ly, s->left, s->top - 22, grey);
     g_object_unref(ly);
@@ -121,6 +127,8 @@ gb__furniture(GbDoc *d)
     cairo_set_source_rgb(d->cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(d->cr, 0.5);
     cairo_stroke(d->cr);
+    cairo_tag_end(d->cr, GB_TAG_HEADER);
+    cairo_tag_begin(d->cr, GB_TAG_FOOTER, NULL);
     char *page = g_strdup_printf("Page %d of %d", d->page,
                                  d->previous != NULL ? d->previous->page : d->page);
     ly = gb__layout(d, page, GB__NOTE, FALSE, -1, FALSE);
@@ -137,17 +145,19 @@ gb__furniture(GbDoc *d)
         gb__show(d, ly, s->left, s->height - s->bottom + 14, grey);
         g_object_unref(ly);
     }
+    cairo_tag_end(d->cr, GB_TAG_FOOTER);
 }
 
 static void
 gb__start_page(GbDoc *d, gboolean cover)
 {
-    if (d->page > 0 && gb__drawing(d))
+    if (d->page > 0 && gb__drawing(d)) {
+        gb__furniture(d);
         cairo_show_page(d->cr);
+    }
     d->page++;
     d->cover = cover;
     d->y = d->setup.top;
-    gb__furniture(d);
 }
 
 static void
@@ -196,6 +206,8 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
 int
 gb_doc_finish(GbDoc *d)
 {
+    if (d->page > 0)
+        gb__furniture(d); /* inside Document: a tag after it would be a second root */
     if (d->in_sect)
         gb__tag_end(d, "Sect");
     d->in_sect = FALSE;
@@ -257,12 +269,12 @@ gb_doc_cover(GbDoc *d, const char *title, const char *subtitle, const char *cons
         cairo_fill(d->cr);
     }
     d->y = d->setup.height * 0.28;
-    gb__tag_begin(d, "H", NULL);
+    gb__tag_begin(d, "H1", NULL);
     PangoLayout *ly = gb__layout(d, title, 28, TRUE, w, FALSE);
     gb__show(d, ly, x, d->y, blue);
     d->y += gb__layout_height(ly) + 12;
     g_object_unref(ly);
-    gb__tag_end(d, "H");
+    gb__tag_end(d, "H1");
     if (subtitle != NULL) {
         gb__tag_begin(d, "P", NULL);
         ly = gb__layout(d, subtitle, 14, FALSE, w, FALSE);
@@ -286,9 +298,9 @@ gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int
 {
     gb__new_page(d);
     PangoLayout *ly = gb__layout(d, "Contents", GB__H1, TRUE, -1, FALSE);
-    gb__tag_begin(d, "H1", NULL);
+    gb__tag_begin(d, "H2", NULL);
     gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
-    gb__tag_end(d, "H1");
+    gb__tag_end(d, "H2");
     d->y += gb__layout_height(ly) + 12;
     g_object_unref(ly);
     gb__tag_begin(d, "TOC", NULL);
@@ -348,9 +360,9 @@ gb_doc_title(GbDoc *d, const char *title, const char *subtitle)
     gb__new_page(d);
     double w = gb__text_width(d);
     PangoLayout *ly = gb__layout(d, title, 20, TRUE, w, FALSE);
-    gb__tag_begin(d, "H", NULL);
+    gb__tag_begin(d, "H1", NULL);
     gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
-    gb__tag_end(d, "H");
+    gb__tag_end(d, "H1");
     d->y += gb__layout_height(ly) + 4;
     g_object_unref(ly);
     if (subtitle != NULL) {
@@ -385,9 +397,9 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
                                  gb__text_width(d), FALSE);
     char *dest = g_strdup_printf("name='%s'", id);
     gb__tag_begin(d, CAIRO_TAG_DEST, dest);
-    gb__tag_begin(d, "H1", NULL);
+    gb__tag_begin(d, "H2", NULL);
     gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
-    gb__tag_end(d, "H1");
+    gb__tag_end(d, "H2");
     gb__tag_end(d, CAIRO_TAG_DEST);
     if (gb__drawing(d)) {
         char *target = g_strdup_printf("dest='%s'", id);
@@ -409,9 +421,9 @@ gb_doc_heading(GbDoc *d, const char *text)
     gb__need(d, h + 6 + 4 * GB__BODY * GB__LEADING);
     if (!gb__at_top(d))
         d->y += 6;
-    gb__tag_begin(d, "H2", NULL);
+    gb__tag_begin(d, "H3", NULL);
     gb__show(d, ly, d->setup.left, d->y, (GbRgb){0.1, 0.1, 0.1});
-    gb__tag_end(d, "H2");
+    gb__tag_end(d, "H3");
     d->y += h + 4;
     g_object_unref(ly);
 }
@@ -533,17 +545,15 @@ gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption)
     if (h + ch + 8 > avail) /* taller than a page: shrink to fit */
         h = avail - ch - 8;
     gb__need(d, h + ch + 8);
-    gb__tag_begin(d, "Figure", NULL);
     if (gb__drawing(d)) {
         cairo_save(d->cr);
-        gb_chart_draw(chart, d->fonts, d->cr, (GbBox){d->setup.left, d->y, w, h});
+        gb_chart_draw_tagged(chart, d->fonts, d->cr, (GbBox){d->setup.left, d->y, w, h});
         cairo_restore(d->cr);
     }
     d->y += h + 4;
     gb__tag_begin(d, "Caption", NULL);
     gb__show(d, lc, d->setup.left, d->y, (GbRgb){0.3, 0.3, 0.3});
     gb__tag_end(d, "Caption");
-    gb__tag_end(d, "Figure");
     d->y += ch + 12;
     g_ptr_array_add(d->alts, g_strdup(gb_chart_alt(chart)));
     g_object_unref(lc);
@@ -558,19 +568,22 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
     double w = gb__text_width(d), h = 0;
     for (int c = 0; c < t->ncols; c++) {
         const char *text = header ? t->headers[c] : cells[c].text;
-        out[c] = gb__layout(d, text != NULL ? text : "", t->size, header || cells[c].bold,
+        gboolean bold = header || cells[c].bold || (c == 0 && t->row_headers);
+        out[c] = gb__layout(d, text != NULL ? text : "", GB__TABLE, bold,
                             w * t->widths[c] - 6, FALSE);
         h = MAX(h, gb__layout_height(out[c]));
     }
     return h + 5;
 }
 
+/* Draws a row; tagged FALSE draws it outside any tag (a repeated header). */
 static void
 gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
-             PangoLayout **ly, double h)
+             PangoLayout **ly, double h, gboolean tagged)
 {
     double x = d->setup.left, w = gb__text_width(d);
-    gb__tag_begin(d, "TR", NULL);
+    if (tagged)
+        gb__tag_begin(d, "TR", NULL);
     for (int c = 0; c < t->ncols; c++) {
         double cw = w * t->widths[c];
         GbRgb ink = {0.1, 0.1, 0.1};
@@ -585,10 +598,12 @@ gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header
                     ink = (GbRgb){1, 1, 1};
             }
         }
-        const char *tag = header ? "TH" : "TD";
-        gb__tag_begin(d, tag, NULL);
+        const char *tag = header || (c == 0 && t->row_headers) ? "TH" : "TD";
+        if (tagged)
+            gb__tag_begin(d, tag, NULL);
         gb__show(d, ly[c], x + 3, d->y + 2.5, ink);
-        gb__tag_end(d, tag);
+        if (tagged)
+            gb__tag_end(d, tag);
         x += cw;
     }
     if (gb__drawing(d)) {
@@ -600,7 +615,8 @@ gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header
         cairo_set_line_width(d->cr, 0.5);
         cairo_stroke(d->cr);
     }
-    gb__tag_end(d, "TR");
+    if (tagged)
+        gb__tag_end(d, "TR");
     d->y += h;
 }
 
@@ -617,11 +633,16 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     double *rh = g_new(double, rows);
     for (int r = 0; r < rows; r++)
         rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols);
-    gboolean need_header = TRUE;
-    int on_page = 0;
+    /* The header row and at least one body row on one page. */
+    gb__need(d, hh + (rows > 0 ? rh[0] : 0));
     gb__tag_begin(d, "Table", NULL);
+    gb__tag_begin(d, "THead", NULL);
+    gb__draw_row(d, t, NULL, TRUE, hl, hh, TRUE);
+    gb__tag_end(d, "THead");
+    gb__tag_begin(d, "TBody", NULL);
+    int on_page = 0;
     for (int r = 0; r < rows; r++) {
-        double room = gb__bottom(d) - d->y - (need_header ? hh : 0);
+        double room = gb__bottom(d) - d->y;
         gboolean breaks = rh[r] > room && !gb__at_top(d);
         /* No last row alone on a page: if this row fits but the last one would
          * not, and this page already has rows, take this one along. */
@@ -629,16 +650,13 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
             breaks = TRUE;
         if (breaks) {
             gb__new_page(d);
-            need_header = TRUE;
+            gb__draw_row(d, t, NULL, TRUE, hl, hh, FALSE);
             on_page = 0;
         }
-        if (need_header) {
-            gb__draw_row(d, t, NULL, TRUE, hl, hh);
-            need_header = FALSE;
-        }
-        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r]);
+        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r], TRUE);
         on_page++;
     }
+    gb__tag_end(d, "TBody");
     gb__tag_end(d, "Table");
     d->y += 10;
     for (int c = 0; c < t->ncols; c++)

@@ -32,7 +32,7 @@ typedef struct {
     const char *const *headers;
     const double *widths;           /* fractions of the text width, summing to 1 */
     GArray *cells;                  /* GbCell, row-major, ncols per row */
-    double size;                    /* font size, points */
+    gboolean row_headers;           /* the first column's cells are TH */
 } GbDocTable;
 
 /* Starts a pass. surface NULL measures only. previous is the measuring pass
@@ -56,16 +56,21 @@ void gb_doc_cover(GbDoc *d, const char *title, const char *subtitle,
 void gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int n);
 /* Compact documents (packs) run sections on without a page break each. */
 void gb_doc_set_compact(GbDoc *d, gboolean compact);
-/* A first page that opens with a title block (H1-sized, tagged H) instead of a cover. */
+/* A first page that opens with a title block (tagged H1) instead of a cover. */
 void gb_doc_title(GbDoc *d, const char *title, const char *subtitle);
-/* A numbered section on a new page: Sect, H1, a link target and a bookmark. */
+/* A numbered section on a new page: Sect, H2, a link target and a bookmark.
+ * The document title is the one H1; headings inside sections are H3. */
 void gb_doc_section(GbDoc *d, const char *id, const char *title);
-void gb_doc_heading(GbDoc *d, const char *text);   /* H2, kept with what follows */
+void gb_doc_heading(GbDoc *d, const char *text);   /* H3, kept with what follows */
 void gb_doc_paragraph(GbDoc *d, const char *text); /* P, justified */
 void gb_doc_note(GbDoc *d, const char *text);      /* P, small and grey */
 void gb_doc_bullets(GbDoc *d, const char *const *items, int n);
-/* A chart at the full text width with a numbered caption, kept on one page. */
+/* A chart at the full text width with a numbered caption, kept on one page:
+ * Figure (the plot, with the chart's title and notes as P before and after
+ * it), then its Caption as the Figure's sibling. */
 void gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption);
+/* Table > THead > TR > TH, then TBody > TR > TH (row headers) | TD, in 9 pt;
+ * the header row repeated after a page break is drawn outside any tag. */
 void gb_doc_table(GbDoc *d, const GbDocTable *t);
 void gb_doc_space(GbDoc *d, double points);
 

@@ -7,23 +7,25 @@
 #include "output/config.h"
 #include "output/doc.h"
 
-#define GB_PACK_JUDGEMENTS 5
-
 /* Shared, read-only inputs of every pack (computed once). */
 typedef struct {
     const GbTable *table;
     const GbStats *stats;
     const GbMoves *moves;
-    int regime;                                   /* the current regime (ILACS) */
-    int judgements[GB_PACK_JUDGEMENTS];           /* its judgements, headline first */
-    const GbLatest *latest[GB_PACK_JUDGEMENTS];   /* as at the pack date, per judgement */
+    int regime;                   /* the regime in use (summary.h) */
+    int njudgements;
+    int *judgements;              /* its judgements, headline first (gb_pack_input_init) */
+    const GbLatest **latest;      /* as at the pack date, per judgement (the caller's) */
     const GbConfig *config;
     const char *date;                             /* ISO date for the PDF metadata */
 } GbPackInput;
 
-/* Fills the regime and judgement fields of in from the data (ILACS, or the
- * newest graded regime). Returns FALSE when there is none. */
+/* Fills the regime and judgement fields of in from the data: the regime
+ * still in use with a graded scale (summary.h), its judgements headline first.
+ * Returns FALSE when there is none. */
 gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
+/* Frees the arrays gb_pack_input_init made (not the GbLatest they point at). */
+void gb_pack_input_clear(GbPackInput *in);
 
 /* A hex SHA-256 of everything pack `authority` is made from (its history, every
  * authority's latest judgements, its neighbours, the settings, the version). */
@@ -32,5 +34,9 @@ char *gb_pack_hash(const GbPackInput *in, int authority);
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
 GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
                      int *pages, GbDiag *diag);
+/* The pack's tree rendered as PDF (pdf non-NULL) and HTML (html non-NULL),
+ * both from one composition. *pages is 0 without a PDF. */
+GbStatus gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
+                        GByteArray **html, int *pages, GbDiag *diag);
 
 #endif

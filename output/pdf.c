@@ -135,3 +135,102 @@ gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gbool
     GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, &job, pages, diag);
     return status == GB_OK ? gb_pdf_render_join(job, pdf, diag) : status;
 }
+
+/* One table of the tree through doc.c: its header row, its body cells. */
+static void
+gb__table(GbDoc *d, const GbTreeTable *t)
+{
+    GPtrArray *headers = g_ptr_array_new();
+    for (int c = 0; c < t->ncols; c++)
+        g_ptr_array_add(headers, gb_tree_table_cell(t, -1, c)->text);
+    GArray *cells = g_array_new(FALSE, FALSE, sizeof(GbCell));
+    int rows = gb_tree_table_rows(t);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const GbTreeCell *x = gb_tree_table_cell(t, r, c);
+            GbCell cell = {.text = x->text, .level = x->level};
+            g_array_append_val(cells, cell);
+        }
+    GbDocTable dt = {.ncols = t->ncols, .headers = (const char *const *)headers->pdata,
+                     .widths = t->widths, .cells = cells, .row_headers = t->row_headers};
+    gb_doc_table(d, &dt);
+    g_array_free(cells, TRUE);
+    g_ptr_array_free(headers, TRUE);
+}
+
+static void
+gb__block(GbDoc *d, const GbTreeBlock *b)
+{
+    switch (b->kind) {
+    case GB_BLOCK_HEADING:
+        gb_doc_heading(d, b->text);
+        break;
+    case GB_BLOCK_PARAGRAPH: {
+        char *text = gb_tree_paragraph_text(b);
+        gb_doc_paragraph(d, text);
+        g_free(text);
+        break;
+    }
+    case GB_BLOCK_NOTE:
+        gb_doc_note(d, b->text);
+        break;
+    case GB_BLOCK_LIST:
+        gb_doc_bullets(d, (const char *const *)b->items->pdata, (int)b->items->len);
+        break;
+    case GB_BLOCK_FIGURE:
+        /* The chart's numbers are in its /Alt; its data table is for the HTML. */
+        gb_doc_figure(d, b->chart, b->caption);
+        break;
+    case GB_BLOCK_TABLE:
+        gb__table(d, b->table);
+        break;
+    }
+}
+
+static void
+gb__walk(GbDoc *d, gpointer user)
+{
+    const GbTree *t = user;
+    if (t->cover) {
+        GPtrArray *lines = g_ptr_array_new();
+        for (guint i = 0; i < t->cover_lines->len; i++)
+            g_ptr_array_add(lines, g_ptr_array_index(t->cover_lines, i));
+        g_ptr_array_add(lines, NULL);
+        gb_doc_cover(d, t->title, t->subtitle, (const char *const *)lines->pdata);
+        g_ptr_array_free(lines, TRUE);
+        GPtrArray *ids = g_ptr_array_new(), *titles = g_ptr_array_new();
+        for (guint i = 0; i < t->sections->len; i++) {
+            const GbTreeSection *s = g_ptr_array_index(t->sections, i);
+            g_ptr_array_add(ids, s->id);
+            g_ptr_array_add(titles, s->title);
+        }
+        gb_doc_contents(d, (const char *const *)ids->pdata, (const char *const *)titles->pdata,
+                        (int)ids->len);
+        g_ptr_array_free(ids, TRUE);
+        g_ptr_array_free(titles, TRUE);
+    } else {
+        gb_doc_title(d, t->title, t->subtitle);
+    }
+    for (guint i = 0; i < t->sections->len; i++) {
+        const GbTreeSection *s = g_ptr_array_index(t->sections, i);
+        gb_doc_section(d, s->id, s->title);
+        for (guint k = 0; k < s->blocks->len; k++)
+            gb__block(d, g_ptr_array_index(s->blocks, k));
+    }
+}
+
+GbStatus
+gb_pdf_render_tree_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                         const GbTree *tree, GbPdfJob **job, int *pages, GbDiag *diag)
+{
+    return gb_pdf_render_start(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, job,
+                               pages, diag);
+}
+
+GbStatus
+gb_pdf_render_tree(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                   const GbTree *tree, GByteArray **pdf, int *pages, GbDiag *diag)
+{
+    return gb_pdf_render(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, pdf, pages,
+                         diag);
+}

@@ -5,6 +5,7 @@
 #define GB_PDF_H
 
 #include "output/doc.h"
+#include "output/tree.h"
 
 typedef struct {
     const char *title, *author, *subject, *keywords;
@@ -28,5 +29,14 @@ GbStatus gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMe
                              gboolean compact, GbComposeFn compose, gpointer user,
                              GbPdfJob **job, int *pages, GbDiag *diag);
 GbStatus gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag);
+
+/* The PDF renderer of a document tree: a cover and contents (tree->cover) or
+ * a title block, then every section, laid out by doc.c. The tree is only
+ * read. _start as gb_pdf_render_start; gb_pdf_render_tree waits for the
+ * finishing pass. */
+GbStatus gb_pdf_render_tree_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                                  const GbTree *tree, GbPdfJob **job, int *pages, GbDiag *diag);
+GbStatus gb_pdf_render_tree(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
+                            const GbTree *tree, GByteArray **pdf, int *pages, GbDiag *diag);
 
 #endif

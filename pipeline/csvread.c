@@ -13,11 +13,16 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #define GB__BLOCK (256 * 1024)
 #define GB__CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+/* libcsv's buffer for the field being read may grow to this and no further:
+ * a little over the limit, so that most long fields still reach gb__on_field
+ * and are reported with their length. */
+#define GB__FIELD_BUFFER_MAX (GB_CSV_MAX_FIELD_BYTES + 4096)
 
 typedef struct {
     const char *path;
@@ -35,6 +40,8 @@ typedef struct {
     struct GbCsvPipe *pipe; /* records go to the consumer thread; NULL: straight to fn */
 
     guint64 record;
+    gsize rec_bytes;       /* bytes of the current record's fields so far */
+    gboolean after_cr;     /* the last byte fed ended a line with '\r' */
     guint64 line;          /* physical line being fed */
     guint64 offset;        /* file offset of the next byte fed */
     guint64 line_offset;   /* file offset where the physical line starts */
@@ -71,6 +78,13 @@ gb__on_field(void *field, size_t len, void *data)
         g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len,
                    GB_CSV_MAX_FIELD_BYTES);
         gb__fail_at_field(st, index, "field is too long (%s)", limit);
+        return;
+    }
+    st->rec_bytes += len + 1;
+    if (st->rec_bytes > GB_CSV_MAX_RECORD_BYTES) {
+        char limit[64];
+        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_RECORD_BYTES);
+        gb__fail_at_field(st, index, "record is too long (over %s bytes, the limit)", limit);
         return;
     }
     /* One pass finds the rare bytes: NUL and non-ASCII. Eight bytes at a time:
@@ -118,6 +132,7 @@ gb__on_record(int term, void *data)
     if (st->status != GB_OK)
         return;
     st->record++;
+    st->rec_bytes = 0;
     if (st->pipe != NULL) { /* the fields are in the batch already */
         gb__pipe_record(st);
         st->nfields = 0;
@@ -150,14 +165,70 @@ gb__blank(const char *p, gsize n)
     return TRUE;
 }
 
+/* The length of the physical line that starts at p: up to and with its
+ * "\n", "\r\n" or lone "\r" (old Mac files), or n when it goes on past p[n).
+ * *ended says whether a line end was found. */
+static gsize
+gb__line_len(const char *p, gsize n, gboolean *ended)
+{
+    const char *nl = memchr(p, '\n', n);
+    gsize upto = nl != NULL ? (gsize)(nl - p) : n;
+    const char *cr = memchr(p, '\r', upto);
+    *ended = TRUE;
+    if (cr != NULL && cr + 1 != nl)
+        return (gsize)(cr - p) + 1; /* a lone CR (or one at the block's end) */
+    if (nl != NULL)
+        return upto + 1;
+    *ended = FALSE;
+    return n;
+}
+
+/* Reports a libcsv stop at p[done] of the line being fed. */
+static void
+gb__parse_error(GbCsvState *st, struct csv_parser *parser, const char *p, gsize done)
+{
+    guint64 col = st->offset + done - st->line_offset + 1;
+    if (csv_error(parser) == CSV_ENOMEM) {
+        /* gb__field_realloc refused to grow the field past the limit. */
+        char limit[64];
+        g_snprintf(limit, sizeof limit, "over %d bytes, the limit", GB_CSV_MAX_FIELD_BYTES);
+        gb__fail_at_field(st, st->nfields, "field is too long (%s); is a quote or a line "
+                          "end missing?", limit);
+        return;
+    }
+    if (p[done] == '"')
+        gb_diag_set(st->diag, st->path, st->line, col,
+                    "stray '\"' in an unquoted field (quote the whole field "
+                    "and double inner quotes: \"a \"\"b\"\" c\")");
+    else
+        gb_diag_set(st->diag, st->path, st->line, col,
+                    "unexpected character after a closing quote "
+                    "(a quoted field must end at a comma or line end)");
+    st->status = GB_DATA;
+}
+
 /* Feeds p[0..n) to libcsv one physical line at a time. Returns FALSE when
  * the callback or the parser stopped; a parse error is reported here. */
 static gboolean
 gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
 {
+    if (st->after_cr && n > 0) {
+        st->after_cr = FALSE;
+        /* A CR that ended the last block and this LF are one line end. */
+        if (*p == '\n') {
+            if (csv_parse(parser, p, 1, gb__on_field, gb__on_record, st) != 1 &&
+                st->status == GB_OK)
+                gb__parse_error(st, parser, p, 0);
+            if (st->status != GB_OK)
+                return FALSE;
+            st->offset++;
+            p++;
+            n--;
+        }
+    }
     while (n > 0 && st->status == GB_OK) {
-        const char *nl = memchr(p, '\n', n);
-        gsize chunk = nl != NULL ? (gsize)(nl - p) + 1 : n;
+        gboolean ended;
+        gsize chunk = gb__line_len(p, n, &ended);
         if (st->at_line_start) {
             st->line_offset = st->offset;
             if (!st->have_start && !gb__blank(p, chunk)) {
@@ -171,26 +242,30 @@ gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
             return FALSE;
         if (done < chunk) {
             /* libcsv stopped at the offending byte, p[done]. */
-            guint64 col = st->offset + done - st->line_offset + 1;
-            if (p[done] == '"')
-                gb_diag_set(st->diag, st->path, st->line, col,
-                            "stray '\"' in an unquoted field (quote the whole field "
-                            "and double inner quotes: \"a \"\"b\"\" c\")");
-            else
-                gb_diag_set(st->diag, st->path, st->line, col,
-                            "unexpected character after a closing quote "
-                            "(a quoted field must end at a comma or line end)");
-            st->status = GB_DATA;
+            gb__parse_error(st, parser, p, done);
             return FALSE;
         }
         st->offset += chunk;
         p += chunk;
         n -= chunk;
-        st->at_line_start = nl != NULL;
-        if (nl != NULL)
+        st->at_line_start = ended;
+        if (ended) {
             st->line++;
+            st->after_cr = n == 0 && p[-1] == '\r';
+        }
     }
     return st->status == GB_OK;
+}
+
+/* Grows libcsv's field buffer, but never past GB__FIELD_BUFFER_MAX: a field
+ * with no end (a gigabyte line, /dev/zero) is then stopped as its bytes
+ * arrive, in bounded memory, and libcsv fails with CSV_ENOMEM. */
+static void *
+gb__field_realloc(void *p, size_t size)
+{
+    if (size > GB__FIELD_BUFFER_MAX)
+        return NULL;
+    return realloc(p, size);
 }
 
 /* Parses the open file f to its end, handing every record on (st->fn, or
@@ -206,6 +281,7 @@ gb__parse(GbCsvState *st, FILE *f)
         gb_diag_set(diag, path, 0, 0, "cannot initialise the CSV parser");
         return;
     }
+    csv_set_realloc_func(&parser, gb__field_realloc);
     if (st->pipe == NULL)
         st->buf = g_string_sized_new(256);
     char *block = g_malloc(GB__BLOCK);
@@ -219,6 +295,11 @@ gb__parse(GbCsvState *st, FILE *f)
         }
         size_t n = fread(block, 1, GB__BLOCK, f);
         if (n == 0) {
+            if (ferror(f) && errno == EINTR && gb_cancel_requested()) {
+                gb_diag_set(diag, path, st->line, 0, "interrupted while reading");
+                st->status = GB_TEMPFAIL;
+                goto out;
+            }
             if (ferror(f)) {
                 gb_diag_set(diag, path, st->line, 0, "read error: %s", g_strerror(errno));
                 st->status = GB_IOERR;
@@ -229,6 +310,13 @@ gb__parse(GbCsvState *st, FILE *f)
         const char *p = block;
         if (first) {
             first = FALSE;
+            if (n >= 4 && ((memcmp(p, "\xFF\xFE\0\0", 4) == 0) ||
+                           memcmp(p, "\0\0\xFE\xFF", 4) == 0)) {
+                gb_diag_set(diag, path, 1, 1, "file is UTF-32; convert it to UTF-8 first: "
+                            "iconv -f UTF-32 -t UTF-8 IN > OUT.csv");
+                st->status = GB_DATA;
+                goto out;
+            }
             if (n >= 2 && (((guchar)p[0] == 0xFF && (guchar)p[1] == 0xFE) ||
                            ((guchar)p[0] == 0xFE && (guchar)p[1] == 0xFF))) {
                 gb_diag_set(diag, path, 1, 1, "file is UTF-16; convert it to UTF-8 first: "
@@ -242,8 +330,18 @@ gb__parse(GbCsvState *st, FILE *f)
                 st->offset = 3;
             }
         }
-        if (!gb__feed(st, &parser, p, n))
+        /* A NUL byte stops the read where it is: no text file has one, and
+         * libcsv would take a stream of them (/dev/zero) as one endless field. */
+        const char *nul = memchr(p, '\0', n);
+        if (!gb__feed(st, &parser, p, nul != NULL ? (gsize)(nul - p) : n))
             goto out;
+        if (nul != NULL) {
+            guint64 col = st->at_line_start ? 1 : st->offset - st->line_offset + 1;
+            gb_diag_set(diag, path, st->line, col, "NUL byte (this is not a text file: "
+                        "binary, or UTF-16 or UTF-32 without a byte order mark?)");
+            st->status = GB_DATA;
+            goto out;
+        }
     }
     if (st->offset <= 3 && st->record == 0 && !st->have_start) {
         gb_diag_set(diag, path, 0, 0, "file is empty");
@@ -429,6 +527,11 @@ GbStatus
 gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 {
     FILE *f = fopen(path, "rb");
+    if (f == NULL && errno == EINTR && gb_cancel_requested()) {
+        /* A signal while waiting to open a FIFO: interrupted, not missing. */
+        gb_diag_set(diag, path, 0, 0, "interrupted while waiting to open");
+        return GB_TEMPFAIL;
+    }
     if (f == NULL) {
         gb_diag_set(diag, path, 0, 0, "cannot open: %s", g_strerror(errno));
         return GB_NOINPUT;
@@ -519,13 +622,15 @@ gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field,
     /* Count lines and the column from the record start up to the target. */
     if (ok && fseeko(f, (off_t)offset, SEEK_SET) == 0) {
         guint64 l = line, col = 1;
+        int prev = 0;
         for (guint64 o = offset; o < target && (c = fgetc(f)) != EOF; o++) {
-            if (c == '\n') {
+            if (c == '\r' || (c == '\n' && prev != '\r')) {
                 l++;
                 col = 1;
-            } else {
+            } else if (c != '\n') {
                 col++;
             }
+            prev = c;
         }
         *out_line = l;
         *out_col = col;

@@ -1,7 +1,8 @@
 /* csvread.h - stream a CSV file through libcsv, one record at a time.
  *
- * The reader owns the bytes: it strips a UTF-8 byte order mark, refuses UTF-16,
- * NUL bytes, invalid UTF-8, over-long fields and over-wide records, and knows on
+ * The reader owns the bytes: it strips a UTF-8 byte order mark, refuses UTF-16
+ * and UTF-32, NUL bytes, invalid UTF-8, over-long fields and records and
+ * over-wide records (each as soon as its bytes arrive), and knows on
  * which physical line and at which byte each record starts, which libcsv does not
  * track. Memory use is bounded by the block size and the longest record (and,
  * for a large file parsed on a second thread, by a few batches of records). */
@@ -12,11 +13,13 @@
 
 #define GB_CSV_MAX_FIELD_BYTES (16 * 1024)
 #define GB_CSV_MAX_FIELDS 512
+#define GB_CSV_MAX_RECORD_BYTES (1024 * 1024) /* all the fields of one record */
 
 typedef struct {
     const char *path;
     guint64 record;        /* 1-based record number; the header is record 1 */
-    guint64 line;          /* physical line on which the record starts */
+    guint64 line;          /* physical line on which the record starts (lines end
+                              with LF, CRLF or a lone CR) */
     guint64 offset;        /* byte offset of the record's first byte in the file */
     guint nfields;
     char *const *fields;   /* each NUL-terminated, valid UTF-8, no inner NUL */

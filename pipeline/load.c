@@ -27,6 +27,7 @@
 #include <string.h>
 
 #define GB__DIAG_CAP 20
+G_STATIC_ASSERT(GB_KIND_SELECTION == 2); /* gb_table_row_selection knows it as 2 */
 #define GB__MAX_ROW_JUDGEMENTS 64 /* judgements one record may carry */
 
 enum { L_AUTHORITY, L_YEAR, L_REGIME, L_JUDGEMENT, L_GRADE, L_DATE, L_SOURCE, L_KIND, L_N };
@@ -428,6 +429,19 @@ gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_co
         gb__reject(fl, rec, year_col >= 0 ? year_col : date_col);
         return GB_OK;
     }
+    guint32 limit = fl->t->date_limit;
+    if (limit != 0 && (*date > limit || (guint32)*year > limit / 10000)) {
+        char day[11];
+        gb_text_format_date(limit, day);
+        gboolean dated = *date > limit;
+        gb__describe(fl, "judgement in the future", dated ? date_name : year_name, dated ? d : y,
+                     strlen(dated ? d : y));
+        g_string_append_printf(fl->msg, "; nothing can be judged after %s, the date of this "
+                               "run%s)", day, g_getenv("SOURCE_DATE_EPOCH") ? " "
+                               "(SOURCE_DATE_EPOCH)" : "");
+        gb__reject(fl, rec, dated ? date_col : year_col);
+        return GB_OK;
+    }
     *ok = TRUE;
     return GB_OK;
 }
@@ -759,9 +773,9 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         return GB_OK;
     guint32 source = fl->source;
     if (idx[L_SOURCE] >= 0 && rec->lens[idx[L_SOURCE]] > 0)
-        source = gb_table_intern_source_kind(fl->t, rec->fields[idx[L_SOURCE]], kind);
+        source = gb_table_intern_origin(fl->t, rec->fields[idx[L_SOURCE]], FALSE, kind, NULL);
     else if (kind != GB_KIND_PUBLISHED)
-        source = gb_table_intern_source_kind(fl->t, fl->path, kind);
+        source = gb_table_intern_origin(fl->t, fl->path, TRUE, kind, NULL);
     GbPendingRow row = {.row = {.date = date,
                                 .year = (guint16)year,
                                 .authority = (guint16)a,
@@ -883,8 +897,8 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         int a = gb__authority(fl, rec, fl->auth_col, year, date);
         if (a < 0)
             return GB_OK;
-        guint32 source = gb_table_intern_source_group(
-            fl->t, g->source != NULL ? g->source : fl->path, g->kind, g->id);
+        guint32 source = gb_table_intern_origin(
+            fl->t, g->source != NULL ? g->source : fl->path, g->source == NULL, g->kind, g->id);
         for (guint i = 0; i < g->judgement_ids->len && k < G_N_ELEMENTS(rows); i++) {
             int col = g_array_index(cols, int, 2 + i);
             if (col < 0)
@@ -954,10 +968,10 @@ gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCs
     fl->profile = p;
     gb__set_layout(fl, p->id);
     guint32 as_at;
-    if (p->as_at != NULL && gb_text_parse_date(p->as_at, &as_at) && as_at > fl->t->stated_as_at)
-        fl->t->stated_as_at = as_at;
-    fl->source =
-        gb_table_intern_source_kind(fl->t, p->source != NULL ? p->source : fl->path, p->kind);
+    if (p->as_at != NULL && gb_text_parse_date(p->as_at, &as_at))
+        gb_table_state_as_at(fl->t, as_at);
+    fl->source = gb_table_intern_origin(fl->t, p->source != NULL ? p->source : fl->path,
+                                        p->source == NULL, p->kind, NULL);
     fl->auth_col = gb_profile_column(p->authority_col, cols);
     fl->event_col = gb_profile_column(p->event_col, cols);
     fl->theme_col = gb_profile_column(p->theme_col, cols);
@@ -1308,7 +1322,7 @@ gb__load_one(GbLoader *l, GbTable *t, const char *path, gboolean forced, GbDiag 
         fl.memo_grade[i] = g_hash_table_new(g_str_hash, g_str_equal);
     if (fmt == GB_SHEET_CSV) {
         fl.file = gb_table_begin_file(t, path, "unknown");
-        fl.source = gb_table_intern_source(t, path);
+        fl.source = gb_table_intern_file_source(t, path);
         status = gb_csv_read(path, gb__file_record, &fl, diag);
         if (status == GB_OK && gb__account(&fl)->rows == 0 && fl.width > 0) {
             /* A header and nothing else is legal, but worth a word. */

@@ -8,6 +8,7 @@
 #include "pipeline/csvread.h"
 #include "pipeline/text.h"
 
+#include <math.h>
 #include <string.h>
 
 #define GB__MAX_COLS 16
@@ -76,6 +77,80 @@ gb__split_into(GPtrArray *out, GStringChunk *chunk, const char *s)
             return;
         p = end;
     }
+}
+
+/* The loose form of a name: its letters and digits, case-folded. Two names
+ * of different authorities must not meet here unless they are the same name
+ * (Dorset, used by two authorities in turn): "Barnet!" or "BARNET" beside
+ * Barnet would pass for it. */
+static void
+gb__loose_key(const char *s, GString *out)
+{
+    g_string_truncate(out, 0);
+    const char *a = s;
+    for (; *a != '\0' && (guchar)*a < 0x80; a++) /* the common case: ASCII */
+        if (g_ascii_isalnum(*a))
+            g_string_append_c(out, g_ascii_tolower(*a));
+    if (*a == '\0')
+        return;
+    g_string_truncate(out, 0);
+    char *folded = g_utf8_casefold(s, -1);
+    for (const char *p = folded; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isalnum(c))
+            g_string_append_unichar(out, c);
+    }
+    g_free(folded);
+}
+
+typedef struct {
+    int authority;
+    guint64 line;
+    const char *name;    /* in ref->strings */
+} GbLooseName;
+
+static void
+gb__loose_free(GbRef *ref)
+{
+    if (ref->loose_names == NULL)
+        return;
+    g_hash_table_destroy(ref->loose_names);
+    g_string_chunk_free(ref->loose_keys);
+    g_array_free(ref->loose_items, TRUE);
+    g_string_free(ref->loose_scratch, TRUE);
+    ref->loose_names = NULL;
+}
+
+/* Fails when name (of authority i, on line) looks like another authority's
+ * name without being it. */
+static gboolean
+gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *name, int i,
+                GbDiag *diag)
+{
+    GString *key = ref->loose_scratch;
+    gb__loose_key(name, key);
+    gboolean ok = TRUE;
+    guint at = key->len ? GPOINTER_TO_UINT(g_hash_table_lookup(ref->loose_names, key->str)) : 0;
+    const GbLooseName *had = at ? &g_array_index(ref->loose_items, GbLooseName, at - 1) : NULL;
+    if (had == NULL && key->len > 0) {
+        GbLooseName n = {.authority = i, .line = rec->line, .name = name};
+        g_array_append_val(ref->loose_items, n);
+        g_hash_table_insert(ref->loose_names,
+                            g_string_chunk_insert_len(ref->loose_keys, key->str, (gssize)key->len),
+                            GUINT_TO_POINTER(ref->loose_items->len));
+    } else if (had != NULL && had->authority != i && strcmp(had->name, name) != 0) {
+        GString *msg = g_string_new(NULL);
+        gb_text_append_quoted(msg, name, strlen(name));
+        g_string_append(msg, " differs only in case, spaces or punctuation from ");
+        gb_text_append_quoted(msg, had->name, strlen(had->name));
+        g_string_append_printf(msg, ", a name of %s (line %" G_GUINT64_FORMAT "); names of two "
+                               "authorities must differ in their letters or digits",
+                               gb_ref_authority(ref, had->authority)->name, had->line);
+        gb_csv_diag_field(rec, field, diag, "%s", msg->str);
+        g_string_free(msg, TRUE);
+        ok = FALSE;
+    }
+    return ok;
 }
 
 /* Most keys name one authority: the value is its index + 1. The few names two
@@ -178,6 +253,12 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
         gb__index_authority(ref, g_ptr_array_index(a.ons, k), i);
     for (guint k = 0; k < a.aliases->len; k++)
         gb__index_authority(ref, g_ptr_array_index(a.aliases, k), i);
+    if (!gb__check_loose(ref, rec, (guint)idx[A_NAME], a.name, i, diag))
+        return GB_DATA;
+    for (guint k = 0; k < a.aliases->len; k++)
+        if (!gb__check_loose(ref, rec, (guint)idx[A_ALIASES], g_ptr_array_index(a.aliases, k),
+                             i, diag))
+            return GB_DATA;
     return GB_OK;
 }
 
@@ -210,8 +291,9 @@ gb__regime_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
         return GB_DATA;
     }
     const char *id = gb__field(rec, idx, R_ID);
-    if (*id == '\0' || g_hash_table_contains(ref->regime_by_id, id)) {
-        gb_csv_diag_field(rec, (guint)idx[R_ID], diag, "empty or duplicate regime id");
+    if (*id == '\0' || gb_ref_find_regime(ref, id) >= 0) {
+        gb_csv_diag_field(rec, (guint)idx[R_ID], diag, "empty or duplicate regime id "
+                          "(ids are compared ignoring case and spaces)");
         return GB_DATA;
     }
     r.id = g_strdup(id);
@@ -223,14 +305,50 @@ gb__regime_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
     g_array_append_val(ref->regimes, r);
     g_hash_table_insert(ref->regime_by_id, g_strdup(id),
                         GINT_TO_POINTER(ref->regimes->len));
+    GString *key = g_string_new(NULL);
+    gb_text_key(id, strlen(id), key);
+    if (strcmp(key->str, id) != 0)
+        g_hash_table_insert(ref->regime_by_id, g_strdup(key->str),
+                            GINT_TO_POINTER(ref->regimes->len));
+    g_string_free(key, TRUE);
     return GB_OK;
 }
 
 /* judgements.csv */
-enum { J_REGIME, J_ID, J_LABEL, J_N };
+enum { J_REGIME, J_ID, J_LABEL, J_FAMILY, J_NOTE, J_N };
 static const GbColumnSpec gb__judgement_cols[J_N] = {
-    {"regime", TRUE}, {"judgement", TRUE}, {"label", TRUE},
+    {"regime", TRUE}, {"judgement", TRUE}, {"label", TRUE}, {"family", FALSE}, {"note", FALSE},
 };
+
+/* Sets j's family bits from a '|' list of family ids, adding new ids to the
+ * register's list. Fails on an id that is not [a-z_] or past the limit. */
+static GbStatus
+gb__judgement_families(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbJudgement *j,
+                       GbDiag *diag)
+{
+    char **parts = g_strsplit(gb__field(rec, idx, J_FAMILY), "|", -1);
+    GbStatus status = GB_OK;
+    for (char **p = parts; *p != NULL && status == GB_OK; p++) {
+        const char *id = g_strstrip(*p);
+        if (*id == '\0')
+            continue;
+        int f = gb_ref_find_family(ref, id);
+        gboolean ok = strspn(id, "abcdefghijklmnopqrstuvwxyz_") == strlen(id);
+        if (ok && f < 0 && ref->families->len < GB_MAX_FAMILIES) {
+            g_ptr_array_add(ref->families, g_strdup(id));
+            f = (int)ref->families->len - 1;
+        }
+        if (!ok || f < 0) {
+            gb_csv_diag_field(rec, (guint)idx[J_FAMILY], diag, "family '%s' is not an id of "
+                              "a-z and _, or more than %d families", id, GB_MAX_FAMILIES);
+            status = GB_DATA;
+        } else {
+            j->families |= 1u << f;
+        }
+    }
+    g_strfreev(parts);
+    return status;
+}
 
 static GbStatus
 gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
@@ -243,11 +361,17 @@ gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     }
     const char *id = gb__field(rec, idx, J_ID);
     if (*id == '\0' || gb_ref_find_judgement(ref, regime, id) >= 0) {
-        gb_csv_diag_field(rec, (guint)idx[J_ID], diag, "empty or duplicate judgement id");
+        gb_csv_diag_field(rec, (guint)idx[J_ID], diag, "empty or duplicate judgement id "
+                          "(ids are compared ignoring case and spaces)");
         return GB_DATA;
     }
-    GbJudgement j = {.regime = regime, .id = g_strdup(id),
-                     .label = g_strdup(gb__field(rec, idx, J_LABEL))};
+    GbJudgement j = {.regime = regime};
+    if (gb__judgement_families(ref, rec, idx, &j, diag) != GB_OK)
+        return GB_DATA;
+    j.id = g_strdup(id);
+    j.label = g_strdup(gb__field(rec, idx, J_LABEL));
+    const char *note = gb__field(rec, idx, J_NOTE);
+    j.note = *note ? g_strdup(note) : NULL;
     g_array_append_val(ref->judgements, j);
     return GB_OK;
 }
@@ -353,8 +477,9 @@ gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *dia
     char *end;
     const char *v = gb__field(rec, idx, H_VALUE);
     h.value = g_ascii_strtod(v, &end);
-    if (*v == '\0' || *end != '\0') {
-        gb_csv_diag_field(rec, (guint)idx[H_VALUE], diag, "value must be a number");
+    if (*v == '\0' || *end != '\0' || !isfinite(h.value)) {
+        gb_csv_diag_field(rec, (guint)idx[H_VALUE], diag, "value must be a number (not nan "
+                          "or inf)");
         return GB_DATA;
     }
     const char *b = gb__field(rec, idx, H_BASE);
@@ -400,6 +525,18 @@ gb__neighbour_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
         return GB_DATA;
     }
     GbAuthority *au = &g_array_index(ref->authorities, GbAuthority, a);
+    if (n == a) {
+        gb_csv_diag_field(rec, (guint)idx[N_NEIGHBOUR], diag, "%s is listed as its own "
+                          "statistical neighbour", au->name);
+        return GB_DATA;
+    }
+    for (int k = 0; k < 10; k++)
+        if (k != rank - 1 && au->neighbours[k] == n) {
+            gb_csv_diag_field(rec, (guint)idx[N_NEIGHBOUR], diag, "%s is already %s's "
+                              "neighbour of rank %d", gb_ref_authority(ref, n)->name, au->name,
+                              k + 1);
+            return GB_DATA;
+        }
     au->neighbours[rank - 1] = n;
     g_free(au->closeness[rank - 1]);
     au->closeness[rank - 1] = g_strdup(gb__field(rec, idx, N_CLOSE));
@@ -422,9 +559,11 @@ gb__tile_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
                           gb__field(rec, idx, T_CODE));
         return GB_DATA;
     }
-    if (!gb_text_parse_int(gb__field(rec, idx, T_Q), 0, 200, &q) ||
-        !gb_text_parse_int(gb__field(rec, idx, T_R), 0, 200, &r)) {
-        gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "q and r must be whole numbers 0-200");
+    if (!gb_text_parse_int(gb__field(rec, idx, T_Q), 0, GB_REF_TILE_MAX, &q) ||
+        !gb_text_parse_int(gb__field(rec, idx, T_R), 0, GB_REF_TILE_MAX, &r)) {
+        gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "q and r must be whole numbers 0-%d "
+                          "(England's map is about 17 tiles a side; one far tile would shrink "
+                          "the rest to specks)", GB_REF_TILE_MAX);
         return GB_DATA;
     }
     for (guint i = 0; i < ref->authorities->len; i++) {
@@ -518,6 +657,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->regions = g_ptr_array_new_with_free_func(g_free);
     ref->regimes = g_array_new(FALSE, TRUE, sizeof(GbRegime));
     ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
+    ref->families = g_ptr_array_new_with_free_func(g_free);
     ref->headlines = g_array_new(FALSE, TRUE, sizeof(GbHeadline));
     ref->coverage = g_array_new(FALSE, TRUE, sizeof(GbCoverage));
     ref->strings = g_string_chunk_new(64 * 1024);
@@ -526,6 +666,10 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->auth_by_code = g_hash_table_new(g_str_hash, g_str_equal);
     ref->regime_by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ref->grade_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ref->loose_names = g_hash_table_new(g_str_hash, g_str_equal);
+    ref->loose_keys = g_string_chunk_new(16 * 1024);
+    ref->loose_items = g_array_new(FALSE, FALSE, sizeof(GbLooseName));
+    ref->loose_scratch = g_string_new(NULL);
     static const char *const common[GB_COMMON_LEVELS] = {
         "Outstanding", "Good", "Adequate / requires improvement", "Inadequate"};
     for (int k = 0; k < GB_COMMON_LEVELS; k++)
@@ -578,6 +722,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
             goto fail;
         }
     }
+    gb__loose_free(ref); /* only needed while loading */
     *out = ref;
     return GB_OK;
 fail:
@@ -613,7 +758,9 @@ gb_ref_free(GbRef *ref)
     for (guint i = 0; i < ref->judgements->len; i++) {
         g_free(g_array_index(ref->judgements, GbJudgement, i).id);
         g_free(g_array_index(ref->judgements, GbJudgement, i).label);
+        g_free(g_array_index(ref->judgements, GbJudgement, i).note);
     }
+    g_ptr_array_free(ref->families, TRUE);
     for (guint i = 0; i < ref->headlines->len; i++) {
         GbHeadline *h = &g_array_index(ref->headlines, GbHeadline, i);
         g_free(h->id);
@@ -642,6 +789,7 @@ gb_ref_free(GbRef *ref)
     g_string_chunk_free(ref->strings);
     g_hash_table_destroy(ref->regime_by_id);
     g_hash_table_destroy(ref->grade_by_key);
+    gb__loose_free(ref);
     g_free(ref->datadir);
     g_free(ref);
 }
@@ -659,6 +807,42 @@ gb_ref_active_in(const GbAuthority *a, int year)
     return (a->from == 0 || a->from <= last) && (a->to == 0 || first < a->to);
 }
 
+/* The long forms councils use for their own names, accepted by rule for
+ * every authority: "London Borough of Barnet", "Leeds City Council". Keys. */
+static const char *const gb__long_prefixes[] = {
+    "london borough of ", "royal borough of ", "metropolitan borough of ", "borough of ",
+    "city of ", "county of ", "the ",
+};
+static const char *const gb__long_suffixes[] = {
+    " metropolitan borough council", " borough council", " city council", " county council",
+    " district council", " council",
+};
+
+/* Strips one long-form prefix and one suffix from the key in place; FALSE
+ * when it has neither. */
+static gboolean
+gb__strip_long_form(GString *key)
+{
+    gboolean stripped = FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__long_prefixes); i++) {
+        gsize n = strlen(gb__long_prefixes[i]);
+        if (key->len > n && strncmp(key->str, gb__long_prefixes[i], n) == 0) {
+            g_string_erase(key, 0, (gssize)n);
+            stripped = TRUE;
+            break;
+        }
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__long_suffixes); i++) {
+        gsize n = strlen(gb__long_suffixes[i]);
+        if (key->len > n && strcmp(key->str + key->len - n, gb__long_suffixes[i]) == 0) {
+            g_string_truncate(key, key->len - n);
+            stripped = TRUE;
+            break;
+        }
+    }
+    return stripped;
+}
+
 int
 gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
                       GString *scratch, gboolean *unique)
@@ -667,7 +851,9 @@ gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guin
     gpointer v;
     if (unique != NULL)
         *unique = FALSE;
-    if (!g_hash_table_lookup_extended(ref->auth_by_key, scratch->str, NULL, &v))
+    if (!g_hash_table_lookup_extended(ref->auth_by_key, scratch->str, NULL, &v) &&
+        (!gb__strip_long_form(scratch) ||
+         !g_hash_table_lookup_extended(ref->auth_by_key, scratch->str, NULL, &v)))
         return -1;
     int one = GPOINTER_TO_INT(v) - 1;
     if (one >= 0) {
@@ -687,7 +873,15 @@ gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guin
 int
 gb_ref_find_regime(const GbRef *ref, const char *id)
 {
-    return GPOINTER_TO_INT(g_hash_table_lookup(ref->regime_by_id, id)) - 1;
+    int r = GPOINTER_TO_INT(g_hash_table_lookup(ref->regime_by_id, id)) - 1;
+    if (r >= 0)
+        return r;
+    /* "SIF", " apa ": ids match ignoring case and spaces, as names do. */
+    GString *key = g_string_new(NULL);
+    gb_text_key(id, strlen(id), key);
+    r = GPOINTER_TO_INT(g_hash_table_lookup(ref->regime_by_id, key->str)) - 1;
+    g_string_free(key, TRUE);
+    return r;
 }
 
 int
@@ -708,11 +902,28 @@ gb_ref_find_judgement(const GbRef *ref, int regime, const char *id)
         if (j->regime == regime && strcmp(j->id, id) == 0)
             return (int)i;
     }
-    for (guint i = 0; i < ref->judgements->len; i++) {
+    GString *key = g_string_new(NULL), *their = g_string_new(NULL);
+    gb_text_key(id, strlen(id), key);
+    int found = -1;
+    for (guint i = 0; i < ref->judgements->len && found < 0; i++) {
         const GbJudgement *j = gb_ref_judgement(ref, (int)i);
-        if (j->regime == regime && g_ascii_strcasecmp(j->id, id) == 0)
-            return (int)i;
+        if (j->regime != regime)
+            continue;
+        gb_text_key(j->id, strlen(j->id), their);
+        if (g_string_equal(key, their))
+            found = (int)i;
     }
+    g_string_free(key, TRUE);
+    g_string_free(their, TRUE);
+    return found;
+}
+
+int
+gb_ref_find_family(const GbRef *ref, const char *id)
+{
+    for (guint i = 0; i < ref->families->len; i++)
+        if (strcmp(g_ptr_array_index(ref->families, i), id) == 0)
+            return (int)i;
     return -1;
 }
 
@@ -734,4 +945,102 @@ gb_ref_append_grade_list(const GbRef *ref, int regime, GString *out)
     for (guint k = 0; k < r->grades->len; k++)
         g_string_append_printf(out, "%s%s", k ? ", " : "",
                                g_array_index(r->grades, GbGrade, k).label);
+}
+
+/* Edit distance of a and b (bytes), with a cap: stops counting past max. */
+static guint
+gb__distance(const char *a, gsize la, const char *b, gsize lb, guint max)
+{
+    if (la > lb + max || lb > la + max)
+        return max + 1;
+    guint *row = g_new(guint, lb + 1);
+    for (gsize j = 0; j <= lb; j++)
+        row[j] = (guint)j;
+    for (gsize i = 1; i <= la; i++) {
+        guint diag = row[0], best = row[0] = (guint)i;
+        for (gsize j = 1; j <= lb; j++) {
+            guint up = row[j];
+            guint v = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] != b[j - 1]));
+            diag = up;
+            row[j] = v;
+            best = MIN(best, v);
+        }
+        if (best > max)
+            break;
+    }
+    guint d = row[lb];
+    g_free(row);
+    return d;
+}
+
+guint
+gb_ref_nearness(const char *query, const char *candidate)
+{
+    gsize lq = strlen(query), lc = strlen(candidate);
+    guint max = 1 + (guint)lq / 4;
+    guint d = gb__distance(query, lq, candidate, lc, max);
+    /* A short form of the start ("herts" for Hertfordshire) is near too. */
+    if (lc > lq && lq >= 3) {
+        guint p = gb__distance(query, lq, candidate, lq, max) + 1;
+        d = MIN(d, p);
+    }
+    return d <= max ? d : G_MAXUINT;
+}
+
+void
+gb_ref_suggest_authority(const GbRef *ref, const char *s, GString *out)
+{
+    GString *key = g_string_new(NULL), *their = g_string_new(NULL);
+    gb_text_key(s, strlen(s), key);
+    gb__strip_long_form(key);
+    guint best = G_MAXUINT;
+    GArray *near = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        const GbAuthority *a = gb_ref_authority(ref, (int)i);
+        guint d = G_MAXUINT;
+        gb_text_key(a->name, strlen(a->name), their);
+        d = MIN(d, gb_ref_nearness(key->str, their->str));
+        for (guint k = 0; k < a->aliases->len; k++) {
+            const char *al = g_ptr_array_index(a->aliases, k);
+            gb_text_key(al, strlen(al), their);
+            d = MIN(d, gb_ref_nearness(key->str, their->str));
+        }
+        if (d == G_MAXUINT || d > best)
+            continue;
+        if (d < best)
+            g_array_set_size(near, 0);
+        best = d;
+        int ai = (int)i;
+        /* One name once (Dorset is two authorities) */
+        gboolean dup = FALSE;
+        for (guint k = 0; k < near->len; k++)
+            dup = dup || strcmp(gb_ref_authority(ref, g_array_index(near, int, k))->name,
+                                a->name) == 0;
+        if (!dup)
+            g_array_append_val(near, ai);
+    }
+    for (guint k = 0; k < near->len && k < 3; k++)
+        g_string_append_printf(out, "%s%s", k == 0 ? "did you mean " : k + 1 == near->len ||
+                               k == 2 ? " or " : ", ",
+                               gb_ref_authority(ref, g_array_index(near, int, k))->name);
+    if (near->len > 0)
+        g_string_append_c(out, '?');
+    g_array_free(near, TRUE);
+    g_string_free(key, TRUE);
+    g_string_free(their, TRUE);
+}
+
+char *
+gb_ref_unknown_authority(const GbRef *ref, const char *s)
+{
+    GString *msg = g_string_new("unknown authority ");
+    gb_text_append_quoted(msg, s, strlen(s));
+    GString *near = g_string_new(NULL);
+    gb_ref_suggest_authority(ref, s, near);
+    if (near->len > 0)
+        g_string_append_printf(msg, "; %s", near->str);
+    else
+        g_string_append(msg, "; use a name, alias, ONS or DfE code from authorities.csv");
+    g_string_free(near, TRUE);
+    return g_string_free(msg, FALSE);
 }

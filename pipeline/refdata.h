@@ -8,6 +8,7 @@
 #include "pipeline/status.h"
 
 #define GB_COMMON_LEVELS 4 /* outstanding, good, adequate/RI, inadequate */
+#define GB_REF_TILE_MAX 40 /* tile map coordinates q and r are 0..this */
 
 typedef struct {
     char *code;          /* DfE 3-digit LA code, the key */
@@ -37,9 +38,13 @@ typedef struct {
     gboolean graded;            /* grades map to the common scale */
 } GbRegime;
 
+#define GB_MAX_FAMILIES 32
+
 typedef struct {
     int regime;          /* index into GbRef.regimes */
     char *id, *label;
+    guint32 families;    /* bit f set: the judgement belongs to family f (GbRef.families) */
+    char *note;          /* source and caveat of its family links, or NULL */
 } GbJudgement;
 
 typedef struct {
@@ -67,6 +72,7 @@ typedef struct {
     GPtrArray *regions;      /* char*, in first-seen order */
     GArray *regimes;         /* GbRegime */
     GArray *judgements;      /* GbJudgement */
+    GPtrArray *families;     /* char*: judgement family ids, in first-seen order */
     char *common_labels[GB_COMMON_LEVELS];
     GArray *headlines;       /* GbHeadline */
     GArray *coverage;        /* GbCoverage */
@@ -79,6 +85,11 @@ typedef struct {
     GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */
     GString *scratch;        /* internal: lookup-key buffer while loading */
+    /* internal, while loading: loose name -> index + 1 in loose_items */
+    GHashTable *loose_names;
+    GStringChunk *loose_keys;
+    GArray *loose_items;
+    GString *loose_scratch;
 } GbRef;
 
 /* Loads the reference tables of datadir. On success *out owns a new GbRef
@@ -96,16 +107,32 @@ gboolean gb_ref_active_on(const GbAuthority *a, guint32 ymd);
 gboolean gb_ref_active_in(const GbAuthority *a, int year);
 
 /* Finds an authority by name, alias, ONS or DfE code, case- and
- * space-insensitively. Where a name was used by two authorities (Dorset), the
+ * space-insensitively, and by the long forms councils use, by rule: "London
+ * Borough of X", "Royal Borough of X", "City of X", "X City Council", "X County
+ * Council" (also borough, district and metropolitan borough councils). Where a name was used by two authorities (Dorset), the
  * one active at ymd (or in year, when ymd is 0) wins. Returns the index or -1.
  * scratch is a caller's buffer for the lookup key; *unique (may be NULL) says
  * whether s names one authority whatever the date. */
 int gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
                           GString *scratch, gboolean *unique);
+/* Appends "did you mean X?" (up to three names of authorities nearest s, by
+ * edit distance of their lookup keys, or by a short form of their start) to
+ * out, or nothing when none is near. For messages; this function can't fail. */
+void gb_ref_suggest_authority(const GbRef *ref, const char *s, GString *out);
+/* "unknown authority "Herts"; did you mean Hertfordshire?" for s, as a new
+ * string to g_free. */
+char *gb_ref_unknown_authority(const GbRef *ref, const char *s);
+/* How far query is from candidate (edit distance, or one more than that of a
+ * short form of its start), or G_MAXUINT when too far to suggest. */
+guint gb_ref_nearness(const char *query, const char *candidate);
+/* Finds a regime by id, ignoring case and spaces ("SIF", " apa "); -1 if none. */
 int gb_ref_find_regime(const GbRef *ref, const char *id);
 /* The headline judgement of a regime: its first in judgements.csv, or -1. */
 int gb_ref_headline_judgement(const GbRef *ref, int regime);
+/* Finds a judgement of regime by id, ignoring case and spaces; -1 if none. */
 int gb_ref_find_judgement(const GbRef *ref, int regime, const char *id);
+/* Finds a judgement family ("safeguarding") by id; returns its index or -1. */
+int gb_ref_find_family(const GbRef *ref, const char *id);
 /* Finds a grade of regime by id, label or alias; returns its index or -1. */
 int gb_ref_find_grade(const GbRef *ref, int regime, const char *s, gsize len, GString *scratch);
 /* Appends "outstanding, good, ..." (the regime's grade labels) to out. */
@@ -125,6 +152,11 @@ static inline const GbJudgement *
 gb_ref_judgement(const GbRef *ref, int i)
 {
     return &g_array_index(ref->judgements, GbJudgement, i);
+}
+static inline gboolean
+gb_ref_in_family(const GbRef *ref, int judgement, int family)
+{
+    return family >= 0 && (gb_ref_judgement(ref, judgement)->families >> family & 1u) != 0;
 }
 static inline const GbGrade *
 gb_ref_grade(const GbRef *ref, int regime, int grade)

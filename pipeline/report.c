@@ -1,20 +1,29 @@
 /* report.c - row accounting and diagnostics for the terminal (see report.h). */
 #include "pipeline/report.h"
 
+#include "pipeline/text.h"
+
 #include <string.h>
 
 void
 gb_report_accounting(FILE *out, const GbTable *t)
 {
     gsize w = strlen("file");
-    for (guint i = 0; i < t->files->len; i++)
-        w = MAX(w, strlen(g_array_index(t->files, GbFileAccount, i).path));
+    /* File names as gb_diag_format prints them: a newline or ESC escaped. */
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < t->files->len; i++) {
+        const char *raw = g_array_index(t->files, GbFileAccount, i).path;
+        GString *p = g_string_new(NULL);
+        gb_text_append_visible(p, raw, strlen(raw));
+        g_ptr_array_add(paths, g_string_free(p, FALSE));
+        w = MAX(w, strlen(g_ptr_array_index(paths, i)));
+    }
     w = MIN(w, 60);
     fprintf(out, "%-*s  %-26s %8s %8s %8s %8s %11s %10s\n", (int)w, "file", "layout", "rows",
             "used", "merged", "rejected", "judgements", "not judged");
     for (guint i = 0; i < t->files->len; i++) {
         const GbFileAccount *a = &g_array_index(t->files, GbFileAccount, i);
-        const char *p = a->path;
+        const char *p = g_ptr_array_index(paths, i);
         gsize len = strlen(p);
         if (len > w)
             p += len - w; /* keep the informative end of long paths */
@@ -24,6 +33,7 @@ gb_report_accounting(FILE *out, const GbTable *t)
                 (int)w, p, a->layout, a->rows, a->used, a->merged, a->rejected, a->judgements,
                 a->not_judged);
     }
+    g_ptr_array_free(paths, TRUE);
     GbFileAccount s;
     gb_table_totals(t, &s);
     fprintf(out,

@@ -2,6 +2,8 @@
  * plain structs, prints nothing. */
 #include "pipeline/stats.h"
 
+#include "pipeline/text.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,14 @@ gb__finish(const GbTable *t, GbDistribution *d)
         d->inadequate = d->count[GB_COMMON_LEVELS - 1];
     }
     if (d->year >= 0) {
+        guint32 end = t->cut ? t->cut : t->newest_date;
+        guint32 y0 = (guint32)d->year * 10000;
+        d->period_from = y0 + 101;
+        d->period_to = y0 + 1231;
+        if (end >= y0 + 101 && end < y0 + 1231) {
+            d->partial = TRUE;
+            d->period_to = end;
+        }
         for (guint i = 0; i < t->ref->authorities->len; i++)
             if (gb_ref_active_in(gb_ref_authority(t->ref, (int)i), d->year))
                 d->active++;
@@ -106,7 +116,7 @@ typedef struct {
 } GbGrouping;
 
 static void
-gb__group_add(GbGrouping *g, int j, int year, int region, int grade, guint count)
+gb__group_add(GbGrouping *g, int j, int year, int region, int grade, guint count, guint32 date)
 {
     const GbRef *ref = g->ref;
     int regime = g->jregime[j];
@@ -136,12 +146,17 @@ gb__group_add(GbGrouping *g, int j, int year, int region, int grade, guint count
         g->last_key = key;
     }
     g->last->count[grade] += count;
+    if (date != 0) {
+        if (g->last->first_date == 0 || date < g->last->first_date)
+            g->last->first_date = date;
+        g->last->last_date = MAX(g->last->last_date, date);
+    }
 }
 
 static void
 gb__group_count(int judgement, int year, int region, int grade, guint count, gpointer user)
 {
-    gb__group_add(user, judgement, year, region, grade, count);
+    gb__group_add(user, judgement, year, region, grade, count, 0);
 }
 
 GArray *
@@ -166,7 +181,7 @@ gb_stats_distributions(const GbTable *t, GbGroupBy by)
         for (guint i = 0; i < t->rows->len; i++) {
             const GbRow *r = gb_table_row(t, i);
             gb__group_add(&g, r->judgement, r->year, gb_ref_authority(ref, r->authority)->region,
-                          r->grade, 1);
+                          r->grade, 1, r->date);
         }
     }
     for (guint i = 0; i < g.out->len; i++)
@@ -176,6 +191,29 @@ gb_stats_distributions(const GbTable *t, GbGroupBy by)
     g_free(g.jregime);
     g_free(g.jfamily);
     return g.out;
+}
+
+char *
+gb_stats_flow_label(const GbDistribution *d)
+{
+    GString *s = g_string_new(NULL);
+    if (d->year >= 0)
+        g_string_append_printf(s, "inspections made in %d", d->year);
+    else
+        g_string_append(s, "inspections made in every year of the data");
+    g_string_append_printf(s, " (%u inspection%s", d->base, d->base == 1 ? "" : "s");
+    if (d->partial) {
+        char from[32], to[32];
+        gb_text_format_date_long(d->period_from, from, sizeof from);
+        gb_text_format_date_long(d->period_to, to, sizeof to);
+        /* "1 January 2025" -> "1 January": the year is said once. */
+        char *sp = strrchr(from, ' ');
+        if (sp != NULL)
+            *sp = '\0';
+        g_string_append_printf(s, "; partial year: %s to %s", from, to);
+    }
+    g_string_append_c(s, ')');
+    return g_string_free(s, FALSE);
 }
 
 /* Measures of one computed distribution: each grade's share and good or better. */
@@ -209,6 +247,9 @@ gb__published(const GbTable *t)
         const GbHeadline *h = &g_array_index(t->ref->headlines, GbHeadline, i);
         if (h->regime < 0 || (strcmp(h->measure, "share") != 0 &&
                               strcmp(h->measure, "count") != 0))
+            continue;
+        /* Nothing from after the as-at date: a year that begins after it. */
+        if (t->cut != 0 && (guint32)h->year * 10000 + 101 > t->cut)
             continue;
         GbMeasure m = {.year = h->year, .regime = h->regime, .judgement = h->judgement,
                        .measure = h->grade, .series = GB_SERIES_PUBLISHED, .count = -1,
@@ -415,15 +456,23 @@ gb__index_clear(GbHistoryIndex *ix)
     g_ptr_array_free(ix->preds, TRUE);
 }
 
+static gboolean
+gb__headline_row(const GbTable *t, const GbRow *r, gpointer user)
+{
+    (void)user;
+    int regime = gb_ref_judgement(t->ref, r->judgement)->regime;
+    return r->judgement == gb_ref_headline_judgement(t->ref, regime);
+}
+
 static void
 gb__add_history(const GbTable *t, const GbHistoryIndex *ix, int authority, int as, int depth,
-                GArray *out)
+                GbRowFilter keep, gpointer user, GArray *out)
 {
     const GbRef *ref = t->ref;
     for (guint i = ix->start[authority]; i < ix->start[authority + 1]; i++) {
         const GbRow *r = gb_table_row(t, g_array_index(ix->sorted, guint, i));
         int regime = gb_ref_judgement(ref, r->judgement)->regime;
-        if (r->judgement != gb_ref_headline_judgement(ref, regime))
+        if (!keep(t, r, user))
             continue;
         GbEvent e = {.year = r->year, .date = r->date, .regime = regime,
                      .judgement = r->judgement, .grade = r->grade,
@@ -435,7 +484,7 @@ gb__add_history(const GbTable *t, const GbHistoryIndex *ix, int authority, int a
     const GArray *preds = g_ptr_array_index(ix->preds, authority);
     for (guint k = 0; preds != NULL && k < preds->len && depth < 8; k++) {
         int p = g_array_index(preds, int, k);
-        gb__add_history(t, ix, p, p, depth + 1, out);
+        gb__add_history(t, ix, p, p, depth + 1, keep, user, out);
     }
 }
 
@@ -447,14 +496,17 @@ gb__cmp_event(gconstpointer pa, gconstpointer pb)
     guint32 wb = b->date ? b->date : (guint32)b->year * 10000 + 1231;
     if (wa != wb)
         return wa < wb ? -1 : 1;
-    return a->regime - b->regime;
+    if (a->regime != b->regime)
+        return a->regime - b->regime;
+    return a->judgement - b->judgement;
 }
 
 static GArray *
-gb__history_of(const GbTable *t, const GbHistoryIndex *ix, int authority)
+gb__history_of(const GbTable *t, const GbHistoryIndex *ix, int authority, GbRowFilter keep,
+               gpointer user)
 {
     GArray *out = g_array_new(FALSE, TRUE, sizeof(GbEvent));
-    gb__add_history(t, ix, authority, -1, 0, out);
+    gb__add_history(t, ix, authority, -1, 0, keep, user, out);
     g_array_sort(out, gb__cmp_event);
     return out;
 }
@@ -476,7 +528,13 @@ gb_stats_histories_new(const GbTable *t)
 GArray *
 gb_stats_histories_get(const GbHistories *h, int authority)
 {
-    return gb__history_of(h->table, &h->ix, authority);
+    return gb__history_of(h->table, &h->ix, authority, gb__headline_row, NULL);
+}
+
+GArray *
+gb_stats_histories_filter(const GbHistories *h, int authority, GbRowFilter keep, gpointer user)
+{
+    return gb__history_of(h->table, &h->ix, authority, keep, user);
 }
 
 void
@@ -505,7 +563,7 @@ gb_stats_moves(const GbTable *t)
     GbMoves *mv = g_new0(GbMoves, 1);
     mv->moves = g_array_new(FALSE, TRUE, sizeof(GbMove));
     for (guint a = 0; a < t->ref->authorities->len; a++) {
-        GArray *h = gb__history_of(t, &ix, (int)a);
+        GArray *h = gb__history_of(t, &ix, (int)a, gb__headline_row, NULL);
         const GbEvent *prev = NULL;
         for (guint i = 0; i < h->len; i++) {
             const GbEvent *e = &g_array_index(h, GbEvent, i);
@@ -612,7 +670,8 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
                       (int)(gint8)(guint8)(t->latest[i] & 0xFF));
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
-        GB__OFFER(r->authority, r->judgement, gb__when(r), r->grade);
+        if (gb_table_row_selection(t, r) == NULL) /* as a streaming table's latest */
+            GB__OFFER(r->authority, r->judgement, gb__when(r), r->grade);
     }
 #undef GB__OFFER
     for (guint a = 0; a < n; a++) {
@@ -659,7 +718,7 @@ gb_stats_compare(const GbTable *t, const GbLatest *l, int authority, GbCompariso
             c->region_n++;
             c->better_region += better;
         }
-        for (int k = 0; k < 10; k++) {
+        for (int k = 0; k < (int)G_N_ELEMENTS(a->neighbours); k++) {
             if (a->neighbours[k] == (int)i) {
                 c->neighbours[g]++;
                 c->neighbours_n++;

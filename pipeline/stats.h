@@ -30,6 +30,13 @@ typedef struct {
     gboolean graded;                      /* good_or_better/inadequate apply */
     guint active;                         /* authorities in existence that year */
     const char *selection;                /* coverage note when rows are a selection */
+    /* A year's figures are a flow: the inspections made in it, not a position.
+     * The period the data covers; partial when it ends before 31 December
+     * (the as-at date, or the newest judgement, falls inside the year). */
+    guint32 period_from, period_to;       /* YYYYMMDD; 0 when not grouped by year */
+    gboolean partial;
+    guint32 first_date, last_date;        /* the group's first and last dated judgement,
+                                             0 when unknown (streaming, or year-only rows) */
 } GbDistribution;
 
 /* One measure of one year, from rows or as published. */
@@ -95,13 +102,19 @@ typedef struct {
     int transitions[GB_COMMON_LEVELS][GB_COMMON_LEVELS]; /* [from][to] */
 } GbMoves;
 
-/* Computes every national figure from t. Free with gb_stats_free. Can't fail. */
+/* Computes every national figure from t (published figures only for years that
+ * begin on or before the date t was cut at). Free with gb_stats_free. Can't fail. */
 GbStats *gb_stats_compute(const GbTable *t, GbGroupBy by);
 void gb_stats_free(GbStats *s);
 
 /* Grade distributions grouped by `by`, in (regime, judgement, year, region)
  * order. Fills pct/whole with largest-remainder rounding. */
 GArray *gb_stats_distributions(const GbTable *t, GbGroupBy by);
+
+/* A label saying what d counts: "inspections made in 2025 (11 inspections;
+ * partial year: 1 January to 31 March 2025)", or "... in 2019 (15
+ * inspections)". Caller frees. This function can't fail. */
+char *gb_stats_flow_label(const GbDistribution *d);
 
 /* Rounds percent[] to whole numbers that sum to exactly 100 (largest
  * remainder; ties go to the earlier grade). All zero when base is 0. */
@@ -139,6 +152,10 @@ GArray *gb_stats_history(const GbTable *t, int authority);
 typedef struct GbHistories GbHistories;
 GbHistories *gb_stats_histories_new(const GbTable *t);
 GArray *gb_stats_histories_get(const GbHistories *h, int authority);
+/* The same with the rows keep() accepts instead of the headline judgements. */
+typedef gboolean (*GbRowFilter)(const GbTable *t, const GbRow *r, gpointer user);
+GArray *gb_stats_histories_filter(const GbHistories *h, int authority, GbRowFilter keep,
+                                  gpointer user);
 void gb_stats_histories_free(GbHistories *h);
 
 #endif

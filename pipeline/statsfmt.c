@@ -5,7 +5,50 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
+
+static gint
+gb__cmp_u32(gconstpointer a, gconstpointer b)
+{
+    guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Parses a comma list of dates, sorted and without repeats; prints the
+ * problem and returns NULL on a bad one. */
+static GArray *
+gb__parse_dates(const char *s, const char *option)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint32));
+    char **parts = g_strsplit(s, ",", -1);
+    for (char **p = parts; *p != NULL; p++) {
+        guint32 d;
+        if (!gb_text_parse_date(g_strstrip(*p), &d)) {
+            fprintf(stderr, "gradebrief stats: %s: '%s' is not a date (YYYY-MM-DD)\n", option,
+                    *p);
+            g_array_free(out, TRUE);
+            out = NULL;
+            break;
+        }
+        g_array_append_val(out, d);
+    }
+    g_strfreev(parts);
+    if (out != NULL && out->len == 0) {
+        fprintf(stderr, "gradebrief stats: %s: no date given\n", option);
+        g_array_free(out, TRUE);
+        return NULL;
+    }
+    if (out == NULL)
+        return NULL;
+    g_array_sort(out, gb__cmp_u32);
+    guint k = 0;
+    for (guint i = 0; i < out->len; i++)
+        if (k == 0 || g_array_index(out, guint32, i) != g_array_index(out, guint32, k - 1))
+            g_array_index(out, guint32, k++) = g_array_index(out, guint32, i);
+    g_array_set_size(out, k);
+    return out;
+}
 
 int
 gb_statsfmt_parse_options(const char *by, const char *format, const char *as_at,
@@ -25,9 +68,11 @@ gb_statsfmt_parse_options(const char *by, const char *format, const char *as_at,
                 o->by |= GB_BY_JUDGEMENT;
             else if (strcmp(w, "region") == 0)
                 o->by |= GB_BY_REGION;
+            else if (strcmp(w, "authority") == 0)
+                o->by_authority = TRUE;
             else {
                 fprintf(stderr, "gradebrief stats: --by: unknown group '%s' (use year, regime, "
-                        "judgement, region)\n", w);
+                        "judgement, region, authority)\n", w);
                 g_strfreev(parts);
                 return 64;
             }
@@ -44,12 +89,63 @@ gb_statsfmt_parse_options(const char *by, const char *format, const char *as_at,
         fprintf(stderr, "gradebrief stats: --format: '%s' is not table, csv or json\n", format);
         return 64;
     }
-    if (as_at != NULL && !gb_text_parse_date(as_at, &o->as_at)) {
-        fprintf(stderr, "gradebrief stats: --as-at: '%s' is not a date (YYYY-MM-DD)\n", as_at);
-        return 64;
+    if (as_at != NULL) {
+        if ((o->dates = gb__parse_dates(as_at, "--as-at")) == NULL)
+            return 64;
+        o->as_at = g_array_index(o->dates, guint32, o->dates->len - 1);
+        if (o->dates->len == 1) {
+            g_array_free(o->dates, TRUE);
+            o->dates = NULL;
+        }
     }
     o->authority = g_strdup(authority);
     return 0;
+}
+
+int
+gb_statsfmt_parse_positions(const char *series, const char *movers, const char *family,
+                            GbStatsOptions *o)
+{
+    if (series != NULL) {
+        int d, m;
+        char end;
+        if (sscanf(series, "%2d-%2d%c", &d, &m, &end) == 2 && strlen(series) <= 5) {
+            if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, 2000)) {
+                fprintf(stderr, "gradebrief stats: --as-at-series: '%s' is not a day and month "
+                        "(DD-MM, e.g. 31-03)\n", series);
+                return 64;
+            }
+            o->series_day = d;
+            o->series_month = m;
+        } else {
+            GArray *dates = gb__parse_dates(series, "--as-at-series");
+            if (dates == NULL)
+                return 64;
+            if (o->dates != NULL)
+                g_array_free(o->dates, TRUE);
+            o->dates = dates;
+            o->as_at = MAX(o->as_at, g_array_index(dates, guint32, dates->len - 1));
+        }
+    }
+    if (movers != NULL) {
+        o->movers = TRUE;
+        if (strcmp(movers, "family") == 0 || *movers == '\0') {
+            o->movers_mode = GB_MOVERS_FAMILY;
+        } else if (strcmp(movers, "any") == 0) {
+            o->movers_mode = GB_MOVERS_ANY;
+        } else {
+            fprintf(stderr, "gradebrief stats: --movers: '%s' is not family or any\n", movers);
+            return 64;
+        }
+    }
+    o->family = g_strdup(family);
+    return 0;
+}
+
+gboolean
+gb_statsfmt_needs_rows(const GbStatsOptions *o)
+{
+    return o->authority != NULL || o->movers || o->dates != NULL || o->series_month != 0;
 }
 
 void
@@ -57,6 +153,11 @@ gb_statsfmt_options_clear(GbStatsOptions *o)
 {
     g_free(o->authority);
     o->authority = NULL;
+    g_free(o->family);
+    o->family = NULL;
+    if (o->dates != NULL)
+        g_array_free(o->dates, TRUE);
+    o->dates = NULL;
 }
 
 void
@@ -124,43 +225,226 @@ gb__csv_row(GString *s, const char *const *cells, int n)
     g_string_append(s, "\r\n");
 }
 
-static void
-gb__write_csv(const GbTable *t, const GbStats *st, FILE *out)
+/* What one run of `stats` computed beyond the distributions: the as-at date,
+ * the dates of the positions, and each family's positions. */
+typedef struct {
+    const GbTable *t;
+    const GbStatsOptions *o;
+    GbAsAt at;
+    GArray *dates;        /* guint32 */
+    GArray *families;     /* int: family indices */
+    GPtrArray *positions; /* per family: GArray of GbPosition (date-major, England first) */
+    GPtrArray *standings; /* per family: GbStanding on at.date (--by authority), or empty */
+} GbRun;
+
+static const char *const gb__common_ids[GB_COMMON_LEVELS] = {"outstanding", "good", "adequate",
+                                                             "inadequate"};
+
+/* "overall_effectiveness" -> "Overall effectiveness" into buf. */
+static const char *
+gb__family_label(const GbRef *ref, int f, char *buf, gsize len)
 {
-    const GbRef *ref = t->ref;
+    g_strlcpy(buf, g_ptr_array_index(ref->families, f), len);
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    buf[0] = g_ascii_toupper(buf[0]);
+    return buf;
+}
+
+static const char *
+gb__group_id(GbGroupKind k)
+{
+    return k == GB_GROUP_ENGLAND ? "england" : k == GB_GROUP_REGION ? "region" : "neighbours";
+}
+
+static const char *
+gb__ons(const GbAuthority *a)
+{
+    return a->ons->len ? (const char *)g_ptr_array_index(a->ons, 0) : "";
+}
+
+/* The position before p in its series for the same group, or NULL. */
+static const GbPosition *
+gb__previous(const GArray *series, guint i)
+{
+    const GbPosition *p = &g_array_index(series, GbPosition, i);
+    while (i-- > 0) {
+        const GbPosition *q = &g_array_index(series, GbPosition, i);
+        if (q->group == p->group && q->region == p->region && q->authority == p->authority &&
+            q->as_at < p->as_at)
+            return q;
+    }
+    return NULL;
+}
+
+enum {
+    C_KIND, C_AS_AT, C_FAMILY, C_GROUP, C_REGION, C_AUTHORITY, C_DFE, C_ONS, C_DATE, C_YEAR,
+    C_FROM, C_TO, C_PARTIAL, C_REGIME, C_JUDGEMENT, C_SERIES, C_GRADE, C_COUNT, C_BASE,
+    C_PERCENT, C_WHOLE, C_AUTHORITIES, C_CHANGE, C_N
+};
+static const char *const gb__csv_header[C_N] = {
+    "kind", "as_at", "family", "group", "region", "authority", "dfe_code", "ons_code", "date",
+    "year", "period_from", "period_to", "partial", "regime", "judgement", "series", "grade",
+    "count", "base", "percent", "percent_whole", "authorities", "change_points"};
+
+/* Cells of one CSV row, with the buffers the numbers are printed into. */
+typedef struct {
+    const char *cell[C_N];
+    char buf[C_N][40];
+} GbCsvLine;
+
+static void
+gb__line_clear(GbCsvLine *l)
+{
+    for (int i = 0; i < C_N; i++)
+        l->cell[i] = "";
+}
+
+static void
+gb__line_num(GbCsvLine *l, int col, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void
+gb__line_num(GbCsvLine *l, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_vsnprintf(l->buf[col], sizeof l->buf[col], fmt, ap);
+    va_end(ap);
+    l->cell[col] = l->buf[col];
+}
+
+static void
+gb__line_date(GbCsvLine *l, int col, guint32 ymd)
+{
+    if (ymd == 0)
+        return;
+    gb_text_format_date(ymd, l->buf[col]);
+    l->cell[col] = l->buf[col];
+}
+
+static void
+gb__csv_positions(const GbRun *run, GString *s)
+{
+    const GbRef *ref = run->t->ref;
+    for (guint k = 0; k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        const GArray *series = g_ptr_array_index(run->positions, k);
+        for (guint i = 0; i < series->len; i++) {
+            const GbPosition *p = &g_array_index(series, GbPosition, i);
+            const GbPosition *prev = gb__previous(series, i);
+            for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+                GbCsvLine l;
+                gb__line_clear(&l);
+                l.cell[C_KIND] = "position";
+                gb__line_date(&l, C_AS_AT, p->as_at);
+                l.cell[C_FAMILY] = g_ptr_array_index(ref->families, f);
+                l.cell[C_GROUP] = gb__group_id(p->group);
+                if (p->region >= 0)
+                    l.cell[C_REGION] = g_ptr_array_index(ref->regions, p->region);
+                if (p->authority >= 0) {
+                    const GbAuthority *a = gb_ref_authority(ref, p->authority);
+                    l.cell[C_AUTHORITY] = a->name;
+                    l.cell[C_DFE] = a->code;
+                    l.cell[C_ONS] = gb__ons(a);
+                }
+                l.cell[C_SERIES] = "computed";
+                l.cell[C_GRADE] = gb__common_ids[g];
+                gb__line_num(&l, C_COUNT, "%d", p->count[g]);
+                gb__line_num(&l, C_BASE, "%d", p->base);
+                if (p->base > 0) {
+                    gb__line_num(&l, C_PERCENT, "%.1f", p->percent[g]);
+                    gb__line_num(&l, C_WHOLE, "%d", p->whole[g]);
+                }
+                gb__line_num(&l, C_AUTHORITIES, "%d", p->authorities);
+                if (prev != NULL && prev->base > 0 && p->base > 0)
+                    gb__line_num(&l, C_CHANGE, "%.1f", p->percent[g] - prev->percent[g]);
+                gb__csv_row(s, l.cell, C_N);
+            }
+        }
+        const GbStanding *st = k < run->standings->len ? g_ptr_array_index(run->standings, k)
+                                                       : NULL;
+        for (guint a = 0; st != NULL && a < ref->authorities->len; a++) {
+            int g = g_array_index(st->grade_of, int, a);
+            if (g == -2)
+                continue;
+            const GbAuthority *au = gb_ref_authority(ref, (int)a);
+            GbCsvLine l;
+            gb__line_clear(&l);
+            l.cell[C_KIND] = "standing";
+            gb__line_date(&l, C_AS_AT, st->as_at);
+            l.cell[C_FAMILY] = g_ptr_array_index(ref->families, f);
+            l.cell[C_GROUP] = "authority";
+            l.cell[C_REGION] = g_ptr_array_index(ref->regions, au->region);
+            l.cell[C_AUTHORITY] = au->name;
+            l.cell[C_DFE] = au->code;
+            l.cell[C_ONS] = gb__ons(au);
+            l.cell[C_SERIES] = "computed";
+            l.cell[C_GRADE] = g >= 0 ? gb__common_ids[g] : "none";
+            int j = g_array_index(st->judgement_of, int, a);
+            if (j >= 0) {
+                guint32 when = g_array_index(st->when_of, guint32, a);
+                const GbJudgement *jj = gb_ref_judgement(ref, j);
+                l.cell[C_REGIME] = gb_ref_regime(ref, jj->regime)->id;
+                l.cell[C_JUDGEMENT] = jj->id;
+                gb__line_num(&l, C_YEAR, "%u", when / 10000);
+                gb__line_date(&l, C_DATE, when);
+            }
+            gb__csv_row(s, l.cell, C_N);
+        }
+    }
+}
+
+static void
+gb__write_csv(const GbRun *run, const GbStats *st, FILE *out)
+{
+    const GbRef *ref = run->t->ref;
     GString *s = g_string_new(NULL);
-    const char *header[] = {"year", "regime", "judgement", "region", "series", "grade",
-                            "count", "base", "percent", "percent_whole"};
-    gb__csv_row(s, header, G_N_ELEMENTS(header));
+    gb__csv_row(s, gb__csv_header, C_N);
+    gb__csv_positions(run, s);
     for (guint i = 0; i < st->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(st->distributions, GbDistribution, i);
         GbNames n;
         gb__names(ref, d->year, d->regime, d->judgement, d->region, &n);
         for (int g = 0; g < d->ngrades; g++) {
-            char count[16], base[16], pct[16], whole[16];
-            g_snprintf(count, sizeof count, "%u", d->count[g]);
-            g_snprintf(base, sizeof base, "%u", d->base);
-            g_snprintf(pct, sizeof pct, "%.1f", d->percent[g]);
-            g_snprintf(whole, sizeof whole, "%d", d->whole[g]);
-            const char *cells[] = {n.year, n.regime, n.judgement, n.region, "computed",
-                                   gb__grade_id(ref, d, g), count, base, pct, whole};
-            gb__csv_row(s, cells, G_N_ELEMENTS(cells));
+            GbCsvLine l;
+            gb__line_clear(&l);
+            l.cell[C_KIND] = "inspections";
+            l.cell[C_YEAR] = n.year;
+            gb__line_date(&l, C_FROM, d->period_from);
+            gb__line_date(&l, C_TO, d->period_to);
+            if (d->year >= 0)
+                l.cell[C_PARTIAL] = d->partial ? "yes" : "no";
+            l.cell[C_REGIME] = n.regime;
+            l.cell[C_JUDGEMENT] = n.judgement;
+            l.cell[C_REGION] = n.region;
+            l.cell[C_SERIES] = "computed";
+            l.cell[C_GRADE] = gb__grade_id(ref, d, g);
+            gb__line_num(&l, C_COUNT, "%u", d->count[g]);
+            gb__line_num(&l, C_BASE, "%u", d->base);
+            gb__line_num(&l, C_PERCENT, "%.1f", d->percent[g]);
+            gb__line_num(&l, C_WHOLE, "%d", d->whole[g]);
+            gb__csv_row(s, l.cell, C_N);
         }
     }
     for (guint i = 0; i < st->published->len; i++) {
         const GbMeasure *m = &g_array_index(st->published, GbMeasure, i);
         GbNames n;
         gb__names(ref, m->year, m->regime, m->judgement, -2, &n);
-        char count[16] = "", base[16] = "", pct[16] = "";
+        GbCsvLine l;
+        gb__line_clear(&l);
+        l.cell[C_KIND] = "published";
+        l.cell[C_YEAR] = n.year;
+        l.cell[C_REGIME] = n.regime;
+        l.cell[C_JUDGEMENT] = n.judgement;
+        l.cell[C_SERIES] = "published";
+        l.cell[C_GRADE] = m->measure;
         if (m->count >= 0)
-            g_snprintf(count, sizeof count, "%d", m->count);
+            gb__line_num(&l, C_COUNT, "%d", m->count);
         if (m->base >= 0)
-            g_snprintf(base, sizeof base, "%d", m->base);
+            gb__line_num(&l, C_BASE, "%d", m->base);
         if (!isnan(m->percent))
-            g_snprintf(pct, sizeof pct, "%.1f", m->percent);
-        const char *cells[] = {n.year, n.regime, n.judgement, "", "published", m->measure,
-                               count, base, pct, ""};
-        gb__csv_row(s, cells, G_N_ELEMENTS(cells));
+            gb__line_num(&l, C_PERCENT, "%.1f", m->percent);
+        gb__csv_row(s, l.cell, C_N);
     }
     fwrite(s->str, 1, s->len, out);
     g_string_free(s, TRUE);
@@ -220,11 +504,143 @@ gb__json_measure(JsonBuilder *b, const GbRef *ref, const char *name, const GbMea
 }
 
 static void
-gb__write_json(const GbTable *t, const GbStats *st, const GbLatest *latest, FILE *out)
+gb__json_int(JsonBuilder *b, const char *name, gint64 v)
 {
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, v);
+}
+
+static void
+gb__json_str(JsonBuilder *b, const char *name, const char *v)
+{
+    json_builder_set_member_name(b, name);
+    if (v != NULL)
+        json_builder_add_string_value(b, v);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void
+gb__json_date(JsonBuilder *b, const char *name, guint32 ymd)
+{
+    char date[11];
+    gb_text_format_date(ymd, date);
+    gb__json_str(b, name, ymd ? date : NULL);
+}
+
+/* The as-at date, where it came from, and what was left out after it. */
+static void
+gb__json_as_at(JsonBuilder *b, const GbRun *run)
+{
+    json_builder_set_member_name(b, "as_at");
+    json_builder_begin_object(b);
+    gb__json_date(b, "date", run->at.date);
+    gb__json_str(b, "source", gb_position_as_at_source(run->at.source));
+    gb__json_int(b, "left_out_after", (gint64)run->t->after);
+    gb__json_date(b, "left_out_first", run->t->after_first);
+    gb__json_date(b, "left_out_newest", run->t->after_newest);
+    json_builder_end_object(b);
+}
+
+static void
+gb__json_position(JsonBuilder *b, const GbRef *ref, const GbPosition *p, const GbPosition *prev)
+{
+    json_builder_begin_object(b);
+    gb__json_date(b, "as_at", p->as_at);
+    gb__json_str(b, "family", g_ptr_array_index(ref->families, p->family));
+    gb__json_str(b, "group", gb__group_id(p->group));
+    if (p->region >= 0)
+        gb__json_str(b, "region", g_ptr_array_index(ref->regions, p->region));
+    if (p->authority >= 0) {
+        const GbAuthority *a = gb_ref_authority(ref, p->authority);
+        gb__json_str(b, "authority", a->name);
+        gb__json_str(b, "dfe_code", a->code);
+        gb__json_str(b, "ons_code", gb__ons(a));
+    }
+    gb__json_int(b, "authorities", p->authorities);
+    gb__json_int(b, "base", p->base);
+    gb__json_int(b, "not_judged", p->not_judged);
+    json_builder_set_member_name(b, "grades");
+    json_builder_begin_array(b);
+    for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+        json_builder_begin_object(b);
+        gb__json_str(b, "grade", gb__common_ids[g]);
+        gb__json_int(b, "count", p->count[g]);
+        json_builder_set_member_name(b, "percent");
+        json_builder_add_double_value(b, round(p->percent[g] * 10) / 10);
+        gb__json_int(b, "percent_whole", p->whole[g]);
+        json_builder_set_member_name(b, "change_points");
+        if (prev != NULL && prev->base > 0 && p->base > 0)
+            json_builder_add_double_value(b, round((p->percent[g] - prev->percent[g]) * 10) / 10);
+        else
+            json_builder_add_null_value(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    gb__json_int(b, "good_or_better", p->good_or_better);
+    json_builder_set_member_name(b, "latest_by_regime");
+    json_builder_begin_object(b);
+    for (guint r = 0; r < ref->regimes->len && r < GB_POSITION_REGIMES; r++)
+        if (p->by_regime[r] > 0)
+            gb__json_int(b, gb_ref_regime(ref, (int)r)->id, p->by_regime[r]);
+    json_builder_end_object(b);
+    gb__json_date(b, "oldest_judgement", p->oldest);
+    json_builder_end_object(b);
+}
+
+static void
+gb__json_positions(JsonBuilder *b, const GbRun *run)
+{
+    const GbRef *ref = run->t->ref;
+    json_builder_set_member_name(b, "positions");
+    json_builder_begin_array(b);
+    for (guint k = 0; k < run->families->len; k++) {
+        const GArray *series = g_ptr_array_index(run->positions, k);
+        for (guint i = 0; i < series->len; i++)
+            gb__json_position(b, ref, &g_array_index(series, GbPosition, i),
+                              gb__previous(series, i));
+    }
+    json_builder_end_array(b);
+    if (run->standings->len == 0)
+        return;
+    json_builder_set_member_name(b, "standings");
+    json_builder_begin_array(b);
+    for (guint k = 0; k < run->standings->len; k++) {
+        const GbStanding *st = g_ptr_array_index(run->standings, k);
+        for (guint a = 0; a < ref->authorities->len; a++) {
+            int g = g_array_index(st->grade_of, int, a);
+            if (g == -2)
+                continue;
+            const GbAuthority *au = gb_ref_authority(ref, (int)a);
+            json_builder_begin_object(b);
+            gb__json_str(b, "family", g_ptr_array_index(ref->families, st->family));
+            gb__json_str(b, "authority", au->name);
+            gb__json_str(b, "dfe_code", au->code);
+            gb__json_str(b, "ons_code", gb__ons(au));
+            gb__json_str(b, "region", g_ptr_array_index(ref->regions, au->region));
+            gb__json_str(b, "grade", g >= 0 ? gb__common_ids[g] : NULL);
+            int j = g_array_index(st->judgement_of, int, a);
+            if (j >= 0) {
+                gb__json_str(b, "regime",
+                             gb_ref_regime(ref, gb_ref_judgement(ref, j)->regime)->id);
+                gb__json_str(b, "judgement", gb_ref_judgement(ref, j)->id);
+                gb__json_date(b, "date", g_array_index(st->when_of, guint32, a));
+            }
+            json_builder_end_object(b);
+        }
+    }
+    json_builder_end_array(b);
+}
+
+static void
+gb__write_json(const GbRun *run, const GbStats *st, const GbLatest *latest, FILE *out)
+{
+    const GbTable *t = run->t;
     const GbRef *ref = t->ref;
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
+    gb__json_as_at(b, run);
+    gb__json_positions(b, run);
     json_builder_set_member_name(b, "distributions");
     json_builder_begin_array(b);
     for (guint i = 0; i < st->distributions->len; i++) {
@@ -248,6 +664,16 @@ gb__write_json(const GbTable *t, const GbStats *st, const GbLatest *latest, FILE
         }
         json_builder_set_member_name(b, "series");
         json_builder_add_string_value(b, "computed");
+        if (d->year >= 0) {
+            char *label = gb_stats_flow_label(d);
+            gb__json_str(b, "kind", "inspections made in a period");
+            gb__json_str(b, "label", label);
+            g_free(label);
+            gb__json_date(b, "period_from", d->period_from);
+            gb__json_date(b, "period_to", d->period_to);
+            json_builder_set_member_name(b, "partial");
+            json_builder_add_boolean_value(b, d->partial);
+        }
         json_builder_set_member_name(b, "base");
         json_builder_add_int_value(b, d->base);
         json_builder_set_member_name(b, "grades");
@@ -366,10 +792,67 @@ gb__measure_text(GString *s, const GbMeasure *m)
 }
 
 static void
-gb__write_table(const GbTable *t, const GbStats *st, const GbLatest *latest, FILE *out)
+gb__table_positions(const GbRun *run, GString *s)
 {
+    const GbRef *ref = run->t->ref;
+    char date[11], label[64];
+    gb_text_format_date(run->at.date, date);
+    g_string_append_printf(s, "As at %s (%s)\n", date, gb_position_as_at_source(run->at.source));
+    if (run->t->after > 0) {
+        char first[11], newest[11];
+        gb_text_format_date(run->t->after_first, first);
+        gb_text_format_date(run->t->after_newest, newest);
+        g_string_append_printf(s, "Left out: %" G_GUINT64_FORMAT " judgement%s dated after "
+                               "it (%s to %s)\n", run->t->after, run->t->after == 1 ? "" : "s",
+                               first, newest);
+    }
+    g_string_append(s, "\nPositions as at a date (each authority's most recent judgement of the "
+                       "family on or before it; shares of the authorities with one)\n");
+    for (guint k = 0; k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        const GArray *series = g_ptr_array_index(run->positions, k);
+        g_string_append_printf(s, "\n%s\n  %-10s %-26s %5s %5s", gb__family_label(ref, f, label,
+                                                                                   sizeof label),
+                               "as at", "group", "exist", "base");
+        for (int g = 0; g < GB_COMMON_LEVELS; g++)
+            g_string_append_printf(s, " %16.16s", ref->common_labels[g]);
+        g_string_append_printf(s, " %14s  %s\n", "good or better", "latest under");
+        for (guint i = 0; i < series->len; i++) {
+            const GbPosition *p = &g_array_index(series, GbPosition, i);
+            gb_text_format_date(p->as_at, date);
+            const char *group = p->group == GB_GROUP_ENGLAND
+                                    ? "England"
+                                    : (const char *)g_ptr_array_index(ref->regions, p->region);
+            g_string_append_printf(s, "  %-10s %-26.26s %5d %5d", date, group, p->authorities,
+                                   p->base);
+            for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+                char cell[32];
+                g_snprintf(cell, sizeof cell, "%d (%.1f%%)", p->count[g], p->percent[g]);
+                g_string_append_printf(s, " %16s", p->base ? cell : "-");
+            }
+            char cell[32];
+            g_snprintf(cell, sizeof cell, "%d (%.1f%%)", p->good_or_better,
+                       p->base ? 100.0 * p->good_or_better / p->base : 0.0);
+            g_string_append_printf(s, " %14s ", p->base ? cell : "-");
+            for (guint r = 0; r < ref->regimes->len && r < GB_POSITION_REGIMES; r++)
+                if (p->by_regime[r] > 0)
+                    g_string_append_printf(s, " %s %d", gb_ref_regime(ref, (int)r)->short_name,
+                                           p->by_regime[r]);
+            g_string_append_c(s, '\n');
+        }
+    }
+    g_string_append_c(s, '\n');
+}
+
+static void
+gb__write_table(const GbRun *run, const GbStats *st, const GbLatest *latest, FILE *out)
+{
+    const GbTable *t = run->t;
     const GbRef *ref = t->ref;
-    GString *s = g_string_new("Grade distributions (computed from rows; count and share)\n");
+    GString *s = g_string_new(NULL);
+    gb__table_positions(run, s);
+    g_string_append(s, "Inspections made in each year (flows: a different set of authorities "
+                       "each year, not England's position; count and share)\n");
     int last_regime = -100, last_judgement = -100;
     for (guint i = 0; i < st->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(st->distributions, GbDistribution, i);
@@ -402,6 +885,12 @@ gb__write_table(const GbTable *t, const GbStats *st, const GbLatest *latest, FIL
         }
         if (d->selection != NULL)
             g_string_append(s, "  [selection]");
+        if (d->partial) {
+            char from[32], to[32];
+            gb_text_format_date_long(d->period_from, from, sizeof from);
+            gb_text_format_date_long(d->period_to, to, sizeof to);
+            g_string_append_printf(s, "  [partial year: %s to %s]", from, to);
+        }
         g_string_append_c(s, '\n');
     }
     g_string_append(s, "\nPublished figures (headlines.csv)\n");
@@ -467,9 +956,13 @@ gb__event_text(GString *s, const GbRef *ref, const GbEvent *e)
         g_string_append_printf(s, " [as %s]", gb_ref_authority(ref, e->as_authority)->name);
 }
 
+static void gb__table_comparators(const GbRun *run, int a, GString *s);
+static void gb__json_comparators(JsonBuilder *b, const GbRun *run, int a);
+
 static void
-gb__write_authority(const GbTable *t, int a, const GbLatest *latest, FILE *out)
+gb__write_authority(const GbRun *run, int a, const GbLatest *latest, FILE *out)
 {
+    const GbTable *t = run->t;
     const GbRef *ref = t->ref;
     const GbAuthority *au = gb_ref_authority(ref, a);
     GString *s = g_string_new(NULL);
@@ -516,7 +1009,7 @@ gb__write_authority(const GbTable *t, int a, const GbLatest *latest, FILE *out)
         g_string_append_c(s, '\n');
     }
     g_string_append(s, "\nStatistical neighbours\n");
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < (int)G_N_ELEMENTS(au->neighbours); k++) {
         int n = au->neighbours[k];
         if (n < 0)
             continue;
@@ -525,6 +1018,7 @@ gb__write_authority(const GbTable *t, int a, const GbLatest *latest, FILE *out)
                                au->closeness[k] ? au->closeness[k] : "",
                                g >= 0 ? ref->common_labels[g] : "not inspected");
     }
+    gb__table_comparators(run, a, s);
     fwrite(s->str, 1, s->len, out);
     g_string_free(s, TRUE);
 }
@@ -551,16 +1045,17 @@ gb__json_counts(JsonBuilder *b, const GbRef *ref, const char *name, const int *c
 }
 
 static void
-gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboolean json,
+gb__write_authority_data(const GbRun *run, int a, const GbLatest *latest, gboolean json,
                          FILE *out)
 {
+    const GbTable *t = run->t;
     const GbRef *ref = t->ref;
     const GbAuthority *au = gb_ref_authority(ref, a);
     GArray *h = gb_stats_history(t, a);
     if (!json) {
         GString *s = g_string_new(NULL);
-        const char *header[] = {"authority", "year", "date", "regime", "judgement", "grade",
-                                "common", "as_authority"};
+        const char *header[] = {"authority", "dfe_code", "ons_code", "year", "date", "regime",
+                                "judgement", "grade", "common", "as_authority"};
         gb__csv_row(s, header, G_N_ELEMENTS(header));
         for (guint i = 0; i < h->len; i++) {
             const GbEvent *e = &g_array_index(h, GbEvent, i);
@@ -568,7 +1063,8 @@ gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboole
             g_snprintf(year, sizeof year, "%d", e->year);
             if (e->date)
                 gb_text_format_date(e->date, date);
-            const char *cells[] = {au->name, year, date, gb_ref_regime(ref, e->regime)->id,
+            const char *cells[] = {au->name, au->code, gb__ons(au), year, date,
+                                   gb_ref_regime(ref, e->regime)->id,
                                    gb_ref_judgement(ref, e->judgement)->id,
                                    gb_ref_grade(ref, e->regime, e->grade)->id,
                                    e->common >= 0 ? ref->common_labels[e->common] : "",
@@ -588,6 +1084,8 @@ gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboole
     json_builder_add_string_value(b, au->name);
     json_builder_set_member_name(b, "dfe_code");
     json_builder_add_string_value(b, au->code);
+    gb__json_str(b, "ons_code", gb__ons(au));
+    gb__json_as_at(b, run);
     json_builder_set_member_name(b, "region");
     json_builder_add_string_value(b, g_ptr_array_index(ref->regions, au->region));
     json_builder_set_member_name(b, "history");
@@ -638,7 +1136,7 @@ gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboole
     json_builder_end_object(b);
     json_builder_set_member_name(b, "neighbours");
     json_builder_begin_array(b);
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < (int)G_N_ELEMENTS(au->neighbours); k++) {
         int n = au->neighbours[k];
         if (n < 0)
             continue;
@@ -658,51 +1156,405 @@ gb__write_authority_data(const GbTable *t, int a, const GbLatest *latest, gboole
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    gb__json_comparators(b, run, a);
     json_builder_end_object(b);
     gb__json_write(b, out);
     g_array_free(h, TRUE);
 }
 
+/* Where authority a stands in each family on the run's date, against
+ * England, its region and its statistical neighbours. */
+static void
+gb__table_comparators(const GbRun *run, int a, GString *s)
+{
+    const GbTable *t = run->t;
+    const GbRef *ref = t->ref;
+    char date[11], label[64];
+    gb_text_format_date(run->at.date, date);
+    g_string_append_printf(s, "\nPositions as at %s (%s), by judgement family\n", date,
+                           gb_position_as_at_source(run->at.source));
+    for (guint k = 0; k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        GbStanding *st = gb_position_standing(t, f, run->at.date);
+        if (st == NULL)
+            continue;
+        int own = g_array_index(st->grade_of, int, a), j = g_array_index(st->judgement_of, int, a);
+        g_string_append_printf(s, "  %s: %s", gb__family_label(ref, f, label, sizeof label),
+                               own >= 0 ? ref->common_labels[own]
+                                        : own == -1 ? "no judgement" : "did not exist");
+        if (j >= 0) {
+            char when[11];
+            gb_text_format_date(g_array_index(st->when_of, guint32, a), when);
+            g_string_append_printf(s, " (%s %s)",
+                                   gb_ref_regime(ref, gb_ref_judgement(ref, j)->regime)->short_name,
+                                   when);
+        }
+        g_string_append_c(s, '\n');
+        GbPosition c[3];
+        gb_position_comparators(t, st, a, c);
+        static const char *const names[3] = {"England", "Region", "Statistical neighbours"};
+        for (int r = 0; r < 3; r++) {
+            g_string_append_printf(s, "    %-24s %3d of %3d judged:", names[r], c[r].base,
+                                   c[r].authorities);
+            for (int g = 0; g < GB_COMMON_LEVELS; g++)
+                g_string_append_printf(s, " %d (%.1f%%)%s", c[r].count[g], c[r].percent[g],
+                                       g + 1 < GB_COMMON_LEVELS ? "," : "");
+            g_string_append_c(s, '\n');
+        }
+        gb_position_standing_free(st);
+    }
+}
+
+static void
+gb__json_comparators(JsonBuilder *b, const GbRun *run, int a)
+{
+    const GbTable *t = run->t;
+    const GbRef *ref = t->ref;
+    json_builder_set_member_name(b, "positions");
+    json_builder_begin_array(b);
+    for (guint k = 0; k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        GbStanding *st = gb_position_standing(t, f, run->at.date);
+        if (st == NULL)
+            continue;
+        int own = g_array_index(st->grade_of, int, a), j = g_array_index(st->judgement_of, int, a);
+        json_builder_begin_object(b);
+        gb__json_str(b, "family", g_ptr_array_index(ref->families, f));
+        gb__json_date(b, "as_at", run->at.date);
+        gb__json_str(b, "grade", own >= 0 ? gb__common_ids[own] : NULL);
+        if (j >= 0) {
+            gb__json_str(b, "regime", gb_ref_regime(ref, gb_ref_judgement(ref, j)->regime)->id);
+            gb__json_date(b, "date", g_array_index(st->when_of, guint32, a));
+        }
+        GbPosition c[3];
+        gb_position_comparators(t, st, a, c);
+        json_builder_set_member_name(b, "comparators");
+        json_builder_begin_array(b);
+        for (int r = 0; r < 3; r++)
+            gb__json_position(b, ref, &c[r], NULL);
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        gb_position_standing_free(st);
+    }
+    json_builder_end_array(b);
+}
+
+/* TRUE when --family leaves family f out (f -1: across families, never). */
+static gboolean
+gb__family_skipped(const GbRun *run, int f)
+{
+    if (run->o->family == NULL || f < 0)
+        return FALSE;
+    return f != g_array_index(run->families, int, 0);
+}
+
+static void
+gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
+{
+    const GbTable *t = run->t;
+    const GbRef *ref = t->ref;
+    GString *s = g_string_new(NULL);
+    char label[64], d1[11], d2[11];
+    gboolean any = mv->mode == GB_MOVERS_ANY;
+    if (run->o->format == GB_FMT_CSV) {
+        const char *header[] = {"family", "authority", "dfe_code", "ons_code", "region",
+                                "from_authority", "from_date", "from_year", "from_regime",
+                                "from_judgement", "from_grade", "to_date", "to_year",
+                                "to_regime", "to_judgement", "to_grade", "steps",
+                                "from_predecessor", "counted", "cross_family"};
+        gb__csv_row(s, header, G_N_ELEMENTS(header));
+        for (guint i = 0; i < mv->moves->len; i++) {
+            const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+            if (gb__family_skipped(run, m->family))
+                continue;
+            const GbAuthority *au = gb_ref_authority(ref, m->authority);
+            char fy[8], ty[8], steps[8];
+            d1[0] = d2[0] = '\0';
+            if (m->from.date)
+                gb_text_format_date(m->from.date, d1);
+            if (m->to.date)
+                gb_text_format_date(m->to.date, d2);
+            g_snprintf(fy, sizeof fy, "%d", m->from.year);
+            g_snprintf(ty, sizeof ty, "%d", m->to.year);
+            g_snprintf(steps, sizeof steps, "%d", m->steps);
+            const char *cells[] = {
+                m->family >= 0 ? (const char *)g_ptr_array_index(ref->families, m->family) : "any",
+                au->name,
+                au->code,
+                gb__ons(au),
+                g_ptr_array_index(ref->regions, au->region),
+                m->from.as_authority >= 0 ? gb_ref_authority(ref, m->from.as_authority)->name
+                                          : au->name,
+                d1,
+                fy,
+                gb_ref_regime(ref, m->from.regime)->id,
+                gb_ref_judgement(ref, m->from.judgement)->id,
+                gb__common_ids[m->from.common],
+                d2,
+                ty,
+                gb_ref_regime(ref, m->to.regime)->id,
+                gb_ref_judgement(ref, m->to.judgement)->id,
+                gb__common_ids[m->to.common],
+                steps,
+                m->from_predecessor ? "yes" : "no",
+                m->counted ? "yes" : "no",
+                m->cross_family ? "yes" : "no"};
+            gb__csv_row(s, cells, G_N_ELEMENTS(cells));
+        }
+    } else if (run->o->format == GB_FMT_JSON) {
+        JsonBuilder *b = json_builder_new();
+        json_builder_begin_object(b);
+        gb__json_as_at(b, run);
+        gb__json_str(b, "mode", any ? "any" : "family");
+        gb__json_int(b, "gaps", mv->gaps);
+        gb__json_int(b, "selection_rows_left_out", mv->selection_rows);
+        json_builder_set_member_name(b, "matrices");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < mv->matrices->len; i++) {
+            const GbTransitionMatrix *x = &g_array_index(mv->matrices, GbTransitionMatrix, i);
+            if (gb__family_skipped(run, x->family))
+                continue;
+            json_builder_begin_object(b);
+            gb__json_str(b, "family", x->family >= 0 ? g_ptr_array_index(ref->families, x->family)
+                                                     : "any");
+            gb__json_str(b, "from_regime", gb_ref_regime(ref, x->from_regime)->id);
+            gb__json_str(b, "to_regime", gb_ref_regime(ref, x->to_regime)->id);
+            gb__json_int(b, "pairs", x->pairs);
+            gb__json_int(b, "up", x->up);
+            gb__json_int(b, "down", x->down);
+            gb__json_int(b, "same", x->same);
+            json_builder_set_member_name(b, "count");
+            json_builder_begin_array(b);
+            for (int p = 0; p < GB_COMMON_LEVELS; p++) {
+                json_builder_begin_array(b);
+                for (int q = 0; q < GB_COMMON_LEVELS; q++)
+                    json_builder_add_int_value(b, x->count[p][q]);
+                json_builder_end_array(b);
+            }
+            json_builder_end_array(b);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_set_member_name(b, "moves");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < mv->moves->len; i++) {
+            const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+            if (gb__family_skipped(run, m->family))
+                continue;
+            const GbAuthority *au = gb_ref_authority(ref, m->authority);
+            json_builder_begin_object(b);
+            gb__json_str(b, "family", m->family >= 0 ? g_ptr_array_index(ref->families, m->family)
+                                                     : "any");
+            gb__json_str(b, "authority", au->name);
+            gb__json_str(b, "dfe_code", au->code);
+            gb__json_str(b, "ons_code", gb__ons(au));
+            if (m->from_predecessor)
+                gb__json_str(b, "from_predecessor",
+                             gb_ref_authority(ref, m->from.as_authority)->name);
+            gb__json_date(b, "from_date", m->from.date);
+            gb__json_int(b, "from_year", m->from.year);
+            gb__json_str(b, "from_regime", gb_ref_regime(ref, m->from.regime)->id);
+            gb__json_str(b, "from_grade", gb__common_ids[m->from.common]);
+            gb__json_date(b, "to_date", m->to.date);
+            gb__json_int(b, "to_year", m->to.year);
+            gb__json_str(b, "to_regime", gb_ref_regime(ref, m->to.regime)->id);
+            gb__json_str(b, "to_grade", gb__common_ids[m->to.common]);
+            gb__json_int(b, "steps", m->steps);
+            json_builder_set_member_name(b, "counted");
+            json_builder_add_boolean_value(b, m->counted);
+            json_builder_set_member_name(b, "cross_family");
+            json_builder_add_boolean_value(b, m->cross_family);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        gb__json_write(b, out);
+        g_string_free(s, TRUE);
+        return;
+    } else {
+        gb_text_format_date(mv->as_at, d1);
+        g_string_append_printf(s, "Movers on or before %s (%s): %s\n", d1,
+                               gb_position_as_at_source(run->at.source),
+                               any ? "consecutive headline judgements of any regimes, ACROSS "
+                                     "FAMILIES where marked (different questions)"
+                                   : "consecutive judgements of one family, same or adjacent "
+                                     "regimes");
+        g_string_append_printf(s, "Not compared: %u pairs of non-adjacent regimes; %u selection "
+                               "rows left out\n", mv->gaps, mv->selection_rows);
+        for (guint i = 0; i < mv->matrices->len; i++) {
+            const GbTransitionMatrix *x = &g_array_index(mv->matrices, GbTransitionMatrix, i);
+            if (gb__family_skipped(run, x->family))
+                continue;
+            g_string_append_printf(s, "\n%s: %s -> %s, %d pairs (%d up, %d down, %d the same)\n"
+                                   "  %-32s", x->family >= 0 ? gb__family_label(ref, x->family,
+                                                                                label, sizeof label)
+                                                             : "Any family",
+                                   gb_ref_regime(ref, x->from_regime)->short_name,
+                                   gb_ref_regime(ref, x->to_regime)->short_name, x->pairs, x->up,
+                                   x->down, x->same, "from \\ to");
+            for (int q = 0; q < GB_COMMON_LEVELS; q++)
+                g_string_append_printf(s, " %12.12s", ref->common_labels[q]);
+            g_string_append_c(s, '\n');
+            for (int p = 0; p < GB_COMMON_LEVELS; p++) {
+                g_string_append_printf(s, "  %-32s", ref->common_labels[p]);
+                for (int q = 0; q < GB_COMMON_LEVELS; q++)
+                    g_string_append_printf(s, " %12d", x->count[p][q]);
+                g_string_append_c(s, '\n');
+            }
+        }
+        g_string_append(s, "\nMoves (steps: + up, - down)\n");
+        for (guint i = 0; i < mv->moves->len; i++) {
+            const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+            if (m->steps == 0 || gb__family_skipped(run, m->family))
+                continue;
+            g_string_append_printf(s, "  %-22.22s %-36.36s %+d  ",
+                                   m->family >= 0 ? (const char *)g_ptr_array_index(ref->families,
+                                                                                    m->family)
+                                                  : "any",
+                                   gb_ref_authority(ref, m->authority)->name, m->steps);
+            gb__event_text(s, ref, &m->from);
+            g_string_append(s, " -> ");
+            gb__event_text(s, ref, &m->to);
+            if (m->from_predecessor)
+                g_string_append(s, " [from its predecessor]");
+            if (!m->counted)
+                g_string_append(s, " [counted under another successor]");
+            if (m->cross_family)
+                g_string_append(s, " [across families]");
+            g_string_append_c(s, '\n');
+        }
+    }
+    fwrite(s->str, 1, s->len, out);
+    g_string_free(s, TRUE);
+}
+
+/* The dates positions are computed for: the --as-at list, the series up to
+ * the as-at date, or the as-at date alone. */
+static GArray *
+gb__run_dates(const GbRun *run)
+{
+    const GbStatsOptions *o = run->o;
+    if (o->series_month != 0)
+        return gb_position_annual_dates(run->t, o->series_day, o->series_month, run->at.date);
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint32));
+    if (o->dates != NULL)
+        g_array_append_vals(out, o->dates->data, o->dates->len);
+    else
+        g_array_append_val(out, run->at.date);
+    return out;
+}
+
+static void
+gb__run_clear(GbRun *run)
+{
+    if (run->dates != NULL)
+        g_array_free(run->dates, TRUE);
+    if (run->families != NULL)
+        g_array_free(run->families, TRUE);
+    if (run->positions != NULL)
+        g_ptr_array_free(run->positions, TRUE);
+    if (run->standings != NULL)
+        g_ptr_array_free(run->standings, TRUE);
+}
+
+static void
+gb__free_positions(gpointer p)
+{
+    g_array_free(p, TRUE);
+}
+
+/* Fills run's positions; prints the problem and returns 64 for an unknown
+ * --family, 70 when a streaming table cannot answer a date (a bug). */
+static int
+gb__run_positions(GbRun *run)
+{
+    const GbTable *t = run->t;
+    const GbRef *ref = t->ref;
+    run->dates = gb__run_dates(run);
+    run->families = gb_position_families(ref);
+    if (run->o->family != NULL) {
+        int f = gb_ref_find_family(ref, run->o->family);
+        if (f < 0) {
+            GString *ids = g_string_new(NULL);
+            for (guint k = 0; k < run->families->len; k++)
+                g_string_append_printf(ids, "%s%s", k ? ", " : "",
+                                       (char *)g_ptr_array_index(ref->families,
+                                                                 g_array_index(run->families,
+                                                                               int, k)));
+            fprintf(stderr, "gradebrief stats: --family: unknown family '%s' (use %s)\n",
+                    run->o->family, ids->str);
+            g_string_free(ids, TRUE);
+            return 64;
+        }
+        g_array_set_size(run->families, 0);
+        g_array_append_val(run->families, f);
+    }
+    run->positions = g_ptr_array_new_with_free_func(gb__free_positions);
+    run->standings = g_ptr_array_new_with_free_func((GDestroyNotify)gb_position_standing_free);
+    for (guint k = 0; k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        GArray *series = gb_position_series(t, f, (const guint32 *)(void *)run->dates->data,
+                                            run->dates->len, (run->o->by & GB_BY_REGION) != 0);
+        if (series == NULL) {
+            fprintf(stderr, "gradebrief stats: internal error: the positions need the rows\n");
+            return 70;
+        }
+        g_ptr_array_add(run->positions, series);
+        if (run->o->by_authority)
+            g_ptr_array_add(run->standings, gb_position_standing(t, f, run->at.date));
+    }
+    return 0;
+}
+
 int
 gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out)
 {
-    guint32 as_at = o->as_at != 0 ? o->as_at : t->newest_date;
-    if (as_at == 0)
-        as_at = (guint32)MAX(t->max_year, 1900) * 10000 + 1231;
+    GbRun run = {.t = t, .o = o, .at = gb_position_as_at(t, o->as_at, o->config_as_at)};
+    guint32 as_at = run.at.date;
+    int rc = gb__run_positions(&run);
+    if (rc != 0) {
+        gb__run_clear(&run);
+        return rc;
+    }
     GbLatest *latest = gb_stats_latest(t, "overall_effectiveness", as_at);
-    int rc = 0;
     if (o->authority != NULL) {
         GString *scratch = g_string_new(NULL);
         int a = gb_ref_find_authority(t->ref, o->authority, strlen(o->authority), 0, as_at,
                                       scratch, NULL);
         g_string_free(scratch, TRUE);
         if (a < 0) {
-            fprintf(stderr, "gradebrief stats: --authority: unknown authority '%s'\n",
-                    o->authority);
-            rc = 65;
+            /* A name typed on the command line: a usage error, with the nearest names. */
+            char *msg = gb_ref_unknown_authority(t->ref, o->authority);
+            fprintf(stderr, "gradebrief stats: --authority: %s\n", msg);
+            g_free(msg);
+            rc = 64;
         } else if (o->format == GB_FMT_TABLE) {
-            gb__write_authority(t, a, latest, out);
+            gb__write_authority(&run, a, latest, out);
         } else {
-            gb__write_authority_data(t, a, latest, o->format == GB_FMT_JSON, out);
+            gb__write_authority_data(&run, a, latest, o->format == GB_FMT_JSON, out);
         }
-        gb_stats_latest_free(latest);
-        return rc;
+    } else if (o->movers) {
+        GbMovers *mv = gb_position_movers(t, o->movers_mode, as_at);
+        gb__write_movers(&run, mv, out);
+        gb_position_movers_free(mv);
+    } else {
+        GbStats *st = gb_stats_compute(t, o->by);
+        switch (o->format) {
+        case GB_FMT_CSV:
+            gb__write_csv(&run, st, out);
+            break;
+        case GB_FMT_JSON:
+            gb__write_json(&run, st, latest, out);
+            break;
+        case GB_FMT_TABLE:
+            gb__write_table(&run, st, latest, out);
+            break;
+        }
+        gb_stats_free(st);
     }
-    GbStats *st = gb_stats_compute(t, o->by);
-    switch (o->format) {
-    case GB_FMT_CSV:
-        gb__write_csv(t, st, out);
-        break;
-    case GB_FMT_JSON:
-        gb__write_json(t, st, latest, out);
-        break;
-    case GB_FMT_TABLE:
-        gb__write_table(t, st, latest, out);
-        break;
-    }
-    gb_stats_free(st);
     gb_stats_latest_free(latest);
-    if (fflush(out) != 0 || ferror(out)) {
+    gb__run_clear(&run);
+    if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
         fprintf(stderr, "gradebrief stats: cannot write the output\n");
         rc = 74;
     }

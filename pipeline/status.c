@@ -1,8 +1,11 @@
 /* status.c - status strings and diagnostics (see status.h). */
 #include "pipeline/status.h"
 
+#include "pipeline/text.h"
+
 #include <signal.h>
 #include <stdarg.h>
+#include <string.h>
 
 static volatile sig_atomic_t gb__cancel;
 
@@ -66,16 +69,19 @@ gb_diag_set(GbDiag *d, const char *path, guint64 line, guint64 col, const char *
 char *
 gb_diag_format(const GbDiag *d)
 {
+    /* File names and values can hold newlines, ESC or invisible characters
+     * (a zero-width joiner in "Leeds"): escaped, what is printed is what is there. */
     GString *s = g_string_new(NULL);
     if (d->path != NULL) {
-        g_string_append(s, d->path);
+        gb_text_append_visible(s, d->path, strlen(d->path));
         if (d->line > 0)
             g_string_append_printf(s, ":%" G_GUINT64_FORMAT, d->line);
         if (d->column > 0)
             g_string_append_printf(s, ":%" G_GUINT64_FORMAT, d->column);
         g_string_append(s, ": ");
     }
-    g_string_append(s, d->message != NULL ? d->message : "unknown error");
+    const char *m = d->message != NULL ? d->message : "unknown error";
+    gb_text_append_visible(s, m, strlen(m));
     return g_string_free(s, FALSE);
 }
 

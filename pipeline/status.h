@@ -17,7 +17,8 @@
     X(SOFTWARE, 70, "internal software error")             \
     X(CANTCREAT, 73, "cannot create output file")          \
     X(IOERR, 74, "input/output error")                     \
-    X(TEMPFAIL, 75, "interrupted; run again")
+    X(TEMPFAIL, 75, "interrupted; run again")              \
+    X(CONFIG, 78, "configuration error (a font not installed)")
 
 typedef enum {
 #define GB__STATUS_ENUM(name, code, text) GB_##name = code,

@@ -1,6 +1,8 @@
 /* table.c - the validated judgement table (see table.h). */
 #include "pipeline/table.h"
 
+#include <string.h>
+
 G_STATIC_ASSERT(sizeof(gpointer) >= 8); /* keys and origins are packed into pointers */
 G_STATIC_ASSERT(sizeof(GbRow) == 16);
 
@@ -23,17 +25,35 @@ gb_table_new(const GbRef *ref)
     t->ref = ref;
     t->rows = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->sources = g_ptr_array_new_with_free_func(g_free);
-    t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    t->source_is_file = g_byte_array_new();
     t->origins = g_array_new(FALSE, FALSE, sizeof(GbOrigin));
     t->origin_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     t->visit_text = g_string_chunk_new(1024);
     t->reported = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
+    t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
     t->seen = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->min_year = G_MAXINT;
     t->max_year = G_MININT;
+    t->date_limit = gb_table_default_date_limit();
     return t;
+}
+
+guint32
+gb_table_default_date_limit(void)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    gint64 secs;
+    GDateTime *dt = NULL;
+    if (epoch != NULL && g_ascii_string_to_signed(epoch, 10, 0, G_MAXINT64 / 2, &secs, NULL))
+        dt = g_date_time_new_from_unix_utc(secs);
+    if (dt == NULL)
+        dt = g_date_time_new_now_utc();
+    guint32 ymd = (guint32)(g_date_time_get_year(dt) * 10000 + g_date_time_get_month(dt) * 100 +
+                            g_date_time_get_day_of_month(dt));
+    g_date_time_unref(dt);
+    return ymd;
 }
 
 void
@@ -41,6 +61,7 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
 {
     t->streaming = TRUE;
     t->stream_as_at = as_at;
+    t->cut = as_at; /* nothing dated after the as-at date is counted either */
     t->dense = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_set_size(t->dense, (gint)t->ref->authorities->len);
     /* The years regimes cover, an open-ended one for 20 years: the rest go to
@@ -77,12 +98,13 @@ gb_table_free(GbTable *t)
     g_array_free(t->files, TRUE);
     g_array_free(t->rows, TRUE);
     g_hash_table_destroy(t->source_ids);
+    g_ptr_array_free(t->sources, TRUE);
+    g_byte_array_unref(t->source_is_file);
     g_array_free(t->origins, TRUE);
     g_hash_table_destroy(t->origin_ids);
     g_string_chunk_free(t->visit_text);
     g_array_free(t->reported, TRUE);
     g_array_free(t->visits, TRUE);
-    g_ptr_array_free(t->sources, TRUE);
     g_hash_table_destroy(t->seen);
     g_free(t);
 }
@@ -96,31 +118,38 @@ gb_table_begin_file(GbTable *t, const char *path, const char *layout)
 }
 
 static guint32
-gb__intern_text(GbTable *t, const char *source)
+gb__intern(GbTable *t, const char *source, guint8 is_file)
 {
     gpointer id;
-    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id))
-        return GPOINTER_TO_UINT(id);
+    if (g_hash_table_lookup_extended(t->source_ids, source, NULL, &id)) {
+        guint32 n = GPOINTER_TO_UINT(id);
+        if (!is_file) /* named as a source by some row: a source, whatever else */
+            t->source_is_file->data[n] = 0;
+        return n;
+    }
     char *copy = g_strdup(source);
     g_ptr_array_add(t->sources, copy);
+    g_byte_array_append(t->source_is_file, &is_file, 1);
     guint32 n = t->sources->len - 1;
     g_hash_table_insert(t->source_ids, copy, GUINT_TO_POINTER(n));
     return n;
 }
 
 guint32
-gb_table_intern_source_group(GbTable *t, const char *source, int kind, const char *group)
+gb_table_intern_origin(GbTable *t, const char *source, gboolean is_file, int kind,
+                       const char *group)
 {
     /* The key is the kind's digit, the group and the text: each has one id. */
     if (group == NULL)
         group = "";
-    char *key = g_strdup_printf("%c%s\x1f%s", '0' + kind, group, source);
+    char *key = g_strdup_printf("%c%c%s\x1f%s", '0' + kind, is_file ? 'f' : 's', group, source);
+    guint32 text = gb__intern(t, source, is_file ? 1 : 0);
     gpointer id;
     if (g_hash_table_lookup_extended(t->origin_ids, key, NULL, &id)) {
         g_free(key);
         return GPOINTER_TO_UINT(id);
     }
-    GbOrigin o = {.text = gb__intern_text(t, source), .kind = (guint8)kind,
+    GbOrigin o = {.text = text, .kind = (guint8)kind,
                   .group = g_string_chunk_insert_const(t->visit_text, group)};
     g_array_append_val(t->origins, o);
     guint32 n = t->origins->len - 1;
@@ -129,15 +158,15 @@ gb_table_intern_source_group(GbTable *t, const char *source, int kind, const cha
 }
 
 guint32
-gb_table_intern_source_kind(GbTable *t, const char *source, int kind)
+gb_table_intern_source(GbTable *t, const char *source)
 {
-    return gb_table_intern_source_group(t, source, kind, "");
+    return gb_table_intern_origin(t, source, FALSE, 0, NULL);
 }
 
 guint32
-gb_table_intern_source(GbTable *t, const char *source)
+gb_table_intern_file_source(GbTable *t, const char *path)
 {
-    return gb_table_intern_source_kind(t, source, 0);
+    return gb_table_intern_origin(t, path, TRUE, 0, NULL);
 }
 
 static const GbOrigin *
@@ -180,20 +209,33 @@ gb_table_add_visit(GbTable *t, const GbVisit *e)
     g_array_append_val(t->visits, *e);
 }
 
+gboolean
+gb_table_source_is_file(const GbTable *t, guint32 source)
+{
+    return source < t->source_is_file->len && t->source_is_file->data[source] != 0;
+}
+
 /* Streaming duplicate index: a cell per (authority, judgement, year) over the
- * regimes' years, holding 1 | dated | day of year | file | grade; anything else
+ * regimes' years, holding 1 | dated | day of year | file | grade, and beside it
+ * the line the row came from (4 bytes more per cell); anything else
  * (a second date in the same year, a year outside) falls back to the hash. */
 static guint32 *
-gb__cell(GbTable *t, const GbRow *r)
+gb__cell(GbTable *t, const GbRow *r, guint32 **line)
 {
     if (r->year < t->year0 || r->year >= t->year0 + t->years)
         return NULL;
+    gsize n = (gsize)t->ref->judgements->len * (gsize)t->years;
     guint32 *cells = g_ptr_array_index(t->dense, r->authority);
     if (cells == NULL) {
-        cells = g_new0(guint32, (gsize)t->ref->judgements->len * (gsize)t->years);
+        /* The cells, then the line each cell's row came from (so that a
+         * conflict names the other file's line, as without streaming). */
+        cells = g_new(guint32, 2 * n); /* a line is read only where its cell is set */
+        memset(cells, 0, n * sizeof(guint32));
         g_ptr_array_index(t->dense, r->authority) = cells;
     }
-    return &cells[(gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)];
+    gsize i = (gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0);
+    *line = &cells[n + i];
+    return &cells[i];
 }
 
 /* Day of the year (1-366) of a dated row, 0 for a year-only one. A cell only
@@ -223,8 +265,8 @@ gb__count(GbTable *t, const GbRow *r)
         g_hash_table_insert(t->far_counts, k,
                             GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
     }
-    guint32 when = r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
-    if (t->stream_as_at != 0 && when > t->stream_as_at)
+    guint32 when = gb_table_row_when(r);
+    if (gb_table_row_selection(t, r) != NULL)
         return;
     guint64 *had = &t->latest[(gsize)r->authority * nj + r->judgement];
     if (*had == 0 || (*had >> 8) <= when)
@@ -256,16 +298,18 @@ gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user)
 /* Settles r against the dense index when it can: TRUE with *result set, or
  * FALSE when the hash must decide (another date that year, a far year). */
 static gboolean
-gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file,
-               guint64 *prev_line, int *prev_grade)
+gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result,
+               guint *prev_file, guint64 *prev_line, int *prev_grade)
 {
-    guint32 *cell = gb__cell(t, r);
+    guint32 *cell_line;
+    guint32 *cell = gb__cell(t, r, &cell_line);
     if (cell == NULL)
         return FALSE;
     guint32 mine = 0x80000000u | (r->date ? 0x40000000u : 0) | (gb__day(r) << 20) |
                    ((guint32)(r->file & 0xFFF) << 8) | (guint8)r->grade;
     if (*cell == 0) {
         *cell = mine;
+        *cell_line = line <= G_MAXUINT32 ? (guint32)line : 0; /* 0: not known */
         *result = GB_ADD_NEW;
         return TRUE;
     }
@@ -273,7 +317,7 @@ gb__seen_dense(GbTable *t, const GbRow *r, GbAddResult *result, guint *prev_file
         return FALSE;
     *prev_grade = (int)(gint8)(guint8)(*cell & 0xFF);
     *prev_file = (*cell >> 8) & 0xFFF;
-    *prev_line = 0;
+    *prev_line = *cell_line;
     *result = *prev_grade == r->grade ? GB_ADD_IDENTICAL : GB_ADD_CONFLICT;
     return TRUE;
 }
@@ -299,22 +343,94 @@ gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint6
     return GB_ADD_NEW;
 }
 
+static void
+gb__count_after(GbTable *t, const GbRow *r, guint32 when)
+{
+    if (r->file < t->files->len)
+        g_array_index(t->files, GbFileAccount, r->file).after++;
+    t->after++;
+    if (t->after_first == 0 || when < t->after_first)
+        t->after_first = when;
+    t->after_newest = MAX(t->after_newest, when);
+}
+
+const char *
+gb_table_row_selection(const GbTable *t, const GbRow *r)
+{
+    const GbJudgement *j = gb_ref_judgement(t->ref, r->judgement);
+    if (gb_table_row_kind(t, r) == 2 /* GB_KIND_SELECTION */) {
+        const char *note = gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
+        return note != NULL ? note : "the source names only some of the authorities judged";
+    }
+    if (r->date != 0 || t->ref->coverage->len == 0)
+        return NULL;
+    return gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
+}
+
+void
+gb_table_state_as_at(GbTable *t, guint32 ymd)
+{
+    t->stated_as_at = MAX(t->stated_as_at, ymd);
+}
+
+guint32
+gb_table_stated_as_at(const GbTable *t)
+{
+    return t->stated_as_at;
+}
+
+gboolean
+gb_table_cut(GbTable *t, guint32 ymd)
+{
+    if (ymd == 0 || (t->cut != 0 && ymd >= t->cut))
+        return TRUE;
+    if (t->streaming) {
+        /* Its counts and latest judgements cannot be cut afterwards: only
+         * when nothing is dated after ymd (or nothing was read yet). */
+        if (t->kept != 0 && t->newest_when > ymd)
+            return FALSE;
+        t->cut = t->stream_as_at = ymd;
+        return TRUE;
+    }
+    guint kept = 0;
+    t->newest_date = 0;
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        guint32 when = gb_table_row_when(r);
+        if (when > ymd) {
+            gb__count_after(t, r, when);
+            continue;
+        }
+        t->newest_date = MAX(t->newest_date, r->date);
+        g_array_index(t->rows, GbRow, kept++) = *r;
+    }
+    g_array_set_size(t->rows, kept);
+    t->kept = kept;
+    t->cut = ymd;
+    return TRUE;
+}
+
 GbAddResult
 gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
              int *prev_grade)
 {
     GbAddResult res;
-    if (!(t->streaming && gb__seen_dense(t, r, &res, prev_file, prev_line, prev_grade)))
+    if (!(t->streaming && gb__seen_dense(t, r, line, &res, prev_file, prev_line, prev_grade)))
         res = gb__seen_hash(t, r, line, prev_file, prev_line, prev_grade);
     if (res != GB_ADD_NEW)
         return res;
+    t->newest_when = MAX(t->newest_when, gb_table_row_when(r));
+    if (t->cut != 0 && gb_table_row_when(r) > t->cut) {
+        gb__count_after(t, r, gb_table_row_when(r));
+        return GB_ADD_NEW;
+    }
+    if (r->date > t->newest_date)
+        t->newest_date = r->date;
     t->kept++;
     if (t->streaming)
         gb__count(t, r);
     else
         g_array_append_val(t->rows, *r);
-    if (r->date > t->newest_date)
-        t->newest_date = r->date;
     t->min_year = MIN(t->min_year, r->year);
     t->max_year = MAX(t->max_year, r->year);
     return GB_ADD_NEW;
@@ -330,14 +446,15 @@ gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint
     for (guint32 ymd = to; ymd >= from && g_date_valid(&d);) {
         GbRow probe = {.date = ymd, .year = (guint16)(ymd / 10000), .authority = (guint16)authority,
                        .judgement = (guint8)judgement};
-        guint32 *cell = t->streaming ? gb__cell(t, &probe) : NULL;
+        guint32 *cell_line = NULL;
+        guint32 *cell = t->streaming ? gb__cell(t, &probe, &cell_line) : NULL;
         if (cell != NULL && (*cell & 0xC0000000u) == 0xC0000000u &&
             ((*cell >> 20) & 0x3FF) == gb__day(&probe) &&
             ((*cell >> 8) & 0xFFF) != (not_file & 0xFFF)) {
             *date = ymd;
             *grade = (int)(gint8)(guint8)(*cell & 0xFF);
             *file = (*cell >> 8) & 0xFFF;
-            *line = 0;
+            *line = *cell_line;
             return TRUE;
         }
         guint64 key = ((guint64)authority << 40) | ((guint64)judgement << 32) | ymd;
@@ -370,6 +487,7 @@ gb_table_totals(const GbTable *t, GbFileAccount *total)
         total->rejected += a->rejected;
         total->judgements += a->judgements;
         total->not_judged += a->not_judged;
+        total->after += a->after;
         total->not_inspected += a->not_inspected;
         total->reported += a->reported;
         total->events += a->events;

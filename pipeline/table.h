@@ -23,9 +23,10 @@ typedef struct {
     guint64 rows, used, merged, rejected;
     guint64 judgements;  /* judgements taken from used rows */
     guint64 not_judged;  /* cells marked "not judged" in wide tables */
+    guint64 after;       /* judgements of used rows left out: dated after the as-at date */
     guint64 not_inspected; /* column groups marked "not inspected" (or empty) */
     guint64 reported;    /* judgements kept as reported statements (never counted) */
-    guint64 events;      /* rows kept as events that carry no grade */
+    guint64 events;      /* rows kept as visits that carry no grade */
 } GbFileAccount;
 
 /* Where rows came from: a source text, the kind of that source (a GbSourceKind,
@@ -61,48 +62,65 @@ typedef struct {
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
     GPtrArray *sources;  /* char*, interned: each source text once */
+    GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
     GArray *origins;     /* GbOrigin: a source text with the kind and group of its rows */
     GHashTable *origin_ids;
-    GStringChunk *visit_text; /* the visits' types and themes */
+    GStringChunk *visit_text; /* the visits' types and themes, the origins' groups */
     GArray *reported;    /* GbRow: reported statements, shown but never counted; stays
                           * empty when streaming */
     GArray *visits;      /* GbVisit, in the order read */
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
-    guint32 newest_date; /* newest judgement date, 0 if none */
-    guint32 stated_as_at; /* the newest "as at" date a publication states (a profile's
-                           * as_at key) among the tables read, 0 if none */
+    guint32 newest_date; /* newest judgement date, 0 if none (of the rows kept after a cut) */
+    guint32 date_limit;  /* YYYYMMDD: later judgements are refused by the loader */
     int min_year, max_year;
+    /* The as-at rule (position.h): the publication's own date, and the rows
+     * dated after the as-at date, left out. */
+    guint32 stated_as_at; /* the "as at" date a publication states (a profile key), 0: none */
+    guint32 cut;          /* rows dated after this are left out, 0: none */
+    guint64 after;        /* judgements left out because they are dated after `cut` */
+    guint32 after_first;  /* the earliest and newest of them */
+    guint32 after_newest;
+    guint32 newest_when;  /* the newest date a row counts from (year-only: 31 December) */
 } GbTable;
 
 /* Result of offering one judgement to the table. */
 typedef enum { GB_ADD_NEW, GB_ADD_IDENTICAL, GB_ADD_CONFLICT } GbAddResult;
 
+/* A new empty table; its date_limit is gb_table_default_date_limit(). */
 GbTable *gb_table_new(const GbRef *ref);
+/* The day of SOURCE_DATE_EPOCH when set, else today (UTC): no judgement can be
+ * dated after the run (a typo's 2052 would move the as-at and PDF dates). */
+guint32 gb_table_default_date_limit(void);
 /* Makes t keep counts and each authority's latest judgement on or before as_at
  * (0: the newest) instead of rows. Call before anything is added. Duplicates are
- * still found; a conflict then names the earlier file but not its line. */
+ * still found, with the file and line of the earlier row. */
 void gb_table_set_streaming(GbTable *t, guint32 as_at);
 void gb_table_free(GbTable *t);
 
 /* Starts accounting for a new input file; returns its index. */
 guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
 guint32 gb_table_intern_source(GbTable *t, const char *source);
-/* The same for a source of kind `kind` (a GbSourceKind): the same text with two
- * kinds gives two ids. */
-guint32 gb_table_intern_source_kind(GbTable *t, const char *source, int kind);
-/* The same for the rows of one column group of a profile ("cpi", "sif_re"):
- * gb_table_row_group() then tells them apart. */
-guint32 gb_table_intern_source_group(GbTable *t, const char *source, int kind, const char *group);
-/* The id of the profile column group a row came from ("cpi", "cpri", "sif",
- * "sif_re", "ilacs1" ...), or "" for a row that came from no group. This
- * function can't fail. */
-const char *gb_table_row_group(const GbTable *t, const GbRow *r);
+/* Interns the path of a file as the source of its rows that name none. */
+guint32 gb_table_intern_file_source(GbTable *t, const char *path);
+/* TRUE when source (an index into t->sources) is only a file's path (not a
+ * source text to credit). */
+gboolean gb_table_source_is_file(const GbTable *t, guint32 source);
+/* The origin of rows from source (a file's path when is_file) of kind `kind` (a
+ * GbSourceKind) from profile column group `group` (NULL or "": none): the id a
+ * GbRow's source holds. gb_table_intern_source and _file_source are this with
+ * kind published and no group. */
+guint32 gb_table_intern_origin(GbTable *t, const char *source, gboolean is_file, int kind,
+                               const char *group);
 /* The GbSourceKind of a row (of its source). This function can't fail. */
 int gb_table_row_kind(const GbTable *t, const GbRow *r);
 /* The source text of a row. This function can't fail. */
 const char *gb_table_row_source(const GbTable *t, const GbRow *r);
+/* The id of the profile column group a row came from ("cpi", "cpri", "sif",
+ * "sif_re", "ilacs1" ...), or "" for a row that came from no group. This
+ * function can't fail. */
+const char *gb_table_row_group(const GbTable *t, const GbRow *r);
 
 /* Keeps r as a reported statement: in t->reported (not when streaming), never in
  * the rows, counts, latest judgements or duplicate index. */
@@ -111,11 +129,12 @@ void gb_table_add_visit(GbTable *t, const GbVisit *e);
 
 /* Finds the dated judgement of (authority, judgement) made on a day in
  * [from, to] (YYYYMMDD) and read from another file than not_file, the latest
- * such; TRUE with its date, grade and place.
- * Used to recognise one inspection reaching the tool twice, once by its
- * inspection date and once by its publication date. This function can't fail. */
+ * such; TRUE with its date, grade and place. Used to recognise one inspection
+ * reaching the tool twice, once by its inspection date and once by its
+ * publication date. This function can't fail. */
 gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
-                            guint not_file, guint32 *date, int *grade, guint *file, guint64 *line);
+                            guint not_file, guint32 *date, int *grade, guint *file,
+                            guint64 *line);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result
@@ -130,6 +149,32 @@ GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_f
 typedef void (*GbCountFn)(int judgement, int year, int region, int grade, guint count,
                           gpointer user);
 void gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user);
+
+/* Records that a table read states its data "as at" ymd (a profile key); the
+ * newest stated date is kept. This function can't fail. */
+void gb_table_state_as_at(GbTable *t, guint32 ymd);
+/* The newest "as at" date the publications read state, 0 when none does. */
+guint32 gb_table_stated_as_at(const GbTable *t);
+
+/* Leaves out every judgement dated after ymd (year-only ones count as made on
+ * 31 December), counting them in t->after. A streaming table is cut while it
+ * loads (its as-at date): later it can only be cut at that date or after it,
+ * and returns FALSE for an earlier one (read it again). */
+gboolean gb_table_cut(GbTable *t, guint32 ymd);
+
+/* The date a row counts from in as-at questions: its date, else 31 December. */
+static inline guint32
+gb_table_row_when(const GbRow *r)
+{
+    return r->date != 0 ? r->date : (guint32)r->year * 10000 + 1231;
+}
+
+/* The coverage note when r is a row of a selection (a list naming only some
+ * authorities, chosen by their grade): positions and movers leave such rows
+ * out. Today that is a row whose source is of kind selection (profile.h), or a
+ * year-only row of a (year, regime, judgement) that coverage.csv lists; a dated
+ * row is a published inspection. NULL otherwise. */
+const char *gb_table_row_selection(const GbTable *t, const GbRow *r);
 
 /* Sums the accounting over every file into *total (path and layout NULL). */
 void gb_table_totals(const GbTable *t, GbFileAccount *total);

@@ -45,6 +45,71 @@ gb_text_key(const char *s, gsize len, GString *out)
     g_free(folded);
 }
 
+/* TRUE when c would not show as itself on a terminal: controls, format
+ * characters (zero-width joiners, bidi overrides, byte order marks), line and
+ * paragraph separators and spaces other than U+0020, which pass for one. */
+static gboolean
+gb__invisible(gunichar c)
+{
+    switch (g_unichar_type(c)) {
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_PRIVATE_USE:
+    case G_UNICODE_SURROGATE:
+        return TRUE;
+    case G_UNICODE_SPACE_SEPARATOR:
+        return c != ' ';
+    default:
+        return FALSE;
+    }
+}
+
+static void
+gb__append_escaped(GString *out, const char *s, gsize len, gboolean quotes)
+{
+    const char *end = s + len;
+    for (const char *p = s; p < end;) {
+        guchar c = (guchar)*p;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F)
+                g_string_append_printf(out, "\\x%02X", c);
+            else if (quotes && (c == '"' || c == '\\'))
+                g_string_append_printf(out, "\\%c", c);
+            else
+                g_string_append_c(out, (char)c);
+            p++;
+            continue;
+        }
+        gunichar u = g_utf8_get_char_validated(p, end - p);
+        if (u == (gunichar)-1 || u == (gunichar)-2) { /* not UTF-8: the byte itself */
+            g_string_append_printf(out, "\\x%02X", c);
+            p++;
+            continue;
+        }
+        const char *next = g_utf8_next_char(p);
+        if (gb__invisible(u))
+            g_string_append_printf(out, u > 0xFFFF ? "\\U%08X" : "\\u%04X", (guint)u);
+        else
+            g_string_append_len(out, p, next - p);
+        p = next;
+    }
+}
+
+void
+gb_text_append_escaped(GString *out, const char *s, gsize len)
+{
+    gb__append_escaped(out, s, len, TRUE);
+}
+
+void
+gb_text_append_visible(GString *out, const char *s, gsize len)
+{
+    gb__append_escaped(out, s, len, FALSE);
+}
+
 void
 gb_text_append_quoted(GString *out, const char *s, gsize len)
 {
@@ -54,18 +119,18 @@ gb_text_append_quoted(GString *out, const char *s, gsize len)
     while (n < len && n > 0 && ((guchar)s[n] & 0xC0) == 0x80)
         n--;
     g_string_append_c(out, '"');
-    for (gsize i = 0; i < n; i++) {
-        guchar c = (guchar)s[i];
-        if (c < 0x20 || c == 0x7F)
-            g_string_append_printf(out, "\\x%02X", c);
-        else if (c == '"' || c == '\\')
-            g_string_append_printf(out, "\\%c", c);
-        else
-            g_string_append_c(out, (char)c);
-    }
+    gb_text_append_escaped(out, s, n);
     g_string_append_c(out, '"');
     if (n < len)
         g_string_append_printf(out, "... (%" G_GSIZE_FORMAT " bytes)", len);
+}
+
+char *
+gb_text_escape(const char *s)
+{
+    GString *out = g_string_sized_new(strlen(s) + 8);
+    gb_text_append_escaped(out, s, strlen(s));
+    return g_string_free(out, FALSE);
 }
 
 static gboolean

@@ -12,9 +12,21 @@
 void gb_text_key(const char *s, gsize len, GString *out);
 
 /* Appends s[0..len) to out as a double-quoted string safe for a terminal:
- * control characters are written as \xNN and values over 60 bytes are cut
+ * escaped as gb_text_append_escaped does, and values over 60 bytes are cut
  * with "...". This function can't fail. */
 void gb_text_append_quoted(GString *out, const char *s, gsize len);
+
+/* Appends s[0..len) to out so that what a terminal shows is what the bytes
+ * are: control characters as \xNN, characters that do not show as themselves
+ * (zero-width and bidi format characters, spaces other than U+0020, line
+ * separators, unassigned code points) as \uXXXX, bytes that are not UTF-8 as
+ * \xNN, and '"' and '\\' with a backslash. This function can't fail. */
+void gb_text_append_escaped(GString *out, const char *s, gsize len);
+/* The same, but '"' and '\\' stay as they are: for file names and for whole
+ * messages whose values are quoted already. This function can't fail. */
+void gb_text_append_visible(GString *out, const char *s, gsize len);
+/* gb_text_append_escaped of a NUL-terminated string, as a new string to g_free. */
+char *gb_text_escape(const char *s);
 
 /* Parses an ISO date "YYYY-MM-DD" or a UK date "DD/MM/YYYY" into
  * YYYYMMDD (e.g. 20250331). Returns FALSE for anything else, including

@@ -112,7 +112,10 @@ START_TEST(test_text)
         "Ofsted inspected 137 of the 150 councils in 2007",
         "Hertfordshire, Isles of Scilly, Peterborough, Salford and Stoke-on-Trent",
         "gives 12 judged outstanding (8.0%); the published 9% is of the 137 inspected",
-        "9 had at least one area for priority action",
+        /* The outcome is the scale's own label (data/scales.csv), not a phrase in code. */
+        "Of the 18 councils given unannounced inspections in 2009, 9 had areas for priority "
+        "action",
+        "17 were judged inadequate, 29 adequate, 4 good and none outstanding (as published)",
         "As at 31 March 2025, of the 153 authorities, 36 (23.5%) were judged outstanding for "
         "overall effectiveness, 67 (43.8%) good, 31 (20.3%) requires improvement and 19 (12.4%) "
         "inadequate",
@@ -171,7 +174,8 @@ START_TEST(test_structure)
         for (char **l = lines; *l != NULL && !found; l++) {
             char *t = g_strstrip(g_strdup(*l));
             found = g_str_has_prefix(t, want[i]) &&
-                    (t[strlen(want[i])] == '\0' || t[strlen(want[i])] == ' ');
+                    (t[strlen(want[i])] == '\0' || t[strlen(want[i])] == ' ' ||
+                     t[strlen(want[i])] == ':'); /* "TH:" when it has attributes */
             g_free(t);
         }
         g_strfreev(lines);
@@ -304,7 +308,8 @@ START_TEST(test_failed_run_keeps_previous)
     GDir *d = g_dir_open(dir, 0, NULL);
     const char *n;
     while ((n = g_dir_read_name(d)) != NULL)
-        ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "charts") == 0 ||
+        ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
+                          strcmp(n, "charts") == 0 ||
                           strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0,
                       "unexpected file %s in the output folder", n);
     g_dir_close(d);
@@ -336,6 +341,55 @@ START_TEST(test_failed_run_keeps_previous)
 }
 END_TEST
 
+/* briefing.html: from the same tree, every authority named, every figure
+ * with its alt text and a data table; --formats html writes no PDF. */
+START_TEST(test_html)
+{
+    build_once();
+    char *path = g_build_filename(workdir, "out", "briefing.html", NULL), *page;
+    ck_assert(g_file_get_contents(path, &page, NULL, NULL));
+    int figures = 0, descs = 0, data = 0;
+    for (const char *p = page; (p = strstr(p, "<figure ")) != NULL; p++)
+        figures++;
+    for (const char *p = page; (p = strstr(p, "<desc id=\"f")) != NULL; p++)
+        descs++;
+    for (const char *p = page; (p = strstr(p, "-data\">")) != NULL; p++)
+        data++;
+    ck_assert_int_eq(figures, 6);
+    ck_assert_int_eq(descs, 6);
+    ck_assert_int_eq(data, 6);
+    GbRef *ref;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
+    for (guint i = 0; i < ref->authorities->len; i++) {
+        GString *esc = g_string_new(NULL);
+        for (const char *c = gb_ref_authority(ref, (int)i)->name; *c; c++)
+            if (*c == '&')
+                g_string_append(esc, "&amp;");
+            else
+                g_string_append_c(esc, *c);
+        ck_assert_msg(strstr(page, esc->str) != NULL, "the HTML never names %s", esc->str);
+        g_string_free(esc, TRUE);
+    }
+    gb_ref_free(ref);
+    ck_assert_ptr_null(strstr(page, "<script"));
+    ck_assert_ptr_null(strstr(page, "http://www.w3.org/2000/svg\" width="));
+    g_free(page);
+    g_free(path);
+    const char *argv[] = {GB_BINARY, "build", "-q", "--formats", "html", "-o", "h", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(argv, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    char *h = g_build_filename(workdir, "h", "briefing.html", NULL);
+    char *p = g_build_filename(workdir, "h", "briefing.pdf", NULL);
+    ck_assert(g_file_test(h, G_FILE_TEST_IS_REGULAR));
+    ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+    g_free(h);
+    g_free(p);
+}
+END_TEST
+
 static Suite *
 briefing_suite(void)
 {
@@ -347,6 +401,7 @@ briefing_suite(void)
     tcase_add_test(tc, test_checks);
     tcase_add_test(tc, test_structure);
     tcase_add_test(tc, test_companions);
+    tcase_add_test(tc, test_html);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_failed_run_keeps_previous);
     suite_add_tcase(s, tc);

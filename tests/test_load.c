@@ -126,7 +126,7 @@ static const struct {
     {"junk after quote", HDR "\"Barnet\"x,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
      "unexpected character after a closing quote", 2, 9},
     {"NUL byte", HDR "Bar\0net,2007,apa,staying_safe,Good\n", 38 + 34, GB_DATA, 0,
-     "NUL byte in field", 2, 1},
+     "NUL byte (this is not a text file", 2, 4},
     {"invalid UTF-8", HDR "Bar\xff" "net,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
      "invalid UTF-8 (byte 0xFF at offset 3 of the field)", 2, 1},
     {"UTF-16", "\xff\xfe" "a\0u\0", 6, GB_DATA, 0, "file is UTF-16", 1, 1},

@@ -125,6 +125,60 @@ START_TEST(test_content)
 }
 END_TEST
 
+static gboolean same_file(const char *a, const char *b);
+
+/* --formats: HTML beside each PDF by default, one format alone on request. */
+START_TEST(test_formats)
+{
+    char *dir = gb_test_tmpdir("gbpackfmt");
+    const char *both[] = {GB_BINARY, "packs", "-q", "-o", "b", "-a", "Leeds", NULL};
+    const char *html[] = {GB_BINARY, "packs", "-q", "-o", "h", "-a", "Leeds", "--formats",
+                          "html", NULL};
+    const char *bad[] = {GB_BINARY, "packs", "-q", "-o", "x", "--formats", "pdf,docx", NULL};
+    char *out, *err;
+    ck_assert_msg(run(dir, both, &out, &err) == 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    ck_assert_msg(run(dir, html, &out, &err) == 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(dir, bad, &out, &err), 64);
+    ck_assert_ptr_nonnull(strstr(err, "--formats: unknown format 'docx'"));
+    g_free(out);
+    g_free(err);
+    const struct {
+        const char *path;
+        gboolean exists;
+    } files[] = {
+        {"b/leeds.pdf", TRUE}, {"b/leeds.html", TRUE}, {"h/leeds.html", TRUE},
+        {"h/leeds.pdf", FALSE}, {"x", FALSE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *p = g_build_filename(dir, files[i].path, NULL);
+        ck_assert_msg(g_file_test(p, G_FILE_TEST_EXISTS) == files[i].exists, "%s %s",
+                      files[i].path, files[i].exists ? "missing" : "written");
+        g_free(p);
+    }
+    /* The same page whichever formats were asked for; its figure has alt text
+     * and a data table, and every neighbour is named. */
+    char *a = g_build_filename(dir, "b", "leeds.html", NULL);
+    char *b = g_build_filename(dir, "h", "leeds.html", NULL), *page;
+    ck_assert(same_file(a, b));
+    ck_assert(g_file_get_contents(a, &page, NULL, NULL));
+    const char *want[] = {"<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\"",
+                          "Leeds: children's services inspections", "role=\"img\"",
+                          "<desc id=\"f1-desc\">", "<table id=\"figure-1-data\">",
+                          "<th scope=\"row\">", "Where it stands"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(page, want[i]) != NULL, "leeds.html lacks '%s'", want[i]);
+    ck_assert_ptr_null(strstr(page, "<script"));
+    g_free(page);
+    g_free(a);
+    g_free(b);
+    g_free(dir);
+}
+END_TEST
+
 static gboolean
 same_file(const char *a, const char *b)
 {
@@ -303,6 +357,7 @@ packs_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_slugs);
     tcase_add_test(tc, test_content);
+    tcase_add_test(tc, test_formats);
     tcase_add_test(tc, test_jobs_identical);
     tcase_add_test(tc, test_incremental);
     tcase_add_test(tc, test_new_authority);

@@ -1,10 +1,17 @@
 /* test_stats.c - the compute stage: rounding edge cases, the published
- * headline changes, reconciliation, latest-as-at boundaries, histories. */
+ * headline changes, reconciliation, latest-as-at boundaries, histories;
+ * positions as at a date per judgement family (boundaries, 2013 and 2025, the
+ * 31 March series against an independent count of the Ofsted sheet), movers
+ * like with like, the partial-year marker, the one as-at rule. */
 #include "pipeline/load.h"
+#include "pipeline/position.h"
 #include "pipeline/stats.h"
 #include "testutil.h"
 
+#include <json-glib/json-glib.h>
+
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -260,6 +267,32 @@ START_TEST(test_streaming_same_figures)
     ck_assert(memcmp(lx->grade_of->data, ly->grade_of->data, lx->grade_of->len * sizeof(int)) == 0);
     gb_stats_latest_free(lx);
     gb_stats_latest_free(ly);
+    /* Positions of every family from the latest judgements a streaming table keeps. */
+    GArray *fs = gb_position_families(ref);
+    for (guint k = 0; k < fs->len; k++) {
+        int f = g_array_index(fs, int, k);
+        GbStanding *sx = gb_position_standing(table, f, 20250331);
+        GbStanding *sy = gb_position_standing(st, f, 20250331);
+        ck_assert_ptr_nonnull(sy);
+        ck_assert(memcmp(sx->grade_of->data, sy->grade_of->data, sx->grade_of->len * sizeof(int))
+                  == 0);
+        ck_assert(memcmp(sx->when_of->data, sy->when_of->data,
+                         sx->when_of->len * sizeof(guint32)) == 0);
+        gb_position_standing_free(sx);
+        gb_position_standing_free(sy);
+    }
+    g_array_free(fs, TRUE);
+    /* ... but only for the dates it can answer. */
+    ck_assert_ptr_null(gb_position_standing(st, 0, 20200331));
+    /* Once read it can be cut only where nothing is dated after: a date known
+     * only then (a publication's own) means reading it again. */
+    ck_assert(!gb_table_cut(st, 20241231));
+    ck_assert_uint_eq(st->after, 0);
+    ck_assert(gb_table_cut(st, 20250331));
+    ck_assert_uint_eq(st->cut, 20250331);
+    GbStanding *after_cut = gb_position_standing(st, 0, 20250331);
+    ck_assert_ptr_nonnull(after_cut);
+    gb_position_standing_free(after_cut);
     /* Duplicates are still found: one identical, one conflicting. */
     char *path = gb_test_file("dups.csv", "authority,date,regime,judgement,grade\n"
                                           "Barnet,2019-05-13,ilacs,leaders,Good\n"
@@ -276,12 +309,827 @@ START_TEST(test_streaming_same_figures)
 }
 END_TEST
 
+/* ---- Positions as at a date ---- */
+
+static int
+family(const char *id)
+{
+    int f = gb_ref_find_family(ref, id);
+    ck_assert_msg(f >= 0, "family %s", id);
+    return f;
+}
+
+START_TEST(test_families_parsed)
+{
+    /* judgements.csv: each id DESIGN.md names has its family. */
+    static const struct {
+        const char *regime, *judgement, *family;
+    } links[] = {
+        {"apa", "staying_safe", "safeguarding"},
+        {"slac", "overall_effectiveness", "safeguarding"},
+        {"slac", "overall_effectiveness", "overall_effectiveness"},
+        {"cp2012", "child_protection", "safeguarding"},
+        {"sif", "overall_effectiveness", "overall_effectiveness"},
+        {"ilacs", "overall_effectiveness", "overall_effectiveness"},
+        {"ilacs", "help_and_protection", "safeguarding"},
+        {"ilacs", "children_in_care", "looked_after"},
+        {"ilacs", "care_leavers", "care_leavers"},
+        {"ilacs", "leaders", "leadership"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(links); i++) {
+        int j = gb_ref_find_judgement(ref, gb_ref_find_regime(ref, links[i].regime),
+                                      links[i].judgement);
+        ck_assert_int_ge(j, 0);
+        ck_assert_msg(gb_ref_in_family(ref, j, family(links[i].family)), "%s/%s in %s",
+                      links[i].regime, links[i].judgement, links[i].family);
+        ck_assert_ptr_nonnull(gb_ref_judgement(ref, j)->note);
+    }
+    /* No family for the ungraded unannounced outcome, and ILACS OE is not safeguarding. */
+    int u = gb_ref_find_judgement(ref, gb_ref_find_regime(ref, "unannounced"), "contact_referral");
+    ck_assert_uint_eq(gb_ref_judgement(ref, u)->families, 0);
+    int oe = gb_ref_find_judgement(ref, gb_ref_find_regime(ref, "ilacs"), "overall_effectiveness");
+    ck_assert(!gb_ref_in_family(ref, oe, family("safeguarding")));
+    GArray *fs = gb_position_families(ref);
+    ck_assert_uint_eq(fs->len, 5);
+    g_array_free(fs, TRUE);
+}
+END_TEST
+
+START_TEST(test_position_2025)
+{
+    GbStanding *s = gb_position_standing(table, family("overall_effectiveness"), 20250331);
+    GbPosition p;
+    gb_position_count(table, s, GB_GROUP_ENGLAND, -1, &p);
+    ck_assert_int_eq(p.authorities, 153);
+    ck_assert_int_eq(p.base, 153);
+    ck_assert_int_eq(p.count[0], 36);
+    ck_assert_int_eq(p.count[1], 67);
+    ck_assert_int_eq(p.count[2], 31);
+    ck_assert_int_eq(p.count[3], 19);
+    ck_assert_int_eq(p.good_or_better, 103);
+    ck_assert_double_eq_tol(p.percent[3], 100.0 * 19 / 153, 1e-9);
+    ck_assert_int_eq(p.whole[0] + p.whole[1] + p.whole[2] + p.whole[3], 100);
+    ck_assert_int_eq(p.by_regime[gb_ref_find_regime(ref, "ilacs")], 153);
+    /* Regions add up to England. */
+    int sum = 0, base = 0;
+    for (guint r = 0; r < ref->regions->len; r++) {
+        GbPosition q;
+        gb_position_count(table, s, GB_GROUP_REGION, (int)r, &q);
+        sum += q.authorities;
+        base += q.count[3];
+    }
+    ck_assert_int_eq(sum, 153);
+    ck_assert_int_eq(base, 19);
+    gb_position_standing_free(s);
+}
+END_TEST
+
+/* Hand-computed from the ILACS sheet and the register (authorities.csv). They
+ * hold whatever the data before ILACS (SLAC, SIF) says: where that matters,
+ * only the date and regime of the judgement are checked. */
+#define ANY_GRADE (-9)
+static const struct {
+    const char *name, *family, *code;
+    guint32 as_at;
+    int grade;        /* common level, -1 no judgement, -2 did not exist, ANY_GRADE */
+    guint32 when;     /* the judgement's date, 0: not checked */
+    guint32 before;   /* the judgement's date is before this (not ILACS's), 0: not checked */
+} fam_boundaries[] = {
+    {"judgement on the date counts", "overall_effectiveness", "919", 20181015, 1, 20181015, 0},
+    {"the day before it does not", "overall_effectiveness", "919", 20181014, ANY_GRADE, 0,
+     20181015},
+    {"safeguarding the day before: an earlier regime", "safeguarding", "919", 20181014,
+     ANY_GRADE, 0, 20181015},
+    {"safeguarding on the date: ILACS", "safeguarding", "919", 20181015, 1, 20181015, 0},
+    {"APA year-only counts from 31 December", "safeguarding", "919", 20071230, -1, 0, 0},
+    {"... and on it", "safeguarding", "919", 20071231, 3, 20071231, 0},
+    {"abolished on the date: gone", "overall_effectiveness", "909", 20230401, -2, 0, 0},
+    {"abolished the day after: there", "overall_effectiveness", "909", 20230331, 2, 20220920, 0},
+    {"successor created after the date: not there", "overall_effectiveness", "942", 20230331, -2,
+     0, 0},
+    {"successor created on the date: there, not judged", "overall_effectiveness", "942",
+     20230401, -1, 0, 0},
+    {"successor does not inherit", "overall_effectiveness", "940", 20220101, -1, 0, 0},
+    {"no selection row (Haringey 2008): its 2007 APA", "safeguarding", "309", 20090101, 1,
+     20071231, 0},
+};
+
+START_TEST(test_position_boundaries)
+{
+    GbStanding *s = gb_position_standing(table, family(fam_boundaries[_i].family),
+                                         fam_boundaries[_i].as_at);
+    int a = code_index(fam_boundaries[_i].code);
+    ck_assert_int_ge(a, 0);
+    int grade = g_array_index(s->grade_of, int, a);
+    guint32 when = g_array_index(s->when_of, guint32, a);
+    if (fam_boundaries[_i].grade != ANY_GRADE)
+        ck_assert_msg(grade == fam_boundaries[_i].grade, "%s: got %d", fam_boundaries[_i].name,
+                      grade);
+    if (fam_boundaries[_i].when != 0)
+        ck_assert_msg(when == fam_boundaries[_i].when, "%s: dated %u", fam_boundaries[_i].name,
+                      when);
+    if (fam_boundaries[_i].before != 0) {
+        ck_assert_msg(when < fam_boundaries[_i].before, "%s: dated %u", fam_boundaries[_i].name,
+                      when);
+        int j = g_array_index(s->judgement_of, int, a);
+        ck_assert(j < 0 || gb_ref_judgement(ref, j)->regime != gb_ref_find_regime(ref, "ilacs"));
+    }
+    gb_position_standing_free(s);
+}
+END_TEST
+
+/* The 31 March series counted independently: the ILACS sheet read with
+ * plain C, each authority's latest inspection on or before the date. */
+typedef struct {
+    char code[16];
+    guint32 date;
+    int grade;
+} SheetRow;
+
+static int
+sheet_split(char *line, char **cells, int max)
+{
+    int n = 0;
+    char *p = line, *w = line;
+    while (n < max) {
+        cells[n++] = w;
+        gboolean quoted = *p == '"';
+        if (quoted)
+            p++;
+        for (;;) {
+            if (quoted && *p == '"' && p[1] == '"') {
+                *w++ = '"';
+                p += 2;
+            } else if (quoted && *p == '"') {
+                quoted = FALSE;
+                p++;
+            } else if (!quoted && (*p == ',' || *p == '\n' || *p == '\r' || *p == '\0')) {
+                break;
+            } else {
+                *w++ = *p++;
+            }
+        }
+        char end = *p;
+        *w++ = '\0';
+        if (end != ',')
+            break;
+        w = ++p;
+    }
+    return n;
+}
+
+static GArray *
+sheet_rows(void)
+{
+    /* A copy of Ofsted's sheet kept with the tests, whatever form data/ bundles it in. */
+    FILE *f = fopen(GB_TESTS_DIR "/data/ofsted-ilacs-history-2018-2025.csv", "r");
+    ck_assert_ptr_nonnull(f);
+    char line[4096];
+    char *cells[32];
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(SheetRow));
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
+    while (fgets(line, sizeof line, f) != NULL) {
+        int n = sheet_split(line, cells, 32);
+        ck_assert_int_ge(n, 9);
+        /* columns: 1 area code, 5 inspection date (YYYY-MM-DD), 8 overall effectiveness */
+        SheetRow r = {0};
+        g_strlcpy(r.code, cells[1], sizeof r.code);
+        int y, m, d;
+        ck_assert_int_eq(sscanf(cells[5], "%d-%d-%d", &y, &m, &d), 3);
+        r.date = (guint32)(y * 10000 + m * 100 + d);
+        const char *g = cells[8];
+        r.grade = strcmp(g, "Outstanding") == 0 ? 0 : strcmp(g, "Good") == 0 ? 1
+                  : strncmp(g, "Requires improvement", 20) == 0      ? 2
+                  : strcmp(g, "Inadequate") == 0                     ? 3
+                                                                     : -1;
+        ck_assert_int_ge(r.grade, 0);
+        g_array_append_val(out, r);
+    }
+    fclose(f);
+    return out;
+}
+
+/* The three authorities of the sheet that no longer exist, and the day each
+ * ceased (the reorganisation orders: Bournemouth 2019, Northamptonshire 2021,
+ * Cumbria 2023). */
+static guint32
+sheet_abolished(const char *code)
+{
+    static const struct {
+        const char *code;
+        guint32 to;
+    } gone[] = {{"E06000028", 20190401}, {"E10000021", 20210401}, {"E10000006", 20230401}};
+    for (gsize i = 0; i < G_N_ELEMENTS(gone); i++)
+        if (strcmp(gone[i].code, code) == 0)
+            return gone[i].to;
+    return 0;
+}
+
+static void
+sheet_count(const GArray *rows, guint32 as_at, int count[4])
+{
+    memset(count, 0, 4 * sizeof(int));
+    for (guint i = 0; i < rows->len; i++) {
+        const SheetRow *r = &g_array_index(rows, SheetRow, i);
+        guint32 to = sheet_abolished(r->code);
+        if (r->date > as_at || (to != 0 && to <= as_at))
+            continue;
+        gboolean latest = TRUE;
+        for (guint k = 0; k < rows->len && latest; k++) {
+            const SheetRow *o = &g_array_index(rows, SheetRow, k);
+            if (k != i && strcmp(o->code, r->code) == 0 && o->date <= as_at &&
+                o->date > r->date)
+                latest = FALSE;
+        }
+        if (latest)
+            count[r->grade]++;
+    }
+}
+
+START_TEST(test_position_series_2019_2025)
+{
+    /* Authorities existing on 31 March, by hand from the reorganisations:
+     * 152 in 2019; BCP and Dorset replace three on 1 April 2019 (151); the two
+     * Northamptonshires one on 1 April 2021 (152); Cumberland and Westmorland
+     * one on 1 April 2023 (153). */
+    static const int existing[] = {152, 151, 151, 152, 152, 153, 153};
+    GArray *dates = gb_position_annual_dates(table, 31, 3, 20250331);
+    ck_assert_uint_eq(g_array_index(dates, guint32, 0), 20070331); /* from the first year */
+    ck_assert_uint_eq(g_array_index(dates, guint32, dates->len - 1), 20250331);
+    guint first = dates->len - 7;
+    ck_assert_uint_eq(g_array_index(dates, guint32, first), 20190331);
+    GArray *series = gb_position_series(table, family("overall_effectiveness"),
+                                        &g_array_index(dates, guint32, first), 7, FALSE);
+    ck_assert_uint_eq(series->len, 7);
+    GArray *rows = sheet_rows();
+    ck_assert_uint_eq(rows->len, 271);
+    int ilacs = gb_ref_find_regime(ref, "ilacs");
+    for (guint i = 0; i < 7; i++) {
+        const GbPosition *p = &g_array_index(series, GbPosition, i);
+        int want[4];
+        sheet_count(rows, p->as_at, want);
+        /* Authorities whose latest judgement is an ILACS one are those with an
+         * ILACS inspection by then (ILACS came last); others' is older (SIF). */
+        GbStanding *st = gb_position_standing(table, family("overall_effectiveness"), p->as_at);
+        int got[4] = {0}, older = 0;
+        for (guint a = 0; a < ref->authorities->len; a++) {
+            int g = g_array_index(st->grade_of, int, a),
+                j = g_array_index(st->judgement_of, int, a);
+            if (g >= 0 && gb_ref_judgement(ref, j)->regime == ilacs)
+                got[g]++;
+            else if (g >= 0)
+                older++;
+        }
+        gb_position_standing_free(st);
+        for (int g = 0; g < 4; g++) {
+            ck_assert_msg(got[g] == want[g], "as at %u grade %d: %d, sheet %d", p->as_at, g,
+                          got[g], want[g]);
+            ck_assert_int_ge(p->count[g], want[g]);
+        }
+        ck_assert_int_eq(p->by_regime[ilacs], want[0] + want[1] + want[2] + want[3]);
+        ck_assert_int_eq(p->base, p->by_regime[ilacs] + older);
+        ck_assert_int_eq(p->authorities, existing[i]);
+    }
+    /* By 2023 every authority had an ILACS inspection: the position is the sheet's. */
+    for (guint i = 4; i < 7; i++) {
+        const GbPosition *p = &g_array_index(series, GbPosition, i);
+        int want[4];
+        sheet_count(rows, p->as_at, want);
+        ck_assert(memcmp(p->count, want, sizeof want) == 0);
+    }
+    /* The last of them is Ofsted's published position. */
+    const GbPosition *last = &g_array_index(series, GbPosition, 6);
+    ck_assert_int_eq(last->count[0], 36);
+    ck_assert_int_eq(last->count[3], 19);
+    g_array_free(rows, TRUE);
+    g_array_free(series, TRUE);
+    /* By region: England first, then each region, date by date. */
+    series = gb_position_series(table, family("overall_effectiveness"),
+                                &g_array_index(dates, guint32, dates->len - 1), 1, TRUE);
+    ck_assert_uint_eq(series->len, 1 + ref->regions->len);
+    ck_assert_int_eq(g_array_index(series, GbPosition, 0).group, GB_GROUP_ENGLAND);
+    ck_assert_int_eq(g_array_index(series, GbPosition, 1).group, GB_GROUP_REGION);
+    g_array_free(series, TRUE);
+    g_array_free(dates, TRUE);
+}
+END_TEST
+
+START_TEST(test_comparators)
+{
+    int a = code_index("919"); /* Hertfordshire: ten neighbours in the DfE model */
+    GbStanding *s = gb_position_standing(table, family("overall_effectiveness"), 20250331);
+    GbPosition c[3];
+    gb_position_comparators(table, s, a, c);
+    ck_assert_int_eq(c[0].authorities, 153);
+    ck_assert_int_eq(c[1].group, GB_GROUP_REGION);
+    ck_assert_int_eq(c[1].region, gb_ref_authority(ref, a)->region);
+    int listed = 0;
+    for (int k = 0; k < 10; k++)
+        listed += gb_ref_authority(ref, a)->neighbours[k] >= 0;
+    ck_assert_int_eq(c[2].authorities, listed);
+    ck_assert_int_eq(c[2].authority, a);
+    /* The same through the old comparison, for the same date. */
+    GbLatest *l = gb_stats_latest(table, "overall_effectiveness", 20250331);
+    GbComparison old;
+    gb_stats_compare(table, l, a, &old);
+    ck_assert_int_eq(old.neighbours_n, c[2].base);
+    ck_assert_int_eq(old.region_n, c[1].base);
+    ck_assert(memcmp(old.neighbours, c[2].count, sizeof old.neighbours) == 0);
+    gb_stats_latest_free(l);
+    gb_position_standing_free(s);
+}
+END_TEST
+
+/* ---- 2013: the safeguarding family's published position ---- */
+
+static void
+setup_2013(void)
+{
+    setup();
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_load_file(loader, table, GB_TESTS_DIR "/data/ofsted-2023-safeguarding-2009-"
+                                  "2013.csv", &d), GB_OK);
+}
+
+static const GbHeadline *
+headline(const char *id)
+{
+    for (guint i = 0; i < ref->headlines->len; i++)
+        if (strcmp(g_array_index(ref->headlines, GbHeadline, i).id, id) == 0)
+            return &g_array_index(ref->headlines, GbHeadline, i);
+    ck_abort_msg("no headline %s", id);
+    return NULL;
+}
+
+START_TEST(test_safeguarding_2013)
+{
+    /* SLAC safeguarding and CPI/CPRI rows of Ofsted's 2023 workbook (tests/data,
+     * dated by publication): as at 31 March 2013 the latest of each of the 152
+     * authorities. Counts by hand from the workbook: 5 outstanding, 60 good,
+     * 67 adequate, 20 inadequate. */
+    GbStanding *s = gb_position_standing(table, family("safeguarding"), 20130331);
+    GbPosition p;
+    gb_position_count(table, s, GB_GROUP_ENGLAND, -1, &p);
+    ck_assert_int_eq(p.authorities, 152);
+    ck_assert_int_eq(p.base, 152);
+    ck_assert_int_eq(p.count[0], 5);
+    ck_assert_int_eq(p.count[1], 60);
+    ck_assert_int_eq(p.count[2], 67);
+    ck_assert_int_eq(p.count[3], 20);
+    /* Reconciled with headlines.csv: 20 of 152, "just four in 10" good or better. */
+    const GbHeadline *inad = headline("ar2013-inadequate"),
+                     *gob = headline("ar2013-good-or-better");
+    ck_assert_int_eq(p.count[3], (int)inad->value);
+    ck_assert_int_eq(p.authorities, inad->base);
+    ck_assert_int_eq((int)lround(100.0 * p.good_or_better / p.base / 10) * 10, (int)gob->value);
+    /* None of it is APA's any more, and the year-only list of 20 (dated 2013) is not counted. */
+    ck_assert_int_eq(p.by_regime[gb_ref_find_regime(ref, "apa")], 0);
+    gb_position_standing_free(s);
+}
+END_TEST
+
+/* ---- Movers like with like ---- */
+
+static const GbMover *
+find_mover(const GbMovers *mv, const char *fam, const char *code, guint32 to_date)
+{
+    int a = code_index(code), f = fam ? family(fam) : -1;
+    for (guint i = 0; i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        if (m->authority == a && m->family == f && m->to.date == to_date)
+            return m;
+    }
+    return NULL;
+}
+
+/* Hand-computed from the ILACS sheet (overall effectiveness). */
+static const struct {
+    const char *name, *code;
+    guint32 from_date, to_date;
+    int steps;
+    gboolean from_predecessor, counted;
+} movers[] = {
+    {"Harrow good to inadequate", "310", 20200210, 20250120, -2, FALSE, TRUE},
+    {"Leicestershire RI to outstanding", "855", 20190923, 20240422, 2, FALSE, TRUE},
+    {"BCP inadequate to good", "839", 20211206, 20241202, 2, FALSE, TRUE},
+    {"BCP from Bournemouth RI", "839", 20180716, 20211206, -1, TRUE, TRUE},
+    {"North Northamptonshire from Northamptonshire", "940", 20190617, 20221003, 1, TRUE, TRUE},
+    {"West Northamptonshire: the same judgement, not counted again", "941", 20190617, 20221003,
+     1, TRUE, FALSE},
+    {"Cumberland from Cumbria", "942", 20220920, 20241007, 1, TRUE, TRUE},
+    {"Westmorland and Furness from Cumbria, not counted again", "943", 20220920, 20240422, 1,
+     TRUE, FALSE},
+};
+
+START_TEST(test_movers_cases)
+{
+    GbMovers *mv = gb_position_movers(table, GB_MOVERS_FAMILY, 20250331);
+    const GbMover *m = find_mover(mv, "overall_effectiveness", movers[_i].code,
+                                  movers[_i].to_date);
+    ck_assert_msg(m != NULL, "%s: no move", movers[_i].name);
+    ck_assert_uint_eq(m->from.date, movers[_i].from_date);
+    ck_assert_int_eq(m->steps, movers[_i].steps);
+    ck_assert_int_eq(m->from_predecessor, movers[_i].from_predecessor);
+    ck_assert_int_eq(m->counted, movers[_i].counted);
+    ck_assert(!m->cross_family);
+    gb_position_movers_free(mv);
+}
+END_TEST
+
+START_TEST(test_movers_like_with_like)
+{
+    GbMovers *mv = gb_position_movers(table, GB_MOVERS_FAMILY, 20250331);
+    int apa = gb_ref_find_regime(ref, "apa"), ilacs = gb_ref_find_regime(ref, "ilacs");
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int counted = 0;
+    for (guint i = 0; i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        /* Within one family, adjacent regimes only: never APA 2007 -> ILACS. */
+        ck_assert(gb_ref_in_family(ref, m->from.judgement, m->family));
+        ck_assert(gb_ref_in_family(ref, m->to.judgement, m->family));
+        ck_assert(!(m->from.regime == apa && m->to.regime == ilacs));
+        ck_assert(gb_position_regimes_adjacent(ref, m->from.regime, m->to.regime));
+        ck_assert_int_eq(m->steps, m->from.common - m->to.common);
+        ck_assert(m->steps >= -3 && m->steps <= 3);
+        /* Never from or to a selection (the year-only named lists of 2008, 2013). */
+        ck_assert(!(m->from.date == 0 && gb_ref_selection_note(ref, m->from.year,
+                                                               m->from.regime,
+                                                               m->from.judgement)));
+        ck_assert(!(m->to.date == 0 && gb_ref_selection_note(ref, m->to.year, m->to.regime,
+                                                             m->to.judgement)));
+        /* Each authority once: no move is listed twice, nor under both a
+         * predecessor and its successor. */
+        char *key = g_strdup_printf("%d:%u:%d:%u:%d", m->family, m->from.date, m->from.judgement,
+                                    m->to.date, m->to.as_authority >= 0 ? m->to.as_authority
+                                                                        : m->authority);
+        ck_assert_msg(!g_hash_table_contains(seen, key), "move %s twice", key);
+        g_hash_table_add(seen, key);
+        ck_assert(!(m->from.as_authority >= 0 && m->to.as_authority >= 0));
+        counted += m->counted;
+    }
+    /* Harrow's safeguarding judgements: APA 2007, then (in this data) ILACS 2020;
+     * not adjacent, so a gap, never a move. */
+    for (guint i = 0; i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        ck_assert(!(m->authority == code_index("310") && m->from.regime == apa &&
+                    m->to.regime == ilacs));
+    }
+    /* Every selection row on or before the date, counted from coverage.csv directly. */
+    guint selection = 0;
+    for (guint i = 0; i < table->rows->len; i++) {
+        const GbRow *r = gb_table_row(table, i);
+        selection += r->date == 0 && gb_ref_selection_note(ref, r->year,
+                                                           gb_ref_judgement(ref, r->judgement)
+                                                               ->regime,
+                                                           r->judgement) != NULL;
+    }
+    ck_assert_uint_eq(mv->selection_rows, selection);
+    /* The matrices hold exactly the counted moves. */
+    int in_matrices = 0;
+    for (guint i = 0; i < mv->matrices->len; i++) {
+        const GbTransitionMatrix *x = &g_array_index(mv->matrices, GbTransitionMatrix, i);
+        int sum = 0;
+        for (int p = 0; p < 4; p++)
+            for (int q = 0; q < 4; q++)
+                sum += x->count[p][q];
+        ck_assert_int_eq(sum, x->pairs);
+        ck_assert_int_eq(x->up + x->down + x->same, x->pairs);
+        ck_assert(gb_position_regimes_adjacent(ref, x->from_regime, x->to_regime));
+        in_matrices += x->pairs;
+    }
+    ck_assert_int_eq(in_matrices, counted);
+    g_hash_table_destroy(seen);
+    gb_position_movers_free(mv);
+    /* --movers any: the old cross-framework comparison, labelled. */
+    mv = gb_position_movers(table, GB_MOVERS_ANY, 20250331);
+    const GbMover *x = find_mover(mv, NULL, "310", 20200210); /* Harrow's first ILACS */
+    ck_assert_ptr_nonnull(x);
+    ck_assert_int_ne(x->from.regime, ilacs); /* from whatever regime came before */
+    int cross = 0;
+    for (guint i = 0; i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        gboolean shared = FALSE;
+        for (guint f = 0; f < ref->families->len; f++)
+            shared |= gb_ref_in_family(ref, m->from.judgement, (int)f) &&
+                      gb_ref_in_family(ref, m->to.judgement, (int)f);
+        ck_assert_int_eq(m->cross_family, !shared);
+        ck_assert_int_eq(m->family, -1);
+        cross += m->cross_family;
+    }
+    ck_assert_int_gt(cross, 0); /* APA staying safe -> ILACS overall effectiveness, at least */
+    gb_position_movers_free(mv);
+}
+END_TEST
+
+START_TEST(test_movers_as_at)
+{
+    /* Nothing after the as-at date: Harrow's 2025 move is not there on 31 December 2024. */
+    GbMovers *mv = gb_position_movers(table, GB_MOVERS_FAMILY, 20241231);
+    ck_assert_ptr_null(find_mover(mv, "overall_effectiveness", "310", 20250120));
+    ck_assert_ptr_nonnull(find_mover(mv, "overall_effectiveness", "855", 20240422));
+    gb_position_movers_free(mv);
+}
+END_TEST
+
+/* ---- Flows: inspections made in a year, and the partial year ---- */
+
+static const GbDistribution *
+ilacs_year(const GArray *ds, int year)
+{
+    int ilacs = gb_ref_find_regime(ref, "ilacs");
+    int oe = gb_ref_find_judgement(ref, ilacs, "overall_effectiveness");
+    for (guint i = 0; i < ds->len; i++) {
+        const GbDistribution *d = &g_array_index(ds, GbDistribution, i);
+        if (d->regime == ilacs && d->judgement == oe && d->year == year)
+            return d;
+    }
+    return NULL;
+}
+
+START_TEST(test_partial_year)
+{
+    GArray *ds = gb_stats_distributions(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    const GbDistribution *d25 = ilacs_year(ds, 2025), *d24 = ilacs_year(ds, 2024);
+    ck_assert_ptr_nonnull(d25);
+    /* Eleven inspections from 1 January; the data ends on 24 March. */
+    ck_assert_uint_eq(d25->base, 11);
+    ck_assert(d25->partial);
+    ck_assert_uint_eq(d25->period_from, 20250101);
+    ck_assert_uint_eq(d25->period_to, 20250324);
+    ck_assert_uint_ge(d25->first_date, 20250101);
+    ck_assert_uint_eq(d25->last_date, 20250324);
+    ck_assert(!d24->partial);
+    ck_assert_uint_eq(d24->period_to, 20241231);
+    char *label = gb_stats_flow_label(d25);
+    ck_assert_str_eq(label, "inspections made in 2025 (11 inspections; partial year: 1 January "
+                            "to 24 March 2025)");
+    g_free(label);
+    label = gb_stats_flow_label(d24);
+    ck_assert_pstr_eq(strstr(label, "partial"), NULL);
+    ck_assert_ptr_nonnull(strstr(label, "inspections made in 2024 ("));
+    g_free(label);
+    g_array_free(ds, TRUE);
+    /* Cut at the publication's 31 March: the period runs to it. */
+    ck_assert(gb_table_cut(table, 20250331));
+    ds = gb_stats_distributions(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    ck_assert_uint_eq(ilacs_year(ds, 2025)->period_to, 20250331);
+    g_array_free(ds, TRUE);
+    /* Cut in 2012: no inspections after, and no figure published for 2013. */
+    ck_assert(gb_table_cut(table, 20121231));
+    GbStats *st = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    ck_assert_uint_gt(st->published->len, 0);
+    for (guint i = 0; i < st->published->len; i++)
+        ck_assert_int_le(g_array_index(st->published, GbMeasure, i).year, 2012);
+    for (guint i = 0; i < st->distributions->len; i++)
+        ck_assert_int_le(g_array_index(st->distributions, GbDistribution, i).year, 2012);
+    gb_stats_free(st);
+}
+END_TEST
+
+/* ---- The one as-at rule ---- */
+
+START_TEST(test_as_at_rule)
+{
+    table->stated_as_at = 0; /* as if no publication read stated its date */
+    GbAsAt a = gb_position_as_at(table, 0, 0);
+    ck_assert_uint_eq(a.date, 20250324); /* the newest judgement */
+    ck_assert_int_eq(a.source, GB_AS_AT_NEWEST);
+    gb_table_state_as_at(table, 20250331);
+    a = gb_position_as_at(table, 0, 0);
+    ck_assert_uint_eq(a.date, 20250331);
+    ck_assert_int_eq(a.source, GB_AS_AT_STATED);
+    a = gb_position_as_at(table, 0, 20240331);
+    ck_assert_int_eq(a.source, GB_AS_AT_CONFIG);
+    a = gb_position_as_at(table, 20230331, 20240331);
+    ck_assert_uint_eq(a.date, 20230331);
+    ck_assert_int_eq(a.source, GB_AS_AT_OPTION);
+    /* A row dated after the as-at date is left out and counted. */
+    guint before = table->rows->len;
+    ck_assert(gb_table_cut(table, 20241231));
+    ck_assert_uint_eq(table->after, 11 * 5); /* 11 inspections of Jan-Mar 2025, 5 judgements each */
+    ck_assert_uint_eq(table->after_first, 20250120);
+    ck_assert_uint_eq(table->after_newest, 20250324);
+    ck_assert_uint_lt(table->rows->len, before);
+    GbFileAccount total;
+    gb_table_totals(table, &total);
+    ck_assert_uint_eq(total.after, 11 * 5); /* each file says how many of its own */
+    for (guint i = 0; i < table->rows->len; i++)
+        ck_assert_uint_le(gb_table_row_when(gb_table_row(table, i)), 20241231);
+}
+END_TEST
+
+/* ---- One as-at date across commands (the real binary) ---- */
+
+static JsonObject *
+json_position(JsonObject *root, const char *fam, const char *as_at)
+{
+    JsonArray *ps = json_object_get_array_member(root, "positions");
+    for (guint i = 0; i < json_array_get_length(ps); i++) {
+        JsonObject *p = json_array_get_object_element(ps, i);
+        if (strcmp(json_object_get_string_member(p, "family"), fam) == 0 &&
+            strcmp(json_object_get_string_member(p, "group"), "england") == 0 &&
+            strcmp(json_object_get_string_member(p, "as_at"), as_at) == 0)
+            return p;
+    }
+    ck_abort_msg("no position %s %s", fam, as_at);
+    return NULL;
+}
+
+static int
+json_grade_count(JsonObject *p, int g)
+{
+    JsonArray *gs = json_object_get_array_member(p, "grades");
+    return (int)json_object_get_int_member(json_array_get_object_element(gs, (guint)g), "count");
+}
+
+static gboolean
+tree_contains(const char *dir, const char *needle)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    ck_assert_ptr_nonnull(d);
+    gboolean found = FALSE;
+    const char *name;
+    while (!found && (name = g_dir_read_name(d)) != NULL) {
+        char *path = g_build_filename(dir, name, NULL);
+        char *text = NULL;
+        gsize len;
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            found = tree_contains(path, needle);
+        else if (g_file_get_contents(path, &text, &len, NULL))
+            found = g_strstr_len(text, (gssize)len, needle) != NULL;
+        g_free(text);
+        g_free(path);
+    }
+    g_dir_close(d);
+    return found;
+}
+
+START_TEST(test_cli_one_as_at)
+{
+    /* Barnet inspected in June 2025, after the publication's 31 March (the
+     * bundled briefing.ini's as_at): every command leaves it out and says so. */
+    char *dir = gb_test_tmpdir("asat");
+    char *june = g_build_filename(dir, "june.csv", NULL);
+    ck_assert(g_file_set_contents(june, "authority,date,regime,judgement,grade\n"
+                                        "Barnet,2025-06-10,ilacs,overall_effectiveness,"
+                                        "Inadequate\n", -1, NULL));
+    const char *warning = "1 judgement dated after the as-at date 2025-03-31 (briefing.ini) "
+                          "left out: 2025-06-10 to 2025-06-10";
+    char *out, *err;
+    const char *json[] = {GB_BINARY, "stats", "-f", "json", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, json, &out, &err), 0);
+    ck_assert_msg(strstr(err, warning) != NULL, "stats stderr: %s", err);
+    JsonParser *parser = json_parser_new();
+    ck_assert(json_parser_load_from_data(parser, out, -1, NULL));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    JsonObject *at = json_object_get_object_member(root, "as_at");
+    ck_assert_str_eq(json_object_get_string_member(at, "date"), "2025-03-31");
+    ck_assert_str_eq(json_object_get_string_member(at, "source"), "briefing.ini");
+    ck_assert_int_eq(json_object_get_int_member(at, "left_out_after"), 1);
+    ck_assert_int_eq(json_grade_count(json_position(root, "overall_effectiveness", "2025-03-31"),
+                                      3), 19);
+    ck_assert_int_eq(json_object_get_int_member(json_object_get_object_member(root, "latest"),
+                                                "authorities"), 153);
+    /* The June date appears only where the left-out row is reported. */
+    int seen = 0;
+    for (const char *q = out; (q = strstr(q, "2025-06-10")) != NULL; q++)
+        seen++;
+    ck_assert_int_eq(seen, 2); /* left_out_first, left_out_newest */
+    g_object_unref(parser);
+    g_free(out);
+    g_free(err);
+
+    /* --as-at overrides: on 30 June the row counts (20 inadequate) and nothing is left out. */
+    const char *later[] = {GB_BINARY, "stats", "-f", "json", "--as-at", "2025-06-30", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, later, &out, &err), 0);
+    ck_assert_ptr_null(strstr(err, "left out"));
+    parser = json_parser_new();
+    ck_assert(json_parser_load_from_data(parser, out, -1, NULL));
+    root = json_node_get_object(json_parser_get_root(parser));
+    ck_assert_int_eq(json_grade_count(json_position(root, "overall_effectiveness", "2025-06-30"),
+                                      3), 20);
+    g_object_unref(parser);
+    g_free(out);
+    g_free(err);
+
+    /* The authority, the movers, a chart and the briefing: the same date. */
+    const char *authority[] = {GB_BINARY, "stats", "-a", "Barnet", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, authority, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "Latest overall_effectiveness as at 2025-03-31: Good"));
+    ck_assert_ptr_null(strstr(out, "2025-06-10"));
+    ck_assert_ptr_nonnull(strstr(err, warning));
+    g_free(out);
+    g_free(err);
+    const char *mv[] = {GB_BINARY, "stats", "--movers", "family", "-f", "csv", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, mv, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "overall_effectiveness,Harrow,310,E09000015,"));
+    ck_assert_ptr_null(strstr(out, "2025-06-10"));
+    g_free(out);
+    g_free(err);
+    const char *chart[] = {GB_BINARY, "chart", "map", "-o", "map.svg", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, chart, &out, &err), 0);
+    ck_assert_msg(strstr(err, warning) != NULL, "chart stderr: %s", err);
+    g_free(out);
+    g_free(err);
+    const char *build[] = {GB_BINARY, "build", "-q", "-o", "brief", june, NULL};
+    ck_assert_int_eq(gb_test_run(dir, build, &out, &err), 0);
+    ck_assert_msg(strstr(err, warning) != NULL, "build stderr: %s", err);
+    char *tables = g_build_filename(dir, "brief", "tables", NULL);
+    ck_assert(!tree_contains(tables, "2025-06-10"));
+    g_free(tables);
+    g_free(out);
+    g_free(err);
+    char *pdf = g_build_filename(dir, "brief", "briefing.pdf", NULL);
+    const char *text[] = {PDFTOTEXT, pdf, "-", NULL};
+    ck_assert_int_eq(gb_test_run(dir, text, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "31 March 2025"));
+    ck_assert_ptr_null(strstr(out, "June 2025"));
+    ck_assert_ptr_null(strstr(out, "2025-06-10"));
+    g_free(out);
+    g_free(err);
+    g_free(pdf);
+    g_free(june);
+    g_free(dir);
+}
+END_TEST
+
+static const struct {
+    guint32 in, out;
+} year_earlier[] = {
+    {20250331, 20240331},
+    {20240229, 20230228},
+    {20250101, 20240101},
+};
+
+START_TEST(test_year_earlier)
+{
+    ck_assert_uint_eq(gb_position_year_earlier(year_earlier[_i].in), year_earlier[_i].out);
+}
+END_TEST
+
+/* The stats options, through the real binary. */
+static const struct {
+    const char *name;
+    const char *args[10];
+    int status;
+    const char *out, *err; /* substrings expected, or NULL */
+} stats_cli[] = {
+    {"series in CSV, 31 March 2019", {"stats", "-f", "csv", "--as-at-series", "31-03", NULL}, 0,
+     "position,2019-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,", NULL},
+    {"series change in points", {"stats", "-f", "csv", "--family", "overall_effectiveness",
+                                 "--as-at", "2024-03-31,2025-03-31", NULL}, 0,
+     "position,2025-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,inadequate,19,153,"
+     "12.4,12,153,1.2\r\n", NULL},
+    {"by region", {"stats", "-f", "csv", "--by", "region", "--family", "safeguarding", NULL}, 0,
+     "position,2025-03-31,safeguarding,region,London,", NULL},
+    {"standings with codes", {"stats", "-f", "csv", "--by", "authority", "--family",
+                              "overall_effectiveness", NULL}, 0,
+     "standing,2025-03-31,overall_effectiveness,authority,London,Barnet,302,E09000003,2024-06-10,"
+     "2024,,,,ilacs,overall_effectiveness,computed,good,", NULL},
+    {"partial year marked", {"stats", NULL}, 0,
+     "[partial year: 1 January 2025 to 31 March 2025]", NULL},
+    {"movers csv with steps", {"stats", "--movers", "family", "-f", "csv", NULL}, 0,
+     "overall_effectiveness,Harrow,310,E09000015,London,Harrow,2020-02-10,2020,ilacs,"
+     "overall_effectiveness,good,2025-01-20,2025,ilacs,overall_effectiveness,inadequate,-2,no,"
+     "yes,no\r\n", NULL},
+    {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL},
+    {"authority comparators", {"stats", "-a", "Hertfordshire", NULL}, 0,
+     "    Statistical neighbours    10 of  10 judged:", NULL},
+    {"bad series", {"stats", "--as-at-series", "31-13", NULL}, 64, NULL, "not a day and month"},
+    {"bad date in a list", {"stats", "--as-at", "2025-03-31,soon", NULL}, 64, NULL,
+     "'soon' is not a date"},
+    {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any"},
+    {"unknown family", {"stats", "--family", "cooking", NULL}, 64, NULL,
+     "unknown family 'cooking' (use safeguarding, overall_effectiveness"},
+};
+
+START_TEST(test_stats_cli)
+{
+    const char *argv[12] = {GB_BINARY};
+    for (int k = 0; stats_cli[_i].args[k] != NULL; k++)
+        argv[k + 1] = stats_cli[_i].args[k];
+    char *out, *err;
+    int status = gb_test_run(NULL, argv, &out, &err);
+    ck_assert_msg(status == stats_cli[_i].status, "%s: exit %d: %s", stats_cli[_i].name, status,
+                  err);
+    if (stats_cli[_i].out != NULL)
+        ck_assert_msg(strstr(out, stats_cli[_i].out) != NULL, "%s: stdout lacks '%s'",
+                      stats_cli[_i].name, stats_cli[_i].out);
+    if (stats_cli[_i].err != NULL)
+        ck_assert_msg(strstr(err, stats_cli[_i].err) != NULL, "%s: stderr '%s'",
+                      stats_cli[_i].name, err);
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
     Suite *s = suite_create("stats");
     TCase *pure = tcase_create("rounding");
     tcase_add_loop_test(pure, test_whole_percents, 0, G_N_ELEMENTS(rounding));
+    tcase_add_loop_test(pure, test_year_earlier, 0, G_N_ELEMENTS(year_earlier));
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("bundled");
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -294,6 +1142,30 @@ stats_suite(void)
     tcase_add_test(tc, test_common_scale_grouping);
     tcase_add_test(tc, test_streaming_same_figures);
     suite_add_tcase(s, tc);
+    TCase *pos = tcase_create("positions");
+    tcase_add_checked_fixture(pos, setup, teardown);
+    tcase_set_timeout(pos, 60);
+    tcase_add_test(pos, test_families_parsed);
+    tcase_add_test(pos, test_position_2025);
+    tcase_add_loop_test(pos, test_position_boundaries, 0, G_N_ELEMENTS(fam_boundaries));
+    tcase_add_test(pos, test_position_series_2019_2025);
+    tcase_add_test(pos, test_comparators);
+    tcase_add_loop_test(pos, test_movers_cases, 0, G_N_ELEMENTS(movers));
+    tcase_add_test(pos, test_movers_like_with_like);
+    tcase_add_test(pos, test_movers_as_at);
+    tcase_add_test(pos, test_partial_year);
+    tcase_add_test(pos, test_as_at_rule);
+    suite_add_tcase(s, pos);
+    TCase *y13 = tcase_create("safeguarding-2013");
+    tcase_add_checked_fixture(y13, setup_2013, teardown);
+    tcase_set_timeout(y13, 30);
+    tcase_add_test(y13, test_safeguarding_2013);
+    suite_add_tcase(s, y13);
+    TCase *cli = tcase_create("one-as-at");
+    tcase_set_timeout(cli, 120);
+    tcase_add_test(cli, test_cli_one_as_at);
+    tcase_add_loop_test(cli, test_stats_cli, 0, G_N_ELEMENTS(stats_cli));
+    suite_add_tcase(s, cli);
     return s;
 }
 

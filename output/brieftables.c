@@ -1,0 +1,674 @@
+/* brieftables.c - the briefing's key findings and tables (see
+ * briefing-private.h). Every number comes from the compute stage or
+ * pipeline/summary.c; these functions choose words from signs and write the
+ * figures out. Regime and grade names come from the reference data. */
+#include "output/briefing-private.h"
+
+#include "pipeline/text.h"
+
+#include <math.h>
+#include <string.h>
+
+char *
+gb__lower(const char *s)
+{
+    return g_utf8_strdown(s, -1);
+}
+
+char *
+gb__join_and(GPtrArray *names)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++) {
+        if (i > 0)
+            g_string_append(s, i + 1 == names->len ? " and " : ", ");
+        g_string_append(s, g_ptr_array_index(names, i));
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* The common level of a measure that names a grade, or -1. */
+static int
+gb__measure_level(const GbRef *ref, const GbMeasure *m)
+{
+    if (m->regime < 0)
+        return -1;
+    const GbRegime *r = gb_ref_regime(ref, m->regime);
+    for (guint g = 0; g < r->grades->len; g++)
+        if (strcmp(gb_ref_grade(ref, m->regime, (int)g)->id, m->measure) == 0)
+            return gb_ref_grade(ref, m->regime, (int)g)->common;
+    return -1;
+}
+
+static const char *
+gb__fell_rose(double points)
+{
+    return points < 0 ? "fell" : points > 0 ? "rose" : "was unchanged";
+}
+
+/* 1. Changes the sources published for consecutive years. */
+static void
+gb__finding_published_changes(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    for (guint i = 0; i < b->in.stats->changes->len; i++) {
+        const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
+        if (c->from.series != GB_SERIES_PUBLISHED || gb__measure_level(ref, &c->from) != 0)
+            continue;
+        const GbChange *gob = gb_summary_change_partner(b->in.stats, c, "good_or_better");
+        char *judgement = gb__lower(gb_ref_judgement(ref, c->from.judgement)->label);
+        char *grade = gb__lower(gb_summary_level_label(ref, c->from.regime, 0));
+        GString *s = g_string_new(NULL);
+        g_string_append_printf(s,
+                               "The share of councils judged %s for %s %s from %.0f%% in %d "
+                               "to %.0f%% in %d",
+                               grade, judgement, gb__fell_rose(c->points), c->from.percent,
+                               c->from.year, c->to.percent, c->to.year);
+        if (gob != NULL)
+            g_string_append_printf(s,
+                                   ", and the share judged good or better %s from %.0f%% "
+                                   "to %.0f%%",
+                                   gob->points < 0 ? "fell" : "rose", gob->from.percent,
+                                   gob->to.percent);
+        g_string_append_printf(s, " (%s, as published).", gb_ref_regime(ref, c->from.regime)->name);
+        g_ptr_array_add(f, g_string_free(s, FALSE));
+        g_free(judgement);
+        g_free(grade);
+    }
+}
+
+/* 2. Who was inadequate in years whose rows are complete and for which the
+ * inspectorate published how many it inspected. */
+static void
+gb__finding_inadequate_named(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    for (guint r = 0; r < ref->regimes->len; r++) {
+        int j = gb_ref_headline_judgement(ref, (int)r);
+        const GbRegime *rg = gb_ref_regime(ref, (int)r);
+        if (j < 0 || !rg->graded)
+            continue;
+        int last = rg->last_year ? rg->last_year : b->in.table->max_year;
+        for (int y = rg->first_year; y <= last; y++) {
+            const GbDistribution *d = gb_summary_distribution(b->in.stats, (int)r, j, y);
+            const GbMeasure *insp = gb_summary_published(b->in.stats, y, (int)r, "inspected", -1);
+            if (d == NULL || d->selection != NULL || insp == NULL)
+                continue;
+            GPtrArray *names = gb_summary_names_at_level(b->in.table, j, y, GB_COMMON_LEVELS - 1);
+            char *list = gb__join_and(names);
+            char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
+            char *grade = gb__lower(gb_summary_level_label(ref, (int)r, GB_COMMON_LEVELS - 1));
+            GString *s = g_string_new(NULL);
+            g_string_append_printf(s, "Ofsted inspected %d of the %d councils in %d. ", insp->count,
+                                   insp->base, y);
+            g_string_append_printf(s, "In %d, %u of %u councils were judged %s for %s", y,
+                                   d->inadequate, d->base, grade, judgement);
+            if (names->len > 0)
+                g_string_append_printf(s, ": %s", list);
+            g_string_append_c(s, '.');
+            g_ptr_array_add(f, g_string_free(s, FALSE));
+            g_free(list);
+            g_free(judgement);
+            g_free(grade);
+            g_ptr_array_free(names, TRUE);
+        }
+    }
+}
+
+/* 4. Inspections without a graded scale: how many got the worst outcome. */
+static void
+gb__finding_ungraded(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    int ua = b->ungraded;
+    if (ua < 0)
+        return;
+    const GbRegime *rg = gb_ref_regime(ref, ua);
+    int j = gb_ref_headline_judgement(ref, ua), worst = (int)rg->grades->len - 1;
+    char *kind = gb__lower(rg->short_name);
+    char *outcome = gb__lower(gb_ref_grade(ref, ua, worst)->label);
+    for (int y = rg->first_year; y <= b->in.table->max_year; y++) {
+        const GbDistribution *d = gb_summary_distribution(b->in.stats, ua, j, y);
+        if (d == NULL || worst < 0)
+            continue;
+        g_ptr_array_add(f, g_strdup_printf("Of the %u councils given %s inspections in %d, %u "
+                                           "had %s.",
+                                           d->base, kind, y, d->count[worst], outcome));
+    }
+    g_free(kind);
+    g_free(outcome);
+}
+
+/* 5. Published distributions with no complete rows behind them. */
+static void
+gb__finding_published_only(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    for (guint r = 0; r < ref->regimes->len; r++) {
+        const GbRegime *rg = gb_ref_regime(ref, (int)r);
+        int j = gb_ref_headline_judgement(ref, (int)r);
+        if (!rg->graded || j < 0)
+            continue;
+        int last = rg->last_year ? rg->last_year : b->in.table->max_year;
+        for (int y = rg->first_year; y <= last; y++) {
+            const GbDistribution *d = gb_summary_distribution(b->in.stats, (int)r, j, y);
+            guint count[GB_MAX_GRADES], base;
+            if ((d != NULL && d->selection == NULL) ||
+                !gb_summary_published_counts(ref, b->in.stats, y, (int)r, j, -1, count, &base))
+                continue;
+            GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+            for (int g = (int)rg->grades->len - 1; g >= 0; g--) {
+                char *label = gb__lower(gb_ref_grade(ref, (int)r, g)->label);
+                char num[16] = "none";
+                if (count[g] > 0)
+                    g_snprintf(num, sizeof num, "%u", count[g]);
+                g_ptr_array_add(
+                    parts,
+                    g_strdup_printf(parts->len == 0 ? "%s were judged %s" : "%s %s", num, label));
+                g_free(label);
+            }
+            char *list = gb__join_and(parts);
+            char *name = gb__lower(rg->name);
+            g_ptr_array_add(f, g_strdup_printf("Of the %u councils in the figures Ofsted "
+                                               "published for %d under the %s, %s (as "
+                                               "published).",
+                                               base, y, name, list));
+            g_free(name);
+            g_free(list);
+            g_ptr_array_free(parts, TRUE);
+        }
+    }
+}
+
+/* 6. The latest position, and Ofsted's published one for the same year. */
+static void
+gb__finding_latest(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    const GbLatest *l = b->in.latest;
+    if (b->current < 0)
+        return;
+    int jl = gb_ref_find_judgement(ref, b->current, l->judgement);
+    char *judgement = gb__lower(jl >= 0 ? gb_ref_judgement(ref, jl)->label : l->judgement);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "As at %s, of the %d authorities, ", b->as_at_text, l->authorities);
+    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
+        char *label = gb__lower(gb_summary_level_label(ref, b->current, k));
+        g_string_append_printf(s, "%s%d (%.1f%%) %s%s",
+                               k == 0                      ? ""
+                               : k == GB_COMMON_LEVELS - 1 ? " and "
+                                                           : ", ",
+                               l->count[k], gb_summary_share(l->count[k], l->authorities),
+                               k == 0 ? "were judged " : "", label);
+        if (k == 0)
+            g_string_append_printf(s, " for %s", judgement);
+        g_free(label);
+    }
+    if (l->not_inspected > 0)
+        g_string_append_printf(s, "; %d not yet inspected", l->not_inspected);
+    g_string_append_c(s, '.');
+    g_ptr_array_add(f, g_string_free(s, FALSE));
+    g_free(judgement);
+    int published[GB_COMMON_LEVELS], base;
+    int year = (int)(l->as_at / 10000);
+    if (gb_summary_published_latest(ref, year, published, &base))
+        g_ptr_array_add(
+            f,
+            g_strdup_printf("These counts, computed from the inspection history, %s Ofsted's "
+                            "own published position for %d (%d, %d, %d and %d of %d "
+                            "authorities).",
+                            gb_summary_latest_matches(l, published, base) ? "match" : "differ from",
+                            year, published[0], published[1], published[2], published[3], base));
+}
+
+GPtrArray *
+gb__briefing_findings(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    GPtrArray *f = g_ptr_array_new_with_free_func(g_free);
+    gb__finding_published_changes(b, f);
+    gb__finding_inadequate_named(b, f);
+    /* 3. The reconciliation that the press figures need. */
+    for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
+        const GbReconciliation *r =
+            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
+        if (gb__measure_level(ref, &r->computed) != 0 || r->reason == NULL || r->selection ||
+            r->published.base < 0)
+            continue;
+        char *grade = gb__lower(gb_summary_level_label(ref, r->computed.regime, 0));
+        g_ptr_array_add(
+            f, g_strdup_printf("Counting the %d councils in the %d table gives %d judged %s "
+                               "(%.1f%%); the published %.0f%% is of the %d inspected, so the "
+                               "two differ by %.1f points.",
+                               r->computed.base, r->computed.year, r->computed.count, grade,
+                               r->computed.percent, r->published.percent, r->published.base,
+                               fabs(r->difference)));
+        g_free(grade);
+    }
+    gb__finding_ungraded(b, f);
+    gb__finding_published_only(b, f);
+    gb__finding_latest(b, f);
+    /* 7. The current regime: its first and last full years (part years with
+     * few inspections say little). */
+    if (b->current >= 0) {
+        int j = gb_ref_headline_judgement(ref, b->current);
+        const GbDistribution *first, *last;
+        gb_summary_full_years(b->in.stats, b->current, j,
+                              gb_ref_regime(ref, b->current)->first_year, b->in.table->max_year, 20,
+                              &first, &last);
+        char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
+        if (first != NULL && last != NULL && first != last)
+            g_ptr_array_add(
+                f, g_strdup_printf("Of the %s inspections made in %d, %.1f%% found %s good or "
+                                   "outstanding (%u of %u), against %.1f%% in %d (%u of %u).",
+                                   gb_ref_regime(ref, b->current)->short_name, last->year,
+                                   gb_summary_share(last->good_or_better, last->base), judgement,
+                                   last->good_or_better, last->base,
+                                   gb_summary_share(first->good_or_better, first->base),
+                                   first->year, first->good_or_better, first->base));
+        g_free(judgement);
+    }
+    /* 8. Movers. */
+    int up, down;
+    gb_summary_moves_up_down(b->in.moves, &up, &down);
+    g_ptr_array_add(f, g_strdup_printf("Between consecutive graded judgements of the same "
+                                       "authority, across regimes on the common four-level "
+                                       "scale, %d were a step up and %d a step down.",
+                                       up, down));
+    return f;
+}
+
+/* ---- tables ---------------------------------------------------------------- */
+
+static char *
+gb__count_pct(guint count, guint base)
+{
+    return g_strdup_printf("%u (%.1f%%)", count, gb_summary_share(count, base));
+}
+
+GbTreeTable *
+gb__table_distributions(const GbBriefing *b)
+{
+    static const char *const h[] = {"Regime",         "Year", "Series",        "Base",
+                                    "Outstanding",    "Good", "Adequate / RI", "Inadequate",
+                                    "Good or better", NULL};
+    static const double w[] = {0.10, 0.07, 0.11, 0.07, 0.13, 0.13, 0.13, 0.13, 0.13};
+    GbTreeTable *g = gb_tree_table_new("distributions",
+                                       "Counts and shares of each year's "
+                                       "headline judgements",
+                                       h, w, TRUE);
+    const GbRef *ref = b->ref;
+    for (guint i = 0; i < b->in.stats->distributions->len; i++) {
+        const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
+        if (!d->graded || d->judgement != gb_ref_headline_judgement(ref, d->regime) ||
+            d->base == 0 || d->selection != NULL)
+            continue;
+        gb_tree_cell(g, gb_ref_regime(ref, d->regime)->short_name, -1);
+        gb_tree_cell_take(g, g_strdup_printf("%d", d->year), -1);
+        gb_tree_cell(g, "rows", -1);
+        gb_tree_cell_take(g, g_strdup_printf("%u", d->base), -1);
+        guint common[GB_COMMON_LEVELS];
+        gb_summary_common_counts(ref, d, common);
+        for (int c = 0; c < GB_COMMON_LEVELS; c++)
+            gb_tree_cell_take(g, gb__count_pct(common[c], d->base), -1);
+        gb_tree_cell_take(g, gb__count_pct(d->good_or_better, d->base), -1);
+    }
+    /* Published distributions: complete counts on one base. */
+    for (guint i = 0; i < b->in.stats->published->len; i++) {
+        const GbMeasure *m = &g_array_index(b->in.stats->published, GbMeasure, i);
+        if (m->count < 0 || m->base <= 0 || gb__measure_level(ref, m) != 0 ||
+            !gb_ref_regime(ref, m->regime)->graded)
+            continue;
+        guint count[GB_MAX_GRADES], base;
+        if (!gb_summary_published_counts(ref, b->in.stats, m->year, m->regime, m->judgement,
+                                         m->base, count, &base))
+            continue;
+        GbDistribution d = {.regime = m->regime,
+                            .ngrades = (int)gb_ref_regime(ref, m->regime)->grades->len};
+        memcpy(d.count, count, sizeof count);
+        guint common[GB_COMMON_LEVELS];
+        gb_summary_common_counts(ref, &d, common);
+        gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
+        gb_tree_cell_take(g, g_strdup_printf("%d", m->year), -1);
+        gb_tree_cell(g, "published", -1);
+        gb_tree_cell_take(g, g_strdup_printf("%u", base), -1);
+        for (int c = 0; c < GB_COMMON_LEVELS; c++)
+            gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
+        gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+    }
+    return g;
+}
+
+static char *
+gb__measure_text(const GbMeasure *m)
+{
+    if (isnan(m->percent))
+        return g_strdup_printf("%d", m->count);
+    const char *q = g_strcmp0(m->qualifier, "more_than") == 0 ? "more than "
+                    : g_strcmp0(m->qualifier, "approx") == 0  ? "about "
+                                                              : "";
+    if (m->count >= 0 && m->base > 0)
+        return g_strdup_printf("%s%d of %d (%.1f%%)", q, m->count, m->base, m->percent);
+    if (m->base > 0)
+        return g_strdup_printf("%s%.*f%% of %d", q, m->series == GB_SERIES_PUBLISHED ? 0 : 1,
+                               m->percent, m->base);
+    return g_strdup_printf("%s%.0f%%", q, m->percent);
+}
+
+static const char *
+gb__measure_name(const GbRef *ref, const GbMeasure *m)
+{
+    if (strcmp(m->measure, "good_or_better") == 0)
+        return "Good or better";
+    if (strcmp(m->measure, "inspected") == 0)
+        return "Inspected";
+    const GbRegime *r = gb_ref_regime(ref, m->regime);
+    for (guint g = 0; g < r->grades->len; g++)
+        if (strcmp(g_array_index(r->grades, GbGrade, g).id, m->measure) == 0)
+            return g_array_index(r->grades, GbGrade, g).label;
+    return m->measure;
+}
+
+GbTreeTable *
+gb__table_changes(const GbBriefing *b)
+{
+    static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", "Series", NULL};
+    static const double w[] = {0.10, 0.22, 0.22, 0.22, 0.12, 0.12};
+    GbTreeTable *g = gb_tree_table_new("changes",
+                                       "Changes between consecutive years, in "
+                                       "percentage points",
+                                       h, w, TRUE);
+    const GbRef *ref = b->ref;
+    for (guint i = 0; i < b->in.stats->changes->len; i++) {
+        const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
+        /* The headline judgement of each regime and the headline measures (the
+         * best and worst levels, good or better) only; `gradebrief stats` lists
+         * every change. */
+        int level = gb__measure_level(ref, &c->from);
+        if (c->from.judgement != gb_ref_headline_judgement(ref, c->from.regime) ||
+            (level != 0 && level != GB_COMMON_LEVELS - 1 &&
+             strcmp(c->from.measure, "good_or_better") != 0))
+            continue;
+        gb_tree_cell(g, gb_ref_regime(ref, c->from.regime)->short_name, -1);
+        gb_tree_cell(g, gb__measure_name(ref, &c->from), -1);
+        char *a = gb__measure_text(&c->from), *z = gb__measure_text(&c->to);
+        gb_tree_cell_take(g, g_strdup_printf("%d: %s", c->from.year, a), -1);
+        gb_tree_cell_take(g, g_strdup_printf("%d: %s", c->to.year, z), -1);
+        g_free(a);
+        g_free(z);
+        gb_tree_cell_take(g, g_strdup_printf("%+.1f points", c->points), -1);
+        gb_tree_cell(g, c->from.series == GB_SERIES_PUBLISHED ? "published" : "computed", -1);
+    }
+    return g;
+}
+
+GbTreeTable *
+gb__table_reconciliation(const GbBriefing *b)
+{
+    static const char *const h[] = {"Year",      "Regime",     "Measure",         "Computed",
+                                    "Published", "Difference", "Why they differ", NULL};
+    static const double w[] = {0.06, 0.13, 0.13, 0.16, 0.14, 0.11, 0.27};
+    GbTreeTable *g = gb_tree_table_new("reconciliation",
+                                       "Computed and published figures for "
+                                       "the same year",
+                                       h, w, TRUE);
+    const GbRef *ref = b->ref;
+    for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
+        const GbReconciliation *r =
+            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
+        gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
+        gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
+        gb_tree_cell(g, gb__measure_name(ref, &r->computed), -1);
+        gb_tree_cell_take(g, gb__measure_text(&r->computed), -1);
+        gb_tree_cell_take(g, gb__measure_text(&r->published), -1);
+        gb_tree_cell_take(
+            g, isnan(r->difference) ? g_strdup("") : g_strdup_printf("%+.1f points", r->difference),
+            -1);
+        gb_tree_cell(g, r->reason ? r->reason : "same base", -1);
+    }
+    return g;
+}
+
+static char *
+gb__event_text(const GbRef *ref, const GbEvent *e)
+{
+    return g_strdup_printf(
+        "%s %s, %d%s%s", gb_ref_regime(ref, e->regime)->short_name,
+        gb_ref_grade(ref, e->regime, e->grade)->label, e->year, e->as_authority >= 0 ? " as " : "",
+        e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name : "");
+}
+
+GbTreeTable *
+gb__table_movers(const GbBriefing *b)
+{
+    static const char *const h[] = {"Authority", "From", "To", "Move", NULL};
+    static const double w[] = {0.28, 0.30, 0.30, 0.12};
+    GbTreeTable *g = gb_tree_table_new("movers",
+                                       "Every move between consecutive graded "
+                                       "judgements, improvements first",
+                                       h, w, TRUE);
+    const GbRef *ref = b->ref;
+    for (int dir = 1; dir >= -1; dir -= 2) {
+        for (guint i = 0; i < b->in.moves->moves->len; i++) {
+            const GbMove *m = &g_array_index(b->in.moves->moves, GbMove, i);
+            int move = gb_summary_direction(m->from.common, m->to.common);
+            if ((move > 0) != (dir > 0))
+                continue;
+            gb_tree_cell(g, gb_ref_authority(ref, m->authority)->name, -1);
+            gb_tree_cell_take(g, gb__event_text(ref, &m->from), m->from.common);
+            gb_tree_cell_take(g, gb__event_text(ref, &m->to), m->to.common);
+            gb_tree_cell(g, move > 0 ? "up" : "down", -1);
+        }
+    }
+    return g;
+}
+
+GbTreeTable *
+gb__table_unannounced(const GbBriefing *b)
+{
+    static const char *const h[] = {"Authority", "Year", "Outcome", NULL};
+    static const double w[] = {0.40, 0.15, 0.45};
+    GbTreeTable *g = gb_tree_table_new("unannounced",
+                                       "Every inspection, the worst outcome "
+                                       "first",
+                                       h, w, TRUE);
+    const GbRef *ref = b->ref;
+    if (b->ungraded < 0)
+        return g;
+    GPtrArray *rows = gb_summary_rows_worst_first(b->in.table, b->ungraded);
+    for (guint i = 0; i < rows->len; i++) {
+        const GbRow *r = g_ptr_array_index(rows, i);
+        gb_tree_cell(g, gb_ref_authority(ref, r->authority)->name, -1);
+        gb_tree_cell_take(g, g_strdup_printf("%d", r->year), -1);
+        gb_tree_cell(g, gb_ref_grade(ref, b->ungraded, r->grade)->label, -1);
+    }
+    g_ptr_array_free(rows, TRUE);
+    return g;
+}
+
+GbTreeTable *
+gb__table_published(const GbBriefing *b)
+{
+    static const char *const h[] = {"Year", "Figure", "Value", "Source", NULL};
+    static const double w[] = {0.07, 0.43, 0.17, 0.33};
+    GbTreeTable *g = gb_tree_table_new("published", "Every published figure", h, w, TRUE);
+    for (guint i = 0; i < b->ref->headlines->len; i++) {
+        const GbHeadline *hl = &g_array_index(b->ref->headlines, GbHeadline, i);
+        gb_tree_cell_take(g, g_strdup_printf("%d", hl->year), -1);
+        gb_tree_cell(g, hl->description, -1);
+        const char *q = strcmp(hl->qualifier, "more_than") == 0 ? "more than "
+                        : strcmp(hl->qualifier, "approx") == 0  ? "about "
+                                                                : "";
+        char num[48];
+        gb_format_number(hl->value, hl->value == floor(hl->value) ? 0 : 1, num, sizeof num);
+        char *value = strcmp(hl->unit, "percent") == 0 ? g_strdup_printf("%s%s%%", q, num)
+                      : strcmp(hl->unit, "gbp") == 0   ? g_strdup_printf("%s\u00a3%s", q, num)
+                      : hl->base > 0 ? g_strdup_printf("%s%s of %d", q, num, hl->base)
+                                     : g_strdup_printf("%s%s", q, num);
+        gb_tree_cell_take(g, value, -1);
+        gb_tree_cell(g, hl->source, -1);
+    }
+    return g;
+}
+
+GbTreeTable *
+gb__table_accounting(const GbBriefing *b)
+{
+    static const char *const h[] = {"Input file", "Layout",     "Rows",       "Used", "Merged",
+                                    "Rejected",   "Judgements", "Not judged", NULL};
+    static const double w[] = {0.24, 0.14, 0.08, 0.08, 0.09, 0.11, 0.14, 0.12};
+    GbTreeTable *g =
+        gb_tree_table_new("accounting", "What happened to every input row", h, w, TRUE);
+    const GbTable *t = b->in.table;
+    for (guint i = 0; i <= t->files->len; i++) {
+        GbFileAccount total;
+        const GbFileAccount *a;
+        if (i < t->files->len) {
+            a = &g_array_index(t->files, GbFileAccount, i);
+        } else {
+            gb_table_totals(t, &total);
+            a = &total;
+        }
+        gb_tree_cell_take(g, i < t->files->len ? g_path_get_basename(a->path) : g_strdup("Total"),
+                          -1);
+        gb_tree_cell(g, a->layout ? a->layout : "", -1);
+        guint64 v[] = {a->rows, a->used, a->merged, a->rejected, a->judgements, a->not_judged};
+        for (gsize k = 0; k < G_N_ELEMENTS(v); k++)
+            gb_tree_cell_take(g, g_strdup_printf("%" G_GUINT64_FORMAT, v[k]), -1);
+    }
+    return g;
+}
+
+GbTreeTable *
+gb__table_regimes(const GbBriefing *b)
+{
+    static const char *const h[] = {"Regime", "Years", "Grades, best first", "On the common scale",
+                                    NULL};
+    static const double w[] = {0.30, 0.11, 0.30, 0.29};
+    GbTreeTable *g =
+        gb_tree_table_new("regimes", "Inspection regimes and their grade scales", h, w, TRUE);
+    const GbRef *ref = b->ref;
+    for (guint r = 0; r < ref->regimes->len; r++) {
+        const GbRegime *rg = gb_ref_regime(ref, (int)r);
+        gb_tree_cell_take(g, g_strdup_printf("%s (%s)", rg->name, rg->short_name), -1);
+        gb_tree_cell_take(g,
+                          rg->last_year
+                              ? g_strdup_printf("%d\u2013%d", rg->first_year, rg->last_year)
+                              : g_strdup_printf("%d\u2013", rg->first_year),
+                          -1);
+        GString *scale = g_string_new(NULL), *common = g_string_new(NULL);
+        for (guint k = 0; k < rg->grades->len; k++) {
+            const GbGrade *gr = gb_ref_grade(ref, (int)r, (int)k);
+            g_string_append_printf(scale, "%s%s", k ? "; " : "", gr->label);
+            g_string_append_printf(common, "%s%s", k ? "; " : "",
+                                   gr->common >= 0 ? ref->common_labels[gr->common] : "not graded");
+        }
+        gb_tree_cell_take(g, g_string_free(scale, FALSE), -1);
+        gb_tree_cell_take(g, g_string_free(common, FALSE), -1);
+    }
+    return g;
+}
+
+typedef struct {
+    const GbAuthority *authority;
+    char *key; /* g_utf8_collate_key of its name */
+} GbNameOrder;
+
+static int
+gb__cmp_name_order(const void *pa, const void *pb)
+{
+    const GbNameOrder *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    if (c != 0)
+        return c;
+    /* One name, two authorities: the one that ended first comes first. */
+    const GbAuthority *x = a->authority, *y = b->authority;
+    if (x->to == y->to)
+        return x < y ? -1 : x > y;
+    if (x->to == 0)
+        return 1;
+    if (y->to == 0)
+        return -1;
+    return x->to < y->to ? -1 : 1;
+}
+
+static void
+gb__event_cell(GbTreeTable *g, const GbRef *ref, const GbEvent *e)
+{
+    if (e == NULL)
+        gb_tree_cell(g, "", -1);
+    else
+        gb_tree_cell_take(
+            g, g_strdup_printf("%s (%d)", gb_ref_grade(ref, e->regime, e->grade)->label, e->year),
+            e->common);
+}
+
+/* Every authority's latest headline judgement in each regime with rows (the
+ * current regime's last two). */
+GbTreeTable *
+gb__table_authorities(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    GArray *regimes = gb_summary_regimes_with_rows(b->in.table);
+    GPtrArray *h = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(h, g_strdup("Authority"));
+    g_ptr_array_add(h, g_strdup("Region"));
+    for (guint r = 0; r < regimes->len; r++) {
+        int regime = g_array_index(regimes, int, r);
+        const char *name = gb_ref_regime(ref, regime)->short_name;
+        if (regime == b->current) {
+            g_ptr_array_add(h, g_strdup_printf("%s earlier", name));
+            g_ptr_array_add(h, g_strdup_printf("%s latest", name));
+        } else {
+            g_ptr_array_add(h, g_strdup(name));
+        }
+    }
+    int ncols = (int)h->len;
+    g_ptr_array_add(h, NULL);
+    double *w = g_new(double, ncols);
+    w[0] = 0.18;
+    w[1] = 0.11;
+    for (int c = 2; c < ncols; c++)
+        w[c] = 0.71 / (ncols - 2);
+    GbTreeTable *g = gb_tree_table_new("authorities",
+                                       "Every authority's latest headline "
+                                       "judgement in each regime",
+                                       (const char *const *)h->pdata, w, TRUE);
+    g_free(w);
+    g_ptr_array_free(h, TRUE);
+    /* By name (collation keys made once), then the older of two authorities
+     * with one name first. */
+    guint n = ref->authorities->len;
+    GbNameOrder *order = g_new(GbNameOrder, n);
+    for (guint a = 0; a < n; a++) {
+        order[a].authority = gb_ref_authority(ref, (int)a);
+        order[a].key = g_utf8_collate_key(order[a].authority->name, -1);
+    }
+    qsort(order, n, sizeof *order, gb__cmp_name_order);
+    GbHistories *histories = gb_stats_histories_new(b->in.table);
+    for (guint i = 0; i < n; i++) {
+        const GbAuthority *au = order[i].authority;
+        int a = (int)(au - (const GbAuthority *)(void *)ref->authorities->data);
+        GArray *hist = gb_stats_histories_get(histories, a);
+        char *name = au->to     ? g_strdup_printf("%s (until %u)", au->name, au->to / 10000)
+                     : au->from ? g_strdup_printf("%s (from %u)", au->name, au->from / 10000)
+                                : g_strdup(au->name);
+        gb_tree_cell_take(g, name, -1);
+        gb_tree_cell(g, g_ptr_array_index(ref->regions, au->region), -1);
+        for (guint r = 0; r < regimes->len; r++) {
+            int regime = g_array_index(regimes, int, r);
+            const GbEvent *last, *before;
+            gb_summary_last_two(hist, regime, &before, &last);
+            if (regime == b->current)
+                gb__event_cell(g, ref, before);
+            gb__event_cell(g, ref, last);
+        }
+        g_array_free(hist, TRUE);
+    }
+    gb_stats_histories_free(histories);
+    for (guint a = 0; a < n; a++)
+        g_free(order[a].key);
+    g_free(order);
+    g_array_free(regimes, TRUE);
+    return g;
+}

@@ -1,0 +1,21 @@
+/* html.h - the HTML renderer of a document tree: one self-contained,
+ * well-formed (XML-parseable) HTML5 file with its CSS inline and each chart
+ * as inline SVG (role="img", <title> and <desc> carrying the alt text), each
+ * chart's data as a table beside it, no scripts and nothing from the network.
+ * Reflows down to 320 CSS px; wide tables scroll inside their own region;
+ * print CSS for A4. Knows no statistics. */
+#ifndef GB_HTML_H
+#define GB_HTML_H
+
+#include "output/tree.h"
+
+/* The page for t. svgs[i] holds the SVG of t->charts[i] as made by
+ * gb_html_svg_file. Returns a new array; this function can't fail. */
+GByteArray *gb_html_render(const GbTree *t, const GPtrArray *svgs);
+
+/* A chart's SVG file as cairo wrote it, made stable and accessible: the
+ * process-global surfaceN ids numbered in order, and a <title> and <desc>
+ * (ids "title" and "desc") with role="img" on the root. Returns a new array. */
+GByteArray *gb_html_svg_file(const GByteArray *svg, const char *title, const char *desc);
+
+#endif

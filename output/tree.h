@@ -1,0 +1,116 @@
+/* tree.h - a document as plain data: document -> sections -> blocks (heading,
+ * paragraph of runs, list, figure, table, note). Composition (briefing.c,
+ * pack.c) builds it once from the compute stage's results; renderers (the
+ * paginated tagged PDF in pdf.c + doc.c, HTML in html.c) turn it into files
+ * and know no statistics. Everything in the tree is owned by the tree: texts
+ * are copied in, charts handed over. Read-only once built. */
+#ifndef GB_TREE_H
+#define GB_TREE_H
+
+#include "charts/chart.h"
+
+typedef enum { GB_RUN_TEXT, GB_RUN_EMPHASIS, GB_RUN_NUMBER, GB_RUN_LINK } GbTreeRunKind;
+
+typedef struct {
+    GbTreeRunKind kind;
+    char *text;
+    char *href; /* links: "#section-id" or a URL */
+} GbTreeRun;
+
+/* A table cell: its text and the grade class (common level, -1 none) that
+ * colours it; the grade is always written in text too. */
+typedef struct {
+    char *text;
+    int level;
+} GbTreeCell;
+
+typedef struct {
+    char *id; /* stable name: the CSV file stem, the HTML id */
+    char *caption;
+    int ncols;
+    int header_rows;      /* the first rows of cells are column headers */
+    gboolean row_headers; /* the first column names each row */
+    double *widths;       /* ncols fractions of the text width (print layout) */
+    GArray *cells;        /* GbTreeCell, row-major, header rows first */
+} GbTreeTable;
+
+typedef enum {
+    GB_BLOCK_HEADING,
+    GB_BLOCK_PARAGRAPH,
+    GB_BLOCK_LIST,
+    GB_BLOCK_FIGURE,
+    GB_BLOCK_TABLE,
+    GB_BLOCK_NOTE,
+} GbTreeBlockKind;
+
+typedef struct {
+    GbTreeBlockKind kind;
+    int level;            /* heading: 3 = a heading inside a section */
+    char *text;           /* heading, note */
+    GArray *runs;         /* paragraph: GbTreeRun */
+    GPtrArray *items;     /* list: char* */
+    const GbChart *chart; /* figure (owned by the tree's charts) */
+    char *alt, *caption;  /* figure */
+    int number;           /* figure: 1, 2, ... in document order */
+    GbTreeTable *table;   /* table; figure: its data */
+} GbTreeBlock;
+
+typedef struct {
+    char *id, *title;
+    int number;        /* 1, 2, ... */
+    GPtrArray *blocks; /* GbTreeBlock* */
+} GbTreeSection;
+
+typedef struct {
+    char *title, *subtitle; /* title is the one level-1 heading */
+    GPtrArray *cover_lines; /* char*: the cover's small print */
+    gboolean cover;         /* a cover page and a contents list (the briefing) */
+    gboolean compact;       /* sections run on (packs) */
+    char *language;         /* BCP 47 */
+    GPtrArray *sections;    /* GbTreeSection* */
+    GPtrArray *charts;      /* GbChart*, owned */
+    int figures;
+} GbTree;
+
+GbTree *gb_tree_new(const char *title, const char *subtitle, const char *language);
+void gb_tree_free(GbTree *t);
+
+void gb_tree_cover_line(GbTree *t, const char *text);
+GbTreeSection *gb_tree_section(GbTree *t, const char *id, const char *title);
+/* The section with id, or NULL. */
+const GbTreeSection *gb_tree_find_section(const GbTree *t, const char *id);
+
+void gb_tree_heading(GbTreeSection *s, const char *text);
+/* A paragraph of one text run; returns it so more runs can be added. */
+GbTreeBlock *gb_tree_paragraph(GbTreeSection *s, const char *text);
+/* Takes text (g_free'd with the tree). */
+GbTreeBlock *gb_tree_paragraph_take(GbTreeSection *s, char *text);
+void gb_tree_run(GbTreeBlock *p, GbTreeRunKind kind, const char *text, const char *href);
+void gb_tree_note(GbTreeSection *s, const char *text);
+void gb_tree_note_take(GbTreeSection *s, char *text);
+/* A list of copies of items[0..n). */
+void gb_tree_list(GbTreeSection *s, const char *const *items, int n);
+/* A figure of chart (the tree takes it), its alt text from the chart, and its
+ * data (the tree takes data too). */
+GbTreeBlock *gb_tree_figure(GbTree *t, GbTreeSection *s, GbChart *chart, const char *caption,
+                            GbTreeTable *data);
+/* Adds table (taken) to s. */
+void gb_tree_add_table(GbTreeSection *s, GbTreeTable *table);
+
+/* A table of ncols columns with one header row from headers (NULL-ended) and
+ * widths (ncols fractions; NULL: equal). */
+GbTreeTable *gb_tree_table_new(const char *id, const char *caption, const char *const *headers,
+                               const double *widths, gboolean row_headers);
+void gb_tree_table_free(GbTreeTable *t);
+/* A copy of t under another id and caption. */
+GbTreeTable *gb_tree_table_copy(const GbTreeTable *t, const char *id, const char *caption);
+/* Appends a cell; _take takes text. */
+void gb_tree_cell(GbTreeTable *t, const char *text, int level);
+void gb_tree_cell_take(GbTreeTable *t, char *text, int level);
+int gb_tree_table_rows(const GbTreeTable *t);                                 /* body rows */
+const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /* row <0: header */
+
+/* A paragraph's runs as one string (newly allocated). */
+char *gb_tree_paragraph_text(const GbTreeBlock *p);
+
+#endif

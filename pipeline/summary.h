@@ -1,0 +1,112 @@
+/* summary.h - the figures documents quote, computed from the compute stage's
+ * results (stats.h) and the reference data: counts on the common scale,
+ * shares, published distributions, who was judged what, first and last full
+ * years, moves up and down, an authority's inspections. Pure functions with
+ * no I/O and no wording: the briefing and the packs only choose words for
+ * what these return. Charts use them too, so a figure is computed once. */
+#ifndef GB_SUMMARY_H
+#define GB_SUMMARY_H
+
+#include "pipeline/stats.h"
+
+/* 100 * count / base, or 0 when base is 0. This function can't fail. */
+double gb_summary_share(double count, double base);
+
+/* The distribution of (regime, judgement, year) in s, or NULL. */
+const GbDistribution *gb_summary_distribution(const GbStats *s, int regime, int judgement,
+                                              int year);
+
+/* The first published measure of (year, regime, measure) whose base is base
+ * (any base when base < 0), or NULL. */
+const GbMeasure *gb_summary_published(const GbStats *s, int year, int regime, const char *measure,
+                                      int base);
+
+/* d's counts on the common four-level scale (grades with no level left out). */
+void gb_summary_common_counts(const GbRef *ref, const GbDistribution *d,
+                              guint common[GB_COMMON_LEVELS]);
+
+/* A published distribution: a count for every grade of the regime's scale on
+ * one base, summing to it (judgement < 0: any judgement; base < 0: the base of
+ * the first count found). FALSE when some grade has no count or the counts do
+ * not add up. count[] is in scale order; *base_out may be NULL. */
+gboolean gb_summary_published_counts(const GbRef *ref, const GbStats *s, int year, int regime,
+                                     int judgement, int base, guint count[GB_MAX_GRADES],
+                                     guint *base_out);
+
+/* Among s->changes of the published series, the change of `measure` over the
+ * same years and regime as c, or NULL. */
+const GbChange *gb_summary_change_partner(const GbStats *s, const GbChange *c, const char *measure);
+
+/* Names of the authorities whose row of judgement in year has common level
+ * `level`, sorted by name (borrowed from t->ref; free the array only). */
+GPtrArray *gb_summary_names_at_level(const GbTable *t, int judgement, int year, int level);
+
+/* The first and last years from first_year to last_year with at least
+ * min_base judgements of (regime, judgement); NULL when none. */
+void gb_summary_full_years(const GbStats *s, int regime, int judgement, int first_year,
+                           int last_year, guint min_base, const GbDistribution **first,
+                           const GbDistribution **last);
+
+/* Moves up (to a better level) and down in the transition matrix. */
+void gb_summary_moves_up_down(const GbMoves *m, int *up, int *down);
+
+/* Ofsted's published position ("latest" headlines) of year, on the common
+ * scale; FALSE unless every level has a count. */
+gboolean gb_summary_published_latest(const GbRef *ref, int year, int count[GB_COMMON_LEVELS],
+                                     int *base);
+/* TRUE when l's counts and authorities equal count[] and base. */
+gboolean gb_summary_latest_matches(const GbLatest *l, const int count[GB_COMMON_LEVELS], int base);
+
+/* The published measure of (regime, measure) with the smallest base, or NULL. */
+const GbMeasure *gb_summary_smallest_published(const GbStats *s, int regime, const char *measure);
+
+/* The first and last years of the headlines whose grade is `grade` (a context
+ * series such as referrals), and the change between them in percent. FALSE
+ * when there are not two such years. */
+gboolean gb_summary_context_change(const GbRef *ref, const char *grade, const GbHeadline **first,
+                                   const GbHeadline **last, double *percent);
+
+/* The regime still in use with a graded scale and the newest first year, or -1. */
+int gb_summary_current_regime(const GbRef *ref);
+
+/* Regimes with rows of their headline judgement in t, in regimes.csv order
+ * (GArray of int; free it). */
+GArray *gb_summary_regimes_with_rows(const GbTable *t);
+
+/* In a history (GbEvent, by date): the last event of regime made for the
+ * authority itself, and the one before it; NULL where none. */
+void gb_summary_last_two(const GArray *history, int regime, const GbEvent **before,
+                         const GbEvent **last);
+
+/* Rows of regime's headline judgement, worst grade first (scale order
+ * reversed), in table order within a grade (GPtrArray of const GbRow*). */
+GPtrArray *gb_summary_rows_worst_first(const GbTable *t, int regime);
+
+/* The sources of t's rows (not file paths) and of the headlines, each once,
+ * sorted (borrowed strings). */
+GPtrArray *gb_summary_sources(const GbTable *t);
+
+/* The date (YYYYMMDD; 31 December when only the year is known) of every
+ * judgement of authority a, sorted and without repeats (GArray of guint32). */
+GArray *gb_summary_inspection_dates(const GbTable *t, int authority, int judgement);
+/* The grade authority a got for judgement on date, or -1. */
+int gb_summary_grade_on(const GbTable *t, int authority, int judgement, guint32 date);
+
+/* Authorities authority a succeeded (GArray of int, register order). */
+GArray *gb_summary_predecessors(const GbRef *ref, int authority);
+/* a's statistical neighbours that are known. */
+int gb_summary_neighbour_count(const GbAuthority *a);
+/* TRUE when other is one of a's statistical neighbours. */
+gboolean gb_summary_is_neighbour(const GbAuthority *a, int other);
+
+/* The label regime uses for a common level ("Requires improvement"), the
+ * common scale's when the regime has none; NULL for level < 0. */
+const char *gb_summary_level_label(const GbRef *ref, int regime, int level);
+
+/* count[0] + count[1] (good or better on the common scale). */
+int gb_summary_good_or_better(const int count[GB_COMMON_LEVELS]);
+
+/* 1 when `to` is a better common level than `from` (a step up), -1 worse, 0 the same. */
+int gb_summary_direction(int from, int to);
+
+#endif

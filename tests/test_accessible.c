@@ -1,0 +1,274 @@
+/* test_accessible.c - the libqpdf finishing pass on small PDFs cairo draws
+ * here: each case draws one awkward thing (text whose bytes look like
+ * operators, the header and footer inside a table with its header row
+ * repeated, an image, a link in
+ * characters outside WinAnsi, a Figure whose only child is its Caption), runs
+ * gb_accessible_finish, and asserts that tests/pdfua/check.py passes the
+ * result, that no text was lost (pdftotext) and what the case is about. */
+#include "charts/kit.h"
+#include "output/accessible.h"
+#include "testutil.h"
+
+#include <cairo-pdf.h>
+#include <string.h>
+
+static GbFonts *fonts;
+
+static cairo_status_t
+append(void *closure, const unsigned char *data, unsigned int length)
+{
+    g_byte_array_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+text(cairo_t *cr, const char *s, double x, double y, double size)
+{
+    PangoLayout *ly = gb_fonts_layout(fonts, cr, s, size, FALSE, FALSE, -1);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, ly);
+    g_object_unref(ly);
+}
+
+static void
+furniture(cairo_t *cr)
+{
+    cairo_tag_begin(cr, GB_TAG_HEADER, NULL);
+    text(cr, "Running title", 56, 30, 8);
+    cairo_move_to(cr, 56, 52);
+    cairo_line_to(cr, 540, 52);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    cairo_tag_end(cr, GB_TAG_HEADER);
+    cairo_tag_begin(cr, GB_TAG_FOOTER, NULL);
+    text(cr, "Page 1 of 1", 480, 800, 8);
+    cairo_tag_end(cr, GB_TAG_FOOTER);
+}
+
+/* Text whose bytes are operators and a property list, drawn untagged. */
+static void
+draw_operator_text(cairo_t *cr)
+{
+    cairo_tag_begin(cr, "P", NULL);
+    text(cr, "Tagged paragraph", 56, 80, 10);
+    cairo_tag_end(cr, "P");
+    text(cr, "a) EMC /P <</MCID 7>> BDC (b \\ c ET BT", 56, 120, 10);
+    cairo_rectangle(cr, 56, 140, 100, 10);
+    cairo_fill(cr);
+    furniture(cr);
+}
+
+/* The header and footer drawn between two rows of a table, and the table's
+ * header row repeated, as a page break inside a table does. */
+static void
+draw_table_break(cairo_t *cr)
+{
+    cairo_tag_begin(cr, "Table", NULL);
+    cairo_tag_begin(cr, "TR", NULL);
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Authority", 56, 80, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Grade", 200, 80, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_end(cr, "TR");
+    furniture(cr);
+    cairo_tag_begin(cr, "TR", NULL); /* the header repeated, as after a page break */
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Authority", 56, 90, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Grade", 200, 90, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_end(cr, "TR");
+    cairo_tag_begin(cr, "TR", NULL);
+    cairo_tag_begin(cr, "TH", NULL);
+    text(cr, "Camden", 56, 100, 9);
+    cairo_tag_end(cr, "TH");
+    cairo_tag_begin(cr, "TD", NULL);
+    cairo_rectangle(cr, 198, 98, 80, 12);
+    cairo_set_source_rgb(cr, 0.2, 0.3, 0.6);
+    cairo_fill(cr);
+    text(cr, "Outstanding", 200, 100, 9);
+    cairo_tag_end(cr, "TD");
+    cairo_tag_end(cr, "TR");
+    cairo_tag_end(cr, "Table");
+}
+
+/* An image painted untagged (an XObject), a figure of its own with a
+ * caption as its only child. */
+static void
+draw_image_figure(cairo_t *cr)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 4, 4);
+    cairo_t *ic = cairo_create(img);
+    cairo_set_source_rgb(ic, 0.8, 0.2, 0.2);
+    cairo_paint(ic);
+    cairo_destroy(ic);
+    cairo_tag_begin(cr, "Figure", NULL);
+    cairo_set_source_surface(cr, img, 56, 80);
+    cairo_paint(cr);
+    cairo_tag_begin(cr, "Caption", NULL);
+    text(cr, "Figure 1: a red square", 56, 100, 9);
+    cairo_tag_end(cr, "Caption");
+    cairo_tag_end(cr, "Figure");
+    cairo_surface_destroy(img);
+    furniture(cr);
+}
+
+/* A link in characters outside WinAnsi: its /Contents comes from ToUnicode. */
+static void
+draw_link(cairo_t *cr)
+{
+    cairo_tag_begin(cr, "TOC", NULL);
+    cairo_tag_begin(cr, "TOCI", NULL);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='https://example.org/'");
+    text(cr, "Caf\u00e9 \u2192 \u0141\u00f3d\u017a \u2018q\u2019", 56, 80, 11);
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    cairo_tag_end(cr, "TOCI");
+    cairo_tag_end(cr, "TOC");
+    furniture(cr);
+}
+
+static const struct {
+    const char *name;
+    void (*draw)(cairo_t *cr);
+    int figures;
+    const char *must_read;   /* pdftotext must still find this */
+    const char *tree_lacks;  /* pdfinfo -struct must not show this */
+    const char *qpdf_has;    /* qpdf --qdf output must show this */
+} cases[] = {
+    {"operator text", draw_operator_text, 0, "a) EMC /P <</MCID 7>> BDC (b \\ c ET BT",
+     "Private", "/Type /Pagination"},
+    {"table break", draw_table_break, 0, "Camden", "NonStruct", "/Scope"},
+    {"image figure", draw_image_figure, 1, "Figure 1: a red square", NULL, "/Alt"},
+    {"link", draw_link, 0, "Caf\u00e9 \u2192", NULL, "/Contents"},
+};
+
+static GByteArray *
+render(int i)
+{
+    GByteArray *raw = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, raw, 595.28, 841.89);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Pass test");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-24");
+    cairo_t *cr = cairo_create(s);
+    cairo_tag_begin(cr, "Document", NULL);
+    cairo_tag_begin(cr, "H1", NULL);
+    text(cr, cases[i].name, 56, 60, 14);
+    cairo_tag_end(cr, "H1");
+    cases[i].draw(cr);
+    cairo_tag_end(cr, "Document");
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    GPtrArray *alts = g_ptr_array_new();
+    for (int k = 0; k < cases[i].figures; k++)
+        g_ptr_array_add(alts, "A red square");
+    GByteArray *out = NULL;
+    GbDiag diag = {0};
+    ck_assert_int_eq(gb_accessible_finish(raw->data, raw->len, "en-GB", alts, &out, &diag),
+                     GB_OK);
+    g_ptr_array_free(alts, TRUE);
+    g_byte_array_unref(raw);
+    return out;
+}
+
+static char *
+run(const char *a0, const char *a1, const char *a2, const char *a3, int *rc)
+{
+    const char *argv[] = {a0, a1, a2, a3, NULL};
+    char *out = NULL, *err = NULL;
+    *rc = gb_test_run(NULL, argv, &out, &err);
+    char *both = g_strconcat(out, err, NULL);
+    g_free(out);
+    g_free(err);
+    return both;
+}
+
+START_TEST(test_pass)
+{
+    GByteArray *pdf = render(_i), *again = render(_i);
+    ck_assert_msg(pdf->len == again->len && memcmp(pdf->data, again->data, pdf->len) == 0,
+                  "%s: two runs differ", cases[_i].name);
+    char *path = gb_test_file("pass.pdf", (const char *)pdf->data, pdf->len);
+    int rc;
+    char *out = run(GB_PYTHON3, GB_TESTS_DIR "/pdfua/check.py", path, NULL, &rc);
+    ck_assert_msg(rc == 0, "%s: check.py exit %d:\n%s", cases[_i].name, rc, out);
+    g_free(out);
+    out = run(PDFTOTEXT, path, "-", NULL, &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_msg(strstr(out, cases[_i].must_read) != NULL, "%s: text lost:\n%s",
+                  cases[_i].name, out);
+    ck_assert_msg(strstr(out, "Running title") != NULL, "%s: header lost", cases[_i].name);
+    g_free(out);
+    if (cases[_i].tree_lacks != NULL) {
+        out = run(PDFINFO, "-struct", path, NULL, &rc);
+        ck_assert_msg(strstr(out, cases[_i].tree_lacks) == NULL, "%s: %s left in the tree:\n%s",
+                      cases[_i].name, cases[_i].tree_lacks, out);
+        g_free(out);
+    }
+    out = run(QPDF, "--qdf", path, "-", &rc);
+    ck_assert_msg(strstr(out, cases[_i].qpdf_has) != NULL, "%s: no %s", cases[_i].name,
+                  cases[_i].qpdf_has);
+    g_free(out);
+    g_free(path);
+    g_byte_array_unref(pdf);
+    g_byte_array_unref(again);
+}
+END_TEST
+
+/* The link's /Contents, read back through the pass's own reader of the file
+ * (qpdf's JSON escapes non-ASCII, so compare in a Python one-liner). */
+START_TEST(test_link_contents)
+{
+    GByteArray *pdf = render(3);
+    char *path = gb_test_file("link.pdf", (const char *)pdf->data, pdf->len);
+    int rc;
+    char *out = run(GB_PYTHON3, "-c",
+                    "import pikepdf,sys; p=pikepdf.open(sys.argv[1]); "
+                    "print(str(p.pages[0].Annots[0].Contents))",
+                    path, &rc);
+    ck_assert_msg(rc == 0, "%s", out);
+    ck_assert_str_eq(g_strstrip(out), "Caf\u00e9 \u2192 \u0141\u00f3d\u017a \u2018q\u2019");
+    g_free(out);
+    g_free(path);
+    g_byte_array_unref(pdf);
+}
+END_TEST
+
+static void
+setup(void)
+{
+    char *err = NULL;
+    fonts = gb_fonts_new(NULL, &err);
+    ck_assert_msg(fonts != NULL, "%s", err);
+}
+
+static void
+teardown(void)
+{
+    gb_fonts_free(fonts);
+}
+
+static Suite *
+accessible_suite(void)
+{
+    Suite *s = suite_create("accessible");
+    TCase *tc = tcase_create("pass");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_pass, 0, G_N_ELEMENTS(cases));
+    tcase_add_test(tc, test_link_contents);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(accessible_suite());
+}

@@ -1,0 +1,960 @@
+/* test_limits.c - inputs that cannot take the machine down (issue 11 §2): each
+ * case failed before its fix. The reader's limits as bytes arrive, escaping of
+ * what is printed, briefing.ini, a data folder given with -d, font coverage,
+ * dates after the run, and the command line's exit codes and suggestions. */
+#define _GNU_SOURCE
+#include "charts/kit.h"
+#include "output/config.h"
+#include "pipeline/csvread.h"
+#include "pipeline/load.h"
+#include "pipeline/text.h"
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- the CSV reader ---------------------------------------------------- */
+
+static GbStatus
+count_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
+{
+    (*(guint64 *)user)++;
+    return GB_OK;
+}
+
+/* A record on line 3 that fails on its own: "bad" is checked by the caller. */
+static GbStatus
+fail_on_bad(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
+{
+    for (guint i = 0; i < rec->nfields; i++)
+        if (strcmp(rec->fields[i], "bad") == 0) {
+            gb_csv_diag_field(rec, i, diag, "bad field");
+            return GB_DATA;
+        }
+    return GB_OK;
+}
+
+static const struct {
+    const char *name;
+    int kind;             /* 0: data as given; 1: a 40 KB field, no newline; 2: 1.5 MB
+                             record; 3: CRLF across the block boundary */
+    const char *data;
+    gssize len;
+    gboolean check_bad;   /* the callback fails on a field "bad" */
+    GbStatus status;
+    const char *message;
+    int line, col;
+} csv_cases[] = {
+    {"CR-only lines are counted", 0, "a,b\rc,d\rx,bad\r", -1, TRUE, GB_DATA, "bad field", 3, 3},
+    {"CRLF lines as before", 0, "a,b\r\nc,d\r\nx,bad\r\n", -1, TRUE, GB_DATA, "bad field", 3, 3},
+    {"mixed CR and LF", 0, "a,b\nc,d\rx,bad\n", -1, TRUE, GB_DATA, "bad field", 3, 3},
+    {"quoted CR inside a field", 0, "a,b\r\"c\rd\",e\rx,bad\r", -1, TRUE, GB_DATA, "bad field",
+     4, 3},
+    {"UTF-32 LE named as UTF-32", 0, "\xff\xfe\0\0a\0\0\0", 8, FALSE, GB_DATA,
+     "file is UTF-32", 1, 1},
+    {"UTF-32 BE named as UTF-32", 0, "\0\0\xfe\xff\0\0\0a", 8, FALSE, GB_DATA,
+     "file is UTF-32", 1, 1},
+    {"UTF-16 still UTF-16", 0, "\xff\xfe" "a\0", 4, FALSE, GB_DATA, "file is UTF-16", 1, 1},
+    {"NUL at its own column", 0, "a,b\ncd\0e\n", 9, FALSE, GB_DATA, "NUL byte", 2, 3},
+    {"NUL after a CR line", 0, "a,b\rc\0", 6, FALSE, GB_DATA, "NUL byte", 2, 2},
+    {"a field with no end", 1, NULL, 0, FALSE, GB_DATA,
+     "field is too long (over 16384 bytes, the limit)", 2, 3},
+    {"a record over 1 MiB", 2, NULL, 0, FALSE, GB_DATA,
+     "record is too long (over 1048576 bytes, the limit)", 1, 0},
+    {"CRLF split between two blocks is one line end", 3, NULL, 0, TRUE, GB_DATA, "bad field",
+     60002, 3},
+};
+
+START_TEST(test_csv)
+{
+    GString *s = g_string_new(NULL);
+    if (csv_cases[_i].kind == 0) {
+        gssize len = csv_cases[_i].len;
+        g_string_append_len(s, csv_cases[_i].data,
+                            len < 0 ? (gssize)strlen(csv_cases[_i].data) : len);
+    } else if (csv_cases[_i].kind == 1) {
+        g_string_append(s, "a,b\nx,");
+        for (int i = 0; i < 40000; i++)
+            g_string_append_c(s, 'y');
+    } else if (csv_cases[_i].kind == 3) {
+        /* 5-byte lines: the CR of line 52429 is the last byte of the reader's
+         * first 256 KiB block, its LF the first of the next. */
+        g_string_append(s, "a,b\r\n");
+        for (int i = 0; i < 60000; i++)
+            g_string_append(s, "x,y\r\n");
+        g_assert(s->str[256 * 1024 - 1] == '\r');
+        g_string_append(s, "x,bad\r\n");
+    } else {
+        for (int f = 0; f < 100; f++) {
+            if (f)
+                g_string_append_c(s, ',');
+            for (int i = 0; i < 15000; i++)
+                g_string_append_c(s, 'z');
+        }
+        g_string_append_c(s, '\n');
+    }
+    char *path = gb_test_file("t.csv", s->str, (gssize)s->len);
+    for (int piped = 0; piped < 2; piped++) {
+        gb_csv_set_pipe_threshold(piped ? 0 : G_MAXSIZE);
+        GbDiag d = {0};
+        guint64 n = 0;
+        GbStatus st = csv_cases[_i].check_bad ? gb_csv_read(path, fail_on_bad, NULL, &d)
+                                              : gb_csv_read(path, count_record, &n, &d);
+        ck_assert_msg(st == csv_cases[_i].status, "%s: status %d", csv_cases[_i].name, st);
+        ck_assert_msg(d.message && strstr(d.message, csv_cases[_i].message), "%s: '%s'",
+                      csv_cases[_i].name, d.message);
+        ck_assert_msg(d.line == (guint64)csv_cases[_i].line, "%s: line %" G_GUINT64_FORMAT,
+                      csv_cases[_i].name, d.line);
+        if (csv_cases[_i].col > 0)
+            ck_assert_msg(d.column == (guint64)csv_cases[_i].col,
+                          "%s: column %" G_GUINT64_FORMAT, csv_cases[_i].name, d.column);
+        gb_diag_clear(&d);
+    }
+    g_string_free(s, TRUE);
+    g_free(path);
+}
+END_TEST
+
+/* ---- escaping ---------------------------------------------------------- */
+
+static const struct {
+    const char *name, *in, *out;
+} escapes[] = {
+    {"zero-width joiner", "Lee\u200Dds", "\"Lee\\u200Dds\""},
+    {"right-to-left override", "a\u202Eb", "\"a\\u202Eb\""},
+    {"bidi isolate", "\u2066x\u2069", "\"\\u2066x\\u2069\""},
+    {"no-break space", "Leeds\u00A0", "\"Leeds\\u00A0\""},
+    {"byte order mark", "\uFEFFLeeds", "\"\\uFEFFLeeds\""},
+    {"ESC", "a\x1b[31mb", "\"a\\x1B[31mb\""},
+    {"newline", "a\nb", "\"a\\x0Ab\""},
+    {"C1 control", "a\xc2\x85" "b", "\"a\\u0085b\""},
+    {"tag character", "a\U000E0001b", "\"a\\U000E0001b\""},
+    {"letters and emoji kept", "Sa\u0303o \U0001F600 \u4E2D", "\"Sa\u0303o \U0001F600 \u4E2D\""},
+};
+
+START_TEST(test_escape)
+{
+    GString *s = g_string_new(NULL);
+    gb_text_append_quoted(s, escapes[_i].in, strlen(escapes[_i].in));
+    ck_assert_msg(strcmp(s->str, escapes[_i].out) == 0, "%s: %s", escapes[_i].name, s->str);
+    g_string_free(s, TRUE);
+}
+END_TEST
+
+START_TEST(test_diag_path_escaped)
+{
+    GbDiag d = {0};
+    gb_diag_set(&d, "a\nb\x1b.csv", 2, 3, "unknown authority \u200D");
+    char *line = gb_diag_format(&d);
+    ck_assert_str_eq(line, "a\\x0Ab\\x1B.csv:2:3: unknown authority \\u200D");
+    g_free(line);
+    gb_diag_clear(&d);
+}
+END_TEST
+
+/* ---- briefing.ini ------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    const char *text;
+    gssize len;
+    GbStatus status;
+    const char *message;  /* NULL: accepted */
+    int line;
+    const char *title;    /* accepted: the title read */
+} configs[] = {
+    {"NUL byte", "[briefing]\ntitle=A\nsubtitle=B\0C\npalette=greyscale\n", 42, GB_DATA,
+     "NUL byte", 3, NULL},
+    {"binary", "\x7f" "ELF\x02\x01\x01\0\0\0", 10, GB_DATA, "NUL byte", 1, NULL},
+    {"invalid UTF-8 names its line", "[briefing]\n\ntitle=caf\xe9\n", -1, GB_DATA,
+     "invalid UTF-8", 3, NULL},
+    {"byte order mark accepted", "\xef\xbb\xbf[briefing]\ntitle=Notepad\n", -1, GB_OK, NULL, 0,
+     "Notepad"},
+    {"syntax error names its line", "[briefing]\ntitle=A\n# fine\nthis is not a setting\n", -1,
+     GB_DATA, "not a key file", 4, NULL},
+    {"syntax error after CRLF lines", "[briefing]\r\ntitle=A\r\nbroken\r\n", -1, GB_DATA,
+     "not a key file", 3, NULL},
+    {"key before any group", "title=A\n[briefing]\n", -1, GB_DATA, "not a key file", 1, NULL},
+    {"title over its limit", NULL, 0, GB_DATA, "title is 201 bytes long; the limit is 200", 2,
+     NULL},
+};
+
+START_TEST(test_config)
+{
+    GString *text = g_string_new(NULL);
+    if (configs[_i].text == NULL) {
+        g_string_append(text, "[briefing]\ntitle=");
+        for (int i = 0; i < GB_CONFIG_MAX_TITLE_BYTES + 1; i++)
+            g_string_append_c(text, 't');
+        g_string_append_c(text, '\n');
+    } else {
+        gssize len = configs[_i].len;
+        g_string_append_len(text, configs[_i].text,
+                            len < 0 ? (gssize)strlen(configs[_i].text) : len);
+    }
+    char *path = gb_test_file("briefing.ini", text->str, (gssize)text->len);
+    GbConfig *c = gb_config_new();
+    GbDiag d = {0};
+    GbStatus st = gb_config_load(c, path, &d);
+    ck_assert_msg(st == configs[_i].status, "%s: status %d (%s)", configs[_i].name, st,
+                  d.message);
+    if (configs[_i].message != NULL) {
+        ck_assert_msg(strstr(d.message, configs[_i].message) != NULL, "%s: '%s'",
+                      configs[_i].name, d.message);
+        ck_assert_msg(d.line == (guint64)configs[_i].line, "%s: line %" G_GUINT64_FORMAT,
+                      configs[_i].name, d.line);
+    }
+    if (configs[_i].title != NULL)
+        ck_assert_str_eq(c->title, configs[_i].title);
+    gb_diag_clear(&d);
+    gb_config_free(c);
+    g_free(path);
+    g_string_free(text, TRUE);
+}
+END_TEST
+
+/* ---- a data folder given with -d ---------------------------------------- */
+
+/* A copy of the bundled reference tables (not the grades) in a fresh folder. */
+static char *
+copy_refdata(void)
+{
+    char *dir = gb_test_tmpdir("gbref");
+    GDir *d = g_dir_open(GB_DATADIR, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        char *from = g_build_filename(GB_DATADIR, name, NULL), *to;
+        char *text;
+        gsize len;
+        if (g_file_test(from, G_FILE_TEST_IS_REGULAR) &&
+            g_file_get_contents(from, &text, &len, NULL)) {
+            to = g_build_filename(dir, name, NULL);
+            g_file_set_contents(to, text, (gssize)len, NULL);
+            g_free(to);
+            g_free(text);
+        }
+        g_free(from);
+    }
+    g_dir_close(d);
+    return dir;
+}
+
+/* Appends line to dir/file. */
+static void
+append_line(const char *dir, const char *file, const char *line)
+{
+    char *path = g_build_filename(dir, file, NULL), *text;
+    ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+    char *more = g_strconcat(text, line, "\n", NULL);
+    ck_assert(g_file_set_contents(path, more, -1, NULL));
+    g_free(more);
+    g_free(text);
+    g_free(path);
+}
+
+static int
+count_lines_of(const char *dir, const char *file)
+{
+    char *path = g_build_filename(dir, file, NULL), *text;
+    ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+    int n = 0;
+    for (char *p = text; *p; p++)
+        n += *p == '\n';
+    g_free(text);
+    g_free(path);
+    return n;
+}
+
+static const struct {
+    const char *name, *file, *line, *message;
+} refdata[] = {
+    {"nan headline", "headlines.csv",
+     "x-nan,2007,apa,staying_safe,share,outstanding,nan,percent,,exact,Bad,Nobody",
+     "value must be a number (not nan or inf)"},
+    {"inf headline", "headlines.csv",
+     "x-inf,2007,apa,staying_safe,share,outstanding,inf,percent,,exact,Bad,Nobody",
+     "value must be a number (not nan or inf)"},
+    {"far tile", "tiles.csv", "999,200,200,Far", "q and r must be whole numbers 0-40"},
+    {"own neighbour", "neighbours.csv", "302,1,302,Close",
+     "Barnet is listed as its own statistical neighbour"},
+    {"name differing by punctuation", "authorities.csv",
+     "998,Barnet!,E09999998,,London,,,", "\"Barnet!\" differs only in case, spaces or "
+     "punctuation from \"Barnet\", a name of Barnet (line 3)"},
+    {"name differing by case", "authorities.csv", "998,BARNET,E09999998,,London,,,",
+     "\"BARNET\" differs only in case"},
+    {"alias differing by punctuation", "authorities.csv",
+     "998,Nowhere,E09999998,Bar-net,London,,,", "\"Bar-net\" differs only in case"},
+    {"regime ids that differ by case", "regimes.csv", "APA,Again,APA,2005,2008",
+     "duplicate regime id"},
+};
+
+/* The far tile needs an authority with no tile: one is added first. */
+START_TEST(test_refdata)
+{
+    char *dir = copy_refdata();
+    if (strcmp(refdata[_i].file, "tiles.csv") == 0)
+        append_line(dir, "authorities.csv", "999,Faraway,E09999999,,London,,,");
+    append_line(dir, refdata[_i].file, refdata[_i].line);
+    int line = count_lines_of(dir, refdata[_i].file);
+    GbRef *ref = NULL;
+    GbDiag d = {0};
+    GbStatus st = gb_ref_load(dir, &ref, &d);
+    ck_assert_msg(st == GB_DATA, "%s: status %d", refdata[_i].name, st);
+    ck_assert_msg(strstr(d.message, refdata[_i].message) != NULL, "%s: '%s'", refdata[_i].name,
+                  d.message);
+    ck_assert_msg(g_str_has_suffix(d.path, refdata[_i].file), "%s: in %s", refdata[_i].name,
+                  d.path);
+    ck_assert_msg(d.line == (guint64)line, "%s: line %" G_GUINT64_FORMAT " not %d",
+                  refdata[_i].name, d.line, line);
+    gb_diag_clear(&d);
+    g_free(dir);
+}
+END_TEST
+
+static GbRef *ref;
+
+static void
+setup(void)
+{
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
+}
+
+static void
+teardown(void)
+{
+    gb_ref_free(ref);
+}
+
+static const struct {
+    const char *regime, *judgement, *want_regime, *want_judgement;
+} ids[] = {
+    {"SIF", "Overall_Effectiveness", "sif", "overall_effectiveness"},
+    {" APA ", "STAYING_SAFE", "apa", "staying_safe"},
+    {"ilacs", " leaders ", "ilacs", "leaders"},
+    {"Ilacs", "Help_And_Protection", "ilacs", "help_and_protection"},
+};
+
+START_TEST(test_ids_ignore_case)
+{
+    int r = gb_ref_find_regime(ref, ids[_i].regime);
+    ck_assert_msg(r >= 0, "regime '%s' not found", ids[_i].regime);
+    ck_assert_str_eq(gb_ref_regime(ref, r)->id, ids[_i].want_regime);
+    int j = gb_ref_find_judgement(ref, r, ids[_i].judgement);
+    ck_assert_msg(j >= 0, "judgement '%s' not found", ids[_i].judgement);
+    ck_assert_str_eq(gb_ref_judgement(ref, j)->id, ids[_i].want_judgement);
+}
+END_TEST
+
+static const struct {
+    const char *given, *name;
+} long_forms[] = {
+    {"London Borough of Barnet", "Barnet"},
+    {"Royal Borough of Kensington and Chelsea", "Kensington and Chelsea"},
+    {"Leeds City Council", "Leeds"},
+    {"Hertfordshire County Council", "Hertfordshire"},
+    {"City of York", "York"},
+    {"city of westminster", "Westminster"},
+    {"Wigan Metropolitan Borough Council", "Wigan"},
+    {"City of London", "City of London"},
+};
+
+START_TEST(test_long_forms)
+{
+    GString *scratch = g_string_new(NULL);
+    const char *s = long_forms[_i].given;
+    int a = gb_ref_find_authority(ref, s, strlen(s), 0, 20250331, scratch, NULL);
+    ck_assert_msg(a >= 0, "'%s' not found", s);
+    ck_assert_str_eq(gb_ref_authority(ref, a)->name, long_forms[_i].name);
+    g_string_free(scratch, TRUE);
+}
+END_TEST
+
+static const struct {
+    const char *given, *said;
+} suggestions[] = {
+    {"Herts", "did you mean Hertfordshire?"},
+    {"Barnat", "did you mean Barnet?"},
+    {"London Borough of Barnt", "did you mean Barnet?"},
+    {"Gotham", "use a name, alias, ONS or DfE code"},
+};
+
+START_TEST(test_suggest)
+{
+    char *msg = gb_ref_unknown_authority(ref, suggestions[_i].given);
+    ck_assert_msg(strstr(msg, suggestions[_i].said) != NULL, "%s: %s", suggestions[_i].given, msg);
+    g_free(msg);
+}
+END_TEST
+
+/* ---- loading: duplicates and dates -------------------------------------- */
+
+#define HDR "authority,year,regime,judgement,grade\n"
+
+/* Rows with ids and names as people type them are used, not rejected. */
+START_TEST(test_rows_as_typed)
+{
+    char *path = gb_test_file("typed.csv", HDR "\"London Borough of Barnet\",2007,\" APA \","
+                                             "STAYING_SAFE,good\nLeeds City Council,2013,SIF,"
+                                             "Overall_Effectiveness,Good\n", -1);
+    GbLoader *l;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
+    GbTable *t = gb_table_new(ref);
+    ck_assert_int_eq(gb_load_file(l, t, path, &d), GB_OK);
+    const GbDiag *r = l->rejects->items->len ? &g_array_index(l->rejects->items, GbDiag, 0)
+                                             : NULL;
+    ck_assert_msg(r == NULL, "rejected: %s", r ? r->message : "");
+    ck_assert_uint_eq(t->kept, 2);
+    gb_table_free(t);
+    gb_loader_free(l);
+    g_free(path);
+}
+END_TEST
+
+START_TEST(test_conflict_names_line_streaming)
+{
+    char *a = gb_test_file("a.csv", HDR "Barnet,2006,apa,staying_safe,Good\n\n"
+                                       "Leeds,2006,apa,staying_safe,Good\n", -1);
+    char *b = gb_test_file("b.csv", HDR "Leeds,2006,apa,staying_safe,Adequate\n", -1);
+    for (int streaming = 0; streaming < 2; streaming++) {
+        GbLoader *l;
+        GbDiag d = {0};
+        ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
+        GbTable *t = gb_table_new(ref);
+        if (streaming)
+            gb_table_set_streaming(t, 0);
+        ck_assert_int_eq(gb_load_file(l, t, a, &d), GB_OK);
+        ck_assert_int_eq(gb_load_file(l, t, b, &d), GB_OK);
+        ck_assert_uint_eq(l->rejects->items->len, 1);
+        const GbDiag *r = &g_array_index(l->rejects->items, GbDiag, 0);
+        char *want = g_strdup_printf("but Good at %s:4", a);
+        ck_assert_msg(strstr(r->message, want) != NULL, "streaming %d: %s", streaming,
+                      r->message);
+        g_free(want);
+        gb_table_free(t);
+        gb_loader_free(l);
+    }
+    g_free(a);
+    g_free(b);
+}
+END_TEST
+
+static const struct {
+    const char *name, *data, *message;
+    int line, col;
+} futures[] = {
+    {"a date after the run", "authority,date,regime,judgement,grade\n"
+     "Barnet,2052-05-01,ilacs,leaders,Good\n", "judgement in the future (field 'date' = "
+     "\"2052-05-01\"; nothing can be judged after 2025-03-31", 2, 8},
+    {"the next day", "authority,date,regime,judgement,grade\n"
+     "Barnet,2025-04-01,ilacs,leaders,Good\n", "judgement in the future", 2, 8},
+    {"a year after the run", HDR "Barnet,2026,ilacs,leaders,Good\n",
+     "judgement in the future (field 'year' = \"2026\"", 2, 8},
+};
+
+START_TEST(test_future)
+{
+    char *path = gb_test_file("f.csv", futures[_i].data, -1);
+    GbLoader *l;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
+    GbTable *t = gb_table_new(ref);
+    t->date_limit = 20250331;
+    ck_assert_int_eq(gb_load_file(l, t, path, &d), GB_OK);
+    ck_assert_uint_eq(l->rejects->items->len, 1);
+    const GbDiag *r = &g_array_index(l->rejects->items, GbDiag, 0);
+    ck_assert_msg(strstr(r->message, futures[_i].message) != NULL, "%s: %s", futures[_i].name,
+                  r->message);
+    ck_assert_uint_eq(r->line, futures[_i].line);
+    ck_assert_uint_eq(r->column, futures[_i].col);
+    ck_assert_uint_eq(t->newest_date, 0); /* nothing moved */
+    gb_table_free(t);
+    gb_loader_free(l);
+    g_free(path);
+}
+END_TEST
+
+START_TEST(test_date_limit_from_epoch)
+{
+    g_setenv("SOURCE_DATE_EPOCH", "1743379200", TRUE); /* 2025-03-31T00:00:00Z */
+    ck_assert_uint_eq(gb_table_default_date_limit(), 20250331);
+    g_unsetenv("SOURCE_DATE_EPOCH");
+    GDateTime *now = g_date_time_new_now_utc();
+    guint32 today = (guint32)(g_date_time_get_year(now) * 10000 +
+                              g_date_time_get_month(now) * 100 +
+                              g_date_time_get_day_of_month(now));
+    g_date_time_unref(now);
+    ck_assert_uint_eq(gb_table_default_date_limit(), today);
+}
+END_TEST
+
+/* ---- fonts ----------------------------------------------------------------- */
+
+static const struct {
+    const char *name, *text;
+    gboolean covered;
+} scripts[] = {
+    {"Latin", "Kingston upon Thames", TRUE},
+    {"Arabic", "\u0645\u0631\u062D\u0628\u0627", TRUE},
+    {"CJK", "\u4E2D\u6587", TRUE},
+    {"emoji", "\U0001F600", TRUE},
+    {"cuneiform: no font", "\U00012000", FALSE},
+    {"a control character", "a\x01z", FALSE},
+};
+
+START_TEST(test_font_coverage)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    double w, h;
+    gb_fonts_measure(f, scripts[_i].text, 10, FALSE, -1, &w, &h);
+    char *missing = gb_fonts_take_uncovered(f);
+    ck_assert_msg((missing == NULL) == scripts[_i].covered, "%s: %s", scripts[_i].name,
+                  missing ? missing : "covered");
+    if (missing != NULL) {
+        ck_assert_ptr_nonnull(strstr(missing, "no installed font has a glyph for U+"));
+        g_free(missing);
+        /* Noted again from the cache, for the next take (the next pack). */
+        gb_fonts_measure(f, scripts[_i].text, 10, FALSE, -1, &w, &h);
+        missing = gb_fonts_take_uncovered(f);
+        ck_assert_ptr_nonnull(missing);
+        g_free(missing);
+    }
+    gb_fonts_free(f);
+}
+END_TEST
+
+/* A 64 KB run with no space took 3.3 s in one layout (quadratic); now linear. */
+START_TEST(test_long_run_linear)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    char *run = g_strnfill(64 * 1024, 'x');
+    gint64 t0 = g_get_monotonic_time();
+    double w, h;
+    gb_fonts_measure(f, run, 10, FALSE, 300, &w, &h);
+    double s = (g_get_monotonic_time() - t0) / 1e6;
+    ck_assert_msg(s < 1.0, "64 KB run laid out in %.2f s", s);
+    ck_assert_double_gt(h, 1000); /* wrapped over many lines, not one */
+    g_free(run);
+    gb_fonts_free(f);
+}
+END_TEST
+
+/* ---- the program ---------------------------------------------------------- */
+
+typedef struct {
+    int status;
+    char *out, *err;
+} GbExec;
+
+static void
+run_in(const char *cwd, GbExec *x, const char *const *args, const char *const *env)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)GB_BINARY);
+    for (const char *const *a = args; *a != NULL; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    char **envp = g_get_environ();
+    for (const char *const *e = env; e != NULL && *e != NULL; e += 2)
+        envp = g_environ_setenv(envp, e[0], e[1], TRUE);
+    int wait;
+    GError *err = NULL;
+    ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &x->out, &x->err, &wait, &err),
+                  "spawn: %s", err ? err->message : "");
+    ck_assert_msg(WIFEXITED(wait), "gradebrief did not exit normally");
+    x->status = WEXITSTATUS(wait);
+    g_strfreev(envp);
+    g_ptr_array_free(argv, TRUE);
+}
+
+static void
+clear(GbExec *x)
+{
+    g_free(x->out);
+    g_free(x->err);
+}
+
+static const struct {
+    const char *name;
+    const char *args[12];
+    int status;
+    const char *err;   /* in stderr, or NULL */
+} cli[] = {
+    {"--authority unknown is usage", {"stats", "--authority", "Herts", NULL}, 64,
+     "unknown authority \"Herts\"; did you mean Hertfordshire?"},
+    {"packs --authority unknown is usage", {"packs", "-a", "Barnat", "-o", "p", NULL}, 64,
+     "did you mean Barnet?"},
+    {"chart --authority unknown is usage", {"chart", "timeline", "-a", "Hartlepol", "-o",
+                                            "t.svg", NULL}, 64, "did you mean Hartlepool?"},
+    {"a long form is an alias", {"stats", "--authority", "London Borough of Barnet", NULL}, 0,
+     NULL},
+    {"pack suggests packs", {"pack", NULL}, 64, "unknown command 'pack'; did you mean 'packs'?"},
+    {"chek suggests check", {"chek", NULL}, 64, "did you mean 'check'?"},
+    {"far from every command", {"frobnicate", NULL}, 64, "unknown command 'frobnicate'\n"},
+    {"a font not installed is configuration", {"build", "-q", "-c", "nofont.ini", "-o", "nf",
+                                               NULL}, 78, "font 'No Such Font Regular' is not "
+     "installed"},
+    {"a title no font can show", {"build", "-q", "--title", "Cuneiform \U00012000", "-o",
+                                  "cuneiform", NULL}, 65, "no installed font has a glyph for "
+     "U+12000, in \"Cuneiform \U00012000\""},
+    {"--title over its limit", {"build", "-q", "--title", "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+                                "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+                                "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+                                "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
+                                NULL}, 64, "title is 226 bytes long; the limit is 200"},
+    {"a binary -c refused", {"build", "-q", "-c", "binary.ini", "-o", "bin", NULL}, 65,
+     "binary.ini:1:5: NUL byte"},
+    {"a huge -c refused", {"build", "-q", "-c", GB_BINARY, "-o", "bin", NULL}, 65,
+     "a settings file can be at most 65536"},
+    {"a file name with a newline escaped", {"check", "new\nline.csv", NULL}, 66,
+     "gradebrief: new\\x0Aline.csv: cannot open"},
+    {"a future judgement", {"check", "future.csv", NULL}, 65, "future.csv:2:8: judgement in "
+     "the future"},
+};
+
+static char *cli_dir;
+
+static void
+cli_setup(void)
+{
+    cli_dir = gb_test_tmpdir("gblimits");
+    char *p = g_build_filename(cli_dir, "nofont.ini", NULL);
+    g_file_set_contents(p, "[briefing]\nfont=No Such Font\n", -1, NULL);
+    g_free(p);
+    p = g_build_filename(cli_dir, "binary.ini", NULL);
+    g_file_set_contents(p, "\x7f" "ELF\0\x02\x01", 7, NULL);
+    g_free(p);
+    p = g_build_filename(cli_dir, "future.csv", NULL);
+    g_file_set_contents(p, "authority,date,regime,judgement,grade\n"
+                           "Barnet,2052-05-01,ilacs,leaders,Good\n", -1, NULL);
+    g_free(p);
+}
+
+static void
+cli_teardown(void)
+{
+    g_free(cli_dir);
+}
+
+START_TEST(test_cli)
+{
+    GbExec x;
+    run_in(cli_dir, &x, cli[_i].args, NULL);
+    ck_assert_msg(x.status == cli[_i].status, "%s: exit %d, stderr %s", cli[_i].name, x.status,
+                  x.err);
+    if (cli[_i].err != NULL)
+        ck_assert_msg(strstr(x.err, cli[_i].err) != NULL, "%s: stderr %s", cli[_i].name, x.err);
+    clear(&x);
+}
+END_TEST
+
+/* A refused title leaves nothing behind: no folder, no file. */
+START_TEST(test_uncovered_writes_nothing)
+{
+    GbExec x;
+    const char *args[] = {"build", "-q", "--title", "Cuneiform \U00012000", "-o", "none", NULL};
+    run_in(cli_dir, &x, args, NULL);
+    ck_assert_int_eq(x.status, 65);
+    char *pdf = g_build_filename(cli_dir, "none", "briefing.pdf", NULL);
+    ck_assert(!g_file_test(pdf, G_FILE_TEST_EXISTS));
+    g_free(pdf);
+    clear(&x);
+}
+END_TEST
+
+/* CJK and Arabic in a title are drawn from the fallback fonts and extract as text. */
+START_TEST(test_fallback_in_pdf)
+{
+    GbExec x;
+    const char *args[] = {"build", "-q", "--force", "--title",
+                          "\u4E2D\u6587 \u0645\u0631\u062D\u0628\u0627 \U0001F600", "-o", "cjk",
+                          NULL};
+    run_in(cli_dir, &x, args, NULL);
+    ck_assert_msg(x.status == 0, "%s", x.err);
+    clear(&x);
+    char *pdf = g_build_filename(cli_dir, "cjk", "briefing.pdf", NULL);
+    const char *text[] = {PDFTOTEXT, "-l", "1", pdf, "-", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(NULL, text, &out, &err), 0);
+    ck_assert_msg(strstr(out, "\u4E2D\u6587") != NULL, "page 1: %s", out);
+    ck_assert_msg(strstr(out, "\U0001F600") != NULL, "page 1: %s", out);
+    g_free(out);
+    g_free(err);
+    const char *fonts[] = {PDFFONTS, pdf, NULL};
+    ck_assert_int_eq(gb_test_run(NULL, fonts, &out, &err), 0);
+    ck_assert_msg(strstr(out, "DroidSansFallback") != NULL, "fonts: %s", out);
+    g_free(out);
+    g_free(err);
+    g_free(pdf);
+}
+END_TEST
+
+/* A source text with a "/" is credited in Sources and licences. */
+START_TEST(test_source_with_slash)
+{
+    char *p = g_build_filename(cli_dir, "src.csv", NULL);
+    g_file_set_contents(p, "authority,date,regime,judgement,grade,source\n"
+                           "Barnet,2025-01-10,ilacs,leaders,Good,Ofsted / DfE letter\n", -1,
+                        NULL);
+    GbExec x;
+    const char *args[] = {"build", "-q", "--force", "src.csv", "-o", "src", NULL};
+    run_in(cli_dir, &x, args, NULL);
+    ck_assert_msg(x.status == 0, "%s", x.err);
+    clear(&x);
+    char *pdf = g_build_filename(cli_dir, "src", "briefing.pdf", NULL);
+    const char *text[] = {PDFTOTEXT, pdf, "-", NULL};
+    char *out, *err;
+    ck_assert_int_eq(gb_test_run(NULL, text, &out, &err), 0);
+    ck_assert_msg(strstr(out, "\u2022 Ofsted / DfE letter") != NULL, "no source bullet");
+    g_free(out);
+    g_free(err);
+    g_free(pdf);
+    g_free(p);
+}
+END_TEST
+
+/* With a future row left out (--keep-going), the PDF's date stays. */
+START_TEST(test_future_keeps_dates)
+{
+    const char *plain[] = {"build", "-q", "--force", "-o", "dates-a", NULL};
+    const char *with[] = {"build", "-q", "--force", "--keep-going", "future.csv", "-o",
+                          "dates-b", NULL};
+    char *dates[2];
+    for (int k = 0; k < 2; k++) {
+        GbExec x;
+        run_in(cli_dir, &x, k ? with : plain, NULL);
+        ck_assert_msg(x.status == 0, "%s", x.err);
+        clear(&x);
+        char *pdf = g_build_filename(cli_dir, k ? "dates-b" : "dates-a", "briefing.pdf", NULL);
+        const char *info[] = {PDFINFO, "-isodates", pdf, NULL};
+        char *out, *err;
+        ck_assert_int_eq(gb_test_run(NULL, info, &out, &err), 0);
+        char *c = strstr(out, "CreationDate:");
+        ck_assert_ptr_nonnull(c);
+        dates[k] = g_strndup(c, strcspn(c, "\n"));
+        g_free(out);
+        g_free(err);
+        g_free(pdf);
+    }
+    ck_assert_str_eq(dates[0], dates[1]);
+    ck_assert_ptr_null(strstr(dates[1], "2052"));
+    g_free(dates[0]);
+    g_free(dates[1]);
+}
+END_TEST
+
+START_TEST(test_verbose_every_warning)
+{
+    GbExec x;
+    const char *quiet[] = {"check", NULL}, *verbose[] = {"check", "-v", NULL};
+    run_in(cli_dir, &x, quiet, NULL);
+    ck_assert_int_eq(x.status, 0);
+    const char *said = strstr(x.err, "warning: ");
+    ck_assert_ptr_nonnull(said);
+    int merged = atoi(said + strlen("warning: ")); /* "158 identical duplicate rows merged" */
+    ck_assert_int_gt(merged, 20);
+    clear(&x);
+    run_in(cli_dir, &x, verbose, NULL);
+    ck_assert_int_eq(x.status, 0);
+    int n = 0;
+    for (const char *p = x.err; (p = strstr(p, "warning: ")) != NULL; p++)
+        n++;
+    ck_assert_int_eq(n, merged); /* every one, not the first 20 */
+    ck_assert_ptr_null(strstr(x.err, "more warnings"));
+    clear(&x);
+}
+END_TEST
+
+START_TEST(test_stdout_full)
+{
+    int fd = open("/dev/full", O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    char *argv[] = {(char *)GB_BINARY, (char *)"check", NULL};
+    GPid pid;
+    int err_fd;
+    ck_assert(g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv, NULL,
+                                               G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, fd,
+                                               -1, NULL, NULL, 0, &pid, NULL, NULL, &err_fd,
+                                               NULL));
+    close(fd);
+    int wait;
+    ck_assert_int_eq(waitpid(pid, &wait, 0), pid);
+    char buf[4096];
+    ssize_t n = read(err_fd, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    close(err_fd);
+    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 74, "status %d: %s", wait, buf);
+    ck_assert_ptr_nonnull(strstr(buf, "cannot write to standard output"));
+}
+END_TEST
+
+/* SIGTERM while the open of a FIFO waits for a writer: interrupted (75). */
+START_TEST(test_sigterm_on_fifo)
+{
+    char *dir = gb_test_tmpdir("gbfifo");
+    char *fifo = g_build_filename(dir, "wait.csv", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    const char *argv[] = {GB_BINARY, "check", fifo, NULL};
+    GPid pid;
+    int err_fd;
+    ck_assert(g_spawn_async_with_pipes(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                       NULL, &pid, NULL, NULL, &err_fd, NULL));
+    g_usleep(700 * 1000); /* the bundled data is read; then it waits on the FIFO */
+    kill(pid, SIGTERM);
+    int wait;
+    ck_assert_int_eq(waitpid(pid, &wait, 0), pid);
+    char buf[4096];
+    ssize_t n = read(err_fd, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    close(err_fd);
+    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 75, "status %d: %s", wait, buf);
+    ck_assert_ptr_nonnull(strstr(buf, "interrupted"));
+    g_free(fifo);
+    g_free(dir);
+}
+END_TEST
+
+/* ---- memory and time: a 200 MB line, /dev/zero ------------------------------ */
+
+static gpointer
+endless_line(gpointer data)
+{
+    int fd = GPOINTER_TO_INT(data);
+    const char *hdr = "authority,year,regime,judgement,grade\n";
+    if (write(fd, hdr, strlen(hdr)) < 0)
+        return NULL;
+    char block[65536];
+    memset(block, 'x', sizeof block);
+    for (gsize sent = 0; sent < 200u * 1024 * 1024; sent += sizeof block)
+        if (write(fd, block, sizeof block) < 0)
+            break; /* the reader stopped: what we want */
+    close(fd);
+    return NULL;
+}
+
+static const struct {
+    const char *name;
+    const char *input;   /* NULL: a 200 MB line on standard input */
+    const char *message;
+} bounded[] = {
+    {"a 200 MB line without a newline", NULL, "field is too long (over 16384 bytes, the limit)"},
+    {"check /dev/zero", "/dev/zero", "/dev/zero:1:1: NUL byte"},
+};
+
+START_TEST(test_bounded)
+{
+    signal(SIGPIPE, SIG_IGN);
+    int in[2] = {-1, -1}, errp[2];
+    ck_assert_int_eq(pipe(errp), 0);
+    if (bounded[_i].input == NULL)
+        ck_assert_int_eq(pipe(in), 0);
+    gint64 t0 = g_get_monotonic_time();
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+#ifndef __SANITIZE_ADDRESS__ /* ASan reserves terabytes of shadow address space */
+        /* The old reader took 12.4 GB here: a hard cap keeps this machine up. */
+        struct rlimit as = {.rlim_cur = 1024u << 20, .rlim_max = 1024u << 20};
+        setrlimit(RLIMIT_AS, &as);
+#endif
+        if (in[0] >= 0)
+            dup2(in[0], 0);
+        dup2(errp[1], 2);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        execl(GB_BINARY, GB_BINARY, "check", bounded[_i].input ? bounded[_i].input : "/dev/stdin",
+              (char *)NULL);
+        _exit(127);
+    }
+    close(errp[1]);
+    GThread *writer = NULL;
+    if (in[0] >= 0) {
+        close(in[0]);
+        writer = g_thread_new("line", endless_line, GINT_TO_POINTER(in[1]));
+    }
+    int wait;
+    struct rusage ru;
+    ck_assert_int_eq(wait4(pid, &wait, 0, &ru), pid);
+    double s = (g_get_monotonic_time() - t0) / 1e6;
+    if (writer != NULL)
+        g_thread_join(writer);
+    char buf[8192];
+    ssize_t n = read(errp[0], buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    close(errp[0]);
+    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 65, "%s: status %d: %s",
+                  bounded[_i].name, wait, buf);
+    ck_assert_msg(strstr(buf, bounded[_i].message) != NULL, "%s: %s", bounded[_i].name, buf);
+#ifndef __SANITIZE_ADDRESS__ /* its shadow memory and quarantine are not the reader's */
+    ck_assert_msg(ru.ru_maxrss < 100 * 1024, "%s: peak RSS %ld KB", bounded[_i].name,
+                  ru.ru_maxrss);
+#endif
+    ck_assert_msg(s < 2.0, "%s: %.2f s", bounded[_i].name, s);
+    fprintf(stderr, "%s: refused in %.2f s, peak RSS %ld KB\n", bounded[_i].name, s,
+            ru.ru_maxrss);
+}
+END_TEST
+
+static Suite *
+limits_suite(void)
+{
+    Suite *s = suite_create("limits");
+    TCase *tc = tcase_create("input");
+    tcase_add_loop_test(tc, test_csv, 0, G_N_ELEMENTS(csv_cases));
+    tcase_add_loop_test(tc, test_escape, 0, G_N_ELEMENTS(escapes));
+    tcase_add_test(tc, test_diag_path_escaped);
+    tcase_add_loop_test(tc, test_config, 0, G_N_ELEMENTS(configs));
+    tcase_add_loop_test(tc, test_refdata, 0, G_N_ELEMENTS(refdata));
+    suite_add_tcase(s, tc);
+
+    TCase *rc = tcase_create("reference");
+    tcase_add_checked_fixture(rc, setup, teardown);
+    tcase_add_loop_test(rc, test_ids_ignore_case, 0, G_N_ELEMENTS(ids));
+    tcase_add_loop_test(rc, test_long_forms, 0, G_N_ELEMENTS(long_forms));
+    tcase_add_loop_test(rc, test_suggest, 0, G_N_ELEMENTS(suggestions));
+    tcase_add_test(rc, test_rows_as_typed);
+    tcase_add_test(rc, test_conflict_names_line_streaming);
+    tcase_add_loop_test(rc, test_future, 0, G_N_ELEMENTS(futures));
+    tcase_add_test(rc, test_date_limit_from_epoch);
+    suite_add_tcase(s, rc);
+
+    TCase *fc = tcase_create("fonts");
+    tcase_set_timeout(fc, 60);
+    tcase_add_loop_test(fc, test_font_coverage, 0, G_N_ELEMENTS(scripts));
+    tcase_add_test(fc, test_long_run_linear);
+    suite_add_tcase(s, fc);
+
+    TCase *cc = tcase_create("cli");
+    tcase_set_timeout(cc, 120);
+    tcase_add_checked_fixture(cc, cli_setup, cli_teardown);
+    tcase_add_loop_test(cc, test_cli, 0, G_N_ELEMENTS(cli));
+    tcase_add_test(cc, test_uncovered_writes_nothing);
+    tcase_add_test(cc, test_fallback_in_pdf);
+    tcase_add_test(cc, test_source_with_slash);
+    tcase_add_test(cc, test_future_keeps_dates);
+    tcase_add_test(cc, test_verbose_every_warning);
+    tcase_add_test(cc, test_stdout_full);
+    tcase_add_test(cc, test_sigterm_on_fifo);
+    tcase_add_loop_test(cc, test_bounded, 0, G_N_ELEMENTS(bounded));
+    suite_add_tcase(s, cc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(limits_suite());
+}
