@@ -30,7 +30,8 @@ static GbStatus
 gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Briefing settings (key file)",
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini: keys it sets replace the "
+         "folder's, the rest are kept (gradebrief config shows the result)",
          "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out)", "DIR"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at,

@@ -183,19 +183,23 @@ gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfi
 {
     if (c->datadir == NULL)
         c->datadir = gb__default_datadir();
-    char *own = NULL;
-    if (config_path == NULL) {
-        own = g_build_filename(c->datadir, "briefing.ini", NULL);
-        if (g_file_test(own, G_FILE_TEST_EXISTS))
-            config_path = own;
-    }
-    GbStatus status = config_path != NULL ? gb_config_load(config, config_path, diag) : GB_OK;
+    /* The data folder's own settings first, then the user's file over them:
+     * a -c file that sets only the title keeps the folder's as_at. */
+    char *own = g_build_filename(c->datadir, "briefing.ini", NULL);
+    GbStatus status = GB_OK;
+    if (g_file_test(own, G_FILE_TEST_EXISTS))
+        status = gb_config_load(config, own, diag);
     g_free(own);
+    if (status == GB_OK && config_path != NULL)
+        status = gb_config_load(config, config_path, diag);
     if (status != GB_OK)
         return status;
-    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
-        gb_diag_set(diag, NULL, 0, 0, "--as-at: '%s' is not a date (YYYY-MM-DD)", as_at);
-        return GB_USAGE;
+    if (as_at != NULL) {
+        if (!gb_text_parse_date(as_at, &config->as_at)) {
+            gb_diag_set(diag, NULL, 0, 0, "--as-at: '%s' is not a date (YYYY-MM-DD)", as_at);
+            return GB_USAGE;
+        }
+        gb_config_set_origin(config, "as_at", "--as-at");
     }
     gb_palette_use(config->palette);
     return GB_OK;

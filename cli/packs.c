@@ -56,7 +56,8 @@ static GbStatus
 gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Settings (key file)", "FILE"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini (gradebrief config "
+         "shows the result)", "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out/packs)",
          "DIR"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &r->names,

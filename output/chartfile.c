@@ -46,6 +46,20 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     const double margin = 6;
     double w = o->width;
     double h = o->height > 0 ? o->height : gb_chart_height_for(c, f, w - 2 * margin) + 2 * margin;
+    if (o->height > 0) {
+        /* A height the chart cannot fit in would clip it (years gone, bars over
+         * the source note): refused, naming the least it needs. */
+        double need = ceil(gb_chart_min_height_for(c, f, w - 2 * margin) + 2 * margin);
+        if (o->height < need) {
+            double natural = ceil(gb_chart_height_for(c, f, w - 2 * margin) + 2 * margin);
+            char *hint = natural > need ? g_strdup_printf("; without --height it is %.0f", natural)
+                                        : g_strdup("; the height it has without --height");
+            gb_diag_set(diag, NULL, 0, 0, "--height %g: chart '%s' needs at least %.0f points "
+                        "at width %g%s", o->height, gb_chart_name(c), need, w, hint);
+            g_free(hint);
+            return GB_USAGE;
+        }
+    }
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *s;
     guint8 *pixels = NULL;   /* a PNG's, owned here */
