@@ -68,6 +68,14 @@ guint gb_write_written(const GbWriteSet *w);
 guint gb_write_unchanged(const GbWriteSet *w);
 /* Files added so far. */
 guint gb_write_added(const GbWriteSet *w);
+/* The files added so far that the commit will replace (their bytes differ
+ * from what is on disk, or GB_WRITE_KEEP_SAME is off), sorted,
+ * NULL-terminated (g_strfreev): what a run changes. Thread-safe. */
+char **gb_write_pending(GbWriteSet *w);
+/* The bytes of relpath in the output folder as they are now (a regular
+ * file, never through a link), NUL-terminated, or NULL when there is none.
+ * g_free it. */
+char *gb_write_read(GbWriteSet *w, const char *relpath, gsize *len);
 
 /* Writes one file outside any set (chart -o FILE), "-" meaning standard
  * output. The file must be absent or a regular file: a link, device, pipe or
