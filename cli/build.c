@@ -4,13 +4,14 @@
 
 #include "output/briefing.h"
 #include "output/write.h"
+#include "pipeline/summary.h"
 
 #include <stdio.h>
 #include <string.h>
 
 typedef struct {
     GbCommon common;
-    char *config_path, *outdir, *as_at, *title, *formats;
+    char *config_path, *outdir, *as_at, *title, *formats, *changes;
     gboolean timings, force, quiet;
     gboolean pdf, html; /* the documents to write (--formats) */
 } GbBuildRequest;
@@ -24,6 +25,7 @@ gb__build_request_clear(GbBuildRequest *r)
     g_free(r->as_at);
     g_free(r->title);
     g_free(r->formats);
+    g_free(r->changes);
 }
 
 static GbStatus
@@ -42,6 +44,9 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
+        {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
+         "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
+         "('-': standard output)", "FILE"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
@@ -173,7 +178,7 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     gb_cli_timing(r->timings, "fonts", &t0);
     guint32 when = at.date;
-    date = gb_cli_output_date(ld.table);
+    date = gb_cli_output_date(ld.table, when);
     const char *dir = r->outdir != NULL ? r->outdir : "out";
     /* The folder is locked from here to the end of the run. */
     guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
@@ -184,7 +189,9 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     guint n_fresh;
     if (gb__build_fresh(r, ws, hash, &n_fresh)) {
         gb_cli_timing(r->timings, "compute", &t0);
-        if (!r->quiet)
+        static const char none[] = "kind,item,from,to\r\n";
+        rc = gb_cli_write_changes(r->changes, none, sizeof none - 1, diag);
+        if (!r->quiet && rc == GB_OK)
             printf("0 written, %u up to date (%s)\n", n_fresh, dir);
         goto out;
     }
@@ -248,10 +255,21 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash,
                           i == 0 && pdf != NULL ? pages : 0, diag);
     }
+    char *report = NULL;
+    gsize report_len = 0;
+    if (rc == GB_OK) {
+        GbFigures *figs = gb_figures_new();
+        gb_figures_add_latest(figs, ld.ref, latest, "Overall effectiveness",
+                              gb_summary_current_regime(ld.ref));
+        rc = gb_cli_changes(ws, figs, &report, &report_len, diag);
+        gb_figures_free(figs);
+    }
     /* A signal while the files were written: nothing is replaced. */
-    if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
-        goto out;
-    if ((rc = gb_write_commit(ws, diag)) != GB_OK)
+    if (rc == GB_OK && (rc = gb_cli_interrupted(diag)) == GB_OK &&
+        (rc = gb_write_commit(ws, diag)) == GB_OK)
+        rc = gb_cli_write_changes(r->changes, report, report_len, diag);
+    g_free(report);
+    if (rc != GB_OK)
         goto out;
     gb_cli_timing(r->timings, "write", &t0);
     guint written = gb_write_written(ws);

@@ -394,7 +394,8 @@ gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
                            .left = 56.7,
                            .right = 56.7,
                            .running_title = running_title,
-                           .footer_left = c->organisation};
+                           .footer_left = c->organisation,
+                           .branding = &c->branding};
 }
 
 GbStatus
@@ -496,5 +497,5 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
 GByteArray *
 gb_briefing_html(const GbBriefing *b)
 {
-    return gb_html_render(b->tree, b->svgs);
+    return gb_html_render_branded(b->tree, b->svgs, &b->in.config->branding);
 }
