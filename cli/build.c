@@ -4,6 +4,7 @@
 
 #include "output/briefing.h"
 #include "output/write.h"
+#include "pipeline/selection.h"
 #include "pipeline/summary.h"
 
 #include <stdio.h>
@@ -12,6 +13,7 @@
 typedef struct {
     GbCommon common;
     char *config_path, *outdir, *as_at, *title, *formats, *changes;
+    char *regimes, *from, *to; /* the selection */
     gboolean timings, force, quiet;
     gboolean pdf, html; /* the documents to write (--formats) */
 } GbBuildRequest;
@@ -26,6 +28,9 @@ gb__build_request_clear(GbBuildRequest *r)
     g_free(r->title);
     g_free(r->formats);
     g_free(r->changes);
+    g_free(r->regimes);
+    g_free(r->from);
+    g_free(r->to);
 }
 
 static GbStatus
@@ -44,6 +49,13 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
+        {"regimes", 0, 0, G_OPTION_ARG_STRING, &r->regimes,
+         "Only judgements of these regimes (comma-separated ids, e.g. ilacs); the methodology "
+         "says what was left out", "LIST"},
+        {"from", 0, 0, G_OPTION_ARG_STRING, &r->from,
+         "Only judgements made on or after this date (YYYY or YYYY-MM-DD)", "DATE"},
+        {"to", 0, 0, G_OPTION_ARG_STRING, &r->to,
+         "Only judgements made on or before this date (YYYY or YYYY-MM-DD)", "DATE"},
         {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
          "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
          "('-': standard output)", "FILE"},
@@ -77,10 +89,12 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 
 /* A hex SHA-256 of everything the national briefing is made from. */
 static char *
-gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *date)
+gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *date,
+               const char *selection)
 {
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    GString *s = g_string_new(NULL);
+    GString *s = g_string_new(selection != NULL ? selection : "");
+    gb_config_branding_digest(c, h);
     g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%u\n%s\n",
                            GB_VERSION, c->palette, c->title, c->subtitle ? c->subtitle : "",
                            c->organisation, c->author, c->keywords, c->font, c->language,
@@ -149,7 +163,8 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     GByteArray *pdf = NULL;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    char *err = NULL, *date = NULL;
+    char *err = NULL, *date = NULL, *selection = NULL;
+    GbSelection sel = {0};
     gint64 t0 = g_get_monotonic_time();
     GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
     if (rc != GB_OK)
@@ -170,6 +185,10 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
         goto out;
     config->as_at = at.date; /* the one date of every section */
+    if ((rc = gb_selection_parse(&sel, ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK)
+        goto out;
+    gb_selection_apply(&sel, ld.table);
+    selection = gb_selection_describe(&sel, ld.ref);
     gb_cli_timing(r->timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
@@ -185,7 +204,7 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
         goto out;
     /* Nothing changed since the last build: nothing to make. */
-    hash = gb__build_hash(ld.table, config, when, date);
+    hash = gb__build_hash(ld.table, config, when, date, selection);
     guint n_fresh;
     if (gb__build_fresh(r, ws, hash, &n_fresh)) {
         gb_cli_timing(r->timings, "compute", &t0);
@@ -203,7 +222,8 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
                           .moves = moves,
                           .latest = latest,
                           .config = config,
-                          .date = date};
+                          .date = date,
+                          .selection = selection};
     if ((brief = gb_briefing_new(&in, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
         rc = GB_DATA;
@@ -294,6 +314,8 @@ out:
     gb_config_free(config);
     g_free(err);
     g_free(date);
+    g_free(selection);
+    gb_selection_clear(&sel);
     gb_cli_loaded_clear(&ld);
     return rc;
 }

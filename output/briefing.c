@@ -249,6 +249,11 @@ gb__sec_context(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
 {
+    if (b->in.selection != NULL) {
+        /* A restricted briefing says first what it leaves out. */
+        gb_tree_heading(s, "What this briefing leaves out");
+        gb_tree_paragraph(s, b->in.selection);
+    }
     gb_tree_heading(s, "Regimes and their scales");
     gb_tree_paragraph(s, "Ofsted's inspection framework for children's services changed every "
                          "few years, and with it the grade scale. To compare across regimes, "

@@ -572,7 +572,11 @@ gb_write_pending(GbWriteSet *w)
     g_mutex_lock(&w->mu);
     for (guint i = 0; i < w->entries->len; i++) {
         const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
-        if (e->tmp != NULL)
+        GbManifestEntry old;
+        /* A file put back as the last run made it (it was missing, cut
+         * short or edited) is a repair, not a change. */
+        if (e->tmp != NULL && !(gb_manifest_get(w->manifest, e->rel, &old) &&
+                                strcmp(old.output, e->e.output) == 0 && old.size == e->e.size))
             g_ptr_array_add(names, g_strdup(e->rel));
     }
     g_mutex_unlock(&w->mu);

@@ -68,8 +68,9 @@ guint gb_write_written(const GbWriteSet *w);
 guint gb_write_unchanged(const GbWriteSet *w);
 /* Files added so far. */
 guint gb_write_added(const GbWriteSet *w);
-/* The files added so far that the commit will replace (their bytes differ
- * from what is on disk, or GB_WRITE_KEEP_SAME is off), sorted,
+/* The files added so far that the commit will replace with bytes other than
+ * the manifest records for them (a file put back as it was recorded, after
+ * it went missing or was edited, is a repair and not listed), sorted,
  * NULL-terminated (g_strfreev): what a run changes. Thread-safe. */
 char **gb_write_pending(GbWriteSet *w);
 /* The bytes of relpath in the output folder as they are now (a regular

@@ -396,6 +396,80 @@ START_TEST(test_branded_briefing)
 }
 END_TEST
 
+/* ---- Selection ---------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    const char *args[6];
+    int status;
+    const char *says; /* in the PDF's text (status 0) or on stderr */
+} select_cases[] = {
+    {"ILACS since 2018", {"--regimes", "ilacs", "--from", "2018", NULL}, 0,
+     "Left out: 152 judgements under APA (2007 to 2008); 18 judgements under Unannounced (2009 "
+     "to 2009); 20 judgements under CP 2012 (2013 to 2013); 190 in all."},
+    {"up to 2020", {"--to", "2020", NULL}, 0, "Left out: 775 judgements under ILACS (2021 to 2025)"},
+    {"unknown regime", {"--regimes", "ilacs,nope", NULL}, 64,
+     "--regimes: unknown regime 'nope' (regimes: apa,"},
+    {"from after to", {"--from", "2020", "--to", "2019", NULL}, 64, "--from 2020 is after --to"},
+    {"bad date", {"--from", "last year", NULL}, 64, "--from: 'last year' is not a date"},
+};
+
+START_TEST(test_selection)
+{
+    char *dir = gb_test_tmpdir("select");
+    GPtrArray *argv = g_ptr_array_new();
+    const char *head[] = {GB_BINARY, "build", "-q", "-o", dir, "--formats", "pdf,html"};
+    for (gsize i = 0; i < G_N_ELEMENTS(head); i++)
+        g_ptr_array_add(argv, (gpointer)head[i]);
+    for (const char *const *a = select_cases[_i].args; *a != NULL; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    char *err = NULL;
+    int rc = gb__run((const char *const *)argv->pdata, &err);
+    ck_assert_msg(rc == select_cases[_i].status, "%s: exit %d: %s", select_cases[_i].name, rc,
+                  err);
+    if (rc != 0) {
+        ck_assert_msg(strstr(err, select_cases[_i].says), "%s: %s", select_cases[_i].name, err);
+    } else {
+        char *pdf = g_build_filename(dir, "briefing.pdf", NULL);
+        const char *tx[] = {PDFTOTEXT, "-raw", pdf, "-", NULL};
+        char *o = NULL;
+        ck_assert_int_eq(gb_test_run(NULL, tx, &o, NULL), 0);
+        char *flat = g_strdelimit(o, "\n", ' ');
+        ck_assert_msg(strstr(flat, "What this briefing leaves out") &&
+                          strstr(flat, select_cases[_i].says),
+                      "%s: the methodology does not say '%s'", select_cases[_i].name,
+                      select_cases[_i].says);
+        g_free(o);
+        char *html = g_build_filename(dir, "briefing.html", NULL);
+        char *h = gb__read(html);
+        ck_assert(strstr(h, select_cases[_i].says) != NULL);
+        g_free(h);
+        g_free(html);
+        g_free(pdf);
+    }
+    g_free(err);
+    g_ptr_array_free(argv, TRUE);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(test_selection_keeps_only)
+{
+    char *dir = gb_test_tmpdir("select-only");
+    const char *argv[] = {GB_BINARY, "build", "-q", "-o", dir, "--regimes", "ilacs", "--from",
+                          "2018", NULL};
+    ck_assert_int_eq(gb__run(argv, NULL), 0);
+    char *csv = g_build_filename(dir, "tables", "distributions.csv", NULL);
+    char *t = gb__read(csv);
+    ck_assert(strstr(t, "\nILACS,2018,") != NULL);
+    ck_assert_msg(strstr(t, "APA") == NULL && strstr(t, "SIF") == NULL, "%s", t);
+    g_free(t);
+    g_free(csv);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 regen_suite(void)
 {
@@ -410,6 +484,11 @@ regen_suite(void)
     tcase_add_loop_test(tb, test_branding_keys, 0, G_N_ELEMENTS(brand_cases));
     tcase_add_test(tb, test_branded_briefing);
     suite_add_tcase(s, tb);
+    TCase *ts = tcase_create("selection");
+    tcase_set_timeout(ts, 120);
+    tcase_add_loop_test(ts, test_selection, 0, G_N_ELEMENTS(select_cases));
+    tcase_add_test(ts, test_selection_keeps_only);
+    suite_add_tcase(s, ts);
     return s;
 }
 
