@@ -83,9 +83,10 @@ char *gb_cli_output_date(const GbTable *t, guint32 as_at);
  * GB_OK. Commands call it before committing their write set. */
 GbStatus gb_cli_interrupted(GbDiag *diag);
 
-/* --formats LIST for build and packs: pdf, html or both (NULL: both). An
- * unknown or empty list is GB_USAGE with diag set. */
-GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag);
+/* --formats LIST for build and packs: any of pdf, html, docx, comma-separated
+ * (NULL: all three). An unknown or empty list is GB_USAGE with diag set. */
+GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx,
+                        GbDiag *diag);
 
 /* What a run changes, for changes.csv and --changes: call it after every
  * other file is added to ws and before the commit. Compares now with the

@@ -52,9 +52,9 @@ gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx, int *ar
 }
 
 GbStatus
-gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag)
+gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx, GbDiag *diag)
 {
-    *pdf = *html = list == NULL;
+    *pdf = *html = *docx = list == NULL;
     if (list == NULL)
         return GB_OK;
     char **parts = g_strsplit(list, ",", -1);
@@ -65,14 +65,16 @@ gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag)
             *pdf = TRUE;
         } else if (strcmp(f, "html") == 0) {
             *html = TRUE;
+        } else if (strcmp(f, "docx") == 0) {
+            *docx = TRUE;
         } else {
-            gb_diag_set(diag, NULL, 0, 0, "--formats: unknown format '%s' (pdf, html)", f);
+            gb_diag_set(diag, NULL, 0, 0, "--formats: unknown format '%s' (pdf, html, docx)", f);
             rc = GB_USAGE;
         }
     }
     g_strfreev(parts);
-    if (rc == GB_OK && !*pdf && !*html) {
-        gb_diag_set(diag, NULL, 0, 0, "--formats: name pdf, html or both");
+    if (rc == GB_OK && !*pdf && !*html && !*docx) {
+        gb_diag_set(diag, NULL, 0, 0, "--formats: name one or more of pdf, html, docx");
         rc = GB_USAGE;
     }
     return rc;

@@ -50,8 +50,10 @@ gb_cmd_config(int argc, char **argv, GbDiag *diag)
     for (const char *const *k = gb_config_keys(); *k != NULL; k++) {
         char *v = gb_config_value(config, *k);
         if (v == NULL) { /* only as_at can be unset */
-            g_string_append_printf(head, "\n %s is not set: the newest judgement date in the "
-                                   "data is used.", *k);
+            g_string_append_printf(head,
+                                   "\n %s is not set: the newest judgement date in the "
+                                   "data is used.",
+                                   *k);
             continue;
         }
         const char *from = gb_config_origin(config, *k);

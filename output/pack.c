@@ -4,6 +4,7 @@
 #include "output/pack.h"
 
 #include "output/chartfile.h"
+#include "output/docx.h"
 #include "output/html.h"
 #include "output/pdf.h"
 #include "output/tree.h"
@@ -371,7 +372,7 @@ gb_pack_hash(const GbPackInput *in, int authority)
 
 GbStatus
 gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArray **html,
-                   int *pages, GbDiag *diag)
+                   GByteArray **docx, int *pages, GbDiag *diag)
 {
     const GbPackInput *in = doc->in;
     const GbConfig *c = in->config;
@@ -408,22 +409,35 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
                 g_byte_array_unref(svg);
             }
         }
-        if (st == GB_OK) {
+        if (st == GB_OK)
             *html = gb_html_render_branded(tree, svgs, &c->branding);
-        }
         g_ptr_array_free(svgs, TRUE);
+    }
+    if (st == GB_OK && docx != NULL) {
+        GbDocxOptions o = {.author = c->author,
+                           .subject = gb__pack_subject,
+                           .keywords = c->keywords,
+                           .date = in->date,
+                           .page_width = c->page_width,
+                           .page_height = c->page_height,
+                           .margin = 56.7,
+                           .marking = c->branding.marking,
+                           .footer = c->branding.footer ? c->branding.footer : c->organisation};
+        st = gb_docx_render(tree, f, &o, docx, diag);
     }
     if (st != GB_OK && pdf != NULL && *pdf != NULL)
         g_clear_pointer(pdf, g_byte_array_unref);
+    if (st != GB_OK && html != NULL && *html != NULL)
+        g_clear_pointer(html, g_byte_array_unref);
     return st;
 }
 
 GbStatus
 gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
-               GByteArray **html, int *pages, GbDiag *diag)
+               GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag)
 {
     GbPackDoc *doc = gb_pack_compose(in, authority);
-    GbStatus st = gb_pack_doc_render(doc, f, pdf, html, pages, diag);
+    GbStatus st = gb_pack_doc_render(doc, f, pdf, html, docx, pages, diag);
     gb_pack_doc_free(doc);
     return st;
 }
@@ -432,5 +446,5 @@ GbStatus
 gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf, int *pages,
             GbDiag *diag)
 {
-    return gb_pack_render(in, f, authority, pdf, NULL, pages, diag);
+    return gb_pack_render(in, f, authority, pdf, NULL, NULL, pages, diag);
 }

@@ -135,6 +135,28 @@ static const struct {
     {"North Tyneside", "South Tyneside",
      "North Tyneside came down a row to where Northumberland was, beside South Tyneside across "
      "the Tyne's mouth (west of it, as it is)"},
+    {"Bolton", "Salford",
+     "Bolton is north-west of Salford: ODI had it east, beside Bury; now beside Wigan, under "
+     "Blackburn with Darwen"},
+    {"Portsmouth", "Hampshire",
+     "ODI put Hampshire on the coast east of Portsmouth; Hampshire lies north and west of it, "
+     "so Portsmouth sits east of Hampshire, beside West Sussex"},
+    {"Derby", "Derbyshire",
+     "Derbyshire is north and west of the city of Derby: ODI had it east; now it touches "
+     "Stoke-on-Trent and Stockport as the county does, and Derby touches Nottingham"},
+    {"Brent", "Camden",
+     "Brent and Camden swapped: ODI had Camden north-west of Brent, which lies west of it"},
+    {"Brent", "Hillingdon", "Brent now shares a row with Hillingdon, east of it, as it is"},
+    {"Camden", "Islington", "Camden now shares a row with Islington, west of it, as it is"},
+    {"Milton Keynes", "Buckinghamshire",
+     "North Northamptonshire (Northamptonshire's other successor) and Milton Keynes swapped: "
+     "the new authority had gone south of Milton Keynes, which lies south of it; Milton Keynes "
+     "now sits beside Buckinghamshire"},
+    {"Milton Keynes", "Ealing", "Milton Keynes came down to Buckinghamshire's row, west of Ealing"},
+    {"North Northamptonshire", "Leicester",
+     "North Northamptonshire sits on the row of Leicester and Leicestershire, east of them and "
+     "under Rutland, which it borders"},
+    {"North Northamptonshire", "Leicestershire", "as for Leicester"},
 };
 
 static int
@@ -173,12 +195,16 @@ START_TEST(test_odi_relations)
                     pairs++;
                     int dep = departure(a->name, b->name);
                     if (dep >= 0) {
-                        ck_assert_msg(!same, "%s and %s are listed as a departure from the ODI "
-                                             "layout but are not one", a->name, b->name);
+                        ck_assert_msg(!same,
+                                      "%s and %s are listed as a departure from the ODI "
+                                      "layout but are not one",
+                                      a->name, b->name);
                         used[dep] = TRUE;
                     } else if (!same) {
-                        g_string_append_printf(wrong, "\n  %s is %s of %s in the ODI layout, "
-                                                      "not in tiles.csv", b->name, rel, a->name);
+                        g_string_append_printf(wrong,
+                                               "\n  %s is %s of %s in the ODI layout, "
+                                               "not in tiles.csv",
+                                               b->name, rel, a->name);
                     }
                 }
         }
@@ -188,7 +214,7 @@ START_TEST(test_odi_relations)
         ck_assert_msg(used[i], "departure %s / %s: not neighbours in the ODI layout",
                       departures[i].a, departures[i].b);
     /* 151 hexes, 399 neighbouring pairs once Northamptonshire and Cumbria
-     * stand for their two successors each. */
+     * stand for their two successors each; 12 of them departures. */
     ck_assert_int_eq(pairs, 399);
     g_string_free(wrong, TRUE);
     g_array_free(hexes, TRUE);
@@ -227,6 +253,22 @@ static const struct {
     {"Wirral", "west of", "Liverpool"},
     {"Leeds", "east of", "Bradford"},
     {"Sheffield", "north of", "Derbyshire"},
+    {"Bolton", "west of", "Salford"},
+    {"Bolton", "north of", "Trafford"},
+    {"Salford", "west of", "Bury"},
+    {"Hampshire", "west of", "Portsmouth"},
+    {"Southampton", "west of", "Hampshire"},
+    {"Portsmouth", "west of", "West Sussex"},
+    {"Derbyshire", "west of", "Derby"},
+    {"Derby", "west of", "Nottingham"},
+    {"Derbyshire", "north of", "Staffordshire"},
+    {"Hillingdon", "west of", "Brent"},
+    {"Brent", "west of", "Haringey"},
+    {"Camden", "west of", "Islington"},
+    {"Ealing", "west of", "Camden"},
+    {"North Northamptonshire", "north of", "Milton Keynes"},
+    {"Rutland", "north of", "North Northamptonshire"},
+    {"Milton Keynes", "north of", "Hounslow"},
 };
 
 START_TEST(test_geography)
@@ -242,8 +284,8 @@ START_TEST(test_geography)
                   : strcmp(d, "west of") == 0      ? ax < bx
                   : strcmp(d, "east of") == 0      ? ax > bx
                                                    : FALSE;
-    ck_assert_msg(ok, "%s (tile %d,%d) is not %s %s (tile %d,%d)", a->name, a->tile_q, a->tile_r,
-                  d, b->name, b->tile_q, b->tile_r);
+    ck_assert_msg(ok, "%s (tile %d,%d) is not %s %s (tile %d,%d)", a->name, a->tile_q, a->tile_r, d,
+                  b->name, b->tile_q, b->tile_r);
 }
 END_TEST
 
