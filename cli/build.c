@@ -4,13 +4,16 @@
 
 #include "output/briefing.h"
 #include "output/write.h"
+#include "pipeline/selection.h"
+#include "pipeline/summary.h"
 
 #include <stdio.h>
 #include <string.h>
 
 typedef struct {
     GbCommon common;
-    char *config_path, *outdir, *as_at, *title, *formats;
+    char *config_path, *outdir, *as_at, *title, *formats, *changes;
+    char *regimes, *from, *to; /* the selection */
     gboolean timings, force, quiet;
     gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbBuildRequest;
@@ -24,6 +27,10 @@ gb__build_request_clear(GbBuildRequest *r)
     g_free(r->as_at);
     g_free(r->title);
     g_free(r->formats);
+    g_free(r->changes);
+    g_free(r->regimes);
+    g_free(r->from);
+    g_free(r->to);
 }
 
 static GbStatus
@@ -42,6 +49,16 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
+        {"regimes", 0, 0, G_OPTION_ARG_STRING, &r->regimes,
+         "Only judgements of these regimes (comma-separated ids, e.g. ilacs); the methodology "
+         "says what was left out", "LIST"},
+        {"from", 0, 0, G_OPTION_ARG_STRING, &r->from,
+         "Only judgements made on or after this date (YYYY or YYYY-MM-DD)", "DATE"},
+        {"to", 0, 0, G_OPTION_ARG_STRING, &r->to,
+         "Only judgements made on or before this date (YYYY or YYYY-MM-DD)", "DATE"},
+        {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
+         "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
+         "('-': standard output)", "FILE"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
@@ -73,10 +90,12 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 
 /* A hex SHA-256 of everything the national briefing is made from. */
 static char *
-gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *date)
+gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *date,
+               const char *selection)
 {
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    GString *s = g_string_new(NULL);
+    GString *s = g_string_new(selection != NULL ? selection : "");
+    gb_config_branding_digest(c, h);
     g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%u\n%s\n",
                            GB_VERSION, c->palette, c->title, c->subtitle ? c->subtitle : "",
                            c->organisation, c->author, c->keywords, c->font, c->language,
@@ -146,7 +165,8 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     GByteArray *pdf = NULL;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    char *err = NULL, *date = NULL;
+    char *err = NULL, *date = NULL, *selection = NULL;
+    GbSelection sel = {0};
     gint64 t0 = g_get_monotonic_time();
     GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
     if (rc != GB_OK)
@@ -167,6 +187,10 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
         goto out;
     config->as_at = at.date; /* the one date of every section */
+    if ((rc = gb_selection_parse(&sel, ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK)
+        goto out;
+    gb_selection_apply(&sel, ld.table);
+    selection = gb_selection_describe(&sel, ld.ref);
     gb_cli_timing(r->timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
@@ -175,18 +199,20 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     gb_cli_timing(r->timings, "fonts", &t0);
     guint32 when = at.date;
-    date = gb_cli_output_date(ld.table);
+    date = gb_cli_output_date(ld.table, when);
     const char *dir = r->outdir != NULL ? r->outdir : "out";
     /* The folder is locked from here to the end of the run. */
     guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
     if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
         goto out;
     /* Nothing changed since the last build: nothing to make. */
-    hash = gb__build_hash(ld.table, config, when, date);
+    hash = gb__build_hash(ld.table, config, when, date, selection);
     guint n_fresh;
     if (gb__build_fresh(r, ws, hash, &n_fresh)) {
         gb_cli_timing(r->timings, "compute", &t0);
-        if (!r->quiet)
+        static const char none[] = "kind,item,from,to\r\n";
+        rc = gb_cli_write_changes(r->changes, none, sizeof none - 1, diag);
+        if (!r->quiet && rc == GB_OK)
             printf("0 written, %u up to date (%s)\n", n_fresh, dir);
         goto out;
     }
@@ -199,6 +225,7 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
                           .latest = latest,
                           .config = config,
                           .date = date,
+                          .selection = selection,
                           .picture_dpi = r->docx ? 300 : 0};
     if ((brief = gb_briefing_new(&in, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
@@ -259,10 +286,21 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash,
                           i == 0 && pdf != NULL ? pages : 0, diag);
     }
+    char *report = NULL;
+    gsize report_len = 0;
+    if (rc == GB_OK) {
+        GbFigures *figs = gb_figures_new();
+        gb_figures_add_latest(figs, ld.ref, latest, "Overall effectiveness",
+                              gb_summary_current_regime(ld.ref));
+        rc = gb_cli_changes(ws, figs, &report, &report_len, diag);
+        gb_figures_free(figs);
+    }
     /* A signal while the files were written: nothing is replaced. */
-    if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
-        goto out;
-    if ((rc = gb_write_commit(ws, diag)) != GB_OK)
+    if (rc == GB_OK && (rc = gb_cli_interrupted(diag)) == GB_OK &&
+        (rc = gb_write_commit(ws, diag)) == GB_OK)
+        rc = gb_cli_write_changes(r->changes, report, report_len, diag);
+    g_free(report);
+    if (rc != GB_OK)
         goto out;
     gb_cli_timing(r->timings, "write", &t0);
     guint written = gb_write_written(ws);
@@ -287,6 +325,8 @@ out:
     gb_config_free(config);
     g_free(err);
     g_free(date);
+    g_free(selection);
+    gb_selection_clear(&sel);
     gb_cli_loaded_clear(&ld);
     return rc;
 }

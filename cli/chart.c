@@ -201,7 +201,7 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     static const char *const ext[] = {"pdf", "svg", "png"};
     path = r->output != NULL ? g_strdup(r->output)
                              : g_strdup_printf("out/%s.%s", r->name, ext[r->format]);
-    date = gb_cli_output_date(ld.table);
+    date = gb_cli_output_date(ld.table, when);
     GbChartFileOptions o = {
         .format = r->format, .width = r->width, .height = r->height, .dpi = r->dpi, .date = date};
     rc = gb_chartfile_render(chart, fonts, &o, &bytes, diag);

@@ -8,6 +8,8 @@
 #define GB_CLI_H
 
 #include "output/config.h"
+#include "output/write.h"
+#include "pipeline/figures.h"
 #include "pipeline/load.h"
 #include "pipeline/position.h"
 
@@ -70,10 +72,12 @@ GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at
 GbStatus gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config,
                             GbAsAt *at, GbDiag *diag);
 
-/* The date written into generated files: SOURCE_DATE_EPOCH when set, else
- * the newest judgement date in the data (never the clock), as ISO 8601. The
+/* The date written into generated files (PDF creation and XMP dates):
+ * SOURCE_DATE_EPOCH when set, else as_at, the date the file's figures are as
+ * at and which it prints (0: the newest judgement date in the data), never the
+ * clock, as ISO 8601. So a file's date changes only with what it shows. The
  * caller frees it. */
-char *gb_cli_output_date(const GbTable *t);
+char *gb_cli_output_date(const GbTable *t, guint32 as_at);
 
 /* GB_TEMPFAIL with the line to print when SIGINT or SIGTERM arrived, else
  * GB_OK. Commands call it before committing their write set. */
@@ -83,6 +87,20 @@ GbStatus gb_cli_interrupted(GbDiag *diag);
  * (NULL: all three). An unknown or empty list is GB_USAGE with diag set. */
 GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx,
                         GbDiag *diag);
+
+/* What a run changes, for changes.csv and --changes: call it after every
+ * other file is added to ws and before the commit. Compares now with the
+ * figures the previous run stored (OUTDIR/figures.csv) and, when the run
+ * rewrites a file or a figure moved, adds figures.csv and changes.csv (the
+ * files rewritten, then the figures that moved; only the files when there was
+ * no previous run) to ws; a run that changes nothing adds nothing, so both
+ * stay as the last run that changed something left them. *report gets the
+ * changes.csv text of this run (a header alone when nothing changed), for
+ * --changes FILE; g_free it. */
+GbStatus gb_cli_changes(GbWriteSet *ws, const GbFigures *now, char **report, gsize *report_len,
+                        GbDiag *diag);
+/* Writes report to path (--changes FILE; "-" is standard output). */
+GbStatus gb_cli_write_changes(const char *path, const char *report, gsize len, GbDiag *diag);
 
 /* With on, prints the time since *t0 for stage; resets *t0. */
 void gb_cli_timing(gboolean on, const char *stage, gint64 *t0);

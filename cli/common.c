@@ -210,7 +210,7 @@ gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfi
 }
 
 char *
-gb_cli_output_date(const GbTable *t)
+gb_cli_output_date(const GbTable *t, guint32 as_at)
 {
     const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
     gint64 secs;
@@ -220,7 +220,11 @@ gb_cli_output_date(const GbTable *t)
         g_date_time_unref(dt);
         return s;
     }
-    guint32 d = t->newest_date ? t->newest_date : (guint32)MAX(t->max_year, 1970) * 10000 + 1231;
+    /* The date the file's figures are as at, which it prints: never a date
+     * from rows it does not show, so a new row elsewhere leaves it alone. */
+    guint32 d = as_at        ? as_at
+                : t->newest_date ? t->newest_date
+                                 : (guint32)MAX(t->max_year, 1970) * 10000 + 1231;
     char buf[11];
     gb_text_format_date(d, buf);
     return g_strdup(buf);
@@ -237,6 +241,49 @@ gb_cli_interrupted(GbDiag *diag)
                 "them)",
                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     return GB_TEMPFAIL;
+}
+
+GbStatus
+gb_cli_changes(GbWriteSet *ws, const GbFigures *now, char **report, gsize *report_len,
+               GbDiag *diag)
+{
+    char **pending = gb_write_pending(ws);
+    gsize old_len = 0;
+    char *old_text = gb_write_read(ws, "figures.csv", &old_len);
+    GbFigures *old = gb_figures_parse_csv(old_text, old_len, NULL);
+    GPtrArray *moved = old_text != NULL ? gb_figures_diff(old, now) : g_ptr_array_new();
+    *report = gb_figures_changes_csv((const char *const *)pending, moved, report_len);
+    GbStatus rc = GB_OK;
+    if (pending[0] != NULL || moved->len > 0) {
+        gsize len;
+        char *text = gb_figures_to_csv(now, &len);
+        if (old_text == NULL || len != old_len || memcmp(text, old_text, len) != 0) {
+            char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+            rc = gb_write_add(ws, "figures.csv", (const guint8 *)text, len, hash, 0, diag);
+            g_free(hash);
+        }
+        g_free(text);
+        if (rc == GB_OK) {
+            char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)*report,
+                                                     *report_len);
+            rc = gb_write_add(ws, "changes.csv", (const guint8 *)*report, *report_len, hash, 0,
+                              diag);
+            g_free(hash);
+        }
+    }
+    g_ptr_array_unref(moved);
+    gb_figures_free(old);
+    g_free(old_text);
+    g_strfreev(pending);
+    return rc;
+}
+
+GbStatus
+gb_cli_write_changes(const char *path, const char *report, gsize len, GbDiag *diag)
+{
+    if (path == NULL)
+        return GB_OK;
+    return gb_write_file(path, (const guint8 *)report, len, diag);
 }
 
 void

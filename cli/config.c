@@ -63,6 +63,21 @@ gb_cmd_config(int argc, char **argv, GbDiag *diag)
         g_free(comment);
         g_free(v);
     }
+    /* [branding]: the keys set (each file's value as written; the logo resolved). */
+    const GbBranding *b = &config->branding;
+    const char *bv[] = {b->logo, b->logo_alt, b->accent_text, b->footer, b->marking};
+    const char *const *bk = gb_config_branding_keys();
+    for (int i = 0; bk[i] != NULL; i++) {
+        if (bv[i] == NULL)
+            continue;
+        char *key = g_strdup_printf("branding.%s", bk[i]);
+        const char *from = gb_config_origin(config, key);
+        g_key_file_set_string(kf, "branding", bk[i], bv[i]);
+        char *comment = g_strdup_printf(" %s", from != NULL ? from : "default");
+        g_key_file_set_comment(kf, "branding", bk[i], comment, NULL);
+        g_free(comment);
+        g_free(key);
+    }
     g_key_file_set_comment(kf, NULL, NULL, head->str, NULL);
     g_string_free(head, TRUE);
     char *text = g_key_file_to_data(kf, NULL, NULL);

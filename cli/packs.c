@@ -14,7 +14,7 @@
 
 typedef struct {
     GbCommon common;
-    char *config_path, *outdir, *as_at, *formats;
+    char *config_path, *outdir, *as_at, *formats, *changes;
     char **names; /* --authority, or NULL for every authority in existence */
     int jobs;     /* 0: the cores */
     gboolean force, quiet;
@@ -28,6 +28,7 @@ typedef struct {
     char *html_name; /* the HTML's */
     char *docx_name; /* the Word document's */
     char *hash;
+    GbPackDoc *doc; /* composed, kept while the pack is to be made */
     gboolean made; /* made and handed to the write set */
     int pages;
     GbStatus status;
@@ -50,6 +51,7 @@ gb__packs_request_clear(GbPacksRequest *r)
     g_free(r->outdir);
     g_free(r->as_at);
     g_free(r->formats);
+    g_free(r->changes);
     g_strfreev(r->names);
 }
 
@@ -68,6 +70,9 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date", "DATE"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
+        {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
+         "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
+         "('-': standard output)", "FILE"},
         {"formats", 0, 0, G_OPTION_ARG_STRING, &r->formats,
          "Documents to write: any of pdf, html, docx (default all three)", "LIST"},
         G_OPTION_ENTRY_NULL,
@@ -115,6 +120,7 @@ gb__pack_job_free(gpointer p)
     g_free(job->html_name);
     g_free(job->docx_name);
     g_free(job->hash);
+    gb_pack_doc_free(job->doc);
     gb_diag_clear(&job->diag);
     g_free(job);
 }
@@ -152,9 +158,9 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
         return job->name;
     }
     GByteArray *pdf = NULL, *html = NULL, *docx = NULL;
-    job->status = gb_pack_render(run->in, fonts, job->authority, run->pdf ? &pdf : NULL,
-                                 run->html ? &html : NULL, run->docx ? &docx : NULL,
-                                 &job->pages, &job->diag);
+    job->status = gb_pack_doc_render(job->doc, fonts, run->pdf ? &pdf : NULL,
+                                     run->html ? &html : NULL, run->docx ? &docx : NULL,
+                                     &job->pages, &job->diag);
     char *uncovered = gb_fonts_take_uncovered(fonts);
     if (uncovered != NULL && job->status == GB_OK) {
         /* Never a pack with boxes for text. */
@@ -172,6 +178,7 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
         job->status =
             gb_write_add(run->out, job->docx_name, docx->data, docx->len, job->hash, 0, &job->diag);
     job->made = job->status == GB_OK;
+    g_clear_pointer(&job->doc, gb_pack_doc_free);
     if (pdf != NULL)
         g_byte_array_unref(pdf);
     if (html != NULL)
@@ -260,7 +267,7 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     }
     stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
     moves = gb_stats_moves(ld.table);
-    date = gb_cli_output_date(ld.table);
+    date = gb_cli_output_date(ld.table, when);
     in.stats = stats;
     in.moves = moves;
     in.config = config;
@@ -272,7 +279,9 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         goto out;
     const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
     /* The folder is locked from here to the end of the run. */
-    if ((rc = gb_write_open(dir, r->force ? GB_WRITE_FORCE : 0, &ws, diag)) != GB_OK)
+    /* A pack whose bytes are already there is left alone (its time too). */
+    guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
+    if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
         goto out;
     if (gb_write_manifest_corrupt(ws) && !r->quiet)
         fprintf(stderr,
@@ -287,12 +296,16 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         job->html_name = g_strdup_printf("%s.html", slug);
         job->docx_name = g_strdup_printf("%s.docx", slug);
         g_free(slug);
-        job->hash = gb_pack_hash(&in, job->authority);
+        /* Composed (cheap: no fonts, no drawing) to know what it shows. */
+        job->doc = gb_pack_compose(&in, job->authority);
+        job->hash = gb_pack_doc_hash(job->doc);
         g_ptr_array_add(all, job);
         if ((r->pdf && !gb_write_fresh(ws, job->name, job->hash)) ||
             (r->html && !gb_write_fresh(ws, job->html_name, job->hash)) ||
             (r->docx && !gb_write_fresh(ws, job->docx_name, job->hash)))
             g_ptr_array_add(todo, job);
+        else
+            g_clear_pointer(&job->doc, gb_pack_doc_free);
     }
     /* Make the changed packs, in parallel; each goes to the write set as made. */
     GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html,
@@ -319,11 +332,24 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
                           &d);
     g_free(index_hash);
     g_string_free(index, TRUE);
+    /* changes.csv and figures.csv: what this run changes against the last. */
+    GbFigures *figs = gb_figures_new();
+    for (int j = 0; j < in.njudgements; j++)
+        gb_figures_add_latest(figs, ld.ref, in.latest[j],
+                              gb_ref_judgement(ld.ref, in.judgements[j])->label, in.regime);
+    char *report = NULL;
+    gsize report_len = 0;
+    if (rc == GB_OK)
+        rc = gb_cli_changes(ws, figs, &report, &report_len, &d);
+    gb_figures_free(figs);
     /* Everything or nothing: a signal or a failure before this point leaves the
      * folder as it was (the write set removes its temporaries). */
     int sig = gb_cancel_requested();
     if (rc == GB_OK && sig == 0)
         rc = gb_write_commit(ws, &d);
+    if (rc == GB_OK && sig == 0)
+        rc = gb_cli_write_changes(r->changes, report, report_len, &d);
+    g_free(report);
     if (d.message != NULL)
         gb_diag_list_take(problems, &d);
     gb_diag_clear(&d);

@@ -250,6 +250,11 @@ gb__sec_context(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
 {
+    if (b->in.selection != NULL) {
+        /* A restricted briefing says first what it leaves out. */
+        gb_tree_heading(s, "What this briefing leaves out");
+        gb_tree_paragraph(s, b->in.selection);
+    }
     gb_tree_heading(s, "Regimes and their scales");
     gb_tree_paragraph(s, "Ofsted's inspection framework for children's services changed every "
                          "few years, and with it the grade scale. To compare across regimes, "
@@ -397,7 +402,8 @@ gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
                            .left = 56.7,
                            .right = 56.7,
                            .running_title = running_title,
-                           .footer_left = c->organisation};
+                           .footer_left = c->organisation,
+                           .branding = &c->branding};
 }
 
 GbStatus
@@ -513,7 +519,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
 GByteArray *
 gb_briefing_html(const GbBriefing *b)
 {
-    return gb_html_render(b->tree, b->svgs);
+    return gb_html_render_branded(b->tree, b->svgs, &b->in.config->branding);
 }
 
 GbStatus
@@ -528,7 +534,8 @@ gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag
                        .page_height = c->page_height,
                        .margin = 56.7,
                        .dpi = b->in.picture_dpi,
-                       .footer = c->organisation,
+                       .marking = c->branding.marking,
+                       .footer = c->branding.footer ? c->branding.footer : c->organisation,
                        .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
     return gb_docx_render(b->tree, f, &o, out, diag);
 }

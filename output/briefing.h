@@ -16,6 +16,7 @@ typedef struct {
     const GbLatest *latest;     /* overall effectiveness as at the briefing's date */
     const GbConfig *config;
     const char *date;           /* ISO 8601 date of the data, for metadata */
+    const char *selection;      /* what --regimes/--from/--to left out, or NULL */
     double picture_dpi;         /* > 0: draw each chart as a PNG at this dpi as well,
                                  * for the Word document's pictures */
 } GbBriefingInput;

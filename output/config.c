@@ -1,16 +1,29 @@
 /* config.c - briefing.ini with GKeyFile (see config.h). */
 #include "output/config.h"
 
+#include "charts/kit.h"
 #include "output/briefing.h"
+#include "output/logo.h"
 #include "pipeline/text.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const gb__keys[] = {
     "title", "subtitle", "organisation", "author", "keywords", "font", "language",
     "page_size", "as_at", "sections", "palette", NULL,
 };
+
+static const char *const gb__branding_keys[] = {
+    "logo", "logo_alt", "accent", "footer", "marking", NULL,
+};
+
+const char *const *
+gb_config_branding_keys(void)
+{
+    return gb__branding_keys;
+}
 
 /* The briefing's section registry decides (briefing.c). */
 gboolean
@@ -107,7 +120,206 @@ gb_config_free(GbConfig *c)
     g_free(c->language);
     g_ptr_array_free(c->sections, TRUE);
     g_hash_table_destroy(c->origins);
+    GbBranding *b = &c->branding;
+    g_free(b->logo);
+    if (b->logo_data != NULL)
+        g_bytes_unref(b->logo_data);
+    g_free(b->logo_alt);
+    g_free(b->accent_text);
+    g_free(b->footer);
+    g_free(b->marking);
     g_free(c);
+}
+
+static gboolean
+gb__hex_colour(const char *s, double rgb[3])
+{
+    gsize n = strlen(s);
+    if (s[0] != '#' || (n != 7 && n != 4))
+        return FALSE;
+    for (gsize i = 1; i < n; i++)
+        if (!g_ascii_isxdigit(s[i]))
+            return FALSE;
+    for (int k = 0; k < 3; k++) {
+        int v = n == 7 ? g_ascii_xdigit_value(s[1 + 2 * k]) * 16 + g_ascii_xdigit_value(s[2 + 2 * k])
+                       : g_ascii_xdigit_value(s[1 + k]) * 17;
+        rgb[k] = v / 255.0;
+    }
+    return TRUE;
+}
+
+GbStatus
+gb_config_check_accent(const char *accent, const char *palette, double rgb[3], char **message)
+{
+    if (!gb__hex_colour(accent, rgb)) {
+        *message = g_strdup_printf("accent '%s' is not a colour (#RRGGBB, e.g. #1b5e7a)", accent);
+        return GB_DATA;
+    }
+    GbRgb a = {rgb[0], rgb[1], rgb[2]}, white = {1, 1, 1};
+    double text = gb_palette_contrast(a, white);
+    if (text < GB_ACCENT_TEXT_CONTRAST) {
+        *message = g_strdup_printf("accent %s has a contrast of %.2f:1 against white; text needs "
+                                   "%.1f:1 (choose a darker colour)",
+                                   accent, text, GB_ACCENT_TEXT_CONTRAST);
+        return GB_DATA;
+    }
+    /* The darkest luminance a text colour may have is 0 and the lightest
+     * 1.05 / 4.5 - 0.05; a fill no colour in that range stands 3:1 against is
+     * never touched by the accent (white parts them), so it is not held
+     * against it. */
+    static const char *const names[] = {"outstanding", "good", "requires improvement",
+                                        "inadequate"};
+    const double lmax = 1.05 / GB_ACCENT_TEXT_CONTRAST - 0.05;
+    gboolean grey = g_strcmp0(palette, "greyscale") == 0;
+    gb_palette_use(grey ? "greyscale" : "default");
+    GbStatus st = GB_OK;
+    for (int level = 0; level < 4 && st == GB_OK; level++) {
+        GbRgb f = gb_palette_level(level);
+        double lf = gb_palette_luminance(f);
+        gboolean reachable = (lf + 0.05) / GB_ACCENT_FILL_CONTRAST - 0.05 >= 0 ||
+                             GB_ACCENT_FILL_CONTRAST * (lf + 0.05) - 0.05 <= lmax;
+        double r = gb_palette_contrast(a, f);
+        if (reachable && r < GB_ACCENT_FILL_CONTRAST) {
+            *message = g_strdup_printf("accent %s has a contrast of %.2f:1 against the %s grade "
+                                       "fill; it needs %.1f:1 to be told apart from it",
+                                       accent, r, names[level], GB_ACCENT_FILL_CONTRAST);
+            st = GB_DATA;
+        }
+    }
+    gb_palette_use("default");
+    return st;
+}
+
+void
+gb_config_branding_digest(const GbConfig *c, GChecksum *h)
+{
+    const GbBranding *b = &c->branding;
+    const char *texts[] = {b->logo_alt, b->accent_text, b->footer, b->marking};
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+        g_checksum_update(h, (const guchar *)"\x1f", 1);
+        if (texts[i] != NULL)
+            g_checksum_update(h, (const guchar *)texts[i], (gssize)strlen(texts[i]));
+    }
+    if (b->logo_data != NULL) {
+        gsize n;
+        const guchar *d = g_bytes_get_data(b->logo_data, &n);
+        g_checksum_update(h, (const guchar *)"logo", 4);
+        g_checksum_update(h, d, (gssize)n);
+    }
+}
+
+/* Decodes a logo's bytes (a PNG, or an SVG) to check them and learn their
+ * size; the message (g_free) says why not. */
+static char *
+gb__logo_check(const guint8 *d, gsize n, gboolean *svg, int *w, int *h)
+{
+    static const guint8 png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    *svg = !(n >= 8 && memcmp(d, png, 8) == 0);
+    if (*svg && g_strstr_len((const char *)d, (gssize)MIN(n, 4096), "<svg") == NULL)
+        return g_strdup("is not a PNG or SVG file");
+    GBytes *bytes = g_bytes_new_static(d, n);
+    double lw = 0, lh = 0;
+    char *why = NULL;
+    cairo_surface_t *s = gb_logo_surface(bytes, *svg, &lw, &lh, &why);
+    g_bytes_unref(bytes);
+    cairo_surface_destroy(s);
+    *w = (int)(lw + 0.5);
+    *h = (int)(lh + 0.5);
+    return why;
+}
+
+/* Reads [branding] from kf over c. */
+static GbStatus
+gb__branding_load(GbConfig *c, GKeyFile *kf, const char *path, const char *text, GbDiag *diag)
+{
+    if (!g_key_file_has_group(kf, "branding"))
+        return GB_OK;
+    GbBranding *b = &c->branding;
+    GbStatus st = GB_OK;
+    char **keys = g_key_file_get_keys(kf, "branding", NULL, NULL);
+    char *msg = NULL;
+    for (char **k = keys; *k != NULL && st == GB_OK; k++) {
+        guint64 line = gb_text_key_line(text, "branding", *k);
+        char *v = NULL;
+        if (!g_strv_contains(gb__branding_keys, *k)) {
+            msg = g_strdup_printf("unknown key '%s' in [branding] (known: logo, logo_alt, accent, "
+                                  "footer, marking)", *k);
+        } else if ((v = g_key_file_get_string(kf, "branding", *k, NULL)) == NULL) {
+            msg = g_strdup_printf("%s: not a readable value", *k);
+        } else if (strlen(g_strstrip(v)) > GB_CONFIG_MAX_NAME_BYTES) {
+            msg = g_strdup_printf("%s is %" G_GSIZE_FORMAT " bytes long; the limit is %d", *k,
+                                  strlen(v), GB_CONFIG_MAX_NAME_BYTES);
+        } else if (strcmp(*k, "accent") == 0) {
+            char *why = NULL;
+            if (gb_config_check_accent(v, c->palette, b->accent, &why) != GB_OK) {
+                msg = why;
+            } else {
+                b->has_accent = TRUE;
+                g_free(b->accent_text);
+                b->accent_text = g_strdup(v);
+            }
+        } else if (strcmp(*k, "logo") == 0) {
+            char *dir = g_path_get_dirname(path);
+            char *file = g_path_is_absolute(v) ? g_strdup(v) : g_build_filename(dir, v, NULL);
+            g_free(dir);
+            gchar *data = NULL;
+            gsize n = 0;
+            GError *err = NULL;
+            GStatBuf sb;
+            gboolean svg = FALSE;
+            int w = 0, h = 0;
+            char *why = NULL;
+            if (g_stat(file, &sb) == 0 && sb.st_size > GB_CONFIG_MAX_LOGO_BYTES)
+                msg = g_strdup_printf("logo %s is %" G_GINT64_FORMAT " bytes; at most %d", file,
+                                      (gint64)sb.st_size, GB_CONFIG_MAX_LOGO_BYTES);
+            else if (!g_file_get_contents(file, &data, &n, &err))
+                msg = g_strdup_printf("logo: cannot read: %s", err->message);
+            else if ((why = gb__logo_check((const guint8 *)data, n, &svg, &w, &h)) != NULL)
+                msg = g_strdup_printf("logo %s: %s", file, why);
+            g_free(why);
+            g_clear_error(&err);
+            if (msg == NULL) {
+                g_free(b->logo);
+                b->logo = file;
+                file = NULL;
+                if (b->logo_data != NULL)
+                    g_bytes_unref(b->logo_data);
+                b->logo_data = g_bytes_new_take(data, n);
+                data = NULL;
+                b->logo_svg = svg;
+                b->logo_width = w;
+                b->logo_height = h;
+            }
+            g_free(data);
+            g_free(file);
+        } else {
+            char **field = strcmp(*k, "logo_alt") == 0 ? &b->logo_alt
+                           : strcmp(*k, "footer") == 0 ? &b->footer
+                                                        : &b->marking;
+            g_free(*field);
+            *field = *v != '\0' ? g_strdup(v) : NULL;
+        }
+        g_free(v);
+        if (msg != NULL) {
+            gb_diag_set(diag, path, line, line ? 1 : 0, "%s", msg);
+            g_clear_pointer(&msg, g_free);
+            st = GB_DATA;
+        } else {
+            char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, line);
+            char *key = g_strdup_printf("branding.%s", *k);
+            gb_config_set_origin(c, key, where);
+            g_free(key);
+            g_free(where);
+        }
+    }
+    g_strfreev(keys);
+    if (st == GB_OK && b->logo != NULL && b->logo_alt == NULL) {
+        guint64 line = gb_text_key_line(text, "branding", "logo");
+        gb_diag_set(diag, path, line, line ? 1 : 0,
+                    "logo needs logo_alt, its alt text (what a screen reader says for it)");
+        st = GB_DATA;
+    }
+    return st;
 }
 
 static GbStatus
@@ -246,16 +458,20 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     gsize ngroups;
     char **groups = g_key_file_get_groups(kf, &ngroups);
     for (gsize i = 0; i < ngroups && status == GB_OK; i++) {
-        if (strcmp(groups[i], "briefing") != 0) {
+        if (strcmp(groups[i], "briefing") != 0 && strcmp(groups[i], "branding") != 0) {
             guint64 gl = gb_text_key_line(text, groups[i], NULL);
             gb_diag_set(diag, path, gl, gl ? 1 : 0,
-                        "unknown group [%s]; briefing.ini has one group, [briefing]", groups[i]);
+                        "unknown group [%s]; briefing.ini has the groups [briefing] and "
+                        "[branding]",
+                        groups[i]);
             status = GB_DATA;
         }
     }
     g_strfreev(groups);
-    if (status != GB_OK || !g_key_file_has_group(kf, "briefing"))
+    if (status != GB_OK)
         goto out;
+    if (!g_key_file_has_group(kf, "briefing"))
+        goto branding;
     char **keys = g_key_file_get_keys(kf, "briefing", NULL, NULL);
     for (char **k = keys; *k != NULL && status == GB_OK; k++) {
         if (!g_strv_contains(gb__keys, *k)) {
@@ -358,6 +574,9 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         }
         g_strfreev(set);
     }
+branding:
+    if (status == GB_OK)
+        status = gb__branding_load(c, kf, path, text, diag);
 out:
     g_free(msg);
     g_free(raw);

@@ -15,6 +15,28 @@
 /* The section ids and their default order are the briefing's registry
  * (gb_briefing_section_ids in briefing.h). */
 
+/* The [branding] group: a council's logo, colour, footer and protective
+ * marking, honoured by every renderer (PDF, HTML, Word). All optional; NULL
+ * or has_accent FALSE when not set. Plain values, owned by the GbConfig. */
+typedef struct {
+    char *logo;         /* the file as resolved (relative to the settings file) */
+    GBytes *logo_data;  /* its bytes, read and checked when the settings are */
+    gboolean logo_svg;  /* SVG, else PNG */
+    int logo_width, logo_height; /* its size in pixels (SVG: its own units) */
+    char *logo_alt;     /* its alt text (required with a logo) */
+    gboolean has_accent;
+    double accent[3];   /* 0..1 sRGB: headings, the cover band, header rules */
+    char *accent_text;  /* "#1b5e7a" as written */
+    char *footer;       /* text in every page's footer */
+    char *marking;      /* "OFFICIAL": at the top and the bottom of every page */
+} GbBranding;
+
+#define GB_CONFIG_MAX_LOGO_BYTES (2 * 1024 * 1024)
+/* The contrast the accent needs against white (it is text) and against the
+ * grade fills (it is drawn beside them). */
+#define GB_ACCENT_TEXT_CONTRAST 4.5
+#define GB_ACCENT_FILL_CONTRAST 3.0
+
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
     char *font;                 /* family, pinned */
@@ -25,6 +47,7 @@ typedef struct {
     GPtrArray *sections;        /* char* ids, in order */
     GHashTable *origins;        /* key -> where its value came from ("FILE:LINE",
                                  * "--as-at"); a key not in it has its default */
+    GbBranding branding;        /* [branding] */
 } GbConfig;
 
 /* The defaults: A4, Liberation Sans, every section. */
@@ -38,6 +61,20 @@ void gb_config_free(GbConfig *c);
  * naming the file and line; a missing file with GB_NOINPUT. A UTF-8 byte
  * order mark is skipped. */
 GbStatus gb_config_load(GbConfig *c, const char *path, GbDiag *diag);
+
+/* The [branding] keys, NULL-terminated: logo, logo_alt, accent, footer, marking. */
+const char *const *gb_config_branding_keys(void);
+/* Checks accent (#RRGGBB or #RGB) for palette ("default", "greyscale"):
+ * GB_OK and rgb filled, else GB_DATA with *message (g_free) giving the
+ * measured ratio and the one it needs: 4.5:1 against white, 3:1 against each
+ * grade fill that a colour 4.5:1 against white can stand 3:1 against (with
+ * the default palette that is every fill but outstanding's dark blue, which
+ * no such colour can: the accent is never drawn on a grade fill, only parted
+ * from it by white). */
+GbStatus gb_config_check_accent(const char *accent, const char *palette, double rgb[3],
+                                char **message);
+/* Feeds every branding value (the logo's bytes too) into h. */
+void gb_config_branding_digest(const GbConfig *c, GChecksum *h);
 
 /* The setting keys, NULL-terminated, in the order the bundled file has them. */
 const char *const *gb_config_keys(void);

@@ -2,6 +2,7 @@
 #include "output/doc.h"
 
 #include "output/accessible.h"
+#include "output/logo.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
@@ -30,7 +31,25 @@ struct GbDoc {
     GHashTable *section_pages;    /* id -> page */
     GHashTable *layouts;          /* measuring pass: key -> PangoLayout, for the drawing pass */
     GPtrArray *alts;
+    cairo_surface_t *logo;        /* the branding logo (drawing pass), or NULL */
+    double logo_w, logo_h;
 };
+
+static const GbBranding *
+gb__brand(const GbDoc *d)
+{
+    return d->setup.branding;
+}
+
+/* The colour of headings and the cover band: the accent, else the dark blue. */
+static GbRgb
+gb__accent(const GbDoc *d)
+{
+    const GbBranding *b = gb__brand(d);
+    if (b != NULL && b->has_accent)
+        return (GbRgb){b->accent[0], b->accent[1], b->accent[2]};
+    return gb_palette_level(0);
+}
 
 static gboolean
 gb__drawing(const GbDoc *d)
@@ -111,20 +130,55 @@ gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
  * extraction reads them after its content. cairo 1.16 has no Artifact tag:
  * each goes in a structure tag that the finishing pass (accessible.c) turns
  * into a pagination Artifact, /Header or /Footer. */
+/* The protective marking, centred at y (every page, the cover too). */
+static void
+gb__marking(GbDoc *d, double y)
+{
+    const GbBranding *b = gb__brand(d);
+    if (b == NULL || b->marking == NULL)
+        return;
+    PangoLayout *ly = gb__layout(d, b->marking, GB__NOTE + 1, TRUE, -1, FALSE);
+    int pw;
+    pango_layout_get_size(ly, &pw, NULL);
+    gb__show(d, ly, (d->setup.width - (double)pw / PANGO_SCALE) / 2, y, (GbRgb){0.1, 0.1, 0.1});
+    g_object_unref(ly);
+}
+
 static void
 gb__furniture(GbDoc *d)
 {
-    if (!gb__drawing(d) || d->cover)
+    if (!gb__drawing(d))
         return;
     const GbPageSetup *s = &d->setup;
+    const GbBranding *b = gb__brand(d);
     const GbRgb grey = {0.35, 0.35, 0.35};
+    if (d->cover) {
+        /* The cover has no running header, but the marking is on every page. */
+        if (b == NULL || b->marking == NULL)
+            return;
+        cairo_tag_begin(d->cr, GB_TAG_HEADER, NULL);
+        gb__marking(d, 16);
+        cairo_tag_end(d->cr, GB_TAG_HEADER);
+        cairo_tag_begin(d->cr, GB_TAG_FOOTER, NULL);
+        gb__marking(d, s->height - 24);
+        cairo_tag_end(d->cr, GB_TAG_FOOTER);
+        return;
+    }
     cairo_tag_begin(d->cr, GB_TAG_HEADER, NULL);
+    gb__marking(d, 12);
+    double logo = 0;
+    if (d->logo != NULL) /* a small logo at the header's right */
+        logo = gb_logo_draw(d->cr, d->logo, d->logo_w, d->logo_h, s->width - s->right - 90,
+                            s->top - 30, 90, 18, TRUE);
     PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
+    if (logo > 0)
+        pango_layout_set_width(ly, (int)((gb__text_width(d) - logo - 8) * PANGO_SCALE));
     gb__show(d, ly, s->left, s->top - 22, grey);
     g_object_unref(ly);
     cairo_move_to(d->cr, s->left, s->top - 10);
     cairo_line_to(d->cr, s->width - s->right, s->top - 10);
-    cairo_set_source_rgb(d->cr, 0.75, 0.75, 0.75);
+    GbRgb rule = b != NULL && b->has_accent ? gb__accent(d) : (GbRgb){0.75, 0.75, 0.75};
+    cairo_set_source_rgb(d->cr, rule.r, rule.g, rule.b);
     cairo_set_line_width(d->cr, 0.5);
     cairo_stroke(d->cr);
     cairo_tag_end(d->cr, GB_TAG_HEADER);
@@ -132,19 +186,19 @@ gb__furniture(GbDoc *d)
     char *page = g_strdup_printf("Page %d of %d", d->page,
                                  d->previous != NULL ? d->previous->page : d->page);
     ly = gb__layout(d, page, GB__NOTE, FALSE, -1, FALSE);
-    double w = (double)pango_layout_get_width(ly);
     int pw;
     pango_layout_get_size(ly, &pw, NULL);
-    (void)w;
-    gb__show(d, ly, s->width - s->right - (double)pw / PANGO_SCALE, s->height - s->bottom + 14,
-             grey);
+    double page_w = (double)pw / PANGO_SCALE;
+    gb__show(d, ly, s->width - s->right - page_w, s->height - s->bottom + 14, grey);
     g_object_unref(ly);
     g_free(page);
-    if (s->footer_left != NULL) {
-        ly = gb__layout(d, s->footer_left, GB__NOTE, FALSE, -1, FALSE);
+    const char *left = b != NULL && b->footer != NULL ? b->footer : s->footer_left;
+    if (left != NULL) {
+        ly = gb__layout(d, left, GB__NOTE, FALSE, gb__text_width(d) - page_w - 12, FALSE);
         gb__show(d, ly, s->left, s->height - s->bottom + 14, grey);
         g_object_unref(ly);
     }
+    gb__marking(d, s->height - 22);
     cairo_tag_end(d->cr, GB_TAG_FOOTER);
 }
 
@@ -198,6 +252,12 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     if (surface == NULL)
         d->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     d->alts = g_ptr_array_new_with_free_func(g_free);
+    const GbBranding *b = setup->branding;
+    if (surface != NULL && b != NULL && b->logo_data != NULL) {
+        char *err = NULL; /* checked when the settings were read */
+        d->logo = gb_logo_surface(b->logo_data, b->logo_svg, &d->logo_w, &d->logo_h, &err);
+        g_free(err);
+    }
     /* The first tag decides whether the PDF counts as tagged: Document. */
     gb__tag_begin(d, "Document", NULL);
     return d;
@@ -229,6 +289,8 @@ gb_doc_free(GbDoc *d)
     if (d->layouts != NULL)
         g_hash_table_destroy(d->layouts);
     g_ptr_array_free(d->alts, TRUE);
+    if (d->logo != NULL)
+        cairo_surface_destroy(d->logo);
     g_free(d);
 }
 
@@ -262,11 +324,20 @@ gb_doc_cover(GbDoc *d, const char *title, const char *subtitle, const char *cons
 {
     gb__start_page(d, TRUE);
     double w = gb__text_width(d), x = d->setup.left;
-    GbRgb blue = gb_palette_level(0);
+    GbRgb blue = gb__accent(d);
     if (gb__drawing(d)) {
         cairo_rectangle(d->cr, 0, 0, d->setup.width, 12);
         cairo_set_source_rgb(d->cr, blue.r, blue.g, blue.b);
         cairo_fill(d->cr);
+    }
+    const GbBranding *b = gb__brand(d);
+    if (b != NULL && b->logo_data != NULL) {
+        /* The council's logo, a Figure with its alt text. */
+        gb__tag_begin(d, "Figure", NULL);
+        if (d->logo != NULL)
+            gb_logo_draw(d->cr, d->logo, d->logo_w, d->logo_h, x, 48, 200, 72, FALSE);
+        gb__tag_end(d, "Figure");
+        g_ptr_array_add(d->alts, g_strdup(b->logo_alt));
     }
     d->y = d->setup.height * 0.28;
     gb__tag_begin(d, "H1", NULL);
@@ -299,7 +370,7 @@ gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int
     gb__new_page(d);
     PangoLayout *ly = gb__layout(d, "Contents", GB__H1, TRUE, -1, FALSE);
     gb__tag_begin(d, "H2", NULL);
-    gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
+    gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H2");
     d->y += gb__layout_height(ly) + 12;
     g_object_unref(ly);
@@ -361,7 +432,7 @@ gb_doc_title(GbDoc *d, const char *title, const char *subtitle)
     double w = gb__text_width(d);
     PangoLayout *ly = gb__layout(d, title, 20, TRUE, w, FALSE);
     gb__tag_begin(d, "H1", NULL);
-    gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
+    gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H1");
     d->y += gb__layout_height(ly) + 4;
     g_object_unref(ly);
@@ -398,7 +469,7 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
     char *dest = g_strdup_printf("name='%s'", id);
     gb__tag_begin(d, CAIRO_TAG_DEST, dest);
     gb__tag_begin(d, "H2", NULL);
-    gb__show(d, ly, d->setup.left, d->y, gb_palette_level(0));
+    gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H2");
     gb__tag_end(d, CAIRO_TAG_DEST);
     if (gb__drawing(d)) {

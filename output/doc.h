@@ -10,12 +10,14 @@
 #define GB_DOC_H
 
 #include "charts/chart.h"
+#include "output/config.h"
 
 typedef struct {
     double width, height;                       /* points */
     double top, bottom, left, right;            /* margins */
     const char *running_title;                  /* header of every page but the cover */
     const char *footer_left;
+    const GbBranding *branding;                 /* logo, accent, footer, marking; NULL: none */
 } GbPageSetup;
 
 typedef struct GbDoc GbDoc;

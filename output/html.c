@@ -367,8 +367,51 @@ gb__block(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray *
     }
 }
 
+/* The branding's CSS: the accent on headings and the header's rule, and the
+ * marking on every printed page. */
+static void
+gb__brand_css(GString *out, const GbBranding *b)
+{
+    if (b == NULL)
+        return;
+    if (b->has_accent)
+        g_string_append_printf(out,
+                               "h1, h2 { color: #%02x%02x%02x; }\n"
+                               "header { border-top: 6px solid #%02x%02x%02x; }\n",
+                               (int)lround(b->accent[0] * 255), (int)lround(b->accent[1] * 255),
+                               (int)lround(b->accent[2] * 255), (int)lround(b->accent[0] * 255),
+                               (int)lround(b->accent[1] * 255), (int)lround(b->accent[2] * 255));
+    if (b->logo_data != NULL)
+        g_string_append(out, ".logo { display: block; max-width: 12rem; height: auto; "
+                             "margin: 0.5rem 0; }\n");
+    if (b->marking != NULL || b->footer != NULL)
+        g_string_append(out, ".marking { font-weight: bold; text-align: center; "
+                             "letter-spacing: 0.05em; margin: 0.25rem 0; }\n"
+                             "footer { border-top: 1px solid #767676; margin-top: 2rem; "
+                             "padding-top: 0.5rem; }\n"
+                             "@media print { .marking-top { position: fixed; top: 0; left: 0; "
+                             "right: 0; } .marking-bottom { position: fixed; bottom: 0; left: 0; "
+                             "right: 0; } }\n");
+}
+
+static void
+gb__marking_html(GString *out, const GbBranding *b, const char *where)
+{
+    if (b == NULL || b->marking == NULL)
+        return;
+    g_string_append_printf(out, "<p class=\"marking marking-%s\">", where);
+    gb__esc(out, b->marking);
+    g_string_append(out, "</p>\n");
+}
+
 GByteArray *
 gb_html_render(const GbTree *t, const GPtrArray *svgs)
+{
+    return gb_html_render_branded(t, svgs, NULL);
+}
+
+GByteArray *
+gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand)
 {
     gsize guess = 64 * 1024;
     for (guint i = 0; svgs != NULL && i < svgs->len; i++)
@@ -385,9 +428,23 @@ gb_html_render(const GbTree *t, const GPtrArray *svgs)
     g_string_append(out, "</title>\n<style>\n");
     g_string_append(out, gb__css);
     gb__grade_css(out);
+    gb__brand_css(out, brand);
     g_string_append(out, "</style>\n</head>\n<body>\n"
                          "<a class=\"skip\" href=\"#main\">Skip to the content</a>\n"
-                         "<header>\n<h1>");
+                         "<header>\n");
+    gb__marking_html(out, brand, "top");
+    if (brand != NULL && brand->logo_data != NULL) {
+        gsize n;
+        const guchar *d = g_bytes_get_data(brand->logo_data, &n);
+        char *b64 = g_base64_encode(d, n);
+        g_string_append_printf(out, "<img class=\"logo\" src=\"data:%s;base64,%s\" alt=\"",
+                               brand->logo_svg ? "image/svg+xml" : "image/png", b64);
+        gb__esc(out, brand->logo_alt);
+        g_string_append_printf(out, "\" width=\"%d\" height=\"%d\"/>\n", brand->logo_width,
+                               brand->logo_height);
+        g_free(b64);
+    }
+    g_string_append(out, "<h1>");
     gb__esc(out, t->title);
     g_string_append(out, "</h1>\n");
     if (t->subtitle != NULL) {
@@ -426,7 +483,18 @@ gb_html_render(const GbTree *t, const GPtrArray *svgs)
             gb__block(out, t, g_ptr_array_index(s->blocks, k), svgs);
         g_string_append(out, "</section>\n");
     }
-    g_string_append(out, "</main>\n</body>\n</html>\n");
+    g_string_append(out, "</main>\n");
+    if (brand != NULL && (brand->footer != NULL || brand->marking != NULL)) {
+        g_string_append(out, "<footer>\n");
+        if (brand->footer != NULL) {
+            g_string_append(out, "<p>");
+            gb__esc(out, brand->footer);
+            g_string_append(out, "</p>\n");
+        }
+        gb__marking_html(out, brand, "bottom");
+        g_string_append(out, "</footer>\n");
+    }
+    g_string_append(out, "</body>\n</html>\n");
     gsize len = out->len;
     return g_byte_array_new_take((guint8 *)g_string_free(out, FALSE), len);
 }

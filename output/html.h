@@ -7,11 +7,18 @@
 #ifndef GB_HTML_H
 #define GB_HTML_H
 
+#include "output/config.h"
 #include "output/tree.h"
 
 /* The page for t. svgs[i] holds the SVG of t->charts[i] as made by
  * gb_html_svg_file. Returns a new array; this function can't fail. */
 GByteArray *gb_html_render(const GbTree *t, const GPtrArray *svgs);
+/* The same with branding (NULL: none): the logo (inline, as a data: URI, with
+ * its alt text) in the header, the accent on headings and rules, the footer
+ * text in a footer, the marking first in the header and last in the footer
+ * (and at the top and bottom of every printed page). */
+GByteArray *gb_html_render_branded(const GbTree *t, const GPtrArray *svgs,
+                                   const GbBranding *brand);
 
 /* A chart's SVG file as cairo wrote it, made stable and accessible: the
  * process-global surfaceN ids numbered in order, and a <title> and <desc>

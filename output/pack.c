@@ -38,42 +38,6 @@ gb_pack_input_clear(GbPackInput *in)
     in->njudgements = 0;
 }
 
-char *
-gb_pack_hash(const GbPackInput *in, int authority)
-{
-    const GbRef *ref = in->table->ref;
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    GString *s = g_string_new(NULL);
-    const GbConfig *c = in->config;
-    g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n", GB_VERSION,
-                           c->palette, c->title, c->subtitle ? c->subtitle : "", c->organisation,
-                           c->author, c->font, c->language, c->page_width, c->page_height,
-                           in->date ? in->date : "");
-    const GbAuthority *a = gb_ref_authority(ref, authority);
-    g_string_append_printf(s, "%s %s %d\n", a->code, a->name, a->region);
-    for (gsize k = 0; k < G_N_ELEMENTS(a->neighbours); k++)
-        g_string_append_printf(s, "%d ", a->neighbours[k]);
-    g_checksum_update(h, (const guchar *)s->str, (gssize)s->len);
-    /* Its own rows and those of the authorities it succeeded. */
-    GArray *hist = gb_stats_history(in->table, authority);
-    g_checksum_update(h, (const guchar *)hist->data, (gssize)(hist->len * sizeof(GbEvent)));
-    g_array_free(hist, TRUE);
-    for (guint i = 0; i < in->table->rows->len; i++) {
-        const GbRow *r = gb_table_row(in->table, i);
-        if (r->authority == authority)
-            g_checksum_update(h, (const guchar *)r, sizeof *r - sizeof r->source - sizeof r->file);
-    }
-    /* Every authority's latest judgements: the England, region and neighbour figures. */
-    for (int j = 0; j < in->njudgements; j++)
-        if (in->latest[j] != NULL)
-            g_checksum_update(h, (const guchar *)in->latest[j]->grade_of->data,
-                              (gssize)(in->latest[j]->grade_of->len * sizeof(int)));
-    char *hex = g_strdup(g_checksum_get_string(h));
-    g_checksum_free(h);
-    g_string_free(s, TRUE);
-    return hex;
-}
-
 typedef struct {
     const GbPackInput *in;
     int authority;
@@ -329,9 +293,15 @@ gb__compose(GbPack *p, GbChart *timeline, const char *title)
     return tree;
 }
 
-GbStatus
-gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
-               GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag)
+struct GbPackDoc {
+    const GbPackInput *in;
+    int authority;
+    char *title;
+    GbTree *tree;
+};
+
+GbPackDoc *
+gb_pack_compose(const GbPackInput *in, int authority)
 {
     const GbRef *ref = in->table->ref;
     GbPack p = {
@@ -348,9 +318,65 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
     char *err = NULL;
     GbChart *timeline = gb_chart_new("timeline", &ci, &err); /* NULL: no judgements */
     g_free(err);
+    GbPackDoc *doc = g_new0(GbPackDoc, 1);
+    doc->in = in;
+    doc->authority = authority;
+    doc->title = g_strdup_printf("%s: children's services inspections", p.au->name);
+    doc->tree = gb__compose(&p, timeline, doc->title);
+    g_array_free(p.dates, TRUE);
+    return doc;
+}
+
+void
+gb_pack_doc_free(GbPackDoc *doc)
+{
+    if (doc == NULL)
+        return;
+    gb_tree_free(doc->tree);
+    g_free(doc->title);
+    g_free(doc);
+}
+
+static const char gb__pack_subject[] = "Inspection judgements against England, region and "
+                                       "statistical neighbours";
+
+char *
+gb_pack_doc_hash(const GbPackDoc *doc)
+{
+    /* What the pack shows (its tree) and how it is drawn and stamped (the
+     * settings and the date): nothing else, so a row that changes no figure
+     * of this pack leaves its hash, and its file, alone. */
+    const GbConfig *c = doc->in->config;
+    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    char *head = g_strdup_printf("gradebrief %s pack\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n%s\n",
+                                 GB_VERSION, c->palette, c->organisation, c->author, c->keywords,
+                                 c->font, c->language, c->page_width, c->page_height,
+                                 doc->in->date ? doc->in->date : "", gb__pack_subject);
+    g_checksum_update(h, (const guchar *)head, (gssize)strlen(head));
+    g_free(head);
+    gb_config_branding_digest(c, h);
+    gb_tree_digest(doc->tree, h);
+    char *hex = g_strdup(g_checksum_get_string(h));
+    g_checksum_free(h);
+    return hex;
+}
+
+char *
+gb_pack_hash(const GbPackInput *in, int authority)
+{
+    GbPackDoc *doc = gb_pack_compose(in, authority);
+    char *hex = gb_pack_doc_hash(doc);
+    gb_pack_doc_free(doc);
+    return hex;
+}
+
+GbStatus
+gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArray **html,
+                   GByteArray **docx, int *pages, GbDiag *diag)
+{
+    const GbPackInput *in = doc->in;
     const GbConfig *c = in->config;
-    char *title = g_strdup_printf("%s: children's services inspections", p.au->name);
-    GbTree *tree = gb__compose(&p, timeline, title);
+    GbTree *tree = doc->tree;
     GbStatus st = GB_OK;
     *pages = 0;
     if (pdf != NULL) {
@@ -360,12 +386,12 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
                              .bottom = 56,
                              .left = 56.7,
                              .right = 56.7,
-                             .running_title = title,
-                             .footer_left = c->organisation};
-        GbPdfMeta meta = {.title = title,
+                             .running_title = doc->title,
+                             .footer_left = c->organisation,
+                             .branding = &c->branding};
+        GbPdfMeta meta = {.title = doc->title,
                           .author = c->author,
-                          .subject = "Inspection judgements against England, region and "
-                                     "statistical neighbours",
+                          .subject = gb__pack_subject,
                           .keywords = c->keywords,
                           .date = in->date,
                           .language = c->language};
@@ -384,28 +410,35 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
             }
         }
         if (st == GB_OK)
-            *html = gb_html_render(tree, svgs);
+            *html = gb_html_render_branded(tree, svgs, &c->branding);
         g_ptr_array_free(svgs, TRUE);
     }
     if (st == GB_OK && docx != NULL) {
         GbDocxOptions o = {.author = c->author,
-                           .subject = "Inspection judgements against England, region and "
-                                      "statistical neighbours",
+                           .subject = gb__pack_subject,
                            .keywords = c->keywords,
                            .date = in->date,
                            .page_width = c->page_width,
                            .page_height = c->page_height,
                            .margin = 56.7,
-                           .footer = c->organisation};
+                           .marking = c->branding.marking,
+                           .footer = c->branding.footer ? c->branding.footer : c->organisation};
         st = gb_docx_render(tree, f, &o, docx, diag);
     }
     if (st != GB_OK && pdf != NULL && *pdf != NULL)
         g_clear_pointer(pdf, g_byte_array_unref);
     if (st != GB_OK && html != NULL && *html != NULL)
         g_clear_pointer(html, g_byte_array_unref);
-    gb_tree_free(tree);
-    g_array_free(p.dates, TRUE);
-    g_free(title);
+    return st;
+}
+
+GbStatus
+gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
+               GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag)
+{
+    GbPackDoc *doc = gb_pack_compose(in, authority);
+    GbStatus st = gb_pack_doc_render(doc, f, pdf, html, docx, pages, diag);
+    gb_pack_doc_free(doc);
     return st;
 }
 

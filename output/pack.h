@@ -27,9 +27,23 @@ gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
 /* Frees the arrays gb_pack_input_init made (not the GbLatest they point at). */
 void gb_pack_input_clear(GbPackInput *in);
 
-/* A hex SHA-256 of everything pack `authority` is made from (its history, every
- * authority's latest judgements, its neighbours, the settings, the version). */
+/* A pack composed but not rendered: its document tree, from which both its
+ * hash and its files are made. */
+typedef struct GbPackDoc GbPackDoc;
+/* Composes pack `authority` (no fonts, no drawing: cheap). The caller frees
+ * it with gb_pack_doc_free; in must outlive it. This function can't fail. */
+GbPackDoc *gb_pack_compose(const GbPackInput *in, int authority);
+void gb_pack_doc_free(GbPackDoc *doc);
+/* A hex SHA-256 of exactly what the pack shows (gb_tree_digest) and what is
+ * stamped on it (date, settings, branding, version): a data change that moves
+ * no figure of this pack leaves it, and so its files, unchanged. g_free it. */
+char *gb_pack_doc_hash(const GbPackDoc *doc);
+/* gb_pack_doc_hash of a fresh composition of pack `authority`. */
 char *gb_pack_hash(const GbPackInput *in, int authority);
+/* Renders a composed pack as PDF (pdf non-NULL), HTML (html non-NULL) and
+ * Word (docx non-NULL). */
+GbStatus gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf,
+                            GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag);
 
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
 GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,

@@ -268,3 +268,85 @@ gb_tree_table_copy(const GbTreeTable *t, const char *id, const char *caption)
     }
     return c;
 }
+
+/* Each text with its length, so that no two different trees feed the same
+ * bytes ("ab","c" against "a","bc"). */
+static void
+gb__digest_text(GChecksum *h, const char *s)
+{
+    guint32 n = s != NULL ? (guint32)strlen(s) + 1 : 0;
+    g_checksum_update(h, (const guchar *)&n, sizeof n);
+    if (s != NULL)
+        g_checksum_update(h, (const guchar *)s, n - 1);
+}
+
+static void
+gb__digest_int(GChecksum *h, gint64 v)
+{
+    g_checksum_update(h, (const guchar *)&v, sizeof v);
+}
+
+static void
+gb__digest_table(GChecksum *h, const GbTreeTable *t)
+{
+    gb__digest_int(h, t != NULL);
+    if (t == NULL)
+        return;
+    gb__digest_text(h, t->id);
+    gb__digest_text(h, t->caption);
+    gb__digest_int(h, t->ncols);
+    gb__digest_int(h, t->header_rows);
+    gb__digest_int(h, t->row_headers);
+    for (int c = 0; c < t->ncols; c++)
+        gb__digest_int(h, t->widths ? (gint64)(t->widths[c] * 1e6) : -1);
+    gb__digest_int(h, t->cells->len);
+    for (guint i = 0; i < t->cells->len; i++) {
+        const GbTreeCell *cell = &g_array_index(t->cells, GbTreeCell, i);
+        gb__digest_text(h, cell->text);
+        gb__digest_int(h, cell->level);
+    }
+}
+
+void
+gb_tree_digest(const GbTree *t, GChecksum *h)
+{
+    gb__digest_text(h, t->title);
+    gb__digest_text(h, t->subtitle);
+    gb__digest_text(h, t->language);
+    gb__digest_int(h, t->cover);
+    gb__digest_int(h, t->compact);
+    gb__digest_int(h, t->cover_lines->len);
+    for (guint i = 0; i < t->cover_lines->len; i++)
+        gb__digest_text(h, g_ptr_array_index(t->cover_lines, i));
+    gb__digest_int(h, t->sections->len);
+    for (guint i = 0; i < t->sections->len; i++) {
+        const GbTreeSection *s = g_ptr_array_index(t->sections, i);
+        gb__digest_text(h, s->id);
+        gb__digest_text(h, s->title);
+        gb__digest_int(h, s->number);
+        gb__digest_int(h, s->blocks->len);
+        for (guint k = 0; k < s->blocks->len; k++) {
+            const GbTreeBlock *b = g_ptr_array_index(s->blocks, k);
+            gb__digest_int(h, b->kind);
+            gb__digest_int(h, b->level);
+            gb__digest_text(h, b->text);
+            gb__digest_int(h, b->runs ? (gint64)b->runs->len : -1);
+            for (guint r = 0; b->runs != NULL && r < b->runs->len; r++) {
+                const GbTreeRun *run = &g_array_index(b->runs, GbTreeRun, r);
+                gb__digest_int(h, run->kind);
+                gb__digest_text(h, run->text);
+                gb__digest_text(h, run->href);
+            }
+            gb__digest_int(h, b->items ? (gint64)b->items->len : -1);
+            for (guint r = 0; b->items != NULL && r < b->items->len; r++)
+                gb__digest_text(h, g_ptr_array_index(b->items, r));
+            gb__digest_text(h, b->chart ? gb_chart_name(b->chart) : NULL);
+            gb__digest_text(h, b->chart ? gb_chart_title(b->chart) : NULL);
+            gb__digest_text(h, b->chart ? gb_chart_alt(b->chart) : NULL);
+            gb__digest_text(h, b->alt);
+            gb__digest_text(h, b->caption);
+            gb__digest_int(h, b->number);
+            gb__digest_table(h, b->table);
+        }
+    }
+}

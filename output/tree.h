@@ -110,6 +110,14 @@ void gb_tree_cell_take(GbTreeTable *t, char *text, int level);
 int gb_tree_table_rows(const GbTreeTable *t);                                 /* body rows */
 const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /* row <0: header */
 
+/* Feeds everything t shows into h: every text, cell and grade class, each
+ * figure's chart (name, title, alt text) and its data table, in order. Two
+ * trees feed the same bytes only when they show the same. A chart shows
+ * nothing its alt text and data table leave out (each chart's figures are in
+ * its data table, for the HTML and for screen readers), so this covers the
+ * drawings too. This function can't fail. */
+void gb_tree_digest(const GbTree *t, GChecksum *h);
+
 /* A paragraph's runs as one string (newly allocated). */
 char *gb_tree_paragraph_text(const GbTreeBlock *p);
 

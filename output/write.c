@@ -606,3 +606,61 @@ gb_write_added(const GbWriteSet *w)
 {
     return w->entries->len;
 }
+
+static gint
+gb__str_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+gb_write_pending(GbWriteSet *w)
+{
+    GPtrArray *names = g_ptr_array_new();
+    g_mutex_lock(&w->mu);
+    for (guint i = 0; i < w->entries->len; i++) {
+        const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        GbManifestEntry old;
+        /* A file put back as the last run made it (it was missing, cut
+         * short or edited) is a repair, not a change. */
+        if (e->tmp != NULL && !(gb_manifest_get(w->manifest, e->rel, &old) &&
+                                strcmp(old.output, e->e.output) == 0 && old.size == e->e.size))
+            g_ptr_array_add(names, g_strdup(e->rel));
+    }
+    g_mutex_unlock(&w->mu);
+    g_ptr_array_sort(names, gb__str_cmp);
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
+
+char *
+gb_write_read(GbWriteSet *w, const char *relpath, gsize *len)
+{
+    *len = 0;
+    if (!gb__rel_ok(relpath))
+        return NULL;
+    const char *base;
+    char *reldir = gb__split(relpath, &base);
+    g_mutex_lock(&w->mu);
+    int dirfd = gb__folder(w, reldir, FALSE, NULL);
+    g_mutex_unlock(&w->mu);
+    g_free(reldir);
+    if (dirfd < 0)
+        return NULL;
+    int fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 64 * 1024 * 1024) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    GString *s = g_string_sized_new((gsize)st.st_size + 1);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            g_string_append_len(s, buf, n);
+    close(fd);
+    *len = s->len;
+    return g_string_free(s, FALSE);
+}

@@ -71,6 +71,15 @@ guint gb_write_written(const GbWriteSet *w);
 guint gb_write_unchanged(const GbWriteSet *w);
 /* Files added so far. */
 guint gb_write_added(const GbWriteSet *w);
+/* The files added so far that the commit will replace with bytes other than
+ * the manifest records for them (a file put back as it was recorded, after
+ * it went missing or was edited, is a repair and not listed), sorted,
+ * NULL-terminated (g_strfreev): what a run changes. Thread-safe. */
+char **gb_write_pending(GbWriteSet *w);
+/* The bytes of relpath in the output folder as they are now (a regular
+ * file, never through a link), NUL-terminated, or NULL when there is none.
+ * g_free it. */
+char *gb_write_read(GbWriteSet *w, const char *relpath, gsize *len);
 
 /* Writes one file outside any set (chart -o FILE), "-" meaning standard
  * output. The file must be absent or a regular file: a link, device, pipe or

@@ -312,7 +312,8 @@ START_TEST(test_failed_run_keeps_previous)
         ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
                           strcmp(n, "briefing.docx") == 0 ||
                           strcmp(n, "charts") == 0 ||
-                          strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0,
+                          strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0 ||
+                          strcmp(n, "figures.csv") == 0 || strcmp(n, "changes.csv") == 0,
                       "unexpected file %s in the output folder", n);
     g_dir_close(d);
     /* A bad config is refused before anything is written, with its line. */
