@@ -405,8 +405,10 @@ static const struct {
     const char *says; /* in the PDF's text (status 0) or on stderr */
 } select_cases[] = {
     {"ILACS since 2018", {"--regimes", "ilacs", "--from", "2018", NULL}, 0,
-     "Left out: 152 judgements under APA (2007 to 2008); 18 judgements under Unannounced (2009 "
-     "to 2009); 20 judgements under CP 2012 (2013 to 2013); 190 in all."},
+     "Left out: 150 judgements under APA (2007 to 2007); 18 judgements under Unannounced (2009 "
+     "to 2009); 314 judgements under SLAC (2009 to 2012); 51 judgements under CP 2012 (2012 to "
+     "2013); 5 judgements under TLAC (2013 to 2013); 1034 judgements under SIF (2014 to 2018); "
+     "1572 in all."},
     {"up to 2020", {"--to", "2020", NULL}, 0, "Left out: 775 judgements under ILACS (2021 to 2025)"},
     {"unknown regime", {"--regimes", "ilacs,nope", NULL}, 64,
      "--regimes: unknown regime 'nope' (regimes: apa,"},
