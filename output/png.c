@@ -94,10 +94,19 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
     struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
     gboolean ok = z != NULL;
     if (ok) {
+        /* Into a buffer of a twelfth of the pixels first (charts compress
+         * to a few percent), the worst-case bound only if that is too small:
+         * a buffer of the bound (megabytes) grown into `out` stayed with the
+         * file until it was written, for every PNG of the run. The bytes are
+         * the same either way. */
         guint at = out->len;
-        size_t bound = libdeflate_zlib_compress_bound(z, raw_len);
-        g_byte_array_set_size(out, at + 8 + (guint)bound);
-        size_t n = libdeflate_zlib_compress(z, raw, raw_len, out->data + at + 8, bound);
+        size_t cap = raw_len / 12 + 4096, n = 0;
+        for (int pass = 0; pass < 2 && n == 0; pass++) {
+            if (pass == 1)
+                cap = libdeflate_zlib_compress_bound(z, raw_len);
+            g_byte_array_set_size(out, at + 8 + (guint)cap);
+            n = libdeflate_zlib_compress(z, raw, raw_len, out->data + at + 8, cap);
+        }
         g_byte_array_set_size(out, at + 8 + (guint)n);
         ok = n > 0;
         if (ok)
