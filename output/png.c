@@ -31,17 +31,22 @@ gb__chunk(GByteArray *out, const char type[4], const guint8 *data, guint32 len)
     gb__chunk_close(out, at, type, len);
 }
 
-gboolean
-gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
+/* The PNG of surface, its filtered rows made in raw (raw_len bytes), which
+ * may be the surface's own pixels: each row is copied out before its
+ * filtered bytes (3 a pixel and the filter type, never more than the 4 a
+ * pixel of the image) overwrite it, so a row's input is never overwritten
+ * before it is read. */
+static gboolean
+gb__png(cairo_surface_t *surface, double dpi, GByteArray *out, gboolean in_place)
 {
     if (cairo_surface_get_type(surface) != CAIRO_SURFACE_TYPE_IMAGE)
         return FALSE;
     cairo_surface_flush(surface);
     int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
     int stride = cairo_image_surface_get_stride(surface);
-    const guint8 *data = cairo_image_surface_get_data(surface);
+    guint8 *data = cairo_image_surface_get_data(surface);
     gsize row = 1 + 3 * (gsize)w;
-    if (w <= 0 || h <= 0 || row * (gsize)h > GB_PNG_MAX_BYTES)
+    if (w <= 0 || h <= 0 || row * (gsize)h > GB_PNG_MAX_BYTES || data == NULL)
         return FALSE;
 
     /* Filtered scanlines: each row is the Sub filter (type 1) of its RGB bytes,
@@ -49,31 +54,42 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
      * equals straight. On charts (flat colour) this leaves long runs of zeros.
      * A pixel's three differences are made at once in one 32-bit word (bytes
      * subtracted without borrows between them) and stored as four bytes, the
-     * fourth overwritten by the next pixel: hence one byte of slack at the end. */
+     * fourth overwritten by the next pixel: hence one byte of slack at the end
+     * (in place, the first byte of the next row's copy, or the image's last
+     * row padding; a stride is at least 4 bytes a pixel). */
     gsize raw_len = row * (gsize)h;
-    guint8 *raw = g_malloc(raw_len + 1);
+    guint8 *raw = in_place ? data : g_malloc(raw_len + 1);
+    guint32 *lines = g_new(guint32, 2 * (gsize)w); /* this row's pixels and the last one's */
+    guint32 *cur = lines, *prev = lines + w;
     for (int y = 0; y < h; y++) {
-        const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
+        memcpy(cur, data + (gsize)y * (gsize)stride, (gsize)w * 4);
         guint8 *r = raw + (gsize)y * row;
         /* A row like the one above (margins, the inside of bars) filters alike. */
-        if (y > 0 && memcmp(px, data + (gsize)(y - 1) * (gsize)stride, (gsize)w * 4) == 0) {
-            memcpy(r, r - row, row);
-            continue;
-        }
-        guint32 left = 0;
-        *r++ = 1;
-        for (int x = 0; x < w; x++, r += 3) {
-            guint32 p = px[x], rgb = 0;
-            if (G_UNLIKELY(p != left)) { /* most pixels are the colour to their left */
-                guint32 d = ((p | 0x80808080u) - (left & 0x7f7f7f7fu)) ^
-                            ((p ^ ~left) & 0x80808080u);
-                /* d is 0xAARRGGBB: as bytes in memory R, G, B (and a spare). */
-                rgb = GUINT32_TO_LE(GUINT32_SWAP_LE_BE(d) >> 8);
-                left = p;
+        if (y > 0 && memcmp(cur, prev, (gsize)w * 4) == 0) {
+            memmove(r, r - row, row);
+        } else {
+            guint32 left = 0;
+            *r++ = 1;
+            for (int x = 0; x < w; x++, r += 3) {
+                guint32 p = cur[x], rgb = 0;
+                if (G_UNLIKELY(p != left)) { /* most pixels are the colour to their left */
+                    guint32 d = ((p | 0x80808080u) - (left & 0x7f7f7f7fu)) ^
+                                ((p ^ ~left) & 0x80808080u);
+                    /* d is 0xAARRGGBB: as bytes in memory R, G, B (and a spare). */
+                    rgb = GUINT32_TO_LE(GUINT32_SWAP_LE_BE(d) >> 8);
+                    left = p;
+                }
+                if (G_LIKELY(x + 1 < w) || !in_place)
+                    memcpy(r, &rgb, 4);
+                else
+                    memcpy(r, &rgb, 3); /* in place: the next row is not copied yet */
             }
-            memcpy(r, &rgb, 4);
         }
+        guint32 *t = prev;
+        prev = cur;
+        cur = t;
     }
+    g_free(lines);
 
     static const guint8 signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     g_byte_array_append(out, signature, sizeof signature);
@@ -113,8 +129,21 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
             gb__chunk_close(out, at, "IDAT", (guint32)n);
         libdeflate_free_compressor(z);
     }
-    g_free(raw);
+    if (!in_place)
+        g_free(raw);
     if (ok)
         gb__chunk(out, "IEND", NULL, 0);
     return ok;
+}
+
+gboolean
+gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
+{
+    return gb__png(surface, dpi, out, FALSE);
+}
+
+gboolean
+gb_png_write_in_place(cairo_surface_t *surface, double dpi, GByteArray *out)
+{
+    return gb__png(surface, dpi, out, TRUE);
 }
