@@ -5,6 +5,7 @@
 #include "output/briefing.h"
 #include "output/write.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -285,6 +286,11 @@ out:
 GbStatus
 gb_cmd_build(int argc, char **argv, GbDiag *diag)
 {
+    /* One malloc arena for the run's three threads (PDF finishing pass, chart
+     * files, this one): each thread's own arena kept what it freed, megabytes
+     * a thread (peak RSS 48 -> 43.5 MB, the same CPU time). Before any thread
+     * exists; packs keeps glibc's default (its two workers allocate all the time). */
+    mallopt(M_ARENA_MAX, 1);
     GbBuildRequest r = {0};
     GbStatus rc = gb__build_parse(argc, argv, &r, diag);
     if (rc == GB_OK)
