@@ -55,7 +55,8 @@ START_TEST(test_output_not_a_folder)
     char *out, *err;
     ck_assert_int_eq(run(dir, argv, &out, &err), 73);
     ck_assert_int_eq(problem_lines(err), 1);
-    ck_assert_ptr_nonnull(strstr(err, "file/out: cannot create the folder: Not a directory"));
+    ck_assert_msg(strstr(err, "file/out: cannot create the folder: Not a directory") != NULL,
+                  "stderr: %s", err);
     g_free(out);
     g_free(err);
     /* A missing parent is made. */
