@@ -237,9 +237,9 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     if (rc == GB_OK)
         rc = gb_cli_interrupted(diag);
-    /* The chart files, tables, HTML and Word file go to the write set (hashed, written
-     * as temporaries) while the PDF's finishing pass still runs; nothing is
-     * replaced before the commit, and a failure below leaves no temporary. */
+    /* The chart files, tables, HTML and Word file go to the write set (hashed,
+     * written as temporaries) while the PDF's finishing pass still runs; nothing
+     * is replaced before the commit, and a failure below leaves no temporary. */
     for (guint i = 0; i < names->len && rc == GB_OK; i++) {
         const GByteArray *b = g_ptr_array_index(bytes, i);
         rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash, 0, diag);
