@@ -7,6 +7,7 @@
 #include "pipeline/selection.h"
 #include "pipeline/summary.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -254,6 +255,23 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         }
         gb_cli_timing(r->timings, "docx", &t0);
     }
+    char *uncovered = rc == GB_OK ? gb_fonts_take_uncovered(fonts) : NULL;
+    if (uncovered != NULL) {
+        /* Never a briefing with boxes for text: nothing is written. */
+        gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
+        g_free(uncovered);
+        rc = GB_DATA;
+    }
+    if (rc == GB_OK)
+        rc = gb_cli_interrupted(diag);
+    /* The chart files, tables, HTML and Word file go to the write set (hashed,
+     * written as temporaries) while the PDF's finishing pass still runs; nothing
+     * is replaced before the commit, and a failure below leaves no temporary. */
+    for (guint i = 0; i < names->len && rc == GB_OK; i++) {
+        const GByteArray *b = g_ptr_array_index(bytes, i);
+        rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash, 0, diag);
+    }
+    gb_cli_timing(r->timings, "write-add", &t0);
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &t0);
@@ -264,27 +282,13 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         finish_diag = (GbDiag){0};
     }
     gb_diag_clear(&finish_diag);
-    if (rc != GB_OK)
+    if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
         goto out;
-    char *uncovered = gb_fonts_take_uncovered(fonts);
-    if (uncovered != NULL) {
-        /* Never a briefing with boxes for text: nothing is written. */
-        gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
-        g_free(uncovered);
-        rc = GB_DATA;
-        goto out;
-    }
-    if ((rc = gb_cli_interrupted(diag)) != GB_OK)
-        goto out;
-    /* Everything is made: the write set takes it all, then replaces it at once. */
+    /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
     if (pdf != NULL) {
         g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
         g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
-    }
-    for (guint i = 0; i < names->len && rc == GB_OK; i++) {
-        const GByteArray *b = g_ptr_array_index(bytes, i);
-        rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash,
-                          i == 0 && pdf != NULL ? pages : 0, diag);
+        rc = gb_write_add(ws, "briefing.pdf", pdf->data, pdf->len, hash, pages, diag);
     }
     char *report = NULL;
     gsize report_len = 0;
@@ -334,6 +338,11 @@ out:
 GbStatus
 gb_cmd_build(int argc, char **argv, GbDiag *diag)
 {
+    /* One malloc arena for the run's three threads (PDF finishing pass, chart
+     * files, this one): each thread's own arena kept what it freed, megabytes
+     * a thread (peak RSS 48 -> 43.5 MB, the same CPU time). Before any thread
+     * exists; packs keeps glibc's default (its two workers allocate all the time). */
+    mallopt(M_ARENA_MAX, 1);
     GbBuildRequest r = {0};
     GbStatus rc = gb__build_parse(argc, argv, &r, diag);
     if (rc == GB_OK)

@@ -45,14 +45,18 @@ gb__mc_key(int page, int mcid)
 
 /* Copies e's structure type (/S, without the slash) into type; "" if none.
  * One lookup an element: the tree has thousands. */
-static void
+static gboolean
 gb__type(qpdf_data q, qpdf_oh e, char type[16])
 {
     type[0] = '\0';
     qpdf_oh s = qpdf_oh_get_key(q, e, "/S");
-    if (qpdf_oh_is_name(q, s))
+    gboolean has = qpdf_oh_is_name(q, s);
+    if (has)
         g_strlcpy(type, qpdf_oh_get_name(q, s) + 1, 16);
+    else
+        has = !qpdf_oh_is_null(q, s); /* an /S that is not a name: still an element */
     qpdf_oh_release(q, s);
+    return has;
 }
 
 /* The child elements of e as an array handle (a lone dictionary /K is made
@@ -61,9 +65,7 @@ static qpdf_oh
 gb__kids(GbWalk *w, qpdf_oh e)
 {
     qpdf_data q = w->q;
-    if (!qpdf_oh_has_key(q, e, "/K"))
-        return 0;
-    qpdf_oh k = qpdf_oh_get_key(q, e, "/K");
+    qpdf_oh k = qpdf_oh_get_key(q, e, "/K"); /* null when there is none */
     if (qpdf_oh_is_array(q, k))
         return k;
     if (!qpdf_oh_is_dictionary(q, k) || !w->edit) {
@@ -128,12 +130,11 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table)
     int n = qpdf_oh_get_array_n_items(q, kids);
     for (int i = 0; i < n; i++) {
         qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
-        if (!qpdf_oh_is_dictionary(q, kid) || !qpdf_oh_has_key(q, kid, "/S")) {
+        char type[16];
+        if (!qpdf_oh_is_dictionary(q, kid) || !gb__type(q, kid, type)) {
             qpdf_oh_release(q, kid); /* an MCID, a marked-content or object reference */
             continue;
         }
-        char type[16];
-        gb__type(q, kid, type);
         if (w->edit && (strcmp(type, GB_TAG_HEADER) == 0 || strcmp(type, GB_TAG_FOOTER) == 0)) {
             qpdf_oh_erase_item(q, kids, i--);
             n--;

@@ -126,7 +126,7 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     if (o->format == GB_FORMAT_PNG && cs == CAIRO_STATUS_SUCCESS &&
-        !gb_png_write(s, o->dpi > 0 ? o->dpi : 150, bytes))
+        !gb_png_write_in_place(s, o->dpi > 0 ? o->dpi : 150, bytes))
         cs = CAIRO_STATUS_WRITE_ERROR;
     cairo_surface_finish(s);
     if (cs == CAIRO_STATUS_SUCCESS)

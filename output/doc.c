@@ -86,11 +86,49 @@ gb__tag_end(GbDoc *d, const char *tag)
 /* A laid-out text. The drawing pass lays out exactly what the measuring pass
  * did, so it takes the measuring pass's layouts (line breaks and shaping are
  * most of the time a page takes); both passes use the same font options. */
+/* A layout cache key: the text with its size, width and flags, compared
+ * as bytes (a printf of two doubles per text was half of a lookup). */
+typedef struct {
+    double size, width;
+    guint flags;
+    guint hash;
+    gsize len;
+    char text[];
+} GbLayoutKey;
+
+static GbLayoutKey *
+gb__key_new(const char *text, double size, gboolean bold, double width, gboolean justify)
+{
+    gsize len = strlen(text);
+    GbLayoutKey *k = g_malloc(sizeof *k + len + 1);
+    k->size = size;
+    k->width = width;
+    k->flags = (bold ? 1u : 0u) | (justify ? 2u : 0u);
+    memcpy(k->text, text, len + 1);
+    k->len = len;
+    k->hash = g_str_hash(text) ^ (guint)(size * 64) ^ ((guint)(gint)(width * 8) << 12) ^ k->flags;
+    return k;
+}
+
+static guint
+gb__key_hash(gconstpointer p)
+{
+    return ((const GbLayoutKey *)p)->hash;
+}
+
+static gboolean
+gb__key_equal(gconstpointer a, gconstpointer b)
+{
+    const GbLayoutKey *x = a, *y = b;
+    return x->hash == y->hash && x->size == y->size && x->width == y->width &&
+           x->flags == y->flags && x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
+}
+
 static PangoLayout *
 gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
            gboolean justify)
 {
-    char *key = g_strdup_printf("%g|%d|%d|%g|%s", size, bold, justify, width, text);
+    GbLayoutKey *key = gb__key_new(text, size, bold, width, justify);
     /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
     GHashTable *cache = d->previous != NULL ? d->previous->layouts : d->layouts;
     PangoLayout *ly = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
@@ -250,7 +288,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     }
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     if (surface == NULL)
-        d->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+        d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
     d->alts = g_ptr_array_new_with_free_func(g_free);
     const GbBranding *b = setup->branding;
     if (surface != NULL && b != NULL && b->logo_data != NULL) {

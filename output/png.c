@@ -31,49 +31,74 @@ gb__chunk(GByteArray *out, const char type[4], const guint8 *data, guint32 len)
     gb__chunk_close(out, at, type, len);
 }
 
-gboolean
-gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
+/* The Sub filter of pixel p (0xAARRGGBB) after *left, as the bytes R, G, B
+ * (and a spare) in memory: the three differences at once in one 32-bit word,
+ * bytes subtracted without borrows between them. */
+static inline guint32
+gb__sub(guint32 p, guint32 *left)
+{
+    if (G_LIKELY(p == *left)) /* most pixels are the colour to their left */
+        return 0;
+    guint32 d = ((p | 0x80808080u) - (*left & 0x7f7f7f7fu)) ^ ((p ^ ~*left) & 0x80808080u);
+    *left = p;
+    return GUINT32_TO_LE(GUINT32_SWAP_LE_BE(d) >> 8);
+}
+
+/* The PNG of surface, its filtered rows made in raw (raw_len bytes), which
+ * may be the surface's own pixels: each row is copied out before its
+ * filtered bytes (3 a pixel and the filter type, never more than the 4 a
+ * pixel of the image) overwrite it, so a row's input is never overwritten
+ * before it is read. */
+static gboolean
+gb__png(cairo_surface_t *surface, double dpi, GByteArray *out, gboolean in_place)
 {
     if (cairo_surface_get_type(surface) != CAIRO_SURFACE_TYPE_IMAGE)
         return FALSE;
     cairo_surface_flush(surface);
     int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
     int stride = cairo_image_surface_get_stride(surface);
-    const guint8 *data = cairo_image_surface_get_data(surface);
+    guint8 *data = cairo_image_surface_get_data(surface);
     gsize row = 1 + 3 * (gsize)w;
-    if (w <= 0 || h <= 0 || row * (gsize)h > GB_PNG_MAX_BYTES)
+    if (w <= 0 || h <= 0 || row * (gsize)h > GB_PNG_MAX_BYTES || data == NULL)
         return FALSE;
 
     /* Filtered scanlines: each row is the Sub filter (type 1) of its RGB bytes,
      * the difference from the pixel to the left. Opaque pixels: premultiplied
      * equals straight. On charts (flat colour) this leaves long runs of zeros.
-     * A pixel's three differences are made at once in one 32-bit word (bytes
-     * subtracted without borrows between them) and stored as four bytes, the
-     * fourth overwritten by the next pixel: hence one byte of slack at the end. */
+     * A pixel's three differences are stored as four bytes, the fourth
+     * overwritten by the next pixel (the last pixel of a row stores three). */
     gsize raw_len = row * (gsize)h;
-    guint8 *raw = g_malloc(raw_len + 1);
+    guint8 *raw = in_place ? data : g_malloc(raw_len + 1);
+    /* In place, each row is copied out before it is overwritten (two rows'
+     * room: this one and the last, for the comparison below). */
+    guint32 *lines = in_place ? g_new(guint32, 2 * (gsize)w) : NULL, *spare = lines;
+    const guint32 *prev = NULL;
     for (int y = 0; y < h; y++) {
         const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
         guint8 *r = raw + (gsize)y * row;
         /* A row like the one above (margins, the inside of bars) filters alike. */
-        if (y > 0 && memcmp(px, data + (gsize)(y - 1) * (gsize)stride, (gsize)w * 4) == 0) {
+        if (prev != NULL && memcmp(px, prev, (gsize)w * 4) == 0) {
             memcpy(r, r - row, row);
             continue;
         }
+        if (in_place) {
+            memcpy(spare, px, (gsize)w * 4);
+            px = spare;
+            spare = spare == lines ? lines + w : lines;
+        }
         guint32 left = 0;
         *r++ = 1;
-        for (int x = 0; x < w; x++, r += 3) {
-            guint32 p = px[x], rgb = 0;
-            if (G_UNLIKELY(p != left)) { /* most pixels are the colour to their left */
-                guint32 d = ((p | 0x80808080u) - (left & 0x7f7f7f7fu)) ^
-                            ((p ^ ~left) & 0x80808080u);
-                /* d is 0xAARRGGBB: as bytes in memory R, G, B (and a spare). */
-                rgb = GUINT32_TO_LE(GUINT32_SWAP_LE_BE(d) >> 8);
-                left = p;
-            }
+        for (int x = 0; x + 1 < w; x++, r += 3) {
+            guint32 rgb = gb__sub(px[x], &left);
             memcpy(r, &rgb, 4);
         }
+        /* The last pixel's three bytes only: in place, the next row is not
+         * copied out yet. */
+        guint32 rgb = gb__sub(px[w - 1], &left);
+        memcpy(r, &rgb, 3);
+        prev = px;
     }
+    g_free(lines);
 
     static const guint8 signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     g_byte_array_append(out, signature, sizeof signature);
@@ -94,18 +119,37 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
     struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
     gboolean ok = z != NULL;
     if (ok) {
+        /* Into a scratch buffer of the worst-case bound (megabytes, but only
+         * the compressed size of it is ever touched), then appended at its
+         * size: the bound grown into `out` stayed allocated with every PNG
+         * until the write stage. */
+        size_t cap = libdeflate_zlib_compress_bound(z, raw_len);
+        guint8 *zbuf = g_malloc(cap);
+        size_t n = libdeflate_zlib_compress(z, raw, raw_len, zbuf, cap);
         guint at = out->len;
-        size_t bound = libdeflate_zlib_compress_bound(z, raw_len);
-        g_byte_array_set_size(out, at + 8 + (guint)bound);
-        size_t n = libdeflate_zlib_compress(z, raw, raw_len, out->data + at + 8, bound);
-        g_byte_array_set_size(out, at + 8 + (guint)n);
+        g_byte_array_set_size(out, at + 8);
+        g_byte_array_append(out, zbuf, (guint)n);
+        g_free(zbuf);
         ok = n > 0;
         if (ok)
             gb__chunk_close(out, at, "IDAT", (guint32)n);
         libdeflate_free_compressor(z);
     }
-    g_free(raw);
+    if (!in_place)
+        g_free(raw);
     if (ok)
         gb__chunk(out, "IEND", NULL, 0);
     return ok;
+}
+
+gboolean
+gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
+{
+    return gb__png(surface, dpi, out, FALSE);
+}
+
+gboolean
+gb_png_write_in_place(cairo_surface_t *surface, double dpi, GByteArray *out)
+{
+    return gb__png(surface, dpi, out, TRUE);
 }

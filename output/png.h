@@ -19,5 +19,8 @@
  * FALSE if the image is not an image surface or is over GB_PNG_MAX_BYTES. Same
  * pixels give the same bytes. */
 gboolean gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out);
+/* The same bytes, with the filtered rows made in the surface's own pixels
+ * instead of a copy as large (megabytes a chart): the image is spent. */
+gboolean gb_png_write_in_place(cairo_surface_t *surface, double dpi, GByteArray *out);
 
 #endif

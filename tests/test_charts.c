@@ -376,6 +376,13 @@ START_TEST(test_png_round_trip)
     GByteArray *again = g_byte_array_new();
     ck_assert(gb_png_write(s, 150, again));
     ck_assert(again->len == b->len && memcmp(again->data, b->data, b->len) == 0);
+    /* Filtered in the image's own pixels (the stride here is exactly 4 bytes a
+     * pixel, no padding for the rows to spill into): the same bytes. */
+    GByteArray *in_place = g_byte_array_new();
+    ck_assert_int_eq(stride, 4 * w);
+    ck_assert(gb_png_write_in_place(s, 150, in_place));
+    ck_assert(in_place->len == b->len && memcmp(in_place->data, b->data, b->len) == 0);
+    g_byte_array_unref(in_place);
     /* Not an image surface: refused, nothing appended. */
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
     GByteArray *none = g_byte_array_new();
