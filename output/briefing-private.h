@@ -14,6 +14,15 @@ struct GbBriefing {
     int current;      /* the regime in use (summary: graded, newest), or -1 */
     int ungraded;     /* the first regime without a graded scale, or -1 */
     char *as_at_text; /* "24 March 2025" */
+    guint32 as_at;    /* the one as-at date of the document */
+    int family;       /* the judgement family of the current regime's headline, or -1 */
+    GArray *positions; /* GbPosition: England's positions of family (summary dates), or NULL */
+    const GbPosition *now, *year_before; /* in positions, or NULL */
+    const char *labels[GB_COMMON_LEVELS]; /* level labels of the regimes now shown */
+    gboolean labels_mixed; /* now mixes regimes: labels are the common scale's */
+    GbMovers *movers;      /* like with like (position.h) */
+    GbMoverTotals moved;   /* the counted moves within family */
+    char *mover_scope;     /* "overall effectiveness judgements (ILACS to ILACS)" */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
 };
@@ -37,6 +46,10 @@ GbTreeTable *gb__data_trend(const GbBriefing *b);
 GbTreeTable *gb__data_counts(const GbBriefing *b);
 GbTreeTable *gb__data_map(const GbBriefing *b);
 GbTreeTable *gb__data_transitions(const GbBriefing *b);
+
+/* What the movers are between: "overall effectiveness judgements (SIF or ILACS)"
+ * (free it). */
+char *gb__mover_scope(const GbBriefing *b);
 
 /* "A, B and C" from names (free it). */
 char *gb__join_and(GPtrArray *names);

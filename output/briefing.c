@@ -31,7 +31,12 @@ gb__figure(GbBriefing *b, GbTreeSection *s, const char *name, GbTreeTable *data,
                        .stats = b->in.stats,
                        .moves = b->in.moves,
                        .latest = b->in.latest,
-                       .authority = -1};
+                       .authority = -1,
+                       .positions = b->positions,
+                       .family = b->family,
+                       .mover_totals = b->movers != NULL ? &b->moved : NULL,
+                       .mover_scope = b->mover_scope,
+                       .level_labels = b->labels};
     char *why = NULL;
     GbChart *c = gb_chart_new(name, &ci, &why);
     if (c == NULL) {
@@ -143,29 +148,27 @@ gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    /* The graded regimes with no rows in the data: only published counts. */
-    GArray *with = gb_summary_regimes_with_rows(b->in.table);
-    GPtrArray *without = g_ptr_array_new();
-    for (guint r = 0; r < b->ref->regimes->len; r++) {
-        gboolean has = FALSE;
-        for (guint k = 0; k < with->len; k++)
-            has = has || g_array_index(with, int, k) == (int)r;
-        if (!has && gb_ref_regime(b->ref, (int)r)->graded)
-            g_ptr_array_add(without, gb_ref_regime(b->ref, (int)r)->short_name);
+    const GbRef *ref = b->ref;
+    int j = b->current >= 0 ? gb_ref_headline_judgement(ref, b->current) : -1;
+    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
+    gboolean any = FALSE;
+    for (guint i = 0; b->positions != NULL && i < b->positions->len; i++)
+        any = any || gb_summary_position_covered(&g_array_index(b->positions, GbPosition, i));
+    gb_tree_paragraph_take(
+        s, g_strdup_printf("The share of authorities whose most recent %s judgement was "
+                           "inadequate, as at 31 March each year (Ofsted's own series) and as at "
+                           "%s: a position, counting every authority once, not the inspections "
+                           "made in a year. The base is the authorities with a judgement on the "
+                           "date; dates on which fewer than half had one are left out. The "
+                           "inspections made in each year are in the table of grade "
+                           "distributions.",
+                           judgement, b->as_at_text));
+    g_free(judgement);
+    if (!any) {
+        gb_tree_paragraph(s, "No date in the data has a judgement for at least half of the "
+                             "authorities, so no position is shown.");
+        return TRUE;
     }
-    char *list = gb__join_and(without);
-    char *rest = without->len ? g_strdup_printf(": %s %s represented here only by published "
-                                                "counts, where there are any",
-                                                list, without->len > 1 ? "are" : "is")
-                              : g_strdup("");
-    gb_tree_paragraph_take(s, g_strdup_printf("The share of each year's headline judgements "
-                                              "that were inadequate. Years without data are "
-                                              "gaps, not zeros%s.",
-                                              rest));
-    g_free(rest);
-    g_free(list);
-    g_ptr_array_free(without, TRUE);
-    g_array_free(with, TRUE);
     return gb__figure(b, s, "trend", gb__data_trend(b), error);
 }
 
@@ -220,6 +223,21 @@ gb__sec_authorities(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_movers(GbBriefing *b, GbTreeSection *s, char **error)
 {
+    if (b->movers == NULL || b->moved.moves == 0) {
+        gb_tree_paragraph(s, "No authority has two consecutive judgements of the same family "
+                             "to compare.");
+        return TRUE;
+    }
+    gb_tree_paragraph_take(
+        s, g_strdup_printf("A move is between two consecutive %s of the same authority: like "
+                           "with like, within one judgement family and the same or the next "
+                           "regime, never from a row of a year whose rows name only some "
+                           "authorities. A move from a predecessor authority's judgement is "
+                           "labelled and counted for one successor only. Grades are compared "
+                           "on the common four-level scale and the number of grades moved is "
+                           "shown. Of %d moves, %d were up, %d down and %d the same grade.",
+                           b->mover_scope, b->moved.moves, b->moved.up, b->moved.down,
+                           b->moved.same));
     if (!gb__figure(b, s, "transitions", gb__data_transitions(b), error))
         return FALSE;
     gb_tree_heading(s, "Every move, improvements first");
@@ -336,8 +354,31 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
     b->current = gb_summary_current_regime(b->ref);
     b->ungraded = gb__first_ungraded(b->ref);
     char when[32];
-    gb_text_format_date_long(in->latest->as_at, when, sizeof when);
+    b->as_at = in->latest->as_at;
+    gb_text_format_date_long(b->as_at, when, sizeof when);
     b->as_at_text = g_strdup(when);
+    /* Positions as at a date and movers like with like: computed by the
+     * compute stage (position.h, summary.h), only chosen here. */
+    b->family = gb_summary_headline_family(b->ref, b->current);
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        b->labels[k] = b->ref->common_labels[k];
+    if (b->family >= 0) {
+        GArray *dates = gb_summary_position_dates(in->table, b->as_at);
+        b->positions = gb_position_series(in->table, b->family, (const guint32 *)(void *)dates->data,
+                                          dates->len, FALSE);
+        g_array_free(dates, TRUE);
+        b->now = gb_summary_position_on(b->positions, b->family, b->as_at);
+        b->year_before =
+            gb_summary_position_on(b->positions, b->family, gb_position_year_earlier(b->as_at));
+        if (b->now != NULL)
+            for (int k = 0; k < GB_COMMON_LEVELS; k++)
+                b->labels[k] = gb_summary_position_label(b->ref, b->now, k, &b->labels_mixed);
+        if (in->table->rows != NULL && in->table->rows->len > 0) {
+            b->movers = gb_position_movers(in->table, GB_MOVERS_FAMILY, b->as_at);
+            gb_summary_mover_totals(b->movers, b->family, &b->moved);
+            b->mover_scope = gb__mover_scope(b);
+        }
+    }
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
@@ -375,6 +416,10 @@ gb_briefing_free(GbBriefing *b)
     if (b->svgs != NULL)
         g_ptr_array_free(b->svgs, TRUE);
     g_free(b->as_at_text);
+    g_free(b->mover_scope);
+    if (b->positions != NULL)
+        g_array_free(b->positions, TRUE);
+    gb_position_movers_free(b->movers);
     g_free(b);
 }
 

@@ -4,6 +4,7 @@
  * figures out. Regime and grade names come from the reference data. */
 #include "output/briefing-private.h"
 
+#include "charts/kit.h"
 #include "pipeline/text.h"
 
 #include <math.h>
@@ -38,6 +39,124 @@ gb__measure_level(const GbRef *ref, const GbMeasure *m)
         if (strcmp(gb_ref_grade(ref, m->regime, (int)g)->id, m->measure) == 0)
             return gb_ref_grade(ref, m->regime, (int)g)->common;
     return -1;
+}
+
+/* "1,377": the one style for people's numbers. */
+static char *
+gb__num(double v)
+{
+    char buf[48];
+    gb_format_number(v, 0, buf, sizeof buf);
+    return g_strdup(buf);
+}
+
+/* "N of BASE (P%)", with thousands separators. */
+static char *
+gb__n_of(int count, int base)
+{
+    char n[32], d[32];
+    gb_format_number(count, 0, n, sizeof n);
+    gb_format_number(base, 0, d, sizeof d);
+    return g_strdup_printf("%s of %s (%.1f%%)", n, d, gb_summary_share(count, base));
+}
+
+/* A signed change in points, with a true minus sign: "+1.1", "\u22127.0". */
+static char *
+gb__points(double p)
+{
+    char buf[32];
+    gb_format_number(p, 1, buf, sizeof buf);
+    return p > 0 && strcmp(buf, "0.0") != 0 ? g_strdup_printf("+%s", buf) : g_strdup(buf);
+}
+
+char *
+gb__mover_scope(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
+    GArray *regimes = gb_summary_mover_regimes(b->movers, b->family);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "%s judgements", judgement);
+    for (guint i = 0; i < regimes->len; i++)
+        g_string_append_printf(s, "%s%s", i == 0 ? " (" : i + 1 == regimes->len ? " or " : ", ",
+                               gb_ref_regime(ref, g_array_index(regimes, int, i))->short_name);
+    if (regimes->len > 0)
+        g_string_append_c(s, ')');
+    g_array_free(regimes, TRUE);
+    g_free(judgement);
+    return g_string_free(s, FALSE);
+}
+
+/* 0. Today's position for England, and the change since a year earlier. */
+static void
+gb__finding_position(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    const GbPosition *p = b->now;
+    if (p == NULL || p->base == 0)
+        return;
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
+    char *authorities = gb__num(p->authorities);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "As at %s, of the %s authorities in England, ", b->as_at_text,
+                           authorities);
+    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
+        char *label = gb__lower(b->labels[k]);
+        char *n = gb__n_of(p->count[k], p->base);
+        g_string_append_printf(s, "%s%s %s%s",
+                               k == 0                      ? ""
+                               : k == GB_COMMON_LEVELS - 1 ? " and "
+                                                           : ", ",
+                               n, k == 0 ? "were judged " : "", label);
+        if (k == 0)
+            g_string_append_printf(s, " for %s", judgement);
+        g_free(label);
+        g_free(n);
+    }
+    if (p->not_judged > 0)
+        g_string_append_printf(s, "; %d not yet judged", p->not_judged);
+    g_string_append(s, " (a position: each authority's most recent judgement on that date");
+    if (b->labels_mixed)
+        g_string_append(s, ", under more than one regime, on the common four-level scale");
+    g_string_append(s, ").");
+    const GbPosition *y = b->year_before;
+    if (y != NULL && y->base > 0) {
+        char when[32];
+        gb_text_format_date_long(y->as_at, when, sizeof when);
+        double pts[GB_COMMON_LEVELS], gob;
+        gb_summary_position_change(y, p, pts, &gob);
+        char *gy = gb__n_of(y->good_or_better, y->base);
+        char *iy = gb__n_of(y->count[GB_COMMON_LEVELS - 1], y->base);
+        char *gp = gb__points(gob), *ip = gb__points(pts[GB_COMMON_LEVELS - 1]);
+        char *worst = gb__lower(b->labels[GB_COMMON_LEVELS - 1]);
+        g_string_append_printf(s,
+                               " A year earlier, as at %s, %s were good or outstanding and %s "
+                               "%s: changes of %s and %s percentage points.",
+                               when, gy, iy, worst, gp, ip);
+        g_free(gy);
+        g_free(iy);
+        g_free(gp);
+        g_free(ip);
+        g_free(worst);
+    }
+    g_ptr_array_add(f, g_string_free(s, FALSE));
+    g_free(judgement);
+    g_free(authorities);
+    /* Ofsted's own published position for the same date. */
+    int published[GB_COMMON_LEVELS], base;
+    int year = (int)(p->as_at / 10000);
+    if (gb_summary_published_latest(ref, year, published, &base))
+        g_ptr_array_add(
+            f, g_strdup_printf("This position, computed from the inspection history, %s Ofsted's "
+                               "own published position for %d (%d, %d, %d and %d of %d "
+                               "authorities, as published).",
+                               gb_summary_latest_matches(b->in.latest, published, base)
+                                   ? "matches"
+                                   : "differs from",
+                               year, published[0], published[1], published[2], published[3],
+                               base));
 }
 
 static const char *
@@ -99,13 +218,16 @@ gb__finding_inadequate_named(const GbBriefing *b, GPtrArray *f)
             char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
             char *grade = gb__lower(gb_summary_level_label(ref, (int)r, GB_COMMON_LEVELS - 1));
             GString *s = g_string_new(NULL);
-            g_string_append_printf(s, "Ofsted inspected %d of the %d councils in %d. ", insp->count,
-                                   insp->base, y);
-            g_string_append_printf(s, "In %d, %u of %u councils were judged %s for %s", y,
-                                   d->inadequate, d->base, grade, judgement);
+            char *n = gb__n_of((int)d->inadequate, (int)d->base);
+            g_string_append_printf(s, "In the %s table of %d, which lists all %u councils, %s "
+                                   "were judged %s for %s",
+                                   rg->short_name, y, d->base, n, grade, judgement);
             if (names->len > 0)
                 g_string_append_printf(s, ": %s", list);
-            g_string_append_c(s, '.');
+            g_string_append_printf(s, ". Ofsted's published shares for %d are of the %d of %d "
+                                   "councils it inspected that year.",
+                                   y, insp->count, insp->base);
+            g_free(n);
             g_ptr_array_add(f, g_string_free(s, FALSE));
             g_free(list);
             g_free(judgement);
@@ -131,9 +253,16 @@ gb__finding_ungraded(const GbBriefing *b, GPtrArray *f)
         const GbDistribution *d = gb_summary_distribution(b->in.stats, ua, j, y);
         if (d == NULL || worst < 0)
             continue;
-        g_ptr_array_add(f, g_strdup_printf("Of the %u councils given %s inspections in %d, %u "
-                                           "had %s.",
-                                           d->base, kind, y, d->count[worst], outcome));
+        char *n = gb__n_of((int)d->count[worst], (int)d->base);
+        if (d->selection != NULL)
+            g_ptr_array_add(f, g_strdup_printf("Of the %u %s inspections of %d recorded here (a "
+                                               "selection, not the year: %s), %s had %s.",
+                                               d->base, kind, y, d->selection, n, outcome));
+        else
+            g_ptr_array_add(f, g_strdup_printf("Of the %s inspections made in %d (%u "
+                                               "inspections), %s had %s.",
+                                               kind, y, d->base, n, outcome));
+        g_free(n);
     }
     g_free(kind);
     g_free(outcome);
@@ -180,52 +309,13 @@ gb__finding_published_only(const GbBriefing *b, GPtrArray *f)
     }
 }
 
-/* 6. The latest position, and Ofsted's published one for the same year. */
-static void
-gb__finding_latest(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    const GbLatest *l = b->in.latest;
-    if (b->current < 0)
-        return;
-    int jl = gb_ref_find_judgement(ref, b->current, l->judgement);
-    char *judgement = gb__lower(jl >= 0 ? gb_ref_judgement(ref, jl)->label : l->judgement);
-    GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "As at %s, of the %d authorities, ", b->as_at_text, l->authorities);
-    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
-        char *label = gb__lower(gb_summary_level_label(ref, b->current, k));
-        g_string_append_printf(s, "%s%d (%.1f%%) %s%s",
-                               k == 0                      ? ""
-                               : k == GB_COMMON_LEVELS - 1 ? " and "
-                                                           : ", ",
-                               l->count[k], gb_summary_share(l->count[k], l->authorities),
-                               k == 0 ? "were judged " : "", label);
-        if (k == 0)
-            g_string_append_printf(s, " for %s", judgement);
-        g_free(label);
-    }
-    if (l->not_inspected > 0)
-        g_string_append_printf(s, "; %d not yet inspected", l->not_inspected);
-    g_string_append_c(s, '.');
-    g_ptr_array_add(f, g_string_free(s, FALSE));
-    g_free(judgement);
-    int published[GB_COMMON_LEVELS], base;
-    int year = (int)(l->as_at / 10000);
-    if (gb_summary_published_latest(ref, year, published, &base))
-        g_ptr_array_add(
-            f,
-            g_strdup_printf("These counts, computed from the inspection history, %s Ofsted's "
-                            "own published position for %d (%d, %d, %d and %d of %d "
-                            "authorities).",
-                            gb_summary_latest_matches(l, published, base) ? "match" : "differ from",
-                            year, published[0], published[1], published[2], published[3], base));
-}
-
 GPtrArray *
 gb__briefing_findings(const GbBriefing *b)
 {
     const GbRef *ref = b->ref;
     GPtrArray *f = g_ptr_array_new_with_free_func(g_free);
+    /* Today's position first, then history. */
+    gb__finding_position(b, f);
     gb__finding_published_changes(b, f);
     gb__finding_inadequate_named(b, f);
     /* 3. The reconciliation that the press figures need. */
@@ -236,18 +326,19 @@ gb__briefing_findings(const GbBriefing *b)
             r->published.base < 0)
             continue;
         char *grade = gb__lower(gb_summary_level_label(ref, r->computed.regime, 0));
+        char *n = gb__n_of(r->computed.count, r->computed.base);
         g_ptr_array_add(
-            f, g_strdup_printf("Counting the %d councils in the %d table gives %d judged %s "
-                               "(%.1f%%); the published %.0f%% is of the %d inspected, so the "
-                               "two differ by %.1f points.",
-                               r->computed.base, r->computed.year, r->computed.count, grade,
-                               r->computed.percent, r->published.percent, r->published.base,
-                               fabs(r->difference)));
+            f, g_strdup_printf("Counting the %d councils in the %d table gives %s judged %s; "
+                               "Ofsted's published %.0f%% is of the %d it inspected and rounded "
+                               "to a whole percent, so the two measure different things and are "
+                               "not subtracted.",
+                               r->computed.base, r->computed.year, n, grade,
+                               r->published.percent, r->published.base));
+        g_free(n);
         g_free(grade);
     }
     gb__finding_ungraded(b, f);
     gb__finding_published_only(b, f);
-    gb__finding_latest(b, f);
     /* 7. The current regime: its first and last full years (part years with
      * few inspections say little). */
     if (b->current >= 0) {
@@ -257,24 +348,39 @@ gb__briefing_findings(const GbBriefing *b)
                               gb_ref_regime(ref, b->current)->first_year, b->in.table->max_year, 20,
                               &first, &last);
         char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
-        if (first != NULL && last != NULL && first != last)
+        if (first != NULL && last != NULL && first != last) {
+            char *lf = gb_stats_flow_label(last), *ff = gb_stats_flow_label(first);
+            char *ln = gb__n_of((int)last->good_or_better, (int)last->base);
+            char *fn = gb__n_of((int)first->good_or_better, (int)first->base);
             g_ptr_array_add(
-                f, g_strdup_printf("Of the %s inspections made in %d, %.1f%% found %s good or "
-                                   "outstanding (%u of %u), against %.1f%% in %d (%u of %u).",
-                                   gb_ref_regime(ref, b->current)->short_name, last->year,
-                                   gb_summary_share(last->good_or_better, last->base), judgement,
-                                   last->good_or_better, last->base,
-                                   gb_summary_share(first->good_or_better, first->base),
-                                   first->year, first->good_or_better, first->base));
+                f, g_strdup_printf("Of the %s %s, %s found %s good or outstanding; of the %s, "
+                                   "%s. Each year's inspections are a different set of "
+                                   "authorities, so these are not England's position.",
+                                   gb_ref_regime(ref, b->current)->short_name, lf, ln, judgement,
+                                   ff, fn));
+            g_free(lf);
+            g_free(ff);
+            g_free(ln);
+            g_free(fn);
+        }
         g_free(judgement);
     }
-    /* 8. Movers. */
-    int up, down;
-    gb_summary_moves_up_down(b->in.moves, &up, &down);
-    g_ptr_array_add(f, g_strdup_printf("Between consecutive graded judgements of the same "
-                                       "authority, across regimes on the common four-level "
-                                       "scale, %d were a step up and %d a step down.",
-                                       up, down));
+    /* 8. Movers, like with like. */
+    if (b->movers != NULL && b->moved.moves > 0) {
+        const GbMoverTotals *m = &b->moved;
+        GString *s = g_string_new(NULL);
+        g_string_append_printf(s,
+                               "Between consecutive %s of the same authority, each authority "
+                               "once, %d of %d moves were up (%d by two or more grades), %d "
+                               "down (%d by two or more) and %d the same",
+                               b->mover_scope, m->up, m->moves, m->up_big, m->down, m->down_big,
+                               m->same);
+        if (m->from_predecessor > 0)
+            g_string_append_printf(s, "; %d of them from a predecessor authority's judgement",
+                                   m->from_predecessor);
+        g_string_append(s, ". Moves across judgement families are not counted.");
+        g_ptr_array_add(f, g_string_free(s, FALSE));
+    }
     return f;
 }
 
@@ -432,32 +538,45 @@ gb__table_reconciliation(const GbBriefing *b)
 static char *
 gb__event_text(const GbRef *ref, const GbEvent *e)
 {
-    return g_strdup_printf(
-        "%s %s, %d%s%s", gb_ref_regime(ref, e->regime)->short_name,
-        gb_ref_grade(ref, e->regime, e->grade)->label, e->year, e->as_authority >= 0 ? " as " : "",
-        e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name : "");
+    char when[32];
+    if (e->date)
+        gb_text_format_date_long(e->date, when, sizeof when);
+    else
+        g_snprintf(when, sizeof when, "%d", e->year);
+    return g_strdup_printf("%s %s, %s%s%s", gb_ref_regime(ref, e->regime)->short_name,
+                           gb_ref_grade(ref, e->regime, e->grade)->label, when,
+                           e->as_authority >= 0 ? ", as predecessor " : "",
+                           e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name
+                                                : "");
 }
 
 GbTreeTable *
 gb__table_movers(const GbBriefing *b)
 {
-    static const char *const h[] = {"Authority", "From", "To", "Move", NULL};
-    static const double w[] = {0.28, 0.30, 0.30, 0.12};
-    GbTreeTable *g = gb_tree_table_new("movers",
-                                       "Every move between consecutive graded "
-                                       "judgements, improvements first",
-                                       h, w, TRUE);
+    static const char *const h[] = {"Authority", "From", "To", "Grades moved", NULL};
+    static const double w[] = {0.26, 0.30, 0.30, 0.14};
+    char *caption = g_strdup_printf("Every move up or down between consecutive %s of the same "
+                                    "authority, each authority once, improvements first",
+                                    b->mover_scope ? b->mover_scope : "judgements");
+    GbTreeTable *g = gb_tree_table_new("movers", caption, h, w, TRUE);
+    g_free(caption);
     const GbRef *ref = b->ref;
-    for (int dir = 1; dir >= -1; dir -= 2) {
-        for (guint i = 0; i < b->in.moves->moves->len; i++) {
-            const GbMove *m = &g_array_index(b->in.moves->moves, GbMove, i);
-            int move = gb_summary_direction(m->from.common, m->to.common);
-            if ((move > 0) != (dir > 0))
+    if (b->movers == NULL)
+        return g;
+    /* Up by three steps first, down by three last. */
+    for (int steps = 3; steps >= -3; steps--) {
+        if (steps == 0)
+            continue;
+        for (guint i = 0; i < b->movers->moves->len; i++) {
+            const GbMover *m = &g_array_index(b->movers->moves, GbMover, i);
+            if (m->family != b->family || !m->counted || m->steps != steps)
                 continue;
             gb_tree_cell(g, gb_ref_authority(ref, m->authority)->name, -1);
             gb_tree_cell_take(g, gb__event_text(ref, &m->from), m->from.common);
             gb_tree_cell_take(g, gb__event_text(ref, &m->to), m->to.common);
-            gb_tree_cell(g, move > 0 ? "up" : "down", -1);
+            gb_tree_cell_take(g,
+                              g_strdup_printf("%s %d", steps > 0 ? "up" : "down", ABS(steps)),
+                              -1);
         }
     }
     return g;
