@@ -23,6 +23,7 @@ struct GbBriefing {
     GbMovers *movers;      /* like with like (position.h) */
     GbMoverTotals moved;   /* the counted moves within family */
     char *mover_scope;     /* "overall effectiveness judgements (ILACS to ILACS)" */
+    char *data_text;   /* what the data is, for the footer: "Data: Ofsted, ..." */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
 };
@@ -50,6 +51,13 @@ GbTreeTable *gb__data_transitions(const GbBriefing *b);
 /* What the movers are between: "overall effectiveness judgements (SIF or ILACS)"
  * (free it). */
 char *gb__mover_scope(const GbBriefing *b);
+
+/* What the data is, from its own source texts: the cover's line (long) or
+ * the footer's (short). Free it. */
+char *gb__data_text(const GbBriefing *b, gboolean cover);
+
+/* A source text for people: a trailing ", YYYY-MM-DD" written out (free it). */
+char *gb__source_for_people(const char *source);
 
 /* "A, B and C" from names (free it). */
 char *gb__join_and(GPtrArray *names);

@@ -288,7 +288,11 @@ gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
     gb_tree_add_table(s, gb__table_accounting(b));
     gb_tree_heading(s, "Sources and licences");
     GPtrArray *sources = gb_summary_sources(b->in.table);
-    gb_tree_list(s, (const char *const *)sources->pdata, (int)sources->len);
+    GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < sources->len; i++)
+        g_ptr_array_add(people, gb__source_for_people(g_ptr_array_index(sources, i)));
+    gb_tree_list(s, (const char *const *)people->pdata, (int)people->len);
+    g_ptr_array_free(people, TRUE);
     g_ptr_array_free(sources, TRUE);
     gb_tree_paragraph(s, "Ofsted data: \u00a9 Crown copyright, Open Government Licence v3.0. "
                          "DfE statistical neighbours model 2025. Tile map layout: ODI Leeds hex "
@@ -382,13 +386,20 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
-    char *asat = g_strdup_printf("Data as at %s", when);
+    char *asat = g_strdup_printf("Positions as at %s", when);
     gb_tree_cover_line(b->tree, asat);
     g_free(asat);
-    char *rows =
-        g_strdup_printf("Computed from %u judgements of %u authorities, and %u "
-                        "published figures",
-                        in->table->rows->len, b->ref->authorities->len, b->ref->headlines->len);
+    char *data = gb__data_text(b, TRUE);
+    gb_tree_cover_line(b->tree, data);
+    g_free(data);
+    b->data_text = gb__data_text(b, FALSE);
+    char nj[32], na[32], nh[32];
+    gb_format_number(in->table->rows->len, 0, nj, sizeof nj);
+    gb_format_number(b->ref->authorities->len, 0, na, sizeof na);
+    gb_format_number(b->ref->headlines->len, 0, nh, sizeof nh);
+    char *rows = g_strdup_printf("Computed from %s judgements of %s authorities, and %s "
+                                 "published figures",
+                                 nj, na, nh);
     gb_tree_cover_line(b->tree, rows);
     g_free(rows);
     for (guint i = 0; i < c->sections->len; i++) {
@@ -417,6 +428,7 @@ gb_briefing_free(GbBriefing *b)
         g_ptr_array_free(b->svgs, TRUE);
     g_free(b->as_at_text);
     g_free(b->mover_scope);
+    g_free(b->data_text);
     if (b->positions != NULL)
         g_array_free(b->positions, TRUE);
     gb_position_movers_free(b->movers);
@@ -430,7 +442,7 @@ gb_briefing_tree(const GbBriefing *b)
 }
 
 static void
-gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
+gb__setup(const GbConfig *c, const char *running_title, const char *footer, GbPageSetup *setup)
 {
     *setup = (GbPageSetup){.width = c->page_width,
                            .height = c->page_height,
@@ -439,7 +451,7 @@ gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
                            .left = 56.7,
                            .right = 56.7,
                            .running_title = running_title,
-                           .footer_left = c->organisation};
+                           .footer_left = footer};
 }
 
 GbStatus
@@ -447,7 +459,7 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
 {
     const GbConfig *c = b->in.config;
     GbPageSetup setup;
-    gb__setup(c, c->title, &setup);
+    gb__setup(c, c->title, b->data_text, &setup);
     GbPdfMeta meta = {.title = c->title,
                       .author = c->author,
                       .subject = c->subtitle,

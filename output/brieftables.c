@@ -88,6 +88,43 @@ gb__mover_scope(const GbBriefing *b)
     return g_string_free(s, FALSE);
 }
 
+char *
+gb__source_for_people(const char *source)
+{
+    gsize n = strlen(source);
+    if (n > 12 && source[n - 12] == ',' && source[n - 11] == ' ' && source[n - 6] == '-' &&
+        source[n - 3] == '-') {
+        guint32 ymd = (guint32)(g_ascii_strtoull(source + n - 10, NULL, 10) * 10000 +
+                                g_ascii_strtoull(source + n - 5, NULL, 10) * 100 +
+                                g_ascii_strtoull(source + n - 2, NULL, 10));
+        char when[32];
+        gb_text_format_date_long(ymd, when, sizeof when);
+        return g_strdup_printf("%.*s, %s", (int)(n - 12), source, when);
+    }
+    return g_strdup(source);
+}
+
+char *
+gb__data_text(const GbBriefing *b, gboolean cover)
+{
+    GPtrArray *src = gb_summary_data_sources(b->in.table, NULL);
+    GString *s = g_string_new(NULL);
+    if (src->len == 0) {
+        g_string_append(s, "Data: the rows read");
+    } else if (cover) {
+        g_string_append_printf(s, "Data: %s", (char *)g_ptr_array_index(src, 0));
+        for (guint i = 1; i < src->len; i++)
+            g_string_append_printf(s, "; %s", (char *)g_ptr_array_index(src, i));
+    } else {
+        g_string_append_printf(s, "Data: %s", (char *)g_ptr_array_index(src, 0));
+        if (src->len > 1)
+            g_string_append_printf(s, ", and %u other source%s", src->len - 1,
+                                   src->len == 2 ? "" : "s");
+    }
+    g_ptr_array_free(src, TRUE);
+    return g_string_free(s, FALSE);
+}
+
 /* 0. Today's position for England, and the change since a year earlier. */
 static void
 gb__finding_position(const GbBriefing *b, GPtrArray *f)

@@ -507,3 +507,81 @@ gb_summary_position_covered(const GbPosition *p)
 {
     return p->base > 0 && 2 * p->base >= p->authorities;
 }
+
+/* "Ofsted, LA outcomes as at 31 March 2025 (latest judgements), 2025-09-25"
+ * -> "Ofsted, LA outcomes as at 31 March 2025". */
+static char *
+gb__source_title(const char *s)
+{
+    GString *o = g_string_new(s);
+    gsize n = o->len;
+    if (n > 12 && o->str[n - 12] == ',' && o->str[n - 11] == ' ' && g_ascii_isdigit(o->str[n - 10]) &&
+        o->str[n - 6] == '-' && o->str[n - 3] == '-')
+        g_string_truncate(o, n - 12);
+    else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' && g_ascii_isdigit(o->str[n - 4]) &&
+             g_ascii_isdigit(o->str[n - 1]))
+        g_string_truncate(o, n - 6);
+    char *open = strstr(o->str, " (");
+    char *close = open != NULL ? strchr(open, ')') : NULL;
+    if (close != NULL)
+        g_string_erase(o, open - o->str, close - open + 1);
+    return g_string_free(o, FALSE);
+}
+
+typedef struct {
+    char *title;
+    guint rows;
+} GbSourceCount;
+
+static int
+gb__cmp_source_count(const void *pa, const void *pb)
+{
+    const GbSourceCount *a = pa, *b = pb;
+    if (a->rows != b->rows)
+        return a->rows > b->rows ? -1 : 1;
+    return strcmp(a->title, b->title);
+}
+
+GPtrArray *
+gb_summary_data_sources(const GbTable *t, GArray **rows)
+{
+    guint *per = g_new0(guint, t->sources->len + 1);
+    for (guint i = 0; i < t->rows->len; i++) {
+        guint32 src = gb_table_row(t, i)->source;
+        if (src < t->sources->len)
+            per[src]++;
+    }
+    GArray *acc = g_array_new(FALSE, TRUE, sizeof(GbSourceCount));
+    for (guint i = 0; i < t->sources->len; i++) {
+        if (gb_table_source_is_file(t, i) || per[i] == 0)
+            continue;
+        char *title = gb__source_title(g_ptr_array_index(t->sources, i));
+        gboolean merged = FALSE;
+        for (guint k = 0; k < acc->len && !merged; k++) {
+            GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
+            if (strcmp(c->title, title) == 0) {
+                c->rows += per[i];
+                merged = TRUE;
+            }
+        }
+        if (merged) {
+            g_free(title);
+        } else {
+            GbSourceCount c = {title, per[i]};
+            g_array_append_val(acc, c);
+        }
+    }
+    g_free(per);
+    qsort(acc->data, acc->len, sizeof(GbSourceCount), gb__cmp_source_count);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    if (rows != NULL)
+        *rows = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint k = 0; k < acc->len; k++) {
+        GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
+        g_ptr_array_add(out, c->title);
+        if (rows != NULL)
+            g_array_append_val(*rows, c->rows);
+    }
+    g_array_free(acc, TRUE);
+    return out;
+}

@@ -87,6 +87,13 @@ GPtrArray *gb_summary_rows_worst_first(const GbTable *t, int regime);
  * sorted (borrowed strings). */
 GPtrArray *gb_summary_sources(const GbTable *t);
 
+/* What the data is, for a cover and a footer: each source text of t's rows
+ * without its detail in brackets and its trailing ", YYYY-MM-DD" date, once,
+ * the one behind most rows first (ties by name), and the number of rows
+ * behind each in rows[] (GArray of guint, may be NULL). Strings are new:
+ * free the array (it frees them). */
+GPtrArray *gb_summary_data_sources(const GbTable *t, GArray **rows);
+
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */
 GArray *gb_summary_inspection_dates(const GbTable *t, int authority, int judgement);
