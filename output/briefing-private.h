@@ -39,8 +39,12 @@ GbTreeTable *gb__table_authorities(const GbBriefing *b);
 GbTreeTable *gb__table_movers(const GbBriefing *b);
 GbTreeTable *gb__table_published(const GbBriefing *b);
 GbTreeTable *gb__table_reconciliation(const GbBriefing *b);
+/* The computed and published pairs left out of the reconciliation, each a
+ * sentence saying why (char*, owned by the array). */
+GPtrArray *gb__reconciliation_left_out(const GbBriefing *b);
 GbTreeTable *gb__table_accounting(const GbBriefing *b);
 GbTreeTable *gb__table_regimes(const GbBriefing *b);
+GbTreeTable *gb__table_positions(const GbBriefing *b);
 
 /* The data tables of the figures. */
 GbTreeTable *gb__data_trend(const GbBriefing *b);

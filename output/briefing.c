@@ -128,10 +128,14 @@ gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    gb_tree_paragraph(s, "Changes are in percentage points between consecutive years of the "
-                         "same regime. Both ends of a change come from the same series: the "
-                         "published figures where both years have one, otherwise the figures "
-                         "computed from rows.");
+    gb_tree_paragraph(s, "Changes are in percentage points between the inspections made in "
+                         "consecutive years of the same regime. Each year's inspections are a "
+                         "different set of authorities, and some years have few, so these are "
+                         "changes of flows, not of England's position (for that, see the "
+                         "position as at 31 March each year under \"Inadequate judgements over "
+                         "time\"). Both ends of a change "
+                         "come from the same series: the published figures where both years "
+                         "have one, otherwise the figures computed from rows.");
     GbTreeTable *t = gb__table_changes(b);
     if (!gb__figure(b, s, "dumbbell",
                     gb_tree_table_copy(t, "dumbbell-data",
@@ -169,7 +173,11 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
                              "authorities, so no position is shown.");
         return TRUE;
     }
-    return gb__figure(b, s, "trend", gb__data_trend(b), error);
+    if (!gb__figure(b, s, "trend", gb__data_trend(b), error))
+        return FALSE;
+    gb_tree_heading(s, "Positions at every grade");
+    gb_tree_add_table(s, gb__table_positions(b));
+    return TRUE;
 }
 
 static gboolean
@@ -275,11 +283,19 @@ gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
                          "inspections of 2009 gave no grade and stay outside it.");
     gb_tree_add_table(s, gb__table_regimes(b));
     gb_tree_heading(s, "Computed and published figures");
-    gb_tree_paragraph(s, "Where a year has both rows and a published figure, both are shown "
-                         "with their bases. They differ when the published figure is of those "
-                         "inspected and the rows cover every council, or when the rows name only "
-                         "some councils.");
+    gb_tree_paragraph(s, "Where a year has both rows and a published figure of the same "
+                         "measure on the same base, the two are shown side by side with the "
+                         "reason for any difference. Pairs that do not measure the same thing "
+                         "(a published figure of those inspected against rows of every council, "
+                         "or rows that name only some councils) are listed after the table and "
+                         "not subtracted.");
     gb_tree_add_table(s, gb__table_reconciliation(b));
+    GPtrArray *left = gb__reconciliation_left_out(b);
+    if (left->len > 0) {
+        gb_tree_heading(s, "Figures not compared");
+        gb_tree_list(s, (const char *const *)left->pdata, (int)left->len);
+    }
+    g_ptr_array_free(left, TRUE);
     gb_tree_heading(s, "What was read");
     gb_tree_paragraph(s, "Every input row is accounted for: used, merged as an identical "
                          "duplicate of a row already read (the latest-judgements sheet repeats "
@@ -525,7 +541,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
             const GbTreeBlock *blk = g_ptr_array_index(sec->blocks, k);
             if (blk->kind != GB_BLOCK_TABLE)
                 continue;
-            const GbTreeTable *t = blk->table;
+            const GbTreeTable *t = blk->table->tidy != NULL ? blk->table->tidy : blk->table;
             GString *s = g_string_new(NULL);
             for (guint c = 0; c < t->cells->len; c++) {
                 if (c % (guint)t->ncols)
@@ -534,7 +550,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
                 if (c % (guint)t->ncols == (guint)t->ncols - 1)
                     g_string_append(s, "\r\n");
             }
-            gb__add_csv(names, bytes, t->id, s);
+            gb__add_csv(names, bytes, blk->table->id, s);
         }
     }
     const GbTreeSection *fs = gb_tree_find_section(b->tree, "findings");
