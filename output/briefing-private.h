@@ -26,6 +26,7 @@ struct GbBriefing {
     char *data_text;   /* what the data is, for the footer: "Data: Ofsted, ..." */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
+    GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */
 };
 
 /* The key findings, one sentence each (char*, owned by the array). */
