@@ -403,7 +403,7 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
-    char *asat = g_strdup_printf("Positions as at %s", when);
+    char *asat = g_strdup_printf("Data as at %s", when);
     gb_tree_cover_line(b->tree, asat);
     g_free(asat);
     char *data = gb__data_text(b, TRUE);

@@ -112,7 +112,7 @@ gb__data_text(const GbBriefing *b, gboolean cover)
     if (src->len == 0) {
         g_string_append(s, "Data: the rows read");
     } else if (cover) {
-        g_string_append_printf(s, "Data: %s", (char *)g_ptr_array_index(src, 0));
+        g_string_append_printf(s, "Sources: %s", (char *)g_ptr_array_index(src, 0));
         for (guint i = 1; i < src->len; i++)
             g_string_append_printf(s, "; %s", (char *)g_ptr_array_index(src, i));
     } else {
