@@ -161,13 +161,14 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
         any = any || gb_summary_position_covered(&g_array_index(b->positions, GbPosition, i));
     gb_tree_paragraph_take(
         s, g_strdup_printf("The share of authorities whose most recent %s judgement was "
-                           "inadequate, as at 31 March each year (Ofsted's own series) and as at "
-                           "%s: a position, counting every authority once, not the inspections "
+                           "inadequate, as at 31 March each year (Ofsted's own series)%s%s: a "
+                           "position, counting every authority once, not the inspections "
                            "made in a year. The base is the authorities with a judgement on the "
                            "date; dates on which fewer than half had one are left out. The "
                            "inspections made in each year are in the table of grade "
                            "distributions.",
-                           judgement, b->as_at_text));
+                           judgement, b->as_at % 10000 == 331 ? "" : " and as at ",
+                           b->as_at % 10000 == 331 ? "" : b->as_at_text));
     g_free(judgement);
     if (!any) {
         gb_tree_paragraph(s, "No date in the data has a judgement for at least half of the "

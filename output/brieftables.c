@@ -1089,7 +1089,7 @@ gb__table_positions(const GbBriefing *b)
     const char *h[] = {"As at",         "Authorities", "With a judgement", b->labels[0],
                        b->labels[1],    b->labels[2],  b->labels[3],       "Good or better",
                        NULL};
-    static const double w[] = {0.14, 0.10, 0.11, 0.13, 0.13, 0.13, 0.13, 0.13};
+    static const double w[] = {0.13, 0.12, 0.11, 0.13, 0.12, 0.14, 0.12, 0.13};
     int j = gb_ref_headline_judgement(ref, b->current);
     char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
     char *caption = g_strdup_printf("England's position as at each date: each authority's most "
