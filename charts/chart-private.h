@@ -11,6 +11,9 @@ typedef struct GbChartClass GbChartClass;
 struct GbChart {
     const GbChartClass *klass;
     const GbRef *ref;
+    /* The labels of the common levels for the judgements shown (the input's
+     * level_labels, else the common scale's). */
+    const char *labels[GB_COMMON_LEVELS];
     char *title, *subtitle, *source, *alt;
     gpointer data;            /* the kind's plain data struct */
 };

@@ -92,6 +92,10 @@ gb_chart_new(const char *name, const GbChartInput *in, char **error)
     GbChart *c = g_new0(GbChart, 1);
     c->klass = k;
     c->ref = in->table->ref;
+    for (int i = 0; i < GB_COMMON_LEVELS; i++)
+        c->labels[i] = in->level_labels != NULL && in->level_labels[i] != NULL
+                           ? in->level_labels[i]
+                           : c->ref->common_labels[i];
     if (!k->build(c, in, error)) {
         gb_chart_free(c);
         return NULL;

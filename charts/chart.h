@@ -14,6 +14,18 @@ typedef struct {
     const GbMoves *moves;
     const GbLatest *latest;   /* overall effectiveness as at a date */
     int authority;            /* for charts about one authority, else -1 */
+    /* Positions as at a date (position.h), for the trend chart: England's
+     * positions of `family` (GbPosition, by date); NULL: none given. */
+    const GArray *positions;
+    int family;
+    /* Movers like with like (position.h), for the transitions chart: the
+     * counted moves within `family`; NULL: the moves above (across regimes). */
+    const struct GbMoverTotals *mover_totals;
+    const char *mover_scope;  /* what the moves are between, for the subtitle */
+    /* The labels of the common levels for the judgements shown ("Requires
+     * improvement" when all are ILACS); NULL: the common scale's. Used by
+     * counts, map and transitions. */
+    const char *const *level_labels;
 } GbChartInput;
 
 typedef struct GbChart GbChart;

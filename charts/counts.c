@@ -38,7 +38,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     g_string_append_printf(alt, "Bar chart. As at %s, of %d authorities: ", date, l->authorities);
     for (int g = 0; g < GB_COMMON_LEVELS; g++)
         g_string_append_printf(alt, "%s%d %s (%.1f%%)", g ? ", " : "", d->count[g],
-                               c->ref->common_labels[g], 100.0 * d->count[g] / l->authorities);
+                               c->labels[g], 100.0 * d->count[g] / l->authorities);
     if (d->not_inspected > 0)
         g_string_append_printf(alt, "; %d not yet inspected", d->not_inspected);
     g_string_append_c(alt, '.');
@@ -63,7 +63,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     double slot = plot.w / GB_COMMON_LEVELS, label_h = 0;
     for (int g = 0; g < GB_COMMON_LEVELS; g++) {
         double w, h;
-        gb_fonts_measure(f, c->ref->common_labels[g], GB_SIZE_LABEL, FALSE, slot - 6, &w, &h);
+        gb_fonts_measure(f, c->labels[g], GB_SIZE_LABEL, FALSE, slot - 6, &w, &h);
         label_h = MAX(label_h, h);
     }
     double value_h = GB_SIZE_LABEL + 4;
@@ -78,7 +78,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         g_snprintf(v, sizeof v, "%d", d->count[g]);
         gb_text_draw_aligned(f, cr, v, GB_SIZE_LABEL, TRUE, x + w / 2, base - bh - value_h + 1,
                              0.5, GB_INK);
-        PangoLayout *ly = gb_fonts_layout(f, cr, c->ref->common_labels[g], GB_SIZE_LABEL, FALSE,
+        PangoLayout *ly = gb_fonts_layout(f, cr, c->labels[g], GB_SIZE_LABEL, FALSE,
                                           FALSE, slot - 6);
         pango_layout_set_alignment(ly, PANGO_ALIGN_CENTER);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

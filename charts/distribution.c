@@ -91,7 +91,9 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                     bar.count[g] = dist->count[g];
                     bar.share[g] = dist->percent[g];
                 }
-                bar.label = g_strdup_printf("%d", y);
+                /* A year with only part of its inspections is marked so. */
+                bar.label = dist->partial ? g_strdup_printf("%d partial", y)
+                                          : g_strdup_printf("%d", y);
             } else if (headline >= 0 &&
                        gb__published_bar(ref, in->stats, y, (int)r, headline, &bar)) {
                 bar.label = g_strdup_printf("%d published", y);
@@ -99,9 +101,16 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                 continue;
             }
             g_array_append_val(d->bars, bar);
-            g_string_append_printf(alt, " %s %s (%u judgements%s):",
-                                   gb_ref_regime(ref, (int)r)->short_name, bar.label, bar.base,
-                                   bar.published ? ", as published" : "");
+            if (dist != NULL && dist->partial) {
+                char *flow = gb_stats_flow_label(dist);
+                g_string_append_printf(alt, " %s %s (%s):",
+                                       gb_ref_regime(ref, (int)r)->short_name, bar.label, flow);
+                g_free(flow);
+            } else {
+                g_string_append_printf(alt, " %s %s (%u judgements%s):",
+                                       gb_ref_regime(ref, (int)r)->short_name, bar.label,
+                                       bar.base, bar.published ? ", as published" : "");
+            }
             for (int g = 0; g < bar.ngrades; g++) {
                 int level;
                 GbRgb col = gb__colour(ref, (int)r, g, &level);
@@ -119,7 +128,9 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         return FALSE;
     }
     c->title = g_strdup("Grades by year and inspection regime");
-    c->subtitle = g_strdup("Share of each year's headline judgements, by grade. Bars marked "
+    c->subtitle = g_strdup("Share of the headline judgements of the inspections made in each "
+                           "year (a flow, not a position), by grade; \"partial\" marks a year "
+                           "with only part of its inspections. Bars marked "
                            "\"published\" are the inspectorate's own counts; the others are "
                            "computed from one row per authority.");
     c->source = g_strdup("Source: Ofsted; BBC News; Children & Young People Now; LocalGov; "

@@ -105,7 +105,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         return FALSE;
     }
     for (int g = 0; g < GB_COMMON_LEVELS; g++) {
-        d->key[g] = g_strdup_printf("%s  %s", gb__code(g), ref->common_labels[g]);
+        d->key[g] = g_strdup_printf("%s  %s", gb__code(g), c->labels[g]);
         gb_legend_add(&d->legend, gb_palette_level(g), g, d->key[g]);
     }
     if (d->count[GB_COMMON_LEVELS] > 0) {
@@ -123,7 +123,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                            "coloured and marked by its latest overall effectiveness judgement: ",
                            d->tiles, date);
     for (int g = 0; g < GB_COMMON_LEVELS; g++)
-        g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], ref->common_labels[g]);
+        g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], c->labels[g]);
     if (d->count[GB_COMMON_LEVELS])
         g_string_append_printf(alt, ", %d not inspected", d->count[GB_COMMON_LEVELS]);
     g_string_append(alt, ". The table of authorities gives each one's grade.");

@@ -1,6 +1,7 @@
 /* transitions.c - from-grade x to-grade heat map of consecutive headline
  * judgements of the same authority, with the count in every cell. */
 #include "charts/chart-private.h"
+#include "pipeline/summary.h"
 
 typedef struct {
     int cell[GB_COMMON_LEVELS][GB_COMMON_LEVELS];
@@ -18,9 +19,10 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
 {
     GbTransitionsData *d = g_new0(GbTransitionsData, 1);
     c->data = d;
+    const struct GbMoverTotals *mt = in->mover_totals;
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
         for (int b = 0; b < GB_COMMON_LEVELS; b++) {
-            d->cell[a][b] = in->moves->transitions[a][b];
+            d->cell[a][b] = mt != NULL ? mt->matrix[a][b] : in->moves->transitions[a][b];
             d->total += d->cell[a][b];
             d->up += b < a ? d->cell[a][b] : 0;
             d->down += b > a ? d->cell[a][b] : 0;
@@ -31,18 +33,24 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         return FALSE;
     }
     c->title = g_strdup("From one judgement to the next");
-    c->subtitle = g_strdup_printf("Consecutive graded headline judgements of the same "
-                                  "authority, across regimes on the common scale: %d pairs, "
-                                  "%d up, %d down, %d unchanged",
-                                  d->total, d->up, d->down, d->total - d->up - d->down);
+    if (mt != NULL)
+        c->subtitle = g_strdup_printf("Consecutive %s of the same authority, each authority "
+                                      "once: %d pairs, %d up, %d down, %d unchanged",
+                                      in->mover_scope ? in->mover_scope : "judgements", d->total,
+                                      d->up, d->down, d->total - d->up - d->down);
+    else
+        c->subtitle = g_strdup_printf("Consecutive graded headline judgements of the same "
+                                      "authority, across regimes on the common scale: %d pairs, "
+                                      "%d up, %d down, %d unchanged",
+                                      d->total, d->up, d->down, d->total - d->up - d->down);
     c->source = g_strdup("Source: Ofsted; press reports of published judgements. Computed by "
                          "gradebrief.");
     GString *alt = g_string_new("Grid of previous grade (rows) against next grade (columns). ");
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
-        g_string_append_printf(alt, "From %s:", c->ref->common_labels[a]);
+        g_string_append_printf(alt, "From %s:", c->labels[a]);
         for (int b = 0; b < GB_COMMON_LEVELS; b++)
             g_string_append_printf(alt, "%s %d to %s", b ? "," : "", d->cell[a][b],
-                                   c->ref->common_labels[b]);
+                                   c->labels[b]);
         g_string_append(alt, ". ");
     }
     g_string_append_printf(alt, "In all %d moved up and %d down.", d->up, d->down);
@@ -55,7 +63,7 @@ gb__row_label_width(const GbChart *c, GbFonts *f, double width)
 {
     double lw = 0, w, h;
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
-        gb_fonts_measure(f, c->ref->common_labels[a], GB_SIZE_LABEL, FALSE, width * 0.3, &w, &h);
+        gb_fonts_measure(f, c->labels[a], GB_SIZE_LABEL, FALSE, width * 0.3, &w, &h);
         lw = MAX(lw, w);
     }
     return lw + 8;
@@ -90,7 +98,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_fonts_measure(f, "improvement", head, FALSE, -1, &ww, &wh);
     }
     for (int b = 0; b < GB_COMMON_LEVELS; b++) {
-        PangoLayout *ly = gb_fonts_layout(f, cr, c->ref->common_labels[b], head, FALSE,
+        PangoLayout *ly = gb_fonts_layout(f, cr, c->labels[b], head, FALSE,
                                           FALSE, cell - 4);
         pango_layout_set_alignment(ly, PANGO_ALIGN_CENTER);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -99,7 +107,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         g_object_unref(ly);
     }
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
-        PangoLayout *ly = gb_fonts_layout(f, cr, c->ref->common_labels[a], GB_SIZE_LABEL, FALSE,
+        PangoLayout *ly = gb_fonts_layout(f, cr, c->labels[a], GB_SIZE_LABEL, FALSE,
                                           FALSE, lw - 8);
         int lh;
         pango_layout_get_size(ly, NULL, &lh);

@@ -1,6 +1,7 @@
 /* trend.c - the share judged inadequate over the years: a line per regime with
  * points, gaps where there is no data, and the regimes' spans named beneath. */
 #include "charts/chart-private.h"
+#include "pipeline/summary.h"
 
 #include <math.h>
 
@@ -9,6 +10,7 @@
 
 typedef struct {
     int year, regime;
+    double at;           /* x: the year, or the date as a fractional year (positions) */
     double value;        /* percent */
     gboolean published;
     int count, base;
@@ -19,6 +21,7 @@ typedef struct {
     int first_year, last_year;
     int lanes;
     int lane[32];        /* lane of each regime in the strip */
+    gboolean positions;  /* points are positions as at a date, one line */
 } GbTrendData;
 
 static void
@@ -29,9 +32,79 @@ gb__free(gpointer p)
     g_free(d);
 }
 
+static void gb__lanes(GbChart *c, GbTrendData *d);
+
+/* A date as a fractional year, for the x axis. */
+static double
+gb__year_of(guint32 ymd)
+{
+    int y = (int)(ymd / 10000), m = (int)(ymd / 100 % 100), day = (int)(ymd % 100);
+    return y + ((m - 1) * 30.5 + day - 1) / 366.0;
+}
+
+/* The share judged inadequate in each position: a stock, one line. Positions
+ * with a judgement for fewer than half of the authorities are left out (a
+ * share of a few early inspections is not England's position). */
+static gboolean
+gb__build_positions(GbChart *c, const GbChartInput *in, char **error)
+{
+    GbTrendData *d = g_new0(GbTrendData, 1);
+    d->points = g_array_new(FALSE, TRUE, sizeof(GbPoint));
+    d->positions = TRUE;
+    c->data = d;
+    d->first_year = G_MAXINT;
+    d->last_year = G_MININT;
+    guint32 last = 0;
+    for (guint i = 0; i < in->positions->len; i++) {
+        const GbPosition *p = &g_array_index(in->positions, GbPosition, i);
+        if (p->family != in->family || p->group != GB_GROUP_ENGLAND ||
+            !gb_summary_position_covered(p))
+            continue;
+        GbPoint q = {.year = (int)(p->as_at / 10000),
+                     .at = gb__year_of(p->as_at),
+                     .regime = -1,
+                     .value = p->percent[GB_COMMON_LEVELS - 1],
+                     .count = p->count[GB_COMMON_LEVELS - 1],
+                     .base = p->base};
+        g_array_append_val(d->points, q);
+        d->first_year = MIN(d->first_year, q.year);
+        d->last_year = MAX(d->last_year, q.year);
+        last = p->as_at;
+    }
+    if (d->points->len == 0) {
+        *error = g_strdup("no date has a position to show");
+        return FALSE;
+    }
+    gb__lanes(c, d);
+    char when[32];
+    gb_text_format_date_long(last, when, sizeof when);
+    c->title = g_strdup("Share of authorities judged inadequate, as at 31 March each year");
+    c->subtitle = g_strdup_printf("Each authority's most recent headline judgement on the date "
+                                  "(a position, not the inspections made in a year), as a share "
+                                  "of the authorities with one; the last point is %s. Dates on "
+                                  "which fewer than half had a judgement are left out.",
+                                  when);
+    c->source = g_strdup("Source: Ofsted. Computed by gradebrief.");
+    GString *alt = g_string_new("Line chart of the share of authorities judged inadequate, "
+                                "as at each date:");
+    for (guint i = 0; i < d->points->len; i++) {
+        const GbPoint *p = &g_array_index(d->points, GbPoint, i);
+        char cnt[16], base[16];
+        gb_format_number(p->count, 0, cnt, sizeof cnt);
+        gb_format_number(p->base, 0, base, sizeof base);
+        g_string_append_printf(alt, "%s %d %.1f%% (%s of %s)", i ? ";" : "", p->year, p->value,
+                               cnt, base);
+    }
+    g_string_append(alt, ".");
+    c->alt = g_string_free(alt, FALSE);
+    return TRUE;
+}
+
 static gboolean
 gb__build(GbChart *c, const GbChartInput *in, char **error)
 {
+    if (in->positions != NULL)
+        return gb__build_positions(c, in, error);
     const GbRef *ref = c->ref;
     GbTrendData *d = g_new0(GbTrendData, 1);
     d->points = g_array_new(FALSE, TRUE, sizeof(GbPoint));
@@ -45,7 +118,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
             continue;
         int last = rg->last_year ? rg->last_year : in->table->max_year;
         for (int y = rg->first_year; y <= last; y++) {
-            GbPoint p = {.year = y, .regime = (int)r, .value = NAN};
+            GbPoint p = {.year = y, .at = y, .regime = (int)r, .value = NAN};
             for (guint i = 0; i < in->stats->distributions->len; i++) {
                 const GbDistribution *x = &g_array_index(in->stats->distributions,
                                                          GbDistribution, i);
@@ -86,21 +159,9 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         *error = g_strdup("no year has an inadequate share to show");
         return FALSE;
     }
-    /* Regime lanes: greedy, so overlapping regimes never share one. */
-    int lane_end[32];
-    d->lanes = 0;
-    for (guint r = 0; r < ref->regimes->len && r < 32; r++) {
-        const GbRegime *rg = gb_ref_regime(ref, (int)r);
-        int last = rg->last_year ? rg->last_year : d->last_year;
-        int k = 0;
-        while (k < d->lanes && lane_end[k] >= rg->first_year)
-            k++;
-        if (k == d->lanes)
-            d->lanes++;
-        lane_end[k] = last;
-        d->lane[r] = k;
-    }
+    gb__lanes(c, d);
     c->title = g_strdup("Share of councils judged inadequate");
+
     c->subtitle = g_strdup("Headline judgement of each regime. Filled points are computed "
                            "from one row per inspection; open points are published counts. "
                            "No line is drawn across years without data.");
@@ -115,6 +176,26 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     g_string_append(alt, ". Years without data are gaps, not zero.");
     c->alt = g_string_free(alt, FALSE);
     return TRUE;
+}
+
+/* Regime lanes: greedy, so overlapping regimes never share one. */
+static void
+gb__lanes(GbChart *c, GbTrendData *d)
+{
+    const GbRef *ref = c->ref;
+    int lane_end[32];
+    d->lanes = 0;
+    for (guint r = 0; r < ref->regimes->len && r < 32; r++) {
+        const GbRegime *rg = gb_ref_regime(ref, (int)r);
+        int last = rg->last_year ? rg->last_year : d->last_year;
+        int k = 0;
+        while (k < d->lanes && lane_end[k] >= rg->first_year)
+            k++;
+        if (k == d->lanes)
+            d->lanes++;
+        lane_end[k] = last;
+        d->lane[r] = k;
+    }
 }
 
 static double
@@ -171,9 +252,9 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         const GbPoint *p = &g_array_index(d->points, GbPoint, i);
         if (i > 0) {
             const GbPoint *q = &g_array_index(d->points, GbPoint, i - 1);
-            if (q->regime == p->regime && q->year + 1 == p->year) {
-                cairo_move_to(cr, X(q->year), Y(q->value));
-                cairo_line_to(cr, X(p->year), Y(p->value));
+            if (d->positions || (q->regime == p->regime && q->year + 1 == p->year)) {
+                cairo_move_to(cr, X(q->at), Y(q->value));
+                cairo_line_to(cr, X(p->at), Y(p->value));
                 cairo_set_source_rgb(cr, ink.r, ink.g, ink.b);
                 cairo_set_line_width(cr, 1.5);
                 cairo_stroke(cr);
@@ -182,7 +263,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     }
     for (guint i = 0; i < d->points->len; i++) {
         const GbPoint *p = &g_array_index(d->points, GbPoint, i);
-        cairo_arc(cr, X(p->year), Y(p->value), 3, 0, 2 * G_PI);
+        cairo_arc(cr, X(p->at), Y(p->value), 3, 0, 2 * G_PI);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, ink.r, ink.g, ink.b);

@@ -4,6 +4,7 @@
 
 #include "output/chartfile.h"
 #include "output/write.h"
+#include "pipeline/summary.h"
 #include "pipeline/text.h"
 
 #include <string.h>
@@ -155,6 +156,11 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     GbStats *stats = NULL;
     GbMoves *moves = NULL;
     GbLatest *latest = NULL;
+    GArray *positions = NULL;
+    GbMovers *movers = NULL;
+    GbMoverTotals moved;
+    char *scope = NULL;
+    const char *labels[GB_COMMON_LEVELS];
     GbChart *chart = NULL;
     GByteArray *bytes = NULL;
     char *path = NULL, *date = NULL, *err = NULL;
@@ -191,6 +197,35 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     in.stats = stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
     in.moves = moves = gb_stats_moves(ld.table);
     in.latest = latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
+    /* As the briefing: the trend is England's position as at 31 March each
+     * year (a stock, never the inspections made in a year), the transitions
+     * are moves like with like, and the labels those of the regimes shown. */
+    int current = gb_summary_current_regime(ld.ref);
+    int family = gb_summary_headline_family(ld.ref, current);
+    if (family >= 0) {
+        GArray *dates = gb_summary_position_dates(ld.table, when);
+        positions = gb_position_series(ld.table, family, (const guint32 *)(void *)dates->data,
+                                       dates->len, FALSE);
+        g_array_free(dates, TRUE);
+        in.positions = positions;
+        in.family = family;
+        const GbPosition *now = gb_summary_position_on(positions, family, when);
+        if (now != NULL) {
+            for (int k = 0; k < GB_COMMON_LEVELS; k++)
+                labels[k] = gb_summary_position_label(ld.ref, now, k, NULL);
+            in.level_labels = labels;
+        }
+        if (ld.table->rows->len > 0) {
+            movers = gb_position_movers(ld.table, GB_MOVERS_FAMILY, when);
+            gb_summary_mover_totals(movers, family, &moved);
+            int j = gb_ref_headline_judgement(ld.ref, current);
+            char *lower = g_utf8_strdown(gb_ref_judgement(ld.ref, j)->label, -1);
+            scope = g_strdup_printf("%s judgements", lower);
+            g_free(lower);
+            in.mover_totals = &moved;
+            in.mover_scope = scope;
+        }
+    }
     /* The name and the authority were checked with the options: what is left
      * is data with nothing to show. */
     if ((chart = gb_chart_new(r->name, &in, &err)) == NULL) {
@@ -221,6 +256,10 @@ out:
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
     gb_stats_latest_free(latest);
+    if (positions != NULL)
+        g_array_free(positions, TRUE);
+    gb_position_movers_free(movers);
+    g_free(scope);
     gb_fonts_free(fonts);
     g_free(err);
     g_free(path);

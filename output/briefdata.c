@@ -3,6 +3,8 @@
  * figures' alt text). Numbers from the compute stage and pipeline/summary.c. */
 #include "output/briefing-private.h"
 
+#include "pipeline/text.h"
+
 static char *
 gb__count_pct(guint count, guint base)
 {
@@ -14,22 +16,24 @@ gb__count_pct(guint count, guint base)
 GbTreeTable *
 gb__data_trend(const GbBriefing *b)
 {
-    static const char *const h[] = {"Regime", "Year", "Judgements", "Inadequate", NULL};
+    static const char *const h[] = {"As at", "Authorities", "With a judgement", "Inadequate",
+                                    NULL};
     GbTreeTable *g = gb_tree_table_new("trend-data",
-                                       "Inadequate among the headline judgements "
-                                       "made in each year (inspections in a period, computed "
-                                       "from rows)",
+                                       "Authorities whose most recent headline judgement was "
+                                       "inadequate, as at each date (a position, computed from "
+                                       "rows), of those with a judgement",
                                        h, NULL, TRUE);
-    const GbRef *ref = b->ref;
-    for (guint i = 0; i < b->in.stats->distributions->len; i++) {
-        const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
-        if (!d->graded || d->judgement != gb_ref_headline_judgement(ref, d->regime) ||
-            d->base == 0 || d->selection != NULL)
+    for (guint i = 0; b->positions != NULL && i < b->positions->len; i++) {
+        const GbPosition *p = &g_array_index(b->positions, GbPosition, i);
+        if (!gb_summary_position_covered(p))
             continue;
-        gb_tree_cell(g, gb_ref_regime(ref, d->regime)->short_name, -1);
-        gb_tree_cell_take(g, g_strdup_printf("%d", d->year), -1);
-        gb_tree_cell_take(g, g_strdup_printf("%u", d->base), -1);
-        gb_tree_cell_take(g, gb__count_pct(d->inadequate, d->base), -1);
+        char when[32];
+        gb_text_format_date_long(p->as_at, when, sizeof when);
+        gb_tree_cell(g, when, -1);
+        gb_tree_cell_take(g, g_strdup_printf("%d", p->authorities), -1);
+        gb_tree_cell_take(g, g_strdup_printf("%d", p->base), -1);
+        gb_tree_cell_take(g, gb__count_pct((guint)p->count[GB_COMMON_LEVELS - 1], (guint)p->base),
+                          -1);
     }
     return g;
 }
@@ -45,10 +49,7 @@ gb__data_counts(const GbBriefing *b)
     g_free(caption);
     const GbLatest *l = b->in.latest;
     for (int k = 0; k < GB_COMMON_LEVELS; k++) {
-        gb_tree_cell(g,
-                     b->current >= 0 ? gb_summary_level_label(b->ref, b->current, k)
-                                     : b->ref->common_labels[k],
-                     k);
+        gb_tree_cell(g, b->labels[k], k);
         gb_tree_cell_take(g, g_strdup_printf("%d", l->count[k]), -1);
         gb_tree_cell_take(
             g, g_strdup_printf("%.1f%%", gb_summary_share(l->count[k], l->authorities)), -1);
@@ -77,11 +78,7 @@ gb__data_map(const GbBriefing *b)
         const GbAuthority *au = gb_ref_authority(ref, (int)a);
         gb_tree_cell(g, au->name, -1);
         gb_tree_cell(g, g_ptr_array_index(ref->regions, au->region), -1);
-        gb_tree_cell(g,
-                     level < 0         ? "not yet inspected"
-                     : b->current >= 0 ? gb_summary_level_label(ref, b->current, level)
-                                       : ref->common_labels[level],
-                     level);
+        gb_tree_cell(g, level < 0 ? "not yet inspected" : b->labels[level], level);
     }
     return g;
 }
@@ -89,19 +86,18 @@ gb__data_map(const GbBriefing *b)
 GbTreeTable *
 gb__data_transitions(const GbBriefing *b)
 {
-    const GbRef *ref = b->ref;
     const char *h[GB_COMMON_LEVELS + 2] = {"From \\ to"};
     for (int k = 0; k < GB_COMMON_LEVELS; k++)
-        h[k + 1] = ref->common_labels[k];
-    GbTreeTable *g = gb_tree_table_new("transitions-data",
-                                       "Moves between consecutive graded "
-                                       "judgements of each authority, all years, from a level "
-                                       "(rows) to a level (columns)",
-                                       h, NULL, TRUE);
+        h[k + 1] = b->labels[k];
+    char *caption = g_strdup_printf("Moves between consecutive %s of each authority, each "
+                                    "authority once, from a grade (rows) to a grade (columns)",
+                                    b->mover_scope ? b->mover_scope : "judgements");
+    GbTreeTable *g = gb_tree_table_new("transitions-data", caption, h, NULL, TRUE);
+    g_free(caption);
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
-        gb_tree_cell(g, ref->common_labels[a], a);
+        gb_tree_cell(g, b->labels[a], a);
         for (int c = 0; c < GB_COMMON_LEVELS; c++)
-            gb_tree_cell_take(g, g_strdup_printf("%d", b->in.moves->transitions[a][c]), -1);
+            gb_tree_cell_take(g, g_strdup_printf("%d", b->moved.matrix[a][c]), -1);
     }
     return g;
 }

@@ -32,7 +32,12 @@ gb__figure(GbBriefing *b, GbTreeSection *s, const char *name, GbTreeTable *data,
                        .stats = b->in.stats,
                        .moves = b->in.moves,
                        .latest = b->in.latest,
-                       .authority = -1};
+                       .authority = -1,
+                       .positions = b->positions,
+                       .family = b->family,
+                       .mover_totals = b->movers != NULL ? &b->moved : NULL,
+                       .mover_scope = b->mover_scope,
+                       .level_labels = b->labels};
     char *why = NULL;
     GbChart *c = gb_chart_new(name, &ci, &why);
     if (c == NULL) {
@@ -124,10 +129,14 @@ gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    gb_tree_paragraph(s, "Changes are in percentage points between consecutive years of the "
-                         "same regime. Both ends of a change come from the same series: the "
-                         "published figures where both years have one, otherwise the figures "
-                         "computed from rows.");
+    gb_tree_paragraph(s, "Changes are in percentage points between the inspections made in "
+                         "consecutive years of the same regime. Each year's inspections are a "
+                         "different set of authorities, and some years have few, so these are "
+                         "changes of flows, not of England's position (for that, see the "
+                         "position as at 31 March each year under \"Inadequate judgements over "
+                         "time\"). Both ends of a change "
+                         "come from the same series: the published figures where both years "
+                         "have one, otherwise the figures computed from rows.");
     GbTreeTable *t = gb__table_changes(b);
     if (!gb__figure(b, s, "dumbbell",
                     gb_tree_table_copy(t, "dumbbell-data",
@@ -144,30 +153,33 @@ gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    /* The graded regimes with no rows in the data: only published counts. */
-    GArray *with = gb_summary_regimes_with_rows(b->in.table);
-    GPtrArray *without = g_ptr_array_new();
-    for (guint r = 0; r < b->ref->regimes->len; r++) {
-        gboolean has = FALSE;
-        for (guint k = 0; k < with->len; k++)
-            has = has || g_array_index(with, int, k) == (int)r;
-        if (!has && gb_ref_regime(b->ref, (int)r)->graded)
-            g_ptr_array_add(without, gb_ref_regime(b->ref, (int)r)->short_name);
+    const GbRef *ref = b->ref;
+    int j = b->current >= 0 ? gb_ref_headline_judgement(ref, b->current) : -1;
+    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
+    gboolean any = FALSE;
+    for (guint i = 0; b->positions != NULL && i < b->positions->len; i++)
+        any = any || gb_summary_position_covered(&g_array_index(b->positions, GbPosition, i));
+    gb_tree_paragraph_take(
+        s, g_strdup_printf("The share of authorities whose most recent %s judgement was "
+                           "inadequate, as at 31 March each year (Ofsted's own series)%s%s: a "
+                           "position, counting every authority once, not the inspections "
+                           "made in a year. The base is the authorities with a judgement on the "
+                           "date; dates on which fewer than half had one are left out. The "
+                           "inspections made in each year are in the table of grade "
+                           "distributions.",
+                           judgement, b->as_at % 10000 == 331 ? "" : " and as at ",
+                           b->as_at % 10000 == 331 ? "" : b->as_at_text));
+    g_free(judgement);
+    if (!any) {
+        gb_tree_paragraph(s, "No date in the data has a judgement for at least half of the "
+                             "authorities, so no position is shown.");
+        return TRUE;
     }
-    char *list = gb__join_and(without);
-    char *rest = without->len ? g_strdup_printf(": %s %s represented here only by published "
-                                                "counts, where there are any",
-                                                list, without->len > 1 ? "are" : "is")
-                              : g_strdup("");
-    gb_tree_paragraph_take(s, g_strdup_printf("The share of each year's headline judgements "
-                                              "that were inadequate. Years without data are "
-                                              "gaps, not zeros%s.",
-                                              rest));
-    g_free(rest);
-    g_free(list);
-    g_ptr_array_free(without, TRUE);
-    g_array_free(with, TRUE);
-    return gb__figure(b, s, "trend", gb__data_trend(b), error);
+    if (!gb__figure(b, s, "trend", gb__data_trend(b), error))
+        return FALSE;
+    gb_tree_heading(s, "Positions at every grade");
+    gb_tree_add_table(s, gb__table_positions(b));
+    return TRUE;
 }
 
 static gboolean
@@ -221,6 +233,21 @@ gb__sec_authorities(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_movers(GbBriefing *b, GbTreeSection *s, char **error)
 {
+    if (b->movers == NULL || b->moved.moves == 0) {
+        gb_tree_paragraph(s, "No authority has two consecutive judgements of the same family "
+                             "to compare.");
+        return TRUE;
+    }
+    gb_tree_paragraph_take(
+        s, g_strdup_printf("A move is between two consecutive %s of the same authority: like "
+                           "with like, within one judgement family and the same or the next "
+                           "regime, never from a row of a year whose rows name only some "
+                           "authorities. A move from a predecessor authority's judgement is "
+                           "labelled and counted for one successor only. Grades are compared "
+                           "on the common four-level scale and the number of grades moved is "
+                           "shown. Of %d moves, %d were up, %d down and %d the same grade.",
+                           b->mover_scope, b->moved.moves, b->moved.up, b->moved.down,
+                           b->moved.same));
     if (!gb__figure(b, s, "transitions", gb__data_transitions(b), error))
         return FALSE;
     gb_tree_heading(s, "Every move, improvements first");
@@ -263,11 +290,19 @@ gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
                          "inspections of 2009 gave no grade and stay outside it.");
     gb_tree_add_table(s, gb__table_regimes(b));
     gb_tree_heading(s, "Computed and published figures");
-    gb_tree_paragraph(s, "Where a year has both rows and a published figure, both are shown "
-                         "with their bases. They differ when the published figure is of those "
-                         "inspected and the rows cover every council, or when the rows name only "
-                         "some councils.");
+    gb_tree_paragraph(s, "Where a year has both rows and a published figure of the same "
+                         "measure on the same base, the two are shown side by side with the "
+                         "reason for any difference. Pairs that do not measure the same thing "
+                         "(a published figure of those inspected against rows of every council, "
+                         "or rows that name only some councils) are listed after the table and "
+                         "not subtracted.");
     gb_tree_add_table(s, gb__table_reconciliation(b));
+    GPtrArray *left = gb__reconciliation_left_out(b);
+    if (left->len > 0) {
+        gb_tree_heading(s, "Figures not compared");
+        gb_tree_list(s, (const char *const *)left->pdata, (int)left->len);
+    }
+    g_ptr_array_free(left, TRUE);
     gb_tree_heading(s, "What was read");
     gb_tree_paragraph(s, "Every input row is accounted for: used, merged as an identical "
                          "duplicate of a row already read (the latest-judgements sheet repeats "
@@ -276,7 +311,11 @@ gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
     gb_tree_add_table(s, gb__table_accounting(b));
     gb_tree_heading(s, "Sources and licences");
     GPtrArray *sources = gb_summary_sources(b->in.table);
-    gb_tree_list(s, (const char *const *)sources->pdata, (int)sources->len);
+    GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < sources->len; i++)
+        g_ptr_array_add(people, gb__source_for_people(g_ptr_array_index(sources, i)));
+    gb_tree_list(s, (const char *const *)people->pdata, (int)people->len);
+    g_ptr_array_free(people, TRUE);
     g_ptr_array_free(sources, TRUE);
     gb_tree_paragraph(s, "Ofsted data: \u00a9 Crown copyright, Open Government Licence v3.0. "
                          "DfE statistical neighbours model 2025. Tile map layout: ODI Leeds hex "
@@ -342,18 +381,48 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
     b->current = gb_summary_current_regime(b->ref);
     b->ungraded = gb__first_ungraded(b->ref);
     char when[32];
-    gb_text_format_date_long(in->latest->as_at, when, sizeof when);
+    b->as_at = in->latest->as_at;
+    gb_text_format_date_long(b->as_at, when, sizeof when);
     b->as_at_text = g_strdup(when);
+    /* Positions as at a date and movers like with like: computed by the
+     * compute stage (position.h, summary.h), only chosen here. */
+    b->family = gb_summary_headline_family(b->ref, b->current);
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        b->labels[k] = b->ref->common_labels[k];
+    if (b->family >= 0) {
+        GArray *dates = gb_summary_position_dates(in->table, b->as_at);
+        b->positions = gb_position_series(in->table, b->family, (const guint32 *)(void *)dates->data,
+                                          dates->len, FALSE);
+        g_array_free(dates, TRUE);
+        b->now = gb_summary_position_on(b->positions, b->family, b->as_at);
+        b->year_before =
+            gb_summary_position_on(b->positions, b->family, gb_position_year_earlier(b->as_at));
+        if (b->now != NULL)
+            for (int k = 0; k < GB_COMMON_LEVELS; k++)
+                b->labels[k] = gb_summary_position_label(b->ref, b->now, k, &b->labels_mixed);
+        if (in->table->rows != NULL && in->table->rows->len > 0) {
+            b->movers = gb_position_movers(in->table, GB_MOVERS_FAMILY, b->as_at);
+            gb_summary_mover_totals(b->movers, b->family, &b->moved);
+            b->mover_scope = gb__mover_scope(b);
+        }
+    }
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
     char *asat = g_strdup_printf("Data as at %s", when);
     gb_tree_cover_line(b->tree, asat);
     g_free(asat);
-    char *rows =
-        g_strdup_printf("Computed from %u judgements of %u authorities, and %u "
-                        "published figures",
-                        in->table->rows->len, b->ref->authorities->len, b->ref->headlines->len);
+    char *data = gb__data_text(b, TRUE);
+    gb_tree_cover_line(b->tree, data);
+    g_free(data);
+    b->data_text = gb__data_text(b, FALSE);
+    char nj[32], na[32], nh[32];
+    gb_format_number(in->table->rows->len, 0, nj, sizeof nj);
+    gb_format_number(b->ref->authorities->len, 0, na, sizeof na);
+    gb_format_number(b->ref->headlines->len, 0, nh, sizeof nh);
+    char *rows = g_strdup_printf("Computed from %s judgements of %s authorities, and %s "
+                                 "published figures",
+                                 nj, na, nh);
     gb_tree_cover_line(b->tree, rows);
     g_free(rows);
     for (guint i = 0; i < c->sections->len; i++) {
@@ -383,6 +452,11 @@ gb_briefing_free(GbBriefing *b)
     if (b->pngs != NULL)
         g_ptr_array_free(b->pngs, TRUE);
     g_free(b->as_at_text);
+    g_free(b->mover_scope);
+    g_free(b->data_text);
+    if (b->positions != NULL)
+        g_array_free(b->positions, TRUE);
+    gb_position_movers_free(b->movers);
     g_free(b);
 }
 
@@ -393,7 +467,7 @@ gb_briefing_tree(const GbBriefing *b)
 }
 
 static void
-gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
+gb__setup(const GbConfig *c, const char *running_title, const char *footer, GbPageSetup *setup)
 {
     *setup = (GbPageSetup){.width = c->page_width,
                            .height = c->page_height,
@@ -402,7 +476,7 @@ gb__setup(const GbConfig *c, const char *running_title, GbPageSetup *setup)
                            .left = 56.7,
                            .right = 56.7,
                            .running_title = running_title,
-                           .footer_left = c->organisation,
+                           .footer_left = footer,
                            .branding = &c->branding};
 }
 
@@ -411,7 +485,7 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
 {
     const GbConfig *c = b->in.config;
     GbPageSetup setup;
-    gb__setup(c, c->title, &setup);
+    gb__setup(c, c->title, b->data_text, &setup);
     GbPdfMeta meta = {.title = c->title,
                       .author = c->author,
                       .subject = c->subtitle,
@@ -491,7 +565,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
             const GbTreeBlock *blk = g_ptr_array_index(sec->blocks, k);
             if (blk->kind != GB_BLOCK_TABLE)
                 continue;
-            const GbTreeTable *t = blk->table;
+            const GbTreeTable *t = blk->table->tidy != NULL ? blk->table->tidy : blk->table;
             GString *s = g_string_new(NULL);
             for (guint c = 0; c < t->cells->len; c++) {
                 if (c % (guint)t->ncols)
@@ -500,7 +574,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
                 if (c % (guint)t->ncols == (guint)t->ncols - 1)
                     g_string_append(s, "\r\n");
             }
-            gb__add_csv(names, bytes, t->id, s);
+            gb__add_csv(names, bytes, blk->table->id, s);
         }
     }
     const GbTreeSection *fs = gb_tree_find_section(b->tree, "findings");

@@ -4,6 +4,7 @@
  * figures out. Regime and grade names come from the reference data. */
 #include "output/briefing-private.h"
 
+#include "charts/kit.h"
 #include "pipeline/text.h"
 
 #include <math.h>
@@ -38,6 +39,161 @@ gb__measure_level(const GbRef *ref, const GbMeasure *m)
         if (strcmp(gb_ref_grade(ref, m->regime, (int)g)->id, m->measure) == 0)
             return gb_ref_grade(ref, m->regime, (int)g)->common;
     return -1;
+}
+
+/* "1,377": the one style for people's numbers. */
+static char *
+gb__num(double v)
+{
+    char buf[48];
+    gb_format_number(v, 0, buf, sizeof buf);
+    return g_strdup(buf);
+}
+
+/* "N of BASE (P%)", with thousands separators. */
+static char *
+gb__n_of(int count, int base)
+{
+    char n[32], d[32];
+    gb_format_number(count, 0, n, sizeof n);
+    gb_format_number(base, 0, d, sizeof d);
+    return g_strdup_printf("%s of %s (%.1f%%)", n, d, gb_summary_share(count, base));
+}
+
+/* A signed change in points, with a true minus sign: "+1.1", "\u22127.0". */
+static char *
+gb__points(double p)
+{
+    char buf[32];
+    gb_format_number(p, 1, buf, sizeof buf);
+    return p > 0 && strcmp(buf, "0.0") != 0 ? g_strdup_printf("+%s", buf) : g_strdup(buf);
+}
+
+char *
+gb__mover_scope(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
+    GArray *regimes = gb_summary_mover_regimes(b->movers, b->family);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "%s judgements", judgement);
+    for (guint i = 0; i < regimes->len; i++)
+        g_string_append_printf(s, "%s%s", i == 0 ? " (" : i + 1 == regimes->len ? " or " : ", ",
+                               gb_ref_regime(ref, g_array_index(regimes, int, i))->short_name);
+    if (regimes->len > 0)
+        g_string_append_c(s, ')');
+    g_array_free(regimes, TRUE);
+    g_free(judgement);
+    return g_string_free(s, FALSE);
+}
+
+char *
+gb__source_for_people(const char *source)
+{
+    gsize n = strlen(source);
+    if (n > 12 && source[n - 12] == ',' && source[n - 11] == ' ' && source[n - 6] == '-' &&
+        source[n - 3] == '-') {
+        guint32 ymd = (guint32)(g_ascii_strtoull(source + n - 10, NULL, 10) * 10000 +
+                                g_ascii_strtoull(source + n - 5, NULL, 10) * 100 +
+                                g_ascii_strtoull(source + n - 2, NULL, 10));
+        char when[32];
+        gb_text_format_date_long(ymd, when, sizeof when);
+        return g_strdup_printf("%.*s, %s", (int)(n - 12), source, when);
+    }
+    return g_strdup(source);
+}
+
+char *
+gb__data_text(const GbBriefing *b, gboolean cover)
+{
+    GPtrArray *src = gb_summary_data_sources(b->in.table, NULL);
+    GString *s = g_string_new(NULL);
+    if (src->len == 0) {
+        g_string_append(s, "Data: the rows read");
+    } else if (cover) {
+        g_string_append_printf(s, "Sources: %s", (char *)g_ptr_array_index(src, 0));
+        for (guint i = 1; i < src->len; i++)
+            g_string_append_printf(s, "; %s", (char *)g_ptr_array_index(src, i));
+    } else {
+        g_string_append_printf(s, "Data: %s", (char *)g_ptr_array_index(src, 0));
+        if (src->len > 1)
+            g_string_append_printf(s, ", and %u other source%s", src->len - 1,
+                                   src->len == 2 ? "" : "s");
+    }
+    g_ptr_array_free(src, TRUE);
+    return g_string_free(s, FALSE);
+}
+
+/* 0. Today's position for England, and the change since a year earlier. */
+static void
+gb__finding_position(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    const GbPosition *p = b->now;
+    if (p == NULL || p->base == 0)
+        return;
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
+    char *authorities = gb__num(p->authorities);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "As at %s, of the %s authorities in England, ", b->as_at_text,
+                           authorities);
+    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
+        char *label = gb__lower(b->labels[k]);
+        char *n = gb__n_of(p->count[k], p->base);
+        g_string_append_printf(s, "%s%s %s%s",
+                               k == 0                      ? ""
+                               : k == GB_COMMON_LEVELS - 1 ? " and "
+                                                           : ", ",
+                               n, k == 0 ? "were judged " : "", label);
+        if (k == 0)
+            g_string_append_printf(s, " for %s", judgement);
+        g_free(label);
+        g_free(n);
+    }
+    if (p->not_judged > 0)
+        g_string_append_printf(s, "; %d not yet judged", p->not_judged);
+    g_string_append(s, " (a position: each authority's most recent judgement on that date");
+    if (b->labels_mixed)
+        g_string_append(s, ", under more than one regime, on the common four-level scale");
+    g_string_append(s, ").");
+    const GbPosition *y = b->year_before;
+    if (y != NULL && y->base > 0) {
+        char when[32];
+        gb_text_format_date_long(y->as_at, when, sizeof when);
+        double pts[GB_COMMON_LEVELS], gob;
+        gb_summary_position_change(y, p, pts, &gob);
+        char *gy = gb__n_of(y->good_or_better, y->base);
+        char *iy = gb__n_of(y->count[GB_COMMON_LEVELS - 1], y->base);
+        char *gp = gb__points(gob), *ip = gb__points(pts[GB_COMMON_LEVELS - 1]);
+        char *worst = gb__lower(b->labels[GB_COMMON_LEVELS - 1]);
+        g_string_append_printf(s,
+                               " A year earlier, as at %s, %s were good or outstanding and %s "
+                               "%s: changes of %s and %s percentage points.",
+                               when, gy, iy, worst, gp, ip);
+        g_free(gy);
+        g_free(iy);
+        g_free(gp);
+        g_free(ip);
+        g_free(worst);
+    }
+    g_ptr_array_add(f, g_string_free(s, FALSE));
+    g_free(judgement);
+    g_free(authorities);
+    /* Ofsted's own published position for the same date. */
+    int published[GB_COMMON_LEVELS], base;
+    int year = (int)(p->as_at / 10000);
+    if (gb_summary_published_latest(ref, year, published, &base))
+        g_ptr_array_add(
+            f, g_strdup_printf("This position, computed from the inspection history, %s Ofsted's "
+                               "own published position for %d (%d, %d, %d and %d of %d "
+                               "authorities, as published).",
+                               gb_summary_latest_matches(b->in.latest, published, base)
+                                   ? "matches"
+                                   : "differs from",
+                               year, published[0], published[1], published[2], published[3],
+                               base));
 }
 
 static const char *
@@ -99,13 +255,16 @@ gb__finding_inadequate_named(const GbBriefing *b, GPtrArray *f)
             char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
             char *grade = gb__lower(gb_summary_level_label(ref, (int)r, GB_COMMON_LEVELS - 1));
             GString *s = g_string_new(NULL);
-            g_string_append_printf(s, "Ofsted inspected %d of the %d councils in %d. ", insp->count,
-                                   insp->base, y);
-            g_string_append_printf(s, "In %d, %u of %u councils were judged %s for %s", y,
-                                   d->inadequate, d->base, grade, judgement);
+            char *n = gb__n_of((int)d->inadequate, (int)d->base);
+            g_string_append_printf(s, "In the %s table of %d, which lists all %u councils, %s "
+                                   "were judged %s for %s",
+                                   rg->short_name, y, d->base, n, grade, judgement);
             if (names->len > 0)
                 g_string_append_printf(s, ": %s", list);
-            g_string_append_c(s, '.');
+            g_string_append_printf(s, ". Ofsted's published shares for %d are of the %d of %d "
+                                   "councils it inspected that year.",
+                                   y, insp->count, insp->base);
+            g_free(n);
             g_ptr_array_add(f, g_string_free(s, FALSE));
             g_free(list);
             g_free(judgement);
@@ -131,9 +290,16 @@ gb__finding_ungraded(const GbBriefing *b, GPtrArray *f)
         const GbDistribution *d = gb_summary_distribution(b->in.stats, ua, j, y);
         if (d == NULL || worst < 0)
             continue;
-        g_ptr_array_add(f, g_strdup_printf("Of the %u councils given %s inspections in %d, %u "
-                                           "had %s.",
-                                           d->base, kind, y, d->count[worst], outcome));
+        char *n = gb__n_of((int)d->count[worst], (int)d->base);
+        if (d->selection != NULL)
+            g_ptr_array_add(f, g_strdup_printf("Of the %u %s inspections of %d recorded here (a "
+                                               "selection, not the year: %s), %s had %s.",
+                                               d->base, kind, y, d->selection, n, outcome));
+        else
+            g_ptr_array_add(f, g_strdup_printf("Of the %s inspections made in %d (%u "
+                                               "inspections), %s had %s.",
+                                               kind, y, d->base, n, outcome));
+        g_free(n);
     }
     g_free(kind);
     g_free(outcome);
@@ -180,52 +346,13 @@ gb__finding_published_only(const GbBriefing *b, GPtrArray *f)
     }
 }
 
-/* 6. The latest position, and Ofsted's published one for the same year. */
-static void
-gb__finding_latest(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    const GbLatest *l = b->in.latest;
-    if (b->current < 0)
-        return;
-    int jl = gb_ref_find_judgement(ref, b->current, l->judgement);
-    char *judgement = gb__lower(jl >= 0 ? gb_ref_judgement(ref, jl)->label : l->judgement);
-    GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "As at %s, of the %d authorities, ", b->as_at_text, l->authorities);
-    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
-        char *label = gb__lower(gb_summary_level_label(ref, b->current, k));
-        g_string_append_printf(s, "%s%d (%.1f%%) %s%s",
-                               k == 0                      ? ""
-                               : k == GB_COMMON_LEVELS - 1 ? " and "
-                                                           : ", ",
-                               l->count[k], gb_summary_share(l->count[k], l->authorities),
-                               k == 0 ? "were judged " : "", label);
-        if (k == 0)
-            g_string_append_printf(s, " for %s", judgement);
-        g_free(label);
-    }
-    if (l->not_inspected > 0)
-        g_string_append_printf(s, "; %d not yet inspected", l->not_inspected);
-    g_string_append_c(s, '.');
-    g_ptr_array_add(f, g_string_free(s, FALSE));
-    g_free(judgement);
-    int published[GB_COMMON_LEVELS], base;
-    int year = (int)(l->as_at / 10000);
-    if (gb_summary_published_latest(ref, year, published, &base))
-        g_ptr_array_add(
-            f,
-            g_strdup_printf("These counts, computed from the inspection history, %s Ofsted's "
-                            "own published position for %d (%d, %d, %d and %d of %d "
-                            "authorities).",
-                            gb_summary_latest_matches(l, published, base) ? "match" : "differ from",
-                            year, published[0], published[1], published[2], published[3], base));
-}
-
 GPtrArray *
 gb__briefing_findings(const GbBriefing *b)
 {
     const GbRef *ref = b->ref;
     GPtrArray *f = g_ptr_array_new_with_free_func(g_free);
+    /* Today's position first, then history. */
+    gb__finding_position(b, f);
     gb__finding_published_changes(b, f);
     gb__finding_inadequate_named(b, f);
     /* 3. The reconciliation that the press figures need. */
@@ -236,18 +363,19 @@ gb__briefing_findings(const GbBriefing *b)
             r->published.base < 0)
             continue;
         char *grade = gb__lower(gb_summary_level_label(ref, r->computed.regime, 0));
+        char *n = gb__n_of(r->computed.count, r->computed.base);
         g_ptr_array_add(
-            f, g_strdup_printf("Counting the %d councils in the %d table gives %d judged %s "
-                               "(%.1f%%); the published %.0f%% is of the %d inspected, so the "
-                               "two differ by %.1f points.",
-                               r->computed.base, r->computed.year, r->computed.count, grade,
-                               r->computed.percent, r->published.percent, r->published.base,
-                               fabs(r->difference)));
+            f, g_strdup_printf("Counting the %d councils in the %d table gives %s judged %s; "
+                               "Ofsted's published %.0f%% is of the %d it inspected and rounded "
+                               "to a whole percent, so the two measure different things and are "
+                               "not subtracted.",
+                               r->computed.base, r->computed.year, n, grade,
+                               r->published.percent, r->published.base));
+        g_free(n);
         g_free(grade);
     }
     gb__finding_ungraded(b, f);
     gb__finding_published_only(b, f);
-    gb__finding_latest(b, f);
     /* 7. The current regime: its first and last full years (part years with
      * few inspections say little). */
     if (b->current >= 0) {
@@ -257,24 +385,39 @@ gb__briefing_findings(const GbBriefing *b)
                               gb_ref_regime(ref, b->current)->first_year, b->in.table->max_year, 20,
                               &first, &last);
         char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
-        if (first != NULL && last != NULL && first != last)
+        if (first != NULL && last != NULL && first != last) {
+            char *lf = gb_stats_flow_label(last), *ff = gb_stats_flow_label(first);
+            char *ln = gb__n_of((int)last->good_or_better, (int)last->base);
+            char *fn = gb__n_of((int)first->good_or_better, (int)first->base);
             g_ptr_array_add(
-                f, g_strdup_printf("Of the %s inspections made in %d, %.1f%% found %s good or "
-                                   "outstanding (%u of %u), against %.1f%% in %d (%u of %u).",
-                                   gb_ref_regime(ref, b->current)->short_name, last->year,
-                                   gb_summary_share(last->good_or_better, last->base), judgement,
-                                   last->good_or_better, last->base,
-                                   gb_summary_share(first->good_or_better, first->base),
-                                   first->year, first->good_or_better, first->base));
+                f, g_strdup_printf("Of the %s %s, %s found %s good or outstanding; of the %s, "
+                                   "%s. Each year's inspections are a different set of "
+                                   "authorities, so these are not England's position.",
+                                   gb_ref_regime(ref, b->current)->short_name, lf, ln, judgement,
+                                   ff, fn));
+            g_free(lf);
+            g_free(ff);
+            g_free(ln);
+            g_free(fn);
+        }
         g_free(judgement);
     }
-    /* 8. Movers. */
-    int up, down;
-    gb_summary_moves_up_down(b->in.moves, &up, &down);
-    g_ptr_array_add(f, g_strdup_printf("Between consecutive graded judgements of the same "
-                                       "authority, across regimes on the common four-level "
-                                       "scale, %d were a step up and %d a step down.",
-                                       up, down));
+    /* 8. Movers, like with like. */
+    if (b->movers != NULL && b->moved.moves > 0) {
+        const GbMoverTotals *m = &b->moved;
+        GString *s = g_string_new(NULL);
+        g_string_append_printf(s,
+                               "Between consecutive %s of the same authority, each authority "
+                               "once, %d of %d moves were up (%d by two or more grades), %d "
+                               "down (%d by two or more) and %d the same",
+                               b->mover_scope, m->up, m->moves, m->up_big, m->down, m->down_big,
+                               m->same);
+        if (m->from_predecessor > 0)
+            g_string_append_printf(s, "; %d of them from a predecessor authority's judgement",
+                                   m->from_predecessor);
+        g_string_append(s, ". Moves across judgement families are not counted.");
+        g_ptr_array_add(f, g_string_free(s, FALSE));
+    }
     return f;
 }
 
@@ -286,32 +429,98 @@ gb__count_pct(guint count, guint base)
     return g_strdup_printf("%u (%.1f%%)", count, gb_summary_share(count, base));
 }
 
+/* ---- tidy tables for tables/ *.csv: numbers as numbers, ISO dates ---- */
+
+static GbTreeTable *
+gb__tidy(const char *id, const char *const *headers)
+{
+    return gb_tree_table_new(id, id, headers, NULL, FALSE);
+}
+
+static void
+gb__t_int(GbTreeTable *t, long v)
+{
+    gb_tree_cell_take(t, g_strdup_printf("%ld", v), -1);
+}
+
+/* A number with `decimals` places, C locale; empty for NaN or a negative count. */
+static void
+gb__t_num(GbTreeTable *t, double v, int decimals)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    if (isnan(v)) {
+        gb_tree_cell(t, "", -1);
+        return;
+    }
+    char fmt[8];
+    g_snprintf(fmt, sizeof fmt, "%%.%df", decimals);
+    gb_tree_cell(t, g_ascii_formatd(buf, sizeof buf, fmt, v), -1);
+}
+
+static void
+gb__t_date(GbTreeTable *t, guint32 ymd)
+{
+    char buf[11] = "";
+    if (ymd)
+        gb_text_format_date(ymd, buf);
+    gb_tree_cell(t, buf, -1);
+}
+
+/* An authority's name, DfE and ONS codes: three cells. */
+static void
+gb__t_authority(GbTreeTable *t, const GbRef *ref, int a)
+{
+    const GbAuthority *au = gb_ref_authority(ref, a);
+    gb_tree_cell(t, au->name, -1);
+    gb_tree_cell(t, au->code, -1);
+    gb_tree_cell(t, au->ons != NULL && au->ons->len > 0 ? g_ptr_array_index(au->ons, 0) : "", -1);
+}
+
 GbTreeTable *
 gb__table_distributions(const GbBriefing *b)
 {
-    static const char *const h[] = {"Regime",         "Year", "Series",        "Base",
-                                    "Outstanding",    "Good", "Adequate / RI", "Inadequate",
-                                    "Good or better", NULL};
-    static const double w[] = {0.10, 0.07, 0.11, 0.07, 0.13, 0.13, 0.13, 0.13, 0.13};
-    GbTreeTable *g = gb_tree_table_new("distributions",
-                                       "Counts and shares of each year's "
-                                       "headline judgements",
-                                       h, w, TRUE);
     const GbRef *ref = b->ref;
+    /* The third level's name: the regimes' own where one name serves all. */
+    const char *h[] = {"Regime",     "What is counted", "Outstanding", "Good",
+                       ref->common_labels[2], "Inadequate", "Good or better", NULL};
+    static const double w[] = {0.09, 0.25, 0.13, 0.11, 0.15, 0.13, 0.14};
+    GbTreeTable *g = gb_tree_table_new("distributions",
+                                       "Headline judgements of the inspections made in each "
+                                       "year (a flow, not a position): count of base (share)",
+                                       h, w, TRUE);
+    static const char *const th[] = {"regime", "year", "kind", "period_from", "period_to",
+                                     "partial", "series", "grade", "count", "base", "percent",
+                                     NULL};
+    GbTreeTable *tidy = gb__tidy("distributions", th);
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
         if (!d->graded || d->judgement != gb_ref_headline_judgement(ref, d->regime) ||
             d->base == 0 || d->selection != NULL)
             continue;
         gb_tree_cell(g, gb_ref_regime(ref, d->regime)->short_name, -1);
-        gb_tree_cell_take(g, g_strdup_printf("%d", d->year), -1);
-        gb_tree_cell(g, "rows", -1);
-        gb_tree_cell_take(g, g_strdup_printf("%u", d->base), -1);
+        char *label = gb_stats_flow_label(d);
+        label[0] = g_ascii_toupper(label[0]);
+        gb_tree_cell_take(g, label, -1);
         guint common[GB_COMMON_LEVELS];
         gb_summary_common_counts(ref, d, common);
         for (int c = 0; c < GB_COMMON_LEVELS; c++)
             gb_tree_cell_take(g, gb__count_pct(common[c], d->base), -1);
         gb_tree_cell_take(g, gb__count_pct(d->good_or_better, d->base), -1);
+        for (int c = 0; c <= GB_COMMON_LEVELS; c++) {
+            gb_tree_cell(tidy, gb_ref_regime(ref, d->regime)->short_name, -1);
+            gb__t_int(tidy, d->year);
+            gb_tree_cell(tidy, "inspections", -1);
+            gb__t_date(tidy, d->period_from);
+            gb__t_date(tidy, d->period_to);
+            gb_tree_cell(tidy, d->partial ? "true" : "false", -1);
+            gb_tree_cell(tidy, "computed", -1);
+            guint n = c < GB_COMMON_LEVELS ? common[c] : d->good_or_better;
+            gb_tree_cell(tidy, c < GB_COMMON_LEVELS ? ref->common_labels[c] : "Good or better",
+                         -1);
+            gb__t_int(tidy, n);
+            gb__t_int(tidy, d->base);
+            gb__t_num(tidy, gb_summary_share(n, d->base), 1);
+        }
     }
     /* Published distributions: complete counts on one base. */
     for (guint i = 0; i < b->in.stats->published->len; i++) {
@@ -329,13 +538,30 @@ gb__table_distributions(const GbBriefing *b)
         guint common[GB_COMMON_LEVELS];
         gb_summary_common_counts(ref, &d, common);
         gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
-        gb_tree_cell_take(g, g_strdup_printf("%d", m->year), -1);
-        gb_tree_cell(g, "published", -1);
-        gb_tree_cell_take(g, g_strdup_printf("%u", base), -1);
+        gb_tree_cell_take(g, g_strdup_printf("Inspections made in %d, as published (%u "
+                                             "inspections)",
+                                             m->year, base),
+                          -1);
         for (int c = 0; c < GB_COMMON_LEVELS; c++)
             gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
         gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+        for (int c = 0; c <= GB_COMMON_LEVELS; c++) {
+            gb_tree_cell(tidy, gb_ref_regime(ref, m->regime)->short_name, -1);
+            gb__t_int(tidy, m->year);
+            gb_tree_cell(tidy, "inspections", -1);
+            gb_tree_cell(tidy, "", -1);
+            gb_tree_cell(tidy, "", -1);
+            gb_tree_cell(tidy, "", -1);
+            gb_tree_cell(tidy, "published", -1);
+            guint n = c < GB_COMMON_LEVELS ? common[c] : common[0] + common[1];
+            gb_tree_cell(tidy, c < GB_COMMON_LEVELS ? ref->common_labels[c] : "Good or better",
+                         -1);
+            gb__t_int(tidy, n);
+            gb__t_int(tidy, base);
+            gb__t_num(tidy, gb_summary_share(n, base), 1);
+        }
     }
+    gb_tree_table_set_tidy(g, tidy);
     return g;
 }
 
@@ -373,11 +599,16 @@ GbTreeTable *
 gb__table_changes(const GbBriefing *b)
 {
     static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", "Series", NULL};
-    static const double w[] = {0.10, 0.22, 0.22, 0.22, 0.12, 0.12};
+    static const double w[] = {0.09, 0.17, 0.27, 0.27, 0.10, 0.10};
     GbTreeTable *g = gb_tree_table_new("changes",
-                                       "Changes between consecutive years, in "
-                                       "percentage points",
+                                       "Changes between the inspections made in consecutive "
+                                       "years, in percentage points (flows: each year a "
+                                       "different set of authorities)",
                                        h, w, TRUE);
+    static const char *const th[] = {"regime", "measure", "series", "from_year", "from_count",
+                                     "from_base", "from_percent", "to_year", "to_count",
+                                     "to_base", "to_percent", "change_points", NULL};
+    GbTreeTable *tidy = gb__tidy("changes", th);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->changes->len; i++) {
         const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
@@ -391,15 +622,42 @@ gb__table_changes(const GbBriefing *b)
             continue;
         gb_tree_cell(g, gb_ref_regime(ref, c->from.regime)->short_name, -1);
         gb_tree_cell(g, gb__measure_name(ref, &c->from), -1);
-        char *a = gb__measure_text(&c->from), *z = gb__measure_text(&c->to);
-        gb_tree_cell_take(g, g_strdup_printf("%d: %s", c->from.year, a), -1);
-        gb_tree_cell_take(g, g_strdup_printf("%d: %s", c->to.year, z), -1);
-        g_free(a);
-        g_free(z);
-        gb_tree_cell_take(g, g_strdup_printf("%+.1f points", c->points), -1);
-        gb_tree_cell(g, c->from.series == GB_SERIES_PUBLISHED ? "published" : "computed", -1);
+        const GbMeasure *ends[2] = {&c->from, &c->to};
+        for (int e = 0; e < 2; e++) {
+            char *v = gb__measure_text(ends[e]);
+            gb_tree_cell_take(g,
+                              ends[e]->base > 0
+                                  ? g_strdup_printf("Inspections made in %d: %s", ends[e]->year, v)
+                                  : g_strdup_printf("%d: %s", ends[e]->year, v),
+                              -1);
+            g_free(v);
+        }
+        char *pts = gb__points(c->points);
+        gb_tree_cell_take(g, g_strdup_printf("%s points", pts), -1);
+        g_free(pts);
+        gboolean pub = c->from.series == GB_SERIES_PUBLISHED;
+        gb_tree_cell(g, pub ? "Published" : "Computed", -1);
+        gb_tree_cell(tidy, gb_ref_regime(ref, c->from.regime)->short_name, -1);
+        gb_tree_cell(tidy, gb__measure_name(ref, &c->from), -1);
+        gb_tree_cell(tidy, pub ? "published" : "computed", -1);
+        for (int e = 0; e < 2; e++) {
+            gb__t_int(tidy, ends[e]->year);
+            gb__t_num(tidy, ends[e]->count >= 0 ? ends[e]->count : NAN, 0);
+            gb__t_num(tidy, ends[e]->base > 0 ? ends[e]->base : NAN, 0);
+            gb__t_num(tidy, ends[e]->percent, 1);
+        }
+        gb__t_num(tidy, c->points, 1);
     }
+    gb_tree_table_set_tidy(g, tidy);
     return g;
+}
+
+/* TRUE when r's two figures measure the same thing: the same base, and rows
+ * that are not a selection. */
+static gboolean
+gb__reconciles(const GbReconciliation *r)
+{
+    return !r->selection && r->published.base > 0 && r->published.base == r->computed.base;
 }
 
 GbTreeTable *
@@ -407,59 +665,158 @@ gb__table_reconciliation(const GbBriefing *b)
 {
     static const char *const h[] = {"Year",      "Regime",     "Measure",         "Computed",
                                     "Published", "Difference", "Why they differ", NULL};
-    static const double w[] = {0.06, 0.13, 0.13, 0.16, 0.14, 0.11, 0.27};
+    static const double w[] = {0.06, 0.13, 0.15, 0.16, 0.16, 0.12, 0.22};
     GbTreeTable *g = gb_tree_table_new("reconciliation",
-                                       "Computed and published figures for "
-                                       "the same year",
+                                       "Computed and published figures that measure the same "
+                                       "thing (the same year, measure and base)",
                                        h, w, TRUE);
+    static const char *const th[] = {"year",          "regime",           "measure",
+                                     "computed_count", "computed_base",   "computed_percent",
+                                     "published_count", "published_base", "published_percent",
+                                     "difference_points", "reason",       NULL};
+    GbTreeTable *tidy = gb__tidy("reconciliation", th);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
         const GbReconciliation *r =
             &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
+        if (!gb__reconciles(r))
+            continue;
         gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
         gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
         gb_tree_cell(g, gb__measure_name(ref, &r->computed), -1);
         gb_tree_cell_take(g, gb__measure_text(&r->computed), -1);
         gb_tree_cell_take(g, gb__measure_text(&r->published), -1);
-        gb_tree_cell_take(
-            g, isnan(r->difference) ? g_strdup("") : g_strdup_printf("%+.1f points", r->difference),
-            -1);
-        gb_tree_cell(g, r->reason ? r->reason : "same base", -1);
+        char *pts = isnan(r->difference) ? NULL : gb__points(r->difference);
+        gb_tree_cell_take(g, pts ? g_strdup_printf("%s points", pts) : g_strdup(""), -1);
+        g_free(pts);
+        gb_tree_cell(g,
+                     r->reason ? r->reason
+                     : r->difference == 0
+                         ? "None: the same count of the same base"
+                         : "The published share is rounded",
+                     -1);
+        gb__t_int(tidy, r->computed.year);
+        gb_tree_cell(tidy, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
+        gb_tree_cell(tidy, gb__measure_name(ref, &r->computed), -1);
+        gb__t_num(tidy, r->computed.count, 0);
+        gb__t_num(tidy, r->computed.base, 0);
+        gb__t_num(tidy, r->computed.percent, 1);
+        gb__t_num(tidy, r->published.count >= 0 ? r->published.count : NAN, 0);
+        gb__t_num(tidy, r->published.base, 0);
+        gb__t_num(tidy, r->published.percent, 1);
+        gb__t_num(tidy, r->difference, 1);
+        gb_tree_cell(tidy, r->reason ? r->reason : "", -1);
     }
+    gb_tree_table_set_tidy(g, tidy);
     return g;
+}
+
+GPtrArray *
+gb__reconciliation_left_out(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
+        const GbReconciliation *r =
+            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
+        if (gb__reconciles(r))
+            continue;
+        char *c = gb__measure_text(&r->computed), *p = gb__measure_text(&r->published);
+        char *name = gb__lower(gb__measure_name(ref, &r->computed));
+        const char *why = r->selection ? "the rows name only some authorities (a selection), "
+                                         "so a share of them is not a share of the councils"
+                          : r->published.base > 0
+                              ? "the two have different bases"
+                              : "the published figure states no base";
+        g_ptr_array_add(out, g_strdup_printf("%s %d, %s: computed %s, published %s; not "
+                                             "compared because %s%s.",
+                                             gb_ref_regime(ref, r->computed.regime)->short_name,
+                                             r->computed.year, name, c, p, why,
+                                             isnan(r->published.percent) ||
+                                                     r->published.count >= 0
+                                                 ? ""
+                                                 : ", and the published share is rounded to "
+                                                   "a whole percent"));
+        g_free(c);
+        g_free(p);
+        g_free(name);
+    }
+    return out;
 }
 
 static char *
 gb__event_text(const GbRef *ref, const GbEvent *e)
 {
-    return g_strdup_printf(
-        "%s %s, %d%s%s", gb_ref_regime(ref, e->regime)->short_name,
-        gb_ref_grade(ref, e->regime, e->grade)->label, e->year, e->as_authority >= 0 ? " as " : "",
-        e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name : "");
+    char when[32];
+    if (e->date)
+        gb_text_format_date_long(e->date, when, sizeof when);
+    else
+        g_snprintf(when, sizeof when, "%d", e->year);
+    return g_strdup_printf("%s %s, %s%s%s", gb_ref_regime(ref, e->regime)->short_name,
+                           gb_ref_grade(ref, e->regime, e->grade)->label, when,
+                           e->as_authority >= 0 ? ", as predecessor " : "",
+                           e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name
+                                                : "");
 }
 
 GbTreeTable *
 gb__table_movers(const GbBriefing *b)
 {
-    static const char *const h[] = {"Authority", "From", "To", "Move", NULL};
-    static const double w[] = {0.28, 0.30, 0.30, 0.12};
-    GbTreeTable *g = gb_tree_table_new("movers",
-                                       "Every move between consecutive graded "
-                                       "judgements, improvements first",
-                                       h, w, TRUE);
+    static const char *const h[] = {"Authority", "From", "To", "Grades moved", NULL};
+    static const double w[] = {0.26, 0.30, 0.30, 0.14};
+    char *caption = g_strdup_printf("Every move up or down between consecutive %s of the same "
+                                    "authority, each authority once, improvements first",
+                                    b->mover_scope ? b->mover_scope : "judgements");
+    GbTreeTable *g = gb_tree_table_new("movers", caption, h, w, TRUE);
+    g_free(caption);
     const GbRef *ref = b->ref;
-    for (int dir = 1; dir >= -1; dir -= 2) {
-        for (guint i = 0; i < b->in.moves->moves->len; i++) {
-            const GbMove *m = &g_array_index(b->in.moves->moves, GbMove, i);
-            int move = gb_summary_direction(m->from.common, m->to.common);
-            if ((move > 0) != (dir > 0))
+    if (b->movers == NULL)
+        return g;
+    /* Up by three steps first, down by three last. */
+    for (int steps = 3; steps >= -3; steps--) {
+        if (steps == 0)
+            continue;
+        for (guint i = 0; i < b->movers->moves->len; i++) {
+            const GbMover *m = &g_array_index(b->movers->moves, GbMover, i);
+            if (m->family != b->family || !m->counted || m->steps != steps)
                 continue;
             gb_tree_cell(g, gb_ref_authority(ref, m->authority)->name, -1);
             gb_tree_cell_take(g, gb__event_text(ref, &m->from), m->from.common);
             gb_tree_cell_take(g, gb__event_text(ref, &m->to), m->to.common);
-            gb_tree_cell(g, move > 0 ? "up" : "down", -1);
+            gb_tree_cell_take(g,
+                              g_strdup_printf("%s %d", steps > 0 ? "up" : "down", ABS(steps)),
+                              -1);
         }
     }
+    /* Every counted pair, the same grade included, for analysts. */
+    static const char *const th[] = {"authority",   "dfe_code",  "ons_code",   "family",
+                                     "from_regime", "from_grade", "from_date", "from_year",
+                                     "from_authority", "to_regime", "to_grade", "to_date",
+                                     "to_year",     "steps",     NULL};
+    GbTreeTable *tidy = gb__tidy("movers", th);
+    for (guint i = 0; i < b->movers->moves->len; i++) {
+        const GbMover *m = &g_array_index(b->movers->moves, GbMover, i);
+        if (m->family != b->family || !m->counted)
+            continue;
+        gb__t_authority(tidy, ref, m->authority);
+        gb_tree_cell(tidy, gb_ref_judgement(ref, gb_ref_headline_judgement(ref, b->current))->label,
+                     -1);
+        const GbEvent *ev[2] = {&m->from, &m->to};
+        for (int e = 0; e < 2; e++) {
+            gb_tree_cell(tidy, gb_ref_regime(ref, ev[e]->regime)->short_name, -1);
+            gb_tree_cell(tidy, gb_ref_grade(ref, ev[e]->regime, ev[e]->grade)->label, -1);
+            gb__t_date(tidy, ev[e]->date);
+            gb__t_int(tidy, ev[e]->year);
+            if (e == 0)
+                gb_tree_cell(tidy,
+                             ev[e]->as_authority >= 0
+                                 ? gb_ref_authority(ref, ev[e]->as_authority)->name
+                                 : "",
+                             -1);
+        }
+        gb__t_int(tidy, m->steps);
+    }
+    gb_tree_table_set_tidy(g, tidy);
     return g;
 }
 
@@ -482,6 +839,17 @@ gb__table_unannounced(const GbBriefing *b)
         gb_tree_cell_take(g, g_strdup_printf("%d", r->year), -1);
         gb_tree_cell(g, gb_ref_grade(ref, b->ungraded, r->grade)->label, -1);
     }
+    static const char *const th[] = {"authority", "dfe_code", "ons_code", "year", "date",
+                                     "outcome", NULL};
+    GbTreeTable *tidy = gb__tidy("unannounced", th);
+    for (guint i = 0; i < rows->len; i++) {
+        const GbRow *r = g_ptr_array_index(rows, i);
+        gb__t_authority(tidy, ref, r->authority);
+        gb__t_int(tidy, r->year);
+        gb__t_date(tidy, r->date);
+        gb_tree_cell(tidy, gb_ref_grade(ref, b->ungraded, r->grade)->label, -1);
+    }
+    gb_tree_table_set_tidy(g, tidy);
     g_ptr_array_free(rows, TRUE);
     return g;
 }
@@ -492,6 +860,9 @@ gb__table_published(const GbBriefing *b)
     static const char *const h[] = {"Year", "Figure", "Value", "Source", NULL};
     static const double w[] = {0.07, 0.43, 0.17, 0.33};
     GbTreeTable *g = gb_tree_table_new("published", "Every published figure", h, w, TRUE);
+    static const char *const th[] = {"year", "figure", "value", "unit", "base", "qualifier",
+                                     "source", NULL};
+    GbTreeTable *tidy = gb__tidy("published", th);
     for (guint i = 0; i < b->ref->headlines->len; i++) {
         const GbHeadline *hl = &g_array_index(b->ref->headlines, GbHeadline, i);
         gb_tree_cell_take(g, g_strdup_printf("%d", hl->year), -1);
@@ -506,8 +877,16 @@ gb__table_published(const GbBriefing *b)
                       : hl->base > 0 ? g_strdup_printf("%s%s of %d", q, num, hl->base)
                                      : g_strdup_printf("%s%s", q, num);
         gb_tree_cell_take(g, value, -1);
-        gb_tree_cell(g, hl->source, -1);
+        gb_tree_cell_take(g, gb__source_for_people(hl->source), -1);
+        gb__t_int(tidy, hl->year);
+        gb_tree_cell(tidy, hl->description, -1);
+        gb__t_num(tidy, hl->value, hl->value == floor(hl->value) ? 0 : 1);
+        gb_tree_cell(tidy, hl->unit, -1);
+        gb__t_num(tidy, hl->base > 0 ? hl->base : NAN, 0);
+        gb_tree_cell(tidy, hl->qualifier, -1);
+        gb_tree_cell(tidy, hl->source, -1);
     }
+    gb_tree_table_set_tidy(g, tidy);
     return g;
 }
 
@@ -519,6 +898,9 @@ gb__table_accounting(const GbBriefing *b)
     static const double w[] = {0.24, 0.14, 0.08, 0.08, 0.09, 0.11, 0.14, 0.12};
     GbTreeTable *g =
         gb_tree_table_new("accounting", "What happened to every input row", h, w, TRUE);
+    static const char *const th[] = {"file", "layout", "rows", "used", "merged", "rejected",
+                                     "judgements", "not_judged", NULL};
+    GbTreeTable *tidy = gb__tidy("accounting", th);
     const GbTable *t = b->in.table;
     for (guint i = 0; i <= t->files->len; i++) {
         GbFileAccount total;
@@ -534,8 +916,15 @@ gb__table_accounting(const GbBriefing *b)
         gb_tree_cell(g, a->layout ? a->layout : "", -1);
         guint64 v[] = {a->rows, a->used, a->merged, a->rejected, a->judgements, a->not_judged};
         for (gsize k = 0; k < G_N_ELEMENTS(v); k++)
-            gb_tree_cell_take(g, g_strdup_printf("%" G_GUINT64_FORMAT, v[k]), -1);
+            gb_tree_cell_take(g, gb__num((double)v[k]), -1);
+        gb_tree_cell_take(tidy, i < t->files->len ? g_path_get_basename(a->path)
+                                                  : g_strdup("Total"),
+                          -1);
+        gb_tree_cell(tidy, a->layout ? a->layout : "", -1);
+        for (gsize k = 0; k < G_N_ELEMENTS(v); k++)
+            gb_tree_cell_take(tidy, g_strdup_printf("%" G_GUINT64_FORMAT, v[k]), -1);
     }
+    gb_tree_table_set_tidy(g, tidy);
     return g;
 }
 
@@ -626,10 +1015,11 @@ gb__table_authorities(const GbBriefing *b)
     int ncols = (int)h->len;
     g_ptr_array_add(h, NULL);
     double *w = g_new(double, ncols);
-    w[0] = 0.18;
+    /* Wide enough for "West Northamptonshire" on one line. */
+    w[0] = 0.23;
     w[1] = 0.11;
     for (int c = 2; c < ncols; c++)
-        w[c] = 0.71 / (ncols - 2);
+        w[c] = 0.66 / (ncols - 2);
     GbTreeTable *g = gb_tree_table_new("authorities",
                                        "Every authority's latest headline "
                                        "judgement in each regime",
@@ -645,6 +1035,10 @@ gb__table_authorities(const GbBriefing *b)
         order[a].key = g_utf8_collate_key(order[a].authority->name, -1);
     }
     qsort(order, n, sizeof *order, gb__cmp_name_order);
+    static const char *const th[] = {"authority", "dfe_code",  "ons_code", "region",
+                                     "active_from", "active_to", "regime", "which",
+                                     "grade",     "year",      "date",     NULL};
+    GbTreeTable *tidy = gb__tidy("authorities", th);
     GbHistories *histories = gb_stats_histories_new(b->in.table);
     for (guint i = 0; i < n; i++) {
         const GbAuthority *au = order[i].authority;
@@ -662,13 +1056,73 @@ gb__table_authorities(const GbBriefing *b)
             if (regime == b->current)
                 gb__event_cell(g, ref, before);
             gb__event_cell(g, ref, last);
+            const GbEvent *ev[2] = {last, regime == b->current ? before : NULL};
+            for (int e = 0; e < 2; e++) {
+                if (ev[e] == NULL)
+                    continue;
+                gb__t_authority(tidy, ref, a);
+                gb_tree_cell(tidy, g_ptr_array_index(ref->regions, au->region), -1);
+                gb__t_date(tidy, au->from);
+                gb__t_date(tidy, au->to);
+                gb_tree_cell(tidy, gb_ref_regime(ref, regime)->short_name, -1);
+                gb_tree_cell(tidy, e == 0 ? "latest" : "earlier", -1);
+                gb_tree_cell(tidy, gb_ref_grade(ref, ev[e]->regime, ev[e]->grade)->label, -1);
+                gb__t_int(tidy, ev[e]->year);
+                gb__t_date(tidy, ev[e]->date);
+            }
         }
         g_array_free(hist, TRUE);
     }
     gb_stats_histories_free(histories);
+    gb_tree_table_set_tidy(g, tidy);
     for (guint a = 0; a < n; a++)
         g_free(order[a].key);
     g_free(order);
     g_array_free(regimes, TRUE);
+    return g;
+}
+
+GbTreeTable *
+gb__table_positions(const GbBriefing *b)
+{
+    const GbRef *ref = b->ref;
+    const char *h[] = {"As at",         "Authorities", "With a judgement", b->labels[0],
+                       b->labels[1],    b->labels[2],  b->labels[3],       "Good or better",
+                       NULL};
+    static const double w[] = {0.13, 0.12, 0.11, 0.13, 0.12, 0.14, 0.12, 0.13};
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
+    char *caption = g_strdup_printf("England's position as at each date: each authority's most "
+                                    "recent %s judgement, count of those with one (share)",
+                                    judgement);
+    GbTreeTable *g = gb_tree_table_new("positions", caption, h, w, TRUE);
+    g_free(caption);
+    static const char *const th[] = {"as_at",  "family", "group",  "authorities", "base",
+                                     "grade",  "count",  "percent", NULL};
+    GbTreeTable *tidy = gb__tidy("positions", th);
+    for (guint i = 0; b->positions != NULL && i < b->positions->len; i++) {
+        const GbPosition *p = &g_array_index(b->positions, GbPosition, i);
+        if (!gb_summary_position_covered(p))
+            continue;
+        char when[32];
+        gb_text_format_date_long(p->as_at, when, sizeof when);
+        gb_tree_cell(g, when, -1);
+        gb_tree_cell_take(g, gb__num(p->authorities), -1);
+        gb_tree_cell_take(g, gb__num(p->base), -1);
+        for (int k = 0; k <= GB_COMMON_LEVELS; k++) {
+            int n = k < GB_COMMON_LEVELS ? p->count[k] : p->good_or_better;
+            gb_tree_cell_take(g, gb__count_pct((guint)n, (guint)p->base), -1);
+            gb__t_date(tidy, p->as_at);
+            gb_tree_cell(tidy, gb_ref_judgement(ref, j)->label, -1);
+            gb_tree_cell(tidy, "England", -1);
+            gb__t_int(tidy, p->authorities);
+            gb__t_int(tidy, p->base);
+            gb_tree_cell(tidy, k < GB_COMMON_LEVELS ? b->labels[k] : "Good or better", -1);
+            gb__t_int(tidy, n);
+            gb__t_num(tidy, gb_summary_share(n, p->base), 1);
+        }
+    }
+    g_free(judgement);
+    gb_tree_table_set_tidy(g, tidy);
     return g;
 }

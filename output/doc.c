@@ -138,7 +138,16 @@ gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
     }
     ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
-    pango_layout_set_justify(ly, justify);
+    /* Names and headers are never hyphenated: a word too long for its line
+     * breaks without a hyphen ("Unannoun-ced" read as two words). */
+    PangoAttrList *attrs = pango_layout_get_attributes(ly);
+    attrs = attrs != NULL ? pango_attr_list_copy(attrs) : pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+    pango_layout_set_attributes(ly, attrs);
+    pango_attr_list_unref(attrs);
+    /* Justified only across a wide measure: ragged-right in narrow columns,
+     * where justifying opens wide gaps. */
+    pango_layout_set_justify(ly, justify && width >= 360);
     if (d->layouts != NULL)
         g_hash_table_replace(d->layouts, key, g_object_ref(ly));
     else

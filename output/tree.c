@@ -26,7 +26,15 @@ gb_tree_table_free(GbTreeTable *t)
     g_free(t->caption);
     g_free(t->widths);
     g_array_free(t->cells, TRUE);
+    gb_tree_table_free(t->tidy);
     g_free(t);
+}
+
+void
+gb_tree_table_set_tidy(GbTreeTable *t, GbTreeTable *tidy)
+{
+    gb_tree_table_free(t->tidy);
+    t->tidy = tidy;
 }
 
 static void

@@ -24,7 +24,7 @@ typedef struct {
     int level;
 } GbTreeCell;
 
-typedef struct {
+typedef struct GbTreeTable {
     char *id; /* stable name: the CSV file stem, the HTML id */
     char *caption;
     int ncols;
@@ -32,6 +32,10 @@ typedef struct {
     gboolean row_headers; /* the first column names each row */
     double *widths;       /* ncols fractions of the text width (print layout) */
     GArray *cells;        /* GbTreeCell, row-major, header rows first */
+    /* The table for analysts (tables/ *.csv): tidy, one row per observation,
+     * numbers as numbers (count, base and percent in their own columns),
+     * codes on authority rows, ISO dates; NULL: the cells themselves. Owned. */
+    struct GbTreeTable *tidy;
 } GbTreeTable;
 
 typedef enum {
@@ -102,6 +106,8 @@ void gb_tree_add_table(GbTreeSection *s, GbTreeTable *table);
 GbTreeTable *gb_tree_table_new(const char *id, const char *caption, const char *const *headers,
                                const double *widths, gboolean row_headers);
 void gb_tree_table_free(GbTreeTable *t);
+/* Gives t its tidy form (taken; replaces any before). */
+void gb_tree_table_set_tidy(GbTreeTable *t, GbTreeTable *tidy);
 /* A copy of t under another id and caption. */
 GbTreeTable *gb_tree_table_copy(const GbTreeTable *t, const char *id, const char *caption);
 /* Appends a cell; _take takes text. */

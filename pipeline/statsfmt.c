@@ -1,6 +1,7 @@
 /* statsfmt.c - `gradebrief stats` output: table, CSV, JSON (see statsfmt.h). */
 #include "pipeline/statsfmt.h"
 
+#include "pipeline/summary.h"
 #include "pipeline/text.h"
 
 #include <json-glib/json-glib.h>
@@ -791,17 +792,58 @@ gb__measure_text(GString *s, const GbMeasure *m)
     g_string_append_printf(s, " %s", m->series == GB_SERIES_PUBLISHED ? "published" : "computed");
 }
 
+/* The name of judgement id (its label in judgements.csv, lower case after
+ * the first word's capital), or the id when unknown. */
+static const char *
+gb__judgement_name(const GbRef *ref, const char *id)
+{
+    int current = gb_summary_current_regime(ref);
+    int jc = current >= 0 ? gb_ref_find_judgement(ref, current, id) : -1;
+    if (jc >= 0)
+        return gb_ref_judgement(ref, jc)->label;
+    for (guint j = 0; j < ref->judgements->len; j++)
+        if (strcmp(gb_ref_judgement(ref, (int)j)->id, id) == 0)
+            return gb_ref_judgement(ref, (int)j)->label;
+    return id;
+}
+
+/* The level labels of latest's judgements: those of the one regime its
+ * family's England position on the date was made under, else the common
+ * scale's. */
+static void
+gb__latest_labels(const GbRun *run, const GbLatest *latest, const char *labels[GB_COMMON_LEVELS])
+{
+    const GbRef *ref = run->t->ref;
+    for (int g = 0; g < GB_COMMON_LEVELS; g++)
+        labels[g] = ref->common_labels[g];
+    for (guint k = 0; run->families != NULL && k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        const GArray *series = g_ptr_array_index(run->positions, k);
+        const GbPosition *p = gb_summary_position_on(series, f, latest->as_at);
+        gboolean in_family = FALSE;
+        for (guint j = 0; j < ref->judgements->len; j++)
+            in_family = in_family || (strcmp(gb_ref_judgement(ref, (int)j)->id,
+                                             latest->judgement) == 0 &&
+                                      gb_ref_in_family(ref, (int)j, f));
+        if (p != NULL && in_family) {
+            for (int g = 0; g < GB_COMMON_LEVELS; g++)
+                labels[g] = gb_summary_position_label(ref, p, g, NULL);
+            return;
+        }
+    }
+}
+
 static void
 gb__table_positions(const GbRun *run, GString *s)
 {
     const GbRef *ref = run->t->ref;
-    char date[11], label[64];
-    gb_text_format_date(run->at.date, date);
+    char date[32], label[64];
+    gb_text_format_date_long(run->at.date, date, sizeof date);
     g_string_append_printf(s, "As at %s (%s)\n", date, gb_position_as_at_source(run->at.source));
     if (run->t->after > 0) {
-        char first[11], newest[11];
-        gb_text_format_date(run->t->after_first, first);
-        gb_text_format_date(run->t->after_newest, newest);
+        char first[32], newest[32];
+        gb_text_format_date_long(run->t->after_first, first, sizeof first);
+        gb_text_format_date_long(run->t->after_newest, newest, sizeof newest);
         g_string_append_printf(s, "Left out: %" G_GUINT64_FORMAT " judgement%s dated after "
                                "it (%s to %s)\n", run->t->after, run->t->after == 1 ? "" : "s",
                                first, newest);
@@ -811,24 +853,40 @@ gb__table_positions(const GbRun *run, GString *s)
     for (guint k = 0; k < run->families->len; k++) {
         int f = g_array_index(run->families, int, k);
         const GArray *series = g_ptr_array_index(run->positions, k);
-        g_string_append_printf(s, "\n%s\n  %-10s %-26s %5s %5s", gb__family_label(ref, f, label,
+        g_string_append_printf(s, "\n%s\n  %-17s %-26s %5s %5s", gb__family_label(ref, f, label,
                                                                                    sizeof label),
                                "as at", "group", "exist", "base");
-        for (int g = 0; g < GB_COMMON_LEVELS; g++)
-            g_string_append_printf(s, " %16.16s", ref->common_labels[g]);
+        /* The scale of the regimes shown, never cut short: a column is as
+         * wide as its label. */
+        const char *labels[GB_COMMON_LEVELS];
+        int width[GB_COMMON_LEVELS];
+        const GbPosition *last =
+            series->len > 0 ? &g_array_index(series, GbPosition, series->len - 1) : NULL;
+        gboolean one = TRUE;
+        for (guint i = 0; i < series->len && last != NULL; i++) {
+            gboolean mixed;
+            gb_summary_position_label(ref, &g_array_index(series, GbPosition, i), 0, &mixed);
+            one = one && !mixed;
+        }
+        for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+            labels[g] = last != NULL && one ? gb_summary_position_label(ref, last, g, NULL)
+                                            : ref->common_labels[g];
+            width[g] = MAX(16, (int)g_utf8_strlen(labels[g], -1));
+            g_string_append_printf(s, " %*s", width[g], labels[g]);
+        }
         g_string_append_printf(s, " %14s  %s\n", "good or better", "latest under");
         for (guint i = 0; i < series->len; i++) {
             const GbPosition *p = &g_array_index(series, GbPosition, i);
-            gb_text_format_date(p->as_at, date);
+            gb_text_format_date_long(p->as_at, date, sizeof date);
             const char *group = p->group == GB_GROUP_ENGLAND
                                     ? "England"
                                     : (const char *)g_ptr_array_index(ref->regions, p->region);
-            g_string_append_printf(s, "  %-10s %-26.26s %5d %5d", date, group, p->authorities,
+            g_string_append_printf(s, "  %-17s %-26.26s %5d %5d", date, group, p->authorities,
                                    p->base);
             for (int g = 0; g < GB_COMMON_LEVELS; g++) {
                 char cell[32];
                 g_snprintf(cell, sizeof cell, "%d (%.1f%%)", p->count[g], p->percent[g]);
-                g_string_append_printf(s, " %16s", p->base ? cell : "-");
+                g_string_append_printf(s, " %*s", width[g], p->base ? cell : "-");
             }
             char cell[32];
             g_snprintf(cell, sizeof cell, "%d (%.1f%%)", p->good_or_better,
@@ -931,12 +989,17 @@ gb__write_table(const GbRun *run, const GbStats *st, const GbLatest *latest, FIL
             g_string_append_printf(s, "\n      because %s", r->reason);
         g_string_append_c(s, '\n');
     }
-    char date[11];
-    gb_text_format_date(latest->as_at, date);
-    g_string_append_printf(s, "\nLatest %s as at %s: %d authorities:", latest->judgement, date,
+    /* For people: the judgement's name, the date written out, and the scale of
+     * the regimes the judgements were made under. */
+    char date[32];
+    gb_text_format_date_long(latest->as_at, date, sizeof date);
+    const char *labels[GB_COMMON_LEVELS];
+    gb__latest_labels(run, latest, labels);
+    g_string_append_printf(s, "\nLatest %s as at %s: %d authorities:",
+                           gb__judgement_name(ref, latest->judgement), date,
                            latest->authorities);
     for (int g = 0; g < GB_COMMON_LEVELS; g++)
-        g_string_append_printf(s, " %d %s%s", latest->count[g], ref->common_labels[g],
+        g_string_append_printf(s, " %d %s%s", latest->count[g], labels[g],
                                g + 1 < GB_COMMON_LEVELS ? "," : "");
     g_string_append_printf(s, "; %d not inspected\n", latest->not_inspected);
     fwrite(s->str, 1, s->len, out);
@@ -986,10 +1049,13 @@ gb__write_authority(const GbRun *run, int a, const GbLatest *latest, FILE *out)
     g_array_free(h, TRUE);
     GbComparison c;
     gb_stats_compare(t, latest, a, &c);
-    char date[11];
-    gb_text_format_date(latest->as_at, date);
-    g_string_append_printf(s, "\nLatest %s as at %s: %s\n", latest->judgement, date,
-                           c.own >= 0 ? ref->common_labels[c.own] : "not inspected");
+    char date[32];
+    gb_text_format_date_long(latest->as_at, date, sizeof date);
+    const char *labels[GB_COMMON_LEVELS];
+    gb__latest_labels(run, latest, labels);
+    g_string_append_printf(s, "\nLatest %s as at %s: %s\n",
+                           gb__judgement_name(ref, latest->judgement), date,
+                           c.own >= 0 ? labels[c.own] : "not inspected");
     const struct {
         const char *name;
         const int *counts;

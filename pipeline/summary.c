@@ -389,3 +389,199 @@ gb_summary_direction(int from, int to)
 {
     return to < from ? 1 : to > from ? -1 : 0;
 }
+
+int
+gb_summary_headline_family(const GbRef *ref, int regime)
+{
+    if (regime < 0)
+        return -1;
+    int j = gb_ref_headline_judgement(ref, regime);
+    if (j < 0)
+        return -1;
+    guint32 bits = gb_ref_judgement(ref, j)->families;
+    for (int f = 0; f < 32 && f < (int)ref->families->len; f++)
+        if (bits >> f & 1u)
+            return f;
+    return -1;
+}
+
+static gint
+gb__cmp_u32(gconstpointer a, gconstpointer b)
+{
+    guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+    return x < y ? -1 : x > y;
+}
+
+GArray *
+gb_summary_position_dates(const GbTable *t, guint32 as_at)
+{
+    GArray *d = gb_position_annual_dates(t, 31, 3, as_at);
+    guint32 extra[2] = {as_at, gb_position_year_earlier(as_at)};
+    for (int k = 0; k < 2; k++) {
+        gboolean seen = FALSE;
+        for (guint i = 0; i < d->len && !seen; i++)
+            seen = g_array_index(d, guint32, i) == extra[k];
+        if (!seen)
+            g_array_append_val(d, extra[k]);
+    }
+    g_array_sort(d, gb__cmp_u32);
+    return d;
+}
+
+const GbPosition *
+gb_summary_position_on(const GArray *series, int family, guint32 date)
+{
+    for (guint i = 0; series != NULL && i < series->len; i++) {
+        const GbPosition *p = &g_array_index(series, GbPosition, i);
+        if (p->family == family && p->as_at == date && p->group == GB_GROUP_ENGLAND)
+            return p;
+    }
+    return NULL;
+}
+
+const char *
+gb_summary_position_label(const GbRef *ref, const GbPosition *p, int level, gboolean *mixed)
+{
+    int only = -1, regimes = 0;
+    for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++)
+        if (p->by_regime[r] > 0) {
+            only = r;
+            regimes++;
+        }
+    if (mixed != NULL)
+        *mixed = regimes > 1;
+    if (level < 0 || level >= GB_COMMON_LEVELS)
+        return NULL;
+    return regimes == 1 ? gb_summary_level_label(ref, only, level) : ref->common_labels[level];
+}
+
+void
+gb_summary_mover_totals(const GbMovers *mv, int family, GbMoverTotals *out)
+{
+    memset(out, 0, sizeof *out);
+    for (guint i = 0; i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        if (m->family != family || !m->counted || m->from.common < 0 || m->to.common < 0)
+            continue;
+        out->moves++;
+        out->up += m->steps > 0;
+        out->down += m->steps < 0;
+        out->same += m->steps == 0;
+        out->up_big += m->steps >= 2;
+        out->down_big += m->steps <= -2;
+        out->from_predecessor += m->from_predecessor;
+        out->matrix[m->from.common][m->to.common]++;
+    }
+}
+
+GArray *
+gb_summary_mover_regimes(const GbMovers *mv, int family)
+{
+    guint64 seen = 0;
+    for (guint i = 0; i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        if (m->family == family && m->counted && m->from.regime >= 0 && m->from.regime < 64 &&
+            m->to.regime >= 0 && m->to.regime < 64)
+            seen |= (G_GUINT64_CONSTANT(1) << m->from.regime) |
+                    (G_GUINT64_CONSTANT(1) << m->to.regime);
+    }
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int r = 0; r < 64; r++)
+        if (seen >> r & 1u)
+            g_array_append_val(out, r);
+    return out;
+}
+
+void
+gb_summary_position_change(const GbPosition *from, const GbPosition *to,
+                           double points[GB_COMMON_LEVELS], double *good_or_better)
+{
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        points[k] = to->percent[k] - from->percent[k];
+    *good_or_better = gb_summary_share(to->good_or_better, to->base) -
+                      gb_summary_share(from->good_or_better, from->base);
+}
+
+gboolean
+gb_summary_position_covered(const GbPosition *p)
+{
+    return p->base > 0 && 2 * p->base >= p->authorities;
+}
+
+/* "Ofsted, LA outcomes as at 31 March 2025 (latest judgements), 2025-09-25"
+ * -> "Ofsted, LA outcomes as at 31 March 2025". */
+static char *
+gb__source_title(const char *s)
+{
+    GString *o = g_string_new(s);
+    gsize n = o->len;
+    if (n > 12 && o->str[n - 12] == ',' && o->str[n - 11] == ' ' && g_ascii_isdigit(o->str[n - 10]) &&
+        o->str[n - 6] == '-' && o->str[n - 3] == '-')
+        g_string_truncate(o, n - 12);
+    else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' && g_ascii_isdigit(o->str[n - 4]) &&
+             g_ascii_isdigit(o->str[n - 1]))
+        g_string_truncate(o, n - 6);
+    char *open = strstr(o->str, " (");
+    char *close = open != NULL ? strchr(open, ')') : NULL;
+    if (close != NULL)
+        g_string_erase(o, open - o->str, close - open + 1);
+    return g_string_free(o, FALSE);
+}
+
+typedef struct {
+    char *title;
+    guint rows;
+} GbSourceCount;
+
+static int
+gb__cmp_source_count(const void *pa, const void *pb)
+{
+    const GbSourceCount *a = pa, *b = pb;
+    if (a->rows != b->rows)
+        return a->rows > b->rows ? -1 : 1;
+    return strcmp(a->title, b->title);
+}
+
+GPtrArray *
+gb_summary_data_sources(const GbTable *t, GArray **rows)
+{
+    guint *per = g_new0(guint, t->sources->len + 1);
+    for (guint i = 0; i < t->rows->len; i++) {
+        guint32 src = gb_table_row(t, i)->source;
+        if (src < t->sources->len)
+            per[src]++;
+    }
+    GArray *acc = g_array_new(FALSE, TRUE, sizeof(GbSourceCount));
+    for (guint i = 0; i < t->sources->len; i++) {
+        if (gb_table_source_is_file(t, i) || per[i] == 0)
+            continue;
+        char *title = gb__source_title(g_ptr_array_index(t->sources, i));
+        gboolean merged = FALSE;
+        for (guint k = 0; k < acc->len && !merged; k++) {
+            GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
+            if (strcmp(c->title, title) == 0) {
+                c->rows += per[i];
+                merged = TRUE;
+            }
+        }
+        if (merged) {
+            g_free(title);
+        } else {
+            GbSourceCount c = {title, per[i]};
+            g_array_append_val(acc, c);
+        }
+    }
+    g_free(per);
+    qsort(acc->data, acc->len, sizeof(GbSourceCount), gb__cmp_source_count);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    if (rows != NULL)
+        *rows = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint k = 0; k < acc->len; k++) {
+        GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
+        g_ptr_array_add(out, c->title);
+        if (rows != NULL)
+            g_array_append_val(*rows, c->rows);
+    }
+    g_array_free(acc, TRUE);
+    return out;
+}

@@ -7,6 +7,7 @@
 #ifndef GB_SUMMARY_H
 #define GB_SUMMARY_H
 
+#include "pipeline/position.h"
 #include "pipeline/stats.h"
 
 /* 100 * count / base, or 0 when base is 0. This function can't fail. */
@@ -86,6 +87,13 @@ GPtrArray *gb_summary_rows_worst_first(const GbTable *t, int regime);
  * sorted (borrowed strings). */
 GPtrArray *gb_summary_sources(const GbTable *t);
 
+/* What the data is, for a cover and a footer: each source text of t's rows
+ * without its detail in brackets and its trailing ", YYYY-MM-DD" date, once,
+ * the one behind most rows first (ties by name), and the number of rows
+ * behind each in rows[] (GArray of guint, may be NULL). Strings are new:
+ * free the array (it frees them). */
+GPtrArray *gb_summary_data_sources(const GbTable *t, GArray **rows);
+
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */
 GArray *gb_summary_inspection_dates(const GbTable *t, int authority, int judgement);
@@ -108,5 +116,52 @@ int gb_summary_good_or_better(const int count[GB_COMMON_LEVELS]);
 
 /* 1 when `to` is a better common level than `from` (a step up), -1 worse, 0 the same. */
 int gb_summary_direction(int from, int to);
+
+/* ---- Positions as at a date (position.h) ---- */
+
+/* The family of regime's headline judgement (the lowest family it belongs
+ * to), or -1. */
+int gb_summary_headline_family(const GbRef *ref, int regime);
+
+/* The dates a document's position series uses: 31 March of every year from
+ * the table's first judgement year up to as_at, then as_at itself and the
+ * same day a year before it when they are not 31 March, sorted without
+ * repeats (GArray of guint32; free it). */
+GArray *gb_summary_position_dates(const GbTable *t, guint32 as_at);
+
+/* TRUE when at least half of the authorities existing on p's date have a
+ * judgement counted in it: a position that speaks for England, not for a
+ * few early inspections (charts and sentences show only these). */
+gboolean gb_summary_position_covered(const GbPosition *p);
+
+/* In series (GbPosition), the England position of family on date, or NULL. */
+const GbPosition *gb_summary_position_on(const GArray *series, int family, guint32 date);
+
+/* The label of common level `level` for the judgements p counts: the label of
+ * the one regime they were all made under ("Requires improvement" for
+ * ILACS-only positions), or the common scale's when regimes are mixed (then
+ * *mixed is TRUE; mixed may be NULL). NULL for level < 0. */
+const char *gb_summary_position_label(const GbRef *ref, const GbPosition *p, int level,
+                                      gboolean *mixed);
+
+/* The change from `from` to `to` in percentage points of each level's share
+ * and of good or better (to - from). This function can't fail. */
+void gb_summary_position_change(const GbPosition *from, const GbPosition *to,
+                                double points[GB_COMMON_LEVELS], double *good_or_better);
+
+/* The moves of mv within family that count (each authority once): totals by
+ * direction, those of two or more steps, those from a predecessor, and the
+ * [from][to] matrix on the common scale (any of the outputs may be NULL). */
+typedef struct GbMoverTotals {
+    int moves, up, down, same;
+    int up_big, down_big; /* two or more steps */
+    int from_predecessor;
+    int matrix[GB_COMMON_LEVELS][GB_COMMON_LEVELS];
+} GbMoverTotals;
+void gb_summary_mover_totals(const GbMovers *mv, int family, GbMoverTotals *out);
+
+/* The regimes (indices, in regimes.csv order) of the counted moves of mv
+ * within family, from or to (GArray of int; free it). */
+GArray *gb_summary_mover_regimes(const GbMovers *mv, int family);
 
 #endif

@@ -94,7 +94,8 @@ START_TEST(test_info)
     const char *pages = strstr(info, "Pages:");
     ck_assert_ptr_nonnull(pages);
     int n = atoi(pages + 6);
-    ck_assert_msg(n >= 15 && n <= 40, "%d pages", n);
+    /* 43 with the 2009-2018 history (SLAC, CPI, SIF columns and moves). */
+    ck_assert_msg(n >= 15 && n <= 60, "%d pages", n);
     g_free(info);
 }
 END_TEST
@@ -109,23 +110,49 @@ START_TEST(test_text)
     const char *want[] = {
         "The share of councils judged outstanding for staying safe fell from 16% in 2006 to 9% "
         "in 2007, and the share judged good or better fell from 73% to 70%",
-        "Ofsted inspected 137 of the 150 councils in 2007",
+        /* The 2007 table's base (every council) and the published one (those
+         * inspected) are each named with their own figure. */
+        "In the APA table of 2007, which lists all 150 councils, 5 of 150 (3.3%) were judged "
+        "inadequate for staying safe",
         "Hertfordshire, Isles of Scilly, Peterborough, Salford and Stoke-on-Trent",
-        "gives 12 judged outstanding (8.0%); the published 9% is of the 137 inspected",
+        "are of the 137 of 150 councils it inspected that year",
+        /* A rounded 9% of 137 is not subtracted from 8.0% of 150 (issue 15). */
+        "gives 12 of 150 (8.0%) judged outstanding; Ofsted's published 9% is of the 137 it "
+        "inspected and rounded to a whole percent",
         /* The outcome is the scale's own label (data/scales.csv), not a phrase in code. */
-        "Of the 18 councils given unannounced inspections in 2009, 9 had areas for priority "
-        "action",
-        /* Ofsted's 17/29/4/0 of 50 child protection inspections, as published. */
-        "2013 published 50 0 (0.0%) 4 (8.0%) 29 (58.0%) 17 (34.0%)",
-        "As at 31 March 2025, of the 153 authorities, 36 (23.5%) were judged outstanding for "
-        "overall effectiveness, 67 (43.8%) good, 31 (20.3%) requires improvement and 19 (12.4%) "
-        "inadequate",
-        "match Ofsted's own published position",
+        "9 of 18 (50.0%) had areas for priority action",
+        /* Today's position opens the findings, N of BASE, with the change since a
+         * year earlier; ILACS-only, so ILACS's "requires improvement". */
+        "As at 31 March 2025, of the 153 authorities in England, 36 of 153 (23.5%) were judged "
+        "outstanding for overall effectiveness, 67 of 153 (43.8%) good, 31 of 153 (20.3%) "
+        "requires improvement and 19 of 153 (12.4%) inadequate",
+        "A year earlier, as at 31 March 2024, 91 of 151 (60.3%) were good or outstanding",
+        "matches Ofsted's own published position",
+        /* Flows are labelled as such. */
+        "Of the ILACS inspections made in 2024 (49 inspections), 39 of 49 (79.6%)",
+        "Inspections made in 2025", "(11 inspections; partial year:",
+        /* The trend is a position series. */
+        "Share of authorities judged inadequate, as at 31 March each year",
+        /* Movers like with like, each authority once. */
+        "Between consecutive overall effectiveness judgements (SLAC, SIF or ILACS) of the same "
+        "authority, each authority once",
+        /* The cover and footers say what the data is (issue 18). */
+        "Sources: ", "Ofsted, LA inspection outcomes as at 31 March 2025;",
+        /* 2,759 since the 2023 workbook brought the 2009-2018 history. */
+        "Computed from 2,759 judgements",
         "rose from 538,000 in 2008 to 605,100 in 2012",
         "Contents", "Methodology and sources", "Open Government Licence", "Page 2 of",
     };
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
+    /* What a person reads has no internal ids, no ISO dates, no unlabelled
+     * flows passed off as trends and no subtraction across bases (issues 15, 18). */
+    const char *never[] = {"gradebrief bundled data", "overall_effectiveness", "staying_safe",
+                           "as at 2025-03-31", "2008-11-24", "-66.0 points", "\u221266.0 points",
+                           "differ by 1.0 points", "2759", "Adequate / RI",
+                           "across regimes on the common four-level scale"};
+    for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
+        ck_assert_msg(strstr(text, never[i]) == NULL, "pdftotext has '%s'", never[i]);
     /* Every authority's name, from the register, is in the table. */
     GbRef *ref;
     GbDiag d = {0};
@@ -221,10 +248,36 @@ START_TEST(test_companions)
     }
     char *p = g_build_filename(workdir, "out", "tables", "distributions.csv", NULL), *csv;
     ck_assert(g_file_get_contents(p, &csv, NULL, NULL));
-    ck_assert_ptr_nonnull(strstr(csv, "APA,2007,rows,150,12 (8.0%),90 (60.0%),43 (28.7%),"
-                                      "5 (3.3%),102 (68.0%)"));
+    /* Tidy and numeric: count, base and percent in their own columns (issue 15 §7). */
+    ck_assert_ptr_nonnull(strstr(csv, "regime,year,kind,period_from,period_to,partial,series,"
+                                      "grade,count,base,percent\r\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "APA,2007,inspections,2007-01-01,2007-12-31,false,"
+                                      "computed,Outstanding,12,150,8.0\r\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "ILACS,2025,inspections,2025-01-01,2025-03-31,true,"
+                                      "computed,Good or better,9,11,81.8\r\n"));
+    ck_assert_ptr_null(strstr(csv, "%"));
     g_free(csv);
     g_free(p);
+    /* Changes as numbers, authority rows with DfE and ONS codes, positions tidy. */
+    static const struct {
+        const char *file, *want;
+    } tidy[] = {
+        {"changes.csv", "ILACS,Good or better,computed,2018,21,34,61.8,2019,24,56,42.9,-18.9\r\n"},
+        {"authorities.csv", "Barnet,302,E09000003,London,,,ILACS,latest,Good,2024,2024-06-10\r\n"},
+        {"movers.csv", "from_regime,from_grade,from_date,from_year,from_authority,to_regime,"},
+        {"positions.csv", "2025-03-31,Overall effectiveness,England,153,153,Inadequate,19,12.4\r\n"},
+        {"reconciliation.csv", "2007,APA,Inadequate,5,150,3.3,5,150,3.3,0.0,"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(tidy); i++) {
+        p = g_build_filename(workdir, "out", "tables", tidy[i].file, NULL);
+        ck_assert_msg(g_file_get_contents(p, &csv, NULL, NULL), "%s missing", tidy[i].file);
+        ck_assert_msg(strstr(csv, tidy[i].want) != NULL, "%s lacks '%s'", tidy[i].file,
+                      tidy[i].want);
+        ck_assert_msg(strstr(csv, " points") == NULL && strstr(csv, "'") == NULL,
+                      "%s has a change as text", tidy[i].file);
+        g_free(csv);
+        g_free(p);
+    }
 }
 END_TEST
 

@@ -83,8 +83,11 @@ static const struct {
     {"authority history", {"stats", "--authority", "Hertfordshire", NULL}, 0,
      "2010 (2010-11-19) SLAC Adequate  (up)", NULL},
     {"latest headline", {"stats", "--as-at", "2025-03-31", NULL}, 0,
-     "153 authorities: 36 Outstanding, 67 Good, 31 Adequate / requires improvement, "
-     "19 Inadequate",
+     /* The judgement's name, the date written out and ILACS's own label for an
+      * ILACS-only position (issue 18), not overall_effectiveness, 2025-03-31 and
+      * "Adequate / requires improvement". */
+     "Latest Overall effectiveness as at 31 March 2025: 153 authorities: 36 Outstanding, "
+     "67 Good, 31 Requires improvement, 19 Inadequate",
      NULL},
     {"chart list", {"chart", "--list", NULL}, 0, "distribution\ncounts\ndumbbell\ntrend\nmap\n"
      "transitions\ntimeline\n", NULL},
@@ -105,9 +108,9 @@ static const struct {
     {"chart help says which take what", {"chart", "--help", NULL}, 0,
      "timeline (needs --authority)", NULL},
     {"trend too low", {"chart", "trend", "--height", "100", "-o", "low.svg", NULL}, 64, NULL,
-     "gradebrief chart: --height 100: chart 'trend' needs at least 246 points at width 481.9; "
-     "without --height it is 304\n"},
-    {"trend at its least height", {"chart", "trend", "--height", "246", "-o", "low.svg", NULL}, 0,
+     "gradebrief chart: --height 100: chart 'trend' needs at least 256 points at width 481.9; "
+     "without --height it is 314\n"},
+    {"trend at its least height", {"chart", "trend", "--height", "256", "-o", "low.svg", NULL}, 0,
      NULL, NULL},
     {"counts too low", {"chart", "counts", "--height", "174", "-o", "low.svg", NULL}, 64, NULL,
      "needs at least 175 points"},

@@ -1015,7 +1015,8 @@ START_TEST(test_cli_one_as_at)
     /* The authority, the movers, a chart and the briefing: the same date. */
     const char *authority[] = {GB_BINARY, "stats", "-a", "Barnet", june, NULL};
     ck_assert_int_eq(gb_test_run(dir, authority, &out, &err), 0);
-    ck_assert_ptr_nonnull(strstr(out, "Latest overall_effectiveness as at 2025-03-31: Good"));
+    /* For people: the judgement's name and the date written out (issue 18). */
+    ck_assert_ptr_nonnull(strstr(out, "Latest Overall effectiveness as at 31 March 2025: Good"));
     ck_assert_ptr_null(strstr(out, "2025-06-10"));
     ck_assert_ptr_nonnull(strstr(err, warning));
     g_free(out);
