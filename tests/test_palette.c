@@ -116,6 +116,79 @@ START_TEST(test_fill_drawn)
 }
 END_TEST
 
+/* Text on fills (WCAG 1.4.3): the ink gb_palette_ink gives every fill a chart
+ * writes a label on stands 4.5:1 against it; on the hatched fill the label
+ * sits on a solid plate of the fill's colour, so the same ratio holds. */
+START_TEST(test_label_contrast)
+{
+    GbRgb c = fill_colour(_i);
+    double r = gb_palette_contrast(gb_palette_ink(c), c);
+    ck_assert_msg(r >= GB_PALETTE_TEXT_CONTRAST, "%s: label %.2f:1", fills[_i].name, r);
+    gb_palette_use("default");
+}
+END_TEST
+
+/* The issue's cases, and the old rule's failures: dark text on the heatmap's
+ * darkest cell (2.8:1), white on the orange category (3.8:1). */
+START_TEST(test_label_known)
+{
+    GbRgb dark = gb_palette_ramp(1.0), orange = gb_palette_category(1);
+    ck_assert(gb_palette_contrast(gb_palette_ink(dark), white) < 1.01); /* white on it */
+    ck_assert(gb_palette_contrast(gb_palette_ink(orange), white) > 4.5); /* dark on it */
+    ck_assert(gb_palette_contrast(gb_palette_ink(orange), orange) >= 4.5);
+}
+END_TEST
+
+/* Every cell colour of the transitions heatmap, in steps of 1/200; and every
+ * grey from black to white, across the luminance band (about 0.18 to 0.22)
+ * where neither white nor the near-black ink reaches 4.5:1. */
+START_TEST(test_label_ramp)
+{
+    for (int k = 0; k <= 200; k++) {
+        GbRgb c = gb_palette_ramp(k / 200.0);
+        double r = gb_palette_contrast(gb_palette_ink(c), c);
+        ck_assert_msg(r >= GB_PALETTE_TEXT_CONTRAST, "ramp %.3f: %.2f:1", k / 200.0, r);
+        double v = k / 200.0;
+        GbRgb g = {v, v, v};
+        r = gb_palette_contrast(gb_palette_ink(g), g);
+        ck_assert_msg(r >= GB_PALETTE_TEXT_CONTRAST, "grey %.3f: %.2f:1", v, r);
+    }
+}
+END_TEST
+
+/* On the hatch a plate of the fill's own colour is drawn behind the label,
+ * GB_PALETTE_PLATE wider each side: no stripe is left within it. Drawn at
+ * 10 pixels a point. */
+START_TEST(test_label_plate)
+{
+    {
+        const int level = 3;
+        GbRgb c = gb_palette_level(level);
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 200);
+        cairo_t *cr = cairo_create(s);
+        cairo_scale(cr, 10, 10);
+        cairo_rectangle(cr, 0, 0, 40, 20);
+        gb_palette_fill(cr, c, level);
+        cairo_set_source_rgb(cr, 1, 1, 1); /* anything the plate does not cover */
+        gb_palette_label_backing(cr, c, level, 10, 5, 20, 10);
+        cairo_destroy(cr);
+        cairo_surface_flush(s);
+        double worst = 1, worst_x = 0;
+        for (int y = 52; y < 148; y += 3)
+            for (int x = 10 * (10 - (int)GB_PALETTE_PLATE) + 2; x < 10 * (30 + 2) - 2; x += 3) {
+                GbRgb p;
+                pixel(s, x, y, &p);
+                double r = gb_palette_contrast(p, c);
+                if (r > worst)
+                    worst = r, worst_x = x;
+            }
+        ck_assert_msg(worst < 1.05, "a stripe in the plate at x=%.0f (%.2f:1)", worst_x,
+                          worst);
+        cairo_surface_destroy(s);
+    }
+}
+END_TEST
+
 static Suite *
 palette_suite(void)
 {
@@ -124,6 +197,10 @@ palette_suite(void)
     tcase_add_loop_test(tc, test_formula, 0, G_N_ELEMENTS(known));
     tcase_add_loop_test(tc, test_fill_contrast, 0, G_N_ELEMENTS(fills));
     tcase_add_loop_test(tc, test_fill_drawn, 0, G_N_ELEMENTS(fills));
+    tcase_add_loop_test(tc, test_label_contrast, 0, G_N_ELEMENTS(fills));
+    tcase_add_test(tc, test_label_known);
+    tcase_add_test(tc, test_label_ramp);
+    tcase_add_test(tc, test_label_plate);
     suite_add_tcase(s, tc);
     return s;
 }
