@@ -3,6 +3,7 @@
  * gb_palette_fill draws an outline inside it that stands 3:1 against both; and
  * the drawing really parts neighbours with white and draws that outline. */
 #include "charts/kit.h"
+#include "output/doc.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -189,6 +190,95 @@ START_TEST(test_label_plate)
 }
 END_TEST
 
+/* Runs of fill along a line of the image, from (x, y) in steps (dx, dy), n
+ * steps: anything not near white is fill (the hatch too); white ends a run. */
+static gboolean
+is_fill(cairo_surface_t *s, int x, int y)
+{
+    GbRgb p;
+    pixel(s, x, y, &p);
+    return gb_palette_contrast(p, white) > 1.2;
+}
+
+static int
+runs_of(cairo_surface_t *s, int x, int y, int dx, int dy, int n)
+{
+    int runs = 0;
+    gboolean in = FALSE;
+    for (int k = 0; k < n; k++, x += dx, y += dy) {
+        gboolean here = is_fill(s, x, y);
+        runs += here && !in;
+        in = here;
+    }
+    return runs;
+}
+
+/* A PDF table's grade cells (output/doc.c), drawn at 4 pixels a point: two
+ * rows by two columns of one grade read as four cells, parted by white lines
+ * across rows and columns, not as one block. The doc draws on any surface;
+ * an image one lets the pixels be read. */
+static const struct {
+    const char *name;
+    int level;
+} table_levels[] = {{"outstanding", 0}, {"good", 1}, {"RI", 2}, {"inadequate", 3}};
+
+START_TEST(test_table_cells_parted)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "fonts: %s", err ? err : "");
+    const GbPageSetup setup = {.width = 300, .height = 200, .top = 20, .bottom = 20,
+                               .left = 20, .right = 20, .footer_left = "x"};
+    const char *headers[] = {"Name", "A", "B"};
+    const double widths[] = {0.4, 0.3, 0.3};
+    GbDocTable t = {.ncols = 3, .headers = headers, .widths = widths,
+                    .cells = g_array_new(FALSE, FALSE, sizeof(GbCell)), .row_headers = TRUE};
+    int level = table_levels[_i].level;
+    for (int r = 0; r < 2; r++) {
+        GbCell row[] = {{"Row", -1, FALSE}, {"Grade", level, FALSE}, {"Grade", level, FALSE}};
+        g_array_append_vals(t.cells, row, 3);
+    }
+    const int scale = 4;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300 * scale,
+                                                    200 * scale);
+    cairo_surface_set_device_scale(s, scale, scale);
+    cairo_t *bg = cairo_create(s);
+    cairo_set_source_rgb(bg, 1, 1, 1);
+    cairo_paint(bg);
+    cairo_destroy(bg);
+    GbDoc *m = gb_doc_new(f, &setup, NULL, NULL);
+    gb_doc_table(m, &t);
+    gb_doc_finish(m);
+    GbDoc *d = gb_doc_new(f, &setup, s, m);
+    gb_doc_table(d, &t);
+    cairo_surface_flush(s);
+    /* Down the middle of column A (x = 20 + 0.4 * 260 + 0.15 * 260 pt), and
+     * across the page through the first grade row's lower part, which is
+     * clear of its text. */
+    int x = (int)((20 + 0.55 * 260) * scale);
+    int down = runs_of(s, x, 0, 0, 1, 200 * scale);
+    ck_assert_msg(down == 3, "%s: %d block(s) down a column, want 3 (the header, 2 cells)",
+                  table_levels[_i].name, down);
+    /* The header's fill, then the first grade row's: 1 pt above its end. */
+    int y = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        while (y < 200 * scale && !is_fill(s, x, y))
+            y++;
+        while (y < 200 * scale && is_fill(s, x, y))
+            y++;
+    }
+    int across = runs_of(s, 0, y - scale, 1, 0, 300 * scale);
+    ck_assert_msg(across == 2, "%s: %d cell(s) across a row, want 2", table_levels[_i].name,
+                  across);
+    gb_doc_finish(d);
+    gb_doc_free(d);
+    gb_doc_free(m);
+    cairo_surface_destroy(s);
+    g_array_free(t.cells, TRUE);
+    gb_fonts_free(f);
+}
+END_TEST
+
 static Suite *
 palette_suite(void)
 {
@@ -202,6 +292,9 @@ palette_suite(void)
     tcase_add_test(tc, test_label_ramp);
     tcase_add_test(tc, test_label_plate);
     suite_add_tcase(s, tc);
+    TCase *tt = tcase_create("table");
+    tcase_add_loop_test(tt, test_table_cells_parted, 0, G_N_ELEMENTS(table_levels));
+    suite_add_tcase(s, tt);
     return s;
 }
 
