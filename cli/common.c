@@ -124,7 +124,9 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
     const GbDiagList *w = ld->loader->warnings;
     GbFileAccount total;
     gb_table_totals(ld->table, &total);
-    if (c->verbose || total.merged == 0) {
+    if (c->verbose || total.merged == 0 || gb_diag_list_total(w) == 0) {
+        /* Duplicates across publications merge silently; only repeats within
+         * one table are warnings. */
         gb_report_diags(stderr, w, "warning: ", "warnings");
     } else if (!c->quiet) {
         /* Merged duplicates are expected (sheets that repeat each other): one line. */
@@ -133,7 +135,7 @@ gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag)
         fprintf(stderr,
                 "gradebrief: warning: %" G_GUINT64_FORMAT " identical duplicate row%s "
                 "merged (first: %s); -v lists them\n",
-                total.merged, total.merged == 1 ? "" : "s", where);
+                gb_diag_list_total(w), gb_diag_list_total(w) == 1 ? "" : "s", where);
         g_free(where);
     }
     guint64 rejected = gb_diag_list_total(ld->loader->rejects);

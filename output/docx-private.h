@@ -52,6 +52,10 @@ void gb__docx_run(GbDocx *x, const char *text, gboolean bold, gboolean italic, c
 void gb__docx_para_begin(GbDocx *x, const char *style, gboolean keep_next);
 void gb__docx_para(GbDocx *x, const char *style, const char *text);
 void gb__docx_field(GbDocx *x, const char *instr, const char *cached);
+void gb__docx_tab(GbDocx *x);
+/* Opens a paragraph (the caller closes it) in style with one right tab stop at
+ * the text's right edge, leader "dot" or NULL. */
+void gb__docx_right_tab(GbDocx *x, const char *style, const char *leader);
 void gb__docx_part_begin(GbDocx *x);
 void gb__docx_part_end(GbDocx *x, const char *name);
 /* Adds a document relationship; returns its id ("rId7"), which the caller frees. */

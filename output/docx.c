@@ -337,7 +337,30 @@ gb__heading_begin(GbDocx *x, const char *style, gboolean page_break)
 }
 
 /* The contents as a TOC field whose cached result lists every section (each a
- * link), so the list reads right before Word updates the field with pages. */
+ * link), so the list reads right before Word updates the field with the page
+ * numbers of its own layout (settings.xml asks it to on opening; LibreOffice
+ * shows the cached list). */
+static void
+gb__fldchar(GbDocx *x, const char *type)
+{
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:fldChar");
+    gb__docx_attr(x, "w:fldCharType", type);
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+static void
+gb__instr(GbDocx *x, const char *instr)
+{
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:instrText");
+    gb__docx_attr(x, "xml:space", "preserve");
+    gb__docx_text(x, instr);
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
 static void
 gb__contents(GbDocx *x)
 {
@@ -349,52 +372,42 @@ gb__contents(GbDocx *x)
         const GbTreeSection *s = g_ptr_array_index(ss, i);
         gb__docx_para_begin(x, "TOC1", FALSE);
         if (i == 0) {
-            gb__docx_open(x, "w:r");
-            gb__docx_open(x, "w:fldChar");
-            gb__docx_attr(x, "w:fldCharType", "begin");
-            gb__docx_close(x);
-            gb__docx_close(x);
-            gb__docx_open(x, "w:r");
-            gb__docx_open(x, "w:instrText");
-            gb__docx_attr(x, "xml:space", "preserve");
-            gb__docx_text(x, " TOC \\o \"1-2\" \\h \\z \\u ");
-            gb__docx_close(x);
-            gb__docx_close(x);
-            gb__docx_open(x, "w:r");
-            gb__docx_open(x, "w:fldChar");
-            gb__docx_attr(x, "w:fldCharType", "separate");
-            gb__docx_close(x);
-            gb__docx_close(x);
+            gb__fldchar(x, "begin");
+            gb__instr(x, " TOC \\o \"1-2\" \\h \\z \\u ");
+            gb__fldchar(x, "separate");
         }
         char *text = gb__section_heading(s);
         char *href = g_strconcat("#", s->id, NULL);
         gb__link(x, text, href);
         g_free(href);
         g_free(text);
-        if (i + 1 == ss->len) {
-            gb__docx_open(x, "w:r");
-            gb__docx_open(x, "w:fldChar");
-            gb__docx_attr(x, "w:fldCharType", "end");
-            gb__docx_close(x);
-            gb__docx_close(x);
-        }
+        if (i + 1 == ss->len)
+            gb__fldchar(x, "end");
         gb__docx_close(x);
     }
 }
 
 static void
-gb__section_properties(GbDocx *x, const char *header_rid, const char *footer_rid)
+gb__reference(GbDocx *x, const char *element, const char *type, const char *rid)
+{
+    gb__docx_open(x, element);
+    gb__docx_attr(x, "w:type", type);
+    gb__docx_attr(x, "r:id", rid);
+    gb__docx_close(x);
+}
+
+/* rids: the default header and footer, then (with a cover) the first page's. */
+static void
+gb__section_properties(GbDocx *x, char *const rids[4])
 {
     const GbDocxOptions *o = x->o;
     gb__docx_open(x, "w:sectPr");
-    gb__docx_open(x, "w:headerReference");
-    gb__docx_attr(x, "w:type", "default");
-    gb__docx_attr(x, "r:id", header_rid);
-    gb__docx_close(x);
-    gb__docx_open(x, "w:footerReference");
-    gb__docx_attr(x, "w:type", "default");
-    gb__docx_attr(x, "r:id", footer_rid);
-    gb__docx_close(x);
+    gb__reference(x, "w:headerReference", "default", rids[0]);
+    if (rids[2] != NULL)
+        gb__reference(x, "w:headerReference", "first", rids[2]);
+    gb__reference(x, "w:footerReference", "default", rids[1]);
+    if (rids[3] != NULL)
+        gb__reference(x, "w:footerReference", "first", rids[3]);
     gb__docx_open(x, "w:pgSz");
     gb__docx_attrf(x, "w:w", "%ld", lround(o->page_width * GB__TWIPS_PER_PT));
     gb__docx_attrf(x, "w:h", "%ld", lround(o->page_height * GB__TWIPS_PER_PT));
@@ -409,6 +422,8 @@ gb__section_properties(GbDocx *x, const char *header_rid, const char *footer_rid
     gb__docx_attr(x, "w:footer", "567");
     gb__docx_attr(x, "w:gutter", "0");
     gb__docx_close(x);
+    if (rids[2] != NULL)
+        gb__docx_val(x, "w:titlePg", NULL);
     gb__docx_close(x);
 }
 
@@ -418,8 +433,12 @@ gb__document(GbDocx *x)
     const GbTree *t = x->tree;
     /* The header and footer relationships come first: their ids are known
      * before the pictures and links the body adds. */
-    char *header_rid = gb__docx_rel(x, "header", "header1.xml", FALSE);
-    char *footer_rid = gb__docx_rel(x, "footer", "footer1.xml", FALSE);
+    char *rids[4] = {gb__docx_rel(x, "header", "header1.xml", FALSE),
+                     gb__docx_rel(x, "footer", "footer1.xml", FALSE)};
+    if (t->cover) {
+        rids[2] = gb__docx_rel(x, "header", "header2.xml", FALSE);
+        rids[3] = gb__docx_rel(x, "footer", "footer2.xml", FALSE);
+    }
 
     gb__docx_part_begin(x);
     gb__docx_open(x, "w:document");
@@ -448,12 +467,12 @@ gb__document(GbDocx *x)
         for (guint k = 0; k < s->blocks->len && x->status == GB_OK; k++)
             gb__block(x, g_ptr_array_index(s->blocks, k));
     }
-    gb__section_properties(x, header_rid, footer_rid);
+    gb__section_properties(x, rids);
     gb__docx_close(x);
     gb__docx_close(x);
     gb__docx_part_end(x, "word/document.xml");
-    g_free(header_rid);
-    g_free(footer_rid);
+    for (int i = 0; i < 4; i++)
+        g_free(rids[i]);
 }
 
 static void

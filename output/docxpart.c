@@ -4,6 +4,7 @@
  * zip, made in memory by libzip with fixed timestamps. */
 #include "output/docx-private.h"
 
+#include <math.h>
 #include <string.h>
 #include <zip.h>
 
@@ -160,45 +161,93 @@ gb__docx_field(GbDocx *x, const char *instr, const char *cached)
     gb__docx_close(x);
 }
 
+/* A run holding a tab (to the footer's or a contents line's right tab stop). */
+void
+gb__docx_tab(GbDocx *x)
+{
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:tab");
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+/* The paragraph properties of a line with one right-aligned tab stop at the
+ * text's right edge (leader "dot" or NULL). */
+void
+gb__docx_right_tab(GbDocx *x, const char *style, const char *leader)
+{
+    gb__docx_open(x, "w:p");
+    gb__docx_open(x, "w:pPr");
+    gb__docx_val(x, "w:pStyle", style);
+    gb__docx_open(x, "w:tabs");
+    gb__docx_open(x, "w:tab");
+    gb__docx_attr(x, "w:val", "right");
+    if (leader != NULL)
+        gb__docx_attr(x, "w:leader", leader);
+    gb__docx_attrf(x, "w:pos", "%ld", lround(x->text_width * GB__TWIPS_PER_PT));
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+static void
+gb__marking(GbDocx *x)
+{
+    if (x->o->marking == NULL || x->o->marking[0] == '\0')
+        return;
+    gb__docx_para_begin(x, "Marking", FALSE);
+    gb__docx_run(x, x->o->marking, TRUE, FALSE, NULL);
+    gb__docx_close(x);
+}
+
+static void
+gb__hf_begin(GbDocx *x, const char *element)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, element);
+    gb__docx_attr(x, "xmlns:w", GB__NS_W);
+    gb__docx_attr(x, "xmlns:r", GB__NS_R);
+}
+
 /* The header: the protective marking (centred, bold) and the running title;
- * the footer: the footer text and "Page N of M". */
+ * the footer: the footer text on the left, "Page N of M" on the right, and the
+ * marking again. A document with a cover has a first-page header and footer
+ * too, with the marking alone (the cover has no running title, as in the PDF). */
 static void
 gb__header_footer(GbDocx *x)
 {
-    gb__docx_part_begin(x);
-    gb__docx_open(x, "w:hdr");
-    gb__docx_attr(x, "xmlns:w", GB__NS_W);
-    gb__docx_attr(x, "xmlns:r", GB__NS_R);
-    if (x->o->marking != NULL && x->o->marking[0] != '\0') {
-        gb__docx_para_begin(x, "Marking", FALSE);
-        gb__docx_run(x, x->o->marking, TRUE, FALSE, NULL);
-        gb__docx_close(x);
-    }
+    gb__hf_begin(x, "w:hdr");
+    gb__marking(x);
     gb__docx_para(x, "Header", x->tree->title);
     gb__docx_close(x);
     gb__docx_part_end(x, "word/header1.xml");
 
-    gb__docx_part_begin(x);
-    gb__docx_open(x, "w:ftr");
-    gb__docx_attr(x, "xmlns:w", GB__NS_W);
-    gb__docx_attr(x, "xmlns:r", GB__NS_R);
-    gb__docx_para_begin(x, "Footer", FALSE);
-    if (x->o->footer != NULL && x->o->footer[0] != '\0') {
+    gb__hf_begin(x, "w:ftr");
+    gb__docx_right_tab(x, "Footer", NULL);
+    if (x->o->footer != NULL && x->o->footer[0] != '\0')
         gb__docx_run(x, x->o->footer, FALSE, FALSE, NULL);
-        gb__docx_run(x, "    ", FALSE, FALSE, NULL);
-    }
+    gb__docx_tab(x);
     gb__docx_run(x, "Page ", FALSE, FALSE, NULL);
     gb__docx_field(x, " PAGE ", "1");
     gb__docx_run(x, " of ", FALSE, FALSE, NULL);
     gb__docx_field(x, " NUMPAGES ", "1");
     gb__docx_close(x);
-    if (x->o->marking != NULL && x->o->marking[0] != '\0') {
-        gb__docx_para_begin(x, "Marking", FALSE);
-        gb__docx_run(x, x->o->marking, TRUE, FALSE, NULL);
-        gb__docx_close(x);
-    }
+    gb__marking(x);
     gb__docx_close(x);
     gb__docx_part_end(x, "word/footer1.xml");
+
+    if (!x->tree->cover)
+        return;
+    static const char *const first[][2] = {{"w:hdr", "word/header2.xml"},
+                                           {"w:ftr", "word/footer2.xml"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(first); i++) {
+        gb__hf_begin(x, first[i][0]);
+        gb__marking(x);
+        if (x->o->marking == NULL || x->o->marking[0] == '\0')
+            gb__docx_para(x, "Header", ""); /* a header part holds at least one paragraph */
+        gb__docx_close(x);
+        gb__docx_part_end(x, first[i][1]);
+    }
 }
 
 /* ---- styles: one place for every size, so the paper restyles in one step ---- */
@@ -367,6 +416,9 @@ gb__settings_part(GbDocx *x)
     gb__docx_attr(x, "xmlns:w", GB__NS_W);
     gb__docx_val(x, "w:defaultTabStop", "720");
     gb__docx_val(x, "w:characterSpacingControl", "doNotCompress");
+    /* Word refreshes the contents' page numbers (the TOC and its PAGEREF
+     * fields) when it opens the file. */
+    gb__docx_val(x, "w:updateFields", "true");
     gb__docx_open(x, "w:compat");
     gb__docx_open(x, "w:compatSetting");
     gb__docx_attr(x, "w:name", "compatibilityMode");
@@ -489,11 +541,16 @@ gb__package_parts(GbDocx *x)
         {"/word/numbering.xml", GB__CT_BASE "numbering+xml"},
         {"/word/header1.xml", GB__CT_BASE "header+xml"},
         {"/word/footer1.xml", GB__CT_BASE "footer+xml"},
+        {"/word/header2.xml", GB__CT_BASE "header+xml"},
+        {"/word/footer2.xml", GB__CT_BASE "footer+xml"},
         {"/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"},
         {"/docProps/app.xml",
          "application/vnd.openxmlformats-officedocument.extended-properties+xml"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(overrides); i++) {
+        /* The cover's own header and footer exist only with a cover. */
+        if (!x->tree->cover && strstr(overrides[i][0], "2.xml") != NULL)
+            continue;
         gb__docx_open(x, "Override");
         gb__docx_attr(x, "PartName", overrides[i][0]);
         gb__docx_attr(x, "ContentType", overrides[i][1]);

@@ -18,10 +18,9 @@
 #include <unistd.h>
 
 #define GB__MANIFEST "manifest.ini"
-/* Temporaries are flushed at commit, one after the other, so that the file
- * system flushes them together instead of once per file as they are made
- * (each fsync a journal commit on ext4); past this many open at once, each is
- * flushed and closed as it is written. */
+/* Temporaries are flushed at commit, together (gb__flush_all), not one by one
+ * as they are made (each fsync a journal commit of its own on ext4); past
+ * this many open at once, each is flushed and closed as it is written. */
 #define GB__MAX_OPEN 256
 
 typedef struct {
@@ -334,11 +333,18 @@ static GbStatus
 gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
 {
     g_mutex_lock(&w->mu);
-    if (w->failed == GB_OK) {
+    gboolean first = w->failed == GB_OK;
+    if (first) {
         w->failed = status;
         gb_diag_set(&w->fail_diag, diag->path, diag->line, diag->column, "%s", diag->message);
     }
     g_mutex_unlock(&w->mu);
+    /* Another thread's add failed first (a full disk fails them all at once):
+     * that one is the report, this one a consequence. */
+    if (!first) {
+        gb_diag_clear(diag);
+        return w->failed;
+    }
     return status;
 }
 
@@ -454,6 +460,60 @@ gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
     return tmp;
 }
 
+/* Flushes and closes the temporaries still open, on a few threads: fsyncs
+ * issued together share the file system's journal commits, where one after
+ * the other each waits for its own. FALSE with diag set when one fails. */
+typedef struct {
+    GbWriteSet *w;
+    gint next;   /* atomic: the next entry */
+    gint failed; /* atomic: index + 1 of the first failure */
+    gint err;
+} GbFlush;
+
+static gpointer
+gb__flush_worker(gpointer data)
+{
+    GbFlush *f = data;
+    for (;;) {
+        gint i = g_atomic_int_add(&f->next, 1);
+        if (i >= (gint)f->w->entries->len)
+            break;
+        GbWriteEntry *e = g_ptr_array_index(f->w->entries, i);
+        if (e->fd < 0)
+            continue;
+        gboolean ok = gb__fsync(e->fd) == 0;
+        int saved = errno;
+        if (close(e->fd) != 0 && ok)
+            ok = FALSE, saved = errno;
+        e->fd = -1;
+        if (!ok && g_atomic_int_compare_and_exchange(&f->failed, 0, i + 1))
+            g_atomic_int_set(&f->err, saved);
+    }
+    return NULL;
+}
+
+static gboolean
+gb__flush_all(GbWriteSet *w, GbDiag *diag)
+{
+    guint open = 0;
+    for (guint i = 0; i < w->entries->len; i++)
+        open += ((GbWriteEntry *)g_ptr_array_index(w->entries, i))->fd >= 0;
+    GbFlush f = {.w = w};
+    guint threads = CLAMP((open + 3) / 4, 1, 8);
+    GPtrArray *pool = g_ptr_array_new();
+    for (guint t = 1; t < threads; t++)
+        g_ptr_array_add(pool, g_thread_new("flush", gb__flush_worker, &f));
+    gb__flush_worker(&f);
+    for (guint t = 0; t < pool->len; t++)
+        g_thread_join(g_ptr_array_index(pool, t));
+    g_ptr_array_free(pool, TRUE);
+    if (f.failed == 0)
+        return TRUE;
+    GbWriteEntry *e = g_ptr_array_index(w->entries, (guint)f.failed - 1);
+    gb__fail(diag, w->dir, e->rel, "cannot write: %s", g_strerror(f.err));
+    return FALSE;
+}
+
 GbStatus
 gb_write_commit(GbWriteSet *w, GbDiag *diag)
 {
@@ -467,20 +527,8 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
     }
     g_ptr_array_sort(w->entries, gb__entry_cmp);
     /* Every temporary on disk before anything is renamed. */
-    for (guint i = 0; i < w->entries->len; i++) {
-        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
-        if (e->fd < 0)
-            continue;
-        gboolean ok = gb__fsync(e->fd) == 0;
-        int saved = errno;
-        if (close(e->fd) != 0 && ok)
-            ok = FALSE, saved = errno;
-        e->fd = -1;
-        if (!ok) {
-            gb__fail(diag, w->dir, e->rel, "cannot write: %s", g_strerror(saved));
-            return GB_CANTCREAT;
-        }
-    }
+    if (!gb__flush_all(w, diag))
+        return GB_CANTCREAT;
     /* The new manifest is made and flushed before anything is renamed, so a
      * full disk stops the run while everything is still as it was. */
     gsize old_len;

@@ -5,10 +5,10 @@
  * under it must be a real folder or absent (never a symbolic link), the
  * folder is locked against other runs, and temporaries left by a run that was
  * killed are removed. Each file added is written to a temporary beside its
- * place and flushed to disk; nothing is replaced until commit, which renames
- * every temporary into place and then replaces the manifest (manifest.h),
- * which records each file's inputs, SHA-256 and size. A failure before commit
- * changes nothing that was there. */
+ * place; nothing is replaced until commit, which flushes every temporary and
+ * the new manifest (manifest.h: each file's inputs, SHA-256 and size) to
+ * disk, and only then renames the temporaries into place, the manifest last.
+ * A failure before the renames changes nothing that was there. */
 #ifndef GB_WRITE_H
 #define GB_WRITE_H
 
@@ -50,11 +50,14 @@ int gb_write_pages(const GbWriteSet *w, const char *relpath);
 
 /* Adds file relpath ("briefing.pdf", "charts/map.svg"; no "..", no leading
  * "/") made from input, with its page count (0 for none): its bytes go to a
- * flushed temporary beside its place now, and replace it at commit. Fails
+ * temporary beside its place now (flushed at commit), and replace it at
+ * commit; with GB_WRITE_KEEP_SAME a file already holding them is left as it
+ * is. Fails
  * with GB_CANTCREAT (diag set) when a folder or the file's place is not
  * usable or a write fails; the set then refuses to commit, and later adds
  * write nothing and return the same status with diag left as it was (the
- * first failure was reported once). Thread-safe. */
+ * first failure was reported once); an add that fails while another thread's
+ * has just failed returns with diag cleared too. Thread-safe. */
 GbStatus gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                       const char *input, int pages, GbDiag *diag);
 

@@ -1,24 +1,39 @@
 /* load.c - read and validate grade tables (see load.h).
  *
- * A file's header decides its layout: the long columns
- * (authority, year, regime, judgement, grade[, date][, source]) or the first
- * profile whose match columns it holds. Each record then resolves every field
- * against the reference data; a record that cannot be resolved is rejected as
- * a whole, with the first problem found, at its line and column. */
+ * A file's content decides how it is read: a zip is a workbook (.ods, .xlsx,
+ * read sheet by sheet through sheet.c), anything else CSV. A table's header
+ * decides its layout: the long columns (authority, year, regime, judgement,
+ * grade[, date][, source][, kind]) or the first profile whose match columns it
+ * holds. In a sheet the header is looked for below title and note rows, and a
+ * blank row ends a table, after which another may follow under its own header.
+ * Each record then resolves every field against the reference data; a record
+ * that cannot be resolved is rejected as a whole, with the first problem
+ * found, at its line and column (FILE[Sheet]:ROW:COL in a workbook).
+ *
+ * One inspection often reaches the tool from several publications: the same
+ * date twice (merged as identical), or once by inspection date and once by
+ * publication date. Rows a profile dates by publication wait until every file
+ * is read; each is then matched with an inspection-dated judgement of the same
+ * authority, judgement and grade made up to merge_window days before, and
+ * merged into it (its inspection date kept). A different grade there is a
+ * conflict naming both places; no match keeps the publication date. */
 #include "pipeline/load.h"
 
 #include "pipeline/csvread.h"
 #include "pipeline/profile.h"
+#include "pipeline/sheet.h"
 #include "pipeline/text.h"
 
 #include <string.h>
 
 #define GB__DIAG_CAP 20
+G_STATIC_ASSERT(GB_KIND_SELECTION == 2); /* gb_table_row_selection knows it as 2 */
+#define GB__MAX_ROW_JUDGEMENTS 64 /* judgements one record may carry */
 
-enum { L_AUTHORITY, L_YEAR, L_REGIME, L_JUDGEMENT, L_GRADE, L_DATE, L_SOURCE, L_N };
+enum { L_AUTHORITY, L_YEAR, L_REGIME, L_JUDGEMENT, L_GRADE, L_DATE, L_SOURCE, L_KIND, L_N };
 static const GbColumnSpec gb__long_cols[L_N] = {
-    {"authority", TRUE}, {"year", FALSE}, {"regime", TRUE}, {"judgement", TRUE},
-    {"grade", TRUE},     {"date", FALSE}, {"source", FALSE},
+    {"authority", TRUE}, {"year", FALSE}, {"regime", TRUE},  {"judgement", TRUE},
+    {"grade", TRUE},     {"date", FALSE}, {"source", FALSE}, {"kind", FALSE},
 };
 
 /* Most values in a column repeat ("Good", "ilacs", an authority's name), so the
@@ -41,21 +56,65 @@ gb__memo_put(GHashTable *memo, GStringChunk *keys, const char *raw, int value)
         g_hash_table_insert(memo, g_string_chunk_insert(keys, raw), GINT_TO_POINTER(value + 1));
 }
 
+/* A judgement waiting for the end of gb_load_all. */
+typedef struct {
+    GbRow row;
+    int col;            /* its cell's column */
+    gboolean published; /* dated by publication: to be matched */
+    GbSourceKind kind;
+} GbPendingRow;
+
+/* The record the pending judgements came from. */
+typedef struct {
+    guint first, n; /* into pending_rows */
+    guint file;
+    guint64 line, offset;
+    const char *path; /* in l->places: the CSV file, or "FILE[Sheet]" */
+    gboolean sheet;
+    guint window; /* merge_window, days */
+} GbPendingRec;
+
+/* The slash-date order of one CSV column, inferred from the whole column. */
+typedef struct {
+    int col;
+    GbDateOrder order; /* INFER until known */
+    gboolean fits_dmy, fits_mdy, any;
+    guint64 dmy_line, mdy_line, amb_line; /* a line of each kind, for messages */
+} GbColumnOrder;
+
 typedef struct {
     GbLoader *l;
     GbTable *t;
+    const char *path;
+    const char *display; /* path, or "FILE[Sheet]" */
     guint file;
-    const GbProfile *profile;   /* NULL for the long layout */
-    int idx[L_N];               /* long layout columns */
-    int auth_col, date_col, year_col; /* wide layout columns */
-    GArray *judgement_cols;     /* int per profile judgement, -1 if absent */
+    gboolean forced;                    /* l->force_profile applies to this file */
+    const GbProfile *profile;           /* NULL for the long layout */
+    int idx[L_N];                       /* long layout columns */
+    int auth_col, event_col, theme_col; /* wide layout columns */
+    GPtrArray *group_cols; /* per profile group: GArray of int: date, year, judgements */
     guint width;
     guint32 source;
     GString *scratch, *msg;
     GbDiag diag;
-    GHashTable *memo_authority;  /* raw -> authority, for names naming one authority */
-    GHashTable *memo_grade[32];  /* per regime: raw -> grade */
-    GStringChunk *memo_keys;     /* the memos' keys */
+    GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
+    GHashTable *memo_grade[32]; /* per regime: raw -> grade */
+    GStringChunk *memo_keys;    /* the memos' keys */
+    GArray *orders;             /* GbColumnOrder: CSV date columns */
+    gboolean prescanned;
+    /* workbook state */
+    gboolean sheet;
+    char *sheet_name;
+    gboolean in_table;
+    guint64 seek_rows;       /* rows looked at for a header */
+    guint64 record;          /* data rows of the sheet so far */
+    gboolean sheet_has_file; /* the sheet has its accounting entry */
+    guint tables;            /* tables read in the workbook */
+    GPtrArray *sheet_names;  /* every sheet, for "no sheet matches" */
+    GString *near_msg;       /* the nearest miss */
+    guint near_missing;
+    GPtrArray *padded; /* a sheet row's cells padded to the header's width */
+    GArray *padded_lens;
 } GbFileLoad;
 
 GbStatus
@@ -65,6 +124,9 @@ gb_loader_new(const GbRef *ref, GbLoader **out, GbDiag *diag)
     l->ref = ref;
     l->rejects = gb_diag_list_new(GB__DIAG_CAP);
     l->warnings = gb_diag_list_new(GB__DIAG_CAP);
+    l->pending_rows = g_array_new(FALSE, FALSE, sizeof(GbPendingRow));
+    l->pending_recs = g_array_new(FALSE, FALSE, sizeof(GbPendingRec));
+    l->places = g_string_chunk_new(4096);
     GbStatus status = gb_profile_load_all(ref, &l->profiles, diag);
     if (status != GB_OK) {
         gb_loader_free(l);
@@ -83,6 +145,9 @@ gb_loader_free(GbLoader *l)
         g_ptr_array_unref(l->profiles);
     gb_diag_list_free(l->rejects);
     gb_diag_list_free(l->warnings);
+    g_array_free(l->pending_rows, TRUE);
+    g_array_free(l->pending_recs, TRUE);
+    g_string_chunk_free(l->places);
     g_free(l);
 }
 
@@ -92,20 +157,48 @@ gb__account(GbFileLoad *fl)
     return &g_array_index(fl->t->files, GbFileAccount, fl->file);
 }
 
+/* Points diag at cell col of a record: FILE:LINE:COL for CSV (the column found
+ * by re-reading the record), FILE[Sheet]:ROW:COL with the column letter in a
+ * workbook, FILE:LINE when col < 0. */
+static void
+gb__diag_at(GbDiag *diag, const char *path, guint64 line, guint64 offset, gboolean sheet, int col,
+            const char *msg)
+{
+    if (sheet) {
+        char name[8] = "";
+        if (col >= 0)
+            gb_sheet_column_name((guint)col, name);
+        char *where = col >= 0 ? g_strdup_printf("%s:%" G_GUINT64_FORMAT ":%s", path, line, name)
+                               : g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, line);
+        gb_diag_set(diag, where, 0, 0, "%s", msg);
+        g_free(where);
+    } else if (col >= 0) {
+        GbCsvRecord rec = {.path = path, .line = line, .offset = offset};
+        gb_csv_diag_field(&rec, (guint)col, diag, "%s", msg);
+    } else {
+        gb_diag_set(diag, path, line, 1, "%s", msg);
+    }
+}
+
+static void
+gb__reject_at(GbLoader *l, GbFileAccount *acc, GbDiag *scratch, const char *path, guint64 line,
+              guint64 offset, gboolean sheet, int col, const char *msg)
+{
+    acc->rejected++;
+    if (l->rejects->items->len >= l->rejects->cap) {
+        l->rejects->dropped++; /* skip the costly locate past the cap */
+        return;
+    }
+    gb__diag_at(scratch, path, line, offset, sheet, col, msg);
+    gb_diag_list_take(l->rejects, scratch);
+}
+
 /* Rejects the record: counts it and keeps the message fl->msg at field col. */
 static void
 gb__reject(GbFileLoad *fl, const GbCsvRecord *rec, int col)
 {
-    gb__account(fl)->rejected++;
-    if (fl->l->rejects->items->len >= fl->l->rejects->cap) {
-        fl->l->rejects->dropped++; /* skip the costly locate past the cap */
-        return;
-    }
-    if (col >= 0)
-        gb_csv_diag_field(rec, (guint)col, &fl->diag, "%s", fl->msg->str);
-    else
-        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "%s", fl->msg->str);
-    gb_diag_list_take(fl->l->rejects, &fl->diag);
+    gb__reject_at(fl->l, gb__account(fl), &fl->diag, rec->path, rec->line, rec->offset, fl->sheet,
+                  col, fl->msg->str);
 }
 
 static void
@@ -115,61 +208,260 @@ gb__describe(GbFileLoad *fl, const char *what, const char *field, const char *va
     gb_text_append_quoted(fl->msg, value, len);
 }
 
-/* Resolves the year and date of a record. Returns FALSE after rejecting it. */
+/* ---- dates ---- */
+
+/* Splits "a/b/c" into three numbers; FALSE unless it is 1-2, 1-2, 4 digits (or
+ * 4, 1-2, 1-2 when ymd). */
 static gboolean
-gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int *year,
-         guint32 *date)
+gb__slash_parts(const char *s, gboolean ymd, int *a, int *b, int *c)
+{
+    int v[3] = {0}, n[3] = {0}, k = 0;
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p == '/') {
+            if (++k > 2)
+                return FALSE;
+        } else if (g_ascii_isdigit(*p)) {
+            v[k] = v[k] * 10 + (*p - '0');
+            if (++n[k] > 4)
+                return FALSE;
+        } else {
+            return FALSE;
+        }
+    }
+    if (k != 2)
+        return FALSE;
+    if (ymd ? (n[0] != 4 || n[1] < 1 || n[1] > 2 || n[2] < 1 || n[2] > 2)
+            : (n[0] < 1 || n[0] > 2 || n[1] < 1 || n[1] > 2 || n[2] != 4))
+        return FALSE;
+    *a = v[0];
+    *b = v[1];
+    *c = v[2];
+    return TRUE;
+}
+
+static gboolean
+gb__ymd(int y, int m, int d, guint32 *out)
+{
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 ||
+        !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+        return FALSE;
+    *out = (guint32)(y * 10000 + m * 100 + d);
+    return TRUE;
+}
+
+/* Parses a slash date in a known order. */
+static gboolean
+gb__slash_date(const char *s, GbDateOrder order, guint32 *ymd)
+{
+    int a, b, c;
+    if (!gb__slash_parts(s, order == GB_ORDER_YMD, &a, &b, &c))
+        return FALSE;
+    switch (order) {
+    case GB_ORDER_DMY:
+        return gb__ymd(c, b, a, ymd);
+    case GB_ORDER_MDY:
+        return gb__ymd(c, a, b, ymd);
+    case GB_ORDER_YMD:
+        return gb__ymd(a, b, c, ymd);
+    default:
+        return FALSE;
+    }
+}
+
+static GbColumnOrder *
+gb__order(GbFileLoad *fl, int col)
+{
+    for (guint i = 0; fl->orders != NULL && i < fl->orders->len; i++)
+        if (g_array_index(fl->orders, GbColumnOrder, i).col == col)
+            return &g_array_index(fl->orders, GbColumnOrder, i);
+    return NULL;
+}
+
+static void
+gb__order_add(GbFileLoad *fl, int col)
+{
+    if (col < 0 || gb__order(fl, col) != NULL)
+        return;
+    GbColumnOrder o = {.col = col,
+                       .order = fl->profile != NULL ? fl->profile->date_order : GB_ORDER_INFER};
+    g_array_append_val(fl->orders, o);
+}
+
+static GbStatus
+gb__prescan_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
+{
+    GbFileLoad *fl = user;
+    if (rec->record == 1)
+        return GB_OK;
+    for (guint i = 0; i < fl->orders->len; i++) {
+        GbColumnOrder *o = &g_array_index(fl->orders, GbColumnOrder, i);
+        int a, b, c;
+        guint32 ymd;
+        if (o->order != GB_ORDER_INFER || o->col >= (int)rec->nfields ||
+            !gb__slash_parts(rec->fields[o->col], FALSE, &a, &b, &c))
+            continue;
+        gboolean dmy = gb__ymd(c, b, a, &ymd), mdy = gb__ymd(c, a, b, &ymd);
+        o->any = TRUE;
+        if (dmy && mdy && o->amb_line == 0)
+            o->amb_line = rec->line;
+        if (dmy && !mdy && o->dmy_line == 0)
+            o->dmy_line = rec->line;
+        if (mdy && !dmy && o->mdy_line == 0)
+            o->mdy_line = rec->line;
+    }
+    return GB_OK;
+}
+
+/* Reads the whole CSV file once more to learn the order of every date column
+ * whose order is not set: the one order all its slash dates fit. */
+static void
+gb__prescan(GbFileLoad *fl)
+{
+    fl->prescanned = TRUE;
+    GbDiag d = {0};
+    gb_csv_read(fl->path, gb__prescan_record, fl, &d);
+    gb_diag_clear(&d);
+}
+
+/* Parses the date in field col. Returns GB_OK with *ymd (0 when it is not a
+ * date: the caller rejects the row), or GB_DATA with diag set when the column's
+ * slash dates cannot be read in one order: then the file stops. */
+static GbStatus
+gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, const char *field, guint32 *ymd,
+         GbDiag *diag)
+{
+    const char *s = rec->fields[col];
+    *ymd = 0;
+    if (strchr(s, '/') == NULL) {
+        if (strlen(s) == 10 && s[4] == '-')
+            gb_text_parse_date(s, ymd);
+        return GB_OK;
+    }
+    GbColumnOrder *o = gb__order(fl, col);
+    GbDateOrder order = o != NULL             ? o->order
+                        : fl->profile != NULL ? fl->profile->date_order
+                                              : GB_ORDER_INFER;
+    if (order == GB_ORDER_INFER && fl->sheet) {
+        *ymd = 0; /* the caller says why */
+        return GB_OK;
+    }
+    if (order == GB_ORDER_INFER && o != NULL && !fl->prescanned) {
+        gb__prescan(fl);
+        for (guint i = 0; i < fl->orders->len; i++) {
+            GbColumnOrder *c = &g_array_index(fl->orders, GbColumnOrder, i);
+            if (c->order != GB_ORDER_INFER)
+                continue;
+            if (c->dmy_line && !c->mdy_line)
+                c->order = GB_ORDER_DMY;
+            else if (c->mdy_line && !c->dmy_line)
+                c->order = GB_ORDER_MDY;
+        }
+        order = o->order;
+    }
+    if (order == GB_ORDER_INFER) {
+        char *msg;
+        if (o != NULL && o->dmy_line && o->mdy_line)
+            msg =
+                g_strdup_printf("the slash dates of column '%s' mix orders: line %" G_GUINT64_FORMAT
+                                " fits only day/month/year, line %" G_GUINT64_FORMAT " only "
+                                "month/day/year; gradebrief will not guess: correct the column, "
+                                "or write ISO dates (YYYY-MM-DD)",
+                                field, o->dmy_line, o->mdy_line);
+        else
+            msg = g_strdup_printf("every slash date of column '%s' fits both day/month/year and "
+                                  "month/day/year; gradebrief will not guess: set date_order=dmy "
+                                  "or mdy in the profile, or write ISO dates (YYYY-MM-DD)",
+                                  field);
+        gb__diag_at(diag, rec->path, rec->line, rec->offset, FALSE, col, msg);
+        g_free(msg);
+        return GB_DATA;
+    }
+    gb__slash_date(s, order, ymd);
+    return GB_OK;
+}
+
+/* Resolves the year and date of a record. Returns GB_OK with *ok FALSE after
+ * rejecting it, or a status that stops the file. */
+static GbStatus
+gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col,
+               const char *date_name, const char *year_name, int *year, guint32 *date, gboolean *ok,
+               GbDiag *diag)
 {
     *date = 0;
     *year = 0;
+    *ok = FALSE;
     const char *d = date_col >= 0 ? rec->fields[date_col] : "";
     const char *y = year_col >= 0 ? rec->fields[year_col] : "";
     if (*d != '\0') {
-        if (!gb_text_parse_date(d, date)) {
-            gb__describe(fl, "not a date", "date", d, strlen(d));
-            g_string_append(fl->msg, "; expected YYYY-MM-DD or DD/MM/YYYY)");
+        GbStatus status = gb__date(fl, rec, date_col, date_name, date, diag);
+        if (status != GB_OK)
+            return status;
+        if (*date == 0) {
+            gb__describe(fl, "not a date", date_name, d, strlen(d));
+            if (fl->sheet && strchr(d, '/') != NULL)
+                g_string_append(fl->msg, "; a date typed as text: make the cell a date, or set "
+                                         "date_order in the profile)");
+            else
+                g_string_append(fl->msg, "; expected YYYY-MM-DD, a slash date, or a date cell)");
             gb__reject(fl, rec, date_col);
-            return FALSE;
+            return GB_OK;
         }
         *year = (int)(*date / 10000);
     }
     if (*y != '\0') {
         gint64 v;
         if (!gb_text_parse_int(y, 1900, 2999, &v)) {
-            gb__describe(fl, "not a year", "year", y, strlen(y));
+            gb__describe(fl, "not a year", year_name, y, strlen(y));
             g_string_append(fl->msg, "; expected a year such as 2007)");
             gb__reject(fl, rec, year_col);
-            return FALSE;
+            return GB_OK;
         }
         if (*date != 0 && v != *year) {
-            gb__describe(fl, "year disagrees with date", "year", y, strlen(y));
+            gb__describe(fl, "year disagrees with date", year_name, y, strlen(y));
             g_string_append_printf(fl->msg, "; the date says %d)", *year);
             gb__reject(fl, rec, year_col);
-            return FALSE;
+            return GB_OK;
         }
         *year = (int)v;
     }
     if (*year == 0) {
         g_string_assign(fl->msg, "no year: both 'year' and 'date' are empty");
         gb__reject(fl, rec, year_col >= 0 ? year_col : date_col);
-        return FALSE;
+        return GB_OK;
     }
     guint32 limit = fl->t->date_limit;
     if (limit != 0 && (*date > limit || (guint32)*year > limit / 10000)) {
         char day[11];
         gb_text_format_date(limit, day);
         gboolean dated = *date > limit;
-        gb__describe(fl, "judgement in the future", dated ? "date" : "year", dated ? d : y,
+        gb__describe(fl, "judgement in the future", dated ? date_name : year_name, dated ? d : y,
                      strlen(dated ? d : y));
         g_string_append_printf(fl->msg, "; nothing can be judged after %s, the date of this "
                                "run%s)", day, g_getenv("SOURCE_DATE_EPOCH") ? " "
                                "(SOURCE_DATE_EPOCH)" : "");
         gb__reject(fl, rec, dated ? date_col : year_col);
-        return FALSE;
+        return GB_OK;
     }
-    return TRUE;
+    *ok = TRUE;
+    return GB_OK;
 }
 
+static GbStatus
+gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int *year,
+         guint32 *date, gboolean *ok, GbDiag *diag)
+{
+    return gb__when_named(fl, rec, date_col, year_col, "date", "year", year, date, ok, diag);
+}
+
+/* The header a column spec names in messages: its first alternative. */
+static char *
+gb__spec_name(const char *spec, const char *dflt)
+{
+    if (spec == NULL)
+        return g_strdup(dflt);
+    const char *bar = strchr(spec, '|');
+    return bar != NULL ? g_strndup(spec, (gsize)(bar - spec)) : g_strdup(spec);
+}
 /* Resolves the authority of a record for year/date. Returns -1 after rejecting. */
 static int
 gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32 date)
@@ -184,8 +476,8 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
             gb__memo_put(fl->memo_authority, fl->memo_keys, s, a);
     }
     if (a < 0) {
-        gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field",
-                     "authority", s, rec->lens[col]);
+        gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field", "authority",
+                     s, rec->lens[col]);
         g_string_append(fl->msg, "; use a name, alias, ONS or DfE code from authorities.csv)");
         gb__reject(fl, rec, col);
         return -1;
@@ -198,8 +490,8 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
             gb_text_format_date(au->from, from);
         if (au->to)
             gb_text_format_date(au->to, to);
-        g_string_append_printf(fl->msg, "; %s existed %s%s%s%s)", au->name,
-                               au->from ? "from " : "", from, au->to ? " until " : "", to);
+        g_string_append_printf(fl->msg, "; %s existed %s%s%s%s)", au->name, au->from ? "from " : "",
+                               from, au->to ? " until " : "", to);
         gb__reject(fl, rec, col);
         return -1;
     }
@@ -219,8 +511,8 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
     if (g < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown grade" : "empty required field", field,
                      rec->fields[col], rec->lens[col]);
-        g_string_append_printf(fl->msg, "; expected one of %s: ",
-                               gb_ref_regime(fl->l->ref, regime)->id);
+        g_string_append_printf(fl->msg,
+                               "; expected one of %s: ", gb_ref_regime(fl->l->ref, regime)->id);
         gb_ref_append_grade_list(fl->l->ref, regime, fl->msg);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, col);
@@ -228,70 +520,212 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
     return g;
 }
 
-/* Adds the resolved judgements of one record and accounts for it: used when
- * any judgement is new, merged when all repeat earlier ones, rejected on a
- * conflicting duplicate. */
-static void
-gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, GbRow *rows, guint n, const int *cols)
+/* Offers one judgement to the table. Returns the outcome; on a repeat, *prev_*
+ * say where the earlier one came from. A reported statement is kept aside. */
+static GbAddResult
+gb__offer(GbTable *t, const GbRow *row, GbSourceKind kind, guint64 line, guint *prev_file,
+          guint64 *prev_line, int *prev_grade)
 {
-    GbFileAccount *acc = gb__account(fl);
-    guint added = 0;
-    guint prev_file = 0;
-    guint64 prev_line = 0;
-    for (guint i = 0; i < n; i++) {
-        int prev_grade;
-        GbAddResult r = gb_table_add(fl->t, &rows[i], rec->line, &prev_file, &prev_line,
-                                     &prev_grade);
-        if (r == GB_ADD_NEW) {
-            added++;
-            continue;
-        }
-        const GbFileAccount *prev = &g_array_index(fl->t->files, GbFileAccount, prev_file);
-        const GbJudgement *j = gb_ref_judgement(fl->l->ref, rows[i].judgement);
-        if (r == GB_ADD_CONFLICT) {
-            g_string_printf(fl->msg, "conflicting duplicate: %s %s/%s is %s here but %s at "
-                            "%s",
-                            gb_ref_authority(fl->l->ref, rows[i].authority)->name,
-                            gb_ref_regime(fl->l->ref, j->regime)->id, j->id,
-                            gb_ref_grade(fl->l->ref, j->regime, rows[i].grade)->label,
-                            gb_ref_grade(fl->l->ref, j->regime, prev_grade)->label, prev->path);
-            if (prev_line > 0) /* a streaming table does not keep lines */
-                g_string_append_printf(fl->msg, ":%" G_GUINT64_FORMAT, prev_line);
-            acc->judgements += added;
-            gb__reject(fl, rec, cols[i]);
-            return;
-        }
+    if (kind == GB_KIND_REPORTED) {
+        gb_table_add_reported(t, row);
+        return GB_ADD_NEW;
     }
-    acc->judgements += added;
+    return gb_table_add(t, row, line, prev_file, prev_line, prev_grade);
+}
+
+static void
+gb__conflict_msg(GString *msg, const GbRef *ref, const GbTable *t, const GbRow *row, int prev_grade,
+                 guint prev_file, guint64 prev_line, guint32 prev_date)
+{
+    const GbJudgement *j = gb_ref_judgement(ref, row->judgement);
+    const GbFileAccount *prev = &g_array_index(t->files, GbFileAccount, prev_file);
+    g_string_printf(msg, "conflicting duplicate: %s %s/%s is %s here but %s at %s",
+                    gb_ref_authority(ref, row->authority)->name, gb_ref_regime(ref, j->regime)->id,
+                    j->id, gb_ref_grade(ref, j->regime, row->grade)->label,
+                    gb_ref_grade(ref, j->regime, prev_grade)->label, prev->path);
+    if (prev_line > 0) /* a streaming table does not keep lines */
+        g_string_append_printf(msg, ":%" G_GUINT64_FORMAT, prev_line);
+    if (prev_date != 0) {
+        char d[11];
+        gb_text_format_date(prev_date, d);
+        g_string_append_printf(msg, " (inspected %s)", d);
+    }
+}
+
+/* Accounts for a record whose judgements were offered: used when any is new,
+ * merged when all repeat earlier ones. A repeat within the same table is worth
+ * a warning (the table lists a row twice); across publications it is expected. */
+static void
+gb__account_record(GbLoader *l, GbFileAccount *acc, guint file, GbDiag *scratch, const char *path,
+                   guint64 line, guint added, guint n, guint prev_file, guint64 prev_line)
+{
     if (added > 0 || n == 0) {
         acc->used++;
         return;
     }
     acc->merged++;
-    GbDiagList *w = fl->l->warnings;
+    if (prev_file != file)
+        return;
+    GbDiagList *w = l->warnings;
     if (w->items->len >= w->cap) {
         w->dropped++;
         return;
     }
     if (prev_line > 0)
-        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of %s:%"
-                    G_GUINT64_FORMAT " merged",
-                    g_array_index(fl->t->files, GbFileAccount, prev_file).path, prev_line);
+        gb_diag_set(scratch, path, line, 0,
+                    "identical duplicate of line %" G_GUINT64_FORMAT " merged", prev_line);
     else
-        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of a row of %s "
-                    "merged", g_array_index(fl->t->files, GbFileAccount, prev_file).path);
-    gb_diag_list_take(w, &fl->diag);
+        gb_diag_set(scratch, path, line, 0, "identical duplicate of an earlier row merged");
+    gb_diag_list_take(w, scratch);
 }
 
+/* Adds the resolved judgements of one record and accounts for it: used when
+ * any judgement is new, merged when all repeat earlier ones, rejected on a
+ * conflicting duplicate. A record with judgements dated by publication waits
+ * for gb__flush (all of it, so that it is accounted for once). */
 static void
-gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
+gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, const GbPendingRow *rows, guint n)
+{
+    GbLoader *l = fl->l;
+    gboolean wait = FALSE;
+    for (guint i = 0; i < n && !wait; i++)
+        wait = rows[i].published;
+    if (wait) {
+        GbPendingRec pr = {.first = l->pending_rows->len,
+                           .n = n,
+                           .file = fl->file,
+                           .line = rec->line,
+                           .offset = rec->offset,
+                           .sheet = fl->sheet,
+                           .path = g_string_chunk_insert_const(l->places, rec->path),
+                           .window = fl->profile != NULL ? fl->profile->merge_window : 0};
+        g_array_append_vals(l->pending_rows, rows, n);
+        g_array_append_val(l->pending_recs, pr);
+        return;
+    }
+    GbFileAccount *acc = gb__account(fl);
+    guint added = 0, prev_file = 0;
+    guint64 prev_line = 0;
+    for (guint i = 0; i < n; i++) {
+        int prev_grade;
+        GbAddResult r = gb__offer(fl->t, &rows[i].row, rows[i].kind, rec->line, &prev_file,
+                                  &prev_line, &prev_grade);
+        if (r == GB_ADD_NEW) {
+            added++;
+            if (rows[i].kind == GB_KIND_REPORTED)
+                acc->reported++;
+            continue;
+        }
+        if (r == GB_ADD_CONFLICT) {
+            gb__conflict_msg(fl->msg, l->ref, fl->t, &rows[i].row, prev_grade, prev_file, prev_line,
+                             0);
+            acc->judgements += added;
+            gb__reject(fl, rec, rows[i].col);
+            return;
+        }
+    }
+    acc->judgements += added;
+    gb__account_record(l, acc, fl->file, &fl->diag, rec->path, rec->line, added, n, prev_file,
+                       prev_line);
+}
+
+/* Settles the records that waited for every file: each judgement dated by its
+ * publication is merged into the inspection it reports, when one was read. */
+static void
+gb__flush(GbLoader *l, GbTable *t)
+{
+    GString *msg = g_string_new(NULL);
+    GbDiag scratch = {0};
+    for (guint r = 0; r < l->pending_recs->len; r++) {
+        const GbPendingRec *pr = &g_array_index(l->pending_recs, GbPendingRec, r);
+        GbFileAccount *acc = &g_array_index(t->files, GbFileAccount, pr->file);
+        guint added = 0, prev_file = 0;
+        guint64 prev_line = 0;
+        gboolean rejected = FALSE;
+        for (guint i = 0; i < pr->n && !rejected; i++) {
+            GbPendingRow *p = &g_array_index(l->pending_rows, GbPendingRow, pr->first + i);
+            GbRow row = p->row;
+            int prev_grade = 0;
+            guint32 near = 0;
+            if (p->published && p->kind != GB_KIND_REPORTED && row.date != 0) {
+                GDate d;
+                g_date_clear(&d, 1);
+                g_date_set_dmy(&d, (GDateDay)(row.date % 100), (GDateMonth)(row.date / 100 % 100),
+                               (GDateYear)(row.date / 10000));
+                g_date_subtract_days(&d, pr->window);
+                guint32 from = (guint32)g_date_get_year(&d) * 10000 +
+                               (guint32)g_date_get_month(&d) * 100 + (guint32)g_date_get_day(&d);
+                if (gb_table_find_near(t, row.authority, row.judgement, from, row.date, pr->file,
+                                       &near, &prev_grade, &prev_file, &prev_line)) {
+                    if (prev_grade == row.grade)
+                        continue; /* the same inspection, by its inspection date */
+                    gb__conflict_msg(msg, l->ref, t, &row, prev_grade, prev_file, prev_line, near);
+                    g_string_append_printf(msg,
+                                           "; this row is dated by publication, within %u "
+                                           "days of that inspection",
+                                           pr->window);
+                    gb__reject_at(l, acc, &scratch, pr->path, pr->line, pr->offset, pr->sheet,
+                                  p->col, msg->str);
+                    rejected = TRUE;
+                    break;
+                }
+            }
+            GbAddResult res =
+                gb__offer(t, &row, p->kind, pr->line, &prev_file, &prev_line, &prev_grade);
+            if (res == GB_ADD_NEW) {
+                added++;
+                if (p->kind == GB_KIND_REPORTED)
+                    acc->reported++;
+            } else if (res == GB_ADD_CONFLICT) {
+                gb__conflict_msg(msg, l->ref, t, &row, prev_grade, prev_file, prev_line, 0);
+                rejected = TRUE;
+            }
+            if (rejected) {
+                gb__reject_at(l, acc, &scratch, pr->path, pr->line, pr->offset, pr->sheet, p->col,
+                              msg->str);
+                break;
+            }
+        }
+        acc->judgements += added;
+        if (rejected)
+            continue;
+        gb__account_record(l, acc, pr->file, &scratch, pr->path, pr->line, added, pr->n, prev_file,
+                           prev_line);
+    }
+    g_array_set_size(l->pending_rows, 0);
+    g_array_set_size(l->pending_recs, 0);
+    gb_diag_clear(&scratch);
+    g_string_free(msg, TRUE);
+}
+
+static GbSourceKind
+gb__kind_of(GbFileLoad *fl, const GbCsvRecord *rec, gboolean *ok)
+{
+    *ok = TRUE;
+    int col = fl->idx[L_KIND];
+    GbSourceKind kind = GB_KIND_PUBLISHED;
+    if (col < 0 || rec->lens[col] == 0)
+        return kind;
+    if (!gb_profile_parse_kind(rec->fields[col], &kind)) {
+        gb__describe(fl, "unknown kind", "kind", rec->fields[col], rec->lens[col]);
+        g_string_append(fl->msg, "; expected published, reported or selection)");
+        gb__reject(fl, rec, col);
+        *ok = FALSE;
+    }
+    return kind;
+}
+
+static GbStatus
+gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
 {
     const GbRef *ref = fl->l->ref;
     const int *idx = fl->idx;
     int year;
     guint32 date;
-    if (!gb__when(fl, rec, idx[L_DATE], idx[L_YEAR], &year, &date))
-        return;
+    gboolean ok;
+    GbStatus status = gb__when(fl, rec, idx[L_DATE], idx[L_YEAR], &year, &date, &ok, diag);
+    if (status != GB_OK || !ok)
+        return status;
     const char *rs = rec->fields[idx[L_REGIME]];
     int regime = gb_ref_find_regime(ref, rs);
     if (regime < 0) {
@@ -299,11 +733,10 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
                      rec->lens[idx[L_REGIME]]);
         g_string_append(fl->msg, "; expected one of: ");
         for (guint i = 0; i < ref->regimes->len; i++)
-            g_string_append_printf(fl->msg, "%s%s", i ? ", " : "",
-                                   gb_ref_regime(ref, (int)i)->id);
+            g_string_append_printf(fl->msg, "%s%s", i ? ", " : "", gb_ref_regime(ref, (int)i)->id);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, idx[L_REGIME]);
-        return;
+        return GB_OK;
     }
     const GbRegime *r = gb_ref_regime(ref, regime);
     if (year < r->first_year || (r->last_year != 0 && year > r->last_year)) {
@@ -311,10 +744,10 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
         char last[16] = "now";
         if (r->last_year)
             g_snprintf(last, sizeof last, "%d", r->last_year);
-        g_string_printf(fl->msg, "year %d is outside the %s regime's years (%d-%s)", year,
-                        r->id, r->first_year, last);
+        g_string_printf(fl->msg, "year %d is outside the %s regime's years (%d-%s)", year, r->id,
+                        r->first_year, last);
         gb__reject(fl, rec, col);
-        return;
+        return GB_OK;
     }
     const char *js = rec->fields[idx[L_JUDGEMENT]];
     int j = gb_ref_find_judgement(ref, regime, js);
@@ -327,160 +760,352 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
                 g_string_append_printf(fl->msg, " %s", gb_ref_judgement(ref, (int)i)->id);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, idx[L_JUDGEMENT]);
-        return;
+        return GB_OK;
     }
     int g = gb__grade(fl, rec, idx[L_GRADE], regime, "grade");
     if (g < 0)
-        return;
+        return GB_OK;
     int a = gb__authority(fl, rec, idx[L_AUTHORITY], year, date);
     if (a < 0)
-        return;
+        return GB_OK;
+    GbSourceKind kind = gb__kind_of(fl, rec, &ok);
+    if (!ok)
+        return GB_OK;
     guint32 source = fl->source;
     if (idx[L_SOURCE] >= 0 && rec->lens[idx[L_SOURCE]] > 0)
-        source = gb_table_intern_source(fl->t, rec->fields[idx[L_SOURCE]]);
-    GbRow row = {.date = date, .year = (guint16)year, .authority = (guint16)a,
-                 .judgement = (guint8)j, .grade = (gint8)g, .source = source,
-                 .file = (guint16)fl->file};
-    gb__commit(fl, rec, &row, 1, &idx[L_GRADE]);
+        source = gb_table_intern_origin(fl->t, rec->fields[idx[L_SOURCE]], FALSE, kind, NULL);
+    else if (kind != GB_KIND_PUBLISHED)
+        source = gb_table_intern_origin(fl->t, fl->path, TRUE, kind, NULL);
+    GbPendingRow row = {.row = {.date = date,
+                                .year = (guint16)year,
+                                .authority = (guint16)a,
+                                .judgement = (guint8)j,
+                                .grade = (gint8)g,
+                                .source = source,
+                                .file = (guint16)fl->file},
+                        .col = idx[L_GRADE],
+                        .kind = kind};
+    gb__commit(fl, rec, &row, 1);
+    return GB_OK;
 }
 
-static void
-gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec)
+static gboolean
+gb__is_blank(const GbCsvRecord *rec, int col)
+{
+    return col < 0 || rec->lens[col] == 0;
+}
+
+/* Reads an event row (a visit that carries no grade). */
+static GbStatus
+gb__event_record(GbFileLoad *fl, const GbCsvRecord *rec, const GArray *cols, GbDiag *diag)
+{
+    int year;
+    guint32 date;
+    gboolean ok;
+    GbStatus status = gb__when(fl, rec, g_array_index(cols, int, 0), g_array_index(cols, int, 1),
+                               &year, &date, &ok, diag);
+    if (status != GB_OK || !ok)
+        return status;
+    int a = gb__authority(fl, rec, fl->auth_col, year, date);
+    if (a < 0)
+        return GB_OK;
+    GbVisit e = {.date = date != 0 ? date : (guint32)year * 10000 + 1231,
+                 .authority = (guint16)a,
+                 .file = (guint16)fl->file,
+                 .type = g_string_chunk_insert_const(fl->t->visit_text,
+                                                     rec->fields[fl->event_col]),
+                 .theme = gb__is_blank(rec, fl->theme_col)
+                              ? NULL
+                              : g_string_chunk_insert_const(fl->t->visit_text,
+                                                            rec->fields[fl->theme_col])};
+    gb_table_add_visit(fl->t, &e);
+    gb__account(fl)->events++;
+    gb__account(fl)->used++;
+    return GB_OK;
+}
+
+static GbStatus
+gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
 {
     const GbRef *ref = fl->l->ref;
     const GbProfile *p = fl->profile;
-    int year;
-    guint32 date;
-    if (!gb__when(fl, rec, fl->date_col, fl->year_col, &year, &date))
-        return;
-    int regime = gb_profile_regime(p, year, date);
-    if (regime < 0) {
-        g_string_printf(fl->msg, "no regime in profile '%s' covers %d", p->id, year);
-        gb__reject(fl, rec, fl->date_col >= 0 ? fl->date_col : fl->year_col);
-        return;
-    }
-    int a = gb__authority(fl, rec, fl->auth_col, year, date);
-    if (a < 0)
-        return;
-    guint n = p->judgement_ids->len, k = 0;
-    GbRow rows[16];
-    int cols[16];
-    for (guint i = 0; i < n && i < G_N_ELEMENTS(rows); i++) {
-        int col = g_array_index(fl->judgement_cols, int, i);
-        if (col < 0)
-            continue;
-        gb_text_key(rec->fields[col], rec->lens[col], fl->scratch);
-        if (g_hash_table_contains(p->not_judged, fl->scratch->str)) {
-            gb__account(fl)->not_judged++;
-            continue;
+    GbPendingRow rows[GB__MAX_ROW_JUDGEMENTS];
+    guint k = 0;
+    if (fl->event_col >= 0 && !gb__is_blank(rec, fl->event_col)) {
+        gb_text_key(rec->fields[fl->event_col], rec->lens[fl->event_col], fl->scratch);
+        for (char **e = p->event_types; *e != NULL; e++) {
+            GString *want = g_string_new(NULL);
+            gb_text_key(*e, strlen(*e), want);
+            gboolean is = g_string_equal(want, fl->scratch);
+            g_string_free(want, TRUE);
+            if (is)
+                return gb__event_record(fl, rec, g_ptr_array_index(fl->group_cols, 0), diag);
         }
-        const GbJudgement *pj = gb_ref_judgement(ref, g_array_index(p->judgement_ids, int, i));
-        int j = gb_ref_find_judgement(ref, regime, pj->id);
-        if (j < 0) {
-            g_string_printf(fl->msg, "the %s regime has no judgement '%s' (column '%s')",
-                            gb_ref_regime(ref, regime)->id, pj->id,
-                            (const char *)g_ptr_array_index(p->judgement_cols, i));
-            gb__reject(fl, rec, col);
-            return;
-        }
-        int g = gb__grade(fl, rec, col, regime, g_ptr_array_index(p->judgement_cols, i));
-        if (g < 0)
-            return;
-        rows[k] = (GbRow){.date = date, .year = (guint16)year, .authority = (guint16)a,
-                          .judgement = (guint8)j, .grade = (gint8)g, .source = fl->source,
-                          .file = (guint16)fl->file};
-        cols[k++] = col;
     }
-    gb__commit(fl, rec, rows, k, cols);
+    for (guint gi = 0; gi < p->groups->len; gi++) {
+        const GbProfileGroup *g = g_ptr_array_index(p->groups, gi);
+        const GArray *cols = g_ptr_array_index(fl->group_cols, gi);
+        int date_col = g_array_index(cols, int, 0), year_col = g_array_index(cols, int, 1);
+        if (date_col < 0 && year_col < 0)
+            continue; /* this table has no such inspection */
+        if (g->id[0] != '\0') {
+            /* A group with no date, or a "not inspected" one, is an inspection
+             * that did not happen; judgements there without a date are an error. */
+            gboolean no_date = gb__is_blank(rec, date_col) && gb__is_blank(rec, year_col);
+            if (!no_date && date_col >= 0) {
+                gb_text_key(rec->fields[date_col], rec->lens[date_col], fl->scratch);
+                no_date = g_hash_table_contains(p->not_inspected, fl->scratch->str);
+                if (no_date && fl->scratch->len == 0)
+                    no_date = gb__is_blank(rec, year_col);
+            }
+            if (no_date) {
+                for (guint i = 0; i < g->judgement_ids->len; i++) {
+                    int col = g_array_index(cols, int, 2 + i);
+                    if (gb__is_blank(rec, col))
+                        continue;
+                    gb_text_key(rec->fields[col], rec->lens[col], fl->scratch);
+                    if (g_hash_table_contains(p->not_judged, fl->scratch->str))
+                        continue;
+                    g_string_printf(fl->msg,
+                                    "a judgement without a date: '%s' has a grade but "
+                                    "'%s' is empty",
+                                    (const char *)g_ptr_array_index(g->judgement_cols, i),
+                                    g->date_col ? g->date_col : g->year_col);
+                    gb__reject(fl, rec, col);
+                    return GB_OK;
+                }
+                gb__account(fl)->not_inspected++;
+                continue;
+            }
+        }
+        int year;
+        guint32 date;
+        gboolean ok;
+        char *dn = gb__spec_name(g->date_col, "date"), *yn = gb__spec_name(g->year_col, "year");
+        GbStatus status =
+            gb__when_named(fl, rec, date_col, year_col, dn, yn, &year, &date, &ok, diag);
+        g_free(dn);
+        g_free(yn);
+        if (status != GB_OK || !ok)
+            return status;
+        int regime = gb_profile_regime(g, year, date);
+        if (regime < 0) {
+            g_string_printf(fl->msg, "no regime in profile '%s' covers %d", p->id, year);
+            gb__reject(fl, rec, date_col >= 0 ? date_col : year_col);
+            return GB_OK;
+        }
+        int a = gb__authority(fl, rec, fl->auth_col, year, date);
+        if (a < 0)
+            return GB_OK;
+        guint32 source = gb_table_intern_origin(
+            fl->t, g->source != NULL ? g->source : fl->path, g->source == NULL, g->kind, g->id);
+        for (guint i = 0; i < g->judgement_ids->len && k < G_N_ELEMENTS(rows); i++) {
+            int col = g_array_index(cols, int, 2 + i);
+            if (col < 0)
+                continue;
+            gb_text_key(rec->fields[col], rec->lens[col], fl->scratch);
+            if (g_hash_table_contains(p->not_judged, fl->scratch->str)) {
+                gb__account(fl)->not_judged++;
+                continue;
+            }
+            const GbJudgement *pj = gb_ref_judgement(ref, g_array_index(g->judgement_ids, int, i));
+            int j = gb_ref_find_judgement(ref, regime, pj->id);
+            if (j < 0) {
+                g_string_printf(fl->msg, "the %s regime has no judgement '%s' (column '%s')",
+                                gb_ref_regime(ref, regime)->id, pj->id,
+                                (const char *)g_ptr_array_index(g->judgement_cols, i));
+                gb__reject(fl, rec, col);
+                return GB_OK;
+            }
+            int gr = gb__grade(fl, rec, col, regime, g_ptr_array_index(g->judgement_cols, i));
+            if (gr < 0)
+                return GB_OK;
+            rows[k++] = (GbPendingRow){.row = {.date = date,
+                                               .year = (guint16)year,
+                                               .authority = (guint16)a,
+                                               .judgement = (guint8)j,
+                                               .grade = (gint8)gr,
+                                               .source = source,
+                                               .file = (guint16)fl->file},
+                                       .col = col,
+                                       .published = g->date_kind == GB_DATE_PUBLICATION,
+                                       .kind = g->kind};
+        }
+    }
+    gb__commit(fl, rec, rows, k);
+    return GB_OK;
+}
+
+/* Lookup keys of a header row: key -> GUINT(column + 1), first place kept. */
+static GHashTable *
+gb__header_keys(const GbCsvRecord *hdr)
+{
+    GHashTable *cols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GString *key = g_string_new(NULL);
+    for (guint f = 0; f < hdr->nfields; f++) {
+        gb_text_key(hdr->fields[f], hdr->lens[f], key);
+        if (key->len == 0 || g_hash_table_contains(cols, key->str))
+            continue;
+        g_hash_table_insert(cols, g_strdup(key->str), GUINT_TO_POINTER(f + 1));
+    }
+    g_string_free(key, TRUE);
+    return cols;
+}
+
+static void
+gb__set_layout(GbFileLoad *fl, const char *layout)
+{
+    GbFileAccount *acc = gb__account(fl);
+    g_free(acc->layout);
+    acc->layout = g_strdup(layout);
+}
+
+/* Maps profile p's columns onto the header. */
+static GbStatus
+gb__use_profile(GbFileLoad *fl, const GbProfile *p, GHashTable *cols, const GbCsvRecord *hdr,
+                GbDiag *diag)
+{
+    fl->profile = p;
+    gb__set_layout(fl, p->id);
+    guint32 as_at;
+    if (p->as_at != NULL && gb_text_parse_date(p->as_at, &as_at))
+        gb_table_state_as_at(fl->t, as_at);
+    fl->source = gb_table_intern_origin(fl->t, p->source != NULL ? p->source : fl->path,
+                                        p->source == NULL, p->kind, NULL);
+    fl->auth_col = gb_profile_column(p->authority_col, cols);
+    fl->event_col = gb_profile_column(p->event_col, cols);
+    fl->theme_col = gb_profile_column(p->theme_col, cols);
+    if (fl->group_cols != NULL)
+        g_ptr_array_free(fl->group_cols, TRUE);
+    fl->group_cols = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+    gboolean dated = FALSE; /* some group has its date column here */
+    for (guint gi = 0; gi < p->groups->len; gi++) {
+        const GbProfileGroup *g = g_ptr_array_index(p->groups, gi);
+        GArray *c = g_array_new(FALSE, FALSE, sizeof(int));
+        int date_col = gb_profile_column(g->date_col, cols);
+        int year_col = gb_profile_column(g->year_col, cols);
+        g_array_append_val(c, date_col);
+        g_array_append_val(c, year_col);
+        gb__order_add(fl, date_col);
+        for (guint i = 0; i < g->judgement_cols->len; i++) {
+            int col = gb_profile_column(g_ptr_array_index(g->judgement_cols, i), cols);
+            g_array_append_val(c, col);
+        }
+        g_ptr_array_add(fl->group_cols, c);
+        if (date_col >= 0 || year_col >= 0)
+            dated = TRUE;
+    }
+    if (fl->auth_col < 0 || !dated) {
+        GString *m = g_string_new(NULL);
+        g_string_printf(m,
+                        "profile '%s' matched, but the header lacks its authority or a date "
+                        "column",
+                        p->id);
+        gb__diag_at(diag, hdr->path, hdr->line, hdr->offset, fl->sheet, -1, m->str);
+        g_string_free(m, TRUE);
+        return GB_DATA;
+    }
+    return GB_OK;
+}
+
+/* The profile whose match columns the header holds, or NULL. With a forced
+ * profile, only that one. In a workbook, only profiles for this sheet. */
+static const GbProfile *
+gb__pick_profile(GbFileLoad *fl, GHashTable *cols)
+{
+    GbLoader *l = fl->l;
+    for (guint i = 0; i < l->profiles->len; i++) {
+        const GbProfile *p = g_ptr_array_index(l->profiles, i);
+        if (fl->forced && strcmp(p->id, l->force_profile) != 0)
+            continue;
+        if (fl->sheet && !gb_profile_wants_sheet(p, fl->sheet_name))
+            continue;
+        if (gb_profile_matches(p, cols))
+            return p;
+    }
+    return NULL;
+}
+
+/* Remembers how close the header came to each candidate profile. */
+static void
+gb__near_miss(GbFileLoad *fl, GHashTable *cols, guint64 row)
+{
+    GbLoader *l = fl->l;
+    GString *missing = g_string_new(NULL);
+    for (guint i = 0; i < l->profiles->len; i++) {
+        const GbProfile *p = g_ptr_array_index(l->profiles, i);
+        if (fl->forced && strcmp(p->id, l->force_profile) != 0)
+            continue;
+        g_string_truncate(missing, 0);
+        guint n = gb_profile_missing(p, cols, missing);
+        guint have = g_strv_length(p->match) - n;
+        if (have == 0 || (fl->near_msg->len > 0 && n >= fl->near_missing))
+            continue;
+        fl->near_missing = n;
+        if (fl->sheet)
+            g_string_printf(fl->near_msg,
+                            "nearest: profile '%s', whose header sheet '%s' row %" G_GUINT64_FORMAT
+                            " comes closest to, lacks %s",
+                            p->id, fl->sheet_name, row, missing->str);
+        else
+            g_string_printf(fl->near_msg, "nearest: profile '%s', whose header lacks %s", p->id,
+                            missing->str);
+    }
+    g_string_free(missing, TRUE);
 }
 
 static GbStatus
 gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
 {
     GbLoader *l = fl->l;
-    GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GHashTable *cols = g_hash_table_new(g_str_hash, g_str_equal);
-    GString *key = g_string_new(NULL);
-    for (guint f = 0; f < hdr->nfields; f++) {
-        gb_text_key(hdr->fields[f], hdr->lens[f], key);
-        /* A repeated column keeps its first place; the long mapper below reports
-         * duplicates. (g_hash_table_add would free the first key, which cols
-         * still points at.) */
-        if (g_hash_table_contains(keys, key->str))
-            continue;
-        char *k = g_strdup(key->str);
-        g_hash_table_add(keys, k);
-        g_hash_table_insert(cols, k, GUINT_TO_POINTER(f + 1));
-    }
+    GHashTable *cols = gb__header_keys(hdr);
     GbStatus status = GB_OK;
-    const GbProfile *chosen = NULL;
-    gboolean is_long = g_hash_table_contains(keys, "authority") &&
-                       g_hash_table_contains(keys, "grade");
-    for (guint i = 0; i < l->profiles->len && !is_long; i++) {
-        const GbProfile *p = g_ptr_array_index(l->profiles, i);
-        if (l->force_profile != NULL ? strcmp(p->id, l->force_profile) == 0
-                                     : gb_profile_matches(p, keys)) {
-            chosen = p;
-            break;
-        }
-    }
-    if (l->force_profile != NULL && chosen == NULL) {
-        gb_diag_set(diag, hdr->path, 0, 0, "no profile named '%s' in %s/profiles",
-                    l->force_profile, l->ref->datadir);
-        status = GB_USAGE;
-        goto out;
-    }
-    if (chosen == NULL) {
-        if (!is_long) {
-            GString *names = g_string_new(NULL);
-            for (guint i = 0; i < l->profiles->len; i++)
-                g_string_append_printf(names, "%s%s", i ? ", " : "",
-                                       ((GbProfile *)g_ptr_array_index(l->profiles, i))->id);
-            gb_diag_set(diag, hdr->path, hdr->line, 1,
-                        "unknown table layout: the header has neither the long columns "
-                        "(authority, year, regime, judgement, grade) nor the columns of a "
-                        "profile (%s)", names->len ? names->str : "none found");
-            g_string_free(names, TRUE);
-            status = GB_DATA;
-            goto out;
-        }
+    gboolean is_long = !fl->forced && g_hash_table_contains(cols, "authority") &&
+                       g_hash_table_contains(cols, "grade");
+    const GbProfile *chosen = is_long ? NULL : gb__pick_profile(fl, cols);
+    if (chosen != NULL) {
+        status = gb__use_profile(fl, chosen, cols, hdr, diag);
+    } else if (is_long) {
         status = gb_csv_map_header(hdr, gb__long_cols, L_N, FALSE, fl->idx, diag);
         if (status == GB_OK && fl->idx[L_YEAR] < 0 && fl->idx[L_DATE] < 0) {
             gb_diag_set(diag, hdr->path, hdr->line, 1,
                         "missing required column 'year' (or 'date')");
             status = GB_DATA;
         }
-        g_free(g_array_index(fl->t->files, GbFileAccount, fl->file).layout);
-        g_array_index(fl->t->files, GbFileAccount, fl->file).layout = g_strdup("long");
-        goto out;
-    }
-    fl->profile = chosen;
-    g_free(g_array_index(fl->t->files, GbFileAccount, fl->file).layout);
-    g_array_index(fl->t->files, GbFileAccount, fl->file).layout = g_strdup(chosen->id);
-    if (chosen->source != NULL)
-        fl->source = gb_table_intern_source(fl->t, chosen->source);
-#define GB__COL(name)                                                            \
-    (name == NULL ? -1 : (gb_text_key(name, strlen(name), key),                  \
-                          (int)GPOINTER_TO_UINT(g_hash_table_lookup(cols, key->str)) - 1))
-    fl->auth_col = GB__COL(chosen->authority_col);
-    fl->date_col = GB__COL(chosen->date_col);
-    fl->year_col = GB__COL(chosen->year_col);
-    fl->judgement_cols = g_array_new(FALSE, FALSE, sizeof(int));
-    for (guint i = 0; i < chosen->judgement_cols->len; i++) {
-        int c = GB__COL((const char *)g_ptr_array_index(chosen->judgement_cols, i));
-        g_array_append_val(fl->judgement_cols, c);
-    }
-#undef GB__COL
-    if (fl->auth_col < 0 || (fl->date_col < 0 && fl->year_col < 0)) {
-        gb_diag_set(diag, hdr->path, hdr->line, 1, "profile '%s' matched, but the header lacks "
-                    "its authority or date column", chosen->id);
+        if (status == GB_OK)
+            gb__order_add(fl, fl->idx[L_DATE]);
+        gb__set_layout(fl, "long");
+    } else {
+        gb__near_miss(fl, cols, hdr->line);
+        GString *names = g_string_new(NULL);
+        for (guint i = 0; i < l->profiles->len; i++)
+            g_string_append_printf(names, "%s%s", i ? ", " : "",
+                                   ((GbProfile *)g_ptr_array_index(l->profiles, i))->id);
+        if (fl->forced)
+            gb_diag_set(diag, hdr->path, hdr->line, 1,
+                        "the header lacks the columns of profile "
+                        "'%s'%s%s",
+                        l->force_profile, fl->near_msg->len ? "; " : "", fl->near_msg->str);
+        else
+            gb_diag_set(diag, hdr->path, hdr->line, 1,
+                        "unknown table layout: the header has neither the long columns "
+                        "(authority, year, regime, judgement, grade) nor the columns of a "
+                        "profile (%s)%s%s",
+                        names->len ? names->str : "none found", fl->near_msg->len ? "; " : "",
+                        fl->near_msg->str);
+        g_string_free(names, TRUE);
         status = GB_DATA;
     }
-out:
-    g_string_free(key, TRUE);
     g_hash_table_destroy(cols);
-    g_hash_table_destroy(keys);
     return status;
+}
+
+static GbStatus
+gb__data_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
+{
+    if (fl->profile != NULL)
+        return gb__wide_record(fl, rec, diag);
+    return gb__long_record(fl, rec, diag);
 }
 
 static GbStatus
@@ -498,41 +1123,237 @@ gb__file_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
         gb__reject(fl, rec, rec->nfields > fl->width ? (int)fl->width : -1);
         return GB_OK;
     }
-    if (fl->profile != NULL)
-        gb__wide_record(fl, rec);
-    else
-        gb__long_record(fl, rec);
+    return gb__data_record(fl, rec, diag);
+}
+
+/* ---- workbooks ---- */
+
+static void
+gb__sheet_table_end(GbFileLoad *fl)
+{
+    fl->in_table = FALSE;
+    fl->seek_rows = 0;
+    fl->profile = NULL;
+}
+
+static GbStatus
+gb__sheet_begin(const char *path, const char *sheet, gpointer user, gboolean *skip, GbDiag *diag)
+{
+    GbFileLoad *fl = user;
+    g_ptr_array_add(fl->sheet_names, g_strdup(sheet));
+    g_free(fl->sheet_name);
+    fl->sheet_name = g_strdup(sheet);
+    g_free((char *)fl->display);
+    fl->display = g_strdup_printf("%s[%s]", path, sheet);
+    fl->sheet_has_file = FALSE;
+    fl->record = 0;
+    gb__sheet_table_end(fl);
     return GB_OK;
 }
 
-GbStatus
-gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
+/* The most rows any candidate profile looks through for a header. */
+static guint
+gb__seek_budget(GbFileLoad *fl, const char *sheet)
 {
-    GbFileLoad fl = {.l = l, .t = t, .auth_col = -1, .date_col = -1, .year_col = -1};
-    fl.file = gb_table_begin_file(t, path, "unknown");
-    fl.source = gb_table_intern_file_source(t, path);
+    guint budget = GB_PROFILE_HEADER_ROWS;
+    for (guint i = 0; i < fl->l->profiles->len; i++) {
+        const GbProfile *p = g_ptr_array_index(fl->l->profiles, i);
+        if (gb_profile_wants_sheet(p, sheet) &&
+            (!fl->forced || strcmp(p->id, fl->l->force_profile) == 0))
+            budget = MAX(budget, p->header_rows);
+    }
+    return budget;
+}
+
+static GbStatus
+gb__sheet_start_table(GbFileLoad *fl, const GbCsvRecord *hdr, GHashTable *cols, const GbProfile *p,
+                      GbDiag *diag)
+{
+    if (!fl->sheet_has_file) {
+        fl->file = gb_table_begin_file(fl->t, fl->display, p != NULL ? p->id : "long");
+        fl->sheet_has_file = TRUE;
+    }
+    fl->width = hdr->nfields;
+    fl->in_table = TRUE;
+    fl->tables++;
+    g_array_set_size(fl->orders, 0);
+    if (p != NULL)
+        return gb__use_profile(fl, p, cols, hdr, diag);
+    gb__set_layout(fl, "long");
+    return gb_csv_map_header(hdr, gb__long_cols, L_N, TRUE, fl->idx, diag);
+}
+
+static GbStatus
+gb__sheet_row(const GbSheetRow *row, gpointer user, gboolean *skip_rest, GbDiag *diag)
+{
+    GbFileLoad *fl = user;
+    if (row->ncells == 0) {
+        if (fl->in_table)
+            gb__sheet_table_end(fl);
+        return GB_OK;
+    }
+    guint width = fl->in_table ? fl->width : row->ncells;
+    g_ptr_array_set_size(fl->padded, (gint)MAX(width, 1));
+    g_array_set_size(fl->padded_lens, MAX(width, 1));
+    for (guint i = 0; i < width; i++) {
+        fl->padded->pdata[i] = i < row->ncells ? row->cells[i] : (char *)"";
+        g_array_index(fl->padded_lens, gsize, i) = i < row->ncells ? row->lens[i] : 0;
+    }
+    GbCsvRecord rec = {.path = fl->display,
+                       .record = fl->record + 1,
+                       .line = row->row,
+                       .nfields = width,
+                       .fields = (char *const *)fl->padded->pdata,
+                       .lens = (const gsize *)(void *)fl->padded_lens->data};
+    if (fl->in_table) {
+        fl->record++;
+        gb__account(fl)->rows++;
+        return gb__data_record(fl, &rec, diag);
+    }
+    GHashTable *cols = gb__header_keys(&rec);
+    GbStatus status = GB_OK;
+    const GbProfile *p = gb__pick_profile(fl, cols);
+    gboolean is_long = p == NULL && !fl->forced && g_hash_table_contains(cols, "authority") &&
+                       g_hash_table_contains(cols, "grade") &&
+                       (g_hash_table_contains(cols, "year") || g_hash_table_contains(cols, "date"));
+    if (p != NULL || is_long) {
+        status = gb__sheet_start_table(fl, &rec, cols, p, diag);
+    } else {
+        gb__near_miss(fl, cols, row->row);
+        if (++fl->seek_rows >= gb__seek_budget(fl, fl->sheet_name))
+            *skip_rest = TRUE;
+    }
+    g_hash_table_destroy(cols);
+    return status;
+}
+
+/* A sheet that a candidate profile names, or that any sheet-less profile may
+ * read, is read whole; any other only as far as a header is looked for (a long
+ * table, or the nearest miss for the message when nothing matches). */
+static guint64
+gb__sheet_keep_rows(const char *path, const char *sheet, gpointer user)
+{
+    GbFileLoad *fl = user;
+    for (guint i = 0; i < fl->l->profiles->len; i++) {
+        const GbProfile *p = g_ptr_array_index(fl->l->profiles, i);
+        if (fl->forced && strcmp(p->id, fl->l->force_profile) != 0)
+            continue;
+        if (gb_profile_wants_sheet(p, sheet))
+            return G_MAXUINT64;
+    }
+    /* Called as the sheet's bytes arrive, maybe before the last sheet's rows are
+     * all read: the current sheet's state is left alone. */
+    return gb__seek_budget(fl, sheet) + 1;
+}
+
+static GbStatus
+gb__load_workbook(GbFileLoad *fl, GbSheetFormat fmt, GbDiag *diag)
+{
+    GbSheetFns fns = {
+        .sheet_begin = gb__sheet_begin, .row = gb__sheet_row, .keep_rows = gb__sheet_keep_rows};
+    fl->sheet = TRUE;
+    fl->sheet_names = g_ptr_array_new_with_free_func(g_free);
+    fl->padded = g_ptr_array_new();
+    fl->padded_lens = g_array_new(FALSE, FALSE, sizeof(gsize));
+    GbStatus status = gb_sheet_read(fl->path, fmt, &fns, fl, diag);
+    if (status == GB_OK && fl->tables == 0) {
+        GString *names = g_string_new(NULL);
+        for (guint i = 0; i < fl->sheet_names->len; i++)
+            g_string_append_printf(names, "%s%s", i ? ", " : "",
+                                   (const char *)g_ptr_array_index(fl->sheet_names, i));
+        if (fl->forced)
+            gb_diag_set(diag, fl->path, 0, 0, "no sheet matches profile '%s' (sheets: %s)%s%s",
+                        fl->l->force_profile, names->str, fl->near_msg->len ? "; " : "",
+                        fl->near_msg->str);
+        else
+            gb_diag_set(diag, fl->path, 0, 0, "no sheet matches a profile (sheets: %s)%s%s",
+                        names->str, fl->near_msg->len ? "; " : "",
+                        fl->near_msg->len ? fl->near_msg->str
+                                          : "; no sheet has a header like any profile's");
+        g_string_free(names, TRUE);
+        status = GB_DATA;
+    }
+    g_ptr_array_free(fl->sheet_names, TRUE);
+    g_ptr_array_free(fl->padded, TRUE);
+    g_array_free(fl->padded_lens, TRUE);
+    g_free(fl->sheet_name);
+    g_free((char *)fl->display);
+    return status;
+}
+
+static GbStatus
+gb__load_one(GbLoader *l, GbTable *t, const char *path, gboolean forced, GbDiag *diag)
+{
+    if (forced) {
+        gboolean known = FALSE;
+        GString *names = g_string_new(NULL);
+        for (guint i = 0; i < l->profiles->len; i++) {
+            const GbProfile *p = g_ptr_array_index(l->profiles, i);
+            known = known || strcmp(p->id, l->force_profile) == 0;
+            g_string_append_printf(names, "%s%s", i ? ", " : "", p->id);
+        }
+        if (!known) {
+            gb_diag_set(diag, NULL, 0, 0, "no profile named '%s' in %s/profiles (there: %s)",
+                        l->force_profile, l->ref->datadir, names->len ? names->str : "none");
+            g_string_free(names, TRUE);
+            return GB_USAGE;
+        }
+        g_string_free(names, TRUE);
+    }
+    GbSheetFormat fmt;
+    GbStatus status = gb_sheet_detect(path, &fmt, diag);
+    if (status != GB_OK)
+        return status;
+    GbFileLoad fl = {.l = l,
+                     .t = t,
+                     .path = path,
+                     .display = path,
+                     .forced = forced,
+                     .auth_col = -1,
+                     .event_col = -1,
+                     .theme_col = -1};
     fl.scratch = g_string_new(NULL);
     fl.msg = g_string_new(NULL);
+    fl.near_msg = g_string_new(NULL);
+    fl.orders = g_array_new(FALSE, FALSE, sizeof(GbColumnOrder));
     fl.memo_keys = g_string_chunk_new(64 * 1024);
     fl.memo_authority = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < l->ref->regimes->len && i < G_N_ELEMENTS(fl.memo_grade); i++)
         fl.memo_grade[i] = g_hash_table_new(g_str_hash, g_str_equal);
-    GbStatus status = gb_csv_read(path, gb__file_record, &fl, diag);
-    if (status == GB_OK && gb__account(&fl)->rows == 0 && fl.width > 0) {
-        /* A header and nothing else is legal, but worth a word. */
-        gb_diag_set(&fl.diag, path, 0, 0, "has a header but no rows");
-        gb_diag_list_take(l->warnings, &fl.diag);
+    if (fmt == GB_SHEET_CSV) {
+        fl.file = gb_table_begin_file(t, path, "unknown");
+        fl.source = gb_table_intern_file_source(t, path);
+        status = gb_csv_read(path, gb__file_record, &fl, diag);
+        if (status == GB_OK && gb__account(&fl)->rows == 0 && fl.width > 0) {
+            /* A header and nothing else is legal, but worth a word. */
+            gb_diag_set(&fl.diag, path, 0, 0, "has a header but no rows");
+            gb_diag_list_take(l->warnings, &fl.diag);
+        }
+    } else {
+        fl.display = NULL;
+        status = gb__load_workbook(&fl, fmt, diag);
     }
     gb_diag_clear(&fl.diag);
     g_string_free(fl.scratch, TRUE);
     g_string_free(fl.msg, TRUE);
+    g_string_free(fl.near_msg, TRUE);
+    g_array_free(fl.orders, TRUE);
     g_hash_table_destroy(fl.memo_authority);
     for (guint i = 0; i < G_N_ELEMENTS(fl.memo_grade); i++)
         if (fl.memo_grade[i] != NULL)
             g_hash_table_destroy(fl.memo_grade[i]);
     g_string_chunk_free(fl.memo_keys);
-    if (fl.judgement_cols != NULL)
-        g_array_free(fl.judgement_cols, TRUE);
+    if (fl.group_cols != NULL)
+        g_ptr_array_free(fl.group_cols, TRUE);
+    return status;
+}
+
+GbStatus
+gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag)
+{
+    GbStatus status = gb__load_one(l, t, path, l->force_profile != NULL, diag);
+    if (!l->batch)
+        gb__flush(l, t);
     return status;
 }
 
@@ -550,18 +1371,31 @@ gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag)
     GDir *d = g_dir_open(dir, 0, NULL);
     if (d != NULL) {
         const char *name;
-        while ((name = g_dir_read_name(d)) != NULL)
-            if (g_str_has_suffix(name, ".csv"))
-                g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
+        while ((name = g_dir_read_name(d)) != NULL) {
+            if (name[0] == '.' || g_str_has_suffix(name, "~") || g_str_has_suffix(name, ".md") ||
+                g_str_has_suffix(name, ".txt"))
+                continue;
+            char *p = g_build_filename(dir, name, NULL);
+            if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+                g_ptr_array_add(paths, p);
+            else
+                g_free(p);
+        }
         g_dir_close(d);
     }
     g_free(dir);
     g_ptr_array_sort(paths, gb__cmp_str);
+    guint bundled = paths->len;
     for (const char *const *f = files; f != NULL && *f != NULL; f++)
         g_ptr_array_add(paths, g_strdup(*f));
     GbStatus status = GB_OK;
+    l->batch = TRUE;
     for (guint i = 0; i < paths->len && status == GB_OK; i++)
-        status = gb_load_file(l, t, g_ptr_array_index(paths, i), diag);
+        status = gb__load_one(l, t, g_ptr_array_index(paths, i),
+                              i >= bundled && l->force_profile != NULL, diag);
+    l->batch = FALSE;
+    if (status == GB_OK)
+        gb__flush(l, t);
     g_ptr_array_free(paths, TRUE);
     return status;
 }

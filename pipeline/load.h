@@ -1,5 +1,6 @@
 /* load.h - the read + validate stages: grade tables (long, or wide through a
- * profile) into a GbTable, every row used, merged or rejected with a reason. */
+ * profile; CSV, .ods or .xlsx, told apart by content) into a GbTable, every row
+ * used, merged or rejected with a reason. */
 #ifndef GB_LOAD_H
 #define GB_LOAD_H
 
@@ -7,23 +8,34 @@
 
 typedef struct {
     const GbRef *ref;
-    GPtrArray *profiles;     /* GbProfile*, from gb_profile_load_all */
-    const char *force_profile; /* profile id to use for every file, or NULL */
-    GbDiagList *rejects;     /* one line per rejected row (capped) */
-    GbDiagList *warnings;    /* merged duplicates and other notes (capped) */
+    GPtrArray *profiles;       /* GbProfile*, from gb_profile_load_all */
+    const char *force_profile; /* profile id for the files given by name, or NULL */
+    GbDiagList *rejects;       /* one line per rejected row (capped) */
+    GbDiagList *warnings;      /* repeated rows within one table and other notes (capped) */
+    /* Rows dated by publication wait until every file is read, then are matched
+     * with the inspection they report (see gb_load_all). */
+    GArray *pending_rows; /* GbPendingRow (load.c) */
+    GArray *pending_recs; /* GbPendingRec (load.c) */
+    GStringChunk *places; /* the pending records' places */
+    gboolean batch;       /* inside gb_load_all: pending rows wait for its end */
 } GbLoader;
 
 /* Creates a loader over ref, loading ref's profiles. Free with gb_loader_free. */
 GbStatus gb_loader_new(const GbRef *ref, GbLoader **out, GbDiag *diag);
 void gb_loader_free(GbLoader *l);
 
-/* Reads one grade table into t. Bad rows are counted as rejected and described
- * in l->rejects; the call still returns GB_OK. A problem with the file as a
- * whole (missing, empty, unknown layout, malformed CSV, encoding) returns
- * GB_NOINPUT or GB_DATA with diag set. */
+/* Reads one grade table (CSV) or workbook (.ods, .xlsx: every sheet a profile
+ * matches) into t. Bad rows are counted as rejected and described in
+ * l->rejects; the call still returns GB_OK. A problem with the file as a
+ * whole (missing, empty, unknown layout, malformed CSV, encoding, a workbook
+ * that cannot be read or whose sheets no profile matches) returns GB_NOINPUT or
+ * GB_DATA with diag set (GB_USAGE for an unknown --profile). */
 GbStatus gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag);
 
-/* Reads every *.csv in DATADIR/grades in name order, then each of files. */
+/* Reads every file in DATADIR/grades in name order (names starting with '.'
+ * and ending in '~', .md or .txt left out), then each of files (the only ones
+ * l->force_profile applies to). Rows dated by their publication are matched
+ * last, against every inspection-dated row read. */
 GbStatus gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag);
 
 #endif

@@ -26,6 +26,11 @@ gb_table_new(const GbRef *ref)
     t->rows = g_array_new(FALSE, FALSE, sizeof(GbRow));
     t->sources = g_ptr_array_new_with_free_func(g_free);
     t->source_is_file = g_byte_array_new();
+    t->origins = g_array_new(FALSE, FALSE, sizeof(GbOrigin));
+    t->origin_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    t->visit_text = g_string_chunk_new(1024);
+    t->reported = g_array_new(FALSE, FALSE, sizeof(GbRow));
+    t->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
     t->source_ids = g_hash_table_new(g_str_hash, g_str_equal);
     t->files = g_array_new(FALSE, TRUE, sizeof(GbFileAccount));
     t->seen = g_hash_table_new(gb__key_hash, g_direct_equal);
@@ -95,6 +100,11 @@ gb_table_free(GbTable *t)
     g_hash_table_destroy(t->source_ids);
     g_ptr_array_free(t->sources, TRUE);
     g_byte_array_unref(t->source_is_file);
+    g_array_free(t->origins, TRUE);
+    g_hash_table_destroy(t->origin_ids);
+    g_string_chunk_free(t->visit_text);
+    g_array_free(t->reported, TRUE);
+    g_array_free(t->visits, TRUE);
     g_hash_table_destroy(t->seen);
     g_free(t);
 }
@@ -126,15 +136,77 @@ gb__intern(GbTable *t, const char *source, guint8 is_file)
 }
 
 guint32
+gb_table_intern_origin(GbTable *t, const char *source, gboolean is_file, int kind,
+                       const char *group)
+{
+    /* The key is the kind's digit, the group and the text: each has one id. */
+    if (group == NULL)
+        group = "";
+    char *key = g_strdup_printf("%c%c%s\x1f%s", '0' + kind, is_file ? 'f' : 's', group, source);
+    guint32 text = gb__intern(t, source, is_file ? 1 : 0);
+    gpointer id;
+    if (g_hash_table_lookup_extended(t->origin_ids, key, NULL, &id)) {
+        g_free(key);
+        return GPOINTER_TO_UINT(id);
+    }
+    GbOrigin o = {.text = text, .kind = (guint8)kind,
+                  .group = g_string_chunk_insert_const(t->visit_text, group)};
+    g_array_append_val(t->origins, o);
+    guint32 n = t->origins->len - 1;
+    g_hash_table_insert(t->origin_ids, key, GUINT_TO_POINTER(n));
+    return n;
+}
+
+guint32
 gb_table_intern_source(GbTable *t, const char *source)
 {
-    return gb__intern(t, source, 0);
+    return gb_table_intern_origin(t, source, FALSE, 0, NULL);
 }
 
 guint32
 gb_table_intern_file_source(GbTable *t, const char *path)
 {
-    return gb__intern(t, path, 1);
+    return gb_table_intern_origin(t, path, TRUE, 0, NULL);
+}
+
+static const GbOrigin *
+gb__origin(const GbTable *t, const GbRow *r)
+{
+    return r->source < t->origins->len ? &g_array_index(t->origins, GbOrigin, r->source) : NULL;
+}
+
+const char *
+gb_table_row_group(const GbTable *t, const GbRow *r)
+{
+    const GbOrigin *o = gb__origin(t, r);
+    return o != NULL ? o->group : "";
+}
+
+int
+gb_table_row_kind(const GbTable *t, const GbRow *r)
+{
+    const GbOrigin *o = gb__origin(t, r);
+    return o != NULL ? o->kind : 0;
+}
+
+const char *
+gb_table_row_source(const GbTable *t, const GbRow *r)
+{
+    const GbOrigin *o = gb__origin(t, r);
+    return o != NULL ? g_ptr_array_index(t->sources, o->text) : "";
+}
+
+void
+gb_table_add_reported(GbTable *t, const GbRow *r)
+{
+    if (!t->streaming)
+        g_array_append_val(t->reported, *r);
+}
+
+void
+gb_table_add_visit(GbTable *t, const GbVisit *e)
+{
+    g_array_append_val(t->visits, *e);
 }
 
 gboolean
@@ -285,9 +357,13 @@ gb__count_after(GbTable *t, const GbRow *r, guint32 when)
 const char *
 gb_table_row_selection(const GbTable *t, const GbRow *r)
 {
+    const GbJudgement *j = gb_ref_judgement(t->ref, r->judgement);
+    if (gb_table_row_kind(t, r) == 2 /* GB_KIND_SELECTION */) {
+        const char *note = gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
+        return note != NULL ? note : "the source names only some of the authorities judged";
+    }
     if (r->date != 0 || t->ref->coverage->len == 0)
         return NULL;
-    const GbJudgement *j = gb_ref_judgement(t->ref, r->judgement);
     return gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
 }
 
@@ -360,6 +436,45 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
     return GB_ADD_NEW;
 }
 
+gboolean
+gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
+                   guint not_file, guint32 *date, int *grade, guint *file, guint64 *line)
+{
+    GDate d;
+    g_date_clear(&d, 1);
+    g_date_set_dmy(&d, (GDateDay)(to % 100), (GDateMonth)(to / 100 % 100), (GDateYear)(to / 10000));
+    for (guint32 ymd = to; ymd >= from && g_date_valid(&d);) {
+        GbRow probe = {.date = ymd, .year = (guint16)(ymd / 10000), .authority = (guint16)authority,
+                       .judgement = (guint8)judgement};
+        guint32 *cell_line = NULL;
+        guint32 *cell = t->streaming ? gb__cell(t, &probe, &cell_line) : NULL;
+        if (cell != NULL && (*cell & 0xC0000000u) == 0xC0000000u &&
+            ((*cell >> 20) & 0x3FF) == gb__day(&probe) &&
+            ((*cell >> 8) & 0xFFF) != (not_file & 0xFFF)) {
+            *date = ymd;
+            *grade = (int)(gint8)(guint8)(*cell & 0xFF);
+            *file = (*cell >> 8) & 0xFFF;
+            *line = *cell_line;
+            return TRUE;
+        }
+        guint64 key = ((guint64)authority << 40) | ((guint64)judgement << 32) | ymd;
+        gpointer found;
+        if (g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)key, NULL, &found) &&
+            ((guint64)(gsize)found >> 40 & 0xFFFF) != not_file) {
+            guint64 o = (guint64)(gsize)found;
+            *date = ymd;
+            *grade = (int)(gint8)(guint8)(o >> 56);
+            *file = (guint)((o >> 40) & 0xFFFF);
+            *line = o & 0xFFFFFFFFFFULL;
+            return TRUE;
+        }
+        g_date_subtract_days(&d, 1);
+        ymd = (guint32)g_date_get_year(&d) * 10000 + (guint32)g_date_get_month(&d) * 100 +
+              (guint32)g_date_get_day(&d);
+    }
+    return FALSE;
+}
+
 void
 gb_table_totals(const GbTable *t, GbFileAccount *total)
 {
@@ -373,5 +488,8 @@ gb_table_totals(const GbTable *t, GbFileAccount *total)
         total->judgements += a->judgements;
         total->not_judged += a->not_judged;
         total->after += a->after;
+        total->not_inspected += a->not_inspected;
+        total->reported += a->reported;
+        total->events += a->events;
     }
 }

@@ -13,7 +13,7 @@ typedef struct {
     guint8 judgement;    /* index into ref->judgements */
     gint8 grade;         /* index into the judgement's regime scale */
     guint16 file;        /* index into table->files */
-    guint32 source;      /* index into table->sources */
+    guint32 source;      /* index into table->origins (gb_table_row_source: its text) */
 } GbRow;
 
 /* What happened to the rows of one input file. rows = used + merged + rejected. */
@@ -24,7 +24,29 @@ typedef struct {
     guint64 judgements;  /* judgements taken from used rows */
     guint64 not_judged;  /* cells marked "not judged" in wide tables */
     guint64 after;       /* judgements of used rows left out: dated after the as-at date */
+    guint64 not_inspected; /* column groups marked "not inspected" (or empty) */
+    guint64 reported;    /* judgements kept as reported statements (never counted) */
+    guint64 events;      /* rows kept as visits that carry no grade */
 } GbFileAccount;
+
+/* Where rows came from: a source text, the kind of that source (a GbSourceKind,
+ * profile.h) and the profile column group ("" for none). */
+typedef struct {
+    guint32 text;        /* index into table->sources */
+    guint8 kind;
+    const char *group;   /* in table->visit_text */
+} GbOrigin;
+
+/* An inspection activity that carries no grade (a focused or monitoring
+ * visit), for the packs. */
+typedef struct {
+    guint32 date;        /* YYYYMMDD the visit was made */
+    guint32 published;   /* YYYYMMDD of publication, 0 if not given */
+    guint16 authority;
+    guint16 file;
+    const char *type;    /* "ILACS Focused Visit", in table->visit_text */
+    const char *theme;   /* "Care leavers", or NULL for none */
+} GbVisit;
 
 typedef struct {
     const GbRef *ref;
@@ -39,8 +61,14 @@ typedef struct {
     guint64 *latest;     /* [authority][judgement]: date << 8 | grade, 0 for none */
     GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
     int year0, years;    /* the years the dense cells cover */
-    GPtrArray *sources;  /* char*, interned */
+    GPtrArray *sources;  /* char*, interned: each source text once */
     GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
+    GArray *origins;     /* GbOrigin: a source text with the kind and group of its rows */
+    GHashTable *origin_ids;
+    GStringChunk *visit_text; /* the visits' types and themes, the origins' groups */
+    GArray *reported;    /* GbRow: reported statements, shown but never counted; stays
+                          * empty when streaming */
+    GArray *visits;      /* GbVisit, in the order read */
     GArray *files;       /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
@@ -76,8 +104,37 @@ guint gb_table_begin_file(GbTable *t, const char *path, const char *layout);
 guint32 gb_table_intern_source(GbTable *t, const char *source);
 /* Interns the path of a file as the source of its rows that name none. */
 guint32 gb_table_intern_file_source(GbTable *t, const char *path);
-/* TRUE when source is only a file's path (not a source text to credit). */
+/* TRUE when source (an index into t->sources) is only a file's path (not a
+ * source text to credit). */
 gboolean gb_table_source_is_file(const GbTable *t, guint32 source);
+/* The origin of rows from source (a file's path when is_file) of kind `kind` (a
+ * GbSourceKind) from profile column group `group` (NULL or "": none): the id a
+ * GbRow's source holds. gb_table_intern_source and _file_source are this with
+ * kind published and no group. */
+guint32 gb_table_intern_origin(GbTable *t, const char *source, gboolean is_file, int kind,
+                               const char *group);
+/* The GbSourceKind of a row (of its source). This function can't fail. */
+int gb_table_row_kind(const GbTable *t, const GbRow *r);
+/* The source text of a row. This function can't fail. */
+const char *gb_table_row_source(const GbTable *t, const GbRow *r);
+/* The id of the profile column group a row came from ("cpi", "cpri", "sif",
+ * "sif_re", "ilacs1" ...), or "" for a row that came from no group. This
+ * function can't fail. */
+const char *gb_table_row_group(const GbTable *t, const GbRow *r);
+
+/* Keeps r as a reported statement: in t->reported (not when streaming), never in
+ * the rows, counts, latest judgements or duplicate index. */
+void gb_table_add_reported(GbTable *t, const GbRow *r);
+void gb_table_add_visit(GbTable *t, const GbVisit *e);
+
+/* Finds the dated judgement of (authority, judgement) made on a day in
+ * [from, to] (YYYYMMDD) and read from another file than not_file, the latest
+ * such; TRUE with its date, grade and place. Used to recognise one inspection
+ * reaching the tool twice, once by its inspection date and once by its
+ * publication date. This function can't fail. */
+gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
+                            guint not_file, guint32 *date, int *grade, guint *file,
+                            guint64 *line);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result
@@ -114,8 +171,9 @@ gb_table_row_when(const GbRow *r)
 
 /* The coverage note when r is a row of a selection (a list naming only some
  * authorities, chosen by their grade): positions and movers leave such rows
- * out. Today that is a year-only row of a (year, regime, judgement) that
- * coverage.csv lists; a dated row is a published inspection. NULL otherwise. */
+ * out. Today that is a row whose source is of kind selection (profile.h), or a
+ * year-only row of a (year, regime, judgement) that coverage.csv lists; a dated
+ * row is a published inspection. NULL otherwise. */
 const char *gb_table_row_selection(const GbTable *t, const GbRow *r);
 
 /* Sums the accounting over every file into *total (path and layout NULL). */

@@ -115,7 +115,8 @@ START_TEST(test_text)
         /* The outcome is the scale's own label (data/scales.csv), not a phrase in code. */
         "Of the 18 councils given unannounced inspections in 2009, 9 had areas for priority "
         "action",
-        "17 were judged inadequate, 29 adequate, 4 good and none outstanding (as published)",
+        /* Ofsted's 17/29/4/0 of 50 child protection inspections, as published. */
+        "2013 published 50 0 (0.0%) 4 (8.0%) 29 (58.0%) 17 (34.0%)",
         "As at 31 March 2025, of the 153 authorities, 36 (23.5%) were judged outstanding for "
         "overall effectiveness, 67 (43.8%) good, 31 (20.3%) requires improvement and 19 (12.4%) "
         "inadequate",

@@ -55,7 +55,8 @@ START_TEST(test_output_not_a_folder)
     char *out, *err;
     ck_assert_int_eq(run(dir, argv, &out, &err), 73);
     ck_assert_int_eq(problem_lines(err), 1);
-    ck_assert_ptr_nonnull(strstr(err, "file/out: cannot create the folder: Not a directory"));
+    ck_assert_msg(strstr(err, "file/out: cannot create the folder: Not a directory") != NULL,
+                  "stderr: %s", err);
     g_free(out);
     g_free(err);
     /* A missing parent is made. */
@@ -119,7 +120,13 @@ START_TEST(test_signal_mid_run)
     int err_fd;
     ck_assert(g_spawn_async_with_pipes(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
                                        NULL, &pid, NULL, NULL, &err_fd, NULL));
-    g_usleep(900 * 1000); /* the packs take seconds: stop it in the middle */
+    /* Reading the workbooks takes a moment: stop it in the middle of the packs,
+     * once their folder is made. */
+    char *out_dir = g_build_filename(dir, "p", NULL);
+    for (int i = 0; i < 3000 && !g_file_test(out_dir, G_FILE_TEST_IS_DIR); i++)
+        g_usleep(10 * 1000);
+    g_usleep(150 * 1000);
+    g_free(out_dir);
     kill(pid, signals_[_i].signal);
     int wait;
     ck_assert_int_eq(waitpid(pid, &wait, 0), pid);

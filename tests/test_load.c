@@ -288,7 +288,7 @@ START_TEST(test_unknown_layout)
     GbRun r;
     run_file(&r, "LA,Grade\nBarnet,Good\n", -1);
     ck_assert_int_eq(r.status, GB_DATA);
-    ck_assert_ptr_nonnull(strstr(r.diag.message, "ofsted-ilacs-history, ofsted-latest-judgements"));
+    ck_assert_ptr_nonnull(strstr(r.diag.message, "ofsted-ilacs-history, ofsted-inyear-activity"));
     run_clear(&r);
 }
 END_TEST

@@ -708,8 +708,10 @@ START_TEST(test_build_tables_unwritable)
     char *o = g_build_filename(dir, "out", NULL);
     char *before = tree(o);
     char *row = g_build_filename(dir, "row.csv", NULL);
-    ck_assert(g_file_set_contents(row, "authority,year,regime,judgement,grade\n"
-                                       "Leeds,2006,apa,staying_safe,Good\n", -1, NULL));
+    ck_assert(g_file_set_contents(row,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Leeds,2006,apa,staying_safe,Good\n",
+                                  -1, NULL));
     const char *again[] = {GB_BINARY, "build", "-q", "-o", "out", "row.csv", NULL};
     ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 73);
     ck_assert_msg(strstr(err, "out/tables: cannot create the folder: Not a directory") != NULL,
@@ -797,12 +799,135 @@ START_TEST(test_chart_targets)
 }
 END_TEST
 
+/* A crash in the middle of the renames (SIGKILL at the n-th rename, through
+ * an LD_PRELOAD shim): every file is the old or the new one, complete; the
+ * manifest is the old one, so no new file passes for up to date; the next run
+ * with the new data makes the folder exactly the new build, and with the old
+ * data exactly the old one. */
+static const int kill_at[] = {1, 7, -1}; /* -1: the manifest's rename, the last */
+
+static void
+build_into(const char *dir, const char *out, gboolean with_row, int kill, gboolean *killed)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    const char *base[] = {GB_BINARY, "build", "-q", "--force", "-o", out};
+    for (gsize i = 0; i < G_N_ELEMENTS(base); i++)
+        g_ptr_array_add(argv, (gpointer)base[i]);
+    if (with_row)
+        g_ptr_array_add(argv, (gpointer) "row.csv");
+    g_ptr_array_add(argv, NULL);
+    char **env = g_get_environ();
+    if (kill != 0) {
+        char n[16];
+        g_snprintf(n, sizeof n, "%d", kill);
+        env = g_environ_setenv(env, "LD_PRELOAD", GB_KILLRENAME, TRUE);
+        env = g_environ_setenv(env, "GB_KILL_AT_RENAME", n, TRUE);
+        const char *asan = g_environ_getenv(env, "ASAN_OPTIONS");
+        char *opts =
+            g_strconcat(asan ? asan : "", asan ? ":" : "", "verify_asan_link_order=0", NULL);
+        env = g_environ_setenv(env, "ASAN_OPTIONS", opts, TRUE);
+        g_free(opts);
+    }
+    int wait;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(dir, (char **)argv->pdata, env,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &wait, &e),
+                  "%s", e ? e->message : "");
+    *killed = WIFSIGNALED(wait) && WTERMSIG(wait) == SIGKILL;
+    if (!*killed)
+        ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "build %s: status %d", out, wait);
+    g_strfreev(env);
+    g_ptr_array_free(argv, TRUE);
+}
+
+/* The regular files under dir and their SHA-256, manifest and lock left out. */
+static GHashTable *
+digests(const char *dir)
+{
+    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    char *t = tree(dir);
+    char **lines = g_strsplit(t, "\n", -1);
+    for (char **l = lines; *l != NULL; l++) {
+        char **f = g_strsplit(*l, " ", 3);
+        if (g_strv_length(f) == 3 && strcmp(f[1], "file") == 0 && strcmp(f[0], "manifest.ini") != 0)
+            g_hash_table_insert(h, g_strdup(f[0]), g_strdup(f[2]));
+        g_strfreev(f);
+    }
+    g_strfreev(lines);
+    g_free(t);
+    return h;
+}
+
+START_TEST(test_crash_during_renames)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    char *row = g_build_filename(dir, "row.csv", NULL);
+    ck_assert(g_file_set_contents(row,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Leeds,2006,apa,staying_safe,Good\n",
+                                  -1, NULL));
+    gboolean killed;
+    build_into(dir, "old", FALSE, 0, &killed);
+    build_into(dir, "new", TRUE, 0, &killed);
+    char *old_dir = g_build_filename(dir, "old", NULL);
+    char *new_dir = g_build_filename(dir, "new", NULL);
+    char *out = g_build_filename(dir, "out", NULL);
+    GHashTable *old = digests(old_dir), *fresh = digests(new_dir);
+    char *old_tree = tree(old_dir), *new_tree = tree(new_dir);
+    int kill = kill_at[_i] > 0 ? kill_at[_i] : (int)g_hash_table_size(fresh) + 1;
+    build_into(dir, "out", FALSE, 0, &killed);
+    build_into(dir, "out", TRUE, kill, &killed);
+    ck_assert_msg(killed, "not killed at rename %d", kill);
+    /* Each file old or new, whole: the renames go in name order, so the first
+     * kill - 1 names are the new files and the rest the old. */
+    GHashTable *now = digests(out);
+    GList *names = g_list_sort(g_hash_table_get_keys(fresh), (GCompareFunc)strcmp);
+    int i = 0, differ = 0;
+    for (GList *n = names; n != NULL; n = n->next, i++) {
+        const char *want = g_hash_table_lookup(i < kill - 1 ? fresh : old, n->data);
+        const char *h = g_hash_table_lookup(now, n->data);
+        ck_assert_msg(h != NULL, "%s missing after the crash", (char *)n->data);
+        ck_assert_msg(strcmp(h, want) == 0, "%s (rename %d of a crash at %d) is not the %s file",
+                      (char *)n->data, i + 1, kill, i < kill - 1 ? "new" : "old");
+        differ +=
+            strcmp(g_hash_table_lookup(old, n->data), g_hash_table_lookup(fresh, n->data)) != 0;
+    }
+    ck_assert_int_gt(differ, 0);
+    g_list_free(names);
+    char *m = slurp(old_dir, "manifest.ini"), *m_now = slurp(out, "manifest.ini");
+    ck_assert_msg(strcmp(m, m_now) == 0, "the manifest is not the old one");
+    /* The next run with the new data: exactly the new build, nothing left. */
+    build_into(dir, "out", TRUE, 0, &killed);
+    char *t = tree(out);
+    ck_assert_msg(strcmp(t, new_tree) == 0, "after the rerun:\n%s\n---\n%s", t, new_tree);
+    g_free(t);
+    /* And back to the old data: exactly the old build. */
+    build_into(dir, "out", FALSE, 0, &killed);
+    t = tree(out);
+    ck_assert_msg(strcmp(t, old_tree) == 0, "back:\n%s\n---\n%s", t, old_tree);
+    g_free(t);
+    g_free(m);
+    g_free(m_now);
+    g_hash_table_unref(now);
+    g_hash_table_unref(old);
+    g_hash_table_unref(fresh);
+    g_free(old_tree);
+    g_free(new_tree);
+    g_free(out);
+    g_free(new_dir);
+    g_free(old_dir);
+    g_free(row);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 write_suite(void)
 {
     Suite *s = suite_create("write");
     TCase *tc = tcase_create("write");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 300); /* whole packs runs, several times, under ASan too */
     tcase_add_loop_test(tc, test_all_or_nothing, 0, G_N_ELEMENTS(faults));
     tcase_add_test(tc, test_rename_fails_midway);
     tcase_add_loop_test(tc, test_damaged_outputs_are_stale, 0, G_N_ELEMENTS(damage));
@@ -815,6 +940,7 @@ write_suite(void)
     tcase_add_test(tc, test_two_processes);
     tcase_add_test(tc, test_sigkill_mid_write);
     tcase_add_test(tc, test_build_repairs);
+    tcase_add_loop_test(tc, test_crash_during_renames, 0, G_N_ELEMENTS(kill_at));
     tcase_add_test(tc, test_packs_repairs);
     tcase_add_test(tc, test_build_tables_unwritable);
     tcase_add_test(tc, test_build_charts_link);
