@@ -30,6 +30,28 @@ gb__esc(GString *out, const char *s)
     }
 }
 
+/* A cell's text: as gb__esc, and in a word longer than 20 characters (a file
+ * name, a sheet) a break opportunity after each _ or / and before each [, so
+ * that the word wraps there instead of widening its table. */
+static void
+gb__esc_cell(GString *out, const char *s)
+{
+    for (const char *p = s; p != NULL && *p; p++) {
+        const char *a = p, *b = p;
+        while (a > s && a[-1] != ' ')
+            a--;
+        while (*b && *b != ' ')
+            b++;
+        gboolean long_word = b - a > 20;
+        if (long_word && *p == '[' && p > a)
+            g_string_append(out, "<wbr/>");
+        char one[2] = {*p, '\0'};
+        gb__esc(out, one);
+        if (long_word && (*p == '_' || *p == '/') && p + 1 < b)
+            g_string_append(out, "<wbr/>");
+    }
+}
+
 /* ---- SVG -------------------------------------------------------------------- */
 
 /* Copies src to out with every occurrence of each needle[i] followed by
@@ -220,11 +242,11 @@ static const char gb__css[] =
     "caption{text-align:left;font-weight:bold;padding:.25rem 0;position:sticky;left:0;"
     "max-width:calc(100vw - 2rem)}\n"
     /* Cells take the width their words need, no more: words are never broken
-     * (a table too wide for its words scrolls in its region); a header cell
-     * keeps room for a short phrase a line, so as not to stand one word a line. */
+     * (a table too wide for its words scrolls in its region); a heading of
+     * many words keeps room for a short phrase a line, not one word a line. */
     "th,td{border-bottom:1px solid #b1b4b6;padding:.3rem .45rem;text-align:left;"
     "vertical-align:top;overflow-wrap:normal;word-break:normal;hyphens:manual}\n"
-    "thead th{min-width:min(5.5em,22vw)}thead th.long{min-width:min(8em,35vw)}\n"
+    "thead th.long{min-width:min(8em,35vw)}\n"
     ".nw{white-space:nowrap}\n"
     "@media (max-width:40rem){th,td{padding:.3rem}}\n"
     "thead th{background:#e6ebf2;color:#0b0c0c}\n"
@@ -283,7 +305,7 @@ gb__table(GString *out, const GbTreeTable *t, const char *id, const char *captio
             else if (date)
                 g_string_append(out, " class=\"nw\"");
             g_string_append_c(out, '>');
-            gb__esc(out, x->text);
+            gb__esc_cell(out, x->text);
             g_string_append_printf(out, "</%s>", tag);
         }
         g_string_append(out, "</tr>\n");
