@@ -200,11 +200,12 @@ gb_chart_draw_tagged(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     cairo_tag_begin(cr, "Figure", NULL);
     c->klass->draw(c, f, cr, fr.plot);
     cairo_tag_end(cr, "Figure");
-    part = fr;
-    part.title = part.subtitle = NULL;
-    if (part.source != NULL) {
+    /* gb_frame_draw draws the title and subtitle only: the source line has
+     * its own call (drawing the frame again here drew nothing, and left the
+     * space reserved for the source empty under every figure). */
+    if (fr.source != NULL) {
         cairo_tag_begin(cr, "P", NULL);
-        gb_frame_draw(f, cr, &part);
+        gb_frame_draw_source(f, cr, &fr);
         cairo_tag_end(cr, "P");
     }
     cairo_restore(cr);

@@ -211,13 +211,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
             gb__pct(b->share[g], TRUE, pct, sizeof pct);
             double tw, th;
             gb_fonts_measure(f, pct, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
-            if (b->count[g] > 0 && tw + 4 <= w) {
-                GbRgb ink = gb_palette_dark(col) ? (GbRgb){1, 1, 1} : GB_INK;
-                if (level == 3) { /* on the hatch, a plain plate keeps the text legible */
-                    cairo_rectangle(cr, x + (w - tw) / 2 - 1, y + (GB__ROW - th) / 2, tw + 2, th);
-                    cairo_set_source_rgb(cr, col.r, col.g, col.b);
-                    cairo_fill(cr);
-                }
+            if (b->count[g] > 0 && tw + 2 * GB_PALETTE_PLATE <= w) {
+                /* On the hatch, a plain plate keeps the text legible. */
+                GbRgb ink = gb_palette_label_backing(cr, col, level, x + (w - tw) / 2,
+                                                     y + (GB__ROW - th) / 2, tw, th);
                 gb_text_draw(f, cr, pct, GB_SIZE_SMALL, FALSE, x + (w - tw) / 2,
                              y + (GB__ROW - th) / 2, ink);
             }

@@ -441,6 +441,36 @@ gb_palette_outline(GbRgb c, GbRgb *outline)
     return TRUE;
 }
 
+GbRgb
+gb_palette_ink(GbRgb c)
+{
+    const GbRgb white = {1, 1, 1}, dark = {0.1, 0.1, 0.1}, black = {0, 0, 0};
+    double w = gb_palette_contrast(white, c), d = gb_palette_contrast(dark, c);
+    if (MAX(w, d) >= GB_PALETTE_TEXT_CONTRAST)
+        return w >= d ? white : dark;
+    /* Luminance about 0.18 to 0.22, where neither reaches 4.5:1: black does. */
+    return gb_palette_contrast(black, c) >= w ? black : white;
+}
+
+GbRgb
+gb_palette_label_backing(cairo_t *cr, GbRgb c, int level, double x, double y, double w,
+                         double h)
+{
+    if (level == 3) {
+        cairo_rectangle(cr, x - GB_PALETTE_PLATE, y, w + 2 * GB_PALETTE_PLATE, h);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_fill(cr);
+    }
+    return gb_palette_ink(c);
+}
+
+GbRgb
+gb_palette_ramp(double t)
+{
+    t = CLAMP(t, 0.0, 1.0);
+    return (GbRgb){1 - 0.85 * t, 1 - 0.62 * t, 1 - 0.35 * t};
+}
+
 static void
 gb__fill_hatched(cairo_t *cr, GbRgb c, int level)
 {

@@ -64,6 +64,20 @@ double gb_palette_contrast(GbRgb a, GbRgb b);
 /* FALSE when c stands 3:1 against white; else TRUE and *outline, a darker c
  * that stands 3:1 against both white and c. */
 gboolean gb_palette_outline(GbRgb c, GbRgb *outline);
+/* Text on a fill: the ink for a label on c, white or near-black (black when
+ * neither stands 4.5:1), whichever contrasts more; every colour gets one at
+ * least 4.5:1 (WCAG 1.4.3). */
+GbRgb gb_palette_ink(GbRgb c);
+/* The least contrast gb_palette_ink reaches on any colour. */
+#define GB_PALETTE_TEXT_CONTRAST 4.5
+/* Before a label of w by h at x, y on a fill of c at level: on the hatched
+ * inadequate fill, a solid plate of c GB_PALETTE_PLATE wider each side, so
+ * the label stands against c alone; returns the label's ink. */
+GbRgb gb_palette_label_backing(cairo_t *cr, GbRgb c, int level, double x, double y, double w,
+                               double h);
+#define GB_PALETTE_PLATE 2.0
+/* The transitions heatmap's ramp, t from 0 (white) to 1 (its darkest). */
+GbRgb gb_palette_ramp(double t);
 
 /* Tick marks for an axis from lo to hi, at a "nice" step (1, 2, 2.5 or 5 x 10^k). */
 typedef struct {

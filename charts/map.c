@@ -187,13 +187,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
             gb_fonts_measure(f, label, size, FALSE, -1, &tw, &th);
         gboolean both = label != NULL && tw <= g.radius * 1.5 && ch + th <= g.radius * 1.5;
         double y = both ? cy - (ch + th) / 2 + 0.5 : cy - ch / 2;
-        GbRgb ink = gb_palette_dark(col) ? (GbRgb){1, 1, 1} : GB_INK;
-        if (level == 3) { /* the hatch would cross the letters */
-            double bw = MAX(cw, both ? tw : 0);
-            cairo_rectangle(cr, cx - bw / 2 - 1, y, bw + 2, both ? ch + th : ch);
-            cairo_set_source_rgb(cr, col.r, col.g, col.b);
-            cairo_fill(cr);
-        }
+        /* On the hatch, a plate: the stripes would cross the letters. */
+        double bw = MAX(cw, both ? tw : 0);
+        GbRgb ink = gb_palette_label_backing(cr, col, level, cx - bw / 2, y, bw,
+                                             both ? ch + th : ch);
         gb_text_draw(f, cr, code, size, TRUE, cx - cw / 2, y, ink);
         if (both)
             gb_text_draw(f, cr, label, size, FALSE, cx - tw / 2, y + ch - 1, ink);

@@ -117,7 +117,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         g_object_unref(ly);
         for (int b = 0; b < GB_COMMON_LEVELS; b++) {
             double t = (double)d->cell[a][b] / max;
-            GbRgb col = {1 - 0.85 * t, 1 - 0.62 * t, 1 - 0.35 * t};
+            GbRgb col = gb_palette_ramp(t);
             cairo_rectangle(cr, x0 + b * cell + 1, y0 + a * cell + 1, cell - 2, cell - 2);
             cairo_set_source_rgb(cr, col.r, col.g, col.b);
             cairo_fill(cr);
@@ -129,7 +129,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
             }
             char v[16];
             g_snprintf(v, sizeof v, "%d", d->cell[a][b]);
-            GbRgb ink = gb_palette_dark(col) ? (GbRgb){1, 1, 1} : GB_INK;
+            GbRgb ink = gb_palette_ink(col);
             gb_text_draw_aligned(f, cr, v, GB_SIZE_LABEL + 1, TRUE, x0 + b * cell + cell / 2,
                                  y0 + a * cell + cell / 2 - 5, 0.5, ink);
         }

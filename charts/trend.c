@@ -222,8 +222,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     double x0 = plot.x + axis_w + 6, w = plot.w - axis_w - 6 - yw / 2 - 2;
     double strip = d->lanes * GB__LANE;
     double y0 = plot.y + 6, h = plot.h - strip - GB__AXIS - 10;
-    int y_first = d->first_year - 1, y_last = d->last_year + 1;
-#define X(year) (x0 + w * ((year) - y_first) / (double)(y_last - y_first))
+    /* Half a year either side of the first and last years with data, no more. */
+    int y_first = d->first_year, y_last = d->last_year;
+    double x_from = y_first - 0.5, x_to = y_last + 0.5;
+#define X(year) (x0 + w * ((year) - x_from) / (x_to - x_from))
 #define Y(v) (y0 + h - h * (v) / t.hi)
     for (int k = 0; k < t.n; k++) {
         char lab[16];
@@ -238,7 +240,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
                              Y(t.values[k]) - axis_h + 2, 1.0, GB_GREY);
     }
     /* Year labels: every year when they fit, else every second or fifth. */
-    int every = gb_ticks_year_step(w / (y_last - y_first), yw);
+    int every = gb_ticks_year_step(w / (x_to - x_from), yw);
     for (int y = y_first; y <= y_last; y++) {
         if (y % every != 0)
             continue;
@@ -285,8 +287,20 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         if (to < from)
             continue;
         shown[r] = TRUE;
-        xa_of[r] = X(from - 0.45);
-        xb_of[r] = X(to + 0.45);
+        /* A year in which one regime hands over to another is split between
+         * them at its middle, so that their spans never overlap. */
+        double a = from - 0.45, b = to + 0.45;
+        for (guint o = 0; o < ref->regimes->len && o < 32; o++) {
+            const GbRegime *og = gb_ref_regime(ref, (int)o);
+            if (o == r)
+                continue;
+            if (og->first_year == to && og->first_year > rg->first_year)
+                b = to - 0.05;
+            if (og->last_year == from && og->first_year < from)
+                a = from + 0.05;
+        }
+        xa_of[r] = X(a);
+        xb_of[r] = X(b);
         cairo_rectangle(cr, xa_of[r], sy + d->lane[r] * GB__LANE, xb_of[r] - xa_of[r],
                         GB__LANE - 2);
         cairo_set_source_rgb(cr, 0.90, 0.92, 0.95);

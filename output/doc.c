@@ -732,6 +732,20 @@ gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header
         cairo_set_source_rgb(d->cr, 0.85, 0.85, 0.85);
         cairo_set_line_width(d->cr, 0.5);
         cairo_stroke(d->cr);
+        /* A thin white line round every grade cell, so that neighbours of one
+         * colour (across rows and columns) read as cells, not one block; the
+         * next row's fill covers the lower half of this row's line and its own
+         * line restores it. Outside any cell's tag, like the rule. */
+        double cx = d->setup.left;
+        for (int c = 0; !header && c < t->ncols; c++) {
+            double cw = w * t->widths[c];
+            if (cells[c].level >= 0)
+                cairo_rectangle(d->cr, cx, d->y, cw, h);
+            cx += cw;
+        }
+        cairo_set_source_rgb(d->cr, 1, 1, 1);
+        cairo_set_line_width(d->cr, GB_PALETTE_SEPARATOR);
+        cairo_stroke(d->cr);
     }
     if (tagged)
         gb__tag_end(d, "TR");

@@ -30,6 +30,28 @@ gb__esc(GString *out, const char *s)
     }
 }
 
+/* A cell's text: as gb__esc, and in a word longer than 20 characters (a file
+ * name, a sheet) a break opportunity after each _ or / and before each [, so
+ * that the word wraps there instead of widening its table. */
+static void
+gb__esc_cell(GString *out, const char *s)
+{
+    for (const char *p = s; p != NULL && *p; p++) {
+        const char *a = p, *b = p;
+        while (a > s && a[-1] != ' ')
+            a--;
+        while (*b && *b != ' ')
+            b++;
+        gboolean long_word = b - a > 20;
+        if (long_word && *p == '[' && p > a)
+            g_string_append(out, "<wbr/>");
+        char one[2] = {*p, '\0'};
+        gb__esc(out, one);
+        if (long_word && (*p == '_' || *p == '/') && p + 1 < b)
+            g_string_append(out, "<wbr/>");
+    }
+}
+
 /* ---- SVG -------------------------------------------------------------------- */
 
 /* Copies src to out with every occurrence of each needle[i] followed by
@@ -197,7 +219,7 @@ static const char gb__css[] =
     "html{-webkit-text-size-adjust:100%}\n"
     "body{font-family:\"Liberation Sans\",Arial,Helvetica,sans-serif;line-height:1.5;"
     "color:#1a1a1a;background:#fff;margin:0 auto;max-width:52rem;padding:0 1rem 2rem}\n"
-    "p,li,td,th,caption,figcaption,h1,h2,h3{overflow-wrap:break-word}\n"
+    "p,li,caption,figcaption,h1,h2,h3{overflow-wrap:break-word}\n"
     ".skip{position:absolute;left:-10000px;top:auto}\n"
     ".skip:focus{position:static;display:inline-block;margin:.5rem 0;padding:.25rem .5rem;"
     "background:#ffdd00;color:#0b0c0c;outline:3px solid #0b0c0c}\n"
@@ -210,22 +232,30 @@ static const char gb__css[] =
     "nav ol{padding-left:1.5rem}\n"
     "figure{margin:1.5rem 0}\n"
     "figcaption{font-weight:bold;margin-bottom:.5rem}\n"
-    "figure svg{display:block;width:100%;height:auto;max-width:100%}\n"
+    /* A chart is never drawn narrower than 37.65rem (602 px: its 481.9 pt
+     * viewBox at 1.25 px a point), so that its 8 pt text is at least 10 CSS px;
+     * on a narrower screen it scrolls in its own labelled region. */
+    "figure svg{display:block;width:100%;height:auto;min-width:37.65rem}\n"
     ".scroll{overflow-x:auto;max-width:100%;margin:.75rem 0}\n"
     ".scroll:focus{outline:3px solid #1d4f91}\n"
     "table{border-collapse:collapse;font-size:.9rem}\n"
     "caption{text-align:left;font-weight:bold;padding:.25rem 0;position:sticky;left:0;"
     "max-width:calc(100vw - 2rem)}\n"
+    /* Cells take the width their words need, no more: words are never broken
+     * (a table too wide for its words scrolls in its region); a heading of
+     * many words keeps room for a short phrase a line, not one word a line. */
     "th,td{border-bottom:1px solid #b1b4b6;padding:.3rem .45rem;text-align:left;"
-    "vertical-align:top;min-width:5.5rem}\n"
-    "tbody th{min-width:8rem}\n"
+    "vertical-align:top;overflow-wrap:normal;word-break:normal;hyphens:manual}\n"
+    "thead th.long{min-width:min(8em,35vw)}\n"
+    ".nw{white-space:nowrap}\n"
+    "@media (max-width:40rem){th,td{padding:.3rem}}\n"
     "thead th{background:#e6ebf2;color:#0b0c0c}\n"
     "tbody th{font-weight:bold}\n"
     "@media (min-width:40rem){caption{max-width:none;position:static}}\n"
     "@media print{@page{size:A4;margin:18mm 16mm}\n"
     "body{max-width:none;padding:0;font-size:10pt}.skip{display:none}\n"
-    "a{color:#000;text-decoration:none}.scroll{overflow:visible}\n"
-    "table{font-size:8pt}th,td{min-width:0;padding:.15rem .25rem}\n"
+    "a{color:#000;text-decoration:none}.scroll{overflow:visible}figure svg{min-width:0}\n"
+    "table{font-size:8pt}th,td,thead th,thead th.long{min-width:0;padding:.15rem .25rem}\n"
     "caption{position:static;max-width:none}\n"
     "main>section{break-before:page}h2,h3,caption,figcaption{break-after:avoid}\n"
     "figure,tr{break-inside:avoid}thead{display:table-header-group}\n"
@@ -244,8 +274,14 @@ gb__table(GString *out, const GbTreeTable *t, const char *id, const char *captio
     for (int r = 0; r < t->header_rows; r++) {
         g_string_append(out, "<tr>");
         for (int c = 0; c < t->ncols; c++) {
-            g_string_append(out, "<th scope=\"col\">");
-            gb__esc(out, g_array_index(t->cells, GbTreeCell, (guint)(r * t->ncols + c)).text);
+            /* A heading of many words gets room for several a line. */
+            const char *text = g_array_index(t->cells, GbTreeCell, (guint)(r * t->ncols + c)).text;
+            int words = 1;
+            for (const char *q = text; q != NULL && *q != '\0'; q++)
+                words += *q == ' ';
+            g_string_append(out, words > 5 ? "<th scope=\"col\" class=\"long\">"
+                                           : "<th scope=\"col\">");
+            gb__esc(out, text);
             g_string_append(out, "</th>");
         }
         g_string_append(out, "</tr>\n");
@@ -260,10 +296,16 @@ gb__table(GString *out, const GbTreeTable *t, const char *id, const char *captio
             g_string_append_printf(out, "<%s", tag);
             if (c == 0 && t->row_headers)
                 g_string_append(out, " scope=\"row\"");
+            /* A date (2019-05-13) is one word: never broken at its hyphens. */
+            const char *v = x->text != NULL ? x->text : "";
+            gboolean date = strlen(v) == 10 && v[4] == '-' && v[7] == '-' &&
+                            g_ascii_isdigit(v[0]) && g_ascii_isdigit(v[9]);
             if (x->level >= 0 && x->level < 4)
-                g_string_append_printf(out, " class=\"g%d\"", x->level);
+                g_string_append_printf(out, " class=\"g%d%s\"", x->level, date ? " nw" : "");
+            else if (date)
+                g_string_append(out, " class=\"nw\"");
             g_string_append_c(out, '>');
-            gb__esc(out, x->text);
+            gb__esc_cell(out, x->text);
             g_string_append_printf(out, "</%s>", tag);
         }
         g_string_append(out, "</tr>\n");
@@ -312,9 +354,16 @@ gb__figure(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray 
                            b->number, b->number, b->number, b->number);
     gb__esc(out, b->caption);
     g_string_append(out, "</figcaption>\n");
-    if (index >= 0 && svgs != NULL && (guint)index < svgs->len)
+    if (index >= 0 && svgs != NULL && (guint)index < svgs->len) {
+        /* The chart in a region of its own, named by the caption, which
+         * scrolls where the screen is narrower than the chart's least width. */
+        g_string_append_printf(out,
+                               "<div class=\"scroll chart\" role=\"region\" tabindex=\"0\" "
+                               "aria-labelledby=\"figure-%d-cap\">\n",
+                               b->number);
         gb__inline_svg(out, g_ptr_array_index(svgs, index), b->number);
-    else { /* no drawing: the alt text stands in */
+        g_string_append(out, "</div>\n");
+    } else { /* no drawing: the alt text stands in */
         g_string_append(out, "<p>");
         gb__esc(out, b->alt);
         g_string_append(out, "</p>\n");

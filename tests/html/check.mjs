@@ -2,8 +2,9 @@
 // fails on what a browser can see: axe-core violations of WCAG 2.0/2.1/2.2 A
 // and AA, any request beyond the file itself, horizontal scrolling of the page
 // at 320 CSS px (also with WCAG 1.4.12 text spacing), a scrolling region that
-// is not focusable or has no name, and a first Tab that does not show a skip
-// link to #main.
+// is not focusable or has no name, a table cell whose text is cut, chart text
+// under 10 CSS px, a table that scrolls though its words fit, and a first Tab
+// that does not show a skip link to #main.
 // Writes a full-page screenshot at 320 and at 1280 px of each file.
 //
 //   node check.mjs FILE... [--shots DIR] [--quiet]
@@ -75,6 +76,41 @@ function scrollRegions() {
     return out;
 }
 
+// Runs in the page: what a reader cannot read whole. Cells whose text is cut
+// (wider than the cell), the smallest chart text in CSS px (charts draw their
+// smallest text at 8 units of their viewBox), and table regions that scroll.
+function legibility() {
+    const cut = [];
+    for (const el of document.querySelectorAll('td,th'))
+        if (el.scrollWidth > el.clientWidth + 1 && cut.length < 5)
+            cut.push(`${el.closest('table')?.id || 'table'}: "${el.textContent.trim().slice(0, 30)}"`);
+    let smallest = Infinity, chart = '';
+    for (const svg of document.querySelectorAll('figure svg')) {
+        const vb = svg.viewBox.baseVal;
+        if (!vb || vb.width === 0) continue;
+        const px = 8 * svg.getBoundingClientRect().width / vb.width;
+        if (px < smallest) { smallest = px; chart = svg.closest('figure')?.id || 'svg'; }
+    }
+    // A table that scrolls though its words would fit: its narrowest layout
+    // with no cell min-width is measured, then the page put back.
+    const tables = [];
+    for (const el of document.querySelectorAll('.scroll')) {
+        const t = el.querySelector('table');
+        if (!t || el.scrollWidth <= el.clientWidth + 1) continue;
+        const st = document.createElement('style');
+        st.textContent = 'th,td{min-width:0 !important}';
+        document.head.appendChild(st);
+        const old = t.style.width;
+        t.style.width = 'min-content';
+        const words = t.getBoundingClientRect().width;
+        t.style.width = old;
+        st.remove();
+        if (words <= el.clientWidth + 1) tables.push(`${t.id} (${Math.round(el.scrollWidth)} px ` +
+                                                    `wide, its words fit in ${Math.ceil(words)})`);
+    }
+    return { cut, smallest, chart, tables };
+}
+
 // Runs in the page: elements that stick out past the right edge of the window,
 // outside any scrolling region (what makes the page itself scroll).
 function overhangs() {
@@ -139,6 +175,12 @@ async function checkFile(browser, file, opts, axeSource) {
             if (r.tabindex !== '0') fail(`scroll-region: at ${width} px ${where} scrolls but has no tabindex="0"`);
             if (!r.named) fail(`scroll-region: at ${width} px ${where} scrolls but has no accessible name`);
         }
+        const leg = await page.evaluate(legibility);
+        for (const c of leg.cut) fail(`cut: at ${width} px a cell's text is cut: ${c}`);
+        if (leg.smallest < 9.9)
+            fail(`chart-text: at ${width} px ${leg.chart}'s smallest text is ` +
+                 `${leg.smallest.toFixed(1)} CSS px (under 10)`);
+        for (const t of leg.tables) fail(`wide: at ${width} px table #${t} scrolls sideways`);
         // axe at both widths: a table that scrolls only at 320 px must be reachable by keyboard.
         const ta = Date.now();
         await page.evaluate(axeSource);
