@@ -572,7 +572,7 @@ gb_summary_data_sources(const GbTable *t, GArray **rows)
         }
     }
     g_free(per);
-    qsort(acc->data, acc->len, sizeof(GbSourceCount), gb__cmp_source_count);
+    g_array_sort(acc, gb__cmp_source_count); /* qsort of an empty array is undefined */
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     if (rows != NULL)
         *rows = g_array_new(FALSE, FALSE, sizeof(guint));
