@@ -161,34 +161,6 @@ gb_statsfmt_options_clear(GbStatsOptions *o)
     o->dates = NULL;
 }
 
-void
-gb_statsfmt_csv_field(GString *out, const char *s)
-{
-    gboolean formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-                       s[0] == '\t' || s[0] == '\r';
-    /* A number such as -7.0 is data, not a formula. */
-    if (s[0] == '-' || s[0] == '+') {
-        char *end;
-        g_ascii_strtod(s, &end);
-        if (end != s && *end == '\0')
-            formula = FALSE;
-    }
-    gboolean quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-    if (!quote) {
-        g_string_append(out, s);
-        return;
-    }
-    g_string_append_c(out, '"');
-    if (formula)
-        g_string_append_c(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *p);
-    }
-    g_string_append_c(out, '"');
-}
-
 /* Names of a distribution's group, "" where not grouped. */
 typedef struct {
     char year[8];
@@ -221,7 +193,7 @@ gb__csv_row(GString *s, const char *const *cells, int n)
     for (int i = 0; i < n; i++) {
         if (i)
             g_string_append_c(s, ',');
-        gb_statsfmt_csv_field(s, cells[i]);
+        gb_text_csv_field(s, cells[i]);
     }
     g_string_append(s, "\r\n");
 }

@@ -39,9 +39,5 @@ void gb_statsfmt_options_clear(GbStatsOptions *o);
  * unknown authority). */
 int gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out);
 
-/* Appends s to out as one RFC 4180 CSV field: quoted when it holds a comma,
- * quote, CR or LF, and prefixed with ' when it starts with = + - @ or a tab so
- * that spreadsheets do not run it as a formula. This function can't fail. */
-void gb_statsfmt_csv_field(GString *out, const char *s);
 
 #endif

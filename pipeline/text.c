@@ -228,3 +228,31 @@ gb_text_format_date_long(guint32 ymd, char *buf, gsize len)
     g_snprintf(buf, len, "%u %s %u", ymd % 100, m >= 1 && m <= 12 ? months[m - 1] : "?",
                ymd / 10000);
 }
+
+void
+gb_text_csv_field(GString *out, const char *s)
+{
+    gboolean formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+                       s[0] == '\t' || s[0] == '\r';
+    /* A number such as -7.0 is data, not a formula. */
+    if (s[0] == '-' || s[0] == '+') {
+        char *end;
+        g_ascii_strtod(s, &end);
+        if (end != s && *end == '\0')
+            formula = FALSE;
+    }
+    gboolean quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        g_string_append(out, s);
+        return;
+    }
+    g_string_append_c(out, '"');
+    if (formula)
+        g_string_append_c(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            g_string_append_c(out, '"');
+        g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '"');
+}

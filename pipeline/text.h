@@ -45,4 +45,12 @@ void gb_text_format_date_long(guint32 ymd, char *buf, gsize len);
  * NULL: the line of [group]), or 0 when not found. For error messages. */
 guint64 gb_text_key_line(const char *text, const char *group, const char *key);
 
+/* Appends s to out as one RFC 4180 CSV field: quoted when it holds a comma,
+ * quote, CR or LF, and prefixed with ' when it starts with = + - @, a tab or a
+ * CR so that spreadsheets do not run it as a formula (a number such as -7.0 is
+ * data and is left alone). The one rule for every CSV gradebrief writes: the
+ * write stage's records (output/csvout.h) and `stats -f csv` both use it. This
+ * function can't fail. */
+void gb_text_csv_field(GString *out, const char *s);
+
 #endif
