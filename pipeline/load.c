@@ -1108,6 +1108,18 @@ gb__data_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
     return gb__long_record(fl, rec, diag);
 }
 
+/* gb__data_record for a record already counted in rows: a record that stops
+ * the file (a date column whose order cannot be told, say) is counted as
+ * rejected too, so that rows = used + merged + rejected still holds. */
+static GbStatus
+gb__counted_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
+{
+    GbStatus st = gb__data_record(fl, rec, diag);
+    if (st != GB_OK)
+        gb__account(fl)->rejected++;
+    return st;
+}
+
 static GbStatus
 gb__file_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 {
@@ -1123,7 +1135,7 @@ gb__file_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
         gb__reject(fl, rec, rec->nfields > fl->width ? (int)fl->width : -1);
         return GB_OK;
     }
-    return gb__data_record(fl, rec, diag);
+    return gb__counted_record(fl, rec, diag);
 }
 
 /* ---- workbooks ---- */
@@ -1208,7 +1220,7 @@ gb__sheet_row(const GbSheetRow *row, gpointer user, gboolean *skip_rest, GbDiag 
     if (fl->in_table) {
         fl->record++;
         gb__account(fl)->rows++;
-        return gb__data_record(fl, &rec, diag);
+        return gb__counted_record(fl, &rec, diag);
     }
     GHashTable *cols = gb__header_keys(&rec);
     GbStatus status = GB_OK;
