@@ -15,7 +15,7 @@ struct GbChart {
      * level_labels, else the common scale's). */
     const char *labels[GB_COMMON_LEVELS];
     char *title, *subtitle, *source, *alt;
-    gpointer data;            /* the kind's plain data struct */
+    gpointer data; /* the kind's plain data struct */
 };
 
 struct GbChartClass {
@@ -42,4 +42,3 @@ void gb__pct(double p, gboolean whole, char *buf, gsize len);
 #define GB_RULE ((GbRgb){0.82, 0.82, 0.82})
 
 #endif
-

@@ -10,10 +10,10 @@
 /* What charts are made from: results of the compute stage, nothing else. */
 typedef struct {
     const GbTable *table;
-    const GbStats *stats;     /* by year, regime and judgement */
+    const GbStats *stats; /* by year, regime and judgement */
     const GbMoves *moves;
-    const GbLatest *latest;   /* overall effectiveness as at a date */
-    int authority;            /* for charts about one authority, else -1 */
+    const GbLatest *latest; /* overall effectiveness as at a date */
+    int authority;          /* for charts about one authority, else -1 */
     /* Positions as at a date (position.h), for the trend chart: England's
      * positions of `family` (GbPosition, by date); NULL: none given. */
     const GArray *positions;
@@ -21,7 +21,7 @@ typedef struct {
     /* Movers like with like (position.h), for the transitions chart: the
      * counted moves within `family`; NULL: the moves above (across regimes). */
     const struct GbMoverTotals *mover_totals;
-    const char *mover_scope;  /* what the moves are between, for the subtitle */
+    const char *mover_scope; /* what the moves are between, for the subtitle */
     /* The labels of the common levels for the judgements shown ("Requires
      * improvement" when all are ILACS); NULL: the common scale's. Used by
      * counts, map and transitions. */

@@ -1,15 +1,15 @@
 /* map.c - one hex tile per authority in existence, coloured by its latest
  * grade and marked with the grade's code (O, G, RI, I: never colour alone),
  * with a key to the codes and short authority labels where they fit. */
+#include "charts/map.h"
 #include "charts/chart-private.h"
 #include "charts/legend.h"
-#include "charts/map.h"
 
 #include <math.h>
 
 typedef struct {
     guint32 as_at;
-    GArray *grade;           /* int per authority: common level, -1 none, -2 n/a */
+    GArray *grade; /* int per authority: common level, -1 none, -2 n/a */
     GbLegend legend;
     int count[GB_COMMON_LEVELS + 1];
     int tiles, missing;
@@ -119,7 +119,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     c->source = g_strdup("Source: Ofsted. Tile layout: ODI Leeds hex map of upper-tier "
                          "authorities (MIT), updated for the 2021 and 2023 reorganisations.");
     GString *alt = g_string_new(NULL);
-    g_string_append_printf(alt, "Hex tile map of the %d authorities in England as at %s, each "
+    g_string_append_printf(alt,
+                           "Hex tile map of the %d authorities in England as at %s, each "
                            "coloured and marked by its latest overall effectiveness judgement: ",
                            d->tiles, date);
     for (int g = 0; g < GB_COMMON_LEVELS; g++)
@@ -189,8 +190,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         double y = both ? cy - (ch + th) / 2 + 0.5 : cy - ch / 2;
         /* On the hatch, a plate: the stripes would cross the letters. */
         double bw = MAX(cw, both ? tw : 0);
-        GbRgb ink = gb_palette_label_backing(cr, col, level, cx - bw / 2, y, bw,
-                                             both ? ch + th : ch);
+        GbRgb ink =
+            gb_palette_label_backing(cr, col, level, cx - bw / 2, y, bw, both ? ch + th : ch);
         gb_text_draw(f, cr, code, size, TRUE, cx - cw / 2, y, ink);
         if (both)
             gb_text_draw(f, cr, label, size, FALSE, cx - tw / 2, y + ch - 1, ink);

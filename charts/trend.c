@@ -10,18 +10,18 @@
 
 typedef struct {
     int year, regime;
-    double at;           /* x: the year, or the date as a fractional year (positions) */
-    double value;        /* percent */
+    double at;    /* x: the year, or the date as a fractional year (positions) */
+    double value; /* percent */
     gboolean published;
     int count, base;
 } GbPoint;
 
 typedef struct {
-    GArray *points;      /* GbPoint, by regime then year */
+    GArray *points; /* GbPoint, by regime then year */
     int first_year, last_year;
     int lanes;
-    int lane[32];        /* lane of each regime in the strip */
-    gboolean positions;  /* points are positions as at a date, one line */
+    int lane[32];       /* lane of each regime in the strip */
+    gboolean positions; /* points are positions as at a date, one line */
 } GbTrendData;
 
 static void
@@ -92,8 +92,8 @@ gb__build_positions(GbChart *c, const GbChartInput *in, char **error)
         char cnt[16], base[16];
         gb_format_number(p->count, 0, cnt, sizeof cnt);
         gb_format_number(p->base, 0, base, sizeof base);
-        g_string_append_printf(alt, "%s %d %.1f%% (%s of %s)", i ? ";" : "", p->year, p->value,
-                               cnt, base);
+        g_string_append_printf(alt, "%s %d %.1f%% (%s of %s)", i ? ";" : "", p->year, p->value, cnt,
+                               base);
     }
     g_string_append(alt, ".");
     c->alt = g_string_free(alt, FALSE);
@@ -120,8 +120,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         for (int y = rg->first_year; y <= last; y++) {
             GbPoint p = {.year = y, .at = y, .regime = (int)r, .value = NAN};
             for (guint i = 0; i < in->stats->distributions->len; i++) {
-                const GbDistribution *x = &g_array_index(in->stats->distributions,
-                                                         GbDistribution, i);
+                const GbDistribution *x =
+                    &g_array_index(in->stats->distributions, GbDistribution, i);
                 if (x->regime == (int)r && x->judgement == j && x->year == y &&
                     x->selection == NULL && x->base > 0) {
                     p.value = 100.0 * x->inadequate / x->base;
@@ -134,8 +134,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                 const GbMeasure *m = &g_array_index(in->stats->published, GbMeasure, i);
                 if (m->regime != (int)r || m->year != y || m->count < 0 || m->base <= 0 ||
                     gb_ref_grade(ref, (int)r, rg->grades->len - 1) == NULL ||
-                    g_strcmp0(m->measure, g_array_index(rg->grades, GbGrade,
-                                                        rg->grades->len - 1).id) != 0)
+                    g_strcmp0(m->measure,
+                              g_array_index(rg->grades, GbGrade, rg->grades->len - 1).id) != 0)
                     continue;
                 for (guint k = i; k < in->stats->published->len; k++) {
                     const GbMeasure *n = &g_array_index(in->stats->published, GbMeasure, k);
@@ -225,7 +225,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     /* Half a year either side of the first and last years with data, no more. */
     int y_first = d->first_year, y_last = d->last_year;
     double x_from = y_first - 0.5, x_to = y_last + 0.5;
-#define X(year) (x0 + w * ((year) - x_from) / (x_to - x_from))
+#define X(year) (x0 + w * ((year)-x_from) / (x_to - x_from))
 #define Y(v) (y0 + h - h * (v) / t.hi)
     for (int k = 0; k < t.n; k++) {
         char lab[16];
@@ -236,8 +236,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
         /* Ending at its gridline, so that the 0% clears the year labels below. */
-        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4,
-                             Y(t.values[k]) - axis_h + 2, 1.0, GB_GREY);
+        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4, Y(t.values[k]) - axis_h + 2,
+                             1.0, GB_GREY);
     }
     /* Year labels: every year when they fit, else every second or fifth. */
     int every = gb_ticks_year_step(w / (x_to - x_from), yw);

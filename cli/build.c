@@ -38,7 +38,8 @@ static GbStatus
 gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini: keys it sets replace the "
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path,
+         "Your settings (key file), read over DATADIR/briefing.ini: keys it sets replace the "
          "folder's, the rest are kept (gradebrief config shows the result)",
          "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out)", "DIR"},
@@ -52,27 +53,30 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
         {"regimes", 0, 0, G_OPTION_ARG_STRING, &r->regimes,
          "Only judgements of these regimes (comma-separated ids, e.g. ilacs); the methodology "
-         "says what was left out", "LIST"},
+         "says what was left out",
+         "LIST"},
         {"from", 0, 0, G_OPTION_ARG_STRING, &r->from,
          "Only judgements made on or after this date (YYYY or YYYY-MM-DD)", "DATE"},
         {"to", 0, 0, G_OPTION_ARG_STRING, &r->to,
          "Only judgements made on or before this date (YYYY or YYYY-MM-DD)", "DATE"},
         {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
          "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
-         "('-': standard output)", "FILE"},
+         "('-': standard output)",
+         "FILE"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
     gb_cli_common_entries(ctx, &r->common, extra);
-    GbStatus rc = gb_cli_parse("build",
-                               "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks "
-                               "and alt text), OUTDIR/briefing.html (one self-contained "
-                               "accessible page), OUTDIR/briefing.docx (Word, with real headings, "
-                               "tables and described pictures), OUTDIR/charts/*.svg and *.png for every chart in "
-                               "it, and OUTDIR/tables/*.csv with every figure it shows. The files "
-                               "are replaced together, only once all are made; a run that fails "
-                               "changes nothing.",
-                               ctx, &argc, &argv);
+    GbStatus rc = gb_cli_parse(
+        "build",
+        "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks "
+        "and alt text), OUTDIR/briefing.html (one self-contained "
+        "accessible page), OUTDIR/briefing.docx (Word, with real headings, "
+        "tables and described pictures), OUTDIR/charts/*.svg and *.png for every chart in "
+        "it, and OUTDIR/tables/*.csv with every figure it shows. The files "
+        "are replaced together, only once all are made; a run that fails "
+        "changes nothing.",
+        ctx, &argc, &argv);
     g_option_context_free(ctx);
     if (rc == GB_OK)
         rc = gb_cli_formats(r->formats, &r->pdf, &r->html, &r->docx, diag);

@@ -174,9 +174,11 @@ gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, Gb
         gb_text_format_date(at->date, date);
         gb_text_format_date(t->after_first, first);
         gb_text_format_date(t->after_newest, newest);
-        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
-                "as-at date %s (%s) left out: %s to %s\n", t->after, t->after == 1 ? "" : "s",
-                date, gb_position_as_at_source(at->source), first, newest);
+        fprintf(stderr,
+                "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
+                "as-at date %s (%s) left out: %s to %s\n",
+                t->after, t->after == 1 ? "" : "s", date, gb_position_as_at_source(at->source),
+                first, newest);
     }
     return GB_OK;
 }
@@ -222,7 +224,7 @@ gb_cli_output_date(const GbTable *t, guint32 as_at)
     }
     /* The date the file's figures are as at, which it prints: never a date
      * from rows it does not show, so a new row elsewhere leaves it alone. */
-    guint32 d = as_at        ? as_at
+    guint32 d = as_at            ? as_at
                 : t->newest_date ? t->newest_date
                                  : (guint32)MAX(t->max_year, 1970) * 10000 + 1231;
     char buf[11];
@@ -244,8 +246,7 @@ gb_cli_interrupted(GbDiag *diag)
 }
 
 GbStatus
-gb_cli_changes(GbWriteSet *ws, const GbFigures *now, char **report, gsize *report_len,
-               GbDiag *diag)
+gb_cli_changes(GbWriteSet *ws, const GbFigures *now, char **report, gsize *report_len, GbDiag *diag)
 {
     char **pending = gb_write_pending(ws);
     gsize old_len = 0;

@@ -29,7 +29,7 @@ typedef struct {
     char *docx_name; /* the Word document's */
     char *hash;
     GbPackDoc *doc; /* composed, kept while the pack is to be made */
-    gboolean made; /* made and handed to the write set */
+    gboolean made;  /* made and handed to the write set */
     int pages;
     GbStatus status;
     GbDiag diag; /* when status is not GB_OK; empty after an earlier failure */
@@ -59,8 +59,10 @@ static GbStatus
 gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini (gradebrief config "
-         "shows the result)", "FILE"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path,
+         "Your settings (key file), read over DATADIR/briefing.ini (gradebrief config "
+         "shows the result)",
+         "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out/packs)",
          "DIR"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &r->names,
@@ -72,23 +74,25 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
         {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
          "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
-         "('-': standard output)", "FILE"},
+         "('-': standard output)",
+         "FILE"},
         {"formats", 0, 0, G_OPTION_ARG_STRING, &r->formats,
          "Documents to write: any of pdf, html, docx (default all three)", "LIST"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
     gb_cli_common_entries(ctx, &r->common, extra);
-    GbStatus rc = gb_cli_parse("packs",
-                               "Writes OUTDIR/<authority>.pdf, .html and .docx for each authority (2-4 "
-                               "pages: its "
-                               "judgements over time; where it stands against England, its "
-                               "region and its statistical neighbours; their latest judgements; "
-                               "what changed since its previous inspection) and "
-                               "OUTDIR/index.csv. Only packs whose inputs changed are rewritten "
-                               "(OUTDIR/manifest.ini); --force rewrites all. The files are "
-                               "replaced together, only once all are made.",
-                               ctx, &argc, &argv);
+    GbStatus rc =
+        gb_cli_parse("packs",
+                     "Writes OUTDIR/<authority>.pdf, .html and .docx for each authority (2-4 "
+                     "pages: its "
+                     "judgements over time; where it stands against England, its "
+                     "region and its statistical neighbours; their latest judgements; "
+                     "what changed since its previous inspection) and "
+                     "OUTDIR/index.csv. Only packs whose inputs changed are rewritten "
+                     "(OUTDIR/manifest.ini); --force rewrites all. The files are "
+                     "replaced together, only once all are made.",
+                     ctx, &argc, &argv);
     g_option_context_free(ctx);
     if (rc != GB_OK)
         return rc;
@@ -158,9 +162,9 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
         return job->name;
     }
     GByteArray *pdf = NULL, *html = NULL, *docx = NULL;
-    job->status = gb_pack_doc_render(job->doc, fonts, run->pdf ? &pdf : NULL,
-                                     run->html ? &html : NULL, run->docx ? &docx : NULL,
-                                     &job->pages, &job->diag);
+    job->status =
+        gb_pack_doc_render(job->doc, fonts, run->pdf ? &pdf : NULL, run->html ? &html : NULL,
+                           run->docx ? &docx : NULL, &job->pages, &job->diag);
     char *uncovered = gb_fonts_take_uncovered(fonts);
     if (uncovered != NULL && job->status == GB_OK) {
         /* Never a pack with boxes for text. */
@@ -308,7 +312,11 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
             g_clear_pointer(&job->doc, gb_pack_doc_free);
     }
     /* Make the changed packs, in parallel; each goes to the write set as made. */
-    GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html,
+    GbPackRun run = {.in = &in,
+                     .out = ws,
+                     .font = config->font,
+                     .pdf = r->pdf,
+                     .html = r->html,
                      .docx = r->docx};
     int workers = r->jobs > 0 ? r->jobs : (int)g_get_num_processors();
     gb_pool_run(&gb__pack_pool, &run, todo, workers, r->quiet, "gradebrief packs");

@@ -16,8 +16,7 @@ gb__count_pct(guint count, guint base)
 GbTreeTable *
 gb__data_trend(const GbBriefing *b)
 {
-    static const char *const h[] = {"As at", "Authorities", "With a judgement", "Inadequate",
-                                    NULL};
+    static const char *const h[] = {"As at", "Authorities", "With a judgement", "Inadequate", NULL};
     GbTreeTable *g = gb_tree_table_new("trend-data",
                                        "Authorities whose most recent headline judgement was "
                                        "inadequate, as at each date (a position, computed from "

@@ -11,19 +11,19 @@
 struct GbBriefing {
     GbBriefingInput in;
     const GbRef *ref;
-    int current;      /* the regime in use (summary: graded, newest), or -1 */
-    int ungraded;     /* the first regime without a graded scale, or -1 */
-    char *as_at_text; /* "24 March 2025" */
-    guint32 as_at;    /* the one as-at date of the document */
-    int family;       /* the judgement family of the current regime's headline, or -1 */
+    int current;       /* the regime in use (summary: graded, newest), or -1 */
+    int ungraded;      /* the first regime without a graded scale, or -1 */
+    char *as_at_text;  /* "24 March 2025" */
+    guint32 as_at;     /* the one as-at date of the document */
+    int family;        /* the judgement family of the current regime's headline, or -1 */
     GArray *positions; /* GbPosition: England's positions of family (summary dates), or NULL */
-    const GbPosition *now, *year_before; /* in positions, or NULL */
+    const GbPosition *now, *year_before;  /* in positions, or NULL */
     const char *labels[GB_COMMON_LEVELS]; /* level labels of the regimes now shown */
-    gboolean labels_mixed; /* now mixes regimes: labels are the common scale's */
-    GbMovers *movers;      /* like with like (position.h) */
-    GbMoverTotals moved;   /* the counted moves within family */
-    char *mover_scope;     /* "overall effectiveness judgements (ILACS to ILACS)" */
-    char *data_text;   /* what the data is, for the footer: "Data: Ofsted, ..." */
+    gboolean labels_mixed;                /* now mixes regimes: labels are the common scale's */
+    GbMovers *movers;                     /* like with like (position.h) */
+    GbMoverTotals moved;                  /* the counted moves within family */
+    char *mover_scope;                    /* "overall effectiveness judgements (ILACS to ILACS)" */
+    char *data_text; /* what the data is, for the footer: "Data: Ofsted, ..." */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
     GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */

@@ -239,15 +239,15 @@ gb__sec_movers(GbBriefing *b, GbTreeSection *s, char **error)
         return TRUE;
     }
     gb_tree_paragraph_take(
-        s, g_strdup_printf("A move is between two consecutive %s of the same authority: like "
-                           "with like, within one judgement family and the same or the next "
-                           "regime, never from a row of a year whose rows name only some "
-                           "authorities. A move from a predecessor authority's judgement is "
-                           "labelled and counted for one successor only. Grades are compared "
-                           "on the common four-level scale and the number of grades moved is "
-                           "shown. Of %d moves, %d were up, %d down and %d the same grade.",
-                           b->mover_scope, b->moved.moves, b->moved.up, b->moved.down,
-                           b->moved.same));
+        s,
+        g_strdup_printf("A move is between two consecutive %s of the same authority: like "
+                        "with like, within one judgement family and the same or the next "
+                        "regime, never from a row of a year whose rows name only some "
+                        "authorities. A move from a predecessor authority's judgement is "
+                        "labelled and counted for one successor only. Grades are compared "
+                        "on the common four-level scale and the number of grades moved is "
+                        "shown. Of %d moves, %d were up, %d down and %d the same grade.",
+                        b->mover_scope, b->moved.moves, b->moved.up, b->moved.down, b->moved.same));
     if (!gb__figure(b, s, "transitions", gb__data_transitions(b), error))
         return FALSE;
     gb_tree_heading(s, "Every move, improvements first");
@@ -391,8 +391,8 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
         b->labels[k] = b->ref->common_labels[k];
     if (b->family >= 0) {
         GArray *dates = gb_summary_position_dates(in->table, b->as_at);
-        b->positions = gb_position_series(in->table, b->family, (const guint32 *)(void *)dates->data,
-                                          dates->len, FALSE);
+        b->positions = gb_position_series(in->table, b->family,
+                                          (const guint32 *)(void *)dates->data, dates->len, FALSE);
         g_array_free(dates, TRUE);
         b->now = gb_summary_position_on(b->positions, b->family, b->as_at);
         b->year_before =

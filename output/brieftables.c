@@ -79,7 +79,10 @@ gb__mover_scope(const GbBriefing *b)
     GString *s = g_string_new(NULL);
     g_string_append_printf(s, "%s judgements", judgement);
     for (guint i = 0; i < regimes->len; i++)
-        g_string_append_printf(s, "%s%s", i == 0 ? " (" : i + 1 == regimes->len ? " or " : ", ",
+        g_string_append_printf(s, "%s%s",
+                               i == 0                  ? " ("
+                               : i + 1 == regimes->len ? " or "
+                                                       : ", ",
                                gb_ref_regime(ref, g_array_index(regimes, int, i))->short_name);
     if (regimes->len > 0)
         g_string_append_c(s, ')');
@@ -192,8 +195,7 @@ gb__finding_position(const GbBriefing *b, GPtrArray *f)
                                gb_summary_latest_matches(b->in.latest, published, base)
                                    ? "matches"
                                    : "differs from",
-                               year, published[0], published[1], published[2], published[3],
-                               base));
+                               year, published[0], published[1], published[2], published[3], base));
 }
 
 static const char *
@@ -256,12 +258,14 @@ gb__finding_inadequate_named(const GbBriefing *b, GPtrArray *f)
             char *grade = gb__lower(gb_summary_level_label(ref, (int)r, GB_COMMON_LEVELS - 1));
             GString *s = g_string_new(NULL);
             char *n = gb__n_of((int)d->inadequate, (int)d->base);
-            g_string_append_printf(s, "In the %s table of %d, which lists all %u councils, %s "
+            g_string_append_printf(s,
+                                   "In the %s table of %d, which lists all %u councils, %s "
                                    "were judged %s for %s",
                                    rg->short_name, y, d->base, n, grade, judgement);
             if (names->len > 0)
                 g_string_append_printf(s, ": %s", list);
-            g_string_append_printf(s, ". Ofsted's published shares for %d are of the %d of %d "
+            g_string_append_printf(s,
+                                   ". Ofsted's published shares for %d are of the %d of %d "
                                    "councils it inspected that year.",
                                    y, insp->count, insp->base);
             g_free(n);
@@ -369,8 +373,8 @@ gb__briefing_findings(const GbBriefing *b)
                                "Ofsted's published %.0f%% is of the %d it inspected and rounded "
                                "to a whole percent, so the two measure different things and are "
                                "not subtracted.",
-                               r->computed.base, r->computed.year, n, grade,
-                               r->published.percent, r->published.base));
+                               r->computed.base, r->computed.year, n, grade, r->published.percent,
+                               r->published.base));
         g_free(n);
         g_free(grade);
     }
@@ -481,16 +485,17 @@ gb__table_distributions(const GbBriefing *b)
 {
     const GbRef *ref = b->ref;
     /* The third level's name: the regimes' own where one name serves all. */
-    const char *h[] = {"Regime",     "What is counted", "Outstanding", "Good",
-                       ref->common_labels[2], "Inadequate", "Good or better", NULL};
+    const char *h[] = {
+        "Regime",     "What is counted", "Outstanding", "Good", ref->common_labels[2],
+        "Inadequate", "Good or better",  NULL};
     static const double w[] = {0.09, 0.25, 0.13, 0.11, 0.15, 0.13, 0.14};
     GbTreeTable *g = gb_tree_table_new("distributions",
                                        "Headline judgements of the inspections made in each "
                                        "year (a flow, not a position): count of base (share)",
                                        h, w, TRUE);
-    static const char *const th[] = {"regime", "year", "kind", "period_from", "period_to",
-                                     "partial", "series", "grade", "count", "base", "percent",
-                                     NULL};
+    static const char *const th[] = {"regime",    "year",    "kind",    "period_from",
+                                     "period_to", "partial", "series",  "grade",
+                                     "count",     "base",    "percent", NULL};
     GbTreeTable *tidy = gb__tidy("distributions", th);
     for (guint i = 0; i < b->in.stats->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(b->in.stats->distributions, GbDistribution, i);
@@ -515,8 +520,7 @@ gb__table_distributions(const GbBriefing *b)
             gb_tree_cell(tidy, d->partial ? "true" : "false", -1);
             gb_tree_cell(tidy, "computed", -1);
             guint n = c < GB_COMMON_LEVELS ? common[c] : d->good_or_better;
-            gb_tree_cell(tidy, c < GB_COMMON_LEVELS ? ref->common_labels[c] : "Good or better",
-                         -1);
+            gb_tree_cell(tidy, c < GB_COMMON_LEVELS ? ref->common_labels[c] : "Good or better", -1);
             gb__t_int(tidy, n);
             gb__t_int(tidy, d->base);
             gb__t_num(tidy, gb_summary_share(n, d->base), 1);
@@ -538,9 +542,10 @@ gb__table_distributions(const GbBriefing *b)
         guint common[GB_COMMON_LEVELS];
         gb_summary_common_counts(ref, &d, common);
         gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
-        gb_tree_cell_take(g, g_strdup_printf("Inspections made in %d, as published (%u "
-                                             "inspections)",
-                                             m->year, base),
+        gb_tree_cell_take(g,
+                          g_strdup_printf("Inspections made in %d, as published (%u "
+                                          "inspections)",
+                                          m->year, base),
                           -1);
         for (int c = 0; c < GB_COMMON_LEVELS; c++)
             gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
@@ -554,8 +559,7 @@ gb__table_distributions(const GbBriefing *b)
             gb_tree_cell(tidy, "", -1);
             gb_tree_cell(tidy, "published", -1);
             guint n = c < GB_COMMON_LEVELS ? common[c] : common[0] + common[1];
-            gb_tree_cell(tidy, c < GB_COMMON_LEVELS ? ref->common_labels[c] : "Good or better",
-                         -1);
+            gb_tree_cell(tidy, c < GB_COMMON_LEVELS ? ref->common_labels[c] : "Good or better", -1);
             gb__t_int(tidy, n);
             gb__t_int(tidy, base);
             gb__t_num(tidy, gb_summary_share(n, base), 1);
@@ -605,9 +609,10 @@ gb__table_changes(const GbBriefing *b)
                                        "years, in percentage points (flows: each year a "
                                        "different set of authorities)",
                                        h, w, TRUE);
-    static const char *const th[] = {"regime", "measure", "series", "from_year", "from_count",
-                                     "from_base", "from_percent", "to_year", "to_count",
-                                     "to_base", "to_percent", "change_points", NULL};
+    static const char *const th[] = {"regime",     "measure",   "series",       "from_year",
+                                     "from_count", "from_base", "from_percent", "to_year",
+                                     "to_count",   "to_base",   "to_percent",   "change_points",
+                                     NULL};
     GbTreeTable *tidy = gb__tidy("changes", th);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->changes->len; i++) {
@@ -670,10 +675,18 @@ gb__table_reconciliation(const GbBriefing *b)
                                        "Computed and published figures that measure the same "
                                        "thing (the same year, measure and base)",
                                        h, w, TRUE);
-    static const char *const th[] = {"year",          "regime",           "measure",
-                                     "computed_count", "computed_base",   "computed_percent",
-                                     "published_count", "published_base", "published_percent",
-                                     "difference_points", "reason",       NULL};
+    static const char *const th[] = {"year",
+                                     "regime",
+                                     "measure",
+                                     "computed_count",
+                                     "computed_base",
+                                     "computed_percent",
+                                     "published_count",
+                                     "published_base",
+                                     "published_percent",
+                                     "difference_points",
+                                     "reason",
+                                     NULL};
     GbTreeTable *tidy = gb__tidy("reconciliation", th);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
@@ -690,10 +703,9 @@ gb__table_reconciliation(const GbBriefing *b)
         gb_tree_cell_take(g, pts ? g_strdup_printf("%s points", pts) : g_strdup(""), -1);
         g_free(pts);
         gb_tree_cell(g,
-                     r->reason ? r->reason
-                     : r->difference == 0
-                         ? "None: the same count of the same base"
-                         : "The published share is rounded",
+                     r->reason            ? r->reason
+                     : r->difference == 0 ? "None: the same count of the same base"
+                                          : "The published share is rounded",
                      -1);
         gb__t_int(tidy, r->computed.year);
         gb_tree_cell(tidy, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
@@ -725,15 +737,13 @@ gb__reconciliation_left_out(const GbBriefing *b)
         char *name = gb__lower(gb__measure_name(ref, &r->computed));
         const char *why = r->selection ? "the rows name only some authorities (a selection), "
                                          "so a share of them is not a share of the councils"
-                          : r->published.base > 0
-                              ? "the two have different bases"
-                              : "the published figure states no base";
+                          : r->published.base > 0 ? "the two have different bases"
+                                                  : "the published figure states no base";
         g_ptr_array_add(out, g_strdup_printf("%s %d, %s: computed %s, published %s; not "
                                              "compared because %s%s.",
                                              gb_ref_regime(ref, r->computed.regime)->short_name,
                                              r->computed.year, name, c, p, why,
-                                             isnan(r->published.percent) ||
-                                                     r->published.count >= 0
+                                             isnan(r->published.percent) || r->published.count >= 0
                                                  ? ""
                                                  : ", and the published share is rounded to "
                                                    "a whole percent"));
@@ -783,16 +793,15 @@ gb__table_movers(const GbBriefing *b)
             gb_tree_cell(g, gb_ref_authority(ref, m->authority)->name, -1);
             gb_tree_cell_take(g, gb__event_text(ref, &m->from), m->from.common);
             gb_tree_cell_take(g, gb__event_text(ref, &m->to), m->to.common);
-            gb_tree_cell_take(g,
-                              g_strdup_printf("%s %d", steps > 0 ? "up" : "down", ABS(steps)),
+            gb_tree_cell_take(g, g_strdup_printf("%s %d", steps > 0 ? "up" : "down", ABS(steps)),
                               -1);
         }
     }
     /* Every counted pair, the same grade included, for analysts. */
-    static const char *const th[] = {"authority",   "dfe_code",  "ons_code",   "family",
-                                     "from_regime", "from_grade", "from_date", "from_year",
-                                     "from_authority", "to_regime", "to_grade", "to_date",
-                                     "to_year",     "steps",     NULL};
+    static const char *const th[] = {"authority",      "dfe_code",   "ons_code",  "family",
+                                     "from_regime",    "from_grade", "from_date", "from_year",
+                                     "from_authority", "to_regime",  "to_grade",  "to_date",
+                                     "to_year",        "steps",      NULL};
     GbTreeTable *tidy = gb__tidy("movers", th);
     for (guint i = 0; i < b->movers->moves->len; i++) {
         const GbMover *m = &g_array_index(b->movers->moves, GbMover, i);
@@ -839,8 +848,8 @@ gb__table_unannounced(const GbBriefing *b)
         gb_tree_cell_take(g, g_strdup_printf("%d", r->year), -1);
         gb_tree_cell(g, gb_ref_grade(ref, b->ungraded, r->grade)->label, -1);
     }
-    static const char *const th[] = {"authority", "dfe_code", "ons_code", "year", "date",
-                                     "outcome", NULL};
+    static const char *const th[] = {"authority", "dfe_code", "ons_code", "year",
+                                     "date",      "outcome",  NULL};
     GbTreeTable *tidy = gb__tidy("unannounced", th);
     for (guint i = 0; i < rows->len; i++) {
         const GbRow *r = g_ptr_array_index(rows, i);
@@ -860,8 +869,8 @@ gb__table_published(const GbBriefing *b)
     static const char *const h[] = {"Year", "Figure", "Value", "Source", NULL};
     static const double w[] = {0.07, 0.43, 0.17, 0.33};
     GbTreeTable *g = gb_tree_table_new("published", "Every published figure", h, w, TRUE);
-    static const char *const th[] = {"year", "figure", "value", "unit", "base", "qualifier",
-                                     "source", NULL};
+    static const char *const th[] = {"year", "figure",    "value",  "unit",
+                                     "base", "qualifier", "source", NULL};
     GbTreeTable *tidy = gb__tidy("published", th);
     for (guint i = 0; i < b->ref->headlines->len; i++) {
         const GbHeadline *hl = &g_array_index(b->ref->headlines, GbHeadline, i);
@@ -898,8 +907,8 @@ gb__table_accounting(const GbBriefing *b)
     static const double w[] = {0.24, 0.14, 0.08, 0.08, 0.09, 0.11, 0.14, 0.12};
     GbTreeTable *g =
         gb_tree_table_new("accounting", "What happened to every input row", h, w, TRUE);
-    static const char *const th[] = {"file", "layout", "rows", "used", "merged", "rejected",
-                                     "judgements", "not_judged", NULL};
+    static const char *const th[] = {"file",     "layout",     "rows",       "used", "merged",
+                                     "rejected", "judgements", "not_judged", NULL};
     GbTreeTable *tidy = gb__tidy("accounting", th);
     const GbTable *t = b->in.table;
     for (guint i = 0; i <= t->files->len; i++) {
@@ -917,9 +926,8 @@ gb__table_accounting(const GbBriefing *b)
         guint64 v[] = {a->rows, a->used, a->merged, a->rejected, a->judgements, a->not_judged};
         for (gsize k = 0; k < G_N_ELEMENTS(v); k++)
             gb_tree_cell_take(g, gb__num((double)v[k]), -1);
-        gb_tree_cell_take(tidy, i < t->files->len ? g_path_get_basename(a->path)
-                                                  : g_strdup("Total"),
-                          -1);
+        gb_tree_cell_take(tidy,
+                          i < t->files->len ? g_path_get_basename(a->path) : g_strdup("Total"), -1);
         gb_tree_cell(tidy, a->layout ? a->layout : "", -1);
         for (gsize k = 0; k < G_N_ELEMENTS(v); k++)
             gb_tree_cell_take(tidy, g_strdup_printf("%" G_GUINT64_FORMAT, v[k]), -1);
@@ -1035,9 +1043,9 @@ gb__table_authorities(const GbBriefing *b)
         order[a].key = g_utf8_collate_key(order[a].authority->name, -1);
     }
     qsort(order, n, sizeof *order, gb__cmp_name_order);
-    static const char *const th[] = {"authority", "dfe_code",  "ons_code", "region",
-                                     "active_from", "active_to", "regime", "which",
-                                     "grade",     "year",      "date",     NULL};
+    static const char *const th[] = {"authority",   "dfe_code",  "ons_code", "region",
+                                     "active_from", "active_to", "regime",   "which",
+                                     "grade",       "year",      "date",     NULL};
     GbTreeTable *tidy = gb__tidy("authorities", th);
     GbHistories *histories = gb_stats_histories_new(b->in.table);
     for (guint i = 0; i < n; i++) {
@@ -1086,9 +1094,8 @@ GbTreeTable *
 gb__table_positions(const GbBriefing *b)
 {
     const GbRef *ref = b->ref;
-    const char *h[] = {"As at",         "Authorities", "With a judgement", b->labels[0],
-                       b->labels[1],    b->labels[2],  b->labels[3],       "Good or better",
-                       NULL};
+    const char *h[] = {"As at",      "Authorities", "With a judgement", b->labels[0], b->labels[1],
+                       b->labels[2], b->labels[3],  "Good or better",   NULL};
     static const double w[] = {0.13, 0.12, 0.11, 0.13, 0.12, 0.14, 0.12, 0.13};
     int j = gb_ref_headline_judgement(ref, b->current);
     char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
@@ -1097,8 +1104,8 @@ gb__table_positions(const GbBriefing *b)
                                     judgement);
     GbTreeTable *g = gb_tree_table_new("positions", caption, h, w, TRUE);
     g_free(caption);
-    static const char *const th[] = {"as_at",  "family", "group",  "authorities", "base",
-                                     "grade",  "count",  "percent", NULL};
+    static const char *const th[] = {"as_at", "family", "group",   "authorities", "base",
+                                     "grade", "count",  "percent", NULL};
     GbTreeTable *tidy = gb__tidy("positions", th);
     for (guint i = 0; b->positions != NULL && i < b->positions->len; i++) {
         const GbPosition *p = &g_array_index(b->positions, GbPosition, i);

@@ -11,8 +11,8 @@
 #include <string.h>
 
 static const char *const gb__keys[] = {
-    "title", "subtitle", "organisation", "author", "keywords", "font", "language",
-    "page_size", "as_at", "sections", "palette", NULL,
+    "title",    "subtitle",  "organisation", "author",   "keywords", "font",
+    "language", "page_size", "as_at",        "sections", "palette",  NULL,
 };
 
 static const char *const gb__branding_keys[] = {
@@ -141,8 +141,9 @@ gb__hex_colour(const char *s, double rgb[3])
         if (!g_ascii_isxdigit(s[i]))
             return FALSE;
     for (int k = 0; k < 3; k++) {
-        int v = n == 7 ? g_ascii_xdigit_value(s[1 + 2 * k]) * 16 + g_ascii_xdigit_value(s[2 + 2 * k])
-                       : g_ascii_xdigit_value(s[1 + k]) * 17;
+        int v = n == 7
+                    ? g_ascii_xdigit_value(s[1 + 2 * k]) * 16 + g_ascii_xdigit_value(s[2 + 2 * k])
+                    : g_ascii_xdigit_value(s[1 + k]) * 17;
         rgb[k] = v / 255.0;
     }
     return TRUE;
@@ -243,7 +244,8 @@ gb__branding_load(GbConfig *c, GKeyFile *kf, const char *path, const char *text,
         char *v = NULL;
         if (!g_strv_contains(gb__branding_keys, *k)) {
             msg = g_strdup_printf("unknown key '%s' in [branding] (known: logo, logo_alt, accent, "
-                                  "footer, marking)", *k);
+                                  "footer, marking)",
+                                  *k);
         } else if ((v = g_key_file_get_string(kf, "branding", *k, NULL)) == NULL) {
             msg = g_strdup_printf("%s: not a readable value", *k);
         } else if (strlen(g_strstrip(v)) > GB_CONFIG_MAX_NAME_BYTES) {
@@ -295,7 +297,7 @@ gb__branding_load(GbConfig *c, GKeyFile *kf, const char *path, const char *text,
         } else {
             char **field = strcmp(*k, "logo_alt") == 0 ? &b->logo_alt
                            : strcmp(*k, "footer") == 0 ? &b->footer
-                                                        : &b->marking;
+                                                       : &b->marking;
             g_free(*field);
             *field = *v != '\0' ? g_strdup(v) : NULL;
         }
@@ -395,8 +397,8 @@ gb_config_check_value(const char *key, const char *value, char **message)
     gsize n = strlen(value), max = gb__max_bytes(key);
     if (n <= max)
         return GB_OK;
-    *message = g_strdup_printf("%s is %" G_GSIZE_FORMAT " bytes long; the limit is %"
-                               G_GSIZE_FORMAT, key, n, max);
+    *message = g_strdup_printf(
+        "%s is %" G_GSIZE_FORMAT " bytes long; the limit is %" G_GSIZE_FORMAT, key, n, max);
     return GB_DATA;
 }
 
@@ -412,9 +414,10 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         GStatBuf sb;
         if (g_stat(path, &sb) == 0 && sb.st_size > GB_CONFIG_MAX_FILE_BYTES) {
-            gb_diag_set(diag, path, 0, 0, "is %" G_GINT64_FORMAT " bytes; a settings file "
-                        "can be at most %d (is this the right file?)", (gint64)sb.st_size,
-                        GB_CONFIG_MAX_FILE_BYTES);
+            gb_diag_set(diag, path, 0, 0,
+                        "is %" G_GINT64_FORMAT " bytes; a settings file "
+                        "can be at most %d (is this the right file?)",
+                        (gint64)sb.st_size, GB_CONFIG_MAX_FILE_BYTES);
             status = GB_DATA;
             goto out;
         }
@@ -433,7 +436,8 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     const char *nul = memchr(text, '\0', len);
     if (nul != NULL) {
         gb__position(text, (gsize)(nul - text), &line, &col);
-        gb_diag_set(diag, path, line, col, "NUL byte: a settings file is UTF-8 text (is this a "
+        gb_diag_set(diag, path, line, col,
+                    "NUL byte: a settings file is UTF-8 text (is this a "
                     "binary or UTF-16 file?)");
         status = GB_DATA;
         goto out;
@@ -477,7 +481,8 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         if (!g_strv_contains(gb__keys, *k)) {
             msg = g_strdup_printf("unknown key '%s' (known: title, subtitle, organisation, "
                                   "author, keywords, font, language, page_size, as_at, "
-                                  "sections, palette)", *k);
+                                  "sections, palette)",
+                                  *k);
             status = gb__bad(diag, path, text, *k, msg);
         }
     }

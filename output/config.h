@@ -19,16 +19,16 @@
  * marking, honoured by every renderer (PDF, HTML, Word). All optional; NULL
  * or has_accent FALSE when not set. Plain values, owned by the GbConfig. */
 typedef struct {
-    char *logo;         /* the file as resolved (relative to the settings file) */
-    GBytes *logo_data;  /* its bytes, read and checked when the settings are */
-    gboolean logo_svg;  /* SVG, else PNG */
+    char *logo;                  /* the file as resolved (relative to the settings file) */
+    GBytes *logo_data;           /* its bytes, read and checked when the settings are */
+    gboolean logo_svg;           /* SVG, else PNG */
     int logo_width, logo_height; /* its size in pixels (SVG: its own units) */
-    char *logo_alt;     /* its alt text (required with a logo) */
+    char *logo_alt;              /* its alt text (required with a logo) */
     gboolean has_accent;
-    double accent[3];   /* 0..1 sRGB: headings, the cover band, header rules */
-    char *accent_text;  /* "#1b5e7a" as written */
-    char *footer;       /* text in every page's footer */
-    char *marking;      /* "OFFICIAL": at the top and the bottom of every page */
+    double accent[3];  /* 0..1 sRGB: headings, the cover band, header rules */
+    char *accent_text; /* "#1b5e7a" as written */
+    char *footer;      /* text in every page's footer */
+    char *marking;     /* "OFFICIAL": at the top and the bottom of every page */
 } GbBranding;
 
 #define GB_CONFIG_MAX_LOGO_BYTES (2 * 1024 * 1024)
@@ -39,15 +39,15 @@ typedef struct {
 
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
-    char *font;                 /* family, pinned */
-    char *palette;              /* "default" or "greyscale" */
-    char *language;             /* BCP 47, e.g. en-GB */
+    char *font;     /* family, pinned */
+    char *palette;  /* "default" or "greyscale" */
+    char *language; /* BCP 47, e.g. en-GB */
     double page_width, page_height;
-    guint32 as_at;              /* YYYYMMDD, 0 = the newest judgement date */
-    GPtrArray *sections;        /* char* ids, in order */
-    GHashTable *origins;        /* key -> where its value came from ("FILE:LINE",
-                                 * "--as-at"); a key not in it has its default */
-    GbBranding branding;        /* [branding] */
+    guint32 as_at;       /* YYYYMMDD, 0 = the newest judgement date */
+    GPtrArray *sections; /* char* ids, in order */
+    GHashTable *origins; /* key -> where its value came from ("FILE:LINE",
+                          * "--as-at"); a key not in it has its default */
+    GbBranding branding; /* [branding] */
 } GbConfig;
 
 /* The defaults: A4, Liberation Sans, every section. */

@@ -18,20 +18,20 @@
 struct GbDoc {
     GbFonts *fonts;
     GbPageSetup setup;
-    cairo_surface_t *surface;     /* NULL on the measuring pass */
-    cairo_surface_t *scratch;     /* 1x1 image for measuring */
+    cairo_surface_t *surface; /* NULL on the measuring pass */
+    cairo_surface_t *scratch; /* 1x1 image for measuring */
     cairo_t *cr;
     const GbDoc *previous;
-    int page;                     /* 1-based, 0 before the first */
-    double y;                     /* cursor, points from the page top */
-    gboolean cover;               /* the current page is the cover */
+    int page;       /* 1-based, 0 before the first */
+    double y;       /* cursor, points from the page top */
+    gboolean cover; /* the current page is the cover */
     gboolean in_sect;
     gboolean compact;
     int sections, figures;
-    GHashTable *section_pages;    /* id -> page */
-    GHashTable *layouts;          /* measuring pass: key -> PangoLayout, for the drawing pass */
+    GHashTable *section_pages; /* id -> page */
+    GHashTable *layouts;       /* measuring pass: key -> PangoLayout, for the drawing pass */
     GPtrArray *alts;
-    cairo_surface_t *logo;        /* the branding logo (drawing pass), or NULL */
+    cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
 };
 
@@ -125,8 +125,7 @@ gb__key_equal(gconstpointer a, gconstpointer b)
 }
 
 static PangoLayout *
-gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
-           gboolean justify)
+gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width, gboolean justify)
 {
     GbLayoutKey *key = gb__key_new(text, size, bold, width, justify);
     /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
@@ -443,7 +442,8 @@ gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int
         if (gb__drawing(d)) { /* a dotted leader from entry to number */
             int ew;
             pango_layout_get_size(le, &ew, NULL);
-            PangoLayoutLine *last = pango_layout_get_line_readonly(le, pango_layout_get_line_count(le) - 1);
+            PangoLayoutLine *last =
+                pango_layout_get_line_readonly(le, pango_layout_get_line_count(le) - 1);
             PangoRectangle lr;
             pango_layout_line_get_extents(last, NULL, &lr);
             double lx = d->setup.left + (double)(lr.x + lr.width) / PANGO_SCALE + 4;
@@ -511,8 +511,8 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
     gb__tag_begin(d, "Sect", NULL);
     d->in_sect = TRUE;
     char *text = g_strdup_printf("%d. %s", d->sections, title);
-    PangoLayout *ly = gb__layout(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE,
-                                 gb__text_width(d), FALSE);
+    PangoLayout *ly =
+        gb__layout(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE, gb__text_width(d), FALSE);
     char *dest = g_strdup_printf("name='%s'", id);
     gb__tag_begin(d, CAIRO_TAG_DEST, dest);
     gb__tag_begin(d, "H2", NULL);
@@ -687,8 +687,8 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
     for (int c = 0; c < t->ncols; c++) {
         const char *text = header ? t->headers[c] : cells[c].text;
         gboolean bold = header || cells[c].bold || (c == 0 && t->row_headers);
-        out[c] = gb__layout(d, text != NULL ? text : "", GB__TABLE, bold,
-                            w * t->widths[c] - 6, FALSE);
+        out[c] =
+            gb__layout(d, text != NULL ? text : "", GB__TABLE, bold, w * t->widths[c] - 6, FALSE);
         h = MAX(h, gb__layout_height(out[c]));
     }
     return h + 5;
@@ -696,8 +696,8 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
 
 /* Draws a row; tagged FALSE draws it outside any tag (a repeated header). */
 static void
-gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
-             PangoLayout **ly, double h, gboolean tagged)
+gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header, PangoLayout **ly,
+             double h, gboolean tagged)
 {
     double x = d->setup.left, w = gb__text_width(d);
     if (tagged)

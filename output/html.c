@@ -279,8 +279,8 @@ gb__table(GString *out, const GbTreeTable *t, const char *id, const char *captio
             int words = 1;
             for (const char *q = text; q != NULL && *q != '\0'; q++)
                 words += *q == ' ';
-            g_string_append(out, words > 5 ? "<th scope=\"col\" class=\"long\">"
-                                           : "<th scope=\"col\">");
+            g_string_append(out,
+                            words > 5 ? "<th scope=\"col\" class=\"long\">" : "<th scope=\"col\">");
             gb__esc(out, text);
             g_string_append(out, "</th>");
         }

@@ -17,8 +17,7 @@ GByteArray *gb_html_render(const GbTree *t, const GPtrArray *svgs);
  * its alt text) in the header, the accent on headings and rules, the footer
  * text in a footer, the marking first in the header and last in the footer
  * (and at the top and bottom of every printed page). */
-GByteArray *gb_html_render_branded(const GbTree *t, const GPtrArray *svgs,
-                                   const GbBranding *brand);
+GByteArray *gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand);
 
 /* A chart's SVG file as cairo wrote it, made stable and accessible: the
  * process-global surfaceN ids numbered in order, and a <title> and <desc>

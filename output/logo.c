@@ -48,8 +48,8 @@ gb_logo_surface(GBytes *data, gboolean svg, double *w, double *h, char **error)
     gdouble sw = 0, sh = 0;
     if (!rsvg_handle_get_intrinsic_size_in_pixels(handle, &sw, &sh) || sw <= 0 || sh <= 0) {
         RsvgRectangle ink, logical;
-        if (rsvg_handle_get_geometry_for_layer(handle, NULL, &(RsvgRectangle){0, 0, 100, 100},
-                                               &ink, &logical, NULL)) {
+        if (rsvg_handle_get_geometry_for_layer(handle, NULL, &(RsvgRectangle){0, 0, 100, 100}, &ink,
+                                               &logical, NULL)) {
             sw = logical.width;
             sh = logical.height;
         }
@@ -78,8 +78,8 @@ gb_logo_surface(GBytes *data, gboolean svg, double *w, double *h, char **error)
 }
 
 double
-gb_logo_draw(cairo_t *cr, cairo_surface_t *logo, double w, double h, double x, double y,
-             double bw, double bh, gboolean right)
+gb_logo_draw(cairo_t *cr, cairo_surface_t *logo, double w, double h, double x, double y, double bw,
+             double bh, gboolean right)
 {
     if (logo == NULL || w <= 0 || h <= 0)
         return 0;

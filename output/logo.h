@@ -11,8 +11,7 @@
 /* A new surface of the logo in data (svg or PNG), *w x *h in its own units;
  * NULL with *error (g_free) when the bytes do not decode. The caller destroys
  * it. */
-cairo_surface_t *gb_logo_surface(GBytes *data, gboolean svg, double *w, double *h,
-                                 char **error);
+cairo_surface_t *gb_logo_surface(GBytes *data, gboolean svg, double *w, double *h, char **error);
 
 /* Draws logo (w x h) scaled to fit box (x, y, bw, bh), aligned to the box's
  * right when right is set, else its left. Returns the width drawn. */

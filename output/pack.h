@@ -12,12 +12,12 @@ typedef struct {
     const GbTable *table;
     const GbStats *stats;
     const GbMoves *moves;
-    int regime;                   /* the regime in use (summary.h) */
+    int regime; /* the regime in use (summary.h) */
     int njudgements;
-    int *judgements;              /* its judgements, headline first (gb_pack_input_init) */
-    const GbLatest **latest;      /* as at the pack date, per judgement (the caller's) */
+    int *judgements;         /* its judgements, headline first (gb_pack_input_init) */
+    const GbLatest **latest; /* as at the pack date, per judgement (the caller's) */
     const GbConfig *config;
-    const char *date;                             /* ISO date for the PDF metadata */
+    const char *date; /* ISO date for the PDF metadata */
 } GbPackInput;
 
 /* Fills the regime and judgement fields of in from the data: the regime
@@ -42,12 +42,12 @@ char *gb_pack_doc_hash(const GbPackDoc *doc);
 char *gb_pack_hash(const GbPackInput *in, int authority);
 /* Renders a composed pack as PDF (pdf non-NULL), HTML (html non-NULL) and
  * Word (docx non-NULL). */
-GbStatus gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf,
-                            GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag);
+GbStatus gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArray **html,
+                            GByteArray **docx, int *pages, GbDiag *diag);
 
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
-GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
-                     int *pages, GbDiag *diag);
+GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf, int *pages,
+                     GbDiag *diag);
 /* The pack's tree rendered as PDF (pdf non-NULL), HTML (html non-NULL) and
  * Word (docx non-NULL), all from one composition. *pages is 0 without a PDF. */
 GbStatus gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,

@@ -71,7 +71,7 @@ gb_figures_add_latest(GbFigures *f, const GbRef *ref, const GbLatest *l,
 {
     char *jl = g_utf8_strdown(judgement_label, -1);
     guint nreg = ref->regions->len;
-    int *region = g_new0(int, (gsize)nreg * GB_COMMON_LEVELS);
+    int *region = g_new0(int, (gsize)nreg *GB_COMMON_LEVELS);
     for (guint a = 0; a < ref->authorities->len && a < l->grade_of->len; a++) {
         int g = g_array_index(l->grade_of, int, a);
         if (g == -2)
@@ -79,8 +79,8 @@ gb_figures_add_latest(GbFigures *f, const GbRef *ref, const GbLatest *l,
         const GbAuthority *au = gb_ref_authority(ref, (int)a);
         char *id = g_strdup_printf("authority/%s/%s", au->code, l->judgement);
         char *label = g_strdup_printf("%s %s", au->name, jl);
-        gb_figures_add(f, id, label, g >= 0 ? gb_summary_level_label(ref, regime, g)
-                                            : "not inspected");
+        gb_figures_add(f, id, label,
+                       g >= 0 ? gb_summary_level_label(ref, regime, g) : "not inspected");
         g_free(id);
         g_free(label);
         if (g >= 0 && au->region >= 0 && (guint)au->region < nreg)

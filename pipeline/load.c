@@ -28,7 +28,7 @@
 
 #define GB__DIAG_CAP 20
 G_STATIC_ASSERT(GB_KIND_SELECTION == 2); /* gb_table_row_selection knows it as 2 */
-#define GB__MAX_ROW_JUDGEMENTS 64 /* judgements one record may carry */
+#define GB__MAX_ROW_JUDGEMENTS 64        /* judgements one record may carry */
 
 enum { L_AUTHORITY, L_YEAR, L_REGIME, L_JUDGEMENT, L_GRADE, L_DATE, L_SOURCE, L_KIND, L_N };
 static const GbColumnSpec gb__long_cols[L_N] = {
@@ -436,9 +436,13 @@ gb__when_named(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_co
         gboolean dated = *date > limit;
         gb__describe(fl, "judgement in the future", dated ? date_name : year_name, dated ? d : y,
                      strlen(dated ? d : y));
-        g_string_append_printf(fl->msg, "; nothing can be judged after %s, the date of this "
-                               "run%s)", day, g_getenv("SOURCE_DATE_EPOCH") ? " "
-                               "(SOURCE_DATE_EPOCH)" : "");
+        g_string_append_printf(fl->msg,
+                               "; nothing can be judged after %s, the date of this "
+                               "run%s)",
+                               day,
+                               g_getenv("SOURCE_DATE_EPOCH") ? " "
+                                                               "(SOURCE_DATE_EPOCH)"
+                                                             : "");
         gb__reject(fl, rec, dated ? date_col : year_col);
         return GB_OK;
     }
@@ -809,15 +813,14 @@ gb__event_record(GbFileLoad *fl, const GbCsvRecord *rec, const GArray *cols, GbD
     int a = gb__authority(fl, rec, fl->auth_col, year, date);
     if (a < 0)
         return GB_OK;
-    GbVisit e = {.date = date != 0 ? date : (guint32)year * 10000 + 1231,
-                 .authority = (guint16)a,
-                 .file = (guint16)fl->file,
-                 .type = g_string_chunk_insert_const(fl->t->visit_text,
-                                                     rec->fields[fl->event_col]),
-                 .theme = gb__is_blank(rec, fl->theme_col)
-                              ? NULL
-                              : g_string_chunk_insert_const(fl->t->visit_text,
-                                                            rec->fields[fl->theme_col])};
+    GbVisit e = {
+        .date = date != 0 ? date : (guint32)year * 10000 + 1231,
+        .authority = (guint16)a,
+        .file = (guint16)fl->file,
+        .type = g_string_chunk_insert_const(fl->t->visit_text, rec->fields[fl->event_col]),
+        .theme = gb__is_blank(rec, fl->theme_col)
+                     ? NULL
+                     : g_string_chunk_insert_const(fl->t->visit_text, rec->fields[fl->theme_col])};
     gb_table_add_visit(fl->t, &e);
     gb__account(fl)->events++;
     gb__account(fl)->used++;
@@ -897,8 +900,8 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         int a = gb__authority(fl, rec, fl->auth_col, year, date);
         if (a < 0)
             return GB_OK;
-        guint32 source = gb_table_intern_origin(
-            fl->t, g->source != NULL ? g->source : fl->path, g->source == NULL, g->kind, g->id);
+        guint32 source = gb_table_intern_origin(fl->t, g->source != NULL ? g->source : fl->path,
+                                                g->source == NULL, g->kind, g->id);
         for (guint i = 0; i < g->judgement_ids->len && k < G_N_ELEMENTS(rows); i++) {
             int col = g_array_index(cols, int, 2 + i);
             if (col < 0)

@@ -132,9 +132,9 @@ gb_selection_describe(const GbSelection *sel, const GbRef *ref)
         g_string_append_printf(s, " made on or after %s", a);
     else if (sel->to != 0)
         g_string_append_printf(s, " made on or before %s", b);
-    g_string_append_printf(s, " (--regimes, --from, --to): %" G_GUINT64_FORMAT
-                              " judgements kept. Left out",
-                           sel->kept);
+    g_string_append_printf(
+        s, " (--regimes, --from, --to): %" G_GUINT64_FORMAT " judgements kept. Left out",
+        sel->kept);
     guint64 total = 0;
     int parts = 0;
     for (int i = 0; i < sel->nregimes; i++) {

@@ -11,7 +11,7 @@ typedef struct {
     gboolean *regime_on; /* per regime of ref (NULL: every regime) */
     guint32 from, to;    /* YYYYMMDD, 0: open */
     guint64 kept;
-    guint64 *left;       /* per regime: judgements left out */
+    guint64 *left;                   /* per regime: judgements left out */
     guint32 *left_first, *left_last; /* per regime: the dates they span */
     int nregimes;
 } GbSelection;

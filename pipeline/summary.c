@@ -482,8 +482,8 @@ gb_summary_mover_regimes(const GbMovers *mv, int family)
         const GbMover *m = &g_array_index(mv->moves, GbMover, i);
         if (m->family == family && m->counted && m->from.regime >= 0 && m->from.regime < 64 &&
             m->to.regime >= 0 && m->to.regime < 64)
-            seen |= (G_GUINT64_CONSTANT(1) << m->from.regime) |
-                    (G_GUINT64_CONSTANT(1) << m->to.regime);
+            seen |=
+                (G_GUINT64_CONSTANT(1) << m->from.regime) | (G_GUINT64_CONSTANT(1) << m->to.regime);
     }
     GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
     for (int r = 0; r < 64; r++)
@@ -515,11 +515,11 @@ gb__source_title(const char *s)
 {
     GString *o = g_string_new(s);
     gsize n = o->len;
-    if (n > 12 && o->str[n - 12] == ',' && o->str[n - 11] == ' ' && g_ascii_isdigit(o->str[n - 10]) &&
-        o->str[n - 6] == '-' && o->str[n - 3] == '-')
+    if (n > 12 && o->str[n - 12] == ',' && o->str[n - 11] == ' ' &&
+        g_ascii_isdigit(o->str[n - 10]) && o->str[n - 6] == '-' && o->str[n - 3] == '-')
         g_string_truncate(o, n - 12);
-    else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' && g_ascii_isdigit(o->str[n - 4]) &&
-             g_ascii_isdigit(o->str[n - 1]))
+    else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' &&
+             g_ascii_isdigit(o->str[n - 4]) && g_ascii_isdigit(o->str[n - 1]))
         g_string_truncate(o, n - 6);
     char *open = strstr(o->str, " (");
     char *close = open != NULL ? strchr(open, ')') : NULL;

@@ -7,69 +7,69 @@
 #include "pipeline/refdata.h"
 
 typedef struct {
-    guint32 date;        /* YYYYMMDD, 0 when only the year is known */
+    guint32 date; /* YYYYMMDD, 0 when only the year is known */
     guint16 year;
-    guint16 authority;   /* index into ref->authorities */
-    guint8 judgement;    /* index into ref->judgements */
-    gint8 grade;         /* index into the judgement's regime scale */
-    guint16 file;        /* index into table->files */
-    guint32 source;      /* index into table->origins (gb_table_row_source: its text) */
+    guint16 authority; /* index into ref->authorities */
+    guint8 judgement;  /* index into ref->judgements */
+    gint8 grade;       /* index into the judgement's regime scale */
+    guint16 file;      /* index into table->files */
+    guint32 source;    /* index into table->origins (gb_table_row_source: its text) */
 } GbRow;
 
 /* What happened to the rows of one input file. rows = used + merged + rejected. */
 typedef struct {
     char *path;
-    char *layout;        /* "long" or the profile id */
+    char *layout; /* "long" or the profile id */
     guint64 rows, used, merged, rejected;
-    guint64 judgements;  /* judgements taken from used rows */
-    guint64 not_judged;  /* cells marked "not judged" in wide tables */
-    guint64 after;       /* judgements of used rows left out: dated after the as-at date */
+    guint64 judgements;    /* judgements taken from used rows */
+    guint64 not_judged;    /* cells marked "not judged" in wide tables */
+    guint64 after;         /* judgements of used rows left out: dated after the as-at date */
     guint64 not_inspected; /* column groups marked "not inspected" (or empty) */
-    guint64 reported;    /* judgements kept as reported statements (never counted) */
-    guint64 events;      /* rows kept as visits that carry no grade */
+    guint64 reported;      /* judgements kept as reported statements (never counted) */
+    guint64 events;        /* rows kept as visits that carry no grade */
 } GbFileAccount;
 
 /* Where rows came from: a source text, the kind of that source (a GbSourceKind,
  * profile.h) and the profile column group ("" for none). */
 typedef struct {
-    guint32 text;        /* index into table->sources */
+    guint32 text; /* index into table->sources */
     guint8 kind;
-    const char *group;   /* in table->visit_text */
+    const char *group; /* in table->visit_text */
 } GbOrigin;
 
 /* An inspection activity that carries no grade (a focused or monitoring
  * visit), for the packs. */
 typedef struct {
-    guint32 date;        /* YYYYMMDD the visit was made */
-    guint32 published;   /* YYYYMMDD of publication, 0 if not given */
+    guint32 date;      /* YYYYMMDD the visit was made */
+    guint32 published; /* YYYYMMDD of publication, 0 if not given */
     guint16 authority;
     guint16 file;
-    const char *type;    /* "ILACS Focused Visit", in table->visit_text */
-    const char *theme;   /* "Care leavers", or NULL for none */
+    const char *type;  /* "ILACS Focused Visit", in table->visit_text */
+    const char *theme; /* "Care leavers", or NULL for none */
 } GbVisit;
 
 typedef struct {
     const GbRef *ref;
-    GArray *rows;        /* GbRow; stays empty when streaming */
-    guint64 kept;        /* judgements kept (rows->len, or counted when streaming) */
+    GArray *rows; /* GbRow; stays empty when streaming */
+    guint64 kept; /* judgements kept (rows->len, or counted when streaming) */
     /* Streaming (check, and stats without --authority): no rows, only what
      * those need, so memory is bounded by the register, not by the input. */
     gboolean streaming;
-    guint32 stream_as_at;  /* latest judgements kept are those on or before this */
-    guint32 *counts;     /* [judgement][year - year0][region][grade] */
-    GHashTable *far_counts; /* the same for years outside the window: packed key -> count */
-    guint64 *latest;     /* [authority][judgement]: date << 8 | grade, 0 for none */
-    GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
-    int year0, years;    /* the years the dense cells cover */
-    GPtrArray *sources;  /* char*, interned: each source text once */
+    guint32 stream_as_at;       /* latest judgements kept are those on or before this */
+    guint32 *counts;            /* [judgement][year - year0][region][grade] */
+    GHashTable *far_counts;     /* the same for years outside the window: packed key -> count */
+    guint64 *latest;            /* [authority][judgement]: date << 8 | grade, 0 for none */
+    GPtrArray *dense;           /* per authority: guint32 cells [judgement][year], or NULL */
+    int year0, years;           /* the years the dense cells cover */
+    GPtrArray *sources;         /* char*, interned: each source text once */
     GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
-    GArray *origins;     /* GbOrigin: a source text with the kind and group of its rows */
+    GArray *origins;            /* GbOrigin: a source text with the kind and group of its rows */
     GHashTable *origin_ids;
     GStringChunk *visit_text; /* the visits' types and themes, the origins' groups */
-    GArray *reported;    /* GbRow: reported statements, shown but never counted; stays
-                          * empty when streaming */
-    GArray *visits;      /* GbVisit, in the order read */
-    GArray *files;       /* GbFileAccount */
+    GArray *reported;         /* GbRow: reported statements, shown but never counted; stays
+                               * empty when streaming */
+    GArray *visits;           /* GbVisit, in the order read */
+    GArray *files;            /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
     guint32 newest_date; /* newest judgement date, 0 if none (of the rows kept after a cut) */
@@ -82,7 +82,7 @@ typedef struct {
     guint64 after;        /* judgements left out because they are dated after `cut` */
     guint32 after_first;  /* the earliest and newest of them */
     guint32 after_newest;
-    guint32 newest_when;  /* the newest date a row counts from (year-only: 31 December) */
+    guint32 newest_when; /* the newest date a row counts from (year-only: 31 December) */
 } GbTable;
 
 /* Result of offering one judgement to the table. */
@@ -133,8 +133,7 @@ void gb_table_add_visit(GbTable *t, const GbVisit *e);
  * reaching the tool twice, once by its inspection date and once by its
  * publication date. This function can't fail. */
 gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
-                            guint not_file, guint32 *date, int *grade, guint *file,
-                            guint64 *line);
+                            guint not_file, guint32 *date, int *grade, guint *file, guint64 *line);
 
 /* Offers row r (from line `line` of its file). A judgement already present for
  * the same authority, judgement and date (or year) is not added: the result

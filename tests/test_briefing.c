@@ -86,8 +86,10 @@ START_TEST(test_info)
     char *info = tool(PDFINFO, "@", NULL, &rc);
     ck_assert_int_eq(rc, 0);
     const char *want[] = {"Title:           Children's services inspection outcomes in England",
-                          "Author:          gradebrief", "Creator:         gradebrief",
-                          "Keywords:        Ofsted", "Tagged:          yes",
+                          "Author:          gradebrief",
+                          "Creator:         gradebrief",
+                          "Keywords:        Ofsted",
+                          "Tagged:          yes",
                           "Page size:       595.276 x 841.89 pts (A4)"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(info, want[i]) != NULL, "pdfinfo lacks '%s':\n%s", want[i], info);
@@ -130,26 +132,38 @@ START_TEST(test_text)
         "matches Ofsted's own published position",
         /* Flows are labelled as such. */
         "Of the ILACS inspections made in 2024 (49 inspections), 39 of 49 (79.6%)",
-        "Inspections made in 2025", "(11 inspections; partial year:",
+        "Inspections made in 2025",
+        "(11 inspections; partial year:",
         /* The trend is a position series. */
         "Share of authorities judged inadequate, as at 31 March each year",
         /* Movers like with like, each authority once. */
         "Between consecutive overall effectiveness judgements (SLAC, SIF or ILACS) of the same "
         "authority, each authority once",
         /* The cover and footers say what the data is (issue 18). */
-        "Sources: ", "Ofsted, LA inspection outcomes as at 31 March 2025;",
+        "Sources: ",
+        "Ofsted, LA inspection outcomes as at 31 March 2025;",
         /* 2,759 since the 2023 workbook brought the 2009-2018 history. */
         "Computed from 2,759 judgements",
         "rose from 538,000 in 2008 to 605,100 in 2012",
-        "Contents", "Methodology and sources", "Open Government Licence", "Page 2 of",
+        "Contents",
+        "Methodology and sources",
+        "Open Government Licence",
+        "Page 2 of",
     };
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
     /* What a person reads has no internal ids, no ISO dates, no unlabelled
      * flows passed off as trends and no subtraction across bases (issues 15, 18). */
-    const char *never[] = {"gradebrief bundled data", "overall_effectiveness", "staying_safe",
-                           "as at 2025-03-31", "2008-11-24", "-66.0 points", "\u221266.0 points",
-                           "differ by 1.0 points", "2759", "Adequate / RI",
+    const char *never[] = {"gradebrief bundled data",
+                           "overall_effectiveness",
+                           "staying_safe",
+                           "as at 2025-03-31",
+                           "2008-11-24",
+                           "-66.0 points",
+                           "\u221266.0 points",
+                           "differ by 1.0 points",
+                           "2759",
+                           "Adequate / RI",
                            "across regimes on the common four-level scale"};
     for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
         ck_assert_msg(strstr(text, never[i]) == NULL, "pdftotext has '%s'", never[i]);
@@ -179,8 +193,10 @@ START_TEST(test_checks)
     char **lines = g_strsplit(out, "\n", -1);
     int fonts = 0;
     for (char **l = lines + 2; *l != NULL && **l; l++, fonts++)
-        ck_assert_msg(strstr(*l, " yes yes yes ") != NULL, "font not embedded as a subset "
-                      "with ToUnicode: %s", *l);
+        ck_assert_msg(strstr(*l, " yes yes yes ") != NULL,
+                      "font not embedded as a subset "
+                      "with ToUnicode: %s",
+                      *l);
     ck_assert_int_gt(fonts, 0);
     g_strfreev(lines);
     g_free(out);
@@ -193,8 +209,9 @@ START_TEST(test_structure)
     int rc;
     char *out = tool(PDFINFO, "-struct", "@", &rc);
     ck_assert_int_eq(rc, 0);
-    const char *want[] = {"Document", "Sect", "H1", "H2", "P", "Figure", "Caption", "Table",
-                          "TR", "TH", "TD", "TOC", "TOCI", "Link", "L", "LI", "Lbl", "LBody"};
+    const char *want[] = {"Document", "Sect",  "H1", "H2", "P",   "Figure",
+                          "Caption",  "Table", "TR", "TH", "TD",  "TOC",
+                          "TOCI",     "Link",  "L",  "LI", "Lbl", "LBody"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++) {
         char *needle = g_strdup_printf("\n%*s%s", 0, "", want[i]);
         gboolean found = FALSE;
@@ -218,8 +235,8 @@ START_TEST(test_structure)
     int with, without;
     char *lang = NULL;
     gboolean display_title = FALSE;
-    ck_assert(gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang,
-                                    &display_title));
+    ck_assert(
+        gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang, &display_title));
     ck_assert_int_ge(with, 6);
     ck_assert_int_eq(without, 0);
     ck_assert_str_eq(lang, "en-GB");
@@ -238,9 +255,14 @@ END_TEST
 START_TEST(test_companions)
 {
     build_once();
-    const char *files[] = {"charts/distribution.svg", "charts/distribution.png", "charts/map.svg",
-                           "charts/map.png", "tables/authorities.csv", "tables/findings.csv",
-                           "tables/reconciliation.csv", "tables/distributions.csv"};
+    const char *files[] = {"charts/distribution.svg",
+                           "charts/distribution.png",
+                           "charts/map.svg",
+                           "charts/map.png",
+                           "tables/authorities.csv",
+                           "tables/findings.csv",
+                           "tables/reconciliation.csv",
+                           "tables/distributions.csv"};
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *p = g_build_filename(workdir, "out", files[i], NULL);
         ck_assert_msg(g_file_test(p, G_FILE_TEST_IS_REGULAR), "%s missing", files[i]);
@@ -265,7 +287,8 @@ START_TEST(test_companions)
         {"changes.csv", "ILACS,Good or better,computed,2018,21,34,61.8,2019,24,56,42.9,-18.9\r\n"},
         {"authorities.csv", "Barnet,302,E09000003,London,,,ILACS,latest,Good,2024,2024-06-10\r\n"},
         {"movers.csv", "from_regime,from_grade,from_date,from_year,from_authority,to_regime,"},
-        {"positions.csv", "2025-03-31,Overall effectiveness,England,153,153,Inadequate,19,12.4\r\n"},
+        {"positions.csv",
+         "2025-03-31,Overall effectiveness,England,153,153,Inadequate,19,12.4\r\n"},
         {"reconciliation.csv", "2007,APA,Inadequate,5,150,3.3,5,150,3.3,0.0,"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(tidy); i++) {
@@ -307,8 +330,10 @@ slurp_tree(const char *dir)
             char *p = g_build_filename(d, g_ptr_array_index(names, i), NULL);
             char *bytes;
             gsize len;
-            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && g_file_get_contents(p, &bytes, &len, NULL)) {
-                g_byte_array_append(all, (const guint8 *)p + strlen(dir), (guint)strlen(p) - (guint)strlen(dir));
+            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) &&
+                g_file_get_contents(p, &bytes, &len, NULL)) {
+                g_byte_array_append(all, (const guint8 *)p + strlen(dir),
+                                    (guint)strlen(p) - (guint)strlen(dir));
                 g_byte_array_append(all, (const guint8 *)bytes, (guint)len);
                 g_free(bytes);
             }
@@ -347,8 +372,10 @@ START_TEST(test_failed_run_keeps_previous)
     gsize before_len;
     ck_assert(g_file_get_contents(pdf_path, &before, &before_len, NULL));
     char *bad = g_build_filename(workdir, "bad.csv", NULL);
-    ck_assert(g_file_set_contents(bad, "authority,year,regime,judgement,grade\n"
-                                       "Barnet,2006,apa,staying_safe,Excellent\n", -1, NULL));
+    ck_assert(g_file_set_contents(bad,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Barnet,2006,apa,staying_safe,Excellent\n",
+                                  -1, NULL));
     const char *argv[] = {GB_BINARY, "build", "bad.csv", NULL};
     char *out, *err;
     ck_assert_int_eq(run(argv, &out, &err), 65);
@@ -363,8 +390,7 @@ START_TEST(test_failed_run_keeps_previous)
     const char *n;
     while ((n = g_dir_read_name(d)) != NULL)
         ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
-                          strcmp(n, "briefing.docx") == 0 ||
-                          strcmp(n, "charts") == 0 ||
+                          strcmp(n, "briefing.docx") == 0 || strcmp(n, "charts") == 0 ||
                           strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0 ||
                           strcmp(n, "figures.csv") == 0 || strcmp(n, "changes.csv") == 0,
                       "unexpected file %s in the output folder", n);

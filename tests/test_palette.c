@@ -20,8 +20,7 @@ static const struct {
     {"white on white", {1, 1, 1}, {1, 1, 1}, 1.0},
     {"#FDD49E on white (issue 14)", {0.992, 0.831, 0.620}, {1, 1, 1}, 1.39},
     {"#FDD49E on good (issue 14)", {0.992, 0.831, 0.620}, {0.259, 0.573, 0.776}, 2.45},
-    {"#767676 on white (the AA grey)", {0x76 / 255.0, 0x76 / 255.0, 0x76 / 255.0}, {1, 1, 1},
-     4.54},
+    {"#767676 on white (the AA grey)", {0x76 / 255.0, 0x76 / 255.0, 0x76 / 255.0}, {1, 1, 1}, 4.54},
 };
 
 START_TEST(test_formula)
@@ -38,15 +37,22 @@ END_TEST
 static const struct {
     const char *name;
     const char *palette;
-    int level;      /* 0..3, -1 not inspected; -10 - i for category i */
+    int level; /* 0..3, -1 not inspected; -10 - i for category i */
 } fills[] = {
-    {"outstanding", "default", 0},     {"good", "default", 1},
-    {"RI", "default", 2},              {"inadequate", "default", 3},
-    {"not inspected", "default", -1},  {"category 0", "default", -10},
-    {"category 1", "default", -11},    {"category 2", "default", -12},
-    {"grey outstanding", "greyscale", 0}, {"grey good", "greyscale", 1},
-    {"grey RI", "greyscale", 2},       {"grey inadequate", "greyscale", 3},
-    {"grey not inspected", "greyscale", -1}, {"grey category 0", "greyscale", -10},
+    {"outstanding", "default", 0},
+    {"good", "default", 1},
+    {"RI", "default", 2},
+    {"inadequate", "default", 3},
+    {"not inspected", "default", -1},
+    {"category 0", "default", -10},
+    {"category 1", "default", -11},
+    {"category 2", "default", -12},
+    {"grey outstanding", "greyscale", 0},
+    {"grey good", "greyscale", 1},
+    {"grey RI", "greyscale", 2},
+    {"grey inadequate", "greyscale", 3},
+    {"grey not inspected", "greyscale", -1},
+    {"grey category 0", "greyscale", -10},
 };
 
 static GbRgb
@@ -100,15 +106,15 @@ START_TEST(test_fill_drawn)
     cairo_destroy(cr);
     cairo_surface_flush(s);
     GbRgb edge, inside;
-    pixel(s, 200, 100, &edge);                          /* on the shared edge */
+    pixel(s, 200, 100, &edge); /* on the shared edge */
     pixel(s, 200 + (int)(10 * (GB_PALETTE_SEPARATOR / 2 + GB_PALETTE_OUTLINE / 2)), 100,
-          &inside);                                     /* in the outline band */
+          &inside); /* in the outline band */
     ck_assert_msg(gb_palette_contrast(edge, white) < 1.05, "%s: the edge is not white",
                   fills[_i].name);
     if (outlined)
         ck_assert_msg(gb_palette_contrast(inside, o) < 1.05,
-                      "%s: no outline inside the edge (%.2f %.2f %.2f)", fills[_i].name,
-                      inside.r, inside.g, inside.b);
+                      "%s: no outline inside the edge (%.2f %.2f %.2f)", fills[_i].name, inside.r,
+                      inside.g, inside.b);
     else
         ck_assert_msg(fills[_i].level == 3 || gb_palette_contrast(inside, c) < 1.05,
                       "%s: something drawn inside the edge", fills[_i].name);
@@ -134,7 +140,7 @@ END_TEST
 START_TEST(test_label_known)
 {
     GbRgb dark = gb_palette_ramp(1.0), orange = gb_palette_category(1);
-    ck_assert(gb_palette_contrast(gb_palette_ink(dark), white) < 1.01); /* white on it */
+    ck_assert(gb_palette_contrast(gb_palette_ink(dark), white) < 1.01);  /* white on it */
     ck_assert(gb_palette_contrast(gb_palette_ink(orange), white) > 4.5); /* dark on it */
     ck_assert(gb_palette_contrast(gb_palette_ink(orange), orange) >= 4.5);
 }
@@ -183,8 +189,7 @@ START_TEST(test_label_plate)
                 if (r > worst)
                     worst = r, worst_x = x;
             }
-        ck_assert_msg(worst < 1.05, "a stripe in the plate at x=%.0f (%.2f:1)", worst_x,
-                          worst);
+        ck_assert_msg(worst < 1.05, "a stripe in the plate at x=%.0f (%.2f:1)", worst_x, worst);
         cairo_surface_destroy(s);
     }
 }
@@ -227,20 +232,27 @@ START_TEST(test_table_cells_parted)
     char *err = NULL;
     GbFonts *f = gb_fonts_new(NULL, &err);
     ck_assert_msg(f != NULL, "fonts: %s", err ? err : "");
-    const GbPageSetup setup = {.width = 300, .height = 200, .top = 20, .bottom = 20,
-                               .left = 20, .right = 20, .footer_left = "x"};
+    const GbPageSetup setup = {.width = 300,
+                               .height = 200,
+                               .top = 20,
+                               .bottom = 20,
+                               .left = 20,
+                               .right = 20,
+                               .footer_left = "x"};
     const char *headers[] = {"Name", "A", "B"};
     const double widths[] = {0.4, 0.3, 0.3};
-    GbDocTable t = {.ncols = 3, .headers = headers, .widths = widths,
-                    .cells = g_array_new(FALSE, FALSE, sizeof(GbCell)), .row_headers = TRUE};
+    GbDocTable t = {.ncols = 3,
+                    .headers = headers,
+                    .widths = widths,
+                    .cells = g_array_new(FALSE, FALSE, sizeof(GbCell)),
+                    .row_headers = TRUE};
     int level = table_levels[_i].level;
     for (int r = 0; r < 2; r++) {
         GbCell row[] = {{"Row", -1, FALSE}, {"Grade", level, FALSE}, {"Grade", level, FALSE}};
         g_array_append_vals(t.cells, row, 3);
     }
     const int scale = 4;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300 * scale,
-                                                    200 * scale);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300 * scale, 200 * scale);
     cairo_surface_set_device_scale(s, scale, scale);
     cairo_t *bg = cairo_create(s);
     cairo_set_source_rgb(bg, 1, 1, 1);

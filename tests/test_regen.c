@@ -210,7 +210,9 @@ START_TEST(test_packs_regen)
     const char *info[] = {PDFINFO, "-isodates", pdf, NULL};
     char *o = NULL;
     ck_assert_int_eq(gb_test_run(NULL, info, &o, NULL), 0);
-    ck_assert_msg(strstr(o, "CreationDate:    2025-03-31T") && strstr(o, "ModDate:         2025-03-31T"), "%s", o);
+    ck_assert_msg(strstr(o, "CreationDate:    2025-03-31T") &&
+                      strstr(o, "ModDate:         2025-03-31T"),
+                  "%s", o);
     g_free(o);
     g_free(pdf);
 
@@ -344,8 +346,9 @@ END_TEST
 START_TEST(test_branded_briefing)
 {
     char *dir = gb_test_tmpdir("branded");
-    const char *argv[] = {GB_BINARY, "build", "-q", "-c",
-                          GB_TESTS_DIR "/data/branding/briefing.ini", "-o", dir, NULL};
+    const char *argv[] = {
+        GB_BINARY, "build", "-q", "-c", GB_TESTS_DIR "/data/branding/briefing.ini",
+        "-o",      dir,     NULL};
     ck_assert_int_eq(gb__run(argv, NULL), 0);
     char *pdf = g_build_filename(dir, "briefing.pdf", NULL);
     const char *info[] = {PDFINFO, pdf, NULL};
@@ -404,13 +407,20 @@ static const struct {
     int status;
     const char *says; /* in the PDF's text (status 0) or on stderr */
 } select_cases[] = {
-    {"ILACS since 2018", {"--regimes", "ilacs", "--from", "2018", NULL}, 0,
+    {"ILACS since 2018",
+     {"--regimes", "ilacs", "--from", "2018", NULL},
+     0,
      "Left out: 150 judgements under APA (2007 to 2007); 18 judgements under Unannounced (2009 "
      "to 2009); 314 judgements under SLAC (2009 to 2012); 51 judgements under CP 2012 (2012 to "
      "2013); 5 judgements under TLAC (2013 to 2013); 1034 judgements under SIF (2014 to 2018); "
      "1572 in all."},
-    {"up to 2020", {"--to", "2020", NULL}, 0, "Left out: 775 judgements under ILACS (2021 to 2025)"},
-    {"unknown regime", {"--regimes", "ilacs,nope", NULL}, 64,
+    {"up to 2020",
+     {"--to", "2020", NULL},
+     0,
+     "Left out: 775 judgements under ILACS (2021 to 2025)"},
+    {"unknown regime",
+     {"--regimes", "ilacs,nope", NULL},
+     64,
      "--regimes: unknown regime 'nope' (regimes: apa,"},
     {"from after to", {"--from", "2020", "--to", "2019", NULL}, 64, "--from 2020 is after --to"},
     {"bad date", {"--from", "last year", NULL}, 64, "--from: 'last year' is not a date"},
@@ -428,8 +438,7 @@ START_TEST(test_selection)
     g_ptr_array_add(argv, NULL);
     char *err = NULL;
     int rc = gb__run((const char *const *)argv->pdata, &err);
-    ck_assert_msg(rc == select_cases[_i].status, "%s: exit %d: %s", select_cases[_i].name, rc,
-                  err);
+    ck_assert_msg(rc == select_cases[_i].status, "%s: exit %d: %s", select_cases[_i].name, rc, err);
     if (rc != 0) {
         ck_assert_msg(strstr(err, select_cases[_i].says), "%s: %s", select_cases[_i].name, err);
     } else {
@@ -438,10 +447,9 @@ START_TEST(test_selection)
         char *o = NULL;
         ck_assert_int_eq(gb_test_run(NULL, tx, &o, NULL), 0);
         char *flat = g_strdelimit(o, "\n", ' ');
-        ck_assert_msg(strstr(flat, "What this briefing leaves out") &&
-                          strstr(flat, select_cases[_i].says),
-                      "%s: the methodology does not say '%s'", select_cases[_i].name,
-                      select_cases[_i].says);
+        ck_assert_msg(
+            strstr(flat, "What this briefing leaves out") && strstr(flat, select_cases[_i].says),
+            "%s: the methodology does not say '%s'", select_cases[_i].name, select_cases[_i].says);
         g_free(o);
         char *html = g_build_filename(dir, "briefing.html", NULL);
         char *h = gb__read(html);
@@ -459,8 +467,8 @@ END_TEST
 START_TEST(test_selection_keeps_only)
 {
     char *dir = gb_test_tmpdir("select-only");
-    const char *argv[] = {GB_BINARY, "build", "-q", "-o", dir, "--regimes", "ilacs", "--from",
-                          "2018", NULL};
+    const char *argv[] = {GB_BINARY,   "build", "-q",     "-o",   dir,
+                          "--regimes", "ilacs", "--from", "2018", NULL};
     ck_assert_int_eq(gb__run(argv, NULL), 0);
     char *csv = g_build_filename(dir, "tables", "distributions.csv", NULL);
     char *t = gb__read(csv);

@@ -897,8 +897,9 @@ START_TEST(test_crash_during_renames)
     GList *names = g_list_sort(g_hash_table_get_keys(fresh), (GCompareFunc)strcmp);
     int renamed = 0;
     for (GList *n = names; n != NULL; n = n->next)
-        renamed += strcmp(n->data, "changes.csv") == 0 ||
-                   g_strcmp0(g_hash_table_lookup(old, n->data), g_hash_table_lookup(fresh, n->data));
+        renamed +=
+            strcmp(n->data, "changes.csv") == 0 ||
+            g_strcmp0(g_hash_table_lookup(old, n->data), g_hash_table_lookup(fresh, n->data));
     int kill = kill_at[_i] > 0 ? kill_at[_i] : renamed + 1;
     build_into(dir, "out", FALSE, 0, &killed);
     build_into(dir, "out", TRUE, kill, &killed);
