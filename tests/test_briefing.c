@@ -313,7 +313,8 @@ gb__cmp_path(gconstpointer a, gconstpointer b)
 static GByteArray *
 slurp_tree(const char *dir)
 {
-    /* Every file under dir, names and bytes, in name order. */
+    /* Every file under dir, names and bytes, in name order; not the stat
+     * cache (manifest.stat: inodes and times, the folder's own state). */
     GByteArray *all = g_byte_array_new();
     const char *subs[] = {"", "charts", "tables"};
     for (gsize s = 0; s < G_N_ELEMENTS(subs); s++) {
@@ -331,6 +332,7 @@ slurp_tree(const char *dir)
             char *bytes;
             gsize len;
             if (g_file_test(p, G_FILE_TEST_IS_REGULAR) &&
+                strcmp(g_ptr_array_index(names, i), "manifest.stat") != 0 &&
                 g_file_get_contents(p, &bytes, &len, NULL)) {
                 g_byte_array_append(all, (const guint8 *)p + strlen(dir),
                                     (guint)strlen(p) - (guint)strlen(dir));
@@ -392,7 +394,8 @@ START_TEST(test_failed_run_keeps_previous)
         ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
                           strcmp(n, "briefing.docx") == 0 || strcmp(n, "charts") == 0 ||
                           strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0 ||
-                          strcmp(n, "figures.csv") == 0 || strcmp(n, "changes.csv") == 0,
+                          strcmp(n, "manifest.stat") == 0 || strcmp(n, "figures.csv") == 0 ||
+                          strcmp(n, "changes.csv") == 0,
                       "unexpected file %s in the output folder", n);
     g_dir_close(d);
     /* A bad config is refused before anything is written, with its line. */
