@@ -15,7 +15,7 @@ typedef struct {
     GbCommon common;
     char *config_path, *outdir, *as_at, *title, *formats, *changes;
     char *regimes, *from, *to; /* the selection */
-    gboolean timings, force, quiet;
+    gboolean timings, force, quiet, verify;
     gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbBuildRequest;
 
@@ -50,6 +50,10 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
          "Documents to write: any of pdf, html, docx (default all three)", "LIST"},
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
+        {"verify", 0, 0, G_OPTION_ARG_NONE, &r->verify,
+         "Read every output file to check its SHA-256 (default: trust a file whose size, "
+         "times and inode are as the last run recorded)",
+         NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
         {"regimes", 0, 0, G_OPTION_ARG_STRING, &r->regimes,
          "Only judgements of these regimes (comma-separated ids, e.g. ilacs); the methodology "
@@ -207,7 +211,8 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     date = gb_cli_output_date(ld.table, when);
     const char *dir = r->outdir != NULL ? r->outdir : "out";
     /* The folder is locked from here to the end of the run. */
-    guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
+    guint flags =
+        (r->force ? GB_WRITE_FORCE : 0) | (r->verify ? GB_WRITE_VERIFY : 0) | GB_WRITE_KEEP_SAME;
     if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
         goto out;
     /* Nothing changed since the last build: nothing to make. */
@@ -216,7 +221,10 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     if (gb__build_fresh(r, ws, hash, &n_fresh)) {
         gb_cli_timing(r->timings, "compute", &t0);
         static const char none[] = "kind,item,from,to\r\n";
-        rc = gb_cli_write_changes(r->changes, none, sizeof none - 1, diag);
+        /* Commits nothing; records the stat of files it had to read. */
+        rc = gb_write_commit(ws, diag);
+        if (rc == GB_OK)
+            rc = gb_cli_write_changes(r->changes, none, sizeof none - 1, diag);
         if (!r->quiet && rc == GB_OK)
             printf("0 written, %u up to date (%s)\n", n_fresh, dir);
         goto out;
