@@ -17,7 +17,7 @@ typedef struct {
     char *config_path, *outdir, *as_at, *formats, *changes;
     char **names; /* --authority, or NULL for every authority in existence */
     int jobs;     /* 0: the cores */
-    gboolean force, quiet;
+    gboolean force, quiet, verify;
     gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbPacksRequest;
 
@@ -71,6 +71,10 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
          "N"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date", "DATE"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not", NULL},
+        {"verify", 0, 0, G_OPTION_ARG_NONE, &r->verify,
+         "Read every output file to check its SHA-256 (default: trust a file whose size, "
+         "times and inode are as the last run recorded)",
+         NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
         {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
          "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
@@ -284,7 +288,8 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
     /* The folder is locked from here to the end of the run. */
     /* A pack whose bytes are already there is left alone (its time too). */
-    guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
+    guint flags =
+        (r->force ? GB_WRITE_FORCE : 0) | (r->verify ? GB_WRITE_VERIFY : 0) | GB_WRITE_KEEP_SAME;
     if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
         goto out;
     if (gb_write_manifest_corrupt(ws) && !r->quiet)
