@@ -32,6 +32,10 @@ gboolean gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize l
  * changed while being read. */
 gboolean gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFileStat *st);
 
+/* The SHA-256 of data as 64 lowercase hex digits and a NUL (nettle's, which
+ * uses the CPU's SHA instructions where there are any). Can't fail. */
+void gb__sha256_hex(const guint8 *data, gsize len, char hex[65]);
+
 /* The parts of a stat the stat cache keeps. */
 void gb__file_stat(const struct stat *sb, GbFileStat *st);
 /* TRUE when a and b are the same file with the same size and times. */

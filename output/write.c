@@ -461,9 +461,7 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, 
     e->base = e->rel + (base - relpath);
     e->dirfd = dirfd;
     g_strlcpy(e->e.input, input, sizeof e->e.input);
-    char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-    g_strlcpy(e->e.output, hex, sizeof e->e.output);
-    g_free(hex);
+    gb__sha256_hex(data, len, e->e.output);
     e->e.size = len;
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&

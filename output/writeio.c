@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +151,28 @@ gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *k
     return name;
 }
 
+static void
+gb__sha256_finish(struct sha256_ctx *ctx, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    guint8 d[SHA256_DIGEST_SIZE];
+    sha256_digest(ctx, sizeof d, d);
+    for (gsize i = 0; i < sizeof d; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+void
+gb__sha256_hex(const guint8 *data, gsize len, char hex[65])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, data);
+    gb__sha256_finish(&ctx, hex);
+}
+
 void
 gb__file_stat(const struct stat *sb, GbFileStat *st)
 {
@@ -250,7 +273,8 @@ gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFile
     int fd = gb__open_regular(dirfd, name, &st);
     if (fd < 0)
         return FALSE;
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    struct sha256_ctx h;
+    sha256_init(&h);
     guint8 buf[65536];
     guint64 total = 0;
     ssize_t n;
@@ -260,7 +284,7 @@ gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFile
             continue;
         if (n <= 0)
             break;
-        g_checksum_update(h, buf, n);
+        sha256_update(&h, (size_t)n, buf);
         total += (guint64)n;
     }
     if (st_out != NULL) {
@@ -269,8 +293,7 @@ gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFile
     }
     close(fd);
     if (n == 0)
-        g_strlcpy(hex, g_checksum_get_string(h), 65);
-    g_checksum_free(h);
+        gb__sha256_finish(&h, hex);
     *size = total;
     return n == 0;
 }
