@@ -301,13 +301,16 @@ static const struct {
     {"accent short form", "accent=#203\n", NULL},
     {"svg logo", "logo=" GB_TESTS_DIR "/data/branding/wessex-logo.svg\nlogo_alt=Wessex\n", NULL},
     {"png logo", "logo=" GB_TESTS_DIR "/data/branding/wessex-logo.png\nlogo_alt=Wessex\n", NULL},
-    {"accent too light for text", "accent=#ffcc00\n",
-     "ini:3:1: accent #ffcc00 has a contrast of 1.51:1 against white; text needs 4.5:1"},
-    {"accent too close to good", "accent=#1b5e20\n",
-     "ini:3:1: accent #1b5e20 has a contrast of 2.31:1 against the good grade fill; it needs "
-     "3.0:1"},
-    {"accent too close to inadequate", "accent=#3a0a50\n",
-     "against the inadequate grade fill; it needs 3.0:1"},
+    /* What the accent is drawn next to: white only (headings, band, rules). */
+    {"accent mid-blue", "accent=#1d70b8\n", NULL},
+    {"accent council green", "accent=#00703c\n", NULL},
+    {"accent dark green (beside no grade fill)", "accent=#1b5e20\n", NULL},
+    {"accent pale yellow", "accent=#fff2a8\n",
+     "ini:3:1: accent #fff2a8 has a contrast of 1.13:1 against white; headings in it need 4.5:1 "
+     "(WCAG 2.2 text contrast, 1.4.3): choose a darker colour"},
+    {"accent amber", "accent=#ffcc00\n", "accent #ffcc00 has a contrast of 1.51:1 against white"},
+    {"accent light blue: a rule would pass, text not", "accent=#4c8cd9\n",
+     "accent #4c8cd9 has a contrast of 3.46:1 against white; headings in it need 4.5:1"},
     {"accent not a colour", "accent=green\n", "accent 'green' is not a colour"},
     {"logo missing", "logo=nowhere.png\nlogo_alt=x\n", "logo: cannot read"},
     {"logo not an image", "logo=" GB_TESTS_DIR "/data/branding/briefing.ini\nlogo_alt=x\n",
