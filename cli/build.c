@@ -193,12 +193,10 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     GbAsAt at;
     if ((rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
-        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
+        (rc = gb_selection_parse(&sel, ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK ||
+        (rc = gb_cli_apply_selection(&r->common, &ld, 0, config->as_at, &sel, &at, diag)) != GB_OK)
         goto out;
-    config->as_at = at.date; /* the one date of every section */
-    if ((rc = gb_selection_parse(&sel, ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK)
-        goto out;
-    gb_selection_apply(&sel, ld.table);
+    config->as_at = at.date; /* the one date of every section (--to moves it) */
     selection = gb_selection_describe(&sel, ld.ref);
     gb_cli_timing(r->timings, "read", &t0);
     if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {

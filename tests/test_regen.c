@@ -485,6 +485,75 @@ START_TEST(test_selection_keeps_only)
 }
 END_TEST
 
+/* --to moves the as-at date to the period's end when it is earlier (--from
+ * never moves it): the one date on the cover, in the sections, in the tables
+ * and stamped on the PDF. */
+static const struct {
+    const char *name;
+    const char *args[3];
+    const char *long_date, *iso;
+} as_at_cases[] = {
+    {"--to a day", {"--to", "2020-03-31", NULL}, "31 March 2020", "2020-03-31"},
+    {"--to a year", {"--to", "2019", NULL}, "31 December 2019", "2019-12-31"},
+    {"--to after the as-at date", {"--to", "2030", NULL}, "31 March 2025", "2025-03-31"},
+    {"--from", {"--from", "2018", NULL}, "31 March 2025", "2025-03-31"},
+};
+
+START_TEST(test_selection_as_at)
+{
+    char *dir = gb_test_tmpdir("select-as-at");
+    const char *argv[] = {GB_BINARY,
+                          "build",
+                          "-q",
+                          "-o",
+                          dir,
+                          "--formats",
+                          "pdf,html",
+                          as_at_cases[_i].args[0],
+                          as_at_cases[_i].args[1],
+                          NULL};
+    char *err = NULL;
+    ck_assert_msg(gb__run(argv, &err) == 0, "%s: %s", as_at_cases[_i].name, err);
+    g_free(err);
+    char *data_as_at = g_strdup_printf("Data as at %s", as_at_cases[_i].long_date);
+    char *summary = g_strdup_printf("As at %s, of the", as_at_cases[_i].long_date);
+    /* The cover and the summary section, in the PDF and the HTML. */
+    char *pdf = g_build_filename(dir, "briefing.pdf", NULL);
+    const char *tx[] = {PDFTOTEXT, "-raw", pdf, "-", NULL};
+    char *o = NULL;
+    ck_assert_int_eq(gb_test_run(NULL, tx, &o, NULL), 0);
+    char *flat = g_strdelimit(o, "\n", ' ');
+    ck_assert_msg(strstr(flat, data_as_at) && strstr(flat, summary), "%s: the PDF does not say %s",
+                  as_at_cases[_i].name, as_at_cases[_i].long_date);
+    g_free(o);
+    char *html = g_build_filename(dir, "briefing.html", NULL);
+    char *h = gb__read(html);
+    ck_assert_msg(strstr(h, data_as_at) != NULL, "%s: the HTML", as_at_cases[_i].name);
+    g_free(h);
+    /* The positions table ends on that date. */
+    char *csv = g_build_filename(dir, "tables", "positions.csv", NULL);
+    char *t = gb__read(csv);
+    char *last = g_strrstr(g_strchomp(t), "\n");
+    ck_assert_ptr_nonnull(last);
+    ck_assert_msg(g_str_has_prefix(last + 1, as_at_cases[_i].iso), "%s: positions.csv ends %s",
+                  as_at_cases[_i].name, last + 1);
+    g_free(t);
+    /* And the PDF's creation date is it. */
+    const char *info[] = {PDFINFO, "-isodates", pdf, NULL};
+    ck_assert_int_eq(gb_test_run(NULL, info, &o, NULL), 0);
+    char *created = g_strdup_printf("CreationDate:    %sT", as_at_cases[_i].iso);
+    ck_assert_msg(strstr(o, created) != NULL, "%s: %s", as_at_cases[_i].name, o);
+    g_free(created);
+    g_free(o);
+    g_free(csv);
+    g_free(html);
+    g_free(pdf);
+    g_free(summary);
+    g_free(data_as_at);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 regen_suite(void)
 {
@@ -503,6 +572,7 @@ regen_suite(void)
     tcase_set_timeout(ts, 120);
     tcase_add_loop_test(ts, test_selection, 0, G_N_ELEMENTS(select_cases));
     tcase_add_test(ts, test_selection_keeps_only);
+    tcase_add_loop_test(ts, test_selection_as_at, 0, G_N_ELEMENTS(as_at_cases));
     suite_add_tcase(s, ts);
     return s;
 }
