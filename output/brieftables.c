@@ -110,21 +110,35 @@ gb__source_for_people(const char *source)
 char *
 gb__data_text(const GbBriefing *b, gboolean cover)
 {
-    GPtrArray *src = gb_summary_data_sources(b->in.table, NULL);
+    GArray *src = gb_summary_data_sources(b->in.table);
     GString *s = g_string_new(NULL);
     if (src->len == 0) {
         g_string_append(s, "Data: the rows read");
     } else if (cover) {
-        g_string_append_printf(s, "Sources: %s", (char *)g_ptr_array_index(src, 0));
-        for (guint i = 1; i < src->len; i++)
-            g_string_append_printf(s, "; %s", (char *)g_ptr_array_index(src, i));
+        /* Ofsted's official statistics first, then the press tables. */
+        g_string_append(s, "Sources: ");
+        guint official = 0;
+        for (guint i = 0; i < src->len; i++) {
+            const GbDataSource *d = &g_array_index(src, GbDataSource, i);
+            if (!d->official)
+                break;
+            g_string_append_printf(s, "%s%s", official++ ? "; " : "", d->title);
+        }
+        if (official > 0)
+            g_string_append(s, " (official statistics)");
+        for (guint i = official; i < src->len; i++)
+            g_string_append_printf(s, "%s%s",
+                                   i == official ? (official > 0 ? "; tables from press articles: "
+                                                                 : "tables from press articles: ")
+                                                 : "; ",
+                                   g_array_index(src, GbDataSource, i).title);
     } else {
-        g_string_append_printf(s, "Data: %s", (char *)g_ptr_array_index(src, 0));
+        g_string_append_printf(s, "Data: %s", g_array_index(src, GbDataSource, 0).title);
         if (src->len > 1)
             g_string_append_printf(s, ", and %u other source%s", src->len - 1,
                                    src->len == 2 ? "" : "s");
     }
-    g_ptr_array_free(src, TRUE);
+    g_array_free(src, TRUE);
     return g_string_free(s, FALSE);
 }
 

@@ -1,5 +1,7 @@
 /* summary.c - the figures documents quote (see summary.h). */
 #include "pipeline/summary.h"
+#include "pipeline/profile.h"
+#include "pipeline/text.h"
 
 #include <string.h>
 
@@ -509,18 +511,24 @@ gb_summary_position_covered(const GbPosition *p)
 }
 
 /* "Ofsted, LA outcomes as at 31 March 2025 (latest judgements), 2025-09-25"
- * -> "Ofsted, LA outcomes as at 31 March 2025". */
+ * -> "Ofsted, LA outcomes as at 31 March 2025", with *published = 20250925
+ * (0 when the text ends in no full date). */
 static char *
-gb__source_title(const char *s)
+gb__source_title(const char *s, guint32 *published)
 {
     GString *o = g_string_new(s);
     gsize n = o->len;
+    *published = 0;
     if (n > 12 && o->str[n - 12] == ',' && o->str[n - 11] == ' ' &&
-        g_ascii_isdigit(o->str[n - 10]) && o->str[n - 6] == '-' && o->str[n - 3] == '-')
+        g_ascii_isdigit(o->str[n - 10]) && o->str[n - 6] == '-' && o->str[n - 3] == '-') {
+        guint32 ymd;
+        if (gb_text_parse_date(o->str + n - 10, &ymd))
+            *published = ymd;
         g_string_truncate(o, n - 12);
-    else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' &&
-             g_ascii_isdigit(o->str[n - 4]) && g_ascii_isdigit(o->str[n - 1]))
+    } else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' &&
+               g_ascii_isdigit(o->str[n - 4]) && g_ascii_isdigit(o->str[n - 1])) {
         g_string_truncate(o, n - 6);
+    }
     char *open = strstr(o->str, " (");
     char *close = open != NULL ? strchr(open, ')') : NULL;
     if (close != NULL)
@@ -528,60 +536,79 @@ gb__source_title(const char *s)
     return g_string_free(o, FALSE);
 }
 
-typedef struct {
-    char *title;
-    guint rows;
-} GbSourceCount;
-
 static int
-gb__cmp_source_count(const void *pa, const void *pb)
+gb__cmp_data_source(const void *pa, const void *pb)
 {
-    const GbSourceCount *a = pa, *b = pb;
+    const GbDataSource *a = pa, *b = pb;
+    if (a->official != b->official)
+        return a->official ? -1 : 1;
+    /* Official statistics: the newest publication (the one the position is
+     * as at) first; press tables: the one behind most rows first. */
+    if (a->official && a->published != b->published)
+        return a->published > b->published ? -1 : 1;
     if (a->rows != b->rows)
         return a->rows > b->rows ? -1 : 1;
     return strcmp(a->title, b->title);
 }
 
-GPtrArray *
-gb_summary_data_sources(const GbTable *t, GArray **rows)
+/* TRUE when rows of origin o of file f are a publication's own table: read
+ * through a profile (not a long table transcribed from an article) and of
+ * kind published. */
+static gboolean
+gb__official(const GbTable *t, const GbOrigin *o, guint16 file)
 {
-    guint *per = g_new0(guint, t->sources->len + 1);
+    if (o->kind != GB_KIND_PUBLISHED || file >= t->files->len)
+        return FALSE;
+    const char *layout = g_array_index(t->files, GbFileAccount, file).layout;
+    return layout != NULL && strcmp(layout, "long") != 0;
+}
+
+static void
+gb__data_source_free(gpointer p)
+{
+    g_free(((GbDataSource *)p)->title);
+}
+
+GArray *
+gb_summary_data_sources(const GbTable *t)
+{
+    /* Rows per origin, and whether any of them came through a profile. */
+    guint norigins = t->origins->len;
+    guint *per = g_new0(guint, norigins + 1);
+    gboolean *official = g_new0(gboolean, norigins + 1);
     for (guint i = 0; i < t->rows->len; i++) {
-        guint32 src = gb_table_row(t, i)->source;
-        if (src < t->sources->len)
-            per[src]++;
-    }
-    GArray *acc = g_array_new(FALSE, TRUE, sizeof(GbSourceCount));
-    for (guint i = 0; i < t->sources->len; i++) {
-        if (gb_table_source_is_file(t, i) || per[i] == 0)
+        const GbRow *r = gb_table_row(t, i);
+        if (r->source >= norigins)
             continue;
-        char *title = gb__source_title(g_ptr_array_index(t->sources, i));
-        gboolean merged = FALSE;
-        for (guint k = 0; k < acc->len && !merged; k++) {
-            GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
-            if (strcmp(c->title, title) == 0) {
-                c->rows += per[i];
-                merged = TRUE;
-            }
-        }
-        if (merged) {
+        per[r->source]++;
+        if (!official[r->source])
+            official[r->source] =
+                gb__official(t, &g_array_index(t->origins, GbOrigin, r->source), r->file);
+    }
+    GArray *acc = g_array_new(FALSE, TRUE, sizeof(GbDataSource));
+    g_array_set_clear_func(acc, gb__data_source_free);
+    for (guint i = 0; i < norigins; i++) {
+        const GbOrigin *o = &g_array_index(t->origins, GbOrigin, i);
+        if (per[i] == 0 || gb_table_source_is_file(t, o->text))
+            continue;
+        guint32 published;
+        char *title = gb__source_title(g_ptr_array_index(t->sources, o->text), &published);
+        GbDataSource *same = NULL;
+        for (guint k = 0; k < acc->len && same == NULL; k++)
+            if (strcmp(g_array_index(acc, GbDataSource, k).title, title) == 0)
+                same = &g_array_index(acc, GbDataSource, k);
+        if (same != NULL) {
+            same->rows += per[i];
+            same->official = same->official || official[i];
+            same->published = MAX(same->published, published);
             g_free(title);
         } else {
-            GbSourceCount c = {title, per[i]};
+            GbDataSource c = {title, per[i], official[i], published};
             g_array_append_val(acc, c);
         }
     }
     g_free(per);
-    g_array_sort(acc, gb__cmp_source_count); /* qsort of an empty array is undefined */
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-    if (rows != NULL)
-        *rows = g_array_new(FALSE, FALSE, sizeof(guint));
-    for (guint k = 0; k < acc->len; k++) {
-        GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
-        g_ptr_array_add(out, c->title);
-        if (rows != NULL)
-            g_array_append_val(*rows, c->rows);
-    }
-    g_array_free(acc, TRUE);
-    return out;
+    g_free(official);
+    g_array_sort(acc, gb__cmp_data_source); /* qsort of an empty array is undefined */
+    return acc;
 }

@@ -88,11 +88,19 @@ GPtrArray *gb_summary_rows_worst_first(const GbTable *t, int regime);
 GPtrArray *gb_summary_sources(const GbTable *t);
 
 /* What the data is, for a cover and a footer: each source text of t's rows
- * without its detail in brackets and its trailing ", YYYY-MM-DD" date, once,
- * the one behind most rows first (ties by name), and the number of rows
- * behind each in rows[] (GArray of guint, may be NULL). Strings are new:
- * free the array (it frees them). */
-GPtrArray *gb_summary_data_sources(const GbTable *t, GArray **rows);
+ * without its detail in brackets and its trailing ", YYYY-MM-DD" date, once.
+ * Official statistics come first: a publication's own table read through a
+ * profile (Ofsted's workbooks), the newest publication first; then the
+ * tables transcribed from press articles (long tables, selections), the one
+ * behind most rows first; ties by name. */
+typedef struct {
+    char *title;       /* "Ofsted, LA inspection outcomes as at 31 March 2025" */
+    guint rows;        /* rows of t behind it */
+    gboolean official; /* a publication's own table, read as published */
+    guint32 published; /* YYYYMMDD the source text gives, 0 none */
+} GbDataSource;
+/* GArray of GbDataSource; g_array_free(.., TRUE) frees the titles too. */
+GArray *gb_summary_data_sources(const GbTable *t);
 
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */

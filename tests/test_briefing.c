@@ -140,8 +140,10 @@ START_TEST(test_text)
         "Between consecutive overall effectiveness judgements (SLAC, SIF or ILACS) of the same "
         "authority, each authority once",
         /* The cover and footers say what the data is (issue 18). */
-        "Sources: ",
-        "Ofsted, LA inspection outcomes as at 31 March 2025;",
+        /* Ofsted's official statistics named first, press tables after (issue 15). */
+        "Sources: Ofsted, LA inspection outcomes as at 31 March 2025; Ofsted, Children's social "
+        "care data in England 2023 (official statistics); tables from press articles: BBC News",
+        "Data: Ofsted, LA inspection outcomes as at 31 March 2025, and 3 other sources",
         /* 2,759 since the 2023 workbook brought the 2009-2018 history. */
         "Computed from 2,759 judgements",
         "rose from 538,000 in 2008 to 605,100 in 2012",
@@ -163,6 +165,8 @@ START_TEST(test_text)
                            "\u221266.0 points",
                            "differ by 1.0 points",
                            "2759",
+                           "Sources: The Independent",
+                           "Data: The Independent",
                            "Adequate / RI",
                            "across regimes on the common four-level scale"};
     for (gsize i = 0; i < G_N_ELEMENTS(never); i++)

@@ -6,6 +6,7 @@
 #include "pipeline/load.h"
 #include "pipeline/position.h"
 #include "pipeline/stats.h"
+#include "pipeline/summary.h"
 #include "testutil.h"
 
 #include <json-glib/json-glib.h>
@@ -831,6 +832,50 @@ START_TEST(test_movers_as_at)
 }
 END_TEST
 
+/* ---- The sources a cover and footer name ---- */
+
+/* The bundled data, in the order a cover names it: Ofsted's own workbooks
+ * first (the 2025 publication, then the 2023 one), press tables after,
+ * however many rows each holds (BBC's 150-row 2007 table has more rows than
+ * some official sheets; the Independent's list of 20 is reported, never a row). */
+static const struct {
+    const char *title;
+    gboolean official;
+} want_sources[] = {
+    {"Ofsted, LA inspection outcomes as at 31 March 2025", TRUE},
+    {"Ofsted, Children's social care data in England 2023", TRUE},
+    {"BBC News, Child safety records scrutinised", FALSE},
+    {"Children & Young People Now, No-notice council inspections expose need for urgent action",
+     FALSE},
+};
+
+START_TEST(test_data_sources)
+{
+    GArray *src = gb_summary_data_sources(table);
+    ck_assert_uint_eq(src->len, G_N_ELEMENTS(want_sources));
+    guint rows = 0;
+    for (guint i = 0; i < src->len; i++) {
+        const GbDataSource *d = &g_array_index(src, GbDataSource, i);
+        ck_assert_msg(strcmp(d->title, want_sources[i].title) == 0, "source %u: %s", i, d->title);
+        ck_assert_int_eq(d->official, want_sources[i].official);
+        ck_assert_uint_gt(d->rows, 0);
+        rows += d->rows;
+    }
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 0).published, 20250925);
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 1).published, 20230706);
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 2).rows, 150);
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 3).rows, 18);
+    /* Every row is behind exactly one source: counted by the row's own text. */
+    guint named = 0;
+    for (guint i = 0; i < table->rows->len; i++) {
+        const char *t = gb_table_row_source(table, gb_table_row(table, i));
+        named += t[0] != '\0' && strstr(t, "Independent") == NULL;
+    }
+    ck_assert_uint_eq(rows, named);
+    g_array_free(src, TRUE);
+}
+END_TEST
+
 /* ---- Flows: inspections made in a year, and the partial year ---- */
 
 static const GbDistribution *
@@ -1185,6 +1230,7 @@ stats_suite(void)
     tcase_add_test(pos, test_movers_as_at);
     tcase_add_test(pos, test_partial_year);
     tcase_add_test(pos, test_as_at_rule);
+    tcase_add_test(pos, test_data_sources);
     suite_add_tcase(s, pos);
     TCase *y13 = tcase_create("safeguarding-2013");
     tcase_add_checked_fixture(y13, setup_2013, teardown);
