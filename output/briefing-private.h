@@ -23,7 +23,8 @@ struct GbBriefing {
     GbMovers *movers;                     /* like with like (position.h) */
     GbMoverTotals moved;                  /* the counted moves within family */
     char *mover_scope;                    /* "overall effectiveness judgements (ILACS to ILACS)" */
-    char *data_text; /* what the data is, for the footer: "Data: Ofsted, ..." */
+    char *data_text;     /* what the data is, for the footer: "Data: Ofsted, ..." */
+    GArray *group_pairs; /* GbGroupPair: published period figures and their rows */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
     GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */
@@ -40,6 +41,14 @@ GbTreeTable *gb__table_authorities(const GbBriefing *b);
 GbTreeTable *gb__table_movers(const GbBriefing *b);
 GbTreeTable *gb__table_published(const GbBriefing *b);
 GbTreeTable *gb__table_reconciliation(const GbBriefing *b);
+/* TRUE when r's published figure is one of a group pair's (compared there
+ * with its rows, not with one year's rows). */
+gboolean gb__reconciliation_paired(const GbBriefing *b, const GbReconciliation *r);
+/* "17 inadequate, 29 adequate, 4 good and 0 outstanding", worst first (free it). */
+char *gb__grade_counts_text(const GbRef *ref, int regime, const guint *count);
+/* "13 July 2012 to 16 August 2013", or "2012–13" when undated (free it). */
+char *gb__pair_period(const GbGroupPair *p);
+
 /* The computed and published pairs left out of the reconciliation, each a
  * sentence saying why (char*, owned by the array). */
 GPtrArray *gb__reconciliation_left_out(const GbBriefing *b);

@@ -406,6 +406,7 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
             b->mover_scope = gb__mover_scope(b);
         }
     }
+    b->group_pairs = gb_summary_group_pairs(in->table, in->stats);
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
@@ -457,6 +458,8 @@ gb_briefing_free(GbBriefing *b)
     if (b->positions != NULL)
         g_array_free(b->positions, TRUE);
     gb_position_movers_free(b->movers);
+    if (b->group_pairs != NULL)
+        g_array_free(b->group_pairs, TRUE);
     g_free(b);
 }
 

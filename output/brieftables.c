@@ -69,6 +69,78 @@ gb__points(double p)
     return p > 0 && strcmp(buf, "0.0") != 0 ? g_strdup_printf("+%s", buf) : g_strdup(buf);
 }
 
+gboolean
+gb__reconciliation_paired(const GbBriefing *b, const GbReconciliation *r)
+{
+    const GbGroupPair *p =
+        gb_summary_group_pair_for(b->group_pairs, r->published.year, r->published.regime);
+    return p != NULL && r->published.base == (int)p->published_base &&
+           r->published.judgement == p->judgement;
+}
+
+char *
+gb__grade_counts_text(const GbRef *ref, int regime, const guint *count)
+{
+    const GbRegime *rg = gb_ref_regime(ref, regime);
+    GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+    for (int g = (int)rg->grades->len - 1; g >= 0; g--) {
+        char *label = gb__lower(gb_ref_grade(ref, regime, g)->label);
+        g_ptr_array_add(parts, g_strdup_printf("%u %s", count[g], label));
+        g_free(label);
+    }
+    char *out = gb__join_and(parts);
+    g_ptr_array_free(parts, TRUE);
+    return out;
+}
+
+char *
+gb__pair_period(const GbGroupPair *p)
+{
+    if (p->first_date == 0 || p->last_date == 0)
+        return g_strdup_printf("%d\u2013%02d", p->from_year, p->to_year % 100);
+    char a[32], z[32];
+    gb_text_format_date_long(p->first_date, a, sizeof a);
+    gb_text_format_date_long(p->last_date, z, sizeof z);
+    return g_strdup_printf("%s to %s", a, z);
+}
+
+/* The finding of a published period figure and its rows: equal, or how they differ. */
+static void
+gb__finding_group_pairs(const GbBriefing *b, GPtrArray *f)
+{
+    const GbRef *ref = b->ref;
+    for (guint i = 0; b->group_pairs != NULL && i < b->group_pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(b->group_pairs, GbGroupPair, i);
+        if (!p->published)
+            continue;
+        char *rows = gb__grade_counts_text(ref, p->regime, p->count);
+        char *pub = gb__grade_counts_text(ref, p->regime, p->published_count);
+        char *period = gb__pair_period(p);
+        GString *s = g_string_new(NULL);
+        g_string_append_printf(s,
+                               "Counted from rows, the %s of %d\u2013%02d (%u inspections, "
+                               "published %s) were %s of %u",
+                               p->label, p->from_year, p->to_year % 100, p->base, period, rows,
+                               p->base);
+        char *src = p->published_source != NULL ? gb__source_for_people(p->published_source)
+                                                : g_strdup("the press");
+        if (p->equal)
+            g_string_append_printf(s,
+                                   ", equal to the published figures for the same %u "
+                                   "inspections (%s, as published)",
+                                   p->published_base, src);
+        else
+            g_string_append_printf(s, "; the published figures (%s) are %s of %u", src, pub,
+                                   p->published_base);
+        g_free(src);
+        g_string_append(s, ": inspections made in a period, not a position.");
+        g_ptr_array_add(f, g_string_free(s, FALSE));
+        g_free(rows);
+        g_free(pub);
+        g_free(period);
+    }
+}
+
 char *
 gb__mover_scope(const GbBriefing *b)
 {
@@ -378,7 +450,7 @@ gb__briefing_findings(const GbBriefing *b)
         const GbReconciliation *r =
             &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
         if (gb__measure_level(ref, &r->computed) != 0 || r->reason == NULL || r->selection ||
-            r->published.base < 0)
+            r->published.base < 0 || gb__reconciliation_paired(b, r))
             continue;
         char *grade = gb__lower(gb_summary_level_label(ref, r->computed.regime, 0));
         char *n = gb__n_of(r->computed.count, r->computed.base);
@@ -392,6 +464,7 @@ gb__briefing_findings(const GbBriefing *b)
         g_free(n);
         g_free(grade);
     }
+    gb__finding_group_pairs(b, f);
     gb__finding_ungraded(b, f);
     gb__finding_published_only(b, f);
     /* 7. The current regime: its first and last full years (part years with
@@ -440,6 +513,13 @@ gb__briefing_findings(const GbBriefing *b)
 }
 
 /* ---- tables ---------------------------------------------------------------- */
+
+/* "17 of 50 (34.0%)". */
+static char *
+gb__count_of_pct(guint count, guint base)
+{
+    return g_strdup_printf("%u of %u (%.1f%%)", count, base, gb_summary_share(count, base));
+}
 
 static char *
 gb__count_pct(guint count, guint base)
@@ -556,14 +636,43 @@ gb__table_distributions(const GbBriefing *b)
         guint common[GB_COMMON_LEVELS];
         gb_summary_common_counts(ref, &d, common);
         gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
-        gb_tree_cell_take(g,
-                          g_strdup_printf("Inspections made in %d, as published (%u "
-                                          "inspections)",
-                                          m->year, base),
-                          -1);
-        for (int c = 0; c < GB_COMMON_LEVELS; c++)
-            gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
-        gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+        const GbGroupPair *pair = gb_summary_group_pair_for(b->group_pairs, m->year, m->regime);
+        if (pair != NULL && pair->published_base == base) {
+            char *period = gb__pair_period(pair);
+            char *label = g_strdup_printf("%s of %d\u2013%02d", pair->label, pair->from_year,
+                                          pair->to_year % 100);
+            label[0] = g_ascii_toupper(label[0]);
+            gb_tree_cell_take(g, g_strdup_printf("%s, as published (%u inspections)", label, base),
+                              -1);
+            for (int c = 0; c < GB_COMMON_LEVELS; c++)
+                gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
+            gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+            /* ... and the same inspections counted from rows, beside it. */
+            GbDistribution rows = {.regime = m->regime,
+                                   .ngrades = (int)gb_ref_regime(ref, m->regime)->grades->len};
+            memcpy(rows.count, pair->count, sizeof rows.count);
+            guint rc[GB_COMMON_LEVELS];
+            gb_summary_common_counts(ref, &rows, rc);
+            gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
+            gb_tree_cell_take(g,
+                              g_strdup_printf("%s, from rows (%u inspections, published %s)", label,
+                                              pair->base, period),
+                              -1);
+            for (int c = 0; c < GB_COMMON_LEVELS; c++)
+                gb_tree_cell_take(g, gb__count_pct(rc[c], pair->base), -1);
+            gb_tree_cell_take(g, gb__count_pct(rc[0] + rc[1], pair->base), -1);
+            g_free(label);
+            g_free(period);
+        } else {
+            gb_tree_cell_take(g,
+                              g_strdup_printf("Inspections made in %d, as published (%u "
+                                              "inspections)",
+                                              m->year, base),
+                              -1);
+            for (int c = 0; c < GB_COMMON_LEVELS; c++)
+                gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
+            gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+        }
         for (int c = 0; c <= GB_COMMON_LEVELS; c++) {
             gb_tree_cell(tidy, gb_ref_regime(ref, m->regime)->short_name, -1);
             gb__t_int(tidy, m->year);
@@ -684,7 +793,7 @@ gb__table_reconciliation(const GbBriefing *b)
 {
     static const char *const h[] = {"Year",      "Regime",     "Measure",         "Computed",
                                     "Published", "Difference", "Why they differ", NULL};
-    static const double w[] = {0.06, 0.13, 0.15, 0.16, 0.16, 0.12, 0.22};
+    static const double w[] = {0.09, 0.11, 0.14, 0.16, 0.16, 0.12, 0.22};
     GbTreeTable *g = gb_tree_table_new("reconciliation",
                                        "Computed and published figures that measure the same "
                                        "thing (the same year, measure and base)",
@@ -706,7 +815,7 @@ gb__table_reconciliation(const GbBriefing *b)
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
         const GbReconciliation *r =
             &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (!gb__reconciles(r))
+        if (!gb__reconciles(r) || gb__reconciliation_paired(b, r))
             continue;
         gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
         gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
@@ -733,6 +842,47 @@ gb__table_reconciliation(const GbBriefing *b)
         gb__t_num(tidy, r->difference, 1);
         gb_tree_cell(tidy, r->reason ? r->reason : "", -1);
     }
+    /* Published figures of a period against the rows of the same inspections. */
+    for (guint i = 0; b->group_pairs != NULL && i < b->group_pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(b->group_pairs, GbGroupPair, i);
+        if (!p->published)
+            continue;
+        const GbRegime *rg = gb_ref_regime(ref, p->regime);
+        char *period = gb__pair_period(p);
+        char *why = p->equal ? g_strdup_printf("None: equal, the same %u inspections (rows "
+                                               "published %s)",
+                                               p->base, period)
+                             : g_strdup_printf("The published figures are of %u inspections, "
+                                               "the rows of %u %s (published %s)",
+                                               p->published_base, p->base, p->label, period);
+        for (int k = (int)rg->grades->len - 1; k >= 0; k--) {
+            double c = gb_summary_share(p->count[k], p->base);
+            double q = gb_summary_share(p->published_count[k], p->published_base);
+            gb_tree_cell_take(g, g_strdup_printf("%d\u2013%02d", p->from_year, p->to_year % 100),
+                              -1);
+            gb_tree_cell(g, rg->short_name, -1);
+            gb_tree_cell(g, gb_ref_grade(ref, p->regime, k)->label, -1);
+            gb_tree_cell_take(g, gb__count_of_pct(p->count[k], p->base), -1);
+            gb_tree_cell_take(g, gb__count_of_pct(p->published_count[k], p->published_base), -1);
+            char *pts = gb__points(q - c);
+            gb_tree_cell_take(g, g_strdup_printf("%s points", pts), -1);
+            g_free(pts);
+            gb_tree_cell(g, why, -1);
+            gb__t_int(tidy, p->published_year);
+            gb_tree_cell(tidy, rg->short_name, -1);
+            gb_tree_cell(tidy, gb_ref_grade(ref, p->regime, k)->label, -1);
+            gb__t_num(tidy, p->count[k], 0);
+            gb__t_num(tidy, p->base, 0);
+            gb__t_num(tidy, c, 1);
+            gb__t_num(tidy, p->published_count[k], 0);
+            gb__t_num(tidy, p->published_base, 0);
+            gb__t_num(tidy, q, 1);
+            gb__t_num(tidy, q - c, 1);
+            gb_tree_cell(tidy, p->equal ? "" : why, -1);
+        }
+        g_free(why);
+        g_free(period);
+    }
     gb_tree_table_set_tidy(g, tidy);
     return g;
 }
@@ -745,7 +895,7 @@ gb__reconciliation_left_out(const GbBriefing *b)
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
         const GbReconciliation *r =
             &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (gb__reconciles(r))
+        if (gb__reconciles(r) || gb__reconciliation_paired(b, r))
             continue;
         char *c = gb__measure_text(&r->computed), *p = gb__measure_text(&r->published);
         char *name = gb__lower(gb__measure_name(ref, &r->computed));
@@ -764,6 +914,21 @@ gb__reconciliation_left_out(const GbBriefing *b)
         g_free(c);
         g_free(p);
         g_free(name);
+    }
+    for (guint i = 0; b->group_pairs != NULL && i < b->group_pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(b->group_pairs, GbGroupPair, i);
+        const GbDistribution *d =
+            gb_summary_distribution(b->in.stats, p->regime, p->judgement, p->published_year);
+        if (!p->published || d == NULL)
+            continue;
+        g_ptr_array_add(out, g_strdup_printf("%s %d: the figures published for the %u %s are "
+                                             "compared above with the rows of the same "
+                                             "inspections, not with the %u rows of %s "
+                                             "inspections made in %d, which are another set.",
+                                             gb_ref_regime(ref, p->regime)->short_name,
+                                             p->published_year, p->published_base, p->label,
+                                             d->base, gb_ref_regime(ref, p->regime)->short_name,
+                                             p->published_year));
     }
     return out;
 }

@@ -510,6 +510,80 @@ gb_summary_position_covered(const GbPosition *p)
     return p->base > 0 && 2 * p->base >= p->authorities;
 }
 
+/* Which published period figures are of which rows. A published figure says
+ * neither its period nor the group of inspections behind it in a form the
+ * reference data holds yet, so the pairs are named here: each is checked
+ * against the rows, never fitted to them. */
+static const struct {
+    const char *regime, *judgement, *group, *label;
+    int from_year, to_year, published_year;
+} gb__group_pairs[] = {
+    /* LocalGov, 18 September 2013: the child protection inspections of May
+     * 2012 to September 2013 under the 2012 framework (re-inspections, CPRI,
+     * are a group of their own). */
+    {"cp2012", "child_protection", "cpi", "child protection inspections (CPI)", 2012, 2013, 2013},
+};
+
+GArray *
+gb_summary_group_pairs(const GbTable *t, const GbStats *s)
+{
+    const GbRef *ref = t->ref;
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbGroupPair));
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__group_pairs); i++) {
+        int regime = gb_ref_find_regime(ref, gb__group_pairs[i].regime);
+        int j = regime >= 0 ? gb_ref_find_judgement(ref, regime, gb__group_pairs[i].judgement) : -1;
+        if (j < 0)
+            continue;
+        GbGroupPair p = {.regime = regime,
+                         .judgement = j,
+                         .group = gb__group_pairs[i].group,
+                         .label = gb__group_pairs[i].label,
+                         .from_year = gb__group_pairs[i].from_year,
+                         .to_year = gb__group_pairs[i].to_year,
+                         .published_year = gb__group_pairs[i].published_year};
+        int ngrades = MIN((int)gb_ref_regime(ref, regime)->grades->len, GB_MAX_GRADES);
+        for (guint k = 0; t->rows != NULL && k < t->rows->len; k++) {
+            const GbRow *r = gb_table_row(t, k);
+            if (r->judgement != j || r->year < p.from_year || r->year > p.to_year || r->grade < 0 ||
+                r->grade >= ngrades || strcmp(gb_table_row_group(t, r), p.group) != 0)
+                continue;
+            p.count[r->grade]++;
+            p.base++;
+            if (r->year - p.from_year < (int)G_N_ELEMENTS(p.by_year))
+                p.by_year[r->year - p.from_year]++;
+            if (r->date != 0 && (p.first_date == 0 || r->date < p.first_date))
+                p.first_date = r->date;
+            if (r->date > p.last_date)
+                p.last_date = r->date;
+        }
+        if (p.base == 0)
+            continue;
+        p.published = gb_summary_published_counts(ref, s, p.published_year, regime, j, -1,
+                                                  p.published_count, &p.published_base);
+        for (guint k = 0; p.published && k < s->published->len; k++) {
+            const GbMeasure *m = &g_array_index(s->published, GbMeasure, k);
+            if (m->year == p.published_year && m->regime == regime && m->judgement == j &&
+                m->base == (int)p.published_base && p.published_source == NULL)
+                p.published_source = m->source;
+        }
+        p.equal = p.published && p.published_base == p.base &&
+                  memcmp(p.count, p.published_count, sizeof p.count) == 0;
+        g_array_append_val(out, p);
+    }
+    return out;
+}
+
+const GbGroupPair *
+gb_summary_group_pair_for(const GArray *pairs, int year, int regime)
+{
+    for (guint i = 0; pairs != NULL && i < pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(pairs, GbGroupPair, i);
+        if (p->published && p->published_year == year && p->regime == regime)
+            return p;
+    }
+    return NULL;
+}
+
 /* "Ofsted, LA outcomes as at 31 March 2025 (latest judgements), 2025-09-25"
  * -> "Ofsted, LA outcomes as at 31 March 2025", with *published = 20250925
  * (0 when the text ends in no full date). */

@@ -102,6 +102,36 @@ typedef struct {
 /* GArray of GbDataSource; g_array_free(.., TRUE) frees the titles too. */
 GArray *gb_summary_data_sources(const GbTable *t);
 
+/* ---- Published figures of a period, paired with a group of rows ---- */
+
+/* A published distribution that covers a period of one kind of inspection,
+ * not the inspections of one calendar year (LocalGov's "17 of 50" child
+ * protection inspections of May 2012 to September 2013), paired with the
+ * rows of the profile column group that holds those inspections over the
+ * same years (gb_table_row_group: the 2023 workbook's `cpi` group). */
+typedef struct {
+    int regime, judgement;
+    const char *group;             /* the profile column group ("cpi") */
+    const char *label;             /* "child protection inspections (CPI)" */
+    int from_year, to_year;        /* the rows counted: years from_year..to_year */
+    int published_year;            /* the year headlines.csv files the figure under */
+    guint count[GB_MAX_GRADES];    /* from rows, scale order */
+    guint base;                    /* rows counted */
+    guint by_year[4];              /* rows of from_year, from_year + 1, ... (at most 4) */
+    guint32 first_date, last_date; /* the rows' first and last dates, 0 none */
+    gboolean published;            /* a complete published distribution was found */
+    guint published_count[GB_MAX_GRADES];
+    guint published_base;
+    const char *published_source; /* the published figure's source text, or NULL */
+    gboolean equal;               /* every count and the base are the same */
+} GbGroupPair;
+
+/* The pairs the data supports (GArray of GbGroupPair; free it): those whose
+ * regime, judgement and group have rows in t. This function can't fail. */
+GArray *gb_summary_group_pairs(const GbTable *t, const GbStats *s);
+/* In pairs, the pair whose published figure is that of (year, regime), or NULL. */
+const GbGroupPair *gb_summary_group_pair_for(const GArray *pairs, int year, int regime);
+
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */
 GArray *gb_summary_inspection_dates(const GbTable *t, int authority, int judgement);

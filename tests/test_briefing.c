@@ -149,6 +149,12 @@ START_TEST(test_text)
         "rose from 538,000 in 2008 to 605,100 in 2012",
         "Contents",
         "Methodology and sources",
+        /* Issue 12: the CPI inspections of 2012-13 from rows, paired with the
+         * published figure of the same 50 and said to be equal. */
+        "the child protection inspections (CPI) of 2012\u201313 (50 inspections, published 13 "
+        "July 2012 to 16 August 2013) were 17 inadequate, 29 adequate, 4 good and 0 outstanding "
+        "of 50, equal to the published figures for the same 50 inspections",
+        "None: equal, the same 50 inspections",
         "Open Government Licence",
         "Page 2 of",
     };
@@ -166,6 +172,7 @@ START_TEST(test_text)
                            "differ by 1.0 points",
                            "2759",
                            "Sources: The Independent",
+                           "Counting the 34 councils in the 2013 table",
                            "Data: The Independent",
                            "Adequate / RI",
                            "across regimes on the common four-level scale"};

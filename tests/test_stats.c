@@ -876,6 +876,71 @@ START_TEST(test_data_sources)
 }
 END_TEST
 
+/* ---- Issue 12: the child protection inspections of 2012-13 ---- */
+
+START_TEST(test_cpi_pair)
+{
+    GbStats *st = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    int cp = gb_ref_find_regime(ref, "cp2012");
+    int j = gb_ref_find_judgement(ref, cp, "child_protection");
+    /* Counted here from the rows' own group: CPI rows of 2012 and 2013 (the
+     * workbook dates them by publication), and the CPRI re-inspection apart. */
+    guint cpi[2] = {0}, cpri = 0, all2013 = 0, grade[4] = {0};
+    for (guint i = 0; i < table->rows->len; i++) {
+        const GbRow *r = gb_table_row(table, i);
+        if (r->judgement != j)
+            continue;
+        const char *group = gb_table_row_group(table, r);
+        all2013 += r->year == 2013;
+        if (strcmp(group, "cpri") == 0)
+            cpri++;
+        if (strcmp(group, "cpi") != 0 || r->year < 2012 || r->year > 2013)
+            continue;
+        cpi[r->year - 2012]++;
+        grade[r->grade]++;
+    }
+    /* 17 in 2012 and 33 in 2013; the 34 CP 2012 rows of 2013 hold one CPRI. */
+    ck_assert_uint_eq(cpi[0], 17);
+    ck_assert_uint_eq(cpi[1], 33);
+    ck_assert_uint_eq(cpri, 1);
+    ck_assert_uint_eq(all2013, 34);
+    GArray *pairs = gb_summary_group_pairs(table, st);
+    ck_assert_uint_eq(pairs->len, 1);
+    const GbGroupPair *p = gb_summary_group_pair_for(pairs, 2013, cp);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p->group, "cpi");
+    ck_assert_uint_eq(p->base, 50);
+    ck_assert_uint_eq(p->by_year[0], cpi[0]);
+    ck_assert_uint_eq(p->by_year[1], cpi[1]);
+    /* Scale order: outstanding, good, adequate, inadequate. */
+    static const guint want[4] = {0, 4, 29, 17};
+    for (int g = 0; g < 4; g++) {
+        ck_assert_uint_eq(p->count[g], want[g]);
+        ck_assert_uint_eq(p->count[g], grade[g]);
+        ck_assert_uint_eq(p->published_count[g], want[g]); /* headlines.csv, LocalGov */
+    }
+    ck_assert(p->published);
+    ck_assert_uint_eq(p->published_base, 50);
+    ck_assert(p->equal);
+    ck_assert_uint_eq(p->first_date, 20120713);
+    ck_assert_uint_eq(p->last_date, 20130816);
+    ck_assert_ptr_nonnull(strstr(p->published_source, "LocalGov"));
+    ck_assert_ptr_null(gb_summary_group_pair_for(pairs, 2012, cp));
+    g_array_free(pairs, TRUE);
+    /* Cut before 2013: no published figure of 2013, so nothing to pair. */
+    ck_assert(gb_table_cut(table, 20121231));
+    gb_stats_free(st);
+    st = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    pairs = gb_summary_group_pairs(table, st);
+    ck_assert_uint_eq(pairs->len, 1);
+    ck_assert(!g_array_index(pairs, GbGroupPair, 0).published);
+    ck_assert_uint_eq(g_array_index(pairs, GbGroupPair, 0).base, 17);
+    ck_assert(!g_array_index(pairs, GbGroupPair, 0).equal);
+    g_array_free(pairs, TRUE);
+    gb_stats_free(st);
+}
+END_TEST
+
 /* ---- Flows: inspections made in a year, and the partial year ---- */
 
 static const GbDistribution *
@@ -1231,6 +1296,7 @@ stats_suite(void)
     tcase_add_test(pos, test_partial_year);
     tcase_add_test(pos, test_as_at_rule);
     tcase_add_test(pos, test_data_sources);
+    tcase_add_test(pos, test_cpi_pair);
     suite_add_tcase(s, pos);
     TCase *y13 = tcase_create("safeguarding-2013");
     tcase_add_checked_fixture(y13, setup_2013, teardown);
