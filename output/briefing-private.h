@@ -23,8 +23,9 @@ struct GbBriefing {
     GbMovers *movers;                     /* like with like (position.h) */
     GbMoverTotals moved;                  /* the counted moves within family */
     char *mover_scope;                    /* "overall effectiveness judgements (ILACS to ILACS)" */
-    char *data_text;     /* what the data is, for the footer: "Data: Ofsted, ..." */
-    GArray *group_pairs; /* GbGroupPair: published period figures and their rows */
+    char *data_text;        /* what the data is, for the footer: "Data: Ofsted, ..." */
+    GArray *group_pairs;    /* GbGroupPair: published period figures and their rows */
+    GArray *position_pairs; /* GbPositionPair: published positions and the computed ones */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
     GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */
@@ -55,6 +56,11 @@ GPtrArray *gb__reconciliation_left_out(const GbBriefing *b);
 GbTreeTable *gb__table_accounting(const GbBriefing *b);
 GbTreeTable *gb__table_regimes(const GbBriefing *b);
 GbTreeTable *gb__table_positions(const GbBriefing *b);
+/* A published position on its date against the one computed from rows
+ * (the position pairs of that date), or NULL when there are none. */
+GbTreeTable *gb__table_position_pairs(const GbBriefing *b, guint32 as_at);
+/* The sentence that introduces it (free it), or NULL. */
+char *gb__position_pairs_text(const GbBriefing *b, guint32 as_at);
 
 /* The data tables of the figures. */
 GbTreeTable *gb__data_trend(const GbBriefing *b);

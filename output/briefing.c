@@ -179,6 +179,23 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
         return FALSE;
     gb_tree_heading(s, "Positions at every grade");
     gb_tree_add_table(s, gb__table_positions(b));
+    /* Ofsted's published positions of earlier dates, against the rows. */
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        guint32 d = g_array_index(b->position_pairs, GbPositionPair, i).as_at;
+        if (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == d)
+            continue;
+        char when[32];
+        gb_text_format_date_long(d, when, sizeof when);
+        char *heading = g_strdup_printf("The position as at %s, as published", when);
+        gb_tree_heading(s, heading);
+        g_free(heading);
+        char *text = gb__position_pairs_text(b, d);
+        if (text != NULL)
+            gb_tree_paragraph_take(s, text);
+        GbTreeTable *t = gb__table_position_pairs(b, d);
+        if (t != NULL)
+            gb_tree_add_table(s, t);
+    }
     return TRUE;
 }
 
@@ -407,6 +424,7 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
         }
     }
     b->group_pairs = gb_summary_group_pairs(in->table, in->stats);
+    b->position_pairs = in->table->rows != NULL ? gb_summary_position_pairs(in->table) : NULL;
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
@@ -460,6 +478,8 @@ gb_briefing_free(GbBriefing *b)
     gb_position_movers_free(b->movers);
     if (b->group_pairs != NULL)
         g_array_free(b->group_pairs, TRUE);
+    if (b->position_pairs != NULL)
+        g_array_free(b->position_pairs, TRUE);
     g_free(b);
 }
 

@@ -321,6 +321,73 @@ gb__finding_published_changes(const GbBriefing *b, GPtrArray *f)
     }
 }
 
+static const char *
+gb__pair_measure(const GbHeadline *h)
+{
+    if (strcmp(h->grade, "good_or_better") == 0)
+        return "Good or better";
+    if (strcmp(h->grade, "less_than_good") == 0)
+        return "Less than good";
+    if (strcmp(h->grade, "inadequate") == 0)
+        return "Inadequate";
+    if (strcmp(h->grade, "outstanding") == 0)
+        return "Outstanding";
+    return h->grade;
+}
+
+static char *
+gb__pair_published(const GbHeadline *h)
+{
+    const char *q = strcmp(h->qualifier, "more_than") == 0 ? "more than "
+                    : strcmp(h->qualifier, "approx") == 0  ? "about "
+                                                           : "";
+    char *base = h->base > 0 ? g_strdup_printf(" of %d", h->base) : g_strdup("");
+    char *out = strcmp(h->unit, "percent") == 0 ? g_strdup_printf("%s%.0f%%%s", q, h->value, base)
+                                                : g_strdup_printf("%s%.0f%s", q, h->value, base);
+    g_free(base);
+    return out;
+}
+
+/* 1b. Published positions of earlier dates, and whether the rows agree. */
+static void
+gb__finding_position_pairs(const GbBriefing *b, GPtrArray *f)
+{
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
+        if (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == p->as_at)
+            continue;
+        const GbPosition *q = &p->position;
+        gboolean all = TRUE;
+        GString *pub = g_string_new(NULL);
+        for (guint k = i; k < b->position_pairs->len; k++) {
+            const GbPositionPair *o = &g_array_index(b->position_pairs, GbPositionPair, k);
+            if (o->as_at != p->as_at)
+                break;
+            all = all && o->agrees;
+            char *v = gb__pair_published(o->headline);
+            char *m = gb__lower(gb__pair_measure(o->headline));
+            g_string_append_printf(pub, "%s%s %s", pub->len ? "; " : "", v, m);
+            g_free(v);
+            g_free(m);
+        }
+        char when[32];
+        gb_text_format_date_long(p->as_at, when, sizeof when);
+        char *inad = gb__n_of(q->count[GB_COMMON_LEVELS - 1], q->base);
+        char *gob = gb__n_of(q->good_or_better, q->base);
+        g_ptr_array_add(
+            f, g_strdup_printf("As at %s, %s authorities were inadequate and %s good "
+                               "or outstanding for %s (each one's most recent "
+                               "judgement: a position), %s Ofsted's published "
+                               "position (%s, as published).",
+                               when, inad, gob,
+                               (const char *)g_ptr_array_index(b->ref->families, p->family),
+                               all ? "as in" : "against", pub->str));
+        g_free(inad);
+        g_free(gob);
+        g_string_free(pub, TRUE);
+    }
+}
+
 /* 2. Who was inadequate in years whose rows are complete and for which the
  * inspectorate published how many it inspected. */
 static void
@@ -444,6 +511,7 @@ gb__briefing_findings(const GbBriefing *b)
     /* Today's position first, then history. */
     gb__finding_position(b, f);
     gb__finding_published_changes(b, f);
+    gb__finding_position_pairs(b, f);
     gb__finding_inadequate_named(b, f);
     /* 3. The reconciliation that the press figures need. */
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
@@ -780,6 +848,157 @@ gb__table_changes(const GbBriefing *b)
     return g;
 }
 
+/* ---- published positions against the rows ---- */
+
+static char *
+gb__pair_agreement(const GbPositionPair *p)
+{
+    const GbHeadline *h = p->headline;
+    if (!p->agrees)
+        return g_strdup_printf("No: %.1f%% of %d computed", p->percent, p->position.base);
+    if (strcmp(h->unit, "count") == 0)
+        return g_strdup("Yes: the same count of the same base");
+    if (strcmp(h->qualifier, "more_than") == 0)
+        return g_strdup_printf("Yes: %.1f%% is more than %.0f%%", p->percent, h->value);
+    return g_strdup_printf("Yes: %.1f%% is %.0f%% to the nearest %d points", p->percent, h->value,
+                           p->rounding > 0 ? p->rounding : 1);
+}
+
+/* The regimes behind a position: "118 under SLAC and 34 under CP 2012". */
+static char *
+gb__position_regimes(const GbRef *ref, const GbPosition *p)
+{
+    GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+    for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++)
+        if (p->by_regime[r] > 0)
+            g_ptr_array_add(parts, g_strdup_printf("%d under %s", p->by_regime[r],
+                                                   gb_ref_regime(ref, r)->short_name));
+    char *out = gb__join_and(parts);
+    g_ptr_array_free(parts, TRUE);
+    return out;
+}
+
+char *
+gb__position_pairs_text(const GbBriefing *b, guint32 as_at)
+{
+    const GbRef *ref = b->ref;
+    const GbPositionPair *first = NULL;
+    gboolean all = TRUE;
+    GPtrArray *sources = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
+        if (p->as_at != as_at)
+            continue;
+        first = first != NULL ? first : p;
+        all = all && p->agrees;
+        char *src = gb__source_for_people(p->headline->source);
+        gboolean seen = FALSE;
+        for (guint k = 0; k < sources->len && !seen; k++)
+            seen = strcmp(g_ptr_array_index(sources, k), src) == 0;
+        if (seen)
+            g_free(src);
+        else
+            g_ptr_array_add(sources, src);
+    }
+    if (first == NULL) {
+        g_ptr_array_free(sources, TRUE);
+        return NULL;
+    }
+    const GbPosition *q = &first->position;
+    char when[32];
+    gb_text_format_date_long(as_at, when, sizeof when);
+    char *regimes = gb__position_regimes(ref, q);
+    GPtrArray *levels = g_ptr_array_new_with_free_func(g_free);
+    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
+        char *label = gb__lower(gb_summary_position_label(ref, q, k, NULL));
+        g_ptr_array_add(levels, g_strdup_printf("%d %s", q->count[k], label));
+        g_free(label);
+    }
+    char *list = gb__join_and(levels);
+    char *src = gb__join_and(sources);
+    char *gob = gb__n_of(q->good_or_better, q->base);
+    char *inad = gb__n_of(q->count[GB_COMMON_LEVELS - 1], q->base);
+    char *out = g_strdup_printf(
+        "As at %s, the most recent %s judgement of each of the %d authorities then in "
+        "existence (%s; a position, not the inspections made in a year) was: %s, of a base "
+        "of %d. That is %s inadequate and %s good or outstanding. Ofsted's social care "
+        "annual report published this position (%s, as published); the table sets each "
+        "published figure beside the computed one%s.",
+        when, (const char *)g_ptr_array_index(ref->families, first->family), q->authorities,
+        regimes, list, q->base, inad, gob, src, all ? ", and they agree" : "");
+    g_free(regimes);
+    g_free(list);
+    g_free(src);
+    g_free(gob);
+    g_free(inad);
+    g_ptr_array_free(levels, TRUE);
+    g_ptr_array_free(sources, TRUE);
+    return out;
+}
+
+GbTreeTable *
+gb__table_position_pairs(const GbBriefing *b, guint32 as_at)
+{
+    static const char *const h[] = {"Measure", "Computed position", "Published", "Agree", NULL};
+    static const double w[] = {0.20, 0.24, 0.22, 0.34};
+    char when[32];
+    gb_text_format_date_long(as_at, when, sizeof when);
+    char *caption = g_strdup_printf("England's position as at %s: computed from rows (count of "
+                                    "the authorities with a judgement) and as published",
+                                    when);
+    char id[32];
+    g_snprintf(id, sizeof id, "position-%u", as_at / 10000);
+    GbTreeTable *g = gb_tree_table_new(id, caption, h, w, TRUE);
+    g_free(caption);
+    static const char *const th[] = {"as_at",           "family",         "measure",
+                                     "computed_count",  "computed_base",  "computed_percent",
+                                     "published_value", "published_unit", "published_base",
+                                     "qualifier",       "agrees",         NULL};
+    GbTreeTable *tidy = gb__tidy(id, th);
+    int rows = 0;
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
+        if (p->as_at != as_at)
+            continue;
+        rows++;
+        gb_tree_cell(g, gb__pair_measure(p->headline), -1);
+        gb_tree_cell_take(g, gb__n_of(p->count, p->position.base), -1);
+        gb_tree_cell_take(g, gb__pair_published(p->headline), -1);
+        gb_tree_cell_take(g, gb__pair_agreement(p), -1);
+        gb__t_date(tidy, p->as_at);
+        gb_tree_cell(tidy, g_ptr_array_index(b->ref->families, p->family), -1);
+        gb_tree_cell(tidy, p->headline->grade, -1);
+        gb__t_int(tidy, p->count);
+        gb__t_int(tidy, p->position.base);
+        gb__t_num(tidy, p->percent, 1);
+        gb__t_num(tidy, p->headline->value, 1);
+        gb_tree_cell(tidy, p->headline->unit, -1);
+        gb__t_num(tidy, p->headline->base > 0 ? p->headline->base : NAN, 0);
+        gb_tree_cell(tidy, p->headline->qualifier, -1);
+        gb_tree_cell(tidy, p->agrees ? "true" : "false", -1);
+    }
+    gb_tree_table_set_tidy(g, tidy);
+    if (rows == 0) {
+        gb_tree_table_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* TRUE when r's published figure is one of the published positions (compared
+ * with a position, not with one year's rows). */
+static gboolean
+gb__reconciliation_position(const GbBriefing *b, const GbReconciliation *r)
+{
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        const GbHeadline *h = g_array_index(b->position_pairs, GbPositionPair, i).headline;
+        if (h->year == r->published.year && h->regime == r->published.regime &&
+            h->base == r->published.base && strcmp(h->grade, r->published.measure) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* TRUE when r's two figures measure the same thing: the same base, and rows
  * that are not a selection. */
 static gboolean
@@ -815,7 +1034,8 @@ gb__table_reconciliation(const GbBriefing *b)
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
         const GbReconciliation *r =
             &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (!gb__reconciles(r) || gb__reconciliation_paired(b, r))
+        if (!gb__reconciles(r) || gb__reconciliation_paired(b, r) ||
+            gb__reconciliation_position(b, r))
             continue;
         gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
         gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
@@ -841,6 +1061,44 @@ gb__table_reconciliation(const GbBriefing *b)
         gb__t_num(tidy, r->published.percent, 1);
         gb__t_num(tidy, r->difference, 1);
         gb_tree_cell(tidy, r->reason ? r->reason : "", -1);
+    }
+    /* Published positions against the position computed on the same date. */
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
+        char when[32];
+        gb_text_format_date_long(p->as_at, when, sizeof when);
+        gb_tree_cell_take(g, g_strdup_printf("%u", p->as_at / 10000), -1);
+        GString *regimes = g_string_new(NULL);
+        for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++)
+            if (p->position.by_regime[r] > 0)
+                g_string_append_printf(regimes, "%s%s", regimes->len ? ", " : "",
+                                       gb_ref_regime(ref, r)->short_name);
+        gb_tree_cell_take(g, g_string_free(regimes, FALSE), -1);
+        gb_tree_cell_take(g, g_strdup_printf("%s, as at %s", gb__pair_measure(p->headline), when),
+                          -1);
+        gb_tree_cell_take(g, gb__n_of(p->count, p->position.base), -1);
+        gb_tree_cell_take(g, gb__pair_published(p->headline), -1);
+        gboolean exact = strcmp(p->headline->unit, "count") == 0;
+        char *pts = exact ? gb__points(0) : NULL;
+        gb_tree_cell_take(g, pts ? g_strdup_printf("%s points", pts) : g_strdup(""), -1);
+        g_free(pts);
+        char *agree = gb__pair_agreement(p);
+        gb_tree_cell_take(g, g_strdup_printf("%s; both are positions", agree), -1);
+        gb__t_int(tidy, p->as_at / 10000);
+        gb_tree_cell(tidy, g_ptr_array_index(ref->families, p->family), -1);
+        gb_tree_cell(tidy, p->headline->grade, -1);
+        gb__t_num(tidy, p->count, 0);
+        gb__t_num(tidy, p->position.base, 0);
+        gb__t_num(tidy, p->percent, 1);
+        gb__t_num(tidy, exact ? p->headline->value : NAN, 0);
+        gb__t_num(tidy, p->headline->base > 0 ? p->headline->base : NAN, 0);
+        gb__t_num(tidy,
+                  exact ? gb_summary_share(p->headline->value, p->headline->base)
+                        : p->headline->value,
+                  1);
+        gb__t_num(tidy, exact ? 0.0 : NAN, 1);
+        gb_tree_cell(tidy, p->agrees ? "" : agree, -1);
+        g_free(agree);
     }
     /* Published figures of a period against the rows of the same inspections. */
     for (guint i = 0; b->group_pairs != NULL && i < b->group_pairs->len; i++) {
@@ -895,7 +1153,8 @@ gb__reconciliation_left_out(const GbBriefing *b)
     for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
         const GbReconciliation *r =
             &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (gb__reconciles(r) || gb__reconciliation_paired(b, r))
+        if (gb__reconciles(r) || gb__reconciliation_paired(b, r) ||
+            gb__reconciliation_position(b, r))
             continue;
         char *c = gb__measure_text(&r->computed), *p = gb__measure_text(&r->published);
         char *name = gb__lower(gb__measure_name(ref, &r->computed));

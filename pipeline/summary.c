@@ -3,6 +3,7 @@
 #include "pipeline/profile.h"
 #include "pipeline/text.h"
 
+#include <math.h>
 #include <string.h>
 
 double
@@ -582,6 +583,98 @@ gb_summary_group_pair_for(const GArray *pairs, int year, int regime)
             return p;
     }
     return NULL;
+}
+
+/* Published figures of a position: which family and date they describe.
+ * headlines.csv states neither, so they are named here, each checked
+ * against the rows. */
+static const struct {
+    const char *headline, *family;
+    guint32 as_at;
+    int rounding; /* approx shares: rounded to this many points ("four in 10": 10) */
+} gb__position_pairs[] = {
+    /* Ofsted's social care annual report 2013 (The Independent, 15 October
+     * 2013), of the 152 authorities as at 31 March 2013: each one's latest
+     * safeguarding or child protection judgement (SLAC, or CPI since 2012). */
+    {"ar2013-inadequate", "safeguarding", 20130331, 0},
+    {"ar2013-good-or-better", "safeguarding", 20130331, 10},
+    {"ar2013-less-than-good", "safeguarding", 20130331, 0},
+};
+
+static const GbHeadline *
+gb__headline(const GbRef *ref, const char *id)
+{
+    for (guint i = 0; i < ref->headlines->len; i++)
+        if (strcmp(g_array_index(ref->headlines, GbHeadline, i).id, id) == 0)
+            return &g_array_index(ref->headlines, GbHeadline, i);
+    return NULL;
+}
+
+/* The count of h's measure in p (a common level's grade id, good_or_better,
+ * less_than_good), or -1. */
+static int
+gb__position_measure(const GbPosition *p, const GbHeadline *h)
+{
+    static const char *const levels[GB_COMMON_LEVELS][2] = {{"outstanding", NULL},
+                                                            {"good", NULL},
+                                                            {"adequate", "requires_improvement"},
+                                                            {"inadequate", NULL}};
+    if (strcmp(h->grade, "good_or_better") == 0)
+        return p->good_or_better;
+    if (strcmp(h->grade, "less_than_good") == 0)
+        return p->base - p->good_or_better;
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        if (g_strcmp0(levels[k][0], h->grade) == 0 || g_strcmp0(levels[k][1], h->grade) == 0)
+            return p->count[k];
+    return -1;
+}
+
+GArray *
+gb_summary_position_pairs(const GbTable *t)
+{
+    const GbRef *ref = t->ref;
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbPositionPair));
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__position_pairs); i++) {
+        const GbHeadline *h = gb__headline(ref, gb__position_pairs[i].headline);
+        int family = gb_ref_find_family(ref, gb__position_pairs[i].family);
+        guint32 as_at = gb__position_pairs[i].as_at;
+        if (h == NULL || family < 0 || (t->cut != 0 && as_at > t->cut))
+            continue;
+        GbStanding *st = gb_position_standing(t, family, as_at);
+        if (st == NULL)
+            continue;
+        GbPositionPair p = {.headline = h,
+                            .family = family,
+                            .as_at = as_at,
+                            .rounding = gb__position_pairs[i].rounding};
+        gb_position_count(t, st, GB_GROUP_ENGLAND, -1, &p.position);
+        gb_position_standing_free(st);
+        p.count = gb__position_measure(&p.position, h);
+        if (p.count < 0 || p.position.base == 0)
+            continue;
+        p.percent = gb_summary_share(p.count, p.position.base);
+        gboolean same_base = h->base < 0 || h->base == p.position.base;
+        if (strcmp(h->unit, "count") == 0)
+            p.agrees =
+                same_base && p.count == (int)h->value && g_strcmp0(h->qualifier, "exact") == 0;
+        else if (g_strcmp0(h->qualifier, "more_than") == 0)
+            p.agrees = same_base && p.percent > h->value;
+        else if (p.rounding > 0)
+            p.agrees = same_base && lround(p.percent / p.rounding) * p.rounding == lround(h->value);
+        else
+            p.agrees = same_base && lround(p.percent) == lround(h->value);
+        g_array_append_val(out, p);
+    }
+    return out;
+}
+
+gboolean
+gb_summary_position_paired(const GArray *pairs, const GbHeadline *h)
+{
+    for (guint i = 0; pairs != NULL && i < pairs->len; i++)
+        if (g_array_index(pairs, GbPositionPair, i).headline == h)
+            return TRUE;
+    return FALSE;
 }
 
 /* "Ofsted, LA outcomes as at 31 March 2025 (latest judgements), 2025-09-25"

@@ -132,6 +132,31 @@ GArray *gb_summary_group_pairs(const GbTable *t, const GbStats *s);
 /* In pairs, the pair whose published figure is that of (year, regime), or NULL. */
 const GbGroupPair *gb_summary_group_pair_for(const GArray *pairs, int year, int regime);
 
+/* ---- Published positions, paired with the position computed from rows ---- */
+
+/* A published figure of England's position on a date (Ofsted's 2013 annual
+ * report: 20 of 152 authorities inadequate, "just four in 10" good or
+ * outstanding) against the position of a judgement family computed from
+ * rows as at that date. */
+typedef struct {
+    const GbHeadline *headline;
+    int family;
+    guint32 as_at;
+    GbPosition position; /* England, as at as_at */
+    int count;           /* the measure's count in the position */
+    double percent;      /* of position.base */
+    int rounding;        /* approx shares: the published figure is rounded to this many points */
+    gboolean agrees;     /* exact: the same count and base; approx: the same when rounded;
+                            more_than: above it */
+} GbPositionPair;
+
+/* The published positions of the reference data with their computed
+ * positions (GArray of GbPositionPair; free it). Needs rows on the date:
+ * pairs whose date a streaming table cannot answer are left out. Can't fail. */
+GArray *gb_summary_position_pairs(const GbTable *t);
+/* TRUE when headline h is one of pairs' published figures. */
+gboolean gb_summary_position_paired(const GArray *pairs, const GbHeadline *h);
+
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */
 GArray *gb_summary_inspection_dates(const GbTable *t, int authority, int judgement);

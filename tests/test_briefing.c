@@ -155,6 +155,14 @@ START_TEST(test_text)
         "July 2012 to 16 August 2013) were 17 inadequate, 29 adequate, 4 good and 0 outstanding "
         "of 50, equal to the published figures for the same 50 inspections",
         "None: equal, the same 50 inspections",
+        /* Issue 15: the 2013 safeguarding position, with its base and kind,
+         * reconciled with the annual report's published figures. */
+        "As at 31 March 2013, 20 of 152 (13.2%) authorities were inadequate and 65 of 152 "
+        "(42.8%) good or outstanding for safeguarding (each one's most recent judgement: a "
+        "position), as in Ofsted's published position",
+        "The position as at 31 March 2013, as published",
+        "118 under SLAC and 34 under CP 2012; a position, not the inspections made in a year",
+        "Yes: 42.8% is 40% to the nearest 10 points",
         "Open Government Licence",
         "Page 2 of",
     };
@@ -173,6 +181,7 @@ START_TEST(test_text)
                            "2759",
                            "Sources: The Independent",
                            "Counting the 34 councils in the 2013 table",
+                           "computed 12 of 34 (35.3%), published 20 of 152",
                            "Data: The Independent",
                            "Adequate / RI",
                            "across regimes on the common four-level scale"};

@@ -941,6 +941,51 @@ START_TEST(test_cpi_pair)
 }
 END_TEST
 
+/* ---- The 2013 safeguarding position, as the briefing reconciles it ---- */
+
+START_TEST(test_position_pairs_2013)
+{
+    /* The bundled data alone (the 2023 workbook's SLAC and CPI rows). */
+    GArray *pairs = gb_summary_position_pairs(table);
+    ck_assert_uint_eq(pairs->len, 3);
+    static const struct {
+        const char *headline;
+        int count;
+    } want[] = {{"ar2013-inadequate", 20},
+                {"ar2013-good-or-better", 5 + 60},
+                {"ar2013-less-than-good", 67 + 20}};
+    for (guint i = 0; i < pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(pairs, GbPositionPair, i);
+        ck_assert_str_eq(p->headline->id, want[i].headline);
+        ck_assert_uint_eq(p->as_at, 20130331);
+        ck_assert_int_eq(p->family, family("safeguarding"));
+        ck_assert_int_eq(p->count, want[i].count);
+        ck_assert_int_eq(p->position.authorities, 152);
+        ck_assert_int_eq(p->position.base, 152);
+        ck_assert_msg(p->agrees, "%s: %d of 152", p->headline->id, p->count);
+        /* The position the annual report describes: SLAC for most, CPI since 2012. */
+        ck_assert_int_eq(p->position.by_regime[gb_ref_find_regime(ref, "slac")], 118);
+        ck_assert_int_eq(p->position.by_regime[gb_ref_find_regime(ref, "cp2012")], 34);
+        ck_assert_int_eq(p->position.count[0], 5);
+        ck_assert_int_eq(p->position.count[1], 60);
+        ck_assert_int_eq(p->position.count[2], 67);
+        ck_assert_int_eq(p->position.count[3], 20);
+        ck_assert_ptr_nonnull(strstr(p->headline->source, "Independent"));
+    }
+    /* "Just four in 10": 42.8% rounds to 40 at the nearest ten, not at one. */
+    const GbPositionPair *gob = &g_array_index(pairs, GbPositionPair, 1);
+    ck_assert_int_eq(gob->rounding, 10);
+    ck_assert_double_eq_tol(gob->percent, 100.0 * 65 / 152, 1e-9);
+    g_array_free(pairs, TRUE);
+    /* A day earlier there was no such position to compare: the pairs stay
+     * while the date is in the data, and go with a cut before it. */
+    ck_assert(gb_table_cut(table, 20130330));
+    pairs = gb_summary_position_pairs(table);
+    ck_assert_uint_eq(pairs->len, 0);
+    g_array_free(pairs, TRUE);
+}
+END_TEST
+
 /* ---- Flows: inspections made in a year, and the partial year ---- */
 
 static const GbDistribution *
@@ -1297,6 +1342,7 @@ stats_suite(void)
     tcase_add_test(pos, test_as_at_rule);
     tcase_add_test(pos, test_data_sources);
     tcase_add_test(pos, test_cpi_pair);
+    tcase_add_test(pos, test_position_pairs_2013);
     suite_add_tcase(s, pos);
     TCase *y13 = tcase_create("safeguarding-2013");
     tcase_add_checked_fixture(y13, setup_2013, teardown);
