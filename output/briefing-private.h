@@ -37,6 +37,7 @@ GPtrArray *gb__briefing_findings(const GbBriefing *b);
 /* The tables; each returns a new table the caller owns. */
 GbTreeTable *gb__table_distributions(const GbBriefing *b);
 GbTreeTable *gb__table_changes(const GbBriefing *b);
+GbTreeTable *gb__table_published_changes(const GbBriefing *b);
 GbTreeTable *gb__table_unannounced(const GbBriefing *b);
 GbTreeTable *gb__table_authorities(const GbBriefing *b);
 GbTreeTable *gb__table_movers(const GbBriefing *b);
@@ -78,6 +79,9 @@ char *gb__data_text(const GbBriefing *b, gboolean cover);
 
 /* A source text for people: a trailing ", YYYY-MM-DD" written out (free it). */
 char *gb__source_for_people(const char *source);
+
+/* The regimes behind a position: "118 under SLAC and 34 under CP 2012" (free it). */
+char *gb__position_regimes(const GbRef *ref, const GbPosition *p);
 
 /* "A, B and C" from names (free it). */
 char *gb__join_and(GPtrArray *names);

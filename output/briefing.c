@@ -129,24 +129,64 @@ gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    gb_tree_paragraph(s, "Changes are in percentage points between the inspections made in "
-                         "consecutive years of the same regime. Each year's inspections are a "
-                         "different set of authorities, and some years have few, so these are "
-                         "changes of flows, not of England's position (for that, see the "
-                         "position as at 31 March each year under \"Inadequate judgements over "
-                         "time\"). Both ends of a change "
-                         "come from the same series: the published figures where both years "
-                         "have one, otherwise the figures computed from rows.");
-    GbTreeTable *t = gb__table_changes(b);
-    if (!gb__figure(b, s, "dumbbell",
-                    gb_tree_table_copy(t, "dumbbell-data",
-                                       "Changes between consecutive years of a regime, each "
-                                       "from one series (published or computed)"),
-                    error)) {
-        gb_tree_table_free(t);
-        return FALSE;
+    const GbPosition *now, *before, *base;
+    gb_summary_change_positions(b->ref, b->positions, b->family, b->as_at, &now, &before, &base);
+    if (now == NULL || (before == NULL && base == NULL)) {
+        gb_tree_paragraph(s, "The data has no earlier position to compare today's with.");
+    } else {
+        int j = gb_ref_headline_judgement(b->ref, b->current);
+        char *judgement = gb__lower(gb_ref_judgement(b->ref, j)->label);
+        char when[32], wb[32] = "", wf[32] = "";
+        gb_text_format_date_long(now->as_at, when, sizeof when);
+        if (before != NULL)
+            gb_text_format_date_long(before->as_at, wb, sizeof wb);
+        if (base != NULL)
+            gb_text_format_date_long(base->as_at, wf, sizeof wf);
+        GString *t = g_string_new(NULL);
+        g_string_append_printf(t,
+                               "England's position as at %s (each authority's most recent %s "
+                               "judgement: a position, counting every authority once) against ",
+                               when, judgement);
+        if (before != NULL)
+            g_string_append_printf(t, "the position a year earlier, as at %s", wb);
+        if (before != NULL && base != NULL)
+            g_string_append(t, ", and against ");
+        if (base != NULL) {
+            char *regimes = gb__position_regimes(b->ref, base);
+            g_string_append_printf(t,
+                                   "the position as at %s, after the first full year of %s "
+                                   "inspections (its authorities' latest judgements then: %s)",
+                                   wf, gb_ref_regime(b->ref, b->current)->short_name, regimes);
+            g_free(regimes);
+        }
+        g_string_append(t, ". Each figure is a count of the authorities with a judgement "
+                           "on the date (N of BASE) with its share; changes are in percentage "
+                           "points. The inspections made in each year are a different set of "
+                           "authorities each year and are not compared here (see the grade "
+                           "distributions).");
+        gb_tree_paragraph_take(s, g_string_free(t, FALSE));
+        g_free(judgement);
+        GbTreeTable *t2 = gb__table_changes(b);
+        if (!gb__figure(b, s, "dumbbell",
+                        gb_tree_table_copy(t2, "dumbbell-data",
+                                           "England's position at each date and the changes "
+                                           "in percentage points"),
+                        error)) {
+            gb_tree_table_free(t2);
+            return FALSE;
+        }
+        gb_tree_add_table(s, t2);
     }
-    gb_tree_add_table(s, t);
+    GbTreeTable *pub = gb__table_published_changes(b);
+    if (gb_tree_table_rows(pub) > 0) {
+        gb_tree_heading(s, "Changes Ofsted published");
+        gb_tree_paragraph(s, "A secondary figure: the changes the sources published between "
+                             "two years, each a share of the councils inspected that year "
+                             "(a flow, as published), not England's position.");
+        gb_tree_add_table(s, pub);
+    } else {
+        gb_tree_table_free(pub);
+    }
     return TRUE;
 }
 

@@ -790,55 +790,126 @@ gb__measure_name(const GbRef *ref, const GbMeasure *m)
     return m->measure;
 }
 
+/* England's position now against a year earlier and the baseline (the
+ * current regime's first full year): N of BASE (P%) at every grade, and the
+ * changes in percentage points. */
 GbTreeTable *
 gb__table_changes(const GbBriefing *b)
 {
-    static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", "Series", NULL};
-    static const double w[] = {0.09, 0.17, 0.27, 0.27, 0.10, 0.10};
-    GbTreeTable *g = gb_tree_table_new("changes",
-                                       "Changes between the inspections made in consecutive "
-                                       "years, in percentage points (flows: each year a "
-                                       "different set of authorities)",
-                                       h, w, TRUE);
-    static const char *const th[] = {"regime",     "measure",   "series",       "from_year",
-                                     "from_count", "from_base", "from_percent", "to_year",
-                                     "to_count",   "to_base",   "to_percent",   "change_points",
-                                     NULL};
+    const GbRef *ref = b->ref;
+    const GbPosition *now, *before, *base;
+    gb_summary_change_positions(ref, b->positions, b->family, b->as_at, &now, &before, &base);
+    const GbPosition *cols[3] = {base, before, now};
+    GPtrArray *h = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(h, g_strdup("Measure"));
+    for (int c = 0; c < 3; c++)
+        if (cols[c] != NULL) {
+            char when[32];
+            gb_text_format_date_long(cols[c]->as_at, when, sizeof when);
+            g_ptr_array_add(h, g_strdup_printf("As at %s", when));
+        }
+    if (now != NULL && before != NULL)
+        g_ptr_array_add(h, g_strdup("Change since a year earlier"));
+    if (now != NULL && base != NULL)
+        g_ptr_array_add(h, g_strdup_printf("Change since %u", base->as_at / 10000));
+    int ncols = (int)h->len;
+    g_ptr_array_add(h, NULL);
+    double *w = g_new(double, ncols);
+    int nval = (before != NULL) + (base != NULL) + (now != NULL);
+    w[0] = 0.20;
+    for (int c = 1; c < ncols; c++)
+        w[c] = c <= nval ? 0.56 / MAX(nval, 1) : 0.24 / MAX(ncols - 1 - nval, 1);
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
+    char *caption = g_strdup_printf("England's position at each date: each authority's most "
+                                    "recent %s judgement, count of the authorities with one "
+                                    "(share), and the changes in percentage points",
+                                    judgement);
+    GbTreeTable *g = gb_tree_table_new("changes", caption, (const char *const *)h->pdata, w, TRUE);
+    g_free(caption);
+    g_free(w);
+    g_ptr_array_free(h, TRUE);
+    static const char *const th[] = {"family",    "measure",      "from_as_at",    "from_count",
+                                     "from_base", "from_percent", "to_as_at",      "to_count",
+                                     "to_base",   "to_percent",   "change_points", NULL};
     GbTreeTable *tidy = gb__tidy("changes", th);
+    for (int lv = 0; now != NULL && lv <= GB_COMMON_LEVELS; lv++) {
+        /* The four levels, then good or better. */
+        const char *name = lv < GB_COMMON_LEVELS ? b->labels[lv] : "Good or better";
+        gb_tree_cell(g, name, lv < GB_COMMON_LEVELS ? lv : -1);
+        for (int c = 0; c < 3; c++) {
+            const GbPosition *p = cols[c];
+            if (p == NULL)
+                continue;
+            int n = lv < GB_COMMON_LEVELS ? p->count[lv] : p->good_or_better;
+            gb_tree_cell_take(g, gb__n_of(n, p->base), -1);
+        }
+        const GbPosition *from[2] = {before, base};
+        for (int c = 0; c < 2; c++) {
+            const GbPosition *p = from[c];
+            if (p == NULL)
+                continue;
+            int n0 = lv < GB_COMMON_LEVELS ? p->count[lv] : p->good_or_better;
+            int n1 = lv < GB_COMMON_LEVELS ? now->count[lv] : now->good_or_better;
+            double pts = gb_summary_share(n1, now->base) - gb_summary_share(n0, p->base);
+            char *v = gb__points(pts);
+            gb_tree_cell_take(g, g_strdup_printf("%s points", v), -1);
+            g_free(v);
+            gb_tree_cell(tidy, j >= 0 ? gb_ref_judgement(ref, j)->label : "", -1);
+            gb_tree_cell(tidy, name, -1);
+            gb__t_date(tidy, p->as_at);
+            gb__t_int(tidy, n0);
+            gb__t_int(tidy, p->base);
+            gb__t_num(tidy, gb_summary_share(n0, p->base), 1);
+            gb__t_date(tidy, now->as_at);
+            gb__t_int(tidy, n1);
+            gb__t_int(tidy, now->base);
+            gb__t_num(tidy, gb_summary_share(n1, now->base), 1);
+            gb__t_num(tidy, pts, 1);
+        }
+    }
+    g_free(judgement);
+    gb_tree_table_set_tidy(g, tidy);
+    return g;
+}
+
+/* The changes the sources published between two years (shares of the
+ * councils inspected in each year, as published): a secondary figure. */
+GbTreeTable *
+gb__table_published_changes(const GbBriefing *b)
+{
+    static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", NULL};
+    static const double w[] = {0.10, 0.22, 0.26, 0.26, 0.16};
+    GbTreeTable *g = gb_tree_table_new("published-changes",
+                                       "Secondary: changes Ofsted published between the "
+                                       "inspections of two years (a flow: the councils "
+                                       "inspected each year), as published",
+                                       h, w, TRUE);
+    static const char *const th[] = {"regime",     "measure",       "series",  "from_year",
+                                     "from_base",  "from_percent",  "to_year", "to_base",
+                                     "to_percent", "change_points", NULL};
+    GbTreeTable *tidy = gb__tidy("published-changes", th);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->changes->len; i++) {
         const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
-        /* The headline judgement of each regime and the headline measures (the
-         * best and worst levels, good or better) only; `gradebrief stats` lists
-         * every change. */
-        int level = gb__measure_level(ref, &c->from);
-        if (c->from.judgement != gb_ref_headline_judgement(ref, c->from.regime) ||
-            (level != 0 && level != GB_COMMON_LEVELS - 1 &&
-             strcmp(c->from.measure, "good_or_better") != 0))
+        if (c->from.series != GB_SERIES_PUBLISHED || c->to.series != GB_SERIES_PUBLISHED)
             continue;
         gb_tree_cell(g, gb_ref_regime(ref, c->from.regime)->short_name, -1);
         gb_tree_cell(g, gb__measure_name(ref, &c->from), -1);
         const GbMeasure *ends[2] = {&c->from, &c->to};
         for (int e = 0; e < 2; e++) {
             char *v = gb__measure_text(ends[e]);
-            gb_tree_cell_take(g,
-                              ends[e]->base > 0
-                                  ? g_strdup_printf("Inspections made in %d: %s", ends[e]->year, v)
-                                  : g_strdup_printf("%d: %s", ends[e]->year, v),
-                              -1);
+            gb_tree_cell_take(g, g_strdup_printf("Inspections of %d: %s", ends[e]->year, v), -1);
             g_free(v);
         }
         char *pts = gb__points(c->points);
         gb_tree_cell_take(g, g_strdup_printf("%s points", pts), -1);
         g_free(pts);
-        gboolean pub = c->from.series == GB_SERIES_PUBLISHED;
-        gb_tree_cell(g, pub ? "Published" : "Computed", -1);
         gb_tree_cell(tidy, gb_ref_regime(ref, c->from.regime)->short_name, -1);
         gb_tree_cell(tidy, gb__measure_name(ref, &c->from), -1);
-        gb_tree_cell(tidy, pub ? "published" : "computed", -1);
+        gb_tree_cell(tidy, "published", -1);
         for (int e = 0; e < 2; e++) {
             gb__t_int(tidy, ends[e]->year);
-            gb__t_num(tidy, ends[e]->count >= 0 ? ends[e]->count : NAN, 0);
             gb__t_num(tidy, ends[e]->base > 0 ? ends[e]->base : NAN, 0);
             gb__t_num(tidy, ends[e]->percent, 1);
         }
@@ -864,8 +935,7 @@ gb__pair_agreement(const GbPositionPair *p)
                            p->rounding > 0 ? p->rounding : 1);
 }
 
-/* The regimes behind a position: "118 under SLAC and 34 under CP 2012". */
-static char *
+char *
 gb__position_regimes(const GbRef *ref, const GbPosition *p)
 {
     GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);

@@ -496,6 +496,28 @@ gb_summary_mover_regimes(const GbMovers *mv, int family)
 }
 
 void
+gb_summary_change_positions(const GbRef *ref, const GArray *series, int family, guint32 as_at,
+                            const GbPosition **now, const GbPosition **year_before,
+                            const GbPosition **baseline)
+{
+    *now = *year_before = *baseline = NULL;
+    if (series == NULL)
+        return;
+    const GbPosition *p = gb_summary_position_on(series, family, as_at);
+    *now = p != NULL && gb_summary_position_covered(p) ? p : NULL;
+    guint32 before = gb_position_year_earlier(as_at);
+    p = gb_summary_position_on(series, family, before);
+    *year_before = p != NULL && gb_summary_position_covered(p) ? p : NULL;
+    int current = gb_summary_current_regime(ref);
+    if (current < 0)
+        return;
+    guint32 base = (guint32)(gb_ref_regime(ref, current)->first_year + 1) * 10000 + 331;
+    p = gb_summary_position_on(series, family, base);
+    if (base < before && p != NULL && gb_summary_position_covered(p))
+        *baseline = p;
+}
+
+void
 gb_summary_position_change(const GbPosition *from, const GbPosition *to,
                            double points[GB_COMMON_LEVELS], double *good_or_better)
 {

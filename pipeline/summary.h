@@ -200,6 +200,16 @@ gboolean gb_summary_position_covered(const GbPosition *p);
 /* In series (GbPosition), the England position of family on date, or NULL. */
 const GbPosition *gb_summary_position_on(const GArray *series, int family, guint32 date);
 
+/* The positions a document compares today's with: the same day a year
+ * earlier, and the baseline, 31 March of the year after the current regime
+ * began (its first full year of inspections: 31 March 2019 for ILACS, which
+ * began in 2018). Each is NULL when series has no covered England position of
+ * family on it (gb_summary_position_covered), and the baseline also when it
+ * is the year-earlier date or later. now is the position on as_at, or NULL. */
+void gb_summary_change_positions(const GbRef *ref, const GArray *series, int family, guint32 as_at,
+                                 const GbPosition **now, const GbPosition **year_before,
+                                 const GbPosition **baseline);
+
 /* The label of common level `level` for the judgements p counts: the label of
  * the one regime they were all made under ("Requires improvement" for
  * ILACS-only positions), or the common scale's when regimes are mixed (then

@@ -163,6 +163,15 @@ START_TEST(test_text)
         "The position as at 31 March 2013, as published",
         "118 under SLAC and 34 under CP 2012; a position, not the inspections made in a year",
         "Yes: 42.8% is 40% to the nearest 10 points",
+        /* Headline changes compare positions as at 31 March: a year earlier and
+         * the first full year of ILACS, N of BASE (issue 15). */
+        "England's position as at 31 March 2025 against earlier dates",
+        "Good or better 69 of 152 (45.4%) 91 of 151 (60.3%) 103 of 153 (67.3%) +7.1 points "
+        "+21.9 points",
+        "Inadequate 22 of 152 (14.5%) 17 of 151 (11.3%) 19 of 153 (12.4%) +1.2 points \u22122.1 "
+        "points",
+        "104 under SIF and 48 under ILACS",
+        "A secondary figure: the changes the sources published between two years",
         "Open Government Licence",
         "Page 2 of",
     };
@@ -170,21 +179,14 @@ START_TEST(test_text)
         ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
     /* What a person reads has no internal ids, no ISO dates, no unlabelled
      * flows passed off as trends and no subtraction across bases (issues 15, 18). */
-    const char *never[] = {"gradebrief bundled data",
-                           "overall_effectiveness",
-                           "staying_safe",
-                           "as at 2025-03-31",
-                           "2008-11-24",
-                           "-66.0 points",
-                           "\u221266.0 points",
-                           "differ by 1.0 points",
-                           "2759",
-                           "Sources: The Independent",
-                           "Counting the 34 councils in the 2013 table",
-                           "computed 12 of 34 (35.3%), published 20 of 152",
-                           "Data: The Independent",
-                           "Adequate / RI",
-                           "across regimes on the common four-level scale"};
+    const char *never[] = {
+        "gradebrief bundled data", "overall_effectiveness", "staying_safe", "as at 2025-03-31",
+        "2008-11-24", "-66.0 points", "\u221266.0 points", "differ by 1.0 points", "2759",
+        "Sources: The Independent", "Counting the 34 councils in the 2013 table",
+        "computed 12 of 34 (35.3%), published 20 of 152",
+        /* No flow-to-flow changes in the headline changes. */
+        "Inspections made in 2024: 39 of 49", "Headline shares, 2006 and 2007",
+        "Data: The Independent", "Adequate / RI", "across regimes on the common four-level scale"};
     for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
         ck_assert_msg(strstr(text, never[i]) == NULL, "pdftotext has '%s'", never[i]);
     /* Every authority's name, from the register, is in the table. */
@@ -304,7 +306,14 @@ START_TEST(test_companions)
     static const struct {
         const char *file, *want;
     } tidy[] = {
-        {"changes.csv", "ILACS,Good or better,computed,2018,21,34,61.8,2019,24,56,42.9,-18.9\r\n"},
+        /* Positions as at 31 March, not flows (issue 15): a year earlier and 2019. */
+        {"changes.csv", "family,measure,from_as_at,from_count,from_base,from_percent,to_as_at,"
+                        "to_count,to_base,to_percent,change_points\r\n"},
+        {"changes.csv", "Overall effectiveness,Good or better,2024-03-31,91,151,60.3,2025-03-31,"
+                        "103,153,67.3,7.1\r\n"},
+        {"changes.csv", "Overall effectiveness,Inadequate,2019-03-31,22,152,14.5,2025-03-31,19,"
+                        "153,12.4,-2.1\r\n"},
+        {"published-changes.csv", "APA,Outstanding,published,2006,,16.0,2007,137,9.0,-7.0\r\n"},
         {"authorities.csv", "Barnet,302,E09000003,London,,,ILACS,latest,Good,2024,2024-06-10\r\n"},
         {"movers.csv", "from_regime,from_grade,from_date,from_year,from_authority,to_regime,"},
         {"positions.csv",
@@ -476,6 +485,13 @@ START_TEST(test_html)
     gb_ref_free(ref);
     ck_assert_ptr_null(strstr(page, "<script"));
     ck_assert_ptr_null(strstr(page, "http://www.w3.org/2000/svg\" width="));
+    /* The dumbbell's alt text: positions with their bases, not flows. */
+    ck_assert_ptr_nonnull(strstr(page, "Since a year earlier, Good or better: 91 of 151 (60.3%) "
+                                       "as at 31 March 2024, 103 of 153 (67.3%) as at 31 March "
+                                       "2025 (+7.1 points)."));
+    ck_assert_ptr_nonnull(strstr(page, "Since the baseline, Inadequate: 22 of 152 (14.5%) as at "
+                                       "31 March 2019, 19 of 153 (12.4%) as at 31 March 2025 "
+                                       "(-2.1 points)."));
     g_free(page);
     g_free(path);
     const char *argv[] = {GB_BINARY, "build", "-q", "--formats", "html", "-o", "h", NULL};

@@ -310,9 +310,10 @@ START_TEST(test_briefing_tree)
         ck_assert_int_eq(s->number, (int)i + 1);
         ck_assert_uint_gt(s->blocks->len, 0);
     }
-    /* Five figures, numbered in order, each with its alt text and a data table:
+    /* Four figures, numbered in order, each with its alt text and a data table:
      * no position of the fixture's four authorities covers half of England,
-     * so the trend of positions is left out and the section says so. */
+     * so the trend of positions and the dumbbell of positions (the headline
+     * changes) are left out and their sections say so. */
     int figures = 0;
     for (guint i = 0; i < t->sections->len; i++) {
         const GbTreeSection *s = g_ptr_array_index(t->sections, i);
@@ -324,8 +325,17 @@ START_TEST(test_briefing_tree)
             ck_assert_int_gt(gb_tree_table_rows(f->table), 0);
         }
     }
-    ck_assert_int_eq(figures, 5);
-    ck_assert_uint_eq(t->charts->len, 5);
+    ck_assert_int_eq(figures, 4);
+    ck_assert_uint_eq(t->charts->len, 4);
+    const GbTreeSection *changes = gb_tree_find_section(t, "changes");
+    ck_assert_ptr_null(block(changes, GB_BLOCK_FIGURE, 0));
+    char *changes_text = gb_tree_paragraph_text(block(changes, GB_BLOCK_PARAGRAPH, 0));
+    ck_assert_str_eq(changes_text, "The data has no earlier position to compare today's with.");
+    g_free(changes_text);
+    /* Flows only as the secondary, labelled table of published changes. */
+    const GbTreeTable *pub = block(changes, GB_BLOCK_TABLE, 0)->table;
+    ck_assert_str_eq(pub->id, "published-changes");
+    ck_assert_int_eq(gb_tree_table_rows(pub), 2);
     const GbTreeBlock *none = block(gb_tree_find_section(t, "inadequate"), GB_BLOCK_PARAGRAPH, 1);
     ck_assert_ptr_nonnull(none);
     char *none_text = gb_tree_paragraph_text(none);
