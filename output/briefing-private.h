@@ -39,7 +39,10 @@ GbTreeTable *gb__table_distributions(const GbBriefing *b);
 GbTreeTable *gb__table_changes(const GbBriefing *b);
 GbTreeTable *gb__table_published_changes(const GbBriefing *b);
 GbTreeTable *gb__table_unannounced(const GbBriefing *b);
-GbTreeTable *gb__table_authorities(const GbBriefing *b);
+/* Every authority's judgements: one table, or two when the regimes' columns
+ * would be too narrow for a grade and a date (GPtrArray of GbTreeTable*: free
+ * the array, add the tables). */
+GPtrArray *gb__tables_authorities(const GbBriefing *b);
 GbTreeTable *gb__table_movers(const GbBriefing *b);
 GbTreeTable *gb__table_published(const GbBriefing *b);
 GbTreeTable *gb__table_reconciliation(const GbBriefing *b);

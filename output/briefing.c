@@ -274,16 +274,23 @@ gb__sec_authorities(GbBriefing *b, GbTreeSection *s, char **error)
     char *current = b->current >= 0 ? g_strdup_printf(" (and, for %s, the one before)",
                                                       gb_ref_regime(b->ref, b->current)->short_name)
                                     : g_strdup("");
+    GPtrArray *tables = gb__tables_authorities(b);
     gb_tree_paragraph_take(
         s, g_strdup_printf("Every children's services authority since 2006, with its "
-                           "latest headline judgement in each regime%s. Abolished "
-                           "authorities are marked with the year they ceased; their "
-                           "successors' histories include their judgements. Cells are "
-                           "coloured by grade on the common scale and the grade is "
-                           "written out.",
-                           current));
+                           "latest headline judgement in each regime%s and the date it "
+                           "was made or published. Authorities created or abolished "
+                           "since 2006 are marked with the dates they existed; successors' "
+                           "histories include their predecessors' judgements. Cells are "
+                           "coloured by grade on the common scale and the grade is written "
+                           "out.%s",
+                           current,
+                           tables->len > 1 ? " The recent regimes come first, the earlier "
+                                             "ones in a second table."
+                                           : ""));
     g_free(current);
-    gb_tree_add_table(s, gb__table_authorities(b));
+    for (guint i = 0; i < tables->len; i++)
+        gb_tree_add_table(s, g_ptr_array_index(tables, i));
+    g_ptr_array_free(tables, TRUE);
     return TRUE;
 }
 

@@ -172,6 +172,10 @@ START_TEST(test_text)
         "points",
         "104 under SIF and 48 under ILACS",
         "A secondary figure: the changes the sources published between two years",
+        /* The authorities tables show dates, not years (issue 15), the current
+         * regime and SIF first, then the earlier regimes. */
+        "Barnet London Inadequate, 7 July 2017 Good, 13 May 2019 Good, 10 June 2024",
+        "Bedfordshire (until 31 March 2009)",
         "Open Government Licence",
         "Page 2 of",
     };
@@ -485,6 +489,11 @@ START_TEST(test_html)
     gb_ref_free(ref);
     ck_assert_ptr_null(strstr(page, "<script"));
     ck_assert_ptr_null(strstr(page, "http://www.w3.org/2000/svg\" width="));
+    /* The authorities in two tables, each captioned with its regimes. */
+    ck_assert_ptr_nonnull(strstr(page, "Every authority's latest headline judgement under SIF "
+                                       "and ILACS, with its date"));
+    ck_assert_ptr_nonnull(strstr(page, "Every authority's latest headline judgement under APA, "
+                                       "Unannounced, SLAC, CP 2012 and TLAC, with its date"));
     /* The dumbbell's alt text: positions with their bases, not flows. */
     ck_assert_ptr_nonnull(strstr(page, "Since a year earlier, Good or better: 91 of 151 (60.3%) "
                                        "as at 31 March 2024, 103 of 153 (67.3%) as at 31 March "
