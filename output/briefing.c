@@ -373,6 +373,17 @@ gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
                          "the inspection history), or rejected. Cells that mean \"not judged\" "
                          "(care leavers before 2023) are counted, not used.");
     gb_tree_add_table(s, gb__table_accounting(b));
+    if (b->in.table->after > 0) {
+        /* Reported, never shown: nothing dated after the as-at date appears. */
+        char n[32];
+        gb_format_number((double)b->in.table->after, 0, n, sizeof n);
+        gb_tree_paragraph_take(s,
+                               g_strdup_printf("%s judgement%s dated after %s, the date "
+                                               "this briefing is as at, %s left out of "
+                                               "every figure, table and chart.",
+                                               n, b->in.table->after == 1 ? "" : "s", b->as_at_text,
+                                               b->in.table->after == 1 ? "was" : "were"));
+    }
     gb_tree_heading(s, "Sources and licences");
     GPtrArray *sources = gb_summary_sources(b->in.table);
     GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
