@@ -455,7 +455,20 @@ gb_summary_position_label(const GbRef *ref, const GbPosition *p, int level, gboo
         *mixed = regimes > 1;
     if (level < 0 || level >= GB_COMMON_LEVELS)
         return NULL;
-    return regimes == 1 ? gb_summary_level_label(ref, only, level) : ref->common_labels[level];
+    if (regimes == 1)
+        return gb_summary_level_label(ref, only, level);
+    /* Mixed regimes that name the level alike (SLAC and CP 2012: "Adequate";
+     * SIF and ILACS: "Requires improvement") keep their own name. */
+    const char *same = NULL;
+    for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++) {
+        if (p->by_regime[r] == 0)
+            continue;
+        const char *l = gb_summary_level_label(ref, r, level);
+        if (same != NULL && g_strcmp0(same, l) != 0)
+            return ref->common_labels[level];
+        same = l;
+    }
+    return same != NULL ? same : ref->common_labels[level];
 }
 
 void

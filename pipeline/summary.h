@@ -212,8 +212,9 @@ void gb_summary_change_positions(const GbRef *ref, const GArray *series, int fam
 
 /* The label of common level `level` for the judgements p counts: the label of
  * the one regime they were all made under ("Requires improvement" for
- * ILACS-only positions), or the common scale's when regimes are mixed (then
- * *mixed is TRUE; mixed may be NULL). NULL for level < 0. */
+ * ILACS-only positions), or, when regimes are mixed (then *mixed is TRUE;
+ * mixed may be NULL), the name they share or else the common scale's. NULL
+ * for level < 0. */
 const char *gb_summary_position_label(const GbRef *ref, const GbPosition *p, int level,
                                       gboolean *mixed);
 

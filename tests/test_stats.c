@@ -598,6 +598,11 @@ START_TEST(test_position_series_2019_2025)
         sheet_count(rows, p->as_at, want);
         ck_assert(memcmp(p->count, want, sizeof want) == 0);
     }
+    /* 2019 mixes SIF and ILACS, which both say "Requires improvement". */
+    gboolean mixed = FALSE;
+    const GbPosition *p2019 = &g_array_index(series, GbPosition, 0);
+    ck_assert_str_eq(gb_summary_position_label(ref, p2019, 2, &mixed), "Requires improvement");
+    ck_assert(mixed);
     /* The last of them is Ofsted's published position. */
     const GbPosition *last = &g_array_index(series, GbPosition, 6);
     ck_assert_int_eq(last->count[0], 36);
@@ -972,6 +977,12 @@ START_TEST(test_position_pairs_2013)
         ck_assert_int_eq(p->position.count[3], 20);
         ck_assert_ptr_nonnull(strstr(p->headline->source, "Independent"));
     }
+    /* SLAC and CP 2012 both say "Adequate": the mixed position keeps the name. */
+    gboolean mixed = FALSE;
+    const GbPosition *q = &g_array_index(pairs, GbPositionPair, 0).position;
+    ck_assert_str_eq(gb_summary_position_label(ref, q, 2, &mixed), "Adequate");
+    ck_assert(mixed);
+    ck_assert_str_eq(gb_summary_position_label(ref, q, 3, NULL), "Inadequate");
     /* "Just four in 10": 42.8% rounds to 40 at the nearest ten, not at one. */
     const GbPositionPair *gob = &g_array_index(pairs, GbPositionPair, 1);
     ck_assert_int_eq(gob->rounding, 10);
