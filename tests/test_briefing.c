@@ -155,6 +155,10 @@ START_TEST(test_text)
         "July 2012 to 16 August 2013) were 17 inadequate, 29 adequate, 4 good and 0 outstanding "
         "of 50, equal to the published figures for the same 50 inspections",
         "None: equal, the same 50 inspections",
+        /* The 18 unannounced inspections the article lists, as it counts them:
+         * the same thing, so compared (not "not compared"). */
+        "9 of 18 (50.0%) 9 of 18 (50.0%) 0.0 points None: the same inspections, as the source "
+        "that lists them counts them",
         /* Issue 15: the 2013 safeguarding position, with its base and kind,
          * reconciled with the annual report's published figures. */
         "As at 31 March 2013, 20 of 152 (13.2%) authorities were inadequate and 65 of 152 "
