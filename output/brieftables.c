@@ -72,10 +72,7 @@ gb__points(double p)
 gboolean
 gb__reconciliation_paired(const GbBriefing *b, const GbReconciliation *r)
 {
-    const GbGroupPair *p =
-        gb_summary_group_pair_for(b->group_pairs, r->published.year, r->published.regime);
-    return p != NULL && r->published.base == (int)p->published_base &&
-           r->published.judgement == p->judgement;
+    return gb_summary_group_paired(b->group_pairs, r);
 }
 
 char *
@@ -1055,18 +1052,11 @@ gb__table_position_pairs(const GbBriefing *b, guint32 as_at)
     return g;
 }
 
-/* TRUE when r's published figure is one of the published positions (compared
- * with a position, not with one year's rows). */
+/* TRUE when r's published figure is one of the published positions. */
 static gboolean
 gb__reconciliation_position(const GbBriefing *b, const GbReconciliation *r)
 {
-    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
-        const GbHeadline *h = g_array_index(b->position_pairs, GbPositionPair, i).headline;
-        if (h->year == r->published.year && h->regime == r->published.regime &&
-            h->base == r->published.base && strcmp(h->grade, r->published.measure) == 0)
-            return TRUE;
-    }
-    return FALSE;
+    return gb_summary_position_paired_measure(b->position_pairs, r);
 }
 
 /* TRUE when the rows behind r's computed figure came from the very source

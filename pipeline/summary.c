@@ -620,6 +620,14 @@ gb_summary_group_pair_for(const GArray *pairs, int year, int regime)
     return NULL;
 }
 
+gboolean
+gb_summary_group_paired(const GArray *pairs, const GbReconciliation *r)
+{
+    const GbGroupPair *p = gb_summary_group_pair_for(pairs, r->published.year, r->published.regime);
+    return p != NULL && r->published.base == (int)p->published_base &&
+           r->published.judgement == p->judgement;
+}
+
 /* Published figures of a position: which family and date they describe.
  * headlines.csv states neither, so they are named here, each checked
  * against the rows. */
@@ -701,6 +709,18 @@ gb_summary_position_pairs(const GbTable *t)
         g_array_append_val(out, p);
     }
     return out;
+}
+
+gboolean
+gb_summary_position_paired_measure(const GArray *pairs, const GbReconciliation *r)
+{
+    for (guint i = 0; pairs != NULL && i < pairs->len; i++) {
+        const GbHeadline *h = g_array_index(pairs, GbPositionPair, i).headline;
+        if (h->year == r->published.year && h->regime == r->published.regime &&
+            h->base == r->published.base && strcmp(h->grade, r->published.measure) == 0)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 gboolean

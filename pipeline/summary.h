@@ -131,6 +131,9 @@ typedef struct {
 GArray *gb_summary_group_pairs(const GbTable *t, const GbStats *s);
 /* In pairs, the pair whose published figure is that of (year, regime), or NULL. */
 const GbGroupPair *gb_summary_group_pair_for(const GArray *pairs, int year, int regime);
+/* TRUE when r's published figure is one of pairs' (compared there with the
+ * rows of the same inspections, not with one year's rows). */
+gboolean gb_summary_group_paired(const GArray *pairs, const GbReconciliation *r);
 
 /* ---- Published positions, paired with the position computed from rows ---- */
 
@@ -156,6 +159,9 @@ typedef struct {
 GArray *gb_summary_position_pairs(const GbTable *t);
 /* TRUE when headline h is one of pairs' published figures. */
 gboolean gb_summary_position_paired(const GArray *pairs, const GbHeadline *h);
+/* TRUE when r's published figure is one of pairs' (compared with a position,
+ * not with one year's rows). */
+gboolean gb_summary_position_paired_measure(const GArray *pairs, const GbReconciliation *r);
 
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */
