@@ -1243,11 +1243,13 @@ static const struct {
     const char *args[10];
     int status;
     const char *out, *err; /* substrings expected, or NULL */
+    const char *absent;    /* a substring stdout must not have, or NULL */
 } stats_cli[] = {
     {"series in CSV, 31 March 2019",
      {"stats", "-f", "csv", "--as-at-series", "31-03", NULL},
      0,
      "position,2019-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,",
+     NULL,
      NULL},
     {"series change in points",
      {"stats", "-f", "csv", "--family", "overall_effectiveness", "--as-at", "2024-03-31,2025-03-31",
@@ -1255,22 +1257,26 @@ static const struct {
      0,
      "position,2025-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,inadequate,19,153,"
      "12.4,12,153,1.2\r\n",
+     NULL,
      NULL},
     {"by region",
      {"stats", "-f", "csv", "--by", "region", "--family", "safeguarding", NULL},
      0,
      "position,2025-03-31,safeguarding,region,London,",
+     NULL,
      NULL},
     {"standings with codes",
      {"stats", "-f", "csv", "--by", "authority", "--family", "overall_effectiveness", NULL},
      0,
      "standing,2025-03-31,overall_effectiveness,authority,London,Barnet,302,E09000003,2024-06-10,"
      "2024,,,,ilacs,overall_effectiveness,computed,good,",
+     NULL,
      NULL},
     {"partial year marked",
      {"stats", NULL},
      0,
      "[partial year: 1 January 2025 to 31 March 2025]",
+     NULL,
      NULL},
     {"movers csv with steps",
      {"stats", "--movers", "family", "-f", "csv", NULL},
@@ -1278,25 +1284,65 @@ static const struct {
      "overall_effectiveness,Harrow,310,E09000015,London,Harrow,2020-02-10,2020,ilacs,"
      "overall_effectiveness,good,2025-01-20,2025,ilacs,overall_effectiveness,inadequate,-2,no,"
      "yes,no\r\n",
+     NULL,
      NULL},
-    {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL},
+    {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL, NULL},
     {"authority comparators",
      {"stats", "-a", "Hertfordshire", NULL},
      0,
      "    Statistical neighbours    10 of  10 judged:",
+     NULL,
      NULL},
-    {"bad series", {"stats", "--as-at-series", "31-13", NULL}, 64, NULL, "not a day and month"},
+    /* The table a person reads: the reference data's names in full (issue 15). */
+    {"table: position columns named in full",
+     {"stats", NULL},
+     0,
+     "Authorities With a judgement",
+     NULL,
+     " exist "},
+    {"table: regime and judgement by name",
+     {"stats", NULL},
+     0,
+     "\nAnnual performance assessment: Staying safe\n  Year   Region",
+     NULL,
+     "apa / staying_safe"},
+    {"table: grade labels never cut",
+     {"stats", NULL},
+     0,
+     " Areas for development only Areas for priority action",
+     NULL,
+     "Areas for developmen "},
+    {"table: published figures by name",
+     {"stats", NULL},
+     0,
+     "  2007 Annual performance assessment, Staying safe, Inadequate: 3.3% (5 of 150) published\n",
+     NULL,
+     "good or better"},
+    {"table: changes are flows, named",
+     {"stats", NULL},
+     0,
+     "Changes between the inspections made in consecutive years (flows, not England's position",
+     NULL,
+     "latest under"},
+    {"bad series",
+     {"stats", "--as-at-series", "31-13", NULL},
+     64,
+     NULL,
+     "not a day and month",
+     NULL},
     {"bad date in a list",
      {"stats", "--as-at", "2025-03-31,soon", NULL},
      64,
      NULL,
-     "'soon' is not a date"},
-    {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any"},
+     "'soon' is not a date",
+     NULL},
+    {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any", NULL},
     {"unknown family",
      {"stats", "--family", "cooking", NULL},
      64,
      NULL,
-     "unknown family 'cooking' (use safeguarding, overall_effectiveness"},
+     "unknown family 'cooking' (use safeguarding, overall_effectiveness",
+     NULL},
 };
 
 START_TEST(test_stats_cli)
@@ -1314,6 +1360,9 @@ START_TEST(test_stats_cli)
     if (stats_cli[_i].err != NULL)
         ck_assert_msg(strstr(err, stats_cli[_i].err) != NULL, "%s: stderr '%s'", stats_cli[_i].name,
                       err);
+    if (stats_cli[_i].absent != NULL)
+        ck_assert_msg(strstr(out, stats_cli[_i].absent) == NULL, "%s: stdout has '%s'",
+                      stats_cli[_i].name, stats_cli[_i].absent);
     g_free(out);
     g_free(err);
 }
