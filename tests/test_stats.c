@@ -1324,6 +1324,13 @@ static const struct {
      "Changes between the inspections made in consecutive years (flows, not England's position",
      NULL,
      "latest under"},
+    {"table: transition matrices with the levels' names in full",
+     {"stats", "--movers", "family", NULL},
+     0,
+     "  from \\ to                         Outstanding         Good Adequate / requires "
+     "improvement   Inadequate\n",
+     NULL,
+     "Adequate / r "},
     {"bad series",
      {"stats", "--as-at-series", "31-13", NULL},
      64,
