@@ -92,4 +92,31 @@ char *gb__join_and(GPtrArray *names);
 /* Lower-case copy (free it). */
 char *gb__lower(const char *s);
 
+/* Shared wording and tidy cells (brieftables.c; the pair texts in briefreconcile.c). */
+/* The common level of a measure that names a grade, or -1. */
+int gb__measure_level(const GbRef *ref, const GbMeasure *m);
+/* "1,377": the one style for people's numbers (free it). */
+char *gb__num(double v);
+/* "N of BASE (P%)", with thousands separators (free it). */
+char *gb__n_of(int count, int base);
+/* A signed change in points with a true minus sign: "+1.1", "\u22127.0" (free it). */
+char *gb__points(double p);
+/* "17 of 50 (34.0%)" (free it). */
+char *gb__count_of_pct(guint count, guint base);
+/* A tidy table for tables/ *.csv (numbers as numbers, ISO dates). */
+GbTreeTable *gb__tidy(const char *id, const char *const *headers);
+/* Tidy cells: an integer; a number with `decimals` places (empty for NaN);
+ * an ISO date (empty for 0); an authority's name, DfE and ONS codes. */
+void gb__t_int(GbTreeTable *t, long v);
+void gb__t_num(GbTreeTable *t, double v, int decimals);
+void gb__t_date(GbTreeTable *t, guint32 ymd);
+void gb__t_authority(GbTreeTable *t, const GbRef *ref, int a);
+/* A measure for people: "12 of 150 (8.0%)", "about 40%", "9% of 137" (free it). */
+char *gb__measure_text(const GbMeasure *m);
+/* A measure's name: the grade's label, "Good or better", "Inspected". */
+const char *gb__measure_name(const GbRef *ref, const GbMeasure *m);
+/* A published position's measure, "Inadequate", and its value, "about 40% of 152". */
+const char *gb__pair_measure(const GbHeadline *h);
+char *gb__pair_published(const GbHeadline *h);
+
 #endif
