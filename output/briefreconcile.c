@@ -243,6 +243,99 @@ gb__reconciles_in(const GbTable *t, const GbReconciliation *r)
 }
 #define gb__reconciles(r) gb__reconciles_in(b->in.table, (r))
 
+/* The reconciliation's rows of published positions against the position
+ * computed on the same date (g: for people; tidy: for analysts). */
+static void
+gb__position_pair_rows(const GbBriefing *b, GbTreeTable *g, GbTreeTable *tidy)
+{
+    const GbRef *ref = b->ref;
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
+        char when[32];
+        gb_text_format_date_long(p->as_at, when, sizeof when);
+        gb_tree_cell_take(g, g_strdup_printf("%u", p->as_at / 10000), -1);
+        GString *regimes = g_string_new(NULL);
+        for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++)
+            if (p->position.by_regime[r] > 0)
+                g_string_append_printf(regimes, "%s%s", regimes->len ? ", " : "",
+                                       gb_ref_regime(ref, r)->short_name);
+        gb_tree_cell_take(g, g_string_free(regimes, FALSE), -1);
+        gb_tree_cell_take(g, g_strdup_printf("%s, as at %s", gb__pair_measure(p->headline), when),
+                          -1);
+        gb_tree_cell_take(g, gb__n_of(p->count, p->position.base), -1);
+        gb_tree_cell_take(g, gb__pair_published(p->headline), -1);
+        gboolean exact = strcmp(p->headline->unit, "count") == 0;
+        char *pts = exact ? gb__points(0) : NULL;
+        gb_tree_cell_take(g, pts ? g_strdup_printf("%s points", pts) : g_strdup(""), -1);
+        g_free(pts);
+        char *agree = gb__pair_agreement(p);
+        gb_tree_cell_take(g, g_strdup_printf("%s; both are positions", agree), -1);
+        gb__t_int(tidy, p->as_at / 10000);
+        gb_tree_cell(tidy, g_ptr_array_index(ref->families, p->family), -1);
+        gb_tree_cell(tidy, p->headline->grade, -1);
+        gb__t_num(tidy, p->count, 0);
+        gb__t_num(tidy, p->position.base, 0);
+        gb__t_num(tidy, p->percent, 1);
+        gb__t_num(tidy, exact ? p->headline->value : NAN, 0);
+        gb__t_num(tidy, p->headline->base > 0 ? p->headline->base : NAN, 0);
+        gb__t_num(tidy,
+                  exact ? gb_summary_share(p->headline->value, p->headline->base)
+                        : p->headline->value,
+                  1);
+        gb__t_num(tidy, exact ? 0.0 : NAN, 1);
+        gb_tree_cell(tidy, p->agrees ? "" : agree, -1);
+        g_free(agree);
+    }
+}
+
+/* The reconciliation's rows of published figures of a period against the
+ * rows of the same inspections. */
+static void
+gb__group_pair_rows(const GbBriefing *b, GbTreeTable *g, GbTreeTable *tidy)
+{
+    const GbRef *ref = b->ref;
+    for (guint i = 0; b->group_pairs != NULL && i < b->group_pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(b->group_pairs, GbGroupPair, i);
+        if (!p->published)
+            continue;
+        const GbRegime *rg = gb_ref_regime(ref, p->regime);
+        char *period = gb__pair_period(p);
+        char *why = p->equal ? g_strdup_printf("None: equal, the same %u inspections (rows "
+                                               "published %s)",
+                                               p->base, period)
+                             : g_strdup_printf("The published figures are of %u inspections, "
+                                               "the rows of %u %s (published %s)",
+                                               p->published_base, p->base, p->label, period);
+        for (int k = (int)rg->grades->len - 1; k >= 0; k--) {
+            double c = gb_summary_share(p->count[k], p->base);
+            double q = gb_summary_share(p->published_count[k], p->published_base);
+            gb_tree_cell_take(g, g_strdup_printf("%d\u2013%02d", p->from_year, p->to_year % 100),
+                              -1);
+            gb_tree_cell(g, rg->short_name, -1);
+            gb_tree_cell(g, gb_ref_grade(ref, p->regime, k)->label, -1);
+            gb_tree_cell_take(g, gb__count_of_pct(p->count[k], p->base), -1);
+            gb_tree_cell_take(g, gb__count_of_pct(p->published_count[k], p->published_base), -1);
+            char *pts = gb__points(q - c);
+            gb_tree_cell_take(g, g_strdup_printf("%s points", pts), -1);
+            g_free(pts);
+            gb_tree_cell(g, why, -1);
+            gb__t_int(tidy, p->published_year);
+            gb_tree_cell(tidy, rg->short_name, -1);
+            gb_tree_cell(tidy, gb_ref_grade(ref, p->regime, k)->label, -1);
+            gb__t_num(tidy, p->count[k], 0);
+            gb__t_num(tidy, p->base, 0);
+            gb__t_num(tidy, c, 1);
+            gb__t_num(tidy, p->published_count[k], 0);
+            gb__t_num(tidy, p->published_base, 0);
+            gb__t_num(tidy, q, 1);
+            gb__t_num(tidy, q - c, 1);
+            gb_tree_cell(tidy, p->equal ? "" : why, -1);
+        }
+        g_free(why);
+        g_free(period);
+    }
+}
+
 GbTreeTable *
 gb__table_reconciliation(const GbBriefing *b)
 {
@@ -300,85 +393,8 @@ gb__table_reconciliation(const GbBriefing *b)
         gb__t_num(tidy, r->difference, 1);
         gb_tree_cell(tidy, r->reason ? r->reason : "", -1);
     }
-    /* Published positions against the position computed on the same date. */
-    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
-        const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
-        char when[32];
-        gb_text_format_date_long(p->as_at, when, sizeof when);
-        gb_tree_cell_take(g, g_strdup_printf("%u", p->as_at / 10000), -1);
-        GString *regimes = g_string_new(NULL);
-        for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++)
-            if (p->position.by_regime[r] > 0)
-                g_string_append_printf(regimes, "%s%s", regimes->len ? ", " : "",
-                                       gb_ref_regime(ref, r)->short_name);
-        gb_tree_cell_take(g, g_string_free(regimes, FALSE), -1);
-        gb_tree_cell_take(g, g_strdup_printf("%s, as at %s", gb__pair_measure(p->headline), when),
-                          -1);
-        gb_tree_cell_take(g, gb__n_of(p->count, p->position.base), -1);
-        gb_tree_cell_take(g, gb__pair_published(p->headline), -1);
-        gboolean exact = strcmp(p->headline->unit, "count") == 0;
-        char *pts = exact ? gb__points(0) : NULL;
-        gb_tree_cell_take(g, pts ? g_strdup_printf("%s points", pts) : g_strdup(""), -1);
-        g_free(pts);
-        char *agree = gb__pair_agreement(p);
-        gb_tree_cell_take(g, g_strdup_printf("%s; both are positions", agree), -1);
-        gb__t_int(tidy, p->as_at / 10000);
-        gb_tree_cell(tidy, g_ptr_array_index(ref->families, p->family), -1);
-        gb_tree_cell(tidy, p->headline->grade, -1);
-        gb__t_num(tidy, p->count, 0);
-        gb__t_num(tidy, p->position.base, 0);
-        gb__t_num(tidy, p->percent, 1);
-        gb__t_num(tidy, exact ? p->headline->value : NAN, 0);
-        gb__t_num(tidy, p->headline->base > 0 ? p->headline->base : NAN, 0);
-        gb__t_num(tidy,
-                  exact ? gb_summary_share(p->headline->value, p->headline->base)
-                        : p->headline->value,
-                  1);
-        gb__t_num(tidy, exact ? 0.0 : NAN, 1);
-        gb_tree_cell(tidy, p->agrees ? "" : agree, -1);
-        g_free(agree);
-    }
-    /* Published figures of a period against the rows of the same inspections. */
-    for (guint i = 0; b->group_pairs != NULL && i < b->group_pairs->len; i++) {
-        const GbGroupPair *p = &g_array_index(b->group_pairs, GbGroupPair, i);
-        if (!p->published)
-            continue;
-        const GbRegime *rg = gb_ref_regime(ref, p->regime);
-        char *period = gb__pair_period(p);
-        char *why = p->equal ? g_strdup_printf("None: equal, the same %u inspections (rows "
-                                               "published %s)",
-                                               p->base, period)
-                             : g_strdup_printf("The published figures are of %u inspections, "
-                                               "the rows of %u %s (published %s)",
-                                               p->published_base, p->base, p->label, period);
-        for (int k = (int)rg->grades->len - 1; k >= 0; k--) {
-            double c = gb_summary_share(p->count[k], p->base);
-            double q = gb_summary_share(p->published_count[k], p->published_base);
-            gb_tree_cell_take(g, g_strdup_printf("%d\u2013%02d", p->from_year, p->to_year % 100),
-                              -1);
-            gb_tree_cell(g, rg->short_name, -1);
-            gb_tree_cell(g, gb_ref_grade(ref, p->regime, k)->label, -1);
-            gb_tree_cell_take(g, gb__count_of_pct(p->count[k], p->base), -1);
-            gb_tree_cell_take(g, gb__count_of_pct(p->published_count[k], p->published_base), -1);
-            char *pts = gb__points(q - c);
-            gb_tree_cell_take(g, g_strdup_printf("%s points", pts), -1);
-            g_free(pts);
-            gb_tree_cell(g, why, -1);
-            gb__t_int(tidy, p->published_year);
-            gb_tree_cell(tidy, rg->short_name, -1);
-            gb_tree_cell(tidy, gb_ref_grade(ref, p->regime, k)->label, -1);
-            gb__t_num(tidy, p->count[k], 0);
-            gb__t_num(tidy, p->base, 0);
-            gb__t_num(tidy, c, 1);
-            gb__t_num(tidy, p->published_count[k], 0);
-            gb__t_num(tidy, p->published_base, 0);
-            gb__t_num(tidy, q, 1);
-            gb__t_num(tidy, q - c, 1);
-            gb_tree_cell(tidy, p->equal ? "" : why, -1);
-        }
-        g_free(why);
-        g_free(period);
-    }
+    gb__position_pair_rows(b, g, tidy);
+    gb__group_pair_rows(b, g, tidy);
     gb_tree_table_set_tidy(g, tidy);
     return g;
 }
