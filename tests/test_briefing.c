@@ -140,13 +140,46 @@ START_TEST(test_text)
         "Between consecutive overall effectiveness judgements (SLAC, SIF or ILACS) of the same "
         "authority, each authority once",
         /* The cover and footers say what the data is (issue 18). */
-        "Sources: ",
-        "Ofsted, LA inspection outcomes as at 31 March 2025;",
+        /* Ofsted's official statistics named first, press tables after (issue 15). */
+        "Sources: Ofsted, LA inspection outcomes as at 31 March 2025; Ofsted, Children's social "
+        "care data in England 2023 (official statistics); tables from press articles: BBC News",
+        "Data: Ofsted, LA inspection outcomes as at 31 March 2025, and 3 other sources",
         /* 2,759 since the 2023 workbook brought the 2009-2018 history. */
         "Computed from 2,759 judgements",
         "rose from 538,000 in 2008 to 605,100 in 2012",
         "Contents",
         "Methodology and sources",
+        /* Issue 12: the CPI inspections of 2012-13 from rows, paired with the
+         * published figure of the same 50 and said to be equal. */
+        "the child protection inspections (CPI) of 2012\u201313 (50 inspections, published 13 "
+        "July 2012 to 16 August 2013) were 17 inadequate, 29 adequate, 4 good and 0 outstanding "
+        "of 50, equal to the published figures for the same 50 inspections",
+        "None: equal, the same 50 inspections",
+        /* The 18 unannounced inspections the article lists, as it counts them:
+         * the same thing, so compared (not "not compared"). */
+        "9 of 18 (50.0%) 9 of 18 (50.0%) 0.0 points None: the same inspections, as the source "
+        "that lists them counts them",
+        /* Issue 15: the 2013 safeguarding position, with its base and kind,
+         * reconciled with the annual report's published figures. */
+        "As at 31 March 2013, 20 of 152 (13.2%) authorities were inadequate and 65 of 152 "
+        "(42.8%) good or outstanding for safeguarding (each one's most recent judgement: a "
+        "position), as in Ofsted's published position",
+        "The position as at 31 March 2013, as published",
+        "118 under SLAC and 34 under CP 2012; a position, not the inspections made in a year",
+        "Yes: 42.8% is 40% to the nearest 10 points",
+        /* Headline changes compare positions as at 31 March: a year earlier and
+         * the first full year of ILACS, N of BASE (issue 15). */
+        "England's position as at 31 March 2025 against earlier dates",
+        "Good or better 69 of 152 (45.4%) 91 of 151 (60.3%) 103 of 153 (67.3%) +7.1 points "
+        "+21.9 points",
+        "Inadequate 22 of 152 (14.5%) 17 of 151 (11.3%) 19 of 153 (12.4%) +1.2 points \u22122.1 "
+        "points",
+        "104 under SIF and 48 under ILACS",
+        "A secondary figure: the changes the sources published between two years",
+        /* The authorities tables show dates, not years (issue 15), the current
+         * regime and SIF first, then the earlier regimes. */
+        "Barnet London Inadequate, 7 July 2017 Good, 13 May 2019 Good, 10 June 2024",
+        "Bedfordshire (until 31 March 2009)",
         "Open Government Licence",
         "Page 2 of",
     };
@@ -154,17 +187,14 @@ START_TEST(test_text)
         ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
     /* What a person reads has no internal ids, no ISO dates, no unlabelled
      * flows passed off as trends and no subtraction across bases (issues 15, 18). */
-    const char *never[] = {"gradebrief bundled data",
-                           "overall_effectiveness",
-                           "staying_safe",
-                           "as at 2025-03-31",
-                           "2008-11-24",
-                           "-66.0 points",
-                           "\u221266.0 points",
-                           "differ by 1.0 points",
-                           "2759",
-                           "Adequate / RI",
-                           "across regimes on the common four-level scale"};
+    const char *never[] = {
+        "gradebrief bundled data", "overall_effectiveness", "staying_safe", "as at 2025-03-31",
+        "2008-11-24", "-66.0 points", "\u221266.0 points", "differ by 1.0 points", "2759",
+        "Sources: The Independent", "Counting the 34 councils in the 2013 table",
+        "computed 12 of 34 (35.3%), published 20 of 152",
+        /* No flow-to-flow changes in the headline changes. */
+        "Inspections made in 2024: 39 of 49", "Headline shares, 2006 and 2007",
+        "Data: The Independent", "Adequate / RI", "across regimes on the common four-level scale"};
     for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
         ck_assert_msg(strstr(text, never[i]) == NULL, "pdftotext has '%s'", never[i]);
     /* Every authority's name, from the register, is in the table. */
@@ -284,7 +314,14 @@ START_TEST(test_companions)
     static const struct {
         const char *file, *want;
     } tidy[] = {
-        {"changes.csv", "ILACS,Good or better,computed,2018,21,34,61.8,2019,24,56,42.9,-18.9\r\n"},
+        /* Positions as at 31 March, not flows (issue 15): a year earlier and 2019. */
+        {"changes.csv", "family,measure,from_as_at,from_count,from_base,from_percent,to_as_at,"
+                        "to_count,to_base,to_percent,change_points\r\n"},
+        {"changes.csv", "Overall effectiveness,Good or better,2024-03-31,91,151,60.3,2025-03-31,"
+                        "103,153,67.3,7.1\r\n"},
+        {"changes.csv", "Overall effectiveness,Inadequate,2019-03-31,22,152,14.5,2025-03-31,19,"
+                        "153,12.4,-2.1\r\n"},
+        {"published-changes.csv", "APA,Outstanding,published,2006,,16.0,2007,137,9.0,-7.0\r\n"},
         {"authorities.csv", "Barnet,302,E09000003,London,,,ILACS,latest,Good,2024,2024-06-10\r\n"},
         {"movers.csv", "from_regime,from_grade,from_date,from_year,from_authority,to_regime,"},
         {"positions.csv",
@@ -459,6 +496,18 @@ START_TEST(test_html)
     gb_ref_free(ref);
     ck_assert_ptr_null(strstr(page, "<script"));
     ck_assert_ptr_null(strstr(page, "http://www.w3.org/2000/svg\" width="));
+    /* The authorities in two tables, each captioned with its regimes. */
+    ck_assert_ptr_nonnull(strstr(page, "Every authority's latest headline judgement under SIF "
+                                       "and ILACS, with its date"));
+    ck_assert_ptr_nonnull(strstr(page, "Every authority's latest headline judgement under APA, "
+                                       "Unannounced, SLAC, CP 2012 and TLAC, with its date"));
+    /* The dumbbell's alt text: positions with their bases, not flows. */
+    ck_assert_ptr_nonnull(strstr(page, "Since a year earlier, Good or better: 91 of 151 (60.3%) "
+                                       "as at 31 March 2024, 103 of 153 (67.3%) as at 31 March "
+                                       "2025 (+7.1 points)."));
+    ck_assert_ptr_nonnull(strstr(page, "Since the baseline, Inadequate: 22 of 152 (14.5%) as at "
+                                       "31 March 2019, 19 of 153 (12.4%) as at 31 March 2025 "
+                                       "(-2.1 points)."));
     g_free(page);
     g_free(path);
     const char *argv[] = {GB_BINARY, "build", "-q", "--formats", "html", "-o", "h", NULL};
