@@ -62,6 +62,9 @@ double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* The least height it can be drawn in at width without clipping or overlap
  * (at most gb_chart_height_for). */
 double gb_chart_min_height_for(const GbChart *c, GbFonts *f, double width);
+/* The first and last years on a timeline's axis (the same for every authority
+ * of one run: timeline.c); FALSE, and nothing set, when c is not a timeline. */
+gboolean gb_chart_timeline_axis(const GbChart *c, int *first, int *last);
 /* Draws c into box. Errors are sticky in cr (cairo_status). */
 void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
 /* The same on a tagged PDF surface, in reading order: the title and subtitle
