@@ -373,6 +373,46 @@ START_TEST(test_pdf_labels)
 }
 END_TEST
 
+/* The map's SVG names every tile: an invisible path over it with a <title>
+ * of the authority, its tile code and its grade (issue 18: the codes had no
+ * key). Other charts have no such areas. */
+START_TEST(test_svg_tile_titles)
+{
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
+    char *err = NULL;
+    GbChart *c = gb_chart_new("map", &in, &err);
+    ck_assert_msg(c != NULL, "%s", err);
+    GbChartFileOptions o = {.format = GB_FORMAT_SVG, .width = 481.9};
+    GbDiag d = {0};
+    GByteArray *b = NULL;
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b, &d), GB_OK);
+    g_byte_array_append(b, (const guint8 *)"", 1);
+    const char *svg = (const char *)b->data;
+    int titles = 0;
+    for (const char *p = svg; (p = strstr(p, "\"><title>")) != NULL; p++)
+        titles++;
+    ck_assert_int_eq(titles, 153);
+    const char *want[] = {"<title>Barnet (Bar): Good</title>",
+                          "<title>North Tyneside (Nrt): Outstanding</title>",
+                          "<title>Northumberland (Nrh): Outstanding</title>"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(svg, want[i]) != NULL, "the map SVG lacks %s", want[i]);
+    /* Over the drawing, before the root closes; no tile of an abolished authority. */
+    ck_assert_ptr_nonnull(strstr(svg, "</title></path>\n</g>\n</svg>"));
+    ck_assert_ptr_null(strstr(svg, "<title>Cumbria"));
+    GArray *areas = gb_chart_areas(c, fonts, (GbBox){6, 6, 470, 600});
+    ck_assert_int_eq(areas->len, 153);
+    gb_chart_areas_free(areas);
+    g_byte_array_unref(b);
+    gb_chart_free(c);
+    in.authority = authority("302");
+    c = gb_chart_new("timeline", &in, &err);
+    ck_assert_ptr_null(gb_chart_areas(c, fonts, (GbBox){6, 6, 470, 300}));
+    gb_chart_free(c);
+}
+END_TEST
+
 struct gb_png_reader {
     const guint8 *p;
     gsize left;
@@ -472,6 +512,7 @@ charts_suite(void)
     tcase_add_loop_test(tc, test_timeline_axis, 0, G_N_ELEMENTS(axes));
     tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(charts));
     tcase_add_test(tc, test_pdf_labels);
+    tcase_add_test(tc, test_svg_tile_titles);
     suite_add_tcase(s, tc);
     return s;
 }
