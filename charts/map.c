@@ -127,7 +127,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], c->labels[g]);
     if (d->count[GB_COMMON_LEVELS])
         g_string_append_printf(alt, ", %d not inspected", d->count[GB_COMMON_LEVELS]);
-    g_string_append(alt, ". The table of authorities gives each one's grade.");
+    g_string_append(alt, ". The key after the map gives each tile's code, authority and grade.");
     c->alt = g_string_free(alt, FALSE);
     return TRUE;
 }
