@@ -50,7 +50,6 @@ GbTreeTable *gb__table_positions(const GbBriefing *b);
 /* The data tables of the figures. */
 GbTreeTable *gb__data_trend(const GbBriefing *b);
 GbTreeTable *gb__data_counts(const GbBriefing *b);
-GbTreeTable *gb__data_map(const GbBriefing *b);
 GbTreeTable *gb__data_transitions(const GbBriefing *b);
 
 /* What the movers are between: "overall effectiveness judgements (SIF or ILACS)"
