@@ -557,6 +557,31 @@ START_TEST(test_map_key)
 }
 END_TEST
 
+/* No text in the briefing is smaller than 8 pt, the chart kit's least size
+ * (GB_SIZE_SMALL): pdftotext -bbox gives each word's box, 8.93 pt tall at 8 pt
+ * in the pinned font. A chart label shrunk to fit (the trend's regime names
+ * once went to 6 pt) fails here. */
+START_TEST(test_no_tiny_text)
+{
+    build_once();
+    const char *argv[] = {PDFTOTEXT, "-bbox", pdf_path, "-", NULL};
+    char *xml, *err;
+    ck_assert_int_eq(run(argv, &xml, &err), 0);
+    g_free(err);
+    int words = 0;
+    for (const char *p = xml; (p = strstr(p, "<word xMin=")) != NULL; p++) {
+        const char *y0 = strstr(p, "yMin=\""), *y1 = strstr(p, "yMax=\"");
+        ck_assert(y0 != NULL && y1 != NULL);
+        double h = g_ascii_strtod(y1 + 6, NULL) - g_ascii_strtod(y0 + 6, NULL);
+        const char *w = strchr(p, '>') + 1;
+        ck_assert_msg(h >= 8.9, "a word %.2f pt tall, under 8 pt: %.20s", h, w);
+        words++;
+    }
+    ck_assert_int_gt(words, 1000);
+    g_free(xml);
+}
+END_TEST
+
 static Suite *
 briefing_suite(void)
 {
@@ -570,6 +595,7 @@ briefing_suite(void)
     tcase_add_test(tc, test_companions);
     tcase_add_test(tc, test_html);
     tcase_add_test(tc, test_map_key);
+    tcase_add_test(tc, test_no_tiny_text);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_failed_run_keeps_previous);
     suite_add_tcase(s, tc);
