@@ -359,6 +359,9 @@ START_TEST(test_pdf_labels)
                           "2025"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(out, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
+    /* The subtitle explains only the marks shown: no bar is a published one. */
+    ck_assert_ptr_nonnull(strstr(out, "Each bar is computed from one row per authority"));
+    ck_assert_ptr_null(strstr(out, "\"published\""));
     /* Two renders of the same chart are byte-identical. */
     GByteArray *b1, *b2;
     ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b1, &d), GB_OK);
