@@ -209,7 +209,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     gb_map_geometry_clear(&g);
 }
 
-/* Each tile as a titled area: "North Tyneside (NT): Outstanding", so a
+/* Each tile as a titled area: "North Tyneside (Nrt): Outstanding", so a
  * pointer over a tile in the SVG names the authority its code stands for. */
 static void
 gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
