@@ -69,7 +69,6 @@ char *gb__position_pairs_text(const GbBriefing *b, guint32 as_at);
 /* The data tables of the figures. */
 GbTreeTable *gb__data_trend(const GbBriefing *b);
 GbTreeTable *gb__data_counts(const GbBriefing *b);
-GbTreeTable *gb__data_map(const GbBriefing *b);
 GbTreeTable *gb__data_transitions(const GbBriefing *b);
 
 /* What the movers are between: "overall effectiveness judgements (SIF or ILACS)"

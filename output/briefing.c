@@ -10,6 +10,7 @@
 #include "output/chartfile.h"
 #include "output/csvout.h"
 #include "output/html.h"
+#include "output/mapkey.h"
 #include "output/pdf.h"
 #include "pipeline/text.h"
 
@@ -264,8 +265,13 @@ gb__sec_unannounced(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_map(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    return gb__figure(b, s, "counts", gb__data_counts(b), error) &&
-           gb__figure(b, s, "map", gb__data_map(b), error);
+    if (!gb__figure(b, s, "counts", gb__data_counts(b), error) ||
+        !gb__figure(b, s, "map", NULL, error))
+        return FALSE;
+    /* The key to the tiles' codes right after the map: its data table, which
+     * the PDF shows too (a figure's own data table is for HTML and Word). */
+    gb_tree_add_table(s, gb_map_key_table(b->ref, b->in.latest, b->labels, b->tree->figures));
+    return TRUE;
 }
 
 static gboolean

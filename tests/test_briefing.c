@@ -479,7 +479,8 @@ START_TEST(test_html)
         data++;
     ck_assert_int_eq(figures, 6);
     ck_assert_int_eq(descs, 6);
-    ck_assert_int_eq(data, 6);
+    /* Five figures' data tables inside them; the map's is its key, after it. */
+    ck_assert_int_eq(data, 5);
     GbRef *ref;
     GbDiag d = {0};
     ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
@@ -524,6 +525,115 @@ START_TEST(test_html)
 }
 END_TEST
 
+/* The text of page n of the briefing, white space collapsed. */
+static char *
+page_text(int n)
+{
+    char first[16];
+    g_snprintf(first, sizeof first, "%d", n);
+    const char *argv[] = {PDFTOTEXT, "-f", first, "-l", first, pdf_path, "-", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(argv, &out, &err), 0);
+    g_free(err);
+    char *s = squash(out);
+    g_free(out);
+    return s;
+}
+
+/* The tile codes have a key (issue 18): a table right after the map, with a
+ * caption, column and row headers, in the HTML, the PDF and tables/; the map
+ * stays whole on its page and the key starts there or on the next. */
+START_TEST(test_map_key)
+{
+    build_once();
+    char *path = g_build_filename(workdir, "out", "briefing.html", NULL), *page;
+    ck_assert(g_file_get_contents(path, &page, NULL, NULL));
+    const char *html[] = {
+        "</figure>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+        "aria-labelledby=\"t-map-key-cap\">\n<table id=\"t-map-key\">",
+        "<caption id=\"t-map-key-cap\">Key to figure 5: the code on each tile, the authority "
+        "it stands for, its region and its latest grade as at 31 March 2025</caption>",
+        "<tr><th scope=\"col\">Code</th><th scope=\"col\">Authority</th><th "
+        "scope=\"col\">Region</th><th scope=\"col\">Latest grade</th></tr>",
+        "<tr><th scope=\"row\">Nrt</th><td>North Tyneside</td><td>North East</td><td "
+        "class=\"g0\">Outstanding</td></tr>",
+        "<title>North Tyneside (Nrt): Outstanding</title>",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(html); i++)
+        ck_assert_msg(strstr(page, html[i]) != NULL, "the HTML lacks %s", html[i]);
+    /* One row a tile, the 153 authorities of 31 March 2025, none abolished. */
+    const char *body = strstr(page, "<table id=\"t-map-key\">");
+    const char *end = strstr(body, "</table>");
+    int rows = 0;
+    for (const char *p = body; (p = strstr(p, "<th scope=\"row\">")) != NULL && p < end; p++)
+        rows++;
+    ck_assert_int_eq(rows, 153);
+    ck_assert(g_strstr_len(body, end - body, ">Cumbria<") == NULL);
+    g_free(page);
+    g_free(path);
+    /* In the PDF: the page of the map's caption has the whole map (its title,
+     * its legend), and the key's header row is on it or on the page after. */
+    int rc;
+    char *info = tool(PDFINFO, "@", NULL, &rc);
+    int pages = atoi(strstr(info, "Pages:") + 6);
+    g_free(info);
+    int map_page = 0, key_page = 0;
+    for (int n = 1; n <= pages && key_page == 0; n++) {
+        char *t = page_text(n);
+        if (strstr(t, "Figure 5: Latest overall effectiveness by authority, 31 March 2025")) {
+            map_page = n;
+            ck_assert_msg(strstr(t, "One hexagon per authority") != NULL &&
+                              strstr(t, "Source: Ofsted. Tile layout") != NULL,
+                          "page %d has the map's caption but not the whole map", n);
+        }
+        if (map_page > 0 && strstr(t, "Code Authority Region Latest grade") != NULL)
+            key_page = n;
+        if (map_page > 0 && key_page == 0)
+            ck_assert_msg(n == map_page, "no key on page %d or %d", map_page, n);
+        g_free(t);
+    }
+    ck_assert_msg(map_page > 0 && key_page > 0, "map on page %d, key on %d", map_page, key_page);
+    char *raw = tool(PDFTOTEXT, "@", "-", &rc), *text = squash(raw);
+    ck_assert_ptr_nonnull(strstr(text, "Nrt North Tyneside North East Outstanding"));
+    ck_assert_ptr_nonnull(strstr(text, "Bar Barnet London Good"));
+    g_free(text);
+    g_free(raw);
+    /* For analysts: the codes with the DfE and ONS codes and an ISO date. */
+    char *csv_path = g_build_filename(workdir, "out", "tables", "map-key.csv", NULL), *csv;
+    ck_assert(g_file_get_contents(csv_path, &csv, NULL, NULL));
+    ck_assert(g_str_has_prefix(csv, "tile_code,authority,dfe_code,ons_code,region,as_at,grade"));
+    ck_assert_ptr_nonnull(
+        strstr(csv, "Nrt,North Tyneside,392,E08000022,North East,2025-03-31,Outstanding"));
+    g_free(csv);
+    g_free(csv_path);
+}
+END_TEST
+
+/* No text in the briefing is smaller than 8 pt, the chart kit's least size
+ * (GB_SIZE_SMALL): pdftotext -bbox gives each word's box, 8.93 pt tall at 8 pt
+ * in the pinned font. A chart label shrunk to fit (the trend's regime names
+ * once went to 6 pt) fails here. */
+START_TEST(test_no_tiny_text)
+{
+    build_once();
+    const char *argv[] = {PDFTOTEXT, "-bbox", pdf_path, "-", NULL};
+    char *xml, *err;
+    ck_assert_int_eq(run(argv, &xml, &err), 0);
+    g_free(err);
+    int words = 0;
+    for (const char *p = xml; (p = strstr(p, "<word xMin=")) != NULL; p++) {
+        const char *y0 = strstr(p, "yMin=\""), *y1 = strstr(p, "yMax=\"");
+        ck_assert(y0 != NULL && y1 != NULL);
+        double h = g_ascii_strtod(y1 + 6, NULL) - g_ascii_strtod(y0 + 6, NULL);
+        const char *w = strchr(p, '>') + 1;
+        ck_assert_msg(h >= 8.9, "a word %.2f pt tall, under 8 pt: %.20s", h, w);
+        words++;
+    }
+    ck_assert_int_gt(words, 1000);
+    g_free(xml);
+}
+END_TEST
+
 static Suite *
 briefing_suite(void)
 {
@@ -536,6 +646,8 @@ briefing_suite(void)
     tcase_add_test(tc, test_structure);
     tcase_add_test(tc, test_companions);
     tcase_add_test(tc, test_html);
+    tcase_add_test(tc, test_map_key);
+    tcase_add_test(tc, test_no_tiny_text);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_failed_run_keeps_previous);
     suite_add_tcase(s, tc);
