@@ -355,12 +355,14 @@ gb__build_commit(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc != GB_OK)
         return rc;
     gb_cli_timing(r->timings, "write", &s->t0);
-    guint written = gb_write_written(s->ws), n = s->names->len;
+    /* Counted by the write stage over every file of the run (changes.csv and
+     * figures.csv too), so the two numbers add up to what was committed. */
+    guint written = gb_write_written(s->ws), fresh = gb_write_unchanged(s->ws);
     if (!r->quiet && s->pdf != NULL)
         printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", s->dir,
-               s->pages, s->pdf->len / 1024.0, written, n - written);
+               s->pages, s->pdf->len / 1024.0, written, fresh);
     else if (!r->quiet)
-        printf("wrote %s/briefing.html: %u written, %u up to date\n", s->dir, written, n - written);
+        printf("wrote %s/briefing.html: %u written, %u up to date\n", s->dir, written, fresh);
     return GB_OK;
 }
 
