@@ -6,7 +6,7 @@
 
 static const GbChartClass *const gb__classes[] = {
     &gb__distribution_class, &gb__counts_class,      &gb__dumbbell_class, &gb__trend_class,
-    &gb__map_class,          &gb__transitions_class, &gb__timeline_class,
+    &gb__map_class,          &gb__transitions_class, &gb__timeline_class, &gb__position_class,
 };
 
 const char *const *
@@ -150,7 +150,7 @@ gb_chart_draw_tagged(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     part.title = part.subtitle = NULL;
     if (part.source != NULL) {
         cairo_tag_begin(cr, "P", NULL);
-        gb_frame_draw(f, cr, &part);
+        gb_frame_draw_source(f, cr, &fr);
         cairo_tag_end(cr, "P");
     }
     cairo_restore(cr);

@@ -13,13 +13,14 @@ typedef struct {
     const GbStats *stats;     /* by year, regime and judgement */
     const GbMoves *moves;
     const GbLatest *latest;   /* overall effectiveness as at a date */
-    int authority;            /* for charts about one authority, else -1 */
+    int authority;            /* for charts about one authority, else -1; the map outlines it */
+    const GArray *years;      /* GbPackYear (packsummary.h): the position chart's series */
 } GbChartInput;
 
 typedef struct GbChart GbChart;
 
 /* The chart names, NULL-terminated: distribution, counts, dumbbell, trend, map,
- * transitions, timeline. */
+ * transitions, timeline, position. */
 const char *const *gb_chart_names(void);
 /* TRUE when chart `name` is about one authority (needs input->authority). */
 gboolean gb_chart_needs_authority(const char *name);

@@ -9,6 +9,7 @@ gb__run_clear(gpointer p)
     GbTreeRun *r = p;
     g_free(r->text);
     g_free(r->href);
+    g_free(r->print_href);
 }
 
 static void
@@ -192,6 +193,24 @@ void
 gb_tree_add_table(GbTreeSection *s, GbTreeTable *table)
 {
     gb__block(s, GB_BLOCK_TABLE)->table = table;
+}
+
+void
+gb_tree_link(GbTreeBlock *p, const char *text, const char *href, const char *print_href)
+{
+    GbTreeRun r = {.kind = GB_RUN_LINK,
+                   .text = g_strdup(text),
+                   .href = g_strdup(href),
+                   .print_href = g_strdup(print_href)};
+    g_array_append_val(p->runs, r);
+}
+
+void
+gb_tree_figure_place(GbTreeBlock *b, double width, gboolean beside, gboolean under)
+{
+    b->width = CLAMP(width, 0.0, 1.0);
+    b->beside = beside;
+    b->under = under;
 }
 
 GbTreeTable *
