@@ -234,6 +234,7 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     GPtrArray *standings = NULL;
     GbMovers *movers = NULL;
     GbNextRules *next = NULL;
+    char *series_hash = NULL;
     GArray *who = g_array_new(FALSE, FALSE, sizeof(int));
     GPtrArray *todo = g_ptr_array_new(); /* borrowed from all */
     GPtrArray *all = g_ptr_array_new_with_free_func(gb__pack_job_free);
@@ -262,15 +263,9 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     for (int j = 0; j < in.njudgements; j++)
         in.latest[j] =
             gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id, when);
-    /* The first page's shared figures: positions on the series dates, the
-     * movers (the briefing's rule), the inspection intervals. */
     in.family = gb_ref_find_family(ld.ref, "overall_effectiveness");
-    GArray *series = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
-    standings = in.family >= 0 ? gb_packsummary_standings(ld.table, in.family, series) : NULL;
-    g_array_free(series, TRUE);
-    in.standings = standings;
-    movers = gb_position_movers(ld.table, GB_MOVERS_FAMILY, when);
-    in.movers = movers;
+    series_hash = in.family >= 0 ? gb_pack_series_hash(ld.table, in.family) : NULL;
+    in.series_hash = series_hash;
     {
         char *path = g_build_filename(ld.ref->datadir, "ilacs-next.csv", NULL);
         GbDiag nd = {0};
@@ -307,6 +302,17 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         if ((r->pdf && !gb_write_fresh(ws, job->name, job->hash)) ||
             (r->html && !gb_write_fresh(ws, job->html_name, job->hash)))
             g_ptr_array_add(todo, job);
+    }
+    /* The first page's shared figures, only when a pack is to be made: the
+     * positions on the series dates, the movers (the briefing's rule). */
+    if (todo->len > 0) {
+        GArray *series = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
+        standings =
+            in.family >= 0 ? gb_packsummary_standings(ld.table, in.family, series) : NULL;
+        g_array_free(series, TRUE);
+        in.standings = standings;
+        movers = gb_position_movers(ld.table, GB_MOVERS_FAMILY, when);
+        in.movers = movers;
     }
     /* Make the changed packs, in parallel; each goes to the write set as made. */
     GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html};
@@ -364,6 +370,7 @@ out:
         g_ptr_array_free(standings, TRUE);
     gb_position_movers_free(movers);
     gb_next_rules_free(next);
+    g_free(series_hash);
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
     gb_config_free(config);

@@ -39,6 +39,22 @@ gb_pack_input_clear(GbPackInput *in)
 }
 
 char *
+gb_pack_series_hash(const GbTable *t, int family)
+{
+    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        if (!gb_ref_in_family(t->ref, r->judgement, family))
+            continue;
+        guint32 v[4] = {r->authority, r->judgement, gb_table_row_when(r), (guint32)r->grade};
+        g_checksum_update(h, (const guchar *)v, sizeof v);
+    }
+    char *hex = g_strdup(g_checksum_get_string(h));
+    g_checksum_free(h);
+    return hex;
+}
+
+char *
 gb_pack_hash(const GbPackInput *in, int authority)
 {
     const GbRef *ref = in->table->ref;
@@ -68,15 +84,11 @@ gb_pack_hash(const GbPackInput *in, int authority)
         if (in->latest[j] != NULL)
             g_checksum_update(h, (const guchar *)in->latest[j]->grade_of->data,
                               (gssize)(in->latest[j]->grade_of->len * sizeof(int)));
-    /* The first page: every position on the series dates, the rules. */
+    /* The first page: the positions on the series dates (every row they are
+     * made from), the rules. */
     g_checksum_update(h, (const guchar *)"pack summary 1\n", -1);
-    for (guint i = 0; in->standings != NULL && i < in->standings->len; i++) {
-        const GbStanding *st = g_ptr_array_index(in->standings, i);
-        g_checksum_update(h, (const guchar *)st->grade_of->data,
-                          (gssize)(st->grade_of->len * sizeof(int)));
-        g_checksum_update(h, (const guchar *)st->when_of->data,
-                          (gssize)(st->when_of->len * sizeof(guint32)));
-    }
+    if (in->series_hash != NULL)
+        g_checksum_update(h, (const guchar *)in->series_hash, -1);
     for (guint i = 0; in->next != NULL && i < in->next->rules->len; i++) {
         const GbNextRule *x = &g_array_index(in->next->rules, GbNextRule, i);
         char *line = g_strdup_printf("%s %s %d %d %s %s\n", x->grade, x->next, x->months_from,
@@ -711,6 +723,21 @@ gb_pack_tree(const GbPackInput *in, int authority)
     return tree;
 }
 
+/* The print width (fraction) of the figure of chart ch, 0 for the full width. */
+static double
+gb__figure_width(const GbTree *tree, const GbChart *ch)
+{
+    for (guint i = 0; i < tree->sections->len; i++) {
+        const GbTreeSection *s = g_ptr_array_index(tree->sections, i);
+        for (guint k = 0; k < s->blocks->len; k++) {
+            const GbTreeBlock *b = g_ptr_array_index(s->blocks, k);
+            if (b->kind == GB_BLOCK_FIGURE && b->chart == ch)
+                return b->width;
+        }
+    }
+    return 0;
+}
+
 GbStatus
 gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
                GByteArray **html, int *pages, GbDiag *diag)
@@ -746,7 +773,9 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
         GPtrArray *svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
         for (guint i = 0; i < tree->charts->len && st == GB_OK; i++) {
             const GbChart *ch = g_ptr_array_index(tree->charts, i);
-            GbChartFileOptions o = {.format = GB_FORMAT_SVG, .width = 481.9};
+            /* At its print width: the same labels as the PDF (and a smaller file). */
+            double frac = gb__figure_width(tree, ch);
+            GbChartFileOptions o = {.format = GB_FORMAT_SVG, .width = 481.9 * (frac > 0 ? frac : 1)};
             GByteArray *svg = NULL;
             st = gb_chartfile_render(ch, f, &o, &svg, diag);
             if (st == GB_OK) {

@@ -26,6 +26,7 @@ typedef struct {
     const GPtrArray *standings;   /* GbStanding*: 31 March each year since 2018, the pack date */
     const GbMovers *movers;       /* GB_MOVERS_FAMILY as at the pack date: the briefing's rule */
     const GbNextRules *next;      /* ILACS inspection intervals, NULL: no estimate */
+    const char *series_hash;      /* gb_pack_series_hash: what the positions are made from */
 } GbPackInput;
 
 /* Fills the regime and judgement fields of in from the data: the regime
@@ -34,6 +35,10 @@ typedef struct {
 gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
 /* Frees the arrays gb_pack_input_init made (not the GbLatest they point at). */
 void gb_pack_input_clear(GbPackInput *in);
+
+/* A hex SHA-256 of every row of family in t (what the first page's position
+ * series is made from), for gb_pack_hash without computing the series. */
+char *gb_pack_series_hash(const GbTable *t, int family);
 
 /* A hex SHA-256 of everything pack `authority` is made from (its history, every
  * authority's latest judgements, its neighbours, the settings, the version). */
