@@ -21,6 +21,9 @@ struct GbChartClass {
     /* Fills c->data and the texts; FALSE with *error when there is nothing to show. */
     gboolean (*build)(GbChart *c, const GbChartInput *in, char **error);
     double (*height)(const GbChart *c, GbFonts *f, double width);
+    /* The least plot height it draws in without clipping or overlap; NULL
+     * when that is the height it asks for (its layout does not shrink). */
+    double (*min_height)(const GbChart *c, GbFonts *f, double width);
     void (*draw)(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot);
     void (*free_data)(gpointer data);
 };

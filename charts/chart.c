@@ -4,27 +4,70 @@
 
 #include <string.h>
 
-static const GbChartClass *const gb__classes[] = {
-    &gb__distribution_class, &gb__counts_class,      &gb__dumbbell_class, &gb__trend_class,
-    &gb__map_class,          &gb__transitions_class, &gb__timeline_class, &gb__position_class,
+/* Every chart, in --list order, with the options of `gradebrief chart` it
+ * takes beyond those every chart takes (format, size, data): an option given
+ * to a chart that does not take it is a usage error, never silently ignored. */
+static const struct {
+    const GbChartClass *klass;
+    unsigned takes; /* GbChartTakes */
+} gb__registry[] = {
+    {&gb__distribution_class, 0},
+    {&gb__counts_class, GB_CHART_TAKES_AS_AT},
+    {&gb__dumbbell_class, 0},
+    {&gb__trend_class, 0},
+    {&gb__map_class, GB_CHART_TAKES_AS_AT},
+    {&gb__transitions_class, 0},
+    {&gb__timeline_class, GB_CHART_TAKES_AUTHORITY},
+    {&gb__position_class, GB_CHART_TAKES_AUTHORITY},
 };
 
 const char *const *
 gb_chart_names(void)
 {
-    static const char *names[G_N_ELEMENTS(gb__classes) + 1];
-    for (gsize i = 0; i < G_N_ELEMENTS(gb__classes); i++)
-        names[i] = gb__classes[i]->name;
+    static const char *names[G_N_ELEMENTS(gb__registry) + 1];
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__registry); i++)
+        names[i] = gb__registry[i].klass->name;
     return names;
+}
+
+static gssize
+gb__index(const char *name)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__registry); i++)
+        if (strcmp(gb__registry[i].klass->name, name) == 0)
+            return (gssize)i;
+    return -1;
 }
 
 static const GbChartClass *
 gb__class(const char *name)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(gb__classes); i++)
-        if (strcmp(gb__classes[i]->name, name) == 0)
-            return gb__classes[i];
-    return NULL;
+    gssize i = gb__index(name);
+    return i < 0 ? NULL : gb__registry[i].klass;
+}
+
+gboolean
+gb_chart_takes(const char *name, GbChartTakes opt)
+{
+    gssize i = gb__index(name);
+    return i >= 0 && (gb__registry[i].takes & opt) != 0;
+}
+
+char *
+gb_chart_names_taking(GbChartTakes opt)
+{
+    GPtrArray *names = g_ptr_array_new();
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__registry); i++)
+        if (gb__registry[i].takes & opt)
+            g_ptr_array_add(names, (gpointer)gb__registry[i].klass->name);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++) {
+        if (i > 0)
+            g_string_append(s, i + 1 == names->len ? " and " : ", ");
+        g_string_append(s, g_ptr_array_index(names, i));
+    }
+    g_ptr_array_free(names, TRUE);
+    return g_string_free(s, FALSE);
 }
 
 gboolean
@@ -103,6 +146,14 @@ double
 gb_chart_height_for(const GbChart *c, GbFonts *f, double width)
 {
     return gb__frame_extra(c, f, width) + c->klass->height(c, f, width);
+}
+
+double
+gb_chart_min_height_for(const GbChart *c, GbFonts *f, double width)
+{
+    double plot = c->klass->min_height != NULL ? c->klass->min_height(c, f, width)
+                                               : c->klass->height(c, f, width);
+    return gb__frame_extra(c, f, width) + plot;
 }
 
 void

@@ -25,6 +25,18 @@ const char *const *gb_chart_names(void);
 /* TRUE when chart `name` is about one authority (needs input->authority). */
 gboolean gb_chart_needs_authority(const char *name);
 
+/* The options of `gradebrief chart` that only some charts use: each chart
+ * declares which it takes (the registry in chart.c). */
+typedef enum {
+    GB_CHART_TAKES_AUTHORITY = 1 << 0, /* --authority: charts about one authority */
+    GB_CHART_TAKES_AS_AT = 1 << 1,     /* --as-at: charts of the latest judgements */
+} GbChartTakes;
+
+/* TRUE when chart `name` takes option opt. */
+gboolean gb_chart_takes(const char *name, GbChartTakes opt);
+/* The names of the charts that take opt, as "a, b and c"; the caller frees it. */
+char *gb_chart_names_taking(GbChartTakes opt);
+
 /* Computes chart `name` from in. Returns NULL with *error set (a sentence the
  * caller frees) for an unknown name, a missing authority, or no data to show. */
 GbChart *gb_chart_new(const char *name, const GbChartInput *in, char **error);
@@ -36,6 +48,9 @@ const char *gb_chart_title(const GbChart *c);
 const char *gb_chart_alt(const GbChart *c);
 /* The height the chart wants at width (points), to fit its labels. */
 double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
+/* The least height it can be drawn in at width without clipping or overlap
+ * (at most gb_chart_height_for). */
+double gb_chart_min_height_for(const GbChart *c, GbFonts *f, double width);
 /* Draws c into box. Errors are sticky in cr (cairo_status). */
 void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
 /* The same on a tagged PDF surface, in reading order: the title and subtitle

@@ -93,10 +93,19 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     cairo_stroke(cr);
 }
 
+/* The bars shrink with the plot; below this the value labels above them
+ * and the two-line grade names below meet. */
+static double
+gb__min_height(const GbChart *c, GbFonts *f, double width)
+{
+    return 120;
+}
+
 const GbChartClass gb__counts_class = {
     .name = "counts",
     .build = gb__build,
     .height = gb__height,
+    .min_height = gb__min_height,
     .draw = gb__draw,
     .free_data = gb__free,
 };

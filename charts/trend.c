@@ -251,10 +251,20 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
 #undef Y
 }
 
+/* The lines' panel shrinks with the plot down to its smallest designed
+ * height; the regime lanes and the axis below it do not. */
+static double
+gb__min_height(const GbChart *c, GbFonts *f, double width)
+{
+    const GbTrendData *d = c->data;
+    return 130 + d->lanes * GB__LANE + GB__AXIS + 4;
+}
+
 const GbChartClass gb__trend_class = {
     .name = "trend",
     .build = gb__build,
     .height = gb__height,
+    .min_height = gb__min_height,
     .draw = gb__draw,
     .free_data = gb__free,
 };

@@ -12,7 +12,7 @@ typedef struct {
     GbCommon common;
     char *config_path, *outdir, *as_at, *title, *formats;
     gboolean timings, force, quiet;
-    gboolean pdf, html; /* the documents to write (--formats) */
+    gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbBuildRequest;
 
 static void
@@ -30,14 +30,15 @@ static GbStatus
 gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Briefing settings (key file)",
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini: keys it sets replace the "
+         "folder's, the rest are kept (gradebrief config shows the result)",
          "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out)", "DIR"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at,
          "Latest judgements on this date (default: the newest in the data)", "DATE"},
         {"title", 0, 0, G_OPTION_ARG_STRING, &r->title, "Title (overrides the config)", "TEXT"},
         {"formats", 0, 0, G_OPTION_ARG_STRING, &r->formats,
-         "Documents to write: pdf, html or pdf,html (default both)", "LIST"},
+         "Documents to write: any of pdf, html, docx (default all three)", "LIST"},
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
@@ -48,14 +49,15 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
     GbStatus rc = gb_cli_parse("build",
                                "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks "
                                "and alt text), OUTDIR/briefing.html (one self-contained "
-                               "accessible page), OUTDIR/charts/*.svg and *.png for every chart in "
+                               "accessible page), OUTDIR/briefing.docx (Word, with real headings, "
+                               "tables and described pictures), OUTDIR/charts/*.svg and *.png for every chart in "
                                "it, and OUTDIR/tables/*.csv with every figure it shows. The files "
                                "are replaced together, only once all are made; a run that fails "
                                "changes nothing.",
                                ctx, &argc, &argv);
     g_option_context_free(ctx);
     if (rc == GB_OK)
-        rc = gb_cli_formats(r->formats, &r->pdf, &r->html, diag);
+        rc = gb_cli_formats(r->formats, &r->pdf, &r->html, &r->docx, diag);
     if (rc == GB_OK && r->outdir != NULL && *r->outdir == '\0') {
         gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
         rc = GB_USAGE;
@@ -113,14 +115,15 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
 }
 
 /* TRUE when the manifest records this build's inputs for the documents asked
- * for (briefing.pdf, briefing.html) and every file made with them is on disk
+ * for (briefing.pdf, .html, .docx) and every file made with them is on disk
  * as written; *n counts them. */
 static gboolean
 gb__build_fresh(const GbBuildRequest *r, GbWriteSet *ws, const char *hash, guint *n)
 {
     char **made = gb_write_recorded(ws, hash);
     gboolean all = (!r->pdf || g_strv_contains((const char *const *)made, "briefing.pdf")) &&
-                   (!r->html || g_strv_contains((const char *const *)made, "briefing.html"));
+                   (!r->html || g_strv_contains((const char *const *)made, "briefing.html")) &&
+                   (!r->docx || g_strv_contains((const char *const *)made, "briefing.docx"));
     for (char **m = made; *m != NULL && all; m++)
         all = gb_write_fresh(ws, *m, hash);
     *n = g_strv_length(made);
@@ -195,7 +198,8 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
                           .moves = moves,
                           .latest = latest,
                           .config = config,
-                          .date = date};
+                          .date = date,
+                          .picture_dpi = r->docx ? 300 : 0};
     if ((brief = gb_briefing_new(&in, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
         rc = GB_DATA;
@@ -214,6 +218,14 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
         g_ptr_array_add(names, g_strdup("briefing.html"));
         g_ptr_array_add(bytes, gb_briefing_html(brief));
         gb_cli_timing(r->timings, "html", &t0);
+    }
+    if (rc == GB_OK && r->docx) {
+        GByteArray *docx = NULL;
+        if ((rc = gb_briefing_docx(brief, fonts, &docx, diag)) == GB_OK) {
+            g_ptr_array_add(names, g_strdup("briefing.docx"));
+            g_ptr_array_add(bytes, docx);
+        }
+        gb_cli_timing(r->timings, "docx", &t0);
     }
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &pdf, &finish_diag) : GB_OK;

@@ -49,9 +49,10 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
          "chart needs)",
          "PT"},
         {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &r->dpi, "PNG resolution (default 150)", "N"},
-        {"authority", 'a', 0, G_OPTION_ARG_STRING, &r->authority, "For charts about one authority",
-         "NAME"},
-        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at, "Latest judgements on this date", "DATE"},
+        {"authority", 'a', 0, G_OPTION_ARG_STRING, &r->authority,
+         "The authority (only charts about one authority: timeline)", "NAME"},
+        {"as-at", 0, 0, G_OPTION_ARG_STRING, &as_at,
+         "Latest judgements on this date (only charts of latest judgements: counts, map)", "DATE"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("NAME [FILE...] - draw one chart");
@@ -59,10 +60,11 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
     GString *names = g_string_new("Draws one chart from the same computed results the briefing "
                                   "uses. Charts:");
     for (const char *const *n = gb_chart_names(); *n != NULL; n++)
-        g_string_append_printf(names, " %s%s", *n,
-                               gb_chart_needs_authority(*n) ? " (needs "
-                                                              "--authority)"
-                                                            : "");
+        g_string_append_printf(names, " %s%s%s", *n,
+                               gb_chart_needs_authority(*n) ? " (needs --authority)" : "",
+                               gb_chart_takes(*n, GB_CHART_TAKES_AS_AT) ? " (takes --as-at)" : "");
+    g_string_append(names, ". An option a chart does not take is an error. --height below what "
+                           "the chart needs is refused, with the least height it needs.");
     GbStatus rc = gb_cli_parse("chart", names->str, ctx, &argc, &argv);
     g_string_free(names, TRUE);
     g_option_context_free(ctx);
@@ -82,6 +84,25 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
         gb_diag_set(diag, NULL, 0, 0, "unknown chart '%s' (gradebrief chart --list names them)",
                     r->name);
         goto out;
+    }
+    /* An option the chart does not take is refused, not ignored. */
+    static const struct {
+        GbChartTakes opt;
+        const char *name;
+    } chart_opts[] = {
+        {GB_CHART_TAKES_AUTHORITY, "--authority"},
+        {GB_CHART_TAKES_AS_AT, "--as-at"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(chart_opts); i++) {
+        gboolean given = chart_opts[i].opt == GB_CHART_TAKES_AUTHORITY ? r->authority != NULL
+                                                                       : as_at != NULL;
+        if (given && !gb_chart_takes(r->name, chart_opts[i].opt)) {
+            char *takers = gb_chart_names_taking(chart_opts[i].opt);
+            gb_diag_set(diag, NULL, 0, 0, "chart '%s' does not take %s (%s take%s it)", r->name,
+                        chart_opts[i].name, takers, strchr(takers, ' ') ? "" : "s");
+            g_free(takers);
+            goto out;
+        }
     }
     if (gb_chart_needs_authority(r->name) && r->authority == NULL) {
         gb_diag_set(diag, NULL, 0, 0,

@@ -40,6 +40,7 @@ GbStatus gb_cmd_stats(int argc, char **argv, GbDiag *diag);
 GbStatus gb_cmd_chart(int argc, char **argv, GbDiag *diag);
 GbStatus gb_cmd_build(int argc, char **argv, GbDiag *diag);
 GbStatus gb_cmd_packs(int argc, char **argv, GbDiag *diag);
+GbStatus gb_cmd_config(int argc, char **argv, GbDiag *diag);
 
 /* Adds the common options (and extra, may be NULL) to ctx, storing into c. */
 void gb_cli_common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra);
@@ -55,9 +56,9 @@ GbStatus gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx
 GbStatus gb_cli_load(GbCommon *c, GbLoaded *ld, gboolean report, GbDiag *diag);
 void gb_cli_loaded_clear(GbLoaded *ld);
 
-/* The settings for build and packs: config_path, else DATADIR/briefing.ini
- * when there is one, else the defaults; then --as-at over them; the palette
- * is put in use. */
+/* The settings for build, packs and config: the defaults, DATADIR/briefing.ini
+ * over them when there is one, config_path (-c) over that, then --as-at; each
+ * key's origin is recorded; the palette is put in use. */
 GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfig *config,
                          GbDiag *diag);
 
@@ -78,9 +79,10 @@ char *gb_cli_output_date(const GbTable *t);
  * GB_OK. Commands call it before committing their write set. */
 GbStatus gb_cli_interrupted(GbDiag *diag);
 
-/* --formats LIST for build and packs: pdf, html or both (NULL: both). An
- * unknown or empty list is GB_USAGE with diag set. */
-GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag);
+/* --formats LIST for build and packs: any of pdf, html, docx, comma-separated
+ * (NULL: all three). An unknown or empty list is GB_USAGE with diag set. */
+GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx,
+                        GbDiag *diag);
 
 /* With on, prints the time since *t0 for stage; resets *t0. */
 void gb_cli_timing(gboolean on, const char *stage, gint64 *t0);

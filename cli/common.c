@@ -52,9 +52,9 @@ gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx, int *ar
 }
 
 GbStatus
-gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag)
+gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx, GbDiag *diag)
 {
-    *pdf = *html = list == NULL;
+    *pdf = *html = *docx = list == NULL;
     if (list == NULL)
         return GB_OK;
     char **parts = g_strsplit(list, ",", -1);
@@ -65,14 +65,16 @@ gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, GbDiag *diag)
             *pdf = TRUE;
         } else if (strcmp(f, "html") == 0) {
             *html = TRUE;
+        } else if (strcmp(f, "docx") == 0) {
+            *docx = TRUE;
         } else {
-            gb_diag_set(diag, NULL, 0, 0, "--formats: unknown format '%s' (pdf, html)", f);
+            gb_diag_set(diag, NULL, 0, 0, "--formats: unknown format '%s' (pdf, html, docx)", f);
             rc = GB_USAGE;
         }
     }
     g_strfreev(parts);
-    if (rc == GB_OK && !*pdf && !*html) {
-        gb_diag_set(diag, NULL, 0, 0, "--formats: name pdf, html or both");
+    if (rc == GB_OK && !*pdf && !*html && !*docx) {
+        gb_diag_set(diag, NULL, 0, 0, "--formats: name one or more of pdf, html, docx");
         rc = GB_USAGE;
     }
     return rc;
@@ -183,19 +185,23 @@ gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at, GbConfi
 {
     if (c->datadir == NULL)
         c->datadir = gb__default_datadir();
-    char *own = NULL;
-    if (config_path == NULL) {
-        own = g_build_filename(c->datadir, "briefing.ini", NULL);
-        if (g_file_test(own, G_FILE_TEST_EXISTS))
-            config_path = own;
-    }
-    GbStatus status = config_path != NULL ? gb_config_load(config, config_path, diag) : GB_OK;
+    /* The data folder's own settings first, then the user's file over them:
+     * a -c file that sets only the title keeps the folder's as_at. */
+    char *own = g_build_filename(c->datadir, "briefing.ini", NULL);
+    GbStatus status = GB_OK;
+    if (g_file_test(own, G_FILE_TEST_EXISTS))
+        status = gb_config_load(config, own, diag);
     g_free(own);
+    if (status == GB_OK && config_path != NULL)
+        status = gb_config_load(config, config_path, diag);
     if (status != GB_OK)
         return status;
-    if (as_at != NULL && !gb_text_parse_date(as_at, &config->as_at)) {
-        gb_diag_set(diag, NULL, 0, 0, "--as-at: '%s' is not a date (YYYY-MM-DD)", as_at);
-        return GB_USAGE;
+    if (as_at != NULL) {
+        if (!gb_text_parse_date(as_at, &config->as_at)) {
+            gb_diag_set(diag, NULL, 0, 0, "--as-at: '%s' is not a date (YYYY-MM-DD)", as_at);
+            return GB_USAGE;
+        }
+        gb_config_set_origin(config, "as_at", "--as-at");
     }
     gb_palette_use(config->palette);
     return GB_OK;

@@ -29,6 +29,8 @@ static const GbCommand gb__commands[] = {
     {"chart", "NAME [FILE...] [-f pdf|svg|png] [-o FILE]", "draw one chart (--list)", gb_cmd_chart},
     {"packs", "[FILE...] [-o DIR] [--authority NAME]... [-j N]",
      "one briefing pack per authority, only what changed", gb_cmd_packs},
+    {"config", "[-c FILE] [-d DIR]", "the settings in force and where each came from",
+     gb_cmd_config},
 };
 
 static void

@@ -18,7 +18,7 @@ typedef struct {
     char **names; /* --authority, or NULL for every authority in existence */
     int jobs;     /* 0: the cores */
     gboolean force, quiet;
-    gboolean pdf, html; /* the documents to write (--formats) */
+    gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbPacksRequest;
 
 /* One pack to make: who, where, and (once made) its pages. */
@@ -26,6 +26,7 @@ typedef struct {
     int authority;
     char *name;      /* file name in the output folder (the PDF's) */
     char *html_name; /* the HTML's */
+    char *docx_name; /* the Word document's */
     char *hash;
     gboolean made; /* made and handed to the write set */
     int pages;
@@ -38,7 +39,7 @@ typedef struct {
     const GbPackInput *in;
     GbWriteSet *out; /* where each pack goes as soon as it is made */
     const char *font;
-    gboolean pdf, html;
+    gboolean pdf, html, docx;
 } GbPackRun;
 
 static void
@@ -56,7 +57,8 @@ static GbStatus
 gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Settings (key file)", "FILE"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini (gradebrief config "
+         "shows the result)", "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out/packs)",
          "DIR"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &r->names,
@@ -67,13 +69,13 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
         {"formats", 0, 0, G_OPTION_ARG_STRING, &r->formats,
-         "Documents to write: pdf, html or pdf,html (default both)", "LIST"},
+         "Documents to write: any of pdf, html, docx (default all three)", "LIST"},
         G_OPTION_ENTRY_NULL,
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
     gb_cli_common_entries(ctx, &r->common, extra);
     GbStatus rc = gb_cli_parse("packs",
-                               "Writes OUTDIR/<authority>.pdf and .html for each authority (2-4 "
+                               "Writes OUTDIR/<authority>.pdf, .html and .docx for each authority (2-4 "
                                "pages: its "
                                "judgements over time; where it stands against England, its "
                                "region and its statistical neighbours; their latest judgements; "
@@ -85,7 +87,7 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
     g_option_context_free(ctx);
     if (rc != GB_OK)
         return rc;
-    if ((rc = gb_cli_formats(r->formats, &r->pdf, &r->html, diag)) != GB_OK)
+    if ((rc = gb_cli_formats(r->formats, &r->pdf, &r->html, &r->docx, diag)) != GB_OK)
         return rc;
     if (r->jobs < 0 || r->jobs > 64) {
         gb_diag_set(diag, NULL, 0, 0, "-j must be 1 to 64");
@@ -111,6 +113,7 @@ gb__pack_job_free(gpointer p)
     GbPackJob *job = p;
     g_free(job->name);
     g_free(job->html_name);
+    g_free(job->docx_name);
     g_free(job->hash);
     gb_diag_clear(&job->diag);
     g_free(job);
@@ -148,9 +151,10 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
         g_free(err);
         return job->name;
     }
-    GByteArray *pdf = NULL, *html = NULL;
+    GByteArray *pdf = NULL, *html = NULL, *docx = NULL;
     job->status = gb_pack_render(run->in, fonts, job->authority, run->pdf ? &pdf : NULL,
-                                 run->html ? &html : NULL, &job->pages, &job->diag);
+                                 run->html ? &html : NULL, run->docx ? &docx : NULL,
+                                 &job->pages, &job->diag);
     char *uncovered = gb_fonts_take_uncovered(fonts);
     if (uncovered != NULL && job->status == GB_OK) {
         /* Never a pack with boxes for text. */
@@ -164,11 +168,16 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
     if (job->status == GB_OK && html != NULL)
         job->status =
             gb_write_add(run->out, job->html_name, html->data, html->len, job->hash, 0, &job->diag);
+    if (job->status == GB_OK && docx != NULL)
+        job->status =
+            gb_write_add(run->out, job->docx_name, docx->data, docx->len, job->hash, 0, &job->diag);
     job->made = job->status == GB_OK;
     if (pdf != NULL)
         g_byte_array_unref(pdf);
     if (html != NULL)
         g_byte_array_unref(html);
+    if (docx != NULL)
+        g_byte_array_unref(docx);
     return job->name;
 }
 
@@ -296,11 +305,13 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         char *slug = gb_slug_authority(ld.ref, job->authority);
         job->name = g_strdup_printf("%s.pdf", slug);
         job->html_name = g_strdup_printf("%s.html", slug);
+        job->docx_name = g_strdup_printf("%s.docx", slug);
         g_free(slug);
         job->hash = gb_pack_hash(&in, job->authority);
         g_ptr_array_add(all, job);
         if ((r->pdf && !gb_write_fresh(ws, job->name, job->hash)) ||
-            (r->html && !gb_write_fresh(ws, job->html_name, job->hash)))
+            (r->html && !gb_write_fresh(ws, job->html_name, job->hash)) ||
+            (r->docx && !gb_write_fresh(ws, job->docx_name, job->hash)))
             g_ptr_array_add(todo, job);
     }
     /* The first page's shared figures, only when a pack is to be made: the
@@ -315,7 +326,8 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
         in.movers = movers;
     }
     /* Make the changed packs, in parallel; each goes to the write set as made. */
-    GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html};
+    GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html,
+                     .docx = r->docx};
     int workers = r->jobs > 0 ? r->jobs : (int)g_get_num_processors();
     gb_pool_run(&gb__pack_pool, &run, todo, workers, r->quiet, "gradebrief packs");
     int made = 0;

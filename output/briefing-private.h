@@ -16,6 +16,7 @@ struct GbBriefing {
     char *as_at_text; /* "24 March 2025" */
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
+    GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */
 };
 
 /* The key findings, one sentence each (char*, owned by the array). */

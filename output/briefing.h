@@ -16,6 +16,8 @@ typedef struct {
     const GbLatest *latest;     /* overall effectiveness as at the briefing's date */
     const GbConfig *config;
     const char *date;           /* ISO 8601 date of the data, for metadata */
+    double picture_dpi;         /* > 0: draw each chart as a PNG at this dpi as well,
+                                 * for the Word document's pictures */
 } GbBriefingInput;
 
 typedef struct GbBriefing GbBriefing;
@@ -49,5 +51,7 @@ GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArra
  * gb_briefing_files made (call that first; without it the figures show their
  * alt text). Returns a new array; this function can't fail. */
 GByteArray *gb_briefing_html(const GbBriefing *b);
+/* The briefing as a Word document (docx.h), its charts drawn with f. */
+GbStatus gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
 
 #endif

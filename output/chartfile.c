@@ -39,13 +39,37 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* White space around the chart in its file, each side. */
+#define GB__MARGIN 6.0
+
+double
+gb_chartfile_height(const GbChart *c, GbFonts *f, double width)
+{
+    return gb_chart_height_for(c, f, width - 2 * GB__MARGIN) + 2 * GB__MARGIN;
+}
+
 GbStatus
 gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
                     GByteArray **out, GbDiag *diag)
 {
-    const double margin = 6;
+    const double margin = GB__MARGIN;
     double w = o->width;
-    double h = o->height > 0 ? o->height : gb_chart_height_for(c, f, w - 2 * margin) + 2 * margin;
+    double h = o->height > 0 ? o->height : gb_chartfile_height(c, f, w);
+    if (o->height > 0) {
+        /* A height the chart cannot fit in would clip it (years gone, bars over
+         * the source note): refused, naming the least it needs. */
+        double least = gb_chart_min_height_for(c, f, w - 2 * margin) + 2 * margin;
+        double need = ceil(least - 1e-9); /* said in whole points, rounded up */
+        if (o->height < least - 1e-9) {
+            double natural = ceil(gb_chartfile_height(c, f, w));
+            char *hint = natural > need ? g_strdup_printf("; without --height it is %.0f", natural)
+                                        : g_strdup("; the height it has without --height");
+            gb_diag_set(diag, NULL, 0, 0, "--height %g: chart '%s' needs at least %.0f points "
+                        "at width %g%s", o->height, gb_chart_name(c), need, w, hint);
+            g_free(hint);
+            return GB_USAGE;
+        }
+    }
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *s;
     guint8 *pixels = NULL;   /* a PNG's, owned here */

@@ -18,6 +18,11 @@ typedef struct {
     const char *date;       /* PDF creation date (ISO 8601), NULL for none */
 } GbChartFileOptions;
 
+/* The height of c's file at width (points) when none is asked for: what the
+ * chart needs there, with the file's margins. A picture of the file placed at
+ * width must be this tall, or it is squashed (or, drawn at less, clipped). */
+double gb_chartfile_height(const GbChart *c, GbFonts *f, double width);
+
 /* Renders c to bytes in memory; GB_USAGE for an image too large, GB_SOFTWARE
  * when drawing fails (diag set). */
 GbStatus gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,

@@ -37,7 +37,59 @@ gb_config_new(void)
     c->sections = g_ptr_array_new_with_free_func(g_free);
     for (const char *const *i = gb_briefing_section_ids(); *i != NULL; i++)
         g_ptr_array_add(c->sections, g_strdup(*i));
+    c->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return c;
+}
+
+const char *const *
+gb_config_keys(void)
+{
+    return gb__keys;
+}
+
+const char *
+gb_config_origin(const GbConfig *c, const char *key)
+{
+    return g_hash_table_lookup(c->origins, key);
+}
+
+void
+gb_config_set_origin(GbConfig *c, const char *key, const char *origin)
+{
+    g_hash_table_replace(c->origins, g_strdup(key), g_strdup(origin));
+}
+
+char *
+gb_config_value(const GbConfig *c, const char *key)
+{
+    const struct {
+        const char *key;
+        const char *value;
+    } texts[] = {
+        {"title", c->title},       {"subtitle", c->subtitle}, {"organisation", c->organisation},
+        {"author", c->author},     {"keywords", c->keywords}, {"font", c->font},
+        {"language", c->language}, {"palette", c->palette},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+        if (strcmp(key, texts[i].key) == 0)
+            return g_strdup(texts[i].value);
+    if (strcmp(key, "page_size") == 0)
+        return g_strdup(c->page_width == 612 && c->page_height == 792 ? "Letter" : "A4");
+    if (strcmp(key, "as_at") == 0) {
+        if (c->as_at == 0)
+            return NULL;
+        char buf[11];
+        gb_text_format_date(c->as_at, buf);
+        return g_strdup(buf);
+    }
+    if (strcmp(key, "sections") == 0) {
+        GString *s = g_string_new(NULL);
+        for (guint i = 0; i < c->sections->len; i++)
+            g_string_append_printf(s, "%s%s", i ? ";" : "",
+                                   (const char *)g_ptr_array_index(c->sections, i));
+        return g_string_free(s, FALSE);
+    }
+    return NULL;
 }
 
 void
@@ -54,6 +106,7 @@ gb_config_free(GbConfig *c)
     g_free(c->palette);
     g_free(c->language);
     g_ptr_array_free(c->sections, TRUE);
+    g_hash_table_destroy(c->origins);
     g_free(c);
 }
 
@@ -294,6 +347,16 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
             }
         }
         g_strfreev(sections);
+    }
+    if (status == GB_OK) {
+        char **set = g_key_file_get_keys(kf, "briefing", NULL, NULL);
+        for (char **k = set; *k != NULL; k++) {
+            char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path,
+                                          gb_text_key_line(text, "briefing", *k));
+            gb_config_set_origin(c, *k, where);
+            g_free(where);
+        }
+        g_strfreev(set);
     }
 out:
     g_free(msg);

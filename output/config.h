@@ -23,17 +23,33 @@ typedef struct {
     double page_width, page_height;
     guint32 as_at;              /* YYYYMMDD, 0 = the newest judgement date */
     GPtrArray *sections;        /* char* ids, in order */
+    GHashTable *origins;        /* key -> where its value came from ("FILE:LINE",
+                                 * "--as-at"); a key not in it has its default */
 } GbConfig;
 
 /* The defaults: A4, Liberation Sans, every section. */
 GbConfig *gb_config_new(void);
 void gb_config_free(GbConfig *c);
 
-/* Reads path over c. Unknown groups or keys, bad values, values over their
+/* Reads path over c: the keys it has replace c's values (and record path:line
+ * as their origin), the others are left as they were, so files can be read
+ * one over another. Unknown groups or keys, bad values, values over their
  * limit, NUL bytes, invalid UTF-8 and syntax errors fail with GB_DATA and diag
  * naming the file and line; a missing file with GB_NOINPUT. A UTF-8 byte
  * order mark is skipped. */
 GbStatus gb_config_load(GbConfig *c, const char *path, GbDiag *diag);
+
+/* The setting keys, NULL-terminated, in the order the bundled file has them. */
+const char *const *gb_config_keys(void);
+/* Where key's value came from ("FILE:LINE" of the file that set it last,
+ * "--as-at"), or NULL when it has its default. This function can't fail. */
+const char *gb_config_origin(const GbConfig *c, const char *key);
+/* Records that key's value now comes from origin (copied). */
+void gb_config_set_origin(GbConfig *c, const char *key, const char *origin);
+/* key's value in force as a briefing.ini would write it (page_size A4 or
+ * Letter, as_at YYYY-MM-DD, sections joined with ';'); NULL for an as_at that
+ * is not set. The caller frees it. */
+char *gb_config_value(const GbConfig *c, const char *key);
 
 /* GB_OK when value fits the limit of setting key, else GB_DATA and *message
  * (to g_free) saying by how much. For settings given on the command line. */

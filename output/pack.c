@@ -4,6 +4,7 @@
 #include "output/pack.h"
 
 #include "output/chartfile.h"
+#include "output/docx.h"
 #include "output/html.h"
 #include "output/pdf.h"
 #include "output/slug.h"
@@ -740,7 +741,7 @@ gb__figure_width(const GbTree *tree, const GbChart *ch)
 
 GbStatus
 gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
-               GByteArray **html, int *pages, GbDiag *diag)
+               GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag)
 {
     GbPack p;
     char date[32];
@@ -787,8 +788,22 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
             *html = gb_html_render(tree, svgs);
         g_ptr_array_free(svgs, TRUE);
     }
+    if (st == GB_OK && docx != NULL) {
+        GbDocxOptions o = {.author = c->author,
+                           .subject = "Inspection judgements against England, region and "
+                                      "statistical neighbours",
+                           .keywords = c->keywords,
+                           .date = in->date,
+                           .page_width = c->page_width,
+                           .page_height = c->page_height,
+                           .margin = 56.7,
+                           .footer = c->organisation};
+        st = gb_docx_render(tree, f, &o, docx, diag);
+    }
     if (st != GB_OK && pdf != NULL && *pdf != NULL)
         g_clear_pointer(pdf, g_byte_array_unref);
+    if (st != GB_OK && html != NULL && *html != NULL)
+        g_clear_pointer(html, g_byte_array_unref);
     gb_tree_free(tree);
     g_array_free(p.dates, TRUE);
     g_free(title);
@@ -799,5 +814,5 @@ GbStatus
 gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf, int *pages,
             GbDiag *diag)
 {
-    return gb_pack_render(in, f, authority, pdf, NULL, pages, diag);
+    return gb_pack_render(in, f, authority, pdf, NULL, NULL, pages, diag);
 }

@@ -51,9 +51,9 @@ GbTree *gb_pack_tree(const GbPackInput *in, int authority);
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
 GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
                      int *pages, GbDiag *diag);
-/* The pack's tree rendered as PDF (pdf non-NULL) and HTML (html non-NULL),
- * both from one composition. *pages is 0 without a PDF. */
+/* The pack's tree rendered as PDF (pdf non-NULL), HTML (html non-NULL) and
+ * Word (docx non-NULL), all from one composition. *pages is 0 without a PDF. */
 GbStatus gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
-                        GByteArray **html, int *pages, GbDiag *diag);
+                        GByteArray **html, GByteArray **docx, int *pages, GbDiag *diag);
 
 #endif

@@ -309,6 +309,7 @@ START_TEST(test_failed_run_keeps_previous)
     const char *n;
     while ((n = g_dir_read_name(d)) != NULL)
         ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
+                          strcmp(n, "briefing.docx") == 0 ||
                           strcmp(n, "charts") == 0 ||
                           strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0,
                       "unexpected file %s in the output folder", n);

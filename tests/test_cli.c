@@ -57,6 +57,12 @@ static const struct {
     const char *out, *err;  /* substrings expected, or NULL */
 } cases[] = {
     {"help", {"--help", NULL}, 0, "Usage: gradebrief COMMAND", NULL},
+    {"help lists config", {"--help", NULL}, 0, "config [-c FILE] [-d DIR]", NULL},
+    {"build help says -c layers", {"build", "--help", NULL}, 0, "read over DATADIR/briefing.ini",
+     NULL},
+    {"config takes no files", {"config", "x.csv", NULL}, 64, NULL, "config takes no FILE"},
+    {"config missing -c", {"config", "-c", "/nonexistent.ini", NULL}, 66, NULL,
+     "/nonexistent.ini: cannot read"},
     {"version", {"--version", NULL}, 0, "gradebrief 0.1.0", NULL},
     {"no command is build", {NULL}, 0, "wrote out/briefing.pdf", NULL},
     {"unknown command", {"frobnicate", NULL}, 64, NULL, "unknown command 'frobnicate'"},
@@ -88,6 +94,29 @@ static const struct {
     {"narrow timeline ends", {"chart", "timeline", "-a", "Leeds", "--width", "72", "-o",
                               "narrow.png", NULL}, 0, NULL, NULL},
     {"timeline needs an authority", {"chart", "timeline", NULL}, 64, NULL, "--authority"},
+    {"map takes no authority", {"chart", "map", "-a", "Hertfordshire", NULL}, 64, NULL,
+     "gradebrief chart: chart 'map' does not take --authority (timeline takes it)\n"},
+    {"trend takes no as-at", {"chart", "trend", "--as-at", "2025-03-31", NULL}, 64, NULL,
+     "gradebrief chart: chart 'trend' does not take --as-at (counts and map take it)\n"},
+    {"timeline takes no as-at", {"chart", "timeline", "-a", "Leeds", "--as-at", "2025-03-31",
+                                 NULL}, 64, NULL, "does not take --as-at"},
+    {"map takes as-at", {"chart", "map", "--as-at", "2024-03-31", "-o", "map.svg", NULL}, 0, NULL,
+     NULL},
+    {"chart help says which take what", {"chart", "--help", NULL}, 0,
+     "timeline (needs --authority)", NULL},
+    {"trend too low", {"chart", "trend", "--height", "100", "-o", "low.svg", NULL}, 64, NULL,
+     "gradebrief chart: --height 100: chart 'trend' needs at least 246 points at width 481.9; "
+     "without --height it is 304\n"},
+    {"trend at its least height", {"chart", "trend", "--height", "246", "-o", "low.svg", NULL}, 0,
+     NULL, NULL},
+    {"counts too low", {"chart", "counts", "--height", "174", "-o", "low.svg", NULL}, 64, NULL,
+     "needs at least 175 points"},
+    {"counts at its least height", {"chart", "counts", "--height", "175", "-o", "low.svg", NULL},
+     0, NULL, NULL},
+    {"map too low", {"chart", "map", "--height", "300", "-o", "low.svg", NULL}, 64, NULL,
+     "points at width 481.9; the height it has without --height"},
+    {"narrow map lower", {"chart", "map", "--width", "240", "--height", "322", "-o", "low.svg",
+                          NULL}, 0, NULL, NULL},
     {"PNG too large refused, no allocation", {"chart", "counts", "-f", "png", "--dpi", "1200",
                                              "--width", "5000", "--height", "5000", "-o",
                                              "huge.png", NULL},
@@ -158,6 +187,142 @@ START_TEST(test_bad_row_one_line)
     clear(&x);
     g_free(want);
     g_free(path);
+}
+END_TEST
+
+/* A user's -c file layers over the data folder's briefing.ini: what it does
+ * not set keeps the folder's value (as_at above all), and config says where
+ * each value came from. */
+START_TEST(test_config_layers)
+{
+    char *user = gb_test_file("mine.ini", "# only the title\n[briefing]\ntitle=My own title\n", -1);
+    const char *show[] = {"config", "-c", user, NULL};
+    GbExec x;
+    run(&x, show);
+    ck_assert_msg(x.status == 0, "config: %d %s", x.status, x.err);
+    char *want = g_strdup_printf("# %s:3\ntitle=My own title\n", user);
+    ck_assert_msg(strstr(x.out, want) != NULL, "config said: %s", x.out);
+    ck_assert_msg(strstr(x.out, "/briefing.ini:13\nas_at=2025-03-31\n") != NULL, "%s", x.out);
+    ck_assert_msg(strstr(x.out, "/briefing.ini:17\nfont=Liberation Sans\n") != NULL, "%s", x.out);
+    /* What config prints is itself a settings file that gives the same settings. */
+    char *again = gb_test_file("again.ini", x.out, -1);
+    clear(&x);
+    const char *reread[] = {"config", "-c", again, NULL};
+    run(&x, reread);
+    ck_assert_msg(x.status == 0, "config of its own output: %d %s", x.status, x.err);
+    char *want2 = g_strdup_printf("# %s:", again);
+    ck_assert_ptr_nonnull(strstr(x.out, want2));
+    ck_assert_ptr_nonnull(strstr(x.out, "\ntitle=My own title\n"));
+    ck_assert_ptr_nonnull(strstr(x.out, "\nas_at=2025-03-31\n"));
+    clear(&x);
+    /* A data folder without briefing.ini: every key its default, as_at unset. */
+    char *bare = gb_test_tmpdir("bare");
+    const char *none[] = {"config", "-d", bare, NULL};
+    run(&x, none);
+    ck_assert_int_eq(x.status, 0);
+    ck_assert_ptr_nonnull(strstr(x.out, "# default\nfont=Liberation Sans\n"));
+    ck_assert_ptr_nonnull(strstr(x.out, "as_at is not set: the newest judgement date"));
+    ck_assert_ptr_null(strstr(x.out, "\nas_at="));
+    clear(&x);
+    const char *gone[] = {"config", "-d", "/nonexistent", NULL};
+    run(&x, gone);
+    ck_assert_int_eq(x.status, 66);
+    clear(&x);
+    /* build with the same file: the title is the user's, the date the folder's
+     * (it was the newest judgement date, 24 March 2025, when -c replaced it). */
+    char *outdir = gb_test_tmpdir("layered");
+    const char *build[] = {"build", "-q", "-c", user, "-o", outdir, NULL};
+    run(&x, build);
+    ck_assert_msg(x.status == 0, "build: %d %s", x.status, x.err);
+    clear(&x);
+    char *pdf = g_build_filename(outdir, "briefing.pdf", NULL);
+    const char *totext[] = {PDFTOTEXT, pdf, "-", NULL};
+    char *text = NULL;
+    ck_assert_int_eq(gb_test_run(NULL, totext, &text, NULL), 0);
+    ck_assert_msg(strstr(text, "My own title") != NULL, "no title in the PDF");
+    ck_assert_msg(strstr(text, "Data as at 31 March 2025") != NULL, "the folder's as_at was lost");
+    ck_assert_msg(strstr(text, "as at 24 March 2025") == NULL, "the newest date was used");
+    g_free(text);
+    g_free(pdf);
+    g_free(outdir);
+    g_free(bare);
+    g_free(want);
+    g_free(want2);
+    g_free(again);
+    g_free(user);
+}
+END_TEST
+
+/* The man page's data update, run as it says: its long-format row, check,
+ * packs, and the lines it quotes from each. */
+START_TEST(test_man_example)
+{
+    char *man = NULL;
+    ck_assert(g_file_get_contents(GB_TESTS_DIR "/../man/gradebrief.1", &man, NULL, NULL));
+    const char *quoted[] = {
+        ".B gradebrief check new.csv\n",
+        ".B gradebrief packs new.csv \\-\\-authority Hertfordshire\n",
+        "\"rows read 620 = used 462 + merged 158 + rejected 0; 1378 judgements kept\"",
+        "\"gradebrief: new.csv:2:48: unknown grade (field 'grade' = \\(dqExcellent\\(dq; "
+        "expected one of ilacs: Outstanding, Good, Requires improvement, Inadequate)\"",
+        "\"1 written, 0 up to date (out/packs)\"",
+        "\"0 written, 1 up to date\"",
+        ".B gradebrief config\n",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(quoted); i++)
+        ck_assert_msg(strstr(man, quoted[i]) != NULL, "the man page lacks %s", quoted[i]);
+    /* The row is the one under DATA, between .nf and .fi, with roff's \- as -. */
+    const char *data = strstr(man, ".SH DATA");
+    ck_assert_ptr_nonnull(data);
+    const char *nf = strstr(data, ".nf\n"), *fi = strstr(data, "\n.fi\n");
+    ck_assert(nf != NULL && fi != NULL && nf < fi);
+    char *block = g_strndup(nf + 4, (gsize)(fi - nf - 4));
+    char **parts = g_strsplit(block, "\\-", -1);
+    char *csv = g_strjoinv("-", parts);
+    g_strfreev(parts);
+    ck_assert_str_eq(csv, "authority,year,regime,judgement,grade,date,source\n"
+                          "Hertfordshire,2025,ilacs,overall_effectiveness,Good,2025-06-16,"
+                          "Ofsted ILACS report");
+    char *dir = gb_test_tmpdir("manex");
+    char *path = g_build_filename(dir, "new.csv", NULL);
+    char *text = g_strconcat(csv, "\n", NULL);
+    ck_assert(g_file_set_contents(path, text, -1, NULL));
+    const char *check[] = {GB_BINARY, "check", "new.csv", NULL};
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(gb_test_run(dir, check, &out, &err), 0);
+    ck_assert_msg(strstr(out, "rows read 620 = used 462 + merged 158 + rejected 0; 1378 "
+                              "judgements kept") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    const char *packs[] = {GB_BINARY, "packs", "new.csv", "--authority", "Hertfordshire", NULL};
+    ck_assert_int_eq(gb_test_run(dir, packs, &out, &err), 0);
+    ck_assert_msg(strstr(out, "1 written, 0 up to date (out/packs)") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(gb_test_run(dir, packs, &out, &err), 0);
+    ck_assert_msg(strstr(out, "0 written, 1 up to date") != NULL, "%s", out);
+    g_free(out);
+    g_free(err);
+    /* With Excellent for Good: the one line the page quotes, exit 65. */
+    char *bad = g_strconcat(csv, "\n", NULL);
+    char *at = strstr(bad, ",Good,");
+    ck_assert_ptr_nonnull(at);
+    char *swapped = g_strdup_printf("%.*s,Excellent,%s", (int)(at - bad), bad, at + 6);
+    ck_assert(g_file_set_contents(path, swapped, -1, NULL));
+    ck_assert_int_eq(gb_test_run(dir, check, &out, &err), 65);
+    ck_assert_msg(strstr(err, "gradebrief: new.csv:2:48: unknown grade (field 'grade' = "
+                              "\"Excellent\"; expected one of ilacs: Outstanding, Good, "
+                              "Requires improvement, Inadequate)\n") != NULL, "%s", err);
+    g_free(out);
+    g_free(err);
+    g_free(swapped);
+    g_free(bad);
+    g_free(text);
+    g_free(path);
+    g_free(dir);
+    g_free(csv);
+    g_free(block);
+    g_free(man);
 }
 END_TEST
 
@@ -235,6 +400,8 @@ cli_suite(void)
     tcase_add_loop_test(tc, test_case, 0, G_N_ELEMENTS(cases));
     tcase_add_test(tc, test_bad_row_one_line);
     tcase_add_test(tc, test_many_rejects_capped);
+    tcase_add_test(tc, test_config_layers);
+    tcase_add_test(tc, test_man_example);
     tcase_add_test(tc, test_json_parses);
     tcase_add_test(tc, test_csv_parses_back);
     suite_add_tcase(s, tc);

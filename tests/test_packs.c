@@ -174,14 +174,15 @@ END_TEST
 
 static gboolean same_file(const char *a, const char *b);
 
-/* --formats: HTML beside each PDF by default, one format alone on request. */
+/* --formats: HTML and Word beside each PDF by default, one format alone on
+ * request, an unknown one refused. */
 START_TEST(test_formats)
 {
     char *dir = gb_test_tmpdir("gbpackfmt");
     const char *both[] = {GB_BINARY, "packs", "-q", "-o", "b", "-a", "Leeds", NULL};
     const char *html[] = {GB_BINARY, "packs", "-q", "-o", "h", "-a", "Leeds", "--formats",
                           "html", NULL};
-    const char *bad[] = {GB_BINARY, "packs", "-q", "-o", "x", "--formats", "pdf,docx", NULL};
+    const char *bad[] = {GB_BINARY, "packs", "-q", "-o", "x", "--formats", "pdf,odt", NULL};
     char *out, *err;
     ck_assert_msg(run(dir, both, &out, &err) == 0, "%s", err);
     g_free(out);
@@ -190,15 +191,16 @@ START_TEST(test_formats)
     g_free(out);
     g_free(err);
     ck_assert_int_eq(run(dir, bad, &out, &err), 64);
-    ck_assert_ptr_nonnull(strstr(err, "--formats: unknown format 'docx'"));
+    ck_assert_ptr_nonnull(strstr(err, "--formats: unknown format 'odt'"));
     g_free(out);
     g_free(err);
     const struct {
         const char *path;
         gboolean exists;
     } files[] = {
-        {"b/leeds.pdf", TRUE}, {"b/leeds.html", TRUE}, {"h/leeds.html", TRUE},
-        {"h/leeds.pdf", FALSE}, {"x", FALSE},
+        {"b/leeds.pdf", TRUE},  {"b/leeds.html", TRUE}, {"b/leeds.docx", TRUE},
+        {"h/leeds.html", TRUE}, {"h/leeds.pdf", FALSE}, {"h/leeds.docx", FALSE},
+        {"x", FALSE},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *p = g_build_filename(dir, files[i].path, NULL);

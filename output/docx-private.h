@@ -1,0 +1,73 @@
+/* docx-private.h - what docx.c (the document body) and docxpart.c (the
+ * package, styles and the zip) share: the state of one rendering and the thin
+ * XML-writing helpers that make the part builders read like the XML. */
+#ifndef GB_DOCX_PRIVATE_H
+#define GB_DOCX_PRIVATE_H
+
+#include "output/docx.h"
+
+#include <libxml/xmlwriter.h>
+
+#define GB__NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define GB__NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define GB__NS_REL "http://schemas.openxmlformats.org/package/2006/relationships"
+#define GB__REL_BASE "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define GB__CT_BASE "application/vnd.openxmlformats-officedocument.wordprocessingml."
+#define GB__EMU_PER_PT 12700.0
+#define GB__TWIPS_PER_PT 20.0
+
+/* One part of the package, in the order it goes into the zip. */
+typedef struct {
+    char *name;
+    GByteArray *bytes;
+    gboolean stored;            /* already compressed (PNG) */
+} GbDocxPart;
+
+/* The state of one rendering: the writer of the part being made, the
+ * relationships the document collects (pictures, links), and the parts. */
+typedef struct {
+    xmlTextWriterPtr w;
+    xmlBufferPtr buf;
+    const GbTree *tree;
+    const GbDocxOptions *o;
+    GbFonts *fonts;
+    double text_width;          /* points */
+    GPtrArray *rels;            /* char*: "Id\tType\tTarget\tExternal?" */
+    GArray *parts;              /* GbDocxPart */
+    int pictures;
+    int bookmarks;
+    GbStatus status;
+    GbDiag *diag;
+} GbDocx;
+
+
+void gb__docx_open(GbDocx *x, const char *name);
+void gb__docx_close(GbDocx *x);
+void gb__docx_attr(GbDocx *x, const char *name, const char *value);
+void gb__docx_attrf(GbDocx *x, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* <name w:val="value"/> (no attribute when value is NULL). */
+void gb__docx_val(GbDocx *x, const char *name, const char *value);
+void gb__docx_text(GbDocx *x, const char *s);
+void gb__docx_run(GbDocx *x, const char *text, gboolean bold, gboolean italic, const char *style);
+void gb__docx_para_begin(GbDocx *x, const char *style, gboolean keep_next);
+void gb__docx_para(GbDocx *x, const char *style, const char *text);
+void gb__docx_field(GbDocx *x, const char *instr, const char *cached);
+void gb__docx_tab(GbDocx *x);
+/* Opens a paragraph (the caller closes it) in style with one right tab stop at
+ * the text's right edge, leader "dot" or NULL. */
+void gb__docx_right_tab(GbDocx *x, const char *style, const char *leader);
+void gb__docx_part_begin(GbDocx *x);
+void gb__docx_part_end(GbDocx *x, const char *name);
+/* Adds a document relationship; returns its id ("rId7"), which the caller frees. */
+char *gb__docx_rel(GbDocx *x, const char *type, const char *target, gboolean external);
+
+/* Makes [Content_Types].xml, the package relationships and the properties:
+ * the first parts of the zip. */
+void gb__docx_package(GbDocx *x);
+/* Makes the styles, settings, numbering, header, footer and the document's
+ * relationships: the parts after the document. */
+void gb__docx_parts(GbDocx *x);
+/* Zips parts, in order, into *out. */
+GbStatus gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag);
+
+#endif

@@ -1,0 +1,34 @@
+/* docx.h - a document tree (tree.h) as a Word document (Office Open XML,
+ * ECMA-376): real Heading 1-3 styles, so Word's navigation pane and table of
+ * contents work; tables with a repeating header row and grade cells shaded and
+ * written out; charts as 300 dpi PNG pictures sized to the text width, the alt
+ * text as the picture's description; the contents as a TOC field; en-GB.
+ * The zip is made by libzip in memory with fixed timestamps and a fixed entry
+ * order, and the XML by libxml2's text writer, so the same tree gives the same
+ * bytes. */
+#ifndef GB_DOCX_H
+#define GB_DOCX_H
+
+#include "output/tree.h"
+
+typedef struct {
+    const char *author;         /* core properties; NULL for none */
+    const char *subject;
+    const char *keywords;
+    const char *date;           /* ISO 8601 date the document states; NULL for none */
+    double page_width, page_height, margin; /* points */
+    double dpi;                 /* chart pictures; 0 = 300 */
+    const char *marking;        /* protective marking on every page, or NULL */
+    const char *footer;         /* footer text, or NULL */
+    /* GByteArray*: each of the tree's charts as a PNG already drawn at the
+     * text width and dpi (the briefing's chart files), or NULL to draw them. */
+    const GPtrArray *pictures;
+} GbDocxOptions;
+
+/* Renders tree into a new byte array (*out, the caller frees it). Charts are
+ * drawn with fonts f on this thread. Returns GB_OK, or GB_SOFTWARE with diag
+ * set when a chart or the zip cannot be made. */
+GbStatus gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o,
+                        GByteArray **out, GbDiag *diag);
+
+#endif

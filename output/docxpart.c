@@ -1,0 +1,674 @@
+/* docxpart.c - the parts of a Word file around its document body (see
+ * docx.h): content types, relationships, core and app properties, styles,
+ * settings, bullet numbering, the header and footer; the XML helpers; and the
+ * zip, made in memory by libzip with fixed timestamps. */
+#include "output/docx-private.h"
+
+#include <math.h>
+#include <string.h>
+#include <zip.h>
+
+/* ---- XML writing: thin wrappers, so the part builders read like the XML ---- */
+
+void
+gb__docx_open(GbDocx *x, const char *name)
+{
+    xmlTextWriterStartElement(x->w, BAD_CAST name);
+}
+
+void
+gb__docx_close(GbDocx *x)
+{
+    xmlTextWriterEndElement(x->w);
+}
+
+void
+gb__docx_attr(GbDocx *x, const char *name, const char *value)
+{
+    xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value);
+}
+
+void
+gb__docx_attrf(GbDocx *x, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *v = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    gb__docx_attr(x, name, v);
+    g_free(v);
+}
+
+/* <name w:val="value"/>, the shape of most Word properties. */
+void
+gb__docx_val(GbDocx *x, const char *name, const char *value)
+{
+    gb__docx_open(x, name);
+    if (value != NULL)
+        gb__docx_attr(x, "w:val", value);
+    gb__docx_close(x);
+}
+
+void
+gb__docx_text(GbDocx *x, const char *s)
+{
+    xmlTextWriterWriteString(x->w, BAD_CAST(s != NULL ? s : ""));
+}
+
+/* Starts a part: a fresh buffer and writer with the XML declaration. */
+void
+gb__docx_part_begin(GbDocx *x)
+{
+    x->buf = xmlBufferCreate();
+    x->w = xmlNewTextWriterMemory(x->buf, 0);
+    xmlTextWriterStartDocument(x->w, NULL, "UTF-8", "yes");
+}
+
+/* Ends the part begun last and files it under name. */
+void
+gb__docx_part_end(GbDocx *x, const char *name)
+{
+    xmlTextWriterEndDocument(x->w);
+    xmlFreeTextWriter(x->w);
+    x->w = NULL;
+    GbDocxPart p = {.name = g_strdup(name), .bytes = g_byte_array_new()};
+    g_byte_array_append(p.bytes, xmlBufferContent(x->buf), (guint)xmlBufferLength(x->buf));
+    xmlBufferFree(x->buf);
+    x->buf = NULL;
+    g_array_append_val(x->parts, p);
+}
+
+/* Adds a document relationship; returns its id ("rId7"), which the caller frees. */
+char *
+gb__docx_rel(GbDocx *x, const char *type, const char *target, gboolean external)
+{
+    guint n = x->rels->len + 1;
+    g_ptr_array_add(x->rels, g_strdup_printf("rId%u\t%s%s\t%s\t%d", n, GB__REL_BASE, type,
+                                             target, external));
+    return g_strdup_printf("rId%u", n);
+}
+
+/* A run of text with optional character formatting. */
+void
+gb__docx_run(GbDocx *x, const char *text, gboolean bold, gboolean italic, const char *style)
+{
+    gb__docx_open(x, "w:r");
+    if (bold || italic || style != NULL) {
+        gb__docx_open(x, "w:rPr");
+        if (style != NULL)
+            gb__docx_val(x, "w:rStyle", style);
+        if (bold)
+            gb__docx_val(x, "w:b", NULL);
+        if (italic)
+            gb__docx_val(x, "w:i", NULL);
+        gb__docx_close(x);
+    }
+    gb__docx_open(x, "w:t");
+    gb__docx_attr(x, "xml:space", "preserve");
+    gb__docx_text(x, text);
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+void
+gb__docx_para_begin(GbDocx *x, const char *style, gboolean keep_next)
+{
+    gb__docx_open(x, "w:p");
+    if (style != NULL || keep_next) {
+        gb__docx_open(x, "w:pPr");
+        if (style != NULL)
+            gb__docx_val(x, "w:pStyle", style);
+        if (keep_next)
+            gb__docx_val(x, "w:keepNext", NULL);
+        gb__docx_close(x);
+    }
+}
+
+/* A paragraph of one plain run in style. */
+void
+gb__docx_para(GbDocx *x, const char *style, const char *text)
+{
+    gb__docx_para_begin(x, style, FALSE);
+    gb__docx_run(x, text, FALSE, FALSE, NULL);
+    gb__docx_close(x);
+}
+
+/* A complex field ("PAGE", "NUMPAGES") with a cached result. */
+void
+gb__docx_field(GbDocx *x, const char *instr, const char *cached)
+{
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:fldChar");
+    gb__docx_attr(x, "w:fldCharType", "begin");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:instrText");
+    gb__docx_attr(x, "xml:space", "preserve");
+    gb__docx_text(x, instr);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:fldChar");
+    gb__docx_attr(x, "w:fldCharType", "separate");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_run(x, cached, FALSE, FALSE, NULL);
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:fldChar");
+    gb__docx_attr(x, "w:fldCharType", "end");
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+/* A run holding a tab (to the footer's or a contents line's right tab stop). */
+void
+gb__docx_tab(GbDocx *x)
+{
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:tab");
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+/* The paragraph properties of a line with one right-aligned tab stop at the
+ * text's right edge (leader "dot" or NULL). */
+void
+gb__docx_right_tab(GbDocx *x, const char *style, const char *leader)
+{
+    gb__docx_open(x, "w:p");
+    gb__docx_open(x, "w:pPr");
+    gb__docx_val(x, "w:pStyle", style);
+    gb__docx_open(x, "w:tabs");
+    gb__docx_open(x, "w:tab");
+    gb__docx_attr(x, "w:val", "right");
+    if (leader != NULL)
+        gb__docx_attr(x, "w:leader", leader);
+    gb__docx_attrf(x, "w:pos", "%ld", lround(x->text_width * GB__TWIPS_PER_PT));
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+static void
+gb__marking(GbDocx *x)
+{
+    if (x->o->marking == NULL || x->o->marking[0] == '\0')
+        return;
+    gb__docx_para_begin(x, "Marking", FALSE);
+    gb__docx_run(x, x->o->marking, TRUE, FALSE, NULL);
+    gb__docx_close(x);
+}
+
+static void
+gb__hf_begin(GbDocx *x, const char *element)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, element);
+    gb__docx_attr(x, "xmlns:w", GB__NS_W);
+    gb__docx_attr(x, "xmlns:r", GB__NS_R);
+}
+
+/* The header: the protective marking (centred, bold) and the running title;
+ * the footer: the footer text on the left, "Page N of M" on the right, and the
+ * marking again. A document with a cover has a first-page header and footer
+ * too, with the marking alone (the cover has no running title, as in the PDF). */
+static void
+gb__header_footer(GbDocx *x)
+{
+    gb__hf_begin(x, "w:hdr");
+    gb__marking(x);
+    gb__docx_para(x, "Header", x->tree->title);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/header1.xml");
+
+    gb__hf_begin(x, "w:ftr");
+    gb__docx_right_tab(x, "Footer", NULL);
+    if (x->o->footer != NULL && x->o->footer[0] != '\0')
+        gb__docx_run(x, x->o->footer, FALSE, FALSE, NULL);
+    gb__docx_tab(x);
+    gb__docx_run(x, "Page ", FALSE, FALSE, NULL);
+    gb__docx_field(x, " PAGE ", "1");
+    gb__docx_run(x, " of ", FALSE, FALSE, NULL);
+    gb__docx_field(x, " NUMPAGES ", "1");
+    gb__docx_close(x);
+    gb__marking(x);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/footer1.xml");
+
+    if (!x->tree->cover)
+        return;
+    static const char *const first[][2] = {{"w:hdr", "word/header2.xml"},
+                                           {"w:ftr", "word/footer2.xml"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(first); i++) {
+        gb__hf_begin(x, first[i][0]);
+        gb__marking(x);
+        if (x->o->marking == NULL || x->o->marking[0] == '\0')
+            gb__docx_para(x, "Header", ""); /* a header part holds at least one paragraph */
+        gb__docx_close(x);
+        gb__docx_part_end(x, first[i][1]);
+    }
+}
+
+/* ---- styles: one place for every size, so the paper restyles in one step ---- */
+
+typedef struct {
+    const char *id, *name, *based_on, *next;
+    int half_points;            /* 0: inherit */
+    gboolean bold, italic, keep_next;
+    int outline;                /* heading outline level, -1 none */
+    int space_before, space_after; /* twips */
+    const char *colour;         /* hex or NULL */
+    const char *align;          /* "center" or NULL */
+} GbDocxStyle;
+
+static const GbDocxStyle gb__styles[] = {
+    {"Normal", "Normal", NULL, NULL, 22, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
+    {"Title", "Title", "Normal", "Normal", 44, TRUE, FALSE, FALSE, -1, 0, 240, "1F3864", NULL},
+    {"Subtitle", "Subtitle", "Normal", "Normal", 28, FALSE, FALSE, FALSE, -1, 0, 240, "404040",
+     NULL},
+    {"CoverLine", "Cover line", "Normal", NULL, 20, FALSE, FALSE, FALSE, -1, 0, 60, "404040", NULL},
+    {"Heading1", "heading 1", "Normal", "Normal", 32, TRUE, FALSE, TRUE, 0, 360, 120, "1F3864",
+     NULL},
+    {"Heading2", "heading 2", "Normal", "Normal", 26, TRUE, FALSE, TRUE, 1, 240, 80, "1F3864",
+     NULL},
+    {"Heading3", "heading 3", "Normal", "Normal", 24, TRUE, FALSE, TRUE, 2, 200, 60, "1F3864",
+     NULL},
+    {"Caption", "caption", "Normal", "Normal", 20, FALSE, TRUE, FALSE, -1, 60, 120, "404040",
+     NULL},
+    {"Figure", "Figure", "Normal", "Caption", 0, FALSE, FALSE, TRUE, -1, 120, 0, NULL, "center"},
+    {"Note", "Note", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 120, "505050", NULL},
+    {"TableText", "Table Text", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 20, 20, NULL, NULL},
+    {"TableHeader", "Table Header", "TableText", NULL, 18, TRUE, FALSE, FALSE, -1, 20, 20, NULL,
+     NULL},
+    {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
+    {"ListBullet", "List Bullet", "Normal", NULL, 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
+    {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120,
+     "1F3864", NULL},
+    {"TOC1", "toc 1", "Normal", "Normal", 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
+    {"Header", "header", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 0, "505050", NULL},
+    {"Footer", "footer", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 0, "505050", NULL},
+    {"Marking", "Protective marking", "Normal", NULL, 20, TRUE, FALSE, FALSE, -1, 0, 0, NULL,
+     "center"},
+};
+
+static void
+gb__style(GbDocx *x, const GbDocxStyle *s)
+{
+    char half[16];
+    gb__docx_open(x, "w:style");
+    gb__docx_attr(x, "w:type", "paragraph");
+    gb__docx_attr(x, "w:styleId", s->id);
+    if (strcmp(s->id, "Normal") == 0)
+        gb__docx_attr(x, "w:default", "1");
+    gb__docx_val(x, "w:name", s->name);
+    if (s->based_on != NULL)
+        gb__docx_val(x, "w:basedOn", s->based_on);
+    if (s->next != NULL)
+        gb__docx_val(x, "w:next", s->next);
+    gb__docx_val(x, "w:qFormat", NULL);
+    gb__docx_open(x, "w:pPr");
+    if (s->keep_next)
+        gb__docx_val(x, "w:keepNext", NULL);
+    gb__docx_open(x, "w:spacing");
+    gb__docx_attrf(x, "w:before", "%d", s->space_before);
+    gb__docx_attrf(x, "w:after", "%d", s->space_after);
+    gb__docx_close(x);
+    if (s->align != NULL)
+        gb__docx_val(x, "w:jc", s->align);
+    if (s->outline >= 0) {
+        g_snprintf(half, sizeof half, "%d", s->outline);
+        gb__docx_val(x, "w:outlineLvl", half);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "w:rPr");
+    if (s->bold)
+        gb__docx_val(x, "w:b", NULL);
+    if (s->italic)
+        gb__docx_val(x, "w:i", NULL);
+    if (s->colour != NULL)
+        gb__docx_val(x, "w:color", s->colour);
+    if (s->half_points > 0) {
+        g_snprintf(half, sizeof half, "%d", s->half_points);
+        gb__docx_val(x, "w:sz", half);
+        gb__docx_val(x, "w:szCs", half);
+    }
+    gb__docx_close(x);
+    gb__docx_close(x);
+}
+
+static void
+gb__styles_part(GbDocx *x)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "w:styles");
+    gb__docx_attr(x, "xmlns:w", GB__NS_W);
+    gb__docx_open(x, "w:docDefaults");
+    gb__docx_open(x, "w:rPrDefault");
+    gb__docx_open(x, "w:rPr");
+    gb__docx_open(x, "w:rFonts");
+    /* Arial is on every council PC; LibreOffice maps it to the metric-compatible
+     * Liberation Sans the PDF uses, so the two lay out alike. */
+    gb__docx_attr(x, "w:ascii", "Arial");
+    gb__docx_attr(x, "w:hAnsi", "Arial");
+    gb__docx_attr(x, "w:cs", "Arial");
+    gb__docx_attr(x, "w:eastAsia", "Arial");
+    gb__docx_close(x);
+    gb__docx_open(x, "w:lang");
+    const char *lang = x->tree->language != NULL ? x->tree->language : "en-GB";
+    gb__docx_attr(x, "w:val", lang);
+    gb__docx_attr(x, "w:eastAsia", lang);
+    gb__docx_attr(x, "w:bidi", lang);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    for (size_t i = 0; i < G_N_ELEMENTS(gb__styles); i++)
+        gb__style(x, &gb__styles[i]);
+
+    gb__docx_open(x, "w:style");
+    gb__docx_attr(x, "w:type", "character");
+    gb__docx_attr(x, "w:styleId", "Hyperlink");
+    gb__docx_val(x, "w:name", "Hyperlink");
+    gb__docx_open(x, "w:rPr");
+    gb__docx_val(x, "w:color", "1F4E79");
+    gb__docx_val(x, "w:u", "single");
+    gb__docx_close(x);
+    gb__docx_close(x);
+
+    gb__docx_open(x, "w:style");
+    gb__docx_attr(x, "w:type", "table");
+    gb__docx_attr(x, "w:styleId", "GradeTable");
+    gb__docx_val(x, "w:name", "Grade Table");
+    gb__docx_open(x, "w:tblPr");
+    gb__docx_open(x, "w:tblBorders");
+    static const char *const sides[] = {"w:top", "w:bottom", "w:insideH"};
+    for (size_t i = 0; i < G_N_ELEMENTS(sides); i++) {
+        gb__docx_open(x, sides[i]);
+        gb__docx_attr(x, "w:val", "single");
+        gb__docx_attr(x, "w:sz", "4");
+        gb__docx_attr(x, "w:space", "0");
+        gb__docx_attr(x, "w:color", "8C8C8C");
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblCellMar");
+    gb__docx_open(x, "w:left");
+    gb__docx_attr(x, "w:w", "57");
+    gb__docx_attr(x, "w:type", "dxa");
+    gb__docx_close(x);
+    gb__docx_open(x, "w:right");
+    gb__docx_attr(x, "w:w", "57");
+    gb__docx_attr(x, "w:type", "dxa");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/styles.xml");
+}
+
+static void
+gb__settings_part(GbDocx *x)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "w:settings");
+    gb__docx_attr(x, "xmlns:w", GB__NS_W);
+    gb__docx_val(x, "w:defaultTabStop", "720");
+    gb__docx_val(x, "w:characterSpacingControl", "doNotCompress");
+    /* Word refreshes the contents' page numbers (the TOC and its PAGEREF
+     * fields) when it opens the file. */
+    gb__docx_val(x, "w:updateFields", "true");
+    gb__docx_open(x, "w:compat");
+    gb__docx_open(x, "w:compatSetting");
+    gb__docx_attr(x, "w:name", "compatibilityMode");
+    gb__docx_attr(x, "w:uri", "http://schemas.microsoft.com/office/word");
+    gb__docx_attr(x, "w:val", "15");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_val(x, "w:themeFontLang", x->tree->language != NULL ? x->tree->language : "en-GB");
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/settings.xml");
+}
+
+static void
+gb__numbering_part(GbDocx *x)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "w:numbering");
+    gb__docx_attr(x, "xmlns:w", GB__NS_W);
+    gb__docx_open(x, "w:abstractNum");
+    gb__docx_attr(x, "w:abstractNumId", "0");
+    gb__docx_open(x, "w:lvl");
+    gb__docx_attr(x, "w:ilvl", "0");
+    gb__docx_val(x, "w:start", "1");
+    gb__docx_val(x, "w:numFmt", "bullet");
+    gb__docx_val(x, "w:lvlText", "\xE2\x80\xA2");
+    gb__docx_val(x, "w:lvlJc", "left");
+    gb__docx_open(x, "w:pPr");
+    gb__docx_open(x, "w:ind");
+    gb__docx_attr(x, "w:left", "360");
+    gb__docx_attr(x, "w:hanging", "360");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "w:num");
+    gb__docx_attr(x, "w:numId", "1");
+    gb__docx_val(x, "w:abstractNumId", "0");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/numbering.xml");
+}
+
+static void
+gb__properties_parts(GbDocx *x)
+{
+    const GbDocxOptions *o = x->o;
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "cp:coreProperties");
+    gb__docx_attr(x, "xmlns:cp",
+             "http://schemas.openxmlformats.org/package/2006/metadata/core-properties");
+    gb__docx_attr(x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
+    gb__docx_attr(x, "xmlns:dcterms", "http://purl.org/dc/terms/");
+    gb__docx_attr(x, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+    xmlTextWriterWriteElement(x->w, BAD_CAST "dc:title", BAD_CAST x->tree->title);
+    if (o->subject != NULL)
+        xmlTextWriterWriteElement(x->w, BAD_CAST "dc:subject", BAD_CAST o->subject);
+    if (o->author != NULL)
+        xmlTextWriterWriteElement(x->w, BAD_CAST "dc:creator", BAD_CAST o->author);
+    if (o->keywords != NULL)
+        xmlTextWriterWriteElement(x->w, BAD_CAST "cp:keywords", BAD_CAST o->keywords);
+    xmlTextWriterWriteElement(x->w, BAD_CAST "dc:language",
+                              BAD_CAST(x->tree->language != NULL ? x->tree->language : "en-GB"));
+    if (o->date != NULL && strlen(o->date) >= 10) {
+        char *when = g_strdup_printf("%.10sT00:00:00Z", o->date);
+        static const char *const stamps[] = {"dcterms:created", "dcterms:modified"};
+        for (size_t i = 0; i < G_N_ELEMENTS(stamps); i++) {
+            gb__docx_open(x, stamps[i]);
+            gb__docx_attr(x, "xsi:type", "dcterms:W3CDTF");
+            gb__docx_text(x, when);
+            gb__docx_close(x);
+        }
+        g_free(when);
+    }
+    gb__docx_close(x);
+    gb__docx_part_end(x, "docProps/core.xml");
+
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "Properties");
+    gb__docx_attr(x, "xmlns",
+             "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties");
+    xmlTextWriterWriteElement(x->w, BAD_CAST "Application", BAD_CAST "gradebrief " GB_VERSION);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "docProps/app.xml");
+}
+
+static void
+gb__relationship(GbDocx *x, const char *id, const char *type, const char *target,
+                 gboolean external)
+{
+    gb__docx_open(x, "Relationship");
+    gb__docx_attr(x, "Id", id);
+    gb__docx_attr(x, "Type", type);
+    gb__docx_attr(x, "Target", target);
+    if (external)
+        gb__docx_attr(x, "TargetMode", "External");
+    gb__docx_close(x);
+}
+
+static void
+gb__package_parts(GbDocx *x)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "Types");
+    gb__docx_attr(x, "xmlns", "http://schemas.openxmlformats.org/package/2006/content-types");
+    static const char *const defaults[][2] = {
+        {"rels", "application/vnd.openxmlformats-package.relationships+xml"},
+        {"xml", "application/xml"},
+        {"png", "image/png"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(defaults); i++) {
+        gb__docx_open(x, "Default");
+        gb__docx_attr(x, "Extension", defaults[i][0]);
+        gb__docx_attr(x, "ContentType", defaults[i][1]);
+        gb__docx_close(x);
+    }
+    static const char *const overrides[][2] = {
+        {"/word/document.xml", GB__CT_BASE "document.main+xml"},
+        {"/word/styles.xml", GB__CT_BASE "styles+xml"},
+        {"/word/settings.xml", GB__CT_BASE "settings+xml"},
+        {"/word/numbering.xml", GB__CT_BASE "numbering+xml"},
+        {"/word/header1.xml", GB__CT_BASE "header+xml"},
+        {"/word/footer1.xml", GB__CT_BASE "footer+xml"},
+        {"/word/header2.xml", GB__CT_BASE "header+xml"},
+        {"/word/footer2.xml", GB__CT_BASE "footer+xml"},
+        {"/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"},
+        {"/docProps/app.xml",
+         "application/vnd.openxmlformats-officedocument.extended-properties+xml"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(overrides); i++) {
+        /* The cover's own header and footer exist only with a cover. */
+        if (!x->tree->cover && strstr(overrides[i][0], "2.xml") != NULL)
+            continue;
+        gb__docx_open(x, "Override");
+        gb__docx_attr(x, "PartName", overrides[i][0]);
+        gb__docx_attr(x, "ContentType", overrides[i][1]);
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_part_end(x, "[Content_Types].xml");
+
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "Relationships");
+    gb__docx_attr(x, "xmlns", GB__NS_REL);
+    gb__relationship(x, "rId1", GB__REL_BASE "officeDocument", "word/document.xml", FALSE);
+    gb__relationship(x, "rId2",
+                     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+                     "core-properties",
+                     "docProps/core.xml", FALSE);
+    gb__relationship(x, "rId3", GB__REL_BASE "extended-properties", "docProps/app.xml", FALSE);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "_rels/.rels");
+}
+
+static void
+gb__document_rels(GbDocx *x)
+{
+    static const char *const fixed[][2] = {
+        {"styles", "styles.xml"}, {"settings", "settings.xml"}, {"numbering", "numbering.xml"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
+        g_free(gb__docx_rel(x, fixed[i][0], fixed[i][1], FALSE));
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "Relationships");
+    gb__docx_attr(x, "xmlns", GB__NS_REL);
+    for (guint i = 0; i < x->rels->len; i++) {
+        char **f = g_strsplit(g_ptr_array_index(x->rels, i), "\t", 4);
+        gb__relationship(x, f[0], f[1], f[2], f[3][0] == '1');
+        g_strfreev(f);
+    }
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/_rels/document.xml.rels");
+}
+
+/* ---- the zip ---- */
+
+GbStatus
+gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
+{
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
+    zip_t *za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &err) : NULL;
+    if (za == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "cannot start the Word file's zip: %s",
+                    zip_error_strerror(&err));
+        zip_source_free(src);
+        zip_error_fini(&err);
+        return GB_SOFTWARE;
+    }
+    zip_source_keep(src);
+    GbStatus st = GB_OK;
+    for (guint i = 0; i < parts->len && st == GB_OK; i++) {
+        GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
+        zip_source_t *s = zip_source_buffer(za, p->bytes->data, p->bytes->len, 0);
+        zip_int64_t idx = s != NULL ? zip_file_add(za, p->name, s, ZIP_FL_ENC_UTF_8) : -1;
+        if (idx < 0) {
+            zip_source_free(s);
+            st = GB_SOFTWARE;
+            break;
+        }
+        /* 1 January 1980, 00:00, in MS-DOS form: the same bytes on every run,
+         * in every time zone (zip_file_set_mtime would go through localtime). */
+        zip_file_set_dostime(za, (zip_uint64_t)idx, 0, (1 << 5) | 1, 0);
+        zip_set_file_compression(za, (zip_uint64_t)idx, p->stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+                                 p->stored ? 0 : 9);
+    }
+    if (st != GB_OK || zip_close(za) < 0) {
+        gb_diag_set(diag, NULL, 0, 0, "cannot make the Word file's zip: %s", zip_strerror(za));
+        zip_discard(za);
+        zip_source_free(src);
+        zip_error_fini(&err);
+        return GB_SOFTWARE;
+    }
+    zip_stat_t zs;
+    zip_stat_init(&zs);
+    GByteArray *bytes = NULL;
+    if (zip_source_open(src) == 0) {
+        if (zip_source_stat(src, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE)) {
+            bytes = g_byte_array_sized_new((guint)zs.size);
+            g_byte_array_set_size(bytes, (guint)zs.size);
+            if (zip_source_read(src, bytes->data, zs.size) != (zip_int64_t)zs.size) {
+                g_byte_array_free(bytes, TRUE);
+                bytes = NULL;
+            }
+        }
+        zip_source_close(src);
+    }
+    zip_source_free(src);
+    zip_error_fini(&err);
+    if (bytes == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "cannot read back the Word file's zip");
+        return GB_SOFTWARE;
+    }
+    *out = bytes;
+    return GB_OK;
+}
+
+
+void
+gb__docx_package(GbDocx *x)
+{
+    gb__package_parts(x);
+    gb__properties_parts(x);
+}
+
+void
+gb__docx_parts(GbDocx *x)
+{
+    gb__styles_part(x);
+    gb__settings_part(x);
+    gb__numbering_part(x);
+    gb__header_footer(x);
+    gb__document_rels(x);
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""check_docx.py KIND FILE.docx [AUTHORITY] - checks a Word file gradebrief wrote.
+
+KIND is "briefing" or "pack". Opens the file with python-docx (Debian's
+python3-docx) and with zipfile/lxml for what python-docx does not expose, and
+fails (exit 1, one line per problem) unless:
+- the package is a zip whose first entry is [Content_Types].xml, every entry
+  dated 1980-01-01 (deterministic), every XML part well-formed;
+- core properties carry the title (equal to the Title paragraph), en-GB, a date;
+- headings use Word's own Heading 1-3 styles, with no level skipped, and the
+  briefing has a TOC field whose entries link to bookmarks that exist;
+- every table's first row repeats as a header row; every shaded (grade) cell
+  has its grade written out; a pack's title names the authority;
+- every picture is a PNG at the text width, drawn at 300 dpi, with a
+  description (alt text) that carries a number.
+tests/docx/test_check.py proves that each check can fail.
+"""
+import io
+import re
+import struct
+import sys
+import zipfile
+
+import docx
+from docx.shared import Emu
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W,
+      "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+def png_size(data):
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    w, h = struct.unpack(">II", data[16:24])
+    dpi = None
+    i = 8
+    while i + 8 <= len(data):
+        n, kind = struct.unpack(">I4s", data[i:i + 8])
+        if kind == b"pHYs":
+            ppm = struct.unpack(">I", data[i + 8:i + 12])[0]
+            dpi = round(ppm * 0.0254)
+        i += 12 + n
+    return w, h, dpi
+
+
+def check(kind, path, authority=None):
+    problems = []
+    raw = open(path, "rb").read()
+    z = zipfile.ZipFile(io.BytesIO(raw))
+    names = z.namelist()
+    if not names or names[0] != "[Content_Types].xml":
+        problems.append("first zip entry is %r, not [Content_Types].xml" % (names[:1],))
+    for info in z.infolist():
+        if info.date_time[:3] != (1980, 1, 1):
+            problems.append("%s: zip date %s, not 1980-01-01" % (info.filename, info.date_time))
+        if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
+            try:
+                etree.fromstring(z.read(info.filename))
+            except etree.XMLSyntaxError as e:
+                problems.append("%s: not well-formed: %s" % (info.filename, e))
+    if problems:
+        return problems
+
+    d = docx.Document(io.BytesIO(raw))
+    body = etree.fromstring(z.read("word/document.xml"))
+
+    # Core properties.
+    cp = d.core_properties
+    titles = [p.text for p in d.paragraphs if p.style.name == "Title"]
+    if len(titles) != 1:
+        problems.append("%d Title paragraphs, not 1" % len(titles))
+    elif cp.title != titles[0]:
+        problems.append("core title %r differs from the Title paragraph %r" % (cp.title, titles[0]))
+    if cp.language != "en-GB":
+        problems.append("core language %r, not en-GB" % cp.language)
+    if cp.created is None:
+        problems.append("no creation date in the core properties")
+    styles = etree.fromstring(z.read("word/styles.xml"))
+    lang = styles.find(".//w:docDefaults//w:lang", NS)
+    if lang is None or lang.get("{%s}val" % W) != "en-GB":
+        problems.append("the default run language is not en-GB")
+
+    # Headings: Word's own styles, in order.
+    levels = []
+    for p in d.paragraphs:
+        m = re.fullmatch(r"Heading ([1-9])", p.style.name)
+        if m:
+            levels.append(int(m.group(1)))
+            if not p.text.strip():
+                problems.append("an empty %s" % p.style.name)
+    if not levels or levels[0] != 1:
+        problems.append("the first heading is not a Heading 1 (%s)" % levels[:1])
+    for a, b in zip(levels, levels[1:]):
+        if b > a + 1:
+            problems.append("heading level skipped: Heading %d after Heading %d" % (b, a))
+    if kind == "briefing" and levels.count(1) < 5:
+        problems.append("only %d Heading 1 sections" % levels.count(1))
+
+    # Contents: a TOC field whose entries link to bookmarks.
+    bookmarks = {b.get("{%s}name" % W) for b in body.iter("{%s}bookmarkStart" % W)}
+    anchors = [h.get("{%s}anchor" % W) for h in body.iter("{%s}hyperlink" % W)
+               if h.get("{%s}anchor" % W)]
+    for a in anchors:
+        if a not in bookmarks:
+            problems.append("link to #%s, which no bookmark names" % a)
+    instr = "".join(t.text or "" for t in body.iter("{%s}instrText" % W))
+    if kind == "briefing":
+        if "TOC" not in instr:
+            problems.append("no TOC field")
+        if len(anchors) < 5:
+            problems.append("the contents link %d sections" % len(anchors))
+
+    # Tables.
+    if not d.tables:
+        problems.append("no tables")
+    for i, t in enumerate(d.tables):
+        first = t.rows[0]._tr
+        if first.find("w:trPr/w:tblHeader", NS) is None:
+            problems.append("table %d: the first row is not a repeating header row" % (i + 1))
+        for tc in t._tbl.iter("{%s}tc" % W):
+            shd = tc.find("w:tcPr/w:shd", NS)
+            text = "".join(x.text or "" for x in tc.iter("{%s}t" % W)).strip()
+            if shd is not None and not text:
+                problems.append("table %d: a shaded cell with no text (colour alone)" % (i + 1))
+    if authority and not any(authority in t for t in titles):
+        problems.append("the title does not name %r" % authority)
+
+    # Pictures.
+    section = d.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    shapes = list(d.inline_shapes)
+    if kind == "briefing" and len(shapes) < 4:
+        problems.append("only %d pictures" % len(shapes))
+    for i, s in enumerate(shapes):
+        descr = s._inline.docPr.get("descr") or ""
+        if not descr.strip():
+            problems.append("picture %d has no description" % (i + 1))
+        elif not re.search(r"\d", descr):
+            problems.append("picture %d: the description has no figure: %r" % (i + 1, descr[:60]))
+        if abs(Emu(s.width).pt - Emu(text_width).pt) > 1.5:
+            problems.append("picture %d is %.1f pt wide, the text %.1f pt" %
+                            (i + 1, Emu(s.width).pt, Emu(text_width).pt))
+        blip = s._inline.find(".//a:blip", NS)
+        part = d.part.related_parts[blip.get("{%s}embed" % NS["r"])]
+        size = png_size(part.blob)
+        if size is None:
+            problems.append("picture %d is not a PNG" % (i + 1))
+            continue
+        w, h, dpi = size
+        want = Emu(s.width).pt / 72 * 300
+        if dpi != 300 or abs(w - want) > 2:
+            problems.append("picture %d: %d px at %s dpi for %.1f pt (want 300 dpi)" %
+                            (i + 1, w, dpi, Emu(s.width).pt))
+    return problems
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] not in ("briefing", "pack"):
+        print("usage: check_docx.py briefing|pack FILE.docx [AUTHORITY]", file=sys.stderr)
+        return 2
+    problems = check(argv[1], argv[2], argv[3] if len(argv) > 3 else None)
+    for p in problems:
+        print("%s: %s" % (argv[2], p))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""test_check.py GOOD.docx - each way of breaking a good Word file fails check_docx.
+
+Every mutation below rewrites one part of a copy of GOOD and must make
+check_docx report the problem it names (and the unbroken copy must pass)."""
+import io
+import os
+import re
+import sys
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_docx  # noqa: E402
+
+DOC = "word/document.xml"
+MUTATIONS = [
+    # (name, part, pattern, replacement, the problem check_docx must report)
+    ("header row", DOC, r"<w:tblHeader/>", "", "repeating header row"),
+    ("alt text", DOC, r'descr="[^"]*"', 'descr=""', "no description"),
+    ("skipped level", DOC, r'w:val="Heading2"', 'w:val="Heading3"', "heading level skipped"),
+    ("language", "word/styles.xml", r'w:val="en-GB"', 'w:val="en-US"', "not en-GB"),
+    ("title", "docProps/core.xml", r"<dc:title>[^<]*</dc:title>", "<dc:title>x</dc:title>",
+     "differs from the Title"),
+    ("bookmark", DOC, r'w:name="findings"', 'w:name="elsewhere"', "which no bookmark names"),
+    ("grade text", DOC, r'(<w:shd [^>]*w:fill="[0-9A-F]{6}"/></w:tcPr><w:p>.*?<w:t xml:space="preserve">)[^<]+',
+     r"\1", "colour alone"),
+    ("picture size", DOC, r'<wp:extent cx="\d+"', '<wp:extent cx="100"', "wide, the text"),
+]
+
+
+def mutate(raw, part, pattern, repl, date=None):
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == part:
+                text = data.decode("utf-8")
+                new = re.sub(pattern, repl, text, count=1, flags=re.S)
+                if new == text and pattern != repl:
+                    raise SystemExit("mutation found nothing to change in %s: %s" % (part, pattern))
+                data = new.encode("utf-8")
+            zi = zipfile.ZipInfo(info.filename, date or info.date_time)
+            dst.writestr(zi, data)
+    return out.getvalue()
+
+
+def main(argv):
+    raw = open(argv[1], "rb").read()
+    tmp = argv[2] if len(argv) > 2 else "/tmp/gb-docx-mutant.docx"
+    failures = 0
+    base = check_docx.check("briefing", argv[1])
+    if base:
+        print("the good file fails: %s" % base)
+        return 1
+    cases = MUTATIONS + [("zip date", DOC, r"<w:body>", "<w:body>", "not 1980-01-01")]
+    for name, part, pattern, repl, expect in cases:
+        date = (2024, 5, 6, 7, 8, 10) if name == "zip date" else None
+        open(tmp, "wb").write(mutate(raw, part, pattern, repl, date))
+        got = check_docx.check("briefing", tmp)
+        ok = any(expect in p for p in got)
+        print("%s %s%s" % ("ok  " if ok else "FAIL", name, "" if ok else ": got %s" % got))
+        failures += not ok
+    os.unlink(tmp)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
