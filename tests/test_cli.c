@@ -95,7 +95,7 @@ static const struct {
                               "narrow.png", NULL}, 0, NULL, NULL},
     {"timeline needs an authority", {"chart", "timeline", NULL}, 64, NULL, "--authority"},
     {"map takes no authority", {"chart", "map", "-a", "Hertfordshire", NULL}, 64, NULL,
-     "gradebrief chart: chart 'map' does not take --authority (timeline takes it)\n"},
+     "gradebrief chart: chart 'map' does not take --authority (timeline and position take it)\n"},
     {"trend takes no as-at", {"chart", "trend", "--as-at", "2025-03-31", NULL}, 64, NULL,
      "gradebrief chart: chart 'trend' does not take --as-at (counts and map take it)\n"},
     {"timeline takes no as-at", {"chart", "timeline", "-a", "Leeds", "--as-at", "2025-03-31",
