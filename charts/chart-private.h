@@ -12,7 +12,7 @@ struct GbChart {
     const GbChartClass *klass;
     const GbRef *ref;
     char *title, *subtitle, *source, *alt;
-    gpointer data;            /* the kind's plain data struct */
+    gpointer data; /* the kind's plain data struct */
 };
 
 struct GbChartClass {
@@ -29,8 +29,7 @@ struct GbChartClass {
 };
 
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,
-    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class,
-    gb__position_class;
+    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class, gb__position_class;
 
 /* "8.0%" style, one decimal; "8%" when whole is TRUE. */
 void gb__pct(double p, gboolean whole, char *buf, gsize len);
@@ -40,4 +39,3 @@ void gb__pct(double p, gboolean whole, char *buf, gsize len);
 #define GB_RULE ((GbRgb){0.82, 0.82, 0.82})
 
 #endif
-

@@ -86,8 +86,8 @@ gb_chart_new(const char *name, const GbChartInput *in, char **error)
         return NULL;
     }
     if (k->needs_authority && in->authority < 0) {
-        *error = g_strdup_printf("chart '%s' is about one authority: name it with --authority",
-                                 name);
+        *error =
+            g_strdup_printf("chart '%s' is about one authority: name it with --authority", name);
         return NULL;
     }
     GbChart *c = g_new0(GbChart, 1);
@@ -136,7 +136,9 @@ gb_chart_alt(const GbChart *c)
 static double
 gb__frame_extra(const GbChart *c, GbFonts *f, double width)
 {
-    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source,
+    GbFrame fr = {.title = c->title,
+                  .subtitle = c->subtitle,
+                  .source = c->source,
                   .outer = {0, 0, width, 10000}};
     gb_frame_layout(f, &fr);
     return fr.outer.h - fr.plot.h;

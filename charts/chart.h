@@ -10,11 +10,11 @@
 /* What charts are made from: results of the compute stage, nothing else. */
 typedef struct {
     const GbTable *table;
-    const GbStats *stats;     /* by year, regime and judgement */
+    const GbStats *stats; /* by year, regime and judgement */
     const GbMoves *moves;
-    const GbLatest *latest;   /* overall effectiveness as at a date */
-    int authority;            /* for charts about one authority, else -1; the map outlines it */
-    const GArray *years;      /* GbPackYear (packsummary.h): the position chart's series */
+    const GbLatest *latest; /* overall effectiveness as at a date */
+    int authority;          /* for charts about one authority, else -1; the map outlines it */
+    const GArray *years;    /* GbPackYear (packsummary.h): the position chart's series */
 } GbChartInput;
 
 typedef struct GbChart GbChart;

@@ -32,7 +32,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     gb_text_format_date_long(l->as_at, date, sizeof date);
     c->title = g_strdup_printf("Latest overall effectiveness as at %s", date);
     c->subtitle = g_strdup_printf("Number of the %d authorities in existence on that date, by "
-                                  "their most recent judgement", l->authorities);
+                                  "their most recent judgement",
+                                  l->authorities);
     c->source = g_strdup("Source: Ofsted, LA inspection outcomes; computed by gradebrief.");
     GString *alt = g_string_new(NULL);
     g_string_append_printf(alt, "Bar chart. As at %s, of %d authorities: ", date, l->authorities);
@@ -76,10 +77,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_palette_fill(cr, gb_palette_level(g), g);
         char v[16];
         g_snprintf(v, sizeof v, "%d", d->count[g]);
-        gb_text_draw_aligned(f, cr, v, GB_SIZE_LABEL, TRUE, x + w / 2, base - bh - value_h + 1,
-                             0.5, GB_INK);
-        PangoLayout *ly = gb_fonts_layout(f, cr, c->ref->common_labels[g], GB_SIZE_LABEL, FALSE,
-                                          FALSE, slot - 6);
+        gb_text_draw_aligned(f, cr, v, GB_SIZE_LABEL, TRUE, x + w / 2, base - bh - value_h + 1, 0.5,
+                             GB_INK);
+        PangoLayout *ly =
+            gb_fonts_layout(f, cr, c->ref->common_labels[g], GB_SIZE_LABEL, FALSE, FALSE, slot - 6);
         pango_layout_set_alignment(ly, PANGO_ALIGN_CENTER);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         cairo_move_to(cr, plot.x + g * slot + 3, base + 4);

@@ -13,7 +13,7 @@
 #define GB__AXIS 14.0
 
 typedef struct {
-    char *label;              /* "2007", "2013 published" */
+    char *label; /* "2007", "2013 published" */
     int regime;
     gboolean published;
     int ngrades;
@@ -22,7 +22,7 @@ typedef struct {
 } GbBar;
 
 typedef struct {
-    GArray *bars;             /* GbBar, grouped by regime in order */
+    GArray *bars; /* GbBar, grouped by regime in order */
     GbLegend legend;
 } GbDistributionData;
 
@@ -52,8 +52,7 @@ gb__published_bar(const GbRef *ref, const GbStats *s, int year, int regime, int 
 {
     const GbRegime *r = gb_ref_regime(ref, regime);
     *bar = (GbBar){.regime = regime, .published = TRUE, .ngrades = (int)r->grades->len};
-    if (!gb_summary_published_counts(ref, s, year, regime, judgement, -1, bar->count,
-                                     &bar->base))
+    if (!gb_summary_published_counts(ref, s, year, regime, judgement, -1, bar->count, &bar->base))
         return FALSE;
     for (int g = 0; g < bar->ngrades; g++)
         bar->share[g] = gb_summary_share(bar->count[g], bar->base);
@@ -72,15 +71,16 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     for (guint r = 0; r < ref->regimes->len; r++) {
         /* Years with computed rows (complete ones) and years published only. */
         int min_year = gb_ref_regime(ref, (int)r)->first_year;
-        int max_year = gb_ref_regime(ref, (int)r)->last_year ? gb_ref_regime(ref, (int)r)->last_year
-                                                             : 2100;
+        int max_year =
+            gb_ref_regime(ref, (int)r)->last_year ? gb_ref_regime(ref, (int)r)->last_year : 2100;
         for (int y = min_year; y <= max_year && y <= 2100; y++) {
             const GbDistribution *dist = NULL;
             for (guint i = 0; i < in->stats->distributions->len; i++) {
-                const GbDistribution *x = &g_array_index(in->stats->distributions,
-                                                         GbDistribution, i);
+                const GbDistribution *x =
+                    &g_array_index(in->stats->distributions, GbDistribution, i);
                 if (x->regime == (int)r && x->year == y && x->judgement >= 0 &&
-                    x->judgement == gb_ref_headline_judgement(ref, x->regime) && x->selection == NULL && x->base > 0)
+                    x->judgement == gb_ref_headline_judgement(ref, x->regime) &&
+                    x->selection == NULL && x->base > 0)
                     dist = x;
             }
             GbBar bar = {0};
@@ -99,15 +99,15 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                 continue;
             }
             g_array_append_val(d->bars, bar);
-            g_string_append_printf(alt, " %s %s (%u judgements%s):",
-                                   gb_ref_regime(ref, (int)r)->short_name, bar.label, bar.base,
-                                   bar.published ? ", as published" : "");
+            g_string_append_printf(
+                alt, " %s %s (%u judgements%s):", gb_ref_regime(ref, (int)r)->short_name, bar.label,
+                bar.base, bar.published ? ", as published" : "");
             for (int g = 0; g < bar.ngrades; g++) {
                 int level;
                 GbRgb col = gb__colour(ref, (int)r, g, &level);
                 const char *label = gb_ref_grade(ref, (int)r, g)->label;
-                gb_legend_add(&d->legend, col,
-                              level, level >= 0 ? ref->common_labels[level] : label);
+                gb_legend_add(&d->legend, col, level,
+                              level >= 0 ? ref->common_labels[level] : label);
                 g_string_append_printf(alt, "%s %s %.1f%%", g ? "," : "", label, bar.share[g]);
             }
             g_string_append_c(alt, '.');
@@ -134,8 +134,8 @@ gb__label_width(const GbDistributionData *d, GbFonts *f)
 {
     double lw = 0, w, h;
     for (guint i = 0; i < d->bars->len; i++) {
-        gb_fonts_measure(f, g_array_index(d->bars, GbBar, i).label, GB_SIZE_LABEL, FALSE, -1,
-                         &w, &h);
+        gb_fonts_measure(f, g_array_index(d->bars, GbBar, i).label, GB_SIZE_LABEL, FALSE, -1, &w,
+                         &h);
         lw = MAX(lw, w);
     }
     return lw + 8;
@@ -185,8 +185,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
             y += GB__GROUP;
             last = b->regime;
         }
-        gb_text_draw_aligned(f, cr, b->label, GB_SIZE_LABEL, FALSE, x0 - 6, y + 2.5, 1.0,
-                             GB_INK);
+        gb_text_draw_aligned(f, cr, b->label, GB_SIZE_LABEL, FALSE, x0 - 6, y + 2.5, 1.0, GB_INK);
         double x = x0;
         for (int g = 0; g < b->ngrades; g++) {
             double w = bw * b->share[g] / 100.0;
@@ -233,7 +232,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
         gb_text_draw_aligned(f, cr, t, GB_SIZE_SMALL, FALSE, x, y + 1,
-                             p == 0 ? 0.0 : p == 100 ? 1.0 : 0.5, GB_GREY);
+                             p == 0     ? 0.0
+                             : p == 100 ? 1.0
+                                        : 0.5,
+                             GB_GREY);
     }
 }
 

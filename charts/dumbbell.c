@@ -12,7 +12,7 @@ typedef struct {
     char *label;
     double from, to;
     int from_year, to_year;
-    gboolean whole;    /* published as whole percentages */
+    gboolean whole; /* published as whole percentages */
 } GbBell;
 
 typedef struct {
@@ -55,11 +55,14 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         const GbChange *ch = &g_array_index(in->stats->changes, GbChange, i);
         if (ch->from.series != GB_SERIES_PUBLISHED || ch->to.series != GB_SERIES_PUBLISHED)
             continue;
-        GbBell b = {.from = ch->from.percent, .to = ch->to.percent, .from_year = ch->from.year,
-                    .to_year = ch->to.year, .whole = TRUE};
-        b.label = g_strdup_printf("%s, %s", gb__measure_label(ref, ch->from.regime,
-                                                              ch->from.measure),
-                                  gb_ref_regime(ref, ch->from.regime)->short_name);
+        GbBell b = {.from = ch->from.percent,
+                    .to = ch->to.percent,
+                    .from_year = ch->from.year,
+                    .to_year = ch->to.year,
+                    .whole = TRUE};
+        b.label =
+            g_strdup_printf("%s, %s", gb__measure_label(ref, ch->from.regime, ch->from.measure),
+                            gb_ref_regime(ref, ch->from.regime)->short_name);
         regime = ch->from.regime;
         g_array_append_val(d->bells, b);
         g_string_append_printf(alt, " %s: %.0f%% in %d, %.0f%% in %d (%+.0f points).", b.label,
@@ -96,8 +99,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     const GbDumbbellData *d = c->data;
     double lw = 0, w, h;
     for (guint i = 0; i < d->bells->len; i++) {
-        gb_fonts_measure(f, g_array_index(d->bells, GbBell, i).label, GB_SIZE_LABEL, FALSE, -1,
-                         &w, &h);
+        gb_fonts_measure(f, g_array_index(d->bells, GbBell, i).label, GB_SIZE_LABEL, FALSE, -1, &w,
+                         &h);
         lw = MAX(lw, w);
     }
     lw = MIN(lw + 8, plot.w * 0.4);
@@ -121,8 +124,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     for (guint i = 0; i < d->bells->len; i++) {
         const GbBell *b = &g_array_index(d->bells, GbBell, i);
         double cy = y + GB__ROW / 2;
-        gb_text_draw_aligned(f, cr, b->label, GB_SIZE_LABEL, FALSE, x0 - 8, cy - 5, 1.0,
-                             GB_INK);
+        gb_text_draw_aligned(f, cr, b->label, GB_SIZE_LABEL, FALSE, x0 - 8, cy - 5, 1.0, GB_INK);
         double xa = x0 + aw * b->from / t.hi, xb = x0 + aw * b->to / t.hi;
         cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
         cairo_set_line_width(cr, 2);

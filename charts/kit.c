@@ -14,11 +14,11 @@ struct GbFonts {
     char *family;
     FcConfig *config;
     PangoFontMap *map;
-    PangoContext *context;   /* for measuring, without a surface */
-    GHashTable *layouts;     /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
-    char *uncovered;         /* the first text no font could show, since the last take */
-    FcCharSet *coverage;     /* every character some font of config has */
-    guint64 ascii[2];        /* the same for U+0000..U+007F, as bits */
+    PangoContext *context; /* for measuring, without a surface */
+    GHashTable *layouts;   /* "size|bold|italic|width|text" -> PangoLayout; one thread's */
+    char *uncovered;       /* the first text no font could show, since the last take */
+    FcCharSet *coverage;   /* every character some font of config has */
+    guint64 ascii[2];      /* the same for U+0000..U+007F, as bits */
 };
 
 /* Fonts that give the pinned family the scripts it lacks, each where its
@@ -48,8 +48,8 @@ gb__fallback_fonts(void)
         FcFontSet *set = FcFontSetCreate();
         for (gsize i = 0; i < G_N_ELEMENTS(gb__fallbacks); i++)
             if (g_file_test(gb__fallbacks[i].file, G_FILE_TEST_IS_REGULAR))
-                FcFreeTypeQueryAll((const FcChar8 *)gb__fallbacks[i].file, (unsigned)-1, NULL,
-                                   NULL, set);
+                FcFreeTypeQueryAll((const FcChar8 *)gb__fallbacks[i].file, (unsigned)-1, NULL, NULL,
+                                   set);
         g_once_init_leave(&once, (gsize)set);
     }
     return (FcFontSet *)once;
@@ -93,8 +93,8 @@ static char *
 gb__font_file(const char *family, const char *style)
 {
     FcConfig *system = gb__system_fonts();
-    FcPattern *pat = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, FC_STYLE,
-                                    FcTypeString, style, NULL);
+    FcPattern *pat =
+        FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, FC_STYLE, FcTypeString, style, NULL);
     FcConfigSubstitute(system, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult res;
@@ -142,7 +142,8 @@ gb_fonts_new(const char *family, char **error)
             file = gb__font_file(family, styles[i]);
         if (file == NULL && i < 2) {
             *error = g_strdup_printf("font '%s %s' is not installed (Debian: apt-get install "
-                                     "fonts-liberation2)", family, styles[i]);
+                                     "fonts-liberation2)",
+                                     family, styles[i]);
             FcConfigDestroy(config);
             return NULL;
         }
@@ -342,19 +343,18 @@ gb__cached_layout(GbFonts *f, const char *text, double size, gboolean bold, gboo
 }
 
 static void
-gb__measure(GbFonts *f, const char *text, double size, gboolean bold, gboolean italic,
-            double width, double *w, double *h)
+gb__measure(GbFonts *f, const char *text, double size, gboolean bold, gboolean italic, double width,
+            double *w, double *h)
 {
     PangoRectangle logical;
-    pango_layout_get_extents(gb__cached_layout(f, text, size, bold, italic, width), NULL,
-                             &logical);
+    pango_layout_get_extents(gb__cached_layout(f, text, size, bold, italic, width), NULL, &logical);
     *w = (double)logical.width / PANGO_SCALE;
     *h = (double)logical.height / PANGO_SCALE;
 }
 
 void
-gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
-                 double *w, double *h)
+gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width, double *w,
+                 double *h)
 {
     gb__measure(f, text, size, bold, FALSE, width, w, h);
 }
@@ -376,12 +376,12 @@ gb_palette_level(int level)
 {
     /* Dark blue, mid blue, pale amber, red: luminance 20, 55, 87, 45 in greyscale,
      * and inadequate is hatched on top. */
-    static const GbRgb levels[] = {{0.031, 0.188, 0.420}, {0.259, 0.573, 0.776},
-                                   {0.992, 0.831, 0.620}, {0.780, 0.122, 0.125}};
+    static const GbRgb levels[] = {
+        {0.031, 0.188, 0.420}, {0.259, 0.573, 0.776}, {0.992, 0.831, 0.620}, {0.780, 0.122, 0.125}};
     /* Greyscale: four steps far apart, inadequate darkest after outstanding and
      * hatched, so it never depends on telling two greys apart. */
-    static const GbRgb greys[] = {{0.15, 0.15, 0.15}, {0.55, 0.55, 0.55}, {0.85, 0.85, 0.85},
-                                  {0.38, 0.38, 0.38}};
+    static const GbRgb greys[] = {
+        {0.15, 0.15, 0.15}, {0.55, 0.55, 0.55}, {0.85, 0.85, 0.85}, {0.38, 0.38, 0.38}};
     if (level < 0 || level > 3)
         return (GbRgb){0.80, 0.80, 0.80};
     return gb__greyscale ? greys[level] : levels[level];
@@ -391,8 +391,7 @@ GbRgb
 gb_palette_category(int i)
 {
     /* Apart from the grade colours: sage and burnt orange, then grey. */
-    static const GbRgb cats[] = {{0.600, 0.690, 0.580}, {0.850, 0.372, 0.008},
-                                 {0.45, 0.45, 0.45}};
+    static const GbRgb cats[] = {{0.600, 0.690, 0.580}, {0.850, 0.372, 0.008}, {0.45, 0.45, 0.45}};
     static const GbRgb greys[] = {{0.72, 0.72, 0.72}, {0.30, 0.30, 0.30}, {0.50, 0.50, 0.50}};
     return gb__greyscale ? greys[i % 3] : cats[i % 3];
 }
@@ -591,8 +590,8 @@ gb_frame_layout(GbFonts *f, GbFrame *fr)
         gb__measure(f, fr->source, GB_SIZE_SMALL, FALSE, TRUE, fr->outer.w, &w, &fr->source_h);
     double top = fr->title_h + fr->subtitle_h + (fr->title || fr->subtitle ? 6 : 0);
     double bottom = fr->source_h + (fr->source ? 4 : 0);
-    fr->plot = (GbBox){fr->outer.x, fr->outer.y + top, fr->outer.w,
-                       MAX(fr->outer.h - top - bottom, 0)};
+    fr->plot =
+        (GbBox){fr->outer.x, fr->outer.y + top, fr->outer.w, MAX(fr->outer.h - top - bottom, 0)};
 }
 
 static void
@@ -610,8 +609,8 @@ gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr)
     const GbRgb ink = {0.1, 0.1, 0.1}, grey = {0.35, 0.35, 0.35};
     double y = fr->outer.y;
     if (fr->title) {
-        gb__draw_wrapped(f, cr, fr->title, GB_SIZE_TITLE, TRUE, FALSE, fr->outer.x, y,
-                         fr->outer.w, ink);
+        gb__draw_wrapped(f, cr, fr->title, GB_SIZE_TITLE, TRUE, FALSE, fr->outer.x, y, fr->outer.w,
+                         ink);
         y += fr->title_h;
     }
     if (fr->subtitle)

@@ -32,8 +32,8 @@ char *gb_fonts_take_uncovered(GbFonts *f);
 
 /* A layout of text at size points (bold/italic as asked), for drawing on cr.
  * width > 0 wraps at that width. The caller unrefs it. */
-PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size,
-                             gboolean bold, gboolean italic, double width);
+PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                             gboolean italic, double width);
 /* Measures text as gb_fonts_layout would lay it out; *w and *h in points. */
 void gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
                       double *w, double *h);
@@ -43,12 +43,12 @@ void gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, 
 typedef struct {
     double r, g, b;
 } GbRgb;
-GbRgb gb_palette_level(int level);        /* 0 outstanding .. 3 inadequate */
+GbRgb gb_palette_level(int level); /* 0 outstanding .. 3 inadequate */
 /* Chooses the palette: "default" (colour, apart in greyscale and for colour-blind
  * readers) or "greyscale" (for black-and-white printing). Call before drawing
  * starts, not while other threads draw. FALSE for an unknown name. */
 gboolean gb_palette_use(const char *name);
-GbRgb gb_palette_category(int i);         /* categorical outcomes (unannounced) */
+GbRgb gb_palette_category(int i); /* categorical outcomes (unannounced) */
 /* TRUE when white text reads better than black on c. */
 gboolean gb_palette_dark(GbRgb c);
 /* Fills the current path with c and, for inadequate (level 3), a hatch; then
@@ -88,8 +88,8 @@ typedef struct {
 /* The frame: title, subtitle and source note around a plot box. */
 typedef struct {
     const char *title, *subtitle, *source;
-    GbBox outer;      /* the whole chart */
-    GbBox plot;       /* what is left for the chart body */
+    GbBox outer; /* the whole chart */
+    GbBox plot;  /* what is left for the chart body */
     double title_h, subtitle_h, source_h;
 } GbFrame;
 
@@ -101,16 +101,16 @@ void gb_frame_draw(GbFonts *f, cairo_t *cr, const GbFrame *fr);
 void gb_frame_draw_source(GbFonts *f, cairo_t *cr, const GbFrame *fr);
 
 /* Text drawing: at (x, y) as the top-left corner, or aligned in a box. */
-void gb_text_draw(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
-                  double x, double y, GbRgb colour);
+void gb_text_draw(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold, double x,
+                  double y, GbRgb colour);
 /* Draws text with its right edge at x (align 1), centre (0.5) or left (0). */
-void gb_text_draw_aligned(GbFonts *f, cairo_t *cr, const char *text, double size,
-                          gboolean bold, double x, double y, double align, GbRgb colour);
+void gb_text_draw_aligned(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                          double x, double y, double align, GbRgb colour);
 
 /* Sizes used across charts, in points. */
 #define GB_SIZE_TITLE 12.0
 #define GB_SIZE_SUBTITLE 9.0
 #define GB_SIZE_LABEL 8.0
-#define GB_SIZE_SMALL 8.0   /* the smallest chart text: 8 pt, for print */
+#define GB_SIZE_SMALL 8.0 /* the smallest chart text: 8 pt, for print */
 
 #endif

@@ -9,10 +9,10 @@
 typedef struct {
     int n;
     GbRgb colour[GB_LEGEND_MAX];
-    int level[GB_LEGEND_MAX];       /* for the hatch; -1 plain */
+    int level[GB_LEGEND_MAX]; /* for the hatch; -1 plain */
     const char *label[GB_LEGEND_MAX];
     double x[GB_LEGEND_MAX], y[GB_LEGEND_MAX]; /* computed, relative to the box */
-    double height;                  /* computed */
+    double height;                             /* computed */
 } GbLegend;
 
 /* Adds an entry unless one with the same label is there. */

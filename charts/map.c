@@ -1,20 +1,20 @@
 /* map.c - one hex tile per authority in existence, coloured by its latest
  * grade and marked with the grade's code (O, G, RI, I: never colour alone),
  * with a key to the codes and short authority labels where they fit. */
+#include "charts/map.h"
 #include "charts/chart-private.h"
 #include "charts/legend.h"
-#include "charts/map.h"
 
 #include <math.h>
 
 typedef struct {
     guint32 as_at;
-    GArray *grade;           /* int per authority: common level, -1 none, -2 n/a */
+    GArray *grade; /* int per authority: common level, -1 none, -2 n/a */
     GbLegend legend;
     int count[GB_COMMON_LEVELS + 1];
     int tiles, missing;
     char *key[GB_COMMON_LEVELS + 1]; /* legend labels with the tile codes */
-    int outline;             /* the authority outlined (a pack's own), -1 none */
+    int outline;                     /* the authority outlined (a pack's own), -1 none */
 } GbMapData;
 
 /* The code on a tile of each common level, and on a tile not inspected. */
@@ -131,7 +131,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     c->source = g_strdup("Source: Ofsted. Tile layout: ODI Leeds hex map of upper-tier "
                          "authorities (MIT), updated for the 2021 and 2023 reorganisations.");
     GString *alt = g_string_new(NULL);
-    g_string_append_printf(alt, "Hex tile map of the %d authorities in England as at %s, each "
+    g_string_append_printf(alt,
+                           "Hex tile map of the %d authorities in England as at %s, each "
                            "coloured and marked by its latest overall effectiveness judgement: ",
                            d->tiles, date);
     for (int g = 0; g < GB_COMMON_LEVELS; g++)
@@ -140,7 +141,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         g_string_append_printf(alt, ", %d not inspected", d->count[GB_COMMON_LEVELS]);
     if (d->outline >= 0) {
         int g = g_array_index(d->grade, int, d->outline);
-        g_string_append_printf(alt, ". %s, outlined, is %s", gb_ref_authority(ref, d->outline)->name,
+        g_string_append_printf(alt, ". %s, outlined, is %s",
+                               gb_ref_authority(ref, d->outline)->name,
                                g >= 0 ? ref->common_labels[g] : "not inspected");
     }
     g_string_append(alt, ". The table of authorities gives each one's grade.");

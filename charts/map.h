@@ -9,10 +9,10 @@
  * numbers growing northward). radius is the centre-to-corner distance. */
 typedef struct {
     int n;
-    int *authority;            /* index into ref->authorities */
+    int *authority; /* index into ref->authorities */
     double *cx, *cy;
     double radius;
-    double width, height;      /* extent actually used */
+    double width, height; /* extent actually used */
 } GbTileGeometry;
 
 void gb_map_geometry(const GbRef *ref, guint32 as_at, double w, double h, GbTileGeometry *g);

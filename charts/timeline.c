@@ -8,10 +8,10 @@
 #define GB__TIERS 4
 
 typedef struct {
-    double when;             /* fractional year */
+    double when; /* fractional year */
     int regime, grade, level;
-    char *label;             /* "Inadequate" */
-    char *as;                /* predecessor name, or NULL */
+    char *label; /* "Inadequate" */
+    char *as;    /* predecessor name, or NULL */
 } GbMark;
 
 typedef struct {
@@ -50,8 +50,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                          : e->year + 0.5;
         if (e->as_authority >= 0) {
             m.as = g_strdup(gb_ref_authority(ref, e->as_authority)->name);
-            m.label = g_strdup_printf("%s (as %s)", gb_ref_grade(ref, e->regime, e->grade)->label,
-                                      m.as);
+            m.label =
+                g_strdup_printf("%s (as %s)", gb_ref_grade(ref, e->regime, e->grade)->label, m.as);
         } else {
             m.label = g_strdup(gb_ref_grade(ref, e->regime, e->grade)->label);
         }
@@ -125,7 +125,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     int *tier_of = g_new0(int, MAX(d->marks->len, 1));
     int tiers = gb__tiers(d, f, plot.x, plot.w, tier_of);
     double axis_y = plot.y + tiers * GB__TIER + 16;
-#define X(t) (x0 + w * ((t) - y_first) / (double)(y_last - y_first))
+#define X(t) (x0 + w * ((t)-y_first) / (double)(y_last - y_first))
     cairo_move_to(cr, x0, axis_y);
     cairo_line_to(cr, x0 + w, axis_y);
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
@@ -139,8 +139,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         if (y % every == 0) {
             char lab[8];
             g_snprintf(lab, sizeof lab, "%d", y);
-            gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, X(y), axis_y + 4, 0.5,
-                                 GB_GREY);
+            gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, X(y), axis_y + 4, 0.5, GB_GREY);
         }
     }
     /* Regime spans under the axis. */

@@ -90,8 +90,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_fonts_measure(f, "improvement", head, FALSE, -1, &ww, &wh);
     }
     for (int b = 0; b < GB_COMMON_LEVELS; b++) {
-        PangoLayout *ly = gb_fonts_layout(f, cr, c->ref->common_labels[b], head, FALSE,
-                                          FALSE, cell - 4);
+        PangoLayout *ly =
+            gb_fonts_layout(f, cr, c->ref->common_labels[b], head, FALSE, FALSE, cell - 4);
         pango_layout_set_alignment(ly, PANGO_ALIGN_CENTER);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         cairo_move_to(cr, x0 + b * cell + 2, plot.y + 16);
@@ -99,8 +99,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         g_object_unref(ly);
     }
     for (int a = 0; a < GB_COMMON_LEVELS; a++) {
-        PangoLayout *ly = gb_fonts_layout(f, cr, c->ref->common_labels[a], GB_SIZE_LABEL, FALSE,
-                                          FALSE, lw - 8);
+        PangoLayout *ly =
+            gb_fonts_layout(f, cr, c->ref->common_labels[a], GB_SIZE_LABEL, FALSE, FALSE, lw - 8);
         int lh;
         pango_layout_get_size(ly, NULL, &lh);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

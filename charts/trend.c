@@ -9,16 +9,16 @@
 
 typedef struct {
     int year, regime;
-    double value;        /* percent */
+    double value; /* percent */
     gboolean published;
     int count, base;
 } GbPoint;
 
 typedef struct {
-    GArray *points;      /* GbPoint, by regime then year */
+    GArray *points; /* GbPoint, by regime then year */
     int first_year, last_year;
     int lanes;
-    int lane[32];        /* lane of each regime in the strip */
+    int lane[32]; /* lane of each regime in the strip */
 } GbTrendData;
 
 static void
@@ -47,8 +47,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         for (int y = rg->first_year; y <= last; y++) {
             GbPoint p = {.year = y, .regime = (int)r, .value = NAN};
             for (guint i = 0; i < in->stats->distributions->len; i++) {
-                const GbDistribution *x = &g_array_index(in->stats->distributions,
-                                                         GbDistribution, i);
+                const GbDistribution *x =
+                    &g_array_index(in->stats->distributions, GbDistribution, i);
                 if (x->regime == (int)r && x->judgement == j && x->year == y &&
                     x->selection == NULL && x->base > 0) {
                     p.value = 100.0 * x->inadequate / x->base;
@@ -61,8 +61,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
                 const GbMeasure *m = &g_array_index(in->stats->published, GbMeasure, i);
                 if (m->regime != (int)r || m->year != y || m->count < 0 || m->base <= 0 ||
                     gb_ref_grade(ref, (int)r, rg->grades->len - 1) == NULL ||
-                    g_strcmp0(m->measure, g_array_index(rg->grades, GbGrade,
-                                                        rg->grades->len - 1).id) != 0)
+                    g_strcmp0(m->measure,
+                              g_array_index(rg->grades, GbGrade, rg->grades->len - 1).id) != 0)
                     continue;
                 for (guint k = i; k < in->stats->published->len; k++) {
                     const GbMeasure *n = &g_array_index(in->stats->published, GbMeasure, k);
@@ -142,7 +142,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     double strip = d->lanes * GB__LANE;
     double y0 = plot.y + 6, h = plot.h - strip - GB__AXIS - 10;
     int y_first = d->first_year - 1, y_last = d->last_year + 1;
-#define X(year) (x0 + w * ((year) - y_first) / (double)(y_last - y_first))
+#define X(year) (x0 + w * ((year)-y_first) / (double)(y_last - y_first))
 #define Y(v) (y0 + h - h * (v) / t.hi)
     for (int k = 0; k < t.n; k++) {
         char lab[16];
@@ -153,8 +153,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
         /* Ending at its gridline, so that the 0% clears the year labels below. */
-        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4,
-                             Y(t.values[k]) - axis_h + 2, 1.0, GB_GREY);
+        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4, Y(t.values[k]) - axis_h + 2,
+                             1.0, GB_GREY);
     }
     /* Year labels: every year when they fit, else every second or fifth. */
     int every = gb_ticks_year_step(w / (y_last - y_first), yw);

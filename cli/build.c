@@ -30,7 +30,8 @@ static GbStatus
 gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini: keys it sets replace the "
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path,
+         "Your settings (key file), read over DATADIR/briefing.ini: keys it sets replace the "
          "folder's, the rest are kept (gradebrief config shows the result)",
          "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out)", "DIR"},
@@ -46,15 +47,16 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - write the national briefing");
     gb_cli_common_entries(ctx, &r->common, extra);
-    GbStatus rc = gb_cli_parse("build",
-                               "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks "
-                               "and alt text), OUTDIR/briefing.html (one self-contained "
-                               "accessible page), OUTDIR/briefing.docx (Word, with real headings, "
-                               "tables and described pictures), OUTDIR/charts/*.svg and *.png for every chart in "
-                               "it, and OUTDIR/tables/*.csv with every figure it shows. The files "
-                               "are replaced together, only once all are made; a run that fails "
-                               "changes nothing.",
-                               ctx, &argc, &argv);
+    GbStatus rc = gb_cli_parse(
+        "build",
+        "Writes OUTDIR/briefing.pdf (tagged, A4, with contents, bookmarks "
+        "and alt text), OUTDIR/briefing.html (one self-contained "
+        "accessible page), OUTDIR/briefing.docx (Word, with real headings, "
+        "tables and described pictures), OUTDIR/charts/*.svg and *.png for every chart in "
+        "it, and OUTDIR/tables/*.csv with every figure it shows. The files "
+        "are replaced together, only once all are made; a run that fails "
+        "changes nothing.",
+        ctx, &argc, &argv);
     g_option_context_free(ctx);
     if (rc == GB_OK)
         rc = gb_cli_formats(r->formats, &r->pdf, &r->html, &r->docx, diag);

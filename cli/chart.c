@@ -94,8 +94,8 @@ gb__chart_parse(int argc, char **argv, GbChartRequest *r, GbDiag *diag)
         {GB_CHART_TAKES_AS_AT, "--as-at"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(chart_opts); i++) {
-        gboolean given = chart_opts[i].opt == GB_CHART_TAKES_AUTHORITY ? r->authority != NULL
-                                                                       : as_at != NULL;
+        gboolean given =
+            chart_opts[i].opt == GB_CHART_TAKES_AUTHORITY ? r->authority != NULL : as_at != NULL;
         if (given && !gb_chart_takes(r->name, chart_opts[i].opt)) {
             char *takers = gb_chart_names_taking(chart_opts[i].opt);
             gb_diag_set(diag, NULL, 0, 0, "chart '%s' does not take %s (%s take%s it)", r->name,

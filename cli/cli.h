@@ -67,8 +67,8 @@ GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at
  * own date, else the newest judgement date, into *at. Leaves out the rows
  * dated after it and says so on stderr; a streaming table that kept rows
  * dated after a date only known once read is read again. */
-GbStatus gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config,
-                            GbAsAt *at, GbDiag *diag);
+GbStatus gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbAsAt *at,
+                            GbDiag *diag);
 
 /* The date written into generated files: SOURCE_DATE_EPOCH when set, else
  * the newest judgement date in the data (never the clock), as ISO 8601. The

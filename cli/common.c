@@ -172,9 +172,11 @@ gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, Gb
         gb_text_format_date(at->date, date);
         gb_text_format_date(t->after_first, first);
         gb_text_format_date(t->after_newest, newest);
-        fprintf(stderr, "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
-                "as-at date %s (%s) left out: %s to %s\n", t->after, t->after == 1 ? "" : "s",
-                date, gb_position_as_at_source(at->source), first, newest);
+        fprintf(stderr,
+                "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
+                "as-at date %s (%s) left out: %s to %s\n",
+                t->after, t->after == 1 ? "" : "s", date, gb_position_as_at_source(at->source),
+                first, newest);
     }
     return GB_OK;
 }

@@ -57,8 +57,10 @@ static GbStatus
 gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
 {
     GOptionEntry extra[] = {
-        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path, "Your settings (key file), read over DATADIR/briefing.ini (gradebrief config "
-         "shows the result)", "FILE"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &r->config_path,
+         "Your settings (key file), read over DATADIR/briefing.ini (gradebrief config "
+         "shows the result)",
+         "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &r->outdir, "Output folder (default out/packs)",
          "DIR"},
         {"authority", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &r->names,
@@ -74,16 +76,17 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
     };
     GOptionContext *ctx = g_option_context_new("[FILE...] - one briefing pack per authority");
     gb_cli_common_entries(ctx, &r->common, extra);
-    GbStatus rc = gb_cli_parse("packs",
-                               "Writes OUTDIR/<authority>.pdf, .html and .docx for each authority (2-4 "
-                               "pages: its "
-                               "judgements over time; where it stands against England, its "
-                               "region and its statistical neighbours; their latest judgements; "
-                               "what changed since its previous inspection) and "
-                               "OUTDIR/index.csv. Only packs whose inputs changed are rewritten "
-                               "(OUTDIR/manifest.ini); --force rewrites all. The files are "
-                               "replaced together, only once all are made.",
-                               ctx, &argc, &argv);
+    GbStatus rc =
+        gb_cli_parse("packs",
+                     "Writes OUTDIR/<authority>.pdf, .html and .docx for each authority (2-4 "
+                     "pages: its "
+                     "judgements over time; where it stands against England, its "
+                     "region and its statistical neighbours; their latest judgements; "
+                     "what changed since its previous inspection) and "
+                     "OUTDIR/index.csv. Only packs whose inputs changed are rewritten "
+                     "(OUTDIR/manifest.ini); --force rewrites all. The files are "
+                     "replaced together, only once all are made.",
+                     ctx, &argc, &argv);
     g_option_context_free(ctx);
     if (rc != GB_OK)
         return rc;
@@ -152,9 +155,9 @@ gb__pack_make(gpointer ctx, gpointer state, gpointer item)
         return job->name;
     }
     GByteArray *pdf = NULL, *html = NULL, *docx = NULL;
-    job->status = gb_pack_render(run->in, fonts, job->authority, run->pdf ? &pdf : NULL,
-                                 run->html ? &html : NULL, run->docx ? &docx : NULL,
-                                 &job->pages, &job->diag);
+    job->status =
+        gb_pack_render(run->in, fonts, job->authority, run->pdf ? &pdf : NULL,
+                       run->html ? &html : NULL, run->docx ? &docx : NULL, &job->pages, &job->diag);
     char *uncovered = gb_fonts_take_uncovered(fonts);
     if (uncovered != NULL && job->status == GB_OK) {
         /* Never a pack with boxes for text. */
@@ -318,15 +321,18 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
      * positions on the series dates, the movers (the briefing's rule). */
     if (todo->len > 0) {
         GArray *series = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
-        standings =
-            in.family >= 0 ? gb_packsummary_standings(ld.table, in.family, series) : NULL;
+        standings = in.family >= 0 ? gb_packsummary_standings(ld.table, in.family, series) : NULL;
         g_array_free(series, TRUE);
         in.standings = standings;
         movers = gb_position_movers(ld.table, GB_MOVERS_FAMILY, when);
         in.movers = movers;
     }
     /* Make the changed packs, in parallel; each goes to the write set as made. */
-    GbPackRun run = {.in = &in, .out = ws, .font = config->font, .pdf = r->pdf, .html = r->html,
+    GbPackRun run = {.in = &in,
+                     .out = ws,
+                     .font = config->font,
+                     .pdf = r->pdf,
+                     .html = r->html,
                      .docx = r->docx};
     int workers = r->jobs > 0 ? r->jobs : (int)g_get_num_processors();
     gb_pool_run(&gb__pack_pool, &run, todo, workers, r->quiet, "gradebrief packs");

@@ -22,18 +22,18 @@
 /* ---- the structure tree ------------------------------------------------ */
 
 typedef struct {
-    int rows;           /* TRs seen so far in this Table */
-    gboolean head;      /* inside its THead */
-    int head_ths;       /* cells of its first row when they are all TH, else 0 */
+    int rows;      /* TRs seen so far in this Table */
+    gboolean head; /* inside its THead */
+    int head_ths;  /* cells of its first row when they are all TH, else 0 */
 } GbTableCtx;
 
 typedef struct {
     qpdf_data q;
-    const GPtrArray *alts;   /* NULL when only counting */
+    const GPtrArray *alts; /* NULL when only counting */
     gboolean edit;
     int figures, with_alt;
     int depth;
-    GHashTable *repeats;     /* gb__mc_key(page, MCID) of repeated header rows' cells */
+    GHashTable *repeats; /* gb__mc_key(page, MCID) of repeated header rows' cells */
 } GbWalk;
 
 /* A page (by object id) and an MCID on it, as one hash key. */
@@ -364,35 +364,35 @@ gb__op_in(const char *t0, const char *t1, const char *const *names)
     return FALSE;
 }
 
-static const char *const gb__paint_ops[] = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*",
-                                            "sh", "Do", NULL};
+static const char *const gb__paint_ops[] = {"S",  "s", "f",  "F",  "f*", "B",
+                                            "B*", "b", "b*", "sh", "Do", NULL};
 static const char *const gb__text_ops[] = {"Tj", "TJ", "'", "\"", NULL};
 
 /* The link texts being collected on a page: MCID -> GString. */
 typedef struct {
     GHashTable *by_mcid;
-    GHashTable *fonts;      /* font resource name -> GHashTable code -> UTF-8, or NULL */
-    qpdf_oh font_dict;      /* the page's /Resources /Font */
+    GHashTable *fonts; /* font resource name -> GHashTable code -> UTF-8, or NULL */
+    qpdf_oh font_dict; /* the page's /Resources /Font */
 } GbLinkText;
 
 typedef struct {
     qpdf_data q;
     GString *out;
     const char *in;
-    size_t copied;          /* input bytes [0, copied) are in out */
+    size_t copied; /* input bytes [0, copied) are in out */
     /* the current unmarked run */
     gboolean open, paint, in_text_start;
-    size_t run0, run1;      /* from the start of its first object to the end of its last */
-    int other;              /* sequences without an MCID opened inside the run */
+    size_t run0, run1; /* from the start of its first object to the end of its last */
+    int other;         /* sequences without an MCID opened inside the run */
     /* marked-content sequences: 1 = structure (MCID, Artifact), 0 = other */
     GArray *stack;
-    int structs;            /* structure sequences open */
+    int structs; /* structure sequences open */
     gboolean in_text;
-    qpdf_oh parents;        /* this page's ParentTree array, or 0 */
+    qpdf_oh parents; /* this page's ParentTree array, or 0 */
     GbLinkText *links;
-    GHashTable *repeats;    /* the walk's repeated header cells */
-    int page_id;            /* the page's object id */
-    GString *collect;       /* the link text being collected, or NULL */
+    GHashTable *repeats; /* the walk's repeated header cells */
+    int page_id;         /* the page's object id */
+    GString *collect;    /* the link text being collected, or NULL */
 } GbPage;
 
 static void
@@ -545,8 +545,7 @@ gb__tounicode(const char *s, size_t len)
                 p++;
                 guint lo = gb__code(a, na), hi = gb__code(b, nb);
                 for (guint c = lo; c <= hi && c - lo < 65536; c++)
-                    g_hash_table_replace(map, GUINT_TO_POINTER(c + 1),
-                                         gb__utf16(d, nd, c - lo));
+                    g_hash_table_replace(map, GUINT_TO_POINTER(c + 1), gb__utf16(d, nd, c - lo));
             } else { /* an array of destinations: cairo does not write these */
                 const char *rb = memchr(p, ']', (size_t)(stop - p));
                 p = rb != NULL ? rb + 1 : stop;
@@ -695,16 +694,14 @@ gb__rewrite(GbPage *pg, const char *in, size_t len)
                     pg->copied = opend;
                     if (pg->parents != 0 && mcid >= 0 &&
                         mcid < qpdf_oh_get_array_n_items(pg->q, pg->parents))
-                        qpdf_oh_set_array_item(pg->q, pg->parents, mcid,
-                                               qpdf_oh_new_null(pg->q));
+                        qpdf_oh_set_array_item(pg->q, pg->parents, mcid, qpdf_oh_new_null(pg->q));
                 } else if (mcid >= 0 &&
                            g_hash_table_contains(pg->repeats, gb__mc_key(pg->page_id, mcid))) {
                     gb__copy_to(pg, opstart);
                     g_string_append(pg->out, "/Artifact <</Type /Pagination>> BDC");
                     pg->copied = opend;
                     if (pg->parents != 0 && mcid < qpdf_oh_get_array_n_items(pg->q, pg->parents))
-                        qpdf_oh_set_array_item(pg->q, pg->parents, mcid,
-                                               qpdf_oh_new_null(pg->q));
+                        qpdf_oh_set_array_item(pg->q, pg->parents, mcid, qpdf_oh_new_null(pg->q));
                 } else if (mcid >= 0 && pg->links != NULL) {
                     pg->collect = g_hash_table_lookup(pg->links->by_mcid, GINT_TO_POINTER(mcid));
                 }
@@ -837,8 +834,7 @@ gb__fonts(qpdf_data q, qpdf_oh page, GHashTable *done)
             gpointer id = GINT_TO_POINTER(qpdf_oh_get_object_id(q, d));
             if (qpdf_oh_get_object_id(q, d) != 0 && !g_hash_table_add(done, id))
                 continue;
-            if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, d, "/Subtype"),
-                                           "/CIDFontType2") &&
+            if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, d, "/Subtype"), "/CIDFontType2") &&
                 !qpdf_oh_has_key(q, d, "/CIDToGIDMap"))
                 qpdf_oh_replace_key(q, d, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
         }
@@ -878,10 +874,10 @@ gb__page(qpdf_data q, qpdf_oh page, GbDocState *st, struct libdeflate_compressor
     qpdf_oh_replace_key(q, page, "/Tabs", qpdf_oh_new_name(q, "/S"));
     gb__fonts(q, page, st->fonts_done);
     /* Link annotations: their texts are collected from their marked content. */
-    GbLinkText links = {g_hash_table_new(NULL, NULL),
-                        g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify)g_hash_table_unref),
-                        qpdf_oh_get_key(q, qpdf_oh_get_key(q, page, "/Resources"), "/Font")};
+    GbLinkText links = {
+        g_hash_table_new(NULL, NULL),
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref),
+        qpdf_oh_get_key(q, qpdf_oh_get_key(q, page, "/Resources"), "/Font")};
     GPtrArray *annots = g_ptr_array_new();
     GPtrArray *texts = g_ptr_array_new_with_free_func(gb__string_free);
     qpdf_oh as = qpdf_oh_get_key(q, page, "/Annots");
@@ -907,10 +903,11 @@ gb__page(qpdf_data q, qpdf_oh page, GbDocState *st, struct libdeflate_compressor
     gboolean ok = qpdf_oh_get_page_content_data(q, page, &buf, &len) == 0 && buf != NULL;
     if (ok) {
         qpdf_oh spk = qpdf_oh_get_key(q, page, "/StructParents");
-        gpointer parents = qpdf_oh_is_integer(q, spk)
-                               ? g_hash_table_lookup(st->parents, GINT_TO_POINTER(
-                                                         qpdf_oh_get_int_value_as_int(q, spk)))
-                               : NULL;
+        gpointer parents =
+            qpdf_oh_is_integer(q, spk)
+                ? g_hash_table_lookup(st->parents,
+                                      GINT_TO_POINTER(qpdf_oh_get_int_value_as_int(q, spk)))
+                : NULL;
         GbPage pg = {.q = q,
                      .out = g_string_sized_new(len + len / 8 + 64),
                      .stack = g_array_new(FALSE, FALSE, 1),
@@ -935,8 +932,7 @@ gb__page(qpdf_data q, qpdf_oh page, GbDocState *st, struct libdeflate_compressor
         ok = zlen > 0 && qpdf_oh_is_stream(q, contents);
         if (ok)
             qpdf_oh_replace_stream_data(q, contents, (unsigned char *)zbuf, zlen,
-                                        qpdf_oh_new_name(q, "/FlateDecode"),
-                                        qpdf_oh_new_null(q));
+                                        qpdf_oh_new_name(q, "/FlateDecode"), qpdf_oh_new_null(q));
         g_free(zbuf);
         g_string_free(pg.out, TRUE);
         g_array_free(pg.stack, TRUE);
@@ -1000,8 +996,10 @@ gb__xmp_text(GString *x, const char *element, const char *value, const char *wra
     if (wrap == NULL)
         g_string_append_printf(x, "   <%s>%s</%s>\n", element, v, element);
     else if (strcmp(wrap, "Alt") == 0)
-        g_string_append_printf(x, "   <%s><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li>"
-                                  "</rdf:Alt></%s>\n", element, v, element);
+        g_string_append_printf(x,
+                               "   <%s><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li>"
+                               "</rdf:Alt></%s>\n",
+                               element, v, element);
     else
         g_string_append_printf(x, "   <%s><rdf:%s><rdf:li>%s</rdf:li></rdf:%s></%s>\n", element,
                                wrap, v, wrap, element);
@@ -1040,15 +1038,16 @@ gb__metadata(qpdf_data q, const char *lang)
         if (created != NULL)
             qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, raw));
     }
-    GString *x = g_string_new("<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-                              "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-                              " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                              "  <rdf:Description rdf:about=\"\"\n"
-                              "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-                              "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-                              "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-                              "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
-                              "   <dc:format>application/pdf</dc:format>\n");
+    GString *x =
+        g_string_new("<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                     " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                     "  <rdf:Description rdf:about=\"\"\n"
+                     "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                     "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                     "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                     "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+                     "   <dc:format>application/pdf</dc:format>\n");
     gb__xmp_text(x, "dc:title", gb__info(q, "/Title"), "Alt");
     gb__xmp_text(x, "dc:creator", gb__info(q, "/Author"), "Seq");
     gb__xmp_text(x, "dc:description", gb__info(q, "/Subject"), "Alt");
@@ -1158,8 +1157,8 @@ out:
 }
 
 gboolean
-gb_accessible_inspect(const guint8 *pdf, gsize len, int *with_alt, int *without_alt,
-                      char **lang, gboolean *display_title)
+gb_accessible_inspect(const guint8 *pdf, gsize len, int *with_alt, int *without_alt, char **lang,
+                      gboolean *display_title)
 {
     qpdf_data q = qpdf_init();
     gboolean ok = gb__open(q, pdf, len);

@@ -27,8 +27,8 @@
  * Deterministic: the same input gives the same bytes. Fails with GB_SOFTWARE when
  * qpdf cannot read or write the file, or when the number of Figures differs
  * from alts->len (a figure without alt text is a bug). */
-GbStatus gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang,
-                              const GPtrArray *alts, GByteArray **out, GbDiag *diag);
+GbStatus gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+                              GByteArray **out, GbDiag *diag);
 
 /* Counts Figures with and without /Alt, reads /Lang and whether the viewer
  * shows the title, in a finished PDF; for tests. Returns FALSE when qpdf cannot

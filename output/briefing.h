@@ -11,13 +11,13 @@
 
 typedef struct {
     const GbTable *table;
-    const GbStats *stats;       /* by year, regime and judgement */
+    const GbStats *stats; /* by year, regime and judgement */
     const GbMoves *moves;
-    const GbLatest *latest;     /* overall effectiveness as at the briefing's date */
+    const GbLatest *latest; /* overall effectiveness as at the briefing's date */
     const GbConfig *config;
-    const char *date;           /* ISO 8601 date of the data, for metadata */
-    double picture_dpi;         /* > 0: draw each chart as a PNG at this dpi as well,
-                                 * for the Word document's pictures */
+    const char *date;   /* ISO 8601 date of the data, for metadata */
+    double picture_dpi; /* > 0: draw each chart as a PNG at this dpi as well,
+                         * for the Word document's pictures */
 } GbBriefingInput;
 
 typedef struct GbBriefing GbBriefing;
@@ -38,8 +38,7 @@ const char *const *gb_briefing_section_ids(void);
 /* Lays out and draws the PDF (two passes) and leaves its finishing pass (/Alt,
  * /Lang, with libqpdf) running on a thread of its own: gb_pdf_render_join
  * returns the finished PDF (see gb_pdf_render_tree_start). */
-GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages,
-                               GbDiag *diag);
+GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbDiag *diag);
 
 /* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
  * and their bytes, in a stable order. Charts are drawn on one thread per

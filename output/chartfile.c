@@ -49,8 +49,8 @@ gb_chartfile_height(const GbChart *c, GbFonts *f, double width)
 }
 
 GbStatus
-gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
-                    GByteArray **out, GbDiag *diag)
+gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, GByteArray **out,
+                    GbDiag *diag)
 {
     const double margin = GB__MARGIN;
     double w = o->width;
@@ -64,15 +64,17 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
             double natural = ceil(gb_chartfile_height(c, f, w));
             char *hint = natural > need ? g_strdup_printf("; without --height it is %.0f", natural)
                                         : g_strdup("; the height it has without --height");
-            gb_diag_set(diag, NULL, 0, 0, "--height %g: chart '%s' needs at least %.0f points "
-                        "at width %g%s", o->height, gb_chart_name(c), need, w, hint);
+            gb_diag_set(diag, NULL, 0, 0,
+                        "--height %g: chart '%s' needs at least %.0f points "
+                        "at width %g%s",
+                        o->height, gb_chart_name(c), need, w, hint);
             g_free(hint);
             return GB_USAGE;
         }
     }
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *s;
-    guint8 *pixels = NULL;   /* a PNG's, owned here */
+    guint8 *pixels = NULL; /* a PNG's, owned here */
     double scale = 1.0;
     switch (o->format) {
     case GB_FORMAT_PDF:
@@ -90,9 +92,9 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
     default: {
         scale = (o->dpi > 0 ? o->dpi : 150) / 72.0;
         double pw = floor(w * scale + 0.5), ph = floor(h * scale + 0.5);
-        if (pw > GB__MAX_PIXELS || ph > GB__MAX_PIXELS ||
-            (1 + 3 * pw) * ph > GB_PNG_MAX_BYTES) {
-            gb_diag_set(diag, NULL, 0, 0, "chart '%s' would be %.0f x %.0f pixels; a PNG can be "
+        if (pw > GB__MAX_PIXELS || ph > GB__MAX_PIXELS || (1 + 3 * pw) * ph > GB_PNG_MAX_BYTES) {
+            gb_diag_set(diag, NULL, 0, 0,
+                        "chart '%s' would be %.0f x %.0f pixels; a PNG can be "
                         "at most %d a side and %d megapixels (lower --dpi, --width or --height)",
                         gb_chart_name(c), pw, ph, GB__MAX_PIXELS,
                         GB_PNG_MAX_BYTES / 3 / (1000 * 1000));
@@ -105,8 +107,10 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
         gsize size = (gsize)stride * (gsize)ph;
         pixels = stride > 0 ? g_try_malloc(size) : NULL;
         if (pixels == NULL) {
-            gb_diag_set(diag, NULL, 0, 0, "not enough memory for a %.0f x %.0f pixel image of "
-                        "chart '%s'", pw, ph, gb_chart_name(c));
+            gb_diag_set(diag, NULL, 0, 0,
+                        "not enough memory for a %.0f x %.0f pixel image of "
+                        "chart '%s'",
+                        pw, ph, gb_chart_name(c));
             g_byte_array_unref(bytes);
             return GB_SOFTWARE;
         }
@@ -148,10 +152,10 @@ typedef struct {
     const GbChartFileOptions *opts;
     int nopts;
     const char *font;
-    GbFonts *caller_fonts;   /* the calling thread's, warm; NULL: make its own */
-    GPtrArray *out;          /* GByteArray*, NULL until made */
-    gint next;               /* atomic */
-    gint failed;             /* atomic: index + 1 of the first failure */
+    GbFonts *caller_fonts; /* the calling thread's, warm; NULL: make its own */
+    GPtrArray *out;        /* GByteArray*, NULL until made */
+    gint next;             /* atomic */
+    gint failed;           /* atomic: index + 1 of the first failure */
     GMutex lock;
     GbDiag diag;
 } GbRenderAll;
@@ -167,8 +171,8 @@ gb__render_tasks(GbRenderAll *r, GbFonts *f, const char *err)
         GbDiag d = {0};
         GByteArray *bytes = NULL;
         GbStatus st = f == NULL ? GB_SOFTWARE
-                                : gb_chartfile_render(g_ptr_array_index(r->charts, i / r->nopts),
-                                                      f, &r->opts[i % r->nopts], &bytes, &d);
+                                : gb_chartfile_render(g_ptr_array_index(r->charts, i / r->nopts), f,
+                                                      &r->opts[i % r->nopts], &bytes, &d);
         if (st != GB_OK) {
             g_mutex_lock(&r->lock);
             if (!r->failed) {
@@ -203,8 +207,8 @@ gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts,
                         GbFonts *fonts, const char *font, int threads, GPtrArray **out,
                         GbDiag *diag)
 {
-    GbRenderAll r = {.charts = charts, .opts = opts, .nopts = nopts, .font = font,
-                     .caller_fonts = fonts};
+    GbRenderAll r = {
+        .charts = charts, .opts = opts, .nopts = nopts, .font = font, .caller_fonts = fonts};
     r.out = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     g_ptr_array_set_size(r.out, (gint)(charts->len * (guint)nopts));
     g_mutex_init(&r.lock);

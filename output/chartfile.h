@@ -13,9 +13,9 @@ gboolean gb_format_from_path(const char *path, GbFormat *out);
 
 typedef struct {
     GbFormat format;
-    double width, height;   /* points; height 0 = what the chart needs at width */
-    double dpi;             /* PNG only */
-    const char *date;       /* PDF creation date (ISO 8601), NULL for none */
+    double width, height; /* points; height 0 = what the chart needs at width */
+    double dpi;           /* PNG only */
+    const char *date;     /* PDF creation date (ISO 8601), NULL for none */
 } GbChartFileOptions;
 
 /* The height of c's file at width (points) when none is asked for: what the
@@ -33,8 +33,8 @@ GbStatus gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOpti
  * the others each with new fonts of family `font`, since pango objects never
  * cross threads. (*out)[i * nopts + k] holds chart i in format k, the same
  * bytes whatever the thread count. */
-GbStatus gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts,
-                                 int nopts, GbFonts *fonts, const char *font, int threads,
-                                 GPtrArray **out, GbDiag *diag);
+GbStatus gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
+                                 GbFonts *fonts, const char *font, int threads, GPtrArray **out,
+                                 GbDiag *diag);
 
 #endif

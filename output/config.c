@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const char *const gb__keys[] = {
-    "title", "subtitle", "organisation", "author", "keywords", "font", "language",
-    "page_size", "as_at", "sections", "palette", NULL,
+    "title",    "subtitle",  "organisation", "author",   "keywords", "font",
+    "language", "page_size", "as_at",        "sections", "palette",  NULL,
 };
 
 /* The briefing's section registry decides (briefing.c). */
@@ -183,8 +183,8 @@ gb_config_check_value(const char *key, const char *value, char **message)
     gsize n = strlen(value), max = gb__max_bytes(key);
     if (n <= max)
         return GB_OK;
-    *message = g_strdup_printf("%s is %" G_GSIZE_FORMAT " bytes long; the limit is %"
-                               G_GSIZE_FORMAT, key, n, max);
+    *message = g_strdup_printf(
+        "%s is %" G_GSIZE_FORMAT " bytes long; the limit is %" G_GSIZE_FORMAT, key, n, max);
     return GB_DATA;
 }
 
@@ -200,9 +200,10 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         GStatBuf sb;
         if (g_stat(path, &sb) == 0 && sb.st_size > GB_CONFIG_MAX_FILE_BYTES) {
-            gb_diag_set(diag, path, 0, 0, "is %" G_GINT64_FORMAT " bytes; a settings file "
-                        "can be at most %d (is this the right file?)", (gint64)sb.st_size,
-                        GB_CONFIG_MAX_FILE_BYTES);
+            gb_diag_set(diag, path, 0, 0,
+                        "is %" G_GINT64_FORMAT " bytes; a settings file "
+                        "can be at most %d (is this the right file?)",
+                        (gint64)sb.st_size, GB_CONFIG_MAX_FILE_BYTES);
             status = GB_DATA;
             goto out;
         }
@@ -221,7 +222,8 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     const char *nul = memchr(text, '\0', len);
     if (nul != NULL) {
         gb__position(text, (gsize)(nul - text), &line, &col);
-        gb_diag_set(diag, path, line, col, "NUL byte: a settings file is UTF-8 text (is this a "
+        gb_diag_set(diag, path, line, col,
+                    "NUL byte: a settings file is UTF-8 text (is this a "
                     "binary or UTF-16 file?)");
         status = GB_DATA;
         goto out;
@@ -261,7 +263,8 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         if (!g_strv_contains(gb__keys, *k)) {
             msg = g_strdup_printf("unknown key '%s' (known: title, subtitle, organisation, "
                                   "author, keywords, font, language, page_size, as_at, "
-                                  "sections, palette)", *k);
+                                  "sections, palette)",
+                                  *k);
             status = gb__bad(diag, path, text, *k, msg);
         }
     }

@@ -17,14 +17,14 @@
 
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
-    char *font;                 /* family, pinned */
-    char *palette;              /* "default" or "greyscale" */
-    char *language;             /* BCP 47, e.g. en-GB */
+    char *font;     /* family, pinned */
+    char *palette;  /* "default" or "greyscale" */
+    char *language; /* BCP 47, e.g. en-GB */
     double page_width, page_height;
-    guint32 as_at;              /* YYYYMMDD, 0 = the newest judgement date */
-    GPtrArray *sections;        /* char* ids, in order */
-    GHashTable *origins;        /* key -> where its value came from ("FILE:LINE",
-                                 * "--as-at"); a key not in it has its default */
+    guint32 as_at;       /* YYYYMMDD, 0 = the newest judgement date */
+    GPtrArray *sections; /* char* ids, in order */
+    GHashTable *origins; /* key -> where its value came from ("FILE:LINE",
+                          * "--as-at"); a key not in it has its default */
 } GbConfig;
 
 /* The defaults: A4, Liberation Sans, every section. */

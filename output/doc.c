@@ -17,18 +17,18 @@
 struct GbDoc {
     GbFonts *fonts;
     GbPageSetup setup;
-    cairo_surface_t *surface;     /* NULL on the measuring pass */
-    cairo_surface_t *scratch;     /* 1x1 image for measuring */
+    cairo_surface_t *surface; /* NULL on the measuring pass */
+    cairo_surface_t *scratch; /* 1x1 image for measuring */
     cairo_t *cr;
     const GbDoc *previous;
-    int page;                     /* 1-based, 0 before the first */
-    double y;                     /* cursor, points from the page top */
-    gboolean cover;               /* the current page is the cover */
+    int page;       /* 1-based, 0 before the first */
+    double y;       /* cursor, points from the page top */
+    gboolean cover; /* the current page is the cover */
     gboolean in_sect;
     gboolean compact;
     int sections, figures;
-    GHashTable *section_pages;    /* id -> page */
-    GHashTable *layouts;          /* measuring pass: key -> PangoLayout, for the drawing pass */
+    GHashTable *section_pages; /* id -> page */
+    GHashTable *layouts;       /* measuring pass: key -> PangoLayout, for the drawing pass */
     GPtrArray *alts;
     /* The last figure placed, for one placed beside it. */
     int row_page;
@@ -72,8 +72,7 @@ gb__tag_end(GbDoc *d, const char *tag)
  * did, so it takes the measuring pass's layouts (line breaks and shaping are
  * most of the time a page takes); both passes use the same font options. */
 static PangoLayout *
-gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
-           gboolean justify)
+gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width, gboolean justify)
 {
     char *key = g_strdup_printf("%g|%d|%d|%g|%s", size, bold, justify, width, text);
     /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
@@ -329,7 +328,8 @@ gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int
         if (gb__drawing(d)) { /* a dotted leader from entry to number */
             int ew;
             pango_layout_get_size(le, &ew, NULL);
-            PangoLayoutLine *last = pango_layout_get_line_readonly(le, pango_layout_get_line_count(le) - 1);
+            PangoLayoutLine *last =
+                pango_layout_get_line_readonly(le, pango_layout_get_line_count(le) - 1);
             PangoRectangle lr;
             pango_layout_line_get_extents(last, NULL, &lr);
             double lx = d->setup.left + (double)(lr.x + lr.width) / PANGO_SCALE + 4;
@@ -397,8 +397,8 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
     gb__tag_begin(d, "Sect", NULL);
     d->in_sect = TRUE;
     char *text = g_strdup_printf("%d. %s", d->sections, title);
-    PangoLayout *ly = gb__layout(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE,
-                                 gb__text_width(d), FALSE);
+    PangoLayout *ly =
+        gb__layout(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE, gb__text_width(d), FALSE);
     char *dest = g_strdup_printf("name='%s'", id);
     gb__tag_begin(d, CAIRO_TAG_DEST, dest);
     gb__tag_begin(d, "H2", NULL);
@@ -647,8 +647,8 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
     for (int c = 0; c < t->ncols; c++) {
         const char *text = header ? t->headers[c] : cells[c].text;
         gboolean bold = header || cells[c].bold || (c == 0 && t->row_headers);
-        out[c] = gb__layout(d, text != NULL ? text : "", GB__TABLE, bold,
-                            w * t->widths[c] - 6, FALSE);
+        out[c] =
+            gb__layout(d, text != NULL ? text : "", GB__TABLE, bold, w * t->widths[c] - 6, FALSE);
         h = MAX(h, gb__layout_height(out[c]));
     }
     return h + 5;
@@ -656,8 +656,8 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
 
 /* Draws a row; tagged FALSE draws it outside any tag (a repeated header). */
 static void
-gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
-             PangoLayout **ly, double h, gboolean tagged)
+gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header, PangoLayout **ly,
+             double h, gboolean tagged)
 {
     double x = d->setup.left, w = gb__text_width(d);
     if (tagged)

@@ -12,9 +12,9 @@
 #include "charts/chart.h"
 
 typedef struct {
-    double width, height;                       /* points */
-    double top, bottom, left, right;            /* margins */
-    const char *running_title;                  /* header of every page but the cover */
+    double width, height;            /* points */
+    double top, bottom, left, right; /* margins */
+    const char *running_title;       /* header of every page but the cover */
     const char *footer_left;
 } GbPageSetup;
 
@@ -30,9 +30,9 @@ typedef struct {
 typedef struct {
     int ncols;
     const char *const *headers;
-    const double *widths;           /* fractions of the text width, summing to 1 */
-    GArray *cells;                  /* GbCell, row-major, ncols per row */
-    gboolean row_headers;           /* the first column's cells are TH */
+    const double *widths; /* fractions of the text width, summing to 1 */
+    GArray *cells;        /* GbCell, row-major, ncols per row */
+    gboolean row_headers; /* the first column's cells are TH */
 } GbDocTable;
 
 /* Starts a pass. surface NULL measures only. previous is the measuring pass
@@ -50,8 +50,7 @@ int gb_doc_section_page(const GbDoc *d, const char *id);
 const GPtrArray *gb_doc_alts(const GbDoc *d);
 
 /* The cover: no running header; the title block then lines of small print. */
-void gb_doc_cover(GbDoc *d, const char *title, const char *subtitle,
-                  const char *const *lines);
+void gb_doc_cover(GbDoc *d, const char *title, const char *subtitle, const char *const *lines);
 /* A contents page listing sections (ids and titles), each entry a link. */
 void gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int n);
 /* Compact documents (packs) run sections on without a page break each. */

@@ -20,7 +20,7 @@
 typedef struct {
     char *name;
     GByteArray *bytes;
-    gboolean stored;            /* already compressed (PNG) */
+    gboolean stored; /* already compressed (PNG) */
 } GbDocxPart;
 
 /* The state of one rendering: the writer of the part being made, the
@@ -31,15 +31,14 @@ typedef struct {
     const GbTree *tree;
     const GbDocxOptions *o;
     GbFonts *fonts;
-    double text_width;          /* points */
-    GPtrArray *rels;            /* char*: "Id\tType\tTarget\tExternal?" */
-    GArray *parts;              /* GbDocxPart */
+    double text_width; /* points */
+    GPtrArray *rels;   /* char*: "Id\tType\tTarget\tExternal?" */
+    GArray *parts;     /* GbDocxPart */
     int pictures;
     int bookmarks;
     GbStatus status;
     GbDiag *diag;
 } GbDocx;
-
 
 void gb__docx_open(GbDocx *x, const char *name);
 void gb__docx_close(GbDocx *x);

@@ -191,8 +191,11 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
     double width = x->text_width;
     /* The file's own height (with its margins): the chart's alone clipped it. */
     double height = gb_chartfile_height(b->chart, x->fonts, width);
-    GbChartFileOptions co = {.format = GB_FORMAT_PNG, .width = width, .height = height,
-                             .dpi = x->o->dpi > 0 ? x->o->dpi : 300, .date = NULL};
+    GbChartFileOptions co = {.format = GB_FORMAT_PNG,
+                             .width = width,
+                             .height = height,
+                             .dpi = x->o->dpi > 0 ? x->o->dpi : 300,
+                             .date = NULL};
     GByteArray *png = NULL;
     guint k;
     const GPtrArray *drawn = x->o->pictures;
@@ -445,7 +448,7 @@ gb__document(GbDocx *x)
     gb__docx_attr(x, "xmlns:w", GB__NS_W);
     gb__docx_attr(x, "xmlns:r", GB__NS_R);
     gb__docx_attr(x, "xmlns:wp",
-             "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing");
+                  "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing");
     gb__docx_attr(x, "xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main");
     gb__docx_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
     gb__docx_open(x, "w:body");

@@ -12,14 +12,14 @@
 #include "output/tree.h"
 
 typedef struct {
-    const char *author;         /* core properties; NULL for none */
+    const char *author; /* core properties; NULL for none */
     const char *subject;
     const char *keywords;
-    const char *date;           /* ISO 8601 date the document states; NULL for none */
+    const char *date;                       /* ISO 8601 date the document states; NULL for none */
     double page_width, page_height, margin; /* points */
-    double dpi;                 /* chart pictures; 0 = 300 */
-    const char *marking;        /* protective marking on every page, or NULL */
-    const char *footer;         /* footer text, or NULL */
+    double dpi;                             /* chart pictures; 0 = 300 */
+    const char *marking;                    /* protective marking on every page, or NULL */
+    const char *footer;                     /* footer text, or NULL */
     /* GByteArray*: each of the tree's charts as a PNG already drawn at the
      * text width and dpi (the briefing's chart files), or NULL to draw them. */
     const GPtrArray *pictures;
@@ -28,7 +28,7 @@ typedef struct {
 /* Renders tree into a new byte array (*out, the caller frees it). Charts are
  * drawn with fonts f on this thread. Returns GB_OK, or GB_SOFTWARE with diag
  * set when a chart or the zip cannot be made. */
-GbStatus gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o,
-                        GByteArray **out, GbDiag *diag);
+GbStatus gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArray **out,
+                        GbDiag *diag);
 
 #endif

@@ -83,8 +83,8 @@ char *
 gb__docx_rel(GbDocx *x, const char *type, const char *target, gboolean external)
 {
     guint n = x->rels->len + 1;
-    g_ptr_array_add(x->rels, g_strdup_printf("rId%u\t%s%s\t%s\t%d", n, GB__REL_BASE, type,
-                                             target, external));
+    g_ptr_array_add(
+        x->rels, g_strdup_printf("rId%u\t%s%s\t%s\t%d", n, GB__REL_BASE, type, target, external));
     return g_strdup_printf("rId%u", n);
 }
 
@@ -254,12 +254,12 @@ gb__header_footer(GbDocx *x)
 
 typedef struct {
     const char *id, *name, *based_on, *next;
-    int half_points;            /* 0: inherit */
+    int half_points; /* 0: inherit */
     gboolean bold, italic, keep_next;
-    int outline;                /* heading outline level, -1 none */
+    int outline;                   /* heading outline level, -1 none */
     int space_before, space_after; /* twips */
-    const char *colour;         /* hex or NULL */
-    const char *align;          /* "center" or NULL */
+    const char *colour;            /* hex or NULL */
+    const char *align;             /* "center" or NULL */
 } GbDocxStyle;
 
 static const GbDocxStyle gb__styles[] = {
@@ -274,8 +274,7 @@ static const GbDocxStyle gb__styles[] = {
      NULL},
     {"Heading3", "heading 3", "Normal", "Normal", 24, TRUE, FALSE, TRUE, 2, 200, 60, "1F3864",
      NULL},
-    {"Caption", "caption", "Normal", "Normal", 20, FALSE, TRUE, FALSE, -1, 60, 120, "404040",
-     NULL},
+    {"Caption", "caption", "Normal", "Normal", 20, FALSE, TRUE, FALSE, -1, 60, 120, "404040", NULL},
     {"Figure", "Figure", "Normal", "Caption", 0, FALSE, FALSE, TRUE, -1, 120, 0, NULL, "center"},
     {"Note", "Note", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 120, "505050", NULL},
     {"TableText", "Table Text", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 20, 20, NULL, NULL},
@@ -283,8 +282,8 @@ static const GbDocxStyle gb__styles[] = {
      NULL},
     {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
     {"ListBullet", "List Bullet", "Normal", NULL, 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
-    {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120,
-     "1F3864", NULL},
+    {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120, "1F3864",
+     NULL},
     {"TOC1", "toc 1", "Normal", "Normal", 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
     {"Header", "header", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 0, "505050", NULL},
     {"Footer", "footer", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 0, "505050", NULL},
@@ -468,7 +467,7 @@ gb__properties_parts(GbDocx *x)
     gb__docx_part_begin(x);
     gb__docx_open(x, "cp:coreProperties");
     gb__docx_attr(x, "xmlns:cp",
-             "http://schemas.openxmlformats.org/package/2006/metadata/core-properties");
+                  "http://schemas.openxmlformats.org/package/2006/metadata/core-properties");
     gb__docx_attr(x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
     gb__docx_attr(x, "xmlns:dcterms", "http://purl.org/dc/terms/");
     gb__docx_attr(x, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
@@ -498,15 +497,14 @@ gb__properties_parts(GbDocx *x)
     gb__docx_part_begin(x);
     gb__docx_open(x, "Properties");
     gb__docx_attr(x, "xmlns",
-             "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties");
+                  "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties");
     xmlTextWriterWriteElement(x->w, BAD_CAST "Application", BAD_CAST "gradebrief " GB_VERSION);
     gb__docx_close(x);
     gb__docx_part_end(x, "docProps/app.xml");
 }
 
 static void
-gb__relationship(GbDocx *x, const char *id, const char *type, const char *target,
-                 gboolean external)
+gb__relationship(GbDocx *x, const char *id, const char *type, const char *target, gboolean external)
 {
     gb__docx_open(x, "Relationship");
     gb__docx_attr(x, "Id", id);
@@ -654,7 +652,6 @@ gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
     *out = bytes;
     return GB_OK;
 }
-
 
 void
 gb__docx_package(GbDocx *x)

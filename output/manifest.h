@@ -15,10 +15,10 @@ typedef struct GbManifest GbManifest;
 
 /* One file's record. Strings are hex digests ("" when not recorded). */
 typedef struct {
-    char input[65];    /* what the command says the file was made from */
-    char output[65];   /* SHA-256 of the bytes written */
-    guint64 size;      /* bytes written */
-    int pages;         /* 0 when not a paginated document */
+    char input[65];  /* what the command says the file was made from */
+    char output[65]; /* SHA-256 of the bytes written */
+    guint64 size;    /* bytes written */
+    int pages;       /* 0 when not a paginated document */
 } GbManifestEntry;
 
 /* Parses a manifest's text (NULL: none, an empty manifest). *corrupt (may be

@@ -131,9 +131,9 @@ gb__good_or_better(const int *count, int n)
 static char *
 gb__month(guint32 ymd)
 {
-    static const char *const m[] = {"January", "February", "March",     "April",
-                                    "May",     "June",     "July",      "August",
-                                    "September", "October", "November", "December"};
+    static const char *const m[] = {"January",   "February", "March",    "April",
+                                    "May",       "June",     "July",     "August",
+                                    "September", "October",  "November", "December"};
     return g_strdup_printf("%s %u", m[(ymd / 100 % 100 + 11) % 12], ymd / 10000);
 }
 
@@ -143,7 +143,10 @@ gb__names(const GbRef *ref, const GArray *who)
 {
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < who->len; i++)
-        g_string_append_printf(s, "%s%s", i == 0 ? "" : i + 1 == who->len ? " and " : ", ",
+        g_string_append_printf(s, "%s%s",
+                               i == 0              ? ""
+                               : i + 1 == who->len ? " and "
+                                                   : ", ",
                                gb_ref_authority(ref, g_array_index(who, int, i))->name);
     return g_string_free(s, FALSE);
 }
@@ -179,12 +182,12 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
         gb_text_format_date_long(l[j].date, d, sizeof d);
         gb_tree_cell(t, d, -1);
         const char *rg = gb_ref_regime(ref, jd->regime)->short_name;
-        gb_tree_cell_take(t,
-                          l[j].as_authority >= 0
-                              ? g_strdup_printf("%s, as %s", rg,
-                                                gb_ref_authority(ref, l[j].as_authority)->name)
-                              : g_strdup(rg),
-                          -1);
+        gb_tree_cell_take(
+            t,
+            l[j].as_authority >= 0
+                ? g_strdup_printf("%s, as %s", rg, gb_ref_authority(ref, l[j].as_authority)->name)
+                : g_strdup(rg),
+            -1);
     }
     gb_tree_add_table(s, t);
     g_free(cap);
@@ -267,14 +270,14 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
     /* The position series beside the map, then the timeline. */
     if (in->standings != NULL) {
         GArray *years = gb_packsummary_years(in->table, in->standings, p->authority);
-        GbChartInput ci = {.table = in->table, .authority = p->authority, .years = years,
-                           .latest = in->latest[0]};
+        GbChartInput ci = {
+            .table = in->table, .authority = p->authority, .years = years, .latest = in->latest[0]};
         char *err = NULL;
         GbChart *pos = gb_chart_new("position", &ci, &err);
         g_free(err);
         if (pos != NULL) {
-            static const char *const ph[] = {"As at",   "Here",       "England",
-                                             "Region",  "Neighbours", NULL};
+            static const char *const ph[] = {"As at",  "Here",       "England",
+                                             "Region", "Neighbours", NULL};
             GbTreeTable *data =
                 gb_tree_table_new("position-data",
                                   "Latest overall effectiveness: the authority's grade and "
@@ -285,17 +288,17 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
                 char d[11];
                 gb_text_format_date(y->as_at, d);
                 gb_tree_cell(data, d, -1);
-                gb_tree_cell_take(
-                    data,
-                    y->own_as >= 0
-                        ? g_strdup_printf("%s (as %s)", gb__level(p, y->own, "not judged"),
-                                          gb_ref_authority(ref, y->own_as)->name)
-                        : g_strdup(y->own == -2 ? "did not exist"
-                                                : gb__level(p, y->own, "not judged")),
-                    y->own);
+                gb_tree_cell_take(data,
+                                  y->own_as >= 0
+                                      ? g_strdup_printf("%s (as %s)",
+                                                        gb__level(p, y->own, "not judged"),
+                                                        gb_ref_authority(ref, y->own_as)->name)
+                                      : g_strdup(y->own == -2 ? "did not exist"
+                                                              : gb__level(p, y->own, "not judged")),
+                                  y->own);
                 for (int k = 0; k < 3; k++)
-                    gb_tree_cell_take(data,
-                                      gb__good_or_better(y->cmp[k].count, y->cmp[k].base), -1);
+                    gb_tree_cell_take(data, gb__good_or_better(y->cmp[k].count, y->cmp[k].base),
+                                      -1);
             }
             GbTreeBlock *b = gb_tree_figure(tree, s, pos, gb_chart_title(pos), data);
             gb_tree_figure_place(b, 0.55, FALSE, FALSE);
@@ -303,8 +306,7 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
         g_array_free(years, TRUE);
     }
     {
-        GbChartInput ci = {.table = in->table, .latest = in->latest[0],
-                           .authority = p->authority};
+        GbChartInput ci = {.table = in->table, .latest = in->latest[0], .authority = p->authority};
         char *err = NULL;
         GbChart *map = gb_chart_new("map", &ci, &err);
         g_free(err);
@@ -315,8 +317,7 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
     }
     /* The timeline under the position series, beside the map. */
     if (timeline != NULL) {
-        GbTreeBlock *b =
-            gb_tree_figure(tree, s, timeline, gb_chart_title(timeline), timeline_data);
+        GbTreeBlock *b = gb_tree_figure(tree, s, timeline, gb_chart_title(timeline), timeline_data);
         gb_tree_figure_place(b, 0.55, FALSE, TRUE);
     } else {
         gb_tree_table_free(timeline_data);
@@ -330,9 +331,8 @@ gb__timeline_data(GbPack *p)
 {
     const GbRef *ref = p->ref;
     static const char *const th[] = {"Year", "Regime", "Judgement", "Grade", NULL};
-    GbTreeTable *data =
-        gb_tree_table_new("timeline-data", "Every headline judgement, with the year it was made",
-                          th, NULL, TRUE);
+    GbTreeTable *data = gb_tree_table_new(
+        "timeline-data", "Every headline judgement, with the year it was made", th, NULL, TRUE);
     GArray *hist = gb_stats_history(p->in->table, p->authority);
     for (guint i = 0; i < hist->len; i++) {
         const GbEvent *e = &g_array_index(hist, GbEvent, i);
@@ -383,19 +383,18 @@ gb__history(GbPack *p, GbTree *tree)
     const GbPackInput *in = p->in;
     GbTreeSection *s = gb_tree_section(tree, "history", "Judgements over time");
     GArray *pred = gb_summary_predecessors(ref, p->authority);
-    GArray *pdates = g_array_new(FALSE, FALSE, sizeof(guint32)), *pwho = g_array_new(FALSE, FALSE,
-                                                                                      sizeof(int));
+    GArray *pdates = g_array_new(FALSE, FALSE, sizeof(guint32)),
+           *pwho = g_array_new(FALSE, FALSE, sizeof(int));
     if (pred->len > 0) {
         char *names = gb__names(ref, pred);
         char from[32];
         gb_text_format_date_long(p->au->from, from, sizeof from);
-        gb_tree_paragraph_take(s, g_strdup_printf("%s was formed on %s from %s; the judgements "
-                                                  "of %s before then are shown, marked \u201cas "
-                                                  "%s\u201d.",
-                                                  p->au->name, from, names, names,
-                                                  gb_ref_authority(ref, g_array_index(pred, int,
-                                                                                      0))
-                                                      ->name));
+        gb_tree_paragraph_take(
+            s, g_strdup_printf("%s was formed on %s from %s; the judgements "
+                               "of %s before then are shown, marked \u201cas "
+                               "%s\u201d.",
+                               p->au->name, from, names, names,
+                               gb_ref_authority(ref, g_array_index(pred, int, 0))->name));
         g_free(names);
         for (guint k = 0; k < pred->len; k++) {
             int a = g_array_index(pred, int, k);
@@ -423,8 +422,8 @@ gb__history(GbPack *p, GbTree *tree)
             gb_tree_table_new("inspections", caption, (const char *const *)h->pdata, NULL, TRUE);
         g_ptr_array_free(h, TRUE);
         for (guint k = 0; k < pdates->len; k++)
-            gb__inspection_row(p, t, g_array_index(pwho, int, k),
-                               g_array_index(pdates, guint32, k), ncols);
+            gb__inspection_row(p, t, g_array_index(pwho, int, k), g_array_index(pdates, guint32, k),
+                               ncols);
         for (guint k = 0; k < p->dates->len; k++)
             gb__inspection_row(p, t, p->authority, g_array_index(p->dates, guint32, k), ncols);
         gb_tree_heading(s, caption);
@@ -550,19 +549,18 @@ gb__changes(GbPack *p, GbTree *tree)
                 g_snprintf(a, sizeof a, "%d", m->from.year);
             gb_text_format_date(last, b);
             gb_tree_paragraph_take(
-                s, g_strdup_printf("One inspection under the current framework. The previous "
-                                   "overall judgement%s%s was %s under %s (%s); the latest, "
-                                   "%s (%s): %s, as the briefing counts movers.",
-                                   m->from_predecessor ? ", as " : "",
-                                   m->from_predecessor
-                                       ? gb_ref_authority(ref, m->from.as_authority)->name
-                                       : "",
-                                   gb_ref_grade(ref, m->from.regime, m->from.grade)->label,
-                                   gb_ref_regime(ref, m->from.regime)->short_name, a,
-                                   gb_ref_grade(ref, m->to.regime, m->to.grade)->label, b,
-                                   m->steps > 0   ? "up"
-                                   : m->steps < 0 ? "down"
-                                                  : "the same"));
+                s, g_strdup_printf(
+                       "One inspection under the current framework. The previous "
+                       "overall judgement%s%s was %s under %s (%s); the latest, "
+                       "%s (%s): %s, as the briefing counts movers.",
+                       m->from_predecessor ? ", as " : "",
+                       m->from_predecessor ? gb_ref_authority(ref, m->from.as_authority)->name : "",
+                       gb_ref_grade(ref, m->from.regime, m->from.grade)->label,
+                       gb_ref_regime(ref, m->from.regime)->short_name, a,
+                       gb_ref_grade(ref, m->to.regime, m->to.grade)->label, b,
+                       m->steps > 0   ? "up"
+                       : m->steps < 0 ? "down"
+                                      : "the same"));
         } else {
             gb_tree_paragraph(s, "There is one inspection under the current framework in the "
                                  "data and no earlier comparable judgement; nothing to compare "
@@ -622,8 +620,8 @@ gb__abolished(GbPack *p, GbTree *tree)
         int a = g_array_index(p->au->successors, int, i);
         char *slug = gb_slug_authority(ref, a);
         char *html = g_strdup_printf("%s.html", slug), *pdf = g_strdup_printf("%s.pdf", slug);
-        char *text = g_strdup_printf("%s: children's services inspections",
-                                     gb_ref_authority(ref, a)->name);
+        char *text =
+            g_strdup_printf("%s: children's services inspections", gb_ref_authority(ref, a)->name);
         GbTreeBlock *b = gb_tree_paragraph(s, "");
         g_array_set_size(b->runs, 0);
         gb_tree_link(b, text, html, pdf);
@@ -688,8 +686,8 @@ static void
 gb__pack_init(GbPack *p, const GbPackInput *in, int authority, char *date, gsize len)
 {
     const GbRef *ref = in->table->ref;
-    *p = (GbPack){.in = in, .authority = authority, .ref = ref,
-                  .au = gb_ref_authority(ref, authority)};
+    *p = (GbPack){
+        .in = in, .authority = authority, .ref = ref, .au = gb_ref_authority(ref, authority)};
     p->as_at = in->latest[0]->as_at;
     p->abolished = gb_packsummary_abolished(p->au, p->as_at);
     gb_text_format_date_long(p->as_at, date, len);
@@ -776,7 +774,8 @@ gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pd
             const GbChart *ch = g_ptr_array_index(tree->charts, i);
             /* At its print width: the same labels as the PDF (and a smaller file). */
             double frac = gb__figure_width(tree, ch);
-            GbChartFileOptions o = {.format = GB_FORMAT_SVG, .width = 481.9 * (frac > 0 ? frac : 1)};
+            GbChartFileOptions o = {.format = GB_FORMAT_SVG,
+                                    .width = 481.9 * (frac > 0 ? frac : 1)};
             GByteArray *svg = NULL;
             st = gb_chartfile_render(ch, f, &o, &svg, diag);
             if (st == GB_OK) {

@@ -15,18 +15,18 @@ typedef struct {
     const GbTable *table;
     const GbStats *stats;
     const GbMoves *moves;
-    int regime;                   /* the regime in use (summary.h) */
+    int regime; /* the regime in use (summary.h) */
     int njudgements;
-    int *judgements;              /* its judgements, headline first (gb_pack_input_init) */
-    const GbLatest **latest;      /* as at the pack date, per judgement (the caller's) */
+    int *judgements;         /* its judgements, headline first (gb_pack_input_init) */
+    const GbLatest **latest; /* as at the pack date, per judgement (the caller's) */
     const GbConfig *config;
-    const char *date;                             /* ISO date for the PDF metadata */
+    const char *date; /* ISO date for the PDF metadata */
     /* The first page's figures (packsummary.h), shared by every pack. */
-    int family;                   /* the headline judgement's family (overall effectiveness) */
-    const GPtrArray *standings;   /* GbStanding*: 31 March each year since 2018, the pack date */
-    const GbMovers *movers;       /* GB_MOVERS_FAMILY as at the pack date: the briefing's rule */
-    const GbNextRules *next;      /* ILACS inspection intervals, NULL: no estimate */
-    const char *series_hash;      /* gb_pack_series_hash: what the positions are made from */
+    int family;                 /* the headline judgement's family (overall effectiveness) */
+    const GPtrArray *standings; /* GbStanding*: 31 March each year since 2018, the pack date */
+    const GbMovers *movers;     /* GB_MOVERS_FAMILY as at the pack date: the briefing's rule */
+    const GbNextRules *next;    /* ILACS inspection intervals, NULL: no estimate */
+    const char *series_hash;    /* gb_pack_series_hash: what the positions are made from */
 } GbPackInput;
 
 /* Fills the regime and judgement fields of in from the data: the regime
@@ -49,8 +49,8 @@ char *gb_pack_hash(const GbPackInput *in, int authority);
 GbTree *gb_pack_tree(const GbPackInput *in, int authority);
 
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
-GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,
-                     int *pages, GbDiag *diag);
+GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf, int *pages,
+                     GbDiag *diag);
 /* The pack's tree rendered as PDF (pdf non-NULL), HTML (html non-NULL) and
  * Word (docx non-NULL), all from one composition. *pages is 0 without a PDF. */
 GbStatus gb_pack_render(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf,

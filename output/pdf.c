@@ -14,10 +14,10 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
 
 /* The finishing pass (libqpdf), on a thread of its own or not. */
 struct GbPdfJob {
-    GByteArray *raw;        /* cairo's PDF */
-    GPtrArray *alts;        /* the Figures' alt texts, in order */
+    GByteArray *raw; /* cairo's PDF */
+    GPtrArray *alts; /* the Figures' alt texts, in order */
     char *language;
-    GByteArray *pdf;        /* the finished PDF, once done */
+    GByteArray *pdf; /* the finished PDF, once done */
     GbStatus status;
     GbDiag diag;
     GThread *thread;
@@ -27,8 +27,8 @@ static gpointer
 gb__finish(gpointer data)
 {
     GbPdfJob *j = data;
-    j->status = gb_accessible_finish(j->raw->data, j->raw->len, j->language, j->alts, &j->pdf,
-                                     &j->diag);
+    j->status =
+        gb_accessible_finish(j->raw->data, j->raw->len, j->language, j->alts, &j->pdf, &j->diag);
     return NULL;
 }
 
@@ -56,8 +56,8 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     gb_doc_finish(measure);
     /* Pass 2: draw, knowing every page number. */
     GByteArray *raw = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(gb__append, raw, setup->width,
-                                                             setup->height);
+    cairo_surface_t *s =
+        cairo_pdf_surface_create_for_stream(gb__append, raw, setup->width, setup->height);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, meta->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, meta->author);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, meta->subject);
@@ -70,8 +70,10 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     *pages = gb_doc_finish(draw);
     GbStatus status = GB_OK;
     if (*pages != gb_doc_pages(measure)) {
-        gb_diag_set(diag, NULL, 0, 0, "internal: the drawing pass made %d pages, the measuring "
-                    "pass %d", *pages, gb_doc_pages(measure));
+        gb_diag_set(diag, NULL, 0, 0,
+                    "internal: the drawing pass made %d pages, the measuring "
+                    "pass %d",
+                    *pages, gb_doc_pages(measure));
         status = GB_SOFTWARE;
     }
     GPtrArray *alts = g_ptr_array_new_with_free_func(g_free);
@@ -100,9 +102,8 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
 }
 
 GbStatus
-gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
-                    gboolean compact, GbComposeFn compose, gpointer user, GbPdfJob **job,
-                    int *pages, GbDiag *diag)
+gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboolean compact,
+                    GbComposeFn compose, gpointer user, GbPdfJob **job, int *pages, GbDiag *diag)
 {
     GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
     /* libqpdf shares nothing with cairo or pango: it may run beside drawing. */
@@ -151,8 +152,11 @@ gb__table(GbDoc *d, const GbTreeTable *t)
             GbCell cell = {.text = x->text, .level = x->level};
             g_array_append_val(cells, cell);
         }
-    GbDocTable dt = {.ncols = t->ncols, .headers = (const char *const *)headers->pdata,
-                     .widths = t->widths, .cells = cells, .row_headers = t->row_headers};
+    GbDocTable dt = {.ncols = t->ncols,
+                     .headers = (const char *const *)headers->pdata,
+                     .widths = t->widths,
+                     .cells = cells,
+                     .row_headers = t->row_headers};
     gb_doc_table(d, &dt);
     g_array_free(cells, TRUE);
     g_ptr_array_free(headers, TRUE);
@@ -185,7 +189,9 @@ gb__block(GbDoc *d, const GbTreeBlock *b)
     case GB_BLOCK_FIGURE:
         /* The chart's numbers are in its /Alt; its data table is for the HTML. */
         gb_doc_figure_placed(d, b->chart, b->caption, b->width,
-                             b->under ? GB_DOC_UNDER : b->beside ? GB_DOC_BESIDE : GB_DOC_BELOW);
+                             b->under    ? GB_DOC_UNDER
+                             : b->beside ? GB_DOC_BESIDE
+                                         : GB_DOC_BELOW);
         break;
     case GB_BLOCK_TABLE:
         gb__table(d, b->table);
@@ -231,14 +237,13 @@ GbStatus
 gb_pdf_render_tree_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
                          const GbTree *tree, GbPdfJob **job, int *pages, GbDiag *diag)
 {
-    return gb_pdf_render_start(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, job,
-                               pages, diag);
+    return gb_pdf_render_start(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, job, pages,
+                               diag);
 }
 
 GbStatus
-gb_pdf_render_tree(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
-                   const GbTree *tree, GByteArray **pdf, int *pages, GbDiag *diag)
+gb_pdf_render_tree(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, const GbTree *tree,
+                   GByteArray **pdf, int *pages, GbDiag *diag)
 {
-    return gb_pdf_render(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, pdf, pages,
-                         diag);
+    return gb_pdf_render(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, pdf, pages, diag);
 }

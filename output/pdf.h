@@ -9,8 +9,8 @@
 
 typedef struct {
     const char *title, *author, *subject, *keywords;
-    const char *date;       /* ISO 8601, or NULL for none (never the clock) */
-    const char *language;   /* /Lang, e.g. en-GB */
+    const char *date;     /* ISO 8601, or NULL for none (never the clock) */
+    const char *language; /* /Lang, e.g. en-GB */
 } GbPdfMeta;
 
 typedef void (*GbComposeFn)(GbDoc *d, gpointer user);
@@ -26,8 +26,8 @@ GbStatus gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *me
  * finished PDF. Every started job must be joined. */
 typedef struct GbPdfJob GbPdfJob;
 GbStatus gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
-                             gboolean compact, GbComposeFn compose, gpointer user,
-                             GbPdfJob **job, int *pages, GbDiag *diag);
+                             gboolean compact, GbComposeFn compose, gpointer user, GbPdfJob **job,
+                             int *pages, GbDiag *diag);
 GbStatus gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag);
 
 /* The PDF renderer of a document tree: a cover and contents (tree->cover) or

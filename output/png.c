@@ -65,8 +65,8 @@ gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
         for (int x = 0; x < w; x++, r += 3) {
             guint32 p = px[x], rgb = 0;
             if (G_UNLIKELY(p != left)) { /* most pixels are the colour to their left */
-                guint32 d = ((p | 0x80808080u) - (left & 0x7f7f7f7fu)) ^
-                            ((p ^ ~left) & 0x80808080u);
+                guint32 d =
+                    ((p | 0x80808080u) - (left & 0x7f7f7f7fu)) ^ ((p ^ ~left) & 0x80808080u);
                 /* d is 0xAARRGGBB: as bytes in memory R, G, B (and a spare). */
                 rgb = GUINT32_TO_LE(GUINT32_SWAP_LE_BE(d) >> 8);
                 left = p;

@@ -61,8 +61,8 @@ typedef struct {
 
 typedef struct {
     char *id, *title;
-    int number;        /* 1, 2, ... */
-    GPtrArray *blocks; /* GbTreeBlock* */
+    int number;          /* 1, 2, ... */
+    GPtrArray *blocks;   /* GbTreeBlock* */
     gboolean page_after; /* print: the next section starts on a new page (a summary page) */
 } GbTreeSection;
 

@@ -31,7 +31,7 @@ typedef struct {
     GbDiag *diag;
     GbStatus status;
 
-    GString *buf;          /* this record's fields, each followed by NUL */
+    GString *buf; /* this record's fields, each followed by NUL */
     guint nfields;
     gsize starts[GB_CSV_MAX_FIELDS]; /* offsets into buf */
     gsize lens[GB_CSV_MAX_FIELDS];
@@ -40,13 +40,13 @@ typedef struct {
     struct GbCsvPipe *pipe; /* records go to the consumer thread; NULL: straight to fn */
 
     guint64 record;
-    gsize rec_bytes;       /* bytes of the current record's fields so far */
-    gboolean after_cr;     /* the last byte fed ended a line with '\r' */
-    guint64 line;          /* physical line being fed */
-    guint64 offset;        /* file offset of the next byte fed */
-    guint64 line_offset;   /* file offset where the physical line starts */
+    gsize rec_bytes;     /* bytes of the current record's fields so far */
+    gboolean after_cr;   /* the last byte fed ended a line with '\r' */
+    guint64 line;        /* physical line being fed */
+    guint64 offset;      /* file offset of the next byte fed */
+    guint64 line_offset; /* file offset where the physical line starts */
     gboolean at_line_start;
-    gboolean have_start;   /* the current record's start is known */
+    gboolean have_start; /* the current record's start is known */
     guint64 rec_line, rec_offset;
 } GbCsvState;
 
@@ -75,8 +75,7 @@ gb__on_field(void *field, size_t len, void *data)
     }
     if (len > GB_CSV_MAX_FIELD_BYTES) {
         char limit[64];
-        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len,
-                   GB_CSV_MAX_FIELD_BYTES);
+        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len, GB_CSV_MAX_FIELD_BYTES);
         gb__fail_at_field(st, index, "field is too long (%s)", limit);
         return;
     }
@@ -107,8 +106,8 @@ gb__on_field(void *field, size_t len, void *data)
         const char *end;
         if (!g_utf8_validate_len(f + k, len - k, &end)) {
             char at[64];
-            g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field",
-                       (guchar)*end, (size_t)(end - f));
+            g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field", (guchar)*end,
+                       (size_t)(end - f));
             gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
             return;
         }
@@ -192,8 +191,10 @@ gb__parse_error(GbCsvState *st, struct csv_parser *parser, const char *p, gsize 
         /* gb__field_realloc refused to grow the field past the limit. */
         char limit[64];
         g_snprintf(limit, sizeof limit, "over %d bytes, the limit", GB_CSV_MAX_FIELD_BYTES);
-        gb__fail_at_field(st, st->nfields, "field is too long (%s); is a quote or a line "
-                          "end missing?", limit);
+        gb__fail_at_field(st, st->nfields,
+                          "field is too long (%s); is a quote or a line "
+                          "end missing?",
+                          limit);
         return;
     }
     if (p[done] == '"')
@@ -310,16 +311,18 @@ gb__parse(GbCsvState *st, FILE *f)
         const char *p = block;
         if (first) {
             first = FALSE;
-            if (n >= 4 && ((memcmp(p, "\xFF\xFE\0\0", 4) == 0) ||
-                           memcmp(p, "\0\0\xFE\xFF", 4) == 0)) {
-                gb_diag_set(diag, path, 1, 1, "file is UTF-32; convert it to UTF-8 first: "
+            if (n >= 4 &&
+                ((memcmp(p, "\xFF\xFE\0\0", 4) == 0) || memcmp(p, "\0\0\xFE\xFF", 4) == 0)) {
+                gb_diag_set(diag, path, 1, 1,
+                            "file is UTF-32; convert it to UTF-8 first: "
                             "iconv -f UTF-32 -t UTF-8 IN > OUT.csv");
                 st->status = GB_DATA;
                 goto out;
             }
             if (n >= 2 && (((guchar)p[0] == 0xFF && (guchar)p[1] == 0xFE) ||
                            ((guchar)p[0] == 0xFE && (guchar)p[1] == 0xFF))) {
-                gb_diag_set(diag, path, 1, 1, "file is UTF-16; convert it to UTF-8 first: "
+                gb_diag_set(diag, path, 1, 1,
+                            "file is UTF-16; convert it to UTF-8 first: "
                             "iconv -f UTF-16 -t UTF-8 IN > OUT.csv");
                 st->status = GB_DATA;
                 goto out;
@@ -337,7 +340,8 @@ gb__parse(GbCsvState *st, FILE *f)
             goto out;
         if (nul != NULL) {
             guint64 col = st->at_line_start ? 1 : st->offset - st->line_offset + 1;
-            gb_diag_set(diag, path, st->line, col, "NUL byte (this is not a text file: "
+            gb_diag_set(diag, path, st->line, col,
+                        "NUL byte (this is not a text file: "
                         "binary, or UTF-16 or UTF-32 without a byte order mark?)");
             st->status = GB_DATA;
             goto out;
@@ -379,7 +383,7 @@ static gsize gb__pipe_threshold = 1024 * 1024;
 
 typedef struct {
     guint64 record, line, offset;
-    guint first, nfields;  /* into the batch's field tables */
+    guint first, nfields; /* into the batch's field tables */
 } GbPipeRecord;
 
 typedef struct {
@@ -393,8 +397,8 @@ typedef struct {
 
 typedef struct GbCsvPipe {
     GAsyncQueue *full, *empty;
-    GbPipeBatch *batch;    /* being filled by the parser */
-    gint stop;             /* atomic: the consumer wants no more */
+    GbPipeBatch *batch; /* being filled by the parser */
+    gint stop;          /* atomic: the consumer wants no more */
     GbCsvState *st;
     FILE *f;
 } GbCsvPipe;
@@ -439,8 +443,11 @@ gb__pipe_record(GbCsvState *st)
         return;
     }
     GbPipeBatch *b = pp->batch;
-    GbPipeRecord r = {.record = st->record, .line = st->rec_line, .offset = st->rec_offset,
-                      .first = b->starts->len, .nfields = st->nfields};
+    GbPipeRecord r = {.record = st->record,
+                      .line = st->rec_line,
+                      .offset = st->rec_offset,
+                      .first = b->starts->len,
+                      .nfields = st->nfields};
     /* st->buf is b->bytes: the starts are offsets in it already. */
     g_array_append_vals(b->starts, st->starts, st->nfields);
     g_array_append_vals(b->lens, st->lens, st->nfields);
@@ -472,8 +479,7 @@ gb__pipe_parser(gpointer data)
 static GbStatus
 gb__read_piped(GbCsvState *st, FILE *f, GbDiag *diag)
 {
-    GbCsvPipe pp = {.full = g_async_queue_new(), .empty = g_async_queue_new(), .st = st,
-                    .f = f};
+    GbCsvPipe pp = {.full = g_async_queue_new(), .empty = g_async_queue_new(), .st = st, .f = f};
     st->pipe = &pp;
     pp.batch = gb__batch_new();
     st->buf = pp.batch->bytes; /* fields are copied straight into the batch */
@@ -490,8 +496,12 @@ gb__read_piped(GbCsvState *st, FILE *f, GbDiag *diag)
             const gsize *starts = &g_array_index(b->starts, gsize, r->first);
             for (guint k = 0; k < r->nfields; k++)
                 fields[k] = b->bytes->str + starts[k];
-            GbCsvRecord rec = {.path = st->path, .record = r->record, .line = r->line,
-                               .offset = r->offset, .nfields = r->nfields, .fields = fields,
+            GbCsvRecord rec = {.path = st->path,
+                               .record = r->record,
+                               .line = r->line,
+                               .offset = r->offset,
+                               .nfields = r->nfields,
+                               .fields = fields,
                                .lens = &g_array_index(b->lens, gsize, r->first)};
             status = st->fn(&rec, st->user, diag);
             if (status != GB_OK)
@@ -543,8 +553,8 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         return GB_NOINPUT;
     }
     GbCsvState *st = g_new0(GbCsvState, 1); /* ~12 KiB of field tables: not on the stack */
-    *st = (GbCsvState){.path = path, .fn = fn, .user = user, .diag = diag, .line = 1,
-                       .at_line_start = TRUE};
+    *st = (GbCsvState){
+        .path = path, .fn = fn, .user = user, .diag = diag, .line = 1, .at_line_start = TRUE};
     GbStatus status;
     /* A pipe or a small file: one thread (a thread costs more than it saves). */
     if (S_ISREG(sb.st_mode) && (gsize)sb.st_size >= gb__pipe_threshold) {
@@ -559,11 +569,11 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 }
 
 typedef struct {
-    guint want;            /* field index sought */
-    guint seen;            /* fields completed so far */
+    guint want; /* field index sought */
+    guint seen; /* fields completed so far */
     gboolean found, done;
-    guint64 pos;           /* offset of the byte being fed */
-    guint64 start;         /* offset where field `seen` starts */
+    guint64 pos;   /* offset of the byte being fed */
+    guint64 start; /* offset where field `seen` starts */
 } GbCsvLocate;
 
 static void
@@ -587,8 +597,8 @@ gb__locate_record(int term, void *data)
 }
 
 gboolean
-gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field,
-              guint64 *out_line, guint64 *out_col)
+gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field, guint64 *out_line,
+              guint64 *out_col)
 {
     *out_line = line;
     *out_col = 1;

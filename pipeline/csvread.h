@@ -17,12 +17,12 @@
 
 typedef struct {
     const char *path;
-    guint64 record;        /* 1-based record number; the header is record 1 */
-    guint64 line;          /* physical line on which the record starts (lines end
-                              with LF, CRLF or a lone CR) */
-    guint64 offset;        /* byte offset of the record's first byte in the file */
+    guint64 record; /* 1-based record number; the header is record 1 */
+    guint64 line;   /* physical line on which the record starts (lines end
+                       with LF, CRLF or a lone CR) */
+    guint64 offset; /* byte offset of the record's first byte in the file */
     guint nfields;
-    char *const *fields;   /* each NUL-terminated, valid UTF-8, no inner NUL */
+    char *const *fields; /* each NUL-terminated, valid UTF-8, no inner NUL */
     const gsize *lens;
 } GbCsvRecord;
 
@@ -52,7 +52,7 @@ gboolean gb_csv_locate(const char *path, guint64 offset, guint64 line, guint fie
 
 /* One column a table may have. */
 typedef struct {
-    const char *name;   /* matched case- and space-insensitively */
+    const char *name; /* matched case- and space-insensitively */
     gboolean required;
 } GbColumnSpec;
 

@@ -17,7 +17,7 @@
 
 enum { L_AUTHORITY, L_YEAR, L_REGIME, L_JUDGEMENT, L_GRADE, L_DATE, L_SOURCE, L_N };
 static const GbColumnSpec gb__long_cols[L_N] = {
-    {"authority", TRUE}, {"year", FALSE}, {"regime", TRUE}, {"judgement", TRUE},
+    {"authority", TRUE}, {"year", FALSE}, {"regime", TRUE},  {"judgement", TRUE},
     {"grade", TRUE},     {"date", FALSE}, {"source", FALSE},
 };
 
@@ -45,17 +45,17 @@ typedef struct {
     GbLoader *l;
     GbTable *t;
     guint file;
-    const GbProfile *profile;   /* NULL for the long layout */
-    int idx[L_N];               /* long layout columns */
+    const GbProfile *profile;         /* NULL for the long layout */
+    int idx[L_N];                     /* long layout columns */
     int auth_col, date_col, year_col; /* wide layout columns */
-    GArray *judgement_cols;     /* int per profile judgement, -1 if absent */
+    GArray *judgement_cols;           /* int per profile judgement, -1 if absent */
     guint width;
     guint32 source;
     GString *scratch, *msg;
     GbDiag diag;
-    GHashTable *memo_authority;  /* raw -> authority, for names naming one authority */
-    GHashTable *memo_grade[32];  /* per regime: raw -> grade */
-    GStringChunk *memo_keys;     /* the memos' keys */
+    GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
+    GHashTable *memo_grade[32]; /* per regime: raw -> grade */
+    GStringChunk *memo_keys;    /* the memos' keys */
 } GbFileLoad;
 
 GbStatus
@@ -161,9 +161,13 @@ gb__when(GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int
         gboolean dated = *date > limit;
         gb__describe(fl, "judgement in the future", dated ? "date" : "year", dated ? d : y,
                      strlen(dated ? d : y));
-        g_string_append_printf(fl->msg, "; nothing can be judged after %s, the date of this "
-                               "run%s)", day, g_getenv("SOURCE_DATE_EPOCH") ? " "
-                               "(SOURCE_DATE_EPOCH)" : "");
+        g_string_append_printf(fl->msg,
+                               "; nothing can be judged after %s, the date of this "
+                               "run%s)",
+                               day,
+                               g_getenv("SOURCE_DATE_EPOCH") ? " "
+                                                               "(SOURCE_DATE_EPOCH)"
+                                                             : "");
         gb__reject(fl, rec, dated ? date_col : year_col);
         return FALSE;
     }
@@ -184,8 +188,8 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
             gb__memo_put(fl->memo_authority, fl->memo_keys, s, a);
     }
     if (a < 0) {
-        gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field",
-                     "authority", s, rec->lens[col]);
+        gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field", "authority",
+                     s, rec->lens[col]);
         g_string_append(fl->msg, "; use a name, alias, ONS or DfE code from authorities.csv)");
         gb__reject(fl, rec, col);
         return -1;
@@ -198,8 +202,8 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
             gb_text_format_date(au->from, from);
         if (au->to)
             gb_text_format_date(au->to, to);
-        g_string_append_printf(fl->msg, "; %s existed %s%s%s%s)", au->name,
-                               au->from ? "from " : "", from, au->to ? " until " : "", to);
+        g_string_append_printf(fl->msg, "; %s existed %s%s%s%s)", au->name, au->from ? "from " : "",
+                               from, au->to ? " until " : "", to);
         gb__reject(fl, rec, col);
         return -1;
     }
@@ -219,8 +223,8 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
     if (g < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown grade" : "empty required field", field,
                      rec->fields[col], rec->lens[col]);
-        g_string_append_printf(fl->msg, "; expected one of %s: ",
-                               gb_ref_regime(fl->l->ref, regime)->id);
+        g_string_append_printf(fl->msg,
+                               "; expected one of %s: ", gb_ref_regime(fl->l->ref, regime)->id);
         gb_ref_append_grade_list(fl->l->ref, regime, fl->msg);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, col);
@@ -240,8 +244,8 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, GbRow *rows, guint n, const i
     guint64 prev_line = 0;
     for (guint i = 0; i < n; i++) {
         int prev_grade;
-        GbAddResult r = gb_table_add(fl->t, &rows[i], rec->line, &prev_file, &prev_line,
-                                     &prev_grade);
+        GbAddResult r =
+            gb_table_add(fl->t, &rows[i], rec->line, &prev_file, &prev_line, &prev_grade);
         if (r == GB_ADD_NEW) {
             added++;
             continue;
@@ -249,7 +253,8 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, GbRow *rows, guint n, const i
         const GbFileAccount *prev = &g_array_index(fl->t->files, GbFileAccount, prev_file);
         const GbJudgement *j = gb_ref_judgement(fl->l->ref, rows[i].judgement);
         if (r == GB_ADD_CONFLICT) {
-            g_string_printf(fl->msg, "conflicting duplicate: %s %s/%s is %s here but %s at "
+            g_string_printf(fl->msg,
+                            "conflicting duplicate: %s %s/%s is %s here but %s at "
                             "%s",
                             gb_ref_authority(fl->l->ref, rows[i].authority)->name,
                             gb_ref_regime(fl->l->ref, j->regime)->id, j->id,
@@ -274,12 +279,14 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, GbRow *rows, guint n, const i
         return;
     }
     if (prev_line > 0)
-        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of %s:%"
-                    G_GUINT64_FORMAT " merged",
+        gb_diag_set(&fl->diag, rec->path, rec->line, 1,
+                    "identical duplicate of %s:%" G_GUINT64_FORMAT " merged",
                     g_array_index(fl->t->files, GbFileAccount, prev_file).path, prev_line);
     else
-        gb_diag_set(&fl->diag, rec->path, rec->line, 1, "identical duplicate of a row of %s "
-                    "merged", g_array_index(fl->t->files, GbFileAccount, prev_file).path);
+        gb_diag_set(&fl->diag, rec->path, rec->line, 1,
+                    "identical duplicate of a row of %s "
+                    "merged",
+                    g_array_index(fl->t->files, GbFileAccount, prev_file).path);
     gb_diag_list_take(w, &fl->diag);
 }
 
@@ -299,8 +306,7 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
                      rec->lens[idx[L_REGIME]]);
         g_string_append(fl->msg, "; expected one of: ");
         for (guint i = 0; i < ref->regimes->len; i++)
-            g_string_append_printf(fl->msg, "%s%s", i ? ", " : "",
-                                   gb_ref_regime(ref, (int)i)->id);
+            g_string_append_printf(fl->msg, "%s%s", i ? ", " : "", gb_ref_regime(ref, (int)i)->id);
         g_string_append_c(fl->msg, ')');
         gb__reject(fl, rec, idx[L_REGIME]);
         return;
@@ -311,8 +317,8 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
         char last[16] = "now";
         if (r->last_year)
             g_snprintf(last, sizeof last, "%d", r->last_year);
-        g_string_printf(fl->msg, "year %d is outside the %s regime's years (%d-%s)", year,
-                        r->id, r->first_year, last);
+        g_string_printf(fl->msg, "year %d is outside the %s regime's years (%d-%s)", year, r->id,
+                        r->first_year, last);
         gb__reject(fl, rec, col);
         return;
     }
@@ -338,8 +344,12 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec)
     guint32 source = fl->source;
     if (idx[L_SOURCE] >= 0 && rec->lens[idx[L_SOURCE]] > 0)
         source = gb_table_intern_source(fl->t, rec->fields[idx[L_SOURCE]]);
-    GbRow row = {.date = date, .year = (guint16)year, .authority = (guint16)a,
-                 .judgement = (guint8)j, .grade = (gint8)g, .source = source,
+    GbRow row = {.date = date,
+                 .year = (guint16)year,
+                 .authority = (guint16)a,
+                 .judgement = (guint8)j,
+                 .grade = (gint8)g,
+                 .source = source,
                  .file = (guint16)fl->file};
     gb__commit(fl, rec, &row, 1, &idx[L_GRADE]);
 }
@@ -386,8 +396,12 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec)
         int g = gb__grade(fl, rec, col, regime, g_ptr_array_index(p->judgement_cols, i));
         if (g < 0)
             return;
-        rows[k] = (GbRow){.date = date, .year = (guint16)year, .authority = (guint16)a,
-                          .judgement = (guint8)j, .grade = (gint8)g, .source = fl->source,
+        rows[k] = (GbRow){.date = date,
+                          .year = (guint16)year,
+                          .authority = (guint16)a,
+                          .judgement = (guint8)j,
+                          .grade = (gint8)g,
+                          .source = fl->source,
                           .file = (guint16)fl->file};
         cols[k++] = col;
     }
@@ -414,8 +428,8 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
     }
     GbStatus status = GB_OK;
     const GbProfile *chosen = NULL;
-    gboolean is_long = g_hash_table_contains(keys, "authority") &&
-                       g_hash_table_contains(keys, "grade");
+    gboolean is_long =
+        g_hash_table_contains(keys, "authority") && g_hash_table_contains(keys, "grade");
     for (guint i = 0; i < l->profiles->len && !is_long; i++) {
         const GbProfile *p = g_ptr_array_index(l->profiles, i);
         if (l->force_profile != NULL ? strcmp(p->id, l->force_profile) == 0
@@ -425,8 +439,8 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
         }
     }
     if (l->force_profile != NULL && chosen == NULL) {
-        gb_diag_set(diag, hdr->path, 0, 0, "no profile named '%s' in %s/profiles",
-                    l->force_profile, l->ref->datadir);
+        gb_diag_set(diag, hdr->path, 0, 0, "no profile named '%s' in %s/profiles", l->force_profile,
+                    l->ref->datadir);
         status = GB_USAGE;
         goto out;
     }
@@ -439,7 +453,8 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
             gb_diag_set(diag, hdr->path, hdr->line, 1,
                         "unknown table layout: the header has neither the long columns "
                         "(authority, year, regime, judgement, grade) nor the columns of a "
-                        "profile (%s)", names->len ? names->str : "none found");
+                        "profile (%s)",
+                        names->len ? names->str : "none found");
             g_string_free(names, TRUE);
             status = GB_DATA;
             goto out;
@@ -459,9 +474,10 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
     g_array_index(fl->t->files, GbFileAccount, fl->file).layout = g_strdup(chosen->id);
     if (chosen->source != NULL)
         fl->source = gb_table_intern_source(fl->t, chosen->source);
-#define GB__COL(name)                                                            \
-    (name == NULL ? -1 : (gb_text_key(name, strlen(name), key),                  \
-                          (int)GPOINTER_TO_UINT(g_hash_table_lookup(cols, key->str)) - 1))
+#define GB__COL(name)                                                                              \
+    (name == NULL ? -1                                                                             \
+                  : (gb_text_key(name, strlen(name), key),                                         \
+                     (int)GPOINTER_TO_UINT(g_hash_table_lookup(cols, key->str)) - 1))
     fl->auth_col = GB__COL(chosen->authority_col);
     fl->date_col = GB__COL(chosen->date_col);
     fl->year_col = GB__COL(chosen->year_col);
@@ -472,8 +488,10 @@ gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag)
     }
 #undef GB__COL
     if (fl->auth_col < 0 || (fl->date_col < 0 && fl->year_col < 0)) {
-        gb_diag_set(diag, hdr->path, hdr->line, 1, "profile '%s' matched, but the header lacks "
-                    "its authority or date column", chosen->id);
+        gb_diag_set(diag, hdr->path, hdr->line, 1,
+                    "profile '%s' matched, but the header lacks "
+                    "its authority or date column",
+                    chosen->id);
         status = GB_DATA;
     }
 out:

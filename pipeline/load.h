@@ -7,10 +7,10 @@
 
 typedef struct {
     const GbRef *ref;
-    GPtrArray *profiles;     /* GbProfile*, from gb_profile_load_all */
+    GPtrArray *profiles;       /* GbProfile*, from gb_profile_load_all */
     const char *force_profile; /* profile id to use for every file, or NULL */
-    GbDiagList *rejects;     /* one line per rejected row (capped) */
-    GbDiagList *warnings;    /* merged duplicates and other notes (capped) */
+    GbDiagList *rejects;       /* one line per rejected row (capped) */
+    GbDiagList *warnings;      /* merged duplicates and other notes (capped) */
 } GbLoader;
 
 /* Creates a loader over ref, loading ref's profiles. Free with gb_loader_free. */

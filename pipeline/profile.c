@@ -6,8 +6,8 @@
 #include <string.h>
 
 static const char *const gb__profile_keys[] = {
-    "name", "match", "authority", "date", "year", "regime", "regime_from", "not_judged",
-    "source", NULL,
+    "name",   "match",       "authority",  "date",   "year",
+    "regime", "regime_from", "not_judged", "source", NULL,
 };
 
 static void
@@ -78,7 +78,8 @@ gb__profile_parse(const GbRef *ref, const char *path, GbProfile **out, GbDiag *d
     for (gsize i = 0; i < ngroups && status == GB_OK; i++) {
         if (strcmp(groups[i], "profile") != 0 && strcmp(groups[i], "judgements") != 0) {
             msg = g_strdup_printf("unknown group [%s]; a profile has [profile] and "
-                                  "[judgements]", groups[i]);
+                                  "[judgements]",
+                                  groups[i]);
             status = gb__bad(diag, path, text, groups[i], NULL, msg);
         }
     }
@@ -104,8 +105,8 @@ gb__profile_parse(const GbRef *ref, const char *path, GbProfile **out, GbDiag *d
     p->year_col = g_key_file_get_string(kf, "profile", "year", NULL);
     p->source = g_key_file_get_string(kf, "profile", "source", NULL);
     if (p->name == NULL || p->match == NULL || p->authority_col == NULL) {
-        status = gb__bad(diag, path, text, "profile", NULL,
-                         "[profile] needs name, match and authority");
+        status =
+            gb__bad(diag, path, text, "profile", NULL, "[profile] needs name, match and authority");
         goto out;
     }
     if (p->date_col == NULL && p->year_col == NULL) {
@@ -129,10 +130,11 @@ gb__profile_parse(const GbRef *ref, const char *path, GbProfile **out, GbDiag *d
             if (kv[0] == NULL || kv[1] == NULL || !gb_text_parse_date(kv[0], &era.from) ||
                 (era.regime = gb_ref_find_regime(ref, kv[1])) < 0 ||
                 (p->regime_from->len > 0 &&
-                 era.from <= g_array_index(p->regime_from, GbProfileEra,
-                                           p->regime_from->len - 1).from)) {
+                 era.from <=
+                     g_array_index(p->regime_from, GbProfileEra, p->regime_from->len - 1).from)) {
                 msg = g_strdup_printf("bad regime_from entry '%s' (expected "
-                                      "YYYY-MM-DD:regime, dates ascending)", *e);
+                                      "YYYY-MM-DD:regime, dates ascending)",
+                                      *e);
                 status = gb__bad(diag, path, text, "profile", "regime_from", msg);
             } else {
                 g_array_append_val(p->regime_from, era);
@@ -140,8 +142,8 @@ gb__profile_parse(const GbRef *ref, const char *path, GbProfile **out, GbDiag *d
             g_strfreev(kv);
         }
     } else {
-        status = gb__bad(diag, path, text, "profile", NULL,
-                         "[profile] needs regime or regime_from");
+        status =
+            gb__bad(diag, path, text, "profile", NULL, "[profile] needs regime or regime_from");
     }
     g_free(regime);
     g_strfreev(eras);

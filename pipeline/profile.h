@@ -10,21 +10,21 @@
 #include "pipeline/refdata.h"
 
 typedef struct {
-    char *id;              /* file name without .ini */
+    char *id; /* file name without .ini */
     char *name;
     char *path;
-    char **match;          /* header columns that identify the layout */
+    char **match; /* header columns that identify the layout */
     char *authority_col, *date_col, *year_col;
-    int regime;            /* fixed regime, or -1 when chosen by date */
-    GArray *regime_from;   /* GbProfileEra, ascending dates */
+    int regime;             /* fixed regime, or -1 when chosen by date */
+    GArray *regime_from;    /* GbProfileEra, ascending dates */
     GHashTable *not_judged; /* lookup keys of "not judged" cell values */
     char *source;
-    GArray *judgement_ids; /* int: judgement index per column below */
+    GArray *judgement_ids;     /* int: judgement index per column below */
     GPtrArray *judgement_cols; /* char* header names */
 } GbProfile;
 
 typedef struct {
-    guint32 from;          /* YYYYMMDD */
+    guint32 from; /* YYYYMMDD */
     int regime;
 } GbProfileEra;
 

@@ -106,7 +106,7 @@ gb__loose_key(const char *s, GString *out)
 typedef struct {
     int authority;
     guint64 line;
-    const char *name;    /* in ref->strings */
+    const char *name; /* in ref->strings */
 } GbLooseName;
 
 static void
@@ -143,7 +143,8 @@ gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *nam
         gb_text_append_quoted(msg, name, strlen(name));
         g_string_append(msg, " differs only in case, spaces or punctuation from ");
         gb_text_append_quoted(msg, had->name, strlen(had->name));
-        g_string_append_printf(msg, ", a name of %s (line %" G_GUINT64_FORMAT "); names of two "
+        g_string_append_printf(msg,
+                               ", a name of %s (line %" G_GUINT64_FORMAT "); names of two "
                                "authorities must differ in their letters or digits",
                                gb_ref_authority(ref, had->authority)->name, had->line);
         gb_csv_diag_field(rec, field, diag, "%s", msg->str);
@@ -162,8 +163,8 @@ gb__index_authority(GbRef *ref, const char *name, int i)
     gb_text_key(name, strlen(name), key);
     gpointer had;
     if (!g_hash_table_lookup_extended(ref->auth_by_key, key->str, NULL, &had)) {
-        g_hash_table_insert(ref->auth_by_key, g_string_chunk_insert_len(ref->strings, key->str,
-                                                                        (gssize)key->len),
+        g_hash_table_insert(ref->auth_by_key,
+                            g_string_chunk_insert_len(ref->strings, key->str, (gssize)key->len),
                             GINT_TO_POINTER(i + 1));
         return;
     }
@@ -194,7 +195,7 @@ gb__parse_optional_date(const char *s, guint32 *ymd)
 /* authorities.csv */
 enum { A_CODE, A_NAME, A_ONS, A_ALIASES, A_REGION, A_FROM, A_TO, A_SUCC, A_N };
 static const GbColumnSpec gb__authority_cols[A_N] = {
-    {"code", TRUE}, {"name", TRUE}, {"ons_codes", TRUE}, {"aliases", TRUE},
+    {"code", TRUE},   {"name", TRUE},        {"ons_codes", TRUE}, {"aliases", TRUE},
     {"region", TRUE}, {"active_from", TRUE}, {"active_to", TRUE}, {"successors", TRUE},
 };
 
@@ -213,13 +214,14 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
         return GB_DATA;
     }
     if (ref->authorities->len >= G_MAXUINT16) {
-        gb_csv_diag_field(rec, (guint)idx[A_CODE], diag,
-                          "more than %d authorities (the limit)", G_MAXUINT16);
+        gb_csv_diag_field(rec, (guint)idx[A_CODE], diag, "more than %d authorities (the limit)",
+                          G_MAXUINT16);
         return GB_DATA;
     }
     if (!gb__parse_optional_date(gb__field(rec, idx, A_FROM), &a.from) ||
         !gb__parse_optional_date(gb__field(rec, idx, A_TO), &a.to)) {
-        gb_csv_diag_field(rec, (guint)idx[A_FROM], diag, "active_from/active_to must be "
+        gb_csv_diag_field(rec, (guint)idx[A_FROM], diag,
+                          "active_from/active_to must be "
                           "YYYY-MM-DD or empty");
         return GB_DATA;
     }
@@ -256,8 +258,8 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     if (!gb__check_loose(ref, rec, (guint)idx[A_NAME], a.name, i, diag))
         return GB_DATA;
     for (guint k = 0; k < a.aliases->len; k++)
-        if (!gb__check_loose(ref, rec, (guint)idx[A_ALIASES], g_ptr_array_index(a.aliases, k),
-                             i, diag))
+        if (!gb__check_loose(ref, rec, (guint)idx[A_ALIASES], g_ptr_array_index(a.aliases, k), i,
+                             diag))
             return GB_DATA;
     return GB_OK;
 }
@@ -271,8 +273,8 @@ gb__authority_by_code(const GbRef *ref, const char *code)
 /* regimes.csv */
 enum { R_ID, R_NAME, R_SHORT, R_FIRST, R_LAST, R_N };
 static const GbColumnSpec gb__regime_cols[R_N] = {
-    {"regime", TRUE}, {"name", TRUE}, {"short_name", TRUE}, {"first_year", TRUE},
-    {"last_year", TRUE},
+    {"regime", TRUE},     {"name", TRUE},      {"short_name", TRUE},
+    {"first_year", TRUE}, {"last_year", TRUE},
 };
 
 static GbStatus
@@ -292,7 +294,8 @@ gb__regime_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
     }
     const char *id = gb__field(rec, idx, R_ID);
     if (*id == '\0' || gb_ref_find_regime(ref, id) >= 0) {
-        gb_csv_diag_field(rec, (guint)idx[R_ID], diag, "empty or duplicate regime id "
+        gb_csv_diag_field(rec, (guint)idx[R_ID], diag,
+                          "empty or duplicate regime id "
                           "(ids are compared ignoring case and spaces)");
         return GB_DATA;
     }
@@ -303,8 +306,7 @@ gb__regime_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
     r.last_year = (int)last;
     r.grades = g_array_new(FALSE, TRUE, sizeof(GbGrade));
     g_array_append_val(ref->regimes, r);
-    g_hash_table_insert(ref->regime_by_id, g_strdup(id),
-                        GINT_TO_POINTER(ref->regimes->len));
+    g_hash_table_insert(ref->regime_by_id, g_strdup(id), GINT_TO_POINTER(ref->regimes->len));
     GString *key = g_string_new(NULL);
     gb_text_key(id, strlen(id), key);
     if (strcmp(key->str, id) != 0)
@@ -339,8 +341,10 @@ gb__judgement_families(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbJud
             f = (int)ref->families->len - 1;
         }
         if (!ok || f < 0) {
-            gb_csv_diag_field(rec, (guint)idx[J_FAMILY], diag, "family '%s' is not an id of "
-                              "a-z and _, or more than %d families", id, GB_MAX_FAMILIES);
+            gb_csv_diag_field(rec, (guint)idx[J_FAMILY], diag,
+                              "family '%s' is not an id of "
+                              "a-z and _, or more than %d families",
+                              id, GB_MAX_FAMILIES);
             status = GB_DATA;
         } else {
             j->families |= 1u << f;
@@ -361,7 +365,8 @@ gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     }
     const char *id = gb__field(rec, idx, J_ID);
     if (*id == '\0' || gb_ref_find_judgement(ref, regime, id) >= 0) {
-        gb_csv_diag_field(rec, (guint)idx[J_ID], diag, "empty or duplicate judgement id "
+        gb_csv_diag_field(rec, (guint)idx[J_ID], diag,
+                          "empty or duplicate judgement id "
                           "(ids are compared ignoring case and spaces)");
         return GB_DATA;
     }
@@ -379,7 +384,7 @@ gb__judgement_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
 /* scales.csv */
 enum { S_REGIME, S_RANK, S_GRADE, S_LABEL, S_ALIASES, S_GOB, S_COMMON, S_N };
 static const GbColumnSpec gb__scale_cols[S_N] = {
-    {"regime", TRUE}, {"rank", TRUE}, {"grade", TRUE}, {"label", TRUE},
+    {"regime", TRUE},  {"rank", TRUE},           {"grade", TRUE},  {"label", TRUE},
     {"aliases", TRUE}, {"good_or_better", TRUE}, {"common", TRUE},
 };
 
@@ -415,7 +420,8 @@ gb__scale_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
     const char *gob = gb__field(rec, idx, S_GOB), *common = gb__field(rec, idx, S_COMMON);
     GbGrade g = {.id = g_strdup(gb__field(rec, idx, S_GRADE)),
                  .label = g_strdup(gb__field(rec, idx, S_LABEL)),
-                 .good_or_better = strcmp(gob, "yes") == 0, .common = -1};
+                 .good_or_better = strcmp(gob, "yes") == 0,
+                 .common = -1};
     if (*common != '\0') {
         for (int k = 0; k < GB_COMMON_LEVELS; k++) {
             static const char *const ids[GB_COMMON_LEVELS] = {"outstanding", "good", "adequate",
@@ -424,7 +430,8 @@ gb__scale_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
                 g.common = k;
         }
         if (g.common < 0) {
-            gb_csv_diag_field(rec, (guint)idx[S_COMMON], diag, "common must be one of "
+            gb_csv_diag_field(rec, (guint)idx[S_COMMON], diag,
+                              "common must be one of "
                               "outstanding, good, adequate, inadequate, or empty");
             g_free(g.id);
             g_free(g.label);
@@ -445,12 +452,25 @@ gb__scale_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
 }
 
 /* headlines.csv */
-enum { H_ID, H_YEAR, H_REGIME, H_JUDGEMENT, H_MEASURE, H_GRADE, H_VALUE, H_UNIT, H_BASE,
-       H_QUAL, H_DESC, H_SOURCE, H_N };
+enum {
+    H_ID,
+    H_YEAR,
+    H_REGIME,
+    H_JUDGEMENT,
+    H_MEASURE,
+    H_GRADE,
+    H_VALUE,
+    H_UNIT,
+    H_BASE,
+    H_QUAL,
+    H_DESC,
+    H_SOURCE,
+    H_N
+};
 static const GbColumnSpec gb__headline_cols[H_N] = {
-    {"id", TRUE}, {"year", TRUE}, {"regime", TRUE}, {"judgement", TRUE}, {"measure", TRUE},
-    {"grade", TRUE}, {"value", TRUE}, {"unit", TRUE}, {"base", TRUE}, {"qualifier", TRUE},
-    {"description", TRUE}, {"source", TRUE},
+    {"id", TRUE},      {"year", TRUE},      {"regime", TRUE},      {"judgement", TRUE},
+    {"measure", TRUE}, {"grade", TRUE},     {"value", TRUE},       {"unit", TRUE},
+    {"base", TRUE},    {"qualifier", TRUE}, {"description", TRUE}, {"source", TRUE},
 };
 
 static GbStatus
@@ -465,12 +485,14 @@ gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *dia
     const char *regime = gb__field(rec, idx, H_REGIME);
     if (*regime != '\0') {
         h.regime = gb_ref_find_regime(ref, regime);
-        h.judgement = h.regime < 0 ? -1
-                                   : gb_ref_find_judgement(ref, h.regime,
-                                                           gb__field(rec, idx, H_JUDGEMENT));
+        h.judgement = h.regime < 0
+                          ? -1
+                          : gb_ref_find_judgement(ref, h.regime, gb__field(rec, idx, H_JUDGEMENT));
         if (h.judgement < 0) {
-            gb_csv_diag_field(rec, (guint)idx[H_REGIME], diag, "unknown regime/judgement "
-                              "'%s/%s'", regime, gb__field(rec, idx, H_JUDGEMENT));
+            gb_csv_diag_field(rec, (guint)idx[H_REGIME], diag,
+                              "unknown regime/judgement "
+                              "'%s/%s'",
+                              regime, gb__field(rec, idx, H_JUDGEMENT));
             return GB_DATA;
         }
     }
@@ -478,7 +500,8 @@ gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *dia
     const char *v = gb__field(rec, idx, H_VALUE);
     h.value = g_ascii_strtod(v, &end);
     if (*v == '\0' || *end != '\0' || !isfinite(h.value)) {
-        gb_csv_diag_field(rec, (guint)idx[H_VALUE], diag, "value must be a number (not nan "
+        gb_csv_diag_field(rec, (guint)idx[H_VALUE], diag,
+                          "value must be a number (not nan "
                           "or inf)");
         return GB_DATA;
     }
@@ -505,7 +528,10 @@ gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *dia
 /* neighbours.csv */
 enum { N_CODE, N_RANK, N_NEIGHBOUR, N_CLOSE, N_N };
 static const GbColumnSpec gb__neighbour_cols[N_N] = {
-    {"code", TRUE}, {"rank", TRUE}, {"neighbour", TRUE}, {"closeness", TRUE},
+    {"code", TRUE},
+    {"rank", TRUE},
+    {"neighbour", TRUE},
+    {"closeness", TRUE},
 };
 
 static GbStatus
@@ -526,15 +552,18 @@ gb__neighbour_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     }
     GbAuthority *au = &g_array_index(ref->authorities, GbAuthority, a);
     if (n == a) {
-        gb_csv_diag_field(rec, (guint)idx[N_NEIGHBOUR], diag, "%s is listed as its own "
-                          "statistical neighbour", au->name);
+        gb_csv_diag_field(rec, (guint)idx[N_NEIGHBOUR], diag,
+                          "%s is listed as its own "
+                          "statistical neighbour",
+                          au->name);
         return GB_DATA;
     }
     for (int k = 0; k < 10; k++)
         if (k != rank - 1 && au->neighbours[k] == n) {
-            gb_csv_diag_field(rec, (guint)idx[N_NEIGHBOUR], diag, "%s is already %s's "
-                              "neighbour of rank %d", gb_ref_authority(ref, n)->name, au->name,
-                              k + 1);
+            gb_csv_diag_field(rec, (guint)idx[N_NEIGHBOUR], diag,
+                              "%s is already %s's "
+                              "neighbour of rank %d",
+                              gb_ref_authority(ref, n)->name, au->name, k + 1);
             return GB_DATA;
         }
     au->neighbours[rank - 1] = n;
@@ -546,7 +575,10 @@ gb__neighbour_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
 /* tiles.csv */
 enum { T_CODE, T_Q, T_R, T_SHORT, T_N };
 static const GbColumnSpec gb__tile_cols[T_N] = {
-    {"code", TRUE}, {"q", TRUE}, {"r", TRUE}, {"short", TRUE},
+    {"code", TRUE},
+    {"q", TRUE},
+    {"r", TRUE},
+    {"short", TRUE},
 };
 
 static GbStatus
@@ -561,16 +593,18 @@ gb__tile_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
     }
     if (!gb_text_parse_int(gb__field(rec, idx, T_Q), 0, GB_REF_TILE_MAX, &q) ||
         !gb_text_parse_int(gb__field(rec, idx, T_R), 0, GB_REF_TILE_MAX, &r)) {
-        gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "q and r must be whole numbers 0-%d "
+        gb_csv_diag_field(rec, (guint)idx[T_Q], diag,
+                          "q and r must be whole numbers 0-%d "
                           "(England's map is about 17 tiles a side; one far tile would shrink "
-                          "the rest to specks)", GB_REF_TILE_MAX);
+                          "the rest to specks)",
+                          GB_REF_TILE_MAX);
         return GB_DATA;
     }
     for (guint i = 0; i < ref->authorities->len; i++) {
         const GbAuthority *o = gb_ref_authority(ref, (int)i);
         if (o->tile_q == q && o->tile_r == r) {
-            gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "tile (%d, %d) is already %s's",
-                              (int)q, (int)r, o->name);
+            gb_csv_diag_field(rec, (guint)idx[T_Q], diag, "tile (%d, %d) is already %s's", (int)q,
+                              (int)r, o->name);
             return GB_DATA;
         }
     }
@@ -599,9 +633,8 @@ gb__coverage_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *dia
     }
     c.year = (int)year;
     c.regime = gb_ref_find_regime(ref, gb__field(rec, idx, C_REGIME));
-    c.judgement = c.regime < 0 ? -1
-                               : gb_ref_find_judgement(ref, c.regime,
-                                                       gb__field(rec, idx, C_JUDGEMENT));
+    c.judgement =
+        c.regime < 0 ? -1 : gb_ref_find_judgement(ref, c.regime, gb__field(rec, idx, C_JUDGEMENT));
     if (c.judgement < 0) {
         gb_csv_diag_field(rec, (guint)idx[C_REGIME], diag, "unknown regime/judgement");
         return GB_DATA;
@@ -676,24 +709,23 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
         ref->common_labels[k] = g_strdup(common[k]);
 
     GbStatus status;
-    if ((status = gb__load_table(ref, "authorities.csv", gb__authority_cols, A_N,
-                                 gb__authority_row, diag)) != GB_OK ||
-        (status = gb__load_table(ref, "regimes.csv", gb__regime_cols, R_N, gb__regime_row,
+    if ((status = gb__load_table(ref, "authorities.csv", gb__authority_cols, A_N, gb__authority_row,
                                  diag)) != GB_OK ||
-        (status = gb__load_table(ref, "judgements.csv", gb__judgement_cols, J_N,
-                                 gb__judgement_row, diag)) != GB_OK ||
-        (status = gb__load_table(ref, "scales.csv", gb__scale_cols, S_N, gb__scale_row,
+        (status = gb__load_table(ref, "regimes.csv", gb__regime_cols, R_N, gb__regime_row, diag)) !=
+            GB_OK ||
+        (status = gb__load_table(ref, "judgements.csv", gb__judgement_cols, J_N, gb__judgement_row,
                                  diag)) != GB_OK ||
-        (status = gb__load_table(ref, "headlines.csv", gb__headline_cols, H_N,
-                                 gb__headline_row, diag)) != GB_OK ||
-        (status = gb__load_table(ref, "neighbours.csv", gb__neighbour_cols, N_N,
-                                 gb__neighbour_row, diag)) != GB_OK ||
-        (status = gb__load_table(ref, "coverage.csv", gb__coverage_cols, C_N,
-                                 gb__coverage_row, diag)) != GB_OK ||
-        (g_file_test(ref->datadir, G_FILE_TEST_IS_DIR) &&
-         gb__has_file(ref, "tiles.csv") &&
-         (status = gb__load_table(ref, "tiles.csv", gb__tile_cols, T_N, gb__tile_row,
-                                  diag)) != GB_OK))
+        (status = gb__load_table(ref, "scales.csv", gb__scale_cols, S_N, gb__scale_row, diag)) !=
+            GB_OK ||
+        (status = gb__load_table(ref, "headlines.csv", gb__headline_cols, H_N, gb__headline_row,
+                                 diag)) != GB_OK ||
+        (status = gb__load_table(ref, "neighbours.csv", gb__neighbour_cols, N_N, gb__neighbour_row,
+                                 diag)) != GB_OK ||
+        (status = gb__load_table(ref, "coverage.csv", gb__coverage_cols, C_N, gb__coverage_row,
+                                 diag)) != GB_OK ||
+        (g_file_test(ref->datadir, G_FILE_TEST_IS_DIR) && gb__has_file(ref, "tiles.csv") &&
+         (status = gb__load_table(ref, "tiles.csv", gb__tile_cols, T_N, gb__tile_row, diag)) !=
+             GB_OK))
         goto fail;
 
     /* Resolve successor codes now that every authority is known. */
@@ -810,12 +842,21 @@ gb_ref_active_in(const GbAuthority *a, int year)
 /* The long forms councils use for their own names, accepted by rule for
  * every authority: "London Borough of Barnet", "Leeds City Council". Keys. */
 static const char *const gb__long_prefixes[] = {
-    "london borough of ", "royal borough of ", "metropolitan borough of ", "borough of ",
-    "city of ", "county of ", "the ",
+    "london borough of ",
+    "royal borough of ",
+    "metropolitan borough of ",
+    "borough of ",
+    "city of ",
+    "county of ",
+    "the ",
 };
 static const char *const gb__long_suffixes[] = {
-    " metropolitan borough council", " borough council", " city council", " county council",
-    " district council", " council",
+    " metropolitan borough council",
+    " borough council",
+    " city council",
+    " county council",
+    " district council",
+    " council",
 };
 
 /* Strips one long-form prefix and one suffix from the key in place; FALSE
@@ -1014,14 +1055,16 @@ gb_ref_suggest_authority(const GbRef *ref, const char *s, GString *out)
         /* One name once (Dorset is two authorities) */
         gboolean dup = FALSE;
         for (guint k = 0; k < near->len; k++)
-            dup = dup || strcmp(gb_ref_authority(ref, g_array_index(near, int, k))->name,
-                                a->name) == 0;
+            dup = dup ||
+                  strcmp(gb_ref_authority(ref, g_array_index(near, int, k))->name, a->name) == 0;
         if (!dup)
             g_array_append_val(near, ai);
     }
     for (guint k = 0; k < near->len && k < 3; k++)
-        g_string_append_printf(out, "%s%s", k == 0 ? "did you mean " : k + 1 == near->len ||
-                               k == 2 ? " or " : ", ",
+        g_string_append_printf(out, "%s%s",
+                               k == 0                         ? "did you mean "
+                               : k + 1 == near->len || k == 2 ? " or "
+                                                              : ", ",
                                gb_ref_authority(ref, g_array_index(near, int, k))->name);
     if (near->len > 0)
         g_string_append_c(out, '?');

@@ -11,52 +11,52 @@
 #define GB_REF_TILE_MAX 40 /* tile map coordinates q and r are 0..this */
 
 typedef struct {
-    char *code;          /* DfE 3-digit LA code, the key */
-    char *name;          /* canonical name */
-    GPtrArray *ons;      /* char*: ONS/GSS codes, current first */
-    GPtrArray *aliases;  /* char* */
-    int region;          /* index into GbRef.regions */
-    guint32 from, to;    /* active from (inclusive) / to (exclusive), YYYYMMDD; 0 = open */
-    GArray *successors;  /* int: authority indices */
-    int tile_q, tile_r;  /* position in the hex tile map (odd-r), -1 when none */
-    char *short_label;   /* up to 3 characters for the tile, or NULL */
-    int neighbours[10];  /* statistical neighbours, -1 where none */
+    char *code;         /* DfE 3-digit LA code, the key */
+    char *name;         /* canonical name */
+    GPtrArray *ons;     /* char*: ONS/GSS codes, current first */
+    GPtrArray *aliases; /* char* */
+    int region;         /* index into GbRef.regions */
+    guint32 from, to;   /* active from (inclusive) / to (exclusive), YYYYMMDD; 0 = open */
+    GArray *successors; /* int: authority indices */
+    int tile_q, tile_r; /* position in the hex tile map (odd-r), -1 when none */
+    char *short_label;  /* up to 3 characters for the tile, or NULL */
+    int neighbours[10]; /* statistical neighbours, -1 where none */
     char *closeness[10];
 } GbAuthority;
 
 typedef struct {
-    char *id;            /* "outstanding" */
-    char *label;         /* "Outstanding" */
+    char *id;    /* "outstanding" */
+    char *label; /* "Outstanding" */
     gboolean good_or_better;
-    int common;          /* level on the common 4-level scale (0..3), -1 if none */
+    int common; /* level on the common 4-level scale (0..3), -1 if none */
 } GbGrade;
 
 typedef struct {
     char *id, *name, *short_name;
-    int first_year, last_year;  /* last_year 0 = still in use */
-    GArray *grades;             /* GbGrade, best first */
-    gboolean graded;            /* grades map to the common scale */
+    int first_year, last_year; /* last_year 0 = still in use */
+    GArray *grades;            /* GbGrade, best first */
+    gboolean graded;           /* grades map to the common scale */
 } GbRegime;
 
 #define GB_MAX_FAMILIES 32
 
 typedef struct {
-    int regime;          /* index into GbRef.regimes */
+    int regime; /* index into GbRef.regimes */
     char *id, *label;
-    guint32 families;    /* bit f set: the judgement belongs to family f (GbRef.families) */
-    char *note;          /* source and caveat of its family links, or NULL */
+    guint32 families; /* bit f set: the judgement belongs to family f (GbRef.families) */
+    char *note;       /* source and caveat of its family links, or NULL */
 } GbJudgement;
 
 typedef struct {
     char *id;
     int year;
-    int regime, judgement;   /* -1 when the figure belongs to no one regime */
-    char *measure;           /* share | count | context */
-    char *grade;             /* grade id, good_or_better, inspected, ... */
+    int regime, judgement; /* -1 when the figure belongs to no one regime */
+    char *measure;         /* share | count | context */
+    char *grade;           /* grade id, good_or_better, inspected, ... */
     double value;
-    char *unit;              /* percent | count | gbp */
-    int base;                /* -1 when not stated */
-    char *qualifier;         /* exact | approx | more_than */
+    char *unit;      /* percent | count | gbp */
+    int base;        /* -1 when not stated */
+    char *qualifier; /* exact | approx | more_than */
     char *description, *source;
 } GbHeadline;
 
@@ -68,23 +68,23 @@ typedef struct {
 
 typedef struct {
     char *datadir;
-    GArray *authorities;     /* GbAuthority */
-    GPtrArray *regions;      /* char*, in first-seen order */
-    GArray *regimes;         /* GbRegime */
-    GArray *judgements;      /* GbJudgement */
-    GPtrArray *families;     /* char*: judgement family ids, in first-seen order */
+    GArray *authorities; /* GbAuthority */
+    GPtrArray *regions;  /* char*, in first-seen order */
+    GArray *regimes;     /* GbRegime */
+    GArray *judgements;  /* GbJudgement */
+    GPtrArray *families; /* char*: judgement family ids, in first-seen order */
     char *common_labels[GB_COMMON_LEVELS];
-    GArray *headlines;       /* GbHeadline */
-    GArray *coverage;        /* GbCoverage */
-    GStringChunk *strings;   /* the register's texts: codes, names, ONS codes, aliases, keys */
+    GArray *headlines;     /* GbHeadline */
+    GArray *coverage;      /* GbCoverage */
+    GStringChunk *strings; /* the register's texts: codes, names, ONS codes, aliases, keys */
     /* lookups */
-    GHashTable *auth_by_key; /* key -> index + 1, or 0 when shared (see auth_shared) */
-    GHashTable *auth_shared; /* key -> GArray* of int, for names used by two */
+    GHashTable *auth_by_key;  /* key -> index + 1, or 0 when shared (see auth_shared) */
+    GHashTable *auth_shared;  /* key -> GArray* of int, for names used by two */
     GHashTable *auth_by_code; /* DfE code -> index + 1 */
     GHashTable *regime_by_id;
-    GHashTable *grade_by_key; /* "regime\x1fkey" -> grade index + 1 */
+    GHashTable *grade_by_key;      /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */
-    GString *scratch;        /* internal: lookup-key buffer while loading */
+    GString *scratch;              /* internal: lookup-key buffer while loading */
     /* internal, while loading: loose name -> index + 1 in loose_items */
     GHashTable *loose_names;
     GStringChunk *loose_keys;
@@ -109,10 +109,10 @@ gboolean gb_ref_active_in(const GbAuthority *a, int year);
 /* Finds an authority by name, alias, ONS or DfE code, case- and
  * space-insensitively, and by the long forms councils use, by rule: "London
  * Borough of X", "Royal Borough of X", "City of X", "X City Council", "X County
- * Council" (also borough, district and metropolitan borough councils). Where a name was used by two authorities (Dorset), the
- * one active at ymd (or in year, when ymd is 0) wins. Returns the index or -1.
- * scratch is a caller's buffer for the lookup key; *unique (may be NULL) says
- * whether s names one authority whatever the date. */
+ * Council" (also borough, district and metropolitan borough councils). Where a name was used by two
+ * authorities (Dorset), the one active at ymd (or in year, when ymd is 0) wins. Returns the index
+ * or -1. scratch is a caller's buffer for the lookup key; *unique (may be NULL) says whether s
+ * names one authority whatever the date. */
 int gb_ref_find_authority(const GbRef *ref, const char *s, gsize len, int year, guint32 ymd,
                           GString *scratch, gboolean *unique);
 /* Appends "did you mean X?" (up to three names of authorities nearest s, by

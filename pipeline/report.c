@@ -39,11 +39,11 @@ gb_report_accounting(FILE *out, const GbTable *t)
     fprintf(out,
             "%-*s  %-26s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT
             " %8" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "\n",
-            (int)w, "total", "", s.rows, s.used, s.merged, s.rejected, s.judgements,
-            s.not_judged);
+            (int)w, "total", "", s.rows, s.used, s.merged, s.rejected, s.judgements, s.not_judged);
     fprintf(out,
-            "rows read %" G_GUINT64_FORMAT " = used %" G_GUINT64_FORMAT " + merged %"
-            G_GUINT64_FORMAT " + rejected %" G_GUINT64_FORMAT "; %u judgements kept\n",
+            "rows read %" G_GUINT64_FORMAT " = used %" G_GUINT64_FORMAT
+            " + merged %" G_GUINT64_FORMAT " + rejected %" G_GUINT64_FORMAT
+            "; %u judgements kept\n",
             s.rows, s.used, s.merged, s.rejected, (guint)t->kept);
 }
 

@@ -134,10 +134,9 @@ gb__group_add(GbGrouping *g, int j, int year, int region, int grade, guint count
     if (key != g->last_key) {
         gpointer idx;
         if (!g_hash_table_lookup_extended(g->groups, GSIZE_TO_POINTER(key), NULL, &idx)) {
-            GbDistribution d = {.year = year, .regime = regime, .judgement = judgement,
-                                .region = region};
-            d.ngrades = g->common ? GB_COMMON_LEVELS
-                                  : (int)gb_ref_regime(ref, regime)->grades->len;
+            GbDistribution d = {
+                .year = year, .regime = regime, .judgement = judgement, .region = region};
+            d.ngrades = g->common ? GB_COMMON_LEVELS : (int)gb_ref_regime(ref, regime)->grades->len;
             g_array_append_val(g->out, d);
             idx = GUINT_TO_POINTER(g->out->len);
             g_hash_table_insert(g->groups, GSIZE_TO_POINTER(key), idx);
@@ -163,7 +162,9 @@ GArray *
 gb_stats_distributions(const GbTable *t, GbGroupBy by)
 {
     const GbRef *ref = t->ref;
-    GbGrouping g = {.ref = ref, .by = by, .common = !(by & GB_BY_REGIME),
+    GbGrouping g = {.ref = ref,
+                    .by = by,
+                    .common = !(by & GB_BY_REGIME),
                     .out = g_array_new(FALSE, TRUE, sizeof(GbDistribution)),
                     .groups = g_hash_table_new(g_direct_hash, g_direct_equal),
                     .last_key = G_MAXUINT64};
@@ -223,17 +224,26 @@ gb__measures_of(const GbTable *t, const GbDistribution *d, GArray *out)
     if (d->base == 0 || d->regime < 0 || d->judgement < 0 || d->year < 0)
         return;
     for (int g = 0; g < d->ngrades; g++) {
-        GbMeasure m = {.year = d->year, .regime = d->regime, .judgement = d->judgement,
+        GbMeasure m = {.year = d->year,
+                       .regime = d->regime,
+                       .judgement = d->judgement,
                        .measure = gb_ref_grade(t->ref, d->regime, g)->id,
-                       .series = GB_SERIES_COMPUTED, .percent = d->percent[g],
-                       .count = (int)d->count[g], .base = (int)d->base, .qualifier = "exact"};
+                       .series = GB_SERIES_COMPUTED,
+                       .percent = d->percent[g],
+                       .count = (int)d->count[g],
+                       .base = (int)d->base,
+                       .qualifier = "exact"};
         g_array_append_val(out, m);
     }
     if (d->graded) {
-        GbMeasure m = {.year = d->year, .regime = d->regime, .judgement = d->judgement,
-                       .measure = "good_or_better", .series = GB_SERIES_COMPUTED,
+        GbMeasure m = {.year = d->year,
+                       .regime = d->regime,
+                       .judgement = d->judgement,
+                       .measure = "good_or_better",
+                       .series = GB_SERIES_COMPUTED,
                        .percent = 100.0 * d->good_or_better / d->base,
-                       .count = (int)d->good_or_better, .base = (int)d->base,
+                       .count = (int)d->good_or_better,
+                       .base = (int)d->base,
                        .qualifier = "exact"};
         g_array_append_val(out, m);
     }
@@ -245,15 +255,20 @@ gb__published(const GbTable *t)
     GArray *out = g_array_new(FALSE, TRUE, sizeof(GbMeasure));
     for (guint i = 0; i < t->ref->headlines->len; i++) {
         const GbHeadline *h = &g_array_index(t->ref->headlines, GbHeadline, i);
-        if (h->regime < 0 || (strcmp(h->measure, "share") != 0 &&
-                              strcmp(h->measure, "count") != 0))
+        if (h->regime < 0 || (strcmp(h->measure, "share") != 0 && strcmp(h->measure, "count") != 0))
             continue;
         /* Nothing from after the as-at date: a year that begins after it. */
         if (t->cut != 0 && (guint32)h->year * 10000 + 101 > t->cut)
             continue;
-        GbMeasure m = {.year = h->year, .regime = h->regime, .judgement = h->judgement,
-                       .measure = h->grade, .series = GB_SERIES_PUBLISHED, .count = -1,
-                       .base = h->base, .qualifier = h->qualifier, .source = h->source};
+        GbMeasure m = {.year = h->year,
+                       .regime = h->regime,
+                       .judgement = h->judgement,
+                       .measure = h->grade,
+                       .series = GB_SERIES_PUBLISHED,
+                       .count = -1,
+                       .base = h->base,
+                       .qualifier = h->qualifier,
+                       .source = h->source};
         if (strcmp(h->unit, "percent") == 0) {
             m.percent = h->value;
         } else {
@@ -361,14 +376,16 @@ gb__reconcile(const GbTable *t, GArray *distributions, GArray *published)
             GbReconciliation r = {.computed = *c, .published = *p, .selection = sel != NULL};
             r.difference = isnan(p->percent) ? NAN : p->percent - c->percent;
             if (sel != NULL)
-                r.reason = g_strdup_printf("the %d rows name only some authorities: %s",
-                                           c->base, sel);
+                r.reason =
+                    g_strdup_printf("the %d rows name only some authorities: %s", c->base, sel);
             else if (p->base < 0)
                 r.reason = g_strdup_printf("the published figure does not state its base; the "
-                                           "computed one is of %d rows", c->base);
+                                           "computed one is of %d rows",
+                                           c->base);
             else if (p->base != c->base)
                 r.reason = g_strdup_printf("the published figure is of %d authorities, the "
-                                           "computed one of the %d rows", p->base, c->base);
+                                           "computed one of the %d rows",
+                                           p->base, c->base);
             g_array_append_val(out, r);
         }
     }
@@ -409,9 +426,9 @@ gb__sorted_rows(const GbTable *t)
 /* Rows grouped by authority in date order, and each authority's predecessors,
  * indexed once so histories cost their own length, not the table's. */
 typedef struct {
-    GArray *sorted;       /* guint row indices */
-    guint *start;         /* per authority: first position in sorted; [n] = end */
-    GPtrArray *preds;     /* per authority: GArray of int, or NULL */
+    GArray *sorted;   /* guint row indices */
+    guint *start;     /* per authority: first position in sorted; [n] = end */
+    GPtrArray *preds; /* per authority: GArray of int, or NULL */
 } GbHistoryIndex;
 
 static void
@@ -474,8 +491,11 @@ gb__add_history(const GbTable *t, const GbHistoryIndex *ix, int authority, int a
         int regime = gb_ref_judgement(ref, r->judgement)->regime;
         if (!keep(t, r, user))
             continue;
-        GbEvent e = {.year = r->year, .date = r->date, .regime = regime,
-                     .judgement = r->judgement, .grade = r->grade,
+        GbEvent e = {.year = r->year,
+                     .date = r->date,
+                     .regime = regime,
+                     .judgement = r->judgement,
+                     .grade = r->grade,
                      .common = gb_ref_grade(ref, regime, r->grade)->common,
                      .as_authority = as};
         g_array_append_val(out, e);
@@ -654,14 +674,14 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
     }
     /* Offers each judgement: the latest on or before as_at wins. Rows when the
      * table has them, else the latest judgements a streaming table kept. */
-#define GB__OFFER(a, j, w, grade)                                                          \
-    do {                                                                                   \
-        int *g_ = &g_array_index(l->grade_of, int, (a));                                    \
-        guint32 *best_ = &g_array_index(when, guint32, (a));                                \
-        if (wanted[(j)] && (w) <= as_at && *g_ != -2 && (w) >= *best_) {                    \
-            *best_ = (w);                                                                  \
-            *g_ = gb_ref_grade(ref, gb_ref_judgement(ref, (j))->regime, (grade))->common;   \
-        }                                                                                  \
+#define GB__OFFER(a, j, w, grade)                                                                  \
+    do {                                                                                           \
+        int *g_ = &g_array_index(l->grade_of, int, (a));                                           \
+        guint32 *best_ = &g_array_index(when, guint32, (a));                                       \
+        if (wanted[(j)] && (w) <= as_at && *g_ != -2 && (w) >= *best_) {                           \
+            *best_ = (w);                                                                          \
+            *g_ = gb_ref_grade(ref, gb_ref_judgement(ref, (j))->regime, (grade))->common;          \
+        }                                                                                          \
     } while (0)
     guint nj = ref->judgements->len;
     for (guint i = 0; t->streaming && i < n * nj; i++)
@@ -703,8 +723,7 @@ gb_stats_compare(const GbTable *t, const GbLatest *l, int authority, GbCompariso
 {
     const GbRef *ref = t->ref;
     const GbAuthority *a = gb_ref_authority(ref, authority);
-    *c = (GbComparison){.authority = authority,
-                        .own = g_array_index(l->grade_of, int, authority)};
+    *c = (GbComparison){.authority = authority, .own = g_array_index(l->grade_of, int, authority)};
     for (guint i = 0; i < ref->authorities->len; i++) {
         int g = g_array_index(l->grade_of, int, i);
         if (g < 0)

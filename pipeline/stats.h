@@ -11,7 +11,7 @@
 
 typedef enum {
     GB_BY_YEAR = 1 << 0,
-    GB_BY_REGIME = 1 << 1,     /* without it, grades meet on the common scale */
+    GB_BY_REGIME = 1 << 1, /* without it, grades meet on the common scale */
     GB_BY_JUDGEMENT = 1 << 2,
     GB_BY_REGION = 1 << 3,
 } GbGroupBy;
@@ -20,34 +20,34 @@ typedef enum { GB_SERIES_COMPUTED, GB_SERIES_PUBLISHED } GbSeries;
 
 /* Grade counts of one group, in scale order. */
 typedef struct {
-    int year, regime, judgement, region;  /* -1 where not grouped by it */
-    int ngrades;                          /* scale length (common scale: 4) */
+    int year, regime, judgement, region; /* -1 where not grouped by it */
+    int ngrades;                         /* scale length (common scale: 4) */
     guint count[GB_MAX_GRADES];
     guint base;
-    double percent[GB_MAX_GRADES];        /* 100 * count / base, unrounded */
-    int whole[GB_MAX_GRADES];             /* whole percents summing to 100 */
+    double percent[GB_MAX_GRADES]; /* 100 * count / base, unrounded */
+    int whole[GB_MAX_GRADES];      /* whole percents summing to 100 */
     guint good_or_better, inadequate;
-    gboolean graded;                      /* good_or_better/inadequate apply */
-    guint active;                         /* authorities in existence that year */
-    const char *selection;                /* coverage note when rows are a selection */
+    gboolean graded;       /* good_or_better/inadequate apply */
+    guint active;          /* authorities in existence that year */
+    const char *selection; /* coverage note when rows are a selection */
     /* A year's figures are a flow: the inspections made in it, not a position.
      * The period the data covers; partial when it ends before 31 December
      * (the as-at date, or the newest judgement, falls inside the year). */
-    guint32 period_from, period_to;       /* YYYYMMDD; 0 when not grouped by year */
+    guint32 period_from, period_to; /* YYYYMMDD; 0 when not grouped by year */
     gboolean partial;
-    guint32 first_date, last_date;        /* the group's first and last dated judgement,
-                                             0 when unknown (streaming, or year-only rows) */
+    guint32 first_date, last_date; /* the group's first and last dated judgement,
+                                      0 when unknown (streaming, or year-only rows) */
 } GbDistribution;
 
 /* One measure of one year, from rows or as published. */
 typedef struct {
     int year, regime, judgement;
-    const char *measure;                  /* grade id or "good_or_better" */
+    const char *measure; /* grade id or "good_or_better" */
     GbSeries series;
     double percent;
-    int count, base;                      /* -1 when not known */
-    const char *qualifier;                /* "exact", "approx", "more_than" */
-    const char *source;                   /* published: the source; else NULL */
+    int count, base;       /* -1 when not known */
+    const char *qualifier; /* "exact", "approx", "more_than" */
+    const char *source;    /* published: the source; else NULL */
 } GbMeasure;
 
 /* A measure's change between two years, in percentage points. */
@@ -59,19 +59,19 @@ typedef struct {
 /* Computed and published figures for the same year, measure and scope. */
 typedef struct {
     GbMeasure computed, published;
-    double difference;                    /* published - computed, points */
-    char *reason;                         /* why they differ, or NULL */
-    gboolean selection;                   /* the rows name only some authorities */
+    double difference;  /* published - computed, points */
+    char *reason;       /* why they differ, or NULL */
+    gboolean selection; /* the rows name only some authorities */
 } GbReconciliation;
 
 /* Each authority's latest judgement on or before a date. */
 typedef struct {
     guint32 as_at;
-    const char *judgement;                /* judgement id, e.g. overall_effectiveness */
-    int authorities;                      /* in existence on as_at */
-    int count[GB_COMMON_LEVELS];          /* on the common scale */
+    const char *judgement;       /* judgement id, e.g. overall_effectiveness */
+    int authorities;             /* in existence on as_at */
+    int count[GB_COMMON_LEVELS]; /* on the common scale */
     int not_inspected;
-    GArray *grade_of;                     /* int per authority: common level, -1 none, -2 n/a */
+    GArray *grade_of; /* int per authority: common level, -1 none, -2 n/a */
 } GbLatest;
 
 /* One judgement in an authority's history. */
@@ -79,8 +79,8 @@ typedef struct {
     int year;
     guint32 date;
     int regime, judgement, grade;
-    int common;                           /* common level or -1 */
-    int as_authority;                     /* predecessor it was made for, or -1 */
+    int common;       /* common level or -1 */
+    int as_authority; /* predecessor it was made for, or -1 */
 } GbEvent;
 
 /* A move between consecutive graded judgements of one authority. */
@@ -90,15 +90,15 @@ typedef struct {
 } GbMove;
 
 typedef struct {
-    GArray *distributions;                /* GbDistribution */
-    GArray *published;                    /* GbMeasure */
-    GArray *changes;                      /* GbChange */
-    GArray *reconciliations;              /* GbReconciliation */
+    GArray *distributions;   /* GbDistribution */
+    GArray *published;       /* GbMeasure */
+    GArray *changes;         /* GbChange */
+    GArray *reconciliations; /* GbReconciliation */
 } GbStats;
 
 /* Moves between consecutive graded headline judgements, every authority. */
 typedef struct {
-    GArray *moves;                        /* GbMove, by authority then date */
+    GArray *moves;                                       /* GbMove, by authority then date */
     int transitions[GB_COMMON_LEVELS][GB_COMMON_LEVELS]; /* [from][to] */
 } GbMoves;
 
@@ -129,9 +129,9 @@ void gb_stats_latest_free(GbLatest *l);
  * and its statistical neighbours (common scale). */
 typedef struct {
     int authority;
-    int own;                                  /* common level, -1 not inspected */
+    int own; /* common level, -1 not inspected */
     int england[GB_COMMON_LEVELS], region[GB_COMMON_LEVELS], neighbours[GB_COMMON_LEVELS];
-    int england_n, region_n, neighbours_n;    /* authorities with a judgement */
+    int england_n, region_n, neighbours_n;                /* authorities with a judgement */
     int better_england, better_region, better_neighbours; /* judged better than own */
 } GbComparison;
 

@@ -25,8 +25,7 @@ gb__parse_dates(const char *s, const char *option)
     for (char **p = parts; *p != NULL; p++) {
         guint32 d;
         if (!gb_text_parse_date(g_strstrip(*p), &d)) {
-            fprintf(stderr, "gradebrief stats: %s: '%s' is not a date (YYYY-MM-DD)\n", option,
-                    *p);
+            fprintf(stderr, "gradebrief stats: %s: '%s' is not a date (YYYY-MM-DD)\n", option, *p);
             g_array_free(out, TRUE);
             out = NULL;
             break;
@@ -71,8 +70,10 @@ gb_statsfmt_parse_options(const char *by, const char *format, const char *as_at,
             else if (strcmp(w, "authority") == 0)
                 o->by_authority = TRUE;
             else {
-                fprintf(stderr, "gradebrief stats: --by: unknown group '%s' (use year, regime, "
-                        "judgement, region, authority)\n", w);
+                fprintf(stderr,
+                        "gradebrief stats: --by: unknown group '%s' (use year, regime, "
+                        "judgement, region, authority)\n",
+                        w);
                 g_strfreev(parts);
                 return 64;
             }
@@ -111,8 +112,10 @@ gb_statsfmt_parse_positions(const char *series, const char *movers, const char *
         char end;
         if (sscanf(series, "%2d-%2d%c", &d, &m, &end) == 2 && strlen(series) <= 5) {
             if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, 2000)) {
-                fprintf(stderr, "gradebrief stats: --as-at-series: '%s' is not a day and month "
-                        "(DD-MM, e.g. 31-03)\n", series);
+                fprintf(stderr,
+                        "gradebrief stats: --as-at-series: '%s' is not a day and month "
+                        "(DD-MM, e.g. 31-03)\n",
+                        series);
                 return 64;
             }
             o->series_day = d;
@@ -163,8 +166,8 @@ gb_statsfmt_options_clear(GbStatsOptions *o)
 void
 gb_statsfmt_csv_field(GString *out, const char *s)
 {
-    gboolean formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-                       s[0] == '\t' || s[0] == '\r';
+    gboolean formula =
+        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     /* A number such as -7.0 is data, not a formula. */
     if (s[0] == '-' || s[0] == '+') {
         char *end;
@@ -279,14 +282,36 @@ gb__previous(const GArray *series, guint i)
 }
 
 enum {
-    C_KIND, C_AS_AT, C_FAMILY, C_GROUP, C_REGION, C_AUTHORITY, C_DFE, C_ONS, C_DATE, C_YEAR,
-    C_FROM, C_TO, C_PARTIAL, C_REGIME, C_JUDGEMENT, C_SERIES, C_GRADE, C_COUNT, C_BASE,
-    C_PERCENT, C_WHOLE, C_AUTHORITIES, C_CHANGE, C_N
+    C_KIND,
+    C_AS_AT,
+    C_FAMILY,
+    C_GROUP,
+    C_REGION,
+    C_AUTHORITY,
+    C_DFE,
+    C_ONS,
+    C_DATE,
+    C_YEAR,
+    C_FROM,
+    C_TO,
+    C_PARTIAL,
+    C_REGIME,
+    C_JUDGEMENT,
+    C_SERIES,
+    C_GRADE,
+    C_COUNT,
+    C_BASE,
+    C_PERCENT,
+    C_WHOLE,
+    C_AUTHORITIES,
+    C_CHANGE,
+    C_N
 };
 static const char *const gb__csv_header[C_N] = {
-    "kind", "as_at", "family", "group", "region", "authority", "dfe_code", "ons_code", "date",
-    "year", "period_from", "period_to", "partial", "regime", "judgement", "series", "grade",
-    "count", "base", "percent", "percent_whole", "authorities", "change_points"};
+    "kind",     "as_at",    "family",        "group",       "region",       "authority",
+    "dfe_code", "ons_code", "date",          "year",        "period_from",  "period_to",
+    "partial",  "regime",   "judgement",     "series",      "grade",        "count",
+    "base",     "percent",  "percent_whole", "authorities", "change_points"};
 
 /* Cells of one CSV row, with the buffers the numbers are printed into. */
 typedef struct {
@@ -301,8 +326,7 @@ gb__line_clear(GbCsvLine *l)
         l->cell[i] = "";
 }
 
-static void
-gb__line_num(GbCsvLine *l, int col, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void gb__line_num(GbCsvLine *l, int col, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void
 gb__line_num(GbCsvLine *l, int col, const char *fmt, ...)
 {
@@ -361,8 +385,8 @@ gb__csv_positions(const GbRun *run, GString *s)
                 gb__csv_row(s, l.cell, C_N);
             }
         }
-        const GbStanding *st = k < run->standings->len ? g_ptr_array_index(run->standings, k)
-                                                       : NULL;
+        const GbStanding *st =
+            k < run->standings->len ? g_ptr_array_index(run->standings, k) : NULL;
         for (guint a = 0; st != NULL && a < ref->authorities->len; a++) {
             int g = g_array_index(st->grade_of, int, a);
             if (g == -2)
@@ -621,8 +645,7 @@ gb__json_positions(JsonBuilder *b, const GbRun *run)
             gb__json_str(b, "grade", g >= 0 ? gb__common_ids[g] : NULL);
             int j = g_array_index(st->judgement_of, int, a);
             if (j >= 0) {
-                gb__json_str(b, "regime",
-                             gb_ref_regime(ref, gb_ref_judgement(ref, j)->regime)->id);
+                gb__json_str(b, "regime", gb_ref_regime(ref, gb_ref_judgement(ref, j)->regime)->id);
                 gb__json_str(b, "judgement", gb_ref_judgement(ref, j)->id);
                 gb__json_date(b, "date", g_array_index(st->when_of, guint32, a));
             }
@@ -802,18 +825,19 @@ gb__table_positions(const GbRun *run, GString *s)
         char first[11], newest[11];
         gb_text_format_date(run->t->after_first, first);
         gb_text_format_date(run->t->after_newest, newest);
-        g_string_append_printf(s, "Left out: %" G_GUINT64_FORMAT " judgement%s dated after "
-                               "it (%s to %s)\n", run->t->after, run->t->after == 1 ? "" : "s",
-                               first, newest);
+        g_string_append_printf(s,
+                               "Left out: %" G_GUINT64_FORMAT " judgement%s dated after "
+                               "it (%s to %s)\n",
+                               run->t->after, run->t->after == 1 ? "" : "s", first, newest);
     }
     g_string_append(s, "\nPositions as at a date (each authority's most recent judgement of the "
                        "family on or before it; shares of the authorities with one)\n");
     for (guint k = 0; k < run->families->len; k++) {
         int f = g_array_index(run->families, int, k);
         const GArray *series = g_ptr_array_index(run->positions, k);
-        g_string_append_printf(s, "\n%s\n  %-10s %-26s %5s %5s", gb__family_label(ref, f, label,
-                                                                                   sizeof label),
-                               "as at", "group", "exist", "base");
+        g_string_append_printf(s, "\n%s\n  %-10s %-26s %5s %5s",
+                               gb__family_label(ref, f, label, sizeof label), "as at", "group",
+                               "exist", "base");
         for (int g = 0; g < GB_COMMON_LEVELS; g++)
             g_string_append_printf(s, " %16.16s", ref->common_labels[g]);
         g_string_append_printf(s, " %14s  %s\n", "good or better", "latest under");
@@ -860,11 +884,11 @@ gb__write_table(const GbRun *run, const GbStats *st, const GbLatest *latest, FIL
         gb__names(ref, d->year, d->regime, d->judgement, d->region, &n);
         if (d->regime != last_regime || d->judgement != last_judgement) {
             g_string_append_printf(s, "\n%s%s%s\n  %-6s %-26s %5s", n.regime,
-                                   d->judgement >= 0 ? " / " : "", n.judgement, "year",
-                                   "region", "base");
+                                   d->judgement >= 0 ? " / " : "", n.judgement, "year", "region",
+                                   "base");
             for (int g = 0; g < d->ngrades; g++) {
-                const char *label = d->regime >= 0 ? gb_ref_grade(ref, d->regime, g)->label
-                                                   : ref->common_labels[g];
+                const char *label =
+                    d->regime >= 0 ? gb_ref_grade(ref, d->regime, g)->label : ref->common_labels[g];
                 g_string_append_printf(s, " %20.20s", label);
             }
             g_string_append_printf(s, " %16s\n", d->graded ? "good or better" : "");
@@ -966,9 +990,10 @@ gb__write_authority(const GbRun *run, int a, const GbLatest *latest, FILE *out)
     const GbRef *ref = t->ref;
     const GbAuthority *au = gb_ref_authority(ref, a);
     GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "%s (DfE %s, %s)\n\nHistory (headline judgement of each "
-                           "regime)\n", au->name, au->code,
-                           (char *)g_ptr_array_index(ref->regions, au->region));
+    g_string_append_printf(s,
+                           "%s (DfE %s, %s)\n\nHistory (headline judgement of each "
+                           "regime)\n",
+                           au->name, au->code, (char *)g_ptr_array_index(ref->regions, au->region));
     GArray *h = gb_stats_history(t, a);
     const GbEvent *prev = NULL;
     for (guint i = 0; i < h->len; i++) {
@@ -1000,8 +1025,7 @@ gb__write_authority(const GbRun *run, int a, const GbLatest *latest, FILE *out)
     for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
         g_string_append_printf(s, "  %-24s %3d:", rows[r].name, rows[r].n);
         for (int g = 0; g < GB_COMMON_LEVELS; g++)
-            g_string_append_printf(s, " %d %s (%.1f%%)%s", rows[r].counts[g],
-                                   ref->common_labels[g],
+            g_string_append_printf(s, " %d %s (%.1f%%)%s", rows[r].counts[g], ref->common_labels[g],
                                    rows[r].n ? 100.0 * rows[r].counts[g] / rows[r].n : 0.0,
                                    g + 1 < GB_COMMON_LEVELS ? "," : "");
         if (c.own >= 0)
@@ -1045,8 +1069,7 @@ gb__json_counts(JsonBuilder *b, const GbRef *ref, const char *name, const int *c
 }
 
 static void
-gb__write_authority_data(const GbRun *run, int a, const GbLatest *latest, gboolean json,
-                         FILE *out)
+gb__write_authority_data(const GbRun *run, int a, const GbLatest *latest, gboolean json, FILE *out)
 {
     const GbTable *t = run->t;
     const GbRef *ref = t->ref;
@@ -1054,8 +1077,8 @@ gb__write_authority_data(const GbRun *run, int a, const GbLatest *latest, gboole
     GArray *h = gb_stats_history(t, a);
     if (!json) {
         GString *s = g_string_new(NULL);
-        const char *header[] = {"authority", "dfe_code", "ons_code", "year", "date", "regime",
-                                "judgement", "grade", "common", "as_authority"};
+        const char *header[] = {"authority", "dfe_code",  "ons_code", "year",   "date",
+                                "regime",    "judgement", "grade",    "common", "as_authority"};
         gb__csv_row(s, header, G_N_ELEMENTS(header));
         for (guint i = 0; i < h->len; i++) {
             const GbEvent *e = &g_array_index(h, GbEvent, i);
@@ -1063,14 +1086,17 @@ gb__write_authority_data(const GbRun *run, int a, const GbLatest *latest, gboole
             g_snprintf(year, sizeof year, "%d", e->year);
             if (e->date)
                 gb_text_format_date(e->date, date);
-            const char *cells[] = {au->name, au->code, gb__ons(au), year, date,
-                                   gb_ref_regime(ref, e->regime)->id,
-                                   gb_ref_judgement(ref, e->judgement)->id,
-                                   gb_ref_grade(ref, e->regime, e->grade)->id,
-                                   e->common >= 0 ? ref->common_labels[e->common] : "",
-                                   e->as_authority >= 0
-                                       ? gb_ref_authority(ref, e->as_authority)->name
-                                       : ""};
+            const char *cells[] = {
+                au->name,
+                au->code,
+                gb__ons(au),
+                year,
+                date,
+                gb_ref_regime(ref, e->regime)->id,
+                gb_ref_judgement(ref, e->judgement)->id,
+                gb_ref_grade(ref, e->regime, e->grade)->id,
+                e->common >= 0 ? ref->common_labels[e->common] : "",
+                e->as_authority >= 0 ? gb_ref_authority(ref, e->as_authority)->name : ""};
             gb__csv_row(s, cells, G_N_ELEMENTS(cells));
         }
         fwrite(s->str, 1, s->len, out);
@@ -1180,8 +1206,9 @@ gb__table_comparators(const GbRun *run, int a, GString *s)
             continue;
         int own = g_array_index(st->grade_of, int, a), j = g_array_index(st->judgement_of, int, a);
         g_string_append_printf(s, "  %s: %s", gb__family_label(ref, f, label, sizeof label),
-                               own >= 0 ? ref->common_labels[own]
-                                        : own == -1 ? "no judgement" : "did not exist");
+                               own >= 0    ? ref->common_labels[own]
+                               : own == -1 ? "no judgement"
+                                           : "did not exist");
         if (j >= 0) {
             char when[11];
             gb_text_format_date(g_array_index(st->when_of, guint32, a), when);
@@ -1257,11 +1284,11 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
     char label[64], d1[11], d2[11];
     gboolean any = mv->mode == GB_MOVERS_ANY;
     if (run->o->format == GB_FMT_CSV) {
-        const char *header[] = {"family", "authority", "dfe_code", "ons_code", "region",
-                                "from_authority", "from_date", "from_year", "from_regime",
-                                "from_judgement", "from_grade", "to_date", "to_year",
-                                "to_regime", "to_judgement", "to_grade", "steps",
-                                "from_predecessor", "counted", "cross_family"};
+        const char *header[] = {"family",      "authority",        "dfe_code",     "ons_code",
+                                "region",      "from_authority",   "from_date",    "from_year",
+                                "from_regime", "from_judgement",   "from_grade",   "to_date",
+                                "to_year",     "to_regime",        "to_judgement", "to_grade",
+                                "steps",       "from_predecessor", "counted",      "cross_family"};
         gb__csv_row(s, header, G_N_ELEMENTS(header));
         for (guint i = 0; i < mv->moves->len; i++) {
             const GbMover *m = &g_array_index(mv->moves, GbMover, i);
@@ -1315,8 +1342,8 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
             if (gb__family_skipped(run, x->family))
                 continue;
             json_builder_begin_object(b);
-            gb__json_str(b, "family", x->family >= 0 ? g_ptr_array_index(ref->families, x->family)
-                                                     : "any");
+            gb__json_str(b, "family",
+                         x->family >= 0 ? g_ptr_array_index(ref->families, x->family) : "any");
             gb__json_str(b, "from_regime", gb_ref_regime(ref, x->from_regime)->id);
             gb__json_str(b, "to_regime", gb_ref_regime(ref, x->to_regime)->id);
             gb__json_int(b, "pairs", x->pairs);
@@ -1343,8 +1370,8 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
                 continue;
             const GbAuthority *au = gb_ref_authority(ref, m->authority);
             json_builder_begin_object(b);
-            gb__json_str(b, "family", m->family >= 0 ? g_ptr_array_index(ref->families, m->family)
-                                                     : "any");
+            gb__json_str(b, "family",
+                         m->family >= 0 ? g_ptr_array_index(ref->families, m->family) : "any");
             gb__json_str(b, "authority", au->name);
             gb__json_str(b, "dfe_code", au->code);
             gb__json_str(b, "ons_code", gb__ons(au));
@@ -1379,16 +1406,20 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
                                      "FAMILIES where marked (different questions)"
                                    : "consecutive judgements of one family, same or adjacent "
                                      "regimes");
-        g_string_append_printf(s, "Not compared: %u pairs of non-adjacent regimes; %u selection "
-                               "rows left out\n", mv->gaps, mv->selection_rows);
+        g_string_append_printf(s,
+                               "Not compared: %u pairs of non-adjacent regimes; %u selection "
+                               "rows left out\n",
+                               mv->gaps, mv->selection_rows);
         for (guint i = 0; i < mv->matrices->len; i++) {
             const GbTransitionMatrix *x = &g_array_index(mv->matrices, GbTransitionMatrix, i);
             if (gb__family_skipped(run, x->family))
                 continue;
-            g_string_append_printf(s, "\n%s: %s -> %s, %d pairs (%d up, %d down, %d the same)\n"
-                                   "  %-32s", x->family >= 0 ? gb__family_label(ref, x->family,
-                                                                                label, sizeof label)
-                                                             : "Any family",
+            g_string_append_printf(s,
+                                   "\n%s: %s -> %s, %d pairs (%d up, %d down, %d the same)\n"
+                                   "  %-32s",
+                                   x->family >= 0
+                                       ? gb__family_label(ref, x->family, label, sizeof label)
+                                       : "Any family",
                                    gb_ref_regime(ref, x->from_regime)->short_name,
                                    gb_ref_regime(ref, x->to_regime)->short_name, x->pairs, x->up,
                                    x->down, x->same, "from \\ to");
@@ -1407,11 +1438,10 @@ gb__write_movers(const GbRun *run, const GbMovers *mv, FILE *out)
             const GbMover *m = &g_array_index(mv->moves, GbMover, i);
             if (m->steps == 0 || gb__family_skipped(run, m->family))
                 continue;
-            g_string_append_printf(s, "  %-22.22s %-36.36s %+d  ",
-                                   m->family >= 0 ? (const char *)g_ptr_array_index(ref->families,
-                                                                                    m->family)
-                                                  : "any",
-                                   gb_ref_authority(ref, m->authority)->name, m->steps);
+            g_string_append_printf(
+                s, "  %-22.22s %-36.36s %+d  ",
+                m->family >= 0 ? (const char *)g_ptr_array_index(ref->families, m->family) : "any",
+                gb_ref_authority(ref, m->authority)->name, m->steps);
             gb__event_text(s, ref, &m->from);
             g_string_append(s, " -> ");
             gb__event_text(s, ref, &m->to);
@@ -1477,10 +1507,9 @@ gb__run_positions(GbRun *run)
         if (f < 0) {
             GString *ids = g_string_new(NULL);
             for (guint k = 0; k < run->families->len; k++)
-                g_string_append_printf(ids, "%s%s", k ? ", " : "",
-                                       (char *)g_ptr_array_index(ref->families,
-                                                                 g_array_index(run->families,
-                                                                               int, k)));
+                g_string_append_printf(
+                    ids, "%s%s", k ? ", " : "",
+                    (char *)g_ptr_array_index(ref->families, g_array_index(run->families, int, k)));
             fprintf(stderr, "gradebrief stats: --family: unknown family '%s' (use %s)\n",
                     run->o->family, ids->str);
             g_string_free(ids, TRUE);
@@ -1519,8 +1548,8 @@ gb_statsfmt_run(const GbTable *t, const GbStatsOptions *o, FILE *out)
     GbLatest *latest = gb_stats_latest(t, "overall_effectiveness", as_at);
     if (o->authority != NULL) {
         GString *scratch = g_string_new(NULL);
-        int a = gb_ref_find_authority(t->ref, o->authority, strlen(o->authority), 0, as_at,
-                                      scratch, NULL);
+        int a = gb_ref_find_authority(t->ref, o->authority, strlen(o->authority), 0, as_at, scratch,
+                                      NULL);
         g_string_free(scratch, TRUE);
         if (a < 0) {
             /* A name typed on the command line: a usage error, with the nearest names. */

@@ -9,16 +9,16 @@
 
 typedef struct {
     GbGroupBy by;
-    gboolean by_authority;  /* --by authority: each authority's standing too */
+    gboolean by_authority; /* --by authority: each authority's standing too */
     enum { GB_FMT_TABLE, GB_FMT_CSV, GB_FMT_JSON } format;
-    guint32 as_at;       /* --as-at (the latest of a list), 0 = the as-at rule's default */
-    guint32 config_as_at; /* briefing.ini's as_at, 0 when not set (the caller fills it) */
-    GArray *dates;       /* guint32: the --as-at list, sorted, or NULL for one date */
+    guint32 as_at;                /* --as-at (the latest of a list), 0 = the as-at rule's default */
+    guint32 config_as_at;         /* briefing.ini's as_at, 0 when not set (the caller fills it) */
+    GArray *dates;                /* guint32: the --as-at list, sorted, or NULL for one date */
     int series_day, series_month; /* --as-at-series DD-MM, 0 when not asked */
     char *authority;
-    gboolean movers;     /* --movers: list moves and transition matrices */
+    gboolean movers; /* --movers: list moves and transition matrices */
     GbMoversMode movers_mode;
-    char *family;        /* --family: only this judgement family, NULL for all */
+    char *family; /* --family: only this judgement family, NULL for all */
 } GbStatsOptions;
 
 /* Fills o from the option strings (any may be NULL); as_at may be a comma

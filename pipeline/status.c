@@ -31,8 +31,8 @@ const char *
 gb_status_str(GbStatus status)
 {
     switch (status) {
-#define GB__STATUS_CASE(name, code, text) \
-    case GB_##name:                       \
+#define GB__STATUS_CASE(name, code, text)                                                          \
+    case GB_##name:                                                                                \
         return text;
         GB_STATUS_MAP(GB__STATUS_CASE)
 #undef GB__STATUS_CASE

@@ -9,15 +9,15 @@
 #include <glib.h>
 
 /* X(name, exit code, description) */
-#define GB_STATUS_MAP(X)                                   \
-    X(OK, 0, "success")                                    \
-    X(USAGE, 64, "command line usage error")               \
-    X(DATA, 65, "data format error")                       \
-    X(NOINPUT, 66, "cannot open input")                    \
-    X(SOFTWARE, 70, "internal software error")             \
-    X(CANTCREAT, 73, "cannot create output file")          \
-    X(IOERR, 74, "input/output error")                     \
-    X(TEMPFAIL, 75, "interrupted; run again")              \
+#define GB_STATUS_MAP(X)                                                                           \
+    X(OK, 0, "success")                                                                            \
+    X(USAGE, 64, "command line usage error")                                                       \
+    X(DATA, 65, "data format error")                                                               \
+    X(NOINPUT, 66, "cannot open input")                                                            \
+    X(SOFTWARE, 70, "internal software error")                                                     \
+    X(CANTCREAT, 73, "cannot create output file")                                                  \
+    X(IOERR, 74, "input/output error")                                                             \
+    X(TEMPFAIL, 75, "interrupted; run again")                                                      \
     X(CONFIG, 78, "configuration error (a font not installed)")
 
 typedef enum {
@@ -31,15 +31,15 @@ const char *gb_status_str(GbStatus status);
 
 /* One problem found in the data: where, and what. */
 typedef struct {
-    char *path;      /* file the problem is in, or NULL */
-    guint64 line;    /* 1-based physical line, 0 if unknown */
-    guint64 column;  /* 1-based byte column, 0 if unknown */
-    char *message;   /* one line, no trailing newline, safe to print */
+    char *path;     /* file the problem is in, or NULL */
+    guint64 line;   /* 1-based physical line, 0 if unknown */
+    guint64 column; /* 1-based byte column, 0 if unknown */
+    char *message;  /* one line, no trailing newline, safe to print */
 } GbDiag;
 
 /* A capped list of diagnostics: the first `cap` are kept, the rest counted. */
 typedef struct {
-    GArray *items;   /* of GbDiag */
+    GArray *items; /* of GbDiag */
     guint cap;
     guint64 dropped;
 } GbDiagList;

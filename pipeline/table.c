@@ -184,14 +184,17 @@ gb__count(GbTable *t, const GbRow *r)
     if (r->year >= t->year0 && r->year < t->year0 + t->years && r->grade >= 0 &&
         r->grade < GB_TABLE_GRADES) {
         gsize i = (((gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)) * nr +
-                   (gsize)region) * GB_TABLE_GRADES + (gsize)r->grade;
+                   (gsize)region) *
+                      GB_TABLE_GRADES +
+                  (gsize)r->grade;
         t->counts[i]++;
     } else {
         guint64 key = ((guint64)r->judgement << 32) | ((guint64)r->year << 16) |
                       ((guint64)region << 8) | (guint8)r->grade;
         gpointer k = (gpointer)(gsize)key;
-        g_hash_table_insert(t->far_counts, k,
-                            GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
+        g_hash_table_insert(
+            t->far_counts, k,
+            GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
     }
     guint32 when = gb_table_row_when(r);
     if (gb_table_row_selection(t, r) != NULL)
@@ -209,7 +212,8 @@ gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user)
         for (gsize y = 0; y < (gsize)t->years; y++)
             for (gsize r = 0; r < nr; r++)
                 for (gsize g = 0; g < GB_TABLE_GRADES; g++) {
-                    guint32 n = t->counts[((j * (gsize)t->years + y) * nr + r) * GB_TABLE_GRADES + g];
+                    guint32 n =
+                        t->counts[((j * (gsize)t->years + y) * nr + r) * GB_TABLE_GRADES + g];
                     if (n != 0)
                         fn((int)j, t->year0 + (int)y, (int)r, (int)g, n, user);
                 }
@@ -226,8 +230,8 @@ gb_table_foreach_count(const GbTable *t, GbCountFn fn, gpointer user)
 /* Settles r against the dense index when it can: TRUE with *result set, or
  * FALSE when the hash must decide (another date that year, a far year). */
 static gboolean
-gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result,
-               guint *prev_file, guint64 *prev_line, int *prev_grade)
+gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result, guint *prev_file,
+               guint64 *prev_line, int *prev_grade)
 {
     guint32 *cell_line;
     guint32 *cell = gb__cell(t, r, &cell_line);
@@ -257,8 +261,8 @@ gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint6
     guint64 when = r->date != 0 ? r->date : r->year;
     guint64 key = ((guint64)r->authority << 40) | ((guint64)r->judgement << 32) | when;
     /* origin: grade (8 bits) | file (16 bits) | line (40 bits) */
-    guint64 origin = ((guint64)(guint8)r->grade << 56) | ((guint64)r->file << 40) |
-                     (line & 0xFFFFFFFFFFULL);
+    guint64 origin =
+        ((guint64)(guint8)r->grade << 56) | ((guint64)r->file << 40) | (line & 0xFFFFFFFFFFULL);
     gpointer found;
     if (g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)key, NULL, &found)) {
         guint64 o = (guint64)(gsize)found;

@@ -7,41 +7,41 @@
 #include "pipeline/refdata.h"
 
 typedef struct {
-    guint32 date;        /* YYYYMMDD, 0 when only the year is known */
+    guint32 date; /* YYYYMMDD, 0 when only the year is known */
     guint16 year;
-    guint16 authority;   /* index into ref->authorities */
-    guint8 judgement;    /* index into ref->judgements */
-    gint8 grade;         /* index into the judgement's regime scale */
-    guint16 file;        /* index into table->files */
-    guint32 source;      /* index into table->sources */
+    guint16 authority; /* index into ref->authorities */
+    guint8 judgement;  /* index into ref->judgements */
+    gint8 grade;       /* index into the judgement's regime scale */
+    guint16 file;      /* index into table->files */
+    guint32 source;    /* index into table->sources */
 } GbRow;
 
 /* What happened to the rows of one input file. rows = used + merged + rejected. */
 typedef struct {
     char *path;
-    char *layout;        /* "long" or the profile id */
+    char *layout; /* "long" or the profile id */
     guint64 rows, used, merged, rejected;
-    guint64 judgements;  /* judgements taken from used rows */
-    guint64 not_judged;  /* cells marked "not judged" in wide tables */
-    guint64 after;       /* judgements of used rows left out: dated after the as-at date */
+    guint64 judgements; /* judgements taken from used rows */
+    guint64 not_judged; /* cells marked "not judged" in wide tables */
+    guint64 after;      /* judgements of used rows left out: dated after the as-at date */
 } GbFileAccount;
 
 typedef struct {
     const GbRef *ref;
-    GArray *rows;        /* GbRow; stays empty when streaming */
-    guint64 kept;        /* judgements kept (rows->len, or counted when streaming) */
+    GArray *rows; /* GbRow; stays empty when streaming */
+    guint64 kept; /* judgements kept (rows->len, or counted when streaming) */
     /* Streaming (check, and stats without --authority): no rows, only what
      * those need, so memory is bounded by the register, not by the input. */
     gboolean streaming;
-    guint32 stream_as_at;  /* latest judgements kept are those on or before this */
-    guint32 *counts;     /* [judgement][year - year0][region][grade] */
-    GHashTable *far_counts; /* the same for years outside the window: packed key -> count */
-    guint64 *latest;     /* [authority][judgement]: date << 8 | grade, 0 for none */
-    GPtrArray *dense;    /* per authority: guint32 cells [judgement][year], or NULL */
-    int year0, years;    /* the years the dense cells cover */
-    GPtrArray *sources;  /* char*, interned */
+    guint32 stream_as_at;       /* latest judgements kept are those on or before this */
+    guint32 *counts;            /* [judgement][year - year0][region][grade] */
+    GHashTable *far_counts;     /* the same for years outside the window: packed key -> count */
+    guint64 *latest;            /* [authority][judgement]: date << 8 | grade, 0 for none */
+    GPtrArray *dense;           /* per authority: guint32 cells [judgement][year], or NULL */
+    int year0, years;           /* the years the dense cells cover */
+    GPtrArray *sources;         /* char*, interned */
     GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
-    GArray *files;       /* GbFileAccount */
+    GArray *files;              /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
     guint32 newest_date; /* newest judgement date, 0 if none (of the rows kept after a cut) */
@@ -54,7 +54,7 @@ typedef struct {
     guint64 after;        /* judgements left out because they are dated after `cut` */
     guint32 after_first;  /* the earliest and newest of them */
     guint32 after_newest;
-    guint32 newest_when;  /* the newest date a row counts from (year-only: 31 December) */
+    guint32 newest_when; /* the newest date a row counts from (year-only: 31 December) */
 } GbTable;
 
 /* Result of offering one judgement to the table. */

@@ -221,9 +221,9 @@ gb_text_key_line(const char *text, const char *group, const char *key)
 void
 gb_text_format_date_long(guint32 ymd, char *buf, gsize len)
 {
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
     guint m = ymd / 100 % 100;
     g_snprintf(buf, len, "%u %s %u", ymd % 100, m >= 1 && m <= 12 ? months[m - 1] : "?",
                ymd / 10000);

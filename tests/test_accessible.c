@@ -135,12 +135,12 @@ static const struct {
     const char *name;
     void (*draw)(cairo_t *cr);
     int figures;
-    const char *must_read;   /* pdftotext must still find this */
-    const char *tree_lacks;  /* pdfinfo -struct must not show this */
-    const char *qpdf_has;    /* qpdf --qdf output must show this */
+    const char *must_read;  /* pdftotext must still find this */
+    const char *tree_lacks; /* pdfinfo -struct must not show this */
+    const char *qpdf_has;   /* qpdf --qdf output must show this */
 } cases[] = {
-    {"operator text", draw_operator_text, 0, "a) EMC /P <</MCID 7>> BDC (b \\ c ET BT",
-     "Private", "/Type /Pagination"},
+    {"operator text", draw_operator_text, 0, "a) EMC /P <</MCID 7>> BDC (b \\ c ET BT", "Private",
+     "/Type /Pagination"},
     {"table break", draw_table_break, 0, "Camden", "NonStruct", "/Scope"},
     {"image figure", draw_image_figure, 1, "Figure 1: a red square", NULL, "/Alt"},
     {"link", draw_link, 0, "Caf\u00e9 \u2192", NULL, "/Contents"},
@@ -170,8 +170,7 @@ render(int i)
         g_ptr_array_add(alts, "A red square");
     GByteArray *out = NULL;
     GbDiag diag = {0};
-    ck_assert_int_eq(gb_accessible_finish(raw->data, raw->len, "en-GB", alts, &out, &diag),
-                     GB_OK);
+    ck_assert_int_eq(gb_accessible_finish(raw->data, raw->len, "en-GB", alts, &out, &diag), GB_OK);
     g_ptr_array_free(alts, TRUE);
     g_byte_array_unref(raw);
     return out;
@@ -201,8 +200,8 @@ START_TEST(test_pass)
     g_free(out);
     out = run(PDFTOTEXT, path, "-", NULL, &rc);
     ck_assert_int_eq(rc, 0);
-    ck_assert_msg(strstr(out, cases[_i].must_read) != NULL, "%s: text lost:\n%s",
-                  cases[_i].name, out);
+    ck_assert_msg(strstr(out, cases[_i].must_read) != NULL, "%s: text lost:\n%s", cases[_i].name,
+                  out);
     ck_assert_msg(strstr(out, "Running title") != NULL, "%s: header lost", cases[_i].name);
     g_free(out);
     if (cases[_i].tree_lacks != NULL) {

@@ -86,8 +86,10 @@ START_TEST(test_info)
     char *info = tool(PDFINFO, "@", NULL, &rc);
     ck_assert_int_eq(rc, 0);
     const char *want[] = {"Title:           Children's services inspection outcomes in England",
-                          "Author:          gradebrief", "Creator:         gradebrief",
-                          "Keywords:        Ofsted", "Tagged:          yes",
+                          "Author:          gradebrief",
+                          "Creator:         gradebrief",
+                          "Keywords:        Ofsted",
+                          "Tagged:          yes",
                           "Page size:       595.276 x 841.89 pts (A4)"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(info, want[i]) != NULL, "pdfinfo lacks '%s':\n%s", want[i], info);
@@ -121,7 +123,10 @@ START_TEST(test_text)
         "inadequate",
         "match Ofsted's own published position",
         "rose from 538,000 in 2008 to 605,100 in 2012",
-        "Contents", "Methodology and sources", "Open Government Licence", "Page 2 of",
+        "Contents",
+        "Methodology and sources",
+        "Open Government Licence",
+        "Page 2 of",
     };
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
@@ -151,8 +156,10 @@ START_TEST(test_checks)
     char **lines = g_strsplit(out, "\n", -1);
     int fonts = 0;
     for (char **l = lines + 2; *l != NULL && **l; l++, fonts++)
-        ck_assert_msg(strstr(*l, " yes yes yes ") != NULL, "font not embedded as a subset "
-                      "with ToUnicode: %s", *l);
+        ck_assert_msg(strstr(*l, " yes yes yes ") != NULL,
+                      "font not embedded as a subset "
+                      "with ToUnicode: %s",
+                      *l);
     ck_assert_int_gt(fonts, 0);
     g_strfreev(lines);
     g_free(out);
@@ -165,8 +172,9 @@ START_TEST(test_structure)
     int rc;
     char *out = tool(PDFINFO, "-struct", "@", &rc);
     ck_assert_int_eq(rc, 0);
-    const char *want[] = {"Document", "Sect", "H1", "H2", "P", "Figure", "Caption", "Table",
-                          "TR", "TH", "TD", "TOC", "TOCI", "Link", "L", "LI", "Lbl", "LBody"};
+    const char *want[] = {"Document", "Sect",  "H1", "H2", "P",   "Figure",
+                          "Caption",  "Table", "TR", "TH", "TD",  "TOC",
+                          "TOCI",     "Link",  "L",  "LI", "Lbl", "LBody"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++) {
         char *needle = g_strdup_printf("\n%*s%s", 0, "", want[i]);
         gboolean found = FALSE;
@@ -190,8 +198,8 @@ START_TEST(test_structure)
     int with, without;
     char *lang = NULL;
     gboolean display_title = FALSE;
-    ck_assert(gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang,
-                                    &display_title));
+    ck_assert(
+        gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang, &display_title));
     ck_assert_int_ge(with, 6);
     ck_assert_int_eq(without, 0);
     ck_assert_str_eq(lang, "en-GB");
@@ -210,9 +218,14 @@ END_TEST
 START_TEST(test_companions)
 {
     build_once();
-    const char *files[] = {"charts/distribution.svg", "charts/distribution.png", "charts/map.svg",
-                           "charts/map.png", "tables/authorities.csv", "tables/findings.csv",
-                           "tables/reconciliation.csv", "tables/distributions.csv"};
+    const char *files[] = {"charts/distribution.svg",
+                           "charts/distribution.png",
+                           "charts/map.svg",
+                           "charts/map.png",
+                           "tables/authorities.csv",
+                           "tables/findings.csv",
+                           "tables/reconciliation.csv",
+                           "tables/distributions.csv"};
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *p = g_build_filename(workdir, "out", files[i], NULL);
         ck_assert_msg(g_file_test(p, G_FILE_TEST_IS_REGULAR), "%s missing", files[i]);
@@ -253,8 +266,10 @@ slurp_tree(const char *dir)
             char *p = g_build_filename(d, g_ptr_array_index(names, i), NULL);
             char *bytes;
             gsize len;
-            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && g_file_get_contents(p, &bytes, &len, NULL)) {
-                g_byte_array_append(all, (const guint8 *)p + strlen(dir), (guint)strlen(p) - (guint)strlen(dir));
+            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) &&
+                g_file_get_contents(p, &bytes, &len, NULL)) {
+                g_byte_array_append(all, (const guint8 *)p + strlen(dir),
+                                    (guint)strlen(p) - (guint)strlen(dir));
                 g_byte_array_append(all, (const guint8 *)bytes, (guint)len);
                 g_free(bytes);
             }
@@ -293,8 +308,10 @@ START_TEST(test_failed_run_keeps_previous)
     gsize before_len;
     ck_assert(g_file_get_contents(pdf_path, &before, &before_len, NULL));
     char *bad = g_build_filename(workdir, "bad.csv", NULL);
-    ck_assert(g_file_set_contents(bad, "authority,year,regime,judgement,grade\n"
-                                       "Barnet,2006,apa,staying_safe,Excellent\n", -1, NULL));
+    ck_assert(g_file_set_contents(bad,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Barnet,2006,apa,staying_safe,Excellent\n",
+                                  -1, NULL));
     const char *argv[] = {GB_BINARY, "build", "bad.csv", NULL};
     char *out, *err;
     ck_assert_int_eq(run(argv, &out, &err), 65);
@@ -309,8 +326,7 @@ START_TEST(test_failed_run_keeps_previous)
     const char *n;
     while ((n = g_dir_read_name(d)) != NULL)
         ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
-                          strcmp(n, "briefing.docx") == 0 ||
-                          strcmp(n, "charts") == 0 ||
+                          strcmp(n, "briefing.docx") == 0 || strcmp(n, "charts") == 0 ||
                           strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0,
                       "unexpected file %s in the output folder", n);
     g_dir_close(d);

@@ -122,8 +122,7 @@ START_TEST(test_tile_map)
             continue;
         current++;
         ck_assert_msg(a->tile_q >= 0, "%s has no tile", a->name);
-        ck_assert_msg(a->short_label != NULL && strlen(a->short_label) <= 3, "%s label",
-                      a->name);
+        ck_assert_msg(a->short_label != NULL && strlen(a->short_label) <= 3, "%s label", a->name);
     }
     ck_assert_int_eq(current, 153);
     GbTileGeometry g;
@@ -154,26 +153,35 @@ static const struct {
     const char *authority;
     const char *alt[3];
 } charts[] = {
-    {"distribution", NULL, {"APA 2007 (150 judgements): Outstanding 8.0%, Good 60.0%",
-                            "CP 2012 2013 published (50 judgements, as published)",
-                            "ILACS 2018 (34 judgements)"}},
-    {"counts", NULL, {"of 153 authorities: 36 Outstanding (23.5%), 67 Good (43.8%)",
-                      "31 Adequate / requires improvement", "19 Inadequate (12.4%)"}},
-    {"dumbbell", NULL, {"Outstanding, APA: 16% in 2006, 9% in 2007 (-7 points)",
-                        "Good or better, APA: 73% in 2006, 70% in 2007 (-3 points)", NULL}},
-    {"trend", NULL, {"2007 APA 3.3% (5 of 150)", "2013 CP 2012 13.2% (20 of 152, published)",
-                     "2018 ILACS 8.8% (3 of 34)"}},
+    {"distribution",
+     NULL,
+     {"APA 2007 (150 judgements): Outstanding 8.0%, Good 60.0%",
+      "CP 2012 2013 published (50 judgements, as published)", "ILACS 2018 (34 judgements)"}},
+    {"counts",
+     NULL,
+     {"of 153 authorities: 36 Outstanding (23.5%), 67 Good (43.8%)",
+      "31 Adequate / requires improvement", "19 Inadequate (12.4%)"}},
+    {"dumbbell",
+     NULL,
+     {"Outstanding, APA: 16% in 2006, 9% in 2007 (-7 points)",
+      "Good or better, APA: 73% in 2006, 70% in 2007 (-3 points)", NULL}},
+    {"trend",
+     NULL,
+     {"2007 APA 3.3% (5 of 150)", "2013 CP 2012 13.2% (20 of 152, published)",
+      "2018 ILACS 8.8% (3 of 34)"}},
     {"map", NULL, {"153 authorities", "36 Outstanding, 67 Good", NULL}},
     {"transitions", NULL, {"From Inadequate:", "moved up", NULL}},
     {"timeline", "919", {"Hertfordshire", "2007 APA Inadequate; 2008 APA Adequate", NULL}},
-    {"timeline", "940", {"Good (as Northamptonshire)", "2022 ILACS Requires improvement",
-                         NULL}},
+    {"timeline", "940", {"Good (as Northamptonshire)", "2022 ILACS Requires improvement", NULL}},
 };
 
 static GbChart *
 make(int i)
 {
-    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest,
+    GbChartInput in = {.table = table,
+                       .stats = stats,
+                       .moves = moves,
+                       .latest = latest,
                        .authority = charts[i].authority ? authority(charts[i].authority) : -1};
     char *err = NULL;
     GbChart *c = gb_chart_new(charts[i].name, &in, &err);
@@ -185,17 +193,16 @@ START_TEST(test_alt_text)
 {
     GbChart *c = make(_i);
     for (int k = 0; k < 3 && charts[_i].alt[k] != NULL; k++)
-        ck_assert_msg(strstr(gb_chart_alt(c), charts[_i].alt[k]) != NULL,
-                      "%s: alt lacks '%s': %s", charts[_i].name, charts[_i].alt[k],
-                      gb_chart_alt(c));
+        ck_assert_msg(strstr(gb_chart_alt(c), charts[_i].alt[k]) != NULL, "%s: alt lacks '%s': %s",
+                      charts[_i].name, charts[_i].alt[k], gb_chart_alt(c));
     gb_chart_free(c);
 }
 END_TEST
 
 START_TEST(test_errors)
 {
-    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest,
-                       .authority = -1};
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
     char *err = NULL;
     ck_assert_ptr_null(gb_chart_new("pie", &in, &err));
     ck_assert_ptr_nonnull(strstr(err, "unknown chart 'pie'"));
@@ -246,7 +253,8 @@ compare_golden(const char *name, cairo_surface_t *actual)
             for (int ch = 0; ch < 24; ch += 8) /* the X byte of RGB24 is masked */
                 m = MAX(m, abs((int)((pa >> ch) & 0xFF) - (int)((pb >> ch) & 0xFF)));
             max = MAX(max, m);
-            *(guint32 *)(void *)(dd + y * sd + 4 * x) = m > GB__TOL ? 0xFF0000 : (pb & 0xFFFFFF) | 0x000000;
+            *(guint32 *)(void *)(dd + y * sd + 4 * x) =
+                m > GB__TOL ? 0xFF0000 : (pb & 0xFFFFFF) | 0x000000;
             bad += m > GB__TOL;
         }
     }
@@ -301,8 +309,12 @@ START_TEST(test_pdf_labels)
     ck_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
                            &wait, NULL));
     ck_assert_int_eq(WEXITSTATUS(wait), 0);
-    const char *want[] = {"Grades by year and inspection regime", "Annual performance assessment",
-                          "2013 published", "Outstanding", "60%", "2025"};
+    const char *want[] = {"Grades by year and inspection regime",
+                          "Annual performance assessment",
+                          "2013 published",
+                          "Outstanding",
+                          "60%",
+                          "2025"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(out, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
     /* Two renders of the same chart are byte-identical. */
@@ -357,7 +369,8 @@ START_TEST(test_png_round_trip)
     ck_assert(gb_png_write(s, 150, b));
     /* 150 dpi is 5906 pixels a metre, in a pHYs chunk right after the header
      * (8 bytes of signature, 25 of IHDR). */
-    static const guint8 phys[] = {0, 0, 0, 9, 'p', 'H', 'Y', 's', 0, 0, 0x17, 0x12, 0, 0, 0x17, 0x12, 1};
+    static const guint8 phys[] = {0, 0,    0,    9, 'p', 'H',  'Y',  's', 0,
+                                  0, 0x17, 0x12, 0, 0,   0x17, 0x12, 1};
     ck_assert_uint_gt(b->len, 33 + sizeof phys);
     ck_assert(memcmp(b->data + 33, phys, sizeof phys) == 0);
     struct gb_png_reader r = {b->data, b->len};
@@ -370,7 +383,8 @@ START_TEST(test_png_round_trip)
     int got_stride = cairo_image_surface_get_stride(back);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            ck_assert_uint_eq(((const guint32 *)(const void *)(got + y * got_stride))[x] | 0xff000000u,
+            ck_assert_uint_eq(((const guint32 *)(const void *)(got + y * got_stride))[x] |
+                                  0xff000000u,
                               ((guint32 *)(void *)(px + y * stride))[x]);
     /* Same pixels, same bytes. */
     GByteArray *again = g_byte_array_new();

@@ -54,106 +54,197 @@ static const struct {
     const char *name;
     const char *args[16];
     int status;
-    const char *out, *err;  /* substrings expected, or NULL */
+    const char *out, *err; /* substrings expected, or NULL */
 } cases[] = {
     {"help", {"--help", NULL}, 0, "Usage: gradebrief COMMAND", NULL},
     {"help lists config", {"--help", NULL}, 0, "config [-c FILE] [-d DIR]", NULL},
-    {"build help says -c layers", {"build", "--help", NULL}, 0, "read over DATADIR/briefing.ini",
+    {"build help says -c layers",
+     {"build", "--help", NULL},
+     0,
+     "read over DATADIR/briefing.ini",
      NULL},
     {"config takes no files", {"config", "x.csv", NULL}, 64, NULL, "config takes no FILE"},
-    {"config missing -c", {"config", "-c", "/nonexistent.ini", NULL}, 66, NULL,
+    {"config missing -c",
+     {"config", "-c", "/nonexistent.ini", NULL},
+     66,
+     NULL,
      "/nonexistent.ini: cannot read"},
     {"version", {"--version", NULL}, 0, "gradebrief 0.1.0", NULL},
     {"no command is build", {NULL}, 0, "wrote out/briefing.pdf", NULL},
     {"unknown command", {"frobnicate", NULL}, 64, NULL, "unknown command 'frobnicate'"},
     {"unknown option", {"check", "--frob", NULL}, 64, NULL, "Unknown option --frob"},
     {"check help", {"check", "--help", NULL}, 0, "Exit status", NULL},
-    {"stats help documents csv", {"stats", "--help", NULL}, 0, "series,grade,count,base,percent",
+    {"stats help documents csv",
+     {"stats", "--help", NULL},
+     0,
+     "series,grade,count,base,percent",
      NULL},
     {"check bundled", {"check", NULL}, 0, "rejected 0;", NULL},
-    {"missing data dir", {"check", "-d", "/nonexistent", NULL}, 66, NULL,
+    {"missing data dir",
+     {"check", "-d", "/nonexistent", NULL},
+     66,
+     NULL,
      "data directory does not exist"},
-    {"missing file", {"check", "/nonexistent.csv", NULL}, 66, NULL,
+    {"missing file",
+     {"check", "/nonexistent.csv", NULL},
+     66,
+     NULL,
      "gradebrief: /nonexistent.csv: cannot open"},
     {"bad --by", {"stats", "--by", "colour", NULL}, 64, NULL, "unknown group 'colour'"},
     {"bad --format", {"stats", "-f", "xml", NULL}, 64, NULL, "not table, csv or json"},
     {"bad --as-at", {"stats", "--as-at", "yesterday", NULL}, 64, NULL, "not a date"},
-    {"unknown authority", {"stats", "--authority", "Gotham", NULL}, 64, NULL,
+    {"unknown authority",
+     {"stats", "--authority", "Gotham", NULL},
+     64,
+     NULL,
      "unknown authority \"Gotham\""},
-    {"authority history", {"stats", "--authority", "Hertfordshire", NULL}, 0,
-     "2008 APA Adequate  (up)", NULL},
-    {"latest headline", {"stats", "--as-at", "2025-03-31", NULL}, 0,
+    {"authority history",
+     {"stats", "--authority", "Hertfordshire", NULL},
+     0,
+     "2008 APA Adequate  (up)",
+     NULL},
+    {"latest headline",
+     {"stats", "--as-at", "2025-03-31", NULL},
+     0,
      "153 authorities: 36 Outstanding, 67 Good, 31 Adequate / requires improvement, "
      "19 Inadequate",
      NULL},
-    {"chart list", {"chart", "--list", NULL}, 0, "distribution\ncounts\ndumbbell\ntrend\nmap\n"
-     "transitions\ntimeline\n", NULL},
+    {"chart list",
+     {"chart", "--list", NULL},
+     0,
+     "distribution\ncounts\ndumbbell\ntrend\nmap\n"
+     "transitions\ntimeline\n",
+     NULL},
     {"unknown chart", {"chart", "pie", NULL}, 64, NULL, "unknown chart 'pie'"},
-    {"narrow trend ends", {"chart", "trend", "--width", "72", "-o", "narrow.svg", NULL}, 0, NULL,
+    {"narrow trend ends",
+     {"chart", "trend", "--width", "72", "-o", "narrow.svg", NULL},
+     0,
+     NULL,
      NULL},
-    {"narrow timeline ends", {"chart", "timeline", "-a", "Leeds", "--width", "72", "-o",
-                              "narrow.png", NULL}, 0, NULL, NULL},
+    {"narrow timeline ends",
+     {"chart", "timeline", "-a", "Leeds", "--width", "72", "-o", "narrow.png", NULL},
+     0,
+     NULL,
+     NULL},
     {"timeline needs an authority", {"chart", "timeline", NULL}, 64, NULL, "--authority"},
-    {"map takes no authority", {"chart", "map", "-a", "Hertfordshire", NULL}, 64, NULL,
+    {"map takes no authority",
+     {"chart", "map", "-a", "Hertfordshire", NULL},
+     64,
+     NULL,
      "gradebrief chart: chart 'map' does not take --authority (timeline and position take it)\n"},
-    {"trend takes no as-at", {"chart", "trend", "--as-at", "2025-03-31", NULL}, 64, NULL,
+    {"trend takes no as-at",
+     {"chart", "trend", "--as-at", "2025-03-31", NULL},
+     64,
+     NULL,
      "gradebrief chart: chart 'trend' does not take --as-at (counts and map take it)\n"},
-    {"timeline takes no as-at", {"chart", "timeline", "-a", "Leeds", "--as-at", "2025-03-31",
-                                 NULL}, 64, NULL, "does not take --as-at"},
-    {"map takes as-at", {"chart", "map", "--as-at", "2024-03-31", "-o", "map.svg", NULL}, 0, NULL,
+    {"timeline takes no as-at",
+     {"chart", "timeline", "-a", "Leeds", "--as-at", "2025-03-31", NULL},
+     64,
+     NULL,
+     "does not take --as-at"},
+    {"map takes as-at",
+     {"chart", "map", "--as-at", "2024-03-31", "-o", "map.svg", NULL},
+     0,
+     NULL,
      NULL},
-    {"chart help says which take what", {"chart", "--help", NULL}, 0,
-     "timeline (needs --authority)", NULL},
-    {"trend too low", {"chart", "trend", "--height", "100", "-o", "low.svg", NULL}, 64, NULL,
+    {"chart help says which take what",
+     {"chart", "--help", NULL},
+     0,
+     "timeline (needs --authority)",
+     NULL},
+    {"trend too low",
+     {"chart", "trend", "--height", "100", "-o", "low.svg", NULL},
+     64,
+     NULL,
      "gradebrief chart: --height 100: chart 'trend' needs at least 246 points at width 481.9; "
      "without --height it is 304\n"},
-    {"trend at its least height", {"chart", "trend", "--height", "246", "-o", "low.svg", NULL}, 0,
-     NULL, NULL},
-    {"counts too low", {"chart", "counts", "--height", "174", "-o", "low.svg", NULL}, 64, NULL,
+    {"trend at its least height",
+     {"chart", "trend", "--height", "246", "-o", "low.svg", NULL},
+     0,
+     NULL,
+     NULL},
+    {"counts too low",
+     {"chart", "counts", "--height", "174", "-o", "low.svg", NULL},
+     64,
+     NULL,
      "needs at least 175 points"},
-    {"counts at its least height", {"chart", "counts", "--height", "175", "-o", "low.svg", NULL},
-     0, NULL, NULL},
-    {"map too low", {"chart", "map", "--height", "300", "-o", "low.svg", NULL}, 64, NULL,
+    {"counts at its least height",
+     {"chart", "counts", "--height", "175", "-o", "low.svg", NULL},
+     0,
+     NULL,
+     NULL},
+    {"map too low",
+     {"chart", "map", "--height", "300", "-o", "low.svg", NULL},
+     64,
+     NULL,
      "points at width 481.9; the height it has without --height"},
-    {"narrow map lower", {"chart", "map", "--width", "240", "--height", "322", "-o", "low.svg",
-                          NULL}, 0, NULL, NULL},
-    {"PNG too large refused, no allocation", {"chart", "counts", "-f", "png", "--dpi", "1200",
-                                             "--width", "5000", "--height", "5000", "-o",
-                                             "huge.png", NULL},
-     64, NULL, "would be 83333 x 83333 pixels; a PNG can be at most 32767 a side"},
+    {"narrow map lower",
+     {"chart", "map", "--width", "240", "--height", "322", "-o", "low.svg", NULL},
+     0,
+     NULL,
+     NULL},
+    {"PNG too large refused, no allocation",
+     {"chart", "counts", "-f", "png", "--dpi", "1200", "--width", "5000", "--height", "5000", "-o",
+      "huge.png", NULL},
+     64,
+     NULL,
+     "would be 83333 x 83333 pixels; a PNG can be at most 32767 a side"},
     {"packs bad -j", {"packs", "-j", "0x", NULL}, 64, NULL, "Cannot parse integer"},
-    {"build -o empty", {"build", "-o", "", NULL}, 64, NULL,
+    {"build -o empty",
+     {"build", "-o", "", NULL},
+     64,
+     NULL,
      "gradebrief build: -o: the output folder name is empty"},
-    {"packs -o empty", {"packs", "-o", "", NULL}, 64, NULL,
+    {"packs -o empty",
+     {"packs", "-o", "", NULL},
+     64,
+     NULL,
      "gradebrief packs: -o: the output folder name is empty"},
     {"build -o - refused", {"build", "-o", "-", NULL}, 64, NULL, "only chart writes to standard"},
     {"packs -o - refused", {"packs", "-o", "-", NULL}, 64, NULL, "only chart writes to standard"},
-    {"packs unknown authority", {"packs", "-a", "Gotham", NULL}, 64, NULL,
+    {"packs unknown authority",
+     {"packs", "-a", "Gotham", NULL},
+     64,
+     NULL,
      "unknown authority \"Gotham\""},
-    {"authority json", {"stats", "-a", "Hertfordshire", "-f", "json", "--as-at", "2025-03-31",
-                        NULL}, 0, "\"judged_better\" : 0", NULL},
-    {"authority csv", {"stats", "-a", "North Northamptonshire", "-f", "csv", NULL}, 0,
+    {"authority json",
+     {"stats", "-a", "Hertfordshire", "-f", "json", "--as-at", "2025-03-31", NULL},
+     0,
+     "\"judged_better\" : 0",
+     NULL},
+    {"authority csv",
+     {"stats", "-a", "North Northamptonshire", "-f", "csv", NULL},
+     0,
      "North Northamptonshire,940,E06000061,2007,,apa,staying_safe,good,Good,Northamptonshire\r\n",
      NULL},
-    {"csv row", {"stats", "-f", "csv", NULL}, 0,
+    {"csv row",
+     {"stats", "-f", "csv", NULL},
+     0,
      "inspections,,,,,,,,,2007,2007-01-01,2007-12-31,no,apa,staying_safe,computed,outstanding,12,"
-     "150,8.0,8,,\r\n", NULL},
-    {"csv position", {"stats", "-f", "csv", NULL}, 0,
+     "150,8.0,8,,\r\n",
+     NULL},
+    {"csv position",
+     {"stats", "-f", "csv", NULL},
+     0,
      "position,2025-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,inadequate,19,153,"
-     "12.4,12,153,\r\n", NULL},
-    {"csv published", {"stats", "-f", "csv", NULL}, 0,
-     "published,,,,,,,,,2006,,,,apa,staying_safe,published,outstanding,,,16.0,,,\r\n", NULL},
+     "12.4,12,153,\r\n",
+     NULL},
+    {"csv published",
+     {"stats", "-f", "csv", NULL},
+     0,
+     "published,,,,,,,,,2006,,,,apa,staying_safe,published,outstanding,,,16.0,,,\r\n",
+     NULL},
 };
 
 START_TEST(test_case)
 {
     GbExec x;
     run(&x, cases[_i].args);
-    ck_assert_msg(x.status == cases[_i].status, "%s: exit %d, stderr: %s", cases[_i].name,
-                  x.status, x.err);
+    ck_assert_msg(x.status == cases[_i].status, "%s: exit %d, stderr: %s", cases[_i].name, x.status,
+                  x.err);
     if (cases[_i].out != NULL)
-        ck_assert_msg(strstr(x.out, cases[_i].out) != NULL, "%s: stdout lacks '%s'",
-                      cases[_i].name, cases[_i].out);
+        ck_assert_msg(strstr(x.out, cases[_i].out) != NULL, "%s: stdout lacks '%s'", cases[_i].name,
+                      cases[_i].out);
     if (cases[_i].err != NULL)
         ck_assert_msg(strstr(x.err, cases[_i].err) != NULL, "%s: stderr '%s'", cases[_i].name,
                       x.err);
@@ -163,15 +254,18 @@ END_TEST
 
 START_TEST(test_bad_row_one_line)
 {
-    char *path = gb_test_file("bad.csv", "authority,year,regime,judgement,grade\n"
-                                         "Barnet,2006,apa,staying_safe,Excellent\n", -1);
+    char *path = gb_test_file("bad.csv",
+                              "authority,year,regime,judgement,grade\n"
+                              "Barnet,2006,apa,staying_safe,Excellent\n",
+                              -1);
     const char *args[] = {"check", path, NULL};
     GbExec x;
     run(&x, args);
     ck_assert_int_eq(x.status, 65);
     char *want = g_strdup_printf("gradebrief: %s:2:30: unknown grade (field 'grade' = "
                                  "\"Excellent\"; expected one of apa: Outstanding, Good, "
-                                 "Adequate, Inadequate)\n", path);
+                                 "Adequate, Inadequate)\n",
+                                 path);
     ck_assert_msg(strstr(x.err, want) != NULL, "stderr: %s", x.err);
     ck_assert_ptr_nonnull(strstr(x.out, "rejected 1;"));
     /* stats refuses data with rejects, and names the way out. */
@@ -291,7 +385,8 @@ START_TEST(test_man_example)
     char *out = NULL, *err = NULL;
     ck_assert_int_eq(gb_test_run(dir, check, &out, &err), 0);
     ck_assert_msg(strstr(out, "rows read 620 = used 462 + merged 158 + rejected 0; 1378 "
-                              "judgements kept") != NULL, "%s", out);
+                              "judgements kept") != NULL,
+                  "%s", out);
     g_free(out);
     g_free(err);
     const char *packs[] = {GB_BINARY, "packs", "new.csv", "--authority", "Hertfordshire", NULL};
@@ -312,7 +407,8 @@ START_TEST(test_man_example)
     ck_assert_int_eq(gb_test_run(dir, check, &out, &err), 65);
     ck_assert_msg(strstr(err, "gradebrief: new.csv:2:48: unknown grade (field 'grade' = "
                               "\"Excellent\"; expected one of ilacs: Outstanding, Good, "
-                              "Requires improvement, Inadequate)\n") != NULL, "%s", err);
+                              "Requires improvement, Inadequate)\n") != NULL,
+                  "%s", err);
     g_free(out);
     g_free(err);
     g_free(swapped);
@@ -358,7 +454,8 @@ START_TEST(test_json_parses)
     JsonObject *first = json_array_get_object_element(ds, 0);
     ck_assert_str_eq(json_object_get_string_member(first, "regime"), "apa");
     ck_assert_int_eq(json_object_get_int_member(first, "year"), 2007);
-    JsonObject *g0 = json_array_get_object_element(json_object_get_array_member(first, "grades"), 0);
+    JsonObject *g0 =
+        json_array_get_object_element(json_object_get_array_member(first, "grades"), 0);
     ck_assert_int_eq(json_object_get_int_member(g0, "count"), 12);
     ck_assert_double_eq_tol(json_object_get_double_member(g0, "percent"), 8.0, 1e-9);
     JsonObject *latest = json_object_get_object_member(root, "latest");

@@ -43,11 +43,11 @@ fail_on_bad(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 
 static const struct {
     const char *name;
-    int kind;             /* 0: data as given; 1: a 40 KB field, no newline; 2: 1.5 MB
-                             record; 3: CRLF across the block boundary */
+    int kind; /* 0: data as given; 1: a 40 KB field, no newline; 2: 1.5 MB
+                 record; 3: CRLF across the block boundary */
     const char *data;
     gssize len;
-    gboolean check_bad;   /* the callback fails on a field "bad" */
+    gboolean check_bad; /* the callback fails on a field "bad" */
     GbStatus status;
     const char *message;
     int line, col;
@@ -55,21 +55,24 @@ static const struct {
     {"CR-only lines are counted", 0, "a,b\rc,d\rx,bad\r", -1, TRUE, GB_DATA, "bad field", 3, 3},
     {"CRLF lines as before", 0, "a,b\r\nc,d\r\nx,bad\r\n", -1, TRUE, GB_DATA, "bad field", 3, 3},
     {"mixed CR and LF", 0, "a,b\nc,d\rx,bad\n", -1, TRUE, GB_DATA, "bad field", 3, 3},
-    {"quoted CR inside a field", 0, "a,b\r\"c\rd\",e\rx,bad\r", -1, TRUE, GB_DATA, "bad field",
-     4, 3},
-    {"UTF-32 LE named as UTF-32", 0, "\xff\xfe\0\0a\0\0\0", 8, FALSE, GB_DATA,
-     "file is UTF-32", 1, 1},
-    {"UTF-32 BE named as UTF-32", 0, "\0\0\xfe\xff\0\0\0a", 8, FALSE, GB_DATA,
-     "file is UTF-32", 1, 1},
-    {"UTF-16 still UTF-16", 0, "\xff\xfe" "a\0", 4, FALSE, GB_DATA, "file is UTF-16", 1, 1},
+    {"quoted CR inside a field", 0, "a,b\r\"c\rd\",e\rx,bad\r", -1, TRUE, GB_DATA, "bad field", 4,
+     3},
+    {"UTF-32 LE named as UTF-32", 0, "\xff\xfe\0\0a\0\0\0", 8, FALSE, GB_DATA, "file is UTF-32", 1,
+     1},
+    {"UTF-32 BE named as UTF-32", 0, "\0\0\xfe\xff\0\0\0a", 8, FALSE, GB_DATA, "file is UTF-32", 1,
+     1},
+    {"UTF-16 still UTF-16", 0,
+     "\xff\xfe"
+     "a\0",
+     4, FALSE, GB_DATA, "file is UTF-16", 1, 1},
     {"NUL at its own column", 0, "a,b\ncd\0e\n", 9, FALSE, GB_DATA, "NUL byte", 2, 3},
     {"NUL after a CR line", 0, "a,b\rc\0", 6, FALSE, GB_DATA, "NUL byte", 2, 2},
     {"a field with no end", 1, NULL, 0, FALSE, GB_DATA,
      "field is too long (over 16384 bytes, the limit)", 2, 3},
     {"a record over 1 MiB", 2, NULL, 0, FALSE, GB_DATA,
      "record is too long (over 1048576 bytes, the limit)", 1, 0},
-    {"CRLF split between two blocks is one line end", 3, NULL, 0, TRUE, GB_DATA, "bad field",
-     60002, 3},
+    {"CRLF split between two blocks is one line end", 3, NULL, 0, TRUE, GB_DATA, "bad field", 60002,
+     3},
 };
 
 START_TEST(test_csv)
@@ -113,8 +116,8 @@ START_TEST(test_csv)
         ck_assert_msg(d.line == (guint64)csv_cases[_i].line, "%s: line %" G_GUINT64_FORMAT,
                       csv_cases[_i].name, d.line);
         if (csv_cases[_i].col > 0)
-            ck_assert_msg(d.column == (guint64)csv_cases[_i].col,
-                          "%s: column %" G_GUINT64_FORMAT, csv_cases[_i].name, d.column);
+            ck_assert_msg(d.column == (guint64)csv_cases[_i].col, "%s: column %" G_GUINT64_FORMAT,
+                          csv_cases[_i].name, d.column);
         gb_diag_clear(&d);
     }
     g_string_free(s, TRUE);
@@ -134,7 +137,10 @@ static const struct {
     {"byte order mark", "\uFEFFLeeds", "\"\\uFEFFLeeds\""},
     {"ESC", "a\x1b[31mb", "\"a\\x1B[31mb\""},
     {"newline", "a\nb", "\"a\\x0Ab\""},
-    {"C1 control", "a\xc2\x85" "b", "\"a\\u0085b\""},
+    {"C1 control",
+     "a\xc2\x85"
+     "b",
+     "\"a\\u0085b\""},
     {"tag character", "a\U000E0001b", "\"a\\U000E0001b\""},
     {"letters and emoji kept", "Sa\u0303o \U0001F600 \u4E2D", "\"Sa\u0303o \U0001F600 \u4E2D\""},
 };
@@ -166,15 +172,18 @@ static const struct {
     const char *text;
     gssize len;
     GbStatus status;
-    const char *message;  /* NULL: accepted */
+    const char *message; /* NULL: accepted */
     int line;
-    const char *title;    /* accepted: the title read */
+    const char *title; /* accepted: the title read */
 } configs[] = {
-    {"NUL byte", "[briefing]\ntitle=A\nsubtitle=B\0C\npalette=greyscale\n", 42, GB_DATA,
-     "NUL byte", 3, NULL},
-    {"binary", "\x7f" "ELF\x02\x01\x01\0\0\0", 10, GB_DATA, "NUL byte", 1, NULL},
-    {"invalid UTF-8 names its line", "[briefing]\n\ntitle=caf\xe9\n", -1, GB_DATA,
-     "invalid UTF-8", 3, NULL},
+    {"NUL byte", "[briefing]\ntitle=A\nsubtitle=B\0C\npalette=greyscale\n", 42, GB_DATA, "NUL byte",
+     3, NULL},
+    {"binary",
+     "\x7f"
+     "ELF\x02\x01\x01\0\0\0",
+     10, GB_DATA, "NUL byte", 1, NULL},
+    {"invalid UTF-8 names its line", "[briefing]\n\ntitle=caf\xe9\n", -1, GB_DATA, "invalid UTF-8",
+     3, NULL},
     {"byte order mark accepted", "\xef\xbb\xbf[briefing]\ntitle=Notepad\n", -1, GB_OK, NULL, 0,
      "Notepad"},
     {"syntax error names its line", "[briefing]\ntitle=A\n# fine\nthis is not a setting\n", -1,
@@ -203,11 +212,10 @@ START_TEST(test_config)
     GbConfig *c = gb_config_new();
     GbDiag d = {0};
     GbStatus st = gb_config_load(c, path, &d);
-    ck_assert_msg(st == configs[_i].status, "%s: status %d (%s)", configs[_i].name, st,
-                  d.message);
+    ck_assert_msg(st == configs[_i].status, "%s: status %d (%s)", configs[_i].name, st, d.message);
     if (configs[_i].message != NULL) {
-        ck_assert_msg(strstr(d.message, configs[_i].message) != NULL, "%s: '%s'",
-                      configs[_i].name, d.message);
+        ck_assert_msg(strstr(d.message, configs[_i].message) != NULL, "%s: '%s'", configs[_i].name,
+                      d.message);
         ck_assert_msg(d.line == (guint64)configs[_i].line, "%s: line %" G_GUINT64_FORMAT,
                       configs[_i].name, d.line);
     }
@@ -284,13 +292,13 @@ static const struct {
     {"far tile", "tiles.csv", "999,200,200,Far", "q and r must be whole numbers 0-40"},
     {"own neighbour", "neighbours.csv", "302,1,302,Close",
      "Barnet is listed as its own statistical neighbour"},
-    {"name differing by punctuation", "authorities.csv",
-     "998,Barnet!,E09999998,,London,,,", "\"Barnet!\" differs only in case, spaces or "
+    {"name differing by punctuation", "authorities.csv", "998,Barnet!,E09999998,,London,,,",
+     "\"Barnet!\" differs only in case, spaces or "
      "punctuation from \"Barnet\", a name of Barnet (line 3)"},
     {"name differing by case", "authorities.csv", "998,BARNET,E09999998,,London,,,",
      "\"BARNET\" differs only in case"},
-    {"alias differing by punctuation", "authorities.csv",
-     "998,Nowhere,E09999998,Bar-net,London,,,", "\"Bar-net\" differs only in case"},
+    {"alias differing by punctuation", "authorities.csv", "998,Nowhere,E09999998,Bar-net,London,,,",
+     "\"Bar-net\" differs only in case"},
     {"regime ids that differ by case", "regimes.csv", "APA,Again,APA,2005,2008",
      "duplicate regime id"},
 };
@@ -401,16 +409,17 @@ END_TEST
 /* Rows with ids and names as people type them are used, not rejected. */
 START_TEST(test_rows_as_typed)
 {
-    char *path = gb_test_file("typed.csv", HDR "\"London Borough of Barnet\",2007,\" APA \","
-                                             "STAYING_SAFE,good\nLeeds City Council,2013,SIF,"
-                                             "Overall_Effectiveness,Good\n", -1);
+    char *path = gb_test_file("typed.csv",
+                              HDR "\"London Borough of Barnet\",2007,\" APA \","
+                                  "STAYING_SAFE,good\nLeeds City Council,2013,SIF,"
+                                  "Overall_Effectiveness,Good\n",
+                              -1);
     GbLoader *l;
     GbDiag d = {0};
     ck_assert_int_eq(gb_loader_new(ref, &l, &d), GB_OK);
     GbTable *t = gb_table_new(ref);
     ck_assert_int_eq(gb_load_file(l, t, path, &d), GB_OK);
-    const GbDiag *r = l->rejects->items->len ? &g_array_index(l->rejects->items, GbDiag, 0)
-                                             : NULL;
+    const GbDiag *r = l->rejects->items->len ? &g_array_index(l->rejects->items, GbDiag, 0) : NULL;
     ck_assert_msg(r == NULL, "rejected: %s", r ? r->message : "");
     ck_assert_uint_eq(t->kept, 2);
     gb_table_free(t);
@@ -421,8 +430,10 @@ END_TEST
 
 START_TEST(test_conflict_names_line_streaming)
 {
-    char *a = gb_test_file("a.csv", HDR "Barnet,2006,apa,staying_safe,Good\n\n"
-                                       "Leeds,2006,apa,staying_safe,Good\n", -1);
+    char *a = gb_test_file("a.csv",
+                           HDR "Barnet,2006,apa,staying_safe,Good\n\n"
+                               "Leeds,2006,apa,staying_safe,Good\n",
+                           -1);
     char *b = gb_test_file("b.csv", HDR "Leeds,2006,apa,staying_safe,Adequate\n", -1);
     for (int streaming = 0; streaming < 2; streaming++) {
         GbLoader *l;
@@ -436,8 +447,7 @@ START_TEST(test_conflict_names_line_streaming)
         ck_assert_uint_eq(l->rejects->items->len, 1);
         const GbDiag *r = &g_array_index(l->rejects->items, GbDiag, 0);
         char *want = g_strdup_printf("but Good at %s:4", a);
-        ck_assert_msg(strstr(r->message, want) != NULL, "streaming %d: %s", streaming,
-                      r->message);
+        ck_assert_msg(strstr(r->message, want) != NULL, "streaming %d: %s", streaming, r->message);
         g_free(want);
         gb_table_free(t);
         gb_loader_free(l);
@@ -451,11 +461,16 @@ static const struct {
     const char *name, *data, *message;
     int line, col;
 } futures[] = {
-    {"a date after the run", "authority,date,regime,judgement,grade\n"
-     "Barnet,2052-05-01,ilacs,leaders,Good\n", "judgement in the future (field 'date' = "
-     "\"2052-05-01\"; nothing can be judged after 2025-03-31", 2, 8},
-    {"the next day", "authority,date,regime,judgement,grade\n"
-     "Barnet,2025-04-01,ilacs,leaders,Good\n", "judgement in the future", 2, 8},
+    {"a date after the run",
+     "authority,date,regime,judgement,grade\n"
+     "Barnet,2052-05-01,ilacs,leaders,Good\n",
+     "judgement in the future (field 'date' = "
+     "\"2052-05-01\"; nothing can be judged after 2025-03-31",
+     2, 8},
+    {"the next day",
+     "authority,date,regime,judgement,grade\n"
+     "Barnet,2025-04-01,ilacs,leaders,Good\n",
+     "judgement in the future", 2, 8},
     {"a year after the run", HDR "Barnet,2026,ilacs,leaders,Good\n",
      "judgement in the future (field 'year' = \"2026\"", 2, 8},
 };
@@ -488,8 +503,7 @@ START_TEST(test_date_limit_from_epoch)
     ck_assert_uint_eq(gb_table_default_date_limit(), 20250331);
     g_unsetenv("SOURCE_DATE_EPOCH");
     GDateTime *now = g_date_time_new_now_utc();
-    guint32 today = (guint32)(g_date_time_get_year(now) * 10000 +
-                              g_date_time_get_month(now) * 100 +
+    guint32 today = (guint32)(g_date_time_get_year(now) * 10000 + g_date_time_get_month(now) * 100 +
                               g_date_time_get_day_of_month(now));
     g_date_time_unref(now);
     ck_assert_uint_eq(gb_table_default_date_limit(), today);
@@ -591,37 +605,62 @@ static const struct {
     const char *name;
     const char *args[12];
     int status;
-    const char *err;   /* in stderr, or NULL */
+    const char *err; /* in stderr, or NULL */
 } cli[] = {
-    {"--authority unknown is usage", {"stats", "--authority", "Herts", NULL}, 64,
+    {"--authority unknown is usage",
+     {"stats", "--authority", "Herts", NULL},
+     64,
      "unknown authority \"Herts\"; did you mean Hertfordshire?"},
-    {"packs --authority unknown is usage", {"packs", "-a", "Barnat", "-o", "p", NULL}, 64,
+    {"packs --authority unknown is usage",
+     {"packs", "-a", "Barnat", "-o", "p", NULL},
+     64,
      "did you mean Barnet?"},
-    {"chart --authority unknown is usage", {"chart", "timeline", "-a", "Hartlepol", "-o",
-                                            "t.svg", NULL}, 64, "did you mean Hartlepool?"},
-    {"a long form is an alias", {"stats", "--authority", "London Borough of Barnet", NULL}, 0,
+    {"chart --authority unknown is usage",
+     {"chart", "timeline", "-a", "Hartlepol", "-o", "t.svg", NULL},
+     64,
+     "did you mean Hartlepool?"},
+    {"a long form is an alias",
+     {"stats", "--authority", "London Borough of Barnet", NULL},
+     0,
      NULL},
     {"pack suggests packs", {"pack", NULL}, 64, "unknown command 'pack'; did you mean 'packs'?"},
     {"chek suggests check", {"chek", NULL}, 64, "did you mean 'check'?"},
     {"far from every command", {"frobnicate", NULL}, 64, "unknown command 'frobnicate'\n"},
-    {"a font not installed is configuration", {"build", "-q", "-c", "nofont.ini", "-o", "nf",
-                                               NULL}, 78, "font 'No Such Font Regular' is not "
+    {"a font not installed is configuration",
+     {"build", "-q", "-c", "nofont.ini", "-o", "nf", NULL},
+     78,
+     "font 'No Such Font Regular' is not "
      "installed"},
-    {"a title no font can show", {"build", "-q", "--title", "Cuneiform \U00012000", "-o",
-                                  "cuneiform", NULL}, 65, "no installed font has a glyph for "
+    {"a title no font can show",
+     {"build", "-q", "--title", "Cuneiform \U00012000", "-o", "cuneiform", NULL},
+     65,
+     "no installed font has a glyph for "
      "U+12000, in \"Cuneiform \U00012000\""},
-    {"--title over its limit", {"build", "-q", "--title", "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
-                                "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
-                                "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
-                                "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
-                                NULL}, 64, "title is 226 bytes long; the limit is 200"},
-    {"a binary -c refused", {"build", "-q", "-c", "binary.ini", "-o", "bin", NULL}, 65,
+    {"--title over its limit",
+     {"build", "-q", "--title",
+      "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+      "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+      "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+      "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
+      NULL},
+     64,
+     "title is 226 bytes long; the limit is 200"},
+    {"a binary -c refused",
+     {"build", "-q", "-c", "binary.ini", "-o", "bin", NULL},
+     65,
      "binary.ini:1:5: NUL byte"},
-    {"a huge -c refused", {"build", "-q", "-c", GB_BINARY, "-o", "bin", NULL}, 65,
+    {"a huge -c refused",
+     {"build", "-q", "-c", GB_BINARY, "-o", "bin", NULL},
+     65,
      "a settings file can be at most 65536"},
-    {"a file name with a newline escaped", {"check", "new\nline.csv", NULL}, 66,
+    {"a file name with a newline escaped",
+     {"check", "new\nline.csv", NULL},
+     66,
      "gradebrief: new\\x0Aline.csv: cannot open"},
-    {"a future judgement", {"check", "future.csv", NULL}, 65, "future.csv:2:8: judgement in "
+    {"a future judgement",
+     {"check", "future.csv", NULL},
+     65,
+     "future.csv:2:8: judgement in "
      "the future"},
 };
 
@@ -635,11 +674,16 @@ cli_setup(void)
     g_file_set_contents(p, "[briefing]\nfont=No Such Font\n", -1, NULL);
     g_free(p);
     p = g_build_filename(cli_dir, "binary.ini", NULL);
-    g_file_set_contents(p, "\x7f" "ELF\0\x02\x01", 7, NULL);
+    g_file_set_contents(p,
+                        "\x7f"
+                        "ELF\0\x02\x01",
+                        7, NULL);
     g_free(p);
     p = g_build_filename(cli_dir, "future.csv", NULL);
-    g_file_set_contents(p, "authority,date,regime,judgement,grade\n"
-                           "Barnet,2052-05-01,ilacs,leaders,Good\n", -1, NULL);
+    g_file_set_contents(p,
+                        "authority,date,regime,judgement,grade\n"
+                        "Barnet,2052-05-01,ilacs,leaders,Good\n",
+                        -1, NULL);
     g_free(p);
 }
 
@@ -679,8 +723,13 @@ END_TEST
 START_TEST(test_fallback_in_pdf)
 {
     GbExec x;
-    const char *args[] = {"build", "-q", "--force", "--title",
-                          "\u4E2D\u6587 \u0645\u0631\u062D\u0628\u0627 \U0001F600", "-o", "cjk",
+    const char *args[] = {"build",
+                          "-q",
+                          "--force",
+                          "--title",
+                          "\u4E2D\u6587 \u0645\u0631\u062D\u0628\u0627 \U0001F600",
+                          "-o",
+                          "cjk",
                           NULL};
     run_in(cli_dir, &x, args, NULL);
     ck_assert_msg(x.status == 0, "%s", x.err);
@@ -706,9 +755,10 @@ END_TEST
 START_TEST(test_source_with_slash)
 {
     char *p = g_build_filename(cli_dir, "src.csv", NULL);
-    g_file_set_contents(p, "authority,date,regime,judgement,grade,source\n"
-                           "Barnet,2025-01-10,ilacs,leaders,Good,Ofsted / DfE letter\n", -1,
-                        NULL);
+    g_file_set_contents(p,
+                        "authority,date,regime,judgement,grade,source\n"
+                        "Barnet,2025-01-10,ilacs,leaders,Good,Ofsted / DfE letter\n",
+                        -1, NULL);
     GbExec x;
     const char *args[] = {"build", "-q", "--force", "src.csv", "-o", "src", NULL};
     run_in(cli_dir, &x, args, NULL);
@@ -730,8 +780,8 @@ END_TEST
 START_TEST(test_future_keeps_dates)
 {
     const char *plain[] = {"build", "-q", "--force", "-o", "dates-a", NULL};
-    const char *with[] = {"build", "-q", "--force", "--keep-going", "future.csv", "-o",
-                          "dates-b", NULL};
+    const char *with[] = {"build",      "-q", "--force", "--keep-going",
+                          "future.csv", "-o", "dates-b", NULL};
     char *dates[2];
     for (int k = 0; k < 2; k++) {
         GbExec x;
@@ -786,9 +836,8 @@ START_TEST(test_stdout_full)
     GPid pid;
     int err_fd;
     ck_assert(g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv, NULL,
-                                               G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, fd,
-                                               -1, NULL, NULL, 0, &pid, NULL, NULL, &err_fd,
-                                               NULL));
+                                               G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, fd, -1,
+                                               NULL, NULL, 0, &pid, NULL, NULL, &err_fd, NULL));
     close(fd);
     int wait;
     ck_assert_int_eq(waitpid(pid, &wait, 0), pid);
@@ -847,7 +896,7 @@ endless_line(gpointer data)
 
 static const struct {
     const char *name;
-    const char *input;   /* NULL: a 200 MB line on standard input */
+    const char *input; /* NULL: a 200 MB line on standard input */
     const char *message;
 } bounded[] = {
     {"a 200 MB line without a newline", NULL, "field is too long (over 16384 bytes, the limit)"},
@@ -895,16 +944,14 @@ START_TEST(test_bounded)
     ssize_t n = read(errp[0], buf, sizeof buf - 1);
     buf[n > 0 ? n : 0] = '\0';
     close(errp[0]);
-    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 65, "%s: status %d: %s",
-                  bounded[_i].name, wait, buf);
+    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 65, "%s: status %d: %s", bounded[_i].name,
+                  wait, buf);
     ck_assert_msg(strstr(buf, bounded[_i].message) != NULL, "%s: %s", bounded[_i].name, buf);
 #ifndef __SANITIZE_ADDRESS__ /* its shadow memory and quarantine are not the reader's */
-    ck_assert_msg(ru.ru_maxrss < 100 * 1024, "%s: peak RSS %ld KB", bounded[_i].name,
-                  ru.ru_maxrss);
+    ck_assert_msg(ru.ru_maxrss < 100 * 1024, "%s: peak RSS %ld KB", bounded[_i].name, ru.ru_maxrss);
 #endif
     ck_assert_msg(s < 2.0, "%s: %.2f s", bounded[_i].name, s);
-    fprintf(stderr, "%s: refused in %.2f s, peak RSS %ld KB\n", bounded[_i].name, s,
-            ru.ru_maxrss);
+    fprintf(stderr, "%s: refused in %.2f s, peak RSS %ld KB\n", bounded[_i].name, s, ru.ru_maxrss);
 }
 END_TEST
 

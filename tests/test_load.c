@@ -68,7 +68,7 @@ first_problem(const GbRun *r)
 static const struct {
     const char *name;
     const char *data;
-    int len;        /* -1: strlen */
+    int len; /* -1: strlen */
     GbStatus status;
     int rejected;
     const char *message;
@@ -76,7 +76,8 @@ static const struct {
 } rejects[] = {
     {"unknown grade", HDR "Barnet,2007,apa,staying_safe,Excellent\n", -1, GB_OK, 1,
      "unknown grade (field 'grade' = \"Excellent\"; expected one of apa: Outstanding, Good, "
-     "Adequate, Inadequate)", 2, 30},
+     "Adequate, Inadequate)",
+     2, 30},
     {"unknown authority", HDR "Gotham,2007,apa,staying_safe,Good\n", -1, GB_OK, 1,
      "unknown authority (field 'authority' = \"Gotham\"", 2, 1},
     {"unknown regime", HDR "Barnet,2007,ofsted,staying_safe,Good\n", -1, GB_OK, 1,
@@ -93,18 +94,21 @@ static const struct {
      "year 2012 is outside the apa regime's years (2005-2008)", 2, 8},
     {"authority not yet created", HDR "Bedford,2007,apa,staying_safe,Good\n", -1, GB_OK, 1,
      "authority did not exist then (field 'authority' = \"Bedford\"; Bedford existed from "
-     "2009-04-01)", 2, 1},
+     "2009-04-01)",
+     2, 1},
     {"bad date", "authority,date,regime,judgement,grade\nBarnet,2019-02-30,ilacs,leaders,Good\n",
      -1, GB_OK, 1, "not a date (field 'date' = \"2019-02-30\"", 2, 8},
     {"too few fields", HDR "Barnet,2007,apa,staying_safe\n", -1, GB_OK, 1,
      "record has 4 fields; the header has 5", 2, 1},
     {"too many fields", HDR "Barnet,2007,apa,staying_safe,Good,extra\n", -1, GB_OK, 1,
      "record has 6 fields; the header has 5", 2, 35},
-    {"conflicting duplicate", HDR "Barnet,2007,apa,staying_safe,Good\nBarnet,2007,apa,"
-     "staying_safe,Adequate\n", -1, GB_OK, 1,
-     "conflicting duplicate: Barnet apa/staying_safe is Adequate here but Good at ", 3, 30},
-    {"control character echoed safely", HDR "Barnet,2007,apa,staying_safe,Go\x01od\n", -1,
-     GB_OK, 1, "\"Go\\x01od\"", 2, 30},
+    {"conflicting duplicate",
+     HDR "Barnet,2007,apa,staying_safe,Good\nBarnet,2007,apa,"
+         "staying_safe,Adequate\n",
+     -1, GB_OK, 1, "conflicting duplicate: Barnet apa/staying_safe is Adequate here but Good at ",
+     3, 30},
+    {"control character echoed safely", HDR "Barnet,2007,apa,staying_safe,Go\x01od\n", -1, GB_OK, 1,
+     "\"Go\\x01od\"", 2, 30},
     {"missing column", "authority,year,regime,judgement\nBarnet,2007,apa,staying_safe\n", -1,
      GB_DATA, 0, "unknown table layout", 1, 1},
     {"missing year and date", "authority,regime,judgement,grade\nBarnet,apa,staying_safe,Good\n",
@@ -119,19 +123,25 @@ static const struct {
      "unknown column \"colour\"; expected columns:", 1, 39},
     {"unterminated quote", HDR "\"Barnet,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
      "unterminated quoted field", 2, 1},
-    {"unterminated quote later", HDR "Barnet,2007,apa,staying_safe,\"Good\nBarnet,2008\n",
-     -1, GB_DATA, 0, "unterminated quoted field", 2, 30},
+    {"unterminated quote later", HDR "Barnet,2007,apa,staying_safe,\"Good\nBarnet,2008\n", -1,
+     GB_DATA, 0, "unterminated quoted field", 2, 30},
     {"stray quote", HDR "Bar\"net,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
      "stray '\"' in an unquoted field", 2, 4},
     {"junk after quote", HDR "\"Barnet\"x,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
      "unexpected character after a closing quote", 2, 9},
     {"NUL byte", HDR "Bar\0net,2007,apa,staying_safe,Good\n", 38 + 34, GB_DATA, 0,
      "NUL byte (this is not a text file", 2, 4},
-    {"invalid UTF-8", HDR "Bar\xff" "net,2007,apa,staying_safe,Good\n", -1, GB_DATA, 0,
-     "invalid UTF-8 (byte 0xFF at offset 3 of the field)", 2, 1},
-    {"UTF-16", "\xff\xfe" "a\0u\0", 6, GB_DATA, 0, "file is UTF-16", 1, 1},
+    {"invalid UTF-8",
+     HDR "Bar\xff"
+         "net,2007,apa,staying_safe,Good\n",
+     -1, GB_DATA, 0, "invalid UTF-8 (byte 0xFF at offset 3 of the field)", 2, 1},
+    {"UTF-16",
+     "\xff\xfe"
+     "a\0u\0",
+     6, GB_DATA, 0, "file is UTF-16", 1, 1},
     {"empty file", "", 0, GB_DATA, 0, "file is empty", 0, 0},
-    {"only blank lines", "\n\n\r\n", -1, GB_DATA, 0, "file has no records (only blank lines)", 0, 0},
+    {"only blank lines", "\n\n\r\n", -1, GB_DATA, 0, "file has no records (only blank lines)", 0,
+     0},
 };
 
 START_TEST(test_reject)
@@ -142,8 +152,8 @@ START_TEST(test_reject)
     ck_assert_msg(r.status == rejects[_i].status, "%s: status %d", rejects[_i].name, r.status);
     GbFileAccount total;
     gb_table_totals(r.t, &total);
-    ck_assert_msg(total.rejected == (guint64)rejects[_i].rejected, "%s: rejected %" G_GUINT64_FORMAT,
-                  rejects[_i].name, total.rejected);
+    ck_assert_msg(total.rejected == (guint64)rejects[_i].rejected,
+                  "%s: rejected %" G_GUINT64_FORMAT, rejects[_i].name, total.rejected);
     ck_assert_uint_eq(total.rows, total.used + total.merged + total.rejected);
     const GbDiag *d = first_problem(&r);
     if (rejects[_i].message == NULL) { /* must simply not crash, and account */
@@ -206,24 +216,33 @@ static const struct {
     int used, merged;
     const char *code;
 } accepts[] = {
-    {"BOM and CRLF", "\xEF\xBB\xBF" "authority,year,regime,judgement,grade\r\nBarnet,2006,apa,"
-     "staying_safe,Good\r\n", 1, 0, "302"},
+    {"BOM and CRLF",
+     "\xEF\xBB\xBF"
+     "authority,year,regime,judgement,grade\r\nBarnet,2006,apa,"
+     "staying_safe,Good\r\n",
+     1, 0, "302"},
     {"alias", HDR "Kingston/Thames,2006,apa,staying_safe,Good\n", 1, 0, "314"},
     {"case and spaces", HDR "  kingston   UPON thames ,2006, apa ,STAYING_SAFE,  GOOD \n", 1, 0,
      "314"},
     {"quoted comma", HDR "\"Bristol, City of\",2006,apa,staying_safe,Good\n", 1, 0, "801"},
-    {"quoted newline in source", "authority,year,regime,judgement,grade,source\nBarnet,2006,apa,"
-     "staying_safe,Good,\"line one\nline two\"\n", 1, 0, "302"},
+    {"quoted newline in source",
+     "authority,year,regime,judgement,grade,source\nBarnet,2006,apa,"
+     "staying_safe,Good,\"line one\nline two\"\n",
+     1, 0, "302"},
     {"column order", "grade,judgement,regime,year,authority\nGood,staying_safe,apa,2006,Barnet\n",
      1, 0, "302"},
-    {"identical duplicates", HDR "Barnet,2006,apa,staying_safe,Good\nBARNET,2006,apa,"
-     "staying_safe,good\n", 1, 1, "302"},
+    {"identical duplicates",
+     HDR "Barnet,2006,apa,staying_safe,Good\nBARNET,2006,apa,"
+         "staying_safe,good\n",
+     1, 1, "302"},
     {"no trailing newline", HDR "Barnet,2006,apa,staying_safe,Good", 1, 0, "302"},
     {"ONS code", HDR "E09000003,2006,apa,staying_safe,Good\n", 1, 0, "302"},
     {"old ONS code", HDR "E08000016,2006,apa,staying_safe,Good\n", 1, 0, "370"},
     {"DfE code", HDR "302,2006,apa,staying_safe,Good\n", 1, 0, "302"},
-    {"UK date", "authority,date,regime,judgement,grade\nBarnet,15/05/2019,ilacs,leaders,"
-     "Requires improvement to be good\n", 1, 0, "302"},
+    {"UK date",
+     "authority,date,regime,judgement,grade\nBarnet,15/05/2019,ilacs,leaders,"
+     "Requires improvement to be good\n",
+     1, 0, "302"},
     {"name reused: old Dorset", HDR "Dorset,2006,apa,staying_safe,Good\n", 1, 0, "835"},
     {"name reused: new Dorset", HDR "Dorset,2020,ilacs,leaders,Good\n", 1, 0, "838"},
     {"unannounced alias", HDR "Leeds,2010,unannounced,contact_referral,serious concerns\n", 1, 0,
@@ -236,8 +255,7 @@ START_TEST(test_accept)
     GbRun r;
     run_file(&r, accepts[_i].data, -1);
     const GbDiag *d = first_problem(&r);
-    ck_assert_msg(r.status == GB_OK && d == NULL, "%s: %s", accepts[_i].name,
-                  d ? d->message : "");
+    ck_assert_msg(r.status == GB_OK && d == NULL, "%s: %s", accepts[_i].name, d ? d->message : "");
     GbFileAccount total;
     gb_table_totals(r.t, &total);
     ck_assert_msg(total.used == (guint64)accepts[_i].used, "%s: used", accepts[_i].name);
@@ -361,7 +379,7 @@ END_TEST
 
 typedef struct {
     GString *log;
-    guint64 fail_at;   /* the callback fails at this record; 0: never */
+    guint64 fail_at; /* the callback fails at this record; 0: never */
 } GbTranscript;
 
 static GbStatus
@@ -419,7 +437,8 @@ START_TEST(test_pipe_same_records)
     /* Several batches of records, with a BOM, quoted commas and line breaks,
      * CRLF and blank lines: the same transcript on one thread and on two; then a
      * callback that stops, a bad byte and an open quote deep in the file. */
-    GString *s = g_string_new("\xEF\xBB\xBF" "name,n,note\n");
+    GString *s = g_string_new("\xEF\xBB\xBF"
+                              "name,n,note\n");
     for (int i = 0; i < 7000; i++) {
         g_string_append_printf(s, "\"Area %d, the \"\"north\"\"\",%d,", i, i * 7);
         if (i % 97 == 0)

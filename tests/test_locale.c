@@ -23,8 +23,8 @@ run_under(const char *locale, const char *cwd, const char *const *args)
     env = g_environ_setenv(env, "LOCPATH", locpath, TRUE);
     char *out = NULL, *err = NULL;
     int wait;
-    ck_assert(g_spawn_sync(cwd, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                           &err, &wait, NULL));
+    ck_assert(g_spawn_sync(cwd, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                           &wait, NULL));
     ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "%s: %s", args[0], err);
     g_free(err);
     g_strfreev(env);
@@ -109,8 +109,7 @@ START_TEST(test_build_same)
         gsize la, lb;
         ck_assert(g_file_get_contents(a, &ta, &la, NULL));
         ck_assert(g_file_get_contents(b, &tb, &lb, NULL));
-        ck_assert_msg(la == lb && memcmp(ta, tb, la) == 0, "%s differs under de_DE.UTF-8",
-                      name);
+        ck_assert_msg(la == lb && memcmp(ta, tb, la) == 0, "%s differs under de_DE.UTF-8", name);
         g_free(ta);
         g_free(tb);
         g_free(a);
@@ -132,10 +131,11 @@ locale_works(void)
     char *target = g_build_filename(locpath, "de_DE.UTF-8", NULL);
     argv[5] = target;
     int wait;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, NULL, NULL, &wait, NULL) && g_file_test(target,
-                                                                             G_FILE_TEST_IS_DIR);
+    gboolean ok =
+        g_spawn_sync(NULL, (char **)argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &wait, NULL) &&
+        g_file_test(target, G_FILE_TEST_IS_DIR);
     g_free(target);
     if (!ok)
         return FALSE;
@@ -145,7 +145,8 @@ locale_works(void)
     const char *pf[] = {"printf", "%.1f", "8", NULL};
     char *out = NULL;
     ok = g_spawn_sync(NULL, (char **)pf, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &wait,
-                      NULL) && out != NULL && strcmp(out, "8,0") == 0;
+                      NULL) &&
+         out != NULL && strcmp(out, "8,0") == 0;
     g_free(out);
     g_strfreev(env);
     return ok;

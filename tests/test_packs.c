@@ -23,8 +23,8 @@ START_TEST(test_slugs)
     for (guint i = 0; i < ref->authorities->len; i++) {
         char *slug = gb_slug_authority(ref, (int)i);
         for (const char *p = slug; *p; p++)
-            ck_assert_msg(g_ascii_islower(*p) || g_ascii_isdigit(*p) || *p == '-',
-                          "unsafe slug %s", slug);
+            ck_assert_msg(g_ascii_islower(*p) || g_ascii_isdigit(*p) || *p == '-', "unsafe slug %s",
+                          slug);
         ck_assert(slug[0] != '-' && slug[strlen(slug) - 1] != '-');
         ck_assert_msg(g_hash_table_add(seen, slug), "two authorities share the slug %s", slug);
         /* Every alias makes a safe slug as well. */
@@ -108,8 +108,18 @@ pages_of(const char *pdf)
 START_TEST(test_content)
 {
     char *dir = gb_test_tmpdir("gbpacks");
-    const char *argv[] = {GB_BINARY, "packs", "-q", "-o", "p", "-a", "Hertfordshire", "-a",
-                          "North Northamptonshire", "-a", "Barnsley", NULL};
+    const char *argv[] = {GB_BINARY,
+                          "packs",
+                          "-q",
+                          "-o",
+                          "p",
+                          "-a",
+                          "Hertfordshire",
+                          "-a",
+                          "North Northamptonshire",
+                          "-a",
+                          "Barnsley",
+                          NULL};
     char *out, *err;
     ck_assert_msg(run(dir, argv, &out, &err) == 0, "%s", err);
     g_free(out);
@@ -123,8 +133,8 @@ START_TEST(test_content)
         {"north-northamptonshire.pdf",
          {"North Northamptonshire was formed on 1 April 2021 from Northamptonshire",
           "Inadequate (as Northamptonshire)", "West Northamptonshire", "East Midlands"}},
-        {"barnsley.pdf", {"DfE code 370", "Yorkshire and the Humber", "statistical neighbours",
-                          NULL}},
+        {"barnsley.pdf",
+         {"DfE code 370", "Yorkshire and the Humber", "statistical neighbours", NULL}},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *pdf = g_build_filename(dir, "p", cases[i].file, NULL);
@@ -132,8 +142,8 @@ START_TEST(test_content)
         ck_assert_msg(n >= 2 && n <= 4, "%s has %d pages", cases[i].file, n);
         char *text = text_of(pdf);
         for (int k = 0; k < 4 && cases[i].want[k]; k++)
-            ck_assert_msg(strstr(text, cases[i].want[k]) != NULL, "%s lacks '%s'",
-                          cases[i].file, cases[i].want[k]);
+            ck_assert_msg(strstr(text, cases[i].want[k]) != NULL, "%s lacks '%s'", cases[i].file,
+                          cases[i].want[k]);
         g_free(text);
         g_free(pdf);
     }
@@ -180,8 +190,8 @@ START_TEST(test_formats)
 {
     char *dir = gb_test_tmpdir("gbpackfmt");
     const char *both[] = {GB_BINARY, "packs", "-q", "-o", "b", "-a", "Leeds", NULL};
-    const char *html[] = {GB_BINARY, "packs", "-q", "-o", "h", "-a", "Leeds", "--formats",
-                          "html", NULL};
+    const char *html[] = {GB_BINARY, "packs", "-q",        "-o",   "h",
+                          "-a",      "Leeds", "--formats", "html", NULL};
     const char *bad[] = {GB_BINARY, "packs", "-q", "-o", "x", "--formats", "pdf,odt", NULL};
     char *out, *err;
     ck_assert_msg(run(dir, both, &out, &err) == 0, "%s", err);
@@ -204,8 +214,8 @@ START_TEST(test_formats)
     };
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *p = g_build_filename(dir, files[i].path, NULL);
-        ck_assert_msg(g_file_test(p, G_FILE_TEST_EXISTS) == files[i].exists, "%s %s",
-                      files[i].path, files[i].exists ? "missing" : "written");
+        ck_assert_msg(g_file_test(p, G_FILE_TEST_EXISTS) == files[i].exists, "%s %s", files[i].path,
+                      files[i].exists ? "missing" : "written");
         g_free(p);
     }
     /* The same page whichever formats were asked for; its figure has alt text
@@ -215,9 +225,12 @@ START_TEST(test_formats)
     ck_assert(same_file(a, b));
     ck_assert(g_file_get_contents(a, &page, NULL, NULL));
     const char *want[] = {"<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\"",
-                          "Leeds: children's services inspections", "role=\"img\"",
-                          "<desc id=\"f1-desc\">", "<table id=\"figure-1-data\">",
-                          "<th scope=\"row\">", "Where it stands"};
+                          "Leeds: children's services inspections",
+                          "role=\"img\"",
+                          "<desc id=\"f1-desc\">",
+                          "<table id=\"figure-1-data\">",
+                          "<th scope=\"row\">",
+                          "Where it stands"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(page, want[i]) != NULL, "leeds.html lacks '%s'", want[i]);
     ck_assert_ptr_null(strstr(page, "<script"));
@@ -264,7 +277,7 @@ START_TEST(test_jobs_identical)
         g_free(err);
         g_ptr_array_free(argv, TRUE);
     }
-    const char *files[] = {"leeds.pdf", "kent.pdf", "dorset-838.pdf", "cumberland.pdf",
+    const char *files[] = {"leeds.pdf",          "kent.pdf",  "dorset-838.pdf", "cumberland.pdf",
                            "city-of-london.pdf", "wigan.pdf", "index.csv"};
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *a = g_build_filename(dir, "one", files[i], NULL);
@@ -282,8 +295,8 @@ static char *
 packs(const char *dir, const char *const *extra)
 {
     GPtrArray *argv = g_ptr_array_new();
-    const char *base[] = {GB_BINARY, "packs", "-o", "p", "-a", "Leeds", "-a", "Kent", "-a",
-                          "Barnet", "-a", "Wigan"};
+    const char *base[] = {GB_BINARY, "packs", "-o", "p",      "-a", "Leeds",
+                          "-a",      "Kent",  "-a", "Barnet", "-a", "Wigan"};
     for (gsize i = 0; i < G_N_ELEMENTS(base); i++)
         g_ptr_array_add(argv, (gpointer)base[i]);
     for (const char *const *e = extra; e && *e; e++)
@@ -324,8 +337,10 @@ START_TEST(test_incremental)
     ck_assert_int_eq(mtime_of(dir, "leeds.pdf"), 1000000000);
     /* An edited row (a new old judgement for Leeds): only Leeds's pack. */
     char *row = g_build_filename(dir, "row.csv", NULL);
-    ck_assert(g_file_set_contents(row, "authority,year,regime,judgement,grade\n"
-                                       "Leeds,2006,apa,staying_safe,Good\n", -1, NULL));
+    ck_assert(g_file_set_contents(row,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Leeds,2006,apa,staying_safe,Good\n",
+                                  -1, NULL));
     const char *with_row[] = {"row.csv", NULL};
     r = packs(dir, with_row);
     ck_assert_str_eq(r, "1 written, 3 up to date (p)");
@@ -379,8 +394,8 @@ START_TEST(test_new_authority)
     ck_assert(g_file_get_contents(reg, &text, NULL, NULL));
     char *more = g_strconcat(text, "999,Testshire,E06999999,,South East,,,\n", NULL);
     ck_assert(g_file_set_contents(reg, more, -1, NULL));
-    const char *argv[] = {GB_BINARY, "packs", "-q", "-d", "data", "-o", "p", "-a", "Testshire",
-                          "-a", "Kent", NULL};
+    const char *argv[] = {GB_BINARY, "packs", "-q",        "-d", "data", "-o",
+                          "p",       "-a",    "Testshire", "-a", "Kent", NULL};
     ck_assert_int_eq(run(dir, argv, &out, &err), 0);
     char *pdf = g_build_filename(dir, "p", "testshire.pdf", NULL);
     ck_assert(g_file_test(pdf, G_FILE_TEST_IS_REGULAR));

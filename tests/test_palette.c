@@ -19,8 +19,7 @@ static const struct {
     {"white on white", {1, 1, 1}, {1, 1, 1}, 1.0},
     {"#FDD49E on white (issue 14)", {0.992, 0.831, 0.620}, {1, 1, 1}, 1.39},
     {"#FDD49E on good (issue 14)", {0.992, 0.831, 0.620}, {0.259, 0.573, 0.776}, 2.45},
-    {"#767676 on white (the AA grey)", {0x76 / 255.0, 0x76 / 255.0, 0x76 / 255.0}, {1, 1, 1},
-     4.54},
+    {"#767676 on white (the AA grey)", {0x76 / 255.0, 0x76 / 255.0, 0x76 / 255.0}, {1, 1, 1}, 4.54},
 };
 
 START_TEST(test_formula)
@@ -37,15 +36,22 @@ END_TEST
 static const struct {
     const char *name;
     const char *palette;
-    int level;      /* 0..3, -1 not inspected; -10 - i for category i */
+    int level; /* 0..3, -1 not inspected; -10 - i for category i */
 } fills[] = {
-    {"outstanding", "default", 0},     {"good", "default", 1},
-    {"RI", "default", 2},              {"inadequate", "default", 3},
-    {"not inspected", "default", -1},  {"category 0", "default", -10},
-    {"category 1", "default", -11},    {"category 2", "default", -12},
-    {"grey outstanding", "greyscale", 0}, {"grey good", "greyscale", 1},
-    {"grey RI", "greyscale", 2},       {"grey inadequate", "greyscale", 3},
-    {"grey not inspected", "greyscale", -1}, {"grey category 0", "greyscale", -10},
+    {"outstanding", "default", 0},
+    {"good", "default", 1},
+    {"RI", "default", 2},
+    {"inadequate", "default", 3},
+    {"not inspected", "default", -1},
+    {"category 0", "default", -10},
+    {"category 1", "default", -11},
+    {"category 2", "default", -12},
+    {"grey outstanding", "greyscale", 0},
+    {"grey good", "greyscale", 1},
+    {"grey RI", "greyscale", 2},
+    {"grey inadequate", "greyscale", 3},
+    {"grey not inspected", "greyscale", -1},
+    {"grey category 0", "greyscale", -10},
 };
 
 static GbRgb
@@ -99,15 +105,15 @@ START_TEST(test_fill_drawn)
     cairo_destroy(cr);
     cairo_surface_flush(s);
     GbRgb edge, inside;
-    pixel(s, 200, 100, &edge);                          /* on the shared edge */
+    pixel(s, 200, 100, &edge); /* on the shared edge */
     pixel(s, 200 + (int)(10 * (GB_PALETTE_SEPARATOR / 2 + GB_PALETTE_OUTLINE / 2)), 100,
-          &inside);                                     /* in the outline band */
+          &inside); /* in the outline band */
     ck_assert_msg(gb_palette_contrast(edge, white) < 1.05, "%s: the edge is not white",
                   fills[_i].name);
     if (outlined)
         ck_assert_msg(gb_palette_contrast(inside, o) < 1.05,
-                      "%s: no outline inside the edge (%.2f %.2f %.2f)", fills[_i].name,
-                      inside.r, inside.g, inside.b);
+                      "%s: no outline inside the edge (%.2f %.2f %.2f)", fills[_i].name, inside.r,
+                      inside.g, inside.b);
     else
         ck_assert_msg(fills[_i].level == 3 || gb_palette_contrast(inside, c) < 1.05,
                       "%s: something drawn inside the edge", fills[_i].name);

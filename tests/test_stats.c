@@ -38,8 +38,8 @@ START_TEST(test_whole_percents)
     gb_stats_whole_percents(rounding[_i].count, rounding[_i].n, base, whole);
     int sum = 0;
     for (int i = 0; i < rounding[_i].n; i++) {
-        ck_assert_msg(whole[i] == rounding[_i].whole[i], "%s: grade %d is %d", rounding[_i].name,
-                      i, whole[i]);
+        ck_assert_msg(whole[i] == rounding[_i].whole[i], "%s: grade %d is %d", rounding[_i].name, i,
+                      whole[i]);
         sum += whole[i];
     }
     ck_assert_int_eq(sum, base ? 100 : 0);
@@ -149,11 +149,11 @@ static const struct {
     guint32 as_at;
     int grade; /* common level, -1 not inspected, -2 did not exist */
 } boundaries[] = {
-    {"judgement on the date counts", "919", 20181015, 1},  /* Hertfordshire ILACS good */
+    {"judgement on the date counts", "919", 20181015, 1}, /* Hertfordshire ILACS good */
     {"the day before it does not", "919", 20181014, -1},
-    {"abolished on the date: gone", "909", 20230401, -2},  /* Cumbria */
-    {"the day before: still there", "909", 20230331, 2},    /* requires improvement 2022 */
-    {"created on the date: counts", "942", 20230401, -1},  /* Cumberland, not yet inspected */
+    {"abolished on the date: gone", "909", 20230401, -2}, /* Cumbria */
+    {"the day before: still there", "909", 20230331, 2},  /* requires improvement 2022 */
+    {"created on the date: counts", "942", 20230401, -1}, /* Cumberland, not yet inspected */
     {"before creation: not there", "942", 20230331, -2},
 };
 
@@ -214,13 +214,11 @@ START_TEST(test_common_scale_grouping)
     ck_assert_uint_eq(d2007->good_or_better, 102);
     g_array_free(ds, TRUE);
     /* By region: London's 2007 rows sum to London's 33 authorities. */
-    ds = gb_stats_distributions(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT |
-                                       GB_BY_REGION);
+    ds = gb_stats_distributions(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT | GB_BY_REGION);
     guint london = 0;
     for (guint i = 0; i < ds->len; i++) {
         const GbDistribution *d = &g_array_index(ds, GbDistribution, i);
-        if (d->year == 2007 &&
-            strcmp(g_ptr_array_index(ref->regions, d->region), "London") == 0)
+        if (d->year == 2007 && strcmp(g_ptr_array_index(ref->regions, d->region), "London") == 0)
             london += d->base;
     }
     ck_assert_uint_eq(london, 33);
@@ -273,10 +271,10 @@ START_TEST(test_streaming_same_figures)
         GbStanding *sx = gb_position_standing(table, f, 20250331);
         GbStanding *sy = gb_position_standing(st, f, 20250331);
         ck_assert_ptr_nonnull(sy);
-        ck_assert(memcmp(sx->grade_of->data, sy->grade_of->data, sx->grade_of->len * sizeof(int))
-                  == 0);
-        ck_assert(memcmp(sx->when_of->data, sy->when_of->data,
-                         sx->when_of->len * sizeof(guint32)) == 0);
+        ck_assert(memcmp(sx->grade_of->data, sy->grade_of->data, sx->grade_of->len * sizeof(int)) ==
+                  0);
+        ck_assert(
+            memcmp(sx->when_of->data, sy->when_of->data, sx->when_of->len * sizeof(guint32)) == 0);
         gb_position_standing_free(sx);
         gb_position_standing_free(sy);
     }
@@ -293,10 +291,12 @@ START_TEST(test_streaming_same_figures)
     ck_assert_ptr_nonnull(after_cut);
     gb_position_standing_free(after_cut);
     /* Duplicates are still found: one identical, one conflicting. */
-    char *path = gb_test_file("dups.csv", "authority,date,regime,judgement,grade\n"
-                                          "Barnet,2019-05-13,ilacs,leaders,Good\n"
-                                          "Barnet,2019-05-13,ilacs,leaders,Inadequate\n"
-                                          "Barnet,2019-09-01,ilacs,leaders,Inadequate\n", -1);
+    char *path = gb_test_file("dups.csv",
+                              "authority,date,regime,judgement,grade\n"
+                              "Barnet,2019-05-13,ilacs,leaders,Good\n"
+                              "Barnet,2019-05-13,ilacs,leaders,Inadequate\n"
+                              "Barnet,2019-09-01,ilacs,leaders,Inadequate\n",
+                              -1);
     ck_assert_int_eq(gb_load_file(l2, st, path, &d), GB_OK);
     const GbFileAccount *f = &g_array_index(st->files, GbFileAccount, st->files->len - 1);
     ck_assert_uint_eq(f->merged, 1);   /* the first repeats the Ofsted history */
@@ -390,33 +390,33 @@ END_TEST
 static const struct {
     const char *name, *family, *code;
     guint32 as_at;
-    int grade;        /* common level, -1 no judgement, -2 did not exist, ANY_GRADE */
-    guint32 when;     /* the judgement's date, 0: not checked */
-    guint32 before;   /* the judgement's date is before this (not ILACS's), 0: not checked */
+    int grade;      /* common level, -1 no judgement, -2 did not exist, ANY_GRADE */
+    guint32 when;   /* the judgement's date, 0: not checked */
+    guint32 before; /* the judgement's date is before this (not ILACS's), 0: not checked */
 } fam_boundaries[] = {
     {"judgement on the date counts", "overall_effectiveness", "919", 20181015, 1, 20181015, 0},
     {"the day before it does not", "overall_effectiveness", "919", 20181014, ANY_GRADE, 0,
      20181015},
-    {"safeguarding the day before: an earlier regime", "safeguarding", "919", 20181014,
-     ANY_GRADE, 0, 20181015},
+    {"safeguarding the day before: an earlier regime", "safeguarding", "919", 20181014, ANY_GRADE,
+     0, 20181015},
     {"safeguarding on the date: ILACS", "safeguarding", "919", 20181015, 1, 20181015, 0},
     {"APA year-only counts from 31 December", "safeguarding", "919", 20071230, -1, 0, 0},
     {"... and on it", "safeguarding", "919", 20071231, 3, 20071231, 0},
     {"abolished on the date: gone", "overall_effectiveness", "909", 20230401, -2, 0, 0},
     {"abolished the day after: there", "overall_effectiveness", "909", 20230331, 2, 20220920, 0},
-    {"successor created after the date: not there", "overall_effectiveness", "942", 20230331, -2,
-     0, 0},
-    {"successor created on the date: there, not judged", "overall_effectiveness", "942",
-     20230401, -1, 0, 0},
+    {"successor created after the date: not there", "overall_effectiveness", "942", 20230331, -2, 0,
+     0},
+    {"successor created on the date: there, not judged", "overall_effectiveness", "942", 20230401,
+     -1, 0, 0},
     {"successor does not inherit", "overall_effectiveness", "940", 20220101, -1, 0, 0},
-    {"no selection row (Haringey 2008): its 2007 APA", "safeguarding", "309", 20090101, 1,
-     20071231, 0},
+    {"no selection row (Haringey 2008): its 2007 APA", "safeguarding", "309", 20090101, 1, 20071231,
+     0},
 };
 
 START_TEST(test_position_boundaries)
 {
-    GbStanding *s = gb_position_standing(table, family(fam_boundaries[_i].family),
-                                         fam_boundaries[_i].as_at);
+    GbStanding *s =
+        gb_position_standing(table, family(fam_boundaries[_i].family), fam_boundaries[_i].as_at);
     int a = code_index(fam_boundaries[_i].code);
     ck_assert_int_ge(a, 0);
     int grade = g_array_index(s->grade_of, int, a);
@@ -497,10 +497,11 @@ sheet_rows(void)
         ck_assert_int_eq(sscanf(cells[5], "%d-%d-%d", &y, &m, &d), 3);
         r.date = (guint32)(y * 10000 + m * 100 + d);
         const char *g = cells[8];
-        r.grade = strcmp(g, "Outstanding") == 0 ? 0 : strcmp(g, "Good") == 0 ? 1
-                  : strncmp(g, "Requires improvement", 20) == 0      ? 2
-                  : strcmp(g, "Inadequate") == 0                     ? 3
-                                                                     : -1;
+        r.grade = strcmp(g, "Outstanding") == 0                 ? 0
+                  : strcmp(g, "Good") == 0                      ? 1
+                  : strncmp(g, "Requires improvement", 20) == 0 ? 2
+                  : strcmp(g, "Inadequate") == 0                ? 3
+                                                                : -1;
         ck_assert_int_ge(r.grade, 0);
         g_array_append_val(out, r);
     }
@@ -536,8 +537,7 @@ sheet_count(const GArray *rows, guint32 as_at, int count[4])
         gboolean latest = TRUE;
         for (guint k = 0; k < rows->len && latest; k++) {
             const SheetRow *o = &g_array_index(rows, SheetRow, k);
-            if (k != i && strcmp(o->code, r->code) == 0 && o->date <= as_at &&
-                o->date > r->date)
+            if (k != i && strcmp(o->code, r->code) == 0 && o->date <= as_at && o->date > r->date)
                 latest = FALSE;
         }
         if (latest)
@@ -581,8 +581,8 @@ START_TEST(test_position_series_2019_2025)
         }
         gb_position_standing_free(st);
         for (int g = 0; g < 4; g++) {
-            ck_assert_msg(got[g] == want[g], "as at %u grade %d: %d, sheet %d", p->as_at, g,
-                          got[g], want[g]);
+            ck_assert_msg(got[g] == want[g], "as at %u grade %d: %d, sheet %d", p->as_at, g, got[g],
+                          want[g]);
             ck_assert_int_ge(p->count[g], want[g]);
         }
         ck_assert_int_eq(p->by_regime[ilacs], want[0] + want[1] + want[2] + want[3]);
@@ -646,8 +646,11 @@ setup_2013(void)
 {
     setup();
     GbDiag d = {0};
-    ck_assert_int_eq(gb_load_file(loader, table, GB_TESTS_DIR "/data/ofsted-2023-safeguarding-2009-"
-                                  "2013.csv", &d), GB_OK);
+    ck_assert_int_eq(gb_load_file(loader, table,
+                                  GB_TESTS_DIR "/data/ofsted-2023-safeguarding-2009-"
+                                               "2013.csv",
+                                  &d),
+                     GB_OK);
 }
 
 static const GbHeadline *
@@ -713,18 +716,17 @@ static const struct {
     {"BCP inadequate to good", "839", 20211206, 20241202, 2, FALSE, TRUE},
     {"BCP from Bournemouth RI", "839", 20180716, 20211206, -1, TRUE, TRUE},
     {"North Northamptonshire from Northamptonshire", "940", 20190617, 20221003, 1, TRUE, TRUE},
-    {"West Northamptonshire: the same judgement, not counted again", "941", 20190617, 20221003,
-     1, TRUE, FALSE},
-    {"Cumberland from Cumbria", "942", 20220920, 20241007, 1, TRUE, TRUE},
-    {"Westmorland and Furness from Cumbria, not counted again", "943", 20220920, 20240422, 1,
+    {"West Northamptonshire: the same judgement, not counted again", "941", 20190617, 20221003, 1,
      TRUE, FALSE},
+    {"Cumberland from Cumbria", "942", 20220920, 20241007, 1, TRUE, TRUE},
+    {"Westmorland and Furness from Cumbria, not counted again", "943", 20220920, 20240422, 1, TRUE,
+     FALSE},
 };
 
 START_TEST(test_movers_cases)
 {
     GbMovers *mv = gb_position_movers(table, GB_MOVERS_FAMILY, 20250331);
-    const GbMover *m = find_mover(mv, "overall_effectiveness", movers[_i].code,
-                                  movers[_i].to_date);
+    const GbMover *m = find_mover(mv, "overall_effectiveness", movers[_i].code, movers[_i].to_date);
     ck_assert_msg(m != NULL, "%s: no move", movers[_i].name);
     ck_assert_uint_eq(m->from.date, movers[_i].from_date);
     ck_assert_int_eq(m->steps, movers[_i].steps);
@@ -751,16 +753,15 @@ START_TEST(test_movers_like_with_like)
         ck_assert_int_eq(m->steps, m->from.common - m->to.common);
         ck_assert(m->steps >= -3 && m->steps <= 3);
         /* Never from or to a selection (the year-only named lists of 2008, 2013). */
-        ck_assert(!(m->from.date == 0 && gb_ref_selection_note(ref, m->from.year,
-                                                               m->from.regime,
-                                                               m->from.judgement)));
-        ck_assert(!(m->to.date == 0 && gb_ref_selection_note(ref, m->to.year, m->to.regime,
-                                                             m->to.judgement)));
+        ck_assert(!(m->from.date == 0 &&
+                    gb_ref_selection_note(ref, m->from.year, m->from.regime, m->from.judgement)));
+        ck_assert(!(m->to.date == 0 &&
+                    gb_ref_selection_note(ref, m->to.year, m->to.regime, m->to.judgement)));
         /* Each authority once: no move is listed twice, nor under both a
          * predecessor and its successor. */
         char *key = g_strdup_printf("%d:%u:%d:%u:%d", m->family, m->from.date, m->from.judgement,
-                                    m->to.date, m->to.as_authority >= 0 ? m->to.as_authority
-                                                                        : m->authority);
+                                    m->to.date,
+                                    m->to.as_authority >= 0 ? m->to.as_authority : m->authority);
         ck_assert_msg(!g_hash_table_contains(seen, key), "move %s twice", key);
         g_hash_table_add(seen, key);
         ck_assert(!(m->from.as_authority >= 0 && m->to.as_authority >= 0));
@@ -770,17 +771,16 @@ START_TEST(test_movers_like_with_like)
      * not adjacent, so a gap, never a move. */
     for (guint i = 0; i < mv->moves->len; i++) {
         const GbMover *m = &g_array_index(mv->moves, GbMover, i);
-        ck_assert(!(m->authority == code_index("310") && m->from.regime == apa &&
-                    m->to.regime == ilacs));
+        ck_assert(
+            !(m->authority == code_index("310") && m->from.regime == apa && m->to.regime == ilacs));
     }
     /* Every selection row on or before the date, counted from coverage.csv directly. */
     guint selection = 0;
     for (guint i = 0; i < table->rows->len; i++) {
         const GbRow *r = gb_table_row(table, i);
-        selection += r->date == 0 && gb_ref_selection_note(ref, r->year,
-                                                           gb_ref_judgement(ref, r->judgement)
-                                                               ->regime,
-                                                           r->judgement) != NULL;
+        selection += r->date == 0 && gb_ref_selection_note(
+                                         ref, r->year, gb_ref_judgement(ref, r->judgement)->regime,
+                                         r->judgement) != NULL;
     }
     ck_assert_uint_eq(mv->selection_rows, selection);
     /* The matrices hold exactly the counted moves. */
@@ -969,9 +969,11 @@ START_TEST(test_cli_one_as_at)
      * bundled briefing.ini's as_at): every command leaves it out and says so. */
     char *dir = gb_test_tmpdir("asat");
     char *june = g_build_filename(dir, "june.csv", NULL);
-    ck_assert(g_file_set_contents(june, "authority,date,regime,judgement,grade\n"
-                                        "Barnet,2025-06-10,ilacs,overall_effectiveness,"
-                                        "Inadequate\n", -1, NULL));
+    ck_assert(g_file_set_contents(june,
+                                  "authority,date,regime,judgement,grade\n"
+                                  "Barnet,2025-06-10,ilacs,overall_effectiveness,"
+                                  "Inadequate\n",
+                                  -1, NULL));
     const char *warning = "1 judgement dated after the as-at date 2025-03-31 (briefing.ini) "
                           "left out: 2025-06-10 to 2025-06-10";
     char *out, *err;
@@ -985,10 +987,11 @@ START_TEST(test_cli_one_as_at)
     ck_assert_str_eq(json_object_get_string_member(at, "date"), "2025-03-31");
     ck_assert_str_eq(json_object_get_string_member(at, "source"), "briefing.ini");
     ck_assert_int_eq(json_object_get_int_member(at, "left_out_after"), 1);
-    ck_assert_int_eq(json_grade_count(json_position(root, "overall_effectiveness", "2025-03-31"),
-                                      3), 19);
-    ck_assert_int_eq(json_object_get_int_member(json_object_get_object_member(root, "latest"),
-                                                "authorities"), 153);
+    ck_assert_int_eq(
+        json_grade_count(json_position(root, "overall_effectiveness", "2025-03-31"), 3), 19);
+    ck_assert_int_eq(
+        json_object_get_int_member(json_object_get_object_member(root, "latest"), "authorities"),
+        153);
     /* The June date appears only where the left-out row is reported. */
     int seen = 0;
     for (const char *q = out; (q = strstr(q, "2025-06-10")) != NULL; q++)
@@ -1005,8 +1008,8 @@ START_TEST(test_cli_one_as_at)
     parser = json_parser_new();
     ck_assert(json_parser_load_from_data(parser, out, -1, NULL));
     root = json_node_get_object(json_parser_get_root(parser));
-    ck_assert_int_eq(json_grade_count(json_position(root, "overall_effectiveness", "2025-06-30"),
-                                      3), 20);
+    ck_assert_int_eq(
+        json_grade_count(json_position(root, "overall_effectiveness", "2025-06-30"), 3), 20);
     g_object_unref(parser);
     g_free(out);
     g_free(err);
@@ -1073,32 +1076,58 @@ static const struct {
     int status;
     const char *out, *err; /* substrings expected, or NULL */
 } stats_cli[] = {
-    {"series in CSV, 31 March 2019", {"stats", "-f", "csv", "--as-at-series", "31-03", NULL}, 0,
-     "position,2019-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,", NULL},
-    {"series change in points", {"stats", "-f", "csv", "--family", "overall_effectiveness",
-                                 "--as-at", "2024-03-31,2025-03-31", NULL}, 0,
+    {"series in CSV, 31 March 2019",
+     {"stats", "-f", "csv", "--as-at-series", "31-03", NULL},
+     0,
+     "position,2019-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,",
+     NULL},
+    {"series change in points",
+     {"stats", "-f", "csv", "--family", "overall_effectiveness", "--as-at", "2024-03-31,2025-03-31",
+      NULL},
+     0,
      "position,2025-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,inadequate,19,153,"
-     "12.4,12,153,1.2\r\n", NULL},
-    {"by region", {"stats", "-f", "csv", "--by", "region", "--family", "safeguarding", NULL}, 0,
-     "position,2025-03-31,safeguarding,region,London,", NULL},
-    {"standings with codes", {"stats", "-f", "csv", "--by", "authority", "--family",
-                              "overall_effectiveness", NULL}, 0,
+     "12.4,12,153,1.2\r\n",
+     NULL},
+    {"by region",
+     {"stats", "-f", "csv", "--by", "region", "--family", "safeguarding", NULL},
+     0,
+     "position,2025-03-31,safeguarding,region,London,",
+     NULL},
+    {"standings with codes",
+     {"stats", "-f", "csv", "--by", "authority", "--family", "overall_effectiveness", NULL},
+     0,
      "standing,2025-03-31,overall_effectiveness,authority,London,Barnet,302,E09000003,2024-06-10,"
-     "2024,,,,ilacs,overall_effectiveness,computed,good,", NULL},
-    {"partial year marked", {"stats", NULL}, 0,
-     "[partial year: 1 January 2025 to 31 March 2025]", NULL},
-    {"movers csv with steps", {"stats", "--movers", "family", "-f", "csv", NULL}, 0,
+     "2024,,,,ilacs,overall_effectiveness,computed,good,",
+     NULL},
+    {"partial year marked",
+     {"stats", NULL},
+     0,
+     "[partial year: 1 January 2025 to 31 March 2025]",
+     NULL},
+    {"movers csv with steps",
+     {"stats", "--movers", "family", "-f", "csv", NULL},
+     0,
      "overall_effectiveness,Harrow,310,E09000015,London,Harrow,2020-02-10,2020,ilacs,"
      "overall_effectiveness,good,2025-01-20,2025,ilacs,overall_effectiveness,inadequate,-2,no,"
-     "yes,no\r\n", NULL},
+     "yes,no\r\n",
+     NULL},
     {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL},
-    {"authority comparators", {"stats", "-a", "Hertfordshire", NULL}, 0,
-     "    Statistical neighbours    10 of  10 judged:", NULL},
+    {"authority comparators",
+     {"stats", "-a", "Hertfordshire", NULL},
+     0,
+     "    Statistical neighbours    10 of  10 judged:",
+     NULL},
     {"bad series", {"stats", "--as-at-series", "31-13", NULL}, 64, NULL, "not a day and month"},
-    {"bad date in a list", {"stats", "--as-at", "2025-03-31,soon", NULL}, 64, NULL,
+    {"bad date in a list",
+     {"stats", "--as-at", "2025-03-31,soon", NULL},
+     64,
+     NULL,
      "'soon' is not a date"},
     {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any"},
-    {"unknown family", {"stats", "--family", "cooking", NULL}, 64, NULL,
+    {"unknown family",
+     {"stats", "--family", "cooking", NULL},
+     64,
+     NULL,
      "unknown family 'cooking' (use safeguarding, overall_effectiveness"},
 };
 
@@ -1115,8 +1144,8 @@ START_TEST(test_stats_cli)
         ck_assert_msg(strstr(out, stats_cli[_i].out) != NULL, "%s: stdout lacks '%s'",
                       stats_cli[_i].name, stats_cli[_i].out);
     if (stats_cli[_i].err != NULL)
-        ck_assert_msg(strstr(err, stats_cli[_i].err) != NULL, "%s: stderr '%s'",
-                      stats_cli[_i].name, err);
+        ck_assert_msg(strstr(err, stats_cli[_i].err) != NULL, "%s: stderr '%s'", stats_cli[_i].name,
+                      err);
     g_free(out);
     g_free(err);
 }

@@ -6,9 +6,9 @@
 #include "output/briefing.h"
 #include "output/html.h"
 #include "output/pack.h"
+#include "pipeline/load.h"
 #include "pipeline/nextinspection.h"
 #include "pipeline/packsummary.h"
-#include "pipeline/load.h"
 #include "pipeline/summary.h"
 #include "testutil.h"
 
@@ -496,29 +496,37 @@ static const struct {
     GbStatus want;
     const char *message;
 } rule_files[] = {
-    {"good", "regime,grade,next,months_from,months_to,rule,source\n"
-             "ilacs,good,short,30,42,a rule,a source\nilacs,inadequate,standard,,,r,s\n",
+    {"good",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,a rule,a source\nilacs,inadequate,standard,,,r,s\n",
      GB_OK, NULL},
-    {"unknown kind", "regime,grade,next,months_from,months_to,rule,source\n"
-                     "ilacs,good,focused,30,42,r,s\n",
+    {"unknown kind",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,focused,30,42,r,s\n",
      GB_DATA, "expected short or standard"},
-    {"reversed window", "regime,grade,next,months_from,months_to,rule,source\n"
-                        "ilacs,good,short,42,30,r,s\n",
+    {"reversed window",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,42,30,r,s\n",
      GB_DATA, "not before it"},
-    {"half a window", "regime,grade,next,months_from,months_to,rule,source\n"
-                      "ilacs,good,short,30,,r,s\n",
+    {"half a window",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,,r,s\n",
      GB_DATA, "months_to must be empty"},
-    {"a grade twice", "regime,grade,next,months_from,months_to,rule,source\n"
-                      "ilacs,good,short,30,42,r,s\nilacs,good,short,30,42,r,s\n",
+    {"a grade twice",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,r,s\nilacs,good,short,30,42,r,s\n",
      GB_DATA, "has a rule already"},
-    {"two regimes", "regime,grade,next,months_from,months_to,rule,source\n"
-                    "ilacs,good,short,30,42,r,s\nsif,good,short,30,42,r,s\n",
+    {"two regimes",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,r,s\nsif,good,short,30,42,r,s\n",
      GB_DATA, "one regime"},
-    {"no source", "regime,grade,next,months_from,months_to,rule,source\n"
-                  "ilacs,good,short,30,42,r,\n",
+    {"no source",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,r,\n",
      GB_DATA, "its source"},
-    {"not a number", "regime,grade,next,months_from,months_to,rule,source\n"
-                     "ilacs,good,short,thirty,42,r,s\n",
+    {"not a number",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,thirty,42,r,s\n",
      GB_DATA, "months_from 'thirty'"},
 };
 
@@ -643,8 +651,8 @@ pack_setup(void)
     g_free(path);
     ck_assert(gb_pack_input_init(&pf.in, pf.table));
     for (int j = 0; j < pf.in.njudgements; j++)
-        pf.in.latest[j] = gb_stats_latest(
-            pf.table, gb_ref_judgement(ref, pf.in.judgements[j])->id, 20250331);
+        pf.in.latest[j] =
+            gb_stats_latest(pf.table, gb_ref_judgement(ref, pf.in.judgements[j])->id, 20250331);
     pf.in.family = gb_ref_find_family(ref, "overall_effectiveness");
     GArray *dates = gb_packsummary_dates(2018, 20250331);
     pf.in.standings = pf.standings = gb_packsummary_standings(pf.table, pf.in.family, dates);
@@ -697,39 +705,49 @@ static const struct {
     const char *name, *authority;
     const char *sections; /* section ids, in order */
     const char *subtitle;
-    const char *summary[4];  /* in the summary (or abolished) section */
-    const char *history[3];  /* in the history section */
-    const char *changes[2];  /* in the changes section */
-    const char *absent;      /* nowhere in the summary */
+    const char *summary[4]; /* in the summary (or abolished) section */
+    const char *history[3]; /* in the history section */
+    const char *changes[2]; /* in the changes section */
+    const char *absent;     /* nowhere in the summary */
 } packs[] = {
-    {"outstanding then good", "Leeds", "summary history stands peers changes sources",
+    {"outstanding then good",
+     "Leeds",
+     "summary history stands peers changes sources",
      "data as at 31 March 2025",
      {"Summary", "1 May 2023", "a short inspection between November 2025 and November 2026",
       "None recorded in the data since 1 May 2023"},
      {"2019-03-01", NULL},
      {"Previous (2019-03-01)", "down"},
      "as Northamptonshire"},
-    {"inadequate", "Bradford", "summary history stands peers changes sources",
+    {"inadequate",
+     "Bradford",
+     "summary history stands peers changes sources",
      "data as at 31 March 2025",
      {"Inadequate", "no set window", "monitoring visits", "Bradford, outlined, is Inadequate"},
      {NULL},
      {"nothing to compare yet", NULL},
      "short inspection"},
-    {"successor", "North Northamptonshire", "summary history stands peers changes sources",
+    {"successor",
+     "North Northamptonshire",
+     "summary history stands peers changes sources",
      "data as at 31 March 2025",
-     {"a standard inspection between April 2025 and April 2026",
-      "Requires improvement", "Inadequate (as Northamptonshire)", "3 October 2022"},
-     {"formed on 1 April 2021 from Northamptonshire", "2019-10-07 (as Northamptonshire)",
-      NULL},
+     {"a standard inspection between April 2025 and April 2026", "Requires improvement",
+      "Inadequate (as Northamptonshire)", "3 October 2022"},
+     {"formed on 1 April 2021 from Northamptonshire", "2019-10-07 (as Northamptonshire)", NULL},
      {"Previous (2019-10-07, as Northamptonshire)", "up"},
      "did not exist"},
-    {"successor with no inspection of its regime", "Westmorland and Furness",
-     "summary history stands peers changes sources", "data as at 31 March 2025",
+    {"successor with no inspection of its regime",
+     "Westmorland and Furness",
+     "summary history stands peers changes sources",
+     "data as at 31 March 2025",
      {"Requires improvement", "ILACS, as Cumbria", "No estimate", NULL},
      {"2022-09-20 (as Cumbria)", NULL},
      {"no inspection under the current framework", NULL},
      NULL},
-    {"abolished", "Cumbria", "abolished history sources", "abolished on 1 April 2023",
+    {"abolished",
+     "Cumbria",
+     "abolished history sources",
+     "abolished on 1 April 2023",
      {"ceased to exist on 1 April 2023", "Cumberland: children's services inspections",
       "Westmorland and Furness: children's services inspections", NULL},
      {"2022-09-20", NULL},
@@ -752,8 +770,8 @@ START_TEST(test_pack_tree)
     const GbTreeSection *first = g_ptr_array_index(t->sections, 0);
     char *text = section_text(first);
     for (int k = 0; k < 4 && packs[_i].summary[k]; k++)
-        ck_assert_msg(strstr(text, packs[_i].summary[k]) || strstr(first->title,
-                                                                    packs[_i].summary[k]),
+        ck_assert_msg(strstr(text, packs[_i].summary[k]) ||
+                          strstr(first->title, packs[_i].summary[k]),
                       "%s: summary lacks '%s':\n%s", packs[_i].name, packs[_i].summary[k], text);
     if (packs[_i].absent != NULL)
         ck_assert_msg(strstr(text, packs[_i].absent) == NULL, "%s: summary has '%s'",
@@ -794,10 +812,10 @@ START_TEST(test_pack_tree)
             const GbTreeRun *r = &g_array_index(b->runs, GbTreeRun, 0);
             if (r->kind != GB_RUN_LINK)
                 continue;
-            ck_assert_str_eq(r->href, links == 0 ? "cumberland.html"
-                                                 : "westmorland-and-furness.html");
-            ck_assert_str_eq(r->print_href, links == 0 ? "cumberland.pdf"
-                                                       : "westmorland-and-furness.pdf");
+            ck_assert_str_eq(r->href,
+                             links == 0 ? "cumberland.html" : "westmorland-and-furness.html");
+            ck_assert_str_eq(r->print_href,
+                             links == 0 ? "cumberland.pdf" : "westmorland-and-furness.pdf");
             links++;
         }
         ck_assert_int_eq(links, 2);

@@ -708,8 +708,10 @@ START_TEST(test_build_tables_unwritable)
     char *o = g_build_filename(dir, "out", NULL);
     char *before = tree(o);
     char *row = g_build_filename(dir, "row.csv", NULL);
-    ck_assert(g_file_set_contents(row, "authority,year,regime,judgement,grade\n"
-                                       "Leeds,2006,apa,staying_safe,Good\n", -1, NULL));
+    ck_assert(g_file_set_contents(row,
+                                  "authority,year,regime,judgement,grade\n"
+                                  "Leeds,2006,apa,staying_safe,Good\n",
+                                  -1, NULL));
     const char *again[] = {GB_BINARY, "build", "-q", "-o", "out", "row.csv", NULL};
     ck_assert_int_eq(gb_test_run(dir, again, &out, &err), 73);
     ck_assert_msg(strstr(err, "out/tables: cannot create the folder: Not a directory") != NULL,

@@ -22,9 +22,8 @@ static char *gb__test_root;
 static inline char *
 gb_test_tmpdir(const char *prefix)
 {
-    char *tmpl = g_strdup_printf("%s/%s-XXXXXX", gb__test_root != NULL ? gb__test_root
-                                                                       : g_get_tmp_dir(),
-                                 prefix);
+    char *tmpl = g_strdup_printf("%s/%s-XXXXXX",
+                                 gb__test_root != NULL ? gb__test_root : g_get_tmp_dir(), prefix);
     if (g_mkdtemp(tmpl) == NULL)
         abort();
     return tmpl;
@@ -50,11 +49,10 @@ gb_test_run(const char *cwd, const char *const *argv, char **out, char **err)
 {
     int wait;
     GError *e = NULL;
-    ck_assert_msg(g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
-                               err, &wait, &e),
+    ck_assert_msg(g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err,
+                               &wait, &e),
                   "spawn %s: %s", argv[0], e ? e->message : "");
-    ck_assert_msg(WIFEXITED(wait), "%s did not exit normally (signal %d)", argv[0],
-                  WTERMSIG(wait));
+    ck_assert_msg(WIFEXITED(wait), "%s did not exit normally (signal %d)", argv[0], WTERMSIG(wait));
     return WEXITSTATUS(wait);
 }
 

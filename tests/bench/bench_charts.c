@@ -71,8 +71,8 @@ main(int argc, char **argv)
         for (const char *const *n = gb_chart_names(); *n != NULL; n++) {
             GbChart *c = gb_chart_new(*n, &in, &err);
             for (int fmt = 0; fmt < 3; fmt++) {
-                GbChartFileOptions o = {.format = (GbFormat)fmt, .width = 481.9, .dpi = 150,
-                                        .date = "2025-03-31"};
+                GbChartFileOptions o = {
+                    .format = (GbFormat)fmt, .width = 481.9, .dpi = 150, .date = "2025-03-31"};
                 GByteArray *out;
                 gint64 c0 = g_get_monotonic_time();
                 if (gb_chartfile_render(c, fonts, &o, &out, &d) != GB_OK)
@@ -95,8 +95,8 @@ main(int argc, char **argv)
            best_fmt[0] / 1000.0, best_fmt[1] / 1000.0, best_fmt[2] / 1000.0);
     printf("the same on two threads (this one with its fonts, the other setting up its own): "
            "%.1f ms best, %.1f ms median of %d\n",
-           g_array_index(two, gint64, 0) / 1000.0, g_array_index(two, gint64, two->len / 2) / 1000.0,
-           rounds);
+           g_array_index(two, gint64, 0) / 1000.0,
+           g_array_index(two, gint64, two->len / 2) / 1000.0, rounds);
     g_array_free(two, TRUE);
     g_string_free(scratch, TRUE);
     gb_stats_latest_free(lt);
