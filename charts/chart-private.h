@@ -32,7 +32,7 @@ struct GbChartClass {
 };
 
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,
-    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class;
+    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class, gb__position_class;
 
 /* "8.0%" style, one decimal; "8%" when whole is TRUE. */
 void gb__pct(double p, gboolean whole, char *buf, gsize len);

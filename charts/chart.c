@@ -18,6 +18,7 @@ static const struct {
     {&gb__map_class, GB_CHART_TAKES_AS_AT},
     {&gb__transitions_class, 0},
     {&gb__timeline_class, GB_CHART_TAKES_AUTHORITY},
+    {&gb__position_class, GB_CHART_TAKES_AUTHORITY},
 };
 
 const char *const *

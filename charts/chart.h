@@ -13,7 +13,7 @@ typedef struct {
     const GbStats *stats; /* by year, regime and judgement */
     const GbMoves *moves;
     const GbLatest *latest; /* overall effectiveness as at a date */
-    int authority;          /* for charts about one authority, else -1 */
+    int authority;          /* for charts about one authority, else -1; the map outlines it */
     /* Positions as at a date (position.h), for the trend chart: England's
      * positions of `family` (GbPosition, by date); NULL: none given. */
     const GArray *positions;
@@ -26,12 +26,13 @@ typedef struct {
      * improvement" when all are ILACS); NULL: the common scale's. Used by
      * counts, map and transitions. */
     const char *const *level_labels;
+    const GArray *years; /* GbPackYear (packsummary.h): the position chart's series */
 } GbChartInput;
 
 typedef struct GbChart GbChart;
 
 /* The chart names, NULL-terminated: distribution, counts, dumbbell, trend, map,
- * transitions, timeline. */
+ * transitions, timeline, position. */
 const char *const *gb_chart_names(void);
 /* TRUE when chart `name` is about one authority (needs input->authority). */
 gboolean gb_chart_needs_authority(const char *name);

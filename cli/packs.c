@@ -251,6 +251,9 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     GbStats *stats = NULL;
     GbMoves *moves = NULL;
     GbPackInput in = {0};
+    GPtrArray *standings = NULL;
+    GbMovers *movers = NULL;
+    GbNextRules *next = NULL;
     GArray *who = g_array_new(FALSE, FALSE, sizeof(int));
     GPtrArray *todo = g_ptr_array_new(); /* borrowed from all */
     GPtrArray *all = g_ptr_array_new_with_free_func(gb__pack_job_free);
@@ -279,6 +282,31 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
     for (int j = 0; j < in.njudgements; j++)
         in.latest[j] =
             gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id, when);
+    in.family = gb_ref_find_family(ld.ref, "overall_effectiveness");
+    {
+        char *path = g_build_filename(ld.ref->datadir, "ilacs-next.csv", NULL);
+        GbDiag nd = {0};
+        GbStatus ns = gb_next_rules_load(path, &next, &nd);
+        g_free(path);
+        if (ns != GB_OK && ns != GB_NOINPUT) {
+            *diag = nd;
+            rc = ns;
+            goto out;
+        }
+        gb_diag_clear(&nd);
+        in.next = next;
+    }
+    /* The first page's shared figures (the positions on the series dates, the
+     * movers: the briefing's rule), before composing: every pack is composed
+     * to hash what it shows. */
+    {
+        GArray *series = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
+        standings = in.family >= 0 ? gb_packsummary_standings(ld.table, in.family, series) : NULL;
+        g_array_free(series, TRUE);
+        in.standings = standings;
+        movers = gb_position_movers(ld.table, GB_MOVERS_FAMILY, when);
+        in.movers = movers;
+    }
     if ((rc = gb__packs_who(r, ld.ref, when, who, diag)) != GB_OK)
         goto out;
     const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
@@ -381,6 +409,10 @@ out:
     for (int j = 0; j < in.njudgements; j++)
         gb_stats_latest_free((GbLatest *)in.latest[j]);
     gb_pack_input_clear(&in);
+    if (standings != NULL)
+        g_ptr_array_free(standings, TRUE);
+    gb_position_movers_free(movers);
+    gb_next_rules_free(next);
     gb_stats_free(stats);
     gb_stats_moves_free(moves);
     gb_config_free(config);

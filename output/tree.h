@@ -14,7 +14,8 @@ typedef enum { GB_RUN_TEXT, GB_RUN_EMPHASIS, GB_RUN_NUMBER, GB_RUN_LINK } GbTree
 typedef struct {
     GbTreeRunKind kind;
     char *text;
-    char *href; /* links: "#section-id" or a URL */
+    char *href;       /* links: "#section-id" or a URL */
+    char *print_href; /* links: the target in print (a PDF's for an HTML page), NULL: href */
 } GbTreeRun;
 
 /* A table cell: its text and the grade class (common level, -1 none) that
@@ -57,12 +58,16 @@ typedef struct {
     char *alt, *caption;  /* figure */
     int number;           /* figure: 1, 2, ... in document order */
     GbTreeTable *table;   /* table; figure: its data */
+    double width;         /* figure: fraction of the text width in print, 0 = all of it */
+    gboolean beside;      /* figure: placed right of the figure before it when it fits */
+    gboolean under;       /* figure: placed under the first figure of the row, in its column */
 } GbTreeBlock;
 
 typedef struct {
     char *id, *title;
-    int number;        /* 1, 2, ... */
-    GPtrArray *blocks; /* GbTreeBlock* */
+    int number;          /* 1, 2, ... */
+    GPtrArray *blocks;   /* GbTreeBlock* */
+    gboolean page_after; /* print: the next section starts on a new page (a summary page) */
 } GbTreeSection;
 
 typedef struct {
@@ -90,6 +95,8 @@ GbTreeBlock *gb_tree_paragraph(GbTreeSection *s, const char *text);
 /* Takes text (g_free'd with the tree). */
 GbTreeBlock *gb_tree_paragraph_take(GbTreeSection *s, char *text);
 void gb_tree_run(GbTreeBlock *p, GbTreeRunKind kind, const char *text, const char *href);
+/* A link run whose target differs in print (print_href) and on the web (href). */
+void gb_tree_link(GbTreeBlock *p, const char *text, const char *href, const char *print_href);
 void gb_tree_note(GbTreeSection *s, const char *text);
 void gb_tree_note_take(GbTreeSection *s, char *text);
 /* A list of copies of items[0..n). */
@@ -98,6 +105,10 @@ void gb_tree_list(GbTreeSection *s, const char *const *items, int n);
  * data (the tree takes data too). */
 GbTreeBlock *gb_tree_figure(GbTree *t, GbTreeSection *s, GbChart *chart, const char *caption,
                             GbTreeTable *data);
+/* Print placement of figure block b: width a fraction of the text width (0:
+ * all), beside TRUE to place it right of the figures before it (top-aligned
+ * with the row), under TRUE under the row's first column. */
+void gb_tree_figure_place(GbTreeBlock *b, double width, gboolean beside, gboolean under);
 /* Adds table (taken) to s. */
 void gb_tree_add_table(GbTreeSection *s, GbTreeTable *table);
 

@@ -134,7 +134,7 @@ static const struct {
      {"chart", "map", "-a", "Hertfordshire", NULL},
      64,
      NULL,
-     "gradebrief chart: chart 'map' does not take --authority (timeline takes it)\n"},
+     "gradebrief chart: chart 'map' does not take --authority (timeline and position take it)\n"},
     {"trend takes no as-at",
      {"chart", "trend", "--as-at", "2025-03-31", NULL},
      64,

@@ -1,0 +1,159 @@
+/* packsummary.c - the figures of a pack's first page (see packsummary.h). */
+#include "pipeline/packsummary.h"
+
+#include "pipeline/summary.h"
+
+GArray *
+gb_packsummary_dates(int first_year, guint32 as_at)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint32));
+    for (int y = first_year; (guint32)y * 10000 + 331 <= as_at; y++) {
+        guint32 d = (guint32)y * 10000 + 331;
+        g_array_append_val(out, d);
+    }
+    if (as_at % 10000 != 331 && as_at != 0)
+        g_array_append_val(out, as_at);
+    return out;
+}
+
+GPtrArray *
+gb_packsummary_standings(const GbTable *t, int family, const GArray *dates)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)gb_position_standing_free);
+    for (guint i = 0; i < dates->len; i++) {
+        GbStanding *s = gb_position_standing(t, family, g_array_index(dates, guint32, i));
+        if (s == NULL) {
+            g_ptr_array_free(out, TRUE);
+            return NULL;
+        }
+        g_ptr_array_add(out, s);
+    }
+    return out;
+}
+
+GArray *
+gb_packsummary_years(const GbTable *t, const GPtrArray *standings, int authority)
+{
+    const GbRef *ref = t->ref;
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbPackYear));
+    GArray *pred = gb_summary_predecessors(ref, authority);
+    for (guint i = 0; i < standings->len; i++) {
+        const GbStanding *s = g_ptr_array_index(standings, i);
+        GbPackYear y = {.as_at = s->as_at, .own_as = -1, .own_regime = -1};
+        int who = authority;
+        y.own = g_array_index(s->grade_of, int, authority);
+        for (guint k = 0; y.own == -2 && k < pred->len; k++) {
+            int p = g_array_index(pred, int, k);
+            if (g_array_index(s->grade_of, int, p) >= -1) {
+                who = p;
+                y.own = g_array_index(s->grade_of, int, p);
+                y.own_as = p;
+            }
+        }
+        if (y.own >= 0) {
+            y.own_when = g_array_index(s->when_of, guint32, who);
+            y.own_regime = gb_ref_judgement(ref, g_array_index(s->judgement_of, int, who))->regime;
+        }
+        gb_position_comparators(t, s, authority, y.cmp);
+        g_array_append_val(out, y);
+    }
+    g_array_free(pred, TRUE);
+    return out;
+}
+
+void
+gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, int n,
+                      guint32 as_at, GbPackLatest *out)
+{
+    const GbRef *ref = t->ref;
+    GArray *pred = gb_summary_predecessors(ref, authority);
+    for (int k = 0; k < n; k++)
+        out[k] = (GbPackLatest){.judgement = judgements[k], .grade = -1, .level = -1,
+                                .as_authority = -1};
+    /* Own rows first; a predecessor's only where there is no own row. */
+    gboolean *own = g_new0(gboolean, MAX(n, 1));
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        int as = -1;
+        if (r->authority != authority) {
+            for (guint p = 0; p < pred->len && as < 0; p++)
+                if (g_array_index(pred, int, p) == r->authority)
+                    as = r->authority;
+            if (as < 0)
+                continue;
+        }
+        guint32 when = gb_table_row_when(r);
+        if (when > as_at)
+            continue;
+        for (int k = 0; k < n; k++) {
+            if (judgements[k] != r->judgement || (as >= 0 && own[k]))
+                continue;
+            GbPackLatest *o = &out[k];
+            gboolean first_own = as < 0 && !own[k];
+            if (!first_own && o->grade >= 0 && when <= o->date)
+                continue;
+            int regime = gb_ref_judgement(ref, r->judgement)->regime;
+            o->grade = r->grade;
+            o->level = gb_ref_grade(ref, regime, r->grade)->common;
+            o->date = when;
+            o->as_authority = as;
+            if (as < 0)
+                own[k] = TRUE;
+        }
+    }
+    g_free(own);
+    g_array_free(pred, TRUE);
+}
+
+const GbMover *
+gb_packsummary_move_into(const GbMovers *mv, int authority, int family, guint32 to)
+{
+    for (guint i = 0; mv != NULL && i < mv->moves->len; i++) {
+        const GbMover *m = &g_array_index(mv->moves, GbMover, i);
+        guint32 when = m->to.date ? m->to.date : (guint32)m->to.year * 10000 + 1231;
+        if (m->authority == authority && m->family == family && when == to &&
+            m->to.as_authority < 0)
+            return m;
+    }
+    return NULL;
+}
+
+gboolean
+gb_packsummary_abolished(const GbAuthority *a, guint32 as_at)
+{
+    return a->to != 0 && a->to <= as_at;
+}
+
+#ifdef GB_TABLE_HAS_VISITS
+static const GbTable *gb__visit_table;
+
+static gint
+gb__cmp_visit(gconstpointer a, gconstpointer b)
+{
+    const GbVisit *x = &g_array_index(gb__visit_table->visits, GbVisit, *(const guint *)a);
+    const GbVisit *y = &g_array_index(gb__visit_table->visits, GbVisit, *(const guint *)b);
+    return x->date < y->date ? -1 : x->date > y->date;
+}
+#endif
+
+GArray *
+gb_packsummary_visits(const GbTable *t, int authority, guint32 since, guint32 as_at)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint));
+#ifdef GB_TABLE_HAS_VISITS
+    /* The in-year sheet's visits (the sheets branch's loader, table.h). */
+    for (guint i = 0; t->visits != NULL && i < t->visits->len; i++) {
+        const GbVisit *v = &g_array_index(t->visits, GbVisit, i);
+        if ((int)v->authority == authority && v->date > since && v->date <= as_at)
+            g_array_append_val(out, i);
+    }
+    gb__visit_table = t;
+    g_array_sort(out, gb__cmp_visit);
+#else
+    (void)t;
+    (void)authority;
+    (void)since;
+    (void)as_at;
+#endif
+    return out;
+}
