@@ -13,16 +13,16 @@
 #define GB__CHIP 22.0
 
 typedef struct {
-    char label[16];   /* "2019", or the date of a row that is not a 31 March */
-    int own;          /* common level, -1 not judged, -2 did not exist */
-    gboolean as;      /* a predecessor's judgement */
-    double share[3];  /* England, region, neighbours: percent good or better; <0 no base */
-    int base;         /* England's base: authorities judged */
+    char label[16];  /* "2019", or the date of a row that is not a 31 March */
+    int own;         /* common level, -1 not judged, -2 did not exist */
+    gboolean as;     /* a predecessor's judgement */
+    double share[3]; /* England, region, neighbours: percent good or better; <0 no base */
+    int base;        /* England's base: authorities judged */
 } GbPosRow;
 
 typedef struct {
-    GArray *rows;     /* GbPosRow */
-    char *as_note;    /* "† as Northamptonshire", or NULL */
+    GArray *rows;  /* GbPosRow */
+    char *as_note; /* "† as Northamptonshire", or NULL */
 } GbPositionData;
 
 static const char *const gb__codes[GB_COMMON_LEVELS] = {"O", "G", "RI", "I"};
@@ -56,10 +56,11 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     d->rows = g_array_new(FALSE, TRUE, sizeof(GbPosRow));
     c->data = d;
     GString *alt = g_string_new(NULL);
-    g_string_append_printf(alt, "Dot plot of the share of authorities whose latest overall "
-                                "effectiveness judgement was good or better, in England, the "
-                                "%s region and %s's statistical neighbours, as at each date, "
-                                "with %s's own latest grade:",
+    g_string_append_printf(alt,
+                           "Dot plot of the share of authorities whose latest overall "
+                           "effectiveness judgement was good or better, in England, the "
+                           "%s region and %s's statistical neighbours, as at each date, "
+                           "with %s's own latest grade:",
                            region, au->name, au->name);
     int pred = -1;
     for (guint i = 0; i < in->years->len; i++) {
@@ -78,7 +79,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         char date[32];
         gb_text_format_date_long(y->as_at, date, sizeof date);
         g_string_append_printf(alt, "%s %s: %s %s%s%s", i ? ";" : "", date, au->name,
-                               y->own >= 0 ? ref->common_labels[y->own]
+                               y->own >= 0    ? ref->common_labels[y->own]
                                : y->own == -1 ? "not judged"
                                               : "did not exist",
                                y->own_as >= 0 ? " as " : "",
@@ -191,8 +192,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     for (guint i = 0; i < d->rows->len; i++) {
         const GbPosRow *r = &g_array_index(d->rows, GbPosRow, i);
         double y = top + i * GB__ROW, cy = y + GB__ROW / 2;
-        gb_text_draw_aligned(f, cr, r->label, size, FALSE, plot.x + lw, cy - lh / 2, 1.0,
-                             GB_INK);
+        gb_text_draw_aligned(f, cr, r->label, size, FALSE, plot.x + lw, cy - lh / 2, 1.0, GB_INK);
         /* The authority itself: a chip of its grade, outlined, with the code. */
         if (r->own != -2) {
             GbRgb col = gb_palette_level(r->own);
@@ -213,8 +213,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
                 cairo_set_source_rgb(cr, col.r, col.g, col.b);
                 cairo_fill(cr);
             }
-            gb_text_draw(f, cr, code, size, TRUE, chip_x + GB__CHIP / 2 - cw / 2, cy - ch / 2,
-                         ink);
+            gb_text_draw(f, cr, code, size, TRUE, chip_x + GB__CHIP / 2 - cw / 2, cy - ch / 2, ink);
         }
         char n[16];
         g_snprintf(n, sizeof n, "%d", r->base);

@@ -10,8 +10,8 @@
 enum { GB__REGIME, GB__GRADE, GB__NEXT, GB__FROM, GB__TO, GB__RULE, GB__SOURCE, GB__NCOLS };
 
 static const GbColumnSpec gb__cols[GB__NCOLS] = {
-    {"regime", TRUE}, {"grade", TRUE}, {"next", TRUE},   {"months_from", TRUE},
-    {"months_to", TRUE}, {"rule", TRUE}, {"source", TRUE},
+    {"regime", TRUE},    {"grade", TRUE}, {"next", TRUE},   {"months_from", TRUE},
+    {"months_to", TRUE}, {"rule", TRUE},  {"source", TRUE},
 };
 
 typedef struct {

@@ -14,16 +14,16 @@
  * an inspection of kind `next` ("short", "standard") between months_from and
  * months_to months later (both -1: the framework gives no interval). */
 typedef struct {
-    char *grade;          /* grade id of the regime's scale: "good" */
-    char *next;           /* "short" | "standard" */
+    char *grade; /* grade id of the regime's scale: "good" */
+    char *next;  /* "short" | "standard" */
     int months_from, months_to;
-    char *rule;           /* the framework's rule in a sentence */
-    char *source;         /* where it says so */
+    char *rule;   /* the framework's rule in a sentence */
+    char *source; /* where it says so */
 } GbNextRule;
 
 typedef struct {
-    char *regime;         /* the regime the rules are for: "ilacs" */
-    GArray *rules;        /* GbNextRule */
+    char *regime;  /* the regime the rules are for: "ilacs" */
+    GArray *rules; /* GbNextRule */
 } GbNextRules;
 
 /* Reads path (columns regime, grade, next, months_from, months_to, rule,

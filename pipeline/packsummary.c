@@ -62,14 +62,14 @@ gb_packsummary_years(const GbTable *t, const GPtrArray *standings, int authority
 }
 
 void
-gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, int n,
-                      guint32 as_at, GbPackLatest *out)
+gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, int n, guint32 as_at,
+                      GbPackLatest *out)
 {
     const GbRef *ref = t->ref;
     GArray *pred = gb_summary_predecessors(ref, authority);
     for (int k = 0; k < n; k++)
-        out[k] = (GbPackLatest){.judgement = judgements[k], .grade = -1, .level = -1,
-                                .as_authority = -1};
+        out[k] = (GbPackLatest){
+            .judgement = judgements[k], .grade = -1, .level = -1, .as_authority = -1};
     /* Own rows first; a predecessor's only where there is no own row. */
     gboolean *own = g_new0(gboolean, MAX(n, 1));
     for (guint i = 0; i < t->rows->len; i++) {

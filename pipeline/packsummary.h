@@ -57,8 +57,7 @@ void gb_packsummary_latest(const GbTable *t, int authority, const int *judgement
  * its latest inspection counts in), as gb_position_movers found it: from its
  * own previous judgement, or (from_predecessor) a predecessor's last one.
  * NULL when there is none (a first inspection, or regimes not adjacent). */
-const GbMover *gb_packsummary_move_into(const GbMovers *mv, int authority, int family,
-                                        guint32 to);
+const GbMover *gb_packsummary_move_into(const GbMovers *mv, int authority, int family, guint32 to);
 
 /* The authority's visits that carry no grade (focused and monitoring visits:
  * table->visits, read from Ofsted's in-year sheet) made after `since` and on
