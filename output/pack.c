@@ -185,7 +185,6 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
                               -1);
         } else {
             GString *list = g_string_new(NULL);
-#ifdef GB_TABLE_HAS_VISITS
             for (guint i = 0; i < v->len; i++) {
                 const GbVisit *x =
                     &g_array_index(in->table->visits, GbVisit, g_array_index(v, guint, i));
@@ -195,7 +194,6 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
                                        x->theme ? " (" : "", x->theme ? x->theme : "",
                                        x->theme ? ")" : "");
             }
-#endif
             g_string_append_printf(list, ". Visits made since %s; they carry no grade.", since);
             gb_tree_cell_take(f, g_string_free(list, FALSE), -1);
         }

@@ -124,36 +124,28 @@ gb_packsummary_abolished(const GbAuthority *a, guint32 as_at)
     return a->to != 0 && a->to <= as_at;
 }
 
-#ifdef GB_TABLE_HAS_VISITS
-static const GbTable *gb__visit_table;
-
+/* By date, then in the order read (g_array_sort is not stable). */
 static gint
-gb__cmp_visit(gconstpointer a, gconstpointer b)
+gb__cmp_visit(gconstpointer a, gconstpointer b, gpointer data)
 {
-    const GbVisit *x = &g_array_index(gb__visit_table->visits, GbVisit, *(const guint *)a);
-    const GbVisit *y = &g_array_index(gb__visit_table->visits, GbVisit, *(const guint *)b);
-    return x->date < y->date ? -1 : x->date > y->date;
+    const GbTable *t = data;
+    guint i = *(const guint *)a, k = *(const guint *)b;
+    const GbVisit *x = &g_array_index(t->visits, GbVisit, i);
+    const GbVisit *y = &g_array_index(t->visits, GbVisit, k);
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return i < k ? -1 : i > k;
 }
-#endif
 
 GArray *
 gb_packsummary_visits(const GbTable *t, int authority, guint32 since, guint32 as_at)
 {
     GArray *out = g_array_new(FALSE, FALSE, sizeof(guint));
-#ifdef GB_TABLE_HAS_VISITS
-    /* The in-year sheet's visits (the sheets branch's loader, table.h). */
     for (guint i = 0; t->visits != NULL && i < t->visits->len; i++) {
         const GbVisit *v = &g_array_index(t->visits, GbVisit, i);
         if ((int)v->authority == authority && v->date > since && v->date <= as_at)
             g_array_append_val(out, i);
     }
-    gb__visit_table = t;
-    g_array_sort(out, gb__cmp_visit);
-#else
-    (void)t;
-    (void)authority;
-    (void)since;
-    (void)as_at;
-#endif
+    g_array_sort_with_data(out, gb__cmp_visit, (gpointer)t);
     return out;
 }

@@ -62,7 +62,7 @@ const GbMover *gb_packsummary_move_into(const GbMovers *mv, int authority, int f
 /* The authority's visits that carry no grade (focused and monitoring visits:
  * table->visits, read from Ofsted's in-year sheet) made after `since` and on
  * or before as_at, in date order: indices into table->visits (GArray of
- * guint). Empty while the loader keeps no visits. Can't fail. */
+ * guint). Can't fail. */
 GArray *gb_packsummary_visits(const GbTable *t, int authority, guint32 since, guint32 as_at);
 
 /* TRUE when the authority no longer existed on as_at (active_to <= as_at). */
