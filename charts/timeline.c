@@ -76,40 +76,10 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     return TRUE;
 }
 
-/* The label tier of every mark at plot width w (lowest where it does not
- * collide), into tier[] when not NULL; returns the tiers used (at least 1). */
-static int
-gb__tiers(const GbTimelineData *d, GbFonts *f, double x_plot, double w_plot, int *tier_of)
-{
-    int y_first = d->first_year - 1, y_last = d->last_year + 2;
-    double yw, yh;
-    gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
-    double x0 = x_plot + yw / 2 + 2, w = w_plot - yw - 4;
-    double tier_end[GB__TIERS];
-    for (int k = 0; k < GB__TIERS; k++)
-        tier_end[k] = -1e9;
-    int used = 1;
-    for (guint i = 0; i < d->marks->len; i++) {
-        const GbMark *m = &g_array_index(d->marks, GbMark, i);
-        double x = x0 + w * (m->when - y_first) / (double)(y_last - y_first);
-        double tw, th;
-        gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
-        double lx = CLAMP(x - tw / 2, x_plot, x_plot + w_plot - tw);
-        int tier = 0;
-        while (tier < GB__TIERS - 1 && tier_end[tier] + 3 > lx)
-            tier++;
-        tier_end[tier] = lx + tw;
-        used = MAX(used, tier + 1);
-        if (tier_of != NULL)
-            tier_of[i] = tier;
-    }
-    return used;
-}
-
 static double
 gb__height(const GbChart *c, GbFonts *f, double width)
 {
-    return gb__tiers(c->data, f, 0, width, NULL) * GB__TIER + 16 + 14 + 12 + 10;
+    return GB__TIERS * GB__TIER + 16 + 14 + 12 + 10;
 }
 
 static void
@@ -122,9 +92,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
     /* Inset by half a year label, so centred labels never leave the box. */
     double x0 = plot.x + yw / 2 + 2, w = plot.w - yw - 4;
-    int *tier_of = g_new0(int, MAX(d->marks->len, 1));
-    int tiers = gb__tiers(d, f, plot.x, plot.w, tier_of);
-    double axis_y = plot.y + tiers * GB__TIER + 16;
+    double axis_y = plot.y + GB__TIERS * GB__TIER + 16;
 #define X(t) (x0 + w * ((t)-y_first) / (double)(y_last - y_first))
     cairo_move_to(cr, x0, axis_y);
     cairo_line_to(cr, x0 + w, axis_y);
@@ -163,7 +131,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_text_draw_aligned(f, cr, name, GB_SIZE_SMALL, FALSE, (X(a) + X(b)) / 2, ry, 0.5,
                              GB_GREY);
     }
-    /* Marks, with labels on the tiers gb__tiers chose. */
+    /* Marks, with labels on the lowest tier where they do not collide. */
+    double tier_end[GB__TIERS];
+    for (int k = 0; k < GB__TIERS; k++)
+        tier_end[k] = -1e9;
     for (guint i = 0; i < d->marks->len; i++) {
         const GbMark *m = &g_array_index(d->marks, GbMark, i);
         double x = X(m->when);
@@ -171,7 +142,10 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         double tw, th;
         gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
         double lx = CLAMP(x - tw / 2, plot.x, plot.x + plot.w - tw);
-        int tier = tier_of[i];
+        int tier = 0;
+        while (tier < GB__TIERS - 1 && tier_end[tier] + 3 > lx)
+            tier++;
+        tier_end[tier] = lx + tw;
         double ly = axis_y - 12 - (tier + 1) * GB__TIER;
         cairo_move_to(cr, x, axis_y - 5);
         cairo_line_to(cr, x, ly + th);
@@ -182,7 +156,6 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_palette_fill(cr, col, m->level);
         gb_text_draw(f, cr, m->label, GB_SIZE_SMALL, FALSE, lx, ly, GB_INK);
     }
-    g_free(tier_of);
 #undef X
 }
 
