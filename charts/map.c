@@ -163,6 +163,26 @@ gb__height(const GbChart *c, GbFonts *f, double width)
     return d->legend.height + 6 + h;
 }
 
+/* The least height: tiles just large enough for every code (the draw leaves
+ * a code out of a tile narrower than 1.5 radii), at most the height asked. */
+static double
+gb__min_height(const GbChart *c, GbFonts *f, double width)
+{
+    GbMapData *d = c->data;
+    double want = gb__height(c, f, width);
+    double widest = 0;
+    for (int level = -1; level < GB_COMMON_LEVELS; level++) {
+        double cw, ch;
+        gb_fonts_measure(f, gb__code(level), GB_SIZE_SMALL, TRUE, -1, &cw, &ch);
+        widest = MAX(widest, cw);
+    }
+    GbTileGeometry g;
+    gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
+    double tiles = g.radius > 0 ? g.height * (widest / 1.5 + 0.05) / g.radius : 0;
+    gb_map_geometry_clear(&g);
+    return MIN(want, d->legend.height + 6 + ceil(tiles));
+}
+
 static void
 gb__hexagon(cairo_t *cr, double cx, double cy, double r)
 {
@@ -236,6 +256,7 @@ const GbChartClass gb__map_class = {
     .name = "map",
     .build = gb__build,
     .height = gb__height,
+    .min_height = gb__min_height,
     .draw = gb__draw,
     .free_data = gb__free,
 };
