@@ -101,9 +101,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     const GbPackYear *last = &g_array_index(in->years, GbPackYear, in->years->len - 1);
     c->title = g_strdup_printf("Position as at 31 March, %u\u2013%u", first->as_at / 10000,
                                last->as_at / 10000);
-    c->subtitle = g_strdup_printf("Share good or better (overall effectiveness); the chip "
-                                  "is %s's grade",
-                                  au->name);
+    c->subtitle = g_strdup("Share good or better (overall effectiveness); the chip is "
+                           "the authority's own grade");
     (void)region;
     c->source = g_strdup_printf("Latest judgements as at each date; n: England's base. "
                                 "Source: Ofsted.%s%s",
@@ -207,12 +206,9 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
                        r->as ? "\u2020" : "");
             double cw, ch;
             gb_fonts_measure(f, code, size, TRUE, -1, &cw, &ch);
-            GbRgb ink = gb_palette_dark(col) ? (GbRgb){1, 1, 1} : GB_INK;
-            if (r->own == 3) { /* the hatch would cross the letters */
-                cairo_rectangle(cr, chip_x + GB__CHIP / 2 - cw / 2 - 1, cy - ch / 2, cw + 2, ch);
-                cairo_set_source_rgb(cr, col.r, col.g, col.b);
-                cairo_fill(cr);
-            }
+            /* The kit's ink by contrast, on a plate over the hatch. */
+            GbRgb ink = gb_palette_label_backing(cr, col, r->own, chip_x + GB__CHIP / 2 - cw / 2,
+                                                 cy - ch / 2, cw, ch);
             gb_text_draw(f, cr, code, size, TRUE, chip_x + GB__CHIP / 2 - cw / 2, cy - ch / 2, ink);
         }
         char n[16];

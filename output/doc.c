@@ -36,7 +36,7 @@ struct GbDoc {
     /* The last figure placed, for one placed beside it. */
     int row_page;
     double row_top, row_bottom, row_right; /* row_right: from the left margin */
-    double col_x, col_bottom;              /* the row's first column: left edge and foot */
+    double col_right, col_bottom;          /* the row's first column: its width and foot */
 };
 
 static const GbBranding *
@@ -481,7 +481,8 @@ gb_doc_title(GbDoc *d, const char *title, const char *subtitle)
 {
     gb__new_page(d);
     double w = gb__text_width(d);
-    PangoLayout *ly = gb__layout(d, title, 20, TRUE, w, FALSE);
+    /* A pack's title is a line shorter for most names: room for its summary. */
+    PangoLayout *ly = gb__layout(d, title, d->compact ? 17 : 20, TRUE, w, FALSE);
     gb__tag_begin(d, "H1", NULL);
     gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H1");
@@ -657,12 +658,12 @@ gb_doc_bullets(GbDoc *d, const char *const *items, int n)
 void
 gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption)
 {
-    gb_doc_figure_placed(d, chart, caption, 0, GB_DOC_BELOW);
+    gb_doc_figure_placed(d, chart, caption, 0, GB_DOC_BELOW, FALSE);
 }
 
 void
 gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double width,
-                     GbDocPlace place)
+                     GbDocPlace place, gboolean shrink)
 {
     const double gap = 14;
     double full = gb__text_width(d);
@@ -671,29 +672,39 @@ gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double
     d->figures++;
     char *cap = g_strdup_printf("Figure %d: %s", d->figures, caption);
     PangoLayout *lc = gb__layout(d, cap, GB__NOTE + 1, FALSE, w, FALSE);
-    double ch = gb__layout_height(lc);
+    double ch = gb__layout_height(lc), extra = ch + 8;
     double avail = gb__bottom(d) - d->setup.top;
-    if (h + ch + 8 > avail) /* taller than a page: shrink to fit */
-        h = avail - ch - 8;
-    /* Beside or under the previous figures when nothing came between and it fits. */
+    if (h + extra > avail) /* taller than a page: shrink to fit */
+        h = avail - extra;
+    /* Beside the row of figures before it (top-aligned), or under the row's
+     * first column, when nothing came between and it fits across. */
     gboolean row = place != GB_DOC_BELOW && d->row_page == d->page && d->page > 0 &&
                    fabs(d->y - d->row_bottom) < 0.01;
-    double x = d->setup.left, top;
-    if (row && place == GB_DOC_BESIDE && d->row_right + gap + w <= full + 0.5 &&
-        d->row_top + h + ch + 8 <= gb__bottom(d)) {
+    double x = d->setup.left, top = d->y;
+    if (row && place == GB_DOC_BESIDE && d->row_right + gap + w <= full + 0.5) {
         x = d->setup.left + d->row_right + gap;
         top = d->row_top;
-    } else if (row && place == GB_DOC_UNDER && d->col_x - d->setup.left + w <= full + 0.5 &&
-               d->col_bottom + h + ch + 8 <= gb__bottom(d)) {
-        x = d->col_x;
+    } else if (row && place == GB_DOC_UNDER && w <= d->col_right + 0.5) {
         top = d->col_bottom;
     } else {
-        gb__need(d, h + ch + 8);
+        row = FALSE;
+    }
+    /* A figure that may shrink is drawn as tall as the room left on the
+     * page, down to the least height it draws in without clipping. */
+    double room = gb__bottom(d) - top;
+    if (shrink && h + extra > room) {
+        double least = gb_chart_min_height_for(chart, d->fonts, w);
+        if (least + extra <= room)
+            h = floor(room - extra);
+    }
+    if (!row || top + h + extra > gb__bottom(d)) {
+        x = d->setup.left;
+        gb__need(d, h + extra);
         top = d->y;
         d->row_top = d->y;
         d->row_right = 0;
         d->row_bottom = d->y;
-        d->col_x = x;
+        d->col_right = w;
         place = GB_DOC_BELOW;
     }
     if (gb__drawing(d)) {
@@ -709,7 +720,7 @@ gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double
     d->row_page = d->page;
     d->row_right = MAX(d->row_right, x - d->setup.left + w);
     d->row_bottom = MAX(d->row_bottom, y);
-    if (place != GB_DOC_BESIDE || x == d->col_x)
+    if (place != GB_DOC_BESIDE)
         d->col_bottom = y;
     d->y = d->row_bottom;
     g_ptr_array_add(d->alts, g_strdup(gb_chart_alt(chart)));

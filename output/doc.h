@@ -75,9 +75,11 @@ void gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption);
  * the row's first column (a stack on the left, a tall figure beside it).
  * Beside and under fall back to below when the figure does not fit there. */
 typedef enum { GB_DOC_BELOW, GB_DOC_BESIDE, GB_DOC_UNDER } GbDocPlace;
-/* The same at width (a fraction of the text width, 0: all), placed so. */
+/* The same at width (a fraction of the text width, 0: all), placed so. With
+ * shrink, a figure taller than the room left on the page is drawn as tall as
+ * that room when its least height (gb_chart_min_height_for) fits in it. */
 void gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double width,
-                          GbDocPlace place);
+                          GbDocPlace place, gboolean shrink);
 /* One line of text that is wholly a link to uri (P > Link, underlined). */
 void gb_doc_link_line(GbDoc *d, const char *text, const char *uri);
 /* Ends the page here (nothing when the cursor is already at a page's top). */

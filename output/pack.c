@@ -101,7 +101,7 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
     GbPackLatest *l = g_new0(GbPackLatest, MAX(in->njudgements, 1));
     gb_packsummary_latest(in->table, p->authority, in->judgements, in->njudgements, p->as_at, l);
     static const char *const lh[] = {"Judgement", "Grade", "Date", "Inspection", NULL};
-    static const double lw[] = {0.49, 0.22, 0.15, 0.14};
+    static const double lw[] = {0.48, 0.21, 0.19, 0.12};
     char *cap = g_strdup_printf("Latest judgements as at %s", p->date);
     GbTreeTable *t = gb_tree_table_new("latest", cap, lh, lw, TRUE);
     for (int j = 0; j < in->njudgements; j++) {
@@ -152,56 +152,69 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
         const char *grade = gb_ref_grade(ref, in->regime, head->grade)->label;
         char *window;
         if (est.from == 0) {
-            window = g_strdup("no set window");
+            window = g_strdup(", no set window");
         } else {
             char *a = gb__month(est.from), *b = gb__month(est.to);
-            window = g_strdup_printf("between %s and %s%s", a, b,
+            window = g_strdup_printf(" between %s and %s%s", a, b,
                                      est.passed ? " (that window has passed with no later "
                                                   "inspection in the data)"
                                                 : "");
             g_free(a);
             g_free(b);
         }
+        char *kind = g_strdup(est.rule->next);
+        kind[0] = g_ascii_toupper(kind[0]);
         gb_tree_cell_take(f,
-                          g_strdup_printf("Estimate: a %s inspection %s. Rule after %s "
-                                          "(%s, %s): %s. Source: %s.",
-                                          est.rule->next, window, grade, cur->short_name, last,
+                          g_strdup_printf("%s inspection%s. Rule after %s (%s, %s): %s. "
+                                          "Source: %s.",
+                                          kind, window, grade, cur->short_name, last,
                                           est.rule->rule, est.rule->source),
                           -1);
+        g_free(kind);
         g_free(window);
     }
     gb_tree_cell(f, "Focused and monitoring visits", -1);
     {
+        /* The visits' base: the span the data's visits cover (one sheet). */
+        guint32 first, last;
+        char *span = NULL;
+        if (gb_packsummary_visit_span(in->table, &first, &last)) {
+            char *a = gb__month(first), *b = gb__month(last);
+            span = g_strdup_printf("visits in the data: %s to %s", a, b);
+            g_free(a);
+            g_free(b);
+        }
         char since[32] = "";
         if (head->grade >= 0)
             gb_text_format_date_long(head->date, since, sizeof since);
         GArray *v = gb_packsummary_visits(in->table, p->authority,
                                           head->grade >= 0 ? head->date : 0, p->as_at);
-        if (v->len == 0) {
-            gb_tree_cell_take(f,
-                              g_strdup_printf("None recorded in the data%s%s (visits carry no "
-                                              "grade).",
-                                              *since ? " since " : "", since),
-                              -1);
-        } else {
-            GString *list = g_string_new(NULL);
-            for (guint i = 0; i < v->len; i++) {
-                const GbVisit *x =
-                    &g_array_index(in->table->visits, GbVisit, g_array_index(v, guint, i));
-                char d[11];
-                gb_text_format_date(x->date, d);
-                g_string_append_printf(list, "%s%s %s%s%s%s", i ? "; " : "", d, x->type,
-                                       x->theme ? " (" : "", x->theme ? x->theme : "",
-                                       x->theme ? ")" : "");
-            }
-            g_string_append_printf(list, ". Visits made since %s; they carry no grade.", since);
-            gb_tree_cell_take(f, g_string_free(list, FALSE), -1);
+        GString *list = g_string_new(NULL);
+        if (v->len == 0)
+            g_string_append_printf(list, "None%s%s", *since ? " since " : "", since);
+        for (guint i = 0; i < v->len; i++) {
+            const GbVisit *x =
+                &g_array_index(in->table->visits, GbVisit, g_array_index(v, guint, i));
+            char d[11];
+            gb_text_format_date(x->date, d);
+            g_string_append_printf(list, "%s%s %s%s%s%s", i ? "; " : "", d, x->type,
+                                   x->theme ? " (" : "", x->theme ? x->theme : "",
+                                   x->theme ? ")" : "");
         }
+        if (v->len > 0)
+            g_string_append_printf(list, ". Visits since %s; they carry no grade", since);
+        if (span != NULL)
+            g_string_append_printf(list, " (%s)", span);
+        g_string_append_c(list, '.');
+        gb_tree_cell_take(f, g_string_free(list, FALSE), -1);
         g_array_free(v, TRUE);
+        g_free(span);
     }
     gb_tree_add_table(s, f);
     g_free(l);
-    /* The position series beside the map, then the timeline. */
+    /* The position series, the map beside it (drawn smaller when the page
+     * has less room; its tiles keep their codes), the timeline under the
+     * series: the summary is one page. */
     if (in->standings != NULL) {
         GArray *years = gb_packsummary_years(in->table, in->standings, p->authority);
         GbChartInput ci = {
@@ -235,7 +248,7 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
                                       -1);
             }
             GbTreeBlock *b = gb_tree_figure(tree, s, pos, gb_chart_title(pos), data);
-            gb_tree_figure_place(b, 0.55, FALSE, FALSE);
+            gb_tree_figure_place(b, 0.58, GB_TREE_BELOW, FALSE);
         }
         g_array_free(years, TRUE);
     }
@@ -245,14 +258,14 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
         GbChart *map = gb_chart_new("map", &ci, &err);
         g_free(err);
         if (map != NULL) {
-            GbTreeBlock *b = gb_tree_figure(tree, s, map, gb_chart_title(map), NULL);
-            gb_tree_figure_place(b, 0.42, TRUE, FALSE);
+            GbTreeBlock *b = gb_tree_figure(tree, s, map, "Every authority's latest grade", NULL);
+            gb_tree_figure_place(b, 0.39, GB_TREE_BESIDE, TRUE);
         }
     }
-    /* The timeline under the position series, beside the map. */
     if (timeline != NULL) {
-        GbTreeBlock *b = gb_tree_figure(tree, s, timeline, gb_chart_title(timeline), timeline_data);
-        gb_tree_figure_place(b, 0.55, FALSE, TRUE);
+        GbTreeBlock *b =
+            gb_tree_figure(tree, s, timeline, "Inspection history, every regime", timeline_data);
+        gb_tree_figure_place(b, 0.58, GB_TREE_UNDER, FALSE);
     } else {
         gb_tree_table_free(timeline_data);
     }

@@ -191,7 +191,8 @@ gb__block(GbDoc *d, const GbTreeBlock *b)
         gb_doc_figure_placed(d, b->chart, b->caption, b->width,
                              b->under    ? GB_DOC_UNDER
                              : b->beside ? GB_DOC_BESIDE
-                                         : GB_DOC_BELOW);
+                                         : GB_DOC_BELOW,
+                             b->shrink);
         break;
     case GB_BLOCK_TABLE:
         gb__table(d, b->table);

@@ -214,11 +214,12 @@ gb_tree_link(GbTreeBlock *p, const char *text, const char *href, const char *pri
 }
 
 void
-gb_tree_figure_place(GbTreeBlock *b, double width, gboolean beside, gboolean under)
+gb_tree_figure_place(GbTreeBlock *b, double width, GbTreePlace where, gboolean shrink)
 {
     b->width = CLAMP(width, 0.0, 1.0);
-    b->beside = beside;
-    b->under = under;
+    b->beside = where == GB_TREE_BESIDE;
+    b->under = where == GB_TREE_UNDER;
+    b->shrink = shrink;
 }
 
 GbTreeTable *
@@ -379,6 +380,7 @@ gb_tree_digest(const GbTree *t, GChecksum *h)
             gb__digest_int(h, (gint64)(b->width * 1e6 + 0.5));
             gb__digest_int(h, b->beside);
             gb__digest_int(h, b->under);
+            gb__digest_int(h, b->shrink);
         }
         gb__digest_int(h, s->page_after);
     }

@@ -61,6 +61,8 @@ typedef struct {
     double width;         /* figure: fraction of the text width in print, 0 = all of it */
     gboolean beside;      /* figure: placed right of the figure before it when it fits */
     gboolean under;       /* figure: placed under the first figure of the row, in its column */
+    gboolean shrink;      /* figure: in print, drawn smaller (to its least height) to stay on
+                           * the page (a one-page summary) */
 } GbTreeBlock;
 
 typedef struct {
@@ -105,10 +107,16 @@ void gb_tree_list(GbTreeSection *s, const char *const *items, int n);
  * data (the tree takes data too). */
 GbTreeBlock *gb_tree_figure(GbTree *t, GbTreeSection *s, GbChart *chart, const char *caption,
                             GbTreeTable *data);
+/* Where a figure is placed in print (a one-page summary). */
+typedef enum {
+    GB_TREE_BELOW,  /* below what came before (as every figure is by default) */
+    GB_TREE_BESIDE, /* right of the row of figures before it, top-aligned */
+    GB_TREE_UNDER,  /* under the row's first column (a stack beside a tall figure) */
+} GbTreePlace;
 /* Print placement of figure block b: width a fraction of the text width (0:
- * all), beside TRUE to place it right of the figures before it (top-aligned
- * with the row), under TRUE under the row's first column. */
-void gb_tree_figure_place(GbTreeBlock *b, double width, gboolean beside, gboolean under);
+ * all), where, and shrink TRUE to let it be drawn smaller, down to its least
+ * height, rather than go to the next page. */
+void gb_tree_figure_place(GbTreeBlock *b, double width, GbTreePlace where, gboolean shrink);
 /* Adds table (taken) to s. */
 void gb_tree_add_table(GbTreeSection *s, GbTreeTable *table);
 

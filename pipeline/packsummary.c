@@ -149,3 +149,17 @@ gb_packsummary_visits(const GbTable *t, int authority, guint32 since, guint32 as
     g_array_sort_with_data(out, gb__cmp_visit, (gpointer)t);
     return out;
 }
+
+gboolean
+gb_packsummary_visit_span(const GbTable *t, guint32 *first, guint32 *last)
+{
+    *first = *last = 0;
+    for (guint i = 0; t->visits != NULL && i < t->visits->len; i++) {
+        guint32 d = g_array_index(t->visits, GbVisit, i).date;
+        if (d == 0)
+            continue;
+        *first = *first == 0 ? d : MIN(*first, d);
+        *last = MAX(*last, d);
+    }
+    return *first != 0;
+}

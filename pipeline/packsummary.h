@@ -65,6 +65,10 @@ const GbMover *gb_packsummary_move_into(const GbMovers *mv, int authority, int f
  * guint). Can't fail. */
 GArray *gb_packsummary_visits(const GbTable *t, int authority, guint32 since, guint32 as_at);
 
+/* The first and last dates of all the visits in the table (the span the
+ * visits' sheet covers, their base); FALSE when it has none. Can't fail. */
+gboolean gb_packsummary_visit_span(const GbTable *t, guint32 *first, guint32 *last);
+
 /* TRUE when the authority no longer existed on as_at (active_to <= as_at). */
 gboolean gb_packsummary_abolished(const GbAuthority *a, guint32 as_at);
 

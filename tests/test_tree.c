@@ -803,20 +803,22 @@ START_TEST(test_pack_tree)
                       packs[_i].name, packs[_i].changes[k], text);
     g_free(text);
     if (strcmp(first->id, "summary") == 0) {
-        /* One page: the position series beside the map, the timeline under it. */
+        /* One page: the position series, the map beside it (which may be
+         * drawn smaller to stay on the page), the timeline under the series. */
         ck_assert(first->page_after);
         const GbTreeBlock *pos = block(first, GB_BLOCK_FIGURE, 0);
         const GbTreeBlock *map = block(first, GB_BLOCK_FIGURE, 1);
         const GbTreeBlock *tl = block(first, GB_BLOCK_FIGURE, 2);
         ck_assert_str_eq(gb_chart_name(pos->chart), "position");
         ck_assert_str_eq(gb_chart_name(map->chart), "map");
-        ck_assert(map->beside && !pos->beside);
+        ck_assert_str_eq(gb_chart_name(tl->chart), "timeline");
+        ck_assert(map->beside && !pos->beside && !pos->under);
+        ck_assert(tl->under && !tl->beside && tl->width == pos->width);
+        ck_assert(map->shrink && !pos->shrink && !tl->shrink);
         ck_assert(pos->width + map->width < 1.0);
         ck_assert_ptr_nonnull(strstr(map->alt, "outlined"));
         ck_assert_ptr_nonnull(pos->table);
         ck_assert_int_eq(gb_tree_table_rows(pos->table), 8); /* 31 March 2018 .. 2025 */
-        ck_assert_str_eq(gb_chart_name(tl->chart), "timeline");
-        ck_assert(tl->under);
     } else {
         /* Abolished: links to its successors' packs, the HTML's and the PDF's. */
         int links = 0;
