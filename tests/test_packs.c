@@ -156,7 +156,7 @@ START_TEST(test_content)
           "Focused and monitoring visits", "Position as at 31 March, 2018\u2013",
           "Hertfordshire outlined", "Hertfordshire: inspection judgements over time"}},
         {"north-northamptonshire.pdf",
-         {"Summary as at 31 March 2025", "Requires improvement", "Source: Ofsted, Inspecting",
+         {"Summary as at 31 March 2025", "Requires improvement", "Source: Ofsted's ILACS framework",
           "as Northamptonshire, before North Northamptonshire existed",
           "North Northamptonshire outlined", "inspection judgements over time"}},
     };
