@@ -29,6 +29,9 @@ struct GbChartClass {
     double (*min_height)(const GbChart *c, GbFonts *f, double width);
     void (*draw)(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot);
     void (*free_data)(gpointer data);
+    /* Feeds h what the drawing shows beyond its texts (NULL: the texts and
+     * alt text carry every figure it draws). */
+    void (*digest)(const GbChart *c, GChecksum *h);
 };
 
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,

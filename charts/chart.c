@@ -136,6 +136,27 @@ gb_chart_alt(const GbChart *c)
     return c->alt;
 }
 
+static void
+gb__digest_text(GChecksum *h, const char *s)
+{
+    guint32 n = s != NULL ? (guint32)strlen(s) + 1 : 0;
+    g_checksum_update(h, (const guchar *)&n, sizeof n);
+    if (s != NULL)
+        g_checksum_update(h, (const guchar *)s, n - 1);
+}
+
+void
+gb_chart_digest(const GbChart *c, GChecksum *h)
+{
+    gb__digest_text(h, c->klass->name);
+    gb__digest_text(h, c->title);
+    gb__digest_text(h, c->subtitle);
+    gb__digest_text(h, c->source);
+    gb__digest_text(h, c->alt);
+    if (c->klass->digest != NULL)
+        c->klass->digest(c, h);
+}
+
 /* The frame's height apart from the plot, at width. */
 static double
 gb__frame_extra(const GbChart *c, GbFonts *f, double width)

@@ -58,6 +58,11 @@ const char *gb_chart_name(const GbChart *c);
 const char *gb_chart_title(const GbChart *c);
 /* One paragraph saying what the chart shows, with its numbers (PDF alt text). */
 const char *gb_chart_alt(const GbChart *c);
+/* Feeds h what the chart shows: its name, title, subtitle, source and alt
+ * text, and what its drawing shows beyond them (the map: the grade of every
+ * tile), so a document's hash changes exactly when the chart would draw
+ * differently. This function can't fail. */
+void gb_chart_digest(const GbChart *c, GChecksum *h);
 /* The height the chart wants at width (points), to fit its labels. */
 double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* The least height it can be drawn in at width without clipping or overlap

@@ -369,9 +369,9 @@ gb_tree_digest(const GbTree *t, GChecksum *h)
             gb__digest_int(h, b->items ? (gint64)b->items->len : -1);
             for (guint r = 0; b->items != NULL && r < b->items->len; r++)
                 gb__digest_text(h, g_ptr_array_index(b->items, r));
-            gb__digest_text(h, b->chart ? gb_chart_name(b->chart) : NULL);
-            gb__digest_text(h, b->chart ? gb_chart_title(b->chart) : NULL);
-            gb__digest_text(h, b->chart ? gb_chart_alt(b->chart) : NULL);
+            gb__digest_int(h, b->chart != NULL);
+            if (b->chart != NULL)
+                gb_chart_digest(b->chart, h);
             gb__digest_text(h, b->alt);
             gb__digest_text(h, b->caption);
             gb__digest_int(h, b->number);

@@ -136,11 +136,10 @@ int gb_tree_table_rows(const GbTreeTable *t);                                 /*
 const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /* row <0: header */
 
 /* Feeds everything t shows into h: every text, cell and grade class, each
- * figure's chart (name, title, alt text) and its data table, in order. Two
- * trees feed the same bytes only when they show the same. A chart shows
- * nothing its alt text and data table leave out (each chart's figures are in
- * its data table, for the HTML and for screen readers), so this covers the
- * drawings too. This function can't fail. */
+ * figure's chart (gb_chart_digest: its texts and alt text, and what its
+ * drawing shows beyond them, such as the map's grade of every tile), its data
+ * table and its print placement, in order. Two trees feed the same bytes only
+ * when they show the same. This function can't fail. */
 void gb_tree_digest(const GbTree *t, GChecksum *h);
 
 /* A paragraph's runs as one string (newly allocated). */
