@@ -217,7 +217,12 @@ gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *w
             g_free(msg);
             rc = GB_USAGE;
         }
-        g_array_append_val(who, a);
+        /* One pack an authority, however often (or by whatever name) it is named. */
+        gboolean seen = FALSE;
+        for (guint i = 0; i < who->len && !seen; i++)
+            seen = g_array_index(who, int, i) == a;
+        if (!seen)
+            g_array_append_val(who, a);
     }
     g_string_free(scratch, TRUE);
     return rc;
