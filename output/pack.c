@@ -113,11 +113,13 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
             gb_tree_cell(t, "", -1);
             continue;
         }
-        gb_tree_cell(t, gb_ref_grade(ref, jd->regime, l[j].grade)->label, l[j].level);
+        /* A judgement not made under the regime: its family's, under the older one. */
+        int regime = gb_ref_judgement(ref, l[j].judged)->regime;
+        gb_tree_cell(t, gb_ref_grade(ref, regime, l[j].grade)->label, l[j].level);
         char d[32];
         gb_text_format_date_long(l[j].date, d, sizeof d);
         gb_tree_cell(t, d, -1);
-        const char *rg = gb_ref_regime(ref, jd->regime)->short_name;
+        const char *rg = gb_ref_regime(ref, regime)->short_name;
         gb_tree_cell_take(
             t,
             l[j].as_authority >= 0
@@ -135,7 +137,7 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
     gb_tree_cell(f, "Next inspection (estimate)", -1);
     GbNextEstimate est = {0};
     const GbRegime *cur = gb_ref_regime(ref, in->regime);
-    if (head->grade < 0 || head->as_authority >= 0) {
+    if (head->grade < 0 || head->as_authority >= 0 || head->judged != head->judgement) {
         gb_tree_cell_take(f,
                           g_strdup_printf("No estimate: %s has no %s inspection of its own in "
                                           "the data.",

@@ -68,8 +68,11 @@ gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, in
     const GbRef *ref = t->ref;
     GArray *pred = gb_summary_predecessors(ref, authority);
     for (int k = 0; k < n; k++)
-        out[k] = (GbPackLatest){
-            .judgement = judgements[k], .grade = -1, .level = -1, .as_authority = -1};
+        out[k] = (GbPackLatest){.judgement = judgements[k],
+                                .judged = judgements[k],
+                                .grade = -1,
+                                .level = -1,
+                                .as_authority = -1};
     /* Own rows first; a predecessor's only where there is no own row. */
     gboolean *own = g_new0(gboolean, MAX(n, 1));
     for (guint i = 0; i < t->rows->len; i++) {
@@ -99,6 +102,37 @@ gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, in
             o->as_authority = as;
             if (as < 0)
                 own[k] = TRUE;
+        }
+    }
+    /* Not judged under the regime: the latest of the same family (a care
+     * leavers judgement under the SIF), as the positions take it. */
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *r = gb_table_row(t, i);
+        int as = -1;
+        if (r->authority != authority) {
+            for (guint p = 0; p < pred->len && as < 0; p++)
+                if (g_array_index(pred, int, p) == r->authority)
+                    as = r->authority;
+            if (as < 0)
+                continue;
+        }
+        guint32 when = gb_table_row_when(r);
+        guint32 fam = gb_ref_judgement(ref, r->judgement)->families;
+        if (when > as_at || fam == 0)
+            continue;
+        for (int k = 0; k < n; k++) {
+            GbPackLatest *o = &out[k];
+            if (own[k] || (o->as_authority >= 0 && o->judged == o->judgement) ||
+                (gb_ref_judgement(ref, judgements[k])->families & fam) == 0)
+                continue;
+            if (o->grade >= 0 && (when < o->date || (when == o->date && as >= 0)))
+                continue;
+            int regime = gb_ref_judgement(ref, r->judgement)->regime;
+            o->judged = r->judgement;
+            o->grade = r->grade;
+            o->level = gb_ref_grade(ref, regime, r->grade)->common;
+            o->date = when;
+            o->as_authority = as;
         }
     }
     g_free(own);

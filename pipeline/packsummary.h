@@ -40,7 +40,9 @@ GArray *gb_packsummary_years(const GbTable *t, const GPtrArray *standings, int a
 /* One judgement's latest grade for an authority. */
 typedef struct {
     int judgement;
-    int grade;        /* index into the regime's scale, -1 none */
+    int judged;       /* the judgement it was made under: judgement, or one of its
+                         family under an earlier regime when there is none */
+    int grade;        /* index into judged's regime's scale, -1 none */
     int level;        /* common level, -1 */
     guint32 date;     /* YYYYMMDD (31 December when only the year is known), 0 */
     int as_authority; /* the predecessor it was made for, -1 its own */
@@ -48,8 +50,10 @@ typedef struct {
 
 /* For each of judgements[0..n): the authority's newest judgement made on or
  * before as_at; when it has none, the newest of its predecessors' (the one
- * made last; register order on a tie). out[k].grade is -1 when neither has
- * one. Selection rows count (a judgement is a judgement). Can't fail. */
+ * made last; register order on a tie); when neither has one, the newest of
+ * the same family under any regime (out[k].judged says which), as positions
+ * take it. out[k].grade is -1 when there is none. Selection rows count (a
+ * judgement is a judgement). Can't fail. */
 void gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, int n,
                            guint32 as_at, GbPackLatest *out);
 

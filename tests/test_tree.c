@@ -637,6 +637,7 @@ static const char pack_fixture[] =
     "Leeds,2023,ilacs,overall_effectiveness,Good,2023-05-01\n"
     "Leeds,2023,ilacs,leaders,Outstanding,2023-05-01\n"
     "Bradford,2022,ilacs,overall_effectiveness,Inadequate,2022-11-21\n"
+    "Bradford,2014,sif,care_leavers,Good,2014-05-23\n"
     "Northamptonshire,2019,ilacs,overall_effectiveness,Inadequate,2019-10-07\n"
     "Northamptonshire,2019,ilacs,leaders,Inadequate,2019-10-07\n"
     "North Northamptonshire,2022,ilacs,overall_effectiveness,Requires improvement,2022-10-03\n"
@@ -874,6 +875,17 @@ START_TEST(test_pack_years)
     gb_packsummary_latest(pf.table, authority("Leeds"), js, 2, 20230430, l);
     ck_assert_uint_eq(l[0].date, 20190301);
     ck_assert_int_eq(l[0].as_authority, -1);
+    /* No ILACS care leavers judgement: the family's, from the SIF, as the
+     * positions ("Where it stands") take it. */
+    int cl[2] = {gb_ref_find_judgement(ref, ilacs, "care_leavers"), js[0]};
+    gb_packsummary_latest(pf.table, authority("Bradford"), cl, 2, 20250331, l);
+    ck_assert_int_eq(l[0].judgement, cl[0]);
+    ck_assert_int_eq(l[0].judged,
+                     gb_ref_find_judgement(ref, gb_ref_find_regime(ref, "sif"), "care_leavers"));
+    ck_assert_uint_eq(l[0].date, 20140523);
+    ck_assert_int_eq(l[0].level, 1);
+    ck_assert_int_eq(l[1].judged, js[0]);
+    ck_assert_uint_eq(l[1].date, 20221121);
     ck_assert(gb_packsummary_abolished(gb_ref_authority(ref, authority("Cumbria")), 20250331));
     ck_assert(!gb_packsummary_abolished(gb_ref_authority(ref, authority("Cumbria")), 20230331));
 }
