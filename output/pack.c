@@ -217,8 +217,18 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
     /* The position series, the map beside it (drawn smaller when the page
      * has less room; its tiles keep their codes), the timeline under the
      * series: the summary is one page. */
+    const char *labels[GB_COMMON_LEVELS];
+    gboolean labelled = FALSE;
     if (in->standings != NULL) {
         GArray *years = gb_packsummary_years(in->table, in->standings, p->authority);
+        /* The map's key names the grades as England's position on the date does
+         * ("Requires improvement" when every latest judgement is ILACS). */
+        if (years->len > 0) {
+            const GbPackYear *now = &g_array_index(years, GbPackYear, years->len - 1);
+            for (int k = 0; k < GB_COMMON_LEVELS; k++)
+                labels[k] = gb_summary_position_label(ref, &now->cmp[0], k, NULL);
+            labelled = now->cmp[0].base > 0;
+        }
         GbChartInput ci = {
             .table = in->table, .authority = p->authority, .years = years, .latest = in->latest[0]};
         char *err = NULL;
@@ -255,7 +265,10 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
         g_array_free(years, TRUE);
     }
     {
-        GbChartInput ci = {.table = in->table, .latest = in->latest[0], .authority = p->authority};
+        GbChartInput ci = {.table = in->table,
+                           .latest = in->latest[0],
+                           .authority = p->authority,
+                           .level_labels = labelled ? labels : NULL};
         char *err = NULL;
         GbChart *map = gb_chart_new("map", &ci, &err);
         g_free(err);
