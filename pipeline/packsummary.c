@@ -104,35 +104,26 @@ gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, in
                 own[k] = TRUE;
         }
     }
-    /* Not judged under the regime: the latest of the same family (a care
-     * leavers judgement under the SIF), as the positions take it. */
+    /* Not judged under the regime: its own latest of the same family (a care
+     * leavers judgement under the SIF), as the positions take it (never a
+     * predecessor's: they do not either). */
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
-        int as = -1;
-        if (r->authority != authority) {
-            for (guint p = 0; p < pred->len && as < 0; p++)
-                if (g_array_index(pred, int, p) == r->authority)
-                    as = r->authority;
-            if (as < 0)
-                continue;
-        }
         guint32 when = gb_table_row_when(r);
         guint32 fam = gb_ref_judgement(ref, r->judgement)->families;
-        if (when > as_at || fam == 0)
+        if (r->authority != authority || when > as_at || fam == 0)
             continue;
         for (int k = 0; k < n; k++) {
             GbPackLatest *o = &out[k];
             if (own[k] || (o->as_authority >= 0 && o->judged == o->judgement) ||
-                (gb_ref_judgement(ref, judgements[k])->families & fam) == 0)
-                continue;
-            if (o->grade >= 0 && (when < o->date || (when == o->date && as >= 0)))
+                (gb_ref_judgement(ref, judgements[k])->families & fam) == 0 ||
+                (o->grade >= 0 && when <= o->date))
                 continue;
             int regime = gb_ref_judgement(ref, r->judgement)->regime;
             o->judged = r->judgement;
             o->grade = r->grade;
             o->level = gb_ref_grade(ref, regime, r->grade)->common;
             o->date = when;
-            o->as_authority = as;
         }
     }
     g_free(own);

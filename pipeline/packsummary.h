@@ -50,9 +50,9 @@ typedef struct {
 
 /* For each of judgements[0..n): the authority's newest judgement made on or
  * before as_at; when it has none, the newest of its predecessors' (the one
- * made last; register order on a tie); when neither has one, the newest of
- * the same family under any regime (out[k].judged says which), as positions
- * take it. out[k].grade is -1 when there is none. Selection rows count (a
+ * made last; register order on a tie); when neither has one, its own newest
+ * of the same family under any regime (out[k].judged says which), as
+ * positions take it. out[k].grade is -1 when there is none. Selection rows count (a
  * judgement is a judgement). Can't fail. */
 void gb_packsummary_latest(const GbTable *t, int authority, const int *judgements, int n,
                            guint32 as_at, GbPackLatest *out);
