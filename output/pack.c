@@ -370,7 +370,7 @@ gb__history(GbPack *p, GbTree *tree)
         }
     }
     g_array_free(pred, TRUE);
-    gb_tree_paragraph(s, "The timeline of every regime since 2007 is on the first page.");
+    gb_tree_paragraph(s, "The timeline across every regime since 2007 is in section 1.");
     if (p->dates->len + pdates->len > 0) {
         GPtrArray *h = g_ptr_array_new();
         g_ptr_array_add(h, "Inspection");
@@ -706,21 +706,6 @@ gb_pack_tree(const GbPackInput *in, int authority)
     return tree;
 }
 
-/* The print width (fraction) of the figure of chart ch, 0 for the full width. */
-static double
-gb__figure_width(const GbTree *tree, const GbChart *ch)
-{
-    for (guint i = 0; i < tree->sections->len; i++) {
-        const GbTreeSection *s = g_ptr_array_index(tree->sections, i);
-        for (guint k = 0; k < s->blocks->len; k++) {
-            const GbTreeBlock *b = g_ptr_array_index(s->blocks, k);
-            if (b->kind == GB_BLOCK_FIGURE && b->chart == ch)
-                return b->width;
-        }
-    }
-    return 0;
-}
-
 void
 gb_pack_doc_free(GbPackDoc *doc)
 {
@@ -795,10 +780,10 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
         GPtrArray *svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
         for (guint i = 0; i < tree->charts->len && st == GB_OK; i++) {
             const GbChart *ch = g_ptr_array_index(tree->charts, i);
-            /* At its print width: the same labels as the PDF (and a smaller file). */
-            double frac = gb__figure_width(tree, ch);
-            GbChartFileOptions o = {.format = GB_FORMAT_SVG,
-                                    .width = 481.9 * (frac > 0 ? frac : 1)};
+            /* At the text width, whatever its print placement: the page's CSS
+             * scales a chart to its region, so one drawn narrow for a
+             * two-column print page would show its text oversized. */
+            GbChartFileOptions o = {.format = GB_FORMAT_SVG, .width = 481.9};
             GByteArray *svg = NULL;
             st = gb_chartfile_render(ch, f, &o, &svg, diag);
             if (st == GB_OK) {
