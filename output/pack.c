@@ -345,8 +345,6 @@ gb__history(GbPack *p, GbTree *tree)
     const GbPackInput *in = p->in;
     GbTreeSection *s = gb_tree_section(tree, "history", "Judgements over time");
     GArray *pred = gb_summary_predecessors(ref, p->authority);
-    GArray *pdates = g_array_new(FALSE, FALSE, sizeof(guint32)),
-           *pwho = g_array_new(FALSE, FALSE, sizeof(int));
     if (pred->len > 0) {
         char *names = gb__names(ref, pred);
         char from[32];
@@ -358,20 +356,11 @@ gb__history(GbPack *p, GbTree *tree)
                                p->au->name, from, names, names,
                                gb_ref_authority(ref, g_array_index(pred, int, 0))->name));
         g_free(names);
-        for (guint k = 0; k < pred->len; k++) {
-            int a = g_array_index(pred, int, k);
-            GArray *d = gb_summary_inspection_dates(in->table, a, in->judgements[0]);
-            for (guint i = 0; i < d->len; i++)
-                if (p->au->from == 0 || g_array_index(d, guint32, i) < p->au->from) {
-                    g_array_append_val(pdates, g_array_index(d, guint32, i));
-                    g_array_append_val(pwho, a);
-                }
-            g_array_free(d, TRUE);
-        }
     }
     g_array_free(pred, TRUE);
     gb_tree_paragraph(s, "The timeline across every regime since 2007 is in section 1.");
-    if (p->dates->len + pdates->len > 0) {
+    GArray *shown = gb_packsummary_inspections(in->table, p->authority, in->judgements[0]);
+    if (shown->len > 0) {
         GPtrArray *h = g_ptr_array_new();
         g_ptr_array_add(h, "Inspection");
         for (int j = 0; j < in->njudgements; j++)
@@ -383,19 +372,16 @@ gb__history(GbPack *p, GbTree *tree)
         GbTreeTable *t =
             gb_tree_table_new("inspections", caption, (const char *const *)h->pdata, NULL, TRUE);
         g_ptr_array_free(h, TRUE);
-        for (guint k = 0; k < pdates->len; k++)
-            gb__inspection_row(p, t, g_array_index(pwho, int, k), g_array_index(pdates, guint32, k),
-                               ncols);
-        for (guint k = 0; k < p->dates->len; k++)
-            gb__inspection_row(p, t, p->authority, g_array_index(p->dates, guint32, k), ncols);
+        for (guint k = 0; k < shown->len; k++) {
+            const GbPackInspection *x = &g_array_index(shown, GbPackInspection, k);
+            gb__inspection_row(p, t, x->who, x->date, ncols);
+        }
         gb_tree_heading(s, caption);
         gb_tree_add_table(s, t);
         g_free(caption);
     }
-    g_array_free(pdates, TRUE);
-    g_array_free(pwho, TRUE);
+    g_array_free(shown, TRUE);
 }
-
 /* 3. Where it stands against England, its region and its neighbours. */
 static void
 gb__stands(GbPack *p, GbTree *tree)
@@ -487,20 +473,15 @@ gb__changes(GbPack *p, GbTree *tree)
     const GbRef *ref = p->ref;
     const GbPackInput *in = p->in;
     GbTreeSection *s = gb_tree_section(tree, "changes", "Since the previous inspection");
-    if (p->dates->len == 0) {
+    GbPackPrevious pv;
+    gb_packsummary_previous(in->movers, p->authority, in->family, in->regime, p->dates, &pv);
+    if (pv.last == 0) {
         gb_tree_paragraph(s, "There is no inspection under the current framework in the data.");
         return;
     }
-    guint32 last = g_array_index(p->dates, guint32, p->dates->len - 1);
-    const GbMover *m = gb_packsummary_move_into(in->movers, p->authority, in->family, last);
-    int who = p->authority;
-    guint32 prev = 0;
-    if (p->dates->len >= 2) {
-        prev = g_array_index(p->dates, guint32, p->dates->len - 2);
-    } else if (m != NULL && m->from_predecessor && m->from.regime == in->regime) {
-        who = m->from.as_authority;
-        prev = m->from.date ? m->from.date : (guint32)m->from.year * 10000 + 1231;
-    }
+    const GbMover *m = pv.move;
+    guint32 last = pv.last, prev = pv.prev;
+    int who = pv.who;
     if (prev == 0) {
         if (m != NULL) {
             /* The previous judgement is of another regime: the headline move only. */

@@ -188,3 +188,48 @@ gb_packsummary_visit_span(const GbTable *t, guint32 *first, guint32 *last)
     }
     return *first != 0;
 }
+
+GArray *
+gb_packsummary_inspections(const GbTable *t, int authority, int judgement)
+{
+    const GbRef *ref = t->ref;
+    const GbAuthority *au = gb_ref_authority(ref, authority);
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(GbPackInspection));
+    GArray *pred = gb_summary_predecessors(ref, authority);
+    for (guint k = 0; k < pred->len; k++) {
+        int a = g_array_index(pred, int, k);
+        GArray *d = gb_summary_inspection_dates(t, a, judgement);
+        for (guint i = 0; i < d->len; i++) {
+            GbPackInspection x = {a, g_array_index(d, guint32, i)};
+            if (au->from == 0 || x.date < au->from)
+                g_array_append_val(out, x);
+        }
+        g_array_free(d, TRUE);
+    }
+    g_array_free(pred, TRUE);
+    GArray *own = gb_summary_inspection_dates(t, authority, judgement);
+    for (guint i = 0; i < own->len; i++) {
+        GbPackInspection x = {authority, g_array_index(own, guint32, i)};
+        g_array_append_val(out, x);
+    }
+    g_array_free(own, TRUE);
+    return out;
+}
+
+void
+gb_packsummary_previous(const GbMovers *mv, int authority, int family, int regime,
+                        const GArray *dates, GbPackPrevious *out)
+{
+    *out = (GbPackPrevious){.who = authority};
+    if (dates->len == 0)
+        return;
+    out->last = g_array_index(dates, guint32, dates->len - 1);
+    out->move = gb_packsummary_move_into(mv, authority, family, out->last);
+    const GbMover *m = out->move;
+    if (dates->len >= 2) {
+        out->prev = g_array_index(dates, guint32, dates->len - 2);
+    } else if (m != NULL && m->from_predecessor && m->from.regime == regime) {
+        out->who = m->from.as_authority;
+        out->prev = m->from.date ? m->from.date : (guint32)m->from.year * 10000 + 1231;
+    }
+}

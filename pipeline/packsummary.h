@@ -63,6 +63,35 @@ void gb_packsummary_latest(const GbTable *t, int authority, const int *judgement
  * NULL when there is none (a first inspection, or regimes not adjacent). */
 const GbMover *gb_packsummary_move_into(const GbMovers *mv, int authority, int family, guint32 to);
 
+/* One inspection shown in a pack's table: who made it (the authority or a
+ * predecessor) and when. */
+typedef struct {
+    int who;
+    guint32 date;
+} GbPackInspection;
+
+/* The inspections of judgement (its regime's headline) a pack lists: its
+ * predecessors' made before it existed (predecessor by predecessor, each in
+ * date order), then its own. GArray of GbPackInspection. Can't fail. */
+GArray *gb_packsummary_inspections(const GbTable *t, int authority, int judgement);
+
+/* What a pack's "since the previous inspection" compares: the latest of
+ * the authority's own inspections under the regime (last, 0 for none) with
+ * the one before it (prev, made by who), which for a successor with only one
+ * is its predecessor's last under the same regime, as the movers take it
+ * (move). prev 0: nothing of the regime to compare with; move may still say
+ * where the latest came from (another regime). */
+typedef struct {
+    guint32 last, prev;
+    int who;
+    const GbMover *move;
+} GbPackPrevious;
+
+/* Fills out from the authority's own inspection dates under the regime
+ * (dates, in order) and the run's movers. Can't fail. */
+void gb_packsummary_previous(const GbMovers *mv, int authority, int family, int regime,
+                             const GArray *dates, GbPackPrevious *out);
+
 /* The authority's visits that carry no grade (focused and monitoring visits:
  * table->visits, read from Ofsted's in-year sheet) made after `since` and on
  * or before as_at, in date order: indices into table->visits (GArray of
