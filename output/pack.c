@@ -73,17 +73,22 @@ gb__month(guint32 ymd)
     return g_strdup_printf("%s %u", m[(ymd / 100 % 100 + 11) % 12], ymd / 10000);
 }
 
-/* "A and B" of authority names. */
+/* "A and B" of authority names; one named like `self` (today's Dorset, of
+ * the old county) with its DfE code, so the two are told apart. */
 static char *
-gb__names(const GbRef *ref, const GArray *who)
+gb__names(const GbRef *ref, const GArray *who, const GbAuthority *self)
 {
     GString *s = g_string_new(NULL);
-    for (guint i = 0; i < who->len; i++)
+    for (guint i = 0; i < who->len; i++) {
+        const GbAuthority *a = gb_ref_authority(ref, g_array_index(who, int, i));
         g_string_append_printf(s, "%s%s",
                                i == 0              ? ""
                                : i + 1 == who->len ? " and "
                                                    : ", ",
-                               gb_ref_authority(ref, g_array_index(who, int, i))->name);
+                               a->name);
+        if (self != NULL && strcmp(a->name, self->name) == 0)
+            g_string_append_printf(s, " (DfE code %s)", a->code);
+    }
     return g_string_free(s, FALSE);
 }
 
@@ -346,7 +351,7 @@ gb__history(GbPack *p, GbTree *tree)
     GbTreeSection *s = gb_tree_section(tree, "history", "Judgements over time");
     GArray *pred = gb_summary_predecessors(ref, p->authority);
     if (pred->len > 0) {
-        char *names = gb__names(ref, pred);
+        char *names = gb__names(ref, pred, p->au);
         char from[32];
         gb_text_format_date_long(p->au->from, from, sizeof from);
         gb_tree_paragraph_take(
@@ -546,7 +551,7 @@ gb__abolished(GbPack *p, GbTree *tree)
     GbTreeSection *s = gb_tree_section(tree, "abolished", "Abolished");
     char to[32];
     gb_text_format_date_long(p->au->to, to, sizeof to);
-    char *names = gb__names(ref, p->au->successors);
+    char *names = gb__names(ref, p->au->successors, p->au);
     gb_tree_paragraph_take(s, g_strdup_printf("%s ceased to exist on %s%s%s. Its inspections "
                                               "are shown below and, marked \u201cas %s\u201d, "
                                               "in the packs of its successors; positions and "
