@@ -374,8 +374,14 @@ gb__history(GbPack *p, GbTree *tree)
         g_ptr_array_add(h, NULL);
         char *caption = g_strdup_printf("%s inspections and their judgements",
                                         gb_ref_regime(ref, in->regime)->short_name);
+        /* The first column wide enough for "2019-06-17 (as Northamptonshire)". */
+        double *w = g_new(double, ncols);
+        w[0] = 0.24;
+        for (int c = 1; c < ncols; c++)
+            w[c] = 0.76 / (ncols - 1);
         GbTreeTable *t =
-            gb_tree_table_new("inspections", caption, (const char *const *)h->pdata, NULL, TRUE);
+            gb_tree_table_new("inspections", caption, (const char *const *)h->pdata, w, TRUE);
+        g_free(w);
         g_ptr_array_free(h, TRUE);
         for (guint k = 0; k < shown->len; k++) {
             const GbPackInspection *x = &g_array_index(shown, GbPackInspection, k);
