@@ -755,7 +755,7 @@ gb_doc_link_line(GbDoc *d, const char *text, const char *uri)
     }
     gb__tag_end(d, CAIRO_TAG_LINK);
     gb__tag_end(d, "P");
-    d->y += h + 5;
+    d->y += h + 8;
     g_string_free(attrs, TRUE);
     g_object_unref(ly);
 }
