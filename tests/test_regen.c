@@ -545,7 +545,7 @@ regen_suite(void)
 {
     Suite *s = suite_create("regen");
     TCase *tc = tcase_create("regen");
-    tcase_set_timeout(tc, 240);
+    tcase_set_timeout(tc, 600); /* five full packs runs, on a loaded machine */
     tcase_add_test(tc, test_packs_regen);
     tcase_add_test(tc, test_build_regen);
     tcase_add_test(tc, test_map_rule);
