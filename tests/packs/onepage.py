@@ -9,6 +9,8 @@ and visits rows, and the caption of each of its three figures, which is drawn
 under the figure, so the figure is whole on the page) and nothing of the
 detail; page 2 starts with the detail's first heading. An abolished
 authority's page 1 holds its notice, its successors' links and its timeline.
+The packs with the least room are checked again with the fictional council's
+branding (tests/data/branding).
 Exit 0 when every pack passes, 1 with one line per failure."""
 import csv
 import os
@@ -46,9 +48,22 @@ args = ["-o", abolished]
 for code in gone:
     args += ["--authority", code]
 run(args)
+# Branded (a marking at the top and bottom of each page, a logo in the running
+# header): the packs with the least room left on page 1, long names and
+# predecessors among them.
+branded = os.path.join(out, "branded")
+ini = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "branding",
+                   "briefing.ini")
+tight = ["Bournemouth, Christchurch and Poole", "Bath and North East Somerset",
+         "Kingston upon Hull", "Cheshire West and Chester", "North Northamptonshire",
+         "Westmorland and Furness", "Liverpool"]
+args = ["-c", ini, "-o", branded]
+for name in tight:
+    args += ["--authority", name]
+run(args)
 
 failures, checked = [], 0
-for folder, kind in ((current, "summary"), (abolished, "abolished")):
+for folder, kind in ((current, "summary"), (abolished, "abolished"), (branded, "summary")):
     for name in sorted(os.listdir(folder)):
         if not name.endswith(".pdf"):
             continue
@@ -70,11 +85,12 @@ for folder, kind in ((current, "summary"), (abolished, "abolished")):
             if w in flat:
                 failures.append("%s: page 1 has '%s' (the detail)" % (name, w))
         if kind == "summary":
-            body = lines(page(pdf, 2))[1:]  # after the running header
+            # After the running header (and the marking, when branded).
+            body = [l for l in lines(page(pdf, 2)) if l != "OFFICIAL"][1:]
             if not body or body[0] != "2. Judgements over time":
                 failures.append("%s: page 2 starts with %r, not the detail's heading"
                                 % (name, body[:1]))
-expected = 153 + len(gone)
+expected = 153 + len(gone) + len(tight)
 if checked < expected:
     failures.append("checked %d packs, expected at least %d" % (checked, expected))
 for f in failures:
