@@ -4,6 +4,7 @@
 
 #include "output/chartfile.h"
 #include "output/write.h"
+#include "pipeline/packsummary.h"
 #include "pipeline/summary.h"
 #include "pipeline/text.h"
 
@@ -161,6 +162,7 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     GbMoverTotals moved;
     char *scope = NULL;
     const char *labels[GB_COMMON_LEVELS];
+    GArray *years = NULL;
     GbChart *chart = NULL;
     GByteArray *bytes = NULL;
     char *path = NULL, *date = NULL, *err = NULL;
@@ -226,6 +228,17 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
             in.mover_scope = scope;
         }
     }
+    if (strcmp(r->name, "position") == 0 && in.authority >= 0) {
+        /* The pack's series: 31 March each year since ILACS began. */
+        GArray *dates = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
+        GPtrArray *st = gb_packsummary_standings(
+            ld.table, gb_ref_find_family(ld.ref, "overall_effectiveness"), dates);
+        if (st != NULL) {
+            in.years = years = gb_packsummary_years(ld.table, st, in.authority);
+            g_ptr_array_free(st, TRUE);
+        }
+        g_array_free(dates, TRUE);
+    }
     /* The name and the authority were checked with the options: what is left
      * is data with nothing to show. */
     if ((chart = gb_chart_new(r->name, &in, &err)) == NULL) {
@@ -250,6 +263,8 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb_write_file(path, bytes->data, bytes->len, diag);
 out:
+    if (years != NULL)
+        g_array_free(years, TRUE);
     if (bytes != NULL)
         g_byte_array_unref(bytes);
     gb_chart_free(chart);
