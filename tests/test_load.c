@@ -1,5 +1,6 @@
 /* test_load.c - read + validate: every reject class, every accepted variant,
  * the wide Ofsted profiles, and the bundled data's exact counts. */
+#include "loadcheck.h"
 #include "pipeline/csvread.h"
 #include "pipeline/load.h"
 #include "pipeline/stats.h"
@@ -149,6 +150,7 @@ START_TEST(test_reject)
     GbRun r;
     gssize len = rejects[_i].len;
     run_file(&r, rejects[_i].data, len < 0 ? (gssize)strlen(rejects[_i].data) : len);
+    gb_test_split_same_file(ref, r.path); /* the same read on two and three threads */
     ck_assert_msg(r.status == rejects[_i].status, "%s: status %d", rejects[_i].name, r.status);
     GbFileAccount total;
     gb_table_totals(r.t, &total);
@@ -254,6 +256,7 @@ START_TEST(test_accept)
 {
     GbRun r;
     run_file(&r, accepts[_i].data, -1);
+    gb_test_split_same_file(ref, r.path);
     const GbDiag *d = first_problem(&r);
     ck_assert_msg(r.status == GB_OK && d == NULL, "%s: %s", accepts[_i].name, d ? d->message : "");
     GbFileAccount total;
@@ -285,6 +288,7 @@ START_TEST(test_profile_wide)
         "Good,Good,Outstanding,Excellent,x\n";
     GbRun r;
     run_file(&r, data, -1);
+    gb_test_split_same_file(ref, r.path);
     ck_assert_int_eq(r.status, GB_OK);
     const GbFileAccount *a = &g_array_index(r.t->files, GbFileAccount, 0);
     ck_assert_str_eq(a->layout, "ofsted-ilacs-history");
