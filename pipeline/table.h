@@ -55,15 +55,18 @@ typedef struct {
     /* Streaming (check, and stats without --authority): no rows, only what
      * those need, so memory is bounded by the register, not by the input. */
     gboolean streaming;
-    guint32 stream_as_at;       /* latest judgements kept are those on or before this */
-    guint32 *counts;            /* [judgement][year - year0][region][grade] */
-    GHashTable *far_counts;     /* the same for years outside the window: packed key -> count */
-    guint64 *latest;            /* [authority][judgement]: date << 8 | grade, 0 for none */
-    GPtrArray *dense;           /* per authority: guint32 cells [judgement][year], or NULL */
-    int year0, years;           /* the years the dense cells cover */
-    GPtrArray *sources;         /* char*, interned: each source text once */
-    GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
-    GArray *origins;            /* GbOrigin: a source text with the kind and group of its rows */
+    guint32 stream_as_at;         /* latest judgements kept are those on or before this */
+    guint32 *counts;              /* [judgement][year - year0][region][grade] */
+    GHashTable *far_counts;       /* the same for years outside the window: packed key -> count */
+    guint64 *latest;              /* [authority][judgement]: date << 8 | grade, 0 for none */
+    GPtrArray *dense;             /* per authority: guint32 cells [judgement][year], or NULL */
+    int year0, years;             /* the years the count cells cover */
+    int *cell_year0, *cell_years; /* per judgement: the years its dense cells cover */
+    gsize *cell_first;            /* per judgement: its first dense cell */
+    gsize cells;                  /* dense cells per authority */
+    GPtrArray *sources;           /* char*, interned: each source text once */
+    GByteArray *source_is_file;   /* per source: 1 when it is only a file's path */
+    GArray *origins;              /* GbOrigin: a source text with the kind and group of its rows */
     GHashTable *origin_ids;
     GStringChunk *visit_text; /* the visits' types and themes, the origins' groups */
     GArray *reported;         /* GbRow: reported statements, shown but never counted; stays
