@@ -41,11 +41,48 @@ static const GbColumnSpec gb__long_cols[L_N] = {
  * raw bytes of each distinct value are remembered with what they resolved to:
  * normalising and looking up happen once per distinct value, not per row. */
 #define GB__MEMO_CAP 200000
+#define GB__ALWAYS 0x40000000 /* in the authority memo: active in every year */
 
+/* Hashes a memo key eight bytes at a time (g_str_hash takes a byte per step,
+ * and a field of every record is looked up). */
+static guint
+gb__memo_hash(gconstpointer key)
+{
+    const char *s = key;
+    gsize n = strlen(s), i = 0;
+    guint64 h = (guint64)n * 0x9E3779B97F4A7C15ULL, v;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, s + i, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        v = 0;
+        memcpy(&v, s + i, n - i);
+        h = (h ^ v) * 0xC4CEB9FE1A85EC53ULL;
+    }
+    h ^= h >> 32;
+    return (guint)h;
+}
+
+static GHashTable *
+gb__memo_new(void)
+{
+    return g_hash_table_new(gb__memo_hash, g_str_equal);
+}
+
+/* A memo is a set of keys, each stored with its value in the four bytes before
+ * it: a hit reads the value beside the key it has just compared, and the table
+ * keeps no array of values (GLib's sets share the keys' array). */
 static int
 gb__memo_get(GHashTable *memo, const char *raw)
 {
-    return GPOINTER_TO_INT(g_hash_table_lookup(memo, raw)) - 1;
+    const char *key = g_hash_table_lookup(memo, raw);
+    if (key == NULL)
+        return -1;
+    gint32 value;
+    memcpy(&value, key - sizeof value, sizeof value);
+    return value;
 }
 
 /* The memos' keys live side by side in one chunk: a lookup's key comparison
@@ -53,8 +90,56 @@ gb__memo_get(GHashTable *memo, const char *raw)
 static void
 gb__memo_put(GHashTable *memo, GStringChunk *keys, const char *raw, int value)
 {
-    if (g_hash_table_size(memo) < GB__MEMO_CAP)
-        g_hash_table_insert(memo, g_string_chunk_insert(keys, raw), GINT_TO_POINTER(value + 1));
+    if (g_hash_table_size(memo) >= GB__MEMO_CAP)
+        return;
+    gsize n = strlen(raw);
+    char small[256];
+    char *buf = n + 4 <= sizeof small ? small : g_malloc(n + 4);
+    gint32 v = value;
+    memcpy(buf, &v, sizeof v);
+    memcpy(buf + sizeof v, raw, n);
+    char *key = g_string_chunk_insert_len(keys, buf, (gssize)(n + sizeof v)) + sizeof v;
+    g_hash_table_add(memo, key);
+    if (buf != small)
+        g_free(buf);
+}
+
+/* Columns such as regime, judgement and grade hold a handful of distinct
+ * values: the last few, compared byte for byte, are cheaper than a hash. A
+ * value is remembered with its context (a regime) and what it resolved to. */
+#define GB__SMALL_ENTRIES 16
+#define GB__SMALL_TEXT 47
+
+typedef struct {
+    int ctx, id;
+    guint8 len;
+    char text[GB__SMALL_TEXT];
+} GbSmallEntry;
+
+typedef struct {
+    GbSmallEntry e[GB__SMALL_ENTRIES];
+    guint n;
+} GbSmallMemo;
+
+static int
+gb__small_get(const GbSmallMemo *m, int ctx, const char *s, gsize len)
+{
+    for (guint i = 0; i < m->n; i++)
+        if (m->e[i].len == len && m->e[i].ctx == ctx && memcmp(m->e[i].text, s, len) == 0)
+            return m->e[i].id;
+    return -1;
+}
+
+static void
+gb__small_put(GbSmallMemo *m, int ctx, const char *s, gsize len, int id)
+{
+    if (len > GB__SMALL_TEXT || m->n >= GB__SMALL_ENTRIES)
+        return;
+    GbSmallEntry *e = &m->e[m->n++];
+    e->ctx = ctx;
+    e->id = id;
+    e->len = (guint8)len;
+    memcpy(e->text, s, len);
 }
 
 /* A judgement waiting for the end of gb_load_all. */
@@ -126,11 +211,10 @@ typedef struct {
     GArray *diags;          /* GbDiag of the part's first rejects, up to the list's cap */
     guint64 rejects;        /* rejected records in the part */
     GArray *origins;        /* GbPartOrigin */
-    GHashTable *origin_ids; /* origin key -> index + 1 */
+    GHashTable *origin_ids; /* memo: origin key -> index in origins */
     GArray *origin_map;     /* guint32 per part origin: its table id, at the merge */
     GArray *visits;         /* GbVisit, texts in the part's chunk */
     GStringChunk *text;     /* origins' and visits' texts */
-    GString *key;
     guint16 not_judged, not_inspected; /* of the record being read */
     gboolean list_full;                /* the rejects list was full at the last merge */
 } GbLoadPart;
@@ -155,8 +239,11 @@ typedef struct {
     GbDiag diag;
     GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
     GHashTable *memo_grade[32]; /* per regime: raw -> grade */
-    GStringChunk *memo_keys;    /* the memos' keys */
-    GArray *orders;             /* GbColumnOrder: CSV date columns */
+    GbSmallMemo small_regime, small_judgement, small_grade; /* by regime */
+    GHashTable *memo_origin; /* origin key -> origin id (gb__origin) */
+    GString *origin_key;
+    GStringChunk *memo_keys; /* the memos' keys */
+    GArray *orders;          /* GbColumnOrder: CSV date columns */
     gboolean prescanned;
     /* workbook state */
     gboolean sheet;
@@ -299,29 +386,39 @@ gb__reject(GbFileLoad *fl, const GbCsvRecord *rec, int col)
                   col, fl->msg->str);
 }
 
-/* The origin id of rows from source (gb_table_intern_origin); in a worker's
- * part, an id local to the part, interned when the part is merged. */
+/* The origin id of rows from source (gb_table_intern_origin), remembered by
+ * its key (the memo's ids are the table's, or in a worker's part ids local to
+ * the part, interned when the part is merged). */
 static guint32
 gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind, const char *group)
 {
     GbLoadPart *p = fl->part;
-    if (p == NULL)
-        return gb_table_intern_origin(fl->t, source, is_file, kind, group);
-    g_string_printf(p->key, "%c%c%s\x1f%s", '0' + kind, is_file ? 'f' : 's',
-                    group != NULL ? group : "", source);
-    guint id = GPOINTER_TO_UINT(g_hash_table_lookup(p->origin_ids, p->key->str));
-    if (id == 0) {
-        GbPartOrigin o = {.source = g_string_chunk_insert(p->text, source),
-                          .group = group != NULL ? g_string_chunk_insert(p->text, group) : NULL,
-                          .is_file = is_file,
-                          .kind = kind,
-                          .event = p->nevents};
-        g_array_append_val(p->origins, o);
-        id = p->origins->len;
-        g_hash_table_insert(p->origin_ids, g_string_chunk_insert(p->text, p->key->str),
-                            GUINT_TO_POINTER(id));
+    GString *key = fl->origin_key;
+    g_string_truncate(key, 0);
+    g_string_append_c(key, (char)('0' + kind));
+    g_string_append_c(key, is_file ? 'f' : 's');
+    if (group != NULL)
+        g_string_append(key, group);
+    g_string_append_c(key, '\x1f');
+    g_string_append(key, source);
+    GHashTable *memo = p != NULL ? p->origin_ids : fl->memo_origin;
+    int id = gb__memo_get(memo, key->str);
+    if (id >= 0)
+        return p != NULL ? GB__PART_ORIGIN | (guint32)id : (guint32)id;
+    if (p == NULL) {
+        id = (int)gb_table_intern_origin(fl->t, source, is_file, kind, group);
+        gb__memo_put(memo, fl->memo_keys, key->str, id);
+        return (guint32)id;
     }
-    return GB__PART_ORIGIN | (id - 1);
+    GbPartOrigin o = {.source = g_string_chunk_insert(p->text, source),
+                      .group = group != NULL ? g_string_chunk_insert(p->text, group) : NULL,
+                      .is_file = is_file,
+                      .kind = kind,
+                      .event = p->nevents};
+    g_array_append_val(p->origins, o);
+    id = (int)p->origins->len - 1;
+    gb__memo_put(memo, p->text, key->str, id);
+    return GB__PART_ORIGIN | (guint32)id;
 }
 
 static void
@@ -619,11 +716,16 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
     const GbRef *ref = fl->l->ref;
     const char *s = rec->fields[col];
     int a = gb__memo_get(fl->memo_authority, s);
+    if (a >= 0 && (a & GB__ALWAYS)) /* existed in every year: no need to look */
+        return a & ~GB__ALWAYS;
     if (a < 0) {
         gboolean unique;
         a = gb_ref_find_authority(ref, s, rec->lens[col], year, date, fl->scratch, &unique);
-        if (a >= 0 && unique)
-            gb__memo_put(fl->memo_authority, fl->memo_keys, s, a);
+        if (a >= 0 && unique) {
+            const GbAuthority *au = gb_ref_authority(ref, a);
+            gb__memo_put(fl->memo_authority, fl->memo_keys, s,
+                         a | (au->from == 0 && au->to == 0 ? GB__ALWAYS : 0));
+        }
     }
     if (a < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field", "authority",
@@ -651,11 +753,16 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
 static int
 gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const char *field)
 {
+    int g = gb__small_get(&fl->small_grade, regime, rec->fields[col], rec->lens[col]);
+    if (g >= 0)
+        return g;
     GHashTable *memo = regime < (int)G_N_ELEMENTS(fl->memo_grade) ? fl->memo_grade[regime] : NULL;
-    int g = memo != NULL ? gb__memo_get(memo, rec->fields[col]) : -1;
+    g = memo != NULL ? gb__memo_get(memo, rec->fields[col]) : -1;
     if (g >= 0)
         return g;
     g = gb_ref_find_grade(fl->l->ref, regime, rec->fields[col], rec->lens[col], fl->scratch);
+    if (g >= 0)
+        gb__small_put(&fl->small_grade, regime, rec->fields[col], rec->lens[col], g);
     if (g >= 0 && memo != NULL)
         gb__memo_put(memo, fl->memo_keys, rec->fields[col], g);
     if (g < 0) {
@@ -888,7 +995,13 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
     if (status != GB_OK || !ok)
         return status;
     const char *rs = rec->fields[idx[L_REGIME]];
-    int regime = gb_ref_find_regime(ref, rs);
+    gsize rlen = rec->lens[idx[L_REGIME]];
+    int regime = gb__small_get(&fl->small_regime, 0, rs, rlen);
+    if (regime < 0) {
+        regime = gb_ref_find_regime(ref, rs);
+        if (regime >= 0)
+            gb__small_put(&fl->small_regime, 0, rs, rlen, regime);
+    }
     if (regime < 0) {
         gb__describe(fl, *rs ? "unknown regime" : "empty required field", "regime", rs,
                      rec->lens[idx[L_REGIME]]);
@@ -911,7 +1024,13 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         return GB_OK;
     }
     const char *js = rec->fields[idx[L_JUDGEMENT]];
-    int j = gb_ref_find_judgement(ref, regime, js);
+    gsize jlen = rec->lens[idx[L_JUDGEMENT]];
+    int j = gb__small_get(&fl->small_judgement, regime, js, jlen);
+    if (j < 0) {
+        j = gb_ref_find_judgement(ref, regime, js);
+        if (j >= 0)
+            gb__small_put(&fl->small_judgement, regime, js, jlen, j);
+    }
     if (j < 0) {
         gb__describe(fl, *js ? "unknown judgement" : "empty required field", "judgement", js,
                      rec->lens[idx[L_JUDGEMENT]]);
@@ -1331,10 +1450,12 @@ gb__load_init(GbFileLoad *fl)
     fl->scratch = g_string_new(NULL);
     fl->msg = g_string_new(NULL);
     fl->memo_keys = g_string_chunk_new(64 * 1024);
-    fl->memo_authority = g_hash_table_new(g_str_hash, g_str_equal);
+    fl->small_regime.n = fl->small_judgement.n = fl->small_grade.n = 0;
+    fl->memo_authority = gb__memo_new();
+    fl->memo_origin = gb__memo_new();
+    fl->origin_key = g_string_new(NULL);
     for (guint i = 0; i < G_N_ELEMENTS(fl->memo_grade); i++)
-        fl->memo_grade[i] =
-            i < fl->l->ref->regimes->len ? g_hash_table_new(g_str_hash, g_str_equal) : NULL;
+        fl->memo_grade[i] = i < fl->l->ref->regimes->len ? gb__memo_new() : NULL;
 }
 
 static void
@@ -1344,6 +1465,8 @@ gb__load_clear(GbFileLoad *fl)
     g_string_free(fl->scratch, TRUE);
     g_string_free(fl->msg, TRUE);
     g_hash_table_destroy(fl->memo_authority);
+    g_hash_table_destroy(fl->memo_origin);
+    g_string_free(fl->origin_key, TRUE);
     for (guint i = 0; i < G_N_ELEMENTS(fl->memo_grade); i++)
         if (fl->memo_grade[i] != NULL)
             g_hash_table_destroy(fl->memo_grade[i]);
@@ -1385,11 +1508,10 @@ gb__part_new(gpointer user)
     p->rows = g_array_new(FALSE, FALSE, sizeof(GbPendingRow));
     p->diags = g_array_new(FALSE, FALSE, sizeof(GbDiag));
     p->origins = g_array_new(FALSE, FALSE, sizeof(GbPartOrigin));
-    p->origin_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    p->origin_ids = gb__memo_new();
     p->origin_map = g_array_new(FALSE, FALSE, sizeof(guint32));
     p->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
     p->text = g_string_chunk_new(4096);
-    p->key = g_string_new(NULL);
     return p;
 }
 
@@ -1407,7 +1529,6 @@ gb__part_free(gpointer data)
     g_array_free(p->origin_map, TRUE);
     g_array_free(p->visits, TRUE);
     g_string_chunk_free(p->text);
-    g_string_free(p->key, TRUE);
     g_free(p);
 }
 

@@ -97,6 +97,9 @@ static const struct {
      "authority did not exist then (field 'authority' = \"Bedford\"; Bedford existed from "
      "2009-04-01)",
      2, 1},
+    {"authority not yet created, its name remembered from a row before",
+     HDR "Bedford,2010,slac,overall_effectiveness,Good\nBedford,2007,apa,staying_safe,Good\n", -1,
+     GB_OK, 1, "authority did not exist then (field 'authority' = \"Bedford\"", 3, 1},
     {"bad date", "authority,date,regime,judgement,grade\nBarnet,2019-02-30,ilacs,leaders,Good\n",
      -1, GB_OK, 1, "not a date (field 'date' = \"2019-02-30\"", 2, 8},
     {"too few fields", HDR "Barnet,2007,apa,staying_safe\n", -1, GB_OK, 1,
