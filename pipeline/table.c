@@ -95,6 +95,10 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
     t->counts = g_new0(guint32, nj * (gsize)t->years * nr * GB_TABLE_GRADES);
     t->far_counts = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->latest = g_new0(guint64, (gsize)t->ref->authorities->len * nj);
+    /* Each authority's region at hand (its record would be a cache miss a row). */
+    t->region_of = g_new(guint16, t->ref->authorities->len);
+    for (guint a = 0; a < t->ref->authorities->len; a++)
+        t->region_of[a] = (guint16)gb_ref_authority(t->ref, (int)a)->region;
 }
 
 void
@@ -110,6 +114,7 @@ gb_table_free(GbTable *t)
         g_free(t->cell_year0);
         g_free(t->cell_years);
         g_free(t->cell_first);
+        g_free(t->region_of);
     }
     for (guint i = 0; i < t->files->len; i++) {
         g_free(g_array_index(t->files, GbFileAccount, i).path);
@@ -246,18 +251,17 @@ gb__cell(GbTable *t, const GbRow *r, guint32 **line)
     int y0 = t->cell_year0[r->judgement];
     if (r->year < y0 || r->year >= y0 + t->cell_years[r->judgement])
         return NULL;
-    gsize n = t->cells;
     guint32 *cells = g_ptr_array_index(t->dense, r->authority);
     if (cells == NULL) {
-        /* The cells, then the line each cell's row came from (so that a
-         * conflict names the other file's line, as without streaming). */
-        cells = g_new(guint32, 2 * n); /* a line is read only where its cell is set */
-        memset(cells, 0, n * sizeof(guint32));
+        /* Each cell beside the line its row came from (so that a conflict
+         * names the other file's line, as without streaming): one cache line
+         * for both. */
+        cells = g_new0(guint32, 2 * t->cells);
         g_ptr_array_index(t->dense, r->authority) = cells;
     }
     gsize i = t->cell_first[r->judgement] + (gsize)(r->year - y0);
-    *line = &cells[n + i];
-    return &cells[i];
+    *line = &cells[2 * i + 1];
+    return &cells[2 * i];
 }
 
 /* Day of the year (1-366) of a dated row, 0 for a year-only one. A cell only
@@ -274,7 +278,7 @@ static void
 gb__count(GbTable *t, const GbRow *r)
 {
     gsize nj = t->ref->judgements->len, nr = t->ref->regions->len;
-    int region = gb_ref_authority(t->ref, r->authority)->region;
+    int region = t->region_of[r->authority];
     if (r->year >= t->year0 && r->year < t->year0 + t->years && r->grade >= 0 &&
         r->grade < GB_TABLE_GRADES) {
         gsize i = (((gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)) * nr +

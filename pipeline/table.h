@@ -64,6 +64,7 @@ typedef struct {
     int *cell_year0, *cell_years; /* per judgement: the years its dense cells cover */
     gsize *cell_first;            /* per judgement: its first dense cell */
     gsize cells;                  /* dense cells per authority */
+    guint16 *region_of;           /* per authority: its region */
     GPtrArray *sources;           /* char*, interned: each source text once */
     GByteArray *source_is_file;   /* per source: 1 when it is only a file's path */
     GArray *origins;              /* GbOrigin: a source text with the kind and group of its rows */
