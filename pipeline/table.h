@@ -145,6 +145,10 @@ gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 fr
  * one came from. This function can't fail. */
 GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file,
                          guint64 *prev_line, int *prev_grade);
+/* Asks the processor to fetch what gb_table_add(t, r, ...) will touch: a
+ * caller that knows its next rows calls it a few rows ahead (the streaming
+ * index is a cache miss a row). This function can't fail. */
+void gb_table_prefetch(const GbTable *t, const GbRow *r);
 
 #define GB_TABLE_GRADES 8 /* grades a scale may have, for the count cells */
 
