@@ -118,7 +118,12 @@ gb__on_field(void *field, size_t len, void *data)
     st->starts[index] = at;
     st->lens[index] = len;
     st->nfields++;
-    g_string_set_size(st->buf, at + len + 1);
+    /* GString's own set_size is a call per field; most fields fit. */
+    gsize need = at + len + 1;
+    if (need < st->buf->allocated_len)
+        st->buf->len = need;
+    else
+        g_string_set_size(st->buf, need);
     if (len > 0)
         memcpy(st->buf->str + at, f, len);
     st->buf->str[at + len] = '\0';

@@ -41,6 +41,7 @@ static const GbColumnSpec gb__long_cols[L_N] = {
  * raw bytes of each distinct value are remembered with what they resolved to:
  * normalising and looking up happen once per distinct value, not per row. */
 #define GB__MEMO_CAP 200000
+#define GB__ORIGIN_KINDS 3    /* GbSourceKind values with a memo of their own */
 #define GB__ALWAYS 0x40000000 /* in the authority memo: active in every year */
 
 /* Hashes a memo key eight bytes at a time (g_str_hash takes a byte per step,
@@ -181,6 +182,7 @@ typedef struct {
  * and every message come out as on one thread. Each record is one event. */
 enum { GB__EV_COMMIT, GB__EV_REJECT, GB__EV_STOP, GB__EV_VISIT };
 #define GB__NO_DIAG G_MAXUINT32
+#define GB__PREFETCH 8              /* events ahead whose table cells are fetched early */
 #define GB__PART_ORIGIN 0x80000000u /* a GbRow source local to the part */
 
 typedef struct {
@@ -207,14 +209,14 @@ typedef struct {
 typedef struct {
     GbLoadEvent *events; /* one per record, in order */
     guint nevents, cap;
-    GArray *rows;           /* GbPendingRow of commits with n > 1 */
-    GArray *diags;          /* GbDiag of the part's first rejects, up to the list's cap */
-    guint64 rejects;        /* rejected records in the part */
-    GArray *origins;        /* GbPartOrigin */
-    GHashTable *origin_ids; /* memo: origin key -> index in origins */
-    GArray *origin_map;     /* guint32 per part origin: its table id, at the merge */
-    GArray *visits;         /* GbVisit, texts in the part's chunk */
-    GStringChunk *text;     /* origins' and visits' texts */
+    GArray *rows;    /* GbPendingRow of commits with n > 1 */
+    GArray *diags;   /* GbDiag of the part's first rejects, up to the list's cap */
+    guint64 rejects; /* rejected records in the part */
+    GArray *origins; /* GbPartOrigin */
+    GHashTable *origin_ids[GB__ORIGIN_KINDS + 1]; /* memos: origin key -> index in origins */
+    GArray *origin_map;                /* guint32 per part origin: its table id, at the merge */
+    GArray *visits;                    /* GbVisit, texts in the part's chunk */
+    GStringChunk *text;                /* origins' and visits' texts */
     guint16 not_judged, not_inspected; /* of the record being read */
     gboolean list_full;                /* the rejects list was full at the last merge */
 } GbLoadPart;
@@ -240,7 +242,7 @@ typedef struct {
     GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
     GHashTable *memo_grade[32]; /* per regime: raw -> grade */
     GbSmallMemo small_regime, small_judgement, small_grade; /* by regime */
-    GHashTable *memo_origin; /* origin key -> origin id (gb__origin) */
+    GHashTable *memo_origin[GB__ORIGIN_KINDS + 1]; /* origin key -> origin id (gb__origin) */
     GString *origin_key;
     GStringChunk *memo_keys; /* the memos' keys */
     GArray *orders;          /* GbColumnOrder: CSV date columns */
@@ -393,21 +395,29 @@ static guint32
 gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind, const char *group)
 {
     GbLoadPart *p = fl->part;
-    GString *key = fl->origin_key;
-    g_string_truncate(key, 0);
-    g_string_append_c(key, (char)('0' + kind));
-    g_string_append_c(key, is_file ? 'f' : 's');
-    if (group != NULL)
-        g_string_append(key, group);
-    g_string_append_c(key, '\x1f');
-    g_string_append(key, source);
-    GHashTable *memo = p != NULL ? p->origin_ids : fl->memo_origin;
-    int id = gb__memo_get(memo, key->str);
+    const char *key = source;
+    /* A source column's text is its key, one memo per kind; other origins
+     * (a file's, a group's) have a key of their own. */
+    guint m = (guint)kind < GB__ORIGIN_KINDS ? (guint)kind : 0;
+    if (is_file || group != NULL || (guint)kind >= GB__ORIGIN_KINDS) {
+        GString *k = fl->origin_key;
+        g_string_truncate(k, 0);
+        g_string_append_c(k, (char)('0' + kind));
+        g_string_append_c(k, is_file ? 'f' : 's');
+        if (group != NULL)
+            g_string_append(k, group);
+        g_string_append_c(k, '\x1f');
+        g_string_append(k, source);
+        key = k->str;
+        m = GB__ORIGIN_KINDS;
+    }
+    GHashTable *memo = p != NULL ? p->origin_ids[m] : fl->memo_origin[m];
+    int id = gb__memo_get(memo, key);
     if (id >= 0)
         return p != NULL ? GB__PART_ORIGIN | (guint32)id : (guint32)id;
     if (p == NULL) {
         id = (int)gb_table_intern_origin(fl->t, source, is_file, kind, group);
-        gb__memo_put(memo, fl->memo_keys, key->str, id);
+        gb__memo_put(memo, fl->memo_keys, key, id);
         return (guint32)id;
     }
     GbPartOrigin o = {.source = g_string_chunk_insert(p->text, source),
@@ -417,7 +427,7 @@ gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind, const
                       .event = p->nevents};
     g_array_append_val(p->origins, o);
     id = (int)p->origins->len - 1;
-    gb__memo_put(memo, p->text, key->str, id);
+    gb__memo_put(memo, p->text, key, id);
     return GB__PART_ORIGIN | (guint32)id;
 }
 
@@ -1452,7 +1462,8 @@ gb__load_init(GbFileLoad *fl)
     fl->memo_keys = g_string_chunk_new(64 * 1024);
     fl->small_regime.n = fl->small_judgement.n = fl->small_grade.n = 0;
     fl->memo_authority = gb__memo_new();
-    fl->memo_origin = gb__memo_new();
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        fl->memo_origin[i] = gb__memo_new();
     fl->origin_key = g_string_new(NULL);
     for (guint i = 0; i < G_N_ELEMENTS(fl->memo_grade); i++)
         fl->memo_grade[i] = i < fl->l->ref->regimes->len ? gb__memo_new() : NULL;
@@ -1465,7 +1476,8 @@ gb__load_clear(GbFileLoad *fl)
     g_string_free(fl->scratch, TRUE);
     g_string_free(fl->msg, TRUE);
     g_hash_table_destroy(fl->memo_authority);
-    g_hash_table_destroy(fl->memo_origin);
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        g_hash_table_destroy(fl->memo_origin[i]);
     g_string_free(fl->origin_key, TRUE);
     for (guint i = 0; i < G_N_ELEMENTS(fl->memo_grade); i++)
         if (fl->memo_grade[i] != NULL)
@@ -1508,7 +1520,8 @@ gb__part_new(gpointer user)
     p->rows = g_array_new(FALSE, FALSE, sizeof(GbPendingRow));
     p->diags = g_array_new(FALSE, FALSE, sizeof(GbDiag));
     p->origins = g_array_new(FALSE, FALSE, sizeof(GbPartOrigin));
-    p->origin_ids = gb__memo_new();
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        p->origin_ids[i] = gb__memo_new();
     p->origin_map = g_array_new(FALSE, FALSE, sizeof(guint32));
     p->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
     p->text = g_string_chunk_new(4096);
@@ -1525,7 +1538,8 @@ gb__part_free(gpointer data)
     g_array_free(p->rows, TRUE);
     g_array_free(p->diags, TRUE);
     g_array_free(p->origins, TRUE);
-    g_hash_table_destroy(p->origin_ids);
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        g_hash_table_destroy(p->origin_ids[i]);
     g_array_free(p->origin_map, TRUE);
     g_array_free(p->visits, TRUE);
     g_string_chunk_free(p->text);
@@ -1569,6 +1583,12 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
     guint next_origin = 0;
     for (guint i = 0; i < p->nevents; i++) {
         GbLoadEvent *ev = &p->events[i];
+        /* The table's cells for a row a few events on: a miss each, otherwise. */
+        if (i + GB__PREFETCH < p->nevents) {
+            const GbLoadEvent *ahead = &p->events[i + GB__PREFETCH];
+            if (ahead->kind == GB__EV_COMMIT && ahead->n == 1)
+                gb_table_prefetch(fl->t, &ahead->row.row);
+        }
         gb__merge_origins(fl, p, &next_origin, i);
         acc->rows++;
         acc->not_judged += ev->not_judged;
@@ -1620,7 +1640,8 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
     g_array_set_size(p->rows, 0);
     g_array_set_size(p->diags, 0);
     g_array_set_size(p->origins, 0);
-    g_hash_table_remove_all(p->origin_ids);
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        g_hash_table_remove_all(p->origin_ids[i]);
     g_array_set_size(p->visits, 0);
     g_string_chunk_clear(p->text);
     return GB_OK;
