@@ -108,7 +108,7 @@ gb__memo_put(GHashTable *memo, GStringChunk *keys, const char *raw, int value)
 /* Columns such as regime, judgement and grade hold a handful of distinct
  * values: the last few, compared byte for byte, are cheaper than a hash. A
  * value is remembered with its context (a regime) and what it resolved to. */
-#define GB__SMALL_ENTRIES 16
+#define GB__SMALL_ENTRIES 8
 #define GB__SMALL_TEXT 47
 
 typedef struct {
@@ -241,8 +241,9 @@ typedef struct {
     GbDiag diag;
     GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
     GHashTable *memo_grade[32]; /* per regime: raw -> grade */
-    GbSmallMemo small_regime, small_judgement, small_grade; /* by regime */
-    GHashTable *memo_origin[GB__ORIGIN_KINDS + 1]; /* origin key -> origin id (gb__origin) */
+    GbSmallMemo small_regime;
+    GbSmallMemo small_judgement[32], small_grade[32]; /* per regime */
+    GHashTable *memo_origin[GB__ORIGIN_KINDS + 1];    /* origin key -> origin id (gb__origin) */
     GString *origin_key;
     GStringChunk *memo_keys; /* the memos' keys */
     GArray *orders;          /* GbColumnOrder: CSV date columns */
@@ -763,7 +764,9 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
 static int
 gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const char *field)
 {
-    int g = gb__small_get(&fl->small_grade, regime, rec->fields[col], rec->lens[col]);
+    GbSmallMemo *small =
+        regime < (int)G_N_ELEMENTS(fl->small_grade) ? &fl->small_grade[regime] : NULL;
+    int g = small != NULL ? gb__small_get(small, regime, rec->fields[col], rec->lens[col]) : -1;
     if (g >= 0)
         return g;
     GHashTable *memo = regime < (int)G_N_ELEMENTS(fl->memo_grade) ? fl->memo_grade[regime] : NULL;
@@ -771,8 +774,8 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
     if (g >= 0)
         return g;
     g = gb_ref_find_grade(fl->l->ref, regime, rec->fields[col], rec->lens[col], fl->scratch);
-    if (g >= 0)
-        gb__small_put(&fl->small_grade, regime, rec->fields[col], rec->lens[col], g);
+    if (g >= 0 && small != NULL)
+        gb__small_put(small, regime, rec->fields[col], rec->lens[col], g);
     if (g >= 0 && memo != NULL)
         gb__memo_put(memo, fl->memo_keys, rec->fields[col], g);
     if (g < 0) {
@@ -1035,11 +1038,13 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
     }
     const char *js = rec->fields[idx[L_JUDGEMENT]];
     gsize jlen = rec->lens[idx[L_JUDGEMENT]];
-    int j = gb__small_get(&fl->small_judgement, regime, js, jlen);
+    GbSmallMemo *jsmall =
+        regime < (int)G_N_ELEMENTS(fl->small_judgement) ? &fl->small_judgement[regime] : NULL;
+    int j = jsmall != NULL ? gb__small_get(jsmall, regime, js, jlen) : -1;
     if (j < 0) {
         j = gb_ref_find_judgement(ref, regime, js);
-        if (j >= 0)
-            gb__small_put(&fl->small_judgement, regime, js, jlen, j);
+        if (j >= 0 && jsmall != NULL)
+            gb__small_put(jsmall, regime, js, jlen, j);
     }
     if (j < 0) {
         gb__describe(fl, *js ? "unknown judgement" : "empty required field", "judgement", js,
@@ -1460,7 +1465,9 @@ gb__load_init(GbFileLoad *fl)
     fl->scratch = g_string_new(NULL);
     fl->msg = g_string_new(NULL);
     fl->memo_keys = g_string_chunk_new(64 * 1024);
-    fl->small_regime.n = fl->small_judgement.n = fl->small_grade.n = 0;
+    fl->small_regime.n = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(fl->small_grade); i++)
+        fl->small_judgement[i].n = fl->small_grade[i].n = 0;
     fl->memo_authority = gb__memo_new();
     for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
         fl->memo_origin[i] = gb__memo_new();
