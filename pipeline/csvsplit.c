@@ -15,12 +15,12 @@
  * then every thread, the calling one too, takes the next part in file order,
  * parses it with its own libcsv parser into a part output, and merges the
  * parts that are ready in order. At most two parts per thread are out at once. */
-#define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* MAP_POPULATE */
+#define _GNU_SOURCE /* MAP_POPULATE, sched_getaffinity */
 #include "pipeline/csvsplit.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -43,12 +43,19 @@ gb_csv_split_configure(gsize threshold, gsize part_bytes, guint threads)
     gb__threads = threads;
 }
 
+/* The processors this process may run on (taskset, a container's CPU set):
+ * GLib's count is of the machine's. */
 static guint
 gb__thread_count(void)
 {
     if (gb__threads > 0)
         return gb__threads;
-    return CLAMP(g_get_num_processors(), 1, GB__MAX_THREADS);
+    guint n = g_get_num_processors();
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        n = MIN(n, (guint)CPU_COUNT(&set));
+    return CLAMP(n, 1, GB__MAX_THREADS);
 }
 
 /* Moves src into *dst, adding base to its line when it has one. */

@@ -42,7 +42,7 @@ GbStatus gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer 
 
 /* For tests and benchmarks: files of at least threshold bytes (default 4 MiB)
  * are split into parts of about part_bytes (default 1 MiB) read on `threads`
- * threads (0: one per processor, at most 4). */
+ * threads (0: one per processor this process may run on, at most 4). */
 void gb_csv_split_configure(gsize threshold, gsize part_bytes, guint threads);
 
 #endif
