@@ -510,6 +510,63 @@ START_TEST(test_split_date_order)
 }
 END_TEST
 
+/* The real binary on a file of over 4 MiB, which it reads in parts on every
+ * core, and the same on one processor (taskset: GLib then counts one, and the
+ * file is read on one thread): the same exit status and the same bytes on
+ * stdout and stderr, for check (every warning listed) and for stats. */
+static void
+run_shell(const char *cmd, int *status, char **out, char **err)
+{
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    *status = gb_test_run(NULL, argv, out, err);
+}
+
+START_TEST(test_split_binary)
+{
+    if (!g_file_test("/usr/bin/taskset", G_FILE_TEST_IS_EXECUTABLE) || g_get_num_processors() < 2)
+        return; /* nothing to compare with: one processor reads on one thread */
+    GString *rows = mixed_table(70000);
+    /* Blank lines after the header: the first messages come from later parts
+     * (only the first 20 of each list are printed), with large line numbers. */
+    const char *body = strchr(rows->str, '\n') + 1;
+    GString *s = g_string_new_len(rows->str, body - rows->str);
+    for (int i = 0; i < 100000; i++)
+        g_string_append(s, i % 3 ? "\n" : "\r\n");
+    g_string_append(s, body);
+    g_string_free(rows, TRUE);
+    ck_assert_uint_gt(s->len, 4 * 1024 * 1024);
+    char *path = write_file("big.csv", s);
+    static const char *commands[] = {"check -v", "stats -k -f csv"};
+    for (guint c = 0; c < G_N_ELEMENTS(commands); c++) {
+        int st1, st2;
+        char *out1, *err1, *out2, *err2;
+        char *cmd = g_strdup_printf("exec '%s' %s '%s'", GB_BINARY, commands[c], path);
+        run_shell(cmd, &st1, &out1, &err1);
+        g_free(cmd);
+        cmd = g_strdup_printf("exec /usr/bin/taskset -c 0 '%s' %s '%s'", GB_BINARY, commands[c],
+                              path);
+        run_shell(cmd, &st2, &out2, &err2);
+        g_free(cmd);
+        ck_assert_msg(st1 == st2, "%s: exit %d split, %d on one thread", commands[c], st1, st2);
+        ck_assert_msg(strstr(err1, "unknown grade") != NULL, "%s: %.500s", commands[c], err1);
+        if (strcmp(err1, err2) != 0) {
+            char *where = gb_test_first_difference(err2, err1);
+            ck_abort_msg("%s: stderr differs (one thread | split) %s", commands[c], where);
+        }
+        if (strcmp(out1, out2) != 0) {
+            char *where = gb_test_first_difference(out2, out1);
+            ck_abort_msg("%s: stdout differs (one thread | split) %s", commands[c], where);
+        }
+        g_free(out1);
+        g_free(err1);
+        g_free(out2);
+        g_free(err2);
+    }
+    g_string_free(s, TRUE);
+    g_free(path);
+}
+END_TEST
+
 static Suite *
 split_suite(void)
 {
@@ -523,6 +580,7 @@ split_suite(void)
     tcase_add_loop_test(tc, test_split_wide, 0, 2);
     tcase_add_test(tc, test_split_visits);
     tcase_add_loop_test(tc, test_split_date_order, 0, G_N_ELEMENTS(orders));
+    tcase_add_test(tc, test_split_binary);
     suite_add_tcase(s, tc);
     return s;
 }
