@@ -40,6 +40,8 @@ typedef struct {
     struct GbCsvPipe *pipe; /* records go to the consumer thread; NULL: straight to fn */
 
     guint64 record;
+    guint64 end;         /* a part (csvsplit.c) stops before this offset; 0: at the end */
+    gboolean part;       /* a part: no checks of the file as a whole at its end */
     gsize rec_bytes;     /* bytes of the current record's fields so far */
     gboolean after_cr;   /* the last byte fed ended a line with '\r' */
     guint64 line;        /* physical line being fed */
@@ -116,7 +118,12 @@ gb__on_field(void *field, size_t len, void *data)
     st->starts[index] = at;
     st->lens[index] = len;
     st->nfields++;
-    g_string_set_size(st->buf, at + len + 1);
+    /* GString's own set_size is a call per field; most fields fit. */
+    gsize need = at + len + 1;
+    if (need < st->buf->allocated_len)
+        st->buf->len = need;
+    else
+        g_string_set_size(st->buf, need);
     if (len > 0)
         memcpy(st->buf->str + at, f, len);
     st->buf->str[at + len] = '\0';
@@ -287,14 +294,17 @@ gb__parse(GbCsvState *st, FILE *f)
         st->buf = g_string_sized_new(256);
     char *block = g_malloc(GB__BLOCK);
 
-    gboolean first = TRUE;
+    gboolean first = st->offset == 0; /* a part may start later */
     for (;;) {
         if (gb_cancel_requested()) {
             gb_diag_set(diag, path, st->line, 0, "interrupted while reading");
             st->status = GB_TEMPFAIL;
             goto out;
         }
-        size_t n = fread(block, 1, GB__BLOCK, f);
+        size_t want = GB__BLOCK;
+        if (st->end != 0)
+            want = st->offset < st->end ? MIN(want, st->end - st->offset) : 0;
+        size_t n = want > 0 ? fread(block, 1, want, f) : 0;
         if (n == 0) {
             if (ferror(f) && errno == EINTR && gb_cancel_requested()) {
                 gb_diag_set(diag, path, st->line, 0, "interrupted while reading");
@@ -347,7 +357,7 @@ gb__parse(GbCsvState *st, FILE *f)
             goto out;
         }
     }
-    if (st->offset <= 3 && st->record == 0 && !st->have_start) {
+    if (!st->part && st->offset <= 3 && st->record == 0 && !st->have_start) {
         gb_diag_set(diag, path, 0, 0, "file is empty");
         st->status = GB_DATA;
         goto out;
@@ -360,7 +370,7 @@ gb__parse(GbCsvState *st, FILE *f)
         st->status = GB_DATA;
         goto out;
     }
-    if (st->status == GB_OK && st->record == 0) {
+    if (!st->part && st->status == GB_OK && st->record == 0) {
         gb_diag_set(diag, path, 0, 0, "file has no records (only blank lines)");
         st->status = GB_DATA;
     }
@@ -564,6 +574,31 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         status = st->status;
     }
     fclose(f);
+    g_free(st);
+    return status;
+}
+
+GbStatus
+gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64 *line,
+                  GbCsvRecordFn fn, gpointer user, GbDiag *diag)
+{
+    if (fseeko(f, (off_t)start, SEEK_SET) != 0) {
+        gb_diag_set(diag, path, 0, 0, "cannot seek: %s", g_strerror(errno));
+        return GB_IOERR;
+    }
+    GbCsvState *st = g_new0(GbCsvState, 1);
+    *st = (GbCsvState){.path = path,
+                       .fn = fn,
+                       .user = user,
+                       .diag = diag,
+                       .line = *line,
+                       .offset = start,
+                       .end = end,
+                       .part = TRUE,
+                       .at_line_start = TRUE};
+    gb__parse(st, f);
+    GbStatus status = st->status;
+    *line = st->line;
     g_free(st);
     return status;
 }

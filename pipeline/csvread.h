@@ -11,6 +11,8 @@
 
 #include "pipeline/status.h"
 
+#include <stdio.h>
+
 #define GB_CSV_MAX_FIELD_BYTES (16 * 1024)
 #define GB_CSV_MAX_FIELDS 512
 #define GB_CSV_MAX_RECORD_BYTES (1024 * 1024) /* all the fields of one record */
@@ -41,14 +43,20 @@ GbStatus gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *
  * errors, same order. For tests, which read small files both ways. */
 void gb_csv_set_pipe_threshold(gsize bytes);
 
+/* For csvsplit.c: reads bytes [start, end) of the open file f as gb_csv_read()
+ * does, on the calling thread. start is 0 or just after a line end outside quotes
+ * (a record boundary); *line is the line number to give the line starting there,
+ * and becomes the number of the line after the part. Records are numbered from 1
+ * in the part; the file-wide checks (empty, no records) are the caller's. */
+GbStatus gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64 *line,
+                           GbCsvRecordFn fn, gpointer user, GbDiag *diag);
+
 /* Finds the physical line and byte column where field `field` (0-based) of the
  * record starting at byte `offset` on line `line` begins. Used only to point at
  * problems, so it re-reads the record. Returns FALSE if it cannot tell, leaving
  * *out_line = line and *out_col = 1. */
 gboolean gb_csv_locate(const char *path, guint64 offset, guint64 line, guint field,
                        guint64 *out_line, guint64 *out_col);
-
-#endif
 
 /* One column a table may have. */
 typedef struct {
@@ -66,3 +74,5 @@ GbStatus gb_csv_map_header(const GbCsvRecord *hdr, const GbColumnSpec *specs, gu
 /* Reports, in diag, a problem with field `field` of rec, at its line and column. */
 void gb_csv_diag_field(const GbCsvRecord *rec, guint field, GbDiag *diag, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
+
+#endif

@@ -20,6 +20,7 @@
 #include "pipeline/load.h"
 
 #include "pipeline/csvread.h"
+#include "pipeline/csvsplit.h"
 #include "pipeline/profile.h"
 #include "pipeline/sheet.h"
 #include "pipeline/text.h"
@@ -40,11 +41,49 @@ static const GbColumnSpec gb__long_cols[L_N] = {
  * raw bytes of each distinct value are remembered with what they resolved to:
  * normalising and looking up happen once per distinct value, not per row. */
 #define GB__MEMO_CAP 200000
+#define GB__ORIGIN_KINDS 3    /* GbSourceKind values with a memo of their own */
+#define GB__ALWAYS 0x40000000 /* in the authority memo: active in every year */
 
+/* Hashes a memo key eight bytes at a time (g_str_hash takes a byte per step,
+ * and a field of every record is looked up). */
+static guint
+gb__memo_hash(gconstpointer key)
+{
+    const char *s = key;
+    gsize n = strlen(s), i = 0;
+    guint64 h = (guint64)n * 0x9E3779B97F4A7C15ULL, v;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, s + i, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        v = 0;
+        memcpy(&v, s + i, n - i);
+        h = (h ^ v) * 0xC4CEB9FE1A85EC53ULL;
+    }
+    h ^= h >> 32;
+    return (guint)h;
+}
+
+static GHashTable *
+gb__memo_new(void)
+{
+    return g_hash_table_new(gb__memo_hash, g_str_equal);
+}
+
+/* A memo is a set of keys, each stored with its value in the four bytes before
+ * it: a hit reads the value beside the key it has just compared, and the table
+ * keeps no array of values (GLib's sets share the keys' array). */
 static int
 gb__memo_get(GHashTable *memo, const char *raw)
 {
-    return GPOINTER_TO_INT(g_hash_table_lookup(memo, raw)) - 1;
+    const char *key = g_hash_table_lookup(memo, raw);
+    if (key == NULL)
+        return -1;
+    gint32 value;
+    memcpy(&value, key - sizeof value, sizeof value);
+    return value;
 }
 
 /* The memos' keys live side by side in one chunk: a lookup's key comparison
@@ -52,8 +91,56 @@ gb__memo_get(GHashTable *memo, const char *raw)
 static void
 gb__memo_put(GHashTable *memo, GStringChunk *keys, const char *raw, int value)
 {
-    if (g_hash_table_size(memo) < GB__MEMO_CAP)
-        g_hash_table_insert(memo, g_string_chunk_insert(keys, raw), GINT_TO_POINTER(value + 1));
+    if (g_hash_table_size(memo) >= GB__MEMO_CAP)
+        return;
+    gsize n = strlen(raw);
+    char small[256];
+    char *buf = n + 4 <= sizeof small ? small : g_malloc(n + 4);
+    gint32 v = value;
+    memcpy(buf, &v, sizeof v);
+    memcpy(buf + sizeof v, raw, n);
+    char *key = g_string_chunk_insert_len(keys, buf, (gssize)(n + sizeof v)) + sizeof v;
+    g_hash_table_add(memo, key);
+    if (buf != small)
+        g_free(buf);
+}
+
+/* Columns such as regime, judgement and grade hold a handful of distinct
+ * values: the last few, compared byte for byte, are cheaper than a hash. A
+ * value is remembered with its context (a regime) and what it resolved to. */
+#define GB__SMALL_ENTRIES 8
+#define GB__SMALL_TEXT 47
+
+typedef struct {
+    int ctx, id;
+    guint8 len;
+    char text[GB__SMALL_TEXT];
+} GbSmallEntry;
+
+typedef struct {
+    GbSmallEntry e[GB__SMALL_ENTRIES];
+    guint n;
+} GbSmallMemo;
+
+static int
+gb__small_get(const GbSmallMemo *m, int ctx, const char *s, gsize len)
+{
+    for (guint i = 0; i < m->n; i++)
+        if (m->e[i].len == len && m->e[i].ctx == ctx && memcmp(m->e[i].text, s, len) == 0)
+            return m->e[i].id;
+    return -1;
+}
+
+static void
+gb__small_put(GbSmallMemo *m, int ctx, const char *s, gsize len, int id)
+{
+    if (len > GB__SMALL_TEXT || m->n >= GB__SMALL_ENTRIES)
+        return;
+    GbSmallEntry *e = &m->e[m->n++];
+    e->ctx = ctx;
+    e->id = id;
+    e->len = (guint8)len;
+    memcpy(e->text, s, len);
 }
 
 /* A judgement waiting for the end of gb_load_all. */
@@ -82,9 +169,64 @@ typedef struct {
     guint64 dmy_line, mdy_line, amb_line; /* a line of each kind, for messages */
 } GbColumnOrder;
 
+/* The date orders of a CSV file read in parts: settled once for all threads. */
+typedef struct {
+    GMutex lock;
+    gboolean done;
+    GArray *orders; /* GbColumnOrder, as the header left them until done */
+} GbPrescan;
+
+/* A part of a large CSV file read on a worker thread (csvsplit.c): what each
+ * of its records came to, in order, replayed into the table and the lists by
+ * gb__merge_part on one thread at a time, so that the table, the accounting
+ * and every message come out as on one thread. Each record is one event. */
+enum { GB__EV_COMMIT, GB__EV_REJECT, GB__EV_STOP, GB__EV_VISIT };
+#define GB__NO_DIAG G_MAXUINT32
+#define GB__PREFETCH 8              /* events ahead whose table cells are fetched early */
+#define GB__PART_ORIGIN 0x80000000u /* a GbRow source local to the part */
+
+typedef struct {
+    guint8 kind;
+    guint8 n;              /* judgements of a commit */
+    guint16 not_judged;    /* cells of the record marked not judged */
+    guint16 not_inspected; /* column groups of the record not inspected */
+    guint32 first;         /* a commit's rows when n > 1; a reject's diag or GB__NO_DIAG;
+                              a visit's index */
+    guint64 line, offset;
+    GbPendingRow row; /* a commit's one judgement (n == 1) */
+} GbLoadEvent;
+
+/* An origin a record of the part asked for, interned into the table when the
+ * merge reaches the record that first asked (the order one thread would). */
+typedef struct {
+    const char *source; /* in the part's text chunk */
+    const char *group;  /* NULL or in the part's text chunk */
+    gboolean is_file;
+    int kind;
+    guint event; /* the record that first asked */
+} GbPartOrigin;
+
+typedef struct {
+    GbLoadEvent *events; /* one per record, in order */
+    guint nevents, cap;
+    GArray *rows;    /* GbPendingRow of commits with n > 1 */
+    GArray *diags;   /* GbDiag of the part's first rejects, up to the list's cap */
+    guint64 rejects; /* rejected records in the part */
+    GArray *origins; /* GbPartOrigin */
+    GHashTable *origin_ids[GB__ORIGIN_KINDS + 1]; /* memos: origin key -> index in origins */
+    GArray *origin_map;                /* guint32 per part origin: its table id, at the merge */
+    GArray *visits;                    /* GbVisit, texts in the part's chunk */
+    GStringChunk *text;                /* origins' and visits' texts */
+    guint16 not_judged, not_inspected; /* of the record being read */
+    gboolean list_full;                /* the rejects list was full at the last merge */
+} GbLoadPart;
+
 typedef struct {
     GbLoader *l;
     GbTable *t;
+    GbLoadPart *part;         /* a worker's part: effects go there, not into t (csvsplit.c) */
+    GbPrescan *prescan;       /* a worker's: shared by the threads of a split read, else NULL */
+    GbPrescan *split_prescan; /* the calling thread's: what the workers will share */
     const char *path;
     const char *display; /* path, or "FILE[Sheet]" */
     guint file;
@@ -99,8 +241,12 @@ typedef struct {
     GbDiag diag;
     GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
     GHashTable *memo_grade[32]; /* per regime: raw -> grade */
-    GStringChunk *memo_keys;    /* the memos' keys */
-    GArray *orders;             /* GbColumnOrder: CSV date columns */
+    GbSmallMemo small_regime;
+    GbSmallMemo small_judgement[32], small_grade[32]; /* per regime */
+    GHashTable *memo_origin[GB__ORIGIN_KINDS + 1];    /* origin key -> origin id (gb__origin) */
+    GString *origin_key;
+    GStringChunk *memo_keys; /* the memos' keys */
+    GArray *orders;          /* GbColumnOrder: CSV date columns */
     gboolean prescanned;
     /* workbook state */
     gboolean sheet;
@@ -193,12 +339,97 @@ gb__reject_at(GbLoader *l, GbFileAccount *acc, GbDiag *scratch, const char *path
     gb_diag_list_take(l->rejects, scratch);
 }
 
+/* ---- a worker's part (csvsplit.c) ---- */
+
+/* Appends an event for rec to the part and returns it; the counts of the
+ * record so far go with it. */
+static GbLoadEvent *
+gb__part_event(GbLoadPart *p, guint8 kind, const GbCsvRecord *rec)
+{
+    if (p->nevents == p->cap) {
+        p->cap = MAX(1024, p->cap * 2);
+        p->events = g_renew(GbLoadEvent, p->events, p->cap);
+    }
+    GbLoadEvent *ev = &p->events[p->nevents++];
+    *ev = (GbLoadEvent){.kind = kind,
+                        .not_judged = p->not_judged,
+                        .not_inspected = p->not_inspected,
+                        .line = rec->line,
+                        .offset = rec->offset};
+    p->not_judged = 0;
+    p->not_inspected = 0;
+    return ev;
+}
+
+static void
+gb__part_reject(GbFileLoad *fl, const GbCsvRecord *rec, int col)
+{
+    GbLoadPart *p = fl->part;
+    GbLoadEvent *ev = gb__part_event(p, GB__EV_REJECT, rec);
+    ev->first = GB__NO_DIAG;
+    /* Past the list's cap in this part alone (or once the list is full), the
+     * message would be dropped: skip the costly locate, as on one thread. */
+    if (!p->list_full && p->rejects++ < fl->l->rejects->cap) {
+        gb__diag_at(&fl->diag, rec->path, rec->line, rec->offset, FALSE, col, fl->msg->str);
+        ev->first = p->diags->len;
+        g_array_append_val(p->diags, fl->diag);
+        fl->diag = (GbDiag){0};
+    }
+}
+
 /* Rejects the record: counts it and keeps the message fl->msg at field col. */
 static void
 gb__reject(GbFileLoad *fl, const GbCsvRecord *rec, int col)
 {
+    if (fl->part != NULL) {
+        gb__part_reject(fl, rec, col);
+        return;
+    }
     gb__reject_at(fl->l, gb__account(fl), &fl->diag, rec->path, rec->line, rec->offset, fl->sheet,
                   col, fl->msg->str);
+}
+
+/* The origin id of rows from source (gb_table_intern_origin), remembered by
+ * its key (the memo's ids are the table's, or in a worker's part ids local to
+ * the part, interned when the part is merged). */
+static guint32
+gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind, const char *group)
+{
+    GbLoadPart *p = fl->part;
+    const char *key = source;
+    /* A source column's text is its key, one memo per kind; other origins
+     * (a file's, a group's) have a key of their own. */
+    guint m = (guint)kind < GB__ORIGIN_KINDS ? (guint)kind : 0;
+    if (is_file || group != NULL || (guint)kind >= GB__ORIGIN_KINDS) {
+        GString *k = fl->origin_key;
+        g_string_truncate(k, 0);
+        g_string_append_c(k, (char)('0' + kind));
+        g_string_append_c(k, is_file ? 'f' : 's');
+        if (group != NULL)
+            g_string_append(k, group);
+        g_string_append_c(k, '\x1f');
+        g_string_append(k, source);
+        key = k->str;
+        m = GB__ORIGIN_KINDS;
+    }
+    GHashTable *memo = p != NULL ? p->origin_ids[m] : fl->memo_origin[m];
+    int id = gb__memo_get(memo, key);
+    if (id >= 0)
+        return p != NULL ? GB__PART_ORIGIN | (guint32)id : (guint32)id;
+    if (p == NULL) {
+        id = (int)gb_table_intern_origin(fl->t, source, is_file, kind, group);
+        gb__memo_put(memo, fl->memo_keys, key, id);
+        return (guint32)id;
+    }
+    GbPartOrigin o = {.source = g_string_chunk_insert(p->text, source),
+                      .group = group != NULL ? g_string_chunk_insert(p->text, group) : NULL,
+                      .is_file = is_file,
+                      .kind = kind,
+                      .event = p->nevents};
+    g_array_append_val(p->origins, o);
+    id = (int)p->origins->len - 1;
+    gb__memo_put(memo, p->text, key, id);
+    return GB__PART_ORIGIN | (guint32)id;
 }
 
 static void
@@ -290,11 +521,11 @@ gb__order_add(GbFileLoad *fl, int col)
 static GbStatus
 gb__prescan_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 {
-    GbFileLoad *fl = user;
+    GArray *orders = user;
     if (rec->record == 1)
         return GB_OK;
-    for (guint i = 0; i < fl->orders->len; i++) {
-        GbColumnOrder *o = &g_array_index(fl->orders, GbColumnOrder, i);
+    for (guint i = 0; i < orders->len; i++) {
+        GbColumnOrder *o = &g_array_index(orders, GbColumnOrder, i);
         int a, b, c;
         guint32 ymd;
         if (o->order != GB_ORDER_INFER || o->col >= (int)rec->nfields ||
@@ -313,14 +544,45 @@ gb__prescan_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 }
 
 /* Reads the whole CSV file once more to learn the order of every date column
- * whose order is not set: the one order all its slash dates fit. */
+ * of orders whose order is not set: the one order all its slash dates fit. */
+static void
+gb__prescan_file(const char *path, GArray *orders)
+{
+    GbDiag d = {0};
+    gb_csv_read(path, gb__prescan_record, orders, &d);
+    gb_diag_clear(&d);
+    for (guint i = 0; i < orders->len; i++) {
+        GbColumnOrder *c = &g_array_index(orders, GbColumnOrder, i);
+        if (c->order != GB_ORDER_INFER)
+            continue;
+        if (c->dmy_line && !c->mdy_line)
+            c->order = GB_ORDER_DMY;
+        else if (c->mdy_line && !c->dmy_line)
+            c->order = GB_ORDER_MDY;
+    }
+}
+
+/* Settles fl's date orders from the whole file, once per file. The threads of
+ * a split read (csvsplit.c) share one prescan: the first to need it reads the
+ * file, the others wait for it and take a copy, so every thread reads the
+ * column as one thread would, whichever part it is in. */
 static void
 gb__prescan(GbFileLoad *fl)
 {
     fl->prescanned = TRUE;
-    GbDiag d = {0};
-    gb_csv_read(fl->path, gb__prescan_record, fl, &d);
-    gb_diag_clear(&d);
+    GbPrescan *ps = fl->prescan;
+    if (ps == NULL) {
+        gb__prescan_file(fl->path, fl->orders);
+        return;
+    }
+    g_mutex_lock(&ps->lock);
+    if (!ps->done) {
+        gb__prescan_file(fl->path, ps->orders);
+        ps->done = TRUE;
+    }
+    g_array_set_size(fl->orders, 0);
+    g_array_append_vals(fl->orders, ps->orders->data, ps->orders->len);
+    g_mutex_unlock(&ps->lock);
 }
 
 /* Parses the date in field col. Returns GB_OK with *ymd (0 when it is not a
@@ -347,15 +609,7 @@ gb__date(GbFileLoad *fl, const GbCsvRecord *rec, int col, const char *field, gui
     }
     if (order == GB_ORDER_INFER && o != NULL && !fl->prescanned) {
         gb__prescan(fl);
-        for (guint i = 0; i < fl->orders->len; i++) {
-            GbColumnOrder *c = &g_array_index(fl->orders, GbColumnOrder, i);
-            if (c->order != GB_ORDER_INFER)
-                continue;
-            if (c->dmy_line && !c->mdy_line)
-                c->order = GB_ORDER_DMY;
-            else if (c->mdy_line && !c->dmy_line)
-                c->order = GB_ORDER_MDY;
-        }
+        o = gb__order(fl, col);
         order = o->order;
     }
     if (order == GB_ORDER_INFER) {
@@ -473,11 +727,16 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
     const GbRef *ref = fl->l->ref;
     const char *s = rec->fields[col];
     int a = gb__memo_get(fl->memo_authority, s);
+    if (a >= 0 && (a & GB__ALWAYS)) /* existed in every year: no need to look */
+        return a & ~GB__ALWAYS;
     if (a < 0) {
         gboolean unique;
         a = gb_ref_find_authority(ref, s, rec->lens[col], year, date, fl->scratch, &unique);
-        if (a >= 0 && unique)
-            gb__memo_put(fl->memo_authority, fl->memo_keys, s, a);
+        if (a >= 0 && unique) {
+            const GbAuthority *au = gb_ref_authority(ref, a);
+            gb__memo_put(fl->memo_authority, fl->memo_keys, s,
+                         a | (au->from == 0 && au->to == 0 ? GB__ALWAYS : 0));
+        }
     }
     if (a < 0) {
         gb__describe(fl, rec->lens[col] ? "unknown authority" : "empty required field", "authority",
@@ -505,11 +764,18 @@ gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32
 static int
 gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const char *field)
 {
+    GbSmallMemo *small =
+        regime < (int)G_N_ELEMENTS(fl->small_grade) ? &fl->small_grade[regime] : NULL;
+    int g = small != NULL ? gb__small_get(small, regime, rec->fields[col], rec->lens[col]) : -1;
+    if (g >= 0)
+        return g;
     GHashTable *memo = regime < (int)G_N_ELEMENTS(fl->memo_grade) ? fl->memo_grade[regime] : NULL;
-    int g = memo != NULL ? gb__memo_get(memo, rec->fields[col]) : -1;
+    g = memo != NULL ? gb__memo_get(memo, rec->fields[col]) : -1;
     if (g >= 0)
         return g;
     g = gb_ref_find_grade(fl->l->ref, regime, rec->fields[col], rec->lens[col], fl->scratch);
+    if (g >= 0 && small != NULL)
+        gb__small_put(small, regime, rec->fields[col], rec->lens[col], g);
     if (g >= 0 && memo != NULL)
         gb__memo_put(memo, fl->memo_keys, rec->fields[col], g);
     if (g < 0) {
@@ -591,6 +857,17 @@ static void
 gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, const GbPendingRow *rows, guint n)
 {
     GbLoader *l = fl->l;
+    if (fl->part != NULL) {
+        GbLoadEvent *ev = gb__part_event(fl->part, GB__EV_COMMIT, rec);
+        ev->n = (guint8)n;
+        if (n == 1) { /* the long layout: in the event itself */
+            ev->row = rows[0];
+        } else {
+            ev->first = fl->part->rows->len;
+            g_array_append_vals(fl->part->rows, rows, n);
+        }
+        return;
+    }
     gboolean wait = FALSE;
     for (guint i = 0; i < n && !wait; i++)
         wait = rows[i].published;
@@ -731,7 +1008,13 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
     if (status != GB_OK || !ok)
         return status;
     const char *rs = rec->fields[idx[L_REGIME]];
-    int regime = gb_ref_find_regime(ref, rs);
+    gsize rlen = rec->lens[idx[L_REGIME]];
+    int regime = gb__small_get(&fl->small_regime, 0, rs, rlen);
+    if (regime < 0) {
+        regime = gb_ref_find_regime(ref, rs);
+        if (regime >= 0)
+            gb__small_put(&fl->small_regime, 0, rs, rlen, regime);
+    }
     if (regime < 0) {
         gb__describe(fl, *rs ? "unknown regime" : "empty required field", "regime", rs,
                      rec->lens[idx[L_REGIME]]);
@@ -754,7 +1037,15 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         return GB_OK;
     }
     const char *js = rec->fields[idx[L_JUDGEMENT]];
-    int j = gb_ref_find_judgement(ref, regime, js);
+    gsize jlen = rec->lens[idx[L_JUDGEMENT]];
+    GbSmallMemo *jsmall =
+        regime < (int)G_N_ELEMENTS(fl->small_judgement) ? &fl->small_judgement[regime] : NULL;
+    int j = jsmall != NULL ? gb__small_get(jsmall, regime, js, jlen) : -1;
+    if (j < 0) {
+        j = gb_ref_find_judgement(ref, regime, js);
+        if (j >= 0 && jsmall != NULL)
+            gb__small_put(jsmall, regime, js, jlen, j);
+    }
     if (j < 0) {
         gb__describe(fl, *js ? "unknown judgement" : "empty required field", "judgement", js,
                      rec->lens[idx[L_JUDGEMENT]]);
@@ -777,9 +1068,9 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         return GB_OK;
     guint32 source = fl->source;
     if (idx[L_SOURCE] >= 0 && rec->lens[idx[L_SOURCE]] > 0)
-        source = gb_table_intern_origin(fl->t, rec->fields[idx[L_SOURCE]], FALSE, kind, NULL);
+        source = gb__origin(fl, rec->fields[idx[L_SOURCE]], FALSE, kind, NULL);
     else if (kind != GB_KIND_PUBLISHED)
-        source = gb_table_intern_origin(fl->t, fl->path, TRUE, kind, NULL);
+        source = gb__origin(fl, fl->path, TRUE, kind, NULL);
     GbPendingRow row = {.row = {.date = date,
                                 .year = (guint16)year,
                                 .authority = (guint16)a,
@@ -813,14 +1104,21 @@ gb__event_record(GbFileLoad *fl, const GbCsvRecord *rec, const GArray *cols, GbD
     int a = gb__authority(fl, rec, fl->auth_col, year, date);
     if (a < 0)
         return GB_OK;
-    GbVisit e = {
-        .date = date != 0 ? date : (guint32)year * 10000 + 1231,
-        .authority = (guint16)a,
-        .file = (guint16)fl->file,
-        .type = g_string_chunk_insert_const(fl->t->visit_text, rec->fields[fl->event_col]),
-        .theme = gb__is_blank(rec, fl->theme_col)
-                     ? NULL
-                     : g_string_chunk_insert_const(fl->t->visit_text, rec->fields[fl->theme_col])};
+    /* A worker's part keeps the texts in its own chunk until the merge. */
+    GStringChunk *text = fl->part != NULL ? fl->part->text : fl->t->visit_text;
+    GbVisit e = {.date = date != 0 ? date : (guint32)year * 10000 + 1231,
+                 .authority = (guint16)a,
+                 .file = (guint16)fl->file,
+                 .type = g_string_chunk_insert_const(text, rec->fields[fl->event_col]),
+                 .theme = gb__is_blank(rec, fl->theme_col)
+                              ? NULL
+                              : g_string_chunk_insert_const(text, rec->fields[fl->theme_col])};
+    if (fl->part != NULL) {
+        GbLoadEvent *ev = gb__part_event(fl->part, GB__EV_VISIT, rec);
+        ev->first = fl->part->visits->len;
+        g_array_append_val(fl->part->visits, e);
+        return GB_OK;
+    }
     gb_table_add_visit(fl->t, &e);
     gb__account(fl)->events++;
     gb__account(fl)->used++;
@@ -877,7 +1175,10 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
                     gb__reject(fl, rec, col);
                     return GB_OK;
                 }
-                gb__account(fl)->not_inspected++;
+                if (fl->part != NULL)
+                    fl->part->not_inspected++;
+                else
+                    gb__account(fl)->not_inspected++;
                 continue;
             }
         }
@@ -900,15 +1201,18 @@ gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         int a = gb__authority(fl, rec, fl->auth_col, year, date);
         if (a < 0)
             return GB_OK;
-        guint32 source = gb_table_intern_origin(fl->t, g->source != NULL ? g->source : fl->path,
-                                                g->source == NULL, g->kind, g->id);
+        guint32 source = gb__origin(fl, g->source != NULL ? g->source : fl->path, g->source == NULL,
+                                    g->kind, g->id);
         for (guint i = 0; i < g->judgement_ids->len && k < G_N_ELEMENTS(rows); i++) {
             int col = g_array_index(cols, int, 2 + i);
             if (col < 0)
                 continue;
             gb_text_key(rec->fields[col], rec->lens[col], fl->scratch);
             if (g_hash_table_contains(p->not_judged, fl->scratch->str)) {
-                gb__account(fl)->not_judged++;
+                if (fl->part != NULL)
+                    fl->part->not_judged++;
+                else
+                    gb__account(fl)->not_judged++;
                 continue;
             }
             const GbJudgement *pj = gb_ref_judgement(ref, g_array_index(g->judgement_ids, int, i));
@@ -1118,9 +1422,24 @@ static GbStatus
 gb__counted_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
 {
     GbStatus st = gb__data_record(fl, rec, diag);
-    if (st != GB_OK)
+    if (st != GB_OK && fl->part != NULL)
+        gb__part_event(fl->part, GB__EV_STOP, rec);
+    else if (st != GB_OK)
         gb__account(fl)->rejected++;
     return st;
+}
+
+/* A CSV record after the header, counted in rows already. */
+static GbStatus
+gb__body_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
+{
+    if (rec->nfields != fl->width) {
+        g_string_printf(fl->msg, "record has %u fields; the header has %u", rec->nfields,
+                        fl->width);
+        gb__reject(fl, rec, rec->nfields > fl->width ? (int)fl->width : -1);
+        return GB_OK;
+    }
+    return gb__counted_record(fl, rec, diag);
 }
 
 static GbStatus
@@ -1132,14 +1451,219 @@ gb__file_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
         return gb__choose_layout(fl, rec, diag);
     }
     gb__account(fl)->rows++;
-    if (rec->nfields != fl->width) {
-        g_string_printf(fl->msg, "record has %u fields; the header has %u", rec->nfields,
-                        fl->width);
-        gb__reject(fl, rec, rec->nfields > fl->width ? (int)fl->width : -1);
-        return GB_OK;
-    }
-    return gb__counted_record(fl, rec, diag);
+    return gb__body_record(fl, rec, diag);
 }
+
+/* ---- a CSV file on every core (csvsplit.c) ---- */
+
+/* The memos, scratch strings and diag of one thread's loading. */
+static void
+gb__load_init(GbFileLoad *fl)
+{
+    fl->part = NULL;
+    fl->diag = (GbDiag){0};
+    fl->scratch = g_string_new(NULL);
+    fl->msg = g_string_new(NULL);
+    fl->memo_keys = g_string_chunk_new(64 * 1024);
+    fl->small_regime.n = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(fl->small_grade); i++)
+        fl->small_judgement[i].n = fl->small_grade[i].n = 0;
+    fl->memo_authority = gb__memo_new();
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        fl->memo_origin[i] = gb__memo_new();
+    fl->origin_key = g_string_new(NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(fl->memo_grade); i++)
+        fl->memo_grade[i] = i < fl->l->ref->regimes->len ? gb__memo_new() : NULL;
+}
+
+static void
+gb__load_clear(GbFileLoad *fl)
+{
+    gb_diag_clear(&fl->diag);
+    g_string_free(fl->scratch, TRUE);
+    g_string_free(fl->msg, TRUE);
+    g_hash_table_destroy(fl->memo_authority);
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        g_hash_table_destroy(fl->memo_origin[i]);
+    g_string_free(fl->origin_key, TRUE);
+    for (guint i = 0; i < G_N_ELEMENTS(fl->memo_grade); i++)
+        if (fl->memo_grade[i] != NULL)
+            g_hash_table_destroy(fl->memo_grade[i]);
+    g_string_chunk_free(fl->memo_keys);
+}
+
+/* A worker thread's loading: the file's layout (group_cols shared, read only),
+ * its own memos and date orders, the prescan shared. Made on the calling
+ * thread, after the header. */
+static gpointer
+gb__worker_new(gpointer user)
+{
+    GbFileLoad *fl = user;
+    GbPrescan *ps = fl->split_prescan;
+    if (ps->orders == NULL)
+        ps->orders = g_array_copy(fl->orders);
+    GbFileLoad *w = g_new(GbFileLoad, 1);
+    *w = *fl;
+    gb__load_init(w);
+    w->orders = g_array_copy(fl->orders);
+    w->prescan = ps;
+    w->prescanned = FALSE;
+    return w;
+}
+
+static void
+gb__worker_free(gpointer data)
+{
+    GbFileLoad *w = data;
+    gb__load_clear(w);
+    g_array_free(w->orders, TRUE);
+    g_free(w);
+}
+
+static gpointer
+gb__part_new(gpointer user)
+{
+    GbLoadPart *p = g_new0(GbLoadPart, 1);
+    p->rows = g_array_new(FALSE, FALSE, sizeof(GbPendingRow));
+    p->diags = g_array_new(FALSE, FALSE, sizeof(GbDiag));
+    p->origins = g_array_new(FALSE, FALSE, sizeof(GbPartOrigin));
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        p->origin_ids[i] = gb__memo_new();
+    p->origin_map = g_array_new(FALSE, FALSE, sizeof(guint32));
+    p->visits = g_array_new(FALSE, FALSE, sizeof(GbVisit));
+    p->text = g_string_chunk_new(4096);
+    return p;
+}
+
+static void
+gb__part_free(gpointer data)
+{
+    GbLoadPart *p = data;
+    for (guint i = 0; i < p->diags->len; i++)
+        gb_diag_clear(&g_array_index(p->diags, GbDiag, i));
+    g_free(p->events);
+    g_array_free(p->rows, TRUE);
+    g_array_free(p->diags, TRUE);
+    g_array_free(p->origins, TRUE);
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        g_hash_table_destroy(p->origin_ids[i]);
+    g_array_free(p->origin_map, TRUE);
+    g_array_free(p->visits, TRUE);
+    g_string_chunk_free(p->text);
+    g_free(p);
+}
+
+static GbStatus
+gb__part_record(const GbCsvRecord *rec, gpointer worker, gpointer part, GbDiag *diag)
+{
+    GbFileLoad *w = worker;
+    w->part = part;
+    GbStatus status = gb__body_record(w, rec, diag);
+    w->part = NULL;
+    return status;
+}
+
+/* Interns the part's origins first asked for by event `event`, in the order
+ * they were asked for. */
+static void
+gb__merge_origins(GbFileLoad *fl, GbLoadPart *p, guint *next, guint event)
+{
+    for (; *next < p->origins->len; (*next)++) {
+        const GbPartOrigin *o = &g_array_index(p->origins, GbPartOrigin, *next);
+        if (o->event != event)
+            return;
+        g_array_index(p->origin_map, guint32, *next) =
+            gb_table_intern_origin(fl->t, o->source, o->is_file, o->kind, o->group);
+    }
+}
+
+/* Replays a part into the table and the lists, as if its records were read
+ * here, in order, and empties it. */
+static GbStatus
+gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
+{
+    GbFileLoad *fl = user;
+    GbLoadPart *p = part;
+    GbDiagList *rejects = fl->l->rejects;
+    GbFileAccount *acc = gb__account(fl);
+    g_array_set_size(p->origin_map, p->origins->len);
+    guint next_origin = 0;
+    for (guint i = 0; i < p->nevents; i++) {
+        GbLoadEvent *ev = &p->events[i];
+        /* The table's cells for a row a few events on: a miss each, otherwise. */
+        if (i + GB__PREFETCH < p->nevents) {
+            const GbLoadEvent *ahead = &p->events[i + GB__PREFETCH];
+            if (ahead->kind == GB__EV_COMMIT && ahead->n == 1)
+                gb_table_prefetch(fl->t, &ahead->row.row);
+        }
+        gb__merge_origins(fl, p, &next_origin, i);
+        acc->rows++;
+        acc->not_judged += ev->not_judged;
+        acc->not_inspected += ev->not_inspected;
+        switch (ev->kind) {
+        case GB__EV_STOP:
+            acc->rejected++;
+            continue;
+        case GB__EV_REJECT:
+            acc->rejected++;
+            if (ev->first == GB__NO_DIAG) {
+                rejects->dropped++;
+                continue;
+            }
+            GbDiag *d = &g_array_index(p->diags, GbDiag, ev->first);
+            if (d->line > 0)
+                d->line += line_base;
+            gb_diag_list_take(rejects, d);
+            continue;
+        case GB__EV_VISIT: {
+            GbVisit e = g_array_index(p->visits, GbVisit, ev->first);
+            e.type = g_string_chunk_insert_const(fl->t->visit_text, e.type);
+            if (e.theme != NULL)
+                e.theme = g_string_chunk_insert_const(fl->t->visit_text, e.theme);
+            gb_table_add_visit(fl->t, &e);
+            acc->events++;
+            acc->used++;
+            continue;
+        }
+        default:
+            break;
+        }
+        GbPendingRow *rows =
+            ev->n == 1 ? &ev->row : &g_array_index(p->rows, GbPendingRow, ev->first);
+        for (guint k = 0; k < ev->n; k++)
+            if (rows[k].row.source & GB__PART_ORIGIN)
+                rows[k].row.source =
+                    g_array_index(p->origin_map, guint32, rows[k].row.source & ~GB__PART_ORIGIN);
+        GbCsvRecord rec = {.path = fl->path, .line = ev->line + line_base, .offset = ev->offset};
+        gb__commit(fl, &rec, rows, ev->n);
+    }
+    /* Origins asked for by the record that stopped the part (no event). */
+    gb__merge_origins(fl, p, &next_origin, p->nevents);
+    p->list_full = rejects->items->len >= rejects->cap;
+    p->rejects = 0;
+    p->not_judged = 0;
+    p->not_inspected = 0;
+    p->nevents = 0;
+    g_array_set_size(p->rows, 0);
+    g_array_set_size(p->diags, 0);
+    g_array_set_size(p->origins, 0);
+    for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
+        g_hash_table_remove_all(p->origin_ids[i]);
+    g_array_set_size(p->visits, 0);
+    g_string_chunk_clear(p->text);
+    return GB_OK;
+}
+
+static const GbCsvSplitFns gb__split_fns = {
+    .direct = gb__file_record,
+    .header = gb__file_record,
+    .worker_new = gb__worker_new,
+    .worker_free = gb__worker_free,
+    .part_new = gb__part_new,
+    .part_free = gb__part_free,
+    .record = gb__part_record,
+    .merge = gb__merge_part,
+};
 
 /* ---- workbooks ---- */
 
@@ -1327,18 +1851,17 @@ gb__load_one(GbLoader *l, GbTable *t, const char *path, gboolean forced, GbDiag 
                      .auth_col = -1,
                      .event_col = -1,
                      .theme_col = -1};
-    fl.scratch = g_string_new(NULL);
-    fl.msg = g_string_new(NULL);
+    gb__load_init(&fl);
     fl.near_msg = g_string_new(NULL);
     fl.orders = g_array_new(FALSE, FALSE, sizeof(GbColumnOrder));
-    fl.memo_keys = g_string_chunk_new(64 * 1024);
-    fl.memo_authority = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < l->ref->regimes->len && i < G_N_ELEMENTS(fl.memo_grade); i++)
-        fl.memo_grade[i] = g_hash_table_new(g_str_hash, g_str_equal);
+    GbPrescan prescan = {0};
+    g_mutex_init(&prescan.lock);
     if (fmt == GB_SHEET_CSV) {
         fl.file = gb_table_begin_file(t, path, "unknown");
         fl.source = gb_table_intern_file_source(t, path);
-        status = gb_csv_read(path, gb__file_record, &fl, diag);
+        /* A large file is validated on every core, in parts (csvsplit.c). */
+        fl.split_prescan = &prescan;
+        status = gb_csv_read_split(path, &gb__split_fns, &fl, diag);
         if (status == GB_OK && gb__account(&fl)->rows == 0 && fl.width > 0) {
             /* A header and nothing else is legal, but worth a word. */
             gb_diag_set(&fl.diag, path, 0, 0, "has a header but no rows");
@@ -1348,16 +1871,12 @@ gb__load_one(GbLoader *l, GbTable *t, const char *path, gboolean forced, GbDiag 
         fl.display = NULL;
         status = gb__load_workbook(&fl, fmt, diag);
     }
-    gb_diag_clear(&fl.diag);
-    g_string_free(fl.scratch, TRUE);
-    g_string_free(fl.msg, TRUE);
+    gb__load_clear(&fl);
     g_string_free(fl.near_msg, TRUE);
     g_array_free(fl.orders, TRUE);
-    g_hash_table_destroy(fl.memo_authority);
-    for (guint i = 0; i < G_N_ELEMENTS(fl.memo_grade); i++)
-        if (fl.memo_grade[i] != NULL)
-            g_hash_table_destroy(fl.memo_grade[i]);
-    g_string_chunk_free(fl.memo_keys);
+    if (prescan.orders != NULL)
+        g_array_free(prescan.orders, TRUE);
+    g_mutex_clear(&prescan.lock);
     if (fl.group_cols != NULL)
         g_ptr_array_free(fl.group_cols, TRUE);
     return status;

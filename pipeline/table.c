@@ -75,9 +75,30 @@ gb_table_set_streaming(GbTable *t, guint32 as_at)
     t->year0 = lo;
     t->years = hi >= lo ? hi - lo + 1 : 0;
     gsize nj = t->ref->judgements->len, nr = t->ref->regions->len;
+    /* The duplicate index needs a judgement's cells only over its regime's
+     * years, an open-ended regime's up to the date limit (nothing later is
+     * loaded): a third of the cells of the whole span, per authority. */
+    t->cell_year0 = g_new0(int, nj);
+    t->cell_years = g_new0(int, nj);
+    t->cell_first = g_new0(gsize, nj);
+    t->cells = 0;
+    for (gsize j = 0; j < nj; j++) {
+        const GbRegime *rg = gb_ref_regime(t->ref, gb_ref_judgement(t->ref, (int)j)->regime);
+        int last = rg->last_year   ? rg->last_year
+                   : t->date_limit ? MAX(rg->first_year, (int)(t->date_limit / 10000))
+                                   : rg->first_year + 20;
+        t->cell_year0[j] = rg->first_year;
+        t->cell_years[j] = last >= rg->first_year ? last - rg->first_year + 1 : 0;
+        t->cell_first[j] = t->cells;
+        t->cells += (gsize)t->cell_years[j];
+    }
     t->counts = g_new0(guint32, nj * (gsize)t->years * nr * GB_TABLE_GRADES);
     t->far_counts = g_hash_table_new(gb__key_hash, g_direct_equal);
     t->latest = g_new0(guint64, (gsize)t->ref->authorities->len * nj);
+    /* Each authority's region at hand (its record would be a cache miss a row). */
+    t->region_of = g_new(guint16, t->ref->authorities->len);
+    for (guint a = 0; a < t->ref->authorities->len; a++)
+        t->region_of[a] = (guint16)gb_ref_authority(t->ref, (int)a)->region;
 }
 
 void
@@ -90,6 +111,10 @@ gb_table_free(GbTable *t)
         g_hash_table_destroy(t->far_counts);
         g_free(t->latest);
         g_ptr_array_free(t->dense, TRUE);
+        g_free(t->cell_year0);
+        g_free(t->cell_years);
+        g_free(t->cell_first);
+        g_free(t->region_of);
     }
     for (guint i = 0; i < t->files->len; i++) {
         g_free(g_array_index(t->files, GbFileAccount, i).path);
@@ -217,26 +242,26 @@ gb_table_source_is_file(const GbTable *t, guint32 source)
 }
 
 /* Streaming duplicate index: a cell per (authority, judgement, year) over the
- * regimes' years, holding 1 | dated | day of year | file | grade, and beside it
+ * judgement's regime's years, holding 1 | dated | day of year | file | grade, and beside it
  * the line the row came from (4 bytes more per cell); anything else
  * (a second date in the same year, a year outside) falls back to the hash. */
 static guint32 *
 gb__cell(GbTable *t, const GbRow *r, guint32 **line)
 {
-    if (r->year < t->year0 || r->year >= t->year0 + t->years)
+    int y0 = t->cell_year0[r->judgement];
+    if (r->year < y0 || r->year >= y0 + t->cell_years[r->judgement])
         return NULL;
-    gsize n = (gsize)t->ref->judgements->len * (gsize)t->years;
     guint32 *cells = g_ptr_array_index(t->dense, r->authority);
     if (cells == NULL) {
-        /* The cells, then the line each cell's row came from (so that a
-         * conflict names the other file's line, as without streaming). */
-        cells = g_new(guint32, 2 * n); /* a line is read only where its cell is set */
-        memset(cells, 0, n * sizeof(guint32));
+        /* Each cell beside the line its row came from (so that a conflict
+         * names the other file's line, as without streaming): one cache line
+         * for both. */
+        cells = g_new0(guint32, 2 * t->cells);
         g_ptr_array_index(t->dense, r->authority) = cells;
     }
-    gsize i = (gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0);
-    *line = &cells[n + i];
-    return &cells[i];
+    gsize i = t->cell_first[r->judgement] + (gsize)(r->year - y0);
+    *line = &cells[2 * i + 1];
+    return &cells[2 * i];
 }
 
 /* Day of the year (1-366) of a dated row, 0 for a year-only one. A cell only
@@ -253,7 +278,7 @@ static void
 gb__count(GbTable *t, const GbRow *r)
 {
     gsize nj = t->ref->judgements->len, nr = t->ref->regions->len;
-    int region = gb_ref_authority(t->ref, r->authority)->region;
+    int region = t->region_of[r->authority];
     if (r->year >= t->year0 && r->year < t->year0 + t->years && r->grade >= 0 &&
         r->grade < GB_TABLE_GRADES) {
         gsize i = (((gsize)r->judgement * (gsize)t->years + (gsize)(r->year - t->year0)) * nr +
@@ -413,6 +438,19 @@ gb_table_cut(GbTable *t, guint32 ymd)
     t->kept = kept;
     t->cut = ymd;
     return TRUE;
+}
+
+void
+gb_table_prefetch(const GbTable *t, const GbRow *r)
+{
+    if (!t->streaming || r->authority >= t->ref->authorities->len ||
+        r->judgement >= t->ref->judgements->len)
+        return;
+    int y0 = t->cell_year0[r->judgement];
+    const guint32 *cells = g_ptr_array_index(t->dense, r->authority);
+    if (cells != NULL && r->year >= y0 && r->year < y0 + t->cell_years[r->judgement])
+        __builtin_prefetch(&cells[2 * (t->cell_first[r->judgement] + (gsize)(r->year - y0))]);
+    __builtin_prefetch(&t->latest[(gsize)r->authority * t->ref->judgements->len + r->judgement]);
 }
 
 GbAddResult

@@ -55,15 +55,19 @@ typedef struct {
     /* Streaming (check, and stats without --authority): no rows, only what
      * those need, so memory is bounded by the register, not by the input. */
     gboolean streaming;
-    guint32 stream_as_at;       /* latest judgements kept are those on or before this */
-    guint32 *counts;            /* [judgement][year - year0][region][grade] */
-    GHashTable *far_counts;     /* the same for years outside the window: packed key -> count */
-    guint64 *latest;            /* [authority][judgement]: date << 8 | grade, 0 for none */
-    GPtrArray *dense;           /* per authority: guint32 cells [judgement][year], or NULL */
-    int year0, years;           /* the years the dense cells cover */
-    GPtrArray *sources;         /* char*, interned: each source text once */
-    GByteArray *source_is_file; /* per source: 1 when it is only a file's path */
-    GArray *origins;            /* GbOrigin: a source text with the kind and group of its rows */
+    guint32 stream_as_at;         /* latest judgements kept are those on or before this */
+    guint32 *counts;              /* [judgement][year - year0][region][grade] */
+    GHashTable *far_counts;       /* the same for years outside the window: packed key -> count */
+    guint64 *latest;              /* [authority][judgement]: date << 8 | grade, 0 for none */
+    GPtrArray *dense;             /* per authority: guint32 cells [judgement][year], or NULL */
+    int year0, years;             /* the years the count cells cover */
+    int *cell_year0, *cell_years; /* per judgement: the years its dense cells cover */
+    gsize *cell_first;            /* per judgement: its first dense cell */
+    gsize cells;                  /* dense cells per authority */
+    guint16 *region_of;           /* per authority: its region */
+    GPtrArray *sources;           /* char*, interned: each source text once */
+    GByteArray *source_is_file;   /* per source: 1 when it is only a file's path */
+    GArray *origins;              /* GbOrigin: a source text with the kind and group of its rows */
     GHashTable *origin_ids;
     GStringChunk *visit_text; /* the visits' types and themes, the origins' groups */
     GArray *reported;         /* GbRow: reported statements, shown but never counted; stays
@@ -141,6 +145,10 @@ gboolean gb_table_find_near(GbTable *t, int authority, int judgement, guint32 fr
  * one came from. This function can't fail. */
 GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file,
                          guint64 *prev_line, int *prev_grade);
+/* Asks the processor to fetch what gb_table_add(t, r, ...) will touch: a
+ * caller that knows its next rows calls it a few rows ahead (the streaming
+ * index is a cache miss a row). This function can't fail. */
+void gb_table_prefetch(const GbTable *t, const GbRow *r);
 
 #define GB_TABLE_GRADES 8 /* grades a scale may have, for the count cells */
 
