@@ -210,58 +210,68 @@ gb__height(const GbChart *c, GbFonts *f, double width)
     return CLAMP(width * 0.4, 130, 220) + d->lanes * GB__LANE + GB__AXIS + 4;
 }
 
-static void
-gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+/* Where the lines are drawn: the area, the years at its edges and the value
+ * at its top; gb__x and gb__y map a year and a percent into it. */
+typedef struct {
+    double x0, w, y0, h;
+    double x_from, x_to;
+    double top;
+} GbTrendFrame;
+
+static double
+gb__x(const GbTrendFrame *fr, double year)
 {
-    const GbTrendData *d = c->data;
-    const GbRef *ref = c->ref;
-    double hi = 0;
-    for (guint i = 0; i < d->points->len; i++)
-        hi = MAX(hi, g_array_index(d->points, GbPoint, i).value);
-    GbTicks t;
-    gb_ticks_nice(0, hi, 5, &t);
-    double axis_w, axis_h;
-    gb_fonts_measure(f, "100%", GB_SIZE_SMALL, FALSE, -1, &axis_w, &axis_h);
-    double yw, yh;
-    gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
-    double x0 = plot.x + axis_w + 6, w = plot.w - axis_w - 6 - yw / 2 - 2;
-    double strip = d->lanes * GB__LANE;
-    double y0 = plot.y + 6, h = plot.h - strip - GB__AXIS - 10;
-    /* Half a year either side of the first and last years with data, no more. */
-    int y_first = d->first_year, y_last = d->last_year;
-    double x_from = y_first - 0.5, x_to = y_last + 0.5;
-#define X(year) (x0 + w * ((year)-x_from) / (x_to - x_from))
-#define Y(v) (y0 + h - h * (v) / t.hi)
-    for (int k = 0; k < t.n; k++) {
+    return fr->x0 + fr->w * (year - fr->x_from) / (fr->x_to - fr->x_from);
+}
+
+static double
+gb__y(const GbTrendFrame *fr, double v)
+{
+    return fr->y0 + fr->h - fr->h * v / fr->top;
+}
+
+/* Gridlines with their percents, and the years beneath. */
+static void
+gb__draw_axes(const GbTrendData *d, GbFonts *f, cairo_t *cr, const GbTrendFrame *fr,
+              const GbTicks *t, double axis_h, double yw)
+{
+    for (int k = 0; k < t->n; k++) {
         char lab[16];
-        g_snprintf(lab, sizeof lab, "%.0f%%", t.values[k]);
-        cairo_move_to(cr, x0, Y(t.values[k]));
-        cairo_line_to(cr, x0 + w, Y(t.values[k]));
+        g_snprintf(lab, sizeof lab, "%.0f%%", t->values[k]);
+        cairo_move_to(cr, fr->x0, gb__y(fr, t->values[k]));
+        cairo_line_to(cr, fr->x0 + fr->w, gb__y(fr, t->values[k]));
         cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
         /* Ending at its gridline, so that the 0% clears the year labels below. */
-        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x0 - 4, Y(t.values[k]) - axis_h + 2,
-                             1.0, GB_GREY);
+        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, fr->x0 - 4,
+                             gb__y(fr, t->values[k]) - axis_h + 2, 1.0, GB_GREY);
     }
     /* Year labels: every year when they fit, else every second or fifth. */
-    int every = gb_ticks_year_step(w / (x_to - x_from), yw);
-    for (int y = y_first; y <= y_last; y++) {
+    int every = gb_ticks_year_step(fr->w / (fr->x_to - fr->x_from), yw);
+    for (int y = d->first_year; y <= d->last_year; y++) {
         if (y % every != 0)
             continue;
         char lab[8];
         g_snprintf(lab, sizeof lab, "%d", y);
-        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, X(y), y0 + h + 3, 0.5, GB_GREY);
+        gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, gb__x(fr, y), fr->y0 + fr->h + 3,
+                             0.5, GB_GREY);
     }
-    /* Lines within a regime across consecutive years only. */
+}
+
+/* The lines, within a regime across consecutive years only, and the points:
+ * filled when computed, hollow when published. */
+static void
+gb__draw_lines(const GbTrendData *d, cairo_t *cr, const GbTrendFrame *fr)
+{
     GbRgb ink = gb_palette_level(0);
     for (guint i = 0; i < d->points->len; i++) {
         const GbPoint *p = &g_array_index(d->points, GbPoint, i);
         if (i > 0) {
             const GbPoint *q = &g_array_index(d->points, GbPoint, i - 1);
             if (d->positions || (q->regime == p->regime && q->year + 1 == p->year)) {
-                cairo_move_to(cr, X(q->at), Y(q->value));
-                cairo_line_to(cr, X(p->at), Y(p->value));
+                cairo_move_to(cr, gb__x(fr, q->at), gb__y(fr, q->value));
+                cairo_line_to(cr, gb__x(fr, p->at), gb__y(fr, p->value));
                 cairo_set_source_rgb(cr, ink.r, ink.g, ink.b);
                 cairo_set_line_width(cr, 1.5);
                 cairo_stroke(cr);
@@ -270,7 +280,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     }
     for (guint i = 0; i < d->points->len; i++) {
         const GbPoint *p = &g_array_index(d->points, GbPoint, i);
-        cairo_arc(cr, X(p->at), Y(p->value), 3, 0, 2 * G_PI);
+        cairo_arc(cr, gb__x(fr, p->at), gb__y(fr, p->value), 3, 0, 2 * G_PI);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, ink.r, ink.g, ink.b);
@@ -280,11 +290,17 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         else
             cairo_fill(cr);
     }
-    /* The regime strip: each span shaded in its lane and named inside, or just
-     * beside it when the span is too narrow and the lane is free there. */
-    double sy = y0 + h + GB__AXIS + 2;
-    double xa_of[32], xb_of[32];
-    gboolean shown[32] = {FALSE};
+}
+
+/* The regime strip's spans, each shaded in its lane from sy; fills xa_of and
+ * xb_of with each span's ends and shown with the regimes in the years shown. */
+static void
+gb__draw_spans(const GbChart *c, cairo_t *cr, const GbTrendFrame *fr, double sy, double xa_of[32],
+               double xb_of[32], gboolean shown[32])
+{
+    const GbTrendData *d = c->data;
+    const GbRef *ref = c->ref;
+    int y_first = d->first_year, y_last = d->last_year;
     for (guint r = 0; r < ref->regimes->len && r < 32; r++) {
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         int from = MAX(rg->first_year, y_first), to = rg->last_year ? rg->last_year : y_last;
@@ -304,13 +320,23 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
             if (og->last_year == from && og->first_year < from)
                 a = from + 0.05;
         }
-        xa_of[r] = X(a);
-        xb_of[r] = X(b);
+        xa_of[r] = gb__x(fr, a);
+        xb_of[r] = gb__x(fr, b);
         cairo_rectangle(cr, xa_of[r], sy + d->lane[r] * GB__LANE, xb_of[r] - xa_of[r],
                         GB__LANE - 2);
         cairo_set_source_rgb(cr, 0.90, 0.92, 0.95);
         cairo_fill(cr);
     }
+}
+
+/* Each shown regime named inside its span, or just beside it when the span
+ * is too narrow and the lane is free there. */
+static void
+gb__draw_span_names(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot, double sy,
+                    const double xa_of[32], const double xb_of[32], const gboolean shown[32])
+{
+    const GbTrendData *d = c->data;
+    const GbRef *ref = c->ref;
     for (guint r = 0; r < ref->regimes->len && r < 32; r++) {
         if (!shown[r])
             continue;
@@ -339,8 +365,37 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         }
         gb_text_draw(f, cr, name, size, FALSE, tx, ly + (GB_SIZE_SMALL - size) / 2, GB_INK);
     }
-#undef X
-#undef Y
+}
+
+static void
+gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    const GbTrendData *d = c->data;
+    double hi = 0;
+    for (guint i = 0; i < d->points->len; i++)
+        hi = MAX(hi, g_array_index(d->points, GbPoint, i).value);
+    GbTicks t;
+    gb_ticks_nice(0, hi, 5, &t);
+    double axis_w, axis_h;
+    gb_fonts_measure(f, "100%", GB_SIZE_SMALL, FALSE, -1, &axis_w, &axis_h);
+    double yw, yh;
+    gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
+    double strip = d->lanes * GB__LANE;
+    /* Half a year either side of the first and last years with data, no more. */
+    GbTrendFrame fr = {.x0 = plot.x + axis_w + 6,
+                       .w = plot.w - axis_w - 6 - yw / 2 - 2,
+                       .y0 = plot.y + 6,
+                       .h = plot.h - strip - GB__AXIS - 10,
+                       .x_from = d->first_year - 0.5,
+                       .x_to = d->last_year + 0.5,
+                       .top = t.hi};
+    gb__draw_axes(d, f, cr, &fr, &t, axis_h, yw);
+    gb__draw_lines(d, cr, &fr);
+    double sy = fr.y0 + fr.h + GB__AXIS + 2;
+    double xa_of[32], xb_of[32];
+    gboolean shown[32] = {FALSE};
+    gb__draw_spans(c, cr, &fr, sy, xa_of, xb_of, shown);
+    gb__draw_span_names(c, f, cr, plot, sy, xa_of, xb_of, shown);
 }
 
 /* The lines' panel shrinks with the plot down to its smallest designed

@@ -144,6 +144,90 @@ out:
     return rc;
 }
 
+/* What a chart is drawn from, beyond the table: owned here, pointed at by
+ * the chart's input. */
+typedef struct {
+    GbStats *stats;
+    GbMoves *moves;
+    GbLatest *latest;
+    GArray *positions;
+    GbMovers *movers;
+    GbMoverTotals moved;
+    char *scope;
+    const char *labels[GB_COMMON_LEVELS];
+    GArray *years; /* the position chart's: one authority's standings */
+} GbChartResults;
+
+static void
+gb__chart_results_clear(GbChartResults *res)
+{
+    gb_stats_free(res->stats);
+    gb_stats_moves_free(res->moves);
+    gb_stats_latest_free(res->latest);
+    if (res->positions != NULL)
+        g_array_free(res->positions, TRUE);
+    gb_position_movers_free(res->movers);
+    g_free(res->scope);
+    if (res->years != NULL)
+        g_array_free(res->years, TRUE);
+}
+
+/* Computes into res what the charts draw on the date when, and points in at
+ * it. As the briefing: the trend is England's position as at 31 March each
+ * year (a stock, never the inspections made in a year), the transitions are
+ * moves like with like, and the labels those of the regimes shown. */
+static void
+gb__chart_compute(const GbLoaded *ld, guint32 when, GbChartResults *res, GbChartInput *in)
+{
+    in->stats = res->stats =
+        gb_stats_compute(ld->table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    in->moves = res->moves = gb_stats_moves(ld->table);
+    in->latest = res->latest = gb_stats_latest(ld->table, "overall_effectiveness", when);
+    int current = gb_summary_current_regime(ld->ref);
+    int family = gb_summary_headline_family(ld->ref, current);
+    if (family < 0)
+        return;
+    GArray *dates = gb_summary_position_dates(ld->table, when);
+    res->positions = gb_position_series(ld->table, family, (const guint32 *)(void *)dates->data,
+                                        dates->len, FALSE);
+    g_array_free(dates, TRUE);
+    in->positions = res->positions;
+    in->family = family;
+    const GbPosition *now = gb_summary_position_on(res->positions, family, when);
+    if (now != NULL) {
+        for (int k = 0; k < GB_COMMON_LEVELS; k++)
+            res->labels[k] = gb_summary_position_label(ld->ref, now, k, NULL);
+        in->level_labels = res->labels;
+    }
+    if (ld->table->rows->len > 0) {
+        res->movers = gb_position_movers(ld->table, GB_MOVERS_FAMILY, when);
+        gb_summary_mover_totals(res->movers, family, &res->moved);
+        int j = gb_ref_headline_judgement(ld->ref, current);
+        char *lower = g_utf8_strdown(gb_ref_judgement(ld->ref, j)->label, -1);
+        res->scope = g_strdup_printf("%s judgements", lower);
+        g_free(lower);
+        in->mover_totals = &res->moved;
+        in->mover_scope = res->scope;
+    }
+}
+
+/* Finds --authority on the date when; a name typed on the command line that
+ * names none is a usage error, with the nearest names. */
+static GbStatus
+gb__chart_authority(const GbLoaded *ld, const char *name, guint32 when, int *authority,
+                    GbDiag *diag)
+{
+    GString *scratch = g_string_new(NULL);
+    *authority = gb_ref_find_authority(ld->ref, name, strlen(name), 0, when, scratch, NULL);
+    g_string_free(scratch, TRUE);
+    if (*authority >= 0)
+        return GB_OK;
+    char *msg = gb_ref_unknown_authority(ld->ref, name);
+    gb_diag_set(diag, NULL, 0, 0, "--authority: %s", msg);
+    g_free(msg);
+    return GB_USAGE;
+}
+
 static GbStatus
 gb__chart_run(GbChartRequest *r, GbDiag *diag)
 {
@@ -154,15 +238,7 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     }
     GbLoaded ld = {0};
     GbFonts *fonts = NULL;
-    GbStats *stats = NULL;
-    GbMoves *moves = NULL;
-    GbLatest *latest = NULL;
-    GArray *positions = NULL;
-    GbMovers *movers = NULL;
-    GbMoverTotals moved;
-    char *scope = NULL;
-    const char *labels[GB_COMMON_LEVELS];
-    GArray *years = NULL;
+    GbChartResults res = {0};
     GbChart *chart = NULL;
     GByteArray *bytes = NULL;
     char *path = NULL, *date = NULL, *err = NULL;
@@ -182,59 +258,17 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     }
     guint32 when = at.date;
     GbChartInput in = {.table = ld.table, .authority = -1};
-    if (r->authority != NULL) {
-        GString *scratch = g_string_new(NULL);
-        in.authority = gb_ref_find_authority(ld.ref, r->authority, strlen(r->authority), 0, when,
-                                             scratch, NULL);
-        g_string_free(scratch, TRUE);
-        if (in.authority < 0) {
-            /* A name typed on the command line: a usage error, with the nearest names. */
-            char *msg = gb_ref_unknown_authority(ld.ref, r->authority);
-            gb_diag_set(diag, NULL, 0, 0, "--authority: %s", msg);
-            g_free(msg);
-            rc = GB_USAGE;
-            goto out;
-        }
-    }
-    in.stats = stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
-    in.moves = moves = gb_stats_moves(ld.table);
-    in.latest = latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
-    /* As the briefing: the trend is England's position as at 31 March each
-     * year (a stock, never the inspections made in a year), the transitions
-     * are moves like with like, and the labels those of the regimes shown. */
-    int current = gb_summary_current_regime(ld.ref);
-    int family = gb_summary_headline_family(ld.ref, current);
-    if (family >= 0) {
-        GArray *dates = gb_summary_position_dates(ld.table, when);
-        positions = gb_position_series(ld.table, family, (const guint32 *)(void *)dates->data,
-                                       dates->len, FALSE);
-        g_array_free(dates, TRUE);
-        in.positions = positions;
-        in.family = family;
-        const GbPosition *now = gb_summary_position_on(positions, family, when);
-        if (now != NULL) {
-            for (int k = 0; k < GB_COMMON_LEVELS; k++)
-                labels[k] = gb_summary_position_label(ld.ref, now, k, NULL);
-            in.level_labels = labels;
-        }
-        if (ld.table->rows->len > 0) {
-            movers = gb_position_movers(ld.table, GB_MOVERS_FAMILY, when);
-            gb_summary_mover_totals(movers, family, &moved);
-            int j = gb_ref_headline_judgement(ld.ref, current);
-            char *lower = g_utf8_strdown(gb_ref_judgement(ld.ref, j)->label, -1);
-            scope = g_strdup_printf("%s judgements", lower);
-            g_free(lower);
-            in.mover_totals = &moved;
-            in.mover_scope = scope;
-        }
-    }
+    if (r->authority != NULL &&
+        (rc = gb__chart_authority(&ld, r->authority, when, &in.authority, diag)) != GB_OK)
+        goto out;
+    gb__chart_compute(&ld, when, &res, &in);
     if (strcmp(r->name, "position") == 0 && in.authority >= 0) {
         /* The pack's series: 31 March each year since ILACS began. */
         GArray *dates = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
         GPtrArray *st = gb_packsummary_standings(
             ld.table, gb_ref_find_family(ld.ref, "overall_effectiveness"), dates);
         if (st != NULL) {
-            in.years = years = gb_packsummary_years(ld.table, st, in.authority);
+            in.years = res.years = gb_packsummary_years(ld.table, st, in.authority);
             g_ptr_array_free(st, TRUE);
         }
         g_array_free(dates, TRUE);
@@ -263,18 +297,10 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb_write_file(path, bytes->data, bytes->len, diag);
 out:
-    if (years != NULL)
-        g_array_free(years, TRUE);
     if (bytes != NULL)
         g_byte_array_unref(bytes);
     gb_chart_free(chart);
-    gb_stats_free(stats);
-    gb_stats_moves_free(moves);
-    gb_stats_latest_free(latest);
-    if (positions != NULL)
-        g_array_free(positions, TRUE);
-    gb_position_movers_free(movers);
-    g_free(scope);
+    gb__chart_results_clear(&res);
     gb_fonts_free(fonts);
     g_free(err);
     g_free(path);

@@ -411,15 +411,13 @@ gb_config_check_value(const char *key, const char *value, char **message)
     return GB_DATA;
 }
 
-GbStatus
-gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
+/* Reads the settings file at path into *raw (g_free it, also on failure),
+ * with *text and *len past a byte order mark; fails on a file too large to
+ * be settings, a NUL byte or invalid UTF-8, naming the place. */
+static GbStatus
+gb__config_read(const char *path, char **raw, const char **text, gsize *len, GbDiag *diag)
 {
-    char *raw = NULL, *msg = NULL;
-    const char *text = NULL;
-    gsize len = 0;
     GError *err = NULL;
-    GKeyFile *kf = g_key_file_new();
-    GbStatus status = GB_OK;
     if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         GStatBuf sb;
         if (g_stat(path, &sb) == 0 && sb.st_size > GB_CONFIG_MAX_FILE_BYTES) {
@@ -427,47 +425,54 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
                         "is %" G_GINT64_FORMAT " bytes; a settings file "
                         "can be at most %d (is this the right file?)",
                         (gint64)sb.st_size, GB_CONFIG_MAX_FILE_BYTES);
-            status = GB_DATA;
-            goto out;
+            return GB_DATA;
         }
     }
-    if (!g_file_get_contents(path, &raw, &len, &err)) {
+    if (!g_file_get_contents(path, raw, len, &err)) {
         gb_diag_set(diag, path, 0, 0, "cannot read: %s", err->message);
-        status = GB_NOINPUT;
-        goto out;
+        g_clear_error(&err);
+        return GB_NOINPUT;
     }
-    text = raw;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* Notepad's byte order mark */
-        text += 3;
-        len -= 3;
+    *text = *raw;
+    if (*len >= 3 && memcmp(*text, "\xEF\xBB\xBF", 3) == 0) { /* Notepad's byte order mark */
+        *text += 3;
+        *len -= 3;
     }
     guint64 line, col;
-    const char *nul = memchr(text, '\0', len);
+    const char *nul = memchr(*text, '\0', *len);
     if (nul != NULL) {
-        gb__position(text, (gsize)(nul - text), &line, &col);
+        gb__position(*text, (gsize)(nul - *text), &line, &col);
         gb_diag_set(diag, path, line, col,
                     "NUL byte: a settings file is UTF-8 text (is this a "
                     "binary or UTF-16 file?)");
-        status = GB_DATA;
-        goto out;
+        return GB_DATA;
     }
     const char *bad;
-    if (!g_utf8_validate_len(text, len, &bad)) {
-        gb__position(text, (gsize)(bad - text), &line, &col);
+    if (!g_utf8_validate_len(*text, *len, &bad)) {
+        gb__position(*text, (gsize)(bad - *text), &line, &col);
         gb_diag_set(diag, path, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
                     (guchar)*bad);
-        status = GB_DATA;
-        goto out;
+        return GB_DATA;
     }
+    return GB_OK;
+}
+
+/* Parses text into kf; fails on what is not a key file, or a group other
+ * than [briefing] and [branding], with its line. */
+static GbStatus
+gb__config_parse(GKeyFile *kf, const char *path, const char *text, gsize len, GbDiag *diag)
+{
+    GError *err = NULL;
     if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &err)) {
-        line = gb__bad_line(text, len);
+        guint64 line = gb__bad_line(text, len);
         GString *m = g_string_new(NULL);
         gb_text_append_visible(m, err->message, strlen(err->message));
         gb_diag_set(diag, path, line, 1, "not a key file: %s", m->str);
         g_string_free(m, TRUE);
-        status = GB_DATA;
-        goto out;
+        g_clear_error(&err);
+        return GB_DATA;
     }
+    GbStatus status = GB_OK;
     gsize ngroups;
     char **groups = g_key_file_get_groups(kf, &ngroups);
     for (gsize i = 0; i < ngroups && status == GB_OK; i++) {
@@ -481,10 +486,18 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         }
     }
     g_strfreev(groups);
-    if (status != GB_OK)
-        goto out;
-    if (!g_key_file_has_group(kf, "briefing"))
-        goto branding;
+    return status;
+}
+
+/* Fails on an unknown key of [briefing], a value that is not a string (a
+ * bad escape such as "\q" would silently leave the default in place) or one
+ * over its length limit. */
+static GbStatus
+gb__briefing_keys(GKeyFile *kf, const char *path, const char *text, GbDiag *diag)
+{
+    GbStatus status = GB_OK;
+    char *msg = NULL;
+    GError *err = NULL;
     char **keys = g_key_file_get_keys(kf, "briefing", NULL, NULL);
     for (char **k = keys; *k != NULL && status == GB_OK; k++) {
         if (!g_strv_contains(gb__keys, *k)) {
@@ -496,7 +509,6 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         }
     }
     for (char **k = keys; *k != NULL && status == GB_OK; k++) {
-        /* A bad escape ("\q") would silently leave the default in place. */
         char *v = g_key_file_get_string(kf, "briefing", *k, &err);
         if (v == NULL) {
             msg = g_strdup_printf("%s: %s", *k, err->message);
@@ -507,8 +519,17 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
         g_free(v);
     }
     g_strfreev(keys);
-    if (status != GB_OK)
-        goto out;
+    g_free(msg);
+    g_clear_error(&err);
+    return status;
+}
+
+/* Takes [briefing]'s texts, palette, page size and as-at date into c. */
+static GbStatus
+gb__briefing_values(GbConfig *c, GKeyFile *kf, const char *path, const char *text, GbDiag *diag)
+{
+    GbStatus status = GB_OK;
+    char *msg = NULL;
     gb__take(kf, "title", &c->title);
     gb__take(kf, "subtitle", &c->subtitle);
     gb__take(kf, "organisation", &c->organisation);
@@ -520,12 +541,11 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
     if (strcmp(c->palette, "default") != 0 && strcmp(c->palette, "greyscale") != 0) {
         msg = g_strdup_printf("palette '%s' is not default or greyscale", c->palette);
         status = gb__bad(diag, path, text, "palette", msg);
-        goto out;
+        g_free(msg);
+        return status;
     }
-    if (*c->title == '\0') {
-        status = gb__bad(diag, path, text, "title", "title must not be empty");
-        goto out;
-    }
+    if (*c->title == '\0')
+        return gb__bad(diag, path, text, "title", "title must not be empty");
     char *size = g_key_file_get_string(kf, "briefing", "page_size", NULL);
     if (size != NULL) {
         g_strstrip(size);
@@ -540,8 +560,10 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
             status = gb__bad(diag, path, text, "page_size", msg);
         }
         g_free(size);
-        if (status != GB_OK)
-            goto out;
+        if (status != GB_OK) {
+            g_free(msg);
+            return status;
+        }
     }
     char *as_at = g_key_file_get_string(kf, "briefing", "as_at", NULL);
     if (as_at != NULL) {
@@ -551,50 +573,77 @@ gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
             status = gb__bad(diag, path, text, "as_at", msg);
         }
         g_free(as_at);
-        if (status != GB_OK)
-            goto out;
     }
+    g_free(msg);
+    return status;
+}
+
+/* Takes [briefing]'s sections list into c: known sections, each once. */
+static GbStatus
+gb__briefing_sections(GbConfig *c, GKeyFile *kf, const char *path, const char *text, GbDiag *diag)
+{
+    GbStatus status = GB_OK;
+    char *msg = NULL;
     gsize n;
     char **sections = g_key_file_get_string_list(kf, "briefing", "sections", &n, NULL);
-    if (sections != NULL) {
-        g_ptr_array_set_size(c->sections, 0);
-        for (gsize i = 0; i < n && status == GB_OK; i++) {
-            char *id = g_strstrip(sections[i]);
-            if (*id == '\0')
-                continue;
-            if (!gb_config_is_section(id)) {
-                char *known = g_strjoinv(";", (char **)gb_briefing_section_ids());
-                msg = g_strdup_printf("unknown section '%s' (sections: %s)", id, known);
-                g_free(known);
-                status = gb__bad(diag, path, text, "sections", msg);
-            } else {
-                for (guint k = 0; k < c->sections->len; k++)
-                    if (strcmp(g_ptr_array_index(c->sections, k), id) == 0) {
-                        msg = g_strdup_printf("section '%s' is listed twice", id);
-                        status = gb__bad(diag, path, text, "sections", msg);
-                    }
-                g_ptr_array_add(c->sections, g_strdup(id));
+    if (sections == NULL)
+        return GB_OK;
+    g_ptr_array_set_size(c->sections, 0);
+    for (gsize i = 0; i < n && status == GB_OK; i++) {
+        char *id = g_strstrip(sections[i]);
+        if (*id == '\0')
+            continue;
+        if (!gb_config_is_section(id)) {
+            char *known = g_strjoinv(";", (char **)gb_briefing_section_ids());
+            msg = g_strdup_printf("unknown section '%s' (sections: %s)", id, known);
+            g_free(known);
+            status = gb__bad(diag, path, text, "sections", msg);
+        } else {
+            for (guint k = 0; k < c->sections->len; k++)
+                if (strcmp(g_ptr_array_index(c->sections, k), id) == 0) {
+                    g_free(msg);
+                    msg = g_strdup_printf("section '%s' is listed twice", id);
+                    status = gb__bad(diag, path, text, "sections", msg);
+                }
+            g_ptr_array_add(c->sections, g_strdup(id));
+        }
+    }
+    g_strfreev(sections);
+    g_free(msg);
+    return status;
+}
+
+GbStatus
+gb_config_load(GbConfig *c, const char *path, GbDiag *diag)
+{
+    char *raw = NULL;
+    const char *text = NULL;
+    gsize len = 0;
+    GKeyFile *kf = g_key_file_new();
+    GbStatus status = gb__config_read(path, &raw, &text, &len, diag);
+    if (status == GB_OK)
+        status = gb__config_parse(kf, path, text, len, diag);
+    if (status == GB_OK && g_key_file_has_group(kf, "briefing")) {
+        status = gb__briefing_keys(kf, path, text, diag);
+        if (status == GB_OK)
+            status = gb__briefing_values(c, kf, path, text, diag);
+        if (status == GB_OK)
+            status = gb__briefing_sections(c, kf, path, text, diag);
+        if (status == GB_OK) {
+            /* Where each key the file sets came from, for `gradebrief config`. */
+            char **set = g_key_file_get_keys(kf, "briefing", NULL, NULL);
+            for (char **k = set; *k != NULL; k++) {
+                char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path,
+                                              gb_text_key_line(text, "briefing", *k));
+                gb_config_set_origin(c, *k, where);
+                g_free(where);
             }
+            g_strfreev(set);
         }
-        g_strfreev(sections);
     }
-    if (status == GB_OK) {
-        char **set = g_key_file_get_keys(kf, "briefing", NULL, NULL);
-        for (char **k = set; *k != NULL; k++) {
-            char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path,
-                                          gb_text_key_line(text, "briefing", *k));
-            gb_config_set_origin(c, *k, where);
-            g_free(where);
-        }
-        g_strfreev(set);
-    }
-branding:
     if (status == GB_OK)
         status = gb__branding_load(c, kf, path, text, diag);
-out:
-    g_free(msg);
     g_free(raw);
-    g_clear_error(&err);
     g_key_file_free(kf);
     return status;
 }

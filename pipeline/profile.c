@@ -293,18 +293,19 @@ gb__list(const GbParse *ps, const char *key)
     return v;
 }
 
+/* Checks the profile's group names and the keys of [profile]; says which
+ * kinds of judgement group it has. */
 static GbStatus
-gb__profile_body(const GbParse *ps, GbProfile *p)
+gb__profile_check_groups(const GbParse *ps, char **groups, gsize ngroups, gboolean *has_judgements,
+                         gboolean *has_groups)
 {
     GbStatus status = GB_OK;
-    gsize ngroups;
-    char **groups = g_key_file_get_groups(ps->kf, &ngroups);
-    gboolean has_judgements = FALSE, has_groups = FALSE;
+    *has_judgements = *has_groups = FALSE;
     for (gsize i = 0; i < ngroups && status == GB_OK; i++) {
         if (strcmp(groups[i], "judgements") == 0)
-            has_judgements = TRUE;
+            *has_judgements = TRUE;
         else if (g_str_has_prefix(groups[i], "group ") && groups[i][6] != '\0')
-            has_groups = TRUE;
+            *has_groups = TRUE;
         else if (strcmp(groups[i], "profile") != 0)
             status = gb__bad(ps, groups[i], NULL,
                              "unknown group [%s]; a profile has [profile], "
@@ -312,7 +313,7 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
                              groups[i]);
     }
     if (status == GB_OK &&
-        (!g_key_file_has_group(ps->kf, "profile") || (!has_judgements && !has_groups)))
+        (!g_key_file_has_group(ps->kf, "profile") || (!*has_judgements && !*has_groups)))
         status = gb__bad(ps, NULL, NULL,
                          "a profile needs a [profile] group and a [judgements] "
                          "or [group ID] group");
@@ -321,9 +322,13 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
         if (!g_strv_contains(gb__profile_keys, *k))
             status = gb__bad(ps, "profile", *k, "unknown key '%s' in [profile]", *k);
     g_strfreev(keys);
-    if (status != GB_OK)
-        goto out;
+    return status;
+}
 
+/* Reads [profile]'s own settings into p. */
+static GbStatus
+gb__profile_settings(const GbParse *ps, GbProfile *p)
+{
     p->name = gb__str(ps, "profile", "name");
     p->match = gb__list(ps, "match");
     p->sheets = gb__list(ps, "sheet");
@@ -335,22 +340,16 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
     p->as_at = gb__str(ps, "profile", "as_at");
     p->header_rows = GB_PROFILE_HEADER_ROWS;
     p->merge_window = GB_PROFILE_MERGE_WINDOW;
-    if (p->name == NULL || p->match == NULL || p->authority_col == NULL) {
-        status = gb__bad(ps, "profile", NULL, "[profile] needs name, match and authority");
-        goto out;
-    }
+    if (p->name == NULL || p->match == NULL || p->authority_col == NULL)
+        return gb__bad(ps, "profile", NULL, "[profile] needs name, match and authority");
     guint32 ymd;
-    if (p->as_at != NULL && !gb_text_parse_date(p->as_at, &ymd)) {
-        status =
-            gb__bad(ps, "profile", "as_at", "as_at must be a date YYYY-MM-DD, not '%s'", p->as_at);
-        goto out;
-    }
-    if ((p->event_col == NULL) != (p->event_types == NULL)) {
-        status = gb__bad(ps, "profile", p->event_col ? "event" : "event_types",
-                         "event and event_types go together");
-        goto out;
-    }
-    status = gb__uint(ps, "profile", "header_rows", 1, 1000, &p->header_rows);
+    if (p->as_at != NULL && !gb_text_parse_date(p->as_at, &ymd))
+        return gb__bad(ps, "profile", "as_at", "as_at must be a date YYYY-MM-DD, not '%s'",
+                       p->as_at);
+    if ((p->event_col == NULL) != (p->event_types == NULL))
+        return gb__bad(ps, "profile", p->event_col ? "event" : "event_types",
+                       "event and event_types go together");
+    GbStatus status = gb__uint(ps, "profile", "header_rows", 1, 1000, &p->header_rows);
     if (status == GB_OK)
         status = gb__uint(ps, "profile", "merge_window", 0, 3660, &p->merge_window);
     if (status == GB_OK)
@@ -371,17 +370,25 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
         g_free(order);
     }
     if (status != GB_OK)
-        goto out;
+        return status;
     p->not_judged = gb__key_set(ps, "not_judged");
     p->not_inspected = gb__key_set(ps, "not_inspected");
+    return GB_OK;
+}
 
+/* Makes p's groups: [judgements] under [profile]'s settings, then each
+ * [group ID] over them. */
+static GbStatus
+gb__profile_groups(const GbParse *ps, GbProfile *p, char **groups, gsize ngroups,
+                   gboolean has_judgements)
+{
     /* The profile's own settings, the defaults of every group. */
     GbProfileGroup *dflt = gb__group_new("");
     dflt->date_col = gb__str(ps, "profile", "date");
     dflt->year_col = gb__str(ps, "profile", "year");
     dflt->source = g_strdup(p->source);
     dflt->kind = p->kind;
-    status = gb__date_kind(ps, "profile", &dflt->date_kind);
+    GbStatus status = gb__date_kind(ps, "profile", &dflt->date_kind);
     if (status == GB_OK)
         status = gb__regime(ps, "profile", dflt);
     p->groups = g_ptr_array_new_with_free_func(gb__group_free);
@@ -390,7 +397,7 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
             status = gb__bad(ps, "profile", NULL, "[profile] needs regime or regime_from");
         else if (dflt->date_col == NULL && dflt->year_col == NULL)
             status = gb__bad(ps, "profile", NULL, "[profile] needs date or year");
-        keys = g_key_file_get_keys(ps->kf, "judgements", NULL, NULL);
+        char **keys = g_key_file_get_keys(ps->kf, "judgements", NULL, NULL);
         for (char **k = keys; status == GB_OK && k != NULL && *k != NULL; k++)
             status = gb__group_judgement(ps, "judgements", *k, dflt);
         g_strfreev(keys);
@@ -408,7 +415,7 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
         g_ptr_array_add(p->groups, g);
         const GbProfileGroup *base = dflt != NULL ? dflt : g_ptr_array_index(p->groups, 0);
         status = gb__group_settings(ps, groups[i], g, base);
-        keys = status == GB_OK ? g_key_file_get_keys(ps->kf, groups[i], NULL, NULL) : NULL;
+        char **keys = status == GB_OK ? g_key_file_get_keys(ps->kf, groups[i], NULL, NULL) : NULL;
         for (char **k = keys; status == GB_OK && k != NULL && *k != NULL; k++)
             if (!g_strv_contains(gb__group_keys, *k))
                 status = gb__group_judgement(ps, groups[i], *k, g);
@@ -417,7 +424,20 @@ gb__profile_body(const GbParse *ps, GbProfile *p)
             status = gb__bad(ps, groups[i], NULL, "[%s] names no judgement column", groups[i]);
     }
     gb__group_free(dflt);
-out:
+    return status;
+}
+
+static GbStatus
+gb__profile_body(const GbParse *ps, GbProfile *p)
+{
+    gsize ngroups;
+    char **groups = g_key_file_get_groups(ps->kf, &ngroups);
+    gboolean has_judgements, has_groups;
+    GbStatus status = gb__profile_check_groups(ps, groups, ngroups, &has_judgements, &has_groups);
+    if (status == GB_OK)
+        status = gb__profile_settings(ps, p);
+    if (status == GB_OK)
+        status = gb__profile_groups(ps, p, groups, ngroups, has_judgements);
     g_strfreev(groups);
     return status;
 }

@@ -37,7 +37,8 @@ GbStatus gb__sheet_rb_emit(GbRowBuild *rb, guint64 repeat);
 GbStatus gb__sheet_rb_begin_sheet(GbRowBuild *rb, const char *name);
 GbStatus gb__sheet_rb_end_sheet(GbRowBuild *rb);
 
-/* The zip member name ("xl/workbook.xml"), or NULL when absent. */
+/* Opens zip member name ("xl/workbook.xml"): a new reference for the
+ * caller to unref, or NULL when absent. */
 GsfInput *gb__sheet_member(GsfInfile *zip, const char *name);
 /* A pull reader over bytes from read(ctx) or from a member, with libxml2's
  * first error collected into err; NULL when libxml2 cannot make one. */
