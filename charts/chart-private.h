@@ -32,10 +32,13 @@ struct GbChartClass {
      * when the chart has none. */
     void (*areas)(const GbChart *c, GbFonts *f, GbBox plot, GArray *out);
     void (*free_data)(gpointer data);
+    /* Feeds h what the drawing shows beyond its texts (NULL: the texts and
+     * alt text carry every figure it draws). */
+    void (*digest)(const GbChart *c, GChecksum *h);
 };
 
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,
-    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class;
+    gb__trend_class, gb__map_class, gb__transitions_class, gb__timeline_class, gb__position_class;
 
 /* "8.0%" style, one decimal; "8%" when whole is TRUE. */
 void gb__pct(double p, gboolean whole, char *buf, gsize len);

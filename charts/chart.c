@@ -18,6 +18,7 @@ static const struct {
     {&gb__map_class, GB_CHART_TAKES_AS_AT},
     {&gb__transitions_class, 0},
     {&gb__timeline_class, GB_CHART_TAKES_AUTHORITY},
+    {&gb__position_class, GB_CHART_TAKES_AUTHORITY},
 };
 
 const char *const *
@@ -133,6 +134,27 @@ const char *
 gb_chart_alt(const GbChart *c)
 {
     return c->alt;
+}
+
+static void
+gb__digest_text(GChecksum *h, const char *s)
+{
+    guint32 n = s != NULL ? (guint32)strlen(s) + 1 : 0;
+    g_checksum_update(h, (const guchar *)&n, sizeof n);
+    if (s != NULL)
+        g_checksum_update(h, (const guchar *)s, n - 1);
+}
+
+void
+gb_chart_digest(const GbChart *c, GChecksum *h)
+{
+    gb__digest_text(h, c->klass->name);
+    gb__digest_text(h, c->title);
+    gb__digest_text(h, c->subtitle);
+    gb__digest_text(h, c->source);
+    gb__digest_text(h, c->alt);
+    if (c->klass->digest != NULL)
+        c->klass->digest(c, h);
 }
 
 /* The frame's height apart from the plot, at width. */

@@ -13,7 +13,7 @@ typedef struct {
     const GbStats *stats; /* by year, regime and judgement */
     const GbMoves *moves;
     const GbLatest *latest; /* overall effectiveness as at a date */
-    int authority;          /* for charts about one authority, else -1 */
+    int authority;          /* for charts about one authority, else -1; the map outlines it */
     /* Positions as at a date (position.h), for the trend chart: England's
      * positions of `family` (GbPosition, by date); NULL: none given. */
     const GArray *positions;
@@ -26,12 +26,13 @@ typedef struct {
      * improvement" when all are ILACS); NULL: the common scale's. Used by
      * counts, map and transitions. */
     const char *const *level_labels;
+    const GArray *years; /* GbPackYear (packsummary.h): the position chart's series */
 } GbChartInput;
 
 typedef struct GbChart GbChart;
 
 /* The chart names, NULL-terminated: distribution, counts, dumbbell, trend, map,
- * transitions, timeline. */
+ * transitions, timeline, position. */
 const char *const *gb_chart_names(void);
 /* TRUE when chart `name` is about one authority (needs input->authority). */
 gboolean gb_chart_needs_authority(const char *name);
@@ -57,6 +58,11 @@ const char *gb_chart_name(const GbChart *c);
 const char *gb_chart_title(const GbChart *c);
 /* One paragraph saying what the chart shows, with its numbers (PDF alt text). */
 const char *gb_chart_alt(const GbChart *c);
+/* Feeds h what the chart shows: its name, title, subtitle, source and alt
+ * text, and what its drawing shows beyond them (the map: the grade of every
+ * tile), so a document's hash changes exactly when the chart would draw
+ * differently. This function can't fail. */
+void gb_chart_digest(const GbChart *c, GChecksum *h);
 /* The height the chart wants at width (points), to fit its labels. */
 double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* The least height it can be drawn in at width without clipping or overlap

@@ -14,6 +14,7 @@ typedef struct {
     int count[GB_COMMON_LEVELS + 1];
     int tiles, missing;
     char *key[GB_COMMON_LEVELS + 1]; /* legend labels with the tile codes */
+    int outline;                     /* the authority outlined (a pack's own), -1 none */
 } GbMapData;
 
 /* The code on a tile of each common level, and on a tile not inspected. */
@@ -88,6 +89,12 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     c->data = d;
     d->as_at = l->as_at;
     d->grade = g_array_copy(l->grade_of);
+    d->outline = -1;
+    if (in->authority >= 0 && (guint)in->authority < ref->authorities->len) {
+        const GbAuthority *o = gb_ref_authority(ref, in->authority);
+        if (o->tile_q >= 0 && g_array_index(d->grade, int, in->authority) != -2)
+            d->outline = in->authority;
+    }
     for (guint i = 0; i < ref->authorities->len; i++) {
         const GbAuthority *a = gb_ref_authority(ref, (int)i);
         int g = g_array_index(d->grade, int, i);
@@ -115,7 +122,12 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     char date[32];
     gb_text_format_date_long(l->as_at, date, sizeof date);
     c->title = g_strdup_printf("Latest overall effectiveness by authority, %s", date);
-    c->subtitle = g_strdup("One hexagon per authority, placed roughly where it lies in England");
+    c->subtitle = d->outline >= 0
+                      ? g_strdup_printf("One hexagon per authority, placed roughly where it "
+                                        "lies in England; %s outlined",
+                                        gb_ref_authority(ref, d->outline)->name)
+                      : g_strdup("One hexagon per authority, placed roughly where it lies in "
+                                 "England");
     c->source = g_strdup("Source: Ofsted. Tile layout: ODI Leeds hex map of upper-tier "
                          "authorities (MIT), updated for the 2021 and 2023 reorganisations.");
     GString *alt = g_string_new(NULL);
@@ -127,7 +139,16 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], c->labels[g]);
     if (d->count[GB_COMMON_LEVELS])
         g_string_append_printf(alt, ", %d not inspected", d->count[GB_COMMON_LEVELS]);
-    g_string_append(alt, ". The key after the map gives each tile's code, authority and grade.");
+    if (d->outline >= 0) {
+        int g = g_array_index(d->grade, int, d->outline);
+        g_string_append_printf(alt, ". %s, outlined, is %s",
+                               gb_ref_authority(ref, d->outline)->name,
+                               g >= 0 ? ref->common_labels[g] : "not inspected");
+    }
+    /* The briefing sets the key of tile codes after the map; a pack does not. */
+    g_string_append(alt, d->outline >= 0 ? ". The table of authorities gives each one's grade."
+                                         : ". The key after the map gives each tile's code, "
+                                           "authority and grade.");
     c->alt = g_string_free(alt, FALSE);
     return TRUE;
 }
@@ -143,6 +164,26 @@ gb__height(const GbChart *c, GbFonts *f, double width)
     double h = g.height;
     gb_map_geometry_clear(&g);
     return d->legend.height + 6 + h;
+}
+
+/* The least height: tiles just large enough for every code (the draw leaves
+ * a code out of a tile narrower than 1.5 radii), at most the height asked. */
+static double
+gb__min_height(const GbChart *c, GbFonts *f, double width)
+{
+    GbMapData *d = c->data;
+    double want = gb__height(c, f, width);
+    double widest = 0;
+    for (int level = -1; level < GB_COMMON_LEVELS; level++) {
+        double cw, ch;
+        gb_fonts_measure(f, gb__code(level), GB_SIZE_SMALL, TRUE, -1, &cw, &ch);
+        widest = MAX(widest, cw);
+    }
+    GbTileGeometry g;
+    gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
+    double tiles = g.radius > 0 ? g.height * (widest / 1.5 + 0.05) / g.radius : 0;
+    gb_map_geometry_clear(&g);
+    return MIN(want, d->legend.height + 6 + ceil(tiles));
 }
 
 static void
@@ -206,6 +247,21 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         if (both)
             gb_text_draw(f, cr, label, size, FALSE, cx - tw / 2, y + ch - 1, ink);
     }
+    /* The outlined authority last, over its neighbours' edges: a white halo
+     * under a thick dark line, so it stands out on any fill. */
+    for (int k = 0; d->outline >= 0 && k < g.n; k++) {
+        if (g.authority[k] != d->outline)
+            continue;
+        double cx = ox + g.cx[k], cy = top + g.cy[k];
+        gb__hexagon(cr, cx, cy, g.radius * 1.02);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, MAX(g.radius * 0.6, 3.6));
+        cairo_stroke(cr);
+        gb__hexagon(cr, cx, cy, g.radius * 1.02);
+        cairo_set_source_rgb(cr, GB_INK.r, GB_INK.g, GB_INK.b);
+        cairo_set_line_width(cr, MAX(g.radius * 0.32, 2.0));
+        cairo_stroke(cr);
+    }
     gb_map_geometry_clear(&g);
 }
 
@@ -243,11 +299,29 @@ gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
     gb_map_geometry_clear(&g);
 }
 
+/* The tiles: each authority drawn and its grade, and the one outlined. The
+ * map prints no date of any inspection, so a new inspection that keeps an
+ * authority's grade leaves every map as it was. */
+static void
+gb__digest(const GbChart *c, GChecksum *h)
+{
+    const GbMapData *d = c->data;
+    gint32 v[2] = {d->outline, (gint32)d->grade->len};
+    g_checksum_update(h, (const guchar *)v, sizeof v);
+    for (guint i = 0; i < d->grade->len; i++) {
+        v[0] = (gint32)i;
+        v[1] = g_array_index(d->grade, int, i);
+        g_checksum_update(h, (const guchar *)v, sizeof v);
+    }
+}
+
 const GbChartClass gb__map_class = {
     .name = "map",
     .build = gb__build,
     .height = gb__height,
+    .min_height = gb__min_height,
     .draw = gb__draw,
     .areas = gb__areas,
     .free_data = gb__free,
+    .digest = gb__digest,
 };

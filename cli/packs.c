@@ -222,7 +222,12 @@ gb__packs_who(const GbPacksRequest *r, const GbRef *ref, guint32 when, GArray *w
             g_free(msg);
             rc = GB_USAGE;
         }
-        g_array_append_val(who, a);
+        /* One pack an authority, however often (or by whatever name) it is named. */
+        gboolean seen = FALSE;
+        for (guint i = 0; i < who->len && !seen; i++)
+            seen = g_array_index(who, int, i) == a;
+        if (!seen)
+            g_array_append_val(who, a);
     }
     g_string_free(scratch, TRUE);
     return rc;
@@ -256,6 +261,9 @@ typedef struct {
     GbStats *stats;
     GbMoves *moves;
     GbPackInput in;
+    GPtrArray *standings; /* the first page's positions on the series dates */
+    GbMovers *movers;
+    GbNextRules *next;
     char *date;
     guint32 when;
     GArray *who;     /* authority indices */
@@ -278,6 +286,10 @@ gb__packs_state_clear(GbPacksState *s)
     for (int j = 0; j < s->in.njudgements; j++)
         gb_stats_latest_free((GbLatest *)s->in.latest[j]);
     gb_pack_input_clear(&s->in);
+    if (s->standings != NULL)
+        g_ptr_array_free(s->standings, TRUE);
+    gb_position_movers_free(s->movers);
+    gb_next_rules_free(s->next);
     gb_stats_free(s->stats);
     gb_stats_moves_free(s->moves);
     gb_config_free(s->config);
@@ -314,6 +326,26 @@ gb__packs_prepare(GbPacksRequest *r, GbPacksState *s, GbDiag *diag)
     for (int j = 0; j < in->njudgements; j++)
         in->latest[j] =
             gb_stats_latest(t, gb_ref_judgement(t->ref, in->judgements[j])->id, s->when);
+    in->family = gb_ref_find_family(t->ref, "overall_effectiveness");
+    char *path = g_build_filename(t->ref->datadir, "ilacs-next.csv", NULL);
+    GbDiag nd = {0};
+    rc = gb_next_rules_load(path, &s->next, &nd);
+    g_free(path);
+    if (rc != GB_OK && rc != GB_NOINPUT) {
+        *diag = nd;
+        return rc;
+    }
+    gb_diag_clear(&nd);
+    in->next = s->next;
+    /* The first page's shared figures (the positions on the series dates, the
+     * movers: the briefing's rule), before composing: every pack is composed
+     * to hash what it shows. */
+    GArray *series = gb_packsummary_dates(GB_PACK_FIRST_YEAR, s->when);
+    s->standings = in->family >= 0 ? gb_packsummary_standings(t, in->family, series) : NULL;
+    g_array_free(series, TRUE);
+    in->standings = s->standings;
+    s->movers = gb_position_movers(t, GB_MOVERS_FAMILY, s->when);
+    in->movers = s->movers;
     return gb__packs_who(r, t->ref, s->when, s->who, diag);
 }
 

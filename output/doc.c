@@ -33,6 +33,10 @@ struct GbDoc {
     GPtrArray *alts;
     cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
+    /* The last figure placed, for one placed beside it. */
+    int row_page;
+    double row_top, row_bottom, row_right; /* row_right: from the left margin */
+    double col_right, col_bottom;          /* the row's first column: its width and foot */
 };
 
 static const GbBranding *
@@ -477,7 +481,8 @@ gb_doc_title(GbDoc *d, const char *title, const char *subtitle)
 {
     gb__new_page(d);
     double w = gb__text_width(d);
-    PangoLayout *ly = gb__layout(d, title, 20, TRUE, w, FALSE);
+    /* A pack's title is a line shorter for most names: room for its summary. */
+    PangoLayout *ly = gb__layout(d, title, d->compact ? 17 : 20, TRUE, w, FALSE);
     gb__tag_begin(d, "H1", NULL);
     gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H1");
@@ -653,29 +658,113 @@ gb_doc_bullets(GbDoc *d, const char *const *items, int n)
 void
 gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption)
 {
-    double w = gb__text_width(d);
+    gb_doc_figure_placed(d, chart, caption, 0, GB_DOC_BELOW, FALSE);
+}
+
+void
+gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double width,
+                     GbDocPlace place, gboolean shrink)
+{
+    const double gap = 14;
+    double full = gb__text_width(d);
+    double w = width > 0 && width < 1 ? full * width : full;
     double h = gb_chart_height_for(chart, d->fonts, w);
     d->figures++;
     char *cap = g_strdup_printf("Figure %d: %s", d->figures, caption);
     PangoLayout *lc = gb__layout(d, cap, GB__NOTE + 1, FALSE, w, FALSE);
-    double ch = gb__layout_height(lc);
+    double ch = gb__layout_height(lc), extra = ch + 8;
     double avail = gb__bottom(d) - d->setup.top;
-    if (h + ch + 8 > avail) /* taller than a page: shrink to fit */
-        h = avail - ch - 8;
-    gb__need(d, h + ch + 8);
+    if (h + extra > avail) /* taller than a page: shrink to fit */
+        h = avail - extra;
+    /* Beside the row of figures before it (top-aligned), or under the row's
+     * first column, when nothing came between and it fits across. */
+    gboolean row = place != GB_DOC_BELOW && d->row_page == d->page && d->page > 0 &&
+                   fabs(d->y - d->row_bottom) < 0.01;
+    double x = d->setup.left, top = d->y;
+    if (row && place == GB_DOC_BESIDE && d->row_right + gap + w <= full + 0.5) {
+        x = d->setup.left + d->row_right + gap;
+        top = d->row_top;
+    } else if (row && place == GB_DOC_UNDER && w <= d->col_right + 0.5) {
+        top = d->col_bottom;
+    } else {
+        row = FALSE;
+    }
+    /* A figure that may shrink is drawn as tall as the room left on the
+     * page, down to the least height it draws in without clipping. */
+    double room = gb__bottom(d) - top;
+    if (shrink && h + extra > room) {
+        double least = gb_chart_min_height_for(chart, d->fonts, w);
+        if (least + extra <= room)
+            h = floor(room - extra);
+    }
+    if (!row || top + h + extra > gb__bottom(d)) {
+        x = d->setup.left;
+        gb__need(d, h + extra);
+        top = d->y;
+        d->row_top = d->y;
+        d->row_right = 0;
+        d->row_bottom = d->y;
+        d->col_right = w;
+        place = GB_DOC_BELOW;
+    }
     if (gb__drawing(d)) {
         cairo_save(d->cr);
-        gb_chart_draw_tagged(chart, d->fonts, d->cr, (GbBox){d->setup.left, d->y, w, h});
+        gb_chart_draw_tagged(chart, d->fonts, d->cr, (GbBox){x, top, w, h});
         cairo_restore(d->cr);
     }
-    d->y += h + 4;
+    double y = top + h + 4;
     gb__tag_begin(d, "Caption", NULL);
-    gb__show(d, lc, d->setup.left, d->y, (GbRgb){0.3, 0.3, 0.3});
+    gb__show(d, lc, x, y, (GbRgb){0.3, 0.3, 0.3});
     gb__tag_end(d, "Caption");
-    d->y += ch + 12;
+    y += ch + 12;
+    d->row_page = d->page;
+    d->row_right = MAX(d->row_right, x - d->setup.left + w);
+    d->row_bottom = MAX(d->row_bottom, y);
+    if (place != GB_DOC_BESIDE)
+        d->col_bottom = y;
+    d->y = d->row_bottom;
     g_ptr_array_add(d->alts, g_strdup(gb_chart_alt(chart)));
     g_object_unref(lc);
     g_free(cap);
+}
+
+void
+gb_doc_link_line(GbDoc *d, const char *text, const char *uri)
+{
+    PangoLayout *ly = gb__layout(d, text, GB__BODY, FALSE, gb__text_width(d), FALSE);
+    double h = gb__layout_height(ly);
+    gb__need(d, h);
+    GString *attrs = g_string_new("uri='");
+    for (const char *c = uri; *c; c++) {
+        if (*c == '\\' || *c == '\'')
+            g_string_append_c(attrs, '\\');
+        g_string_append_c(attrs, *c);
+    }
+    g_string_append_c(attrs, '\'');
+    GbRgb blue = {0.05, 0.2, 0.45};
+    gb__tag_begin(d, "P", NULL);
+    gb__tag_begin(d, CAIRO_TAG_LINK, attrs->str);
+    gb__show(d, ly, d->setup.left, d->y, blue);
+    if (gb__drawing(d)) {
+        int w, base = pango_layout_get_baseline(ly);
+        pango_layout_get_size(ly, &w, NULL);
+        cairo_rectangle(d->cr, d->setup.left, d->y + (double)base / PANGO_SCALE + 1.2,
+                        (double)w / PANGO_SCALE, 0.6);
+        cairo_set_source_rgb(d->cr, blue.r, blue.g, blue.b);
+        cairo_fill(d->cr);
+    }
+    gb__tag_end(d, CAIRO_TAG_LINK);
+    gb__tag_end(d, "P");
+    d->y += h + 8;
+    g_string_free(attrs, TRUE);
+    g_object_unref(ly);
+}
+
+void
+gb_doc_page_break(GbDoc *d)
+{
+    if (d->page > 0 && !gb__at_top(d))
+        gb__new_page(d);
 }
 
 /* Lays out one row's cells; returns its height. */

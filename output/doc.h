@@ -70,6 +70,20 @@ void gb_doc_bullets(GbDoc *d, const char *const *items, int n);
  * Figure (the plot, with the chart's title and notes as P before and after
  * it), then its Caption as the Figure's sibling. */
 void gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption);
+/* Where a figure goes relative to the figures placed just before it: below
+ * them all (as usual), beside them (right of the row, top-aligned), or under
+ * the row's first column (a stack on the left, a tall figure beside it).
+ * Beside and under fall back to below when the figure does not fit there. */
+typedef enum { GB_DOC_BELOW, GB_DOC_BESIDE, GB_DOC_UNDER } GbDocPlace;
+/* The same at width (a fraction of the text width, 0: all), placed so. With
+ * shrink, a figure taller than the room left on the page is drawn as tall as
+ * that room when its least height (gb_chart_min_height_for) fits in it. */
+void gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double width,
+                          GbDocPlace place, gboolean shrink);
+/* One line of text that is wholly a link to uri (P > Link, underlined). */
+void gb_doc_link_line(GbDoc *d, const char *text, const char *uri);
+/* Ends the page here (nothing when the cursor is already at a page's top). */
+void gb_doc_page_break(GbDoc *d);
 /* Table > THead > TR > TH, then TBody > TR > TH (row headers) | TD, in 9 pt;
  * the header row repeated after a page break is drawn outside any tag. */
 void gb_doc_table(GbDoc *d, const GbDocTable *t);

@@ -6,6 +6,9 @@
 
 #include "output/config.h"
 #include "output/doc.h"
+#include "output/tree.h"
+#include "pipeline/nextinspection.h"
+#include "pipeline/packsummary.h"
 
 /* Shared, read-only inputs of every pack (computed once). */
 typedef struct {
@@ -18,6 +21,11 @@ typedef struct {
     const GbLatest **latest; /* as at the pack date, per judgement (the caller's) */
     const GbConfig *config;
     const char *date; /* ISO date for the PDF metadata */
+    /* The first page's figures (packsummary.h), shared by every pack. */
+    int family;                 /* the headline judgement's family (overall effectiveness) */
+    const GPtrArray *standings; /* GbStanding*: 31 March each year since 2018, the pack date */
+    const GbMovers *movers;     /* GB_MOVERS_FAMILY as at the pack date: the briefing's rule */
+    const GbNextRules *next;    /* ILACS inspection intervals, NULL: no estimate */
 } GbPackInput;
 
 /* Fills the regime and judgement fields of in from the data: the regime
@@ -44,6 +52,10 @@ char *gb_pack_hash(const GbPackInput *in, int authority);
  * Word (docx non-NULL). */
 GbStatus gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArray **html,
                             GByteArray **docx, int *pages, GbDiag *diag);
+
+/* The pack's document tree (pack.c's composition), for its tests; NULL
+ * never. Free with gb_tree_free. */
+GbTree *gb_pack_tree(const GbPackInput *in, int authority);
 
 /* Makes the pack PDF for authority (tagged, with alt text, as the briefing). */
 GbStatus gb_pack_pdf(const GbPackInput *in, GbFonts *f, int authority, GByteArray **pdf, int *pages,

@@ -170,6 +170,11 @@ gb__block(GbDoc *d, const GbTreeBlock *b)
         gb_doc_heading(d, b->text);
         break;
     case GB_BLOCK_PARAGRAPH: {
+        const GbTreeRun *r0 = b->runs->len == 1 ? &g_array_index(b->runs, GbTreeRun, 0) : NULL;
+        if (r0 != NULL && r0->kind == GB_RUN_LINK) { /* a line that is a link */
+            gb_doc_link_line(d, r0->text, r0->print_href ? r0->print_href : r0->href);
+            break;
+        }
         char *text = gb_tree_paragraph_text(b);
         gb_doc_paragraph(d, text);
         g_free(text);
@@ -183,7 +188,11 @@ gb__block(GbDoc *d, const GbTreeBlock *b)
         break;
     case GB_BLOCK_FIGURE:
         /* The chart's numbers are in its /Alt; its data table is for the HTML. */
-        gb_doc_figure(d, b->chart, b->caption);
+        gb_doc_figure_placed(d, b->chart, b->caption, b->width,
+                             b->under    ? GB_DOC_UNDER
+                             : b->beside ? GB_DOC_BESIDE
+                                         : GB_DOC_BELOW,
+                             b->shrink);
         break;
     case GB_BLOCK_TABLE:
         gb__table(d, b->table);
@@ -220,6 +229,8 @@ gb__walk(GbDoc *d, gpointer user)
         gb_doc_section(d, s->id, s->title);
         for (guint k = 0; k < s->blocks->len; k++)
             gb__block(d, g_ptr_array_index(s->blocks, k));
+        if (s->page_after && i + 1 < t->sections->len)
+            gb_doc_page_break(d);
     }
 }
 

@@ -9,6 +9,7 @@ gb__run_clear(gpointer p)
     GbTreeRun *r = p;
     g_free(r->text);
     g_free(r->href);
+    g_free(r->print_href);
 }
 
 static void
@@ -202,6 +203,25 @@ gb_tree_add_table(GbTreeSection *s, GbTreeTable *table)
     gb__block(s, GB_BLOCK_TABLE)->table = table;
 }
 
+void
+gb_tree_link(GbTreeBlock *p, const char *text, const char *href, const char *print_href)
+{
+    GbTreeRun r = {.kind = GB_RUN_LINK,
+                   .text = g_strdup(text),
+                   .href = g_strdup(href),
+                   .print_href = g_strdup(print_href)};
+    g_array_append_val(p->runs, r);
+}
+
+void
+gb_tree_figure_place(GbTreeBlock *b, double width, GbTreePlace where, gboolean shrink)
+{
+    b->width = CLAMP(width, 0.0, 1.0);
+    b->beside = where == GB_TREE_BESIDE;
+    b->under = where == GB_TREE_UNDER;
+    b->shrink = shrink;
+}
+
 GbTreeTable *
 gb_tree_table_new(const char *id, const char *caption, const char *const *headers,
                   const double *widths, gboolean row_headers)
@@ -344,17 +364,24 @@ gb_tree_digest(const GbTree *t, GChecksum *h)
                 gb__digest_int(h, run->kind);
                 gb__digest_text(h, run->text);
                 gb__digest_text(h, run->href);
+                gb__digest_text(h, run->print_href);
             }
             gb__digest_int(h, b->items ? (gint64)b->items->len : -1);
             for (guint r = 0; b->items != NULL && r < b->items->len; r++)
                 gb__digest_text(h, g_ptr_array_index(b->items, r));
-            gb__digest_text(h, b->chart ? gb_chart_name(b->chart) : NULL);
-            gb__digest_text(h, b->chart ? gb_chart_title(b->chart) : NULL);
-            gb__digest_text(h, b->chart ? gb_chart_alt(b->chart) : NULL);
+            gb__digest_int(h, b->chart != NULL);
+            if (b->chart != NULL)
+                gb_chart_digest(b->chart, h);
             gb__digest_text(h, b->alt);
             gb__digest_text(h, b->caption);
             gb__digest_int(h, b->number);
             gb__digest_table(h, b->table);
+            /* Figure placement (the pack's summary page). */
+            gb__digest_int(h, (gint64)(b->width * 1e6 + 0.5));
+            gb__digest_int(h, b->beside);
+            gb__digest_int(h, b->under);
+            gb__digest_int(h, b->shrink);
         }
+        gb__digest_int(h, s->page_after);
     }
 }

@@ -14,7 +14,8 @@ typedef enum { GB_RUN_TEXT, GB_RUN_EMPHASIS, GB_RUN_NUMBER, GB_RUN_LINK } GbTree
 typedef struct {
     GbTreeRunKind kind;
     char *text;
-    char *href; /* links: "#section-id" or a URL */
+    char *href;       /* links: "#section-id" or a URL */
+    char *print_href; /* links: the target in print (a PDF's for an HTML page), NULL: href */
 } GbTreeRun;
 
 /* A table cell: its text and the grade class (common level, -1 none) that
@@ -57,12 +58,18 @@ typedef struct {
     char *alt, *caption;  /* figure */
     int number;           /* figure: 1, 2, ... in document order */
     GbTreeTable *table;   /* table; figure: its data */
+    double width;         /* figure: fraction of the text width in print, 0 = all of it */
+    gboolean beside;      /* figure: placed right of the figure before it when it fits */
+    gboolean under;       /* figure: placed under the first figure of the row, in its column */
+    gboolean shrink;      /* figure: in print, drawn smaller (to its least height) to stay on
+                           * the page (a one-page summary) */
 } GbTreeBlock;
 
 typedef struct {
     char *id, *title;
-    int number;        /* 1, 2, ... */
-    GPtrArray *blocks; /* GbTreeBlock* */
+    int number;          /* 1, 2, ... */
+    GPtrArray *blocks;   /* GbTreeBlock* */
+    gboolean page_after; /* print: the next section starts on a new page (a summary page) */
 } GbTreeSection;
 
 typedef struct {
@@ -90,6 +97,8 @@ GbTreeBlock *gb_tree_paragraph(GbTreeSection *s, const char *text);
 /* Takes text (g_free'd with the tree). */
 GbTreeBlock *gb_tree_paragraph_take(GbTreeSection *s, char *text);
 void gb_tree_run(GbTreeBlock *p, GbTreeRunKind kind, const char *text, const char *href);
+/* A link run whose target differs in print (print_href) and on the web (href). */
+void gb_tree_link(GbTreeBlock *p, const char *text, const char *href, const char *print_href);
 void gb_tree_note(GbTreeSection *s, const char *text);
 void gb_tree_note_take(GbTreeSection *s, char *text);
 /* A list of copies of items[0..n). */
@@ -98,6 +107,16 @@ void gb_tree_list(GbTreeSection *s, const char *const *items, int n);
  * data (the tree takes data too). */
 GbTreeBlock *gb_tree_figure(GbTree *t, GbTreeSection *s, GbChart *chart, const char *caption,
                             GbTreeTable *data);
+/* Where a figure is placed in print (a one-page summary). */
+typedef enum {
+    GB_TREE_BELOW,  /* below what came before (as every figure is by default) */
+    GB_TREE_BESIDE, /* right of the row of figures before it, top-aligned */
+    GB_TREE_UNDER,  /* under the row's first column (a stack beside a tall figure) */
+} GbTreePlace;
+/* Print placement of figure block b: width a fraction of the text width (0:
+ * all), where, and shrink TRUE to let it be drawn smaller, down to its least
+ * height, rather than go to the next page. */
+void gb_tree_figure_place(GbTreeBlock *b, double width, GbTreePlace where, gboolean shrink);
 /* Adds table (taken) to s. */
 void gb_tree_add_table(GbTreeSection *s, GbTreeTable *table);
 
@@ -117,11 +136,10 @@ int gb_tree_table_rows(const GbTreeTable *t);                                 /*
 const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /* row <0: header */
 
 /* Feeds everything t shows into h: every text, cell and grade class, each
- * figure's chart (name, title, alt text) and its data table, in order. Two
- * trees feed the same bytes only when they show the same. A chart shows
- * nothing its alt text and data table leave out (each chart's figures are in
- * its data table, for the HTML and for screen readers), so this covers the
- * drawings too. This function can't fail. */
+ * figure's chart (gb_chart_digest: its texts and alt text, and what its
+ * drawing shows beyond them, such as the map's grade of every tile), its data
+ * table and its print placement, in order. Two trees feed the same bytes only
+ * when they show the same. This function can't fail. */
 void gb_tree_digest(const GbTree *t, GChecksum *h);
 
 /* A paragraph's runs as one string (newly allocated). */

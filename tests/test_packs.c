@@ -69,6 +69,29 @@ text_of(const char *pdf)
     return g_string_free(o, FALSE);
 }
 
+/* The text of one page, whitespace folded. */
+static char *
+page_text(const char *pdf, int page)
+{
+    char num[16];
+    g_snprintf(num, sizeof num, "%d", page);
+    const char *argv[] = {PDFTOTEXT, "-f", num, "-l", num, pdf, "-", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(NULL, argv, &out, &err), 0);
+    g_free(err);
+    GString *o = g_string_new(NULL);
+    for (const char *p = out; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            if (o->len && o->str[o->len - 1] != ' ')
+                g_string_append_c(o, ' ');
+        } else {
+            g_string_append_c(o, *p);
+        }
+    }
+    g_free(out);
+    return g_string_free(o, FALSE);
+}
+
 static int
 pages_of(const char *pdf)
 {
@@ -108,7 +131,7 @@ START_TEST(test_content)
          {"Hertfordshire: children's services inspections", "Where it stands",
           "Since the previous inspection", "East of England"}},
         {"north-northamptonshire.pdf",
-         {"North Northamptonshire was formed in 2021 from Northamptonshire",
+         {"North Northamptonshire was formed on 1 April 2021 from Northamptonshire",
           "Inadequate (as Northamptonshire)", "West Northamptonshire", "East Midlands"}},
         {"barnsley.pdf",
          {"DfE code 370", "Yorkshire and the Humber", "statistical neighbours", NULL}},
@@ -121,6 +144,30 @@ START_TEST(test_content)
         for (int k = 0; k < 4 && cases[i].want[k]; k++)
             ck_assert_msg(strstr(text, cases[i].want[k]) != NULL, "%s lacks '%s'", cases[i].file,
                           cases[i].want[k]);
+        g_free(text);
+        g_free(pdf);
+    }
+    /* The first page is the summary: judgements, estimate, visits, the three figures. */
+    const struct {
+        const char *file, *want[6];
+    } firsts[] = {
+        {"hertfordshire.pdf",
+         {"Summary as at 31 March 2025", "Next inspection (estimate)",
+          "Focused and monitoring visits", "Position as at 31 March, 2018\u2013",
+          "Hertfordshire outlined", "Hertfordshire: inspection judgements over time"}},
+        {"north-northamptonshire.pdf",
+         {"Summary as at 31 March 2025", "Requires improvement", "Source: Ofsted's ILACS framework",
+          "as Northamptonshire, before North Northamptonshire existed",
+          "North Northamptonshire outlined", "inspection judgements over time"}},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(firsts); i++) {
+        char *pdf = g_build_filename(dir, "p", firsts[i].file, NULL);
+        char *text = page_text(pdf, 1);
+        for (int k = 0; k < 6; k++)
+            ck_assert_msg(strstr(text, firsts[i].want[k]) != NULL, "%s page 1 lacks '%s':\n%s",
+                          firsts[i].file, firsts[i].want[k], text);
+        /* The detail starts on page 2. */
+        ck_assert_ptr_null(strstr(text, "Where it stands"));
         g_free(text);
         g_free(pdf);
     }
@@ -376,8 +423,14 @@ timeline_years(const char *pdf)
     char *out, *err;
     ck_assert_int_eq(run(NULL, argv, &out, &err), 0);
     g_free(err);
+    /* The map beside the timeline may come between them in the text: its
+     * source note (which names the years of two reorganisations) is cut out. */
+    char *map_note = strstr(out, "Source: Ofsted. Tile layout");
+    char *map_end = map_note ? strstr(map_note, "reorganisations.") : NULL;
+    if (map_end != NULL)
+        memset(map_note, ' ', (gsize)(map_end - map_note));
     const char *from = strstr(out, "on the common scale");
-    const char *to = from ? strstr(from, "Source: Ofsted") : NULL;
+    const char *to = from ? strstr(from, "Source: Ofsted; press") : NULL;
     ck_assert_msg(from != NULL && to != NULL, "%s: no timeline on page 1", pdf);
     gboolean seen[3000] = {FALSE};
     for (const char *p = from; p + 4 <= to; p++) {
@@ -425,21 +478,55 @@ START_TEST(test_timeline_axis)
     g_free(err);
     const char *files[] = {"barnet.pdf", "cumbria.pdf", "north-northamptonshire.pdf",
                            "westmorland-and-furness.pdf"};
-    char *first = NULL;
+    /* The same span in every pack; the labels between follow the chart's
+     * width (every year at full width, as on an abolished authority's pack,
+     * every other year beside the map on a first page). */
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *pdf = g_build_filename(dir, "p", files[i], NULL);
         char *years = timeline_years(pdf);
         ck_assert_msg(g_str_has_prefix(years, "2007 ") && g_str_has_suffix(years, " 2025"),
                       "%s: the axis reads '%s', not 2007 to 2025", files[i], years);
-        if (first == NULL)
-            first = g_strdup(years);
-        else
-            ck_assert_msg(strcmp(first, years) == 0, "%s's axis '%s' differs from %s's '%s'",
-                          files[i], years, files[0], first);
         g_free(years);
         g_free(pdf);
     }
-    g_free(first);
+    g_free(dir);
+}
+END_TEST
+
+/* An abolished authority: a pack only when named, saying when it ended and
+ * linking its successors' packs (PDF to PDF, HTML to HTML). */
+START_TEST(test_abolished)
+{
+    char *dir = gb_test_tmpdir("gbpacksab");
+    const char *argv[] = {GB_BINARY, "packs", "-q", "-o", "p", "-a", "Cumbria", NULL};
+    char *out, *err;
+    ck_assert_msg(run(dir, argv, &out, &err) == 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    char *pdf = g_build_filename(dir, "p", "cumbria.pdf", NULL);
+    char *text = text_of(pdf);
+    const char *want[] = {"abolished on 1 April 2023", "Cumbria ceased to exist on 1 April 2023",
+                          "Cumberland: children's services inspections",
+                          "Westmorland and Furness: children's services inspections"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(text, want[i]) != NULL, "cumbria.pdf lacks '%s'", want[i]);
+    const char *never[] = {"data as at", "0 of 0", "Where it stands", "Neighbours"};
+    for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
+        ck_assert_msg(strstr(text, never[i]) == NULL, "cumbria.pdf has '%s'", never[i]);
+    g_free(text);
+    const char *urls[] = {PDFINFO, "-url", pdf, NULL};
+    ck_assert_int_eq(run(NULL, urls, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "cumberland.pdf"));
+    ck_assert_ptr_nonnull(strstr(out, "westmorland-and-furness.pdf"));
+    g_free(out);
+    g_free(err);
+    char *html = g_build_filename(dir, "p", "cumbria.html", NULL), *page;
+    ck_assert(g_file_get_contents(html, &page, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(page, "href=\"cumberland.html\""));
+    ck_assert_ptr_nonnull(strstr(page, "href=\"westmorland-and-furness.html\""));
+    g_free(page);
+    g_free(html);
+    g_free(pdf);
     g_free(dir);
 }
 END_TEST
@@ -457,6 +544,7 @@ packs_suite(void)
     tcase_add_test(tc, test_incremental);
     tcase_add_test(tc, test_new_authority);
     tcase_add_test(tc, test_timeline_axis);
+    tcase_add_test(tc, test_abolished);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,9 +1,14 @@
 /* test_tree.c - the figures documents quote (pipeline/summary.c) with
  * hand-computed expectations, and the briefing's document tree (sections,
- * figures, table shapes, findings) from fixed data, without rendering. */
+ * figures, table shapes, findings) from fixed data, without rendering; the
+ * pack's tree (summary page per kind of authority, successors' "as NAME"
+ * labels, the abolished pack) and the pure functions behind its first page. */
 #include "output/briefing.h"
 #include "output/html.h"
+#include "output/pack.h"
 #include "pipeline/load.h"
+#include "pipeline/nextinspection.h"
+#include "pipeline/packsummary.h"
 #include "pipeline/summary.h"
 #include "testutil.h"
 
@@ -514,6 +519,415 @@ START_TEST(test_svg_file)
 }
 END_TEST
 
+/* ---- The packs' first page: pure functions ---- */
+
+static const struct {
+    const char *name;
+    guint32 from;
+    int months;
+    guint32 want;
+} add_months[] = {
+    {"three years", 20240610, 36, 20270610},
+    {"30 months crosses a year", 20231005, 30, 20260405},
+    {"31 August + 6 is 28 February", 20250831, 6, 20260228},
+    {"31 August + 6 in a leap year", 20230831, 6, 20240229},
+    {"backwards", 20240315, -3, 20231215},
+};
+
+START_TEST(test_add_months)
+{
+    ck_assert_msg(gb_next_add_months(add_months[_i].from, add_months[_i].months) ==
+                      add_months[_i].want,
+                  "%s: %u", add_months[_i].name,
+                  gb_next_add_months(add_months[_i].from, add_months[_i].months));
+}
+END_TEST
+
+static const struct {
+    const char *name, *csv;
+    GbStatus want;
+    const char *message;
+} rule_files[] = {
+    {"good",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,a rule,a source\nilacs,inadequate,standard,,,r,s\n",
+     GB_OK, NULL},
+    {"unknown kind",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,focused,30,42,r,s\n",
+     GB_DATA, "expected short or standard"},
+    {"reversed window",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,42,30,r,s\n",
+     GB_DATA, "not before it"},
+    {"half a window",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,,r,s\n",
+     GB_DATA, "months_to must be empty"},
+    {"a grade twice",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,r,s\nilacs,good,short,30,42,r,s\n",
+     GB_DATA, "has a rule already"},
+    {"two regimes",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,r,s\nsif,good,short,30,42,r,s\n",
+     GB_DATA, "one regime"},
+    {"no source",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,30,42,r,\n",
+     GB_DATA, "its source"},
+    {"not a number",
+     "regime,grade,next,months_from,months_to,rule,source\n"
+     "ilacs,good,short,thirty,42,r,s\n",
+     GB_DATA, "months_from 'thirty'"},
+};
+
+START_TEST(test_next_rules)
+{
+    char *name = g_strdup_printf("rules-%d.csv", _i);
+    char *path = gb_test_file(name, rule_files[_i].csv, -1);
+    GbNextRules *r = NULL;
+    GbDiag d = {0};
+    GbStatus st = gb_next_rules_load(path, &r, &d);
+    ck_assert_msg(st == rule_files[_i].want, "%s: %d %s", rule_files[_i].name, st,
+                  d.message ? d.message : "");
+    if (rule_files[_i].message != NULL) {
+        ck_assert_ptr_null(r);
+        ck_assert_msg(d.message && strstr(d.message, rule_files[_i].message), "%s: '%s'",
+                      rule_files[_i].name, d.message ? d.message : "");
+        ck_assert_int_eq(d.line, 2 + (strstr(rule_files[_i].name, "twice") ||
+                                      strstr(rule_files[_i].name, "two")));
+    } else {
+        GbNextEstimate e;
+        ck_assert(gb_next_estimate(r, "good", 20240610, 20250331, &e));
+        ck_assert_uint_eq(e.from, 20261210);
+        ck_assert_uint_eq(e.to, 20271210);
+        ck_assert(!e.passed);
+        ck_assert(gb_next_estimate(r, "good", 20200101, 20250331, &e));
+        ck_assert(e.passed);
+        ck_assert(gb_next_estimate(r, "inadequate", 20240610, 20250331, &e));
+        ck_assert_uint_eq(e.from, 0);
+        ck_assert_str_eq(e.rule->next, "standard");
+        ck_assert(!gb_next_estimate(r, "outstanding", 20240610, 20250331, &e));
+        ck_assert_ptr_null(e.rule);
+    }
+    gb_next_rules_free(r);
+    gb_diag_clear(&d);
+    g_free(path);
+    g_free(name);
+}
+END_TEST
+
+START_TEST(test_next_rules_bundled)
+{
+    /* The bundled table: every ILACS grade has its rule, with a source. */
+    char *path = g_build_filename(GB_DATADIR, "ilacs-next.csv", NULL);
+    GbNextRules *r = NULL;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_next_rules_load(path, &r, &d), GB_OK);
+    const char *grades[] = {"outstanding", "good", "requires_improvement", "inadequate"};
+    for (gsize i = 0; i < G_N_ELEMENTS(grades); i++) {
+        const GbNextRule *x = gb_next_rule(r, grades[i]);
+        ck_assert_msg(x != NULL, "no rule for %s", grades[i]);
+        ck_assert_ptr_nonnull(strstr(x->source, "ILACS framework"));
+        GString *scratch = g_string_new(NULL);
+        ck_assert_int_ge(gb_ref_find_grade(ref, ilacs, grades[i], strlen(grades[i]), scratch), 0);
+        g_string_free(scratch, TRUE);
+    }
+    ck_assert_str_eq(gb_next_rule(r, "good")->next, "short");
+    ck_assert_str_eq(gb_next_rule(r, "requires_improvement")->next, "standard");
+    gb_next_rules_free(r);
+    g_free(path);
+    char *missing = g_build_filename(GB_DATADIR, "no-such-rules.csv", NULL);
+    ck_assert_int_eq(gb_next_rules_load(missing, &r, &d), GB_NOINPUT);
+    gb_diag_clear(&d);
+    g_free(missing);
+}
+END_TEST
+
+START_TEST(test_pack_dates)
+{
+    GArray *d = gb_packsummary_dates(2018, 20250331);
+    ck_assert_uint_eq(d->len, 8);
+    ck_assert_uint_eq(g_array_index(d, guint32, 0), 20180331);
+    ck_assert_uint_eq(g_array_index(d, guint32, 7), 20250331);
+    g_array_free(d, TRUE);
+    d = gb_packsummary_dates(2018, 20250930); /* not a 31 March: it ends the series */
+    ck_assert_uint_eq(d->len, 9);
+    ck_assert_uint_eq(g_array_index(d, guint32, 8), 20250930);
+    g_array_free(d, TRUE);
+    d = gb_packsummary_dates(2018, 20180330);
+    ck_assert_uint_eq(d->len, 1);
+    g_array_free(d, TRUE);
+}
+END_TEST
+
+/* ---- The pack's tree ---- */
+
+/* Leeds outstanding then good; Bradford inadequate; Northamptonshire's
+ * inspection before it split, North Northamptonshire's own; Cumbria's before
+ * it split, Westmorland and Furness's own. */
+static const char pack_fixture[] =
+    "authority,year,regime,judgement,grade,date\n"
+    "Leeds,2019,ilacs,overall_effectiveness,Outstanding,2019-03-01\n"
+    "Leeds,2019,ilacs,leaders,Outstanding,2019-03-01\n"
+    "Leeds,2023,ilacs,overall_effectiveness,Good,2023-05-01\n"
+    "Leeds,2023,ilacs,leaders,Outstanding,2023-05-01\n"
+    "Bradford,2022,ilacs,overall_effectiveness,Inadequate,2022-11-21\n"
+    "Bradford,2014,sif,care_leavers,Good,2014-05-23\n"
+    "Northamptonshire,2019,ilacs,overall_effectiveness,Inadequate,2019-10-07\n"
+    "Northamptonshire,2019,ilacs,leaders,Inadequate,2019-10-07\n"
+    "North Northamptonshire,2022,ilacs,overall_effectiveness,Requires improvement,2022-10-03\n"
+    "North Northamptonshire,2022,ilacs,leaders,Good,2022-10-03\n"
+    "Cumbria,2022,ilacs,overall_effectiveness,Requires improvement,2022-09-20\n"
+    "Westmorland and Furness,2024,apa,staying_safe,Good,\n";
+
+typedef struct {
+    GbTable *table;
+    GbPackInput in;
+    GPtrArray *standings;
+    GbMovers *movers;
+    GbNextRules *next;
+    GbConfig *config;
+} GbPackFixture;
+
+static GbPackFixture pf;
+
+static void
+pack_setup(void)
+{
+    setup();
+    GbDiag d = {0};
+    pf.table = gb_table_new(ref);
+    char *path = gb_test_file("packs.csv", pack_fixture, -1);
+    ck_assert_int_eq(gb_load_file(loader, pf.table, path, &d), GB_OK);
+    g_free(path);
+    ck_assert(gb_pack_input_init(&pf.in, pf.table));
+    for (int j = 0; j < pf.in.njudgements; j++)
+        pf.in.latest[j] =
+            gb_stats_latest(pf.table, gb_ref_judgement(ref, pf.in.judgements[j])->id, 20250331);
+    pf.in.family = gb_ref_find_family(ref, "overall_effectiveness");
+    GArray *dates = gb_packsummary_dates(2018, 20250331);
+    pf.in.standings = pf.standings = gb_packsummary_standings(pf.table, pf.in.family, dates);
+    g_array_free(dates, TRUE);
+    pf.in.movers = pf.movers = gb_position_movers(pf.table, GB_MOVERS_FAMILY, 20250331);
+    char *rules = g_build_filename(GB_DATADIR, "ilacs-next.csv", NULL);
+    ck_assert_int_eq(gb_next_rules_load(rules, &pf.next, &d), GB_OK);
+    g_free(rules);
+    pf.in.next = pf.next;
+    pf.in.config = pf.config = gb_config_new();
+}
+
+static void
+pack_teardown(void)
+{
+    for (int j = 0; j < pf.in.njudgements; j++)
+        gb_stats_latest_free((GbLatest *)pf.in.latest[j]);
+    gb_pack_input_clear(&pf.in);
+    g_ptr_array_free(pf.standings, TRUE);
+    gb_position_movers_free(pf.movers);
+    gb_next_rules_free(pf.next);
+    gb_config_free(pf.config);
+    gb_table_free(pf.table);
+    teardown();
+}
+
+/* The text of every cell and paragraph of section s, one per line. */
+static char *
+section_text(const GbTreeSection *s)
+{
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; s != NULL && i < s->blocks->len; i++) {
+        const GbTreeBlock *b = g_ptr_array_index(s->blocks, i);
+        if (b->kind == GB_BLOCK_PARAGRAPH) {
+            char *t = gb_tree_paragraph_text(b);
+            g_string_append_printf(all, "%s\n", t);
+            g_free(t);
+        }
+        const GbTreeTable *t = b->table;
+        for (int r = -1; t != NULL && r < gb_tree_table_rows(t); r++)
+            for (int c = 0; c < t->ncols; c++)
+                g_string_append_printf(all, "%s\n", gb_tree_table_cell(t, r, c)->text);
+        if (b->kind == GB_BLOCK_FIGURE)
+            g_string_append_printf(all, "%s\n", b->alt);
+    }
+    return g_string_free(all, FALSE);
+}
+
+static const struct {
+    const char *name, *authority;
+    const char *sections; /* section ids, in order */
+    const char *subtitle;
+    const char *summary[4]; /* in the summary (or abolished) section */
+    const char *history[3]; /* in the history section */
+    const char *changes[2]; /* in the changes section */
+    const char *absent;     /* nowhere in the summary */
+} packs[] = {
+    {"outstanding then good",
+     "Leeds",
+     "summary history stands peers changes sources",
+     "data as at 31 March 2025",
+     {"Summary", "1 May 2023", "Short inspection between November 2025 and November 2026",
+      "None since 1 May 2023"},
+     {"2019-03-01", NULL},
+     {"Previous (2019-03-01)", "down"},
+     "as Northamptonshire"},
+    {"inadequate",
+     "Bradford",
+     "summary history stands peers changes sources",
+     "data as at 31 March 2025",
+     {"Inadequate", "no set window", "monitoring visits", "Bradford, outlined, is Inadequate"},
+     {NULL},
+     {"nothing to compare yet", NULL},
+     "short inspection"},
+    {"successor",
+     "North Northamptonshire",
+     "summary history stands peers changes sources",
+     "data as at 31 March 2025",
+     {"Standard inspection between April 2025 and April 2026", "Requires improvement",
+      "Inadequate (as Northamptonshire)", "3 October 2022"},
+     {"formed on 1 April 2021 from Northamptonshire", "2019-10-07 (as Northamptonshire)", NULL},
+     {"Previous (2019-10-07, as Northamptonshire)", "up"},
+     "did not exist"},
+    {"successor with no inspection of its regime",
+     "Westmorland and Furness",
+     "summary history stands peers changes sources",
+     "data as at 31 March 2025",
+     {"Requires improvement", "ILACS, as Cumbria", "No estimate", NULL},
+     {"2022-09-20 (as Cumbria)", NULL},
+     {"no inspection under the current framework", NULL},
+     NULL},
+    {"abolished",
+     "Cumbria",
+     "abolished history sources",
+     "abolished on 1 April 2023",
+     {"ceased to exist on 1 April 2023", "Cumberland: children's services inspections",
+      "Westmorland and Furness: children's services inspections", NULL},
+     {"2022-09-20", NULL},
+     {NULL},
+     "0 of 0"},
+};
+
+START_TEST(test_pack_tree)
+{
+    int a = authority(packs[_i].authority);
+    GbTree *t = gb_pack_tree(&pf.in, a);
+    GString *ids = g_string_new(NULL);
+    for (guint i = 0; i < t->sections->len; i++)
+        g_string_append_printf(ids, "%s%s", i ? " " : "",
+                               ((GbTreeSection *)g_ptr_array_index(t->sections, i))->id);
+    ck_assert_str_eq(ids->str, packs[_i].sections);
+    g_string_free(ids, TRUE);
+    ck_assert_msg(strstr(t->subtitle, packs[_i].subtitle), "%s: subtitle %s", packs[_i].name,
+                  t->subtitle);
+    const GbTreeSection *first = g_ptr_array_index(t->sections, 0);
+    char *text = section_text(first);
+    for (int k = 0; k < 4 && packs[_i].summary[k]; k++)
+        ck_assert_msg(strstr(text, packs[_i].summary[k]) ||
+                          strstr(first->title, packs[_i].summary[k]),
+                      "%s: summary lacks '%s':\n%s", packs[_i].name, packs[_i].summary[k], text);
+    if (packs[_i].absent != NULL)
+        ck_assert_msg(strstr(text, packs[_i].absent) == NULL, "%s: summary has '%s'",
+                      packs[_i].name, packs[_i].absent);
+    g_free(text);
+    text = section_text(gb_tree_find_section(t, "history"));
+    for (int k = 0; k < 3 && packs[_i].history[k]; k++)
+        ck_assert_msg(strstr(text, packs[_i].history[k]), "%s: history lacks '%s':\n%s",
+                      packs[_i].name, packs[_i].history[k], text);
+    g_free(text);
+    text = section_text(gb_tree_find_section(t, "changes"));
+    for (int k = 0; k < 2 && packs[_i].changes[k]; k++)
+        ck_assert_msg(strstr(text, packs[_i].changes[k]), "%s: changes lack '%s':\n%s",
+                      packs[_i].name, packs[_i].changes[k], text);
+    g_free(text);
+    if (strcmp(first->id, "summary") == 0) {
+        /* One page: the position series, the map beside it (which may be
+         * drawn smaller to stay on the page), the timeline under the series. */
+        ck_assert(first->page_after);
+        const GbTreeBlock *pos = block(first, GB_BLOCK_FIGURE, 0);
+        const GbTreeBlock *map = block(first, GB_BLOCK_FIGURE, 1);
+        const GbTreeBlock *tl = block(first, GB_BLOCK_FIGURE, 2);
+        ck_assert_str_eq(gb_chart_name(pos->chart), "position");
+        ck_assert_str_eq(gb_chart_name(map->chart), "map");
+        ck_assert_str_eq(gb_chart_name(tl->chart), "timeline");
+        ck_assert(map->beside && !pos->beside && !pos->under);
+        ck_assert(tl->under && !tl->beside && tl->width == pos->width);
+        ck_assert(map->shrink && !pos->shrink && !tl->shrink);
+        ck_assert(pos->width + map->width < 1.0);
+        ck_assert_ptr_nonnull(strstr(map->alt, "outlined"));
+        ck_assert_ptr_nonnull(pos->table);
+        ck_assert_int_eq(gb_tree_table_rows(pos->table), 8); /* 31 March 2018 .. 2025 */
+    } else {
+        /* Abolished: links to its successors' packs, the HTML's and the PDF's. */
+        int links = 0;
+        for (guint i = 0; i < first->blocks->len; i++) {
+            const GbTreeBlock *b = g_ptr_array_index(first->blocks, i);
+            if (b->kind != GB_BLOCK_PARAGRAPH || b->runs->len != 1)
+                continue;
+            const GbTreeRun *r = &g_array_index(b->runs, GbTreeRun, 0);
+            if (r->kind != GB_RUN_LINK)
+                continue;
+            ck_assert_str_eq(r->href,
+                             links == 0 ? "cumberland.html" : "westmorland-and-furness.html");
+            ck_assert_str_eq(r->print_href,
+                             links == 0 ? "cumberland.pdf" : "westmorland-and-furness.pdf");
+            links++;
+        }
+        ck_assert_int_eq(links, 2);
+        ck_assert_ptr_null(gb_tree_find_section(t, "stands"));
+    }
+    gb_tree_free(t);
+}
+END_TEST
+
+START_TEST(test_pack_years)
+{
+    /* North Northamptonshire: Northamptonshire stands in before April 2021. */
+    GArray *y = gb_packsummary_years(pf.table, pf.standings, authority("North Northamptonshire"));
+    ck_assert_uint_eq(y->len, 8);
+    const GbPackYear *y2020 = &g_array_index(y, GbPackYear, 2);
+    ck_assert_uint_eq(y2020->as_at, 20200331);
+    ck_assert_int_eq(y2020->own, 3);
+    ck_assert_int_eq(y2020->own_as, authority("Northamptonshire"));
+    const GbPackYear *y2022 = &g_array_index(y, GbPackYear, 4); /* existed, not yet judged */
+    ck_assert_int_eq(y2022->own, -1);
+    ck_assert_int_eq(y2022->own_as, -1);
+    const GbPackYear *y2025 = &g_array_index(y, GbPackYear, 7);
+    ck_assert_int_eq(y2025->own, 2);
+    ck_assert_uint_eq(y2025->own_when, 20221003);
+    /* England as at 31 March 2025: Leeds good, Bradford inadequate, North
+     * Northamptonshire and Cumbria's successors... Cumbria is gone: 3 judged. */
+    ck_assert_int_eq(y2025->cmp[0].base, 3);
+    ck_assert_int_eq(y2025->cmp[0].good_or_better, 1);
+    ck_assert_int_eq(y2025->cmp[1].group, GB_GROUP_REGION);
+    g_array_free(y, TRUE);
+    /* Latest judgements: own first, a predecessor's where it has none. */
+    int js[2] = {gb_ref_find_judgement(ref, ilacs, "overall_effectiveness"),
+                 gb_ref_find_judgement(ref, ilacs, "leaders")};
+    GbPackLatest l[2];
+    gb_packsummary_latest(pf.table, authority("Westmorland and Furness"), js, 2, 20250331, l);
+    ck_assert_int_eq(l[0].as_authority, authority("Cumbria"));
+    ck_assert_uint_eq(l[0].date, 20220920);
+    ck_assert_int_eq(l[1].grade, -1);
+    gb_packsummary_latest(pf.table, authority("Leeds"), js, 2, 20230430, l);
+    ck_assert_uint_eq(l[0].date, 20190301);
+    ck_assert_int_eq(l[0].as_authority, -1);
+    /* No ILACS care leavers judgement: the family's, from the SIF, as the
+     * positions ("Where it stands") take it. */
+    int cl[2] = {gb_ref_find_judgement(ref, ilacs, "care_leavers"), js[0]};
+    gb_packsummary_latest(pf.table, authority("Bradford"), cl, 2, 20250331, l);
+    ck_assert_int_eq(l[0].judgement, cl[0]);
+    ck_assert_int_eq(l[0].judged,
+                     gb_ref_find_judgement(ref, gb_ref_find_regime(ref, "sif"), "care_leavers"));
+    ck_assert_uint_eq(l[0].date, 20140523);
+    ck_assert_int_eq(l[0].level, 1);
+    ck_assert_int_eq(l[1].judged, js[0]);
+    ck_assert_uint_eq(l[1].date, 20221121);
+    ck_assert(gb_packsummary_abolished(gb_ref_authority(ref, authority("Cumbria")), 20250331));
+    ck_assert(!gb_packsummary_abolished(gb_ref_authority(ref, authority("Cumbria")), 20230331));
+}
+END_TEST
+
 static Suite *
 tree_suite(void)
 {
@@ -533,6 +947,18 @@ tree_suite(void)
     tcase_add_test(tc, test_sections_registry);
     tcase_add_test(tc, test_html_of_tree);
     tcase_add_test(tc, test_svg_file);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("packsummary");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_add_months, 0, G_N_ELEMENTS(add_months));
+    tcase_add_loop_test(tc, test_next_rules, 0, G_N_ELEMENTS(rule_files));
+    tcase_add_test(tc, test_next_rules_bundled);
+    tcase_add_test(tc, test_pack_dates);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("packtree");
+    tcase_add_checked_fixture(tc, pack_setup, pack_teardown);
+    tcase_add_loop_test(tc, test_pack_tree, 0, G_N_ELEMENTS(packs));
+    tcase_add_test(tc, test_pack_years);
     suite_add_tcase(s, tc);
     return s;
 }
