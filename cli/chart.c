@@ -155,7 +155,7 @@ typedef struct {
     GbMoverTotals moved;
     char *scope;
     const char *labels[GB_COMMON_LEVELS];
-    GArray *years; /* the position chart's: one authority's standings */
+    GArray *years; /* the position chart's: a pack's series, or NULL */
 } GbChartResults;
 
 static void
@@ -211,6 +211,21 @@ gb__chart_compute(const GbLoaded *ld, guint32 when, GbChartResults *res, GbChart
     }
 }
 
+/* The position chart's series for in's authority, as its pack has it: 31
+ * March each year since ILACS began. */
+static void
+gb__chart_pack_years(const GbLoaded *ld, guint32 when, GbChartResults *res, GbChartInput *in)
+{
+    GArray *dates = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
+    GPtrArray *st = gb_packsummary_standings(
+        ld->table, gb_ref_find_family(ld->ref, "overall_effectiveness"), dates);
+    if (st != NULL) {
+        in->years = res->years = gb_packsummary_years(ld->table, st, in->authority);
+        g_ptr_array_free(st, TRUE);
+    }
+    g_array_free(dates, TRUE);
+}
+
 /* Finds --authority on the date when; a name typed on the command line that
  * names none is a usage error, with the nearest names. */
 static GbStatus
@@ -262,17 +277,8 @@ gb__chart_run(GbChartRequest *r, GbDiag *diag)
         (rc = gb__chart_authority(&ld, r->authority, when, &in.authority, diag)) != GB_OK)
         goto out;
     gb__chart_compute(&ld, when, &res, &in);
-    if (strcmp(r->name, "position") == 0 && in.authority >= 0) {
-        /* The pack's series: 31 March each year since ILACS began. */
-        GArray *dates = gb_packsummary_dates(GB_PACK_FIRST_YEAR, when);
-        GPtrArray *st = gb_packsummary_standings(
-            ld.table, gb_ref_find_family(ld.ref, "overall_effectiveness"), dates);
-        if (st != NULL) {
-            in.years = res.years = gb_packsummary_years(ld.table, st, in.authority);
-            g_ptr_array_free(st, TRUE);
-        }
-        g_array_free(dates, TRUE);
-    }
+    if (strcmp(r->name, "position") == 0 && in.authority >= 0)
+        gb__chart_pack_years(&ld, when, &res, &in);
     /* The name and the authority were checked with the options: what is left
      * is data with nothing to show. */
     if ((chart = gb_chart_new(r->name, &in, &err)) == NULL) {
