@@ -694,61 +694,144 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
     return h + 5;
 }
 
-/* Draws a row; tagged FALSE draws it outside any tag (a repeated header). */
+/* A row placed on a page: its index (-1: the header row), top and height. */
+typedef struct {
+    int row;
+    double y, h;
+} GbPlaced;
+
+static const GbCell *
+gb__row_cells(const GbDocTable *t, const GbCell *cells, int row)
+{
+    return row < 0 ? NULL : cells + row * t->ncols;
+}
+
+/* The fills of the rows placed on this page, one path a colour (the header's,
+ * then each grade level's), drawn before any text and outside any tag: one
+ * operation a colour instead of one a cell for cairo to analyse and write. */
 static void
-gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header, PangoLayout **ly,
-             double h, gboolean tagged)
+gb__table_fills(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray *placed)
+{
+    double w = gb__text_width(d);
+    int most = -1;
+    for (guint i = 0; i < placed->len; i++) {
+        const GbCell *row = gb__row_cells(t, cells, g_array_index(placed, GbPlaced, i).row);
+        for (int c = 0; row != NULL && c < t->ncols; c++)
+            most = MAX(most, row[c].level);
+    }
+    for (int level = -2; level <= most; level = level == -2 ? 0 : level + 1) {
+        gboolean any = FALSE;
+        for (guint i = 0; i < placed->len; i++) {
+            const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
+            const GbCell *row = gb__row_cells(t, cells, p->row);
+            double x = d->setup.left;
+            for (int c = 0; c < t->ncols; c++) {
+                double cw = w * t->widths[c];
+                if (row == NULL ? level == -2 : row[c].level == level) {
+                    cairo_rectangle(d->cr, x, p->y, cw, p->h);
+                    any = TRUE;
+                }
+                x += cw;
+            }
+        }
+        if (!any)
+            continue;
+        GbRgb fill = level == -2 ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(level);
+        cairo_set_source_rgb(d->cr, fill.r, fill.g, fill.b);
+        cairo_fill(d->cr);
+    }
+}
+
+/* The rule under every placed row, then a thin white line round every grade
+ * cell, so that neighbours of one colour (across rows and columns) read as
+ * cells, not one block; each as one path. Outside any cell's tag. */
+static void
+gb__table_lines(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray *placed)
+{
+    double w = gb__text_width(d);
+    for (guint i = 0; i < placed->len; i++) {
+        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
+        cairo_move_to(d->cr, d->setup.left, p->y + p->h - 0.25);
+        cairo_line_to(d->cr, d->setup.left + w, p->y + p->h - 0.25);
+    }
+    cairo_set_source_rgb(d->cr, 0.85, 0.85, 0.85);
+    cairo_set_line_width(d->cr, 0.5);
+    cairo_stroke(d->cr);
+    for (guint i = 0; i < placed->len; i++) {
+        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
+        const GbCell *row = gb__row_cells(t, cells, p->row);
+        double cx = d->setup.left;
+        for (int c = 0; row != NULL && c < t->ncols; c++) {
+            double cw = w * t->widths[c];
+            if (row[c].level >= 0)
+                cairo_rectangle(d->cr, cx, p->y, cw, p->h);
+            cx += cw;
+        }
+    }
+    cairo_set_source_rgb(d->cr, 1, 1, 1);
+    cairo_set_line_width(d->cr, GB_PALETTE_SEPARATOR);
+    cairo_stroke(d->cr);
+}
+
+/* A row's texts; tagged FALSE draws them outside any tag (a repeated header). */
+static void
+gb__row_texts(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout **ly, double y,
+              gboolean tagged)
 {
     double x = d->setup.left, w = gb__text_width(d);
+    gboolean header = cells == NULL;
     if (tagged)
         gb__tag_begin(d, "TR", NULL);
     for (int c = 0; c < t->ncols; c++) {
-        double cw = w * t->widths[c];
         GbRgb ink = {0.1, 0.1, 0.1};
-        if (gb__drawing(d)) {
-            gboolean filled = header || cells[c].level >= 0;
-            GbRgb fill = header ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(cells[c].level);
-            if (filled) {
-                cairo_rectangle(d->cr, x, d->y, cw, h);
-                cairo_set_source_rgb(d->cr, fill.r, fill.g, fill.b);
-                cairo_fill(d->cr);
-                if (!header && gb_palette_dark(fill))
-                    ink = (GbRgb){1, 1, 1};
-            }
-        }
+        if (!header && cells[c].level >= 0 && gb_palette_dark(gb_palette_level(cells[c].level)))
+            ink = (GbRgb){1, 1, 1};
         const char *tag = header || (c == 0 && t->row_headers) ? "TH" : "TD";
         if (tagged)
             gb__tag_begin(d, tag, NULL);
-        gb__show(d, ly[c], x + 3, d->y + 2.5, ink);
+        gb__show(d, ly[c], x + 3, y + 2.5, ink);
         if (tagged)
             gb__tag_end(d, tag);
-        x += cw;
-    }
-    if (gb__drawing(d)) {
-        /* One rule under the whole row (below every cell's text), not one a cell:
-         * thousands fewer operations for cairo to analyse and write. */
-        cairo_move_to(d->cr, d->setup.left, d->y + h - 0.25);
-        cairo_line_to(d->cr, x, d->y + h - 0.25);
-        cairo_set_source_rgb(d->cr, 0.85, 0.85, 0.85);
-        cairo_set_line_width(d->cr, 0.5);
-        cairo_stroke(d->cr);
-        /* A thin white line round every grade cell, so that neighbours of one
-         * colour (across rows and columns) read as cells, not one block; the
-         * next row's fill covers the lower half of this row's line and its own
-         * line restores it. Outside any cell's tag, like the rule. */
-        double cx = d->setup.left;
-        for (int c = 0; !header && c < t->ncols; c++) {
-            double cw = w * t->widths[c];
-            if (cells[c].level >= 0)
-                cairo_rectangle(d->cr, cx, d->y, cw, h);
-            cx += cw;
-        }
-        cairo_set_source_rgb(d->cr, 1, 1, 1);
-        cairo_set_line_width(d->cr, GB_PALETTE_SEPARATOR);
-        cairo_stroke(d->cr);
+        x += w * t->widths[c];
     }
     if (tagged)
         gb__tag_end(d, "TR");
+}
+
+/* Draws the rows placed on one page: fills, texts (the first page's header
+ * row opens Table and THead, then TBody), rules. */
+static void
+gb__table_page(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout **hl,
+               PangoLayout **rl, const GArray *placed, gboolean first)
+{
+    if (!gb__drawing(d))
+        return;
+    gb__table_fills(d, t, cells, placed);
+    for (guint i = 0; i < placed->len; i++) {
+        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
+        if (p->row >= 0) {
+            gb__row_texts(d, t, gb__row_cells(t, cells, p->row), rl + p->row * t->ncols, p->y,
+                          TRUE);
+            continue;
+        }
+        if (first) {
+            gb__tag_begin(d, "Table", NULL);
+            gb__tag_begin(d, "THead", NULL);
+        }
+        gb__row_texts(d, t, NULL, hl, p->y, first);
+        if (first) {
+            gb__tag_end(d, "THead");
+            gb__tag_begin(d, "TBody", NULL);
+        }
+    }
+    gb__table_lines(d, t, cells, placed);
+}
+
+static void
+gb__place(GbDoc *d, GArray *placed, int row, double h)
+{
+    GbPlaced p = {row, d->y, h};
+    g_array_append_val(placed, p);
     d->y += h;
 }
 
@@ -767,11 +850,10 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
         rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols);
     /* The header row and at least one body row on one page. */
     gb__need(d, hh + (rows > 0 ? rh[0] : 0));
-    gb__tag_begin(d, "Table", NULL);
-    gb__tag_begin(d, "THead", NULL);
-    gb__draw_row(d, t, NULL, TRUE, hl, hh, TRUE);
-    gb__tag_end(d, "THead");
-    gb__tag_begin(d, "TBody", NULL);
+    /* Rows are placed a page at a time and each page drawn when it is full. */
+    GArray *placed = g_array_new(FALSE, FALSE, sizeof(GbPlaced));
+    gb__place(d, placed, -1, hh);
+    gboolean first = TRUE;
     int on_page = 0;
     for (int r = 0; r < rows; r++) {
         double room = gb__bottom(d) - d->y;
@@ -781,16 +863,21 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
         if (!breaks && r == rows - 2 && on_page >= 2 && rh[r] + rh[r + 1] > room)
             breaks = TRUE;
         if (breaks) {
+            gb__table_page(d, t, cells, hl, rl, placed, first);
+            first = FALSE;
+            g_array_set_size(placed, 0);
             gb__new_page(d);
-            gb__draw_row(d, t, NULL, TRUE, hl, hh, FALSE);
+            gb__place(d, placed, -1, hh); /* the header row again, untagged */
             on_page = 0;
         }
-        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r], TRUE);
+        gb__place(d, placed, r, rh[r]);
         on_page++;
     }
+    gb__table_page(d, t, cells, hl, rl, placed, first);
     gb__tag_end(d, "TBody");
     gb__tag_end(d, "Table");
     d->y += 10;
+    g_array_free(placed, TRUE);
     for (int c = 0; c < t->ncols; c++)
         g_clear_object(&hl[c]);
     for (int i = 0; i < rows * t->ncols; i++)
