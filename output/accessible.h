@@ -1,7 +1,7 @@
 /* accessible.h - the finishing pass cairo 1.16 cannot do, on the PDF bytes
- * (pdfobj.c): what PDF/UA-1 needs beyond cairo's tags (Artifacts,
- * /Alt, /Scope, XMP, /Lang, link /Contents, /Tabs, CIDToGIDMap) and a
- * deterministic /ID. */
+ * through libqpdf: what PDF/UA-1 needs beyond cairo's tags (Artifacts,
+ * /Alt, /Scope, XMP, /Lang, link /Contents, /Tabs, CIDToGIDMap), written as
+ * an incremental update of cairo's file with a deterministic /ID. */
 #ifndef GB_ACCESSIBLE_H
 #define GB_ACCESSIBLE_H
 

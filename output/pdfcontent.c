@@ -306,7 +306,7 @@ gb__tounicode(const char *s, size_t len)
 static GHashTable *
 gb__font_map(GbPage *pg, const char *t0, const char *t1)
 {
-    GbPdfFile *f = pg->f;
+    qpdf_data q = pg->ed->q;
     char *name = g_strndup(t0, (gsize)(t1 - t0));
     gpointer found;
     if (g_hash_table_lookup_extended(pg->links->fonts, name, NULL, &found)) {
@@ -314,18 +314,22 @@ gb__font_map(GbPage *pg, const char *t0, const char *t1)
         return found;
     }
     GHashTable *map = NULL;
-    GbPdfVal *font = gb_pdfobj_resolve(f, gb_pdfval_get(pg->links->font_dict, name));
-    GbPdfVal *tu = gb_pdfval_get(font, "/ToUnicode");
-    gsize len = 0;
-    guint8 *buf =
-        tu != NULL && tu->kind == GB_PV_REF ? gb_pdfobj_stream_data(f, tu->num, &len) : NULL;
-    if (buf != NULL) {
+    qpdf_oh font = qpdf_oh_get_key(q, pg->links->font_dict, name);
+    qpdf_oh tu = qpdf_oh_get_key(q, font, "/ToUnicode");
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    QPDF_BOOL filtered = QPDF_FALSE;
+    if (qpdf_oh_is_stream(q, tu) &&
+        qpdf_oh_get_stream_data(q, tu, qpdf_dl_generalized, &filtered, &buf, &len) == 0 &&
+        filtered && buf != NULL) {
         map = gb__tounicode((const char *)buf, len);
         g_hash_table_insert(
             map, GUINT_TO_POINTER(0),
-            g_strdup(gb_pdfval_is_name(gb_pdfval_get(font, "/Subtype"), "/Type0") ? "2" : "1"));
+            g_strdup(qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, font, "/Subtype"), "/Type0")
+                         ? "2"
+                         : "1"));
     }
-    g_free(buf);
+    free(buf);
     g_hash_table_insert(pg->links->fonts, name, map);
     return map;
 }
@@ -380,15 +384,10 @@ gb__show_text(GString *into, GHashTable *map, const char *t0, const char *t1)
 static void
 gb__unparent(GbPage *pg, int mcid)
 {
-    if (pg->parents == NULL || mcid < 0)
+    if (pg->parents == 0 || mcid < 0 || mcid >= pg->n_parents)
         return;
-    GbPdfVal *v = pg->parents->first;
-    for (int i = 0; v != NULL && i < mcid; i++)
-        v = v->next;
-    if (v != NULL) {
-        v->kind = GB_PV_NULL;
-        gb_pdfobj_touch(pg->f, pg->parents_owner);
-    }
+    qpdf_oh_set_array_item(pg->ed->q, pg->parents, mcid, qpdf_oh_new_null(pg->ed->q));
+    gb__touch(pg->ed, pg->parents_owner);
 }
 
 /* A BDC or BMC with tag tag0..tag1 (NULL: none) and MCID mcid (or -1). */

@@ -62,33 +62,34 @@ gb__xmp_text(GString *x, const char *element, const char *value, const char *wra
 
 /* The Info dictionary's entry key as UTF-8 (g_free it), or NULL. */
 static char *
-gb__info(GbPdfFile *f, const char *key)
+gb__info(qpdf_data q, const char *key)
 {
-    GbPdfVal *info = gb_pdfobj_resolve(f, gb_pdfval_get(gb_pdfobj_trailer(f), "/Info"));
-    return gb_pdfval_utf8(gb_pdfval_get(info, key));
+    qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
+    qpdf_oh v = qpdf_oh_get_key(q, info, key);
+    return qpdf_oh_is_string(q, v) ? g_strdup(qpdf_oh_get_utf8_value(q, v)) : NULL;
 }
 
 static void
-gb__xmp_info(GString *x, GbPdfFile *f, const char *element, const char *key, const char *wrap)
+gb__xmp_info(GString *x, qpdf_data q, const char *element, const char *key, const char *wrap)
 {
-    char *v = gb__info(f, key);
+    char *v = gb__info(q, key);
     gb__xmp_text(x, element, v, wrap);
     g_free(v);
 }
 
 /* The XMP packet: the Info dictionary's entries (same values, dates in ISO
  * form), the language and the PDF/UA identifier. Only from the file, so the
- * same file gives the same bytes. Returns the packet's object number. */
-int
-gb__metadata(GbPdfFile *f, const char *lang)
+ * same file gives the same bytes. */
+qpdf_oh
+gb__metadata(GbEdit *ed, const char *lang)
 {
-    GbPdfVal *iref = gb_pdfval_get(gb_pdfobj_trailer(f), "/Info");
-    GbPdfVal *info = gb_pdfobj_resolve(f, iref);
+    qpdf_data q = ed->q;
+    qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
     char *created = NULL;
-    if (info != NULL && info->kind == GB_PV_DICT) {
+    if (qpdf_oh_is_dictionary(q, info)) {
         /* cairo writes user dates without the D: prefix: add it, and the
          * modification date the XMP will also carry. */
-        char *raw = gb__info(f, "/CreationDate");
+        char *raw = gb__info(q, "/CreationDate");
         if (raw != NULL && !g_str_has_prefix(raw, "D:")) {
             char *d = g_strconcat("D:", raw, NULL);
             g_free(raw);
@@ -96,10 +97,9 @@ gb__metadata(GbPdfFile *f, const char *lang)
         }
         created = gb__iso_date(raw);
         if (created != NULL) {
-            gb_pdfval_put(f, info, "/CreationDate", gb_pdfval_text(f, raw));
-            gb_pdfval_put(f, info, "/ModDate", gb_pdfval_text(f, raw));
-            if (iref->kind == GB_PV_REF)
-                gb_pdfobj_touch(f, iref->num);
+            qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_unicode_string(q, raw));
+            qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_unicode_string(q, raw));
+            gb__touch(ed, info);
         }
         g_free(raw);
     }
@@ -113,23 +113,28 @@ gb__metadata(GbPdfFile *f, const char *lang)
                      "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
                      "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
                      "   <dc:format>application/pdf</dc:format>\n");
-    gb__xmp_info(x, f, "dc:title", "/Title", "Alt");
-    gb__xmp_info(x, f, "dc:creator", "/Author", "Seq");
-    gb__xmp_info(x, f, "dc:description", "/Subject", "Alt");
+    gb__xmp_info(x, q, "dc:title", "/Title", "Alt");
+    gb__xmp_info(x, q, "dc:creator", "/Author", "Seq");
+    gb__xmp_info(x, q, "dc:description", "/Subject", "Alt");
     gb__xmp_text(x, "dc:language", lang, "Bag");
-    gb__xmp_info(x, f, "pdf:Keywords", "/Keywords", NULL);
-    gb__xmp_info(x, f, "pdf:Producer", "/Producer", NULL);
-    gb__xmp_info(x, f, "xmp:CreatorTool", "/Creator", NULL);
+    gb__xmp_info(x, q, "pdf:Keywords", "/Keywords", NULL);
+    gb__xmp_info(x, q, "pdf:Producer", "/Producer", NULL);
+    gb__xmp_info(x, q, "xmp:CreatorTool", "/Creator", NULL);
     gb__xmp_text(x, "xmp:CreateDate", created, NULL);
     gb__xmp_text(x, "xmp:ModifyDate", created, NULL);
     gb__xmp_text(x, "xmp:MetadataDate", created, NULL);
     g_string_append(x, "   <pdfuaid:part>1</pdfuaid:part>\n"
                        "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n");
-    GbPdfVal *dict = gb_pdfval_new(f, GB_PV_DICT);
-    gb_pdfval_put(f, dict, "/Type", gb_pdfval_name(f, "/Metadata"));
-    gb_pdfval_put(f, dict, "/Subtype", gb_pdfval_name(f, "/XML"));
+    qpdf_oh stream = qpdf_oh_new_stream(q);
+    qpdf_oh dict = qpdf_oh_get_dict(q, stream);
+    qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/Metadata"));
+    qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/XML"));
+    qpdf_oh_replace_key(q, dict, "/Length", qpdf_oh_new_integer(q, (long long)x->len));
+    int id = qpdf_oh_get_object_id(q, stream);
+    gb__touch(ed, stream);
     gsize len = x->len;
-    int num = gb_pdfobj_add(f, dict, (guint8 *)g_string_free(x, FALSE), len);
+    g_hash_table_insert(ed->data, GINT_TO_POINTER(id),
+                        g_bytes_new_take(g_string_free(x, FALSE), len));
     g_free(created);
-    return num;
+    return stream;
 }
