@@ -426,7 +426,8 @@ gb__skip_scan(GbSkipper *sk)
             gsize left = n - i;
             if (left < 16 && !sk->eof)
                 break; /* the rest of the tag comes with the next chunk */
-            if (p[i + 1] != '!' && p[i + 1] != '?' && !gb__tag_is(p + i, left, "table:table") &&
+            if (left >= 2 && p[i + 1] != '!' && p[i + 1] != '?' &&
+                !gb__tag_is(p + i, left, "table:table") &&
                 !(p[i + 1] == '/' && gb__tag_is(p + i + 1, left - 1, "table:table"))) {
                 const guint8 *lt = memchr(p + i + 1, '<', left - 1);
                 i = lt != NULL ? (gsize)(lt - p) : n;
