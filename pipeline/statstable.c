@@ -1,0 +1,207 @@
+/* statstable.c - `stats` (-f table, the default): the positions, the
+ * distributions of the inspections made in each year, the published figures,
+ * changes, reconciliation and the latest judgements, aligned for people. */
+#include "pipeline/statsfmt-private.h"
+
+#include "pipeline/summary.h"
+#include "pipeline/text.h"
+
+#include <math.h>
+#include <string.h>
+
+static void
+gb__pct(GString *s, const char *fmt, double p)
+{
+    if (isnan(p))
+        g_string_append_printf(s, fmt, "-");
+    else {
+        char buf[16];
+        g_snprintf(buf, sizeof buf, "%.1f%%", p);
+        g_string_append_printf(s, fmt, buf);
+    }
+}
+
+static void
+gb__measure_text(GString *s, const GbMeasure *m)
+{
+    gb__pct(s, "%s", m->percent);
+    if (m->count >= 0 && m->base >= 0)
+        g_string_append_printf(s, " (%d of %d)", m->count, m->base);
+    else if (m->base >= 0)
+        g_string_append_printf(s, " (of %d)", m->base);
+    g_string_append_printf(s, " %s", m->series == GB_SERIES_PUBLISHED ? "published" : "computed");
+}
+
+static void
+gb__table_positions(const GbRun *run, GString *s)
+{
+    const GbRef *ref = run->t->ref;
+    char date[32], label[64];
+    gb_text_format_date_long(run->at.date, date, sizeof date);
+    g_string_append_printf(s, "As at %s (%s)\n", date, gb_position_as_at_source(run->at.source));
+    if (run->t->after > 0) {
+        char first[32], newest[32];
+        gb_text_format_date_long(run->t->after_first, first, sizeof first);
+        gb_text_format_date_long(run->t->after_newest, newest, sizeof newest);
+        g_string_append_printf(s,
+                               "Left out: %" G_GUINT64_FORMAT " judgement%s dated after "
+                               "it (%s to %s)\n",
+                               run->t->after, run->t->after == 1 ? "" : "s", first, newest);
+    }
+    g_string_append(s, "\nPositions as at a date (each authority's most recent judgement of the "
+                       "family on or before it; shares of the authorities with one)\n");
+    for (guint k = 0; k < run->families->len; k++) {
+        int f = g_array_index(run->families, int, k);
+        const GArray *series = g_ptr_array_index(run->positions, k);
+        g_string_append_printf(s, "\n%s\n  %-17s %-26s %5s %5s",
+                               gb__statsfmt_family_label(ref, f, label, sizeof label), "as at",
+                               "group", "exist", "base");
+        /* The scale of the regimes shown, never cut short: a column is as
+         * wide as its label. */
+        const char *labels[GB_COMMON_LEVELS];
+        int width[GB_COMMON_LEVELS];
+        const GbPosition *last =
+            series->len > 0 ? &g_array_index(series, GbPosition, series->len - 1) : NULL;
+        gboolean one = TRUE;
+        for (guint i = 0; i < series->len && last != NULL; i++) {
+            gboolean mixed;
+            gb_summary_position_label(ref, &g_array_index(series, GbPosition, i), 0, &mixed);
+            one = one && !mixed;
+        }
+        for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+            labels[g] = last != NULL && one ? gb_summary_position_label(ref, last, g, NULL)
+                                            : ref->common_labels[g];
+            width[g] = MAX(16, (int)g_utf8_strlen(labels[g], -1));
+            g_string_append_printf(s, " %*s", width[g], labels[g]);
+        }
+        g_string_append_printf(s, " %14s  %s\n", "good or better", "latest under");
+        for (guint i = 0; i < series->len; i++) {
+            const GbPosition *p = &g_array_index(series, GbPosition, i);
+            gb_text_format_date_long(p->as_at, date, sizeof date);
+            const char *group = p->group == GB_GROUP_ENGLAND
+                                    ? "England"
+                                    : (const char *)g_ptr_array_index(ref->regions, p->region);
+            g_string_append_printf(s, "  %-17s %-26.26s %5d %5d", date, group, p->authorities,
+                                   p->base);
+            for (int g = 0; g < GB_COMMON_LEVELS; g++) {
+                char cell[32];
+                g_snprintf(cell, sizeof cell, "%d (%.1f%%)", p->count[g], p->percent[g]);
+                g_string_append_printf(s, " %*s", width[g], p->base ? cell : "-");
+            }
+            char cell[32];
+            g_snprintf(cell, sizeof cell, "%d (%.1f%%)", p->good_or_better,
+                       p->base ? 100.0 * p->good_or_better / p->base : 0.0);
+            g_string_append_printf(s, " %14s ", p->base ? cell : "-");
+            for (guint r = 0; r < ref->regimes->len && r < GB_POSITION_REGIMES; r++)
+                if (p->by_regime[r] > 0)
+                    g_string_append_printf(s, " %s %d", gb_ref_regime(ref, (int)r)->short_name,
+                                           p->by_regime[r]);
+            g_string_append_c(s, '\n');
+        }
+    }
+    g_string_append_c(s, '\n');
+}
+
+void
+gb__statsfmt_table(const GbRun *run, const GbStats *st, const GbLatest *latest, FILE *out)
+{
+    const GbTable *t = run->t;
+    const GbRef *ref = t->ref;
+    GString *s = g_string_new(NULL);
+    gb__table_positions(run, s);
+    g_string_append(s, "Inspections made in each year (flows: a different set of authorities "
+                       "each year, not England's position; count and share)\n");
+    int last_regime = -100, last_judgement = -100;
+    for (guint i = 0; i < st->distributions->len; i++) {
+        const GbDistribution *d = &g_array_index(st->distributions, GbDistribution, i);
+        GbNames n;
+        gb__statsfmt_names(ref, d->year, d->regime, d->judgement, d->region, &n);
+        if (d->regime != last_regime || d->judgement != last_judgement) {
+            g_string_append_printf(s, "\n%s%s%s\n  %-6s %-26s %5s", n.regime,
+                                   d->judgement >= 0 ? " / " : "", n.judgement, "year", "region",
+                                   "base");
+            for (int g = 0; g < d->ngrades; g++) {
+                const char *label =
+                    d->regime >= 0 ? gb_ref_grade(ref, d->regime, g)->label : ref->common_labels[g];
+                g_string_append_printf(s, " %20.20s", label);
+            }
+            g_string_append_printf(s, " %16s\n", d->graded ? "good or better" : "");
+            last_regime = d->regime;
+            last_judgement = d->judgement;
+        }
+        g_string_append_printf(s, "  %-6s %-26.26s %5u", n.year, n.region, d->base);
+        for (int g = 0; g < d->ngrades; g++) {
+            char cell[32];
+            g_snprintf(cell, sizeof cell, "%u (%.1f%%)", d->count[g], d->percent[g]);
+            g_string_append_printf(s, " %20s", cell);
+        }
+        if (d->graded && d->base > 0) {
+            char cell[32];
+            g_snprintf(cell, sizeof cell, "%u (%.1f%%)", d->good_or_better,
+                       100.0 * d->good_or_better / d->base);
+            g_string_append_printf(s, " %16s", cell);
+        }
+        if (d->selection != NULL)
+            g_string_append(s, "  [selection]");
+        if (d->partial) {
+            char from[32], to[32];
+            gb_text_format_date_long(d->period_from, from, sizeof from);
+            gb_text_format_date_long(d->period_to, to, sizeof to);
+            g_string_append_printf(s, "  [partial year: %s to %s]", from, to);
+        }
+        g_string_append_c(s, '\n');
+    }
+    g_string_append(s, "\nPublished figures (headlines.csv)\n");
+    for (guint i = 0; i < st->published->len; i++) {
+        const GbMeasure *m = &g_array_index(st->published, GbMeasure, i);
+        g_string_append_printf(s, "  %d %-12s %-18s %-16s ", m->year,
+                               gb_ref_regime(ref, m->regime)->id,
+                               gb_ref_judgement(ref, m->judgement)->id, m->measure);
+        gb__measure_text(s, m);
+        if (strcmp(m->qualifier, "exact") != 0)
+            g_string_append_printf(s, " [%s]", m->qualifier);
+        g_string_append_c(s, '\n');
+    }
+    g_string_append(s, "\nChanges between consecutive years (percentage points)\n");
+    for (guint i = 0; i < st->changes->len; i++) {
+        const GbChange *c = &g_array_index(st->changes, GbChange, i);
+        g_string_append_printf(s, "  %-12s %-18s %-16s %d ", gb_ref_regime(ref, c->from.regime)->id,
+                               gb_ref_judgement(ref, c->from.judgement)->id, c->from.measure,
+                               c->from.year);
+        gb__measure_text(s, &c->from);
+        g_string_append_printf(s, " -> %d ", c->to.year);
+        gb__measure_text(s, &c->to);
+        g_string_append_printf(s, ": %+.1f points\n", c->points);
+    }
+    g_string_append(s, "\nReconciliation of computed and published figures\n");
+    for (guint i = 0; i < st->reconciliations->len; i++) {
+        const GbReconciliation *r = &g_array_index(st->reconciliations, GbReconciliation, i);
+        g_string_append_printf(s, "  %d %-12s %-18s %-16s ", r->computed.year,
+                               gb_ref_regime(ref, r->computed.regime)->id,
+                               gb_ref_judgement(ref, r->computed.judgement)->id,
+                               r->computed.measure);
+        gb__measure_text(s, &r->computed);
+        g_string_append(s, " vs ");
+        gb__measure_text(s, &r->published);
+        if (!isnan(r->difference))
+            g_string_append_printf(s, ": %+.1f points", r->difference);
+        if (r->reason != NULL)
+            g_string_append_printf(s, "\n      because %s", r->reason);
+        g_string_append_c(s, '\n');
+    }
+    /* For people: the judgement's name, the date written out, and the scale of
+     * the regimes the judgements were made under. */
+    char date[32];
+    gb_text_format_date_long(latest->as_at, date, sizeof date);
+    const char *labels[GB_COMMON_LEVELS];
+    gb__statsfmt_latest_labels(run, latest, labels);
+    g_string_append_printf(s, "\nLatest %s as at %s: %d authorities:",
+                           gb__statsfmt_judgement_name(ref, latest->judgement), date,
+                           latest->authorities);
+    for (int g = 0; g < GB_COMMON_LEVELS; g++)
+        g_string_append_printf(s, " %d %s%s", latest->count[g], labels[g],
+                               g + 1 < GB_COMMON_LEVELS ? "," : "");
+    g_string_append_printf(s, "; %d not inspected\n", latest->not_inspected);
+    fwrite(s->str, 1, s->len, out);
+    g_string_free(s, TRUE);
+}
