@@ -28,6 +28,9 @@ struct GbChartClass {
      * when that is the height it asks for (its layout does not shrink). */
     double (*min_height)(const GbChart *c, GbFonts *f, double width);
     void (*draw)(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot);
+    /* Appends the titled areas (GbChartArea) of the plot drawn at plot; NULL
+     * when the chart has none. */
+    void (*areas)(const GbChart *c, GbFonts *f, GbBox plot, GArray *out);
     void (*free_data)(gpointer data);
 };
 

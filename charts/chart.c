@@ -175,6 +175,30 @@ gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     cairo_restore(cr);
 }
 
+GArray *
+gb_chart_areas(const GbChart *c, GbFonts *f, GbBox box)
+{
+    if (c->klass->areas == NULL)
+        return NULL;
+    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
+    gb_frame_layout(f, &fr);
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(GbChartArea));
+    c->klass->areas(c, f, fr.plot, a);
+    return a;
+}
+
+void
+gb_chart_areas_free(GArray *areas)
+{
+    if (areas == NULL)
+        return;
+    for (guint i = 0; i < areas->len; i++) {
+        g_free(g_array_index(areas, GbChartArea, i).path);
+        g_free(g_array_index(areas, GbChartArea, i).title);
+    }
+    g_array_free(areas, TRUE);
+}
+
 void
 gb_chart_draw_tagged(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
 {

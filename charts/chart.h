@@ -62,6 +62,19 @@ double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* The least height it can be drawn in at width without clipping or overlap
  * (at most gb_chart_height_for). */
 double gb_chart_min_height_for(const GbChart *c, GbFonts *f, double width);
+/* The first and last years on a timeline's axis (the same for every authority
+ * of one run: timeline.c); FALSE, and nothing set, when c is not a timeline. */
+gboolean gb_chart_timeline_axis(const GbChart *c, int *first, int *last);
+/* A titled area of a drawn chart: its outline as SVG path data ("M x y L ...
+ * Z", in the coordinates c is drawn in) and the title a pointer shows over it. */
+typedef struct {
+    char *path, *title;
+} GbChartArea;
+/* The titled areas of c drawn into box (each map tile, naming its authority,
+ * code and grade), as GbChartArea; NULL when c has none. Free with
+ * gb_chart_areas_free. */
+GArray *gb_chart_areas(const GbChart *c, GbFonts *f, GbBox box);
+void gb_chart_areas_free(GArray *areas);
 /* Draws c into box. Errors are sticky in cr (cairo_status). */
 void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
 /* The same on a tagged PDF surface, in reading order: the title and subtitle

@@ -128,11 +128,20 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         return FALSE;
     }
     c->title = g_strdup("Grades by year and inspection regime");
-    c->subtitle = g_strdup("Share of the headline judgements of the inspections made in each "
-                           "year (a flow, not a position), by grade; \"partial\" marks a year "
-                           "with only part of its inspections. Bars marked "
-                           "\"published\" are the inspectorate's own counts; the others are "
-                           "computed from one row per authority.");
+    /* Only the marks the chart shows are explained. */
+    gboolean partial = FALSE, published = FALSE;
+    for (guint i = 0; i < d->bars->len; i++) {
+        const GbBar *b = &g_array_index(d->bars, GbBar, i);
+        published |= b->published;
+        partial |= g_str_has_suffix(b->label, " partial");
+    }
+    c->subtitle = g_strdup_printf(
+        "Share of the headline judgements of the inspections made in each year (a flow, not a "
+        "position), by grade%s%s",
+        partial ? "; \"partial\" marks a year with only part of its inspections." : ".",
+        published ? " Bars marked \"published\" are the inspectorate's own counts; the others "
+                    "are computed from one row per authority."
+                  : " Each bar is computed from one row per authority.");
     c->source = g_strdup("Source: Ofsted; BBC News; Children & Young People Now; LocalGov; "
                          "The Independent. Grades named differently across regimes are shown "
                          "on the common four-level scale.");

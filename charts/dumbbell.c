@@ -1,18 +1,25 @@
-/* dumbbell.c - a measure in two years, for several measures, with the change
- * in percentage points written beside it (outstanding 16% -> 9%). */
+/* dumbbell.c - a measure at two dates, for several measures, with the change
+ * in percentage points written beside it. Given positions (the briefing,
+ * `gradebrief chart`): England's position as at today against a year earlier
+ * and against the current regime's first full year, one block each. Without
+ * them: the changes the sources published for two years (outstanding 16% -> 9%). */
 #include "charts/chart-private.h"
+#include "pipeline/summary.h"
 
 #include <math.h>
 #include <string.h>
 
 #define GB__ROW 26.0
 #define GB__AXIS 14.0
+#define GB__HEAD 16.0 /* a block heading with its key */
 
 typedef struct {
     char *label;
     double from, to;
     int from_year, to_year;
     gboolean whole; /* published as whole percentages */
+    char *block;    /* positions: the block's heading on the first bell of a block, else NULL */
+    char *key;      /* the block's key ("○ 31 March 2024   ● 31 March 2025"), or NULL */
 } GbBell;
 
 typedef struct {
@@ -23,8 +30,11 @@ static void
 gb__free(gpointer p)
 {
     GbDumbbellData *d = p;
-    for (guint i = 0; i < d->bells->len; i++)
+    for (guint i = 0; i < d->bells->len; i++) {
         g_free(g_array_index(d->bells, GbBell, i).label);
+        g_free(g_array_index(d->bells, GbBell, i).block);
+        g_free(g_array_index(d->bells, GbBell, i).key);
+    }
     g_array_free(d->bells, TRUE);
     g_free(d);
 }
@@ -41,10 +51,87 @@ gb__measure_label(const GbRef *ref, int regime, const char *measure)
     return measure;
 }
 
+/* England's position now against a year earlier and the baseline: good or
+ * better, the best and the worst level, each a bell, a block per comparison. */
+static gboolean
+gb__build_positions(GbChart *c, const GbChartInput *in, char **error)
+{
+    const GbRef *ref = c->ref;
+    GbDumbbellData *d = g_new0(GbDumbbellData, 1);
+    d->bells = g_array_new(FALSE, TRUE, sizeof(GbBell));
+    c->data = d;
+    guint32 as_at = 0;
+    for (guint i = 0; i < in->positions->len; i++) {
+        const GbPosition *p = &g_array_index(in->positions, GbPosition, i);
+        if (p->family == in->family && p->group == GB_GROUP_ENGLAND)
+            as_at = MAX(as_at, p->as_at);
+    }
+    const GbPosition *now, *before, *base;
+    gb_summary_change_positions(ref, in->positions, in->family, as_at, &now, &before, &base);
+    if (now == NULL || (before == NULL && base == NULL)) {
+        *error = g_strdup("no earlier position to compare today's with");
+        return FALSE;
+    }
+    char wnow[32];
+    gb_text_format_date_long(now->as_at, wnow, sizeof wnow);
+    GString *alt = g_string_new(NULL);
+    g_string_append_printf(alt,
+                           "Dumbbell chart of England's position as at %s against earlier "
+                           "dates (each authority's most recent judgement: a position).",
+                           wnow);
+    const GbPosition *from[2] = {before, base};
+    const char *const heads[2] = {"Since a year earlier", "Since the first full year of %s"};
+    const char *regime = gb_ref_regime(ref, gb_summary_current_regime(ref))->short_name;
+    for (int k = 0; k < 2; k++) {
+        const GbPosition *f = from[k];
+        if (f == NULL)
+            continue;
+        char wf[32];
+        gb_text_format_date_long(f->as_at, wf, sizeof wf);
+        static const int levels[] = {-1, 0, GB_COMMON_LEVELS - 1}; /* -1: good or better */
+        for (gsize m = 0; m < G_N_ELEMENTS(levels); m++) {
+            int lv = levels[m];
+            const char *name =
+                lv < 0 ? "Good or better"
+                       : (in->level_labels != NULL ? in->level_labels[lv] : ref->common_labels[lv]);
+            int cf = lv < 0 ? f->good_or_better : f->count[lv];
+            int cn = lv < 0 ? now->good_or_better : now->count[lv];
+            GbBell b = {.from = gb_summary_share(cf, f->base),
+                        .to = gb_summary_share(cn, now->base),
+                        .from_year = (int)(f->as_at / 10000),
+                        .to_year = (int)(now->as_at / 10000),
+                        .label = g_strdup(name)};
+            if (m == 0) {
+                b.block = g_strdup_printf(heads[k], regime);
+                b.key = g_strdup_printf("\u25CB %s   \u25CF %s", wf, wnow);
+            }
+            g_string_append_printf(alt,
+                                   " %s, %s: %d of %d (%.1f%%) as at %s, %d of %d (%.1f%%) "
+                                   "as at %s (%+.1f points).",
+                                   k == 0 ? "Since a year earlier" : "Since the baseline", name, cf,
+                                   f->base, b.from, wf, cn, now->base, b.to, wnow, b.to - b.from);
+            g_array_append_val(d->bells, b);
+        }
+    }
+    int hj = gb_ref_headline_judgement(ref, gb_summary_current_regime(ref));
+    char *judgement = g_utf8_strdown(hj >= 0 ? gb_ref_judgement(ref, hj)->label : "headline", -1);
+    c->title = g_strdup_printf("England's position as at %s against earlier dates", wnow);
+    c->subtitle = g_strdup_printf("Share of authorities at each grade by their most recent %s "
+                                  "judgement on the date (a position, not the inspections made "
+                                  "in a year), and the change in percentage points",
+                                  judgement);
+    g_free(judgement);
+    c->source = g_strdup("Source: Ofsted. Computed by gradebrief.");
+    c->alt = g_string_free(alt, FALSE);
+    return TRUE;
+}
+
 static gboolean
 gb__build(GbChart *c, const GbChartInput *in, char **error)
 {
     const GbRef *ref = c->ref;
+    if (in->positions != NULL)
+        return gb__build_positions(c, in, error);
     GbDumbbellData *d = g_new0(GbDumbbellData, 1);
     d->bells = g_array_new(FALSE, TRUE, sizeof(GbBell));
     c->data = d;
@@ -90,7 +177,10 @@ static double
 gb__height(const GbChart *c, GbFonts *f, double width)
 {
     const GbDumbbellData *d = c->data;
-    return 12 + d->bells->len * GB__ROW + GB__AXIS;
+    guint blocks = 0;
+    for (guint i = 0; i < d->bells->len; i++)
+        blocks += g_array_index(d->bells, GbBell, i).block != NULL;
+    return 12 + d->bells->len * GB__ROW + blocks * GB__HEAD + GB__AXIS;
 }
 
 static void
@@ -105,7 +195,9 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     }
     lw = MIN(lw + 8, plot.w * 0.4);
     double change_w;
-    gb_fonts_measure(f, "\u22127 points", GB_SIZE_LABEL, TRUE, -1, &change_w, &h);
+    gboolean whole = g_array_index(d->bells, GbBell, 0).whole;
+    gb_fonts_measure(f, whole ? "\u22127 points" : "\u221212.3 points", GB_SIZE_LABEL, TRUE, -1,
+                     &change_w, &h);
     change_w += 8;
     double x0 = plot.x + lw, aw = plot.w - lw - change_w;
     /* The axis spans 0 to a nice maximum over every value. */
@@ -118,11 +210,31 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     double y = plot.y + 12;
     /* Year key: open circle first year, filled second. */
     const GbBell *b0 = &g_array_index(d->bells, GbBell, 0);
-    char key[64];
-    g_snprintf(key, sizeof key, "\u25CB %d   \u25CF %d", b0->from_year, b0->to_year);
-    gb_text_draw(f, cr, key, GB_SIZE_SMALL, FALSE, x0, plot.y, GB_GREY);
+    if (b0->key == NULL) {
+        char key[64];
+        g_snprintf(key, sizeof key, "\u25CB %d   \u25CF %d", b0->from_year, b0->to_year);
+        gb_text_draw(f, cr, key, GB_SIZE_SMALL, FALSE, x0, plot.y, GB_GREY);
+    }
     for (guint i = 0; i < d->bells->len; i++) {
         const GbBell *b = &g_array_index(d->bells, GbBell, i);
+        if (b->block != NULL) {
+            /* The block's heading at the left, its key over the axis. */
+            double hw, hh;
+            gb_fonts_measure(f, b->block, GB_SIZE_LABEL, TRUE, -1, &hw, &hh);
+            gb_text_draw(f, cr, b->block, GB_SIZE_LABEL, TRUE, plot.x, y + 2, GB_INK);
+            if (b->key != NULL)
+                gb_text_draw(f, cr, b->key, GB_SIZE_SMALL, FALSE, plot.x + hw + 12, y + 3, GB_GREY);
+            y += GB__HEAD;
+        }
+        /* Grid lines behind the row only, so none crosses a block heading. */
+        for (int k = 0; k < t.n; k++) {
+            double x = x0 + aw * t.values[k] / t.hi;
+            cairo_move_to(cr, x, y);
+            cairo_line_to(cr, x, y + GB__ROW);
+            cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+            cairo_set_line_width(cr, 0.5);
+            cairo_stroke(cr);
+        }
         double cy = y + GB__ROW / 2;
         gb_text_draw_aligned(f, cr, b->label, GB_SIZE_LABEL, FALSE, x0 - 8, cy - 5, 1.0, GB_INK);
         double xa = x0 + aw * b->from / t.hi, xb = x0 + aw * b->to / t.hi;
@@ -149,8 +261,9 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
                              rising ? 1.0 : 0.0, GB_GREY);
         gb_text_draw_aligned(f, cr, vb, GB_SIZE_SMALL, TRUE, xb + (rising ? 3 : -3), cy - 13,
                              rising ? 0.0 : 1.0, GB_INK);
-        double pts = round(b->to - b->from);
-        g_snprintf(ch, sizeof ch, "%s%.0f points", pts < 0 ? "\u2212" : "+", fabs(pts));
+        double pts = b->whole ? round(b->to - b->from) : round(10 * (b->to - b->from)) / 10;
+        g_snprintf(ch, sizeof ch, "%s%.*f points", pts < 0 ? "\u2212" : "+", b->whole ? 0 : 1,
+                   fabs(pts));
         gb_text_draw(f, cr, ch, GB_SIZE_LABEL, TRUE, plot.x + plot.w - change_w + 8, cy - 5,
                      GB_INK);
         y += GB__ROW;
@@ -159,11 +272,6 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         double x = x0 + aw * t.values[k] / t.hi;
         char lab[16];
         g_snprintf(lab, sizeof lab, "%.0f%%", t.values[k]);
-        cairo_move_to(cr, x, plot.y + 12);
-        cairo_line_to(cr, x, y);
-        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-        cairo_set_line_width(cr, 0.5);
-        cairo_stroke(cr);
         gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, x, y + 1, 0.5, GB_GREY);
     }
 }

@@ -127,7 +127,7 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         g_string_append_printf(alt, "%s%d %s", g ? ", " : "", d->count[g], c->labels[g]);
     if (d->count[GB_COMMON_LEVELS])
         g_string_append_printf(alt, ", %d not inspected", d->count[GB_COMMON_LEVELS]);
-    g_string_append(alt, ". The table of authorities gives each one's grade.");
+    g_string_append(alt, ". The key after the map gives each tile's code, authority and grade.");
     c->alt = g_string_free(alt, FALSE);
     return TRUE;
 }
@@ -158,16 +158,26 @@ gb__hexagon(cairo_t *cr, double cx, double cy, double r)
     cairo_close_path(cr);
 }
 
+/* The tiles fitted under the legend in plot: their geometry, and where its
+ * origin lies (ox, top). Clear g after. */
+static void
+gb__place(const GbChart *c, GbFonts *f, GbBox plot, GbTileGeometry *g, double *ox, double *top)
+{
+    GbMapData *d = c->data;
+    gb_legend_layout(&d->legend, f, plot.w);
+    *top = plot.y + d->legend.height + 6;
+    gb_map_geometry(c->ref, d->as_at, plot.w, plot.y + plot.h - *top, g);
+    *ox = plot.x + (plot.w - g->width) / 2;
+}
+
 static void
 gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
 {
     GbMapData *d = c->data;
-    gb_legend_layout(&d->legend, f, plot.w);
-    gb_legend_draw(&d->legend, f, cr, plot.x, plot.y);
-    double top = plot.y + d->legend.height + 6;
     GbTileGeometry g;
-    gb_map_geometry(c->ref, d->as_at, plot.w, plot.y + plot.h - top, &g);
-    double ox = plot.x + (plot.w - g.width) / 2;
+    double ox, top;
+    gb__place(c, f, plot, &g, &ox, &top);
+    gb_legend_draw(&d->legend, f, cr, plot.x, plot.y);
     /* The code, bold, on every tile; the authority's label under it where
      * both fit at the smallest chart size. */
     const double size = GB_SIZE_SMALL;
@@ -199,10 +209,45 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     gb_map_geometry_clear(&g);
 }
 
+/* Each tile as a titled area: "North Tyneside (Nrt): Outstanding", so a
+ * pointer over a tile in the SVG names the authority its code stands for. */
+static void
+gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
+{
+    GbMapData *d = c->data;
+    GbTileGeometry g;
+    double ox, top;
+    gb__place(c, f, plot, &g, &ox, &top);
+    for (int k = 0; k < g.n; k++) {
+        int a = g.authority[k], level = g_array_index(d->grade, int, a);
+        const GbAuthority *au = gb_ref_authority(c->ref, a);
+        GString *path = g_string_new(NULL);
+        for (int i = 0; i < 6; i++) {
+            /* The C locale's decimal point, whatever the user's. */
+            double t = G_PI / 180.0 * (60 * i - 30);
+            char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+            g_ascii_formatd(x, sizeof x, "%.2f", ox + g.cx[k] + g.radius * 0.96 * cos(t));
+            g_ascii_formatd(y, sizeof y, "%.2f", top + g.cy[k] + g.radius * 0.96 * sin(t));
+            g_string_append_printf(path, "%s%s %s ", i ? "L" : "M", x, y);
+        }
+        g_string_append_c(path, 'Z');
+        GbChartArea area = {
+            .path = g_string_free(path, FALSE),
+            .title = au->short_label != NULL
+                         ? g_strdup_printf("%s (%s): %s", au->name, au->short_label,
+                                           level >= 0 ? c->labels[level] : "not inspected")
+                         : g_strdup_printf("%s: %s", au->name,
+                                           level >= 0 ? c->labels[level] : "not inspected")};
+        g_array_append_val(out, area);
+    }
+    gb_map_geometry_clear(&g);
+}
+
 const GbChartClass gb__map_class = {
     .name = "map",
     .build = gb__build,
     .height = gb__height,
     .draw = gb__draw,
+    .areas = gb__areas,
     .free_data = gb__free,
 };

@@ -1,11 +1,19 @@
 /* timeline.c - one authority's judgements across regimes as marks on a time
- * axis, coloured and labelled by grade; labels stacked so none overlap. */
+ * axis, coloured and labelled by grade; labels stacked so none overlap.
+ *
+ * One axis for every authority: it runs from the first year in the data to the
+ * year of the as-at date (or the last year in the data, if later), whatever the
+ * authority's own history, so the packs of a run can be laid side by side. The
+ * axis ends with the as-at year: a pack shows its next-inspection estimate in
+ * words, never on the timeline. Each year is a span between two ticks, labelled
+ * at its middle. */
 #include "charts/chart-private.h"
 
 #include <math.h>
 
 #define GB__TIER 11.0
 #define GB__TIERS 4
+#define GB__REGIME_ROW 10.0 /* the second row of regime names, below the first */
 
 typedef struct {
     double when; /* fractional year */
@@ -16,7 +24,7 @@ typedef struct {
 
 typedef struct {
     GArray *marks;
-    int first_year, last_year;
+    int axis_from, axis_to; /* the first and last years on the axis, whole */
 } GbTimelineData;
 
 static void
@@ -65,8 +73,11 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
         g_string_free(alt, TRUE);
         return FALSE;
     }
-    d->first_year = (int)floor(g_array_index(d->marks, GbMark, 0).when);
-    d->last_year = (int)floor(g_array_index(d->marks, GbMark, d->marks->len - 1).when);
+    /* The data's years, not the authority's: the same axis in every pack. */
+    const GbTable *t = in->table;
+    int as_at_year = in->latest != NULL ? (int)(in->latest->as_at / 10000) : 0;
+    d->axis_from = t->min_year;
+    d->axis_to = MAX(t->max_year, as_at_year);
     g_string_append_c(alt, '.');
     c->title = g_strdup_printf("%s: inspection judgements over time", au->name);
     c->subtitle = g_strdup("Headline judgement of each inspection, all regimes; marks are "
@@ -87,7 +98,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
 {
     const GbTimelineData *d = c->data;
     const GbRef *ref = c->ref;
-    int y_first = d->first_year - 1, y_last = d->last_year + 2;
+    /* Ticks at the start of each year and at the end of the last. */
+    int y_first = d->axis_from, y_last = d->axis_to + 1;
     double yw, yh;
     gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
     /* Inset by half a year label, so centred labels never leave the box. */
@@ -104,14 +116,17 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_move_to(cr, X(y), axis_y);
         cairo_line_to(cr, X(y), axis_y + 3);
         cairo_stroke(cr);
-        if (y % every == 0) {
+        /* Counted back from the last year, so the as-at year is always labelled. */
+        if (y < y_last && (d->axis_to - y) % every == 0) {
             char lab[8];
             g_snprintf(lab, sizeof lab, "%d", y);
-            gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, X(y), axis_y + 4, 0.5, GB_GREY);
+            gb_text_draw_aligned(f, cr, lab, GB_SIZE_SMALL, FALSE, X(y + 0.5), axis_y + 4, 0.5,
+                                 GB_GREY);
         }
     }
-    /* Regime spans under the axis. */
-    double ry = axis_y + 16;
+    /* Regime names under the axis, each at the middle of its span; one that
+     * would touch the name before it goes on a second row. */
+    double ry = axis_y + 16, row_end[2] = {-1e9, -1e9};
     for (guint r = 0; r < ref->regimes->len; r++) {
         gboolean used = FALSE;
         double a = 1e9, b = -1e9;
@@ -128,13 +143,20 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         const char *name = gb_ref_regime(ref, (int)r)->short_name;
         double tw, th;
         gb_fonts_measure(f, name, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
-        gb_text_draw_aligned(f, cr, name, GB_SIZE_SMALL, FALSE, (X(a) + X(b)) / 2, ry, 0.5,
+        double cx = CLAMP((X(a) + X(b)) / 2, plot.x + tw / 2, plot.x + plot.w - tw / 2);
+        int row = cx - tw / 2 >= row_end[0] + 4   ? 0
+                  : cx - tw / 2 >= row_end[1] + 4 ? 1
+                  : row_end[0] <= row_end[1]      ? 0
+                                                  : 1;
+        row_end[row] = cx + tw / 2;
+        gb_text_draw_aligned(f, cr, name, GB_SIZE_SMALL, FALSE, cx, ry + row * GB__REGIME_ROW, 0.5,
                              GB_GREY);
     }
     /* Marks, with labels on the lowest tier where they do not collide. */
     double tier_end[GB__TIERS];
     for (int k = 0; k < GB__TIERS; k++)
         tier_end[k] = -1e9;
+    double *label_at = g_new(double, 2 * MAX(d->marks->len, 1)); /* lx, ly of each */
     for (guint i = 0; i < d->marks->len; i++) {
         const GbMark *m = &g_array_index(d->marks, GbMark, i);
         double x = X(m->when);
@@ -154,9 +176,34 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_stroke(cr);
         cairo_arc(cr, x, axis_y - 5, 4, 0, 2 * G_PI);
         gb_palette_fill(cr, col, m->level);
+
+        label_at[2 * i] = lx;
+        label_at[2 * i + 1] = ly;
+    }
+    /* The labels last, each on a white plate: a later mark's leader line never
+     * crosses an earlier mark's label. */
+    for (guint i = 0; i < d->marks->len; i++) {
+        const GbMark *m = &g_array_index(d->marks, GbMark, i);
+        double tw, th, lx = label_at[2 * i], ly = label_at[2 * i + 1];
+        gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
+        cairo_rectangle(cr, lx - 1, ly, tw + 2, th);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill(cr);
         gb_text_draw(f, cr, m->label, GB_SIZE_SMALL, FALSE, lx, ly, GB_INK);
     }
+    g_free(label_at);
 #undef X
+}
+
+gboolean
+gb_chart_timeline_axis(const GbChart *c, int *first, int *last)
+{
+    if (c == NULL || c->klass != &gb__timeline_class)
+        return FALSE;
+    const GbTimelineData *d = c->data;
+    *first = d->axis_from;
+    *last = d->axis_to;
+    return TRUE;
 }
 
 const GbChartClass gb__timeline_class = {

@@ -188,6 +188,11 @@ gb__lanes(GbChart *c, GbTrendData *d)
     for (guint r = 0; r < ref->regimes->len && r < 32; r++) {
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         int last = rg->last_year ? rg->last_year : d->last_year;
+        d->lane[r] = -1;
+        /* An ungraded regime (unannounced inspections) gives no position, and
+         * one that ended before the series began is not on the axis. */
+        if (!rg->graded || last < d->first_year)
+            continue;
         int k = 0;
         while (k < d->lanes && lane_end[k] >= rg->first_year)
             k++;
@@ -284,7 +289,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         int from = MAX(rg->first_year, y_first), to = rg->last_year ? rg->last_year : y_last;
         to = MIN(to, y_last);
-        if (to < from)
+        if (to < from || d->lane[r] < 0)
             continue;
         shown[r] = TRUE;
         /* A year in which one regime hands over to another is split between
@@ -310,17 +315,9 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         if (!shown[r])
             continue;
         const char *name = gb_ref_regime(ref, (int)r)->short_name;
+        /* Never smaller than the smallest chart text: beside the span instead. */
         double tw, th, ly = sy + d->lane[r] * GB__LANE, size = GB_SIZE_SMALL;
         gb_fonts_measure(f, name, size, FALSE, -1, &tw, &th);
-        /* A little smaller before it goes outside. */
-        while (tw + 4 > xb_of[r] - xa_of[r] && size > 5.0) {
-            size -= 0.5;
-            gb_fonts_measure(f, name, size, FALSE, -1, &tw, &th);
-        }
-        if (tw + 4 > xb_of[r] - xa_of[r]) {
-            size = GB_SIZE_SMALL;
-            gb_fonts_measure(f, name, size, FALSE, -1, &tw, &th);
-        }
         double tx;
         if (tw + 4 <= xb_of[r] - xa_of[r]) {
             tx = (xa_of[r] + xb_of[r]) / 2 - tw / 2;

@@ -15,7 +15,7 @@ typedef struct {
     GbCommon common;
     char *config_path, *outdir, *as_at, *title, *formats, *changes;
     char *regimes, *from, *to; /* the selection */
-    gboolean timings, force, quiet;
+    gboolean timings, force, quiet, verify;
     gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbBuildRequest;
 
@@ -50,6 +50,10 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
          "Documents to write: any of pdf, html, docx (default all three)", "LIST"},
         {"timings", 0, 0, G_OPTION_ARG_NONE, &r->timings, "Print the time of each stage", NULL},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every file, changed or not", NULL},
+        {"verify", 0, 0, G_OPTION_ARG_NONE, &r->verify,
+         "Read every output file to check its SHA-256 (default: trust a file whose size, "
+         "times and inode are as the last run recorded)",
+         NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "Print nothing on success", NULL},
         {"regimes", 0, 0, G_OPTION_ARG_STRING, &r->regimes,
          "Only judgements of these regimes (comma-separated ids, e.g. ilacs); the methodology "
@@ -155,111 +159,114 @@ gb__build_fresh(const GbBuildRequest *r, GbWriteSet *ws, const char *hash, guint
     return all;
 }
 
-static GbStatus
-gb__build_run(GbBuildRequest *r, GbDiag *diag)
+/* A run's state, from the settings to the write set; cleared by
+ * gb__build_state_clear whatever was reached. */
+typedef struct {
+    GbLoaded ld;
+    GbConfig *config;
+    GbSelection sel;
+    char *selection; /* in words, for the methodology; NULL: none */
+    GbFonts *fonts;
+    guint32 when;    /* the as-at date */
+    char *date;      /* stamped on the files */
+    const char *dir; /* the output folder */
+    GbWriteSet *ws;
+    char *hash; /* of everything the briefing is made from */
+    GbStats *stats;
+    GbMoves *moves;
+    GbLatest *latest;
+    GbBriefing *brief;
+    GByteArray *pdf;
+    int pages;
+    GPtrArray *names, *bytes; /* the files made, and their bytes */
+    gint64 t0;                /* --timings */
+} GbBuildState;
+
+static void
+gb__build_state_clear(GbBuildState *s)
 {
-    GbLoaded ld = {0};
-    GbConfig *config = gb_config_new();
-    GbFonts *fonts = NULL;
-    GbStats *stats = NULL;
-    GbMoves *moves = NULL;
-    GbLatest *latest = NULL;
-    GbBriefing *brief = NULL;
-    GbWriteSet *ws = NULL;
-    char *hash = NULL;
-    GByteArray *pdf = NULL;
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    char *err = NULL, *date = NULL, *selection = NULL;
-    GbSelection sel = {0};
-    gint64 t0 = g_get_monotonic_time();
-    GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
+    if (s->names != NULL)
+        g_ptr_array_free(s->names, TRUE);
+    if (s->bytes != NULL)
+        g_ptr_array_free(s->bytes, TRUE);
+    if (s->pdf != NULL)
+        g_byte_array_unref(s->pdf);
+    gb_briefing_free(s->brief);
+    gb_write_free(s->ws);
+    g_free(s->hash);
+    gb_stats_free(s->stats);
+    gb_stats_moves_free(s->moves);
+    gb_stats_latest_free(s->latest);
+    gb_fonts_free(s->fonts);
+    gb_config_free(s->config);
+    g_free(s->date);
+    g_free(s->selection);
+    gb_selection_clear(&s->sel);
+    gb_cli_loaded_clear(&s->ld);
+}
+
+/* Settings (and --title), the data, the selection and the one as-at date,
+ * the fonts. */
+static GbStatus
+gb__build_prepare(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
+{
+    s->config = gb_config_new();
+    GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, s->config, diag);
     if (rc != GB_OK)
-        goto out;
+        return rc;
     if (r->title != NULL) {
         char *msg = NULL;
         if (gb_config_check_value("title", r->title, &msg) != GB_OK) {
             gb_diag_set(diag, NULL, 0, 0, "--title: %s", msg);
             g_free(msg);
-            rc = GB_USAGE;
-            goto out;
+            return GB_USAGE;
         }
-        g_free(config->title);
-        config->title = g_strdup(r->title);
+        g_free(s->config->title);
+        s->config->title = g_strdup(r->title);
     }
     GbAsAt at;
-    if ((rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
-        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
-        goto out;
-    config->as_at = at.date; /* the one date of every section */
-    if ((rc = gb_selection_parse(&sel, ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK)
-        goto out;
-    gb_selection_apply(&sel, ld.table);
-    selection = gb_selection_describe(&sel, ld.ref);
-    gb_cli_timing(r->timings, "read", &t0);
-    if ((fonts = gb_fonts_new(config->font, &err)) == NULL) {
+    if ((rc = gb_cli_load(&r->common, &s->ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_selection_parse(&s->sel, s->ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK ||
+        (rc = gb_cli_apply_selection(&r->common, &s->ld, 0, s->config->as_at, &s->sel, &at,
+                                     diag)) != GB_OK)
+        return rc;
+    s->config->as_at = s->when = at.date; /* the one date of every section (--to moves it) */
+    s->selection = gb_selection_describe(&s->sel, s->ld.ref);
+    gb_cli_timing(r->timings, "read", &s->t0);
+    char *err = NULL;
+    if ((s->fonts = gb_fonts_new(s->config->font, &err)) == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        rc = GB_CONFIG;
-        goto out;
+        g_free(err);
+        return GB_CONFIG;
     }
-    gb_cli_timing(r->timings, "fonts", &t0);
-    guint32 when = at.date;
-    date = gb_cli_output_date(ld.table, when);
-    const char *dir = r->outdir != NULL ? r->outdir : "out";
-    /* The folder is locked from here to the end of the run. */
-    guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
-    if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
-        goto out;
-    /* Nothing changed since the last build: nothing to make. */
-    hash = gb__build_hash(ld.table, config, when, date, selection);
-    guint n_fresh;
-    if (gb__build_fresh(r, ws, hash, &n_fresh)) {
-        gb_cli_timing(r->timings, "compute", &t0);
-        static const char none[] = "kind,item,from,to\r\n";
-        rc = gb_cli_write_changes(r->changes, none, sizeof none - 1, diag);
-        if (!r->quiet && rc == GB_OK)
-            printf("0 written, %u up to date (%s)\n", n_fresh, dir);
-        goto out;
-    }
-    stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
-    moves = gb_stats_moves(ld.table);
-    latest = gb_stats_latest(ld.table, "overall_effectiveness", when);
-    GbBriefingInput in = {.table = ld.table,
-                          .stats = stats,
-                          .moves = moves,
-                          .latest = latest,
-                          .config = config,
-                          .date = date,
-                          .selection = selection,
-                          .picture_dpi = r->docx ? 300 : 0};
-    if ((brief = gb_briefing_new(&in, &err)) == NULL) {
-        gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        rc = GB_DATA;
-        goto out;
-    }
-    gb_cli_timing(r->timings, "compute", &t0);
-    int pages = 0;
-    GbPdfJob *job = NULL;
-    if (r->pdf && (rc = gb_briefing_pdf_start(brief, fonts, &job, &pages, diag)) != GB_OK)
-        goto out;
-    gb_cli_timing(r->timings, "pdf", &t0);
-    /* The chart files and the HTML are made while the PDF's finishing pass runs. */
-    rc = gb_briefing_files(brief, fonts, names, bytes, diag);
-    gb_cli_timing(r->timings, "charts", &t0);
+    gb_cli_timing(r->timings, "fonts", &s->t0);
+    s->date = gb_cli_output_date(s->ld.table, s->when);
+    return GB_OK;
+}
+
+/* The chart files, tables, HTML and Word file, made while the PDF's
+ * finishing pass runs (job, NULL without a PDF), and handed to the write set
+ * (hashed, written as temporaries); nothing is replaced before the commit,
+ * and a failure leaves no temporary. */
+static GbStatus
+gb__build_files(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
+{
+    GbStatus rc = gb_briefing_files(s->brief, s->fonts, s->names, s->bytes, diag);
+    gb_cli_timing(r->timings, "charts", &s->t0);
     if (rc == GB_OK && r->html) {
-        g_ptr_array_add(names, g_strdup("briefing.html"));
-        g_ptr_array_add(bytes, gb_briefing_html(brief));
-        gb_cli_timing(r->timings, "html", &t0);
+        g_ptr_array_add(s->names, g_strdup("briefing.html"));
+        g_ptr_array_add(s->bytes, gb_briefing_html(s->brief));
+        gb_cli_timing(r->timings, "html", &s->t0);
     }
     if (rc == GB_OK && r->docx) {
         GByteArray *docx = NULL;
-        if ((rc = gb_briefing_docx(brief, fonts, &docx, diag)) == GB_OK) {
-            g_ptr_array_add(names, g_strdup("briefing.docx"));
-            g_ptr_array_add(bytes, docx);
+        if ((rc = gb_briefing_docx(s->brief, s->fonts, &docx, diag)) == GB_OK) {
+            g_ptr_array_add(s->names, g_strdup("briefing.docx"));
+            g_ptr_array_add(s->bytes, docx);
         }
-        gb_cli_timing(r->timings, "docx", &t0);
+        gb_cli_timing(r->timings, "docx", &s->t0);
     }
-    char *uncovered = rc == GB_OK ? gb_fonts_take_uncovered(fonts) : NULL;
+    char *uncovered = rc == GB_OK ? gb_fonts_take_uncovered(s->fonts) : NULL;
     if (uncovered != NULL) {
         /* Never a briefing with boxes for text: nothing is written. */
         gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
@@ -268,17 +275,47 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     if (rc == GB_OK)
         rc = gb_cli_interrupted(diag);
-    /* The chart files, tables, HTML and Word file go to the write set (hashed,
-     * written as temporaries) while the PDF's finishing pass still runs; nothing
-     * is replaced before the commit, and a failure below leaves no temporary. */
-    for (guint i = 0; i < names->len && rc == GB_OK; i++) {
-        const GByteArray *b = g_ptr_array_index(bytes, i);
-        rc = gb_write_add(ws, g_ptr_array_index(names, i), b->data, b->len, hash, 0, diag);
+    for (guint i = 0; i < s->names->len && rc == GB_OK; i++) {
+        const GByteArray *b = g_ptr_array_index(s->bytes, i);
+        rc = gb_write_add(s->ws, g_ptr_array_index(s->names, i), b->data, b->len, s->hash, 0, diag);
     }
-    gb_cli_timing(r->timings, "write-add", &t0);
+    gb_cli_timing(r->timings, "write-add", &s->t0);
+    return rc;
+}
+
+/* Computes and makes every file of the briefing into the write set: the PDF
+ * last, once its finishing pass (on a thread of its own) has joined. */
+static GbStatus
+gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
+{
+    const GbTable *t = s->ld.table;
+    s->stats = gb_stats_compute(t, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    s->moves = gb_stats_moves(t);
+    s->latest = gb_stats_latest(t, "overall_effectiveness", s->when);
+    GbBriefingInput in = {.table = s->ld.table,
+                          .stats = s->stats,
+                          .moves = s->moves,
+                          .latest = s->latest,
+                          .config = s->config,
+                          .date = s->date,
+                          .selection = s->selection,
+                          .picture_dpi = r->docx ? 300 : 0};
+    char *err = NULL;
+    if ((s->brief = gb_briefing_new(&in, &err)) == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "%s", err);
+        g_free(err);
+        return GB_DATA;
+    }
+    gb_cli_timing(r->timings, "compute", &s->t0);
+    GbPdfJob *job = NULL;
+    GbStatus rc;
+    if (r->pdf && (rc = gb_briefing_pdf_start(s->brief, s->fonts, &job, &s->pages, diag)) != GB_OK)
+        return rc;
+    gb_cli_timing(r->timings, "pdf", &s->t0);
+    rc = gb__build_files(r, s, diag);
     GbDiag finish_diag = {0};
-    GbStatus finished = job != NULL ? gb_pdf_render_join(job, &pdf, &finish_diag) : GB_OK;
-    gb_cli_timing(r->timings, "pdf-finish", &t0);
+    GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
+    gb_cli_timing(r->timings, "pdf-finish", &s->t0);
     if (rc == GB_OK && finished != GB_OK) {
         rc = finished;
         gb_diag_clear(diag);
@@ -287,55 +324,81 @@ gb__build_run(GbBuildRequest *r, GbDiag *diag)
     }
     gb_diag_clear(&finish_diag);
     if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
-        goto out;
+        return rc;
     /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
-    if (pdf != NULL) {
-        g_ptr_array_insert(names, 0, g_strdup("briefing.pdf"));
-        g_ptr_array_insert(bytes, 0, g_byte_array_ref(pdf));
-        rc = gb_write_add(ws, "briefing.pdf", pdf->data, pdf->len, hash, pages, diag);
+    if (s->pdf != NULL) {
+        g_ptr_array_insert(s->names, 0, g_strdup("briefing.pdf"));
+        g_ptr_array_insert(s->bytes, 0, g_byte_array_ref(s->pdf));
+        rc =
+            gb_write_add(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, s->hash, s->pages, diag);
     }
+    return rc;
+}
+
+/* changes.csv and figures.csv, the commit (unless a signal came), --changes
+ * FILE, and the line saying what was written. */
+static GbStatus
+gb__build_commit(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
+{
     char *report = NULL;
     gsize report_len = 0;
-    if (rc == GB_OK) {
-        GbFigures *figs = gb_figures_new();
-        gb_figures_add_latest(figs, ld.ref, latest, "Overall effectiveness",
-                              gb_summary_current_regime(ld.ref));
-        rc = gb_cli_changes(ws, figs, &report, &report_len, diag);
-        gb_figures_free(figs);
-    }
+    GbFigures *figs = gb_figures_new();
+    gb_figures_add_latest(figs, s->ld.ref, s->latest, "Overall effectiveness",
+                          gb_summary_current_regime(s->ld.ref));
+    GbStatus rc = gb_cli_changes(s->ws, figs, &report, &report_len, diag);
+    gb_figures_free(figs);
     /* A signal while the files were written: nothing is replaced. */
     if (rc == GB_OK && (rc = gb_cli_interrupted(diag)) == GB_OK &&
-        (rc = gb_write_commit(ws, diag)) == GB_OK)
+        (rc = gb_write_commit(s->ws, diag)) == GB_OK)
         rc = gb_cli_write_changes(r->changes, report, report_len, diag);
     g_free(report);
     if (rc != GB_OK)
-        goto out;
-    gb_cli_timing(r->timings, "write", &t0);
-    guint written = gb_write_written(ws);
-    if (!r->quiet && pdf != NULL)
-        printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", dir, pages,
-               pdf->len / 1024.0, written, names->len - written);
+        return rc;
+    gb_cli_timing(r->timings, "write", &s->t0);
+    /* Counted by the write stage over every file of the run (changes.csv and
+     * figures.csv too), so the two numbers add up to what was committed. */
+    guint written = gb_write_written(s->ws), fresh = gb_write_unchanged(s->ws);
+    if (!r->quiet && s->pdf != NULL)
+        printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", s->dir,
+               s->pages, s->pdf->len / 1024.0, written, fresh);
     else if (!r->quiet)
-        printf("wrote %s/briefing.html: %u written, %u up to date\n", dir, written,
-               names->len - written);
+        printf("wrote %s/briefing.html: %u written, %u up to date\n", s->dir, written, fresh);
+    return GB_OK;
+}
+
+static GbStatus
+gb__build_run(GbBuildRequest *r, GbDiag *diag)
+{
+    GbBuildState s = {.t0 = g_get_monotonic_time()};
+    s.names = g_ptr_array_new_with_free_func(g_free);
+    s.bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    GbStatus rc = gb__build_prepare(r, &s, diag);
+    if (rc != GB_OK)
+        goto out;
+    s.dir = r->outdir != NULL ? r->outdir : "out";
+    /* The folder is locked from here to the end of the run. */
+    guint flags =
+        (r->force ? GB_WRITE_FORCE : 0) | (r->verify ? GB_WRITE_VERIFY : 0) | GB_WRITE_KEEP_SAME;
+    if ((rc = gb_write_open(s.dir, flags, &s.ws, diag)) != GB_OK)
+        goto out;
+    /* Nothing changed since the last build: nothing to make. */
+    s.hash = gb__build_hash(s.ld.table, s.config, s.when, s.date, s.selection);
+    guint n_fresh;
+    if (gb__build_fresh(r, s.ws, s.hash, &n_fresh)) {
+        gb_cli_timing(r->timings, "compute", &s.t0);
+        static const char none[] = "kind,item,from,to\r\n";
+        /* Commits nothing; records the stat of files it had to read. */
+        rc = gb_write_commit(s.ws, diag);
+        if (rc == GB_OK)
+            rc = gb_cli_write_changes(r->changes, none, sizeof none - 1, diag);
+        if (!r->quiet && rc == GB_OK)
+            printf("0 written, %u up to date (%s)\n", n_fresh, s.dir);
+        goto out;
+    }
+    if ((rc = gb__build_make(r, &s, diag)) == GB_OK)
+        rc = gb__build_commit(r, &s, diag);
 out:
-    g_ptr_array_free(names, TRUE);
-    g_ptr_array_free(bytes, TRUE);
-    if (pdf != NULL)
-        g_byte_array_unref(pdf);
-    gb_briefing_free(brief);
-    gb_write_free(ws);
-    g_free(hash);
-    gb_stats_free(stats);
-    gb_stats_moves_free(moves);
-    gb_stats_latest_free(latest);
-    gb_fonts_free(fonts);
-    gb_config_free(config);
-    g_free(err);
-    g_free(date);
-    g_free(selection);
-    gb_selection_clear(&sel);
-    gb_cli_loaded_clear(&ld);
+    gb__build_state_clear(&s);
     return rc;
 }
 

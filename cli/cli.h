@@ -12,6 +12,7 @@
 #include "pipeline/figures.h"
 #include "pipeline/load.h"
 #include "pipeline/position.h"
+#include "pipeline/selection.h"
 
 /* Options every command takes. */
 typedef struct {
@@ -71,6 +72,12 @@ GbStatus gb_cli_settings(GbCommon *c, const char *config_path, const char *as_at
  * dated after a date only known once read is read again. */
 GbStatus gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbAsAt *at,
                             GbDiag *diag);
+/* The same with a selection (build --regimes, --from, --to; parsed, not yet
+ * applied): --to earlier than that date moves the as-at date to it (--from
+ * never does), and sel is applied before the cut, so every row it leaves out
+ * is counted in it. A table of rows only (not streaming). */
+GbStatus gb_cli_apply_selection(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config,
+                                GbSelection *sel, GbAsAt *at, GbDiag *diag);
 
 /* The date written into generated files (PDF creation and XMP dates):
  * SOURCE_DATE_EPOCH when set, else as_at, the date the file's figures are as

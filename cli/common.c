@@ -155,7 +155,23 @@ GbStatus
 gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbAsAt *at,
                    GbDiag *diag)
 {
+    return gb_cli_apply_selection(c, ld, option, config, NULL, at, diag);
+}
+
+GbStatus
+gb_cli_apply_selection(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, GbSelection *sel,
+                       GbAsAt *at, GbDiag *diag)
+{
     *at = gb_position_as_at(ld->table, option, config);
+    /* A period ending before the as-at date moves it: the figures are then
+     * as at the period's end, not at a date whose judgements are left out. */
+    gboolean by_to = sel != NULL && sel->to != 0 && sel->to < at->date;
+    if (by_to)
+        at->date = sel->to;
+    /* The selection first, so what it leaves out (after --to too) is counted
+     * and said as left out by it, not as dated after the as-at date. */
+    if (sel != NULL)
+        gb_selection_apply(sel, ld->table);
     if (!gb_table_cut(ld->table, at->date)) {
         gb_cli_loaded_clear(ld);
         *ld = (GbLoaded){0};
@@ -177,8 +193,8 @@ gb_cli_apply_as_at(GbCommon *c, GbLoaded *ld, guint32 option, guint32 config, Gb
         fprintf(stderr,
                 "gradebrief: warning: %" G_GUINT64_FORMAT " judgement%s dated after the "
                 "as-at date %s (%s) left out: %s to %s\n",
-                t->after, t->after == 1 ? "" : "s", date, gb_position_as_at_source(at->source),
-                first, newest);
+                t->after, t->after == 1 ? "" : "s", date,
+                by_to ? "--to" : gb_position_as_at_source(at->source), first, newest);
     }
     return GB_OK;
 }

@@ -17,7 +17,7 @@ typedef struct {
     char *config_path, *outdir, *as_at, *formats, *changes;
     char **names; /* --authority, or NULL for every authority in existence */
     int jobs;     /* 0: the cores */
-    gboolean force, quiet;
+    gboolean force, quiet, verify;
     gboolean pdf, html, docx; /* the documents to write (--formats) */
 } GbPacksRequest;
 
@@ -29,6 +29,7 @@ typedef struct {
     char *docx_name; /* the Word document's */
     char *hash;
     GbPackDoc *doc; /* composed, kept while the pack is to be made */
+    gboolean stale; /* a file of it is not on disk as it would be made */
     gboolean made;  /* made and handed to the write set */
     int pages;
     GbStatus status;
@@ -71,6 +72,10 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
          "N"},
         {"as-at", 0, 0, G_OPTION_ARG_STRING, &r->as_at, "Latest judgements on this date", "DATE"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &r->force, "Rewrite every pack, changed or not", NULL},
+        {"verify", 0, 0, G_OPTION_ARG_NONE, &r->verify,
+         "Read every output file to check its SHA-256 (default: trust a file whose size, "
+         "times and inode are as the last run recorded)",
+         NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet, "No progress output", NULL},
         {"changes", 0, 0, G_OPTION_ARG_FILENAME, &r->changes,
          "Write what this run changed (files rewritten, figures that moved) to FILE as CSV "
@@ -243,86 +248,194 @@ gb__packs_index(const GbRef *ref, const GPtrArray *all, const GbWriteSet *ws)
     return index;
 }
 
-static GbStatus
-gb__packs_run(GbPacksRequest *r, GbDiag *diag)
+/* A run's state, from the data read to the write set; cleared by
+ * gb__packs_state_clear whatever was reached. */
+typedef struct {
+    GbLoaded ld;
+    GbConfig *config;
+    GbStats *stats;
+    GbMoves *moves;
+    GbPackInput in;
+    char *date;
+    guint32 when;
+    GArray *who;     /* authority indices */
+    GPtrArray *all;  /* GbPackJob*, one per pack */
+    GPtrArray *todo; /* borrowed from all: the packs to make */
+    GbWriteSet *ws;
+    const char *dir;
+} GbPacksState;
+
+static void
+gb__packs_state_clear(GbPacksState *s)
 {
-    GbLoaded ld = {0};
-    GbConfig *config = gb_config_new();
-    GbStats *stats = NULL;
-    GbMoves *moves = NULL;
-    GbPackInput in = {0};
-    GArray *who = g_array_new(FALSE, FALSE, sizeof(int));
-    GPtrArray *todo = g_ptr_array_new(); /* borrowed from all */
-    GPtrArray *all = g_ptr_array_new_with_free_func(gb__pack_job_free);
-    GbWriteSet *ws = NULL;
-    GbDiagList *problems = gb_diag_list_new(20);
-    char *date = NULL;
-    GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, config, diag);
+    if (s->who != NULL)
+        g_array_free(s->who, TRUE);
+    if (s->todo != NULL)
+        g_ptr_array_free(s->todo, TRUE);
+    if (s->all != NULL)
+        g_ptr_array_free(s->all, TRUE);
+    gb_write_free(s->ws);
+    for (int j = 0; j < s->in.njudgements; j++)
+        gb_stats_latest_free((GbLatest *)s->in.latest[j]);
+    gb_pack_input_clear(&s->in);
+    gb_stats_free(s->stats);
+    gb_stats_moves_free(s->moves);
+    gb_config_free(s->config);
+    g_free(s->date);
+    gb_cli_loaded_clear(&s->ld);
+}
+
+/* Settings, data, the one as-at date, what every pack is computed from, and
+ * who gets a pack. */
+static GbStatus
+gb__packs_prepare(GbPacksRequest *r, GbPacksState *s, GbDiag *diag)
+{
+    s->config = gb_config_new();
+    s->who = g_array_new(FALSE, FALSE, sizeof(int));
     GbAsAt at;
-    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &ld, FALSE, diag)) != GB_OK ||
-        (rc = gb_cli_apply_as_at(&r->common, &ld, 0, config->as_at, &at, diag)) != GB_OK)
-        goto out;
-    config->as_at = at.date; /* the one date of every pack */
-    guint32 when = at.date;
-    if (!gb_pack_input_init(&in, ld.table)) {
+    GbStatus rc = gb_cli_settings(&r->common, r->config_path, r->as_at, s->config, diag);
+    if (rc != GB_OK || (rc = gb_cli_load(&r->common, &s->ld, FALSE, diag)) != GB_OK ||
+        (rc = gb_cli_apply_as_at(&r->common, &s->ld, 0, s->config->as_at, &at, diag)) != GB_OK)
+        return rc;
+    s->config->as_at = s->when = at.date; /* the one date of every pack */
+    GbPackInput *in = &s->in;
+    const GbTable *t = s->ld.table;
+    if (!gb_pack_input_init(in, s->ld.table)) {
         gb_diag_set(diag, NULL, 0, 0, "the data has no graded regime in use to compare on");
-        rc = GB_DATA;
-        goto out;
+        return GB_DATA;
     }
-    stats = gb_stats_compute(ld.table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
-    moves = gb_stats_moves(ld.table);
-    date = gb_cli_output_date(ld.table, when);
-    in.stats = stats;
-    in.moves = moves;
-    in.config = config;
-    in.date = date;
-    for (int j = 0; j < in.njudgements; j++)
-        in.latest[j] =
-            gb_stats_latest(ld.table, gb_ref_judgement(ld.ref, in.judgements[j])->id, when);
-    if ((rc = gb__packs_who(r, ld.ref, when, who, diag)) != GB_OK)
-        goto out;
-    const char *dir = r->outdir != NULL ? r->outdir : "out/packs";
-    /* The folder is locked from here to the end of the run. */
-    /* A pack whose bytes are already there is left alone (its time too). */
-    guint flags = (r->force ? GB_WRITE_FORCE : 0) | GB_WRITE_KEEP_SAME;
-    if ((rc = gb_write_open(dir, flags, &ws, diag)) != GB_OK)
-        goto out;
-    if (gb_write_manifest_corrupt(ws) && !r->quiet)
-        fprintf(stderr,
-                "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
-                "pack\n",
-                dir);
-    for (guint i = 0; i < who->len; i++) {
+    s->stats = gb_stats_compute(t, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    s->moves = gb_stats_moves(t);
+    s->date = gb_cli_output_date(t, s->when);
+    in->stats = s->stats;
+    in->moves = s->moves;
+    in->config = s->config;
+    in->date = s->date;
+    for (int j = 0; j < in->njudgements; j++)
+        in->latest[j] =
+            gb_stats_latest(t, gb_ref_judgement(t->ref, in->judgements[j])->id, s->when);
+    return gb__packs_who(r, t->ref, s->when, s->who, diag);
+}
+
+/* Composes one pack (no fonts, no drawing) to know what it shows, and keeps
+ * it when a file of it is not on disk as that; the doc is freed otherwise.
+ * Runs on the pool (gb_pack_compose reads only the shared input). */
+static const char *
+gb__pack_plan(gpointer ctx, gpointer state, gpointer item)
+{
+    (void)state;
+    const GbPackRun *run = ctx;
+    GbPackJob *job = item;
+    job->doc = gb_pack_compose(run->in, job->authority);
+    job->hash = gb_pack_doc_hash(job->doc);
+    job->stale = (run->pdf && !gb_write_fresh(run->out, job->name, job->hash)) ||
+                 (run->html && !gb_write_fresh(run->out, job->html_name, job->hash)) ||
+                 (run->docx && !gb_write_fresh(run->out, job->docx_name, job->hash));
+    if (!job->stale)
+        g_clear_pointer(&job->doc, gb_pack_doc_free);
+    return job->name;
+}
+
+/* No state: composing uses no fonts. */
+static const GbPoolClass gb__plan_pool = {NULL, NULL, gb__pack_plan};
+
+/* One job per pack, planned on the pool (composed, hashed, checked against
+ * the files on disk); the stale ones go to s->todo, in order. */
+static void
+gb__packs_plan(GbPacksState *s, const GbPackRun *run, int workers)
+{
+    s->all = g_ptr_array_new_with_free_func(gb__pack_job_free);
+    s->todo = g_ptr_array_new();
+    for (guint i = 0; i < s->who->len; i++) {
         GbPackJob *job = g_new0(GbPackJob, 1);
-        job->authority = g_array_index(who, int, i);
-        char *slug = gb_slug_authority(ld.ref, job->authority);
+        job->authority = g_array_index(s->who, int, i);
+        char *slug = gb_slug_authority(s->ld.ref, job->authority);
         job->name = g_strdup_printf("%s.pdf", slug);
         job->html_name = g_strdup_printf("%s.html", slug);
         job->docx_name = g_strdup_printf("%s.docx", slug);
         g_free(slug);
-        /* Composed (cheap: no fonts, no drawing) to know what it shows. */
-        job->doc = gb_pack_compose(&in, job->authority);
-        job->hash = gb_pack_doc_hash(job->doc);
-        g_ptr_array_add(all, job);
-        if ((r->pdf && !gb_write_fresh(ws, job->name, job->hash)) ||
-            (r->html && !gb_write_fresh(ws, job->html_name, job->hash)) ||
-            (r->docx && !gb_write_fresh(ws, job->docx_name, job->hash)))
-            g_ptr_array_add(todo, job);
-        else
-            g_clear_pointer(&job->doc, gb_pack_doc_free);
+        g_ptr_array_add(s->all, job);
     }
-    /* Make the changed packs, in parallel; each goes to the write set as made. */
-    GbPackRun run = {.in = &in,
-                     .out = ws,
-                     .font = config->font,
+    gb_pool_run(&gb__plan_pool, (gpointer)run, s->all, workers, TRUE, NULL);
+    for (guint i = 0; i < s->all->len; i++) {
+        GbPackJob *job = g_ptr_array_index(s->all, i);
+        if (job->stale)
+            g_ptr_array_add(s->todo, job);
+    }
+}
+
+/* index.csv, changes.csv and figures.csv, then the commit (unless a signal
+ * came) and --changes FILE. Problems go to the list; returns the status. */
+static GbStatus
+gb__packs_commit(GbPacksRequest *r, GbPacksState *s, GbStatus rc, GbDiagList *problems, int *sig)
+{
+    const GbRef *ref = s->ld.ref;
+    GString *index = gb__packs_index(ref, s->all, s->ws);
+    char *index_hash =
+        g_compute_checksum_for_string(G_CHECKSUM_SHA256, index->str, (gssize)index->len);
+    GbDiag d = {0};
+    if (rc == GB_OK && !gb_write_fresh(s->ws, "index.csv", index_hash))
+        rc = gb_write_add(s->ws, "index.csv", (const guint8 *)index->str, index->len, index_hash, 0,
+                          &d);
+    g_free(index_hash);
+    g_string_free(index, TRUE);
+    /* changes.csv and figures.csv: what this run changes against the last. */
+    GbFigures *figs = gb_figures_new();
+    for (int j = 0; j < s->in.njudgements; j++)
+        gb_figures_add_latest(figs, ref, s->in.latest[j],
+                              gb_ref_judgement(ref, s->in.judgements[j])->label, s->in.regime);
+    char *report = NULL;
+    gsize report_len = 0;
+    if (rc == GB_OK)
+        rc = gb_cli_changes(s->ws, figs, &report, &report_len, &d);
+    gb_figures_free(figs);
+    /* Everything or nothing: a signal or a failure before this point leaves the
+     * folder as it was (the write set removes its temporaries). */
+    *sig = gb_cancel_requested();
+    if (rc == GB_OK && *sig == 0)
+        rc = gb_write_commit(s->ws, &d);
+    if (rc == GB_OK && *sig == 0)
+        rc = gb_cli_write_changes(r->changes, report, report_len, &d);
+    g_free(report);
+    if (d.message != NULL)
+        gb_diag_list_take(problems, &d);
+    gb_diag_clear(&d);
+    return rc;
+}
+
+static GbStatus
+gb__packs_run(GbPacksRequest *r, GbDiag *diag)
+{
+    GbPacksState s = {0};
+    GbDiagList *problems = gb_diag_list_new(20);
+    GbStatus rc = gb__packs_prepare(r, &s, diag);
+    if (rc != GB_OK)
+        goto out;
+    s.dir = r->outdir != NULL ? r->outdir : "out/packs";
+    /* The folder is locked from here to the end of the run. A pack whose
+     * bytes are already there is left alone (its time too). */
+    guint flags =
+        (r->force ? GB_WRITE_FORCE : 0) | (r->verify ? GB_WRITE_VERIFY : 0) | GB_WRITE_KEEP_SAME;
+    if ((rc = gb_write_open(s.dir, flags, &s.ws, diag)) != GB_OK)
+        goto out;
+    if (gb_write_manifest_corrupt(s.ws) && !r->quiet)
+        fprintf(stderr,
+                "gradebrief packs: %s/manifest.ini is unreadable: rebuilding every "
+                "pack\n",
+                s.dir);
+    GbPackRun run = {.in = &s.in,
+                     .out = s.ws,
+                     .font = s.config->font,
                      .pdf = r->pdf,
                      .html = r->html,
                      .docx = r->docx};
     int workers = r->jobs > 0 ? r->jobs : (int)g_get_num_processors();
-    gb_pool_run(&gb__pack_pool, &run, todo, workers, r->quiet, "gradebrief packs");
+    gb__packs_plan(&s, &run, workers);
+    /* Make the changed packs, in parallel; each goes to the write set as made. */
+    gb_pool_run(&gb__pack_pool, &run, s.todo, workers, r->quiet, "gradebrief packs");
     int made = 0;
-    for (guint i = 0; i < todo->len; i++) {
-        GbPackJob *job = g_ptr_array_index(todo, i);
+    for (guint i = 0; i < s.todo->len; i++) {
+        GbPackJob *job = g_ptr_array_index(s.todo, i);
         made += job->made;
         if (job->status != GB_OK) {
             if (rc == GB_OK)
@@ -331,61 +444,22 @@ gb__packs_run(GbPacksRequest *r, GbDiag *diag)
                 gb_diag_list_take(problems, &job->diag);
         }
     }
-    GString *index = gb__packs_index(ld.ref, all, ws);
-    char *index_hash =
-        g_compute_checksum_for_string(G_CHECKSUM_SHA256, index->str, (gssize)index->len);
-    GbDiag d = {0};
-    if (rc == GB_OK && !gb_write_fresh(ws, "index.csv", index_hash))
-        rc = gb_write_add(ws, "index.csv", (const guint8 *)index->str, index->len, index_hash, 0,
-                          &d);
-    g_free(index_hash);
-    g_string_free(index, TRUE);
-    /* changes.csv and figures.csv: what this run changes against the last. */
-    GbFigures *figs = gb_figures_new();
-    for (int j = 0; j < in.njudgements; j++)
-        gb_figures_add_latest(figs, ld.ref, in.latest[j],
-                              gb_ref_judgement(ld.ref, in.judgements[j])->label, in.regime);
-    char *report = NULL;
-    gsize report_len = 0;
-    if (rc == GB_OK)
-        rc = gb_cli_changes(ws, figs, &report, &report_len, &d);
-    gb_figures_free(figs);
-    /* Everything or nothing: a signal or a failure before this point leaves the
-     * folder as it was (the write set removes its temporaries). */
-    int sig = gb_cancel_requested();
-    if (rc == GB_OK && sig == 0)
-        rc = gb_write_commit(ws, &d);
-    if (rc == GB_OK && sig == 0)
-        rc = gb_cli_write_changes(r->changes, report, report_len, &d);
-    g_free(report);
-    if (d.message != NULL)
-        gb_diag_list_take(problems, &d);
-    gb_diag_clear(&d);
+    int sig = 0;
+    rc = gb__packs_commit(r, &s, rc, problems, &sig);
     /* Each problem once, capped: the pack that failed, or the first write. */
     gb_report_diags(stderr, problems, "", "problems");
     if (sig != 0)
         rc = gb_cli_interrupted(diag);
     gboolean committed = rc == GB_OK;
     if (!r->quiet || !committed) {
-        printf("%d written, %u up to date", committed ? made : 0, all->len - todo->len);
-        if (!committed && todo->len > 0)
-            printf(", %u %s", todo->len, sig != 0 ? "not made" : "failed");
-        printf(" (%s)\n", dir);
+        printf("%d written, %u up to date", committed ? made : 0, s.all->len - s.todo->len);
+        if (!committed && s.todo->len > 0)
+            printf(", %u %s", s.todo->len, sig != 0 ? "not made" : "failed");
+        printf(" (%s)\n", s.dir);
     }
 out:
-    g_array_free(who, TRUE);
-    g_ptr_array_free(todo, TRUE);
-    g_ptr_array_free(all, TRUE);
-    gb_write_free(ws);
     gb_diag_list_free(problems);
-    for (int j = 0; j < in.njudgements; j++)
-        gb_stats_latest_free((GbLatest *)in.latest[j]);
-    gb_pack_input_clear(&in);
-    gb_stats_free(stats);
-    gb_stats_moves_free(moves);
-    gb_config_free(config);
-    g_free(date);
-    gb_cli_loaded_clear(&ld);
+    gb__packs_state_clear(&s);
     return rc;
 }
 

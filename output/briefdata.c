@@ -61,28 +61,6 @@ gb__data_counts(const GbBriefing *b)
 }
 
 GbTreeTable *
-gb__data_map(const GbBriefing *b)
-{
-    static const char *const h[] = {"Authority", "Region", "Latest grade", NULL};
-    char *caption =
-        g_strdup_printf("Each authority's latest grade: the position as at %s", b->as_at_text);
-    GbTreeTable *g = gb_tree_table_new("map-data", caption, h, NULL, TRUE);
-    g_free(caption);
-    const GbRef *ref = b->ref;
-    const GbLatest *l = b->in.latest;
-    for (guint a = 0; a < ref->authorities->len; a++) {
-        int level = g_array_index(l->grade_of, int, a);
-        if (level == -2)
-            continue; /* not in existence on the date */
-        const GbAuthority *au = gb_ref_authority(ref, (int)a);
-        gb_tree_cell(g, au->name, -1);
-        gb_tree_cell(g, g_ptr_array_index(ref->regions, au->region), -1);
-        gb_tree_cell(g, level < 0 ? "not yet inspected" : b->labels[level], level);
-    }
-    return g;
-}
-
-GbTreeTable *
 gb__data_transitions(const GbBriefing *b)
 {
     const char *h[GB_COMMON_LEVELS + 2] = {"From \\ to"};

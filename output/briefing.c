@@ -10,6 +10,7 @@
 #include "output/chartfile.h"
 #include "output/csvout.h"
 #include "output/html.h"
+#include "output/mapkey.h"
 #include "output/pdf.h"
 #include "pipeline/text.h"
 
@@ -129,24 +130,64 @@ gb__sec_distributions(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    gb_tree_paragraph(s, "Changes are in percentage points between the inspections made in "
-                         "consecutive years of the same regime. Each year's inspections are a "
-                         "different set of authorities, and some years have few, so these are "
-                         "changes of flows, not of England's position (for that, see the "
-                         "position as at 31 March each year under \"Inadequate judgements over "
-                         "time\"). Both ends of a change "
-                         "come from the same series: the published figures where both years "
-                         "have one, otherwise the figures computed from rows.");
-    GbTreeTable *t = gb__table_changes(b);
-    if (!gb__figure(b, s, "dumbbell",
-                    gb_tree_table_copy(t, "dumbbell-data",
-                                       "Changes between consecutive years of a regime, each "
-                                       "from one series (published or computed)"),
-                    error)) {
-        gb_tree_table_free(t);
-        return FALSE;
+    const GbPosition *now, *before, *base;
+    gb_summary_change_positions(b->ref, b->positions, b->family, b->as_at, &now, &before, &base);
+    if (now == NULL || (before == NULL && base == NULL)) {
+        gb_tree_paragraph(s, "The data has no earlier position to compare today's with.");
+    } else {
+        int j = gb_ref_headline_judgement(b->ref, b->current);
+        char *judgement = gb__lower(gb_ref_judgement(b->ref, j)->label);
+        char when[32], wb[32] = "", wf[32] = "";
+        gb_text_format_date_long(now->as_at, when, sizeof when);
+        if (before != NULL)
+            gb_text_format_date_long(before->as_at, wb, sizeof wb);
+        if (base != NULL)
+            gb_text_format_date_long(base->as_at, wf, sizeof wf);
+        GString *t = g_string_new(NULL);
+        g_string_append_printf(t,
+                               "England's position as at %s (each authority's most recent %s "
+                               "judgement: a position, counting every authority once) against ",
+                               when, judgement);
+        if (before != NULL)
+            g_string_append_printf(t, "the position a year earlier, as at %s", wb);
+        if (before != NULL && base != NULL)
+            g_string_append(t, ", and against ");
+        if (base != NULL) {
+            char *regimes = gb__position_regimes(b->ref, base);
+            g_string_append_printf(t,
+                                   "the position as at %s, after the first full year of %s "
+                                   "inspections (its authorities' latest judgements then: %s)",
+                                   wf, gb_ref_regime(b->ref, b->current)->short_name, regimes);
+            g_free(regimes);
+        }
+        g_string_append(t, ". Each figure is a count of the authorities with a judgement "
+                           "on the date (N of BASE) with its share; changes are in percentage "
+                           "points. The inspections made in each year are a different set of "
+                           "authorities each year and are not compared here (see the grade "
+                           "distributions).");
+        gb_tree_paragraph_take(s, g_string_free(t, FALSE));
+        g_free(judgement);
+        GbTreeTable *t2 = gb__table_changes(b);
+        if (!gb__figure(b, s, "dumbbell",
+                        gb_tree_table_copy(t2, "dumbbell-data",
+                                           "England's position at each date and the changes "
+                                           "in percentage points"),
+                        error)) {
+            gb_tree_table_free(t2);
+            return FALSE;
+        }
+        gb_tree_add_table(s, t2);
     }
-    gb_tree_add_table(s, t);
+    GbTreeTable *pub = gb__table_published_changes(b);
+    if (gb_tree_table_rows(pub) > 0) {
+        gb_tree_heading(s, "Changes Ofsted published");
+        gb_tree_paragraph(s, "A secondary figure: the changes the sources published between "
+                             "two years, each a share of the councils inspected that year "
+                             "(a flow, as published), not England's position.");
+        gb_tree_add_table(s, pub);
+    } else {
+        gb_tree_table_free(pub);
+    }
     return TRUE;
 }
 
@@ -179,6 +220,23 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
         return FALSE;
     gb_tree_heading(s, "Positions at every grade");
     gb_tree_add_table(s, gb__table_positions(b));
+    /* Ofsted's published positions of earlier dates, against the rows. */
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
+        guint32 d = g_array_index(b->position_pairs, GbPositionPair, i).as_at;
+        if (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == d)
+            continue;
+        char when[32];
+        gb_text_format_date_long(d, when, sizeof when);
+        char *heading = g_strdup_printf("The position as at %s, as published", when);
+        gb_tree_heading(s, heading);
+        g_free(heading);
+        char *text = gb__position_pairs_text(b, d);
+        if (text != NULL)
+            gb_tree_paragraph_take(s, text);
+        GbTreeTable *t = gb__table_position_pairs(b, d);
+        if (t != NULL)
+            gb_tree_add_table(s, t);
+    }
     return TRUE;
 }
 
@@ -207,8 +265,13 @@ gb__sec_unannounced(GbBriefing *b, GbTreeSection *s, char **error)
 static gboolean
 gb__sec_map(GbBriefing *b, GbTreeSection *s, char **error)
 {
-    return gb__figure(b, s, "counts", gb__data_counts(b), error) &&
-           gb__figure(b, s, "map", gb__data_map(b), error);
+    if (!gb__figure(b, s, "counts", gb__data_counts(b), error) ||
+        !gb__figure(b, s, "map", NULL, error))
+        return FALSE;
+    /* The key to the tiles' codes right after the map: its data table, which
+     * the PDF shows too (a figure's own data table is for HTML and Word). */
+    gb_tree_add_table(s, gb_map_key_table(b->ref, b->in.latest, b->labels, b->tree->figures));
+    return TRUE;
 }
 
 static gboolean
@@ -217,16 +280,23 @@ gb__sec_authorities(GbBriefing *b, GbTreeSection *s, char **error)
     char *current = b->current >= 0 ? g_strdup_printf(" (and, for %s, the one before)",
                                                       gb_ref_regime(b->ref, b->current)->short_name)
                                     : g_strdup("");
+    GPtrArray *tables = gb__tables_authorities(b);
     gb_tree_paragraph_take(
         s, g_strdup_printf("Every children's services authority since 2006, with its "
-                           "latest headline judgement in each regime%s. Abolished "
-                           "authorities are marked with the year they ceased; their "
-                           "successors' histories include their judgements. Cells are "
-                           "coloured by grade on the common scale and the grade is "
-                           "written out.",
-                           current));
+                           "latest headline judgement in each regime%s and the date it "
+                           "was made or published. Authorities created or abolished "
+                           "since 2006 are marked with the dates they existed; successors' "
+                           "histories include their predecessors' judgements. Cells are "
+                           "coloured by grade on the common scale and the grade is written "
+                           "out.%s",
+                           current,
+                           tables->len > 1 ? " The recent regimes come first, the earlier "
+                                             "ones in a second table."
+                                           : ""));
     g_free(current);
-    gb_tree_add_table(s, gb__table_authorities(b));
+    for (guint i = 0; i < tables->len; i++)
+        gb_tree_add_table(s, g_ptr_array_index(tables, i));
+    g_ptr_array_free(tables, TRUE);
     return TRUE;
 }
 
@@ -309,6 +379,17 @@ gb__sec_methodology(GbBriefing *b, GbTreeSection *s, char **error)
                          "the inspection history), or rejected. Cells that mean \"not judged\" "
                          "(care leavers before 2023) are counted, not used.");
     gb_tree_add_table(s, gb__table_accounting(b));
+    if (b->in.table->after > 0) {
+        /* Reported, never shown: nothing dated after the as-at date appears. */
+        char n[32];
+        gb_format_number((double)b->in.table->after, 0, n, sizeof n);
+        gb_tree_paragraph_take(s,
+                               g_strdup_printf("%s judgement%s dated after %s, the date "
+                                               "this briefing is as at, %s left out of "
+                                               "every figure, table and chart.",
+                                               n, b->in.table->after == 1 ? "" : "s", b->as_at_text,
+                                               b->in.table->after == 1 ? "was" : "were"));
+    }
     gb_tree_heading(s, "Sources and licences");
     GPtrArray *sources = gb_summary_sources(b->in.table);
     GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
@@ -406,6 +487,8 @@ gb_briefing_new(const GbBriefingInput *in, char **error)
             b->mover_scope = gb__mover_scope(b);
         }
     }
+    b->group_pairs = gb_summary_group_pairs(in->table, in->stats);
+    b->position_pairs = in->table->rows != NULL ? gb_summary_position_pairs(in->table) : NULL;
     b->tree = gb_tree_new(c->title, c->subtitle, c->language);
     b->tree->cover = TRUE;
     gb_tree_cover_line(b->tree, c->organisation);
@@ -457,6 +540,10 @@ gb_briefing_free(GbBriefing *b)
     if (b->positions != NULL)
         g_array_free(b->positions, TRUE);
     gb_position_movers_free(b->movers);
+    if (b->group_pairs != NULL)
+        g_array_free(b->group_pairs, TRUE);
+    if (b->position_pairs != NULL)
+        g_array_free(b->position_pairs, TRUE);
     g_free(b);
 }
 

@@ -1,7 +1,9 @@
-/* brieftables.c - the briefing's key findings and tables (see
- * briefing-private.h). Every number comes from the compute stage or
- * pipeline/summary.c; these functions choose words from signs and write the
- * figures out. Regime and grade names come from the reference data. */
+/* brieftables.c - the briefing's tables (see briefing-private.h) and the
+ * wording they share with the findings (brieffindings.c), the reconciliation
+ * (briefreconcile.c) and the authorities (briefauthorities.c). Every number
+ * comes from the compute stage or pipeline/summary.c; these functions choose
+ * words from signs and write the figures out. Regime and grade names come
+ * from the reference data. */
 #include "output/briefing-private.h"
 
 #include "charts/kit.h"
@@ -29,7 +31,7 @@ gb__join_and(GPtrArray *names)
 }
 
 /* The common level of a measure that names a grade, or -1. */
-static int
+int
 gb__measure_level(const GbRef *ref, const GbMeasure *m)
 {
     if (m->regime < 0)
@@ -42,7 +44,7 @@ gb__measure_level(const GbRef *ref, const GbMeasure *m)
 }
 
 /* "1,377": the one style for people's numbers. */
-static char *
+char *
 gb__num(double v)
 {
     char buf[48];
@@ -51,7 +53,7 @@ gb__num(double v)
 }
 
 /* "N of BASE (P%)", with thousands separators. */
-static char *
+char *
 gb__n_of(int count, int base)
 {
     char n[32], d[32];
@@ -61,7 +63,7 @@ gb__n_of(int count, int base)
 }
 
 /* A signed change in points, with a true minus sign: "+1.1", "\u22127.0". */
-static char *
+char *
 gb__points(double p)
 {
     char buf[32];
@@ -69,363 +71,14 @@ gb__points(double p)
     return p > 0 && strcmp(buf, "0.0") != 0 ? g_strdup_printf("+%s", buf) : g_strdup(buf);
 }
 
-char *
-gb__mover_scope(const GbBriefing *b)
-{
-    const GbRef *ref = b->ref;
-    int j = gb_ref_headline_judgement(ref, b->current);
-    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
-    GArray *regimes = gb_summary_mover_regimes(b->movers, b->family);
-    GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "%s judgements", judgement);
-    for (guint i = 0; i < regimes->len; i++)
-        g_string_append_printf(s, "%s%s",
-                               i == 0                  ? " ("
-                               : i + 1 == regimes->len ? " or "
-                                                       : ", ",
-                               gb_ref_regime(ref, g_array_index(regimes, int, i))->short_name);
-    if (regimes->len > 0)
-        g_string_append_c(s, ')');
-    g_array_free(regimes, TRUE);
-    g_free(judgement);
-    return g_string_free(s, FALSE);
-}
-
-char *
-gb__source_for_people(const char *source)
-{
-    gsize n = strlen(source);
-    if (n > 12 && source[n - 12] == ',' && source[n - 11] == ' ' && source[n - 6] == '-' &&
-        source[n - 3] == '-') {
-        guint32 ymd = (guint32)(g_ascii_strtoull(source + n - 10, NULL, 10) * 10000 +
-                                g_ascii_strtoull(source + n - 5, NULL, 10) * 100 +
-                                g_ascii_strtoull(source + n - 2, NULL, 10));
-        char when[32];
-        gb_text_format_date_long(ymd, when, sizeof when);
-        return g_strdup_printf("%.*s, %s", (int)(n - 12), source, when);
-    }
-    return g_strdup(source);
-}
-
-char *
-gb__data_text(const GbBriefing *b, gboolean cover)
-{
-    GPtrArray *src = gb_summary_data_sources(b->in.table, NULL);
-    GString *s = g_string_new(NULL);
-    if (src->len == 0) {
-        g_string_append(s, "Data: the rows read");
-    } else if (cover) {
-        g_string_append_printf(s, "Sources: %s", (char *)g_ptr_array_index(src, 0));
-        for (guint i = 1; i < src->len; i++)
-            g_string_append_printf(s, "; %s", (char *)g_ptr_array_index(src, i));
-    } else {
-        g_string_append_printf(s, "Data: %s", (char *)g_ptr_array_index(src, 0));
-        if (src->len > 1)
-            g_string_append_printf(s, ", and %u other source%s", src->len - 1,
-                                   src->len == 2 ? "" : "s");
-    }
-    g_ptr_array_free(src, TRUE);
-    return g_string_free(s, FALSE);
-}
-
-/* 0. Today's position for England, and the change since a year earlier. */
-static void
-gb__finding_position(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    const GbPosition *p = b->now;
-    if (p == NULL || p->base == 0)
-        return;
-    int j = gb_ref_headline_judgement(ref, b->current);
-    char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
-    char *authorities = gb__num(p->authorities);
-    GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "As at %s, of the %s authorities in England, ", b->as_at_text,
-                           authorities);
-    for (int k = 0; k < GB_COMMON_LEVELS; k++) {
-        char *label = gb__lower(b->labels[k]);
-        char *n = gb__n_of(p->count[k], p->base);
-        g_string_append_printf(s, "%s%s %s%s",
-                               k == 0                      ? ""
-                               : k == GB_COMMON_LEVELS - 1 ? " and "
-                                                           : ", ",
-                               n, k == 0 ? "were judged " : "", label);
-        if (k == 0)
-            g_string_append_printf(s, " for %s", judgement);
-        g_free(label);
-        g_free(n);
-    }
-    if (p->not_judged > 0)
-        g_string_append_printf(s, "; %d not yet judged", p->not_judged);
-    g_string_append(s, " (a position: each authority's most recent judgement on that date");
-    if (b->labels_mixed)
-        g_string_append(s, ", under more than one regime, on the common four-level scale");
-    g_string_append(s, ").");
-    const GbPosition *y = b->year_before;
-    if (y != NULL && y->base > 0) {
-        char when[32];
-        gb_text_format_date_long(y->as_at, when, sizeof when);
-        double pts[GB_COMMON_LEVELS], gob;
-        gb_summary_position_change(y, p, pts, &gob);
-        char *gy = gb__n_of(y->good_or_better, y->base);
-        char *iy = gb__n_of(y->count[GB_COMMON_LEVELS - 1], y->base);
-        char *gp = gb__points(gob), *ip = gb__points(pts[GB_COMMON_LEVELS - 1]);
-        char *worst = gb__lower(b->labels[GB_COMMON_LEVELS - 1]);
-        g_string_append_printf(s,
-                               " A year earlier, as at %s, %s were good or outstanding and %s "
-                               "%s: changes of %s and %s percentage points.",
-                               when, gy, iy, worst, gp, ip);
-        g_free(gy);
-        g_free(iy);
-        g_free(gp);
-        g_free(ip);
-        g_free(worst);
-    }
-    g_ptr_array_add(f, g_string_free(s, FALSE));
-    g_free(judgement);
-    g_free(authorities);
-    /* Ofsted's own published position for the same date. */
-    int published[GB_COMMON_LEVELS], base;
-    int year = (int)(p->as_at / 10000);
-    if (gb_summary_published_latest(ref, year, published, &base))
-        g_ptr_array_add(
-            f, g_strdup_printf("This position, computed from the inspection history, %s Ofsted's "
-                               "own published position for %d (%d, %d, %d and %d of %d "
-                               "authorities, as published).",
-                               gb_summary_latest_matches(b->in.latest, published, base)
-                                   ? "matches"
-                                   : "differs from",
-                               year, published[0], published[1], published[2], published[3], base));
-}
-
-static const char *
-gb__fell_rose(double points)
-{
-    return points < 0 ? "fell" : points > 0 ? "rose" : "was unchanged";
-}
-
-/* 1. Changes the sources published for consecutive years. */
-static void
-gb__finding_published_changes(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    for (guint i = 0; i < b->in.stats->changes->len; i++) {
-        const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
-        if (c->from.series != GB_SERIES_PUBLISHED || gb__measure_level(ref, &c->from) != 0)
-            continue;
-        const GbChange *gob = gb_summary_change_partner(b->in.stats, c, "good_or_better");
-        char *judgement = gb__lower(gb_ref_judgement(ref, c->from.judgement)->label);
-        char *grade = gb__lower(gb_summary_level_label(ref, c->from.regime, 0));
-        GString *s = g_string_new(NULL);
-        g_string_append_printf(s,
-                               "The share of councils judged %s for %s %s from %.0f%% in %d "
-                               "to %.0f%% in %d",
-                               grade, judgement, gb__fell_rose(c->points), c->from.percent,
-                               c->from.year, c->to.percent, c->to.year);
-        if (gob != NULL)
-            g_string_append_printf(s,
-                                   ", and the share judged good or better %s from %.0f%% "
-                                   "to %.0f%%",
-                                   gob->points < 0 ? "fell" : "rose", gob->from.percent,
-                                   gob->to.percent);
-        g_string_append_printf(s, " (%s, as published).", gb_ref_regime(ref, c->from.regime)->name);
-        g_ptr_array_add(f, g_string_free(s, FALSE));
-        g_free(judgement);
-        g_free(grade);
-    }
-}
-
-/* 2. Who was inadequate in years whose rows are complete and for which the
- * inspectorate published how many it inspected. */
-static void
-gb__finding_inadequate_named(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    for (guint r = 0; r < ref->regimes->len; r++) {
-        int j = gb_ref_headline_judgement(ref, (int)r);
-        const GbRegime *rg = gb_ref_regime(ref, (int)r);
-        if (j < 0 || !rg->graded)
-            continue;
-        int last = rg->last_year ? rg->last_year : b->in.table->max_year;
-        for (int y = rg->first_year; y <= last; y++) {
-            const GbDistribution *d = gb_summary_distribution(b->in.stats, (int)r, j, y);
-            const GbMeasure *insp = gb_summary_published(b->in.stats, y, (int)r, "inspected", -1);
-            if (d == NULL || d->selection != NULL || insp == NULL)
-                continue;
-            GPtrArray *names = gb_summary_names_at_level(b->in.table, j, y, GB_COMMON_LEVELS - 1);
-            char *list = gb__join_and(names);
-            char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
-            char *grade = gb__lower(gb_summary_level_label(ref, (int)r, GB_COMMON_LEVELS - 1));
-            GString *s = g_string_new(NULL);
-            char *n = gb__n_of((int)d->inadequate, (int)d->base);
-            g_string_append_printf(s,
-                                   "In the %s table of %d, which lists all %u councils, %s "
-                                   "were judged %s for %s",
-                                   rg->short_name, y, d->base, n, grade, judgement);
-            if (names->len > 0)
-                g_string_append_printf(s, ": %s", list);
-            g_string_append_printf(s,
-                                   ". Ofsted's published shares for %d are of the %d of %d "
-                                   "councils it inspected that year.",
-                                   y, insp->count, insp->base);
-            g_free(n);
-            g_ptr_array_add(f, g_string_free(s, FALSE));
-            g_free(list);
-            g_free(judgement);
-            g_free(grade);
-            g_ptr_array_free(names, TRUE);
-        }
-    }
-}
-
-/* 4. Inspections without a graded scale: how many got the worst outcome. */
-static void
-gb__finding_ungraded(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    int ua = b->ungraded;
-    if (ua < 0)
-        return;
-    const GbRegime *rg = gb_ref_regime(ref, ua);
-    int j = gb_ref_headline_judgement(ref, ua), worst = (int)rg->grades->len - 1;
-    char *kind = gb__lower(rg->short_name);
-    char *outcome = gb__lower(gb_ref_grade(ref, ua, worst)->label);
-    for (int y = rg->first_year; y <= b->in.table->max_year; y++) {
-        const GbDistribution *d = gb_summary_distribution(b->in.stats, ua, j, y);
-        if (d == NULL || worst < 0)
-            continue;
-        char *n = gb__n_of((int)d->count[worst], (int)d->base);
-        if (d->selection != NULL)
-            g_ptr_array_add(f, g_strdup_printf("Of the %u %s inspections of %d recorded here (a "
-                                               "selection, not the year: %s), %s had %s.",
-                                               d->base, kind, y, d->selection, n, outcome));
-        else
-            g_ptr_array_add(f, g_strdup_printf("Of the %s inspections made in %d (%u "
-                                               "inspections), %s had %s.",
-                                               kind, y, d->base, n, outcome));
-        g_free(n);
-    }
-    g_free(kind);
-    g_free(outcome);
-}
-
-/* 5. Published distributions with no complete rows behind them. */
-static void
-gb__finding_published_only(const GbBriefing *b, GPtrArray *f)
-{
-    const GbRef *ref = b->ref;
-    for (guint r = 0; r < ref->regimes->len; r++) {
-        const GbRegime *rg = gb_ref_regime(ref, (int)r);
-        int j = gb_ref_headline_judgement(ref, (int)r);
-        if (!rg->graded || j < 0)
-            continue;
-        int last = rg->last_year ? rg->last_year : b->in.table->max_year;
-        for (int y = rg->first_year; y <= last; y++) {
-            const GbDistribution *d = gb_summary_distribution(b->in.stats, (int)r, j, y);
-            guint count[GB_MAX_GRADES], base;
-            if ((d != NULL && d->selection == NULL) ||
-                !gb_summary_published_counts(ref, b->in.stats, y, (int)r, j, -1, count, &base))
-                continue;
-            GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-            for (int g = (int)rg->grades->len - 1; g >= 0; g--) {
-                char *label = gb__lower(gb_ref_grade(ref, (int)r, g)->label);
-                char num[16] = "none";
-                if (count[g] > 0)
-                    g_snprintf(num, sizeof num, "%u", count[g]);
-                g_ptr_array_add(
-                    parts,
-                    g_strdup_printf(parts->len == 0 ? "%s were judged %s" : "%s %s", num, label));
-                g_free(label);
-            }
-            char *list = gb__join_and(parts);
-            char *name = gb__lower(rg->name);
-            g_ptr_array_add(f, g_strdup_printf("Of the %u councils in the figures Ofsted "
-                                               "published for %d under the %s, %s (as "
-                                               "published).",
-                                               base, y, name, list));
-            g_free(name);
-            g_free(list);
-            g_ptr_array_free(parts, TRUE);
-        }
-    }
-}
-
-GPtrArray *
-gb__briefing_findings(const GbBriefing *b)
-{
-    const GbRef *ref = b->ref;
-    GPtrArray *f = g_ptr_array_new_with_free_func(g_free);
-    /* Today's position first, then history. */
-    gb__finding_position(b, f);
-    gb__finding_published_changes(b, f);
-    gb__finding_inadequate_named(b, f);
-    /* 3. The reconciliation that the press figures need. */
-    for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
-        const GbReconciliation *r =
-            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (gb__measure_level(ref, &r->computed) != 0 || r->reason == NULL || r->selection ||
-            r->published.base < 0)
-            continue;
-        char *grade = gb__lower(gb_summary_level_label(ref, r->computed.regime, 0));
-        char *n = gb__n_of(r->computed.count, r->computed.base);
-        g_ptr_array_add(
-            f, g_strdup_printf("Counting the %d councils in the %d table gives %s judged %s; "
-                               "Ofsted's published %.0f%% is of the %d it inspected and rounded "
-                               "to a whole percent, so the two measure different things and are "
-                               "not subtracted.",
-                               r->computed.base, r->computed.year, n, grade, r->published.percent,
-                               r->published.base));
-        g_free(n);
-        g_free(grade);
-    }
-    gb__finding_ungraded(b, f);
-    gb__finding_published_only(b, f);
-    /* 7. The current regime: its first and last full years (part years with
-     * few inspections say little). */
-    if (b->current >= 0) {
-        int j = gb_ref_headline_judgement(ref, b->current);
-        const GbDistribution *first, *last;
-        gb_summary_full_years(b->in.stats, b->current, j,
-                              gb_ref_regime(ref, b->current)->first_year, b->in.table->max_year, 20,
-                              &first, &last);
-        char *judgement = gb__lower(gb_ref_judgement(ref, j)->label);
-        if (first != NULL && last != NULL && first != last) {
-            char *lf = gb_stats_flow_label(last), *ff = gb_stats_flow_label(first);
-            char *ln = gb__n_of((int)last->good_or_better, (int)last->base);
-            char *fn = gb__n_of((int)first->good_or_better, (int)first->base);
-            g_ptr_array_add(
-                f, g_strdup_printf("Of the %s %s, %s found %s good or outstanding; of the %s, "
-                                   "%s. Each year's inspections are a different set of "
-                                   "authorities, so these are not England's position.",
-                                   gb_ref_regime(ref, b->current)->short_name, lf, ln, judgement,
-                                   ff, fn));
-            g_free(lf);
-            g_free(ff);
-            g_free(ln);
-            g_free(fn);
-        }
-        g_free(judgement);
-    }
-    /* 8. Movers, like with like. */
-    if (b->movers != NULL && b->moved.moves > 0) {
-        const GbMoverTotals *m = &b->moved;
-        GString *s = g_string_new(NULL);
-        g_string_append_printf(s,
-                               "Between consecutive %s of the same authority, each authority "
-                               "once, %d of %d moves were up (%d by two or more grades), %d "
-                               "down (%d by two or more) and %d the same",
-                               b->mover_scope, m->up, m->moves, m->up_big, m->down, m->down_big,
-                               m->same);
-        if (m->from_predecessor > 0)
-            g_string_append_printf(s, "; %d of them from a predecessor authority's judgement",
-                                   m->from_predecessor);
-        g_string_append(s, ". Moves across judgement families are not counted.");
-        g_ptr_array_add(f, g_string_free(s, FALSE));
-    }
-    return f;
-}
-
 /* ---- tables ---------------------------------------------------------------- */
+
+/* "17 of 50 (34.0%)". */
+char *
+gb__count_of_pct(guint count, guint base)
+{
+    return g_strdup_printf("%u of %u (%.1f%%)", count, base, gb_summary_share(count, base));
+}
 
 static char *
 gb__count_pct(guint count, guint base)
@@ -435,20 +88,20 @@ gb__count_pct(guint count, guint base)
 
 /* ---- tidy tables for tables/ *.csv: numbers as numbers, ISO dates ---- */
 
-static GbTreeTable *
+GbTreeTable *
 gb__tidy(const char *id, const char *const *headers)
 {
     return gb_tree_table_new(id, id, headers, NULL, FALSE);
 }
 
-static void
+void
 gb__t_int(GbTreeTable *t, long v)
 {
     gb_tree_cell_take(t, g_strdup_printf("%ld", v), -1);
 }
 
 /* A number with `decimals` places, C locale; empty for NaN or a negative count. */
-static void
+void
 gb__t_num(GbTreeTable *t, double v, int decimals)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -461,7 +114,7 @@ gb__t_num(GbTreeTable *t, double v, int decimals)
     gb_tree_cell(t, g_ascii_formatd(buf, sizeof buf, fmt, v), -1);
 }
 
-static void
+void
 gb__t_date(GbTreeTable *t, guint32 ymd)
 {
     char buf[11] = "";
@@ -471,7 +124,7 @@ gb__t_date(GbTreeTable *t, guint32 ymd)
 }
 
 /* An authority's name, DfE and ONS codes: three cells. */
-static void
+void
 gb__t_authority(GbTreeTable *t, const GbRef *ref, int a)
 {
     const GbAuthority *au = gb_ref_authority(ref, a);
@@ -542,14 +195,43 @@ gb__table_distributions(const GbBriefing *b)
         guint common[GB_COMMON_LEVELS];
         gb_summary_common_counts(ref, &d, common);
         gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
-        gb_tree_cell_take(g,
-                          g_strdup_printf("Inspections made in %d, as published (%u "
-                                          "inspections)",
-                                          m->year, base),
-                          -1);
-        for (int c = 0; c < GB_COMMON_LEVELS; c++)
-            gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
-        gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+        const GbGroupPair *pair = gb_summary_group_pair_for(b->group_pairs, m->year, m->regime);
+        if (pair != NULL && pair->published_base == base) {
+            char *period = gb__pair_period(pair);
+            char *label = g_strdup_printf("%s of %d\u2013%02d", pair->label, pair->from_year,
+                                          pair->to_year % 100);
+            label[0] = g_ascii_toupper(label[0]);
+            gb_tree_cell_take(g, g_strdup_printf("%s, as published (%u inspections)", label, base),
+                              -1);
+            for (int c = 0; c < GB_COMMON_LEVELS; c++)
+                gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
+            gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+            /* ... and the same inspections counted from rows, beside it. */
+            GbDistribution rows = {.regime = m->regime,
+                                   .ngrades = (int)gb_ref_regime(ref, m->regime)->grades->len};
+            memcpy(rows.count, pair->count, sizeof rows.count);
+            guint rc[GB_COMMON_LEVELS];
+            gb_summary_common_counts(ref, &rows, rc);
+            gb_tree_cell(g, gb_ref_regime(ref, m->regime)->short_name, -1);
+            gb_tree_cell_take(g,
+                              g_strdup_printf("%s, from rows (%u inspections, published %s)", label,
+                                              pair->base, period),
+                              -1);
+            for (int c = 0; c < GB_COMMON_LEVELS; c++)
+                gb_tree_cell_take(g, gb__count_pct(rc[c], pair->base), -1);
+            gb_tree_cell_take(g, gb__count_pct(rc[0] + rc[1], pair->base), -1);
+            g_free(label);
+            g_free(period);
+        } else {
+            gb_tree_cell_take(g,
+                              g_strdup_printf("Inspections made in %d, as published (%u "
+                                              "inspections)",
+                                              m->year, base),
+                              -1);
+            for (int c = 0; c < GB_COMMON_LEVELS; c++)
+                gb_tree_cell_take(g, gb__count_pct(common[c], base), -1);
+            gb_tree_cell_take(g, gb__count_pct(common[0] + common[1], base), -1);
+        }
         for (int c = 0; c <= GB_COMMON_LEVELS; c++) {
             gb_tree_cell(tidy, gb_ref_regime(ref, m->regime)->short_name, -1);
             gb__t_int(tidy, m->year);
@@ -569,7 +251,7 @@ gb__table_distributions(const GbBriefing *b)
     return g;
 }
 
-static char *
+char *
 gb__measure_text(const GbMeasure *m)
 {
     if (isnan(m->percent))
@@ -585,7 +267,7 @@ gb__measure_text(const GbMeasure *m)
     return g_strdup_printf("%s%.0f%%", q, m->percent);
 }
 
-static const char *
+const char *
 gb__measure_name(const GbRef *ref, const GbMeasure *m)
 {
     if (strcmp(m->measure, "good_or_better") == 0)
@@ -599,55 +281,126 @@ gb__measure_name(const GbRef *ref, const GbMeasure *m)
     return m->measure;
 }
 
+/* England's position now against a year earlier and the baseline (the
+ * current regime's first full year): N of BASE (P%) at every grade, and the
+ * changes in percentage points. */
 GbTreeTable *
 gb__table_changes(const GbBriefing *b)
 {
-    static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", "Series", NULL};
-    static const double w[] = {0.09, 0.17, 0.27, 0.27, 0.10, 0.10};
-    GbTreeTable *g = gb_tree_table_new("changes",
-                                       "Changes between the inspections made in consecutive "
-                                       "years, in percentage points (flows: each year a "
-                                       "different set of authorities)",
-                                       h, w, TRUE);
-    static const char *const th[] = {"regime",     "measure",   "series",       "from_year",
-                                     "from_count", "from_base", "from_percent", "to_year",
-                                     "to_count",   "to_base",   "to_percent",   "change_points",
-                                     NULL};
+    const GbRef *ref = b->ref;
+    const GbPosition *now, *before, *base;
+    gb_summary_change_positions(ref, b->positions, b->family, b->as_at, &now, &before, &base);
+    const GbPosition *cols[3] = {base, before, now};
+    GPtrArray *h = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(h, g_strdup("Measure"));
+    for (int c = 0; c < 3; c++)
+        if (cols[c] != NULL) {
+            char when[32];
+            gb_text_format_date_long(cols[c]->as_at, when, sizeof when);
+            g_ptr_array_add(h, g_strdup_printf("As at %s", when));
+        }
+    if (now != NULL && before != NULL)
+        g_ptr_array_add(h, g_strdup("Change since a year earlier"));
+    if (now != NULL && base != NULL)
+        g_ptr_array_add(h, g_strdup_printf("Change since %u", base->as_at / 10000));
+    int ncols = (int)h->len;
+    g_ptr_array_add(h, NULL);
+    double *w = g_new(double, ncols);
+    int nval = (before != NULL) + (base != NULL) + (now != NULL);
+    w[0] = 0.20;
+    for (int c = 1; c < ncols; c++)
+        w[c] = c <= nval ? 0.56 / MAX(nval, 1) : 0.24 / MAX(ncols - 1 - nval, 1);
+    int j = gb_ref_headline_judgement(ref, b->current);
+    char *judgement = gb__lower(j >= 0 ? gb_ref_judgement(ref, j)->label : "headline");
+    char *caption = g_strdup_printf("England's position at each date: each authority's most "
+                                    "recent %s judgement, count of the authorities with one "
+                                    "(share), and the changes in percentage points",
+                                    judgement);
+    GbTreeTable *g = gb_tree_table_new("changes", caption, (const char *const *)h->pdata, w, TRUE);
+    g_free(caption);
+    g_free(w);
+    g_ptr_array_free(h, TRUE);
+    static const char *const th[] = {"family",    "measure",      "from_as_at",    "from_count",
+                                     "from_base", "from_percent", "to_as_at",      "to_count",
+                                     "to_base",   "to_percent",   "change_points", NULL};
     GbTreeTable *tidy = gb__tidy("changes", th);
+    for (int lv = 0; now != NULL && lv <= GB_COMMON_LEVELS; lv++) {
+        /* The four levels, then good or better. */
+        const char *name = lv < GB_COMMON_LEVELS ? b->labels[lv] : "Good or better";
+        gb_tree_cell(g, name, lv < GB_COMMON_LEVELS ? lv : -1);
+        for (int c = 0; c < 3; c++) {
+            const GbPosition *p = cols[c];
+            if (p == NULL)
+                continue;
+            int n = lv < GB_COMMON_LEVELS ? p->count[lv] : p->good_or_better;
+            gb_tree_cell_take(g, gb__n_of(n, p->base), -1);
+        }
+        const GbPosition *from[2] = {before, base};
+        for (int c = 0; c < 2; c++) {
+            const GbPosition *p = from[c];
+            if (p == NULL)
+                continue;
+            int n0 = lv < GB_COMMON_LEVELS ? p->count[lv] : p->good_or_better;
+            int n1 = lv < GB_COMMON_LEVELS ? now->count[lv] : now->good_or_better;
+            double pts = gb_summary_share(n1, now->base) - gb_summary_share(n0, p->base);
+            char *v = gb__points(pts);
+            gb_tree_cell_take(g, g_strdup_printf("%s points", v), -1);
+            g_free(v);
+            gb_tree_cell(tidy, j >= 0 ? gb_ref_judgement(ref, j)->label : "", -1);
+            gb_tree_cell(tidy, name, -1);
+            gb__t_date(tidy, p->as_at);
+            gb__t_int(tidy, n0);
+            gb__t_int(tidy, p->base);
+            gb__t_num(tidy, gb_summary_share(n0, p->base), 1);
+            gb__t_date(tidy, now->as_at);
+            gb__t_int(tidy, n1);
+            gb__t_int(tidy, now->base);
+            gb__t_num(tidy, gb_summary_share(n1, now->base), 1);
+            gb__t_num(tidy, pts, 1);
+        }
+    }
+    g_free(judgement);
+    gb_tree_table_set_tidy(g, tidy);
+    return g;
+}
+
+/* The changes the sources published between two years (shares of the
+ * councils inspected in each year, as published): a secondary figure. */
+GbTreeTable *
+gb__table_published_changes(const GbBriefing *b)
+{
+    static const char *const h[] = {"Regime", "Measure", "From", "To", "Change", NULL};
+    static const double w[] = {0.10, 0.22, 0.26, 0.26, 0.16};
+    GbTreeTable *g = gb_tree_table_new("published-changes",
+                                       "Secondary: changes Ofsted published between the "
+                                       "inspections of two years (a flow: the councils "
+                                       "inspected each year), as published",
+                                       h, w, TRUE);
+    static const char *const th[] = {"regime",     "measure",       "series",  "from_year",
+                                     "from_base",  "from_percent",  "to_year", "to_base",
+                                     "to_percent", "change_points", NULL};
+    GbTreeTable *tidy = gb__tidy("published-changes", th);
     const GbRef *ref = b->ref;
     for (guint i = 0; i < b->in.stats->changes->len; i++) {
         const GbChange *c = &g_array_index(b->in.stats->changes, GbChange, i);
-        /* The headline judgement of each regime and the headline measures (the
-         * best and worst levels, good or better) only; `gradebrief stats` lists
-         * every change. */
-        int level = gb__measure_level(ref, &c->from);
-        if (c->from.judgement != gb_ref_headline_judgement(ref, c->from.regime) ||
-            (level != 0 && level != GB_COMMON_LEVELS - 1 &&
-             strcmp(c->from.measure, "good_or_better") != 0))
+        if (c->from.series != GB_SERIES_PUBLISHED || c->to.series != GB_SERIES_PUBLISHED)
             continue;
         gb_tree_cell(g, gb_ref_regime(ref, c->from.regime)->short_name, -1);
         gb_tree_cell(g, gb__measure_name(ref, &c->from), -1);
         const GbMeasure *ends[2] = {&c->from, &c->to};
         for (int e = 0; e < 2; e++) {
             char *v = gb__measure_text(ends[e]);
-            gb_tree_cell_take(g,
-                              ends[e]->base > 0
-                                  ? g_strdup_printf("Inspections made in %d: %s", ends[e]->year, v)
-                                  : g_strdup_printf("%d: %s", ends[e]->year, v),
-                              -1);
+            gb_tree_cell_take(g, g_strdup_printf("Inspections of %d: %s", ends[e]->year, v), -1);
             g_free(v);
         }
         char *pts = gb__points(c->points);
         gb_tree_cell_take(g, g_strdup_printf("%s points", pts), -1);
         g_free(pts);
-        gboolean pub = c->from.series == GB_SERIES_PUBLISHED;
-        gb_tree_cell(g, pub ? "Published" : "Computed", -1);
         gb_tree_cell(tidy, gb_ref_regime(ref, c->from.regime)->short_name, -1);
         gb_tree_cell(tidy, gb__measure_name(ref, &c->from), -1);
-        gb_tree_cell(tidy, pub ? "published" : "computed", -1);
+        gb_tree_cell(tidy, "published", -1);
         for (int e = 0; e < 2; e++) {
             gb__t_int(tidy, ends[e]->year);
-            gb__t_num(tidy, ends[e]->count >= 0 ? ends[e]->count : NAN, 0);
             gb__t_num(tidy, ends[e]->base > 0 ? ends[e]->base : NAN, 0);
             gb__t_num(tidy, ends[e]->percent, 1);
         }
@@ -655,103 +408,6 @@ gb__table_changes(const GbBriefing *b)
     }
     gb_tree_table_set_tidy(g, tidy);
     return g;
-}
-
-/* TRUE when r's two figures measure the same thing: the same base, and rows
- * that are not a selection. */
-static gboolean
-gb__reconciles(const GbReconciliation *r)
-{
-    return !r->selection && r->published.base > 0 && r->published.base == r->computed.base;
-}
-
-GbTreeTable *
-gb__table_reconciliation(const GbBriefing *b)
-{
-    static const char *const h[] = {"Year",      "Regime",     "Measure",         "Computed",
-                                    "Published", "Difference", "Why they differ", NULL};
-    static const double w[] = {0.06, 0.13, 0.15, 0.16, 0.16, 0.12, 0.22};
-    GbTreeTable *g = gb_tree_table_new("reconciliation",
-                                       "Computed and published figures that measure the same "
-                                       "thing (the same year, measure and base)",
-                                       h, w, TRUE);
-    static const char *const th[] = {"year",
-                                     "regime",
-                                     "measure",
-                                     "computed_count",
-                                     "computed_base",
-                                     "computed_percent",
-                                     "published_count",
-                                     "published_base",
-                                     "published_percent",
-                                     "difference_points",
-                                     "reason",
-                                     NULL};
-    GbTreeTable *tidy = gb__tidy("reconciliation", th);
-    const GbRef *ref = b->ref;
-    for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
-        const GbReconciliation *r =
-            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (!gb__reconciles(r))
-            continue;
-        gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
-        gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
-        gb_tree_cell(g, gb__measure_name(ref, &r->computed), -1);
-        gb_tree_cell_take(g, gb__measure_text(&r->computed), -1);
-        gb_tree_cell_take(g, gb__measure_text(&r->published), -1);
-        char *pts = isnan(r->difference) ? NULL : gb__points(r->difference);
-        gb_tree_cell_take(g, pts ? g_strdup_printf("%s points", pts) : g_strdup(""), -1);
-        g_free(pts);
-        gb_tree_cell(g,
-                     r->reason            ? r->reason
-                     : r->difference == 0 ? "None: the same count of the same base"
-                                          : "The published share is rounded",
-                     -1);
-        gb__t_int(tidy, r->computed.year);
-        gb_tree_cell(tidy, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
-        gb_tree_cell(tidy, gb__measure_name(ref, &r->computed), -1);
-        gb__t_num(tidy, r->computed.count, 0);
-        gb__t_num(tidy, r->computed.base, 0);
-        gb__t_num(tidy, r->computed.percent, 1);
-        gb__t_num(tidy, r->published.count >= 0 ? r->published.count : NAN, 0);
-        gb__t_num(tidy, r->published.base, 0);
-        gb__t_num(tidy, r->published.percent, 1);
-        gb__t_num(tidy, r->difference, 1);
-        gb_tree_cell(tidy, r->reason ? r->reason : "", -1);
-    }
-    gb_tree_table_set_tidy(g, tidy);
-    return g;
-}
-
-GPtrArray *
-gb__reconciliation_left_out(const GbBriefing *b)
-{
-    const GbRef *ref = b->ref;
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; i < b->in.stats->reconciliations->len; i++) {
-        const GbReconciliation *r =
-            &g_array_index(b->in.stats->reconciliations, GbReconciliation, i);
-        if (gb__reconciles(r))
-            continue;
-        char *c = gb__measure_text(&r->computed), *p = gb__measure_text(&r->published);
-        char *name = gb__lower(gb__measure_name(ref, &r->computed));
-        const char *why = r->selection ? "the rows name only some authorities (a selection), "
-                                         "so a share of them is not a share of the councils"
-                          : r->published.base > 0 ? "the two have different bases"
-                                                  : "the published figure states no base";
-        g_ptr_array_add(out, g_strdup_printf("%s %d, %s: computed %s, published %s; not "
-                                             "compared because %s%s.",
-                                             gb_ref_regime(ref, r->computed.regime)->short_name,
-                                             r->computed.year, name, c, p, why,
-                                             isnan(r->published.percent) || r->published.count >= 0
-                                                 ? ""
-                                                 : ", and the published share is rounded to "
-                                                   "a whole percent"));
-        g_free(c);
-        g_free(p);
-        g_free(name);
-    }
-    return out;
 }
 
 static char *
@@ -963,130 +619,6 @@ gb__table_regimes(const GbBriefing *b)
         gb_tree_cell_take(g, g_string_free(scale, FALSE), -1);
         gb_tree_cell_take(g, g_string_free(common, FALSE), -1);
     }
-    return g;
-}
-
-typedef struct {
-    const GbAuthority *authority;
-    char *key; /* g_utf8_collate_key of its name */
-} GbNameOrder;
-
-static int
-gb__cmp_name_order(const void *pa, const void *pb)
-{
-    const GbNameOrder *a = pa, *b = pb;
-    int c = strcmp(a->key, b->key);
-    if (c != 0)
-        return c;
-    /* One name, two authorities: the one that ended first comes first. */
-    const GbAuthority *x = a->authority, *y = b->authority;
-    if (x->to == y->to)
-        return x < y ? -1 : x > y;
-    if (x->to == 0)
-        return 1;
-    if (y->to == 0)
-        return -1;
-    return x->to < y->to ? -1 : 1;
-}
-
-static void
-gb__event_cell(GbTreeTable *g, const GbRef *ref, const GbEvent *e)
-{
-    if (e == NULL)
-        gb_tree_cell(g, "", -1);
-    else
-        gb_tree_cell_take(
-            g, g_strdup_printf("%s (%d)", gb_ref_grade(ref, e->regime, e->grade)->label, e->year),
-            e->common);
-}
-
-/* Every authority's latest headline judgement in each regime with rows (the
- * current regime's last two). */
-GbTreeTable *
-gb__table_authorities(const GbBriefing *b)
-{
-    const GbRef *ref = b->ref;
-    GArray *regimes = gb_summary_regimes_with_rows(b->in.table);
-    GPtrArray *h = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(h, g_strdup("Authority"));
-    g_ptr_array_add(h, g_strdup("Region"));
-    for (guint r = 0; r < regimes->len; r++) {
-        int regime = g_array_index(regimes, int, r);
-        const char *name = gb_ref_regime(ref, regime)->short_name;
-        if (regime == b->current) {
-            g_ptr_array_add(h, g_strdup_printf("%s earlier", name));
-            g_ptr_array_add(h, g_strdup_printf("%s latest", name));
-        } else {
-            g_ptr_array_add(h, g_strdup(name));
-        }
-    }
-    int ncols = (int)h->len;
-    g_ptr_array_add(h, NULL);
-    double *w = g_new(double, ncols);
-    /* Wide enough for "West Northamptonshire" on one line. */
-    w[0] = 0.23;
-    w[1] = 0.11;
-    for (int c = 2; c < ncols; c++)
-        w[c] = 0.66 / (ncols - 2);
-    GbTreeTable *g = gb_tree_table_new("authorities",
-                                       "Every authority's latest headline "
-                                       "judgement in each regime",
-                                       (const char *const *)h->pdata, w, TRUE);
-    g_free(w);
-    g_ptr_array_free(h, TRUE);
-    /* By name (collation keys made once), then the older of two authorities
-     * with one name first. */
-    guint n = ref->authorities->len;
-    GbNameOrder *order = g_new(GbNameOrder, n);
-    for (guint a = 0; a < n; a++) {
-        order[a].authority = gb_ref_authority(ref, (int)a);
-        order[a].key = g_utf8_collate_key(order[a].authority->name, -1);
-    }
-    qsort(order, n, sizeof *order, gb__cmp_name_order);
-    static const char *const th[] = {"authority",   "dfe_code",  "ons_code", "region",
-                                     "active_from", "active_to", "regime",   "which",
-                                     "grade",       "year",      "date",     NULL};
-    GbTreeTable *tidy = gb__tidy("authorities", th);
-    GbHistories *histories = gb_stats_histories_new(b->in.table);
-    for (guint i = 0; i < n; i++) {
-        const GbAuthority *au = order[i].authority;
-        int a = (int)(au - (const GbAuthority *)(void *)ref->authorities->data);
-        GArray *hist = gb_stats_histories_get(histories, a);
-        char *name = au->to     ? g_strdup_printf("%s (until %u)", au->name, au->to / 10000)
-                     : au->from ? g_strdup_printf("%s (from %u)", au->name, au->from / 10000)
-                                : g_strdup(au->name);
-        gb_tree_cell_take(g, name, -1);
-        gb_tree_cell(g, g_ptr_array_index(ref->regions, au->region), -1);
-        for (guint r = 0; r < regimes->len; r++) {
-            int regime = g_array_index(regimes, int, r);
-            const GbEvent *last, *before;
-            gb_summary_last_two(hist, regime, &before, &last);
-            if (regime == b->current)
-                gb__event_cell(g, ref, before);
-            gb__event_cell(g, ref, last);
-            const GbEvent *ev[2] = {last, regime == b->current ? before : NULL};
-            for (int e = 0; e < 2; e++) {
-                if (ev[e] == NULL)
-                    continue;
-                gb__t_authority(tidy, ref, a);
-                gb_tree_cell(tidy, g_ptr_array_index(ref->regions, au->region), -1);
-                gb__t_date(tidy, au->from);
-                gb__t_date(tidy, au->to);
-                gb_tree_cell(tidy, gb_ref_regime(ref, regime)->short_name, -1);
-                gb_tree_cell(tidy, e == 0 ? "latest" : "earlier", -1);
-                gb_tree_cell(tidy, gb_ref_grade(ref, ev[e]->regime, ev[e]->grade)->label, -1);
-                gb__t_int(tidy, ev[e]->year);
-                gb__t_date(tidy, ev[e]->date);
-            }
-        }
-        g_array_free(hist, TRUE);
-    }
-    gb_stats_histories_free(histories);
-    gb_tree_table_set_tidy(g, tidy);
-    for (guint a = 0; a < n; a++)
-        g_free(order[a].key);
-    g_free(order);
-    g_array_free(regimes, TRUE);
     return g;
 }
 

@@ -48,6 +48,53 @@ gb_chartfile_height(const GbChart *c, GbFonts *f, double width)
     return gb_chart_height_for(c, f, width - 2 * GB__MARGIN) + 2 * GB__MARGIN;
 }
 
+/* Appends `text` to s with &, < and > escaped. */
+static void
+gb__xml_text(GString *s, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        if (*p == '&')
+            g_string_append(s, "&amp;");
+        else if (*p == '<')
+            g_string_append(s, "&lt;");
+        else if (*p == '>')
+            g_string_append(s, "&gt;");
+        else
+            g_string_append_c(s, *p);
+    }
+}
+
+/* Adds c's titled areas (a map's tiles) to the SVG in bytes, over the drawing
+ * and before its closing tag: each an invisible path whose <title> a pointer
+ * shows. Nothing when c has none. */
+static void
+gb__svg_areas(const GbChart *c, GbFonts *f, GbBox box, GByteArray *bytes)
+{
+    GArray *areas = gb_chart_areas(c, f, box);
+    if (areas == NULL)
+        return;
+    const char *end = g_strrstr_len((const char *)bytes->data, bytes->len, "</svg>");
+    if (end != NULL && areas->len > 0) {
+        gsize at = (gsize)(end - (const char *)bytes->data);
+        GString *s = g_string_new("<g fill=\"#fff\" fill-opacity=\"0\">\n");
+        for (guint i = 0; i < areas->len; i++) {
+            const GbChartArea *a = &g_array_index(areas, GbChartArea, i);
+            g_string_append_printf(s, "<path d=\"%s\"><title>", a->path);
+            gb__xml_text(s, a->title);
+            g_string_append(s, "</title></path>\n");
+        }
+        g_string_append(s, "</g>\n");
+        GByteArray *tail = g_byte_array_new();
+        g_byte_array_append(tail, bytes->data + at, bytes->len - (guint)at);
+        g_byte_array_set_size(bytes, (guint)at);
+        g_byte_array_append(bytes, (const guint8 *)s->str, (guint)s->len);
+        g_byte_array_append(bytes, tail->data, tail->len);
+        g_byte_array_unref(tail);
+        g_string_free(s, TRUE);
+    }
+    gb_chart_areas_free(areas);
+}
+
 GbStatus
 gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, GByteArray **out,
                     GbDiag *diag)
@@ -143,6 +190,8 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
         g_byte_array_unref(bytes);
         return GB_SOFTWARE;
     }
+    if (o->format == GB_FORMAT_SVG)
+        gb__svg_areas(c, f, (GbBox){margin, margin, w - 2 * margin, h - 2 * margin}, bytes);
     *out = bytes;
     return GB_OK;
 }

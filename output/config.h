@@ -32,10 +32,10 @@ typedef struct {
 } GbBranding;
 
 #define GB_CONFIG_MAX_LOGO_BYTES (2 * 1024 * 1024)
-/* The contrast the accent needs against white (it is text) and against the
- * grade fills (it is drawn beside them). */
+/* The contrast the accent needs against the white it is drawn on: as text
+ * (WCAG 2.2 1.4.3) and as a band or rule (1.4.11). */
 #define GB_ACCENT_TEXT_CONTRAST 4.5
-#define GB_ACCENT_FILL_CONTRAST 3.0
+#define GB_ACCENT_SHAPE_CONTRAST 3.0
 
 typedef struct {
     char *title, *subtitle, *organisation, *author, *keywords;
@@ -64,13 +64,12 @@ GbStatus gb_config_load(GbConfig *c, const char *path, GbDiag *diag);
 
 /* The [branding] keys, NULL-terminated: logo, logo_alt, accent, footer, marking. */
 const char *const *gb_config_branding_keys(void);
-/* Checks accent (#RRGGBB or #RGB) for palette ("default", "greyscale"):
- * GB_OK and rgb filled, else GB_DATA with *message (g_free) giving the
- * measured ratio and the one it needs: 4.5:1 against white, 3:1 against each
- * grade fill that a colour 4.5:1 against white can stand 3:1 against (with
- * the default palette that is every fill but outstanding's dark blue, which
- * no such colour can: the accent is never drawn on a grade fill, only parted
- * from it by white). */
+/* Checks accent (#RRGGBB or #RGB) against what the renderers draw it next to
+ * (config.c lists each pair): headings in it on white need 4.5:1, its cover
+ * band and header rules beside white 3:1; it is never drawn beside a grade
+ * fill, so palette changes nothing today. GB_OK and rgb filled, else GB_DATA
+ * with *message (g_free) naming the pair, the measured ratio and the one it
+ * needs. */
 GbStatus gb_config_check_accent(const char *accent, const char *palette, double rgb[3],
                                 char **message);
 /* Feeds every branding value (the logo's bytes too) into h. */

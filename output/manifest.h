@@ -5,7 +5,8 @@
  * written, [pages] name=count. Only this module reads or writes that format;
  * the write stage (write.h) reads and replaces the file. A missing or
  * unreadable manifest is an empty one: every file is then rewritten, never
- * wrongly skipped. */
+ * wrongly skipped. The stat cache beside it (OUTDIR/manifest.stat, below) is
+ * this module's too. */
 #ifndef GB_MANIFEST_H
 #define GB_MANIFEST_H
 
@@ -35,5 +36,38 @@ char **gb_manifest_names_with_input(const GbManifest *m, const char *input);
 
 /* The manifest's text, for the write stage to store; g_free it. */
 char *gb_manifest_to_data(const GbManifest *m, gsize *len);
+
+/* ---- The stat cache (OUTDIR/manifest.stat) ----
+ * What each recorded file looked like on disk once it was in place: size,
+ * modification and change times in nanoseconds, device and inode, as git's
+ * index keeps them. A rerun trusts a file whose stat is exactly as recorded
+ * (and whose record names the SHA-256 the manifest has for it) without
+ * reading it; anything else is read and hashed. It is a cache beside the
+ * manifest, not part of it: manifest.ini stays the same bytes for the same
+ * inputs in any folder, and a lost, stale or unreadable stat cache only
+ * costs the hashing. */
+typedef struct {
+    guint64 size, dev, ino;
+    gint64 mtime_ns, ctime_ns;
+} GbFileStat;
+
+typedef struct GbManifestStats GbManifestStats;
+
+/* Parses the stat cache's text (NULL: none); lines it cannot read are
+ * dropped. Free with gb_manifest_stats_free. This function can't fail. */
+GbManifestStats *gb_manifest_stats_parse(const char *text, gsize len);
+void gb_manifest_stats_free(GbManifestStats *s);
+/* Fills output (the SHA-256 the record was made for) and st with name's
+ * record; FALSE when there is none. */
+gboolean gb_manifest_stats_get(const GbManifestStats *s, const char *name, char output[65],
+                               GbFileStat *st);
+void gb_manifest_stats_set(GbManifestStats *s, const char *name, const char *output,
+                           const GbFileStat *st);
+void gb_manifest_stats_remove(GbManifestStats *s, const char *name);
+/* Drops every record whose name the manifest does not record with the same
+ * output SHA-256. */
+void gb_manifest_stats_prune(GbManifestStats *s, const GbManifest *m);
+/* The cache's text, one line a file sorted by name; g_free it. */
+char *gb_manifest_stats_to_data(const GbManifestStats *s, gsize *len);
 
 #endif

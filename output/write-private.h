@@ -4,7 +4,10 @@
 #ifndef GB_WRITE_PRIVATE_H
 #define GB_WRITE_PRIVATE_H
 
+#include "output/manifest.h"
 #include "output/write.h"
+
+#include <sys/stat.h>
 
 /* write(2) of all of data, retried on EINTR; the fault hook applies. */
 gboolean gb__write_all(int fd, const guint8 *data, gsize len);
@@ -15,13 +18,30 @@ int gb__rename(int dirfd, const char *from, const char *to);
 /* Writes data to a new temporary "base.XXXXXX" beside base in dirfd; returns
  * its name (g_free), or NULL with errno set and no temporary left. With
  * keep_fd, the temporary is left open and unflushed in *keep_fd for the
- * caller to fsync and close; otherwise it is flushed and closed here. */
-char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd);
+ * caller to fsync and close; otherwise it is flushed and closed here. st (may
+ * be NULL) gets the temporary's stat once its bytes are written. */
+char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd,
+                    GbFileStat *st);
 
-/* TRUE when name in dirfd is a regular file of exactly these bytes. */
-gboolean gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len);
-/* The SHA-256 (hex) and size of name in dirfd; FALSE unless a regular file. */
-gboolean gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size);
+/* TRUE when name in dirfd is a regular file of exactly these bytes; st (may
+ * be NULL) then gets its stat, taken before it was read (ino 0 when it
+ * changed while being read). */
+gboolean gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len, GbFileStat *st);
+/* The SHA-256 (hex) and size of name in dirfd; FALSE unless a regular file.
+ * st (may be NULL) gets its stat as before it was read, ino 0 when it
+ * changed while being read. */
+gboolean gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFileStat *st);
+
+/* The SHA-256 of data as 64 lowercase hex digits and a NUL (nettle's, which
+ * uses the CPU's SHA instructions where there are any). Can't fail. */
+void gb__sha256_hex(const guint8 *data, gsize len, char hex[65]);
+
+/* The parts of a stat the stat cache keeps. */
+void gb__file_stat(const struct stat *sb, GbFileStat *st);
+/* TRUE when a and b are the same file with the same size and times. */
+gboolean gb__stat_equal(const GbFileStat *a, const GbFileStat *b);
+/* The stat of name in dirfd when it is a regular file (never through a link). */
+gboolean gb__stat_at(int dirfd, const char *name, GbFileStat *st);
 /* What is at name in dirfd, in words, when gradebrief must not replace it
  * ("a device", "a pipe", "a folder"); NULL when it is absent, a regular file
  * or a link (a link in a file's place is replaced, never written through). */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define GB__MANIFEST "manifest.ini"
+#define GB__STATS "manifest.stat"
 /* Temporaries are flushed at commit, together (gb__flush_all), not one by one
  * as they are made (each fsync a journal commit of its own on ext4); past
  * this many open at once, each is flushed and closed as it is written. */
@@ -30,8 +31,17 @@ typedef struct {
     char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
     int fd;           /* the temporary, still open to be flushed at commit, or -1 */
     gboolean done;    /* in place (renamed, or unchanged) */
+    GbFileStat st;    /* the bytes' file as written (or found holding them) */
     GbManifestEntry e;
 } GbWriteEntry;
+
+/* A recorded file a freshness check read and found as recorded. */
+typedef struct {
+    int dirfd;
+    char *base;
+    char output[65];
+    GbFileStat st; /* as it was while read */
+} GbVerified;
 
 struct GbWriteSet {
     char *dir; /* as given, for messages */
@@ -39,14 +49,17 @@ struct GbWriteSet {
     int lock;  /* its lock file, flocked */
     guint flags;
     GbManifest *manifest;
+    GbManifestStats *stats; /* manifest.stat: read-only until commit */
     gboolean corrupt;
+    gint hashed;      /* atomic: files gb_write_fresh read and hashed */
     GMutex mu;        /* guards everything below */
     GHashTable *dirs; /* relative folder -> fd + 1 ("" is root) */
     GPtrArray *made;  /* folders this set made, in order, removed if it never commits */
     gboolean made_root;
-    GPtrArray *entries; /* GbWriteEntry* */
-    GHashTable *names;  /* rel -> TRUE: each file once */
-    int open_fds;       /* temporaries held open (see GB__MAX_OPEN) */
+    GPtrArray *entries;   /* GbWriteEntry* */
+    GHashTable *names;    /* rel -> TRUE: each file once */
+    GHashTable *verified; /* rel -> GbVerified: hashed and found as recorded */
+    int open_fds;         /* temporaries held open (see GB__MAX_OPEN) */
     GbStatus failed;
     GbDiag fail_diag;
     guint written, unchanged;
@@ -145,13 +158,14 @@ gb__lock(GbWriteSet *w, GbDiag *diag)
     return GB_CANTCREAT;
 }
 
-/* Reads the manifest through the root folder, never through a link. */
-static void
-gb__load_manifest(GbWriteSet *w)
+/* The text of file name in the root folder, never through a link: NULL when
+ * absent, "" when there but not a regular file. */
+static char *
+gb__read_root(GbWriteSet *w, const char *name, gsize *len)
 {
     char *text = NULL;
-    gsize len = 0;
-    int fd = openat(w->root, GB__MANIFEST, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    *len = 0;
+    int fd = openat(w->root, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         GString *s = g_string_sized_new((gsize)st.st_size + 1);
@@ -160,15 +174,35 @@ gb__load_manifest(GbWriteSet *w)
         while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
             if (n > 0)
                 g_string_append_len(s, buf, n);
-        len = s->len;
+        *len = s->len;
         text = g_string_free(s, FALSE);
     } else if (fd >= 0 || errno == ELOOP) {
         text = g_strdup(""); /* there, but not a file: unreadable */
     }
     if (fd >= 0)
         close(fd);
+    return text;
+}
+
+/* Reads the manifest and, when it is readable, the stat cache beside it. */
+static void
+gb__load_manifest(GbWriteSet *w)
+{
+    gsize len;
+    char *text = gb__read_root(w, GB__MANIFEST, &len);
     w->manifest = gb_manifest_parse(text, len, &w->corrupt);
     g_free(text);
+    text = w->corrupt ? NULL : gb__read_root(w, GB__STATS, &len);
+    w->stats = gb_manifest_stats_parse(text, len);
+    g_free(text);
+}
+
+static void
+gb__verified_free(gpointer p)
+{
+    GbVerified *v = p;
+    g_free(v->base);
+    g_free(v);
 }
 
 static void
@@ -228,6 +262,7 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     g_hash_table_insert(w->dirs, g_strdup(""), GINT_TO_POINTER(root + 1));
     w->entries = g_ptr_array_new_with_free_func(gb__entry_free);
     w->names = g_hash_table_new(g_str_hash, g_str_equal);
+    w->verified = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__verified_free);
     GbStatus st_lock = gb__lock(w, diag);
     if (st_lock != GB_OK) {
         gb_write_free(w);
@@ -253,6 +288,7 @@ gb_write_free(GbWriteSet *w)
     }
     g_ptr_array_unref(w->entries);
     g_hash_table_destroy(w->names);
+    g_hash_table_destroy(w->verified);
     GHashTableIter it;
     gpointer key, value;
     g_hash_table_iter_init(&it, w->dirs);
@@ -273,6 +309,7 @@ gb_write_free(GbWriteSet *w)
     if (w->made_root && !w->committed)
         rmdir(w->dir);
     gb_manifest_free(w->manifest);
+    gb_manifest_stats_free(w->stats);
     gb_diag_clear(&w->fail_diag);
     g_mutex_clear(&w->mu);
     g_free(w->dir);
@@ -308,10 +345,40 @@ gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input)
     int dirfd = known ? gb__folder(w, reldir, FALSE, NULL) : -1;
     g_mutex_unlock(&w->mu);
     g_free(reldir);
+    if (dirfd < 0)
+        return FALSE;
+    /* Its stat exactly as recorded once it was in place, for these bytes:
+     * trusted without reading it (see write.h for what that cannot see). */
+    char rec_out[65];
+    GbFileStat rec, now;
+    if (!(w->flags & GB_WRITE_VERIFY) && gb_manifest_stats_get(w->stats, relpath, rec_out, &rec) &&
+        strcmp(rec_out, e.output) == 0 && rec.size == e.size && gb__stat_at(dirfd, base, &now) &&
+        gb__stat_equal(&rec, &now))
+        return TRUE;
     char hex[65];
     guint64 size;
-    return dirfd >= 0 && gb__file_digest(dirfd, base, hex, &size) && size == e.size &&
-           strcmp(hex, e.output) == 0;
+    GbFileStat st;
+    g_atomic_int_inc(&w->hashed);
+    if (!gb__file_digest(dirfd, base, hex, &size, &st) || size != e.size ||
+        strcmp(hex, e.output) != 0)
+        return FALSE;
+    if (st.ino != 0) { /* its stat is recorded at the end of the run */
+        GbVerified *v = g_new0(GbVerified, 1);
+        v->dirfd = dirfd;
+        v->base = g_strdup(base);
+        memcpy(v->output, e.output, sizeof v->output);
+        v->st = st;
+        g_mutex_lock(&w->mu);
+        g_hash_table_replace(w->verified, g_strdup(relpath), v);
+        g_mutex_unlock(&w->mu);
+    }
+    return TRUE;
+}
+
+guint
+gb_write_hashed(const GbWriteSet *w)
+{
+    return (guint)g_atomic_int_get(&((GbWriteSet *)w)->hashed);
 }
 
 char **
@@ -394,18 +461,17 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, 
     e->base = e->rel + (base - relpath);
     e->dirfd = dirfd;
     g_strlcpy(e->e.input, input, sizeof e->e.input);
-    char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-    g_strlcpy(e->e.output, hex, sizeof e->e.output);
-    g_free(hex);
+    gb__sha256_hex(data, len, e->e.output);
     e->e.size = len;
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
-                    gb__same_bytes(dirfd, base, data, len);
+                    gb__same_bytes(dirfd, base, data, len, &e->st);
     e->fd = -1;
     gboolean hold = g_atomic_int_add(&w->open_fds, 1) < GB__MAX_OPEN;
     if (!hold)
         g_atomic_int_add(&w->open_fds, -1);
-    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len, hold ? &e->fd : NULL)) == NULL) {
+    if (!keep &&
+        (e->tmp = gb__tmp_write(dirfd, base, data, len, hold ? &e->fd : NULL, &e->st)) == NULL) {
         gb__fail(d, w->dir, relpath, "cannot write: %s", g_strerror(errno));
         gb__entry_free(e);
         GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
@@ -453,7 +519,7 @@ gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
     }
     gsize len;
     char *text = gb_manifest_to_data(m, &len);
-    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL, NULL);
     if (tmp == NULL)
         gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
     g_free(text);
@@ -514,6 +580,86 @@ gb__flush_all(GbWriteSet *w, GbDiag *diag)
     return FALSE;
 }
 
+/* The file system's clock now (ns), read from the lock file's change time
+ * after touching it; -1 when that fails. */
+static gint64
+gb__fs_now(GbWriteSet *w)
+{
+    struct stat sb;
+    if (w->lock < 0 || futimens(w->lock, NULL) != 0 || fstat(w->lock, &sb) != 0)
+        return -1;
+    return (gint64)sb.st_ctim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_ctim.tv_nsec;
+}
+
+/* Records rel's stat in the cache when the file is still the one `was`
+ * describes (same inode, size and modification time; change time too unless
+ * it was renamed since) and both its times are before `now`: a change after
+ * this stat then shows in its change time, even within one tick of the
+ * file system's clock. Otherwise drops its record, so it is hashed next time. */
+static void
+gb__note_stat(GbWriteSet *w, const char *rel, int dirfd, const char *base, const char *output,
+              const GbFileStat *was, gboolean renamed, gint64 now)
+{
+    GbFileStat st;
+    gboolean ok = was->ino != 0 && gb__stat_at(dirfd, base, &st) && st.ino == was->ino &&
+                  st.dev == was->dev && st.size == was->size && st.mtime_ns == was->mtime_ns &&
+                  (renamed || st.ctime_ns == was->ctime_ns) && st.mtime_ns < now &&
+                  st.ctime_ns < now;
+    if (ok)
+        gb_manifest_stats_set(w->stats, rel, output, &st);
+    else
+        gb_manifest_stats_remove(w->stats, rel);
+}
+
+/* Replaces manifest.stat after a commit: the stat of every file the run put
+ * in place or found as recorded. A cache, so it is not flushed and a failure
+ * is ignored (the next run hashes what it cannot trust). With renamed, waits
+ * (up to 50 ms) for the file system's clock to pass the renames, so their
+ * stats can be trusted. */
+static void
+gb__save_stats(GbWriteSet *w, gboolean renamed)
+{
+    gint64 now = gb__fs_now(w);
+    if (now < 0)
+        return;
+    for (gint64 t0 = g_get_monotonic_time(), later = now;
+         renamed && later <= now && g_get_monotonic_time() - t0 < 50000;) {
+        g_usleep(250);
+        if ((later = gb__fs_now(w)) < 0)
+            return;
+        if (later > now) {
+            now = later;
+            break;
+        }
+    }
+    for (guint i = 0; i < w->entries->len; i++) {
+        const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->done)
+            gb__note_stat(w, e->rel, e->dirfd, e->base, e->e.output, &e->st, TRUE, now);
+    }
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, w->verified);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const GbVerified *f = v;
+        if (!g_hash_table_contains(w->names, k))
+            gb__note_stat(w, k, f->dirfd, f->base, f->output, &f->st, FALSE, now);
+    }
+    gb_manifest_stats_prune(w->stats, w->manifest);
+    gsize len;
+    char *text = gb_manifest_stats_to_data(w->stats, &len);
+    int fd = -1;
+    char *tmp = gb__unusable_place(w->root, GB__STATS) == NULL
+                    ? gb__tmp_write(w->root, GB__STATS, (const guint8 *)text, len, &fd, NULL)
+                    : NULL;
+    if (fd >= 0)
+        close(fd);
+    if (tmp != NULL && renameat(w->root, tmp, w->root, GB__STATS) != 0)
+        unlinkat(w->root, tmp, 0);
+    g_free(tmp);
+    g_free(text);
+}
+
 GbStatus
 gb_write_commit(GbWriteSet *w, GbDiag *diag)
 {
@@ -523,7 +669,11 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
     }
     if (w->entries->len == 0) {
         w->committed = TRUE;
-        return GB_OK; /* nothing made: the manifest stays as it is */
+        /* Nothing made: the manifest stays as it is; files read to check them
+         * are trusted by their stat next time. */
+        if (g_hash_table_size(w->verified) > 0)
+            gb__save_stats(w, FALSE);
+        return GB_OK;
     }
     g_ptr_array_sort(w->entries, gb__entry_cmp);
     /* Every temporary on disk before anything is renamed. */
@@ -586,6 +736,8 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
     fsync(w->root);
     g_free(mtmp);
     g_free(old_text);
+    if (status == GB_OK)
+        gb__save_stats(w, TRUE);
     return status;
 }
 

@@ -8,7 +8,9 @@
  * place; nothing is replaced until commit, which flushes every temporary and
  * the new manifest (manifest.h: each file's inputs, SHA-256 and size) to
  * disk, and only then renames the temporaries into place, the manifest last.
- * A failure before the renames changes nothing that was there. */
+ * A failure before the renames changes nothing that was there. After a
+ * commit the stat cache (manifest.stat) records how each file looks on disk,
+ * so the next run need not read it to know it is intact. */
 #ifndef GB_WRITE_H
 #define GB_WRITE_H
 
@@ -19,6 +21,7 @@ typedef struct GbWriteSet GbWriteSet;
 typedef enum {
     GB_WRITE_FORCE = 1 << 0,     /* rewrite every file, fresh or not */
     GB_WRITE_KEEP_SAME = 1 << 1, /* leave a file that already holds these bytes alone */
+    GB_WRITE_VERIFY = 1 << 2,    /* read and hash every recorded file, trusting no stat */
 } GbWriteFlags;
 
 /* The lock file in every output folder. */
@@ -40,8 +43,21 @@ gboolean gb_write_manifest_corrupt(const GbWriteSet *w);
 /* TRUE when relpath is recorded as made from input and is on disk as a
  * regular file with the recorded size and SHA-256 (so a missing, truncated,
  * edited or replaced file is never fresh). Always FALSE with GB_WRITE_FORCE.
- * Reads the file; thread-safe. */
+ * Thread-safe.
+ *
+ * A file whose stat (size, modification and change times to the nanosecond,
+ * device, inode) is exactly what manifest.stat recorded once it was in place
+ * is trusted without being read, as git trusts its index; any other file is
+ * read and hashed, and if it is as recorded its stat is recorded when the
+ * run commits. What that cannot see: a change that keeps the size, the inode
+ * and both times (the change time is set by the kernel on every write,
+ * chmod, link or rename, so only a file system edited behind the kernel's
+ * back, a clock set back, or a forged manifest.stat can do it). With
+ * GB_WRITE_VERIFY (build and packs --verify) every file is read and hashed. */
 gboolean gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input);
+/* How many files gb_write_fresh has read and hashed so far (the others were
+ * trusted by their stat, or not recorded). */
+guint gb_write_hashed(const GbWriteSet *w);
 /* The files the manifest records as made from input, NULL-terminated
  * (g_strfreev). */
 char **gb_write_recorded(const GbWriteSet *w, const char *input);
@@ -62,9 +78,13 @@ GbStatus gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gs
                       const char *input, int pages, GbDiag *diag);
 
 /* Renames every added file into place, then replaces the manifest, recording
- * every file it renamed. Fails (diag set) if any add failed (nothing is then
- * changed) or a rename fails (files renamed before it are new, the rest old,
- * and the manifest says which). */
+ * every file it renamed; then replaces manifest.stat (not flushed: a cache)
+ * with the stat of every file put in place or found as recorded, after
+ * waiting for the file system's clock to pass the renames (a few ms at
+ * most). A set with no file added leaves the manifest alone and updates
+ * manifest.stat only when a file had to be read. Fails (diag set) if any add failed (nothing is
+ * then changed) or a rename fails (files renamed before it are new, the rest old, and the manifest
+ * says which). */
 GbStatus gb_write_commit(GbWriteSet *w, GbDiag *diag);
 /* Files replaced by the commit, and files added that already held their bytes. */
 guint gb_write_written(const GbWriteSet *w);

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,7 +113,8 @@ gb__tmp_open(int dirfd, const char *base, char **name)
  * left open in *keep_fd for the caller to flush and close; otherwise it is
  * flushed and closed here. */
 char *
-gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd)
+gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd,
+              GbFileStat *st)
 {
     char *name = NULL;
     int fd = gb__tmp_open(dirfd, base, &name);
@@ -120,6 +122,14 @@ gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *k
         return NULL;
     gboolean ok = gb__write_all(fd, data, len) && (keep_fd != NULL || gb__fsync(fd) == 0);
     int saved = errno;
+    struct stat sb;
+    if (st != NULL) {
+        /* Its times are set by the writes; a rename keeps them and the inode. */
+        if (ok && fstat(fd, &sb) == 0)
+            gb__file_stat(&sb, st);
+        else
+            memset(st, 0, sizeof *st);
+    }
     if (ok && keep_fd != NULL) {
 #ifdef SYNC_FILE_RANGE_WRITE
         /* Start writing it out now, while the next file is made, so that the
@@ -141,17 +151,98 @@ gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *k
     return name;
 }
 
+static void
+gb__sha256_finish(struct sha256_ctx *ctx, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    guint8 d[SHA256_DIGEST_SIZE];
+    sha256_digest(ctx, sizeof d, d);
+    for (gsize i = 0; i < sizeof d; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+void
+gb__sha256_hex(const guint8 *data, gsize len, char hex[65])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, data);
+    gb__sha256_finish(&ctx, hex);
+}
+
+void
+gb__file_stat(const struct stat *sb, GbFileStat *st)
+{
+    st->size = (guint64)sb->st_size;
+    st->dev = (guint64)sb->st_dev;
+    st->ino = (guint64)sb->st_ino;
+    st->mtime_ns = (gint64)sb->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_mtim.tv_nsec;
+    st->ctime_ns = (gint64)sb->st_ctim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_ctim.tv_nsec;
+}
+
+gboolean
+gb__stat_equal(const GbFileStat *a, const GbFileStat *b)
+{
+    return a->ino != 0 && a->size == b->size && a->dev == b->dev && a->ino == b->ino &&
+           a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+gboolean
+gb__stat_at(int dirfd, const char *name, GbFileStat *st)
+{
+    struct stat sb;
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
+        return FALSE;
+    gb__file_stat(&sb, st);
+    return TRUE;
+}
+
+/* Opens regular file name in dirfd for reading, never through a link, with
+ * its stat in *st; -1 when it is not one. */
+static int
+gb__open_regular(int dirfd, const char *name, GbFileStat *st)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        close(fd);
+        return -1;
+    }
+    if (fd >= 0)
+        gb__file_stat(&sb, st);
+    return fd;
+}
+
+/* Marks *before as unusable when fd's file changed since it was taken. */
+static void
+gb__still(int fd, GbFileStat *before)
+{
+    struct stat sb;
+    GbFileStat now;
+    if (fstat(fd, &sb) != 0) {
+        before->ino = 0;
+        return;
+    }
+    gb__file_stat(&sb, &now);
+    if (!gb__stat_equal(before, &now))
+        before->ino = 0;
+}
+
 /* TRUE when name in dirfd is a regular file of exactly these bytes. */
 gboolean
-gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len)
+gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len, GbFileStat *st_out)
 {
-    struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-        (guint64)st.st_size != len)
-        return FALSE;
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    GbFileStat st;
+    int fd = gb__open_regular(dirfd, name, &st);
     if (fd < 0)
         return FALSE;
+    if (st.size != len) {
+        close(fd);
+        return FALSE;
+    }
     guint8 buf[65536];
     gsize at = 0;
     gboolean same = TRUE;
@@ -166,21 +257,24 @@ gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize len)
         same = at + (gsize)n <= len && memcmp(buf, data + at, (gsize)n) == 0;
         at += (gsize)n;
     }
+    if (same && st_out != NULL) {
+        gb__still(fd, &st);
+        *st_out = st;
+    }
     close(fd);
     return same;
 }
 
 /* The SHA-256 and size of name in dirfd when it is a regular file. */
 gboolean
-gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size)
+gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFileStat *st_out)
 {
-    struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-        return FALSE;
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    GbFileStat st;
+    int fd = gb__open_regular(dirfd, name, &st);
     if (fd < 0)
         return FALSE;
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    struct sha256_ctx h;
+    sha256_init(&h);
     guint8 buf[65536];
     guint64 total = 0;
     ssize_t n;
@@ -190,13 +284,16 @@ gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size)
             continue;
         if (n <= 0)
             break;
-        g_checksum_update(h, buf, n);
+        sha256_update(&h, (size_t)n, buf);
         total += (guint64)n;
+    }
+    if (st_out != NULL) {
+        gb__still(fd, &st);
+        *st_out = st;
     }
     close(fd);
     if (n == 0)
-        g_strlcpy(hex, g_checksum_get_string(h), 65);
-    g_checksum_free(h);
+        gb__sha256_finish(&h, hex);
     *size = total;
     return n == 0;
 }
@@ -278,7 +375,8 @@ gb__open_folder(int parent, const char *name, gboolean create, const char *dir, 
 gboolean
 gb__is_temporary(const char *name)
 {
-    static const char *const exts[] = {".pdf", ".svg", ".png", ".csv", ".ini", ".html", ".docx"};
+    static const char *const exts[] = {".pdf", ".svg",  ".png",  ".csv",
+                                       ".ini", ".html", ".docx", ".stat"};
     gsize len = strlen(name);
     if (len < 8 || name[len - 7] != '.')
         return FALSE;
@@ -371,7 +469,7 @@ gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag)
                         gb__unusable_place(dirfd, base));
         goto out;
     }
-    if ((tmp = gb__tmp_write(dirfd, base, data, len, NULL)) == NULL) {
+    if ((tmp = gb__tmp_write(dirfd, base, data, len, NULL, NULL)) == NULL) {
         gb_diag_set(diag, path, 0, 0, "cannot write: %s", g_strerror(errno));
         goto out;
     }

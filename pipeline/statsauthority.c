@@ -4,6 +4,7 @@
  * as CSV (the history) or as JSON. */
 #include "pipeline/statsfmt-private.h"
 
+#include "pipeline/summary.h"
 #include "pipeline/text.h"
 
 /* Where authority a stands in each family on the run's date, against
@@ -13,8 +14,8 @@ gb__table_comparators(const GbRun *run, int a, GString *s)
 {
     const GbTable *t = run->t;
     const GbRef *ref = t->ref;
-    char date[11], label[64];
-    gb_text_format_date(run->at.date, date);
+    char date[32], label[64];
+    gb_text_format_date_long(run->at.date, date, sizeof date);
     g_string_append_printf(s, "\nPositions as at %s (%s), by judgement family\n", date,
                            gb_position_as_at_source(run->at.source));
     for (guint k = 0; k < run->families->len; k++) {
@@ -29,8 +30,8 @@ gb__table_comparators(const GbRun *run, int a, GString *s)
                                : own == -1 ? "no judgement"
                                            : "did not exist");
         if (j >= 0) {
-            char when[11];
-            gb_text_format_date(g_array_index(st->when_of, guint32, a), when);
+            char when[32];
+            gb_text_format_date_long(g_array_index(st->when_of, guint32, a), when, sizeof when);
             g_string_append_printf(s, " (%s %s)",
                                    gb_ref_regime(ref, gb_ref_judgement(ref, j)->regime)->short_name,
                                    when);
@@ -42,9 +43,11 @@ gb__table_comparators(const GbRun *run, int a, GString *s)
         for (int r = 0; r < 3; r++) {
             g_string_append_printf(s, "    %-24s %3d of %3d judged:", names[r], c[r].base,
                                    c[r].authorities);
+            /* Each count with its level's name (the regimes' own where they share one). */
             for (int g = 0; g < GB_COMMON_LEVELS; g++)
-                g_string_append_printf(s, " %d (%.1f%%)%s", c[r].count[g], c[r].percent[g],
-                                       g + 1 < GB_COMMON_LEVELS ? "," : "");
+                g_string_append_printf(s, " %d %s (%.1f%%)%s", c[r].count[g],
+                                       gb_summary_position_label(ref, &c[r], g, NULL),
+                                       c[r].percent[g], g + 1 < GB_COMMON_LEVELS ? "," : "");
             g_string_append_c(s, '\n');
         }
         gb_position_standing_free(st);

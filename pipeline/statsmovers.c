@@ -163,13 +163,17 @@ gb__table_matrix(GString *s, const GbRef *ref, const GbTransitionMatrix *x)
                            gb_ref_regime(ref, x->from_regime)->short_name,
                            gb_ref_regime(ref, x->to_regime)->short_name, x->pairs, x->up, x->down,
                            x->same, "from \\ to");
-    for (int q = 0; q < GB_COMMON_LEVELS; q++)
-        g_string_append_printf(s, " %12.12s", ref->common_labels[q]);
+    /* Each level's label in full: a column is as wide as its label. */
+    int width[GB_COMMON_LEVELS];
+    for (int q = 0; q < GB_COMMON_LEVELS; q++) {
+        width[q] = MAX(12, (int)g_utf8_strlen(ref->common_labels[q], -1));
+        g_string_append_printf(s, " %*s", width[q], ref->common_labels[q]);
+    }
     g_string_append_c(s, '\n');
     for (int p = 0; p < GB_COMMON_LEVELS; p++) {
         g_string_append_printf(s, "  %-32s", ref->common_labels[p]);
         for (int q = 0; q < GB_COMMON_LEVELS; q++)
-            g_string_append_printf(s, " %12d", x->count[p][q]);
+            g_string_append_printf(s, " %*d", width[q], x->count[p][q]);
         g_string_append_c(s, '\n');
     }
 }

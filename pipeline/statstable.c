@@ -32,6 +32,47 @@ gb__measure_text(GString *s, const GbMeasure *m)
     g_string_append_printf(s, " %s", m->series == GB_SERIES_PUBLISHED ? "published" : "computed");
 }
 
+/* What a person reads: the reference data's names in full. */
+static const char *
+gb__regime_name(const GbRef *ref, int regime)
+{
+    return regime >= 0 ? gb_ref_regime(ref, regime)->name : "Every regime, on the common scale";
+}
+
+static const char *
+gb__judgement_label(const GbRef *ref, int judgement)
+{
+    return judgement >= 0 ? gb_ref_judgement(ref, judgement)->label : "";
+}
+
+/* A measure's name: the grade's label in the regime's scale, "Good or
+ * better", "Inspected", or the measure as the data names it. */
+static const char *
+gb__measure_name(const GbRef *ref, const GbMeasure *m)
+{
+    if (strcmp(m->measure, "good_or_better") == 0)
+        return "Good or better";
+    if (strcmp(m->measure, "inspected") == 0)
+        return "Inspected";
+    if (m->regime >= 0) {
+        const GbRegime *r = gb_ref_regime(ref, m->regime);
+        for (guint g = 0; g < r->grades->len; g++)
+            if (strcmp(gb_ref_grade(ref, m->regime, (int)g)->id, m->measure) == 0)
+                return gb_ref_grade(ref, m->regime, (int)g)->label;
+    }
+    return m->measure;
+}
+
+/* "2007 Annual performance assessment, Staying safe, Outstanding: ". */
+static void
+gb__measure_scope(GString *s, const GbRef *ref, const GbMeasure *m)
+{
+    g_string_append_printf(s, "  %d %s", m->year, gb__regime_name(ref, m->regime));
+    if (m->judgement >= 0)
+        g_string_append_printf(s, ", %s", gb__judgement_label(ref, m->judgement));
+    g_string_append_printf(s, ", %s: ", gb__measure_name(ref, m));
+}
+
 static void
 gb__table_positions(const GbRun *run, GString *s)
 {
@@ -53,9 +94,9 @@ gb__table_positions(const GbRun *run, GString *s)
     for (guint k = 0; k < run->families->len; k++) {
         int f = g_array_index(run->families, int, k);
         const GArray *series = g_ptr_array_index(run->positions, k);
-        g_string_append_printf(s, "\n%s\n  %-17s %-26s %5s %5s",
-                               gb__statsfmt_family_label(ref, f, label, sizeof label), "as at",
-                               "group", "exist", "base");
+        g_string_append_printf(s, "\n%s\n  %-17s %-26s %11s %16s",
+                               gb__statsfmt_family_label(ref, f, label, sizeof label), "As at",
+                               "Group", "Authorities", "With a judgement");
         /* The scale of the regimes shown, never cut short: a column is as
          * wide as its label. */
         const char *labels[GB_COMMON_LEVELS];
@@ -74,14 +115,14 @@ gb__table_positions(const GbRun *run, GString *s)
             width[g] = MAX(16, (int)g_utf8_strlen(labels[g], -1));
             g_string_append_printf(s, " %*s", width[g], labels[g]);
         }
-        g_string_append_printf(s, " %14s  %s\n", "good or better", "latest under");
+        g_string_append_printf(s, " %14s  %s\n", "Good or better", "Latest judgement under");
         for (guint i = 0; i < series->len; i++) {
             const GbPosition *p = &g_array_index(series, GbPosition, i);
             gb_text_format_date_long(p->as_at, date, sizeof date);
             const char *group = p->group == GB_GROUP_ENGLAND
                                     ? "England"
                                     : (const char *)g_ptr_array_index(ref->regions, p->region);
-            g_string_append_printf(s, "  %-17s %-26.26s %5d %5d", date, group, p->authorities,
+            g_string_append_printf(s, "  %-17s %-26s %11d %16d", date, group, p->authorities,
                                    p->base);
             for (int g = 0; g < GB_COMMON_LEVELS; g++) {
                 char cell[32];
@@ -112,28 +153,32 @@ gb__statsfmt_table(const GbRun *run, const GbStats *st, const GbLatest *latest, 
     g_string_append(s, "Inspections made in each year (flows: a different set of authorities "
                        "each year, not England's position; count and share)\n");
     int last_regime = -100, last_judgement = -100;
+    int width[GB_MAX_GRADES] = {0};
     for (guint i = 0; i < st->distributions->len; i++) {
         const GbDistribution *d = &g_array_index(st->distributions, GbDistribution, i);
         GbNames n;
         gb__statsfmt_names(ref, d->year, d->regime, d->judgement, d->region, &n);
         if (d->regime != last_regime || d->judgement != last_judgement) {
-            g_string_append_printf(s, "\n%s%s%s\n  %-6s %-26s %5s", n.regime,
-                                   d->judgement >= 0 ? " / " : "", n.judgement, "year", "region",
-                                   "base");
-            for (int g = 0; g < d->ngrades; g++) {
+            g_string_append_printf(s, "\n%s%s%s\n  %-6s %-26s %5s", gb__regime_name(ref, d->regime),
+                                   d->judgement >= 0 ? ": " : "",
+                                   gb__judgement_label(ref, d->judgement), "Year", "Region",
+                                   "Base");
+            /* Each grade's label in full: a column is as wide as its label. */
+            for (int g = 0; g < d->ngrades && g < GB_MAX_GRADES; g++) {
                 const char *label =
                     d->regime >= 0 ? gb_ref_grade(ref, d->regime, g)->label : ref->common_labels[g];
-                g_string_append_printf(s, " %20.20s", label);
+                width[g] = MAX(20, (int)g_utf8_strlen(label, -1));
+                g_string_append_printf(s, " %*s", width[g], label);
             }
-            g_string_append_printf(s, " %16s\n", d->graded ? "good or better" : "");
+            g_string_append_printf(s, " %16s\n", d->graded ? "Good or better" : "");
             last_regime = d->regime;
             last_judgement = d->judgement;
         }
-        g_string_append_printf(s, "  %-6s %-26.26s %5u", n.year, n.region, d->base);
-        for (int g = 0; g < d->ngrades; g++) {
+        g_string_append_printf(s, "  %-6s %-26s %5u", n.year, n.region, d->base);
+        for (int g = 0; g < d->ngrades && g < GB_MAX_GRADES; g++) {
             char cell[32];
             g_snprintf(cell, sizeof cell, "%u (%.1f%%)", d->count[g], d->percent[g]);
-            g_string_append_printf(s, " %20s", cell);
+            g_string_append_printf(s, " %*s", width[g], cell);
         }
         if (d->graded && d->base > 0) {
             char cell[32];
@@ -154,20 +199,17 @@ gb__statsfmt_table(const GbRun *run, const GbStats *st, const GbLatest *latest, 
     g_string_append(s, "\nPublished figures (headlines.csv)\n");
     for (guint i = 0; i < st->published->len; i++) {
         const GbMeasure *m = &g_array_index(st->published, GbMeasure, i);
-        g_string_append_printf(s, "  %d %-12s %-18s %-16s ", m->year,
-                               gb_ref_regime(ref, m->regime)->id,
-                               gb_ref_judgement(ref, m->judgement)->id, m->measure);
+        gb__measure_scope(s, ref, m);
         gb__measure_text(s, m);
         if (strcmp(m->qualifier, "exact") != 0)
             g_string_append_printf(s, " [%s]", m->qualifier);
         g_string_append_c(s, '\n');
     }
-    g_string_append(s, "\nChanges between consecutive years (percentage points)\n");
+    g_string_append(s, "\nChanges between the inspections made in consecutive years (flows, "
+                       "not England's position; percentage points)\n");
     for (guint i = 0; i < st->changes->len; i++) {
         const GbChange *c = &g_array_index(st->changes, GbChange, i);
-        g_string_append_printf(s, "  %-12s %-18s %-16s %d ", gb_ref_regime(ref, c->from.regime)->id,
-                               gb_ref_judgement(ref, c->from.judgement)->id, c->from.measure,
-                               c->from.year);
+        gb__measure_scope(s, ref, &c->from);
         gb__measure_text(s, &c->from);
         g_string_append_printf(s, " -> %d ", c->to.year);
         gb__measure_text(s, &c->to);
@@ -176,10 +218,7 @@ gb__statsfmt_table(const GbRun *run, const GbStats *st, const GbLatest *latest, 
     g_string_append(s, "\nReconciliation of computed and published figures\n");
     for (guint i = 0; i < st->reconciliations->len; i++) {
         const GbReconciliation *r = &g_array_index(st->reconciliations, GbReconciliation, i);
-        g_string_append_printf(s, "  %d %-12s %-18s %-16s ", r->computed.year,
-                               gb_ref_regime(ref, r->computed.regime)->id,
-                               gb_ref_judgement(ref, r->computed.judgement)->id,
-                               r->computed.measure);
+        gb__measure_scope(s, ref, &r->computed);
         gb__measure_text(s, &r->computed);
         g_string_append(s, " vs ");
         gb__measure_text(s, &r->published);

@@ -1,6 +1,9 @@
 /* summary.c - the figures documents quote (see summary.h). */
 #include "pipeline/summary.h"
+#include "pipeline/profile.h"
+#include "pipeline/text.h"
 
+#include <math.h>
 #include <string.h>
 
 double
@@ -452,7 +455,20 @@ gb_summary_position_label(const GbRef *ref, const GbPosition *p, int level, gboo
         *mixed = regimes > 1;
     if (level < 0 || level >= GB_COMMON_LEVELS)
         return NULL;
-    return regimes == 1 ? gb_summary_level_label(ref, only, level) : ref->common_labels[level];
+    if (regimes == 1)
+        return gb_summary_level_label(ref, only, level);
+    /* Mixed regimes that name the level alike (SLAC and CP 2012: "Adequate";
+     * SIF and ILACS: "Requires improvement") keep their own name. */
+    const char *same = NULL;
+    for (int r = 0; r < GB_POSITION_REGIMES && r < (int)ref->regimes->len; r++) {
+        if (p->by_regime[r] == 0)
+            continue;
+        const char *l = gb_summary_level_label(ref, r, level);
+        if (same != NULL && g_strcmp0(same, l) != 0)
+            return ref->common_labels[level];
+        same = l;
+    }
+    return same != NULL ? same : ref->common_labels[level];
 }
 
 void
@@ -493,6 +509,28 @@ gb_summary_mover_regimes(const GbMovers *mv, int family)
 }
 
 void
+gb_summary_change_positions(const GbRef *ref, const GArray *series, int family, guint32 as_at,
+                            const GbPosition **now, const GbPosition **year_before,
+                            const GbPosition **baseline)
+{
+    *now = *year_before = *baseline = NULL;
+    if (series == NULL)
+        return;
+    const GbPosition *p = gb_summary_position_on(series, family, as_at);
+    *now = p != NULL && gb_summary_position_covered(p) ? p : NULL;
+    guint32 before = gb_position_year_earlier(as_at);
+    p = gb_summary_position_on(series, family, before);
+    *year_before = p != NULL && gb_summary_position_covered(p) ? p : NULL;
+    int current = gb_summary_current_regime(ref);
+    if (current < 0)
+        return;
+    guint32 base = (guint32)(gb_ref_regime(ref, current)->first_year + 1) * 10000 + 331;
+    p = gb_summary_position_on(series, family, base);
+    if (base < before && p != NULL && gb_summary_position_covered(p))
+        *baseline = p;
+}
+
+void
 gb_summary_position_change(const GbPosition *from, const GbPosition *to,
                            double points[GB_COMMON_LEVELS], double *good_or_better)
 {
@@ -508,19 +546,211 @@ gb_summary_position_covered(const GbPosition *p)
     return p->base > 0 && 2 * p->base >= p->authorities;
 }
 
+/* Which published period figures are of which rows. A published figure says
+ * neither its period nor the group of inspections behind it in a form the
+ * reference data holds yet, so the pairs are named here: each is checked
+ * against the rows, never fitted to them. */
+static const struct {
+    const char *regime, *judgement, *group, *label;
+    int from_year, to_year, published_year;
+} gb__group_pairs[] = {
+    /* LocalGov, 18 September 2013: the child protection inspections of May
+     * 2012 to September 2013 under the 2012 framework (re-inspections, CPRI,
+     * are a group of their own). */
+    {"cp2012", "child_protection", "cpi", "child protection inspections (CPI)", 2012, 2013, 2013},
+};
+
+GArray *
+gb_summary_group_pairs(const GbTable *t, const GbStats *s)
+{
+    const GbRef *ref = t->ref;
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbGroupPair));
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__group_pairs); i++) {
+        int regime = gb_ref_find_regime(ref, gb__group_pairs[i].regime);
+        int j = regime >= 0 ? gb_ref_find_judgement(ref, regime, gb__group_pairs[i].judgement) : -1;
+        if (j < 0)
+            continue;
+        GbGroupPair p = {.regime = regime,
+                         .judgement = j,
+                         .group = gb__group_pairs[i].group,
+                         .label = gb__group_pairs[i].label,
+                         .from_year = gb__group_pairs[i].from_year,
+                         .to_year = gb__group_pairs[i].to_year,
+                         .published_year = gb__group_pairs[i].published_year};
+        int ngrades = MIN((int)gb_ref_regime(ref, regime)->grades->len, GB_MAX_GRADES);
+        for (guint k = 0; t->rows != NULL && k < t->rows->len; k++) {
+            const GbRow *r = gb_table_row(t, k);
+            if (r->judgement != j || r->year < p.from_year || r->year > p.to_year || r->grade < 0 ||
+                r->grade >= ngrades || strcmp(gb_table_row_group(t, r), p.group) != 0)
+                continue;
+            p.count[r->grade]++;
+            p.base++;
+            if (r->year - p.from_year < (int)G_N_ELEMENTS(p.by_year))
+                p.by_year[r->year - p.from_year]++;
+            if (r->date != 0 && (p.first_date == 0 || r->date < p.first_date))
+                p.first_date = r->date;
+            if (r->date > p.last_date)
+                p.last_date = r->date;
+        }
+        if (p.base == 0)
+            continue;
+        p.published = gb_summary_published_counts(ref, s, p.published_year, regime, j, -1,
+                                                  p.published_count, &p.published_base);
+        for (guint k = 0; p.published && k < s->published->len; k++) {
+            const GbMeasure *m = &g_array_index(s->published, GbMeasure, k);
+            if (m->year == p.published_year && m->regime == regime && m->judgement == j &&
+                m->base == (int)p.published_base && p.published_source == NULL)
+                p.published_source = m->source;
+        }
+        p.equal = p.published && p.published_base == p.base &&
+                  memcmp(p.count, p.published_count, sizeof p.count) == 0;
+        g_array_append_val(out, p);
+    }
+    return out;
+}
+
+const GbGroupPair *
+gb_summary_group_pair_for(const GArray *pairs, int year, int regime)
+{
+    for (guint i = 0; pairs != NULL && i < pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(pairs, GbGroupPair, i);
+        if (p->published && p->published_year == year && p->regime == regime)
+            return p;
+    }
+    return NULL;
+}
+
+gboolean
+gb_summary_group_paired(const GArray *pairs, const GbReconciliation *r)
+{
+    const GbGroupPair *p = gb_summary_group_pair_for(pairs, r->published.year, r->published.regime);
+    return p != NULL && r->published.base == (int)p->published_base &&
+           r->published.judgement == p->judgement;
+}
+
+/* Published figures of a position: which family and date they describe.
+ * headlines.csv states neither, so they are named here, each checked
+ * against the rows. */
+static const struct {
+    const char *headline, *family;
+    guint32 as_at;
+    int rounding; /* approx shares: rounded to this many points ("four in 10": 10) */
+} gb__position_pairs[] = {
+    /* Ofsted's social care annual report 2013 (The Independent, 15 October
+     * 2013), of the 152 authorities as at 31 March 2013: each one's latest
+     * safeguarding or child protection judgement (SLAC, or CPI since 2012). */
+    {"ar2013-inadequate", "safeguarding", 20130331, 0},
+    {"ar2013-good-or-better", "safeguarding", 20130331, 10},
+    {"ar2013-less-than-good", "safeguarding", 20130331, 0},
+};
+
+static const GbHeadline *
+gb__headline(const GbRef *ref, const char *id)
+{
+    for (guint i = 0; i < ref->headlines->len; i++)
+        if (strcmp(g_array_index(ref->headlines, GbHeadline, i).id, id) == 0)
+            return &g_array_index(ref->headlines, GbHeadline, i);
+    return NULL;
+}
+
+/* The count of h's measure in p (a common level's grade id, good_or_better,
+ * less_than_good), or -1. */
+static int
+gb__position_measure(const GbPosition *p, const GbHeadline *h)
+{
+    static const char *const levels[GB_COMMON_LEVELS][2] = {{"outstanding", NULL},
+                                                            {"good", NULL},
+                                                            {"adequate", "requires_improvement"},
+                                                            {"inadequate", NULL}};
+    if (strcmp(h->grade, "good_or_better") == 0)
+        return p->good_or_better;
+    if (strcmp(h->grade, "less_than_good") == 0)
+        return p->base - p->good_or_better;
+    for (int k = 0; k < GB_COMMON_LEVELS; k++)
+        if (g_strcmp0(levels[k][0], h->grade) == 0 || g_strcmp0(levels[k][1], h->grade) == 0)
+            return p->count[k];
+    return -1;
+}
+
+GArray *
+gb_summary_position_pairs(const GbTable *t)
+{
+    const GbRef *ref = t->ref;
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(GbPositionPair));
+    for (gsize i = 0; i < G_N_ELEMENTS(gb__position_pairs); i++) {
+        const GbHeadline *h = gb__headline(ref, gb__position_pairs[i].headline);
+        int family = gb_ref_find_family(ref, gb__position_pairs[i].family);
+        guint32 as_at = gb__position_pairs[i].as_at;
+        if (h == NULL || family < 0 || (t->cut != 0 && as_at > t->cut))
+            continue;
+        GbStanding *st = gb_position_standing(t, family, as_at);
+        if (st == NULL)
+            continue;
+        GbPositionPair p = {.headline = h,
+                            .family = family,
+                            .as_at = as_at,
+                            .rounding = gb__position_pairs[i].rounding};
+        gb_position_count(t, st, GB_GROUP_ENGLAND, -1, &p.position);
+        gb_position_standing_free(st);
+        p.count = gb__position_measure(&p.position, h);
+        if (p.count < 0 || p.position.base == 0)
+            continue;
+        p.percent = gb_summary_share(p.count, p.position.base);
+        gboolean same_base = h->base < 0 || h->base == p.position.base;
+        if (strcmp(h->unit, "count") == 0)
+            p.agrees =
+                same_base && p.count == (int)h->value && g_strcmp0(h->qualifier, "exact") == 0;
+        else if (g_strcmp0(h->qualifier, "more_than") == 0)
+            p.agrees = same_base && p.percent > h->value;
+        else if (p.rounding > 0)
+            p.agrees = same_base && lround(p.percent / p.rounding) * p.rounding == lround(h->value);
+        else
+            p.agrees = same_base && lround(p.percent) == lround(h->value);
+        g_array_append_val(out, p);
+    }
+    return out;
+}
+
+gboolean
+gb_summary_position_paired_measure(const GArray *pairs, const GbReconciliation *r)
+{
+    for (guint i = 0; pairs != NULL && i < pairs->len; i++) {
+        const GbHeadline *h = g_array_index(pairs, GbPositionPair, i).headline;
+        if (h->year == r->published.year && h->regime == r->published.regime &&
+            h->base == r->published.base && strcmp(h->grade, r->published.measure) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+gb_summary_position_paired(const GArray *pairs, const GbHeadline *h)
+{
+    for (guint i = 0; pairs != NULL && i < pairs->len; i++)
+        if (g_array_index(pairs, GbPositionPair, i).headline == h)
+            return TRUE;
+    return FALSE;
+}
+
 /* "Ofsted, LA outcomes as at 31 March 2025 (latest judgements), 2025-09-25"
- * -> "Ofsted, LA outcomes as at 31 March 2025". */
+ * -> "Ofsted, LA outcomes as at 31 March 2025", with *published = 20250925
+ * (0 when the text ends in no full date). */
 static char *
-gb__source_title(const char *s)
+gb__source_title(const char *s, guint32 *published)
 {
     GString *o = g_string_new(s);
     gsize n = o->len;
+    *published = 0;
     if (n > 12 && o->str[n - 12] == ',' && o->str[n - 11] == ' ' &&
-        g_ascii_isdigit(o->str[n - 10]) && o->str[n - 6] == '-' && o->str[n - 3] == '-')
+        g_ascii_isdigit(o->str[n - 10]) && o->str[n - 6] == '-' && o->str[n - 3] == '-') {
+        guint32 ymd;
+        if (gb_text_parse_date(o->str + n - 10, &ymd))
+            *published = ymd;
         g_string_truncate(o, n - 12);
-    else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' &&
-             g_ascii_isdigit(o->str[n - 4]) && g_ascii_isdigit(o->str[n - 1]))
+    } else if (n > 6 && o->str[n - 6] == ',' && o->str[n - 5] == ' ' &&
+               g_ascii_isdigit(o->str[n - 4]) && g_ascii_isdigit(o->str[n - 1])) {
         g_string_truncate(o, n - 6);
+    }
     char *open = strstr(o->str, " (");
     char *close = open != NULL ? strchr(open, ')') : NULL;
     if (close != NULL)
@@ -528,60 +758,79 @@ gb__source_title(const char *s)
     return g_string_free(o, FALSE);
 }
 
-typedef struct {
-    char *title;
-    guint rows;
-} GbSourceCount;
-
 static int
-gb__cmp_source_count(const void *pa, const void *pb)
+gb__cmp_data_source(const void *pa, const void *pb)
 {
-    const GbSourceCount *a = pa, *b = pb;
+    const GbDataSource *a = pa, *b = pb;
+    if (a->official != b->official)
+        return a->official ? -1 : 1;
+    /* Official statistics: the newest publication (the one the position is
+     * as at) first; press tables: the one behind most rows first. */
+    if (a->official && a->published != b->published)
+        return a->published > b->published ? -1 : 1;
     if (a->rows != b->rows)
         return a->rows > b->rows ? -1 : 1;
     return strcmp(a->title, b->title);
 }
 
-GPtrArray *
-gb_summary_data_sources(const GbTable *t, GArray **rows)
+/* TRUE when rows of origin o of file f are a publication's own table: read
+ * through a profile (not a long table transcribed from an article) and of
+ * kind published. */
+static gboolean
+gb__official(const GbTable *t, const GbOrigin *o, guint16 file)
 {
-    guint *per = g_new0(guint, t->sources->len + 1);
+    if (o->kind != GB_KIND_PUBLISHED || file >= t->files->len)
+        return FALSE;
+    const char *layout = g_array_index(t->files, GbFileAccount, file).layout;
+    return layout != NULL && strcmp(layout, "long") != 0;
+}
+
+static void
+gb__data_source_free(gpointer p)
+{
+    g_free(((GbDataSource *)p)->title);
+}
+
+GArray *
+gb_summary_data_sources(const GbTable *t)
+{
+    /* Rows per origin, and whether any of them came through a profile. */
+    guint norigins = t->origins->len;
+    guint *per = g_new0(guint, norigins + 1);
+    gboolean *official = g_new0(gboolean, norigins + 1);
     for (guint i = 0; i < t->rows->len; i++) {
-        guint32 src = gb_table_row(t, i)->source;
-        if (src < t->sources->len)
-            per[src]++;
-    }
-    GArray *acc = g_array_new(FALSE, TRUE, sizeof(GbSourceCount));
-    for (guint i = 0; i < t->sources->len; i++) {
-        if (gb_table_source_is_file(t, i) || per[i] == 0)
+        const GbRow *r = gb_table_row(t, i);
+        if (r->source >= norigins)
             continue;
-        char *title = gb__source_title(g_ptr_array_index(t->sources, i));
-        gboolean merged = FALSE;
-        for (guint k = 0; k < acc->len && !merged; k++) {
-            GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
-            if (strcmp(c->title, title) == 0) {
-                c->rows += per[i];
-                merged = TRUE;
-            }
-        }
-        if (merged) {
+        per[r->source]++;
+        if (!official[r->source])
+            official[r->source] =
+                gb__official(t, &g_array_index(t->origins, GbOrigin, r->source), r->file);
+    }
+    GArray *acc = g_array_new(FALSE, TRUE, sizeof(GbDataSource));
+    g_array_set_clear_func(acc, gb__data_source_free);
+    for (guint i = 0; i < norigins; i++) {
+        const GbOrigin *o = &g_array_index(t->origins, GbOrigin, i);
+        if (per[i] == 0 || gb_table_source_is_file(t, o->text))
+            continue;
+        guint32 published;
+        char *title = gb__source_title(g_ptr_array_index(t->sources, o->text), &published);
+        GbDataSource *same = NULL;
+        for (guint k = 0; k < acc->len && same == NULL; k++)
+            if (strcmp(g_array_index(acc, GbDataSource, k).title, title) == 0)
+                same = &g_array_index(acc, GbDataSource, k);
+        if (same != NULL) {
+            same->rows += per[i];
+            same->official = same->official || official[i];
+            same->published = MAX(same->published, published);
             g_free(title);
         } else {
-            GbSourceCount c = {title, per[i]};
+            GbDataSource c = {title, per[i], official[i], published};
             g_array_append_val(acc, c);
         }
     }
     g_free(per);
-    g_array_sort(acc, gb__cmp_source_count); /* qsort of an empty array is undefined */
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-    if (rows != NULL)
-        *rows = g_array_new(FALSE, FALSE, sizeof(guint));
-    for (guint k = 0; k < acc->len; k++) {
-        GbSourceCount *c = &g_array_index(acc, GbSourceCount, k);
-        g_ptr_array_add(out, c->title);
-        if (rows != NULL)
-            g_array_append_val(*rows, c->rows);
-    }
-    g_array_free(acc, TRUE);
-    return out;
+    g_free(official);
+    g_array_sort(acc, gb__cmp_data_source); /* qsort of an empty array is undefined */
+    return acc;
 }

@@ -88,11 +88,80 @@ GPtrArray *gb_summary_rows_worst_first(const GbTable *t, int regime);
 GPtrArray *gb_summary_sources(const GbTable *t);
 
 /* What the data is, for a cover and a footer: each source text of t's rows
- * without its detail in brackets and its trailing ", YYYY-MM-DD" date, once,
- * the one behind most rows first (ties by name), and the number of rows
- * behind each in rows[] (GArray of guint, may be NULL). Strings are new:
- * free the array (it frees them). */
-GPtrArray *gb_summary_data_sources(const GbTable *t, GArray **rows);
+ * without its detail in brackets and its trailing ", YYYY-MM-DD" date, once.
+ * Official statistics come first: a publication's own table read through a
+ * profile (Ofsted's workbooks), the newest publication first; then the
+ * tables transcribed from press articles (long tables, selections), the one
+ * behind most rows first; ties by name. */
+typedef struct {
+    char *title;       /* "Ofsted, LA inspection outcomes as at 31 March 2025" */
+    guint rows;        /* rows of t behind it */
+    gboolean official; /* a publication's own table, read as published */
+    guint32 published; /* YYYYMMDD the source text gives, 0 none */
+} GbDataSource;
+/* GArray of GbDataSource; g_array_free(.., TRUE) frees the titles too. */
+GArray *gb_summary_data_sources(const GbTable *t);
+
+/* ---- Published figures of a period, paired with a group of rows ---- */
+
+/* A published distribution that covers a period of one kind of inspection,
+ * not the inspections of one calendar year (LocalGov's "17 of 50" child
+ * protection inspections of May 2012 to September 2013), paired with the
+ * rows of the profile column group that holds those inspections over the
+ * same years (gb_table_row_group: the 2023 workbook's `cpi` group). */
+typedef struct {
+    int regime, judgement;
+    const char *group;             /* the profile column group ("cpi") */
+    const char *label;             /* "child protection inspections (CPI)" */
+    int from_year, to_year;        /* the rows counted: years from_year..to_year */
+    int published_year;            /* the year headlines.csv files the figure under */
+    guint count[GB_MAX_GRADES];    /* from rows, scale order */
+    guint base;                    /* rows counted */
+    guint by_year[4];              /* rows of from_year, from_year + 1, ... (at most 4) */
+    guint32 first_date, last_date; /* the rows' first and last dates, 0 none */
+    gboolean published;            /* a complete published distribution was found */
+    guint published_count[GB_MAX_GRADES];
+    guint published_base;
+    const char *published_source; /* the published figure's source text, or NULL */
+    gboolean equal;               /* every count and the base are the same */
+} GbGroupPair;
+
+/* The pairs the data supports (GArray of GbGroupPair; free it): those whose
+ * regime, judgement and group have rows in t. This function can't fail. */
+GArray *gb_summary_group_pairs(const GbTable *t, const GbStats *s);
+/* In pairs, the pair whose published figure is that of (year, regime), or NULL. */
+const GbGroupPair *gb_summary_group_pair_for(const GArray *pairs, int year, int regime);
+/* TRUE when r's published figure is one of pairs' (compared there with the
+ * rows of the same inspections, not with one year's rows). */
+gboolean gb_summary_group_paired(const GArray *pairs, const GbReconciliation *r);
+
+/* ---- Published positions, paired with the position computed from rows ---- */
+
+/* A published figure of England's position on a date (Ofsted's 2013 annual
+ * report: 20 of 152 authorities inadequate, "just four in 10" good or
+ * outstanding) against the position of a judgement family computed from
+ * rows as at that date. */
+typedef struct {
+    const GbHeadline *headline;
+    int family;
+    guint32 as_at;
+    GbPosition position; /* England, as at as_at */
+    int count;           /* the measure's count in the position */
+    double percent;      /* of position.base */
+    int rounding;        /* approx shares: the published figure is rounded to this many points */
+    gboolean agrees;     /* exact: the same count and base; approx: the same when rounded;
+                            more_than: above it */
+} GbPositionPair;
+
+/* The published positions of the reference data with their computed
+ * positions (GArray of GbPositionPair; free it). Needs rows on the date:
+ * pairs whose date a streaming table cannot answer are left out. Can't fail. */
+GArray *gb_summary_position_pairs(const GbTable *t);
+/* TRUE when headline h is one of pairs' published figures. */
+gboolean gb_summary_position_paired(const GArray *pairs, const GbHeadline *h);
+/* TRUE when r's published figure is one of pairs' (compared with a position,
+ * not with one year's rows). */
+gboolean gb_summary_position_paired_measure(const GArray *pairs, const GbReconciliation *r);
 
 /* The date (YYYYMMDD; 31 December when only the year is known) of every
  * judgement of authority a, sorted and without repeats (GArray of guint32). */
@@ -137,10 +206,21 @@ gboolean gb_summary_position_covered(const GbPosition *p);
 /* In series (GbPosition), the England position of family on date, or NULL. */
 const GbPosition *gb_summary_position_on(const GArray *series, int family, guint32 date);
 
+/* The positions a document compares today's with: the same day a year
+ * earlier, and the baseline, 31 March of the year after the current regime
+ * began (its first full year of inspections: 31 March 2019 for ILACS, which
+ * began in 2018). Each is NULL when series has no covered England position of
+ * family on it (gb_summary_position_covered), and the baseline also when it
+ * is the year-earlier date or later. now is the position on as_at, or NULL. */
+void gb_summary_change_positions(const GbRef *ref, const GArray *series, int family, guint32 as_at,
+                                 const GbPosition **now, const GbPosition **year_before,
+                                 const GbPosition **baseline);
+
 /* The label of common level `level` for the judgements p counts: the label of
  * the one regime they were all made under ("Requires improvement" for
- * ILACS-only positions), or the common scale's when regimes are mixed (then
- * *mixed is TRUE; mixed may be NULL). NULL for level < 0. */
+ * ILACS-only positions), or, when regimes are mixed (then *mixed is TRUE;
+ * mixed may be NULL), the name they share or else the common scale's. NULL
+ * for level < 0. */
 const char *gb_summary_position_label(const GbRef *ref, const GbPosition *p, int level,
                                       gboolean *mixed);
 

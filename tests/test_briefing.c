@@ -140,13 +140,46 @@ START_TEST(test_text)
         "Between consecutive overall effectiveness judgements (SLAC, SIF or ILACS) of the same "
         "authority, each authority once",
         /* The cover and footers say what the data is (issue 18). */
-        "Sources: ",
-        "Ofsted, LA inspection outcomes as at 31 March 2025;",
+        /* Ofsted's official statistics named first, press tables after (issue 15). */
+        "Sources: Ofsted, LA inspection outcomes as at 31 March 2025; Ofsted, Children's social "
+        "care data in England 2023 (official statistics); tables from press articles: BBC News",
+        "Data: Ofsted, LA inspection outcomes as at 31 March 2025, and 3 other sources",
         /* 2,759 since the 2023 workbook brought the 2009-2018 history. */
         "Computed from 2,759 judgements",
         "rose from 538,000 in 2008 to 605,100 in 2012",
         "Contents",
         "Methodology and sources",
+        /* Issue 12: the CPI inspections of 2012-13 from rows, paired with the
+         * published figure of the same 50 and said to be equal. */
+        "the child protection inspections (CPI) of 2012\u201313 (50 inspections, published 13 "
+        "July 2012 to 16 August 2013) were 17 inadequate, 29 adequate, 4 good and 0 outstanding "
+        "of 50, equal to the published figures for the same 50 inspections",
+        "None: equal, the same 50 inspections",
+        /* The 18 unannounced inspections the article lists, as it counts them:
+         * the same thing, so compared (not "not compared"). */
+        "9 of 18 (50.0%) 9 of 18 (50.0%) 0.0 points None: the same inspections, as the source "
+        "that lists them counts them",
+        /* Issue 15: the 2013 safeguarding position, with its base and kind,
+         * reconciled with the annual report's published figures. */
+        "As at 31 March 2013, 20 of 152 (13.2%) authorities were inadequate and 65 of 152 "
+        "(42.8%) good or outstanding for safeguarding (each one's most recent judgement: a "
+        "position), as in Ofsted's published position",
+        "The position as at 31 March 2013, as published",
+        "118 under SLAC and 34 under CP 2012; a position, not the inspections made in a year",
+        "Yes: 42.8% is 40% to the nearest 10 points",
+        /* Headline changes compare positions as at 31 March: a year earlier and
+         * the first full year of ILACS, N of BASE (issue 15). */
+        "England's position as at 31 March 2025 against earlier dates",
+        "Good or better 69 of 152 (45.4%) 91 of 151 (60.3%) 103 of 153 (67.3%) +7.1 points "
+        "+21.9 points",
+        "Inadequate 22 of 152 (14.5%) 17 of 151 (11.3%) 19 of 153 (12.4%) +1.2 points \u22122.1 "
+        "points",
+        "104 under SIF and 48 under ILACS",
+        "A secondary figure: the changes the sources published between two years",
+        /* The authorities tables show dates, not years (issue 15), the current
+         * regime and SIF first, then the earlier regimes. */
+        "Barnet London Inadequate, 7 July 2017 Good, 13 May 2019 Good, 10 June 2024",
+        "Bedfordshire (until 31 March 2009)",
         "Open Government Licence",
         "Page 2 of",
     };
@@ -154,17 +187,14 @@ START_TEST(test_text)
         ck_assert_msg(strstr(text, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
     /* What a person reads has no internal ids, no ISO dates, no unlabelled
      * flows passed off as trends and no subtraction across bases (issues 15, 18). */
-    const char *never[] = {"gradebrief bundled data",
-                           "overall_effectiveness",
-                           "staying_safe",
-                           "as at 2025-03-31",
-                           "2008-11-24",
-                           "-66.0 points",
-                           "\u221266.0 points",
-                           "differ by 1.0 points",
-                           "2759",
-                           "Adequate / RI",
-                           "across regimes on the common four-level scale"};
+    const char *never[] = {
+        "gradebrief bundled data", "overall_effectiveness", "staying_safe", "as at 2025-03-31",
+        "2008-11-24", "-66.0 points", "\u221266.0 points", "differ by 1.0 points", "2759",
+        "Sources: The Independent", "Counting the 34 councils in the 2013 table",
+        "computed 12 of 34 (35.3%), published 20 of 152",
+        /* No flow-to-flow changes in the headline changes. */
+        "Inspections made in 2024: 39 of 49", "Headline shares, 2006 and 2007",
+        "Data: The Independent", "Adequate / RI", "across regimes on the common four-level scale"};
     for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
         ck_assert_msg(strstr(text, never[i]) == NULL, "pdftotext has '%s'", never[i]);
     /* Every authority's name, from the register, is in the table. */
@@ -284,7 +314,14 @@ START_TEST(test_companions)
     static const struct {
         const char *file, *want;
     } tidy[] = {
-        {"changes.csv", "ILACS,Good or better,computed,2018,21,34,61.8,2019,24,56,42.9,-18.9\r\n"},
+        /* Positions as at 31 March, not flows (issue 15): a year earlier and 2019. */
+        {"changes.csv", "family,measure,from_as_at,from_count,from_base,from_percent,to_as_at,"
+                        "to_count,to_base,to_percent,change_points\r\n"},
+        {"changes.csv", "Overall effectiveness,Good or better,2024-03-31,91,151,60.3,2025-03-31,"
+                        "103,153,67.3,7.1\r\n"},
+        {"changes.csv", "Overall effectiveness,Inadequate,2019-03-31,22,152,14.5,2025-03-31,19,"
+                        "153,12.4,-2.1\r\n"},
+        {"published-changes.csv", "APA,Outstanding,published,2006,,16.0,2007,137,9.0,-7.0\r\n"},
         {"authorities.csv", "Barnet,302,E09000003,London,,,ILACS,latest,Good,2024,2024-06-10\r\n"},
         {"movers.csv", "from_regime,from_grade,from_date,from_year,from_authority,to_regime,"},
         {"positions.csv",
@@ -313,7 +350,8 @@ gb__cmp_path(gconstpointer a, gconstpointer b)
 static GByteArray *
 slurp_tree(const char *dir)
 {
-    /* Every file under dir, names and bytes, in name order. */
+    /* Every file under dir, names and bytes, in name order; not the stat
+     * cache (manifest.stat: inodes and times, the folder's own state). */
     GByteArray *all = g_byte_array_new();
     const char *subs[] = {"", "charts", "tables"};
     for (gsize s = 0; s < G_N_ELEMENTS(subs); s++) {
@@ -331,6 +369,7 @@ slurp_tree(const char *dir)
             char *bytes;
             gsize len;
             if (g_file_test(p, G_FILE_TEST_IS_REGULAR) &&
+                strcmp(g_ptr_array_index(names, i), "manifest.stat") != 0 &&
                 g_file_get_contents(p, &bytes, &len, NULL)) {
                 g_byte_array_append(all, (const guint8 *)p + strlen(dir),
                                     (guint)strlen(p) - (guint)strlen(dir));
@@ -392,7 +431,8 @@ START_TEST(test_failed_run_keeps_previous)
         ck_assert_msg(strcmp(n, "briefing.pdf") == 0 || strcmp(n, "briefing.html") == 0 ||
                           strcmp(n, "briefing.docx") == 0 || strcmp(n, "charts") == 0 ||
                           strcmp(n, "tables") == 0 || strcmp(n, "manifest.ini") == 0 ||
-                          strcmp(n, "figures.csv") == 0 || strcmp(n, "changes.csv") == 0,
+                          strcmp(n, "manifest.stat") == 0 || strcmp(n, "figures.csv") == 0 ||
+                          strcmp(n, "changes.csv") == 0,
                       "unexpected file %s in the output folder", n);
     g_dir_close(d);
     /* A bad config is refused before anything is written, with its line. */
@@ -439,7 +479,8 @@ START_TEST(test_html)
         data++;
     ck_assert_int_eq(figures, 6);
     ck_assert_int_eq(descs, 6);
-    ck_assert_int_eq(data, 6);
+    /* Five figures' data tables inside them; the map's is its key, after it. */
+    ck_assert_int_eq(data, 5);
     GbRef *ref;
     GbDiag d = {0};
     ck_assert_int_eq(gb_ref_load(GB_DATADIR, &ref, &d), GB_OK);
@@ -456,6 +497,18 @@ START_TEST(test_html)
     gb_ref_free(ref);
     ck_assert_ptr_null(strstr(page, "<script"));
     ck_assert_ptr_null(strstr(page, "http://www.w3.org/2000/svg\" width="));
+    /* The authorities in two tables, each captioned with its regimes. */
+    ck_assert_ptr_nonnull(strstr(page, "Every authority's latest headline judgement under SIF "
+                                       "and ILACS, with its date"));
+    ck_assert_ptr_nonnull(strstr(page, "Every authority's latest headline judgement under APA, "
+                                       "Unannounced, SLAC, CP 2012 and TLAC, with its date"));
+    /* The dumbbell's alt text: positions with their bases, not flows. */
+    ck_assert_ptr_nonnull(strstr(page, "Since a year earlier, Good or better: 91 of 151 (60.3%) "
+                                       "as at 31 March 2024, 103 of 153 (67.3%) as at 31 March "
+                                       "2025 (+7.1 points)."));
+    ck_assert_ptr_nonnull(strstr(page, "Since the baseline, Inadequate: 22 of 152 (14.5%) as at "
+                                       "31 March 2019, 19 of 153 (12.4%) as at 31 March 2025 "
+                                       "(-2.1 points)."));
     g_free(page);
     g_free(path);
     const char *argv[] = {GB_BINARY, "build", "-q", "--formats", "html", "-o", "h", NULL};
@@ -472,6 +525,115 @@ START_TEST(test_html)
 }
 END_TEST
 
+/* The text of page n of the briefing, white space collapsed. */
+static char *
+page_text(int n)
+{
+    char first[16];
+    g_snprintf(first, sizeof first, "%d", n);
+    const char *argv[] = {PDFTOTEXT, "-f", first, "-l", first, pdf_path, "-", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(argv, &out, &err), 0);
+    g_free(err);
+    char *s = squash(out);
+    g_free(out);
+    return s;
+}
+
+/* The tile codes have a key (issue 18): a table right after the map, with a
+ * caption, column and row headers, in the HTML, the PDF and tables/; the map
+ * stays whole on its page and the key starts there or on the next. */
+START_TEST(test_map_key)
+{
+    build_once();
+    char *path = g_build_filename(workdir, "out", "briefing.html", NULL), *page;
+    ck_assert(g_file_get_contents(path, &page, NULL, NULL));
+    const char *html[] = {
+        "</figure>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+        "aria-labelledby=\"t-map-key-cap\">\n<table id=\"t-map-key\">",
+        "<caption id=\"t-map-key-cap\">Key to figure 5: the code on each tile, the authority "
+        "it stands for, its region and its latest grade as at 31 March 2025</caption>",
+        "<tr><th scope=\"col\">Code</th><th scope=\"col\">Authority</th><th "
+        "scope=\"col\">Region</th><th scope=\"col\">Latest grade</th></tr>",
+        "<tr><th scope=\"row\">Nrt</th><td>North Tyneside</td><td>North East</td><td "
+        "class=\"g0\">Outstanding</td></tr>",
+        "<title>North Tyneside (Nrt): Outstanding</title>",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(html); i++)
+        ck_assert_msg(strstr(page, html[i]) != NULL, "the HTML lacks %s", html[i]);
+    /* One row a tile, the 153 authorities of 31 March 2025, none abolished. */
+    const char *body = strstr(page, "<table id=\"t-map-key\">");
+    const char *end = strstr(body, "</table>");
+    int rows = 0;
+    for (const char *p = body; (p = strstr(p, "<th scope=\"row\">")) != NULL && p < end; p++)
+        rows++;
+    ck_assert_int_eq(rows, 153);
+    ck_assert(g_strstr_len(body, end - body, ">Cumbria<") == NULL);
+    g_free(page);
+    g_free(path);
+    /* In the PDF: the page of the map's caption has the whole map (its title,
+     * its legend), and the key's header row is on it or on the page after. */
+    int rc;
+    char *info = tool(PDFINFO, "@", NULL, &rc);
+    int pages = atoi(strstr(info, "Pages:") + 6);
+    g_free(info);
+    int map_page = 0, key_page = 0;
+    for (int n = 1; n <= pages && key_page == 0; n++) {
+        char *t = page_text(n);
+        if (strstr(t, "Figure 5: Latest overall effectiveness by authority, 31 March 2025")) {
+            map_page = n;
+            ck_assert_msg(strstr(t, "One hexagon per authority") != NULL &&
+                              strstr(t, "Source: Ofsted. Tile layout") != NULL,
+                          "page %d has the map's caption but not the whole map", n);
+        }
+        if (map_page > 0 && strstr(t, "Code Authority Region Latest grade") != NULL)
+            key_page = n;
+        if (map_page > 0 && key_page == 0)
+            ck_assert_msg(n == map_page, "no key on page %d or %d", map_page, n);
+        g_free(t);
+    }
+    ck_assert_msg(map_page > 0 && key_page > 0, "map on page %d, key on %d", map_page, key_page);
+    char *raw = tool(PDFTOTEXT, "@", "-", &rc), *text = squash(raw);
+    ck_assert_ptr_nonnull(strstr(text, "Nrt North Tyneside North East Outstanding"));
+    ck_assert_ptr_nonnull(strstr(text, "Bar Barnet London Good"));
+    g_free(text);
+    g_free(raw);
+    /* For analysts: the codes with the DfE and ONS codes and an ISO date. */
+    char *csv_path = g_build_filename(workdir, "out", "tables", "map-key.csv", NULL), *csv;
+    ck_assert(g_file_get_contents(csv_path, &csv, NULL, NULL));
+    ck_assert(g_str_has_prefix(csv, "tile_code,authority,dfe_code,ons_code,region,as_at,grade"));
+    ck_assert_ptr_nonnull(
+        strstr(csv, "Nrt,North Tyneside,392,E08000022,North East,2025-03-31,Outstanding"));
+    g_free(csv);
+    g_free(csv_path);
+}
+END_TEST
+
+/* No text in the briefing is smaller than 8 pt, the chart kit's least size
+ * (GB_SIZE_SMALL): pdftotext -bbox gives each word's box, 8.93 pt tall at 8 pt
+ * in the pinned font. A chart label shrunk to fit (the trend's regime names
+ * once went to 6 pt) fails here. */
+START_TEST(test_no_tiny_text)
+{
+    build_once();
+    const char *argv[] = {PDFTOTEXT, "-bbox", pdf_path, "-", NULL};
+    char *xml, *err;
+    ck_assert_int_eq(run(argv, &xml, &err), 0);
+    g_free(err);
+    int words = 0;
+    for (const char *p = xml; (p = strstr(p, "<word xMin=")) != NULL; p++) {
+        const char *y0 = strstr(p, "yMin=\""), *y1 = strstr(p, "yMax=\"");
+        ck_assert(y0 != NULL && y1 != NULL);
+        double h = g_ascii_strtod(y1 + 6, NULL) - g_ascii_strtod(y0 + 6, NULL);
+        const char *w = strchr(p, '>') + 1;
+        ck_assert_msg(h >= 8.9, "a word %.2f pt tall, under 8 pt: %.20s", h, w);
+        words++;
+    }
+    ck_assert_int_gt(words, 1000);
+    g_free(xml);
+}
+END_TEST
+
 static Suite *
 briefing_suite(void)
 {
@@ -484,6 +646,8 @@ briefing_suite(void)
     tcase_add_test(tc, test_structure);
     tcase_add_test(tc, test_companions);
     tcase_add_test(tc, test_html);
+    tcase_add_test(tc, test_map_key);
+    tcase_add_test(tc, test_no_tiny_text);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_failed_run_keeps_previous);
     suite_add_tcase(s, tc);

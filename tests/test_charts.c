@@ -212,6 +212,49 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* One timeline axis for every authority: the data's first year to the as-at
+ * year, whatever the authority's own history (a long one, an abolished one, a
+ * successor with its predecessor's judgements, one formed in 2023). */
+static const struct {
+    const char *name, *code;
+    guint32 as_at;
+    int from, to;
+} axes[] = {
+    {"Barnet", "302", 20250331, 2007, 2025},
+    {"Hertfordshire", "919", 20250331, 2007, 2025},
+    {"Cumbria, abolished 2023", "909", 20250331, 2007, 2025},
+    {"North Northamptonshire, successor", "940", 20250331, 2007, 2025},
+    {"Westmorland and Furness, formed 2023", "943", 20250331, 2007, 2025},
+    {"as at a later year than the data", "302", 20270331, 2007, 2027},
+    {"Cumbria as at a later year", "909", 20270331, 2007, 2027},
+};
+
+START_TEST(test_timeline_axis)
+{
+    GbLatest *l = gb_stats_latest(table, "overall_effectiveness", axes[_i].as_at);
+    int a = authority(axes[_i].code);
+    ck_assert_msg(a >= 0, "%s: no authority %s", axes[_i].name, axes[_i].code);
+    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = l, .authority = a};
+    char *err = NULL;
+    GbChart *c = gb_chart_new("timeline", &in, &err);
+    ck_assert_msg(c != NULL, "%s: %s", axes[_i].name, err);
+    int from = 0, to = 0;
+    ck_assert(gb_chart_timeline_axis(c, &from, &to));
+    ck_assert_msg(from == axes[_i].from && to == axes[_i].to, "%s: axis %d to %d, not %d to %d",
+                  axes[_i].name, from, to, axes[_i].from, axes[_i].to);
+    gb_chart_free(c);
+    /* Not a timeline: no axis, nothing set. */
+    in.authority = -1;
+    c = gb_chart_new("map", &in, &err);
+    ck_assert_ptr_nonnull(c);
+    from = to = -1;
+    ck_assert(!gb_chart_timeline_axis(c, &from, &to));
+    ck_assert_int_eq(from, -1);
+    gb_chart_free(c);
+    gb_stats_latest_free(l);
+}
+END_TEST
+
 /* Golden images: 360 points wide at 72 dpi. A pixel differs when a channel
  * differs by more than GB__TOL; the test fails past GB__BUDGET of the pixels.
  * GB_UPDATE_GOLDEN=1 rewrites the references (then look at them). */
@@ -316,6 +359,9 @@ START_TEST(test_pdf_labels)
                           "2025"};
     for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
         ck_assert_msg(strstr(out, want[i]) != NULL, "pdftotext lacks '%s'", want[i]);
+    /* The subtitle explains only the marks shown: no bar is a published one. */
+    ck_assert_ptr_nonnull(strstr(out, "Each bar is computed from one row per authority"));
+    ck_assert_ptr_null(strstr(out, "\"published\""));
     /* Two renders of the same chart are byte-identical. */
     GByteArray *b1, *b2;
     ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b1, &d), GB_OK);
@@ -326,6 +372,46 @@ START_TEST(test_pdf_labels)
     g_free(out);
     g_free(path);
     g_free(dir);
+    gb_chart_free(c);
+}
+END_TEST
+
+/* The map's SVG names every tile: an invisible path over it with a <title>
+ * of the authority, its tile code and its grade (issue 18: the codes had no
+ * key). Other charts have no such areas. */
+START_TEST(test_svg_tile_titles)
+{
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
+    char *err = NULL;
+    GbChart *c = gb_chart_new("map", &in, &err);
+    ck_assert_msg(c != NULL, "%s", err);
+    GbChartFileOptions o = {.format = GB_FORMAT_SVG, .width = 481.9};
+    GbDiag d = {0};
+    GByteArray *b = NULL;
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b, &d), GB_OK);
+    g_byte_array_append(b, (const guint8 *)"", 1);
+    const char *svg = (const char *)b->data;
+    int titles = 0;
+    for (const char *p = svg; (p = strstr(p, "\"><title>")) != NULL; p++)
+        titles++;
+    ck_assert_int_eq(titles, 153);
+    const char *want[] = {"<title>Barnet (Bar): Good</title>",
+                          "<title>North Tyneside (Nrt): Outstanding</title>",
+                          "<title>Northumberland (Nrh): Outstanding</title>"};
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(svg, want[i]) != NULL, "the map SVG lacks %s", want[i]);
+    /* Over the drawing, before the root closes; no tile of an abolished authority. */
+    ck_assert_ptr_nonnull(strstr(svg, "</title></path>\n</g>\n</svg>"));
+    ck_assert_ptr_null(strstr(svg, "<title>Cumbria"));
+    GArray *areas = gb_chart_areas(c, fonts, (GbBox){6, 6, 470, 600});
+    ck_assert_int_eq(areas->len, 153);
+    gb_chart_areas_free(areas);
+    g_byte_array_unref(b);
+    gb_chart_free(c);
+    in.authority = authority("302");
+    c = gb_chart_new("timeline", &in, &err);
+    ck_assert_ptr_null(gb_chart_areas(c, fonts, (GbBox){6, 6, 470, 300}));
     gb_chart_free(c);
 }
 END_TEST
@@ -426,8 +512,10 @@ charts_suite(void)
     tcase_add_test(tc, test_tile_map);
     tcase_add_loop_test(tc, test_alt_text, 0, G_N_ELEMENTS(charts));
     tcase_add_test(tc, test_errors);
+    tcase_add_loop_test(tc, test_timeline_axis, 0, G_N_ELEMENTS(axes));
     tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(charts));
     tcase_add_test(tc, test_pdf_labels);
+    tcase_add_test(tc, test_svg_tile_titles);
     suite_add_tcase(s, tc);
     return s;
 }

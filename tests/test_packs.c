@@ -366,6 +366,84 @@ START_TEST(test_new_authority)
 }
 END_TEST
 
+/* The years on the timeline of a pack's first page, as pdftotext reads them
+ * between the chart's subtitle and its source line ("CP 2012" is a regime,
+ * not a year label), as "2007 2008 ..." in order. */
+static char *
+timeline_years(const char *pdf)
+{
+    const char *argv[] = {PDFTOTEXT, "-f", "1", "-l", "1", pdf, "-", NULL};
+    char *out, *err;
+    ck_assert_int_eq(run(NULL, argv, &out, &err), 0);
+    g_free(err);
+    const char *from = strstr(out, "on the common scale");
+    const char *to = from ? strstr(from, "Source: Ofsted") : NULL;
+    ck_assert_msg(from != NULL && to != NULL, "%s: no timeline on page 1", pdf);
+    gboolean seen[3000] = {FALSE};
+    for (const char *p = from; p + 4 <= to; p++) {
+        if (!g_ascii_isdigit(p[0]) || !g_ascii_isdigit(p[1]) || !g_ascii_isdigit(p[2]) ||
+            !g_ascii_isdigit(p[3]) || (p > from && g_ascii_isalnum(p[-1])) ||
+            g_ascii_isalnum(p[4]) || (p - from >= 3 && strncmp(p - 3, "CP ", 3) == 0))
+            continue;
+        int y = atoi(p);
+        if (y >= 1900 && y < 3000)
+            seen[y] = TRUE;
+    }
+    g_free(out);
+    GString *s = g_string_new(NULL);
+    for (int y = 1900; y < 3000; y++)
+        if (seen[y])
+            g_string_append_printf(s, "%s%d", s->len ? " " : "", y);
+    return g_string_free(s, FALSE);
+}
+
+/* One timeline axis in every pack (issue 18): the same years, from the data's
+ * first to the as-at year, for a long history, an abolished authority named
+ * with --authority, a successor and one formed in 2023. */
+START_TEST(test_timeline_axis)
+{
+    char *dir = gb_test_tmpdir("gbpackaxis");
+    const char *argv[] = {GB_BINARY,
+                          "packs",
+                          "-q",
+                          "--formats",
+                          "pdf",
+                          "-o",
+                          "p",
+                          "-a",
+                          "Barnet",
+                          "-a",
+                          "Cumbria",
+                          "-a",
+                          "North Northamptonshire",
+                          "-a",
+                          "Westmorland and Furness",
+                          NULL};
+    char *out, *err;
+    ck_assert_msg(run(dir, argv, &out, &err) == 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    const char *files[] = {"barnet.pdf", "cumbria.pdf", "north-northamptonshire.pdf",
+                           "westmorland-and-furness.pdf"};
+    char *first = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *pdf = g_build_filename(dir, "p", files[i], NULL);
+        char *years = timeline_years(pdf);
+        ck_assert_msg(g_str_has_prefix(years, "2007 ") && g_str_has_suffix(years, " 2025"),
+                      "%s: the axis reads '%s', not 2007 to 2025", files[i], years);
+        if (first == NULL)
+            first = g_strdup(years);
+        else
+            ck_assert_msg(strcmp(first, years) == 0, "%s's axis '%s' differs from %s's '%s'",
+                          files[i], years, files[0], first);
+        g_free(years);
+        g_free(pdf);
+    }
+    g_free(first);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 packs_suite(void)
 {
@@ -378,6 +456,7 @@ packs_suite(void)
     tcase_add_test(tc, test_jobs_identical);
     tcase_add_test(tc, test_incremental);
     tcase_add_test(tc, test_new_authority);
+    tcase_add_test(tc, test_timeline_axis);
     suite_add_tcase(s, tc);
     return s;
 }

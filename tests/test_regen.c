@@ -162,7 +162,8 @@ START_TEST(test_packs_regen)
     ck_assert_int_eq(gb__run(same_run, NULL), 0);
     GHashTable *s2 = gb__snap(out);
     diff = gb__changed(s1, s2);
-    ck_assert_str_eq(diff, "barnet.docx barnet.html barnet.pdf changes.csv manifest.ini");
+    ck_assert_str_eq(diff,
+                     "barnet.docx barnet.html barnet.pdf changes.csv manifest.ini manifest.stat");
     g_free(diff);
     text = gb__read(ch);
     ck_assert_str_eq(text, "kind,item,from,to\r\nfile,barnet.docx,,rewritten\r\n"
@@ -195,7 +196,8 @@ START_TEST(test_packs_regen)
     GString *docs = g_string_new(NULL);
     char **parts = g_strsplit(diff, " ", -1);
     for (char **p = parts; *p != NULL; p++)
-        if (strcmp(*p, "changes.csv") && strcmp(*p, "figures.csv") && strcmp(*p, "manifest.ini"))
+        if (strcmp(*p, "changes.csv") && strcmp(*p, "figures.csv") && strcmp(*p, "manifest.ini") &&
+            strcmp(*p, "manifest.stat"))
             g_string_append_printf(docs, "%s%s", docs->len ? " " : "", *p);
     g_strfreev(parts);
     ck_assert_str_eq(listed, docs->str);
@@ -259,8 +261,10 @@ START_TEST(test_build_regen)
     ck_assert_msg(strstr(diff, "briefing.pdf") && strstr(diff, "briefing.html") &&
                       strstr(diff, "charts/map.svg") && strstr(diff, "figures.csv"),
                   "%s", diff);
-    /* A chart of years before 2025 shows nothing that moved. */
-    ck_assert_msg(!strstr(diff, "charts/dumbbell.svg"), "%s", diff);
+    /* A table of years before 2025 shows nothing that moved (the dumbbell
+     * chart now compares today's position, so it moves with it). */
+    ck_assert_msg(strstr(diff, "charts/dumbbell.svg"), "%s", diff);
+    ck_assert_msg(!strstr(diff, "tables/published-changes.csv"), "%s", diff);
     char *text = gb__read(ch);
     ck_assert(strstr(text, "figure,Barnet overall effectiveness,Good,Outstanding\r\n"));
     ck_assert(strstr(text, "figure,England overall effectiveness outstanding,36,37\r\n"));
@@ -299,13 +303,16 @@ static const struct {
     {"accent short form", "accent=#203\n", NULL},
     {"svg logo", "logo=" GB_TESTS_DIR "/data/branding/wessex-logo.svg\nlogo_alt=Wessex\n", NULL},
     {"png logo", "logo=" GB_TESTS_DIR "/data/branding/wessex-logo.png\nlogo_alt=Wessex\n", NULL},
-    {"accent too light for text", "accent=#ffcc00\n",
-     "ini:3:1: accent #ffcc00 has a contrast of 1.51:1 against white; text needs 4.5:1"},
-    {"accent too close to good", "accent=#1b5e20\n",
-     "ini:3:1: accent #1b5e20 has a contrast of 2.31:1 against the good grade fill; it needs "
-     "3.0:1"},
-    {"accent too close to inadequate", "accent=#3a0a50\n",
-     "against the inadequate grade fill; it needs 3.0:1"},
+    /* What the accent is drawn next to: white only (headings, band, rules). */
+    {"accent mid-blue", "accent=#1d70b8\n", NULL},
+    {"accent council green", "accent=#00703c\n", NULL},
+    {"accent dark green (beside no grade fill)", "accent=#1b5e20\n", NULL},
+    {"accent pale yellow", "accent=#fff2a8\n",
+     "ini:3:1: accent #fff2a8 has a contrast of 1.13:1 against white; headings in it need 4.5:1 "
+     "(WCAG 2.2 text contrast, 1.4.3): choose a darker colour"},
+    {"accent amber", "accent=#ffcc00\n", "accent #ffcc00 has a contrast of 1.51:1 against white"},
+    {"accent light blue: a rule would pass, text not", "accent=#4c8cd9\n",
+     "accent #4c8cd9 has a contrast of 3.46:1 against white; headings in it need 4.5:1"},
     {"accent not a colour", "accent=green\n", "accent 'green' is not a colour"},
     {"logo missing", "logo=nowhere.png\nlogo_alt=x\n", "logo: cannot read"},
     {"logo not an image", "logo=" GB_TESTS_DIR "/data/branding/briefing.ini\nlogo_alt=x\n",
@@ -480,6 +487,75 @@ START_TEST(test_selection_keeps_only)
 }
 END_TEST
 
+/* --to moves the as-at date to the period's end when it is earlier (--from
+ * never moves it): the one date on the cover, in the sections, in the tables
+ * and stamped on the PDF. */
+static const struct {
+    const char *name;
+    const char *args[3];
+    const char *long_date, *iso;
+} as_at_cases[] = {
+    {"--to a day", {"--to", "2020-03-31", NULL}, "31 March 2020", "2020-03-31"},
+    {"--to a year", {"--to", "2019", NULL}, "31 December 2019", "2019-12-31"},
+    {"--to after the as-at date", {"--to", "2030", NULL}, "31 March 2025", "2025-03-31"},
+    {"--from", {"--from", "2018", NULL}, "31 March 2025", "2025-03-31"},
+};
+
+START_TEST(test_selection_as_at)
+{
+    char *dir = gb_test_tmpdir("select-as-at");
+    const char *argv[] = {GB_BINARY,
+                          "build",
+                          "-q",
+                          "-o",
+                          dir,
+                          "--formats",
+                          "pdf,html",
+                          as_at_cases[_i].args[0],
+                          as_at_cases[_i].args[1],
+                          NULL};
+    char *err = NULL;
+    ck_assert_msg(gb__run(argv, &err) == 0, "%s: %s", as_at_cases[_i].name, err);
+    g_free(err);
+    char *data_as_at = g_strdup_printf("Data as at %s", as_at_cases[_i].long_date);
+    char *summary = g_strdup_printf("As at %s, of the", as_at_cases[_i].long_date);
+    /* The cover and the summary section, in the PDF and the HTML. */
+    char *pdf = g_build_filename(dir, "briefing.pdf", NULL);
+    const char *tx[] = {PDFTOTEXT, "-raw", pdf, "-", NULL};
+    char *o = NULL;
+    ck_assert_int_eq(gb_test_run(NULL, tx, &o, NULL), 0);
+    char *flat = g_strdelimit(o, "\n", ' ');
+    ck_assert_msg(strstr(flat, data_as_at) && strstr(flat, summary), "%s: the PDF does not say %s",
+                  as_at_cases[_i].name, as_at_cases[_i].long_date);
+    g_free(o);
+    char *html = g_build_filename(dir, "briefing.html", NULL);
+    char *h = gb__read(html);
+    ck_assert_msg(strstr(h, data_as_at) != NULL, "%s: the HTML", as_at_cases[_i].name);
+    g_free(h);
+    /* The positions table ends on that date. */
+    char *csv = g_build_filename(dir, "tables", "positions.csv", NULL);
+    char *t = gb__read(csv);
+    char *last = g_strrstr(g_strchomp(t), "\n");
+    ck_assert_ptr_nonnull(last);
+    ck_assert_msg(g_str_has_prefix(last + 1, as_at_cases[_i].iso), "%s: positions.csv ends %s",
+                  as_at_cases[_i].name, last + 1);
+    g_free(t);
+    /* And the PDF's creation date is it. */
+    const char *info[] = {PDFINFO, "-isodates", pdf, NULL};
+    ck_assert_int_eq(gb_test_run(NULL, info, &o, NULL), 0);
+    char *created = g_strdup_printf("CreationDate:    %sT", as_at_cases[_i].iso);
+    ck_assert_msg(strstr(o, created) != NULL, "%s: %s", as_at_cases[_i].name, o);
+    g_free(created);
+    g_free(o);
+    g_free(csv);
+    g_free(html);
+    g_free(pdf);
+    g_free(summary);
+    g_free(data_as_at);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 regen_suite(void)
 {
@@ -498,6 +574,7 @@ regen_suite(void)
     tcase_set_timeout(ts, 120);
     tcase_add_loop_test(ts, test_selection, 0, G_N_ELEMENTS(select_cases));
     tcase_add_test(ts, test_selection_keeps_only);
+    tcase_add_loop_test(ts, test_selection_as_at, 0, G_N_ELEMENTS(as_at_cases));
     suite_add_tcase(s, ts);
     return s;
 }

@@ -6,6 +6,7 @@
 #include "pipeline/load.h"
 #include "pipeline/position.h"
 #include "pipeline/stats.h"
+#include "pipeline/summary.h"
 #include "testutil.h"
 
 #include <json-glib/json-glib.h>
@@ -597,6 +598,11 @@ START_TEST(test_position_series_2019_2025)
         sheet_count(rows, p->as_at, want);
         ck_assert(memcmp(p->count, want, sizeof want) == 0);
     }
+    /* 2019 mixes SIF and ILACS, which both say "Requires improvement". */
+    gboolean mixed = FALSE;
+    const GbPosition *p2019 = &g_array_index(series, GbPosition, 0);
+    ck_assert_str_eq(gb_summary_position_label(ref, p2019, 2, &mixed), "Requires improvement");
+    ck_assert(mixed);
     /* The last of them is Ofsted's published position. */
     const GbPosition *last = &g_array_index(series, GbPosition, 6);
     ck_assert_int_eq(last->count[0], 36);
@@ -828,6 +834,166 @@ START_TEST(test_movers_as_at)
     ck_assert_ptr_null(find_mover(mv, "overall_effectiveness", "310", 20250120));
     ck_assert_ptr_nonnull(find_mover(mv, "overall_effectiveness", "855", 20240422));
     gb_position_movers_free(mv);
+}
+END_TEST
+
+/* ---- The sources a cover and footer name ---- */
+
+/* The bundled data, in the order a cover names it: Ofsted's own workbooks
+ * first (the 2025 publication, then the 2023 one), press tables after,
+ * however many rows each holds (BBC's 150-row 2007 table has more rows than
+ * some official sheets; the Independent's list of 20 is reported, never a row). */
+static const struct {
+    const char *title;
+    gboolean official;
+} want_sources[] = {
+    {"Ofsted, LA inspection outcomes as at 31 March 2025", TRUE},
+    {"Ofsted, Children's social care data in England 2023", TRUE},
+    {"BBC News, Child safety records scrutinised", FALSE},
+    {"Children & Young People Now, No-notice council inspections expose need for urgent action",
+     FALSE},
+};
+
+START_TEST(test_data_sources)
+{
+    GArray *src = gb_summary_data_sources(table);
+    ck_assert_uint_eq(src->len, G_N_ELEMENTS(want_sources));
+    guint rows = 0;
+    for (guint i = 0; i < src->len; i++) {
+        const GbDataSource *d = &g_array_index(src, GbDataSource, i);
+        ck_assert_msg(strcmp(d->title, want_sources[i].title) == 0, "source %u: %s", i, d->title);
+        ck_assert_int_eq(d->official, want_sources[i].official);
+        ck_assert_uint_gt(d->rows, 0);
+        rows += d->rows;
+    }
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 0).published, 20250925);
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 1).published, 20230706);
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 2).rows, 150);
+    ck_assert_uint_eq(g_array_index(src, GbDataSource, 3).rows, 18);
+    /* Every row is behind exactly one source: counted by the row's own text. */
+    guint named = 0;
+    for (guint i = 0; i < table->rows->len; i++) {
+        const char *t = gb_table_row_source(table, gb_table_row(table, i));
+        named += t[0] != '\0' && strstr(t, "Independent") == NULL;
+    }
+    ck_assert_uint_eq(rows, named);
+    g_array_free(src, TRUE);
+}
+END_TEST
+
+/* ---- Issue 12: the child protection inspections of 2012-13 ---- */
+
+START_TEST(test_cpi_pair)
+{
+    GbStats *st = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    int cp = gb_ref_find_regime(ref, "cp2012");
+    int j = gb_ref_find_judgement(ref, cp, "child_protection");
+    /* Counted here from the rows' own group: CPI rows of 2012 and 2013 (the
+     * workbook dates them by publication), and the CPRI re-inspection apart. */
+    guint cpi[2] = {0}, cpri = 0, all2013 = 0, grade[4] = {0};
+    for (guint i = 0; i < table->rows->len; i++) {
+        const GbRow *r = gb_table_row(table, i);
+        if (r->judgement != j)
+            continue;
+        const char *group = gb_table_row_group(table, r);
+        all2013 += r->year == 2013;
+        if (strcmp(group, "cpri") == 0)
+            cpri++;
+        if (strcmp(group, "cpi") != 0 || r->year < 2012 || r->year > 2013)
+            continue;
+        cpi[r->year - 2012]++;
+        grade[r->grade]++;
+    }
+    /* 17 in 2012 and 33 in 2013; the 34 CP 2012 rows of 2013 hold one CPRI. */
+    ck_assert_uint_eq(cpi[0], 17);
+    ck_assert_uint_eq(cpi[1], 33);
+    ck_assert_uint_eq(cpri, 1);
+    ck_assert_uint_eq(all2013, 34);
+    GArray *pairs = gb_summary_group_pairs(table, st);
+    ck_assert_uint_eq(pairs->len, 1);
+    const GbGroupPair *p = gb_summary_group_pair_for(pairs, 2013, cp);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p->group, "cpi");
+    ck_assert_uint_eq(p->base, 50);
+    ck_assert_uint_eq(p->by_year[0], cpi[0]);
+    ck_assert_uint_eq(p->by_year[1], cpi[1]);
+    /* Scale order: outstanding, good, adequate, inadequate. */
+    static const guint want[4] = {0, 4, 29, 17};
+    for (int g = 0; g < 4; g++) {
+        ck_assert_uint_eq(p->count[g], want[g]);
+        ck_assert_uint_eq(p->count[g], grade[g]);
+        ck_assert_uint_eq(p->published_count[g], want[g]); /* headlines.csv, LocalGov */
+    }
+    ck_assert(p->published);
+    ck_assert_uint_eq(p->published_base, 50);
+    ck_assert(p->equal);
+    ck_assert_uint_eq(p->first_date, 20120713);
+    ck_assert_uint_eq(p->last_date, 20130816);
+    ck_assert_ptr_nonnull(strstr(p->published_source, "LocalGov"));
+    ck_assert_ptr_null(gb_summary_group_pair_for(pairs, 2012, cp));
+    g_array_free(pairs, TRUE);
+    /* Cut before 2013: no published figure of 2013, so nothing to pair. */
+    ck_assert(gb_table_cut(table, 20121231));
+    gb_stats_free(st);
+    st = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
+    pairs = gb_summary_group_pairs(table, st);
+    ck_assert_uint_eq(pairs->len, 1);
+    ck_assert(!g_array_index(pairs, GbGroupPair, 0).published);
+    ck_assert_uint_eq(g_array_index(pairs, GbGroupPair, 0).base, 17);
+    ck_assert(!g_array_index(pairs, GbGroupPair, 0).equal);
+    g_array_free(pairs, TRUE);
+    gb_stats_free(st);
+}
+END_TEST
+
+/* ---- The 2013 safeguarding position, as the briefing reconciles it ---- */
+
+START_TEST(test_position_pairs_2013)
+{
+    /* The bundled data alone (the 2023 workbook's SLAC and CPI rows). */
+    GArray *pairs = gb_summary_position_pairs(table);
+    ck_assert_uint_eq(pairs->len, 3);
+    static const struct {
+        const char *headline;
+        int count;
+    } want[] = {{"ar2013-inadequate", 20},
+                {"ar2013-good-or-better", 5 + 60},
+                {"ar2013-less-than-good", 67 + 20}};
+    for (guint i = 0; i < pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(pairs, GbPositionPair, i);
+        ck_assert_str_eq(p->headline->id, want[i].headline);
+        ck_assert_uint_eq(p->as_at, 20130331);
+        ck_assert_int_eq(p->family, family("safeguarding"));
+        ck_assert_int_eq(p->count, want[i].count);
+        ck_assert_int_eq(p->position.authorities, 152);
+        ck_assert_int_eq(p->position.base, 152);
+        ck_assert_msg(p->agrees, "%s: %d of 152", p->headline->id, p->count);
+        /* The position the annual report describes: SLAC for most, CPI since 2012. */
+        ck_assert_int_eq(p->position.by_regime[gb_ref_find_regime(ref, "slac")], 118);
+        ck_assert_int_eq(p->position.by_regime[gb_ref_find_regime(ref, "cp2012")], 34);
+        ck_assert_int_eq(p->position.count[0], 5);
+        ck_assert_int_eq(p->position.count[1], 60);
+        ck_assert_int_eq(p->position.count[2], 67);
+        ck_assert_int_eq(p->position.count[3], 20);
+        ck_assert_ptr_nonnull(strstr(p->headline->source, "Independent"));
+    }
+    /* SLAC and CP 2012 both say "Adequate": the mixed position keeps the name. */
+    gboolean mixed = FALSE;
+    const GbPosition *q = &g_array_index(pairs, GbPositionPair, 0).position;
+    ck_assert_str_eq(gb_summary_position_label(ref, q, 2, &mixed), "Adequate");
+    ck_assert(mixed);
+    ck_assert_str_eq(gb_summary_position_label(ref, q, 3, NULL), "Inadequate");
+    /* "Just four in 10": 42.8% rounds to 40 at the nearest ten, not at one. */
+    const GbPositionPair *gob = &g_array_index(pairs, GbPositionPair, 1);
+    ck_assert_int_eq(gob->rounding, 10);
+    ck_assert_double_eq_tol(gob->percent, 100.0 * 65 / 152, 1e-9);
+    g_array_free(pairs, TRUE);
+    /* A day earlier there was no such position to compare: the pairs stay
+     * while the date is in the data, and go with a cut before it. */
+    ck_assert(gb_table_cut(table, 20130330));
+    pairs = gb_summary_position_pairs(table);
+    ck_assert_uint_eq(pairs->len, 0);
+    g_array_free(pairs, TRUE);
 }
 END_TEST
 
@@ -1077,11 +1243,13 @@ static const struct {
     const char *args[10];
     int status;
     const char *out, *err; /* substrings expected, or NULL */
+    const char *absent;    /* a substring stdout must not have, or NULL */
 } stats_cli[] = {
     {"series in CSV, 31 March 2019",
      {"stats", "-f", "csv", "--as-at-series", "31-03", NULL},
      0,
      "position,2019-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,",
+     NULL,
      NULL},
     {"series change in points",
      {"stats", "-f", "csv", "--family", "overall_effectiveness", "--as-at", "2024-03-31,2025-03-31",
@@ -1089,22 +1257,26 @@ static const struct {
      0,
      "position,2025-03-31,overall_effectiveness,england,,,,,,,,,,,,computed,inadequate,19,153,"
      "12.4,12,153,1.2\r\n",
+     NULL,
      NULL},
     {"by region",
      {"stats", "-f", "csv", "--by", "region", "--family", "safeguarding", NULL},
      0,
      "position,2025-03-31,safeguarding,region,London,",
+     NULL,
      NULL},
     {"standings with codes",
      {"stats", "-f", "csv", "--by", "authority", "--family", "overall_effectiveness", NULL},
      0,
      "standing,2025-03-31,overall_effectiveness,authority,London,Barnet,302,E09000003,2024-06-10,"
      "2024,,,,ilacs,overall_effectiveness,computed,good,",
+     NULL,
      NULL},
     {"partial year marked",
      {"stats", NULL},
      0,
      "[partial year: 1 January 2025 to 31 March 2025]",
+     NULL,
      NULL},
     {"movers csv with steps",
      {"stats", "--movers", "family", "-f", "csv", NULL},
@@ -1112,25 +1284,72 @@ static const struct {
      "overall_effectiveness,Harrow,310,E09000015,London,Harrow,2020-02-10,2020,ilacs,"
      "overall_effectiveness,good,2025-01-20,2025,ilacs,overall_effectiveness,inadequate,-2,no,"
      "yes,no\r\n",
+     NULL,
      NULL},
-    {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL},
+    {"movers any labelled", {"stats", "--movers", "any", NULL}, 0, "[across families]", NULL, NULL},
     {"authority comparators",
      {"stats", "-a", "Hertfordshire", NULL},
      0,
      "    Statistical neighbours    10 of  10 judged:",
+     NULL,
      NULL},
-    {"bad series", {"stats", "--as-at-series", "31-13", NULL}, 64, NULL, "not a day and month"},
+    /* The table a person reads: the reference data's names in full (issue 15). */
+    {"table: position columns named in full",
+     {"stats", NULL},
+     0,
+     "Authorities With a judgement",
+     NULL,
+     " exist "},
+    {"table: regime and judgement by name",
+     {"stats", NULL},
+     0,
+     "\nAnnual performance assessment: Staying safe\n  Year   Region",
+     NULL,
+     "apa / staying_safe"},
+    {"table: grade labels never cut",
+     {"stats", NULL},
+     0,
+     " Areas for development only Areas for priority action",
+     NULL,
+     "Areas for developmen "},
+    {"table: published figures by name",
+     {"stats", NULL},
+     0,
+     "  2007 Annual performance assessment, Staying safe, Inadequate: 3.3% (5 of 150) published\n",
+     NULL,
+     "good or better"},
+    {"table: changes are flows, named",
+     {"stats", NULL},
+     0,
+     "Changes between the inspections made in consecutive years (flows, not England's position",
+     NULL,
+     "latest under"},
+    {"table: transition matrices with the levels' names in full",
+     {"stats", "--movers", "family", NULL},
+     0,
+     "  from \\ to                         Outstanding         Good Adequate / requires "
+     "improvement   Inadequate\n",
+     NULL,
+     "Adequate / r "},
+    {"bad series",
+     {"stats", "--as-at-series", "31-13", NULL},
+     64,
+     NULL,
+     "not a day and month",
+     NULL},
     {"bad date in a list",
      {"stats", "--as-at", "2025-03-31,soon", NULL},
      64,
      NULL,
-     "'soon' is not a date"},
-    {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any"},
+     "'soon' is not a date",
+     NULL},
+    {"bad movers", {"stats", "--movers", "sideways", NULL}, 64, NULL, "not family or any", NULL},
     {"unknown family",
      {"stats", "--family", "cooking", NULL},
      64,
      NULL,
-     "unknown family 'cooking' (use safeguarding, overall_effectiveness"},
+     "unknown family 'cooking' (use safeguarding, overall_effectiveness",
+     NULL},
 };
 
 START_TEST(test_stats_cli)
@@ -1148,6 +1367,9 @@ START_TEST(test_stats_cli)
     if (stats_cli[_i].err != NULL)
         ck_assert_msg(strstr(err, stats_cli[_i].err) != NULL, "%s: stderr '%s'", stats_cli[_i].name,
                       err);
+    if (stats_cli[_i].absent != NULL)
+        ck_assert_msg(strstr(out, stats_cli[_i].absent) == NULL, "%s: stdout has '%s'",
+                      stats_cli[_i].name, stats_cli[_i].absent);
     g_free(out);
     g_free(err);
 }
@@ -1185,6 +1407,9 @@ stats_suite(void)
     tcase_add_test(pos, test_movers_as_at);
     tcase_add_test(pos, test_partial_year);
     tcase_add_test(pos, test_as_at_rule);
+    tcase_add_test(pos, test_data_sources);
+    tcase_add_test(pos, test_cpi_pair);
+    tcase_add_test(pos, test_position_pairs_2013);
     suite_add_tcase(s, pos);
     TCase *y13 = tcase_create("safeguarding-2013");
     tcase_add_checked_fixture(y13, setup_2013, teardown);

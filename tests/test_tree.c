@@ -310,9 +310,10 @@ START_TEST(test_briefing_tree)
         ck_assert_int_eq(s->number, (int)i + 1);
         ck_assert_uint_gt(s->blocks->len, 0);
     }
-    /* Five figures, numbered in order, each with its alt text and a data table:
+    /* Four figures, numbered in order, each with its alt text and a data table:
      * no position of the fixture's four authorities covers half of England,
-     * so the trend of positions is left out and the section says so. */
+     * so the trend of positions and the dumbbell of positions (the headline
+     * changes) are left out and their sections say so. */
     int figures = 0;
     for (guint i = 0; i < t->sections->len; i++) {
         const GbTreeSection *s = g_ptr_array_index(t->sections, i);
@@ -320,12 +321,35 @@ START_TEST(test_briefing_tree)
             const GbTreeBlock *f = block(s, GB_BLOCK_FIGURE, k);
             ck_assert_int_eq(f->number, ++figures);
             ck_assert(f->alt != NULL && strlen(f->alt) > 40);
-            ck_assert_ptr_nonnull(f->table);
-            ck_assert_int_gt(gb_tree_table_rows(f->table), 0);
+            /* The map's data is its key, a table of its own right after it
+             * (so the PDF shows it too). */
+            const GbTreeTable *data = f->table;
+            if (data == NULL && strcmp(gb_chart_name(f->chart), "map") == 0) {
+                guint at = 0;
+                while (g_ptr_array_index(s->blocks, at) != f)
+                    at++;
+                ck_assert_uint_lt(at + 1, s->blocks->len);
+                const GbTreeBlock *next = g_ptr_array_index(s->blocks, at + 1);
+                ck_assert_int_eq(next->kind, GB_BLOCK_TABLE);
+                data = next->table;
+                ck_assert_str_eq(data->id, "map-key");
+                ck_assert(data->row_headers);
+            }
+            ck_assert_ptr_nonnull(data);
+            ck_assert_int_gt(gb_tree_table_rows(data), 0);
         }
     }
-    ck_assert_int_eq(figures, 5);
-    ck_assert_uint_eq(t->charts->len, 5);
+    ck_assert_int_eq(figures, 4);
+    ck_assert_uint_eq(t->charts->len, 4);
+    const GbTreeSection *changes = gb_tree_find_section(t, "changes");
+    ck_assert_ptr_null(block(changes, GB_BLOCK_FIGURE, 0));
+    char *changes_text = gb_tree_paragraph_text(block(changes, GB_BLOCK_PARAGRAPH, 0));
+    ck_assert_str_eq(changes_text, "The data has no earlier position to compare today's with.");
+    g_free(changes_text);
+    /* Flows only as the secondary, labelled table of published changes. */
+    const GbTreeTable *pub = block(changes, GB_BLOCK_TABLE, 0)->table;
+    ck_assert_str_eq(pub->id, "published-changes");
+    ck_assert_int_eq(gb_tree_table_rows(pub), 2);
     const GbTreeBlock *none = block(gb_tree_find_section(t, "inadequate"), GB_BLOCK_PARAGRAPH, 1);
     ck_assert_ptr_nonnull(none);
     char *none_text = gb_tree_paragraph_text(none);
@@ -344,14 +368,27 @@ START_TEST(test_briefing_tree)
     for (int k = 0; k < a->ncols; k++)
         sum += a->widths[k];
     ck_assert_double_eq_tol(sum, 1.0, 1e-9);
-    for (int r = 0; r < gb_tree_table_rows(a); r++)
-        if (strcmp(gb_tree_table_cell(a, r, 0)->text, "Leeds") == 0) {
-            ck_assert_str_eq(gb_tree_table_cell(a, r, 2)->text, "Outstanding (2007)");
+    /* Dates for people (issue 15): the judgement's date written out, the year
+     * alone where the source gives no date; authorities with the dates they
+     * existed. */
+    int leeds = 0, spans = 0;
+    for (int r = 0; r < gb_tree_table_rows(a); r++) {
+        const char *name = gb_tree_table_cell(a, r, 0)->text;
+        spans += strcmp(name, "Bedfordshire (until 31 March 2009)") == 0 ||
+                 strcmp(name, "Bedford (from 1 April 2009)") == 0;
+        if (strcmp(name, "Leeds") == 0) {
+            leeds++;
+            ck_assert_str_eq(gb_tree_table_cell(a, r, 2)->text, "Outstanding, 2007");
             ck_assert_int_eq(gb_tree_table_cell(a, r, 2)->level, 0);
-            ck_assert_str_eq(gb_tree_table_cell(a, r, 3)->text, "Outstanding (2019)");
-            ck_assert_str_eq(gb_tree_table_cell(a, r, 4)->text, "Good (2023)");
+            ck_assert_str_eq(gb_tree_table_cell(a, r, 3)->text, "Outstanding, 1 March 2019");
+            ck_assert_str_eq(gb_tree_table_cell(a, r, 4)->text, "Good, 1 May 2023");
             ck_assert_int_eq(gb_tree_table_cell(a, r, 4)->level, 1);
         }
+    }
+    ck_assert_int_eq(leeds, 1);
+    ck_assert_int_eq(spans, 2);
+    /* Three regime columns fit one table. */
+    ck_assert_ptr_null(block(gb_tree_find_section(t, "authorities"), GB_BLOCK_TABLE, 1));
     /* The movers, like with like: within overall effectiveness (ILACS to
      * ILACS) only, so APA staying safe -> ILACS is no move: Kent up one
      * grade first, then Leeds down one; Hackney has one judgement. */

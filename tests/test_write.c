@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 /* A listing of everything under dir: "rel kind sha256" per entry, sorted,
- * links shown with their target, never followed. */
+ * links shown with their target, never followed. The stat cache is listed
+ * without its bytes (inodes and times: it differs whenever a file is put
+ * back, and from one folder to another). */
 static void
 gb__tree_into(const char *root, const char *rel, GPtrArray *lines)
 {
@@ -36,6 +38,8 @@ gb__tree_into(const char *root, const char *rel, GPtrArray *lines)
         } else if (S_ISDIR(st.st_mode)) {
             g_ptr_array_add(lines, g_strdup_printf("%s/ folder", r));
             gb__tree_into(root, r, lines);
+        } else if (S_ISREG(st.st_mode) && strcmp(r, "manifest.stat") == 0) {
+            g_ptr_array_add(lines, g_strdup_printf("%s cache", r));
         } else if (S_ISREG(st.st_mode)) {
             char *bytes;
             gsize len;
@@ -189,10 +193,11 @@ START_TEST(test_rename_fails_midway)
     ck_assert_int_eq(old, 3);
     gb_manifest_free(m);
     g_free(mtext);
-    /* No temporary, no lock file: the five files, two folders and the manifest. */
+    /* No temporary, no lock file: the five files, two folders, the manifest
+     * and the first run's stat cache. */
     char *t = tree(dir);
     char **lines = g_strsplit(t, "\n", -1);
-    ck_assert_msg(g_strv_length(lines) == 8, "%s", t);
+    ck_assert_msg(g_strv_length(lines) == 9, "%s", t);
     g_strfreev(lines);
     GbWriteSet *w;
     ck_assert_int_eq(gb_write_open(dir, 0, &w, &d), GB_OK);
@@ -277,6 +282,147 @@ START_TEST(test_damaged_outputs_are_stale)
     g_free(orig);
     g_free(copy);
     g_free(path);
+    g_free(dir);
+}
+END_TEST
+
+/* The stat cache (manifest.stat): a file whose stat is as recorded is
+ * trusted without being read; any change to it, made even at once and with
+ * its modification time put back, is caught (its change time moves) and the
+ * file read; a file read and found good is trusted from the next run on. */
+static const struct {
+    const char *name;
+    int kind;
+    guint flags;
+    gboolean fresh; /* charts/map.svg up to date */
+    guint hashed;   /* files read by the five freshness checks */
+    guint hashed2;  /* by the same checks after a commit of nothing */
+} stat_cases[] = {
+    {"untouched", 0, 0, TRUE, 0, 0},
+    {"edited in place, same size, mtime put back", 1, 0, FALSE, 1, 1},
+    {"replaced, same size, mtime copied", 2, 0, FALSE, 1, 1},
+    {"touched, same bytes", 3, 0, TRUE, 1, 0},
+    {"no stat cache", 4, 0, TRUE, 5, 0},
+    {"stat cache garbage", 5, 0, TRUE, 5, 0},
+    {"stat cache of another file's bytes", 6, 0, TRUE, 1, 0},
+    {"--verify", 0, GB_WRITE_VERIFY, TRUE, 5, 0},
+};
+
+static void
+stat_damage(const char *dir, int kind)
+{
+    char *path = g_build_filename(dir, "charts", "map.svg", NULL);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    switch (kind) {
+    case 1: {
+        int fd = open(path, O_WRONLY);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(pwrite(fd, "X", 1, 0), 1);
+        ck_assert_int_eq(futimens(fd, times), 0);
+        close(fd);
+        break;
+    }
+    case 2: {
+        char *other = g_build_filename(dir, "charts", "other.svg", NULL);
+        char *text = slurp(dir, "charts/map.svg");
+        text[0] = 'X';
+        ck_assert(g_file_set_contents(other, text, -1, NULL));
+        ck_assert_int_eq(utimensat(AT_FDCWD, other, times, 0), 0);
+        ck_assert_int_eq(rename(other, path), 0);
+        g_free(text);
+        g_free(other);
+        break;
+    }
+    case 3:
+        g_usleep(10000);
+        ck_assert_int_eq(utimensat(AT_FDCWD, path, NULL, 0), 0);
+        break;
+    case 4: {
+        char *cache = g_build_filename(dir, "manifest.stat", NULL);
+        ck_assert_int_eq(unlink(cache), 0);
+        g_free(cache);
+        break;
+    }
+    case 5:
+        put(dir, "manifest.stat", "# gradebrief stat cache 1\nnonsense\n\x01\x02 1 2 3\n");
+        break;
+    case 6: {
+        /* map.svg's line made to name map.png's bytes: not trusted. */
+        char *text = slurp(dir, "manifest.stat");
+        char **lines = g_strsplit(text, "\n", -1);
+        const char *png = NULL;
+        for (char **l = lines; *l != NULL; l++)
+            if (g_str_has_suffix(*l, " charts/map.png"))
+                png = *l;
+        ck_assert_ptr_nonnull(png);
+        for (char **l = lines; *l != NULL; l++)
+            if (g_str_has_suffix(*l, " charts/map.svg"))
+                memcpy(*l, png, 64);
+        char *joined = g_strjoinv("\n", lines);
+        put(dir, "manifest.stat", joined);
+        g_free(joined);
+        g_strfreev(lines);
+        g_free(text);
+        break;
+    }
+    default:
+        break;
+    }
+    g_free(path);
+}
+
+/* Runs the five freshness checks of version 1; the number of files read. */
+static guint
+stat_checks(const char *dir, guint flags, gboolean *svg_fresh)
+{
+    GbWriteSet *w;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_write_open(dir, flags, &w, &d), GB_OK);
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        gboolean f = gb_write_fresh(w, files[i], "v1");
+        if (strcmp(files[i], "charts/map.svg") == 0)
+            *svg_fresh = f;
+        else
+            ck_assert_msg(f, "%s not fresh", files[i]);
+    }
+    guint n = gb_write_hashed(w);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+    gb_write_free(w);
+    return n;
+}
+
+START_TEST(test_stat_cache)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    ck_assert_int_eq(write_version(dir, 1, 0, &d), GB_OK);
+    char *cache = slurp(dir, "manifest.stat");
+    ck_assert_ptr_nonnull(cache);
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *tail = g_strdup_printf(" %s\n", files[i]);
+        ck_assert_msg(strstr(cache, tail) != NULL, "%s not recorded:\n%s", files[i], cache);
+        g_free(tail);
+    }
+    g_free(cache);
+    stat_damage(dir, stat_cases[_i].kind);
+    gboolean fresh;
+    guint n = stat_checks(dir, stat_cases[_i].flags, &fresh);
+    ck_assert_msg(fresh == stat_cases[_i].fresh, "%s: map.svg fresh %d", stat_cases[_i].name,
+                  fresh);
+    ck_assert_msg(n == stat_cases[_i].hashed, "%s: %u files read", stat_cases[_i].name, n);
+    n = stat_checks(dir, 0, &fresh);
+    ck_assert_msg(fresh == stat_cases[_i].fresh, "%s: then map.svg fresh %d", stat_cases[_i].name,
+                  fresh);
+    ck_assert_msg(n == stat_cases[_i].hashed2, "%s: then %u files read", stat_cases[_i].name, n);
+    /* A damaged file is repaired by a rerun, then trusted. */
+    if (!stat_cases[_i].fresh) {
+        ck_assert_int_eq(write_version(dir, 1, GB_WRITE_KEEP_SAME, &d), GB_OK);
+        n = stat_checks(dir, 0, &fresh);
+        ck_assert(fresh);
+        ck_assert_uint_eq(n, 0);
+    }
     g_free(dir);
 }
 END_TEST
@@ -957,6 +1103,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_all_or_nothing, 0, G_N_ELEMENTS(faults));
     tcase_add_test(tc, test_rename_fails_midway);
     tcase_add_loop_test(tc, test_damaged_outputs_are_stale, 0, G_N_ELEMENTS(damage));
+    tcase_add_loop_test(tc, test_stat_cache, 0, G_N_ELEMENTS(stat_cases));
     tcase_add_test(tc, test_failed_first_run_leaves_nothing);
     tcase_add_test(tc, test_links_refused);
     tcase_add_loop_test(tc, test_single_file_refuses, 0, G_N_ELEMENTS(places));
