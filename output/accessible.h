@@ -1,7 +1,7 @@
 /* accessible.h - the finishing pass cairo 1.16 cannot do, on the PDF bytes
- * with the qpdf C library: what PDF/UA-1 needs beyond cairo's tags (Artifacts,
- * /Alt, /Scope, XMP, /Lang, link /Contents, /Tabs, CIDToGIDMap) and a
- * deterministic /ID. */
+ * through libqpdf: what PDF/UA-1 needs beyond cairo's tags (Artifacts,
+ * /Alt, /Scope, XMP, /Lang, link /Contents, /Tabs, CIDToGIDMap), written as
+ * an incremental update of cairo's file with a deterministic /ID. */
 #ifndef GB_ACCESSIBLE_H
 #define GB_ACCESSIBLE_H
 
@@ -25,15 +25,9 @@
  * sequences pagination Artifacts; /Tabs /S; each Link annotation gets its
  * marked text as /Contents; Type0 CIDFontType2 fonts /CIDToGIDMap /Identity.
  * Deterministic: the same input gives the same bytes. Fails with GB_SOFTWARE when
- * qpdf cannot read or write the file, or when the number of Figures differs
+ * the file cannot be read or written, or when the number of Figures differs
  * from alts->len (a figure without alt text is a bug). */
 GbStatus gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                               GByteArray **out, GbDiag *diag);
-
-/* Counts Figures with and without /Alt, reads /Lang and whether the viewer
- * shows the title, in a finished PDF; for tests. Returns FALSE when qpdf cannot
- * read it. lang may be NULL. */
-gboolean gb_accessible_inspect(const guint8 *pdf, gsize len, int *with_alt, int *without_alt,
-                               char **lang, gboolean *display_title);
 
 #endif

@@ -1,5 +1,5 @@
 /* doc.c - paginated, tagged PDF pages with pango (see doc.h). */
-#include "output/doc.h"
+#include "output/doc-private.h"
 
 #include "output/accessible.h"
 #include "output/logo.h"
@@ -8,12 +8,8 @@
 #include <math.h>
 #include <string.h>
 
-#define GB__BODY 10.0
-#define GB__LEADING 1.25
 #define GB__H1 16.0
 #define GB__H2 12.0
-#define GB__NOTE 8.0
-#define GB__TABLE 9.0 /* table text: at least 9 pt */
 
 struct GbDoc {
     GbFonts *fonts;
@@ -551,110 +547,6 @@ gb_doc_heading(GbDoc *d, const char *text)
     g_object_unref(ly);
 }
 
-/* Places ly's lines from the cursor on, splitting between pages with no lone
- * first or last line, each page's part its own P element (so that the running
- * header and footer never land inside a paragraph). */
-static void
-gb__flow(GbDoc *d, PangoLayout *ly, GbRgb colour, double after)
-{
-    int n = pango_layout_get_line_count(ly);
-    double *top = g_new(double, n), *bot = g_new(double, n);
-    PangoLayoutIter *it = pango_layout_get_iter(ly);
-    for (int i = 0; i < n; i++, pango_layout_iter_next_line(it)) {
-        int y0, y1;
-        pango_layout_iter_get_line_yrange(it, &y0, &y1);
-        top[i] = (double)y0 / PANGO_SCALE;
-        bot[i] = (double)y1 / PANGO_SCALE;
-    }
-    pango_layout_iter_free(it);
-    int i = 0;
-    while (i < n) {
-        double avail = gb__bottom(d) - d->y;
-        int k = 0;
-        while (i + k < n && bot[i + k] - top[i] <= avail)
-            k++;
-        int rest = n - i;
-        if (k < rest) {
-            if (k < 2 && !gb__at_top(d)) { /* a lone first line: move it all on */
-                gb__new_page(d);
-                continue;
-            }
-            if (rest - k < 2 && k > 2) /* a lone last line: take one more along */
-                k = rest - 2;
-            if (k == 0) /* taller than a page: place one line regardless */
-                k = 1;
-        }
-        gb__tag_begin(d, "P", NULL);
-        if (gb__drawing(d)) {
-            cairo_set_source_rgb(d->cr, colour.r, colour.g, colour.b);
-            it = pango_layout_get_iter(ly);
-            for (int j = 0; j < i + k; j++, pango_layout_iter_next_line(it)) {
-                if (j < i)
-                    continue;
-                int baseline = pango_layout_iter_get_baseline(it);
-                PangoRectangle logical;
-                pango_layout_iter_get_line_extents(it, NULL, &logical);
-                cairo_move_to(d->cr, d->setup.left + (double)logical.x / PANGO_SCALE,
-                              d->y + (double)baseline / PANGO_SCALE - top[i]);
-                pango_cairo_show_layout_line(d->cr, pango_layout_iter_get_line_readonly(it));
-            }
-            pango_layout_iter_free(it);
-        }
-        gb__tag_end(d, "P");
-        d->y += bot[i + k - 1] - top[i];
-        i += k;
-        if (i < n)
-            gb__new_page(d);
-    }
-    d->y += after;
-    g_free(top);
-    g_free(bot);
-}
-
-void
-gb_doc_paragraph(GbDoc *d, const char *text)
-{
-    PangoLayout *ly = gb__layout(d, text, GB__BODY, FALSE, gb__text_width(d), TRUE);
-    gb__flow(d, ly, (GbRgb){0.1, 0.1, 0.1}, 7);
-    g_object_unref(ly);
-}
-
-void
-gb_doc_note(GbDoc *d, const char *text)
-{
-    PangoLayout *ly = gb__layout(d, text, GB__NOTE, FALSE, gb__text_width(d), FALSE);
-    gb__flow(d, ly, (GbRgb){0.35, 0.35, 0.35}, 6);
-    g_object_unref(ly);
-}
-
-void
-gb_doc_bullets(GbDoc *d, const char *const *items, int n)
-{
-    double indent = 14, w = gb__text_width(d) - indent;
-    gb__tag_begin(d, "L", NULL);
-    for (int i = 0; i < n; i++) {
-        PangoLayout *ly = gb__layout(d, items[i], GB__BODY, FALSE, w, FALSE);
-        double h = gb__layout_height(ly);
-        gb__need(d, MIN(h, 3 * GB__BODY * GB__LEADING));
-        if (d->y + h > gb__bottom(d) && !gb__at_top(d))
-            gb__new_page(d); /* items are short: keep each whole */
-        gb__tag_begin(d, "LI", NULL);
-        gb__tag_begin(d, "Lbl", NULL);
-        PangoLayout *lb = gb__layout(d, "\u2022", GB__BODY, TRUE, -1, FALSE);
-        gb__show(d, lb, d->setup.left + 3, d->y, gb_palette_level(0));
-        g_object_unref(lb);
-        gb__tag_end(d, "Lbl");
-        gb__tag_begin(d, "LBody", NULL);
-        gb__show(d, ly, d->setup.left + indent, d->y, (GbRgb){0.1, 0.1, 0.1});
-        gb__tag_end(d, "LBody");
-        gb__tag_end(d, "LI");
-        d->y += h + 6;
-        g_object_unref(ly);
-    }
-    gb__tag_end(d, "L");
-    d->y += 4;
-}
-
 void
 gb_doc_figure(GbDoc *d, const GbChart *chart, const char *caption)
 {
@@ -767,124 +659,80 @@ gb_doc_page_break(GbDoc *d)
         gb__new_page(d);
 }
 
-/* Lays out one row's cells; returns its height. */
-static double
-gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
-                PangoLayout **out)
+/* ---- for doctable.c (doc-private.h) ---------------------------------- */
+
+cairo_t *
+gb__doc_cr(const GbDoc *d)
 {
-    double w = gb__text_width(d), h = 0;
-    for (int c = 0; c < t->ncols; c++) {
-        const char *text = header ? t->headers[c] : cells[c].text;
-        gboolean bold = header || cells[c].bold || (c == 0 && t->row_headers);
-        out[c] =
-            gb__layout(d, text != NULL ? text : "", GB__TABLE, bold, w * t->widths[c] - 6, FALSE);
-        h = MAX(h, gb__layout_height(out[c]));
-    }
-    return h + 5;
+    return gb__drawing(d) ? d->cr : NULL;
 }
 
-/* Draws a row; tagged FALSE draws it outside any tag (a repeated header). */
-static void
-gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header, PangoLayout **ly,
-             double h, gboolean tagged)
+double
+gb__doc_left(const GbDoc *d)
 {
-    double x = d->setup.left, w = gb__text_width(d);
-    if (tagged)
-        gb__tag_begin(d, "TR", NULL);
-    for (int c = 0; c < t->ncols; c++) {
-        double cw = w * t->widths[c];
-        GbRgb ink = {0.1, 0.1, 0.1};
-        if (gb__drawing(d)) {
-            gboolean filled = header || cells[c].level >= 0;
-            GbRgb fill = header ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(cells[c].level);
-            if (filled) {
-                cairo_rectangle(d->cr, x, d->y, cw, h);
-                cairo_set_source_rgb(d->cr, fill.r, fill.g, fill.b);
-                cairo_fill(d->cr);
-                if (!header && gb_palette_dark(fill))
-                    ink = (GbRgb){1, 1, 1};
-            }
-        }
-        const char *tag = header || (c == 0 && t->row_headers) ? "TH" : "TD";
-        if (tagged)
-            gb__tag_begin(d, tag, NULL);
-        gb__show(d, ly[c], x + 3, d->y + 2.5, ink);
-        if (tagged)
-            gb__tag_end(d, tag);
-        x += cw;
-    }
-    if (gb__drawing(d)) {
-        /* One rule under the whole row (below every cell's text), not one a cell:
-         * thousands fewer operations for cairo to analyse and write. */
-        cairo_move_to(d->cr, d->setup.left, d->y + h - 0.25);
-        cairo_line_to(d->cr, x, d->y + h - 0.25);
-        cairo_set_source_rgb(d->cr, 0.85, 0.85, 0.85);
-        cairo_set_line_width(d->cr, 0.5);
-        cairo_stroke(d->cr);
-        /* A thin white line round every grade cell, so that neighbours of one
-         * colour (across rows and columns) read as cells, not one block; the
-         * next row's fill covers the lower half of this row's line and its own
-         * line restores it. Outside any cell's tag, like the rule. */
-        double cx = d->setup.left;
-        for (int c = 0; !header && c < t->ncols; c++) {
-            double cw = w * t->widths[c];
-            if (cells[c].level >= 0)
-                cairo_rectangle(d->cr, cx, d->y, cw, h);
-            cx += cw;
-        }
-        cairo_set_source_rgb(d->cr, 1, 1, 1);
-        cairo_set_line_width(d->cr, GB_PALETTE_SEPARATOR);
-        cairo_stroke(d->cr);
-    }
-    if (tagged)
-        gb__tag_end(d, "TR");
-    d->y += h;
+    return d->setup.left;
+}
+
+double
+gb__doc_width(const GbDoc *d)
+{
+    return gb__text_width(d);
+}
+
+double
+gb__doc_bottom(const GbDoc *d)
+{
+    return gb__bottom(d);
+}
+
+double *
+gb__doc_y(GbDoc *d)
+{
+    return &d->y;
+}
+
+gboolean
+gb__doc_at_top(const GbDoc *d)
+{
+    return gb__at_top(d);
 }
 
 void
-gb_doc_table(GbDoc *d, const GbDocTable *t)
+gb__doc_need(GbDoc *d, double h)
 {
-    PangoLayout **hl = g_new0(PangoLayout *, t->ncols);
-    double hh = gb__row_layouts(d, t, NULL, TRUE, hl);
-    int rows = (int)(t->cells->len / (guint)t->ncols);
-    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
-    /* Every row laid out once: its height decides the page breaks (one row
-     * ahead), and the same layouts are drawn. */
-    PangoLayout **rl = g_new0(PangoLayout *, (gsize)rows * (gsize)t->ncols);
-    double *rh = g_new(double, rows);
-    for (int r = 0; r < rows; r++)
-        rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols);
-    /* The header row and at least one body row on one page. */
-    gb__need(d, hh + (rows > 0 ? rh[0] : 0));
-    gb__tag_begin(d, "Table", NULL);
-    gb__tag_begin(d, "THead", NULL);
-    gb__draw_row(d, t, NULL, TRUE, hl, hh, TRUE);
-    gb__tag_end(d, "THead");
-    gb__tag_begin(d, "TBody", NULL);
-    int on_page = 0;
-    for (int r = 0; r < rows; r++) {
-        double room = gb__bottom(d) - d->y;
-        gboolean breaks = rh[r] > room && !gb__at_top(d);
-        /* No last row alone on a page: if this row fits but the last one would
-         * not, and this page already has rows, take this one along. */
-        if (!breaks && r == rows - 2 && on_page >= 2 && rh[r] + rh[r + 1] > room)
-            breaks = TRUE;
-        if (breaks) {
-            gb__new_page(d);
-            gb__draw_row(d, t, NULL, TRUE, hl, hh, FALSE);
-            on_page = 0;
-        }
-        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r], TRUE);
-        on_page++;
-    }
-    gb__tag_end(d, "TBody");
-    gb__tag_end(d, "Table");
-    d->y += 10;
-    for (int c = 0; c < t->ncols; c++)
-        g_clear_object(&hl[c]);
-    for (int i = 0; i < rows * t->ncols; i++)
-        g_clear_object(&rl[i]);
-    g_free(rh);
-    g_free(hl);
-    g_free(rl);
+    gb__need(d, h);
+}
+
+void
+gb__doc_new_page(GbDoc *d)
+{
+    gb__new_page(d);
+}
+
+PangoLayout *
+gb__doc_layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
+               gboolean justify)
+{
+    return gb__layout(d, text, size, bold, width, justify);
+}
+
+double
+gb__doc_layout_height(PangoLayout *ly)
+{
+    return gb__layout_height(ly);
+}
+
+void
+gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
+{
+    gb__show(d, ly, x, y, c);
+}
+
+void
+gb__doc_tag(GbDoc *d, const char *tag, gboolean begin)
+{
+    if (begin)
+        gb__tag_begin(d, tag, NULL);
+    else
+        gb__tag_end(d, tag);
 }

@@ -12,7 +12,7 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* The finishing pass (libqpdf), on a thread of its own or not. */
+/* The finishing pass (accessible.c), on a thread of its own or not. */
 struct GbPdfJob {
     GByteArray *raw; /* cairo's PDF */
     GPtrArray *alts; /* the Figures' alt texts, in order */
@@ -106,7 +106,7 @@ gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
                     GbComposeFn compose, gpointer user, GbPdfJob **job, int *pages, GbDiag *diag)
 {
     GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
-    /* libqpdf shares nothing with cairo or pango: it may run beside drawing. */
+    /* The pass shares nothing with cairo or pango: it may run beside drawing. */
     if (status == GB_OK)
         (*job)->thread = g_thread_new("pdf-finish", gb__finish, *job);
     return status;

@@ -21,7 +21,7 @@ GbStatus gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *me
                        int *pages, GbDiag *diag);
 
 /* The same in two steps: start returns once cairo has written the PDF and
- * leaves the finishing pass (libqpdf) running on a thread of its own, so the
+ * leaves the finishing pass (accessible.c) running on a thread of its own, so the
  * caller can draw something else meanwhile; join waits for it and returns the
  * finished PDF. Every started job must be joined. */
 typedef struct GbPdfJob GbPdfJob;

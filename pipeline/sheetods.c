@@ -177,6 +177,22 @@ gb__skip_scan(GbSkipper *sk)
     const guint8 *p = sk->raw->data;
     gsize n = sk->raw->len, i = 0;
     while (i < n) {
+        if (p[i] == '<' && sk->drop && sk->enabled) {
+            /* In a sheet being dropped only table:table tags (nesting, the
+             * sheet's end), comments, CDATA and PIs matter; any other tag is
+             * passed by to the next '<', which well-formed XML never has
+             * inside a tag or in text. */
+            gsize left = n - i;
+            if (left < 16 && !sk->eof)
+                break; /* the rest of the tag comes with the next chunk */
+            if (left >= 2 && p[i + 1] != '!' && p[i + 1] != '?' &&
+                !gb__tag_is(p + i, left, "table:table") &&
+                !(p[i + 1] == '/' && gb__tag_is(p + i + 1, left - 1, "table:table"))) {
+                const guint8 *lt = memchr(p + i + 1, '<', left - 1);
+                i = lt != NULL ? (gsize)(lt - p) : n;
+                continue;
+            }
+        }
         if (p[i] != '<') {
             const guint8 *lt = memchr(p + i, '<', n - i);
             gsize stop = lt != NULL ? (gsize)(lt - p) : n;

@@ -1,7 +1,7 @@
 /* test_briefing.c - `gradebrief build` end to end: the PDF's pages, metadata,
  * text, fonts, structure, alt text and language; byte-identical reruns; and a
  * failed run that leaves the earlier briefing untouched. */
-#include "output/accessible.h"
+#include "pdfinspect.h"
 #include "pipeline/refdata.h"
 #include "testutil.h"
 
@@ -266,7 +266,7 @@ START_TEST(test_structure)
     char *lang = NULL;
     gboolean display_title = FALSE;
     ck_assert(
-        gb_accessible_inspect((const guint8 *)bytes, len, &with, &without, &lang, &display_title));
+        gb_test_pdf_inspect((const guint8 *)bytes, len, &with, &without, &lang, &display_title));
     ck_assert_int_ge(with, 6);
     ck_assert_int_eq(without, 0);
     ck_assert_str_eq(lang, "en-GB");

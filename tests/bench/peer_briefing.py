@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""peer_briefing.py DATADIR OUT.pdf - the peer for tests/bench/briefing: a
-comparable briefing with matplotlib and reportlab (Debian's python3-matplotlib
-and python3-reportlab): three charts (grade distribution by year, inadequate share
-over time, latest counts) and the 150-row 2007 table, from the same CSV files."""
+"""peer_briefing.py DATADIR HISTORY.csv OUT.pdf - the peer for
+tests/bench/briefing: a comparable briefing with matplotlib and reportlab
+(Debian's python3-matplotlib and python3-reportlab): three charts (grade
+distribution by year, inadequate share over time, latest counts) and the
+150-row 2007 table, from DATADIR's 2007 table and Ofsted's ILACS inspection
+history as CSV (the rows the bundled 2025 workbook holds; ../shared/reference)."""
 import csv
 import io
 import sys
@@ -16,9 +18,9 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table
 
-datadir, out = sys.argv[1], sys.argv[2]
+datadir, history, out = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = list(csv.DictReader(open(f"{datadir}/grades/apa-2007-staying-safe.csv")))
-hist = list(csv.DictReader(open(f"{datadir}/grades/ofsted-ilacs-history-2018-2025.csv")))
+hist = list(csv.DictReader(open(history)))
 order = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
 by_year = defaultdict(Counter)
 for r in hist:

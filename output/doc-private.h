@@ -1,0 +1,27 @@
+/* doc-private.h - what doc.c shares with its table layout (doctable.c). */
+#ifndef GB_DOC_PRIVATE_H
+#define GB_DOC_PRIVATE_H
+
+#include "output/doc.h"
+
+#define GB__BODY 10.0
+#define GB__LEADING 1.25
+#define GB__NOTE 8.0
+
+cairo_t *gb__doc_cr(const GbDoc *d);  /* NULL on the measuring pass */
+double gb__doc_left(const GbDoc *d);  /* the left margin */
+double gb__doc_width(const GbDoc *d); /* the text width */
+double gb__doc_bottom(const GbDoc *d);
+double *gb__doc_y(GbDoc *d); /* the cursor, points from the page top */
+gboolean gb__doc_at_top(const GbDoc *d);
+void gb__doc_need(GbDoc *d, double h); /* a new page unless h fits */
+void gb__doc_new_page(GbDoc *d);
+/* A layout (justified only across a wide measure), cached as doc.c caches its own; unref it. */
+PangoLayout *gb__doc_layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
+                            gboolean justify);
+double gb__doc_layout_height(PangoLayout *ly);
+void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
+/* Begins (begin TRUE) or ends a structure tag on the drawing pass. */
+void gb__doc_tag(GbDoc *d, const char *tag, gboolean begin);
+
+#endif
