@@ -6,7 +6,7 @@ set -eu
 bin=$1
 d=$(mktemp -d)
 log=$(mktemp) # outside the tmpfs, which will be full
-mount -t tmpfs -o size=32m tmpfs "$d"
+mount -t tmpfs -o size=48m tmpfs "$d"
 cd "$d"
 "$bin" build -q -o out 2>/dev/null
 before=$(sha256sum out/briefing.pdf | cut -d' ' -f1)
