@@ -167,6 +167,11 @@ START_TEST(test_text)
         "The position as at 31 March 2013, as published",
         "118 under SLAC and 34 under CP 2012; a position, not the inspections made in a year",
         "Yes: 42.8% is 40% to the nearest 10 points",
+        /* The two 2013 figures name their judgement families and why they differ. */
+        "The table of positions above counts each authority's most recent overall "
+        "effectiveness judgement, 17 of 152 (11.2%) inadequate as at 31 March 2013; this "
+        "position counts its most recent safeguarding judgement, the family Ofsted's annual "
+        "report counted, 20 of 152 (13.2%) inadequate",
         /* Headline changes compare positions as at 31 March: a year earlier and
          * the first full year of ILACS, N of BASE (issue 15). */
         "England's position as at 31 March 2025 against earlier dates",
