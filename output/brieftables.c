@@ -605,7 +605,8 @@ gb__table_regimes(const GbBriefing *b)
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         gb_tree_cell_take(g, g_strdup_printf("%s (%s)", rg->name, rg->short_name), -1);
         gb_tree_cell_take(g,
-                          rg->last_year
+                          rg->last_year == rg->first_year ? g_strdup_printf("%d", rg->first_year)
+                          : rg->last_year
                               ? g_strdup_printf("%d\u2013%d", rg->first_year, rg->last_year)
                               : g_strdup_printf("%d\u2013", rg->first_year),
                           -1);

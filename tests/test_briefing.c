@@ -199,7 +199,9 @@ START_TEST(test_text)
         "computed 12 of 34 (35.3%), published 20 of 152",
         /* No flow-to-flow changes in the headline changes. */
         "Inspections made in 2024: 39 of 49", "Headline shares, 2006 and 2007",
-        "Data: The Independent", "Adequate / RI", "across regimes on the common four-level scale"};
+        "Data: The Independent", "Adequate / RI", "across regimes on the common four-level scale",
+        /* A regime of one year is "2013", not a span. */
+        "2013\u20132013"};
     for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
         ck_assert_msg(strstr(text, never[i]) == NULL, "pdftotext has '%s'", never[i]);
     /* Every authority's name, from the register, is in the table. */
