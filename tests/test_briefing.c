@@ -123,6 +123,8 @@ START_TEST(test_text)
         "inspected and rounded to a whole percent",
         /* The outcome is the scale's own label (data/scales.csv), not a phrase in code. */
         "9 of 18 (50.0%) had areas for priority action",
+        /* The selection's note runs on after a colon, in lower case. */
+        "(a selection, not the year: the first 18 unannounced inspections published",
         /* Today's position opens the findings, N of BASE, with the change since a
          * year earlier; ILACS-only, so ILACS's "requires improvement". */
         "As at 31 March 2025, of the 153 authorities in England, 36 of 153 (23.5%) were judged "
