@@ -744,7 +744,7 @@ gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag
                        .margin = 56.7,
                        .dpi = b->in.picture_dpi,
                        .marking = c->branding.marking,
-                       .footer = c->branding.footer ? c->branding.footer : c->organisation,
+                       .footer = c->branding.footer ? c->branding.footer : b->data_text,
                        .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
     return gb_docx_render(b->tree, f, &o, out, diag);
 }
