@@ -327,11 +327,17 @@ gb__finding_ungraded(const GbBriefing *b, GPtrArray *f)
         if (d == NULL || worst < 0)
             continue;
         char *n = gb__n_of((int)d->count[worst], (int)d->base);
-        if (d->selection != NULL)
+        if (d->selection != NULL) {
+            /* Run on after a colon: "The first 18" reads "the first 18"; an
+             * acronym ("BBC") keeps its capitals. */
+            char *sel = g_strdup(d->selection);
+            if (g_ascii_isupper(sel[0]) && g_ascii_islower(sel[1]))
+                sel[0] = g_ascii_tolower(sel[0]);
             g_ptr_array_add(f, g_strdup_printf("Of the %u %s inspections of %d recorded here (a "
                                                "selection, not the year: %s), %s had %s.",
-                                               d->base, kind, y, d->selection, n, outcome));
-        else
+                                               d->base, kind, y, sel, n, outcome));
+            g_free(sel);
+        } else
             g_ptr_array_add(f, g_strdup_printf("Of the %s inspections made in %d (%u "
                                                "inspections), %s had %s.",
                                                kind, y, d->base, n, outcome));

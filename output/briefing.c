@@ -191,6 +191,51 @@ gb__sec_changes(GbBriefing *b, GbTreeSection *s, char **error)
     return TRUE;
 }
 
+/* A family id for people: "overall_effectiveness" -> "overall effectiveness". */
+static char *
+gb__family_words(const GbRef *ref, int family)
+{
+    char *w = g_strdup(g_ptr_array_index(ref->families, family));
+    g_strdelimit(w, "_", ' ');
+    return w;
+}
+
+/* When the published position of as_at counts another judgement family than
+ * the table of positions, one sentence saying which each counts and why their
+ * figures differ; NULL when they count the same family or either is missing. */
+static char *
+gb__position_family_note(const GbBriefing *b, guint32 as_at)
+{
+    const GbPositionPair *pair = NULL;
+    for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len && pair == NULL; i++)
+        if (g_array_index(b->position_pairs, GbPositionPair, i).as_at == as_at)
+            pair = &g_array_index(b->position_pairs, GbPositionPair, i);
+    const GbPosition *row = NULL;
+    for (guint i = 0; b->positions != NULL && i < b->positions->len && row == NULL; i++)
+        if (g_array_index(b->positions, GbPosition, i).as_at == as_at)
+            row = &g_array_index(b->positions, GbPosition, i);
+    if (pair == NULL || row == NULL || b->family < 0 || pair->family == b->family ||
+        !gb_summary_position_covered(row))
+        return NULL;
+    char when[32];
+    gb_text_format_date_long(as_at, when, sizeof when);
+    char *ours = gb__family_words(b->ref, b->family);
+    char *theirs = gb__family_words(b->ref, pair->family);
+    char *row_inad = gb__n_of(row->count[GB_COMMON_LEVELS - 1], row->base);
+    char *pub_inad = gb__n_of(pair->position.count[GB_COMMON_LEVELS - 1], pair->position.base);
+    char *out = g_strdup_printf(
+        "The table of positions above counts each authority's most recent %s judgement, "
+        "%s inadequate as at %s; this position counts its most recent %s judgement, the "
+        "family Ofsted's annual report counted, %s inadequate, and the two differ because "
+        "an authority's %s and %s judgements need not be the same grade.",
+        ours, row_inad, when, theirs, pub_inad, theirs, ours);
+    g_free(ours);
+    g_free(theirs);
+    g_free(row_inad);
+    g_free(pub_inad);
+    return out;
+}
+
 static gboolean
 gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
 {
@@ -233,6 +278,9 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
         char *text = gb__position_pairs_text(b, d);
         if (text != NULL)
             gb_tree_paragraph_take(s, text);
+        char *why = gb__position_family_note(b, d);
+        if (why != NULL)
+            gb_tree_paragraph_take(s, why);
         GbTreeTable *t = gb__table_position_pairs(b, d);
         if (t != NULL)
             gb_tree_add_table(s, t);
@@ -696,7 +744,7 @@ gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag
                        .margin = 56.7,
                        .dpi = b->in.picture_dpi,
                        .marking = c->branding.marking,
-                       .footer = c->branding.footer ? c->branding.footer : c->organisation,
+                       .footer = c->branding.footer ? c->branding.footer : b->data_text,
                        .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
     return gb_docx_render(b->tree, f, &o, out, diag);
 }

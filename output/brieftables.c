@@ -555,6 +555,23 @@ gb__table_published(const GbBriefing *b)
     return g;
 }
 
+/* A name for a narrow cell: a zero-width space (U+200B) after each '_', '-'
+ * and '.' lets a long name break there, never mid-word; not before a short
+ * extension ("safe.csv" stays whole). Takes name. */
+static char *
+gb__breakable_take(char *name)
+{
+    GString *s = g_string_sized_new(strlen(name) + 16);
+    for (const char *p = name; *p != '\0'; p++) {
+        g_string_append_c(s, *p);
+        gboolean ext = *p == '.' && strlen(p + 1) <= 4;
+        if ((*p == '_' || *p == '-' || *p == '.') && p[1] != '\0' && !ext)
+            g_string_append(s, "\u200b");
+    }
+    g_free(name);
+    return g_string_free(s, FALSE);
+}
+
 GbTreeTable *
 gb__table_accounting(const GbBriefing *b)
 {
@@ -576,9 +593,11 @@ gb__table_accounting(const GbBriefing *b)
             gb_table_totals(t, &total);
             a = &total;
         }
-        gb_tree_cell_take(g, i < t->files->len ? g_path_get_basename(a->path) : g_strdup("Total"),
+        gb_tree_cell_take(g,
+                          i < t->files->len ? gb__breakable_take(g_path_get_basename(a->path))
+                                            : g_strdup("Total"),
                           -1);
-        gb_tree_cell(g, a->layout ? a->layout : "", -1);
+        gb_tree_cell_take(g, gb__breakable_take(g_strdup(a->layout ? a->layout : "")), -1);
         guint64 v[] = {a->rows, a->used, a->merged, a->rejected, a->judgements, a->not_judged};
         for (gsize k = 0; k < G_N_ELEMENTS(v); k++)
             gb_tree_cell_take(g, gb__num((double)v[k]), -1);
@@ -605,7 +624,8 @@ gb__table_regimes(const GbBriefing *b)
         const GbRegime *rg = gb_ref_regime(ref, (int)r);
         gb_tree_cell_take(g, g_strdup_printf("%s (%s)", rg->name, rg->short_name), -1);
         gb_tree_cell_take(g,
-                          rg->last_year
+                          rg->last_year == rg->first_year ? g_strdup_printf("%d", rg->first_year)
+                          : rg->last_year
                               ? g_strdup_printf("%d\u2013%d", rg->first_year, rg->last_year)
                               : g_strdup_printf("%d\u2013", rg->first_year),
                           -1);

@@ -155,6 +155,11 @@ def check(kind, path, authority=None):
         if dpi != 300 or abs(w - want) > 2:
             problems.append("picture %d: %d px at %s dpi for %.1f pt (want 300 dpi)" %
                             (i + 1, w, dpi, Emu(s.width).pt))
+    # The briefing's footer names the data, as the PDF's does.
+    if kind == "briefing" and "word/footer1.xml" in names:
+        foot = "".join(etree.fromstring(z.read("word/footer1.xml")).itertext())
+        if not foot.startswith("Data: "):
+            problems.append("footer %r does not name the data as the PDF's does" % foot[:60])
     return problems
 
 
