@@ -213,33 +213,12 @@ gb__reconciliation_position(const GbBriefing *b, const GbReconciliation *r)
     return gb_summary_position_paired_measure(b->position_pairs, r);
 }
 
-/* TRUE when the rows behind r's computed figure came from the very source
- * that published r's figure (a selection's own count of itself). */
-static gboolean
-gb__same_source(const GbTable *t, const GbReconciliation *r)
-{
-    if (r->published.source == NULL || t->rows == NULL)
-        return FALSE;
-    gboolean any = FALSE;
-    for (guint i = 0; i < t->rows->len; i++) {
-        const GbRow *row = gb_table_row(t, i);
-        if (row->judgement != r->computed.judgement || row->year != r->computed.year)
-            continue;
-        if (strcmp(gb_table_row_source(t, row), r->published.source) != 0)
-            return FALSE;
-        any = TRUE;
-    }
-    return any;
-}
-
-/* TRUE when r's two figures measure the same thing: the same base, and rows
- * that are not a selection, or a selection counted by the source that lists
- * it (the 18 unannounced inspections of 2009 and the article's 9 of 18). */
+/* TRUE when r's two figures measure the same thing (GbReconciliation.like). */
 static gboolean
 gb__reconciles_in(const GbTable *t, const GbReconciliation *r)
 {
-    return r->published.base > 0 && r->published.base == r->computed.base &&
-           (!r->selection || gb__same_source(t, r));
+    (void)t;
+    return r->like;
 }
 #define gb__reconciles(r) gb__reconciles_in(b->in.table, (r))
 
