@@ -709,6 +709,20 @@ gb_summary_position_paired_measure(const GArray *pairs, const GbReconciliation *
     return FALSE;
 }
 
+char *
+gb_summary_source_for_people(const char *source)
+{
+    gsize n = strlen(source);
+    guint32 ymd;
+    if (n > 12 && source[n - 12] == ',' && source[n - 11] == ' ' &&
+        gb_text_parse_date(source + n - 10, &ymd)) {
+        char when[32];
+        gb_text_format_date_long(ymd, when, sizeof when);
+        return g_strdup_printf("%.*s, %s", (int)(n - 12), source, when);
+    }
+    return g_strdup(source);
+}
+
 gboolean
 gb_summary_headline_paired(const GbStats *s, const GbHeadline *h)
 {

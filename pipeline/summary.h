@@ -158,6 +158,9 @@ typedef struct {
  * positions (GArray of GbPositionPair; free it). Needs rows on the date:
  * pairs whose date a streaming table cannot answer are left out. Can't fail. */
 GArray *gb_summary_position_pairs(const GbTable *t);
+/* A source text for people: its closing ISO date written out ("Ofsted, LA
+ * inspection outcomes, 2025-09-25" -> "..., 25 September 2025"; free it). */
+char *gb_summary_source_for_people(const char *source);
 /* TRUE when headline h is paired, like with like, in s: a position with the
  * position computed on its date, a period of a group with the same group's
  * rows, a calendar year's figure with that year's rows of the same base. */
