@@ -295,7 +295,11 @@ gb__group_pair_rows(const GbBriefing *b, GbTreeTable *g, GbTreeTable *tidy)
             gb_tree_cell_take(g, g_strdup_printf("%d\u2013%02d", p->from_year, p->to_year % 100),
                               -1);
             gb_tree_cell(g, rg->short_name, -1);
-            gb_tree_cell(g, gb_ref_grade(ref, p->regime, k)->label, -1);
+            gb_tree_cell_take(g,
+                              g_strdup_printf("%s, inspections made %d\u2013%02d",
+                                              gb_ref_grade(ref, p->regime, k)->label, p->from_year,
+                                              p->to_year % 100),
+                              -1);
             gb_tree_cell_take(g, gb__count_of_pct(p->count[k], p->base), -1);
             gb_tree_cell_take(g, gb__count_of_pct(p->published_count[k], p->published_base), -1);
             char *pts = gb__points(q - c);
@@ -351,7 +355,11 @@ gb__table_reconciliation(const GbBriefing *b)
             continue;
         gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
         gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
-        gb_tree_cell(g, gb__measure_name(ref, &r->computed), -1);
+        /* The kind of figure, as the positions' rows say theirs. */
+        gb_tree_cell_take(g,
+                          g_strdup_printf("%s, inspections made in %d",
+                                          gb__measure_name(ref, &r->computed), r->computed.year),
+                          -1);
         gb_tree_cell_take(g, gb__measure_text(&r->computed), -1);
         gb_tree_cell_take(g, gb__measure_text(&r->published), -1);
         char *pts = isnan(r->difference) ? NULL : gb__points(r->difference);
