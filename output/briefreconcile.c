@@ -146,8 +146,8 @@ gb__position_pairs_text(const GbBriefing *b, guint32 as_at)
     char *out = g_strdup_printf(
         "As at %s, the most recent %s judgement of each of the %d authorities then in "
         "existence (%s; a position, not the inspections made in a year) was: %s, of a base "
-        "of %d. That is %s inadequate and %s good or outstanding. Its source published "
-        "this position (%s, as published); the table sets each "
+        "of %d. That is %s inadequate and %s good or outstanding. Ofsted published "
+        "this position (source: %s); the table sets each "
         "published figure beside the computed one%s.",
         when, (const char *)g_ptr_array_index(ref->families, first->family), q->authorities,
         regimes, list, q->base, inad, gob, src, all ? ", and they agree" : "");
