@@ -48,8 +48,10 @@ gb_cmd_stats(int argc, char **argv, GbDiag *diag)
                                "  kind,as_at,family,group,region,authority,dfe_code,ons_code,date,"
                                "year,period_from,period_to,partial,regime,judgement,series,grade,"
                                "count,base,percent,percent_whole,authorities,change_points\n"
-                               "kind is position, standing (--by authority), inspections or "
-                               "published; series is 'computed' (from rows) or 'published' "
+                               "kind is position, standing (--by authority), inspections, "
+                               "published or reconciliation (like with like, as headlines.csv's "
+                               "kind, as_at, from, to and group say: a computed and a published "
+                               "row per pair); series is 'computed' (from rows) or 'published' "
                                "(headlines.csv).",
                                ctx, &argc, &argv);
     /* statsfmt prints its own option and lookup problems; its codes are

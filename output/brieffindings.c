@@ -72,17 +72,7 @@ gb__mover_scope(const GbBriefing *b)
 char *
 gb__source_for_people(const char *source)
 {
-    gsize n = strlen(source);
-    if (n > 12 && source[n - 12] == ',' && source[n - 11] == ' ' && source[n - 6] == '-' &&
-        source[n - 3] == '-') {
-        guint32 ymd = (guint32)(g_ascii_strtoull(source + n - 10, NULL, 10) * 10000 +
-                                g_ascii_strtoull(source + n - 5, NULL, 10) * 100 +
-                                g_ascii_strtoull(source + n - 2, NULL, 10));
-        char when[32];
-        gb_text_format_date_long(ymd, when, sizeof when);
-        return g_strdup_printf("%.*s, %s", (int)(n - 12), source, when);
-    }
-    return g_strdup(source);
+    return gb_summary_source_for_people(source);
 }
 
 char *
@@ -233,7 +223,9 @@ gb__finding_position_pairs(const GbBriefing *b, GPtrArray *f)
 {
     for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
         const GbPositionPair *p = &g_array_index(b->position_pairs, GbPositionPair, i);
-        if (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == p->as_at)
+        /* The document's own date opens the findings already. */
+        if (p->as_at == b->as_at ||
+            (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == p->as_at))
             continue;
         const GbPosition *q = &p->position;
         gboolean all = TRUE;

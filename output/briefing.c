@@ -268,7 +268,9 @@ gb__sec_inadequate(GbBriefing *b, GbTreeSection *s, char **error)
     /* Ofsted's published positions of earlier dates, against the rows. */
     for (guint i = 0; b->position_pairs != NULL && i < b->position_pairs->len; i++) {
         guint32 d = g_array_index(b->position_pairs, GbPositionPair, i).as_at;
-        if (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == d)
+        /* The document's own date is the section's first table, reconciled there. */
+        if (d == b->as_at ||
+            (i > 0 && g_array_index(b->position_pairs, GbPositionPair, i - 1).as_at == d))
             continue;
         char when[32];
         gb_text_format_date_long(d, when, sizeof when);

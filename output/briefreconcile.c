@@ -54,6 +54,10 @@ gb__pair_measure(const GbHeadline *h)
         return "Inadequate";
     if (strcmp(h->grade, "outstanding") == 0)
         return "Outstanding";
+    if (strcmp(h->grade, "good") == 0)
+        return "Good";
+    if (strcmp(h->grade, "requires_improvement") == 0)
+        return "Requires improvement";
     return h->grade;
 }
 
@@ -142,8 +146,8 @@ gb__position_pairs_text(const GbBriefing *b, guint32 as_at)
     char *out = g_strdup_printf(
         "As at %s, the most recent %s judgement of each of the %d authorities then in "
         "existence (%s; a position, not the inspections made in a year) was: %s, of a base "
-        "of %d. That is %s inadequate and %s good or outstanding. Ofsted's social care "
-        "annual report published this position (%s, as published); the table sets each "
+        "of %d. That is %s inadequate and %s good or outstanding. Ofsted published "
+        "this position (source: %s); the table sets each "
         "published figure beside the computed one%s.",
         when, (const char *)g_ptr_array_index(ref->families, first->family), q->authorities,
         regimes, list, q->base, inad, gob, src, all ? ", and they agree" : "");
@@ -213,33 +217,12 @@ gb__reconciliation_position(const GbBriefing *b, const GbReconciliation *r)
     return gb_summary_position_paired_measure(b->position_pairs, r);
 }
 
-/* TRUE when the rows behind r's computed figure came from the very source
- * that published r's figure (a selection's own count of itself). */
-static gboolean
-gb__same_source(const GbTable *t, const GbReconciliation *r)
-{
-    if (r->published.source == NULL || t->rows == NULL)
-        return FALSE;
-    gboolean any = FALSE;
-    for (guint i = 0; i < t->rows->len; i++) {
-        const GbRow *row = gb_table_row(t, i);
-        if (row->judgement != r->computed.judgement || row->year != r->computed.year)
-            continue;
-        if (strcmp(gb_table_row_source(t, row), r->published.source) != 0)
-            return FALSE;
-        any = TRUE;
-    }
-    return any;
-}
-
-/* TRUE when r's two figures measure the same thing: the same base, and rows
- * that are not a selection, or a selection counted by the source that lists
- * it (the 18 unannounced inspections of 2009 and the article's 9 of 18). */
+/* TRUE when r's two figures measure the same thing (GbReconciliation.like). */
 static gboolean
 gb__reconciles_in(const GbTable *t, const GbReconciliation *r)
 {
-    return r->published.base > 0 && r->published.base == r->computed.base &&
-           (!r->selection || gb__same_source(t, r));
+    (void)t;
+    return r->like;
 }
 #define gb__reconciles(r) gb__reconciles_in(b->in.table, (r))
 
@@ -312,7 +295,11 @@ gb__group_pair_rows(const GbBriefing *b, GbTreeTable *g, GbTreeTable *tidy)
             gb_tree_cell_take(g, g_strdup_printf("%d\u2013%02d", p->from_year, p->to_year % 100),
                               -1);
             gb_tree_cell(g, rg->short_name, -1);
-            gb_tree_cell(g, gb_ref_grade(ref, p->regime, k)->label, -1);
+            gb_tree_cell_take(g,
+                              g_strdup_printf("%s, inspections made %d\u2013%02d",
+                                              gb_ref_grade(ref, p->regime, k)->label, p->from_year,
+                                              p->to_year % 100),
+                              -1);
             gb_tree_cell_take(g, gb__count_of_pct(p->count[k], p->base), -1);
             gb_tree_cell_take(g, gb__count_of_pct(p->published_count[k], p->published_base), -1);
             char *pts = gb__points(q - c);
@@ -368,7 +355,11 @@ gb__table_reconciliation(const GbBriefing *b)
             continue;
         gb_tree_cell_take(g, g_strdup_printf("%d", r->computed.year), -1);
         gb_tree_cell(g, gb_ref_regime(ref, r->computed.regime)->short_name, -1);
-        gb_tree_cell(g, gb__measure_name(ref, &r->computed), -1);
+        /* The kind of figure, as the positions' rows say theirs. */
+        gb_tree_cell_take(g,
+                          g_strdup_printf("%s, inspections made in %d",
+                                          gb__measure_name(ref, &r->computed), r->computed.year),
+                          -1);
         gb_tree_cell_take(g, gb__measure_text(&r->computed), -1);
         gb_tree_cell_take(g, gb__measure_text(&r->published), -1);
         char *pts = isnan(r->difference) ? NULL : gb__points(r->difference);

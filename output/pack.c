@@ -202,8 +202,8 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
         for (guint i = 0; i < v->len; i++) {
             const GbVisit *x =
                 &g_array_index(in->table->visits, GbVisit, g_array_index(v, guint, i));
-            char d[11];
-            gb_text_format_date(x->date, d);
+            char d[32];
+            gb_text_format_date_long(x->date, d, sizeof d);
             g_string_append_printf(list, "%s%s %s%s%s%s", i ? "; " : "", d, x->type,
                                    x->theme ? " (" : "", x->theme ? x->theme : "",
                                    x->theme ? ")" : "");
@@ -249,8 +249,8 @@ gb__summary(GbPack *p, GbTree *tree, GbChart *timeline, GbTreeTable *timeline_da
                                   ph, NULL, TRUE);
             for (guint i = 0; i < years->len; i++) {
                 const GbPackYear *y = &g_array_index(years, GbPackYear, i);
-                char d[11];
-                gb_text_format_date(y->as_at, d);
+                char d[32];
+                gb_text_format_date_long(y->as_at, d, sizeof d);
                 gb_tree_cell(data, d, -1);
                 gb_tree_cell_take(data,
                                   y->own_as >= 0
@@ -324,8 +324,8 @@ static void
 gb__inspection_row(GbPack *p, GbTreeTable *t, int who, guint32 when, int ncols)
 {
     const GbRef *ref = p->ref;
-    char buf[11];
-    gb_text_format_date(when, buf);
+    char buf[32];
+    gb_text_format_date_long(when, buf, sizeof buf);
     if (who == p->authority)
         gb_tree_cell(t, buf, -1);
     else
@@ -496,12 +496,12 @@ gb__changes(GbPack *p, GbTree *tree)
     if (prev == 0) {
         if (m != NULL) {
             /* The previous judgement is of another regime: the headline move only. */
-            char a[11] = "", b[11] = "";
+            char a[32] = "", b[32] = "";
             if (m->from.date)
-                gb_text_format_date(m->from.date, a);
+                gb_text_format_date_long(m->from.date, a, sizeof a);
             else
                 g_snprintf(a, sizeof a, "%d", m->from.year);
-            gb_text_format_date(last, b);
+            gb_text_format_date_long(last, b, sizeof b);
             gb_tree_paragraph_take(
                 s, g_strdup_printf(
                        "One inspection under the current framework. The previous "
@@ -522,9 +522,9 @@ gb__changes(GbPack *p, GbTree *tree)
         }
         return;
     }
-    char a[11], b[11];
-    gb_text_format_date(prev, a);
-    gb_text_format_date(last, b);
+    char a[32], b[32];
+    gb_text_format_date_long(prev, a, sizeof a);
+    gb_text_format_date_long(last, b, sizeof b);
     char *ha = who == p->authority
                    ? g_strdup_printf("Previous (%s)", a)
                    : g_strdup_printf("Previous (%s, as %s)", a, gb_ref_authority(ref, who)->name);
@@ -622,9 +622,14 @@ gb__compose(GbPack *p, GbChart *timeline, const char *title)
     }
     GbTreeSection *s = gb_tree_section(tree, "sources", "Sources");
     GPtrArray *sources = gb_summary_sources(p->in->table);
-    g_ptr_array_add(sources, NULL);
-    char *list = g_strjoinv("; ", (char **)sources->pdata);
+    /* Dates for people ("25 September 2025"), as the briefing writes them. */
+    GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < sources->len; i++)
+        g_ptr_array_add(people, gb_summary_source_for_people(g_ptr_array_index(sources, i)));
     g_ptr_array_free(sources, TRUE);
+    g_ptr_array_add(people, NULL);
+    char *list = g_strjoinv("; ", (char **)people->pdata);
+    g_ptr_array_free(people, TRUE);
     gb_tree_note_take(s, g_strdup_printf("%s. Ofsted data \u00a9 Crown copyright, Open "
                                          "Government Licence v3.0; statistical neighbours: DfE "
                                          "model 2025. Computed by gradebrief; the national "

@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#define GB__MAX_COLS 16
+#define GB__MAX_COLS 24
 
 typedef struct {
     GbRef *ref;
@@ -92,18 +92,99 @@ enum {
     H_QUAL,
     H_DESC,
     H_SOURCE,
+    H_KIND,
+    H_AS_AT,
+    H_FROM,
+    H_TO,
+    H_GROUP,
+    H_ROUNDED,
     H_N
 };
 static const GbColumnSpec gb__headline_cols[H_N] = {
-    {"id", TRUE},      {"year", TRUE},      {"regime", TRUE},      {"judgement", TRUE},
-    {"measure", TRUE}, {"grade", TRUE},     {"value", TRUE},       {"unit", TRUE},
-    {"base", TRUE},    {"qualifier", TRUE}, {"description", TRUE}, {"source", TRUE},
+    {"id", TRUE},      {"year", TRUE},        {"regime", TRUE},      {"judgement", TRUE},
+    {"measure", TRUE}, {"grade", TRUE},       {"value", TRUE},       {"unit", TRUE},
+    {"base", TRUE},    {"qualifier", TRUE},   {"description", TRUE}, {"source", TRUE},
+    {"kind", FALSE},   {"as_at", FALSE},      {"from", FALSE},       {"to", FALSE},
+    {"group", FALSE},  {"rounded_to", FALSE},
 };
+
+/* A date column of headlines.csv: empty gives 0; else a YYYY-MM-DD date. */
+static gboolean
+gb__headline_date(const GbCsvRecord *rec, const int *idx, int col, guint32 *out, GbDiag *diag)
+{
+    const char *v = gb__ref_field(rec, idx, col);
+    *out = 0;
+    if (*v == '\0' || gb_text_parse_date(v, out))
+        return TRUE;
+    gb_csv_diag_field(rec, (guint)idx[col], diag, "%s must be a date (YYYY-MM-DD), not '%s'",
+                      gb__headline_cols[col].name, v);
+    return FALSE;
+}
+
+/* The kind columns: what the figure measures, checked against each other. */
+static GbStatus
+gb__headline_kind(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbHeadline *h, GbDiag *diag)
+{
+    const char *kind = gb__ref_field(rec, idx, H_KIND);
+    const char *group = gb__ref_field(rec, idx, H_GROUP);
+    if (idx[H_KIND] < 0 || strcmp(kind, "published-only") == 0)
+        h->kind = GB_HEADLINE_PUBLISHED_ONLY;
+    else if (strcmp(kind, "position") == 0)
+        h->kind = GB_HEADLINE_POSITION;
+    else if (strcmp(kind, "period") == 0)
+        h->kind = GB_HEADLINE_PERIOD;
+    else {
+        gb_csv_diag_field(rec, (guint)idx[H_KIND], diag,
+                          "kind must be position, period or published-only, not '%s'", kind);
+        return GB_DATA;
+    }
+    if (!gb__headline_date(rec, idx, H_AS_AT, &h->as_at, diag) ||
+        !gb__headline_date(rec, idx, H_FROM, &h->from, diag) ||
+        !gb__headline_date(rec, idx, H_TO, &h->to, diag))
+        return GB_DATA;
+    gint64 rounded = 1;
+    const char *rt = gb__ref_field(rec, idx, H_ROUNDED);
+    if (*rt != '\0' && !gb_text_parse_int(rt, 1, 100, &rounded)) {
+        gb_csv_diag_field(rec, (guint)idx[H_ROUNDED], diag,
+                          "rounded_to must be a whole number of points 1-100 or empty");
+        return GB_DATA;
+    }
+    h->rounded_to = (int)rounded;
+    int bad = -1;
+    const char *why = NULL;
+    if (h->kind == GB_HEADLINE_POSITION) {
+        h->family = gb_ref_find_family(ref, group);
+        if (h->as_at == 0)
+            bad = H_AS_AT, why = "a position needs its as_at date";
+        else if (h->from != 0 || h->to != 0)
+            bad = h->from != 0 ? H_FROM : H_TO, why = "a position has an as_at date, not a period";
+        else if (h->family < 0)
+            bad = H_GROUP, why = "a position's group must be a judgement family of judgements.csv";
+    } else if (h->kind == GB_HEADLINE_PERIOD) {
+        if (h->from == 0 || h->to == 0)
+            bad = h->from == 0 ? H_FROM : H_TO, why = "a period needs its from and to dates";
+        else if (h->to < h->from)
+            bad = H_TO, why = "a period's to date is before its from date";
+        else if (h->as_at != 0)
+            bad = H_AS_AT, why = "a period has from and to dates, not an as_at date";
+        else if (h->regime < 0)
+            bad = H_REGIME, why = "a period's figure needs its regime and judgement";
+        else if (*group != '\0')
+            h->group = g_strdup(group);
+    } else if (h->as_at != 0 || h->from != 0 || h->to != 0) {
+        bad = h->as_at != 0 ? H_AS_AT : h->from != 0 ? H_FROM : H_TO;
+        why = "a published-only figure has no dates to pair it by";
+    }
+    if (bad < 0)
+        return GB_OK;
+    gb_csv_diag_field(rec, (guint)(idx[bad] >= 0 ? idx[bad] : idx[H_KIND]), diag, "%s", why);
+    return GB_DATA;
+}
 
 static GbStatus
 gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
 {
-    GbHeadline h = {.regime = -1, .judgement = -1, .base = -1};
+    GbHeadline h = {.regime = -1, .judgement = -1, .base = -1, .family = -1};
     gint64 year, base;
     if (!gb_text_parse_int(gb__ref_field(rec, idx, H_YEAR), 1900, 2999, &year)) {
         gb_csv_diag_field(rec, (guint)idx[H_YEAR], diag, "year must be a year");
@@ -139,6 +220,10 @@ gb__headline_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *dia
             return GB_DATA;
         }
         h.base = (int)base;
+    }
+    if (gb__headline_kind(ref, rec, idx, &h, diag) != GB_OK) {
+        g_free(h.group);
+        return GB_DATA;
     }
     h.year = (int)year;
     h.id = g_strdup(gb__ref_field(rec, idx, H_ID));
@@ -395,6 +480,7 @@ gb_ref_free(GbRef *ref)
         g_free(h->qualifier);
         g_free(h->description);
         g_free(h->source);
+        g_free(h->group);
     }
     for (int k = 0; k < GB_COMMON_LEVELS; k++)
         g_free(ref->common_labels[k]);

@@ -47,12 +47,25 @@ typedef struct {
     char *note;       /* source and caveat of its family links, or NULL */
 } GbJudgement;
 
+/* What a published figure measures (headlines.csv `kind`). */
+typedef enum {
+    GB_HEADLINE_PUBLISHED_ONLY, /* nothing the rows can compute: shown, never paired */
+    GB_HEADLINE_POSITION,       /* each authority's latest judgement of a family as at a date */
+    GB_HEADLINE_PERIOD          /* the inspections made from one date to another */
+} GbHeadlineKind;
+
 typedef struct {
     char *id;
     int year;
     int regime, judgement; /* -1 when the figure belongs to no one regime */
-    char *measure;         /* share | count | context */
-    char *grade;           /* grade id, good_or_better, inspected, ... */
+    GbHeadlineKind kind;
+    guint32 as_at;    /* a position's date (YYYYMMDD), else 0 */
+    guint32 from, to; /* a period's first and last days (YYYYMMDD), else 0 */
+    int family;       /* a position's judgement family (GbRef.families), else -1 */
+    char *group;      /* a period's profile column group ("cpi"), or NULL: every row */
+    int rounded_to;   /* an approx share is rounded to this many points ("four in 10": 10) */
+    char *measure;    /* share | count | context */
+    char *grade;      /* grade id, good_or_better, inspected, ... */
     double value;
     char *unit;      /* percent | count | gbp */
     int base;        /* -1 when not stated */

@@ -4,6 +4,7 @@
  * computed and published figures. history.c has the per-authority results.
  * Pure: reads the table, returns plain structs, prints nothing. */
 #include "pipeline/stats.h"
+#include "pipeline/summary.h"
 
 #include "pipeline/text.h"
 
@@ -270,7 +271,8 @@ gb__published(const GbTable *t)
                        .count = -1,
                        .base = h->base,
                        .qualifier = h->qualifier,
-                       .source = h->source};
+                       .source = h->source,
+                       .headline = h};
         if (strcmp(h->unit, "percent") == 0) {
             m.percent = h->value;
         } else {
@@ -359,6 +361,35 @@ gb__changes(GArray *measures)
     return out;
 }
 
+/* TRUE when the rows behind computed figure c came from the very source that
+ * published p (a selection's own count of itself). */
+static gboolean
+gb__same_source(const GbTable *t, const GbMeasure *c, const GbMeasure *p)
+{
+    if (p->source == NULL || t->rows == NULL)
+        return FALSE;
+    gboolean any = FALSE;
+    for (guint i = 0; i < t->rows->len; i++) {
+        const GbRow *row = gb_table_row(t, i);
+        if (row->judgement != c->judgement || row->year != c->year)
+            continue;
+        if (strcmp(gb_table_row_source(t, row), p->source) != 0)
+            return FALSE;
+        any = TRUE;
+    }
+    return any;
+}
+
+/* TRUE when headline h is of the inspections of one whole calendar year and
+ * of every row (kind=period, 1 January to 31 December, no group): what one
+ * year's rows can be compared with. */
+static gboolean
+gb__of_calendar_year(const GbHeadline *h)
+{
+    return h != NULL && h->kind == GB_HEADLINE_PERIOD && h->group == NULL &&
+           h->from == (guint32)h->year * 10000 + 101 && h->to == (guint32)h->year * 10000 + 1231;
+}
+
 static GArray *
 gb__reconcile(const GbTable *t, GArray *distributions, GArray *published)
 {
@@ -368,6 +399,8 @@ gb__reconcile(const GbTable *t, GArray *distributions, GArray *published)
         gb__measures_of(t, &g_array_index(distributions, GbDistribution, i), computed);
     for (guint i = 0; i < published->len; i++) {
         const GbMeasure *p = &g_array_index(published, GbMeasure, i);
+        if (!gb__of_calendar_year(p->headline))
+            continue; /* a position or another period: paired in gb_summary_*_pairs */
         for (guint k = 0; k < computed->len; k++) {
             const GbMeasure *c = &g_array_index(computed, GbMeasure, k);
             if (c->year != p->year || !gb__same_scope(c, p))
@@ -376,6 +409,7 @@ gb__reconcile(const GbTable *t, GArray *distributions, GArray *published)
             if (sel != NULL && c->count == 0)
                 continue; /* a selection says nothing about the grades it leaves out */
             GbReconciliation r = {.computed = *c, .published = *p, .selection = sel != NULL};
+            r.like = p->base > 0 && p->base == c->base && (sel == NULL || gb__same_source(t, c, p));
             r.difference = isnan(p->percent) ? NAN : p->percent - c->percent;
             if (sel != NULL)
                 r.reason =
@@ -413,6 +447,10 @@ gb_stats_compute(const GbTable *t, GbGroupBy by)
     g_array_append_vals(measures, s->published->data, s->published->len);
     s->changes = gb__changes(measures);
     s->reconciliations = gb__reconcile(t, yearly, s->published);
+    /* A position needs every row up to its date: a streaming table has none. */
+    s->position_pairs = t->rows != NULL ? gb_summary_position_pairs(t)
+                                        : g_array_new(FALSE, TRUE, sizeof(GbPositionPair));
+    s->group_pairs = gb_summary_group_pairs(t, s);
     g_array_free(measures, TRUE);
     if (yearly != s->distributions)
         g_array_free(yearly, TRUE);
@@ -430,5 +468,7 @@ gb_stats_free(GbStats *s)
     for (guint i = 0; i < s->reconciliations->len; i++)
         g_free(g_array_index(s->reconciliations, GbReconciliation, i).reason);
     g_array_free(s->reconciliations, TRUE);
+    g_array_free(s->position_pairs, TRUE);
+    g_array_free(s->group_pairs, TRUE);
     g_free(s);
 }

@@ -45,9 +45,10 @@ typedef struct {
     const char *measure; /* grade id or "good_or_better" */
     GbSeries series;
     double percent;
-    int count, base;       /* -1 when not known */
-    const char *qualifier; /* "exact", "approx", "more_than" */
-    const char *source;    /* published: the source; else NULL */
+    int count, base;            /* -1 when not known */
+    const char *qualifier;      /* "exact", "approx", "more_than" */
+    const char *source;         /* published: the source; else NULL */
+    const GbHeadline *headline; /* published: its row of headlines.csv; else NULL */
 } GbMeasure;
 
 /* A measure's change between two years, in percentage points. */
@@ -62,6 +63,8 @@ typedef struct {
     double difference;  /* published - computed, points */
     char *reason;       /* why they differ, or NULL */
     gboolean selection; /* the rows name only some authorities */
+    gboolean like;      /* like with like: the same base, and rows that are not a
+                           selection or are counted by the source that lists them */
 } GbReconciliation;
 
 /* Each authority's latest judgement on or before a date. */
@@ -93,7 +96,10 @@ typedef struct {
     GArray *distributions;   /* GbDistribution */
     GArray *published;       /* GbMeasure */
     GArray *changes;         /* GbChange */
-    GArray *reconciliations; /* GbReconciliation */
+    GArray *reconciliations; /* GbReconciliation: published figures of one calendar year's
+                                inspections against that year's rows */
+    GArray *position_pairs;  /* GbPositionPair (summary.h): published positions */
+    GArray *group_pairs;     /* GbGroupPair (summary.h): published figures of a period */
 } GbStats;
 
 /* Moves between consecutive graded headline judgements, every authority. */

@@ -3,6 +3,7 @@
  * (the columns are listed in the README). */
 #include "pipeline/statsfmt-private.h"
 
+#include "pipeline/summary.h"
 #include "pipeline/text.h"
 
 #include <math.h>
@@ -145,6 +146,94 @@ gb__csv_positions(const GbRun *run, GString *s)
     }
 }
 
+/* The reconciliation, like with like (as the briefing's): two rows per pair,
+ * series computed and published, kind "reconciliation". */
+static void
+gb__csv_pair(GString *s, const GbCsvLine *base, int count, int cbase, double cpct, double pvalue,
+             gboolean percent, int pbase)
+{
+    GbCsvLine l = *base;
+    for (int i = 0; i < C_N; i++)
+        if (base->cell[i] == base->buf[i])
+            l.cell[i] = l.buf[i];
+    l.cell[C_SERIES] = "computed";
+    gb__line_num(&l, C_COUNT, "%d", count);
+    gb__line_num(&l, C_BASE, "%d", cbase);
+    gb__line_num(&l, C_PERCENT, "%.1f", cpct);
+    gb__statsfmt_csv_row(s, l.cell, C_N);
+    l.cell[C_SERIES] = "published";
+    l.cell[C_COUNT] = l.cell[C_BASE] = l.cell[C_PERCENT] = "";
+    if (percent)
+        gb__line_num(&l, C_PERCENT, "%.1f", pvalue);
+    else
+        gb__line_num(&l, C_COUNT, "%.0f", pvalue);
+    if (pbase > 0) {
+        gb__line_num(&l, C_BASE, "%d", pbase);
+        if (!percent)
+            gb__line_num(&l, C_PERCENT, "%.1f", gb_summary_share(pvalue, pbase));
+    }
+    gb__statsfmt_csv_row(s, l.cell, C_N);
+}
+
+static void
+gb__csv_reconciliation(const GbRef *ref, const GbStats *st, GString *s)
+{
+    for (guint i = 0; i < st->reconciliations->len; i++) {
+        const GbReconciliation *r = &g_array_index(st->reconciliations, GbReconciliation, i);
+        if (!r->like)
+            continue;
+        GbNames n;
+        gb__statsfmt_names(ref, r->computed.year, r->computed.regime, r->computed.judgement, -2,
+                           &n);
+        GbCsvLine l;
+        gb__line_clear(&l);
+        l.cell[C_KIND] = "reconciliation";
+        l.cell[C_YEAR] = n.year;
+        gb__line_date(&l, C_FROM, r->published.headline->from);
+        gb__line_date(&l, C_TO, r->published.headline->to);
+        l.cell[C_REGIME] = n.regime;
+        l.cell[C_JUDGEMENT] = n.judgement;
+        l.cell[C_GRADE] = r->computed.measure;
+        gboolean pct = r->published.count < 0;
+        gb__csv_pair(s, &l, r->computed.count, r->computed.base, r->computed.percent,
+                     pct ? r->published.percent : r->published.count, pct, r->published.base);
+    }
+    for (guint i = 0; i < st->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(st->position_pairs, GbPositionPair, i);
+        GbCsvLine l;
+        gb__line_clear(&l);
+        l.cell[C_KIND] = "reconciliation";
+        gb__line_date(&l, C_AS_AT, p->as_at);
+        l.cell[C_FAMILY] = g_ptr_array_index(ref->families, p->family);
+        l.cell[C_GROUP] = "england";
+        l.cell[C_GRADE] = p->headline->grade;
+        gb__line_num(&l, C_AUTHORITIES, "%d", p->position.authorities);
+        gb__csv_pair(s, &l, p->count, p->position.base, p->percent, p->headline->value,
+                     strcmp(p->headline->unit, "percent") == 0, p->headline->base);
+    }
+    for (guint i = 0; i < st->group_pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(st->group_pairs, GbGroupPair, i);
+        if (!p->published)
+            continue;
+        const GbRegime *rg = gb_ref_regime(ref, p->regime);
+        for (int k = (int)rg->grades->len - 1; k >= 0; k--) {
+            GbCsvLine l;
+            gb__line_clear(&l);
+            l.cell[C_KIND] = "reconciliation";
+            l.cell[C_GROUP] = p->group;
+            gb__line_num(&l, C_YEAR, "%d", p->published_year);
+            gb__line_date(&l, C_FROM, p->from);
+            gb__line_date(&l, C_TO, p->to);
+            l.cell[C_REGIME] = rg->id;
+            l.cell[C_JUDGEMENT] = gb_ref_judgement(ref, p->judgement)->id;
+            l.cell[C_GRADE] = gb_ref_grade(ref, p->regime, k)->id;
+            gb__csv_pair(s, &l, (int)p->count[k], (int)p->base,
+                         gb_summary_share(p->count[k], p->base), p->published_count[k], FALSE,
+                         (int)p->published_base);
+        }
+    }
+}
+
 void
 gb__statsfmt_csv(const GbRun *run, const GbStats *st, FILE *out)
 {
@@ -197,6 +286,7 @@ gb__statsfmt_csv(const GbRun *run, const GbStats *st, FILE *out)
             gb__line_num(&l, C_PERCENT, "%.1f", m->percent);
         gb__statsfmt_csv_row(s, l.cell, C_N);
     }
+    gb__csv_reconciliation(ref, st, s);
     fwrite(s->str, 1, s->len, out);
     g_string_free(s, TRUE);
 }

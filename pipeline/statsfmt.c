@@ -272,11 +272,14 @@ gb__statsfmt_latest_labels(const GbRun *run, const GbLatest *latest,
 void
 gb__statsfmt_event_text(GString *s, const GbRef *ref, const GbEvent *e)
 {
-    char date[11] = "";
+    /* For people: "19 November 2010 SLAC Adequate", or the year alone when
+     * the row has no date (ISO dates stay in CSV and JSON). */
+    char date[32];
     if (e->date)
-        gb_text_format_date(e->date, date);
-    g_string_append_printf(s, "%d%s%s%s %s %s", e->year, e->date ? " (" : "", date,
-                           e->date ? ")" : "", gb_ref_regime(ref, e->regime)->short_name,
+        gb_text_format_date_long(e->date, date, sizeof date);
+    else
+        g_snprintf(date, sizeof date, "%d", e->year);
+    g_string_append_printf(s, "%s %s %s", date, gb_ref_regime(ref, e->regime)->short_name,
                            gb_ref_grade(ref, e->regime, e->grade)->label);
     if (e->as_authority >= 0)
         g_string_append_printf(s, " [as %s]", gb_ref_authority(ref, e->as_authority)->name);

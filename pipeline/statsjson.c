@@ -280,6 +280,10 @@ gb__json_figures(JsonBuilder *b, const GbRef *ref, const GbStats *st)
         gb__json_measure(b, ref, "published", &r->published);
         gb__json_tenths(b, "difference", r->difference);
         gb__statsfmt_json_str(b, "reason", r->reason);
+        /* Like with like (the same base, not a selection counted by another
+         * source): the pairs the table and CSV list as reconciled. */
+        json_builder_set_member_name(b, "like");
+        json_builder_add_boolean_value(b, r->like);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

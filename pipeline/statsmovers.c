@@ -182,8 +182,8 @@ static void
 gb__movers_table(const GbRun *run, const GbMovers *mv, GString *s)
 {
     const GbRef *ref = run->t->ref;
-    char d1[11];
-    gb_text_format_date(mv->as_at, d1);
+    char d1[32];
+    gb_text_format_date_long(mv->as_at, d1, sizeof d1);
     g_string_append_printf(
         s, "Movers on or before %s (%s): %s\n", d1, gb_position_as_at_source(run->at.source),
         mv->mode == GB_MOVERS_ANY ? "consecutive headline judgements of any regimes, ACROSS "

@@ -73,6 +73,110 @@ gb__measure_scope(GString *s, const GbRef *ref, const GbMeasure *m)
     g_string_append_printf(s, ", %s: ", gb__measure_name(ref, m));
 }
 
+/* The published positions against the positions computed on their dates. */
+static void
+gb__table_position_pairs(const GbRef *ref, const GbStats *st, GString *s)
+{
+    for (guint i = 0; i < st->position_pairs->len; i++) {
+        const GbPositionPair *p = &g_array_index(st->position_pairs, GbPositionPair, i);
+        const GbHeadline *h = p->headline;
+        char when[32];
+        gb_text_format_date_long(p->as_at, when, sizeof when);
+        char *family =
+            g_strdelimit(g_strdup(g_ptr_array_index(ref->families, p->family)), "_", ' ');
+        const char *name =
+            gb__measure_name(ref, &(GbMeasure){.regime = h->regime, .measure = h->grade});
+        if (strcmp(h->grade, "less_than_good") == 0)
+            name = "Less than good";
+        g_string_append_printf(s,
+                               "  As at %s, England, latest %s judgement, %s: %d of %d (%.1f%%) "
+                               "computed vs ",
+                               when, family, name, p->count, p->position.base, p->percent);
+        g_free(family);
+        const char *q = strcmp(h->qualifier, "more_than") == 0 ? "more than "
+                        : strcmp(h->qualifier, "approx") == 0  ? "about "
+                                                               : "";
+        if (strcmp(h->unit, "percent") == 0)
+            g_string_append_printf(s, "%s%.0f%%", q, h->value);
+        else
+            g_string_append_printf(s, "%s%.0f", q, h->value);
+        if (h->base > 0)
+            g_string_append_printf(s, " of %d", h->base);
+        g_string_append_printf(s, " published: %s; both are positions\n",
+                               p->agrees ? "they agree" : "they differ");
+    }
+}
+
+/* The published figures of a period against the rows of the same group of
+ * inspections over the same period. */
+static void
+gb__table_group_pairs(const GbRef *ref, const GbStats *st, GString *s)
+{
+    for (guint i = 0; i < st->group_pairs->len; i++) {
+        const GbGroupPair *p = &g_array_index(st->group_pairs, GbGroupPair, i);
+        if (!p->published)
+            continue;
+        char a[32], z[32];
+        gb_text_format_date_long(p->from, a, sizeof a);
+        gb_text_format_date_long(p->to, z, sizeof z);
+        const GbRegime *rg = gb_ref_regime(ref, p->regime);
+        for (int k = (int)rg->grades->len - 1; k >= 0; k--)
+            g_string_append_printf(
+                s, "  %s to %s, %s, %s: %u of %u (%.1f%%) computed vs %u of %u published%s\n", a, z,
+                p->label, gb_ref_grade(ref, p->regime, k)->label, p->count[k], p->base,
+                gb_summary_share(p->count[k], p->base), p->published_count[k], p->published_base,
+                p->equal ? "" : "; the published figures are of another number of inspections");
+    }
+}
+
+/* Like with like only: one calendar year's rows against the figures published
+ * for that year's inspections with the same base, positions against
+ * positions, a group's inspections against the same group's rows. Then the
+ * published figures that are not compared, and why. */
+static void
+gb__table_reconciliation(const GbRef *ref, const GbStats *st, gboolean streaming, GString *s)
+{
+    g_string_append(s, "\nReconciliation of computed and published figures (like with like: "
+                       "the same kind, period or date, and base)\n");
+    for (guint i = 0; i < st->reconciliations->len; i++) {
+        const GbReconciliation *r = &g_array_index(st->reconciliations, GbReconciliation, i);
+        if (!r->like)
+            continue;
+        gb__measure_scope(s, ref, &r->computed);
+        gb__measure_text(s, &r->computed);
+        g_string_append(s, " vs ");
+        gb__measure_text(s, &r->published);
+        if (!isnan(r->difference))
+            g_string_append_printf(s, ": %+.1f points", r->difference);
+        g_string_append_printf(s, "; both of the inspections made in %d\n", r->computed.year);
+    }
+    gb__table_position_pairs(ref, st, s);
+    gb__table_group_pairs(ref, st, s);
+    g_string_append(s, "\nPublished figures not compared\n");
+    for (guint i = 0; i < st->published->len; i++) {
+        const GbMeasure *m = &g_array_index(st->published, GbMeasure, i);
+        if (gb_summary_headline_paired(st, m->headline))
+            continue;
+        const GbReconciliation *r = NULL;
+        for (guint k = 0; k < st->reconciliations->len && r == NULL; k++) {
+            const GbReconciliation *c = &g_array_index(st->reconciliations, GbReconciliation, k);
+            r = c->published.headline == m->headline ? c : NULL;
+        }
+        gb__measure_scope(s, ref, m);
+        gb__measure_text(s, m);
+        if (r != NULL && r->reason != NULL)
+            g_string_append_printf(s, ": not compared with the %d rows of %d because %s\n",
+                                   r->computed.base, r->computed.year, r->reason);
+        else
+            g_string_append(s, ": not computed from these rows\n");
+    }
+    if (streaming) {
+        g_string_append(s, "  (With one date, stats keeps only the judgements in force on it: give "
+                           "--as-at a list of dates, or --as-at-series, to compute the positions "
+                           "of other dates and the figures of a period.)\n");
+    }
+}
+
 static void
 gb__table_positions(const GbRun *run, GString *s)
 {
@@ -203,7 +307,9 @@ gb__statsfmt_table(const GbRun *run, const GbStats *st, const GbLatest *latest, 
         gb__measure_text(s, m);
         if (strcmp(m->qualifier, "exact") != 0)
             g_string_append_printf(s, " [%s]", m->qualifier);
-        g_string_append_c(s, '\n');
+        char *kind = gb_summary_headline_kind_text(ref, m->headline);
+        g_string_append_printf(s, "; %s\n", kind);
+        g_free(kind);
     }
     g_string_append(s, "\nChanges between the inspections made in consecutive years (flows, "
                        "not England's position; percentage points)\n");
@@ -215,19 +321,7 @@ gb__statsfmt_table(const GbRun *run, const GbStats *st, const GbLatest *latest, 
         gb__measure_text(s, &c->to);
         g_string_append_printf(s, ": %+.1f points\n", c->points);
     }
-    g_string_append(s, "\nReconciliation of computed and published figures\n");
-    for (guint i = 0; i < st->reconciliations->len; i++) {
-        const GbReconciliation *r = &g_array_index(st->reconciliations, GbReconciliation, i);
-        gb__measure_scope(s, ref, &r->computed);
-        gb__measure_text(s, &r->computed);
-        g_string_append(s, " vs ");
-        gb__measure_text(s, &r->published);
-        if (!isnan(r->difference))
-            g_string_append_printf(s, ": %+.1f points", r->difference);
-        if (r->reason != NULL)
-            g_string_append_printf(s, "\n      because %s", r->reason);
-        g_string_append_c(s, '\n');
-    }
+    gb__table_reconciliation(ref, st, run->t->streaming, s);
     /* For people: the judgement's name, the date written out, and the scale of
      * the regimes the judgements were made under. */
     char date[32];

@@ -546,42 +546,51 @@ gb_summary_position_covered(const GbPosition *p)
     return p->base > 0 && 2 * p->base >= p->authorities;
 }
 
-/* Which published period figures are of which rows. A published figure says
- * neither its period nor the group of inspections behind it in a form the
- * reference data holds yet, so the pairs are named here: each is checked
- * against the rows, never fitted to them. */
-static const struct {
-    const char *regime, *judgement, *group, *label;
-    int from_year, to_year, published_year;
-} gb__group_pairs[] = {
-    /* LocalGov, 18 September 2013: the child protection inspections of May
-     * 2012 to September 2013 under the 2012 framework (re-inspections, CPRI,
-     * are a group of their own). */
-    {"cp2012", "child_protection", "cpi", "child protection inspections (CPI)", 2012, 2013, 2013},
-};
-
 GArray *
 gb_summary_group_pairs(const GbTable *t, const GbStats *s)
 {
     const GbRef *ref = t->ref;
     GArray *out = g_array_new(FALSE, TRUE, sizeof(GbGroupPair));
-    for (gsize i = 0; i < G_N_ELEMENTS(gb__group_pairs); i++) {
-        int regime = gb_ref_find_regime(ref, gb__group_pairs[i].regime);
-        int j = regime >= 0 ? gb_ref_find_judgement(ref, regime, gb__group_pairs[i].judgement) : -1;
-        if (j < 0)
+    /* headlines.csv says which published figures are of a period and a
+     * profile column group (kind=period, from, to, group): one pair for each
+     * (regime, judgement, group, period), checked against the rows, never
+     * fitted to them. */
+    for (guint i = 0; i < ref->headlines->len; i++) {
+        const GbHeadline *h = &g_array_index(ref->headlines, GbHeadline, i);
+        if (h->kind != GB_HEADLINE_PERIOD || h->group == NULL || h->judgement < 0)
             continue;
+        gboolean seen = FALSE;
+        for (guint k = 0; k < out->len && !seen; k++) {
+            const GbGroupPair *q = &g_array_index(out, GbGroupPair, k);
+            seen = q->judgement == h->judgement && strcmp(q->group, h->group) == 0 &&
+                   q->from == h->from && q->to == h->to;
+        }
+        if (seen)
+            continue;
+        int regime = h->regime, j = h->judgement;
         GbGroupPair p = {.regime = regime,
                          .judgement = j,
-                         .group = gb__group_pairs[i].group,
-                         .label = gb__group_pairs[i].label,
-                         .from_year = gb__group_pairs[i].from_year,
-                         .to_year = gb__group_pairs[i].to_year,
-                         .published_year = gb__group_pairs[i].published_year};
+                         .group = h->group,
+                         .from = h->from,
+                         .to = h->to,
+                         .from_year = (int)(h->from / 10000),
+                         .to_year = (int)(h->to / 10000),
+                         .published_year = h->year};
+        /* "child_protection", "cpi" -> "child protection inspections (CPI)" */
+        char *what = g_strdelimit(g_strdup(gb_ref_judgement(ref, j)->id), "_", ' ');
+        char *grp = g_ascii_strup(h->group, -1);
+        g_snprintf(p.label, sizeof p.label, "%s inspections (%s)", what, grp);
+        g_free(what);
+        g_free(grp);
         int ngrades = MIN((int)gb_ref_regime(ref, regime)->grades->len, GB_MAX_GRADES);
         for (guint k = 0; t->rows != NULL && k < t->rows->len; k++) {
             const GbRow *r = gb_table_row(t, k);
-            if (r->judgement != j || r->year < p.from_year || r->year > p.to_year || r->grade < 0 ||
-                r->grade >= ngrades || strcmp(gb_table_row_group(t, r), p.group) != 0)
+            /* A dated row counts when its date is in the period, a row with
+             * only a year when its year is. */
+            gboolean in = r->date != 0 ? r->date >= p.from && r->date <= p.to
+                                       : r->year >= p.from_year && r->year <= p.to_year;
+            if (r->judgement != j || !in || r->grade < 0 || r->grade >= ngrades ||
+                strcmp(gb_table_row_group(t, r), p.group) != 0)
                 continue;
             p.count[r->grade]++;
             p.base++;
@@ -628,31 +637,6 @@ gb_summary_group_paired(const GArray *pairs, const GbReconciliation *r)
            r->published.judgement == p->judgement;
 }
 
-/* Published figures of a position: which family and date they describe.
- * headlines.csv states neither, so they are named here, each checked
- * against the rows. */
-static const struct {
-    const char *headline, *family;
-    guint32 as_at;
-    int rounding; /* approx shares: rounded to this many points ("four in 10": 10) */
-} gb__position_pairs[] = {
-    /* Ofsted's social care annual report 2013 (The Independent, 15 October
-     * 2013), of the 152 authorities as at 31 March 2013: each one's latest
-     * safeguarding or child protection judgement (SLAC, or CPI since 2012). */
-    {"ar2013-inadequate", "safeguarding", 20130331, 0},
-    {"ar2013-good-or-better", "safeguarding", 20130331, 10},
-    {"ar2013-less-than-good", "safeguarding", 20130331, 0},
-};
-
-static const GbHeadline *
-gb__headline(const GbRef *ref, const char *id)
-{
-    for (guint i = 0; i < ref->headlines->len; i++)
-        if (strcmp(g_array_index(ref->headlines, GbHeadline, i).id, id) == 0)
-            return &g_array_index(ref->headlines, GbHeadline, i);
-    return NULL;
-}
-
 /* The count of h's measure in p (a common level's grade id, good_or_better,
  * less_than_good), or -1. */
 static int
@@ -677,11 +661,13 @@ gb_summary_position_pairs(const GbTable *t)
 {
     const GbRef *ref = t->ref;
     GArray *out = g_array_new(FALSE, TRUE, sizeof(GbPositionPair));
-    for (gsize i = 0; i < G_N_ELEMENTS(gb__position_pairs); i++) {
-        const GbHeadline *h = gb__headline(ref, gb__position_pairs[i].headline);
-        int family = gb_ref_find_family(ref, gb__position_pairs[i].family);
-        guint32 as_at = gb__position_pairs[i].as_at;
-        if (h == NULL || family < 0 || (t->cut != 0 && as_at > t->cut))
+    /* headlines.csv says which published figures are positions, of which
+     * family and on which date (kind=position, group, as_at). */
+    for (guint i = 0; i < ref->headlines->len; i++) {
+        const GbHeadline *h = &g_array_index(ref->headlines, GbHeadline, i);
+        int family = h->family;
+        guint32 as_at = h->as_at;
+        if (h->kind != GB_HEADLINE_POSITION || family < 0 || (t->cut != 0 && as_at > t->cut))
             continue;
         GbStanding *st = gb_position_standing(t, family, as_at);
         if (st == NULL)
@@ -689,7 +675,7 @@ gb_summary_position_pairs(const GbTable *t)
         GbPositionPair p = {.headline = h,
                             .family = family,
                             .as_at = as_at,
-                            .rounding = gb__position_pairs[i].rounding};
+                            .rounding = h->rounded_to > 1 ? h->rounded_to : 0};
         gb_position_count(t, st, GB_GROUP_ENGLAND, -1, &p.position);
         gb_position_standing_free(st);
         p.count = gb__position_measure(&p.position, h);
@@ -721,6 +707,69 @@ gb_summary_position_paired_measure(const GArray *pairs, const GbReconciliation *
             return TRUE;
     }
     return FALSE;
+}
+
+char *
+gb_summary_source_for_people(const char *source)
+{
+    gsize n = strlen(source);
+    guint32 ymd;
+    if (n > 12 && source[n - 12] == ',' && source[n - 11] == ' ' &&
+        gb_text_parse_date(source + n - 10, &ymd)) {
+        char when[32];
+        gb_text_format_date_long(ymd, when, sizeof when);
+        return g_strdup_printf("%.*s, %s", (int)(n - 12), source, when);
+    }
+    return g_strdup(source);
+}
+
+gboolean
+gb_summary_headline_paired(const GbStats *s, const GbHeadline *h)
+{
+    if (h->kind == GB_HEADLINE_POSITION)
+        return gb_summary_position_paired(s->position_pairs, h);
+    if (h->kind != GB_HEADLINE_PERIOD)
+        return FALSE;
+    if (h->group != NULL) {
+        for (guint i = 0; i < s->group_pairs->len; i++) {
+            const GbGroupPair *p = &g_array_index(s->group_pairs, GbGroupPair, i);
+            if (p->published && p->judgement == h->judgement && strcmp(p->group, h->group) == 0 &&
+                p->from == h->from && p->to == h->to)
+                return TRUE;
+        }
+        return FALSE;
+    }
+    for (guint i = 0; i < s->reconciliations->len; i++) {
+        const GbReconciliation *r = &g_array_index(s->reconciliations, GbReconciliation, i);
+        if (r->published.headline == h && r->like)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+char *
+gb_summary_headline_kind_text(const GbRef *ref, const GbHeadline *h)
+{
+    char a[32], z[32];
+    switch (h->kind) {
+    case GB_HEADLINE_POSITION: {
+        gb_text_format_date_long(h->as_at, a, sizeof a);
+        char *family =
+            g_strdelimit(g_strdup(g_ptr_array_index(ref->families, h->family)), "_", ' ');
+        char *out =
+            g_strdup_printf("a position as at %s: each authority's latest %s judgement", a, family);
+        g_free(family);
+        return out;
+    }
+    case GB_HEADLINE_PERIOD:
+        gb_text_format_date_long(h->from, a, sizeof a);
+        gb_text_format_date_long(h->to, z, sizeof z);
+        return h->group != NULL
+                   ? g_strdup_printf("inspections made %s to %s (%s inspections)", a, z, h->group)
+                   : g_strdup_printf("inspections made %s to %s", a, z);
+    default:
+        return g_strdup("published by its source only; not computed from these rows");
+    }
 }
 
 gboolean

@@ -112,8 +112,9 @@ GArray *gb_summary_data_sources(const GbTable *t);
 typedef struct {
     int regime, judgement;
     const char *group;             /* the profile column group ("cpi") */
-    const char *label;             /* "child protection inspections (CPI)" */
-    int from_year, to_year;        /* the rows counted: years from_year..to_year */
+    char label[96];                /* "child protection inspections (CPI)" */
+    guint32 from, to;              /* the period headlines.csv gives (YYYYMMDD) */
+    int from_year, to_year;        /* the years of from and to */
     int published_year;            /* the year headlines.csv files the figure under */
     guint count[GB_MAX_GRADES];    /* from rows, scale order */
     guint base;                    /* rows counted */
@@ -157,6 +158,17 @@ typedef struct {
  * positions (GArray of GbPositionPair; free it). Needs rows on the date:
  * pairs whose date a streaming table cannot answer are left out. Can't fail. */
 GArray *gb_summary_position_pairs(const GbTable *t);
+/* A source text for people: its closing ISO date written out ("Ofsted, LA
+ * inspection outcomes, 2025-09-25" -> "..., 25 September 2025"; free it). */
+char *gb_summary_source_for_people(const char *source);
+/* TRUE when headline h is paired, like with like, in s: a position with the
+ * position computed on its date, a period of a group with the same group's
+ * rows, a calendar year's figure with that year's rows of the same base. */
+gboolean gb_summary_headline_paired(const GbStats *s, const GbHeadline *h);
+/* What h measures, for people: "a position as at 31 March 2013: each
+ * authority's latest safeguarding judgement", "inspections made 1 May 2012 to
+ * 30 September 2013 (cpi inspections)", or published only (free it). */
+char *gb_summary_headline_kind_text(const GbRef *ref, const GbHeadline *h);
 /* TRUE when headline h is one of pairs' published figures. */
 gboolean gb_summary_position_paired(const GArray *pairs, const GbHeadline *h);
 /* TRUE when r's published figure is one of pairs' (compared with a position,

@@ -101,7 +101,7 @@ static const struct {
     {"authority history",
      {"stats", "--authority", "Hertfordshire", NULL},
      0,
-     "2010 (2010-11-19) SLAC Adequate  (up)",
+     "19 November 2010 SLAC Adequate  (up)",
      NULL},
     {"latest headline",
      {"stats", "--as-at", "2025-03-31", NULL},

@@ -277,11 +277,40 @@ static const struct {
     const char *name, *file, *line, *message;
 } refdata[] = {
     {"nan headline", "headlines.csv",
-     "x-nan,2007,apa,staying_safe,share,outstanding,nan,percent,,exact,Bad,Nobody",
+     "x-nan,2007,apa,staying_safe,share,outstanding,nan,percent,,exact,Bad,Nobody,published-only,,,"
+     ",,",
      "value must be a number (not nan or inf)"},
     {"inf headline", "headlines.csv",
-     "x-inf,2007,apa,staying_safe,share,outstanding,inf,percent,,exact,Bad,Nobody",
+     "x-inf,2007,apa,staying_safe,share,outstanding,inf,percent,,exact,Bad,Nobody,published-only,,,"
+     ",,",
      "value must be a number (not nan or inf)"},
+    /* What a published figure measures: kind, its dates and its group. */
+    {"unknown headline kind", "headlines.csv",
+     "x-k,2013,cp2012,child_protection,count,inadequate,20,count,152,exact,Bad,Nobody,stock,,,,,",
+     "kind must be position, period or published-only, not 'stock'"},
+    {"bad as_at date", "headlines.csv",
+     "x-d,2013,cp2012,child_protection,count,inadequate,20,count,152,exact,Bad,Nobody,position,"
+     "2013-02-30,,,safeguarding,",
+     "as_at must be a date (YYYY-MM-DD), not '2013-02-30'"},
+    {"position without as_at", "headlines.csv",
+     "x-p,2013,cp2012,child_protection,count,inadequate,20,count,152,exact,Bad,Nobody,position,,,,"
+     "safeguarding,",
+     "a position needs its as_at date"},
+    {"position of no family", "headlines.csv",
+     "x-f,2013,cp2012,child_protection,count,inadequate,20,count,152,exact,Bad,Nobody,position,"
+     "2013-03-31,,,nowhere,",
+     "a position's group must be a judgement family"},
+    {"period backwards", "headlines.csv",
+     "x-b,2013,cp2012,child_protection,count,inadequate,17,count,50,exact,Bad,Nobody,period,,"
+     "2013-09-30,2012-05-01,cpi,",
+     "a period's to date is before its from date"},
+    {"period date in the wrong form", "headlines.csv",
+     "x-w,2013,cp2012,child_protection,count,inadequate,17,count,50,exact,Bad,Nobody,period,,"
+     "1/5/2012,2013-09-30,cpi,",
+     "from must be a date (YYYY-MM-DD), not '1/5/2012'"},
+    {"published-only with a date", "headlines.csv",
+     "x-o,2013,,,count,inadequate,17,count,50,exact,Bad,Nobody,published-only,2013-03-31,,,,",
+     "a published-only figure has no dates to pair it by"},
     {"far tile", "tiles.csv", "999,200,200,Far", "q and r must be whole numbers 0-40"},
     {"own neighbour", "neighbours.csv", "302,1,302,Close",
      "Barnet is listed as its own statistical neighbour"},
@@ -558,6 +587,87 @@ START_TEST(test_long_run_linear)
 }
 END_TEST
 
+/* ---- the program: headlines.csv errors -------------------------------- */
+
+typedef struct {
+    int status;
+    char *out, *err;
+} GbExec;
+
+static void
+run_in(const char *cwd, GbExec *x, const char *const *args, const char *const *env)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)GB_BINARY);
+    for (const char *const *a = args; *a != NULL; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    char **envp = g_get_environ();
+    for (const char *const *e = env; e != NULL && *e != NULL; e += 2)
+        envp = g_environ_setenv(envp, e[0], e[1], TRUE);
+    int wait;
+    GError *err = NULL;
+    ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &x->out, &x->err, &wait, &err),
+                  "spawn: %s", err ? err->message : "");
+    ck_assert_msg(WIFEXITED(wait), "gradebrief did not exit normally");
+    x->status = WEXITSTATUS(wait);
+    g_strfreev(envp);
+    g_ptr_array_free(argv, TRUE);
+}
+
+static void
+clear(GbExec *x)
+{
+    g_free(x->out);
+    g_free(x->err);
+}
+
+/* A headlines.csv row whose kind or date is bad stops every command with one
+ * line naming the file, line and column of the cell, and exit 65. */
+static const struct {
+    const char *name, *line, *cell, *message;
+} bad_headlines[] = {
+    {"kind",
+     "x-k,2013,cp2012,child_protection,count,inadequate,20,count,152,exact,Bad,Nobody,stock,,,,,",
+     "stock", "kind must be position, period or published-only"},
+    {"as_at",
+     "x-d,2013,cp2012,child_protection,count,inadequate,20,count,152,exact,Bad,Nobody,position,"
+     "2013-13-01,,,safeguarding,",
+     "2013-13-01", "as_at must be a date (YYYY-MM-DD)"},
+    {"to",
+     "x-t,2013,cp2012,child_protection,count,inadequate,17,count,50,exact,Bad,Nobody,period,,"
+     "2012-05-01,September 2013,cpi,",
+     "September 2013", "to must be a date (YYYY-MM-DD)"},
+};
+
+START_TEST(test_bad_headline_cli)
+{
+    char *dir = copy_refdata();
+    append_line(dir, "headlines.csv", bad_headlines[_i].line);
+    int line = count_lines_of(dir, "headlines.csv");
+    char *grades = g_build_filename(GB_DATADIR, "grades", "apa-2007-staying-safe.csv", NULL);
+    const char *args[] = {"stats", "-d", dir, grades, NULL};
+    GbExec x;
+    run_in(NULL, &x, args, NULL);
+    ck_assert_msg(x.status == 65, "%s: exit %d: %s", bad_headlines[_i].name, x.status, x.err);
+    int column =
+        (int)(strstr(bad_headlines[_i].line, bad_headlines[_i].cell) - bad_headlines[_i].line) + 1;
+    char *where = g_strdup_printf("headlines.csv:%d:%d: ", line, column);
+    ck_assert_msg(strstr(x.err, where) != NULL, "%s: '%s' lacks '%s'", bad_headlines[_i].name,
+                  x.err, where);
+    ck_assert_msg(strstr(x.err, bad_headlines[_i].message) != NULL, "%s: '%s'",
+                  bad_headlines[_i].name, x.err);
+    /* One line. */
+    const char *nl = strchr(x.err, '\n');
+    ck_assert_msg(nl != NULL && nl[1] == '\0', "%s: not one line: '%s'", bad_headlines[_i].name,
+                  x.err);
+    g_free(where);
+    g_free(grades);
+    clear(&x);
+    g_free(dir);
+}
+END_TEST
 static Suite *
 limits_suite(void)
 {
@@ -568,6 +678,7 @@ limits_suite(void)
     tcase_add_test(tc, test_diag_path_escaped);
     tcase_add_loop_test(tc, test_config, 0, G_N_ELEMENTS(configs));
     tcase_add_loop_test(tc, test_refdata, 0, G_N_ELEMENTS(refdata));
+    tcase_add_loop_test(tc, test_bad_headline_cli, 0, G_N_ELEMENTS(bad_headlines));
     suite_add_tcase(s, tc);
 
     TCase *rc = tcase_create("reference");

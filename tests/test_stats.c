@@ -952,7 +952,19 @@ START_TEST(test_position_pairs_2013)
 {
     /* The bundled data alone (the 2023 workbook's SLAC and CPI rows). */
     GArray *pairs = gb_summary_position_pairs(table);
-    ck_assert_uint_eq(pairs->len, 3);
+    /* headlines.csv's kind=position rows: three of 31 March 2013, then Ofsted's
+     * four of 31 March 2025. */
+    ck_assert_uint_eq(pairs->len, 7);
+    static const int want2025[] = {36, 67, 31, 19};
+    for (guint i = 3; i < 7; i++) {
+        const GbPositionPair *p = &g_array_index(pairs, GbPositionPair, i);
+        ck_assert_uint_eq(p->as_at, 20250331);
+        ck_assert_int_eq(p->family, family("overall_effectiveness"));
+        ck_assert_int_eq(p->count, want2025[i - 3]);
+        ck_assert_int_eq(p->position.base, 153);
+        ck_assert(p->agrees);
+    }
+    g_array_set_size(pairs, 3);
     static const struct {
         const char *headline;
         int count;
@@ -1245,6 +1257,22 @@ static const struct {
     const char *out, *err; /* substrings expected, or NULL */
     const char *absent;    /* a substring stdout must not have, or NULL */
 } stats_cli[] = {
+    /* Like with like: the CPI figures of May 2012 to September 2013 against the
+     * CPI rows of that period, never against the rows of 2013. */
+    {"table: CPI period paired with its own rows",
+     {"stats", "--as-at", "2013-03-31,2025-03-31", NULL},
+     0,
+     "  1 May 2012 to 30 September 2013, child protection inspections (CPI), Inadequate: 17 of 50 "
+     "(34.0%) computed vs 17 of 50 published\n",
+     NULL,
+     "computed vs 34.0% (17 of 50) published"},
+    {"table: one date cannot compute the period",
+     {"stats", NULL},
+     0,
+     "Effectiveness of child protection, Inadequate: 34.0% (17 of 50) published: not computed "
+     "from these rows\n",
+     NULL,
+     "computed vs 34.0% (17 of 50) published"},
     {"series in CSV, 31 March 2019",
      {"stats", "-f", "csv", "--as-at-series", "31-03", NULL},
      0,
@@ -1315,7 +1343,8 @@ static const struct {
     {"table: published figures by name",
      {"stats", NULL},
      0,
-     "  2007 Annual performance assessment, Staying safe, Inadequate: 3.3% (5 of 150) published\n",
+     "  2007 Annual performance assessment, Staying safe, Inadequate: 3.3% (5 of 150) published; "
+     "inspections made 1 January 2007 to 31 December 2007\n",
      NULL,
      "good or better"},
     {"table: changes are flows, named",
@@ -1375,6 +1404,95 @@ START_TEST(test_stats_cli)
 }
 END_TEST
 
+/* The briefing's reconciliation (tables/reconciliation.csv) and `stats -f
+ * csv`'s pair the same figures: (computed count, base, percent, published
+ * count, base, percent) of every pair, as sorted lists. */
+static gint
+cmp_strp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static GPtrArray *
+briefing_pairs(const char *csv)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    char **lines = g_strsplit(csv, "\n", -1);
+    for (int i = 1; lines[i] != NULL; i++) {
+        g_strchomp(lines[i]);
+        char **f = g_strsplit(lines[i], ",", 10);
+        if (g_strv_length(f) >= 10)
+            g_ptr_array_add(out,
+                            g_strjoinv(",", (char *[]){f[3], f[4], f[5], f[6], f[7], f[8], NULL}));
+        g_strfreev(f);
+    }
+    g_strfreev(lines);
+    g_ptr_array_sort(out, cmp_strp);
+    return out;
+}
+
+static GPtrArray *
+stats_pairs(const char *csv)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    char **lines = g_strsplit(csv, "\n", -1);
+    char *computed = NULL;
+    for (int i = 1; lines[i] != NULL; i++) {
+        g_strchomp(lines[i]);
+        char **f = g_strsplit(lines[i], ",", -1);
+        if (g_strv_length(f) > 19 && strcmp(f[0], "reconciliation") == 0) {
+            char *three = g_strjoin(",", f[17], f[18], f[19], NULL);
+            if (strcmp(f[15], "computed") == 0) {
+                g_free(computed);
+                computed = three;
+            } else {
+                ck_assert_ptr_nonnull(computed);
+                g_ptr_array_add(out, g_strjoin(",", computed, three, NULL));
+                g_free(three);
+                g_free(computed);
+                computed = NULL;
+            }
+        }
+        g_strfreev(f);
+    }
+    g_free(computed);
+    g_strfreev(lines);
+    g_ptr_array_sort(out, cmp_strp);
+    return out;
+}
+
+START_TEST(test_briefing_and_stats_reconcile_alike)
+{
+    char *dir = gb_test_tmpdir("recon");
+    char *brief = g_build_filename(dir, "brief", NULL);
+    const char *build[] = {GB_BINARY, "build", "-q", "-o", brief, NULL};
+    char *out, *err;
+    ck_assert_msg(gb_test_run(NULL, build, &out, &err) == 0, "build: %s", err);
+    g_free(out);
+    g_free(err);
+    char *path = g_build_filename(brief, "tables", "reconciliation.csv", NULL), *text;
+    ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+    GPtrArray *b = briefing_pairs(text);
+    g_free(text);
+    /* The briefing's dates: its as-at date and the 2013 annual report's. */
+    const char *stats[] = {GB_BINARY, "stats", "-f", "csv", "--as-at", "2013-03-31,2025-03-31",
+                           NULL};
+    ck_assert_msg(gb_test_run(NULL, stats, &out, &err) == 0, "stats: %s", err);
+    GPtrArray *s = stats_pairs(out);
+    g_free(out);
+    g_free(err);
+    ck_assert_uint_eq(b->len, 14); /* 3 yearly, 3 + 4 positions, 4 CPI grades */
+    ck_assert_uint_eq(s->len, b->len);
+    for (guint i = 0; i < b->len; i++)
+        ck_assert_str_eq(g_ptr_array_index(s, i), g_ptr_array_index(b, i));
+    g_ptr_array_free(b, TRUE);
+    g_ptr_array_free(s, TRUE);
+    g_free(path);
+    g_free(brief);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -1420,6 +1538,7 @@ stats_suite(void)
     tcase_set_timeout(cli, 120);
     tcase_add_test(cli, test_cli_one_as_at);
     tcase_add_loop_test(cli, test_stats_cli, 0, G_N_ELEMENTS(stats_cli));
+    tcase_add_test(cli, test_briefing_and_stats_reconcile_alike);
     suite_add_tcase(s, cli);
     return s;
 }
