@@ -1,5 +1,6 @@
 /* doc.c - paginated, tagged PDF pages with pango (see doc.h). */
 #include "output/doc.h"
+#include "output/doc-private.h"
 
 #include "output/accessible.h"
 #include "output/logo.h"
@@ -100,14 +101,21 @@ typedef struct {
     char text[];
 } GbLayoutKey;
 
+/* Wrap modes of gb__layout: the fonts' default (between words, a word too
+ * long for its line broken between characters), only between words (a
+ * table cell: a word too long overflows, and gb__table_fit widens its
+ * column), or between characters as well (a cell holding a name with no
+ * space, such as a file name, that no column can hold). */
+enum { GB__WRAP_DEFAULT, GB__WRAP_WORDS, GB__WRAP_CHARS };
+
 static GbLayoutKey *
-gb__key_new(const char *text, double size, gboolean bold, double width, gboolean justify)
+gb__key_new(const char *text, double size, gboolean bold, double width, gboolean justify, int wrap)
 {
     gsize len = strlen(text);
     GbLayoutKey *k = g_malloc(sizeof *k + len + 1);
     k->size = size;
     k->width = width;
-    k->flags = (bold ? 1u : 0u) | (justify ? 2u : 0u);
+    k->flags = (bold ? 1u : 0u) | (justify ? 2u : 0u) | ((guint)wrap << 2);
     memcpy(k->text, text, len + 1);
     k->len = len;
     k->hash = g_str_hash(text) ^ (guint)(size * 64) ^ ((guint)(gint)(width * 8) << 12) ^ k->flags;
@@ -129,9 +137,10 @@ gb__key_equal(gconstpointer a, gconstpointer b)
 }
 
 static PangoLayout *
-gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width, gboolean justify)
+gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double width,
+                gboolean justify, int wrap)
 {
-    GbLayoutKey *key = gb__key_new(text, size, bold, width, justify);
+    GbLayoutKey *key = gb__key_new(text, size, bold, width, justify, wrap);
     /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
     GHashTable *cache = d->previous != NULL ? d->previous->layouts : d->layouts;
     PangoLayout *ly = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
@@ -140,6 +149,8 @@ gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
         return g_object_ref(ly);
     }
     ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
+    if (wrap != GB__WRAP_DEFAULT && width > 0)
+        pango_layout_set_wrap(ly, wrap == GB__WRAP_WORDS ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
     /* Names and headers are never hyphenated: a word too long for its line
      * breaks without a hyphen ("Unannoun-ced" read as two words). */
@@ -156,6 +167,12 @@ gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
     else
         g_free(key);
     return ly;
+}
+
+static PangoLayout *
+gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width, gboolean justify)
+{
+    return gb__layout_wrap(d, text, size, bold, width, justify, GB__WRAP_DEFAULT);
 }
 
 static double
@@ -767,17 +784,212 @@ gb_doc_page_break(GbDoc *d)
         gb__new_page(d);
 }
 
+/* ---- tables: columns fitted to their words -------------------------------- */
+
+#define GB__CELL_MIN 36.0 /* the least column a word too long for any is given */
+#define GB__CELL_PAD 6.0  /* left and right padding of a cell, together */
+/* The least table text size, when words need it: the charts' least size
+ * (GB_SIZE_SMALL), as test_no_tiny_text holds the briefing to. */
+#define GB__TABLE_MIN 8.0
+
+/* A table's fitted columns: full widths in points (padding included) and the
+ * text size, the same on both passes. */
+typedef struct {
+    double size;
+    double *cw;
+} GbTableFit;
+
+static GbDocCellFn gb__cell_fn;
+static gpointer gb__cell_user;
+
+void
+gb__doc_set_cell_fn(GbDocCellFn fn, gpointer user)
+{
+    gb__cell_fn = fn;
+    gb__cell_user = user;
+}
+
+static const char *
+gb__cell_text(const GbDocTable *t, const GbCell *cells, gboolean header, int c)
+{
+    const char *text = header ? t->headers[c] : cells[c].text;
+    return text != NULL ? text : "";
+}
+
+static gboolean
+gb__cell_bold(const GbDocTable *t, const GbCell *cells, gboolean header, int c)
+{
+    return header || cells[c].bold || (c == 0 && t->row_headers);
+}
+
+/* The widest line of a layout, in points. */
+static double
+gb__widest_line(PangoLayout *ly)
+{
+    double widest = 0;
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    do {
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        widest = MAX(widest, (double)logical.width / PANGO_SCALE);
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return widest;
+}
+
+/* A cell laid out in its column: between words only, unless a word of it is
+ * wider than the column (a file name no column can hold), then between
+ * characters as well. */
+static PangoLayout *
+gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    PangoLayout *ly = gb__layout_wrap(d, text, size, bold, width, FALSE, GB__WRAP_WORDS);
+    if (gb__widest_line(ly) > width + 0.01) {
+        g_object_unref(ly);
+        ly = gb__layout_wrap(d, text, size, bold, width, FALSE, GB__WRAP_CHARS);
+    }
+    return ly;
+}
+
+/* The widest word of every column at size (each cell laid out one word a
+ * line: wrapped between words at a width of one point). */
+static void
+gb__widest_words(GbDoc *d, const GbDocTable *t, double size, double *word)
+{
+    int rows = (int)(t->cells->len / (guint)t->ncols);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    for (int c = 0; c < t->ncols; c++)
+        word[c] = 0;
+    for (int r = -1; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
+            const char *text = gb__cell_text(t, row, r < 0, c);
+            if (*text == '\0')
+                continue;
+            PangoLayout *ly = gb__layout_wrap(d, text, size, gb__cell_bold(t, row, r < 0, c), 1,
+                                              FALSE, GB__WRAP_WORDS);
+            word[c] = MAX(word[c], gb__widest_line(ly));
+            g_object_unref(ly);
+        }
+}
+
+/* TRUE when every cell's words fit its column as fit sets them. */
+static gboolean
+gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
+{
+    int rows = (int)(t->cells->len / (guint)t->ncols);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    for (int r = -1; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
+            double width = fit->cw[c] - GB__CELL_PAD;
+            PangoLayout *ly =
+                gb__layout_wrap(d, gb__cell_text(t, row, r < 0, c), fit->size,
+                                gb__cell_bold(t, row, r < 0, c), width, FALSE, GB__WRAP_WORDS);
+            gboolean fits = gb__widest_line(ly) <= width + 0.01;
+            g_object_unref(ly);
+            if (!fits)
+                return FALSE;
+        }
+    return TRUE;
+}
+
+/* Gives every column at least `need` points where the table's width allows,
+ * taking the width from the columns with room to spare in proportion to what
+ * they spare. Returns FALSE when the needs exceed the table's width (the
+ * columns are then shared in proportion to need). */
+static gboolean
+gb__share_widths(const GbDocTable *t, double w, const double *need, double *cw)
+{
+    double deficit = 0, surplus = 0, total = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        double have = w * t->widths[c];
+        deficit += MAX(0, need[c] - have);
+        surplus += MAX(0, have - need[c]);
+        total += need[c];
+    }
+    if (deficit <= 0) {
+        for (int c = 0; c < t->ncols; c++)
+            cw[c] = w * t->widths[c];
+        return TRUE;
+    }
+    if (total > w) {
+        /* Columns get their need, the least needs first, while what is left
+         * gives the others at least GB__CELL_MIN each; those others share it
+         * in proportion to the widths asked for. */
+        gboolean *held = g_new0(gboolean, t->ncols);
+        double left = w, asked = 0;
+        for (int n = t->ncols; n > 0; n--) {
+            int least = -1;
+            for (int c = 0; c < t->ncols; c++)
+                if (!held[c] && (least < 0 || need[c] < need[least]))
+                    least = c;
+            if (need[least] + GB__CELL_MIN * (n - 1) > left)
+                break;
+            held[least] = TRUE;
+            left -= need[least];
+        }
+        for (int c = 0; c < t->ncols; c++)
+            if (!held[c])
+                asked += t->widths[c];
+        for (int c = 0; c < t->ncols; c++)
+            cw[c] = held[c] ? need[c] : left * t->widths[c] / MAX(asked, 1e-9);
+        g_free(held);
+        return FALSE;
+    }
+    for (int c = 0; c < t->ncols; c++) {
+        double have = w * t->widths[c];
+        cw[c] = have < need[c] ? need[c] : have - deficit * (have - need[c]) / surplus;
+    }
+    return TRUE;
+}
+
+/* Fits the columns to their words: the widths asked for when every word
+ * fits; else width moved from columns that can spare it; else the text set
+ * smaller, down to GB__TABLE_MIN. A word is never split unless no column
+ * could hold it even so (then the text stays at full size). */
+static void
+gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
+{
+    double w = gb__text_width(d);
+    fit->size = GB__TABLE;
+    fit->cw = g_new(double, t->ncols);
+    for (int c = 0; c < t->ncols; c++)
+        fit->cw[c] = w * t->widths[c];
+    if (gb__words_fit(d, t, fit))
+        return; /* the usual case: no layout beyond the ones drawn */
+    double *word = g_new(double, t->ncols), *need = g_new(double, t->ncols);
+    gboolean fits = FALSE;
+    for (double size = GB__TABLE; !fits && size >= GB__TABLE_MIN - 0.01; size -= 0.5) {
+        gb__widest_words(d, t, size, word);
+        for (int c = 0; c < t->ncols; c++)
+            need[c] = word[c] + GB__CELL_PAD + 0.5;
+        fit->size = size;
+        fits = gb__share_widths(t, w, need, fit->cw);
+    }
+    if (!fits) { /* smaller text would not help: full size, the widths shared */
+        fit->size = GB__TABLE;
+        gb__widest_words(d, t, fit->size, word);
+        for (int c = 0; c < t->ncols; c++)
+            need[c] = word[c] + GB__CELL_PAD + 0.5;
+        gb__share_widths(t, w, need, fit->cw);
+    }
+    g_free(word);
+    g_free(need);
+}
+
 /* Lays out one row's cells; returns its height. */
 static double
-gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
-                PangoLayout **out)
+gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCell *cells,
+                gboolean header, PangoLayout **out)
 {
-    double w = gb__text_width(d), h = 0;
+    double h = 0;
     for (int c = 0; c < t->ncols; c++) {
-        const char *text = header ? t->headers[c] : cells[c].text;
-        gboolean bold = header || cells[c].bold || (c == 0 && t->row_headers);
-        out[c] =
-            gb__layout(d, text != NULL ? text : "", GB__TABLE, bold, w * t->widths[c] - 6, FALSE);
+        const char *text = gb__cell_text(t, cells, header, c);
+        double width = fit->cw[c] - GB__CELL_PAD;
+        out[c] = gb__cell_layout(d, text, fit->size, gb__cell_bold(t, cells, header, c), width);
+        if (gb__cell_fn != NULL && !gb__drawing(d))
+            gb__cell_fn(text, out[c], width, fit->size, gb__cell_user);
         h = MAX(h, gb__layout_height(out[c]));
     }
     return h + 5;
@@ -785,14 +997,14 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean hea
 
 /* Draws a row; tagged FALSE draws it outside any tag (a repeated header). */
 static void
-gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header, PangoLayout **ly,
-             double h, gboolean tagged)
+gb__draw_row(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCell *cells,
+             gboolean header, PangoLayout **ly, double h, gboolean tagged)
 {
-    double x = d->setup.left, w = gb__text_width(d);
+    double x = d->setup.left;
     if (tagged)
         gb__tag_begin(d, "TR", NULL);
     for (int c = 0; c < t->ncols; c++) {
-        double cw = w * t->widths[c];
+        double cw = fit->cw[c];
         GbRgb ink = {0.1, 0.1, 0.1};
         if (gb__drawing(d)) {
             gboolean filled = header || cells[c].level >= 0;
@@ -827,7 +1039,7 @@ gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header
          * line restores it. Outside any cell's tag, like the rule. */
         double cx = d->setup.left;
         for (int c = 0; !header && c < t->ncols; c++) {
-            double cw = w * t->widths[c];
+            double cw = fit->cw[c];
             if (cells[c].level >= 0)
                 cairo_rectangle(d->cr, cx, d->y, cw, h);
             cx += cw;
@@ -844,8 +1056,10 @@ gb__draw_row(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header
 void
 gb_doc_table(GbDoc *d, const GbDocTable *t)
 {
+    GbTableFit fit;
+    gb__table_fit(d, t, &fit);
     PangoLayout **hl = g_new0(PangoLayout *, t->ncols);
-    double hh = gb__row_layouts(d, t, NULL, TRUE, hl);
+    double hh = gb__row_layouts(d, t, &fit, NULL, TRUE, hl);
     int rows = (int)(t->cells->len / (guint)t->ncols);
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
     /* Every row laid out once: its height decides the page breaks (one row
@@ -853,12 +1067,12 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     PangoLayout **rl = g_new0(PangoLayout *, (gsize)rows * (gsize)t->ncols);
     double *rh = g_new(double, rows);
     for (int r = 0; r < rows; r++)
-        rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols);
+        rh[r] = gb__row_layouts(d, t, &fit, cells + r * t->ncols, FALSE, rl + r * t->ncols);
     /* The header row and at least one body row on one page. */
     gb__need(d, hh + (rows > 0 ? rh[0] : 0));
     gb__tag_begin(d, "Table", NULL);
     gb__tag_begin(d, "THead", NULL);
-    gb__draw_row(d, t, NULL, TRUE, hl, hh, TRUE);
+    gb__draw_row(d, t, &fit, NULL, TRUE, hl, hh, TRUE);
     gb__tag_end(d, "THead");
     gb__tag_begin(d, "TBody", NULL);
     int on_page = 0;
@@ -871,10 +1085,10 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
             breaks = TRUE;
         if (breaks) {
             gb__new_page(d);
-            gb__draw_row(d, t, NULL, TRUE, hl, hh, FALSE);
+            gb__draw_row(d, t, &fit, NULL, TRUE, hl, hh, FALSE);
             on_page = 0;
         }
-        gb__draw_row(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r], TRUE);
+        gb__draw_row(d, t, &fit, cells + r * t->ncols, FALSE, rl + r * t->ncols, rh[r], TRUE);
         on_page++;
     }
     gb__tag_end(d, "TBody");
@@ -885,6 +1099,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     for (int i = 0; i < rows * t->ncols; i++)
         g_clear_object(&rl[i]);
     g_free(rh);
+    g_free(fit.cw);
     g_free(hl);
     g_free(rl);
 }
