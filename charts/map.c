@@ -147,8 +147,8 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     }
     /* The briefing sets the key of tile codes after the map; a pack does not. */
     g_string_append(alt, d->outline >= 0 ? ". The table of authorities gives each one's grade."
-                                          : ". The key after the map gives each tile's code, "
-                                            "authority and grade.");
+                                         : ". The key after the map gives each tile's code, "
+                                           "authority and grade.");
     c->alt = g_string_free(alt, FALSE);
     return TRUE;
 }
