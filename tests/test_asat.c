@@ -114,6 +114,21 @@ citation(const char *text, const char *at)
     return ok;
 }
 
+/* The pack's estimate of its next inspection ("Next inspection (estimate)
+ * Short inspection between December 2026 and December 2027") is the one
+ * forward date a document may write: labelled an estimate, from the rule of
+ * the framework, not data dated after the as-at date. */
+static gboolean
+estimate(const char *text, const char *at)
+{
+    const char *from = at - MIN((gsize)(at - text), (gsize)100);
+    char *before = g_strndup(from, (gsize)(at - from));
+    const char *label = strstr(before, "Next inspection (estimate)");
+    gboolean ok = label != NULL && strchr(label, '.') == NULL;
+    g_free(before);
+    return ok;
+}
+
 typedef struct {
     int dates;     /* every date read */
     int citations; /* publication dates of sources (allowed) */
@@ -126,7 +141,7 @@ scan_found(DateScan *sc, const char *text, const char *at, gsize len, guint32 ym
     sc->dates++;
     if (ymd <= AS_AT)
         return;
-    if (citation(text, at)) {
+    if (citation(text, at) || estimate(text, at)) {
         sc->citations++;
         return;
     }
@@ -226,6 +241,10 @@ static const struct {
      0},
     {"the same date, not a citation", "published 25 September 2025", 1, 1},
     {"numbers are not years", "2,759 judgements of 153", 0, 0},
+    {"the next inspection's estimate",
+     "Next inspection (estimate) Short inspection between December 2026 and December 2027", 2, 0},
+    {"a later date after the estimate's sentence",
+     "Next inspection (estimate) Short inspection. Inspected in June 2025", 1, 1},
 };
 
 START_TEST(test_scanner)

@@ -414,7 +414,7 @@ START_TEST(test_new_authority)
 END_TEST
 
 /* The years on the timeline of a pack's first page, as pdftotext reads them
- * between the chart's subtitle and its own source line ("CP 2012" is a regime,
+ * between the chart's subtitle and its source line ("CP 2012" is a regime,
  * not a year label), as "2007 2008 ..." in order. */
 static char *
 timeline_years(const char *pdf)
@@ -423,10 +423,14 @@ timeline_years(const char *pdf)
     char *out, *err;
     ck_assert_int_eq(run(NULL, argv, &out, &err), 0);
     g_free(err);
+    /* The map beside the timeline may come between them in the text: its
+     * source note (which names the years of two reorganisations) is cut out. */
+    char *map_note = strstr(out, "Source: Ofsted. Tile layout");
+    char *map_end = map_note ? strstr(map_note, "reorganisations.") : NULL;
+    if (map_end != NULL)
+        memset(map_note, ' ', (gsize)(map_end - map_note));
     const char *from = strstr(out, "on the common scale");
-    /* The timeline's own source line: the map's ("Source: Ofsted. Tile
-     * layout") can come between when the timeline is taller than the map. */
-    const char *to = from ? strstr(from, "Source: Ofsted; press reports") : NULL;
+    const char *to = from ? strstr(from, "Source: Ofsted; press") : NULL;
     ck_assert_msg(from != NULL && to != NULL, "%s: no timeline on page 1", pdf);
     gboolean seen[3000] = {FALSE};
     for (const char *p = from; p + 4 <= to; p++) {
@@ -474,26 +478,17 @@ START_TEST(test_timeline_axis)
     g_free(err);
     const char *files[] = {"barnet.pdf", "cumbria.pdf", "north-northamptonshire.pdf",
                            "westmorland-and-furness.pdf"};
-    char *first = NULL;
+    /* The same span in every pack; the labels between follow the chart's
+     * width (every year at full width, as on an abolished authority's pack,
+     * every other year beside the map on a first page). */
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         char *pdf = g_build_filename(dir, "p", files[i], NULL);
         char *years = timeline_years(pdf);
         ck_assert_msg(g_str_has_prefix(years, "2007 ") && g_str_has_suffix(years, " 2025"),
                       "%s: the axis reads '%s', not 2007 to 2025", files[i], years);
-        /* The same first and last year in every pack; how many years between
-         * are labelled depends on the chart's width (Cumbria's, alone on its
-         * page, labels every year; a summary's half-width one every other). */
-        char *ends = g_strdup_printf("%.4s-%s", years, years + strlen(years) - 4);
-        if (first == NULL)
-            first = g_strdup(ends);
-        else
-            ck_assert_msg(strcmp(first, ends) == 0, "%s's axis %s differs from %s's %s", files[i],
-                          ends, files[0], first);
-        g_free(ends);
         g_free(years);
         g_free(pdf);
     }
-    g_free(first);
     g_free(dir);
 }
 END_TEST

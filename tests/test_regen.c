@@ -309,10 +309,11 @@ START_TEST(test_map_rule)
         const char *packs, *brief; /* the files rewritten, as gb__changed lists them */
     } steps[] = {
         {NULL, NULL, NULL},
-        {same, "barnet.docx barnet.html barnet.pdf changes.csv manifest.ini", "briefing.pdf"},
+        {same, "barnet.docx barnet.html barnet.pdf changes.csv manifest.ini manifest.stat",
+         "briefing.pdf"},
         {up,
          "barnet.docx barnet.html barnet.pdf changes.csv figures.csv leeds.docx leeds.html "
-         "leeds.pdf manifest.ini",
+         "leeds.pdf manifest.ini manifest.stat",
          "briefing.pdf"},
     };
     GHashTable *before = NULL, *bbefore = NULL;
