@@ -43,6 +43,10 @@ extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell
 /* "8.0%" style, one decimal; "8%" when whole is TRUE. */
 void gb__pct(double p, gboolean whole, char *buf, gsize len);
 
+/* For tests: the boxes (GbBox) of a timeline's mark labels across a plot
+ * `width` wide from (0, 0), and the plot's height (the chart's own). */
+GArray *gb__timeline_label_boxes(const GbChart *c, GbFonts *f, double width, double *height);
+
 #define GB_INK ((GbRgb){0.1, 0.1, 0.1})
 #define GB_GREY ((GbRgb){0.4, 0.4, 0.4})
 #define GB_RULE ((GbRgb){0.82, 0.82, 0.82})

@@ -12,7 +12,7 @@
 #include <math.h>
 
 #define GB__TIER 11.0
-#define GB__TIERS 4
+#define GB__TIERS 4         /* the tiers the chart makes room for at least */
 #define GB__REGIME_ROW 10.0 /* the second row of regime names, below the first */
 
 typedef struct {
@@ -87,10 +87,83 @@ gb__build(GbChart *c, const GbChartInput *in, char **error)
     return TRUE;
 }
 
+/* The axis's ends across a plot of width w from x: inset by half a year
+ * label, so centred year labels never leave the box. */
+static void
+gb__axis_span(GbFonts *f, double x, double w, double *x0, double *span)
+{
+    double yw, yh;
+    gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
+    *x0 = x + yw / 2 + 2;
+    *span = w - yw - 4;
+}
+
+static double
+gb__x(const GbTimelineData *d, double x0, double span, double t)
+{
+    int y_first = d->axis_from, y_last = d->axis_to + 1;
+    return x0 + span * (t - y_first) / (double)(y_last - y_first);
+}
+
+/* Places every mark's label across a plot from x, w wide: its left edge and
+ * its tier above the axis (0 the lowest). Each label covers its mark (centred
+ * on it, else starting or ending at it) on the lowest tier where it clears
+ * every label already there by 3 points; as many tiers as that takes, so no
+ * two labels ever overlap. Returns the tiers used. */
+static int
+gb__place_labels(const GbTimelineData *d, GbFonts *f, double x, double w, double *lx, int *tier)
+{
+    double x0, span;
+    gb__axis_span(f, x, w, &x0, &span);
+    GArray *ends = g_array_new(FALSE, FALSE, sizeof(double)); /* each tier's right end */
+    for (guint i = 0; i < d->marks->len; i++) {
+        const GbMark *m = &g_array_index(d->marks, GbMark, i);
+        double mx = gb__x(d, x0, span, m->when), tw, th;
+        gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
+        double at[3] = {mx - tw / 2, mx - 2, mx + 2 - tw};
+        int k = 0;
+        for (;; k++) {
+            if (k == (int)ends->len) {
+                double none = -1e9;
+                g_array_append_val(ends, none);
+            }
+            double end = g_array_index(ends, double, k);
+            int j = 0;
+            for (; j < 3; j++) {
+                double a = CLAMP(at[j], x, x + w - tw);
+                if (a >= end + 3) {
+                    lx[i] = a;
+                    break;
+                }
+            }
+            if (j < 3)
+                break;
+        }
+        tier[i] = k;
+        g_array_index(ends, double, k) = lx[i] + tw;
+    }
+    int tiers = (int)ends->len;
+    g_array_free(ends, TRUE);
+    return tiers;
+}
+
+/* The tiers the labels take across a plot `width` wide, at least GB__TIERS. */
+static int
+gb__tiers(const GbChart *c, GbFonts *f, double width)
+{
+    const GbTimelineData *d = c->data;
+    double *lx = g_new(double, MAX(d->marks->len, 1));
+    int *tier = g_new(int, MAX(d->marks->len, 1));
+    int tiers = gb__place_labels(d, f, 0, width, lx, tier);
+    g_free(lx);
+    g_free(tier);
+    return MAX(tiers, GB__TIERS);
+}
+
 static double
 gb__height(const GbChart *c, GbFonts *f, double width)
 {
-    return GB__TIERS * GB__TIER + 16 + 14 + 12 + 10;
+    return gb__tiers(c, f, width) * GB__TIER + 16 + 14 + 12 + 10;
 }
 
 static void
@@ -102,10 +175,13 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     int y_first = d->axis_from, y_last = d->axis_to + 1;
     double yw, yh;
     gb_fonts_measure(f, "2000", GB_SIZE_SMALL, FALSE, -1, &yw, &yh);
-    /* Inset by half a year label, so centred labels never leave the box. */
-    double x0 = plot.x + yw / 2 + 2, w = plot.w - yw - 4;
-    double axis_y = plot.y + GB__TIERS * GB__TIER + 16;
-#define X(t) (x0 + w * ((t)-y_first) / (double)(y_last - y_first))
+    double x0, w;
+    gb__axis_span(f, plot.x, plot.w, &x0, &w);
+    double *label_x = g_new(double, MAX(d->marks->len, 1));
+    int *label_tier = g_new(int, MAX(d->marks->len, 1));
+    int tiers = MAX(gb__place_labels(d, f, plot.x, plot.w, label_x, label_tier), GB__TIERS);
+    double axis_y = plot.y + tiers * GB__TIER + 16;
+#define X(t) gb__x(d, x0, w, (t))
     cairo_move_to(cr, x0, axis_y);
     cairo_line_to(cr, x0 + w, axis_y);
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
@@ -152,10 +228,7 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_text_draw_aligned(f, cr, name, GB_SIZE_SMALL, FALSE, cx, ry + row * GB__REGIME_ROW, 0.5,
                              GB_GREY);
     }
-    /* Marks, with labels on the lowest tier where they do not collide. */
-    double tier_end[GB__TIERS];
-    for (int k = 0; k < GB__TIERS; k++)
-        tier_end[k] = -1e9;
+    /* Marks, with leader lines up to their labels' tiers. */
     double *label_at = g_new(double, 2 * MAX(d->marks->len, 1)); /* lx, ly of each */
     for (guint i = 0; i < d->marks->len; i++) {
         const GbMark *m = &g_array_index(d->marks, GbMark, i);
@@ -163,12 +236,8 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         GbRgb col = m->level >= 0 ? gb_palette_level(m->level) : gb_palette_category(m->grade);
         double tw, th;
         gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
-        double lx = CLAMP(x - tw / 2, plot.x, plot.x + plot.w - tw);
-        int tier = 0;
-        while (tier < GB__TIERS - 1 && tier_end[tier] + 3 > lx)
-            tier++;
-        tier_end[tier] = lx + tw;
-        double ly = axis_y - 12 - (tier + 1) * GB__TIER;
+        double lx = label_x[i];
+        double ly = axis_y - 12 - (label_tier[i] + 1) * GB__TIER;
         cairo_move_to(cr, x, axis_y - 5);
         cairo_line_to(cr, x, ly + th);
         cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
@@ -192,7 +261,31 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         gb_text_draw(f, cr, m->label, GB_SIZE_SMALL, FALSE, lx, ly, GB_INK);
     }
     g_free(label_at);
+    g_free(label_x);
+    g_free(label_tier);
 #undef X
+}
+
+GArray *
+gb__timeline_label_boxes(const GbChart *c, GbFonts *f, double width, double *height)
+{
+    const GbTimelineData *d = c->data;
+    double *lx = g_new(double, MAX(d->marks->len, 1));
+    int *tier = g_new(int, MAX(d->marks->len, 1));
+    int tiers = MAX(gb__place_labels(d, f, 0, width, lx, tier), GB__TIERS);
+    double axis_y = tiers * GB__TIER + 16;
+    *height = gb__height(c, f, width);
+    GArray *boxes = g_array_new(FALSE, FALSE, sizeof(GbBox));
+    for (guint i = 0; i < d->marks->len; i++) {
+        const GbMark *m = &g_array_index(d->marks, GbMark, i);
+        double tw, th;
+        gb_fonts_measure(f, m->label, GB_SIZE_SMALL, FALSE, -1, &tw, &th);
+        GbBox b = {lx[i], axis_y - 12 - (tier[i] + 1) * GB__TIER, tw, th};
+        g_array_append_val(boxes, b);
+    }
+    g_free(lx);
+    g_free(tier);
+    return boxes;
 }
 
 gboolean

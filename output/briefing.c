@@ -737,16 +737,19 @@ GbStatus
 gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
 {
     const GbConfig *c = b->in.config;
-    GbDocxOptions o = {.author = c->author,
-                       .subject = c->subtitle,
-                       .keywords = c->keywords,
-                       .date = b->in.date,
-                       .page_width = c->page_width,
-                       .page_height = c->page_height,
-                       .margin = 56.7,
-                       .dpi = b->in.picture_dpi,
-                       .marking = c->branding.marking,
-                       .footer = c->branding.footer ? c->branding.footer : b->data_text,
-                       .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
+    GbDocxOptions o = {
+        .author = c->author,
+        .subject = c->subtitle,
+        .keywords = c->keywords,
+        .date = b->in.date,
+        .page_width = c->page_width,
+        .page_height = c->page_height,
+        .margin = 56.7,
+        .dpi = b->in.picture_dpi,
+        .marking = c->branding.marking,
+        .footer = c->branding.footer ? c->branding.footer : b->data_text,
+        .has_accent = c->branding.has_accent,
+        .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]},
+        .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
     return gb_docx_render(b->tree, f, &o, out, diag);
 }

@@ -20,6 +20,10 @@ typedef struct {
     double dpi;                             /* chart pictures; 0 = 300 */
     const char *marking;                    /* protective marking on every page, or NULL */
     const char *footer;                     /* footer text, or NULL */
+    /* The branding's accent (0..1 sRGB) for headings, the title and the
+     * header's rule, as the PDF draws it; has_accent FALSE: the dark blue. */
+    gboolean has_accent;
+    double accent[3];
     /* GByteArray*: each of the tree's charts as a PNG already drawn at the
      * text width and dpi (the briefing's chart files), or NULL to draw them. */
     const GPtrArray *pictures;

@@ -252,6 +252,10 @@ gb__header_footer(GbDocx *x)
 
 /* ---- styles: one place for every size, so the paper restyles in one step ---- */
 
+/* The dark blue of headings and the title: replaced by the branding's
+ * accent, as the PDF and HTML do. */
+#define GB__HEADING "1F3864"
+
 typedef struct {
     const char *id, *name, *based_on, *next;
     int half_points; /* 0: inherit */
@@ -264,15 +268,15 @@ typedef struct {
 
 static const GbDocxStyle gb__styles[] = {
     {"Normal", "Normal", NULL, NULL, 22, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
-    {"Title", "Title", "Normal", "Normal", 44, TRUE, FALSE, FALSE, -1, 0, 240, "1F3864", NULL},
+    {"Title", "Title", "Normal", "Normal", 44, TRUE, FALSE, FALSE, -1, 0, 240, GB__HEADING, NULL},
     {"Subtitle", "Subtitle", "Normal", "Normal", 28, FALSE, FALSE, FALSE, -1, 0, 240, "404040",
      NULL},
     {"CoverLine", "Cover line", "Normal", NULL, 20, FALSE, FALSE, FALSE, -1, 0, 60, "404040", NULL},
-    {"Heading1", "heading 1", "Normal", "Normal", 32, TRUE, FALSE, TRUE, 0, 360, 120, "1F3864",
+    {"Heading1", "heading 1", "Normal", "Normal", 32, TRUE, FALSE, TRUE, 0, 360, 120, GB__HEADING,
      NULL},
-    {"Heading2", "heading 2", "Normal", "Normal", 26, TRUE, FALSE, TRUE, 1, 240, 80, "1F3864",
+    {"Heading2", "heading 2", "Normal", "Normal", 26, TRUE, FALSE, TRUE, 1, 240, 80, GB__HEADING,
      NULL},
-    {"Heading3", "heading 3", "Normal", "Normal", 24, TRUE, FALSE, TRUE, 2, 200, 60, "1F3864",
+    {"Heading3", "heading 3", "Normal", "Normal", 24, TRUE, FALSE, TRUE, 2, 200, 60, GB__HEADING,
      NULL},
     {"Caption", "caption", "Normal", "Normal", 20, FALSE, TRUE, FALSE, -1, 60, 120, "404040", NULL},
     {"Figure", "Figure", "Normal", "Caption", 0, FALSE, FALSE, TRUE, -1, 120, 0, NULL, "center"},
@@ -282,8 +286,8 @@ static const GbDocxStyle gb__styles[] = {
      NULL},
     {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
     {"ListBullet", "List Bullet", "Normal", NULL, 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
-    {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120, "1F3864",
-     NULL},
+    {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120,
+     GB__HEADING, NULL},
     {"TOC1", "toc 1", "Normal", "Normal", 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
     {"Header", "header", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 0, "505050", NULL},
     {"Footer", "footer", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 0, 0, "505050", NULL},
@@ -291,10 +295,23 @@ static const GbDocxStyle gb__styles[] = {
      "center"},
 };
 
+/* Headings, the title and the header's rule in the accent, else this. */
+static void
+gb__accent_hex(const GbDocx *x, char *buf, gsize len)
+{
+    const GbDocxOptions *o = x->o;
+    if (o != NULL && o->has_accent)
+        g_snprintf(buf, len, "%02X%02X%02X", (int)lround(o->accent[0] * 255),
+                   (int)lround(o->accent[1] * 255), (int)lround(o->accent[2] * 255));
+    else
+        g_strlcpy(buf, GB__HEADING, len);
+}
+
 static void
 gb__style(GbDocx *x, const GbDocxStyle *s)
 {
-    char half[16];
+    char half[16], accent[8];
+    gb__accent_hex(x, accent, sizeof accent);
     gb__docx_open(x, "w:style");
     gb__docx_attr(x, "w:type", "paragraph");
     gb__docx_attr(x, "w:styleId", s->id);
@@ -319,6 +336,16 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
         g_snprintf(half, sizeof half, "%d", s->outline);
         gb__docx_val(x, "w:outlineLvl", half);
     }
+    if (strcmp(s->id, "Header") == 0) { /* the running header's rule, as the PDF's */
+        gb__docx_open(x, "w:pBdr");
+        gb__docx_open(x, "w:bottom");
+        gb__docx_attr(x, "w:val", "single");
+        gb__docx_attr(x, "w:sz", "4");
+        gb__docx_attr(x, "w:space", "4");
+        gb__docx_attr(x, "w:color", x->o != NULL && x->o->has_accent ? accent : "BFBFBF");
+        gb__docx_close(x);
+        gb__docx_close(x);
+    }
     gb__docx_close(x);
     gb__docx_open(x, "w:rPr");
     if (s->bold)
@@ -326,7 +353,7 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
     if (s->italic)
         gb__docx_val(x, "w:i", NULL);
     if (s->colour != NULL)
-        gb__docx_val(x, "w:color", s->colour);
+        gb__docx_val(x, "w:color", strcmp(s->colour, GB__HEADING) == 0 ? accent : s->colour);
     if (s->half_points > 0) {
         g_snprintf(half, sizeof half, "%d", s->half_points);
         gb__docx_val(x, "w:sz", half);

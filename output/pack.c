@@ -793,15 +793,18 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
         g_ptr_array_free(svgs, TRUE);
     }
     if (st == GB_OK && docx != NULL) {
-        GbDocxOptions o = {.author = c->author,
-                           .subject = gb__pack_subject,
-                           .keywords = c->keywords,
-                           .date = in->date,
-                           .page_width = c->page_width,
-                           .page_height = c->page_height,
-                           .margin = 56.7,
-                           .marking = c->branding.marking,
-                           .footer = c->branding.footer ? c->branding.footer : c->organisation};
+        GbDocxOptions o = {
+            .author = c->author,
+            .subject = gb__pack_subject,
+            .keywords = c->keywords,
+            .date = in->date,
+            .page_width = c->page_width,
+            .page_height = c->page_height,
+            .margin = 56.7,
+            .marking = c->branding.marking,
+            .footer = c->branding.footer ? c->branding.footer : c->organisation,
+            .has_accent = c->branding.has_accent,
+            .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]}};
         st = gb_docx_render(tree, f, &o, docx, diag);
     }
     if (st != GB_OK && pdf != NULL && *pdf != NULL)

@@ -1,5 +1,6 @@
 /* test_charts.c - the chart kit: tick and number geometry, the tile map, every
  * chart's alt text figures, golden images, and labels read back from PDF. */
+#include "charts/chart-private.h"
 #include "charts/chart.h"
 #include "charts/map.h"
 #include "output/chartfile.h"
@@ -252,6 +253,53 @@ START_TEST(test_timeline_axis)
     ck_assert_int_eq(from, -1);
     gb_chart_free(c);
     gb_stats_latest_free(l);
+}
+END_TEST
+
+/* Timeline labels never overlap, at any width a pack or the briefing draws
+ * them: successors of several predecessors ("Good (as Northamptonshire)")
+ * once piled five labels on four tiers. The chart grows by the tiers it
+ * needs; every label lies inside its plot. */
+static const struct {
+    const char *name, *code;
+} crowded[] = {
+    {"Bournemouth, Christchurch and Poole", "839"},
+    {"North Northamptonshire", "940"},
+    {"Westmorland and Furness", "943"},
+    {"Cumbria", "909"},
+    {"Hertfordshire", "919"},
+};
+
+START_TEST(test_timeline_labels)
+{
+    int a = authority(crowded[_i].code);
+    ck_assert_msg(a >= 0, "%s: no authority %s", crowded[_i].name, crowded[_i].code);
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = a};
+    char *err = NULL;
+    GbChart *c = gb_chart_new("timeline", &in, &err);
+    ck_assert_msg(c != NULL, "%s: %s", crowded[_i].name, err);
+    static const double widths[] = {200, 240, 262, 300, 360, 480};
+    for (guint k = 0; k < G_N_ELEMENTS(widths); k++) {
+        double height;
+        GArray *boxes = gb__timeline_label_boxes(c, fonts, widths[k], &height);
+        ck_assert_uint_gt(boxes->len, 0);
+        for (guint i = 0; i < boxes->len; i++) {
+            GbBox p = g_array_index(boxes, GbBox, i);
+            ck_assert_msg(p.x >= -0.01 && p.x + p.w <= widths[k] + 0.01 && p.y >= 0 &&
+                              p.y + p.h <= height,
+                          "%s at %g pt: label %u outside its plot", crowded[_i].name, widths[k], i);
+            for (guint j = 0; j < i; j++) {
+                GbBox q = g_array_index(boxes, GbBox, j);
+                gboolean apart =
+                    p.x >= q.x + q.w || q.x >= p.x + p.w || p.y >= q.y + q.h || q.y >= p.y + p.h;
+                ck_assert_msg(apart, "%s at %g pt: labels %u and %u overlap", crowded[_i].name,
+                              widths[k], j, i);
+            }
+        }
+        g_array_free(boxes, TRUE);
+    }
+    gb_chart_free(c);
 }
 END_TEST
 
@@ -513,6 +561,7 @@ charts_suite(void)
     tcase_add_loop_test(tc, test_alt_text, 0, G_N_ELEMENTS(charts));
     tcase_add_test(tc, test_errors);
     tcase_add_loop_test(tc, test_timeline_axis, 0, G_N_ELEMENTS(axes));
+    tcase_add_loop_test(tc, test_timeline_labels, 0, G_N_ELEMENTS(crowded));
     tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(charts));
     tcase_add_test(tc, test_pdf_labels);
     tcase_add_test(tc, test_svg_tile_titles);
