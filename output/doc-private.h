@@ -19,9 +19,24 @@ void gb__doc_new_page(GbDoc *d);
 /* A layout (justified only across a wide measure), cached as doc.c caches its own; unref it. */
 PangoLayout *gb__doc_layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
                             gboolean justify);
+/* Wrap modes of a layout: the fonts' default (between words, a word too long
+ * for its line broken between characters), only between words (a table
+ * cell: a word too long overflows, and doctable.c widens its column), or
+ * between characters as well (a name with no space that no column holds). */
+enum { GB__WRAP_DEFAULT, GB__WRAP_WORDS, GB__WRAP_CHARS };
+/* gb__doc_layout, unjustified, in one of those wrap modes; unref it. */
+PangoLayout *gb__doc_layout_wrap(GbDoc *d, const char *text, double size, gboolean bold,
+                                 double width, int wrap);
 double gb__doc_layout_height(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
 /* Begins (begin TRUE) or ends a structure tag on the drawing pass. */
 void gb__doc_tag(GbDoc *d, const char *tag, gboolean begin);
+
+/* For tests only: called on the measuring pass with every table cell as laid
+ * out: its text, its layout, the column's text width and the text size, in
+ * points. NULL stops the calls. One hook for the process. */
+typedef void (*GbDocCellFn)(const char *text, PangoLayout *ly, double width, double size,
+                            gpointer user);
+void gb__doc_set_cell_fn(GbDocCellFn fn, gpointer user);
 
 #endif

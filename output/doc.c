@@ -97,13 +97,13 @@ typedef struct {
 } GbLayoutKey;
 
 static GbLayoutKey *
-gb__key_new(const char *text, double size, gboolean bold, double width, gboolean justify)
+gb__key_new(const char *text, double size, gboolean bold, double width, gboolean justify, int wrap)
 {
     gsize len = strlen(text);
     GbLayoutKey *k = g_malloc(sizeof *k + len + 1);
     k->size = size;
     k->width = width;
-    k->flags = (bold ? 1u : 0u) | (justify ? 2u : 0u);
+    k->flags = (bold ? 1u : 0u) | (justify ? 2u : 0u) | ((guint)wrap << 2);
     memcpy(k->text, text, len + 1);
     k->len = len;
     k->hash = g_str_hash(text) ^ (guint)(size * 64) ^ ((guint)(gint)(width * 8) << 12) ^ k->flags;
@@ -125,9 +125,10 @@ gb__key_equal(gconstpointer a, gconstpointer b)
 }
 
 static PangoLayout *
-gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width, gboolean justify)
+gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double width,
+                gboolean justify, int wrap)
 {
-    GbLayoutKey *key = gb__key_new(text, size, bold, width, justify);
+    GbLayoutKey *key = gb__key_new(text, size, bold, width, justify, wrap);
     /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
     GHashTable *cache = d->previous != NULL ? d->previous->layouts : d->layouts;
     PangoLayout *ly = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
@@ -136,6 +137,8 @@ gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
         return g_object_ref(ly);
     }
     ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
+    if (wrap != GB__WRAP_DEFAULT && width > 0)
+        pango_layout_set_wrap(ly, wrap == GB__WRAP_WORDS ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
     /* Names and headers are never hyphenated: a word too long for its line
      * breaks without a hyphen ("Unannoun-ced" read as two words). */
@@ -152,6 +155,12 @@ gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width,
     else
         g_free(key);
     return ly;
+}
+
+static PangoLayout *
+gb__layout(GbDoc *d, const char *text, double size, gboolean bold, double width, gboolean justify)
+{
+    return gb__layout_wrap(d, text, size, bold, width, justify, GB__WRAP_DEFAULT);
 }
 
 static double
@@ -714,6 +723,12 @@ gb__doc_layout(GbDoc *d, const char *text, double size, gboolean bold, double wi
                gboolean justify)
 {
     return gb__layout(d, text, size, bold, width, justify);
+}
+
+PangoLayout *
+gb__doc_layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double width, int wrap)
+{
+    return gb__layout_wrap(d, text, size, bold, width, FALSE, wrap);
 }
 
 double

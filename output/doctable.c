@@ -6,17 +6,212 @@
 
 #define GB__TABLE 9.0 /* table text: at least 9 pt */
 
+/* ---- columns fitted to their words ---------------------------------------- */
+
+#define GB__CELL_MIN 36.0 /* the least column a word too long for any is given */
+#define GB__CELL_PAD 6.0  /* left and right padding of a cell, together */
+/* The least table text size, when words need it: the charts' least size
+ * (GB_SIZE_SMALL), as test_no_tiny_text holds the briefing to. */
+#define GB__TABLE_MIN 8.0
+
+/* A table's fitted columns: full widths in points (padding included) and the
+ * text size, the same on both passes. */
+typedef struct {
+    double size;
+    double *cw;
+} GbTableFit;
+
+static GbDocCellFn gb__cell_fn;
+static gpointer gb__cell_user;
+
+void
+gb__doc_set_cell_fn(GbDocCellFn fn, gpointer user)
+{
+    gb__cell_fn = fn;
+    gb__cell_user = user;
+}
+
+static const char *
+gb__cell_text(const GbDocTable *t, const GbCell *cells, gboolean header, int c)
+{
+    const char *text = header ? t->headers[c] : cells[c].text;
+    return text != NULL ? text : "";
+}
+
+static gboolean
+gb__cell_bold(const GbDocTable *t, const GbCell *cells, gboolean header, int c)
+{
+    return header || cells[c].bold || (c == 0 && t->row_headers);
+}
+
+/* The widest line of a layout, in points. */
+static double
+gb__widest_line(PangoLayout *ly)
+{
+    double widest = 0;
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    do {
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        widest = MAX(widest, (double)logical.width / PANGO_SCALE);
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return widest;
+}
+
+/* A cell laid out in its column: between words only, unless a word of it is
+ * wider than the column (a file name no column can hold), then between
+ * characters as well. */
+static PangoLayout *
+gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+    if (gb__widest_line(ly) > width + 0.01) {
+        g_object_unref(ly);
+        ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
+    }
+    return ly;
+}
+
+/* The widest word of every column at size (each cell laid out one word a
+ * line: wrapped between words at a width of one point). */
+static void
+gb__widest_words(GbDoc *d, const GbDocTable *t, double size, double *word)
+{
+    int rows = (int)(t->cells->len / (guint)t->ncols);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    for (int c = 0; c < t->ncols; c++)
+        word[c] = 0;
+    for (int r = -1; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
+            const char *text = gb__cell_text(t, row, r < 0, c);
+            if (*text == '\0')
+                continue;
+            PangoLayout *ly = gb__doc_layout_wrap(d, text, size, gb__cell_bold(t, row, r < 0, c), 1,
+                                                  GB__WRAP_WORDS);
+            word[c] = MAX(word[c], gb__widest_line(ly));
+            g_object_unref(ly);
+        }
+}
+
+/* TRUE when every cell's words fit its column as fit sets them. */
+static gboolean
+gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
+{
+    int rows = (int)(t->cells->len / (guint)t->ncols);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    for (int r = -1; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
+            double width = fit->cw[c] - GB__CELL_PAD;
+            PangoLayout *ly =
+                gb__doc_layout_wrap(d, gb__cell_text(t, row, r < 0, c), fit->size,
+                                    gb__cell_bold(t, row, r < 0, c), width, GB__WRAP_WORDS);
+            gboolean fits = gb__widest_line(ly) <= width + 0.01;
+            g_object_unref(ly);
+            if (!fits)
+                return FALSE;
+        }
+    return TRUE;
+}
+
+/* Gives every column at least `need` points where the table's width allows,
+ * taking the width from the columns with room to spare in proportion to what
+ * they spare. Returns FALSE when the needs exceed the table's width (the
+ * columns are then shared in proportion to need). */
+static gboolean
+gb__share_widths(const GbDocTable *t, double w, const double *need, double *cw)
+{
+    double deficit = 0, surplus = 0, total = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        double have = w * t->widths[c];
+        deficit += MAX(0, need[c] - have);
+        surplus += MAX(0, have - need[c]);
+        total += need[c];
+    }
+    if (deficit <= 0) {
+        for (int c = 0; c < t->ncols; c++)
+            cw[c] = w * t->widths[c];
+        return TRUE;
+    }
+    if (total > w) {
+        /* Columns get their need, the least needs first, while what is left
+         * gives the others at least GB__CELL_MIN each; those others share it
+         * in proportion to the widths asked for. */
+        gboolean *held = g_new0(gboolean, t->ncols);
+        double left = w, asked = 0;
+        for (int n = t->ncols; n > 0; n--) {
+            int least = -1;
+            for (int c = 0; c < t->ncols; c++)
+                if (!held[c] && (least < 0 || need[c] < need[least]))
+                    least = c;
+            if (need[least] + GB__CELL_MIN * (n - 1) > left)
+                break;
+            held[least] = TRUE;
+            left -= need[least];
+        }
+        for (int c = 0; c < t->ncols; c++)
+            if (!held[c])
+                asked += t->widths[c];
+        for (int c = 0; c < t->ncols; c++)
+            cw[c] = held[c] ? need[c] : left * t->widths[c] / MAX(asked, 1e-9);
+        g_free(held);
+        return FALSE;
+    }
+    for (int c = 0; c < t->ncols; c++) {
+        double have = w * t->widths[c];
+        cw[c] = have < need[c] ? need[c] : have - deficit * (have - need[c]) / surplus;
+    }
+    return TRUE;
+}
+
+/* Fits the columns to their words: the widths asked for when every word
+ * fits; else width moved from columns that can spare it; else the text set
+ * smaller, down to GB__TABLE_MIN. A word is never split unless no column
+ * could hold it even so (then the text stays at full size). */
+static void
+gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
+{
+    double w = gb__doc_width(d);
+    fit->size = GB__TABLE;
+    fit->cw = g_new(double, t->ncols);
+    for (int c = 0; c < t->ncols; c++)
+        fit->cw[c] = w * t->widths[c];
+    if (gb__words_fit(d, t, fit))
+        return; /* the usual case: no layout beyond the ones drawn */
+    double *word = g_new(double, t->ncols), *need = g_new(double, t->ncols);
+    gboolean fits = FALSE;
+    for (double size = GB__TABLE; !fits && size >= GB__TABLE_MIN - 0.01; size -= 0.5) {
+        gb__widest_words(d, t, size, word);
+        for (int c = 0; c < t->ncols; c++)
+            need[c] = word[c] + GB__CELL_PAD + 0.5;
+        fit->size = size;
+        fits = gb__share_widths(t, w, need, fit->cw);
+    }
+    if (!fits) { /* smaller text would not help: full size, the widths shared */
+        fit->size = GB__TABLE;
+        gb__widest_words(d, t, fit->size, word);
+        for (int c = 0; c < t->ncols; c++)
+            need[c] = word[c] + GB__CELL_PAD + 0.5;
+        gb__share_widths(t, w, need, fit->cw);
+    }
+    g_free(word);
+    g_free(need);
+}
+
 /* Lays out one row's cells; returns its height. */
 static double
-gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbCell *cells, gboolean header,
-                PangoLayout **out)
+gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCell *cells,
+                gboolean header, PangoLayout **out)
 {
-    double w = gb__doc_width(d), h = 0;
+    double h = 0;
     for (int c = 0; c < t->ncols; c++) {
-        const char *text = header ? t->headers[c] : cells[c].text;
-        gboolean bold = header || cells[c].bold || (c == 0 && t->row_headers);
-        out[c] = gb__doc_layout(d, text != NULL ? text : "", GB__TABLE, bold, w * t->widths[c] - 6,
-                                FALSE);
+        const char *text = gb__cell_text(t, cells, header, c);
+        double width = fit->cw[c] - GB__CELL_PAD;
+        out[c] = gb__cell_layout(d, text, fit->size, gb__cell_bold(t, cells, header, c), width);
+        if (gb__cell_fn != NULL && gb__doc_cr(d) == NULL)
+            gb__cell_fn(text, out[c], width, fit->size, gb__cell_user);
         h = MAX(h, gb__doc_layout_height(out[c]));
     }
     return h + 5;
@@ -38,10 +233,10 @@ gb__row_cells(const GbDocTable *t, const GbCell *cells, int row)
  * then each grade level's), drawn before any text and outside any tag: one
  * operation a colour instead of one a cell for cairo to analyse and write. */
 static void
-gb__table_fills(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray *placed)
+gb__table_fills(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
+                const GArray *placed)
 {
     cairo_t *cr = gb__doc_cr(d);
-    double w = gb__doc_width(d);
     int most = -1;
     for (guint i = 0; i < placed->len; i++) {
         const GbCell *row = gb__row_cells(t, cells, g_array_index(placed, GbPlaced, i).row);
@@ -55,12 +250,11 @@ gb__table_fills(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray
             const GbCell *row = gb__row_cells(t, cells, p->row);
             double x = gb__doc_left(d);
             for (int c = 0; c < t->ncols; c++) {
-                double cw = w * t->widths[c];
                 if (row == NULL ? level == -2 : row[c].level == level) {
-                    cairo_rectangle(cr, x, p->y, cw, p->h);
+                    cairo_rectangle(cr, x, p->y, cw[c], p->h);
                     any = TRUE;
                 }
-                x += cw;
+                x += cw[c];
             }
         }
         if (!any)
@@ -75,7 +269,8 @@ gb__table_fills(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray
  * cell, so that neighbours of one colour (across rows and columns) read as
  * cells, not one block; each as one path. Outside any cell's tag. */
 static void
-gb__table_lines(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray *placed)
+gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
+                const GArray *placed)
 {
     cairo_t *cr = gb__doc_cr(d);
     double w = gb__doc_width(d);
@@ -92,10 +287,9 @@ gb__table_lines(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray
         const GbCell *row = gb__row_cells(t, cells, p->row);
         double cx = gb__doc_left(d);
         for (int c = 0; row != NULL && c < t->ncols; c++) {
-            double cw = w * t->widths[c];
             if (row[c].level >= 0)
-                cairo_rectangle(cr, cx, p->y, cw, p->h);
-            cx += cw;
+                cairo_rectangle(cr, cx, p->y, cw[c], p->h);
+            cx += cw[c];
         }
     }
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -105,10 +299,10 @@ gb__table_lines(GbDoc *d, const GbDocTable *t, const GbCell *cells, const GArray
 
 /* A row's texts; tagged FALSE draws them outside any tag (a repeated header). */
 static void
-gb__row_texts(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout **ly, double y,
-              gboolean tagged)
+gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
+              PangoLayout **ly, double y, gboolean tagged)
 {
-    double x = gb__doc_left(d), w = gb__doc_width(d);
+    double x = gb__doc_left(d);
     gboolean header = cells == NULL;
     if (tagged)
         gb__doc_tag(d, "TR", TRUE);
@@ -122,7 +316,7 @@ gb__row_texts(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout **
         gb__doc_show(d, ly[c], x + 3, y + 2.5, ink);
         if (tagged)
             gb__doc_tag(d, tag, FALSE);
-        x += w * t->widths[c];
+        x += cw[c];
     }
     if (tagged)
         gb__doc_tag(d, "TR", FALSE);
@@ -131,16 +325,16 @@ gb__row_texts(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout **
 /* Draws the rows placed on one page: fills, texts (the first page's header
  * row opens Table and THead, then TBody), rules. */
 static void
-gb__table_page(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout **hl,
-               PangoLayout **rl, const GArray *placed, gboolean first)
+gb__table_page(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
+               PangoLayout **hl, PangoLayout **rl, const GArray *placed, gboolean first)
 {
     if (gb__doc_cr(d) == NULL)
         return;
-    gb__table_fills(d, t, cells, placed);
+    gb__table_fills(d, t, cw, cells, placed);
     for (guint i = 0; i < placed->len; i++) {
         const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
         if (p->row >= 0) {
-            gb__row_texts(d, t, gb__row_cells(t, cells, p->row), rl + p->row * t->ncols, p->y,
+            gb__row_texts(d, t, cw, gb__row_cells(t, cells, p->row), rl + p->row * t->ncols, p->y,
                           TRUE);
             continue;
         }
@@ -148,13 +342,13 @@ gb__table_page(GbDoc *d, const GbDocTable *t, const GbCell *cells, PangoLayout *
             gb__doc_tag(d, "Table", TRUE);
             gb__doc_tag(d, "THead", TRUE);
         }
-        gb__row_texts(d, t, NULL, hl, p->y, first);
+        gb__row_texts(d, t, cw, NULL, hl, p->y, first);
         if (first) {
             gb__doc_tag(d, "THead", FALSE);
             gb__doc_tag(d, "TBody", TRUE);
         }
     }
-    gb__table_lines(d, t, cells, placed);
+    gb__table_lines(d, t, cw, cells, placed);
 }
 
 static void
@@ -168,8 +362,10 @@ gb__place(GbDoc *d, GArray *placed, int row, double h)
 void
 gb_doc_table(GbDoc *d, const GbDocTable *t)
 {
+    GbTableFit fit;
+    gb__table_fit(d, t, &fit);
     PangoLayout **hl = g_new0(PangoLayout *, t->ncols);
-    double hh = gb__row_layouts(d, t, NULL, TRUE, hl);
+    double hh = gb__row_layouts(d, t, &fit, NULL, TRUE, hl);
     int rows = (int)(t->cells->len / (guint)t->ncols);
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
     /* Every row laid out once: its height decides the page breaks (one row
@@ -177,7 +373,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     PangoLayout **rl = g_new0(PangoLayout *, (gsize)rows * (gsize)t->ncols);
     double *rh = g_new(double, rows);
     for (int r = 0; r < rows; r++)
-        rh[r] = gb__row_layouts(d, t, cells + r * t->ncols, FALSE, rl + r * t->ncols);
+        rh[r] = gb__row_layouts(d, t, &fit, cells + r * t->ncols, FALSE, rl + r * t->ncols);
     /* The header row and at least one body row on one page. */
     gb__doc_need(d, hh + (rows > 0 ? rh[0] : 0));
     /* Rows are placed a page at a time and each page drawn when it is full. */
@@ -193,7 +389,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
         if (!breaks && r == rows - 2 && on_page >= 2 && rh[r] + rh[r + 1] > room)
             breaks = TRUE;
         if (breaks) {
-            gb__table_page(d, t, cells, hl, rl, placed, first);
+            gb__table_page(d, t, fit.cw, cells, hl, rl, placed, first);
             first = FALSE;
             g_array_set_size(placed, 0);
             gb__doc_new_page(d);
@@ -203,7 +399,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
         gb__place(d, placed, r, rh[r]);
         on_page++;
     }
-    gb__table_page(d, t, cells, hl, rl, placed, first);
+    gb__table_page(d, t, fit.cw, cells, hl, rl, placed, first);
     gb__doc_tag(d, "TBody", FALSE);
     gb__doc_tag(d, "Table", FALSE);
     *gb__doc_y(d) += 10;
@@ -213,6 +409,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     for (int i = 0; i < rows * t->ncols; i++)
         g_clear_object(&rl[i]);
     g_free(rh);
+    g_free(fit.cw);
     g_free(hl);
     g_free(rl);
 }

@@ -1,0 +1,186 @@
+/* test_doctable.c - table cells in the PDF wrap only between words: a word
+ * too wide for its column widens the column (from columns with room to
+ * spare) or sets the table's text smaller, down to 8 pt; only a name no
+ * column could hold (a file name with no space) is broken. Checked on pango's
+ * own layouts of every cell, through doc-private.h's hook. */
+#include "output/doc-private.h"
+#include "testutil.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    int ncols;
+    double widths[12];
+    const char *headers[12];
+    const char *cells[12];
+    const char *may_break; /* the one cell text allowed to break inside a word */
+} TableCase;
+
+static const TableCase cases[] = {
+    /* The reader's report: "Require/s/improve/ment" in a narrow column. */
+    {"a narrow grade column takes width from a wide one",
+     2,
+     {0.92, 0.08},
+     {"Authority", "Grade"},
+     {"Barnet", "Requires improvement"},
+     NULL},
+    {"a header word wider than its column",
+     3,
+     {0.8, 0.1, 0.1},
+     {"Regime", "Unannounced", "Inspections"},
+     {"ILACS", "12", "153"},
+     NULL},
+    {"ten grade columns: the text set smaller",
+     10,
+     {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1},
+     {"Overall", "Leaders", "Help", "Care", "Leavers", "Overall", "Leaders", "Help", "Care",
+      "Leavers"},
+     {"Requires improvement", "Inadequate", "Outstanding", "Good", "Requires improvement",
+      "Requires improvement", "Inadequate", "Outstanding", "Good", "Requires improvement"},
+     NULL},
+    {"a file name no column holds breaks; its neighbours' words do not",
+     3,
+     {0.23, 0.12, 0.65},
+     {"File", "Grade", "What it holds"},
+     {"ofsted_LA_Inspection_Outcomes_as_at_31_March_2025.ods[ILACS_inspection_history]"
+      "_and_a_longer_name_still_that_no_column_of_this_table_could_hold_at_seven_points",
+      "Requires improvement", "Every inspection under the current framework"},
+     "ofsted_LA_Inspection_Outcomes"},
+    {"words that fit keep the widths asked for",
+     3,
+     {0.5, 0.25, 0.25},
+     {"Authority", "Grade", "Date"},
+     {"Westmorland and Furness", "Requires improvement", "31 March 2025"},
+     NULL},
+};
+
+typedef struct {
+    const TableCase *tc;
+    double text_width;
+    int cells;
+    double widths_sum;
+} Seen;
+
+static gboolean
+word_start(const char *text, int i)
+{
+    return i == 0 || text[i - 1] == ' ' || text[i - 1] == '-' || text[i - 1] == '/';
+}
+
+static void
+on_cell(const char *text, PangoLayout *ly, double width, double size, gpointer user)
+{
+    Seen *seen = user;
+    const TableCase *tc = seen->tc;
+    seen->cells++;
+    seen->widths_sum += width + 6;
+    ck_assert_msg(size >= 8.0 && size <= 9.0, "%s: %s set at %.1f pt", tc->name, text, size);
+    gboolean may_break = tc->may_break != NULL && g_str_has_prefix(text, tc->may_break);
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        /* The line's ink inside its cell, trailing space aside. */
+        ck_assert_msg(logical.width / (double)PANGO_SCALE <= width + 3.0,
+                      "%s: a line of '%s' %.1f pt wide in a %.1f pt column", tc->name, text,
+                      logical.width / (double)PANGO_SCALE, width);
+        if (!may_break)
+            ck_assert_msg(word_start(text, line->start_index),
+                          "%s: '%s' split inside a word at '%s' (column %.1f pt, %.1f pt text)",
+                          tc->name, text, text + line->start_index, width, size);
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+}
+
+START_TEST(test_words_not_split)
+{
+    const TableCase *tc = &cases[_i];
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    Seen seen = {.tc = tc, .text_width = setup.width - setup.left - setup.right};
+    gb__doc_set_cell_fn(on_cell, &seen);
+    GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+    GArray *cells = g_array_new(FALSE, FALSE, sizeof(GbCell));
+    for (int c = 0; c < tc->ncols; c++) {
+        GbCell cell = {.text = tc->cells[c], .level = -1};
+        g_array_append_val(cells, cell);
+    }
+    GbDocTable t = {
+        .ncols = tc->ncols, .headers = tc->headers, .widths = tc->widths, .cells = cells};
+    gb_doc_table(d, &t);
+    gb_doc_finish(d);
+    gb__doc_set_cell_fn(NULL, NULL);
+    /* A header and a body row, across the text width. */
+    ck_assert_int_eq(seen.cells, 2 * tc->ncols);
+    ck_assert_double_eq_tol(seen.widths_sum / 2, seen.text_width, 0.01);
+    g_array_free(cells, TRUE);
+    gb_doc_free(d);
+    gb_fonts_free(f);
+}
+END_TEST
+
+/* Widths asked for are kept when every word fits (the tables' proportions
+ * are composition's, not the renderer's). */
+static void
+on_cell_widths(const char *text, PangoLayout *ly, double width, double size, gpointer user)
+{
+    (void)text;
+    (void)ly;
+    GArray *w = user;
+    ck_assert_double_eq(size, 9.0);
+    g_array_append_val(w, width);
+}
+
+START_TEST(test_widths_kept)
+{
+    const TableCase *tc = &cases[G_N_ELEMENTS(cases) - 1];
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    GArray *seen = g_array_new(FALSE, FALSE, sizeof(double));
+    gb__doc_set_cell_fn(on_cell_widths, seen);
+    GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+    GArray *cells = g_array_new(FALSE, FALSE, sizeof(GbCell));
+    for (int c = 0; c < tc->ncols; c++) {
+        GbCell cell = {.text = tc->cells[c], .level = -1};
+        g_array_append_val(cells, cell);
+    }
+    GbDocTable t = {
+        .ncols = tc->ncols, .headers = tc->headers, .widths = tc->widths, .cells = cells};
+    gb_doc_table(d, &t);
+    gb_doc_finish(d);
+    gb__doc_set_cell_fn(NULL, NULL);
+    double w = setup.width - setup.left - setup.right;
+    ck_assert_uint_eq(seen->len, 2 * (guint)tc->ncols);
+    for (int c = 0; c < tc->ncols; c++)
+        ck_assert_double_eq_tol(g_array_index(seen, double, c), w * tc->widths[c] - 6, 0.001);
+    g_array_free(seen, TRUE);
+    g_array_free(cells, TRUE);
+    gb_doc_free(d);
+    gb_fonts_free(f);
+}
+END_TEST
+
+static Suite *
+doctable_suite(void)
+{
+    Suite *s = suite_create("doctable");
+    TCase *tc = tcase_create("core");
+    tcase_add_loop_test(tc, test_words_not_split, 0, G_N_ELEMENTS(cases));
+    tcase_add_test(tc, test_widths_kept);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return gb_test_main(doctable_suite());
+}
