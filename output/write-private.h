@@ -1,6 +1,7 @@
-/* write-private.h - the file operations under the write stage (writeio.c),
- * shared by write.c; not for other modules. Every call that can fail sets
- * errno; none follows a link. */
+/* write-private.h - what the write stage's files share; not for other
+ * modules: the set itself (write.c, its manifest and stat cache in
+ * writestat.c) and the file operations under it (writeio.c). Every file
+ * operation that can fail sets errno; none follows a link. */
 #ifndef GB_WRITE_PRIVATE_H
 #define GB_WRITE_PRIVATE_H
 
@@ -8,6 +9,70 @@
 #include "output/write.h"
 
 #include <sys/stat.h>
+
+#define GB__MANIFEST "manifest.ini"
+#define GB__STATS "manifest.stat"
+/* Temporaries are flushed at commit, together (gb__flush_all), not one by one
+ * as they are made (each fsync a journal commit of its own on ext4); past
+ * this many open at once, each is flushed and closed as it is written. */
+#define GB__MAX_OPEN 256
+
+typedef struct {
+    char *rel;        /* as added: "charts/map.svg" */
+    const char *base; /* the last component of rel */
+    int dirfd;        /* the folder it goes in (owned by the set) */
+    char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
+    int fd;           /* the temporary, still open to be flushed at commit, or -1 */
+    gboolean done;    /* in place (renamed, or unchanged) */
+    GbFileStat st;    /* the bytes' file as written (or found holding them) */
+    GbManifestEntry e;
+} GbWriteEntry;
+
+/* A recorded file a freshness check read and found as recorded. */
+typedef struct {
+    int dirfd;
+    char *base;
+    char output[65];
+    GbFileStat st; /* as it was while read */
+} GbVerified;
+
+struct GbWriteSet {
+    char *dir; /* as given, for messages */
+    int root;  /* the output folder */
+    int lock;  /* its lock file, flocked */
+    guint flags;
+    GbManifest *manifest;
+    GbManifestStats *stats; /* manifest.stat: read-only until commit */
+    gboolean corrupt;
+    gint hashed;      /* atomic: files gb_write_fresh read and hashed */
+    GMutex mu;        /* guards everything below */
+    GHashTable *dirs; /* relative folder -> fd + 1 ("" is root) */
+    GPtrArray *made;  /* folders this set made, in order, removed if it never commits */
+    gboolean made_root;
+    GPtrArray *entries;   /* GbWriteEntry* */
+    GHashTable *names;    /* rel -> TRUE: each file once */
+    GHashTable *verified; /* rel -> GbVerified: hashed and found as recorded */
+    int open_fds;         /* temporaries held open (see GB__MAX_OPEN) */
+    GbStatus failed;
+    GbDiag fail_diag;
+    guint written, unchanged;
+    gboolean committed;
+};
+
+/* The folder of relative folder `reldir` ("" the root), opened once per set,
+ * with w->mu held; -1 when it cannot be (diag set when create). */
+int gb__write_folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag);
+/* TRUE when rel is a plain relative path: no empty, "." or ".." part. */
+gboolean gb__write_rel_ok(const char *rel);
+/* The folder part of rel ("" for none, g_free) and its last component. */
+char *gb__write_split(const char *rel, const char **base);
+
+/* writestat.c: reads the manifest and the stat cache into a new set; writes
+ * the manifest's temporary at commit (its name, or NULL with diag set);
+ * replaces manifest.stat after a commit, ignoring failure. */
+void gb__write_load_manifest(GbWriteSet *w);
+char *gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag);
+void gb__write_save_stats(GbWriteSet *w, gboolean renamed);
 
 /* write(2) of all of data, retried on EINTR; the fault hook applies. */
 gboolean gb__write_all(int fd, const guint8 *data, gsize len);

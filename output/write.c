@@ -17,59 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define GB__MANIFEST "manifest.ini"
-#define GB__STATS "manifest.stat"
-/* Temporaries are flushed at commit, together (gb__flush_all), not one by one
- * as they are made (each fsync a journal commit of its own on ext4); past
- * this many open at once, each is flushed and closed as it is written. */
-#define GB__MAX_OPEN 256
-
-typedef struct {
-    char *rel;        /* as added: "charts/map.svg" */
-    const char *base; /* the last component of rel */
-    int dirfd;        /* the folder it goes in (owned by the set) */
-    char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
-    int fd;           /* the temporary, still open to be flushed at commit, or -1 */
-    gboolean done;    /* in place (renamed, or unchanged) */
-    GbFileStat st;    /* the bytes' file as written (or found holding them) */
-    GbManifestEntry e;
-} GbWriteEntry;
-
-/* A recorded file a freshness check read and found as recorded. */
-typedef struct {
-    int dirfd;
-    char *base;
-    char output[65];
-    GbFileStat st; /* as it was while read */
-} GbVerified;
-
-struct GbWriteSet {
-    char *dir; /* as given, for messages */
-    int root;  /* the output folder */
-    int lock;  /* its lock file, flocked */
-    guint flags;
-    GbManifest *manifest;
-    GbManifestStats *stats; /* manifest.stat: read-only until commit */
-    gboolean corrupt;
-    gint hashed;      /* atomic: files gb_write_fresh read and hashed */
-    GMutex mu;        /* guards everything below */
-    GHashTable *dirs; /* relative folder -> fd + 1 ("" is root) */
-    GPtrArray *made;  /* folders this set made, in order, removed if it never commits */
-    gboolean made_root;
-    GPtrArray *entries;   /* GbWriteEntry* */
-    GHashTable *names;    /* rel -> TRUE: each file once */
-    GHashTable *verified; /* rel -> GbVerified: hashed and found as recorded */
-    int open_fds;         /* temporaries held open (see GB__MAX_OPEN) */
-    GbStatus failed;
-    GbDiag fail_diag;
-    guint written, unchanged;
-    gboolean committed;
-};
-
 /* The folder of relative folder `reldir` ("" the root), opened once per set.
  * Call with w->mu held. */
-static int
-gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
+int
+gb__write_folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
 {
     gpointer had = g_hash_table_lookup(w->dirs, reldir);
     if (had != NULL)
@@ -77,7 +28,7 @@ gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
     char *parent_rel = g_path_get_dirname(reldir);
     if (strcmp(parent_rel, ".") == 0)
         parent_rel[0] = '\0';
-    int parent = gb__folder(w, parent_rel, create, diag);
+    int parent = gb__write_folder(w, parent_rel, create, diag);
     g_free(parent_rel);
     if (parent < 0)
         return -1;
@@ -93,8 +44,8 @@ gb__folder(GbWriteSet *w, const char *reldir, gboolean create, GbDiag *diag)
 }
 
 /* TRUE when rel is a plain relative path: no empty, "." or ".." part. */
-static gboolean
-gb__rel_ok(const char *rel)
+gboolean
+gb__write_rel_ok(const char *rel)
 {
     if (rel == NULL || *rel == '\0' || *rel == '/')
         return FALSE;
@@ -156,45 +107,6 @@ gb__lock(GbWriteSet *w, GbDiag *diag)
     }
     gb__fail(diag, w->dir, GB_WRITE_LOCK_NAME, "cannot lock the folder: it keeps changing");
     return GB_CANTCREAT;
-}
-
-/* The text of file name in the root folder, never through a link: NULL when
- * absent, "" when there but not a regular file. */
-static char *
-gb__read_root(GbWriteSet *w, const char *name, gsize *len)
-{
-    char *text = NULL;
-    *len = 0;
-    int fd = openat(w->root, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        GString *s = g_string_sized_new((gsize)st.st_size + 1);
-        char buf[65536];
-        ssize_t n;
-        while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-            if (n > 0)
-                g_string_append_len(s, buf, n);
-        *len = s->len;
-        text = g_string_free(s, FALSE);
-    } else if (fd >= 0 || errno == ELOOP) {
-        text = g_strdup(""); /* there, but not a file: unreadable */
-    }
-    if (fd >= 0)
-        close(fd);
-    return text;
-}
-
-/* Reads the manifest and, when it is readable, the stat cache beside it. */
-static void
-gb__load_manifest(GbWriteSet *w)
-{
-    gsize len;
-    char *text = gb__read_root(w, GB__MANIFEST, &len);
-    w->manifest = gb_manifest_parse(text, len, &w->corrupt);
-    g_free(text);
-    text = w->corrupt ? NULL : gb__read_root(w, GB__STATS, &len);
-    w->stats = gb_manifest_stats_parse(text, len);
-    g_free(text);
 }
 
 static void
@@ -269,7 +181,7 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
         return st_lock;
     }
     gb__remove_stale(root, 2);
-    gb__load_manifest(w);
+    gb__write_load_manifest(w);
     *out = w;
     return GB_OK;
 }
@@ -316,83 +228,13 @@ gb_write_free(GbWriteSet *w)
     g_free(w);
 }
 
-gboolean
-gb_write_manifest_corrupt(const GbWriteSet *w)
-{
-    return w->corrupt;
-}
-
 /* The folder part of rel ("" for none) and its last component. */
-static char *
-gb__split(const char *rel, const char **base)
+char *
+gb__write_split(const char *rel, const char **base)
 {
     const char *slash = strrchr(rel, '/');
     *base = slash ? slash + 1 : rel;
     return slash ? g_strndup(rel, (gsize)(slash - rel)) : g_strdup("");
-}
-
-gboolean
-gb_write_fresh(GbWriteSet *w, const char *relpath, const char *input)
-{
-    if (w->flags & GB_WRITE_FORCE || !gb__rel_ok(relpath))
-        return FALSE;
-    GbManifestEntry e;
-    g_mutex_lock(&w->mu);
-    gboolean known = gb_manifest_get(w->manifest, relpath, &e) && strcmp(e.input, input) == 0 &&
-                     e.output[0] != '\0';
-    const char *base;
-    char *reldir = gb__split(relpath, &base);
-    int dirfd = known ? gb__folder(w, reldir, FALSE, NULL) : -1;
-    g_mutex_unlock(&w->mu);
-    g_free(reldir);
-    if (dirfd < 0)
-        return FALSE;
-    /* Its stat exactly as recorded once it was in place, for these bytes:
-     * trusted without reading it (see write.h for what that cannot see). */
-    char rec_out[65];
-    GbFileStat rec, now;
-    if (!(w->flags & GB_WRITE_VERIFY) && gb_manifest_stats_get(w->stats, relpath, rec_out, &rec) &&
-        strcmp(rec_out, e.output) == 0 && rec.size == e.size && gb__stat_at(dirfd, base, &now) &&
-        gb__stat_equal(&rec, &now))
-        return TRUE;
-    char hex[65];
-    guint64 size;
-    GbFileStat st;
-    g_atomic_int_inc(&w->hashed);
-    if (!gb__file_digest(dirfd, base, hex, &size, &st) || size != e.size ||
-        strcmp(hex, e.output) != 0)
-        return FALSE;
-    if (st.ino != 0) { /* its stat is recorded at the end of the run */
-        GbVerified *v = g_new0(GbVerified, 1);
-        v->dirfd = dirfd;
-        v->base = g_strdup(base);
-        memcpy(v->output, e.output, sizeof v->output);
-        v->st = st;
-        g_mutex_lock(&w->mu);
-        g_hash_table_replace(w->verified, g_strdup(relpath), v);
-        g_mutex_unlock(&w->mu);
-    }
-    return TRUE;
-}
-
-guint
-gb_write_hashed(const GbWriteSet *w)
-{
-    return (guint)g_atomic_int_get(&((GbWriteSet *)w)->hashed);
-}
-
-char **
-gb_write_recorded(const GbWriteSet *w, const char *input)
-{
-    return gb_manifest_names_with_input(w->manifest, input);
-}
-
-int
-gb_write_pages(const GbWriteSet *w, const char *relpath)
-{
-    GbManifestEntry e;
-    gb_manifest_get(w->manifest, relpath, &e);
-    return e.pages;
 }
 
 /* Records the set's first failure (the one reported); later ones are dropped. */
@@ -421,14 +263,14 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, 
 {
     GbDiag local = {0};
     GbDiag *d = diag != NULL ? diag : &local;
-    if (!gb__rel_ok(relpath) || input == NULL || strlen(input) > 64) {
+    if (!gb__write_rel_ok(relpath) || input == NULL || strlen(input) > 64) {
         gb__fail(d, w->dir, relpath, "not a file name gradebrief can write");
         GbStatus s = gb__set_failed(w, GB_SOFTWARE, d);
         gb_diag_clear(&local);
         return s;
     }
     const char *base;
-    char *reldir = gb__split(relpath, &base);
+    char *reldir = gb__write_split(relpath, &base);
     GbStatus status = GB_OK;
     int dirfd = -1;
     g_mutex_lock(&w->mu);
@@ -437,7 +279,7 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, 
     } else if (g_hash_table_contains(w->names, relpath)) {
         status = GB_SOFTWARE;
         gb__fail(d, w->dir, relpath, "written twice in one run");
-    } else if ((dirfd = gb__folder(w, reldir, TRUE, d)) < 0) {
+    } else if ((dirfd = gb__write_folder(w, reldir, TRUE, d)) < 0) {
         status = GB_CANTCREAT;
     }
     g_mutex_unlock(&w->mu);
@@ -504,28 +346,6 @@ gb__sync_folders(GbWriteSet *w)
         fsync(GPOINTER_TO_INT(value) - 1);
 }
 
-/* Writes the manifest's text to a flushed temporary; its name, or NULL with
- * diag set. */
-static char *
-gb__manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
-{
-    const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
-    if (odd != NULL) {
-        gb__fail(diag, w->dir, GB__MANIFEST,
-                 "is %s, not a regular file; gradebrief will not "
-                 "replace it",
-                 odd);
-        return NULL;
-    }
-    gsize len;
-    char *text = gb_manifest_to_data(m, &len);
-    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL, NULL);
-    if (tmp == NULL)
-        gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
-    g_free(text);
-    return tmp;
-}
-
 /* Flushes and closes the temporaries still open, on a few threads: fsyncs
  * issued together share the file system's journal commits, where one after
  * the other each waits for its own. FALSE with diag set when one fails. */
@@ -580,86 +400,6 @@ gb__flush_all(GbWriteSet *w, GbDiag *diag)
     return FALSE;
 }
 
-/* The file system's clock now (ns), read from the lock file's change time
- * after touching it; -1 when that fails. */
-static gint64
-gb__fs_now(GbWriteSet *w)
-{
-    struct stat sb;
-    if (w->lock < 0 || futimens(w->lock, NULL) != 0 || fstat(w->lock, &sb) != 0)
-        return -1;
-    return (gint64)sb.st_ctim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_ctim.tv_nsec;
-}
-
-/* Records rel's stat in the cache when the file is still the one `was`
- * describes (same inode, size and modification time; change time too unless
- * it was renamed since) and both its times are before `now`: a change after
- * this stat then shows in its change time, even within one tick of the
- * file system's clock. Otherwise drops its record, so it is hashed next time. */
-static void
-gb__note_stat(GbWriteSet *w, const char *rel, int dirfd, const char *base, const char *output,
-              const GbFileStat *was, gboolean renamed, gint64 now)
-{
-    GbFileStat st;
-    gboolean ok = was->ino != 0 && gb__stat_at(dirfd, base, &st) && st.ino == was->ino &&
-                  st.dev == was->dev && st.size == was->size && st.mtime_ns == was->mtime_ns &&
-                  (renamed || st.ctime_ns == was->ctime_ns) && st.mtime_ns < now &&
-                  st.ctime_ns < now;
-    if (ok)
-        gb_manifest_stats_set(w->stats, rel, output, &st);
-    else
-        gb_manifest_stats_remove(w->stats, rel);
-}
-
-/* Replaces manifest.stat after a commit: the stat of every file the run put
- * in place or found as recorded. A cache, so it is not flushed and a failure
- * is ignored (the next run hashes what it cannot trust). With renamed, waits
- * (up to 50 ms) for the file system's clock to pass the renames, so their
- * stats can be trusted. */
-static void
-gb__save_stats(GbWriteSet *w, gboolean renamed)
-{
-    gint64 now = gb__fs_now(w);
-    if (now < 0)
-        return;
-    for (gint64 t0 = g_get_monotonic_time(), later = now;
-         renamed && later <= now && g_get_monotonic_time() - t0 < 50000;) {
-        g_usleep(250);
-        if ((later = gb__fs_now(w)) < 0)
-            return;
-        if (later > now) {
-            now = later;
-            break;
-        }
-    }
-    for (guint i = 0; i < w->entries->len; i++) {
-        const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
-        if (e->done)
-            gb__note_stat(w, e->rel, e->dirfd, e->base, e->e.output, &e->st, TRUE, now);
-    }
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, w->verified);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const GbVerified *f = v;
-        if (!g_hash_table_contains(w->names, k))
-            gb__note_stat(w, k, f->dirfd, f->base, f->output, &f->st, FALSE, now);
-    }
-    gb_manifest_stats_prune(w->stats, w->manifest);
-    gsize len;
-    char *text = gb_manifest_stats_to_data(w->stats, &len);
-    int fd = -1;
-    char *tmp = gb__unusable_place(w->root, GB__STATS) == NULL
-                    ? gb__tmp_write(w->root, GB__STATS, (const guint8 *)text, len, &fd, NULL)
-                    : NULL;
-    if (fd >= 0)
-        close(fd);
-    if (tmp != NULL && renameat(w->root, tmp, w->root, GB__STATS) != 0)
-        unlinkat(w->root, tmp, 0);
-    g_free(tmp);
-    g_free(text);
-}
-
 GbStatus
 gb_write_commit(GbWriteSet *w, GbDiag *diag)
 {
@@ -672,7 +412,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         /* Nothing made: the manifest stays as it is; files read to check them
          * are trusted by their stat next time. */
         if (g_hash_table_size(w->verified) > 0)
-            gb__save_stats(w, FALSE);
+            gb__write_save_stats(w, FALSE);
         return GB_OK;
     }
     g_ptr_array_sort(w->entries, gb__entry_cmp);
@@ -687,7 +427,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         gb_manifest_set(w->manifest, e->rel, &e->e);
     }
-    char *mtmp = gb__manifest_tmp(w, w->manifest, diag);
+    char *mtmp = gb__write_manifest_tmp(w, w->manifest, diag);
     if (mtmp == NULL) {
         g_free(old_text);
         return GB_CANTCREAT;
@@ -724,7 +464,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
                 gb_manifest_set(w->manifest, e->rel, &e->e);
         }
         GbDiag ignored = {0};
-        mtmp = gb__manifest_tmp(w, w->manifest, &ignored);
+        mtmp = gb__write_manifest_tmp(w, w->manifest, &ignored);
         gb_diag_clear(&ignored);
     }
     if (mtmp != NULL && gb__rename(w->root, mtmp, GB__MANIFEST) != 0) {
@@ -737,7 +477,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
     g_free(mtmp);
     g_free(old_text);
     if (status == GB_OK)
-        gb__save_stats(w, TRUE);
+        gb__write_save_stats(w, TRUE);
     return status;
 }
 
@@ -789,12 +529,12 @@ char *
 gb_write_read(GbWriteSet *w, const char *relpath, gsize *len)
 {
     *len = 0;
-    if (!gb__rel_ok(relpath))
+    if (!gb__write_rel_ok(relpath))
         return NULL;
     const char *base;
-    char *reldir = gb__split(relpath, &base);
+    char *reldir = gb__write_split(relpath, &base);
     g_mutex_lock(&w->mu);
-    int dirfd = gb__folder(w, reldir, FALSE, NULL);
+    int dirfd = gb__write_folder(w, reldir, FALSE, NULL);
     g_mutex_unlock(&w->mu);
     g_free(reldir);
     if (dirfd < 0)
