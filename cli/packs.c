@@ -8,6 +8,7 @@
 #include "output/slug.h"
 #include "output/write.h"
 #include "pipeline/report.h"
+#include "pipeline/summary.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -265,6 +266,7 @@ typedef struct {
     GbMovers *movers;
     GbNextRules *next;
     char *date;
+    char *data_line; /* every pack's footer */
     guint32 when;
     GArray *who;     /* authority indices */
     GPtrArray *all;  /* GbPackJob*, one per pack */
@@ -294,6 +296,7 @@ gb__packs_state_clear(GbPacksState *s)
     gb_stats_moves_free(s->moves);
     gb_config_free(s->config);
     g_free(s->date);
+    g_free(s->data_line);
     gb_cli_loaded_clear(&s->ld);
 }
 
@@ -323,6 +326,7 @@ gb__packs_prepare(GbPacksRequest *r, GbPacksState *s, GbDiag *diag)
     in->moves = s->moves;
     in->config = s->config;
     in->date = s->date;
+    in->data_line = s->data_line = gb_summary_data_line(t);
     for (int j = 0; j < in->njudgements; j++)
         in->latest[j] =
             gb_stats_latest(t, gb_ref_judgement(t->ref, in->judgements[j])->id, s->when);

@@ -101,10 +101,9 @@ gb__data_text(const GbBriefing *b, gboolean cover)
                                                  : "; ",
                                    g_array_index(src, GbDataSource, i).title);
     } else {
-        g_string_append_printf(s, "Data: %s", g_array_index(src, GbDataSource, 0).title);
-        if (src->len > 1)
-            g_string_append_printf(s, ", and %u other source%s", src->len - 1,
-                                   src->len == 2 ? "" : "s");
+        g_array_free(src, TRUE);
+        g_string_free(s, TRUE);
+        return gb_summary_data_line(b->in.table);
     }
     g_array_free(src, TRUE);
     return g_string_free(s, FALSE);

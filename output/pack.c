@@ -505,10 +505,11 @@ gb_pack_doc_hash(const GbPackDoc *doc)
      * of this pack leaves its hash, and its file, alone. */
     const GbConfig *c = doc->in->config;
     GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    char *head = g_strdup_printf("gradebrief %s pack\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n%s\n",
+    char *head = g_strdup_printf("gradebrief %s pack\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n%s\n%s\n",
                                  GB_VERSION, c->palette, c->organisation, c->author, c->keywords,
                                  c->font, c->language, c->page_width, c->page_height,
-                                 doc->in->date ? doc->in->date : "", gb__pack_subject);
+                                 doc->in->date ? doc->in->date : "", gb__pack_subject,
+                                 doc->in->data_line ? doc->in->data_line : "");
     g_checksum_update(h, (const guchar *)head, (gssize)strlen(head));
     g_free(head);
     gb_config_branding_digest(c, h);
@@ -544,7 +545,7 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
                              .left = 56.7,
                              .right = 56.7,
                              .running_title = doc->title,
-                             .footer_left = c->organisation,
+                             .footer_left = in->data_line ? in->data_line : c->organisation,
                              .branding = &c->branding};
         GbPdfMeta meta = {.title = doc->title,
                           .author = c->author,
@@ -583,7 +584,9 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
             .page_height = c->page_height,
             .margin = 56.7,
             .marking = c->branding.marking,
-            .footer = c->branding.footer ? c->branding.footer : c->organisation,
+            .footer = c->branding.footer ? c->branding.footer
+                      : in->data_line    ? in->data_line
+                                         : c->organisation,
             .has_accent = c->branding.has_accent,
             .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]}};
         st = gb_docx_render(tree, f, &o, docx, diag);

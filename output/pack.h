@@ -20,7 +20,8 @@ typedef struct {
     int *judgements;         /* its judgements, headline first (gb_pack_input_init) */
     const GbLatest **latest; /* as at the pack date, per judgement (the caller's) */
     const GbConfig *config;
-    const char *date; /* ISO date for the PDF metadata */
+    const char *date;      /* ISO date for the PDF metadata */
+    const char *data_line; /* the footer's "Data: …" (gb_summary_data_line), or NULL */
     /* The first page's figures (packsummary.h), shared by every pack. */
     int family;                 /* the headline judgement's family (overall effectiveness) */
     const GPtrArray *standings; /* GbStanding*: 31 March each year since 2018, the pack date */

@@ -512,3 +512,19 @@ gb_summary_data_sources(const GbTable *t)
     g_array_sort(acc, gb__cmp_data_source); /* qsort of an empty array is undefined */
     return acc;
 }
+
+char *
+gb_summary_data_line(const GbTable *t)
+{
+    GArray *src = gb_summary_data_sources(t);
+    GString *s = g_string_new(NULL);
+    if (src->len == 0)
+        g_string_append(s, "Data: the rows read");
+    else
+        g_string_append_printf(s, "Data: %s", g_array_index(src, GbDataSource, 0).title);
+    if (src->len > 1)
+        g_string_append_printf(s, ", and %u other source%s", src->len - 1,
+                               src->len == 2 ? "" : "s");
+    g_array_free(src, TRUE);
+    return g_string_free(s, FALSE);
+}

@@ -101,6 +101,10 @@ typedef struct {
 } GbDataSource;
 /* GArray of GbDataSource; g_array_free(.., TRUE) frees the titles too. */
 GArray *gb_summary_data_sources(const GbTable *t);
+/* The one line a page footer names the data by: "Data: Ofsted, LA inspection
+ * outcomes as at 31 March 2025, and 3 other sources" (the first of
+ * gb_summary_data_sources), or "Data: the rows read". g_free it. */
+char *gb_summary_data_line(const GbTable *t);
 
 /* ---- Published figures of a period, paired with a group of rows ---- */
 

@@ -531,6 +531,32 @@ START_TEST(test_abolished)
 }
 END_TEST
 
+/* Every page of a pack names the data it shows, as the briefing's footer does
+ * (it once said only "Made with gradebrief"), in the PDF and in Word. */
+START_TEST(test_footer_names_data)
+{
+    char *dir = gb_test_tmpdir("gbpacksfoot");
+    const char *argv[] = {GB_BINARY, "packs", "-q", "--formats", "pdf",
+                          "-o",      "p",     "-a", "Barnet",    NULL};
+    char *out, *err;
+    ck_assert_msg(run(dir, argv, &out, &err) == 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    char *pdf = g_build_filename(dir, "p", "barnet.pdf", NULL);
+    int pages = pages_of(pdf);
+    for (int i = 1; i <= pages; i++) {
+        char *text = page_text(pdf, i);
+        ck_assert_msg(strstr(text, "Data: Ofsted, LA inspection outcomes as at 31 March 2025") !=
+                          NULL,
+                      "page %d of barnet.pdf does not name its data: %s", i, text);
+        ck_assert_msg(strstr(text, "Made with gradebrief") == NULL, "page %d: %s", i, text);
+        g_free(text);
+    }
+    g_free(pdf);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 packs_suite(void)
 {
@@ -545,6 +571,7 @@ packs_suite(void)
     tcase_add_test(tc, test_new_authority);
     tcase_add_test(tc, test_timeline_axis);
     tcase_add_test(tc, test_abolished);
+    tcase_add_test(tc, test_footer_names_data);
     suite_add_tcase(s, tc);
     return s;
 }
