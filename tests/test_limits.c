@@ -587,41 +587,13 @@ START_TEST(test_long_run_linear)
 }
 END_TEST
 
-/* ---- the program: headlines.csv errors -------------------------------- */
-
+/* One run of the program (gb_test_run, testutil.h). */
 typedef struct {
     int status;
     char *out, *err;
 } GbExec;
 
-static void
-run_in(const char *cwd, GbExec *x, const char *const *args, const char *const *env)
-{
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)GB_BINARY);
-    for (const char *const *a = args; *a != NULL; a++)
-        g_ptr_array_add(argv, (gpointer)*a);
-    g_ptr_array_add(argv, NULL);
-    char **envp = g_get_environ();
-    for (const char *const *e = env; e != NULL && *e != NULL; e += 2)
-        envp = g_environ_setenv(envp, e[0], e[1], TRUE);
-    int wait;
-    GError *err = NULL;
-    ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &x->out, &x->err, &wait, &err),
-                  "spawn: %s", err ? err->message : "");
-    ck_assert_msg(WIFEXITED(wait), "gradebrief did not exit normally");
-    x->status = WEXITSTATUS(wait);
-    g_strfreev(envp);
-    g_ptr_array_free(argv, TRUE);
-}
-
-static void
-clear(GbExec *x)
-{
-    g_free(x->out);
-    g_free(x->err);
-}
+/* ---- the program: headlines.csv errors -------------------------------- */
 
 /* A headlines.csv row whose kind or date is bad stops every command with one
  * line naming the file, line and column of the cell, and exit 65. */
@@ -647,9 +619,9 @@ START_TEST(test_bad_headline_cli)
     append_line(dir, "headlines.csv", bad_headlines[_i].line);
     int line = count_lines_of(dir, "headlines.csv");
     char *grades = g_build_filename(GB_DATADIR, "grades", "apa-2007-staying-safe.csv", NULL);
-    const char *args[] = {"stats", "-d", dir, grades, NULL};
+    const char *args[] = {GB_BINARY, "stats", "-d", dir, grades, NULL};
     GbExec x;
-    run_in(NULL, &x, args, NULL);
+    x.status = gb_test_run(NULL, args, &x.out, &x.err);
     ck_assert_msg(x.status == 65, "%s: exit %d: %s", bad_headlines[_i].name, x.status, x.err);
     int column =
         (int)(strstr(bad_headlines[_i].line, bad_headlines[_i].cell) - bad_headlines[_i].line) + 1;
@@ -664,7 +636,8 @@ START_TEST(test_bad_headline_cli)
                   x.err);
     g_free(where);
     g_free(grades);
-    clear(&x);
+    g_free(x.out);
+    g_free(x.err);
     g_free(dir);
 }
 END_TEST
