@@ -6,6 +6,7 @@
 #include "charts/legend.h"
 
 #include <math.h>
+#include <string.h>
 
 typedef struct {
     guint32 as_at;
@@ -211,8 +212,10 @@ gb__place(const GbChart *c, GbFonts *f, GbBox plot, GbTileGeometry *g, double *o
     *ox = plot.x + (plot.w - g->width) / 2;
 }
 
+/* The legend and every tile: what a pack's map shares with every other
+ * pack's (chart.h, the base layer). */
 static void
-gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+gb__draw_tiles(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
 {
     GbMapData *d = c->data;
     GbTileGeometry g;
@@ -247,9 +250,21 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         if (both)
             gb_text_draw(f, cr, label, size, FALSE, cx - tw / 2, y + ch - 1, ink);
     }
-    /* The outlined authority last, over its neighbours' edges: a white halo
-     * under a thick dark line, so it stands out on any fill. */
-    for (int k = 0; d->outline >= 0 && k < g.n; k++) {
+    gb_map_geometry_clear(&g);
+}
+
+/* The outlined authority, over its neighbours' edges: a white halo under a
+ * thick dark line, so it stands out on any fill (the over layer). */
+static void
+gb__draw_outline(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    GbMapData *d = c->data;
+    if (d->outline < 0)
+        return;
+    GbTileGeometry g;
+    double ox, top;
+    gb__place(c, f, plot, &g, &ox, &top);
+    for (int k = 0; k < g.n; k++) {
         if (g.authority[k] != d->outline)
             continue;
         double cx = ox + g.cx[k], cy = top + g.cy[k];
@@ -263,6 +278,19 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         cairo_stroke(cr);
     }
     gb_map_geometry_clear(&g);
+}
+
+static void
+gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    gb__draw_tiles(c, f, cr, plot);
+    gb__draw_outline(c, f, cr, plot); /* last */
+}
+
+static gboolean
+gb__layered(const GbChart *c)
+{
+    return ((const GbMapData *)c->data)->outline >= 0;
 }
 
 /* Each tile as a titled area: "North Tyneside (Nrt): Outstanding", so a
@@ -315,6 +343,31 @@ gb__digest(const GbChart *c, GChecksum *h)
     }
 }
 
+/* What the tiles show whichever authority is outlined: every tile's place,
+ * label and grade, and the key. */
+static void
+gb__base_digest(const GbChart *c, GChecksum *h)
+{
+    const GbMapData *d = c->data;
+    g_checksum_update(h, (const guchar *)&d->as_at, sizeof d->as_at);
+    for (guint i = 0; i < d->grade->len; i++) {
+        const GbAuthority *a = gb_ref_authority(c->ref, (int)i);
+        gint32 v[4] = {(gint32)i, g_array_index(d->grade, int, i), a->tile_q, a->tile_r};
+        g_checksum_update(h, (const guchar *)v, sizeof v);
+        const char *label = a->short_label != NULL ? a->short_label : "";
+        g_checksum_update(h, (const guchar *)label, (gssize)strlen(label) + 1);
+    }
+    for (int i = 0; i < d->legend.n; i++) {
+        g_checksum_update(h, (const guchar *)&d->legend.colour[i], sizeof d->legend.colour[i]);
+        g_checksum_update(h, (const guchar *)d->legend.label[i],
+                          (gssize)strlen(d->legend.label[i]) + 1);
+    }
+    for (int level = -1; level < GB_COMMON_LEVELS; level++) {
+        GbRgb col = gb_palette_level(level);
+        g_checksum_update(h, (const guchar *)&col, sizeof col);
+    }
+}
+
 const GbChartClass gb__map_class = {
     .name = "map",
     .build = gb__build,
@@ -324,4 +377,8 @@ const GbChartClass gb__map_class = {
     .areas = gb__areas,
     .free_data = gb__free,
     .digest = gb__digest,
+    .layered = gb__layered,
+    .draw_base = gb__draw_tiles,
+    .draw_over = gb__draw_outline,
+    .base_digest = gb__base_digest,
 };
