@@ -158,13 +158,14 @@ static double
 gb__height(const GbChart *c, GbFonts *f, double width)
 {
     GbMapData *d = c->data;
-    gb_legend_layout(&d->legend, f, width);
+    GbLegend lg = d->legend; /* laid out in a copy: charts are drawn on several threads */
+    gb_legend_layout(&lg, f, width);
     /* As tall as the tiles are when the width alone limits them. */
     GbTileGeometry g;
     gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
     double h = g.height;
     gb_map_geometry_clear(&g);
-    return d->legend.height + 6 + h;
+    return lg.height + 6 + h;
 }
 
 /* The least height: tiles just large enough for every code (the draw leaves
@@ -184,7 +185,9 @@ gb__min_height(const GbChart *c, GbFonts *f, double width)
     gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
     double tiles = g.radius > 0 ? g.height * (widest / 1.5 + 0.05) / g.radius : 0;
     gb_map_geometry_clear(&g);
-    return MIN(want, d->legend.height + 6 + ceil(tiles));
+    GbLegend lg = d->legend;
+    gb_legend_layout(&lg, f, width);
+    return MIN(want, lg.height + 6 + ceil(tiles));
 }
 
 static void
@@ -200,14 +203,16 @@ gb__hexagon(cairo_t *cr, double cx, double cy, double r)
     cairo_close_path(cr);
 }
 
-/* The tiles fitted under the legend in plot: their geometry, and where its
- * origin lies (ox, top). Clear g after. */
+/* The tiles fitted under the legend in plot: their geometry, where its
+ * origin lies (ox, top), and the legend laid out (lg). Clear g after. */
 static void
-gb__place(const GbChart *c, GbFonts *f, GbBox plot, GbTileGeometry *g, double *ox, double *top)
+gb__place(const GbChart *c, GbFonts *f, GbBox plot, GbTileGeometry *g, double *ox, double *top,
+          GbLegend *lg)
 {
     GbMapData *d = c->data;
-    gb_legend_layout(&d->legend, f, plot.w);
-    *top = plot.y + d->legend.height + 6;
+    *lg = d->legend; /* laid out in a copy: charts are drawn on several threads */
+    gb_legend_layout(lg, f, plot.w);
+    *top = plot.y + lg->height + 6;
     gb_map_geometry(c->ref, d->as_at, plot.w, plot.y + plot.h - *top, g);
     *ox = plot.x + (plot.w - g->width) / 2;
 }
@@ -220,8 +225,9 @@ gb__draw_tiles(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     GbMapData *d = c->data;
     GbTileGeometry g;
     double ox, top;
-    gb__place(c, f, plot, &g, &ox, &top);
-    gb_legend_draw(&d->legend, f, cr, plot.x, plot.y);
+    GbLegend lg;
+    gb__place(c, f, plot, &g, &ox, &top, &lg);
+    gb_legend_draw(&lg, f, cr, plot.x, plot.y);
     /* The code, bold, on every tile; the authority's label under it where
      * both fit at the smallest chart size. */
     const double size = GB_SIZE_SMALL;
@@ -263,7 +269,8 @@ gb__draw_outline(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         return;
     GbTileGeometry g;
     double ox, top;
-    gb__place(c, f, plot, &g, &ox, &top);
+    GbLegend lg;
+    gb__place(c, f, plot, &g, &ox, &top, &lg);
     for (int k = 0; k < g.n; k++) {
         if (g.authority[k] != d->outline)
             continue;
@@ -301,7 +308,8 @@ gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
     GbMapData *d = c->data;
     GbTileGeometry g;
     double ox, top;
-    gb__place(c, f, plot, &g, &ox, &top);
+    GbLegend lg;
+    gb__place(c, f, plot, &g, &ox, &top, &lg);
     for (int k = 0; k < g.n; k++) {
         int a = g.authority[k], level = g_array_index(d->grade, int, a);
         const GbAuthority *au = gb_ref_authority(c->ref, a);
