@@ -110,6 +110,7 @@ typedef struct {
  * changes); each is megabytes. */
 #define GB__BASES 2
 G_LOCK_DEFINE_STATIC(gb__bases);
+G_LOCK_DEFINE_STATIC(gb__drawing);
 static GbBase *gb__bases[GB__BASES]; /* the newest first */
 
 static void
@@ -132,6 +133,24 @@ gb_chartfile_forget(void)
     G_UNLOCK(gb__bases);
 }
 
+/* The kept base of key, referenced, or NULL. */
+static GbBase *
+gb__base_find(const char *key)
+{
+    GbBase *b = NULL;
+    G_LOCK(gb__bases);
+    for (int i = 0; i < GB__BASES && b == NULL; i++)
+        if (gb__bases[i] != NULL && strcmp(gb__bases[i]->key, key) == 0) {
+            b = gb__bases[i];
+            g_atomic_int_inc(&b->refs);
+        }
+    G_UNLOCK(gb__bases);
+    return b;
+}
+
+static GbBase *gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride,
+                             double scale, char *key);
+
 /* The base of layered chart c drawn into box on a pw x ph image (stride bytes
  * a row) at scale: one kept, or drawn now and kept. NULL when it cannot be
  * drawn (the caller then draws the whole chart). Unref it after. */
@@ -144,18 +163,31 @@ gb__base(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride, do
     g_checksum_update(h, (const guchar *)at, sizeof at);
     char *key = g_strdup(g_checksum_get_string(h));
     g_checksum_free(h);
-    GbBase *b = NULL;
-    G_LOCK(gb__bases);
-    for (int i = 0; i < GB__BASES && b == NULL; i++)
-        if (gb__bases[i] != NULL && strcmp(gb__bases[i]->key, key) == 0) {
-            b = gb__bases[i];
-            g_atomic_int_inc(&b->refs);
-        }
-    G_UNLOCK(gb__bases);
+    GbBase *b = gb__base_find(key);
     if (b != NULL) {
         g_free(key);
         return b;
     }
+    /* One thread draws a base at a time, the others wait for it: two threads
+     * drawing the same one at once held two more images of megabytes. */
+    G_LOCK(gb__drawing);
+    if ((b = gb__base_find(key)) != NULL) {
+        G_UNLOCK(gb__drawing);
+        g_free(key);
+        return b;
+    }
+    b = gb__base_draw(c, f, box, pw, ph, stride, scale, key);
+    G_UNLOCK(gb__drawing);
+    return b;
+}
+
+/* Draws the base and keeps it (with key, which it takes); NULL when it
+ * cannot be drawn. */
+static GbBase *
+gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride, double scale,
+              char *key)
+{
+    GbBase *b;
     gsize size = (gsize)stride * (gsize)ph;
     guint8 *pixels = g_try_malloc(size);
     if (pixels == NULL) {
@@ -181,7 +213,6 @@ gb__base(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride, do
     b = g_new0(GbBase, 1);
     *b = (GbBase){.key = key, .size = size, .pixels = pixels, .bands = bands, .refs = 2};
     G_LOCK(gb__bases);
-    /* Another thread may have kept the same one meanwhile: either will do. */
     gb__base_unref(gb__bases[GB__BASES - 1]);
     memmove(gb__bases + 1, gb__bases, (GB__BASES - 1) * sizeof gb__bases[0]);
     gb__bases[0] = b;
