@@ -36,6 +36,10 @@ typedef struct {
     GArray *parts;     /* GbDocxPart */
     int pictures;
     int bookmarks;
+    /* The figures of a one-page summary (a section with page_after) whose
+     * data tables go to the end of the document, so the summary stays on its
+     * page (const GbTreeBlock*, not owned). */
+    GPtrArray *deferred;
     GbStatus status;
     GbDiag *diag;
 } GbDocx;

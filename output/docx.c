@@ -134,12 +134,21 @@ gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gbool
     gb__docx_close(x);
 }
 
+/* Table t under caption (NULL: its own), with a bookmark on the caption when
+ * bookmark is set; shown FALSE: the caption is the table's title (its alt
+ * text) only, not a paragraph above it (a one-page summary's tables, under
+ * the heading that says what they are as at). */
 static void
-gb__table(GbDocx *x, const GbTreeTable *t)
+gb__table_as(GbDocx *x, const GbTreeTable *t, const char *caption, const char *bookmark,
+             gboolean shown)
 {
-    if (t->caption != NULL && t->caption[0] != '\0') {
+    if (caption == NULL)
+        caption = t->caption;
+    if (shown && caption != NULL && caption[0] != '\0') {
         gb__docx_para_begin(x, "Caption", TRUE);
-        gb__docx_run(x, t->caption, FALSE, FALSE, NULL);
+        if (bookmark != NULL)
+            gb__bookmark(x, bookmark);
+        gb__docx_run(x, caption, FALSE, FALSE, NULL);
         gb__docx_close(x);
     }
     gb__docx_open(x, "w:tbl");
@@ -154,8 +163,8 @@ gb__table(GbDocx *x, const GbTreeTable *t)
     gb__docx_attr(x, "w:firstRow", "1");
     gb__docx_attr(x, "w:firstColumn", t->row_headers ? "1" : "0");
     gb__docx_close(x);
-    if (t->caption != NULL)
-        gb__docx_val(x, "w:tblCaption", t->caption);
+    if (caption != NULL)
+        gb__docx_val(x, "w:tblCaption", caption);
     gb__docx_close(x);
     gb__docx_open(x, "w:tblGrid");
     for (int c = 0; c < t->ncols; c++) {
@@ -184,11 +193,32 @@ gb__table(GbDocx *x, const GbTreeTable *t)
     gb__docx_para(x, "Spacer", "");
 }
 
-/* The chart as a PNG part and an inline picture at the text width. */
 static void
-gb__figure(GbDocx *x, const GbTreeBlock *b)
+gb__table(GbDocx *x, const GbTreeTable *t)
 {
-    double width = x->text_width;
+    gb__table_as(x, t, NULL, NULL, TRUE);
+}
+
+/* The alt text of figure b: its own, and where its data are when they were
+ * moved to the end of the document (g_free). */
+static char *
+gb__figure_alt(GbDocx *x, const GbTreeBlock *b, gboolean deferred)
+{
+    const char *alt = b->alt != NULL ? b->alt : "";
+    (void)x;
+    if (!deferred)
+        return g_strdup(alt);
+    return g_strdup_printf("%s%sIts data are in the table \u201cData for figure %d\u201d, under "
+                           "\u201cData for the summary\u2019s figures\u201d at the end of the "
+                           "document.",
+                           alt, alt[0] != '\0' ? " " : "", b->number);
+}
+
+/* The chart of b as a PNG part and an inline picture width points wide (the
+ * chart file's own height at that width), then its caption. */
+static void
+gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboolean in_cell)
+{
     /* The file's own height (with its margins): the chart's alone clipped it. */
     double height = gb_chartfile_height(b->chart, x->fonts, width);
     GbChartFileOptions co = {.format = GB_FORMAT_PNG,
@@ -199,7 +229,9 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
     GByteArray *png = NULL;
     guint k;
     const GPtrArray *drawn = x->o->pictures;
-    if (drawn != NULL && g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len) {
+    /* The briefing's pictures are drawn beforehand at the text width. */
+    if (drawn != NULL && fabs(width - x->text_width) < 0.01 &&
+        g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len) {
         png = g_byte_array_ref(g_ptr_array_index(drawn, k));
     } else {
         GbStatus st = gb_chartfile_render(b->chart, x->fonts, &co, &png, x->diag);
@@ -218,7 +250,15 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
 
     long cx = lround(width * GB__EMU_PER_PT), cy = lround(height * GB__EMU_PER_PT);
     char *title = g_strdup_printf("Figure %d", b->number);
-    gb__docx_para_begin(x, "Figure", TRUE);
+    if (in_cell) { /* flush left in its cell: LibreOffice clips a centred one */
+        gb__docx_open(x, "w:p");
+        gb__docx_open(x, "w:pPr");
+        gb__docx_val(x, "w:pStyle", "Figure");
+        gb__docx_val(x, "w:jc", "left");
+        gb__docx_close(x);
+    } else {
+        gb__docx_para_begin(x, "Figure", TRUE);
+    }
     gb__docx_open(x, "w:r");
     gb__docx_open(x, "w:drawing");
     gb__docx_open(x, "wp:inline");
@@ -229,7 +269,7 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
     gb__docx_open(x, "wp:docPr");
     gb__docx_attrf(x, "id", "%d", n);
     gb__docx_attr(x, "name", title);
-    gb__docx_attr(x, "descr", b->alt != NULL ? b->alt : "");
+    gb__docx_attr(x, "descr", alt);
     gb__docx_close(x);
     gb__docx_open(x, "wp:cNvGraphicFramePr");
     gb__docx_open(x, "a:graphicFrameLocks");
@@ -244,7 +284,7 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
     gb__docx_open(x, "pic:cNvPr");
     gb__docx_attrf(x, "id", "%d", n);
     gb__docx_attr(x, "name", title);
-    gb__docx_attr(x, "descr", b->alt != NULL ? b->alt : "");
+    gb__docx_attr(x, "descr", alt);
     gb__docx_close(x);
     gb__docx_open(x, "pic:cNvPicPr");
     gb__docx_close(x);
@@ -288,8 +328,148 @@ gb__figure(GbDocx *x, const GbTreeBlock *b)
     gb__docx_para(x, "Caption", caption);
     g_free(caption);
     g_free(title);
-    if (b->table != NULL)
+}
+
+/* A figure at the text width, its data table under it. */
+static void
+gb__figure(GbDocx *x, const GbTreeBlock *b)
+{
+    char *alt = gb__figure_alt(x, b, FALSE);
+    gb__picture(x, b, x->text_width, alt, FALSE);
+    g_free(alt);
+    if (b->table != NULL && x->status == GB_OK)
         gb__table(x, b->table);
+}
+
+static double
+gb__figure_width(const GbDocx *x, const GbTreeBlock *b)
+{
+    return b->width > 0 && b->width <= 1 ? b->width * x->text_width : x->text_width;
+}
+
+/* One cell of a layout table: the figures of cells[], each at its own
+ * width. */
+static void
+gb__layout_cell(GbDocx *x, GPtrArray *cells, double width, gboolean defer)
+{
+    gb__docx_open(x, "w:tc");
+    gb__docx_open(x, "w:tcPr");
+    gb__docx_open(x, "w:tcW");
+    gb__docx_attrf(x, "w:w", "%ld", lround(width * GB__TWIPS_PER_PT));
+    gb__docx_attr(x, "w:type", "dxa");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    for (guint i = 0; i < cells->len && x->status == GB_OK; i++) {
+        const GbTreeBlock *b = g_ptr_array_index(cells, i);
+        char *alt = gb__figure_alt(x, b, defer && b->table != NULL);
+        gb__picture(x, b, MIN(gb__figure_width(x, b), width), alt, TRUE);
+        g_free(alt);
+    }
+    if (cells->len == 0)
+        gb__docx_para(x, NULL, "");
+    gb__docx_close(x);
+}
+
+/* The figures of a print row from blocks[*k] on (a figure, the figures
+ * placed beside it and under it), as the PDF places them: side by side in a
+ * borderless layout table of one row (the first figure and those under it
+ * on the left, those beside it on the right), read left column first. In a
+ * one-page summary (defer) their data tables go to the end of the document;
+ * otherwise each follows its row. Advances *k past the row. */
+static void
+gb__figure_row(GbDocx *x, const GPtrArray *blocks, guint *k, gboolean defer)
+{
+    const GbTreeBlock *first = g_ptr_array_index(blocks, *k);
+    GPtrArray *left = g_ptr_array_new(), *right = g_ptr_array_new();
+    g_ptr_array_add(left, (gpointer)first);
+    guint j = *k + 1;
+    for (; j < blocks->len; j++) {
+        const GbTreeBlock *b = g_ptr_array_index(blocks, j);
+        if (b->kind != GB_BLOCK_FIGURE || !(b->beside || b->under))
+            break;
+        g_ptr_array_add(b->beside ? right : left, (gpointer)b);
+    }
+    *k = j - 1;
+    if (right->len == 0) { /* nothing beside: one below the other */
+        for (guint i = 0; i < left->len && x->status == GB_OK; i++) {
+            const GbTreeBlock *b = g_ptr_array_index(left, i);
+            gboolean later = defer && b->table != NULL;
+            char *alt = gb__figure_alt(x, b, later);
+            gb__picture(x, b, gb__figure_width(x, b), alt, FALSE);
+            g_free(alt);
+            if (later)
+                g_ptr_array_add(x->deferred, (gpointer)b);
+            else if (b->table != NULL && x->status == GB_OK)
+                gb__table(x, b->table);
+        }
+        goto out;
+    }
+    double lw = 0;
+    for (guint i = 0; i < left->len; i++)
+        lw = MAX(lw, gb__figure_width(x, g_ptr_array_index(left, i)));
+    double rw = 0;
+    for (guint i = 0; i < right->len; i++)
+        rw = MAX(rw, gb__figure_width(x, g_ptr_array_index(right, i)));
+    /* The gap between the columns is split between the two cells. */
+    double gap = MAX(x->text_width - lw - rw, 0);
+    lw = MIN(lw + gap / 2, x->text_width);
+    rw = x->text_width - lw;
+    gb__docx_open(x, "w:tbl");
+    gb__docx_open(x, "w:tblPr");
+    gb__docx_val(x, "w:tblStyle", "LayoutTable");
+    gb__docx_open(x, "w:tblW");
+    gb__docx_attrf(x, "w:w", "%ld", lround(x->text_width * GB__TWIPS_PER_PT));
+    gb__docx_attr(x, "w:type", "dxa");
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblLayout");
+    gb__docx_attr(x, "w:type", "fixed");
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblCellMar"); /* LibreOffice reads these here, not from the style */
+    static const char *const sides[] = {"w:top", "w:left", "w:bottom", "w:right"};
+    for (size_t i = 0; i < G_N_ELEMENTS(sides); i++) {
+        gb__docx_open(x, sides[i]);
+        gb__docx_attr(x, "w:w", "0");
+        gb__docx_attr(x, "w:type", "dxa");
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblLook");
+    gb__docx_attr(x, "w:val", "0000");
+    gb__docx_attr(x, "w:firstRow", "0");
+    gb__docx_attr(x, "w:firstColumn", "0");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblGrid");
+    double cols[2] = {lw, rw};
+    for (int c = 0; c < 2; c++) {
+        gb__docx_open(x, "w:gridCol");
+        gb__docx_attrf(x, "w:w", "%ld", lround(cols[c] * GB__TWIPS_PER_PT));
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tr");
+    gb__docx_open(x, "w:trPr");
+    gb__docx_val(x, "w:cantSplit", NULL);
+    gb__docx_close(x);
+    gb__layout_cell(x, left, lw, defer);
+    gb__layout_cell(x, right, rw, defer);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    for (int side = 0; side < 2; side++) {
+        GPtrArray *col = side == 0 ? left : right;
+        for (guint i = 0; i < col->len && x->status == GB_OK; i++) {
+            const GbTreeBlock *b = g_ptr_array_index(col, i);
+            if (b->table == NULL)
+                continue;
+            if (defer)
+                g_ptr_array_add(x->deferred, (gpointer)b);
+            else
+                gb__table(x, b->table);
+        }
+    }
+out:
+    g_ptr_array_free(left, TRUE);
+    g_ptr_array_free(right, TRUE);
 }
 
 static void
@@ -430,6 +610,36 @@ gb__section_properties(GbDocx *x, char *const rids[4])
     gb__docx_close(x);
 }
 
+static gint
+gb__by_number(gconstpointer a, gconstpointer b)
+{
+    const GbTreeBlock *x = *(const GbTreeBlock *const *)a, *y = *(const GbTreeBlock *const *)b;
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+/* The data tables of a one-page summary's figures, moved to the end of the
+ * document under a heading of their own (each figure's alt text says so). */
+static void
+gb__deferred(GbDocx *x)
+{
+    if (x->deferred->len == 0 || x->status != GB_OK)
+        return;
+    gb__heading_begin(x, "Heading1", FALSE);
+    gb__bookmark(x, "figure-data");
+    gb__docx_run(x, "Data for the summary\u2019s figures", FALSE, FALSE, NULL);
+    gb__docx_close(x);
+    g_ptr_array_sort(x->deferred, gb__by_number);
+    for (guint i = 0; i < x->deferred->len; i++) {
+        const GbTreeBlock *b = g_ptr_array_index(x->deferred, i);
+        char *caption = g_strdup_printf("Data for figure %d: %s", b->number,
+                                        b->table->caption != NULL ? b->table->caption : "");
+        char *mark = g_strdup_printf("figure-%d-data", b->number);
+        gb__table_as(x, b->table, caption, mark, TRUE);
+        g_free(mark);
+        g_free(caption);
+    }
+}
+
 static void
 gb__document(GbDocx *x)
 {
@@ -459,17 +669,29 @@ gb__document(GbDocx *x)
         gb__docx_para(x, "CoverLine", g_ptr_array_index(t->cover_lines, i));
     if (t->cover)
         gb__contents(x);
+    gboolean new_page = FALSE;
     for (guint i = 0; i < t->sections->len && x->status == GB_OK; i++) {
         const GbTreeSection *s = g_ptr_array_index(t->sections, i);
-        gb__heading_begin(x, "Heading1", t->cover);
+        /* A briefing's sections start on a page of their own, as in the
+         * PDF; so does what follows a one-page summary. */
+        gb__heading_begin(x, "Heading1", t->cover || new_page);
         gb__bookmark(x, s->id);
         char *heading = gb__section_heading(s);
         gb__docx_run(x, heading, FALSE, FALSE, NULL);
         g_free(heading);
         gb__docx_close(x);
-        for (guint k = 0; k < s->blocks->len && x->status == GB_OK; k++)
-            gb__block(x, g_ptr_array_index(s->blocks, k));
+        for (guint k = 0; k < s->blocks->len && x->status == GB_OK; k++) {
+            const GbTreeBlock *b = g_ptr_array_index(s->blocks, k);
+            if (b->kind == GB_BLOCK_FIGURE)
+                gb__figure_row(x, s->blocks, &k, s->page_after);
+            else if (b->kind == GB_BLOCK_TABLE && s->page_after)
+                gb__table_as(x, b->table, NULL, NULL, FALSE);
+            else
+                gb__block(x, b);
+        }
+        new_page = s->page_after;
     }
+    gb__deferred(x);
     gb__section_properties(x, rids);
     gb__docx_close(x);
     gb__docx_close(x);
@@ -497,6 +719,7 @@ gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArra
         .text_width = o->page_width - 2 * o->margin,
         .rels = g_ptr_array_new_with_free_func(g_free),
         .parts = g_array_new(FALSE, FALSE, sizeof(GbDocxPart)),
+        .deferred = g_ptr_array_new(),
         .status = GB_OK,
         .diag = diag,
     };
@@ -513,5 +736,6 @@ gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArra
     }
     g_array_free(x.parts, TRUE);
     g_ptr_array_free(x.rels, TRUE);
+    g_ptr_array_free(x.deferred, TRUE);
     return x.status;
 }

@@ -284,7 +284,7 @@ static const GbDocxStyle gb__styles[] = {
     {"TableText", "Table Text", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 20, 20, NULL, NULL},
     {"TableHeader", "Table Header", "TableText", NULL, 18, TRUE, FALSE, FALSE, -1, 20, 20, NULL,
      NULL},
-    {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
+    {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
     {"ListBullet", "List Bullet", "Normal", NULL, 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
     {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120,
      GB__HEADING, NULL},
@@ -328,7 +328,8 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
         gb__docx_val(x, "w:keepNext", NULL);
     gb__docx_open(x, "w:spacing");
     gb__docx_attrf(x, "w:before", "%d", s->space_before);
-    gb__docx_attrf(x, "w:after", "%d", s->space_after);
+    gb__docx_attrf(x, "w:after", "%d",
+                   x->tree->compact && strcmp(s->id, "Subtitle") == 0 ? 60 : s->space_after);
     gb__docx_close(x);
     if (s->align != NULL)
         gb__docx_val(x, "w:jc", s->align);
@@ -354,8 +355,16 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
         gb__docx_val(x, "w:i", NULL);
     if (s->colour != NULL)
         gb__docx_val(x, "w:color", strcmp(s->colour, GB__HEADING) == 0 ? accent : s->colour);
-    if (s->half_points > 0) {
-        g_snprintf(half, sizeof half, "%d", s->half_points);
+    int size = s->half_points;
+    /* A pack (sections run on) has its one-page summary under the title: a
+     * smaller title and subtitle leave the summary its room, and the
+     * subtitle (region, codes, date) on one line. */
+    if (x->tree->compact && strcmp(s->id, "Title") == 0)
+        size = 40;
+    else if (x->tree->compact && strcmp(s->id, "Subtitle") == 0)
+        size = 22;
+    if (size > 0) {
+        g_snprintf(half, sizeof half, "%d", size);
         gb__docx_val(x, "w:sz", half);
         gb__docx_val(x, "w:szCs", half);
     }
@@ -427,6 +436,33 @@ gb__styles_part(GbDocx *x)
     gb__docx_attr(x, "w:w", "57");
     gb__docx_attr(x, "w:type", "dxa");
     gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+
+    /* Figures side by side on a summary page: no borders, no cell margins. */
+    gb__docx_open(x, "w:style");
+    gb__docx_attr(x, "w:type", "table");
+    gb__docx_attr(x, "w:styleId", "LayoutTable");
+    gb__docx_val(x, "w:name", "Layout Table");
+    gb__docx_open(x, "w:tblPr");
+    gb__docx_open(x, "w:tblBorders");
+    static const char *const none[] = {"w:top",   "w:left",    "w:bottom",
+                                       "w:right", "w:insideH", "w:insideV"};
+    for (size_t i = 0; i < G_N_ELEMENTS(none); i++) {
+        gb__docx_open(x, none[i]);
+        gb__docx_attr(x, "w:val", "nil");
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblCellMar");
+    static const char *const sides0[] = {"w:top", "w:left", "w:bottom", "w:right"};
+    for (size_t i = 0; i < G_N_ELEMENTS(sides0); i++) {
+        gb__docx_open(x, sides0[i]);
+        gb__docx_attr(x, "w:w", "0");
+        gb__docx_attr(x, "w:type", "dxa");
+        gb__docx_close(x);
+    }
     gb__docx_close(x);
     gb__docx_close(x);
     gb__docx_close(x);
