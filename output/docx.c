@@ -10,6 +10,8 @@
 #include "output/docx-private.h"
 
 #include "output/chartfile.h"
+#include "output/logo.h"
+#include "output/png.h"
 
 #include <math.h>
 #include <string.h>
@@ -248,84 +250,39 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
     char *rid = gb__docx_rel(x, "image", target, FALSE);
     g_free(target);
 
-    long cx = lround(width * GB__EMU_PER_PT), cy = lround(height * GB__EMU_PER_PT);
     char *title = g_strdup_printf("Figure %d", b->number);
     if (in_cell) { /* flush left in its cell: LibreOffice clips a centred one */
         gb__docx_open(x, "w:p");
         gb__docx_open(x, "w:pPr");
         gb__docx_val(x, "w:pStyle", "Figure");
+        gb__docx_open(x, "w:spacing"); /* the picture has its own white margin */
+        gb__docx_attr(x, "w:before", "0");
+        gb__docx_attr(x, "w:after", "0");
+        gb__docx_close(x);
         gb__docx_val(x, "w:jc", "left");
         gb__docx_close(x);
     } else {
         gb__docx_para_begin(x, "Figure", TRUE);
     }
-    gb__docx_open(x, "w:r");
-    gb__docx_open(x, "w:drawing");
-    gb__docx_open(x, "wp:inline");
-    gb__docx_open(x, "wp:extent");
-    gb__docx_attrf(x, "cx", "%ld", cx);
-    gb__docx_attrf(x, "cy", "%ld", cy);
-    gb__docx_close(x);
-    gb__docx_open(x, "wp:docPr");
-    gb__docx_attrf(x, "id", "%d", n);
-    gb__docx_attr(x, "name", title);
-    gb__docx_attr(x, "descr", alt);
-    gb__docx_close(x);
-    gb__docx_open(x, "wp:cNvGraphicFramePr");
-    gb__docx_open(x, "a:graphicFrameLocks");
-    gb__docx_attr(x, "noChangeAspect", "1");
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_open(x, "a:graphic");
-    gb__docx_open(x, "a:graphicData");
-    gb__docx_attr(x, "uri", "http://schemas.openxmlformats.org/drawingml/2006/picture");
-    gb__docx_open(x, "pic:pic");
-    gb__docx_open(x, "pic:nvPicPr");
-    gb__docx_open(x, "pic:cNvPr");
-    gb__docx_attrf(x, "id", "%d", n);
-    gb__docx_attr(x, "name", title);
-    gb__docx_attr(x, "descr", alt);
-    gb__docx_close(x);
-    gb__docx_open(x, "pic:cNvPicPr");
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_open(x, "pic:blipFill");
-    gb__docx_open(x, "a:blip");
-    gb__docx_attr(x, "r:embed", rid);
-    gb__docx_close(x);
-    gb__docx_open(x, "a:stretch");
-    gb__docx_open(x, "a:fillRect");
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_open(x, "pic:spPr");
-    gb__docx_open(x, "a:xfrm");
-    gb__docx_open(x, "a:off");
-    gb__docx_attr(x, "x", "0");
-    gb__docx_attr(x, "y", "0");
-    gb__docx_close(x);
-    gb__docx_open(x, "a:ext");
-    gb__docx_attrf(x, "cx", "%ld", cx);
-    gb__docx_attrf(x, "cy", "%ld", cy);
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_open(x, "a:prstGeom");
-    gb__docx_attr(x, "prst", "rect");
-    gb__docx_open(x, "a:avLst");
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_close(x); /* spPr */
-    gb__docx_close(x); /* pic */
-    gb__docx_close(x); /* graphicData */
-    gb__docx_close(x); /* graphic */
-    gb__docx_close(x); /* inline */
-    gb__docx_close(x); /* drawing */
-    gb__docx_close(x); /* r */
+    gb__docx_inline(x, rid, width, height, n, title, alt, FALSE);
     gb__docx_close(x); /* p */
     g_free(rid);
 
     char *caption = g_strdup_printf("%s: %s", title, b->caption != NULL ? b->caption : "");
-    gb__docx_para(x, "Caption", caption);
+    if (in_cell) { /* a summary page's: close under its picture */
+        gb__docx_open(x, "w:p");
+        gb__docx_open(x, "w:pPr");
+        gb__docx_val(x, "w:pStyle", "Caption");
+        gb__docx_open(x, "w:spacing");
+        gb__docx_attr(x, "w:before", "0");
+        gb__docx_attr(x, "w:after", "60");
+        gb__docx_close(x);
+        gb__docx_close(x);
+        gb__docx_run(x, caption, FALSE, FALSE, NULL);
+        gb__docx_close(x);
+    } else {
+        gb__docx_para(x, "Caption", caption);
+    }
     g_free(caption);
     g_free(title);
 }
@@ -601,8 +558,11 @@ gb__section_properties(GbDocx *x, char *const rids[4])
     gb__docx_attrf(x, "w:right", "%ld", m);
     gb__docx_attrf(x, "w:bottom", "%ld", m);
     gb__docx_attrf(x, "w:left", "%ld", m);
-    gb__docx_attr(x, "w:header", "567");
-    gb__docx_attr(x, "w:footer", "567");
+    /* A marking and a logo make the header and footer taller: set them
+     * nearer the page's edge, so the body keeps its room. */
+    gboolean branded = x->logo_png[GB__LOGO_HEADER] != NULL || (o->marking && o->marking[0]);
+    gb__docx_attr(x, "w:header", branded ? "397" : "567");
+    gb__docx_attr(x, "w:footer", branded ? "397" : "567");
     gb__docx_attr(x, "w:gutter", "0");
     gb__docx_close(x);
     if (rids[2] != NULL)
@@ -662,6 +622,14 @@ gb__document(GbDocx *x)
     gb__docx_attr(x, "xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main");
     gb__docx_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
     gb__docx_open(x, "w:body");
+    if (t->cover && x->logo_png[GB__LOGO_COVER] != NULL) { /* the council's logo, described */
+        char *rid = gb__docx_rel(x, "image", "media/logo-cover.png", FALSE);
+        const double *sz = x->logo_size[GB__LOGO_COVER];
+        gb__docx_para_begin(x, "Logo", FALSE);
+        gb__docx_inline(x, rid, sz[0], sz[1], 9000, "Logo", x->o->logo_alt, FALSE);
+        gb__docx_close(x);
+        g_free(rid);
+    }
     gb__docx_para(x, "Title", t->title);
     if (t->subtitle != NULL && t->subtitle[0] != '\0')
         gb__docx_para(x, "Subtitle", t->subtitle);
@@ -700,6 +668,70 @@ gb__document(GbDocx *x)
         g_free(rids[i]);
 }
 
+/* The logo drawn to fit bw x bh points at 300 dpi, as a PNG part named
+ * name; its size in points in size[]. FALSE with x->status set when the
+ * logo does not decode or encode. */
+static gboolean
+gb__logo_part(GbDocx *x, cairo_surface_t *logo, double w, double h, double bw, double bh,
+              const char *name, GByteArray **png, double size[2])
+{
+    const double dpi = 300;
+    double k = MIN(bw / w, bh / h);
+    int pw = MAX((int)lround(w * k * dpi / 72), 1), ph = MAX((int)lround(h * k * dpi / 72), 1);
+    size[0] = pw * 72 / dpi;
+    size[1] = ph * 72 / dpi;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+    cairo_t *cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 1, 1, 1); /* the page under it */
+    cairo_paint(cr);
+    gb_logo_draw(cr, logo, w, h, 0, 0, pw, ph, FALSE);
+    cairo_destroy(cr);
+    cairo_surface_flush(img);
+    GByteArray *bytes = g_byte_array_new();
+    gboolean ok =
+        cairo_surface_status(img) == CAIRO_STATUS_SUCCESS && gb_png_write(img, dpi, bytes);
+    cairo_surface_destroy(img);
+    if (!ok) {
+        g_byte_array_unref(bytes);
+        gb_diag_set(x->diag, NULL, 0, 0, "cannot draw the logo for the Word file");
+        x->status = GB_SOFTWARE;
+        return FALSE;
+    }
+    GbDocxPart part = {.name = g_strdup(name), .bytes = bytes, .stored = TRUE};
+    g_array_append_val(x->parts, part);
+    *png = bytes;
+    return TRUE;
+}
+
+/* The cover's logo (with a cover) and the running header's, in the boxes
+ * the PDF draws them in: 200 x 72 points on the cover, 90 x 16 in the
+ * header. */
+static void
+gb__logos(GbDocx *x)
+{
+    const GbDocxOptions *o = x->o;
+    if (o->logo == NULL)
+        return;
+    double w = 0, h = 0;
+    char *err = NULL;
+    cairo_surface_t *logo = gb_logo_surface(o->logo, o->logo_svg, &w, &h, &err);
+    if (logo == NULL || w <= 0 || h <= 0) {
+        gb_diag_set(x->diag, NULL, 0, 0, "cannot draw the logo for the Word file: %s",
+                    err != NULL ? err : "no size");
+        g_free(err);
+        if (logo != NULL)
+            cairo_surface_destroy(logo);
+        x->status = GB_SOFTWARE;
+        return;
+    }
+    if (!x->tree->cover ||
+        gb__logo_part(x, logo, w, h, 200, 72, "word/media/logo-cover.png",
+                      &x->logo_png[GB__LOGO_COVER], x->logo_size[GB__LOGO_COVER]))
+        gb__logo_part(x, logo, w, h, 90, 16, "word/media/logo-header.png",
+                      &x->logo_png[GB__LOGO_HEADER], x->logo_size[GB__LOGO_HEADER]);
+    cairo_surface_destroy(logo);
+}
+
 static void
 gb__part_clear(gpointer p)
 {
@@ -729,7 +761,9 @@ gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArra
     /* Parts go into the zip in the order they are made: [Content_Types].xml
      * first and the package relationships next, as Office writes them. */
     gb__docx_package(&x);
-    gb__document(&x);
+    gb__logos(&x);
+    if (x.status == GB_OK)
+        gb__document(&x);
     if (x.status == GB_OK) {
         gb__docx_parts(&x);
         x.status = gb__docx_zip(x.parts, out, diag);

@@ -24,6 +24,12 @@ typedef struct {
      * header's rule, as the PDF draws it; has_accent FALSE: the dark blue. */
     gboolean has_accent;
     double accent[3];
+    /* The branding's logo (PNG or SVG bytes, NULL for none) and its alt text:
+     * on the cover (a picture described by logo_alt) and at the right of the
+     * running header (decorative), as the PDF places it. */
+    GBytes *logo;
+    gboolean logo_svg;
+    const char *logo_alt;
     /* GByteArray*: each of the tree's charts as a PNG already drawn at the
      * text width and dpi (the briefing's chart files), or NULL to draw them. */
     const GPtrArray *pictures;
