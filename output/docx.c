@@ -58,9 +58,9 @@ gb__heading_style(int level)
 }
 
 static void
-gb__paragraph(GbDocx *x, const GbTreeBlock *b)
+gb__paragraph(GbDocx *x, const GbTreeBlock *b, gboolean keep_next)
 {
-    gb__docx_para_begin(x, NULL, FALSE);
+    gb__docx_para_begin(x, NULL, keep_next);
     for (guint i = 0; b->runs != NULL && i < b->runs->len; i++) {
         const GbTreeRun *r = &g_array_index(b->runs, GbTreeRun, i);
         if (r->kind == GB_RUN_LINK && r->href != NULL)
@@ -96,7 +96,8 @@ gb__hex(char out[7], GbRgb c)
 }
 
 static void
-gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gboolean row_header)
+gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gboolean row_header,
+         gboolean keep)
 {
     gb__docx_open(x, "w:tc");
     gb__docx_open(x, "w:tcPr");
@@ -117,7 +118,7 @@ gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gbool
         gb__docx_close(x);
     }
     gb__docx_close(x);
-    gb__docx_para_begin(x, header ? "TableHeader" : "TableText", FALSE);
+    gb__docx_para_begin(x, header ? "TableHeader" : "TableText", keep);
     gb__docx_open(x, "w:r");
     if (dark || row_header) {
         gb__docx_open(x, "w:rPr");
@@ -134,6 +135,77 @@ gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gbool
     gb__docx_close(x);
     gb__docx_close(x);
     gb__docx_close(x);
+}
+
+/* Tables of at most this many body rows are kept on one page. */
+#define GB__KEEP_WHOLE 8
+
+/* TRUE when b is a table kept on one page. */
+static gboolean
+gb__short_table(const GbTreeBlock *b)
+{
+    return b->kind == GB_BLOCK_TABLE && gb_tree_table_rows(b->table) <= GB__KEEP_WHOLE;
+}
+
+/* The longest word (by characters) of text, copied into buf. */
+static void
+gb__longest_word(const char *text, char *buf, gsize len, glong *chars)
+{
+    const char *p = text != NULL ? text : "";
+    while (*p != '\0') {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e != '\0' && *e != ' ')
+            e++;
+        glong n = g_utf8_strlen(p, e - p);
+        if (n > *chars && (gsize)(e - p) < len) {
+            *chars = n;
+            memcpy(buf, p, (gsize)(e - p));
+            buf[e - p] = '\0';
+        }
+        p = e;
+    }
+}
+
+/* The print widths of t's columns in points (w[ncols]): the tree's
+ * fractions of the text width, with a column too narrow for its longest word
+ * ("Yorkshire" of "Yorkshire and the Humber" would break as "Yorkshir-e")
+ * widened to fit it, the room taken from the columns with some to spare. */
+static void
+gb__column_widths(GbDocx *x, const GbTreeTable *t, double *w)
+{
+    const double pad = 2 * 57 / GB__TWIPS_PER_PT + 1.5; /* GradeTable's cell margins */
+    double need[t->ncols], spare = 0, short_by = 0;
+    int rows = (int)(t->cells->len / (guint)MAX(t->ncols, 1));
+    for (int c = 0; c < t->ncols; c++) {
+        w[c] = t->widths[c] * x->text_width;
+        need[c] = 0;
+        /* The longest word of the header (bold) and of the body (bold in
+         * the row header column). */
+        for (int part = 0; part < 2; part++) {
+            char word[256] = "";
+            glong chars = 0;
+            for (int r = part == 0 ? 0 : t->header_rows; r < (part == 0 ? t->header_rows : rows);
+                 r++)
+                gb__longest_word(g_array_index(t->cells, GbTreeCell, r * t->ncols + c).text, word,
+                                 sizeof word, &chars);
+            if (chars == 0)
+                continue;
+            double ww = 0, hh = 0;
+            gb_fonts_measure(x->fonts, word, 9, part == 0 || (c == 0 && t->row_headers), -1, &ww,
+                             &hh);
+            need[c] = MAX(need[c], ww + pad);
+        }
+        if (need[c] > w[c])
+            short_by += need[c] - w[c];
+        else
+            spare += w[c] - need[c];
+    }
+    if (short_by <= 0 || spare < short_by)
+        return; /* nothing to fix, or no room to fix it */
+    for (int c = 0; c < t->ncols; c++)
+        w[c] = need[c] > w[c] ? need[c] : w[c] - (w[c] - need[c]) * short_by / spare;
 }
 
 /* Table t under caption (NULL: its own), with a bookmark on the caption when
@@ -168,16 +240,23 @@ gb__table_as(GbDocx *x, const GbTreeTable *t, const char *caption, const char *b
     if (caption != NULL)
         gb__docx_val(x, "w:tblCaption", caption);
     gb__docx_close(x);
+    double widths[MAX(t->ncols, 1)];
+    gb__column_widths(x, t, widths);
     gb__docx_open(x, "w:tblGrid");
     for (int c = 0; c < t->ncols; c++) {
         gb__docx_open(x, "w:gridCol");
-        gb__docx_attrf(x, "w:w", "%ld", lround(t->widths[c] * x->text_width * GB__TWIPS_PER_PT));
+        gb__docx_attrf(x, "w:w", "%ld", lround(widths[c] * GB__TWIPS_PER_PT));
         gb__docx_close(x);
     }
     gb__docx_close(x);
     int rows = (int)(t->cells->len / (guint)MAX(t->ncols, 1));
+    /* Rows kept with the next: a short table stays whole (with its
+     * caption), a long one does not leave its last rows alone on a page. */
+    int body = rows - t->header_rows;
+    int keep_from = body <= GB__KEEP_WHOLE ? 0 : rows - 3;
     for (int r = 0; r < rows; r++) {
         gboolean header = r < t->header_rows;
+        gboolean keep = header || (r >= keep_from && r + 1 < rows);
         gb__docx_open(x, "w:tr");
         gb__docx_open(x, "w:trPr");
         gb__docx_val(x, "w:cantSplit", NULL);
@@ -186,8 +265,7 @@ gb__table_as(GbDocx *x, const GbTreeTable *t, const char *caption, const char *b
         gb__docx_close(x);
         for (int c = 0; c < t->ncols; c++) {
             const GbTreeCell *cell = &g_array_index(t->cells, GbTreeCell, r * t->ncols + c);
-            gb__cell(x, cell, t->widths[c] * x->text_width, header,
-                     !header && c == 0 && t->row_headers);
+            gb__cell(x, cell, widths[c], header, !header && c == 0 && t->row_headers, keep);
         }
         gb__docx_close(x);
     }
@@ -214,6 +292,27 @@ gb__figure_alt(GbDocx *x, const GbTreeBlock *b, gboolean deferred)
                            "\u201cData for the summary\u2019s figures\u201d at the end of the "
                            "document.",
                            alt, alt[0] != '\0' ? " " : "", b->number);
+}
+
+/* A table of blocks with the same cells as t (another table block: the
+ * section shows the figure's data itself), or NULL. */
+static const GbTreeTable *
+gb__twin(const GPtrArray *blocks, const GbTreeTable *t)
+{
+    for (guint i = 0; t != NULL && i < blocks->len; i++) {
+        const GbTreeBlock *b = g_ptr_array_index(blocks, i);
+        const GbTreeTable *o = b->kind == GB_BLOCK_TABLE ? b->table : NULL;
+        if (o == NULL || o == t || o->ncols != t->ncols || o->cells->len != t->cells->len ||
+            o->header_rows != t->header_rows)
+            continue;
+        gboolean same = TRUE;
+        for (guint c = 0; same && c < t->cells->len; c++)
+            same = g_strcmp0(g_array_index(t->cells, GbTreeCell, c).text,
+                             g_array_index(o->cells, GbTreeCell, c).text) == 0;
+        if (same)
+            return o;
+    }
+    return NULL;
 }
 
 /* The chart of b as a PNG part and an inline picture width points wide (the
@@ -351,9 +450,21 @@ gb__figure_row(GbDocx *x, const GPtrArray *blocks, guint *k, gboolean defer)
         for (guint i = 0; i < left->len && x->status == GB_OK; i++) {
             const GbTreeBlock *b = g_ptr_array_index(left, i);
             gboolean later = defer && b->table != NULL;
+            /* A figure whose data the section tables anyway: once is enough
+             * (the PDF shows that table alone). */
+            const GbTreeTable *twin = later ? NULL : gb__twin(blocks, b->table);
             char *alt = gb__figure_alt(x, b, later);
+            if (twin != NULL && twin->caption != NULL) {
+                char *longer = g_strdup_printf("%s%sIts data are in this section\u2019s table "
+                                               "\u201c%s\u201d.",
+                                               alt, alt[0] != '\0' ? " " : "", twin->caption);
+                g_free(alt);
+                alt = longer;
+            }
             gb__picture(x, b, gb__figure_width(x, b), alt, FALSE);
             g_free(alt);
+            if (twin != NULL)
+                continue;
             if (later)
                 g_ptr_array_add(x->deferred, (gpointer)b);
             else if (b->table != NULL && x->status == GB_OK)
@@ -439,7 +550,7 @@ gb__block(GbDocx *x, const GbTreeBlock *b)
         gb__docx_close(x);
         break;
     case GB_BLOCK_PARAGRAPH:
-        gb__paragraph(x, b);
+        gb__paragraph(x, b, FALSE);
         break;
     case GB_BLOCK_LIST:
         gb__list(x, b);
@@ -654,6 +765,9 @@ gb__document(GbDocx *x)
                 gb__figure_row(x, s->blocks, &k, s->page_after);
             else if (b->kind == GB_BLOCK_TABLE && s->page_after)
                 gb__table_as(x, b->table, NULL, NULL, FALSE);
+            else if (b->kind == GB_BLOCK_PARAGRAPH && k + 1 < s->blocks->len)
+                /* What introduces a short table goes to its page with it. */
+                gb__paragraph(x, b, gb__short_table(g_ptr_array_index(s->blocks, k + 1)));
             else
                 gb__block(x, b);
         }
