@@ -140,6 +140,17 @@ gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gbool
 /* Tables of at most this many body rows are kept on one page. */
 #define GB__KEEP_WHOLE 8
 
+/* TRUE when the table block blocks[k] comes right under a heading of the
+ * same words as its caption. */
+static gboolean
+gb__caption_is_heading(const GPtrArray *blocks, guint k)
+{
+    const GbTreeBlock *t = g_ptr_array_index(blocks, k);
+    const GbTreeBlock *h = k > 0 ? g_ptr_array_index(blocks, k - 1) : NULL;
+    return h != NULL && h->kind == GB_BLOCK_HEADING && t->table->caption != NULL &&
+           g_strcmp0(h->text, t->table->caption) == 0;
+}
+
 /* TRUE when b is a table kept on one page. */
 static gboolean
 gb__short_table(const GbTreeBlock *b)
@@ -763,7 +774,9 @@ gb__document(GbDocx *x)
             const GbTreeBlock *b = g_ptr_array_index(s->blocks, k);
             if (b->kind == GB_BLOCK_FIGURE)
                 gb__figure_row(x, s->blocks, &k, s->page_after);
-            else if (b->kind == GB_BLOCK_TABLE && s->page_after)
+            else if (b->kind == GB_BLOCK_TABLE &&
+                     (s->page_after || gb__caption_is_heading(s->blocks, k)))
+                /* Its caption is its title only: the heading above says it. */
                 gb__table_as(x, b->table, NULL, NULL, FALSE);
             else if (b->kind == GB_BLOCK_PARAGRAPH && k + 1 < s->blocks->len)
                 /* What introduces a short table goes to its page with it. */
