@@ -439,6 +439,8 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
     gb__docx_open(x, "w:pPr");
     if (s->keep_next)
         gb__docx_val(x, "w:keepNext", NULL);
+    if (strcmp(s->id, "Normal") == 0) /* no line left alone at a page's foot or head */
+        gb__docx_val(x, "w:widowControl", NULL);
     gb__docx_open(x, "w:spacing");
     gb__docx_attrf(x, "w:before", "%d", s->space_before);
     gb__docx_attrf(x, "w:after", "%d",
