@@ -293,10 +293,9 @@ gb__table(GbDocx *x, const GbTreeTable *t)
 /* The alt text of figure b: its own, and where its data are when they were
  * moved to the end of the document (g_free). */
 static char *
-gb__figure_alt(GbDocx *x, const GbTreeBlock *b, gboolean deferred)
+gb__figure_alt(const GbTreeBlock *b, gboolean deferred)
 {
     const char *alt = b->alt != NULL ? b->alt : "";
-    (void)x;
     if (!deferred)
         return g_strdup(alt);
     return g_strdup_printf("%s%sIts data are in the table \u201cData for figure %d\u201d, under "
@@ -401,7 +400,7 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
 static void
 gb__figure(GbDocx *x, const GbTreeBlock *b)
 {
-    char *alt = gb__figure_alt(x, b, FALSE);
+    char *alt = gb__figure_alt(b, FALSE);
     gb__picture(x, b, x->text_width, alt, FALSE);
     g_free(alt);
     if (b->table != NULL && x->status == GB_OK)
@@ -428,7 +427,7 @@ gb__layout_cell(GbDocx *x, GPtrArray *cells, double width, gboolean defer)
     gb__docx_close(x);
     for (guint i = 0; i < cells->len && x->status == GB_OK; i++) {
         const GbTreeBlock *b = g_ptr_array_index(cells, i);
-        char *alt = gb__figure_alt(x, b, defer && b->table != NULL);
+        char *alt = gb__figure_alt(b, defer && b->table != NULL);
         gb__picture(x, b, MIN(gb__figure_width(x, b), width), alt, TRUE);
         g_free(alt);
     }
@@ -464,7 +463,7 @@ gb__figure_row(GbDocx *x, const GPtrArray *blocks, guint *k, gboolean defer)
             /* A figure whose data the section tables anyway: once is enough
              * (the PDF shows that table alone). */
             const GbTreeTable *twin = later ? NULL : gb__twin(blocks, b->table);
-            char *alt = gb__figure_alt(x, b, later);
+            char *alt = gb__figure_alt(b, later);
             if (twin != NULL && twin->caption != NULL) {
                 char *longer = g_strdup_printf("%s%sIts data are in this section\u2019s table "
                                                "\u201c%s\u201d.",

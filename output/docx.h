@@ -2,7 +2,10 @@
  * ECMA-376): real Heading 1-3 styles, so Word's navigation pane and table of
  * contents work; tables with a repeating header row and grade cells shaded and
  * written out; charts as 300 dpi PNG pictures sized to the text width, the alt
- * text as the picture's description; the contents as a TOC field; en-GB.
+ * text as the picture's description (a one-page summary's figures, a section
+ * with page_after, side by side in a layout table as the PDF places them, at
+ * their print widths, their data tables moved to the end of the document);
+ * the contents as a TOC field; en-GB.
  * The zip is made by libzip in memory with fixed timestamps and a fixed entry
  * order, and the XML by libxml2's text writer, so the same tree gives the same
  * bytes. */
