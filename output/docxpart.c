@@ -441,6 +441,18 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
         gb__docx_val(x, "w:keepNext", NULL);
     if (strcmp(s->id, "Normal") == 0) /* no line left alone at a page's foot or head */
         gb__docx_val(x, "w:widowControl", NULL);
+    /* The running header's rule, as the PDF's (pBdr goes before spacing in
+     * ECMA-376's order, which Word holds to). */
+    if (strcmp(s->id, "Header") == 0) {
+        gb__docx_open(x, "w:pBdr");
+        gb__docx_open(x, "w:bottom");
+        gb__docx_attr(x, "w:val", "single");
+        gb__docx_attr(x, "w:sz", "4");
+        gb__docx_attr(x, "w:space", "4");
+        gb__docx_attr(x, "w:color", x->o != NULL && x->o->has_accent ? accent : "BFBFBF");
+        gb__docx_close(x);
+        gb__docx_close(x);
+    }
     gb__docx_open(x, "w:spacing");
     gb__docx_attrf(x, "w:before", "%d", s->space_before);
     gb__docx_attrf(x, "w:after", "%d",
@@ -451,16 +463,6 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
     if (s->outline >= 0) {
         g_snprintf(half, sizeof half, "%d", s->outline);
         gb__docx_val(x, "w:outlineLvl", half);
-    }
-    if (strcmp(s->id, "Header") == 0) { /* the running header's rule, as the PDF's */
-        gb__docx_open(x, "w:pBdr");
-        gb__docx_open(x, "w:bottom");
-        gb__docx_attr(x, "w:val", "single");
-        gb__docx_attr(x, "w:sz", "4");
-        gb__docx_attr(x, "w:space", "4");
-        gb__docx_attr(x, "w:color", x->o != NULL && x->o->has_accent ? accent : "BFBFBF");
-        gb__docx_close(x);
-        gb__docx_close(x);
     }
     gb__docx_close(x);
     gb__docx_open(x, "w:rPr");
