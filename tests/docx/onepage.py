@@ -4,8 +4,10 @@ one A4 page when LibreOffice lays it out.
 
 Writes the Word packs of a few authorities (a long one, Kent; reorganised ones,
 North Northamptonshire and Westmorland and Furness; those with the least room
-left on page 1), plain and with the fictional council's branding (marking at
-the top and bottom of every page, logo in the running header), converts each
+left on page 1 when all 153 were converted: Kingston upon Hull, Barking and
+Dagenham, North East Lincolnshire, 21 pt to spare), plain and with the
+fictional council's branding (marking at the top and bottom of every page,
+logo in the running header), converts each
 with `soffice --headless --convert-to pdf` and checks with pdftotext that page 1
 holds the whole summary (its heading, the next-inspection and visits rows,
 and the caption of each of its three figures, set under the figure) and
@@ -27,7 +29,8 @@ if not soffice or soffice.endswith("NOTFOUND") or shutil.which(soffice) is None:
 
 AUTHORITIES = ["Kent", "North Northamptonshire", "Westmorland and Furness",
                "Bournemouth, Christchurch and Poole", "Barnet", "Cheshire West and Chester",
-               "Bath and North East Somerset", "Kingston upon Hull"]
+               "Bath and North East Somerset", "Kingston upon Hull", "Barking and Dagenham",
+               "North East Lincolnshire"]
 BRANDED = ["Kent", "North Northamptonshire", "Westmorland and Furness",
            "Bournemouth, Christchurch and Poole"]
 
