@@ -28,6 +28,8 @@ enum { GB__WRAP_DEFAULT, GB__WRAP_WORDS, GB__WRAP_CHARS };
 PangoLayout *gb__doc_layout_wrap(GbDoc *d, const char *text, double size, gboolean bold,
                                  double width, int wrap);
 double gb__doc_layout_height(PangoLayout *ly);
+/* The logical width of the widest line of ly, in points (doctable.c). */
+double gb__doc_widest_line(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
 /* Begins (begin TRUE) or ends a structure tag on the drawing pass. */
 void gb__doc_tag(GbDoc *d, const char *tag, gboolean begin);

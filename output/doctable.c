@@ -44,18 +44,18 @@ gb__cell_bold(const GbDocTable *t, const GbCell *cells, gboolean header, int c)
     return header || cells[c].bold || (c == 0 && t->row_headers);
 }
 
-/* The widest line of a layout, in points. */
-static double
-gb__widest_line(PangoLayout *ly)
+/* The widest line of a layout, in points. Line by line: pango keeps each
+ * line's extents once the layout's lines are made, where a PangoLayoutIter
+ * measured every line again on each of the four calls a cell had. */
+double
+gb__doc_widest_line(PangoLayout *ly)
 {
     double widest = 0;
-    PangoLayoutIter *it = pango_layout_get_iter(ly);
-    do {
+    for (GSList *l = pango_layout_get_lines_readonly(ly); l != NULL; l = l->next) {
         PangoRectangle logical;
-        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        pango_layout_line_get_extents(l->data, NULL, &logical);
         widest = MAX(widest, (double)logical.width / PANGO_SCALE);
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
+    }
     return widest;
 }
 
@@ -66,7 +66,7 @@ static PangoLayout *
 gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
     PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
-    if (gb__widest_line(ly) > width + 0.01) {
+    if (gb__doc_widest_line(ly) > width + 0.01) {
         g_object_unref(ly);
         ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
     }
@@ -90,7 +90,7 @@ gb__widest_words(GbDoc *d, const GbDocTable *t, double size, double *word)
                 continue;
             PangoLayout *ly = gb__doc_layout_wrap(d, text, size, gb__cell_bold(t, row, r < 0, c), 1,
                                                   GB__WRAP_WORDS);
-            word[c] = MAX(word[c], gb__widest_line(ly));
+            word[c] = MAX(word[c], gb__doc_widest_line(ly));
             g_object_unref(ly);
         }
 }
@@ -108,7 +108,7 @@ gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
             PangoLayout *ly =
                 gb__doc_layout_wrap(d, gb__cell_text(t, row, r < 0, c), fit->size,
                                     gb__cell_bold(t, row, r < 0, c), width, GB__WRAP_WORDS);
-            gboolean fits = gb__widest_line(ly) <= width + 0.01;
+            gboolean fits = gb__doc_widest_line(ly) <= width + 0.01;
             g_object_unref(ly);
             if (!fits)
                 return FALSE;

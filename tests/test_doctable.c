@@ -78,10 +78,12 @@ on_cell(const char *text, PangoLayout *ly, double width, double size, gpointer u
     ck_assert_msg(size >= 8.0 && size <= 9.0, "%s: %s set at %.1f pt", tc->name, text, size);
     gboolean may_break = tc->may_break != NULL && g_str_has_prefix(text, tc->may_break);
     PangoLayoutIter *it = pango_layout_get_iter(ly);
+    double widest = 0;
     do {
         PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle logical;
         pango_layout_iter_get_line_extents(it, NULL, &logical);
+        widest = MAX(widest, logical.width / (double)PANGO_SCALE);
         /* The line's ink inside its cell, trailing space aside. */
         ck_assert_msg(logical.width / (double)PANGO_SCALE <= width + 3.0,
                       "%s: a line of '%s' %.1f pt wide in a %.1f pt column", tc->name, text,
@@ -92,6 +94,9 @@ on_cell(const char *text, PangoLayout *ly, double width, double size, gpointer u
                           tc->name, text, text + line->start_index, width, size);
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
+    /* The table's own measure (pango's kept line extents) is the iterator's. */
+    ck_assert_msg(gb__doc_widest_line(ly) == widest, "%s: '%s' widest line %.3f, iterator %.3f",
+                  tc->name, text, gb__doc_widest_line(ly), widest);
 }
 
 START_TEST(test_words_not_split)
