@@ -2,6 +2,7 @@
 #ifndef GB_DOC_PRIVATE_H
 #define GB_DOC_PRIVATE_H
 
+#include "output/accessible.h"
 #include "output/doc.h"
 
 #define GB__BODY 10.0
@@ -31,6 +32,9 @@ double gb__doc_layout_height(PangoLayout *ly);
 /* The logical width of the widest line of ly, in points (doctable.c). */
 double gb__doc_widest_line(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
+/* The structure elements the drawing pass opened (NULL on the measuring
+ * pass, or once taken); the caller frees it (gb_tag_tree_free). */
+GbTagTree *gb__doc_take_tags(GbDoc *d);
 /* Begins (begin TRUE) or ends a structure tag on the drawing pass. */
 void gb__doc_tag(GbDoc *d, const char *tag, gboolean begin);
 

@@ -2,6 +2,7 @@
 #include "output/pdf.h"
 
 #include "output/accessible.h"
+#include "output/doc-private.h"
 
 #include <cairo-pdf.h>
 
@@ -16,6 +17,7 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
 struct GbPdfJob {
     GByteArray *raw; /* cairo's PDF */
     GPtrArray *alts; /* the Figures' alt texts, in order */
+    GbTagTree *tags; /* the structure elements the drawing pass opened */
     char *language;
     GByteArray *pdf; /* the finished PDF, once done */
     GbStatus status;
@@ -27,8 +29,8 @@ static gpointer
 gb__finish(gpointer data)
 {
     GbPdfJob *j = data;
-    j->status =
-        gb_accessible_finish(j->raw->data, j->raw->len, j->language, j->alts, &j->pdf, &j->diag);
+    j->status = gb_accessible_finish_tagged(j->raw->data, j->raw->len, j->language, j->alts,
+                                            j->tags, &j->pdf, &j->diag);
     return NULL;
 }
 
@@ -37,6 +39,7 @@ gb__job_free(GbPdfJob *j)
 {
     g_byte_array_unref(j->raw);
     g_ptr_array_free(j->alts, TRUE);
+    gb_tag_tree_free(j->tags);
     g_free(j->language);
     if (j->pdf != NULL)
         g_byte_array_unref(j->pdf);
@@ -79,6 +82,7 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     GPtrArray *alts = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < gb_doc_alts(draw)->len; i++)
         g_ptr_array_add(alts, g_strdup(g_ptr_array_index(gb_doc_alts(draw), i)));
+    GbTagTree *tags = gb__doc_take_tags(draw);
     gb_doc_free(draw);
     gb_doc_free(measure);
     cairo_surface_finish(s);
@@ -92,6 +96,7 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     GbPdfJob *j = g_new0(GbPdfJob, 1);
     j->raw = raw;
     j->alts = alts;
+    j->tags = tags;
     j->language = g_strdup(meta->language);
     if (status != GB_OK) {
         gb__job_free(j);

@@ -38,8 +38,19 @@ static gboolean
 gb__object(GbEdit *ed, GString *o, int id, int gen)
 {
     qpdf_data q = ed->q;
-    qpdf_oh oh = qpdf_get_object_by_id(q, id, gen);
     g_string_append_printf(o, "%d %d obj\n", id, gen);
+    gpointer made = g_hash_table_lookup(ed->made, GINT_TO_POINTER(id));
+    GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
+    if (made != NULL) { /* a stream the pass made: its dictionary and data */
+        if (data == NULL)
+            return FALSE;
+        g_string_append(o, qpdf_oh_unparse_resolved(q, GPOINTER_TO_UINT(made)));
+        g_string_append(o, "\nstream\n");
+        g_string_append_len(o, g_bytes_get_data(data, NULL), (gssize)g_bytes_get_size(data));
+        g_string_append(o, "\nendstream\nendobj\n");
+        return TRUE;
+    }
+    qpdf_oh oh = qpdf_get_object_by_id(q, id, gen);
     if (!qpdf_oh_is_stream(q, oh)) {
         gboolean ok = !qpdf_oh_is_null(q, oh);
         g_string_append(o, qpdf_oh_unparse_resolved(q, oh));
@@ -47,7 +58,6 @@ gb__object(GbEdit *ed, GString *o, int id, int gen)
         qpdf_oh_release(q, oh);
         return ok;
     }
-    GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
     unsigned char *raw = NULL;
     size_t n = 0;
     if (data == NULL) { /* a stream whose dictionary changed: its bytes as they are */
