@@ -681,16 +681,36 @@ gb__parent_free(gpointer p)
     g_free(p);
 }
 
+static GbStatus gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+                           const GbTagTree *tags, GByteArray *into, GByteArray **out, GbDiag *diag);
+
 GbStatus
 gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                      GByteArray **out, GbDiag *diag)
 {
-    return gb_accessible_finish_tagged(pdf, len, lang, alts, NULL, out, diag);
+    return gb__finish(pdf, len, lang, alts, NULL, NULL, out, diag);
 }
 
 GbStatus
 gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                             const GbTagTree *tags, GByteArray **out, GbDiag *diag)
+{
+    return gb__finish(pdf, len, lang, alts, tags, NULL, out, diag);
+}
+
+GbStatus
+gb_accessible_finish_in_place(GByteArray *pdf, const char *lang, const GPtrArray *alts,
+                              const GbTagTree *tags, GbDiag *diag)
+{
+    GByteArray *out;
+    return gb__finish(pdf->data, pdf->len, lang, alts, tags, pdf, &out, diag);
+}
+
+/* The pass; the update goes after cairo's bytes in *out, a new array, or
+ * (into non-NULL) in into itself, which holds pdf. */
+static GbStatus
+gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+           const GbTagTree *tags, GByteArray *into, GByteArray **out, GbDiag *diag)
 {
     GbEdit ed = {.q = qpdf_init(),
                  .touched = g_hash_table_new(NULL, NULL),
@@ -740,11 +760,20 @@ gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *lang, cons
         }
     }
     gb__catalog(&ed, root, lang);
-    *out = gb__update(&ed, pdf, len, &err);
-    if (*out == NULL) {
+    GString *update = gb__update(&ed, pdf, len, &err);
+    if (update == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "cannot write the PDF: %s", err);
         goto out;
     }
+    /* libqpdf reads no more of pdf: into may move it. */
+    if (into != NULL) {
+        *out = g_byte_array_append(into, (const guint8 *)update->str, (guint)update->len);
+    } else {
+        *out = g_byte_array_sized_new((guint)(len + update->len));
+        g_byte_array_append(*out, pdf, (guint)len);
+        g_byte_array_append(*out, (const guint8 *)update->str, (guint)update->len);
+    }
+    g_string_free(update, TRUE);
     status = GB_OK;
 out:
     g_free(err);

@@ -55,4 +55,10 @@ GbStatus gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *l
                                      const GPtrArray *alts, const GbTagTree *tags, GByteArray **out,
                                      GbDiag *diag);
 
+/* gb_accessible_finish_tagged with the update appended to pdf itself (the
+ * finished file is pdf, grown): no second copy of the file. On failure pdf
+ * is as it was. */
+GbStatus gb_accessible_finish_in_place(GByteArray *pdf, const char *lang, const GPtrArray *alts,
+                                       const GbTagTree *tags, GbDiag *diag);
+
 #endif

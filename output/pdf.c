@@ -37,7 +37,8 @@ gb__finish(gpointer data)
 static void
 gb__job_free(GbPdfJob *j)
 {
-    g_byte_array_unref(j->raw);
+    if (j->raw != NULL)
+        g_byte_array_unref(j->raw);
     g_ptr_array_free(j->alts, TRUE);
     gb_tag_tree_free(j->tags);
     g_free(j->language);

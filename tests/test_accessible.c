@@ -349,6 +349,16 @@ START_TEST(test_record_same_bytes)
                   "%s: the record changed the bytes", records[_i].name);
     ck_assert_msg(gb__accessible_skipped() == records[_i].skipped, "%s: %d elements skipped",
                   records[_i].name, gb__accessible_skipped());
+    /* Finished in place (the update appended to cairo's own array): the same file. */
+    GByteArray *grown = g_byte_array_new();
+    g_byte_array_append(grown, raw->data, raw->len);
+    GbDiag diag = {0};
+    GPtrArray *none = g_ptr_array_new();
+    ck_assert_int_eq(gb_accessible_finish_in_place(grown, "en-GB", none, t, &diag), GB_OK);
+    g_ptr_array_free(none, TRUE);
+    ck_assert_msg(grown->len == plain->len && memcmp(grown->data, plain->data, plain->len) == 0,
+                  "%s: finished in place, the bytes differ", records[_i].name);
+    g_byte_array_unref(grown);
     gb_tag_tree_free(t);
     g_byte_array_unref(known);
     g_byte_array_unref(plain);
