@@ -229,17 +229,132 @@ gb__row_cells(const GbDocTable *t, const GbCell *cells, int row)
     return row < 0 ? NULL : cells + row * t->ncols;
 }
 
-/* An axis-aligned box or segment of a table page, in points. */
+/* ---- a page's cells as few rectangles and lines (doc-private.h) ----------- */
+
+GArray *
+gb__doc_cell_rects(const gboolean *on, int rows, int cols, const double *x, const double *top,
+                   const double *bottom)
+{
+    GArray *rects = g_array_new(FALSE, FALSE, sizeof(GbSpan));
+    GArray *prev = g_array_new(FALSE, FALSE, sizeof(guint));
+    GArray *cur = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (int r = 0; r < rows; r++) {
+        g_array_set_size(cur, 0);
+        GbSpan run = {0};
+        gboolean in_run = FALSE;
+        for (int c = 0; c <= cols; c++) {
+            gboolean lit = c < cols && on[r * cols + c];
+            if (lit && in_run) {
+                run.x1 = x[c + 1];
+            } else if (lit) {
+                run = (GbSpan){x[c], top[r], x[c + 1], bottom[r]};
+                in_run = TRUE;
+            } else if (in_run) { /* the run ends: down from the row above's, or new */
+                in_run = FALSE;
+                guint at = rects->len;
+                for (guint k = 0; k < prev->len; k++) {
+                    GbSpan *o = &g_array_index(rects, GbSpan, g_array_index(prev, guint, k));
+                    if (o->x0 == run.x0 && o->x1 == run.x1 && o->y1 == run.y0) {
+                        o->y1 = run.y1;
+                        at = g_array_index(prev, guint, k);
+                        break;
+                    }
+                }
+                if (at == rects->len)
+                    g_array_append_val(rects, run);
+                g_array_append_val(cur, at);
+            }
+        }
+        GArray *swap = prev;
+        prev = cur;
+        cur = swap;
+    }
+    g_array_free(prev, TRUE);
+    g_array_free(cur, TRUE);
+    return rects;
+}
+
+/* Orders segments along (a0 .. a1) at position at: by at, then by a0. */
 typedef struct {
-    double x0, y0, x1, y1;
-} GbSpan;
+    double at, a0, a1;
+} GbRun;
+
+static int
+gb__run_order(gconstpointer a, gconstpointer b)
+{
+    const GbRun *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    if (x->a0 != y->a0)
+        return x->a0 < y->a0 ? -1 : 1;
+    return 0;
+}
+
+/* Sorts runs and appends them to out, each joined with the ones it meets. */
+static void
+gb__join_runs(GArray *runs, gboolean vertical, GArray *out)
+{
+    g_array_sort(runs, gb__run_order);
+    for (guint i = 0; i < runs->len;) {
+        GbRun s = g_array_index(runs, GbRun, i++);
+        while (i < runs->len && g_array_index(runs, GbRun, i).at == s.at &&
+               g_array_index(runs, GbRun, i).a0 <= s.a1) {
+            s.a1 = MAX(s.a1, g_array_index(runs, GbRun, i).a1);
+            i++;
+        }
+        GbSpan seg = vertical ? (GbSpan){s.at, s.a0, s.at, s.a1} : (GbSpan){s.a0, s.at, s.a1, s.at};
+        g_array_append_val(out, seg);
+    }
+}
+
+GArray *
+gb__doc_cell_edges(const gboolean *on, int rows, int cols, const double *x, const double *top,
+                   const double *bottom)
+{
+    GArray *across = g_array_new(FALSE, FALSE, sizeof(GbRun));
+    GArray *down = g_array_new(FALSE, FALSE, sizeof(GbRun));
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            if (!on[r * cols + c])
+                continue;
+            GbRun h[] = {{top[r], x[c], x[c + 1]}, {bottom[r], x[c], x[c + 1]}};
+            GbRun v[] = {{x[c], top[r], bottom[r]}, {x[c + 1], top[r], bottom[r]}};
+            g_array_append_vals(across, h, 2);
+            g_array_append_vals(down, v, 2);
+        }
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(GbSpan));
+    gb__join_runs(across, FALSE, out);
+    gb__join_runs(down, TRUE, out);
+    g_array_free(across, TRUE);
+    g_array_free(down, TRUE);
+    return out;
+}
+
+/* The grid of the rows placed on this page: column edges x (ncols + 1), each
+ * row's top and bottom; new arrays, g_free them. */
+static void
+gb__grid(GbDoc *d, const GbDocTable *t, const double *cw, const GArray *placed, double **x,
+         double **top, double **bottom)
+{
+    *x = g_new(double, t->ncols + 1);
+    (*x)[0] = gb__doc_left(d);
+    for (int c = 0; c < t->ncols; c++)
+        (*x)[c + 1] = (*x)[c] + cw[c];
+    *top = g_new(double, MAX(placed->len, 1));
+    *bottom = g_new(double, MAX(placed->len, 1));
+    for (guint i = 0; i < placed->len; i++) {
+        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
+        (*top)[i] = p->y;
+        (*bottom)[i] = p->y + p->h;
+    }
+}
 
 /* The fills of the rows placed on this page, one path a colour (the header's,
  * then each grade level's), drawn before any text and outside any tag: one
  * operation a colour instead of one a cell for cairo to analyse and write.
- * Neighbouring cells of a colour are one rectangle (across a row, then down
- * rows of the same span): the same area in fewer points, which are most of
- * what cairo prints for a table page. */
+ * Neighbouring cells of a colour are one rectangle (gb__doc_cell_rects): the
+ * same area in fewer points, which were most of what cairo printed for a
+ * table page. */
 static void
 gb__table_fills(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
                 const GArray *placed)
@@ -251,102 +366,40 @@ gb__table_fills(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *c
         for (int c = 0; row != NULL && c < t->ncols; c++)
             most = MAX(most, row[c].level);
     }
-    GArray *rects = g_array_new(FALSE, FALSE, sizeof(GbSpan));
-    GArray *prev = g_array_new(FALSE, FALSE, sizeof(guint)),
-           *cur = g_array_new(FALSE, FALSE, sizeof(guint));
+    double *x, *top, *bottom;
+    gb__grid(d, t, cw, placed, &x, &top, &bottom);
+    gboolean *on = g_new(gboolean, MAX(placed->len, 1) * (gsize)t->ncols);
     for (int level = -2; level <= most; level = level == -2 ? 0 : level + 1) {
-        g_array_set_size(rects, 0);
-        g_array_set_size(prev, 0);
         for (guint i = 0; i < placed->len; i++) {
-            const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
-            const GbCell *row = gb__row_cells(t, cells, p->row);
-            g_array_set_size(cur, 0);
-            double x = gb__doc_left(d);
-            GbSpan run = {0};
-            gboolean in_run = FALSE;
-            for (int c = 0; c <= t->ncols; c++) {
-                gboolean on = c < t->ncols && (row == NULL ? level == -2 : row[c].level == level);
-                if (on && in_run) {
-                    run.x1 = x + cw[c];
-                } else if (on) {
-                    run = (GbSpan){x, p->y, x + cw[c], p->y + p->h};
-                    in_run = TRUE;
-                } else if (in_run) { /* the run ends: down from the previous row's, or new */
-                    in_run = FALSE;
-                    guint at = rects->len;
-                    for (guint k = 0; k < prev->len; k++) {
-                        GbSpan *r = &g_array_index(rects, GbSpan, g_array_index(prev, guint, k));
-                        if (r->x0 == run.x0 && r->x1 == run.x1 && r->y1 == run.y0) {
-                            r->y1 = run.y1;
-                            at = g_array_index(prev, guint, k);
-                            break;
-                        }
-                    }
-                    if (at == rects->len)
-                        g_array_append_val(rects, run);
-                    g_array_append_val(cur, at);
-                }
-                if (c < t->ncols)
-                    x += cw[c];
-            }
-            GArray *swap = prev;
-            prev = cur;
-            cur = swap;
+            const GbCell *row = gb__row_cells(t, cells, g_array_index(placed, GbPlaced, i).row);
+            for (int c = 0; c < t->ncols; c++)
+                on[i * (guint)t->ncols + (guint)c] =
+                    row == NULL ? level == -2 : row[c].level == level;
         }
-        if (rects->len == 0)
-            continue;
+        GArray *rects = gb__doc_cell_rects(on, (int)placed->len, t->ncols, x, top, bottom);
         for (guint k = 0; k < rects->len; k++) {
             const GbSpan *r = &g_array_index(rects, GbSpan, k);
             cairo_rectangle(cr, r->x0, r->y0, r->x1 - r->x0, r->y1 - r->y0);
         }
-        GbRgb fill = level == -2 ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(level);
-        cairo_set_source_rgb(cr, fill.r, fill.g, fill.b);
-        cairo_fill(cr);
-    }
-    g_array_free(rects, TRUE);
-    g_array_free(prev, TRUE);
-    g_array_free(cur, TRUE);
-}
-
-static int
-gb__span_order(gconstpointer a, gconstpointer b)
-{
-    const GbSpan *x = a, *y = b;
-    if (x->y0 != y->y0)
-        return x->y0 < y->y0 ? -1 : 1;
-    if (x->x0 != y->x0)
-        return x->x0 < y->x0 ? -1 : 1;
-    return 0;
-}
-
-/* Adds the segments of segs (each along x at y0, or transposed), sorted and
- * joined where one ends where the next begins, to the path. */
-static void
-gb__segments(cairo_t *cr, GArray *segs, gboolean vertical)
-{
-    g_array_sort(segs, gb__span_order);
-    for (guint i = 0; i < segs->len;) {
-        GbSpan s = g_array_index(segs, GbSpan, i++);
-        while (i < segs->len && g_array_index(segs, GbSpan, i).y0 == s.y0 &&
-               g_array_index(segs, GbSpan, i).x0 <= s.x1) {
-            s.x1 = MAX(s.x1, g_array_index(segs, GbSpan, i).x1);
-            i++;
+        if (rects->len > 0) {
+            GbRgb fill = level == -2 ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(level);
+            cairo_set_source_rgb(cr, fill.r, fill.g, fill.b);
+            cairo_fill(cr);
         }
-        if (vertical) {
-            cairo_move_to(cr, s.y0, s.x0);
-            cairo_line_to(cr, s.y0, s.x1);
-        } else {
-            cairo_move_to(cr, s.x0, s.y0);
-            cairo_line_to(cr, s.x1, s.y0);
-        }
+        g_array_free(rects, TRUE);
     }
+    g_free(on);
+    g_free(x);
+    g_free(top);
+    g_free(bottom);
 }
 
 /* The rule under every placed row, then a thin white line round every grade
  * cell, so that neighbours of one colour (across rows and columns) read as
  * cells, not one block; each as one path. Outside any cell's tag. The white
- * lines are the cells' edges joined into runs, with square caps: the outline
- * of each cell, a mitred rectangle, covers the same, in far fewer points. */
+ * lines are the cells' edges joined into runs (gb__doc_cell_edges) with
+ * square caps: the area a mitred outline per cell covered, in far fewer
+ * points. */
 static void
 gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
                 const GArray *placed)
@@ -361,35 +414,32 @@ gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *c
     cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
-    /* Horizontal edges as (x0, y, x1); vertical ones transposed (y0, x, y1). */
-    GArray *across = g_array_new(FALSE, FALSE, sizeof(GbSpan));
-    GArray *down = g_array_new(FALSE, FALSE, sizeof(GbSpan));
+    double *x, *top, *bottom;
+    gb__grid(d, t, cw, placed, &x, &top, &bottom);
+    gboolean *on = g_new(gboolean, MAX(placed->len, 1) * (gsize)t->ncols);
     for (guint i = 0; i < placed->len; i++) {
-        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
-        const GbCell *row = gb__row_cells(t, cells, p->row);
-        double cx = gb__doc_left(d);
-        for (int c = 0; row != NULL && c < t->ncols; c++) {
-            if (row[c].level >= 0) {
-                double x1 = cx + cw[c], y1 = p->y + p->h;
-                GbSpan e[] = {{cx, p->y, x1, p->y}, {cx, y1, x1, y1}};
-                GbSpan v[] = {{p->y, cx, y1, cx}, {p->y, x1, y1, x1}};
-                g_array_append_vals(across, e, 2);
-                g_array_append_vals(down, v, 2);
-            }
-            cx += cw[c];
-        }
+        const GbCell *row = gb__row_cells(t, cells, g_array_index(placed, GbPlaced, i).row);
+        for (int c = 0; c < t->ncols; c++)
+            on[i * (guint)t->ncols + (guint)c] = row != NULL && row[c].level >= 0;
     }
-    if (across->len > 0) {
-        gb__segments(cr, across, FALSE);
-        gb__segments(cr, down, TRUE);
+    GArray *segs = gb__doc_cell_edges(on, (int)placed->len, t->ncols, x, top, bottom);
+    for (guint k = 0; k < segs->len; k++) {
+        const GbSpan *g = &g_array_index(segs, GbSpan, k);
+        cairo_move_to(cr, g->x0, g->y0);
+        cairo_line_to(cr, g->x1, g->y1);
+    }
+    if (segs->len > 0) {
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_set_line_width(cr, GB_PALETTE_SEPARATOR);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
         cairo_stroke(cr);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     }
-    g_array_free(across, TRUE);
-    g_array_free(down, TRUE);
+    g_array_free(segs, TRUE);
+    g_free(on);
+    g_free(x);
+    g_free(top);
+    g_free(bottom);
 }
 
 /* A row's texts; tagged FALSE draws them outside any tag (a repeated header). */
