@@ -18,6 +18,7 @@ struct GbPdfJob {
     GByteArray *raw; /* cairo's PDF */
     GPtrArray *alts; /* the Figures' alt texts, in order */
     GbTagTree *tags; /* the structure elements the drawing pass opened */
+    GbDoc *measure;  /* the measuring pass, its layouts freed once the finishing pass runs */
     char *language;
     GByteArray *pdf; /* the finished PDF, once done */
     GbStatus status;
@@ -41,6 +42,7 @@ gb__job_free(GbPdfJob *j)
         g_byte_array_unref(j->raw);
     g_ptr_array_free(j->alts, TRUE);
     gb_tag_tree_free(j->tags);
+    gb_doc_free(j->measure);
     g_free(j->language);
     if (j->pdf != NULL)
         g_byte_array_unref(j->pdf);
@@ -85,7 +87,6 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
         g_ptr_array_add(alts, g_strdup(g_ptr_array_index(gb_doc_alts(draw), i)));
     GbTagTree *tags = gb__doc_take_tags(draw);
     gb_doc_free(draw);
-    gb_doc_free(measure);
     cairo_surface_finish(s);
     cairo_status_t cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
@@ -98,6 +99,7 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     j->raw = raw;
     j->alts = alts;
     j->tags = tags;
+    j->measure = measure;
     j->language = g_strdup(meta->language);
     if (status != GB_OK) {
         gb__job_free(j);
@@ -113,8 +115,11 @@ gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
 {
     GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
     /* The pass shares nothing with cairo or pango: it may run beside drawing. */
-    if (status == GB_OK)
+    if (status == GB_OK) {
         (*job)->thread = g_thread_new("pdf-finish", gb__finish, *job);
+        /* Its ~2,300 layouts freed here while the pass runs, not before it. */
+        gb_doc_free(g_steal_pointer(&(*job)->measure));
+    }
     return status;
 }
 
