@@ -228,6 +228,13 @@ gb__part_record(const GbCsvRecord *rec, gpointer data, GbDiag *diag)
     return pc->s->fns->record(rec, pc->worker, pc->part, diag);
 }
 
+static void
+gb__part_peek(const GbCsvRecord *rec, gpointer data, int stage)
+{
+    GbSplitPart *pc = data;
+    pc->s->fns->peek(rec, pc->worker, stage);
+}
+
 /* Merges the parts that are ready, in order; called and returns with s->lock
  * held, releasing it while a merge runs. */
 static void
@@ -287,8 +294,8 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
         GbSplitPart pc = {.s = s, .worker = worker, .part = slot->part};
         guint64 line = 1;
         GbDiag d = {0};
-        GbStatus status =
-            gb__csv_read_part(s->path, f, start, end, &line, gb__part_record, &pc, &d);
+        GbStatus status = gb__csv_read_part(s->path, f, start, end, &line, gb__part_record,
+                                            s->fns->peek != NULL ? gb__part_peek : NULL, &pc, &d);
         g_mutex_lock(&s->lock);
         slot->status = status;
         gb__diag_move(&slot->diag, &d, 0);
@@ -357,7 +364,7 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
         /* As on one thread: the header first, then a worker for the rest. */
         GbDiag d = {0};
         GbSplitOne o = {.fns = fns, .user = user};
-        status = gb__csv_read_part(path, threads[0].f, 0, end, &line, gb__one_record, &o, &d);
+        status = gb__csv_read_part(path, threads[0].f, 0, end, &line, gb__one_record, NULL, &o, &d);
         if (o.part != NULL && gb__one_merge(&o) != GB_OK) {
             status = o.merge_status;
             gb__diag_move(&d, &o.merge_diag, 0);

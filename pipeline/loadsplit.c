@@ -101,7 +101,7 @@ gb__part_free(gpointer data)
     g_array_free(p->diags, TRUE);
     g_array_free(p->origins, TRUE);
     for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
-        g_hash_table_destroy(p->origin_ids[i]);
+        gb__memo_free(p->origin_ids[i]);
     g_array_free(p->origin_map, TRUE);
     g_array_free(p->visits, TRUE);
     g_string_chunk_free(p->text);
@@ -116,6 +116,15 @@ gb__part_record(const GbCsvRecord *rec, gpointer worker, gpointer part, GbDiag *
     GbStatus status = gb__body_record(w, rec, diag);
     w->part = NULL;
     return status;
+}
+
+/* The authority memo's slot and entry of records about to be read (the long
+ * layout; a wide table's authority column too). */
+static void
+gb__part_peek(const GbCsvRecord *rec, gpointer worker, int stage)
+{
+    GbFileLoad *w = worker;
+    gb__authority_peek(w, rec, w->profile != NULL ? w->auth_col : w->idx[L_AUTHORITY], stage);
 }
 
 /* Interns the part's origins first asked for by event `event`, in the order
@@ -203,7 +212,7 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
     g_array_set_size(p->diags, 0);
     g_array_set_size(p->origins, 0);
     for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
-        g_hash_table_remove_all(p->origin_ids[i]);
+        gb__memo_clear(p->origin_ids[i]);
     g_array_set_size(p->visits, 0);
     g_string_chunk_clear(p->text);
     return GB_OK;
@@ -217,5 +226,6 @@ const GbCsvSplitFns gb__split_fns = {
     .part_new = gb__part_new,
     .part_free = gb__part_free,
     .record = gb__part_record,
+    .peek = gb__part_peek,
     .merge = gb__merge_part,
 };
