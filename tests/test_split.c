@@ -243,6 +243,23 @@ START_TEST(test_split_reader)
     ck_assert(g_file_set_contents(path, bad->str, (gssize)bad->len, NULL));
     split_both_ways(path, NULL, 1, 2);
     split_both_ways(path, NULL, 4096, 3);
+    /* A part hands its records on in batches: a fault a few records after the
+     * callback's stop (parsed in the same batch) must not win over it, and one
+     * a few records before it must. */
+    static const char *const faults[] = {"Bad,1,a\"b\n", "Bad,1,ca\xfe\n"};
+    for (guint f = 0; f < G_N_ELEMENTS(faults); f++) {
+        for (int at = 4998; at <= 5004; at += 6) {
+            g_string_assign(bad, "name,n,note\n");
+            for (int i = 0; i < 5100; i++) {
+                if (i == at)
+                    g_string_append(bad, faults[f]);
+                g_string_append_printf(bad, "\"Area %d\",%d,plain\n", i, i * 7);
+            }
+            ck_assert(g_file_set_contents(path, bad->str, (gssize)bad->len, NULL));
+            split_both_ways(path, "35007", 4096, 2);
+            split_both_ways(path, "35007", 100000, 2);
+        }
+    }
     g_free(path);
     g_free(dir);
     g_string_free(bad, TRUE);
