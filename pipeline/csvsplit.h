@@ -43,6 +43,18 @@ typedef struct {
  * first failure in file order (of the reader, record or merge) with diag set. */
 GbStatus gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbDiag *diag);
 
+/* Starts parsing the first parts of path (up to 16 parts of the nominal size,
+ * 16 MiB) on a thread of its
+ * own, when gb_csv_read_split() would split it, so that the caller can do
+ * other work meanwhile (load the reference data); the next gb_csv_read_split()
+ * of the same, unchanged file replays them instead of parsing them: the same
+ * records, errors and order. One file at a time; a new call ends the last. */
+void gb_csv_split_prefetch(const char *path);
+/* Stops and frees what gb_csv_split_prefetch() read and no read took. */
+void gb_csv_split_prefetch_end(void);
+/* For tests: waits until the read ahead has read all it will. */
+void gb_csv_split_prefetch_wait(void);
+
 /* For tests and benchmarks: files of at least threshold bytes (default 4 MiB)
  * are split into parts of about part_bytes (default 1 MiB) read on `threads`
  * threads (0: one per processor this process may run on, at most 4). */

@@ -229,3 +229,46 @@ const GbCsvSplitFns gb__split_fns = {
     .peek = gb__part_peek,
     .merge = gb__merge_part,
 };
+
+/* ---- reading ahead ---- */
+
+void
+gb_load_prefetch(const char *datadir, const char *const *files)
+{
+    /* The first file gb_load_all reads: the first in the grades folder, in
+     * its order, else the first one named. */
+    char *dir = g_build_filename(datadir, "grades", NULL);
+    char *first = NULL;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d != NULL) {
+        const char *name;
+        while ((name = g_dir_read_name(d)) != NULL) {
+            if (name[0] == '.' || g_str_has_suffix(name, "~") || g_str_has_suffix(name, ".md") ||
+                g_str_has_suffix(name, ".txt"))
+                continue;
+            char *p = g_build_filename(dir, name, NULL);
+            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && (first == NULL || strcmp(p, first) < 0)) {
+                g_free(first);
+                first = p;
+            } else {
+                g_free(p);
+            }
+        }
+        g_dir_close(d);
+    }
+    g_free(dir);
+    if (first == NULL && files != NULL && files[0] != NULL)
+        first = g_strdup(files[0]);
+    /* Workbooks are read otherwise: only what is named as CSV. */
+    char *lower = first != NULL ? g_ascii_strdown(first, -1) : NULL;
+    if (lower != NULL && g_str_has_suffix(lower, ".csv"))
+        gb_csv_split_prefetch(first);
+    g_free(lower);
+    g_free(first);
+}
+
+void
+gb_load_prefetch_end(void)
+{
+    gb_csv_split_prefetch_end();
+}
