@@ -155,10 +155,17 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
     for (guint i = 0; i < p->nevents; i++) {
         GbLoadEvent *ev = &p->events[i];
         /* The table's cells for a row a few events on: a miss each, otherwise. */
+        /* Two steps: where the cells are 2 * GB__PREFETCH events on, then the
+         * cells themselves GB__PREFETCH on. */
+        if (i + 2 * GB__PREFETCH < p->nevents) {
+            const GbLoadEvent *far = &p->events[i + 2 * GB__PREFETCH];
+            if (far->kind == GB__EV_COMMIT && far->n == 1)
+                gb_table_prefetch(fl->t, &far->row.row, TRUE);
+        }
         if (i + GB__PREFETCH < p->nevents) {
             const GbLoadEvent *ahead = &p->events[i + GB__PREFETCH];
             if (ahead->kind == GB__EV_COMMIT && ahead->n == 1)
-                gb_table_prefetch(fl->t, &ahead->row.row);
+                gb_table_prefetch(fl->t, &ahead->row.row, FALSE);
         }
         gb__merge_origins(fl, p, &next_origin, i);
         acc->rows++;
