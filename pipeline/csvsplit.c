@@ -243,7 +243,9 @@ typedef struct {
     GbStatus status;
     GbDiag diag;
     GString *bytes;        /* the fields, each followed by NUL */
-    GArray *starts, *lens; /* gsize per field */
+    GArray *starts, *lens; /* guint32 per field (a part read ahead is small) */
+    gboolean dropped;      /* stopped or over the size: not kept */
+    const gint *stop;      /* the read ahead's stop */
     GArray *records;       /* GbAheadRecord */
 } GbAheadPart;
 
@@ -276,22 +278,30 @@ gb__ahead_record(const GbCsvRecord *rec, gpointer data, GbDiag *diag)
 {
     GbAheadPart *a = data;
     guint n = rec->nfields, first = a->starts->len;
+    gsize total = 0;
+    for (guint i = 0; i < n; i++)
+        total += rec->lens[i] + 1;
+    /* A part far over its size (a cut in a malformed file) or a read that
+     * wants the parts now: this one is not kept, and the read parses it. */
+    gsize at = a->bytes->len;
+    if (at + total > 4 * MAX(gb__part_bytes, GB__FIRST_PART) || g_atomic_int_get(a->stop)) {
+        a->dropped = TRUE;
+        return GB_TEMPFAIL;
+    }
     GbAheadRecord r = {.record = rec->record,
                        .line = rec->line,
                        .offset = rec->offset,
                        .first = first,
                        .nfields = n};
-    gsize total = 0;
-    for (guint i = 0; i < n; i++)
-        total += rec->lens[i] + 1;
-    gsize at = a->bytes->len;
     g_string_set_size(a->bytes, at + total);
     g_array_set_size(a->starts, first + n);
-    g_array_append_vals(a->lens, rec->lens, n);
-    gsize *starts = &g_array_index(a->starts, gsize, first);
+    g_array_set_size(a->lens, first + n);
+    guint32 *starts = &g_array_index(a->starts, guint32, first);
+    guint32 *lens = &g_array_index(a->lens, guint32, first);
     for (guint i = 0; i < n; i++) {
         memcpy(a->bytes->str + at, rec->fields[i], rec->lens[i] + 1); /* with its NUL */
-        starts[i] = at;
+        starts[i] = (guint32)at;
+        lens[i] = (guint32)rec->lens[i];
         at += rec->lens[i] + 1;
     }
     g_array_append_val(a->records, r);
@@ -324,14 +334,19 @@ gb__ahead_thread(gpointer data)
            !g_atomic_int_get(&ah->stop)) {
         GbAheadPart *a = g_new0(GbAheadPart, 1);
         a->bytes = g_string_sized_new(1024 * 1024);
-        a->starts = g_array_new(FALSE, FALSE, sizeof(gsize));
-        a->lens = g_array_new(FALSE, FALSE, sizeof(gsize));
+        a->starts = g_array_new(FALSE, FALSE, sizeof(guint32));
+        a->lens = g_array_new(FALSE, FALSE, sizeof(guint32));
+        a->stop = &ah->stop;
         a->records = g_array_new(FALSE, FALSE, sizeof(GbAheadRecord));
         a->start = next;
         a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads));
         a->line = line;
         a->status = gb__csv_read_part(ah->path, f, a->start, a->end, &a->line, gb__ahead_record,
                                       NULL, a, &a->diag);
+        if (a->dropped) {
+            gb__ahead_part_free(a);
+            break;
+        }
         g_ptr_array_add(ah->parts, a);
         if (a->status != GB_OK)
             break; /* the read stops here */
@@ -416,7 +431,7 @@ gb__ahead_take(const char *path, const struct stat *sb)
 }
 
 static GbCsvRecord
-gb__ahead_rec(const GbAheadPart *a, const char *path, char **fields, guint k)
+gb__ahead_rec(const GbAheadPart *a, const char *path, char **fields, const gsize *lens, guint k)
 {
     const GbAheadRecord *r = &g_array_index(a->records, GbAheadRecord, k);
     return (GbCsvRecord){.path = path,
@@ -425,7 +440,7 @@ gb__ahead_rec(const GbAheadPart *a, const char *path, char **fields, guint k)
                          .offset = r->offset,
                          .nfields = r->nfields,
                          .fields = fields + r->first,
-                         .lens = &g_array_index(a->lens, gsize, r->first)};
+                         .lens = lens + r->first};
 }
 
 /* Hands a part read ahead to fn (each batch shown to peek first) as
@@ -436,24 +451,28 @@ gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn
                  gpointer user, guint64 *line, GbDiag *diag)
 {
     char **fields = g_new(char *, MAX(a->starts->len, 1));
-    for (guint i = 0; i < a->starts->len; i++)
-        fields[i] = a->bytes->str + g_array_index(a->starts, gsize, i);
+    gsize *lens = g_new(gsize, MAX(a->starts->len, 1));
+    for (guint i = 0; i < a->starts->len; i++) {
+        fields[i] = a->bytes->str + g_array_index(a->starts, guint32, i);
+        lens[i] = g_array_index(a->lens, guint32, i);
+    }
     guint n = a->records->len;
     GbStatus status = GB_OK;
     for (guint i = 0; i < n && status == GB_OK; i++) {
         if (peek != NULL && i % 64 == 0)
             for (guint k = i; k < MIN(n, i + 64); k++) {
-                GbCsvRecord r = gb__ahead_rec(a, path, fields, k);
+                GbCsvRecord r = gb__ahead_rec(a, path, fields, lens, k);
                 peek(&r, user, 0);
             }
         if (peek != NULL && i + 8 < n) {
-            GbCsvRecord r = gb__ahead_rec(a, path, fields, i + 8);
+            GbCsvRecord r = gb__ahead_rec(a, path, fields, lens, i + 8);
             peek(&r, user, 1);
         }
-        GbCsvRecord rec = gb__ahead_rec(a, path, fields, i);
+        GbCsvRecord rec = gb__ahead_rec(a, path, fields, lens, i);
         status = fn(&rec, user, diag);
     }
     g_free(fields);
+    g_free(lens);
     if (status != GB_OK)
         return status;
     *line = a->line;
