@@ -22,17 +22,17 @@
  * the "table" prefix to the ODF table namespace, nothing is cut. */
 
 typedef guint64 (*GbKeepRowsFn)(const char *sheet, gpointer user);
+typedef void (*GbFeedFn)(gpointer ctx, const guint8 *p, gsize n);
 
 typedef struct {
-    GsfInput *in;
     GbKeepRowsFn keep;
     gpointer user;
-    gboolean checked_root, enabled, eof, drop, in_table;
+    GbFeedFn feed; /* where the bytes that go through go */
+    gpointer feed_ctx;
+    gboolean checked_root, enabled, drop, in_table;
     guint nested, group;
     guint64 rows, keep_rows;
-    GByteArray *raw; /* input not yet scanned */
-    GByteArray *out; /* scanned, for the parser */
-    gsize out_pos;
+    gsize span_start, span_end; /* bytes of this chunk going through, not yet fed */
 } GbSkipper;
 
 static gboolean
@@ -170,89 +170,493 @@ gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
     return TRUE;
 }
 
-/* Scans what raw holds; leaves an incomplete tag for the next chunk. */
-static void
-gb__skip_scan(GbSkipper *sk)
+/* Whether the tag at p (left bytes from its '<') is one the scanner must read
+ * whole even where it passes tags by unread: a comment, CDATA, a processing
+ * instruction, or a table:table start or end tag. */
+static inline gboolean
+gb__skip_special(const guint8 *p, gsize left)
 {
-    const guint8 *p = sk->raw->data;
-    gsize n = sk->raw->len, i = 0;
+    if (left < 2)
+        return TRUE;
+    switch (p[1]) {
+    case '!':
+    case '?':
+        return TRUE;
+    case 't':
+        return gb__tag_is(p, left, "table:table");
+    case '/':
+        return gb__tag_is(p + 1, left - 1, "table:table");
+    default:
+        return FALSE;
+    }
+}
+
+/* Hands bytes [a, b) of the chunk to the parser, joining runs that touch. */
+static void
+gb__skip_pass(GbSkipper *sk, const guint8 *p, gsize a, gsize b)
+{
+    if (a == b)
+        return;
+    if (sk->span_end == a && sk->span_end > sk->span_start) {
+        sk->span_end = b;
+        return;
+    }
+    if (sk->span_end > sk->span_start)
+        sk->feed(sk->feed_ctx, p + sk->span_start, sk->span_end - sk->span_start);
+    sk->span_start = a;
+    sk->span_end = b;
+}
+
+/* Scans p[0..n): hands what goes through to sk->feed, in order, and returns
+ * how many bytes were scanned; an incomplete tag at the end is left for the
+ * next call (eof: there is no more). Only table:table tags, comments, CDATA and
+ * PIs are read whole inside a sheet that is being dropped or kept whole; any
+ * other tag there is passed by to the next '<', which well-formed XML never has
+ * inside a tag or in text (and where it does, the parser fails at it, before
+ * any byte the scanner treated differently). */
+static gsize
+gb__skip_scan(GbSkipper *sk, const guint8 *p, gsize n, gboolean eof)
+{
+    gsize i = 0;
+    sk->span_start = sk->span_end = 0;
     while (i < n) {
-        if (p[i] == '<' && sk->drop && sk->enabled) {
-            /* In a sheet being dropped only table:table tags (nesting, the
-             * sheet's end), comments, CDATA and PIs matter; any other tag is
-             * passed by to the next '<', which well-formed XML never has
-             * inside a tag or in text. */
-            gsize left = n - i;
-            if (left < 16 && !sk->eof)
-                break; /* the rest of the tag comes with the next chunk */
-            if (left >= 2 && p[i + 1] != '!' && p[i + 1] != '?' &&
-                !gb__tag_is(p + i, left, "table:table") &&
-                !(p[i + 1] == '/' && gb__tag_is(p + i + 1, left - 1, "table:table"))) {
-                const guint8 *lt = memchr(p + i + 1, '<', left - 1);
-                i = lt != NULL ? (gsize)(lt - p) : n;
-                continue;
+        if (sk->enabled && sk->in_table && (sk->drop || sk->keep_rows == G_MAXUINT64)) {
+            /* No row is counted here: only where the sheet ends matters. */
+            gsize from = i;
+            for (;;) {
+                const guint8 *lt = memchr(p + i, '<', n - i);
+                if (lt == NULL) {
+                    i = n;
+                    break;
+                }
+                i = (gsize)(lt - p);
+                if (n - i < 16 && !eof)
+                    break; /* the rest of the tag comes with the next chunk */
+                if (gb__skip_special(p + i, n - i))
+                    break;
+                i++;
             }
+            if (!sk->drop)
+                gb__skip_pass(sk, p, from, i);
+            if (i == n || (n - i < 16 && !eof))
+                break;
         }
         if (p[i] != '<') {
             const guint8 *lt = memchr(p + i, '<', n - i);
             gsize stop = lt != NULL ? (gsize)(lt - p) : n;
             if (!sk->drop)
-                g_byte_array_append(sk->out, p + i, (guint)(stop - i));
+                gb__skip_pass(sk, p, i, stop);
             i = stop;
             continue;
         }
         gsize len = gb__tag_end(p + i, n - i);
         if (len == 0) {
-            if (!sk->eof)
+            if (!eof)
                 break;
             len = n - i; /* a broken tail: the parser will say so */
         }
         if (gb__skip_tag(sk, p + i, len))
-            g_byte_array_append(sk->out, p + i, (guint)len);
+            gb__skip_pass(sk, p, i, i + len);
         i += len;
     }
-    g_byte_array_remove_range(sk->raw, 0, (guint)i);
-}
-
-static int
-gb__skip_read(void *ctx, char *buf, int len)
-{
-    GbSkipper *sk = ctx;
-    while (sk->out->len - sk->out_pos < (gsize)len && !sk->eof) {
-        if (sk->out_pos > 0) {
-            g_byte_array_remove_range(sk->out, 0, (guint)sk->out_pos);
-            sk->out_pos = 0;
-        }
-        gsf_off_t left = gsf_input_remaining(sk->in);
-        gsize chunk = (gsize)MIN(left, (gsf_off_t)(256 * 1024));
-        if (chunk > 0) {
-            guint old = sk->raw->len;
-            g_byte_array_set_size(sk->raw, old + (guint)chunk);
-            if (gsf_input_read(sk->in, chunk, sk->raw->data + old) == NULL)
-                return -1;
-        }
-        sk->eof = gsf_input_remaining(sk->in) <= 0;
-        gb__skip_scan(sk);
-    }
-    gsize n = MIN((gsize)len, sk->out->len - sk->out_pos);
-    if (n == 0)
-        return 0;
-    memcpy(buf, sk->out->data + sk->out_pos, n);
-    sk->out_pos += n;
-    return (int)n;
+    if (sk->span_end > sk->span_start)
+        sk->feed(sk->feed_ctx, p + sk->span_start, sk->span_end - sk->span_start);
+    sk->span_start = sk->span_end = 0;
+    return i;
 }
 
 /* ---- ODS ---- */
 
+/* ---- ODS ----
+ *
+ * content.xml goes through libxml2's SAX2 push parser: the filtered bytes are
+ * pushed in as they come and the callbacks below build rows, with no tree and
+ * no node objects. They follow what the pull reader this replaced saw: an
+ * element is known by its local name (the sheet's also by the table
+ * namespace), an empty element (<x/>) acts at once and has no end, a subtree
+ * passed by (a skipped sheet, a cell's annotation) is not looked into, text is
+ * taken whole per run of characters, and libxml2's first error is kept with the
+ * line of the innermost open element, as the reader gave it. */
+
 typedef struct {
     const xmlChar *table, *row, *cell, *covered, *p, *s, *tab, *line_break, *annotation, *name,
-        *value_type, *value, *date_value, *boolean_value, *rows_repeated, *cols_repeated, *c;
+        *value_type, *value, *date_value, *boolean_value, *rows_repeated, *cols_repeated, *c,
+        *ns_table, *ns_text;
 } GbOdsNames;
 
-static void
-gb__ods_names(xmlTextReaderPtr r, GbOdsNames *n)
+static guint64
+gb__count_attr(const xmlChar *v)
 {
-#define GB__N(field, s) n->field = xmlTextReaderConstString(r, BAD_CAST s)
+    guint64 n = g_ascii_strtoull((const char *)v, NULL, 10);
+    return n == 0 ? 1 : n;
+}
+
+typedef struct {
+    guint8 type;
+    guint64 repeat;
+    char value[64]; /* office:value / date-value / boolean-value */
+    gboolean has_value;
+    int paragraphs;
+} GbOdsCell;
+
+/* What an element's start did, for its end when it was empty (<x/>). */
+enum { GB__ODS_NONE, GB__ODS_ROW, GB__ODS_CELL };
+
+typedef struct {
+    GbRowBuild *rb;
+    xmlParserCtxtPtr ctxt;
+    GbOdsNames n;
+    GbStatus status;
+    GString *err;
+    GArray *lines;                           /* int: the line of each open element's start tag */
+    gboolean in_sheet, in_cell, cell_was_in; /* cell_was_in: in_cell before this cell */
+    guint skip_depth;                        /* > 0: inside a subtree passed by */
+    int started;                             /* GB__ODS_*: what the last start did */
+    guint64 row_repeat;
+    GbOdsCell cell;
+    int text_run;     /* 1: a run of characters, 2: of CDATA */
+    gboolean text_ok; /* whether the run is kept */
+    GString *attr;    /* an attribute's value, made a C string */
+    gboolean halted;
+} GbOdsSax;
+
+/* An attribute's (or namespace declaration's) value as a C string in st->attr,
+ * with what the parser leaves for the tree builder undone: "&#38;" (an '&'). */
+static const char *
+gb__ods_attr_value(GbOdsSax *st, const xmlChar *v, const xmlChar *end)
+{
+    g_string_truncate(st->attr, 0);
+    if (end == NULL)
+        end = v + xmlStrlen(v);
+    const xmlChar *amp;
+    while ((amp = memchr(v, '&', (gsize)(end - v))) != NULL) {
+        g_string_append_len(st->attr, (const char *)v, amp - v);
+        if (end - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
+            g_string_append_c(st->attr, '&');
+            v = amp + 5;
+        } else {
+            g_string_append_c(st->attr, '&');
+            v = amp + 1;
+        }
+    }
+    g_string_append_len(st->attr, (const char *)v, end - v);
+    return st->attr->str;
+}
+
+/* Calls fn for each attribute as the reader's MoveToNextAttribute walked them:
+ * namespace declarations first (named by their prefix, "xmlns" for the
+ * default), then the attributes (one with an undeclared prefix has no local
+ * name that can match). */
+typedef void (*GbOdsAttrFn)(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xmlChar *v,
+                            const xmlChar *end, gpointer user);
+
+static void
+gb__ods_each_attr(GbOdsSax *st, int nb_ns, const xmlChar **ns, int nb_attrs, const xmlChar **attrs,
+                  GbOdsAttrFn fn, gpointer user)
+{
+    for (int i = 0; i < nb_ns; i++) {
+        const xmlChar *prefix = ns[2 * i];
+        fn(st, prefix != NULL ? prefix : BAD_CAST "xmlns", NULL, ns[2 * i + 1], NULL, user);
+    }
+    for (int i = 0; i < nb_attrs; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        if (a[1] != NULL && a[2] == NULL)
+            continue;
+        fn(st, a[0], a[2], a[3], a[4], user);
+    }
+}
+
+static void
+gb__ods_row_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xmlChar *v,
+                 const xmlChar *end, gpointer user)
+{
+    if (ln == st->n.rows_repeated)
+        st->row_repeat = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
+}
+
+typedef struct {
+    const char *vtype;
+    char vbuf[32];
+} GbOdsCellAttrs;
+
+static void
+gb__ods_cell_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xmlChar *v,
+                  const xmlChar *end, gpointer user)
+{
+    GbOdsCellAttrs *ca = user;
+    GbOdsCell *c = &st->cell;
+    if (ln == st->n.cols_repeated) {
+        c->repeat = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
+    } else if (ln == st->n.value_type) {
+        g_strlcpy(ca->vbuf, gb__ods_attr_value(st, v, end), sizeof ca->vbuf);
+        ca->vtype = ca->vbuf;
+    } else if (ln == st->n.value || ln == st->n.date_value || ln == st->n.boolean_value) {
+        /* The cell's own value wins over its display text. */
+        if (ln == st->n.date_value || !c->has_value)
+            g_strlcpy(c->value, gb__ods_attr_value(st, v, end), sizeof c->value);
+        c->has_value = TRUE;
+    }
+}
+
+static void
+gb__ods_cell_attrs(GbOdsSax *st, int nb_ns, const xmlChar **ns, int nb_attrs, const xmlChar **attrs)
+{
+    GbOdsCell *c = &st->cell;
+    *c = (GbOdsCell){.type = GB_CELL_TEXT, .repeat = 1};
+    GbOdsCellAttrs ca = {0};
+    gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_cell_attr, &ca);
+    const char *vtype = ca.vtype;
+    if (vtype == NULL || strcmp(vtype, "string") == 0) {
+        c->type = GB_CELL_TEXT;
+        c->has_value = FALSE;
+    } else if (strcmp(vtype, "date") == 0) {
+        c->type = GB_CELL_DATE;
+        c->value[10] = '\0'; /* YYYY-MM-DD[THH:MM:SS]: the day */
+    } else if (strcmp(vtype, "boolean") == 0) {
+        c->type = GB_CELL_BOOL;
+    } else if (strcmp(vtype, "float") == 0 || strcmp(vtype, "percentage") == 0 ||
+               strcmp(vtype, "currency") == 0) {
+        c->type = GB_CELL_NUMBER;
+    } else {
+        c->type = GB_CELL_TEXT; /* time: its display text */
+        c->has_value = FALSE;
+    }
+}
+
+/* The first attribute named ln in namespace uri, or NULL. */
+static const char *
+gb__ods_attr_ns(GbOdsSax *st, int nb_attrs, const xmlChar **attrs, const xmlChar *ln,
+                const xmlChar *uri)
+{
+    for (int i = 0; i < nb_attrs; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        if (a[0] == ln && a[2] != NULL && xmlStrEqual(a[2], uri))
+            return gb__ods_attr_value(st, a[3], a[4]);
+    }
+    return NULL;
+}
+
+static GbStatus
+gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
+{
+    if (c->has_value)
+        return gb__sheet_rb_cell(rb, c->value, strlen(c->value), c->type, c->repeat);
+    return gb__sheet_rb_cell(rb, rb->cell->str, rb->cell->len,
+                             rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
+}
+
+/* The parser state for a callback, or NULL when the callback is not for the
+ * document itself (an entity's content parsed on its own) or the read is over:
+ * the first error, or a callback's status, stops it as it stopped the reader. */
+static GbOdsSax *
+gb__ods_sax(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    GbOdsSax *st = ctxt->_private;
+    if (st == NULL || st->ctxt != ctxt || st->halted)
+        return NULL;
+    if (st->status != GB_OK || !ctxt->wellFormed) {
+        st->halted = TRUE;
+        xmlStopParser(ctxt);
+        return NULL;
+    }
+    return st;
+}
+
+static void
+gb__ods_set_status(GbOdsSax *st, GbStatus status)
+{
+    if (status != GB_OK && st->status == GB_OK) {
+        st->status = status;
+        st->halted = TRUE;
+        xmlStopParser(st->ctxt);
+    }
+}
+
+/* Any event but characters ends a run of them. */
+#define GB__ODS_EVENT(st) ((st)->text_run = 0)
+
+static void
+gb__ods_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri, int nb_ns,
+              const xmlChar **ns, int nb_attrs, int nb_defaulted, const xmlChar **attrs)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st == NULL)
+        return;
+    GB__ODS_EVENT(st);
+    int line = st->ctxt->input != NULL ? MIN(st->ctxt->input->line, 65535) : -1;
+    g_array_append_val(st->lines, line);
+    st->started = GB__ODS_NONE;
+    if (st->skip_depth > 0) {
+        st->skip_depth++;
+        return;
+    }
+    if (prefix != NULL && uri == NULL)
+        return; /* an undeclared prefix: named "prefix:local", nothing read */
+    GbRowBuild *rb = st->rb;
+    const GbOdsNames *n = &st->n;
+    GbStatus status = GB_OK;
+    if (ln == n->table && !st->in_cell && uri != NULL && xmlStrEqual(uri, n->ns_table)) {
+        status = gb__sheet_rb_begin_sheet(
+            rb, gb__ods_attr_ns(st, nb_attrs, attrs, n->name, n->ns_table));
+        st->in_sheet = TRUE;
+        if (status == GB_OK && rb->skipping) {
+            st->skip_depth = 1; /* the whole sheet, unparsed by us */
+            st->in_sheet = FALSE;
+        }
+    } else if (!st->in_sheet || rb->skipping) {
+        /* outside a sheet, or passing one by */
+    } else if (ln == n->row) {
+        st->row_repeat = 1;
+        gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_row_attr, NULL);
+        gb__sheet_rb_reset(rb);
+        st->started = GB__ODS_ROW;
+    } else if (ln == n->cell || ln == n->covered) {
+        gb__ods_cell_attrs(st, nb_ns, ns, nb_attrs, attrs);
+        if (ln == n->covered) { /* hidden under a merged cell: a place, no value */
+            st->cell.has_value = FALSE;
+            st->cell.type = GB_CELL_EMPTY;
+        }
+        g_string_truncate(rb->cell, 0);
+        st->cell_was_in = st->in_cell;
+        st->in_cell = TRUE;
+        st->started = GB__ODS_CELL;
+    } else if (st->in_cell && ln == n->annotation) {
+        st->skip_depth = 1; /* a comment, not the value */
+    } else if (st->in_cell && ln == n->p) {
+        if (st->cell.paragraphs++ > 0)
+            g_string_append_c(rb->cell, '\n');
+    } else if (st->in_cell && ln == n->s) {
+        guint64 k = 1;
+        const char *c = gb__ods_attr_ns(st, nb_attrs, attrs, n->c, n->ns_text);
+        if (c != NULL)
+            k = MIN(gb__count_attr(BAD_CAST c), 1024);
+        for (guint64 i = 0; i < k; i++)
+            g_string_append_c(rb->cell, ' ');
+    } else if (st->in_cell && ln == n->tab) {
+        g_string_append_c(rb->cell, '\t');
+    } else if (st->in_cell && ln == n->line_break) {
+        g_string_append_c(rb->cell, '\n');
+    }
+    gb__ods_set_status(st, status);
+}
+
+static void
+gb__ods_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st == NULL)
+        return;
+    GB__ODS_EVENT(st);
+    if (st->lines->len > 0)
+        g_array_set_size(st->lines, st->lines->len - 1);
+    if (st->skip_depth > 0) {
+        st->skip_depth--;
+        return;
+    }
+    /* An empty element's end comes straight after its start, with the input
+     * just past its "/>" (an end tag cannot end so). */
+    const xmlChar *cur = st->ctxt->input->cur;
+    gboolean empty = cur - st->ctxt->input->base >= 2 && cur[-2] == '/' && cur[-1] == '>';
+    GbRowBuild *rb = st->rb;
+    const GbOdsNames *n = &st->n;
+    GbStatus status = GB_OK;
+    gboolean named = !(prefix != NULL && uri == NULL);
+    if (empty) {
+        /* What the reader did at an empty element's start. */
+        if (st->started == GB__ODS_ROW) {
+            status = gb__sheet_rb_emit(rb, st->row_repeat);
+        } else if (st->started == GB__ODS_CELL) {
+            st->in_cell = st->cell_was_in;
+            status = gb__ods_cell_done(rb, &st->cell);
+        } else if (named && ln == n->table && st->in_sheet && !st->in_cell && uri != NULL &&
+                   xmlStrEqual(uri, n->ns_table)) {
+            status = gb__sheet_rb_end_sheet(rb);
+            st->in_sheet = FALSE;
+        }
+    } else if (!named) {
+        /* no local name matches */
+    } else if (ln == n->table && st->in_sheet && !st->in_cell) {
+        if (!rb->skipping)
+            status = gb__sheet_rb_end_sheet(rb);
+        st->in_sheet = FALSE;
+    } else if (st->in_sheet && !rb->skipping) {
+        if (st->in_cell && (ln == n->cell || ln == n->covered)) {
+            st->in_cell = FALSE;
+            status = gb__ods_cell_done(rb, &st->cell);
+        } else if (ln == n->row && !st->in_cell) {
+            status = gb__sheet_rb_emit(rb, st->row_repeat);
+        }
+    }
+    st->started = GB__ODS_NONE;
+    gb__ods_set_status(st, status);
+}
+
+static void
+gb__ods_text(void *ctx, const xmlChar *ch, int len)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st == NULL)
+        return;
+    if (st->text_run != 1) {
+        /* The reader gave a text node whole, if the cell was short yet. */
+        st->text_run = 1;
+        st->text_ok = st->skip_depth == 0 && st->in_cell && !st->rb->skipping &&
+                      st->rb->cell->len < 64 * 1024;
+    }
+    if (st->text_ok)
+        g_string_append_len(st->rb->cell, (const char *)ch, len);
+}
+
+/* A CDATA section is a node of its own, and so a run of its own. */
+static void
+gb__ods_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st == NULL)
+        return;
+    if (st->text_run != 2) {
+        st->text_run = 2;
+        st->text_ok = st->skip_depth == 0 && st->in_cell && !st->rb->skipping &&
+                      st->rb->cell->len < 64 * 1024;
+    }
+    if (st->text_ok)
+        g_string_append_len(st->rb->cell, (const char *)ch, len);
+}
+
+static void
+gb__ods_other(void *ctx, const xmlChar *a)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st != NULL)
+        GB__ODS_EVENT(st);
+}
+
+static void
+gb__ods_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    gb__ods_other(ctx, target);
+}
+
+/* Keeps libxml2's first error (warnings aside) as the reader's handler did:
+ * "line N: message", N the line of the innermost open element. */
+static void
+gb__ods_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    GbOdsSax *st = ctxt != NULL ? ctxt->_private : NULL;
+    if (st == NULL || e == NULL || e->level == XML_ERR_WARNING || st->err->len > 0)
+        return;
+    int line = st->lines->len > 0 ? g_array_index(st->lines, int, st->lines->len - 1) : e->line;
+    g_string_printf(st->err, "line %d: %s", line, e->message != NULL ? e->message : "");
+    g_strchomp(st->err->str);
+    st->err->len = strlen(st->err->str);
+}
+
+static void
+gb__ods_names(xmlDictPtr d, GbOdsNames *n)
+{
+#define GB__N(field, s) n->field = xmlDictLookup(d, BAD_CAST s, -1)
     GB__N(table, "table");
     GB__N(row, "table-row");
     GB__N(cell, "table-cell");
@@ -271,69 +675,62 @@ gb__ods_names(xmlTextReaderPtr r, GbOdsNames *n)
     GB__N(cols_repeated, "number-columns-repeated");
     GB__N(c, "c");
 #undef GB__N
+    n->ns_table = BAD_CAST GB__NS_TABLE;
+    n->ns_text = BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
 }
 
-static guint64
-gb__count_attr(const xmlChar *v)
-{
-    guint64 n = g_ascii_strtoull((const char *)v, NULL, 10);
-    return n == 0 ? 1 : n;
-}
-
+/* The parser, made at the first 4 bytes as the reader made it. */
 typedef struct {
-    guint8 type;
-    guint64 repeat;
-    char value[64]; /* office:value / date-value / boolean-value */
-    gboolean has_value;
-    int paragraphs;
-} GbOdsCell;
+    GbOdsSax *st;
+    xmlSAXHandler sax;
+    guint8 head[4];
+    gsize nhead;
+    gboolean failed; /* the parser could not be made */
+} GbOdsPush;
 
-static void
-gb__ods_cell_attrs(xmlTextReaderPtr r, const GbOdsNames *n, GbOdsCell *c)
+static gboolean
+gb__ods_make(GbOdsPush *pu, const guint8 *head, gsize n)
 {
-    *c = (GbOdsCell){.type = GB_CELL_TEXT, .repeat = 1};
-    const char *vtype = NULL;
-    char vbuf[32] = "";
-    while (xmlTextReaderMoveToNextAttribute(r) == 1) {
-        const xmlChar *ln = xmlTextReaderConstLocalName(r);
-        const char *v = (const char *)xmlTextReaderConstValue(r);
-        if (ln == n->cols_repeated) {
-            c->repeat = gb__count_attr((const xmlChar *)v);
-        } else if (ln == n->value_type) {
-            g_strlcpy(vbuf, v, sizeof vbuf);
-            vtype = vbuf;
-        } else if (ln == n->value || ln == n->date_value || ln == n->boolean_value) {
-            /* The cell's own value wins over its display text. */
-            if (ln == n->date_value || !c->has_value)
-                g_strlcpy(c->value, v, sizeof c->value);
-            c->has_value = TRUE;
-        }
+    GbOdsSax *st = pu->st;
+    st->ctxt = xmlCreatePushParserCtxt(&pu->sax, NULL, (const char *)head, (int)n, "content.xml");
+    if (st->ctxt == NULL) {
+        pu->failed = TRUE;
+        return FALSE;
     }
-    xmlTextReaderMoveToElement(r);
-    if (vtype == NULL || strcmp(vtype, "string") == 0) {
-        c->type = GB_CELL_TEXT;
-        c->has_value = FALSE;
-    } else if (strcmp(vtype, "date") == 0) {
-        c->type = GB_CELL_DATE;
-        c->value[10] = '\0'; /* YYYY-MM-DD[THH:MM:SS]: the day */
-    } else if (strcmp(vtype, "boolean") == 0) {
-        c->type = GB_CELL_BOOL;
-    } else if (strcmp(vtype, "float") == 0 || strcmp(vtype, "percentage") == 0 ||
-               strcmp(vtype, "currency") == 0) {
-        c->type = GB_CELL_NUMBER;
-    } else {
-        c->type = GB_CELL_TEXT; /* time: its display text */
-        c->has_value = FALSE;
-    }
+    /* No network, no entity substitution, no DTD loading: plain data. */
+    xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    st->ctxt->_private = st;
+    st->ctxt->linenumbers = 1;
+    gb__ods_names(st->ctxt->dict, &st->n);
+    return TRUE;
 }
 
-static GbStatus
-gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
+/* Pushes filtered bytes to the parser (sk->feed). */
+static void
+gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
 {
-    if (c->has_value)
-        return gb__sheet_rb_cell(rb, c->value, strlen(c->value), c->type, c->repeat);
-    return gb__sheet_rb_cell(rb, rb->cell->str, rb->cell->len,
-                             rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
+    GbOdsPush *pu = ctx;
+    GbOdsSax *st = pu->st;
+    if (pu->failed || st->halted)
+        return;
+    if (st->ctxt == NULL) {
+        gsize k = MIN(n, 4 - pu->nhead);
+        memcpy(pu->head + pu->nhead, p, k);
+        pu->nhead += k;
+        p += k;
+        n -= k;
+        if (pu->nhead < 4 || !gb__ods_make(pu, pu->head, 4))
+            return;
+    }
+    while (n > 0 && !st->halted) {
+        int k = (int)MIN(n, (gsize)(1 << 30));
+        xmlParseChunk(st->ctxt, (const char *)p, k, 0);
+        if (!st->ctxt->wellFormed)
+            st->halted = TRUE; /* the first error ends the read */
+        p += k;
+        n -= (gsize)k;
+    }
 }
 
 static guint64
@@ -352,110 +749,60 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
                     rb->path);
         return GB_DATA;
     }
-    GString *err = g_string_new(NULL);
-    GbSkipper sk = {.in = in,
-                    .keep = gb__ods_keep_rows,
-                    .user = rb,
-                    .raw = g_byte_array_new(),
-                    .out = g_byte_array_new()};
-    xmlTextReaderPtr r = gb__sheet_xml_open_io(gb__skip_read, &sk, "content.xml", err);
-    GbStatus status = GB_OK;
-    GbOdsNames n;
-    gb__ods_names(r, &n);
-    gboolean in_sheet = FALSE, in_cell = FALSE;
-    guint64 row_repeat = 1;
-    GbOdsCell cell = {0};
-    int ret = xmlTextReaderRead(r);
-    while (ret == 1 && status == GB_OK) {
-        int type = xmlTextReaderNodeType(r);
-        const xmlChar *ln = xmlTextReaderConstLocalName(r);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            gboolean empty = xmlTextReaderIsEmptyElement(r);
-            if (ln == n.table && !in_cell &&
-                xmlStrEqual(xmlTextReaderConstNamespaceUri(r), BAD_CAST GB__NS_TABLE)) {
-                xmlChar *name =
-                    xmlTextReaderGetAttributeNs(r, BAD_CAST "name", BAD_CAST GB__NS_TABLE);
-                status = gb__sheet_rb_begin_sheet(rb, (const char *)name);
-                xmlFree(name);
-                in_sheet = TRUE;
-                if (status == GB_OK && rb->skipping) {
-                    ret = xmlTextReaderNext(r); /* the whole sheet, unparsed by us */
-                    in_sheet = FALSE;
-                    continue;
-                }
-                if (empty) {
-                    status = gb__sheet_rb_end_sheet(rb);
-                    in_sheet = FALSE;
-                }
-            } else if (!in_sheet || rb->skipping) {
-                /* outside a sheet, or passing one by */
-            } else if (ln == n.row) {
-                row_repeat = 1;
-                while (xmlTextReaderMoveToNextAttribute(r) == 1)
-                    if (xmlTextReaderConstLocalName(r) == n.rows_repeated)
-                        row_repeat = gb__count_attr(xmlTextReaderConstValue(r));
-                xmlTextReaderMoveToElement(r);
-                gb__sheet_rb_reset(rb);
-                if (empty)
-                    status = gb__sheet_rb_emit(rb, row_repeat);
-            } else if (ln == n.cell || ln == n.covered) {
-                gb__ods_cell_attrs(r, &n, &cell);
-                if (ln == n.covered) { /* hidden under a merged cell: a place, no value */
-                    cell.has_value = FALSE;
-                    cell.type = GB_CELL_EMPTY;
-                }
-                g_string_truncate(rb->cell, 0);
-                if (empty)
-                    status = gb__ods_cell_done(rb, &cell);
-                else
-                    in_cell = TRUE;
-            } else if (in_cell && ln == n.annotation) {
-                ret = xmlTextReaderNext(r); /* a comment, not the value */
-                continue;
-            } else if (in_cell && ln == n.p) {
-                if (cell.paragraphs++ > 0)
-                    g_string_append_c(rb->cell, '\n');
-            } else if (in_cell && ln == n.s) {
-                guint64 k = 1;
-                xmlChar *c = xmlTextReaderGetAttributeNs(
-                    r, BAD_CAST "c", BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:text:1.0");
-                if (c != NULL)
-                    k = MIN(gb__count_attr(c), 1024);
-                xmlFree(c);
-                for (guint64 i = 0; i < k; i++)
-                    g_string_append_c(rb->cell, ' ');
-            } else if (in_cell && ln == n.tab) {
-                g_string_append_c(rb->cell, '\t');
-            } else if (in_cell && ln == n.line_break) {
-                g_string_append_c(rb->cell, '\n');
+    GbOdsSax st = {.rb = rb,
+                   .err = g_string_new(NULL),
+                   .lines = g_array_new(FALSE, FALSE, sizeof(int)),
+                   .attr = g_string_new(NULL)};
+    GbOdsPush pu = {.st = &st};
+    xmlSAXVersion(&pu.sax, 2);
+    pu.sax.startElementNs = gb__ods_start;
+    pu.sax.endElementNs = gb__ods_end;
+    pu.sax.startElement = NULL;
+    pu.sax.endElement = NULL;
+    pu.sax.characters = gb__ods_text;
+    pu.sax.ignorableWhitespace = gb__ods_text;
+    pu.sax.cdataBlock = gb__ods_cdata;
+    pu.sax.reference = gb__ods_other;
+    pu.sax.comment = gb__ods_other;
+    pu.sax.processingInstruction = gb__ods_pi;
+    pu.sax.serror = gb__ods_error;
+    GbSkipper sk = {.keep = gb__ods_keep_rows, .user = rb, .feed = gb__ods_feed, .feed_ctx = &pu};
+    gboolean read_failed = FALSE;
+    GByteArray *raw = g_byte_array_new();
+    for (;;) {
+        gsf_off_t left = gsf_input_remaining(in);
+        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)(256 * 1024));
+        if (chunk > 0) {
+            guint old = raw->len;
+            g_byte_array_set_size(raw, old + (guint)chunk);
+            if (gsf_input_read(in, chunk, raw->data + old) == NULL) {
+                read_failed = TRUE;
+                break;
             }
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (ln == n.table && in_sheet && !in_cell) {
-                if (!rb->skipping)
-                    status = gb__sheet_rb_end_sheet(rb);
-                in_sheet = FALSE;
-            } else if (in_sheet && !rb->skipping) {
-                if (in_cell && (ln == n.cell || ln == n.covered)) {
-                    in_cell = FALSE;
-                    status = gb__ods_cell_done(rb, &cell);
-                } else if (ln == n.row && !in_cell) {
-                    status = gb__sheet_rb_emit(rb, row_repeat);
-                }
-            }
-        } else if (in_cell && !rb->skipping &&
-                   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-            if (rb->cell->len < 64 * 1024)
-                g_string_append(rb->cell, (const char *)xmlTextReaderConstValue(r));
         }
-        ret = xmlTextReaderRead(r);
+        gboolean eof = gsf_input_remaining(in) <= 0;
+        gsize used = gb__skip_scan(&sk, raw->data, raw->len, eof);
+        if (used > 0)
+            g_byte_array_remove_range(raw, 0, (guint)used);
+        if (eof || st.halted || pu.failed)
+            break;
     }
-    if (status == GB_OK && ret != 0)
-        status = gb__sheet_xml_failed(rb, "content.xml", err);
-    xmlFreeTextReader(r);
-    g_byte_array_free(sk.raw, TRUE);
-    g_byte_array_free(sk.out, TRUE);
-    g_string_free(err, TRUE);
+    g_byte_array_free(raw, TRUE);
+    if (st.ctxt == NULL && !pu.failed && !read_failed)
+        gb__ods_make(&pu, pu.head, pu.nhead);
+    if (st.ctxt != NULL && !st.halted && !read_failed)
+        xmlParseChunk(st.ctxt, NULL, 0, 1);
+    GbStatus status = st.status;
+    if (status == GB_OK && (read_failed || pu.failed || st.ctxt == NULL || !st.ctxt->wellFormed))
+        status = gb__sheet_xml_failed(rb, "content.xml", st.err);
+    if (st.ctxt != NULL) {
+        if (st.ctxt->myDoc != NULL)
+            xmlFreeDoc(st.ctxt->myDoc);
+        xmlFreeParserCtxt(st.ctxt);
+    }
+    g_string_free(st.err, TRUE);
+    g_string_free(st.attr, TRUE);
+    g_array_free(st.lines, TRUE);
     g_object_unref(in);
     return status;
 }
