@@ -265,18 +265,22 @@ gb__skip_scan(GbSkipper *sk, const guint8 *p, gsize n, gboolean eof)
     return i;
 }
 
-/* ---- ODS ---- */
-
 /* ---- ODS ----
  *
- * content.xml goes through libxml2's SAX2 push parser: the filtered bytes are
- * pushed in as they come and the callbacks below build rows, with no tree and
- * no node objects. They follow what the pull reader this replaced saw: an
- * element is known by its local name (the sheet's also by the table
- * namespace), an empty element (<x/>) acts at once and has no end, a subtree
- * passed by (a skipped sheet, a cell's annotation) is not looked into, text is
- * taken whole per run of characters, and libxml2's first error is kept with the
- * line of the innermost open element, as the reader gave it. */
+ * content.xml goes through libxml2's SAX2 push parser: no tree, no node
+ * objects. What the pull reader this replaced gave is kept, to the sheet named
+ * in an error message: the filtered bytes are pushed in 512-byte pieces, as the
+ * reader pushed them, and what the parser finds in a piece is queued as plain
+ * events and acted on only once the piece (and those after it up to one that
+ * starts an element, as the reader went on) parsed without error: libxml2's
+ * first error drops what the reader had not yet given either. An element is
+ * known by its local name (the sheet's also by the table namespace); an empty
+ * element (<x/>) acts at once and has no end; a subtree passed by (a skipped
+ * sheet, a cell's annotation) is not looked into; text is taken whole per run
+ * of characters (a text node), and the error keeps the line of the innermost
+ * open element, as the reader's locator gave it. */
+
+#define GB__ODS_PIECE 512 /* the reader's CHUNK_SIZE */
 
 typedef struct {
     const xmlChar *table, *row, *cell, *covered, *p, *s, *tab, *line_break, *annotation, *name,
@@ -299,8 +303,31 @@ typedef struct {
     int paragraphs;
 } GbOdsCell;
 
-/* What an element's start did, for its end when it was empty (<x/>). */
-enum { GB__ODS_NONE, GB__ODS_ROW, GB__ODS_CELL };
+enum { GB__EV_START, GB__EV_END, GB__EV_TEXT, GB__EV_CDATA, GB__EV_OTHER };
+
+/* What an element is, from its names alone. */
+enum {
+    GB__K_OTHER,
+    GB__K_UNNAMED,   /* an undeclared prefix: its name is "prefix:local" */
+    GB__K_TABLE,     /* table:table in the table namespace */
+    GB__K_TABLE_ANY, /* local name "table", another namespace */
+    GB__K_ROW,
+    GB__K_CELL,
+    GB__K_COVERED,
+    GB__K_ANNOTATION,
+    GB__K_P,
+    GB__K_S,
+    GB__K_TAB,
+    GB__K_LINE_BREAK,
+};
+
+typedef struct {
+    guint8 type, kind;
+    gboolean empty; /* END: of an element written <x/> */
+    guint64 num;    /* START ROW: rows repeated; S: spaces */
+    gsize off, len; /* TEXT, CDATA, START TABLE (name; len G_MAXSIZE: none): in text */
+    GbOdsCell cell; /* START CELL, COVERED */
+} GbOdsEvent;
 
 typedef struct {
     GbRowBuild *rb;
@@ -308,13 +335,17 @@ typedef struct {
     GbOdsNames n;
     GbStatus status;
     GString *err;
-    GArray *lines;                           /* int: the line of each open element's start tag */
+    GArray *lines;          /* int: the line of each open element's start tag */
+    GArray *events;         /* GbOdsEvent, parsed, not yet acted on */
+    GString *text;          /* their text */
+    gboolean piece_started; /* an element started in what is queued */
+    /* acting on events */
     gboolean in_sheet, in_cell, cell_was_in; /* cell_was_in: in_cell before this cell */
     guint skip_depth;                        /* > 0: inside a subtree passed by */
-    int started;                             /* GB__ODS_*: what the last start did */
+    int started; /* GB__K_ROW / _CELL: what the last start did, for <x/> */
     guint64 row_repeat;
     GbOdsCell cell;
-    int text_run;     /* 1: a run of characters, 2: of CDATA */
+    int text_run;     /* GB__EV_TEXT / _CDATA: the run going on, else -1 */
     gboolean text_ok; /* whether the run is kept */
     GString *attr;    /* an attribute's value, made a C string */
     gboolean halted;
@@ -331,13 +362,8 @@ gb__ods_attr_value(GbOdsSax *st, const xmlChar *v, const xmlChar *end)
     const xmlChar *amp;
     while ((amp = memchr(v, '&', (gsize)(end - v))) != NULL) {
         g_string_append_len(st->attr, (const char *)v, amp - v);
-        if (end - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
-            g_string_append_c(st->attr, '&');
-            v = amp + 5;
-        } else {
-            g_string_append_c(st->attr, '&');
-            v = amp + 1;
-        }
+        g_string_append_c(st->attr, '&');
+        v = end - amp >= 5 && memcmp(amp, "&#38;", 5) == 0 ? amp + 5 : amp + 1;
     }
     g_string_append_len(st->attr, (const char *)v, end - v);
     return st->attr->str;
@@ -347,8 +373,8 @@ gb__ods_attr_value(GbOdsSax *st, const xmlChar *v, const xmlChar *end)
  * namespace declarations first (named by their prefix, "xmlns" for the
  * default), then the attributes (one with an undeclared prefix has no local
  * name that can match). */
-typedef void (*GbOdsAttrFn)(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xmlChar *v,
-                            const xmlChar *end, gpointer user);
+typedef void (*GbOdsAttrFn)(GbOdsSax *st, const xmlChar *ln, const xmlChar *v, const xmlChar *end,
+                            gpointer user);
 
 static void
 gb__ods_each_attr(GbOdsSax *st, int nb_ns, const xmlChar **ns, int nb_attrs, const xmlChar **attrs,
@@ -356,35 +382,36 @@ gb__ods_each_attr(GbOdsSax *st, int nb_ns, const xmlChar **ns, int nb_attrs, con
 {
     for (int i = 0; i < nb_ns; i++) {
         const xmlChar *prefix = ns[2 * i];
-        fn(st, prefix != NULL ? prefix : BAD_CAST "xmlns", NULL, ns[2 * i + 1], NULL, user);
+        fn(st, prefix != NULL ? prefix : BAD_CAST "xmlns", ns[2 * i + 1], NULL, user);
     }
     for (int i = 0; i < nb_attrs; i++) {
         const xmlChar **a = attrs + 5 * i;
         if (a[1] != NULL && a[2] == NULL)
             continue;
-        fn(st, a[0], a[2], a[3], a[4], user);
+        fn(st, a[0], a[3], a[4], user);
     }
 }
 
 static void
-gb__ods_row_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xmlChar *v,
-                 const xmlChar *end, gpointer user)
+gb__ods_row_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *v, const xmlChar *end,
+                 gpointer user)
 {
     if (ln == st->n.rows_repeated)
-        st->row_repeat = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
+        *(guint64 *)user = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
 }
 
 typedef struct {
+    GbOdsCell *c;
     const char *vtype;
     char vbuf[32];
 } GbOdsCellAttrs;
 
 static void
-gb__ods_cell_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xmlChar *v,
-                  const xmlChar *end, gpointer user)
+gb__ods_cell_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *v, const xmlChar *end,
+                  gpointer user)
 {
     GbOdsCellAttrs *ca = user;
-    GbOdsCell *c = &st->cell;
+    GbOdsCell *c = ca->c;
     if (ln == st->n.cols_repeated) {
         c->repeat = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
     } else if (ln == st->n.value_type) {
@@ -399,11 +426,11 @@ gb__ods_cell_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *uri, const xml
 }
 
 static void
-gb__ods_cell_attrs(GbOdsSax *st, int nb_ns, const xmlChar **ns, int nb_attrs, const xmlChar **attrs)
+gb__ods_cell_attrs(GbOdsSax *st, GbOdsCell *c, int nb_ns, const xmlChar **ns, int nb_attrs,
+                   const xmlChar **attrs)
 {
-    GbOdsCell *c = &st->cell;
     *c = (GbOdsCell){.type = GB_CELL_TEXT, .repeat = 1};
-    GbOdsCellAttrs ca = {0};
+    GbOdsCellAttrs ca = {.c = c};
     gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_cell_attr, &ca);
     const char *vtype = ca.vtype;
     if (vtype == NULL || strcmp(vtype, "string") == 0) {
@@ -436,45 +463,56 @@ gb__ods_attr_ns(GbOdsSax *st, int nb_attrs, const xmlChar **attrs, const xmlChar
     return NULL;
 }
 
-static GbStatus
-gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
+static int
+gb__ods_kind(const GbOdsNames *n, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
 {
-    if (c->has_value)
-        return gb__sheet_rb_cell(rb, c->value, strlen(c->value), c->type, c->repeat);
-    return gb__sheet_rb_cell(rb, rb->cell->str, rb->cell->len,
-                             rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
+    if (prefix != NULL && uri == NULL)
+        return GB__K_UNNAMED;
+    if (ln == n->table)
+        return uri != NULL && xmlStrEqual(uri, n->ns_table) ? GB__K_TABLE : GB__K_TABLE_ANY;
+    if (ln == n->row)
+        return GB__K_ROW;
+    if (ln == n->cell)
+        return GB__K_CELL;
+    if (ln == n->covered)
+        return GB__K_COVERED;
+    if (ln == n->annotation)
+        return GB__K_ANNOTATION;
+    if (ln == n->p)
+        return GB__K_P;
+    if (ln == n->s)
+        return GB__K_S;
+    if (ln == n->tab)
+        return GB__K_TAB;
+    if (ln == n->line_break)
+        return GB__K_LINE_BREAK;
+    return GB__K_OTHER;
 }
 
-/* The parser state for a callback, or NULL when the callback is not for the
- * document itself (an entity's content parsed on its own) or the read is over:
- * the first error, or a callback's status, stops it as it stopped the reader. */
+/* ---- parsing: SAX callbacks queue events ---- */
+
+/* The parser state for a callback, or NULL when it is not for the document
+ * itself (an entity's content parsed on its own) or the read is over. */
 static GbOdsSax *
 gb__ods_sax(void *ctx)
 {
     xmlParserCtxtPtr ctxt = ctx;
     GbOdsSax *st = ctxt->_private;
-    if (st == NULL || st->ctxt != ctxt || st->halted)
+    if (st == NULL || st->ctxt != ctxt || st->halted || !ctxt->wellFormed)
         return NULL;
-    if (st->status != GB_OK || !ctxt->wellFormed) {
-        st->halted = TRUE;
-        xmlStopParser(ctxt);
-        return NULL;
-    }
     return st;
 }
 
-static void
-gb__ods_set_status(GbOdsSax *st, GbStatus status)
+static GbOdsEvent *
+gb__ods_event(GbOdsSax *st, guint8 type, guint8 kind)
 {
-    if (status != GB_OK && st->status == GB_OK) {
-        st->status = status;
-        st->halted = TRUE;
-        xmlStopParser(st->ctxt);
-    }
+    g_array_set_size(st->events, st->events->len + 1);
+    GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, st->events->len - 1);
+    e->type = type;
+    e->kind = kind;
+    e->empty = FALSE;
+    return e;
 }
-
-/* Any event but characters ends a run of them. */
-#define GB__ODS_EVENT(st) ((st)->text_run = 0)
 
 static void
 gb__ods_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri, int nb_ns,
@@ -483,62 +521,26 @@ gb__ods_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar
     GbOdsSax *st = gb__ods_sax(ctx);
     if (st == NULL)
         return;
-    GB__ODS_EVENT(st);
     int line = st->ctxt->input != NULL ? MIN(st->ctxt->input->line, 65535) : -1;
     g_array_append_val(st->lines, line);
-    st->started = GB__ODS_NONE;
-    if (st->skip_depth > 0) {
-        st->skip_depth++;
-        return;
+    st->piece_started = TRUE;
+    int kind = gb__ods_kind(&st->n, ln, prefix, uri);
+    GbOdsEvent *e = gb__ods_event(st, GB__EV_START, (guint8)kind);
+    if (kind == GB__K_TABLE) {
+        const char *name = gb__ods_attr_ns(st, nb_attrs, attrs, st->n.name, st->n.ns_table);
+        e->off = st->text->len;
+        e->len = name != NULL ? strlen(name) : G_MAXSIZE;
+        if (name != NULL)
+            g_string_append_len(st->text, name, (gssize)e->len);
+    } else if (kind == GB__K_ROW) {
+        e->num = 1;
+        gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_row_attr, &e->num);
+    } else if (kind == GB__K_CELL || kind == GB__K_COVERED) {
+        gb__ods_cell_attrs(st, &e->cell, nb_ns, ns, nb_attrs, attrs);
+    } else if (kind == GB__K_S) {
+        const char *c = gb__ods_attr_ns(st, nb_attrs, attrs, st->n.c, st->n.ns_text);
+        e->num = c != NULL ? MIN(gb__count_attr(BAD_CAST c), 1024) : 1;
     }
-    if (prefix != NULL && uri == NULL)
-        return; /* an undeclared prefix: named "prefix:local", nothing read */
-    GbRowBuild *rb = st->rb;
-    const GbOdsNames *n = &st->n;
-    GbStatus status = GB_OK;
-    if (ln == n->table && !st->in_cell && uri != NULL && xmlStrEqual(uri, n->ns_table)) {
-        status = gb__sheet_rb_begin_sheet(
-            rb, gb__ods_attr_ns(st, nb_attrs, attrs, n->name, n->ns_table));
-        st->in_sheet = TRUE;
-        if (status == GB_OK && rb->skipping) {
-            st->skip_depth = 1; /* the whole sheet, unparsed by us */
-            st->in_sheet = FALSE;
-        }
-    } else if (!st->in_sheet || rb->skipping) {
-        /* outside a sheet, or passing one by */
-    } else if (ln == n->row) {
-        st->row_repeat = 1;
-        gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_row_attr, NULL);
-        gb__sheet_rb_reset(rb);
-        st->started = GB__ODS_ROW;
-    } else if (ln == n->cell || ln == n->covered) {
-        gb__ods_cell_attrs(st, nb_ns, ns, nb_attrs, attrs);
-        if (ln == n->covered) { /* hidden under a merged cell: a place, no value */
-            st->cell.has_value = FALSE;
-            st->cell.type = GB_CELL_EMPTY;
-        }
-        g_string_truncate(rb->cell, 0);
-        st->cell_was_in = st->in_cell;
-        st->in_cell = TRUE;
-        st->started = GB__ODS_CELL;
-    } else if (st->in_cell && ln == n->annotation) {
-        st->skip_depth = 1; /* a comment, not the value */
-    } else if (st->in_cell && ln == n->p) {
-        if (st->cell.paragraphs++ > 0)
-            g_string_append_c(rb->cell, '\n');
-    } else if (st->in_cell && ln == n->s) {
-        guint64 k = 1;
-        const char *c = gb__ods_attr_ns(st, nb_attrs, attrs, n->c, n->ns_text);
-        if (c != NULL)
-            k = MIN(gb__count_attr(BAD_CAST c), 1024);
-        for (guint64 i = 0; i < k; i++)
-            g_string_append_c(rb->cell, ' ');
-    } else if (st->in_cell && ln == n->tab) {
-        g_string_append_c(rb->cell, '\t');
-    } else if (st->in_cell && ln == n->line_break) {
-        g_string_append_c(rb->cell, '\n');
-    }
-    gb__ods_set_status(st, status);
 }
 
 static void
@@ -547,89 +549,53 @@ gb__ods_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *
     GbOdsSax *st = gb__ods_sax(ctx);
     if (st == NULL)
         return;
-    GB__ODS_EVENT(st);
     if (st->lines->len > 0)
         g_array_set_size(st->lines, st->lines->len - 1);
-    if (st->skip_depth > 0) {
-        st->skip_depth--;
-        return;
-    }
+    GbOdsEvent *e = gb__ods_event(st, GB__EV_END, (guint8)gb__ods_kind(&st->n, ln, prefix, uri));
     /* An empty element's end comes straight after its start, with the input
      * just past its "/>" (an end tag cannot end so). */
     const xmlChar *cur = st->ctxt->input->cur;
-    gboolean empty = cur - st->ctxt->input->base >= 2 && cur[-2] == '/' && cur[-1] == '>';
-    GbRowBuild *rb = st->rb;
-    const GbOdsNames *n = &st->n;
-    GbStatus status = GB_OK;
-    gboolean named = !(prefix != NULL && uri == NULL);
-    if (empty) {
-        /* What the reader did at an empty element's start. */
-        if (st->started == GB__ODS_ROW) {
-            status = gb__sheet_rb_emit(rb, st->row_repeat);
-        } else if (st->started == GB__ODS_CELL) {
-            st->in_cell = st->cell_was_in;
-            status = gb__ods_cell_done(rb, &st->cell);
-        } else if (named && ln == n->table && st->in_sheet && !st->in_cell && uri != NULL &&
-                   xmlStrEqual(uri, n->ns_table)) {
-            status = gb__sheet_rb_end_sheet(rb);
-            st->in_sheet = FALSE;
-        }
-    } else if (!named) {
-        /* no local name matches */
-    } else if (ln == n->table && st->in_sheet && !st->in_cell) {
-        if (!rb->skipping)
-            status = gb__sheet_rb_end_sheet(rb);
-        st->in_sheet = FALSE;
-    } else if (st->in_sheet && !rb->skipping) {
-        if (st->in_cell && (ln == n->cell || ln == n->covered)) {
-            st->in_cell = FALSE;
-            status = gb__ods_cell_done(rb, &st->cell);
-        } else if (ln == n->row && !st->in_cell) {
-            status = gb__sheet_rb_emit(rb, st->row_repeat);
-        }
+    e->empty = cur - st->ctxt->input->base >= 2 && cur[-2] == '/' && cur[-1] == '>';
+}
+
+static void
+gb__ods_chars(GbOdsSax *st, guint8 type, const xmlChar *ch, int len)
+{
+    GbOdsEvent *last =
+        st->events->len > 0 ? &g_array_index(st->events, GbOdsEvent, st->events->len - 1) : NULL;
+    if (last != NULL && last->type == type && last->off + last->len == st->text->len) {
+        last->len += (gsize)len;
+    } else {
+        GbOdsEvent *e = gb__ods_event(st, type, 0);
+        e->off = st->text->len;
+        e->len = (gsize)len;
     }
-    st->started = GB__ODS_NONE;
-    gb__ods_set_status(st, status);
+    g_string_append_len(st->text, (const char *)ch, len);
 }
 
 static void
 gb__ods_text(void *ctx, const xmlChar *ch, int len)
 {
     GbOdsSax *st = gb__ods_sax(ctx);
-    if (st == NULL)
-        return;
-    if (st->text_run != 1) {
-        /* The reader gave a text node whole, if the cell was short yet. */
-        st->text_run = 1;
-        st->text_ok = st->skip_depth == 0 && st->in_cell && !st->rb->skipping &&
-                      st->rb->cell->len < 64 * 1024;
-    }
-    if (st->text_ok)
-        g_string_append_len(st->rb->cell, (const char *)ch, len);
+    if (st != NULL)
+        gb__ods_chars(st, GB__EV_TEXT, ch, len);
 }
 
-/* A CDATA section is a node of its own, and so a run of its own. */
 static void
 gb__ods_cdata(void *ctx, const xmlChar *ch, int len)
 {
     GbOdsSax *st = gb__ods_sax(ctx);
-    if (st == NULL)
-        return;
-    if (st->text_run != 2) {
-        st->text_run = 2;
-        st->text_ok = st->skip_depth == 0 && st->in_cell && !st->rb->skipping &&
-                      st->rb->cell->len < 64 * 1024;
-    }
-    if (st->text_ok)
-        g_string_append_len(st->rb->cell, (const char *)ch, len);
+    if (st != NULL)
+        gb__ods_chars(st, GB__EV_CDATA, ch, len);
 }
 
+/* A comment, PI or entity reference: a node of its own, between text runs. */
 static void
 gb__ods_other(void *ctx, const xmlChar *a)
 {
     GbOdsSax *st = gb__ods_sax(ctx);
     if (st != NULL)
-        GB__ODS_EVENT(st);
+        gb__ods_event(st, GB__EV_OTHER, 0);
 }
 
 static void
@@ -651,6 +617,142 @@ gb__ods_error(void *ctx, xmlErrorPtr e)
     g_string_printf(st->err, "line %d: %s", line, e->message != NULL ? e->message : "");
     g_strchomp(st->err->str);
     st->err->len = strlen(st->err->str);
+}
+
+/* ---- acting on events, in order, as on the reader's nodes ---- */
+
+static GbStatus
+gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
+{
+    if (c->has_value)
+        return gb__sheet_rb_cell(rb, c->value, strlen(c->value), c->type, c->repeat);
+    return gb__sheet_rb_cell(rb, rb->cell->str, rb->cell->len,
+                             rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
+}
+
+static GbStatus
+gb__ods_on_start(GbOdsSax *st, const GbOdsEvent *e)
+{
+    GbRowBuild *rb = st->rb;
+    st->started = GB__K_OTHER;
+    if (st->skip_depth > 0) {
+        st->skip_depth++;
+        return GB_OK;
+    }
+    GbStatus status = GB_OK;
+    int k = e->kind;
+    if (k == GB__K_TABLE && !st->in_cell) {
+        char *name = e->len != G_MAXSIZE ? g_strndup(st->text->str + e->off, e->len) : NULL;
+        status = gb__sheet_rb_begin_sheet(rb, name);
+        g_free(name);
+        st->in_sheet = TRUE;
+        if (status == GB_OK && rb->skipping) {
+            st->skip_depth = 1; /* the whole sheet, unparsed by us */
+            st->in_sheet = FALSE;
+        }
+    } else if (!st->in_sheet || rb->skipping) {
+        /* outside a sheet, or passing one by */
+    } else if (k == GB__K_ROW) {
+        st->row_repeat = e->num;
+        gb__sheet_rb_reset(rb);
+        st->started = GB__K_ROW;
+    } else if (k == GB__K_CELL || k == GB__K_COVERED) {
+        st->cell = e->cell;
+        if (k == GB__K_COVERED) { /* hidden under a merged cell: a place, no value */
+            st->cell.has_value = FALSE;
+            st->cell.type = GB_CELL_EMPTY;
+        }
+        g_string_truncate(rb->cell, 0);
+        st->cell_was_in = st->in_cell;
+        st->in_cell = TRUE;
+        st->started = GB__K_CELL;
+    } else if (st->in_cell && k == GB__K_ANNOTATION) {
+        st->skip_depth = 1; /* a comment, not the value */
+    } else if (st->in_cell && k == GB__K_P) {
+        if (st->cell.paragraphs++ > 0)
+            g_string_append_c(rb->cell, '\n');
+    } else if (st->in_cell && k == GB__K_S) {
+        for (guint64 i = 0; i < e->num; i++)
+            g_string_append_c(rb->cell, ' ');
+    } else if (st->in_cell && k == GB__K_TAB) {
+        g_string_append_c(rb->cell, '\t');
+    } else if (st->in_cell && k == GB__K_LINE_BREAK) {
+        g_string_append_c(rb->cell, '\n');
+    }
+    return status;
+}
+
+static GbStatus
+gb__ods_on_end(GbOdsSax *st, const GbOdsEvent *e)
+{
+    GbRowBuild *rb = st->rb;
+    int started = st->started;
+    st->started = GB__K_OTHER;
+    if (st->skip_depth > 0) {
+        st->skip_depth--;
+        return GB_OK;
+    }
+    int k = e->kind;
+    gboolean table = k == GB__K_TABLE || k == GB__K_TABLE_ANY;
+    if (e->empty) {
+        /* What the reader did at an empty element's start. */
+        if (started == GB__K_ROW)
+            return gb__sheet_rb_emit(rb, st->row_repeat);
+        if (started == GB__K_CELL) {
+            st->in_cell = st->cell_was_in;
+            return gb__ods_cell_done(rb, &st->cell);
+        }
+        if (k == GB__K_TABLE && st->in_sheet && !st->in_cell) {
+            st->in_sheet = FALSE;
+            return gb__sheet_rb_end_sheet(rb);
+        }
+        return GB_OK;
+    }
+    if (table && st->in_sheet && !st->in_cell) {
+        st->in_sheet = FALSE;
+        return rb->skipping ? GB_OK : gb__sheet_rb_end_sheet(rb);
+    }
+    if (st->in_sheet && !rb->skipping) {
+        if (st->in_cell && (k == GB__K_CELL || k == GB__K_COVERED)) {
+            st->in_cell = FALSE;
+            return gb__ods_cell_done(rb, &st->cell);
+        }
+        if (k == GB__K_ROW && !st->in_cell)
+            return gb__sheet_rb_emit(rb, st->row_repeat);
+    }
+    return GB_OK;
+}
+
+/* Acts on the queued events; a status other than GB_OK ends the read. */
+static void
+gb__ods_deliver(GbOdsSax *st)
+{
+    for (guint i = 0; i < st->events->len && st->status == GB_OK; i++) {
+        const GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, i);
+        if (e->type == GB__EV_TEXT || e->type == GB__EV_CDATA) {
+            if (st->text_run != e->type) {
+                /* The reader gave a text node whole, if the cell was short yet. */
+                st->text_run = e->type;
+                st->text_ok = st->skip_depth == 0 && st->in_cell && !st->rb->skipping &&
+                              st->rb->cell->len < 64 * 1024;
+            }
+            if (st->text_ok)
+                g_string_append_len(st->rb->cell, st->text->str + e->off, (gssize)e->len);
+            continue;
+        }
+        st->text_run = -1;
+        if (e->type == GB__EV_START)
+            st->status = gb__ods_on_start(st, e);
+        else if (e->type == GB__EV_END)
+            st->status = gb__ods_on_end(st, e);
+    }
+    g_array_set_size(st->events, 0);
+    g_string_truncate(st->text, 0);
+    st->piece_started = FALSE;
+    if (st->status != GB_OK) {
+        st->halted = TRUE;
+        xmlStopParser(st->ctxt);
+    }
 }
 
 static void
@@ -679,20 +781,24 @@ gb__ods_names(xmlDictPtr d, GbOdsNames *n)
     n->ns_text = BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
 }
 
-/* The parser, made at the first 4 bytes as the reader made it. */
+/* ---- pushing: the filtered bytes in the reader's pieces ---- */
+
 typedef struct {
     GbOdsSax *st;
     xmlSAXHandler sax;
-    guint8 head[4];
-    gsize nhead;
+    guint8 piece[GB__ODS_PIECE];
+    gsize npiece;
     gboolean failed; /* the parser could not be made */
 } GbOdsPush;
 
+/* Makes the parser from the first 4 bytes (fewer at the end), as the reader did. */
 static gboolean
-gb__ods_make(GbOdsPush *pu, const guint8 *head, gsize n)
+gb__ods_make(GbOdsPush *pu)
 {
     GbOdsSax *st = pu->st;
-    st->ctxt = xmlCreatePushParserCtxt(&pu->sax, NULL, (const char *)head, (int)n, "content.xml");
+    st->ctxt = xmlCreatePushParserCtxt(&pu->sax, NULL, (const char *)pu->piece, (int)pu->npiece,
+                                       "content.xml");
+    pu->npiece = 0;
     if (st->ctxt == NULL) {
         pu->failed = TRUE;
         return FALSE;
@@ -706,30 +812,49 @@ gb__ods_make(GbOdsPush *pu, const guint8 *head, gsize n)
     return TRUE;
 }
 
-/* Pushes filtered bytes to the parser (sk->feed). */
+/* Parses one piece and acts on what it gave, unless it erred; the reader
+ * pushed on past pieces that started no element, but not past the last. */
+static void
+gb__ods_push(GbOdsPush *pu, const guint8 *p, gsize n, int terminate, gboolean last)
+{
+    GbOdsSax *st = pu->st;
+    xmlParseChunk(st->ctxt, (const char *)p, (int)n, terminate);
+    if (!st->ctxt->wellFormed) {
+        st->halted = TRUE; /* the first error ends the read */
+        g_array_set_size(st->events, 0);
+        return;
+    }
+    if (st->piece_started || last)
+        gb__ods_deliver(st);
+}
+
+/* Takes filtered bytes (sk->feed). */
 static void
 gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
 {
     GbOdsPush *pu = ctx;
     GbOdsSax *st = pu->st;
-    if (pu->failed || st->halted)
-        return;
-    if (st->ctxt == NULL) {
-        gsize k = MIN(n, 4 - pu->nhead);
-        memcpy(pu->head + pu->nhead, p, k);
-        pu->nhead += k;
+    while (n > 0 && !pu->failed && !st->halted) {
+        gsize want = st->ctxt == NULL ? 4 : GB__ODS_PIECE;
+        if (pu->npiece == 0 && st->ctxt != NULL && n >= want) {
+            gb__ods_push(pu, p, want, 0, FALSE); /* straight from the chunk */
+            p += want;
+            n -= want;
+            continue;
+        }
+        gsize k = MIN(n, want - pu->npiece);
+        memcpy(pu->piece + pu->npiece, p, k);
+        pu->npiece += k;
         p += k;
         n -= k;
-        if (pu->nhead < 4 || !gb__ods_make(pu, pu->head, 4))
-            return;
-    }
-    while (n > 0 && !st->halted) {
-        int k = (int)MIN(n, (gsize)(1 << 30));
-        xmlParseChunk(st->ctxt, (const char *)p, k, 0);
-        if (!st->ctxt->wellFormed)
-            st->halted = TRUE; /* the first error ends the read */
-        p += k;
-        n -= (gsize)k;
+        if (pu->npiece < want)
+            break;
+        if (st->ctxt == NULL) {
+            gb__ods_make(pu);
+        } else {
+            gb__ods_push(pu, pu->piece, want, 0, FALSE);
+            pu->npiece = 0;
+        }
     }
 }
 
@@ -752,7 +877,10 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     GbOdsSax st = {.rb = rb,
                    .err = g_string_new(NULL),
                    .lines = g_array_new(FALSE, FALSE, sizeof(int)),
-                   .attr = g_string_new(NULL)};
+                   .events = g_array_new(FALSE, FALSE, sizeof(GbOdsEvent)),
+                   .text = g_string_new(NULL),
+                   .attr = g_string_new(NULL),
+                   .text_run = -1};
     GbOdsPush pu = {.st = &st};
     xmlSAXVersion(&pu.sax, 2);
     pu.sax.startElementNs = gb__ods_start;
@@ -788,10 +916,18 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
             break;
     }
     g_byte_array_free(raw, TRUE);
-    if (st.ctxt == NULL && !pu.failed && !read_failed)
-        gb__ods_make(&pu, pu.head, pu.nhead);
+    /* At the end the reader pushed what was left, then nothing with
+     * terminate; with fewer than 4 bytes it made the parser from none. */
+    if (st.ctxt == NULL && !pu.failed && !read_failed) {
+        gsize n = pu.npiece;
+        pu.npiece = 0;
+        if (gb__ods_make(&pu) && n > 0)
+            gb__ods_push(&pu, pu.piece, n, 0, TRUE);
+    } else if (st.ctxt != NULL && !st.halted && !read_failed && pu.npiece > 0) {
+        gb__ods_push(&pu, pu.piece, pu.npiece, 0, TRUE);
+    }
     if (st.ctxt != NULL && !st.halted && !read_failed)
-        xmlParseChunk(st.ctxt, NULL, 0, 1);
+        gb__ods_push(&pu, NULL, 0, 1, TRUE);
     GbStatus status = st.status;
     if (status == GB_OK && (read_failed || pu.failed || st.ctxt == NULL || !st.ctxt->wellFormed))
         status = gb__sheet_xml_failed(rb, "content.xml", st.err);
@@ -802,6 +938,8 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     }
     g_string_free(st.err, TRUE);
     g_string_free(st.attr, TRUE);
+    g_string_free(st.text, TRUE);
+    g_array_free(st.events, TRUE);
     g_array_free(st.lines, TRUE);
     g_object_unref(in);
     return status;
