@@ -70,6 +70,12 @@ GbStatus gb_sheet_detect(const char *path, GbSheetFormat *fmt, GbDiag *diag);
 GbStatus gb_sheet_read(const char *path, GbSheetFormat fmt, const GbSheetFns *fns, gpointer user,
                        GbDiag *diag);
 
+/* An .ods whose content.xml is at least thread_bytes long (default 256 KiB; 0:
+ * never) is inflated and filtered on a second thread while this one parses;
+ * every callback still runs on the calling thread, in the same order. For
+ * tests, which read small workbooks both ways. */
+void gb_sheet_configure(gsize thread_bytes);
+
 /* Writes the spreadsheet column name of 0-based column col ("A", "Z", "AA")
  * into buf (at least 8 bytes). This function can't fail. */
 void gb_sheet_column_name(guint col, char buf[8]);

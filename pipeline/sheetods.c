@@ -5,6 +5,9 @@
 #include "pipeline/sheet-private.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define GB__NS_TABLE "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
@@ -174,6 +177,12 @@ gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
  * whole even where it passes tags by unread: a comment, CDATA, a processing
  * instruction, or a table:table start or end tag. */
 static inline gboolean
+gb__skip_delim(guint8 c)
+{
+    return c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline gboolean
 gb__skip_special(const guint8 *p, gsize left)
 {
     if (left < 2)
@@ -182,13 +191,38 @@ gb__skip_special(const guint8 *p, gsize left)
     case '!':
     case '?':
         return TRUE;
-    case 't':
-        return gb__tag_is(p, left, "table:table");
+    case 't': /* as gb__tag_is(p, left, "table:table") */
+        return left >= 13 && memcmp(p + 1, "table:table", 11) == 0 && gb__skip_delim(p[12]);
     case '/':
-        return gb__tag_is(p + 1, left - 1, "table:table");
+        return left >= 14 && memcmp(p + 2, "table:table", 11) == 0 && gb__skip_delim(p[13]);
     default:
         return FALSE;
     }
+}
+
+/* The first '<' in p[i..n) that starts a tag gb__skip_special names, or that
+ * has fewer than 16 bytes after it when more input is to come; n when there is
+ * none. Sixteen bytes are compared at once where SSE2 is there (every x86-64):
+ * most '<' are a cell's tags, and one test of a mask passes 16 bytes of text. */
+static gsize
+gb__skip_fast(const guint8 *p, gsize i, gsize n, gboolean eof)
+{
+#ifdef __SSE2__
+    const __m128i lt = _mm_set1_epi8('<');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lt));
+        for (; m != 0; m &= m - 1) {
+            gsize j = i + (gsize)__builtin_ctz(m);
+            if ((n - j < 16 && !eof) || gb__skip_special(p + j, n - j))
+                return j;
+        }
+    }
+#endif
+    for (; i < n; i++)
+        if (p[i] == '<' && ((n - i < 16 && !eof) || gb__skip_special(p + i, n - i)))
+            return i;
+    return n;
 }
 
 /* Hands bytes [a, b) of the chunk to the parser, joining runs that touch. */
@@ -223,19 +257,7 @@ gb__skip_scan(GbSkipper *sk, const guint8 *p, gsize n, gboolean eof)
         if (sk->enabled && sk->in_table && (sk->drop || sk->keep_rows == G_MAXUINT64)) {
             /* No row is counted here: only where the sheet ends matters. */
             gsize from = i;
-            for (;;) {
-                const guint8 *lt = memchr(p + i, '<', n - i);
-                if (lt == NULL) {
-                    i = n;
-                    break;
-                }
-                i = (gsize)(lt - p);
-                if (n - i < 16 && !eof)
-                    break; /* the rest of the tag comes with the next chunk */
-                if (gb__skip_special(p + i, n - i))
-                    break;
-                i++;
-            }
+            i = gb__skip_fast(p, i, n, eof);
             if (!sk->drop)
                 gb__skip_pass(sk, p, from, i);
             if (i == n || (n - i < 16 && !eof))
@@ -865,6 +887,202 @@ gb__ods_keep_rows(const char *sheet, gpointer user)
     return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user) : G_MAXUINT64;
 }
 
+/* Inflates content.xml in 64 KiB chunks and scans each through sk, while
+ * go_on(ctx) says so. Returns TRUE when libgsf could not read (inflate) it. */
+static gboolean
+gb__ods_pump(GsfInput *in, GbSkipper *sk, gboolean (*go_on)(gpointer ctx), gpointer ctx)
+{
+    gboolean failed = FALSE;
+    GByteArray *raw = g_byte_array_new();
+    for (;;) {
+        gsf_off_t left = gsf_input_remaining(in);
+        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)(64 * 1024));
+        if (chunk > 0) {
+            guint old = raw->len;
+            g_byte_array_set_size(raw, old + (guint)chunk);
+            if (gsf_input_read(in, chunk, raw->data + old) == NULL) {
+                failed = TRUE;
+                break;
+            }
+        }
+        gboolean eof = gsf_input_remaining(in) <= 0;
+        gsize used = gb__skip_scan(sk, raw->data, raw->len, eof);
+        if (used > 0)
+            g_byte_array_remove_range(raw, 0, (guint)used);
+        if (eof || !go_on(ctx))
+            break;
+    }
+    g_byte_array_free(raw, TRUE);
+    return failed;
+}
+
+static gboolean
+gb__ods_here_go_on(gpointer ctx)
+{
+    GbOdsPush *pu = ctx;
+    return !pu->st->halted && !pu->failed;
+}
+
+/* Reads, filters and parses on this thread. */
+static gboolean
+gb__ods_read_here(GsfInput *in, GbOdsPush *pu)
+{
+    GbSkipper sk = {
+        .keep = gb__ods_keep_rows, .user = pu->st->rb, .feed = gb__ods_feed, .feed_ctx = pu};
+    return gb__ods_pump(in, &sk, gb__ods_here_go_on, pu);
+}
+
+/* ---- inflating and filtering on a second thread ----
+ *
+ * For a large content.xml (the 2023 workbook's is 39 MB, nearly all of it
+ * passed by) a second thread inflates and filters while this one parses what
+ * goes through: blocks of filtered bytes pass in order through a short queue
+ * (so memory stays bounded), and the one callback the filter makes, keep_rows,
+ * is asked of this thread, so that every callback runs where gb_sheet_read was
+ * called and in the same order as without the thread. */
+
+static gsize gb__thread_bytes = 256 * 1024;
+
+void
+gb_sheet_configure(gsize thread_bytes)
+{
+    gb__thread_bytes = thread_bytes;
+}
+
+#define GB__PIPE_BLOCK (32 * 1024)
+#define GB__PIPE_BLOCKS 4
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    GQueue blocks;   /* GByteArray *: filtered bytes, in order */
+    GByteArray *cur; /* the filter thread's block being filled */
+    gboolean done, read_failed, stop;
+    const char *ask; /* a sheet the filter thread asks keep_rows of */
+    guint64 answer;
+    gboolean answered;
+    GsfInput *in;
+} GbOdsPipe;
+
+static void
+gb__pipe_send(GbOdsPipe *pp)
+{
+    g_mutex_lock(&pp->lock);
+    while (g_queue_get_length(&pp->blocks) >= GB__PIPE_BLOCKS && !pp->stop)
+        g_cond_wait(&pp->cond, &pp->lock);
+    if (!pp->stop) {
+        g_queue_push_tail(&pp->blocks, pp->cur);
+        pp->cur = NULL;
+    }
+    g_cond_broadcast(&pp->cond);
+    g_mutex_unlock(&pp->lock);
+    if (pp->cur != NULL)
+        g_byte_array_set_size(pp->cur, 0);
+    else
+        pp->cur = g_byte_array_sized_new(GB__PIPE_BLOCK + GB__PIPE_BLOCK / 4);
+}
+
+/* The filter's sk->feed on the second thread. */
+static void
+gb__pipe_collect(gpointer ctx, const guint8 *p, gsize n)
+{
+    GbOdsPipe *pp = ctx;
+    g_byte_array_append(pp->cur, p, (guint)n);
+    if (pp->cur->len >= GB__PIPE_BLOCK)
+        gb__pipe_send(pp);
+}
+
+/* The filter's sk->keep on the second thread: waits for this thread's answer. */
+static guint64
+gb__pipe_keep(const char *sheet, gpointer user)
+{
+    GbOdsPipe *pp = user;
+    g_mutex_lock(&pp->lock);
+    pp->ask = sheet;
+    pp->answered = FALSE;
+    g_cond_broadcast(&pp->cond);
+    while (!pp->answered && !pp->stop)
+        g_cond_wait(&pp->cond, &pp->lock);
+    guint64 answer = pp->answered ? pp->answer : G_MAXUINT64;
+    pp->ask = NULL;
+    g_mutex_unlock(&pp->lock);
+    return answer;
+}
+
+static gboolean
+gb__pipe_go_on(gpointer ctx)
+{
+    GbOdsPipe *pp = ctx;
+    g_mutex_lock(&pp->lock);
+    gboolean go = !pp->stop;
+    g_mutex_unlock(&pp->lock);
+    return go;
+}
+
+static gpointer
+gb__pipe_thread(gpointer data)
+{
+    GbOdsPipe *pp = data;
+    GbSkipper sk = {.keep = gb__pipe_keep, .user = pp, .feed = gb__pipe_collect, .feed_ctx = pp};
+    gboolean failed = gb__ods_pump(pp->in, &sk, gb__pipe_go_on, pp);
+    if (pp->cur->len > 0)
+        gb__pipe_send(pp);
+    g_mutex_lock(&pp->lock);
+    pp->read_failed = failed;
+    pp->done = TRUE;
+    g_cond_broadcast(&pp->cond);
+    g_mutex_unlock(&pp->lock);
+    return NULL;
+}
+
+/* Parses here what the second thread inflates and filters. */
+static gboolean
+gb__ods_read_piped(GsfInput *in, GbOdsPush *pu)
+{
+    GbOdsPipe pp = {.in = in, .cur = g_byte_array_sized_new(GB__PIPE_BLOCK + GB__PIPE_BLOCK / 4)};
+    g_mutex_init(&pp.lock);
+    g_cond_init(&pp.cond);
+    g_queue_init(&pp.blocks);
+    GThread *t = g_thread_new("sheetods", gb__pipe_thread, &pp);
+    for (;;) {
+        g_mutex_lock(&pp.lock);
+        while (g_queue_is_empty(&pp.blocks) && !pp.done && (pp.ask == NULL || pp.answered))
+            g_cond_wait(&pp.cond, &pp.lock);
+        if (pp.ask != NULL && !pp.answered) {
+            const char *sheet = pp.ask;
+            g_mutex_unlock(&pp.lock);
+            guint64 answer = gb__ods_keep_rows(sheet, pu->st->rb);
+            g_mutex_lock(&pp.lock);
+            pp.answer = answer;
+            pp.answered = TRUE;
+            g_cond_broadcast(&pp.cond);
+            g_mutex_unlock(&pp.lock);
+            continue;
+        }
+        GByteArray *b = g_queue_pop_head(&pp.blocks);
+        g_cond_broadcast(&pp.cond);
+        g_mutex_unlock(&pp.lock);
+        if (b == NULL)
+            break; /* done, and every block parsed */
+        gb__ods_feed(pu, b->data, b->len);
+        g_byte_array_free(b, TRUE);
+        if (pu->st->halted || pu->failed)
+            break;
+    }
+    g_mutex_lock(&pp.lock);
+    pp.stop = TRUE;
+    g_cond_broadcast(&pp.cond);
+    g_mutex_unlock(&pp.lock);
+    g_thread_join(t);
+    GByteArray *b;
+    while ((b = g_queue_pop_head(&pp.blocks)) != NULL)
+        g_byte_array_free(b, TRUE);
+    g_byte_array_free(pp.cur, TRUE);
+    g_mutex_clear(&pp.lock);
+    g_cond_clear(&pp.cond);
+    return pp.read_failed;
+}
+
 GbStatus
 gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
 {
@@ -894,28 +1112,12 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     pu.sax.comment = gb__ods_other;
     pu.sax.processingInstruction = gb__ods_pi;
     pu.sax.serror = gb__ods_error;
-    GbSkipper sk = {.keep = gb__ods_keep_rows, .user = rb, .feed = gb__ods_feed, .feed_ctx = &pu};
-    gboolean read_failed = FALSE;
-    GByteArray *raw = g_byte_array_new();
-    for (;;) {
-        gsf_off_t left = gsf_input_remaining(in);
-        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)(256 * 1024));
-        if (chunk > 0) {
-            guint old = raw->len;
-            g_byte_array_set_size(raw, old + (guint)chunk);
-            if (gsf_input_read(in, chunk, raw->data + old) == NULL) {
-                read_failed = TRUE;
-                break;
-            }
-        }
-        gboolean eof = gsf_input_remaining(in) <= 0;
-        gsize used = gb__skip_scan(&sk, raw->data, raw->len, eof);
-        if (used > 0)
-            g_byte_array_remove_range(raw, 0, (guint)used);
-        if (eof || st.halted || pu.failed)
-            break;
-    }
-    g_byte_array_free(raw, TRUE);
+    gboolean read_failed;
+    if (gb__thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)gb__thread_bytes &&
+        g_get_num_processors() > 1)
+        read_failed = gb__ods_read_piped(in, &pu);
+    else
+        read_failed = gb__ods_read_here(in, &pu);
     /* At the end the reader pushed what was left, then nothing with
      * terminate; with fewer than 4 bytes it made the parser from none. */
     if (st.ctxt == NULL && !pu.failed && !read_failed) {
