@@ -887,8 +887,9 @@ gb__ods_keep_rows(const char *sheet, gpointer user)
     return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user) : G_MAXUINT64;
 }
 
-/* Inflates content.xml in 64 KiB chunks and scans each through sk, while
- * go_on(ctx) says so. Returns TRUE when libgsf could not read (inflate) it. */
+/* Inflates content.xml in 256 KiB chunks (smaller ones cost zlib a copy of its window each) and
+ * scans each through sk, while go_on(ctx) says so. Returns TRUE when libgsf could not read
+ * (inflate) it. */
 static gboolean
 gb__ods_pump(GsfInput *in, GbSkipper *sk, gboolean (*go_on)(gpointer ctx), gpointer ctx)
 {
@@ -896,7 +897,7 @@ gb__ods_pump(GsfInput *in, GbSkipper *sk, gboolean (*go_on)(gpointer ctx), gpoin
     GByteArray *raw = g_byte_array_new();
     for (;;) {
         gsf_off_t left = gsf_input_remaining(in);
-        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)(64 * 1024));
+        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)(256 * 1024));
         if (chunk > 0) {
             guint old = raw->len;
             g_byte_array_set_size(raw, old + (guint)chunk);
