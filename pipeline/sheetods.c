@@ -887,6 +887,8 @@ gb__ods_keep_rows(const char *sheet, gpointer user)
     return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user) : G_MAXUINT64;
 }
 
+#define GB__ODS_CHUNK (256 * 1024)
+
 /* Inflates content.xml in 256 KiB chunks (smaller ones cost zlib a copy of its window each) and
  * scans each through sk, while go_on(ctx) says so. Returns TRUE when libgsf could not read
  * (inflate) it. */
@@ -894,10 +896,13 @@ static gboolean
 gb__ods_pump(GsfInput *in, GbSkipper *sk, gboolean (*go_on)(gpointer ctx), gpointer ctx)
 {
     gboolean failed = FALSE;
-    GByteArray *raw = g_byte_array_new();
+    GByteArray *raw = g_byte_array_sized_new(GB__ODS_CHUNK);
     for (;;) {
+        /* A chunk tops raw up to GB__ODS_CHUNK (an incomplete tag is left from
+         * the last), so that its allocation stays that size. */
         gsf_off_t left = gsf_input_remaining(in);
-        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)(256 * 1024));
+        gsize room = raw->len < GB__ODS_CHUNK / 2 ? GB__ODS_CHUNK - raw->len : GB__ODS_CHUNK;
+        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)room);
         if (chunk > 0) {
             guint old = raw->len;
             g_byte_array_set_size(raw, old + (guint)chunk);
@@ -980,7 +985,7 @@ gb__pipe_send(GbOdsPipe *pp)
     if (pp->cur != NULL)
         g_byte_array_set_size(pp->cur, 0);
     else
-        pp->cur = g_byte_array_sized_new(GB__PIPE_BLOCK + GB__PIPE_BLOCK / 4);
+        pp->cur = g_byte_array_sized_new(GB__PIPE_BLOCK);
 }
 
 /* The filter's sk->feed on the second thread. */
@@ -988,9 +993,14 @@ static void
 gb__pipe_collect(gpointer ctx, const guint8 *p, gsize n)
 {
     GbOdsPipe *pp = ctx;
-    g_byte_array_append(pp->cur, p, (guint)n);
-    if (pp->cur->len >= GB__PIPE_BLOCK)
-        gb__pipe_send(pp);
+    while (n > 0) { /* blocks of at most GB__PIPE_BLOCK, however long the span */
+        gsize k = MIN(n, GB__PIPE_BLOCK - pp->cur->len);
+        g_byte_array_append(pp->cur, p, (guint)k);
+        p += k;
+        n -= k;
+        if (pp->cur->len >= GB__PIPE_BLOCK)
+            gb__pipe_send(pp);
+    }
 }
 
 /* The filter's sk->keep on the second thread: waits for this thread's answer. */
@@ -1040,7 +1050,7 @@ gb__pipe_thread(gpointer data)
 static gboolean
 gb__ods_read_piped(GsfInput *in, GbOdsPush *pu)
 {
-    GbOdsPipe pp = {.in = in, .cur = g_byte_array_sized_new(GB__PIPE_BLOCK + GB__PIPE_BLOCK / 4)};
+    GbOdsPipe pp = {.in = in, .cur = g_byte_array_sized_new(GB__PIPE_BLOCK)};
     g_mutex_init(&pp.lock);
     g_cond_init(&pp.cond);
     g_queue_init(&pp.blocks);
