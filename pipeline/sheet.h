@@ -1,8 +1,9 @@
 /* sheet.h - stream the rows of a spreadsheet workbook (.ods or .xlsx).
  *
  * The container is opened with libgsf and each sheet's XML is streamed through
- * libxml2's xmlTextReader: no DOM is built, so memory is bounded by the widest
- * row (and, for .xlsx, the shared strings), whatever the size of the sheets.
+ * libxml2 (.ods: its SAX2 push parser; .xlsx: its xmlTextReader): no DOM is
+ * built, so memory is bounded by the widest row (and, for .xlsx, the shared
+ * strings), whatever the size of the sheets.
  * Cells come as typed: a date is given as YYYY-MM-DD whatever its display
  * format, a number in its shortest round-trip form, text as written. Repeated
  * empty rows and columns are never materialised. */

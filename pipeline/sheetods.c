@@ -1,7 +1,8 @@
-/* sheetods.c - .ods workbooks: every sheet of content.xml streamed as rows,
- * table:number-columns-repeated and table:number-rows-repeated counted, not
- * materialised; and the filter that passes unwanted sheets by before libxml2
- * parses them. */
+/* sheetods.c - .ods workbooks: every sheet of content.xml streamed as rows
+ * through libxml2's SAX2 push parser, table:number-columns-repeated and
+ * table:number-rows-repeated counted, not materialised; the filter that passes
+ * unwanted sheets by before libxml2 parses them; and, for a large content.xml,
+ * the inflating and filtering done on a second thread. */
 #include "pipeline/sheet-private.h"
 
 #include <string.h>
