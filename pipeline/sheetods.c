@@ -811,7 +811,9 @@ typedef struct {
     xmlSAXHandler sax;
     guint8 piece[GB__ODS_PIECE];
     gsize npiece;
-    gboolean failed; /* the parser could not be made */
+    gsize taken;      /* of the first 4 bytes */
+    GByteArray *hold; /* bytes short of a whole read */
+    gboolean failed;  /* the parser could not be made */
 } GbOdsPush;
 
 /* Makes the parser from the first 4 bytes (fewer at the end), as the reader did. */
@@ -851,11 +853,10 @@ gb__ods_push(GbOdsPush *pu, const guint8 *p, gsize n, int terminate, gboolean la
         gb__ods_deliver(st);
 }
 
-/* Takes filtered bytes (sk->feed). */
+/* Cuts filtered bytes into the parser's pieces. */
 static void
-gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
+gb__ods_take(GbOdsPush *pu, const guint8 *p, gsize n)
 {
-    GbOdsPush *pu = ctx;
     GbOdsSax *st = pu->st;
     while (n > 0 && !pu->failed && !st->halted) {
         gsize want = st->ctxt == NULL ? 4 : GB__ODS_PIECE;
@@ -881,6 +882,39 @@ gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
     }
 }
 
+#define GB__ODS_READ 4096 /* what the reader asked of its input each time */
+
+/* Takes filtered bytes (sk->feed) as the reader took them: the first 4, then
+ * GB__ODS_READ at a time. What is short of a whole read waits in pu->hold for
+ * more, or for the end; when inflating fails first it is lost, as it was to the
+ * reader, and so the message is the same. */
+static void
+gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
+{
+    GbOdsPush *pu = ctx;
+    if (pu->taken < 4) {
+        gsize k = MIN(n, 4 - pu->taken);
+        gb__ods_take(pu, p, k);
+        pu->taken += k;
+        p += k;
+        n -= k;
+    }
+    if (pu->hold->len > 0) {
+        gsize k = MIN(n, GB__ODS_READ - pu->hold->len);
+        g_byte_array_append(pu->hold, p, (guint)k);
+        p += k;
+        n -= k;
+        if (pu->hold->len < GB__ODS_READ)
+            return;
+        gb__ods_take(pu, pu->hold->data, GB__ODS_READ);
+        g_byte_array_set_size(pu->hold, 0);
+    }
+    gsize whole = n - n % GB__ODS_READ;
+    if (whole > 0)
+        gb__ods_take(pu, p, whole);
+    g_byte_array_append(pu->hold, p + whole, (guint)(n - whole));
+}
+
 static guint64
 gb__ods_keep_rows(const char *sheet, gpointer user)
 {
@@ -899,11 +933,10 @@ gb__ods_pump(GsfInput *in, GbSkipper *sk, gboolean (*go_on)(gpointer ctx), gpoin
     gboolean failed = FALSE;
     GByteArray *raw = g_byte_array_sized_new(GB__ODS_CHUNK);
     for (;;) {
-        /* A chunk tops raw up to GB__ODS_CHUNK (an incomplete tag is left from
-         * the last), so that its allocation stays that size. */
+        /* Reads of GB__ODS_CHUNK from the start, as before: where inflating
+         * fails, what was read before it is what it was. */
         gsf_off_t left = gsf_input_remaining(in);
-        gsize room = raw->len < GB__ODS_CHUNK / 2 ? GB__ODS_CHUNK - raw->len : GB__ODS_CHUNK;
-        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)room);
+        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)GB__ODS_CHUNK);
         if (chunk > 0) {
             guint old = raw->len;
             g_byte_array_set_size(raw, old + (guint)chunk);
@@ -1111,7 +1144,7 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
                    .text = g_string_new(NULL),
                    .attr = g_string_new(NULL),
                    .text_run = -1};
-    GbOdsPush pu = {.st = &st};
+    GbOdsPush pu = {.st = &st, .hold = g_byte_array_sized_new(GB__ODS_READ)};
     xmlSAXVersion(&pu.sax, 2);
     pu.sax.startElementNs = gb__ods_start;
     pu.sax.endElementNs = gb__ods_end;
@@ -1130,6 +1163,9 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
         read_failed = gb__ods_read_piped(in, &pu);
     else
         read_failed = gb__ods_read_here(in, &pu);
+    if (!read_failed && pu.hold->len > 0)
+        gb__ods_take(&pu, pu.hold->data, pu.hold->len);
+    g_byte_array_free(pu.hold, TRUE);
     /* At the end the reader pushed what was left, then nothing with
      * terminate; with fewer than 4 bytes it made the parser from none. */
     if (st.ctxt == NULL && !pu.failed && !read_failed) {
