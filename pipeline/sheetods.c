@@ -812,6 +812,7 @@ typedef struct {
     guint8 piece[GB__ODS_PIECE];
     gsize npiece;
     gsize taken;      /* of the first 4 bytes */
+    guint64 total;    /* bytes after them */
     GByteArray *hold; /* bytes short of a whole read */
     gboolean failed;  /* the parser could not be made */
 } GbOdsPush;
@@ -899,6 +900,7 @@ gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
         p += k;
         n -= k;
     }
+    pu->total += n;
     if (pu->hold->len > 0) {
         gsize k = MIN(n, GB__ODS_READ - pu->hold->len);
         g_byte_array_append(pu->hold, p, (guint)k);
@@ -1166,18 +1168,25 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     if (!read_failed && pu.hold->len > 0)
         gb__ods_take(&pu, pu.hold->data, pu.hold->len);
     g_byte_array_free(pu.hold, TRUE);
-    /* At the end the reader pushed what was left, then nothing with
-     * terminate; with fewer than 4 bytes it made the parser from none. */
+    /* At the end the reader's last read was of the bytes past the last whole
+     * GB__ODS_READ. Fewer than a piece it pushed as they came, then nothing
+     * with terminate; of more, the pieces, then what was left with terminate,
+     * so that an error there loses all it gave. With fewer than 4 bytes in all
+     * it made the parser from none and pushed them with terminate. */
     if (st.ctxt == NULL && !pu.failed && !read_failed) {
         gsize n = pu.npiece;
         pu.npiece = 0;
-        if (gb__ods_make(&pu) && n > 0)
-            gb__ods_push(&pu, pu.piece, n, 0, TRUE);
-    } else if (st.ctxt != NULL && !st.halted && !read_failed && pu.npiece > 0) {
-        gb__ods_push(&pu, pu.piece, pu.npiece, 0, TRUE);
+        if (gb__ods_make(&pu))
+            gb__ods_push(&pu, pu.piece, n, 1, TRUE);
+    } else if (st.ctxt != NULL && !st.halted && !read_failed) {
+        gsize last = pu.total % GB__ODS_READ;
+        if (last > 0 && last < GB__ODS_PIECE) {
+            gb__ods_push(&pu, pu.piece, pu.npiece, 0, TRUE);
+            pu.npiece = 0;
+        }
+        if (!st.halted)
+            gb__ods_push(&pu, pu.piece, pu.npiece, 1, TRUE);
     }
-    if (st.ctxt != NULL && !st.halted && !read_failed)
-        gb__ods_push(&pu, NULL, 0, 1, TRUE);
     GbStatus status = st.status;
     if (status == GB_OK && (read_failed || pu.failed || st.ctxt == NULL || !st.ctxt->wellFormed))
         status = gb__sheet_xml_failed(rb, "content.xml", st.err);

@@ -253,6 +253,8 @@ static const struct {
     {"an error in the one short piece", 0, 0, 0,
      "/x.ods: malformed workbook XML in content.xml: line 1: Opening and ending tag mismatch: "
      "table-cell line 1 and table-row"},
+    {"cut short past the first piece: the last push gives nothing", 300, 2, -1,
+     "/x.ods: malformed workbook XML in content.xml: line 1: AttValue: ' expected"},
     {"cut short in a cell's start tag", 0, 2, -1,
      "/x.ods[Data]: malformed workbook XML in content.xml: line 1: AttValue: ' expected"},
 };
