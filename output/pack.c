@@ -29,6 +29,16 @@ gb_pack_input_init(GbPackInput *in, const GbTable *t)
         if (gb_ref_judgement(ref, (int)j)->regime == in->regime)
             in->judgements[in->njudgements++] = (int)j;
     in->latest = g_new0(const GbLatest *, MAX(in->njudgements, 1));
+    in->histories = gb_stats_histories_new(t);
+    /* Dates for people ("25 September 2025"), as the briefing writes them. */
+    GPtrArray *sources = gb_summary_sources(t);
+    GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < sources->len; i++)
+        g_ptr_array_add(people, gb_summary_source_for_people(g_ptr_array_index(sources, i)));
+    g_ptr_array_free(sources, TRUE);
+    g_ptr_array_add(people, NULL);
+    in->sources = g_strjoinv("; ", (char **)people->pdata);
+    g_ptr_array_free(people, TRUE);
     return in->njudgements > 0;
 }
 
@@ -37,6 +47,8 @@ gb_pack_input_clear(GbPackInput *in)
 {
     g_clear_pointer(&in->judgements, g_free);
     g_clear_pointer(&in->latest, g_free);
+    g_clear_pointer(&in->histories, gb_stats_histories_free);
+    g_clear_pointer(&in->sources, g_free);
     in->njudgements = 0;
 }
 
@@ -81,7 +93,7 @@ gb__timeline_data(GbPack *p)
     static const char *const th[] = {"Year", "Regime", "Judgement", "Grade", NULL};
     GbTreeTable *data = gb_tree_table_new(
         "timeline-data", "Every headline judgement, with the year it was made", th, NULL, TRUE);
-    GArray *hist = gb_stats_history(p->in->table, p->authority);
+    GArray *hist = gb_stats_histories_get(p->in->histories, p->authority);
     for (guint i = 0; i < hist->len; i++) {
         const GbEvent *e = &g_array_index(hist, GbEvent, i);
         gb_tree_cell_take(data, g_strdup_printf("%d", e->year), -1);
@@ -402,23 +414,13 @@ gb__compose(GbPack *p, GbChart *timeline, const char *title)
         gb__changes(p, tree);
     }
     GbTreeSection *s = gb_tree_section(tree, "sources", "Sources");
-    GPtrArray *sources = gb_summary_sources(p->in->table);
-    /* Dates for people ("25 September 2025"), as the briefing writes them. */
-    GPtrArray *people = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; i < sources->len; i++)
-        g_ptr_array_add(people, gb_summary_source_for_people(g_ptr_array_index(sources, i)));
-    g_ptr_array_free(sources, TRUE);
-    g_ptr_array_add(people, NULL);
-    char *list = g_strjoinv("; ", (char **)people->pdata);
-    g_ptr_array_free(people, TRUE);
     gb_tree_note_take(s, g_strdup_printf("%s. Ofsted data \u00a9 Crown copyright, Open "
                                          "Government Licence v3.0; statistical neighbours: DfE "
                                          "model 2025. Computed by gradebrief; the national "
                                          "briefing's methodology section describes the regimes, "
                                          "the common scale and the reconciliation of published "
                                          "figures.",
-                                         list));
-    g_free(list);
+                                         p->in->sources));
     return tree;
 }
 
@@ -588,7 +590,10 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
                       : in->data_line    ? in->data_line
                                          : c->organisation,
             .has_accent = c->branding.has_accent,
-            .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]}};
+            .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]},
+            .logo = c->branding.logo_data,
+            .logo_svg = c->branding.logo_svg,
+            .logo_alt = c->branding.logo_alt};
         st = gb_docx_render(tree, f, &o, docx, diag);
     }
     if (st != GB_OK && pdf != NULL && *pdf != NULL)

@@ -27,13 +27,17 @@ typedef struct {
     const GPtrArray *standings; /* GbStanding*: 31 March each year since 2018, the pack date */
     const GbMovers *movers;     /* GB_MOVERS_FAMILY as at the pack date: the briefing's rule */
     const GbNextRules *next;    /* ILACS inspection intervals, NULL: no estimate */
+    /* Made once a run by gb_pack_input_init, not once a pack. */
+    GbHistories *histories; /* every authority's judgements over time */
+    char *sources;          /* the sources note's list of sources */
 } GbPackInput;
 
 /* Fills the regime and judgement fields of in from the data: the regime
- * still in use with a graded scale (summary.h), its judgements headline first.
- * Returns FALSE when there is none. */
+ * still in use with a graded scale (summary.h), its judgements headline first;
+ * and the histories and sources every pack reads. Returns FALSE when there is
+ * no such regime. */
 gboolean gb_pack_input_init(GbPackInput *in, const GbTable *t);
-/* Frees the arrays gb_pack_input_init made (not the GbLatest they point at). */
+/* Frees what gb_pack_input_init made (not the GbLatest it points at). */
 void gb_pack_input_clear(GbPackInput *in);
 
 /* A pack composed but not rendered: its document tree, from which both its

@@ -13,16 +13,16 @@
 #define GB__MANIFEST "manifest.ini"
 #define GB__STATS "manifest.stat"
 /* Temporaries are flushed at commit, together (gb__flush_all), not one by one
- * as they are made (each fsync a journal commit of its own on ext4); past
- * this many open at once, each is flushed and closed as it is written. */
-#define GB__MAX_OPEN 256
+ * as they are made: each fsync is a journal commit of its own on ext4, and a
+ * worker waiting in one leaves its core idle. They are closed once written
+ * (so a set holds no descriptor per file) and opened again to be flushed. */
 
 typedef struct {
     char *rel;        /* as added: "charts/map.svg" */
     const char *base; /* the last component of rel */
     int dirfd;        /* the folder it goes in (owned by the set) */
     char *tmp;        /* its temporary's name in that folder; NULL when unchanged */
-    int fd;           /* the temporary, still open to be flushed at commit, or -1 */
+    gboolean flushed; /* its temporary is on disk */
     gboolean done;    /* in place (renamed, or unchanged) */
     GbFileStat st;    /* the bytes' file as written (or found holding them) */
     GbManifestEntry e;
@@ -52,7 +52,6 @@ struct GbWriteSet {
     GPtrArray *entries;   /* GbWriteEntry* */
     GHashTable *names;    /* rel -> TRUE: each file once */
     GHashTable *verified; /* rel -> GbVerified: hashed and found as recorded */
-    int open_fds;         /* temporaries held open (see GB__MAX_OPEN) */
     GbStatus failed;
     GbDiag fail_diag;
     guint written, unchanged;
@@ -81,12 +80,16 @@ int gb__fsync(int fd);
 int gb__rename(int dirfd, const char *from, const char *to);
 
 /* Writes data to a new temporary "base.XXXXXX" beside base in dirfd; returns
- * its name (g_free), or NULL with errno set and no temporary left. With
- * keep_fd, the temporary is left open and unflushed in *keep_fd for the
- * caller to fsync and close; otherwise it is flushed and closed here. st (may
- * be NULL) gets the temporary's stat once its bytes are written. */
-char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd,
+ * its name (g_free), or NULL with errno set and no temporary left. It is
+ * closed either way; with flush it is on disk when this returns, otherwise
+ * only its write-out is started and the caller flushes it with
+ * gb__tmp_flush. st (may be NULL) gets the temporary's stat once its bytes
+ * are written. */
+char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, gboolean flush,
                     GbFileStat *st);
+/* Flushes temporary name in dirfd, which gb__tmp_write wrote as st; FALSE
+ * with errno set when it cannot be (ESTALE: name is no longer that file). */
+gboolean gb__tmp_flush(int dirfd, const char *name, const GbFileStat *st);
 
 /* TRUE when name in dirfd is a regular file of exactly these bytes; st (may
  * be NULL) then gets its stat, taken before it was read (ino 0 when it

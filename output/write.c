@@ -193,8 +193,6 @@ gb_write_free(GbWriteSet *w)
         return;
     for (guint i = 0; i < w->entries->len; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
-        if (e->fd >= 0)
-            close(e->fd);
         if (e->tmp != NULL)
             unlinkat(e->dirfd, e->tmp, 0);
     }
@@ -308,12 +306,7 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, 
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
                     gb__same_bytes(dirfd, base, data, len, &e->st);
-    e->fd = -1;
-    gboolean hold = g_atomic_int_add(&w->open_fds, 1) < GB__MAX_OPEN;
-    if (!hold)
-        g_atomic_int_add(&w->open_fds, -1);
-    if (!keep &&
-        (e->tmp = gb__tmp_write(dirfd, base, data, len, hold ? &e->fd : NULL, &e->st)) == NULL) {
+    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len, FALSE, &e->st)) == NULL) {
         gb__fail(d, w->dir, relpath, "cannot write: %s", g_strerror(errno));
         gb__entry_free(e);
         GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
@@ -346,9 +339,9 @@ gb__sync_folders(GbWriteSet *w)
         fsync(GPOINTER_TO_INT(value) - 1);
 }
 
-/* Flushes and closes the temporaries still open, on a few threads: fsyncs
- * issued together share the file system's journal commits, where one after
- * the other each waits for its own. FALSE with diag set when one fails. */
+/* Flushes the temporaries not yet on disk, on a few threads: fsyncs issued
+ * together share the file system's journal commits, where one after the
+ * other each waits for its own. FALSE with diag set when one fails. */
 typedef struct {
     GbWriteSet *w;
     gint next;   /* atomic: the next entry */
@@ -365,15 +358,11 @@ gb__flush_worker(gpointer data)
         if (i >= (gint)f->w->entries->len)
             break;
         GbWriteEntry *e = g_ptr_array_index(f->w->entries, i);
-        if (e->fd < 0)
+        if (e->tmp == NULL || e->flushed)
             continue;
-        gboolean ok = gb__fsync(e->fd) == 0;
-        int saved = errno;
-        if (close(e->fd) != 0 && ok)
-            ok = FALSE, saved = errno;
-        e->fd = -1;
-        if (!ok && g_atomic_int_compare_and_exchange(&f->failed, 0, i + 1))
-            g_atomic_int_set(&f->err, saved);
+        e->flushed = gb__tmp_flush(e->dirfd, e->tmp, &e->st);
+        if (!e->flushed && g_atomic_int_compare_and_exchange(&f->failed, 0, i + 1))
+            g_atomic_int_set(&f->err, errno);
     }
     return NULL;
 }
@@ -381,11 +370,13 @@ gb__flush_worker(gpointer data)
 static gboolean
 gb__flush_all(GbWriteSet *w, GbDiag *diag)
 {
-    guint open = 0;
-    for (guint i = 0; i < w->entries->len; i++)
-        open += ((GbWriteEntry *)g_ptr_array_index(w->entries, i))->fd >= 0;
+    guint pending = 0;
+    for (guint i = 0; i < w->entries->len; i++) {
+        const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        pending += e->tmp != NULL && !e->flushed;
+    }
     GbFlush f = {.w = w};
-    guint threads = CLAMP((open + 3) / 4, 1, 8);
+    guint threads = CLAMP((pending + 3) / 4, 1, 8);
     GPtrArray *pool = g_ptr_array_new();
     for (guint t = 1; t < threads; t++)
         g_ptr_array_add(pool, g_thread_new("flush", gb__flush_worker, &f));

@@ -109,18 +109,18 @@ gb__tmp_open(int dirfd, const char *base, char **name)
 }
 
 /* Writes data to a new temporary beside base in dirfd; returns its name, or
- * NULL with errno set (and no temporary left). With keep_fd, the temporary is
- * left open in *keep_fd for the caller to flush and close; otherwise it is
- * flushed and closed here. */
+ * NULL with errno set (and no temporary left). With flush, it is on disk when
+ * this returns; otherwise its write-out is only started, for gb__tmp_flush at
+ * commit. */
 char *
-gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *keep_fd,
+gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, gboolean flush,
               GbFileStat *st)
 {
     char *name = NULL;
     int fd = gb__tmp_open(dirfd, base, &name);
     if (fd < 0)
         return NULL;
-    gboolean ok = gb__write_all(fd, data, len) && (keep_fd != NULL || gb__fsync(fd) == 0);
+    gboolean ok = gb__write_all(fd, data, len) && (!flush || gb__fsync(fd) == 0);
     int saved = errno;
     struct stat sb;
     if (st != NULL) {
@@ -130,16 +130,13 @@ gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *k
         else
             memset(st, 0, sizeof *st);
     }
-    if (ok && keep_fd != NULL) {
 #ifdef SYNC_FILE_RANGE_WRITE
-        /* Start writing it out now, while the next file is made, so that the
-         * fsync at commit mostly finds it done. Only a hint: errors show at
-         * the fsync. */
+    /* Start writing it out now, while the next file is made, so that the
+     * fsync at commit mostly finds it done. Only a hint: errors show at the
+     * fsync. */
+    if (ok && !flush)
         sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
-        *keep_fd = fd;
-        return name;
-    }
     if (close(fd) != 0 && ok)
         ok = FALSE, saved = errno;
     if (!ok) {
@@ -149,6 +146,30 @@ gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, int *k
         return NULL;
     }
     return name;
+}
+
+/* Flushes temporary name in dirfd, written unflushed by gb__tmp_write as the
+ * file st describes. fsync flushes the file, not the descriptor, so one
+ * opened again for it is enough; a temporary that is no longer that file
+ * (same device and inode) is an error (ESTALE), never flushed in its place. */
+gboolean
+gb__tmp_flush(int dirfd, const char *name, const GbFileStat *st)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return FALSE;
+    struct stat sb;
+    gboolean ok = fstat(fd, &sb) == 0;
+    if (ok && ((guint64)sb.st_dev != st->dev || (guint64)sb.st_ino != st->ino)) {
+        ok = FALSE;
+        errno = ESTALE;
+    }
+    ok = ok && gb__fsync(fd) == 0;
+    int saved = errno;
+    if (close(fd) != 0 && ok)
+        ok = FALSE, saved = errno;
+    errno = saved;
+    return ok;
 }
 
 static void
@@ -469,7 +490,7 @@ gb_write_file(const char *path, const guint8 *data, gsize len, GbDiag *diag)
                         gb__unusable_place(dirfd, base));
         goto out;
     }
-    if ((tmp = gb__tmp_write(dirfd, base, data, len, NULL, NULL)) == NULL) {
+    if ((tmp = gb__tmp_write(dirfd, base, data, len, TRUE, NULL)) == NULL) {
         gb_diag_set(diag, path, 0, 0, "cannot write: %s", g_strerror(errno));
         goto out;
     }

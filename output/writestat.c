@@ -138,7 +138,7 @@ gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
     }
     gsize len;
     char *text = gb_manifest_to_data(m, &len);
-    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, NULL, NULL);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, TRUE, NULL);
     if (tmp == NULL)
         gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
     g_free(text);
@@ -213,12 +213,9 @@ gb__write_save_stats(GbWriteSet *w, gboolean renamed)
     gb_manifest_stats_prune(w->stats, w->manifest);
     gsize len;
     char *text = gb_manifest_stats_to_data(w->stats, &len);
-    int fd = -1;
     char *tmp = gb__unusable_place(w->root, GB__STATS) == NULL
-                    ? gb__tmp_write(w->root, GB__STATS, (const guint8 *)text, len, &fd, NULL)
+                    ? gb__tmp_write(w->root, GB__STATS, (const guint8 *)text, len, FALSE, NULL)
                     : NULL;
-    if (fd >= 0)
-        close(fd);
     if (tmp != NULL && renameat(w->root, tmp, w->root, GB__STATS) != 0)
         unlinkat(w->root, tmp, 0);
     g_free(tmp);
