@@ -4,8 +4,9 @@
  * sheetxlsx.c.
  *
  * libgsf opens the container (GsfInfileZip; GsfInfileMSOle only to say what an
- * OLE file is) and hands each member over as a GsfInput; libxml2's
- * xmlTextReader pulls the XML from it through xmlReaderForIO, node by node.
+ * OLE file is) and hands each member over as a GsfInput; for .xlsx, libxml2's
+ * xmlTextReader pulls the XML from it through xmlReaderForIO, node by node
+ * (.ods content.xml goes through the SAX2 push parser: sheetods.c).
  * Element names are compared as the reader's interned strings. A row is built
  * in one reusable buffer; empty cells are only counted until a non-empty one
  * follows, so a row of 16,384 repeated empty cells, or a million repeated

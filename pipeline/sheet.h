@@ -1,8 +1,9 @@
 /* sheet.h - stream the rows of a spreadsheet workbook (.ods or .xlsx).
  *
  * The container is opened with libgsf and each sheet's XML is streamed through
- * libxml2's xmlTextReader: no DOM is built, so memory is bounded by the widest
- * row (and, for .xlsx, the shared strings), whatever the size of the sheets.
+ * libxml2 (.ods: its SAX2 push parser; .xlsx: its xmlTextReader): no DOM is
+ * built, so memory is bounded by the widest row (and, for .xlsx, the shared
+ * strings), whatever the size of the sheets.
  * Cells come as typed: a date is given as YYYY-MM-DD whatever its display
  * format, a number in its shortest round-trip form, text as written. Repeated
  * empty rows and columns are never materialised. */
@@ -69,6 +70,12 @@ GbStatus gb_sheet_detect(const char *path, GbSheetFormat *fmt, GbDiag *diag);
  * and is returned. Fails with GB_DATA on malformed XML, naming the sheet. */
 GbStatus gb_sheet_read(const char *path, GbSheetFormat fmt, const GbSheetFns *fns, gpointer user,
                        GbDiag *diag);
+
+/* An .ods whose content.xml is at least thread_bytes long (default 256 KiB; 0:
+ * never) is inflated and filtered on a second thread while this one parses;
+ * every callback still runs on the calling thread, in the same order. For
+ * tests, which read small workbooks both ways. */
+void gb_sheet_configure(gsize thread_bytes);
 
 /* Writes the spreadsheet column name of 0-based column col ("A", "Z", "AA")
  * into buf (at least 8 bytes). This function can't fail. */

@@ -1,10 +1,14 @@
-/* sheetods.c - .ods workbooks: every sheet of content.xml streamed as rows,
- * table:number-columns-repeated and table:number-rows-repeated counted, not
- * materialised; and the filter that passes unwanted sheets by before libxml2
- * parses them. */
+/* sheetods.c - .ods workbooks: every sheet of content.xml streamed as rows
+ * through libxml2's SAX2 push parser, table:number-columns-repeated and
+ * table:number-rows-repeated counted, not materialised; the filter that passes
+ * unwanted sheets by before libxml2 parses them; and, for a large content.xml,
+ * the inflating and filtering done on a second thread. */
 #include "pipeline/sheet-private.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define GB__NS_TABLE "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
@@ -22,17 +26,17 @@
  * the "table" prefix to the ODF table namespace, nothing is cut. */
 
 typedef guint64 (*GbKeepRowsFn)(const char *sheet, gpointer user);
+typedef void (*GbFeedFn)(gpointer ctx, const guint8 *p, gsize n);
 
 typedef struct {
-    GsfInput *in;
     GbKeepRowsFn keep;
     gpointer user;
-    gboolean checked_root, enabled, eof, drop, in_table;
+    GbFeedFn feed; /* where the bytes that go through go */
+    gpointer feed_ctx;
+    gboolean checked_root, enabled, drop, in_table;
     guint nested, group;
     guint64 rows, keep_rows;
-    GByteArray *raw; /* input not yet scanned */
-    GByteArray *out; /* scanned, for the parser */
-    gsize out_pos;
+    gsize span_start, span_end; /* bytes of this chunk going through, not yet fed */
 } GbSkipper;
 
 static gboolean
@@ -170,89 +174,614 @@ gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
     return TRUE;
 }
 
-/* Scans what raw holds; leaves an incomplete tag for the next chunk. */
-static void
-gb__skip_scan(GbSkipper *sk)
+/* Whether the tag at p (left bytes from its '<') is one the scanner must read
+ * whole even where it passes tags by unread: a comment, CDATA, a processing
+ * instruction, or a table:table start or end tag. */
+static inline gboolean
+gb__skip_delim(guint8 c)
 {
-    const guint8 *p = sk->raw->data;
-    gsize n = sk->raw->len, i = 0;
+    return c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline gboolean
+gb__skip_special(const guint8 *p, gsize left)
+{
+    if (left < 2)
+        return TRUE;
+    switch (p[1]) {
+    case '!':
+    case '?':
+        return TRUE;
+    case 't': /* as gb__tag_is(p, left, "table:table") */
+        return left >= 13 && memcmp(p + 1, "table:table", 11) == 0 && gb__skip_delim(p[12]);
+    case '/':
+        return left >= 14 && memcmp(p + 2, "table:table", 11) == 0 && gb__skip_delim(p[13]);
+    default:
+        return FALSE;
+    }
+}
+
+/* The first '<' in p[i..n) that starts a tag gb__skip_special names, or that
+ * has fewer than 16 bytes after it when more input is to come; n when there is
+ * none. Sixteen bytes are compared at once where SSE2 is there (every x86-64):
+ * most '<' are a cell's tags, and one test of a mask passes 16 bytes of text. */
+static gsize
+gb__skip_fast(const guint8 *p, gsize i, gsize n, gboolean eof)
+{
+#ifdef __SSE2__
+    const __m128i lt = _mm_set1_epi8('<');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lt));
+        for (; m != 0; m &= m - 1) {
+            gsize j = i + (gsize)__builtin_ctz(m);
+            if ((n - j < 16 && !eof) || gb__skip_special(p + j, n - j))
+                return j;
+        }
+    }
+#endif
+    for (; i < n; i++)
+        if (p[i] == '<' && ((n - i < 16 && !eof) || gb__skip_special(p + i, n - i)))
+            return i;
+    return n;
+}
+
+/* Hands bytes [a, b) of the chunk to the parser, joining runs that touch. */
+static void
+gb__skip_pass(GbSkipper *sk, const guint8 *p, gsize a, gsize b)
+{
+    if (a == b)
+        return;
+    if (sk->span_end == a && sk->span_end > sk->span_start) {
+        sk->span_end = b;
+        return;
+    }
+    if (sk->span_end > sk->span_start)
+        sk->feed(sk->feed_ctx, p + sk->span_start, sk->span_end - sk->span_start);
+    sk->span_start = a;
+    sk->span_end = b;
+}
+
+/* Scans p[0..n): hands what goes through to sk->feed, in order, and returns
+ * how many bytes were scanned; an incomplete tag at the end is left for the
+ * next call (eof: there is no more). Only table:table tags, comments, CDATA and
+ * PIs are read whole inside a sheet that is being dropped or kept whole; any
+ * other tag there is passed by to the next '<', which well-formed XML never has
+ * inside a tag or in text (and where it does, the parser fails at it, before
+ * any byte the scanner treated differently). */
+static gsize
+gb__skip_scan(GbSkipper *sk, const guint8 *p, gsize n, gboolean eof)
+{
+    gsize i = 0;
+    sk->span_start = sk->span_end = 0;
     while (i < n) {
-        if (p[i] == '<' && sk->drop && sk->enabled) {
-            /* In a sheet being dropped only table:table tags (nesting, the
-             * sheet's end), comments, CDATA and PIs matter; any other tag is
-             * passed by to the next '<', which well-formed XML never has
-             * inside a tag or in text. */
-            gsize left = n - i;
-            if (left < 16 && !sk->eof)
-                break; /* the rest of the tag comes with the next chunk */
-            if (left >= 2 && p[i + 1] != '!' && p[i + 1] != '?' &&
-                !gb__tag_is(p + i, left, "table:table") &&
-                !(p[i + 1] == '/' && gb__tag_is(p + i + 1, left - 1, "table:table"))) {
-                const guint8 *lt = memchr(p + i + 1, '<', left - 1);
-                i = lt != NULL ? (gsize)(lt - p) : n;
-                continue;
-            }
+        if (sk->enabled && sk->in_table && (sk->drop || sk->keep_rows == G_MAXUINT64)) {
+            /* No row is counted here: only where the sheet ends matters. */
+            gsize from = i;
+            i = gb__skip_fast(p, i, n, eof);
+            if (!sk->drop)
+                gb__skip_pass(sk, p, from, i);
+            if (i == n || (n - i < 16 && !eof))
+                break;
         }
         if (p[i] != '<') {
             const guint8 *lt = memchr(p + i, '<', n - i);
             gsize stop = lt != NULL ? (gsize)(lt - p) : n;
             if (!sk->drop)
-                g_byte_array_append(sk->out, p + i, (guint)(stop - i));
+                gb__skip_pass(sk, p, i, stop);
             i = stop;
             continue;
         }
         gsize len = gb__tag_end(p + i, n - i);
         if (len == 0) {
-            if (!sk->eof)
+            if (!eof)
                 break;
             len = n - i; /* a broken tail: the parser will say so */
         }
         if (gb__skip_tag(sk, p + i, len))
-            g_byte_array_append(sk->out, p + i, (guint)len);
+            gb__skip_pass(sk, p, i, i + len);
         i += len;
     }
-    g_byte_array_remove_range(sk->raw, 0, (guint)i);
+    if (sk->span_end > sk->span_start)
+        sk->feed(sk->feed_ctx, p + sk->span_start, sk->span_end - sk->span_start);
+    sk->span_start = sk->span_end = 0;
+    return i;
 }
 
-static int
-gb__skip_read(void *ctx, char *buf, int len)
-{
-    GbSkipper *sk = ctx;
-    while (sk->out->len - sk->out_pos < (gsize)len && !sk->eof) {
-        if (sk->out_pos > 0) {
-            g_byte_array_remove_range(sk->out, 0, (guint)sk->out_pos);
-            sk->out_pos = 0;
-        }
-        gsf_off_t left = gsf_input_remaining(sk->in);
-        gsize chunk = (gsize)MIN(left, (gsf_off_t)(256 * 1024));
-        if (chunk > 0) {
-            guint old = sk->raw->len;
-            g_byte_array_set_size(sk->raw, old + (guint)chunk);
-            if (gsf_input_read(sk->in, chunk, sk->raw->data + old) == NULL)
-                return -1;
-        }
-        sk->eof = gsf_input_remaining(sk->in) <= 0;
-        gb__skip_scan(sk);
-    }
-    gsize n = MIN((gsize)len, sk->out->len - sk->out_pos);
-    if (n == 0)
-        return 0;
-    memcpy(buf, sk->out->data + sk->out_pos, n);
-    sk->out_pos += n;
-    return (int)n;
-}
+/* ---- ODS ----
+ *
+ * content.xml goes through libxml2's SAX2 push parser: no tree, no node
+ * objects. What the pull reader this replaced gave is kept, to the sheet named
+ * in an error message: the filtered bytes are pushed in 512-byte pieces, as the
+ * reader pushed them, and what the parser finds in a piece is queued as plain
+ * events and acted on only once the piece (and those after it up to one that
+ * starts an element, as the reader went on) parsed without error: libxml2's
+ * first error drops what the reader had not yet given either. An element is
+ * known by its local name (the sheet's also by the table namespace); an empty
+ * element (<x/>) acts at once and has no end; a subtree passed by (a skipped
+ * sheet, a cell's annotation) is not looked into; text is taken whole per run
+ * of characters (a text node), and the error keeps the line of the innermost
+ * open element, as the reader's locator gave it. */
 
-/* ---- ODS ---- */
+#define GB__ODS_PIECE 512 /* the reader's CHUNK_SIZE */
 
 typedef struct {
     const xmlChar *table, *row, *cell, *covered, *p, *s, *tab, *line_break, *annotation, *name,
-        *value_type, *value, *date_value, *boolean_value, *rows_repeated, *cols_repeated, *c;
+        *value_type, *value, *date_value, *boolean_value, *rows_repeated, *cols_repeated, *c,
+        *ns_table, *ns_text;
 } GbOdsNames;
 
-static void
-gb__ods_names(xmlTextReaderPtr r, GbOdsNames *n)
+static guint64
+gb__count_attr(const xmlChar *v)
 {
-#define GB__N(field, s) n->field = xmlTextReaderConstString(r, BAD_CAST s)
+    guint64 n = g_ascii_strtoull((const char *)v, NULL, 10);
+    return n == 0 ? 1 : n;
+}
+
+typedef struct {
+    guint8 type;
+    guint64 repeat;
+    char value[64]; /* office:value / date-value / boolean-value */
+    gboolean has_value;
+    int paragraphs;
+} GbOdsCell;
+
+enum { GB__EV_START, GB__EV_END, GB__EV_TEXT, GB__EV_CDATA, GB__EV_OTHER };
+
+/* What an element is, from its names alone. */
+enum {
+    GB__K_OTHER,
+    GB__K_UNNAMED,   /* an undeclared prefix: its name is "prefix:local" */
+    GB__K_TABLE,     /* table:table in the table namespace */
+    GB__K_TABLE_ANY, /* local name "table", another namespace */
+    GB__K_ROW,
+    GB__K_CELL,
+    GB__K_COVERED,
+    GB__K_ANNOTATION,
+    GB__K_P,
+    GB__K_S,
+    GB__K_TAB,
+    GB__K_LINE_BREAK,
+};
+
+typedef struct {
+    guint8 type, kind;
+    gboolean empty; /* END: of an element written <x/> */
+    guint64 num;    /* START ROW: rows repeated; S: spaces */
+    gsize off, len; /* TEXT, CDATA, START TABLE (name; len G_MAXSIZE: none): in text */
+    GbOdsCell cell; /* START CELL, COVERED */
+} GbOdsEvent;
+
+typedef struct {
+    GbRowBuild *rb;
+    xmlParserCtxtPtr ctxt;
+    GbOdsNames n;
+    GbStatus status;
+    GString *err;
+    GArray *lines;          /* int: the line of each open element's start tag */
+    GArray *events;         /* GbOdsEvent, parsed, not yet acted on */
+    GString *text;          /* their text */
+    gboolean piece_started; /* an element started in what is queued */
+    /* acting on events */
+    gboolean in_sheet, in_cell, cell_was_in; /* cell_was_in: in_cell before this cell */
+    guint skip_depth;                        /* > 0: inside a subtree passed by */
+    int started; /* GB__K_ROW / _CELL: what the last start did, for <x/> */
+    guint64 row_repeat;
+    GbOdsCell cell;
+    int text_run;     /* GB__EV_TEXT / _CDATA: the run going on, else -1 */
+    gboolean text_ok; /* whether the run is kept */
+    GString *attr;    /* an attribute's value, made a C string */
+    gboolean halted;
+} GbOdsSax;
+
+/* An attribute's (or namespace declaration's) value as a C string in st->attr,
+ * with what the parser leaves for the tree builder undone: "&#38;" (an '&'). */
+static const char *
+gb__ods_attr_value(GbOdsSax *st, const xmlChar *v, const xmlChar *end)
+{
+    g_string_truncate(st->attr, 0);
+    if (end == NULL)
+        end = v + xmlStrlen(v);
+    const xmlChar *amp;
+    while ((amp = memchr(v, '&', (gsize)(end - v))) != NULL) {
+        g_string_append_len(st->attr, (const char *)v, amp - v);
+        g_string_append_c(st->attr, '&');
+        v = end - amp >= 5 && memcmp(amp, "&#38;", 5) == 0 ? amp + 5 : amp + 1;
+    }
+    g_string_append_len(st->attr, (const char *)v, end - v);
+    return st->attr->str;
+}
+
+/* Calls fn for each attribute as the reader's MoveToNextAttribute walked them:
+ * namespace declarations first (named by their prefix, "xmlns" for the
+ * default), then the attributes (one with an undeclared prefix has no local
+ * name that can match). */
+typedef void (*GbOdsAttrFn)(GbOdsSax *st, const xmlChar *ln, const xmlChar *v, const xmlChar *end,
+                            gpointer user);
+
+static void
+gb__ods_each_attr(GbOdsSax *st, int nb_ns, const xmlChar **ns, int nb_attrs, const xmlChar **attrs,
+                  GbOdsAttrFn fn, gpointer user)
+{
+    for (int i = 0; i < nb_ns; i++) {
+        const xmlChar *prefix = ns[2 * i];
+        fn(st, prefix != NULL ? prefix : BAD_CAST "xmlns", ns[2 * i + 1], NULL, user);
+    }
+    for (int i = 0; i < nb_attrs; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        if (a[1] != NULL && a[2] == NULL)
+            continue;
+        fn(st, a[0], a[3], a[4], user);
+    }
+}
+
+static void
+gb__ods_row_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *v, const xmlChar *end,
+                 gpointer user)
+{
+    if (ln == st->n.rows_repeated)
+        *(guint64 *)user = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
+}
+
+typedef struct {
+    GbOdsCell *c;
+    const char *vtype;
+    char vbuf[32];
+} GbOdsCellAttrs;
+
+static void
+gb__ods_cell_attr(GbOdsSax *st, const xmlChar *ln, const xmlChar *v, const xmlChar *end,
+                  gpointer user)
+{
+    GbOdsCellAttrs *ca = user;
+    GbOdsCell *c = ca->c;
+    if (ln == st->n.cols_repeated) {
+        c->repeat = gb__count_attr(BAD_CAST gb__ods_attr_value(st, v, end));
+    } else if (ln == st->n.value_type) {
+        g_strlcpy(ca->vbuf, gb__ods_attr_value(st, v, end), sizeof ca->vbuf);
+        ca->vtype = ca->vbuf;
+    } else if (ln == st->n.value || ln == st->n.date_value || ln == st->n.boolean_value) {
+        /* The cell's own value wins over its display text. */
+        if (ln == st->n.date_value || !c->has_value)
+            g_strlcpy(c->value, gb__ods_attr_value(st, v, end), sizeof c->value);
+        c->has_value = TRUE;
+    }
+}
+
+static void
+gb__ods_cell_attrs(GbOdsSax *st, GbOdsCell *c, int nb_ns, const xmlChar **ns, int nb_attrs,
+                   const xmlChar **attrs)
+{
+    *c = (GbOdsCell){.type = GB_CELL_TEXT, .repeat = 1};
+    GbOdsCellAttrs ca = {.c = c};
+    gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_cell_attr, &ca);
+    const char *vtype = ca.vtype;
+    if (vtype == NULL || strcmp(vtype, "string") == 0) {
+        c->type = GB_CELL_TEXT;
+        c->has_value = FALSE;
+    } else if (strcmp(vtype, "date") == 0) {
+        c->type = GB_CELL_DATE;
+        c->value[10] = '\0'; /* YYYY-MM-DD[THH:MM:SS]: the day */
+    } else if (strcmp(vtype, "boolean") == 0) {
+        c->type = GB_CELL_BOOL;
+    } else if (strcmp(vtype, "float") == 0 || strcmp(vtype, "percentage") == 0 ||
+               strcmp(vtype, "currency") == 0) {
+        c->type = GB_CELL_NUMBER;
+    } else {
+        c->type = GB_CELL_TEXT; /* time: its display text */
+        c->has_value = FALSE;
+    }
+}
+
+/* The first attribute named ln in namespace uri, or NULL. */
+static const char *
+gb__ods_attr_ns(GbOdsSax *st, int nb_attrs, const xmlChar **attrs, const xmlChar *ln,
+                const xmlChar *uri)
+{
+    for (int i = 0; i < nb_attrs; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        if (a[0] == ln && a[2] != NULL && xmlStrEqual(a[2], uri))
+            return gb__ods_attr_value(st, a[3], a[4]);
+    }
+    return NULL;
+}
+
+static int
+gb__ods_kind(const GbOdsNames *n, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+{
+    if (prefix != NULL && uri == NULL)
+        return GB__K_UNNAMED;
+    if (ln == n->table)
+        return uri != NULL && xmlStrEqual(uri, n->ns_table) ? GB__K_TABLE : GB__K_TABLE_ANY;
+    if (ln == n->row)
+        return GB__K_ROW;
+    if (ln == n->cell)
+        return GB__K_CELL;
+    if (ln == n->covered)
+        return GB__K_COVERED;
+    if (ln == n->annotation)
+        return GB__K_ANNOTATION;
+    if (ln == n->p)
+        return GB__K_P;
+    if (ln == n->s)
+        return GB__K_S;
+    if (ln == n->tab)
+        return GB__K_TAB;
+    if (ln == n->line_break)
+        return GB__K_LINE_BREAK;
+    return GB__K_OTHER;
+}
+
+/* ---- parsing: SAX callbacks queue events ---- */
+
+/* The parser state for a callback, or NULL when it is not for the document
+ * itself (an entity's content parsed on its own) or the read is over. */
+static GbOdsSax *
+gb__ods_sax(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    GbOdsSax *st = ctxt->_private;
+    if (st == NULL || st->ctxt != ctxt || st->halted || !ctxt->wellFormed)
+        return NULL;
+    return st;
+}
+
+static GbOdsEvent *
+gb__ods_event(GbOdsSax *st, guint8 type, guint8 kind)
+{
+    g_array_set_size(st->events, st->events->len + 1);
+    GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, st->events->len - 1);
+    e->type = type;
+    e->kind = kind;
+    e->empty = FALSE;
+    return e;
+}
+
+static void
+gb__ods_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri, int nb_ns,
+              const xmlChar **ns, int nb_attrs, int nb_defaulted, const xmlChar **attrs)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st == NULL)
+        return;
+    int line = st->ctxt->input != NULL ? MIN(st->ctxt->input->line, 65535) : -1;
+    g_array_append_val(st->lines, line);
+    st->piece_started = TRUE;
+    int kind = gb__ods_kind(&st->n, ln, prefix, uri);
+    GbOdsEvent *e = gb__ods_event(st, GB__EV_START, (guint8)kind);
+    if (kind == GB__K_TABLE) {
+        const char *name = gb__ods_attr_ns(st, nb_attrs, attrs, st->n.name, st->n.ns_table);
+        e->off = st->text->len;
+        e->len = name != NULL ? strlen(name) : G_MAXSIZE;
+        if (name != NULL)
+            g_string_append_len(st->text, name, (gssize)e->len);
+    } else if (kind == GB__K_ROW) {
+        e->num = 1;
+        gb__ods_each_attr(st, nb_ns, ns, nb_attrs, attrs, gb__ods_row_attr, &e->num);
+    } else if (kind == GB__K_CELL || kind == GB__K_COVERED) {
+        gb__ods_cell_attrs(st, &e->cell, nb_ns, ns, nb_attrs, attrs);
+    } else if (kind == GB__K_S) {
+        const char *c = gb__ods_attr_ns(st, nb_attrs, attrs, st->n.c, st->n.ns_text);
+        e->num = c != NULL ? MIN(gb__count_attr(BAD_CAST c), 1024) : 1;
+    }
+}
+
+static void
+gb__ods_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st == NULL)
+        return;
+    if (st->lines->len > 0)
+        g_array_set_size(st->lines, st->lines->len - 1);
+    GbOdsEvent *e = gb__ods_event(st, GB__EV_END, (guint8)gb__ods_kind(&st->n, ln, prefix, uri));
+    /* An empty element's end comes straight after its start, with the input
+     * just past its "/>" (an end tag cannot end so). */
+    const xmlChar *cur = st->ctxt->input->cur;
+    e->empty = cur - st->ctxt->input->base >= 2 && cur[-2] == '/' && cur[-1] == '>';
+}
+
+static void
+gb__ods_chars(GbOdsSax *st, guint8 type, const xmlChar *ch, int len)
+{
+    GbOdsEvent *last =
+        st->events->len > 0 ? &g_array_index(st->events, GbOdsEvent, st->events->len - 1) : NULL;
+    if (last != NULL && last->type == type && last->off + last->len == st->text->len) {
+        last->len += (gsize)len;
+    } else {
+        GbOdsEvent *e = gb__ods_event(st, type, 0);
+        e->off = st->text->len;
+        e->len = (gsize)len;
+    }
+    g_string_append_len(st->text, (const char *)ch, len);
+}
+
+static void
+gb__ods_text(void *ctx, const xmlChar *ch, int len)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st != NULL)
+        gb__ods_chars(st, GB__EV_TEXT, ch, len);
+}
+
+static void
+gb__ods_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st != NULL)
+        gb__ods_chars(st, GB__EV_CDATA, ch, len);
+}
+
+/* A comment, PI or entity reference: a node of its own, between text runs. */
+static void
+gb__ods_other(void *ctx, const xmlChar *a)
+{
+    GbOdsSax *st = gb__ods_sax(ctx);
+    if (st != NULL)
+        gb__ods_event(st, GB__EV_OTHER, 0);
+}
+
+static void
+gb__ods_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    gb__ods_other(ctx, target);
+}
+
+/* Keeps libxml2's first error (warnings aside) as the reader's handler did:
+ * "line N: message", N the line of the innermost open element. */
+static void
+gb__ods_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    GbOdsSax *st = ctxt != NULL ? ctxt->_private : NULL;
+    if (st == NULL || e == NULL || e->level == XML_ERR_WARNING || st->err->len > 0)
+        return;
+    int line = st->lines->len > 0 ? g_array_index(st->lines, int, st->lines->len - 1) : e->line;
+    g_string_printf(st->err, "line %d: %s", line, e->message != NULL ? e->message : "");
+    g_strchomp(st->err->str);
+    st->err->len = strlen(st->err->str);
+}
+
+/* ---- acting on events, in order, as on the reader's nodes ---- */
+
+static GbStatus
+gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
+{
+    if (c->has_value)
+        return gb__sheet_rb_cell(rb, c->value, strlen(c->value), c->type, c->repeat);
+    return gb__sheet_rb_cell(rb, rb->cell->str, rb->cell->len,
+                             rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
+}
+
+static GbStatus
+gb__ods_on_start(GbOdsSax *st, const GbOdsEvent *e)
+{
+    GbRowBuild *rb = st->rb;
+    st->started = GB__K_OTHER;
+    if (st->skip_depth > 0) {
+        st->skip_depth++;
+        return GB_OK;
+    }
+    GbStatus status = GB_OK;
+    int k = e->kind;
+    if (k == GB__K_TABLE && !st->in_cell) {
+        char *name = e->len != G_MAXSIZE ? g_strndup(st->text->str + e->off, e->len) : NULL;
+        status = gb__sheet_rb_begin_sheet(rb, name);
+        g_free(name);
+        st->in_sheet = TRUE;
+        if (status == GB_OK && rb->skipping) {
+            st->skip_depth = 1; /* the whole sheet, unparsed by us */
+            st->in_sheet = FALSE;
+        }
+    } else if (!st->in_sheet || rb->skipping) {
+        /* outside a sheet, or passing one by */
+    } else if (k == GB__K_ROW) {
+        st->row_repeat = e->num;
+        gb__sheet_rb_reset(rb);
+        st->started = GB__K_ROW;
+    } else if (k == GB__K_CELL || k == GB__K_COVERED) {
+        st->cell = e->cell;
+        if (k == GB__K_COVERED) { /* hidden under a merged cell: a place, no value */
+            st->cell.has_value = FALSE;
+            st->cell.type = GB_CELL_EMPTY;
+        }
+        g_string_truncate(rb->cell, 0);
+        st->cell_was_in = st->in_cell;
+        st->in_cell = TRUE;
+        st->started = GB__K_CELL;
+    } else if (st->in_cell && k == GB__K_ANNOTATION) {
+        st->skip_depth = 1; /* a comment, not the value */
+    } else if (st->in_cell && k == GB__K_P) {
+        if (st->cell.paragraphs++ > 0)
+            g_string_append_c(rb->cell, '\n');
+    } else if (st->in_cell && k == GB__K_S) {
+        for (guint64 i = 0; i < e->num; i++)
+            g_string_append_c(rb->cell, ' ');
+    } else if (st->in_cell && k == GB__K_TAB) {
+        g_string_append_c(rb->cell, '\t');
+    } else if (st->in_cell && k == GB__K_LINE_BREAK) {
+        g_string_append_c(rb->cell, '\n');
+    }
+    return status;
+}
+
+static GbStatus
+gb__ods_on_end(GbOdsSax *st, const GbOdsEvent *e)
+{
+    GbRowBuild *rb = st->rb;
+    int started = st->started;
+    st->started = GB__K_OTHER;
+    if (st->skip_depth > 0) {
+        st->skip_depth--;
+        return GB_OK;
+    }
+    int k = e->kind;
+    gboolean table = k == GB__K_TABLE || k == GB__K_TABLE_ANY;
+    if (e->empty) {
+        /* What the reader did at an empty element's start. */
+        if (started == GB__K_ROW)
+            return gb__sheet_rb_emit(rb, st->row_repeat);
+        if (started == GB__K_CELL) {
+            st->in_cell = st->cell_was_in;
+            return gb__ods_cell_done(rb, &st->cell);
+        }
+        if (k == GB__K_TABLE && st->in_sheet && !st->in_cell) {
+            st->in_sheet = FALSE;
+            return gb__sheet_rb_end_sheet(rb);
+        }
+        return GB_OK;
+    }
+    if (table && st->in_sheet && !st->in_cell) {
+        st->in_sheet = FALSE;
+        return rb->skipping ? GB_OK : gb__sheet_rb_end_sheet(rb);
+    }
+    if (st->in_sheet && !rb->skipping) {
+        if (st->in_cell && (k == GB__K_CELL || k == GB__K_COVERED)) {
+            st->in_cell = FALSE;
+            return gb__ods_cell_done(rb, &st->cell);
+        }
+        if (k == GB__K_ROW && !st->in_cell)
+            return gb__sheet_rb_emit(rb, st->row_repeat);
+    }
+    return GB_OK;
+}
+
+/* Acts on the queued events; a status other than GB_OK ends the read. */
+static void
+gb__ods_deliver(GbOdsSax *st)
+{
+    for (guint i = 0; i < st->events->len && st->status == GB_OK; i++) {
+        const GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, i);
+        if (e->type == GB__EV_TEXT || e->type == GB__EV_CDATA) {
+            if (st->text_run != e->type) {
+                /* The reader gave a text node whole, if the cell was short yet. */
+                st->text_run = e->type;
+                st->text_ok = st->skip_depth == 0 && st->in_cell && !st->rb->skipping &&
+                              st->rb->cell->len < 64 * 1024;
+            }
+            if (st->text_ok)
+                g_string_append_len(st->rb->cell, st->text->str + e->off, (gssize)e->len);
+            continue;
+        }
+        st->text_run = -1;
+        if (e->type == GB__EV_START)
+            st->status = gb__ods_on_start(st, e);
+        else if (e->type == GB__EV_END)
+            st->status = gb__ods_on_end(st, e);
+    }
+    g_array_set_size(st->events, 0);
+    g_string_truncate(st->text, 0);
+    st->piece_started = FALSE;
+    if (st->status != GB_OK) {
+        st->halted = TRUE;
+        xmlStopParser(st->ctxt);
+    }
+}
+
+static void
+gb__ods_names(xmlDictPtr d, GbOdsNames *n)
+{
+#define GB__N(field, s) n->field = xmlDictLookup(d, BAD_CAST s, -1)
     GB__N(table, "table");
     GB__N(row, "table-row");
     GB__N(cell, "table-cell");
@@ -271,69 +800,121 @@ gb__ods_names(xmlTextReaderPtr r, GbOdsNames *n)
     GB__N(cols_repeated, "number-columns-repeated");
     GB__N(c, "c");
 #undef GB__N
+    n->ns_table = BAD_CAST GB__NS_TABLE;
+    n->ns_text = BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
 }
 
-static guint64
-gb__count_attr(const xmlChar *v)
-{
-    guint64 n = g_ascii_strtoull((const char *)v, NULL, 10);
-    return n == 0 ? 1 : n;
-}
+/* ---- pushing: the filtered bytes in the reader's pieces ---- */
 
 typedef struct {
-    guint8 type;
-    guint64 repeat;
-    char value[64]; /* office:value / date-value / boolean-value */
-    gboolean has_value;
-    int paragraphs;
-} GbOdsCell;
+    GbOdsSax *st;
+    xmlSAXHandler sax;
+    guint8 piece[GB__ODS_PIECE];
+    gsize npiece;
+    gsize taken;      /* of the first 4 bytes */
+    guint64 total;    /* bytes after them */
+    GByteArray *hold; /* bytes short of a whole read */
+    gboolean failed;  /* the parser could not be made */
+} GbOdsPush;
 
-static void
-gb__ods_cell_attrs(xmlTextReaderPtr r, const GbOdsNames *n, GbOdsCell *c)
+/* Makes the parser from the first 4 bytes (fewer at the end), as the reader did. */
+static gboolean
+gb__ods_make(GbOdsPush *pu)
 {
-    *c = (GbOdsCell){.type = GB_CELL_TEXT, .repeat = 1};
-    const char *vtype = NULL;
-    char vbuf[32] = "";
-    while (xmlTextReaderMoveToNextAttribute(r) == 1) {
-        const xmlChar *ln = xmlTextReaderConstLocalName(r);
-        const char *v = (const char *)xmlTextReaderConstValue(r);
-        if (ln == n->cols_repeated) {
-            c->repeat = gb__count_attr((const xmlChar *)v);
-        } else if (ln == n->value_type) {
-            g_strlcpy(vbuf, v, sizeof vbuf);
-            vtype = vbuf;
-        } else if (ln == n->value || ln == n->date_value || ln == n->boolean_value) {
-            /* The cell's own value wins over its display text. */
-            if (ln == n->date_value || !c->has_value)
-                g_strlcpy(c->value, v, sizeof c->value);
-            c->has_value = TRUE;
-        }
+    GbOdsSax *st = pu->st;
+    st->ctxt = xmlCreatePushParserCtxt(&pu->sax, NULL, (const char *)pu->piece, (int)pu->npiece,
+                                       "content.xml");
+    pu->npiece = 0;
+    if (st->ctxt == NULL) {
+        pu->failed = TRUE;
+        return FALSE;
     }
-    xmlTextReaderMoveToElement(r);
-    if (vtype == NULL || strcmp(vtype, "string") == 0) {
-        c->type = GB_CELL_TEXT;
-        c->has_value = FALSE;
-    } else if (strcmp(vtype, "date") == 0) {
-        c->type = GB_CELL_DATE;
-        c->value[10] = '\0'; /* YYYY-MM-DD[THH:MM:SS]: the day */
-    } else if (strcmp(vtype, "boolean") == 0) {
-        c->type = GB_CELL_BOOL;
-    } else if (strcmp(vtype, "float") == 0 || strcmp(vtype, "percentage") == 0 ||
-               strcmp(vtype, "currency") == 0) {
-        c->type = GB_CELL_NUMBER;
-    } else {
-        c->type = GB_CELL_TEXT; /* time: its display text */
-        c->has_value = FALSE;
+    /* No network, no entity substitution, no DTD loading: plain data. */
+    xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    st->ctxt->_private = st;
+    st->ctxt->linenumbers = 1;
+    gb__ods_names(st->ctxt->dict, &st->n);
+    return TRUE;
+}
+
+/* Parses one piece and acts on what it gave, unless it erred; the reader
+ * pushed on past pieces that started no element, but not past the last. */
+static void
+gb__ods_push(GbOdsPush *pu, const guint8 *p, gsize n, int terminate, gboolean last)
+{
+    GbOdsSax *st = pu->st;
+    xmlParseChunk(st->ctxt, (const char *)p, (int)n, terminate);
+    if (!st->ctxt->wellFormed) {
+        st->halted = TRUE; /* the first error ends the read */
+        g_array_set_size(st->events, 0);
+        return;
+    }
+    if (st->piece_started || last)
+        gb__ods_deliver(st);
+}
+
+/* Cuts filtered bytes into the parser's pieces. */
+static void
+gb__ods_take(GbOdsPush *pu, const guint8 *p, gsize n)
+{
+    GbOdsSax *st = pu->st;
+    while (n > 0 && !pu->failed && !st->halted) {
+        gsize want = st->ctxt == NULL ? 4 : GB__ODS_PIECE;
+        if (pu->npiece == 0 && st->ctxt != NULL && n >= want) {
+            gb__ods_push(pu, p, want, 0, FALSE); /* straight from the chunk */
+            p += want;
+            n -= want;
+            continue;
+        }
+        gsize k = MIN(n, want - pu->npiece);
+        memcpy(pu->piece + pu->npiece, p, k);
+        pu->npiece += k;
+        p += k;
+        n -= k;
+        if (pu->npiece < want)
+            break;
+        if (st->ctxt == NULL) {
+            gb__ods_make(pu);
+        } else {
+            gb__ods_push(pu, pu->piece, want, 0, FALSE);
+            pu->npiece = 0;
+        }
     }
 }
 
-static GbStatus
-gb__ods_cell_done(GbRowBuild *rb, GbOdsCell *c)
+#define GB__ODS_READ 4096 /* what the reader asked of its input each time */
+
+/* Takes filtered bytes (sk->feed) as the reader took them: the first 4, then
+ * GB__ODS_READ at a time. What is short of a whole read waits in pu->hold for
+ * more, or for the end; when inflating fails first it is lost, as it was to the
+ * reader, and so the message is the same. */
+static void
+gb__ods_feed(gpointer ctx, const guint8 *p, gsize n)
 {
-    if (c->has_value)
-        return gb__sheet_rb_cell(rb, c->value, strlen(c->value), c->type, c->repeat);
-    return gb__sheet_rb_cell(rb, rb->cell->str, rb->cell->len,
-                             rb->cell->len ? GB_CELL_TEXT : GB_CELL_EMPTY, c->repeat);
+    GbOdsPush *pu = ctx;
+    if (pu->taken < 4) {
+        gsize k = MIN(n, 4 - pu->taken);
+        gb__ods_take(pu, p, k);
+        pu->taken += k;
+        p += k;
+        n -= k;
+    }
+    pu->total += n;
+    if (pu->hold->len > 0) {
+        gsize k = MIN(n, GB__ODS_READ - pu->hold->len);
+        g_byte_array_append(pu->hold, p, (guint)k);
+        p += k;
+        n -= k;
+        if (pu->hold->len < GB__ODS_READ)
+            return;
+        gb__ods_take(pu, pu->hold->data, GB__ODS_READ);
+        g_byte_array_set_size(pu->hold, 0);
+    }
+    gsize whole = n - n % GB__ODS_READ;
+    if (whole > 0)
+        gb__ods_take(pu, p, whole);
+    g_byte_array_append(pu->hold, p + whole, (guint)(n - whole));
 }
 
 static guint64
@@ -341,6 +922,212 @@ gb__ods_keep_rows(const char *sheet, gpointer user)
 {
     GbRowBuild *rb = user;
     return rb->fns->keep_rows != NULL ? rb->fns->keep_rows(rb->path, sheet, rb->user) : G_MAXUINT64;
+}
+
+#define GB__ODS_CHUNK (256 * 1024)
+
+/* Inflates content.xml in 256 KiB chunks (smaller ones cost zlib a copy of its window each) and
+ * scans each through sk, while go_on(ctx) says so. Returns TRUE when libgsf could not read
+ * (inflate) it. */
+static gboolean
+gb__ods_pump(GsfInput *in, GbSkipper *sk, gboolean (*go_on)(gpointer ctx), gpointer ctx)
+{
+    gboolean failed = FALSE;
+    GByteArray *raw = g_byte_array_sized_new(GB__ODS_CHUNK);
+    for (;;) {
+        /* Reads of GB__ODS_CHUNK from the start, as before: where inflating
+         * fails, what was read before it is what it was. */
+        gsf_off_t left = gsf_input_remaining(in);
+        gsize chunk = (gsize)MIN(MAX(left, 0), (gsf_off_t)GB__ODS_CHUNK);
+        if (chunk > 0) {
+            guint old = raw->len;
+            g_byte_array_set_size(raw, old + (guint)chunk);
+            if (gsf_input_read(in, chunk, raw->data + old) == NULL) {
+                failed = TRUE;
+                break;
+            }
+        }
+        gboolean eof = gsf_input_remaining(in) <= 0;
+        gsize used = gb__skip_scan(sk, raw->data, raw->len, eof);
+        if (used > 0)
+            g_byte_array_remove_range(raw, 0, (guint)used);
+        if (eof || !go_on(ctx))
+            break;
+    }
+    g_byte_array_free(raw, TRUE);
+    return failed;
+}
+
+static gboolean
+gb__ods_here_go_on(gpointer ctx)
+{
+    GbOdsPush *pu = ctx;
+    return !pu->st->halted && !pu->failed;
+}
+
+/* Reads, filters and parses on this thread. */
+static gboolean
+gb__ods_read_here(GsfInput *in, GbOdsPush *pu)
+{
+    GbSkipper sk = {
+        .keep = gb__ods_keep_rows, .user = pu->st->rb, .feed = gb__ods_feed, .feed_ctx = pu};
+    return gb__ods_pump(in, &sk, gb__ods_here_go_on, pu);
+}
+
+/* ---- inflating and filtering on a second thread ----
+ *
+ * For a large content.xml (the 2023 workbook's is 39 MB, nearly all of it
+ * passed by) a second thread inflates and filters while this one parses what
+ * goes through: blocks of filtered bytes pass in order through a short queue
+ * (so memory stays bounded), and the one callback the filter makes, keep_rows,
+ * is asked of this thread, so that every callback runs where gb_sheet_read was
+ * called and in the same order as without the thread. */
+
+static gsize gb__thread_bytes = 256 * 1024;
+
+void
+gb_sheet_configure(gsize thread_bytes)
+{
+    gb__thread_bytes = thread_bytes;
+}
+
+#define GB__PIPE_BLOCK (32 * 1024)
+#define GB__PIPE_BLOCKS 4
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    GQueue blocks;   /* GByteArray *: filtered bytes, in order */
+    GByteArray *cur; /* the filter thread's block being filled */
+    gboolean done, read_failed, stop;
+    const char *ask; /* a sheet the filter thread asks keep_rows of */
+    guint64 answer;
+    gboolean answered;
+    GsfInput *in;
+} GbOdsPipe;
+
+static void
+gb__pipe_send(GbOdsPipe *pp)
+{
+    g_mutex_lock(&pp->lock);
+    while (g_queue_get_length(&pp->blocks) >= GB__PIPE_BLOCKS && !pp->stop)
+        g_cond_wait(&pp->cond, &pp->lock);
+    if (!pp->stop) {
+        g_queue_push_tail(&pp->blocks, pp->cur);
+        pp->cur = NULL;
+    }
+    g_cond_broadcast(&pp->cond);
+    g_mutex_unlock(&pp->lock);
+    if (pp->cur != NULL)
+        g_byte_array_set_size(pp->cur, 0);
+    else
+        pp->cur = g_byte_array_sized_new(GB__PIPE_BLOCK);
+}
+
+/* The filter's sk->feed on the second thread. */
+static void
+gb__pipe_collect(gpointer ctx, const guint8 *p, gsize n)
+{
+    GbOdsPipe *pp = ctx;
+    while (n > 0) { /* blocks of at most GB__PIPE_BLOCK, however long the span */
+        gsize k = MIN(n, GB__PIPE_BLOCK - pp->cur->len);
+        g_byte_array_append(pp->cur, p, (guint)k);
+        p += k;
+        n -= k;
+        if (pp->cur->len >= GB__PIPE_BLOCK)
+            gb__pipe_send(pp);
+    }
+}
+
+/* The filter's sk->keep on the second thread: waits for this thread's answer. */
+static guint64
+gb__pipe_keep(const char *sheet, gpointer user)
+{
+    GbOdsPipe *pp = user;
+    g_mutex_lock(&pp->lock);
+    pp->ask = sheet;
+    pp->answered = FALSE;
+    g_cond_broadcast(&pp->cond);
+    while (!pp->answered && !pp->stop)
+        g_cond_wait(&pp->cond, &pp->lock);
+    guint64 answer = pp->answered ? pp->answer : G_MAXUINT64;
+    pp->ask = NULL;
+    g_mutex_unlock(&pp->lock);
+    return answer;
+}
+
+static gboolean
+gb__pipe_go_on(gpointer ctx)
+{
+    GbOdsPipe *pp = ctx;
+    g_mutex_lock(&pp->lock);
+    gboolean go = !pp->stop;
+    g_mutex_unlock(&pp->lock);
+    return go;
+}
+
+static gpointer
+gb__pipe_thread(gpointer data)
+{
+    GbOdsPipe *pp = data;
+    GbSkipper sk = {.keep = gb__pipe_keep, .user = pp, .feed = gb__pipe_collect, .feed_ctx = pp};
+    gboolean failed = gb__ods_pump(pp->in, &sk, gb__pipe_go_on, pp);
+    if (pp->cur->len > 0)
+        gb__pipe_send(pp);
+    g_mutex_lock(&pp->lock);
+    pp->read_failed = failed;
+    pp->done = TRUE;
+    g_cond_broadcast(&pp->cond);
+    g_mutex_unlock(&pp->lock);
+    return NULL;
+}
+
+/* Parses here what the second thread inflates and filters. */
+static gboolean
+gb__ods_read_piped(GsfInput *in, GbOdsPush *pu)
+{
+    GbOdsPipe pp = {.in = in, .cur = g_byte_array_sized_new(GB__PIPE_BLOCK)};
+    g_mutex_init(&pp.lock);
+    g_cond_init(&pp.cond);
+    g_queue_init(&pp.blocks);
+    GThread *t = g_thread_new("sheetods", gb__pipe_thread, &pp);
+    for (;;) {
+        g_mutex_lock(&pp.lock);
+        while (g_queue_is_empty(&pp.blocks) && !pp.done && (pp.ask == NULL || pp.answered))
+            g_cond_wait(&pp.cond, &pp.lock);
+        if (pp.ask != NULL && !pp.answered) {
+            const char *sheet = pp.ask;
+            g_mutex_unlock(&pp.lock);
+            guint64 answer = gb__ods_keep_rows(sheet, pu->st->rb);
+            g_mutex_lock(&pp.lock);
+            pp.answer = answer;
+            pp.answered = TRUE;
+            g_cond_broadcast(&pp.cond);
+            g_mutex_unlock(&pp.lock);
+            continue;
+        }
+        GByteArray *b = g_queue_pop_head(&pp.blocks);
+        g_cond_broadcast(&pp.cond);
+        g_mutex_unlock(&pp.lock);
+        if (b == NULL)
+            break; /* done, and every block parsed */
+        gb__ods_feed(pu, b->data, b->len);
+        g_byte_array_free(b, TRUE);
+        if (pu->st->halted || pu->failed)
+            break;
+    }
+    g_mutex_lock(&pp.lock);
+    pp.stop = TRUE;
+    g_cond_broadcast(&pp.cond);
+    g_mutex_unlock(&pp.lock);
+    g_thread_join(t);
+    GByteArray *b;
+    while ((b = g_queue_pop_head(&pp.blocks)) != NULL)
+        g_byte_array_free(b, TRUE);
+    g_byte_array_free(pp.cur, TRUE);
+    g_mutex_clear(&pp.lock);
+    g_cond_clear(&pp.cond);
+    return pp.read_failed;
 }
 
 GbStatus
@@ -352,110 +1139,67 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
                     rb->path);
         return GB_DATA;
     }
-    GString *err = g_string_new(NULL);
-    GbSkipper sk = {.in = in,
-                    .keep = gb__ods_keep_rows,
-                    .user = rb,
-                    .raw = g_byte_array_new(),
-                    .out = g_byte_array_new()};
-    xmlTextReaderPtr r = gb__sheet_xml_open_io(gb__skip_read, &sk, "content.xml", err);
-    GbStatus status = GB_OK;
-    GbOdsNames n;
-    gb__ods_names(r, &n);
-    gboolean in_sheet = FALSE, in_cell = FALSE;
-    guint64 row_repeat = 1;
-    GbOdsCell cell = {0};
-    int ret = xmlTextReaderRead(r);
-    while (ret == 1 && status == GB_OK) {
-        int type = xmlTextReaderNodeType(r);
-        const xmlChar *ln = xmlTextReaderConstLocalName(r);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            gboolean empty = xmlTextReaderIsEmptyElement(r);
-            if (ln == n.table && !in_cell &&
-                xmlStrEqual(xmlTextReaderConstNamespaceUri(r), BAD_CAST GB__NS_TABLE)) {
-                xmlChar *name =
-                    xmlTextReaderGetAttributeNs(r, BAD_CAST "name", BAD_CAST GB__NS_TABLE);
-                status = gb__sheet_rb_begin_sheet(rb, (const char *)name);
-                xmlFree(name);
-                in_sheet = TRUE;
-                if (status == GB_OK && rb->skipping) {
-                    ret = xmlTextReaderNext(r); /* the whole sheet, unparsed by us */
-                    in_sheet = FALSE;
-                    continue;
-                }
-                if (empty) {
-                    status = gb__sheet_rb_end_sheet(rb);
-                    in_sheet = FALSE;
-                }
-            } else if (!in_sheet || rb->skipping) {
-                /* outside a sheet, or passing one by */
-            } else if (ln == n.row) {
-                row_repeat = 1;
-                while (xmlTextReaderMoveToNextAttribute(r) == 1)
-                    if (xmlTextReaderConstLocalName(r) == n.rows_repeated)
-                        row_repeat = gb__count_attr(xmlTextReaderConstValue(r));
-                xmlTextReaderMoveToElement(r);
-                gb__sheet_rb_reset(rb);
-                if (empty)
-                    status = gb__sheet_rb_emit(rb, row_repeat);
-            } else if (ln == n.cell || ln == n.covered) {
-                gb__ods_cell_attrs(r, &n, &cell);
-                if (ln == n.covered) { /* hidden under a merged cell: a place, no value */
-                    cell.has_value = FALSE;
-                    cell.type = GB_CELL_EMPTY;
-                }
-                g_string_truncate(rb->cell, 0);
-                if (empty)
-                    status = gb__ods_cell_done(rb, &cell);
-                else
-                    in_cell = TRUE;
-            } else if (in_cell && ln == n.annotation) {
-                ret = xmlTextReaderNext(r); /* a comment, not the value */
-                continue;
-            } else if (in_cell && ln == n.p) {
-                if (cell.paragraphs++ > 0)
-                    g_string_append_c(rb->cell, '\n');
-            } else if (in_cell && ln == n.s) {
-                guint64 k = 1;
-                xmlChar *c = xmlTextReaderGetAttributeNs(
-                    r, BAD_CAST "c", BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:text:1.0");
-                if (c != NULL)
-                    k = MIN(gb__count_attr(c), 1024);
-                xmlFree(c);
-                for (guint64 i = 0; i < k; i++)
-                    g_string_append_c(rb->cell, ' ');
-            } else if (in_cell && ln == n.tab) {
-                g_string_append_c(rb->cell, '\t');
-            } else if (in_cell && ln == n.line_break) {
-                g_string_append_c(rb->cell, '\n');
-            }
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (ln == n.table && in_sheet && !in_cell) {
-                if (!rb->skipping)
-                    status = gb__sheet_rb_end_sheet(rb);
-                in_sheet = FALSE;
-            } else if (in_sheet && !rb->skipping) {
-                if (in_cell && (ln == n.cell || ln == n.covered)) {
-                    in_cell = FALSE;
-                    status = gb__ods_cell_done(rb, &cell);
-                } else if (ln == n.row && !in_cell) {
-                    status = gb__sheet_rb_emit(rb, row_repeat);
-                }
-            }
-        } else if (in_cell && !rb->skipping &&
-                   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-            if (rb->cell->len < 64 * 1024)
-                g_string_append(rb->cell, (const char *)xmlTextReaderConstValue(r));
+    GbOdsSax st = {.rb = rb,
+                   .err = g_string_new(NULL),
+                   .lines = g_array_new(FALSE, FALSE, sizeof(int)),
+                   .events = g_array_new(FALSE, FALSE, sizeof(GbOdsEvent)),
+                   .text = g_string_new(NULL),
+                   .attr = g_string_new(NULL),
+                   .text_run = -1};
+    GbOdsPush pu = {.st = &st, .hold = g_byte_array_sized_new(GB__ODS_READ)};
+    xmlSAXVersion(&pu.sax, 2);
+    pu.sax.startElementNs = gb__ods_start;
+    pu.sax.endElementNs = gb__ods_end;
+    pu.sax.startElement = NULL;
+    pu.sax.endElement = NULL;
+    pu.sax.characters = gb__ods_text;
+    pu.sax.ignorableWhitespace = gb__ods_text;
+    pu.sax.cdataBlock = gb__ods_cdata;
+    pu.sax.reference = gb__ods_other;
+    pu.sax.comment = gb__ods_other;
+    pu.sax.processingInstruction = gb__ods_pi;
+    pu.sax.serror = gb__ods_error;
+    gboolean read_failed;
+    if (gb__thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)gb__thread_bytes &&
+        g_get_num_processors() > 1)
+        read_failed = gb__ods_read_piped(in, &pu);
+    else
+        read_failed = gb__ods_read_here(in, &pu);
+    if (!read_failed && pu.hold->len > 0)
+        gb__ods_take(&pu, pu.hold->data, pu.hold->len);
+    g_byte_array_free(pu.hold, TRUE);
+    /* At the end the reader's last read was of the bytes past the last whole
+     * GB__ODS_READ. Fewer than a piece it pushed as they came, then nothing
+     * with terminate; of more, the pieces, then what was left with terminate,
+     * so that an error there loses all it gave. With fewer than 4 bytes in all
+     * it made the parser from none and pushed them with terminate. */
+    if (st.ctxt == NULL && !pu.failed && !read_failed) {
+        gsize n = pu.npiece;
+        pu.npiece = 0;
+        if (gb__ods_make(&pu))
+            gb__ods_push(&pu, pu.piece, n, 1, TRUE);
+    } else if (st.ctxt != NULL && !st.halted && !read_failed) {
+        gsize last = pu.total % GB__ODS_READ;
+        if (last > 0 && last < GB__ODS_PIECE) {
+            gb__ods_push(&pu, pu.piece, pu.npiece, 0, TRUE);
+            pu.npiece = 0;
         }
-        ret = xmlTextReaderRead(r);
+        if (!st.halted)
+            gb__ods_push(&pu, pu.piece, pu.npiece, 1, TRUE);
     }
-    if (status == GB_OK && ret != 0)
-        status = gb__sheet_xml_failed(rb, "content.xml", err);
-    xmlFreeTextReader(r);
-    g_byte_array_free(sk.raw, TRUE);
-    g_byte_array_free(sk.out, TRUE);
-    g_string_free(err, TRUE);
+    GbStatus status = st.status;
+    if (status == GB_OK && (read_failed || pu.failed || st.ctxt == NULL || !st.ctxt->wellFormed))
+        status = gb__sheet_xml_failed(rb, "content.xml", st.err);
+    if (st.ctxt != NULL) {
+        if (st.ctxt->myDoc != NULL)
+            xmlFreeDoc(st.ctxt->myDoc);
+        xmlFreeParserCtxt(st.ctxt);
+    }
+    g_string_free(st.err, TRUE);
+    g_string_free(st.attr, TRUE);
+    g_string_free(st.text, TRUE);
+    g_array_free(st.events, TRUE);
+    g_array_free(st.lines, TRUE);
     g_object_unref(in);
     return status;
 }

@@ -155,7 +155,8 @@ static const struct {
      "badxml.ods[Data]: malformed workbook XML in content.xml"},
 };
 
-START_TEST(test_files)
+static void
+check_file(int _i)
 {
     char *path = g_str_has_prefix(files[_i].file, "ole:")
                      ? write_ole("book.bin", files[_i].file + 4)
@@ -187,6 +188,110 @@ START_TEST(test_files)
     ck_assert_uint_eq(total.not_judged, files[_i].not_judged);
     ck_assert_uint_eq(total.rows, total.used + total.merged + total.rejected);
     ck_assert_uint_eq(gb_diag_list_total(r.l->warnings), files[_i].warnings);
+    load_clear(&r);
+    g_free(path);
+}
+
+START_TEST(test_files)
+{
+    check_file(_i);
+}
+END_TEST
+
+/* The same with every .ods inflated and filtered on a second thread. */
+START_TEST(test_files_threaded)
+{
+    gb_sheet_configure(1);
+    check_file(_i);
+    gb_sheet_configure(256 * 1024);
+}
+END_TEST
+
+/* Writes an .ods whose content.xml is text. */
+static char *
+write_ods(const char *name, const char *text)
+{
+    char *dir = gb_test_tmpdir("gbods");
+    char *path = g_build_filename(dir, name, NULL);
+    g_free(dir);
+    GError *err = NULL;
+    GsfOutput *sink = gsf_output_stdio_new(path, &err);
+    ck_assert_ptr_nonnull(sink);
+    GsfOutfile *zip = gsf_outfile_zip_new(sink, &err);
+    ck_assert_ptr_nonnull(zip);
+    static const char mime[] = "application/vnd.oasis.opendocument.spreadsheet";
+    GsfOutput *m = gsf_outfile_new_child_full(zip, "mimetype", FALSE, "compression-level",
+                                              GSF_ZIP_STORED, NULL);
+    gsf_output_write(m, strlen(mime), (const guint8 *)mime);
+    gsf_output_close(m);
+    g_object_unref(m);
+    m = gsf_outfile_new_child(zip, "content.xml", FALSE);
+    gsf_output_write(m, strlen(text), (const guint8 *)text);
+    gsf_output_close(m);
+    g_object_unref(m);
+    gsf_output_close(GSF_OUTPUT(zip));
+    g_object_unref(zip);
+    g_object_unref(sink);
+    return path;
+}
+
+/* Malformed XML is named as libxml2's xmlTextReader named it (the reader this
+ * one replaced): the sheet only once the reader had given its start, which it
+ * did 512 bytes of content.xml at a time. Each case runs on one thread and on
+ * two (even and odd _i). */
+static const struct {
+    const char *name;
+    int pad, cells, tail; /* spaces before the body, good cells, spaces after */
+    const char *message;
+} xml_cases[] = {
+    {"an error in the piece the sheet starts in", 1000, 0, 2000,
+     "/x.ods: malformed workbook XML in content.xml: line 1: Opening and ending tag mismatch: "
+     "table-cell line 1 and table-row"},
+    {"an error pieces after the sheet starts", 1000, 30, 2000,
+     "/x.ods[Data]: malformed workbook XML in content.xml: line 1: Opening and ending tag "
+     "mismatch: table-cell line 1 and table-row"},
+    {"an error in the one short piece", 0, 0, 0,
+     "/x.ods: malformed workbook XML in content.xml: line 1: Opening and ending tag mismatch: "
+     "table-cell line 1 and table-row"},
+    {"cut short past the first piece: the last push gives nothing", 300, 2, -1,
+     "/x.ods: malformed workbook XML in content.xml: line 1: AttValue: ' expected"},
+    {"cut short in a cell's start tag", 0, 2, -1,
+     "/x.ods[Data]: malformed workbook XML in content.xml: line 1: AttValue: ' expected"},
+};
+
+START_TEST(test_xml_errors)
+{
+    int c = _i / 2;
+    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
+                              "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                              "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+                              "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">");
+    for (int i = 0; i < xml_cases[c].pad; i++)
+        g_string_append_c(x, ' ');
+    g_string_append(x, "<office:body><office:spreadsheet><table:table table:name=\"Data\">"
+                       "<table:table-row>");
+    for (int i = 0; i < xml_cases[c].cells; i++)
+        g_string_append(x, "<table:table-cell><text:p>a</text:p></table:table-cell>");
+    if (xml_cases[c].tail < 0) {
+        g_string_append(x, "<table:table-cell office:value-type=\"fl");
+    } else {
+        g_string_append(x, "<table:table-cell></table:table-row>");
+        for (int i = 0; i < xml_cases[c].tail; i++)
+            g_string_append_c(x, ' ');
+        g_string_append(x, "</table:table></office:spreadsheet></office:body>"
+                           "</office:document-content>");
+    }
+    char *path = write_ods("x.ods", x->str);
+    g_string_free(x, TRUE);
+    if (_i % 2)
+        gb_sheet_configure(1);
+    const char *list[] = {path, NULL};
+    GbLoad r;
+    load(&r, ref, list);
+    gb_sheet_configure(256 * 1024);
+    ck_assert_int_eq(r.status, GB_DATA);
+    ck_assert_msg(strstr(r.diag.message, xml_cases[c].message) != NULL, "%s: %s", xml_cases[c].name,
+                  r.diag.message);
     load_clear(&r);
     g_free(path);
 }
@@ -640,6 +745,8 @@ sheets_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_files, 0, G_N_ELEMENTS(files));
+    tcase_add_loop_test(tc, test_files_threaded, 0, G_N_ELEMENTS(files));
+    tcase_add_loop_test(tc, test_xml_errors, 0, 2 * G_N_ELEMENTS(xml_cases));
     tcase_add_loop_test(tc, test_typed_dates, 0, G_N_ELEMENTS(dates));
     tcase_add_test(tc, test_overlap_merged);
     tcase_add_test(tc, test_overlap_conflict);

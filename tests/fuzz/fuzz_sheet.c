@@ -1,9 +1,11 @@
 /* fuzz_sheet.c - libFuzzer target: the workbook reader. The input is the XML
  * of an .ods content.xml (or, after a first byte 'X', of an .xlsx worksheet);
  * the harness wraps it in a valid zip with libgsf, so mutations reach the XML
- * reader, the ODS sheet filter and the loader rather than the inflater. */
+ * reader, the ODS sheet filter and the loader rather than the inflater. An
+ * input of odd length is read with the filter on a second thread. */
 #include "../rmtree.h"
 #include "pipeline/load.h"
+#include "pipeline/sheet.h"
 
 #include <gsf/gsf.h>
 #include <stdint.h>
@@ -93,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_object_unref(zip);
     g_object_unref(sink);
 
+    gb_sheet_configure(size % 2 ? 1 : 256 * 1024);
     GbLoader *l;
     GbDiag d = {0};
     if (gb_loader_new(ref, &l, &d) != GB_OK)
