@@ -34,7 +34,7 @@ struct GbChartClass {
     void (*free_data)(gpointer data);
     /* Feeds h what the drawing shows beyond its texts (NULL: the texts and
      * alt text carry every figure it draws). */
-    void (*digest)(const GbChart *c, GChecksum *h);
+    void (*digest)(const GbChart *c, GbDigest *h);
 };
 
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,

@@ -137,16 +137,16 @@ gb_chart_alt(const GbChart *c)
 }
 
 static void
-gb__digest_text(GChecksum *h, const char *s)
+gb__digest_text(GbDigest *h, const char *s)
 {
     guint32 n = s != NULL ? (guint32)strlen(s) + 1 : 0;
-    g_checksum_update(h, (const guchar *)&n, sizeof n);
+    gb_digest_update(h, (const guchar *)&n, sizeof n);
     if (s != NULL)
-        g_checksum_update(h, (const guchar *)s, n - 1);
+        gb_digest_update(h, (const guchar *)s, n - 1);
 }
 
 void
-gb_chart_digest(const GbChart *c, GChecksum *h)
+gb_chart_digest(const GbChart *c, GbDigest *h)
 {
     gb__digest_text(h, c->klass->name);
     gb__digest_text(h, c->title);

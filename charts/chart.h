@@ -5,6 +5,7 @@
 #define GB_CHART_H
 
 #include "charts/kit.h"
+#include "pipeline/digest.h"
 #include "pipeline/stats.h"
 
 /* What charts are made from: results of the compute stage, nothing else. */
@@ -62,7 +63,7 @@ const char *gb_chart_alt(const GbChart *c);
  * text, and what its drawing shows beyond them (the map: the grade of every
  * tile), so a document's hash changes exactly when the chart would draw
  * differently. This function can't fail. */
-void gb_chart_digest(const GbChart *c, GChecksum *h);
+void gb_chart_digest(const GbChart *c, GbDigest *h);
 /* The height the chart wants at width (points), to fit its labels. */
 double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* The least height it can be drawn in at width without clipping or overlap

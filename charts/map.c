@@ -303,15 +303,15 @@ gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
  * map prints no date of any inspection, so a new inspection that keeps an
  * authority's grade leaves every map as it was. */
 static void
-gb__digest(const GbChart *c, GChecksum *h)
+gb__digest(const GbChart *c, GbDigest *h)
 {
     const GbMapData *d = c->data;
     gint32 v[2] = {d->outline, (gint32)d->grade->len};
-    g_checksum_update(h, (const guchar *)v, sizeof v);
+    gb_digest_update(h, (const guchar *)v, sizeof v);
     for (guint i = 0; i < d->grade->len; i++) {
         v[0] = (gint32)i;
         v[1] = g_array_index(d->grade, int, i);
-        g_checksum_update(h, (const guchar *)v, sizeof v);
+        gb_digest_update(h, (const guchar *)v, sizeof v);
     }
 }
 
