@@ -197,6 +197,64 @@ gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
     cairo_restore(cr);
 }
 
+gboolean
+gb_chart_layered(const GbChart *c)
+{
+    return c->klass->layered != NULL && c->klass->layered(c);
+}
+
+void
+gb_chart_draw_layer(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box, GbChartLayer layer)
+{
+    if (!gb_chart_layered(c)) {
+        if (layer == GB_CHART_BASE)
+            gb_chart_draw(c, f, cr, box);
+        return;
+    }
+    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
+    gb_frame_layout(f, &fr);
+    cairo_save(cr);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    cairo_clip(cr);
+    /* The subtitle (it names the authority) and the source are drawn over:
+     * the subtitle touches nothing else, and the source stays over what it
+     * was over (the outline of a tile at the foot of the map), so the two
+     * layers make the pixels gb_chart_draw makes. */
+    GbFrame part = fr;
+    if (layer == GB_CHART_BASE) {
+        part.subtitle = NULL;
+        gb_frame_draw(f, cr, &part);
+        c->klass->draw_base(c, f, cr, fr.plot);
+    } else {
+        part.title = NULL;
+        part.outer.y += fr.title != NULL ? fr.title_h : 0;
+        gb_frame_draw(f, cr, &part);
+        c->klass->draw_over(c, f, cr, fr.plot);
+        gb_frame_draw_source(f, cr, &fr);
+    }
+    cairo_restore(cr);
+}
+
+void
+gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GbDigest *h)
+{
+    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
+    gb_frame_layout(f, &fr);
+    gb__digest_text(h, c->klass->name);
+    gb__digest_text(h, c->title);
+    double at[8] = {box.x, box.y, box.w, box.h, fr.plot.x, fr.plot.y, fr.plot.w, fr.plot.h};
+    gb_digest_update(h, (const guchar *)at, sizeof at);
+    /* The faces f draws with, by the size of a probe. */
+    double probe[4];
+    gb_fonts_measure(f, "Hamburgefonstiv 0123456789", GB_SIZE_SMALL, TRUE, -1, &probe[0],
+                     &probe[1]);
+    gb_fonts_measure(f, "Hamburgefonstiv 0123456789", GB_SIZE_SMALL, FALSE, -1, &probe[2],
+                     &probe[3]);
+    gb_digest_update(h, (const guchar *)probe, sizeof probe);
+    if (c->klass->base_digest != NULL)
+        c->klass->base_digest(c, h);
+}
+
 GArray *
 gb_chart_areas(const GbChart *c, GbFonts *f, GbBox box)
 {

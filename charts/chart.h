@@ -82,6 +82,19 @@ typedef struct {
  * gb_chart_areas_free. */
 GArray *gb_chart_areas(const GbChart *c, GbFonts *f, GbBox box);
 void gb_chart_areas_free(GArray *areas);
+/* Charts drawn alike for many authorities but for a part, such as a pack's
+ * map (the same tiles in every pack; the outline and the subtitle naming the
+ * authority differ): TRUE when c is one, drawn in two layers, the base
+ * (shared) and the over (its own). Drawing the base and then the over makes
+ * the pixels gb_chart_draw makes, so a base drawn once can be copied. */
+gboolean gb_chart_layered(const GbChart *c);
+typedef enum { GB_CHART_BASE, GB_CHART_OVER } GbChartLayer;
+/* Draws one layer of c into box (a chart of one layer: all of it as the base,
+ * nothing over). Errors are sticky in cr. */
+void gb_chart_draw_layer(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box, GbChartLayer layer);
+/* Feeds h what c's base layer shows drawn into box with f, so two charts
+ * whose bases digest alike draw the same base. This function can't fail. */
+void gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GbDigest *h);
 /* Draws c into box. Errors are sticky in cr (cairo_status). */
 void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
 /* The same on a tagged PDF surface, in reading order: the title and subtitle

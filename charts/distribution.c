@@ -177,9 +177,10 @@ static double
 gb__height(const GbChart *c, GbFonts *f, double width)
 {
     GbDistributionData *d = c->data;
-    gb_legend_layout(&d->legend, f, width);
-    return d->legend.height + 6 + gb__groups(d) * GB__GROUP +
-           d->bars->len * (GB__ROW + GB__ROW_GAP) + GB__AXIS;
+    GbLegend lg = d->legend; /* laid out in a copy: charts are drawn on several threads */
+    gb_legend_layout(&lg, f, width);
+    return lg.height + 6 + gb__groups(d) * GB__GROUP + d->bars->len * (GB__ROW + GB__ROW_GAP) +
+           GB__AXIS;
 }
 
 static void
@@ -187,11 +188,12 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
 {
     GbDistributionData *d = c->data;
     const GbRef *ref = c->ref;
-    gb_legend_layout(&d->legend, f, plot.w);
-    gb_legend_draw(&d->legend, f, cr, plot.x, plot.y);
+    GbLegend lg = d->legend;
+    gb_legend_layout(&lg, f, plot.w);
+    gb_legend_draw(&lg, f, cr, plot.x, plot.y);
     double lw = gb__label_width(d, f);
     double x0 = plot.x + lw, bw = plot.w - lw - 2;
-    double y = plot.y + d->legend.height + 6;
+    double y = plot.y + lg.height + 6;
     int last = -1;
     for (guint i = 0; i < d->bars->len; i++) {
         const GbBar *b = &g_array_index(d->bars, GbBar, i);

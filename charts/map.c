@@ -6,6 +6,7 @@
 #include "charts/legend.h"
 
 #include <math.h>
+#include <string.h>
 
 typedef struct {
     guint32 as_at;
@@ -157,13 +158,14 @@ static double
 gb__height(const GbChart *c, GbFonts *f, double width)
 {
     GbMapData *d = c->data;
-    gb_legend_layout(&d->legend, f, width);
+    GbLegend lg = d->legend; /* laid out in a copy: charts are drawn on several threads */
+    gb_legend_layout(&lg, f, width);
     /* As tall as the tiles are when the width alone limits them. */
     GbTileGeometry g;
     gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
     double h = g.height;
     gb_map_geometry_clear(&g);
-    return d->legend.height + 6 + h;
+    return lg.height + 6 + h;
 }
 
 /* The least height: tiles just large enough for every code (the draw leaves
@@ -183,7 +185,9 @@ gb__min_height(const GbChart *c, GbFonts *f, double width)
     gb_map_geometry(c->ref, d->as_at, width, 1e6, &g);
     double tiles = g.radius > 0 ? g.height * (widest / 1.5 + 0.05) / g.radius : 0;
     gb_map_geometry_clear(&g);
-    return MIN(want, d->legend.height + 6 + ceil(tiles));
+    GbLegend lg = d->legend;
+    gb_legend_layout(&lg, f, width);
+    return MIN(want, lg.height + 6 + ceil(tiles));
 }
 
 static void
@@ -199,26 +203,31 @@ gb__hexagon(cairo_t *cr, double cx, double cy, double r)
     cairo_close_path(cr);
 }
 
-/* The tiles fitted under the legend in plot: their geometry, and where its
- * origin lies (ox, top). Clear g after. */
+/* The tiles fitted under the legend in plot: their geometry, where its
+ * origin lies (ox, top), and the legend laid out (lg). Clear g after. */
 static void
-gb__place(const GbChart *c, GbFonts *f, GbBox plot, GbTileGeometry *g, double *ox, double *top)
+gb__place(const GbChart *c, GbFonts *f, GbBox plot, GbTileGeometry *g, double *ox, double *top,
+          GbLegend *lg)
 {
     GbMapData *d = c->data;
-    gb_legend_layout(&d->legend, f, plot.w);
-    *top = plot.y + d->legend.height + 6;
+    *lg = d->legend; /* laid out in a copy: charts are drawn on several threads */
+    gb_legend_layout(lg, f, plot.w);
+    *top = plot.y + lg->height + 6;
     gb_map_geometry(c->ref, d->as_at, plot.w, plot.y + plot.h - *top, g);
     *ox = plot.x + (plot.w - g->width) / 2;
 }
 
+/* The legend and every tile: what a pack's map shares with every other
+ * pack's (chart.h, the base layer). */
 static void
-gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+gb__draw_tiles(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
 {
     GbMapData *d = c->data;
     GbTileGeometry g;
     double ox, top;
-    gb__place(c, f, plot, &g, &ox, &top);
-    gb_legend_draw(&d->legend, f, cr, plot.x, plot.y);
+    GbLegend lg;
+    gb__place(c, f, plot, &g, &ox, &top, &lg);
+    gb_legend_draw(&lg, f, cr, plot.x, plot.y);
     /* The code, bold, on every tile; the authority's label under it where
      * both fit at the smallest chart size. */
     const double size = GB_SIZE_SMALL;
@@ -247,9 +256,22 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
         if (both)
             gb_text_draw(f, cr, label, size, FALSE, cx - tw / 2, y + ch - 1, ink);
     }
-    /* The outlined authority last, over its neighbours' edges: a white halo
-     * under a thick dark line, so it stands out on any fill. */
-    for (int k = 0; d->outline >= 0 && k < g.n; k++) {
+    gb_map_geometry_clear(&g);
+}
+
+/* The outlined authority, over its neighbours' edges: a white halo under a
+ * thick dark line, so it stands out on any fill (the over layer). */
+static void
+gb__draw_outline(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    GbMapData *d = c->data;
+    if (d->outline < 0)
+        return;
+    GbTileGeometry g;
+    double ox, top;
+    GbLegend lg;
+    gb__place(c, f, plot, &g, &ox, &top, &lg);
+    for (int k = 0; k < g.n; k++) {
         if (g.authority[k] != d->outline)
             continue;
         double cx = ox + g.cx[k], cy = top + g.cy[k];
@@ -265,6 +287,19 @@ gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
     gb_map_geometry_clear(&g);
 }
 
+static void
+gb__draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot)
+{
+    gb__draw_tiles(c, f, cr, plot);
+    gb__draw_outline(c, f, cr, plot); /* last */
+}
+
+static gboolean
+gb__layered(const GbChart *c)
+{
+    return ((const GbMapData *)c->data)->outline >= 0;
+}
+
 /* Each tile as a titled area: "North Tyneside (Nrt): Outstanding", so a
  * pointer over a tile in the SVG names the authority its code stands for. */
 static void
@@ -273,7 +308,8 @@ gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
     GbMapData *d = c->data;
     GbTileGeometry g;
     double ox, top;
-    gb__place(c, f, plot, &g, &ox, &top);
+    GbLegend lg;
+    gb__place(c, f, plot, &g, &ox, &top, &lg);
     for (int k = 0; k < g.n; k++) {
         int a = g.authority[k], level = g_array_index(d->grade, int, a);
         const GbAuthority *au = gb_ref_authority(c->ref, a);
@@ -315,6 +351,30 @@ gb__digest(const GbChart *c, GbDigest *h)
     }
 }
 
+/* What the tiles show whichever authority is outlined: every tile's place,
+ * label and grade, and the key. */
+static void
+gb__base_digest(const GbChart *c, GbDigest *h)
+{
+    const GbMapData *d = c->data;
+    gb_digest_update(h, (const guchar *)&d->as_at, sizeof d->as_at);
+    for (guint i = 0; i < d->grade->len; i++) {
+        const GbAuthority *a = gb_ref_authority(c->ref, (int)i);
+        gint32 v[4] = {(gint32)i, g_array_index(d->grade, int, i), a->tile_q, a->tile_r};
+        gb_digest_update(h, (const guchar *)v, sizeof v);
+        const char *label = a->short_label != NULL ? a->short_label : "";
+        gb_digest_update(h, (const guchar *)label, strlen(label) + 1);
+    }
+    for (int i = 0; i < d->legend.n; i++) {
+        gb_digest_update(h, (const guchar *)&d->legend.colour[i], sizeof d->legend.colour[i]);
+        gb_digest_update(h, (const guchar *)d->legend.label[i], strlen(d->legend.label[i]) + 1);
+    }
+    for (int level = -1; level < GB_COMMON_LEVELS; level++) {
+        GbRgb col = gb_palette_level(level);
+        gb_digest_update(h, (const guchar *)&col, sizeof col);
+    }
+}
+
 const GbChartClass gb__map_class = {
     .name = "map",
     .build = gb__build,
@@ -324,4 +384,8 @@ const GbChartClass gb__map_class = {
     .areas = gb__areas,
     .free_data = gb__free,
     .digest = gb__digest,
+    .layered = gb__layered,
+    .draw_base = gb__draw_tiles,
+    .draw_over = gb__draw_outline,
+    .base_digest = gb__base_digest,
 };

@@ -16,6 +16,8 @@ typedef struct {
     GHashTable *freed;   /* object id -> generation of the objects left out */
     GHashTable *data;    /* object id -> GBytes: a stream's new data, encoded as its
                             dictionary says */
+    GHashTable *made;    /* object id -> qpdf_oh: the direct dictionary of a stream the
+                            pass made (numbered by the pass, not libqpdf) */
 } GbEdit;
 
 /* The indirect object oh is written again (a direct one: nothing). */
@@ -74,19 +76,24 @@ typedef struct {
 
 /* Adds the XMP packet (the Info dictionary's title, author, subject,
  * keywords, producer, creator and date, dc:language lang, pdfuaid:part 1)
- * as a new stream object and returns it; gives the Info dictionary's
+ * as a new stream object (numbered the trailer's /Size, in ed->made) and
+ * returns a reference to it; gives the Info dictionary's
  * creation date its D: prefix and a modification date. Can't fail. */
 qpdf_oh gb__metadata(GbEdit *ed, const char *lang);
 
 /* Rewrites the decoded content stream in (len bytes) into pg->out. */
 void gb__page_rewrite(GbPage *pg, const char *in, size_t len);
 
-/* The PDF as an incremental update of the file qpdf read (pdf, len bytes):
- * cairo's bytes unchanged, then every touched object as libqpdf unparses
- * it (streams with their new data), a cross-reference section (which
- * also frees the freed objects) and a trailer with /Prev and an /ID whose
- * second part is the MD5 of the bytes before it. Deterministic. Returns NULL with *err set (g_free
- * it) when an object cannot be written. */
-GByteArray *gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err);
+/* The incremental update of the file qpdf read (pdf, len bytes), to be
+ * appended to those bytes: every touched object as libqpdf unparses it
+ * (streams with their new data), a cross-reference section (which also
+ * frees the freed objects) and a trailer with /Prev and an /ID whose second
+ * part is the MD5 of the bytes before it (cairo's included). Deterministic.
+ * Returns NULL with *err set (g_free it) when an object cannot be written. */
+GString *gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err);
+
+/* For tests: the elements the last pass on this thread knew from the
+ * layout's record (gb_accessible_finish_tagged) and did not read. */
+int gb__accessible_skipped(void);
 
 #endif

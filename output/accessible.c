@@ -19,6 +19,96 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the layout's record of the tree (accessible.h) ------------------- */
+
+typedef struct {
+    char type[16];         /* the structure type; "" marks a foreign run */
+    int size;              /* this node and the nodes under it */
+    int kids;              /* its child nodes */
+    gboolean foreign_kids; /* one of them is a foreign run: the count says nothing */
+} GbTagNode;
+
+struct GbTagTree {
+    GArray *nodes; /* GbTagNode, depth first; node 0 stands for the StructTreeRoot */
+    GArray *open;  /* indices of the nodes open */
+};
+
+GbTagTree *
+gb_tag_tree_new(void)
+{
+    GbTagTree *t = g_new(GbTagTree, 1);
+    t->nodes = g_array_new(FALSE, TRUE, sizeof(GbTagNode));
+    t->open = g_array_new(FALSE, FALSE, sizeof(int));
+    GbTagNode root = {.type = "(root)", .size = 1};
+    g_array_append_val(t->nodes, root);
+    int zero = 0;
+    g_array_append_val(t->open, zero);
+    return t;
+}
+
+void
+gb_tag_tree_free(GbTagTree *t)
+{
+    if (t == NULL)
+        return;
+    g_array_free(t->nodes, TRUE);
+    g_array_free(t->open, TRUE);
+    g_free(t);
+}
+
+static void
+gb__tag_add(GbTagTree *t, const char *name, gboolean foreign)
+{
+    GbTagNode n = {.size = 1};
+    g_strlcpy(n.type, name, sizeof n.type);
+    if (t->open->len > 0) {
+        GbTagNode *parent =
+            &g_array_index(t->nodes, GbTagNode, g_array_index(t->open, int, t->open->len - 1));
+        parent->kids++;
+        parent->foreign_kids |= foreign;
+    }
+    g_array_append_val(t->nodes, n);
+    g_array_index(t->nodes, GbTagNode, 0).size = (int)t->nodes->len;
+}
+
+void
+gb_tag_tree_begin(GbTagTree *t, const char *name)
+{
+    gb__tag_add(t, name, FALSE);
+    int at = (int)t->nodes->len - 1;
+    g_array_append_val(t->open, at);
+}
+
+void
+gb_tag_tree_end(GbTagTree *t)
+{
+    if (t->open->len <= 1) /* never the root */
+        return;
+    int at = g_array_index(t->open, int, t->open->len - 1);
+    g_array_index(t->nodes, GbTagNode, at).size = (int)t->nodes->len - at;
+    g_array_set_size(t->open, t->open->len - 1);
+}
+
+void
+gb_tag_tree_foreign(GbTagTree *t)
+{
+    gb__tag_add(t, "", TRUE);
+}
+
+guint
+gb_tag_tree_len(const GbTagTree *t)
+{
+    return t->nodes->len - 1;
+}
+
+static _Thread_local int gb__skipped;
+
+int
+gb__accessible_skipped(void)
+{
+    return gb__skipped;
+}
+
 /* ---- the structure tree ------------------------------------------------ */
 
 typedef struct {
@@ -32,8 +122,39 @@ typedef struct {
     const GPtrArray *alts;
     int figures;
     int depth;
-    GHashTable *repeats; /* gb__mc_key(page, MCID) of repeated header rows' cells */
+    GHashTable *repeats;    /* gb__mc_key(page, MCID) of repeated header rows' cells */
+    const GbTagNode *nodes; /* the layout's record of the tree, or NULL */
+    int skipped;            /* elements known from the record, not read */
 } GbWalk;
+
+/* Whether the recorded element n needs nothing of the pass: no child
+ * element, and none of the types the pass changes or counts. */
+static gboolean
+gb__nothing_to_do(const GbTagNode *n)
+{
+    static const char *const busy[] = {"Figure", "Table", "THead",       "TBody",      "TR",
+                                       "TH",     "H",     GB_TAG_HEADER, GB_TAG_FOOTER};
+    if (n->kids > 0 || n->type[0] == '\0')
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(busy); i++)
+        if (strcmp(n->type, busy[i]) == 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* Whether the recorded row r has only TH cells (*n of them); -1 when the
+ * record cannot say. */
+static int
+gb__rec_all_th(const GbWalk *w, int r, int *n)
+{
+    if (w->nodes == NULL || r < 0 || w->nodes[r].foreign_kids)
+        return -1;
+    *n = w->nodes[r].kids;
+    gboolean all = *n > 0;
+    for (int c = r + 1; c < r + w->nodes[r].size; c += w->nodes[c].size)
+        all = all && strcmp(w->nodes[c].type, "TH") == 0;
+    return all;
+}
 
 /* Copies the structure type of e (an indirect object: resolved here, once)
  * into type, without the slash; "" if it is not a name. FALSE when e is not
@@ -112,7 +233,7 @@ gb__all_th(qpdf_data q, qpdf_oh row, int *n, GHashTable *into)
     return all;
 }
 
-static void gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table);
+static void gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table, int rec);
 
 /* Element e and the elements under it leave the file: the update frees
  * their object numbers. */
@@ -141,7 +262,7 @@ gb__drop(GbEdit *ed, qpdf_oh e, int depth)
  * all-TH first row), whose content becomes Artifacts, so the table's header
  * is read once. */
 static gboolean
-gb__goes(GbWalk *w, qpdf_oh kid, const char *type, GbTableCtx *table)
+gb__goes(GbWalk *w, qpdf_oh kid, const char *type, GbTableCtx *table, int rec)
 {
     qpdf_data q = w->ed->q;
     if (strcmp(type, GB_TAG_HEADER) == 0 || strcmp(type, GB_TAG_FOOTER) == 0)
@@ -149,12 +270,13 @@ gb__goes(GbWalk *w, qpdf_oh kid, const char *type, GbTableCtx *table)
     if (table == NULL || strcmp(type, "TR") != 0)
         return FALSE;
     int n_th;
+    int known = gb__rec_all_th(w, rec, &n_th);
+    gboolean all = known >= 0 ? known == 1 : gb__all_th(q, kid, &n_th, NULL);
     if (table->rows == 0) {
-        table->head_ths = gb__all_th(q, kid, &n_th, NULL) ? n_th : 0;
+        table->head_ths = all ? n_th : 0;
         return FALSE;
     }
-    if (table->head || table->head_ths == 0 || !gb__all_th(q, kid, &n_th, NULL) ||
-        n_th != table->head_ths)
+    if (table->head || table->head_ths == 0 || !all || n_th != table->head_ths)
         return FALSE;
     gb__all_th(q, kid, &n_th, w->repeats);
     return TRUE;
@@ -191,44 +313,89 @@ gb__caption_out(GbWalk *w, qpdf_oh e, qpdf_oh kids, int i, qpdf_oh fig)
     return i;
 }
 
-/* Visits the child elements of element e. */
+/* The indirect items (child elements) of the array kids, n items long. */
+static int
+gb__indirect_count(qpdf_data q, qpdf_oh kids, int n)
+{
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+        count += qpdf_oh_is_indirect(q, kid) ? 1 : 0;
+        qpdf_oh_release(q, kid);
+    }
+    return count;
+}
+
+/* Visits the child elements of element e, whose node in the layout's
+ * record is rec (-1: none). A child the record says needs nothing is not
+ * read; the record is left (for the rest of e's children) where the file
+ * disagrees with it. */
 static void
-gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table)
+gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
 {
     qpdf_data q = w->ed->q;
     qpdf_oh kids = gb__kids(q, e);
     if (kids == 0)
         return;
     int n = qpdf_oh_get_array_n_items(q, kids);
+    const GbTagNode *nodes = w->nodes;
+    int next = -1, end = -1; /* the next recorded child; past e's last node */
+    if (nodes != NULL && rec >= 0 &&
+        (nodes[rec].foreign_kids || gb__indirect_count(q, kids, n) == nodes[rec].kids)) {
+        next = rec + 1;
+        end = rec + nodes[rec].size;
+    }
     for (int i = 0; i < n; i++) {
         qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
-        char type[16];
         /* An element is an indirect dictionary; the rest are MCIDs,
          * marked-content and object references. */
-        if (!qpdf_oh_is_indirect(q, kid) || !gb__type(q, kid, type)) {
+        if (!qpdf_oh_is_indirect(q, kid)) {
             qpdf_oh_release(q, kid);
             continue;
         }
-        if (gb__goes(w, kid, type, table)) {
+        gboolean foreign = next >= 0 && next < end && nodes[next].type[0] == '\0';
+        int krec = next >= 0 && next < end && !foreign ? next : -1;
+        if (krec >= 0 && gb__nothing_to_do(&nodes[krec])) {
+            next += nodes[krec].size;
+            w->skipped++;
+            qpdf_oh_release(q, kid);
+            continue;
+        }
+        char type[16];
+        if (!gb__type(q, kid, type)) {
+            next = -1; /* the record has an element here */
+            qpdf_oh_release(q, kid);
+            continue;
+        }
+        if (foreign) {
+            /* A foreign run lasts until the element recorded after it. */
+            if (next + 1 < end && strcmp(nodes[next + 1].type, type) == 0)
+                krec = next + 1;
+        } else if (krec >= 0 && strcmp(nodes[krec].type, type) != 0) {
+            krec = next = -1;
+        }
+        if (gb__goes(w, kid, type, table, krec)) {
             gb__drop(w->ed, kid, 0);
             qpdf_oh_erase_item(q, kids, i--);
             n--;
             gb__touch_in(w->ed, kids, e);
         } else {
-            gb__elem(w, kid, type, table);
+            gb__elem(w, kid, type, table, krec);
             if (strcmp(type, "Figure") == 0) {
                 int at = gb__caption_out(w, e, kids, i, kid);
                 n += at - i;
                 i = at;
             }
         }
+        if (krec >= 0)
+            next = krec + nodes[krec].size;
         qpdf_oh_release(q, kid);
     }
     qpdf_oh_release(q, kids);
 }
 
 static void
-gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table)
+gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table, int rec)
 {
     qpdf_data q = w->ed->q;
     if (++w->depth > 200) { /* a cycle in a malformed tree */
@@ -243,18 +410,18 @@ gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table)
             gb__touch(w->ed, e);
         }
         w->figures++;
-        gb__children(w, e, table);
+        gb__children(w, e, table, rec);
     } else if (strcmp(type, "Table") == 0) {
         GbTableCtx inner = {0};
-        gb__children(w, e, &inner);
+        gb__children(w, e, &inner, rec);
     } else if (strcmp(type, "THead") == 0 && table != NULL) {
         table->head = TRUE;
-        gb__children(w, e, table);
+        gb__children(w, e, table, rec);
         table->head = FALSE;
     } else if (strcmp(type, "TR") == 0 && table != NULL) {
         /* Column headers in the head or the first row; row headers later. */
         GbTableCtx row = {.rows = table->rows++, .head = table->head};
-        gb__children(w, e, &row);
+        gb__children(w, e, &row, rec);
     } else if (strcmp(type, "TH") == 0) {
         gboolean column = table == NULL || table->head || table->rows == 0;
         qpdf_oh a = qpdf_oh_new_dictionary(q);
@@ -263,15 +430,15 @@ gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table)
         qpdf_oh_replace_key(q, e, "/A", a);
         qpdf_oh_release(q, a);
         gb__touch(w->ed, e);
-        gb__children(w, e, table);
+        gb__children(w, e, table, rec);
     } else if (strcmp(type, "H") == 0) {
         /* Until the page layout writes H1 itself: H beside H1-H6 is not
          * allowed (Matterhorn 14-007), and H alone says no level. */
         qpdf_oh_replace_key(q, e, "/S", qpdf_oh_new_name(q, "/H1"));
         gb__touch(w->ed, e);
-        gb__children(w, e, table);
+        gb__children(w, e, table, rec);
     } else {
-        gb__children(w, e, table);
+        gb__children(w, e, table, rec);
     }
     w->depth--;
 }
@@ -514,14 +681,42 @@ gb__parent_free(gpointer p)
     g_free(p);
 }
 
+static GbStatus gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+                           const GbTagTree *tags, GByteArray *into, GByteArray **out, GbDiag *diag);
+
 GbStatus
 gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                      GByteArray **out, GbDiag *diag)
 {
+    return gb__finish(pdf, len, lang, alts, NULL, NULL, out, diag);
+}
+
+GbStatus
+gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+                            const GbTagTree *tags, GByteArray **out, GbDiag *diag)
+{
+    return gb__finish(pdf, len, lang, alts, tags, NULL, out, diag);
+}
+
+GbStatus
+gb_accessible_finish_in_place(GByteArray *pdf, const char *lang, const GPtrArray *alts,
+                              const GbTagTree *tags, GbDiag *diag)
+{
+    GByteArray *out;
+    return gb__finish(pdf->data, pdf->len, lang, alts, tags, pdf, &out, diag);
+}
+
+/* The pass; the update goes after cairo's bytes in *out, a new array, or
+ * (into non-NULL) in into itself, which holds pdf. */
+static GbStatus
+gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+           const GbTagTree *tags, GByteArray *into, GByteArray **out, GbDiag *diag)
+{
     GbEdit ed = {.q = qpdf_init(),
                  .touched = g_hash_table_new(NULL, NULL),
                  .freed = g_hash_table_new(NULL, NULL),
-                 .data = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_bytes_unref)};
+                 .data = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_bytes_unref),
+                 .made = g_hash_table_new(NULL, NULL)};
     qpdf_data q = ed.q;
     GbStatus status = GB_SOFTWARE;
     GbPass st = {.ed = &ed};
@@ -537,10 +732,16 @@ gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrA
         goto out;
     }
     st.repeats = g_hash_table_new(NULL, NULL);
-    GbWalk w = {.ed = &ed, .alts = alts, .repeats = st.repeats};
+    /* A record still open (a tag never closed) is not used. */
+    gboolean use = tags != NULL && tags->open->len == 1;
+    GbWalk w = {.ed = &ed,
+                .alts = alts,
+                .repeats = st.repeats,
+                .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL};
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree))
-        gb__children(&w, tree, NULL);
+        gb__children(&w, tree, NULL, use ? 0 : -1);
+    gb__skipped = w.skipped;
     if (w.figures != (int)alts->len) {
         gb_diag_set(diag, NULL, 0, 0, "the PDF has %d figures but %u alt texts", w.figures,
                     alts->len);
@@ -559,11 +760,20 @@ gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrA
         }
     }
     gb__catalog(&ed, root, lang);
-    *out = gb__update(&ed, pdf, len, &err);
-    if (*out == NULL) {
+    GString *update = gb__update(&ed, pdf, len, &err);
+    if (update == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "cannot write the PDF: %s", err);
         goto out;
     }
+    /* libqpdf reads no more of pdf: into may move it. */
+    if (into != NULL) {
+        *out = g_byte_array_append(into, (const guint8 *)update->str, (guint)update->len);
+    } else {
+        *out = g_byte_array_sized_new((guint)(len + update->len));
+        g_byte_array_append(*out, pdf, (guint)len);
+        g_byte_array_append(*out, (const guint8 *)update->str, (guint)update->len);
+    }
+    g_string_free(update, TRUE);
     status = GB_OK;
 out:
     g_free(err);
@@ -578,6 +788,7 @@ out:
     g_hash_table_destroy(ed.touched);
     g_hash_table_destroy(ed.freed);
     g_hash_table_destroy(ed.data);
+    g_hash_table_destroy(ed.made);
     qpdf_cleanup(&q);
     return status;
 }

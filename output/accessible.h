@@ -30,4 +30,35 @@
 GbStatus gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                               GByteArray **out, GbDiag *diag);
 
+/* The structure elements a page layout opened, in the order it opened them
+ * (depth first: the order cairo writes them in), so that the finishing
+ * pass need not read from the file the elements it has nothing to do to (a
+ * table's TD cells, most of the tree): every libqpdf object read costs some
+ * 50,000 instructions. A run of elements opened by someone else (a chart's)
+ * is marked with gb_tag_tree_foreign; the pass reads those. */
+typedef struct GbTagTree GbTagTree;
+GbTagTree *gb_tag_tree_new(void);
+void gb_tag_tree_free(GbTagTree *t);
+/* An element of structure type name (at most 15 bytes) opens, or the last one closes. */
+void gb_tag_tree_begin(GbTagTree *t, const char *name);
+void gb_tag_tree_end(GbTagTree *t);
+/* Elements not recorded here come here (none or more, the pass reads them). */
+void gb_tag_tree_foreign(GbTagTree *t);
+/* Elements recorded (foreign marks counted). */
+guint gb_tag_tree_len(const GbTagTree *t);
+
+/* gb_accessible_finish knowing the tree the layout opened (tags may be NULL:
+ * every element is read). The result is the same bytes either way: where
+ * the file and tags disagree (a count of children, a type), the pass reads
+ * that part of the file as if it had no record. */
+GbStatus gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *lang,
+                                     const GPtrArray *alts, const GbTagTree *tags, GByteArray **out,
+                                     GbDiag *diag);
+
+/* gb_accessible_finish_tagged with the update appended to pdf itself (the
+ * finished file is pdf, grown): no second copy of the file. On failure pdf
+ * is as it was. */
+GbStatus gb_accessible_finish_in_place(GByteArray *pdf, const char *lang, const GPtrArray *alts,
+                                       const GbTagTree *tags, GbDiag *diag);
+
 #endif

@@ -750,6 +750,9 @@ gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag
         .footer = c->branding.footer ? c->branding.footer : b->data_text,
         .has_accent = c->branding.has_accent,
         .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]},
+        .logo = c->branding.logo_data,
+        .logo_svg = c->branding.logo_svg,
+        .logo_alt = c->branding.logo_alt,
         .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
     return gb_docx_render(b->tree, f, &o, out, diag);
 }

@@ -95,6 +95,131 @@ gb__svg_areas(const GbChart *c, GbFonts *f, GbBox box, GByteArray *bytes)
     gb_chart_areas_free(areas);
 }
 
+/* A layered chart's base layer drawn at one size (chart.h): the pixels to
+ * copy under each chart's own layer, and their filtered bands for the PNG
+ * encoder. Immutable once made; shared by threads, counted. */
+typedef struct {
+    char *key;
+    gsize size; /* of pixels */
+    guint8 *pixels;
+    GbPngBands *bands;
+    gint refs; /* atomic */
+} GbBase;
+
+/* The bases kept: a pack run draws one map size (two while its Word layout
+ * changes); each is megabytes. */
+#define GB__BASES 2
+G_LOCK_DEFINE_STATIC(gb__bases);
+G_LOCK_DEFINE_STATIC(gb__drawing);
+static GbBase *gb__bases[GB__BASES]; /* the newest first */
+
+static void
+gb__base_unref(GbBase *b)
+{
+    if (b == NULL || !g_atomic_int_dec_and_test(&b->refs))
+        return;
+    g_free(b->key);
+    gb_png_bands_free(b->bands); /* holds the surface over pixels */
+    g_free(b->pixels);
+    g_free(b);
+}
+
+void
+gb_chartfile_forget(void)
+{
+    G_LOCK(gb__bases);
+    for (int i = 0; i < GB__BASES; i++)
+        g_clear_pointer(&gb__bases[i], gb__base_unref);
+    G_UNLOCK(gb__bases);
+}
+
+/* The kept base of key, referenced, or NULL. */
+static GbBase *
+gb__base_find(const char *key)
+{
+    GbBase *b = NULL;
+    G_LOCK(gb__bases);
+    for (int i = 0; i < GB__BASES && b == NULL; i++)
+        if (gb__bases[i] != NULL && strcmp(gb__bases[i]->key, key) == 0) {
+            b = gb__bases[i];
+            g_atomic_int_inc(&b->refs);
+        }
+    G_UNLOCK(gb__bases);
+    return b;
+}
+
+static GbBase *gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride,
+                             double scale, char *key);
+
+/* The base of layered chart c drawn into box on a pw x ph image (stride bytes
+ * a row) at scale: one kept, or drawn now and kept. NULL when it cannot be
+ * drawn (the caller then draws the whole chart). Unref it after. */
+static GbBase *
+gb__base(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride, double scale)
+{
+    GbDigest h;
+    gb_digest_init(&h);
+    gb_chart_base_digest(c, f, box, &h);
+    double at[3] = {pw, ph, scale};
+    gb_digest_update(&h, at, sizeof at);
+    char *key = gb_digest_hex(&h);
+    GbBase *b = gb__base_find(key);
+    if (b != NULL) {
+        g_free(key);
+        return b;
+    }
+    /* One thread draws a base at a time, the others wait for it: two threads
+     * drawing the same one at once held two more images of megabytes. */
+    G_LOCK(gb__drawing);
+    if ((b = gb__base_find(key)) != NULL) {
+        G_UNLOCK(gb__drawing);
+        g_free(key);
+        return b;
+    }
+    b = gb__base_draw(c, f, box, pw, ph, stride, scale, key);
+    G_UNLOCK(gb__drawing);
+    return b;
+}
+
+/* Draws the base and keeps it (with key, which it takes); NULL when it
+ * cannot be drawn. */
+static GbBase *
+gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride, double scale,
+              char *key)
+{
+    GbBase *b;
+    gsize size = (gsize)stride * (gsize)ph;
+    guint8 *pixels = g_try_malloc(size);
+    if (pixels == NULL) {
+        g_free(key);
+        return NULL;
+    }
+    memset(pixels, 0xFF, size);
+    cairo_surface_t *s =
+        cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, pw, ph, stride);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    gb_chart_draw_layer(c, f, cr, box, GB_CHART_BASE);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    GbPngBands *bands = cs == CAIRO_STATUS_SUCCESS ? gb_png_bands_new(s) : NULL;
+    cairo_surface_destroy(s);
+    if (bands == NULL) {
+        g_free(pixels);
+        g_free(key);
+        return NULL;
+    }
+    b = g_new0(GbBase, 1);
+    *b = (GbBase){.key = key, .size = size, .pixels = pixels, .bands = bands, .refs = 2};
+    G_LOCK(gb__bases);
+    gb__base_unref(gb__bases[GB__BASES - 1]);
+    memmove(gb__bases + 1, gb__bases, (GB__BASES - 1) * sizeof gb__bases[0]);
+    gb__bases[0] = b;
+    G_UNLOCK(gb__bases);
+    return b;
+}
+
 GbStatus
 gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, GByteArray **out,
                     GbDiag *diag)
@@ -123,6 +248,11 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
     cairo_surface_t *s;
     guint8 *pixels = NULL; /* a PNG's, owned here */
     double scale = 1.0;
+    const GbBox box = {margin, margin, w - 2 * margin, h - 2 * margin};
+    /* A layered chart's PNG (a pack's map) is its own layer drawn over a copy
+     * of the base, and always banded, found or not (png.h). */
+    gboolean banded = o->format == GB_FORMAT_PNG && gb_chart_layered(c);
+    GbBase *base = NULL;
     switch (o->format) {
     case GB_FORMAT_PDF:
         s = cairo_pdf_surface_create_for_stream(gb__append, bytes, w, h);
@@ -161,7 +291,12 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
             g_byte_array_unref(bytes);
             return GB_SOFTWARE;
         }
-        memset(pixels, 0xFF, size);
+        if (banded)
+            base = gb__base(c, f, box, (int)pw, (int)ph, stride, scale);
+        if (base != NULL)
+            memcpy(pixels, base->pixels, size);
+        else
+            memset(pixels, 0xFF, size);
         s = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, (int)pw, (int)ph,
                                                 stride);
         break;
@@ -173,12 +308,18 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
     }
-    gb_chart_draw(c, f, cr, (GbBox){margin, margin, w - 2 * margin, h - 2 * margin});
+    if (base != NULL)
+        gb_chart_draw_layer(c, f, cr, box, GB_CHART_OVER);
+    else
+        gb_chart_draw(c, f, cr, box);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
+    double dpi = o->dpi > 0 ? o->dpi : 150;
     if (o->format == GB_FORMAT_PNG && cs == CAIRO_STATUS_SUCCESS &&
-        !gb_png_write_in_place(s, o->dpi > 0 ? o->dpi : 150, bytes))
+        !(banded ? gb_png_write_banded(s, dpi, base != NULL ? base->bands : NULL, bytes)
+                 : gb_png_write_in_place(s, dpi, bytes)))
         cs = CAIRO_STATUS_WRITE_ERROR;
+    gb__base_unref(base);
     cairo_surface_finish(s);
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(s);
@@ -191,7 +332,7 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
         return GB_SOFTWARE;
     }
     if (o->format == GB_FORMAT_SVG)
-        gb__svg_areas(c, f, (GbBox){margin, margin, w - 2 * margin, h - 2 * margin}, bytes);
+        gb__svg_areas(c, f, box, bytes);
     *out = bytes;
     return GB_OK;
 }

@@ -23,10 +23,17 @@ typedef struct {
  * width must be this tall, or it is squashed (or, drawn at less, clipped). */
 double gb_chartfile_height(const GbChart *c, GbFonts *f, double width);
 
-/* Renders c to bytes in memory; GB_USAGE for an image too large, GB_SOFTWARE
+/* Renders c to bytes in memory. A layered chart's PNG (chart.h) is drawn over
+ * a copy of its base, drawn once a process and kept (thread-safe), and is
+ * the same file either way. GB_USAGE for an image too large, GB_SOFTWARE
  * when drawing fails (diag set). */
 GbStatus gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o,
                              GByteArray **out, GbDiag *diag);
+
+/* Drops the layered charts' bases kept by gb_chartfile_render (a pack's map
+ * drawn once without its outline, copied under each pack's own): for tests,
+ * and to give the memory back. The next render draws its base again. */
+void gb_chartfile_forget(void);
 
 /* Renders every chart in every format of opts on `threads` threads: the
  * calling one with `fonts` (its own, already warm; NULL to make new ones) and

@@ -2,6 +2,7 @@
 #ifndef GB_DOC_PRIVATE_H
 #define GB_DOC_PRIVATE_H
 
+#include "output/accessible.h"
 #include "output/doc.h"
 
 #define GB__BODY 10.0
@@ -28,9 +29,31 @@ enum { GB__WRAP_DEFAULT, GB__WRAP_WORDS, GB__WRAP_CHARS };
 PangoLayout *gb__doc_layout_wrap(GbDoc *d, const char *text, double size, gboolean bold,
                                  double width, int wrap);
 double gb__doc_layout_height(PangoLayout *ly);
+/* The logical width of the widest line of ly, in points (doctable.c). */
+double gb__doc_widest_line(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
+/* The structure elements the drawing pass opened (NULL on the measuring
+ * pass, or once taken); the caller frees it (gb_tag_tree_free). */
+GbTagTree *gb__doc_take_tags(GbDoc *d);
 /* Begins (begin TRUE) or ends a structure tag on the drawing pass. */
 void gb__doc_tag(GbDoc *d, const char *tag, gboolean begin);
+
+/* An axis-aligned rectangle, or a segment (x0 == x1 or y0 == y1), in points. */
+typedef struct {
+    double x0, y0, x1, y1;
+} GbSpan;
+/* The cells of a grid of rows x cols (cell r, c from x[c] to x[c + 1] across
+ * and from top[r] to bottom[r] down) whose on[r * cols + c] is set, as
+ * rectangles that cover them exactly and do not overlap: runs of cells
+ * across a row, each taken on down the rows below with the same run (where a
+ * row's top is the bottom above). A new GArray of GbSpan (doctable.c). */
+GArray *gb__doc_cell_rects(const gboolean *on, int rows, int cols, const double *x,
+                           const double *top, const double *bottom);
+/* The edges of those cells, each once, joined into segments where they
+ * meet: the horizontal ones by y then x, then the vertical ones by x then y.
+ * A new GArray of GbSpan. */
+GArray *gb__doc_cell_edges(const gboolean *on, int rows, int cols, const double *x,
+                           const double *top, const double *bottom);
 
 /* For tests only: called on the measuring pass with every table cell as laid
  * out: its text, its layout, the column's text width and the text size, in

@@ -27,6 +27,7 @@ struct GbDoc {
     GHashTable *section_pages; /* id -> page */
     GHashTable *layouts;       /* measuring pass: key -> PangoLayout, for the drawing pass */
     GPtrArray *alts;
+    GbTagTree *tags;       /* drawing pass: the structure elements opened, for the finishing pass */
     cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
     /* The last figure placed, for one placed beside it. */
@@ -69,18 +70,26 @@ gb__bottom(const GbDoc *d)
     return d->setup.height - d->setup.bottom;
 }
 
+/* Tags go to cairo and (all but destinations, which are no structure
+ * elements) to the record the finishing pass reads instead of the file. */
 static void
 gb__tag_begin(GbDoc *d, const char *tag, const char *attrs)
 {
-    if (gb__drawing(d))
-        cairo_tag_begin(d->cr, tag, attrs);
+    if (!gb__drawing(d))
+        return;
+    cairo_tag_begin(d->cr, tag, attrs);
+    if (strcmp(tag, CAIRO_TAG_DEST) != 0)
+        gb_tag_tree_begin(d->tags, tag);
 }
 
 static void
 gb__tag_end(GbDoc *d, const char *tag)
 {
-    if (gb__drawing(d))
-        cairo_tag_end(d->cr, tag);
+    if (!gb__drawing(d))
+        return;
+    cairo_tag_end(d->cr, tag);
+    if (strcmp(tag, CAIRO_TAG_DEST) != 0)
+        gb_tag_tree_end(d->tags);
 }
 
 /* A laid-out text. The drawing pass lays out exactly what the measuring pass
@@ -212,15 +221,15 @@ gb__furniture(GbDoc *d)
         /* The cover has no running header, but the marking is on every page. */
         if (b == NULL || b->marking == NULL)
             return;
-        cairo_tag_begin(d->cr, GB_TAG_HEADER, NULL);
+        gb__tag_begin(d, GB_TAG_HEADER, NULL);
         gb__marking(d, 16);
-        cairo_tag_end(d->cr, GB_TAG_HEADER);
-        cairo_tag_begin(d->cr, GB_TAG_FOOTER, NULL);
+        gb__tag_end(d, GB_TAG_HEADER);
+        gb__tag_begin(d, GB_TAG_FOOTER, NULL);
         gb__marking(d, s->height - 24);
-        cairo_tag_end(d->cr, GB_TAG_FOOTER);
+        gb__tag_end(d, GB_TAG_FOOTER);
         return;
     }
-    cairo_tag_begin(d->cr, GB_TAG_HEADER, NULL);
+    gb__tag_begin(d, GB_TAG_HEADER, NULL);
     gb__marking(d, 12);
     double logo = 0;
     if (d->logo != NULL) /* a small logo at the header's right */
@@ -237,8 +246,8 @@ gb__furniture(GbDoc *d)
     cairo_set_source_rgb(d->cr, rule.r, rule.g, rule.b);
     cairo_set_line_width(d->cr, 0.5);
     cairo_stroke(d->cr);
-    cairo_tag_end(d->cr, GB_TAG_HEADER);
-    cairo_tag_begin(d->cr, GB_TAG_FOOTER, NULL);
+    gb__tag_end(d, GB_TAG_HEADER);
+    gb__tag_begin(d, GB_TAG_FOOTER, NULL);
     char *page = g_strdup_printf("Page %d of %d", d->page,
                                  d->previous != NULL ? d->previous->page : d->page);
     ly = gb__layout(d, page, GB__NOTE, FALSE, -1, FALSE);
@@ -255,7 +264,7 @@ gb__furniture(GbDoc *d)
         g_object_unref(ly);
     }
     gb__marking(d, s->height - 22);
-    cairo_tag_end(d->cr, GB_TAG_FOOTER);
+    gb__tag_end(d, GB_TAG_FOOTER);
 }
 
 static void
@@ -300,6 +309,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->previous = previous;
     if (surface != NULL) {
         d->cr = cairo_create(surface);
+        d->tags = gb_tag_tree_new();
     } else {
         d->scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
         d->cr = cairo_create(d->scratch);
@@ -345,6 +355,7 @@ gb_doc_free(GbDoc *d)
     if (d->layouts != NULL)
         g_hash_table_destroy(d->layouts);
     g_ptr_array_free(d->alts, TRUE);
+    gb_tag_tree_free(d->tags);
     if (d->logo != NULL)
         cairo_surface_destroy(d->logo);
     g_free(d);
@@ -611,6 +622,7 @@ gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double
     }
     if (gb__drawing(d)) {
         cairo_save(d->cr);
+        gb_tag_tree_foreign(d->tags); /* the chart tags its own elements */
         gb_chart_draw_tagged(chart, d->fonts, d->cr, (GbBox){x, top, w, h});
         cairo_restore(d->cr);
     }
@@ -670,6 +682,12 @@ gb_doc_page_break(GbDoc *d)
 }
 
 /* ---- for doctable.c (doc-private.h) ---------------------------------- */
+
+GbTagTree *
+gb__doc_take_tags(GbDoc *d)
+{
+    return g_steal_pointer(&d->tags);
+}
 
 cairo_t *
 gb__doc_cr(const GbDoc *d)

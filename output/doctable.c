@@ -44,18 +44,18 @@ gb__cell_bold(const GbDocTable *t, const GbCell *cells, gboolean header, int c)
     return header || cells[c].bold || (c == 0 && t->row_headers);
 }
 
-/* The widest line of a layout, in points. */
-static double
-gb__widest_line(PangoLayout *ly)
+/* The widest line of a layout, in points. Line by line: pango keeps each
+ * line's extents once the layout's lines are made, where a PangoLayoutIter
+ * measured every line again on each of the four calls a cell had. */
+double
+gb__doc_widest_line(PangoLayout *ly)
 {
     double widest = 0;
-    PangoLayoutIter *it = pango_layout_get_iter(ly);
-    do {
+    for (GSList *l = pango_layout_get_lines_readonly(ly); l != NULL; l = l->next) {
         PangoRectangle logical;
-        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        pango_layout_line_get_extents(l->data, NULL, &logical);
         widest = MAX(widest, (double)logical.width / PANGO_SCALE);
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
+    }
     return widest;
 }
 
@@ -66,7 +66,7 @@ static PangoLayout *
 gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
     PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
-    if (gb__widest_line(ly) > width + 0.01) {
+    if (gb__doc_widest_line(ly) > width + 0.01) {
         g_object_unref(ly);
         ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
     }
@@ -90,7 +90,7 @@ gb__widest_words(GbDoc *d, const GbDocTable *t, double size, double *word)
                 continue;
             PangoLayout *ly = gb__doc_layout_wrap(d, text, size, gb__cell_bold(t, row, r < 0, c), 1,
                                                   GB__WRAP_WORDS);
-            word[c] = MAX(word[c], gb__widest_line(ly));
+            word[c] = MAX(word[c], gb__doc_widest_line(ly));
             g_object_unref(ly);
         }
 }
@@ -108,7 +108,7 @@ gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
             PangoLayout *ly =
                 gb__doc_layout_wrap(d, gb__cell_text(t, row, r < 0, c), fit->size,
                                     gb__cell_bold(t, row, r < 0, c), width, GB__WRAP_WORDS);
-            gboolean fits = gb__widest_line(ly) <= width + 0.01;
+            gboolean fits = gb__doc_widest_line(ly) <= width + 0.01;
             g_object_unref(ly);
             if (!fits)
                 return FALSE;
@@ -229,9 +229,132 @@ gb__row_cells(const GbDocTable *t, const GbCell *cells, int row)
     return row < 0 ? NULL : cells + row * t->ncols;
 }
 
+/* ---- a page's cells as few rectangles and lines (doc-private.h) ----------- */
+
+GArray *
+gb__doc_cell_rects(const gboolean *on, int rows, int cols, const double *x, const double *top,
+                   const double *bottom)
+{
+    GArray *rects = g_array_new(FALSE, FALSE, sizeof(GbSpan));
+    GArray *prev = g_array_new(FALSE, FALSE, sizeof(guint));
+    GArray *cur = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (int r = 0; r < rows; r++) {
+        g_array_set_size(cur, 0);
+        GbSpan run = {0};
+        gboolean in_run = FALSE;
+        for (int c = 0; c <= cols; c++) {
+            gboolean lit = c < cols && on[r * cols + c];
+            if (lit && in_run) {
+                run.x1 = x[c + 1];
+            } else if (lit) {
+                run = (GbSpan){x[c], top[r], x[c + 1], bottom[r]};
+                in_run = TRUE;
+            } else if (in_run) { /* the run ends: down from the row above's, or new */
+                in_run = FALSE;
+                guint at = rects->len;
+                for (guint k = 0; k < prev->len; k++) {
+                    GbSpan *o = &g_array_index(rects, GbSpan, g_array_index(prev, guint, k));
+                    if (o->x0 == run.x0 && o->x1 == run.x1 && o->y1 == run.y0) {
+                        o->y1 = run.y1;
+                        at = g_array_index(prev, guint, k);
+                        break;
+                    }
+                }
+                if (at == rects->len)
+                    g_array_append_val(rects, run);
+                g_array_append_val(cur, at);
+            }
+        }
+        GArray *swap = prev;
+        prev = cur;
+        cur = swap;
+    }
+    g_array_free(prev, TRUE);
+    g_array_free(cur, TRUE);
+    return rects;
+}
+
+/* Orders segments along (a0 .. a1) at position at: by at, then by a0. */
+typedef struct {
+    double at, a0, a1;
+} GbRun;
+
+static int
+gb__run_order(gconstpointer a, gconstpointer b)
+{
+    const GbRun *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    if (x->a0 != y->a0)
+        return x->a0 < y->a0 ? -1 : 1;
+    return 0;
+}
+
+/* Sorts runs and appends them to out, each joined with the ones it meets. */
+static void
+gb__join_runs(GArray *runs, gboolean vertical, GArray *out)
+{
+    g_array_sort(runs, gb__run_order);
+    for (guint i = 0; i < runs->len;) {
+        GbRun s = g_array_index(runs, GbRun, i++);
+        while (i < runs->len && g_array_index(runs, GbRun, i).at == s.at &&
+               g_array_index(runs, GbRun, i).a0 <= s.a1) {
+            s.a1 = MAX(s.a1, g_array_index(runs, GbRun, i).a1);
+            i++;
+        }
+        GbSpan seg = vertical ? (GbSpan){s.at, s.a0, s.at, s.a1} : (GbSpan){s.a0, s.at, s.a1, s.at};
+        g_array_append_val(out, seg);
+    }
+}
+
+GArray *
+gb__doc_cell_edges(const gboolean *on, int rows, int cols, const double *x, const double *top,
+                   const double *bottom)
+{
+    GArray *across = g_array_new(FALSE, FALSE, sizeof(GbRun));
+    GArray *down = g_array_new(FALSE, FALSE, sizeof(GbRun));
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            if (!on[r * cols + c])
+                continue;
+            GbRun h[] = {{top[r], x[c], x[c + 1]}, {bottom[r], x[c], x[c + 1]}};
+            GbRun v[] = {{x[c], top[r], bottom[r]}, {x[c + 1], top[r], bottom[r]}};
+            g_array_append_vals(across, h, 2);
+            g_array_append_vals(down, v, 2);
+        }
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(GbSpan));
+    gb__join_runs(across, FALSE, out);
+    gb__join_runs(down, TRUE, out);
+    g_array_free(across, TRUE);
+    g_array_free(down, TRUE);
+    return out;
+}
+
+/* The grid of the rows placed on this page: column edges x (ncols + 1), each
+ * row's top and bottom; new arrays, g_free them. */
+static void
+gb__grid(GbDoc *d, const GbDocTable *t, const double *cw, const GArray *placed, double **x,
+         double **top, double **bottom)
+{
+    *x = g_new(double, t->ncols + 1);
+    (*x)[0] = gb__doc_left(d);
+    for (int c = 0; c < t->ncols; c++)
+        (*x)[c + 1] = (*x)[c] + cw[c];
+    *top = g_new(double, MAX(placed->len, 1));
+    *bottom = g_new(double, MAX(placed->len, 1));
+    for (guint i = 0; i < placed->len; i++) {
+        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
+        (*top)[i] = p->y;
+        (*bottom)[i] = p->y + p->h;
+    }
+}
+
 /* The fills of the rows placed on this page, one path a colour (the header's,
  * then each grade level's), drawn before any text and outside any tag: one
- * operation a colour instead of one a cell for cairo to analyse and write. */
+ * operation a colour instead of one a cell for cairo to analyse and write.
+ * Neighbouring cells of a colour are one rectangle (gb__doc_cell_rects): the
+ * same area in fewer points, which were most of what cairo printed for a
+ * table page. */
 static void
 gb__table_fills(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
                 const GArray *placed)
@@ -243,31 +366,40 @@ gb__table_fills(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *c
         for (int c = 0; row != NULL && c < t->ncols; c++)
             most = MAX(most, row[c].level);
     }
+    double *x, *top, *bottom;
+    gb__grid(d, t, cw, placed, &x, &top, &bottom);
+    gboolean *on = g_new(gboolean, MAX(placed->len, 1) * (gsize)t->ncols);
     for (int level = -2; level <= most; level = level == -2 ? 0 : level + 1) {
-        gboolean any = FALSE;
         for (guint i = 0; i < placed->len; i++) {
-            const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
-            const GbCell *row = gb__row_cells(t, cells, p->row);
-            double x = gb__doc_left(d);
-            for (int c = 0; c < t->ncols; c++) {
-                if (row == NULL ? level == -2 : row[c].level == level) {
-                    cairo_rectangle(cr, x, p->y, cw[c], p->h);
-                    any = TRUE;
-                }
-                x += cw[c];
-            }
+            const GbCell *row = gb__row_cells(t, cells, g_array_index(placed, GbPlaced, i).row);
+            for (int c = 0; c < t->ncols; c++)
+                on[i * (guint)t->ncols + (guint)c] =
+                    row == NULL ? level == -2 : row[c].level == level;
         }
-        if (!any)
-            continue;
-        GbRgb fill = level == -2 ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(level);
-        cairo_set_source_rgb(cr, fill.r, fill.g, fill.b);
-        cairo_fill(cr);
+        GArray *rects = gb__doc_cell_rects(on, (int)placed->len, t->ncols, x, top, bottom);
+        for (guint k = 0; k < rects->len; k++) {
+            const GbSpan *r = &g_array_index(rects, GbSpan, k);
+            cairo_rectangle(cr, r->x0, r->y0, r->x1 - r->x0, r->y1 - r->y0);
+        }
+        if (rects->len > 0) {
+            GbRgb fill = level == -2 ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(level);
+            cairo_set_source_rgb(cr, fill.r, fill.g, fill.b);
+            cairo_fill(cr);
+        }
+        g_array_free(rects, TRUE);
     }
+    g_free(on);
+    g_free(x);
+    g_free(top);
+    g_free(bottom);
 }
 
 /* The rule under every placed row, then a thin white line round every grade
  * cell, so that neighbours of one colour (across rows and columns) read as
- * cells, not one block; each as one path. Outside any cell's tag. */
+ * cells, not one block; each as one path. Outside any cell's tag. The white
+ * lines are the cells' edges joined into runs (gb__doc_cell_edges) with
+ * square caps: the area a mitred outline per cell covered, in far fewer
+ * points. */
 static void
 gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
                 const GArray *placed)
@@ -282,19 +414,32 @@ gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *c
     cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
+    double *x, *top, *bottom;
+    gb__grid(d, t, cw, placed, &x, &top, &bottom);
+    gboolean *on = g_new(gboolean, MAX(placed->len, 1) * (gsize)t->ncols);
     for (guint i = 0; i < placed->len; i++) {
-        const GbPlaced *p = &g_array_index(placed, GbPlaced, i);
-        const GbCell *row = gb__row_cells(t, cells, p->row);
-        double cx = gb__doc_left(d);
-        for (int c = 0; row != NULL && c < t->ncols; c++) {
-            if (row[c].level >= 0)
-                cairo_rectangle(cr, cx, p->y, cw[c], p->h);
-            cx += cw[c];
-        }
+        const GbCell *row = gb__row_cells(t, cells, g_array_index(placed, GbPlaced, i).row);
+        for (int c = 0; c < t->ncols; c++)
+            on[i * (guint)t->ncols + (guint)c] = row != NULL && row[c].level >= 0;
     }
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_set_line_width(cr, GB_PALETTE_SEPARATOR);
-    cairo_stroke(cr);
+    GArray *segs = gb__doc_cell_edges(on, (int)placed->len, t->ncols, x, top, bottom);
+    for (guint k = 0; k < segs->len; k++) {
+        const GbSpan *g = &g_array_index(segs, GbSpan, k);
+        cairo_move_to(cr, g->x0, g->y0);
+        cairo_line_to(cr, g->x1, g->y1);
+    }
+    if (segs->len > 0) {
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, GB_PALETTE_SEPARATOR);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
+        cairo_stroke(cr);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    }
+    g_array_free(segs, TRUE);
+    g_free(on);
+    g_free(x);
+    g_free(top);
+    g_free(bottom);
 }
 
 /* A row's texts; tagged FALSE draws them outside any tag (a repeated header). */

@@ -36,9 +36,19 @@ typedef struct {
     GArray *parts;     /* GbDocxPart */
     int pictures;
     int bookmarks;
+    /* The figures of a one-page summary (a section with page_after) whose
+     * data tables go to the end of the document, so the summary stays on its
+     * page (const GbTreeBlock*, not owned). */
+    GPtrArray *deferred;
+    /* The logo drawn for the cover and for the running header (NULL: no
+     * logo), each at 300 dpi for its size in points. */
+    GByteArray *logo_png[2];
+    double logo_size[2][2];
     GbStatus status;
     GbDiag *diag;
 } GbDocx;
+
+enum { GB__LOGO_COVER, GB__LOGO_HEADER };
 
 void gb__docx_open(GbDocx *x, const char *name);
 void gb__docx_close(GbDocx *x);
@@ -55,6 +65,11 @@ void gb__docx_tab(GbDocx *x);
 /* Opens a paragraph (the caller closes it) in style with one right tab stop at
  * the text's right edge, leader "dot" or NULL. */
 void gb__docx_right_tab(GbDocx *x, const char *style, const char *leader);
+/* A run holding an inline picture: relationship rid, w x h points, drawing
+ * id, name, description (alt text); decorative marks it so (Word 2019's
+ * mark; the description is then empty). */
+void gb__docx_inline(GbDocx *x, const char *rid, double w, double h, int id, const char *name,
+                     const char *descr, gboolean decorative);
 void gb__docx_part_begin(GbDocx *x);
 void gb__docx_part_end(GbDocx *x, const char *name);
 /* Adds a document relationship; returns its id ("rId7"), which the caller frees. */

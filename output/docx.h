@@ -2,7 +2,10 @@
  * ECMA-376): real Heading 1-3 styles, so Word's navigation pane and table of
  * contents work; tables with a repeating header row and grade cells shaded and
  * written out; charts as 300 dpi PNG pictures sized to the text width, the alt
- * text as the picture's description; the contents as a TOC field; en-GB.
+ * text as the picture's description (a one-page summary's figures, a section
+ * with page_after, side by side in a layout table as the PDF places them, at
+ * their print widths, their data tables moved to the end of the document);
+ * the contents as a TOC field; en-GB.
  * The zip is made by libzip in memory with fixed timestamps and a fixed entry
  * order, and the XML by libxml2's text writer, so the same tree gives the same
  * bytes. */
@@ -24,6 +27,12 @@ typedef struct {
      * header's rule, as the PDF draws it; has_accent FALSE: the dark blue. */
     gboolean has_accent;
     double accent[3];
+    /* The branding's logo (PNG or SVG bytes, NULL for none) and its alt text:
+     * on the cover (a picture described by logo_alt) and at the right of the
+     * running header (decorative), as the PDF places it. */
+    GBytes *logo;
+    gboolean logo_svg;
+    const char *logo_alt;
     /* GByteArray*: each of the tree's charts as a PNG already drawn at the
      * text width and dpi (the briefing's chart files), or NULL to draw them. */
     const GPtrArray *pictures;

@@ -55,6 +55,87 @@ gb__docx_text(GbDocx *x, const char *s)
     xmlTextWriterWriteString(x->w, BAD_CAST(s != NULL ? s : ""));
 }
 
+void
+gb__docx_inline(GbDocx *x, const char *rid, double w, double h, int id, const char *name,
+                const char *descr, gboolean decorative)
+{
+    long cx = lround(w * GB__EMU_PER_PT), cy = lround(h * GB__EMU_PER_PT);
+    gb__docx_open(x, "w:r");
+    gb__docx_open(x, "w:drawing");
+    gb__docx_open(x, "wp:inline");
+    gb__docx_open(x, "wp:extent");
+    gb__docx_attrf(x, "cx", "%ld", cx);
+    gb__docx_attrf(x, "cy", "%ld", cy);
+    gb__docx_close(x);
+    gb__docx_open(x, "wp:docPr");
+    gb__docx_attrf(x, "id", "%d", id);
+    gb__docx_attr(x, "name", name);
+    gb__docx_attr(x, "descr", decorative ? "" : descr);
+    if (decorative) {
+        gb__docx_open(x, "a:extLst");
+        gb__docx_open(x, "a:ext");
+        gb__docx_attr(x, "uri", "{C183D7F6-B498-43B3-948B-1728B52AA6E4}");
+        gb__docx_open(x, "adec:decorative");
+        gb__docx_attr(x, "xmlns:adec",
+                      "http://schemas.microsoft.com/office/drawing/2017/decorative");
+        gb__docx_attr(x, "val", "1");
+        gb__docx_close(x);
+        gb__docx_close(x);
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "wp:cNvGraphicFramePr");
+    gb__docx_open(x, "a:graphicFrameLocks");
+    gb__docx_attr(x, "noChangeAspect", "1");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "a:graphic");
+    gb__docx_open(x, "a:graphicData");
+    gb__docx_attr(x, "uri", "http://schemas.openxmlformats.org/drawingml/2006/picture");
+    gb__docx_open(x, "pic:pic");
+    gb__docx_open(x, "pic:nvPicPr");
+    gb__docx_open(x, "pic:cNvPr");
+    gb__docx_attrf(x, "id", "%d", id);
+    gb__docx_attr(x, "name", name);
+    gb__docx_attr(x, "descr", decorative ? "" : descr);
+    gb__docx_close(x);
+    gb__docx_open(x, "pic:cNvPicPr");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "pic:blipFill");
+    gb__docx_open(x, "a:blip");
+    gb__docx_attr(x, "r:embed", rid);
+    gb__docx_close(x);
+    gb__docx_open(x, "a:stretch");
+    gb__docx_open(x, "a:fillRect");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "pic:spPr");
+    gb__docx_open(x, "a:xfrm");
+    gb__docx_open(x, "a:off");
+    gb__docx_attr(x, "x", "0");
+    gb__docx_attr(x, "y", "0");
+    gb__docx_close(x);
+    gb__docx_open(x, "a:ext");
+    gb__docx_attrf(x, "cx", "%ld", cx);
+    gb__docx_attrf(x, "cy", "%ld", cy);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_open(x, "a:prstGeom");
+    gb__docx_attr(x, "prst", "rect");
+    gb__docx_open(x, "a:avLst");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x); /* spPr */
+    gb__docx_close(x); /* pic */
+    gb__docx_close(x); /* graphicData */
+    gb__docx_close(x); /* graphic */
+    gb__docx_close(x); /* inline */
+    gb__docx_close(x); /* drawing */
+    gb__docx_close(x); /* r */
+}
+
 /* Starts a part: a fresh buffer and writer with the XML declaration. */
 void
 gb__docx_part_begin(GbDocx *x)
@@ -207,6 +288,26 @@ gb__hf_begin(GbDocx *x, const char *element)
     gb__docx_open(x, element);
     gb__docx_attr(x, "xmlns:w", GB__NS_W);
     gb__docx_attr(x, "xmlns:r", GB__NS_R);
+    gb__docx_attr(x, "xmlns:wp",
+                  "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing");
+    gb__docx_attr(x, "xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+    gb__docx_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
+}
+
+/* The running header's own relationships: its logo. */
+static void
+gb__header_rels(GbDocx *x)
+{
+    gb__docx_part_begin(x);
+    gb__docx_open(x, "Relationships");
+    gb__docx_attr(x, "xmlns", GB__NS_REL);
+    gb__docx_open(x, "Relationship");
+    gb__docx_attr(x, "Id", "rId1");
+    gb__docx_attr(x, "Type", GB__REL_BASE "image");
+    gb__docx_attr(x, "Target", "media/logo-header.png");
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_part_end(x, "word/_rels/header1.xml.rels");
 }
 
 /* The header: the protective marking (centred, bold) and the running title;
@@ -218,9 +319,20 @@ gb__header_footer(GbDocx *x)
 {
     gb__hf_begin(x, "w:hdr");
     gb__marking(x);
-    gb__docx_para(x, "Header", x->tree->title);
+    if (x->logo_png[GB__LOGO_HEADER] != NULL) { /* the title left, the logo right */
+        gb__docx_right_tab(x, "Header", NULL);
+        gb__docx_run(x, x->tree->title, FALSE, FALSE, NULL);
+        gb__docx_tab(x);
+        const double *sz = x->logo_size[GB__LOGO_HEADER];
+        gb__docx_inline(x, "rId1", sz[0], sz[1], 9001, "Logo", NULL, TRUE);
+        gb__docx_close(x);
+    } else {
+        gb__docx_para(x, "Header", x->tree->title);
+    }
     gb__docx_close(x);
     gb__docx_part_end(x, "word/header1.xml");
+    if (x->logo_png[GB__LOGO_HEADER] != NULL)
+        gb__header_rels(x);
 
     gb__hf_begin(x, "w:ftr");
     gb__docx_right_tab(x, "Footer", NULL);
@@ -268,6 +380,7 @@ typedef struct {
 
 static const GbDocxStyle gb__styles[] = {
     {"Normal", "Normal", NULL, NULL, 22, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
+    {"Logo", "Logo", "Normal", "Title", 0, FALSE, FALSE, FALSE, -1, 0, 480, NULL, NULL},
     {"Title", "Title", "Normal", "Normal", 44, TRUE, FALSE, FALSE, -1, 0, 240, GB__HEADING, NULL},
     {"Subtitle", "Subtitle", "Normal", "Normal", 28, FALSE, FALSE, FALSE, -1, 0, 240, "404040",
      NULL},
@@ -284,7 +397,7 @@ static const GbDocxStyle gb__styles[] = {
     {"TableText", "Table Text", "Normal", NULL, 18, FALSE, FALSE, FALSE, -1, 20, 20, NULL, NULL},
     {"TableHeader", "Table Header", "TableText", NULL, 18, TRUE, FALSE, FALSE, -1, 20, 20, NULL,
      NULL},
-    {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 120, NULL, NULL},
+    {"Spacer", "Spacer", "Normal", NULL, 8, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
     {"ListBullet", "List Bullet", "Normal", NULL, 0, FALSE, FALSE, FALSE, -1, 0, 60, NULL, NULL},
     {"TOCHeading", "TOC Heading", "Heading1", "Normal", 32, TRUE, FALSE, TRUE, -1, 0, 120,
      GB__HEADING, NULL},
@@ -326,17 +439,11 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
     gb__docx_open(x, "w:pPr");
     if (s->keep_next)
         gb__docx_val(x, "w:keepNext", NULL);
-    gb__docx_open(x, "w:spacing");
-    gb__docx_attrf(x, "w:before", "%d", s->space_before);
-    gb__docx_attrf(x, "w:after", "%d", s->space_after);
-    gb__docx_close(x);
-    if (s->align != NULL)
-        gb__docx_val(x, "w:jc", s->align);
-    if (s->outline >= 0) {
-        g_snprintf(half, sizeof half, "%d", s->outline);
-        gb__docx_val(x, "w:outlineLvl", half);
-    }
-    if (strcmp(s->id, "Header") == 0) { /* the running header's rule, as the PDF's */
+    if (strcmp(s->id, "Normal") == 0) /* no line left alone at a page's foot or head */
+        gb__docx_val(x, "w:widowControl", NULL);
+    /* The running header's rule, as the PDF's (pBdr goes before spacing in
+     * ECMA-376's order, which Word holds to). */
+    if (strcmp(s->id, "Header") == 0) {
         gb__docx_open(x, "w:pBdr");
         gb__docx_open(x, "w:bottom");
         gb__docx_attr(x, "w:val", "single");
@@ -346,6 +453,17 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
         gb__docx_close(x);
         gb__docx_close(x);
     }
+    gb__docx_open(x, "w:spacing");
+    gb__docx_attrf(x, "w:before", "%d", s->space_before);
+    gb__docx_attrf(x, "w:after", "%d",
+                   x->tree->compact && strcmp(s->id, "Subtitle") == 0 ? 60 : s->space_after);
+    gb__docx_close(x);
+    if (s->align != NULL)
+        gb__docx_val(x, "w:jc", s->align);
+    if (s->outline >= 0) {
+        g_snprintf(half, sizeof half, "%d", s->outline);
+        gb__docx_val(x, "w:outlineLvl", half);
+    }
     gb__docx_close(x);
     gb__docx_open(x, "w:rPr");
     if (s->bold)
@@ -354,8 +472,16 @@ gb__style(GbDocx *x, const GbDocxStyle *s)
         gb__docx_val(x, "w:i", NULL);
     if (s->colour != NULL)
         gb__docx_val(x, "w:color", strcmp(s->colour, GB__HEADING) == 0 ? accent : s->colour);
-    if (s->half_points > 0) {
-        g_snprintf(half, sizeof half, "%d", s->half_points);
+    int size = s->half_points;
+    /* A pack (sections run on) has its one-page summary under the title: a
+     * smaller title and subtitle leave the summary its room, and the
+     * subtitle (region, codes, date) on one line. */
+    if (x->tree->compact && strcmp(s->id, "Title") == 0)
+        size = 40;
+    else if (x->tree->compact && strcmp(s->id, "Subtitle") == 0)
+        size = 22;
+    if (size > 0) {
+        g_snprintf(half, sizeof half, "%d", size);
         gb__docx_val(x, "w:sz", half);
         gb__docx_val(x, "w:szCs", half);
     }
@@ -427,6 +553,33 @@ gb__styles_part(GbDocx *x)
     gb__docx_attr(x, "w:w", "57");
     gb__docx_attr(x, "w:type", "dxa");
     gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+    gb__docx_close(x);
+
+    /* Figures side by side on a summary page: no borders, no cell margins. */
+    gb__docx_open(x, "w:style");
+    gb__docx_attr(x, "w:type", "table");
+    gb__docx_attr(x, "w:styleId", "LayoutTable");
+    gb__docx_val(x, "w:name", "Layout Table");
+    gb__docx_open(x, "w:tblPr");
+    gb__docx_open(x, "w:tblBorders");
+    static const char *const none[] = {"w:top",   "w:left",    "w:bottom",
+                                       "w:right", "w:insideH", "w:insideV"};
+    for (size_t i = 0; i < G_N_ELEMENTS(none); i++) {
+        gb__docx_open(x, none[i]);
+        gb__docx_attr(x, "w:val", "nil");
+        gb__docx_close(x);
+    }
+    gb__docx_close(x);
+    gb__docx_open(x, "w:tblCellMar");
+    static const char *const sides0[] = {"w:top", "w:left", "w:bottom", "w:right"};
+    for (size_t i = 0; i < G_N_ELEMENTS(sides0); i++) {
+        gb__docx_open(x, sides0[i]);
+        gb__docx_attr(x, "w:w", "0");
+        gb__docx_attr(x, "w:type", "dxa");
+        gb__docx_close(x);
+    }
     gb__docx_close(x);
     gb__docx_close(x);
     gb__docx_close(x);

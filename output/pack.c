@@ -589,7 +589,10 @@ gb_pack_doc_render(const GbPackDoc *doc, GbFonts *f, GByteArray **pdf, GByteArra
                       : in->data_line    ? in->data_line
                                          : c->organisation,
             .has_accent = c->branding.has_accent,
-            .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]}};
+            .accent = {c->branding.accent[0], c->branding.accent[1], c->branding.accent[2]},
+            .logo = c->branding.logo_data,
+            .logo_svg = c->branding.logo_svg,
+            .logo_alt = c->branding.logo_alt};
         st = gb_docx_render(tree, f, &o, docx, diag);
     }
     if (st != GB_OK && pdf != NULL && *pdf != NULL)

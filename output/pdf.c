@@ -2,6 +2,7 @@
 #include "output/pdf.h"
 
 #include "output/accessible.h"
+#include "output/doc-private.h"
 
 #include <cairo-pdf.h>
 
@@ -16,6 +17,8 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
 struct GbPdfJob {
     GByteArray *raw; /* cairo's PDF */
     GPtrArray *alts; /* the Figures' alt texts, in order */
+    GbTagTree *tags; /* the structure elements the drawing pass opened */
+    GbDoc *measure;  /* the measuring pass, its layouts freed once the finishing pass runs */
     char *language;
     GByteArray *pdf; /* the finished PDF, once done */
     GbStatus status;
@@ -27,16 +30,19 @@ static gpointer
 gb__finish(gpointer data)
 {
     GbPdfJob *j = data;
-    j->status =
-        gb_accessible_finish(j->raw->data, j->raw->len, j->language, j->alts, &j->pdf, &j->diag);
+    j->status = gb_accessible_finish_tagged(j->raw->data, j->raw->len, j->language, j->alts,
+                                            j->tags, &j->pdf, &j->diag);
     return NULL;
 }
 
 static void
 gb__job_free(GbPdfJob *j)
 {
-    g_byte_array_unref(j->raw);
+    if (j->raw != NULL)
+        g_byte_array_unref(j->raw);
     g_ptr_array_free(j->alts, TRUE);
+    gb_tag_tree_free(j->tags);
+    gb_doc_free(j->measure);
     g_free(j->language);
     if (j->pdf != NULL)
         g_byte_array_unref(j->pdf);
@@ -79,8 +85,8 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     GPtrArray *alts = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < gb_doc_alts(draw)->len; i++)
         g_ptr_array_add(alts, g_strdup(g_ptr_array_index(gb_doc_alts(draw), i)));
+    GbTagTree *tags = gb__doc_take_tags(draw);
     gb_doc_free(draw);
-    gb_doc_free(measure);
     cairo_surface_finish(s);
     cairo_status_t cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
@@ -92,6 +98,8 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     GbPdfJob *j = g_new0(GbPdfJob, 1);
     j->raw = raw;
     j->alts = alts;
+    j->tags = tags;
+    j->measure = measure;
     j->language = g_strdup(meta->language);
     if (status != GB_OK) {
         gb__job_free(j);
@@ -107,8 +115,11 @@ gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
 {
     GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
     /* The pass shares nothing with cairo or pango: it may run beside drawing. */
-    if (status == GB_OK)
+    if (status == GB_OK) {
         (*job)->thread = g_thread_new("pdf-finish", gb__finish, *job);
+        /* Its ~2,300 layouts freed here while the pass runs, not before it. */
+        gb_doc_free(g_steal_pointer(&(*job)->measure));
+    }
     return status;
 }
 

@@ -125,16 +125,26 @@ gb__metadata(GbEdit *ed, const char *lang)
     gb__xmp_text(x, "xmp:MetadataDate", created, NULL);
     g_string_append(x, "   <pdfuaid:part>1</pdfuaid:part>\n"
                        "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n");
-    qpdf_oh stream = qpdf_oh_new_stream(q);
-    qpdf_oh dict = qpdf_oh_get_dict(q, stream);
+    /* A new object made without libqpdf's making one: that resolves every
+     * object of the file first (to number it), which the pass otherwise
+     * never reads. Its number is the trailer's /Size; its dictionary a
+     * direct one, written by gb__update with the data. */
+    qpdf_oh size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
+    int id = qpdf_oh_is_integer(q, size) ? qpdf_oh_get_int_value_as_int(q, size) : 0;
+    qpdf_oh_release(q, size);
+    qpdf_oh dict = qpdf_oh_new_dictionary(q);
     qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/Metadata"));
     qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/XML"));
     qpdf_oh_replace_key(q, dict, "/Length", qpdf_oh_new_integer(q, (long long)x->len));
-    int id = qpdf_oh_get_object_id(q, stream);
-    gb__touch(ed, stream);
+    g_hash_table_insert(ed->touched, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+    g_hash_table_insert(ed->made, GINT_TO_POINTER(id), GUINT_TO_POINTER(dict));
     gsize len = x->len;
     g_hash_table_insert(ed->data, GINT_TO_POINTER(id),
                         g_bytes_new_take(g_string_free(x, FALSE), len));
+    /* The number holds the dictionary in libqpdf too, so that a reference
+     * to it is no null (which a dictionary drops). */
+    qpdf_replace_object(q, id, 0, dict);
+    qpdf_oh stream = qpdf_get_object_by_id(q, id, 0);
     g_free(created);
     return stream;
 }

@@ -38,8 +38,19 @@ static gboolean
 gb__object(GbEdit *ed, GString *o, int id, int gen)
 {
     qpdf_data q = ed->q;
-    qpdf_oh oh = qpdf_get_object_by_id(q, id, gen);
     g_string_append_printf(o, "%d %d obj\n", id, gen);
+    gpointer made = g_hash_table_lookup(ed->made, GINT_TO_POINTER(id));
+    GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
+    if (made != NULL) { /* a stream the pass made: its dictionary and data */
+        if (data == NULL)
+            return FALSE;
+        g_string_append(o, qpdf_oh_unparse_resolved(q, GPOINTER_TO_UINT(made)));
+        g_string_append(o, "\nstream\n");
+        g_string_append_len(o, g_bytes_get_data(data, NULL), (gssize)g_bytes_get_size(data));
+        g_string_append(o, "\nendstream\nendobj\n");
+        return TRUE;
+    }
+    qpdf_oh oh = qpdf_get_object_by_id(q, id, gen);
     if (!qpdf_oh_is_stream(q, oh)) {
         gboolean ok = !qpdf_oh_is_null(q, oh);
         g_string_append(o, qpdf_oh_unparse_resolved(q, oh));
@@ -47,7 +58,6 @@ gb__object(GbEdit *ed, GString *o, int id, int gen)
         qpdf_oh_release(q, oh);
         return ok;
     }
-    GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
     unsigned char *raw = NULL;
     size_t n = 0;
     if (data == NULL) { /* a stream whose dictionary changed: its bytes as they are */
@@ -75,7 +85,8 @@ gb__object(GbEdit *ed, GString *o, int id, int gen)
  * whose first part is cairo's (the file's permanent identifier) and whose
  * second is the MD5 of every byte before the update's xref. */
 static void
-gb__trailer(GbEdit *ed, GString *o, int size, guint64 prev, const GString *upto)
+gb__trailer(GbEdit *ed, GString *o, int size, guint64 prev, const guint8 *pdf, gsize len,
+            const GString *upto)
 {
     qpdf_data q = ed->q;
     qpdf_oh old = qpdf_get_trailer(q);
@@ -92,6 +103,7 @@ gb__trailer(GbEdit *ed, GString *o, int size, guint64 prev, const GString *upto)
     guint8 md5[16];
     gsize md5_len = sizeof md5;
     GChecksum *sum = g_checksum_new(G_CHECKSUM_MD5);
+    g_checksum_update(sum, pdf, (gssize)len);
     g_checksum_update(sum, (const guchar *)upto->str, (gssize)upto->len);
     g_checksum_get_digest(sum, md5, &md5_len);
     g_checksum_free(sum);
@@ -167,7 +179,7 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
     g_array_free(freed, TRUE);
 }
 
-GByteArray *
+GString *
 gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err)
 {
     guint64 prev;
@@ -184,39 +196,36 @@ gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err)
         g_array_append_val(ids, id);
     }
     g_array_sort(ids, gb__by_id);
-    /* The update is built after a copy of cairo's bytes, so that the /ID's
-     * digest covers the whole file. */
-    GString *o = g_string_sized_new(len + len / 2 + 4096);
-    g_string_append_len(o, (const char *)pdf, (gssize)len);
+    /* Only the update is built here (offsets counted from the start of
+     * cairo's bytes), not a second copy of the file. */
+    GString *o = g_string_sized_new(len / 4 + 4096);
     if (len > 0 && pdf[len - 1] != '\n')
         g_string_append_c(o, '\n');
     gsize *at = g_new(gsize, ids->len);
     gboolean ok = TRUE;
     for (guint i = 0; i < ids->len && ok; i++) {
         int id = g_array_index(ids, int, i);
-        at[i] = o->len;
+        at[i] = len + o->len;
         ok = gb__object(ed, o, id,
                         GPOINTER_TO_INT(g_hash_table_lookup(ed->touched, GINT_TO_POINTER(id))));
         if (!ok)
             *err = g_strdup_printf("cannot write object %d", id);
     }
-    GByteArray *out = NULL;
     if (ok) {
-        gsize xref = o->len;
+        gsize xref = len + o->len;
         gb__xref(ed, o, ids, at);
         int size = ids->len > 0 ? g_array_index(ids, int, ids->len - 1) + 1 : 0;
         GString *trailer = g_string_new(NULL);
-        gb__trailer(ed, trailer, size, prev, o);
+        gb__trailer(ed, trailer, size, prev, pdf, len, o);
         g_string_append_len(o, trailer->str, (gssize)trailer->len);
         g_string_free(trailer, TRUE);
         g_string_append_printf(o, "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n", xref);
-        gsize n = o->len;
-        out = g_byte_array_new_take((guint8 *)g_string_free(o, FALSE), n);
-        o = NULL;
     }
     g_free(at);
     g_array_free(ids, TRUE);
-    if (o != NULL)
+    if (!ok) {
         g_string_free(o, TRUE);
-    return out;
+        return NULL;
+    }
+    return o;
 }

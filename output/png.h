@@ -23,4 +23,20 @@ gboolean gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out);
  * instead of a copy as large (megabytes a chart): the image is spent. */
 gboolean gb_png_write_in_place(cairo_surface_t *surface, double dpi, GByteArray *out);
 
+/* A base image, kept for images drawn over copies of it (a pack's map: the
+ * same tiles in every pack, only the outline and the subtitle moving), in
+ * bands of 16 rows, with each band's compressed bytes once an image with the
+ * same rows has needed them. Holds a reference to base, which must not change
+ * after. Shared by threads (locked inside). NULL when base cannot be written. */
+typedef struct GbPngBands GbPngBands;
+GbPngBands *gb_png_bands_new(cairo_surface_t *base);
+void gb_png_bands_free(GbPngBands *b);
+/* Appends surface as gb_png_write does, but compressed with zlib a band at a
+ * time, each band alone, so that a band whose rows equal the base's is copied
+ * from bands (NULL: none) instead of filtered and compressed again. The bytes
+ * depend only on the pixels, never on what bands holds: an image makes the
+ * same file whether its bands were found or not, whatever base they came from. */
+gboolean gb_png_write_banded(cairo_surface_t *surface, double dpi, GbPngBands *bands,
+                             GByteArray *out);
+
 #endif

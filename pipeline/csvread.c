@@ -23,6 +23,17 @@
  * a little over the limit, so that most long fields still reach gb__on_field
  * and are reported with their length. */
 #define GB__FIELD_BUFFER_MAX (GB_CSV_MAX_FIELD_BYTES + 4096)
+/* A part's records are handed on in batches: fn's lookups for a record can
+ * then be fetched while earlier ones are handled (GbCsvPeekFn). */
+#define GB__BATCH 64
+#define GB__PEEK_AHEAD 8
+#define GB__BATCH_FIELDS (2 * GB_CSV_MAX_FIELDS) /* a batch, then one record more */
+#define GB__BATCH_BYTES (256 * 1024)
+
+typedef struct {
+    guint64 record, line, offset;
+    guint first, nfields; /* into the field tables */
+} GbBatchRecord;
 
 typedef struct {
     const char *path;
@@ -31,11 +42,21 @@ typedef struct {
     GbDiag *diag;
     GbStatus status;
 
-    GString *buf; /* this record's fields, each followed by NUL */
-    guint nfields;
-    gsize starts[GB_CSV_MAX_FIELDS]; /* offsets into buf */
-    gsize lens[GB_CSV_MAX_FIELDS];
-    char *fields[GB_CSV_MAX_FIELDS];
+    GString *buf;                   /* this record's fields (a batch's), each followed by NUL */
+    guint nfields;                  /* in the tables */
+    guint rec_first;                /* the current record's first field in the tables */
+    gsize starts[GB__BATCH_FIELDS]; /* offsets into buf */
+    gsize lens[GB__BATCH_FIELDS];
+    char *fields[GB__BATCH_FIELDS];
+
+    /* A part's batch (batching): records parsed, not yet handed to fn. */
+    gboolean batching;
+    GbCsvPeekFn peek;
+    GbBatchRecord batch[GB__BATCH];
+    guint nbatch;
+    GbDiag *fn_diag;     /* fn's; diag is then the parser's own */
+    gboolean fn_stopped; /* fn returned fn_status, which wins */
+    GbStatus fn_status;
 
     struct GbCsvPipe *pipe; /* records go to the consumer thread; NULL: straight to fn */
 
@@ -68,7 +89,7 @@ gb__on_field(void *field, size_t len, void *data)
     if (st->status != GB_OK)
         return;
     const char *f = field != NULL ? field : "";
-    guint index = st->nfields;
+    guint index = st->nfields - st->rec_first;
     if (index >= GB_CSV_MAX_FIELDS) {
         char limit[32];
         g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
@@ -115,8 +136,8 @@ gb__on_field(void *field, size_t len, void *data)
         }
     }
     gsize at = st->buf->len;
-    st->starts[index] = at;
-    st->lens[index] = len;
+    st->starts[st->nfields] = at;
+    st->lens[st->nfields] = len;
     st->nfields++;
     /* GString's own set_size is a call per field; most fields fit. */
     gsize need = at + len + 1;
@@ -131,6 +152,43 @@ gb__on_field(void *field, size_t len, void *data)
 
 static void gb__pipe_record(GbCsvState *st);
 
+/* Hands the batch's records to peek, then to fn in order, and empties it; a
+ * status other than GB_OK from fn stops the read. */
+static void
+gb__batch_flush(GbCsvState *st)
+{
+    guint n = st->nbatch;
+    st->nbatch = 0;
+    for (guint i = 0; i < st->nfields && !st->fn_stopped; i++)
+        st->fields[i] = st->buf->str + st->starts[i];
+    GbCsvRecord recs[GB__BATCH];
+    for (guint i = 0; i < n && !st->fn_stopped; i++) {
+        const GbBatchRecord *b = &st->batch[i];
+        recs[i] = (GbCsvRecord){.path = st->path,
+                                .record = b->record,
+                                .line = b->line,
+                                .offset = b->offset,
+                                .nfields = b->nfields,
+                                .fields = st->fields + b->first,
+                                .lens = st->lens + b->first};
+        if (st->peek != NULL)
+            st->peek(&recs[i], st->user, 0);
+    }
+    for (guint i = 0; i < n && !st->fn_stopped; i++) {
+        if (st->peek != NULL && i + GB__PEEK_AHEAD < n)
+            st->peek(&recs[i + GB__PEEK_AHEAD], st->user, 1);
+        GbStatus status = st->fn(&recs[i], st->user, st->fn_diag);
+        if (status != GB_OK) {
+            st->fn_stopped = TRUE;
+            st->fn_status = status;
+            st->status = status; /* the parser stops too */
+        }
+    }
+    g_string_truncate(st->buf, 0);
+    st->nfields = 0;
+    st->rec_first = 0;
+}
+
 static void
 gb__on_record(int term, void *data)
 {
@@ -139,6 +197,19 @@ gb__on_record(int term, void *data)
         return;
     st->record++;
     st->rec_bytes = 0;
+    if (st->batching) {
+        st->batch[st->nbatch++] = (GbBatchRecord){.record = st->record,
+                                                  .line = st->rec_line,
+                                                  .offset = st->rec_offset,
+                                                  .first = st->rec_first,
+                                                  .nfields = st->nfields - st->rec_first};
+        st->rec_first = st->nfields;
+        st->have_start = FALSE;
+        if (st->nbatch == GB__BATCH || st->nfields > GB__BATCH_FIELDS - GB_CSV_MAX_FIELDS ||
+            st->buf->len > GB__BATCH_BYTES)
+            gb__batch_flush(st);
+        return;
+    }
     if (st->pipe != NULL) { /* the fields are in the batch already */
         gb__pipe_record(st);
         st->nfields = 0;
@@ -198,7 +269,7 @@ gb__parse_error(GbCsvState *st, struct csv_parser *parser, const char *p, gsize 
         /* gb__field_realloc refused to grow the field past the limit. */
         char limit[64];
         g_snprintf(limit, sizeof limit, "over %d bytes, the limit", GB_CSV_MAX_FIELD_BYTES);
-        gb__fail_at_field(st, st->nfields,
+        gb__fail_at_field(st, st->nfields - st->rec_first,
                           "field is too long (%s); is a quote or a line "
                           "end missing?",
                           limit);
@@ -365,7 +436,7 @@ gb__parse(GbCsvState *st, FILE *f)
     if (csv_fini(&parser, gb__on_field, gb__on_record, st) != 0) {
         /* The open quote starts the field after the last complete one. */
         guint64 line, col;
-        gb_csv_locate(path, st->rec_offset, st->rec_line, st->nfields, &line, &col);
+        gb_csv_locate(path, st->rec_offset, st->rec_line, st->nfields - st->rec_first, &line, &col);
         gb_diag_set(diag, path, line, col, "unterminated quoted field (this \" is never closed)");
         st->status = GB_DATA;
         goto out;
@@ -375,6 +446,9 @@ gb__parse(GbCsvState *st, FILE *f)
         st->status = GB_DATA;
     }
 out:
+    /* The records parsed before a stop come before it. */
+    if (st->batching && !st->fn_stopped)
+        gb__batch_flush(st);
     csv_free(&parser);
     if (st->pipe == NULL)
         g_string_free(st->buf, TRUE);
@@ -580,24 +654,34 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 
 GbStatus
 gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64 *line,
-                  GbCsvRecordFn fn, gpointer user, GbDiag *diag)
+                  GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user, GbDiag *diag)
 {
     if (fseeko(f, (off_t)start, SEEK_SET) != 0) {
         gb_diag_set(diag, path, 0, 0, "cannot seek: %s", g_strerror(errno));
         return GB_IOERR;
     }
     GbCsvState *st = g_new0(GbCsvState, 1);
+    GbDiag parse_diag = {0};
     *st = (GbCsvState){.path = path,
                        .fn = fn,
                        .user = user,
-                       .diag = diag,
+                       .diag = &parse_diag,
                        .line = *line,
                        .offset = start,
                        .end = end,
                        .part = TRUE,
-                       .at_line_start = TRUE};
+                       .at_line_start = TRUE,
+                       .batching = TRUE,
+                       .peek = peek,
+                       .fn_diag = diag};
     gb__parse(st, f);
-    GbStatus status = st->status;
+    GbStatus status = st->fn_stopped ? st->fn_status : st->status;
+    if (!st->fn_stopped && status != GB_OK) {
+        gb_diag_clear(diag);
+        *diag = parse_diag;
+    } else {
+        gb_diag_clear(&parse_diag);
+    }
     *line = st->line;
     g_free(st);
     return status;

@@ -153,6 +153,8 @@ typedef struct {
     guint next_index;
     char *scan_buf;
 
+    GPtrArray *ahead; /* GbAheadPart read ahead: parts 0.. (claimed under claim) */
+
     GMutex lock; /* guards the rest */
     GCond cond;
     GbSplitSlot *slots; /* part k in slots[k % nslots] */
@@ -221,11 +223,279 @@ gb__scan(GbSplit *s, guint64 from, gsize part_bytes)
     return s->size;
 }
 
+/* ---- reading ahead (gb_csv_split_prefetch) ----
+ *
+ * The first parts of a file, parsed on a thread of their own while the caller
+ * does something else (loads the reference data), are kept as records; the
+ * split read then replays them to its callbacks instead of parsing them. The
+ * cuts are those the split read itself would make (the same scan from the
+ * same start), so records, errors and their order do not change. */
+#define GB__AHEAD_PARTS 16 /* parts of the nominal size read ahead, at most */
+
+typedef struct {
+    guint64 record, line, offset;
+    guint first, nfields; /* into starts and lens */
+} GbAheadRecord;
+
+typedef struct {
+    guint64 start, end;
+    guint64 line; /* what gb__csv_read_part left in *line */
+    GbStatus status;
+    GbDiag diag;
+    GString *bytes;        /* the fields, each followed by NUL */
+    GArray *starts, *lens; /* guint32 per field (a part read ahead is small) */
+    gboolean dropped;      /* stopped or over the size: not kept */
+    const gint *stop;      /* the read ahead's stop */
+    GArray *records;       /* GbAheadRecord */
+} GbAheadPart;
+
+typedef struct {
+    char *path;
+    struct stat sb;
+    GThread *thread;
+    gint stop;        /* atomic: the reader wants the parts now */
+    GPtrArray *parts; /* GbAheadPart, complete ones in file order */
+} GbAhead;
+
+static GbAhead *gb__ahead; /* the one read ahead, or NULL; on the calling thread */
+
+static void
+gb__ahead_part_free(gpointer data)
+{
+    GbAheadPart *a = data;
+    if (a == NULL)
+        return;
+    gb_diag_clear(&a->diag);
+    g_string_free(a->bytes, TRUE);
+    g_array_free(a->starts, TRUE);
+    g_array_free(a->lens, TRUE);
+    g_array_free(a->records, TRUE);
+    g_free(a);
+}
+
+static GbStatus
+gb__ahead_record(const GbCsvRecord *rec, gpointer data, GbDiag *diag)
+{
+    GbAheadPart *a = data;
+    guint n = rec->nfields, first = a->starts->len;
+    gsize total = 0;
+    for (guint i = 0; i < n; i++)
+        total += rec->lens[i] + 1;
+    /* A part far over its size (a cut in a malformed file) or a read that
+     * wants the parts now: this one is not kept, and the read parses it. */
+    gsize at = a->bytes->len;
+    if (at + total > 4 * MAX(gb__part_bytes, GB__FIRST_PART) || g_atomic_int_get(a->stop)) {
+        a->dropped = TRUE;
+        return GB_TEMPFAIL;
+    }
+    GbAheadRecord r = {.record = rec->record,
+                       .line = rec->line,
+                       .offset = rec->offset,
+                       .first = first,
+                       .nfields = n};
+    g_string_set_size(a->bytes, at + total);
+    g_array_set_size(a->starts, first + n);
+    g_array_set_size(a->lens, first + n);
+    guint32 *starts = &g_array_index(a->starts, guint32, first);
+    guint32 *lens = &g_array_index(a->lens, guint32, first);
+    for (guint i = 0; i < n; i++) {
+        memcpy(a->bytes->str + at, rec->fields[i], rec->lens[i] + 1); /* with its NUL */
+        starts[i] = (guint32)at;
+        lens[i] = (guint32)rec->lens[i];
+        at += rec->lens[i] + 1;
+    }
+    g_array_append_val(a->records, r);
+    return GB_OK;
+}
+
+/* Bytes of a part starting at start (which is `left` bytes from the end): the
+ * split read's own rule, so that the cuts read ahead are its cuts. */
+static gsize
+gb__part_size(guint64 start, guint64 left, guint nthreads)
+{
+    if (start == 0)
+        return MIN(gb__part_bytes, GB__FIRST_PART);
+    return (gsize)MIN(gb__part_bytes, MAX(left / (2 * nthreads), GB__FIRST_PART));
+}
+
+static guint64 gb__scan(GbSplit *s, guint64 from, gsize part_bytes);
+
+static gpointer
+gb__ahead_thread(gpointer data)
+{
+    GbAhead *ah = data;
+    GbSplit s = {.size = (guint64)ah->sb.st_size, .page = (gsize)sysconf(_SC_PAGESIZE)};
+    guint nthreads = gb__thread_count();
+    s.fd = open(ah->path, O_RDONLY);
+    FILE *f = fopen(ah->path, "rb");
+    s.scan_buf = g_malloc(GB__SCAN_BLOCK);
+    guint64 next = 0, line = 1;
+    while (s.fd >= 0 && f != NULL && next < s.size && next < GB__AHEAD_PARTS * gb__part_bytes &&
+           !g_atomic_int_get(&ah->stop)) {
+        GbAheadPart *a = g_new0(GbAheadPart, 1);
+        a->bytes = g_string_sized_new(1024 * 1024);
+        a->starts = g_array_new(FALSE, FALSE, sizeof(guint32));
+        a->lens = g_array_new(FALSE, FALSE, sizeof(guint32));
+        a->stop = &ah->stop;
+        a->records = g_array_new(FALSE, FALSE, sizeof(GbAheadRecord));
+        a->start = next;
+        a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads));
+        a->line = line;
+        a->status = gb__csv_read_part(ah->path, f, a->start, a->end, &a->line, gb__ahead_record,
+                                      NULL, a, &a->diag);
+        if (a->dropped) {
+            gb__ahead_part_free(a);
+            break;
+        }
+        g_ptr_array_add(ah->parts, a);
+        if (a->status != GB_OK)
+            break; /* the read stops here */
+        next = a->end;
+        line = 1; /* later parts count their lines from 1 */
+    }
+    if (f != NULL)
+        fclose(f);
+    if (s.fd >= 0)
+        close(s.fd);
+    g_free(s.scan_buf);
+    return NULL;
+}
+
+void
+gb_csv_split_prefetch(const char *path)
+{
+    gb_csv_split_prefetch_end();
+    struct stat sb;
+    if (gb__thread_count() < 2 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (guint64)sb.st_size < gb__threshold || sb.st_size == 0)
+        return;
+    GbAhead *ah = g_new0(GbAhead, 1);
+    ah->path = g_strdup(path);
+    ah->sb = sb;
+    ah->parts = g_ptr_array_new_with_free_func(gb__ahead_part_free);
+    ah->thread = g_thread_new("csvahead", gb__ahead_thread, ah);
+    gb__ahead = ah;
+}
+
+/* Waits for the read ahead's thread; stop: tells it to stop first. */
+static void
+gb__ahead_join(GbAhead *ah, gboolean stop)
+{
+    if (stop)
+        g_atomic_int_set(&ah->stop, 1);
+    if (ah->thread != NULL)
+        g_thread_join(ah->thread);
+    ah->thread = NULL;
+}
+
+void
+gb_csv_split_prefetch_wait(void)
+{
+    if (gb__ahead != NULL)
+        gb__ahead_join(gb__ahead, FALSE);
+}
+
+void
+gb_csv_split_prefetch_end(void)
+{
+    GbAhead *ah = gb__ahead;
+    if (ah == NULL)
+        return;
+    gb__ahead = NULL;
+    gb__ahead_join(ah, TRUE);
+    g_ptr_array_free(ah->parts, TRUE);
+    g_free(ah->path);
+    g_free(ah);
+}
+
+/* The parts read ahead of path (the same file, unchanged), the read ahead
+ * stopped; NULL when there are none. Free with g_ptr_array_free. */
+static GPtrArray *
+gb__ahead_take(const char *path, const struct stat *sb)
+{
+    GbAhead *ah = gb__ahead;
+    if (ah == NULL || strcmp(ah->path, path) != 0)
+        return NULL;
+    gb__ahead_join(ah, TRUE);
+    GPtrArray *parts = NULL;
+    if (ah->sb.st_dev == sb->st_dev && ah->sb.st_ino == sb->st_ino &&
+        ah->sb.st_size == sb->st_size && ah->sb.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
+        ah->sb.st_mtim.tv_nsec == sb->st_mtim.tv_nsec && ah->parts->len > 0)
+        parts = g_steal_pointer(&ah->parts);
+    gb__ahead = NULL;
+    if (ah->parts != NULL)
+        g_ptr_array_free(ah->parts, TRUE);
+    g_free(ah->path);
+    g_free(ah);
+    return parts;
+}
+
+static GbCsvRecord
+gb__ahead_rec(const GbAheadPart *a, const char *path, char **fields, const gsize *lens, guint k)
+{
+    const GbAheadRecord *r = &g_array_index(a->records, GbAheadRecord, k);
+    return (GbCsvRecord){.path = path,
+                         .record = r->record,
+                         .line = r->line,
+                         .offset = r->offset,
+                         .nfields = r->nfields,
+                         .fields = fields + r->first,
+                         .lens = lens + r->first};
+}
+
+/* Hands a part read ahead to fn (each batch shown to peek first) as
+ * gb__csv_read_part would have: fn's stop wins, else the part's own outcome;
+ * *line as it left it. */
+static GbStatus
+gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn peek,
+                 gpointer user, guint64 *line, GbDiag *diag)
+{
+    char **fields = g_new(char *, MAX(a->starts->len, 1));
+    gsize *lens = g_new(gsize, MAX(a->starts->len, 1));
+    for (guint i = 0; i < a->starts->len; i++) {
+        fields[i] = a->bytes->str + g_array_index(a->starts, guint32, i);
+        lens[i] = g_array_index(a->lens, guint32, i);
+    }
+    guint n = a->records->len;
+    GbStatus status = GB_OK;
+    for (guint i = 0; i < n && status == GB_OK; i++) {
+        if (peek != NULL && i % 64 == 0)
+            for (guint k = i; k < MIN(n, i + 64); k++) {
+                GbCsvRecord r = gb__ahead_rec(a, path, fields, lens, k);
+                peek(&r, user, 0);
+            }
+        if (peek != NULL && i + 8 < n) {
+            GbCsvRecord r = gb__ahead_rec(a, path, fields, lens, i + 8);
+            peek(&r, user, 1);
+        }
+        GbCsvRecord rec = gb__ahead_rec(a, path, fields, lens, i);
+        status = fn(&rec, user, diag);
+    }
+    g_free(fields);
+    g_free(lens);
+    if (status != GB_OK)
+        return status;
+    *line = a->line;
+    if (a->status != GB_OK) {
+        gb_diag_clear(diag);
+        *diag = a->diag;
+        a->diag = (GbDiag){0};
+    }
+    return a->status;
+}
+
 static GbStatus
 gb__part_record(const GbCsvRecord *rec, gpointer data, GbDiag *diag)
 {
     GbSplitPart *pc = data;
     return pc->s->fns->record(rec, pc->worker, pc->part, diag);
+}
+
+static void
+gb__part_peek(const GbCsvRecord *rec, gpointer data, int stage)
+{
+    GbSplitPart *pc = data;
+    pc->s->fns->peek(rec, pc->worker, stage);
 }
 
 /* Merges the parts that are ready, in order; called and returns with s->lock
@@ -276,10 +546,15 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
         }
         guint k = s->next_index++;
         guint64 start = s->next;
+        GbAheadPart *ahead = NULL;
+        if (s->ahead != NULL && k < s->ahead->len) {
+            ahead = g_ptr_array_index(s->ahead, k);
+            g_ptr_array_index(s->ahead, k) = NULL;
+        }
         /* Parts shrink towards the end, so that the threads finish together. */
-        guint64 left = s->size - start;
-        gsize bytes = (gsize)MIN(gb__part_bytes, MAX(left / (2 * s->nthreads), GB__FIRST_PART));
-        guint64 end = gb__scan(s, start, bytes);
+        guint64 end = ahead != NULL
+                          ? ahead->end
+                          : gb__scan(s, start, gb__part_size(start, s->size - start, s->nthreads));
         s->next = end;
         g_mutex_unlock(&s->claim);
 
@@ -287,8 +562,12 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
         GbSplitPart pc = {.s = s, .worker = worker, .part = slot->part};
         guint64 line = 1;
         GbDiag d = {0};
+        GbCsvPeekFn peek = s->fns->peek != NULL ? gb__part_peek : NULL;
         GbStatus status =
-            gb__csv_read_part(s->path, f, start, end, &line, gb__part_record, &pc, &d);
+            ahead != NULL
+                ? gb__ahead_replay(s->path, ahead, gb__part_record, peek, &pc, &line, &d)
+                : gb__csv_read_part(s->path, f, start, end, &line, gb__part_record, peek, &pc, &d);
+        gb__ahead_part_free(ahead);
         g_mutex_lock(&s->lock);
         slot->status = status;
         gb__diag_move(&slot->diag, &d, 0);
@@ -350,14 +629,22 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
 
     /* Part 0, with the header, on this thread; the workers exist only after it. */
     GbStatus status;
-    /* Part 0 is short: the other threads start once it is read. */
-    guint64 end = gb__scan(&s, 0, MIN(gb__part_bytes, GB__FIRST_PART)), line = 1;
+    /* Part 0 is short: the other threads start once it is read. It and a few
+     * after it may have been read ahead (gb_csv_split_prefetch). */
+    s.ahead = gb__ahead_take(path, &sb);
+    GbAheadPart *ahead0 = s.ahead != NULL ? g_ptr_array_index(s.ahead, 0) : NULL;
+    guint64 end =
+        ahead0 != NULL ? ahead0->end : gb__scan(&s, 0, gb__part_size(0, s.size, nthreads));
+    guint64 line = 1;
     gboolean have_header;
     {
         /* As on one thread: the header first, then a worker for the rest. */
         GbDiag d = {0};
         GbSplitOne o = {.fns = fns, .user = user};
-        status = gb__csv_read_part(path, threads[0].f, 0, end, &line, gb__one_record, &o, &d);
+        status = ahead0 != NULL
+                     ? gb__ahead_replay(path, ahead0, gb__one_record, NULL, &o, &line, &d)
+                     : gb__csv_read_part(path, threads[0].f, 0, end, &line, gb__one_record, NULL,
+                                         &o, &d);
         if (o.part != NULL && gb__one_merge(&o) != GB_OK) {
             status = o.merge_status;
             gb__diag_move(&d, &o.merge_diag, 0);
@@ -414,6 +701,8 @@ out:
         gb_diag_clear(&s.slots[i].diag);
     }
     gb_diag_clear(&s.diag);
+    if (s.ahead != NULL)
+        g_ptr_array_free(s.ahead, TRUE);
     g_free(s.slots);
     g_free(s.scan_buf);
     g_free(threads);

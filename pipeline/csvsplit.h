@@ -30,6 +30,9 @@ typedef struct {
      * in rec (and in diag) count from the part's start: merge is told what to
      * add. A status other than GB_OK stops the read where the record is. */
     GbStatus (*record)(const GbCsvRecord *rec, gpointer worker, gpointer part, GbDiag *diag);
+    /* May be NULL: shown records of a part before `record` gets them, with the
+     * same thread's state, to fetch what they will need (GbCsvPeekFn). */
+    void (*peek)(const GbCsvRecord *rec, gpointer worker, int stage);
     /* Takes everything out of part (leaving it empty for the next one), adding
      * line_base to its lines; parts come in file order, one call at a time, from
      * any thread. A status other than GB_OK stops the read. */
@@ -39,6 +42,18 @@ typedef struct {
 /* Reads path as gb_csv_read() does, calling fns as above. Returns GB_OK, or the
  * first failure in file order (of the reader, record or merge) with diag set. */
 GbStatus gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbDiag *diag);
+
+/* Starts parsing the first parts of path (up to 16 parts of the nominal size,
+ * 16 MiB) on a thread of its
+ * own, when gb_csv_read_split() would split it, so that the caller can do
+ * other work meanwhile (load the reference data); the next gb_csv_read_split()
+ * of the same, unchanged file replays them instead of parsing them: the same
+ * records, errors and order. One file at a time; a new call ends the last. */
+void gb_csv_split_prefetch(const char *path);
+/* Stops and frees what gb_csv_split_prefetch() read and no read took. */
+void gb_csv_split_prefetch_end(void);
+/* For tests: waits until the read ahead has read all it will. */
+void gb_csv_split_prefetch_wait(void);
 
 /* For tests and benchmarks: files of at least threshold bytes (default 4 MiB)
  * are split into parts of about part_bytes (default 1 MiB) read on `threads`

@@ -70,6 +70,9 @@ typedef struct {
     GArray *orders; /* GbColumnOrder, as the header left them until done */
 } GbPrescan;
 
+/* A memo: raw bytes -> a non-negative int (loadfield.c). */
+typedef struct GbMemo GbMemo;
+
 /* A part of a large CSV file read on a worker thread (csvsplit.c): what each
  * of its records came to, in order, replayed into the table and the lists by
  * gb__merge_part on one thread at a time, so that the table, the accounting
@@ -107,7 +110,7 @@ typedef struct {
     GArray *diags;   /* GbDiag of the part's first rejects, up to the list's cap */
     guint64 rejects; /* rejected records in the part */
     GArray *origins; /* GbPartOrigin */
-    GHashTable *origin_ids[GB__ORIGIN_KINDS + 1]; /* memos: origin key -> index in origins */
+    GbMemo *origin_ids[GB__ORIGIN_KINDS + 1]; /* memos: origin key -> index in origins */
     GArray *origin_map;                /* guint32 per part origin: its table id, at the merge */
     GArray *visits;                    /* GbVisit, texts in the part's chunk */
     GStringChunk *text;                /* origins' and visits' texts */
@@ -133,14 +136,13 @@ typedef struct {
     guint32 source;
     GString *scratch, *msg;
     GbDiag diag;
-    GHashTable *memo_authority; /* raw -> authority, for names naming one authority */
-    GHashTable *memo_grade[32]; /* per regime: raw -> grade */
+    GbMemo *memo_authority; /* raw -> authority, for names naming one authority */
+    GbMemo *memo_grade[32]; /* per regime: raw -> grade */
     GbSmallMemo small_regime;
     GbSmallMemo small_judgement[32], small_grade[32]; /* per regime */
-    GHashTable *memo_origin[GB__ORIGIN_KINDS + 1];    /* origin key -> origin id (gb__origin) */
+    GbMemo *memo_origin[GB__ORIGIN_KINDS + 1];        /* origin key -> origin id (gb__origin) */
     GString *origin_key;
-    GStringChunk *memo_keys; /* the memos' keys */
-    GArray *orders;          /* GbColumnOrder: CSV date columns */
+    GArray *orders; /* GbColumnOrder: CSV date columns */
     gboolean prescanned;
     /* workbook state */
     gboolean sheet;
@@ -206,8 +208,20 @@ GbStatus gb__body_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag);
 GbStatus gb__file_record(const GbCsvRecord *rec, gpointer user, GbDiag *diag);
 
 /* loadfield.c */
-/* A new, empty memo (see loadfield.c); free it with g_hash_table_destroy. */
-GHashTable *gb__memo_new(void);
+/* A new, empty memo (see loadfield.c); free it with gb__memo_free. */
+GbMemo *gb__memo_new(void);
+/* Frees m; NULL does nothing. */
+void gb__memo_free(GbMemo *m);
+/* Forgets every key of m, keeping its memory. */
+void gb__memo_clear(GbMemo *m);
+/* The value of the len bytes at key, or -1 when m does not have them. */
+int gb__memo_get(const GbMemo *m, const char *key, gsize len);
+/* Remembers a key m does not have with value (>= 0); past the memo's cap of
+ * keys, or for a key of 64 KiB or more, does nothing. This function can't fail. */
+void gb__memo_put(GbMemo *m, const char *key, gsize len, int value);
+/* Fetches into cache what gb__memo_get of the key will read: its slot (stage
+ * 0), then, once that has come, its entry (stage 1). */
+void gb__memo_prefetch(const GbMemo *m, const char *key, gsize len, int stage);
 /* The origin id of rows from source (gb_table_intern_origin), remembered by
  * its key (the memo's ids are the table's, or in a worker's part ids local to
  * the part, interned when the part is merged). */
@@ -215,6 +229,8 @@ guint32 gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kin
                    const char *group);
 /* The header a column spec names in messages: its first alternative. */
 char *gb__spec_name(const char *spec, const char *dflt);
+/* gb__memo_prefetch for the authority in field col of rec (a GbCsvPeekFn's work). */
+void gb__authority_peek(GbFileLoad *fl, const GbCsvRecord *rec, int col, int stage);
 /* Resolves the authority of a record for year/date. Returns -1 after rejecting. */
 int gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32 date);
 /* Resolves the grade in field col for regime. Returns -1 after rejecting. */

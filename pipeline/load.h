@@ -38,4 +38,11 @@ GbStatus gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag);
  * last, against every inspection-dated row read. */
 GbStatus gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag);
 
+/* Starts parsing the first file gb_load_all(datadir's reference, files) will
+ * read, when it is a CSV file large enough to be read in parts, on a thread of
+ * its own (gb_csv_split_prefetch): call it before loading the reference data,
+ * which the parse does not need. gb_load_prefetch_end() frees what no read took. */
+void gb_load_prefetch(const char *datadir, const char *const *files);
+void gb_load_prefetch_end(void);
+
 #endif

@@ -101,7 +101,7 @@ gb__part_free(gpointer data)
     g_array_free(p->diags, TRUE);
     g_array_free(p->origins, TRUE);
     for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
-        g_hash_table_destroy(p->origin_ids[i]);
+        gb__memo_free(p->origin_ids[i]);
     g_array_free(p->origin_map, TRUE);
     g_array_free(p->visits, TRUE);
     g_string_chunk_free(p->text);
@@ -116,6 +116,15 @@ gb__part_record(const GbCsvRecord *rec, gpointer worker, gpointer part, GbDiag *
     GbStatus status = gb__body_record(w, rec, diag);
     w->part = NULL;
     return status;
+}
+
+/* The authority memo's slot and entry of records about to be read (the long
+ * layout; a wide table's authority column too). */
+static void
+gb__part_peek(const GbCsvRecord *rec, gpointer worker, int stage)
+{
+    GbFileLoad *w = worker;
+    gb__authority_peek(w, rec, w->profile != NULL ? w->auth_col : w->idx[L_AUTHORITY], stage);
 }
 
 /* Interns the part's origins first asked for by event `event`, in the order
@@ -146,10 +155,17 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
     for (guint i = 0; i < p->nevents; i++) {
         GbLoadEvent *ev = &p->events[i];
         /* The table's cells for a row a few events on: a miss each, otherwise. */
+        /* Two steps: where the cells are 2 * GB__PREFETCH events on, then the
+         * cells themselves GB__PREFETCH on. */
+        if (i + 2 * GB__PREFETCH < p->nevents) {
+            const GbLoadEvent *far = &p->events[i + 2 * GB__PREFETCH];
+            if (far->kind == GB__EV_COMMIT && far->n == 1)
+                gb_table_prefetch(fl->t, &far->row.row, TRUE);
+        }
         if (i + GB__PREFETCH < p->nevents) {
             const GbLoadEvent *ahead = &p->events[i + GB__PREFETCH];
             if (ahead->kind == GB__EV_COMMIT && ahead->n == 1)
-                gb_table_prefetch(fl->t, &ahead->row.row);
+                gb_table_prefetch(fl->t, &ahead->row.row, FALSE);
         }
         gb__merge_origins(fl, p, &next_origin, i);
         acc->rows++;
@@ -203,7 +219,7 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
     g_array_set_size(p->diags, 0);
     g_array_set_size(p->origins, 0);
     for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
-        g_hash_table_remove_all(p->origin_ids[i]);
+        gb__memo_clear(p->origin_ids[i]);
     g_array_set_size(p->visits, 0);
     g_string_chunk_clear(p->text);
     return GB_OK;
@@ -217,5 +233,49 @@ const GbCsvSplitFns gb__split_fns = {
     .part_new = gb__part_new,
     .part_free = gb__part_free,
     .record = gb__part_record,
+    .peek = gb__part_peek,
     .merge = gb__merge_part,
 };
+
+/* ---- reading ahead ---- */
+
+void
+gb_load_prefetch(const char *datadir, const char *const *files)
+{
+    /* The first file gb_load_all reads: the first in the grades folder, in
+     * its order, else the first one named. */
+    char *dir = g_build_filename(datadir, "grades", NULL);
+    char *first = NULL;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d != NULL) {
+        const char *name;
+        while ((name = g_dir_read_name(d)) != NULL) {
+            if (name[0] == '.' || g_str_has_suffix(name, "~") || g_str_has_suffix(name, ".md") ||
+                g_str_has_suffix(name, ".txt"))
+                continue;
+            char *p = g_build_filename(dir, name, NULL);
+            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && (first == NULL || strcmp(p, first) < 0)) {
+                g_free(first);
+                first = p;
+            } else {
+                g_free(p);
+            }
+        }
+        g_dir_close(d);
+    }
+    g_free(dir);
+    if (first == NULL && files != NULL && files[0] != NULL)
+        first = g_strdup(files[0]);
+    /* Workbooks are read otherwise: only what is named as CSV. */
+    char *lower = first != NULL ? g_ascii_strdown(first, -1) : NULL;
+    if (lower != NULL && g_str_has_suffix(lower, ".csv"))
+        gb_csv_split_prefetch(first);
+    g_free(lower);
+    g_free(first);
+}
+
+void
+gb_load_prefetch_end(void)
+{
+    gb_csv_split_prefetch_end();
+}

@@ -147,8 +147,9 @@ GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_f
                          guint64 *prev_line, int *prev_grade);
 /* Asks the processor to fetch what gb_table_add(t, r, ...) will touch: a
  * caller that knows its next rows calls it a few rows ahead (the streaming
- * index is a cache miss a row). This function can't fail. */
-void gb_table_prefetch(const GbTable *t, const GbRow *r);
+ * index is a cache miss a row); early, further ahead, for where the row's
+ * cells are, then without early for the cells. This function can't fail. */
+void gb_table_prefetch(const GbTable *t, const GbRow *r, gboolean early);
 
 #define GB_TABLE_GRADES 8 /* grades a scale may have, for the count cells */
 

@@ -18,6 +18,10 @@ gb_test_split_default(void)
     gb_csv_split_configure(4 * 1024 * 1024, 1024 * 1024, 0);
 }
 
+/* Set: gb_test_load_outcome reads each file's first parts ahead (and waits
+ * for them) before loading it (gb_csv_split_prefetch). */
+static gboolean gb__test_ahead;
+
 static inline void
 gb__outcome_diag(GString *o, char tag, const GbDiag *d)
 {
@@ -45,6 +49,10 @@ gb_test_load_outcome(const GbRef *ref, const char *const *paths, gboolean stream
         gb_table_set_streaming(t, 0);
     GString *o = g_string_new(NULL);
     for (const char *const *p = paths; *p != NULL; p++) {
+        if (gb__test_ahead) {
+            gb_csv_split_prefetch(*p);
+            gb_csv_split_prefetch_wait();
+        }
         GbStatus status = gb_load_file(l, t, *p, &d);
         g_string_append_printf(o, "status %d\n", status);
         gb__outcome_diag(o, 'd', &d);
@@ -141,6 +149,19 @@ gb_test_split_same(const GbRef *ref, const char *const *paths, gboolean streamin
             }
             g_free(two);
         }
+        /* Its first parts read ahead, the rest as it comes (GB__AHEAD_PARTS). */
+        gb_csv_split_configure(0, parts[p], 2);
+        gb__test_ahead = TRUE;
+        char *ahead = gb_test_load_outcome(ref, paths, streaming, cap);
+        gb__test_ahead = FALSE;
+        gb_csv_split_prefetch_end();
+        gb_test_split_default();
+        if (strcmp(one, ahead) != 0) {
+            char *where = gb_test_first_difference(one, ahead);
+            ck_abort_msg("%s: parts of %zu bytes read ahead differ from one thread %s", paths[0],
+                         parts[p], where);
+        }
+        g_free(ahead);
     }
     gb_test_split_default();
     return one;

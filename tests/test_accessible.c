@@ -6,7 +6,8 @@
  * gb_accessible_finish, and asserts that tests/pdfua/check.py passes the
  * result, that no text was lost (pdftotext) and what the case is about. */
 #include "charts/kit.h"
-#include "output/accessible.h"
+#include "output/accessible-private.h"
+#include "output/doc-private.h"
 #include "testutil.h"
 
 #include <cairo-pdf.h>
@@ -253,6 +254,194 @@ teardown(void)
     gb_fonts_free(fonts);
 }
 
+/* ---- the layout's record of the tree ----------------------------------- */
+
+/* The table-break case drawn again (cairo only), and finished with no record. */
+static GByteArray *
+raw_of(int i)
+{
+    GByteArray *raw = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, raw, 595.28, 841.89);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-24");
+    cairo_t *cr = cairo_create(s);
+    cairo_tag_begin(cr, "Document", NULL);
+    cairo_tag_begin(cr, "H1", NULL);
+    text(cr, cases[i].name, 56, 60, 14);
+    cairo_tag_end(cr, "H1");
+    cases[i].draw(cr);
+    cairo_tag_end(cr, "Document");
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    return raw;
+}
+
+static GByteArray *
+finish(const GByteArray *raw, const GbTagTree *tags, int figures)
+{
+    GPtrArray *alts = g_ptr_array_new();
+    for (int k = 0; k < figures; k++)
+        g_ptr_array_add(alts, "A red square");
+    GByteArray *out = NULL;
+    GbDiag diag = {0};
+    ck_assert_int_eq(
+        gb_accessible_finish_tagged(raw->data, raw->len, "en-GB", alts, tags, &out, &diag), GB_OK);
+    g_ptr_array_free(alts, TRUE);
+    return out;
+}
+
+/* Records of the table-break case's tree: the true one, and ones the file
+ * disagrees with (a row too few, a type that is not the file's, a tag left
+ * open), each giving the bytes of a pass with no record. */
+static void
+rec(GbTagTree *t, const char *name, int kids, const char *const *kid)
+{
+    gb_tag_tree_begin(t, name);
+    for (int i = 0; i < kids; i++) {
+        gb_tag_tree_begin(t, kid[i]);
+        gb_tag_tree_end(t);
+    }
+    gb_tag_tree_end(t);
+}
+
+static GbTagTree *
+table_record(const char *table, int rows, gboolean close)
+{
+    static const char *const th2[] = {"TH", "TH"}, *const thd[] = {"TH", "TD"};
+    GbTagTree *t = gb_tag_tree_new();
+    gb_tag_tree_begin(t, "Document");
+    rec(t, "H1", 0, NULL);
+    gb_tag_tree_begin(t, table);
+    rec(t, "TR", 2, th2);
+    rec(t, GB_TAG_HEADER, 0, NULL);
+    rec(t, GB_TAG_FOOTER, 0, NULL);
+    for (int r = 1; r < rows; r++)
+        rec(t, "TR", 2, r == rows - 1 ? thd : th2);
+    gb_tag_tree_end(t);
+    if (close)
+        gb_tag_tree_end(t);
+    return t;
+}
+
+static const struct {
+    const char *name;
+    const char *table;
+    int rows;
+    gboolean close;
+    int skipped; /* elements the pass takes the record's word for */
+} records[] = {
+    /* the H1 and the TD; the H1 only where the table disagrees; none */
+    {"the tree as drawn", "Table", 3, TRUE, 2},
+    {"a row too few", "Table", 2, TRUE, 1},
+    {"a type not the file's", "L", 3, TRUE, 1},
+    {"a tag left open", "Table", 3, FALSE, 0},
+};
+
+START_TEST(test_record_same_bytes)
+{
+    GByteArray *raw = raw_of(1);
+    GByteArray *plain = finish(raw, NULL, 0);
+    ck_assert_int_eq(gb__accessible_skipped(), 0);
+    GbTagTree *t = table_record(records[_i].table, records[_i].rows, records[_i].close);
+    GByteArray *known = finish(raw, t, 0);
+    ck_assert_msg(plain->len == known->len && memcmp(plain->data, known->data, plain->len) == 0,
+                  "%s: the record changed the bytes", records[_i].name);
+    ck_assert_msg(gb__accessible_skipped() == records[_i].skipped, "%s: %d elements skipped",
+                  records[_i].name, gb__accessible_skipped());
+    /* Finished in place (the update appended to cairo's own array): the same file. */
+    GByteArray *grown = g_byte_array_new();
+    g_byte_array_append(grown, raw->data, raw->len);
+    GbDiag diag = {0};
+    GPtrArray *none = g_ptr_array_new();
+    ck_assert_int_eq(gb_accessible_finish_in_place(grown, "en-GB", none, t, &diag), GB_OK);
+    g_ptr_array_free(none, TRUE);
+    ck_assert_msg(grown->len == plain->len && memcmp(grown->data, plain->data, plain->len) == 0,
+                  "%s: finished in place, the bytes differ", records[_i].name);
+    g_byte_array_unref(grown);
+    gb_tag_tree_free(t);
+    g_byte_array_unref(known);
+    g_byte_array_unref(plain);
+    g_byte_array_unref(raw);
+}
+END_TEST
+
+/* A layout's own record (doc.c's drawing pass: sections, a table broken over
+ * pages, a list, a link) skips most of the tree and changes no byte. */
+static void
+compose(GbDoc *d)
+{
+    static const char *const ids[] = {"a", "b"}, *const titles[] = {"First", "Second"};
+    static const char *const items[] = {"One point", "Another point"};
+    static const char *const headers[] = {"Authority", "Region", "Grade"};
+    static const double widths[] = {0.4, 0.3, 0.3};
+    gb_doc_cover(d, "Title", "Subtitle", NULL);
+    gb_doc_contents(d, ids, titles, 2);
+    gb_doc_section(d, "a", "First");
+    gb_doc_paragraph(d, "A paragraph before the table, long enough to fill a line or two of the "
+                        "page so that it wraps at least once across the text width.");
+    GArray *cells = g_array_new(FALSE, FALSE, sizeof(GbCell));
+    for (int r = 0; r < 90; r++) {
+        GbCell row[] = {{.text = "Camden", .level = -1},
+                        {.text = "London", .level = -1},
+                        {.text = "Good", .level = r % 4}};
+        g_array_append_vals(cells, row, 3);
+    }
+    GbDocTable t = {
+        .ncols = 3, .headers = headers, .widths = widths, .cells = cells, .row_headers = TRUE};
+    gb_doc_table(d, &t);
+    g_array_free(cells, TRUE);
+    gb_doc_section(d, "b", "Second");
+    gb_doc_bullets(d, items, 2);
+    gb_doc_link_line(d, "A link", "https://example.org/");
+}
+
+START_TEST(test_record_of_layout)
+{
+    GbPageSetup setup = {.width = 595.28,
+                         .height = 841.89,
+                         .top = 56,
+                         .bottom = 56,
+                         .left = 56,
+                         .right = 56,
+                         .running_title = "Running title"};
+    GbDoc *measure = gb_doc_new(fonts, &setup, NULL, NULL);
+    compose(measure);
+    gb_doc_finish(measure);
+    GByteArray *raw = g_byte_array_new();
+    cairo_surface_t *s =
+        cairo_pdf_surface_create_for_stream(append, raw, setup.width, setup.height);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Record test");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-24");
+    GbDoc *draw = gb_doc_new(fonts, &setup, s, measure);
+    compose(draw);
+    ck_assert_int_ge(gb_doc_finish(draw), 4);
+    GbTagTree *tags = gb__doc_take_tags(draw);
+    ck_assert_ptr_nonnull(tags);
+    ck_assert_uint_gt(gb_tag_tree_len(tags), 300);
+    gb_doc_free(draw);
+    gb_doc_free(measure);
+    cairo_surface_finish(s);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    GByteArray *plain = finish(raw, NULL, 0), *known = finish(raw, tags, 0);
+    int skipped = gb__accessible_skipped();
+    ck_assert_msg(skipped > 180, "only %d elements known from the record", skipped);
+    ck_assert_msg(plain->len == known->len && memcmp(plain->data, known->data, plain->len) == 0,
+                  "the record changed the bytes");
+    char *path = gb_test_file("record.pdf", (const char *)known->data, known->len);
+    int rc;
+    char *out = run(GB_PYTHON3, GB_TESTS_DIR "/pdfua/check.py", path, NULL, &rc);
+    ck_assert_msg(rc == 0, "check.py exit %d:\n%s", rc, out);
+    g_free(out);
+    g_free(path);
+    gb_tag_tree_free(tags);
+    g_byte_array_unref(known);
+    g_byte_array_unref(plain);
+    g_byte_array_unref(raw);
+}
+END_TEST
+
 static Suite *
 accessible_suite(void)
 {
@@ -262,6 +451,8 @@ accessible_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_pass, 0, G_N_ELEMENTS(cases));
     tcase_add_test(tc, test_link_contents);
+    tcase_add_loop_test(tc, test_record_same_bytes, 0, G_N_ELEMENTS(records));
+    tcase_add_test(tc, test_record_of_layout);
     suite_add_tcase(s, tc);
     return s;
 }

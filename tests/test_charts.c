@@ -544,6 +544,205 @@ START_TEST(test_png_round_trip)
 }
 END_TEST
 
+/* Pixels of a PNG read back by libpng (through cairo's reader). */
+static cairo_surface_t *
+png_pixels(const GByteArray *b)
+{
+    struct gb_png_reader r = {b->data, b->len};
+    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(gb_png_read, &r);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    ck_assert_int_eq(r.left, 0);
+    return s;
+}
+
+/* TRUE when two images have the same size and the same colour in every
+ * pixel (the X or alpha byte of an opaque image is masked). */
+static gboolean
+same_pixels(cairo_surface_t *a, cairo_surface_t *b)
+{
+    cairo_surface_flush(a);
+    cairo_surface_flush(b);
+    int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+    if (w != cairo_image_surface_get_width(b) || h != cairo_image_surface_get_height(b))
+        return FALSE;
+    const guint8 *pa = cairo_image_surface_get_data(a), *pb = cairo_image_surface_get_data(b);
+    int sa = cairo_image_surface_get_stride(a), sb = cairo_image_surface_get_stride(b);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if ((((const guint32 *)(const void *)(pa + y * sa))[x] ^
+                 ((const guint32 *)(const void *)(pb + y * sb))[x]) &
+                0xffffffu)
+                return FALSE;
+    return TRUE;
+}
+
+/* An opaque w x h test image: colour ramps, with rows `from`..`to` (and the
+ * pixel at x) changed by `seed`. */
+static cairo_surface_t *
+ramp_image(int w, int h, int from, int to, int seed)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_flush(s);
+    guint8 *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int v = y >= from && y < to ? seed : 0;
+            ((guint32 *)(void *)(px + y * stride))[x] =
+                0xff000000u | (guint32)((x * 3 + v) & 255) << 16 |
+                (guint32)((y / 7 * 5) & 255) << 8 | (guint32)(x < w / 2 ? 255 : (x ^ v) & 255);
+        }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+static const struct {
+    const char *name;
+    int from, to; /* rows that differ from the base */
+} banded[] = {
+    {"same as the base", 0, 0},
+    {"one band differs", 20, 30},
+    {"first and last rows differ", 0, 77},
+    {"the last band alone", 70, 77},
+};
+
+START_TEST(test_png_banded)
+{
+    /* An image drawn over a base, written band by band: read back it has its
+     * own pixels, and its bytes are the same with the base's bands or without
+     * them, before and after another image has filled them in. */
+    const int w = 131, h = 77;
+    cairo_surface_t *base = ramp_image(w, h, 0, 0, 0);
+    GbPngBands *bands = gb_png_bands_new(base);
+    ck_assert_ptr_nonnull(bands);
+    cairo_surface_t *want = ramp_image(w, h, banded[_i].from, banded[_i].to, 97);
+    GByteArray *alone = g_byte_array_new(), *first = g_byte_array_new(),
+               *again = g_byte_array_new(), *other = g_byte_array_new();
+    cairo_surface_t *img = ramp_image(w, h, banded[_i].from, banded[_i].to, 97);
+    ck_assert(gb_png_write_banded(img, 300, NULL, alone));
+    cairo_surface_destroy(img);
+    img = ramp_image(w, h, banded[_i].from, banded[_i].to, 97);
+    ck_assert(gb_png_write_banded(img, 300, bands, first));
+    cairo_surface_destroy(img);
+    /* Another image fills in bands of its own rows. */
+    img = ramp_image(w, h, 40, 50, 13);
+    ck_assert(gb_png_write_banded(img, 300, bands, other));
+    cairo_surface_destroy(img);
+    img = ramp_image(w, h, banded[_i].from, banded[_i].to, 97);
+    ck_assert(gb_png_write_banded(img, 300, bands, again));
+    cairo_surface_destroy(img);
+    ck_assert_msg(first->len == alone->len && memcmp(first->data, alone->data, alone->len) == 0,
+                  "%s: the bytes depend on the bands", banded[_i].name);
+    ck_assert_msg(again->len == alone->len && memcmp(again->data, alone->data, alone->len) == 0,
+                  "%s: the bytes depend on what the bands hold", banded[_i].name);
+    cairo_surface_t *back = png_pixels(again);
+    ck_assert_msg(same_pixels(back, want), "%s: pixels differ read back", banded[_i].name);
+    cairo_surface_destroy(back);
+    cairo_surface_t *want_other = ramp_image(w, h, 40, 50, 13);
+    back = png_pixels(other);
+    ck_assert(same_pixels(back, want_other));
+    cairo_surface_destroy(back);
+    cairo_surface_destroy(want_other);
+    /* Another size: the bands are not used, the file is still right. */
+    GByteArray *small = g_byte_array_new();
+    img = ramp_image(w, h - 1, 0, 0, 0);
+    ck_assert(gb_png_write_banded(img, 300, bands, small));
+    back = png_pixels(small);
+    ck_assert(same_pixels(back, img));
+    cairo_surface_destroy(back);
+    cairo_surface_destroy(img);
+    g_byte_array_unref(small);
+    g_byte_array_unref(alone);
+    g_byte_array_unref(first);
+    g_byte_array_unref(again);
+    g_byte_array_unref(other);
+    cairo_surface_destroy(want);
+    gb_png_bands_free(bands);
+    cairo_surface_destroy(base);
+}
+END_TEST
+
+/* Packs' maps: each outlines its authority. Drawn over a copy of the base
+ * drawn once (gb_chartfile_render), a map has the pixels of the whole chart
+ * drawn at once, and the same bytes whichever maps were drawn before it. */
+static const struct {
+    const char *name;
+    double dpi;
+} layered[] = {
+    {"Kent", 150},
+    {"Isles of Scilly", 150},                     /* the foot of the map, by the source note */
+    {"Northumberland", 150},                      /* the top, under the key */
+    {"Bournemouth, Christchurch and Poole", 150}, /* a subtitle of two lines */
+    {"Cornwall", 300},
+};
+
+static GByteArray *
+render_map(int a, double dpi, double *height)
+{
+    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest};
+    in.authority = a;
+    char *err = NULL;
+    GbChart *c = gb_chart_new("map", &in, &err);
+    ck_assert_msg(c != NULL, "%s", err);
+    ck_assert(gb_chart_layered(c));
+    GbChartFileOptions o = {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = dpi};
+    GByteArray *b = NULL;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b, &d), GB_OK);
+    *height = gb_chartfile_height(c, fonts, 481.9);
+    gb_chart_free(c);
+    return b;
+}
+
+START_TEST(test_layered_map)
+{
+    GString *scratch = g_string_new(NULL);
+    const char *name = layered[_i].name;
+    int a = gb_ref_find_authority(ref, name, strlen(name), 0, 20250331, scratch, NULL);
+    g_string_free(scratch, TRUE);
+    ck_assert_int_ge(a, 0);
+    double dpi = layered[_i].dpi, height;
+    gb_chartfile_forget();
+    GByteArray *fresh = render_map(a, dpi, &height); /* draws the base */
+    double kh;
+    int kent = authority("886");
+    g_byte_array_unref(render_map(kent != a ? kent : authority("302"), dpi, &kh));
+    GByteArray *kept = render_map(a, dpi, &height); /* over the kept base */
+    ck_assert_msg(kept->len == fresh->len && memcmp(kept->data, fresh->data, fresh->len) == 0,
+                  "%s: the map's bytes depend on the maps drawn before it", name);
+    /* The whole chart drawn at once, as gb_chartfile_render draws a chart of
+     * one layer. */
+    GbChartInput in = {.table = table, .stats = stats, .moves = moves, .latest = latest};
+    in.authority = a;
+    char *err = NULL;
+    GbChart *c = gb_chart_new("map", &in, &err);
+    double scale = dpi / 72.0;
+    int pw = (int)floor(481.9 * scale + 0.5), ph = (int)floor(height * scale + 0.5);
+    cairo_surface_t *whole = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+    cairo_t *cr = cairo_create(whole);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    gb_chart_draw(c, fonts, cr, (GbBox){6, 6, 481.9 - 12, height - 12});
+    ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_t *back = png_pixels(kept);
+    if (!same_pixels(back, whole)) {
+        cairo_surface_write_to_png(back, "layered.out.png");
+        cairo_surface_write_to_png(whole, "layered.want.png");
+        ck_abort_msg("%s at %g dpi: the layered map differs from the whole one "
+                     "(layered.out.png, layered.want.png)",
+                     name, dpi);
+    }
+    cairo_surface_destroy(back);
+    cairo_surface_destroy(whole);
+    gb_chart_free(c);
+    g_byte_array_unref(fresh);
+    g_byte_array_unref(kept);
+    gb_chartfile_forget();
+}
+END_TEST
+
 static Suite *
 charts_suite(void)
 {
@@ -553,6 +752,7 @@ charts_suite(void)
     tcase_add_test(pure, test_numbers);
     tcase_add_test(pure, test_year_steps);
     tcase_add_test(pure, test_png_round_trip);
+    tcase_add_loop_test(pure, test_png_banded, 0, G_N_ELEMENTS(banded));
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("charts");
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -565,6 +765,7 @@ charts_suite(void)
     tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(charts));
     tcase_add_test(tc, test_pdf_labels);
     tcase_add_test(tc, test_svg_tile_titles);
+    tcase_add_loop_test(tc, test_layered_map, 0, G_N_ELEMENTS(layered));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,6 +6,7 @@
 #include "output/doc-private.h"
 #include "testutil.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct {
@@ -78,10 +79,12 @@ on_cell(const char *text, PangoLayout *ly, double width, double size, gpointer u
     ck_assert_msg(size >= 8.0 && size <= 9.0, "%s: %s set at %.1f pt", tc->name, text, size);
     gboolean may_break = tc->may_break != NULL && g_str_has_prefix(text, tc->may_break);
     PangoLayoutIter *it = pango_layout_get_iter(ly);
+    double widest = 0;
     do {
         PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle logical;
         pango_layout_iter_get_line_extents(it, NULL, &logical);
+        widest = MAX(widest, logical.width / (double)PANGO_SCALE);
         /* The line's ink inside its cell, trailing space aside. */
         ck_assert_msg(logical.width / (double)PANGO_SCALE <= width + 3.0,
                       "%s: a line of '%s' %.1f pt wide in a %.1f pt column", tc->name, text,
@@ -92,6 +95,9 @@ on_cell(const char *text, PangoLayout *ly, double width, double size, gpointer u
                           tc->name, text, text + line->start_index, width, size);
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
+    /* The table's own measure (pango's kept line extents) is the iterator's. */
+    ck_assert_msg(gb__doc_widest_line(ly) == widest, "%s: '%s' widest line %.3f, iterator %.3f",
+                  tc->name, text, gb__doc_widest_line(ly), widest);
 }
 
 START_TEST(test_words_not_split)
@@ -168,6 +174,99 @@ START_TEST(test_widths_kept)
 }
 END_TEST
 
+/* A page's cells of one colour as rectangles, and the grade cells' edges as
+ * joined segments (gb__doc_cell_rects, gb__doc_cell_edges): the rectangles
+ * cover exactly the cells, once; every edge of a cell lies on a segment and
+ * every segment on cell edges; and they are as few as the cases say. */
+static const struct {
+    const char *name;
+    int rows, cols;
+    const char *on; /* rows x cols of '#' (the colour) and '.' */
+    guint rects, segments;
+} grids[] = {
+    {"one cell", 1, 1, "#", 1, 4},
+    {"a full block", 3, 3, "#########", 1, 8},
+    {"a checkerboard", 3, 3, "#.#.#.#.#", 5, 12}, /* corners meet: joined */
+    {"a column down", 4, 3, ".#..#..#..#.", 1, 7},
+    {"an L", 3, 2, "#.#.##", 2, 7},
+    {"runs that differ row to row", 2, 3, "##..##", 2, 7},
+    {"none", 2, 2, "....", 0, 0},
+};
+
+static gboolean
+on_segment(const GArray *segs, double x, double y)
+{
+    for (guint k = 0; k < segs->len; k++) {
+        const GbSpan *g = &g_array_index(segs, GbSpan, k);
+        if (g->y0 == g->y1 && y == g->y0 && x >= g->x0 && x <= g->x1)
+            return TRUE;
+        if (g->x0 == g->x1 && x == g->x0 && y >= g->y0 && y <= g->y1)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+START_TEST(test_cell_rects)
+{
+    int rows = grids[_i].rows, cols = grids[_i].cols;
+    gboolean on[16];
+    double x[8], top[8], bottom[8];
+    for (int c = 0; c <= cols; c++)
+        x[c] = 56.7 + 30.25 * c + (c > 1 ? 11.5 : 0); /* uneven columns */
+    for (int r = 0; r < rows; r++) {
+        top[r] = r == 0 ? 62 : bottom[r - 1];
+        bottom[r] = top[r] + 15.055 + 12.3 * (r % 2);
+    }
+    for (int i = 0; i < rows * cols; i++)
+        on[i] = grids[_i].on[i] == '#';
+    GArray *rects = gb__doc_cell_rects(on, rows, cols, x, top, bottom);
+    ck_assert_msg(rects->len == grids[_i].rects, "%s: %u rectangles", grids[_i].name, rects->len);
+    double area = 0, want = 0;
+    for (guint k = 0; k < rects->len; k++) {
+        const GbSpan *a = &g_array_index(rects, GbSpan, k);
+        area += (a->x1 - a->x0) * (a->y1 - a->y0);
+    }
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            double cx = (x[c] + x[c + 1]) / 2, cy = (top[r] + bottom[r]) / 2;
+            int in = 0;
+            for (guint k = 0; k < rects->len; k++) {
+                const GbSpan *a = &g_array_index(rects, GbSpan, k);
+                in += cx > a->x0 && cx < a->x1 && cy > a->y0 && cy < a->y1;
+            }
+            ck_assert_msg(in == (on[r * cols + c] ? 1 : 0), "%s: cell %d,%d in %d rectangles",
+                          grids[_i].name, r, c, in);
+            if (on[r * cols + c])
+                want += (x[c + 1] - x[c]) * (bottom[r] - top[r]);
+        }
+    ck_assert_msg(fabs(area - want) < 1e-6, "%s: rectangles cover %.3f, cells %.3f", grids[_i].name,
+                  area, want);
+    GArray *segs = gb__doc_cell_edges(on, rows, cols, x, top, bottom);
+    ck_assert_msg(segs->len == grids[_i].segments, "%s: %u segments", grids[_i].name, segs->len);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            if (!on[r * cols + c])
+                continue;
+            double cx = (x[c] + x[c + 1]) / 2, cy = (top[r] + bottom[r]) / 2;
+            ck_assert_msg(on_segment(segs, cx, top[r]) && on_segment(segs, cx, bottom[r]) &&
+                              on_segment(segs, x[c], cy) && on_segment(segs, x[c + 1], cy),
+                          "%s: an edge of cell %d,%d is not drawn", grids[_i].name, r, c);
+        }
+    /* No segment runs along the middle of a cell: each lies on cell edges. */
+    for (guint k = 0; k < segs->len; k++) {
+        const GbSpan *g = &g_array_index(segs, GbSpan, k);
+        gboolean on_grid = FALSE;
+        for (int i = 0; i <= cols && !on_grid; i++)
+            on_grid = g->x0 == g->x1 && g->x0 == x[i];
+        for (int r = 0; r < rows && !on_grid; r++)
+            on_grid = g->y0 == g->y1 && (g->y0 == top[r] || g->y0 == bottom[r]);
+        ck_assert_msg(on_grid, "%s: segment %u off the grid", grids[_i].name, k);
+    }
+    g_array_free(segs, TRUE);
+    g_array_free(rects, TRUE);
+}
+END_TEST
+
 static Suite *
 doctable_suite(void)
 {
@@ -175,6 +274,7 @@ doctable_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, test_words_not_split, 0, G_N_ELEMENTS(cases));
     tcase_add_test(tc, test_widths_kept);
+    tcase_add_loop_test(tc, test_cell_rects, 0, G_N_ELEMENTS(grids));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -160,10 +160,30 @@ split_both_ways(const char *path, const char *fail_value, gsize part_bytes, guin
         "parts of %zu on %u threads: '%s' at %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT
         ", split '%s' at %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
         part_bytes, threads, d1.message, d1.line, d1.column, d2.message, d2.line, d2.column);
+    /* The same with its first parts read ahead (gb_csv_split_prefetch). */
+    GbTranscript three = {.log = g_string_new(NULL), .fail_value = fail_value};
+    GbDiag d3 = {0};
+    gb_csv_split_configure(0, part_bytes, threads);
+    gb_csv_split_prefetch(path);
+    gb_csv_split_prefetch_wait();
+    GbStatus s3 = gb_csv_read_split(path, &split_fns, &three, &d3);
+    gb_csv_split_prefetch_end();
+    gb_test_split_default();
+    ck_assert_msg(s1 == s3, "parts of %zu read ahead: status %d, split %d", part_bytes, s1, s3);
+    if (!g_string_equal(one.log, three.log)) {
+        char *where = gb_test_first_difference(one.log->str, three.log->str);
+        ck_abort_msg("parts of %zu read ahead: records differ %s", part_bytes, where);
+    }
+    ck_assert_msg(
+        g_strcmp0(d1.message, d3.message) == 0 && d1.line == d3.line && d1.column == d3.column,
+        "parts of %zu read ahead: '%s' at %" G_GUINT64_FORMAT ", split '%s' at %" G_GUINT64_FORMAT,
+        part_bytes, d1.message, d1.line, d3.message, d3.line);
     gb_diag_clear(&d1);
     gb_diag_clear(&d2);
+    gb_diag_clear(&d3);
     g_string_free(one.log, TRUE);
     g_string_free(two.log, TRUE);
+    g_string_free(three.log, TRUE);
 }
 
 /* Random short files over the bytes that matter to a CSV parser (quotes,
@@ -243,6 +263,52 @@ START_TEST(test_split_reader)
     ck_assert(g_file_set_contents(path, bad->str, (gssize)bad->len, NULL));
     split_both_ways(path, NULL, 1, 2);
     split_both_ways(path, NULL, 4096, 3);
+    /* A part hands its records on in batches: a fault a few records after the
+     * callback's stop (parsed in the same batch) must not win over it, and one
+     * a few records before it must. */
+    static const char *const faults[] = {"Bad,1,a\"b\n", "Bad,1,ca\xfe\n"};
+    for (guint f = 0; f < G_N_ELEMENTS(faults); f++) {
+        for (int at = 4998; at <= 5004; at += 6) {
+            g_string_assign(bad, "name,n,note\n");
+            for (int i = 0; i < 5100; i++) {
+                if (i == at)
+                    g_string_append(bad, faults[f]);
+                g_string_append_printf(bad, "\"Area %d\",%d,plain\n", i, i * 7);
+            }
+            ck_assert(g_file_set_contents(path, bad->str, (gssize)bad->len, NULL));
+            split_both_ways(path, "35007", 4096, 2);
+            split_both_ways(path, "35007", 100000, 2);
+        }
+    }
+    /* A record of 40 quoted fields of 10 KB with line breaks: one part of
+     * 400 KB after the header, over what a part read ahead may hold (it is
+     * dropped, and the read parses it itself). */
+    g_string_assign(bad, "h1,h2\n");
+    for (int i = 0; i < 40; i++) {
+        g_string_append_c(bad, '"');
+        for (int k = 0; k < 1000; k++)
+            g_string_append(bad, k % 10 == 9 ? "long\nline" : "0123456789");
+        g_string_append(bad, i < 39 ? "\"," : "\"\n");
+    }
+    g_string_append(bad, "after,it\n");
+    ck_assert(g_file_set_contents(path, bad->str, (gssize)bad->len, NULL));
+    split_both_ways(path, NULL, 1, 2);
+    /* A file that changes after its parts were read ahead is read anew. */
+    gb_csv_split_configure(0, 4096, 2);
+    gb_csv_split_prefetch(path);
+    gb_csv_split_prefetch_wait();
+    g_string_assign(bad, s->str);
+    g_string_truncate(bad, (gsize)(strchr(bad->str + 4000, '\n') + 1 - bad->str));
+    g_string_append(bad, "\"Area x\",1,changed\n");
+    ck_assert(g_file_set_contents(path, bad->str, (gssize)bad->len, NULL));
+    GbTranscript t = {.log = g_string_new(NULL)};
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_csv_read_split(path, &split_fns, &t, &d), GB_OK);
+    gb_csv_split_prefetch_end();
+    gb_test_split_default();
+    ck_assert_msg(strstr(t.log->str, "|7:changed\n") != NULL, "read the old parts: %.200s",
+                  t.log->str + t.log->len - MIN(t.log->len, 200));
+    g_string_free(t.log, TRUE);
     g_free(path);
     g_free(dir);
     g_string_free(bad, TRUE);

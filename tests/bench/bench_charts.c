@@ -46,8 +46,14 @@ main(int argc, char **argv)
     in.authority = gb_ref_find_authority(ref, "Hertfordshire", 13, 0, 20250331, scratch, NULL);
     /* As `build` does: every chart file, on two threads. */
     GPtrArray *charts = g_ptr_array_new_with_free_func((GDestroyNotify)gb_chart_free);
-    for (const char *const *n = gb_chart_names(); *n != NULL; n++)
-        g_ptr_array_add(charts, gb_chart_new(*n, &in, &err));
+    /* Every chart this input can make (the position chart needs a pack's
+     * years, which it has not: left out, as it was a NULL chart here). */
+    for (const char *const *n = gb_chart_names(); *n != NULL; n++) {
+        GbChart *c = gb_chart_new(*n, &in, &err);
+        if (c != NULL)
+            g_ptr_array_add(charts, c);
+        g_clear_pointer(&err, g_free);
+    }
     GbChartFileOptions opts[3] = {{.format = GB_FORMAT_PDF, .width = 481.9, .date = "2025-03-31"},
                                   {.format = GB_FORMAT_SVG, .width = 481.9},
                                   {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 150}};
@@ -62,6 +68,7 @@ main(int argc, char **argv)
         g_ptr_array_unref(out);
     }
     g_array_sort(two, gb__cmp_time);
+    guint ncharts = charts->len;
     g_ptr_array_unref(charts);
     gint64 best = G_MAXINT64, best_fmt[3] = {G_MAXINT64, G_MAXINT64, G_MAXINT64};
     gsize bytes = 0;
@@ -70,6 +77,9 @@ main(int argc, char **argv)
         bytes = 0;
         for (const char *const *n = gb_chart_names(); *n != NULL; n++) {
             GbChart *c = gb_chart_new(*n, &in, &err);
+            g_clear_pointer(&err, g_free);
+            if (c == NULL)
+                continue;
             for (int fmt = 0; fmt < 3; fmt++) {
                 GbChartFileOptions o = {
                     .format = (GbFormat)fmt, .width = 481.9, .dpi = 150, .date = "2025-03-31"};
@@ -89,8 +99,8 @@ main(int argc, char **argv)
     }
     printf("fonts: %.1f ms the first time, %.1f ms again (each worker thread's)\n",
            (f1 - f0) / 1000.0, again / 1000.0);
-    printf("7 charts x PDF, SVG, PNG (150 dpi), one thread: %.1f ms (best of %d), %zu KB\n",
-           best / 1000.0, rounds, bytes / 1024);
+    printf("%u charts x PDF, SVG, PNG (150 dpi), one thread: %.1f ms (best of %d), %zu KB\n",
+           ncharts, best / 1000.0, rounds, bytes / 1024);
     printf("  of which PDF %.1f ms, SVG %.1f ms, PNG %.1f ms (each its best round)\n",
            best_fmt[0] / 1000.0, best_fmt[1] / 1000.0, best_fmt[2] / 1000.0);
     printf("the same on two threads (this one with its fonts, the other setting up its own): "
@@ -98,6 +108,46 @@ main(int argc, char **argv)
            g_array_index(two, gint64, 0) / 1000.0,
            g_array_index(two, gint64, two->len / 2) / 1000.0, rounds);
     g_array_free(two, TRUE);
+    /* A pack's map in Word (300 dpi, outlining its authority), for the first
+     * ten authorities: each drawn over the base kept from the first, and
+     * with the kept base forgotten before every map (drawn and compressed
+     * again each time): the same files. */
+    gint64 kept = G_MAXINT64, whole = G_MAXINT64;
+    gsize kept_bytes = 0, whole_bytes = 0;
+    for (int r = 0; r < MAX(rounds / 5, 1); r++) {
+        for (int forget = 0; forget < 2; forget++) {
+            gb_chartfile_forget();
+            gsize total = 0;
+            gint64 t0 = g_get_monotonic_time();
+            for (int a = 0; a < 10; a++) {
+                GbChartInput one = in;
+                one.authority = a;
+                GbChart *c = gb_chart_new("map", &one, &err);
+                if (c == NULL)
+                    return 70;
+                GbChartFileOptions o = {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 300};
+                GByteArray *out;
+                if (forget)
+                    gb_chartfile_forget();
+                if (gb_chartfile_render(c, fonts, &o, &out, &d) != GB_OK)
+                    return 70;
+                total += out->len;
+                g_byte_array_unref(out);
+                gb_chart_free(c);
+            }
+            gint64 took = g_get_monotonic_time() - t0;
+            if (forget)
+                whole = MIN(whole, took), whole_bytes = total;
+            else
+                kept = MIN(kept, took), kept_bytes = total;
+        }
+    }
+    gb_chartfile_forget();
+    printf("10 packs' maps, PNG at 300 dpi, one thread: %.1f ms over the kept base, %.1f ms "
+           "with the base drawn again for each, %zu KB (best of %d)\n",
+           kept / 1000.0, whole / 1000.0, kept_bytes / 1024, MAX(rounds / 5, 1));
+    if (kept_bytes != whole_bytes)
+        return 70; /* the same files either way */
     g_string_free(scratch, TRUE);
     gb_stats_latest_free(lt);
     gb_stats_moves_free(m);

@@ -9,10 +9,15 @@ fails (exit 1, one line per problem) unless:
 - core properties carry the title (equal to the Title paragraph), en-GB, a date;
 - headings use Word's own Heading 1-3 styles, with no level skipped, and the
   briefing has a TOC field whose entries link to bookmarks that exist;
-- every table's first row repeats as a header row; every shaded (grade) cell
-  has its grade written out; a pack's title names the authority;
-- every picture is a PNG at the text width, drawn at 300 dpi, with a
-  description (alt text) that carries a number.
+- every table's first row repeats as a header row, except a layout table
+  (style "Layout Table": figures side by side on a pack's summary page), which
+  holds pictures and their captions only; every shaded (grade) cell has its
+  grade written out; a pack's title names the authority;
+- every picture is a PNG at the text width (in a layout table: within its
+  cell; the branding's logo on the cover: within 200 x 72 pt), drawn at 300 dpi, with a description (alt text) that carries a
+  number; a description that says its data are in a table "Data for figure
+  N" names a table caption that exists, under "Data for the summary's
+  figures".
 tests/docx/test_check.py proves that each check can fail.
 """
 import io
@@ -117,8 +122,23 @@ def check(kind, path, authority=None):
     # Tables.
     if not d.tables:
         problems.append("no tables")
+    layout_cells = {}
     for i, t in enumerate(d.tables):
         first = t.rows[0]._tr
+        if t.style is not None and t.style.name == "Layout Table":
+            for tc in t._tbl.iter("{%s}tc" % W):
+                if tc.find("w:tcPr/w:shd", NS) is not None or tc.find(".//w:tbl", NS) is not None:
+                    problems.append("layout table %d holds a data table or shading" % (i + 1))
+                width = int(tc.find("w:tcPr/w:tcW", NS).get("{%s}w" % W)) / 20.0
+                for p in tc.iter("{%s}p" % W):
+                    style = p.find("w:pPr/w:pStyle", NS)
+                    style = style.get("{%s}val" % W) if style is not None else None
+                    if style not in ("Figure", "Caption"):
+                        problems.append("layout table %d holds a %s paragraph, not only "
+                                        "figures" % (i + 1, style))
+                for pr in tc.iter("{%s}docPr" % NS["wp"]):
+                    layout_cells[pr.get("id")] = width
+            continue
         if first.find("w:trPr/w:tblHeader", NS) is None:
             problems.append("table %d: the first row is not a repeating header row" % (i + 1))
         for tc in t._tbl.iter("{%s}tc" % W):
@@ -135,13 +155,35 @@ def check(kind, path, authority=None):
     shapes = list(d.inline_shapes)
     if kind == "briefing" and len(shapes) < 4:
         problems.append("only %d pictures" % len(shapes))
+    captions = {"".join(p.itertext()).strip()
+                for p in body.iter("{%s}p" % W)
+                if p.find("w:pPr/w:pStyle[@w:val='Caption']", NS) is not None}
     for i, s in enumerate(shapes):
         descr = s._inline.docPr.get("descr") or ""
+        m = re.search("\u201cData for figure (\\d+)\u201d", descr)
+        if m:
+            if not any(c.startswith("Data for figure %s:" % m.group(1)) for c in captions):
+                problems.append("picture %d: its description points to 'Data for figure %s', "
+                                "which no table caption is" % (i + 1, m.group(1)))
+            if "Data for the summary\u2019s figures" not in [p.text for p in d.paragraphs
+                                                              if p.style.name == "Heading 1"]:
+                problems.append("picture %d: its data are moved, but there is no 'Data for the "
+                                "summary's figures' heading" % (i + 1))
+        logo = s._inline.docPr.get("name") == "Logo"  # the branding's, on the cover
         if not descr.strip():
             problems.append("picture %d has no description" % (i + 1))
-        elif not re.search(r"\d", descr):
+        elif not logo and not re.search(r"\d", descr):
             problems.append("picture %d: the description has no figure: %r" % (i + 1, descr[:60]))
-        if abs(Emu(s.width).pt - Emu(text_width).pt) > 1.5:
+        cell = layout_cells.get(s._inline.docPr.get("id"))
+        if logo:
+            if Emu(s.width).pt > 200.5 or Emu(s.height).pt > 72.5:
+                problems.append("the logo is %.1f x %.1f pt, more than the cover's 200 x 72" %
+                                (Emu(s.width).pt, Emu(s.height).pt))
+        elif cell is not None:
+            if Emu(s.width).pt > cell + 0.5 or Emu(s.width).pt < 0.3 * Emu(text_width).pt:
+                problems.append("picture %d is %.1f pt wide in a layout cell of %.1f pt" %
+                                (i + 1, Emu(s.width).pt, cell))
+        elif abs(Emu(s.width).pt - Emu(text_width).pt) > 1.5:
             problems.append("picture %d is %.1f pt wide, the text %.1f pt" %
                             (i + 1, Emu(s.width).pt, Emu(text_width).pt))
         blip = s._inline.find(".//a:blip", NS)

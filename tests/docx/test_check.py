@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""test_check.py GOOD.docx - each way of breaking a good Word file fails check_docx.
+"""test_check.py GOOD.docx [MUTANT [PACK.docx]] - each way of breaking a good
+Word file fails check_docx.
 
-Every mutation below rewrites one part of a copy of GOOD and must make
-check_docx report the problem it names (and the unbroken copy must pass)."""
+Every mutation below rewrites one part of a copy of GOOD (a briefing; the
+PACK_MUTATIONS a copy of PACK, a pack whose summary sets its figures side by
+side) and must make check_docx report the problem it names (and the unbroken
+copy must pass)."""
 import io
 import os
 import re
@@ -25,6 +28,15 @@ MUTATIONS = [
     ("grade text", DOC, r'(<w:shd [^>]*w:fill="[0-9A-F]{6}"/></w:tcPr><w:p>.*?<w:t xml:space="preserve">)[^<]+',
      r"\1", "colour alone"),
     ("picture size", DOC, r'<wp:extent cx="\d+"', '<wp:extent cx="100"', "wide, the text"),
+]
+
+PACK_MUTATIONS = [
+    ("moved data", DOC, r"Data for figure 1:", "Data for figure 9:", "which no table caption is"),
+    ("layout width", DOC, r'<wp:extent cx="\d+"', '<wp:extent cx="9000000"', "in a layout cell"),
+    ("layout text", DOC, r'(<w:tblStyle w:val="LayoutTable"/>.*?<w:pStyle w:val=")Caption',
+     r"\1Note", "not only figures"),
+    ("data heading", DOC, r"Data for the summary\u2019s figures</w:t>", "Figure data</w:t>",
+     "no 'Data for the summary's figures' heading"),
 ]
 
 
@@ -53,11 +65,19 @@ def main(argv):
     if base:
         print("the good file fails: %s" % base)
         return 1
-    cases = MUTATIONS + [("zip date", DOC, r"<w:body>", "<w:body>", "not 1980-01-01")]
-    for name, part, pattern, repl, expect in cases:
+    cases = [("briefing", raw, m) for m in MUTATIONS]
+    cases.append(("briefing", raw, ("zip date", DOC, r"<w:body>", "<w:body>", "not 1980-01-01")))
+    if len(argv) > 3:
+        pack = open(argv[3], "rb").read()
+        base = check_docx.check("pack", argv[3])
+        if base:
+            print("the good pack fails: %s" % base)
+            return 1
+        cases += [("pack", pack, m) for m in PACK_MUTATIONS]
+    for kind, good, (name, part, pattern, repl, expect) in cases:
         date = (2024, 5, 6, 7, 8, 10) if name == "zip date" else None
-        open(tmp, "wb").write(mutate(raw, part, pattern, repl, date))
-        got = check_docx.check("briefing", tmp)
+        open(tmp, "wb").write(mutate(good, part, pattern, repl, date))
+        got = check_docx.check(kind, tmp)
         ok = any(expect in p for p in got)
         print("%s %s%s" % ("ok  " if ok else "FAIL", name, "" if ok else ": got %s" % got))
         failures += not ok

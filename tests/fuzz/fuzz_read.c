@@ -1,6 +1,7 @@
 /* fuzz_read.c - libFuzzer target: read + validate of one grade table (long or
  * wide) over the bundled reference data; then the same input read in parts on
- * two threads (csvsplit.c), which must come to the same outcome. */
+ * two threads (csvsplit.c), and split with its first parts read ahead, which
+ * must all come to the same outcome. */
 #include "../rmtree.h"
 #include "pipeline/csvsplit.h"
 #include "pipeline/load.h"
@@ -83,7 +84,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "one thread:\n%s\nsplit:\n%s\n", one, two);
         abort();
     }
+    /* The same with the first parts read ahead (gb_csv_split_prefetch). */
+    gb_csv_split_prefetch(path);
+    gb_csv_split_prefetch_wait();
+    char *ahead = gb__outcome();
+    gb_csv_split_prefetch_end();
+    if (strcmp(one, ahead) != 0) {
+        fprintf(stderr, "one thread:\n%s\nread ahead:\n%s\n", one, ahead);
+        abort();
+    }
     g_free(one);
     g_free(two);
+    g_free(ahead);
     return 0;
 }
