@@ -34,7 +34,7 @@ struct GbChartClass {
     void (*free_data)(gpointer data);
     /* Feeds h what the drawing shows beyond its texts (NULL: the texts and
      * alt text carry every figure it draws). */
-    void (*digest)(const GbChart *c, GChecksum *h);
+    void (*digest)(const GbChart *c, GbDigest *h);
     /* Charts drawn alike for many authorities but for a part (chart.h,
      * gb_chart_layered): TRUE when this one has that part; draw_base draws
      * the rest, draw_over the part, and draw is the two in that order.
@@ -42,7 +42,7 @@ struct GbChartClass {
     gboolean (*layered)(const GbChart *c);
     void (*draw_base)(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot);
     void (*draw_over)(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox plot);
-    void (*base_digest)(const GbChart *c, GChecksum *h);
+    void (*base_digest)(const GbChart *c, GbDigest *h);
 };
 
 extern const GbChartClass gb__distribution_class, gb__counts_class, gb__dumbbell_class,

@@ -137,16 +137,16 @@ gb_chart_alt(const GbChart *c)
 }
 
 static void
-gb__digest_text(GChecksum *h, const char *s)
+gb__digest_text(GbDigest *h, const char *s)
 {
     guint32 n = s != NULL ? (guint32)strlen(s) + 1 : 0;
-    g_checksum_update(h, (const guchar *)&n, sizeof n);
+    gb_digest_update(h, (const guchar *)&n, sizeof n);
     if (s != NULL)
-        g_checksum_update(h, (const guchar *)s, n - 1);
+        gb_digest_update(h, (const guchar *)s, n - 1);
 }
 
 void
-gb_chart_digest(const GbChart *c, GChecksum *h)
+gb_chart_digest(const GbChart *c, GbDigest *h)
 {
     gb__digest_text(h, c->klass->name);
     gb__digest_text(h, c->title);
@@ -236,21 +236,21 @@ gb_chart_draw_layer(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box, GbChar
 }
 
 void
-gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GChecksum *h)
+gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GbDigest *h)
 {
     GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
     gb_frame_layout(f, &fr);
     gb__digest_text(h, c->klass->name);
     gb__digest_text(h, c->title);
     double at[8] = {box.x, box.y, box.w, box.h, fr.plot.x, fr.plot.y, fr.plot.w, fr.plot.h};
-    g_checksum_update(h, (const guchar *)at, sizeof at);
+    gb_digest_update(h, (const guchar *)at, sizeof at);
     /* The faces f draws with, by the size of a probe. */
     double probe[4];
     gb_fonts_measure(f, "Hamburgefonstiv 0123456789", GB_SIZE_SMALL, TRUE, -1, &probe[0],
                      &probe[1]);
     gb_fonts_measure(f, "Hamburgefonstiv 0123456789", GB_SIZE_SMALL, FALSE, -1, &probe[2],
                      &probe[3]);
-    g_checksum_update(h, (const guchar *)probe, sizeof probe);
+    gb_digest_update(h, (const guchar *)probe, sizeof probe);
     if (c->klass->base_digest != NULL)
         c->klass->base_digest(c, h);
 }

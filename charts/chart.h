@@ -5,6 +5,7 @@
 #define GB_CHART_H
 
 #include "charts/kit.h"
+#include "pipeline/digest.h"
 #include "pipeline/stats.h"
 
 /* What charts are made from: results of the compute stage, nothing else. */
@@ -62,7 +63,7 @@ const char *gb_chart_alt(const GbChart *c);
  * text, and what its drawing shows beyond them (the map: the grade of every
  * tile), so a document's hash changes exactly when the chart would draw
  * differently. This function can't fail. */
-void gb_chart_digest(const GbChart *c, GChecksum *h);
+void gb_chart_digest(const GbChart *c, GbDigest *h);
 /* The height the chart wants at width (points), to fit its labels. */
 double gb_chart_height_for(const GbChart *c, GbFonts *f, double width);
 /* The least height it can be drawn in at width without clipping or overlap
@@ -93,7 +94,7 @@ typedef enum { GB_CHART_BASE, GB_CHART_OVER } GbChartLayer;
 void gb_chart_draw_layer(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box, GbChartLayer layer);
 /* Feeds h what c's base layer shows drawn into box with f, so two charts
  * whose bases digest alike draw the same base. This function can't fail. */
-void gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GChecksum *h);
+void gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GbDigest *h);
 /* Draws c into box. Errors are sticky in cr (cairo_status). */
 void gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box);
 /* The same on a tagged PDF surface, in reading order: the title and subtitle

@@ -30,6 +30,10 @@ void gb_fonts_free(GbFonts *f);
  * box), or NULL; the caller frees it and should refuse the output. */
 char *gb_fonts_take_uncovered(GbFonts *f);
 
+/* Lays ly out now (line breaks, shaping) under a process-wide lock: call it
+ * once its text and settings are final, before measuring or drawing it on a
+ * thread that runs beside others (see kit.c). */
+void gb_fonts_settle(PangoLayout *ly);
 /* A layout of text at size points (bold/italic as asked), for drawing on cr.
  * width > 0 wraps at that width. The caller unrefs it. */
 PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,

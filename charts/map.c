@@ -339,40 +339,39 @@ gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
  * map prints no date of any inspection, so a new inspection that keeps an
  * authority's grade leaves every map as it was. */
 static void
-gb__digest(const GbChart *c, GChecksum *h)
+gb__digest(const GbChart *c, GbDigest *h)
 {
     const GbMapData *d = c->data;
     gint32 v[2] = {d->outline, (gint32)d->grade->len};
-    g_checksum_update(h, (const guchar *)v, sizeof v);
+    gb_digest_update(h, (const guchar *)v, sizeof v);
     for (guint i = 0; i < d->grade->len; i++) {
         v[0] = (gint32)i;
         v[1] = g_array_index(d->grade, int, i);
-        g_checksum_update(h, (const guchar *)v, sizeof v);
+        gb_digest_update(h, (const guchar *)v, sizeof v);
     }
 }
 
 /* What the tiles show whichever authority is outlined: every tile's place,
  * label and grade, and the key. */
 static void
-gb__base_digest(const GbChart *c, GChecksum *h)
+gb__base_digest(const GbChart *c, GbDigest *h)
 {
     const GbMapData *d = c->data;
-    g_checksum_update(h, (const guchar *)&d->as_at, sizeof d->as_at);
+    gb_digest_update(h, (const guchar *)&d->as_at, sizeof d->as_at);
     for (guint i = 0; i < d->grade->len; i++) {
         const GbAuthority *a = gb_ref_authority(c->ref, (int)i);
         gint32 v[4] = {(gint32)i, g_array_index(d->grade, int, i), a->tile_q, a->tile_r};
-        g_checksum_update(h, (const guchar *)v, sizeof v);
+        gb_digest_update(h, (const guchar *)v, sizeof v);
         const char *label = a->short_label != NULL ? a->short_label : "";
-        g_checksum_update(h, (const guchar *)label, (gssize)strlen(label) + 1);
+        gb_digest_update(h, (const guchar *)label, strlen(label) + 1);
     }
     for (int i = 0; i < d->legend.n; i++) {
-        g_checksum_update(h, (const guchar *)&d->legend.colour[i], sizeof d->legend.colour[i]);
-        g_checksum_update(h, (const guchar *)d->legend.label[i],
-                          (gssize)strlen(d->legend.label[i]) + 1);
+        gb_digest_update(h, (const guchar *)&d->legend.colour[i], sizeof d->legend.colour[i]);
+        gb_digest_update(h, (const guchar *)d->legend.label[i], strlen(d->legend.label[i]) + 1);
     }
     for (int level = -1; level < GB_COMMON_LEVELS; level++) {
         GbRgb col = gb_palette_level(level);
-        g_checksum_update(h, (const guchar *)&col, sizeof col);
+        gb_digest_update(h, (const guchar *)&col, sizeof col);
     }
 }
 

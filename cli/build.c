@@ -102,9 +102,10 @@ static char *
 gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *date,
                const char *selection)
 {
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    GbDigest h;
+    gb_digest_init(&h);
     GString *s = g_string_new(selection != NULL ? selection : "");
-    gb_config_branding_digest(c, h);
+    gb_config_branding_digest(c, &h);
     g_string_append_printf(s, "gradebrief %s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%u\n%s\n",
                            GB_VERSION, c->palette, c->title, c->subtitle ? c->subtitle : "",
                            c->organisation, c->author, c->keywords, c->font, c->language,
@@ -134,10 +135,9 @@ gb__build_hash(const GbTable *t, const GbConfig *c, guint32 when, const char *da
         g_string_append_printf(s, "\n%s %s %d %u %u %d %d", a->code, a->name, a->region, a->from,
                                a->to, a->tile_q, a->tile_r);
     }
-    g_checksum_update(h, (const guchar *)s->str, (gssize)s->len);
-    g_checksum_update(h, (const guchar *)t->rows->data, (gssize)(t->rows->len * sizeof(GbRow)));
-    char *hex = g_strdup(g_checksum_get_string(h));
-    g_checksum_free(h);
+    gb_digest_update(&h, s->str, s->len);
+    gb_digest_update(&h, t->rows->data, t->rows->len * sizeof(GbRow));
+    char *hex = gb_digest_hex(&h);
     g_string_free(s, TRUE);
     return hex;
 }

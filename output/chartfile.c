@@ -157,12 +157,12 @@ static GbBase *gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, in
 static GbBase *
 gb__base(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride, double scale)
 {
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    gb_chart_base_digest(c, f, box, h);
+    GbDigest h;
+    gb_digest_init(&h);
+    gb_chart_base_digest(c, f, box, &h);
     double at[3] = {pw, ph, scale};
-    g_checksum_update(h, (const guchar *)at, sizeof at);
-    char *key = g_strdup(g_checksum_get_string(h));
-    g_checksum_free(h);
+    gb_digest_update(&h, at, sizeof at);
+    char *key = gb_digest_hex(&h);
     GbBase *b = gb__base_find(key);
     if (b != NULL) {
         g_free(key);

@@ -201,20 +201,20 @@ gb_config_check_accent(const char *accent, const char *palette, double rgb[3], c
 }
 
 void
-gb_config_branding_digest(const GbConfig *c, GChecksum *h)
+gb_config_branding_digest(const GbConfig *c, GbDigest *h)
 {
     const GbBranding *b = &c->branding;
     const char *texts[] = {b->logo_alt, b->accent_text, b->footer, b->marking};
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
-        g_checksum_update(h, (const guchar *)"\x1f", 1);
+        gb_digest_update(h, (const guchar *)"\x1f", 1);
         if (texts[i] != NULL)
-            g_checksum_update(h, (const guchar *)texts[i], (gssize)strlen(texts[i]));
+            gb_digest_update(h, (const guchar *)texts[i], strlen(texts[i]));
     }
     if (b->logo_data != NULL) {
         gsize n;
         const guchar *d = g_bytes_get_data(b->logo_data, &n);
-        g_checksum_update(h, (const guchar *)"logo", 4);
-        g_checksum_update(h, d, (gssize)n);
+        gb_digest_update(h, (const guchar *)"logo", 4);
+        gb_digest_update(h, d, n);
     }
 }
 

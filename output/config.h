@@ -3,6 +3,7 @@
 #ifndef GB_CONFIG_H
 #define GB_CONFIG_H
 
+#include "pipeline/digest.h"
 #include "pipeline/status.h"
 
 /* Limits: a settings file, and the longest value of each setting in bytes
@@ -73,7 +74,7 @@ const char *const *gb_config_branding_keys(void);
 GbStatus gb_config_check_accent(const char *accent, const char *palette, double rgb[3],
                                 char **message);
 /* Feeds every branding value (the logo's bytes too) into h. */
-void gb_config_branding_digest(const GbConfig *c, GChecksum *h);
+void gb_config_branding_digest(const GbConfig *c, GbDigest *h);
 
 /* The setting keys, NULL-terminated, in the order the bundled file has them. */
 const char *const *gb_config_keys(void);

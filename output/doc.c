@@ -159,6 +159,7 @@ gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double w
     /* Justified only across a wide measure: ragged-right in narrow columns,
      * where justifying opens wide gaps. */
     pango_layout_set_justify(ly, justify && width >= 360);
+    gb_fonts_settle(ly);
     if (d->layouts != NULL)
         g_hash_table_replace(d->layouts, key, g_object_ref(ly));
     else

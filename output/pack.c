@@ -506,19 +506,18 @@ gb_pack_doc_hash(const GbPackDoc *doc)
      * settings and the date): nothing else, so a row that changes no figure
      * of this pack leaves its hash, and its file, alone. */
     const GbConfig *c = doc->in->config;
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    GbDigest h;
+    gb_digest_init(&h);
     char *head = g_strdup_printf("gradebrief %s pack\n%s\n%s\n%s\n%s\n%s\n%s\n%g %g\n%s\n%s\n%s\n",
                                  GB_VERSION, c->palette, c->organisation, c->author, c->keywords,
                                  c->font, c->language, c->page_width, c->page_height,
                                  doc->in->date ? doc->in->date : "", gb__pack_subject,
                                  doc->in->data_line ? doc->in->data_line : "");
-    g_checksum_update(h, (const guchar *)head, (gssize)strlen(head));
+    gb_digest_update(&h, head, strlen(head));
     g_free(head);
-    gb_config_branding_digest(c, h);
-    gb_tree_digest(doc->tree, h);
-    char *hex = g_strdup(g_checksum_get_string(h));
-    g_checksum_free(h);
-    return hex;
+    gb_config_branding_digest(c, &h);
+    gb_tree_digest(doc->tree, &h);
+    return gb_digest_hex(&h);
 }
 
 char *

@@ -300,22 +300,22 @@ gb_tree_table_copy(const GbTreeTable *t, const char *id, const char *caption)
 /* Each text with its length, so that no two different trees feed the same
  * bytes ("ab","c" against "a","bc"). */
 static void
-gb__digest_text(GChecksum *h, const char *s)
+gb__digest_text(GbDigest *h, const char *s)
 {
     guint32 n = s != NULL ? (guint32)strlen(s) + 1 : 0;
-    g_checksum_update(h, (const guchar *)&n, sizeof n);
+    gb_digest_update(h, (const guchar *)&n, sizeof n);
     if (s != NULL)
-        g_checksum_update(h, (const guchar *)s, n - 1);
+        gb_digest_update(h, (const guchar *)s, n - 1);
 }
 
 static void
-gb__digest_int(GChecksum *h, gint64 v)
+gb__digest_int(GbDigest *h, gint64 v)
 {
-    g_checksum_update(h, (const guchar *)&v, sizeof v);
+    gb_digest_update(h, (const guchar *)&v, sizeof v);
 }
 
 static void
-gb__digest_table(GChecksum *h, const GbTreeTable *t)
+gb__digest_table(GbDigest *h, const GbTreeTable *t)
 {
     gb__digest_int(h, t != NULL);
     if (t == NULL)
@@ -336,7 +336,7 @@ gb__digest_table(GChecksum *h, const GbTreeTable *t)
 }
 
 void
-gb_tree_digest(const GbTree *t, GChecksum *h)
+gb_tree_digest(const GbTree *t, GbDigest *h)
 {
     gb__digest_text(h, t->title);
     gb__digest_text(h, t->subtitle);

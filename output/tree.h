@@ -140,7 +140,7 @@ const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /*
  * drawing shows beyond them, such as the map's grade of every tile), its data
  * table and its print placement, in order. Two trees feed the same bytes only
  * when they show the same. This function can't fail. */
-void gb_tree_digest(const GbTree *t, GChecksum *h);
+void gb_tree_digest(const GbTree *t, GbDigest *h);
 
 /* A paragraph's runs as one string (newly allocated). */
 char *gb_tree_paragraph_text(const GbTreeBlock *p);
