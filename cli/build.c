@@ -358,11 +358,24 @@ gb__build_commit(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     /* Counted by the write stage over every file of the run (changes.csv and
      * figures.csv too), so the two numbers add up to what was committed. */
     guint written = gb_write_written(s->ws), fresh = gb_write_unchanged(s->ws);
-    if (!r->quiet && s->pdf != NULL)
-        printf("wrote %s/briefing.pdf (%d pages, %.0f KB): %u written, %u up to date\n", s->dir,
-               s->pages, s->pdf->len / 1024.0, written, fresh);
-    else if (!r->quiet)
-        printf("wrote %s/briefing.html: %u written, %u up to date\n", s->dir, written, fresh);
+    if (r->quiet)
+        return GB_OK;
+    /* Every document named: "wrote out/briefing.pdf (45 pages, 1292 KB), .html, .docx". */
+    GString *docs = g_string_new(NULL);
+    if (s->pdf != NULL)
+        g_string_append_printf(docs, "%s/briefing.pdf (%d pages, %.0f KB)", s->dir, s->pages,
+                               s->pdf->len / 1024.0);
+    const char *more[] = {r->html ? "html" : NULL, r->docx ? "docx" : NULL};
+    for (gsize i = 0; i < G_N_ELEMENTS(more); i++) {
+        if (more[i] == NULL)
+            continue;
+        if (docs->len == 0)
+            g_string_append_printf(docs, "%s/briefing.%s", s->dir, more[i]);
+        else
+            g_string_append_printf(docs, ", .%s", more[i]);
+    }
+    printf("wrote %s: %u written, %u up to date\n", docs->str, written, fresh);
+    g_string_free(docs, TRUE);
     return GB_OK;
 }
 
