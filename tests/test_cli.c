@@ -69,7 +69,7 @@ static const struct {
      66,
      NULL,
      "/nonexistent.ini: cannot read"},
-    {"version", {"--version", NULL}, 0, "gradebrief 0.1.0", NULL},
+    {"version", {"--version", NULL}, 0, "gradebrief 0.2.0", NULL},
     {"no command is build", {NULL}, 0, "wrote out/briefing.pdf", NULL},
     {"build names every document", {"build", "--force", NULL}, 0, " KB), .html, .docx: ", NULL},
     {"build names what it wrote",
