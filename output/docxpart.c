@@ -294,6 +294,18 @@ gb__hf_begin(GbDocx *x, const char *element)
     gb__docx_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
 }
 
+static void
+gb__relationship(GbDocx *x, const char *id, const char *type, const char *target, gboolean external)
+{
+    gb__docx_open(x, "Relationship");
+    gb__docx_attr(x, "Id", id);
+    gb__docx_attr(x, "Type", type);
+    gb__docx_attr(x, "Target", target);
+    if (external)
+        gb__docx_attr(x, "TargetMode", "External");
+    gb__docx_close(x);
+}
+
 /* The running header's own relationships: its logo. */
 static void
 gb__header_rels(GbDocx *x)
@@ -301,11 +313,7 @@ gb__header_rels(GbDocx *x)
     gb__docx_part_begin(x);
     gb__docx_open(x, "Relationships");
     gb__docx_attr(x, "xmlns", GB__NS_REL);
-    gb__docx_open(x, "Relationship");
-    gb__docx_attr(x, "Id", "rId1");
-    gb__docx_attr(x, "Type", GB__REL_BASE "image");
-    gb__docx_attr(x, "Target", "media/logo-header.png");
-    gb__docx_close(x);
+    gb__relationship(x, "rId1", GB__REL_BASE "image", "media/logo-header.png", FALSE);
     gb__docx_close(x);
     gb__docx_part_end(x, "word/_rels/header1.xml.rels");
 }
@@ -681,18 +689,6 @@ gb__properties_parts(GbDocx *x)
     xmlTextWriterWriteElement(x->w, BAD_CAST "Application", BAD_CAST "gradebrief " GB_VERSION);
     gb__docx_close(x);
     gb__docx_part_end(x, "docProps/app.xml");
-}
-
-static void
-gb__relationship(GbDocx *x, const char *id, const char *type, const char *target, gboolean external)
-{
-    gb__docx_open(x, "Relationship");
-    gb__docx_attr(x, "Id", id);
-    gb__docx_attr(x, "Type", type);
-    gb__docx_attr(x, "Target", target);
-    if (external)
-        gb__docx_attr(x, "TargetMode", "External");
-    gb__docx_close(x);
 }
 
 static void
