@@ -322,15 +322,29 @@ gb__layout(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolea
     return ly;
 }
 
-PangoLayout *
-gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
-                gboolean italic, double width)
+PangoContext *
+gb_fonts_context(GbFonts *f, cairo_t *cr)
 {
     /* One context per drawing target; its options must match the measuring one. */
     PangoContext *ctx = pango_font_map_create_context(f->map);
     gb__set_options(ctx);
     pango_cairo_update_context(cr, ctx);
     gb__set_options(ctx);
+    return ctx;
+}
+
+PangoLayout *
+gb_fonts_layout_in(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolean bold,
+                   gboolean italic, double width)
+{
+    return gb__layout(f, ctx, text, size, bold, italic, width);
+}
+
+PangoLayout *
+gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
+                gboolean italic, double width)
+{
+    PangoContext *ctx = gb_fonts_context(f, cr);
     PangoLayout *ly = gb__layout(f, ctx, text, size, bold, italic, width);
     g_object_unref(ctx);
     return ly;

@@ -38,6 +38,13 @@ void gb_fonts_settle(PangoLayout *ly);
  * width > 0 wraps at that width. The caller unrefs it. */
 PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,
                              gboolean italic, double width);
+/* The context gb_fonts_layout makes for cr, to be kept and given to
+ * gb_fonts_layout_in for many layouts (the same layouts, without a context
+ * made and set up for each). The caller unrefs it. */
+PangoContext *gb_fonts_context(GbFonts *f, cairo_t *cr);
+/* gb_fonts_layout on a context from gb_fonts_context (same thread). */
+PangoLayout *gb_fonts_layout_in(GbFonts *f, PangoContext *ctx, const char *text, double size,
+                                gboolean bold, gboolean italic, double width);
 /* Measures text as gb_fonts_layout would lay it out; *w and *h in points. */
 void gb_fonts_measure(GbFonts *f, const char *text, double size, gboolean bold, double width,
                       double *w, double *h);

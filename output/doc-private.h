@@ -55,6 +55,14 @@ GArray *gb__doc_cell_rects(const gboolean *on, int rows, int cols, const double 
 GArray *gb__doc_cell_edges(const gboolean *on, int rows, int cols, const double *x,
                            const double *top, const double *bottom);
 
+/* The tables the measuring pass laid out, kept for the drawing pass, which
+ * draws the same tables in the same order (doctable.c): the measuring pass
+ * adds each (gb__doc_keep_table, the doc frees it with free_fn), the drawing
+ * pass takes them back in order (gb__doc_next_table: NULL on the measuring
+ * pass or past the last). */
+void gb__doc_keep_table(GbDoc *d, gpointer table, GDestroyNotify free_fn);
+gpointer gb__doc_next_table(GbDoc *d);
+
 /* For tests only: called on the measuring pass with every table cell as laid
  * out: its text, its layout, the column's text width and the text size, in
  * points. NULL stops the calls. One hook for the process. */

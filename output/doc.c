@@ -17,6 +17,7 @@ struct GbDoc {
     cairo_surface_t *surface; /* NULL on the measuring pass */
     cairo_surface_t *scratch; /* 1x1 image for measuring */
     cairo_t *cr;
+    PangoContext *pango; /* cr's, for every layout this pass makes */
     const GbDoc *previous;
     int page;       /* 1-based, 0 before the first */
     double y;       /* cursor, points from the page top */
@@ -25,8 +26,12 @@ struct GbDoc {
     gboolean compact;
     int sections, figures;
     GHashTable *section_pages; /* id -> page */
-    GHashTable *layouts;       /* measuring pass: key -> PangoLayout, for the drawing pass */
+    GHashTable *layouts;       /* key -> PangoLayout: the measuring pass's are the drawing
+                                  pass's; the drawing pass keeps those only it lays out (the
+                                  running title and footer, the same on every page) */
     GPtrArray *alts;
+    GPtrArray *tables;     /* measuring pass: the tables laid out, for the drawing pass */
+    guint tables_taken;    /* drawing pass: how many of previous->tables it took */
     GbTagTree *tags;       /* drawing pass: the structure elements opened, for the finishing pass */
     cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
@@ -139,13 +144,14 @@ gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double w
 {
     GbLayoutKey *key = gb__key_new(text, size, bold, width, justify, wrap);
     /* Repeated texts (a region, "Good (2007)") are laid out once, too. */
-    GHashTable *cache = d->previous != NULL ? d->previous->layouts : d->layouts;
-    PangoLayout *ly = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
+    PangoLayout *ly = d->previous != NULL ? g_hash_table_lookup(d->previous->layouts, key) : NULL;
+    if (ly == NULL)
+        ly = g_hash_table_lookup(d->layouts, key);
     if (ly != NULL) {
         g_free(key);
         return g_object_ref(ly);
     }
-    ly = gb_fonts_layout(d->fonts, d->cr, text, size, bold, FALSE, width);
+    ly = gb_fonts_layout_in(d->fonts, d->pango, text, size, bold, FALSE, width);
     if (wrap != GB__WRAP_DEFAULT && width > 0)
         pango_layout_set_wrap(ly, wrap == GB__WRAP_WORDS ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
@@ -160,10 +166,7 @@ gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double w
      * where justifying opens wide gaps. */
     pango_layout_set_justify(ly, justify && width >= 360);
     gb_fonts_settle(ly);
-    if (d->layouts != NULL)
-        g_hash_table_replace(d->layouts, key, g_object_ref(ly));
-    else
-        g_free(key);
+    g_hash_table_replace(d->layouts, key, g_object_ref(ly));
     return ly;
 }
 
@@ -236,8 +239,13 @@ gb__furniture(GbDoc *d)
         logo = gb_logo_draw(d->cr, d->logo, d->logo_w, d->logo_h, s->width - s->right - 90,
                             s->top - 30, 90, 18, TRUE);
     PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
-    if (logo > 0)
+    if (logo > 0) { /* narrowed beside the logo: a copy, the cached layout is shared */
+        PangoLayout *narrow = pango_layout_copy(ly);
+        g_object_unref(ly);
+        ly = narrow;
         pango_layout_set_width(ly, (int)((gb__text_width(d) - logo - 8) * PANGO_SCALE));
+        gb_fonts_settle(ly);
+    }
     gb__show(d, ly, s->left, s->top - 22, grey);
     g_object_unref(ly);
     cairo_move_to(d->cr, s->left, s->top - 10);
@@ -314,10 +322,11 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
         d->scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
         d->cr = cairo_create(d->scratch);
     }
+    d->pango = gb_fonts_context(f, d->cr);
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if (surface == NULL)
-        d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
+    d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
     d->alts = g_ptr_array_new_with_free_func(g_free);
+    d->tables = g_ptr_array_new();
     const GbBranding *b = setup->branding;
     if (surface != NULL && b != NULL && b->logo_data != NULL) {
         char *err = NULL; /* checked when the settings were read */
@@ -352,9 +361,10 @@ gb_doc_free(GbDoc *d)
     if (d->scratch != NULL)
         cairo_surface_destroy(d->scratch);
     g_hash_table_destroy(d->section_pages);
-    if (d->layouts != NULL)
-        g_hash_table_destroy(d->layouts);
+    g_hash_table_destroy(d->layouts);
+    g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
+    g_ptr_array_free(d->tables, TRUE);
     gb_tag_tree_free(d->tags);
     if (d->logo != NULL)
         cairo_surface_destroy(d->logo);
@@ -682,6 +692,22 @@ gb_doc_page_break(GbDoc *d)
 }
 
 /* ---- for doctable.c (doc-private.h) ---------------------------------- */
+
+void
+gb__doc_keep_table(GbDoc *d, gpointer table, GDestroyNotify free_fn)
+{
+    if (d->tables->len == 0)
+        g_ptr_array_set_free_func(d->tables, free_fn);
+    g_ptr_array_add(d->tables, table);
+}
+
+gpointer
+gb__doc_next_table(GbDoc *d)
+{
+    if (d->previous == NULL || d->tables_taken >= d->previous->tables->len)
+        return NULL;
+    return g_ptr_array_index(d->previous->tables, d->tables_taken++);
+}
 
 GbTagTree *
 gb__doc_take_tags(GbDoc *d)

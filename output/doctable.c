@@ -4,6 +4,8 @@
  * the cell texts with their tags, and one path each of rules and outlines. */
 #include "output/doc-private.h"
 
+#include <string.h>
+
 #define GB__TABLE 9.0 /* table text: at least 9 pt */
 
 /* ---- columns fitted to their words ---------------------------------------- */
@@ -504,21 +506,78 @@ gb__place(GbDoc *d, GArray *placed, int row, double h)
     *gb__doc_y(d) += h;
 }
 
+/* A table as the measuring pass fitted and laid out: what the drawing pass
+ * draws (the same table, the same fonts), instead of fitting it again. */
+typedef struct {
+    int ncols, rows;
+    GbTableFit fit;
+    PangoLayout **hl, **rl; /* the header row's layouts, each row's */
+    double hh, *rh;         /* their heights */
+} GbLaidTable;
+
+static void
+gb__laid_free(gpointer p)
+{
+    GbLaidTable *m = p;
+    for (int c = 0; c < m->ncols; c++)
+        g_clear_object(&m->hl[c]);
+    for (int i = 0; i < m->rows * m->ncols; i++)
+        g_clear_object(&m->rl[i]);
+    g_free(m->rh);
+    g_free(m->fit.cw);
+    g_free(m->hl);
+    g_free(m->rl);
+    g_free(m);
+}
+
+/* Fits t and lays out every row once: each row's height decides the page
+ * breaks (one row ahead), and the same layouts are drawn. */
+static GbLaidTable *
+gb__lay_table(GbDoc *d, const GbDocTable *t)
+{
+    GbLaidTable *m = g_new0(GbLaidTable, 1);
+    m->ncols = t->ncols;
+    m->rows = (int)(t->cells->len / (guint)t->ncols);
+    gb__table_fit(d, t, &m->fit);
+    m->hl = g_new0(PangoLayout *, t->ncols);
+    m->hh = gb__row_layouts(d, t, &m->fit, NULL, TRUE, m->hl);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    m->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
+    m->rh = g_new(double, m->rows);
+    for (int r = 0; r < m->rows; r++)
+        m->rh[r] =
+            gb__row_layouts(d, t, &m->fit, cells + r * t->ncols, FALSE, m->rl + r * t->ncols);
+    return m;
+}
+
+/* The measuring pass's laying out of t on the drawing pass (when it is the
+ * same shape: it always is, the passes compose the same tables), else NULL. */
+static GbLaidTable *
+gb__laid_table(GbDoc *d, const GbDocTable *t)
+{
+    GbLaidTable *m = gb__doc_next_table(d);
+    if (m == NULL || m->ncols != t->ncols || m->rows != (int)(t->cells->len / (guint)t->ncols))
+        return NULL;
+    for (int c = 0; c < t->ncols; c++)
+        if (strcmp(pango_layout_get_text(m->hl[c]), gb__cell_text(t, NULL, TRUE, c)) != 0)
+            return NULL;
+    return m;
+}
+
 void
 gb_doc_table(GbDoc *d, const GbDocTable *t)
 {
-    GbTableFit fit;
-    gb__table_fit(d, t, &fit);
-    PangoLayout **hl = g_new0(PangoLayout *, t->ncols);
-    double hh = gb__row_layouts(d, t, &fit, NULL, TRUE, hl);
-    int rows = (int)(t->cells->len / (guint)t->ncols);
+    /* Fitted and laid out on the measuring pass, drawn as laid out then. */
+    gboolean measuring = gb__doc_cr(d) == NULL;
+    GbLaidTable *m = measuring ? NULL : gb__laid_table(d, t);
+    gboolean own = m == NULL;
+    if (own)
+        m = gb__lay_table(d, t);
+    GbTableFit fit = m->fit;
+    PangoLayout **hl = m->hl, **rl = m->rl;
+    double hh = m->hh, *rh = m->rh;
+    int rows = m->rows;
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
-    /* Every row laid out once: its height decides the page breaks (one row
-     * ahead), and the same layouts are drawn. */
-    PangoLayout **rl = g_new0(PangoLayout *, (gsize)rows * (gsize)t->ncols);
-    double *rh = g_new(double, rows);
-    for (int r = 0; r < rows; r++)
-        rh[r] = gb__row_layouts(d, t, &fit, cells + r * t->ncols, FALSE, rl + r * t->ncols);
     /* The header row and at least one body row on one page. */
     gb__doc_need(d, hh + (rows > 0 ? rh[0] : 0));
     /* Rows are placed a page at a time and each page drawn when it is full. */
@@ -549,12 +608,8 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     gb__doc_tag(d, "Table", FALSE);
     *gb__doc_y(d) += 10;
     g_array_free(placed, TRUE);
-    for (int c = 0; c < t->ncols; c++)
-        g_clear_object(&hl[c]);
-    for (int i = 0; i < rows * t->ncols; i++)
-        g_clear_object(&rl[i]);
-    g_free(rh);
-    g_free(fit.cw);
-    g_free(hl);
-    g_free(rl);
+    if (own && measuring)
+        gb__doc_keep_table(d, m, gb__laid_free);
+    else if (own)
+        gb__laid_free(m);
 }
