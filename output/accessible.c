@@ -313,19 +313,6 @@ gb__caption_out(GbWalk *w, qpdf_oh e, qpdf_oh kids, int i, qpdf_oh fig)
     return i;
 }
 
-/* The indirect items (child elements) of the array kids, n items long. */
-static int
-gb__indirect_count(qpdf_data q, qpdf_oh kids, int n)
-{
-    int count = 0;
-    for (int i = 0; i < n; i++) {
-        qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
-        count += qpdf_oh_is_indirect(q, kid) ? 1 : 0;
-        qpdf_oh_release(q, kid);
-    }
-    return count;
-}
-
 /* Visits the child elements of element e, whose node in the layout's
  * record is rec (-1: none). A child the record says needs nothing is not
  * read; the record is left (for the rest of e's children) where the file
@@ -340,8 +327,12 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
     int n = qpdf_oh_get_array_n_items(q, kids);
     const GbTagNode *nodes = w->nodes;
     int next = -1, end = -1; /* the next recorded child; past e's last node */
-    if (nodes != NULL && rec >= 0 &&
-        (nodes[rec].foreign_kids || gb__indirect_count(q, kids, n) == nodes[rec].kids)) {
+    /* cairo lists an element's children alone, as references: as many
+     * items as the record has children. (Counting the references instead
+     * took a second libqpdf call of each item; an item that is no
+     * reference still leaves the record, below.) */
+    gboolean foreign_kids = nodes != NULL && rec >= 0 && nodes[rec].foreign_kids;
+    if (nodes != NULL && rec >= 0 && (foreign_kids || n == nodes[rec].kids)) {
         next = rec + 1;
         end = rec + nodes[rec].size;
     }
@@ -350,6 +341,8 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         /* An element is an indirect dictionary; the rest are MCIDs,
          * marked-content and object references. */
         if (!qpdf_oh_is_indirect(q, kid)) {
+            if (!foreign_kids)
+                next = -1; /* not what the record has here */
             qpdf_oh_release(q, kid);
             continue;
         }
