@@ -333,6 +333,12 @@ gb_fonts_context(GbFonts *f, cairo_t *cr)
     return ctx;
 }
 
+const char *
+gb_fonts_family(const GbFonts *f)
+{
+    return f->family;
+}
+
 PangoLayout *
 gb_fonts_layout_in(GbFonts *f, PangoContext *ctx, const char *text, double size, gboolean bold,
                    gboolean italic, double width)

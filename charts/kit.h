@@ -42,6 +42,8 @@ PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double s
  * gb_fonts_layout_in for many layouts (the same layouts, without a context
  * made and set up for each). The caller unrefs it. */
 PangoContext *gb_fonts_context(GbFonts *f, cairo_t *cr);
+/* The family the layouts are set in. */
+const char *gb_fonts_family(const GbFonts *f);
 /* gb_fonts_layout on a context from gb_fonts_context (same thread). */
 PangoLayout *gb_fonts_layout_in(GbFonts *f, PangoContext *ctx, const char *text, double size,
                                 gboolean bold, gboolean italic, double width);

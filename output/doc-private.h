@@ -29,6 +29,10 @@ enum { GB__WRAP_DEFAULT, GB__WRAP_WORDS, GB__WRAP_CHARS };
 PangoLayout *gb__doc_layout_wrap(GbDoc *d, const char *text, double size, gboolean bold,
                                  double width, int wrap);
 double gb__doc_layout_height(PangoLayout *ly);
+/* The width of text set on one line at size, the sum of its characters'
+ * advances: no kerning, no shaping, so near, not exact (a layout decides).
+ * FALSE when text has a character other than printable ASCII. */
+gboolean gb__doc_line_estimate(GbDoc *d, const char *text, double size, gboolean bold, double *w);
 /* The logical width of the widest line of ly, in points (doctable.c). */
 double gb__doc_widest_line(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);

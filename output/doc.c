@@ -32,6 +32,7 @@ struct GbDoc {
     GPtrArray *alts;
     GPtrArray *tables;     /* measuring pass: the tables laid out, for the drawing pass */
     guint tables_taken;    /* drawing pass: how many of previous->tables it took */
+    GArray *advances;      /* GbAdvances: printable ASCII's advance widths by size and weight */
     GbTagTree *tags;       /* drawing pass: the structure elements opened, for the finishing pass */
     cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
@@ -96,6 +97,13 @@ gb__tag_end(GbDoc *d, const char *tag)
     if (strcmp(tag, CAIRO_TAG_DEST) != 0)
         gb_tag_tree_end(d->tags);
 }
+
+/* The advance widths of one font (gb__advances). */
+typedef struct {
+    double size;
+    gboolean bold;
+    double width[95];
+} GbAdvances;
 
 /* A laid-out text. The drawing pass lays out exactly what the measuring pass
  * did, so it takes the measuring pass's layouts (line breaks and shaping are
@@ -168,6 +176,48 @@ gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double w
     gb_fonts_settle(ly);
     g_hash_table_replace(d->layouts, key, g_object_ref(ly));
     return ly;
+}
+
+/* The advance widths of the printable ASCII characters (U+0020..U+007E) in
+ * the layouts' font at size and weight, in points, unhinted as the layouts
+ * are: what gb__doc_line_estimate sums. */
+static const double *
+gb__advances(GbDoc *d, double size, gboolean bold)
+{
+    for (guint i = 0; i < d->advances->len; i++) {
+        const GbAdvances *a = &g_array_index(d->advances, GbAdvances, i);
+        if (a->size == size && a->bold == bold)
+            return a->width;
+    }
+    GbAdvances a = {.size = size, .bold = bold};
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, gb_fonts_family(d->fonts));
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    PangoFont *font = pango_context_load_font(d->pango, fd);
+    pango_font_description_free(fd);
+    cairo_scaled_font_t *sf = font != NULL && PANGO_IS_CAIRO_FONT(font)
+                                  ? pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font))
+                                  : NULL;
+    for (int c = 0; c < 95; c++) {
+        char ch[2] = {(char)(0x20 + c), '\0'};
+        cairo_glyph_t *glyphs = NULL;
+        int n = 0;
+        a.width[c] = -1; /* unknown: no estimate for a text with it */
+        if (sf != NULL &&
+            cairo_scaled_font_text_to_glyphs(sf, 0, 0, ch, 1, &glyphs, &n, NULL, NULL, NULL) ==
+                CAIRO_STATUS_SUCCESS &&
+            n == 1 && glyphs[0].index != 0) {
+            cairo_text_extents_t ext;
+            cairo_scaled_font_glyph_extents(sf, glyphs, 1, &ext);
+            a.width[c] = ext.x_advance;
+        }
+        cairo_glyph_free(glyphs);
+    }
+    if (font != NULL)
+        g_object_unref(font);
+    g_array_append_val(d->advances, a);
+    return g_array_index(d->advances, GbAdvances, d->advances->len - 1).width;
 }
 
 static PangoLayout *
@@ -327,6 +377,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
     d->alts = g_ptr_array_new_with_free_func(g_free);
     d->tables = g_ptr_array_new();
+    d->advances = g_array_new(FALSE, FALSE, sizeof(GbAdvances));
     const GbBranding *b = setup->branding;
     if (surface != NULL && b != NULL && b->logo_data != NULL) {
         char *err = NULL; /* checked when the settings were read */
@@ -365,6 +416,7 @@ gb_doc_free(GbDoc *d)
     g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
     g_ptr_array_free(d->tables, TRUE);
+    g_array_free(d->advances, TRUE);
     gb_tag_tree_free(d->tags);
     if (d->logo != NULL)
         cairo_surface_destroy(d->logo);
@@ -780,6 +832,21 @@ double
 gb__doc_layout_height(PangoLayout *ly)
 {
     return gb__layout_height(ly);
+}
+
+gboolean
+gb__doc_line_estimate(GbDoc *d, const char *text, double size, gboolean bold, double *w)
+{
+    const double *adv = gb__advances(d, size, bold);
+    double sum = 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        guchar c = (guchar)*p;
+        if (c < 0x20 || c > 0x7e || adv[c - 0x20] < 0)
+            return FALSE;
+        sum += adv[c - 0x20];
+    }
+    *w = sum;
+    return TRUE;
 }
 
 void

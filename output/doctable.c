@@ -61,13 +61,42 @@ gb__doc_widest_line(PangoLayout *ly)
     return widest;
 }
 
-/* A cell laid out in its column: between words only, unless a word of it is
- * wider than the column (a file name no column can hold), then between
- * characters as well. */
+/* A cell's text on one line, when it fits width: laid out without a width,
+ * once for every column it is in. A line that fits is set and drawn the same
+ * with a width or without (left-aligned, unjustified), and pango shapes a
+ * text it is given a width for two or three times more while breaking it:
+ * a third of a cell's layout. Only texts whose characters' advances add up
+ * to clearly less than width are tried (kerning mostly narrows a line): a
+ * text that is wider after all costs a layout more. NULL when the text does
+ * not fit, or may not. */
+static PangoLayout *
+gb__cell_line(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    double estimate;
+    if (!gb__doc_line_estimate(d, text, size, bold, &estimate) || estimate > width - 1)
+        return NULL;
+    PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, -1, GB__WRAP_DEFAULT);
+    if (pango_layout_get_line_count(ly) == 1) {
+        PangoRectangle logical;
+        pango_layout_line_get_extents(pango_layout_get_line_readonly(ly, 0), NULL, &logical);
+        /* Short of the width by a hair: at the edge the wrapped layout decides. */
+        if (logical.width + PANGO_SCALE / 16 <= (int)(width * PANGO_SCALE))
+            return ly;
+    }
+    g_object_unref(ly);
+    return NULL;
+}
+
+/* A cell laid out in its column: on one line when it fits (gb__cell_line),
+ * else between words only, unless a word of it is wider than the column (a
+ * file name no column can hold), then between characters as well. */
 static PangoLayout *
 gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
-    PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+    PangoLayout *ly = gb__cell_line(d, text, size, bold, width);
+    if (ly != NULL)
+        return ly;
+    ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
     if (gb__doc_widest_line(ly) > width + 0.01) {
         g_object_unref(ly);
         ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
@@ -107,9 +136,11 @@ gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
         for (int c = 0; c < t->ncols; c++) {
             const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
             double width = fit->cw[c] - GB__CELL_PAD;
-            PangoLayout *ly =
-                gb__doc_layout_wrap(d, gb__cell_text(t, row, r < 0, c), fit->size,
-                                    gb__cell_bold(t, row, r < 0, c), width, GB__WRAP_WORDS);
+            const char *text = gb__cell_text(t, row, r < 0, c);
+            gboolean bold = gb__cell_bold(t, row, r < 0, c);
+            PangoLayout *ly = gb__cell_line(d, text, fit->size, bold, width);
+            if (ly == NULL)
+                ly = gb__doc_layout_wrap(d, text, fit->size, bold, width, GB__WRAP_WORDS);
             gboolean fits = gb__doc_widest_line(ly) <= width + 0.01;
             g_object_unref(ly);
             if (!fits)
