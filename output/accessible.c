@@ -569,7 +569,8 @@ gb__links(GbPass *st, qpdf_oh page, GPtrArray *annots, GPtrArray *texts, GbLinkT
 }
 
 /* Rewrites the content stream of page (object page_id), compressed here
- * (libdeflate, level 6). */
+ * (libdeflate, level 1: on the briefing's 925 KB of page content 176 KB
+ * against level 6's 158 KB, at 23 M instructions against 51 M). */
 static gboolean
 gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
 {
@@ -744,7 +745,7 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.fonts_done = g_hash_table_new(NULL, NULL);
     if (qpdf_oh_is_dictionary(q, tree))
         gb__parent_tree(&st, qpdf_oh_get_key(q, tree, "/ParentTree"), 0);
-    st.z = libdeflate_alloc_compressor(6);
+    st.z = libdeflate_alloc_compressor(1);
     int pages = qpdf_get_num_pages(q);
     for (int i = 0; i < pages; i++) {
         if (!gb__page(&st, qpdf_get_page_n(q, (size_t)i))) {
