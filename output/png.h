@@ -1,10 +1,8 @@
 /* png.h - opaque chart images as PNG, fast. Compressing the pixels is most of
  * the time a chart export takes: cairo's own writer uses zlib's default level,
- * and even libdeflate's level 1 spends ~13 instructions on every byte, though
- * 95% of a chart's bytes are flat colour or a row repeated. So the PNG
- * container (signature, IHDR, pHYs, one IDAT, IEND; ISO/IEC 15948) is written
- * here, and the pixels are deflated by an encoder that finds those runs and
- * repeated rows by comparing words, searching (a hash) only elsewhere. */
+ * libpng at level 1 still spends half the instructions libdeflate needs twice
+ * over. So the PNG container (signature, IHDR, pHYs, one IDAT, IEND; ISO/IEC
+ * 15948) is written here and the pixels are deflated by libdeflate. */
 #ifndef GB_PNG_H
 #define GB_PNG_H
 
