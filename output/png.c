@@ -4,6 +4,9 @@
 #include <libdeflate.h>
 #include <string.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static void
 gb__put32(guint8 *p, guint32 v)
@@ -78,14 +81,35 @@ gb__filter(const guint8 *data, int w, int h, int stride, guint8 *raw, gboolean i
         }
         guint32 left = 0;
         *r++ = 1;
-        for (int x = 0; x + 1 < w; x++, r += 3) {
+        for (int x = 0; x < w;) {
+            if (px[x] == left) {
+                /* A run of the colour to the left (flat colour, most of a
+                 * chart): zeros, found four pixels a compare. */
+                int e = x + 1;
+#ifdef __SSE2__
+                __m128i four = _mm_set1_epi32((int)left);
+                while (e + 4 <= w && _mm_movemask_epi8(_mm_cmpeq_epi32(
+                                         _mm_loadu_si128((const __m128i *)(const void *)(px + e)),
+                                         four)) == 0xffff)
+                    e += 4;
+#endif
+                while (e < w && px[e] == left)
+                    e++;
+                memset(r, 0, 3 * (gsize)(e - x));
+                r += 3 * (gsize)(e - x);
+                x = e;
+                continue;
+            }
             guint32 rgb = gb__sub(px[x], &left);
-            memcpy(r, &rgb, 4);
+            /* The last pixel's three bytes only: in place, the next row is
+             * not copied out yet. */
+            if (x + 1 < w)
+                memcpy(r, &rgb, 4);
+            else
+                memcpy(r, &rgb, 3);
+            r += 3;
+            x++;
         }
-        /* The last pixel's three bytes only: in place, the next row is not
-         * copied out yet. */
-        guint32 rgb = gb__sub(px[w - 1], &left);
-        memcpy(r, &rgb, 3);
         prev = px;
     }
     g_free(lines);
