@@ -61,10 +61,9 @@ gb__filter(const guint8 *data, int w, int h, int stride, guint8 *raw, gboolean i
     gsize row = 1 + 3 * (gsize)w;
     /* Filtered scanlines: each row is the Sub filter (type 1) of its RGB bytes,
      * the difference from the pixel to the left, unless it repeats the row
-     * above. Opaque pixels: premultiplied
-     * equals straight. On charts (flat colour) this leaves long runs of zeros.
-     * A pixel's three differences are stored as four bytes, the fourth
-     * overwritten by the next pixel (the last pixel of a row stores three). */
+     * above. Opaque pixels: premultiplied equals straight. On charts (flat colour) this leaves long
+     * runs of zeros. A pixel's three differences are stored as four bytes, the fourth overwritten
+     * by the next pixel (the last pixel of a row stores three). */
     /* In place, each row is copied out before it is overwritten (two rows'
      * room: this one and the last, for the comparison below). */
     guint32 *lines = in_place ? g_new(guint32, 2 * (gsize)w) : NULL, *spare = lines;
@@ -73,7 +72,8 @@ gb__filter(const guint8 *data, int w, int h, int stride, guint8 *raw, gboolean i
         const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
         guint8 *r = raw + (gsize)y * row;
         /* A row like the one above (margins, the inside of bars): the Up
-         * filter (type 2), all zeros, which zlib passes over as one run. */
+         * filter (type 2), all zeros, which a compressor passes over as one
+         * run. */
         if (prev != NULL && memcmp(px, prev, (gsize)w * 4) == 0) {
             r[0] = 2;
             memset(r + 1, 0, row - 1);
