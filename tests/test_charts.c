@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <zlib.h>
 
 static const struct {
     const char *name;
@@ -576,6 +577,79 @@ same_pixels(cairo_surface_t *a, cairo_surface_t *b)
     return TRUE;
 }
 
+/* Kinds of image for the PNG writer (png.c's Sub filter skips runs of the
+ * colour to the left; ISA-L compresses): each drawn, written, and read
+ * back by libpng (through cairo's reader) and by zlib's inflate, which checks
+ * the stream and its Adler-32. */
+static const struct {
+    const char *name;
+    int w, h;
+    int kind;
+} deflated[] = {
+    {"one pixel", 1, 1, 0},
+    {"flat: one run a row", 2000, 40, 0},
+    {"noise: no runs", 600, 300, 1},
+    {"a period of 5 pixels: runs of 1", 777, 33, 2},
+    {"rows repeat above a bar, a ramp in every fourth", 301, 90, 3},
+    {"wider than deflate's window", 11000, 4, 3},
+    {"black with its X byte 0: a run from the first pixel", 50, 3, 4},
+};
+
+/* Pixel x, y of deflated[kind]'s image. */
+static guint32
+deflated_pixel(int kind, int x, int y, guint32 *state)
+{
+    switch (kind) {
+    case 0:
+        return 0xff336699u;
+    case 1: /* xorshift32 */
+        *state ^= *state << 13, *state ^= *state >> 17, *state ^= *state << 5;
+        return 0xff000000u | (*state & 0xffffffu);
+    case 2:
+        return 0xff000000u | (guint32)(x % 5) * 0x331177u;
+    case 4:
+        return 0;
+    default: /* a bar from row 10 to 60 on white, an edge in every fourth row */
+        if (y >= 10 && y < 60 && x > 20 && x < 200)
+            return y % 4 ? 0xff1f77b4u : 0xff000000u | (guint32)(x & 255);
+        return 0xffffffffu;
+    }
+}
+
+START_TEST(test_png_deflate)
+{
+    const int w = deflated[_i].w, h = deflated[_i].h;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_flush(s);
+    guint8 *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    guint32 state = 2463534242u;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            ((guint32 *)(void *)(px + y * stride))[x] =
+                deflated_pixel(deflated[_i].kind, x, y, &state);
+    cairo_surface_mark_dirty(s);
+    GByteArray *b = g_byte_array_new();
+    ck_assert(gb_png_write(s, 300, b));
+    /* The IDAT right after IHDR and pHYs: zlib inflates it to the filtered
+     * rows' size exactly, its checksum right. */
+    const guint8 *idat = b->data + 8 + 25 + 21;
+    ck_assert(memcmp(idat + 4, "IDAT", 4) == 0);
+    guint32 zlen =
+        (guint32)idat[0] << 24 | (guint32)idat[1] << 16 | (guint32)idat[2] << 8 | idat[3];
+    uLongf rawlen = (uLongf)(1 + 3 * w) * (uLongf)h, got = rawlen + 1;
+    guint8 *raw = g_malloc(got);
+    ck_assert_int_eq(uncompress(raw, &got, idat + 8, zlen), Z_OK);
+    ck_assert_uint_eq(got, rawlen);
+    g_free(raw);
+    cairo_surface_t *back = png_pixels(b);
+    ck_assert_msg(same_pixels(back, s), "%s: the pixels read back differ", deflated[_i].name);
+    cairo_surface_destroy(back);
+    g_byte_array_unref(b);
+    cairo_surface_destroy(s);
+}
+END_TEST
+
 /* An opaque w x h test image: colour ramps, with rows `from`..`to` (and the
  * pixel at x) changed by `seed`. */
 static cairo_surface_t *
@@ -752,6 +826,7 @@ charts_suite(void)
     tcase_add_test(pure, test_numbers);
     tcase_add_test(pure, test_year_steps);
     tcase_add_test(pure, test_png_round_trip);
+    tcase_add_loop_test(pure, test_png_deflate, 0, G_N_ELEMENTS(deflated));
     tcase_add_loop_test(pure, test_png_banded, 0, G_N_ELEMENTS(banded));
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("charts");
