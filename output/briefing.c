@@ -632,11 +632,11 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
     return gb_pdf_render_tree_start(f, &setup, &meta, b->tree, job, pages, diag);
 }
 
-/* The chart files, on as many threads as there are cores (this one with f):
- * an SVG and a PNG of each figure, SVGs with their title and description. */
+/* The chart files, on `threads` threads (this one with f): an SVG and a PNG
+ * of each figure, SVGs with their title and description. */
 static GbStatus
-gb__chart_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, GPtrArray *svgs,
-                GbDiag *diag)
+gb__chart_files(GbBriefing *b, GbFonts *f, int threads, GPtrArray *names, GPtrArray *bytes,
+                GPtrArray *svgs, GbDiag *diag)
 {
     /* An SVG and a PNG of each chart for charts/, and the Word pictures when
      * asked for: all drawn in one go on the threads. */
@@ -648,8 +648,8 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, G
     int nopts = b->in.picture_dpi > 0 ? 3 : 2;
     GPtrArray *made;
     GPtrArray *charts = b->tree->charts;
-    GbStatus st = gb_chartfile_render_all(charts, opts, nopts, f, b->in.config->font,
-                                          (int)g_get_num_processors(), &made, diag);
+    GbStatus st =
+        gb_chartfile_render_all(charts, opts, nopts, f, b->in.config->font, threads, &made, diag);
     if (st != GB_OK)
         return st;
     for (guint i = 0; i < made->len; i++) {
@@ -684,7 +684,8 @@ gb__add_csv(GPtrArray *names, GPtrArray *bytes, const char *stem, GString *s)
 }
 
 GbStatus
-gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, GbDiag *diag)
+gb_briefing_files(GbBriefing *b, GbFonts *f, int threads, GPtrArray *names, GPtrArray *bytes,
+                  GbDiag *diag)
 {
     if (b->svgs != NULL)
         g_ptr_array_free(b->svgs, TRUE);
@@ -692,7 +693,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
         g_ptr_array_free(b->pngs, TRUE);
     b->svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     b->pngs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    GbStatus st = gb__chart_files(b, f, names, bytes, b->svgs, diag);
+    GbStatus st = gb__chart_files(b, f, threads, names, bytes, b->svgs, diag);
     if (st != GB_OK)
         return st;
     /* Every table of a section (not the figures' data) as CSV, and the findings. */

@@ -42,10 +42,13 @@ const char *const *gb_briefing_section_ids(void);
 GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbDiag *diag);
 
 /* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
- * and their bytes, in a stable order. Charts are drawn on one thread per
- * core: this one with f, the others each with fonts of their own. */
-GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
-                           GbDiag *diag);
+ * and their bytes, in a stable order, the same whatever the thread count.
+ * Charts are drawn on `threads` threads: this one with f, the others each
+ * with fonts of their own. Reads b's tree only, so it may run beside
+ * gb_briefing_pdf_start on another thread (with other fonts); the HTML and
+ * Word file must wait for it (they take its SVGs and PNGs). */
+GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, int threads, GPtrArray *names,
+                           GPtrArray *bytes, GbDiag *diag);
 
 /* briefing.html: the tree as one self-contained page, its charts the SVGs
  * gb_briefing_files made (call that first; without it the figures show their
