@@ -254,6 +254,7 @@ typedef struct {
     GbBuildRequest *r;
     GbBuildState *s;
     GbFonts *fonts;   /* the chain's: s->fonts without a PDF, else its own */
+    GbChartRun *run;  /* the chart files' tasks; NULL: its own */
     int threads;      /* for the chart files */
     gint64 us[4];     /* --timings: charts, html, docx, write-add */
     gboolean reached; /* the chart files were made */
@@ -279,7 +280,8 @@ gb__build_files(GbBuildFiles *j)
     GbBuildState *s = j->s;
     GbDiag *diag = &j->diag;
     gint64 t0 = g_get_monotonic_time();
-    GbStatus rc = gb_briefing_files(s->brief, j->fonts, j->threads, s->names, s->bytes, diag);
+    GbStatus rc =
+        gb_briefing_files(s->brief, j->fonts, j->run, j->threads, s->names, s->bytes, diag);
     gb__files_lap(&t0, &j->us[0]);
     j->reached = TRUE;
     if (rc == GB_OK && r->html) {
@@ -386,13 +388,21 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
             *diag = files.diag;
         return rc == GB_OK ? gb__build_uncovered(s->fonts, NULL, diag) : rc;
     }
-    /* The files' chain on the second core while this one draws the PDF. */
+    /* The files' chain on the second core while this one draws the PDF, then
+     * helps with the chart files left (Word's 300 dpi pictures) while the
+     * finishing pass runs: with its fonts, warm from the PDF's charts. */
     files.threads = 1;
+    files.run = gb_briefing_chart_run(s->brief);
     files.thread = g_thread_new("files", gb__build_files_thread, &files);
     GbPdfJob *job = NULL;
     GbStatus rc = gb_briefing_pdf_start(s->brief, s->fonts, &job, &s->pages, diag);
     gb_cli_timing(r->timings, "pdf", &s->t0);
+    if (rc == GB_OK) {
+        gb_chartfile_run_help(files.run, s->fonts);
+        gb_cli_timing(r->timings, "help", &s->t0);
+    }
     g_thread_join(files.thread);
+    gb_chartfile_run_free(files.run);
     gb__build_files_timings(&files);
     gb_cli_timing(r->timings, "files-wait", &s->t0);
     if (rc == GB_OK && files.rc != GB_OK) {
