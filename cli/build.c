@@ -165,11 +165,12 @@ typedef struct {
     GbLoaded ld;
     GbConfig *config;
     GbSelection sel;
-    char *selection; /* in words, for the methodology; NULL: none */
-    GbFonts *fonts;
-    guint32 when;    /* the as-at date */
-    char *date;      /* stamped on the files */
-    const char *dir; /* the output folder */
+    char *selection;      /* in words, for the methodology; NULL: none */
+    GbFonts *fonts;       /* the PDF's, or every file's without a PDF */
+    GbFonts *files_fonts; /* the files' chain's beside the PDF; NULL without one */
+    guint32 when;         /* the as-at date */
+    char *date;           /* stamped on the files */
+    const char *dir;      /* the output folder */
     GbWriteSet *ws;
     char *hash; /* of everything the briefing is made from */
     GbStats *stats;
@@ -198,6 +199,7 @@ gb__build_state_clear(GbBuildState *s)
     gb_stats_moves_free(s->moves);
     gb_stats_latest_free(s->latest);
     gb_fonts_free(s->fonts);
+    gb_fonts_free(s->files_fonts);
     gb_config_free(s->config);
     g_free(s->date);
     g_free(s->selection);
@@ -205,8 +207,34 @@ gb__build_state_clear(GbBuildState *s)
     gb_cli_loaded_clear(&s->ld);
 }
 
+/* The fonts, made on a thread of their own while the data is read (the read
+ * leaves the second core partly idle): the PDF's (s->fonts), warmed up so
+ * that its faces are loaded before the PDF's first text, and, with a PDF,
+ * the files' chain's own. */
+typedef struct {
+    char *family;
+    gboolean two;
+    GbFonts *pdf, *files;
+    char *err;
+} GbBuildFonts;
+
+static gpointer
+gb__build_fonts_thread(gpointer data)
+{
+    GbBuildFonts *m = data;
+    if ((m->pdf = gb_fonts_new(m->family, &m->err)) == NULL)
+        return NULL;
+    /* Only loads the faces: these texts are never drawn. */
+    double w, h;
+    gb_fonts_measure(m->pdf, "Warm 0123", 9, FALSE, -1, &w, &h);
+    gb_fonts_measure(m->pdf, "Warm 0123", 9, TRUE, -1, &w, &h);
+    if (m->two && (m->files = gb_fonts_new(m->family, &m->err)) == NULL)
+        g_clear_pointer(&m->pdf, gb_fonts_free);
+    return NULL;
+}
+
 /* Settings (and --title), the data, the selection and the one as-at date,
- * the fonts. */
+ * the fonts (made meanwhile). */
 static GbStatus
 gb__build_prepare(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
 {
@@ -224,21 +252,28 @@ gb__build_prepare(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         g_free(s->config->title);
         s->config->title = g_strdup(r->title);
     }
+    GbBuildFonts fonts = {.family = g_strdup(s->config->font), .two = r->pdf};
+    GThread *fonts_thread = g_thread_new("fonts", gb__build_fonts_thread, &fonts);
     GbAsAt at;
-    if ((rc = gb_cli_load(&r->common, &s->ld, FALSE, diag)) != GB_OK ||
-        (rc = gb_selection_parse(&s->sel, s->ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK ||
+    if ((rc = gb_cli_load(&r->common, &s->ld, FALSE, diag)) == GB_OK &&
+        (rc = gb_selection_parse(&s->sel, s->ld.ref, r->regimes, r->from, r->to, diag)) == GB_OK &&
         (rc = gb_cli_apply_selection(&r->common, &s->ld, 0, s->config->as_at, &s->sel, &at,
-                                     diag)) != GB_OK)
-        return rc;
-    s->config->as_at = s->when = at.date; /* the one date of every section (--to moves it) */
-    s->selection = gb_selection_describe(&s->sel, s->ld.ref);
-    gb_cli_timing(r->timings, "read", &s->t0);
-    char *err = NULL;
-    if ((s->fonts = gb_fonts_new(s->config->font, &err)) == NULL) {
-        gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        g_free(err);
-        return GB_CONFIG;
+                                     diag)) == GB_OK) {
+        s->config->as_at = s->when = at.date; /* the one date of every section (--to moves it) */
+        s->selection = gb_selection_describe(&s->sel, s->ld.ref);
+        gb_cli_timing(r->timings, "read", &s->t0);
     }
+    g_thread_join(fonts_thread);
+    g_free(fonts.family);
+    s->fonts = fonts.pdf;
+    s->files_fonts = fonts.files;
+    if (rc == GB_OK && s->fonts == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "%s", fonts.err);
+        rc = GB_CONFIG;
+    }
+    g_free(fonts.err);
+    if (rc != GB_OK)
+        return rc;
     gb_cli_timing(r->timings, "fonts", &s->t0);
     s->date = gb_cli_output_date(s->ld.table, s->when);
     return GB_OK;
@@ -311,13 +346,6 @@ static gpointer
 gb__build_files_thread(gpointer data)
 {
     GbBuildFiles *j = data;
-    char *err = NULL;
-    if ((j->fonts = gb_fonts_new(j->s->config->font, &err)) == NULL) {
-        gb_diag_set(&j->diag, NULL, 0, 0, "%s", err);
-        g_free(err);
-        j->rc = GB_CONFIG;
-        return NULL;
-    }
     j->rc = gb__build_files(j);
     return NULL;
 }
@@ -392,6 +420,7 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
      * helps with the chart files left (Word's 300 dpi pictures) while the
      * finishing pass runs: with its fonts, warm from the PDF's charts. */
     files.threads = 1;
+    files.fonts = s->files_fonts;
     files.run = gb_briefing_chart_run(s->brief);
     files.thread = g_thread_new("files", gb__build_files_thread, &files);
     GbPdfJob *job = NULL;
@@ -413,7 +442,6 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb__build_uncovered(s->fonts, files.fonts, diag);
     gb_diag_clear(&files.diag);
-    gb_fonts_free(files.fonts);
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &s->t0);
