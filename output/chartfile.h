@@ -39,7 +39,8 @@ void gb_chartfile_forget(void);
  * calling one with `fonts` (its own, already warm; NULL to make new ones) and
  * the others each with new fonts of family `font`, since pango objects never
  * cross threads. (*out)[i * nopts + k] holds chart i in format k, the same
- * bytes whatever the thread count. */
+ * bytes whatever the thread count. The tasks are taken format by format,
+ * the last of opts first: put the costliest last. */
 GbStatus gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
                                  GbFonts *fonts, const char *font, int threads, GPtrArray **out,
                                  GbDiag *diag);
