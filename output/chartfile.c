@@ -352,6 +352,14 @@ struct GbChartRun {
     GbDiag diag;
 };
 
+/* A slot's bytes; a slot of a failed run may be empty. */
+static void
+gb__bytes_unref(gpointer bytes)
+{
+    if (bytes != NULL)
+        g_byte_array_unref(bytes);
+}
+
 GbChartRun *
 gb_chartfile_run_new(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
                      const char *font)
@@ -362,7 +370,7 @@ gb_chartfile_run_new(const GPtrArray *charts, const GbChartFileOptions *opts, in
                       .nopts = nopts,
                       .n = (int)charts->len * nopts,
                       .font = g_strdup(font)};
-    r->out = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    r->out = g_ptr_array_new_with_free_func(gb__bytes_unref);
     g_ptr_array_set_size(r->out, r->n);
     g_mutex_init(&r->lock);
     g_cond_init(&r->cond);
