@@ -208,9 +208,10 @@ gb__build_state_clear(GbBuildState *s)
 }
 
 /* The fonts, made on a thread of their own while the data is read (the read
- * leaves the second core partly idle): the PDF's (s->fonts), warmed up so
- * that its faces are loaded before the PDF's first text, and, with a PDF,
- * the files' chain's own. */
+ * leaves the second core partly idle; 20 M instructions, the fallback fonts'
+ * scan included): the PDF's (s->fonts) and, with a PDF, the files' chain's
+ * own. Laying out two texts there as well, to load the faces before the
+ * PDF's first text, took only 2 M instructions off the PDF: not done. */
 typedef struct {
     char *family;
     gboolean two;
@@ -224,10 +225,6 @@ gb__build_fonts_thread(gpointer data)
     GbBuildFonts *m = data;
     if ((m->pdf = gb_fonts_new(m->family, &m->err)) == NULL)
         return NULL;
-    /* Only loads the faces: these texts are never drawn. */
-    double w, h;
-    gb_fonts_measure(m->pdf, "Warm 0123", 9, FALSE, -1, &w, &h);
-    gb_fonts_measure(m->pdf, "Warm 0123", 9, TRUE, -1, &w, &h);
     if (m->two && (m->files = gb_fonts_new(m->family, &m->err)) == NULL)
         g_clear_pointer(&m->pdf, gb_fonts_free);
     return NULL;
