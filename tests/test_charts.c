@@ -4,6 +4,7 @@
 #include "charts/chart.h"
 #include "charts/map.h"
 #include "output/chartfile.h"
+#include "output/html.h"
 #include "output/png.h"
 #include "output/write.h"
 #include "pipeline/load.h"
@@ -817,6 +818,104 @@ START_TEST(test_layered_map)
 }
 END_TEST
 
+/* A run of chart tasks (gb_chartfile_run_*) gives each chart in each format
+ * the bytes gb_chartfile_render gives it, whoever draws which task: this
+ * thread with its fonts, threads with fonts of their own, run_end alone, a
+ * helper that comes after the end; and the first failure, with its
+ * diagnosis, whatever else was drawn. */
+static const struct {
+    const char *name;
+    gboolean caller; /* this thread helps, with the fixture's fonts */
+    int threads;     /* threads that help with fonts of their own */
+    gboolean late;   /* a helper after run_end */
+    double bad_dpi;  /* > 0: the last format is a PNG too large to make */
+} runs[] = {
+    {"run_end draws every task", FALSE, 0, FALSE, 0},
+    {"this thread draws them", TRUE, 0, FALSE, 0},
+    {"this thread and two others", TRUE, 2, FALSE, 0},
+    {"two other threads, a late helper", FALSE, 2, TRUE, 0},
+    {"a task fails", TRUE, 1, FALSE, 20000},
+};
+
+static gpointer
+run_helper(gpointer run)
+{
+    gb_chartfile_run_help(run, NULL);
+    return NULL;
+}
+
+START_TEST(test_chart_run)
+{
+    const char *names[] = {"distribution", "trend", "counts"};
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)gb_chart_free);
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *err = NULL;
+        GbChart *c = gb_chart_new(names[i], &in, &err);
+        ck_assert_msg(c != NULL, "%s: %s", names[i], err);
+        g_ptr_array_add(list, c);
+    }
+    const GbChartFileOptions opts[] = {
+        {.format = GB_FORMAT_SVG, .width = 300},
+        {.format = GB_FORMAT_PNG, .width = 300, .dpi = 72},
+        {.format = GB_FORMAT_PNG,
+         .width = 300,
+         .dpi = runs[_i].bad_dpi > 0 ? runs[_i].bad_dpi : 96},
+    };
+    const int nopts = G_N_ELEMENTS(opts);
+    GbChartRun *run = gb_chartfile_run_new(list, opts, nopts, NULL);
+    GPtrArray *threads = g_ptr_array_new();
+    for (int t = 0; t < runs[_i].threads; t++)
+        g_ptr_array_add(threads, g_thread_new("helper", run_helper, run));
+    if (runs[_i].caller)
+        gb_chartfile_run_help(run, fonts);
+    GPtrArray *made = NULL;
+    GbDiag d = {0};
+    GbStatus st = gb_chartfile_run_end(run, &made, &d);
+    for (guint t = 0; t < threads->len; t++)
+        g_thread_join(g_ptr_array_index(threads, t));
+    g_ptr_array_free(threads, TRUE);
+    if (runs[_i].late)
+        gb_chartfile_run_help(run, fonts); /* nothing left: returns at once */
+    gb_chartfile_run_free(run);
+    if (runs[_i].bad_dpi > 0) {
+        ck_assert_int_eq(st, GB_SOFTWARE);
+        ck_assert_ptr_null(made);
+        ck_assert_msg(d.message != NULL && strstr(d.message, "pixels") != NULL, "%s: %s",
+                      runs[_i].name, d.message);
+        gb_diag_clear(&d);
+    } else {
+        ck_assert_msg(st == GB_OK, "%s: %s", runs[_i].name, d.message);
+        ck_assert_int_eq(made->len, list->len * (guint)nopts);
+        for (guint i = 0; i < made->len; i++) {
+            GByteArray *want = NULL, *got = g_ptr_array_index(made, i);
+            ck_assert_int_eq(gb_chartfile_render(g_ptr_array_index(list, i / (guint)nopts), fonts,
+                                                 &opts[i % (guint)nopts], &want, &d),
+                             GB_OK);
+            ck_assert_ptr_nonnull(got);
+            if (opts[i % (guint)nopts].format == GB_FORMAT_SVG) {
+                /* cairo numbers an SVG's surfaces process-wide: compared as
+                 * the briefing writes them, numbered in order. */
+                GByteArray *a = gb_html_svg_file(got, "t", "d"),
+                           *b = gb_html_svg_file(want, "t", "d");
+                g_byte_array_unref(want);
+                want = b;
+                got = a;
+            } else {
+                g_byte_array_ref(got);
+            }
+            ck_assert_msg(got->len == want->len && memcmp(got->data, want->data, want->len) == 0,
+                          "%s: task %u differs from gb_chartfile_render", runs[_i].name, i);
+            g_byte_array_unref(got);
+            g_byte_array_unref(want);
+        }
+        g_ptr_array_unref(made);
+    }
+    g_ptr_array_free(list, TRUE);
+}
+END_TEST
+
 static Suite *
 charts_suite(void)
 {
@@ -841,6 +940,7 @@ charts_suite(void)
     tcase_add_test(tc, test_pdf_labels);
     tcase_add_test(tc, test_svg_tile_titles);
     tcase_add_loop_test(tc, test_layered_map, 0, G_N_ELEMENTS(layered));
+    tcase_add_loop_test(tc, test_chart_run, 0, G_N_ELEMENTS(runs));
     suite_add_tcase(s, tc);
     return s;
 }
