@@ -543,27 +543,21 @@ gb__cmp_str(gconstpointer a, gconstpointer b)
 
 #define GB__AHEADS 2 /* workbooks read ahead at once */
 
-/* Starts reading ahead the .ods workbooks among paths after the first
- * workbook, which this thread reads as soon as it comes to it: each keeps a
- * GbFileLoad in fls for keep_rows (the loader and whether the file is forced,
- * as gb__load_one will say), until the read ahead is freed. */
+/* Starts reading ahead the first GB__AHEADS .ods workbooks among paths: each
+ * keeps a GbFileLoad in fls for keep_rows (the loader and whether the file is
+ * forced, as gb__load_one will say), until the read ahead is freed. */
 static void
 gb__start_aheads(GbLoader *l, GPtrArray *paths, guint bundled, GPtrArray *aheads, GPtrArray *fls)
 {
     const GbSheetFns fns = {.keep_rows = gb__sheet_keep_rows};
-    gboolean first = TRUE;
     for (guint i = 0; i < paths->len && aheads->len < GB__AHEADS; i++) {
         const char *path = g_ptr_array_index(paths, i);
         GbSheetFormat fmt;
         GbDiag scratch = {0};
         GbStatus status = gb_sheet_detect(path, &fmt, &scratch); /* said again in turn */
         gb_diag_clear(&scratch);
-        if (status != GB_OK || fmt == GB_SHEET_CSV)
+        if (status != GB_OK || fmt != GB_SHEET_ODS)
             continue;
-        if (first && !l->ahead_first) {
-            first = FALSE;
-            continue;
-        }
         GbFileLoad *fl = g_new0(GbFileLoad, 1);
         fl->l = l;
         fl->forced = i >= bundled && l->force_profile != NULL;

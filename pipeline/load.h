@@ -19,7 +19,6 @@ typedef struct {
     GStringChunk *places; /* the pending records' places */
     gboolean batch;       /* inside gb_load_all: pending rows wait for its end */
     gboolean no_ahead;    /* gb_load_all reads each workbook in turn, none ahead */
-    gboolean ahead_first; /* gb_load_all reads even the first workbook ahead (tests) */
 } GbLoader;
 
 /* Creates a loader over ref, loading ref's profiles. Free with gb_loader_free. */
@@ -37,10 +36,10 @@ GbStatus gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag);
 /* Reads every file in DATADIR/grades in name order (names starting with '.'
  * and ending in '~', .md or .txt left out), then each of files (the only ones
  * l->force_profile applies to). Rows dated by their publication are matched
- * last, against every inspection-dated row read. The .ods workbooks after the
- * first workbook are parsed ahead, each on a thread of its own, while the
- * files before them are read (unless l->no_ahead); their rows still reach the
- * loader in turn, so messages and accounting are the same. */
+ * last, against every inspection-dated row read. The first two .ods
+ * workbooks are parsed ahead, each on a thread of its own, while this thread
+ * validates what comes before them (unless l->no_ahead); their rows still reach
+ * the loader in turn, so messages and accounting are the same. */
 GbStatus gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag);
 
 /* Starts parsing the first file gb_load_all(datadir's reference, files) will

@@ -1160,9 +1160,8 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     pu.sax.processingInstruction = gb__ods_pi;
     pu.sax.serror = gb__ods_error;
     gboolean read_failed;
-    /* A read ahead is on a thread of its own already. */
     if (gb__thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)gb__thread_bytes &&
-        g_get_num_processors() > 1 && rb->ahead == NULL)
+        g_get_num_processors() > 1)
         read_failed = gb__ods_read_piped(in, &pu);
     else
         read_failed = gb__ods_read_here(in, &pu);

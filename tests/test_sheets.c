@@ -70,7 +70,7 @@ typedef struct {
     GbDiag diag;
 } GbLoad;
 
-static gboolean ahead_all; /* every workbook read ahead, the first too */
+static gboolean in_turn; /* every workbook read on this thread, none ahead */
 
 /* Loads files (NULL-terminated) over the reference data with no grade tables. */
 static void
@@ -78,7 +78,7 @@ load(GbLoad *r, const GbRef *over, const char *const *files)
 {
     memset(r, 0, sizeof *r);
     ck_assert_int_eq(gb_loader_new(over, &r->l, &r->diag), GB_OK);
-    r->l->ahead_first = ahead_all;
+    r->l->no_ahead = in_turn;
     r->t = gb_table_new(over);
     r->status = gb_load_all(r->l, r->t, files, &r->diag);
 }
@@ -197,7 +197,9 @@ check_file(int _i)
 
 START_TEST(test_files)
 {
+    in_turn = TRUE;
     check_file(_i);
+    in_turn = FALSE;
 }
 END_TEST
 
@@ -205,18 +207,18 @@ END_TEST
 START_TEST(test_files_threaded)
 {
     gb_sheet_configure(1);
+    in_turn = TRUE;
     check_file(_i);
+    in_turn = FALSE;
     gb_sheet_configure(256 * 1024);
 }
 END_TEST
 
-/* The same with every workbook read ahead on a thread of its own and its rows
- * played through the loader afterwards. */
+/* The same as gb_load_all reads them: the workbook read ahead on a thread of
+ * its own and its rows played through the loader afterwards. */
 START_TEST(test_files_ahead)
 {
-    ahead_all = TRUE;
     check_file(_i);
-    ahead_all = FALSE;
 }
 END_TEST
 
@@ -298,12 +300,12 @@ START_TEST(test_xml_errors)
     g_string_free(x, TRUE);
     if (_i % 3 == 1)
         gb_sheet_configure(1);
-    ahead_all = _i % 3 == 2;
+    in_turn = _i % 3 != 2;
     const char *list[] = {path, NULL};
     GbLoad r;
     load(&r, ref, list);
     gb_sheet_configure(256 * 1024);
-    ahead_all = FALSE;
+    in_turn = FALSE;
     ck_assert_int_eq(r.status, GB_DATA);
     ck_assert_msg(strstr(r.diag.message, xml_cases[c].message) != NULL, "%s: %s", xml_cases[c].name,
                   r.diag.message);
@@ -347,11 +349,11 @@ START_TEST(test_wide_values)
                        "</office:document-content>");
     char *path = write_ods("w.ods", x->str);
     g_string_free(x, TRUE);
-    ahead_all = _i % 2 == 1;
+    in_turn = _i % 2 == 0;
     const char *list[] = {path, NULL};
     GbLoad r;
     load(&r, ref, list);
-    ahead_all = FALSE;
+    in_turn = FALSE;
     ck_assert_int_eq(r.status, GB_DATA);
     ck_assert_msg(strstr(r.diag.message, wide_cases[c].message) != NULL, "%s: %s",
                   wide_cases[c].name, r.diag.message);
