@@ -72,7 +72,7 @@ GbStatus gb_sheet_read(const char *path, GbSheetFormat fmt, const GbSheetFns *fn
                        GbDiag *diag);
 
 /* An .ods whose content.xml is at least thread_bytes long (default 256 KiB; 0:
- * never) is inflated and filtered on a second thread while this one parses;
+ * never) is inflated on a second thread while this one filters and parses;
  * every callback still runs on the calling thread, in the same order. For
  * tests, which read small workbooks both ways. */
 void gb_sheet_configure(gsize thread_bytes);

@@ -203,7 +203,7 @@ START_TEST(test_files)
 }
 END_TEST
 
-/* The same with every .ods inflated and filtered on a second thread. */
+/* The same with every .ods inflated on a second thread. */
 START_TEST(test_files_threaded)
 {
     gb_sheet_configure(1);
