@@ -362,6 +362,66 @@ START_TEST(test_wide_values)
 }
 END_TEST
 
+/* A content.xml whose compressed bytes are damaged half way: however it is
+ * read (in turn, with the second thread inflating, ahead), the same message. */
+START_TEST(test_damaged_inflate)
+{
+    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
+                              "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                              "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+                              "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                              "<office:body><office:spreadsheet><table:table table:name=\"Data\">");
+    for (int r = 1; r <= 20000; r++)
+        g_string_append_printf(x,
+                               "<table:table-row><table:table-cell office:value-type=\"float\" "
+                               "office:value=\"%d\"><text:p>%d</text:p></table:table-cell>"
+                               "</table:table-row>",
+                               r * 7919 % 100003, r * 7919 % 100003);
+    g_string_append(x, "</table:table></office:spreadsheet></office:body>"
+                       "</office:document-content>");
+    char *path = write_ods("d.ods", x->str);
+    g_string_free(x, TRUE);
+    gchar *bytes;
+    gsize n;
+    ck_assert(g_file_get_contents(path, &bytes, &n, NULL));
+    /* content.xml's compressed bytes run from its local header to the
+     * central directory (it is the last member). */
+    const char *name = NULL, *dir = NULL;
+    for (gsize i = 0; i + 11 <= n && dir == NULL; i++) {
+        if (name == NULL && memcmp(bytes + i, "content.xml", 11) == 0)
+            name = bytes + i;
+        else if (memcmp(bytes + i, "PK\1\2", 4) == 0)
+            dir = bytes + i;
+    }
+    ck_assert(name != NULL && dir != NULL && dir > name + 200);
+    gsize mid = (gsize)(name - bytes) + (gsize)(dir - name) / 2;
+    for (gsize i = mid; i < mid + 64; i++)
+        bytes[i] ^= 0x5A;
+    ck_assert(g_file_set_contents(path, bytes, (gssize)n, NULL));
+    g_free(bytes);
+    char *msg[3] = {NULL, NULL, NULL};
+    for (int way = 0; way < 3; way++) {
+        if (way == 1)
+            gb_sheet_configure(1);
+        in_turn = way != 2;
+        const char *list[] = {path, NULL};
+        GbLoad r;
+        load(&r, ref, list);
+        gb_sheet_configure(256 * 1024);
+        in_turn = FALSE;
+        ck_assert_int_eq(r.status, GB_DATA);
+        msg[way] = g_strdup(r.diag.message);
+        load_clear(&r);
+    }
+    ck_assert_msg(strstr(msg[0], "malformed workbook XML in content.xml") != NULL, "%s", msg[0]);
+    ck_assert_str_eq(msg[1], msg[0]);
+    ck_assert_str_eq(msg[2], msg[0]);
+    for (int way = 0; way < 3; way++)
+        g_free(msg[way]);
+    g_free(path);
+}
+END_TEST
+
 static int
 auth(const GbRef *over, const char *name)
 {
@@ -814,6 +874,7 @@ sheets_suite(void)
     tcase_add_loop_test(tc, test_files_ahead, 0, G_N_ELEMENTS(files));
     tcase_add_loop_test(tc, test_xml_errors, 0, 3 * G_N_ELEMENTS(xml_cases));
     tcase_add_loop_test(tc, test_wide_values, 0, 2 * G_N_ELEMENTS(wide_cases));
+    tcase_add_test(tc, test_damaged_inflate);
     tcase_add_loop_test(tc, test_typed_dates, 0, G_N_ELEMENTS(dates));
     tcase_add_test(tc, test_overlap_merged);
     tcase_add_test(tc, test_overlap_conflict);
