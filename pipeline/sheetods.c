@@ -995,8 +995,9 @@ gb_sheet_configure(gsize thread_bytes)
     gb__thread_bytes = thread_bytes;
 }
 
-#define GB__PIPE_CHUNKS 3   /* inflated chunks queued at most */
-#define GB__PIPE_HEAD 65536 /* room in front of a chunk's bytes */
+#define GB__AHEAD_THREAD_BYTES (4u << 20) /* the same, read ahead */
+#define GB__PIPE_CHUNKS 1  /* inflated chunks queued at most (one more is being inflated) */
+#define GB__PIPE_HEAD 4096 /* room in front of a chunk's bytes */
 
 typedef struct {
     guint8 *mem; /* GB__PIPE_HEAD bytes, then len inflated bytes */
@@ -1145,7 +1146,12 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     pu.sax.processingInstruction = gb__ods_pi;
     pu.sax.serror = gb__ods_error;
     gboolean read_failed;
-    if (gb__thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)gb__thread_bytes &&
+    /* Read ahead, the parse is beside the calling thread already: a second
+     * thread (and its chunks' memory) pays only for a large content.xml. */
+    gsize thread_bytes = gb__thread_bytes;
+    if (rb->ahead != NULL && thread_bytes > 0)
+        thread_bytes = MAX(thread_bytes, GB__AHEAD_THREAD_BYTES);
+    if (thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)thread_bytes &&
         g_get_num_processors() > 1)
         read_failed = gb__ods_read_piped(in, &pu);
     else
