@@ -582,7 +582,7 @@ gb_sheet_ahead_start(const char *path, GbSheetFormat fmt, const GbSheetFns *fns,
     g_cond_init(&a->cond);
     g_queue_init(&a->events);
     g_mutex_lock(&gb__aheads_lock);
-    gb__aheads = g_list_prepend(gb__aheads, a);
+    gb__aheads = g_list_append(gb__aheads, a); /* the first started is taken first */
     g_mutex_unlock(&gb__aheads_lock);
     a->thread = g_thread_new("sheetahead", gb__ahead_thread, a);
     return a;
