@@ -261,6 +261,10 @@ GbStatus gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag);
 GbStatus gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag);
 /* Reads every table of every kept sheet of fl's workbook. */
 GbStatus gb__load_workbook(GbFileLoad *fl, GbSheetFormat fmt, GbDiag *diag);
+/* The workbook's keep_rows callback: how many rows of a sheet are read. It
+ * looks at fl->l's profiles and fl->forced only, so that a read ahead may call
+ * it on another thread (gb_sheet_ahead_start). */
+guint64 gb__sheet_keep_rows(const char *path, const char *sheet, gpointer user);
 
 /* loadsplit.c */
 /* Appends an event for rec to the part and returns it; the counts of the
