@@ -71,6 +71,10 @@ typedef struct {
     gboolean at_line_start;
     gboolean have_start; /* the current record's start is known */
     guint64 rec_line, rec_offset;
+    /* Bytes from here on, up to what has been fed, are all ASCII (no NUL either:
+     * a block stops at one): a record starting here needs no check of its
+     * fields' bytes. Each block is looked at once, as a whole. */
+    guint64 clean_from;
 } GbCsvState;
 
 static void
@@ -82,33 +86,11 @@ gb__fail_at_field(GbCsvState *st, guint field, const char *fmt, const char *deta
     st->status = GB_DATA;
 }
 
-static void
-gb__on_field(void *field, size_t len, void *data)
+/* Checks a field's bytes: no NUL, valid UTF-8. Reports and returns FALSE when
+ * they are not. */
+static G_GNUC_NO_INLINE gboolean
+gb__field_valid(GbCsvState *st, const char *f, gsize len, guint index)
 {
-    GbCsvState *st = data;
-    if (st->status != GB_OK)
-        return;
-    const char *f = field != NULL ? field : "";
-    guint index = st->nfields - st->rec_first;
-    if (index >= GB_CSV_MAX_FIELDS) {
-        char limit[32];
-        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
-        gb__fail_at_field(st, index, "record has more than %s fields (the limit)", limit);
-        return;
-    }
-    if (len > GB_CSV_MAX_FIELD_BYTES) {
-        char limit[64];
-        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len, GB_CSV_MAX_FIELD_BYTES);
-        gb__fail_at_field(st, index, "field is too long (%s)", limit);
-        return;
-    }
-    st->rec_bytes += len + 1;
-    if (st->rec_bytes > GB_CSV_MAX_RECORD_BYTES) {
-        char limit[64];
-        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_RECORD_BYTES);
-        gb__fail_at_field(st, index, "record is too long (over %s bytes, the limit)", limit);
-        return;
-    }
     /* One pass finds the rare bytes: NUL and non-ASCII. Eight bytes at a time:
      * a byte that is 0 or has its top bit set sets a top bit of (v - 1s) | v
      * (borrows only after a zero byte, and then the bytewise loop decides). */
@@ -124,7 +106,7 @@ gb__on_field(void *field, size_t len, void *data)
         if (memchr(f + k, '\0', len - k) != NULL) {
             gb__fail_at_field(st, index, "%s",
                               "NUL byte in field (is this a UTF-16 or binary file?)");
-            return;
+            return FALSE;
         }
         const char *end;
         if (!g_utf8_validate_len(f + k, len - k, &end)) {
@@ -132,9 +114,49 @@ gb__on_field(void *field, size_t len, void *data)
             g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field", (guchar)*end,
                        (size_t)(end - f));
             gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
-            return;
+            return FALSE;
         }
     }
+    return TRUE;
+}
+
+/* Reports the first limit the field breaks, in this order: the record's
+ * number of fields, the field's length, the record's length. Out of the way of
+ * gb__on_field, which calls it rarely. */
+static G_GNUC_NO_INLINE void
+gb__field_over(GbCsvState *st, gsize len, guint index)
+{
+    char limit[64];
+    if (index >= GB_CSV_MAX_FIELDS) {
+        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
+        gb__fail_at_field(st, index, "record has more than %s fields (the limit)", limit);
+    } else if (len > GB_CSV_MAX_FIELD_BYTES) {
+        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len, GB_CSV_MAX_FIELD_BYTES);
+        gb__fail_at_field(st, index, "field is too long (%s)", limit);
+    } else {
+        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_RECORD_BYTES);
+        gb__fail_at_field(st, index, "record is too long (over %s bytes, the limit)", limit);
+    }
+}
+
+static void
+gb__on_field(void *field, size_t len, void *data)
+{
+    GbCsvState *st = data;
+    if (st->status != GB_OK)
+        return;
+    const char *f = field != NULL ? field : "";
+    guint index = st->nfields - st->rec_first;
+    st->rec_bytes += len + 1;
+    if (G_UNLIKELY(index >= GB_CSV_MAX_FIELDS || len > GB_CSV_MAX_FIELD_BYTES ||
+                   st->rec_bytes > GB_CSV_MAX_RECORD_BYTES)) {
+        gb__field_over(st, len, index);
+        return;
+    }
+    /* Fields of a record in blocks that are all ASCII are valid UTF-8 without
+     * a NUL; others are looked at here. */
+    if (st->rec_offset < st->clean_from && !gb__field_valid(st, f, len, index))
+        return;
     gsize at = st->buf->len;
     st->starts[st->nfields] = at;
     st->lens[st->nfields] = len;
@@ -145,9 +167,18 @@ gb__on_field(void *field, size_t len, void *data)
         st->buf->len = need;
     else
         g_string_set_size(st->buf, need);
-    if (len > 0)
-        memcpy(st->buf->str + at, f, len);
-    st->buf->str[at + len] = '\0';
+    char *to = st->buf->str + at;
+    /* Most fields are short: two overlapping words, no call. */
+    if (len >= 8 && len <= 16) {
+        guint64 a, b;
+        memcpy(&a, f, 8);
+        memcpy(&b, f + len - 8, 8);
+        memcpy(to, &a, 8);
+        memcpy(to + len - 8, &b, 8);
+    } else if (len > 0) {
+        memcpy(to, f, len);
+    }
+    to[len] = '\0';
 }
 
 static void gb__pipe_record(GbCsvState *st);
@@ -347,6 +378,22 @@ gb__field_realloc(void *p, size_t size)
     return realloc(p, size);
 }
 
+/* Whether p[0..n) is all ASCII: a word at a time, which the compiler
+ * vectorises. */
+static gboolean
+gb__ascii(const char *p, gsize n)
+{
+    guint64 acc = 0, v;
+    gsize i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, p + i, 8);
+        acc |= v;
+    }
+    for (; i < n; i++)
+        acc |= (guchar)p[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
 /* Parses the open file f to its end, handing every record on (st->fn, or
  * the pipe); leaves the outcome in st->status and st->diag. */
 static void
@@ -417,7 +464,12 @@ gb__parse(GbCsvState *st, FILE *f)
         /* A NUL byte stops the read where it is: no text file has one, and
          * libcsv would take a stream of them (/dev/zero) as one endless field. */
         const char *nul = memchr(p, '\0', n);
-        if (!gb__feed(st, &parser, p, nul != NULL ? (gsize)(nul - p) : n))
+        gsize feed = nul != NULL ? (gsize)(nul - p) : n;
+        if (!gb__ascii(p, feed))
+            st->clean_from = st->offset + feed;
+        else if (st->clean_from == G_MAXUINT64)
+            st->clean_from = st->offset;
+        if (!gb__feed(st, &parser, p, feed))
             goto out;
         if (nul != NULL) {
             guint64 col = st->at_line_start ? 1 : st->offset - st->line_offset + 1;
@@ -637,8 +689,13 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         return GB_NOINPUT;
     }
     GbCsvState *st = g_new0(GbCsvState, 1); /* ~12 KiB of field tables: not on the stack */
-    *st = (GbCsvState){
-        .path = path, .fn = fn, .user = user, .diag = diag, .line = 1, .at_line_start = TRUE};
+    *st = (GbCsvState){.path = path,
+                       .fn = fn,
+                       .user = user,
+                       .diag = diag,
+                       .line = 1,
+                       .at_line_start = TRUE,
+                       .clean_from = G_MAXUINT64};
     GbStatus status;
     /* A pipe or a small file: one thread (a thread costs more than it saves). */
     if (S_ISREG(sb.st_mode) && (gsize)sb.st_size >= gb__pipe_threshold) {
@@ -673,7 +730,8 @@ gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64
                        .at_line_start = TRUE,
                        .batching = TRUE,
                        .peek = peek,
-                       .fn_diag = diag};
+                       .fn_diag = diag,
+                       .clean_from = G_MAXUINT64};
     gb__parse(st, f);
     GbStatus status = st->fn_stopped ? st->fn_status : st->status;
     if (!st->fn_stopped && status != GB_OK) {
