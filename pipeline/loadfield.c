@@ -93,36 +93,6 @@ gb__memo_clear(GbMemo *m)
     m->used = GB__MEMO_FIRST;
 }
 
-/* a[0..n) == b[0..n): keys of 4 to 32 bytes (most: names, codes, sources) in
- * a few overlapping word compares, no call; others by memcmp. */
-static inline guint64
-gb__word(const char *p, gsize at)
-{
-    guint64 w;
-    memcpy(&w, p + at, 8);
-    return w;
-}
-
-static inline gboolean
-gb__memo_same(const char *a, const char *b, gsize n)
-{
-    if (n >= 8 && n <= 16)
-        return ((gb__word(a, 0) ^ gb__word(b, 0)) | (gb__word(a, n - 8) ^ gb__word(b, n - 8))) == 0;
-    if (n > 16 && n <= 32)
-        return ((gb__word(a, 0) ^ gb__word(b, 0)) | (gb__word(a, 8) ^ gb__word(b, 8)) |
-                (gb__word(a, n - 16) ^ gb__word(b, n - 16)) |
-                (gb__word(a, n - 8) ^ gb__word(b, n - 8))) == 0;
-    if (n >= 4 && n < 8) {
-        guint32 x, y, u, v;
-        memcpy(&x, a, 4);
-        memcpy(&y, b, 4);
-        memcpy(&u, a + n - 4, 4);
-        memcpy(&v, b + n - 4, 4);
-        return ((x ^ y) | (u ^ v)) == 0;
-    }
-    return memcmp(a, b, n) == 0;
-}
-
 int
 gb__memo_get(const GbMemo *m, const char *s, gsize len)
 {
