@@ -75,6 +75,10 @@ typedef struct {
      * a block stops at one): a record starting here needs no check of its
      * fields' bytes. Each block is looked at once, as a whole. */
     guint64 clean_from;
+    /* A part already in memory (csvsplit.c maps it): the byte at file offset
+     * mem_start is mem[0]; the bytes are read from there, not from a FILE. */
+    const char *mem;
+    guint64 mem_start;
 } GbCsvState;
 
 static void
@@ -410,7 +414,7 @@ gb__parse(GbCsvState *st, FILE *f)
     csv_set_realloc_func(&parser, gb__field_realloc);
     if (st->pipe == NULL)
         st->buf = g_string_sized_new(256);
-    char *block = g_malloc(GB__BLOCK);
+    char *block = st->mem == NULL ? g_malloc(GB__BLOCK) : NULL;
 
     gboolean first = st->offset == 0; /* a part may start later */
     for (;;) {
@@ -422,7 +426,16 @@ gb__parse(GbCsvState *st, FILE *f)
         size_t want = GB__BLOCK;
         if (st->end != 0)
             want = st->offset < st->end ? MIN(want, st->end - st->offset) : 0;
-        size_t n = want > 0 ? fread(block, 1, want, f) : 0;
+        size_t n;
+        const char *p = block;
+        if (st->mem != NULL) {
+            n = want;
+            p = st->mem + (st->offset - st->mem_start);
+        } else {
+            n = want > 0 ? fread(block, 1, want, f) : 0;
+        }
+        if (n == 0 && st->mem != NULL)
+            break;
         if (n == 0) {
             if (ferror(f) && errno == EINTR && gb_cancel_requested()) {
                 gb_diag_set(diag, path, st->line, 0, "interrupted while reading");
@@ -436,7 +449,6 @@ gb__parse(GbCsvState *st, FILE *f)
             }
             break;
         }
-        const char *p = block;
         if (first) {
             first = FALSE;
             if (n >= 4 &&
@@ -710,10 +722,10 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 }
 
 GbStatus
-gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64 *line,
-                  GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user, GbDiag *diag)
+gb__csv_read_part(const char *path, FILE *f, const char *mem, guint64 start, guint64 end,
+                  guint64 *line, GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user, GbDiag *diag)
 {
-    if (fseeko(f, (off_t)start, SEEK_SET) != 0) {
+    if (mem == NULL && fseeko(f, (off_t)start, SEEK_SET) != 0) {
         gb_diag_set(diag, path, 0, 0, "cannot seek: %s", g_strerror(errno));
         return GB_IOERR;
     }
@@ -731,7 +743,9 @@ gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64
                        .batching = TRUE,
                        .peek = peek,
                        .fn_diag = diag,
-                       .clean_from = G_MAXUINT64};
+                       .clean_from = G_MAXUINT64,
+                       .mem = mem,
+                       .mem_start = start};
     gb__parse(st, f);
     GbStatus status = st->fn_stopped ? st->fn_status : st->status;
     if (!st->fn_stopped && status != GB_OK) {
