@@ -279,13 +279,15 @@ gb__blank(const char *p, gsize n)
 
 /* The length of the physical line that starts at p: up to and with its
  * "\n", "\r\n" or lone "\r" (old Mac files), or n when it goes on past p[n).
- * *ended says whether a line end was found. */
+ * cr is the first CR at or after p in p[0..n), or NULL. *ended says whether a
+ * line end was found. */
 static gsize
-gb__line_len(const char *p, gsize n, gboolean *ended)
+gb__line_len(const char *p, gsize n, const char *cr, gboolean *ended)
 {
     const char *nl = memchr(p, '\n', n);
     gsize upto = nl != NULL ? (gsize)(nl - p) : n;
-    const char *cr = memchr(p, '\r', upto);
+    if (cr != NULL && (gsize)(cr - p) >= upto)
+        cr = NULL;
     *ended = TRUE;
     if (cr != NULL && cr + 1 != nl)
         return (gsize)(cr - p) + 1; /* a lone CR (or one at the block's end) */
@@ -340,9 +342,14 @@ gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
             n--;
         }
     }
+    /* The next CR, looked for again only once it is behind: most lines have
+     * none, and a search per line would cost as much as the one for LF. */
+    const char *cr = n > 0 ? memchr(p, '\r', n) : NULL;
     while (n > 0 && st->status == GB_OK) {
         gboolean ended;
-        gsize chunk = gb__line_len(p, n, &ended);
+        if (cr != NULL && cr < p)
+            cr = memchr(p, '\r', n);
+        gsize chunk = gb__line_len(p, n, cr, &ended);
         if (st->at_line_start) {
             st->line_offset = st->offset;
             if (!st->have_start && !gb__blank(p, chunk)) {
