@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #define GB__SCAN_BLOCK (256 * 1024)
+/* How far past its nominal end a part's first window reaches: most records end
+ * well within it; the next window is a whole scan block. */
+#define GB__SCAN_REACH (16 * 1024)
 #define GB__MERGE_EVERY 512 /* records between merges when reading on one thread */
 #define GB__MAX_THREADS 4
 #define GB__FIRST_PART (64 * 1024)
@@ -215,7 +218,7 @@ gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartMap *keep)
     for (guint64 pos = from; pos < s->size;) {
         /* The part up to its nominal end in one window, mapped: no copy. */
         gsize window = (gsize)MIN(s->size - pos,
-                                  pos < nominal ? nominal - pos + GB__SCAN_BLOCK : GB__SCAN_BLOCK);
+                                  pos < nominal ? nominal - pos + GB__SCAN_REACH : GB__SCAN_BLOCK);
         guint64 base = pos - pos % s->page;
         void *map = mmap(NULL, window + (pos - base), PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd,
                          (off_t)base);
