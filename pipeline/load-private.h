@@ -137,6 +137,11 @@ typedef struct {
     GString *scratch, *msg;
     GbDiag diag;
     GbMemo *memo_authority; /* raw -> authority, for names naming one authority */
+    /* The authority's hash in the memo of the records peeked at, by record
+     * number (+ 1; 0: none) modulo the ring: made once, for the peeks and the
+     * lookup (gb__authority_peek, gb__authority). */
+#define GB__PEEK_RING 128
+    guint64 peek_record[GB__PEEK_RING], peek_hash[GB__PEEK_RING];
     GbMemo *memo_grade[32]; /* per regime: raw -> grade */
     GbSmallMemo small_regime;
     GbSmallMemo small_judgement[32], small_grade[32]; /* per regime */
