@@ -172,13 +172,33 @@ gb__on_field(void *field, size_t len, void *data)
     else
         g_string_set_size(st->buf, need);
     char *to = st->buf->str + at;
-    /* Most fields are short: two overlapping words, no call. */
+    /* Most fields are short: overlapping words, no call. */
     if (len >= 8 && len <= 16) {
         guint64 a, b;
         memcpy(&a, f, 8);
         memcpy(&b, f + len - 8, 8);
         memcpy(to, &a, 8);
         memcpy(to + len - 8, &b, 8);
+    } else if (len > 16 && len <= 32) {
+        guint64 a, b, c, d;
+        memcpy(&a, f, 8);
+        memcpy(&b, f + 8, 8);
+        memcpy(&c, f + len - 16, 8);
+        memcpy(&d, f + len - 8, 8);
+        memcpy(to, &a, 8);
+        memcpy(to + 8, &b, 8);
+        memcpy(to + len - 16, &c, 8);
+        memcpy(to + len - 8, &d, 8);
+    } else if (len >= 4 && len < 8) {
+        guint32 a, b;
+        memcpy(&a, f, 4);
+        memcpy(&b, f + len - 4, 4);
+        memcpy(to, &a, 4);
+        memcpy(to + len - 4, &b, 4);
+    } else if (len > 0 && len < 4) {
+        to[0] = f[0];
+        to[len / 2] = f[len / 2];
+        to[len - 1] = f[len - 1];
     } else if (len > 0) {
         memcpy(to, f, len);
     }
