@@ -775,6 +775,15 @@ gb__document_rels(GbDocx *x)
 GbStatus
 gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
 {
+    /* libgsf registers its types on first use without a lock (gsf-outfile-zip.h:
+     * "glib dynamic types are not thread safe"): two packs' Word files zipped at
+     * once registered GsfOutput twice. Registered once here, before any use. */
+    static gsize types;
+    if (g_once_init_enter(&types)) {
+        g_type_ensure(GSF_OUTPUT_MEMORY_TYPE);
+        g_type_ensure(GSF_OUTFILE_ZIP_TYPE);
+        g_once_init_leave(&types, 1);
+    }
     GsfOutput *mem = gsf_output_memory_new();
     GsfOutfile *zip = g_object_new(GSF_OUTFILE_ZIP_TYPE, "sink", mem, "zip64", FALSE, NULL);
     GDateTime *when = g_date_time_new_utc(1980, 1, 1, 0, 0, 0);
