@@ -148,37 +148,6 @@ gb__base_find(const char *key)
     return b;
 }
 
-/* The bytes of PNG pictures (their pixels) held at once by all threads
- * together: a picture that would take them over the budget waits until
- * another is done, unless none is held (one larger than the budget is
- * drawn alone). A 300 dpi figure for Word is 9-20 MB of pixels, and two at
- * once were a third of a briefing's peak RSS (all formats 69.2 -> 59.5 MB;
- * no 150 dpi pair is over it, so a PDF-only build never waits); the same
- * CPU time, the other thread meanwhile draws SVGs and smaller PNGs. */
-#define GB__PIXELS_BUDGET ((gsize)16 << 20)
-static gsize gb__pixels_held;
-static GMutex gb__pixels_lock;
-static GCond gb__pixels_done;
-
-static void
-gb__pixels_take(gsize n)
-{
-    g_mutex_lock(&gb__pixels_lock);
-    while (gb__pixels_held > 0 && gb__pixels_held + n > GB__PIXELS_BUDGET)
-        g_cond_wait(&gb__pixels_done, &gb__pixels_lock);
-    gb__pixels_held += n;
-    g_mutex_unlock(&gb__pixels_lock);
-}
-
-static void
-gb__pixels_give(gsize n)
-{
-    g_mutex_lock(&gb__pixels_lock);
-    gb__pixels_held -= n;
-    g_cond_broadcast(&gb__pixels_done);
-    g_mutex_unlock(&gb__pixels_lock);
-}
-
 static GbBase *gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int stride,
                              double scale, char *key);
 
@@ -278,7 +247,6 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *s;
     guint8 *pixels = NULL; /* a PNG's, owned here */
-    gsize held = 0;        /* its bytes, taken from the budget */
     double scale = 1.0;
     const GbBox box = {margin, margin, w - 2 * margin, h - 2 * margin};
     /* A layered chart's PNG (a pack's map) is its own layer drawn over a copy
@@ -314,13 +282,8 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
          * pixels and then paint them white, two passes over megabytes. */
         int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, (int)pw);
         gsize size = (gsize)stride * (gsize)ph;
-        if (stride > 0)
-            gb__pixels_take(size);
         pixels = stride > 0 ? g_try_malloc(size) : NULL;
-        held = pixels != NULL ? size : 0;
         if (pixels == NULL) {
-            if (stride > 0)
-                gb__pixels_give(size);
             gb_diag_set(diag, NULL, 0, 0,
                         "not enough memory for a %.0f x %.0f pixel image of "
                         "chart '%s'",
@@ -361,10 +324,7 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    if (pixels != NULL) {
-        g_free(pixels);
-        gb__pixels_give(held);
-    }
+    g_free(pixels);
     if (cs != CAIRO_STATUS_SUCCESS) {
         gb_diag_set(diag, NULL, 0, 0, "cannot draw chart '%s': %s", gb_chart_name(c),
                     cairo_status_to_string(cs));
