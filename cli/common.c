@@ -5,8 +5,10 @@
 #include "pipeline/report.h"
 #include "pipeline/text.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -306,11 +308,35 @@ gb_cli_write_changes(const char *path, const char *report, gsize len, GbDiag *di
     return gb_write_file(path, (const guint8 *)report, len, diag);
 }
 
+/* The kB of a "Name:  N kB" line of /proc/self/status; -1 if absent. */
+static long
+gb__status_kb(const char *status, const char *name)
+{
+    const char *p = status != NULL ? strstr(status, name) : NULL;
+    return p != NULL ? strtol(p + strlen(name), NULL, 10) : -1;
+}
+
 void
 gb_cli_timing(gboolean on, const char *stage, gint64 *t0)
 {
     gint64 now = g_get_monotonic_time();
-    if (on)
-        fprintf(stderr, "gradebrief: %-10s %7.1f ms\n", stage, (now - *t0) / 1000.0);
+    if (on) {
+        /* The resident size now and the peak so far (Linux), so a stage that
+         * costs memory shows where. */
+        char *status = NULL;
+        g_file_get_contents("/proc/self/status", &status, NULL, NULL);
+        long rss = gb__status_kb(status, "\nVmRSS:"), hwm = gb__status_kb(status, "\nVmHWM:");
+        g_free(status);
+        struct mallinfo2 mi = mallinfo2();
+        if (rss >= 0 && hwm >= 0)
+            fprintf(stderr,
+                    "gradebrief: %-10s %7.1f ms  RSS %5.1f MB, peak %5.1f MB, malloc %5.1f MB "
+                    "in use of %5.1f\n",
+                    stage, (now - *t0) / 1000.0, rss / 1024.0, hwm / 1024.0,
+                    mi.uordblks / 1048576.0, (mi.arena + mi.hblkhd) / 1048576.0);
+        else
+            fprintf(stderr, "gradebrief: %-10s %7.1f ms\n", stage, (now - *t0) / 1000.0);
+        now = g_get_monotonic_time(); /* the reading is not the next stage's */
+    }
     *t0 = now;
 }

@@ -1,12 +1,12 @@
 /* docxpart.c - the parts of a Word file around its document body (see
  * docx.h): content types, relationships, core and app properties, styles,
  * settings, bullet numbering, the header and footer; the XML helpers; and the
- * zip, made in memory by libzip with fixed timestamps. */
+ * zip, made in memory by libgsf with fixed timestamps. */
 #include "output/docx-private.h"
 
+#include <gsf/gsf.h>
 #include <math.h>
 #include <string.h>
-#include <zip.h>
 
 /* ---- XML writing: thin wrappers, so the part builders read like the XML ---- */
 
@@ -767,65 +767,55 @@ gb__document_rels(GbDocx *x)
 
 /* ---- the zip ---- */
 
+/* The parts in order into a zip in memory with libgsf's zip writer (the one
+ * that reads the workbooks): every entry dated 1 January 1980, 00:00 UTC (its
+ * MS-DOS time and the extended-timestamp field alike), the PNGs stored, the XML
+ * deflated at level 9, no ZIP64 fields (never near 4 GB): the same parts give
+ * the same bytes, in every time zone. */
 GbStatus
 gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
 {
-    zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-    zip_t *za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &err) : NULL;
-    if (za == NULL) {
-        gb_diag_set(diag, NULL, 0, 0, "cannot start the Word file's zip: %s",
-                    zip_error_strerror(&err));
-        zip_source_free(src);
-        zip_error_fini(&err);
+    /* libgsf registers its types on first use without a lock (gsf-outfile-zip.h:
+     * "glib dynamic types are not thread safe"): two packs' Word files zipped at
+     * once registered GsfOutput twice. Registered once here, before any use. */
+    static gsize types;
+    if (g_once_init_enter(&types)) {
+        g_type_ensure(GSF_OUTPUT_MEMORY_TYPE);
+        g_type_ensure(GSF_OUTFILE_ZIP_TYPE);
+        g_once_init_leave(&types, 1);
+    }
+    GsfOutput *mem = gsf_output_memory_new();
+    GsfOutfile *zip = g_object_new(GSF_OUTFILE_ZIP_TYPE, "sink", mem, "zip64", FALSE, NULL);
+    GDateTime *when = g_date_time_new_utc(1980, 1, 1, 0, 0, 0);
+    gboolean ok = TRUE;
+    for (guint i = 0; i < parts->len && ok; i++) {
+        const GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
+        GsfOutput *child = gsf_outfile_new_child_full(
+            zip, p->name, FALSE, "modtime", when, "compression-level",
+            p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED, "deflate-level", 9, NULL);
+        ok = child != NULL && gsf_output_write(child, p->bytes->len, p->bytes->data) &&
+             gsf_output_close(child);
+        if (child != NULL)
+            g_object_unref(child);
+    }
+    ok = gsf_output_close(GSF_OUTPUT(zip)) && ok;
+    g_date_time_unref(when);
+    if (!ok) {
+        const GError *e = gsf_output_error(GSF_OUTPUT(zip));
+        if (e == NULL)
+            e = gsf_output_error(mem);
+        gb_diag_set(diag, NULL, 0, 0, "cannot make the Word file's zip: %s",
+                    e != NULL ? e->message : "libgsf failed");
+        g_object_unref(zip);
+        g_object_unref(mem);
         return GB_SOFTWARE;
     }
-    zip_source_keep(src);
-    GbStatus st = GB_OK;
-    for (guint i = 0; i < parts->len && st == GB_OK; i++) {
-        GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
-        zip_source_t *s = zip_source_buffer(za, p->bytes->data, p->bytes->len, 0);
-        zip_int64_t idx = s != NULL ? zip_file_add(za, p->name, s, ZIP_FL_ENC_UTF_8) : -1;
-        if (idx < 0) {
-            zip_source_free(s);
-            st = GB_SOFTWARE;
-            break;
-        }
-        /* 1 January 1980, 00:00, in MS-DOS form: the same bytes on every run,
-         * in every time zone (zip_file_set_mtime would go through localtime). */
-        zip_file_set_dostime(za, (zip_uint64_t)idx, 0, (1 << 5) | 1, 0);
-        zip_set_file_compression(za, (zip_uint64_t)idx, p->stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                 p->stored ? 0 : 9);
-    }
-    if (st != GB_OK || zip_close(za) < 0) {
-        gb_diag_set(diag, NULL, 0, 0, "cannot make the Word file's zip: %s", zip_strerror(za));
-        zip_discard(za);
-        zip_source_free(src);
-        zip_error_fini(&err);
-        return GB_SOFTWARE;
-    }
-    zip_stat_t zs;
-    zip_stat_init(&zs);
-    GByteArray *bytes = NULL;
-    if (zip_source_open(src) == 0) {
-        if (zip_source_stat(src, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE)) {
-            bytes = g_byte_array_sized_new((guint)zs.size);
-            g_byte_array_set_size(bytes, (guint)zs.size);
-            if (zip_source_read(src, bytes->data, zs.size) != (zip_int64_t)zs.size) {
-                g_byte_array_free(bytes, TRUE);
-                bytes = NULL;
-            }
-        }
-        zip_source_close(src);
-    }
-    zip_source_free(src);
-    zip_error_fini(&err);
-    if (bytes == NULL) {
-        gb_diag_set(diag, NULL, 0, 0, "cannot read back the Word file's zip");
-        return GB_SOFTWARE;
-    }
-    *out = bytes;
+    g_object_unref(zip);
+    /* (gsf_output_memory_steal_bytes is in the header, not in Debian 12's library.) */
+    gsize len = (gsize)gsf_output_size(mem);
+    *out = g_byte_array_sized_new((guint)len);
+    g_byte_array_append(*out, gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem)), (guint)len);
+    g_object_unref(mem);
     return GB_OK;
 }
 

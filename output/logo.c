@@ -1,8 +1,69 @@
 /* logo.c - the branding logo for cairo (see logo.h). */
 #include "output/logo.h"
 
+#include <gmodule.h>
 #include <librsvg/rsvg.h>
 #include <string.h>
+
+/* librsvg is opened the first time an SVG logo is drawn, not linked: it and
+ * the libraries only it needs (gdk-pixbuf, cairo-gobject) cost every command
+ * about 2 MB of resident memory, and most runs have no SVG logo. rsvg.h gives
+ * the types; these are the functions used. */
+typedef struct {
+    RsvgHandle *(*new_from_data)(const guint8 *data, gsize len, GError **error);
+    gboolean (*intrinsic_size_in_pixels)(RsvgHandle *handle, gdouble *w, gdouble *h);
+    gboolean (*geometry_for_layer)(RsvgHandle *handle, const char *id,
+                                   const RsvgRectangle *viewport, RsvgRectangle *ink,
+                                   RsvgRectangle *logical, GError **error);
+    gboolean (*render_document)(RsvgHandle *handle, cairo_t *cr, const RsvgRectangle *viewport,
+                                GError **error);
+    char *error; /* why it could not be opened; NULL when it was */
+} GbRsvg;
+
+static gpointer
+gb__rsvg_open(gpointer data)
+{
+    GbRsvg *r = data;
+    const char *lib = g_getenv("GRADEBRIEF_RSVG"); /* another build of it, or a test's */
+    if (lib == NULL || *lib == '\0')
+        lib = GB_RSVG_SONAME;
+    GModule *m = g_module_open(lib, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+    if (m == NULL) {
+        r->error = g_strdup_printf("an SVG logo needs librsvg (Debian: librsvg2-2), which "
+                                   "cannot be loaded (%s); or give a PNG logo",
+                                   g_module_error());
+        return r;
+    }
+    struct {
+        const char *name;
+        gpointer *fn;
+    } fns[] = {
+        {"rsvg_handle_new_from_data", (gpointer *)&r->new_from_data},
+        {"rsvg_handle_get_intrinsic_size_in_pixels", (gpointer *)&r->intrinsic_size_in_pixels},
+        {"rsvg_handle_get_geometry_for_layer", (gpointer *)&r->geometry_for_layer},
+        {"rsvg_handle_render_document", (gpointer *)&r->render_document},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(fns); i++) {
+        if (!g_module_symbol(m, fns[i].name, fns[i].fn) || *fns[i].fn == NULL) {
+            r->error = g_strdup_printf("an SVG logo needs librsvg 2.52 or later; %s has "
+                                       "no %s",
+                                       lib, fns[i].name);
+            g_module_close(m);
+            return r;
+        }
+    }
+    g_module_make_resident(m); /* its functions are used to the end of the run */
+    return r;
+}
+
+/* librsvg's functions, opened once by whichever thread first needs them. */
+static const GbRsvg *
+gb__rsvg(void)
+{
+    static GbRsvg r;
+    static GOnce once = G_ONCE_INIT;
+    return g_once(&once, gb__rsvg_open, &r);
+}
 
 typedef struct {
     const guint8 *data;
@@ -38,18 +99,23 @@ gb_logo_surface(GBytes *data, gboolean svg, double *w, double *h, char **error)
         *h = cairo_image_surface_get_height(s);
         return s;
     }
+    const GbRsvg *rsvg = gb__rsvg();
+    if (rsvg->error != NULL) {
+        *error = g_strdup(rsvg->error);
+        return NULL;
+    }
     GError *err = NULL;
-    RsvgHandle *handle = rsvg_handle_new_from_data(d, len, &err);
+    RsvgHandle *handle = rsvg->new_from_data(d, len, &err);
     if (handle == NULL) {
         *error = g_strdup_printf("the SVG does not parse (%s)", err->message);
         g_error_free(err);
         return NULL;
     }
     gdouble sw = 0, sh = 0;
-    if (!rsvg_handle_get_intrinsic_size_in_pixels(handle, &sw, &sh) || sw <= 0 || sh <= 0) {
+    if (!rsvg->intrinsic_size_in_pixels(handle, &sw, &sh) || sw <= 0 || sh <= 0) {
         RsvgRectangle ink, logical;
-        if (rsvg_handle_get_geometry_for_layer(handle, NULL, &(RsvgRectangle){0, 0, 100, 100}, &ink,
-                                               &logical, NULL)) {
+        if (rsvg->geometry_for_layer(handle, NULL, &(RsvgRectangle){0, 0, 100, 100}, &ink, &logical,
+                                     NULL)) {
             sw = logical.width;
             sh = logical.height;
         }
@@ -63,7 +129,7 @@ gb_logo_surface(GBytes *data, gboolean svg, double *w, double *h, char **error)
     cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
     cairo_t *cr = cairo_create(s);
     RsvgRectangle vp = {0, 0, sw, sh};
-    gboolean ok = rsvg_handle_render_document(handle, cr, &vp, &err);
+    gboolean ok = rsvg->render_document(handle, cr, &vp, &err);
     cairo_destroy(cr);
     g_object_unref(handle);
     if (!ok || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {

@@ -409,6 +409,42 @@ START_TEST(test_branding_keys)
 }
 END_TEST
 
+/* librsvg is opened only for an SVG logo: without it, an SVG logo is refused
+ * with a message saying what to install, and a PNG logo still works. */
+START_TEST(test_logo_without_librsvg)
+{
+    g_setenv("GRADEBRIEF_RSVG", "/nonexistent/librsvg-2.so.2", TRUE);
+    char *dir = gb_test_tmpdir("nolibrsvg");
+    static const char *const logos[] = {"svg", "png"};
+    for (gsize k = 0; k < G_N_ELEMENTS(logos); k++) {
+        char *ini = g_build_filename(dir, "b.ini", NULL);
+        char *body = g_strdup_printf("[briefing]\n[branding]\nlogo=" GB_TESTS_DIR
+                                     "/data/branding/wessex-logo.%s\nlogo_alt=Wessex\n",
+                                     logos[k]);
+        ck_assert(g_file_set_contents(ini, body, -1, NULL));
+        char *out = g_build_filename(dir, logos[k], NULL);
+        const char *argv[] = {GB_BINARY, "build", "-q", "--formats", "pdf",
+                              "-c",      ini,     "-o", out,         NULL};
+        char *err = NULL;
+        int rc = gb__run(argv, &err);
+        if (k == 0) {
+            ck_assert_msg(rc == 65, "svg: exit %d: %s", rc, err);
+            ck_assert_msg(strstr(err, "an SVG logo needs librsvg (Debian: librsvg2-2), which "
+                                      "cannot be loaded") != NULL,
+                          "svg: stderr %s", err);
+            ck_assert(!g_file_test(out, G_FILE_TEST_EXISTS));
+        } else {
+            ck_assert_msg(rc == 0, "png: exit %d: %s", rc, err);
+        }
+        g_free(err);
+        g_free(out);
+        g_free(body);
+        g_free(ini);
+    }
+    g_free(dir);
+}
+END_TEST
+
 /* The example council's briefing: the marking at the top and the bottom of
  * every page, the footer, the logo's alt text, the same in the HTML. */
 START_TEST(test_branded_briefing)
@@ -631,6 +667,7 @@ regen_suite(void)
     tcase_set_timeout(tb, 120);
     tcase_add_loop_test(tb, test_branding_keys, 0, G_N_ELEMENTS(brand_cases));
     tcase_add_test(tb, test_branded_briefing);
+    tcase_add_test(tb, test_logo_without_librsvg);
     suite_add_tcase(s, tb);
     TCase *ts = tcase_create("selection");
     tcase_set_timeout(ts, 120);
