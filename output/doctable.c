@@ -599,23 +599,28 @@ gb__table_fit_lines(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
 {
     int rows = (int)(t->cells->len / (guint)t->ncols);
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
-    double *word = g_new(double, t->ncols), *need = g_new(double, t->ncols);
-    gb__widest_words(d, t, fit->size, word);
-    for (int c = 0; c < t->ncols; c++)
-        need[c] = word[c];
-    for (int r = 0; r < rows; r++)
+    double *need = g_new0(double, t->ncols);
+    for (int r = -1; r < rows; r++)
         for (int c = 0; c < t->ncols; c++) {
-            const GbCell *row = cells + r * t->ncols;
-            const char *text = gb__cell_text(t, row, FALSE, c);
-            gboolean bold = gb__cell_bold(t, row, FALSE, c);
-            double w;
-            if (!gb__doc_line_estimate(d, text, fit->size, bold, &w)) {
-                PangoLayout *ly =
-                    gb__doc_layout_wrap(d, text, fit->size, bold, -1, GB__WRAP_DEFAULT);
-                w = gb__doc_widest_line(ly);
-                g_object_unref(ly);
+            const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
+            const char *text = gb__cell_text(t, row, r < 0, c);
+            gboolean bold = gb__cell_bold(t, row, r < 0, c);
+            /* A body cell's whole line, a header cell's widest word: estimates
+             * (a little to spare), laid out only beyond printable ASCII. */
+            char **words = r < 0 ? g_strsplit(text, " ", -1) : NULL;
+            const char *one[] = {text, NULL};
+            for (const char *const *w = words != NULL ? (const char *const *)words : one;
+                 *w != NULL; w++) {
+                double width;
+                if (!gb__doc_line_estimate(d, *w, fit->size, bold, &width)) {
+                    PangoLayout *ly =
+                        gb__doc_layout_wrap(d, *w, fit->size, bold, -1, GB__WRAP_DEFAULT);
+                    width = gb__doc_widest_line(ly);
+                    g_object_unref(ly);
+                }
+                need[c] = MAX(need[c], width + 2);
             }
-            need[c] = MAX(need[c], w + 2); /* an estimate: a little to spare */
+            g_strfreev(words);
         }
     for (int c = 0; c < t->ncols; c++)
         need[c] += GB__CELL_PAD + 0.5;
@@ -631,7 +636,6 @@ gb__table_fit_lines(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
     } else {
         g_free(lines.cw);
     }
-    g_free(word);
     g_free(need);
     return ok;
 }
@@ -662,6 +666,14 @@ gb__refit_short_page(GbDoc *d, const GbDocTable *t, GbLaidTable *m, int *starts,
     double last, page = gb__doc_bottom(d) - gb__doc_top(d);
     int pages = gb__plan(d, m, starts, move, &last);
     if (pages < 2 || last >= page / 3)
+        return pages;
+    /* Not tried when even one line a row at the least size would not save
+     * the page (a long table of short rows: most of them). */
+    PangoLayout *one = gb__doc_layout_wrap(d, "0", GB__TABLE_MIN, FALSE, -1, GB__WRAP_DEFAULT);
+    double line = gb__doc_layout_height(one) + 5, first = gb__doc_bottom(d) - *gb__doc_y(d);
+    g_object_unref(one);
+    double room = (*move ? page : first) + (pages - 2) * page - m->hh * (pages - 1);
+    if (line * m->rows > room)
         return pages;
     int *tried = g_new(int, m->rows + 1);
     for (double size = m->fit.size; size >= GB__TABLE_MIN - 0.01; size -= 0.5) {
