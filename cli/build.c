@@ -165,11 +165,12 @@ typedef struct {
     GbLoaded ld;
     GbConfig *config;
     GbSelection sel;
-    char *selection; /* in words, for the methodology; NULL: none */
-    GbFonts *fonts;
-    guint32 when;    /* the as-at date */
-    char *date;      /* stamped on the files */
-    const char *dir; /* the output folder */
+    char *selection;      /* in words, for the methodology; NULL: none */
+    GbFonts *fonts;       /* the PDF's, or every file's without a PDF */
+    GbFonts *files_fonts; /* the files' chain's beside the PDF; NULL without one */
+    guint32 when;         /* the as-at date */
+    char *date;           /* stamped on the files */
+    const char *dir;      /* the output folder */
     GbWriteSet *ws;
     char *hash; /* of everything the briefing is made from */
     GbStats *stats;
@@ -198,6 +199,7 @@ gb__build_state_clear(GbBuildState *s)
     gb_stats_moves_free(s->moves);
     gb_stats_latest_free(s->latest);
     gb_fonts_free(s->fonts);
+    gb_fonts_free(s->files_fonts);
     gb_config_free(s->config);
     g_free(s->date);
     g_free(s->selection);
@@ -205,8 +207,31 @@ gb__build_state_clear(GbBuildState *s)
     gb_cli_loaded_clear(&s->ld);
 }
 
+/* The fonts, made on a thread of their own while the data is read (the read
+ * leaves the second core partly idle; 20 M instructions, the fallback fonts'
+ * scan included): the PDF's (s->fonts) and, with a PDF, the files' chain's
+ * own. Laying out two texts there as well, to load the faces before the
+ * PDF's first text, took only 2 M instructions off the PDF: not done. */
+typedef struct {
+    char *family;
+    gboolean two;
+    GbFonts *pdf, *files;
+    char *err;
+} GbBuildFonts;
+
+static gpointer
+gb__build_fonts_thread(gpointer data)
+{
+    GbBuildFonts *m = data;
+    if ((m->pdf = gb_fonts_new(m->family, &m->err)) == NULL)
+        return NULL;
+    if (m->two && (m->files = gb_fonts_new(m->family, &m->err)) == NULL)
+        g_clear_pointer(&m->pdf, gb_fonts_free);
+    return NULL;
+}
+
 /* Settings (and --title), the data, the selection and the one as-at date,
- * the fonts. */
+ * the fonts (made meanwhile). */
 static GbStatus
 gb__build_prepare(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
 {
@@ -224,54 +249,85 @@ gb__build_prepare(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         g_free(s->config->title);
         s->config->title = g_strdup(r->title);
     }
+    GbBuildFonts fonts = {.family = g_strdup(s->config->font), .two = r->pdf};
+    GThread *fonts_thread = g_thread_new("fonts", gb__build_fonts_thread, &fonts);
     GbAsAt at;
-    if ((rc = gb_cli_load(&r->common, &s->ld, FALSE, diag)) != GB_OK ||
-        (rc = gb_selection_parse(&s->sel, s->ld.ref, r->regimes, r->from, r->to, diag)) != GB_OK ||
+    if ((rc = gb_cli_load(&r->common, &s->ld, FALSE, diag)) == GB_OK &&
+        (rc = gb_selection_parse(&s->sel, s->ld.ref, r->regimes, r->from, r->to, diag)) == GB_OK &&
         (rc = gb_cli_apply_selection(&r->common, &s->ld, 0, s->config->as_at, &s->sel, &at,
-                                     diag)) != GB_OK)
-        return rc;
-    s->config->as_at = s->when = at.date; /* the one date of every section (--to moves it) */
-    s->selection = gb_selection_describe(&s->sel, s->ld.ref);
-    gb_cli_timing(r->timings, "read", &s->t0);
-    char *err = NULL;
-    if ((s->fonts = gb_fonts_new(s->config->font, &err)) == NULL) {
-        gb_diag_set(diag, NULL, 0, 0, "%s", err);
-        g_free(err);
-        return GB_CONFIG;
+                                     diag)) == GB_OK) {
+        s->config->as_at = s->when = at.date; /* the one date of every section (--to moves it) */
+        s->selection = gb_selection_describe(&s->sel, s->ld.ref);
+        gb_cli_timing(r->timings, "read", &s->t0);
     }
+    g_thread_join(fonts_thread);
+    g_free(fonts.family);
+    s->fonts = fonts.pdf;
+    s->files_fonts = fonts.files;
+    if (rc == GB_OK && s->fonts == NULL) {
+        gb_diag_set(diag, NULL, 0, 0, "%s", fonts.err);
+        rc = GB_CONFIG;
+    }
+    g_free(fonts.err);
+    if (rc != GB_OK)
+        return rc;
     gb_cli_timing(r->timings, "fonts", &s->t0);
     s->date = gb_cli_output_date(s->ld.table, s->when);
     return GB_OK;
 }
 
-/* The chart files, tables, HTML and Word file, made while the PDF's
- * finishing pass runs (job, NULL without a PDF), and handed to the write set
- * (hashed, written as temporaries); nothing is replaced before the commit,
- * and a failure leaves no temporary. */
-static GbStatus
-gb__build_files(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
+/* The files' chain: the chart files, tables, HTML and Word file, handed to
+ * the write set (hashed, written as temporaries; nothing is replaced before
+ * the commit, and a failed run's temporaries are removed). With a PDF it
+ * runs on a thread of its own beside the PDF's chain (measure, draw, then
+ * the finishing pass), with fonts of its own: pango objects never cross
+ * threads. Only this chain touches s->names and s->bytes until it is joined. */
+typedef struct {
+    GbBuildRequest *r;
+    GbBuildState *s;
+    GbFonts *fonts;   /* the chain's: s->fonts without a PDF, else its own */
+    GbChartRun *run;  /* the chart files' tasks; NULL: its own */
+    int threads;      /* for the chart files */
+    gint64 us[4];     /* --timings: charts, html, docx, write-add */
+    gboolean reached; /* the chart files were made */
+    GbStatus rc;
+    GbDiag diag;
+    GThread *thread;
+} GbBuildFiles;
+
+static void
+gb__files_lap(gint64 *t0, gint64 *us)
 {
-    GbStatus rc = gb_briefing_files(s->brief, s->fonts, s->names, s->bytes, diag);
-    gb_cli_timing(r->timings, "charts", &s->t0);
+    gint64 now = g_get_monotonic_time();
+    *us = now - *t0;
+    *t0 = now;
+}
+
+/* Makes the files and adds them, unless one failed or a signal came. A text
+ * that no font has is looked for by the caller, in every chain's fonts. */
+static GbStatus
+gb__build_files(GbBuildFiles *j)
+{
+    GbBuildRequest *r = j->r;
+    GbBuildState *s = j->s;
+    GbDiag *diag = &j->diag;
+    gint64 t0 = g_get_monotonic_time();
+    GbStatus rc =
+        gb_briefing_files(s->brief, j->fonts, j->run, j->threads, s->names, s->bytes, diag);
+    gb__files_lap(&t0, &j->us[0]);
+    j->reached = TRUE;
     if (rc == GB_OK && r->html) {
         g_ptr_array_add(s->names, g_strdup("briefing.html"));
         g_ptr_array_add(s->bytes, gb_briefing_html(s->brief));
-        gb_cli_timing(r->timings, "html", &s->t0);
+        gb__files_lap(&t0, &j->us[1]);
     }
     if (rc == GB_OK && r->docx) {
         GByteArray *docx = NULL;
-        if ((rc = gb_briefing_docx(s->brief, s->fonts, &docx, diag)) == GB_OK) {
+        if ((rc = gb_briefing_docx(s->brief, j->fonts, &docx, diag)) == GB_OK) {
             g_ptr_array_add(s->names, g_strdup("briefing.docx"));
             g_ptr_array_add(s->bytes, docx);
         }
-        gb_cli_timing(r->timings, "docx", &s->t0);
-    }
-    char *uncovered = rc == GB_OK ? gb_fonts_take_uncovered(s->fonts) : NULL;
-    if (uncovered != NULL) {
-        /* Never a briefing with boxes for text: nothing is written. */
-        gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
-        g_free(uncovered);
-        rc = GB_DATA;
+        gb__files_lap(&t0, &j->us[2]);
     }
     if (rc == GB_OK)
         rc = gb_cli_interrupted(diag);
@@ -279,12 +335,53 @@ gb__build_files(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         const GByteArray *b = g_ptr_array_index(s->bytes, i);
         rc = gb_write_add(s->ws, g_ptr_array_index(s->names, i), b->data, b->len, s->hash, 0, diag);
     }
-    gb_cli_timing(r->timings, "write-add", &s->t0);
+    gb__files_lap(&t0, &j->us[3]);
     return rc;
 }
 
-/* Computes and makes every file of the briefing into the write set: the PDF
- * last, once its finishing pass (on a thread of its own) has joined. */
+static gpointer
+gb__build_files_thread(gpointer data)
+{
+    GbBuildFiles *j = data;
+    j->rc = gb__build_files(j);
+    return NULL;
+}
+
+/* Prints the files' chain's stage times (measured on its thread). */
+static void
+gb__build_files_timings(const GbBuildFiles *j)
+{
+    static const char *const stage[] = {"charts", "html", "docx", "write-add"};
+    const gboolean made[] = {j->reached, j->r->html, j->r->docx, TRUE};
+    for (gsize i = 0; i < G_N_ELEMENTS(stage) && j->r->timings; i++)
+        if (made[i])
+            fprintf(stderr, "gradebrief: %-10s %7.1f ms%s\n", stage[i], j->us[i] / 1000.0,
+                    j->thread != NULL ? " (beside the PDF)" : "");
+}
+
+/* Never a briefing with boxes for text: GB_DATA, and nothing is committed,
+ * when a text was laid out that no font has; the PDF's fonts are asked first
+ * (its texts came first when one thread made everything), then b's. */
+static GbStatus
+gb__build_uncovered(GbFonts *a, GbFonts *b, GbDiag *diag)
+{
+    char *uncovered = gb_fonts_take_uncovered(a);
+    char *other = b != NULL ? gb_fonts_take_uncovered(b) : NULL;
+    if (uncovered == NULL)
+        uncovered = g_steal_pointer(&other);
+    g_free(other);
+    if (uncovered == NULL)
+        return GB_OK;
+    gb_diag_set(diag, NULL, 0, 0, "%s", uncovered);
+    g_free(uncovered);
+    return GB_DATA;
+}
+
+/* Computes and makes every file of the briefing into the write set: the
+ * files' chain beside the PDF's, the PDF added last, once its finishing pass
+ * (on a thread of its own) has joined. Errors are taken in the order the
+ * stages ran one after the other: the PDF's drawing, the files, a text no
+ * font has, a signal, the finishing pass. */
 static GbStatus
 gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
 {
@@ -307,12 +404,42 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         return GB_DATA;
     }
     gb_cli_timing(r->timings, "compute", &s->t0);
+    GbBuildFiles files = {.r = r, .s = s, .threads = (int)g_get_num_processors()};
+    if (!r->pdf) {
+        files.fonts = s->fonts;
+        GbStatus rc = gb__build_files(&files);
+        gb__build_files_timings(&files);
+        if (rc != GB_OK)
+            *diag = files.diag;
+        return rc == GB_OK ? gb__build_uncovered(s->fonts, NULL, diag) : rc;
+    }
+    /* The files' chain on the second core while this one draws the PDF; this
+     * one then takes the chart tasks left (all formats: the 150 dpi PNGs and
+     * the SVGs, the 300 dpi ones being taken first) while the finishing pass
+     * runs, with its fonts, warm from the PDF's charts. */
+    files.threads = 1;
+    files.fonts = s->files_fonts;
+    files.run = gb_briefing_chart_run(s->brief);
+    files.thread = g_thread_new("files", gb__build_files_thread, &files);
     GbPdfJob *job = NULL;
-    GbStatus rc;
-    if (r->pdf && (rc = gb_briefing_pdf_start(s->brief, s->fonts, &job, &s->pages, diag)) != GB_OK)
-        return rc;
+    GbStatus rc = gb_briefing_pdf_start(s->brief, s->fonts, &job, &s->pages, diag);
     gb_cli_timing(r->timings, "pdf", &s->t0);
-    rc = gb__build_files(r, s, diag);
+    if (rc == GB_OK) {
+        gb_chartfile_run_help(files.run, s->fonts);
+        gb_cli_timing(r->timings, "help", &s->t0);
+    }
+    g_thread_join(files.thread);
+    gb_chartfile_run_free(files.run);
+    gb__build_files_timings(&files);
+    gb_cli_timing(r->timings, "files-wait", &s->t0);
+    if (rc == GB_OK && files.rc != GB_OK) {
+        rc = files.rc;
+        *diag = files.diag;
+        files.diag = (GbDiag){0};
+    }
+    if (rc == GB_OK)
+        rc = gb__build_uncovered(s->fonts, files.fonts, diag);
+    gb_diag_clear(&files.diag);
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &s->t0);
@@ -326,13 +453,9 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
         return rc;
     /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
-    if (s->pdf != NULL) {
-        g_ptr_array_insert(s->names, 0, g_strdup("briefing.pdf"));
-        g_ptr_array_insert(s->bytes, 0, g_byte_array_ref(s->pdf));
-        rc =
-            gb_write_add(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, s->hash, s->pages, diag);
-    }
-    return rc;
+    g_ptr_array_insert(s->names, 0, g_strdup("briefing.pdf"));
+    g_ptr_array_insert(s->bytes, 0, g_byte_array_ref(s->pdf));
+    return gb_write_add(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, s->hash, s->pages, diag);
 }
 
 /* changes.csv and figures.csv, the commit (unless a signal came), --changes

@@ -632,11 +632,15 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
     return gb_pdf_render_tree_start(f, &setup, &meta, b->tree, job, pages, diag);
 }
 
-/* The chart files, on as many threads as there are cores (this one with f):
- * an SVG and a PNG of each figure, SVGs with their title and description. */
-static GbStatus
-gb__chart_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, GPtrArray *svgs,
-                GbDiag *diag)
+static gpointer
+gb__chart_worker(gpointer run)
+{
+    gb_chartfile_run_help(run, NULL);
+    return NULL;
+}
+
+GbChartRun *
+gb_briefing_chart_run(GbBriefing *b)
 {
     /* An SVG and a PNG of each chart for charts/, and the Word pictures when
      * asked for: all drawn in one go on the threads. */
@@ -645,13 +649,34 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, G
         {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 150},
         {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = b->in.picture_dpi},
     };
+    memcpy(b->chart_opts, opts, sizeof opts);
+    return gb_chartfile_run_new(b->tree->charts, b->chart_opts, b->in.picture_dpi > 0 ? 3 : 2,
+                                b->in.config->font);
+}
+
+/* The chart files of run (NULL: one of its own), helped by `threads` - 1
+ * threads of their own and this one with f: an SVG and a PNG of each figure,
+ * SVGs with their title and description. */
+static GbStatus
+gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArray *names,
+                GPtrArray *bytes, GPtrArray *svgs, GbDiag *diag)
+{
+    GbChartRun *own = run == NULL ? gb_briefing_chart_run(b) : NULL;
+    GbChartRun *r = run != NULL ? run : own;
     int nopts = b->in.picture_dpi > 0 ? 3 : 2;
+    GPtrArray *workers = g_ptr_array_new();
+    for (int t = 1; t < threads; t++)
+        g_ptr_array_add(workers, g_thread_new("chart", gb__chart_worker, r));
+    gb_chartfile_run_help(r, f);
+    for (guint t = 0; t < workers->len; t++)
+        g_thread_join(g_ptr_array_index(workers, t));
+    g_ptr_array_free(workers, TRUE);
     GPtrArray *made;
-    GPtrArray *charts = b->tree->charts;
-    GbStatus st = gb_chartfile_render_all(charts, opts, nopts, f, b->in.config->font,
-                                          (int)g_get_num_processors(), &made, diag);
+    GbStatus st = gb_chartfile_run_end(r, &made, diag);
+    gb_chartfile_run_free(own);
     if (st != GB_OK)
         return st;
+    GPtrArray *charts = b->tree->charts;
     for (guint i = 0; i < made->len; i++) {
         const GbChart *c = g_ptr_array_index(charts, i / (guint)nopts);
         GByteArray *out = g_byte_array_ref(g_ptr_array_index(made, i));
@@ -684,7 +709,8 @@ gb__add_csv(GPtrArray *names, GPtrArray *bytes, const char *stem, GString *s)
 }
 
 GbStatus
-gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes, GbDiag *diag)
+gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArray *names,
+                  GPtrArray *bytes, GbDiag *diag)
 {
     if (b->svgs != NULL)
         g_ptr_array_free(b->svgs, TRUE);
@@ -692,7 +718,7 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
         g_ptr_array_free(b->pngs, TRUE);
     b->svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     b->pngs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    GbStatus st = gb__chart_files(b, f, names, bytes, b->svgs, diag);
+    GbStatus st = gb__chart_files(b, f, run, threads, names, bytes, b->svgs, diag);
     if (st != GB_OK)
         return st;
     /* Every table of a section (not the figures' data) as CSV, and the findings. */

@@ -5,6 +5,7 @@
 #ifndef GB_BRIEFING_H
 #define GB_BRIEFING_H
 
+#include "output/chartfile.h"
 #include "output/config.h"
 #include "output/pdf.h"
 #include "output/tree.h"
@@ -41,11 +42,20 @@ const char *const *gb_briefing_section_ids(void);
  * returns the finished PDF (see gb_pdf_render_tree_start). */
 GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbDiag *diag);
 
+/* The chart files' tasks (chartfile.h), for gb_briefing_files and any
+ * thread that helps with them, with fonts of its own; free it once
+ * gb_briefing_files has returned and every helper has left. */
+GbChartRun *gb_briefing_chart_run(GbBriefing *b);
+
 /* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
- * and their bytes, in a stable order. Charts are drawn on one thread per
- * core: this one with f, the others each with fonts of their own. */
-GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GPtrArray *names, GPtrArray *bytes,
-                           GbDiag *diag);
+ * and their bytes, in a stable order, the same whatever the threads. The
+ * charts are drawn as tasks of run (NULL: a run of its own) by `threads` -
+ * 1 threads with fonts of their own, this one with f, and any other thread
+ * that helps meanwhile. Reads b's tree only, so it may run beside
+ * gb_briefing_pdf_start on another thread (with other fonts); the HTML and
+ * Word file must wait for it (they take its SVGs and PNGs). */
+GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads,
+                           GPtrArray *names, GPtrArray *bytes, GbDiag *diag);
 
 /* briefing.html: the tree as one self-contained page, its charts the SVGs
  * gb_briefing_files made (call that first; without it the figures show their

@@ -337,58 +337,141 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
     return GB_OK;
 }
 
-typedef struct {
+struct GbChartRun {
     const GPtrArray *charts;
     const GbChartFileOptions *opts;
-    int nopts;
-    const char *font;
-    GbFonts *caller_fonts; /* the calling thread's, warm; NULL: make its own */
-    GPtrArray *out;        /* GByteArray*, NULL until made */
-    gint next;             /* atomic */
-    gint failed;           /* atomic: index + 1 of the first failure */
-    GMutex lock;
+    int nopts, n;
+    char *font;
+    GPtrArray *out; /* GByteArray*, NULL until made */
+    gint next;      /* atomic: the next task to take */
+    gint failed;    /* atomic: index + 1 of the first failure */
+    GMutex lock;    /* diag, done, helpers */
+    GCond cond;     /* a task done, or a helper gone */
+    int done;       /* tasks ended, made or failed */
+    int helpers;    /* threads inside gb_chartfile_run_help */
     GbDiag diag;
-} GbRenderAll;
+};
 
+/* A slot's bytes; a slot of a failed run may be empty. */
 static void
-gb__render_tasks(GbRenderAll *r, GbFonts *f, const char *err)
+gb__bytes_unref(gpointer bytes)
 {
-    int n = (int)r->charts->len * r->nopts;
+    if (bytes != NULL)
+        g_byte_array_unref(bytes);
+}
+
+GbChartRun *
+gb_chartfile_run_new(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
+                     const char *font)
+{
+    GbChartRun *r = g_new0(GbChartRun, 1);
+    *r = (GbChartRun){.charts = charts,
+                      .opts = opts,
+                      .nopts = nopts,
+                      .n = (int)charts->len * nopts,
+                      .font = g_strdup(font)};
+    r->out = g_ptr_array_new_with_free_func(gb__bytes_unref);
+    g_ptr_array_set_size(r->out, r->n);
+    g_mutex_init(&r->lock);
+    g_cond_init(&r->cond);
+    return r;
+}
+
+void
+gb_chartfile_run_free(GbChartRun *r)
+{
+    if (r == NULL)
+        return;
+    g_ptr_array_unref(r->out);
+    gb_diag_clear(&r->diag);
+    g_mutex_clear(&r->lock);
+    g_cond_clear(&r->cond);
+    g_free(r->font);
+    g_free(r);
+}
+
+/* Takes tasks until none is left or one failed; f NULL: err says why there
+ * are no fonts, and the first task taken fails with it. */
+static void
+gb__render_tasks(GbChartRun *r, GbFonts *f, const char *err)
+{
+    int ncharts = (int)r->charts->len;
     for (;;) {
-        gint i = g_atomic_int_add(&r->next, 1);
-        if (i >= n || g_atomic_int_get(&r->failed))
+        gint k = g_atomic_int_add(&r->next, 1);
+        if (k >= r->n || g_atomic_int_get(&r->failed))
             break;
+        /* Format by format, the last of opts first: its tasks are the costly
+         * ones (the briefing's 300 dpi PNGs, 4x the pixels of its 150 dpi
+         * ones), so the last tasks taken, which one thread may draw while
+         * the others have nothing left, are the cheap ones. */
+        gint i = (k % ncharts) * r->nopts + (r->nopts - 1 - k / ncharts);
         GbDiag d = {0};
         GByteArray *bytes = NULL;
         GbStatus st = f == NULL ? GB_SOFTWARE
                                 : gb_chartfile_render(g_ptr_array_index(r->charts, i / r->nopts), f,
                                                       &r->opts[i % r->nopts], &bytes, &d);
-        if (st != GB_OK) {
-            g_mutex_lock(&r->lock);
-            if (!r->failed) {
-                r->failed = i + 1;
-                if (f == NULL)
-                    gb_diag_set(&r->diag, NULL, 0, 0, "%s", err);
-                else
-                    r->diag = d, d = (GbDiag){0};
-            }
-            g_mutex_unlock(&r->lock);
-            gb_diag_clear(&d);
-            break;
+        g_mutex_lock(&r->lock);
+        if (st != GB_OK && !r->failed) {
+            r->failed = i + 1;
+            if (f == NULL)
+                gb_diag_set(&r->diag, NULL, 0, 0, "%s", err);
+            else
+                r->diag = d, d = (GbDiag){0};
         }
         g_ptr_array_index(r->out, i) = bytes; /* each slot is written by one thread */
+        r->done++;
+        g_cond_broadcast(&r->cond);
+        g_mutex_unlock(&r->lock);
+        gb_diag_clear(&d);
+        if (st != GB_OK)
+            break;
     }
+}
+
+void
+gb_chartfile_run_help(GbChartRun *r, GbFonts *fonts)
+{
+    /* Nothing left: no fonts made for nothing. */
+    if (g_atomic_int_get(&r->next) >= r->n || g_atomic_int_get(&r->failed))
+        return;
+    g_mutex_lock(&r->lock);
+    r->helpers++;
+    g_mutex_unlock(&r->lock);
+    char *err = NULL;
+    GbFonts *own = fonts == NULL ? gb_fonts_new(r->font, &err) : NULL;
+    gb__render_tasks(r, fonts != NULL ? fonts : own, err);
+    gb_fonts_free(own);
+    g_free(err);
+    g_mutex_lock(&r->lock);
+    r->helpers--;
+    g_cond_broadcast(&r->cond);
+    g_mutex_unlock(&r->lock);
+}
+
+GbStatus
+gb_chartfile_run_end(GbChartRun *r, GPtrArray **out, GbDiag *diag)
+{
+    /* Tasks nobody took are drawn here, with fonts of their own. */
+    gb_chartfile_run_help(r, NULL);
+    /* Every task taken has ended, and every helper has left (a failed run's
+     * helpers stop at their next task). */
+    g_mutex_lock(&r->lock);
+    while (r->helpers > 0 || (r->done < r->n && !r->failed))
+        g_cond_wait(&r->cond, &r->lock);
+    g_mutex_unlock(&r->lock);
+    if (r->failed) {
+        *diag = r->diag;
+        r->diag = (GbDiag){0};
+        return GB_SOFTWARE;
+    }
+    *out = g_ptr_array_ref(r->out);
+    return GB_OK;
 }
 
 static gpointer
 gb__render_worker(gpointer data)
 {
-    GbRenderAll *r = data;
-    char *err = NULL;
-    GbFonts *f = gb_fonts_new(r->font, &err);
-    gb__render_tasks(r, f, err);
-    gb_fonts_free(f);
-    g_free(err);
+    gb_chartfile_run_help(data, NULL);
     return NULL;
 }
 
@@ -397,27 +480,15 @@ gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts,
                         GbFonts *fonts, const char *font, int threads, GPtrArray **out,
                         GbDiag *diag)
 {
-    GbRenderAll r = {
-        .charts = charts, .opts = opts, .nopts = nopts, .font = font, .caller_fonts = fonts};
-    r.out = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    g_ptr_array_set_size(r.out, (gint)(charts->len * (guint)nopts));
-    g_mutex_init(&r.lock);
+    GbChartRun *r = gb_chartfile_run_new(charts, opts, nopts, font);
     GPtrArray *workers = g_ptr_array_new();
     for (int t = 1; t < MAX(threads, 1); t++)
-        g_ptr_array_add(workers, g_thread_new("chart", gb__render_worker, &r));
-    if (fonts != NULL)
-        gb__render_tasks(&r, fonts, NULL);
-    else
-        gb__render_worker(&r);
+        g_ptr_array_add(workers, g_thread_new("chart", gb__render_worker, r));
+    gb_chartfile_run_help(r, fonts);
     for (guint t = 0; t < workers->len; t++)
         g_thread_join(g_ptr_array_index(workers, t));
     g_ptr_array_free(workers, TRUE);
-    g_mutex_clear(&r.lock);
-    if (r.failed) {
-        *diag = r.diag;
-        g_ptr_array_unref(r.out);
-        return GB_SOFTWARE;
-    }
-    *out = r.out;
-    return GB_OK;
+    GbStatus st = gb_chartfile_run_end(r, out, diag);
+    gb_chartfile_run_free(r);
+    return st;
 }

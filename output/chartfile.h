@@ -39,9 +39,29 @@ void gb_chartfile_forget(void);
  * calling one with `fonts` (its own, already warm; NULL to make new ones) and
  * the others each with new fonts of family `font`, since pango objects never
  * cross threads. (*out)[i * nopts + k] holds chart i in format k, the same
- * bytes whatever the thread count. */
+ * bytes whatever the thread count. The tasks are taken format by format,
+ * the last of opts first: put the costliest last. */
 GbStatus gb_chartfile_render_all(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
                                  GbFonts *fonts, const char *font, int threads, GPtrArray **out,
                                  GbDiag *diag);
+
+/* The same, with the threads the caller's: gb_chartfile_run_new lists the
+ * tasks (every chart of charts in every format of opts; both must outlive
+ * the run), any number of threads take tasks with gb_chartfile_run_help
+ * (each with fonts of its own, or NULL to make new ones of the run's
+ * family), at any time, and gb_chartfile_run_end waits for the tasks taken,
+ * and for every helper inside, to end. So a thread that is free early (the
+ * PDF drawn) can help a run another thread started. */
+typedef struct GbChartRun GbChartRun;
+GbChartRun *gb_chartfile_run_new(const GPtrArray *charts, const GbChartFileOptions *opts, int nopts,
+                                 const char *font);
+void gb_chartfile_run_free(GbChartRun *r);
+/* Draws tasks until none is left (returns at once then) or one failed. */
+void gb_chartfile_run_help(GbChartRun *r, GbFonts *fonts);
+/* Draws any task left (with new fonts), waits for the rest: every chart's
+ * bytes as gb_chartfile_render_all gives them (a new reference), or the
+ * first failure's diagnosis. Call it once, from a thread that is not inside
+ * gb_chartfile_run_help; a helper that comes later finds nothing to do. */
+GbStatus gb_chartfile_run_end(GbChartRun *r, GPtrArray **out, GbDiag *diag);
 
 #endif

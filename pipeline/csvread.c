@@ -71,6 +71,14 @@ typedef struct {
     gboolean at_line_start;
     gboolean have_start; /* the current record's start is known */
     guint64 rec_line, rec_offset;
+    /* Bytes from here on, up to what has been fed, are all ASCII (no NUL either:
+     * a block stops at one): a record starting here needs no check of its
+     * fields' bytes. Each block is looked at once, as a whole. */
+    guint64 clean_from;
+    /* A part already in memory (csvsplit.c maps it): the byte at file offset
+     * mem_start is mem[0]; the bytes are read from there, not from a FILE. */
+    const char *mem;
+    guint64 mem_start;
 } GbCsvState;
 
 static void
@@ -82,33 +90,11 @@ gb__fail_at_field(GbCsvState *st, guint field, const char *fmt, const char *deta
     st->status = GB_DATA;
 }
 
-static void
-gb__on_field(void *field, size_t len, void *data)
+/* Checks a field's bytes: no NUL, valid UTF-8. Reports and returns FALSE when
+ * they are not. */
+static G_GNUC_NO_INLINE gboolean
+gb__field_valid(GbCsvState *st, const char *f, gsize len, guint index)
 {
-    GbCsvState *st = data;
-    if (st->status != GB_OK)
-        return;
-    const char *f = field != NULL ? field : "";
-    guint index = st->nfields - st->rec_first;
-    if (index >= GB_CSV_MAX_FIELDS) {
-        char limit[32];
-        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
-        gb__fail_at_field(st, index, "record has more than %s fields (the limit)", limit);
-        return;
-    }
-    if (len > GB_CSV_MAX_FIELD_BYTES) {
-        char limit[64];
-        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len, GB_CSV_MAX_FIELD_BYTES);
-        gb__fail_at_field(st, index, "field is too long (%s)", limit);
-        return;
-    }
-    st->rec_bytes += len + 1;
-    if (st->rec_bytes > GB_CSV_MAX_RECORD_BYTES) {
-        char limit[64];
-        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_RECORD_BYTES);
-        gb__fail_at_field(st, index, "record is too long (over %s bytes, the limit)", limit);
-        return;
-    }
     /* One pass finds the rare bytes: NUL and non-ASCII. Eight bytes at a time:
      * a byte that is 0 or has its top bit set sets a top bit of (v - 1s) | v
      * (borrows only after a zero byte, and then the bytewise loop decides). */
@@ -124,7 +110,7 @@ gb__on_field(void *field, size_t len, void *data)
         if (memchr(f + k, '\0', len - k) != NULL) {
             gb__fail_at_field(st, index, "%s",
                               "NUL byte in field (is this a UTF-16 or binary file?)");
-            return;
+            return FALSE;
         }
         const char *end;
         if (!g_utf8_validate_len(f + k, len - k, &end)) {
@@ -132,9 +118,49 @@ gb__on_field(void *field, size_t len, void *data)
             g_snprintf(at, sizeof at, "byte 0x%02X at offset %zu of the field", (guchar)*end,
                        (size_t)(end - f));
             gb__fail_at_field(st, index, "invalid UTF-8 (%s); save the file as UTF-8", at);
-            return;
+            return FALSE;
         }
     }
+    return TRUE;
+}
+
+/* Reports the first limit the field breaks, in this order: the record's
+ * number of fields, the field's length, the record's length. Out of the way of
+ * gb__on_field, which calls it rarely. */
+static G_GNUC_NO_INLINE void
+gb__field_over(GbCsvState *st, gsize len, guint index)
+{
+    char limit[64];
+    if (index >= GB_CSV_MAX_FIELDS) {
+        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_FIELDS);
+        gb__fail_at_field(st, index, "record has more than %s fields (the limit)", limit);
+    } else if (len > GB_CSV_MAX_FIELD_BYTES) {
+        g_snprintf(limit, sizeof limit, "%zu bytes; the limit is %d", len, GB_CSV_MAX_FIELD_BYTES);
+        gb__fail_at_field(st, index, "field is too long (%s)", limit);
+    } else {
+        g_snprintf(limit, sizeof limit, "%d", GB_CSV_MAX_RECORD_BYTES);
+        gb__fail_at_field(st, index, "record is too long (over %s bytes, the limit)", limit);
+    }
+}
+
+static void
+gb__on_field(void *field, size_t len, void *data)
+{
+    GbCsvState *st = data;
+    if (st->status != GB_OK)
+        return;
+    const char *f = field != NULL ? field : "";
+    guint index = st->nfields - st->rec_first;
+    st->rec_bytes += len + 1;
+    if (G_UNLIKELY(index >= GB_CSV_MAX_FIELDS || len > GB_CSV_MAX_FIELD_BYTES ||
+                   st->rec_bytes > GB_CSV_MAX_RECORD_BYTES)) {
+        gb__field_over(st, len, index);
+        return;
+    }
+    /* Fields of a record in blocks that are all ASCII are valid UTF-8 without
+     * a NUL; others are looked at here. */
+    if (st->rec_offset < st->clean_from && !gb__field_valid(st, f, len, index))
+        return;
     gsize at = st->buf->len;
     st->starts[st->nfields] = at;
     st->lens[st->nfields] = len;
@@ -145,9 +171,38 @@ gb__on_field(void *field, size_t len, void *data)
         st->buf->len = need;
     else
         g_string_set_size(st->buf, need);
-    if (len > 0)
-        memcpy(st->buf->str + at, f, len);
-    st->buf->str[at + len] = '\0';
+    char *to = st->buf->str + at;
+    /* Most fields are short: overlapping words, no call. */
+    if (len >= 8 && len <= 16) {
+        guint64 a, b;
+        memcpy(&a, f, 8);
+        memcpy(&b, f + len - 8, 8);
+        memcpy(to, &a, 8);
+        memcpy(to + len - 8, &b, 8);
+    } else if (len > 16 && len <= 32) {
+        guint64 a, b, c, d;
+        memcpy(&a, f, 8);
+        memcpy(&b, f + 8, 8);
+        memcpy(&c, f + len - 16, 8);
+        memcpy(&d, f + len - 8, 8);
+        memcpy(to, &a, 8);
+        memcpy(to + 8, &b, 8);
+        memcpy(to + len - 16, &c, 8);
+        memcpy(to + len - 8, &d, 8);
+    } else if (len >= 4 && len < 8) {
+        guint32 a, b;
+        memcpy(&a, f, 4);
+        memcpy(&b, f + len - 4, 4);
+        memcpy(to, &a, 4);
+        memcpy(to + len - 4, &b, 4);
+    } else if (len > 0 && len < 4) {
+        to[0] = f[0];
+        to[len / 2] = f[len / 2];
+        to[len - 1] = f[len - 1];
+    } else if (len > 0) {
+        memcpy(to, f, len);
+    }
+    to[len] = '\0';
 }
 
 static void gb__pipe_record(GbCsvState *st);
@@ -244,13 +299,15 @@ gb__blank(const char *p, gsize n)
 
 /* The length of the physical line that starts at p: up to and with its
  * "\n", "\r\n" or lone "\r" (old Mac files), or n when it goes on past p[n).
- * *ended says whether a line end was found. */
+ * cr is the first CR at or after p in p[0..n), or NULL. *ended says whether a
+ * line end was found. */
 static gsize
-gb__line_len(const char *p, gsize n, gboolean *ended)
+gb__line_len(const char *p, gsize n, const char *cr, gboolean *ended)
 {
     const char *nl = memchr(p, '\n', n);
     gsize upto = nl != NULL ? (gsize)(nl - p) : n;
-    const char *cr = memchr(p, '\r', upto);
+    if (cr != NULL && (gsize)(cr - p) >= upto)
+        cr = NULL;
     *ended = TRUE;
     if (cr != NULL && cr + 1 != nl)
         return (gsize)(cr - p) + 1; /* a lone CR (or one at the block's end) */
@@ -305,9 +362,14 @@ gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
             n--;
         }
     }
+    /* The next CR, looked for again only once it is behind: most lines have
+     * none, and a search per line would cost as much as the one for LF. */
+    const char *cr = n > 0 ? memchr(p, '\r', n) : NULL;
     while (n > 0 && st->status == GB_OK) {
         gboolean ended;
-        gsize chunk = gb__line_len(p, n, &ended);
+        if (cr != NULL && cr < p)
+            cr = memchr(p, '\r', n);
+        gsize chunk = gb__line_len(p, n, cr, &ended);
         if (st->at_line_start) {
             st->line_offset = st->offset;
             if (!st->have_start && !gb__blank(p, chunk)) {
@@ -347,6 +409,22 @@ gb__field_realloc(void *p, size_t size)
     return realloc(p, size);
 }
 
+/* Whether p[0..n) is all ASCII: a word at a time, which the compiler
+ * vectorises. */
+static gboolean
+gb__ascii(const char *p, gsize n)
+{
+    guint64 acc = 0, v;
+    gsize i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, p + i, 8);
+        acc |= v;
+    }
+    for (; i < n; i++)
+        acc |= (guchar)p[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
 /* Parses the open file f to its end, handing every record on (st->fn, or
  * the pipe); leaves the outcome in st->status and st->diag. */
 static void
@@ -363,7 +441,7 @@ gb__parse(GbCsvState *st, FILE *f)
     csv_set_realloc_func(&parser, gb__field_realloc);
     if (st->pipe == NULL)
         st->buf = g_string_sized_new(256);
-    char *block = g_malloc(GB__BLOCK);
+    char *block = st->mem == NULL ? g_malloc(GB__BLOCK) : NULL;
 
     gboolean first = st->offset == 0; /* a part may start later */
     for (;;) {
@@ -375,7 +453,16 @@ gb__parse(GbCsvState *st, FILE *f)
         size_t want = GB__BLOCK;
         if (st->end != 0)
             want = st->offset < st->end ? MIN(want, st->end - st->offset) : 0;
-        size_t n = want > 0 ? fread(block, 1, want, f) : 0;
+        size_t n;
+        const char *p = block;
+        if (st->mem != NULL) {
+            n = want;
+            p = st->mem + (st->offset - st->mem_start);
+        } else {
+            n = want > 0 ? fread(block, 1, want, f) : 0;
+        }
+        if (n == 0 && st->mem != NULL)
+            break;
         if (n == 0) {
             if (ferror(f) && errno == EINTR && gb_cancel_requested()) {
                 gb_diag_set(diag, path, st->line, 0, "interrupted while reading");
@@ -389,7 +476,6 @@ gb__parse(GbCsvState *st, FILE *f)
             }
             break;
         }
-        const char *p = block;
         if (first) {
             first = FALSE;
             if (n >= 4 &&
@@ -417,7 +503,12 @@ gb__parse(GbCsvState *st, FILE *f)
         /* A NUL byte stops the read where it is: no text file has one, and
          * libcsv would take a stream of them (/dev/zero) as one endless field. */
         const char *nul = memchr(p, '\0', n);
-        if (!gb__feed(st, &parser, p, nul != NULL ? (gsize)(nul - p) : n))
+        gsize feed = nul != NULL ? (gsize)(nul - p) : n;
+        if (!gb__ascii(p, feed))
+            st->clean_from = st->offset + feed;
+        else if (st->clean_from == G_MAXUINT64)
+            st->clean_from = st->offset;
+        if (!gb__feed(st, &parser, p, feed))
             goto out;
         if (nul != NULL) {
             guint64 col = st->at_line_start ? 1 : st->offset - st->line_offset + 1;
@@ -637,8 +728,13 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
         return GB_NOINPUT;
     }
     GbCsvState *st = g_new0(GbCsvState, 1); /* ~12 KiB of field tables: not on the stack */
-    *st = (GbCsvState){
-        .path = path, .fn = fn, .user = user, .diag = diag, .line = 1, .at_line_start = TRUE};
+    *st = (GbCsvState){.path = path,
+                       .fn = fn,
+                       .user = user,
+                       .diag = diag,
+                       .line = 1,
+                       .at_line_start = TRUE,
+                       .clean_from = G_MAXUINT64};
     GbStatus status;
     /* A pipe or a small file: one thread (a thread costs more than it saves). */
     if (S_ISREG(sb.st_mode) && (gsize)sb.st_size >= gb__pipe_threshold) {
@@ -653,10 +749,10 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 }
 
 GbStatus
-gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64 *line,
-                  GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user, GbDiag *diag)
+gb__csv_read_part(const char *path, FILE *f, const char *mem, guint64 start, guint64 end,
+                  guint64 *line, GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user, GbDiag *diag)
 {
-    if (fseeko(f, (off_t)start, SEEK_SET) != 0) {
+    if (mem == NULL && fseeko(f, (off_t)start, SEEK_SET) != 0) {
         gb_diag_set(diag, path, 0, 0, "cannot seek: %s", g_strerror(errno));
         return GB_IOERR;
     }
@@ -673,7 +769,10 @@ gb__csv_read_part(const char *path, FILE *f, guint64 start, guint64 end, guint64
                        .at_line_start = TRUE,
                        .batching = TRUE,
                        .peek = peek,
-                       .fn_diag = diag};
+                       .fn_diag = diag,
+                       .clean_from = G_MAXUINT64,
+                       .mem = mem,
+                       .mem_start = start};
     gb__parse(st, f);
     GbStatus status = st->fn_stopped ? st->fn_status : st->status;
     if (!st->fn_stopped && status != GB_OK) {

@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #define GB__SCAN_BLOCK (256 * 1024)
+/* How far past its nominal end a part's first window reaches: most records end
+ * well within it; the next window is a whole scan block. */
+#define GB__SCAN_REACH (16 * 1024)
 #define GB__MERGE_EVERY 512 /* records between merges when reading on one thread */
 #define GB__MAX_THREADS 4
 #define GB__FIRST_PART (64 * 1024)
@@ -173,20 +176,49 @@ typedef struct {
     gpointer worker, part;
 } GbSplitPart;
 
+/* A part's bytes mapped by the scan, kept for its parse (no copy, no read). */
+typedef struct {
+    void *base;      /* NULL: not mapped; read the part from its FILE */
+    gsize len;       /* of the mapping */
+    const char *mem; /* the part's first byte in it */
+} GbPartMap;
+
+static void
+gb__part_unmap(GbPartMap *m)
+{
+    if (m->base != NULL)
+        munmap(m->base, m->len);
+    *m = (GbPartMap){0};
+}
+
 /* Returns where the part starting at `from` (a boundary) ends: just after the
  * first line feed past from + part size with an even number of quotes since
- * from, or the end of the file. */
+ * from, or the end of the file. When keep is not NULL and the whole part lies
+ * in the scan's first mapped window, the mapping is left in *keep (free it
+ * with gb__part_unmap) instead of unmapped. */
 static guint64
-gb__scan(GbSplit *s, guint64 from, gsize part_bytes)
+gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartMap *keep)
 {
+    if (keep != NULL)
+        *keep = (GbPartMap){0};
     guint64 nominal = from + part_bytes;
-    if (nominal >= s->size)
+    if (nominal >= s->size) {
+        /* The rest of the file is the part: mapped for its parse too. */
+        if (keep != NULL && s->size > from) {
+            guint64 base = from - from % s->page;
+            gsize len = (gsize)(s->size - base);
+            void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd, (off_t)base);
+            if (map != MAP_FAILED)
+                *keep =
+                    (GbPartMap){.base = map, .len = len, .mem = (const char *)map + (from - base)};
+        }
         return s->size;
+    }
     guint quotes = 0; /* only its parity matters */
     for (guint64 pos = from; pos < s->size;) {
         /* The part up to its nominal end in one window, mapped: no copy. */
         gsize window = (gsize)MIN(s->size - pos,
-                                  pos < nominal ? nominal - pos + GB__SCAN_BLOCK : GB__SCAN_BLOCK);
+                                  pos < nominal ? nominal - pos + GB__SCAN_REACH : GB__SCAN_BLOCK);
         guint64 base = pos - pos % s->page;
         void *map = mmap(NULL, window + (pos - base), PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd,
                          (off_t)base);
@@ -204,8 +236,12 @@ gb__scan(GbSplit *s, guint64 from, gsize part_bytes)
         gsize i = 0;
         if (pos < nominal) {
             i = (gsize)MIN((guint64)n, nominal - pos);
-            for (gsize k = 0; k < i; k++) /* vectorised by the compiler */
-                quotes += p[k] == '"';
+            /* Only the parity counts: a byte-wide XOR, which the compiler
+             * vectorises without widening. */
+            guchar parity = 0;
+            for (gsize k = 0; k < i; k++)
+                parity ^= (guchar)(p[k] == '"');
+            quotes += parity;
         }
         guint64 end = 0;
         for (; i < (gsize)n && end == 0; i++) {
@@ -213,6 +249,10 @@ gb__scan(GbSplit *s, guint64 from, gsize part_bytes)
                 quotes++;
             else if (p[i] == '\n' && (quotes & 1) == 0)
                 end = pos + i + 1;
+        }
+        if (map != MAP_FAILED && end != 0 && keep != NULL && pos == from) {
+            *keep = (GbPartMap){.base = map, .len = window + (pos - base), .mem = p};
+            return end;
         }
         if (map != MAP_FAILED)
             munmap(map, window + (pos - base));
@@ -318,7 +358,7 @@ gb__part_size(guint64 start, guint64 left, guint nthreads)
     return (gsize)MIN(gb__part_bytes, MAX(left / (2 * nthreads), GB__FIRST_PART));
 }
 
-static guint64 gb__scan(GbSplit *s, guint64 from, gsize part_bytes);
+static guint64 gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartMap *keep);
 
 static gpointer
 gb__ahead_thread(gpointer data)
@@ -339,10 +379,12 @@ gb__ahead_thread(gpointer data)
         a->stop = &ah->stop;
         a->records = g_array_new(FALSE, FALSE, sizeof(GbAheadRecord));
         a->start = next;
-        a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads));
+        GbPartMap map;
+        a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads), &map);
         a->line = line;
-        a->status = gb__csv_read_part(ah->path, f, a->start, a->end, &a->line, gb__ahead_record,
-                                      NULL, a, &a->diag);
+        a->status = gb__csv_read_part(ah->path, f, map.mem, a->start, a->end, &a->line,
+                                      gb__ahead_record, NULL, a, &a->diag);
+        gb__part_unmap(&map);
         if (a->dropped) {
             gb__ahead_part_free(a);
             break;
@@ -552,9 +594,11 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
             g_ptr_array_index(s->ahead, k) = NULL;
         }
         /* Parts shrink towards the end, so that the threads finish together. */
-        guint64 end = ahead != NULL
-                          ? ahead->end
-                          : gb__scan(s, start, gb__part_size(start, s->size - start, s->nthreads));
+        GbPartMap map = {0};
+        guint64 end =
+            ahead != NULL
+                ? ahead->end
+                : gb__scan(s, start, gb__part_size(start, s->size - start, s->nthreads), &map);
         s->next = end;
         g_mutex_unlock(&s->claim);
 
@@ -564,9 +608,10 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
         GbDiag d = {0};
         GbCsvPeekFn peek = s->fns->peek != NULL ? gb__part_peek : NULL;
         GbStatus status =
-            ahead != NULL
-                ? gb__ahead_replay(s->path, ahead, gb__part_record, peek, &pc, &line, &d)
-                : gb__csv_read_part(s->path, f, start, end, &line, gb__part_record, peek, &pc, &d);
+            ahead != NULL ? gb__ahead_replay(s->path, ahead, gb__part_record, peek, &pc, &line, &d)
+                          : gb__csv_read_part(s->path, f, map.mem, start, end, &line,
+                                              gb__part_record, peek, &pc, &d);
+        gb__part_unmap(&map);
         gb__ahead_part_free(ahead);
         g_mutex_lock(&s->lock);
         slot->status = status;
@@ -633,8 +678,9 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
      * after it may have been read ahead (gb_csv_split_prefetch). */
     s.ahead = gb__ahead_take(path, &sb);
     GbAheadPart *ahead0 = s.ahead != NULL ? g_ptr_array_index(s.ahead, 0) : NULL;
+    GbPartMap map0 = {0};
     guint64 end =
-        ahead0 != NULL ? ahead0->end : gb__scan(&s, 0, gb__part_size(0, s.size, nthreads));
+        ahead0 != NULL ? ahead0->end : gb__scan(&s, 0, gb__part_size(0, s.size, nthreads), &map0);
     guint64 line = 1;
     gboolean have_header;
     {
@@ -643,8 +689,9 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
         GbSplitOne o = {.fns = fns, .user = user};
         status = ahead0 != NULL
                      ? gb__ahead_replay(path, ahead0, gb__one_record, NULL, &o, &line, &d)
-                     : gb__csv_read_part(path, threads[0].f, 0, end, &line, gb__one_record, NULL,
-                                         &o, &d);
+                     : gb__csv_read_part(path, threads[0].f, map0.mem, 0, end, &line,
+                                         gb__one_record, NULL, &o, &d);
+        gb__part_unmap(&map0);
         if (o.part != NULL && gb__one_merge(&o) != GB_OK) {
             status = o.merge_status;
             gb__diag_move(&d, &o.merge_diag, 0);

@@ -137,6 +137,11 @@ typedef struct {
     GString *scratch, *msg;
     GbDiag diag;
     GbMemo *memo_authority; /* raw -> authority, for names naming one authority */
+    /* The authority's hash in the memo of the records peeked at, by record
+     * number (+ 1; 0: none) modulo the ring: made once, for the peeks and the
+     * lookup (gb__authority_peek, gb__authority). */
+#define GB__PEEK_RING 128
+    guint64 peek_record[GB__PEEK_RING], peek_hash[GB__PEEK_RING];
     GbMemo *memo_grade[32]; /* per regime: raw -> grade */
     GbSmallMemo small_regime;
     GbSmallMemo small_judgement[32], small_grade[32]; /* per regime */
@@ -159,11 +164,47 @@ typedef struct {
     GArray *padded_lens;
 } GbFileLoad;
 
+/* a[0..n) == b[0..n): keys of 4 to 32 bytes (most: names, codes, sources) in
+ * a few overlapping word compares, no call; others by memcmp. */
+static inline guint64
+gb__word(const char *p, gsize at)
+{
+    guint64 w;
+    memcpy(&w, p + at, 8);
+    return w;
+}
+
+static inline gboolean
+gb__memo_same(const char *a, const char *b, gsize n)
+{
+    if (n >= 8 && n <= 16)
+        return ((gb__word(a, 0) ^ gb__word(b, 0)) | (gb__word(a, n - 8) ^ gb__word(b, n - 8))) == 0;
+    if (n > 16 && n <= 32)
+        return ((gb__word(a, 0) ^ gb__word(b, 0)) | (gb__word(a, 8) ^ gb__word(b, 8)) |
+                (gb__word(a, n - 16) ^ gb__word(b, n - 16)) |
+                (gb__word(a, n - 8) ^ gb__word(b, n - 8))) == 0;
+    if (n >= 4 && n < 8) {
+        guint32 x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n < 4) {
+        for (gsize i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return FALSE;
+        return TRUE;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 static inline int
 gb__small_get(const GbSmallMemo *m, int ctx, const char *s, gsize len)
 {
     for (guint i = 0; i < m->n; i++)
-        if (m->e[i].len == len && m->e[i].ctx == ctx && memcmp(m->e[i].text, s, len) == 0)
+        if (m->e[i].len == len && m->e[i].ctx == ctx && gb__memo_same(m->e[i].text, s, len))
             return m->e[i].id;
     return -1;
 }
@@ -261,6 +302,10 @@ GbStatus gb__wide_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag);
 GbStatus gb__choose_layout(GbFileLoad *fl, const GbCsvRecord *hdr, GbDiag *diag);
 /* Reads every table of every kept sheet of fl's workbook. */
 GbStatus gb__load_workbook(GbFileLoad *fl, GbSheetFormat fmt, GbDiag *diag);
+/* The workbook's keep_rows callback: how many rows of a sheet are read. It
+ * looks at fl->l's profiles and fl->forced only, so that a read ahead may call
+ * it on another thread (gb_sheet_ahead_start). */
+guint64 gb__sheet_keep_rows(const char *path, const char *sheet, gpointer user);
 
 /* loadsplit.c */
 /* Appends an event for rec to the part and returns it; the counts of the

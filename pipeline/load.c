@@ -541,6 +541,36 @@ gb__cmp_str(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+#define GB__AHEADS 2 /* workbooks read ahead at once */
+
+/* Starts reading ahead the first GB__AHEADS .ods workbooks among paths: each
+ * keeps a GbFileLoad in fls for keep_rows (the loader and whether the file is
+ * forced, as gb__load_one will say), until the read ahead is freed. */
+static void
+gb__start_aheads(GbLoader *l, GPtrArray *paths, guint bundled, GPtrArray *aheads, GPtrArray *fls)
+{
+    const GbSheetFns fns = {.keep_rows = gb__sheet_keep_rows};
+    for (guint i = 0; i < paths->len && aheads->len < GB__AHEADS; i++) {
+        const char *path = g_ptr_array_index(paths, i);
+        GbSheetFormat fmt;
+        GbDiag scratch = {0};
+        GbStatus status = gb_sheet_detect(path, &fmt, &scratch); /* said again in turn */
+        gb_diag_clear(&scratch);
+        if (status != GB_OK || fmt != GB_SHEET_ODS)
+            continue;
+        GbFileLoad *fl = g_new0(GbFileLoad, 1);
+        fl->l = l;
+        fl->forced = i >= bundled && l->force_profile != NULL;
+        GbSheetAhead *a = gb_sheet_ahead_start(path, fmt, &fns, fl);
+        if (a == NULL) {
+            g_free(fl);
+            continue;
+        }
+        g_ptr_array_add(fls, fl);
+        g_ptr_array_add(aheads, a);
+    }
+}
+
 GbStatus
 gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag)
 {
@@ -567,11 +597,17 @@ gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag)
     for (const char *const *f = files; f != NULL && *f != NULL; f++)
         g_ptr_array_add(paths, g_strdup(*f));
     GbStatus status = GB_OK;
+    GPtrArray *aheads = g_ptr_array_new_with_free_func((GDestroyNotify)gb_sheet_ahead_free);
+    GPtrArray *ahead_fls = g_ptr_array_new_with_free_func(g_free);
+    if (!l->no_ahead && g_get_num_processors() > 1)
+        gb__start_aheads(l, paths, bundled, aheads, ahead_fls);
     l->batch = TRUE;
     for (guint i = 0; i < paths->len && status == GB_OK; i++)
         status = gb__load_one(l, t, g_ptr_array_index(paths, i),
                               i >= bundled && l->force_profile != NULL, diag);
     l->batch = FALSE;
+    g_ptr_array_free(aheads, TRUE); /* stops and joins any not taken */
+    g_ptr_array_free(ahead_fls, TRUE);
     if (status == GB_OK)
         gb__flush(l, t);
     g_ptr_array_free(paths, TRUE);

@@ -18,6 +18,7 @@ typedef struct {
     GArray *pending_recs; /* GbPendingRec (load.c) */
     GStringChunk *places; /* the pending records' places */
     gboolean batch;       /* inside gb_load_all: pending rows wait for its end */
+    gboolean no_ahead;    /* gb_load_all reads each workbook in turn, none ahead */
 } GbLoader;
 
 /* Creates a loader over ref, loading ref's profiles. Free with gb_loader_free. */
@@ -35,7 +36,10 @@ GbStatus gb_load_file(GbLoader *l, GbTable *t, const char *path, GbDiag *diag);
 /* Reads every file in DATADIR/grades in name order (names starting with '.'
  * and ending in '~', .md or .txt left out), then each of files (the only ones
  * l->force_profile applies to). Rows dated by their publication are matched
- * last, against every inspection-dated row read. */
+ * last, against every inspection-dated row read. The first two .ods
+ * workbooks are parsed ahead, each on a thread of its own, while this thread
+ * validates what comes before them (unless l->no_ahead); their rows still reach
+ * the loader in turn, so messages and accounting are the same. */
 GbStatus gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag);
 
 /* Starts parsing the first file gb_load_all(datadir's reference, files) will

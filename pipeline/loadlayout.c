@@ -279,7 +279,7 @@ gb__sheet_row(const GbSheetRow *row, gpointer user, gboolean *skip_rest, GbDiag 
 /* A sheet that a candidate profile names, or that any sheet-less profile may
  * read, is read whole; any other only as far as a header is looked for (a long
  * table, or the nearest miss for the message when nothing matches). */
-static guint64
+guint64
 gb__sheet_keep_rows(const char *path, const char *sheet, gpointer user)
 {
     GbFileLoad *fl = user;

@@ -67,6 +67,8 @@ gb__profile_free(gpointer data)
     g_free(p->path);
     g_strfreev(p->sheets);
     g_strfreev(p->match);
+    if (p->match_keys != NULL)
+        g_ptr_array_free(p->match_keys, TRUE);
     g_free(p->authority_col);
     g_free(p->event_col);
     g_strfreev(p->event_types);
@@ -342,6 +344,19 @@ gb__profile_settings(const GbParse *ps, GbProfile *p)
     p->merge_window = GB_PROFILE_MERGE_WINDOW;
     if (p->name == NULL || p->match == NULL || p->authority_col == NULL)
         return gb__bad(ps, "profile", NULL, "[profile] needs name, match and authority");
+    /* Every header looked at is matched against these: their keys once. */
+    p->match_keys = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    GString *key = g_string_new(NULL);
+    for (char **m = p->match; *m != NULL; m++) {
+        char **alts = g_strsplit(*m, "|", -1);
+        for (char **a = alts; *a != NULL; a++) {
+            gb_text_key(*a, strlen(*a), key);
+            g_free(*a);
+            *a = g_strdup(key->str);
+        }
+        g_ptr_array_add(p->match_keys, alts);
+    }
+    g_string_free(key, TRUE);
     guint32 ymd;
     if (p->as_at != NULL && !gb_text_parse_date(p->as_at, &ymd))
         return gb__bad(ps, "profile", "as_at", "as_at must be a date YYYY-MM-DD, not '%s'",
@@ -533,11 +548,18 @@ guint
 gb_profile_missing(const GbProfile *p, GHashTable *header_keys, GString *out)
 {
     guint n = 0;
-    for (char **m = p->match; *m != NULL; m++) {
-        if (gb_profile_column(*m, header_keys) >= 0)
+    for (guint i = 0; p->match[i] != NULL; i++) {
+        gboolean found = FALSE;
+        if (p->match_keys != NULL && i < p->match_keys->len) {
+            for (char **k = g_ptr_array_index(p->match_keys, i); *k != NULL && !found; k++)
+                found = g_hash_table_lookup(header_keys, *k) != NULL;
+        } else {
+            found = gb_profile_column(p->match[i], header_keys) >= 0;
+        }
+        if (found)
             continue;
         if (out != NULL)
-            g_string_append_printf(out, "%s'%s'", n ? ", " : "", *m);
+            g_string_append_printf(out, "%s'%s'", n ? ", " : "", p->match[i]);
         n++;
     }
     return n;

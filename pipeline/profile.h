@@ -43,9 +43,10 @@ typedef struct {
     char *id; /* file name without .ini */
     char *name;
     char *path;
-    char **sheets;     /* sheet names to read, or NULL: any sheet whose header matches */
-    guint header_rows; /* rows searched for a header, from a sheet's top or a table's end */
-    char **match;      /* header columns that identify the layout */
+    char **sheets;         /* sheet names to read, or NULL: any sheet whose header matches */
+    guint header_rows;     /* rows searched for a header, from a sheet's top or a table's end */
+    char **match;          /* header columns that identify the layout */
+    GPtrArray *match_keys; /* per match column, a char** of its alternatives' lookup keys */
     char *authority_col;
     char *event_col;           /* a column whose value marks a row as an event, or NULL */
     char **event_types;        /* those values */

@@ -11,6 +11,8 @@
 
 /* The row under construction: one reusable buffer for every row. */
 typedef struct {
+    GbSheetAhead *ahead; /* reading ahead: rows and sheets go to it, no callback runs */
+    guint64 overflow;    /* reading ahead: 1 + the column past the limit in this row, or 0 */
     const char *path;
     const GbSheetFns *fns;
     gpointer user;

@@ -64,6 +64,7 @@ gb__sheet_rb_reset(GbRowBuild *rb)
     g_array_set_size(rb->lens, 0);
     g_byte_array_set_size(rb->types, 0);
     rb->pending_empty = 0;
+    rb->overflow = 0;
 }
 
 static void
@@ -77,9 +78,29 @@ gb__rb_put(GbRowBuild *rb, const char *s, gsize len, guint8 type)
     g_byte_array_append(rb->types, &type, 1);
 }
 
+/* The message of a value past the last column read: 0-based column col. */
+static GbStatus
+gb__rb_overflow(GbRowBuild *rb, guint64 col)
+{
+    char name[8];
+    gb_sheet_column_name((guint)MIN(col, G_MAXUINT - 1), name);
+    gb_diag_set(rb->diag, NULL, 0, 0,
+                "%s[%s]:%" G_GUINT64_FORMAT ":%s: a value past "
+                "column %d; at most %d columns are read",
+                rb->path, rb->sheet, rb->row, name, GB_SHEET_MAX_COLUMNS, GB_SHEET_MAX_COLUMNS);
+    return GB_DATA;
+}
+
+/* What a read ahead queues (see gb_sheet_ahead_start, below). */
+enum { GB__AH_BEGIN, GB__AH_ROW, GB__AH_END };
+static GbStatus gb__ahead_row(GbRowBuild *rb, guint64 repeat);
+static GbStatus gb__ahead_mark(GbRowBuild *rb, guint8 kind);
+
 GbStatus
 gb__sheet_rb_cell(GbRowBuild *rb, const char *s, gsize len, guint8 type, guint64 repeat)
 {
+    if (rb->overflow != 0)
+        return GB_OK; /* reading ahead: the row is an error, if it is read */
     if (repeat == 0)
         repeat = 1;
     if (type == GB_CELL_EMPTY || (len == 0 && type == GB_CELL_TEXT)) {
@@ -88,13 +109,11 @@ gb__sheet_rb_cell(GbRowBuild *rb, const char *s, gsize len, guint8 type, guint64
     }
     guint64 col = rb->offs->len + rb->pending_empty;
     if (col + repeat > GB_SHEET_MAX_COLUMNS) {
-        char name[8];
-        gb_sheet_column_name((guint)MIN(col + repeat - 1, G_MAXUINT - 1), name);
-        gb_diag_set(rb->diag, NULL, 0, 0,
-                    "%s[%s]:%" G_GUINT64_FORMAT ":%s: a value past "
-                    "column %d; at most %d columns are read",
-                    rb->path, rb->sheet, rb->row, name, GB_SHEET_MAX_COLUMNS, GB_SHEET_MAX_COLUMNS);
-        return GB_DATA;
+        if (rb->ahead != NULL) { /* whether it is an error depends on the callbacks */
+            rb->overflow = 1 + MIN(col + repeat - 1, G_MAXUINT - 1);
+            return GB_OK;
+        }
+        return gb__rb_overflow(rb, col + repeat - 1);
     }
     for (; rb->pending_empty > 0; rb->pending_empty--)
         gb__rb_put(rb, "", 0, GB_CELL_EMPTY);
@@ -108,6 +127,8 @@ gb__sheet_rb_emit(GbRowBuild *rb, guint64 repeat)
 {
     if (repeat == 0)
         repeat = 1;
+    if (rb->ahead != NULL)
+        return gb__ahead_row(rb, repeat);
     GbStatus status = GB_OK;
     guint n = rb->offs->len;
     if (rb->skipping) {
@@ -160,6 +181,8 @@ gb__sheet_rb_begin_sheet(GbRowBuild *rb, const char *name)
     rb->row = 1;
     rb->skipping = FALSE;
     gb__sheet_rb_reset(rb);
+    if (rb->ahead != NULL)
+        return gb__ahead_mark(rb, GB__AH_BEGIN);
     if (rb->fns->sheet_begin == NULL)
         return GB_OK;
     gboolean skip = FALSE;
@@ -171,6 +194,8 @@ gb__sheet_rb_begin_sheet(GbRowBuild *rb, const char *name)
 GbStatus
 gb__sheet_rb_end_sheet(GbRowBuild *rb)
 {
+    if (rb->ahead != NULL)
+        return gb__ahead_mark(rb, GB__AH_END);
     if (rb->fns->sheet_end == NULL)
         return GB_OK;
     return rb->fns->sheet_end(rb->path, rb->sheet, rb->user, rb->diag);
@@ -401,18 +426,261 @@ gb_sheet_detect(const char *path, GbSheetFormat *fmt, GbDiag *diag)
     return status;
 }
 
+/* Reads the workbook through rb's callbacks (or into rb->ahead). */
+static GbStatus
+gb__sheet_read_rb(const char *path, GbSheetFormat fmt, GbRowBuild *rb)
+{
+    GsfInfile *zip;
+    GbStatus status = gb__open_zip(path, &zip, rb->diag);
+    if (status != GB_OK)
+        return status;
+    status = fmt == GB_SHEET_XLSX ? gb__sheet_xlsx_read(zip, rb) : gb__sheet_ods_read(zip, rb);
+    g_object_unref(zip);
+    return status;
+}
+
+/* ---- reading ahead (see gb_sheet_ahead_start) ----
+ *
+ * The thread's reader builds rows as ever, but hands each row, sheet start and
+ * sheet end to a queue instead of the callbacks, taking no callback's answer:
+ * every sheet is read (sheet_begin would be asked later), and a row with a
+ * value past the last column is marked rather than failed, since whether it is
+ * an error depends on whether a callback asked to pass the rest of its sheet
+ * by. The caller's gb_sheet_read then plays the queue through the callbacks as
+ * the reader would have made them: rows of a sheet being passed by dropped, a
+ * marked row failed with the message the reader gives, rows numbered by the
+ * same code. What stopped the read (malformed XML, the sheet it was in) ends the
+ * queue, as it ended the read. */
+
+#define GB__AHEAD_CAP (4u << 20) /* bytes of rows queued before the thread waits */
+
+typedef struct {
+    guint8 kind;
+    guint ncells;
+    guint64 repeat, overflow; /* ROW: as gb__sheet_rb_emit's; rb->overflow */
+    gsize size;               /* bytes, for the cap */
+    gsize *lens;              /* ROW: ncells lengths, then types, then the texts */
+    guint8 *types;
+    char *text; /* BEGIN: the sheet name; ROW: each cell's text and a NUL */
+} GbAheadEvent;
+
+struct GbSheetAhead {
+    char *path;
+    GbSheetFormat fmt;
+    GbSheetFns fns;
+    gpointer keep_user;
+    GThread *thread;
+    GMutex lock;
+    GCond cond;
+    GQueue events; /* GbAheadEvent* */
+    gsize queued;  /* their bytes */
+    gboolean done, stop, taken;
+    GbStatus status; /* the read's own outcome, once done */
+    GbDiag diag;
+};
+
+static GMutex gb__aheads_lock;
+static GList *gb__aheads; /* GbSheetAhead* not yet taken by gb_sheet_read */
+
+static void
+gb__ahead_event_free(GbAheadEvent *ev)
+{
+    if (ev == NULL)
+        return;
+    g_free(ev->kind == GB__AH_ROW ? (gpointer)ev->lens : ev->text);
+    g_free(ev);
+}
+
+/* Queues ev, waiting while the queue is full; GB_TEMPFAIL (ev freed) when the
+ * read ahead is being stopped. */
+static GbStatus
+gb__ahead_put(GbSheetAhead *a, GbAheadEvent *ev)
+{
+    g_mutex_lock(&a->lock);
+    while (a->queued > GB__AHEAD_CAP && !a->stop)
+        g_cond_wait(&a->cond, &a->lock);
+    gboolean stop = a->stop;
+    if (!stop) {
+        g_queue_push_tail(&a->events, ev);
+        a->queued += ev->size;
+        g_cond_broadcast(&a->cond);
+    }
+    g_mutex_unlock(&a->lock);
+    if (stop) {
+        gb__ahead_event_free(ev);
+        return GB_TEMPFAIL;
+    }
+    return GB_OK;
+}
+
+/* A sheet's start (GB__AH_BEGIN) or end (GB__AH_END). */
+static GbStatus
+gb__ahead_mark(GbRowBuild *rb, guint8 kind)
+{
+    GbAheadEvent *ev = g_new0(GbAheadEvent, 1);
+    ev->kind = kind;
+    if (kind == GB__AH_BEGIN)
+        ev->text = g_strdup(rb->sheet);
+    ev->size = sizeof *ev + (ev->text != NULL ? strlen(ev->text) : 0);
+    return gb__ahead_put(rb->ahead, ev);
+}
+
+static GbStatus
+gb__ahead_row(GbRowBuild *rb, guint64 repeat)
+{
+    guint n = rb->offs->len;
+    gsize bytes = n * sizeof(gsize) + n + rb->buf->len;
+    GbAheadEvent *ev = g_new0(GbAheadEvent, 1);
+    ev->kind = GB__AH_ROW;
+    ev->ncells = n;
+    ev->repeat = repeat;
+    ev->overflow = rb->overflow;
+    ev->lens = g_malloc(MAX(bytes, 1));
+    ev->types = (guint8 *)(ev->lens + n);
+    ev->text = (char *)ev->types + n;
+    if (n > 0) {
+        memcpy(ev->lens, rb->lens->data, n * sizeof(gsize));
+        memcpy(ev->types, rb->types->data, n);
+    }
+    memcpy(ev->text, rb->buf->str, rb->buf->len);
+    ev->size = sizeof *ev + bytes;
+    gb__sheet_rb_reset(rb);
+    return gb__ahead_put(rb->ahead, ev);
+}
+
+static gpointer
+gb__ahead_thread(gpointer data)
+{
+    GbSheetAhead *a = data;
+    GbDiag diag = {0};
+    GbRowBuild rb;
+    gb__rb_init(&rb, a->path, &a->fns, a->keep_user, &diag);
+    rb.ahead = a;
+    GbStatus status = gb__sheet_read_rb(a->path, a->fmt, &rb);
+    gb__rb_clear(&rb);
+    g_mutex_lock(&a->lock);
+    a->status = status;
+    a->diag = diag;
+    a->done = TRUE;
+    g_cond_broadcast(&a->cond);
+    g_mutex_unlock(&a->lock);
+    return NULL;
+}
+
+GbSheetAhead *
+gb_sheet_ahead_start(const char *path, GbSheetFormat fmt, const GbSheetFns *fns, gpointer keep_user)
+{
+    if (fmt != GB_SHEET_ODS)
+        return NULL;
+    xmlInitParser(); /* once, here, not racing on the thread */
+    GbSheetAhead *a = g_new0(GbSheetAhead, 1);
+    a->path = g_strdup(path);
+    a->fmt = fmt;
+    a->fns = (GbSheetFns){.keep_rows = fns->keep_rows};
+    a->keep_user = keep_user;
+    g_mutex_init(&a->lock);
+    g_cond_init(&a->cond);
+    g_queue_init(&a->events);
+    g_mutex_lock(&gb__aheads_lock);
+    gb__aheads = g_list_append(gb__aheads, a); /* the first started is taken first */
+    g_mutex_unlock(&gb__aheads_lock);
+    a->thread = g_thread_new("sheetahead", gb__ahead_thread, a);
+    return a;
+}
+
+void
+gb_sheet_ahead_free(GbSheetAhead *a)
+{
+    if (a == NULL)
+        return;
+    g_mutex_lock(&gb__aheads_lock);
+    gb__aheads = g_list_remove(gb__aheads, a);
+    g_mutex_unlock(&gb__aheads_lock);
+    g_mutex_lock(&a->lock);
+    a->stop = TRUE;
+    g_cond_broadcast(&a->cond);
+    g_mutex_unlock(&a->lock);
+    g_thread_join(a->thread);
+    g_queue_clear_full(&a->events, (GDestroyNotify)gb__ahead_event_free);
+    gb_diag_clear(&a->diag);
+    g_mutex_clear(&a->lock);
+    g_cond_clear(&a->cond);
+    g_free(a->path);
+    g_free(a);
+}
+
+/* The read ahead of this workbook for these callbacks, taken from the list, or NULL. */
+static GbSheetAhead *
+gb__ahead_take(const char *path, GbSheetFormat fmt, const GbSheetFns *fns)
+{
+    GbSheetAhead *found = NULL;
+    g_mutex_lock(&gb__aheads_lock);
+    for (GList *l = gb__aheads; l != NULL && found == NULL; l = l->next) {
+        GbSheetAhead *a = l->data;
+        if (a->fmt == fmt && a->fns.keep_rows == fns->keep_rows && strcmp(a->path, path) == 0)
+            found = a;
+    }
+    if (found != NULL)
+        gb__aheads = g_list_remove(gb__aheads, found);
+    g_mutex_unlock(&gb__aheads_lock);
+    return found;
+}
+
+/* Plays the queue through rb's callbacks (see above). */
+static GbStatus
+gb__ahead_play(GbSheetAhead *a, GbRowBuild *rb)
+{
+    for (;;) {
+        g_mutex_lock(&a->lock);
+        while (g_queue_is_empty(&a->events) && !a->done)
+            g_cond_wait(&a->cond, &a->lock);
+        GbAheadEvent *ev = g_queue_pop_head(&a->events);
+        if (ev != NULL) {
+            a->queued -= ev->size;
+            g_cond_broadcast(&a->cond);
+        }
+        g_mutex_unlock(&a->lock);
+        if (ev == NULL) { /* the read's end: its outcome, its message */
+            if (a->status != GB_OK) {
+                gb_diag_clear(rb->diag);
+                *rb->diag = a->diag;
+                a->diag = (GbDiag){0};
+            }
+            return a->status;
+        }
+        GbStatus status = GB_OK;
+        if (ev->kind == GB__AH_BEGIN) {
+            status = gb__sheet_rb_begin_sheet(rb, ev->text);
+        } else if (ev->kind == GB__AH_END) {
+            if (!rb->skipping)
+                status = gb__sheet_rb_end_sheet(rb);
+        } else if (!rb->skipping) {
+            gb__sheet_rb_reset(rb);
+            if (ev->overflow != 0) {
+                status = gb__rb_overflow(rb, ev->overflow - 1);
+            } else {
+                const char *text = ev->text;
+                for (guint i = 0; i < ev->ncells; i++) {
+                    gb__rb_put(rb, text, ev->lens[i], ev->types[i]);
+                    text += ev->lens[i] + 1;
+                }
+                status = gb__sheet_rb_emit(rb, ev->repeat);
+            }
+        }
+        gb__ahead_event_free(ev);
+        if (status != GB_OK)
+            return status;
+    }
+}
+
 GbStatus
 gb_sheet_read(const char *path, GbSheetFormat fmt, const GbSheetFns *fns, gpointer user,
               GbDiag *diag)
 {
-    GsfInfile *zip;
-    GbStatus status = gb__open_zip(path, &zip, diag);
-    if (status != GB_OK)
-        return status;
     GbRowBuild rb;
     gb__rb_init(&rb, path, fns, user, diag);
-    status = fmt == GB_SHEET_XLSX ? gb__sheet_xlsx_read(zip, &rb) : gb__sheet_ods_read(zip, &rb);
+    GbSheetAhead *a = gb__ahead_take(path, fmt, fns);
+    GbStatus status = a != NULL ? gb__ahead_play(a, &rb) : gb__sheet_read_rb(path, fmt, &rb);
     gb__rb_clear(&rb);
-    g_object_unref(zip);
     return status;
 }

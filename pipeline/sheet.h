@@ -72,10 +72,27 @@ GbStatus gb_sheet_read(const char *path, GbSheetFormat fmt, const GbSheetFns *fn
                        GbDiag *diag);
 
 /* An .ods whose content.xml is at least thread_bytes long (default 256 KiB; 0:
- * never) is inflated and filtered on a second thread while this one parses;
+ * never) is inflated on a second thread while this one filters and parses;
  * every callback still runs on the calling thread, in the same order. For
  * tests, which read small workbooks both ways. */
 void gb_sheet_configure(gsize thread_bytes);
+
+/* Reading a workbook ahead: while the calling thread reads earlier files, an
+ * .ods workbook is parsed on a thread of its own into its rows, kept (up to a
+ * few MB; the thread then waits) until gb_sheet_read(path, fmt, fns, ...) is
+ * called with the same path, format and fns->keep_rows. That call hands them
+ * to its callbacks in the same order, with the same row numbers, messages and
+ * outcome as reading the file then would have. Only keep_rows runs on the
+ * thread, with keep_user: it must depend on nothing the other callbacks
+ * change; sheet_begin must not pass sheets by (the rows of one it passes by
+ * are dropped, but the sheet was parsed as one that is read). Returns NULL
+ * (nothing started) for a format other than .ods. Free with
+ * gb_sheet_ahead_free, after the gb_sheet_read or instead of it (the thread is
+ * stopped). */
+typedef struct GbSheetAhead GbSheetAhead;
+GbSheetAhead *gb_sheet_ahead_start(const char *path, GbSheetFormat fmt, const GbSheetFns *fns,
+                                   gpointer keep_user);
+void gb_sheet_ahead_free(GbSheetAhead *a);
 
 /* Writes the spreadsheet column name of 0-based column col ("A", "Z", "AA")
  * into buf (at least 8 bytes). This function can't fail. */

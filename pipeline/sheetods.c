@@ -2,7 +2,7 @@
  * through libxml2's SAX2 push parser, table:number-columns-repeated and
  * table:number-rows-repeated counted, not materialised; the filter that passes
  * unwanted sheets by before libxml2 parses them; and, for a large content.xml,
- * the inflating and filtering done on a second thread. */
+ * the inflating done on a second thread. */
 #include "pipeline/sheet-private.h"
 
 #include <string.h>
@@ -974,14 +974,18 @@ gb__ods_read_here(GsfInput *in, GbOdsPush *pu)
     return gb__ods_pump(in, &sk, gb__ods_here_go_on, pu);
 }
 
-/* ---- inflating and filtering on a second thread ----
+/* ---- inflating on a second thread ----
  *
  * For a large content.xml (the 2023 workbook's is 39 MB, nearly all of it
- * passed by) a second thread inflates and filters while this one parses what
- * goes through: blocks of filtered bytes pass in order through a short queue
- * (so memory stays bounded), and the one callback the filter makes, keep_rows,
- * is asked of this thread, so that every callback runs where gb_sheet_read was
- * called and in the same order as without the thread. */
+ * passed by) a second thread inflates it while this one filters and parses:
+ * the chunks the reads give (GB__ODS_CHUNK each, as gb__ods_pump reads them)
+ * pass in order through a short queue, so memory stays bounded, and are
+ * filtered here exactly as gb__ods_pump filters them, so every callback runs
+ * where gb_sheet_read was called, in the same order as without the thread.
+ * Inflating (zlib) and filtering take about the same time, so each core has
+ * one of them. Each chunk has room in front of its bytes for what the filter
+ * left of the one before (the start of a tag it cut), so that neither is
+ * copied whole. */
 
 static gsize gb__thread_bytes = 256 * 1024;
 
@@ -991,143 +995,125 @@ gb_sheet_configure(gsize thread_bytes)
     gb__thread_bytes = thread_bytes;
 }
 
-#define GB__PIPE_BLOCK (32 * 1024)
-#define GB__PIPE_BLOCKS 4
+#define GB__AHEAD_THREAD_BYTES (4u << 20) /* the same, read ahead */
+#define GB__PIPE_CHUNKS 1  /* inflated chunks queued at most (one more is being inflated) */
+#define GB__PIPE_HEAD 4096 /* room in front of a chunk's bytes */
+
+typedef struct {
+    guint8 *mem; /* GB__PIPE_HEAD bytes, then len inflated bytes */
+    gsize len;
+    gboolean eof; /* the last: nothing remains after it */
+} GbOdsChunk;
 
 typedef struct {
     GMutex lock;
     GCond cond;
-    GQueue blocks;   /* GByteArray *: filtered bytes, in order */
-    GByteArray *cur; /* the filter thread's block being filled */
-    gboolean done, read_failed, stop;
-    const char *ask; /* a sheet the filter thread asks keep_rows of */
-    guint64 answer;
-    gboolean answered;
+    GQueue chunks;               /* GbOdsChunk *, in order */
+    gboolean done, failed, stop; /* failed: libgsf could not read the next chunk */
     GsfInput *in;
 } GbOdsPipe;
 
 static void
-gb__pipe_send(GbOdsPipe *pp)
+gb__chunk_free(gpointer data)
 {
-    g_mutex_lock(&pp->lock);
-    while (g_queue_get_length(&pp->blocks) >= GB__PIPE_BLOCKS && !pp->stop)
-        g_cond_wait(&pp->cond, &pp->lock);
-    if (!pp->stop) {
-        g_queue_push_tail(&pp->blocks, pp->cur);
-        pp->cur = NULL;
-    }
-    g_cond_broadcast(&pp->cond);
-    g_mutex_unlock(&pp->lock);
-    if (pp->cur != NULL)
-        g_byte_array_set_size(pp->cur, 0);
-    else
-        pp->cur = g_byte_array_sized_new(GB__PIPE_BLOCK);
-}
-
-/* The filter's sk->feed on the second thread. */
-static void
-gb__pipe_collect(gpointer ctx, const guint8 *p, gsize n)
-{
-    GbOdsPipe *pp = ctx;
-    while (n > 0) { /* blocks of at most GB__PIPE_BLOCK, however long the span */
-        gsize k = MIN(n, GB__PIPE_BLOCK - pp->cur->len);
-        g_byte_array_append(pp->cur, p, (guint)k);
-        p += k;
-        n -= k;
-        if (pp->cur->len >= GB__PIPE_BLOCK)
-            gb__pipe_send(pp);
-    }
-}
-
-/* The filter's sk->keep on the second thread: waits for this thread's answer. */
-static guint64
-gb__pipe_keep(const char *sheet, gpointer user)
-{
-    GbOdsPipe *pp = user;
-    g_mutex_lock(&pp->lock);
-    pp->ask = sheet;
-    pp->answered = FALSE;
-    g_cond_broadcast(&pp->cond);
-    while (!pp->answered && !pp->stop)
-        g_cond_wait(&pp->cond, &pp->lock);
-    guint64 answer = pp->answered ? pp->answer : G_MAXUINT64;
-    pp->ask = NULL;
-    g_mutex_unlock(&pp->lock);
-    return answer;
-}
-
-static gboolean
-gb__pipe_go_on(gpointer ctx)
-{
-    GbOdsPipe *pp = ctx;
-    g_mutex_lock(&pp->lock);
-    gboolean go = !pp->stop;
-    g_mutex_unlock(&pp->lock);
-    return go;
+    GbOdsChunk *c = data;
+    if (c != NULL)
+        g_free(c->mem);
+    g_free(c);
 }
 
 static gpointer
 gb__pipe_thread(gpointer data)
 {
     GbOdsPipe *pp = data;
-    GbSkipper sk = {.keep = gb__pipe_keep, .user = pp, .feed = gb__pipe_collect, .feed_ctx = pp};
-    gboolean failed = gb__ods_pump(pp->in, &sk, gb__pipe_go_on, pp);
-    if (pp->cur->len > 0)
-        gb__pipe_send(pp);
+    gboolean failed = FALSE;
+    for (gboolean eof = FALSE; !eof;) {
+        gsf_off_t left = gsf_input_remaining(pp->in);
+        GbOdsChunk *c = g_new0(GbOdsChunk, 1);
+        c->len = (gsize)MIN(MAX(left, 0), (gsf_off_t)GB__ODS_CHUNK);
+        c->mem = g_malloc(GB__PIPE_HEAD + c->len);
+        if (c->len > 0 && gsf_input_read(pp->in, c->len, c->mem + GB__PIPE_HEAD) == NULL) {
+            gb__chunk_free(c);
+            failed = TRUE;
+            break;
+        }
+        eof = c->eof = gsf_input_remaining(pp->in) <= 0;
+        g_mutex_lock(&pp->lock);
+        while (g_queue_get_length(&pp->chunks) >= GB__PIPE_CHUNKS && !pp->stop)
+            g_cond_wait(&pp->cond, &pp->lock);
+        gboolean stop = pp->stop;
+        if (!stop)
+            g_queue_push_tail(&pp->chunks, c);
+        g_cond_broadcast(&pp->cond);
+        g_mutex_unlock(&pp->lock);
+        if (stop) {
+            gb__chunk_free(c);
+            break;
+        }
+    }
     g_mutex_lock(&pp->lock);
-    pp->read_failed = failed;
+    pp->failed = failed;
     pp->done = TRUE;
     g_cond_broadcast(&pp->cond);
     g_mutex_unlock(&pp->lock);
     return NULL;
 }
 
-/* Parses here what the second thread inflates and filters. */
+/* Filters and parses here what the second thread inflates; TRUE when libgsf
+ * could not read (inflate) it, as gb__ods_pump says. */
 static gboolean
 gb__ods_read_piped(GsfInput *in, GbOdsPush *pu)
 {
-    GbOdsPipe pp = {.in = in, .cur = g_byte_array_sized_new(GB__PIPE_BLOCK)};
+    GbOdsPipe pp = {.in = in};
     g_mutex_init(&pp.lock);
     g_cond_init(&pp.cond);
-    g_queue_init(&pp.blocks);
+    g_queue_init(&pp.chunks);
     GThread *t = g_thread_new("sheetods", gb__pipe_thread, &pp);
+    GbSkipper sk = {
+        .keep = gb__ods_keep_rows, .user = pu->st->rb, .feed = gb__ods_feed, .feed_ctx = pu};
+    GByteArray *left = g_byte_array_new(); /* what the filter left of the chunks so far */
     for (;;) {
         g_mutex_lock(&pp.lock);
-        while (g_queue_is_empty(&pp.blocks) && !pp.done && (pp.ask == NULL || pp.answered))
+        while (g_queue_is_empty(&pp.chunks) && !pp.done)
             g_cond_wait(&pp.cond, &pp.lock);
-        if (pp.ask != NULL && !pp.answered) {
-            const char *sheet = pp.ask;
-            g_mutex_unlock(&pp.lock);
-            guint64 answer = gb__ods_keep_rows(sheet, pu->st->rb);
-            g_mutex_lock(&pp.lock);
-            pp.answer = answer;
-            pp.answered = TRUE;
-            g_cond_broadcast(&pp.cond);
-            g_mutex_unlock(&pp.lock);
-            continue;
-        }
-        GByteArray *b = g_queue_pop_head(&pp.blocks);
+        GbOdsChunk *c = g_queue_pop_head(&pp.chunks);
         g_cond_broadcast(&pp.cond);
         g_mutex_unlock(&pp.lock);
-        if (b == NULL)
-            break; /* done, and every block parsed */
-        gb__ods_feed(pu, b->data, b->len);
-        g_byte_array_free(b, TRUE);
-        if (pu->st->halted || pu->failed)
+        if (c == NULL)
+            break; /* done: inflating failed (the last chunk, with eof, ends the loop) */
+        guint8 *p = c->mem + GB__PIPE_HEAD;
+        gsize n = c->len;
+        if (left->len <= GB__PIPE_HEAD) {
+            p -= left->len;
+            memcpy(p, left->data, left->len);
+            n += left->len;
+        } else { /* a long tag cut by the chunks: gathered, as gb__ods_pump does */
+            g_byte_array_append(left, p, (guint)n);
+            p = left->data;
+            n = left->len;
+        }
+        gsize used = gb__skip_scan(&sk, p, n, c->eof);
+        if (p == left->data) {
+            g_byte_array_remove_range(left, 0, (guint)used);
+        } else {
+            g_byte_array_set_size(left, 0);
+            g_byte_array_append(left, p + used, (guint)(n - used));
+        }
+        gboolean eof = c->eof;
+        gb__chunk_free(c);
+        if (eof || pu->st->halted || pu->failed)
             break;
     }
+    g_byte_array_free(left, TRUE);
     g_mutex_lock(&pp.lock);
     pp.stop = TRUE;
     g_cond_broadcast(&pp.cond);
     g_mutex_unlock(&pp.lock);
     g_thread_join(t);
-    GByteArray *b;
-    while ((b = g_queue_pop_head(&pp.blocks)) != NULL)
-        g_byte_array_free(b, TRUE);
-    g_byte_array_free(pp.cur, TRUE);
+    g_queue_clear_full(&pp.chunks, gb__chunk_free);
     g_mutex_clear(&pp.lock);
     g_cond_clear(&pp.cond);
-    return pp.read_failed;
+    return pp.failed;
 }
 
 GbStatus
@@ -1160,7 +1146,12 @@ gb__sheet_ods_read(GsfInfile *zip, GbRowBuild *rb)
     pu.sax.processingInstruction = gb__ods_pi;
     pu.sax.serror = gb__ods_error;
     gboolean read_failed;
-    if (gb__thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)gb__thread_bytes &&
+    /* Read ahead, the parse is beside the calling thread already: a second
+     * thread (and its chunks' memory) pays only for a large content.xml. */
+    gsize thread_bytes = gb__thread_bytes;
+    if (rb->ahead != NULL && thread_bytes > 0)
+        thread_bytes = MAX(thread_bytes, GB__AHEAD_THREAD_BYTES);
+    if (thread_bytes > 0 && gsf_input_size(in) >= (gsf_off_t)thread_bytes &&
         g_get_num_processors() > 1)
         read_failed = gb__ods_read_piped(in, &pu);
     else

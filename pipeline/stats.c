@@ -39,8 +39,29 @@ gb_stats_whole_percents(const guint *count, int n, guint base, int *whole)
     }
 }
 
+/* Authorities active in a year, counted once per year: a table of years
+ * seen so far (a handful), looked up in order. */
+typedef struct {
+    GArray *years, *counts; /* int, guint */
+} GbActiveCache;
+
+static guint
+gb__active_in(const GbTable *t, GbActiveCache *c, int year)
+{
+    for (guint i = 0; i < c->years->len; i++)
+        if (g_array_index(c->years, int, i) == year)
+            return g_array_index(c->counts, guint, i);
+    guint n = 0;
+    for (guint i = 0; i < t->ref->authorities->len; i++)
+        if (gb_ref_active_in(gb_ref_authority(t->ref, (int)i), year))
+            n++;
+    g_array_append_val(c->years, year);
+    g_array_append_val(c->counts, n);
+    return n;
+}
+
 static void
-gb__finish(const GbTable *t, GbDistribution *d)
+gb__finish(const GbTable *t, GbDistribution *d, GbActiveCache *active)
 {
     d->base = 0;
     for (int g = 0; g < d->ngrades; g++)
@@ -73,9 +94,7 @@ gb__finish(const GbTable *t, GbDistribution *d)
             d->partial = TRUE;
             d->period_to = end;
         }
-        for (guint i = 0; i < t->ref->authorities->len; i++)
-            if (gb_ref_active_in(gb_ref_authority(t->ref, (int)i), d->year))
-                d->active++;
+        d->active += gb__active_in(t, active, d->year);
         if (d->regime >= 0 && d->judgement >= 0)
             d->selection = gb_ref_selection_note(t->ref, d->year, d->regime, d->judgement);
     }
@@ -188,8 +207,12 @@ gb_stats_distributions(const GbTable *t, GbGroupBy by)
                           r->grade, 1, r->date);
         }
     }
+    GbActiveCache active = {.years = g_array_new(FALSE, FALSE, sizeof(int)),
+                            .counts = g_array_new(FALSE, FALSE, sizeof(guint))};
     for (guint i = 0; i < g.out->len; i++)
-        gb__finish(t, &g_array_index(g.out, GbDistribution, i));
+        gb__finish(t, &g_array_index(g.out, GbDistribution, i), &active);
+    g_array_free(active.years, TRUE);
+    g_array_free(active.counts, TRUE);
     g_array_sort(g.out, gb__cmp_dist);
     g_hash_table_destroy(g.groups);
     g_free(g.jregime);

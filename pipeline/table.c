@@ -131,6 +131,8 @@ gb_table_free(GbTable *t)
     g_array_free(t->reported, TRUE);
     g_array_free(t->visits, TRUE);
     g_hash_table_destroy(t->seen);
+    if (t->near != NULL)
+        g_hash_table_destroy(t->near);
     g_free(t);
 }
 
@@ -352,6 +354,8 @@ gb__seen_dense(GbTable *t, const GbRow *r, guint64 line, GbAddResult *result, gu
     return TRUE;
 }
 
+static void gb__near_note(GbTable *t, guint64 key);
+
 static GbAddResult
 gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
               int *prev_grade)
@@ -370,6 +374,8 @@ gb__seen_hash(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint6
         return *prev_grade == r->grade ? GB_ADD_IDENTICAL : GB_ADD_CONFLICT;
     }
     g_hash_table_insert(t->seen, (gpointer)(gsize)key, (gpointer)(gsize)origin);
+    if (t->near != NULL)
+        gb__near_note(t, key);
     return GB_ADD_NEW;
 }
 
@@ -485,45 +491,105 @@ gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64
     return GB_ADD_NEW;
 }
 
+/* Notes the date of a key of t->seen in t->near, when it has one (a year-only
+ * row's key holds the year, which no window of days holds). */
+static void
+gb__near_note(GbTable *t, guint64 key)
+{
+    guint32 ymd = (guint32)(key & 0xFFFFFFFFu);
+    if (ymd < 10000)
+        return;
+    gpointer pair = GSIZE_TO_POINTER((gsize)(key >> 32));
+    GArray *dates = g_hash_table_lookup(t->near, pair);
+    if (dates == NULL) {
+        dates = g_array_new(FALSE, FALSE, sizeof(guint32));
+        g_hash_table_insert(t->near, pair, dates);
+    }
+    g_array_append_val(dates, ymd);
+}
+
+static void
+gb__near_free(gpointer dates)
+{
+    g_array_free(dates, TRUE);
+}
+
+/* The dates near holds for each (authority, judgement) of the duplicate hash,
+ * made at the first gb_table_find_near and kept up by gb__seen_hash: the hash
+ * is then probed for those dates only, not for every day of the window. */
+static void
+gb__near_build(GbTable *t)
+{
+    t->near = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, gb__near_free);
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, t->seen);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        gb__near_note(t, (guint64)(gsize)k);
+}
+
+static gboolean
+gb__ymd_valid(guint32 ymd)
+{
+    return g_date_valid_dmy((GDateDay)(ymd % 100), (GDateMonth)(ymd / 100 % 100),
+                            (GDateYear)(ymd / 10000));
+}
+
 gboolean
 gb_table_find_near(GbTable *t, int authority, int judgement, guint32 from, guint32 to,
                    guint not_file, guint32 *date, int *grade, guint *file, guint64 *line)
 {
-    GDate d;
-    g_date_clear(&d, 1);
-    g_date_set_dmy(&d, (GDateDay)(to % 100), (GDateMonth)(to / 100 % 100), (GDateYear)(to / 10000));
-    for (guint32 ymd = to; ymd >= from && g_date_valid(&d);) {
-        GbRow probe = {.date = ymd,
-                       .year = (guint16)(ymd / 10000),
-                       .authority = (guint16)authority,
-                       .judgement = (guint8)judgement};
+    /* The latest day in [from, to] holding such a judgement, in the dense
+     * cells (one date a year; first on a tie) or the hash, as probing each day
+     * from `to` back to `from` would find it. */
+    if (!gb__ymd_valid(to) || from > to)
+        return FALSE;
+    gboolean found = FALSE, in_cell = FALSE;
+    guint32 best = 0;
+    for (int y = (int)(to / 10000); t->streaming && y >= (int)(from / 10000) && y > 0; y--) {
+        GbRow probe = {
+            .year = (guint16)y, .authority = (guint16)authority, .judgement = (guint8)judgement};
         guint32 *cell_line = NULL;
-        guint32 *cell = t->streaming ? gb__cell(t, &probe, &cell_line) : NULL;
-        if (cell != NULL && (*cell & 0xC0000000u) == 0xC0000000u &&
-            ((*cell >> 20) & 0x3FF) == gb__day(&probe) &&
-            ((*cell >> 8) & 0xFFF) != (not_file & 0xFFF)) {
-            *date = ymd;
-            *grade = (int)(gint8)(guint8)(*cell & 0xFF);
-            *file = (*cell >> 8) & 0xFFF;
-            *line = *cell_line;
-            return TRUE;
-        }
-        guint64 key = ((guint64)authority << 40) | ((guint64)judgement << 32) | ymd;
-        gpointer found;
-        if (g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)key, NULL, &found) &&
-            ((guint64)(gsize)found >> 40 & 0xFFFF) != not_file) {
-            guint64 o = (guint64)(gsize)found;
-            *date = ymd;
-            *grade = (int)(gint8)(guint8)(o >> 56);
-            *file = (guint)((o >> 40) & 0xFFFF);
-            *line = o & 0xFFFFFFFFFFULL;
-            return TRUE;
-        }
-        g_date_subtract_days(&d, 1);
-        ymd = (guint32)g_date_get_year(&d) * 10000 + (guint32)g_date_get_month(&d) * 100 +
-              (guint32)g_date_get_day(&d);
+        guint32 *cell = gb__cell(t, &probe, &cell_line);
+        if (cell == NULL || (*cell & 0xC0000000u) != 0xC0000000u ||
+            ((*cell >> 8) & 0xFFF) == (not_file & 0xFFF))
+            continue;
+        guint32 day = (*cell >> 20) & 0x3FF; /* (month - 1) * 31 + day, as gb__day */
+        if (day == 0)
+            continue;
+        guint32 ymd = (guint32)y * 10000 + ((day - 1) / 31 + 1) * 100 + (day - 1) % 31 + 1;
+        if (ymd < from || ymd > to || !gb__ymd_valid(ymd) || (found && ymd <= best))
+            continue;
+        found = in_cell = TRUE;
+        best = ymd;
+        *date = ymd;
+        *grade = (int)(gint8)(guint8)(*cell & 0xFF);
+        *file = (*cell >> 8) & 0xFFF;
+        *line = *cell_line;
     }
-    return FALSE;
+    if (t->near == NULL)
+        gb__near_build(t);
+    guint64 pair_key = ((guint64)authority << 40) | ((guint64)judgement << 32);
+    GArray *dates = g_hash_table_lookup(t->near, GSIZE_TO_POINTER((gsize)(pair_key >> 32)));
+    for (guint i = 0; dates != NULL && i < dates->len; i++) {
+        guint32 ymd = g_array_index(dates, guint32, i);
+        if (ymd < from || ymd > to || (found && (ymd < best || (ymd == best && in_cell))))
+            continue;
+        gpointer v;
+        if (!g_hash_table_lookup_extended(t->seen, (gpointer)(gsize)(pair_key | ymd), NULL, &v))
+            continue;
+        guint64 o = (guint64)(gsize)v;
+        if (((o >> 40) & 0xFFFF) == not_file || !gb__ymd_valid(ymd))
+            continue;
+        found = TRUE;
+        in_cell = FALSE;
+        best = ymd;
+        *date = ymd;
+        *grade = (int)(gint8)(guint8)(o >> 56);
+        *file = (guint)((o >> 40) & 0xFFFF);
+        *line = o & 0xFFFFFFFFFFULL;
+    }
+    return found;
 }
 
 void

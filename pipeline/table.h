@@ -76,6 +76,8 @@ typedef struct {
     GArray *files;            /* GbFileAccount */
     GHashTable *source_ids;
     GHashTable *seen;    /* packed (authority, judgement, date|year) -> packed origin */
+    GHashTable *near;    /* (authority << 8 | judgement) -> GArray of guint32 dates in seen;
+                          * made by the first gb_table_find_near, NULL before */
     guint32 newest_date; /* newest judgement date, 0 if none (of the rows kept after a cut) */
     guint32 date_limit;  /* YYYYMMDD: later judgements are refused by the loader */
     int min_year, max_year;

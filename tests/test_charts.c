@@ -4,6 +4,7 @@
 #include "charts/chart.h"
 #include "charts/map.h"
 #include "output/chartfile.h"
+#include "output/html.h"
 #include "output/png.h"
 #include "output/write.h"
 #include "pipeline/load.h"
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <zlib.h>
 
 static const struct {
     const char *name;
@@ -576,6 +578,79 @@ same_pixels(cairo_surface_t *a, cairo_surface_t *b)
     return TRUE;
 }
 
+/* Kinds of image for the PNG writer (png.c's Sub filter skips runs of the
+ * colour to the left; ISA-L compresses): each drawn, written, and read
+ * back by libpng (through cairo's reader) and by zlib's inflate, which checks
+ * the stream and its Adler-32. */
+static const struct {
+    const char *name;
+    int w, h;
+    int kind;
+} deflated[] = {
+    {"one pixel", 1, 1, 0},
+    {"flat: one run a row", 2000, 40, 0},
+    {"noise: no runs", 600, 300, 1},
+    {"a period of 5 pixels: runs of 1", 777, 33, 2},
+    {"rows repeat above a bar, a ramp in every fourth", 301, 90, 3},
+    {"wider than deflate's window", 11000, 4, 3},
+    {"black with its X byte 0: a run from the first pixel", 50, 3, 4},
+};
+
+/* Pixel x, y of deflated[kind]'s image. */
+static guint32
+deflated_pixel(int kind, int x, int y, guint32 *state)
+{
+    switch (kind) {
+    case 0:
+        return 0xff336699u;
+    case 1: /* xorshift32 */
+        *state ^= *state << 13, *state ^= *state >> 17, *state ^= *state << 5;
+        return 0xff000000u | (*state & 0xffffffu);
+    case 2:
+        return 0xff000000u | (guint32)(x % 5) * 0x331177u;
+    case 4:
+        return 0;
+    default: /* a bar from row 10 to 60 on white, an edge in every fourth row */
+        if (y >= 10 && y < 60 && x > 20 && x < 200)
+            return y % 4 ? 0xff1f77b4u : 0xff000000u | (guint32)(x & 255);
+        return 0xffffffffu;
+    }
+}
+
+START_TEST(test_png_deflate)
+{
+    const int w = deflated[_i].w, h = deflated[_i].h;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_flush(s);
+    guint8 *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    guint32 state = 2463534242u;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            ((guint32 *)(void *)(px + y * stride))[x] =
+                deflated_pixel(deflated[_i].kind, x, y, &state);
+    cairo_surface_mark_dirty(s);
+    GByteArray *b = g_byte_array_new();
+    ck_assert(gb_png_write(s, 300, b));
+    /* The IDAT right after IHDR and pHYs: zlib inflates it to the filtered
+     * rows' size exactly, its checksum right. */
+    const guint8 *idat = b->data + 8 + 25 + 21;
+    ck_assert(memcmp(idat + 4, "IDAT", 4) == 0);
+    guint32 zlen =
+        (guint32)idat[0] << 24 | (guint32)idat[1] << 16 | (guint32)idat[2] << 8 | idat[3];
+    uLongf rawlen = (uLongf)(1 + 3 * w) * (uLongf)h, got = rawlen + 1;
+    guint8 *raw = g_malloc(got);
+    ck_assert_int_eq(uncompress(raw, &got, idat + 8, zlen), Z_OK);
+    ck_assert_uint_eq(got, rawlen);
+    g_free(raw);
+    cairo_surface_t *back = png_pixels(b);
+    ck_assert_msg(same_pixels(back, s), "%s: the pixels read back differ", deflated[_i].name);
+    cairo_surface_destroy(back);
+    g_byte_array_unref(b);
+    cairo_surface_destroy(s);
+}
+END_TEST
+
 /* An opaque w x h test image: colour ramps, with rows `from`..`to` (and the
  * pixel at x) changed by `seed`. */
 static cairo_surface_t *
@@ -743,6 +818,104 @@ START_TEST(test_layered_map)
 }
 END_TEST
 
+/* A run of chart tasks (gb_chartfile_run_*) gives each chart in each format
+ * the bytes gb_chartfile_render gives it, whoever draws which task: this
+ * thread with its fonts, threads with fonts of their own, run_end alone, a
+ * helper that comes after the end; and the first failure, with its
+ * diagnosis, whatever else was drawn. */
+static const struct {
+    const char *name;
+    gboolean caller; /* this thread helps, with the fixture's fonts */
+    int threads;     /* threads that help with fonts of their own */
+    gboolean late;   /* a helper after run_end */
+    double bad_dpi;  /* > 0: the last format is a PNG too large to make */
+} runs[] = {
+    {"run_end draws every task", FALSE, 0, FALSE, 0},
+    {"this thread draws them", TRUE, 0, FALSE, 0},
+    {"this thread and two others", TRUE, 2, FALSE, 0},
+    {"two other threads, a late helper", FALSE, 2, TRUE, 0},
+    {"a task fails", TRUE, 1, FALSE, 20000},
+};
+
+static gpointer
+run_helper(gpointer run)
+{
+    gb_chartfile_run_help(run, NULL);
+    return NULL;
+}
+
+START_TEST(test_chart_run)
+{
+    const char *names[] = {"distribution", "trend", "counts"};
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)gb_chart_free);
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *err = NULL;
+        GbChart *c = gb_chart_new(names[i], &in, &err);
+        ck_assert_msg(c != NULL, "%s: %s", names[i], err);
+        g_ptr_array_add(list, c);
+    }
+    const GbChartFileOptions opts[] = {
+        {.format = GB_FORMAT_SVG, .width = 300},
+        {.format = GB_FORMAT_PNG, .width = 300, .dpi = 72},
+        {.format = GB_FORMAT_PNG,
+         .width = 300,
+         .dpi = runs[_i].bad_dpi > 0 ? runs[_i].bad_dpi : 96},
+    };
+    const int nopts = G_N_ELEMENTS(opts);
+    GbChartRun *run = gb_chartfile_run_new(list, opts, nopts, NULL);
+    GPtrArray *threads = g_ptr_array_new();
+    for (int t = 0; t < runs[_i].threads; t++)
+        g_ptr_array_add(threads, g_thread_new("helper", run_helper, run));
+    if (runs[_i].caller)
+        gb_chartfile_run_help(run, fonts);
+    GPtrArray *made = NULL;
+    GbDiag d = {0};
+    GbStatus st = gb_chartfile_run_end(run, &made, &d);
+    for (guint t = 0; t < threads->len; t++)
+        g_thread_join(g_ptr_array_index(threads, t));
+    g_ptr_array_free(threads, TRUE);
+    if (runs[_i].late)
+        gb_chartfile_run_help(run, fonts); /* nothing left: returns at once */
+    gb_chartfile_run_free(run);
+    if (runs[_i].bad_dpi > 0) {
+        ck_assert_int_eq(st, GB_SOFTWARE);
+        ck_assert_ptr_null(made);
+        ck_assert_msg(d.message != NULL && strstr(d.message, "pixels") != NULL, "%s: %s",
+                      runs[_i].name, d.message);
+        gb_diag_clear(&d);
+    } else {
+        ck_assert_msg(st == GB_OK, "%s: %s", runs[_i].name, d.message);
+        ck_assert_int_eq(made->len, list->len * (guint)nopts);
+        for (guint i = 0; i < made->len; i++) {
+            GByteArray *want = NULL, *got = g_ptr_array_index(made, i);
+            ck_assert_int_eq(gb_chartfile_render(g_ptr_array_index(list, i / (guint)nopts), fonts,
+                                                 &opts[i % (guint)nopts], &want, &d),
+                             GB_OK);
+            ck_assert_ptr_nonnull(got);
+            if (opts[i % (guint)nopts].format == GB_FORMAT_SVG) {
+                /* cairo numbers an SVG's surfaces process-wide: compared as
+                 * the briefing writes them, numbered in order. */
+                GByteArray *a = gb_html_svg_file(got, "t", "d"),
+                           *b = gb_html_svg_file(want, "t", "d");
+                g_byte_array_unref(want);
+                want = b;
+                got = a;
+            } else {
+                g_byte_array_ref(got);
+            }
+            ck_assert_msg(got->len == want->len && memcmp(got->data, want->data, want->len) == 0,
+                          "%s: task %u differs from gb_chartfile_render", runs[_i].name, i);
+            g_byte_array_unref(got);
+            g_byte_array_unref(want);
+        }
+        g_ptr_array_unref(made);
+    }
+    g_ptr_array_free(list, TRUE);
+}
+END_TEST
+
 static Suite *
 charts_suite(void)
 {
@@ -752,6 +925,7 @@ charts_suite(void)
     tcase_add_test(pure, test_numbers);
     tcase_add_test(pure, test_year_steps);
     tcase_add_test(pure, test_png_round_trip);
+    tcase_add_loop_test(pure, test_png_deflate, 0, G_N_ELEMENTS(deflated));
     tcase_add_loop_test(pure, test_png_banded, 0, G_N_ELEMENTS(banded));
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("charts");
@@ -766,6 +940,7 @@ charts_suite(void)
     tcase_add_test(tc, test_pdf_labels);
     tcase_add_test(tc, test_svg_tile_titles);
     tcase_add_loop_test(tc, test_layered_map, 0, G_N_ELEMENTS(layered));
+    tcase_add_loop_test(tc, test_chart_run, 0, G_N_ELEMENTS(runs));
     suite_add_tcase(s, tc);
     return s;
 }

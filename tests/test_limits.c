@@ -37,7 +37,9 @@ fail_on_bad(const GbCsvRecord *rec, gpointer user, GbDiag *diag)
 static const struct {
     const char *name;
     int kind; /* 0: data as given; 1: a 40 KB field, no newline; 2: 1.5 MB
-                 record; 3: CRLF across the block boundary */
+                 record; 3: CRLF across the block boundary; 4 and 5: a field
+                 across the block boundary with a bad byte just after it (4) or
+                 just before it (5) */
     const char *data;
     gssize len;
     gboolean check_bad; /* the callback fails on a field "bad" */
@@ -66,6 +68,14 @@ static const struct {
      "record is too long (over 1048576 bytes, the limit)", 1, 0},
     {"CRLF split between two blocks is one line end", 3, NULL, 0, TRUE, GB_DATA, "bad field", 60002,
      3},
+    /* The reader checks the bytes of a whole block at once and skips the
+     * per-field check of records in blocks that are all ASCII: a record that
+     * starts in a clean block and ends in a dirty one, or the other way, is
+     * still checked. */
+    {"bad byte after the block boundary, field started before it", 4, NULL, 0, FALSE, GB_DATA,
+     "invalid UTF-8 (byte 0xFF at offset 39 of the field)", 65527, 3},
+    {"bad byte before the block boundary, field ends after it", 5, NULL, 0, FALSE, GB_DATA,
+     "invalid UTF-8 (byte 0xFF at offset 35 of the field)", 65527, 3},
 };
 
 START_TEST(test_csv)
@@ -87,6 +97,22 @@ START_TEST(test_csv)
             g_string_append(s, "x,y\r\n");
         g_assert(s->str[256 * 1024 - 1] == '\r');
         g_string_append(s, "x,bad\r\n");
+    } else if (csv_cases[_i].kind == 4 || csv_cases[_i].kind == 5) {
+        /* 4-byte lines up to byte 262104, then x,"zzz...\xFF...": the bad
+         * byte at 256 KiB + 2 (4) or 256 KiB - 2 (5). */
+        g_string_append(s, "a,b\n");
+        for (int i = 0; i < 65525; i++)
+            g_string_append(s, "x,y\n");
+        g_assert(s->len == 262104);
+        g_string_append(s, "x,\"");
+        int before = csv_cases[_i].kind == 4 ? 39 : 35;
+        for (int i = 0; i < before; i++)
+            g_string_append_c(s, 'z');
+        g_string_append_c(s, '\xff');
+        g_assert(s->len == (csv_cases[_i].kind == 4 ? 256 * 1024 + 3 : 256 * 1024 - 1));
+        for (int i = 0; i < 30; i++)
+            g_string_append_c(s, 'z');
+        g_string_append(s, "\"\nx,y\n");
     } else {
         for (int f = 0; f < 100; f++) {
             if (f)

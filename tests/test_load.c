@@ -367,6 +367,94 @@ START_TEST(test_bundled_data)
 }
 END_TEST
 
+/* gb_table_find_near: the latest dated judgement of the authority and
+ * judgement in [from, to] from another file, whether the table keeps rows (the
+ * duplicate hash) or streams (a cell a year, a second date that year in the
+ * hash). Expected answers come from the rows themselves. */
+static const struct {
+    guint32 date;
+    int grade;
+    guint file;
+} near_rows[] = {
+    {20190310, 1, 0}, {20190901, 2, 0}, {20201215, 0, 1}, {20210105, 3, 0}, {20220620, 1, 1},
+};
+
+static const struct {
+    const char *name;
+    gboolean other_authority;
+    guint not_file;
+    guint32 from, to;
+    guint32 want; /* 0: none */
+} near_cases[] = {
+    {"latest of two that year", FALSE, 1, 20190101, 20191231, 20190901},
+    {"the earlier of that year", FALSE, 1, 20190101, 20190801, 20190310},
+    {"on the first day", FALSE, 1, 20190310, 20190601, 20190310},
+    {"on the last day", FALSE, 1, 20190101, 20190310, 20190310},
+    {"another file only", FALSE, 0, 20190101, 20211231, 20201215},
+    {"across a new year", FALSE, 1, 20201201, 20210201, 20210105},
+    {"same file only", FALSE, 0, 20210101, 20210201, 0},
+    {"a gap", FALSE, 1, 20190902, 20201231, 0},
+    {"a window of one day", FALSE, 0, 20220620, 20220620, 20220620},
+    {"an empty window", FALSE, 0, 20220621, 20220620, 0},
+    {"another authority", TRUE, 1, 20190101, 20221231, 0},
+};
+
+START_TEST(test_find_near)
+{
+    int regime = gb_ref_find_regime(ref, "ilacs");
+    int j = gb_ref_find_judgement(ref, regime, "overall_effectiveness");
+    ck_assert_int_ge(j, 0);
+    for (int streaming = 0; streaming < 2; streaming++) {
+        GbTable *t = gb_table_new(ref);
+        t->date_limit = 0; /* the rows' dates are not checked here */
+        if (streaming)
+            gb_table_set_streaming(t, 20250331);
+        gb_table_begin_file(t, "a.csv", "long");
+        gb_table_begin_file(t, "b.csv", "long");
+        /* A first call before every row is added: later rows must be found too. */
+        guint32 d0 = 0;
+        int g0 = 0;
+        guint f0 = 0;
+        guint64 l0 = 0;
+        gb_table_find_near(t, 0, j, 20190101, 20191231, 9, &d0, &g0, &f0, &l0);
+        for (gsize i = 0; i < G_N_ELEMENTS(near_rows); i++) {
+            GbRow r = {.date = near_rows[i].date,
+                       .year = (guint16)(near_rows[i].date / 10000),
+                       .authority = 0,
+                       .judgement = (guint8)j,
+                       .grade = (gint8)near_rows[i].grade,
+                       .file = (guint16)near_rows[i].file};
+            guint pf;
+            guint64 pl;
+            int pg;
+            ck_assert_int_eq(gb_table_add(t, &r, 10 + i, &pf, &pl, &pg), GB_ADD_NEW);
+        }
+        for (gsize c = 0; c < G_N_ELEMENTS(near_cases); c++) {
+            guint32 date = 0;
+            int grade = -1;
+            guint file = 99;
+            guint64 line = 0;
+            gboolean found = gb_table_find_near(
+                t, near_cases[c].other_authority ? 1 : 0, j, near_cases[c].from, near_cases[c].to,
+                near_cases[c].not_file, &date, &grade, &file, &line);
+            ck_assert_msg(found == (near_cases[c].want != 0), "%s (streaming %d): found %d",
+                          near_cases[c].name, streaming, found);
+            if (!found)
+                continue;
+            ck_assert_msg(date == near_cases[c].want, "%s (streaming %d): %u", near_cases[c].name,
+                          streaming, date);
+            gsize i = 0;
+            while (near_rows[i].date != date)
+                i++;
+            ck_assert_int_eq(grade, near_rows[i].grade);
+            ck_assert_uint_eq(file, near_rows[i].file);
+            ck_assert_uint_eq(line, 10 + i);
+        }
+        gb_table_free(t);
+    }
+}
+END_TEST
+
 /* The same files, every one parsed on a thread of its own (the pipe). */
 START_TEST(test_reject_piped)
 {
@@ -482,6 +570,7 @@ load_suite(void)
     tcase_add_test(tc, test_profile_wide);
     tcase_add_test(tc, test_unknown_layout);
     tcase_add_test(tc, test_bundled_data);
+    tcase_add_test(tc, test_find_near);
     tcase_add_loop_test(tc, test_reject_piped, 0, G_N_ELEMENTS(rejects));
     tcase_add_loop_test(tc, test_accept_piped, 0, G_N_ELEMENTS(accepts));
     tcase_add_test(tc, test_pipe_same_records);

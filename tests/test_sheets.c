@@ -70,12 +70,15 @@ typedef struct {
     GbDiag diag;
 } GbLoad;
 
+static gboolean in_turn; /* every workbook read on this thread, none ahead */
+
 /* Loads files (NULL-terminated) over the reference data with no grade tables. */
 static void
 load(GbLoad *r, const GbRef *over, const char *const *files)
 {
     memset(r, 0, sizeof *r);
     ck_assert_int_eq(gb_loader_new(over, &r->l, &r->diag), GB_OK);
+    r->l->no_ahead = in_turn;
     r->t = gb_table_new(over);
     r->status = gb_load_all(r->l, r->t, files, &r->diag);
 }
@@ -194,16 +197,28 @@ check_file(int _i)
 
 START_TEST(test_files)
 {
+    in_turn = TRUE;
     check_file(_i);
+    in_turn = FALSE;
 }
 END_TEST
 
-/* The same with every .ods inflated and filtered on a second thread. */
+/* The same with every .ods inflated on a second thread. */
 START_TEST(test_files_threaded)
 {
     gb_sheet_configure(1);
+    in_turn = TRUE;
     check_file(_i);
+    in_turn = FALSE;
     gb_sheet_configure(256 * 1024);
+}
+END_TEST
+
+/* The same as gb_load_all reads them: the workbook read ahead on a thread of
+ * its own and its rows played through the loader afterwards. */
+START_TEST(test_files_ahead)
+{
+    check_file(_i);
 }
 END_TEST
 
@@ -237,8 +252,8 @@ write_ods(const char *name, const char *text)
 
 /* Malformed XML is named as libxml2's xmlTextReader named it (the reader this
  * one replaced): the sheet only once the reader had given its start, which it
- * did 512 bytes of content.xml at a time. Each case runs on one thread and on
- * two (even and odd _i). */
+ * did 512 bytes of content.xml at a time. Each case runs on one thread, on
+ * two, and read ahead (_i % 3). */
 static const struct {
     const char *name;
     int pad, cells, tail; /* spaces before the body, good cells, spaces after */
@@ -261,7 +276,7 @@ static const struct {
 
 START_TEST(test_xml_errors)
 {
-    int c = _i / 2;
+    int c = _i / 3;
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
                               "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
                               "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
@@ -283,16 +298,126 @@ START_TEST(test_xml_errors)
     }
     char *path = write_ods("x.ods", x->str);
     g_string_free(x, TRUE);
-    if (_i % 2)
+    if (_i % 3 == 1)
         gb_sheet_configure(1);
+    in_turn = _i % 3 != 2;
     const char *list[] = {path, NULL};
     GbLoad r;
     load(&r, ref, list);
     gb_sheet_configure(256 * 1024);
+    in_turn = FALSE;
     ck_assert_int_eq(r.status, GB_DATA);
     ck_assert_msg(strstr(r.diag.message, xml_cases[c].message) != NULL, "%s: %s", xml_cases[c].name,
                   r.diag.message);
     load_clear(&r);
+    g_free(path);
+}
+END_TEST
+
+/* A value past the last column read is an error where the sheet is read, and
+ * nothing in the rows of a sheet passed by (here after the 30 rows searched for
+ * a header): read in turn and read ahead (odd _i), where the row is only
+ * marked and judged as it is played. */
+static const struct {
+    const char *name;
+    int row; /* the row (1-based) with a value in column 601 */
+    const char *message;
+} wide_cases[] = {
+    {"in a row searched for a header", 3,
+     "/w.ods[Data]:3:WC: a value past column 512; at most 512 columns are read"},
+    {"in the first row passed by", 31, "no sheet matches a profile (sheets: Data)"},
+};
+
+START_TEST(test_wide_values)
+{
+    int c = _i / 2;
+    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
+                              "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                              "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+                              "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                              "<office:body><office:spreadsheet><table:table table:name=\"Data\">");
+    for (int r = 1; r <= 40; r++) {
+        g_string_append(x, "<table:table-row><table:table-cell office:value-type=\"string\">"
+                           "<text:p>note</text:p></table:table-cell>");
+        if (r == wide_cases[c].row)
+            g_string_append(x, "<table:table-cell table:number-columns-repeated=\"599\"/>"
+                               "<table:table-cell office:value-type=\"string\"><text:p>x</text:p>"
+                               "</table:table-cell>");
+        g_string_append(x, "</table:table-row>");
+    }
+    g_string_append(x, "</table:table></office:spreadsheet></office:body>"
+                       "</office:document-content>");
+    char *path = write_ods("w.ods", x->str);
+    g_string_free(x, TRUE);
+    in_turn = _i % 2 == 0;
+    const char *list[] = {path, NULL};
+    GbLoad r;
+    load(&r, ref, list);
+    in_turn = FALSE;
+    ck_assert_int_eq(r.status, GB_DATA);
+    ck_assert_msg(strstr(r.diag.message, wide_cases[c].message) != NULL, "%s: %s",
+                  wide_cases[c].name, r.diag.message);
+    load_clear(&r);
+    g_free(path);
+}
+END_TEST
+
+/* A content.xml whose compressed bytes are damaged half way: however it is
+ * read (in turn, with the second thread inflating, ahead), the same message. */
+START_TEST(test_damaged_inflate)
+{
+    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
+                              "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                              "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+                              "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                              "<office:body><office:spreadsheet><table:table table:name=\"Data\">");
+    for (int r = 1; r <= 20000; r++)
+        g_string_append_printf(x,
+                               "<table:table-row><table:table-cell office:value-type=\"float\" "
+                               "office:value=\"%d\"><text:p>%d</text:p></table:table-cell>"
+                               "</table:table-row>",
+                               r * 7919 % 100003, r * 7919 % 100003);
+    g_string_append(x, "</table:table></office:spreadsheet></office:body>"
+                       "</office:document-content>");
+    char *path = write_ods("d.ods", x->str);
+    g_string_free(x, TRUE);
+    gchar *bytes;
+    gsize n;
+    ck_assert(g_file_get_contents(path, &bytes, &n, NULL));
+    /* content.xml's compressed bytes run from its local header to the
+     * central directory (it is the last member). */
+    const char *name = NULL, *dir = NULL;
+    for (gsize i = 0; i + 11 <= n && dir == NULL; i++) {
+        if (name == NULL && memcmp(bytes + i, "content.xml", 11) == 0)
+            name = bytes + i;
+        else if (memcmp(bytes + i, "PK\1\2", 4) == 0)
+            dir = bytes + i;
+    }
+    ck_assert(name != NULL && dir != NULL && dir > name + 200);
+    gsize mid = (gsize)(name - bytes) + (gsize)(dir - name) / 2;
+    for (gsize i = mid; i < mid + 64; i++)
+        bytes[i] ^= 0x5A;
+    ck_assert(g_file_set_contents(path, bytes, (gssize)n, NULL));
+    g_free(bytes);
+    char *msg[3] = {NULL, NULL, NULL};
+    for (int way = 0; way < 3; way++) {
+        if (way == 1)
+            gb_sheet_configure(1);
+        in_turn = way != 2;
+        const char *list[] = {path, NULL};
+        GbLoad r;
+        load(&r, ref, list);
+        gb_sheet_configure(256 * 1024);
+        in_turn = FALSE;
+        ck_assert_int_eq(r.status, GB_DATA);
+        msg[way] = g_strdup(r.diag.message);
+        load_clear(&r);
+    }
+    ck_assert_msg(strstr(msg[0], "malformed workbook XML in content.xml") != NULL, "%s", msg[0]);
+    ck_assert_str_eq(msg[1], msg[0]);
+    ck_assert_str_eq(msg[2], msg[0]);
+    for (int way = 0; way < 3; way++)
+        g_free(msg[way]);
     g_free(path);
 }
 END_TEST
@@ -746,7 +871,10 @@ sheets_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_files, 0, G_N_ELEMENTS(files));
     tcase_add_loop_test(tc, test_files_threaded, 0, G_N_ELEMENTS(files));
-    tcase_add_loop_test(tc, test_xml_errors, 0, 2 * G_N_ELEMENTS(xml_cases));
+    tcase_add_loop_test(tc, test_files_ahead, 0, G_N_ELEMENTS(files));
+    tcase_add_loop_test(tc, test_xml_errors, 0, 3 * G_N_ELEMENTS(xml_cases));
+    tcase_add_loop_test(tc, test_wide_values, 0, 2 * G_N_ELEMENTS(wide_cases));
+    tcase_add_test(tc, test_damaged_inflate);
     tcase_add_loop_test(tc, test_typed_dates, 0, G_N_ELEMENTS(dates));
     tcase_add_test(tc, test_overlap_merged);
     tcase_add_test(tc, test_overlap_conflict);

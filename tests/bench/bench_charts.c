@@ -5,6 +5,17 @@
 
 #include <malloc.h>
 #include <stdio.h>
+#include <time.h>
+
+/* This thread's CPU time, in microseconds: the one-thread figures are CPU
+ * time, which a machine shared with other work disturbs less than the clock. */
+static gint64
+gb__cpu_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (gint64)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
 
 static int
 gb__cmp_time(gconstpointer a, gconstpointer b)
@@ -70,11 +81,11 @@ main(int argc, char **argv)
     g_array_sort(two, gb__cmp_time);
     guint ncharts = charts->len;
     g_ptr_array_unref(charts);
-    gint64 best = G_MAXINT64, best_fmt[3] = {G_MAXINT64, G_MAXINT64, G_MAXINT64};
-    gsize bytes = 0;
+    gint64 best = G_MAXINT64, best_fmt[4] = {G_MAXINT64, G_MAXINT64, G_MAXINT64, G_MAXINT64};
+    gsize bytes = 0, word_bytes = 0;
     for (int r = 0; r < rounds; r++) {
-        gint64 t0 = g_get_monotonic_time(), by_fmt[3] = {0};
-        bytes = 0;
+        gint64 t0 = gb__cpu_us(), by_fmt[4] = {0};
+        bytes = 0, word_bytes = 0;
         for (const char *const *n = gb_chart_names(); *n != NULL; n++) {
             GbChart *c = gb_chart_new(*n, &in, &err);
             g_clear_pointer(&err, g_free);
@@ -84,25 +95,37 @@ main(int argc, char **argv)
                 GbChartFileOptions o = {
                     .format = (GbFormat)fmt, .width = 481.9, .dpi = 150, .date = "2025-03-31"};
                 GByteArray *out;
-                gint64 c0 = g_get_monotonic_time();
+                gint64 c0 = gb__cpu_us();
                 if (gb_chartfile_render(c, fonts, &o, &out, &d) != GB_OK)
                     return 70;
-                by_fmt[fmt] += g_get_monotonic_time() - c0;
+                by_fmt[fmt] += gb__cpu_us() - c0;
                 bytes += out->len;
                 g_byte_array_unref(out);
             }
+            gint64 word0 = gb__cpu_us();
+            /* The Word picture `build` draws beside (not counted in the total). */
+            GbChartFileOptions o = {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 300};
+            GByteArray *out;
+            if (gb_chartfile_render(c, fonts, &o, &out, &d) != GB_OK)
+                return 70;
+            t0 += gb__cpu_us() - word0;
+            by_fmt[3] += gb__cpu_us() - word0;
+            word_bytes += out->len;
+            g_byte_array_unref(out);
             gb_chart_free(c);
         }
-        best = MIN(best, g_get_monotonic_time() - t0);
-        for (int fmt = 0; fmt < 3; fmt++)
+        best = MIN(best, gb__cpu_us() - t0);
+        for (int fmt = 0; fmt < 4; fmt++)
             best_fmt[fmt] = MIN(best_fmt[fmt], by_fmt[fmt]);
     }
     printf("fonts: %.1f ms the first time, %.1f ms again (each worker thread's)\n",
            (f1 - f0) / 1000.0, again / 1000.0);
-    printf("%u charts x PDF, SVG, PNG (150 dpi), one thread: %.1f ms (best of %d), %zu KB\n",
+    printf("%u charts x PDF, SVG, PNG (150 dpi), one thread: %.1f ms CPU (best of %d), %zu KB\n",
            ncharts, best / 1000.0, rounds, bytes / 1024);
     printf("  of which PDF %.1f ms, SVG %.1f ms, PNG %.1f ms (each its best round)\n",
            best_fmt[0] / 1000.0, best_fmt[1] / 1000.0, best_fmt[2] / 1000.0);
+    printf("  and the Word pictures (PNG at 300 dpi) beside them: %.1f ms, %zu KB\n",
+           best_fmt[3] / 1000.0, word_bytes / 1024);
     printf("the same on two threads (this one with its fonts, the other setting up its own): "
            "%.1f ms best, %.1f ms median of %d\n",
            g_array_index(two, gint64, 0) / 1000.0,
