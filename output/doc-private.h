@@ -13,7 +13,8 @@ cairo_t *gb__doc_cr(const GbDoc *d);  /* NULL on the measuring pass */
 double gb__doc_left(const GbDoc *d);  /* the left margin */
 double gb__doc_width(const GbDoc *d); /* the text width */
 double gb__doc_bottom(const GbDoc *d);
-double *gb__doc_y(GbDoc *d); /* the cursor, points from the page top */
+double gb__doc_top(const GbDoc *d); /* where a fresh page's cursor starts */
+double *gb__doc_y(GbDoc *d);        /* the cursor, points from the page top */
 gboolean gb__doc_at_top(const GbDoc *d);
 void gb__doc_need(GbDoc *d, double h); /* a new page unless h fits */
 void gb__doc_new_page(GbDoc *d);
@@ -66,6 +67,28 @@ GArray *gb__doc_cell_edges(const gboolean *on, int rows, int cols, const double 
  * pass or past the last). */
 void gb__doc_keep_table(GbDoc *d, gpointer table, GDestroyNotify free_fn);
 gpointer gb__doc_next_table(GbDoc *d);
+
+/* Where a table breaks across pages. The header row (hh high) opens every
+ * page of it, then rows of heights rh[0..rows). first is the room from the
+ * cursor to the bottom of the page, page the room on a fresh page; at_top
+ * says the cursor is at a page's top (a break before the table gains
+ * nothing). Each page is filled, but every page of the table holds at least
+ * GB__TABLE_KEEP rows (all of them, when fewer): rows move from the page
+ * before onto a short last page, and the table starts on a fresh page when
+ * its first page would hold fewer. Writes the first row of
+ * each page into starts (room for rows + 1) and returns the number of pages
+ * (at least 1); *move says the table starts on a fresh page. This function
+ * can't fail. */
+#define GB__TABLE_KEEP 3
+int gb__doc_table_breaks(double hh, const double *rh, int rows, double first, double page,
+                         gboolean at_top, int *starts, gboolean *move);
+
+/* For tests only: called on the measuring pass with each table's page
+ * breaks as planned (gb__doc_table_breaks): its rows, its pages, the first
+ * row of each, and whether it started on a fresh page. NULL stops the calls.
+ * One hook for the process. */
+typedef void (*GbDocBreaksFn)(int rows, int pages, const int *starts, gboolean move, gpointer user);
+void gb__doc_set_breaks_fn(GbDocBreaksFn fn, gpointer user);
 
 /* For tests only: called on the measuring pass with every table cell as laid
  * out: its text, its layout, the column's text width and the text size, in

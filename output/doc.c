@@ -791,6 +791,12 @@ gb__doc_bottom(const GbDoc *d)
     return gb__bottom(d);
 }
 
+double
+gb__doc_top(const GbDoc *d)
+{
+    return d->setup.top;
+}
+
 double *
 gb__doc_y(GbDoc *d)
 {

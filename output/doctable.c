@@ -4,6 +4,7 @@
  * the cell texts with their tags, and one path each of rules and outlines. */
 #include "output/doc-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #define GB__TABLE 9.0 /* table text: at least 9 pt */
@@ -561,6 +562,17 @@ gb__laid_free(gpointer p)
     g_free(m);
 }
 
+/* Lays out the header row and every row of t as fit sets its columns. */
+static void
+gb__lay_rows(GbDoc *d, const GbDocTable *t, GbLaidTable *m)
+{
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    m->hh = gb__row_layouts(d, t, &m->fit, NULL, TRUE, m->hl);
+    for (int r = 0; r < m->rows; r++)
+        m->rh[r] =
+            gb__row_layouts(d, t, &m->fit, cells + r * t->ncols, FALSE, m->rl + r * t->ncols);
+}
+
 /* Fits t and lays out every row once: each row's height decides the page
  * breaks (one row ahead), and the same layouts are drawn. */
 static GbLaidTable *
@@ -571,14 +583,129 @@ gb__lay_table(GbDoc *d, const GbDocTable *t)
     m->rows = (int)(t->cells->len / (guint)t->ncols);
     gb__table_fit(d, t, &m->fit);
     m->hl = g_new0(PangoLayout *, t->ncols);
-    m->hh = gb__row_layouts(d, t, &m->fit, NULL, TRUE, m->hl);
-    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
     m->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
     m->rh = g_new(double, m->rows);
-    for (int r = 0; r < m->rows; r++)
-        m->rh[r] =
-            gb__row_layouts(d, t, &m->fit, cells + r * t->ncols, FALSE, m->rl + r * t->ncols);
+    gb__lay_rows(d, t, m);
     return m;
+}
+
+/* Fits t's columns to the widest line of each, each body cell on one line:
+ * columns whose lines are narrowest keep them whole, the others share what
+ * is left (gb__share_widths), header cells wrapping as they need. FALSE,
+ * and fit unchanged, when a word would no longer fit its column or the
+ * widths are those fit has already. */
+static gboolean
+gb__table_fit_lines(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
+{
+    int rows = (int)(t->cells->len / (guint)t->ncols);
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    double *need = g_new0(double, t->ncols);
+    for (int r = -1; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const GbCell *row = r < 0 ? NULL : cells + r * t->ncols;
+            const char *text = gb__cell_text(t, row, r < 0, c);
+            gboolean bold = gb__cell_bold(t, row, r < 0, c);
+            /* A body cell's whole line, a header cell's widest word: estimates
+             * (a little to spare), laid out only beyond printable ASCII. */
+            char **words = r < 0 ? g_strsplit(text, " ", -1) : NULL;
+            const char *one[] = {text, NULL};
+            for (const char *const *w = words != NULL ? (const char *const *)words : one;
+                 *w != NULL; w++) {
+                double width;
+                if (!gb__doc_line_estimate(d, *w, fit->size, bold, &width)) {
+                    PangoLayout *ly =
+                        gb__doc_layout_wrap(d, *w, fit->size, bold, -1, GB__WRAP_DEFAULT);
+                    width = gb__doc_widest_line(ly);
+                    g_object_unref(ly);
+                }
+                need[c] = MAX(need[c], width + 2);
+            }
+            g_strfreev(words);
+        }
+    for (int c = 0; c < t->ncols; c++)
+        need[c] += GB__CELL_PAD + 0.5;
+    GbTableFit lines = {fit->size, g_new(double, t->ncols)};
+    gb__share_widths(t, gb__doc_width(d), need, lines.cw);
+    gboolean changed = FALSE;
+    for (int c = 0; c < t->ncols; c++)
+        changed = changed || fabs(lines.cw[c] - fit->cw[c]) > 0.5;
+    gboolean ok = changed && gb__words_fit(d, t, &lines);
+    if (ok) {
+        g_free(fit->cw);
+        *fit = lines;
+    } else {
+        g_free(lines.cw);
+    }
+    g_free(need);
+    return ok;
+}
+
+/* The table heights of t's pages when it is placed at the cursor: the
+ * pages, and the height of the last one's rows with the header row. */
+static int
+gb__plan(GbDoc *d, const GbLaidTable *m, int *starts, gboolean *move, double *last)
+{
+    double top = gb__doc_top(d), bottom = gb__doc_bottom(d);
+    int pages = gb__doc_table_breaks(m->hh, m->rh, m->rows, bottom - *gb__doc_y(d), bottom - top,
+                                     gb__doc_at_top(d), starts, move);
+    *last = m->hh;
+    for (int r = starts[pages - 1]; r < m->rows; r++)
+        *last += m->rh[r];
+    return pages;
+}
+
+/* When t would end on a page holding little of it (under a third of a
+ * page), fits its columns to their lines instead (gb__table_fit_lines), at
+ * its size or smaller down to GB__TABLE_MIN, if that makes it a page
+ * shorter: long texts wrapped in a narrow column while short numbers had
+ * room to spare. Returns the pages, with their breaks in starts and *move as
+ * gb__doc_table_breaks says. */
+static int
+gb__refit_short_page(GbDoc *d, const GbDocTable *t, GbLaidTable *m, int *starts, gboolean *move)
+{
+    double last, page = gb__doc_bottom(d) - gb__doc_top(d);
+    int pages = gb__plan(d, m, starts, move, &last);
+    if (pages < 2 || last >= page / 3)
+        return pages;
+    /* Not tried when even one line a row at the least size would not save
+     * the page (a long table of short rows: most of them). */
+    PangoLayout *one = gb__doc_layout_wrap(d, "0", GB__TABLE_MIN, FALSE, -1, GB__WRAP_DEFAULT);
+    double line = gb__doc_layout_height(one) + 5, first = gb__doc_bottom(d) - *gb__doc_y(d);
+    g_object_unref(one);
+    double room = (*move ? page : first) + (pages - 2) * page - m->hh * (pages - 1);
+    if (line * m->rows > room)
+        return pages;
+    int *tried = g_new(int, m->rows + 1);
+    for (double size = m->fit.size; size >= GB__TABLE_MIN - 0.01; size -= 0.5) {
+        GbLaidTable *o = g_new0(GbLaidTable, 1);
+        o->ncols = t->ncols, o->rows = m->rows;
+        o->fit = (GbTableFit){size, g_memdup2(m->fit.cw, sizeof(double) * (gsize)t->ncols)};
+        if (!gb__table_fit_lines(d, t, &o->fit)) {
+            g_free(o->fit.cw);
+            g_free(o);
+            continue;
+        }
+        o->hl = g_new0(PangoLayout *, t->ncols);
+        o->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
+        o->rh = g_new(double, m->rows);
+        gb__lay_rows(d, t, o);
+        gboolean tried_move;
+        int tried_pages = gb__plan(d, o, tried, &tried_move, &last);
+        gboolean shorter = tried_pages < pages;
+        if (shorter) { /* the shorter one kept, the other freed */
+            GbLaidTable swap = *m;
+            *m = *o;
+            *o = swap;
+            pages = tried_pages;
+            *move = tried_move;
+            memcpy(starts, tried, sizeof(int) * (gsize)pages);
+        }
+        gb__laid_free(o);
+        if (shorter)
+            break;
+    }
+    g_free(tried);
+    return pages;
 }
 
 /* The measuring pass's laying out of t on the drawing pass (when it is the
@@ -595,6 +722,82 @@ gb__laid_table(GbDoc *d, const GbDocTable *t)
     return m;
 }
 
+/* ---- page breaks ------------------------------------------------------------ */
+
+static GbDocBreaksFn gb__breaks_fn;
+static gpointer gb__breaks_user;
+
+void
+gb__doc_set_breaks_fn(GbDocBreaksFn fn, gpointer user)
+{
+    gb__breaks_fn = fn;
+    gb__breaks_user = user;
+}
+
+/* Fills each page with the rows that fit (one at least); returns the pages. */
+static int
+gb__greedy_breaks(double hh, const double *rh, int rows, double first, double page, int *starts)
+{
+    int n = 0;
+    double room = first - hh;
+    starts[n++] = 0;
+    for (int r = 0, on_page = 0; r < rows; r++, on_page++) {
+        if (rh[r] > room + 0.01 && on_page > 0) {
+            starts[n++] = r;
+            room = page - hh;
+            on_page = 0;
+        }
+        room -= rh[r];
+    }
+    return n;
+}
+
+/* Moves rows onto a last page that holds fewer than keep from the page
+ * before, while that keeps keep and the last page still fits. FALSE when a
+ * page of the table is left with fewer than keep rows. */
+static gboolean
+gb__keep_rows(double hh, const double *rh, int rows, double page, int *starts, int n, int keep)
+{
+    if (n >= 2 && rows - starts[n - 1] < keep) {
+        int from = rows - keep;
+        double h = hh;
+        for (int r = from; r < rows; r++)
+            h += rh[r];
+        if (from - starts[n - 2] >= keep && h <= page + 0.01)
+            starts[n - 1] = from;
+    }
+    for (int i = 0; i < n; i++)
+        if ((i + 1 < n ? starts[i + 1] : rows) - starts[i] < keep)
+            return FALSE;
+    return TRUE;
+}
+
+int
+gb__doc_table_breaks(double hh, const double *rh, int rows, double first, double page,
+                     gboolean at_top, int *starts, gboolean *move)
+{
+    int keep = MIN(GB__TABLE_KEEP, rows);
+    double total = hh;
+    for (int r = 0; r < rows; r++)
+        total += rh[r];
+    *move = FALSE;
+    if (at_top || total <= first + 0.01) {
+        int n = gb__greedy_breaks(hh, rh, rows, at_top ? page : first, page, starts);
+        gb__keep_rows(hh, rh, rows, page, starts, n, keep);
+        return n;
+    }
+    /* Split where each side keeps its rows, else start on a fresh page. (A
+     * table is not moved whole merely because it would fit on the next page:
+     * the heading and text before it would stay behind.) */
+    int n = gb__greedy_breaks(hh, rh, rows, first, page, starts);
+    if (gb__keep_rows(hh, rh, rows, page, starts, n, keep))
+        return n;
+    *move = TRUE;
+    n = gb__greedy_breaks(hh, rh, rows, page, page, starts);
+    gb__keep_rows(hh, rh, rows, page, starts, n, keep);
+    return n;
+}
+
 void
 gb_doc_table(GbDoc *d, const GbDocTable *t)
 {
@@ -604,36 +807,36 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     gboolean own = m == NULL;
     if (own)
         m = gb__lay_table(d, t);
+    int rows = m->rows;
+    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
+    /* Rows are placed a page at a time as planned, each page drawn when it is full. */
+    int *starts = g_new(int, rows + 1);
+    gboolean move;
+    double last;
+    int pages =
+        own ? gb__refit_short_page(d, t, m, starts, &move) : gb__plan(d, m, starts, &move, &last);
     GbTableFit fit = m->fit;
     PangoLayout **hl = m->hl, **rl = m->rl;
     double hh = m->hh, *rh = m->rh;
-    int rows = m->rows;
-    const GbCell *cells = (const GbCell *)(void *)t->cells->data;
-    /* The header row and at least one body row on one page. */
-    gb__doc_need(d, hh + (rows > 0 ? rh[0] : 0));
-    /* Rows are placed a page at a time and each page drawn when it is full. */
+    if (gb__breaks_fn != NULL && measuring)
+        gb__breaks_fn(rows, pages, starts, move, gb__breaks_user);
+    if (move)
+        gb__doc_new_page(d);
     GArray *placed = g_array_new(FALSE, FALSE, sizeof(GbPlaced));
     gb__place(d, placed, -1, hh);
     gboolean first = TRUE;
-    int on_page = 0;
-    for (int r = 0; r < rows; r++) {
-        double room = gb__doc_bottom(d) - *gb__doc_y(d);
-        gboolean breaks = rh[r] > room && !gb__doc_at_top(d);
-        /* No last row alone on a page: if this row fits but the last one would
-         * not, and this page already has rows, take this one along. */
-        if (!breaks && r == rows - 2 && on_page >= 2 && rh[r] + rh[r + 1] > room)
-            breaks = TRUE;
-        if (breaks) {
+    for (int r = 0, page = 1; r < rows; r++) {
+        if (page < pages && r == starts[page]) {
             gb__table_page(d, t, fit.cw, cells, hl, rl, placed, first);
             first = FALSE;
             g_array_set_size(placed, 0);
             gb__doc_new_page(d);
             gb__place(d, placed, -1, hh); /* the header row again, untagged */
-            on_page = 0;
+            page++;
         }
         gb__place(d, placed, r, rh[r]);
-        on_page++;
     }
+    g_free(starts);
     gb__table_page(d, t, fit.cw, cells, hl, rl, placed, first);
     gb__doc_tag(d, "TBody", FALSE);
     gb__doc_tag(d, "Table", FALSE);

@@ -262,12 +262,13 @@ gb__table_as(GbDocx *x, const GbTreeTable *t, const char *caption, const char *b
     gb__docx_close(x);
     int rows = (int)(t->cells->len / (guint)MAX(t->ncols, 1));
     /* Rows kept with the next: a short table stays whole (with its
-     * caption), a long one does not leave its last rows alone on a page. */
+     * caption), a long one leaves neither its first 3 rows nor its last 3
+     * on a page without the others (as the PDF's GB__TABLE_KEEP). */
     int body = rows - t->header_rows;
     int keep_from = body <= GB__KEEP_WHOLE ? 0 : rows - 3;
     for (int r = 0; r < rows; r++) {
         gboolean header = r < t->header_rows;
-        gboolean keep = header || (r >= keep_from && r + 1 < rows);
+        gboolean keep = r < t->header_rows + 2 || (r >= keep_from && r + 1 < rows);
         gb__docx_open(x, "w:tr");
         gb__docx_open(x, "w:trPr");
         gb__docx_val(x, "w:cantSplit", NULL);

@@ -267,6 +267,158 @@ START_TEST(test_cell_rects)
 }
 END_TEST
 
+/* Page breaks of a table (gb__doc_table_breaks): rows of the heights
+ * given (a header 20 high on every page), from a cursor with `first` points
+ * left on its page, pages of 300. Every page of a split table holds at
+ * least GB__TABLE_KEEP rows, each page as full as that allows. */
+typedef struct {
+    const char *name;
+    int rows;
+    double rh[40]; /* 0: 15 */
+    double first;
+    gboolean at_top;
+    int pages;
+    int starts[8];
+    gboolean move;
+} BreaksCase;
+
+static const BreaksCase breaks[] = {
+    {"fits where it is", 5, {0}, 200, FALSE, 1, {0}, FALSE},
+    {"no rows: one page", 0, {0}, 200, FALSE, 1, {0}, FALSE},
+    /* 18 rows fill a fresh page (20 + 18 x 15 = 290); 20 left the last 2
+     * alone: 3 move over. */
+    {"20 rows from the top: the last page takes 3, not 2", 20, {0}, 300, TRUE, 2, {0, 17}, FALSE},
+    {"19 rows from the top: 3 on the last page, not 1", 19, {0}, 300, TRUE, 2, {0, 16}, FALSE},
+    {"21 rows from the top: 18 and 3", 21, {0}, 300, TRUE, 2, {0, 18}, FALSE},
+    /* 2 rows fit below the cursor (20 + 2 x 15 = 50): a fresh page. */
+    {"room for 2 rows: the table starts on a fresh page", 10, {0}, 55, FALSE, 1, {0}, TRUE},
+    {"room for 3 rows: 3 there, the rest on", 10, {0}, 65, FALSE, 2, {0, 3}, FALSE},
+    /* 3 + 18 + 2: the last page takes 1 more from the full page before. */
+    {"over three pages, the last with 3", 23, {0}, 65, FALSE, 3, {0, 3, 20}, FALSE},
+    /* 4 on the first page, 1 left over: the first page would keep only 2
+     * after giving 2: the table starts on a fresh page instead. */
+    {"a short first page and a short last one: a fresh page", 5, {0}, 80, FALSE, 1, {0}, TRUE},
+    /* A row taller than a page is placed alone at a page's top. */
+    {"a row taller than a page", 3, {15, 400, 15}, 300, TRUE, 3, {0, 1, 2}, FALSE},
+};
+
+START_TEST(test_breaks)
+{
+    const BreaksCase *b = &breaks[_i];
+    double rh[40];
+    for (int r = 0; r < b->rows; r++)
+        rh[r] = b->rh[r] > 0 ? b->rh[r] : 15;
+    int starts[41];
+    gboolean move = !b->move;
+    int pages = gb__doc_table_breaks(20, rh, b->rows, b->first, 300, b->at_top, starts, &move);
+    ck_assert_msg(pages == b->pages, "%s: %d pages, not %d", b->name, pages, b->pages);
+    for (int p = 0; p < pages; p++)
+        ck_assert_msg(starts[p] == b->starts[p], "%s: page %d starts at row %d, not %d", b->name,
+                      p + 1, starts[p], b->starts[p]);
+    ck_assert_msg(move == b->move, "%s: moved %d", b->name, move);
+}
+END_TEST
+
+/* Through the real layout: a table of one-line rows set after text that
+ * leaves room for only a few of them, long enough to spill onto a third
+ * page by 1 or 2 rows whatever the fonts: every page of it holds 3 rows or
+ * more (the hook sees each table's breaks on the measuring pass). */
+static void
+on_breaks(int rows, int pages, const int *starts, gboolean move, gpointer user)
+{
+    (void)move;
+    int *least = user;
+    for (int p = 0; p < pages; p++)
+        *least = MIN(*least, (p + 1 < pages ? starts[p + 1] : rows) - starts[p]);
+}
+
+START_TEST(test_breaks_doc)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    static const char *headers[] = {"Authority", "Grade"};
+    static const double widths[] = {0.6, 0.4};
+    for (int extra = 0; extra < 60; extra++) {
+        int least = G_MAXINT;
+        gb__doc_set_breaks_fn(on_breaks, &least);
+        GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+        gb_doc_title(d, "Tables", NULL);
+        gb_doc_space(d, 600 + extra); /* a page nearly full */
+        GArray *cells = g_array_new(FALSE, FALSE, sizeof(GbCell));
+        int rows = 80 + extra;
+        for (int r = 0; r < rows; r++) {
+            GbCell a = {.text = "Barnet", .level = -1}, b = {.text = "Good", .level = 1};
+            g_array_append_val(cells, a);
+            g_array_append_val(cells, b);
+        }
+        GbDocTable t = {.ncols = 2, .headers = headers, .widths = widths, .cells = cells};
+        gb_doc_table(d, &t);
+        gb_doc_finish(d);
+        gb__doc_set_breaks_fn(NULL, NULL);
+        ck_assert_msg(least >= GB__TABLE_KEEP, "%d rows after %d points: a page of %d rows", rows,
+                      600 + extra, least);
+        g_array_free(cells, TRUE);
+        gb_doc_free(d);
+    }
+    gb_fonts_free(f);
+}
+END_TEST
+
+/* A table that would end on a page holding a few of its rows, its long
+ * texts wrapped in a narrow column beside short numbers with room to spare
+ * ("Counts and shares" once left its last 2 rows alone on a page): its
+ * columns are fitted to their lines and it holds one page. */
+static void
+on_pages(int rows, int pages, const int *starts, gboolean move, gpointer user)
+{
+    (void)rows;
+    (void)starts;
+    (void)move;
+    *(int *)user = pages;
+}
+
+START_TEST(test_short_last_page)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    static const char *headers[] = {"Regime",   "What is counted", "Outstanding",   "Good",
+                                    "Adequate", "Inadequate",      "Good or better"};
+    static const double widths[] = {0.1, 0.25, 0.13, 0.13, 0.13, 0.13, 0.13};
+    static const char *row[] = {"ILACS",     "Inspections made in 2021 (15 inspections)",
+                                "1 (6.7%)",  "8 (53.3%)",
+                                "3 (20.0%)", "3 (20.0%)",
+                                "9 (60.0%)"};
+    /* Wrapped, rows are two lines: 25 or so fill a page; on one line, 40. */
+    for (int rows = 26; rows <= 32; rows++) {
+        int pages = 0;
+        gb__doc_set_breaks_fn(on_pages, &pages);
+        GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+        gb_doc_title(d, "Tables", NULL);
+        gb_doc_page_break(d);
+        GArray *cells = g_array_new(FALSE, FALSE, sizeof(GbCell));
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < 7; c++) {
+                GbCell cell = {.text = row[c], .level = -1};
+                g_array_append_val(cells, cell);
+            }
+        GbDocTable t = {.ncols = 7, .headers = headers, .widths = widths, .cells = cells};
+        gb_doc_table(d, &t);
+        gb_doc_finish(d);
+        gb__doc_set_breaks_fn(NULL, NULL);
+        ck_assert_msg(pages == 1, "%d rows on %d pages", rows, pages);
+        g_array_free(cells, TRUE);
+        gb_doc_free(d);
+    }
+    gb_fonts_free(f);
+}
+END_TEST
+
 static Suite *
 doctable_suite(void)
 {
@@ -275,6 +427,9 @@ doctable_suite(void)
     tcase_add_loop_test(tc, test_words_not_split, 0, G_N_ELEMENTS(cases));
     tcase_add_test(tc, test_widths_kept);
     tcase_add_loop_test(tc, test_cell_rects, 0, G_N_ELEMENTS(grids));
+    tcase_add_loop_test(tc, test_breaks, 0, G_N_ELEMENTS(breaks));
+    tcase_add_test(tc, test_breaks_doc);
+    tcase_add_test(tc, test_short_last_page);
     suite_add_tcase(s, tc);
     return s;
 }

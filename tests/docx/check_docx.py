@@ -197,6 +197,23 @@ def check(kind, path, authority=None):
         if dpi != 300 or abs(w - want) > 2:
             problems.append("picture %d: %d px at %s dpi for %.1f pt (want 300 dpi)" %
                             (i + 1, w, dpi, Emu(s.width).pt))
+    # Tables: no row splits across pages; a long table (more than 8 body
+    # rows) keeps its header with its first 3 body rows and its last 3
+    # together (each row's paragraphs keep with the next), so no page holds
+    # a header and 2 rows, or a table's last 1 or 2 rows, alone.
+    for ti, tbl in enumerate(body.iter("{%s}tbl" % W)):
+        trs = tbl.findall("w:tr", NS)
+        head = sum(1 for tr in trs if tr.find("w:trPr/w:tblHeader", NS) is not None)
+        kept = [all(p.find("w:pPr/w:keepNext", NS) is not None
+                    for p in tr.iter("{%s}p" % W)) for tr in trs]
+        if any(tr.find("w:trPr/w:cantSplit", NS) is None for tr in trs):
+            problems.append("table %d: a row without cantSplit" % (ti + 1))
+        if len(trs) - head > 8:
+            want = list(range(head + 2)) + [len(trs) - 3, len(trs) - 2]
+            for r in want:
+                if not kept[r]:
+                    problems.append("table %d (%d rows): row %d does not keep with the next" %
+                                    (ti + 1, len(trs), r + 1))
     # The briefing's footer names the data, as the PDF's does.
     if kind == "briefing" and "word/footer1.xml" in names:
         foot = "".join(etree.fromstring(z.read("word/footer1.xml")).itertext())
