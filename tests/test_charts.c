@@ -579,7 +579,7 @@ same_pixels(cairo_surface_t *a, cairo_surface_t *b)
 }
 
 /* Kinds of image for the PNG writer (png.c's Sub filter skips runs of the
- * colour to the left; ISA-L compresses): each drawn, written, and read
+ * colour to the left; zlib compresses): each drawn, written, and read
  * back by libpng (through cairo's reader) and by zlib's inflate, which checks
  * the stream and its Adler-32. */
 static const struct {
