@@ -1084,9 +1084,11 @@ gb__ods_read_piped(GsfInput *in, GbOdsPush *pu)
         guint8 *p = c->mem + GB__PIPE_HEAD;
         gsize n = c->len;
         if (left->len <= GB__PIPE_HEAD) {
-            p -= left->len;
-            memcpy(p, left->data, left->len);
-            n += left->len;
+            if (left->len > 0) { /* an empty GByteArray's data may be NULL */
+                p -= left->len;
+                memcpy(p, left->data, left->len);
+                n += left->len;
+            }
         } else { /* a long tag cut by the chunks: gathered, as gb__ods_pump does */
             g_byte_array_append(left, p, (guint)n);
             p = left->data;
