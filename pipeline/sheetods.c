@@ -128,7 +128,8 @@ gb__skip_tag(GbSkipper *sk, const guint8 *p, gsize n)
         sk->enabled =
             g_strstr_len((const char *)p, (gssize)n, "xmlns:table=\"" GB__NS_TABLE "\"") != NULL;
     }
-    if (!sk->enabled || p[1] == '!' || p[1] == '?')
+    /* n is 1 for a lone '<' at the end of a broken file: passed on for the parser to report. */
+    if (n < 2 || !sk->enabled || p[1] == '!' || p[1] == '?')
         return !sk->drop;
     gboolean end = p[1] == '/', empty = n >= 2 && p[n - 2] == '/';
     const guint8 *q = end ? p + 1 : p;
