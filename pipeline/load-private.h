@@ -316,4 +316,8 @@ void gb__part_reject(GbFileLoad *fl, const GbCsvRecord *rec, int col);
 /* The callbacks csvsplit.c reads a large CSV file with. */
 extern const GbCsvSplitFns gb__split_fns;
 
+/* The bundled grade files of DATADIR/grades, sorted by path (load.c); gb_load_all
+ * reads them in this order and gb_load_prefetch starts on the first. */
+GPtrArray *gb__grades_paths(const char *datadir);
+
 #endif

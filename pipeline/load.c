@@ -571,10 +571,12 @@ gb__start_aheads(GbLoader *l, GPtrArray *paths, guint bundled, GPtrArray *aheads
     }
 }
 
-GbStatus
-gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag)
+/* The bundled grade files of DATADIR/grades, sorted by path: regular files,
+ * not hidden, not editor backups (~), not notes (.md, .txt). */
+GPtrArray *
+gb__grades_paths(const char *datadir)
 {
-    char *dir = g_build_filename(l->ref->datadir, "grades", NULL);
+    char *dir = g_build_filename(datadir, "grades", NULL);
     GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
     GDir *d = g_dir_open(dir, 0, NULL);
     if (d != NULL) {
@@ -593,6 +595,13 @@ gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag)
     }
     g_free(dir);
     g_ptr_array_sort(paths, gb__cmp_str);
+    return paths;
+}
+
+GbStatus
+gb_load_all(GbLoader *l, GbTable *t, const char *const *files, GbDiag *diag)
+{
+    GPtrArray *paths = gb__grades_paths(l->ref->datadir);
     guint bundled = paths->len;
     for (const char *const *f = files; f != NULL && *f != NULL; f++)
         g_ptr_array_add(paths, g_strdup(*f));

@@ -244,26 +244,9 @@ gb_load_prefetch(const char *datadir, const char *const *files)
 {
     /* The first file gb_load_all reads: the first in the grades folder, in
      * its order, else the first one named. */
-    char *dir = g_build_filename(datadir, "grades", NULL);
-    char *first = NULL;
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d != NULL) {
-        const char *name;
-        while ((name = g_dir_read_name(d)) != NULL) {
-            if (name[0] == '.' || g_str_has_suffix(name, "~") || g_str_has_suffix(name, ".md") ||
-                g_str_has_suffix(name, ".txt"))
-                continue;
-            char *p = g_build_filename(dir, name, NULL);
-            if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && (first == NULL || strcmp(p, first) < 0)) {
-                g_free(first);
-                first = p;
-            } else {
-                g_free(p);
-            }
-        }
-        g_dir_close(d);
-    }
-    g_free(dir);
+    GPtrArray *paths = gb__grades_paths(datadir);
+    char *first = paths->len > 0 ? g_strdup(g_ptr_array_index(paths, 0)) : NULL;
+    g_ptr_array_free(paths, TRUE);
     if (first == NULL && files != NULL && files[0] != NULL)
         first = g_strdup(files[0]);
     /* Workbooks are read otherwise: only what is named as CSV. */
