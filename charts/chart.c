@@ -157,15 +157,20 @@ gb_chart_digest(const GbChart *c, GbDigest *h)
         c->klass->digest(c, h);
 }
 
+/* The chart's frame (title, subtitle, source) laid out in box; its plot is what is left. */
+static GbFrame
+gb__frame(const GbChart *c, GbFonts *f, GbBox box)
+{
+    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
+    gb_frame_layout(f, &fr);
+    return fr;
+}
+
 /* The frame's height apart from the plot, at width. */
 static double
 gb__frame_extra(const GbChart *c, GbFonts *f, double width)
 {
-    GbFrame fr = {.title = c->title,
-                  .subtitle = c->subtitle,
-                  .source = c->source,
-                  .outer = {0, 0, width, 10000}};
-    gb_frame_layout(f, &fr);
+    GbFrame fr = gb__frame(c, f, (GbBox){0, 0, width, 10000});
     return fr.outer.h - fr.plot.h;
 }
 
@@ -186,8 +191,7 @@ gb_chart_min_height_for(const GbChart *c, GbFonts *f, double width)
 void
 gb_chart_draw(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
 {
-    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
-    gb_frame_layout(f, &fr);
+    GbFrame fr = gb__frame(c, f, box);
     cairo_save(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
     cairo_clip(cr);
@@ -211,8 +215,7 @@ gb_chart_draw_layer(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box, GbChar
             gb_chart_draw(c, f, cr, box);
         return;
     }
-    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
-    gb_frame_layout(f, &fr);
+    GbFrame fr = gb__frame(c, f, box);
     cairo_save(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
     cairo_clip(cr);
@@ -238,8 +241,7 @@ gb_chart_draw_layer(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box, GbChar
 void
 gb_chart_base_digest(const GbChart *c, GbFonts *f, GbBox box, GbDigest *h)
 {
-    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
-    gb_frame_layout(f, &fr);
+    GbFrame fr = gb__frame(c, f, box);
     gb__digest_text(h, c->klass->name);
     gb__digest_text(h, c->title);
     double at[8] = {box.x, box.y, box.w, box.h, fr.plot.x, fr.plot.y, fr.plot.w, fr.plot.h};
@@ -260,8 +262,7 @@ gb_chart_areas(const GbChart *c, GbFonts *f, GbBox box)
 {
     if (c->klass->areas == NULL)
         return NULL;
-    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
-    gb_frame_layout(f, &fr);
+    GbFrame fr = gb__frame(c, f, box);
     GArray *a = g_array_new(FALSE, TRUE, sizeof(GbChartArea));
     c->klass->areas(c, f, fr.plot, a);
     return a;
@@ -282,8 +283,7 @@ gb_chart_areas_free(GArray *areas)
 void
 gb_chart_draw_tagged(const GbChart *c, GbFonts *f, cairo_t *cr, GbBox box)
 {
-    GbFrame fr = {.title = c->title, .subtitle = c->subtitle, .source = c->source, .outer = box};
-    gb_frame_layout(f, &fr);
+    GbFrame fr = gb__frame(c, f, box);
     cairo_save(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
     cairo_clip(cr);
