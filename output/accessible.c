@@ -313,6 +313,72 @@ gb__caption_out(GbWalk *w, qpdf_oh e, qpdf_oh kids, int i, qpdf_oh fig)
     return i;
 }
 
+/* The row kid (a TR, recorded at node r, at index i of kids) handled from
+ * the record without reading the TR: cairo numbers a row's cells after it,
+ * in order (TR n, its cells n + 1 ...), so the TH cells are fetched by
+ * number. Taken only where the file confirms it: every TH so numbered is a
+ * TH whose /P is the row, and the row's next sibling (which must exist) is
+ * numbered just past the row's cells. FALSE (nothing done, nothing
+ * changed) where any of that fails, or the record cannot say, or the row
+ * is a repeated header row: the caller reads the row. */
+static gboolean
+gb__row_known(GbWalk *w, qpdf_oh kid, qpdf_oh kids, int i, int n, GbTableCtx *table, int r)
+{
+    qpdf_data q = w->ed->q;
+    const GbTagNode *nodes = w->nodes;
+    int cells = nodes[r].kids, n_th = 0;
+    if (nodes[r].foreign_kids || cells <= 0 || nodes[r].size != cells + 1 || i + 1 >= n ||
+        w->depth + 1 > 200)
+        return FALSE;
+    for (int c = r + 1; c <= r + cells; c++) {
+        if (strcmp(nodes[c].type, "TH") == 0)
+            n_th++;
+        else if (!gb__nothing_to_do(&nodes[c]))
+            return FALSE;
+    }
+    gboolean all = n_th == cells;
+    if (n_th == 0 || (table->rows > 0 && !table->head && table->head_ths != 0 && all &&
+                      cells == table->head_ths))
+        return FALSE; /* nothing to confirm the record with; a repeated header row */
+    int id = qpdf_oh_get_object_id(q, kid);
+    qpdf_oh after = qpdf_oh_get_array_item(q, kids, i + 1);
+    gboolean ok = id > 0 && qpdf_oh_is_indirect(q, after) &&
+                  qpdf_oh_get_object_id(q, after) == id + 1 + cells;
+    qpdf_oh_release(q, after);
+    qpdf_oh *th = g_newa(qpdf_oh, cells);
+    for (int c = 0; c < cells; c++) {
+        th[c] = 0;
+        if (!ok || strcmp(nodes[r + 1 + c].type, "TH") != 0)
+            continue;
+        th[c] = qpdf_get_object_by_id(q, id + 1 + c, 0);
+        char type[16];
+        qpdf_oh p = 0;
+        ok = gb__type(q, th[c], type) && strcmp(type, "TH") == 0 &&
+             qpdf_oh_is_indirect(q, p = qpdf_oh_get_key(q, th[c], "/P")) &&
+             qpdf_oh_get_object_id(q, p) == id;
+        qpdf_oh_release(q, p);
+    }
+    if (ok) {
+        if (table->rows == 0)
+            table->head_ths = all ? cells : 0;
+        /* gb__elem's TR, then gb__children's cells */
+        w->depth++;
+        GbTableCtx row = {.rows = table->rows++, .head = table->head};
+        for (int c = 0; c < cells; c++) {
+            if (th[c] != 0)
+                gb__elem(w, th[c], "TH", &row, r + 1 + c);
+            else
+                w->skipped++;
+        }
+        w->depth--;
+        w->skipped++; /* the TR */
+    }
+    for (int c = 0; c < cells; c++)
+        if (th[c] != 0)
+            qpdf_oh_release(q, th[c]);
+    return ok;
+}
+
 /* Visits the child elements of element e, whose node in the layout's
  * record is rec (-1: none). A child the record says needs nothing is not
  * read; the record is left (for the rest of e's children) where the file
@@ -351,6 +417,12 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         if (krec >= 0 && gb__nothing_to_do(&nodes[krec])) {
             next += nodes[krec].size;
             w->skipped++;
+            qpdf_oh_release(q, kid);
+            continue;
+        }
+        if (krec >= 0 && table != NULL && strcmp(nodes[krec].type, "TR") == 0 &&
+            gb__row_known(w, kid, kids, i, n, table, krec)) {
+            next += nodes[krec].size;
             qpdf_oh_release(q, kid);
             continue;
         }
