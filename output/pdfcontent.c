@@ -16,16 +16,38 @@ typedef struct {
     const char *s, *end;
 } GbLex;
 
-static gboolean
+/* Character classes of the lexer, one table lookup a byte: white space
+ * (PDF 7.2.3) and delimiters (white space included). */
+enum { GB_WHITE = 1, GB_DELIM = 2 };
+static const guint8 gb__class[256] = {
+    ['\0'] = GB_WHITE | GB_DELIM,
+    ['\t'] = GB_WHITE | GB_DELIM,
+    ['\n'] = GB_WHITE | GB_DELIM,
+    ['\f'] = GB_WHITE | GB_DELIM,
+    ['\r'] = GB_WHITE | GB_DELIM,
+    [' '] = GB_WHITE | GB_DELIM,
+    ['('] = GB_DELIM,
+    [')'] = GB_DELIM,
+    ['<'] = GB_DELIM,
+    ['>'] = GB_DELIM,
+    ['['] = GB_DELIM,
+    [']'] = GB_DELIM,
+    ['{'] = GB_DELIM,
+    ['}'] = GB_DELIM,
+    ['/'] = GB_DELIM,
+    ['%'] = GB_DELIM,
+};
+
+static inline gboolean
 gb__white(char c)
 {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+    return (gb__class[(guint8)c] & GB_WHITE) != 0;
 }
 
-static gboolean
+static inline gboolean
 gb__delim(char c)
 {
-    return gb__white(c) || strchr("()<>[]{}/%", c) != NULL;
+    return (gb__class[(guint8)c] & GB_DELIM) != 0;
 }
 
 /* Skips the (...) string at p, with its escapes and nested parentheses. */
@@ -107,7 +129,7 @@ gb__next(GbLex *lx, const char **t0, const char **t1)
             ;
         if (p == *t0) /* a stray ) > ] or } */
             p++;
-        gboolean number = strchr("+-.0123456789", c) != NULL;
+        gboolean number = c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9');
         size_t n = (size_t)(p - *t0);
         gboolean word = (n == 4 && (!memcmp(*t0, "true", 4) || !memcmp(*t0, "null", 4))) ||
                         (n == 5 && !memcmp(*t0, "false", 5));
@@ -126,18 +148,77 @@ gb__op_is(const char *t0, const char *t1, const char *name)
     return (size_t)(t1 - t0) == n && memcmp(t0, name, n) == 0;
 }
 
-static gboolean
-gb__op_in(const char *t0, const char *t1, const char *const *names)
-{
-    for (; *names != NULL; names++)
-        if (gb__op_is(t0, t1, *names))
-            return TRUE;
-    return FALSE;
-}
+/* The operators the rewrite tells apart. */
+typedef enum {
+    GB_OP_OTHER,
+    GB_OP_BI,
+    GB_OP_BDC,
+    GB_OP_BMC,
+    GB_OP_EMC,
+    GB_OP_BT,
+    GB_OP_ET,
+    GB_OP_PATH,  /* m, re: a path starts */
+    GB_OP_TF,    /* Tf */
+    GB_OP_TEXT,  /* Tj, TJ, ', " */
+    GB_OP_PAINT, /* S s f F f* B B* b b* */
+    GB_OP_XOBJ,  /* sh, Do: an object painted at once */
+    GB_OP_N      /* n: a path ends unpainted */
+} GbOp;
 
-static const char *const gb__paint_ops[] = {"S",  "s", "f",  "F",  "f*", "B",
-                                            "B*", "b", "b*", "sh", "Do", NULL};
-static const char *const gb__text_ops[] = {"Tj", "TJ", "'", "\"", NULL};
+/* The operator t0..t1, by its length and bytes (one switch instead of a
+ * string comparison per operator known). */
+static GbOp
+gb__op(const char *t0, const char *t1)
+{
+    char a = t0[0], b = t1 - t0 > 1 ? t0[1] : '\0';
+    switch (t1 - t0) {
+    case 1:
+        switch (a) {
+        case 'S':
+        case 's':
+        case 'f':
+        case 'F':
+        case 'B':
+        case 'b':
+            return GB_OP_PAINT;
+        case 'm':
+            return GB_OP_PATH;
+        case 'n':
+            return GB_OP_N;
+        case '\'':
+        case '"':
+            return GB_OP_TEXT;
+        }
+        return GB_OP_OTHER;
+    case 2:
+        if (b == '*' && (a == 'f' || a == 'B' || a == 'b'))
+            return GB_OP_PAINT;
+        if (a == 'T' && (b == 'j' || b == 'J'))
+            return GB_OP_TEXT;
+        if (a == 'T' && b == 'f')
+            return GB_OP_TF;
+        if (a == 'B' && b == 'T')
+            return GB_OP_BT;
+        if (a == 'E' && b == 'T')
+            return GB_OP_ET;
+        if (a == 'B' && b == 'I')
+            return GB_OP_BI;
+        if ((a == 'r' && b == 'e'))
+            return GB_OP_PATH;
+        if ((a == 's' && b == 'h') || (a == 'D' && b == 'o'))
+            return GB_OP_XOBJ;
+        return GB_OP_OTHER;
+    case 3:
+        if (a == 'B' && b == 'D' && t0[2] == 'C')
+            return GB_OP_BDC;
+        if (a == 'B' && b == 'M' && t0[2] == 'C')
+            return GB_OP_BMC;
+        if (a == 'E' && b == 'M' && t0[2] == 'C')
+            return GB_OP_EMC;
+        return GB_OP_OTHER;
+    }
+    return GB_OP_OTHER;
+}
 
 static void
 gb__copy_to(GbPage *pg, size_t upto)
@@ -464,8 +545,9 @@ gb__page_rewrite(GbPage *pg, const char *in, size_t len)
             continue;
         }
         size_t opend = (size_t)(t1 - in);
+        GbOp op = gb__op(t0, t1);
         have_start = FALSE;
-        if (gb__op_is(t0, t1, "BI")) { /* an inline image: its data up to EI */
+        if (op == GB_OP_BI) { /* an inline image: its data up to EI */
             const char *p = t1;
             while (p + 2 < lx.end && !(gb__white(p[0]) && p[1] == 'E' && p[2] == 'I' &&
                                        (p + 3 == lx.end || gb__delim(p[3]))))
@@ -477,8 +559,8 @@ gb__page_rewrite(GbPage *pg, const char *in, size_t len)
             nops = 0;
             continue;
         }
-        if (gb__op_is(t0, t1, "BDC") || gb__op_is(t0, t1, "BMC")) {
-            gboolean bdc = t0[1] == 'D';
+        if (op == GB_OP_BDC || op == GB_OP_BMC) {
+            gboolean bdc = op == GB_OP_BDC;
             const char *tag0 = nops >= (bdc ? 2 : 1) ? ops[nops - (bdc ? 2 : 1)][0] : NULL;
             const char *tag1 = tag0 != NULL ? ops[nops - (bdc ? 2 : 1)][1] : NULL;
             int mcid = bdc && nops >= 1 ? gb__mcid(ops[nops - 1][0], ops[nops - 1][1]) : -1;
@@ -486,7 +568,7 @@ gb__page_rewrite(GbPage *pg, const char *in, size_t len)
             nops = 0;
             continue;
         }
-        if (gb__op_is(t0, t1, "EMC")) {
+        if (op == GB_OP_EMC) {
             if (pg->stack->len > 0) {
                 char one = g_array_index(pg->stack, char, pg->stack->len - 1);
                 g_array_set_size(pg->stack, pg->stack->len - 1);
@@ -501,13 +583,13 @@ gb__page_rewrite(GbPage *pg, const char *in, size_t len)
             nops = 0;
             continue;
         }
-        if (gb__op_is(t0, t1, "BT")) {
+        if (op == GB_OP_BT) {
             gb__object(pg, opstart);
             pg->in_text = TRUE;
             if (pg->collect != NULL && pg->collect->len > 0 &&
                 pg->collect->str[pg->collect->len - 1] != ' ')
                 g_string_append_c(pg->collect, ' ');
-        } else if (gb__op_is(t0, t1, "ET")) {
+        } else if (op == GB_OP_ET) {
             pg->in_text = FALSE;
             if (pg->open && pg->structs == 0) {
                 if (pg->in_text_start) { /* a run that began inside this text object */
@@ -516,12 +598,12 @@ gb__page_rewrite(GbPage *pg, const char *in, size_t len)
                     pg->run1 = opend;
                 }
             }
-        } else if (gb__op_is(t0, t1, "m") || gb__op_is(t0, t1, "re")) {
+        } else if (op == GB_OP_PATH) {
             if (!pg->in_text)
                 gb__object(pg, opstart);
-        } else if (gb__op_is(t0, t1, "Tf") && nops >= 2) {
+        } else if (op == GB_OP_TF && nops >= 2) {
             font0 = ops[nops - 2][0], font1 = ops[nops - 2][1];
-        } else if (gb__op_in(t0, t1, gb__text_ops)) {
+        } else if (op == GB_OP_TEXT) {
             if (pg->in_text) /* a run inside a text object a sequence ended in */
                 gb__object(pg, opstart);
             if (pg->open && pg->structs == 0) {
@@ -531,12 +613,12 @@ gb__page_rewrite(GbPage *pg, const char *in, size_t len)
             }
             if (pg->collect != NULL && nops >= 1 && font0 != NULL)
                 gb__collect_text(pg, font0, font1, ops[nops - 1][0], ops[nops - 1][1]);
-        } else if (gb__op_in(t0, t1, gb__paint_ops) || gb__op_is(t0, t1, "n")) {
-            if (gb__op_is(t0, t1, "sh") || gb__op_is(t0, t1, "Do"))
+        } else if (op == GB_OP_PAINT || op == GB_OP_XOBJ || op == GB_OP_N) {
+            if (op == GB_OP_XOBJ)
                 gb__object(pg, opstart);
             if (pg->open && pg->structs == 0) {
                 pg->run1 = opend;
-                if (!gb__op_is(t0, t1, "n"))
+                if (op != GB_OP_N)
                     pg->paint = TRUE;
             }
         }
