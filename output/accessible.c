@@ -372,6 +372,15 @@ gb__row_known(GbWalk *w, qpdf_oh kid, qpdf_oh kids, int i, int n, GbTableCtx *ta
         }
         w->depth--;
         w->skipped++; /* the TR */
+        /* Nor is the TR parsed when its TH cells are written: libqpdf
+         * resolves a dictionary's indirect values to leave out null ones,
+         * and would parse the TR (some 70,000 instructions) to learn that
+         * the TH's /P is not null. A stand-in tells it so; it is never
+         * written (gb__update refuses it) and nothing reads the TR again. */
+        qpdf_oh stand = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, stand, GB_STAND_IN, qpdf_oh_new_bool(q, QPDF_TRUE));
+        qpdf_replace_object(q, id, 0, stand);
+        qpdf_oh_release(q, stand);
     }
     for (int c = 0; c < cells; c++)
         if (th[c] != 0)
