@@ -271,6 +271,13 @@ gb__goes(GbWalk *w, qpdf_oh kid, const char *type, GbTableCtx *table, int rec)
         return FALSE;
     int n_th;
     int known = gb__rec_all_th(w, rec, &n_th);
+    if (known >= 0) { /* the record's word only for a row of as many cells as it has */
+        qpdf_oh k = qpdf_oh_get_key(q, kid, "/K");
+        int n = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_n_items(q, k) : !qpdf_oh_is_null(q, k);
+        qpdf_oh_release(q, k);
+        if (n != n_th)
+            known = -1;
+    }
     gboolean all = known >= 0 ? known == 1 : gb__all_th(q, kid, &n_th, NULL);
     if (table->rows == 0) {
         table->head_ths = all ? n_th : 0;
