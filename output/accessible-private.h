@@ -20,8 +20,8 @@ typedef struct {
                             pass made (numbered by the pass, not libqpdf) */
 } GbEdit;
 
-/* The key of the stand-in dictionary put in place of an object the pass
- * never parses (a table row's TR): an object with it is never written. */
+/* The stand-in (a name object) put in place of an object the pass never
+ * parses (a table row's TR): it is never written. */
 #define GB_STAND_IN "/GbStandIn"
 
 /* The indirect object oh is written again (a direct one: nothing). */

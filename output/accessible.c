@@ -125,6 +125,7 @@ typedef struct {
     GHashTable *repeats;    /* gb__mc_key(page, MCID) of repeated header rows' cells */
     const GbTagNode *nodes; /* the layout's record of the tree, or NULL */
     int skipped;            /* elements known from the record, not read */
+    qpdf_oh scope[2];       /* a TH's /A, /Row ([0]) and /Column, once made */
 } GbWalk;
 
 /* Whether the recorded element n needs nothing of the pass: no child
@@ -382,10 +383,10 @@ gb__row_known(GbWalk *w, qpdf_oh kid, qpdf_oh kids, int i, int n, GbTableCtx *ta
         /* Nor is the TR parsed when its TH cells are written: libqpdf
          * resolves a dictionary's indirect values to leave out null ones,
          * and would parse the TR (some 70,000 instructions) to learn that
-         * the TH's /P is not null. A stand-in tells it so; it is never
-         * written (gb__update refuses it) and nothing reads the TR again. */
-        qpdf_oh stand = qpdf_oh_new_dictionary(q);
-        qpdf_oh_replace_key(q, stand, GB_STAND_IN, qpdf_oh_new_bool(q, QPDF_TRUE));
+         * the TH's /P is not null. A stand-in (a name) tells it so; it is
+         * never written (gb__update refuses it) and nothing reads the TR
+         * again. */
+        qpdf_oh stand = qpdf_oh_new_name(q, GB_STAND_IN);
         qpdf_replace_object(q, id, 0, stand);
         qpdf_oh_release(q, stand);
     }
@@ -504,12 +505,15 @@ gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table, int rec)
         GbTableCtx row = {.rows = table->rows++, .head = table->head};
         gb__children(w, e, &row, rec);
     } else if (strcmp(type, "TH") == 0) {
-        gboolean column = table == NULL || table->head || table->rows == 0;
-        qpdf_oh a = qpdf_oh_new_dictionary(q);
-        qpdf_oh_replace_key(q, a, "/O", qpdf_oh_new_name(q, "/Table"));
-        qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, column ? "/Column" : "/Row"));
-        qpdf_oh_replace_key(q, e, "/A", a);
-        qpdf_oh_release(q, a);
+        int column = table == NULL || table->head || table->rows == 0;
+        /* One direct << /O /Table /Scope ... >> of each kind, shared by
+         * every TH (written out in each; nothing changes it). */
+        if (w->scope[column] == 0) {
+            qpdf_oh a = w->scope[column] = qpdf_oh_new_dictionary(q);
+            qpdf_oh_replace_key(q, a, "/O", qpdf_oh_new_name(q, "/Table"));
+            qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, column ? "/Column" : "/Row"));
+        }
+        qpdf_oh_replace_key(q, e, "/A", w->scope[column]);
         gb__touch(w->ed, e);
         gb__children(w, e, table, rec);
     } else if (strcmp(type, "H") == 0) {

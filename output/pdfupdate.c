@@ -52,7 +52,7 @@ gb__object(GbEdit *ed, GString *o, int id, int gen)
     }
     qpdf_oh oh = qpdf_get_object_by_id(q, id, gen);
     if (!qpdf_oh_is_stream(q, oh)) {
-        gboolean ok = !qpdf_oh_is_null(q, oh) && !qpdf_oh_has_key(q, oh, GB_STAND_IN);
+        gboolean ok = !qpdf_oh_is_null(q, oh) && !qpdf_oh_is_name_and_equals(q, oh, GB_STAND_IN);
         g_string_append(o, qpdf_oh_unparse_resolved(q, oh));
         g_string_append(o, "\nendobj\n");
         qpdf_oh_release(q, oh);
