@@ -32,13 +32,34 @@ gb__startxref(const guint8 *pdf, gsize len, guint64 *at)
     return end != sx + 9 && *at < len;
 }
 
+/* Appends v in decimal, at least width digits (zero-padded): what
+ * "%0*" G_GUINT64_FORMAT writes, without printf's parsing of the format
+ * for each of the update's ~2,000 object headers and xref entries. */
+static void
+gb__put_uint(GString *o, guint64 v, int width)
+{
+    char buf[24];
+    int n = 0;
+    do {
+        buf[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (; n < width; width--)
+        g_string_append_c(o, '0');
+    while (n > 0)
+        g_string_append_c(o, buf[--n]);
+}
+
 /* Appends object id (generation gen) as libqpdf unparses it: a stream with
  * its new data (or its data as read) and a direct /Length. */
 static gboolean
 gb__object(GbEdit *ed, GString *o, int id, int gen)
 {
     qpdf_data q = ed->q;
-    g_string_append_printf(o, "%d %d obj\n", id, gen);
+    gb__put_uint(o, (guint64)id, 0);
+    g_string_append_c(o, ' ');
+    gb__put_uint(o, (guint64)gen, 0);
+    g_string_append(o, " obj\n");
     gpointer made = g_hash_table_lookup(ed->made, GINT_TO_POINTER(id));
     GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
     if (made != NULL) { /* a stream the pass made: its dictionary and data */
@@ -160,8 +181,10 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
         for (; a < b; a++) {
             if (idx[a] >= 0) {
                 gpointer gen = g_hash_table_lookup(ed->touched, GINT_TO_POINTER(num[a]));
-                g_string_append_printf(o, "%010" G_GSIZE_FORMAT " %05d n \n", at[idx[a]],
-                                       GPOINTER_TO_INT(gen));
+                gb__put_uint(o, at[idx[a]], 10);
+                g_string_append_c(o, ' ');
+                gb__put_uint(o, (guint64)GPOINTER_TO_INT(gen), 5);
+                g_string_append(o, " n \n");
                 continue;
             }
             /* A free entry: the next free number (0 after the last). */
