@@ -18,7 +18,7 @@ typedef struct {
 
 /* Character classes of the lexer, one table lookup a byte: white space
  * (PDF 7.2.3) and delimiters (white space included). */
-enum { GB_WHITE = 1, GB_DELIM = 2 };
+enum { GB_WHITE = 1, GB_DELIM = 2, GB_NEST = 4 /* what gb__skip_compound looks at */ };
 static const guint8 gb__class[256] = {
     ['\0'] = GB_WHITE | GB_DELIM,
     ['\t'] = GB_WHITE | GB_DELIM,
@@ -26,16 +26,16 @@ static const guint8 gb__class[256] = {
     ['\f'] = GB_WHITE | GB_DELIM,
     ['\r'] = GB_WHITE | GB_DELIM,
     [' '] = GB_WHITE | GB_DELIM,
-    ['('] = GB_DELIM,
-    [')'] = GB_DELIM,
-    ['<'] = GB_DELIM,
-    ['>'] = GB_DELIM,
-    ['['] = GB_DELIM,
-    [']'] = GB_DELIM,
+    ['('] = GB_DELIM | GB_NEST,
+    [')'] = GB_DELIM | GB_NEST,
+    ['<'] = GB_DELIM | GB_NEST,
+    ['>'] = GB_DELIM | GB_NEST,
+    ['['] = GB_DELIM | GB_NEST,
+    [']'] = GB_DELIM | GB_NEST,
     ['{'] = GB_DELIM,
     ['}'] = GB_DELIM,
     ['/'] = GB_DELIM,
-    ['%'] = GB_DELIM,
+    ['%'] = GB_DELIM | GB_NEST,
 };
 
 static inline gboolean
@@ -90,8 +90,9 @@ gb__skip_compound(const char *p, const char *end)
         } else if (c == '%') {
             while (p < end && *p != '\n' && *p != '\r')
                 p++;
-        } else {
-            p++;
+        } else { /* a run of bytes none of the above looks at */
+            for (p++; p < end && (gb__class[(guint8)*p] & GB_NEST) == 0; p++)
+                ;
         }
     } while (p < end && nest > 0);
     return p;
