@@ -515,7 +515,10 @@ gb__elem(GbWalk *w, qpdf_oh e, const char *type, GbTableCtx *table, int rec)
         }
         qpdf_oh_replace_key(q, e, "/A", w->scope[column]);
         gb__touch(w->ed, e);
-        gb__children(w, e, table, rec);
+        /* A cell the record has no child elements in: its /K (its MCIDs)
+         * is not looked at, as a recorded leaf P or TD is not read. */
+        if (rec < 0 || w->nodes[rec].kids > 0 || w->nodes[rec].foreign_kids)
+            gb__children(w, e, table, rec);
     } else if (strcmp(type, "H") == 0) {
         /* Until the page layout writes H1 itself: H beside H1-H6 is not
          * allowed (Matterhorn 14-007), and H alone says no level. */
