@@ -250,6 +250,41 @@ START_TEST(test_link_contents)
 }
 END_TEST
 
+/* The update writer refuses an object the pass put a stand-in in place of
+ * (a TR it never parsed): written, the stand-in would replace the row. */
+START_TEST(test_stand_in_refused)
+{
+    GByteArray *raw = raw_of(1, NULL);
+    GbEdit ed = {.q = qpdf_init(),
+                 .touched = g_hash_table_new(NULL, NULL),
+                 .freed = g_hash_table_new(NULL, NULL),
+                 .data = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_bytes_unref),
+                 .made = g_hash_table_new(NULL, NULL)};
+    qpdf_silence_errors(ed.q);
+    ck_assert_int_eq(
+        qpdf_read_memory(ed.q, "t.pdf", (const char *)raw->data, raw->len, NULL) & QPDF_ERRORS, 0);
+    qpdf_oh root = qpdf_get_root(ed.q);
+    int id = qpdf_oh_get_object_id(ed.q, root);
+    char *err = NULL;
+    gb__touch(&ed, root);
+    GString *fine = gb__update(&ed, raw->data, raw->len, &err);
+    ck_assert_msg(fine != NULL, "%s", err);
+    g_string_free(fine, TRUE);
+    qpdf_replace_object(ed.q, id, 0, qpdf_oh_new_name(ed.q, GB_STAND_IN));
+    ck_assert_ptr_null(gb__update(&ed, raw->data, raw->len, &err));
+    char *want = g_strdup_printf("cannot write object %d", id);
+    ck_assert_str_eq(err, want);
+    g_free(want);
+    g_free(err);
+    g_hash_table_destroy(ed.touched);
+    g_hash_table_destroy(ed.freed);
+    g_hash_table_destroy(ed.data);
+    g_hash_table_destroy(ed.made);
+    qpdf_cleanup(&ed.q);
+    g_byte_array_unref(raw);
+}
+END_TEST
+
 static void
 setup(void)
 {
@@ -449,6 +484,7 @@ accessible_suite(void)
     tcase_add_test(tc, test_link_contents);
     tcase_add_loop_test(tc, test_record_same_bytes, 0, G_N_ELEMENTS(records));
     tcase_add_test(tc, test_record_of_layout);
+    tcase_add_test(tc, test_stand_in_refused);
     suite_add_tcase(s, tc);
     return s;
 }
