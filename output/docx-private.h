@@ -21,7 +21,6 @@ typedef struct {
     char *name;
     GByteArray *bytes;
     gboolean stored; /* already compressed (PNG) */
-    int level;       /* deflate level when not stored; 0: 9, the XML's */
 } GbDocxPart;
 
 /* The state of one rendering: the writer of the part being made, the

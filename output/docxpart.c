@@ -781,11 +781,17 @@ gb__document_rels(GbDocx *x)
 
 /* ---- the zip ---- */
 
+/* zlib's level 3 for the parts not stored. On the briefing (callgrind):
+ * document.xml, 1 MB, 86 M instructions at 9 to 36 KB, 52 M at 6 to 38 KB,
+ * 23 M at 3 to 49 KB; its six SVGs, 1.17 MB, 166 M at 6 to 213 KB, 72 M at
+ * 3 to 250 KB. */
+#define GB__DEFLATE_LEVEL 3
+
 /* The parts in order into a zip in memory with libgsf's zip writer (the one
  * that reads the workbooks): every entry dated 1 January 1980, 00:00 UTC (its
  * MS-DOS time and the extended-timestamp field alike), the PNGs stored, the XML
- * deflated at level 9, no ZIP64 fields (never near 4 GB): the same parts give
- * the same bytes, in every time zone. */
+ * and the SVGs deflated at GB__DEFLATE_LEVEL, no ZIP64 fields (never near 4 GB):
+ * the same parts give the same bytes, in every time zone. */
 GbStatus
 gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
 {
@@ -807,7 +813,7 @@ gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
         GsfOutput *child =
             gsf_outfile_new_child_full(zip, p->name, FALSE, "modtime", when, "compression-level",
                                        p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED,
-                                       "deflate-level", p->level > 0 ? p->level : 9, NULL);
+                                       "deflate-level", GB__DEFLATE_LEVEL, NULL);
         ok = child != NULL && gsf_output_write(child, p->bytes->len, p->bytes->data) &&
              gsf_output_close(child);
         if (child != NULL)
