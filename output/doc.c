@@ -335,6 +335,18 @@ gb__start_page(GbDoc *d, gboolean cover)
     d->page++;
     d->cover = cover;
     d->y = d->setup.top;
+    if (gb__drawing(d)) {
+        /* The page's paper first, white on white (the finishing pass makes it
+         * a layout Artifact): cairo's analysis of a page adds the bounds of
+         * every operation to one region, and with the whole page in it from
+         * the start each addition is a test of containment, where the texts
+         * and cells of a table page made a region of thousands of
+         * rectangles that every addition was merged with (45 M instructions
+         * for the briefing's 45 pages). */
+        cairo_rectangle(d->cr, 0, 0, d->setup.width, d->setup.height);
+        cairo_set_source_rgb(d->cr, 1, 1, 1);
+        cairo_fill(d->cr);
+    }
 }
 
 static void
