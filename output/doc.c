@@ -34,8 +34,9 @@ struct GbDoc {
     guint tables_taken; /* drawing pass: how many of previous->tables it took */
     GArray *advances;   /* GbAdvances: printable ASCII's advance widths by size and weight */
     GbTagTree *tags;    /* drawing pass: the structure elements opened, for the finishing pass */
-    GArray *glyph_buf, *cluster_buf; /* drawing pass: a layout's glyphs for cairo (gb__show_runs) */
-    cairo_surface_t *logo;           /* the branding logo (drawing pass), or NULL */
+    GArray *glyph_buf,
+        *cluster_buf;      /* drawing pass: a layout's glyphs for cairo (gb__doc_show_runs) */
+    cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
     /* The last figure placed, for one placed beside it. */
     int row_page;
@@ -265,7 +266,7 @@ gb__glyphs_flush(GbGlyphRun *g)
 }
 
 /* TRUE when pango's cairo renderer would draw run as plain glyphs of its
- * font, left to right, on the line's baseline: what gb__show_runs draws the
+ * font, left to right, on the line's baseline: what gb__doc_show_runs draws the
  * same. */
 static gboolean
 gb__plain_run(const PangoGlyphItem *run)
@@ -326,17 +327,12 @@ gb__glyphs_add(GbGlyphRun *g, PangoGlyphItem *run, double base_x, double base_y)
     }
 }
 
-/* Draws ly with its top left at (x, y), the current point, as
- * pango_cairo_show_layout does: the same glyphs at the same positions, with
- * the same text and clusters for extraction, but the runs of one font
- * across all its lines as one cairo operation rather than one a run. cairo
- * then records, analyses and replays one operation for a table cell of two
- * lines where it had two, and writes the same bytes (its text object stays
- * open from one operation to the next). FALSE, with nothing drawn, for a
- * layout with a run it does not draw the same (gb__plain_run). */
-static gboolean
-gb__show_runs(GbDoc *d, PangoLayout *ly, double x, double y)
+/* See doc-private.h. */
+gboolean
+gb__doc_show_runs(cairo_t *cr, GArray *glyph_buf, GArray *cluster_buf, PangoLayout *ly)
 {
+    double x, y; /* the current point as cairo holds it (24.8 fixed), as pango takes it */
+    cairo_get_current_point(cr, &x, &y);
     /* The lines' origins, in pango units, and whether every run is plain. */
     int n = pango_layout_get_line_count(ly), glyphs = 0;
     int *origin = n <= 8 ? g_newa(int, 2 * n) : g_new(int, 2 * n);
@@ -357,12 +353,12 @@ gb__show_runs(GbDoc *d, PangoLayout *ly, double x, double y)
     } while (plain && i < n && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
     if (plain && i == n) {
-        g_array_set_size(d->glyph_buf, (guint)glyphs);
-        g_array_set_size(d->cluster_buf, (guint)glyphs);
-        GbGlyphRun g = {.cr = d->cr,
+        g_array_set_size(glyph_buf, (guint)glyphs);
+        g_array_set_size(cluster_buf, (guint)glyphs);
+        GbGlyphRun g = {.cr = cr,
                         .text = pango_layout_get_text(ly),
-                        .glyphs = (cairo_glyph_t *)(void *)d->glyph_buf->data,
-                        .clusters = (cairo_text_cluster_t *)(void *)d->cluster_buf->data};
+                        .glyphs = (cairo_glyph_t *)(void *)glyph_buf->data,
+                        .clusters = (cairo_text_cluster_t *)(void *)cluster_buf->data};
         i = 0;
         for (GSList *ln = pango_layout_get_lines_readonly(ly); ln != NULL; ln = ln->next, i++) {
             /* As pango: each run's origin in pango units from the line's. */
@@ -388,10 +384,7 @@ gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
         return;
     cairo_set_source_rgb(d->cr, c.r, c.g, c.b);
     cairo_move_to(d->cr, x, y);
-    /* From the current point as cairo holds it (24.8 fixed), as pango does. */
-    double cx, cy;
-    cairo_get_current_point(d->cr, &cx, &cy);
-    if (!gb__show_runs(d, ly, cx, cy))
+    if (!gb__doc_show_runs(d->cr, d->glyph_buf, d->cluster_buf, ly))
         pango_cairo_show_layout(d->cr, ly);
 }
 
