@@ -440,6 +440,15 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb__build_uncovered(s->fonts, files.fonts, diag);
     gb_diag_clear(&files.diag);
+    /* cairo's bytes, which the finished PDF begins with, hashed while the
+     * finishing pass runs (this core would only wait for it): the write
+     * stage then hashes just the update the pass appended. */
+    GByteArray *raw = job != NULL ? g_byte_array_ref(gb_pdf_job_raw(job)) : NULL;
+    GbWriteHash *hash = NULL;
+    if (raw != NULL && rc == GB_OK) {
+        hash = gb_write_hash_new();
+        gb_write_hash_update(hash, raw->data, raw->len);
+    }
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &s->t0);
@@ -450,12 +459,23 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         finish_diag = (GbDiag){0};
     }
     gb_diag_clear(&finish_diag);
-    if (rc != GB_OK || (rc = gb_cli_interrupted(diag)) != GB_OK)
-        return rc;
-    /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
-    g_ptr_array_insert(s->names, 0, g_strdup("briefing.pdf"));
-    g_ptr_array_insert(s->bytes, 0, g_byte_array_ref(s->pdf));
-    return gb_write_add(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, s->hash, s->pages, diag);
+    if (rc == GB_OK)
+        rc = gb_cli_interrupted(diag);
+    if (rc == GB_OK) {
+        /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
+        g_ptr_array_insert(s->names, 0, g_strdup("briefing.pdf"));
+        g_ptr_array_insert(s->bytes, 0, g_byte_array_ref(s->pdf));
+        gboolean begun = hash != NULL && s->pdf->len >= raw->len &&
+                         memcmp(s->pdf->data, raw->data, raw->len) == 0;
+        rc = begun ? gb_write_add_hashed(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, hash,
+                                         s->hash, s->pages, diag)
+                   : gb_write_add(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, s->hash,
+                                  s->pages, diag);
+    }
+    gb_write_hash_free(hash);
+    if (raw != NULL)
+        g_byte_array_unref(raw);
+    return rc;
 }
 
 /* changes.csv and figures.csv, the commit (unless a signal came), --changes

@@ -37,6 +37,19 @@ gboolean gb__doc_line_estimate(GbDoc *d, const char *text, double size, gboolean
 /* The logical width of the widest line of ly, in points (doctable.c). */
 double gb__doc_widest_line(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
+/* Draws ly with its top left at cr's current point as pango_cairo_show_layout
+ * does: the same glyphs at the same positions, with the same text and
+ * clusters for extraction (made as pango's cairo renderer makes them), but
+ * the runs of one font across all its lines as one cairo operation rather
+ * than one a run. cairo then records, analyses and replays one operation for
+ * a table cell of two lines where it had two, and writes the same bytes (its
+ * text object stays open from one operation to the next). glyph_buf and
+ * cluster_buf are the caller's scratch arrays (of cairo_glyph_t and
+ * cairo_text_cluster_t), kept between calls. Returns FALSE, with nothing
+ * drawn, when a run is not plain glyphs of its font left to right on the
+ * line's baseline (right to left, a colour or rise attribute, a hex box):
+ * then pango draws it. */
+gboolean gb__doc_show_runs(cairo_t *cr, GArray *glyph_buf, GArray *cluster_buf, PangoLayout *ly);
 /* The structure elements the drawing pass opened (NULL on the measuring
  * pass, or once taken); the caller frees it (gb_tag_tree_free). */
 GbTagTree *gb__doc_take_tags(GbDoc *d);

@@ -30,10 +30,12 @@ struct GbDoc {
                                   pass's; the drawing pass keeps those only it lays out (the
                                   running title and footer, the same on every page) */
     GPtrArray *alts;
-    GPtrArray *tables;     /* measuring pass: the tables laid out, for the drawing pass */
-    guint tables_taken;    /* drawing pass: how many of previous->tables it took */
-    GArray *advances;      /* GbAdvances: printable ASCII's advance widths by size and weight */
-    GbTagTree *tags;       /* drawing pass: the structure elements opened, for the finishing pass */
+    GPtrArray *tables;  /* measuring pass: the tables laid out, for the drawing pass */
+    guint tables_taken; /* drawing pass: how many of previous->tables it took */
+    GArray *advances;   /* GbAdvances: printable ASCII's advance widths by size and weight */
+    GbTagTree *tags;    /* drawing pass: the structure elements opened, for the finishing pass */
+    GArray *glyph_buf,
+        *cluster_buf;      /* drawing pass: a layout's glyphs for cairo (gb__doc_show_runs) */
     cairo_surface_t *logo; /* the branding logo (drawing pass), or NULL */
     double logo_w, logo_h;
     /* The last figure placed, for one placed beside it. */
@@ -234,6 +236,147 @@ gb__layout_height(PangoLayout *ly)
     return (double)h / PANGO_SCALE;
 }
 
+/* The glyphs of a layout's runs gathered for one cairo operation: runs of
+ * one font whose texts follow each other. The arrays are the doc's, kept
+ * from one layout to the next. */
+typedef struct {
+    cairo_t *cr;
+    const char *text;
+    PangoFont *font;
+    int start, end;        /* the bytes of text the gathered runs cover */
+    cairo_glyph_t *glyphs; /* room for every glyph of the layout */
+    cairo_text_cluster_t *clusters;
+    int n_glyphs, n_clusters;
+} GbGlyphRun;
+
+/* Shows what is gathered, as pango's cairo renderer shows one run (its
+ * font installed for the operation only), and starts afresh. */
+static void
+gb__glyphs_flush(GbGlyphRun *g)
+{
+    if (g->font != NULL && g->n_clusters > 0) {
+        cairo_save(g->cr);
+        cairo_set_scaled_font(g->cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(g->font)));
+        cairo_show_text_glyphs(g->cr, g->text + g->start, g->end - g->start, g->glyphs, g->n_glyphs,
+                               g->clusters, g->n_clusters, 0);
+        cairo_restore(g->cr);
+    }
+    g->font = NULL;
+    g->n_glyphs = g->n_clusters = 0;
+}
+
+/* TRUE when pango's cairo renderer would draw run as plain glyphs of its
+ * font, left to right, on the line's baseline: what gb__doc_show_runs draws the
+ * same. */
+static gboolean
+gb__plain_run(const PangoGlyphItem *run)
+{
+    const PangoItem *item = run->item;
+    if ((item->analysis.level & 1) != 0 || run->y_offset != 0 || run->start_x_offset != 0 ||
+        run->end_x_offset != 0 || (item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE) ||
+        item->analysis.font == NULL || !PANGO_IS_CAIRO_FONT(item->analysis.font))
+        return FALSE;
+    for (GSList *a = item->analysis.extra_attrs; a != NULL; a = a->next) {
+        PangoAttrType t = ((const PangoAttribute *)a->data)->klass->type;
+        if (t != PANGO_ATTR_FONT_FEATURES && t != PANGO_ATTR_INSERT_HYPHENS)
+            return FALSE; /* a colour, rise, underline, shape...: pango's own drawing */
+    }
+    for (int i = 0; i < run->glyphs->num_glyphs; i++)
+        if (run->glyphs->glyphs[i].glyph != PANGO_GLYPH_EMPTY &&
+            (run->glyphs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+            return FALSE; /* a hex box */
+    return TRUE;
+}
+
+/* Gathers run, its origin base_x, base_y: glyphs placed and clusters
+ * counted as pango's cairo renderer does (pangocairo-render.c). */
+static void
+gb__glyphs_add(GbGlyphRun *g, PangoGlyphItem *run, double base_x, double base_y)
+{
+    PangoItem *item = run->item;
+    if (g->font != item->analysis.font || g->end != item->offset)
+        gb__glyphs_flush(g);
+    if (g->font == NULL) {
+        g->font = item->analysis.font;
+        g->start = item->offset;
+    }
+    g->end = item->offset + item->length;
+    const PangoGlyphString *gs = run->glyphs;
+    int x_position = 0;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        const PangoGlyphInfo *gi = &gs->glyphs[i];
+        if (gi->glyph != PANGO_GLYPH_EMPTY) {
+            cairo_glyph_t *cg = &g->glyphs[g->n_glyphs++];
+            cg->index = gi->glyph;
+            cg->x = base_x + (double)(x_position + gi->geometry.x_offset) / PANGO_SCALE;
+            cg->y = gi->geometry.y_offset == 0
+                        ? base_y
+                        : base_y + (double)gi->geometry.y_offset / PANGO_SCALE;
+        }
+        x_position += gi->geometry.width;
+    }
+    PangoGlyphItemIter ci;
+    for (gboolean more = pango_glyph_item_iter_init_start(&ci, run, g->text); more;
+         more = pango_glyph_item_iter_next_cluster(&ci)) {
+        cairo_text_cluster_t *c = &g->clusters[g->n_clusters++];
+        c->num_bytes = ci.end_index - ci.start_index;
+        c->num_glyphs = ci.end_glyph - ci.start_glyph;
+        for (int i = ci.start_glyph; i < ci.end_glyph; i++)
+            if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY)
+                c->num_glyphs--;
+    }
+}
+
+/* See doc-private.h. */
+gboolean
+gb__doc_show_runs(cairo_t *cr, GArray *glyph_buf, GArray *cluster_buf, PangoLayout *ly)
+{
+    double x, y; /* the current point as cairo holds it (24.8 fixed), as pango takes it */
+    cairo_get_current_point(cr, &x, &y);
+    /* The lines' origins, in pango units, and whether every run is plain. */
+    int n = pango_layout_get_line_count(ly), glyphs = 0;
+    int *origin = n <= 8 ? g_newa(int, 2 * n) : g_new(int, 2 * n);
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    gboolean plain = TRUE;
+    int i = 0;
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        origin[2 * i] = logical.x;
+        origin[2 * i + 1] = pango_layout_iter_get_baseline(it);
+        i++;
+        for (GSList *l = line->runs; l != NULL && plain; l = l->next) {
+            plain = gb__plain_run(l->data);
+            glyphs += ((PangoGlyphItem *)l->data)->glyphs->num_glyphs;
+        }
+    } while (plain && i < n && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    if (plain && i == n) {
+        g_array_set_size(glyph_buf, (guint)glyphs);
+        g_array_set_size(cluster_buf, (guint)glyphs);
+        GbGlyphRun g = {.cr = cr,
+                        .text = pango_layout_get_text(ly),
+                        .glyphs = (cairo_glyph_t *)(void *)glyph_buf->data,
+                        .clusters = (cairo_text_cluster_t *)(void *)cluster_buf->data};
+        i = 0;
+        for (GSList *ln = pango_layout_get_lines_readonly(ly); ln != NULL; ln = ln->next, i++) {
+            /* As pango: each run's origin in pango units from the line's. */
+            int x_off = 0;
+            for (GSList *l = ((PangoLayoutLine *)ln->data)->runs; l != NULL; l = l->next) {
+                PangoGlyphItem *run = l->data;
+                gb__glyphs_add(&g, run, x + (double)(origin[2 * i] + x_off) / PANGO_SCALE,
+                               y + (double)origin[2 * i + 1] / PANGO_SCALE);
+                x_off += pango_glyph_string_get_width(run->glyphs);
+            }
+        }
+        gb__glyphs_flush(&g);
+    }
+    if (n > 8)
+        g_free(origin);
+    return plain && i == n;
+}
+
 static void
 gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
 {
@@ -241,7 +384,8 @@ gb__show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
         return;
     cairo_set_source_rgb(d->cr, c.r, c.g, c.b);
     cairo_move_to(d->cr, x, y);
-    pango_cairo_show_layout(d->cr, ly);
+    if (!gb__doc_show_runs(d->cr, d->glyph_buf, d->cluster_buf, ly))
+        pango_cairo_show_layout(d->cr, ly);
 }
 
 /* The running header and footer of a page, drawn last on it so that text
@@ -335,6 +479,18 @@ gb__start_page(GbDoc *d, gboolean cover)
     d->page++;
     d->cover = cover;
     d->y = d->setup.top;
+    if (gb__drawing(d)) {
+        /* The page's paper first, white on white (the finishing pass makes it
+         * a layout Artifact): cairo's analysis of a page adds the bounds of
+         * every operation to one region, and with the whole page in it from
+         * the start each addition is a test of containment, where the texts
+         * and cells of a table page made a region of thousands of
+         * rectangles that every addition was merged with (45 M instructions
+         * for the briefing's 45 pages). */
+        cairo_rectangle(d->cr, 0, 0, d->setup.width, d->setup.height);
+        cairo_set_source_rgb(d->cr, 1, 1, 1);
+        cairo_fill(d->cr);
+    }
 }
 
 static void
@@ -378,6 +534,8 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->alts = g_ptr_array_new_with_free_func(g_free);
     d->tables = g_ptr_array_new();
     d->advances = g_array_new(FALSE, FALSE, sizeof(GbAdvances));
+    d->glyph_buf = g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t));
+    d->cluster_buf = g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t));
     const GbBranding *b = setup->branding;
     if (surface != NULL && b != NULL && b->logo_data != NULL) {
         char *err = NULL; /* checked when the settings were read */
@@ -417,6 +575,8 @@ gb_doc_free(GbDoc *d)
     g_ptr_array_free(d->alts, TRUE);
     g_ptr_array_free(d->tables, TRUE);
     g_array_free(d->advances, TRUE);
+    g_array_free(d->glyph_buf, TRUE);
+    g_array_free(d->cluster_buf, TRUE);
     gb_tag_tree_free(d->tags);
     if (d->logo != NULL)
         cairo_surface_destroy(d->logo);

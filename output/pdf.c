@@ -123,6 +123,12 @@ gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
     return status;
 }
 
+GByteArray *
+gb_pdf_job_raw(GbPdfJob *job)
+{
+    return job->raw;
+}
+
 GbStatus
 gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag)
 {

@@ -29,6 +29,10 @@ GbStatus gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMe
                              gboolean compact, GbComposeFn compose, gpointer user, GbPdfJob **job,
                              int *pages, GbDiag *diag);
 GbStatus gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag);
+/* cairo's PDF, which the finished one begins with (the finishing pass
+ * appends its update), to be read while the pass runs; the job's until the
+ * join (ref it to keep it). */
+GByteArray *gb_pdf_job_raw(GbPdfJob *job);
 
 /* The PDF renderer of a document tree: a cover and contents (tree->cover) or
  * a title block, then every section, laid out by doc.c. The tree is only

@@ -103,6 +103,9 @@ gboolean gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *siz
 /* The SHA-256 of data as 64 lowercase hex digits and a NUL (nettle's, which
  * uses the CPU's SHA instructions where there are any). Can't fail. */
 void gb__sha256_hex(const guint8 *data, gsize len, char hex[65]);
+/* The SHA-256 (hex) of data, whose first gb_write_hash_len(h) bytes h has
+ * hashed already: only the rest is hashed here. h is used up. Can't fail. */
+void gb__write_hash_finish(GbWriteHash *h, const guint8 *data, gsize len, char hex[65]);
 
 /* The parts of a stat the stat cache keeps. */
 void gb__file_stat(const struct stat *sb, GbFileStat *st);

@@ -255,9 +255,27 @@ gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
     return status;
 }
 
+static GbStatus gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
+                        GbWriteHash *h, const char *input, int pages, GbDiag *diag);
+
 GbStatus
 gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, const char *input,
              int pages, GbDiag *diag)
+{
+    return gb__add(w, relpath, data, len, NULL, input, pages, diag);
+}
+
+GbStatus
+gb_write_add_hashed(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
+                    GbWriteHash *h, const char *input, int pages, GbDiag *diag)
+{
+    return gb__add(w, relpath, data, len, h, input, pages, diag);
+}
+
+/* gb_write_add, the hash begun in h unless NULL. */
+static GbStatus
+gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, GbWriteHash *h,
+        const char *input, int pages, GbDiag *diag)
 {
     GbDiag local = {0};
     GbDiag *d = diag != NULL ? diag : &local;
@@ -301,7 +319,10 @@ gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, 
     e->base = e->rel + (base - relpath);
     e->dirfd = dirfd;
     g_strlcpy(e->e.input, input, sizeof e->e.input);
-    gb__sha256_hex(data, len, e->e.output);
+    if (h != NULL)
+        gb__write_hash_finish(h, data, len, e->e.output);
+    else
+        gb__sha256_hex(data, len, e->e.output);
     e->e.size = len;
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&

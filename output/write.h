@@ -76,6 +76,19 @@ int gb_write_pages(const GbWriteSet *w, const char *relpath);
  * has just failed returns with diag cleared too. Thread-safe. */
 GbStatus gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                       const char *input, int pages, GbDiag *diag);
+/* A file's SHA-256 in the making: its first bytes hashed while the rest is
+ * still being made (the PDF's, cairo's part hashed while the finishing pass
+ * appends to it), for gb_write_add_hashed. new/free pair; can't fail. */
+typedef struct GbWriteHash GbWriteHash;
+GbWriteHash *gb_write_hash_new(void);
+void gb_write_hash_update(GbWriteHash *h, const guint8 *data, gsize len);
+gsize gb_write_hash_len(const GbWriteHash *h); /* the bytes hashed so far */
+void gb_write_hash_free(GbWriteHash *h);
+/* gb_write_add, with h (not NULL) holding the hash of data's first
+ * gb_write_hash_len(h) bytes, which the caller has made sure are those
+ * hashed; only the rest is hashed here. h is used up (free it after). */
+GbStatus gb_write_add_hashed(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
+                             GbWriteHash *h, const char *input, int pages, GbDiag *diag);
 
 /* Renames every added file into place, then replaces the manifest, recording
  * every file it renamed; then replaces manifest.stat (not flushed: a cache)

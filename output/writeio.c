@@ -194,6 +194,47 @@ gb__sha256_hex(const guint8 *data, gsize len, char hex[65])
     gb__sha256_finish(&ctx, hex);
 }
 
+struct GbWriteHash {
+    struct sha256_ctx ctx;
+    gsize len;
+};
+
+GbWriteHash *
+gb_write_hash_new(void)
+{
+    GbWriteHash *h = g_new(GbWriteHash, 1);
+    sha256_init(&h->ctx);
+    h->len = 0;
+    return h;
+}
+
+void
+gb_write_hash_update(GbWriteHash *h, const guint8 *data, gsize len)
+{
+    sha256_update(&h->ctx, len, data);
+    h->len += len;
+}
+
+gsize
+gb_write_hash_len(const GbWriteHash *h)
+{
+    return h->len;
+}
+
+void
+gb_write_hash_free(GbWriteHash *h)
+{
+    g_free(h);
+}
+
+void
+gb__write_hash_finish(GbWriteHash *h, const guint8 *data, gsize len, char hex[65])
+{
+    g_assert(len >= h->len);
+    sha256_update(&h->ctx, len - h->len, data + h->len);
+    gb__sha256_finish(&h->ctx, hex);
+}
+
 void
 gb__file_stat(const struct stat *sb, GbFileStat *st)
 {

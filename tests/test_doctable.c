@@ -2,10 +2,13 @@
  * too wide for its column widens the column (from columns with room to
  * spare) or sets the table's text smaller, down to 8 pt; only a name no
  * column could hold (a file name with no space) is broken. Checked on pango's
- * own layouts of every cell, through doc-private.h's hook. */
+ * own layouts of every cell, through doc-private.h's hook. And a layout
+ * drawn a run of one font across lines at a time (gb__doc_show_runs) gives
+ * the PDF bytes pango's own drawing gives. */
 #include "output/doc-private.h"
 #include "testutil.h"
 
+#include <cairo-pdf.h>
 #include <math.h>
 #include <string.h>
 
@@ -419,6 +422,106 @@ START_TEST(test_short_last_page)
 }
 END_TEST
 
+/* Layouts drawn by gb__doc_show_runs (a run of one font across lines as one
+ * cairo operation) give the PDF bytes pango_cairo_show_layout gives: the
+ * same glyphs at the same places with the same text for extraction. Each
+ * case is drawn at a point off the 24.8 grid, in its own structure element
+ * as a table cell is; those with a run pango must draw (right to left, a
+ * colour) must be refused, the others taken. */
+static const struct {
+    const char *text;
+    double size, width;
+    gboolean bold, justify, runs; /* runs: gb__doc_show_runs draws it */
+    const char *markup;           /* a colour: pango's own drawing */
+} show_cases[] = {
+    {"Requires improvement", 9, -1, FALSE, FALSE, TRUE, NULL},
+    {"Requires improvement, 7 July 2014", 9, 100, FALSE, FALSE, TRUE, NULL},
+    {"Inspections made in 2025 (11 inspections; partial year: 1 January to 31 March 2025)", 9,
+     114.469, TRUE, FALSE, TRUE, NULL},
+    {"Ofsted's inspection framework for children's services changed every few years, and with it "
+     "the grade scale. To compare across regimes, each grade is mapped to a common scale.",
+     10, 481.9, FALSE, TRUE, TRUE, NULL},
+    {"Two paragraphs\nof one layout, AVATAR Ty. 1 111", 9, 200, FALSE, FALSE, TRUE, NULL},
+    {"Greek \u0395\u03bb\u03bb\u03ac\u03b4\u03b1 and CJK \u6771\u4eac in one cell", 9, 80, FALSE,
+     FALSE, TRUE, NULL},
+    {"Arabic \u0645\u0631\u062d\u0628\u0627 right to left", 9, -1, FALSE, FALSE, FALSE, NULL},
+    {NULL, 9, -1, FALSE, FALSE, FALSE, "a <span foreground='red'>red</span> word"},
+};
+
+static cairo_status_t
+append_bytes(void *closure, const unsigned char *data, unsigned int length)
+{
+    g_byte_array_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static GByteArray *
+show_case(GbFonts *f, gboolean runs, gboolean *taken)
+{
+    GByteArray *out = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
+    cairo_t *cr = cairo_create(s);
+    PangoContext *ctx = gb_fonts_context(f, cr);
+    GArray *g = g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t));
+    GArray *c = g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t));
+    cairo_tag_begin(cr, "Document", NULL);
+    double y = 40.3;
+    for (gsize i = 0; i < G_N_ELEMENTS(show_cases); i++) {
+        PangoLayout *ly =
+            gb_fonts_layout_in(f, ctx, show_cases[i].text ? show_cases[i].text : "",
+                               show_cases[i].size, show_cases[i].bold, FALSE, show_cases[i].width);
+        if (show_cases[i].markup != NULL)
+            pango_layout_set_markup(ly, show_cases[i].markup, -1);
+        pango_layout_set_justify(ly, show_cases[i].justify);
+        pango_layout_set_spacing(ly, (int)(show_cases[i].size * 0.25 * PANGO_SCALE));
+        cairo_tag_begin(cr, "P", NULL);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_move_to(cr, 56.7 + 0.37 * (double)i, y);
+        gboolean drew = runs && gb__doc_show_runs(cr, g, c, ly);
+        if (runs)
+            taken[i] = drew;
+        if (!drew)
+            pango_cairo_show_layout(cr, ly);
+        cairo_tag_end(cr, "P");
+        int h;
+        pango_layout_get_size(ly, NULL, &h);
+        y += (double)h / PANGO_SCALE + 7.1;
+        g_object_unref(ly);
+    }
+    cairo_tag_end(cr, "Document");
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    g_object_unref(ctx);
+    g_array_free(g, TRUE);
+    g_array_free(c, TRUE);
+    return out;
+}
+
+START_TEST(test_show_runs)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    gboolean taken[G_N_ELEMENTS(show_cases)] = {0};
+    GByteArray *pango = show_case(f, FALSE, NULL), *runs = show_case(f, TRUE, taken);
+    for (gsize i = 0; i < G_N_ELEMENTS(show_cases); i++)
+        ck_assert_msg(taken[i] == show_cases[i].runs, "case %zu (%s): %s", i,
+                      show_cases[i].text ? show_cases[i].text : show_cases[i].markup,
+                      taken[i] ? "drawn as runs, should be pango's" : "left to pango");
+    gsize at = 0;
+    while (at < pango->len && at < runs->len && pango->data[at] == runs->data[at])
+        at++;
+    ck_assert_msg(pango->len == runs->len && at == pango->len,
+                  "the PDFs differ from byte %zu (%u and %u bytes)", at, pango->len, runs->len);
+    g_byte_array_unref(pango);
+    g_byte_array_unref(runs);
+    gb_fonts_free(f);
+}
+END_TEST
+
 static Suite *
 doctable_suite(void)
 {
@@ -430,6 +533,7 @@ doctable_suite(void)
     tcase_add_loop_test(tc, test_breaks, 0, G_N_ELEMENTS(breaks));
     tcase_add_test(tc, test_breaks_doc);
     tcase_add_test(tc, test_short_last_page);
+    tcase_add_test(tc, test_show_runs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -609,6 +609,49 @@ START_TEST(test_chart_targets)
 }
 END_TEST
 
+/* A file hashed in two parts (gb_write_add_hashed: the first bytes before
+ * the add, the rest in it) is recorded with the SHA-256 of all its bytes, as
+ * GLib computes it, whatever the split (inside, at and across 64-byte blocks,
+ * none, all); and the bytes written are the file's. */
+static const gsize hash_splits[] = {0, 1, 63, 64, 65, 1000, 4095, 4096};
+
+START_TEST(test_add_hashed)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    gsize len = 4096;
+    guint8 *data = g_malloc(len);
+    for (gsize i = 0; i < len; i++)
+        data[i] = (guint8)(i * 131 + (i >> 7));
+    GbDiag d = {0};
+    GbWriteSet *w = NULL;
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    GbWriteHash *h = gb_write_hash_new();
+    gb_write_hash_update(h, data, hash_splits[_i]);
+    ck_assert_uint_eq(gb_write_hash_len(h), hash_splits[_i]);
+    ck_assert_int_eq(gb_write_add_hashed(w, "file.bin", data, len, h, "in", 0, &d), GB_OK);
+    gb_write_hash_free(h);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+    gb_write_free(w);
+    char *text = slurp(dir, "manifest.ini");
+    GbManifest *m = gb_manifest_parse(text, strlen(text), NULL);
+    GbManifestEntry e;
+    ck_assert(gb_manifest_get(m, "file.bin", &e));
+    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    ck_assert_str_eq(e.output, want);
+    char *path = g_build_filename(dir, "file.bin", NULL), *got = NULL;
+    gsize got_len = 0;
+    ck_assert(g_file_get_contents(path, &got, &got_len, NULL));
+    ck_assert(got_len == len && memcmp(got, data, len) == 0);
+    g_free(got);
+    g_free(path);
+    g_free(want);
+    gb_manifest_free(m);
+    g_free(text);
+    g_free(data);
+    g_free(dir);
+}
+END_TEST
+
 /* A crash in the middle of the renames (SIGKILL at the n-th rename, through
  * an LD_PRELOAD shim): every file is the old or the new one, complete; the
  * manifest is the old one, so no new file passes for up to date; the next run
@@ -632,6 +675,7 @@ write_suite(void)
     tcase_add_test(tc, test_build_tables_unwritable);
     tcase_add_test(tc, test_build_charts_link);
     tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
+    tcase_add_loop_test(tc, test_add_hashed, 0, G_N_ELEMENTS(hash_splits));
     suite_add_tcase(s, tc);
     return s;
 }
