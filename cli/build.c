@@ -445,6 +445,11 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb__build_uncovered(s->fonts, files.fonts, diag);
     gb_diag_clear(&files.diag);
+    /* Nothing is drawn from here on (the finishing pass works on the PDF's
+     * bytes): both chains' fonts, their layouts and glyph caches, are freed
+     * while it runs, for it to reuse, not held beside it to the end. */
+    g_clear_pointer(&s->fonts, gb_fonts_free);
+    g_clear_pointer(&s->files_fonts, gb_fonts_free);
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &s->t0);
