@@ -450,6 +450,7 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
      * while it runs, for it to reuse, not held beside it to the end. */
     g_clear_pointer(&s->fonts, gb_fonts_free);
     g_clear_pointer(&s->files_fonts, gb_fonts_free);
+    g_clear_pointer(&s->brief, gb_briefing_free); /* the pass has its own copies */
     GbDiag finish_diag = {0};
     GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &s->t0);
