@@ -18,8 +18,10 @@ typedef struct {
     const GbConfig *config;
     const char *date;      /* ISO 8601 date of the data, for metadata */
     const char *selection; /* what --regimes/--from/--to left out, or NULL */
-    double picture_dpi;    /* > 0: draw each chart as a PNG at this dpi as well,
-                            * for the Word document's pictures */
+    double picture_dpi;    /* > 0: the Word document is made: its pictures are
+                            * the chart files (SVG, with the 150 dpi PNG as
+                            * the fallback); one at another width is drawn as
+                            * a PNG at this dpi */
 } GbBriefingInput;
 
 typedef struct GbBriefing GbBriefing;
@@ -63,8 +65,8 @@ GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threa
 GByteArray *gb_briefing_html(const GbBriefing *b);
 /* The briefing as a Word document (docx.h), its charts drawn with f. */
 GbStatus gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
-/* Drops b's references to the SVGs and 300 dpi PNGs gb_briefing_files kept
- * for the HTML page and the Word file, once both are made (or not wanted):
+/* Drops b's references to the SVGs and PNGs gb_briefing_files kept for the
+ * HTML page and the Word file, once both are made (or not wanted):
  * megabytes otherwise held to the end of the run. Later pages and Word files
  * of b show no charts; this function can't fail. */
 void gb_briefing_files_release(GbBriefing *b);
