@@ -329,11 +329,16 @@ gb__build_files(GbBuildFiles *j)
         }
         gb__files_lap(&t0, &j->us[2]);
     }
+    /* Written and hashed, the files' bytes are not needed again: freed one by
+     * one, not held beside the PDF's finishing pass to the end of the run. */
+    gb_briefing_files_release(s->brief);
     if (rc == GB_OK)
         rc = gb_cli_interrupted(diag);
     for (guint i = 0; i < s->names->len && rc == GB_OK; i++) {
-        const GByteArray *b = g_ptr_array_index(s->bytes, i);
+        GByteArray *b = g_ptr_array_index(s->bytes, i);
         rc = gb_write_add(s->ws, g_ptr_array_index(s->names, i), b->data, b->len, s->hash, 0, diag);
+        g_ptr_array_index(s->bytes, i) = g_byte_array_new();
+        g_byte_array_unref(b);
     }
     gb__files_lap(&t0, &j->us[3]);
     return rc;
@@ -440,6 +445,12 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb__build_uncovered(s->fonts, files.fonts, diag);
     gb_diag_clear(&files.diag);
+    /* Nothing is drawn from here on (the finishing pass works on the PDF's
+     * bytes): both chains' fonts, their layouts and glyph caches, are freed
+     * while it runs, for it to reuse, not held beside it to the end. */
+    g_clear_pointer(&s->fonts, gb_fonts_free);
+    g_clear_pointer(&s->files_fonts, gb_fonts_free);
+    g_clear_pointer(&s->brief, gb_briefing_free); /* the pass has its own copies */
     /* cairo's bytes, which the finished PDF begins with, hashed while the
      * finishing pass runs (this core would only wait for it): the write
      * stage then hashes just the update the pass appended. */

@@ -326,14 +326,15 @@ gb_cli_timing(gboolean on, const char *stage, gint64 *t0)
         char *status = NULL;
         g_file_get_contents("/proc/self/status", &status, NULL, NULL);
         long rss = gb__status_kb(status, "\nVmRSS:"), hwm = gb__status_kb(status, "\nVmHWM:");
+        long anon = gb__status_kb(status, "\nRssAnon:"), file = gb__status_kb(status, "\nRssFile:");
         g_free(status);
         struct mallinfo2 mi = mallinfo2();
         if (rss >= 0 && hwm >= 0)
             fprintf(stderr,
-                    "gradebrief: %-10s %7.1f ms  RSS %5.1f MB, peak %5.1f MB, malloc %5.1f MB "
-                    "in use of %5.1f\n",
-                    stage, (now - *t0) / 1000.0, rss / 1024.0, hwm / 1024.0,
-                    mi.uordblks / 1048576.0, (mi.arena + mi.hblkhd) / 1048576.0);
+                    "gradebrief: %-10s %7.1f ms  RSS %5.1f MB (anon %4.1f, files %4.1f), peak "
+                    "%5.1f MB, malloc %5.1f MB in use of %5.1f\n",
+                    stage, (now - *t0) / 1000.0, rss / 1024.0, anon / 1024.0, file / 1024.0,
+                    hwm / 1024.0, mi.uordblks / 1048576.0, (mi.arena + mi.hblkhd) / 1048576.0);
         else
             fprintf(stderr, "gradebrief: %-10s %7.1f ms\n", stage, (now - *t0) / 1000.0);
         now = g_get_monotonic_time(); /* the reading is not the next stage's */

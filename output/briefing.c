@@ -750,6 +750,13 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrA
     return GB_OK;
 }
 
+void
+gb_briefing_files_release(GbBriefing *b)
+{
+    g_clear_pointer(&b->svgs, g_ptr_array_unref);
+    g_clear_pointer(&b->pngs, g_ptr_array_unref);
+}
+
 GByteArray *
 gb_briefing_html(const GbBriefing *b)
 {

@@ -65,5 +65,10 @@ GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threa
 GByteArray *gb_briefing_html(const GbBriefing *b);
 /* The briefing as a Word document (docx.h), its charts drawn with f. */
 GbStatus gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
+/* Drops b's references to the SVGs and PNGs gb_briefing_files kept for the
+ * HTML page and the Word file, once both are made (or not wanted):
+ * megabytes otherwise held to the end of the run. Later pages and Word files
+ * of b show no charts; this function can't fail. */
+void gb_briefing_files_release(GbBriefing *b);
 
 #endif
