@@ -360,7 +360,14 @@ gb__ahead_part_free(gpointer data)
     if (a == NULL)
         return;
     gb_diag_clear(&a->diag);
-    gb__ahead_block_unref(a->block);
+    /* The pages wholly the part's go back now, not with the block's last
+     * part: peak memory as when each part had its own buffers. */
+    GbAheadBlock *b = a->block;
+    gsize page = (gsize)sysconf(_SC_PAGESIZE), lo = (a->first + page - 1) & ~(page - 1),
+          hi = (a->first + a->len) & ~(page - 1);
+    if (b->mapped && hi > lo)
+        madvise(b->base + lo, hi - lo, MADV_DONTNEED);
+    gb__ahead_block_unref(b);
     g_free(a);
 }
 
