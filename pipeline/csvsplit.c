@@ -312,7 +312,10 @@ gb__ahead_block_new(gsize cap)
         b->base = p;
         b->mapped = TRUE;
     } else {
-        b->base = g_malloc(cap);
+        /* No room (a limit on the address space): nothing is read ahead. */
+        b->base = g_try_malloc(cap);
+        if (b->base == NULL)
+            b->cap = 0;
     }
     return b;
 }
