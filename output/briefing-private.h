@@ -29,7 +29,7 @@ struct GbBriefing {
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
     GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */
-    GbChartFileOptions chart_opts[3]; /* each chart's files (gb_briefing_chart_run) */
+    GbChartFileOptions chart_opts[2]; /* each chart's files (gb_briefing_chart_run) */
 };
 
 /* The key findings, one sentence each (char*, owned by the array). */

@@ -642,28 +642,27 @@ gb__chart_worker(gpointer run)
 GbChartRun *
 gb_briefing_chart_run(GbBriefing *b)
 {
-    /* An SVG and a PNG of each chart for charts/, and the Word pictures when
-     * asked for: all drawn in one go on the threads. */
+    /* An SVG and a PNG of each chart for charts/, drawn in one go on the
+     * threads; the Word pictures are the same two files (gb_briefing_docx). */
     const GbChartFileOptions opts[] = {
         {.format = GB_FORMAT_SVG, .width = 481.9},
         {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 150},
-        {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = b->in.picture_dpi},
     };
     memcpy(b->chart_opts, opts, sizeof opts);
-    return gb_chartfile_run_new(b->tree->charts, b->chart_opts, b->in.picture_dpi > 0 ? 3 : 2,
-                                b->in.config->font);
+    return gb_chartfile_run_new(b->tree->charts, b->chart_opts, 2, b->in.config->font);
 }
 
 /* The chart files of run (NULL: one of its own), helped by `threads` - 1
  * threads of their own and this one with f: an SVG and a PNG of each figure,
- * SVGs with their title and description. */
+ * SVGs with their title and description. Each chart's SVG goes to svgs and,
+ * when the Word document is made, its PNG to b->pngs as well. */
 static GbStatus
 gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArray *names,
                 GPtrArray *bytes, GPtrArray *svgs, GbDiag *diag)
 {
     GbChartRun *own = run == NULL ? gb_briefing_chart_run(b) : NULL;
     GbChartRun *r = run != NULL ? run : own;
-    int nopts = b->in.picture_dpi > 0 ? 3 : 2;
+    const int nopts = 2;
     GPtrArray *workers = g_ptr_array_new();
     for (int t = 1; t < threads; t++)
         g_ptr_array_add(workers, g_thread_new("chart", gb__chart_worker, r));
@@ -681,16 +680,14 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArr
         const GbChart *c = g_ptr_array_index(charts, i / (guint)nopts);
         GByteArray *out = g_byte_array_ref(g_ptr_array_index(made, i));
         int k = (int)(i % (guint)nopts);
-        if (k == 2) {
-            g_ptr_array_add(b->pngs, out);
-            continue;
-        }
         if (k == 0) {
             GByteArray *norm = gb_html_svg_file(out, gb_chart_title(c), gb_chart_alt(c));
             g_byte_array_unref(out);
             out = norm;
             if (svgs != NULL)
                 g_ptr_array_add(svgs, g_byte_array_ref(out));
+        } else if (b->in.picture_dpi > 0) {
+            g_ptr_array_add(b->pngs, g_byte_array_ref(out));
         }
         g_ptr_array_add(names,
                         g_strdup_printf("charts/%s.%s", gb_chart_name(c), k == 0 ? "svg" : "png"));
@@ -779,6 +776,7 @@ gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag
         .logo = c->branding.logo_data,
         .logo_svg = c->branding.logo_svg,
         .logo_alt = c->branding.logo_alt,
-        .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL};
+        .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL,
+        .picture_svgs = b->svgs != NULL && b->svgs->len > 0 ? b->svgs : NULL};
     return gb_docx_render(b->tree, f, &o, out, diag);
 }

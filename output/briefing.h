@@ -18,8 +18,10 @@ typedef struct {
     const GbConfig *config;
     const char *date;      /* ISO 8601 date of the data, for metadata */
     const char *selection; /* what --regimes/--from/--to left out, or NULL */
-    double picture_dpi;    /* > 0: draw each chart as a PNG at this dpi as well,
-                            * for the Word document's pictures */
+    double picture_dpi;    /* > 0: the Word document is made: its pictures are
+                            * the chart files (SVG, with the 150 dpi PNG as
+                            * the fallback); one at another width is drawn as
+                            * a PNG at this dpi */
 } GbBriefingInput;
 
 typedef struct GbBriefing GbBriefing;

@@ -400,10 +400,10 @@ gb__render_tasks(GbChartRun *r, GbFonts *f, const char *err)
         gint k = g_atomic_int_add(&r->next, 1);
         if (k >= r->n || g_atomic_int_get(&r->failed))
             break;
-        /* Format by format, the last of opts first: its tasks are the costly
-         * ones (the briefing's 300 dpi PNGs, 4x the pixels of its 150 dpi
-         * ones), so the last tasks taken, which one thread may draw while
-         * the others have nothing left, are the cheap ones. */
+        /* Format by format, the last of opts first: callers put the costly
+         * ones last (the briefing's PNGs, whose deflate is most of a chart's
+         * files' cost), so the last tasks taken, which one thread may draw
+         * while the others have nothing left, are the cheap ones. */
         gint i = (k % ncharts) * r->nopts + (r->nopts - 1 - k / ncharts);
         GbDiag d = {0};
         GByteArray *bytes = NULL;

@@ -35,6 +35,7 @@ typedef struct {
     GPtrArray *rels;   /* char*: "Id\tType\tTarget\tExternal?" */
     GArray *parts;     /* GbDocxPart */
     int pictures;
+    gboolean svgs; /* pictures may have SVG parts: their content type is listed */
     int bookmarks;
     /* The figures of a one-page summary (a section with page_after) whose
      * data tables go to the end of the document, so the summary stays on its
@@ -65,11 +66,12 @@ void gb__docx_tab(GbDocx *x);
 /* Opens a paragraph (the caller closes it) in style with one right tab stop at
  * the text's right edge, leader "dot" or NULL. */
 void gb__docx_right_tab(GbDocx *x, const char *style, const char *leader);
-/* A run holding an inline picture: relationship rid, w x h points, drawing
- * id, name, description (alt text); decorative marks it so (Word 2019's
- * mark; the description is then empty). */
-void gb__docx_inline(GbDocx *x, const char *rid, double w, double h, int id, const char *name,
-                     const char *descr, gboolean decorative);
+/* A run holding an inline picture: relationship rid (a PNG), w x h points,
+ * drawing id, name, description (alt text); decorative marks it so (Word
+ * 2019's mark; the description is then empty). svg_rid, when not NULL, names
+ * the same picture as an SVG, which Word 2016+ draws instead of the PNG. */
+void gb__docx_inline(GbDocx *x, const char *rid, const char *svg_rid, double w, double h, int id,
+                     const char *name, const char *descr, gboolean decorative);
 void gb__docx_part_begin(GbDocx *x);
 void gb__docx_part_end(GbDocx *x, const char *name);
 /* Adds a document relationship; returns its id ("rId7"), which the caller frees. */

@@ -338,13 +338,15 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
                              .height = height,
                              .dpi = x->o->dpi > 0 ? x->o->dpi : 300,
                              .date = NULL};
-    GByteArray *png = NULL;
+    GByteArray *png = NULL, *svg = NULL;
     guint k;
-    const GPtrArray *drawn = x->o->pictures;
+    const GPtrArray *drawn = x->o->pictures, *svgs = x->o->picture_svgs;
     /* The briefing's pictures are drawn beforehand at the text width. */
     if (drawn != NULL && fabs(width - x->text_width) < 0.01 &&
         g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len) {
         png = g_byte_array_ref(g_ptr_array_index(drawn, k));
+        if (svgs != NULL && k < svgs->len)
+            svg = g_byte_array_ref(g_ptr_array_index(svgs, k));
     } else {
         GbStatus st = gb_chartfile_render(b->chart, x->fonts, &co, &png, x->diag);
         if (st != GB_OK) {
@@ -359,6 +361,15 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
     char *target = g_strdup_printf("media/figure%d.png", n);
     char *rid = gb__docx_rel(x, "image", target, FALSE);
     g_free(target);
+    char *svg_rid = NULL;
+    if (svg != NULL) {
+        /* Text: deflated (docxpart.c). */
+        GbDocxPart vector = {.name = g_strdup_printf("word/media/figure%d.svg", n), .bytes = svg};
+        g_array_append_val(x->parts, vector);
+        target = g_strdup_printf("media/figure%d.svg", n);
+        svg_rid = gb__docx_rel(x, "image", target, FALSE);
+        g_free(target);
+    }
 
     char *title = g_strdup_printf("Figure %d", b->number);
     if (in_cell) { /* flush left in its cell: LibreOffice clips a centred one */
@@ -374,9 +385,10 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
     } else {
         gb__docx_para_begin(x, "Figure", TRUE);
     }
-    gb__docx_inline(x, rid, width, height, n, title, alt, FALSE);
+    gb__docx_inline(x, rid, svg_rid, width, height, n, title, alt, FALSE);
     gb__docx_close(x); /* p */
     g_free(rid);
+    g_free(svg_rid);
 
     char *caption = g_strdup_printf("%s: %s", title, b->caption != NULL ? b->caption : "");
     if (in_cell) { /* a summary page's: close under its picture */
@@ -748,7 +760,7 @@ gb__document(GbDocx *x)
         char *rid = gb__docx_rel(x, "image", "media/logo-cover.png", FALSE);
         const double *sz = x->logo_size[GB__LOGO_COVER];
         gb__docx_para_begin(x, "Logo", FALSE);
-        gb__docx_inline(x, rid, sz[0], sz[1], 9000, "Logo", x->o->logo_alt, FALSE);
+        gb__docx_inline(x, rid, NULL, sz[0], sz[1], 9000, "Logo", x->o->logo_alt, FALSE);
         gb__docx_close(x);
         g_free(rid);
     }
@@ -864,7 +876,9 @@ gb__part_clear(gpointer p)
 {
     GbDocxPart *part = p;
     g_free(part->name);
-    g_byte_array_free(part->bytes, TRUE);
+    /* Unref, not free: a picture's bytes may be the caller's chart file too
+     * (freeing a shared array empties it). */
+    g_byte_array_unref(part->bytes);
 }
 
 GbStatus
@@ -879,6 +893,7 @@ gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArra
         .rels = g_ptr_array_new_with_free_func(g_free),
         .parts = g_array_new(FALSE, FALSE, sizeof(GbDocxPart)),
         .deferred = g_ptr_array_new(),
+        .svgs = o->pictures != NULL && o->picture_svgs != NULL,
         .status = GB_OK,
         .diag = diag,
     };

@@ -1,7 +1,8 @@
 /* docx.h - a document tree (tree.h) as a Word document (Office Open XML,
  * ECMA-376): real Heading 1-3 styles, so Word's navigation pane and table of
  * contents work; tables with a repeating header row and grade cells shaded and
- * written out; charts as 300 dpi PNG pictures sized to the text width, the alt
+ * written out; charts as pictures sized to the text width (300 dpi PNGs, or
+ * SVGs with a PNG fallback when the caller has them), the alt
  * text as the picture's description (a one-page summary's figures, a section
  * with page_after, side by side in a layout table as the PDF places them, at
  * their print widths, their data tables moved to the end of the document);
@@ -34,8 +35,14 @@ typedef struct {
     gboolean logo_svg;
     const char *logo_alt;
     /* GByteArray*: each of the tree's charts as a PNG already drawn at the
-     * text width and dpi (the briefing's chart files), or NULL to draw them. */
+     * text width (the briefing's chart files), or NULL to draw them at dpi. */
     const GPtrArray *pictures;
+    /* GByteArray*: beside pictures, each chart as an SVG at the same width
+     * (the briefing's chart files), or NULL. A picture with an SVG is stored
+     * as Word 2016+ stores an inserted SVG: the vector (asvg:svgBlip, drawn
+     * and printed by Word 2016 and later) with the PNG as its fallback (the
+     * a:blip older readers draw), so the PNG need not be 300 dpi. */
+    const GPtrArray *picture_svgs;
 } GbDocxOptions;
 
 /* Renders tree into a new byte array (*out, the caller frees it). Charts are

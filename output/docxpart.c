@@ -56,8 +56,8 @@ gb__docx_text(GbDocx *x, const char *s)
 }
 
 void
-gb__docx_inline(GbDocx *x, const char *rid, double w, double h, int id, const char *name,
-                const char *descr, gboolean decorative)
+gb__docx_inline(GbDocx *x, const char *rid, const char *svg_rid, double w, double h, int id,
+                const char *name, const char *descr, gboolean decorative)
 {
     long cx = lround(w * GB__EMU_PER_PT), cy = lround(h * GB__EMU_PER_PT);
     gb__docx_open(x, "w:r");
@@ -105,6 +105,17 @@ gb__docx_inline(GbDocx *x, const char *rid, double w, double h, int id, const ch
     gb__docx_open(x, "pic:blipFill");
     gb__docx_open(x, "a:blip");
     gb__docx_attr(x, "r:embed", rid);
+    if (svg_rid != NULL) { /* as Word 365 stores an inserted SVG (MS-ODRAWXML svgBlip) */
+        gb__docx_open(x, "a:extLst");
+        gb__docx_open(x, "a:ext");
+        gb__docx_attr(x, "uri", "{96DAC541-7B7A-43D3-8B79-37D633B846F1}");
+        gb__docx_open(x, "asvg:svgBlip");
+        gb__docx_attr(x, "xmlns:asvg", "http://schemas.microsoft.com/office/drawing/2016/SVG/main");
+        gb__docx_attr(x, "r:embed", svg_rid);
+        gb__docx_close(x);
+        gb__docx_close(x);
+        gb__docx_close(x);
+    }
     gb__docx_close(x);
     gb__docx_open(x, "a:stretch");
     gb__docx_open(x, "a:fillRect");
@@ -332,7 +343,7 @@ gb__header_footer(GbDocx *x)
         gb__docx_run(x, x->tree->title, FALSE, FALSE, NULL);
         gb__docx_tab(x);
         const double *sz = x->logo_size[GB__LOGO_HEADER];
-        gb__docx_inline(x, "rId1", sz[0], sz[1], 9001, "Logo", NULL, TRUE);
+        gb__docx_inline(x, "rId1", NULL, sz[0], sz[1], 9001, "Logo", NULL, TRUE);
         gb__docx_close(x);
     } else {
         gb__docx_para(x, "Header", x->tree->title);
@@ -701,8 +712,11 @@ gb__package_parts(GbDocx *x)
         {"rels", "application/vnd.openxmlformats-package.relationships+xml"},
         {"xml", "application/xml"},
         {"png", "image/png"},
+        {"svg", "image/svg+xml"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(defaults); i++) {
+        if (!x->svgs && strcmp(defaults[i][0], "svg") == 0)
+            continue;
         gb__docx_open(x, "Default");
         gb__docx_attr(x, "Extension", defaults[i][0]);
         gb__docx_attr(x, "ContentType", defaults[i][1]);
@@ -767,11 +781,17 @@ gb__document_rels(GbDocx *x)
 
 /* ---- the zip ---- */
 
+/* zlib's level 3 for the parts not stored. On the briefing (callgrind):
+ * document.xml, 1 MB, 86 M instructions at 9 to 36 KB, 52 M at 6 to 38 KB,
+ * 23 M at 3 to 49 KB; its six SVGs, 1.17 MB, 166 M at 6 to 213 KB, 72 M at
+ * 3 to 250 KB. */
+#define GB__DEFLATE_LEVEL 3
+
 /* The parts in order into a zip in memory with libgsf's zip writer (the one
  * that reads the workbooks): every entry dated 1 January 1980, 00:00 UTC (its
  * MS-DOS time and the extended-timestamp field alike), the PNGs stored, the XML
- * deflated at level 9, no ZIP64 fields (never near 4 GB): the same parts give
- * the same bytes, in every time zone. */
+ * and the SVGs deflated at GB__DEFLATE_LEVEL, no ZIP64 fields (never near 4 GB):
+ * the same parts give the same bytes, in every time zone. */
 GbStatus
 gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
 {
@@ -790,9 +810,10 @@ gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
     gboolean ok = TRUE;
     for (guint i = 0; i < parts->len && ok; i++) {
         const GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
-        GsfOutput *child = gsf_outfile_new_child_full(
-            zip, p->name, FALSE, "modtime", when, "compression-level",
-            p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED, "deflate-level", 9, NULL);
+        GsfOutput *child =
+            gsf_outfile_new_child_full(zip, p->name, FALSE, "modtime", when, "compression-level",
+                                       p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED,
+                                       "deflate-level", GB__DEFLATE_LEVEL, NULL);
         ok = child != NULL && gsf_output_write(child, p->bytes->len, p->bytes->data) &&
              gsf_output_close(child);
         if (child != NULL)

@@ -103,7 +103,8 @@ main(int argc, char **argv)
                 g_byte_array_unref(out);
             }
             gint64 word0 = gb__cpu_us();
-            /* The Word picture `build` draws beside (not counted in the total). */
+            /* A 300 dpi Word picture, as packs draw them (not counted in the
+             * total; the briefing's Word pictures are its SVG and PNG above). */
             GbChartFileOptions o = {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 300};
             GByteArray *out;
             if (gb_chartfile_render(c, fonts, &o, &out, &d) != GB_OK)
@@ -124,7 +125,7 @@ main(int argc, char **argv)
            ncharts, best / 1000.0, rounds, bytes / 1024);
     printf("  of which PDF %.1f ms, SVG %.1f ms, PNG %.1f ms (each its best round)\n",
            best_fmt[0] / 1000.0, best_fmt[1] / 1000.0, best_fmt[2] / 1000.0);
-    printf("  and the Word pictures (PNG at 300 dpi) beside them: %.1f ms, %zu KB\n",
+    printf("  and 300 dpi PNGs (packs' Word pictures) beside them: %.1f ms, %zu KB\n",
            best_fmt[3] / 1000.0, word_bytes / 1024);
     printf("the same on two threads (this one with its fonts, the other setting up its own): "
            "%.1f ms best, %.1f ms median of %d\n",

@@ -15,7 +15,11 @@ fails (exit 1, one line per problem) unless:
   grade written out; a pack's title names the authority;
 - every picture is a PNG at the text width (in a layout table: within its
   cell; the branding's logo on the cover: within 200 x 72 pt), drawn at 300 dpi, with a description (alt text) that carries a
-  number; a description that says its data are in a table "Data for figure
+  number; a picture that also names an SVG (a:blip's a:extLst/a:ext of Word's
+  SVG uri holding asvg:svgBlip, as Word 2016+ stores an inserted SVG) may have
+  a PNG fallback of 150 dpi or more; its SVG is an SVG part of the picture's
+  size in points, and the package lists image/svg+xml; every figure of a
+  briefing has an SVG; a description that says its data are in a table "Data for figure
   N" names a table caption that exists, under "Data for the summary's
   figures".
 tests/docx/test_check.py proves that each check can fail.
@@ -34,7 +38,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W,
       "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "asvg": "http://schemas.microsoft.com/office/drawing/2016/SVG/main"}
+SVG_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 
 
 def png_size(data):
@@ -50,6 +56,23 @@ def png_size(data):
             dpi = round(ppm * 0.0254)
         i += 12 + n
     return w, h, dpi
+
+
+def svg_size(data):
+    """The width and height in points of an SVG's root, or None."""
+    try:
+        root = etree.fromstring(data)
+    except etree.XMLSyntaxError:
+        return None
+    if root.tag != "{http://www.w3.org/2000/svg}svg":
+        return None
+    size = []
+    for a in ("width", "height"):
+        m = re.fullmatch(r"([0-9.]+)(pt)?", root.get(a) or "")
+        if not m:
+            return None
+        size.append(float(m.group(1)))
+    return tuple(size)
 
 
 def check(kind, path, authority=None):
@@ -188,15 +211,37 @@ def check(kind, path, authority=None):
                             (i + 1, Emu(s.width).pt, Emu(text_width).pt))
         blip = s._inline.find(".//a:blip", NS)
         part = d.part.related_parts[blip.get("{%s}embed" % NS["r"])]
+        exts = blip.findall("a:extLst/a:ext", NS)
+        svgs = [e.find("asvg:svgBlip", NS) for e in exts if e.get("uri") == SVG_EXT]
+        svgs = [e for e in svgs if e is not None]
+        if len(exts) != len(svgs):
+            problems.append("picture %d: an a:blip extension that is not Word's SVG one" % (i + 1))
+        least = 300
+        if svgs:
+            least = 150
+            rid = svgs[0].get("{%s}embed" % NS["r"])
+            vector = d.part.related_parts.get(rid)
+            vsize = svg_size(vector.blob) if vector is not None else None
+            if vsize is None:
+                problems.append("picture %d: its svgBlip %s names no SVG part" % (i + 1, rid))
+            elif (abs(vsize[0] - Emu(s.width).pt) > 0.5 or
+                  abs(vsize[1] - Emu(s.height).pt) > 0.5):
+                problems.append("picture %d: its SVG is %.1f x %.1f pt, the picture %.1f x %.1f" %
+                                (i + 1, vsize[0], vsize[1], Emu(s.width).pt, Emu(s.height).pt))
+            if vector is not None and vector.content_type != "image/svg+xml":
+                problems.append("picture %d: its SVG's content type is %r" %
+                                (i + 1, vector.content_type))
+        elif kind == "briefing" and not logo:
+            problems.append("picture %d has no SVG (asvg:svgBlip)" % (i + 1))
         size = png_size(part.blob)
         if size is None:
             problems.append("picture %d is not a PNG" % (i + 1))
             continue
         w, h, dpi = size
-        want = Emu(s.width).pt / 72 * 300
-        if dpi != 300 or abs(w - want) > 2:
-            problems.append("picture %d: %d px at %s dpi for %.1f pt (want 300 dpi)" %
-                            (i + 1, w, dpi, Emu(s.width).pt))
+        want = Emu(s.width).pt / 72 * (dpi or 0)
+        if dpi is None or dpi < least or abs(w - want) > 2:
+            problems.append("picture %d: %d px at %s dpi for %.1f pt (want %d dpi)" %
+                            (i + 1, w, dpi, Emu(s.width).pt, least))
     # Tables: no row splits across pages; a long table (more than 8 body
     # rows) keeps its header with its first 3 body rows and its last 3
     # together (each row's paragraphs keep with the next), so no page holds

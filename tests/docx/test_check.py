@@ -28,6 +28,16 @@ MUTATIONS = [
     ("grade text", DOC, r'(<w:shd [^>]*w:fill="[0-9A-F]{6}"/></w:tcPr><w:p>.*?<w:t xml:space="preserve">)[^<]+',
      r"\1", "colour alone"),
     ("picture size", DOC, r'<wp:extent cx="\d+"', '<wp:extent cx="100"', "wide, the text"),
+    ("svg dropped", DOC, r'<a:extLst><a:ext uri="\{96DAC541[^"]*"><asvg:svgBlip [^>]*/></a:ext></a:extLst>',
+     "", "has no SVG"),
+    ("svg uri", DOC, r'uri="\{96DAC541-7B7A-43D3-8B79-37D633B846F1\}"', 'uri="{00000000-0000-0000-0000-000000000000}"',
+     "not Word's SVG one"),
+    ("svg target", "word/_rels/document.xml.rels", r'Target="media/figure1.svg"',
+     'Target="media/figure1.png"', "names no SVG part"),
+    ("svg size", "word/media/figure1.svg", r'width="[0-9.]+pt"', 'width="100pt"',
+     "its SVG is"),
+    ("svg type", "[Content_Types].xml", r'<Default Extension="svg" ContentType="image/svg\+xml"/>',
+     '<Default Extension="svg" ContentType="image/png"/>', "content type is"),
 ]
 
 PACK_MUTATIONS = [
