@@ -15,7 +15,7 @@
  * then every thread, the calling one too, takes the next part in file order,
  * parses it with its own libcsv parser into a part output, and merges the
  * parts that are ready in order. At most two parts per thread are out at once. */
-#define _GNU_SOURCE /* MAP_POPULATE, sched_getaffinity */
+#define _GNU_SOURCE /* sched_getaffinity, MAP_NORESERVE, MADV_HUGEPAGE */
 #include "pipeline/csvsplit.h"
 
 #include <errno.h>
@@ -176,88 +176,94 @@ typedef struct {
     gpointer worker, part;
 } GbSplitPart;
 
-/* A part's bytes mapped by the scan, kept for its parse (no copy, no read). */
+/* A thread's copy of its part's bytes, read by the scan and kept for the
+ * part's parse; the buffer stays with the thread from part to part, so its
+ * pages are faulted in once (a mapping of each part's bytes cost a page table
+ * entry a page, made and torn down again, with a TLB flush on the other core
+ * at each unmap: 4% of the CPU time of a 1M-row read). */
 typedef struct {
-    void *base;      /* NULL: not mapped; read the part from its FILE */
-    gsize len;       /* of the mapping */
-    const char *mem; /* the part's first byte in it */
-} GbPartMap;
+    char *buf;
+    gsize cap;
+} GbPartBuf;
 
 static void
-gb__part_unmap(GbPartMap *m)
+gb__part_buf_clear(GbPartBuf *b)
 {
-    if (m->base != NULL)
-        munmap(m->base, m->len);
-    *m = (GbPartMap){0};
+    g_free(b->buf);
+    *b = (GbPartBuf){0};
+}
+
+/* Reads up to n bytes at offset off into p; returns how many were read (fewer
+ * only at the end of the file), or -1 on an error. */
+static gssize
+gb__pread_full(int fd, char *p, gsize n, guint64 off)
+{
+    gsize got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR && !gb_cancel_requested())
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (gsize)r;
+    }
+    return (gssize)got;
 }
 
 /* Returns where the part starting at `from` (a boundary) ends: just after the
  * first line feed past from + part size with an even number of quotes since
- * from, or the end of the file. When keep is not NULL and the whole part lies
- * in the scan's first mapped window, the mapping is left in *keep (free it
- * with gb__part_unmap) instead of unmapped. */
+ * from, or the end of the file. When the whole part lies in the first window
+ * the scan reads (the part's nominal size and a little more), its bytes are
+ * left in keep and *mem points at them; otherwise (a read error, a part far
+ * over its size) *mem is NULL and the part is read from its FILE. */
 static guint64
-gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartMap *keep)
+gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartBuf *keep, const char **mem)
 {
-    if (keep != NULL)
-        *keep = (GbPartMap){0};
+    *mem = NULL;
     guint64 nominal = from + part_bytes;
+    gsize window = (gsize)MIN(s->size - from,
+                              nominal >= s->size ? s->size - from : part_bytes + GB__SCAN_REACH);
+    if (window > keep->cap) {
+        g_free(keep->buf);
+        keep->cap = MAX(window, keep->cap + keep->cap / 2);
+        keep->buf = g_malloc(keep->cap);
+    }
+    gssize n = gb__pread_full(s->fd, keep->buf, window, from);
+    if (n < 0 || (gsize)n < window)
+        return s->size; /* one part to the end: its reader meets the error */
     if (nominal >= s->size) {
-        /* The rest of the file is the part: mapped for its parse too. */
-        if (keep != NULL && s->size > from) {
-            guint64 base = from - from % s->page;
-            gsize len = (gsize)(s->size - base);
-            void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd, (off_t)base);
-            if (map != MAP_FAILED)
-                *keep =
-                    (GbPartMap){.base = map, .len = len, .mem = (const char *)map + (from - base)};
-        }
+        /* The rest of the file is the part. */
+        *mem = keep->buf;
         return s->size;
     }
-    guint quotes = 0; /* only its parity matters */
-    for (guint64 pos = from; pos < s->size;) {
-        /* The part up to its nominal end in one window, mapped: no copy. */
-        gsize window = (gsize)MIN(s->size - pos,
-                                  pos < nominal ? nominal - pos + GB__SCAN_REACH : GB__SCAN_BLOCK);
-        guint64 base = pos - pos % s->page;
-        void *map = mmap(NULL, window + (pos - base), PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd,
-                         (off_t)base);
-        const char *p;
-        ssize_t n;
-        if (map != MAP_FAILED) {
-            p = (const char *)map + (pos - base);
-            n = (ssize_t)window;
-        } else {
-            n = pread(s->fd, s->scan_buf, MIN(window, GB__SCAN_BLOCK), (off_t)pos);
-            p = s->scan_buf;
-            if (n <= 0)
-                return s->size; /* one part to the end: its reader meets the error */
+    const char *p = keep->buf;
+    /* Only the parity counts: a byte-wide XOR, which the compiler vectorises
+     * without widening. */
+    guchar parity = 0;
+    for (gsize k = 0; k < part_bytes; k++)
+        parity ^= (guchar)(p[k] == '"');
+    guint quotes = parity;
+    for (gsize i = part_bytes; i < window; i++) {
+        if (p[i] == '"')
+            quotes++;
+        else if (p[i] == '\n' && (quotes & 1) == 0) {
+            *mem = p;
+            return from + i + 1;
         }
-        gsize i = 0;
-        if (pos < nominal) {
-            i = (gsize)MIN((guint64)n, nominal - pos);
-            /* Only the parity counts: a byte-wide XOR, which the compiler
-             * vectorises without widening. */
-            guchar parity = 0;
-            for (gsize k = 0; k < i; k++)
-                parity ^= (guchar)(p[k] == '"');
-            quotes += parity;
-        }
-        guint64 end = 0;
-        for (; i < (gsize)n && end == 0; i++) {
-            if (p[i] == '"')
+    }
+    /* No end in the window: on in scan blocks, not kept. */
+    for (guint64 pos = from + window; pos < s->size;) {
+        n = gb__pread_full(s->fd, s->scan_buf, (gsize)MIN(s->size - pos, GB__SCAN_BLOCK), pos);
+        if (n <= 0)
+            return s->size;
+        for (gssize i = 0; i < n; i++) {
+            if (s->scan_buf[i] == '"')
                 quotes++;
-            else if (p[i] == '\n' && (quotes & 1) == 0)
-                end = pos + i + 1;
+            else if (s->scan_buf[i] == '\n' && (quotes & 1) == 0)
+                return pos + (guint64)i + 1;
         }
-        if (map != MAP_FAILED && end != 0 && keep != NULL && pos == from) {
-            *keep = (GbPartMap){.base = map, .len = window + (pos - base), .mem = p};
-            return end;
-        }
-        if (map != MAP_FAILED)
-            munmap(map, window + (pos - base));
-        if (end != 0)
-            return end;
         pos += (guint64)n;
     }
     return s->size;
@@ -272,21 +278,71 @@ gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartMap *keep)
  * same start), so records, errors and their order do not change. */
 #define GB__AHEAD_PARTS 16 /* parts of the nominal size read ahead, at most */
 
+/* The parts read ahead are kept in one block, one after another, each as a
+ * stream of records: a GbAheadHead, the record's field lengths (guint32
+ * each), then its fields, each followed by NUL, padded to 8 bytes. The block
+ * is mapped at once and in huge pages where the system allows them: the
+ * records of a part in small fresh pages were some 450 page faults a part
+ * (5,000-7,000 a 1M-row run), all for memory freed again a few milliseconds
+ * later. The block is freed with its last part. */
 typedef struct {
     guint64 record, line, offset;
-    guint first, nfields; /* into starts and lens */
-} GbAheadRecord;
+    guint32 nfields, bytes; /* bytes: of the fields with their NULs */
+} GbAheadHead;
+
+typedef struct {
+    char *base;
+    gsize cap, used;
+    gboolean mapped; /* by mmap, else g_malloc */
+    gint refs;       /* atomic: the read ahead and its parts */
+} GbAheadBlock;
+
+static GbAheadBlock *
+gb__ahead_block_new(gsize cap)
+{
+    GbAheadBlock *b = g_new0(GbAheadBlock, 1);
+    b->cap = cap;
+    b->refs = 1;
+    void *p =
+        mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+        madvise(p, cap, MADV_HUGEPAGE); /* a hint: without it, small pages */
+#endif
+        b->base = p;
+        b->mapped = TRUE;
+    } else {
+        /* No room (a limit on the address space): nothing is read ahead. */
+        b->base = g_try_malloc(cap);
+        if (b->base == NULL)
+            b->cap = 0;
+    }
+    return b;
+}
+
+static void
+gb__ahead_block_unref(GbAheadBlock *b)
+{
+    if (b == NULL || !g_atomic_int_dec_and_test(&b->refs))
+        return;
+    if (b->mapped)
+        munmap(b->base, b->cap);
+    else
+        g_free(b->base);
+    g_free(b);
+}
 
 typedef struct {
     guint64 start, end;
     guint64 line; /* what gb__csv_read_part left in *line */
     GbStatus status;
     GbDiag diag;
-    GString *bytes;        /* the fields, each followed by NUL */
-    GArray *starts, *lens; /* guint32 per field (a part read ahead is small) */
-    gboolean dropped;      /* stopped or over the size: not kept */
-    const gint *stop;      /* the read ahead's stop */
-    GArray *records;       /* GbAheadRecord */
+    GbAheadBlock *block;
+    gsize first, len; /* the part's stream: block->base[first..first + len) */
+    guint nrecords;   /* in the stream */
+    gsize nfields;    /* of all its records */
+    gboolean dropped; /* stopped or over the size: not kept */
+    const gint *stop; /* the read ahead's stop */
 } GbAheadPart;
 
 typedef struct {
@@ -295,6 +351,7 @@ typedef struct {
     GThread *thread;
     gint stop;        /* atomic: the reader wants the parts now */
     GPtrArray *parts; /* GbAheadPart, complete ones in file order */
+    GbAheadBlock *block;
 } GbAhead;
 
 static GbAhead *gb__ahead; /* the one read ahead, or NULL; on the calling thread */
@@ -306,10 +363,14 @@ gb__ahead_part_free(gpointer data)
     if (a == NULL)
         return;
     gb_diag_clear(&a->diag);
-    g_string_free(a->bytes, TRUE);
-    g_array_free(a->starts, TRUE);
-    g_array_free(a->lens, TRUE);
-    g_array_free(a->records, TRUE);
+    /* The pages wholly the part's go back now, not with the block's last
+     * part: peak memory as when each part had its own buffers. */
+    GbAheadBlock *b = a->block;
+    gsize page = (gsize)sysconf(_SC_PAGESIZE), lo = (a->first + page - 1) & ~(page - 1),
+          hi = (a->first + a->len) & ~(page - 1);
+    if (b->mapped && hi > lo)
+        madvise(b->base + lo, hi - lo, MADV_DONTNEED);
+    gb__ahead_block_unref(b);
     g_free(a);
 }
 
@@ -317,34 +378,40 @@ static GbStatus
 gb__ahead_record(const GbCsvRecord *rec, gpointer data, GbDiag *diag)
 {
     GbAheadPart *a = data;
-    guint n = rec->nfields, first = a->starts->len;
-    gsize total = 0;
+    GbAheadBlock *b = a->block;
+    guint n = rec->nfields;
+    gsize bytes = 0;
     for (guint i = 0; i < n; i++)
-        total += rec->lens[i] + 1;
-    /* A part far over its size (a cut in a malformed file) or a read that
-     * wants the parts now: this one is not kept, and the read parses it. */
-    gsize at = a->bytes->len;
-    if (at + total > 4 * MAX(gb__part_bytes, GB__FIRST_PART) || g_atomic_int_get(a->stop)) {
+        bytes += rec->lens[i] + 1;
+    gsize need = sizeof(GbAheadHead) + n * sizeof(guint32) + bytes;
+    need = (need + 7) & ~(gsize)7;
+    /* A part far over its size (a cut in a malformed file), a full block or a
+     * read that wants the parts now: this one is not kept, and the read
+     * parses it. */
+    if (a->len + need > 6 * MAX(gb__part_bytes, GB__FIRST_PART) || b->used + need > b->cap ||
+        g_atomic_int_get(a->stop)) {
         a->dropped = TRUE;
         return GB_TEMPFAIL;
     }
-    GbAheadRecord r = {.record = rec->record,
-                       .line = rec->line,
-                       .offset = rec->offset,
-                       .first = first,
-                       .nfields = n};
-    g_string_set_size(a->bytes, at + total);
-    g_array_set_size(a->starts, first + n);
-    g_array_set_size(a->lens, first + n);
-    guint32 *starts = &g_array_index(a->starts, guint32, first);
-    guint32 *lens = &g_array_index(a->lens, guint32, first);
-    for (guint i = 0; i < n; i++) {
-        memcpy(a->bytes->str + at, rec->fields[i], rec->lens[i] + 1); /* with its NUL */
-        starts[i] = (guint32)at;
+    char *at = b->base + b->used;
+    GbAheadHead h = {.record = rec->record,
+                     .line = rec->line,
+                     .offset = rec->offset,
+                     .nfields = n,
+                     .bytes = (guint32)bytes};
+    memcpy(at, &h, sizeof h);
+    guint32 *lens = (guint32 *)(at + sizeof h);
+    for (guint i = 0; i < n; i++)
         lens[i] = (guint32)rec->lens[i];
-        at += rec->lens[i] + 1;
+    char *to = at + sizeof h + n * sizeof(guint32);
+    for (guint i = 0; i < n; i++) {
+        memcpy(to, rec->fields[i], rec->lens[i] + 1); /* with its NUL */
+        to += rec->lens[i] + 1;
     }
-    g_array_append_val(a->records, r);
+    b->used += need;
+    a->len += need;
+    a->nrecords++;
+    a->nfields += n;
     return GB_OK;
 }
 
@@ -358,7 +425,8 @@ gb__part_size(guint64 start, guint64 left, guint nthreads)
     return (gsize)MIN(gb__part_bytes, MAX(left / (2 * nthreads), GB__FIRST_PART));
 }
 
-static guint64 gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartMap *keep);
+static guint64 gb__scan(GbSplit *s, guint64 from, gsize part_bytes, GbPartBuf *keep,
+                        const char **mem);
 
 static gpointer
 gb__ahead_thread(gpointer data)
@@ -369,23 +437,23 @@ gb__ahead_thread(gpointer data)
     s.fd = open(ah->path, O_RDONLY);
     FILE *f = fopen(ah->path, "rb");
     s.scan_buf = g_malloc(GB__SCAN_BLOCK);
+    GbPartBuf buf = {0};
     guint64 next = 0, line = 1;
     while (s.fd >= 0 && f != NULL && next < s.size && next < GB__AHEAD_PARTS * gb__part_bytes &&
            !g_atomic_int_get(&ah->stop)) {
         GbAheadPart *a = g_new0(GbAheadPart, 1);
-        a->bytes = g_string_sized_new(1024 * 1024);
-        a->starts = g_array_new(FALSE, FALSE, sizeof(guint32));
-        a->lens = g_array_new(FALSE, FALSE, sizeof(guint32));
         a->stop = &ah->stop;
-        a->records = g_array_new(FALSE, FALSE, sizeof(GbAheadRecord));
+        a->block = ah->block;
+        g_atomic_int_inc(&a->block->refs);
+        a->first = a->block->used;
         a->start = next;
-        GbPartMap map;
-        a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads), &map);
+        const char *mem;
+        a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads), &buf, &mem);
         a->line = line;
-        a->status = gb__csv_read_part(ah->path, f, map.mem, a->start, a->end, &a->line,
+        a->status = gb__csv_read_part(ah->path, f, mem, a->start, a->end, &a->line,
                                       gb__ahead_record, NULL, a, &a->diag);
-        gb__part_unmap(&map);
         if (a->dropped) {
+            a->block->used = a->first;
             gb__ahead_part_free(a);
             break;
         }
@@ -400,6 +468,7 @@ gb__ahead_thread(gpointer data)
     if (s.fd >= 0)
         close(s.fd);
     g_free(s.scan_buf);
+    gb__part_buf_clear(&buf);
     return NULL;
 }
 
@@ -415,6 +484,10 @@ gb_csv_split_prefetch(const char *path)
     ah->path = g_strdup(path);
     ah->sb = sb;
     ah->parts = g_ptr_array_new_with_free_func(gb__ahead_part_free);
+    /* Room for the parts read ahead at about one and a half times their
+     * bytes (a part of 1 MiB of the bench's rows takes 1.4 MiB). */
+    gsize part = MAX(gb__part_bytes, GB__FIRST_PART);
+    ah->block = gb__ahead_block_new(2 * (GB__AHEAD_PARTS + 1) * part);
     ah->thread = g_thread_new("csvahead", gb__ahead_thread, ah);
     gb__ahead = ah;
 }
@@ -446,6 +519,7 @@ gb_csv_split_prefetch_end(void)
     gb__ahead = NULL;
     gb__ahead_join(ah, TRUE);
     g_ptr_array_free(ah->parts, TRUE);
+    gb__ahead_block_unref(ah->block);
     g_free(ah->path);
     g_free(ah);
 }
@@ -467,22 +541,10 @@ gb__ahead_take(const char *path, const struct stat *sb)
     gb__ahead = NULL;
     if (ah->parts != NULL)
         g_ptr_array_free(ah->parts, TRUE);
+    gb__ahead_block_unref(ah->block); /* its parts hold it */
     g_free(ah->path);
     g_free(ah);
     return parts;
-}
-
-static GbCsvRecord
-gb__ahead_rec(const GbAheadPart *a, const char *path, char **fields, const gsize *lens, guint k)
-{
-    const GbAheadRecord *r = &g_array_index(a->records, GbAheadRecord, k);
-    return (GbCsvRecord){.path = path,
-                         .record = r->record,
-                         .line = r->line,
-                         .offset = r->offset,
-                         .nfields = r->nfields,
-                         .fields = fields + r->first,
-                         .lens = lens + r->first};
 }
 
 /* Hands a part read ahead to fn (each batch shown to peek first) as
@@ -492,29 +554,44 @@ static GbStatus
 gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn peek,
                  gpointer user, guint64 *line, GbDiag *diag)
 {
-    char **fields = g_new(char *, MAX(a->starts->len, 1));
-    gsize *lens = g_new(gsize, MAX(a->starts->len, 1));
-    for (guint i = 0; i < a->starts->len; i++) {
-        fields[i] = a->bytes->str + g_array_index(a->starts, guint32, i);
-        lens[i] = g_array_index(a->lens, guint32, i);
+    guint n = a->nrecords;
+    char **fields = g_new(char *, MAX(a->nfields, 1));
+    gsize *lens = g_new(gsize, MAX(a->nfields, 1));
+    GbCsvRecord *recs = g_new(GbCsvRecord, MAX(n, 1));
+    const char *p = a->block->base + a->first;
+    gsize k = 0;
+    for (guint i = 0; i < n; i++) {
+        GbAheadHead h;
+        memcpy(&h, p, sizeof h);
+        const guint32 *l = (const guint32 *)(p + sizeof h);
+        char *f = (char *)(p + sizeof h + h.nfields * sizeof(guint32));
+        recs[i] = (GbCsvRecord){.path = path,
+                                .record = h.record,
+                                .line = h.line,
+                                .offset = h.offset,
+                                .nfields = h.nfields,
+                                .fields = fields + k,
+                                .lens = lens + k};
+        for (guint j = 0; j < h.nfields; j++, k++) {
+            fields[k] = f;
+            lens[k] = l[j];
+            f += l[j] + 1;
+        }
+        gsize size = sizeof h + h.nfields * sizeof(guint32) + h.bytes;
+        p += (size + 7) & ~(gsize)7;
     }
-    guint n = a->records->len;
     GbStatus status = GB_OK;
     for (guint i = 0; i < n && status == GB_OK; i++) {
         if (peek != NULL && i % 64 == 0)
-            for (guint k = i; k < MIN(n, i + 64); k++) {
-                GbCsvRecord r = gb__ahead_rec(a, path, fields, lens, k);
-                peek(&r, user, 0);
-            }
-        if (peek != NULL && i + 8 < n) {
-            GbCsvRecord r = gb__ahead_rec(a, path, fields, lens, i + 8);
-            peek(&r, user, 1);
-        }
-        GbCsvRecord rec = gb__ahead_rec(a, path, fields, lens, i);
-        status = fn(&rec, user, diag);
+            for (guint j = i; j < MIN(n, i + 64); j++)
+                peek(&recs[j], user, 0);
+        if (peek != NULL && i + 8 < n)
+            peek(&recs[i + 8], user, 1);
+        status = fn(&recs[i], user, diag);
     }
     g_free(fields);
     g_free(lens);
+    g_free(recs);
     if (status != GB_OK)
         return status;
     *line = a->line;
@@ -573,7 +650,7 @@ gb__merge_ready(GbSplit *s)
 
 /* Takes parts in order until none is left, parses each, merges what is ready. */
 static void
-gb__work(GbSplit *s, gpointer worker, FILE *f)
+gb__work(GbSplit *s, gpointer worker, FILE *f, GbPartBuf *buf)
 {
     for (;;) {
         g_mutex_lock(&s->claim);
@@ -594,11 +671,11 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
             g_ptr_array_index(s->ahead, k) = NULL;
         }
         /* Parts shrink towards the end, so that the threads finish together. */
-        GbPartMap map = {0};
+        const char *mem = NULL;
         guint64 end =
             ahead != NULL
                 ? ahead->end
-                : gb__scan(s, start, gb__part_size(start, s->size - start, s->nthreads), &map);
+                : gb__scan(s, start, gb__part_size(start, s->size - start, s->nthreads), buf, &mem);
         s->next = end;
         g_mutex_unlock(&s->claim);
 
@@ -609,9 +686,8 @@ gb__work(GbSplit *s, gpointer worker, FILE *f)
         GbCsvPeekFn peek = s->fns->peek != NULL ? gb__part_peek : NULL;
         GbStatus status =
             ahead != NULL ? gb__ahead_replay(s->path, ahead, gb__part_record, peek, &pc, &line, &d)
-                          : gb__csv_read_part(s->path, f, map.mem, start, end, &line,
-                                              gb__part_record, peek, &pc, &d);
-        gb__part_unmap(&map);
+                          : gb__csv_read_part(s->path, f, mem, start, end, &line, gb__part_record,
+                                              peek, &pc, &d);
         gb__ahead_part_free(ahead);
         g_mutex_lock(&s->lock);
         slot->status = status;
@@ -629,13 +705,14 @@ typedef struct {
     GbSplit *s;
     gpointer worker;
     FILE *f;
+    GbPartBuf buf;
 } GbSplitThread;
 
 static gpointer
 gb__thread(gpointer data)
 {
     GbSplitThread *t = data;
-    gb__work(t->s, t->worker, t->f);
+    gb__work(t->s, t->worker, t->f, &t->buf);
     return NULL;
 }
 
@@ -678,9 +755,10 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
      * after it may have been read ahead (gb_csv_split_prefetch). */
     s.ahead = gb__ahead_take(path, &sb);
     GbAheadPart *ahead0 = s.ahead != NULL ? g_ptr_array_index(s.ahead, 0) : NULL;
-    GbPartMap map0 = {0};
-    guint64 end =
-        ahead0 != NULL ? ahead0->end : gb__scan(&s, 0, gb__part_size(0, s.size, nthreads), &map0);
+    const char *mem0 = NULL;
+    guint64 end = ahead0 != NULL
+                      ? ahead0->end
+                      : gb__scan(&s, 0, gb__part_size(0, s.size, nthreads), &threads[0].buf, &mem0);
     guint64 line = 1;
     gboolean have_header;
     {
@@ -689,9 +767,8 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
         GbSplitOne o = {.fns = fns, .user = user};
         status = ahead0 != NULL
                      ? gb__ahead_replay(path, ahead0, gb__one_record, NULL, &o, &line, &d)
-                     : gb__csv_read_part(path, threads[0].f, map0.mem, 0, end, &line,
-                                         gb__one_record, NULL, &o, &d);
-        gb__part_unmap(&map0);
+                     : gb__csv_read_part(path, threads[0].f, mem0, 0, end, &line, gb__one_record,
+                                         NULL, &o, &d);
         if (o.part != NULL && gb__one_merge(&o) != GB_OK) {
             status = o.merge_status;
             gb__diag_move(&d, &o.merge_diag, 0);
@@ -727,7 +804,7 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
     for (guint i = 1; i < nthreads; i++)
         if (threads[i].f != NULL)
             ids[i] = g_thread_new("csvsplit", gb__thread, &threads[i]);
-    gb__work(&s, threads[0].worker, threads[0].f);
+    gb__work(&s, threads[0].worker, threads[0].f, &threads[0].buf);
     for (guint i = 1; i < nthreads; i++)
         if (ids[i] != NULL)
             g_thread_join(ids[i]);
@@ -741,6 +818,7 @@ out:
             fns->worker_free(threads[i].worker);
         if (threads[i].f != NULL)
             fclose(threads[i].f);
+        gb__part_buf_clear(&threads[i].buf);
     }
     for (guint i = 0; i < s.nslots; i++) {
         if (s.slots[i].part != NULL)

@@ -60,6 +60,8 @@ typedef struct {
     GHashTable *far_counts;       /* the same for years outside the window: packed key -> count */
     guint64 *latest;              /* [authority][judgement]: date << 8 | grade, 0 for none */
     GPtrArray *dense;             /* per authority: guint32 cells [judgement][year], or NULL */
+    gpointer slab;                /* the dense cells and latest, in one block */
+    gsize slab_bytes;             /* of the block when it is mapped; 0: g_malloc0'd */
     int year0, years;             /* the years the count cells cover */
     int *cell_year0, *cell_years; /* per judgement: the years its dense cells cover */
     gsize *cell_first;            /* per judgement: its first dense cell */
