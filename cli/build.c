@@ -419,9 +419,9 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         return rc == GB_OK ? gb__build_uncovered(s->fonts, NULL, diag) : rc;
     }
     /* The files' chain on the second core while this one draws the PDF; this
-     * one then takes the chart tasks left (all formats: the 150 dpi PNGs and
-     * the SVGs, the 300 dpi ones being taken first) while the finishing pass
-     * runs, with its fonts, warm from the PDF's charts. */
+     * one then takes the chart tasks left (the SVGs and the 150 dpi PNGs,
+     * which the Word file also uses) while the finishing pass runs, with its
+     * fonts, warm from the PDF's charts. */
     files.threads = 1;
     files.fonts = s->files_fonts;
     files.run = gb_briefing_chart_run(s->brief);

@@ -93,7 +93,8 @@ gb__flush_stdout(int rc)
  * bound), and the heap's top stayed at the largest mix of them the threads
  * ever held (briefing peak RSS PDF only 50.6 -> 47.1 MB, all formats 83.9 ->
  * 69.2 MB; the same user time, about 0.02-0.03 s more system time in all
- * formats: each 300 dpi picture's pages are faulted in afresh). A mapped
+ * formats, when the Word file had 300 dpi pictures of its own: each one's
+ * pages were faulted in afresh). A mapped
  * GByteArray grows by mremap, without a copy. Fixed, so glibc does not raise
  * it after the first big free. packs keeps them in the heap (up to 64 MB,
  * never trimmed): it draws hundreds of pictures, and fresh pages for each were
