@@ -77,32 +77,78 @@ static const uint64_t gb__pow10[GB__MAX_PREC + 1] = {
     1000000000000000000ull,
 };
 
-/* Writes v in decimal ending just before end; returns where it starts. */
+static const char gb__pairs[201] = "00010203040506070809"
+                                   "10111213141516171819"
+                                   "20212223242526272829"
+                                   "30313233343536373839"
+                                   "40414243444546474849"
+                                   "50515253545556575859"
+                                   "60616263646566676869"
+                                   "70717273747576777879"
+                                   "80818283848586878889"
+                                   "90919293949596979899";
+
+/* Writes the n lowest decimal digits of v ending just before end, two at a
+ * time; returns where they start. */
 static char *
-gb__utoa_back(char *end, uint64_t v)
+gb__digits_back(char *end, uint64_t v, int n)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
+    for (; n >= 2 && v > UINT32_MAX; n -= 2) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        end -= 2;
+        end[0] = gb__pairs[2 * d];
+        end[1] = gb__pairs[2 * d + 1];
+    }
+    uint32_t w = (uint32_t)v; /* 32-bit division is cheaper */
+    for (; n >= 2; n -= 2) {
+        unsigned d = w % 100;
+        w /= 100;
+        end -= 2;
+        end[0] = gb__pairs[2 * d];
+        end[1] = gb__pairs[2 * d + 1];
+    }
+    if (n == 1)
+        *--end = (char)('0' + w % 10);
     return end;
 }
 
-/* Writes the P = prec lowest decimal digits of v (v < 10^P) ending before end. */
+/* Writes v in decimal (no leading zeros; "0" for 0) ending just before end;
+ * returns where it starts. */
 static char *
-gb__digits_back(char *end, uint64_t v, int prec)
+gb__utoa_back(char *end, uint64_t v)
 {
-    for (int i = 0; i < prec; i++) {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
+    while (v > UINT32_MAX) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        end -= 2;
+        end[0] = gb__pairs[2 * d];
+        end[1] = gb__pairs[2 * d + 1];
+    }
+    uint32_t w = (uint32_t)v; /* 32-bit division is cheaper */
+    while (w >= 100) {
+        unsigned d = w % 100;
+        w /= 100;
+        end -= 2;
+        end[0] = gb__pairs[2 * d];
+        end[1] = gb__pairs[2 * d + 1];
+    }
+    if (w >= 10) {
+        end -= 2;
+        end[0] = gb__pairs[2 * w];
+        end[1] = gb__pairs[2 * w + 1];
+    } else {
+        *--end = (char)('0' + w);
     }
     return end;
 }
 
-/* Formats d as "%.<prec>f" into buf (at least 64 bytes); returns the length,
- * or -1 when d is outside the proven range (not finite, or |d| >= 2^64). */
-static int
-gb__fixed(char *buf, double d, int prec)
+/* Formats d as "%.<prec>f" ending just before end (at least 41 bytes after
+ * the buffer's start: sign, 20 digits, point, 18 decimals); returns where it
+ * starts, or NULL when d is outside the proven range (not finite, or
+ * |d| >= 2^64). */
+static char *
+gb__fixed(char *end, double d, int prec)
 {
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
@@ -112,7 +158,7 @@ gb__fixed(char *buf, double d, int prec)
     int e;
 
     if (bexp == 0x7ff || bexp >= 1023 + 64)
-        return -1;
+        return NULL;
     if (bexp == 0) {
         e = -1074;
     } else {
@@ -148,8 +194,6 @@ gb__fixed(char *buf, double d, int prec)
         }
     }
 
-    char tmp[64];
-    char *end = tmp + sizeof tmp;
     char *p = end;
     if (prec > 0) {
         p = gb__digits_back(p, q, prec);
@@ -158,40 +202,38 @@ gb__fixed(char *buf, double d, int prec)
     p = gb__utoa_back(p, ip);
     if (neg)
         *--p = '-';
-    int len = (int)(end - p);
-    memcpy(buf, p, (size_t)len);
-    return len;
+    return p;
 }
 
-/* Formats one integer conversion; returns the length written to buf (at least
- * 64 bytes). */
-static int
-gb__integer(char *buf, uint64_t mag, int neg, int base, int upper, int zero, int width)
+/* Formats one integer conversion ending just before end (at least 33 bytes
+ * after the buffer's start); returns where it starts. */
+static char *
+gb__integer(char *end, uint64_t mag, int neg, int base, int upper, int zero, int width)
 {
     static const char lower_digits[] = "0123456789abcdef";
     static const char upper_digits[] = "0123456789ABCDEF";
-    const char *dig = upper ? upper_digits : lower_digits;
-    char tmp[64];
-    char *end = tmp + sizeof tmp;
     char *p = end;
 
-    do {
-        *--p = dig[mag % (unsigned)base];
-        mag /= (unsigned)base;
-    } while (mag != 0);
+    if (base == 10) {
+        p = gb__utoa_back(p, mag);
+    } else {
+        const char *dig = upper ? upper_digits : lower_digits;
+        unsigned shift = base == 16 ? 4 : 3;
+        do {
+            *--p = dig[mag & (unsigned)(base - 1)];
+            mag >>= shift;
+        } while (mag != 0);
+    }
     int body = (int)(end - p) + neg;
-    int pad = width > body ? width - body : 0;
-    int len = 0;
-    if (!zero)
-        for (; len < pad; len++)
-            buf[len] = ' ';
-    if (neg)
-        buf[len++] = '-';
     if (zero)
-        for (int i = 0; i < pad; i++)
-            buf[len++] = '0';
-    memcpy(buf + len, p, (size_t)(end - p));
-    return len + (int)(end - p);
+        for (; body < width; body++)
+            *--p = '0';
+    if (neg)
+        *--p = '-';
+    if (!zero)
+        for (; body < width; body++)
+            *--p = ' ';
+    return p;
 }
 
 /* Copies the len bytes of out to s as snprintf does (truncated to n - 1 and
@@ -218,8 +260,9 @@ int
 gb_numfmt_try(char *s, size_t n, const char *fmt, va_list ap)
 {
     char out[64];
+    char *const end = out + sizeof out;
     const char *f = fmt;
-    int len;
+    const char *p;
 
     if (f[0] != '%')
         return GB_NUMFMT_DECLINED;
@@ -248,10 +291,10 @@ gb_numfmt_try(char *s, size_t n, const char *fmt, va_list ap)
             return GB_NUMFMT_DECLINED;
         if (fegetround() != FE_TONEAREST || !gb__c_numeric())
             return GB_NUMFMT_DECLINED;
-        len = gb__fixed(out, va_arg(ap, double), prec);
-        if (len < 0)
+        p = gb__fixed(end, va_arg(ap, double), prec);
+        if (p == NULL)
             return GB_NUMFMT_DECLINED;
-        return gb__emit(s, n, out, len);
+        return gb__emit(s, n, p, (int)(end - p));
     }
 
     int zero = 0, width = 0, islong = 0;
@@ -292,8 +335,8 @@ gb_numfmt_try(char *s, size_t n, const char *fmt, va_list ap)
     default:
         return GB_NUMFMT_DECLINED;
     }
-    len = gb__integer(out, mag, neg, base, upper, zero, width);
-    return gb__emit(s, n, out, len);
+    p = gb__integer(end, mag, neg, base, upper, zero, width);
+    return gb__emit(s, n, p, (int)(end - p));
 }
 
 int
