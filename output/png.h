@@ -2,10 +2,12 @@
  * the time a chart export takes: cairo's own writer uses zlib's default level,
  * libpng at level 1 still spends half the instructions libdeflate needs twice
  * over. So the PNG container (signature, IHDR, pHYs, one IDAT, IEND; ISO/IEC
- * 15948) is written here and the pixels are deflated by zlib's level 3 as raw
- * deflate, framed here with libdeflate's Adler-32: on chart rows (95% flat
- * colour or a repeated row) that takes less CPU time than libdeflate's level
- * 1, which hashes every byte it passes over. */
+ * 15948) is written here, each row filtered Sub or Up, and the pixels are
+ * deflated by zlib's level 3 as raw deflate a run of rows at a time (each run
+ * ended by a full flush, so zlib never slides its window: that was more than
+ * half its work), framed here with libdeflate's Adler-32: on chart rows (95%
+ * flat colour or a repeated row) that takes less CPU time than libdeflate's
+ * level 1, which hashes every byte it passes over. */
 #ifndef GB_PNG_H
 #define GB_PNG_H
 
@@ -18,8 +20,9 @@
 #define GB_PNG_MAX_BYTES (1024 * 1024 * 1024)
 
 /* Appends surface (an ARGB32 or RGB24 image painted opaque) to out as an 8-bit
- * RGB PNG, every row with the Sub filter (Up, all zeros, for a row that
- * repeats the one above), with a pHYs chunk for dpi. Returns
+ * RGB PNG, each row with the Sub or the Up filter, whichever leaves more
+ * pixels equal to their reference (Up, all zeros, for a row that repeats the
+ * one above), with a pHYs chunk for dpi. Returns
  * FALSE if the image is not an image surface or is over GB_PNG_MAX_BYTES. Same
  * pixels give the same bytes. */
 gboolean gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out);

@@ -594,6 +594,9 @@ static const struct {
     {"rows repeat above a bar, a ramp in every fourth", 301, 90, 3},
     {"wider than deflate's window", 11000, 4, 3},
     {"black with its X byte 0: a run from the first pixel", 50, 3, 4},
+    {"columns, a dot moving down: rows filtered Up, 15 deflate calls", 1004, 300, 5},
+    {"noise, a row over 64 KB: one row a deflate call", 22000, 5, 1},
+    {"columns of noise: Up and Sub rows, incompressible", 1500, 120, 6},
 };
 
 /* Pixel x, y of deflated[kind]'s image. */
@@ -610,6 +613,16 @@ deflated_pixel(int kind, int x, int y, guint32 *state)
         return 0xff000000u | (guint32)(x % 5) * 0x331177u;
     case 4:
         return 0;
+    case 5: /* stripes 7 pixels wide, and a dot on the diagonal */
+        if (x == y)
+            return 0xff202020u;
+        return (x / 7) % 2 ? 0xff1f77b4u : 0xffffffffu;
+    case 6: /* a column of noise repeated down the rows but for every fifth */
+        if (y % 5 == 0 || x < 200) {
+            *state ^= *state << 13, *state ^= *state >> 17, *state ^= *state << 5;
+            return 0xff000000u | (*state & 0xffffffu);
+        }
+        return 0xff000000u | (guint32)(x * 2654435761u >> 8);
     default: /* a bar from row 10 to 60 on white, an edge in every fourth row */
         if (y >= 10 && y < 60 && x > 20 && x < 200)
             return y % 4 ? 0xff1f77b4u : 0xff000000u | (guint32)(x & 255);
@@ -642,6 +655,16 @@ START_TEST(test_png_deflate)
     guint8 *raw = g_malloc(got);
     ck_assert_int_eq(uncompress(raw, &got, idat + 8, zlen), Z_OK);
     ck_assert_uint_eq(got, rawlen);
+    /* Each row Sub (1) or Up (2); images with columns have rows of both. */
+    int types[3] = {0};
+    for (int y = 0; y < h; y++) {
+        guint8 t = raw[(gsize)y * (1 + 3 * (gsize)w)];
+        ck_assert_msg(t == 1 || t == 2, "%s: row %d has filter %u", deflated[_i].name, y, t);
+        types[t]++;
+    }
+    if (deflated[_i].kind >= 5)
+        ck_assert_msg(types[1] > 0 && types[2] > 0, "%s: %d rows Sub, %d Up", deflated[_i].name,
+                      types[1], types[2]);
     g_free(raw);
     cairo_surface_t *back = png_pixels(b);
     ck_assert_msg(same_pixels(back, s), "%s: the pixels read back differ", deflated[_i].name);
@@ -818,6 +841,46 @@ START_TEST(test_layered_map)
 }
 END_TEST
 
+/* Each chart's PNG as the briefing makes it (481.9 points wide at 150 dpi,
+ * filtered in place, deflated a run of rows at a time), read back by libpng,
+ * has the pixels of the chart drawn whole on an image, every one; and the
+ * same pixels give the same bytes. */
+START_TEST(test_png_chart)
+{
+    GbChart *c = make(_i);
+    GbChartFileOptions o = {.format = GB_FORMAT_PNG, .width = 481.9, .dpi = 150};
+    GByteArray *b = NULL, *again = NULL;
+    GbDiag d = {0};
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &b, &d), GB_OK);
+    ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &again, &d), GB_OK);
+    ck_assert_msg(again->len == b->len && memcmp(again->data, b->data, b->len) == 0,
+                  "%s: two renders differ", charts[_i].name);
+    double height = gb_chartfile_height(c, fonts, 481.9), scale = 150 / 72.0;
+    int pw = (int)floor(481.9 * scale + 0.5), ph = (int)floor(height * scale + 0.5);
+    cairo_surface_t *whole = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+    cairo_t *cr = cairo_create(whole);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    gb_chart_draw(c, fonts, cr, (GbBox){6, 6, 481.9 - 12, height - 12});
+    ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_t *back = png_pixels(b);
+    if (!same_pixels(back, whole)) {
+        cairo_surface_write_to_png(back, "chart.out.png");
+        cairo_surface_write_to_png(whole, "chart.want.png");
+        ck_abort_msg("%s: the PNG's pixels differ from the chart's (chart.out.png, "
+                     "chart.want.png)",
+                     charts[_i].name);
+    }
+    cairo_surface_destroy(back);
+    cairo_surface_destroy(whole);
+    g_byte_array_unref(b);
+    g_byte_array_unref(again);
+    gb_chart_free(c);
+}
+END_TEST
+
 /* A run of chart tasks (gb_chartfile_run_*) gives each chart in each format
  * the bytes gb_chartfile_render gives it, whoever draws which task: this
  * thread with its fonts, threads with fonts of their own, run_end alone, a
@@ -940,6 +1003,7 @@ charts_suite(void)
     tcase_add_test(tc, test_pdf_labels);
     tcase_add_test(tc, test_svg_tile_titles);
     tcase_add_loop_test(tc, test_layered_map, 0, G_N_ELEMENTS(layered));
+    tcase_add_loop_test(tc, test_png_chart, 0, G_N_ELEMENTS(charts));
     tcase_add_loop_test(tc, test_chart_run, 0, G_N_ELEMENTS(runs));
     suite_add_tcase(s, tc);
     return s;
