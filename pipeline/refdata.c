@@ -440,6 +440,15 @@ fail:
     return status;
 }
 
+/* The one register left to the process's end (gb_ref_leave). */
+static GbRef *gb__ref_left;
+
+void
+gb_ref_leave(GbRef *ref)
+{
+    gb_ref_free(g_atomic_pointer_exchange(&gb__ref_left, ref));
+}
+
 void
 gb_ref_free(GbRef *ref)
 {
