@@ -246,6 +246,16 @@ gb_ref_active_in(const GbAuthority *a, int year)
     return (a->from == 0 || a->from <= last) && (a->to == 0 || first < a->to);
 }
 
+void
+gb_ref_active_years(const GbAuthority *a, int *first, int *last)
+{
+    /* gb_ref_active_in's rule solved for the year: from <= Y-12-31 holds from
+     * from's own year on; Y-01-01 < to up to to's year, or the year before
+     * when to is 1 January. */
+    *first = a->from == 0 ? G_MININT : (int)(a->from / 10000);
+    *last = a->to == 0 ? G_MAXINT : (int)(a->to / 10000) - (a->to % 10000 <= 101 ? 1 : 0);
+}
+
 /* The long forms councils use for their own names, accepted by rule for
  * every authority: "London Borough of Barnet", "Leeds City Council". Keys. */
 static const char *const gb__long_prefixes[] = {
