@@ -16,11 +16,13 @@
 static void
 gb__loose_key(const char *s, GString *out)
 {
-    g_string_truncate(out, 0);
+    gsize len = strlen(s), k = 0;
+    g_string_set_size(out, len); /* the key is never longer than s */
     const char *a = s;
     for (; *a != '\0' && (guchar)*a < 0x80; a++) /* the common case: ASCII */
         if (g_ascii_isalnum(*a))
-            g_string_append_c(out, g_ascii_tolower(*a));
+            out->str[k++] = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+    g_string_truncate(out, k);
     if (*a == '\0')
         return;
     g_string_truncate(out, 0);
