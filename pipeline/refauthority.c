@@ -205,7 +205,7 @@ gb__ref_authority_by_code(const GbRef *ref, const char *code)
 GbStatus
 gb__ref_load_authorities(GbRef *ref, GbDiag *diag)
 {
-    ref->loose_names = g_hash_table_new(g_str_hash, g_str_equal);
+    ref->loose_names = g_hash_table_new(gb__ref_str_hash, g_str_equal);
     ref->loose_keys = g_string_chunk_new(16 * 1024);
     ref->loose_items = g_array_new(FALSE, FALSE, sizeof(GbLooseName));
     ref->loose_scratch = g_string_new(NULL);
