@@ -562,9 +562,9 @@ gb__ahead_size(const GbAheadHead *h)
     return (size + 7) & ~(gsize)7;
 }
 
-/* Decodes up to `want` records from p (count is how many there are left) into
- * recs, their fields into *fields and *lens (grown as needed: the records'
- * pointers are set after the growth); returns how many. */
+/* Decodes the `want` records that start at p (the caller knows that many are
+ * left) into recs, their fields into *fields and *lens (grown as needed: the
+ * records' pointers are set after the growth); returns want. */
 static guint
 gb__ahead_window(const char *path, const char *p, guint want, GbCsvRecord *recs, char ***fields,
                  gsize **lens, gsize *cap)
