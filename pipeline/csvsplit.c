@@ -547,20 +547,43 @@ gb__ahead_take(const char *path, const struct stat *sb)
     return parts;
 }
 
-/* Hands a part read ahead to fn (each batch shown to peek first) as
- * gb__csv_read_part would have: fn's stop wins, else the part's own outcome;
- * *line as it left it. */
-static GbStatus
-gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn peek,
-                 gpointer user, guint64 *line, GbDiag *diag)
+/* Records of a part read ahead are decoded a window at a time: a batch of 64
+ * and the 8 after it that stage 1 peeks at. Decoding the whole part at once
+ * took three arrays of some 700 KB each per part, fresh pages from the system
+ * every time (a quarter of a 1M-row run's page faults). */
+#define GB__REPLAY_BATCH 64
+#define GB__REPLAY_AHEAD 8
+#define GB__REPLAY_WINDOW (GB__REPLAY_BATCH + GB__REPLAY_AHEAD)
+
+static gsize
+gb__ahead_size(const GbAheadHead *h)
 {
-    guint n = a->nrecords;
-    char **fields = g_new(char *, MAX(a->nfields, 1));
-    gsize *lens = g_new(gsize, MAX(a->nfields, 1));
-    GbCsvRecord *recs = g_new(GbCsvRecord, MAX(n, 1));
-    const char *p = a->block->base + a->first;
+    gsize size = sizeof *h + h->nfields * sizeof(guint32) + h->bytes;
+    return (size + 7) & ~(gsize)7;
+}
+
+/* Decodes the `want` records that start at p (the caller knows that many are
+ * left) into recs, their fields into *fields and *lens (grown as needed: the
+ * records' pointers are set after the growth); returns want. */
+static guint
+gb__ahead_window(const char *path, const char *p, guint want, GbCsvRecord *recs, char ***fields,
+                 gsize **lens, gsize *cap)
+{
+    gsize total = 0;
+    const char *q = p;
+    for (guint i = 0; i < want; i++) {
+        GbAheadHead h;
+        memcpy(&h, q, sizeof h);
+        total += h.nfields;
+        q += gb__ahead_size(&h);
+    }
+    if (total > *cap) {
+        *cap = MAX(total, 2 * *cap);
+        *fields = g_renew(char *, *fields, *cap);
+        *lens = g_renew(gsize, *lens, *cap);
+    }
     gsize k = 0;
-    for (guint i = 0; i < n; i++) {
+    for (guint i = 0; i < want; i++) {
         GbAheadHead h;
         memcpy(&h, p, sizeof h);
         const guint32 *l = (const guint32 *)(p + sizeof h);
@@ -570,28 +593,53 @@ gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn
                                 .line = h.line,
                                 .offset = h.offset,
                                 .nfields = h.nfields,
-                                .fields = fields + k,
-                                .lens = lens + k};
+                                .fields = *fields + k,
+                                .lens = *lens + k};
         for (guint j = 0; j < h.nfields; j++, k++) {
-            fields[k] = f;
-            lens[k] = l[j];
+            (*fields)[k] = f;
+            (*lens)[k] = l[j];
             f += l[j] + 1;
         }
-        gsize size = sizeof h + h.nfields * sizeof(guint32) + h.bytes;
-        p += (size + 7) & ~(gsize)7;
+        p += gb__ahead_size(&h);
     }
+    return want;
+}
+
+/* Hands a part read ahead to fn (each batch shown to peek first) as
+ * gb__csv_read_part would have: fn's stop wins, else the part's own outcome;
+ * *line as it left it. */
+static GbStatus
+gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn peek,
+                 gpointer user, guint64 *line, GbDiag *diag)
+{
+    guint n = a->nrecords;
+    gsize cap = 0;
+    char **fields = NULL;
+    gsize *lens = NULL;
+    GbCsvRecord recs[GB__REPLAY_WINDOW];
+    const char *p = a->block->base + a->first; /* record i's head */
     GbStatus status = GB_OK;
-    for (guint i = 0; i < n && status == GB_OK; i++) {
-        if (peek != NULL && i % 64 == 0)
-            for (guint j = i; j < MIN(n, i + 64); j++)
+    for (guint i = 0; i < n && status == GB_OK; i += GB__REPLAY_BATCH) {
+        /* Records i .. i + 64 + 8, decoded afresh (8 of them twice). */
+        guint got =
+            gb__ahead_window(path, p, MIN(n - i, GB__REPLAY_WINDOW), recs, &fields, &lens, &cap);
+        guint batch = MIN(got, GB__REPLAY_BATCH);
+        if (peek != NULL)
+            for (guint j = 0; j < batch; j++)
                 peek(&recs[j], user, 0);
-        if (peek != NULL && i + 8 < n)
-            peek(&recs[i + 8], user, 1);
-        status = fn(&recs[i], user, diag);
+        for (guint j = 0; j < batch && status == GB_OK; j++) {
+            if (peek != NULL && j + GB__REPLAY_AHEAD < got)
+                peek(&recs[j + GB__REPLAY_AHEAD], user, 1);
+            status = fn(&recs[j], user, diag);
+        }
+        for (guint j = 0; j < batch; j++) {
+            GbAheadHead h;
+            memcpy(&h, p, sizeof h);
+            p += gb__ahead_size(&h);
+        }
     }
     g_free(fields);
     g_free(lens);
-    g_free(recs);
     if (status != GB_OK)
         return status;
     *line = a->line;

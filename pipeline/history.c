@@ -271,14 +271,19 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
     l->grade_of = g_array_sized_new(FALSE, FALSE, sizeof(int), n);
     GArray *when = g_array_sized_new(FALSE, TRUE, sizeof(guint32), n);
     g_array_set_size(when, n);
-    for (guint a = 0; a < n; a++) {
-        int v = gb_ref_active_on(gb_ref_authority(ref, (int)a), as_at) ? -1 : -2;
-        g_array_append_val(l->grade_of, v);
-    }
+    g_array_set_size(l->grade_of, n);
+    for (guint a = 0; a < n; a++)
+        g_array_index(l->grade_of, int, a) =
+            gb_ref_active_on(gb_ref_authority(ref, (int)a), as_at) ? -1 : -2;
     gboolean *wanted = g_new0(gboolean, ref->judgements->len);
+    /* The wanted judgements in register order: a streaming table's cells are
+     * offered authority by authority, each authority's in that order. */
+    guint *wanted_list = g_new(guint, MAX(ref->judgements->len, 1)), nwanted = 0;
     for (guint j = 0; j < ref->judgements->len; j++) {
         const GbJudgement *jj = gb_ref_judgement(ref, (int)j);
         wanted[j] = strcmp(jj->id, judgement) == 0 && gb_ref_regime(ref, jj->regime)->graded;
+        if (wanted[j])
+            wanted_list[nwanted++] = j;
     }
     /* Offers each judgement: the latest on or before as_at wins. Rows when the
      * table has them, else the latest judgements a streaming table kept. */
@@ -292,10 +297,14 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
         }                                                                                          \
     } while (0)
     guint nj = ref->judgements->len;
-    for (guint i = 0; t->streaming && i < n * nj; i++)
-        if (t->latest[i] != 0)
-            GB__OFFER(i / nj, i % nj, (guint32)(t->latest[i] >> 8),
-                      (int)(gint8)(guint8)(t->latest[i] & 0xFF));
+    for (guint a = 0; t->streaming && a < n; a++) {
+        const guint64 *cells = &t->latest[(gsize)a * nj];
+        for (guint k = 0; k < nwanted; k++) {
+            guint j = wanted_list[k];
+            if (cells[j] != 0)
+                GB__OFFER(a, j, (guint32)(cells[j] >> 8), (int)(gint8)(guint8)(cells[j] & 0xFF));
+        }
+    }
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
         if (gb_table_row_selection(t, r) == NULL) /* as a streaming table's latest */
@@ -313,6 +322,7 @@ gb_stats_latest(const GbTable *t, const char *judgement, guint32 as_at)
             l->count[g]++;
     }
     g_free(wanted);
+    g_free(wanted_list);
     g_array_free(when, TRUE);
     return l;
 }

@@ -78,20 +78,33 @@ gb_position_standing(const GbTable *t, int family, guint32 as_at)
     s->when_of = g_array_sized_new(FALSE, TRUE, sizeof(guint32), n);
     s->judgement_of = g_array_sized_new(FALSE, FALSE, sizeof(int), n);
     g_array_set_size(s->when_of, n);
+    g_array_set_size(s->grade_of, n);
+    g_array_set_size(s->judgement_of, n);
+    int *grade_of = (int *)(void *)s->grade_of->data,
+        *judgement_of = (int *)(void *)s->judgement_of->data;
     for (guint a = 0; a < n; a++) {
-        int v = gb_ref_active_on(gb_ref_authority(ref, (int)a), as_at) ? -1 : -2, none = -1;
-        g_array_append_val(s->grade_of, v);
-        g_array_append_val(s->judgement_of, none);
+        grade_of[a] = gb_ref_active_on(gb_ref_authority(ref, (int)a), as_at) ? -1 : -2;
+        judgement_of[a] = -1;
     }
     gboolean *wanted = g_new0(gboolean, nj);
-    for (guint j = 0; j < nj; j++)
+    /* The family's judgements, in register order: a streaming table's cells
+     * are offered authority by authority, each authority's in that order. */
+    guint *fam = g_new(guint, MAX(nj, 1)), nfam = 0;
+    for (guint j = 0; j < nj; j++) {
         wanted[j] = gb__family_judgement(ref, (int)j, family);
-    if (t->streaming) {
-        for (guint i = 0; i < n * nj; i++)
-            if (t->latest[i] != 0 && wanted[i % nj])
-                gb__offer(ref, s, (int)(i / nj), (int)(i % nj), (guint32)(t->latest[i] >> 8),
-                          (int)(gint8)(guint8)(t->latest[i] & 0xFF));
+        if (wanted[j])
+            fam[nfam++] = j;
     }
+    if (t->streaming) {
+        for (guint a = 0; a < n; a++) {
+            const guint64 *cells = &t->latest[(gsize)a * nj];
+            for (guint k = 0; k < nfam; k++)
+                if (cells[fam[k]] != 0)
+                    gb__offer(ref, s, (int)a, (int)fam[k], (guint32)(cells[fam[k]] >> 8),
+                              (int)(gint8)(guint8)(cells[fam[k]] & 0xFF));
+        }
+    }
+    g_free(fam);
     for (guint i = 0; i < t->rows->len; i++) {
         const GbRow *r = gb_table_row(t, i);
         if (wanted[r->judgement] && gb_table_row_selection(t, r) == NULL)

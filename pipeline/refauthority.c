@@ -16,11 +16,13 @@
 static void
 gb__loose_key(const char *s, GString *out)
 {
-    g_string_truncate(out, 0);
+    gsize len = strlen(s), k = 0;
+    g_string_set_size(out, len); /* the key is never longer than s */
     const char *a = s;
     for (; *a != '\0' && (guchar)*a < 0x80; a++) /* the common case: ASCII */
         if (g_ascii_isalnum(*a))
-            g_string_append_c(out, g_ascii_tolower(*a));
+            out->str[k++] = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+    g_string_truncate(out, k);
     if (*a == '\0')
         return;
     g_string_truncate(out, 0);
@@ -203,7 +205,7 @@ gb__ref_authority_by_code(const GbRef *ref, const char *code)
 GbStatus
 gb__ref_load_authorities(GbRef *ref, GbDiag *diag)
 {
-    ref->loose_names = g_hash_table_new(g_str_hash, g_str_equal);
+    ref->loose_names = g_hash_table_new(gb__ref_str_hash, g_str_equal);
     ref->loose_keys = g_string_chunk_new(16 * 1024);
     ref->loose_items = g_array_new(FALSE, FALSE, sizeof(GbLooseName));
     ref->loose_scratch = g_string_new(NULL);
@@ -244,6 +246,16 @@ gb_ref_active_in(const GbAuthority *a, int year)
 {
     guint32 first = (guint32)year * 10000 + 101, last = (guint32)year * 10000 + 1231;
     return (a->from == 0 || a->from <= last) && (a->to == 0 || first < a->to);
+}
+
+void
+gb_ref_active_years(const GbAuthority *a, int *first, int *last)
+{
+    /* gb_ref_active_in's rule solved for the year: from <= Y-12-31 holds from
+     * from's own year on; Y-01-01 < to up to to's year, or the year before
+     * when to is 1 January. */
+    *first = a->from == 0 ? G_MININT : (int)(a->from / 10000);
+    *last = a->to == 0 ? G_MAXINT : (int)(a->to / 10000) - (a->to % 10000 <= 101 ? 1 : 0);
 }
 
 /* The long forms councils use for their own names, accepted by rule for

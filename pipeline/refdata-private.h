@@ -28,6 +28,9 @@ GbStatus gb__ref_load_authorities(GbRef *ref, GbDiag *diag);
 GbStatus gb__ref_resolve_successors(GbRef *ref, GbDiag *diag);
 /* Frees the loading-time index of names (NULL-safe: does nothing twice). */
 void gb__ref_loose_free(GbRef *ref);
+/* A GHashFunc for the register's string tables: g_str_hash's job eight bytes
+ * at a time. None of them is iterated, so no output depends on its order. */
+guint gb__ref_str_hash(gconstpointer key);
 /* The index of the authority with DfE code, or -1. */
 int gb__ref_authority_by_code(const GbRef *ref, const char *code);
 

@@ -40,9 +40,11 @@ gb_stats_whole_percents(const guint *count, int n, guint base, int *whole)
 }
 
 /* Authorities active in a year, counted once per year: a table of years
- * seen so far (a handful), looked up in order. */
+ * seen so far (a handful), looked up in order, counted from each authority's
+ * first and last years (found once: not a date test per authority and year). */
 typedef struct {
     GArray *years, *counts; /* int, guint */
+    int *first, *last;      /* per authority, made at the first count */
 } GbActiveCache;
 
 static guint
@@ -51,10 +53,16 @@ gb__active_in(const GbTable *t, GbActiveCache *c, int year)
     for (guint i = 0; i < c->years->len; i++)
         if (g_array_index(c->years, int, i) == year)
             return g_array_index(c->counts, guint, i);
+    guint na = t->ref->authorities->len;
+    if (c->first == NULL) {
+        c->first = g_new(int, MAX(na, 1));
+        c->last = g_new(int, MAX(na, 1));
+        for (guint i = 0; i < na; i++)
+            gb_ref_active_years(gb_ref_authority(t->ref, (int)i), &c->first[i], &c->last[i]);
+    }
     guint n = 0;
-    for (guint i = 0; i < t->ref->authorities->len; i++)
-        if (gb_ref_active_in(gb_ref_authority(t->ref, (int)i), year))
-            n++;
+    for (guint i = 0; i < na; i++)
+        n += c->first[i] <= year && year <= c->last[i];
     g_array_append_val(c->years, year);
     g_array_append_val(c->counts, n);
     return n;
@@ -213,6 +221,8 @@ gb_stats_distributions(const GbTable *t, GbGroupBy by)
         gb__finish(t, &g_array_index(g.out, GbDistribution, i), &active);
     g_array_free(active.years, TRUE);
     g_array_free(active.counts, TRUE);
+    g_free(active.first);
+    g_free(active.last);
     g_array_sort(g.out, gb__cmp_dist);
     g_hash_table_destroy(g.groups);
     g_free(g.jregime);

@@ -17,17 +17,23 @@ gb_text_key(const char *s, gsize len, GString *out)
     }
     gboolean pending_space = FALSE;
     if (ascii) {
+        /* Written in place: the key is never longer than s (a space only
+         * before a character, for at least one space of s). */
+        g_string_set_size(out, len);
+        char *o = out->str;
+        gsize k = 0;
         for (gsize i = 0; i < len; i++) {
             char c = s[i];
             if (g_ascii_isspace(c)) {
-                pending_space = out->len > 0;
+                pending_space = k > 0;
                 continue;
             }
             if (pending_space)
-                g_string_append_c(out, ' ');
+                o[k++] = ' ';
             pending_space = FALSE;
-            g_string_append_c(out, g_ascii_tolower(c));
+            o[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; /* g_ascii_tolower */
         }
+        g_string_truncate(out, k);
         return;
     }
     char *folded = g_utf8_casefold(s, (gssize)len);

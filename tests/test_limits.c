@@ -173,6 +173,31 @@ START_TEST(test_escape)
 }
 END_TEST
 
+/* Lookup keys (gb_text_key): spaces folded to one and trimmed, case folded;
+ * the output buffer holds a longer key from before, which must not show. */
+static const struct {
+    const char *name, *in, *out;
+} keys[] = {
+    {"plain", "Barnet", "barnet"},
+    {"spaces around", "  Barnet \t", "barnet"},
+    {"runs of spaces", "London  Borough\tOF \n Barnet", "london borough of barnet"},
+    {"digits and punctuation kept", "E09000003 (Barnet)", "e09000003 (barnet)"},
+    {"empty", "", ""},
+    {"only spaces", " \t\r\n ", ""},
+    {"one letter", "Z", "z"},
+    {"non-ASCII folded", "  \u00CEle  De ", "\u00EEle de"},
+};
+
+START_TEST(test_text_key)
+{
+    GString *s = g_string_new("a much longer key left over from the last lookup");
+    gb_text_key(keys[_i].in, strlen(keys[_i].in), s);
+    ck_assert_msg(strcmp(s->str, keys[_i].out) == 0 && s->len == strlen(keys[_i].out),
+                  "%s: \"%s\" (%zu)", keys[_i].name, s->str, s->len);
+    g_string_free(s, TRUE);
+}
+END_TEST
+
 START_TEST(test_diag_path_escaped)
 {
     GbDiag d = {0};
@@ -674,6 +699,7 @@ limits_suite(void)
     TCase *tc = tcase_create("input");
     tcase_add_loop_test(tc, test_csv, 0, G_N_ELEMENTS(csv_cases));
     tcase_add_loop_test(tc, test_escape, 0, G_N_ELEMENTS(escapes));
+    tcase_add_loop_test(tc, test_text_key, 0, G_N_ELEMENTS(keys));
     tcase_add_test(tc, test_diag_path_escaped);
     tcase_add_loop_test(tc, test_config, 0, G_N_ELEMENTS(configs));
     tcase_add_loop_test(tc, test_refdata, 0, G_N_ELEMENTS(refdata));

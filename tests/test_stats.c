@@ -62,6 +62,39 @@ find_change(const GbStats *s, const char *measure, int from, int to)
     return NULL;
 }
 
+/* gb_ref_active_years against gb_ref_active_in: the counts of active
+ * authorities per year use the first, and must say what the second says for
+ * every year, at the edges of a year (1 January, 2 January, 31 December). */
+static const struct {
+    const char *name;
+    guint32 from, to;
+} active_years[] = {
+    {"open both ends", 0, 0},
+    {"from 1 January", 20150101, 0},
+    {"from 31 December", 20151231, 0},
+    {"from mid-year", 20150601, 0},
+    {"to 1 January", 0, 20190101},
+    {"to 2 January", 0, 20190102},
+    {"to 31 December", 0, 20191231},
+    {"to mid-year", 0, 20190401},
+    {"one day", 20170301, 20170302},
+    {"1 January to 1 January", 20170101, 20180101},
+    {"31 December to 1 January", 20171231, 20180101},
+    {"ends the day it starts", 20170101, 20170101},
+};
+
+START_TEST(test_active_years)
+{
+    GbAuthority a = {.from = active_years[_i].from, .to = active_years[_i].to};
+    int first, last;
+    gb_ref_active_years(&a, &first, &last);
+    for (int y = 2005; y <= 2025; y++)
+        ck_assert_msg(gb_ref_active_in(&a, y) == (first <= y && y <= last),
+                      "%s: year %d: active_in %d, years %d..%d", active_years[_i].name, y,
+                      gb_ref_active_in(&a, y), first, last);
+}
+END_TEST
+
 START_TEST(test_headline_changes)
 {
     GbStats *s = gb_stats_compute(table, GB_BY_YEAR | GB_BY_REGIME | GB_BY_JUDGEMENT);
@@ -749,6 +782,7 @@ stats_suite(void)
     TCase *pure = tcase_create("rounding");
     tcase_add_loop_test(pure, test_whole_percents, 0, G_N_ELEMENTS(rounding));
     tcase_add_loop_test(pure, test_year_earlier, 0, G_N_ELEMENTS(year_earlier));
+    tcase_add_loop_test(pure, test_active_years, 0, G_N_ELEMENTS(active_years));
     suite_add_tcase(s, pure);
     TCase *tc = tcase_create("bundled");
     tcase_add_checked_fixture(tc, setup, teardown);
