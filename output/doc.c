@@ -1029,3 +1029,271 @@ gb__doc_tag(GbDoc *d, const char *tag, gboolean begin)
     else
         gb__tag_end(d, tag);
 }
+
+/* ---- a cell's lines cut from its one-line layout (doc-private.h) -------- */
+
+struct GbDocCut {
+    PangoLayout *line;         /* the one-line layout the lines are cut from (a reference) */
+    const PangoGlyphItem *run; /* its one run: a glyph a byte */
+    int baseline, step;        /* line k's baseline: k * step + baseline, pango units */
+    int height;                /* the layout's logical height, pango units */
+    double widest;             /* the widest line, points */
+    int n;                     /* lines */
+    int starts[];              /* line k: the bytes (and glyphs) starts[k] .. starts[k + 1] */
+};
+
+/* The text is one run of plain glyphs, one a byte (printable ASCII, no
+ * ligatures): each char's advance is its glyph's, as pango's line breaking
+ * takes it (pango_glyph_item_get_logical_widths of a cluster of one). */
+static const PangoGlyphItem *
+gb__cut_source(PangoLayout *ly, gsize len)
+{
+    if (pango_layout_get_line_count(ly) != 1)
+        return NULL;
+    PangoLayoutLine *line = pango_layout_get_line_readonly(ly, 0);
+    if (line->runs == NULL || line->runs->next != NULL)
+        return NULL;
+    const PangoGlyphItem *run = line->runs->data;
+    const PangoGlyphString *gs = run->glyphs;
+    if (!gb__plain_run(run) || run->item->offset != 0 || run->item->length != (int)len ||
+        run->item->num_chars != (int)len || gs->num_glyphs != (int)len)
+        return NULL;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        const PangoGlyphInfo *gi = &gs->glyphs[i];
+        if (gs->log_clusters[i] != i || gi->glyph == PANGO_GLYPH_EMPTY ||
+            (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) || gi->geometry.x_offset != 0 ||
+            gi->geometry.y_offset != 0 || !gi->attr.is_cluster_start)
+            return NULL;
+    }
+    return run;
+}
+
+/* The width of glyph i of c as its line has it: the space a line ends in
+ * at a break is zeroed (and not drawn), as pango's wrapping leaves it. */
+static int
+gb__cut_width(const GbDocCut *c, int k, int i)
+{
+    return k + 1 < c->n && i == c->starts[k + 1] - 1 ? 0 : c->run->glyphs->glyphs[i].geometry.width;
+}
+
+GbDocCut *
+gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    gsize len = strlen(text);
+    if (len < 3 || text[0] == ' ' || text[len - 1] == ' ')
+        return NULL;
+    for (gsize i = 0; i < len; i++)
+        if ((guchar)text[i] < 0x20 || (guchar)text[i] > 0x7e ||
+            (text[i] == ' ' && text[i + 1] == ' '))
+            return NULL;
+    PangoLayout *ly = gb__layout_wrap(d, text, size, bold, -1, FALSE, GB__WRAP_DEFAULT);
+    const PangoGlyphItem *run = gb__cut_source(ly, len);
+    int n_attrs = 0;
+    const PangoLogAttr *attrs =
+        run != NULL ? pango_layout_get_log_attrs_readonly(ly, &n_attrs) : NULL;
+    if (run == NULL || n_attrs != (int)len + 1) {
+        g_object_unref(ly);
+        return NULL;
+    }
+    /* pango's breaking (PANGO_WRAP_WORD, one item, every line its first):
+     * the rest of the text on the line when it fits; else the line ends at
+     * the last break that fits, as pango measures it: the line up to the
+     * break shaped anew, so the space it ends in unkerned (its advance
+     * alone, `space`), less that space's advance as the whole text has it.
+     * Only breaks after a space are taken (pango zeroes that space, and the
+     * line's other glyphs are the whole text's), and nothing near the
+     * width, where pango decides: the caller lays the text out then. */
+    PangoLayout *sp = gb__layout_wrap(d, " ", size, bold, -1, FALSE, GB__WRAP_DEFAULT);
+    const PangoGlyphItem *sp_run = gb__cut_source(sp, 1);
+    int space = sp_run != NULL ? sp_run->glyphs->glyphs[0].geometry.width : -1;
+    g_object_unref(sp); /* the doc's cache keeps it */
+    const PangoGlyphInfo *g = run->glyphs->glyphs;
+    const int w = (int)(width * PANGO_SCALE), near = PANGO_SCALE / 16;
+    int *starts = g_newa(int, len + 1), *widths = g_newa(int, len + 1), n = 0;
+    for (int s = 0; space > 0;) {
+        int total = 0;
+        for (int i = s; i < (int)len; i++)
+            total += g[i].geometry.width;
+        starts[n] = s;
+        if (total <= w - near) {
+            widths[n++] = total;
+            break;
+        }
+        int sum = 0, at = -1, at_width = 0;
+        gboolean past = FALSE; /* a break that did not fit seen */
+        for (int p = s + 1; p < (int)len && total > w + near; p++) {
+            sum += g[p - 1].geometry.width;
+            gboolean after_space = text[p - 1] == ' ';
+            int content = after_space ? sum - g[p - 1].geometry.width : sum;
+            if (content > w + PANGO_SCALE)
+                break;
+            if (!attrs[p].is_line_break)
+                continue;
+            /* After a hyphen or the like, pango's measure is its own: an
+             * unknown kerning from the text's; after a space, exact. */
+            int reach = after_space ? content + space - g[p - 1].geometry.width : content;
+            int doubt = after_space ? near : PANGO_SCALE;
+            gboolean fits = reach <= w;
+            if ((reach > w - doubt && reach <= w + doubt) || (fits && past) ||
+                (fits && (attrs[p].break_inserts_hyphen || attrs[p].break_removes_preceding))) {
+                at = -1; /* pango's to decide */
+                break;
+            }
+            if (fits) { /* the last that fits is pango's; not cut after a hyphen */
+                at = after_space ? p : -1;
+                at_width = content;
+            } else {
+                past = TRUE;
+            }
+        }
+        if (at < 0 || (total > w - near && total <= w + near)) {
+            g_object_unref(ly);
+            return NULL;
+        }
+        widths[n++] = at_width;
+        s = at;
+    }
+    if (space <= 0) {
+        g_object_unref(ly);
+        return NULL;
+    }
+    GbDocCut *c = g_malloc(sizeof *c + sizeof(int) * (gsize)(n + 1));
+    c->line = ly;
+    c->run = run;
+    c->n = n;
+    memcpy(c->starts, starts, sizeof(int) * (gsize)n);
+    c->starts[n] = (int)len;
+    PangoRectangle logical;
+    pango_layout_line_get_extents(pango_layout_get_line_readonly(ly, 0), NULL, &logical);
+    int spacing = pango_layout_get_spacing(ly);
+    c->baseline = pango_layout_get_baseline(ly);
+    c->step = logical.height + spacing;
+    c->height = n * logical.height + (n - 1) * spacing;
+    c->widest = 0;
+    for (int k = 0; k < n; k++)
+        c->widest = MAX(c->widest, (double)widths[k] / PANGO_SCALE);
+    return c;
+}
+
+void
+gb__doc_cut_free(GbDocCut *c)
+{
+    if (c == NULL)
+        return;
+    g_object_unref(c->line);
+    g_free(c);
+}
+
+int
+gb__doc_cut_lines(const GbDocCut *c)
+{
+    return c->n;
+}
+
+double
+gb__doc_cut_height(const GbDocCut *c)
+{
+    return (double)c->height / PANGO_SCALE;
+}
+
+double
+gb__doc_cut_widest(const GbDocCut *c)
+{
+    return c->widest;
+}
+
+/* As gb__doc_show_runs draws pango's layout of c's text: one operation of
+ * the run's font, the glyphs placed as gb__glyphs_add places them (the line's
+ * origin, then the glyph's position on it, each in pango units), a cluster
+ * a byte, the zeroed space at a break one of no glyph. */
+void
+gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink)
+{
+    if (!gb__drawing(d))
+        return;
+    cairo_set_source_rgb(d->cr, ink.r, ink.g, ink.b);
+    cairo_move_to(d->cr, x, y);
+    cairo_get_current_point(d->cr, &x, &y);
+    const char *text = pango_layout_get_text(c->line);
+    int len = c->starts[c->n];
+    g_array_set_size(d->glyph_buf, (guint)len);
+    g_array_set_size(d->cluster_buf, (guint)len);
+    cairo_glyph_t *glyphs = (cairo_glyph_t *)(void *)d->glyph_buf->data;
+    cairo_text_cluster_t *clusters = (cairo_text_cluster_t *)(void *)d->cluster_buf->data;
+    const PangoGlyphInfo *gi = c->run->glyphs->glyphs;
+    int n_glyphs = 0;
+    for (int k = 0; k < c->n; k++) {
+        double base_x = x + (double)0 / PANGO_SCALE;
+        double base_y = y + (double)(k * c->step + c->baseline) / PANGO_SCALE;
+        int x_position = 0;
+        for (int i = c->starts[k]; i < c->starts[k + 1]; i++) {
+            gboolean shown = k + 1 == c->n || i + 1 < c->starts[k + 1];
+            clusters[i] = (cairo_text_cluster_t){1, shown ? 1 : 0};
+            if (!shown)
+                continue;
+            glyphs[n_glyphs++] = (cairo_glyph_t){
+                gi[i].glyph, base_x + (double)(x_position + 0) / PANGO_SCALE, base_y};
+            x_position += gi[i].geometry.width;
+        }
+    }
+    cairo_save(d->cr);
+    cairo_set_scaled_font(
+        d->cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(c->run->item->analysis.font)));
+    cairo_show_text_glyphs(d->cr, text, len, glyphs, n_glyphs, clusters, len, 0);
+    cairo_restore(d->cr);
+}
+
+char *
+gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly)
+{
+    const char *text = pango_layout_get_text(ly);
+    if (pango_layout_get_line_count(ly) != c->n)
+        return g_strdup_printf("'%s': %d lines, pango %d", text, c->n,
+                               pango_layout_get_line_count(ly));
+    int h;
+    pango_layout_get_size(ly, NULL, &h);
+    if (h != c->height)
+        return g_strdup_printf("'%s': height %d, pango %d", text, c->height, h);
+    if (gb__doc_widest_line(ly) != c->widest)
+        return g_strdup_printf("'%s': widest %.4f, pango %.4f", text, c->widest,
+                               gb__doc_widest_line(ly));
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    char *why = NULL;
+    int k = 0;
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        const PangoGlyphItem *run =
+            line->runs != NULL && line->runs->next == NULL ? line->runs->data : NULL;
+        int from = c->starts[k], to = c->starts[k + 1];
+        if (run == NULL || logical.x != 0 || !gb__plain_run(run) ||
+            pango_layout_iter_get_baseline(it) != k * c->step + c->baseline ||
+            run->item->offset != from || run->item->length != to - from ||
+            run->item->num_chars != to - from ||
+            run->item->analysis.font != c->run->item->analysis.font ||
+            run->glyphs->num_glyphs != to - from) {
+            why = g_strdup_printf("'%s': line %d differs", text, k);
+            break;
+        }
+        for (int i = from; i < to && why == NULL; i++) {
+            const PangoGlyphInfo *a = &c->run->glyphs->glyphs[i],
+                                 *b = &run->glyphs->glyphs[i - from];
+            gboolean shown = k + 1 == c->n || i + 1 < to;
+            if ((shown ? a->glyph : PANGO_GLYPH_EMPTY) != b->glyph ||
+                gb__cut_width(c, k, i) != b->geometry.width || b->geometry.x_offset != 0 ||
+                b->geometry.y_offset != 0 || !b->attr.is_cluster_start ||
+                run->glyphs->log_clusters[i - from] != i - from)
+                why = g_strdup_printf("'%s': line %d glyph %d differs", text, k, i);
+        }
+        k++;
+    } while (why == NULL && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return why;
+}
+
+const char *
+gb__doc_cut_text(const GbDocCut *c)
+{
+    return pango_layout_get_text(c->line);
+}

@@ -88,21 +88,78 @@ gb__cell_line(GbDoc *d, const char *text, double size, gboolean bold, double wid
     return NULL;
 }
 
-/* A cell laid out in its column: on one line when it fits (gb__cell_line),
- * else between words only, unless a word of it is wider than the column (a
- * file name no column can hold), then between characters as well. */
-static PangoLayout *
+/* A cell as laid out: pango's layout of it, or its lines cut from its
+ * one-line layout (gb__doc_cut_new); one of the two is set. */
+typedef struct {
+    PangoLayout *ly;
+    GbDocCut *cut;
+} GbLaidCell;
+
+static double
+gb__laid_height(const GbLaidCell *cell)
+{
+    return cell->cut != NULL ? gb__doc_cut_height(cell->cut) : gb__doc_layout_height(cell->ly);
+}
+
+static double
+gb__laid_widest(const GbLaidCell *cell)
+{
+    return cell->cut != NULL ? gb__doc_cut_widest(cell->cut) : gb__doc_widest_line(cell->ly);
+}
+
+static void
+gb__laid_clear(GbLaidCell *cell)
+{
+    g_clear_object(&cell->ly);
+    g_clear_pointer(&cell->cut, gb__doc_cut_free);
+}
+
+/* Whether every cut is compared with pango's layout of its text
+ * (GRADEBRIEF_CHECK_CUTS set, or a test's cell hook). */
+static gboolean
+gb__checking_cuts(void)
+{
+    static int check = -1;
+    if (check < 0)
+        check = g_getenv("GRADEBRIEF_CHECK_CUTS") != NULL;
+    return check || gb__cell_fn != NULL;
+}
+
+/* A cell between words only: on one line when it fits (gb__cell_line),
+ * else cut from its one-line layout where that is pango's wrapping for
+ * sure (gb__doc_cut_new), else pango's layout of it at width. */
+static GbLaidCell
+gb__cell_words(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    GbLaidCell cell = {gb__cell_line(d, text, size, bold, width), NULL};
+    if (cell.ly != NULL)
+        return cell;
+    cell.cut = gb__doc_cut_new(d, text, size, bold, width);
+    if (cell.cut == NULL) {
+        cell.ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+    } else if (gb__checking_cuts() && gb__doc_cr(d) == NULL) {
+        PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+        char *why = gb__doc_cut_differs(cell.cut, ly);
+        if (why != NULL)
+            g_error("a table cell cut from its line is not pango's wrapping at %.3f pt: %s", width,
+                    why);
+        g_object_unref(ly);
+    }
+    return cell;
+}
+
+/* A cell laid out in its column: between words (gb__cell_words), unless a
+ * word of it is wider than the column (a file name no column can hold),
+ * then between characters as well. */
+static GbLaidCell
 gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
-    PangoLayout *ly = gb__cell_line(d, text, size, bold, width);
-    if (ly != NULL)
-        return ly;
-    ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
-    if (gb__doc_widest_line(ly) > width + 0.01) {
-        g_object_unref(ly);
-        ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
+    GbLaidCell cell = gb__cell_words(d, text, size, bold, width);
+    if (cell.ly != NULL && gb__doc_widest_line(cell.ly) > width + 0.01) {
+        g_object_unref(cell.ly);
+        cell.ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
     }
-    return ly;
+    return cell;
 }
 
 /* The widest word of every column at size (each cell laid out one word a
@@ -139,11 +196,9 @@ gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
             double width = fit->cw[c] - GB__CELL_PAD;
             const char *text = gb__cell_text(t, row, r < 0, c);
             gboolean bold = gb__cell_bold(t, row, r < 0, c);
-            PangoLayout *ly = gb__cell_line(d, text, fit->size, bold, width);
-            if (ly == NULL)
-                ly = gb__doc_layout_wrap(d, text, fit->size, bold, width, GB__WRAP_WORDS);
-            gboolean fits = gb__doc_widest_line(ly) <= width + 0.01;
-            g_object_unref(ly);
+            GbLaidCell cell = gb__cell_words(d, text, fit->size, bold, width);
+            gboolean fits = gb__laid_widest(&cell) <= width + 0.01;
+            gb__laid_clear(&cell);
             if (!fits)
                 return FALSE;
         }
@@ -237,16 +292,23 @@ gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
 /* Lays out one row's cells; returns its height. */
 static double
 gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCell *cells,
-                gboolean header, PangoLayout **out)
+                gboolean header, GbLaidCell *out)
 {
     double h = 0;
     for (int c = 0; c < t->ncols; c++) {
         const char *text = gb__cell_text(t, cells, header, c);
         double width = fit->cw[c] - GB__CELL_PAD;
-        out[c] = gb__cell_layout(d, text, fit->size, gb__cell_bold(t, cells, header, c), width);
-        if (gb__cell_fn != NULL && gb__doc_cr(d) == NULL)
-            gb__cell_fn(text, out[c], width, fit->size, gb__cell_user);
-        h = MAX(h, gb__doc_layout_height(out[c]));
+        gboolean bold = gb__cell_bold(t, cells, header, c);
+        out[c] = gb__cell_layout(d, text, fit->size, bold, width);
+        if (gb__cell_fn != NULL && gb__doc_cr(d) == NULL) {
+            /* A cut is pango's layout (gb__cell_words checked it): the hook gets that. */
+            PangoLayout *ly = out[c].ly != NULL ? g_object_ref(out[c].ly)
+                                                : gb__doc_layout_wrap(d, text, fit->size, bold,
+                                                                      width, GB__WRAP_WORDS);
+            gb__cell_fn(text, ly, width, fit->size, gb__cell_user);
+            g_object_unref(ly);
+        }
+        h = MAX(h, gb__laid_height(&out[c]));
     }
     return h + 5;
 }
@@ -479,7 +541,7 @@ gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *c
 /* A row's texts; tagged FALSE draws them outside any tag (a repeated header). */
 static void
 gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
-              PangoLayout **ly, double y, gboolean tagged)
+              const GbLaidCell *ly, double y, gboolean tagged)
 {
     double x = gb__doc_left(d);
     gboolean header = cells == NULL;
@@ -492,7 +554,10 @@ gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cel
         const char *tag = header || (c == 0 && t->row_headers) ? "TH" : "TD";
         if (tagged)
             gb__doc_tag(d, tag, TRUE);
-        gb__doc_show(d, ly[c], x + 3, y + 2.5, ink);
+        if (ly[c].cut != NULL)
+            gb__doc_show_cut(d, ly[c].cut, x + 3, y + 2.5, ink);
+        else
+            gb__doc_show(d, ly[c].ly, x + 3, y + 2.5, ink);
         if (tagged)
             gb__doc_tag(d, tag, FALSE);
         x += cw[c];
@@ -505,7 +570,7 @@ gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cel
  * row opens Table and THead, then TBody), rules. */
 static void
 gb__table_page(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
-               PangoLayout **hl, PangoLayout **rl, const GArray *placed, gboolean first)
+               const GbLaidCell *hl, const GbLaidCell *rl, const GArray *placed, gboolean first)
 {
     if (gb__doc_cr(d) == NULL)
         return;
@@ -543,8 +608,8 @@ gb__place(GbDoc *d, GArray *placed, int row, double h)
 typedef struct {
     int ncols, rows;
     GbTableFit fit;
-    PangoLayout **hl, **rl; /* the header row's layouts, each row's */
-    double hh, *rh;         /* their heights */
+    GbLaidCell *hl, *rl; /* the header row's cells, each row's */
+    double hh, *rh;      /* their heights */
 } GbLaidTable;
 
 static void
@@ -552,9 +617,9 @@ gb__laid_free(gpointer p)
 {
     GbLaidTable *m = p;
     for (int c = 0; c < m->ncols; c++)
-        g_clear_object(&m->hl[c]);
+        gb__laid_clear(&m->hl[c]);
     for (int i = 0; i < m->rows * m->ncols; i++)
-        g_clear_object(&m->rl[i]);
+        gb__laid_clear(&m->rl[i]);
     g_free(m->rh);
     g_free(m->fit.cw);
     g_free(m->hl);
@@ -582,8 +647,8 @@ gb__lay_table(GbDoc *d, const GbDocTable *t)
     m->ncols = t->ncols;
     m->rows = (int)(t->cells->len / (guint)t->ncols);
     gb__table_fit(d, t, &m->fit);
-    m->hl = g_new0(PangoLayout *, t->ncols);
-    m->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
+    m->hl = g_new0(GbLaidCell, t->ncols);
+    m->rl = g_new0(GbLaidCell, (gsize)m->rows * (gsize)t->ncols);
     m->rh = g_new(double, m->rows);
     gb__lay_rows(d, t, m);
     return m;
@@ -685,8 +750,8 @@ gb__refit_short_page(GbDoc *d, const GbDocTable *t, GbLaidTable *m, int *starts,
             g_free(o);
             continue;
         }
-        o->hl = g_new0(PangoLayout *, t->ncols);
-        o->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
+        o->hl = g_new0(GbLaidCell, t->ncols);
+        o->rl = g_new0(GbLaidCell, (gsize)m->rows * (gsize)t->ncols);
         o->rh = g_new(double, m->rows);
         gb__lay_rows(d, t, o);
         gboolean tried_move;
@@ -716,9 +781,12 @@ gb__laid_table(GbDoc *d, const GbDocTable *t)
     GbLaidTable *m = gb__doc_next_table(d);
     if (m == NULL || m->ncols != t->ncols || m->rows != (int)(t->cells->len / (guint)t->ncols))
         return NULL;
-    for (int c = 0; c < t->ncols; c++)
-        if (strcmp(pango_layout_get_text(m->hl[c]), gb__cell_text(t, NULL, TRUE, c)) != 0)
+    for (int c = 0; c < t->ncols; c++) {
+        const GbLaidCell *h = &m->hl[c];
+        const char *text = h->cut != NULL ? gb__doc_cut_text(h->cut) : pango_layout_get_text(h->ly);
+        if (strcmp(text, gb__cell_text(t, NULL, TRUE, c)) != 0)
             return NULL;
+    }
     return m;
 }
 
@@ -816,7 +884,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     int pages =
         own ? gb__refit_short_page(d, t, m, starts, &move) : gb__plan(d, m, starts, &move, &last);
     GbTableFit fit = m->fit;
-    PangoLayout **hl = m->hl, **rl = m->rl;
+    const GbLaidCell *hl = m->hl, *rl = m->rl;
     double hh = m->hh, *rh = m->rh;
     if (gb__breaks_fn != NULL && measuring)
         gb__breaks_fn(rows, pages, starts, move, gb__breaks_user);
