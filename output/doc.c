@@ -166,12 +166,16 @@ gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double w
         pango_layout_set_wrap(ly, wrap == GB__WRAP_WORDS ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
     /* Names and headers are never hyphenated: a word too long for its line
-     * breaks without a hyphen ("Unannoun-ced" read as two words). */
-    PangoAttrList *attrs = pango_layout_get_attributes(ly);
-    attrs = attrs != NULL ? pango_attr_list_copy(attrs) : pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
-    pango_layout_set_attributes(ly, attrs);
-    pango_attr_list_unref(attrs);
+     * breaks without a hyphen ("Unannoun-ced" read as two words). A layout
+     * of no width has no breaks to hyphenate: without the attribute pango
+     * skips a pass over the text's break attributes. */
+    if (width > 0) {
+        PangoAttrList *attrs = pango_layout_get_attributes(ly);
+        attrs = attrs != NULL ? pango_attr_list_copy(attrs) : pango_attr_list_new();
+        pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+        pango_layout_set_attributes(ly, attrs);
+        pango_attr_list_unref(attrs);
+    }
     /* Justified only across a wide measure: ragged-right in narrow columns,
      * where justifying opens wide gaps. */
     pango_layout_set_justify(ly, justify && width >= 360);
