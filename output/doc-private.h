@@ -50,16 +50,18 @@ void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
  * line's baseline (right to left, a colour or rise attribute, a hex box):
  * then pango draws it. */
 gboolean gb__doc_show_runs(cairo_t *cr, GArray *glyph_buf, GArray *cluster_buf, PangoLayout *ly);
-/* A table cell's text as pango wraps it between words at width, cut from
- * its one-line layout (gb__doc_layout_wrap at no width: shaped once, and the
- * same layout serves every width) instead of laid out again: pango 1.50
- * shapes a wrapped text once more at each break. Made only where the cut is
- * pango's for sure: printable ASCII, one run of plain glyphs one a byte,
- * every line broken after a space (the space zeroed, as pango does) and no
- * line's width near the width; otherwise NULL, and pango lays it out. The
- * glyphs, line breaks, baselines and height are those of pango's layout
- * (gb__doc_cut_differs compares them; GRADEBRIEF_CHECK_CUTS=1 makes the
- * measuring pass compare every cut). Free with gb__doc_cut_free. */
+/* A table cell's text as pango lays it out between words at width, cut
+ * from its one-line shaping (doc.c's GbShape: itemized and shaped as a
+ * layout does it, without the layout; the same shaping serves every width)
+ * instead of laid out: pango 1.50 shapes a wrapped text again at each
+ * break, and a layout's own bookkeeping was a third of a one-line cell's
+ * cost. Made only where the cut is pango's for sure: printable ASCII, one
+ * run of plain glyphs one a byte, every line broken after a space (the
+ * space zeroed, as pango does) and no line's width near the width;
+ * otherwise NULL, and pango lays it out. The glyphs, line breaks, baselines
+ * and height are those of pango's layout (gb__doc_cut_differs compares
+ * them; GRADEBRIEF_CHECK_CUTS=1 makes the measuring pass compare every
+ * cut). Free with gb__doc_cut_free. */
 typedef struct GbDocCut GbDocCut;
 GbDocCut *gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double width);
 void gb__doc_cut_free(GbDocCut *c);

@@ -29,6 +29,7 @@ struct GbDoc {
     GHashTable *layouts;       /* key -> PangoLayout: the measuring pass's are the drawing
                                   pass's; the drawing pass keeps those only it lays out (the
                                   running title and footer, the same on every page) */
+    GHashTable *shapes; /* key -> GbShape: table cells' one-line shapings (gb__shape), as layouts */
     GPtrArray *alts;
     GPtrArray *tables;  /* measuring pass: the tables laid out, for the drawing pass */
     guint tables_taken; /* drawing pass: how many of previous->tables it took */
@@ -99,6 +100,8 @@ gb__tag_end(GbDoc *d, const char *tag)
     if (strcmp(tag, CAIRO_TAG_DEST) != 0)
         gb_tag_tree_end(d->tags);
 }
+
+static void gb__shape_release(gpointer p);
 
 /* The advance widths of one font (gb__advances). */
 typedef struct {
@@ -535,6 +538,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->pango = gb_fonts_context(f, d->cr);
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
+    d->shapes = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, gb__shape_release);
     d->alts = g_ptr_array_new_with_free_func(g_free);
     d->tables = g_ptr_array_new();
     d->advances = g_array_new(FALSE, FALSE, sizeof(GbAdvances));
@@ -574,10 +578,12 @@ gb_doc_free(GbDoc *d)
     if (d->scratch != NULL)
         cairo_surface_destroy(d->scratch);
     g_hash_table_destroy(d->section_pages);
+    g_ptr_array_free(d->tables, TRUE); /* their cuts hold shapes and layouts */
+    d->tables = NULL;
     g_hash_table_destroy(d->layouts);
+    g_hash_table_destroy(d->shapes);
     g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
-    g_ptr_array_free(d->tables, TRUE);
     g_array_free(d->advances, TRUE);
     g_array_free(d->glyph_buf, TRUE);
     g_array_free(d->cluster_buf, TRUE);
@@ -1036,9 +1042,91 @@ gb__doc_tag(GbDoc *d, const char *tag, gboolean begin)
 
 /* ---- a cell's lines cut from its one-line layout (doc-private.h) -------- */
 
+/* A text shaped on one line as pango lays it out with no width, without
+ * the layout: itemized with the layouts' font and features (one item),
+ * broken (pango_get_log_attrs) and shaped (pango_shape_item) as pango's
+ * layout does; a table cell's source for its cut (pango's layout makes the
+ * same, and more: line building, extents and the layout's bookkeeping
+ * were about a third of a one-line cell's layout). Shared (refcounted)
+ * between a doc's cache and the cuts made from it. */
+typedef struct {
+    char *text;
+    PangoGlyphItem run;   /* owned; NULL item when the text is not one item */
+    PangoLogAttr *attrs;  /* strlen(text) + 1 */
+    int baseline, height; /* the line's, pango units */
+} GbShape;
+
+static void
+gb__shape_clear(gpointer p)
+{
+    GbShape *sh = p;
+    if (sh->run.item != NULL)
+        pango_item_free(sh->run.item);
+    if (sh->run.glyphs != NULL)
+        pango_glyph_string_free(sh->run.glyphs);
+    g_free(sh->attrs);
+    g_free(sh->text);
+}
+
+static void
+gb__shape_release(gpointer p)
+{
+    g_rc_box_release_full(p, gb__shape_clear);
+}
+
+/* text at size and weight shaped (see GbShape), from the cache (the
+ * measuring pass's serve the drawing pass) or made; borrowed from the
+ * cache: g_rc_box_acquire it to keep it. */
+static GbShape *
+gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
+{
+    GbLayoutKey *key = gb__key_new(text, size, bold, -1, FALSE, 0);
+    GbShape *sh = d->previous != NULL ? g_hash_table_lookup(d->previous->shapes, key) : NULL;
+    if (sh == NULL)
+        sh = g_hash_table_lookup(d->shapes, key);
+    if (sh != NULL) {
+        g_free(key);
+        return sh;
+    }
+    sh = g_rc_box_new0(GbShape);
+    gsize len = strlen(text);
+    sh->text = g_strdup(text);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, gb_fonts_family(d->fonts));
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, PANGO_STYLE_NORMAL);
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_desc_new(fd));
+    pango_attr_list_insert(attrs, pango_attr_font_features_new("liga=0, clig=0"));
+    pango_font_description_free(fd);
+    gb_fonts_lock(); /* as a layout is made (gb_fonts_settle) */
+    GList *items = pango_itemize(d->pango, text, 0, (int)len, attrs, NULL);
+    pango_attr_list_unref(attrs);
+    if (items != NULL && items->next == NULL) {
+        PangoItem *item = items->data;
+        sh->attrs = g_new0(PangoLogAttr, len + 1);
+        pango_get_log_attrs(text, (int)len, -1, item->analysis.language, sh->attrs, (int)len + 1);
+        sh->run.item = item;
+        sh->run.glyphs = pango_glyph_string_new();
+        pango_shape_item(item, text, (int)len, sh->attrs, sh->run.glyphs, PANGO_SHAPE_NONE);
+        PangoRectangle logical;
+        pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
+        sh->baseline = -logical.y;
+        sh->height = logical.height;
+    } else {
+        g_list_free_full(items, (GDestroyNotify)pango_item_free);
+        items = NULL;
+    }
+    gb_fonts_unlock();
+    g_list_free(items);
+    g_hash_table_insert(d->shapes, key, sh);
+    return sh;
+}
+
 struct GbDocCut {
-    PangoLayout *line;         /* the one-line layout the lines are cut from (a reference) */
-    const PangoGlyphItem *run; /* its one run: a glyph a byte */
+    GbShape *shape;            /* the one-line shaping the lines are cut from (a reference) */
+    const PangoGlyphItem *run; /* its run: a glyph a byte */
     int baseline, step;        /* line k's baseline: k * step + baseline, pango units */
     int height;                /* the layout's logical height, pango units */
     double widest;             /* the widest line, points */
@@ -1050,14 +1138,11 @@ struct GbDocCut {
  * ligatures): each char's advance is its glyph's, as pango's line breaking
  * takes it (pango_glyph_item_get_logical_widths of a cluster of one). */
 static const PangoGlyphItem *
-gb__cut_source(PangoLayout *ly, gsize len)
+gb__cut_source(const GbShape *sh, gsize len)
 {
-    if (pango_layout_get_line_count(ly) != 1)
+    const PangoGlyphItem *run = &sh->run;
+    if (run->item == NULL)
         return NULL;
-    PangoLayoutLine *line = pango_layout_get_line_readonly(ly, 0);
-    if (line->runs == NULL || line->runs->next != NULL)
-        return NULL;
-    const PangoGlyphItem *run = line->runs->data;
     const PangoGlyphString *gs = run->glyphs;
     if (!gb__plain_run(run) || run->item->offset != 0 || run->item->length != (int)len ||
         run->item->num_chars != (int)len || gs->num_glyphs != (int)len)
@@ -1084,21 +1169,17 @@ GbDocCut *
 gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
     gsize len = strlen(text);
-    if (len < 3 || text[0] == ' ' || text[len - 1] == ' ')
+    if (len == 0 || text[0] == ' ' || text[len - 1] == ' ')
         return NULL;
     for (gsize i = 0; i < len; i++)
         if ((guchar)text[i] < 0x20 || (guchar)text[i] > 0x7e ||
             (text[i] == ' ' && text[i + 1] == ' '))
             return NULL;
-    PangoLayout *ly = gb__layout_wrap(d, text, size, bold, -1, FALSE, GB__WRAP_DEFAULT);
-    const PangoGlyphItem *run = gb__cut_source(ly, len);
-    int n_attrs = 0;
-    const PangoLogAttr *attrs =
-        run != NULL ? pango_layout_get_log_attrs_readonly(ly, &n_attrs) : NULL;
-    if (run == NULL || n_attrs != (int)len + 1) {
-        g_object_unref(ly);
+    GbShape *sh = gb__shape(d, text, size, bold);
+    const PangoGlyphItem *run = gb__cut_source(sh, len);
+    if (run == NULL)
         return NULL;
-    }
+    const PangoLogAttr *attrs = sh->attrs;
     /* pango's breaking (PANGO_WRAP_WORD, one item, every line its first):
      * the rest of the text on the line when it fits; else the line ends at
      * the last break that fits, as pango measures it: the line up to the
@@ -1107,10 +1188,8 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
      * Only breaks after a space are taken (pango zeroes that space, and the
      * line's other glyphs are the whole text's), and nothing near the
      * width, where pango decides: the caller lays the text out then. */
-    PangoLayout *sp = gb__layout_wrap(d, " ", size, bold, -1, FALSE, GB__WRAP_DEFAULT);
-    const PangoGlyphItem *sp_run = gb__cut_source(sp, 1);
+    const PangoGlyphItem *sp_run = gb__cut_source(gb__shape(d, " ", size, bold), 1);
     int space = sp_run != NULL ? sp_run->glyphs->glyphs[0].geometry.width : -1;
-    g_object_unref(sp); /* the doc's cache keeps it */
     const PangoGlyphInfo *g = run->glyphs->glyphs;
     const int w = (int)(width * PANGO_SCALE), near = PANGO_SCALE / 16;
     int *starts = g_newa(int, len + 1), *widths = g_newa(int, len + 1), n = 0;
@@ -1150,29 +1229,24 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
                 past = TRUE;
             }
         }
-        if (at < 0 || (total > w - near && total <= w + near)) {
-            g_object_unref(ly);
+        if (at < 0 || (total > w - near && total <= w + near))
             return NULL;
-        }
         widths[n++] = at_width;
         s = at;
     }
-    if (space <= 0) {
-        g_object_unref(ly);
+    if (space <= 0)
         return NULL;
-    }
     GbDocCut *c = g_malloc(sizeof *c + sizeof(int) * (gsize)(n + 1));
-    c->line = ly;
+    c->shape = g_rc_box_acquire(sh);
     c->run = run;
     c->n = n;
     memcpy(c->starts, starts, sizeof(int) * (gsize)n);
     c->starts[n] = (int)len;
-    PangoRectangle logical;
-    pango_layout_line_get_extents(pango_layout_get_line_readonly(ly, 0), NULL, &logical);
-    int spacing = pango_layout_get_spacing(ly);
-    c->baseline = pango_layout_get_baseline(ly);
-    c->step = logical.height + spacing;
-    c->height = n * logical.height + (n - 1) * spacing;
+    /* As gb__layout_wrap sets a layout's spacing. */
+    int spacing = (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE);
+    c->baseline = sh->baseline;
+    c->step = sh->height + spacing;
+    c->height = n * sh->height + (n - 1) * spacing;
     c->widest = 0;
     for (int k = 0; k < n; k++)
         c->widest = MAX(c->widest, (double)widths[k] / PANGO_SCALE);
@@ -1184,7 +1258,7 @@ gb__doc_cut_free(GbDocCut *c)
 {
     if (c == NULL)
         return;
-    g_object_unref(c->line);
+    gb__shape_release(c->shape);
     g_free(c);
 }
 
@@ -1218,7 +1292,7 @@ gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink)
     cairo_set_source_rgb(d->cr, ink.r, ink.g, ink.b);
     cairo_move_to(d->cr, x, y);
     cairo_get_current_point(d->cr, &x, &y);
-    const char *text = pango_layout_get_text(c->line);
+    const char *text = c->shape->text;
     int len = c->starts[c->n];
     g_array_set_size(d->glyph_buf, (guint)len);
     g_array_set_size(d->cluster_buf, (guint)len);
@@ -1299,5 +1373,5 @@ gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly)
 const char *
 gb__doc_cut_text(const GbDocCut *c)
 {
-    return pango_layout_get_text(c->line);
+    return c->shape->text;
 }

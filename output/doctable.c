@@ -89,7 +89,7 @@ gb__cell_line(GbDoc *d, const char *text, double size, gboolean bold, double wid
 }
 
 /* A cell as laid out: pango's layout of it, or its lines cut from its
- * one-line layout (gb__doc_cut_new); one of the two is set. */
+ * one-line shaping (gb__doc_cut_new); one of the two is set. */
 typedef struct {
     PangoLayout *ly;
     GbDocCut *cut;
@@ -125,19 +125,19 @@ gb__checking_cuts(void)
     return check || gb__cell_fn != NULL;
 }
 
-/* A cell between words only: on one line when it fits (gb__cell_line),
- * else cut from its one-line layout where that is pango's wrapping for
- * sure (gb__doc_cut_new), else pango's layout of it at width. */
+/* A cell between words only: cut from its one-line shaping where that is
+ * pango's wrapping (or its one line) for sure (gb__doc_cut_new), else on
+ * one line when it fits (gb__cell_line: a text beyond printable ASCII),
+ * else pango's layout of it at width. */
 static GbLaidCell
 gb__cell_words(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
-    GbLaidCell cell = {gb__cell_line(d, text, size, bold, width), NULL};
-    if (cell.ly != NULL)
-        return cell;
-    cell.cut = gb__doc_cut_new(d, text, size, bold, width);
-    if (cell.cut == NULL) {
+    GbLaidCell cell = {NULL, gb__doc_cut_new(d, text, size, bold, width)};
+    if (cell.cut == NULL)
+        cell.ly = gb__cell_line(d, text, size, bold, width);
+    if (cell.cut == NULL && cell.ly == NULL) {
         cell.ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
-    } else if (gb__checking_cuts() && gb__doc_cr(d) == NULL) {
+    } else if (cell.cut != NULL && gb__checking_cuts() && gb__doc_cr(d) == NULL) {
         PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
         char *why = gb__doc_cut_differs(cell.cut, ly);
         if (why != NULL)
