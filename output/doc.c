@@ -1052,7 +1052,7 @@ gb__doc_tag(GbDoc *d, const char *tag, gboolean begin)
 typedef struct {
     char *text;
     PangoGlyphItem run;   /* owned; NULL item when the text is not one item */
-    PangoLogAttr *attrs;  /* strlen(text) + 1 */
+    PangoLogAttr *attrs;  /* strlen(text) + 1, once a line is broken (gb__shape_breaks) */
     int baseline, height; /* the line's, pango units */
 } GbShape;
 
@@ -1105,11 +1105,9 @@ gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
     pango_attr_list_unref(attrs);
     if (items != NULL && items->next == NULL) {
         PangoItem *item = items->data;
-        sh->attrs = g_new0(PangoLogAttr, len + 1);
-        pango_get_log_attrs(text, (int)len, -1, item->analysis.language, sh->attrs, (int)len + 1);
         sh->run.item = item;
         sh->run.glyphs = pango_glyph_string_new();
-        pango_shape_item(item, text, (int)len, sh->attrs, sh->run.glyphs, PANGO_SHAPE_NONE);
+        pango_shape_item(item, text, (int)len, NULL, sh->run.glyphs, PANGO_SHAPE_NONE);
         PangoRectangle logical;
         pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
         sh->baseline = -logical.y;
@@ -1122,6 +1120,18 @@ gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
     g_list_free(items);
     g_hash_table_insert(d->shapes, key, sh);
     return sh;
+}
+
+/* sh's break attributes, made the first time a line of it is broken. */
+static const PangoLogAttr *
+gb__shape_breaks(GbShape *sh)
+{
+    if (sh->attrs == NULL) {
+        int len = (int)strlen(sh->text);
+        sh->attrs = g_new0(PangoLogAttr, len + 1);
+        pango_get_log_attrs(sh->text, len, -1, sh->run.item->analysis.language, sh->attrs, len + 1);
+    }
+    return sh->attrs;
 }
 
 struct GbDocCut {
@@ -1179,7 +1189,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
     const PangoGlyphItem *run = gb__cut_source(sh, len);
     if (run == NULL)
         return NULL;
-    const PangoLogAttr *attrs = sh->attrs;
+    const PangoLogAttr *attrs = NULL; /* gb__shape_breaks, when a line is broken */
     /* pango's breaking (PANGO_WRAP_WORD, one item, every line its first):
      * the rest of the text on the line when it fits; else the line ends at
      * the last break that fits, as pango measures it: the line up to the
@@ -1204,6 +1214,8 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
         }
         int sum = 0, at = -1, at_width = 0;
         gboolean past = FALSE; /* a break that did not fit seen */
+        if (attrs == NULL)
+            attrs = gb__shape_breaks(sh);
         for (int p = s + 1; p < (int)len && total > w + near; p++) {
             sum += g[p - 1].geometry.width;
             gboolean after_space = text[p - 1] == ' ';
