@@ -1054,6 +1054,8 @@ typedef struct {
     PangoGlyphItem run;   /* owned; NULL item when the text is not one item */
     PangoLogAttr *attrs;  /* strlen(text) + 1, once a line is broken (gb__shape_breaks) */
     int baseline, height; /* the line's, pango units */
+    int plain; /* one run of plain glyphs a byte (gb__cut_source): 1, -1 not, 0 unknown */
+    int space; /* the advance of a space alone in its font; 0 until asked */
 } GbShape;
 
 static void
@@ -1186,9 +1188,14 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
             (text[i] == ' ' && text[i + 1] == ' '))
             return NULL;
     GbShape *sh = gb__shape(d, text, size, bold);
-    const PangoGlyphItem *run = gb__cut_source(sh, len);
-    if (run == NULL)
+    if (sh->plain < 0)
         return NULL;
+    if (!sh->plain && gb__cut_source(sh, len) == NULL) {
+        sh->plain = -1;
+        return NULL;
+    }
+    sh->plain = 1;
+    const PangoGlyphItem *run = &sh->run;
     const PangoLogAttr *attrs = NULL; /* gb__shape_breaks, when a line is broken */
     /* pango's breaking (PANGO_WRAP_WORD, one item, every line its first):
      * the rest of the text on the line when it fits; else the line ends at
@@ -1198,8 +1205,11 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
      * Only breaks after a space are taken (pango zeroes that space, and the
      * line's other glyphs are the whole text's), and nothing near the
      * width, where pango decides: the caller lays the text out then. */
-    const PangoGlyphItem *sp_run = gb__cut_source(gb__shape(d, " ", size, bold), 1);
-    int space = sp_run != NULL ? sp_run->glyphs->glyphs[0].geometry.width : -1;
+    if (sh->space == 0) {
+        const PangoGlyphItem *sp_run = gb__cut_source(gb__shape(d, " ", size, bold), 1);
+        sh->space = sp_run != NULL ? sp_run->glyphs->glyphs[0].geometry.width : -1;
+    }
+    int space = sh->space;
     const PangoGlyphInfo *g = run->glyphs->glyphs;
     const int w = (int)(width * PANGO_SCALE), near = PANGO_SCALE / 16;
     int *starts = g_newa(int, len + 1), *widths = g_newa(int, len + 1), n = 0;

@@ -184,9 +184,12 @@ gb__widest_words(GbDoc *d, const GbDocTable *t, double size, double *word)
         }
 }
 
-/* TRUE when every cell's words fit its column as fit sets them. */
+/* TRUE when every cell's words fit its column as fit sets them. keep
+ * (when not NULL: the header row's cells, then each row's) then holds the
+ * cells, as gb__row_layouts lays them out at fit (a cell whose words fit
+ * is never broken between characters); on FALSE it holds none. */
 static gboolean
-gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
+gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, GbLaidCell *keep)
 {
     int rows = (int)(t->cells->len / (guint)t->ncols);
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
@@ -198,9 +201,16 @@ gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
             gboolean bold = gb__cell_bold(t, row, r < 0, c);
             GbLaidCell cell = gb__cell_words(d, text, fit->size, bold, width);
             gboolean fits = gb__laid_widest(&cell) <= width + 0.01;
+            if (fits && keep != NULL) {
+                keep[(r + 1) * t->ncols + c] = cell;
+                continue;
+            }
             gb__laid_clear(&cell);
-            if (!fits)
+            if (!fits) {
+                for (int i = 0; keep != NULL && i < (r + 1) * t->ncols + c; i++)
+                    gb__laid_clear(&keep[i]);
                 return FALSE;
+            }
         }
     return TRUE;
 }
@@ -260,15 +270,15 @@ gb__share_widths(const GbDocTable *t, double w, const double *need, double *cw)
  * smaller, down to GB__TABLE_MIN. A word is never split unless no column
  * could hold it even so (then the text stays at full size). */
 static void
-gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
+gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit, GbLaidCell *keep)
 {
     double w = gb__doc_width(d);
     fit->size = GB__TABLE;
     fit->cw = g_new(double, t->ncols);
     for (int c = 0; c < t->ncols; c++)
         fit->cw[c] = w * t->widths[c];
-    if (gb__words_fit(d, t, fit))
-        return; /* the usual case: no layout beyond the ones drawn */
+    if (gb__words_fit(d, t, fit, keep))
+        return; /* the usual case: the cells laid out are the ones drawn */
     double *word = g_new(double, t->ncols), *need = g_new(double, t->ncols);
     gboolean fits = FALSE;
     for (double size = GB__TABLE; !fits && size >= GB__TABLE_MIN - 0.01; size -= 0.5) {
@@ -289,7 +299,7 @@ gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
     g_free(need);
 }
 
-/* Lays out one row's cells; returns its height. */
+/* Lays out one row's cells (those out does not hold already); returns its height. */
 static double
 gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCell *cells,
                 gboolean header, GbLaidCell *out)
@@ -299,7 +309,8 @@ gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCe
         const char *text = gb__cell_text(t, cells, header, c);
         double width = fit->cw[c] - GB__CELL_PAD;
         gboolean bold = gb__cell_bold(t, cells, header, c);
-        out[c] = gb__cell_layout(d, text, fit->size, bold, width);
+        if (out[c].ly == NULL && out[c].cut == NULL) /* else kept from gb__words_fit */
+            out[c] = gb__cell_layout(d, text, fit->size, bold, width);
         if (gb__cell_fn != NULL && gb__doc_cr(d) == NULL) {
             /* A cut is pango's layout (gb__cell_words checked it): the hook gets that. */
             PangoLayout *ly = out[c].ly != NULL ? g_object_ref(out[c].ly)
@@ -646,9 +657,12 @@ gb__lay_table(GbDoc *d, const GbDocTable *t)
     GbLaidTable *m = g_new0(GbLaidTable, 1);
     m->ncols = t->ncols;
     m->rows = (int)(t->cells->len / (guint)t->ncols);
-    gb__table_fit(d, t, &m->fit);
-    m->hl = g_new0(GbLaidCell, t->ncols);
-    m->rl = g_new0(GbLaidCell, (gsize)m->rows * (gsize)t->ncols);
+    gsize n = (gsize)m->rows * (gsize)t->ncols;
+    GbLaidCell *keep = g_new0(GbLaidCell, n + (gsize)t->ncols + 1);
+    gb__table_fit(d, t, &m->fit, keep);
+    m->hl = g_memdup2(keep, sizeof(GbLaidCell) * (gsize)t->ncols);
+    m->rl = g_memdup2(keep + t->ncols, sizeof(GbLaidCell) * MAX(n, 1));
+    g_free(keep);
     m->rh = g_new(double, m->rows);
     gb__lay_rows(d, t, m);
     return m;
@@ -694,7 +708,7 @@ gb__table_fit_lines(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
     gboolean changed = FALSE;
     for (int c = 0; c < t->ncols; c++)
         changed = changed || fabs(lines.cw[c] - fit->cw[c]) > 0.5;
-    gboolean ok = changed && gb__words_fit(d, t, &lines);
+    gboolean ok = changed && gb__words_fit(d, t, &lines, NULL);
     if (ok) {
         g_free(fit->cw);
         *fit = lines;
