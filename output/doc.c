@@ -1181,7 +1181,8 @@ GbDocCut *
 gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
     gsize len = strlen(text);
-    if (len == 0 || text[0] == ' ' || text[len - 1] == ' ')
+    /* A text longer than a cell's (the sums in int, the arrays on the stack) is pango's. */
+    if (len == 0 || len > 4096 || text[0] == ' ' || text[len - 1] == ' ')
         return NULL;
     for (gsize i = 0; i < len; i++)
         if ((guchar)text[i] < 0x20 || (guchar)text[i] > 0x7e ||
@@ -1213,16 +1214,16 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
     const PangoGlyphInfo *g = run->glyphs->glyphs;
     const int w = (int)(width * PANGO_SCALE), near = PANGO_SCALE / 16;
     int *starts = g_newa(int, len + 1), *widths = g_newa(int, len + 1), n = 0;
+    int total = 0; /* the advances from s to the end */
+    for (int i = 0; i < (int)len; i++)
+        total += g[i].geometry.width;
     for (int s = 0; space > 0;) {
-        int total = 0;
-        for (int i = s; i < (int)len; i++)
-            total += g[i].geometry.width;
         starts[n] = s;
         if (total <= w - near) {
             widths[n++] = total;
             break;
         }
-        int sum = 0, at = -1, at_width = 0;
+        int sum = 0, at = -1, at_width = 0, at_sum = 0;
         gboolean past = FALSE; /* a break that did not fit seen */
         if (attrs == NULL)
             attrs = gb__shape_breaks(sh);
@@ -1247,6 +1248,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
             if (fits) { /* the last that fits is pango's; not cut after a hyphen */
                 at = after_space ? p : -1;
                 at_width = content;
+                at_sum = sum;
             } else {
                 past = TRUE;
             }
@@ -1254,6 +1256,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
         if (at < 0 || (total > w - near && total <= w + near))
             return NULL;
         widths[n++] = at_width;
+        total -= at_sum;
         s = at;
     }
     if (space <= 0)
