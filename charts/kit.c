@@ -285,6 +285,18 @@ gb__note_uncovered(GbFonts *f, PangoLayout *ly, const char *text)
 static GMutex gb__layout_lock;
 
 void
+gb_fonts_lock(void)
+{
+    g_mutex_lock(&gb__layout_lock);
+}
+
+void
+gb_fonts_unlock(void)
+{
+    g_mutex_unlock(&gb__layout_lock);
+}
+
+void
 gb_fonts_settle(PangoLayout *ly)
 {
     g_mutex_lock(&gb__layout_lock);

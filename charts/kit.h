@@ -34,6 +34,10 @@ char *gb_fonts_take_uncovered(GbFonts *f);
  * once its text and settings are final, before measuring or drawing it on a
  * thread that runs beside others (see kit.c). */
 void gb_fonts_settle(PangoLayout *ly);
+/* Takes and gives back that lock, for itemizing and shaping done without a
+ * layout (output/doc.c's table cells). */
+void gb_fonts_lock(void);
+void gb_fonts_unlock(void);
 /* A layout of text at size points (bold/italic as asked), for drawing on cr.
  * width > 0 wraps at that width. The caller unrefs it. */
 PangoLayout *gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean bold,

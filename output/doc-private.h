@@ -50,6 +50,30 @@ void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
  * line's baseline (right to left, a colour or rise attribute, a hex box):
  * then pango draws it. */
 gboolean gb__doc_show_runs(cairo_t *cr, GArray *glyph_buf, GArray *cluster_buf, PangoLayout *ly);
+/* A table cell's text as pango lays it out between words at width, cut
+ * from its one-line shaping (doc.c's GbShape: itemized and shaped as a
+ * layout does it, without the layout; the same shaping serves every width)
+ * instead of laid out: pango 1.50 shapes a wrapped text again at each
+ * break, and a layout's own bookkeeping was a third of a one-line cell's
+ * cost. Made only where the cut is pango's for sure: printable ASCII, one
+ * run of plain glyphs one a byte, every line broken after a space (the
+ * space zeroed, as pango does) and no line's width near the width;
+ * otherwise NULL, and pango lays it out. The glyphs, line breaks, baselines
+ * and height are those of pango's layout (gb__doc_cut_differs compares
+ * them; GRADEBRIEF_CHECK_CUTS=1 makes the measuring pass compare every
+ * cut). Free with gb__doc_cut_free. */
+typedef struct GbDocCut GbDocCut;
+GbDocCut *gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double width);
+void gb__doc_cut_free(GbDocCut *c);
+int gb__doc_cut_lines(const GbDocCut *c);
+const char *gb__doc_cut_text(const GbDocCut *c);
+double gb__doc_cut_height(const GbDocCut *c); /* as gb__doc_layout_height */
+double gb__doc_cut_widest(const GbDocCut *c); /* as gb__doc_widest_line */
+/* Draws c as gb__doc_show draws pango's layout of it: the same operation. */
+void gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink);
+/* NULL when ly (pango's layout of c's text at its width) is c line for
+ * line and glyph for glyph; else what differs (g_free it). */
+char *gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly);
 /* The structure elements the drawing pass opened (NULL on the measuring
  * pass, or once taken); the caller frees it (gb_tag_tree_free). */
 GbTagTree *gb__doc_take_tags(GbDoc *d);

@@ -29,6 +29,7 @@ struct GbDoc {
     GHashTable *layouts;       /* key -> PangoLayout: the measuring pass's are the drawing
                                   pass's; the drawing pass keeps those only it lays out (the
                                   running title and footer, the same on every page) */
+    GHashTable *shapes; /* key -> GbShape: table cells' one-line shapings (gb__shape), as layouts */
     GPtrArray *alts;
     GPtrArray *tables;  /* measuring pass: the tables laid out, for the drawing pass */
     guint tables_taken; /* drawing pass: how many of previous->tables it took */
@@ -100,6 +101,8 @@ gb__tag_end(GbDoc *d, const char *tag)
         gb_tag_tree_end(d->tags);
 }
 
+static void gb__shape_release(gpointer p);
+
 /* The advance widths of one font (gb__advances). */
 typedef struct {
     double size;
@@ -166,12 +169,16 @@ gb__layout_wrap(GbDoc *d, const char *text, double size, gboolean bold, double w
         pango_layout_set_wrap(ly, wrap == GB__WRAP_WORDS ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
     pango_layout_set_spacing(ly, (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE));
     /* Names and headers are never hyphenated: a word too long for its line
-     * breaks without a hyphen ("Unannoun-ced" read as two words). */
-    PangoAttrList *attrs = pango_layout_get_attributes(ly);
-    attrs = attrs != NULL ? pango_attr_list_copy(attrs) : pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
-    pango_layout_set_attributes(ly, attrs);
-    pango_attr_list_unref(attrs);
+     * breaks without a hyphen ("Unannoun-ced" read as two words). A layout
+     * of no width has no breaks to hyphenate: without the attribute pango
+     * skips a pass over the text's break attributes. */
+    if (width > 0) {
+        PangoAttrList *attrs = pango_layout_get_attributes(ly);
+        attrs = attrs != NULL ? pango_attr_list_copy(attrs) : pango_attr_list_new();
+        pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+        pango_layout_set_attributes(ly, attrs);
+        pango_attr_list_unref(attrs);
+    }
     /* Justified only across a wide measure: ragged-right in narrow columns,
      * where justifying opens wide gaps. */
     pango_layout_set_justify(ly, justify && width >= 360);
@@ -531,6 +538,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->pango = gb_fonts_context(f, d->cr);
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
+    d->shapes = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, gb__shape_release);
     d->alts = g_ptr_array_new_with_free_func(g_free);
     d->tables = g_ptr_array_new();
     d->advances = g_array_new(FALSE, FALSE, sizeof(GbAdvances));
@@ -570,10 +578,12 @@ gb_doc_free(GbDoc *d)
     if (d->scratch != NULL)
         cairo_surface_destroy(d->scratch);
     g_hash_table_destroy(d->section_pages);
+    g_ptr_array_free(d->tables, TRUE); /* their cuts hold shapes and layouts */
+    d->tables = NULL;
     g_hash_table_destroy(d->layouts);
+    g_hash_table_destroy(d->shapes);
     g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
-    g_ptr_array_free(d->tables, TRUE);
     g_array_free(d->advances, TRUE);
     g_array_free(d->glyph_buf, TRUE);
     g_array_free(d->cluster_buf, TRUE);
@@ -1028,4 +1038,365 @@ gb__doc_tag(GbDoc *d, const char *tag, gboolean begin)
         gb__tag_begin(d, tag, NULL);
     else
         gb__tag_end(d, tag);
+}
+
+/* ---- a cell's lines cut from its one-line layout (doc-private.h) -------- */
+
+/* A text shaped on one line as pango lays it out with no width, without
+ * the layout: itemized with the layouts' font and features (one item),
+ * broken (pango_get_log_attrs) and shaped (pango_shape_item) as pango's
+ * layout does; a table cell's source for its cut (pango's layout makes the
+ * same, and more: line building, extents and the layout's bookkeeping
+ * were about a third of a one-line cell's layout). Shared (refcounted)
+ * between a doc's cache and the cuts made from it. */
+typedef struct {
+    char *text;
+    PangoGlyphItem run;   /* owned; NULL item when the text is not one item */
+    PangoLogAttr *attrs;  /* strlen(text) + 1, once a line is broken (gb__shape_breaks) */
+    int baseline, height; /* the line's, pango units */
+    int plain; /* one run of plain glyphs a byte (gb__cut_source): 1, -1 not, 0 unknown */
+    int space; /* the advance of a space alone in its font; 0 until asked */
+} GbShape;
+
+static void
+gb__shape_clear(gpointer p)
+{
+    GbShape *sh = p;
+    if (sh->run.item != NULL)
+        pango_item_free(sh->run.item);
+    if (sh->run.glyphs != NULL)
+        pango_glyph_string_free(sh->run.glyphs);
+    g_free(sh->attrs);
+    g_free(sh->text);
+}
+
+static void
+gb__shape_release(gpointer p)
+{
+    g_rc_box_release_full(p, gb__shape_clear);
+}
+
+/* text at size and weight shaped (see GbShape), from the cache (the
+ * measuring pass's serve the drawing pass) or made; borrowed from the
+ * cache: g_rc_box_acquire it to keep it. */
+static GbShape *
+gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
+{
+    GbLayoutKey *key = gb__key_new(text, size, bold, -1, FALSE, 0);
+    GbShape *sh = d->previous != NULL ? g_hash_table_lookup(d->previous->shapes, key) : NULL;
+    if (sh == NULL)
+        sh = g_hash_table_lookup(d->shapes, key);
+    if (sh != NULL) {
+        g_free(key);
+        return sh;
+    }
+    sh = g_rc_box_new0(GbShape);
+    gsize len = strlen(text);
+    sh->text = g_strdup(text);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, gb_fonts_family(d->fonts));
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, PANGO_STYLE_NORMAL);
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_desc_new(fd));
+    pango_attr_list_insert(attrs, pango_attr_font_features_new("liga=0, clig=0"));
+    pango_font_description_free(fd);
+    gb_fonts_lock(); /* as a layout is made (gb_fonts_settle) */
+    GList *items = pango_itemize(d->pango, text, 0, (int)len, attrs, NULL);
+    pango_attr_list_unref(attrs);
+    if (items != NULL && items->next == NULL) {
+        PangoItem *item = items->data;
+        sh->run.item = item;
+        sh->run.glyphs = pango_glyph_string_new();
+        pango_shape_item(item, text, (int)len, NULL, sh->run.glyphs, PANGO_SHAPE_NONE);
+        PangoRectangle logical;
+        pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
+        sh->baseline = -logical.y;
+        sh->height = logical.height;
+    } else {
+        g_list_free_full(items, (GDestroyNotify)pango_item_free);
+        items = NULL;
+    }
+    gb_fonts_unlock();
+    g_list_free(items);
+    g_hash_table_insert(d->shapes, key, sh);
+    return sh;
+}
+
+/* sh's break attributes, made the first time a line of it is broken. */
+static const PangoLogAttr *
+gb__shape_breaks(GbShape *sh)
+{
+    if (sh->attrs == NULL) {
+        int len = (int)strlen(sh->text);
+        sh->attrs = g_new0(PangoLogAttr, len + 1);
+        pango_get_log_attrs(sh->text, len, -1, sh->run.item->analysis.language, sh->attrs, len + 1);
+    }
+    return sh->attrs;
+}
+
+struct GbDocCut {
+    GbShape *shape;            /* the one-line shaping the lines are cut from (a reference) */
+    const PangoGlyphItem *run; /* its run: a glyph a byte */
+    int baseline, step;        /* line k's baseline: k * step + baseline, pango units */
+    int height;                /* the layout's logical height, pango units */
+    double widest;             /* the widest line, points */
+    int n;                     /* lines */
+    int starts[];              /* line k: the bytes (and glyphs) starts[k] .. starts[k + 1] */
+};
+
+/* The text is one run of plain glyphs, one a byte (printable ASCII, no
+ * ligatures): each char's advance is its glyph's, as pango's line breaking
+ * takes it (pango_glyph_item_get_logical_widths of a cluster of one). */
+static const PangoGlyphItem *
+gb__cut_source(const GbShape *sh, gsize len)
+{
+    const PangoGlyphItem *run = &sh->run;
+    if (run->item == NULL)
+        return NULL;
+    const PangoGlyphString *gs = run->glyphs;
+    if (!gb__plain_run(run) || run->item->offset != 0 || run->item->length != (int)len ||
+        run->item->num_chars != (int)len || gs->num_glyphs != (int)len)
+        return NULL;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        const PangoGlyphInfo *gi = &gs->glyphs[i];
+        if (gs->log_clusters[i] != i || gi->glyph == PANGO_GLYPH_EMPTY ||
+            (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) || gi->geometry.x_offset != 0 ||
+            gi->geometry.y_offset != 0 || !gi->attr.is_cluster_start)
+            return NULL;
+    }
+    return run;
+}
+
+/* The width of glyph i of c as its line has it: the space a line ends in
+ * at a break is zeroed (and not drawn), as pango's wrapping leaves it. */
+static int
+gb__cut_width(const GbDocCut *c, int k, int i)
+{
+    return k + 1 < c->n && i == c->starts[k + 1] - 1 ? 0 : c->run->glyphs->glyphs[i].geometry.width;
+}
+
+GbDocCut *
+gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    gsize len = strlen(text);
+    /* A text longer than a cell's (the sums in int, the arrays on the stack) is pango's. */
+    if (len == 0 || len > 4096 || text[0] == ' ' || text[len - 1] == ' ')
+        return NULL;
+    for (gsize i = 0; i < len; i++)
+        if ((guchar)text[i] < 0x20 || (guchar)text[i] > 0x7e ||
+            (text[i] == ' ' && text[i + 1] == ' '))
+            return NULL;
+    GbShape *sh = gb__shape(d, text, size, bold);
+    if (sh->plain < 0)
+        return NULL;
+    if (!sh->plain && gb__cut_source(sh, len) == NULL) {
+        sh->plain = -1;
+        return NULL;
+    }
+    sh->plain = 1;
+    const PangoGlyphItem *run = &sh->run;
+    const PangoLogAttr *attrs = NULL; /* gb__shape_breaks, when a line is broken */
+    /* pango's breaking (PANGO_WRAP_WORD, one item, every line its first):
+     * the rest of the text on the line when it fits; else the line ends at
+     * the last break that fits, as pango measures it: the line up to the
+     * break shaped anew, so the space it ends in unkerned (its advance
+     * alone, `space`), less that space's advance as the whole text has it.
+     * Only breaks after a space are taken (pango zeroes that space, and the
+     * line's other glyphs are the whole text's), and nothing near the
+     * width, where pango decides: the caller lays the text out then. */
+    if (sh->space == 0) {
+        const PangoGlyphItem *sp_run = gb__cut_source(gb__shape(d, " ", size, bold), 1);
+        sh->space = sp_run != NULL ? sp_run->glyphs->glyphs[0].geometry.width : -1;
+    }
+    int space = sh->space;
+    const PangoGlyphInfo *g = run->glyphs->glyphs;
+    const int w = (int)(width * PANGO_SCALE), near = PANGO_SCALE / 16;
+    int *starts = g_newa(int, len + 1), *widths = g_newa(int, len + 1), n = 0;
+    int total = 0; /* the advances from s to the end */
+    for (int i = 0; i < (int)len; i++)
+        total += g[i].geometry.width;
+    for (int s = 0; space > 0;) {
+        starts[n] = s;
+        if (total <= w - near) {
+            widths[n++] = total;
+            break;
+        }
+        int sum = 0, at = -1, at_width = 0, at_sum = 0;
+        gboolean past = FALSE; /* a break that did not fit seen */
+        if (attrs == NULL)
+            attrs = gb__shape_breaks(sh);
+        for (int p = s + 1; p < (int)len && total > w + near; p++) {
+            sum += g[p - 1].geometry.width;
+            gboolean after_space = text[p - 1] == ' ';
+            int content = after_space ? sum - g[p - 1].geometry.width : sum;
+            if (content > w + PANGO_SCALE)
+                break;
+            if (!attrs[p].is_line_break)
+                continue;
+            /* After a hyphen or the like, pango's measure is its own: an
+             * unknown kerning from the text's; after a space, exact. */
+            int reach = after_space ? content + space - g[p - 1].geometry.width : content;
+            int doubt = after_space ? near : PANGO_SCALE;
+            gboolean fits = reach <= w;
+            if ((reach > w - doubt && reach <= w + doubt) || (fits && past) ||
+                (fits && (attrs[p].break_inserts_hyphen || attrs[p].break_removes_preceding))) {
+                at = -1; /* pango's to decide */
+                break;
+            }
+            if (fits) { /* the last that fits is pango's; not cut after a hyphen */
+                at = after_space ? p : -1;
+                at_width = content;
+                at_sum = sum;
+            } else {
+                past = TRUE;
+            }
+        }
+        if (at < 0 || (total > w - near && total <= w + near))
+            return NULL;
+        widths[n++] = at_width;
+        total -= at_sum;
+        s = at;
+    }
+    if (space <= 0)
+        return NULL;
+    GbDocCut *c = g_malloc(sizeof *c + sizeof(int) * (gsize)(n + 1));
+    c->shape = g_rc_box_acquire(sh);
+    c->run = run;
+    c->n = n;
+    memcpy(c->starts, starts, sizeof(int) * (gsize)n);
+    c->starts[n] = (int)len;
+    /* As gb__layout_wrap sets a layout's spacing. */
+    int spacing = (int)(size * (GB__LEADING - 1.0) * PANGO_SCALE);
+    c->baseline = sh->baseline;
+    c->step = sh->height + spacing;
+    c->height = n * sh->height + (n - 1) * spacing;
+    c->widest = 0;
+    for (int k = 0; k < n; k++)
+        c->widest = MAX(c->widest, (double)widths[k] / PANGO_SCALE);
+    return c;
+}
+
+void
+gb__doc_cut_free(GbDocCut *c)
+{
+    if (c == NULL)
+        return;
+    gb__shape_release(c->shape);
+    g_free(c);
+}
+
+int
+gb__doc_cut_lines(const GbDocCut *c)
+{
+    return c->n;
+}
+
+double
+gb__doc_cut_height(const GbDocCut *c)
+{
+    return (double)c->height / PANGO_SCALE;
+}
+
+double
+gb__doc_cut_widest(const GbDocCut *c)
+{
+    return c->widest;
+}
+
+/* As gb__doc_show_runs draws pango's layout of c's text: one operation of
+ * the run's font, the glyphs placed as gb__glyphs_add places them (the line's
+ * origin, then the glyph's position on it, each in pango units), a cluster
+ * a byte, the zeroed space at a break one of no glyph. */
+void
+gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink)
+{
+    if (!gb__drawing(d))
+        return;
+    cairo_set_source_rgb(d->cr, ink.r, ink.g, ink.b);
+    cairo_move_to(d->cr, x, y);
+    cairo_get_current_point(d->cr, &x, &y);
+    const char *text = c->shape->text;
+    int len = c->starts[c->n];
+    g_array_set_size(d->glyph_buf, (guint)len);
+    g_array_set_size(d->cluster_buf, (guint)len);
+    cairo_glyph_t *glyphs = (cairo_glyph_t *)(void *)d->glyph_buf->data;
+    cairo_text_cluster_t *clusters = (cairo_text_cluster_t *)(void *)d->cluster_buf->data;
+    const PangoGlyphInfo *gi = c->run->glyphs->glyphs;
+    int n_glyphs = 0;
+    for (int k = 0; k < c->n; k++) {
+        double base_x = x + (double)0 / PANGO_SCALE;
+        double base_y = y + (double)(k * c->step + c->baseline) / PANGO_SCALE;
+        int x_position = 0;
+        for (int i = c->starts[k]; i < c->starts[k + 1]; i++) {
+            gboolean shown = k + 1 == c->n || i + 1 < c->starts[k + 1];
+            clusters[i] = (cairo_text_cluster_t){1, shown ? 1 : 0};
+            if (!shown)
+                continue;
+            glyphs[n_glyphs++] = (cairo_glyph_t){
+                gi[i].glyph, base_x + (double)(x_position + 0) / PANGO_SCALE, base_y};
+            x_position += gi[i].geometry.width;
+        }
+    }
+    cairo_save(d->cr);
+    cairo_set_scaled_font(
+        d->cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(c->run->item->analysis.font)));
+    cairo_show_text_glyphs(d->cr, text, len, glyphs, n_glyphs, clusters, len, 0);
+    cairo_restore(d->cr);
+}
+
+char *
+gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly)
+{
+    const char *text = pango_layout_get_text(ly);
+    if (pango_layout_get_line_count(ly) != c->n)
+        return g_strdup_printf("'%s': %d lines, pango %d", text, c->n,
+                               pango_layout_get_line_count(ly));
+    int h;
+    pango_layout_get_size(ly, NULL, &h);
+    if (h != c->height)
+        return g_strdup_printf("'%s': height %d, pango %d", text, c->height, h);
+    if (gb__doc_widest_line(ly) != c->widest)
+        return g_strdup_printf("'%s': widest %.4f, pango %.4f", text, c->widest,
+                               gb__doc_widest_line(ly));
+    PangoLayoutIter *it = pango_layout_get_iter(ly);
+    char *why = NULL;
+    int k = 0;
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        const PangoGlyphItem *run =
+            line->runs != NULL && line->runs->next == NULL ? line->runs->data : NULL;
+        int from = c->starts[k], to = c->starts[k + 1];
+        if (run == NULL || logical.x != 0 || !gb__plain_run(run) ||
+            pango_layout_iter_get_baseline(it) != k * c->step + c->baseline ||
+            run->item->offset != from || run->item->length != to - from ||
+            run->item->num_chars != to - from ||
+            run->item->analysis.font != c->run->item->analysis.font ||
+            run->glyphs->num_glyphs != to - from) {
+            why = g_strdup_printf("'%s': line %d differs", text, k);
+            break;
+        }
+        for (int i = from; i < to && why == NULL; i++) {
+            const PangoGlyphInfo *a = &c->run->glyphs->glyphs[i],
+                                 *b = &run->glyphs->glyphs[i - from];
+            gboolean shown = k + 1 == c->n || i + 1 < to;
+            if ((shown ? a->glyph : PANGO_GLYPH_EMPTY) != b->glyph ||
+                gb__cut_width(c, k, i) != b->geometry.width || b->geometry.x_offset != 0 ||
+                b->geometry.y_offset != 0 || !b->attr.is_cluster_start ||
+                run->glyphs->log_clusters[i - from] != i - from)
+                why = g_strdup_printf("'%s': line %d glyph %d differs", text, k, i);
+        }
+        k++;
+    } while (why == NULL && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return why;
+}
+
+const char *
+gb__doc_cut_text(const GbDocCut *c)
+{
+    return c->shape->text;
 }

@@ -88,21 +88,78 @@ gb__cell_line(GbDoc *d, const char *text, double size, gboolean bold, double wid
     return NULL;
 }
 
-/* A cell laid out in its column: on one line when it fits (gb__cell_line),
- * else between words only, unless a word of it is wider than the column (a
- * file name no column can hold), then between characters as well. */
-static PangoLayout *
+/* A cell as laid out: pango's layout of it, or its lines cut from its
+ * one-line shaping (gb__doc_cut_new); one of the two is set. */
+typedef struct {
+    PangoLayout *ly;
+    GbDocCut *cut;
+} GbLaidCell;
+
+static double
+gb__laid_height(const GbLaidCell *cell)
+{
+    return cell->cut != NULL ? gb__doc_cut_height(cell->cut) : gb__doc_layout_height(cell->ly);
+}
+
+static double
+gb__laid_widest(const GbLaidCell *cell)
+{
+    return cell->cut != NULL ? gb__doc_cut_widest(cell->cut) : gb__doc_widest_line(cell->ly);
+}
+
+static void
+gb__laid_clear(GbLaidCell *cell)
+{
+    g_clear_object(&cell->ly);
+    g_clear_pointer(&cell->cut, gb__doc_cut_free);
+}
+
+/* Whether every cut is compared with pango's layout of its text
+ * (GRADEBRIEF_CHECK_CUTS set, or a test's cell hook). */
+static gboolean
+gb__checking_cuts(void)
+{
+    static int check = -1;
+    if (check < 0)
+        check = g_getenv("GRADEBRIEF_CHECK_CUTS") != NULL;
+    return check || gb__cell_fn != NULL;
+}
+
+/* A cell between words only: cut from its one-line shaping where that is
+ * pango's wrapping (or its one line) for sure (gb__doc_cut_new), else on
+ * one line when it fits (gb__cell_line: a text beyond printable ASCII),
+ * else pango's layout of it at width. */
+static GbLaidCell
+gb__cell_words(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    GbLaidCell cell = {NULL, gb__doc_cut_new(d, text, size, bold, width)};
+    if (cell.cut == NULL)
+        cell.ly = gb__cell_line(d, text, size, bold, width);
+    if (cell.cut == NULL && cell.ly == NULL) {
+        cell.ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+    } else if (cell.cut != NULL && gb__checking_cuts() && gb__doc_cr(d) == NULL) {
+        PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+        char *why = gb__doc_cut_differs(cell.cut, ly);
+        if (why != NULL)
+            g_error("a table cell cut from its line is not pango's wrapping at %.3f pt: %s", width,
+                    why);
+        g_object_unref(ly);
+    }
+    return cell;
+}
+
+/* A cell laid out in its column: between words (gb__cell_words), unless a
+ * word of it is wider than the column (a file name no column can hold),
+ * then between characters as well. */
+static GbLaidCell
 gb__cell_layout(GbDoc *d, const char *text, double size, gboolean bold, double width)
 {
-    PangoLayout *ly = gb__cell_line(d, text, size, bold, width);
-    if (ly != NULL)
-        return ly;
-    ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
-    if (gb__doc_widest_line(ly) > width + 0.01) {
-        g_object_unref(ly);
-        ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
+    GbLaidCell cell = gb__cell_words(d, text, size, bold, width);
+    if (cell.ly != NULL && gb__doc_widest_line(cell.ly) > width + 0.01) {
+        g_object_unref(cell.ly);
+        cell.ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_CHARS);
     }
-    return ly;
+    return cell;
 }
 
 /* The widest word of every column at size (each cell laid out one word a
@@ -127,9 +184,12 @@ gb__widest_words(GbDoc *d, const GbDocTable *t, double size, double *word)
         }
 }
 
-/* TRUE when every cell's words fit its column as fit sets them. */
+/* TRUE when every cell's words fit its column as fit sets them. keep
+ * (when not NULL: the header row's cells, then each row's) then holds the
+ * cells, as gb__row_layouts lays them out at fit (a cell whose words fit
+ * is never broken between characters); on FALSE it holds none. */
 static gboolean
-gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
+gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, GbLaidCell *keep)
 {
     int rows = (int)(t->cells->len / (guint)t->ncols);
     const GbCell *cells = (const GbCell *)(void *)t->cells->data;
@@ -139,13 +199,18 @@ gb__words_fit(GbDoc *d, const GbDocTable *t, const GbTableFit *fit)
             double width = fit->cw[c] - GB__CELL_PAD;
             const char *text = gb__cell_text(t, row, r < 0, c);
             gboolean bold = gb__cell_bold(t, row, r < 0, c);
-            PangoLayout *ly = gb__cell_line(d, text, fit->size, bold, width);
-            if (ly == NULL)
-                ly = gb__doc_layout_wrap(d, text, fit->size, bold, width, GB__WRAP_WORDS);
-            gboolean fits = gb__doc_widest_line(ly) <= width + 0.01;
-            g_object_unref(ly);
-            if (!fits)
+            GbLaidCell cell = gb__cell_words(d, text, fit->size, bold, width);
+            gboolean fits = gb__laid_widest(&cell) <= width + 0.01;
+            if (fits && keep != NULL) {
+                keep[(r + 1) * t->ncols + c] = cell;
+                continue;
+            }
+            gb__laid_clear(&cell);
+            if (!fits) {
+                for (int i = 0; keep != NULL && i < (r + 1) * t->ncols + c; i++)
+                    gb__laid_clear(&keep[i]);
                 return FALSE;
+            }
         }
     return TRUE;
 }
@@ -205,15 +270,15 @@ gb__share_widths(const GbDocTable *t, double w, const double *need, double *cw)
  * smaller, down to GB__TABLE_MIN. A word is never split unless no column
  * could hold it even so (then the text stays at full size). */
 static void
-gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
+gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit, GbLaidCell *keep)
 {
     double w = gb__doc_width(d);
     fit->size = GB__TABLE;
     fit->cw = g_new(double, t->ncols);
     for (int c = 0; c < t->ncols; c++)
         fit->cw[c] = w * t->widths[c];
-    if (gb__words_fit(d, t, fit))
-        return; /* the usual case: no layout beyond the ones drawn */
+    if (gb__words_fit(d, t, fit, keep))
+        return; /* the usual case: the cells laid out are the ones drawn */
     double *word = g_new(double, t->ncols), *need = g_new(double, t->ncols);
     gboolean fits = FALSE;
     for (double size = GB__TABLE; !fits && size >= GB__TABLE_MIN - 0.01; size -= 0.5) {
@@ -234,19 +299,27 @@ gb__table_fit(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
     g_free(need);
 }
 
-/* Lays out one row's cells; returns its height. */
+/* Lays out one row's cells (those out does not hold already); returns its height. */
 static double
 gb__row_layouts(GbDoc *d, const GbDocTable *t, const GbTableFit *fit, const GbCell *cells,
-                gboolean header, PangoLayout **out)
+                gboolean header, GbLaidCell *out)
 {
     double h = 0;
     for (int c = 0; c < t->ncols; c++) {
         const char *text = gb__cell_text(t, cells, header, c);
         double width = fit->cw[c] - GB__CELL_PAD;
-        out[c] = gb__cell_layout(d, text, fit->size, gb__cell_bold(t, cells, header, c), width);
-        if (gb__cell_fn != NULL && gb__doc_cr(d) == NULL)
-            gb__cell_fn(text, out[c], width, fit->size, gb__cell_user);
-        h = MAX(h, gb__doc_layout_height(out[c]));
+        gboolean bold = gb__cell_bold(t, cells, header, c);
+        if (out[c].ly == NULL && out[c].cut == NULL) /* else kept from gb__words_fit */
+            out[c] = gb__cell_layout(d, text, fit->size, bold, width);
+        if (gb__cell_fn != NULL && gb__doc_cr(d) == NULL) {
+            /* A cut is pango's layout (gb__cell_words checked it): the hook gets that. */
+            PangoLayout *ly = out[c].ly != NULL ? g_object_ref(out[c].ly)
+                                                : gb__doc_layout_wrap(d, text, fit->size, bold,
+                                                                      width, GB__WRAP_WORDS);
+            gb__cell_fn(text, ly, width, fit->size, gb__cell_user);
+            g_object_unref(ly);
+        }
+        h = MAX(h, gb__laid_height(&out[c]));
     }
     return h + 5;
 }
@@ -479,7 +552,7 @@ gb__table_lines(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *c
 /* A row's texts; tagged FALSE draws them outside any tag (a repeated header). */
 static void
 gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
-              PangoLayout **ly, double y, gboolean tagged)
+              const GbLaidCell *ly, double y, gboolean tagged)
 {
     double x = gb__doc_left(d);
     gboolean header = cells == NULL;
@@ -492,7 +565,10 @@ gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cel
         const char *tag = header || (c == 0 && t->row_headers) ? "TH" : "TD";
         if (tagged)
             gb__doc_tag(d, tag, TRUE);
-        gb__doc_show(d, ly[c], x + 3, y + 2.5, ink);
+        if (ly[c].cut != NULL)
+            gb__doc_show_cut(d, ly[c].cut, x + 3, y + 2.5, ink);
+        else
+            gb__doc_show(d, ly[c].ly, x + 3, y + 2.5, ink);
         if (tagged)
             gb__doc_tag(d, tag, FALSE);
         x += cw[c];
@@ -505,7 +581,7 @@ gb__row_texts(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cel
  * row opens Table and THead, then TBody), rules. */
 static void
 gb__table_page(GbDoc *d, const GbDocTable *t, const double *cw, const GbCell *cells,
-               PangoLayout **hl, PangoLayout **rl, const GArray *placed, gboolean first)
+               const GbLaidCell *hl, const GbLaidCell *rl, const GArray *placed, gboolean first)
 {
     if (gb__doc_cr(d) == NULL)
         return;
@@ -543,8 +619,8 @@ gb__place(GbDoc *d, GArray *placed, int row, double h)
 typedef struct {
     int ncols, rows;
     GbTableFit fit;
-    PangoLayout **hl, **rl; /* the header row's layouts, each row's */
-    double hh, *rh;         /* their heights */
+    GbLaidCell *hl, *rl; /* the header row's cells, each row's */
+    double hh, *rh;      /* their heights */
 } GbLaidTable;
 
 static void
@@ -552,9 +628,9 @@ gb__laid_free(gpointer p)
 {
     GbLaidTable *m = p;
     for (int c = 0; c < m->ncols; c++)
-        g_clear_object(&m->hl[c]);
+        gb__laid_clear(&m->hl[c]);
     for (int i = 0; i < m->rows * m->ncols; i++)
-        g_clear_object(&m->rl[i]);
+        gb__laid_clear(&m->rl[i]);
     g_free(m->rh);
     g_free(m->fit.cw);
     g_free(m->hl);
@@ -581,9 +657,12 @@ gb__lay_table(GbDoc *d, const GbDocTable *t)
     GbLaidTable *m = g_new0(GbLaidTable, 1);
     m->ncols = t->ncols;
     m->rows = (int)(t->cells->len / (guint)t->ncols);
-    gb__table_fit(d, t, &m->fit);
-    m->hl = g_new0(PangoLayout *, t->ncols);
-    m->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
+    gsize n = (gsize)m->rows * (gsize)t->ncols;
+    GbLaidCell *keep = g_new0(GbLaidCell, n + (gsize)t->ncols + 1);
+    gb__table_fit(d, t, &m->fit, keep);
+    m->hl = g_memdup2(keep, sizeof(GbLaidCell) * (gsize)t->ncols);
+    m->rl = g_memdup2(keep + t->ncols, sizeof(GbLaidCell) * MAX(n, 1));
+    g_free(keep);
     m->rh = g_new(double, m->rows);
     gb__lay_rows(d, t, m);
     return m;
@@ -629,7 +708,7 @@ gb__table_fit_lines(GbDoc *d, const GbDocTable *t, GbTableFit *fit)
     gboolean changed = FALSE;
     for (int c = 0; c < t->ncols; c++)
         changed = changed || fabs(lines.cw[c] - fit->cw[c]) > 0.5;
-    gboolean ok = changed && gb__words_fit(d, t, &lines);
+    gboolean ok = changed && gb__words_fit(d, t, &lines, NULL);
     if (ok) {
         g_free(fit->cw);
         *fit = lines;
@@ -685,8 +764,8 @@ gb__refit_short_page(GbDoc *d, const GbDocTable *t, GbLaidTable *m, int *starts,
             g_free(o);
             continue;
         }
-        o->hl = g_new0(PangoLayout *, t->ncols);
-        o->rl = g_new0(PangoLayout *, (gsize)m->rows * (gsize)t->ncols);
+        o->hl = g_new0(GbLaidCell, t->ncols);
+        o->rl = g_new0(GbLaidCell, (gsize)m->rows * (gsize)t->ncols);
         o->rh = g_new(double, m->rows);
         gb__lay_rows(d, t, o);
         gboolean tried_move;
@@ -716,9 +795,12 @@ gb__laid_table(GbDoc *d, const GbDocTable *t)
     GbLaidTable *m = gb__doc_next_table(d);
     if (m == NULL || m->ncols != t->ncols || m->rows != (int)(t->cells->len / (guint)t->ncols))
         return NULL;
-    for (int c = 0; c < t->ncols; c++)
-        if (strcmp(pango_layout_get_text(m->hl[c]), gb__cell_text(t, NULL, TRUE, c)) != 0)
+    for (int c = 0; c < t->ncols; c++) {
+        const GbLaidCell *h = &m->hl[c];
+        const char *text = h->cut != NULL ? gb__doc_cut_text(h->cut) : pango_layout_get_text(h->ly);
+        if (strcmp(text, gb__cell_text(t, NULL, TRUE, c)) != 0)
             return NULL;
+    }
     return m;
 }
 
@@ -816,7 +898,7 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     int pages =
         own ? gb__refit_short_page(d, t, m, starts, &move) : gb__plan(d, m, starts, &move, &last);
     GbTableFit fit = m->fit;
-    PangoLayout **hl = m->hl, **rl = m->rl;
+    const GbLaidCell *hl = m->hl, *rl = m->rl;
     double hh = m->hh, *rh = m->rh;
     if (gb__breaks_fn != NULL && measuring)
         gb__breaks_fn(rows, pages, starts, move, gb__breaks_user);

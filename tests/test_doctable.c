@@ -522,6 +522,171 @@ START_TEST(test_show_runs)
 }
 END_TEST
 
+/* Table cells cut from their one-line layout (gb__doc_cut_new) are pango's
+ * wrapping between words, line for line and glyph for glyph: each text at
+ * widths from 20 to 200 pt in steps off any grid (so some land next to a
+ * line's width), in both weights, at the table's sizes. Most of the wrapped
+ * ones whose words fit are cut (those near the width are left to pango);
+ * texts the cut must leave to pango (not printable ASCII, a double,
+ * leading or trailing space) never are. */
+static const struct {
+    const char *text;
+    int cut; /* the least share of its wrapped layouts cut, %: 0, never cut */
+} cut_texts[] = {
+    {"Requires improvement", 80},
+    {"Westmorland and Furness", 80},
+    {"Inspections made in 2021 (15 inspections)", 80},
+    {"Inspections made in 2025 (11 inspections; partial year: 1 January to 31 March 2025)", 80},
+    {"North East, Yorkshire and the Humber", 80},
+    {"Bournemouth, Christchurch and Poole", 80},
+    {"Kingston upon Hull, City of", 80},
+    {"Requires improvement to be good (2018 to 2023)", 80},
+    {"Leaders' impact on social work practice with children and families", 80},
+    {"The experiences and progress of children in care and care leavers", 80},
+    {"Self-assessment and off-site checks, then a two-week visit", 60}, /* not after a hyphen */
+    {"AVATAR Ty. WAVY To Yo 1 111 LT", 80},
+    {"12 (53.3%) 7 (46.7%) 0 (0.0%)", 80},
+    {"a  double space in it", 0},
+    {" a leading space", 0},
+    {"a trailing space ", 0},
+    {"Caf\u00e9 de la Gare and more words", 0},
+    {"Greek \u0395\u03bb\u03bb\u03ac\u03b4\u03b1 in a cell", 0},
+};
+
+START_TEST(test_cuts_are_pangos)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    const char *text = cut_texts[_i].text;
+    int wrapped = 0, cut = 0;
+    for (int bold = 0; bold < 2; bold++)
+        for (double size = 8; size <= 9; size += 1) {
+            GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+            for (double width = 20; width < 200; width += 0.8301) {
+                GbDocCut *c = gb__doc_cut_new(d, text, size, bold, width);
+                PangoLayout *ly = gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+                /* Wrapped with every word inside the width (a word wider
+                 * than it is left to pango). */
+                if (pango_layout_get_line_count(ly) > 1 && gb__doc_widest_line(ly) <= width + 0.01)
+                    wrapped++;
+                if (c != NULL) {
+                    ck_assert_msg(cut_texts[_i].cut, "'%s' cut at %.4f pt", text, width);
+                    char *why = gb__doc_cut_differs(c, ly);
+                    ck_assert_msg(why == NULL, "at %.4f pt, %.1f pt%s: %s", width, size,
+                                  bold ? " bold" : "", why);
+                    cut += gb__doc_cut_lines(c) > 1;
+                    ck_assert_double_eq(gb__doc_cut_height(c), gb__doc_layout_height(ly));
+                    ck_assert_double_eq(gb__doc_cut_widest(c), gb__doc_widest_line(ly));
+                }
+                gb__doc_cut_free(c);
+                g_object_unref(ly);
+            }
+            gb_doc_free(d);
+        }
+    ck_assert_msg(cut * 100 >= wrapped * cut_texts[_i].cut, "'%s': %d of %d wrapped layouts cut",
+                  text, cut, wrapped);
+    gb_fonts_free(f);
+}
+END_TEST
+
+/* gb__doc_cut_differs sees a cut that is not pango's layout (the text
+ * wrapped at another width). */
+START_TEST(test_cut_differs)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+    const char *text = "Inspections made in 2021 (15 inspections)";
+    GbDocCut *c = gb__doc_cut_new(d, text, 9, FALSE, 85);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(gb__doc_cut_lines(c), 3);
+    PangoLayout *same = gb__doc_layout_wrap(d, text, 9, FALSE, 85, GB__WRAP_WORDS);
+    PangoLayout *other = gb__doc_layout_wrap(d, text, 9, FALSE, 120, GB__WRAP_WORDS);
+    char *why = gb__doc_cut_differs(c, same);
+    ck_assert_msg(why == NULL, "%s", why);
+    why = gb__doc_cut_differs(c, other);
+    ck_assert_ptr_nonnull(why);
+    g_free(why);
+    g_object_unref(same);
+    g_object_unref(other);
+    gb__doc_cut_free(c);
+    gb_doc_free(d);
+    gb_fonts_free(f);
+}
+END_TEST
+
+/* A cut drawn (gb__doc_show_cut) gives the PDF bytes pango's layout of
+ * the text drawn by gb__doc_show gives, each cell in its TD. */
+static GByteArray *
+draw_cells(GbFonts *f, gboolean cuts, int *n_cut)
+{
+    static const double widths[] = {60.3, 80, 91.77, 114.469, 150.2};
+    GByteArray *out = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
+    GbPageSetup setup = {.width = 595.2756,
+                         .height = 841.8898,
+                         .top = 56,
+                         .bottom = 56,
+                         .left = 56,
+                         .right = 56,
+                         .running_title = "Cuts"};
+    GbDoc *d = gb_doc_new(f, &setup, s, NULL);
+    gb__doc_new_page(d);
+    double y = 60.3;
+    for (gsize i = 0; i < G_N_ELEMENTS(cut_texts); i++)
+        for (gsize k = 0; k < G_N_ELEMENTS(widths); k++) {
+            const char *text = cut_texts[i].text;
+            GbDocCut *c = gb__doc_cut_new(d, text, 9, k % 2, widths[k]);
+            PangoLayout *ly = gb__doc_layout_wrap(d, text, 9, k % 2, widths[k], GB__WRAP_WORDS);
+            if (y + gb__doc_layout_height(ly) > 780) {
+                gb__doc_new_page(d);
+                y = 60.3;
+            }
+            gb__doc_tag(d, "TD", TRUE);
+            if (cuts && c != NULL)
+                gb__doc_show_cut(d, c, 56.7 + 0.37 * (double)k, y, (GbRgb){0.1, 0.1, 0.1});
+            else
+                gb__doc_show(d, ly, 56.7 + 0.37 * (double)k, y, (GbRgb){0.1, 0.1, 0.1});
+            gb__doc_tag(d, "TD", FALSE);
+            *n_cut += c != NULL && gb__doc_cut_lines(c) > 1;
+            y += gb__doc_layout_height(ly) + 5.3;
+            g_object_unref(ly);
+            gb__doc_cut_free(c);
+        }
+    gb_doc_finish(d);
+    gb_doc_free(d);
+    cairo_surface_finish(s);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    return out;
+}
+
+START_TEST(test_cut_bytes)
+{
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    int n_pango = 0, n_cut = 0;
+    GByteArray *pango = draw_cells(f, FALSE, &n_pango), *cuts = draw_cells(f, TRUE, &n_cut);
+    ck_assert_msg(n_cut >= 40, "only %d cells cut", n_cut);
+    gsize at = 0;
+    while (at < pango->len && at < cuts->len && pango->data[at] == cuts->data[at])
+        at++;
+    ck_assert_msg(pango->len == cuts->len && at == pango->len,
+                  "the PDFs differ from byte %zu (%u and %u bytes)", at, pango->len, cuts->len);
+    g_byte_array_unref(pango);
+    g_byte_array_unref(cuts);
+    gb_fonts_free(f);
+}
+END_TEST
+
 static Suite *
 doctable_suite(void)
 {
@@ -534,6 +699,9 @@ doctable_suite(void)
     tcase_add_test(tc, test_breaks_doc);
     tcase_add_test(tc, test_short_last_page);
     tcase_add_test(tc, test_show_runs);
+    tcase_add_loop_test(tc, test_cuts_are_pangos, 0, G_N_ELEMENTS(cut_texts));
+    tcase_add_test(tc, test_cut_differs);
+    tcase_add_test(tc, test_cut_bytes);
     suite_add_tcase(s, tc);
     return s;
 }
