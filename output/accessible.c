@@ -109,6 +109,189 @@ gb__accessible_skipped(void)
     return gb__skipped;
 }
 
+/* ---- cairo's own bytes -------------------------------------------------- */
+
+/* cairo 1.16 writes every object once, uncompressed, listed in one
+ * cross-reference table of 20-byte entries, and a structure element always
+ * in one shape (cairo-pdf-interchange.c, write_node_object):
+ *
+ *     N 0 obj\n<< /Type /StructElem\n   /S /TYPE\n   /P N 0 R\n
+ *        [   /Pg N 0 R\n]   /K ...\n>>\nendobj\n
+ *
+ * Where the walk needs only a leaf element's few fields (a TH cell, a
+ * running header or footer), it takes them from those bytes when they have
+ * exactly that shape and the /K is an MCID or a list of MCIDs on its page:
+ * libqpdf resolving an element costs some 50,000 instructions, this a few
+ * hundred. It is no PDF parser: anything that is not cairo's shape byte for
+ * byte (another writer, an MCR, a child element, a second generation) is
+ * refused, and the walk reads that element through libqpdf as before. */
+typedef struct {
+    const char *pdf;
+    const char *end;
+    const char *xref; /* the entry of object 0, or NULL: no table of cairo's shape */
+    int n;            /* its entries */
+} GbRaw;
+
+typedef struct {
+    char type[16];
+    int parent;      /* the /P object */
+    int page;        /* the /Pg object */
+    gboolean k_list; /* /K [ m ... ], else /K m */
+    int n_mcid;
+    int mcid[8];
+} GbRawElem;
+
+static _Thread_local int gb__raw_read;
+
+int
+gb__accessible_raw(void)
+{
+    return gb__raw_read;
+}
+
+/* Whether *p starts with lit; if so *p moves past it. */
+static gboolean
+gb__raw_lit(const char **p, const char *end, const char *lit)
+{
+    size_t n = strlen(lit);
+    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+        return FALSE;
+    *p += n;
+    return TRUE;
+}
+
+/* A decimal integer as cairo's %d prints one (no sign, no leading zero, at
+ * most 9 digits); *p moves past it. */
+static gboolean
+gb__raw_int(const char **p, const char *end, int *v)
+{
+    const char *s = *p;
+    int n = 0;
+    *v = 0;
+    while (s + n < end && n < 10 && s[n] >= '0' && s[n] <= '9')
+        *v = *v * 10 + (s[n++] - '0');
+    if (n == 0 || n > 9 || (n > 1 && s[0] == '0'))
+        return FALSE;
+    *p = s + n;
+    return TRUE;
+}
+
+/* Finds cairo's cross-reference table (after the last startxref): "xref",
+ * one subsection "0 N", N entries of 20 bytes, object 0 free. Otherwise
+ * r->xref stays NULL and every lookup is refused. */
+static void
+gb__raw_init(GbRaw *r, const guint8 *pdf, gsize len)
+{
+    *r = (GbRaw){(const char *)pdf, (const char *)pdf + len, NULL, 0};
+    gsize tail = MIN(len, 1024);
+    const char *sx = g_strrstr_len(r->end - tail, (gssize)tail, "startxref\n");
+    int at, n;
+    const char *p = sx != NULL ? sx + 10 : NULL;
+    if (p == NULL || !gb__raw_int(&p, r->end, &at) || (gsize)at >= len)
+        return;
+    p = r->pdf + at;
+    if (!gb__raw_lit(&p, r->end, "xref\n0 ") || !gb__raw_int(&p, r->end, &n) ||
+        !gb__raw_lit(&p, r->end, "\n") || (r->end - p) / 20 < n ||
+        memcmp(p, "0000000000 65535 f \n", 20) != 0)
+        return;
+    r->xref = p;
+    r->n = n;
+}
+
+/* The bytes of object id (generation 0, in use) after its "id 0 obj\n",
+ * or NULL. */
+static const char *
+gb__raw_obj(const GbRaw *r, int id)
+{
+    if (r == NULL || r->xref == NULL || id <= 0 || id >= r->n)
+        return NULL;
+    const char *e = r->xref + 20 * (gsize)id;
+    if (memcmp(e + 10, " 00000 n \n", 10) != 0)
+        return NULL;
+    gint64 off = 0;
+    for (int i = 0; i < 10; i++) {
+        if (e[i] < '0' || e[i] > '9')
+            return NULL;
+        off = off * 10 + (e[i] - '0');
+    }
+    if (off >= r->end - r->pdf)
+        return NULL;
+    const char *p = r->pdf + off;
+    int got;
+    if (!gb__raw_int(&p, r->end, &got) || got != id || !gb__raw_lit(&p, r->end, " 0 obj\n"))
+        return NULL;
+    return p;
+}
+
+/* Reads leaf element id from cairo's bytes: FALSE when they are not of
+ * cairo's shape, or the element has no /Pg or a /K of anything but MCIDs. */
+static gboolean
+gb__raw_elem(const GbRaw *r, int id, GbRawElem *el)
+{
+    const char *p = gb__raw_obj(r, id);
+    const char *end = r != NULL ? r->end : NULL;
+    if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /StructElem\n   /S /"))
+        return FALSE;
+    size_t t = 0;
+    while (p + t < end && t < sizeof el->type && g_ascii_isalnum(p[t]))
+        t++;
+    if (t == 0 || t >= sizeof el->type)
+        return FALSE;
+    memcpy(el->type, p, t);
+    el->type[t] = '\0';
+    p += t;
+    if (!gb__raw_lit(&p, end, "\n   /P ") || !gb__raw_int(&p, end, &el->parent) ||
+        !gb__raw_lit(&p, end, " 0 R\n   /Pg ") || !gb__raw_int(&p, end, &el->page) ||
+        !gb__raw_lit(&p, end, " 0 R\n   /K "))
+        return FALSE;
+    el->n_mcid = 0;
+    el->k_list = gb__raw_lit(&p, end, "[ ");
+    if (!el->k_list) {
+        if (!gb__raw_int(&p, end, &el->mcid[0]) || !gb__raw_lit(&p, end, "\n"))
+            return FALSE;
+        el->n_mcid = 1;
+    } else {
+        while (!gb__raw_lit(&p, end, "]\n")) {
+            if (el->n_mcid == (int)G_N_ELEMENTS(el->mcid) ||
+                !gb__raw_int(&p, end, &el->mcid[el->n_mcid++]) || !gb__raw_lit(&p, end, " "))
+                return FALSE;
+        }
+    }
+    if (!gb__raw_lit(&p, end, ">>\nendobj\n"))
+        return FALSE;
+    gb__raw_read++;
+    return TRUE;
+}
+
+/* Appends /K of el as libqpdf unparses it: "m" or "[ m ... ]". */
+static void
+gb__raw_k(GString *s, const GbRawElem *el)
+{
+    if (!el->k_list) {
+        g_string_append_printf(s, "%d", el->mcid[0]);
+        return;
+    }
+    g_string_append(s, "[ ");
+    for (int i = 0; i < el->n_mcid; i++)
+        g_string_append_printf(s, "%d ", el->mcid[i]);
+    g_string_append_c(s, ']');
+}
+
+/* TH cell id (read as el) with its /A: the object as libqpdf would unparse
+ * the dictionary gb__elem makes of it (keys in order), kept for the update. */
+static void
+gb__raw_th(GbEdit *ed, int id, const GbRawElem *el, gboolean column)
+{
+    GString *s = g_string_sized_new(112);
+    g_string_append(s, column ? "<< /A << /O /Table /Scope /Column >> /K "
+                              : "<< /A << /O /Table /Scope /Row >> /K ");
+    gb__raw_k(s, el);
+    g_string_append_printf(s, " /P %d 0 R /Pg %d 0 R /S /TH /Type /StructElem >>", el->parent,
+                           el->page);
+    g_hash_table_insert(ed->literal, GINT_TO_POINTER(id), g_string_free(s, FALSE));
+    g_hash_table_insert(ed->touched, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+}
+
 /* ---- the structure tree ------------------------------------------------ */
 
 typedef struct {
@@ -126,6 +309,7 @@ typedef struct {
     const GbTagNode *nodes; /* the layout's record of the tree, or NULL */
     int skipped;            /* elements known from the record, not read */
     qpdf_oh scope[2];       /* a TH's /A, /Row ([0]) and /Column, once made */
+    const GbRaw *raw;       /* cairo's bytes, for the leaves the walk reads itself */
 } GbWalk;
 
 /* Whether the recorded element n needs nothing of the pass: no child
@@ -321,6 +505,58 @@ gb__caption_out(GbWalk *w, qpdf_oh e, qpdf_oh kids, int i, qpdf_oh fig)
     return i;
 }
 
+/* gb__row_known's row (object id, recorded at node r) with its TH cells
+ * read from cairo's bytes and written from them (gb__raw_th): libqpdf never
+ * parses them. FALSE, nothing changed, unless every TH is a leaf of cairo's
+ * shape whose /P is the row. */
+static gboolean
+gb__row_raw(GbWalk *w, int id, GbTableCtx *table, int r, gboolean all)
+{
+    const GbTagNode *nodes = w->nodes;
+    int cells = nodes[r].kids;
+    GbRawElem *el = g_newa(GbRawElem, cells);
+    for (int c = 0; c < cells; c++) {
+        const GbTagNode *n = &nodes[r + 1 + c];
+        if (strcmp(n->type, "TH") != 0)
+            continue;
+        if (n->kids > 0 || n->foreign_kids || !gb__raw_elem(w->raw, id + 1 + c, &el[c]) ||
+            strcmp(el[c].type, "TH") != 0 || el[c].parent != id)
+            return FALSE;
+    }
+    if (table->rows == 0)
+        table->head_ths = all ? cells : 0;
+    /* as gb__elem's TR and TH: column headers in the head or the first row */
+    GbTableCtx row = {.rows = table->rows++, .head = table->head};
+    gboolean column = row.head || row.rows == 0;
+    for (int c = 0; c < cells; c++) {
+        if (strcmp(nodes[r + 1 + c].type, "TH") == 0)
+            gb__raw_th(w->ed, id + 1 + c, &el[c], column);
+        else
+            w->skipped++;
+    }
+    w->skipped++; /* the TR */
+    return TRUE;
+}
+
+/* The running header or footer kid, recorded as the leaf n, dropped from
+ * cairo's bytes (gb__drop without libqpdf). FALSE, nothing changed, when
+ * it is not one or its bytes are not of cairo's shape. */
+static gboolean
+gb__raw_drop(GbWalk *w, qpdf_oh kid, const GbTagNode *n)
+{
+    if (w->raw == NULL || n->kids > 0 || n->foreign_kids ||
+        (strcmp(n->type, GB_TAG_HEADER) != 0 && strcmp(n->type, GB_TAG_FOOTER) != 0))
+        return FALSE;
+    qpdf_data q = w->ed->q;
+    int id = qpdf_oh_get_object_id(q, kid);
+    GbRawElem el;
+    if (id <= 0 || qpdf_oh_get_generation(q, kid) != 0 || !gb__raw_elem(w->raw, id, &el) ||
+        strcmp(el.type, n->type) != 0)
+        return FALSE;
+    g_hash_table_insert(w->ed->freed, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+    return TRUE;
+}
+
 /* The row kid (a TR, recorded at node r, at index i of kids) handled from
  * the record without reading the TR: cairo numbers a row's cells after it,
  * in order (TR n, its cells n + 1 ...), so the TH cells are fetched by
@@ -353,6 +589,8 @@ gb__row_known(GbWalk *w, qpdf_oh kid, qpdf_oh kids, int i, int n, GbTableCtx *ta
     gboolean ok = id > 0 && qpdf_oh_is_indirect(q, after) &&
                   qpdf_oh_get_object_id(q, after) == id + 1 + cells;
     qpdf_oh_release(q, after);
+    if (ok && w->raw != NULL && w->depth + 2 <= 200 && gb__row_raw(w, id, table, r, all))
+        return TRUE;
     qpdf_oh *th = g_newa(qpdf_oh, cells);
     for (int c = 0; c < cells; c++) {
         th[c] = 0;
@@ -439,6 +677,14 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         }
         if (krec >= 0 && table != NULL && strcmp(nodes[krec].type, "TR") == 0 &&
             gb__row_known(w, kid, kids, i, n, table, krec)) {
+            next += nodes[krec].size;
+            qpdf_oh_release(q, kid);
+            continue;
+        }
+        if (krec >= 0 && gb__raw_drop(w, kid, &nodes[krec])) {
+            qpdf_oh_erase_item(q, kids, i--);
+            n--;
+            gb__touch_in(w->ed, kids, e);
             next += nodes[krec].size;
             qpdf_oh_release(q, kid);
             continue;
@@ -852,8 +1098,12 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
                  .touched = g_hash_table_new(NULL, NULL),
                  .freed = g_hash_table_new(NULL, NULL),
                  .data = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_bytes_unref),
-                 .made = g_hash_table_new(NULL, NULL)};
+                 .made = g_hash_table_new(NULL, NULL),
+                 .literal = g_hash_table_new_full(NULL, NULL, NULL, g_free)};
     qpdf_data q = ed.q;
+    GbRaw raw;
+    gb__raw_init(&raw, pdf, len);
+    gb__raw_read = 0;
     GbStatus status = GB_SOFTWARE;
     GbPass st = {.ed = &ed};
     char *err = NULL;
@@ -873,6 +1123,7 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     GbWalk w = {.ed = &ed,
                 .alts = alts,
                 .repeats = st.repeats,
+                .raw = &raw,
                 .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL};
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree))
@@ -925,6 +1176,7 @@ out:
     g_hash_table_destroy(ed.freed);
     g_hash_table_destroy(ed.data);
     g_hash_table_destroy(ed.made);
+    g_hash_table_destroy(ed.literal);
     qpdf_cleanup(&q);
     return status;
 }

@@ -60,6 +60,13 @@ gb__object(GbEdit *ed, GString *o, int id, int gen)
     g_string_append_c(o, ' ');
     gb__put_uint(o, (guint64)gen, 0);
     g_string_append(o, " obj\n");
+    const char *literal =
+        ed->literal != NULL ? g_hash_table_lookup(ed->literal, GINT_TO_POINTER(id)) : NULL;
+    if (literal != NULL) { /* an object the pass wrote from cairo's bytes */
+        g_string_append(o, literal);
+        g_string_append(o, "\nendobj\n");
+        return TRUE;
+    }
     gpointer made = g_hash_table_lookup(ed->made, GINT_TO_POINTER(id));
     GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
     if (made != NULL) { /* a stream the pass made: its dictionary and data */
