@@ -103,8 +103,9 @@ GString *gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err);
  * layout's record (gb_accessible_finish_tagged) and did not read. */
 int gb__accessible_skipped(void);
 
-/* For tests: the structure elements the last pass on this thread read from
- * cairo's bytes (their shape confirmed) instead of through libqpdf. */
+/* For tests: the structure elements and ParentTree arrays the last pass on
+ * this thread read from cairo's bytes (their shape confirmed) instead of
+ * through libqpdf. */
 int gb__accessible_raw(void);
 
 #endif

@@ -13,6 +13,7 @@
  * recorded (GbEdit), and the file is written as an incremental update of
  * cairo's (pdfupdate.c): rewriting all ~4,800 objects with QPDFWriter was
  * most of the pass's time. */
+#define _GNU_SOURCE /* memmem */
 #include "output/accessible-private.h"
 
 #include <libdeflate.h>
@@ -263,17 +264,34 @@ gb__raw_elem(const GbRaw *r, int id, GbRawElem *el)
     return TRUE;
 }
 
+/* Appends v (>= 0) in decimal, without printf's parsing of a format for
+ * each of the ~10,000 numbers the pass writes this way. */
+static void
+gb__put_int(GString *s, int v)
+{
+    char buf[12];
+    int n = 0;
+    do {
+        buf[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n > 0)
+        g_string_append_c(s, buf[--n]);
+}
+
 /* Appends /K of el as libqpdf unparses it: "m" or "[ m ... ]". */
 static void
 gb__raw_k(GString *s, const GbRawElem *el)
 {
     if (!el->k_list) {
-        g_string_append_printf(s, "%d", el->mcid[0]);
+        gb__put_int(s, el->mcid[0]);
         return;
     }
     g_string_append(s, "[ ");
-    for (int i = 0; i < el->n_mcid; i++)
-        g_string_append_printf(s, "%d ", el->mcid[i]);
+    for (int i = 0; i < el->n_mcid; i++) {
+        gb__put_int(s, el->mcid[i]);
+        g_string_append_c(s, ' ');
+    }
     g_string_append_c(s, ']');
 }
 
@@ -286,10 +304,36 @@ gb__raw_th(GbEdit *ed, int id, const GbRawElem *el, gboolean column)
     g_string_append(s, column ? "<< /A << /O /Table /Scope /Column >> /K "
                               : "<< /A << /O /Table /Scope /Row >> /K ");
     gb__raw_k(s, el);
-    g_string_append_printf(s, " /P %d 0 R /Pg %d 0 R /S /TH /Type /StructElem >>", el->parent,
-                           el->page);
+    g_string_append(s, " /P ");
+    gb__put_int(s, el->parent);
+    g_string_append(s, " 0 R /Pg ");
+    gb__put_int(s, el->page);
+    g_string_append(s, " 0 R /S /TH /Type /StructElem >>");
     g_hash_table_insert(ed->literal, GINT_TO_POINTER(id), g_string_free(s, FALSE));
     g_hash_table_insert(ed->touched, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+}
+
+/* The array object id read from cairo's bytes, as it writes a page's
+ * ParentTree entry ("[\n", "  N 0 R\n" for each element, "]\n"): the
+ * object numbers in a new array, or NULL when the bytes are not that. */
+static GArray *
+gb__raw_refs(const GbRaw *r, int id)
+{
+    const char *p = gb__raw_obj(r, id);
+    if (p == NULL || !gb__raw_lit(&p, r->end, "[\n"))
+        return NULL;
+    GArray *refs = g_array_sized_new(FALSE, FALSE, sizeof(int), 128);
+    while (!gb__raw_lit(&p, r->end, "]\nendobj\n")) {
+        int v;
+        if (!gb__raw_lit(&p, r->end, "  ") || !gb__raw_int(&p, r->end, &v) ||
+            !gb__raw_lit(&p, r->end, " 0 R\n")) {
+            g_array_free(refs, TRUE);
+            return NULL;
+        }
+        g_array_append_val(refs, v);
+    }
+    gb__raw_read++;
+    return refs;
 }
 
 /* ---- the structure tree ------------------------------------------------ */
@@ -310,6 +354,8 @@ typedef struct {
     int skipped;            /* elements known from the record, not read */
     qpdf_oh scope[2];       /* a TH's /A, /Row ([0]) and /Column, once made */
     const GbRaw *raw;       /* cairo's bytes, for the leaves the walk reads itself */
+    GHashTable *unparent;   /* gb__mc_key(page, MCID) of the header and footer elements
+                               gb__raw_drop dropped */
 } GbWalk;
 
 /* Whether the recorded element n needs nothing of the pass: no child
@@ -554,6 +600,8 @@ gb__raw_drop(GbWalk *w, qpdf_oh kid, const GbTagNode *n)
         strcmp(el.type, n->type) != 0)
         return FALSE;
     g_hash_table_insert(w->ed->freed, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+    for (int i = 0; i < el.n_mcid; i++)
+        g_hash_table_add(w->unparent, gb__mc_key(el.page, el.mcid[i]));
     return TRUE;
 }
 
@@ -791,6 +839,13 @@ typedef struct {
     GHashTable *fonts_done; /* object ids of CIDFonts seen */
     GHashTable *repeats;    /* from the walk */
     struct libdeflate_compressor *z;
+    const GbRaw *raw;
+    /* The marked content whose ParentTree entries the page rewrite nulls,
+     * as the walk knows it: gb__mc_key(page, MCID) of the dropped header
+     * and footer elements and the repeated header rows' cells; and page ->
+     * how many of them are on it. */
+    GHashTable *unparent;
+    GHashTable *unparent_n;
 } GbPass;
 
 static void
@@ -961,6 +1016,55 @@ gb__stream_data(qpdf_data q, qpdf_oh c, unsigned char **buf, size_t *len)
     return TRUE;
 }
 
+/* How many times the page rewrite wrote a pagination Artifact in place of
+ * marked content in out (one for each sequence whose entry it nulls). */
+static int
+gb__pagination_artifacts(const GString *out)
+{
+    static const char mark[] = "/Artifact <</Type /Pagination";
+    int n = 0;
+    for (const char *p = out->str, *end = out->str + out->len;
+         (p = memmem(p, (size_t)(end - p), mark, sizeof mark - 1)) != NULL; p += sizeof mark - 1)
+        n++;
+    return n;
+}
+
+/* Nulls the entries of page page_id's ParentTree array (object id, its
+ * references refs as cairo wrote them) that the walk knows go (st->unparent)
+ * and writes the array into the update as libqpdf would unparse it, if any
+ * did. FALSE, nothing done, when the rewritten content out did not put a
+ * pagination Artifact in place of exactly that many sequences of the page:
+ * then what the rewrite nulls is not what the walk knows. */
+static gboolean
+gb__raw_parents(GbPass *st, int page_id, int id, const GArray *refs, const GString *out)
+{
+    int want = GPOINTER_TO_INT(g_hash_table_lookup(st->unparent_n, GINT_TO_POINTER(page_id)));
+    if (gb__pagination_artifacts(out) != want)
+        return FALSE;
+    if (want == 0)
+        return TRUE;
+    GString *s = g_string_sized_new(refs->len * 9 + 8);
+    gboolean nulled = FALSE;
+    g_string_append(s, "[ ");
+    for (guint m = 0; m < refs->len; m++) {
+        if (g_hash_table_contains(st->unparent, gb__mc_key(page_id, (int)m))) {
+            g_string_append(s, "null ");
+            nulled = TRUE;
+        } else {
+            gb__put_int(s, g_array_index(refs, int, m));
+            g_string_append(s, " 0 R ");
+        }
+    }
+    g_string_append_c(s, ']');
+    if (!nulled) {
+        g_string_free(s, TRUE);
+        return TRUE;
+    }
+    g_hash_table_insert(st->ed->literal, GINT_TO_POINTER(id), g_string_free(s, FALSE));
+    g_hash_table_insert(st->ed->touched, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+    return TRUE;
+}
+
 /* Rewrites the content stream of page (object page_id), compressed here
  * (libdeflate, level 1: on the briefing's 925 KB of page content 176 KB
  * against level 6's 158 KB, at 23 M instructions against 51 M). */
@@ -979,7 +1083,18 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
     if (!gb__stream_data(q, c, &buf, &len))
         return FALSE;
     GbParent *parents = gb__parent(st, qpdf_oh_get_key(q, page, "/StructParents"));
-    gboolean has = parents != NULL && qpdf_oh_is_array(q, parents->value);
+    /* This page's ParentTree array from cairo's bytes, not resolved by
+     * libqpdf (4,600 references, 33 M instructions on the briefing): the
+     * rewrite is then given none, and the entries it would null are the
+     * walk's (gb__raw_parents). */
+    int parents_id = parents != NULL && parents->owner == parents->value &&
+                             qpdf_oh_is_indirect(q, parents->value) &&
+                             qpdf_oh_get_generation(q, parents->value) == 0
+                         ? qpdf_oh_get_object_id(q, parents->value)
+                         : 0;
+    GArray *refs =
+        st->unparent != NULL && parents_id > 0 ? gb__raw_refs(st->raw, parents_id) : NULL;
+    gboolean has = refs == NULL && parents != NULL && qpdf_oh_is_array(q, parents->value);
     GbPage pg = {.ed = ed,
                  .out = g_string_sized_new(len + len / 8 + 64),
                  .stack = g_array_new(FALSE, FALSE, 1),
@@ -990,6 +1105,31 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
                  .repeats = st->repeats,
                  .page_id = page_id};
     gb__page_rewrite(&pg, (const char *)buf, len);
+    if (refs != NULL && !gb__raw_parents(st, page_id, parents_id, refs, pg.out)) {
+        /* not what the walk knows: rewritten again, the entries nulled by it */
+        g_string_truncate(pg.out, 0);
+        g_array_set_size(pg.stack, 0);
+        pg.copied = 0;
+        pg.open = pg.paint = pg.in_text_start = pg.in_text = FALSE;
+        pg.run0 = pg.run1 = 0;
+        pg.other = pg.structs = 0;
+        pg.collect = NULL;
+        if (links != NULL) { /* the link texts collected afresh */
+            GHashTableIter it;
+            gpointer text;
+            g_hash_table_iter_init(&it, links->by_mcid);
+            while (g_hash_table_iter_next(&it, NULL, &text))
+                g_string_truncate(text, 0);
+        }
+        if (qpdf_oh_is_array(q, parents->value)) {
+            pg.parents = parents->value;
+            pg.parents_owner = parents->owner;
+            pg.n_parents = qpdf_oh_get_array_n_items(q, parents->value);
+        }
+        gb__page_rewrite(&pg, (const char *)buf, len);
+    }
+    if (refs != NULL)
+        g_array_free(refs, TRUE);
     free(buf);
     size_t cap = libdeflate_zlib_compress_bound(st->z, pg.out->len);
     guint8 *z = g_malloc(cap);
@@ -1106,6 +1246,7 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     gb__raw_read = 0;
     GbStatus status = GB_SOFTWARE;
     GbPass st = {.ed = &ed};
+    GbWalk w = {0};
     char *err = NULL;
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
@@ -1120,11 +1261,12 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.repeats = g_hash_table_new(NULL, NULL);
     /* A record still open (a tag never closed) is not used. */
     gboolean use = tags != NULL && tags->open->len == 1;
-    GbWalk w = {.ed = &ed,
-                .alts = alts,
-                .repeats = st.repeats,
-                .raw = &raw,
-                .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL};
+    w = (GbWalk){.ed = &ed,
+                 .alts = alts,
+                 .repeats = st.repeats,
+                 .raw = &raw,
+                 .unparent = g_hash_table_new(NULL, NULL),
+                 .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL};
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree))
         gb__children(&w, tree, NULL, use ? 0 : -1);
@@ -1138,6 +1280,22 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.fonts_done = g_hash_table_new(NULL, NULL);
     if (qpdf_oh_is_dictionary(q, tree))
         gb__parent_tree(&st, qpdf_oh_get_key(q, tree, "/ParentTree"), 0);
+    /* What the page rewrite will null, as the walk knows it. */
+    st.raw = &raw;
+    st.unparent = w.nodes != NULL ? w.unparent : NULL; /* without a record the walk knows none */
+    st.unparent_n = g_hash_table_new(NULL, NULL);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, st.repeats);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_hash_table_add(st.unparent, key);
+    g_hash_table_iter_init(&it, st.unparent);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        gpointer page = GSIZE_TO_POINTER(GPOINTER_TO_SIZE(key) >> 20);
+        g_hash_table_insert(
+            st.unparent_n, page,
+            GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(st.unparent_n, page)) + 1));
+    }
     st.z = libdeflate_alloc_compressor(1);
     int pages = qpdf_get_num_pages(q);
     for (int i = 0; i < pages; i++) {
@@ -1172,6 +1330,10 @@ out:
         g_hash_table_destroy(st.fonts_done);
     if (st.repeats != NULL)
         g_hash_table_destroy(st.repeats);
+    if (w.unparent != NULL)
+        g_hash_table_destroy(w.unparent);
+    if (st.unparent_n != NULL)
+        g_hash_table_destroy(st.unparent_n);
     g_hash_table_destroy(ed.touched);
     g_hash_table_destroy(ed.freed);
     g_hash_table_destroy(ed.data);
