@@ -108,4 +108,8 @@ int gb__accessible_skipped(void);
  * through libqpdf. */
 int gb__accessible_raw(void);
 
+/* For tests: the pages whose content the last pass on this thread took
+ * from its rewrite beside the walk (gb__pages_work). */
+int gb__accessible_beside(void);
+
 #endif

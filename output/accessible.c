@@ -143,6 +143,13 @@ typedef struct {
 } GbRawElem;
 
 static _Thread_local int gb__raw_read;
+static _Thread_local int gb__beside;
+
+int
+gb__accessible_beside(void)
+{
+    return gb__beside;
+}
 
 int
 gb__accessible_raw(void)
@@ -833,6 +840,22 @@ typedef struct {
     qpdf_oh owner; /* the indirect object that holds it */
 } GbParent;
 
+/* A page's content rewritten by gb__pages_work. */
+typedef struct {
+    int content; /* its content stream's object number; 0: not done there */
+    int page_id;
+    GBytes *z;     /* the rewritten content, compressed; NULL: not done */
+    int artifacts; /* the pagination Artifacts the rewrite wrote */
+} GbPageJob;
+
+typedef struct {
+    const GbRaw *raw;
+    GbPageJob *jobs; /* one a page, in order */
+    int n;
+    GHashTable *by_content; /* content stream number -> its GbPageJob */
+    GThread *thread;        /* until joined */
+} GbPages;
+
 typedef struct {
     GbEdit *ed;
     GHashTable *parents;    /* StructParents key -> GbParent */
@@ -846,6 +869,8 @@ typedef struct {
      * how many of them are on it. */
     GHashTable *unparent;
     GHashTable *unparent_n;
+    GHashTable *repeat_pages; /* pages with repeated header rows' cells */
+    GbPages *pages;           /* the rewrite beside the walk, or NULL */
 } GbPass;
 
 static void
@@ -964,6 +989,32 @@ gb__links(GbPass *st, qpdf_oh page, GPtrArray *annots, GPtrArray *texts, GbLinkT
     qpdf_oh_release(q, as);
 }
 
+/* The zlib data raw (n bytes) inflated into *buf (malloc'd, *len bytes).
+ * FALSE (nothing allocated) when libdeflate refuses it. */
+static gboolean
+gb__inflate(struct libdeflate_decompressor *d, const unsigned char *raw, size_t n,
+            unsigned char **buf, size_t *len)
+{
+    size_t cap = n * 6 + 4096, got = 0;
+    unsigned char *out = NULL;
+    enum libdeflate_result r = LIBDEFLATE_INSUFFICIENT_SPACE;
+    while (r == LIBDEFLATE_INSUFFICIENT_SPACE && cap < ((size_t)1 << 31)) {
+        unsigned char *grown = realloc(out, cap); /* freed with free(), as qpdf's */
+        if (grown == NULL)
+            break;
+        out = grown;
+        r = libdeflate_zlib_decompress(d, raw, n, out, cap, &got);
+        cap *= 2;
+    }
+    if (r != LIBDEFLATE_SUCCESS) {
+        free(out);
+        return FALSE;
+    }
+    *buf = out;
+    *len = got;
+    return TRUE;
+}
+
 /* The decoded data of stream c in *buf (malloc'd, *len bytes). A stream of
  * /FlateDecode alone (every page of cairo's) is taken raw from libqpdf and
  * inflated by libdeflate: qpdf's own Flate pipeline (zlib, through its
@@ -986,25 +1037,11 @@ gb__stream_data(qpdf_data q, qpdf_oh c, unsigned char **buf, size_t *len)
     size_t n = 0;
     if (flate && qpdf_oh_get_stream_data(q, c, qpdf_dl_none, NULL, &raw, &n) == 0 && raw != NULL) {
         struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
-        size_t cap = n * 6 + 4096, got = 0;
-        unsigned char *out = NULL;
-        enum libdeflate_result r = LIBDEFLATE_INSUFFICIENT_SPACE;
-        while (d != NULL && r == LIBDEFLATE_INSUFFICIENT_SPACE && cap < ((size_t)1 << 31)) {
-            unsigned char *grown = realloc(out, cap); /* freed with free(), as qpdf's */
-            if (grown == NULL)
-                break;
-            out = grown;
-            r = libdeflate_zlib_decompress(d, raw, n, out, cap, &got);
-            cap *= 2;
-        }
+        gboolean ok = d != NULL && gb__inflate(d, raw, n, buf, len);
         libdeflate_free_decompressor(d);
         free(raw);
-        if (r == LIBDEFLATE_SUCCESS) {
-            *buf = out;
-            *len = got;
+        if (ok)
             return TRUE;
-        }
-        free(out);
     }
     QPDF_BOOL filtered = QPDF_FALSE;
     if (qpdf_oh_get_stream_data(q, c, qpdf_dl_generalized, &filtered, buf, len) != 0 || !filtered ||
@@ -1029,17 +1066,84 @@ gb__pagination_artifacts(const GString *out)
     return n;
 }
 
+/* Content stream id's data as cairo writes it, from its bytes: "<< /Length
+ * L 0 R\n   /Filter /FlateDecode\n>>\nstream\n", the data, its length in
+ * object L ("   N\n"), "\nendstream". FALSE when the bytes are not that. */
+static gboolean
+gb__raw_stream(const GbRaw *r, int id, const guint8 **data, size_t *len)
+{
+    const char *p = gb__raw_obj(r, id);
+    int length_id, n;
+    if (p == NULL || !gb__raw_lit(&p, r->end, "<< /Length ") ||
+        !gb__raw_int(&p, r->end, &length_id) ||
+        !gb__raw_lit(&p, r->end, " 0 R\n   /Filter /FlateDecode\n>>\nstream\n"))
+        return FALSE;
+    const char *l = gb__raw_obj(r, length_id);
+    if (l == NULL || !gb__raw_lit(&l, r->end, "   ") || !gb__raw_int(&l, r->end, &n) ||
+        !gb__raw_lit(&l, r->end, "\nendobj\n") || r->end - p < n)
+        return FALSE;
+    const char *after = p + n;
+    if (!gb__raw_lit(&after, r->end, "\nendstream\nendobj\n"))
+        return FALSE;
+    *data = (const guint8 *)p;
+    *len = (size_t)n;
+    return TRUE;
+}
+
+/* The page content rewrite beside the walk: every page's content stream of
+ * cairo's shape inflated, rewritten with no ParentTree array, no links and
+ * no repeated header rows, and compressed (libdeflate level 1, as
+ * gb__content), from cairo's bytes alone, on a thread of its own: it
+ * touches nothing of libqpdf's. gb__content takes a page's result where it
+ * is what it would have made itself (gb__page_job, gb__raw_parents). */
+static gpointer
+gb__pages_work(gpointer data)
+{
+    GbPages *ps = data;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    GHashTable *none = g_hash_table_new(NULL, NULL);
+    for (int i = 0; i < ps->n && z != NULL && d != NULL; i++) {
+        GbPageJob *job = &ps->jobs[i];
+        const guint8 *raw;
+        size_t n;
+        unsigned char *buf;
+        size_t len;
+        if (job->content <= 0 || !gb__raw_stream(ps->raw, job->content, &raw, &n) ||
+            !gb__inflate(d, raw, n, &buf, &len))
+            continue;
+        GbPage pg = {.out = g_string_sized_new(len + len / 8 + 64),
+                     .stack = g_array_new(FALSE, FALSE, 1),
+                     .repeats = none,
+                     .page_id = job->page_id};
+        gb__page_rewrite(&pg, (const char *)buf, len);
+        free(buf);
+        job->artifacts = gb__pagination_artifacts(pg.out);
+        size_t cap = libdeflate_zlib_compress_bound(z, pg.out->len);
+        guint8 *out = g_malloc(cap);
+        size_t zlen = libdeflate_zlib_compress(z, pg.out->str, pg.out->len, out, cap);
+        job->z = g_bytes_new_take(out, zlen);
+        g_string_free(pg.out, TRUE);
+        g_array_free(pg.stack, TRUE);
+    }
+    g_hash_table_destroy(none);
+    libdeflate_free_compressor(z);
+    libdeflate_free_decompressor(d);
+    return NULL;
+}
+
 /* Nulls the entries of page page_id's ParentTree array (object id, its
  * references refs as cairo wrote them) that the walk knows go (st->unparent)
  * and writes the array into the update as libqpdf would unparse it, if any
- * did. FALSE, nothing done, when the rewritten content out did not put a
- * pagination Artifact in place of exactly that many sequences of the page:
+ * did. FALSE, nothing done, when the page's rewritten content did not put a
+ * pagination Artifact (artifacts of them) in place of exactly that many
+ * sequences of the page:
  * then what the rewrite nulls is not what the walk knows. */
 static gboolean
-gb__raw_parents(GbPass *st, int page_id, int id, const GArray *refs, const GString *out)
+gb__raw_parents(GbPass *st, int page_id, int id, const GArray *refs, int artifacts)
 {
     int want = GPOINTER_TO_INT(g_hash_table_lookup(st->unparent_n, GINT_TO_POINTER(page_id)));
-    if (gb__pagination_artifacts(out) != want)
+    if (artifacts != want)
         return FALSE;
     if (want == 0)
         return TRUE;
@@ -1065,6 +1169,41 @@ gb__raw_parents(GbPass *st, int page_id, int id, const GArray *refs, const GStri
     return TRUE;
 }
 
+/* Content stream c's new data z (compressed; taken), and its dictionary
+ * to say so. FALSE when z is empty. */
+static gboolean
+gb__content_set(GbPass *st, qpdf_oh c, GBytes *z)
+{
+    qpdf_data q = st->ed->q;
+    gsize zlen = g_bytes_get_size(z);
+    qpdf_oh dict = qpdf_oh_get_dict(q, c);
+    qpdf_oh_replace_key(q, dict, "/Filter", qpdf_oh_new_name(q, "/FlateDecode"));
+    qpdf_oh_remove_key(q, dict, "/DecodeParms");
+    qpdf_oh_replace_key(q, dict, "/Length", qpdf_oh_new_integer(q, (long long)zlen));
+    gb__touch(st->ed, c);
+    g_hash_table_insert(st->ed->data, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)), z);
+    return zlen > 0;
+}
+
+/* The worker's rewrite of content stream c of page page_id (gb__pages_work),
+ * once it is done, where it is what gb__content would make of the page: no
+ * links to name on it and no repeated header row (the worker knew of
+ * neither). NULL otherwise. */
+static GbPageJob *
+gb__page_job(GbPass *st, qpdf_oh c, int page_id, gboolean links)
+{
+    GbPages *ps = st->pages;
+    qpdf_data q = st->ed->q;
+    if (ps == NULL || links || !qpdf_oh_is_indirect(q, c) ||
+        g_hash_table_contains(st->repeat_pages, GINT_TO_POINTER(page_id)))
+        return NULL;
+    if (ps->thread != NULL)
+        g_thread_join(g_steal_pointer(&ps->thread));
+    GbPageJob *job =
+        g_hash_table_lookup(ps->by_content, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)));
+    return job != NULL && job->page_id == page_id && job->z != NULL ? job : NULL;
+}
+
 /* Rewrites the content stream of page (object page_id), compressed here
  * (libdeflate, level 1: on the briefing's 925 KB of page content 176 KB
  * against level 6's 158 KB, at 23 M instructions against 51 M). */
@@ -1078,10 +1217,6 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
         c = qpdf_oh_get_array_item(q, c, 0);
         qpdf_oh_replace_key(q, page, "/Contents", c);
     }
-    unsigned char *buf;
-    size_t len;
-    if (!gb__stream_data(q, c, &buf, &len))
-        return FALSE;
     GbParent *parents = gb__parent(st, qpdf_oh_get_key(q, page, "/StructParents"));
     /* This page's ParentTree array from cairo's bytes, not resolved by
      * libqpdf (4,600 references, 33 M instructions on the briefing): the
@@ -1094,6 +1229,22 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
                          : 0;
     GArray *refs =
         st->unparent != NULL && parents_id > 0 ? gb__raw_refs(st->raw, parents_id) : NULL;
+    GbPageJob *job = gb__page_job(st, c, page_id, links != NULL);
+    if (job != NULL &&
+        (parents == NULL ||
+         (refs != NULL && gb__raw_parents(st, page_id, parents_id, refs, job->artifacts)))) {
+        if (refs != NULL)
+            g_array_free(refs, TRUE);
+        gb__beside++;
+        return gb__content_set(st, c, g_bytes_ref(job->z));
+    }
+    unsigned char *buf;
+    size_t len;
+    if (!gb__stream_data(q, c, &buf, &len)) {
+        if (refs != NULL)
+            g_array_free(refs, TRUE);
+        return FALSE;
+    }
     gboolean has = refs == NULL && parents != NULL && qpdf_oh_is_array(q, parents->value);
     GbPage pg = {.ed = ed,
                  .out = g_string_sized_new(len + len / 8 + 64),
@@ -1105,7 +1256,8 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
                  .repeats = st->repeats,
                  .page_id = page_id};
     gb__page_rewrite(&pg, (const char *)buf, len);
-    if (refs != NULL && !gb__raw_parents(st, page_id, parents_id, refs, pg.out)) {
+    if (refs != NULL &&
+        !gb__raw_parents(st, page_id, parents_id, refs, gb__pagination_artifacts(pg.out))) {
         /* not what the walk knows: rewritten again, the entries nulled by it */
         g_string_truncate(pg.out, 0);
         g_array_set_size(pg.stack, 0);
@@ -1134,16 +1286,9 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
     size_t cap = libdeflate_zlib_compress_bound(st->z, pg.out->len);
     guint8 *z = g_malloc(cap);
     size_t zlen = libdeflate_zlib_compress(st->z, pg.out->str, pg.out->len, z, cap);
-    qpdf_oh dict = qpdf_oh_get_dict(q, c);
-    qpdf_oh_replace_key(q, dict, "/Filter", qpdf_oh_new_name(q, "/FlateDecode"));
-    qpdf_oh_remove_key(q, dict, "/DecodeParms");
-    qpdf_oh_replace_key(q, dict, "/Length", qpdf_oh_new_integer(q, (long long)zlen));
-    gb__touch(ed, c);
-    g_hash_table_insert(ed->data, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)),
-                        g_bytes_new_take(z, zlen));
     g_string_free(pg.out, TRUE);
     g_array_free(pg.stack, TRUE);
-    return zlen > 0;
+    return gb__content_set(st, c, g_bytes_new_take(z, zlen));
 }
 
 static gboolean
@@ -1177,6 +1322,46 @@ gb__page(GbPass *st, qpdf_oh page)
     g_hash_table_destroy(links.by_mcid);
     g_hash_table_destroy(links.fonts);
     return ok;
+}
+
+/* Starts gb__pages_work on the pages' content streams (ps, pages of
+ * them): those a page names directly, by reference. Returns ps, or NULL
+ * when no thread could be had (every page is then rewritten in line). */
+static GbPages *
+gb__pages_start(GbPages *ps, const GbRaw *raw, qpdf_data q, int pages)
+{
+    *ps = (GbPages){.raw = raw,
+                    .jobs = g_new0(GbPageJob, pages),
+                    .n = pages,
+                    .by_content = g_hash_table_new(NULL, NULL)};
+    for (int i = 0; i < pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+        qpdf_oh c = qpdf_oh_get_key(q, page, "/Contents");
+        GbPageJob *job = &ps->jobs[i];
+        job->page_id = qpdf_oh_get_object_id(q, page);
+        if (qpdf_oh_is_indirect(q, c) && qpdf_oh_get_generation(q, c) == 0 &&
+            !g_hash_table_contains(ps->by_content, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)))) {
+            job->content = qpdf_oh_get_object_id(q, c);
+            g_hash_table_insert(ps->by_content, GINT_TO_POINTER(job->content), job);
+        }
+        qpdf_oh_release(q, c);
+    }
+    ps->thread = g_thread_try_new("gb-pdf-pages", gb__pages_work, ps, NULL);
+    return ps->thread != NULL ? ps : NULL;
+}
+
+/* Waits for gb__pages_work (if it runs) and frees what it made. */
+static void
+gb__pages_end(GbPages *ps)
+{
+    if (ps->thread != NULL)
+        g_thread_join(g_steal_pointer(&ps->thread));
+    for (int i = 0; i < ps->n; i++)
+        if (ps->jobs[i].z != NULL)
+            g_bytes_unref(ps->jobs[i].z);
+    g_free(ps->jobs);
+    if (ps->by_content != NULL)
+        g_hash_table_destroy(ps->by_content);
 }
 
 /* ---- the pass ------------------------------------------------------- */
@@ -1244,9 +1429,11 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     GbRaw raw;
     gb__raw_init(&raw, pdf, len);
     gb__raw_read = 0;
+    gb__beside = 0;
     GbStatus status = GB_SOFTWARE;
     GbPass st = {.ed = &ed};
     GbWalk w = {0};
+    GbPages ps = {0};
     char *err = NULL;
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
@@ -1261,6 +1448,9 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.repeats = g_hash_table_new(NULL, NULL);
     /* A record still open (a tag never closed) is not used. */
     gboolean use = tags != NULL && tags->open->len == 1;
+    int pages = qpdf_get_num_pages(q);
+    if (use && raw.xref != NULL && pages > 0)
+        st.pages = gb__pages_start(&ps, &raw, q, pages);
     w = (GbWalk){.ed = &ed,
                  .alts = alts,
                  .repeats = st.repeats,
@@ -1284,20 +1474,25 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.raw = &raw;
     st.unparent = w.nodes != NULL ? w.unparent : NULL; /* without a record the walk knows none */
     st.unparent_n = g_hash_table_new(NULL, NULL);
+    st.repeat_pages = g_hash_table_new(NULL, NULL);
     GHashTableIter it;
     gpointer key;
     g_hash_table_iter_init(&it, st.repeats);
-    while (g_hash_table_iter_next(&it, &key, NULL))
-        g_hash_table_add(st.unparent, key);
-    g_hash_table_iter_init(&it, st.unparent);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
-        gpointer page = GSIZE_TO_POINTER(GPOINTER_TO_SIZE(key) >> 20);
-        g_hash_table_insert(
-            st.unparent_n, page,
-            GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(st.unparent_n, page)) + 1));
+        g_hash_table_add(st.repeat_pages, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(key) >> 20));
+        if (st.unparent != NULL)
+            g_hash_table_add(st.unparent, key);
+    }
+    if (st.unparent != NULL) {
+        g_hash_table_iter_init(&it, st.unparent);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            gpointer page = GSIZE_TO_POINTER(GPOINTER_TO_SIZE(key) >> 20);
+            g_hash_table_insert(
+                st.unparent_n, page,
+                GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(st.unparent_n, page)) + 1));
+        }
     }
     st.z = libdeflate_alloc_compressor(1);
-    int pages = qpdf_get_num_pages(q);
     for (int i = 0; i < pages; i++) {
         if (!gb__page(&st, qpdf_get_page_n(q, (size_t)i))) {
             gb_diag_set(diag, NULL, 0, 0, "cannot rewrite the content of page %d", i + 1);
@@ -1322,6 +1517,9 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     status = GB_OK;
 out:
     g_free(err);
+    gb__pages_end(&ps);
+    if (st.repeat_pages != NULL)
+        g_hash_table_destroy(st.repeat_pages);
     if (st.z != NULL)
         libdeflate_free_compressor(st.z);
     if (st.parents != NULL)

@@ -473,6 +473,9 @@ START_TEST(test_record_of_layout)
      * footer of each page, read from cairo's bytes */
     ck_assert_msg(gb__accessible_raw() > 90, "only %d elements read from cairo's bytes",
                   gb__accessible_raw());
+    /* every page but the contents page (its link texts are collected in line) */
+    ck_assert_msg(gb__accessible_beside() >= 3, "%d pages rewritten beside the walk",
+                  gb__accessible_beside());
     ck_assert_msg(plain->len == known->len && memcmp(plain->data, known->data, plain->len) == 0,
                   "the record changed the bytes");
     char *path = gb_test_file("record.pdf", (const char *)known->data, known->len);
