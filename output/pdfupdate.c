@@ -181,7 +181,10 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
         int b = a + 1;
         while (b < n_all && num[b] == num[b - 1] + 1)
             b++;
-        g_string_append_printf(o, "%d %d\n", num[a], b - a);
+        gb__put_uint(o, (guint64)num[a], 0);
+        g_string_append_c(o, ' ');
+        gb__put_uint(o, (guint64)(b - a), 0);
+        g_string_append_c(o, '\n');
         for (; a < b; a++) {
             if (idx[a] >= 0) {
                 gpointer gen = g_hash_table_lookup(ed->touched, GINT_TO_POINTER(num[a]));
@@ -198,7 +201,10 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
                 f < 0
                     ? 65535
                     : GPOINTER_TO_INT(g_hash_table_lookup(ed->freed, GINT_TO_POINTER(num[a]))) + 1;
-            g_string_append_printf(o, "%010d %05d f \n", next, gen);
+            gb__put_uint(o, (guint64)next, 10);
+            g_string_append_c(o, ' ');
+            gb__put_uint(o, (guint64)gen, 5);
+            g_string_append(o, " f \n");
         }
     }
     g_free(num);
