@@ -1362,29 +1362,77 @@ gb__page(GbPass *st, qpdf_oh page)
     return ok;
 }
 
-/* Starts gb__pages_work on the pages' content streams (ps, pages of
- * them): those a page names directly, by reference. Returns ps, or NULL
- * when no thread could be had (every page is then rewritten in line). */
-static GbPages *
-gb__pages_start(GbPages *ps, const GbRaw *raw, qpdf_data q, int pages)
+/* The pages' content streams as cairo lists them, from its bytes: the
+ * trailer's /Root, the catalog's /Pages, its flat /Kids (as many as its
+ * /Count), each page's /Contents. FALSE when any of it is not cairo's
+ * shape. The pass confirms each against libqpdf's reading of the page
+ * before it takes the worker's result (gb__page_job). */
+static gboolean
+gb__raw_pages(const GbRaw *r, GArray *jobs)
 {
-    *ps = (GbPages){.raw = raw,
-                    .jobs = g_new0(GbPageJob, pages),
-                    .n = pages,
-                    .by_content = g_hash_table_new(NULL, NULL)};
-    for (int i = 0; i < pages; i++) {
-        qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
-        qpdf_oh c = qpdf_oh_get_key(q, page, "/Contents");
-        GbPageJob *job = &ps->jobs[i];
-        job->page_id = qpdf_oh_get_object_id(q, page);
-        if (qpdf_oh_is_indirect(q, c) && qpdf_oh_get_generation(q, c) == 0 &&
-            !g_hash_table_contains(ps->by_content, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)))) {
-            job->content = qpdf_oh_get_object_id(q, c);
-            g_hash_table_insert(ps->by_content, GINT_TO_POINTER(job->content), job);
-        }
-        qpdf_oh_release(q, c);
+    if (r->xref == NULL)
+        return FALSE;
+    const char *p = r->xref + 20 * (gsize)r->n, *end = r->end;
+    int size, root, pages, count;
+    if (!gb__raw_lit(&p, end, "trailer\n<< /Size ") || !gb__raw_int(&p, end, &size) ||
+        !gb__raw_lit(&p, end, "\n   /Root ") || !gb__raw_int(&p, end, &root) ||
+        !gb__raw_lit(&p, end, " 0 R\n"))
+        return FALSE;
+    p = gb__raw_obj(r, root);
+    if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /Catalog\n   /Pages ") ||
+        !gb__raw_int(&p, end, &pages) || !gb__raw_lit(&p, end, " 0 R\n"))
+        return FALSE;
+    p = gb__raw_obj(r, pages);
+    if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /Pages\n   /Kids [ "))
+        return FALSE;
+    while (!gb__raw_lit(&p, end, "]\n   /Count ")) {
+        GbPageJob job = {0};
+        if (!gb__raw_int(&p, end, &job.page_id) || !gb__raw_lit(&p, end, " 0 R "))
+            return FALSE;
+        g_array_append_val(jobs, job);
     }
-    ps->thread = g_thread_try_new("gb-pdf-pages", gb__pages_work, ps, NULL);
+    if (!gb__raw_int(&p, end, &count) || count != (int)jobs->len)
+        return FALSE;
+    for (guint i = 0; i < jobs->len; i++) {
+        GbPageJob *job = &g_array_index(jobs, GbPageJob, i);
+        int number, parent;
+        p = gb__raw_obj(r, job->page_id);
+        if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /Page % ") ||
+            !gb__raw_int(&p, end, &number) || number != (int)i + 1 ||
+            !gb__raw_lit(&p, end, "\n   /Parent ") || !gb__raw_int(&p, end, &parent) ||
+            parent != pages || !gb__raw_lit(&p, end, " 0 R\n   /MediaBox [ "))
+            return FALSE;
+        const char *box = memchr(p, ']', (size_t)MIN(end - p, 64));
+        if (box == NULL || (p = box) == NULL || !gb__raw_lit(&p, end, "]\n   /Contents ") ||
+            !gb__raw_int(&p, end, &job->content) || !gb__raw_lit(&p, end, " 0 R\n"))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Starts gb__pages_work on the pages' content streams cairo lists
+ * (gb__raw_pages), before libqpdf has read the file. Returns ps, or NULL
+ * when they are not of cairo's shape or no thread could be had (every
+ * page is then rewritten in line). */
+static GbPages *
+gb__pages_start(GbPages *ps, const GbRaw *raw)
+{
+    GArray *jobs = g_array_new(FALSE, TRUE, sizeof(GbPageJob));
+    gboolean ok = gb__raw_pages(raw, jobs);
+    int n = (int)jobs->len;
+    *ps = (GbPages){.raw = raw,
+                    .n = n,
+                    .jobs = (GbPageJob *)(void *)g_array_free(jobs, FALSE),
+                    .by_content = g_hash_table_new(NULL, NULL)};
+    for (int i = 0; i < ps->n && ok; i++) {
+        GbPageJob *job = &ps->jobs[i];
+        if (!g_hash_table_contains(ps->by_content, GINT_TO_POINTER(job->content)))
+            g_hash_table_insert(ps->by_content, GINT_TO_POINTER(job->content), job);
+        else
+            job->content = 0; /* a stream two pages share: rewritten in line */
+    }
+    if (ok)
+        ps->thread = g_thread_try_new("gb-pdf-pages", gb__pages_work, ps, NULL);
     return ps->thread != NULL ? ps : NULL;
 }
 
@@ -1476,6 +1524,9 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     qpdf_oh root = 0;
+    /* The pages' content rewritten beside libqpdf's read and the walk. */
+    if (tags != NULL && tags->open->len == 1)
+        st.pages = gb__pages_start(&ps, &raw);
     if ((qpdf_read_memory(q, "briefing.pdf", (const char *)pdf, len, NULL) & QPDF_ERRORS) != 0 ||
         !qpdf_oh_is_dictionary(q, root = qpdf_get_root(q))) {
         gb_diag_set(diag, NULL, 0, 0, "qpdf cannot read the PDF cairo wrote: %s",
@@ -1487,8 +1538,6 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     /* A record still open (a tag never closed) is not used. */
     gboolean use = tags != NULL && tags->open->len == 1;
     int pages = qpdf_get_num_pages(q);
-    if (use && raw.xref != NULL && pages > 0)
-        st.pages = gb__pages_start(&ps, &raw, q, pages);
     w = (GbWalk){.ed = &ed,
                  .alts = alts,
                  .repeats = st.repeats,
