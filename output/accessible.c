@@ -363,6 +363,7 @@ typedef struct {
     const GbRaw *raw;       /* cairo's bytes, for the leaves the walk reads itself */
     GHashTable *unparent;   /* gb__mc_key(page, MCID) of the header and footer elements
                                gb__raw_drop dropped */
+    gboolean *quiet;        /* by node: it and every node under it need nothing */
 } GbWalk;
 
 /* Whether the recorded element n needs nothing of the pass: no child
@@ -378,6 +379,24 @@ gb__nothing_to_do(const GbTagNode *n)
         if (strcmp(n->type, busy[i]) == 0)
             return FALSE;
     return TRUE;
+}
+
+/* By recorded node (nodes, n of them): whether it and every node under it
+ * need nothing of the pass (gb__nothing_to_do, but for the children), so
+ * the walk reads none of them (a TOC, a list: some 40 elements of the
+ * briefing with children). A g_new array. */
+static gboolean *
+gb__quiet(const GbTagNode *nodes, int n)
+{
+    gboolean *quiet = g_new(gboolean, n);
+    for (int i = n - 1; i >= 0; i--) {
+        GbTagNode leaf = nodes[i];
+        leaf.kids = 0;
+        quiet[i] = !nodes[i].foreign_kids && gb__nothing_to_do(&leaf);
+        for (int c = i + 1; c < i + nodes[i].size && quiet[i]; c += nodes[c].size)
+            quiet[i] = quiet[c];
+    }
+    return quiet;
 }
 
 /* Whether the recorded row r has only TH cells (*n of them); -1 when the
@@ -763,9 +782,9 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         }
         gboolean foreign = next >= 0 && next < end && nodes[next].type[0] == '\0';
         int krec = next >= 0 && next < end && !foreign ? next : -1;
-        if (krec >= 0 && gb__nothing_to_do(&nodes[krec])) {
+        if (krec >= 0 && (gb__nothing_to_do(&nodes[krec]) || w->quiet[krec])) {
+            w->skipped += nodes[krec].size;
             next += nodes[krec].size;
-            w->skipped++;
             qpdf_oh_release(q, kid);
             continue;
         }
@@ -1543,7 +1562,10 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
                  .repeats = st.repeats,
                  .raw = &raw,
                  .unparent = g_hash_table_new(NULL, NULL),
-                 .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL};
+                 .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL,
+                 .quiet = use ? gb__quiet((const GbTagNode *)(void *)tags->nodes->data,
+                                          (int)tags->nodes->len)
+                              : NULL};
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree))
         gb__children(&w, tree, NULL, use ? 0 : -1);
@@ -1617,6 +1639,7 @@ out:
         g_hash_table_destroy(st.repeats);
     if (w.unparent != NULL)
         g_hash_table_destroy(w.unparent);
+    g_free(w.quiet);
     if (st.unparent_n != NULL)
         g_hash_table_destroy(st.unparent_n);
     g_hash_table_destroy(ed.touched);
