@@ -12,7 +12,16 @@
  * content stream is rewritten once (pdfcontent.c). Every object changed is
  * recorded (GbEdit), and the file is written as an incremental update of
  * cairo's (pdfupdate.c): rewriting all ~4,800 objects with QPDFWriter was
- * most of the pass's time. */
+ * most of the pass's time.
+ *
+ * With the layout's record of the tree, what libqpdf would only parse to
+ * learn a few numbers is read from cairo's own bytes instead where they
+ * have cairo 1.16's exact shape (the TH cells, the running header and
+ * footer, the pages' ParentTree arrays: "cairo's own bytes" below), and
+ * every page's content is rewritten on a second thread from those bytes
+ * while libqpdf reads the file and the walk runs (gb__pages_work); anything
+ * not of that shape, or that the worker could not know, is done through
+ * libqpdf as before, with the same bytes out. */
 #define _GNU_SOURCE /* memmem */
 #include "output/accessible-private.h"
 
