@@ -18,6 +18,9 @@ typedef struct {
                             dictionary says */
     GHashTable *made;    /* object id -> qpdf_oh: the direct dictionary of a stream the
                             pass made (numbered by the pass, not libqpdf) */
+    GHashTable *literal; /* object id -> char *: the object as libqpdf would unparse it,
+                            made from cairo's bytes by the pass (never read by libqpdf);
+                            may be NULL */
 } GbEdit;
 
 /* The stand-in (a name object) put in place of an object the pass never
@@ -99,5 +102,14 @@ GString *gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err);
 /* For tests: the elements the last pass on this thread knew from the
  * layout's record (gb_accessible_finish_tagged) and did not read. */
 int gb__accessible_skipped(void);
+
+/* For tests: the structure elements and ParentTree arrays the last pass on
+ * this thread read from cairo's bytes (their shape confirmed) instead of
+ * through libqpdf. */
+int gb__accessible_raw(void);
+
+/* For tests: the pages whose content the last pass on this thread took
+ * from its rewrite beside the walk (gb__pages_work). */
+int gb__accessible_beside(void);
 
 #endif

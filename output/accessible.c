@@ -12,7 +12,17 @@
  * content stream is rewritten once (pdfcontent.c). Every object changed is
  * recorded (GbEdit), and the file is written as an incremental update of
  * cairo's (pdfupdate.c): rewriting all ~4,800 objects with QPDFWriter was
- * most of the pass's time. */
+ * most of the pass's time.
+ *
+ * With the layout's record of the tree, what libqpdf would only parse to
+ * learn a few numbers is read from cairo's own bytes instead where they
+ * have cairo 1.16's exact shape (the TH cells, the running header and
+ * footer, the pages' ParentTree arrays: "cairo's own bytes" below), and
+ * every page's content is rewritten on a second thread from those bytes
+ * while libqpdf reads the file and the walk runs (gb__pages_work); anything
+ * not of that shape, or that the worker could not know, is done through
+ * libqpdf as before, with the same bytes out. */
+#define _GNU_SOURCE /* memmem */
 #include "output/accessible-private.h"
 
 #include <libdeflate.h>
@@ -109,6 +119,239 @@ gb__accessible_skipped(void)
     return gb__skipped;
 }
 
+/* ---- cairo's own bytes -------------------------------------------------- */
+
+/* cairo 1.16 writes every object once, uncompressed, listed in one
+ * cross-reference table of 20-byte entries, and a structure element always
+ * in one shape (cairo-pdf-interchange.c, write_node_object):
+ *
+ *     N 0 obj\n<< /Type /StructElem\n   /S /TYPE\n   /P N 0 R\n
+ *        [   /Pg N 0 R\n]   /K ...\n>>\nendobj\n
+ *
+ * Where the walk needs only a leaf element's few fields (a TH cell, a
+ * running header or footer), it takes them from those bytes when they have
+ * exactly that shape and the /K is an MCID or a list of MCIDs on its page:
+ * libqpdf resolving an element costs some 50,000 instructions, this a few
+ * hundred. It is no PDF parser: anything that is not cairo's shape byte for
+ * byte (another writer, an MCR, a child element, a second generation) is
+ * refused, and the walk reads that element through libqpdf as before. */
+typedef struct {
+    const char *pdf;
+    const char *end;
+    const char *xref; /* the entry of object 0, or NULL: no table of cairo's shape */
+    int n;            /* its entries */
+} GbRaw;
+
+typedef struct {
+    char type[16];
+    int parent;      /* the /P object */
+    int page;        /* the /Pg object */
+    gboolean k_list; /* /K [ m ... ], else /K m */
+    int n_mcid;
+    int mcid[8];
+} GbRawElem;
+
+static _Thread_local int gb__raw_read;
+static _Thread_local int gb__beside;
+
+int
+gb__accessible_beside(void)
+{
+    return gb__beside;
+}
+
+int
+gb__accessible_raw(void)
+{
+    return gb__raw_read;
+}
+
+/* Whether *p starts with lit; if so *p moves past it. */
+static gboolean
+gb__raw_lit(const char **p, const char *end, const char *lit)
+{
+    size_t n = strlen(lit);
+    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+        return FALSE;
+    *p += n;
+    return TRUE;
+}
+
+/* A decimal integer as cairo's %d prints one (no sign, no leading zero, at
+ * most 9 digits); *p moves past it. */
+static gboolean
+gb__raw_int(const char **p, const char *end, int *v)
+{
+    const char *s = *p;
+    int n = 0;
+    *v = 0;
+    while (s + n < end && n < 10 && s[n] >= '0' && s[n] <= '9')
+        *v = *v * 10 + (s[n++] - '0');
+    if (n == 0 || n > 9 || (n > 1 && s[0] == '0'))
+        return FALSE;
+    *p = s + n;
+    return TRUE;
+}
+
+/* Finds cairo's cross-reference table (after the last startxref): "xref",
+ * one subsection "0 N", N entries of 20 bytes, object 0 free. Otherwise
+ * r->xref stays NULL and every lookup is refused. */
+static void
+gb__raw_init(GbRaw *r, const guint8 *pdf, gsize len)
+{
+    *r = (GbRaw){(const char *)pdf, (const char *)pdf + len, NULL, 0};
+    gsize tail = MIN(len, 1024);
+    const char *sx = g_strrstr_len(r->end - tail, (gssize)tail, "startxref\n");
+    int at, n;
+    const char *p = sx != NULL ? sx + 10 : NULL;
+    if (p == NULL || !gb__raw_int(&p, r->end, &at) || (gsize)at >= len)
+        return;
+    p = r->pdf + at;
+    if (!gb__raw_lit(&p, r->end, "xref\n0 ") || !gb__raw_int(&p, r->end, &n) ||
+        !gb__raw_lit(&p, r->end, "\n") || (r->end - p) / 20 < n ||
+        memcmp(p, "0000000000 65535 f \n", 20) != 0)
+        return;
+    r->xref = p;
+    r->n = n;
+}
+
+/* The bytes of object id (generation 0, in use) after its "id 0 obj\n",
+ * or NULL. */
+static const char *
+gb__raw_obj(const GbRaw *r, int id)
+{
+    if (r == NULL || r->xref == NULL || id <= 0 || id >= r->n)
+        return NULL;
+    const char *e = r->xref + 20 * (gsize)id;
+    if (memcmp(e + 10, " 00000 n \n", 10) != 0)
+        return NULL;
+    gint64 off = 0;
+    for (int i = 0; i < 10; i++) {
+        if (e[i] < '0' || e[i] > '9')
+            return NULL;
+        off = off * 10 + (e[i] - '0');
+    }
+    if (off >= r->end - r->pdf)
+        return NULL;
+    const char *p = r->pdf + off;
+    int got;
+    if (!gb__raw_int(&p, r->end, &got) || got != id || !gb__raw_lit(&p, r->end, " 0 obj\n"))
+        return NULL;
+    return p;
+}
+
+/* Reads leaf element id from cairo's bytes: FALSE when they are not of
+ * cairo's shape, or the element has no /Pg or a /K of anything but MCIDs. */
+static gboolean
+gb__raw_elem(const GbRaw *r, int id, GbRawElem *el)
+{
+    const char *p = gb__raw_obj(r, id);
+    const char *end = r != NULL ? r->end : NULL;
+    if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /StructElem\n   /S /"))
+        return FALSE;
+    size_t t = 0;
+    while (p + t < end && t < sizeof el->type && g_ascii_isalnum(p[t]))
+        t++;
+    if (t == 0 || t >= sizeof el->type)
+        return FALSE;
+    memcpy(el->type, p, t);
+    el->type[t] = '\0';
+    p += t;
+    if (!gb__raw_lit(&p, end, "\n   /P ") || !gb__raw_int(&p, end, &el->parent) ||
+        !gb__raw_lit(&p, end, " 0 R\n   /Pg ") || !gb__raw_int(&p, end, &el->page) ||
+        !gb__raw_lit(&p, end, " 0 R\n   /K "))
+        return FALSE;
+    el->n_mcid = 0;
+    el->k_list = gb__raw_lit(&p, end, "[ ");
+    if (!el->k_list) {
+        if (!gb__raw_int(&p, end, &el->mcid[0]) || !gb__raw_lit(&p, end, "\n"))
+            return FALSE;
+        el->n_mcid = 1;
+    } else {
+        while (!gb__raw_lit(&p, end, "]\n")) {
+            if (el->n_mcid == (int)G_N_ELEMENTS(el->mcid) ||
+                !gb__raw_int(&p, end, &el->mcid[el->n_mcid++]) || !gb__raw_lit(&p, end, " "))
+                return FALSE;
+        }
+    }
+    if (!gb__raw_lit(&p, end, ">>\nendobj\n"))
+        return FALSE;
+    gb__raw_read++;
+    return TRUE;
+}
+
+/* Appends v (>= 0) in decimal, without printf's parsing of a format for
+ * each of the ~10,000 numbers the pass writes this way. */
+static void
+gb__put_int(GString *s, int v)
+{
+    char buf[12];
+    int n = 0;
+    do {
+        buf[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n > 0)
+        g_string_append_c(s, buf[--n]);
+}
+
+/* Appends /K of el as libqpdf unparses it: "m" or "[ m ... ]". */
+static void
+gb__raw_k(GString *s, const GbRawElem *el)
+{
+    if (!el->k_list) {
+        gb__put_int(s, el->mcid[0]);
+        return;
+    }
+    g_string_append(s, "[ ");
+    for (int i = 0; i < el->n_mcid; i++) {
+        gb__put_int(s, el->mcid[i]);
+        g_string_append_c(s, ' ');
+    }
+    g_string_append_c(s, ']');
+}
+
+/* TH cell id (read as el) with its /A: the object as libqpdf would unparse
+ * the dictionary gb__elem makes of it (keys in order), kept for the update. */
+static void
+gb__raw_th(GbEdit *ed, int id, const GbRawElem *el, gboolean column)
+{
+    GString *s = g_string_sized_new(112);
+    g_string_append(s, column ? "<< /A << /O /Table /Scope /Column >> /K "
+                              : "<< /A << /O /Table /Scope /Row >> /K ");
+    gb__raw_k(s, el);
+    g_string_append(s, " /P ");
+    gb__put_int(s, el->parent);
+    g_string_append(s, " 0 R /Pg ");
+    gb__put_int(s, el->page);
+    g_string_append(s, " 0 R /S /TH /Type /StructElem >>");
+    g_hash_table_insert(ed->literal, GINT_TO_POINTER(id), g_string_free(s, FALSE));
+    g_hash_table_insert(ed->touched, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+}
+
+/* The array object id read from cairo's bytes, as it writes a page's
+ * ParentTree entry ("[\n", "  N 0 R\n" for each element, "]\n"): the
+ * object numbers in a new array, or NULL when the bytes are not that. */
+static GArray *
+gb__raw_refs(const GbRaw *r, int id)
+{
+    const char *p = gb__raw_obj(r, id);
+    if (p == NULL || !gb__raw_lit(&p, r->end, "[\n"))
+        return NULL;
+    GArray *refs = g_array_sized_new(FALSE, FALSE, sizeof(int), 128);
+    while (!gb__raw_lit(&p, r->end, "]\nendobj\n")) {
+        int v;
+        if (!gb__raw_lit(&p, r->end, "  ") || !gb__raw_int(&p, r->end, &v) ||
+            !gb__raw_lit(&p, r->end, " 0 R\n")) {
+            g_array_free(refs, TRUE);
+            return NULL;
+        }
+        g_array_append_val(refs, v);
+    }
+    gb__raw_read++;
+    return refs;
+}
+
 /* ---- the structure tree ------------------------------------------------ */
 
 typedef struct {
@@ -126,6 +369,10 @@ typedef struct {
     const GbTagNode *nodes; /* the layout's record of the tree, or NULL */
     int skipped;            /* elements known from the record, not read */
     qpdf_oh scope[2];       /* a TH's /A, /Row ([0]) and /Column, once made */
+    const GbRaw *raw;       /* cairo's bytes, for the leaves the walk reads itself */
+    GHashTable *unparent;   /* gb__mc_key(page, MCID) of the header and footer elements
+                               gb__raw_drop dropped */
+    gboolean *quiet;        /* by node: it and every node under it need nothing */
 } GbWalk;
 
 /* Whether the recorded element n needs nothing of the pass: no child
@@ -141,6 +388,24 @@ gb__nothing_to_do(const GbTagNode *n)
         if (strcmp(n->type, busy[i]) == 0)
             return FALSE;
     return TRUE;
+}
+
+/* By recorded node (nodes, n of them): whether it and every node under it
+ * need nothing of the pass (gb__nothing_to_do, but for the children), so
+ * the walk reads none of them (a TOC, a list: some 40 elements of the
+ * briefing with children). A g_new array. */
+static gboolean *
+gb__quiet(const GbTagNode *nodes, int n)
+{
+    gboolean *quiet = g_new(gboolean, n);
+    for (int i = n - 1; i >= 0; i--) {
+        GbTagNode leaf = nodes[i];
+        leaf.kids = 0;
+        quiet[i] = !nodes[i].foreign_kids && gb__nothing_to_do(&leaf);
+        for (int c = i + 1; c < i + nodes[i].size && quiet[i]; c += nodes[c].size)
+            quiet[i] = quiet[c];
+    }
+    return quiet;
 }
 
 /* Whether the recorded row r has only TH cells (*n of them); -1 when the
@@ -321,6 +586,60 @@ gb__caption_out(GbWalk *w, qpdf_oh e, qpdf_oh kids, int i, qpdf_oh fig)
     return i;
 }
 
+/* gb__row_known's row (object id, recorded at node r) with its TH cells
+ * read from cairo's bytes and written from them (gb__raw_th): libqpdf never
+ * parses them. FALSE, nothing changed, unless every TH is a leaf of cairo's
+ * shape whose /P is the row. */
+static gboolean
+gb__row_raw(GbWalk *w, int id, GbTableCtx *table, int r, gboolean all)
+{
+    const GbTagNode *nodes = w->nodes;
+    int cells = nodes[r].kids;
+    GbRawElem *el = g_newa(GbRawElem, cells);
+    for (int c = 0; c < cells; c++) {
+        const GbTagNode *n = &nodes[r + 1 + c];
+        if (strcmp(n->type, "TH") != 0)
+            continue;
+        if (n->kids > 0 || n->foreign_kids || !gb__raw_elem(w->raw, id + 1 + c, &el[c]) ||
+            strcmp(el[c].type, "TH") != 0 || el[c].parent != id)
+            return FALSE;
+    }
+    if (table->rows == 0)
+        table->head_ths = all ? cells : 0;
+    /* as gb__elem's TR and TH: column headers in the head or the first row */
+    GbTableCtx row = {.rows = table->rows++, .head = table->head};
+    gboolean column = row.head || row.rows == 0;
+    for (int c = 0; c < cells; c++) {
+        if (strcmp(nodes[r + 1 + c].type, "TH") == 0)
+            gb__raw_th(w->ed, id + 1 + c, &el[c], column);
+        else
+            w->skipped++;
+    }
+    w->skipped++; /* the TR */
+    return TRUE;
+}
+
+/* The running header or footer kid, recorded as the leaf n, dropped from
+ * cairo's bytes (gb__drop without libqpdf). FALSE, nothing changed, when
+ * it is not one or its bytes are not of cairo's shape. */
+static gboolean
+gb__raw_drop(GbWalk *w, qpdf_oh kid, const GbTagNode *n)
+{
+    if (w->raw == NULL || n->kids > 0 || n->foreign_kids ||
+        (strcmp(n->type, GB_TAG_HEADER) != 0 && strcmp(n->type, GB_TAG_FOOTER) != 0))
+        return FALSE;
+    qpdf_data q = w->ed->q;
+    int id = qpdf_oh_get_object_id(q, kid);
+    GbRawElem el;
+    if (id <= 0 || qpdf_oh_get_generation(q, kid) != 0 || !gb__raw_elem(w->raw, id, &el) ||
+        strcmp(el.type, n->type) != 0)
+        return FALSE;
+    g_hash_table_insert(w->ed->freed, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+    for (int i = 0; i < el.n_mcid; i++)
+        g_hash_table_add(w->unparent, gb__mc_key(el.page, el.mcid[i]));
+    return TRUE;
+}
+
 /* The row kid (a TR, recorded at node r, at index i of kids) handled from
  * the record without reading the TR: cairo numbers a row's cells after it,
  * in order (TR n, its cells n + 1 ...), so the TH cells are fetched by
@@ -353,6 +672,8 @@ gb__row_known(GbWalk *w, qpdf_oh kid, qpdf_oh kids, int i, int n, GbTableCtx *ta
     gboolean ok = id > 0 && qpdf_oh_is_indirect(q, after) &&
                   qpdf_oh_get_object_id(q, after) == id + 1 + cells;
     qpdf_oh_release(q, after);
+    if (ok && w->raw != NULL && w->depth + 2 <= 200 && gb__row_raw(w, id, table, r, all))
+        return TRUE;
     qpdf_oh *th = g_newa(qpdf_oh, cells);
     for (int c = 0; c < cells; c++) {
         th[c] = 0;
@@ -396,6 +717,44 @@ gb__row_known(GbWalk *w, qpdf_oh kid, qpdf_oh kids, int i, int n, GbTableCtx *ta
     return ok;
 }
 
+static void
+gb__gone(GArray **gone, int i)
+{
+    if (*gone == NULL)
+        *gone = g_array_new(FALSE, FALSE, sizeof(int));
+    g_array_append_val(*gone, i);
+}
+
+/* Takes the items at the indices gone (ascending; freed here) out of kids,
+ * the child list of e: a direct list is made again without them (libqpdf
+ * 11.3 takes ~95,000 instructions to erase an item, ~6,000 to copy one),
+ * an indirect one has them erased. */
+static void
+gb__remove(qpdf_data q, qpdf_oh e, qpdf_oh kids, GArray *gone)
+{
+    if (gone == NULL)
+        return;
+    if (qpdf_oh_is_indirect(q, kids)) {
+        for (guint j = gone->len; j-- > 0;)
+            qpdf_oh_erase_item(q, kids, g_array_index(gone, int, j));
+    } else {
+        int n = qpdf_oh_get_array_n_items(q, kids);
+        qpdf_oh kept = qpdf_oh_new_array(q);
+        for (int i = 0, j = 0; i < n; i++) {
+            if (j < (int)gone->len && g_array_index(gone, int, j) == i) {
+                j++;
+                continue;
+            }
+            qpdf_oh item = qpdf_oh_get_array_item(q, kids, i);
+            qpdf_oh_append_item(q, kept, item);
+            qpdf_oh_release(q, item);
+        }
+        qpdf_oh_replace_key(q, e, "/K", kept);
+        qpdf_oh_release(q, kept);
+    }
+    g_array_free(gone, TRUE);
+}
+
 /* Visits the child elements of element e, whose node in the layout's
  * record is rec (-1: none). A child the record says needs nothing is not
  * read; the record is left (for the rest of e's children) where the file
@@ -419,6 +778,7 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         next = rec + 1;
         end = rec + nodes[rec].size;
     }
+    GArray *gone = NULL; /* indices of the children dropped, taken out at the end */
     for (int i = 0; i < n; i++) {
         qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
         /* An element is an indirect dictionary; the rest are MCIDs,
@@ -431,14 +791,21 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         }
         gboolean foreign = next >= 0 && next < end && nodes[next].type[0] == '\0';
         int krec = next >= 0 && next < end && !foreign ? next : -1;
-        if (krec >= 0 && gb__nothing_to_do(&nodes[krec])) {
+        if (krec >= 0 && (gb__nothing_to_do(&nodes[krec]) || w->quiet[krec])) {
+            w->skipped += nodes[krec].size;
             next += nodes[krec].size;
-            w->skipped++;
             qpdf_oh_release(q, kid);
             continue;
         }
         if (krec >= 0 && table != NULL && strcmp(nodes[krec].type, "TR") == 0 &&
             gb__row_known(w, kid, kids, i, n, table, krec)) {
+            next += nodes[krec].size;
+            qpdf_oh_release(q, kid);
+            continue;
+        }
+        if (krec >= 0 && gb__raw_drop(w, kid, &nodes[krec])) {
+            gb__gone(&gone, i);
+            gb__touch_in(w->ed, kids, e);
             next += nodes[krec].size;
             qpdf_oh_release(q, kid);
             continue;
@@ -458,8 +825,7 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
         }
         if (gb__goes(w, kid, type, table, krec)) {
             gb__drop(w->ed, kid, 0);
-            qpdf_oh_erase_item(q, kids, i--);
-            n--;
+            gb__gone(&gone, i);
             gb__touch_in(w->ed, kids, e);
         } else {
             gb__elem(w, kid, type, table, krec);
@@ -473,6 +839,7 @@ gb__children(GbWalk *w, qpdf_oh e, GbTableCtx *table, int rec)
             next = krec + nodes[krec].size;
         qpdf_oh_release(q, kid);
     }
+    gb__remove(q, e, kids, gone);
     qpdf_oh_release(q, kids);
 }
 
@@ -539,12 +906,37 @@ typedef struct {
     qpdf_oh owner; /* the indirect object that holds it */
 } GbParent;
 
+/* A page's content rewritten by gb__pages_work. */
+typedef struct {
+    int content; /* its content stream's object number; 0: not done there */
+    int page_id;
+    GBytes *z;     /* the rewritten content, compressed; NULL: not done */
+    int artifacts; /* the pagination Artifacts the rewrite wrote */
+} GbPageJob;
+
+typedef struct {
+    const GbRaw *raw;
+    GbPageJob *jobs; /* one a page, in order */
+    int n;
+    GHashTable *by_content; /* content stream number -> its GbPageJob */
+    GThread *thread;        /* until joined */
+} GbPages;
+
 typedef struct {
     GbEdit *ed;
     GHashTable *parents;    /* StructParents key -> GbParent */
     GHashTable *fonts_done; /* object ids of CIDFonts seen */
     GHashTable *repeats;    /* from the walk */
     struct libdeflate_compressor *z;
+    const GbRaw *raw;
+    /* The marked content whose ParentTree entries the page rewrite nulls,
+     * as the walk knows it: gb__mc_key(page, MCID) of the dropped header
+     * and footer elements and the repeated header rows' cells; and page ->
+     * how many of them are on it. */
+    GHashTable *unparent;
+    GHashTable *unparent_n;
+    GHashTable *repeat_pages; /* pages with repeated header rows' cells */
+    GbPages *pages;           /* the rewrite beside the walk, or NULL */
 } GbPass;
 
 static void
@@ -663,6 +1055,32 @@ gb__links(GbPass *st, qpdf_oh page, GPtrArray *annots, GPtrArray *texts, GbLinkT
     qpdf_oh_release(q, as);
 }
 
+/* The zlib data raw (n bytes) inflated into *buf (malloc'd, *len bytes).
+ * FALSE (nothing allocated) when libdeflate refuses it. */
+static gboolean
+gb__inflate(struct libdeflate_decompressor *d, const unsigned char *raw, size_t n,
+            unsigned char **buf, size_t *len)
+{
+    size_t cap = n * 6 + 4096, got = 0;
+    unsigned char *out = NULL;
+    enum libdeflate_result r = LIBDEFLATE_INSUFFICIENT_SPACE;
+    while (r == LIBDEFLATE_INSUFFICIENT_SPACE && cap < ((size_t)1 << 31)) {
+        unsigned char *grown = realloc(out, cap); /* freed with free(), as qpdf's */
+        if (grown == NULL)
+            break;
+        out = grown;
+        r = libdeflate_zlib_decompress(d, raw, n, out, cap, &got);
+        cap *= 2;
+    }
+    if (r != LIBDEFLATE_SUCCESS) {
+        free(out);
+        return FALSE;
+    }
+    *buf = out;
+    *len = got;
+    return TRUE;
+}
+
 /* The decoded data of stream c in *buf (malloc'd, *len bytes). A stream of
  * /FlateDecode alone (every page of cairo's) is taken raw from libqpdf and
  * inflated by libdeflate: qpdf's own Flate pipeline (zlib, through its
@@ -685,25 +1103,11 @@ gb__stream_data(qpdf_data q, qpdf_oh c, unsigned char **buf, size_t *len)
     size_t n = 0;
     if (flate && qpdf_oh_get_stream_data(q, c, qpdf_dl_none, NULL, &raw, &n) == 0 && raw != NULL) {
         struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
-        size_t cap = n * 6 + 4096, got = 0;
-        unsigned char *out = NULL;
-        enum libdeflate_result r = LIBDEFLATE_INSUFFICIENT_SPACE;
-        while (d != NULL && r == LIBDEFLATE_INSUFFICIENT_SPACE && cap < ((size_t)1 << 31)) {
-            unsigned char *grown = realloc(out, cap); /* freed with free(), as qpdf's */
-            if (grown == NULL)
-                break;
-            out = grown;
-            r = libdeflate_zlib_decompress(d, raw, n, out, cap, &got);
-            cap *= 2;
-        }
+        gboolean ok = d != NULL && gb__inflate(d, raw, n, buf, len);
         libdeflate_free_decompressor(d);
         free(raw);
-        if (r == LIBDEFLATE_SUCCESS) {
-            *buf = out;
-            *len = got;
+        if (ok)
             return TRUE;
-        }
-        free(out);
     }
     QPDF_BOOL filtered = QPDF_FALSE;
     if (qpdf_oh_get_stream_data(q, c, qpdf_dl_generalized, &filtered, buf, len) != 0 || !filtered ||
@@ -713,6 +1117,157 @@ gb__stream_data(qpdf_data q, qpdf_oh c, unsigned char **buf, size_t *len)
         return FALSE;
     }
     return TRUE;
+}
+
+/* How many times the page rewrite wrote a pagination Artifact in place of
+ * marked content in out (one for each sequence whose entry it nulls). */
+static int
+gb__pagination_artifacts(const GString *out)
+{
+    static const char mark[] = "/Artifact <</Type /Pagination";
+    int n = 0;
+    for (const char *p = out->str, *end = out->str + out->len;
+         (p = memmem(p, (size_t)(end - p), mark, sizeof mark - 1)) != NULL; p += sizeof mark - 1)
+        n++;
+    return n;
+}
+
+/* Content stream id's data as cairo writes it, from its bytes: "<< /Length
+ * L 0 R\n   /Filter /FlateDecode\n>>\nstream\n", the data, its length in
+ * object L ("   N\n"), "\nendstream". FALSE when the bytes are not that. */
+static gboolean
+gb__raw_stream(const GbRaw *r, int id, const guint8 **data, size_t *len)
+{
+    const char *p = gb__raw_obj(r, id);
+    int length_id, n;
+    if (p == NULL || !gb__raw_lit(&p, r->end, "<< /Length ") ||
+        !gb__raw_int(&p, r->end, &length_id) ||
+        !gb__raw_lit(&p, r->end, " 0 R\n   /Filter /FlateDecode\n>>\nstream\n"))
+        return FALSE;
+    const char *l = gb__raw_obj(r, length_id);
+    if (l == NULL || !gb__raw_lit(&l, r->end, "   ") || !gb__raw_int(&l, r->end, &n) ||
+        !gb__raw_lit(&l, r->end, "\nendobj\n") || r->end - p < n)
+        return FALSE;
+    const char *after = p + n;
+    if (!gb__raw_lit(&after, r->end, "\nendstream\nendobj\n"))
+        return FALSE;
+    *data = (const guint8 *)p;
+    *len = (size_t)n;
+    return TRUE;
+}
+
+/* The page content rewrite beside the walk: every page's content stream of
+ * cairo's shape inflated, rewritten with no ParentTree array, no links and
+ * no repeated header rows, and compressed (libdeflate level 1, as
+ * gb__content), from cairo's bytes alone, on a thread of its own: it
+ * touches nothing of libqpdf's. gb__content takes a page's result where it
+ * is what it would have made itself (gb__page_job, gb__raw_parents). */
+static gpointer
+gb__pages_work(gpointer data)
+{
+    GbPages *ps = data;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    GHashTable *none = g_hash_table_new(NULL, NULL);
+    for (int i = 0; i < ps->n && z != NULL && d != NULL; i++) {
+        GbPageJob *job = &ps->jobs[i];
+        const guint8 *raw;
+        size_t n;
+        unsigned char *buf;
+        size_t len;
+        if (job->content <= 0 || !gb__raw_stream(ps->raw, job->content, &raw, &n) ||
+            !gb__inflate(d, raw, n, &buf, &len))
+            continue;
+        GbPage pg = {.out = g_string_sized_new(len + len / 8 + 64),
+                     .stack = g_array_new(FALSE, FALSE, 1),
+                     .repeats = none,
+                     .page_id = job->page_id};
+        gb__page_rewrite(&pg, (const char *)buf, len);
+        free(buf);
+        job->artifacts = gb__pagination_artifacts(pg.out);
+        size_t cap = libdeflate_zlib_compress_bound(z, pg.out->len);
+        guint8 *out = g_malloc(cap);
+        size_t zlen = libdeflate_zlib_compress(z, pg.out->str, pg.out->len, out, cap);
+        job->z = g_bytes_new_take(out, zlen);
+        g_string_free(pg.out, TRUE);
+        g_array_free(pg.stack, TRUE);
+    }
+    g_hash_table_destroy(none);
+    libdeflate_free_compressor(z);
+    libdeflate_free_decompressor(d);
+    return NULL;
+}
+
+/* Nulls the entries of page page_id's ParentTree array (object id, its
+ * references refs as cairo wrote them) that the walk knows go (st->unparent)
+ * and writes the array into the update as libqpdf would unparse it, if any
+ * did. FALSE, nothing done, when the page's rewritten content did not put a
+ * pagination Artifact (artifacts of them) in place of exactly that many
+ * sequences of the page:
+ * then what the rewrite nulls is not what the walk knows. */
+static gboolean
+gb__raw_parents(GbPass *st, int page_id, int id, const GArray *refs, int artifacts)
+{
+    int want = GPOINTER_TO_INT(g_hash_table_lookup(st->unparent_n, GINT_TO_POINTER(page_id)));
+    if (artifacts != want)
+        return FALSE;
+    if (want == 0)
+        return TRUE;
+    GString *s = g_string_sized_new(refs->len * 9 + 8);
+    gboolean nulled = FALSE;
+    g_string_append(s, "[ ");
+    for (guint m = 0; m < refs->len; m++) {
+        if (g_hash_table_contains(st->unparent, gb__mc_key(page_id, (int)m))) {
+            g_string_append(s, "null ");
+            nulled = TRUE;
+        } else {
+            gb__put_int(s, g_array_index(refs, int, m));
+            g_string_append(s, " 0 R ");
+        }
+    }
+    g_string_append_c(s, ']');
+    if (!nulled) {
+        g_string_free(s, TRUE);
+        return TRUE;
+    }
+    g_hash_table_insert(st->ed->literal, GINT_TO_POINTER(id), g_string_free(s, FALSE));
+    g_hash_table_insert(st->ed->touched, GINT_TO_POINTER(id), GINT_TO_POINTER(0));
+    return TRUE;
+}
+
+/* Content stream c's new data z (compressed; taken), and its dictionary
+ * to say so. FALSE when z is empty. */
+static gboolean
+gb__content_set(GbPass *st, qpdf_oh c, GBytes *z)
+{
+    qpdf_data q = st->ed->q;
+    gsize zlen = g_bytes_get_size(z);
+    qpdf_oh dict = qpdf_oh_get_dict(q, c);
+    qpdf_oh_replace_key(q, dict, "/Filter", qpdf_oh_new_name(q, "/FlateDecode"));
+    qpdf_oh_remove_key(q, dict, "/DecodeParms");
+    qpdf_oh_replace_key(q, dict, "/Length", qpdf_oh_new_integer(q, (long long)zlen));
+    gb__touch(st->ed, c);
+    g_hash_table_insert(st->ed->data, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)), z);
+    return zlen > 0;
+}
+
+/* The worker's rewrite of content stream c of page page_id (gb__pages_work),
+ * once it is done, where it is what gb__content would make of the page: no
+ * links to name on it and no repeated header row (the worker knew of
+ * neither). NULL otherwise. */
+static GbPageJob *
+gb__page_job(GbPass *st, qpdf_oh c, int page_id, gboolean links)
+{
+    GbPages *ps = st->pages;
+    qpdf_data q = st->ed->q;
+    if (ps == NULL || links || !qpdf_oh_is_indirect(q, c) ||
+        g_hash_table_contains(st->repeat_pages, GINT_TO_POINTER(page_id)))
+        return NULL;
+    if (ps->thread != NULL)
+        g_thread_join(g_steal_pointer(&ps->thread));
+    GbPageJob *job =
+        g_hash_table_lookup(ps->by_content, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)));
+    return job != NULL && job->page_id == page_id && job->z != NULL ? job : NULL;
 }
 
 /* Rewrites the content stream of page (object page_id), compressed here
@@ -728,12 +1283,35 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
         c = qpdf_oh_get_array_item(q, c, 0);
         qpdf_oh_replace_key(q, page, "/Contents", c);
     }
+    GbParent *parents = gb__parent(st, qpdf_oh_get_key(q, page, "/StructParents"));
+    /* This page's ParentTree array from cairo's bytes, not resolved by
+     * libqpdf (4,600 references, 33 M instructions on the briefing): the
+     * rewrite is then given none, and the entries it would null are the
+     * walk's (gb__raw_parents). */
+    int parents_id = parents != NULL && parents->owner == parents->value &&
+                             qpdf_oh_is_indirect(q, parents->value) &&
+                             qpdf_oh_get_generation(q, parents->value) == 0
+                         ? qpdf_oh_get_object_id(q, parents->value)
+                         : 0;
+    GArray *refs =
+        st->unparent != NULL && parents_id > 0 ? gb__raw_refs(st->raw, parents_id) : NULL;
+    GbPageJob *job = gb__page_job(st, c, page_id, links != NULL);
+    if (job != NULL &&
+        (parents == NULL ||
+         (refs != NULL && gb__raw_parents(st, page_id, parents_id, refs, job->artifacts)))) {
+        if (refs != NULL)
+            g_array_free(refs, TRUE);
+        gb__beside++;
+        return gb__content_set(st, c, g_bytes_ref(job->z));
+    }
     unsigned char *buf;
     size_t len;
-    if (!gb__stream_data(q, c, &buf, &len))
+    if (!gb__stream_data(q, c, &buf, &len)) {
+        if (refs != NULL)
+            g_array_free(refs, TRUE);
         return FALSE;
-    GbParent *parents = gb__parent(st, qpdf_oh_get_key(q, page, "/StructParents"));
-    gboolean has = parents != NULL && qpdf_oh_is_array(q, parents->value);
+    }
+    gboolean has = refs == NULL && parents != NULL && qpdf_oh_is_array(q, parents->value);
     GbPage pg = {.ed = ed,
                  .out = g_string_sized_new(len + len / 8 + 64),
                  .stack = g_array_new(FALSE, FALSE, 1),
@@ -744,20 +1322,39 @@ gb__content(GbPass *st, int page_id, qpdf_oh page, GbLinkText *links)
                  .repeats = st->repeats,
                  .page_id = page_id};
     gb__page_rewrite(&pg, (const char *)buf, len);
+    if (refs != NULL &&
+        !gb__raw_parents(st, page_id, parents_id, refs, gb__pagination_artifacts(pg.out))) {
+        /* not what the walk knows: rewritten again, the entries nulled by it */
+        g_string_truncate(pg.out, 0);
+        g_array_set_size(pg.stack, 0);
+        pg.copied = 0;
+        pg.open = pg.paint = pg.in_text_start = pg.in_text = FALSE;
+        pg.run0 = pg.run1 = 0;
+        pg.other = pg.structs = 0;
+        pg.collect = NULL;
+        if (links != NULL) { /* the link texts collected afresh */
+            GHashTableIter it;
+            gpointer text;
+            g_hash_table_iter_init(&it, links->by_mcid);
+            while (g_hash_table_iter_next(&it, NULL, &text))
+                g_string_truncate(text, 0);
+        }
+        if (qpdf_oh_is_array(q, parents->value)) {
+            pg.parents = parents->value;
+            pg.parents_owner = parents->owner;
+            pg.n_parents = qpdf_oh_get_array_n_items(q, parents->value);
+        }
+        gb__page_rewrite(&pg, (const char *)buf, len);
+    }
+    if (refs != NULL)
+        g_array_free(refs, TRUE);
     free(buf);
     size_t cap = libdeflate_zlib_compress_bound(st->z, pg.out->len);
     guint8 *z = g_malloc(cap);
     size_t zlen = libdeflate_zlib_compress(st->z, pg.out->str, pg.out->len, z, cap);
-    qpdf_oh dict = qpdf_oh_get_dict(q, c);
-    qpdf_oh_replace_key(q, dict, "/Filter", qpdf_oh_new_name(q, "/FlateDecode"));
-    qpdf_oh_remove_key(q, dict, "/DecodeParms");
-    qpdf_oh_replace_key(q, dict, "/Length", qpdf_oh_new_integer(q, (long long)zlen));
-    gb__touch(ed, c);
-    g_hash_table_insert(ed->data, GINT_TO_POINTER(qpdf_oh_get_object_id(q, c)),
-                        g_bytes_new_take(z, zlen));
     g_string_free(pg.out, TRUE);
     g_array_free(pg.stack, TRUE);
-    return zlen > 0;
+    return gb__content_set(st, c, g_bytes_new_take(z, zlen));
 }
 
 static gboolean
@@ -791,6 +1388,94 @@ gb__page(GbPass *st, qpdf_oh page)
     g_hash_table_destroy(links.by_mcid);
     g_hash_table_destroy(links.fonts);
     return ok;
+}
+
+/* The pages' content streams as cairo lists them, from its bytes: the
+ * trailer's /Root, the catalog's /Pages, its flat /Kids (as many as its
+ * /Count), each page's /Contents. FALSE when any of it is not cairo's
+ * shape. The pass confirms each against libqpdf's reading of the page
+ * before it takes the worker's result (gb__page_job). */
+static gboolean
+gb__raw_pages(const GbRaw *r, GArray *jobs)
+{
+    if (r->xref == NULL)
+        return FALSE;
+    const char *p = r->xref + 20 * (gsize)r->n, *end = r->end;
+    int size, root, pages, count;
+    if (!gb__raw_lit(&p, end, "trailer\n<< /Size ") || !gb__raw_int(&p, end, &size) ||
+        !gb__raw_lit(&p, end, "\n   /Root ") || !gb__raw_int(&p, end, &root) ||
+        !gb__raw_lit(&p, end, " 0 R\n"))
+        return FALSE;
+    p = gb__raw_obj(r, root);
+    if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /Catalog\n   /Pages ") ||
+        !gb__raw_int(&p, end, &pages) || !gb__raw_lit(&p, end, " 0 R\n"))
+        return FALSE;
+    p = gb__raw_obj(r, pages);
+    if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /Pages\n   /Kids [ "))
+        return FALSE;
+    while (!gb__raw_lit(&p, end, "]\n   /Count ")) {
+        GbPageJob job = {0};
+        if (!gb__raw_int(&p, end, &job.page_id) || !gb__raw_lit(&p, end, " 0 R "))
+            return FALSE;
+        g_array_append_val(jobs, job);
+    }
+    if (!gb__raw_int(&p, end, &count) || count != (int)jobs->len)
+        return FALSE;
+    for (guint i = 0; i < jobs->len; i++) {
+        GbPageJob *job = &g_array_index(jobs, GbPageJob, i);
+        int number, parent;
+        p = gb__raw_obj(r, job->page_id);
+        if (p == NULL || !gb__raw_lit(&p, end, "<< /Type /Page % ") ||
+            !gb__raw_int(&p, end, &number) || number != (int)i + 1 ||
+            !gb__raw_lit(&p, end, "\n   /Parent ") || !gb__raw_int(&p, end, &parent) ||
+            parent != pages || !gb__raw_lit(&p, end, " 0 R\n   /MediaBox [ "))
+            return FALSE;
+        const char *box = memchr(p, ']', (size_t)MIN(end - p, 64));
+        if (box == NULL || (p = box) == NULL || !gb__raw_lit(&p, end, "]\n   /Contents ") ||
+            !gb__raw_int(&p, end, &job->content) || !gb__raw_lit(&p, end, " 0 R\n"))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Starts gb__pages_work on the pages' content streams cairo lists
+ * (gb__raw_pages), before libqpdf has read the file. Returns ps, or NULL
+ * when they are not of cairo's shape or no thread could be had (every
+ * page is then rewritten in line). */
+static GbPages *
+gb__pages_start(GbPages *ps, const GbRaw *raw)
+{
+    GArray *jobs = g_array_new(FALSE, TRUE, sizeof(GbPageJob));
+    gboolean ok = gb__raw_pages(raw, jobs);
+    int n = (int)jobs->len;
+    *ps = (GbPages){.raw = raw,
+                    .n = n,
+                    .jobs = (GbPageJob *)(void *)g_array_free(jobs, FALSE),
+                    .by_content = g_hash_table_new(NULL, NULL)};
+    for (int i = 0; i < ps->n && ok; i++) {
+        GbPageJob *job = &ps->jobs[i];
+        if (!g_hash_table_contains(ps->by_content, GINT_TO_POINTER(job->content)))
+            g_hash_table_insert(ps->by_content, GINT_TO_POINTER(job->content), job);
+        else
+            job->content = 0; /* a stream two pages share: rewritten in line */
+    }
+    if (ok)
+        ps->thread = g_thread_try_new("gb-pdf-pages", gb__pages_work, ps, NULL);
+    return ps->thread != NULL ? ps : NULL;
+}
+
+/* Waits for gb__pages_work (if it runs) and frees what it made. */
+static void
+gb__pages_end(GbPages *ps)
+{
+    if (ps->thread != NULL)
+        g_thread_join(g_steal_pointer(&ps->thread));
+    for (int i = 0; i < ps->n; i++)
+        if (ps->jobs[i].z != NULL)
+            g_bytes_unref(ps->jobs[i].z);
+    g_free(ps->jobs);
+    if (ps->by_content != NULL)
+        g_hash_table_destroy(ps->by_content);
 }
 
 /* ---- the pass ------------------------------------------------------- */
@@ -852,14 +1537,24 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
                  .touched = g_hash_table_new(NULL, NULL),
                  .freed = g_hash_table_new(NULL, NULL),
                  .data = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_bytes_unref),
-                 .made = g_hash_table_new(NULL, NULL)};
+                 .made = g_hash_table_new(NULL, NULL),
+                 .literal = g_hash_table_new_full(NULL, NULL, NULL, g_free)};
     qpdf_data q = ed.q;
+    GbRaw raw;
+    gb__raw_init(&raw, pdf, len);
+    gb__raw_read = 0;
+    gb__beside = 0;
     GbStatus status = GB_SOFTWARE;
     GbPass st = {.ed = &ed};
+    GbWalk w = {0};
+    GbPages ps = {0};
     char *err = NULL;
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     qpdf_oh root = 0;
+    /* The pages' content rewritten beside libqpdf's read and the walk. */
+    if (tags != NULL && tags->open->len == 1)
+        st.pages = gb__pages_start(&ps, &raw);
     if ((qpdf_read_memory(q, "briefing.pdf", (const char *)pdf, len, NULL) & QPDF_ERRORS) != 0 ||
         !qpdf_oh_is_dictionary(q, root = qpdf_get_root(q))) {
         gb_diag_set(diag, NULL, 0, 0, "qpdf cannot read the PDF cairo wrote: %s",
@@ -870,10 +1565,16 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.repeats = g_hash_table_new(NULL, NULL);
     /* A record still open (a tag never closed) is not used. */
     gboolean use = tags != NULL && tags->open->len == 1;
-    GbWalk w = {.ed = &ed,
-                .alts = alts,
-                .repeats = st.repeats,
-                .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL};
+    int pages = qpdf_get_num_pages(q);
+    w = (GbWalk){.ed = &ed,
+                 .alts = alts,
+                 .repeats = st.repeats,
+                 .raw = &raw,
+                 .unparent = g_hash_table_new(NULL, NULL),
+                 .nodes = use ? (const GbTagNode *)(void *)tags->nodes->data : NULL,
+                 .quiet = use ? gb__quiet((const GbTagNode *)(void *)tags->nodes->data,
+                                          (int)tags->nodes->len)
+                              : NULL};
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree))
         gb__children(&w, tree, NULL, use ? 0 : -1);
@@ -887,8 +1588,29 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     st.fonts_done = g_hash_table_new(NULL, NULL);
     if (qpdf_oh_is_dictionary(q, tree))
         gb__parent_tree(&st, qpdf_oh_get_key(q, tree, "/ParentTree"), 0);
+    /* What the page rewrite will null, as the walk knows it. */
+    st.raw = &raw;
+    st.unparent = w.nodes != NULL ? w.unparent : NULL; /* without a record the walk knows none */
+    st.unparent_n = g_hash_table_new(NULL, NULL);
+    st.repeat_pages = g_hash_table_new(NULL, NULL);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, st.repeats);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        g_hash_table_add(st.repeat_pages, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(key) >> 20));
+        if (st.unparent != NULL)
+            g_hash_table_add(st.unparent, key);
+    }
+    if (st.unparent != NULL) {
+        g_hash_table_iter_init(&it, st.unparent);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            gpointer page = GSIZE_TO_POINTER(GPOINTER_TO_SIZE(key) >> 20);
+            g_hash_table_insert(
+                st.unparent_n, page,
+                GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(st.unparent_n, page)) + 1));
+        }
+    }
     st.z = libdeflate_alloc_compressor(1);
-    int pages = qpdf_get_num_pages(q);
     for (int i = 0; i < pages; i++) {
         if (!gb__page(&st, qpdf_get_page_n(q, (size_t)i))) {
             gb_diag_set(diag, NULL, 0, 0, "cannot rewrite the content of page %d", i + 1);
@@ -913,6 +1635,9 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     status = GB_OK;
 out:
     g_free(err);
+    gb__pages_end(&ps);
+    if (st.repeat_pages != NULL)
+        g_hash_table_destroy(st.repeat_pages);
     if (st.z != NULL)
         libdeflate_free_compressor(st.z);
     if (st.parents != NULL)
@@ -921,10 +1646,16 @@ out:
         g_hash_table_destroy(st.fonts_done);
     if (st.repeats != NULL)
         g_hash_table_destroy(st.repeats);
+    if (w.unparent != NULL)
+        g_hash_table_destroy(w.unparent);
+    g_free(w.quiet);
+    if (st.unparent_n != NULL)
+        g_hash_table_destroy(st.unparent_n);
     g_hash_table_destroy(ed.touched);
     g_hash_table_destroy(ed.freed);
     g_hash_table_destroy(ed.data);
     g_hash_table_destroy(ed.made);
+    g_hash_table_destroy(ed.literal);
     qpdf_cleanup(&q);
     return status;
 }

@@ -60,6 +60,13 @@ gb__object(GbEdit *ed, GString *o, int id, int gen)
     g_string_append_c(o, ' ');
     gb__put_uint(o, (guint64)gen, 0);
     g_string_append(o, " obj\n");
+    const char *literal =
+        ed->literal != NULL ? g_hash_table_lookup(ed->literal, GINT_TO_POINTER(id)) : NULL;
+    if (literal != NULL) { /* an object the pass wrote from cairo's bytes */
+        g_string_append(o, literal);
+        g_string_append(o, "\nendobj\n");
+        return TRUE;
+    }
     gpointer made = g_hash_table_lookup(ed->made, GINT_TO_POINTER(id));
     GBytes *data = g_hash_table_lookup(ed->data, GINT_TO_POINTER(id));
     if (made != NULL) { /* a stream the pass made: its dictionary and data */
@@ -174,7 +181,10 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
         int b = a + 1;
         while (b < n_all && num[b] == num[b - 1] + 1)
             b++;
-        g_string_append_printf(o, "%d %d\n", num[a], b - a);
+        gb__put_uint(o, (guint64)num[a], 0);
+        g_string_append_c(o, ' ');
+        gb__put_uint(o, (guint64)(b - a), 0);
+        g_string_append_c(o, '\n');
         for (; a < b; a++) {
             if (idx[a] >= 0) {
                 gpointer gen = g_hash_table_lookup(ed->touched, GINT_TO_POINTER(num[a]));
@@ -191,7 +201,10 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
                 f < 0
                     ? 65535
                     : GPOINTER_TO_INT(g_hash_table_lookup(ed->freed, GINT_TO_POINTER(num[a]))) + 1;
-            g_string_append_printf(o, "%010d %05d f \n", next, gen);
+            gb__put_uint(o, (guint64)next, 10);
+            g_string_append_c(o, ' ');
+            gb__put_uint(o, (guint64)gen, 5);
+            g_string_append(o, " f \n");
         }
     }
     g_free(num);

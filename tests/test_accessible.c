@@ -427,7 +427,9 @@ compose(GbDoc *d)
     gb_doc_link_line(d, "A link", "https://example.org/");
 }
 
-START_TEST(test_record_of_layout)
+/* cairo's PDF of compose() and the record its drawing pass kept. */
+static GByteArray *
+layout_raw(GbTagTree **tags)
 {
     GbPageSetup setup = {.width = 595.28,
                          .height = 841.89,
@@ -447,17 +449,33 @@ START_TEST(test_record_of_layout)
     GbDoc *draw = gb_doc_new(fonts, &setup, s, measure);
     compose(draw);
     ck_assert_int_ge(gb_doc_finish(draw), 4);
-    GbTagTree *tags = gb__doc_take_tags(draw);
-    ck_assert_ptr_nonnull(tags);
-    ck_assert_uint_gt(gb_tag_tree_len(tags), 300);
+    *tags = gb__doc_take_tags(draw);
+    ck_assert_ptr_nonnull(*tags);
+    ck_assert_uint_gt(gb_tag_tree_len(*tags), 300);
     gb_doc_free(draw);
     gb_doc_free(measure);
     cairo_surface_finish(s);
     ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy(s);
-    GByteArray *plain = finish(raw, NULL, 0), *known = finish(raw, tags, 0);
+    return raw;
+}
+
+START_TEST(test_record_of_layout)
+{
+    GbTagTree *tags;
+    GByteArray *raw = layout_raw(&tags);
+    GByteArray *plain = finish(raw, NULL, 0);
+    ck_assert_int_eq(gb__accessible_raw(), 0); /* without a record, libqpdf reads it all */
+    GByteArray *known = finish(raw, tags, 0);
     int skipped = gb__accessible_skipped();
     ck_assert_msg(skipped > 180, "only %d elements known from the record", skipped);
+    /* the 90 rows' TH cells, the header row's and the running header and
+     * footer of each page, read from cairo's bytes */
+    ck_assert_msg(gb__accessible_raw() > 90, "only %d elements read from cairo's bytes",
+                  gb__accessible_raw());
+    /* every page but the contents page (its link texts are collected in line) */
+    ck_assert_msg(gb__accessible_beside() >= 3, "%d pages rewritten beside the walk",
+                  gb__accessible_beside());
     ck_assert_msg(plain->len == known->len && memcmp(plain->data, known->data, plain->len) == 0,
                   "the record changed the bytes");
     char *path = gb_test_file("record.pdf", (const char *)known->data, known->len);
@@ -466,6 +484,56 @@ START_TEST(test_record_of_layout)
     ck_assert_msg(rc == 0, "check.py exit %d:\n%s", rc, out);
     g_free(out);
     g_free(path);
+    gb_tag_tree_free(tags);
+    g_byte_array_unref(known);
+    g_byte_array_unref(plain);
+    g_byte_array_unref(raw);
+}
+END_TEST
+
+/* Objects whose bytes are not cairo's shape (the same PDF to any reader,
+ * of the same length, so the cross-reference table still holds) are
+ * refused by the pass's reading of cairo's bytes and read through libqpdf:
+ * the same file as with no record. A running header or footer so read is
+ * not one the walk knows the page rewrite nulls the ParentTree entry of:
+ * that page is rewritten again, nulling them through libqpdf. */
+static const struct {
+    const char *name, *from, *to;
+    int fewer; /* at least this many fewer objects read from the bytes */
+} mangles[] = {
+    {"TH", "\n   /S /TH\n", "\n  /S /TH \n", 80},
+    {"header", "\n   /S /" GB_TAG_HEADER "\n", "\n  /S /" GB_TAG_HEADER " \n", 4},
+    {"footer", "\n   /S /" GB_TAG_FOOTER "\n", "\n  /S /" GB_TAG_FOOTER " \n", 4},
+    {"ParentTree array", " 0 obj\n[\n  ", " 0 obj\n[ \n ", 4},
+};
+
+static void
+replace_all(GByteArray *a, const char *from, const char *to)
+{
+    size_t n = strlen(from);
+    ck_assert_uint_eq(n, strlen(to));
+    for (guint i = 0; i + n <= a->len; i++)
+        if (memcmp(a->data + i, from, n) == 0)
+            memcpy(a->data + i, to, n);
+}
+
+START_TEST(test_raw_refused)
+{
+    GbTagTree *tags;
+    GByteArray *raw = layout_raw(&tags);
+    GByteArray *good = finish(raw, tags, 0);
+    int all = gb__accessible_raw();
+    g_byte_array_unref(good);
+    replace_all(raw, mangles[_i].from, mangles[_i].to);
+    GByteArray *plain = finish(raw, NULL, 0), *known = finish(raw, tags, 0);
+    int left = gb__accessible_raw();
+    ck_assert_msg(left > 0 && all - left >= mangles[_i].fewer,
+                  "%s: %d of %d objects still read from the bytes", mangles[_i].name, left, all);
+    if (plain->len != known->len || memcmp(plain->data, known->data, plain->len) != 0) {
+        g_free(gb_test_file("refused-plain.pdf", (const char *)plain->data, plain->len));
+        g_free(gb_test_file("refused-known.pdf", (const char *)known->data, known->len));
+        ck_abort_msg("%s: refused objects changed the bytes", mangles[_i].name);
+    }
     gb_tag_tree_free(tags);
     g_byte_array_unref(known);
     g_byte_array_unref(plain);
@@ -484,6 +552,7 @@ accessible_suite(void)
     tcase_add_test(tc, test_link_contents);
     tcase_add_loop_test(tc, test_record_same_bytes, 0, G_N_ELEMENTS(records));
     tcase_add_test(tc, test_record_of_layout);
+    tcase_add_loop_test(tc, test_raw_refused, 0, G_N_ELEMENTS(mangles));
     tcase_add_test(tc, test_stand_in_refused);
     suite_add_tcase(s, tc);
     return s;
