@@ -177,21 +177,14 @@ typedef struct {
     GbMoves *moves;
     GbLatest *latest;
     GbBriefing *brief;
-    GByteArray *pdf;
+    gsize pdf_len; /* the finished PDF's size, once added */
     int pages;
-    GPtrArray *names, *bytes; /* the files made, and their bytes */
-    gint64 t0;                /* --timings */
+    gint64 t0; /* --timings */
 } GbBuildState;
 
 static void
 gb__build_state_clear(GbBuildState *s)
 {
-    if (s->names != NULL)
-        g_ptr_array_free(s->names, TRUE);
-    if (s->bytes != NULL)
-        g_ptr_array_free(s->bytes, TRUE);
-    if (s->pdf != NULL)
-        g_byte_array_unref(s->pdf);
     gb_briefing_free(s->brief);
     gb_write_free(s->ws);
     g_free(s->hash);
@@ -276,12 +269,12 @@ gb__build_prepare(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     return GB_OK;
 }
 
-/* The files' chain: the chart files, tables, HTML and Word file, handed to
- * the write set (hashed, written as temporaries; nothing is replaced before
- * the commit, and a failed run's temporaries are removed). With a PDF it
- * runs on a thread of its own beside the PDF's chain (measure, draw, then
- * the finishing pass), with fonts of its own: pango objects never cross
- * threads. Only this chain touches s->names and s->bytes until it is joined. */
+/* The files' chain: the chart files, tables, HTML and Word file, each handed
+ * to the write set as it is made (hashed, written as a temporary and freed;
+ * nothing is replaced before the commit, and a failed run's temporaries are
+ * removed). With a PDF it runs on a thread of its own beside the PDF's chain
+ * (measure, draw, then the finishing pass), with fonts of its own: pango
+ * objects never cross threads. */
 typedef struct {
     GbBuildRequest *r;
     GbBuildState *s;
@@ -292,55 +285,67 @@ typedef struct {
     gboolean reached; /* the chart files were made */
     GbStatus rc;
     GbDiag diag;
+    char *uncovered; /* what its fonts had no glyph for, once they are freed */
     GThread *thread;
 } GbBuildFiles;
 
+/* Ends the chain's stage k (--timings): its time since *t0, less the adds
+ * made in it since *added (counted as write-add). */
 static void
-gb__files_lap(gint64 *t0, gint64 *us)
+gb__files_lap(GbBuildFiles *j, int k, gint64 *t0, gint64 *added)
 {
     gint64 now = g_get_monotonic_time();
-    *us = now - *t0;
+    j->us[k] = now - *t0 - (j->us[3] - *added);
+    *added = j->us[3];
     *t0 = now;
 }
 
-/* Makes the files and adds them, unless one failed or a signal came. A text
- * that no font has is looked for by the caller, in every chain's fonts. */
+/* Adds one file of the chain to the write set (its bytes are copied to a
+ * temporary there), unless a signal came: then nothing more is written. */
+static GbStatus
+gb__build_emit(const char *name, const GByteArray *bytes, gpointer user, GbDiag *diag)
+{
+    GbBuildFiles *j = user;
+    gint64 t0 = g_get_monotonic_time();
+    GbStatus rc = gb_cli_interrupted(diag);
+    if (rc == GB_OK)
+        rc = gb_write_add(j->s->ws, name, bytes->data, bytes->len, j->s->hash, 0, diag);
+    j->us[3] += g_get_monotonic_time() - t0;
+    return rc;
+}
+
+/* Makes the files and adds them as they are made, unless one failed or a
+ * signal came. A text that no font has is looked for by the caller, in every
+ * chain's fonts. Files are held only until added: the chart files, tables
+ * and HTML page are not beside the Word file's making, nor any of them beside
+ * the PDF's drawing and finishing pass. */
 static GbStatus
 gb__build_files(GbBuildFiles *j)
 {
     GbBuildRequest *r = j->r;
     GbBuildState *s = j->s;
     GbDiag *diag = &j->diag;
-    gint64 t0 = g_get_monotonic_time();
+    gint64 t0 = g_get_monotonic_time(), added = 0;
     GbStatus rc =
-        gb_briefing_files(s->brief, j->fonts, j->run, j->threads, s->names, s->bytes, diag);
-    gb__files_lap(&t0, &j->us[0]);
+        gb_briefing_files(s->brief, j->fonts, j->run, j->threads, r->html, gb__build_emit, j, diag);
+    gb__files_lap(j, 0, &t0, &added);
     j->reached = TRUE;
     if (rc == GB_OK && r->html) {
-        g_ptr_array_add(s->names, g_strdup("briefing.html"));
-        g_ptr_array_add(s->bytes, gb_briefing_html(s->brief));
-        gb__files_lap(&t0, &j->us[1]);
+        GByteArray *html = gb_briefing_html(s->brief);
+        rc = gb__build_emit("briefing.html", html, j, diag);
+        g_byte_array_unref(html);
+        gb__files_lap(j, 1, &t0, &added);
     }
     if (rc == GB_OK && r->docx) {
         GByteArray *docx = NULL;
-        if ((rc = gb_briefing_docx(s->brief, j->fonts, &docx, diag)) == GB_OK) {
-            g_ptr_array_add(s->names, g_strdup("briefing.docx"));
-            g_ptr_array_add(s->bytes, docx);
-        }
-        gb__files_lap(&t0, &j->us[2]);
+        if ((rc = gb_briefing_docx(s->brief, j->fonts, &docx, diag)) == GB_OK)
+            rc = gb__build_emit("briefing.docx", docx, j, diag);
+        if (docx != NULL)
+            g_byte_array_unref(docx);
+        gb__files_lap(j, 2, &t0, &added);
     }
-    /* Written and hashed, the files' bytes are not needed again: freed one by
-     * one, not held beside the PDF's finishing pass to the end of the run. */
+    /* The HTML page and the Word file are made: their SVGs and PNGs freed. */
     gb_briefing_files_release(s->brief);
-    if (rc == GB_OK)
-        rc = gb_cli_interrupted(diag);
-    for (guint i = 0; i < s->names->len && rc == GB_OK; i++) {
-        GByteArray *b = g_ptr_array_index(s->bytes, i);
-        rc = gb_write_add(s->ws, g_ptr_array_index(s->names, i), b->data, b->len, s->hash, 0, diag);
-        g_ptr_array_index(s->bytes, i) = g_byte_array_new();
-        g_byte_array_unref(b);
-    }
-    gb__files_lap(&t0, &j->us[3]);
     return rc;
 }
 
@@ -349,6 +354,11 @@ gb__build_files_thread(gpointer data)
 {
     GbBuildFiles *j = data;
     j->rc = gb__build_files(j);
+    /* Its fonts (layouts, glyph caches) are not needed again: freed now, not
+     * held beside the PDF's drawing until the join. */
+    j->uncovered = gb_fonts_take_uncovered(j->fonts);
+    j->fonts = NULL;
+    g_clear_pointer(&j->s->files_fonts, gb_fonts_free);
     return NULL;
 }
 
@@ -366,12 +376,12 @@ gb__build_files_timings(const GbBuildFiles *j)
 
 /* Never a briefing with boxes for text: GB_DATA, and nothing is committed,
  * when a text was laid out that no font has; the PDF's fonts are asked first
- * (its texts came first when one thread made everything), then b's. */
+ * (its texts came first when one thread made everything), then the files'
+ * chain's (other: what its fonts found, or NULL; taken). */
 static GbStatus
-gb__build_uncovered(GbFonts *a, GbFonts *b, GbDiag *diag)
+gb__build_uncovered(GbFonts *a, char *other, GbDiag *diag)
 {
     char *uncovered = gb_fonts_take_uncovered(a);
-    char *other = b != NULL ? gb_fonts_take_uncovered(b) : NULL;
     if (uncovered == NULL)
         uncovered = g_steal_pointer(&other);
     g_free(other);
@@ -443,13 +453,14 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         files.diag = (GbDiag){0};
     }
     if (rc == GB_OK)
-        rc = gb__build_uncovered(s->fonts, files.fonts, diag);
+        rc = gb__build_uncovered(s->fonts, g_steal_pointer(&files.uncovered), diag);
+    g_free(files.uncovered);
     gb_diag_clear(&files.diag);
     /* Nothing is drawn from here on (the finishing pass works on the PDF's
-     * bytes): both chains' fonts, their layouts and glyph caches, are freed
-     * while it runs, for it to reuse, not held beside it to the end. */
+     * bytes): the PDF's fonts, their layouts and glyph caches, are freed
+     * while it runs, for it to reuse, not held beside it to the end (the
+     * files' chain freed its own as it ended). */
     g_clear_pointer(&s->fonts, gb_fonts_free);
-    g_clear_pointer(&s->files_fonts, gb_fonts_free);
     g_clear_pointer(&s->brief, gb_briefing_free); /* the pass has its own copies */
     /* cairo's bytes, which the finished PDF begins with, hashed while the
      * finishing pass runs (this core would only wait for it): the write
@@ -461,7 +472,8 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         gb_write_hash_update(hash, raw->data, raw->len);
     }
     GbDiag finish_diag = {0};
-    GbStatus finished = job != NULL ? gb_pdf_render_join(job, &s->pdf, &finish_diag) : GB_OK;
+    GByteArray *pdf = NULL;
+    GbStatus finished = job != NULL ? gb_pdf_render_join(job, &pdf, &finish_diag) : GB_OK;
     gb_cli_timing(r->timings, "pdf-finish", &s->t0);
     if (rc == GB_OK && finished != GB_OK) {
         rc = finished;
@@ -474,15 +486,16 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         rc = gb_cli_interrupted(diag);
     if (rc == GB_OK) {
         /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
-        g_ptr_array_insert(s->names, 0, g_strdup("briefing.pdf"));
-        g_ptr_array_insert(s->bytes, 0, g_byte_array_ref(s->pdf));
-        gboolean begun = hash != NULL && s->pdf->len >= raw->len &&
-                         memcmp(s->pdf->data, raw->data, raw->len) == 0;
-        rc = begun ? gb_write_add_hashed(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, hash,
-                                         s->hash, s->pages, diag)
-                   : gb_write_add(s->ws, "briefing.pdf", s->pdf->data, s->pdf->len, s->hash,
-                                  s->pages, diag);
+        gboolean begun =
+            hash != NULL && pdf->len >= raw->len && memcmp(pdf->data, raw->data, raw->len) == 0;
+        rc = begun ? gb_write_add_hashed(s->ws, "briefing.pdf", pdf->data, pdf->len, hash, s->hash,
+                                         s->pages, diag)
+                   : gb_write_add(s->ws, "briefing.pdf", pdf->data, pdf->len, s->hash, s->pages,
+                                  diag);
+        s->pdf_len = pdf->len;
     }
+    if (pdf != NULL)
+        g_byte_array_unref(pdf);
     gb_write_hash_free(hash);
     if (raw != NULL)
         g_byte_array_unref(raw);
@@ -516,9 +529,9 @@ gb__build_commit(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         return GB_OK;
     /* Every document named: "wrote out/briefing.pdf (45 pages, 1292 KB), .html, .docx". */
     GString *docs = g_string_new(NULL);
-    if (s->pdf != NULL)
+    if (r->pdf)
         g_string_append_printf(docs, "%s/briefing.pdf (%d pages, %.0f KB)", s->dir, s->pages,
-                               s->pdf->len / 1024.0);
+                               s->pdf_len / 1024.0);
     const char *more[] = {r->html ? "html" : NULL, r->docx ? "docx" : NULL};
     for (gsize i = 0; i < G_N_ELEMENTS(more); i++) {
         if (more[i] == NULL)
@@ -537,8 +550,6 @@ static GbStatus
 gb__build_run(GbBuildRequest *r, GbDiag *diag)
 {
     GbBuildState s = {.t0 = g_get_monotonic_time()};
-    s.names = g_ptr_array_new_with_free_func(g_free);
-    s.bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     GbStatus rc = gb__build_prepare(r, &s, diag);
     if (rc != GB_OK)
         goto out;

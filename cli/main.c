@@ -107,6 +107,28 @@ gb__malloc_policy(const char *cmd)
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
 }
 
+/* libqpdf brings GnuTLS in as its crypto provider, and GnuTLS's constructor
+ * initialises the library before main (its random generator, the system's
+ * priority settings, p11-kit's modules): 0.6-0.9 MB of the briefing's peak
+ * RSS, and nothing here ever asks GnuTLS for anything. gradebrief's libqpdf
+ * only reads PDFs cairo has just written (unencrypted, so no decryption) and
+ * writes nothing with QPDFWriter: the finishing pass appends its own update
+ * and hashes its /ID with GLib's MD5 (output/pdfupdate.c); the write stage's
+ * SHA-256 is nettle's, called directly. GnuTLS asks this hook, a weak symbol
+ * it exports and calls through its PLT, before its implicit initialisation
+ * and its clean-up at exit: the executable's definition wins, as
+ * GNUTLS_NO_IMPLICIT_INIT=1 in the environment would (too late from main).
+ * Should a GnuTLS call ever be made, it fails with
+ * GNUTLS_E_LIB_IN_ERROR_STATE rather than giving wrong bytes: libqpdf throws
+ * and the finishing pass reports it (tests/test_cli checks that the hook is
+ * what GnuTLS finds). */
+int _gnutls_global_init_skip(void);
+int
+_gnutls_global_init_skip(void)
+{
+    return 1;
+}
+
 static const GbCommand *
 gb__command(const char *name)
 {

@@ -654,11 +654,12 @@ gb_briefing_chart_run(GbBriefing *b)
 
 /* The chart files of run (NULL: one of its own), helped by `threads` - 1
  * threads of their own and this one with f: an SVG and a PNG of each figure,
- * SVGs with their title and description. Each chart's SVG goes to svgs and,
- * when the Word document is made, its PNG to b->pngs as well. */
+ * SVGs with their title and description, each handed to emit and then let
+ * go, unless keep_svgs (the SVGs go to b->svgs) or the Word document is made
+ * (the PNGs go to b->pngs). */
 static GbStatus
-gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArray *names,
-                GPtrArray *bytes, GPtrArray *svgs, GbDiag *diag)
+gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolean keep_svgs,
+                GbBriefingFileFn emit, gpointer user, GbDiag *diag)
 {
     GbChartRun *own = run == NULL ? gb_briefing_chart_run(b) : NULL;
     GbChartRun *r = run != NULL ? run : own;
@@ -672,42 +673,52 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArr
     g_ptr_array_free(workers, TRUE);
     GPtrArray *made;
     GbStatus st = gb_chartfile_run_end(r, &made, diag);
-    gb_chartfile_run_free(own);
-    if (st != GB_OK)
+    if (st != GB_OK) {
+        gb_chartfile_run_free(own);
         return st;
+    }
     GPtrArray *charts = b->tree->charts;
-    for (guint i = 0; i < made->len; i++) {
+    for (guint i = 0; i < made->len && st == GB_OK; i++) {
         const GbChart *c = g_ptr_array_index(charts, i / (guint)nopts);
-        GByteArray *out = g_byte_array_ref(g_ptr_array_index(made, i));
+        /* Taken out of the run's array (ours once the run has ended), which
+         * would hold every chart's bytes until the run is freed. */
+        GByteArray *out = g_steal_pointer(&g_ptr_array_index(made, i));
         int k = (int)(i % (guint)nopts);
         if (k == 0) {
             GByteArray *norm = gb_html_svg_file(out, gb_chart_title(c), gb_chart_alt(c));
             g_byte_array_unref(out);
             out = norm;
-            if (svgs != NULL)
-                g_ptr_array_add(svgs, g_byte_array_ref(out));
-        } else if (b->in.picture_dpi > 0) {
-            g_ptr_array_add(b->pngs, g_byte_array_ref(out));
         }
-        g_ptr_array_add(names,
-                        g_strdup_printf("charts/%s.%s", gb_chart_name(c), k == 0 ? "svg" : "png"));
-        g_ptr_array_add(bytes, out);
+        char *name = g_strdup_printf("charts/%s.%s", gb_chart_name(c), k == 0 ? "svg" : "png");
+        st = emit(name, out, user, diag);
+        g_free(name);
+        if (k == 0 && keep_svgs)
+            g_ptr_array_add(b->svgs, g_byte_array_ref(out));
+        else if (k == 1 && b->in.picture_dpi > 0)
+            g_ptr_array_add(b->pngs, g_byte_array_ref(out));
+        g_byte_array_unref(out);
     }
     g_ptr_array_unref(made);
-    return GB_OK;
+    gb_chartfile_run_free(own);
+    return st;
 }
 
-static void
-gb__add_csv(GPtrArray *names, GPtrArray *bytes, const char *stem, GString *s)
+/* Hands one CSV table to emit; frees s. */
+static GbStatus
+gb__emit_csv(GbBriefingFileFn emit, gpointer user, const char *stem, GString *s, GbDiag *diag)
 {
-    g_ptr_array_add(names, g_strdup_printf("tables/%s.csv", stem));
+    char *name = g_strdup_printf("tables/%s.csv", stem);
     gsize len = s->len;
-    g_ptr_array_add(bytes, g_byte_array_new_take((guint8 *)g_string_free(s, FALSE), len));
+    GByteArray *bytes = g_byte_array_new_take((guint8 *)g_string_free(s, FALSE), len);
+    GbStatus st = emit(name, bytes, user, diag);
+    g_byte_array_unref(bytes);
+    g_free(name);
+    return st;
 }
 
 GbStatus
-gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrArray *names,
-                  GPtrArray *bytes, GbDiag *diag)
+gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolean html,
+                  GbBriefingFileFn emit, gpointer user, GbDiag *diag)
 {
     if (b->svgs != NULL)
         g_ptr_array_free(b->svgs, TRUE);
@@ -715,13 +726,13 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrA
         g_ptr_array_free(b->pngs, TRUE);
     b->svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     b->pngs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    GbStatus st = gb__chart_files(b, f, run, threads, names, bytes, b->svgs, diag);
-    if (st != GB_OK)
-        return st;
+    /* The Word file's pictures are the chart files too: SVG and PNG. */
+    gboolean keep_svgs = html || b->in.picture_dpi > 0;
+    GbStatus st = gb__chart_files(b, f, run, threads, keep_svgs, emit, user, diag);
     /* Every table of a section (not the figures' data) as CSV, and the findings. */
-    for (guint i = 0; i < b->tree->sections->len; i++) {
+    for (guint i = 0; i < b->tree->sections->len && st == GB_OK; i++) {
         const GbTreeSection *sec = g_ptr_array_index(b->tree->sections, i);
-        for (guint k = 0; k < sec->blocks->len; k++) {
+        for (guint k = 0; k < sec->blocks->len && st == GB_OK; k++) {
             const GbTreeBlock *blk = g_ptr_array_index(sec->blocks, k);
             if (blk->kind != GB_BLOCK_TABLE)
                 continue;
@@ -734,10 +745,10 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrA
                 if (c % (guint)t->ncols == (guint)t->ncols - 1)
                     g_string_append(s, "\r\n");
             }
-            gb__add_csv(names, bytes, blk->table->id, s);
+            st = gb__emit_csv(emit, user, blk->table->id, s, diag);
         }
     }
-    const GbTreeSection *fs = gb_tree_find_section(b->tree, "findings");
+    const GbTreeSection *fs = st == GB_OK ? gb_tree_find_section(b->tree, "findings") : NULL;
     if (fs != NULL) {
         GString *s = g_string_new("finding\r\n");
         const GbTreeBlock *list = g_ptr_array_index(fs->blocks, 0);
@@ -745,9 +756,9 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, GPtrA
             gb_csvout_field(s, g_ptr_array_index(list->items, i));
             g_string_append(s, "\r\n");
         }
-        gb__add_csv(names, bytes, "findings", s);
+        st = gb__emit_csv(emit, user, "findings", s, diag);
     }
-    return GB_OK;
+    return st;
 }
 
 void

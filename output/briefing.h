@@ -49,15 +49,23 @@ GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *p
  * gb_briefing_files has returned and every helper has left. */
 GbChartRun *gb_briefing_chart_run(GbBriefing *b);
 
-/* The companion files: relative names ("charts/map.svg", "tables/movers.csv")
- * and their bytes, in a stable order, the same whatever the threads. The
- * charts are drawn as tasks of run (NULL: a run of its own) by `threads` -
- * 1 threads with fonts of their own, this one with f, and any other thread
- * that helps meanwhile. Reads b's tree only, so it may run beside
- * gb_briefing_pdf_start on another thread (with other fonts); the HTML and
- * Word file must wait for it (they take its SVGs and PNGs). */
-GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads,
-                           GPtrArray *names, GPtrArray *bytes, GbDiag *diag);
+/* Called with each companion file as it is made: its relative name
+ * ("charts/map.svg", "tables/movers.csv") and bytes, which the callee must
+ * not keep (a write set copies them to a temporary at once). A status other
+ * than GB_OK stops the making, and gb_briefing_files returns it. */
+typedef GbStatus (*GbBriefingFileFn)(const char *name, const GByteArray *bytes, gpointer user,
+                                     GbDiag *diag);
+
+/* The companion files, handed to emit one by one in a stable order, the
+ * same whatever the threads, and freed then unless the HTML page (html) or
+ * the Word file (b's picture_dpi) takes them later. The charts are drawn as
+ * tasks of run (NULL: a run of its own) by `threads` - 1 threads with fonts
+ * of their own, this one with f, and any other thread that helps meanwhile.
+ * Reads b's tree only, so it may run beside gb_briefing_pdf_start on
+ * another thread (with other fonts); the HTML and Word file must wait for it
+ * (they take its SVGs and PNGs). */
+GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolean html,
+                           GbBriefingFileFn emit, gpointer user, GbDiag *diag);
 
 /* briefing.html: the tree as one self-contained page, its charts the SVGs
  * gb_briefing_files made (call that first; without it the figures show their

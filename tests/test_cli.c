@@ -539,6 +539,35 @@ START_TEST(test_csv_parses_back)
 }
 END_TEST
 
+/* GnuTLS (libqpdf's) is never initialised (cli/main.c): its initialisation
+ * would log its first line with GNUTLS_DEBUG_LEVEL set. A build runs the
+ * finishing pass (libqpdf) without it. */
+START_TEST(test_gnutls_skipped)
+{
+    const char *version[] = {GB_BINARY, "--version", NULL};
+    const char *build[] = {GB_BINARY, "build", "-q",         "--force", "--formats",
+                           "pdf",     "-o",    "gnutls-out", NULL};
+    const char *const *runs[] = {version, build};
+    char *dir = gb_test_tmpdir("gbtls");
+    char **env = g_environ_setenv(g_get_environ(), "GNUTLS_DEBUG_LEVEL", "2", TRUE);
+    for (gsize i = 0; i < G_N_ELEMENTS(runs); i++) {
+        char *out = NULL, *err = NULL;
+        int wait;
+        GError *e = NULL;
+        gboolean ok = g_spawn_sync(dir, (char **)runs[i], env, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                   &err, &wait, &e);
+        ck_assert_msg(ok, "spawn: %s", e ? e->message : "");
+        ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "%s: %s", runs[i][1], err);
+        ck_assert_msg(strstr(err, "Enabled GnuTLS") == NULL, "%s: GnuTLS initialised: %s",
+                      runs[i][1], err);
+        g_free(out);
+        g_free(err);
+    }
+    g_strfreev(env);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -553,6 +582,7 @@ cli_suite(void)
     tcase_add_test(tc, test_build_counts);
     tcase_add_test(tc, test_json_parses);
     tcase_add_test(tc, test_csv_parses_back);
+    tcase_add_test(tc, test_gnutls_skipped);
     suite_add_tcase(s, tc);
     return s;
 }
