@@ -84,15 +84,8 @@ gb__build_parse(int argc, char **argv, GbBuildRequest *r, GbDiag *diag)
     g_option_context_free(ctx);
     if (rc == GB_OK)
         rc = gb_cli_formats(r->formats, &r->pdf, &r->html, &r->docx, diag);
-    if (rc == GB_OK && r->outdir != NULL && *r->outdir == '\0') {
-        gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
-        rc = GB_USAGE;
-    } else if (rc == GB_OK && r->outdir != NULL && strcmp(r->outdir, "-") == 0) {
-        gb_diag_set(diag, NULL, 0, 0,
-                    "-o -: build writes a folder of files; only chart writes "
-                    "to standard output");
-        rc = GB_USAGE;
-    }
+    if (rc == GB_OK)
+        rc = gb_cli_output_folder("build", r->outdir, diag);
     r->common.quiet = r->quiet;
     return rc;
 }

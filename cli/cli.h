@@ -95,6 +95,12 @@ GbStatus gb_cli_interrupted(GbDiag *diag);
 GbStatus gb_cli_formats(const char *list, gboolean *pdf, gboolean *html, gboolean *docx,
                         GbDiag *diag);
 
+/* -o DIR for build and packs, checked before any data is read: GB_USAGE for
+ * an empty name or "-", GB_CANTCREAT when DIR (or one of its parents) exists
+ * and is not a folder, which the write stage would refuse only after the
+ * whole run. NULL (the default folder) is left to the write stage. */
+GbStatus gb_cli_output_folder(const char *cmd, const char *dir, GbDiag *diag);
+
 /* What a run changes, for changes.csv and --changes: call it after every
  * other file is added to ws and before the commit. Compares now with the
  * figures the previous run stored (OUTDIR/figures.csv) and, when the run

@@ -5,11 +5,13 @@
 #include "pipeline/report.h"
 #include "pipeline/text.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void
 gb_cli_common_entries(GOptionContext *ctx, GbCommon *c, GOptionEntry *extra)
@@ -49,6 +51,33 @@ gb_cli_parse(const char *name, const char *summary, GOptionContext *ctx, int *ar
                 name);
         g_error_free(err);
         return GB_USAGE;
+    }
+    return GB_OK;
+}
+
+GbStatus
+gb_cli_output_folder(const char *cmd, const char *dir, GbDiag *diag)
+{
+    if (dir == NULL)
+        return GB_OK;
+    if (*dir == '\0') {
+        gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
+        return GB_USAGE;
+    }
+    if (strcmp(dir, "-") == 0) {
+        gb_diag_set(diag, NULL, 0, 0,
+                    "-o -: %s writes a folder of files; only chart writes "
+                    "to standard output",
+                    cmd);
+        return GB_USAGE;
+    }
+    /* stat, not lstat: a link is the write stage's to refuse, with its own
+     * message; here only what can never become a folder. */
+    struct stat st;
+    int err = stat(dir, &st) == 0 ? (S_ISDIR(st.st_mode) ? 0 : ENOTDIR) : errno;
+    if (err == ENOTDIR) {
+        gb_diag_set(diag, dir, 0, 0, "cannot create the folder: %s", g_strerror(ENOTDIR));
+        return GB_CANTCREAT;
     }
     return GB_OK;
 }

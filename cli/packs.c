@@ -108,16 +108,8 @@ gb__packs_parse(int argc, char **argv, GbPacksRequest *r, GbDiag *diag)
         gb_diag_set(diag, NULL, 0, 0, "-j must be 1 to 64");
         return GB_USAGE;
     }
-    if (r->outdir != NULL && *r->outdir == '\0') {
-        gb_diag_set(diag, NULL, 0, 0, "-o: the output folder name is empty");
-        return GB_USAGE;
-    }
-    if (r->outdir != NULL && strcmp(r->outdir, "-") == 0) {
-        gb_diag_set(diag, NULL, 0, 0,
-                    "-o -: packs writes a folder of files; only chart writes "
-                    "to standard output");
-        return GB_USAGE;
-    }
+    if ((rc = gb_cli_output_folder("packs", r->outdir, diag)) != GB_OK)
+        return rc;
     r->common.quiet = r->quiet;
     return GB_OK;
 }

@@ -59,6 +59,19 @@ START_TEST(test_output_not_a_folder)
                   "stderr: %s", err);
     g_free(out);
     g_free(err);
+    /* Refused before any data is read: with a data folder that does not
+     * exist the folder is still what is reported (73), not the data (66). */
+    const char *first[] = {GB_BINARY, "packs", "-q", "-d", "no-such-data", "-o", "file", NULL};
+    ck_assert_int_eq(run(dir, first, &out, &err), 73);
+    ck_assert_int_eq(problem_lines(err), 1);
+    ck_assert_msg(strstr(err, "file: cannot create the folder: Not a directory") != NULL,
+                  "stderr: %s", err);
+    g_free(out);
+    g_free(err);
+    const char *build[] = {GB_BINARY, "build", "-q", "-d", "no-such-data", "-o", "file/out", NULL};
+    ck_assert_int_eq(run(dir, build, &out, &err), 73);
+    g_free(out);
+    g_free(err);
     /* A missing parent is made. */
     const char *deep[] = {GB_BINARY, "chart", "counts", "-o", "a/b/c/counts.svg", NULL};
     ck_assert_int_eq(run(dir, deep, &out, &err), 0);
