@@ -140,8 +140,11 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     for (gsize n = strlen(plain); n > 1 && plain[n - 1] == '/'; n--)
         plain[n - 1] = '\0';
     struct stat st;
-    gboolean absent = lstat(plain, &st) != 0 && errno == ENOENT;
-    gboolean link = !absent && S_ISLNK(st.st_mode);
+    /* Only a path lstat could read can be a link: with ENOENT or ENOTDIR
+     * (a parent is a file) st holds nothing, and mkdir says why. */
+    gboolean seen = lstat(plain, &st) == 0;
+    gboolean absent = !seen && errno == ENOENT;
+    gboolean link = seen && S_ISLNK(st.st_mode);
     g_free(plain);
     if (link) {
         gb_diag_set(diag, dir, 0, 0,
