@@ -118,29 +118,12 @@ gb__digits_back(char *end, uint64_t v, int n)
 static char *
 gb__utoa_back(char *end, uint64_t v)
 {
-    while (v > UINT32_MAX) {
-        unsigned d = (unsigned)(v % 100);
-        v /= 100;
-        end -= 2;
-        end[0] = gb__pairs[2 * d];
-        end[1] = gb__pairs[2 * d + 1];
-    }
-    uint32_t w = (uint32_t)v; /* 32-bit division is cheaper */
-    while (w >= 100) {
-        unsigned d = w % 100;
-        w /= 100;
-        end -= 2;
-        end[0] = gb__pairs[2 * d];
-        end[1] = gb__pairs[2 * d + 1];
-    }
-    if (w >= 10) {
-        end -= 2;
-        end[0] = gb__pairs[2 * w];
-        end[1] = gb__pairs[2 * w + 1];
-    } else {
-        *--end = (char)('0' + w);
-    }
-    return end;
+    int n = 1;
+    while (n <= GB__MAX_PREC && v >= gb__pow10[n])
+        n++;
+    if (n > GB__MAX_PREC && v >= 10000000000000000000ull) /* 10^19: a 20th digit */
+        n++;
+    return gb__digits_back(end, v, n);
 }
 
 /* Formats d as "%.<prec>f" ending just before end (at least 41 bytes after

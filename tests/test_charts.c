@@ -792,6 +792,24 @@ render_map(int a, double dpi, double *height)
     return b;
 }
 
+/* The chart drawn whole on a white image 481.9 points wide at dpi, as
+ * gb_chartfile_render draws a chart file of one layer (6-point margins). */
+static cairo_surface_t *
+drawn_whole(GbChart *c, double height, double dpi)
+{
+    double scale = dpi / 72.0;
+    int pw = (int)floor(481.9 * scale + 0.5), ph = (int)floor(height * scale + 0.5);
+    cairo_surface_t *whole = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+    cairo_t *cr = cairo_create(whole);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    gb_chart_draw(c, fonts, cr, (GbBox){6, 6, 481.9 - 12, height - 12});
+    ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    return whole;
+}
+
 START_TEST(test_layered_map)
 {
     GString *scratch = g_string_new(NULL);
@@ -814,16 +832,7 @@ START_TEST(test_layered_map)
     in.authority = a;
     char *err = NULL;
     GbChart *c = gb_chart_new("map", &in, &err);
-    double scale = dpi / 72.0;
-    int pw = (int)floor(481.9 * scale + 0.5), ph = (int)floor(height * scale + 0.5);
-    cairo_surface_t *whole = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
-    cairo_t *cr = cairo_create(whole);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, scale, scale);
-    gb_chart_draw(c, fonts, cr, (GbBox){6, 6, 481.9 - 12, height - 12});
-    ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-    cairo_destroy(cr);
+    cairo_surface_t *whole = drawn_whole(c, height, dpi);
     cairo_surface_t *back = png_pixels(kept);
     if (!same_pixels(back, whole)) {
         cairo_surface_write_to_png(back, "layered.out.png");
@@ -855,16 +864,7 @@ START_TEST(test_png_chart)
     ck_assert_int_eq(gb_chartfile_render(c, fonts, &o, &again, &d), GB_OK);
     ck_assert_msg(again->len == b->len && memcmp(again->data, b->data, b->len) == 0,
                   "%s: two renders differ", charts[_i].name);
-    double height = gb_chartfile_height(c, fonts, 481.9), scale = 150 / 72.0;
-    int pw = (int)floor(481.9 * scale + 0.5), ph = (int)floor(height * scale + 0.5);
-    cairo_surface_t *whole = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
-    cairo_t *cr = cairo_create(whole);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, scale, scale);
-    gb_chart_draw(c, fonts, cr, (GbBox){6, 6, 481.9 - 12, height - 12});
-    ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-    cairo_destroy(cr);
+    cairo_surface_t *whole = drawn_whole(c, gb_chartfile_height(c, fonts, 481.9), 150);
     cairo_surface_t *back = png_pixels(b);
     if (!same_pixels(back, whole)) {
         cairo_surface_write_to_png(back, "chart.out.png");
