@@ -347,6 +347,11 @@ gb__build_files_thread(gpointer data)
 {
     GbBuildFiles *j = data;
     j->rc = gb__build_files(j);
+    /* Its files on disk now, while the PDF is still being made (this thread
+     * would only end): the commit then waits for the PDF's and the
+     * manifest's flush alone. */
+    if (j->rc == GB_OK)
+        j->rc = gb_write_flush(j->s->ws, &j->diag);
     /* Its fonts (layouts, glyph caches) are not needed again: freed now, not
      * held beside the PDF's drawing until the join. */
     j->uncovered = gb_fonts_take_uncovered(j->fonts);

@@ -12,10 +12,11 @@
 
 #define GB__MANIFEST "manifest.ini"
 #define GB__STATS "manifest.stat"
-/* Temporaries are flushed at commit, together (gb__flush_all), not one by one
- * as they are made: each fsync is a journal commit of its own on ext4, and a
- * worker waiting in one leaves its core idle. They are closed once written
- * (so a set holds no descriptor per file) and opened again to be flushed. */
+/* Temporaries are flushed together (gb_write_flush, then the rest at commit
+ * with the manifest), never one by one as they are made: each fsync is a
+ * journal commit of its own on ext4, and a worker waiting in one leaves its
+ * core idle. They are closed once written (so a set holds no descriptor per
+ * file) and opened again to be flushed. */
 
 typedef struct {
     char *rel;        /* as added: "charts/map.svg" */
@@ -67,10 +68,12 @@ gboolean gb__write_rel_ok(const char *rel);
 char *gb__write_split(const char *rel, const char **base);
 
 /* writestat.c: reads the manifest and the stat cache into a new set; writes
- * the manifest's temporary at commit (its name, or NULL with diag set);
- * replaces manifest.stat after a commit, ignoring failure. */
+ * the manifest's temporary at commit (its name, or NULL with diag set;
+ * flushed when flush is set, else for gb__tmp_flush with st, which may then
+ * not be NULL); replaces manifest.stat after a commit, ignoring failure. */
 void gb__write_load_manifest(GbWriteSet *w);
-char *gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag);
+char *gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, gboolean flush, GbFileStat *st,
+                             GbDiag *diag);
 void gb__write_save_stats(GbWriteSet *w, gboolean renamed);
 
 /* write(2) of all of data, retried on EINTR; the fault hook applies. */

@@ -352,22 +352,41 @@ gb__entry_cmp(gconstpointer a, gconstpointer b)
     return strcmp(x->rel, y->rel);
 }
 
-/* Flushes every folder the set wrote in, so the renames are on disk. */
+static gpointer
+gb__sync_folder(gpointer fd)
+{
+    fsync(GPOINTER_TO_INT(fd) - 1);
+    return NULL;
+}
+
+/* Flushes every folder the set wrote in, so the renames are on disk: all at
+ * once, one thread each (they share the journal commit, as files do). */
 static void
 gb__sync_folders(GbWriteSet *w)
 {
+    GPtrArray *pool = g_ptr_array_new();
     GHashTableIter it;
-    gpointer key, value;
+    gpointer key, value, last = NULL;
     g_hash_table_iter_init(&it, w->dirs);
-    while (g_hash_table_iter_next(&it, &key, &value))
-        fsync(GPOINTER_TO_INT(value) - 1);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        if (last != NULL)
+            g_ptr_array_add(pool, g_thread_new("flush", gb__sync_folder, last));
+        last = value;
+    }
+    if (last != NULL)
+        gb__sync_folder(last);
+    for (guint t = 0; t < pool->len; t++)
+        g_thread_join(g_ptr_array_index(pool, t));
+    g_ptr_array_free(pool, TRUE);
 }
 
-/* Flushes the temporaries not yet on disk, on a few threads: fsyncs issued
- * together share the file system's journal commits, where one after the
- * other each waits for its own. FALSE with diag set when one fails. */
+/* Flushes the temporaries of `list` (GbWriteEntry*) not yet on disk, one
+ * thread each up to eight: fsyncs issued together share the file system's
+ * journal commits, where one after the other each waits for its own (four
+ * files one after the other took 5 ms at commit, 2.7 ms of it the first).
+ * FALSE with diag set when one fails. */
 typedef struct {
-    GbWriteSet *w;
+    GPtrArray *list;
     gint next;   /* atomic: the next entry */
     gint failed; /* atomic: index + 1 of the first failure */
     gint err;
@@ -379,9 +398,9 @@ gb__flush_worker(gpointer data)
     GbFlush *f = data;
     for (;;) {
         gint i = g_atomic_int_add(&f->next, 1);
-        if (i >= (gint)f->w->entries->len)
+        if (i >= (gint)f->list->len)
             break;
-        GbWriteEntry *e = g_ptr_array_index(f->w->entries, i);
+        GbWriteEntry *e = g_ptr_array_index(f->list, i);
         if (e->tmp == NULL || e->flushed)
             continue;
         e->flushed = gb__tmp_flush(e->dirfd, e->tmp, &e->st);
@@ -392,15 +411,17 @@ gb__flush_worker(gpointer data)
 }
 
 static gboolean
-gb__flush_all(GbWriteSet *w, GbDiag *diag)
+gb__flush_list(GbWriteSet *w, GPtrArray *list, GbDiag *diag)
 {
     guint pending = 0;
-    for (guint i = 0; i < w->entries->len; i++) {
-        const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+    for (guint i = 0; i < list->len; i++) {
+        const GbWriteEntry *e = g_ptr_array_index(list, i);
         pending += e->tmp != NULL && !e->flushed;
     }
-    GbFlush f = {.w = w};
-    guint threads = CLAMP((pending + 3) / 4, 1, 8);
+    if (pending == 0)
+        return TRUE;
+    GbFlush f = {.list = list};
+    guint threads = MIN(pending, 8);
     GPtrArray *pool = g_ptr_array_new();
     for (guint t = 1; t < threads; t++)
         g_ptr_array_add(pool, g_thread_new("flush", gb__flush_worker, &f));
@@ -410,9 +431,34 @@ gb__flush_all(GbWriteSet *w, GbDiag *diag)
     g_ptr_array_free(pool, TRUE);
     if (f.failed == 0)
         return TRUE;
-    GbWriteEntry *e = g_ptr_array_index(w->entries, (guint)f.failed - 1);
+    GbWriteEntry *e = g_ptr_array_index(list, (guint)f.failed - 1);
     gb__fail(diag, w->dir, e->rel, "cannot write: %s", g_strerror(f.err));
     return FALSE;
+}
+
+GbStatus
+gb_write_flush(GbWriteSet *w, GbDiag *diag)
+{
+    GbDiag local = {0};
+    GbDiag *d = diag != NULL ? diag : &local;
+    g_mutex_lock(&w->mu);
+    GbStatus status = w->failed;
+    GPtrArray *list = g_ptr_array_new();
+    for (guint i = 0; i < w->entries->len && status == GB_OK; i++) {
+        GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (e->tmp != NULL && !e->flushed)
+            g_ptr_array_add(list, e);
+    }
+    g_mutex_unlock(&w->mu);
+    /* The entries listed are this thread's until the commit: adds append
+     * new ones and never touch these. */
+    if (status == GB_OK && !gb__flush_list(w, list, d))
+        status = gb__set_failed(w, GB_CANTCREAT, d);
+    else if (status != GB_OK && diag != NULL)
+        gb_diag_clear(diag); /* the failure that stopped the set was reported */
+    g_ptr_array_free(list, TRUE);
+    gb_diag_clear(&local);
+    return status;
 }
 
 GbStatus
@@ -431,10 +477,8 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         return GB_OK;
     }
     g_ptr_array_sort(w->entries, gb__entry_cmp);
-    /* Every temporary on disk before anything is renamed. */
-    if (!gb__flush_all(w, diag))
-        return GB_CANTCREAT;
-    /* The new manifest is made and flushed before anything is renamed, so a
+    /* The new manifest is made, and flushed with every temporary not yet on
+     * disk (those gb_write_flush has not), before anything is renamed, so a
      * full disk stops the run while everything is still as it was. */
     gsize old_len;
     char *old_text = gb_manifest_to_data(w->manifest, &old_len);
@@ -442,8 +486,22 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         gb_manifest_set(w->manifest, e->rel, &e->e);
     }
-    char *mtmp = gb__write_manifest_tmp(w, w->manifest, diag);
-    if (mtmp == NULL) {
+    GbWriteEntry me = {.rel = (char *)GB__MANIFEST, .dirfd = w->root};
+    me.tmp = gb__write_manifest_tmp(w, w->manifest, FALSE, &me.st, diag);
+    gboolean flushed = me.tmp != NULL;
+    if (flushed) {
+        GPtrArray *list = g_ptr_array_sized_new(w->entries->len + 1);
+        g_ptr_array_add(list, &me);
+        for (guint i = 0; i < w->entries->len; i++)
+            g_ptr_array_add(list, g_ptr_array_index(w->entries, i));
+        flushed = gb__flush_list(w, list, diag);
+        g_ptr_array_free(list, TRUE);
+        if (!flushed)
+            unlinkat(w->root, me.tmp, 0);
+    }
+    char *mtmp = me.tmp;
+    if (!flushed) {
+        g_free(mtmp);
         g_free(old_text);
         return GB_CANTCREAT;
     }
@@ -479,7 +537,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
                 gb_manifest_set(w->manifest, e->rel, &e->e);
         }
         GbDiag ignored = {0};
-        mtmp = gb__write_manifest_tmp(w, w->manifest, &ignored);
+        mtmp = gb__write_manifest_tmp(w, w->manifest, TRUE, NULL, &ignored);
         gb_diag_clear(&ignored);
     }
     if (mtmp != NULL && gb__rename(w->root, mtmp, GB__MANIFEST) != 0) {

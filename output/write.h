@@ -90,6 +90,15 @@ void gb_write_hash_free(GbWriteHash *h);
 GbStatus gb_write_add_hashed(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                              GbWriteHash *h, const char *input, int pages, GbDiag *diag);
 
+/* Flushes to disk, together (on a few threads), every temporary added so
+ * far and not yet flushed, so that the commit has only the files added after
+ * it to wait for: a chain of files flushes its own as it ends, while the rest
+ * of the run is still being made. Nothing is renamed. A failure fails the set
+ * as a failed add does (diag set; the commit then refuses and changes
+ * nothing); a set that had already failed returns that status with diag
+ * cleared. Thread-safe beside adds; never call it beside gb_write_commit. */
+GbStatus gb_write_flush(GbWriteSet *w, GbDiag *diag);
+
 /* Renames every added file into place, then replaces the manifest, recording
  * every file it renamed; then replaces manifest.stat (not flushed: a cache)
  * with the stat of every file put in place or found as recorded, after

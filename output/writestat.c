@@ -123,10 +123,11 @@ gb_write_pages(const GbWriteSet *w, const char *relpath)
     return e.pages;
 }
 
-/* Writes the manifest's text to a flushed temporary; its name, or NULL with
- * diag set. */
+/* Writes the manifest's text to a temporary, flushed when flush is set; its
+ * name, or NULL with diag set. */
 char *
-gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
+gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, gboolean flush, GbFileStat *st,
+                       GbDiag *diag)
 {
     const char *odd = gb__unusable_place(w->root, GB__MANIFEST);
     if (odd != NULL) {
@@ -138,7 +139,7 @@ gb__write_manifest_tmp(GbWriteSet *w, const GbManifest *m, GbDiag *diag)
     }
     gsize len;
     char *text = gb_manifest_to_data(m, &len);
-    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, TRUE, NULL);
+    char *tmp = gb__tmp_write(w->root, GB__MANIFEST, (const guint8 *)text, len, flush, st);
     if (tmp == NULL)
         gb__fail(diag, w->dir, GB__MANIFEST, "cannot write: %s", g_strerror(errno));
     g_free(text);
@@ -187,9 +188,12 @@ gb__write_save_stats(GbWriteSet *w, gboolean renamed)
     gint64 now = gb__fs_now(w);
     if (now < 0)
         return;
-    for (gint64 t0 = g_get_monotonic_time(), later = now;
-         renamed && later <= now && g_get_monotonic_time() - t0 < 50000;) {
-        g_usleep(250);
+    /* Asked again at once first: a file system with fine-grained times
+     * (Linux 6.13 and later on ext4) has passed already. */
+    for (gint64 t0 = g_get_monotonic_time(), later = now, tries = 0;
+         renamed && later <= now && g_get_monotonic_time() - t0 < 50000; tries++) {
+        if (tries > 0)
+            g_usleep(250);
         if ((later = gb__fs_now(w)) < 0)
             return;
         if (later > now) {

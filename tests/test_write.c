@@ -652,6 +652,68 @@ START_TEST(test_add_hashed)
 }
 END_TEST
 
+/* gb_write_flush part-way through a set (as build's files chain does while
+ * the PDF is still being made): the files it flushed are not flushed again
+ * at commit (an fsync failure injected at the commit's fourth - there are
+ * three: two files and the manifest - never fires), and the folder is the
+ * new version; a flush that fails fails the set: the adds after it and the
+ * commit refuse with its message, and nothing in the folder changes. */
+START_TEST(test_early_flush)
+{
+    gboolean fail = _i == 1;
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    ck_assert_int_eq(write_version(dir, 1, 0, &d), GB_OK);
+    char *before = tree(dir);
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    GbStatus st = GB_OK;
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *body = g_strdup_printf("%s version 2 even\n", files[i]);
+        GbStatus added = gb_write_add(w, files[i], (guint8 *)body, strlen(body), "v2", 0, &d);
+        g_free(body);
+        if (st != GB_OK) { /* after the failed flush: refused, reported once */
+            ck_assert_int_eq(added, GB_CANTCREAT);
+            ck_assert_ptr_null(d.message);
+            continue;
+        }
+        ck_assert_int_eq(added, GB_OK);
+        if (i == 2) {
+            gb__write_fail_at("fsync", fail ? 2 : 0, ENOSPC);
+            st = gb_write_flush(w, &d);
+            gb__write_fail_at("fsync", 0, 0);
+            ck_assert_int_eq(st, fail ? GB_CANTCREAT : GB_OK);
+            if (fail) {
+                ck_assert_ptr_nonnull(strstr(d.message, "No space left on device"));
+                gb_diag_clear(&d);
+            }
+        }
+    }
+    if (!fail)
+        gb__write_fail_at("fsync", 4, ENOSPC);
+    GbStatus committed = gb_write_commit(w, &d);
+    gb__write_fail_at("fsync", 0, 0);
+    gb_write_free(w);
+    char *after = tree(dir);
+    if (fail) {
+        ck_assert_int_eq(committed, GB_CANTCREAT);
+        ck_assert_ptr_nonnull(strstr(d.message, "No space left on device"));
+        ck_assert_str_eq(before, after);
+    } else {
+        ck_assert_msg(committed == GB_OK, "%s", d.message);
+        for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+            char *text = slurp(dir, files[i]);
+            ck_assert_ptr_nonnull(strstr(text, "version 2"));
+            g_free(text);
+        }
+    }
+    gb_diag_clear(&d);
+    g_free(before);
+    g_free(after);
+    g_free(dir);
+}
+END_TEST
+
 /* A crash in the middle of the renames (SIGKILL at the n-th rename, through
  * an LD_PRELOAD shim): every file is the old or the new one, complete; the
  * manifest is the old one, so no new file passes for up to date; the next run
@@ -676,6 +738,7 @@ write_suite(void)
     tcase_add_test(tc, test_build_charts_link);
     tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
     tcase_add_loop_test(tc, test_add_hashed, 0, G_N_ELEMENTS(hash_splits));
+    tcase_add_loop_test(tc, test_early_flush, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
