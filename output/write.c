@@ -522,7 +522,6 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
             w->written++;
         }
     }
-    gb__sync_folders(w);
     if (status != GB_OK) {
         /* Part-way: the manifest records what is now in place, so that it
          * tells which files are new (best effort: a rerun repairs anyway,
@@ -546,7 +545,13 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         status = GB_CANTCREAT;
         unlinkat(w->root, mtmp, 0);
     }
-    fsync(w->root);
+    /* The renames on disk, every folder's at once (one journal commit, not
+     * one for the files' renames and another for the manifest's). Should
+     * the manifest's reach the disk before a file's, a crash leaves that
+     * file old under a manifest that records the new bytes: it is then not
+     * fresh, and the next run rewrites it, as it does a file renamed under
+     * the old manifest. */
+    gb__sync_folders(w);
     g_free(mtmp);
     g_free(old_text);
     if (status == GB_OK)

@@ -7,8 +7,9 @@
  * killed are removed. Each file added is written to a temporary beside its
  * place; nothing is replaced until commit, which flushes every temporary and
  * the new manifest (manifest.h: each file's inputs, SHA-256 and size) to
- * disk, and only then renames the temporaries into place, the manifest last.
- * A failure before the renames changes nothing that was there. After a
+ * disk, and only then renames the temporaries into place, the manifest last,
+ * and flushes the folders. A failure before the renames changes nothing that
+ * was there. After a
  * commit the stat cache (manifest.stat) records how each file looks on disk,
  * so the next run need not read it to know it is intact. */
 #ifndef GB_WRITE_H
