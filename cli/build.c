@@ -460,14 +460,15 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
      * files' chain freed its own as it ended). */
     g_clear_pointer(&s->fonts, gb_fonts_free);
     g_clear_pointer(&s->brief, gb_briefing_free); /* the pass has its own copies */
-    /* cairo's bytes, which the finished PDF begins with, hashed while the
-     * finishing pass runs (this core would only wait for it): the write
-     * stage then hashes just the update the pass appended. */
+    /* cairo's bytes, which the finished PDF begins with, hashed and written
+     * to the PDF's temporary while the finishing pass runs (this core would
+     * only wait for it): the write stage then hashes and writes just the
+     * update the pass appended. */
     GByteArray *raw = job != NULL ? g_byte_array_ref(gb_pdf_job_raw(job)) : NULL;
     GbWriteHash *hash = NULL;
     if (raw != NULL && rc == GB_OK) {
         hash = gb_write_hash_new();
-        gb_write_hash_update(hash, raw->data, raw->len);
+        gb_write_hash_update_file(hash, s->ws, "briefing.pdf", raw->data, raw->len);
     }
     GbDiag finish_diag = {0};
     GByteArray *pdf = NULL;

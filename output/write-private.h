@@ -8,6 +8,7 @@
 #include "output/manifest.h"
 #include "output/write.h"
 
+#include <nettle/sha2.h>
 #include <sys/stat.h>
 
 #define GB__MANIFEST "manifest.ini"
@@ -90,6 +91,14 @@ int gb__rename(int dirfd, const char *from, const char *to);
  * are written. */
 char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, gboolean flush,
                     GbFileStat *st);
+/* gb__tmp_write in two steps: a new temporary beside base with data written
+ * (its writeout started), its fd returned and its name in *name, or -1 with
+ * errno set and nothing left; then the rest of its bytes, as gb__tmp_write
+ * ends (fd closed, and name returned, or freed with the temporary removed
+ * and NULL returned). */
+int gb__tmp_begin(int dirfd, const char *base, const guint8 *data, gsize len, char **name);
+char *gb__tmp_end(int dirfd, int fd, char *name, const guint8 *data, gsize len, gboolean flush,
+                  GbFileStat *st);
 /* Flushes temporary name in dirfd, which gb__tmp_write wrote as st; FALSE
  * with errno set when it cannot be (ESTALE: name is no longer that file). */
 gboolean gb__tmp_flush(int dirfd, const char *name, const GbFileStat *st);
@@ -102,6 +111,18 @@ gboolean gb__same_bytes(int dirfd, const char *name, const guint8 *data, gsize l
  * st (may be NULL) gets its stat as before it was read, ino 0 when it
  * changed while being read. */
 gboolean gb__file_digest(int dirfd, const char *name, char hex[65], guint64 *size, GbFileStat *st);
+
+/* A file's SHA-256 in the making (write.h), and the temporary its first
+ * bytes went to (gb_write_hash_update_file; fd -1 when none). */
+struct GbWriteHash {
+    struct sha256_ctx ctx;
+    gsize len;
+    int dirfd; /* the folder of rel (the set's) */
+    int fd;    /* the temporary, open, its first `written` bytes in */
+    char *tmp; /* its name */
+    char *rel; /* the file it is for */
+    gsize written;
+};
 
 /* The SHA-256 of data as 64 lowercase hex digits and a NUL (nettle's, which
  * uses the CPU's SHA instructions where there are any). Can't fail. */

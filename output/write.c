@@ -261,6 +261,32 @@ gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
 static GbStatus gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                         GbWriteHash *h, const char *input, int pages, GbDiag *diag);
 
+void
+gb_write_hash_update_file(GbWriteHash *h, GbWriteSet *w, const char *relpath, const guint8 *data,
+                          gsize len)
+{
+    gboolean fresh = h->len == 0 && h->fd < 0;
+    gb_write_hash_update(h, data, len);
+    if (!fresh || !gb__write_rel_ok(relpath))
+        return;
+    const char *base;
+    char *reldir = gb__write_split(relpath, &base);
+    g_mutex_lock(&w->mu);
+    int dirfd = w->failed == GB_OK ? gb__write_folder(w, reldir, FALSE, NULL) : -1;
+    g_mutex_unlock(&w->mu);
+    g_free(reldir);
+    /* Only in a folder there already (the add makes one and says why it
+     * cannot), and only where the add will write (nothing odd in place). */
+    if (dirfd < 0 || gb__unusable_place(dirfd, base) != NULL)
+        return;
+    h->fd = gb__tmp_begin(dirfd, base, data, len, &h->tmp);
+    if (h->fd >= 0) {
+        h->dirfd = dirfd;
+        h->rel = g_strdup(relpath);
+        h->written = len;
+    }
+}
+
 GbStatus
 gb_write_add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, const char *input,
              int pages, GbDiag *diag)
@@ -330,7 +356,19 @@ gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, GbWri
     e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
                     gb__same_bytes(dirfd, base, data, len, &e->st);
-    if (!keep && (e->tmp = gb__tmp_write(dirfd, base, data, len, FALSE, &e->st)) == NULL) {
+    /* Its first bytes in a temporary already (gb_write_hash_update_file):
+     * the rest appended to it. */
+    gboolean begun = !keep && h != NULL && h->fd >= 0 && h->dirfd == dirfd &&
+                     strcmp(h->rel, relpath) == 0 && h->written <= len;
+    if (begun) {
+        int fd = h->fd;
+        h->fd = -1;
+        e->tmp = gb__tmp_end(dirfd, fd, g_steal_pointer(&h->tmp), data + h->written,
+                             len - h->written, FALSE, &e->st);
+    }
+    if (!keep &&
+        (begun ? e->tmp == NULL
+               : (e->tmp = gb__tmp_write(dirfd, base, data, len, FALSE, &e->st)) == NULL)) {
         gb__fail(d, w->dir, relpath, "cannot write: %s", g_strerror(errno));
         gb__entry_free(e);
         GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);

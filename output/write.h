@@ -84,7 +84,17 @@ typedef struct GbWriteHash GbWriteHash;
 GbWriteHash *gb_write_hash_new(void);
 void gb_write_hash_update(GbWriteHash *h, const guint8 *data, gsize len);
 gsize gb_write_hash_len(const GbWriteHash *h); /* the bytes hashed so far */
-void gb_write_hash_free(GbWriteHash *h);
+/* gb_write_hash_update of a new h that also writes the bytes, now, to a
+ * temporary of file relpath of w, which gb_write_add_hashed of relpath with
+ * h completes with the rest (the PDF's cairo part written while the
+ * finishing pass makes the update that follows it). Best effort: when the
+ * temporary cannot be written (or h is not new, or relpath's folder does not
+ * exist yet) only the hash is taken, and the add writes the whole file and
+ * reports what fails. A temporary no add took is removed by
+ * gb_write_hash_free, which must then come before gb_write_free(w). */
+void gb_write_hash_update_file(GbWriteHash *h, GbWriteSet *w, const char *relpath,
+                               const guint8 *data, gsize len);
+void gb_write_hash_free(GbWriteHash *h); /* NULL does nothing */
 /* gb_write_add, with h (not NULL) holding the hash of data's first
  * gb_write_hash_len(h) bytes, which the caller has made sure are those
  * hashed; only the rest is hashed here. h is used up (free it after). */

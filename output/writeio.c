@@ -108,18 +108,30 @@ gb__tmp_open(int dirfd, const char *base, char **name)
     return -1;
 }
 
-/* Writes data to a new temporary beside base in dirfd; returns its name, or
- * NULL with errno set (and no temporary left). With flush, it is on disk when
- * this returns; otherwise its write-out is only started, for gb__tmp_flush at
- * commit. */
-char *
-gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, gboolean flush,
-              GbFileStat *st)
+int
+gb__tmp_begin(int dirfd, const char *base, const guint8 *data, gsize len, char **name)
 {
-    char *name = NULL;
-    int fd = gb__tmp_open(dirfd, base, &name);
+    int fd = gb__tmp_open(dirfd, base, name);
     if (fd < 0)
-        return NULL;
+        return -1;
+    if (!gb__write_all(fd, data, len)) {
+        int saved = errno;
+        close(fd);
+        unlinkat(dirfd, *name, 0);
+        g_clear_pointer(name, g_free);
+        errno = saved;
+        return -1;
+    }
+#ifdef SYNC_FILE_RANGE_WRITE
+    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint, as below */
+#endif
+    return fd;
+}
+
+char *
+gb__tmp_end(int dirfd, int fd, char *name, const guint8 *data, gsize len, gboolean flush,
+            GbFileStat *st)
+{
     gboolean ok = gb__write_all(fd, data, len) && (!flush || gb__fsync(fd) == 0);
     int saved = errno;
     struct stat sb;
@@ -146,6 +158,19 @@ gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, gboole
         return NULL;
     }
     return name;
+}
+
+/* Writes data to a new temporary beside base in dirfd; returns its name, or
+ * NULL with errno set (and no temporary left). With flush, it is on disk when
+ * this returns; otherwise its write-out is only started, for gb__tmp_flush at
+ * commit. */
+char *
+gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, gboolean flush,
+              GbFileStat *st)
+{
+    char *name = NULL;
+    int fd = gb__tmp_open(dirfd, base, &name);
+    return fd >= 0 ? gb__tmp_end(dirfd, fd, name, data, len, flush, st) : NULL;
 }
 
 /* Flushes temporary name in dirfd, written unflushed by gb__tmp_write as the
@@ -194,17 +219,12 @@ gb__sha256_hex(const guint8 *data, gsize len, char hex[65])
     gb__sha256_finish(&ctx, hex);
 }
 
-struct GbWriteHash {
-    struct sha256_ctx ctx;
-    gsize len;
-};
-
 GbWriteHash *
 gb_write_hash_new(void)
 {
-    GbWriteHash *h = g_new(GbWriteHash, 1);
+    GbWriteHash *h = g_new0(GbWriteHash, 1);
     sha256_init(&h->ctx);
-    h->len = 0;
+    h->fd = -1;
     return h;
 }
 
@@ -224,6 +244,14 @@ gb_write_hash_len(const GbWriteHash *h)
 void
 gb_write_hash_free(GbWriteHash *h)
 {
+    if (h == NULL)
+        return;
+    if (h->fd >= 0) { /* a temporary no add took: removed */
+        close(h->fd);
+        unlinkat(h->dirfd, h->tmp, 0);
+    }
+    g_free(h->tmp);
+    g_free(h->rel);
     g_free(h);
 }
 

@@ -652,6 +652,83 @@ START_TEST(test_add_hashed)
 }
 END_TEST
 
+/* The temporaries in dir (NAME.XXXXXX) beside name, and the size of the last. */
+static int
+temporaries_of(const char *dir, const char *name, goffset *size)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *n;
+    int count = 0;
+    gsize len = strlen(name);
+    while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
+        if (strncmp(n, name, len) != 0 || n[len] != '.' || strlen(n) != len + 7)
+            continue;
+        char *p = g_build_filename(dir, n, NULL);
+        struct stat st;
+        ck_assert_int_eq(stat(p, &st), 0);
+        *size = st.st_size;
+        g_free(p);
+        count++;
+    }
+    if (d != NULL)
+        g_dir_close(d);
+    return count;
+}
+
+/* A file begun before it is added (gb_write_hash_update_file: the PDF's
+ * cairo part written while the finishing pass runs): its first bytes are in
+ * a temporary at once, the add appends the rest, and the file committed is
+ * all its bytes under their SHA-256, whatever the split; a begun file that
+ * is never added leaves no temporary once its hash is freed. */
+START_TEST(test_add_begun)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    gsize len = 4096;
+    guint8 *data = g_malloc(len);
+    for (gsize i = 0; i < len; i++)
+        data[i] = (guint8)(i * 37 + (i >> 5));
+    GbDiag d = {0};
+    GbWriteSet *w = NULL;
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    gsize split = hash_splits[_i];
+    GbWriteHash *h = gb_write_hash_new(), *unused = gb_write_hash_new();
+    gb_write_hash_update_file(h, w, "file.bin", data, split);
+    gb_write_hash_update_file(unused, w, "other.bin", data, 100);
+    goffset size = -1;
+    ck_assert_int_eq(temporaries_of(dir, "file.bin", &size), 1);
+    ck_assert_int_eq(size, (goffset)split);
+    ck_assert_int_eq(temporaries_of(dir, "other.bin", &size), 1);
+    ck_assert_int_eq(gb_write_add_hashed(w, "file.bin", data, len, h, "in", 0, &d), GB_OK);
+    ck_assert_int_eq(temporaries_of(dir, "file.bin", &size), 1);
+    ck_assert_int_eq(size, (goffset)len);
+    gb_write_hash_free(h);
+    gb_write_hash_free(unused);
+    ck_assert_int_eq(temporaries_of(dir, "other.bin", &size), 0);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+    gb_write_free(w);
+    char *text = slurp(dir, "manifest.ini");
+    GbManifest *m = gb_manifest_parse(text, strlen(text), NULL);
+    GbManifestEntry e;
+    ck_assert(gb_manifest_get(m, "file.bin", &e));
+    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    ck_assert_str_eq(e.output, want);
+    char *path = g_build_filename(dir, "file.bin", NULL), *got = NULL;
+    gsize got_len = 0;
+    ck_assert(g_file_get_contents(path, &got, &got_len, NULL));
+    ck_assert(got_len == len && memcmp(got, data, len) == 0);
+    char *t = tree(dir);
+    ck_assert_msg(strstr(t, "other.bin") == NULL && strstr(t, "file.bin.") == NULL, "%s", t);
+    g_free(t);
+    g_free(got);
+    g_free(path);
+    g_free(want);
+    gb_manifest_free(m);
+    g_free(text);
+    g_free(data);
+    g_free(dir);
+}
+END_TEST
+
 /* gb_write_flush part-way through a set (as build's files chain does while
  * the PDF is still being made): the files it flushed are not flushed again
  * at commit (an fsync failure injected at the commit's fourth - there are
@@ -739,6 +816,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_chart_targets, 0, G_N_ELEMENTS(chart_targets));
     tcase_add_loop_test(tc, test_add_hashed, 0, G_N_ELEMENTS(hash_splits));
     tcase_add_loop_test(tc, test_early_flush, 0, 2);
+    tcase_add_loop_test(tc, test_add_begun, 0, G_N_ELEMENTS(hash_splits));
     suite_add_tcase(s, tc);
     return s;
 }
