@@ -91,13 +91,23 @@ qpdf_oh gb__metadata(GbEdit *ed, const char *lang);
 /* Rewrites the decoded content stream in (len bytes) into pg->out. */
 void gb__page_rewrite(GbPage *pg, const char *in, size_t len);
 
+/* The MD5 of cairo's bytes (pdf, len) for the update's /ID, begun when the
+ * pass starts: on a thread of its own for a large file (it took the
+ * briefing's pass 5-14 ms of waiting when begun with the update, which takes
+ * 3 ms), in line at the update for a small one. pdf must stay as it is until
+ * gb__update has returned or the hash is freed. One update each. */
+typedef struct GbIdHash GbIdHash;
+GbIdHash *gb__id_hash_start(const guint8 *pdf, gsize len);
+void gb__id_hash_free(GbIdHash *id); /* waits for its thread; NULL does nothing */
+
 /* The incremental update of the file qpdf read (pdf, len bytes), to be
  * appended to those bytes: every touched object as libqpdf unparses it
  * (streams with their new data), a cross-reference section (which also
  * frees the freed objects) and a trailer with /Prev and an /ID whose second
- * part is the MD5 of the bytes before it (cairo's included). Deterministic.
+ * part is the MD5 of the bytes before it (cairo's from md5, which is waited
+ * for here, and the update's). Deterministic.
  * Returns NULL with *err set (g_free it) when an object cannot be written. */
-GString *gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err);
+GString *gb__update(GbEdit *ed, const guint8 *pdf, gsize len, GbIdHash *md5, char **err);
 
 /* For tests: the elements the last pass on this thread knew from the
  * layout's record (gb_accessible_finish_tagged) and did not read. */

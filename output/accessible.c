@@ -1552,9 +1552,11 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     qpdf_oh root = 0;
-    /* The pages' content rewritten beside libqpdf's read and the walk. */
+    /* The pages' content rewritten beside libqpdf's read and the walk, and
+     * cairo's bytes hashed for the /ID. */
     if (tags != NULL && tags->open->len == 1)
         st.pages = gb__pages_start(&ps, &raw);
+    GbIdHash *id = gb__id_hash_start(pdf, len);
     if ((qpdf_read_memory(q, "briefing.pdf", (const char *)pdf, len, NULL) & QPDF_ERRORS) != 0 ||
         !qpdf_oh_is_dictionary(q, root = qpdf_get_root(q))) {
         gb_diag_set(diag, NULL, 0, 0, "qpdf cannot read the PDF cairo wrote: %s",
@@ -1618,7 +1620,7 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
         }
     }
     gb__catalog(&ed, root, lang);
-    GString *update = gb__update(&ed, pdf, len, &err);
+    GString *update = gb__update(&ed, pdf, len, id, &err);
     if (update == NULL) {
         gb_diag_set(diag, NULL, 0, 0, "cannot write the PDF: %s", err);
         goto out;
@@ -1635,6 +1637,7 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
     status = GB_OK;
 out:
     g_free(err);
+    gb__id_hash_free(id);
     gb__pages_end(&ps);
     if (st.repeat_pages != NULL)
         g_hash_table_destroy(st.repeat_pages);

@@ -212,40 +212,71 @@ gb__xref(GbEdit *ed, GString *o, GArray *ids, const gsize *at)
     g_array_free(freed, TRUE);
 }
 
-/* The MD5 of cairo's bytes, for the /ID. */
-typedef struct {
+/* The MD5 of cairo's bytes, for the /ID (accessible-private.h). */
+struct GbIdHash {
     const guint8 *pdf;
     gsize len;
     GChecksum *sum;
-} GbHash;
+    GThread *thread; /* hashing; NULL once joined, or hashed in line */
+    gboolean done;
+};
 
 static gpointer
 gb__hash(gpointer data)
 {
-    GbHash *h = data;
+    GbIdHash *h = data;
     g_checksum_update(h->sum, h->pdf, (gssize)h->len);
+    h->done = TRUE;
     return NULL;
 }
 
 /* Files at least this long have cairo's bytes hashed on a thread of their
- * own while the objects are written (the briefing's 1.3 MB: 12.6 M
- * instructions, some 3 ms, off the finishing pass's path); a pack's 150 KB
- * is hashed in line. The digest is the same either way. */
+ * own beside the pass (the briefing's 1.3 MB: 12.6 M instructions, 3 ms
+ * and more); a pack's 150 KB is hashed in line. The digest is the same
+ * either way. */
 #define GB_HASH_BESIDE (512 * 1024)
 
+GbIdHash *
+gb__id_hash_start(const guint8 *pdf, gsize len)
+{
+    GbIdHash *h = g_new0(GbIdHash, 1);
+    *h = (GbIdHash){pdf, len, g_checksum_new(G_CHECKSUM_MD5), NULL, FALSE};
+    if (len >= GB_HASH_BESIDE)
+        h->thread = g_thread_try_new("gb-id-md5", gb__hash, h, NULL);
+    return h;
+}
+
+/* The MD5 of cairo's bytes, in h->sum, once hashed (here, when it was not). */
+static GChecksum *
+gb__id_hash_wait(GbIdHash *h)
+{
+    if (h->thread != NULL)
+        g_thread_join(g_steal_pointer(&h->thread));
+    if (!h->done)
+        gb__hash(h);
+    return h->sum;
+}
+
+void
+gb__id_hash_free(GbIdHash *h)
+{
+    if (h == NULL)
+        return;
+    if (h->thread != NULL)
+        g_thread_join(h->thread);
+    g_checksum_free(h->sum);
+    g_free(h);
+}
+
 GString *
-gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err)
+gb__update(GbEdit *ed, const guint8 *pdf, gsize len, GbIdHash *md5, char **err)
 {
     guint64 prev;
     if (!gb__startxref(pdf, len, &prev)) {
         *err = g_strdup("no startxref at the end of cairo's file");
+        gb__id_hash_wait(md5); /* pdf is the caller's again on return */
         return NULL;
     }
-    GbHash hash = {pdf, len, g_checksum_new(G_CHECKSUM_MD5)};
-    GThread *hasher =
-        len >= GB_HASH_BESIDE ? g_thread_try_new("gb-id-md5", gb__hash, &hash, NULL) : NULL;
-    if (hasher == NULL)
-        gb__hash(&hash);
     GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(int), g_hash_table_size(ed->touched));
     GHashTableIter it;
     gpointer key;
@@ -275,16 +306,12 @@ gb__update(GbEdit *ed, const guint8 *pdf, gsize len, char **err)
         gb__xref(ed, o, ids, at);
         int size = ids->len > 0 ? g_array_index(ids, int, ids->len - 1) + 1 : 0;
         GString *trailer = g_string_new(NULL);
-        if (hasher != NULL)
-            g_thread_join(g_steal_pointer(&hasher));
-        gb__trailer(ed, trailer, size, prev, hash.sum, o);
+        gb__trailer(ed, trailer, size, prev, gb__id_hash_wait(md5), o);
         g_string_append_len(o, trailer->str, (gssize)trailer->len);
         g_string_free(trailer, TRUE);
         g_string_append_printf(o, "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n", xref);
     }
-    if (hasher != NULL)
-        g_thread_join(hasher);
-    g_checksum_free(hash.sum);
+    gb__id_hash_wait(md5);
     g_free(at);
     g_array_free(ids, TRUE);
     if (!ok) {

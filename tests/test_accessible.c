@@ -267,11 +267,15 @@ START_TEST(test_stand_in_refused)
     int id = qpdf_oh_get_object_id(ed.q, root);
     char *err = NULL;
     gb__touch(&ed, root);
-    GString *fine = gb__update(&ed, raw->data, raw->len, &err);
+    GbIdHash *md5 = gb__id_hash_start(raw->data, raw->len);
+    GString *fine = gb__update(&ed, raw->data, raw->len, md5, &err);
+    gb__id_hash_free(md5);
     ck_assert_msg(fine != NULL, "%s", err);
     g_string_free(fine, TRUE);
     qpdf_replace_object(ed.q, id, 0, qpdf_oh_new_name(ed.q, GB_STAND_IN));
-    ck_assert_ptr_null(gb__update(&ed, raw->data, raw->len, &err));
+    md5 = gb__id_hash_start(raw->data, raw->len);
+    ck_assert_ptr_null(gb__update(&ed, raw->data, raw->len, md5, &err));
+    gb__id_hash_free(md5);
     char *want = g_strdup_printf("cannot write object %d", id);
     ck_assert_str_eq(err, want);
     g_free(want);
