@@ -2,6 +2,7 @@
  * committed to the output folder as one set. */
 #include "cli/cli.h"
 
+#include "output/accessible.h"
 #include "output/briefing.h"
 #include "output/write.h"
 #include "pipeline/selection.h"
@@ -587,10 +588,15 @@ gb_cmd_build(int argc, char **argv, GbDiag *diag)
      * a thread (peak RSS 48 -> 43.5 MB, the same CPU time). Before any thread
      * exists; packs keeps glibc's default (its two workers allocate all the time). */
     mallopt(M_ARENA_MAX, 1);
+    /* libqpdf's teardown after the finishing pass beside the write stage
+     * (which mostly waits for the disk), not before it. */
+    gb_accessible_defer_teardown(TRUE);
     GbBuildRequest r = {0};
     GbStatus rc = gb__build_parse(argc, argv, &r, diag);
     if (rc == GB_OK)
         rc = gb__build_run(&r, diag);
     gb__build_request_clear(&r);
+    gb_accessible_teardown_wait();
+    gb_accessible_defer_teardown(FALSE);
     return rc;
 }

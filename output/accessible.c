@@ -1478,6 +1478,59 @@ gb__pages_end(GbPages *ps)
         g_hash_table_destroy(ps->by_content);
 }
 
+/* ---- libqpdf's teardown (accessible.h) --------------------------------- */
+
+static GMutex gb__teardown_mu;
+static gboolean gb__teardown_defer;
+static GPtrArray *gb__teardowns; /* GThread*, not joined yet */
+
+void
+gb_accessible_defer_teardown(gboolean defer)
+{
+    g_mutex_lock(&gb__teardown_mu);
+    gb__teardown_defer = defer;
+    g_mutex_unlock(&gb__teardown_mu);
+}
+
+static gpointer
+gb__teardown(gpointer q)
+{
+    qpdf_data d = q;
+    qpdf_cleanup(&d);
+    return NULL;
+}
+
+/* qpdf_cleanup of q, on a thread of its own when deferred. */
+static void
+gb__cleanup(qpdf_data q)
+{
+    g_mutex_lock(&gb__teardown_mu);
+    GThread *t =
+        gb__teardown_defer ? g_thread_try_new("gb-qpdf-free", gb__teardown, q, NULL) : NULL;
+    if (t != NULL) {
+        if (gb__teardowns == NULL)
+            gb__teardowns = g_ptr_array_new();
+        g_ptr_array_add(gb__teardowns, t);
+    }
+    g_mutex_unlock(&gb__teardown_mu);
+    if (t == NULL)
+        gb__teardown(q);
+}
+
+guint
+gb_accessible_teardown_wait(void)
+{
+    g_mutex_lock(&gb__teardown_mu);
+    GPtrArray *threads = g_steal_pointer(&gb__teardowns);
+    g_mutex_unlock(&gb__teardown_mu);
+    guint n = threads != NULL ? threads->len : 0;
+    for (guint i = 0; i < n; i++)
+        g_thread_join(g_ptr_array_index(threads, i));
+    if (threads != NULL)
+        g_ptr_array_free(threads, TRUE);
+    return n;
+}
+
 /* ---- the pass ------------------------------------------------------- */
 
 /* The catalog's entries: /Lang, /ViewerPreferences, /MarkInfo, /Metadata. */
@@ -1659,6 +1712,6 @@ out:
     g_hash_table_destroy(ed.data);
     g_hash_table_destroy(ed.made);
     g_hash_table_destroy(ed.literal);
-    qpdf_cleanup(&q);
+    gb__cleanup(q);
     return status;
 }

@@ -61,4 +61,14 @@ GbStatus gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *l
 GbStatus gb_accessible_finish_in_place(GByteArray *pdf, const char *lang, const GPtrArray *alts,
                                        const GbTagTree *tags, GbDiag *diag);
 
+/* From gb_accessible_defer_teardown(TRUE) on, a pass returns once its file
+ * is made, and libqpdf's teardown of what it read (its objects: ~5 M
+ * instructions and 4-6 ms for the briefing, the last thing the pass did)
+ * runs on a thread of its own; gb_accessible_teardown_wait waits for every
+ * such thread (the caller's duty before it exits, so that nothing is left
+ * running or unfreed) and returns how many there were. For build, whose
+ * write stage follows the pass. */
+void gb_accessible_defer_teardown(gboolean defer);
+guint gb_accessible_teardown_wait(void);
+
 #endif

@@ -231,6 +231,26 @@ START_TEST(test_pass)
 }
 END_TEST
 
+/* libqpdf's teardown deferred (build's): the pass returns the same bytes,
+ * and the teardowns are left to the caller to wait for, one a pass; not
+ * deferred, none is left. */
+START_TEST(test_teardown_deferred)
+{
+    GByteArray *plain = render(_i);
+    ck_assert_uint_eq(gb_accessible_teardown_wait(), 0);
+    gb_accessible_defer_teardown(TRUE);
+    GByteArray *a = render(_i), *b = render(_i);
+    gb_accessible_defer_teardown(FALSE);
+    ck_assert_uint_eq(gb_accessible_teardown_wait(), 2);
+    ck_assert_uint_eq(gb_accessible_teardown_wait(), 0);
+    ck_assert(a->len == plain->len && memcmp(a->data, plain->data, plain->len) == 0);
+    ck_assert(b->len == plain->len && memcmp(b->data, plain->data, plain->len) == 0);
+    g_byte_array_unref(plain);
+    g_byte_array_unref(a);
+    g_byte_array_unref(b);
+}
+END_TEST
+
 /* The link's /Contents, read back through the pass's own reader of the file
  * (qpdf's JSON escapes non-ASCII, so compare in a Python one-liner). */
 START_TEST(test_link_contents)
@@ -558,6 +578,7 @@ accessible_suite(void)
     tcase_add_test(tc, test_record_of_layout);
     tcase_add_loop_test(tc, test_raw_refused, 0, G_N_ELEMENTS(mangles));
     tcase_add_test(tc, test_stand_in_refused);
+    tcase_add_loop_test(tc, test_teardown_deferred, 0, G_N_ELEMENTS(cases));
     suite_add_tcase(s, tc);
     return s;
 }
