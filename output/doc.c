@@ -566,6 +566,10 @@ gb_doc_finish(GbDoc *d)
     gb__tag_end(d, "Document");
     if (gb__drawing(d) && d->page > 0)
         cairo_show_page(d->cr);
+    /* The measuring pass's shapings live on in its tables' cuts only, each
+     * freed with the last table drawn that holds it (gb__doc_next_table). */
+    if (!gb__drawing(d))
+        g_hash_table_remove_all(d->shapes);
     return d->page;
 }
 
@@ -928,7 +932,8 @@ gb__doc_next_table(GbDoc *d)
 {
     if (d->previous == NULL || d->tables_taken >= d->previous->tables->len)
         return NULL;
-    return g_ptr_array_index(d->previous->tables, d->tables_taken++);
+    /* The caller's from now on, freed once drawn: not held to the end. */
+    return g_steal_pointer(&g_ptr_array_index(d->previous->tables, d->tables_taken++));
 }
 
 GbTagTree *

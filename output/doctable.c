@@ -627,6 +627,8 @@ static void
 gb__laid_free(gpointer p)
 {
     GbLaidTable *m = p;
+    if (m == NULL) /* taken by the drawing pass */
+        return;
     for (int c = 0; c < m->ncols; c++)
         gb__laid_clear(&m->hl[c]);
     for (int i = 0; i < m->rows * m->ncols; i++)
@@ -793,13 +795,17 @@ static GbLaidTable *
 gb__laid_table(GbDoc *d, const GbDocTable *t)
 {
     GbLaidTable *m = gb__doc_next_table(d);
-    if (m == NULL || m->ncols != t->ncols || m->rows != (int)(t->cells->len / (guint)t->ncols))
+    if (m == NULL || m->ncols != t->ncols || m->rows != (int)(t->cells->len / (guint)t->ncols)) {
+        gb__laid_free(m);
         return NULL;
+    }
     for (int c = 0; c < t->ncols; c++) {
         const GbLaidCell *h = &m->hl[c];
         const char *text = h->cut != NULL ? gb__doc_cut_text(h->cut) : pango_layout_get_text(h->ly);
-        if (strcmp(text, gb__cell_text(t, NULL, TRUE, c)) != 0)
+        if (strcmp(text, gb__cell_text(t, NULL, TRUE, c)) != 0) {
+            gb__laid_free(m);
             return NULL;
+        }
     }
     return m;
 }
@@ -926,6 +932,6 @@ gb_doc_table(GbDoc *d, const GbDocTable *t)
     g_array_free(placed, TRUE);
     if (own && measuring)
         gb__doc_keep_table(d, m, gb__laid_free);
-    else if (own)
-        gb__laid_free(m);
+    else
+        gb__laid_free(m); /* drawn: the measuring pass's too (gb__laid_table) */
 }

@@ -27,7 +27,7 @@ typedef struct {
  * relationships the document collects (pictures, links), and the parts. */
 typedef struct {
     xmlTextWriterPtr w;
-    xmlBufferPtr buf;
+    GByteArray *part; /* the bytes of the part being made, as the writer writes them */
     const GbTree *tree;
     const GbDocxOptions *o;
     GbFonts *fonts;

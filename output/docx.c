@@ -878,7 +878,8 @@ gb__part_clear(gpointer p)
     g_free(part->name);
     /* Unref, not free: a picture's bytes may be the caller's chart file too
      * (freeing a shared array empties it). */
-    g_byte_array_unref(part->bytes);
+    if (part->bytes != NULL) /* NULL once zipped */
+        g_byte_array_unref(part->bytes);
 }
 
 GbStatus

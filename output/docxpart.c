@@ -147,12 +147,21 @@ gb__docx_inline(GbDocx *x, const char *rid, const char *svg_rid, double w, doubl
     gb__docx_close(x); /* r */
 }
 
-/* Starts a part: a fresh buffer and writer with the XML declaration. */
+/* The writer's output, straight into the part's bytes: no buffer of libxml2's
+ * to copy them from (document.xml is about 1 MB). */
+static int
+gb__part_write(void *ctx, const char *data, int len)
+{
+    g_byte_array_append(ctx, (const guint8 *)data, (guint)len);
+    return len;
+}
+
+/* Starts a part: fresh bytes and a writer with the XML declaration. */
 void
 gb__docx_part_begin(GbDocx *x)
 {
-    x->buf = xmlBufferCreate();
-    x->w = xmlNewTextWriterMemory(x->buf, 0);
+    x->part = g_byte_array_new();
+    x->w = xmlNewTextWriter(xmlOutputBufferCreateIO(gb__part_write, NULL, x->part, NULL));
     xmlTextWriterStartDocument(x->w, NULL, "UTF-8", "yes");
 }
 
@@ -161,12 +170,9 @@ void
 gb__docx_part_end(GbDocx *x, const char *name)
 {
     xmlTextWriterEndDocument(x->w);
-    xmlFreeTextWriter(x->w);
+    xmlFreeTextWriter(x->w); /* flushes what it holds into x->part */
     x->w = NULL;
-    GbDocxPart p = {.name = g_strdup(name), .bytes = g_byte_array_new()};
-    g_byte_array_append(p.bytes, xmlBufferContent(x->buf), (guint)xmlBufferLength(x->buf));
-    xmlBufferFree(x->buf);
-    x->buf = NULL;
+    GbDocxPart p = {.name = g_strdup(name), .bytes = g_steal_pointer(&x->part)};
     g_array_append_val(x->parts, p);
 }
 
@@ -787,11 +793,78 @@ gb__document_rels(GbDocx *x)
  * 3 to 250 KB. */
 #define GB__DEFLATE_LEVEL 3
 
+/* A GsfOutput into a GByteArray, which the zip's caller then takes: libgsf's
+ * GsfOutputMemory would have to be copied (gsf_output_memory_steal_bytes is
+ * in the header, not in Debian 12's library). Written as GsfOutputMemory
+ * writes (at the offset GsfOutput keeps; a seek moves only that), so the zip
+ * is the same bytes. */
+typedef struct {
+    GsfOutput output;
+    GByteArray *bytes;
+} GbZipSink;
+typedef GsfOutputClass GbZipSinkClass;
+static GType gb__zip_sink_get_type(void);
+G_DEFINE_TYPE(GbZipSink, gb__zip_sink, GSF_OUTPUT_TYPE)
+
+static gboolean
+gb__zip_sink_write(GsfOutput *output, size_t n, const guint8 *data)
+{
+    GByteArray *b = ((GbZipSink *)output)->bytes;
+    gsize at = (gsize)output->cur_offset;
+    if (at + n > G_MAXUINT)
+        return FALSE;
+    if (at + n > b->len)
+        g_byte_array_set_size(b, (guint)(at + n));
+    memcpy(b->data + at, data, n);
+    return TRUE;
+}
+
+static gboolean
+gb__zip_sink_seek(GsfOutput *output, gsf_off_t offset, GSeekType whence)
+{
+    (void)output, (void)offset, (void)whence;
+    return TRUE;
+}
+
+static gboolean
+gb__zip_sink_close(GsfOutput *output)
+{
+    (void)output;
+    return TRUE;
+}
+
+static void
+gb__zip_sink_finalize(GObject *o)
+{
+    GByteArray *b = ((GbZipSink *)o)->bytes;
+    if (b != NULL)
+        g_byte_array_unref(b);
+    G_OBJECT_CLASS(gb__zip_sink_parent_class)->finalize(o);
+}
+
+static void
+gb__zip_sink_class_init(GbZipSinkClass *k)
+{
+    G_OBJECT_CLASS(k)->finalize = gb__zip_sink_finalize;
+    k->Write = gb__zip_sink_write;
+    k->Seek = gb__zip_sink_seek;
+    k->Close = gb__zip_sink_close;
+}
+
+static void
+gb__zip_sink_init(GbZipSink *z)
+{
+    z->bytes = g_byte_array_new();
+}
+
 /* The parts in order into a zip in memory with libgsf's zip writer (the one
  * that reads the workbooks): every entry dated 1 January 1980, 00:00 UTC (its
  * MS-DOS time and the extended-timestamp field alike), the PNGs stored, the XML
  * and the SVGs deflated at GB__DEFLATE_LEVEL, no ZIP64 fields (never near 4 GB):
- * the same parts give the same bytes, in every time zone. */
+ * the same parts give the same bytes, in every time zone. Each part's bytes
+ * are let go once zipped, and the zip's bytes become *out: the Word file is
+ * not held three times over (its document.xml, the zip and a copy of it,
+ * about 1 MB each). */
 GbStatus
 gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
 {
@@ -800,16 +873,16 @@ gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
      * once registered GsfOutput twice. Registered once here, before any use. */
     static gsize types;
     if (g_once_init_enter(&types)) {
-        g_type_ensure(GSF_OUTPUT_MEMORY_TYPE);
+        g_type_ensure(gb__zip_sink_get_type());
         g_type_ensure(GSF_OUTFILE_ZIP_TYPE);
         g_once_init_leave(&types, 1);
     }
-    GsfOutput *mem = gsf_output_memory_new();
-    GsfOutfile *zip = g_object_new(GSF_OUTFILE_ZIP_TYPE, "sink", mem, "zip64", FALSE, NULL);
+    GsfOutput *sink = g_object_new(gb__zip_sink_get_type(), NULL);
+    GsfOutfile *zip = g_object_new(GSF_OUTFILE_ZIP_TYPE, "sink", sink, "zip64", FALSE, NULL);
     GDateTime *when = g_date_time_new_utc(1980, 1, 1, 0, 0, 0);
     gboolean ok = TRUE;
     for (guint i = 0; i < parts->len && ok; i++) {
-        const GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
+        GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
         GsfOutput *child =
             gsf_outfile_new_child_full(zip, p->name, FALSE, "modtime", when, "compression-level",
                                        p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED,
@@ -818,25 +891,24 @@ gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
              gsf_output_close(child);
         if (child != NULL)
             g_object_unref(child);
+        g_clear_pointer(&p->bytes, g_byte_array_unref);
     }
     ok = gsf_output_close(GSF_OUTPUT(zip)) && ok;
+    ok = (gsf_output_is_closed(sink) || gsf_output_close(sink)) && ok;
     g_date_time_unref(when);
     if (!ok) {
         const GError *e = gsf_output_error(GSF_OUTPUT(zip));
         if (e == NULL)
-            e = gsf_output_error(mem);
+            e = gsf_output_error(sink);
         gb_diag_set(diag, NULL, 0, 0, "cannot make the Word file's zip: %s",
                     e != NULL ? e->message : "libgsf failed");
         g_object_unref(zip);
-        g_object_unref(mem);
+        g_object_unref(sink);
         return GB_SOFTWARE;
     }
     g_object_unref(zip);
-    /* (gsf_output_memory_steal_bytes is in the header, not in Debian 12's library.) */
-    gsize len = (gsize)gsf_output_size(mem);
-    *out = g_byte_array_sized_new((guint)len);
-    g_byte_array_append(*out, gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem)), (guint)len);
-    g_object_unref(mem);
+    *out = g_steal_pointer(&((GbZipSink *)sink)->bytes);
+    g_object_unref(sink);
     return GB_OK;
 }
 
