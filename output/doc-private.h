@@ -74,6 +74,11 @@ void gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink
 /* NULL when ly (pango's layout of c's text at its width) is c line for
  * line and glyph for glyph; else what differs (g_free it). */
 char *gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly);
+/* For tests only: how many texts d shaped with an item made like another
+ * text's (printable ASCII: the font, script and attributes pango_itemize
+ * gives every such text; GRADEBRIEF_CHECK_CUTS=1 compares each with
+ * pango_itemize's and aborts on a difference). */
+guint gb__doc_items_like(const GbDoc *d);
 /* The structure elements the drawing pass opened (NULL on the measuring
  * pass, or once taken); the caller frees it (gb_tag_tree_free). */
 GbTagTree *gb__doc_take_tags(GbDoc *d);

@@ -30,6 +30,8 @@ struct GbDoc {
                                   pass's; the drawing pass keeps those only it lays out (the
                                   running title and footer, the same on every page) */
     GHashTable *shapes; /* key -> GbShape: table cells' one-line shapings (gb__shape), as layouts */
+    GArray *items;      /* GbItemLike: the item pango_itemize made of an ASCII text, by font */
+    guint items_like;   /* shapings whose item was made like another's (gb__doc_items_like) */
     GPtrArray *alts;
     GPtrArray *tables;  /* measuring pass: the tables laid out, for the drawing pass */
     guint tables_taken; /* drawing pass: how many of previous->tables it took */
@@ -102,6 +104,17 @@ gb__tag_end(GbDoc *d, const char *tag)
 }
 
 static void gb__shape_release(gpointer p);
+
+/* The one item pango_itemize makes of a printable ASCII text in the
+ * layouts' font at size and weight (gb__item_like): the same font,
+ * language, level and attributes whatever the text, and the script Latin
+ * when the text has a letter, else Common (every other printable ASCII
+ * character is Common, which takes the script of the letters around it). */
+typedef struct {
+    double size;
+    gboolean bold, latin;
+    PangoItem *item; /* owned; its offset and lengths those of the text it was made for */
+} GbItemLike;
 
 /* The advance widths of one font (gb__advances). */
 typedef struct {
@@ -539,6 +552,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
     d->shapes = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, gb__shape_release);
+    d->items = g_array_new(FALSE, FALSE, sizeof(GbItemLike));
     d->alts = g_ptr_array_new_with_free_func(g_free);
     d->tables = g_ptr_array_new();
     d->advances = g_array_new(FALSE, FALSE, sizeof(GbAdvances));
@@ -586,6 +600,9 @@ gb_doc_free(GbDoc *d)
     d->tables = NULL;
     g_hash_table_destroy(d->layouts);
     g_hash_table_destroy(d->shapes);
+    for (guint i = 0; i < d->items->len; i++)
+        pango_item_free(g_array_index(d->items, GbItemLike, i).item);
+    g_array_free(d->items, TRUE);
     g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
     g_array_free(d->advances, TRUE);
@@ -1081,9 +1098,94 @@ gb__shape_release(gpointer p)
     g_rc_box_release_full(p, gb__shape_clear);
 }
 
+/* Whether gb__shape checks every item it makes like another against
+ * pango_itemize's (GRADEBRIEF_CHECK_CUTS set, as doctable.c checks cuts). */
+static gboolean
+gb__checking_items(void)
+{
+    static int check = -1;
+    if (check < 0)
+        check = g_getenv("GRADEBRIEF_CHECK_CUTS") != NULL;
+    return check;
+}
+
+/* The class of a text gb__item_like serves: 1 printable ASCII with a
+ * letter, 0 printable ASCII without, -1 anything else (itemized). */
+static int
+gb__ascii_class(const char *text, gsize len)
+{
+    gboolean letter = FALSE;
+    for (gsize i = 0; i < len; i++) {
+        guchar c = (guchar)text[i];
+        if (c < 0x20 || c > 0x7e)
+            return -1;
+        letter = letter || g_ascii_isalpha(c);
+    }
+    return letter;
+}
+
+/* The item pango_itemize would make of a text of len bytes of class
+ * latin (gb__ascii_class) at size and weight, made from the last it made
+ * of one (a new item, pango_item_free it); NULL when none was made yet.
+ * pango_itemize looks up the font and script of every character, a
+ * quarter of a short cell's shaping. */
+static PangoItem *
+gb__item_like(GbDoc *d, double size, gboolean bold, int latin, gsize len)
+{
+    for (guint i = 0; i < d->items->len; i++) {
+        const GbItemLike *l = &g_array_index(d->items, GbItemLike, i);
+        if (l->size != size || l->bold != bold || l->latin != latin)
+            continue;
+        PangoItem *item = pango_item_copy(l->item);
+        item->offset = 0;
+        item->length = (int)len;
+        item->num_chars = (int)len;
+        d->items_like++;
+        return item;
+    }
+    return NULL;
+}
+
+/* Keeps a copy of item, pango_itemize's one item of a text of class
+ * latin at size and weight, for gb__item_like. */
+static void
+gb__item_keep(GbDoc *d, double size, gboolean bold, int latin, const PangoItem *item)
+{
+    for (guint i = 0; i < d->items->len; i++) {
+        const GbItemLike *l = &g_array_index(d->items, GbItemLike, i);
+        if (l->size == size && l->bold == bold && l->latin == latin)
+            return;
+    }
+    GbItemLike l = {size, bold, latin, pango_item_copy((PangoItem *)item)};
+    g_array_append_val(d->items, l);
+}
+
+/* NULL when a and b are the same item (offsets, lengths, font, script,
+ * language, level, flags and attributes); else what differs (g_free it). */
+static char *
+gb__item_differs(const PangoItem *a, const PangoItem *b)
+{
+    const PangoAnalysis *x = &a->analysis, *y = &b->analysis;
+    if (a->offset != b->offset || a->length != b->length || a->num_chars != b->num_chars)
+        return g_strdup("the bytes or characters");
+    if (x->font != y->font || x->script != y->script || x->language != y->language ||
+        x->level != y->level || x->gravity != y->gravity || x->flags != y->flags ||
+        x->shape_engine != y->shape_engine || x->lang_engine != y->lang_engine)
+        return g_strdup_printf("the analysis (script %d, pango %d)", x->script, y->script);
+    GSList *p = x->extra_attrs, *q = y->extra_attrs;
+    for (; p != NULL && q != NULL; p = p->next, q = q->next) {
+        const PangoAttribute *s = p->data, *t = q->data;
+        if (!pango_attribute_equal(s, t) || s->start_index != t->start_index ||
+            s->end_index != t->end_index)
+            return g_strdup("an attribute");
+    }
+    return p != NULL || q != NULL ? g_strdup("the attributes") : NULL;
+}
+
 /* text at size and weight shaped (see GbShape), from the cache (the
  * measuring pass's serve the drawing pass) or made; borrowed from the
- * cache: g_rc_box_acquire it to keep it. */
+ * cache: g_rc_box_acquire it to keep it. A printable ASCII text's item is
+ * made like the last of its class (gb__item_like), else itemized. */
 static GbShape *
 gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
 {
@@ -1098,20 +1200,40 @@ gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
     sh = g_rc_box_new0(GbShape);
     gsize len = strlen(text);
     sh->text = g_strdup(text);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, gb_fonts_family(d->fonts));
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(fd, PANGO_STYLE_NORMAL);
-    PangoAttrList *attrs = pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_font_desc_new(fd));
-    pango_attr_list_insert(attrs, pango_attr_font_features_new("liga=0, clig=0"));
-    pango_font_description_free(fd);
+    int latin = gb__ascii_class(text, len);
     gb_fonts_lock(); /* as a layout is made (gb_fonts_settle) */
-    GList *items = pango_itemize(d->pango, text, 0, (int)len, attrs, NULL);
-    pango_attr_list_unref(attrs);
-    if (items != NULL && items->next == NULL) {
-        PangoItem *item = items->data;
+    PangoItem *item = latin >= 0 && len > 0 ? gb__item_like(d, size, bold, latin, len) : NULL;
+    GList *items = NULL;
+    if (item == NULL || gb__checking_items()) {
+        PangoFontDescription *fd = pango_font_description_new();
+        pango_font_description_set_family(fd, gb_fonts_family(d->fonts));
+        pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+        pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_style(fd, PANGO_STYLE_NORMAL);
+        PangoAttrList *attrs = pango_attr_list_new();
+        pango_attr_list_insert(attrs, pango_attr_font_desc_new(fd));
+        pango_attr_list_insert(attrs, pango_attr_font_features_new("liga=0, clig=0"));
+        pango_font_description_free(fd);
+        items = pango_itemize(d->pango, text, 0, (int)len, attrs, NULL);
+        pango_attr_list_unref(attrs);
+    }
+    if (item != NULL && items != NULL) { /* checking: the item is pango's */
+        char *why = items->next == NULL ? gb__item_differs(item, items->data)
+                                        : g_strdup("pango made more than one item");
+        if (why != NULL)
+            g_error("the item made for '%s' is not pango_itemize's: %s", text, why);
+        g_list_free_full(items, (GDestroyNotify)pango_item_free);
+        items = NULL;
+    } else if (items != NULL && items->next == NULL) {
+        item = items->data;
+        if (latin >= 0)
+            gb__item_keep(d, size, bold, latin, item);
+    } else {
+        g_list_free_full(items, (GDestroyNotify)pango_item_free);
+        items = NULL;
+    }
+    g_list_free(items);
+    if (item != NULL) {
         sh->run.item = item;
         sh->run.glyphs = pango_glyph_string_new();
         pango_shape_item(item, text, (int)len, NULL, sh->run.glyphs, PANGO_SHAPE_NONE);
@@ -1119,12 +1241,8 @@ gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
         pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
         sh->baseline = -logical.y;
         sh->height = logical.height;
-    } else {
-        g_list_free_full(items, (GDestroyNotify)pango_item_free);
-        items = NULL;
     }
     gb_fonts_unlock();
-    g_list_free(items);
     g_hash_table_insert(d->shapes, key, sh);
     return sh;
 }
@@ -1398,6 +1516,12 @@ gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly)
     } while (why == NULL && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
     return why;
+}
+
+guint
+gb__doc_items_like(const GbDoc *d)
+{
+    return d->items_like;
 }
 
 const char *

@@ -592,6 +592,64 @@ START_TEST(test_cuts_are_pangos)
 }
 END_TEST
 
+/* Texts shaped in one doc, one after another as a table's cells are: the
+ * item of each after the first of its font and class (with letters, or
+ * digits and signs only) is made like that first's (gb__doc_items_like),
+ * not itemized; GRADEBRIEF_CHECK_CUTS compares it with pango_itemize's
+ * (aborting on a difference), and every cut is still pango's layout. */
+static const char *const like_texts[] = {
+    "Good",
+    "2007",
+    "Requires improvement",
+    "12 (53.3%) 7 (46.7%)",
+    "(2018) Outstanding",
+    "1 January 2025",
+    "- 1 -",
+    "Bournemouth, Christchurch and Poole",
+    "AVATAR Ty. WAVY To Yo",
+    "31/03/2019",
+    "Kingston upon Hull, City of",
+    "Caf\u00e9 de la Gare",
+    "100%",
+};
+
+START_TEST(test_items_like)
+{
+    g_setenv("GRADEBRIEF_CHECK_CUTS", "1", TRUE);
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    GbPageSetup setup = {
+        .width = 595.2756, .height = 841.8898, .top = 56, .bottom = 56, .left = 56, .right = 56};
+    GbDoc *d = gb_doc_new(f, &setup, NULL, NULL);
+    int cuts = 0;
+    for (int bold = 0; bold < 2; bold++)
+        for (double size = 8; size <= 9; size += 0.5)
+            for (gsize i = 0; i < G_N_ELEMENTS(like_texts); i++)
+                for (double width = 30; width < 200; width += 23.17) {
+                    const char *text = like_texts[i];
+                    GbDocCut *c = gb__doc_cut_new(d, text, size, bold, width);
+                    if (c == NULL)
+                        continue;
+                    PangoLayout *ly =
+                        gb__doc_layout_wrap(d, text, size, bold, width, GB__WRAP_WORDS);
+                    char *why = gb__doc_cut_differs(c, ly);
+                    ck_assert_msg(why == NULL, "at %.4f pt, %.1f pt%s: %s", width, size,
+                                  bold ? " bold" : "", why);
+                    cuts++;
+                    g_object_unref(ly);
+                    gb__doc_cut_free(c);
+                }
+    /* In each of the six fonts: the first text and the space itemized, every
+     * other ASCII text made like one of them (the one that is not ASCII is
+     * never shaped for a cut). */
+    ck_assert_int_ge(cuts, 100);
+    ck_assert_uint_eq(gb__doc_items_like(d), 2 * 3 * (G_N_ELEMENTS(like_texts) - 2));
+    gb_doc_free(d);
+    gb_fonts_free(f);
+}
+END_TEST
+
 /* gb__doc_cut_differs sees a cut that is not pango's layout (the text
  * wrapped at another width). */
 START_TEST(test_cut_differs)
@@ -700,6 +758,7 @@ doctable_suite(void)
     tcase_add_test(tc, test_short_last_page);
     tcase_add_test(tc, test_show_runs);
     tcase_add_loop_test(tc, test_cuts_are_pangos, 0, G_N_ELEMENTS(cut_texts));
+    tcase_add_test(tc, test_items_like);
     tcase_add_test(tc, test_cut_differs);
     tcase_add_test(tc, test_cut_bytes);
     suite_add_tcase(s, tc);
