@@ -392,13 +392,14 @@ gb_png_bands_free(GbPngBands *b)
 }
 
 /* Appends the deflate blocks of one band, compressed alone (the stream reset:
- * no match reaches into another band), to out: ending on a byte boundary
+ * no match reaches into another band; the reset restores level 3's search,
+ * so it is retuned as gb__deflate_rows's), to out: ending on a byte boundary
  * after an empty stored block (Z_SYNC_FLUSH) unless it is the last, which
  * ends the stream. FALSE when zlib fails. */
 static gboolean
 gb__band(z_stream *zs, const guint8 *raw, gsize len, gboolean last, GByteArray *out)
 {
-    if (deflateReset(zs) != Z_OK)
+    if (deflateReset(zs) != Z_OK || deflateTune(zs, 4, 2, 258, 4) != Z_OK)
         return FALSE;
     guint at = out->len;
     gsize cap = deflateBound(zs, len) + 16;
