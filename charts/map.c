@@ -320,7 +320,12 @@ gb__areas(const GbChart *c, GbFonts *f, GbBox plot, GArray *out)
             char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
             g_ascii_formatd(x, sizeof x, "%.2f", ox + g.cx[k] + g.radius * 0.96 * cos(t));
             g_ascii_formatd(y, sizeof y, "%.2f", top + g.cy[k] + g.radius * 0.96 * sin(t));
-            g_string_append_printf(path, "%s%s %s ", i ? "L" : "M", x, y);
+            /* Appended, not printed (a printf a corner cost more). */
+            g_string_append_c(path, i ? 'L' : 'M');
+            g_string_append(path, x);
+            g_string_append_c(path, ' ');
+            g_string_append(path, y);
+            g_string_append_c(path, ' ');
         }
         g_string_append_c(path, 'Z');
         GbChartArea area = {

@@ -597,6 +597,7 @@ static const struct {
     {"columns, a dot moving down: rows filtered Up, 15 deflate calls", 1004, 300, 5},
     {"noise, a row over 64 KB: one row a deflate call", 22000, 5, 1},
     {"columns of noise: Up and Sub rows, incompressible", 1500, 120, 6},
+    {"noise in threes of rows: runs after a repeated row and after a new one", 1004, 130, 7},
 };
 
 /* Pixel x, y of deflated[kind]'s image. */
@@ -623,6 +624,10 @@ deflated_pixel(int kind, int x, int y, guint32 *state)
             return 0xff000000u | (*state & 0xffffffu);
         }
         return 0xff000000u | (guint32)(x * 2654435761u >> 8);
+    case 7: /* noise, each row of it three times: a deflate call of 20 such
+             * rows starts after a repeated row (all zeros filtered, no
+             * dictionary) or after a new one (the dictionary) by turns */
+        return 0xff000000u | ((guint32)(x + 1) * 2654435761u ^ (guint32)(y / 3) * 40503u) >> 8;
     default: /* a bar from row 10 to 60 on white, an edge in every fourth row */
         if (y >= 10 && y < 60 && x > 20 && x < 200)
             return y % 4 ? 0xff1f77b4u : 0xff000000u | (guint32)(x & 255);
