@@ -500,6 +500,17 @@ show_case(GbFonts *f, gboolean runs, gboolean *taken)
     return out;
 }
 
+/* Fails at the first byte where the two PDFs differ. */
+static void
+assert_same_pdf(const GByteArray *a, const GByteArray *b)
+{
+    gsize at = 0;
+    while (at < a->len && at < b->len && a->data[at] == b->data[at])
+        at++;
+    ck_assert_msg(a->len == b->len && at == a->len,
+                  "the PDFs differ from byte %zu (%u and %u bytes)", at, a->len, b->len);
+}
+
 START_TEST(test_show_runs)
 {
     char *err = NULL;
@@ -511,11 +522,7 @@ START_TEST(test_show_runs)
         ck_assert_msg(taken[i] == show_cases[i].runs, "case %zu (%s): %s", i,
                       show_cases[i].text ? show_cases[i].text : show_cases[i].markup,
                       taken[i] ? "drawn as runs, should be pango's" : "left to pango");
-    gsize at = 0;
-    while (at < pango->len && at < runs->len && pango->data[at] == runs->data[at])
-        at++;
-    ck_assert_msg(pango->len == runs->len && at == pango->len,
-                  "the PDFs differ from byte %zu (%u and %u bytes)", at, pango->len, runs->len);
+    assert_same_pdf(pango, runs);
     g_byte_array_unref(pango);
     g_byte_array_unref(runs);
     gb_fonts_free(f);
@@ -734,11 +741,7 @@ START_TEST(test_cut_bytes)
     int n_pango = 0, n_cut = 0;
     GByteArray *pango = draw_cells(f, FALSE, &n_pango), *cuts = draw_cells(f, TRUE, &n_cut);
     ck_assert_msg(n_cut >= 40, "only %d cells cut", n_cut);
-    gsize at = 0;
-    while (at < pango->len && at < cuts->len && pango->data[at] == cuts->data[at])
-        at++;
-    ck_assert_msg(pango->len == cuts->len && at == pango->len,
-                  "the PDFs differ from byte %zu (%u and %u bytes)", at, pango->len, cuts->len);
+    assert_same_pdf(pango, cuts);
     g_byte_array_unref(pango);
     g_byte_array_unref(cuts);
     gb_fonts_free(f);

@@ -91,6 +91,21 @@ load_clear(GbLoad *r)
     gb_diag_clear(&r->diag);
 }
 
+/* Loads path over ref in one of three ways: 0 read ahead (on its own
+ * thread), 1 read ahead with content.xml inflated on a second thread
+ * (gb_sheet_configure(1)), 2 read in turn on this thread. */
+static void
+load_way(GbLoad *r, const char *path, int way)
+{
+    if (way == 1)
+        gb_sheet_configure(1);
+    in_turn = way != 2;
+    const char *list[] = {path, NULL};
+    load(r, ref, list);
+    gb_sheet_configure(256 * 1024);
+    in_turn = FALSE;
+}
+
 static const char *
 problem(const GbLoad *r)
 {
@@ -408,14 +423,8 @@ START_TEST(test_damaged_inflate)
     g_free(bytes);
     char *msg[3] = {NULL, NULL, NULL};
     for (int way = 0; way < 3; way++) {
-        if (way == 1)
-            gb_sheet_configure(1);
-        in_turn = way != 2;
-        const char *list[] = {path, NULL};
         GbLoad r;
-        load(&r, ref, list);
-        gb_sheet_configure(256 * 1024);
-        in_turn = FALSE;
+        load_way(&r, path, way);
         ck_assert_int_eq(r.status, GB_DATA);
         msg[way] = g_strdup(r.diag.message);
         load_clear(&r);
@@ -468,14 +477,8 @@ START_TEST(test_wrong_crc)
     ck_assert(g_file_set_contents(path, bytes, (gssize)n, NULL));
     g_free(bytes);
     for (int way = 0; way < 3; way++) {
-        if (way == 1)
-            gb_sheet_configure(1);
-        in_turn = way != 2;
-        const char *list[] = {path, NULL};
         GbLoad r;
-        load(&r, ref, list);
-        gb_sheet_configure(256 * 1024);
-        in_turn = FALSE;
+        load_way(&r, path, way);
         ck_assert_int_eq(r.status, GB_DATA);
         ck_assert_msg(strstr(r.diag.message, "malformed workbook XML in content.xml") != NULL, "%s",
                       r.diag.message);

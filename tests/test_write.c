@@ -615,6 +615,28 @@ END_TEST
  * none, all); and the bytes written are the file's. */
 static const gsize hash_splits[] = {0, 1, 63, 64, 65, 1000, 4095, 4096};
 
+/* name in dir holds data (len bytes) and the manifest records it under the
+ * SHA-256 of those bytes, as GLib computes it. */
+static void
+assert_committed(const char *dir, const char *name, const guint8 *data, gsize len)
+{
+    char *text = slurp(dir, "manifest.ini");
+    GbManifest *m = gb_manifest_parse(text, strlen(text), NULL);
+    GbManifestEntry e;
+    ck_assert(gb_manifest_get(m, name, &e));
+    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    ck_assert_str_eq(e.output, want);
+    char *path = g_build_filename(dir, name, NULL), *got = NULL;
+    gsize got_len = 0;
+    ck_assert(g_file_get_contents(path, &got, &got_len, NULL));
+    ck_assert(got_len == len && memcmp(got, data, len) == 0);
+    g_free(got);
+    g_free(path);
+    g_free(want);
+    gb_manifest_free(m);
+    g_free(text);
+}
+
 START_TEST(test_add_hashed)
 {
     char *dir = gb_test_tmpdir("gbwrite");
@@ -632,21 +654,7 @@ START_TEST(test_add_hashed)
     gb_write_hash_free(h);
     ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
     gb_write_free(w);
-    char *text = slurp(dir, "manifest.ini");
-    GbManifest *m = gb_manifest_parse(text, strlen(text), NULL);
-    GbManifestEntry e;
-    ck_assert(gb_manifest_get(m, "file.bin", &e));
-    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-    ck_assert_str_eq(e.output, want);
-    char *path = g_build_filename(dir, "file.bin", NULL), *got = NULL;
-    gsize got_len = 0;
-    ck_assert(g_file_get_contents(path, &got, &got_len, NULL));
-    ck_assert(got_len == len && memcmp(got, data, len) == 0);
-    g_free(got);
-    g_free(path);
-    g_free(want);
-    gb_manifest_free(m);
-    g_free(text);
+    assert_committed(dir, "file.bin", data, len);
     g_free(data);
     g_free(dir);
 }
@@ -706,24 +714,10 @@ START_TEST(test_add_begun)
     ck_assert_int_eq(temporaries_of(dir, "other.bin", &size), 0);
     ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
     gb_write_free(w);
-    char *text = slurp(dir, "manifest.ini");
-    GbManifest *m = gb_manifest_parse(text, strlen(text), NULL);
-    GbManifestEntry e;
-    ck_assert(gb_manifest_get(m, "file.bin", &e));
-    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-    ck_assert_str_eq(e.output, want);
-    char *path = g_build_filename(dir, "file.bin", NULL), *got = NULL;
-    gsize got_len = 0;
-    ck_assert(g_file_get_contents(path, &got, &got_len, NULL));
-    ck_assert(got_len == len && memcmp(got, data, len) == 0);
+    assert_committed(dir, "file.bin", data, len);
     char *t = tree(dir);
     ck_assert_msg(strstr(t, "other.bin") == NULL && strstr(t, "file.bin.") == NULL, "%s", t);
     g_free(t);
-    g_free(got);
-    g_free(path);
-    g_free(want);
-    gb_manifest_free(m);
-    g_free(text);
     g_free(data);
     g_free(dir);
 }
