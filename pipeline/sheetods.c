@@ -370,7 +370,9 @@ typedef struct {
     GbStatus status;
     GString *err;
     GArray *lines;          /* int: the line of each open element's start tag */
-    GArray *events;         /* GbOdsEvent, parsed, not yet acted on */
+    guint depth;            /* the first depth lines are the open elements' */
+    GArray *events;         /* GbOdsEvent: the first nevents parsed, not yet acted on */
+    guint nevents;          /* (lines and events only grow: a callback only counts) */
     GString *text;          /* their text */
     gboolean piece_started; /* an element started in what is queued */
     /* acting on events */
@@ -540,8 +542,9 @@ gb__ods_sax(void *ctx)
 static GbOdsEvent *
 gb__ods_event(GbOdsSax *st, guint8 type, guint8 kind)
 {
-    g_array_set_size(st->events, st->events->len + 1);
-    GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, st->events->len - 1);
+    if (st->nevents == st->events->len)
+        g_array_set_size(st->events, st->nevents + 1);
+    GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, st->nevents++);
     e->type = type;
     e->kind = kind;
     e->empty = FALSE;
@@ -556,7 +559,9 @@ gb__ods_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar
     if (st == NULL)
         return;
     int line = st->ctxt->input != NULL ? MIN(st->ctxt->input->line, 65535) : -1;
-    g_array_append_val(st->lines, line);
+    if (st->depth == st->lines->len)
+        g_array_set_size(st->lines, st->depth + 1);
+    g_array_index(st->lines, int, st->depth++) = line;
     st->piece_started = TRUE;
     int kind = gb__ods_kind(&st->n, ln, prefix, uri);
     GbOdsEvent *e = gb__ods_event(st, GB__EV_START, (guint8)kind);
@@ -583,8 +588,8 @@ gb__ods_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *
     GbOdsSax *st = gb__ods_sax(ctx);
     if (st == NULL)
         return;
-    if (st->lines->len > 0)
-        g_array_set_size(st->lines, st->lines->len - 1);
+    if (st->depth > 0)
+        st->depth--;
     GbOdsEvent *e = gb__ods_event(st, GB__EV_END, (guint8)gb__ods_kind(&st->n, ln, prefix, uri));
     /* An empty element's end comes straight after its start, with the input
      * just past its "/>" (an end tag cannot end so). */
@@ -596,7 +601,7 @@ static void
 gb__ods_chars(GbOdsSax *st, guint8 type, const xmlChar *ch, int len)
 {
     GbOdsEvent *last =
-        st->events->len > 0 ? &g_array_index(st->events, GbOdsEvent, st->events->len - 1) : NULL;
+        st->nevents > 0 ? &g_array_index(st->events, GbOdsEvent, st->nevents - 1) : NULL;
     if (last != NULL && last->type == type && last->off + last->len == st->text->len) {
         last->len += (gsize)len;
     } else {
@@ -647,7 +652,7 @@ gb__ods_error(void *ctx, xmlErrorPtr e)
     GbOdsSax *st = ctxt != NULL ? ctxt->_private : NULL;
     if (st == NULL || e == NULL || e->level == XML_ERR_WARNING || st->err->len > 0)
         return;
-    int line = st->lines->len > 0 ? g_array_index(st->lines, int, st->lines->len - 1) : e->line;
+    int line = st->depth > 0 ? g_array_index(st->lines, int, st->depth - 1) : e->line;
     g_string_printf(st->err, "line %d: %s", line, e->message != NULL ? e->message : "");
     g_strchomp(st->err->str);
     st->err->len = strlen(st->err->str);
@@ -761,7 +766,7 @@ gb__ods_on_end(GbOdsSax *st, const GbOdsEvent *e)
 static void
 gb__ods_deliver(GbOdsSax *st)
 {
-    for (guint i = 0; i < st->events->len && st->status == GB_OK; i++) {
+    for (guint i = 0; i < st->nevents && st->status == GB_OK; i++) {
         const GbOdsEvent *e = &g_array_index(st->events, GbOdsEvent, i);
         if (e->type == GB__EV_TEXT || e->type == GB__EV_CDATA) {
             if (st->text_run != e->type) {
@@ -780,7 +785,7 @@ gb__ods_deliver(GbOdsSax *st)
         else if (e->type == GB__EV_END)
             st->status = gb__ods_on_end(st, e);
     }
-    g_array_set_size(st->events, 0);
+    st->nevents = 0;
     g_string_truncate(st->text, 0);
     st->piece_started = FALSE;
     if (st->status != GB_OK) {
@@ -858,7 +863,7 @@ gb__ods_push(GbOdsPush *pu, const guint8 *p, gsize n, int terminate, gboolean la
     xmlParseChunk(st->ctxt, (const char *)p, (int)n, terminate);
     if (!st->ctxt->wellFormed) {
         st->halted = TRUE; /* the first error ends the read */
-        g_array_set_size(st->events, 0);
+        st->nevents = 0;
         return;
     }
     if (st->piece_started || last)
