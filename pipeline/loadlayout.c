@@ -111,11 +111,13 @@ gb__near_miss(GbFileLoad *fl, GHashTable *cols, guint64 row)
         const GbProfile *p = g_ptr_array_index(l->profiles, i);
         if (fl->forced && strcmp(p->id, l->force_profile) != 0)
             continue;
-        g_string_truncate(missing, 0);
-        guint n = gb_profile_missing(p, cols, missing);
+        /* Counted first: the names are written only for a nearer miss. */
+        guint n = gb_profile_missing(p, cols, NULL);
         guint have = g_strv_length(p->match) - n;
         if (have == 0 || (fl->near_msg->len > 0 && n >= fl->near_missing))
             continue;
+        g_string_truncate(missing, 0);
+        gb_profile_missing(p, cols, missing);
         fl->near_missing = n;
         if (fl->sheet)
             g_string_printf(fl->near_msg,
