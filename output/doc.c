@@ -5,6 +5,7 @@
 #include "output/logo.h"
 
 #include <cairo-pdf.h>
+#include <hb-ot.h>
 #include <math.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ struct GbDoc {
     GHashTable *shapes; /* key -> GbShape: table cells' one-line shapings (gb__shape), as layouts */
     GArray *items;      /* GbItemLike: the item pango_itemize made of an ASCII text, by font */
     guint items_like;   /* shapings whose item was made like another's (gb__doc_items_like) */
+    hb_buffer_t *hb;    /* the buffer gb__hb_shape shapes in, kept from one text to the next */
     GPtrArray *alts;
     GPtrArray *tables;  /* measuring pass: the tables laid out, for the drawing pass */
     guint tables_taken; /* drawing pass: how many of previous->tables it took */
@@ -603,6 +605,7 @@ gb_doc_free(GbDoc *d)
     for (guint i = 0; i < d->items->len; i++)
         pango_item_free(g_array_index(d->items, GbItemLike, i).item);
     g_array_free(d->items, TRUE);
+    hb_buffer_destroy(d->hb); /* NULL-safe */
     g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
     g_array_free(d->advances, TRUE);
@@ -1182,6 +1185,113 @@ gb__item_differs(const PangoItem *a, const PangoItem *b)
     return p != NULL || q != NULL ? g_strdup("the attributes") : NULL;
 }
 
+/* Shapes item (of a printable ASCII text, len bytes) into gs as
+ * pango_shape_item does, calling harfbuzz as pango does (its font, the
+ * item's script and language, the font's and the item's features, one
+ * cluster a character) without pango's per-call wrapping: a font of its
+ * own for the call, a buffer taken and given back, a colour lookup for
+ * every glyph. That wrapping was a third of a short cell's shaping. FALSE,
+ * with gs unspecified, where pango's own font functions would differ from
+ * the font's (a character it has no glyph for: pango draws a hex box) or
+ * the glyphs may be colour ones, or the item has attributes other than
+ * font features: then pango shapes it. GRADEBRIEF_CHECK_CUTS=1 compares
+ * every result with pango_shape_item's (gb__shape). */
+static gboolean
+gb__hb_shape(GbDoc *d, const PangoItem *item, const char *text, int len, PangoGlyphString *gs)
+{
+    PangoFont *font = item->analysis.font;
+    hb_font_t *hb_font = font != NULL ? pango_font_get_hb_font(font) : NULL;
+    if (hb_font == NULL || (item->analysis.level & 1) != 0 || item->offset != 0 ||
+        item->length != len || item->analysis.gravity != PANGO_GRAVITY_SOUTH ||
+        (item->analysis.flags &
+         (PANGO_ANALYSIS_FLAG_CENTERED_BASELINE | PANGO_ANALYSIS_FLAG_IS_ELLIPSIS |
+          PANGO_ANALYSIS_FLAG_NEED_HYPHEN)))
+        return FALSE; /* (pango's own flags beside these say only what it keeps of the item) */
+    hb_face_t *face = hb_font_get_face(hb_font);
+    if (hb_ot_color_has_layers(face) || hb_ot_color_has_png(face) || hb_ot_color_has_svg(face))
+        return FALSE;
+    hb_feature_t features[32];
+    guint n_features = 0;
+    pango_font_get_features(font, features, G_N_ELEMENTS(features), &n_features);
+    for (GSList *l = item->analysis.extra_attrs; l != NULL; l = l->next) {
+        const PangoAttribute *attr = l->data;
+        if (attr->klass->type == PANGO_ATTR_INSERT_HYPHENS)
+            continue;
+        if (attr->klass->type != PANGO_ATTR_FONT_FEATURES)
+            return FALSE;
+        /* As pango reads the attribute: features separated by commas. */
+        for (const char *f = ((const PangoAttrFontFeatures *)attr)->features; f != NULL && *f;) {
+            const char *end = strchr(f, ',');
+            int flen = end != NULL ? (int)(end - f) : (int)strlen(f);
+            if (n_features == G_N_ELEMENTS(features))
+                return FALSE;
+            if (hb_feature_from_string(f, flen, &features[n_features])) {
+                features[n_features].start = attr->start_index;
+                features[n_features].end = attr->end_index;
+                n_features++;
+            }
+            f = end != NULL ? end + 1 : NULL;
+        }
+    }
+    if (d->hb == NULL)
+        d->hb = hb_buffer_create();
+    hb_buffer_t *b = d->hb;
+    hb_buffer_clear_contents(b);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_script(
+        b, hb_script_from_iso15924_tag(g_unicode_script_to_iso15924(item->analysis.script)));
+    hb_buffer_set_language(
+        b, hb_language_from_string(pango_language_to_string(item->analysis.language), -1));
+    hb_buffer_set_cluster_level(b, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_buffer_set_flags(b, HB_BUFFER_FLAG_BOT | HB_BUFFER_FLAG_EOT);
+    hb_buffer_set_invisible_glyph(b, PANGO_GLYPH_EMPTY);
+    hb_buffer_add_utf8(b, text, len, 0, len);
+    hb_shape(hb_font, b, features, n_features);
+    unsigned int n;
+    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
+    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, NULL);
+    if (n == 0)
+        return FALSE;
+    pango_glyph_string_set_size(gs, (int)n);
+    int last = -1;
+    for (unsigned int i = 0; i < n; i++) {
+        if (gi[i].codepoint == 0)
+            return FALSE; /* no glyph in the font: pango's hex box */
+        PangoGlyphInfo *g = &gs->glyphs[i];
+        g->glyph = gi[i].codepoint;
+        gs->log_clusters[i] = (int)gi[i].cluster;
+        g->attr.is_cluster_start = gs->log_clusters[i] != last;
+        g->attr.is_color = 0;
+        last = gs->log_clusters[i];
+        g->geometry.width = gp[i].x_advance;
+        g->geometry.x_offset = gp[i].x_offset;
+        g->geometry.y_offset = -gp[i].y_offset;
+        if (g->geometry.width < 0) { /* as pango_shape_item */
+            g->geometry.width = -g->geometry.width;
+            g->geometry.x_offset += g->geometry.width;
+        }
+    }
+    return TRUE;
+}
+
+/* NULL when a and b are the same glyphs; else what differs (g_free it). */
+static char *
+gb__glyphs_differ(const PangoGlyphString *a, const PangoGlyphString *b)
+{
+    if (a->num_glyphs != b->num_glyphs)
+        return g_strdup_printf("%d glyphs, pango %d", a->num_glyphs, b->num_glyphs);
+    for (int i = 0; i < a->num_glyphs; i++) {
+        const PangoGlyphInfo *x = &a->glyphs[i], *y = &b->glyphs[i];
+        if (x->glyph != y->glyph || x->geometry.width != y->geometry.width ||
+            x->geometry.x_offset != y->geometry.x_offset ||
+            x->geometry.y_offset != y->geometry.y_offset ||
+            x->attr.is_cluster_start != y->attr.is_cluster_start ||
+            x->attr.is_color != y->attr.is_color || a->log_clusters[i] != b->log_clusters[i])
+            return g_strdup_printf("glyph %d", i);
+    }
+    return NULL;
+}
+
 /* text at size and weight shaped (see GbShape), from the cache (the
  * measuring pass's serve the drawing pass) or made; borrowed from the
  * cache: g_rc_box_acquire it to keep it. A printable ASCII text's item is
@@ -1236,7 +1346,17 @@ gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
     if (item != NULL) {
         sh->run.item = item;
         sh->run.glyphs = pango_glyph_string_new();
-        pango_shape_item(item, text, (int)len, NULL, sh->run.glyphs, PANGO_SHAPE_NONE);
+        gboolean direct = latin >= 0 && gb__hb_shape(d, item, text, (int)len, sh->run.glyphs);
+        if (!direct)
+            pango_shape_item(item, text, (int)len, NULL, sh->run.glyphs, PANGO_SHAPE_NONE);
+        if (direct && gb__checking_items()) { /* checking: the glyphs are pango's */
+            PangoGlyphString *pg = pango_glyph_string_new();
+            pango_shape_item(item, text, (int)len, NULL, pg, PANGO_SHAPE_NONE);
+            char *why = gb__glyphs_differ(sh->run.glyphs, pg);
+            if (why != NULL)
+                g_error("'%s' shaped by harfbuzz is not pango_shape_item's: %s", text, why);
+            pango_glyph_string_free(pg);
+        }
         PangoRectangle logical;
         pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
         sh->baseline = -logical.y;
