@@ -34,6 +34,10 @@ struct GbDoc {
     GArray *items;      /* GbItemLike: the item pango_itemize made of an ASCII text, by font */
     guint items_like;   /* shapings whose item was made like another's (gb__doc_items_like) */
     hb_buffer_t *hb;    /* the buffer gb__hb_shape shapes in, kept from one text to the next */
+    char *hb_features_text;       /* the last font features attribute gb__hb_shape read, */
+    hb_feature_t hb_features[16]; /* as harfbuzz parsed it */
+    guint n_hb_features;
+    GArray *lines; /* GbLineExtents: a line's logical extents by font (gb__shape) */
     GPtrArray *alts;
     GPtrArray *tables;  /* measuring pass: the tables laid out, for the drawing pass */
     guint tables_taken; /* drawing pass: how many of previous->tables it took */
@@ -117,6 +121,12 @@ typedef struct {
     gboolean bold, latin;
     PangoItem *item; /* owned; its offset and lengths those of the text it was made for */
 } GbItemLike;
+
+/* The logical top and height of a line of glyphs of one font. */
+typedef struct {
+    PangoFont *font; /* held by the doc's items (GbItemLike), which made it */
+    int y, height;
+} GbLineExtents;
 
 /* The advance widths of one font (gb__advances). */
 typedef struct {
@@ -555,6 +565,7 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
     d->shapes = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, gb__shape_release);
     d->items = g_array_new(FALSE, FALSE, sizeof(GbItemLike));
+    d->lines = g_array_new(FALSE, FALSE, sizeof(GbLineExtents));
     d->alts = g_ptr_array_new_with_free_func(g_free);
     d->tables = g_ptr_array_new();
     d->advances = g_array_new(FALSE, FALSE, sizeof(GbAdvances));
@@ -606,6 +617,8 @@ gb_doc_free(GbDoc *d)
         pango_item_free(g_array_index(d->items, GbItemLike, i).item);
     g_array_free(d->items, TRUE);
     hb_buffer_destroy(d->hb); /* NULL-safe */
+    g_free(d->hb_features_text);
+    g_array_free(d->lines, TRUE);
     g_object_unref(d->pango);
     g_ptr_array_free(d->alts, TRUE);
     g_array_free(d->advances, TRUE);
@@ -1219,18 +1232,31 @@ gb__hb_shape(GbDoc *d, const PangoItem *item, const char *text, int len, PangoGl
             continue;
         if (attr->klass->type != PANGO_ATTR_FONT_FEATURES)
             return FALSE;
-        /* As pango reads the attribute: features separated by commas. */
-        for (const char *f = ((const PangoAttrFontFeatures *)attr)->features; f != NULL && *f;) {
-            const char *end = strchr(f, ',');
-            int flen = end != NULL ? (int)(end - f) : (int)strlen(f);
-            if (n_features == G_N_ELEMENTS(features))
-                return FALSE;
-            if (hb_feature_from_string(f, flen, &features[n_features])) {
-                features[n_features].start = attr->start_index;
-                features[n_features].end = attr->end_index;
-                n_features++;
+        /* As pango reads the attribute: features separated by commas (parsed
+         * once for every text that has the same attribute). */
+        const char *text_f = ((const PangoAttrFontFeatures *)attr)->features;
+        if (d->hb_features_text == NULL || strcmp(d->hb_features_text, text_f) != 0) {
+            g_free(d->hb_features_text);
+            d->hb_features_text = NULL;
+            d->n_hb_features = 0;
+            for (const char *f = text_f; f != NULL && *f;) {
+                const char *end = strchr(f, ',');
+                int flen = end != NULL ? (int)(end - f) : (int)strlen(f);
+                if (d->n_hb_features == G_N_ELEMENTS(d->hb_features))
+                    return FALSE;
+                if (hb_feature_from_string(f, flen, &d->hb_features[d->n_hb_features]))
+                    d->n_hb_features++;
+                f = end != NULL ? end + 1 : NULL;
             }
-            f = end != NULL ? end + 1 : NULL;
+            d->hb_features_text = g_strdup(text_f);
+        }
+        if (n_features + d->n_hb_features > G_N_ELEMENTS(features))
+            return FALSE;
+        for (guint i = 0; i < d->n_hb_features; i++) {
+            features[n_features] = d->hb_features[i];
+            features[n_features].start = attr->start_index;
+            features[n_features].end = attr->end_index;
+            n_features++;
         }
     }
     if (d->hb == NULL)
@@ -1357,8 +1383,27 @@ gb__shape(GbDoc *d, const char *text, double size, gboolean bold)
                 g_error("'%s' shaped by harfbuzz is not pango_shape_item's: %s", text, why);
             pango_glyph_string_free(pg);
         }
+        /* The line's logical height and baseline are its font's: pango's
+         * cairo fonts give every glyph the font's ascent and descent as its
+         * logical extents (a hex box aside, which harfbuzz's glyphs never
+         * are), so they are measured once a font. */
         PangoRectangle logical;
-        pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
+        GbLineExtents *known = NULL;
+        for (guint i = 0; direct && i < d->lines->len && known == NULL; i++)
+            if (g_array_index(d->lines, GbLineExtents, i).font == item->analysis.font)
+                known = &g_array_index(d->lines, GbLineExtents, i);
+        if (known == NULL || gb__checking_items()) {
+            pango_glyph_string_extents(sh->run.glyphs, item->analysis.font, NULL, &logical);
+            if (known != NULL && (logical.y != known->y || logical.height != known->height))
+                g_error("'%s': its line's extents are not its font's", text);
+            if (direct && known == NULL) {
+                GbLineExtents e = {item->analysis.font, logical.y, logical.height};
+                g_array_append_val(d->lines, e);
+            }
+        } else {
+            logical.y = known->y;
+            logical.height = known->height;
+        }
         sh->baseline = -logical.y;
         sh->height = logical.height;
     }
