@@ -438,6 +438,43 @@ gb__marking(GbDoc *d, double y)
     g_object_unref(ly);
 }
 
+static gboolean gb__checking_items(void);
+
+/* A line of the running header or footer (grey, GB__NOTE) with its top left
+ * at x, y, laid out at width (-1: none) as gb__layout lays it out; returns
+ * its width, and draws it only when draw. Cut from its one-line shaping
+ * (gb__doc_cut_new) when that is pango's one line, as a table cell is: the
+ * same operation, without a layout a page ("Page 7 of 44") and pango's
+ * walk over its lines each time one is drawn. */
+static double
+gb__furniture_line(GbDoc *d, const char *text, double width, double x, double y, gboolean draw)
+{
+    const GbRgb grey = {0.35, 0.35, 0.35};
+    GbDocCut *c = gb__doc_cut_new(d, text, GB__NOTE, FALSE, width > 0 ? width : 8192);
+    if (c != NULL && gb__doc_cut_lines(c) == 1) {
+        if (gb__checking_items()) {
+            PangoLayout *ly = gb__layout(d, text, GB__NOTE, FALSE, width, FALSE);
+            char *why = gb__doc_cut_differs(c, ly);
+            if (why != NULL)
+                g_error("a page's running line cut from its shaping is not pango's: %s", why);
+            g_object_unref(ly);
+        }
+        double w = gb__doc_cut_widest(c);
+        if (draw)
+            gb__doc_show_cut(d, c, x, y, grey);
+        gb__doc_cut_free(c);
+        return w;
+    }
+    gb__doc_cut_free(c);
+    PangoLayout *ly = gb__layout(d, text, GB__NOTE, FALSE, width, FALSE);
+    int pw;
+    pango_layout_get_size(ly, &pw, NULL);
+    if (draw)
+        gb__show(d, ly, x, y, grey);
+    g_object_unref(ly);
+    return (double)pw / PANGO_SCALE;
+}
+
 static void
 gb__furniture(GbDoc *d)
 {
@@ -464,16 +501,18 @@ gb__furniture(GbDoc *d)
     if (d->logo != NULL) /* a small logo at the header's right */
         logo = gb_logo_draw(d->cr, d->logo, d->logo_w, d->logo_h, s->width - s->right - 90,
                             s->top - 30, 90, 18, TRUE);
-    PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
     if (logo > 0) { /* narrowed beside the logo: a copy, the cached layout is shared */
+        PangoLayout *ly = gb__layout(d, s->running_title, GB__NOTE, FALSE, -1, FALSE);
         PangoLayout *narrow = pango_layout_copy(ly);
         g_object_unref(ly);
         ly = narrow;
         pango_layout_set_width(ly, (int)((gb__text_width(d) - logo - 8) * PANGO_SCALE));
         gb_fonts_settle(ly);
+        gb__show(d, ly, s->left, s->top - 22, grey);
+        g_object_unref(ly);
+    } else {
+        gb__furniture_line(d, s->running_title, -1, s->left, s->top - 22, TRUE);
     }
-    gb__show(d, ly, s->left, s->top - 22, grey);
-    g_object_unref(ly);
     cairo_move_to(d->cr, s->left, s->top - 10);
     cairo_line_to(d->cr, s->width - s->right, s->top - 10);
     GbRgb rule = b != NULL && b->has_accent ? gb__accent(d) : (GbRgb){0.75, 0.75, 0.75};
@@ -484,19 +523,13 @@ gb__furniture(GbDoc *d)
     gb__tag_begin(d, GB_TAG_FOOTER, NULL);
     char *page = g_strdup_printf("Page %d of %d", d->page,
                                  d->previous != NULL ? d->previous->page : d->page);
-    ly = gb__layout(d, page, GB__NOTE, FALSE, -1, FALSE);
-    int pw;
-    pango_layout_get_size(ly, &pw, NULL);
-    double page_w = (double)pw / PANGO_SCALE;
-    gb__show(d, ly, s->width - s->right - page_w, s->height - s->bottom + 14, grey);
-    g_object_unref(ly);
+    double page_w = gb__furniture_line(d, page, -1, 0, 0, FALSE);
+    gb__furniture_line(d, page, -1, s->width - s->right - page_w, s->height - s->bottom + 14, TRUE);
     g_free(page);
     const char *left = b != NULL && b->footer != NULL ? b->footer : s->footer_left;
-    if (left != NULL) {
-        ly = gb__layout(d, left, GB__NOTE, FALSE, gb__text_width(d) - page_w - 12, FALSE);
-        gb__show(d, ly, s->left, s->height - s->bottom + 14, grey);
-        g_object_unref(ly);
-    }
+    if (left != NULL)
+        gb__furniture_line(d, left, gb__text_width(d) - page_w - 12, s->left,
+                           s->height - s->bottom + 14, TRUE);
     gb__marking(d, s->height - 22);
     gb__tag_end(d, GB_TAG_FOOTER);
 }
