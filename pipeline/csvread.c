@@ -57,6 +57,14 @@ typedef struct {
     GbDiag *fn_diag;     /* fn's; diag is then the parser's own */
     gboolean fn_stopped; /* fn returned fn_status, which wins */
     GbStatus fn_status;
+    guint last_width; /* fields of the last record (a group's room, below) */
+
+    /* A group (gb__feed_group): whole lines fed to libcsv in one call, each
+     * line taken to be one record; the records' positions come from the
+     * lines' starts and are confirmed after the call. */
+    gboolean grouping;
+    const guint64 *group_starts;
+    guint group_lines, group_records;
 
     struct GbCsvPipe *pipe; /* records go to the consumer thread; NULL: straight to fn */
 
@@ -258,10 +266,28 @@ gb__on_record(int term, void *data)
                                                   .offset = st->rec_offset,
                                                   .first = st->rec_first,
                                                   .nfields = st->nfields - st->rec_first};
+        st->last_width = st->nfields - st->rec_first;
         st->rec_first = st->nfields;
+        gboolean full = st->nbatch == GB__BATCH ||
+                        st->nfields > GB__BATCH_FIELDS - GB_CSV_MAX_FIELDS ||
+                        st->buf->len > GB__BATCH_BYTES;
+        if (st->grouping) {
+            /* The next line's record starts at its start (the group's last
+             * entry is the end of its bytes); the batch is handed on once the
+             * group is confirmed, where one line at a time would have (a group
+             * fills it at most). */
+            guint i = ++st->group_records;
+            st->rec_line++;
+            st->rec_offset = st->group_starts[i];
+            if (G_UNLIKELY(full && i < st->group_lines)) {
+                /* Not a group after all: nothing more is taken, and the
+                 * group is undone (the status too). */
+                st->status = GB_DATA;
+            }
+            return;
+        }
         st->have_start = FALSE;
-        if (st->nbatch == GB__BATCH || st->nfields > GB__BATCH_FIELDS - GB_CSV_MAX_FIELDS ||
-            st->buf->len > GB__BATCH_BYTES)
+        if (full)
             gb__batch_flush(st);
         return;
     }
@@ -343,6 +369,104 @@ gb__parse_error(GbCsvState *st, struct csv_parser *parser, const char *p, gsize 
     st->status = GB_DATA;
 }
 
+/* Feeds the whole lines at p[0..n) that the batch has room for to libcsv in
+ * one call, instead of one call a line. Taken are lines that end in "\n" or
+ * "\r\n" (no other CR), do not start with a blank, and start a record; the
+ * records' lines and offsets are those of the lines, which holds when libcsv
+ * ends exactly one record per line: a record can only end at a line end, a
+ * blank line ends none and a quoted line end none either, so that is when the
+ * group gave as many records as it has lines. Then the group is kept and the
+ * batch handed on when full, as line by line. Otherwise (a record over two
+ * lines, a parse error, a field or record over a limit, a batch that would
+ * be handed on inside the group) everything the group did is undone and its
+ * lines are fed again one at a time, which gives the records and messages
+ * their positions; *off is then set, and no group is tried for the rest of
+ * the block. Returns the bytes consumed: 0 when nothing was kept. *cr is the
+ * next CR (gb__feed's). */
+static gsize
+gb__feed_group(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n, const char **cr,
+               gboolean *off)
+{
+    if (st->nfields >= GB__BATCH_FIELDS - GB_CSV_MAX_FIELDS)
+        return 0;
+    guint width = MAX(st->last_width, 1);
+    guint room =
+        MIN(GB__BATCH - st->nbatch, (GB__BATCH_FIELDS - GB_CSV_MAX_FIELDS - st->nfields) / width);
+    if (room < 2 || st->buf->len >= GB__BATCH_BYTES)
+        return 0;
+    guint64 starts[GB__BATCH + 2]; /* + the end, + one past it (never read) */
+    const char *next_cr = *cr;
+    gsize at = 0;
+    guint lines = 0;
+    while (lines < room && at < n && st->buf->len + at < GB__BATCH_BYTES) {
+        const char *q = p + at;
+        if (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+            break; /* perhaps blank: line by line */
+        const char *nl = memchr(q, '\n', n - at);
+        if (nl == NULL)
+            break;
+        if (next_cr != NULL && next_cr < nl) {
+            if (next_cr + 1 != nl)
+                break; /* a lone CR ends a line of its own */
+            next_cr = memchr(nl + 1, '\r', n - (gsize)(nl + 1 - p));
+        }
+        starts[lines++] = st->offset + at;
+        at = (gsize)(nl - p) + 1;
+    }
+    if (lines < 2)
+        return 0;
+    starts[lines] = starts[lines + 1] = st->offset + at;
+
+    /* What the group may change, to undo it. */
+    guint64 record = st->record;
+    guint nbatch = st->nbatch, nfields = st->nfields, rec_first = st->rec_first;
+    guint last_width = st->last_width;
+    gsize buf_len = st->buf->len;
+    int pstate = parser->pstate, quoted = parser->quoted, pstatus = parser->status;
+    size_t spaces = parser->spaces, entry_pos = parser->entry_pos;
+
+    st->grouping = TRUE;
+    st->group_starts = starts;
+    st->group_lines = lines;
+    st->group_records = 0;
+    st->line_offset = starts[0];
+    st->have_start = TRUE;
+    st->rec_line = st->line;
+    st->rec_offset = starts[0];
+    size_t done = csv_parse(parser, p, at, gb__on_field, gb__on_record, st);
+    st->grouping = FALSE;
+    if (done == at && st->status == GB_OK && st->group_records == lines) {
+        st->line += lines;
+        st->offset += at;
+        st->at_line_start = TRUE;
+        st->have_start = FALSE;
+        st->after_cr = FALSE;
+        *cr = next_cr;
+        if (st->nbatch == GB__BATCH || st->nfields > GB__BATCH_FIELDS - GB_CSV_MAX_FIELDS ||
+            st->buf->len > GB__BATCH_BYTES)
+            gb__batch_flush(st);
+        return at;
+    }
+    st->record = record;
+    st->nbatch = nbatch;
+    st->nfields = nfields;
+    st->rec_first = rec_first;
+    st->last_width = last_width;
+    g_string_truncate(st->buf, buf_len);
+    st->rec_bytes = 0;
+    st->have_start = FALSE;
+    st->line_offset = st->offset;
+    gb_diag_clear(st->diag);
+    st->status = GB_OK;
+    parser->pstate = pstate;
+    parser->quoted = quoted;
+    parser->status = pstatus;
+    parser->spaces = spaces;
+    parser->entry_pos = entry_pos;
+    *off = TRUE;
+    return 0;
+}
+
 /* Feeds p[0..n) to libcsv one physical line at a time. Returns FALSE when
  * the callback or the parser stopped; a parse error is reported here. */
 static gboolean
@@ -365,10 +489,20 @@ gb__feed(GbCsvState *st, struct csv_parser *parser, const char *p, gsize n)
     /* The next CR, looked for again only once it is behind: most lines have
      * none, and a search per line would cost as much as the one for LF. */
     const char *cr = n > 0 ? memchr(p, '\r', n) : NULL;
+    /* Parts (batches) feed whole lines in groups where they can. */
+    gboolean group_off = !st->batching;
     while (n > 0 && st->status == GB_OK) {
         gboolean ended;
         if (cr != NULL && cr < p)
             cr = memchr(p, '\r', n);
+        if (!group_off && st->at_line_start && !st->have_start) {
+            gsize used = gb__feed_group(st, parser, p, n, &cr, &group_off);
+            if (used > 0) {
+                p += used;
+                n -= used;
+                continue;
+            }
+        }
         gsize chunk = gb__line_len(p, n, cr, &ended);
         if (st->at_line_start) {
             st->line_offset = st->offset;

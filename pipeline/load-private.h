@@ -36,6 +36,7 @@ typedef struct {
 typedef struct {
     GbSmallEntry e[GB__SMALL_ENTRIES];
     guint n;
+    guint last; /* the entry found last: rows mostly repeat the row before's value */
 } GbSmallMemo;
 /* A judgement waiting for the end of gb_load_all. */
 typedef struct {
@@ -200,12 +201,34 @@ gb__memo_same(const char *a, const char *b, gsize n)
     return memcmp(a, b, n) == 0;
 }
 
+static inline gboolean
+gb__small_is(const GbSmallEntry *e, int ctx, const char *s, gsize len)
+{
+    return e->len == len && e->ctx == ctx && gb__memo_same(e->text, s, len);
+}
+
+/* Looks every entry up in turn. */
 static inline int
-gb__small_get(const GbSmallMemo *m, int ctx, const char *s, gsize len)
+gb__small_scan(const GbSmallMemo *m, int ctx, const char *s, gsize len)
 {
     for (guint i = 0; i < m->n; i++)
-        if (m->e[i].len == len && m->e[i].ctx == ctx && gb__memo_same(m->e[i].text, s, len))
+        if (gb__small_is(&m->e[i], ctx, s, len))
             return m->e[i].id;
+    return -1;
+}
+
+/* gb__small_scan for a column whose value mostly repeats the last row's (a
+ * regime, a judgement): the entry found last is tried first. */
+static inline int
+gb__small_get(GbSmallMemo *m, int ctx, const char *s, gsize len)
+{
+    if (m->last < m->n && gb__small_is(&m->e[m->last], ctx, s, len))
+        return m->e[m->last].id;
+    for (guint i = 0; i < m->n; i++)
+        if (gb__small_is(&m->e[i], ctx, s, len)) {
+            m->last = i;
+            return m->e[i].id;
+        }
     return -1;
 }
 
@@ -268,6 +291,9 @@ void gb__memo_prefetch(const GbMemo *m, const char *key, gsize len, int stage);
  * the part, interned when the part is merged). */
 guint32 gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind,
                    const char *group);
+/* gb__origin for source[0..len), which has no NUL. */
+guint32 gb__origin_len(GbFileLoad *fl, const char *source, gsize len, gboolean is_file, int kind,
+                       const char *group);
 /* The header a column spec names in messages: its first alternative. */
 char *gb__spec_name(const char *spec, const char *dflt);
 /* gb__memo_prefetch for the authority in field col of rec (a GbCsvPeekFn's work). */

@@ -401,7 +401,8 @@ gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
         return GB_OK;
     guint32 source = fl->source;
     if (idx[L_SOURCE] >= 0 && rec->lens[idx[L_SOURCE]] > 0)
-        source = gb__origin(fl, rec->fields[idx[L_SOURCE]], FALSE, kind, NULL);
+        source = gb__origin_len(fl, rec->fields[idx[L_SOURCE]], rec->lens[idx[L_SOURCE]], FALSE,
+                                kind, NULL);
     else if (kind != GB_KIND_PUBLISHED)
         source = gb__origin(fl, fl->path, TRUE, kind, NULL);
     GbPendingRow row = {.row = {.date = date,

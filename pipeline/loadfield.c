@@ -190,8 +190,16 @@ gb__memo_put(GbMemo *m, const char *s, gsize len, int value)
 guint32
 gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind, const char *group)
 {
+    return gb__origin_len(fl, source, strlen(source), is_file, kind, group);
+}
+
+guint32
+gb__origin_len(GbFileLoad *fl, const char *source, gsize len, gboolean is_file, int kind,
+               const char *group)
+{
     GbLoadPart *p = fl->part;
     const char *key = source;
+    gsize klen = len;
     /* A source column's text is its key, one memo per kind; other origins
      * (a file's, a group's) have a key of their own. */
     guint m = (guint)kind < GB__ORIGIN_KINDS ? (guint)kind : 0;
@@ -203,12 +211,12 @@ gb__origin(GbFileLoad *fl, const char *source, gboolean is_file, int kind, const
         if (group != NULL)
             g_string_append(k, group);
         g_string_append_c(k, '\x1f');
-        g_string_append(k, source);
+        g_string_append_len(k, source, (gssize)len);
         key = k->str;
+        klen = k->len;
         m = GB__ORIGIN_KINDS;
     }
     GbMemo *memo = p != NULL ? p->origin_ids[m] : fl->memo_origin[m];
-    gsize klen = strlen(key);
     int id = gb__memo_get(memo, key, klen);
     if (id >= 0)
         return p != NULL ? GB__PART_ORIGIN | (guint32)id : (guint32)id;
@@ -309,7 +317,7 @@ gb__grade(GbFileLoad *fl, const GbCsvRecord *rec, int col, int regime, const cha
 {
     GbSmallMemo *small =
         regime < (int)G_N_ELEMENTS(fl->small_grade) ? &fl->small_grade[regime] : NULL;
-    int g = small != NULL ? gb__small_get(small, regime, rec->fields[col], rec->lens[col]) : -1;
+    int g = small != NULL ? gb__small_scan(small, regime, rec->fields[col], rec->lens[col]) : -1;
     if (g >= 0)
         return g;
     GbMemo *memo = regime < (int)G_N_ELEMENTS(fl->memo_grade) ? fl->memo_grade[regime] : NULL;

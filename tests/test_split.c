@@ -384,6 +384,60 @@ write_file(const char *name, const GString *s)
 /* The loader's outcome read on one thread and split, for a table kept in rows
  * and a streaming one: identical. (Dropping, reordering or misplacing one
  * record changes the rows, counts, lines or messages.) */
+/* A part feeds whole lines to libcsv in groups and takes each line for a
+ * record, undoing a group where that fails: records over two lines, blank
+ * and space-led lines, a lone CR, a wider record than the ones before it (the
+ * group's room in fields), one of 600 fields (over the limit) and one over 16
+ * KB, a stray quote and a bad byte, each at several places in a batch, must
+ * give the records, positions and first error of one thread. */
+START_TEST(test_split_groups)
+{
+    static const char *const odd[] = {
+        "\"two\nlines\",x\n",
+        "\n",
+        "   \t\n",
+        " lead,x\n",
+        "lone,cr\rnext,x\n",
+        "crlf,x\r\n",
+        "w,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29\n",
+        NULL, /* 600 fields */
+        NULL, /* a field over the limit */
+        "bad,a\"b\n",
+        "bad,ca\xfe\n",
+    };
+    char *dir = gb_test_tmpdir("gbsplit");
+    char *path = g_build_filename(dir, "g.csv", NULL);
+    for (guint k = 0; k < G_N_ELEMENTS(odd); k++) {
+        for (int at = 0; at < 140; at += 23) {
+            GString *s = g_string_new("name,n\n");
+            for (int i = 0; i < 300; i++) {
+                if (i == at || i == at + 130) {
+                    if (odd[k] != NULL) {
+                        g_string_append(s, odd[k]);
+                    } else if (k == 7) {
+                        for (int f = 0; f < 600; f++)
+                            g_string_append(s, f ? ",f" : "f");
+                        g_string_append_c(s, '\n');
+                    } else {
+                        g_string_append(s, "long,");
+                        for (int c = 0; c < 17000; c++)
+                            g_string_append_c(s, 'a');
+                        g_string_append_c(s, '\n');
+                    }
+                }
+                g_string_append_printf(s, "\"Area %d\",%d\n", i, i * 7);
+            }
+            ck_assert(g_file_set_contents(path, s->str, (gssize)s->len, NULL));
+            split_both_ways(path, NULL, 4096, 2);
+            split_both_ways(path, "700", 1000, 2);
+            g_string_free(s, TRUE);
+        }
+    }
+    g_free(path);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(test_split_long)
 {
     GString *s = mixed_table(3000);
@@ -642,6 +696,7 @@ split_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_split_random, 0, 4);
     tcase_add_test(tc, test_split_reader);
+    tcase_add_test(tc, test_split_groups);
     tcase_add_test(tc, test_split_long);
     tcase_add_loop_test(tc, test_split_wide, 0, 2);
     tcase_add_test(tc, test_split_visits);
