@@ -220,6 +220,72 @@ gb__base_draw(const GbChart *c, GbFonts *f, GbBox box, int pw, int ph, int strid
     return b;
 }
 
+/* Pixels a PNG's band holds at most (megabytes for a whole chart at 150 dpi,
+ * 5 for the distribution): the band is drawn and handed to the encoder, and
+ * the next drawn in the same pixels. Each band draws the whole chart, cairo
+ * rasterising only what falls in it. */
+#define GB__BAND_BYTES (1024 * 1024)
+
+/* Rows of stride bytes a PNG of h rows is drawn in at a time. */
+static int
+gb__band_rows(int stride, int h)
+{
+    int rows = GB__BAND_BYTES / stride;
+    return CLAMP(rows, 1, h);
+}
+
+/* Draws c into box at scale on a pw x ph image, band rows at a time in
+ * pixels (stride bytes a row), each band handed to a PNG stream appending
+ * to bytes: the bytes of the image drawn whole, in a band's memory. The
+ * band's rows are the image's rows from y on through cairo's device offset,
+ * a translation by whole pixels, so each pixel is drawn as it is on the
+ * whole image (test_charts: test_png_chart). */
+static cairo_status_t
+gb__png_bands(const GbChart *c, GbFonts *f, GbBox box, double scale, int pw, int ph, int stride,
+              int band, guint8 *pixels, double dpi, GByteArray *bytes)
+{
+    GbPngStream *st = gb_png_stream_new(pw, ph, dpi, bytes);
+    if (st == NULL)
+        return CAIRO_STATUS_WRITE_ERROR;
+    cairo_status_t cs = CAIRO_STATUS_SUCCESS;
+    for (int y = 0; y < ph && cs == CAIRO_STATUS_SUCCESS; y += band) {
+        int rows = MIN(band, ph - y);
+        memset(pixels, 0xFF, (gsize)stride * (gsize)rows);
+        cairo_surface_t *s =
+            cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, pw, rows, stride);
+        cairo_surface_set_device_offset(s, 0, -y);
+        cairo_t *cr = cairo_create(s);
+        cairo_scale(cr, scale, scale);
+        gb_chart_draw(c, f, cr, box);
+        cs = cairo_status(cr);
+        cairo_destroy(cr);
+        cairo_surface_finish(s);
+        if (cs == CAIRO_STATUS_SUCCESS)
+            cs = cairo_surface_status(s);
+        cairo_surface_destroy(s);
+        if (cs == CAIRO_STATUS_SUCCESS && !gb_png_stream_rows(st, pixels, stride, rows))
+            cs = CAIRO_STATUS_WRITE_ERROR;
+    }
+    if (!gb_png_stream_end(st) && cs == CAIRO_STATUS_SUCCESS)
+        cs = CAIRO_STATUS_WRITE_ERROR;
+    return cs;
+}
+
+/* The end of a render: *out = bytes when cs is a success, else the diagnosis
+ * (bytes freed). */
+static GbStatus
+gb__rendered(const GbChart *c, cairo_status_t cs, GByteArray *bytes, GByteArray **out, GbDiag *diag)
+{
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        gb_diag_set(diag, NULL, 0, 0, "cannot draw chart '%s': %s", gb_chart_name(c),
+                    cairo_status_to_string(cs));
+        g_byte_array_unref(bytes);
+        return GB_SOFTWARE;
+    }
+    *out = bytes;
+    return GB_OK;
+}
+
 GbStatus
 gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, GByteArray **out,
                     GbDiag *diag)
@@ -281,7 +347,9 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
         /* Opaque white from the start, in one pass: cairo would clear the
          * pixels and then paint them white, two passes over megabytes. */
         int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, (int)pw);
-        gsize size = (gsize)stride * (gsize)ph;
+        /* Not layered: drawn a band of rows at a time (gb__png_bands). */
+        int band = banded || stride <= 0 ? (int)ph : gb__band_rows(stride, (int)ph);
+        gsize size = (gsize)stride * (gsize)band;
         pixels = stride > 0 ? g_try_malloc(size) : NULL;
         if (pixels == NULL) {
             gb_diag_set(diag, NULL, 0, 0,
@@ -291,8 +359,14 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
             g_byte_array_unref(bytes);
             return GB_SOFTWARE;
         }
-        if (banded)
-            base = gb__base(c, f, box, (int)pw, (int)ph, stride, scale);
+        if (!banded) {
+            double dpi = o->dpi > 0 ? o->dpi : 150;
+            cairo_status_t cs =
+                gb__png_bands(c, f, box, scale, (int)pw, (int)ph, stride, band, pixels, dpi, bytes);
+            g_free(pixels);
+            return gb__rendered(c, cs, bytes, out, diag);
+        }
+        base = gb__base(c, f, box, (int)pw, (int)ph, stride, scale);
         if (base != NULL)
             memcpy(pixels, base->pixels, size);
         else
@@ -316,8 +390,7 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
     cairo_destroy(cr);
     double dpi = o->dpi > 0 ? o->dpi : 150;
     if (o->format == GB_FORMAT_PNG && cs == CAIRO_STATUS_SUCCESS &&
-        !(banded ? gb_png_write_banded(s, dpi, base != NULL ? base->bands : NULL, bytes)
-                 : gb_png_write_in_place(s, dpi, bytes)))
+        !gb_png_write_banded(s, dpi, base != NULL ? base->bands : NULL, bytes))
         cs = CAIRO_STATUS_WRITE_ERROR;
     gb__base_unref(base);
     cairo_surface_finish(s);
@@ -325,16 +398,9 @@ gb_chartfile_render(const GbChart *c, GbFonts *f, const GbChartFileOptions *o, G
         cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
     g_free(pixels);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        gb_diag_set(diag, NULL, 0, 0, "cannot draw chart '%s': %s", gb_chart_name(c),
-                    cairo_status_to_string(cs));
-        g_byte_array_unref(bytes);
-        return GB_SOFTWARE;
-    }
-    if (o->format == GB_FORMAT_SVG)
+    if (cs == CAIRO_STATUS_SUCCESS && o->format == GB_FORMAT_SVG)
         gb__svg_areas(c, f, box, bytes);
-    *out = bytes;
-    return GB_OK;
+    return gb__rendered(c, cs, bytes, out, diag);
 }
 
 struct GbChartRun {

@@ -123,47 +123,42 @@ gb__filter_row(const guint32 *px, const guint32 *up, int w, guint8 *r)
     }
 }
 
+/* Filters the row px (w pixels) into r (row bytes), given the row above it
+ * (NULL for the first): each row is filtered Sub (the difference from the
+ * pixel to the left: bars, text) or Up (from the pixel above: a row through
+ * the sides of bars, gridlines, tiles), whichever leaves more pixels equal to
+ * their reference, so more zeros: on the briefing's charts 3% fewer
+ * compressed bytes than Sub alone, for one compare a pixel. A row that
+ * repeats the one above (margins, the inside of bars) is Up, all zeros, which
+ * a compressor passes over as one run. Returns the row to filter the next one
+ * against: px, or prev when px repeats it. Opaque pixels: premultiplied
+ * equals straight. */
+static const guint32 *
+gb__filter_next(const guint32 *px, const guint32 *prev, int w, guint8 *r, gsize row)
+{
+    if (prev != NULL && memcmp(px, prev, (gsize)w * 4) == 0) {
+        r[0] = 2;
+        memset(r + 1, 0, row - 1);
+        return prev;
+    }
+    int left = 0, above = -1;
+    if (prev != NULL)
+        gb__likeness(px, prev, w, &left, &above);
+    gb__filter_row(px, above > left ? prev : NULL, w, r);
+    return px;
+}
+
 /* Writes the filtered rows of the w x h image at data (stride bytes a row)
- * into raw, (1 + 3 w) bytes a row, which may be data itself: each row is then
- * copied out before its filtered bytes (3 a pixel and the filter type, never
- * more than the 4 a pixel of the image) overwrite it, so a row's input is
- * never overwritten before it is read. Opaque pixels: premultiplied equals
- * straight. The first row of data is filtered as if it had none above it. */
+ * into raw, (1 + 3 w) bytes a row. The first row of data is filtered as if
+ * it had none above it. */
 static void
-gb__filter(const guint8 *data, int w, int h, int stride, guint8 *raw, gboolean in_place)
+gb__filter(const guint8 *data, int w, int h, int stride, guint8 *raw)
 {
     gsize row = 1 + 3 * (gsize)w;
-    /* Each row is filtered Sub (the difference from the pixel to the left:
-     * bars, text) or Up (from the pixel above: a row through the sides of
-     * bars, gridlines, tiles), whichever leaves more pixels equal to their
-     * reference, so more zeros: on the briefing's charts 3% fewer compressed
-     * bytes than Sub alone, for one compare a pixel. A row that repeats the
-     * one above is Up, all zeros. In place, each row is copied out before it
-     * is overwritten (two rows' room: this one and the one above). */
-    guint32 *lines = in_place ? g_new(guint32, 2 * (gsize)w) : NULL, *spare = lines;
     const guint32 *prev = NULL;
-    for (int y = 0; y < h; y++) {
-        const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
-        guint8 *r = raw + (gsize)y * row;
-        /* A row like the one above (margins, the inside of bars): all zeros,
-         * which a compressor passes over as one run. */
-        if (prev != NULL && memcmp(px, prev, (gsize)w * 4) == 0) {
-            r[0] = 2;
-            memset(r + 1, 0, row - 1);
-            continue;
-        }
-        if (in_place) {
-            memcpy(spare, px, (gsize)w * 4);
-            px = spare;
-            spare = spare == lines ? lines + w : lines;
-        }
-        int left = 0, above = -1;
-        if (prev != NULL)
-            gb__likeness(px, prev, w, &left, &above);
-        gb__filter_row(px, above > left ? prev : NULL, w, r);
-        prev = px;
-    }
-    g_free(lines);
+    for (int y = 0; y < h; y++)
+        prev = gb__filter_next((const guint32 *)(const void *)(data + (gsize)y * (gsize)stride),
+                               prev, w, raw + (gsize)y * row, row);
 }
 
 /* Appends the signature, IHDR and pHYs of a w x h RGB image at dpi. */
@@ -210,16 +205,14 @@ gb__rows_a_call(gsize row)
     return row < GB__ROWS_BYTES / 2 ? GB__ROWS_BYTES / row - 1 : 1;
 }
 
-/* The most bytes gb__deflate_rows can make of len filtered bytes in rows of
- * row bytes: zlib's conservative bound for one call (memLevel 7 ends a block
- * every 8 K symbols, stored when nothing compresses), and the empty stored
- * block (5 bytes, after up to 7 bits to the byte) and block header that end
- * each flush. Only the compressed size of it is ever touched. */
+/* The most bytes one deflate call can make of len filtered bytes: zlib's
+ * conservative bound (memLevel 7 ends a block every 8 K symbols, stored when
+ * nothing compresses), and the empty stored block (5 bytes, after up to 7
+ * bits to the byte) and block header that end a flush. */
 static gsize
-gb__deflate_bound(gsize len, gsize row)
+gb__deflate_bound(gsize len)
 {
-    gsize calls = len / (row * gb__rows_a_call(row)) + 1;
-    return len + ((len + 7) >> 3) + ((len + 63) >> 6) + 5 + 16 * calls;
+    return len + ((len + 7) >> 3) + ((len + 63) >> 6) + 5 + 16;
 }
 
 /* TRUE when the n bytes at p are all zero. */
@@ -229,24 +222,34 @@ gb__zeros(const guint8 *p, gsize n)
     return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
-/* Deflates the h filtered rows at raw (row bytes each) as raw deflate into
- * out (cap bytes), its length in *n: zlib's fast deflate, a run of whole rows
- * at a time, each run ended by a full flush (zlib then starts its window
- * afresh, so it never slides its hash tables: they were more than half the
- * instructions of compressing a chart), with the row before it as the
- * dictionary (the deflate stream reaches back into the bytes already
- * written, so its matches with the row above are kept) unless that row is
- * all zeros (a repeated row), which the run's own zeros match as well.
- * FALSE when zlib fails or out is too small. The same rows make the same
- * bytes. */
-static gboolean
-gb__deflate_rows(const guint8 *raw, gsize row, int h, guint8 *out, gsize cap, gsize *n)
+struct GbPngStream {
+    GByteArray *out;
+    guint start, idat; /* out's length at the start, the IDAT chunk's offset in it */
+    int w, h, y;       /* y: rows taken */
+    gsize row, rows;   /* filtered bytes a row; rows a deflate call */
+    /* The row before the run (the dictionary: the last filtered row of the
+     * run before), then the run's filtered rows, n of them so far. */
+    guint8 *raw;
+    gsize n;
+    const guint32 *prev; /* the pixels to filter the next row against */
+    guint32 *line;       /* prev's copy, once the caller's rows are gone */
+    guint32 sum;         /* Adler-32 of the filtered rows deflated */
+    z_stream zs;
+    gboolean ok;
+};
+
+GbPngStream *
+gb_png_stream_new(int w, int h, double dpi, GByteArray *out)
 {
-    z_stream zs = {0};
+    if (w <= 0 || h <= 0 || (1 + 3 * (gsize)w) * (gsize)h > GB_PNG_MAX_BYTES)
+        return NULL;
+    GbPngStream *st = g_new0(GbPngStream, 1);
     /* memLevel 7: a hash table of 16 K heads, half the default's, to clear
      * at each full flush; the same bytes within 0.01% on charts. */
-    if (deflateInit2(&zs, 3, Z_DEFLATED, -15, 7, Z_DEFAULT_STRATEGY) != Z_OK)
-        return FALSE;
+    if (deflateInit2(&st->zs, 3, Z_DEFLATED, -15, 7, Z_DEFAULT_STRATEGY) != Z_OK) {
+        g_free(st);
+        return NULL;
+    }
     /* Level 3's search (deflate_fast) retuned for chart rows, mostly zeros
      * and repeats of the row above: no string inside a match is hashed (the
      * longest insert 2, below deflate's shortest match), a chain of 4, and no
@@ -254,26 +257,92 @@ gb__deflate_rows(const guint8 *raw, gsize row, int h, guint8 *out, gsize cap, gs
      * used by this search). On the briefing's six PNGs 8% fewer instructions
      * and 0.5% fewer bytes than level 3's own 6 / 32 / 32
      * (tests/bench/README.md, charts). */
-    if (deflateTune(&zs, 4, 2, 258, 4) != Z_OK) {
-        deflateEnd(&zs);
+    st->ok = deflateTune(&st->zs, 4, 2, 258, 4) == Z_OK;
+    st->out = out, st->start = out->len;
+    st->w = w, st->h = h;
+    st->row = 1 + 3 * (gsize)w;
+    st->rows = gb__rows_a_call(st->row);
+    st->raw = g_malloc((st->rows + 1) * st->row + 1);
+    st->line = g_new(guint32, (gsize)w);
+    st->sum = 1;
+    gb__head(out, w, h, dpi);
+    st->idat = out->len;
+    g_byte_array_set_size(out, st->idat + 8);
+    guint8 head[2];
+    gb__zlib_head(head);
+    g_byte_array_append(out, head, 2);
+    return st;
+}
+
+/* Deflates the run of rows in st->raw (a full flush ends it, unless it holds
+ * the last row: then the stream ends), into out, with the row before it as
+ * the dictionary (the deflate stream reaches back into the bytes already
+ * written, so its matches with the row above are kept) unless that row is
+ * all zeros (a repeated row), which the run's own zeros match as well. A
+ * full flush with every byte taken puts zlib's position back to the start of
+ * its window, so it never slides its hash tables (they were more than half
+ * the instructions of compressing a chart). */
+static void
+gb__stream_run(GbPngStream *st)
+{
+    gboolean last = st->y == st->h;
+    gsize len = st->n * st->row;
+    const guint8 *run = st->raw + st->row;
+    if (st->y > (int)st->n && !gb__zeros(st->raw + 1, st->row - 1))
+        st->ok = st->ok && deflateSetDictionary(&st->zs, st->raw, (uInt)st->row) == Z_OK;
+    guint at = st->out->len;
+    gsize cap = gb__deflate_bound(len);
+    g_byte_array_set_size(st->out, at + (guint)cap);
+    st->zs.next_in = (Bytef *)run;
+    st->zs.avail_in = (uInt)len;
+    st->zs.next_out = st->out->data + at;
+    st->zs.avail_out = (uInt)cap;
+    int rc = st->ok ? deflate(&st->zs, last ? Z_FINISH : Z_FULL_FLUSH) : Z_STREAM_ERROR;
+    st->ok = last ? rc == Z_STREAM_END : rc == Z_OK && st->zs.avail_in == 0 && st->zs.avail_out > 0;
+    g_byte_array_set_size(st->out, at + (guint)(cap - st->zs.avail_out));
+    st->sum = libdeflate_adler32(st->sum, run, len);
+    memcpy(st->raw, run + len - st->row, st->row);
+    st->n = 0;
+}
+
+gboolean
+gb_png_stream_rows(GbPngStream *st, const guint8 *data, int stride, int n)
+{
+    for (int k = 0; k < n && st->ok && st->y < st->h; k++) {
+        const guint32 *px = (const guint32 *)(const void *)(data + (gsize)k * (gsize)stride);
+        st->prev = gb__filter_next(px, st->prev, st->w, st->raw + (1 + st->n) * st->row, st->row);
+        st->n++, st->y++;
+        if (st->n == st->rows || st->y == st->h)
+            gb__stream_run(st);
+    }
+    /* The caller's rows may be drawn over next: the last kept. */
+    if (st->prev != NULL && st->prev != st->line) {
+        memcpy(st->line, st->prev, (gsize)st->w * 4);
+        st->prev = st->line;
+    }
+    return st->ok;
+}
+
+gboolean
+gb_png_stream_end(GbPngStream *st)
+{
+    if (st == NULL)
         return FALSE;
+    gboolean ok = st->ok && st->y == st->h;
+    GByteArray *out = st->out;
+    if (ok) {
+        guint8 adler[4];
+        gb__put32(adler, st->sum);
+        g_byte_array_append(out, adler, 4);
+        gb__chunk_close(out, st->idat, "IDAT", out->len - st->idat - 8);
+        gb__chunk(out, "IEND", NULL, 0);
+    } else {
+        g_byte_array_set_size(out, st->start);
     }
-    gsize rows = gb__rows_a_call(row);
-    zs.next_out = out;
-    zs.avail_out = (uInt)cap;
-    gboolean ok = TRUE;
-    for (gsize y = 0; y < (gsize)h && ok; y += rows) {
-        gsize k = MIN(rows, (gsize)h - y);
-        gboolean last = y + k == (gsize)h;
-        if (y > 0 && !gb__zeros(raw + (y - 1) * row + 1, row - 1))
-            ok = deflateSetDictionary(&zs, raw + (y - 1) * row, (uInt)row) == Z_OK;
-        zs.next_in = (Bytef *)(raw + y * row);
-        zs.avail_in = (uInt)(k * row);
-        int rc = ok ? deflate(&zs, last ? Z_FINISH : Z_FULL_FLUSH) : Z_STREAM_ERROR;
-        ok = last ? rc == Z_STREAM_END : rc == Z_OK && zs.avail_in == 0 && zs.avail_out > 0;
-    }
-    *n = (gsize)zs.total_out;
-    deflateEnd(&zs);
+    deflateEnd(&st->zs);
+    g_free(st->raw);
+    g_free(st->line);
+    g_free(st);
     return ok;
 }
 
@@ -290,56 +359,18 @@ gb__image(cairo_surface_t *surface, int *w, int *h, int *stride, guint8 **data)
     return *w > 0 && *h > 0 && (1 + 3 * (gsize)*w) * (gsize)*h <= GB_PNG_MAX_BYTES && *data != NULL;
 }
 
-/* The PNG of surface, its filtered rows made in raw (raw_len bytes), which
- * may be the surface's own pixels (gb__filter). */
-static gboolean
-gb__png(cairo_surface_t *surface, double dpi, GByteArray *out, gboolean in_place)
+gboolean
+gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
 {
     int w, h, stride;
     guint8 *data;
     if (!gb__image(surface, &w, &h, &stride, &data))
         return FALSE;
-    gsize raw_len = (1 + 3 * (gsize)w) * (gsize)h;
-    guint8 *raw = in_place ? data : g_malloc(raw_len + 1);
-    gb__filter(data, w, h, stride, raw, in_place);
-    gb__head(out, w, h, dpi);
-
-    /* Into a scratch buffer of the worst-case bound (megabytes, but only the
-     * compressed size of it is ever touched), then appended at its size: the
-     * bound grown into `out` stayed allocated with every PNG until the write
-     * stage. */
-    gsize cap = gb__deflate_bound(raw_len, 1 + 3 * (gsize)w) + 6;
-    guint8 *zbuf = g_malloc(cap);
-    gb__zlib_head(zbuf);
-    gsize n = 0;
-    gboolean ok = gb__deflate_rows(raw, 1 + 3 * (gsize)w, h, zbuf + 2, cap - 6, &n);
-    if (ok) {
-        n += 2;
-        gb__put32(zbuf + n, libdeflate_adler32(1, raw, raw_len));
-        n += 4;
-        guint at = out->len;
-        g_byte_array_set_size(out, at + 8);
-        g_byte_array_append(out, zbuf, (guint)n);
-        gb__chunk_close(out, at, "IDAT", (guint32)n);
-    }
-    g_free(zbuf);
-    if (!in_place)
-        g_free(raw);
-    if (ok)
-        gb__chunk(out, "IEND", NULL, 0);
-    return ok;
-}
-
-gboolean
-gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out)
-{
-    return gb__png(surface, dpi, out, FALSE);
-}
-
-gboolean
-gb_png_write_in_place(cairo_surface_t *surface, double dpi, GByteArray *out)
-{
-    return gb__png(surface, dpi, out, TRUE);
+    GbPngStream *st = gb_png_stream_new(w, h, dpi, out);
+    if (st == NULL)
+        return FALSE;
+    gb_png_stream_rows(st, data, stride, h);
+    return gb_png_stream_end(st);
 }
 
 /* Rows a band: small bands follow the outline closely (a band is reused only
@@ -393,7 +424,7 @@ gb_png_bands_free(GbPngBands *b)
 
 /* Appends the deflate blocks of one band, compressed alone (the stream reset:
  * no match reaches into another band; the reset restores level 3's search,
- * so it is retuned as gb__deflate_rows's), to out: ending on a byte boundary
+ * so it is retuned as gb_png_stream_new's), to out: ending on a byte boundary
  * after an empty stored block (Z_SYNC_FLUSH) unless it is the last, which
  * ends the stream. FALSE when zlib fails. */
 static gboolean
@@ -440,7 +471,7 @@ gb_png_write_banded(cairo_surface_t *surface, double dpi, GbPngBands *bands, GBy
 
     z_stream zs = {0};
     /* Level 3: on chart bands about 3% smaller than level 1 for 4% more work;
-     * memLevel 7, as gb__deflate_rows: half the hash heads to clear at each
+     * memLevel 7, as gb_png_stream_new: half the hash heads to clear at each
      * band's reset. */
     if (deflateInit2(&zs, 3, Z_DEFLATED, -15, 7, Z_DEFAULT_STRATEGY) != Z_OK)
         return FALSE;
@@ -476,7 +507,7 @@ gb_png_write_banded(cairo_surface_t *surface, double dpi, GbPngBands *bands, GBy
             g_byte_array_append(out, zp, (guint)zlen);
             g_bytes_unref(z);
         } else {
-            gb__filter(data + (gsize)y * (gsize)stride, w, rows, stride, raw, FALSE);
+            gb__filter(data + (gsize)y * (gsize)stride, w, rows, stride, raw);
             guint start = out->len;
             ok = gb__band(&zs, raw, len, last, out);
             bsum = libdeflate_adler32(1, raw, len);

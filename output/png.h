@@ -26,9 +26,21 @@
  * FALSE if the image is not an image surface or is over GB_PNG_MAX_BYTES. Same
  * pixels give the same bytes. */
 gboolean gb_png_write(cairo_surface_t *surface, double dpi, GByteArray *out);
-/* The same bytes, with the filtered rows made in the surface's own pixels
- * instead of a copy as large (megabytes a chart): the image is spent. */
-gboolean gb_png_write_in_place(cairo_surface_t *surface, double dpi, GByteArray *out);
+
+/* The same PNG made from rows given a few at a time (an image drawn in
+ * bands, each band into the same pixels): gb_png_stream_new appends the head
+ * to out and holds a run of filtered rows (64 KB) and one row of pixels,
+ * never the image. NULL for an image over GB_PNG_MAX_BYTES (or empty), or
+ * when zlib fails. gb_png_stream_rows takes the next n rows (opaque xRGB,
+ * stride bytes apart; they may be overwritten once it returns), FALSE once
+ * anything failed; gb_png_stream_end appends the rest and frees st, TRUE when
+ * all h rows were taken and written: then out holds the bytes gb_png_write
+ * makes of the same pixels, however the rows were given; else out is cut
+ * back to its length at gb_png_stream_new. */
+typedef struct GbPngStream GbPngStream;
+GbPngStream *gb_png_stream_new(int w, int h, double dpi, GByteArray *out);
+gboolean gb_png_stream_rows(GbPngStream *st, const guint8 *data, int stride, int n);
+gboolean gb_png_stream_end(GbPngStream *st);
 
 /* A base image, kept for images drawn over copies of it (a pack's map: the
  * same tiles in every pack, only the outline and the subtitle moving), in
