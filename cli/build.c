@@ -489,9 +489,10 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     if (rc == GB_OK)
         rc = gb_cli_interrupted(diag);
     if (rc == GB_OK) {
-        /* Everything is made: the write set takes the PDF too, then replaces it all at once. */
-        gboolean begun =
-            hash != NULL && pdf->len >= raw->len && memcmp(pdf->data, raw->data, raw->len) == 0;
+        /* Everything is made: the write set takes the PDF too, then replaces it all at once.
+         * The finished PDF is cairo's array, grown by the update (gb_pdf_render_join):
+         * it begins with the bytes hashed. */
+        gboolean begun = hash != NULL && pdf == raw;
         rc = begun ? gb_write_add_hashed(s->ws, "briefing.pdf", pdf->data, pdf->len, hash, s->hash,
                                          s->pages, diag)
                    : gb_write_add(s->ws, "briefing.pdf", pdf->data, pdf->len, s->hash, s->pages,

@@ -1555,21 +1555,33 @@ gb__parent_free(gpointer p)
     g_free(p);
 }
 
+/* What the pass gives: a new array with the finished file, the update
+ * appended to the caller's array, or the update alone. */
+typedef enum { GB__OUT_COPY, GB__OUT_INTO, GB__OUT_UPDATE } GbFinishOut;
+
 static GbStatus gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
-                           const GbTagTree *tags, GByteArray *into, GByteArray **out, GbDiag *diag);
+                           const GbTagTree *tags, GbFinishOut mode, GByteArray *into,
+                           GByteArray **out, GbDiag *diag);
 
 GbStatus
 gb_accessible_finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                      GByteArray **out, GbDiag *diag)
 {
-    return gb__finish(pdf, len, lang, alts, NULL, NULL, out, diag);
+    return gb__finish(pdf, len, lang, alts, NULL, GB__OUT_COPY, NULL, out, diag);
 }
 
 GbStatus
 gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
                             const GbTagTree *tags, GByteArray **out, GbDiag *diag)
 {
-    return gb__finish(pdf, len, lang, alts, tags, NULL, out, diag);
+    return gb__finish(pdf, len, lang, alts, tags, GB__OUT_COPY, NULL, out, diag);
+}
+
+GbStatus
+gb_accessible_finish_update(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
+                            const GbTagTree *tags, GByteArray **update, GbDiag *diag)
+{
+    return gb__finish(pdf, len, lang, alts, tags, GB__OUT_UPDATE, NULL, update, diag);
 }
 
 GbStatus
@@ -1577,14 +1589,16 @@ gb_accessible_finish_in_place(GByteArray *pdf, const char *lang, const GPtrArray
                               const GbTagTree *tags, GbDiag *diag)
 {
     GByteArray *out;
-    return gb__finish(pdf->data, pdf->len, lang, alts, tags, pdf, &out, diag);
+    return gb__finish(pdf->data, pdf->len, lang, alts, tags, GB__OUT_INTO, pdf, &out, diag);
 }
 
-/* The pass; the update goes after cairo's bytes in *out, a new array, or
- * (into non-NULL) in into itself, which holds pdf. */
+/* The pass; the update goes after cairo's bytes in *out, a new array
+ * (GB__OUT_COPY), or in into itself, which holds pdf (GB__OUT_INTO), or is
+ * *out by itself (GB__OUT_UPDATE). */
 static GbStatus
 gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts,
-           const GbTagTree *tags, GByteArray *into, GByteArray **out, GbDiag *diag)
+           const GbTagTree *tags, GbFinishOut mode, GByteArray *into, GByteArray **out,
+           GbDiag *diag)
 {
     GbEdit ed = {.q = qpdf_init(),
                  .touched = g_hash_table_new(NULL, NULL),
@@ -1679,14 +1693,18 @@ gb__finish(const guint8 *pdf, gsize len, const char *lang, const GPtrArray *alts
         goto out;
     }
     /* libqpdf reads no more of pdf: into may move it. */
-    if (into != NULL) {
+    if (mode == GB__OUT_UPDATE) {
+        *out = g_bytes_unref_to_array(g_string_free_to_bytes(update)); /* no copy */
+        update = NULL;
+    } else if (mode == GB__OUT_INTO) {
         *out = g_byte_array_append(into, (const guint8 *)update->str, (guint)update->len);
     } else {
         *out = g_byte_array_sized_new((guint)(len + update->len));
         g_byte_array_append(*out, pdf, (guint)len);
         g_byte_array_append(*out, (const guint8 *)update->str, (guint)update->len);
     }
-    g_string_free(update, TRUE);
+    if (update != NULL)
+        g_string_free(update, TRUE);
     status = GB_OK;
 out:
     g_free(err);

@@ -55,6 +55,14 @@ GbStatus gb_accessible_finish_tagged(const guint8 *pdf, gsize len, const char *l
                                      const GPtrArray *alts, const GbTagTree *tags, GByteArray **out,
                                      GbDiag *diag);
 
+/* gb_accessible_finish_tagged giving only the update (*update, the caller's):
+ * the finished file is pdf followed by it. For a caller that holds pdf in an
+ * array of its own and appends the update there once nothing else reads it
+ * (gb_pdf_render_join): no copy of the file is made. */
+GbStatus gb_accessible_finish_update(const guint8 *pdf, gsize len, const char *lang,
+                                     const GPtrArray *alts, const GbTagTree *tags,
+                                     GByteArray **update, GbDiag *diag);
+
 /* gb_accessible_finish_tagged with the update appended to pdf itself (the
  * finished file is pdf, grown): no second copy of the file. On failure pdf
  * is as it was. */

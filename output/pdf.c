@@ -20,7 +20,7 @@ struct GbPdfJob {
     GbTagTree *tags; /* the structure elements the drawing pass opened */
     GbDoc *measure;  /* the measuring pass, its layouts freed once the finishing pass runs */
     char *language;
-    GByteArray *pdf; /* the finished PDF, once done */
+    GByteArray *update; /* what the pass appends to raw, once done */
     GbStatus status;
     GbDiag diag;
     GThread *thread;
@@ -30,8 +30,8 @@ static gpointer
 gb__finish(gpointer data)
 {
     GbPdfJob *j = data;
-    j->status = gb_accessible_finish_tagged(j->raw->data, j->raw->len, j->language, j->alts,
-                                            j->tags, &j->pdf, &j->diag);
+    j->status = gb_accessible_finish_update(j->raw->data, j->raw->len, j->language, j->alts,
+                                            j->tags, &j->update, &j->diag);
     return NULL;
 }
 
@@ -44,8 +44,8 @@ gb__job_free(GbPdfJob *j)
     gb_tag_tree_free(j->tags);
     gb_doc_free(j->measure);
     g_free(j->language);
-    if (j->pdf != NULL)
-        g_byte_array_unref(j->pdf);
+    if (j->update != NULL)
+        g_byte_array_unref(j->update);
     gb_diag_clear(&j->diag);
     g_free(j);
 }
@@ -137,8 +137,10 @@ gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag)
     else
         gb__finish(job);
     GbStatus status = job->status;
+    /* Nothing reads cairo's bytes now: the update goes after them in their
+     * own array, not into a copy of the file (1.3 MB for the briefing). */
     if (status == GB_OK)
-        *pdf = g_steal_pointer(&job->pdf);
+        *pdf = g_byte_array_append(g_steal_pointer(&job->raw), job->update->data, job->update->len);
     else
         *diag = job->diag, job->diag = (GbDiag){0};
     gb__job_free(job);

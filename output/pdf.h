@@ -23,7 +23,8 @@ GbStatus gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *me
 /* The same in two steps: start returns once cairo has written the PDF and
  * leaves the finishing pass (accessible.c) running on a thread of its own, so the
  * caller can draw something else meanwhile; join waits for it and returns the
- * finished PDF. Every started job must be joined. */
+ * finished PDF: the array gb_pdf_job_raw gave, grown by the pass's update
+ * (its data may have moved). Every started job must be joined. */
 typedef struct GbPdfJob GbPdfJob;
 GbStatus gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
                              gboolean compact, GbComposeFn compose, gpointer user, GbPdfJob **job,
