@@ -4,6 +4,7 @@
 
 #include "output/accessible.h"
 #include "output/briefing.h"
+#include "output/qpdfload.h"
 #include "output/write.h"
 #include "pipeline/selection.h"
 #include "pipeline/summary.h"
@@ -484,6 +485,9 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
         gb_diag_clear(diag);
         *diag = finish_diag;
         finish_diag = (GbDiag){0};
+        /* libqpdf, opened only for the pass, missing: that, not "cannot read". */
+        if (gb_qpdf_error() != NULL)
+            gb_diag_set(diag, NULL, 0, 0, "%s", gb_qpdf_error());
     }
     gb_diag_clear(&finish_diag);
     if (rc == GB_OK)

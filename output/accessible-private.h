@@ -1,12 +1,12 @@
 /* accessible-private.h - what the finishing pass (accessible.c) shares with
  * its page rewriter (pdfcontent.c), its XMP (pdfmeta.c) and its writer
- * (pdfupdate.c). The file is read and changed through libqpdf's C API. */
+ * (pdfupdate.c). The file is read and changed through libqpdf's C API,
+ * opened at run time (qpdfload.h). */
 #ifndef GB_ACCESSIBLE_PRIVATE_H
 #define GB_ACCESSIBLE_PRIVATE_H
 
 #include "output/accessible.h"
-
-#include <qpdf/qpdf-c.h>
+#include "output/qpdfload.h"
 
 /* The file being finished: libqpdf's handle on cairo's bytes, and what the
  * pass changed, which is all the update writes. */

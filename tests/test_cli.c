@@ -568,6 +568,84 @@ START_TEST(test_gnutls_skipped)
 }
 END_TEST
 
+/* libqpdf is opened by the finishing pass (output/qpdfload.c), not at
+ * startup: LD_DEBUG=files shows every library the loader opens. */
+START_TEST(test_qpdf_opened_late)
+{
+    const char *version[] = {GB_BINARY, "--version", NULL};
+    const char *build[] = {GB_BINARY, "build", "-q",       "--force", "--formats",
+                           "pdf",     "-o",    "late-out", NULL};
+    const char *const *runs[] = {version, build};
+    gboolean opened[] = {FALSE, TRUE};
+    char *dir = gb_test_tmpdir("gbqpdf");
+    char **env = g_environ_setenv(g_get_environ(), "LD_DEBUG", "files", TRUE);
+    for (gsize i = 0; i < G_N_ELEMENTS(runs); i++) {
+        char *out = NULL, *err = NULL;
+        int wait;
+        GError *e = NULL;
+        gboolean ok = g_spawn_sync(dir, (char **)runs[i], env, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                   &err, &wait, &e);
+        ck_assert_msg(ok, "spawn: %s", e ? e->message : "");
+        ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "%s: %s", runs[i][1], out);
+        ck_assert_msg((strstr(err, "file=libqpdf.so") != NULL) == opened[i], "%s: libqpdf %s",
+                      runs[i][1], opened[i] ? "never opened" : "opened");
+        g_free(out);
+        g_free(err);
+    }
+    g_strfreev(env);
+    g_free(dir);
+}
+END_TEST
+
+/* libqpdf that cannot be opened: one line, EX_SOFTWARE, the earlier build's
+ * files as they were. */
+static const struct {
+    const char *name;
+    const char *lib; /* GRADEBRIEF_QPDF */
+    const char *err;
+} qpdf_missing[] = {
+    {"no such file", "/nonexistent/libqpdf.so.29", "/nonexistent/libqpdf.so.29: cannot open"},
+    {"not libqpdf", "libz.so.1", "libz.so.1 has no qpdf_init"},
+};
+
+START_TEST(test_qpdf_missing)
+{
+    const char *build[] = {GB_BINARY, "build", "-q",       "--force", "--formats",
+                           "pdf",     "-o",    "qpdf-out", NULL};
+    char *dir = gb_test_tmpdir("gbnoqpdf");
+    char *pdf = g_build_filename(dir, "qpdf-out", "briefing.pdf", NULL);
+    char *out = NULL, *err = NULL;
+    int wait;
+    GError *e = NULL;
+    ck_assert(g_spawn_sync(dir, (char **)build, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                           &wait, &e));
+    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "first build: %s", err);
+    g_free(out);
+    g_free(err);
+    gchar *before = NULL, *after = NULL;
+    gsize n_before = 0, n_after = 0;
+    ck_assert(g_file_get_contents(pdf, &before, &n_before, NULL));
+    char **env = g_environ_setenv(g_get_environ(), "GRADEBRIEF_QPDF", qpdf_missing[_i].lib, TRUE);
+    ck_assert(
+        g_spawn_sync(dir, (char **)build, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, &e));
+    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 70, "%s: exit %d: %s",
+                  qpdf_missing[_i].name, WEXITSTATUS(wait), err);
+    ck_assert_msg(count_lines(err) == 1 && strstr(err, "needs libqpdf") != NULL &&
+                      strstr(err, qpdf_missing[_i].err) != NULL,
+                  "%s: %s", qpdf_missing[_i].name, err);
+    ck_assert(g_file_get_contents(pdf, &after, &n_after, NULL));
+    ck_assert_msg(n_after == n_before && memcmp(before, after, n_before) == 0, "%s: PDF changed",
+                  qpdf_missing[_i].name);
+    g_free(out);
+    g_free(err);
+    g_free(before);
+    g_free(after);
+    g_strfreev(env);
+    g_free(pdf);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -583,6 +661,8 @@ cli_suite(void)
     tcase_add_test(tc, test_json_parses);
     tcase_add_test(tc, test_csv_parses_back);
     tcase_add_test(tc, test_gnutls_skipped);
+    tcase_add_test(tc, test_qpdf_opened_late);
+    tcase_add_loop_test(tc, test_qpdf_missing, 0, G_N_ELEMENTS(qpdf_missing));
     suite_add_tcase(s, tc);
     return s;
 }
