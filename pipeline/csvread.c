@@ -151,36 +151,11 @@ gb__field_over(GbCsvState *st, gsize len, guint index)
     }
 }
 
-static void
-gb__on_field(void *field, size_t len, void *data)
+/* Copies field f[0..len) and its NUL to `to`. Most fields are short:
+ * overlapping words, no call. */
+static inline void
+gb__copy_field(char *to, const char *f, gsize len)
 {
-    GbCsvState *st = data;
-    if (st->status != GB_OK)
-        return;
-    const char *f = field != NULL ? field : "";
-    guint index = st->nfields - st->rec_first;
-    st->rec_bytes += len + 1;
-    if (G_UNLIKELY(index >= GB_CSV_MAX_FIELDS || len > GB_CSV_MAX_FIELD_BYTES ||
-                   st->rec_bytes > GB_CSV_MAX_RECORD_BYTES)) {
-        gb__field_over(st, len, index);
-        return;
-    }
-    /* Fields of a record in blocks that are all ASCII are valid UTF-8 without
-     * a NUL; others are looked at here. */
-    if (st->rec_offset < st->clean_from && !gb__field_valid(st, f, len, index))
-        return;
-    gsize at = st->buf->len;
-    st->starts[st->nfields] = at;
-    st->lens[st->nfields] = len;
-    st->nfields++;
-    /* GString's own set_size is a call per field; most fields fit. */
-    gsize need = at + len + 1;
-    if (need < st->buf->allocated_len)
-        st->buf->len = need;
-    else
-        g_string_set_size(st->buf, need);
-    char *to = st->buf->str + at;
-    /* Most fields are short: overlapping words, no call. */
     if (len >= 8 && len <= 16) {
         guint64 a, b;
         memcpy(&a, f, 8);
@@ -211,6 +186,57 @@ gb__on_field(void *field, size_t len, void *data)
         memcpy(to, f, len);
     }
     to[len] = '\0';
+}
+
+/* gb__on_field for every field the quick path below does not take: a stopped
+ * parse, a limit, bytes to check, a buffer to grow. */
+static G_GNUC_NO_INLINE void
+gb__on_field_slow(GbCsvState *st, const char *field, gsize len)
+{
+    if (st->status != GB_OK)
+        return;
+    const char *f = field != NULL ? field : "";
+    guint index = st->nfields - st->rec_first;
+    st->rec_bytes += len + 1;
+    if (index >= GB_CSV_MAX_FIELDS || len > GB_CSV_MAX_FIELD_BYTES ||
+        st->rec_bytes > GB_CSV_MAX_RECORD_BYTES) {
+        gb__field_over(st, len, index);
+        return;
+    }
+    /* Fields of a record in blocks that are all ASCII are valid UTF-8 without
+     * a NUL; others are looked at here. */
+    if (st->rec_offset < st->clean_from && !gb__field_valid(st, f, len, index))
+        return;
+    gsize at = st->buf->len;
+    st->starts[st->nfields] = at;
+    st->lens[st->nfields] = len;
+    st->nfields++;
+    g_string_set_size(st->buf, at + len + 1);
+    gb__copy_field(st->buf->str + at, f, len);
+}
+
+/* The field callback. Most fields take the quick path: a running parse, no
+ * limit near, a record known to be ASCII, room in the buffer; it makes no
+ * call but the copy's, so it saves no registers (the rest is
+ * gb__on_field_slow's, a tail call). */
+static void
+gb__on_field(void *field, size_t len, void *data)
+{
+    GbCsvState *st = data;
+    gsize at = st->buf->len, need = at + len + 1, rec_bytes = st->rec_bytes + len + 1;
+    guint n = st->nfields;
+    if (G_UNLIKELY(st->status != GB_OK || field == NULL || n - st->rec_first >= GB_CSV_MAX_FIELDS ||
+                   len > GB_CSV_MAX_FIELD_BYTES || rec_bytes > GB_CSV_MAX_RECORD_BYTES ||
+                   st->rec_offset < st->clean_from || need >= st->buf->allocated_len)) {
+        gb__on_field_slow(st, field, len);
+        return;
+    }
+    st->rec_bytes = rec_bytes;
+    st->starts[n] = at;
+    st->lens[n] = len;
+    st->nfields = n + 1;
+    st->buf->len = need;
+    gb__copy_field(st->buf->str + at, field, len);
 }
 
 static void gb__pipe_record(GbCsvState *st);

@@ -329,17 +329,40 @@ gb__kind_of(GbFileLoad *fl, const GbCsvRecord *rec, gboolean *ok)
     return kind;
 }
 
+/* gb__when for the common record: no date, and a year of four digits that
+ * gb__when takes (1900-2999, not after the run's date limit). FALSE: gb__when
+ * decides, and says what is wrong. */
+static inline gboolean
+gb__when_quick(const GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int year_col, int *year)
+{
+    if (year_col < 0 || (date_col >= 0 && rec->lens[date_col] != 0) || rec->lens[year_col] != 4)
+        return FALSE;
+    const guchar *s = (const guchar *)rec->fields[year_col];
+    guint a = s[0] - (guint)'0', b = s[1] - (guint)'0', c = s[2] - (guint)'0',
+          d = s[3] - (guint)'0';
+    if ((a | b | c | d) > 9)
+        return FALSE;
+    guint y = a * 1000 + b * 100 + c * 10 + d;
+    guint32 limit = fl->t->date_limit;
+    if (y < 1900 || y > 2999 || (limit != 0 && y > limit / 10000))
+        return FALSE;
+    *year = (int)y;
+    return TRUE;
+}
+
 static GbStatus
 gb__long_record(GbFileLoad *fl, const GbCsvRecord *rec, GbDiag *diag)
 {
     const GbRef *ref = fl->l->ref;
     const int *idx = fl->idx;
     int year;
-    guint32 date;
+    guint32 date = 0;
     gboolean ok;
-    GbStatus status = gb__when(fl, rec, idx[L_DATE], idx[L_YEAR], &year, &date, &ok, diag);
-    if (status != GB_OK || !ok)
-        return status;
+    if (!gb__when_quick(fl, rec, idx[L_DATE], idx[L_YEAR], &year)) {
+        GbStatus status = gb__when(fl, rec, idx[L_DATE], idx[L_YEAR], &year, &date, &ok, diag);
+        if (status != GB_OK || !ok)
+            return status;
+    }
     const char *rs = rec->fields[idx[L_REGIME]];
     gsize rlen = rec->lens[idx[L_REGIME]];
     int regime = gb__small_get(&fl->small_regime, 0, rs, rlen);
