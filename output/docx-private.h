@@ -58,6 +58,11 @@ void gb__docx_attrf(GbDocx *x, const char *name, const char *fmt, ...) G_GNUC_PR
 /* <name w:val="value"/> (no attribute when value is NULL). */
 void gb__docx_val(GbDocx *x, const char *name, const char *value);
 void gb__docx_text(GbDocx *x, const char *s);
+/* Appends s (NULL: "") to xml escaped as gb__docx_text escapes it. */
+void gb__docx_escape(GString *xml, const char *s);
+/* Writes len bytes of xml (whole elements, balanced) as they are into the
+ * element open, as its content. */
+void gb__docx_raw(GbDocx *x, const char *xml, gsize len);
 void gb__docx_run(GbDocx *x, const char *text, gboolean bold, gboolean italic, const char *style);
 void gb__docx_para_begin(GbDocx *x, const char *style, gboolean keep_next);
 void gb__docx_para(GbDocx *x, const char *style, const char *text);

@@ -95,46 +95,41 @@ gb__hex(char out[7], GbRgb c)
                (int)lround(c.b * 255));
 }
 
+/* Cell c appended to xml as the writer would write it element by element
+ * (gb__docx_open and its kin, some 25,000 instructions a cell through
+ * libxml2's writer; a table's cells are most of document.xml): width is its
+ * w:tcW in twips, already a string. */
 static void
-gb__cell(GbDocx *x, const GbTreeCell *c, double width_pt, gboolean header, gboolean row_header,
+gb__cell(GString *xml, const GbTreeCell *c, const char *width, gboolean header, gboolean row_header,
          gboolean keep)
 {
-    gb__docx_open(x, "w:tc");
-    gb__docx_open(x, "w:tcPr");
-    gb__docx_open(x, "w:tcW");
-    gb__docx_attrf(x, "w:w", "%ld", lround(width_pt * GB__TWIPS_PER_PT));
-    gb__docx_attr(x, "w:type", "dxa");
-    gb__docx_close(x);
+    g_string_append(xml, "<w:tc><w:tcPr><w:tcW w:w=\"");
+    g_string_append(xml, width);
+    g_string_append(xml, "\" w:type=\"dxa\"/>");
     gboolean dark = FALSE;
     if (header || c->level >= 0) {
         GbRgb fill = header ? (GbRgb){0.90, 0.92, 0.95} : gb_palette_level(c->level);
         dark = !header && gb_palette_dark(fill);
         char hex[7];
         gb__hex(hex, fill);
-        gb__docx_open(x, "w:shd");
-        gb__docx_attr(x, "w:val", "clear");
-        gb__docx_attr(x, "w:color", "auto");
-        gb__docx_attr(x, "w:fill", hex);
-        gb__docx_close(x);
+        g_string_append(xml, "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
+        g_string_append(xml, hex);
+        g_string_append(xml, "\"/>");
     }
-    gb__docx_close(x);
-    gb__docx_para_begin(x, header ? "TableHeader" : "TableText", keep);
-    gb__docx_open(x, "w:r");
+    g_string_append(xml, header ? "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableHeader\"/>"
+                                : "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>");
+    g_string_append(xml, keep ? "<w:keepNext/></w:pPr><w:r>" : "</w:pPr><w:r>");
     if (dark || row_header) {
-        gb__docx_open(x, "w:rPr");
+        g_string_append(xml, "<w:rPr>");
         if (row_header)
-            gb__docx_val(x, "w:b", NULL);
+            g_string_append(xml, "<w:b/>");
         if (dark)
-            gb__docx_val(x, "w:color", "FFFFFF");
-        gb__docx_close(x);
+            g_string_append(xml, "<w:color w:val=\"FFFFFF\"/>");
+        g_string_append(xml, "</w:rPr>");
     }
-    gb__docx_open(x, "w:t");
-    gb__docx_attr(x, "xml:space", "preserve");
-    gb__docx_text(x, c->text);
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_close(x);
-    gb__docx_close(x);
+    g_string_append(xml, "<w:t xml:space=\"preserve\">");
+    gb__docx_escape(xml, c->text);
+    g_string_append(xml, "</w:t></w:r></w:p></w:tc>");
 }
 
 /* Tables of at most this many body rows are kept on one page. */
@@ -266,21 +261,25 @@ gb__table_as(GbDocx *x, const GbTreeTable *t, const char *caption, const char *b
      * on a page without the others (as the PDF's GB__TABLE_KEEP). */
     int body = rows - t->header_rows;
     int keep_from = body <= GB__KEEP_WHOLE ? 0 : rows - 3;
+    /* Each row written whole, as the writer would write it (gb__cell). */
+    char(*twips)[24] = g_malloc_n((gsize)MAX(t->ncols, 1), sizeof *twips);
+    for (int c = 0; c < t->ncols; c++)
+        g_snprintf(twips[c], sizeof twips[c], "%ld", lround(widths[c] * GB__TWIPS_PER_PT));
+    GString *row = g_string_sized_new(4096);
     for (int r = 0; r < rows; r++) {
         gboolean header = r < t->header_rows;
         gboolean keep = r < t->header_rows + 2 || (r >= keep_from && r + 1 < rows);
-        gb__docx_open(x, "w:tr");
-        gb__docx_open(x, "w:trPr");
-        gb__docx_val(x, "w:cantSplit", NULL);
-        if (header)
-            gb__docx_val(x, "w:tblHeader", NULL);
-        gb__docx_close(x);
+        g_string_assign(row, header ? "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+                                    : "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for (int c = 0; c < t->ncols; c++) {
             const GbTreeCell *cell = &g_array_index(t->cells, GbTreeCell, r * t->ncols + c);
-            gb__cell(x, cell, widths[c], header, !header && c == 0 && t->row_headers, keep);
+            gb__cell(row, cell, twips[c], header, !header && c == 0 && t->row_headers, keep);
         }
-        gb__docx_close(x);
+        g_string_append(row, "</w:tr>");
+        gb__docx_raw(x, row->str, row->len);
     }
+    g_string_free(row, TRUE);
+    g_free(twips);
     gb__docx_close(x);
     gb__docx_para(x, "Spacer", "");
 }

@@ -56,6 +56,21 @@ gb__docx_text(GbDocx *x, const char *s)
 }
 
 void
+gb__docx_escape(GString *xml, const char *s)
+{
+    xmlChar *e = xmlEncodeSpecialChars(NULL, BAD_CAST(s != NULL ? s : ""));
+    if (e != NULL)
+        g_string_append(xml, (const char *)e);
+    xmlFree(e);
+}
+
+void
+gb__docx_raw(GbDocx *x, const char *xml, gsize len)
+{
+    xmlTextWriterWriteRawLen(x->w, BAD_CAST xml, (int)len);
+}
+
+void
 gb__docx_inline(GbDocx *x, const char *rid, const char *svg_rid, double w, double h, int id,
                 const char *name, const char *descr, gboolean decorative)
 {
