@@ -345,25 +345,43 @@ gb__status_kb(const char *status, const char *name)
     return p != NULL ? strtol(p + strlen(name), NULL, 10) : -1;
 }
 
+/* The kernel's peak resident size (VmHWM) set back to the size now, for the
+ * next stage's own peak (Linux 4.0 on; FALSE without it). */
+static gboolean
+gb__peak_reset(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f == NULL)
+        return FALSE;
+    gboolean ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
 void
 gb_cli_timing(gboolean on, const char *stage, gint64 *t0)
 {
     gint64 now = g_get_monotonic_time();
     if (on) {
-        /* The resident size now and the peak so far (Linux), so a stage that
-         * costs memory shows where. */
+        /* The resident size now, the stage's own peak and the run's (Linux),
+         * so a stage that costs memory shows where: the kernel's peak is set
+         * back after each reading, so the run's is the largest of the
+         * stages' (and GNU time's %M of a --timings run is its last stage's). */
+        static long run_hwm = -1;
         char *status = NULL;
         g_file_get_contents("/proc/self/status", &status, NULL, NULL);
         long rss = gb__status_kb(status, "\nVmRSS:"), hwm = gb__status_kb(status, "\nVmHWM:");
         long anon = gb__status_kb(status, "\nRssAnon:"), file = gb__status_kb(status, "\nRssFile:");
         g_free(status);
         struct mallinfo2 mi = mallinfo2();
+        run_hwm = MAX(run_hwm, hwm);
+        gboolean staged = hwm >= 0 && gb__peak_reset();
         if (rss >= 0 && hwm >= 0)
             fprintf(stderr,
                     "gradebrief: %-10s %7.1f ms  RSS %5.1f MB (anon %4.1f, files %4.1f), peak "
-                    "%5.1f MB, malloc %5.1f MB in use of %5.1f\n",
+                    "%5.1f MB%s%.1f%s, malloc %5.1f MB in use of %5.1f\n",
                     stage, (now - *t0) / 1000.0, rss / 1024.0, anon / 1024.0, file / 1024.0,
-                    hwm / 1024.0, mi.uordblks / 1048576.0, (mi.arena + mi.hblkhd) / 1048576.0);
+                    run_hwm / 1024.0, staged ? " (stage " : "", staged ? hwm / 1024.0 : 0.0,
+                    staged ? ")" : "", mi.uordblks / 1048576.0, (mi.arena + mi.hblkhd) / 1048576.0);
         else
             fprintf(stderr, "gradebrief: %-10s %7.1f ms\n", stage, (now - *t0) / 1000.0);
         now = g_get_monotonic_time(); /* the reading is not the next stage's */
