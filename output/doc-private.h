@@ -37,6 +37,16 @@ gboolean gb__doc_line_estimate(GbDoc *d, const char *text, double size, gboolean
 /* The logical width of the widest line of ly, in points (doctable.c). */
 double gb__doc_widest_line(PangoLayout *ly);
 void gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c);
+/* A text as gb__doc_layout lays it out unjustified at width (-1: none):
+ * its height in points (as gb__doc_layout_height), or drawn with its top
+ * left at x, y (as gb__doc_show). Cut from the text's one-line shaping
+ * when the cut is pango's layout for sure (gb__doc_cut_new: printable
+ * ASCII, every line broken after a space), else laid out; made once for
+ * both passes and both calls. GRADEBRIEF_CHECK_CUTS=1 compares every cut
+ * with pango's layout. */
+double gb__doc_text_height(GbDoc *d, const char *text, double size, gboolean bold, double width);
+void gb__doc_text_show(GbDoc *d, const char *text, double size, gboolean bold, double width,
+                       double x, double y, GbRgb c);
 /* Draws ly with its top left at cr's current point as pango_cairo_show_layout
  * does: the same glyphs at the same positions, with the same text and
  * clusters for extraction (made as pango's cairo renderer makes them), but
@@ -67,8 +77,10 @@ GbDocCut *gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold
 void gb__doc_cut_free(GbDocCut *c);
 int gb__doc_cut_lines(const GbDocCut *c);
 const char *gb__doc_cut_text(const GbDocCut *c);
-double gb__doc_cut_height(const GbDocCut *c); /* as gb__doc_layout_height */
-double gb__doc_cut_widest(const GbDocCut *c); /* as gb__doc_widest_line */
+double gb__doc_cut_height(const GbDocCut *c);  /* as gb__doc_layout_height */
+double gb__doc_cut_widest(const GbDocCut *c);  /* as gb__doc_widest_line */
+int gb__doc_cut_baseline(const GbDocCut *c);   /* the first line's, pango units from the top */
+int gb__doc_cut_last_width(const GbDocCut *c); /* the last line's width, pango units */
 /* Draws c as gb__doc_show draws pango's layout of it: the same operation. */
 void gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink);
 /* NULL when ly (pango's layout of c's text at its width) is c line for
@@ -79,6 +91,10 @@ char *gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly);
  * gives every such text; GRADEBRIEF_CHECK_CUTS=1 compares each with
  * pango_itemize's and aborts on a difference). */
 guint gb__doc_items_like(const GbDoc *d);
+/* For tests only: how many distinct texts gb__doc_text_height and
+ * gb__doc_text_show (and doc.c's headings, captions and contents) served
+ * with a cut rather than a layout. */
+guint gb__doc_texts_cut(const GbDoc *d);
 /* The structure elements the drawing pass opened (NULL on the measuring
  * pass, or once taken); the caller frees it (gb_tag_tree_free). */
 GbTagTree *gb__doc_take_tags(GbDoc *d);

@@ -31,6 +31,7 @@ struct GbDoc {
                                   pass's; the drawing pass keeps those only it lays out (the
                                   running title and footer, the same on every page) */
     GHashTable *shapes; /* key -> GbShape: table cells' one-line shapings (gb__shape), as layouts */
+    GHashTable *texts;  /* key -> GbDocCut: doc.c's own texts (gb__text), NULL for a layout */
     GArray *items;      /* GbItemLike: the item pango_itemize made of an ASCII text, by font */
     guint items_like;   /* shapings whose item was made like another's (gb__doc_items_like) */
     hb_buffer_t *hb;    /* the buffer gb__hb_shape shapes in, kept from one text to the next */
@@ -475,6 +476,122 @@ gb__furniture_line(GbDoc *d, const char *text, double width, double x, double y,
     return (double)pw / PANGO_SCALE;
 }
 
+/* One of doc.c's own texts (a heading, a caption, a contents entry, a
+ * cover line) at size and weight, laid out at width (-1: none) as
+ * gb__layout lays it out: cut from its one-line shaping (gb__doc_cut_new)
+ * when the cut is pango's layout for sure, else that layout. pango 1.50
+ * shapes a wrapped text again at each break, and even a one-line layout's
+ * bookkeeping costs more than the shaping. Never cut: a text with a run of
+ * more than 200 bytes without a space (the fonts' layouts wrap those
+ * between characters, kit.c), nor one wider than 8192 points with no width.
+ * GRADEBRIEF_CHECK_CUTS=1 compares every cut with pango's layout. */
+typedef struct {
+    const GbDocCut *cut; /* borrowed from the doc's texts, or */
+    PangoLayout *ly;
+} GbText;
+
+/* Made once for both passes, as layouts are: the drawing pass draws with
+ * the measuring pass's fonts where it draws the measuring pass's layouts
+ * (cairo's extents of a glyph differ by a point with the other context's
+ * font), and with its own where it lays out texts of its own. */
+static GbText
+gb__text(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    GbText t = {NULL, NULL};
+    GbLayoutKey *key = gb__key_new(text, size, bold, width, FALSE, GB__WRAP_DEFAULT);
+    gpointer cut = NULL;
+    if ((d->previous != NULL &&
+         g_hash_table_lookup_extended(d->previous->texts, key, NULL, &cut)) ||
+        g_hash_table_lookup_extended(d->texts, key, NULL, &cut)) {
+        g_free(key);
+    } else {
+        gsize run = 0;
+        for (const char *p = text; *p != '\0' && run <= 200; p++)
+            run = g_ascii_isspace(*p) ? 0 : run + 1;
+        if (run <= 200)
+            cut = gb__doc_cut_new(d, text, size, bold, width > 0 ? width : 8192);
+        if (cut != NULL && width <= 0 && gb__doc_cut_lines(cut) != 1)
+            g_clear_pointer(&cut, gb__doc_cut_free);
+        g_hash_table_insert(d->texts, key, cut); /* NULL: pango's layout */
+    }
+    t.cut = cut;
+    if (t.cut != NULL && !gb__checking_items())
+        return t;
+    t.ly = gb__layout(d, text, size, bold, width, FALSE);
+    if (t.cut != NULL) { /* checking: the cut is pango's layout */
+        char *why = gb__doc_cut_differs(t.cut, t.ly);
+        int pw;
+        pango_layout_get_size(t.ly, &pw, NULL);
+        PangoLayoutLine *last =
+            pango_layout_get_line_readonly(t.ly, pango_layout_get_line_count(t.ly) - 1);
+        PangoRectangle lr;
+        pango_layout_line_get_extents(last, NULL, &lr);
+        if (why == NULL && ((double)pw / PANGO_SCALE != gb__doc_cut_widest(t.cut) ||
+                            pango_layout_get_baseline(t.ly) != gb__doc_cut_baseline(t.cut) ||
+                            lr.x + lr.width != gb__doc_cut_last_width(t.cut)))
+            why = g_strdup_printf("'%s': the layout's width, baseline or last line", text);
+        if (why != NULL)
+            g_error("a text cut from its shaping is not pango's layout: %s", why);
+        g_clear_object(&t.ly);
+    }
+    return t;
+}
+
+static void
+gb__text_clear(GbText *t)
+{
+    t->cut = NULL;
+    g_clear_object(&t->ly);
+}
+
+/* As gb__layout_height. */
+static double
+gb__text_height(const GbText *t)
+{
+    return t->cut != NULL ? gb__doc_cut_height(t->cut) : gb__layout_height(t->ly);
+}
+
+/* The layout's logical width (pango_layout_get_size), points. */
+static double
+gb__text_wide(const GbText *t)
+{
+    if (t->cut != NULL)
+        return gb__doc_cut_widest(t->cut);
+    int pw;
+    pango_layout_get_size(t->ly, &pw, NULL);
+    return (double)pw / PANGO_SCALE;
+}
+
+/* The first line's baseline from the top, pango units (pango_layout_get_baseline). */
+static int
+gb__text_baseline(const GbText *t)
+{
+    return t->cut != NULL ? gb__doc_cut_baseline(t->cut) : pango_layout_get_baseline(t->ly);
+}
+
+/* Where the last line's logical extents end across, pango units. */
+static int
+gb__text_last_end(const GbText *t)
+{
+    if (t->cut != NULL)
+        return gb__doc_cut_last_width(t->cut);
+    PangoLayoutLine *last =
+        pango_layout_get_line_readonly(t->ly, pango_layout_get_line_count(t->ly) - 1);
+    PangoRectangle lr;
+    pango_layout_line_get_extents(last, NULL, &lr);
+    return lr.x + lr.width;
+}
+
+/* As gb__show. */
+static void
+gb__text_show(GbDoc *d, const GbText *t, double x, double y, GbRgb c)
+{
+    if (t->cut != NULL)
+        gb__doc_show_cut(d, t->cut, x, y, c);
+    else
+        gb__show(d, t->ly, x, y, c);
+}
+
 static void
 gb__furniture(GbDoc *d)
 {
@@ -597,6 +714,8 @@ gb_doc_new(GbFonts *f, const GbPageSetup *setup, cairo_surface_t *surface, const
     d->section_pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     d->layouts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, g_object_unref);
     d->shapes = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free, gb__shape_release);
+    d->texts = g_hash_table_new_full(gb__key_hash, gb__key_equal, g_free,
+                                     (GDestroyNotify)gb__doc_cut_free);
     d->items = g_array_new(FALSE, FALSE, sizeof(GbItemLike));
     d->lines = g_array_new(FALSE, FALSE, sizeof(GbLineExtents));
     d->alts = g_ptr_array_new_with_free_func(g_free);
@@ -645,6 +764,7 @@ gb_doc_free(GbDoc *d)
     g_ptr_array_free(d->tables, TRUE); /* their cuts hold shapes and layouts */
     d->tables = NULL;
     g_hash_table_destroy(d->layouts);
+    g_hash_table_destroy(d->texts); /* their cuts hold shapes */
     g_hash_table_destroy(d->shapes);
     for (guint i = 0; i < d->items->len; i++)
         pango_item_free(g_array_index(d->items, GbItemLike, i).item);
@@ -710,25 +830,25 @@ gb_doc_cover(GbDoc *d, const char *title, const char *subtitle, const char *cons
     }
     d->y = d->setup.height * 0.28;
     gb__tag_begin(d, "H1", NULL);
-    PangoLayout *ly = gb__layout(d, title, 28, TRUE, w, FALSE);
-    gb__show(d, ly, x, d->y, blue);
-    d->y += gb__layout_height(ly) + 12;
-    g_object_unref(ly);
+    GbText t = gb__text(d, title, 28, TRUE, w);
+    gb__text_show(d, &t, x, d->y, blue);
+    d->y += gb__text_height(&t) + 12;
+    gb__text_clear(&t);
     gb__tag_end(d, "H1");
     if (subtitle != NULL) {
         gb__tag_begin(d, "P", NULL);
-        ly = gb__layout(d, subtitle, 14, FALSE, w, FALSE);
-        gb__show(d, ly, x, d->y, (GbRgb){0.25, 0.25, 0.25});
-        d->y += gb__layout_height(ly) + 36;
-        g_object_unref(ly);
+        t = gb__text(d, subtitle, 14, FALSE, w);
+        gb__text_show(d, &t, x, d->y, (GbRgb){0.25, 0.25, 0.25});
+        d->y += gb__text_height(&t) + 36;
+        gb__text_clear(&t);
         gb__tag_end(d, "P");
     }
     for (const char *const *l = lines; l != NULL && *l != NULL; l++) {
         gb__tag_begin(d, "P", NULL);
-        ly = gb__layout(d, *l, 11, FALSE, w, FALSE);
-        gb__show(d, ly, x, d->y, (GbRgb){0.1, 0.1, 0.1});
-        d->y += gb__layout_height(ly) + 6;
-        g_object_unref(ly);
+        t = gb__text(d, *l, 11, FALSE, w);
+        gb__text_show(d, &t, x, d->y, (GbRgb){0.1, 0.1, 0.1});
+        d->y += gb__text_height(&t) + 6;
+        gb__text_clear(&t);
         gb__tag_end(d, "P");
     }
 }
@@ -737,51 +857,43 @@ void
 gb_doc_contents(GbDoc *d, const char *const *ids, const char *const *titles, int n)
 {
     gb__new_page(d);
-    PangoLayout *ly = gb__layout(d, "Contents", GB__H1, TRUE, -1, FALSE);
+    GbText t = gb__text(d, "Contents", GB__H1, TRUE, -1);
     gb__tag_begin(d, "H2", NULL);
-    gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
+    gb__text_show(d, &t, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H2");
-    d->y += gb__layout_height(ly) + 12;
-    g_object_unref(ly);
+    d->y += gb__text_height(&t) + 12;
+    gb__text_clear(&t);
     gb__tag_begin(d, "TOC", NULL);
     double w = gb__text_width(d);
     for (int i = 0; i < n; i++) {
         int page = d->previous != NULL ? gb_doc_section_page(d->previous, ids[i]) : 0;
         char *entry = g_strdup_printf("%d. %s", i + 1, titles[i]);
         char *num = g_strdup_printf("%d", page);
-        PangoLayout *le = gb__layout(d, entry, 11, FALSE, w - 40, FALSE);
-        PangoLayout *lp = gb__layout(d, num, 11, FALSE, -1, FALSE);
-        double h = gb__layout_height(le);
+        GbText le = gb__text(d, entry, 11, FALSE, w - 40);
+        GbText lp = gb__text(d, num, 11, FALSE, -1);
+        double h = gb__text_height(&le);
         gb__need(d, h + 6);
-        int pw;
-        pango_layout_get_size(lp, &pw, NULL);
+        double pw = gb__text_wide(&lp);
         char *link = g_strdup_printf("dest='%s'", ids[i]);
         gb__tag_begin(d, "TOCI", NULL);
         gb__tag_begin(d, CAIRO_TAG_LINK, link);
-        gb__show(d, le, d->setup.left, d->y, (GbRgb){0.05, 0.2, 0.45});
-        gb__show(d, lp, d->setup.left + w - (double)pw / PANGO_SCALE, d->y, (GbRgb){0.1, 0.1, 0.1});
+        gb__text_show(d, &le, d->setup.left, d->y, (GbRgb){0.05, 0.2, 0.45});
+        gb__text_show(d, &lp, d->setup.left + w - pw, d->y, (GbRgb){0.1, 0.1, 0.1});
         gb__tag_end(d, CAIRO_TAG_LINK);
         gb__tag_end(d, "TOCI");
         if (gb__drawing(d)) { /* a dotted leader from entry to number */
-            int ew;
-            pango_layout_get_size(le, &ew, NULL);
-            PangoLayoutLine *last =
-                pango_layout_get_line_readonly(le, pango_layout_get_line_count(le) - 1);
-            PangoRectangle lr;
-            pango_layout_line_get_extents(last, NULL, &lr);
-            double lx = d->setup.left + (double)(lr.x + lr.width) / PANGO_SCALE + 4;
-            double rx = d->setup.left + w - (double)pw / PANGO_SCALE - 4;
+            double lx = d->setup.left + (double)gb__text_last_end(&le) / PANGO_SCALE + 4;
+            double rx = d->setup.left + w - pw - 4;
             double ly0 = d->y + h - 3;
             cairo_set_source_rgb(d->cr, 0.6, 0.6, 0.6);
             for (double x = lx; x < rx; x += 4) {
                 cairo_rectangle(d->cr, x, ly0, 0.8, 0.8);
             }
             cairo_fill(d->cr);
-            (void)ew;
         }
         d->y += h + 6;
-        g_object_unref(le);
-        g_object_unref(lp);
+        gb__text_clear(&le);
+        gb__text_clear(&lp);
         g_free(link);
         g_free(entry);
         g_free(num);
@@ -801,19 +913,19 @@ gb_doc_title(GbDoc *d, const char *title, const char *subtitle)
     gb__new_page(d);
     double w = gb__text_width(d);
     /* A pack's title is a line shorter for most names: room for its summary. */
-    PangoLayout *ly = gb__layout(d, title, d->compact ? 17 : 20, TRUE, w, FALSE);
+    GbText t = gb__text(d, title, d->compact ? 17 : 20, TRUE, w);
     gb__tag_begin(d, "H1", NULL);
-    gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
+    gb__text_show(d, &t, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H1");
-    d->y += gb__layout_height(ly) + 4;
-    g_object_unref(ly);
+    d->y += gb__text_height(&t) + 4;
+    gb__text_clear(&t);
     if (subtitle != NULL) {
-        ly = gb__layout(d, subtitle, GB__BODY, FALSE, w, FALSE);
+        t = gb__text(d, subtitle, GB__BODY, FALSE, w);
         gb__tag_begin(d, "P", NULL);
-        gb__show(d, ly, d->setup.left, d->y, (GbRgb){0.3, 0.3, 0.3});
+        gb__text_show(d, &t, d->setup.left, d->y, (GbRgb){0.3, 0.3, 0.3});
         gb__tag_end(d, "P");
-        d->y += gb__layout_height(ly) + 10;
-        g_object_unref(ly);
+        d->y += gb__text_height(&t) + 10;
+        gb__text_clear(&t);
     }
 }
 
@@ -835,12 +947,11 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
     gb__tag_begin(d, "Sect", NULL);
     d->in_sect = TRUE;
     char *text = g_strdup_printf("%d. %s", d->sections, title);
-    PangoLayout *ly =
-        gb__layout(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE, gb__text_width(d), FALSE);
+    GbText t = gb__text(d, text, d->compact ? GB__H2 + 2 : GB__H1, TRUE, gb__text_width(d));
     char *dest = g_strdup_printf("name='%s'", id);
     gb__tag_begin(d, CAIRO_TAG_DEST, dest);
     gb__tag_begin(d, "H2", NULL);
-    gb__show(d, ly, d->setup.left, d->y, gb__accent(d));
+    gb__text_show(d, &t, d->setup.left, d->y, gb__accent(d));
     gb__tag_end(d, "H2");
     gb__tag_end(d, CAIRO_TAG_DEST);
     if (gb__drawing(d)) {
@@ -848,8 +959,8 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
         cairo_pdf_surface_add_outline(d->surface, CAIRO_PDF_OUTLINE_ROOT, text, target, 0);
         g_free(target);
     }
-    d->y += gb__layout_height(ly) + 10;
-    g_object_unref(ly);
+    d->y += gb__text_height(&t) + 10;
+    gb__text_clear(&t);
     g_free(dest);
     g_free(text);
 }
@@ -857,17 +968,17 @@ gb_doc_section(GbDoc *d, const char *id, const char *title)
 void
 gb_doc_heading(GbDoc *d, const char *text)
 {
-    PangoLayout *ly = gb__layout(d, text, GB__H2, TRUE, gb__text_width(d), FALSE);
-    double h = gb__layout_height(ly);
+    GbText t = gb__text(d, text, GB__H2, TRUE, gb__text_width(d));
+    double h = gb__text_height(&t);
     /* Kept with what follows: room for the heading and about four lines. */
     gb__need(d, h + 6 + 4 * GB__BODY * GB__LEADING);
     if (!gb__at_top(d))
         d->y += 6;
     gb__tag_begin(d, "H3", NULL);
-    gb__show(d, ly, d->setup.left, d->y, (GbRgb){0.1, 0.1, 0.1});
+    gb__text_show(d, &t, d->setup.left, d->y, (GbRgb){0.1, 0.1, 0.1});
     gb__tag_end(d, "H3");
     d->y += h + 4;
-    g_object_unref(ly);
+    gb__text_clear(&t);
 }
 
 void
@@ -886,8 +997,8 @@ gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double
     double h = gb_chart_height_for(chart, d->fonts, w);
     d->figures++;
     char *cap = g_strdup_printf("Figure %d: %s", d->figures, caption);
-    PangoLayout *lc = gb__layout(d, cap, GB__NOTE + 1, FALSE, w, FALSE);
-    double ch = gb__layout_height(lc), extra = ch + 8;
+    GbText lc = gb__text(d, cap, GB__NOTE + 1, FALSE, w);
+    double ch = gb__text_height(&lc), extra = ch + 8;
     double avail = gb__bottom(d) - d->setup.top;
     if (h + extra > avail) /* taller than a page: shrink to fit */
         h = avail - extra;
@@ -930,7 +1041,7 @@ gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double
     }
     double y = top + h + 4;
     gb__tag_begin(d, "Caption", NULL);
-    gb__show(d, lc, x, y, (GbRgb){0.3, 0.3, 0.3});
+    gb__text_show(d, &lc, x, y, (GbRgb){0.3, 0.3, 0.3});
     gb__tag_end(d, "Caption");
     y += ch + 12;
     d->row_page = d->page;
@@ -940,15 +1051,15 @@ gb_doc_figure_placed(GbDoc *d, const GbChart *chart, const char *caption, double
         d->col_bottom = y;
     d->y = d->row_bottom;
     g_ptr_array_add(d->alts, g_strdup(gb_chart_alt(chart)));
-    g_object_unref(lc);
+    gb__text_clear(&lc);
     g_free(cap);
 }
 
 void
 gb_doc_link_line(GbDoc *d, const char *text, const char *uri)
 {
-    PangoLayout *ly = gb__layout(d, text, GB__BODY, FALSE, gb__text_width(d), FALSE);
-    double h = gb__layout_height(ly);
+    GbText t = gb__text(d, text, GB__BODY, FALSE, gb__text_width(d));
+    double h = gb__text_height(&t);
     gb__need(d, h);
     GString *attrs = g_string_new("uri='");
     for (const char *c = uri; *c; c++) {
@@ -960,12 +1071,11 @@ gb_doc_link_line(GbDoc *d, const char *text, const char *uri)
     GbRgb blue = {0.05, 0.2, 0.45};
     gb__tag_begin(d, "P", NULL);
     gb__tag_begin(d, CAIRO_TAG_LINK, attrs->str);
-    gb__show(d, ly, d->setup.left, d->y, blue);
+    gb__text_show(d, &t, d->setup.left, d->y, blue);
     if (gb__drawing(d)) {
-        int w, base = pango_layout_get_baseline(ly);
-        pango_layout_get_size(ly, &w, NULL);
+        int base = gb__text_baseline(&t);
         cairo_rectangle(d->cr, d->setup.left, d->y + (double)base / PANGO_SCALE + 1.2,
-                        (double)w / PANGO_SCALE, 0.6);
+                        gb__text_wide(&t), 0.6);
         cairo_set_source_rgb(d->cr, blue.r, blue.g, blue.b);
         cairo_fill(d->cr);
     }
@@ -973,7 +1083,7 @@ gb_doc_link_line(GbDoc *d, const char *text, const char *uri)
     gb__tag_end(d, "P");
     d->y += h + 8;
     g_string_free(attrs, TRUE);
-    g_object_unref(ly);
+    gb__text_clear(&t);
 }
 
 void
@@ -1100,6 +1210,24 @@ void
 gb__doc_show(GbDoc *d, PangoLayout *ly, double x, double y, GbRgb c)
 {
     gb__show(d, ly, x, y, c);
+}
+
+double
+gb__doc_text_height(GbDoc *d, const char *text, double size, gboolean bold, double width)
+{
+    GbText t = gb__text(d, text, size, bold, width);
+    double h = gb__text_height(&t);
+    gb__text_clear(&t);
+    return h;
+}
+
+void
+gb__doc_text_show(GbDoc *d, const char *text, double size, gboolean bold, double width, double x,
+                  double y, GbRgb c)
+{
+    GbText t = gb__text(d, text, size, bold, width);
+    gb__text_show(d, &t, x, y, c);
+    gb__text_clear(&t);
 }
 
 void
@@ -1463,6 +1591,7 @@ struct GbDocCut {
     int baseline, step;        /* line k's baseline: k * step + baseline, pango units */
     int height;                /* the layout's logical height, pango units */
     double widest;             /* the widest line, points */
+    int last;                  /* the last line's width, pango units */
     int n;                     /* lines */
     int starts[];              /* line k: the bytes (and glyphs) starts[k] .. starts[k + 1] */
 };
@@ -1594,6 +1723,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
     c->step = sh->height + spacing;
     c->height = n * sh->height + (n - 1) * spacing;
     c->widest = 0;
+    c->last = widths[n - 1];
     for (int k = 0; k < n; k++)
         c->widest = MAX(c->widest, (double)widths[k] / PANGO_SCALE);
     return c;
@@ -1624,6 +1754,18 @@ double
 gb__doc_cut_widest(const GbDocCut *c)
 {
     return c->widest;
+}
+
+int
+gb__doc_cut_baseline(const GbDocCut *c)
+{
+    return c->baseline;
+}
+
+int
+gb__doc_cut_last_width(const GbDocCut *c)
+{
+    return c->last;
 }
 
 /* As gb__doc_show_runs draws pango's layout of c's text: one operation of
@@ -1720,6 +1862,18 @@ guint
 gb__doc_items_like(const GbDoc *d)
 {
     return d->items_like;
+}
+
+guint
+gb__doc_texts_cut(const GbDoc *d)
+{
+    guint n = 0;
+    GHashTableIter it;
+    gpointer cut;
+    g_hash_table_iter_init(&it, d->texts);
+    while (g_hash_table_iter_next(&it, NULL, &cut))
+        n += cut != NULL;
+    return n;
 }
 
 const char *

@@ -748,6 +748,100 @@ START_TEST(test_cut_bytes)
 }
 END_TEST
 
+/* Texts placed whole (headings, captions, bullets: gb__doc_text_height,
+ * gb__doc_text_show) are as tall as pango's layout of them and draw the
+ * PDF bytes it draws: at no width and at widths near and off a line's,
+ * at body, heading and title sizes, both weights; with
+ * GRADEBRIEF_CHECK_CUTS=1 every cut is also compared with pango's layout
+ * line for line and glyph for glyph (an abort on a difference). Most are
+ * cut; the bullet, a run of 250 bytes without a space (wrapped between
+ * characters) and a text beyond ASCII are laid out. */
+static const char *const whole_texts[] = {
+    "1. Key findings",
+    "Figure 3: Share of authorities judged inadequate, as at 31 March each year",
+    "Children's services inspection outcomes in England",
+    "The share of councils judged outstanding for staying safe fell from 16% in 2006 to 9% in "
+    "2007, a change of 7 points; AVATAR Ty. WAVY kerning at every break.",
+    "Counted from rows, the re-inspections and follow-ups of 2012 (50 inspections, well-known "
+    "sources) were judged inadequate in 20 of 50 (40.0%) cases.",
+    "\u2022",
+    "A \u2013 dash beyond ASCII, in a sentence that wraps at the narrower widths asked for here",
+    "x",
+};
+
+static GByteArray *
+draw_whole(GbFonts *f, gboolean texts, guint *n_cut)
+{
+    static const double widths[] = {-1, 60.3, 150.2, 233.71, 467.9};
+    static const double sizes[] = {10, 12, 16, 28};
+    GString *run = g_string_new("A ");
+    for (int i = 0; i < 250; i++)
+        g_string_append_c(run, (char)('a' + i % 26));
+    GByteArray *out = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
+    GbPageSetup setup = {.width = 595.2756,
+                         .height = 841.8898,
+                         .top = 56,
+                         .bottom = 56,
+                         .left = 56,
+                         .right = 56,
+                         .running_title = "Texts"};
+    GbDoc *d = gb_doc_new(f, &setup, s, NULL);
+    gb__doc_new_page(d);
+    double y = 60.3;
+    for (gsize i = 0; i <= G_N_ELEMENTS(whole_texts); i++)
+        for (gsize k = 0; k < G_N_ELEMENTS(widths); k++)
+            for (gsize z = 0; z < G_N_ELEMENTS(sizes); z++) {
+                const char *text = i < G_N_ELEMENTS(whole_texts) ? whole_texts[i] : run->str;
+                gboolean bold = (k + z) % 2;
+                PangoLayout *ly = gb__doc_layout(d, text, sizes[z], bold, widths[k], FALSE);
+                double h = gb__doc_layout_height(ly);
+                ck_assert_msg(gb__doc_text_height(d, text, sizes[z], bold, widths[k]) == h,
+                              "'%s' at %g pt, width %g: not pango's height", text, sizes[z],
+                              widths[k]);
+                if (y + h > 780) {
+                    gb__doc_new_page(d);
+                    y = 60.3;
+                }
+                gb__doc_tag(d, "P", TRUE);
+                double x = 56.7 + 0.37 * (double)k;
+                if (texts)
+                    gb__doc_text_show(d, text, sizes[z], bold, widths[k], x, y,
+                                      (GbRgb){0.1, 0.1, 0.1});
+                else
+                    gb__doc_show(d, ly, x, y, (GbRgb){0.1, 0.1, 0.1});
+                gb__doc_tag(d, "P", FALSE);
+                y += h + 5.3;
+                g_object_unref(ly);
+            }
+    *n_cut = gb__doc_texts_cut(d);
+    gb_doc_finish(d);
+    gb_doc_free(d);
+    cairo_surface_finish(s);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    g_string_free(run, TRUE);
+    return out;
+}
+
+START_TEST(test_whole_texts)
+{
+    g_setenv("GRADEBRIEF_CHECK_CUTS", "1", TRUE);
+    char *err = NULL;
+    GbFonts *f = gb_fonts_new(NULL, &err);
+    ck_assert_msg(f != NULL, "%s", err);
+    guint n_pango = 0, n_cut = 0;
+    GByteArray *pango = draw_whole(f, FALSE, &n_pango), *texts = draw_whole(f, TRUE, &n_cut);
+    /* 5 ASCII texts of 5 widths at 4 sizes, and "x": a few near a width left to pango */
+    ck_assert_msg(n_cut >= 90, "only %u texts cut", n_cut);
+    assert_same_pdf(pango, texts);
+    g_byte_array_unref(pango);
+    g_byte_array_unref(texts);
+    gb_fonts_free(f);
+}
+END_TEST
+
 static Suite *
 doctable_suite(void)
 {
@@ -764,6 +858,7 @@ doctable_suite(void)
     tcase_add_test(tc, test_items_like);
     tcase_add_test(tc, test_cut_differs);
     tcase_add_test(tc, test_cut_bytes);
+    tcase_add_test(tc, test_whole_texts);
     suite_add_tcase(s, tc);
     return s;
 }
