@@ -83,6 +83,23 @@ int gb__doc_cut_baseline(const GbDocCut *c);   /* the first line's, pango units 
 int gb__doc_cut_last_width(const GbDocCut *c); /* the last line's width, pango units */
 /* Draws c as gb__doc_show draws pango's layout of it: the same operation. */
 void gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink);
+/* A paragraph or note flowed between pages (doctext.c): its lines at
+ * width, justified when justify (across a wide measure only, as
+ * gb__doc_layout), cut from its one-line shaping where that is pango's
+ * layout for sure, justification included (pango's justify_words: a
+ * line's room shared among its spaces); NULL when it is not (lay it out
+ * with gb__doc_layout). Borrowed from d, which makes it once for both
+ * passes. GRADEBRIEF_CHECK_CUTS=1 compares every one with pango's layout,
+ * lines, glyphs, widths and line ranges. */
+const GbDocCut *gb__doc_flow_cut(GbDoc *d, const char *text, double size, double width,
+                                 gboolean justify);
+/* Line k's top and bottom, pango units, as pango_layout_iter_get_line_yrange. */
+void gb__doc_cut_line_yrange(const GbDocCut *c, int k, int *y0, int *y1);
+/* Line k's baseline from the top, pango units, as pango_layout_iter_get_baseline. */
+int gb__doc_cut_line_baseline(const GbDocCut *c, int k);
+/* Draws line k with its baseline's left end at cr's current point, as
+ * pango_cairo_show_layout_line draws pango's line (the source as set). */
+void gb__doc_show_cut_line(GbDoc *d, const GbDocCut *c, int k);
 /* NULL when ly (pango's layout of c's text at its width) is c line for
  * line and glyph for glyph; else what differs (g_free it). */
 char *gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly);

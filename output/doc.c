@@ -1592,6 +1592,7 @@ struct GbDocCut {
     int height;                /* the layout's logical height, pango units */
     double widest;             /* the widest line, points */
     int last;                  /* the last line's width, pango units */
+    int *just;                 /* justified: each glyph's width on its line, else NULL */
     int n;                     /* lines */
     int starts[];              /* line k: the bytes (and glyphs) starts[k] .. starts[k + 1] */
 };
@@ -1624,6 +1625,8 @@ gb__cut_source(const GbShape *sh, gsize len)
 static int
 gb__cut_width(const GbDocCut *c, int k, int i)
 {
+    if (c->just != NULL)
+        return c->just[i];
     return k + 1 < c->n && i == c->starts[k + 1] - 1 ? 0 : c->run->glyphs->glyphs[i].geometry.width;
 }
 
@@ -1712,6 +1715,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
     if (space <= 0)
         return NULL;
     GbDocCut *c = g_malloc(sizeof *c + sizeof(int) * (gsize)(n + 1));
+    c->just = NULL;
     c->shape = g_rc_box_acquire(sh);
     c->run = run;
     c->n = n;
@@ -1735,6 +1739,7 @@ gb__doc_cut_free(GbDocCut *c)
     if (c == NULL)
         return;
     gb__shape_release(c->shape);
+    g_free(c->just);
     g_free(c);
 }
 
@@ -1768,6 +1773,150 @@ gb__doc_cut_last_width(const GbDocCut *c)
     return c->last;
 }
 
+/* Justifies c's lines but the last across w (pango units) as pango's
+ * justify_words does: the room a line leaves (as pango measures it) is shared among its spaces
+ * (the zeroed one at its break aside) in proportion to their advances,
+ * each space given its cumulative share less what the spaces before it
+ * got, rounded to whole points when the room is whole points. FALSE when
+ * a line with room has no space (pango then spreads it between clusters)
+ * or breaks at a kerned space. */
+static gboolean
+gb__cut_justify(GbDocCut *c, int w)
+{
+    const char *text = c->shape->text;
+    int len = c->starts[c->n];
+    int *just = g_new(int, len);
+    for (int k = 0; k < c->n; k++)
+        for (int i = c->starts[k]; i < c->starts[k + 1]; i++)
+            just[i] = gb__cut_width(c, k, i);
+    int widest = 0;
+    for (int k = 0; k < c->n; k++) {
+        int line = 0, spaces = 0;
+        for (int i = c->starts[k]; i < c->starts[k + 1]; i++) {
+            line += just[i];
+            if (text[i] == ' ')
+                spaces += just[i];
+        }
+        /* The room pango shares out is its own where the space a line breaks
+         * at is kerned with the next line's first letter (" To", " Year":
+         * measured on the first line as shaped anew, unkerned, but given back
+         * as the whole text has it; on later lines otherwise): left to pango. */
+        int room = w - line;
+        if (k + 1 < c->n && room > 0) {
+            if (spaces == 0 ||
+                c->run->glyphs->glyphs[c->starts[k + 1] - 1].geometry.width != c->shape->space) {
+                g_free(just);
+                return FALSE;
+            }
+            gboolean hinted = (room & (PANGO_SCALE - 1)) == 0;
+            int so_far = 0, added = 0;
+            for (int i = c->starts[k]; i < c->starts[k + 1]; i++) {
+                if (text[i] != ' ' || just[i] == 0)
+                    continue;
+                so_far += just[i];
+                int a = (int)(((guint64)so_far * (guint64)room) / (guint64)spaces) - added;
+                if (hinted)
+                    a = PANGO_UNITS_ROUND(a);
+                just[i] += a;
+                added += a;
+            }
+            line += added;
+        }
+        widest = MAX(widest, line);
+        if (k + 1 == c->n)
+            c->last = line;
+    }
+    c->just = just;
+    c->widest = (double)widest / PANGO_SCALE;
+    return TRUE;
+}
+
+const GbDocCut *
+gb__doc_flow_cut(GbDoc *d, const char *text, double size, double width, gboolean justify)
+{
+    justify = justify && width >= 360; /* as gb__layout_wrap */
+    GbLayoutKey *key = gb__key_new(text, size, FALSE, width, justify, GB__WRAP_DEFAULT);
+    gpointer cut = NULL;
+    if ((d->previous != NULL &&
+         g_hash_table_lookup_extended(d->previous->texts, key, NULL, &cut)) ||
+        g_hash_table_lookup_extended(d->texts, key, NULL, &cut)) {
+        g_free(key);
+        return cut;
+    }
+    gsize run = 0;
+    for (const char *p = text; *p != '\0' && run <= 200; p++)
+        run = g_ascii_isspace(*p) ? 0 : run + 1;
+    if (run <= 200 && width > 0)
+        cut = gb__doc_cut_new(d, text, size, FALSE, width);
+    if (cut != NULL && justify && !gb__cut_justify(cut, (int)(width * PANGO_SCALE)))
+        g_clear_pointer(&cut, gb__doc_cut_free);
+    if (cut != NULL && gb__checking_items()) { /* checking: the cut is pango's layout */
+        PangoLayout *ly = gb__layout(d, text, size, FALSE, width, justify);
+        char *why = gb__doc_cut_differs(cut, ly);
+        PangoLayoutIter *it = pango_layout_get_iter(ly);
+        for (int k = 0; why == NULL && k < gb__doc_cut_lines(cut); k++) {
+            int y0, y1, c0, c1;
+            pango_layout_iter_get_line_yrange(it, &y0, &y1);
+            gb__doc_cut_line_yrange(cut, k, &c0, &c1);
+            if (y0 != c0 || y1 != c1)
+                why = g_strdup_printf("'%s': line %d's range", text, k);
+            pango_layout_iter_next_line(it);
+        }
+        pango_layout_iter_free(it);
+        if (why != NULL)
+            g_error("a paragraph cut from its shaping is not pango's layout at %.2f pt: %s", width,
+                    why);
+        g_object_unref(ly);
+    }
+    g_hash_table_insert(d->texts, key, cut); /* NULL: pango's layout */
+    return cut;
+}
+
+void
+gb__doc_cut_line_yrange(const GbDocCut *c, int k, int *y0, int *y1)
+{
+    int line = c->height - (c->n - 1) * c->step; /* a line's height */
+    int spacing = c->step - line, half = spacing / 2, top = k * c->step;
+    *y0 = k == 0 ? top : top - (spacing - half);
+    *y1 = k + 1 == c->n ? top + line : top + line + half;
+}
+
+int
+gb__doc_cut_line_baseline(const GbDocCut *c, int k)
+{
+    return k * c->step + c->baseline;
+}
+
+void
+gb__doc_show_cut_line(GbDoc *d, const GbDocCut *c, int k)
+{
+    if (!gb__drawing(d))
+        return;
+    double x, y;
+    cairo_get_current_point(d->cr, &x, &y);
+    const char *text = c->shape->text;
+    int from = c->starts[k], to = c->starts[k + 1];
+    g_array_set_size(d->glyph_buf, (guint)(to - from));
+    g_array_set_size(d->cluster_buf, (guint)(to - from));
+    cairo_glyph_t *glyphs = (cairo_glyph_t *)(void *)d->glyph_buf->data;
+    cairo_text_cluster_t *clusters = (cairo_text_cluster_t *)(void *)d->cluster_buf->data;
+    const PangoGlyphInfo *gi = c->run->glyphs->glyphs;
+    int n_glyphs = 0, x_position = 0;
+    for (int i = from; i < to; i++) {
+        gboolean shown = k + 1 == c->n || i + 1 < to;
+        clusters[i - from] = (cairo_text_cluster_t){1, shown ? 1 : 0};
+        if (!shown)
+            continue;
+        glyphs[n_glyphs++] = (cairo_glyph_t){gi[i].glyph, x + (double)x_position / PANGO_SCALE, y};
+        x_position += gb__cut_width(c, k, i);
+    }
+    cairo_save(d->cr);
+    cairo_set_scaled_font(
+        d->cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(c->run->item->analysis.font)));
+    cairo_show_text_glyphs(d->cr, text + from, to - from, glyphs, n_glyphs, clusters, to - from, 0);
+    cairo_restore(d->cr);
+}
+
 /* As gb__doc_show_runs draws pango's layout of c's text: one operation of
  * the run's font, the glyphs placed as gb__glyphs_add places them (the line's
  * origin, then the glyph's position on it, each in pango units), a cluster
@@ -1799,7 +1948,7 @@ gb__doc_show_cut(GbDoc *d, const GbDocCut *c, double x, double y, GbRgb ink)
                 continue;
             glyphs[n_glyphs++] = (cairo_glyph_t){
                 gi[i].glyph, base_x + (double)(x_position + 0) / PANGO_SCALE, base_y};
-            x_position += gi[i].geometry.width;
+            x_position += gb__cut_width(c, k, i);
         }
     }
     cairo_save(d->cr);
@@ -1850,7 +1999,8 @@ gb__doc_cut_differs(const GbDocCut *c, PangoLayout *ly)
                 gb__cut_width(c, k, i) != b->geometry.width || b->geometry.x_offset != 0 ||
                 b->geometry.y_offset != 0 || !b->attr.is_cluster_start ||
                 run->glyphs->log_clusters[i - from] != i - from)
-                why = g_strdup_printf("'%s': line %d glyph %d differs", text, k, i);
+                why = g_strdup_printf("'%s': line %d glyph %d differs (width %d, pango %d)", text,
+                                      k, i, gb__cut_width(c, k, i), b->geometry.width);
         }
         k++;
     } while (why == NULL && pango_layout_iter_next_line(it));
