@@ -6,18 +6,28 @@
  * first or last line, each page's part its own P element (so that the running
  * header and footer never land inside a paragraph). */
 static void
-gb__flow(GbDoc *d, PangoLayout *ly, GbRgb colour, double after)
+gb__flow(GbDoc *d, const char *text, double size, gboolean justify, GbRgb colour, double after)
 {
-    int n = pango_layout_get_line_count(ly);
+    /* Cut from the text's shaping where that is pango's layout (doc.c), else laid out. */
+    const GbDocCut *cut = gb__doc_flow_cut(d, text, size, gb__doc_width(d), justify);
+    PangoLayout *ly =
+        cut == NULL ? gb__doc_layout(d, text, size, FALSE, gb__doc_width(d), justify) : NULL;
+    int n = cut != NULL ? gb__doc_cut_lines(cut) : pango_layout_get_line_count(ly);
     double *top = g_new(double, n), *bot = g_new(double, n);
-    PangoLayoutIter *it = pango_layout_get_iter(ly);
-    for (int i = 0; i < n; i++, pango_layout_iter_next_line(it)) {
+    PangoLayoutIter *it = ly != NULL ? pango_layout_get_iter(ly) : NULL;
+    for (int i = 0; i < n; i++) {
         int y0, y1;
-        pango_layout_iter_get_line_yrange(it, &y0, &y1);
+        if (cut != NULL) {
+            gb__doc_cut_line_yrange(cut, i, &y0, &y1);
+        } else {
+            pango_layout_iter_get_line_yrange(it, &y0, &y1);
+            pango_layout_iter_next_line(it);
+        }
         top[i] = (double)y0 / PANGO_SCALE;
         bot[i] = (double)y1 / PANGO_SCALE;
     }
-    pango_layout_iter_free(it);
+    if (it != NULL)
+        pango_layout_iter_free(it);
     int i = 0;
     while (i < n) {
         double avail = gb__doc_bottom(d) - *gb__doc_y(d);
@@ -37,7 +47,15 @@ gb__flow(GbDoc *d, PangoLayout *ly, GbRgb colour, double after)
         }
         gb__doc_tag(d, "P", TRUE);
         cairo_t *cr = gb__doc_cr(d);
-        if (cr != NULL) {
+        if (cr != NULL && cut != NULL) {
+            cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
+            for (int j = i; j < i + k; j++) {
+                cairo_move_to(cr, gb__doc_left(d),
+                              *gb__doc_y(d) +
+                                  (double)gb__doc_cut_line_baseline(cut, j) / PANGO_SCALE - top[i]);
+                gb__doc_show_cut_line(d, cut, j);
+            }
+        } else if (cr != NULL) {
             cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
             it = pango_layout_get_iter(ly);
             for (int j = 0; j < i + k; j++, pango_layout_iter_next_line(it)) {
@@ -61,22 +79,20 @@ gb__flow(GbDoc *d, PangoLayout *ly, GbRgb colour, double after)
     *gb__doc_y(d) += after;
     g_free(top);
     g_free(bot);
+    if (ly != NULL)
+        g_object_unref(ly);
 }
 
 void
 gb_doc_paragraph(GbDoc *d, const char *text)
 {
-    PangoLayout *ly = gb__doc_layout(d, text, GB__BODY, FALSE, gb__doc_width(d), TRUE);
-    gb__flow(d, ly, (GbRgb){0.1, 0.1, 0.1}, 7);
-    g_object_unref(ly);
+    gb__flow(d, text, GB__BODY, TRUE, (GbRgb){0.1, 0.1, 0.1}, 7);
 }
 
 void
 gb_doc_note(GbDoc *d, const char *text)
 {
-    PangoLayout *ly = gb__doc_layout(d, text, GB__NOTE, FALSE, gb__doc_width(d), FALSE);
-    gb__flow(d, ly, (GbRgb){0.35, 0.35, 0.35}, 6);
-    g_object_unref(ly);
+    gb__flow(d, text, GB__NOTE, FALSE, (GbRgb){0.35, 0.35, 0.35}, 6);
 }
 
 void
@@ -85,23 +101,21 @@ gb_doc_bullets(GbDoc *d, const char *const *items, int n)
     double indent = 14, w = gb__doc_width(d) - indent;
     gb__doc_tag(d, "L", TRUE);
     for (int i = 0; i < n; i++) {
-        PangoLayout *ly = gb__doc_layout(d, items[i], GB__BODY, FALSE, w, FALSE);
-        double h = gb__doc_layout_height(ly);
+        double h = gb__doc_text_height(d, items[i], GB__BODY, FALSE, w);
         gb__doc_need(d, MIN(h, 3 * GB__BODY * GB__LEADING));
         if (*gb__doc_y(d) + h > gb__doc_bottom(d) && !gb__doc_at_top(d))
             gb__doc_new_page(d); /* items are short: keep each whole */
         gb__doc_tag(d, "LI", TRUE);
         gb__doc_tag(d, "Lbl", TRUE);
-        PangoLayout *lb = gb__doc_layout(d, "\u2022", GB__BODY, TRUE, -1, FALSE);
-        gb__doc_show(d, lb, gb__doc_left(d) + 3, *gb__doc_y(d), gb_palette_level(0));
-        g_object_unref(lb);
+        gb__doc_text_show(d, "\u2022", GB__BODY, TRUE, -1, gb__doc_left(d) + 3, *gb__doc_y(d),
+                          gb_palette_level(0));
         gb__doc_tag(d, "Lbl", FALSE);
         gb__doc_tag(d, "LBody", TRUE);
-        gb__doc_show(d, ly, gb__doc_left(d) + indent, *gb__doc_y(d), (GbRgb){0.1, 0.1, 0.1});
+        gb__doc_text_show(d, items[i], GB__BODY, FALSE, w, gb__doc_left(d) + indent, *gb__doc_y(d),
+                          (GbRgb){0.1, 0.1, 0.1});
         gb__doc_tag(d, "LBody", FALSE);
         gb__doc_tag(d, "LI", FALSE);
         *gb__doc_y(d) += h + 6;
-        g_object_unref(ly);
     }
     gb__doc_tag(d, "L", FALSE);
     *gb__doc_y(d) += 4;
