@@ -262,10 +262,6 @@ void gb__describe(GbFileLoad *fl, const char *what, const char *field, const cha
  * conflicting duplicate. A record with judgements dated by publication waits
  * for gb__flush (all of it, so that it is accounted for once). */
 void gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, const GbPendingRow *rows, guint n);
-/* gb__commit of the one judgement of a record at line and offset of fl's
- * file (a part's long record, merged), with no record to make unless the
- * judgement waits, repeats or conflicts. */
-void gb__commit_one(GbFileLoad *fl, guint64 line, guint64 offset, const GbPendingRow *row);
 /* gb__data_record for a record already counted in rows: a record that stops
  * the file (a date column whose order cannot be told, say) is counted as
  * rejected too, so that rows = used + merged + rejected still holds. */

@@ -243,32 +243,6 @@ gb__commit(GbFileLoad *fl, const GbCsvRecord *rec, const GbPendingRow *rows, gui
                        prev_line);
 }
 
-void
-gb__commit_one(GbFileLoad *fl, guint64 line, guint64 offset, const GbPendingRow *row)
-{
-    GbCsvRecord rec = {.path = fl->path, .line = line, .offset = offset};
-    if (fl->part != NULL || row->published || row->kind == GB_KIND_REPORTED) {
-        gb__commit(fl, &rec, row, 1);
-        return;
-    }
-    GbFileAccount *acc = gb__account(fl);
-    guint prev_file = 0;
-    guint64 prev_line = 0;
-    int prev_grade;
-    GbAddResult r = gb_table_add(fl->t, &row->row, line, &prev_file, &prev_line, &prev_grade);
-    if (r == GB_ADD_NEW) {
-        acc->judgements++;
-        acc->used++;
-    } else if (r == GB_ADD_CONFLICT) {
-        gb__conflict_msg(fl->msg, fl->l->ref, fl->t, &row->row, prev_grade, prev_file, prev_line,
-                         0);
-        gb__reject(fl, &rec, row->col);
-    } else {
-        gb__account_record(fl->l, acc, fl->file, &fl->diag, rec.path, line, 0, 1, prev_file,
-                           prev_line);
-    }
-}
-
 /* Settles the records that waited for every file: each judgement dated by its
  * publication is merged into the inspection it reports, when one was read. */
 static void

@@ -199,14 +199,8 @@ gb__merge_part(gpointer part, guint64 line_base, gpointer user, GbDiag *diag)
         default:
             break;
         }
-        if (ev->n == 1) {
-            if (ev->row.row.source & GB__PART_ORIGIN)
-                ev->row.row.source =
-                    g_array_index(p->origin_map, guint32, ev->row.row.source & ~GB__PART_ORIGIN);
-            gb__commit_one(fl, ev->line + line_base, ev->offset, &ev->row);
-            continue;
-        }
-        GbPendingRow *rows = &g_array_index(p->rows, GbPendingRow, ev->first);
+        GbPendingRow *rows =
+            ev->n == 1 ? &ev->row : &g_array_index(p->rows, GbPendingRow, ev->first);
         for (guint k = 0; k < ev->n; k++)
             if (rows[k].row.source & GB__PART_ORIGIN)
                 rows[k].row.source =

@@ -491,6 +491,25 @@ gb_table_cut(GbTable *t, guint32 ymd)
     return TRUE;
 }
 
+void
+gb_table_prefetch(const GbTable *t, const GbRow *r, gboolean early)
+{
+    if (!t->streaming || r->authority >= t->ref->authorities->len ||
+        r->judgement >= t->ref->judgements->len)
+        return;
+    if (early) { /* where the cells' address is, and the latest judgement */
+        __builtin_prefetch(&g_ptr_array_index(t->dense, r->authority));
+        __builtin_prefetch(
+            &t->latest[(gsize)r->authority * t->ref->judgements->len + r->judgement]);
+        return;
+    }
+    int y0 = t->cell_year0[r->judgement];
+    const guint32 *cells = g_ptr_array_index(t->dense, r->authority);
+    if (cells != NULL && r->year >= y0 && r->year < y0 + t->cell_years[r->judgement])
+        __builtin_prefetch(&cells[2 * (t->cell_first[r->judgement] + (gsize)(r->year - y0))]);
+    __builtin_prefetch(&t->latest[(gsize)r->authority * t->ref->judgements->len + r->judgement]);
+}
+
 GbAddResult
 gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_file, guint64 *prev_line,
              int *prev_grade)

@@ -152,27 +152,8 @@ GbAddResult gb_table_add(GbTable *t, const GbRow *r, guint64 line, guint *prev_f
 /* Asks the processor to fetch what gb_table_add(t, r, ...) will touch: a
  * caller that knows its next rows calls it a few rows ahead (the streaming
  * index is a cache miss a row); early, further ahead, for where the row's
- * cells are, then without early for the cells. Inline: a call cost as much as
- * the fetches. This function can't fail. */
-static inline void
-gb_table_prefetch(const GbTable *t, const GbRow *r, gboolean early)
-{
-    if (!t->streaming || r->authority >= t->ref->authorities->len ||
-        r->judgement >= t->ref->judgements->len)
-        return;
-    const guint64 *latest =
-        &t->latest[(gsize)r->authority * t->ref->judgements->len + r->judgement];
-    if (early) { /* where the cells' address is, and the latest judgement */
-        __builtin_prefetch(&g_ptr_array_index(t->dense, r->authority));
-        __builtin_prefetch(latest);
-        return;
-    }
-    int y0 = t->cell_year0[r->judgement];
-    const guint32 *cells = g_ptr_array_index(t->dense, r->authority);
-    if (cells != NULL && r->year >= y0 && r->year < y0 + t->cell_years[r->judgement])
-        __builtin_prefetch(&cells[2 * (t->cell_first[r->judgement] + (gsize)(r->year - y0))]);
-    __builtin_prefetch(latest);
-}
+ * cells are, then without early for the cells. This function can't fail. */
+void gb_table_prefetch(const GbTable *t, const GbRow *r, gboolean early);
 
 #define GB_TABLE_GRADES 8 /* grades a scale may have, for the count cells */
 
