@@ -340,7 +340,7 @@ gb__when_quick(const GbFileLoad *fl, const GbCsvRecord *rec, int date_col, int y
     const guchar *s = (const guchar *)rec->fields[year_col];
     guint a = s[0] - (guint)'0', b = s[1] - (guint)'0', c = s[2] - (guint)'0',
           d = s[3] - (guint)'0';
-    if ((a | b | c | d) > 9)
+    if (a > 9 || b > 9 || c > 9 || d > 9)
         return FALSE;
     guint y = a * 1000 + b * 100 + c * 10 + d;
     guint32 limit = fl->t->date_limit;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define GB_KIND_SELECTION_ID 2 /* GB_KIND_SELECTION (profile.h; load.c checks it is 2) */
+
 G_STATIC_ASSERT(sizeof(gpointer) >= 8); /* keys and origins are packed into pointers */
 G_STATIC_ASSERT(sizeof(GbRow) == 16);
 
@@ -336,7 +338,11 @@ gb__count(GbTable *t, const GbRow *r)
             GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(t->far_counts, k)) + 1));
     }
     guint32 when = gb_table_row_when(r);
-    if (gb_table_row_selection(t, r) != NULL)
+    /* Only a row of kind selection, or a year-only row when coverage.csv lists
+     * any, can be of a selection: most rows need no call to know. */
+    if ((gb_table_row_kind(t, r) == GB_KIND_SELECTION_ID ||
+         (r->date == 0 && t->ref->coverage->len != 0)) &&
+        gb_table_row_selection(t, r) != NULL)
         return;
     guint64 *had = &t->latest[(gsize)r->authority * nj + r->judgement];
     if (*had == 0 || (*had >> 8) <= when)
@@ -433,7 +439,7 @@ const char *
 gb_table_row_selection(const GbTable *t, const GbRow *r)
 {
     const GbJudgement *j = gb_ref_judgement(t->ref, r->judgement);
-    if (gb_table_row_kind(t, r) == 2 /* GB_KIND_SELECTION */) {
+    if (gb_table_row_kind(t, r) == GB_KIND_SELECTION_ID) {
         const char *note = gb_ref_selection_note(t->ref, r->year, j->regime, r->judgement);
         return note != NULL ? note : "the source names only some of the authorities judged";
     }
