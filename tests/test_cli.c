@@ -11,6 +11,20 @@ typedef struct {
     char *out, *err;
 } GbExec;
 
+/* argv (its binary first) run in dir with environment env (NULL: this
+ * process's): its output, errors and exit status in x. */
+static void
+run_at(GbExec *x, const char *dir, char **env, const char *const *argv)
+{
+    GError *err = NULL;
+    int wait;
+    gboolean ok = g_spawn_sync(dir, (char **)argv, env, G_SPAWN_DEFAULT, NULL, NULL, &x->out,
+                               &x->err, &wait, &err);
+    ck_assert_msg(ok, "spawn: %s", err ? err->message : "");
+    ck_assert_msg(WIFEXITED(wait), "%s did not exit normally (signal?)", argv[0]);
+    x->status = WEXITSTATUS(wait);
+}
+
 /* Runs gradebrief with args (NULL-terminated, after the program name). */
 static void
 run(GbExec *x, const char *const *args)
@@ -20,17 +34,11 @@ run(GbExec *x, const char *const *args)
     for (const char *const *a = args; *a != NULL; a++)
         g_ptr_array_add(argv, (gpointer)*a);
     g_ptr_array_add(argv, NULL);
-    GError *err = NULL;
-    int wait;
     /* Commands that write (build) write under the working folder: a fresh one. */
     static char *cwd = NULL;
     if (cwd == NULL)
         cwd = gb_test_tmpdir("gbcli");
-    gboolean ok = g_spawn_sync(cwd, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &x->out, &x->err, &wait, &err);
-    ck_assert_msg(ok, "spawn: %s", err ? err->message : "");
-    ck_assert_msg(WIFEXITED(wait), "gradebrief did not exit normally (signal?)");
-    x->status = WEXITSTATUS(wait);
+    run_at(x, cwd, NULL, (const char *const *)argv->pdata);
     g_ptr_array_free(argv, TRUE);
 }
 
@@ -556,17 +564,12 @@ START_TEST(test_gnutls_skipped)
     char *dir = gb_test_tmpdir("gbtls");
     char **env = g_environ_setenv(g_get_environ(), "GNUTLS_DEBUG_LEVEL", "2", TRUE);
     for (gsize i = 0; i < G_N_ELEMENTS(runs); i++) {
-        char *out = NULL, *err = NULL;
-        int wait;
-        GError *e = NULL;
-        gboolean ok = g_spawn_sync(dir, (char **)runs[i], env, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                                   &err, &wait, &e);
-        ck_assert_msg(ok, "spawn: %s", e ? e->message : "");
-        ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "%s: %s", runs[i][1], err);
-        ck_assert_msg(strstr(err, "Enabled GnuTLS") == NULL, "%s: GnuTLS initialised: %s",
-                      runs[i][1], err);
-        g_free(out);
-        g_free(err);
+        GbExec x;
+        run_at(&x, dir, env, runs[i]);
+        ck_assert_msg(x.status == 0, "%s: %s", runs[i][1], x.err);
+        ck_assert_msg(strstr(x.err, "Enabled GnuTLS") == NULL, "%s: GnuTLS initialised: %s",
+                      runs[i][1], x.err);
+        clear(&x);
     }
     g_strfreev(env);
     g_free(dir);
@@ -585,17 +588,12 @@ START_TEST(test_qpdf_opened_late)
     char *dir = gb_test_tmpdir("gbqpdf");
     char **env = g_environ_setenv(g_get_environ(), "LD_DEBUG", "files", TRUE);
     for (gsize i = 0; i < G_N_ELEMENTS(runs); i++) {
-        char *out = NULL, *err = NULL;
-        int wait;
-        GError *e = NULL;
-        gboolean ok = g_spawn_sync(dir, (char **)runs[i], env, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                                   &err, &wait, &e);
-        ck_assert_msg(ok, "spawn: %s", e ? e->message : "");
-        ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "%s: %s", runs[i][1], out);
-        ck_assert_msg((strstr(err, "file=libqpdf.so") != NULL) == opened[i], "%s: libqpdf %s",
+        GbExec x;
+        run_at(&x, dir, env, runs[i]);
+        ck_assert_msg(x.status == 0, "%s: %s", runs[i][1], x.out);
+        ck_assert_msg((strstr(x.err, "file=libqpdf.so") != NULL) == opened[i], "%s: libqpdf %s",
                       runs[i][1], opened[i] ? "never opened" : "opened");
-        g_free(out);
-        g_free(err);
+        clear(&x);
     }
     g_strfreev(env);
     g_free(dir);
@@ -619,30 +617,23 @@ START_TEST(test_qpdf_missing)
                            "pdf",     "-o",    "qpdf-out", NULL};
     char *dir = gb_test_tmpdir("gbnoqpdf");
     char *pdf = g_build_filename(dir, "qpdf-out", "briefing.pdf", NULL);
-    char *out = NULL, *err = NULL;
-    int wait;
-    GError *e = NULL;
-    ck_assert(g_spawn_sync(dir, (char **)build, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                           &wait, &e));
-    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 0, "first build: %s", err);
-    g_free(out);
-    g_free(err);
+    GbExec x;
+    run_at(&x, dir, NULL, build);
+    ck_assert_msg(x.status == 0, "first build: %s", x.err);
+    clear(&x);
     gchar *before = NULL, *after = NULL;
     gsize n_before = 0, n_after = 0;
     ck_assert(g_file_get_contents(pdf, &before, &n_before, NULL));
     char **env = g_environ_setenv(g_get_environ(), "GRADEBRIEF_QPDF", qpdf_missing[_i].lib, TRUE);
-    ck_assert(
-        g_spawn_sync(dir, (char **)build, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, &e));
-    ck_assert_msg(WIFEXITED(wait) && WEXITSTATUS(wait) == 70, "%s: exit %d: %s",
-                  qpdf_missing[_i].name, WEXITSTATUS(wait), err);
-    ck_assert_msg(count_lines(err) == 1 && strstr(err, "needs libqpdf") != NULL &&
-                      strstr(err, qpdf_missing[_i].err) != NULL,
-                  "%s: %s", qpdf_missing[_i].name, err);
+    run_at(&x, dir, env, build);
+    ck_assert_msg(x.status == 70, "%s: exit %d: %s", qpdf_missing[_i].name, x.status, x.err);
+    ck_assert_msg(count_lines(x.err) == 1 && strstr(x.err, "needs libqpdf") != NULL &&
+                      strstr(x.err, qpdf_missing[_i].err) != NULL,
+                  "%s: %s", qpdf_missing[_i].name, x.err);
     ck_assert(g_file_get_contents(pdf, &after, &n_after, NULL));
     ck_assert_msg(n_after == n_before && memcmp(before, after, n_before) == 0, "%s: PDF changed",
                   qpdf_missing[_i].name);
-    g_free(out);
-    g_free(err);
+    clear(&x);
     g_free(before);
     g_free(after);
     g_strfreev(env);

@@ -455,6 +455,34 @@ append_bytes(void *closure, const unsigned char *data, unsigned int length)
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* A document on A4 with 56 pt margins, drawn through cairo's PDF surface
+ * into out (its creation date fixed, so two drawings compare byte for
+ * byte); doc_on_pdf_end finishes both and checks the surface. */
+static GbDoc *
+doc_on_pdf(GbFonts *f, const char *title, GByteArray *out, cairo_surface_t **s)
+{
+    *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
+    cairo_pdf_surface_set_metadata(*s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
+    GbPageSetup setup = {.width = 595.2756,
+                         .height = 841.8898,
+                         .top = 56,
+                         .bottom = 56,
+                         .left = 56,
+                         .right = 56,
+                         .running_title = title};
+    return gb_doc_new(f, &setup, *s, NULL);
+}
+
+static void
+doc_on_pdf_end(GbDoc *d, cairo_surface_t *s)
+{
+    gb_doc_finish(d);
+    gb_doc_free(d);
+    cairo_surface_finish(s);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+}
+
 static GByteArray *
 show_case(GbFonts *f, gboolean runs, gboolean *taken)
 {
@@ -693,16 +721,8 @@ draw_cells(GbFonts *f, gboolean cuts, int *n_cut)
 {
     static const double widths[] = {60.3, 80, 91.77, 114.469, 150.2};
     GByteArray *out = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
-    GbPageSetup setup = {.width = 595.2756,
-                         .height = 841.8898,
-                         .top = 56,
-                         .bottom = 56,
-                         .left = 56,
-                         .right = 56,
-                         .running_title = "Cuts"};
-    GbDoc *d = gb_doc_new(f, &setup, s, NULL);
+    cairo_surface_t *s;
+    GbDoc *d = doc_on_pdf(f, "Cuts", out, &s);
     gb__doc_new_page(d);
     double y = 60.3;
     for (gsize i = 0; i < G_N_ELEMENTS(cut_texts); i++)
@@ -725,11 +745,7 @@ draw_cells(GbFonts *f, gboolean cuts, int *n_cut)
             g_object_unref(ly);
             gb__doc_cut_free(c);
         }
-    gb_doc_finish(d);
-    gb_doc_free(d);
-    cairo_surface_finish(s);
-    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    cairo_surface_destroy(s);
+    doc_on_pdf_end(d, s);
     return out;
 }
 
@@ -778,16 +794,8 @@ draw_whole(GbFonts *f, gboolean texts, guint *n_cut)
     for (int i = 0; i < 250; i++)
         g_string_append_c(run, (char)('a' + i % 26));
     GByteArray *out = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
-    GbPageSetup setup = {.width = 595.2756,
-                         .height = 841.8898,
-                         .top = 56,
-                         .bottom = 56,
-                         .left = 56,
-                         .right = 56,
-                         .running_title = "Texts"};
-    GbDoc *d = gb_doc_new(f, &setup, s, NULL);
+    cairo_surface_t *s;
+    GbDoc *d = doc_on_pdf(f, "Texts", out, &s);
     gb__doc_new_page(d);
     double y = 60.3;
     for (gsize i = 0; i <= G_N_ELEMENTS(whole_texts); i++)
@@ -816,11 +824,7 @@ draw_whole(GbFonts *f, gboolean texts, guint *n_cut)
                 g_object_unref(ly);
             }
     *n_cut = gb__doc_texts_cut(d);
-    gb_doc_finish(d);
-    gb_doc_free(d);
-    cairo_surface_finish(s);
-    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    cairo_surface_destroy(s);
+    doc_on_pdf_end(d, s);
     g_string_free(run, TRUE);
     return out;
 }
@@ -867,16 +871,8 @@ draw_flow(GbFonts *f, gboolean cuts, guint *n_cut)
     static const double widths[] = {481.9, 467.9,  400.3, 233.7, 361.3,  377.77, 391.1,
                                     413.9, 427.31, 440.6, 452.2, 473.13, 478.8};
     GByteArray *out = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append_bytes, out, 595, 842);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2025-03-31T00:00:00Z");
-    GbPageSetup setup = {.width = 595.2756,
-                         .height = 841.8898,
-                         .top = 56,
-                         .bottom = 56,
-                         .left = 56,
-                         .right = 56,
-                         .running_title = "Flow"};
-    GbDoc *d = gb_doc_new(f, &setup, s, NULL);
+    cairo_surface_t *s;
+    GbDoc *d = doc_on_pdf(f, "Flow", out, &s);
     cairo_t *cr = gb__doc_cr(d);
     *n_cut = 0;
     for (gsize i = 0; i < G_N_ELEMENTS(flow_texts); i++)
@@ -904,11 +900,7 @@ draw_flow(GbFonts *f, gboolean cuts, guint *n_cut)
                 gb__doc_tag(d, "P", FALSE);
                 g_object_unref(ly);
             }
-    gb_doc_finish(d);
-    gb_doc_free(d);
-    cairo_surface_finish(s);
-    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    cairo_surface_destroy(s);
+    doc_on_pdf_end(d, s);
     return out;
 }
 
