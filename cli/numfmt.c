@@ -118,7 +118,17 @@ gb__digits_back(char *end, uint64_t v, int n)
 static char *
 gb__utoa_back(char *end, uint64_t v)
 {
-    int n = 1;
+    if (v < 10) { /* most of cairo's integer parts and counts */
+        *--end = (char)('0' + v);
+        return end;
+    }
+    if (v < 100) {
+        end -= 2;
+        end[0] = gb__pairs[2 * v];
+        end[1] = gb__pairs[2 * v + 1];
+        return end;
+    }
+    int n = 3;
     while (n <= GB__MAX_PREC && v >= gb__pow10[n])
         n++;
     if (n > GB__MAX_PREC && v >= 10000000000000000000ull) /* 10^19: a 20th digit */
@@ -179,7 +189,18 @@ gb__fixed(char *end, double d, int prec)
 
     char *p = end;
     if (prec > 0) {
-        p = gb__digits_back(p, q, prec);
+        if (q == 0) { /* a whole number (a third of cairo's): no digits to work out */
+            p -= prec;
+            memset(p, '0', (size_t)prec);
+        } else if (prec == 6) { /* "%f", cairo's usual: three pairs, two divisions */
+            uint32_t w = (uint32_t)q, hi = w / 10000, lo = w % 10000;
+            p -= 6;
+            memcpy(p, &gb__pairs[2 * hi], 2);
+            memcpy(p + 2, &gb__pairs[2 * (lo / 100)], 2);
+            memcpy(p + 4, &gb__pairs[2 * (lo % 100)], 2);
+        } else {
+            p = gb__digits_back(p, q, prec);
+        }
         *--p = '.';
     }
     p = gb__utoa_back(p, ip);
