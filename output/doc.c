@@ -1250,8 +1250,10 @@ gb__doc_tag(GbDoc *d, const char *tag, gboolean begin)
  * between a doc's cache and the cuts made from it. */
 typedef struct {
     char *text;
-    PangoGlyphItem run;   /* owned; NULL item when the text is not one item */
-    PangoLogAttr *attrs;  /* strlen(text) + 1, once a line is broken (gb__shape_breaks) */
+    PangoGlyphItem run;  /* owned; NULL item when the text is not one item */
+    PangoLogAttr *attrs; /* strlen(text) + 1, once a line is broken (gb__shape_breaks) */
+    int spaced; /* its breaks are those after its spaces (gb__breaks_at_spaces): 1, -1 not, 0
+                   unknown */
     int baseline, height; /* the line's, pango units */
     int plain; /* one run of plain glyphs a byte (gb__cut_source): 1, -1 not, 0 unknown */
     int space; /* the advance of a space alone in its font; 0 until asked */
@@ -1585,6 +1587,50 @@ gb__shape_breaks(GbShape *sh)
     return sh->attrs;
 }
 
+/* Whether the line breaks of text (len bytes) are exactly the positions
+ * after its spaces, none inserting a hyphen or removing what precedes it:
+ * a text of letters, digits, spaces each before a letter or digit, and
+ * commas each before a space or at the end ("Requires improvement, 11
+ * February 2014", most cells). Unicode's line breaking (UAX #14, as
+ * pango's) breaks after such a space (LB18) and nowhere in such a word
+ * (LB23, LB28) or before its comma (LB13). pango_get_log_attrs of the
+ * tables' cells was a quarter of their cutting. GRADEBRIEF_CHECK_CUTS=1
+ * compares each such text with pango_get_log_attrs (gb__spaced). */
+static gboolean
+gb__breaks_at_spaces(const char *text, gsize len)
+{
+    for (gsize i = 0; i < len; i++) {
+        char c = text[i], next = i + 1 < len ? text[i + 1] : '\0';
+        if (g_ascii_isalnum(c) || (c == ' ' && g_ascii_isalnum(next)) ||
+            (c == ',' && (next == ' ' || next == '\0')))
+            continue;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Whether sh's breaks are those after its spaces (gb__breaks_at_spaces),
+ * found the first time a line of it is broken; checked against pango's
+ * when GRADEBRIEF_CHECK_CUTS is set. */
+static gboolean
+gb__spaced(GbShape *sh)
+{
+    if (sh->spaced != 0)
+        return sh->spaced > 0;
+    gsize len = strlen(sh->text);
+    sh->spaced = gb__breaks_at_spaces(sh->text, len) ? 1 : -1;
+    if (sh->spaced > 0 && gb__checking_items()) {
+        const PangoLogAttr *attrs = gb__shape_breaks(sh);
+        for (gsize p = 1; p < len; p++)
+            if (attrs[p].is_line_break != (sh->text[p - 1] == ' ') ||
+                (attrs[p].is_line_break &&
+                 (attrs[p].break_inserts_hyphen || attrs[p].break_removes_preceding)))
+                g_error("'%s': pango's line breaks are not after its spaces (at byte %zu)",
+                        sh->text, p);
+    }
+    return sh->spaced > 0;
+}
+
 struct GbDocCut {
     GbShape *shape;            /* the one-line shaping the lines are cut from (a reference) */
     const PangoGlyphItem *run; /* its run: a glyph a byte */
@@ -1651,6 +1697,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
     sh->plain = 1;
     const PangoGlyphItem *run = &sh->run;
     const PangoLogAttr *attrs = NULL; /* gb__shape_breaks, when a line is broken */
+    gboolean spaced = FALSE;          /* or gb__spaced: its breaks are after its spaces */
     /* pango's breaking (PANGO_WRAP_WORD, one item, every line its first):
      * the rest of the text on the line when it fits; else the line ends at
      * the last break that fits, as pango measures it: the line up to the
@@ -1678,7 +1725,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
         }
         int sum = 0, at = -1, at_width = 0, at_sum = 0;
         gboolean past = FALSE; /* a break that did not fit seen */
-        if (attrs == NULL)
+        if (attrs == NULL && !spaced && !(spaced = gb__spaced(sh)))
             attrs = gb__shape_breaks(sh);
         for (int p = s + 1; p < (int)len && total > w + near; p++) {
             sum += g[p - 1].geometry.width;
@@ -1686,7 +1733,7 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
             int content = after_space ? sum - g[p - 1].geometry.width : sum;
             if (content > w + PANGO_SCALE)
                 break;
-            if (!attrs[p].is_line_break)
+            if (spaced ? !after_space : !attrs[p].is_line_break)
                 continue;
             /* After a hyphen or the like, pango's measure is its own: an
              * unknown kerning from the text's; after a space, exact. */
@@ -1694,7 +1741,8 @@ gb__doc_cut_new(GbDoc *d, const char *text, double size, gboolean bold, double w
             int doubt = after_space ? near : PANGO_SCALE;
             gboolean fits = reach <= w;
             if ((reach > w - doubt && reach <= w + doubt) || (fits && past) ||
-                (fits && (attrs[p].break_inserts_hyphen || attrs[p].break_removes_preceding))) {
+                (fits && !spaced &&
+                 (attrs[p].break_inserts_hyphen || attrs[p].break_removes_preceding))) {
                 at = -1; /* pango's to decide */
                 break;
             }
