@@ -16,6 +16,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #define GB__NS_TABLE "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
@@ -219,9 +222,56 @@ gb__skip_special(const guint8 *p, gsize left)
  * ends, database ranges, the sheets' own tags): a branch per '<' (on its next
  * byte) was mispredicted often enough to make this loop cost as much time as
  * inflating the file. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define GB__SIFT_AVX2 1
+/* The sift of gb__skip_fast, 32 bytes at a time where the CPU has AVX2 (the
+ * code is built for plain x86-64: this one function is compiled for AVX2 and
+ * called only where __builtin_cpu_supports says so). Returns where it stopped:
+ * a tag gb__skip_special names (*found set), or the first block without 16
+ * bytes after each of its '<'. */
+__attribute__((target("avx2"))) static gsize
+gb__skip_sift_avx2(const guint8 *p, gsize i, gsize n, gboolean *found)
+{
+    const __m256i lt = _mm256_set1_epi8('<'), bang = _mm256_set1_epi8('!'),
+                  qm = _mm256_set1_epi8('?'), t = _mm256_set1_epi8('t'),
+                  slash = _mm256_set1_epi8('/'), colon = _mm256_set1_epi8(':'),
+                  dash = _mm256_set1_epi8('-');
+    for (; i + 48 <= n; i += 32) {
+#define GB__AT(k) _mm256_loadu_si256((const __m256i *)(const void *)(p + i + (k)))
+        __m256i v1 = GB__AT(1);
+        __m256i other = _mm256_or_si256(_mm256_cmpeq_epi8(v1, bang), _mm256_cmpeq_epi8(v1, qm));
+        __m256i start = _mm256_andnot_si256(
+            _mm256_cmpeq_epi8(GB__AT(12), dash),
+            _mm256_and_si256(_mm256_cmpeq_epi8(v1, t), _mm256_cmpeq_epi8(GB__AT(6), colon)));
+        __m256i close = _mm256_andnot_si256(
+            _mm256_cmpeq_epi8(GB__AT(13), dash),
+            _mm256_and_si256(_mm256_cmpeq_epi8(v1, slash), _mm256_cmpeq_epi8(GB__AT(7), colon)));
+        __m256i sift = _mm256_and_si256(_mm256_cmpeq_epi8(GB__AT(0), lt),
+                                        _mm256_or_si256(other, _mm256_or_si256(start, close)));
+#undef GB__AT
+        for (unsigned m = (unsigned)_mm256_movemask_epi8(sift); m != 0; m &= m - 1) {
+            gsize j = i + (gsize)__builtin_ctz(m);
+            if (gb__skip_special(p + j, n - j)) {
+                *found = TRUE;
+                return j;
+            }
+        }
+    }
+    return i;
+}
+#endif
+
 static gsize
 gb__skip_fast(const guint8 *p, gsize i, gsize n, gboolean eof)
 {
+#ifdef GB__SIFT_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        gboolean found = FALSE;
+        i = gb__skip_sift_avx2(p, i, n, &found);
+        if (found)
+            return i;
+    }
+#endif
 #ifdef __SSE2__
     const __m128i lt = _mm_set1_epi8('<'), bang = _mm_set1_epi8('!'), qm = _mm_set1_epi8('?'),
                   t = _mm_set1_epi8('t'), slash = _mm_set1_epi8('/'), colon = _mm_set1_epi8(':'),
