@@ -489,7 +489,8 @@ START_TEST(test_wrong_crc)
 END_TEST
 
 /* The filter that passes sheets by must find each sheet's own end tag
- * whatever comes before it: nested tables (one empty), end and start tags
+ * whatever comes before it (and drops the automatic styles, whatever they
+ * hold, nested ones too): nested tables (one empty), end and start tags
  * with other white space, and comments, CDATA and processing instructions
  * that hold what looks like a sheet's end or start. Each sheet's rows are
  * written down as the callbacks see them; "Drop" is passed by after its
@@ -532,6 +533,10 @@ START_TEST(test_skip_scan)
                               "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
                               "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
                               "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                              "<office:automatic-styles><s x=\"'>'\">"
+                              "<!-- </office:automatic-styles> --><office:automatic-styles>"
+                              "<?gb </office:automatic-styles>?></office:automatic-styles>a&lt;</s>"
+                              "</office:automatic-styles\n>"
                               "<office:body><office:spreadsheet>"
                               "<table:table table:name=\"Drop\">" SCAN_ROW("d1"));
     for (int i = 0; i < 3000; i++) /* past a chunk (256 KiB), so cut between two */
