@@ -489,7 +489,8 @@ START_TEST(test_wrong_crc)
 END_TEST
 
 /* The filter that passes sheets by must find each sheet's own end tag
- * whatever comes before it: nested tables (one empty), end and start tags
+ * whatever comes before it (and drops the automatic styles, whatever they
+ * hold, nested ones too): nested tables (one empty), end and start tags
  * with other white space, and comments, CDATA and processing instructions
  * that hold what looks like a sheet's end or start. Each sheet's rows are
  * written down as the callbacks see them; "Drop" is passed by after its
@@ -532,6 +533,10 @@ START_TEST(test_skip_scan)
                               "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
                               "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
                               "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                              "<office:automatic-styles><s x=\"'>'\">"
+                              "<!-- </office:automatic-styles> --><office:automatic-styles>"
+                              "<?gb </office:automatic-styles>?></office:automatic-styles>a&lt;</s>"
+                              "</office:automatic-styles\n>"
                               "<office:body><office:spreadsheet>"
                               "<table:table table:name=\"Drop\">" SCAN_ROW("d1"));
     for (int i = 0; i < 3000; i++) /* past a chunk (256 KiB), so cut between two */
@@ -566,6 +571,75 @@ START_TEST(test_skip_scan)
         g_free(path);
     }
     g_string_free(x, TRUE);
+}
+END_TEST
+
+/* The sift that passes a sheet's tags by looks at 16 or 32 bytes at a time:
+ * each tag it must stop at (a comment, CDATA, a processing instruction, a
+ * nested table's start and end, an empty one, the sheet's end) is put at each
+ * place in a block, by _i / 2 bytes of text before it, in a sheet passed by
+ * and (all but the nested tables) in one read whole; read on this thread (even
+ * _i) and with the second thread inflating. */
+START_TEST(test_skip_sift)
+{
+    static const char fake[] = "</table:table><table:table table:name=\"X\">";
+    GString *pad = g_string_new("p");
+    for (int i = 1; i < _i / 2; i++)
+        g_string_append_c(pad, (char)('a' + i % 26));
+    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
+                              "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                              "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+                              "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                              "<office:body><office:spreadsheet>");
+    GString *want = g_string_new(NULL);
+    for (int whole = 0; whole < 2; whole++) {
+        g_string_append_printf(x, "<table:table table:name=\"%s\">" SCAN_ROW("first"),
+                               whole ? "Whole" : "Drop");
+        g_string_append_printf(want, "[%s] 1:first", whole ? "Whole" : "Drop");
+        int row = 1;
+        for (int i = 0; i < 4; i++)
+            g_string_append(x, SCAN_ROW("passed by"));
+        g_string_append_printf(x, SCAN_ROW("%s") "<!--%s-->", pad->str, fake);
+        g_string_append_printf(x, SCAN_ROW("%s") "<![CDATA[%s]]>", pad->str, fake);
+        g_string_append_printf(x, SCAN_ROW("%s") "<?gb %s?>", pad->str, fake);
+        if (!whole)
+            g_string_append_printf(
+                x,
+                SCAN_ROW("%s") "<table:table-row><table:table-cell><text:p>%s"
+                               "</text:p><table:table table:name=\"Inner\">" SCAN_ROW(
+                                   "in") "<text:p>%s</text:p></table:table\t>"
+                                         "<text:p>%s</text:p><table:table "
+                                         "table:name=\"Empty\"/>"
+                                         "</table:table-cell></table:table-row>",
+                pad->str, pad->str, pad->str, pad->str);
+        g_string_append_printf(x, SCAN_ROW("%s") "<text:p>%s</text:p></table:table%s>", pad->str,
+                               pad->str, whole ? "\n" : "");
+        if (whole) {
+            for (int i = 0; i < 4; i++)
+                g_string_append_printf(want, " %d:passed by", ++row);
+            for (int i = 0; i < 4; i++)
+                g_string_append_printf(want, " %d:%s", ++row, pad->str);
+        }
+    }
+    g_string_append(x, "<table:table table:name='After'>" SCAN_ROW(
+                           "a1") "</table:table></office:spreadsheet></office:body>"
+                                 "</office:document-content>");
+    g_string_append(want, "[After] 1:a1");
+    GbSheetFns fns = {.sheet_begin = scan_begin, .row = scan_row, .keep_rows = scan_keep};
+    char *path = write_ods_as("s.ods", x->str, FALSE);
+    gb_sheet_configure(_i % 2 == 0 ? 0 : 1);
+    GString *seen = g_string_new(NULL);
+    GbDiag diag = {0};
+    GbStatus status = gb_sheet_read(path, GB_SHEET_ODS, &fns, seen, &diag);
+    gb_sheet_configure(256 * 1024);
+    ck_assert_msg(status == GB_OK, "pad %d: %s", _i / 2, diag.message);
+    ck_assert_str_eq(seen->str, want->str);
+    g_string_free(seen, TRUE);
+    gb_diag_clear(&diag);
+    g_free(path);
+    g_string_free(want, TRUE);
+    g_string_free(x, TRUE);
+    g_string_free(pad, TRUE);
 }
 END_TEST
 
@@ -1023,6 +1097,7 @@ sheets_suite(void)
     tcase_add_loop_test(tc, test_wide_values, 0, 2 * G_N_ELEMENTS(wide_cases));
     tcase_add_test(tc, test_damaged_inflate);
     tcase_add_test(tc, test_skip_scan);
+    tcase_add_loop_test(tc, test_skip_sift, 0, 2 * 80);
     tcase_add_test(tc, test_wrong_crc);
     tcase_add_loop_test(tc, test_typed_dates, 0, G_N_ELEMENTS(dates));
     tcase_add_test(tc, test_overlap_merged);
