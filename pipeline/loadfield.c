@@ -34,33 +34,52 @@ struct GbMemo {
 
 #define GB__MEMO_FIRST 8 /* bytes before the first entry: offset 0 means empty */
 
-/* Hashes len bytes at s eight at a time; the tail is read as the last eight
- * (or four) bytes, overlapping, so no byte past s[len) is touched. */
+/* x rotated left by 31 bits. */
+static inline guint64
+gb__rotl31(guint64 x)
+{
+    return x << 31 | x >> 33;
+}
+
+/* Hashes len bytes at s. Keys of 4 to 32 bytes (names, codes, sources: all
+ * but a few) are read as two or four overlapping words, each multiplied on
+ * its own (no chain of multiplies), then mixed once; longer keys eight bytes
+ * at a time, the tail as the last eight. No byte past s[len) is touched. */
 static inline guint64
 gb__memo_hash(const char *s, gsize n)
 {
-    guint64 h = (guint64)n * 0x9E3779B97F4A7C15ULL, v;
-    gsize i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&v, s + i, 8);
-        h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 29;
-    }
-    if (i < n) {
-        if (n >= 8) {
-            memcpy(&v, s + n - 8, 8);
-        } else if (n >= 4) {
-            guint32 a, b;
-            memcpy(&a, s, 4);
-            memcpy(&b, s + n - 4, 4);
-            v = (guint64)a << 32 | b;
-        } else {
-            v = (guchar)s[0] | (guint64)(guchar)s[n / 2] << 8 | (guint64)(guchar)s[n - 1] << 16;
+    guint64 h;
+    if (n >= 8 && n <= 16) {
+        h = gb__word(s, 0) * 0x9E3779B97F4A7C15ULL ^
+            gb__rotl31(gb__word(s, n - 8) * 0xC4CEB9FE1A85EC53ULL);
+    } else if (n > 16 && n <= 32) {
+        h = (gb__word(s, 0) * 0x9E3779B97F4A7C15ULL ^ gb__word(s, n - 16) * 0xD6E8FEB86659FD93ULL) ^
+            gb__rotl31(gb__word(s, 8) * 0xC4CEB9FE1A85EC53ULL ^
+                       gb__word(s, n - 8) * 0xFF51AFD7ED558CCDULL);
+    } else if (n >= 4 && n < 8) {
+        guint32 a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        h = ((guint64)a << 32 | b) * 0x9E3779B97F4A7C15ULL;
+    } else if (n < 4) {
+        guint64 v = n == 0 ? 0
+                           : (guchar)s[0] | (guint64)(guchar)s[n / 2] << 8 |
+                                 (guint64)(guchar)s[n - 1] << 16;
+        h = v * 0x9E3779B97F4A7C15ULL;
+    } else {
+        h = (guint64)n * 0x9E3779B97F4A7C15ULL;
+        gsize i = 0;
+        for (; i + 8 <= n; i += 8) {
+            h = (h ^ gb__word(s, i)) * 0xFF51AFD7ED558CCDULL;
+            h ^= h >> 29;
         }
-        h = (h ^ v) * 0xC4CEB9FE1A85EC53ULL;
+        if (i < n)
+            h = (h ^ gb__word(s, n - 8)) * 0xC4CEB9FE1A85EC53ULL;
     }
+    h ^= (guint64)n;
     h ^= h >> 32;
-    return h * 0x9E3779B97F4A7C15ULL;
+    h *= 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 29);
 }
 
 GbMemo *
