@@ -716,6 +716,14 @@ gb__emit_csv(GbBriefingFileFn emit, gpointer user, const char *stem, GString *s,
     return st;
 }
 
+/* A slot of b->svgs or b->pngs: NULL once the Word file took it. */
+static void
+gb__bytes_unref(gpointer bytes)
+{
+    if (bytes != NULL)
+        g_byte_array_unref(bytes);
+}
+
 GbStatus
 gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolean html,
                   GbBriefingFileFn emit, gpointer user, GbDiag *diag)
@@ -724,8 +732,8 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gbool
         g_ptr_array_free(b->svgs, TRUE);
     if (b->pngs != NULL)
         g_ptr_array_free(b->pngs, TRUE);
-    b->svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    b->pngs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    b->svgs = g_ptr_array_new_with_free_func(gb__bytes_unref);
+    b->pngs = g_ptr_array_new_with_free_func(gb__bytes_unref);
     /* The Word file's pictures are the chart files too: SVG and PNG. */
     gboolean keep_svgs = html || b->in.picture_dpi > 0;
     GbStatus st = gb__chart_files(b, f, run, threads, keep_svgs, emit, user, diag);
@@ -775,7 +783,7 @@ gb_briefing_html(const GbBriefing *b)
 }
 
 GbStatus
-gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
+gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
 {
     const GbConfig *c = b->in.config;
     GbDocxOptions o = {

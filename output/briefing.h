@@ -71,8 +71,9 @@ GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threa
  * gb_briefing_files made (call that first; without it the figures show their
  * alt text). Returns a new array; this function can't fail. */
 GByteArray *gb_briefing_html(const GbBriefing *b);
-/* The briefing as a Word document (docx.h), its charts drawn with f. */
-GbStatus gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
+/* The briefing as a Word document (docx.h), its charts drawn with f or taken
+ * from the chart files gb_briefing_files kept (each let go once zipped). */
+GbStatus gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
 /* Drops b's references to the SVGs and PNGs gb_briefing_files kept for the
  * HTML page and the Word file, once both are made (or not wanted):
  * megabytes otherwise held to the end of the run. Later pages and Word files

@@ -339,13 +339,15 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
                              .date = NULL};
     GByteArray *png = NULL, *svg = NULL;
     guint k;
-    const GPtrArray *drawn = x->o->pictures, *svgs = x->o->picture_svgs;
-    /* The briefing's pictures are drawn beforehand at the text width. */
+    GPtrArray *drawn = x->o->pictures, *svgs = x->o->picture_svgs;
+    /* The briefing's pictures are drawn beforehand at the text width: taken
+     * out of their slots, for the zip to let go once it has them. */
     if (drawn != NULL && fabs(width - x->text_width) < 0.01 &&
-        g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len) {
-        png = g_byte_array_ref(g_ptr_array_index(drawn, k));
+        g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len &&
+        g_ptr_array_index(drawn, k) != NULL) {
+        png = g_steal_pointer(&g_ptr_array_index(drawn, k));
         if (svgs != NULL && k < svgs->len)
-            svg = g_byte_array_ref(g_ptr_array_index(svgs, k));
+            svg = g_steal_pointer(&g_ptr_array_index(svgs, k));
     } else {
         GbStatus st = gb_chartfile_render(b->chart, x->fonts, &co, &png, x->diag);
         if (st != GB_OK) {
