@@ -782,11 +782,12 @@ gb_briefing_html(const GbBriefing *b)
     return gb_html_render_branded(b->tree, b->svgs, &b->in.config->branding);
 }
 
-GbStatus
-gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
+/* The Word file's options for b. */
+static GbDocxOptions
+gb__docx_options(GbBriefing *b)
 {
     const GbConfig *c = b->in.config;
-    GbDocxOptions o = {
+    return (GbDocxOptions){
         .author = c->author,
         .subject = c->subtitle,
         .keywords = c->keywords,
@@ -804,5 +805,18 @@ gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
         .logo_alt = c->branding.logo_alt,
         .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL,
         .picture_svgs = b->svgs != NULL && b->svgs->len > 0 ? b->svgs : NULL};
+}
+
+GbStatus
+gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
+{
+    GbDocxOptions o = gb__docx_options(b);
     return gb_docx_render(b->tree, f, &o, out, diag);
+}
+
+GbStatus
+gb_briefing_docx_to(GbBriefing *b, GbFonts *f, GbWriteStream *to, GbDiag *diag)
+{
+    GbDocxOptions o = gb__docx_options(b);
+    return gb_docx_render_to(b->tree, f, &o, to, diag);
 }

@@ -14,6 +14,7 @@
 #define GB_DOCX_H
 
 #include "output/tree.h"
+#include "output/write.h"
 
 typedef struct {
     const char *author; /* core properties; NULL for none */
@@ -54,5 +55,10 @@ typedef struct {
  * set when a chart or the zip cannot be made. */
 GbStatus gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArray **out,
                         GbDiag *diag);
+/* gb_docx_render into file `to` of a write set (write.h) as the zip is made,
+ * never held in memory; the caller then adds it (gb_write_add_stream) or,
+ * when this fails, frees it. */
+GbStatus gb_docx_render_to(const GbTree *tree, GbFonts *f, const GbDocxOptions *o,
+                           GbWriteStream *to, GbDiag *diag);
 
 #endif
