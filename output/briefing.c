@@ -716,6 +716,14 @@ gb__emit_csv(GbBriefingFileFn emit, gpointer user, const char *stem, GString *s,
     return st;
 }
 
+/* A slot of b->svgs or b->pngs: NULL once the Word file took it. */
+static void
+gb__bytes_unref(gpointer bytes)
+{
+    if (bytes != NULL)
+        g_byte_array_unref(bytes);
+}
+
 GbStatus
 gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolean html,
                   GbBriefingFileFn emit, gpointer user, GbDiag *diag)
@@ -724,8 +732,8 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gbool
         g_ptr_array_free(b->svgs, TRUE);
     if (b->pngs != NULL)
         g_ptr_array_free(b->pngs, TRUE);
-    b->svgs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    b->pngs = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    b->svgs = g_ptr_array_new_with_free_func(gb__bytes_unref);
+    b->pngs = g_ptr_array_new_with_free_func(gb__bytes_unref);
     /* The Word file's pictures are the chart files too: SVG and PNG. */
     gboolean keep_svgs = html || b->in.picture_dpi > 0;
     GbStatus st = gb__chart_files(b, f, run, threads, keep_svgs, emit, user, diag);
@@ -774,11 +782,12 @@ gb_briefing_html(const GbBriefing *b)
     return gb_html_render_branded(b->tree, b->svgs, &b->in.config->branding);
 }
 
-GbStatus
-gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
+/* The Word file's options for b. */
+static GbDocxOptions
+gb__docx_options(GbBriefing *b)
 {
     const GbConfig *c = b->in.config;
-    GbDocxOptions o = {
+    return (GbDocxOptions){
         .author = c->author,
         .subject = c->subtitle,
         .keywords = c->keywords,
@@ -796,5 +805,18 @@ gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag
         .logo_alt = c->branding.logo_alt,
         .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL,
         .picture_svgs = b->svgs != NULL && b->svgs->len > 0 ? b->svgs : NULL};
+}
+
+GbStatus
+gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
+{
+    GbDocxOptions o = gb__docx_options(b);
     return gb_docx_render(b->tree, f, &o, out, diag);
+}
+
+GbStatus
+gb_briefing_docx_to(GbBriefing *b, GbFonts *f, GbWriteStream *to, GbDiag *diag)
+{
+    GbDocxOptions o = gb__docx_options(b);
+    return gb_docx_render_to(b->tree, f, &o, to, diag);
 }

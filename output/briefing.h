@@ -9,6 +9,7 @@
 #include "output/config.h"
 #include "output/pdf.h"
 #include "output/tree.h"
+#include "output/write.h"
 
 typedef struct {
     const GbTable *table;
@@ -71,8 +72,11 @@ GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threa
  * gb_briefing_files made (call that first; without it the figures show their
  * alt text). Returns a new array; this function can't fail. */
 GByteArray *gb_briefing_html(const GbBriefing *b);
-/* The briefing as a Word document (docx.h), its charts drawn with f. */
-GbStatus gb_briefing_docx(const GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
+/* The briefing as a Word document (docx.h), its charts drawn with f or taken
+ * from the chart files gb_briefing_files kept (each let go once zipped). */
+GbStatus gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);
+/* gb_briefing_docx into file `to` of a write set as it is made (docx.h). */
+GbStatus gb_briefing_docx_to(GbBriefing *b, GbFonts *f, GbWriteStream *to, GbDiag *diag);
 /* Drops b's references to the SVGs and PNGs gb_briefing_files kept for the
  * HTML page and the Word file, once both are made (or not wanted):
  * megabytes otherwise held to the end of the run. Later pages and Word files

@@ -5,6 +5,7 @@
 #define GB_DOCX_PRIVATE_H
 
 #include "output/docx.h"
+#include "output/write.h"
 
 #include <libxml/xmlwriter.h>
 
@@ -17,10 +18,12 @@
 #define GB__TWIPS_PER_PT 20.0
 
 /* One part of the package, in the order it goes into the zip. */
+typedef struct GbDocxZip GbDocxZip;
+
 typedef struct {
     char *name;
-    GByteArray *bytes;
-    gboolean stored; /* already compressed (PNG) */
+    GByteArray *bytes; /* NULL once zipped */
+    gboolean stored;   /* already compressed (PNG) */
 } GbDocxPart;
 
 /* The state of one rendering: the writer of the part being made, the
@@ -33,7 +36,8 @@ typedef struct {
     GbFonts *fonts;
     double text_width; /* points */
     GPtrArray *rels;   /* char*: "Id\tType\tTarget\tExternal?" */
-    GArray *parts;     /* GbDocxPart */
+    GArray *parts;     /* GbDocxPart: their names (the bytes are zipped as added) */
+    GbDocxZip *zip;
     int pictures;
     gboolean svgs; /* pictures may have SVG parts: their content type is listed */
     int bookmarks;
@@ -42,7 +46,8 @@ typedef struct {
      * page (const GbTreeBlock*, not owned). */
     GPtrArray *deferred;
     /* The logo drawn for the cover and for the running header (NULL: no
-     * logo), each at 300 dpi for its size in points. */
+     * logo), each at 300 dpi for its size in points: only whether there is
+     * one is read once its part is zipped (and its bytes let go). */
     GByteArray *logo_png[2];
     double logo_size[2][2];
     GbStatus status;
@@ -88,7 +93,16 @@ void gb__docx_package(GbDocx *x);
 /* Makes the styles, settings, numbering, header, footer and the document's
  * relationships: the parts after the document. */
 void gb__docx_parts(GbDocx *x);
-/* Zips parts, in order, into *out. */
-GbStatus gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag);
+/* The zip the parts go into as they are made (docxpart.c): into memory, or
+ * into to (not NULL), never held. gb__docx_zip_add zips one part and lets go
+ * of its bytes (NULL then), and does nothing more once one failed;
+ * gb__docx_zip_end finishes it (*out its bytes when it was in memory, out
+ * may be NULL otherwise) and frees z: GB_OK, or GB_SOFTWARE with diag set. */
+GbDocxZip *gb__docx_zip_new(GbWriteStream *to);
+void gb__docx_zip_add(GbDocxZip *z, GbDocxPart *p);
+GbStatus gb__docx_zip_end(GbDocxZip *z, GByteArray **out, GbDiag *diag);
+/* Files part p (its name and bytes taken) after those made before it, and
+ * zips it. */
+void gb__docx_part_add(GbDocx *x, const GbDocxPart *p);
 
 #endif

@@ -339,13 +339,15 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
                              .date = NULL};
     GByteArray *png = NULL, *svg = NULL;
     guint k;
-    const GPtrArray *drawn = x->o->pictures, *svgs = x->o->picture_svgs;
-    /* The briefing's pictures are drawn beforehand at the text width. */
+    GPtrArray *drawn = x->o->pictures, *svgs = x->o->picture_svgs;
+    /* The briefing's pictures are drawn beforehand at the text width: taken
+     * out of their slots, for the zip to let go once it has them. */
     if (drawn != NULL && fabs(width - x->text_width) < 0.01 &&
-        g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len) {
-        png = g_byte_array_ref(g_ptr_array_index(drawn, k));
+        g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len &&
+        g_ptr_array_index(drawn, k) != NULL) {
+        png = g_steal_pointer(&g_ptr_array_index(drawn, k));
         if (svgs != NULL && k < svgs->len)
-            svg = g_byte_array_ref(g_ptr_array_index(svgs, k));
+            svg = g_steal_pointer(&g_ptr_array_index(svgs, k));
     } else {
         GbStatus st = gb_chartfile_render(b->chart, x->fonts, &co, &png, x->diag);
         if (st != GB_OK) {
@@ -356,7 +358,7 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
     int n = ++x->pictures;
     char *name = g_strdup_printf("word/media/figure%d.png", n);
     GbDocxPart part = {.name = name, .bytes = png, .stored = TRUE};
-    g_array_append_val(x->parts, part);
+    gb__docx_part_add(x, &part);
     char *target = g_strdup_printf("media/figure%d.png", n);
     char *rid = gb__docx_rel(x, "image", target, FALSE);
     g_free(target);
@@ -364,7 +366,7 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
     if (svg != NULL) {
         /* Text: deflated (docxpart.c). */
         GbDocxPart vector = {.name = g_strdup_printf("word/media/figure%d.svg", n), .bytes = svg};
-        g_array_append_val(x->parts, vector);
+        gb__docx_part_add(x, &vector);
         target = g_strdup_printf("media/figure%d.svg", n);
         svg_rid = gb__docx_rel(x, "image", target, FALSE);
         g_free(target);
@@ -836,7 +838,7 @@ gb__logo_part(GbDocx *x, cairo_surface_t *logo, double w, double h, double bw, d
         return FALSE;
     }
     GbDocxPart part = {.name = g_strdup(name), .bytes = bytes, .stored = TRUE};
-    g_array_append_val(x->parts, part);
+    gb__docx_part_add(x, &part);
     *png = bytes;
     return TRUE;
 }
@@ -881,9 +883,10 @@ gb__part_clear(gpointer p)
         g_byte_array_unref(part->bytes);
 }
 
-GbStatus
-gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArray **out,
-               GbDiag *diag)
+/* gb_docx_render into memory (*out) or, with to, into that file. */
+static GbStatus
+gb__docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GbWriteStream *to,
+                GByteArray **out, GbDiag *diag)
 {
     GbDocx x = {
         .tree = tree,
@@ -892,13 +895,15 @@ gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArra
         .text_width = o->page_width - 2 * o->margin,
         .rels = g_ptr_array_new_with_free_func(g_free),
         .parts = g_array_new(FALSE, FALSE, sizeof(GbDocxPart)),
+        .zip = gb__docx_zip_new(to),
         .deferred = g_ptr_array_new(),
         .svgs = o->pictures != NULL && o->picture_svgs != NULL,
         .status = GB_OK,
         .diag = diag,
     };
     g_array_set_clear_func(x.parts, gb__part_clear);
-    *out = NULL;
+    if (out != NULL)
+        *out = NULL;
 
     /* Parts go into the zip in the order they are made: [Content_Types].xml
      * first and the package relationships next, as Office writes them. */
@@ -906,12 +911,32 @@ gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArra
     gb__logos(&x);
     if (x.status == GB_OK)
         gb__document(&x);
-    if (x.status == GB_OK) {
+    if (x.status == GB_OK)
         gb__docx_parts(&x);
-        x.status = gb__docx_zip(x.parts, out, diag);
-    }
+    GByteArray *zip = NULL;
+    GbStatus zipped = gb__docx_zip_end(x.zip, &zip, x.status == GB_OK ? diag : NULL);
+    if (x.status == GB_OK)
+        x.status = zipped;
+    if (x.status == GB_OK && out != NULL)
+        *out = g_steal_pointer(&zip);
+    if (zip != NULL)
+        g_byte_array_unref(zip);
     g_array_free(x.parts, TRUE);
     g_ptr_array_free(x.rels, TRUE);
     g_ptr_array_free(x.deferred, TRUE);
     return x.status;
+}
+
+GbStatus
+gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArray **out,
+               GbDiag *diag)
+{
+    return gb__docx_render(tree, f, o, NULL, out, diag);
+}
+
+GbStatus
+gb_docx_render_to(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GbWriteStream *to,
+                  GbDiag *diag)
+{
+    return gb__docx_render(tree, f, o, to, NULL, diag);
 }

@@ -14,6 +14,7 @@
 #define GB_DOCX_H
 
 #include "output/tree.h"
+#include "output/write.h"
 
 typedef struct {
     const char *author; /* core properties; NULL for none */
@@ -35,14 +36,18 @@ typedef struct {
     gboolean logo_svg;
     const char *logo_alt;
     /* GByteArray*: each of the tree's charts as a PNG already drawn at the
-     * text width (the briefing's chart files), or NULL to draw them at dpi. */
-    const GPtrArray *pictures;
+     * text width (the briefing's chart files), or NULL to draw them at dpi.
+     * Taken: each is moved out of its slot (left NULL) into the zip's part,
+     * so its bytes are let go once zipped, not held to the end. A chart
+     * placed twice is drawn again the second time. */
+    GPtrArray *pictures;
     /* GByteArray*: beside pictures, each chart as an SVG at the same width
      * (the briefing's chart files), or NULL. A picture with an SVG is stored
      * as Word 2016+ stores an inserted SVG: the vector (asvg:svgBlip, drawn
      * and printed by Word 2016 and later) with the PNG as its fallback (the
-     * a:blip older readers draw), so the PNG need not be 300 dpi. */
-    const GPtrArray *picture_svgs;
+     * a:blip older readers draw), so the PNG need not be 300 dpi. Taken
+     * likewise. */
+    GPtrArray *picture_svgs;
 } GbDocxOptions;
 
 /* Renders tree into a new byte array (*out, the caller frees it). Charts are
@@ -50,5 +55,10 @@ typedef struct {
  * set when a chart or the zip cannot be made. */
 GbStatus gb_docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GByteArray **out,
                         GbDiag *diag);
+/* gb_docx_render into file `to` of a write set (write.h) as the zip is made,
+ * never held in memory; the caller then adds it (gb_write_add_stream) or,
+ * when this fails, frees it. */
+GbStatus gb_docx_render_to(const GbTree *tree, GbFonts *f, const GbDocxOptions *o,
+                           GbWriteStream *to, GbDiag *diag);
 
 #endif

@@ -188,7 +188,14 @@ gb__docx_part_end(GbDocx *x, const char *name)
     xmlFreeTextWriter(x->w); /* flushes what it holds into x->part */
     x->w = NULL;
     GbDocxPart p = {.name = g_strdup(name), .bytes = g_steal_pointer(&x->part)};
-    g_array_append_val(x->parts, p);
+    gb__docx_part_add(x, &p);
+}
+
+void
+gb__docx_part_add(GbDocx *x, const GbDocxPart *p)
+{
+    g_array_append_val(x->parts, *p);
+    gb__docx_zip_add(x->zip, &g_array_index(x->parts, GbDocxPart, x->parts->len - 1));
 }
 
 /* Adds a document relationship; returns its id ("rId7"), which the caller frees. */
@@ -809,14 +816,17 @@ gb__document_rels(GbDocx *x)
  * to 983,363 bytes, 2 115.1 M to 1,000,307, 1 112.7 M to 1,015,278. */
 #define GB__DEFLATE_LEVEL 1
 
-/* A GsfOutput into a GByteArray, which the zip's caller then takes: libgsf's
+/* A GsfOutput into a GByteArray, which the zip's caller then takes, or into
+ * a file of the write set (a GbWriteStream), never held in memory: libgsf's
  * GsfOutputMemory would have to be copied (gsf_output_memory_steal_bytes is
  * in the header, not in Debian 12's library). Written as GsfOutputMemory
  * writes (at the offset GsfOutput keeps; a seek moves only that), so the zip
- * is the same bytes. */
+ * is the same bytes either way. */
 typedef struct {
     GsfOutput output;
-    GByteArray *bytes;
+    GByteArray *bytes; /* NULL when to */
+    GbWriteStream *to; /* not owned */
+    guint64 at;        /* to's offset */
 } GbZipSink;
 typedef GsfOutputClass GbZipSinkClass;
 static GType gb__zip_sink_get_type(void);
@@ -825,8 +835,17 @@ G_DEFINE_TYPE(GbZipSink, gb__zip_sink, GSF_OUTPUT_TYPE)
 static gboolean
 gb__zip_sink_write(GsfOutput *output, size_t n, const guint8 *data)
 {
-    GByteArray *b = ((GbZipSink *)output)->bytes;
+    GbZipSink *z = (GbZipSink *)output;
     gsize at = (gsize)output->cur_offset;
+    if (z->to != NULL) {
+        gboolean ok = (z->at == at || gb_write_stream_seek(z->to, at)) &&
+                      gb_write_stream_write(z->to, data, n);
+        if (!ok)
+            return gsf_output_set_error(output, errno, "%s", g_strerror(errno));
+        z->at = at + n;
+        return TRUE;
+    }
+    GByteArray *b = z->bytes;
     if (at + n > G_MAXUINT)
         return FALSE;
     if (at + n > b->len)
@@ -870,19 +889,26 @@ gb__zip_sink_class_init(GbZipSinkClass *k)
 static void
 gb__zip_sink_init(GbZipSink *z)
 {
-    z->bytes = g_byte_array_new();
+    (void)z;
 }
 
-/* The parts in order into a zip in memory with libgsf's zip writer (the one
+struct GbDocxZip {
+    GsfOutput *sink;
+    GsfOutfile *zip;
+    GDateTime *when;
+    gboolean ok;
+};
+
+/* The parts, in order as added, into a zip with libgsf's zip writer (the one
  * that reads the workbooks): every entry dated 1 January 1980, 00:00 UTC (its
  * MS-DOS time and the extended-timestamp field alike), the PNGs stored, the XML
  * and the SVGs deflated at GB__DEFLATE_LEVEL, no ZIP64 fields (never near 4 GB):
- * the same parts give the same bytes, in every time zone. Each part's bytes
- * are let go once zipped, and the zip's bytes become *out: the Word file is
- * not held three times over (its document.xml, the zip and a copy of it,
- * about 1 MB each). */
-GbStatus
-gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
+ * the same parts give the same bytes, in every time zone. Each part is zipped
+ * as it is added and its bytes let go: the Word file is never held whole
+ * beside its parts (its document.xml, its pictures and the zip, about 1 MB
+ * each), nor at all when it goes to a file. */
+GbDocxZip *
+gb__docx_zip_new(GbWriteStream *to)
 {
     /* libgsf registers its types on first use without a lock (gsf-outfile-zip.h:
      * "glib dynamic types are not thread safe"): two packs' Word files zipped at
@@ -893,39 +919,55 @@ gb__docx_zip(GArray *parts, GByteArray **out, GbDiag *diag)
         g_type_ensure(GSF_OUTFILE_ZIP_TYPE);
         g_once_init_leave(&types, 1);
     }
-    GsfOutput *sink = g_object_new(gb__zip_sink_get_type(), NULL);
-    GsfOutfile *zip = g_object_new(GSF_OUTFILE_ZIP_TYPE, "sink", sink, "zip64", FALSE, NULL);
-    GDateTime *when = g_date_time_new_utc(1980, 1, 1, 0, 0, 0);
-    gboolean ok = TRUE;
-    for (guint i = 0; i < parts->len && ok; i++) {
-        GbDocxPart *p = &g_array_index(parts, GbDocxPart, i);
-        GsfOutput *child =
-            gsf_outfile_new_child_full(zip, p->name, FALSE, "modtime", when, "compression-level",
-                                       p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED,
-                                       "deflate-level", GB__DEFLATE_LEVEL, NULL);
-        ok = child != NULL && gsf_output_write(child, p->bytes->len, p->bytes->data) &&
-             gsf_output_close(child);
+    GbDocxZip *z = g_new0(GbDocxZip, 1);
+    GbZipSink *sink = g_object_new(gb__zip_sink_get_type(), NULL);
+    sink->to = to;
+    if (to == NULL)
+        sink->bytes = g_byte_array_new();
+    z->sink = GSF_OUTPUT(sink);
+    z->zip = g_object_new(GSF_OUTFILE_ZIP_TYPE, "sink", z->sink, "zip64", FALSE, NULL);
+    z->when = g_date_time_new_utc(1980, 1, 1, 0, 0, 0);
+    z->ok = TRUE;
+    return z;
+}
+
+void
+gb__docx_zip_add(GbDocxZip *z, GbDocxPart *p)
+{
+    if (z->ok) {
+        GsfOutput *child = gsf_outfile_new_child_full(z->zip, p->name, FALSE, "modtime", z->when,
+                                                      "compression-level",
+                                                      p->stored ? GSF_ZIP_STORED : GSF_ZIP_DEFLATED,
+                                                      "deflate-level", GB__DEFLATE_LEVEL, NULL);
+        z->ok = child != NULL && gsf_output_write(child, p->bytes->len, p->bytes->data) &&
+                gsf_output_close(child);
         if (child != NULL)
             g_object_unref(child);
-        g_clear_pointer(&p->bytes, g_byte_array_unref);
     }
-    ok = gsf_output_close(GSF_OUTPUT(zip)) && ok;
-    ok = (gsf_output_is_closed(sink) || gsf_output_close(sink)) && ok;
-    g_date_time_unref(when);
+    g_clear_pointer(&p->bytes, g_byte_array_unref);
+}
+
+GbStatus
+gb__docx_zip_end(GbDocxZip *z, GByteArray **out, GbDiag *diag)
+{
+    gboolean ok = z->ok && gsf_output_close(GSF_OUTPUT(z->zip));
+    ok = (gsf_output_is_closed(z->sink) || gsf_output_close(z->sink)) && ok;
+    GbStatus st = GB_OK;
     if (!ok) {
-        const GError *e = gsf_output_error(GSF_OUTPUT(zip));
+        const GError *e = gsf_output_error(GSF_OUTPUT(z->zip));
         if (e == NULL)
-            e = gsf_output_error(sink);
+            e = gsf_output_error(z->sink);
         gb_diag_set(diag, NULL, 0, 0, "cannot make the Word file's zip: %s",
                     e != NULL ? e->message : "libgsf failed");
-        g_object_unref(zip);
-        g_object_unref(sink);
-        return GB_SOFTWARE;
+        st = GB_SOFTWARE;
+    } else if (out != NULL) {
+        *out = g_steal_pointer(&((GbZipSink *)z->sink)->bytes);
     }
-    g_object_unref(zip);
-    *out = g_steal_pointer(&((GbZipSink *)sink)->bytes);
-    g_object_unref(sink);
-    return GB_OK;
+    g_object_unref(z->zip);
+    g_object_unref(z->sink);
+    g_date_time_unref(z->when);
+    g_free(z);
+    return st;
 }
 
 void

@@ -96,6 +96,9 @@ char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, 
  * errno set and nothing left; then the rest of its bytes, as gb__tmp_write
  * ends (fd closed, and name returned, or freed with the temporary removed
  * and NULL returned). */
+/* A new, empty temporary "base.XXXXXX" beside base in dirfd, open for
+ * writing (its name in *name), or -1 with errno set. */
+int gb__tmp_open(int dirfd, const char *base, char **name);
 int gb__tmp_begin(int dirfd, const char *base, const guint8 *data, gsize len, char **name);
 char *gb__tmp_end(int dirfd, int fd, char *name, const guint8 *data, gsize len, gboolean flush,
                   GbFileStat *st);

@@ -301,18 +301,16 @@ gb_write_add_hashed(GbWriteSet *w, const char *relpath, const guint8 *data, gsiz
     return gb__add(w, relpath, data, len, h, input, pages, diag);
 }
 
-/* gb_write_add, the hash begun in h unless NULL. */
+/* Where file relpath of the set goes: its folder (*dirfd, the set's) and
+ * its last component (*base, in relpath), or a failure of the set (d set),
+ * as gb_write_add fails. */
 static GbStatus
-gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, GbWriteHash *h,
-        const char *input, int pages, GbDiag *diag)
+gb__place(GbWriteSet *w, const char *relpath, const char *input, int *dirfd_out,
+          const char **base_out, GbDiag *d)
 {
-    GbDiag local = {0};
-    GbDiag *d = diag != NULL ? diag : &local;
     if (!gb__write_rel_ok(relpath) || input == NULL || strlen(input) > 64) {
         gb__fail(d, w->dir, relpath, "not a file name gradebrief can write");
-        GbStatus s = gb__set_failed(w, GB_SOFTWARE, d);
-        gb_diag_clear(&local);
-        return s;
+        return gb__set_failed(w, GB_SOFTWARE, d);
     }
     const char *base;
     char *reldir = gb__write_split(relpath, &base);
@@ -332,28 +330,62 @@ gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, GbWri
     if (status != GB_OK) {
         if (status != w->failed)
             gb__set_failed(w, status, d);
-        gb_diag_clear(&local);
         return status;
     }
     const char *odd = gb__unusable_place(dirfd, base);
     if (odd != NULL) {
         gb__fail(d, w->dir, relpath, "is %s, not a regular file; gradebrief will not replace it",
                  odd);
-        GbStatus s = gb__set_failed(w, GB_CANTCREAT, d);
-        gb_diag_clear(&local);
-        return s;
+        return gb__set_failed(w, GB_CANTCREAT, d);
     }
+    *dirfd_out = dirfd;
+    *base_out = base;
+    return GB_OK;
+}
+
+/* A new entry for relpath, placed in dirfd at base (gb__place). */
+static GbWriteEntry *
+gb__entry_new(const char *relpath, int dirfd, const char *base, const char *input, int pages)
+{
     GbWriteEntry *e = g_new0(GbWriteEntry, 1);
     e->rel = g_strdup(relpath);
     e->base = e->rel + (base - relpath);
     e->dirfd = dirfd;
     g_strlcpy(e->e.input, input, sizeof e->e.input);
+    e->e.pages = pages;
+    return e;
+}
+
+/* Takes e into the set, made and ready for the commit. */
+static void
+gb__entry_add(GbWriteSet *w, GbWriteEntry *e)
+{
+    g_mutex_lock(&w->mu);
+    g_hash_table_add(w->names, e->rel);
+    g_ptr_array_add(w->entries, e);
+    g_mutex_unlock(&w->mu);
+}
+
+/* gb_write_add, the hash begun in h unless NULL. */
+static GbStatus
+gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, GbWriteHash *h,
+        const char *input, int pages, GbDiag *diag)
+{
+    GbDiag local = {0};
+    GbDiag *d = diag != NULL ? diag : &local;
+    int dirfd = -1;
+    const char *base = NULL;
+    GbStatus status = gb__place(w, relpath, input, &dirfd, &base, d);
+    if (status != GB_OK) {
+        gb_diag_clear(&local);
+        return status;
+    }
+    GbWriteEntry *e = gb__entry_new(relpath, dirfd, base, input, pages);
     if (h != NULL)
         gb__write_hash_finish(h, data, len, e->e.output);
     else
         gb__sha256_hex(data, len, e->e.output);
     e->e.size = len;
-    e->e.pages = pages;
     gboolean keep = (w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
                     gb__same_bytes(dirfd, base, data, len, &e->st);
     /* Its first bytes in a temporary already (gb_write_hash_update_file):
@@ -375,11 +407,122 @@ gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len, GbWri
         gb_diag_clear(&local);
         return s;
     }
-    g_mutex_lock(&w->mu);
-    g_hash_table_add(w->names, e->rel);
-    g_ptr_array_add(w->entries, e);
-    g_mutex_unlock(&w->mu);
+    gb__entry_add(w, e);
     gb_diag_clear(&local);
+    return GB_OK;
+}
+
+struct GbWriteStream {
+    GbWriteSet *w;
+    char *rel;
+    const char *base; /* in rel */
+    int dirfd;        /* the set's */
+    int fd;
+    char *tmp;
+};
+
+GbStatus
+gb_write_stream_open(GbWriteSet *w, const char *relpath, GbWriteStream **out, GbDiag *diag)
+{
+    *out = NULL;
+    int dirfd = -1;
+    const char *base = NULL;
+    GbStatus status = gb__place(w, relpath, "-", &dirfd, &base, diag);
+    if (status != GB_OK)
+        return status;
+    char *tmp = NULL;
+    int fd = gb__tmp_open(dirfd, base, &tmp);
+    if (fd < 0) {
+        gb__fail(diag, w->dir, relpath, "cannot write: %s", g_strerror(errno));
+        return gb__set_failed(w, GB_CANTCREAT, diag);
+    }
+    GbWriteStream *s = g_new0(GbWriteStream, 1);
+    s->w = w;
+    s->rel = g_strdup(relpath);
+    s->base = s->rel + (base - relpath);
+    s->dirfd = dirfd;
+    s->fd = fd;
+    s->tmp = tmp;
+    *out = s;
+    return GB_OK;
+}
+
+gboolean
+gb_write_stream_write(GbWriteStream *s, const guint8 *data, gsize len)
+{
+    return gb__write_all(s->fd, data, len);
+}
+
+gboolean
+gb_write_stream_seek(GbWriteStream *s, guint64 offset)
+{
+    return offset <= G_MAXINT64 && lseek(s->fd, (off_t)offset, SEEK_SET) == (off_t)offset;
+}
+
+void
+gb_write_stream_free(GbWriteStream *s)
+{
+    if (s == NULL)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    if (s->tmp != NULL)
+        unlinkat(s->dirfd, s->tmp, 0);
+    g_free(s->tmp);
+    g_free(s->rel);
+    g_free(s);
+}
+
+GbStatus
+gb_write_add_stream(GbWriteStream *s, const char *input, int pages, GbDiag *diag)
+{
+    GbWriteSet *w = s->w;
+    GbStatus status = GB_OK;
+    g_mutex_lock(&w->mu);
+    if (w->failed != GB_OK)
+        status = w->failed; /* the set will not commit: nothing more */
+    else if (g_hash_table_contains(w->names, s->rel) || input == NULL || strlen(input) > 64)
+        status = GB_SOFTWARE;
+    g_mutex_unlock(&w->mu);
+    if (status == GB_SOFTWARE) {
+        gb__fail(diag, w->dir, s->rel, "written twice in one run");
+        status = gb__set_failed(w, status, diag);
+    }
+    if (status != GB_OK) {
+        gb_write_stream_free(s);
+        return status;
+    }
+#ifdef SYNC_FILE_RANGE_WRITE
+    sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint, as gb__tmp_end's */
+#endif
+    int err = close(s->fd) != 0 ? errno : 0;
+    s->fd = -1;
+    GbWriteEntry *e = gb__entry_new(s->rel, s->dirfd, s->base, input, pages);
+    guint64 size = 0;
+    /* Its hash read back from the temporary (the writer may have gone back
+     * over its bytes); with GB_WRITE_KEEP_SAME a file in place with the same
+     * hash and size is kept, the temporary removed. */
+    if (err == 0 && !gb__file_digest(s->dirfd, s->tmp, e->e.output, &size, &e->st))
+        err = errno != 0 ? errno : EIO;
+    if (err != 0) {
+        gb__fail(diag, w->dir, s->rel, "cannot write: %s", g_strerror(err));
+        gb__entry_free(e);
+        gb_write_stream_free(s);
+        return gb__set_failed(w, GB_CANTCREAT, diag);
+    }
+    e->e.size = size;
+    char old[65];
+    guint64 old_size = 0;
+    GbFileStat old_st;
+    if ((w->flags & GB_WRITE_KEEP_SAME) && !(w->flags & GB_WRITE_FORCE) &&
+        gb__file_digest(s->dirfd, s->base, old, &old_size, &old_st) && old_size == size &&
+        strcmp(old, e->e.output) == 0 && old_st.ino != 0) {
+        e->st = old_st; /* unchanged: the temporary goes */
+    } else {
+        e->tmp = g_steal_pointer(&s->tmp);
+    }
+    gb__entry_add(w, e);
+    gb_write_stream_free(s);
     return GB_OK;
 }
 

@@ -101,6 +101,24 @@ void gb_write_hash_free(GbWriteHash *h); /* NULL does nothing */
 GbStatus gb_write_add_hashed(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                              GbWriteHash *h, const char *input, int pages, GbDiag *diag);
 
+/* A file written as it is made by a writer that goes back over its bytes (a
+ * zip's): its bytes go straight to a temporary beside relpath's place, never
+ * held in memory; gb_write_add_stream then adds it as gb_write_add would add
+ * the same bytes (hashed from the temporary). open fails as gb_write_add
+ * does (the set then fails); write puts bytes at the stream's offset, which
+ * seek moves (from the start), both FALSE with errno set when they fail;
+ * gb_write_stream_free (NULL does nothing) abandons a stream not added, its
+ * temporary removed. */
+typedef struct GbWriteStream GbWriteStream;
+GbStatus gb_write_stream_open(GbWriteSet *w, const char *relpath, GbWriteStream **out,
+                              GbDiag *diag);
+gboolean gb_write_stream_write(GbWriteStream *s, const guint8 *data, gsize len);
+gboolean gb_write_stream_seek(GbWriteStream *s, guint64 offset);
+void gb_write_stream_free(GbWriteStream *s);
+/* Adds the stream's file made from input with its page count and frees s
+ * (added or not); statuses as gb_write_add's. */
+GbStatus gb_write_add_stream(GbWriteStream *s, const char *input, int pages, GbDiag *diag);
+
 /* Flushes to disk, together (on a few threads), every temporary added so
  * far and not yet flushed, so that the commit has only the files added after
  * it to wait for: a chain of files flushes its own as it ends, while the rest

@@ -86,7 +86,7 @@ gb__rename(int dirfd, const char *from, const char *to)
 
 /* Makes a new temporary "base.XXXXXX" in dirfd (the shape g_file_set_contents
  * used, so its leftovers are recognised too); returns its fd and name. */
-static int
+int
 gb__tmp_open(int dirfd, const char *base, char **name)
 {
     static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

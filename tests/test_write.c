@@ -723,6 +723,64 @@ START_TEST(test_add_begun)
 }
 END_TEST
 
+/* A file written as it is made by a writer that goes back over its bytes
+ * (the Word file's zip, gb_write_stream_*): its bytes go to a temporary at
+ * once; what is committed is the bytes as they stand after the last write,
+ * under their SHA-256. With GB_WRITE_KEEP_SAME a second run of the same bytes
+ * keeps the file (unchanged, no temporary left), and a stream abandoned
+ * leaves nothing behind; a file both streamed and added is refused. */
+START_TEST(test_stream)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    gsize len = 10000;
+    guint8 *data = g_malloc(len);
+    for (gsize i = 0; i < len; i++)
+        data[i] = (guint8)(i * 29 + (i >> 6));
+    for (int run = 0; run < 2; run++) {
+        GbDiag d = {0};
+        GbWriteSet *w = NULL;
+        ck_assert_int_eq(gb_write_open(dir, GB_WRITE_KEEP_SAME, &w, &d), GB_OK);
+        GbWriteStream *s = NULL, *dropped = NULL;
+        ck_assert_int_eq(gb_write_stream_open(w, "file.zip", &s, &d), GB_OK);
+        ck_assert_int_eq(gb_write_stream_open(w, "dropped.zip", &dropped, &d), GB_OK);
+        ck_assert(gb_write_stream_write(dropped, data, 100));
+        /* Its header written last, over the zeros first put in its place. */
+        guint8 zeros[64] = {0};
+        ck_assert(gb_write_stream_write(s, zeros, sizeof zeros));
+        ck_assert(gb_write_stream_write(s, data + sizeof zeros, len - sizeof zeros));
+        ck_assert(gb_write_stream_seek(s, 0));
+        ck_assert(gb_write_stream_write(s, data, sizeof zeros));
+        goffset size = -1;
+        ck_assert_int_eq(temporaries_of(dir, "file.zip", &size), 1);
+        ck_assert_int_eq(size, (goffset)len);
+        gb_write_stream_free(dropped);
+        ck_assert_int_eq(temporaries_of(dir, "dropped.zip", &size), 0);
+        ck_assert_int_eq(gb_write_add_stream(s, "in", 0, &d), GB_OK);
+        ck_assert_int_eq(temporaries_of(dir, "file.zip", &size), run == 0 ? 1 : 0);
+        ck_assert_int_eq(gb_write_add(w, "file.zip", data, len, "in", 0, &d), GB_SOFTWARE);
+        ck_assert_ptr_nonnull(strstr(d.message, "written twice"));
+        gb_diag_clear(&d);
+        gb_write_free(w);
+        /* The refused add failed that set: the same again, committed. */
+        ck_assert_int_eq(gb_write_open(dir, GB_WRITE_KEEP_SAME, &w, &d), GB_OK);
+        ck_assert_int_eq(gb_write_stream_open(w, "file.zip", &s, &d), GB_OK);
+        ck_assert(gb_write_stream_write(s, data, len));
+        ck_assert_int_eq(gb_write_add_stream(s, "in", 0, &d), GB_OK);
+        ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+        ck_assert_uint_eq(gb_write_written(w), run == 0 ? 1 : 0);
+        ck_assert_uint_eq(gb_write_unchanged(w), run == 0 ? 0 : 1);
+        gb_write_free(w);
+        assert_committed(dir, "file.zip", data, len);
+        ck_assert_int_eq(temporaries_of(dir, "file.zip", &size), 0);
+    }
+    char *t = tree(dir);
+    ck_assert_msg(strstr(t, "dropped") == NULL, "%s", t);
+    g_free(t);
+    g_free(data);
+    g_free(dir);
+}
+END_TEST
+
 /* gb_write_flush part-way through a set (as build's files chain does while
  * the PDF is still being made): the files it flushed are not flushed again
  * at commit (an fsync failure injected at the commit's fourth - there are
@@ -811,6 +869,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_add_hashed, 0, G_N_ELEMENTS(hash_splits));
     tcase_add_loop_test(tc, test_early_flush, 0, 2);
     tcase_add_loop_test(tc, test_add_begun, 0, G_N_ELEMENTS(hash_splits));
+    tcase_add_test(tc, test_stream);
     suite_add_tcase(s, tc);
     return s;
 }
