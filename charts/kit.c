@@ -375,11 +375,32 @@ gb_fonts_layout(GbFonts *f, cairo_t *cr, const char *text, double size, gboolean
  * cache is bounded (packs draw thousands of distinct labels on one thread). */
 #define GB__LAYOUTS_MAX 4096
 
+/* The cache's key of a layout (g_free it): size's and width's bits in hex,
+ * the weight and style, the text. A printf'd "%g" key was 4 k instructions
+ * a lookup, and took widths alike to six digits for one. */
+static char *
+gb__layout_key(const char *text, double size, gboolean bold, gboolean italic, double width)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t len = strlen(text);
+    char *key = g_malloc(2 * 16 + 2 + len + 1), *p = key;
+    guint64 u[2];
+    memcpy(&u[0], &size, sizeof u[0]);
+    memcpy(&u[1], &width, sizeof u[1]);
+    for (int i = 0; i < 2; i++)
+        for (int s = 60; s >= 0; s -= 4)
+            *p++ = hex[(u[i] >> s) & 15];
+    *p++ = bold ? 'b' : '-';
+    *p++ = italic ? 'i' : '-';
+    memcpy(p, text, len + 1);
+    return key;
+}
+
 static PangoLayout *
 gb__cached_layout(GbFonts *f, const char *text, double size, gboolean bold, gboolean italic,
                   double width)
 {
-    char *key = g_strdup_printf("%g|%d|%d|%g|%s", size, bold, italic, width, text);
+    char *key = gb__layout_key(text, size, bold, italic, width);
     PangoLayout *ly = g_hash_table_lookup(f->layouts, key);
     if (ly != NULL) {
         g_free(key);
