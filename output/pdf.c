@@ -114,13 +114,18 @@ gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
                     GbComposeFn compose, gpointer user, GbPdfJob **job, int *pages, GbDiag *diag)
 {
     GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
-    /* The pass shares nothing with cairo or pango: it may run beside drawing. */
-    if (status == GB_OK) {
-        (*job)->thread = g_thread_new("pdf-finish", gb__finish, *job);
-        /* Its ~2,300 layouts freed here while the pass runs, not before it. */
+    /* Its ~2,300 layouts freed now the drawing is over, before the pass. */
+    if (status == GB_OK)
         gb_doc_free(g_steal_pointer(&(*job)->measure));
-    }
     return status;
+}
+
+void
+gb_pdf_job_begin(GbPdfJob *job)
+{
+    /* The pass shares nothing with cairo or pango: it may run beside drawing. */
+    if (job->thread == NULL)
+        job->thread = g_thread_new("pdf-finish", gb__finish, job);
 }
 
 GByteArray *

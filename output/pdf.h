@@ -24,11 +24,15 @@ GbStatus gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *me
  * leaves the finishing pass (accessible.c) running on a thread of its own, so the
  * caller can draw something else meanwhile; join waits for it and returns the
  * finished PDF: the array gb_pdf_job_raw gave, grown by the pass's update
- * (its data may have moved). Every started job must be joined. */
+ * (its data may have moved). Every started job must be joined. The pass
+ * begins on a thread of its own at gb_pdf_job_begin, when the caller has the
+ * memory and a core for it (build: once the files' chain is over, not beside
+ * the Word file's making), or in the join if it never began. */
 typedef struct GbPdfJob GbPdfJob;
 GbStatus gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
                              gboolean compact, GbComposeFn compose, gpointer user, GbPdfJob **job,
                              int *pages, GbDiag *diag);
+void gb_pdf_job_begin(GbPdfJob *job);
 GbStatus gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag);
 /* cairo's PDF, which the finished one begins with (the finishing pass
  * appends its update), to be read while the pass runs; the job's until the
