@@ -326,9 +326,14 @@ gb__build_files(GbBuildFiles *j)
     gb__files_lap(j, 0, &t0, &added);
     j->reached = TRUE;
     if (rc == GB_OK && r->html) {
-        GByteArray *html = gb_briefing_html(s->brief);
-        rc = gb__build_emit("briefing.html", html, j, diag);
-        g_byte_array_unref(html);
+        /* Written into its temporary as it is made: the page (1.4 MB, its
+         * charts inline) is never whole in memory. */
+        GbWriteStream *html = NULL;
+        if ((rc = gb_cli_interrupted(diag)) == GB_OK &&
+            (rc = gb_write_stream_open(s->ws, "briefing.html", &html, diag)) == GB_OK) {
+            gb_briefing_html_to(s->brief, html);
+            rc = gb_write_add_stream(g_steal_pointer(&html), s->hash, 0, diag);
+        }
         gb__files_lap(j, 1, &t0, &added);
     }
     if (rc == GB_OK && r->docx) {
@@ -336,11 +341,15 @@ gb__build_files(GbBuildFiles *j)
          * never held in memory beside the PDF's drawing. */
         GbWriteStream *docx = NULL;
         if ((rc = gb_cli_interrupted(diag)) == GB_OK &&
-            (rc = gb_write_stream_open(s->ws, "briefing.docx", &docx, diag)) == GB_OK &&
-            (rc = gb_briefing_docx_to(s->brief, j->fonts, docx, diag)) == GB_OK) {
-            gint64 a0 = g_get_monotonic_time();
-            rc = gb_write_add_stream(g_steal_pointer(&docx), s->hash, 0, diag);
-            j->us[3] += g_get_monotonic_time() - a0;
+            (rc = gb_write_stream_open(s->ws, "briefing.docx", &docx, diag)) == GB_OK) {
+            rc = gb_briefing_docx_to(s->brief, j->fonts, docx, diag);
+            /* A write that failed is the write set's to report, as for any file. */
+            if (rc == GB_OK || gb_write_stream_failed(docx)) {
+                gb_diag_clear(diag);
+                gint64 a0 = g_get_monotonic_time();
+                rc = gb_write_add_stream(g_steal_pointer(&docx), s->hash, 0, diag);
+                j->us[3] += g_get_monotonic_time() - a0;
+            }
         }
         gb_write_stream_free(docx);
         gb__files_lap(j, 2, &t0, &added);

@@ -807,6 +807,12 @@ gb__docx_options(GbBriefing *b)
         .picture_svgs = b->svgs != NULL && b->svgs->len > 0 ? b->svgs : NULL};
 }
 
+void
+gb_briefing_html_to(const GbBriefing *b, GbWriteStream *to)
+{
+    gb_html_render_to(b->tree, b->svgs, &b->in.config->branding, to);
+}
+
 GbStatus
 gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag)
 {

@@ -72,6 +72,8 @@ GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threa
  * gb_briefing_files made (call that first; without it the figures show their
  * alt text). Returns a new array; this function can't fail. */
 GByteArray *gb_briefing_html(const GbBriefing *b);
+/* gb_briefing_html into file `to` of a write set as it is made (html.h). */
+void gb_briefing_html_to(const GbBriefing *b, GbWriteStream *to);
 /* The briefing as a Word document (docx.h), its charts drawn with f or taken
  * from the chart files gb_briefing_files kept (each let go once zipped). */
 GbStatus gb_briefing_docx(GbBriefing *b, GbFonts *f, GByteArray **out, GbDiag *diag);

@@ -470,13 +470,29 @@ gb_html_render(const GbTree *t, const GPtrArray *svgs)
     return gb_html_render_branded(t, svgs, NULL);
 }
 
-GByteArray *
-gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand)
+/* What out holds written to `to` (when not NULL) once it is past 64 KB, or
+ * at the end: the page then never whole in memory. FALSE once a write failed
+ * (the stream keeps its error). */
+static gboolean
+gb__html_flush(GString *out, GbWriteStream *to, gboolean end)
+{
+    if (to == NULL || (!end && out->len < 64 * 1024))
+        return TRUE;
+    gboolean ok = gb_write_stream_write(to, (const guint8 *)out->str, out->len);
+    g_string_truncate(out, 0);
+    return ok;
+}
+
+/* The page into a new string, or into `to` as it is made (the string then
+ * left empty). */
+static GString *
+gb__html(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand, GbWriteStream *to)
 {
     gsize guess = 64 * 1024;
-    for (guint i = 0; svgs != NULL && i < svgs->len; i++)
+    for (guint i = 0; to == NULL && svgs != NULL && i < svgs->len; i++)
         guess += ((GByteArray *)g_ptr_array_index(svgs, i))->len;
-    GString *out = g_string_sized_new(guess);
+    GString *out = g_string_sized_new(to == NULL ? guess : 128 * 1024);
+    gboolean ok = TRUE;
     g_string_append(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"");
     gb__esc(out, t->language);
     g_string_append(out, "\" xml:lang=\"");
@@ -539,8 +555,10 @@ gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding 
         g_string_append_printf(out, "\">%d. ", s->number);
         gb__esc(out, s->title);
         g_string_append(out, "</h2>\n");
-        for (guint k = 0; k < s->blocks->len; k++)
+        for (guint k = 0; k < s->blocks->len && ok; k++) {
             gb__block(out, t, g_ptr_array_index(s->blocks, k), svgs);
+            ok = gb__html_flush(out, to, FALSE);
+        }
         g_string_append(out, "</section>\n");
     }
     g_string_append(out, "</main>\n");
@@ -555,6 +573,22 @@ gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding 
         g_string_append(out, "</footer>\n");
     }
     g_string_append(out, "</body>\n</html>\n");
+    if (ok)
+        gb__html_flush(out, to, TRUE);
+    return out;
+}
+
+GByteArray *
+gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand)
+{
+    GString *out = gb__html(t, svgs, brand, NULL);
     gsize len = out->len;
     return g_byte_array_new_take((guint8 *)g_string_free(out, FALSE), len);
+}
+
+void
+gb_html_render_to(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand,
+                  GbWriteStream *to)
+{
+    g_string_free(gb__html(t, svgs, brand, to), TRUE);
 }

@@ -9,6 +9,7 @@
 
 #include "output/config.h"
 #include "output/tree.h"
+#include "output/write.h"
 
 /* The page for t. svgs[i] holds the SVG of t->charts[i] as made by
  * gb_html_svg_file. Returns a new array; this function can't fail. */
@@ -18,6 +19,11 @@ GByteArray *gb_html_render(const GbTree *t, const GPtrArray *svgs);
  * text in a footer, the marking first in the header and last in the footer
  * (and at the top and bottom of every printed page). */
 GByteArray *gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand);
+/* gb_html_render_branded into file `to` of a write set as the page is made,
+ * never whole in memory; a failed write stops it, and the add of `to`
+ * (gb_write_add_stream) reports it. */
+void gb_html_render_to(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand,
+                       GbWriteStream *to);
 
 /* A chart's SVG file as cairo wrote it, made stable and accessible: the
  * process-global surfaceN ids numbered in order, and a <title> and <desc>

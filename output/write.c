@@ -419,6 +419,7 @@ struct GbWriteStream {
     int dirfd;        /* the set's */
     int fd;
     char *tmp;
+    int err; /* of the first write or seek that failed, 0 if none */
 };
 
 GbStatus
@@ -450,13 +451,26 @@ gb_write_stream_open(GbWriteSet *w, const char *relpath, GbWriteStream **out, Gb
 gboolean
 gb_write_stream_write(GbWriteStream *s, const guint8 *data, gsize len)
 {
-    return gb__write_all(s->fd, data, len);
+    if (s->err == 0 && !gb__write_all(s->fd, data, len))
+        s->err = errno != 0 ? errno : EIO;
+    errno = s->err;
+    return s->err == 0;
 }
 
 gboolean
 gb_write_stream_seek(GbWriteStream *s, guint64 offset)
 {
-    return offset <= G_MAXINT64 && lseek(s->fd, (off_t)offset, SEEK_SET) == (off_t)offset;
+    if (s->err == 0 &&
+        (offset > G_MAXINT64 || lseek(s->fd, (off_t)offset, SEEK_SET) != (off_t)offset))
+        s->err = errno != 0 ? errno : EINVAL;
+    errno = s->err;
+    return s->err == 0;
+}
+
+gboolean
+gb_write_stream_failed(const GbWriteStream *s)
+{
+    return s->err != 0;
 }
 
 void
@@ -495,7 +509,9 @@ gb_write_add_stream(GbWriteStream *s, const char *input, int pages, GbDiag *diag
 #ifdef SYNC_FILE_RANGE_WRITE
     sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint, as gb__tmp_end's */
 #endif
-    int err = close(s->fd) != 0 ? errno : 0;
+    int err = s->err;
+    if (close(s->fd) != 0 && err == 0)
+        err = errno;
     s->fd = -1;
     GbWriteEntry *e = gb__entry_new(s->rel, s->dirfd, s->base, input, pages);
     guint64 size = 0;

@@ -114,9 +114,13 @@ GbStatus gb_write_stream_open(GbWriteSet *w, const char *relpath, GbWriteStream 
                               GbDiag *diag);
 gboolean gb_write_stream_write(GbWriteStream *s, const guint8 *data, gsize len);
 gboolean gb_write_stream_seek(GbWriteStream *s, guint64 offset);
+/* TRUE once a write or seek failed: nothing more is written, and
+ * gb_write_add_stream reports it as a failed gb_write_add would. */
+gboolean gb_write_stream_failed(const GbWriteStream *s);
 void gb_write_stream_free(GbWriteStream *s);
 /* Adds the stream's file made from input with its page count and frees s
- * (added or not); statuses as gb_write_add's. */
+ * (added or not); statuses as gb_write_add's (a failed write: GB_CANTCREAT,
+ * "cannot write"). */
 GbStatus gb_write_add_stream(GbWriteStream *s, const char *input, int pages, GbDiag *diag);
 
 /* Flushes to disk, together (on a few threads), every temporary added so

@@ -773,6 +773,27 @@ START_TEST(test_stream)
         assert_committed(dir, "file.zip", data, len);
         ck_assert_int_eq(temporaries_of(dir, "file.zip", &size), 0);
     }
+    /* A write that fails: the stream writes nothing more, and its add fails
+     * the set as a failed gb_write_add does, leaving no temporary. */
+    GbDiag d = {0};
+    GbWriteSet *w = NULL;
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    GbWriteStream *s = NULL;
+    ck_assert_int_eq(gb_write_stream_open(w, "file.zip", &s, &d), GB_OK);
+    gb__write_fail_at("write", 1, ENOSPC);
+    ck_assert(!gb_write_stream_write(s, data, len));
+    gb__write_fail_at("write", 0, 0);
+    ck_assert(gb_write_stream_failed(s));
+    ck_assert(!gb_write_stream_write(s, data, len));
+    ck_assert_int_eq(gb_write_add_stream(s, "in", 0, &d), GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.message, "No space left on device"));
+    goffset size = -1;
+    ck_assert_int_eq(temporaries_of(dir, "file.zip", &size), 0);
+    gb_diag_clear(&d);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_CANTCREAT);
+    gb_diag_clear(&d);
+    gb_write_free(w);
+    assert_committed(dir, "file.zip", data, len);
     char *t = tree(dir);
     ck_assert_msg(strstr(t, "dropped") == NULL, "%s", t);
     g_free(t);
