@@ -492,15 +492,18 @@ gb_write_add_stream(GbWriteStream *s, const char *input, int pages, GbDiag *diag
 {
     GbWriteSet *w = s->w;
     GbStatus status = GB_OK;
+    const char *wrong = NULL;
     g_mutex_lock(&w->mu);
     if (w->failed != GB_OK)
         status = w->failed; /* the set will not commit: nothing more */
-    else if (g_hash_table_contains(w->names, s->rel) || input == NULL || strlen(input) > 64)
-        status = GB_SOFTWARE;
+    else if (g_hash_table_contains(w->names, s->rel))
+        wrong = "written twice in one run";
+    else if (input == NULL || strlen(input) > 64)
+        wrong = "not a file name gradebrief can write";
     g_mutex_unlock(&w->mu);
-    if (status == GB_SOFTWARE) {
-        gb__fail(diag, w->dir, s->rel, "written twice in one run");
-        status = gb__set_failed(w, status, diag);
+    if (wrong != NULL) {
+        gb__fail(diag, w->dir, s->rel, "%s", wrong);
+        status = gb__set_failed(w, GB_SOFTWARE, diag);
     }
     if (status != GB_OK) {
         gb_write_stream_free(s);
