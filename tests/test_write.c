@@ -615,6 +615,17 @@ END_TEST
  * none, all); and the bytes written are the file's. */
 static const gsize hash_splits[] = {0, 1, 63, 64, 65, 1000, 4095, 4096};
 
+/* len bytes that are not a repeat of any short run (g_free): byte i is
+ * i * mul + (i >> shift), truncated. */
+static guint8 *
+test_bytes(gsize len, guint mul, guint shift)
+{
+    guint8 *data = g_malloc(len);
+    for (gsize i = 0; i < len; i++)
+        data[i] = (guint8)(i * mul + (i >> shift));
+    return data;
+}
+
 /* name in dir holds data (len bytes) and the manifest records it under the
  * SHA-256 of those bytes, as GLib computes it. */
 static void
@@ -641,9 +652,7 @@ START_TEST(test_add_hashed)
 {
     char *dir = gb_test_tmpdir("gbwrite");
     gsize len = 4096;
-    guint8 *data = g_malloc(len);
-    for (gsize i = 0; i < len; i++)
-        data[i] = (guint8)(i * 131 + (i >> 7));
+    guint8 *data = test_bytes(len, 131, 7);
     GbDiag d = {0};
     GbWriteSet *w = NULL;
     ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
@@ -692,9 +701,7 @@ START_TEST(test_add_begun)
 {
     char *dir = gb_test_tmpdir("gbwrite");
     gsize len = 4096;
-    guint8 *data = g_malloc(len);
-    for (gsize i = 0; i < len; i++)
-        data[i] = (guint8)(i * 37 + (i >> 5));
+    guint8 *data = test_bytes(len, 37, 5);
     GbDiag d = {0};
     GbWriteSet *w = NULL;
     ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
@@ -733,9 +740,7 @@ START_TEST(test_stream)
 {
     char *dir = gb_test_tmpdir("gbwrite");
     gsize len = 10000;
-    guint8 *data = g_malloc(len);
-    for (gsize i = 0; i < len; i++)
-        data[i] = (guint8)(i * 29 + (i >> 6));
+    guint8 *data = test_bytes(len, 29, 6);
     for (int run = 0; run < 2; run++) {
         GbDiag d = {0};
         GbWriteSet *w = NULL;
