@@ -181,7 +181,6 @@ static void
 gb__build_state_clear(GbBuildState *s)
 {
     gb_briefing_free(s->brief);
-    gb_write_free(s->ws);
     g_free(s->hash);
     gb_stats_free(s->stats);
     gb_stats_moves_free(s->moves);
@@ -193,6 +192,8 @@ gb__build_state_clear(GbBuildState *s)
     g_free(s->selection);
     gb_selection_clear(&s->sel);
     gb_cli_loaded_clear(&s->ld);
+    /* Last: the files the commit replaced are released meanwhile (write.c). */
+    gb_write_free(s->ws);
 }
 
 /* The fonts, made on a thread of their own while the data is read (the read

@@ -3,7 +3,7 @@
  * manifest last. Folders are opened with O_NOFOLLOW|O_DIRECTORY from the
  * output folder down, so a link swapped in anywhere below -o is refused, not
  * followed; files are never opened for writing in place, only renamed over. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE /* O_PATH */
 #include "output/write.h"
 
 #include "output/manifest.h"
@@ -176,6 +176,8 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     w->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_insert(w->dirs, g_strdup(""), GINT_TO_POINTER(root + 1));
     w->entries = g_ptr_array_new_with_free_func(gb__entry_free);
+    w->replaced = g_array_new(FALSE, FALSE, sizeof(int));
+    w->releasers = g_ptr_array_new();
     w->names = g_hash_table_new(g_str_hash, g_str_equal);
     w->verified = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__verified_free);
     GbStatus st_lock = gb__lock(w, diag);
@@ -189,11 +191,75 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     return GB_OK;
 }
 
+/* Closes fds of files a commit replaced, from *next on, one at a time. */
+typedef struct {
+    GArray *fds;
+    gint next; /* atomic */
+} GbRelease;
+
+static gpointer
+gb__release_worker(gpointer data)
+{
+    GbRelease *r = data;
+    for (gint i; (i = g_atomic_int_add(&r->next, 1)) < (gint)r->fds->len;)
+        close(g_array_index(r->fds, int, i));
+    return NULL;
+}
+
+static gpointer
+gb__release_last(gpointer data)
+{
+    gb__release_worker(data);
+    return data;
+}
+
+/* The files the commit renamed over are released on threads of their own
+ * (a few, each taking the next), and joined by gb_write_free: on a file
+ * system mounted with discard, dropping a replaced file's last reference
+ * trims its blocks there and then, and the rename that did it waited for the
+ * device (ext4 here: 3-5 ms for a build's 30 files on a quiet machine, over
+ * 100 ms with other disk traffic, all on the run's critical path). */
+static void
+gb__release_replaced(GbWriteSet *w)
+{
+    if (w->replaced->len == 0)
+        return;
+    GbRelease *r = g_new0(GbRelease, 1);
+    r->fds = g_steal_pointer(&w->replaced);
+    w->replaced = g_array_new(FALSE, FALSE, sizeof(int));
+    guint threads = MIN((r->fds->len + 7) / 8, 4);
+    for (guint t = 1; t < threads; t++)
+        g_ptr_array_add(w->releasers, g_thread_new("release", gb__release_worker, r));
+    /* The last one joined gives r back, to be freed once all are done. */
+    g_ptr_array_add(w->releasers, g_thread_new("release", gb__release_last, r));
+}
+
+static void
+gb__release_join(GbWriteSet *w)
+{
+    GbRelease *r = NULL;
+    for (guint t = 0; t < w->releasers->len; t++) {
+        gpointer got = g_thread_join(g_ptr_array_index(w->releasers, t));
+        if (got != NULL)
+            r = got;
+    }
+    g_ptr_array_set_size(w->releasers, 0);
+    if (r != NULL) {
+        g_array_free(r->fds, TRUE);
+        g_free(r);
+    }
+}
+
 void
 gb_write_free(GbWriteSet *w)
 {
     if (w == NULL)
         return;
+    gb__release_join(w);
+    for (guint i = 0; i < w->replaced->len; i++)
+        close(g_array_index(w->replaced, int, i));
+    g_array_free(w->replaced, TRUE);
+    g_ptr_array_free(w->releasers, TRUE);
     for (guint i = 0; i < w->entries->len; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         if (e->tmp != NULL)
@@ -661,6 +727,17 @@ gb_write_flush(GbWriteSet *w, GbDiag *diag)
     return status;
 }
 
+/* Holds the file e's rename is about to replace (when there is one) by an
+ * fd, so that the rename does not drop its last reference: released once
+ * the commit is on disk (gb__release_replaced). */
+static void
+gb__hold_replaced(GbWriteSet *w, const GbWriteEntry *e)
+{
+    int fd = openat(e->dirfd, e->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        g_array_append_val(w->replaced, fd);
+}
+
 GbStatus
 gb_write_commit(GbWriteSet *w, GbDiag *diag)
 {
@@ -712,7 +789,10 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
         if (e->tmp == NULL) {
             e->done = TRUE;
             w->unchanged++;
-        } else if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
+            continue;
+        }
+        gb__hold_replaced(w, e);
+        if (gb__rename(e->dirfd, e->tmp, e->base) != 0) {
             gb__fail(diag, w->dir, e->rel, "cannot replace: %s", g_strerror(errno));
             status = GB_CANTCREAT;
         } else {
@@ -752,6 +832,7 @@ gb_write_commit(GbWriteSet *w, GbDiag *diag)
      * fresh, and the next run rewrites it, as it does a file renamed under
      * the old manifest. */
     gb__sync_folders(w);
+    gb__release_replaced(w);
     g_free(mtmp);
     g_free(old_text);
     if (status == GB_OK)

@@ -874,6 +874,62 @@ END_TEST
  * manifest is the old one, so no new file passes for up to date; the next run
  * with the new data makes the folder exactly the new build, and with the old
  * data exactly the old one. */
+/* The fds of this process open on files that were unlinked (replaced), and
+ * of all files. */
+static guint
+deleted_fds(guint *all)
+{
+    guint n = 0;
+    *all = 0;
+    GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
+    ck_assert_ptr_nonnull(d);
+    for (const char *name; (name = g_dir_read_name(d)) != NULL;) {
+        char *path = g_build_filename("/proc/self/fd", name, NULL);
+        char *target = g_file_read_link(path, NULL);
+        (*all)++;
+        n += target != NULL && g_str_has_suffix(target, " (deleted)");
+        g_free(target);
+        g_free(path);
+    }
+    g_dir_close(d);
+    return n;
+}
+
+/* The files a commit renames over stay referenced after it (so the rename
+ * does not wait for the file system to free their blocks), each released by
+ * the time the set is freed: no fd left open, the new bytes in place, and a
+ * commit that replaced nothing (a first run) holds nothing. */
+START_TEST(test_replaced_released)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    GbDiag d = {0};
+    guint all0, all;
+    guint deleted0 = deleted_fds(&all0); /* Check's own unlinked message file */
+    ck_assert_int_eq(write_version(dir, 1, 0, &d), GB_OK);
+    ck_assert_uint_eq(deleted_fds(&all), deleted0);
+    ck_assert_uint_eq(all, all0);
+    GbWriteSet *w;
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *body = g_strdup_printf("%s version 2 even\n", files[i]);
+        ck_assert_int_eq(gb_write_add(w, files[i], (guint8 *)body, strlen(body), "v2", 0, &d),
+                         GB_OK);
+        g_free(body);
+    }
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+    char *text = slurp(dir, "charts/map.svg");
+    ck_assert_str_eq(text, "charts/map.svg version 2 even\n");
+    g_free(text);
+    /* Until the set is freed, each replaced file is either still held or
+     * already released by a releasing thread; never more than were replaced. */
+    ck_assert_uint_le(deleted_fds(&all), deleted0 + G_N_ELEMENTS(files) + 1);
+    gb_write_free(w);
+    ck_assert_uint_eq(deleted_fds(&all), deleted0);
+    ck_assert_uint_eq(all, all0);
+    g_free(dir);
+}
+END_TEST
+
 static Suite *
 write_suite(void)
 {
@@ -896,6 +952,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_early_flush, 0, 2);
     tcase_add_loop_test(tc, test_add_begun, 0, G_N_ELEMENTS(hash_splits));
     tcase_add_test(tc, test_stream);
+    tcase_add_test(tc, test_replaced_released);
     suite_add_tcase(s, tc);
     return s;
 }
