@@ -484,6 +484,15 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
      * files' chain freed its own as it ended). */
     g_clear_pointer(&s->fonts, gb_fonts_free);
     g_clear_pointer(&s->brief, gb_briefing_free); /* the pass has its own copies */
+    /* Nor is anything drawn again in this run, so the chart bases kept for a
+     * next chart and cairo's own caches (fonts' faces, their mapped files,
+     * glyph caches) go too: no cairo object is left (the files' chain has
+     * joined, the PDF's surface is destroyed, both font maps are freed), as
+     * cairo_debug_reset_static_data asks. Peak RSS, the finishing pass's with
+     * libqpdf mapped, 10 runs each: median 30.6 -> 29.9 MiB all formats,
+     * 29.9 -> 29.6 MiB PDF only. */
+    gb_chartfile_forget();
+    cairo_debug_reset_static_data();
     /* Their pages given back: glibc trims only its heap's top, and the
      * finishing pass's allocations would otherwise land in pages still
      * resident from the drawing (its peak 32.8 -> 31.4 MB, PDF only). */
