@@ -181,7 +181,11 @@ gb__memo_put(GbMemo *m, const char *s, gsize len, int value)
         GbMemoSlot *old = m->slots;
         guint nold = m->mask + 1;
         m->mask = 2 * nold - 1;
-        m->slots = g_new0(GbMemoSlot, m->mask + 1);
+        /* Cleared by a write, not calloc's fresh pages: those are mapped to
+         * the zero page by the first lookup's read and replaced at the first
+         * put, with a TLB flush to the other core each time. */
+        m->slots = g_new(GbMemoSlot, m->mask + 1);
+        memset(m->slots, 0, (m->mask + 1) * sizeof *m->slots);
         for (guint i = 0; i < nold; i++)
             if (old[i].off != 0)
                 gb__memo_place(m, gb__memo_hash(m->bytes + old[i].off + sizeof(gint32), old[i].len),
