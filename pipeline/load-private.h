@@ -138,11 +138,6 @@ typedef struct {
     GString *scratch, *msg;
     GbDiag diag;
     GbMemo *memo_authority; /* raw -> authority, for names naming one authority */
-    /* The authority's hash in the memo of the records peeked at, by record
-     * number (+ 1; 0: none) modulo the ring: made once, for the peeks and the
-     * lookup (gb__authority_peek, gb__authority). */
-#define GB__PEEK_RING 128
-    guint64 peek_record[GB__PEEK_RING], peek_hash[GB__PEEK_RING];
     GbMemo *memo_grade[32]; /* per regime: raw -> grade */
     GbSmallMemo small_regime;
     GbSmallMemo small_judgement[32], small_grade[32]; /* per regime */
@@ -283,9 +278,6 @@ int gb__memo_get(const GbMemo *m, const char *key, gsize len);
 /* Remembers a key m does not have with value (>= 0); past the memo's cap of
  * keys, or for a key of 64 KiB or more, does nothing. This function can't fail. */
 void gb__memo_put(GbMemo *m, const char *key, gsize len, int value);
-/* Fetches into cache what gb__memo_get of the key will read: its slot (stage
- * 0), then, once that has come, its entry (stage 1). */
-void gb__memo_prefetch(const GbMemo *m, const char *key, gsize len, int stage);
 /* The origin id of rows from source (gb_table_intern_origin), remembered by
  * its key (the memo's ids are the table's, or in a worker's part ids local to
  * the part, interned when the part is merged). */
@@ -296,8 +288,6 @@ guint32 gb__origin_len(GbFileLoad *fl, const char *source, gsize len, gboolean i
                        const char *group);
 /* The header a column spec names in messages: its first alternative. */
 char *gb__spec_name(const char *spec, const char *dflt);
-/* gb__memo_prefetch for the authority in field col of rec (a GbCsvPeekFn's work). */
-void gb__authority_peek(GbFileLoad *fl, const GbCsvRecord *rec, int col, int stage);
 /* Resolves the authority of a record for year/date. Returns -1 after rejecting. */
 int gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32 date);
 /* Resolves the grade in field col for regime. Returns -1 after rejecting. */

@@ -140,28 +140,6 @@ gb__memo_get(const GbMemo *m, const char *s, gsize len)
     return gb__memo_get_hashed(m, gb__memo_hash(s, len), s, len);
 }
 
-/* noipa: GCC takes a function that only prefetches for one without effects
- * and drops the calls to it. */
-static __attribute__((noipa)) void
-gb__memo_prefetch_hashed(const GbMemo *m, guint64 h, int stage)
-{
-    const GbMemoSlot *sl = &m->slots[(guint)(h >> 20) & m->mask];
-    if (stage == 0) {
-        __builtin_prefetch(sl);
-        return;
-    }
-    if (sl->off != 0 && sl->tag == (guint16)(h >> 48))
-        __builtin_prefetch(m->bytes + sl->off);
-}
-
-void
-gb__memo_prefetch(const GbMemo *m, const char *s, gsize len, int stage)
-{
-    if (len > G_MAXUINT16)
-        return;
-    gb__memo_prefetch_hashed(m, gb__memo_hash(s, len), stage);
-}
-
 /* Places a slot for an entry whose hash is h. */
 static void
 gb__memo_place(GbMemo *m, guint64 h, guint32 off, guint16 len)
@@ -181,7 +159,11 @@ gb__memo_put(GbMemo *m, const char *s, gsize len, int value)
         GbMemoSlot *old = m->slots;
         guint nold = m->mask + 1;
         m->mask = 2 * nold - 1;
-        m->slots = g_new0(GbMemoSlot, m->mask + 1);
+        /* Cleared by a write, not calloc's fresh pages: those are mapped to
+         * the zero page by the first lookup's read and replaced at the first
+         * put, with a TLB flush to the other core each time. */
+        m->slots = g_new(GbMemoSlot, m->mask + 1);
+        memset(m->slots, 0, (m->mask + 1) * sizeof *m->slots);
         for (guint i = 0; i < nold; i++)
             if (old[i].off != 0)
                 gb__memo_place(m, gb__memo_hash(m->bytes + old[i].off + sizeof(gint32), old[i].len),
@@ -264,39 +246,13 @@ gb__spec_name(const char *spec, const char *dflt)
     const char *bar = strchr(spec, '|');
     return bar != NULL ? g_strndup(spec, (gsize)(bar - spec)) : g_strdup(spec);
 }
-/* The hash of the authority of record rec as its peek at stage 0 made it, or
- * a new one. Any hash is safe: a lookup only takes an entry whose bytes are the
- * key's, so a stale one could only miss (and the authority be looked up). */
-static guint64
-gb__authority_hash(GbFileLoad *fl, const GbCsvRecord *rec, int col, gboolean fresh)
-{
-    guint k = (guint)(rec->record % GB__PEEK_RING);
-    if (!fresh && fl->peek_record[k] == rec->record + 1)
-        return fl->peek_hash[k];
-    guint64 h = gb__memo_hash(rec->fields[col], rec->lens[col]);
-    fl->peek_record[k] = rec->record + 1;
-    fl->peek_hash[k] = h;
-    return h;
-}
-
-void
-gb__authority_peek(GbFileLoad *fl, const GbCsvRecord *rec, int col, int stage)
-{
-    if (col >= 0 && (guint)col < rec->nfields && rec->lens[col] <= G_MAXUINT16)
-        gb__memo_prefetch_hashed(fl->memo_authority, gb__authority_hash(fl, rec, col, stage == 0),
-                                 stage);
-}
-
 /* Resolves the authority of a record for year/date. Returns -1 after rejecting. */
 int
 gb__authority(GbFileLoad *fl, const GbCsvRecord *rec, int col, int year, guint32 date)
 {
     const GbRef *ref = fl->l->ref;
     const char *s = rec->fields[col];
-    int a = rec->lens[col] <= G_MAXUINT16
-                ? gb__memo_get_hashed(fl->memo_authority, gb__authority_hash(fl, rec, col, FALSE),
-                                      s, rec->lens[col])
-                : -1;
+    int a = gb__memo_get(fl->memo_authority, s, rec->lens[col]);
     if (a >= 0 && (a & GB__ALWAYS)) /* existed in every year: no need to look */
         return a & ~GB__ALWAYS;
     if (a < 0) {
@@ -372,7 +328,6 @@ gb__load_init(GbFileLoad *fl)
     for (guint i = 0; i < G_N_ELEMENTS(fl->small_grade); i++)
         fl->small_judgement[i].n = fl->small_grade[i].n = 0;
     fl->memo_authority = gb__memo_new();
-    memset(fl->peek_record, 0, sizeof fl->peek_record);
     for (guint i = 0; i <= GB__ORIGIN_KINDS; i++)
         fl->memo_origin[i] = gb__memo_new();
     fl->origin_key = g_string_new(NULL);

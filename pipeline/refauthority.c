@@ -141,7 +141,12 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
                           "empty required field");
         return GB_DATA;
     }
-    if (g_hash_table_contains(ref->auth_by_code, code)) {
+    /* The code is indexed first, with the index the authority is about to
+     * take: a code already there is a duplicate (one hash, not two; any
+     * failure from here on fails the whole load). */
+    a.code = g_string_chunk_insert(ref->strings, code);
+    if (!g_hash_table_insert(ref->auth_by_code, a.code,
+                             GINT_TO_POINTER((int)ref->authorities->len + 1))) {
         gb_csv_diag_field(rec, (guint)idx[A_CODE], diag, "duplicate authority code %s", code);
         return GB_DATA;
     }
@@ -166,21 +171,21 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
         g_ptr_array_add(ref->regions, g_strdup(region));
         a.region = (int)ref->regions->len - 1;
     }
-    a.code = g_string_chunk_insert(ref->strings, code);
     a.name = g_string_chunk_insert(ref->strings, name);
     a.ons = g_ptr_array_new();
     a.aliases = g_ptr_array_new();
     gb__ref_split_into(a.ons, ref->strings, gb__ref_field(rec, idx, A_ONS));
     gb__ref_split_into(a.aliases, ref->strings, gb__ref_field(rec, idx, A_ALIASES));
     a.successors = g_array_new(FALSE, FALSE, sizeof(int));
-    /* Successor codes are resolved once every authority is loaded. */
-    g_ptr_array_add(ref->pending_successors, g_strdup(gb__ref_field(rec, idx, A_SUCC)));
+    /* Successor codes are resolved once every authority is loaded; most
+     * authorities have none (NULL: no copy, nothing to split). */
+    const char *succ = gb__ref_field(rec, idx, A_SUCC);
+    g_ptr_array_add(ref->pending_successors, *succ != '\0' ? g_strdup(succ) : NULL);
     for (int k = 0; k < 10; k++)
         a.neighbours[k] = -1;
     a.tile_q = a.tile_r = -1;
     g_array_append_val(ref->authorities, a);
     int i = (int)ref->authorities->len - 1;
-    g_hash_table_insert(ref->auth_by_code, a.code, GINT_TO_POINTER(i + 1));
     gb__index_authority(ref, a.code, i);
     gb__index_authority(ref, a.name, i);
     for (guint k = 0; k < a.ons->len; k++)
@@ -218,9 +223,12 @@ gb__ref_resolve_successors(GbRef *ref, GbDiag *diag)
 {
     GbStatus status = GB_OK;
     for (guint i = 0; i < ref->authorities->len && status == GB_OK; i++) {
+        const char *pending = g_ptr_array_index(ref->pending_successors, i);
+        if (pending == NULL)
+            continue;
         GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
         GPtrArray *codes = g_ptr_array_new();
-        gb__ref_split_into(codes, ref->strings, g_ptr_array_index(ref->pending_successors, i));
+        gb__ref_split_into(codes, ref->strings, pending);
         for (guint k = 0; k < codes->len && status == GB_OK; k++) {
             int s = gb__ref_authority_by_code(ref, g_ptr_array_index(codes, k));
             if (s < 0) {

@@ -75,6 +75,14 @@ gb__slab_new(GbTable *t, gsize bytes)
 #ifdef MADV_HUGEPAGE
             madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
 #endif
+#ifdef MADV_POPULATE_WRITE
+            /* Every page is written, but a row's read of a cell comes first:
+             * left to faults, each page was mapped to the zero page by the
+             * read and replaced at the write, with a TLB flush sent to the
+             * other core (the split read's threads share the mapping) each
+             * time. Made writable at once here; a hint, like the one above. */
+            madvise(p, bytes, MADV_POPULATE_WRITE);
+#endif
             t->slab_bytes = bytes;
             return p;
         }
