@@ -463,12 +463,6 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     gb_chartfile_run_free(files.run);
     gb__build_files_timings(&files);
     gb_cli_timing(r->timings, "files-wait", &s->t0);
-    /* The finishing pass only now: begun as the drawing ended, it overlapped
-     * the Word file's making in about one run in three, and with libqpdf
-     * loaded beside the files' chain the peak was 4-5 MB higher (35-37 MB,
-     * smaps at the peak; all formats 30.6-31.4 MB either way without it). */
-    if (job != NULL)
-        gb_pdf_job_begin(job);
     if (rc == GB_OK && files.rc != GB_OK) {
         rc = files.rc;
         *diag = files.diag;
@@ -480,8 +474,8 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     gb_diag_clear(&files.diag);
     /* Nothing is drawn from here on (the finishing pass works on the PDF's
      * bytes): the PDF's fonts, their layouts and glyph caches, are freed
-     * while it runs, for it to reuse, not held beside it to the end (the
-     * files' chain freed its own as it ended). */
+     * before it begins, not held beside it to the end (the files' chain
+     * freed its own as it ended). */
     g_clear_pointer(&s->fonts, gb_fonts_free);
     g_clear_pointer(&s->brief, gb_briefing_free); /* the pass has its own copies */
     /* Nor is anything drawn again in this run, so the chart bases kept for a
@@ -497,6 +491,17 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
      * finishing pass's allocations would otherwise land in pages still
      * resident from the drawing (its peak 32.8 -> 31.4 MB, PDF only). */
     malloc_trim(0);
+    /* The finishing pass only now, which maps libqpdf (2.9 MiB) first. Begun
+     * as the drawing ended, it overlapped the Word file's making in about one
+     * run in three, and with libqpdf loaded beside the files' chain the peak
+     * was 4-5 MB higher (35-37 MB). Begun after the files' chain but before
+     * the frees and the trim above, in about one run in ten it mapped libqpdf
+     * before the drawing's pages were given back (peak 31-32 MiB, PDF only).
+     * After them: peak RSS max 31.6 -> 29.9 MiB in 25 alternating PDF-only
+     * builds, the wall the same (median 209.9 -> 212.1 ms, first quartile
+     * 202.9 -> 199.2). */
+    if (job != NULL)
+        gb_pdf_job_begin(job);
     /* cairo's bytes, which the finished PDF begins with, hashed and written
      * to the PDF's temporary while the finishing pass runs (this core would
      * only wait for it): the write stage then hashes and writes just the
