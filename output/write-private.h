@@ -58,8 +58,8 @@ struct GbWriteSet {
     GbDiag fail_diag;
     guint written, unchanged;
     gboolean committed;
-    GArray *replaced;     /* int: an fd on each file a commit renamed over, until released */
-    GPtrArray *releasers; /* GThread*: closing those, joined by gb_write_free */
+    GArray *replaced;          /* int: an fd on each file the commit renamed over */
+    struct GbRelease *release; /* the threads closing them, joined by gb_write_free */
 };
 
 /* The folder of relative folder `reldir` ("" the root), opened once per set,

@@ -177,7 +177,6 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     g_hash_table_insert(w->dirs, g_strdup(""), GINT_TO_POINTER(root + 1));
     w->entries = g_ptr_array_new_with_free_func(gb__entry_free);
     w->replaced = g_array_new(FALSE, FALSE, sizeof(int));
-    w->releasers = g_ptr_array_new();
     w->names = g_hash_table_new(g_str_hash, g_str_equal);
     w->verified = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gb__verified_free);
     GbStatus st_lock = gb__lock(w, diag);
@@ -191,63 +190,55 @@ gb_write_open(const char *dir, guint flags, GbWriteSet **out, GbDiag *diag)
     return GB_OK;
 }
 
-/* Closes fds of files a commit replaced, from *next on, one at a time. */
-typedef struct {
+/* The fds of the files a commit replaced, closed by a few threads, each
+ * taking the next. */
+struct GbRelease {
     GArray *fds;
     gint next; /* atomic */
-} GbRelease;
+    GPtrArray *threads;
+};
 
 static gpointer
 gb__release_worker(gpointer data)
 {
-    GbRelease *r = data;
+    struct GbRelease *r = data;
     for (gint i; (i = g_atomic_int_add(&r->next, 1)) < (gint)r->fds->len;)
         close(g_array_index(r->fds, int, i));
     return NULL;
 }
 
-static gpointer
-gb__release_last(gpointer data)
-{
-    gb__release_worker(data);
-    return data;
-}
-
-/* The files the commit renamed over are released on threads of their own
- * (a few, each taking the next), and joined by gb_write_free: on a file
- * system mounted with discard, dropping a replaced file's last reference
- * trims its blocks there and then, and the rename that did it waited for the
- * device (ext4 here: 3-5 ms for a build's 30 files on a quiet machine, over
- * 100 ms with other disk traffic, all on the run's critical path). */
+/* The files the commit renamed over are released on threads of their own,
+ * joined by gb_write_free: on a file system mounted with discard, dropping a
+ * replaced file's last reference trims its blocks there and then, and the
+ * rename that did it waited for the device (ext4 here: 3-5 ms for a build's
+ * 30 files on a quiet machine, over 100 ms with other disk traffic, all on
+ * the run's critical path). */
 static void
 gb__release_replaced(GbWriteSet *w)
 {
-    if (w->replaced->len == 0)
+    if (w->replaced->len == 0 || w->release != NULL)
         return;
-    GbRelease *r = g_new0(GbRelease, 1);
+    struct GbRelease *r = g_new0(struct GbRelease, 1);
     r->fds = g_steal_pointer(&w->replaced);
     w->replaced = g_array_new(FALSE, FALSE, sizeof(int));
+    r->threads = g_ptr_array_new();
     guint threads = MIN((r->fds->len + 7) / 8, 4);
-    for (guint t = 1; t < threads; t++)
-        g_ptr_array_add(w->releasers, g_thread_new("release", gb__release_worker, r));
-    /* The last one joined gives r back, to be freed once all are done. */
-    g_ptr_array_add(w->releasers, g_thread_new("release", gb__release_last, r));
+    for (guint t = 0; t < threads; t++)
+        g_ptr_array_add(r->threads, g_thread_new("release", gb__release_worker, r));
+    w->release = r;
 }
 
 static void
 gb__release_join(GbWriteSet *w)
 {
-    GbRelease *r = NULL;
-    for (guint t = 0; t < w->releasers->len; t++) {
-        gpointer got = g_thread_join(g_ptr_array_index(w->releasers, t));
-        if (got != NULL)
-            r = got;
-    }
-    g_ptr_array_set_size(w->releasers, 0);
-    if (r != NULL) {
-        g_array_free(r->fds, TRUE);
-        g_free(r);
-    }
+    struct GbRelease *r = g_steal_pointer(&w->release);
+    if (r == NULL)
+        return;
+    for (guint t = 0; t < r->threads->len; t++)
+        g_thread_join(g_ptr_array_index(r->threads, t));
+    g_ptr_array_free(r->threads, TRUE);
+    g_array_free(r->fds, TRUE);
+    g_free(r);
 }
 
 void
@@ -256,10 +247,9 @@ gb_write_free(GbWriteSet *w)
     if (w == NULL)
         return;
     gb__release_join(w);
-    for (guint i = 0; i < w->replaced->len; i++)
+    for (guint i = 0; i < w->replaced->len; i++) /* held by a commit that failed */
         close(g_array_index(w->replaced, int, i));
     g_array_free(w->replaced, TRUE);
-    g_ptr_array_free(w->releasers, TRUE);
     for (guint i = 0; i < w->entries->len; i++) {
         GbWriteEntry *e = g_ptr_array_index(w->entries, i);
         if (e->tmp != NULL)
