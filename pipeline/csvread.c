@@ -23,10 +23,8 @@
  * a little over the limit, so that most long fields still reach gb__on_field
  * and are reported with their length. */
 #define GB__FIELD_BUFFER_MAX (GB_CSV_MAX_FIELD_BYTES + 4096)
-/* A part's records are handed on in batches: fn's lookups for a record can
- * then be fetched while earlier ones are handled (GbCsvPeekFn). */
+/* A part's records are handed on in batches of GB__BATCH. */
 #define GB__BATCH 64
-#define GB__PEEK_AHEAD 8
 #define GB__BATCH_FIELDS (2 * GB_CSV_MAX_FIELDS) /* a batch, then one record more */
 #define GB__BATCH_BYTES (256 * 1024)
 
@@ -51,7 +49,6 @@ typedef struct {
 
     /* A part's batch (batching): records parsed, not yet handed to fn. */
     gboolean batching;
-    GbCsvPeekFn peek;
     GbBatchRecord batch[GB__BATCH];
     guint nbatch;
     GbDiag *fn_diag;     /* fn's; diag is then the parser's own */
@@ -241,8 +238,8 @@ gb__on_field(void *field, size_t len, void *data)
 
 static void gb__pipe_record(GbCsvState *st);
 
-/* Hands the batch's records to peek, then to fn in order, and empties it; a
- * status other than GB_OK from fn stops the read. */
+/* Hands the batch's records to fn in order and empties it; a status other
+ * than GB_OK from fn stops the read. */
 static void
 gb__batch_flush(GbCsvState *st)
 {
@@ -250,23 +247,16 @@ gb__batch_flush(GbCsvState *st)
     st->nbatch = 0;
     for (guint i = 0; i < st->nfields && !st->fn_stopped; i++)
         st->fields[i] = st->buf->str + st->starts[i];
-    GbCsvRecord recs[GB__BATCH];
     for (guint i = 0; i < n && !st->fn_stopped; i++) {
         const GbBatchRecord *b = &st->batch[i];
-        recs[i] = (GbCsvRecord){.path = st->path,
-                                .record = b->record,
-                                .line = b->line,
-                                .offset = b->offset,
-                                .nfields = b->nfields,
-                                .fields = st->fields + b->first,
-                                .lens = st->lens + b->first};
-        if (st->peek != NULL)
-            st->peek(&recs[i], st->user, 0);
-    }
-    for (guint i = 0; i < n && !st->fn_stopped; i++) {
-        if (st->peek != NULL && i + GB__PEEK_AHEAD < n)
-            st->peek(&recs[i + GB__PEEK_AHEAD], st->user, 1);
-        GbStatus status = st->fn(&recs[i], st->user, st->fn_diag);
+        GbCsvRecord rec = {.path = st->path,
+                           .record = b->record,
+                           .line = b->line,
+                           .offset = b->offset,
+                           .nfields = b->nfields,
+                           .fields = st->fields + b->first,
+                           .lens = st->lens + b->first};
+        GbStatus status = st->fn(&rec, st->user, st->fn_diag);
         if (status != GB_OK) {
             st->fn_stopped = TRUE;
             st->fn_status = status;
@@ -910,7 +900,7 @@ gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 
 GbStatus
 gb__csv_read_part(const char *path, FILE *f, const char *mem, guint64 start, guint64 end,
-                  guint64 *line, GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user, GbDiag *diag)
+                  guint64 *line, GbCsvRecordFn fn, gpointer user, GbDiag *diag)
 {
     if (mem == NULL && fseeko(f, (off_t)start, SEEK_SET) != 0) {
         gb_diag_set(diag, path, 0, 0, "cannot seek: %s", g_strerror(errno));
@@ -928,7 +918,6 @@ gb__csv_read_part(const char *path, FILE *f, const char *mem, guint64 start, gui
                        .part = TRUE,
                        .at_line_start = TRUE,
                        .batching = TRUE,
-                       .peek = peek,
                        .fn_diag = diag,
                        .clean_from = G_MAXUINT64,
                        .mem = mem,

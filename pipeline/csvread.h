@@ -43,23 +43,17 @@ GbStatus gb_csv_read(const char *path, GbCsvRecordFn fn, gpointer user, GbDiag *
  * errors, same order. For tests, which read small files both ways. */
 void gb_csv_set_pipe_threshold(gsize bytes);
 
-/* Told of records before fn is called for them, so that it can fetch what
- * they will need: stage 0 a few dozen records ahead, stage 1 a few ahead. It
- * must not change anything the records' outcome depends on. */
-typedef void (*GbCsvPeekFn)(const GbCsvRecord *rec, gpointer user, int stage);
-
 /* For csvsplit.c: reads bytes [start, end) of the open file f (or, when mem is
  * not NULL, of the file's bytes mapped there: mem[0] is the byte at start) as
  * gb_csv_read() does, on the calling thread. start is 0 or just after a line end outside quotes
  * (a record boundary); *line is the line number to give the line starting there,
  * and becomes the number of the line after the part. Records are numbered from 1
  * in the part; the file-wide checks (empty, no records) are the caller's. The
- * records reach fn in small batches, each batch shown to peek (may be NULL)
- * first; records, errors and their order are those of reading one at a time
- * (a record that fn stops at wins over a later parse error). */
+ * records reach fn in small batches; records, errors and their order are
+ * those of reading one at a time (a record that fn stops at wins over a later
+ * parse error). */
 GbStatus gb__csv_read_part(const char *path, FILE *f, const char *mem, guint64 start, guint64 end,
-                           guint64 *line, GbCsvRecordFn fn, GbCsvPeekFn peek, gpointer user,
-                           GbDiag *diag);
+                           guint64 *line, GbCsvRecordFn fn, gpointer user, GbDiag *diag);
 
 /* Finds the physical line and byte column where field `field` (0-based) of the
  * record starting at byte `offset` on line `line` begins. Used only to point at

@@ -451,7 +451,7 @@ gb__ahead_thread(gpointer data)
         a->end = gb__scan(&s, next, gb__part_size(next, s.size - next, nthreads), &buf, &mem);
         a->line = line;
         a->status = gb__csv_read_part(ah->path, f, mem, a->start, a->end, &a->line,
-                                      gb__ahead_record, NULL, a, &a->diag);
+                                      gb__ahead_record, a, &a->diag);
         if (a->dropped) {
             a->block->used = a->first;
             gb__ahead_part_free(a);
@@ -547,13 +547,10 @@ gb__ahead_take(const char *path, const struct stat *sb)
     return parts;
 }
 
-/* Records of a part read ahead are decoded a window at a time: a batch of 64
- * and the 8 after it that stage 1 peeks at. Decoding the whole part at once
- * took three arrays of some 700 KB each per part, fresh pages from the system
- * every time (a quarter of a 1M-row run's page faults). */
+/* Records of a part read ahead are decoded a batch of 64 at a time. Decoding
+ * the whole part at once took three arrays of some 700 KB each per part, fresh
+ * pages from the system every time (a quarter of a 1M-row run's page faults). */
 #define GB__REPLAY_BATCH 64
-#define GB__REPLAY_AHEAD 8
-#define GB__REPLAY_WINDOW (GB__REPLAY_BATCH + GB__REPLAY_AHEAD)
 
 static gsize
 gb__ahead_size(const GbAheadHead *h)
@@ -605,33 +602,24 @@ gb__ahead_window(const char *path, const char *p, guint want, GbCsvRecord *recs,
     return want;
 }
 
-/* Hands a part read ahead to fn (each batch shown to peek first) as
- * gb__csv_read_part would have: fn's stop wins, else the part's own outcome;
- * *line as it left it. */
+/* Hands a part read ahead to fn as gb__csv_read_part would have: fn's stop
+ * wins, else the part's own outcome; *line as it left it. */
 static GbStatus
-gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, GbCsvPeekFn peek,
-                 gpointer user, guint64 *line, GbDiag *diag)
+gb__ahead_replay(const char *path, GbAheadPart *a, GbCsvRecordFn fn, gpointer user, guint64 *line,
+                 GbDiag *diag)
 {
     guint n = a->nrecords;
     gsize cap = 0;
     char **fields = NULL;
     gsize *lens = NULL;
-    GbCsvRecord recs[GB__REPLAY_WINDOW];
+    GbCsvRecord recs[GB__REPLAY_BATCH];
     const char *p = a->block->base + a->first; /* record i's head */
     GbStatus status = GB_OK;
     for (guint i = 0; i < n && status == GB_OK; i += GB__REPLAY_BATCH) {
-        /* Records i .. i + 64 + 8, decoded afresh (8 of them twice). */
-        guint got =
-            gb__ahead_window(path, p, MIN(n - i, GB__REPLAY_WINDOW), recs, &fields, &lens, &cap);
-        guint batch = MIN(got, GB__REPLAY_BATCH);
-        if (peek != NULL)
-            for (guint j = 0; j < batch; j++)
-                peek(&recs[j], user, 0);
-        for (guint j = 0; j < batch && status == GB_OK; j++) {
-            if (peek != NULL && j + GB__REPLAY_AHEAD < got)
-                peek(&recs[j + GB__REPLAY_AHEAD], user, 1);
+        guint batch =
+            gb__ahead_window(path, p, MIN(n - i, GB__REPLAY_BATCH), recs, &fields, &lens, &cap);
+        for (guint j = 0; j < batch && status == GB_OK; j++)
             status = fn(&recs[j], user, diag);
-        }
         for (guint j = 0; j < batch; j++) {
             GbAheadHead h;
             memcpy(&h, p, sizeof h);
@@ -656,13 +644,6 @@ gb__part_record(const GbCsvRecord *rec, gpointer data, GbDiag *diag)
 {
     GbSplitPart *pc = data;
     return pc->s->fns->record(rec, pc->worker, pc->part, diag);
-}
-
-static void
-gb__part_peek(const GbCsvRecord *rec, gpointer data, int stage)
-{
-    GbSplitPart *pc = data;
-    pc->s->fns->peek(rec, pc->worker, stage);
 }
 
 /* Merges the parts that are ready, in order; called and returns with s->lock
@@ -731,11 +712,10 @@ gb__work(GbSplit *s, gpointer worker, FILE *f, GbPartBuf *buf)
         GbSplitPart pc = {.s = s, .worker = worker, .part = slot->part};
         guint64 line = 1;
         GbDiag d = {0};
-        GbCsvPeekFn peek = s->fns->peek != NULL ? gb__part_peek : NULL;
         GbStatus status =
-            ahead != NULL ? gb__ahead_replay(s->path, ahead, gb__part_record, peek, &pc, &line, &d)
-                          : gb__csv_read_part(s->path, f, mem, start, end, &line, gb__part_record,
-                                              peek, &pc, &d);
+            ahead != NULL
+                ? gb__ahead_replay(s->path, ahead, gb__part_record, &pc, &line, &d)
+                : gb__csv_read_part(s->path, f, mem, start, end, &line, gb__part_record, &pc, &d);
         gb__ahead_part_free(ahead);
         g_mutex_lock(&s->lock);
         slot->status = status;
@@ -813,10 +793,9 @@ gb_csv_read_split(const char *path, const GbCsvSplitFns *fns, gpointer user, GbD
         /* As on one thread: the header first, then a worker for the rest. */
         GbDiag d = {0};
         GbSplitOne o = {.fns = fns, .user = user};
-        status = ahead0 != NULL
-                     ? gb__ahead_replay(path, ahead0, gb__one_record, NULL, &o, &line, &d)
-                     : gb__csv_read_part(path, threads[0].f, mem0, 0, end, &line, gb__one_record,
-                                         NULL, &o, &d);
+        status = ahead0 != NULL ? gb__ahead_replay(path, ahead0, gb__one_record, &o, &line, &d)
+                                : gb__csv_read_part(path, threads[0].f, mem0, 0, end, &line,
+                                                    gb__one_record, &o, &d);
         if (o.part != NULL && gb__one_merge(&o) != GB_OK) {
             status = o.merge_status;
             gb__diag_move(&d, &o.merge_diag, 0);

@@ -30,9 +30,6 @@ typedef struct {
      * in rec (and in diag) count from the part's start: merge is told what to
      * add. A status other than GB_OK stops the read where the record is. */
     GbStatus (*record)(const GbCsvRecord *rec, gpointer worker, gpointer part, GbDiag *diag);
-    /* May be NULL: shown records of a part before `record` gets them, with the
-     * same thread's state, to fetch what they will need (GbCsvPeekFn). */
-    void (*peek)(const GbCsvRecord *rec, gpointer worker, int stage);
     /* Takes everything out of part (leaving it empty for the next one), adding
      * line_base to its lines; parts come in file order, one call at a time, from
      * any thread. A status other than GB_OK stops the read. */
