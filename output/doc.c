@@ -1441,7 +1441,13 @@ gb__hb_shape(GbDoc *d, const PangoItem *item, const char *text, int len, PangoGl
     const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, NULL);
     if (n == 0)
         return FALSE;
-    pango_glyph_string_set_size(gs, (int)n);
+    /* Sized to the glyphs, not to pango_glyph_string_set_size's next power
+     * of two: a table's cells are kept shaped until drawn, a third of the
+     * drawing's heap in glyph slots, a quarter of them spare (space is the
+     * string's capacity, its arrays g_free'd by pango_glyph_string_free). */
+    gs->glyphs = g_renew(PangoGlyphInfo, gs->glyphs, n);
+    gs->log_clusters = g_renew(gint, gs->log_clusters, n);
+    gs->space = gs->num_glyphs = (gint)n;
     int last = -1;
     for (unsigned int i = 0; i < n; i++) {
         if (gi[i].codepoint == 0)
