@@ -618,7 +618,8 @@ gb__setup(const GbConfig *c, const char *running_title, const char *footer, GbPa
 }
 
 GbStatus
-gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbDiag *diag)
+gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, cairo_write_func_t out, gpointer closure,
+                      GbPdfJob **job, int *pages, GbDiag *diag)
 {
     const GbConfig *c = b->in.config;
     GbPageSetup setup;
@@ -629,7 +630,7 @@ gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbD
                       .keywords = c->keywords,
                       .date = b->in.date,
                       .language = c->language};
-    return gb_pdf_render_tree_start(f, &setup, &meta, b->tree, job, pages, diag);
+    return gb_pdf_render_tree_start(f, &setup, &meta, b->tree, out, closure, job, pages, diag);
 }
 
 static gpointer

@@ -42,8 +42,10 @@ const char *const *gb_briefing_section_ids(void);
 
 /* Lays out and draws the PDF (two passes) and leaves its finishing pass (/Alt,
  * /Lang, with libqpdf) running on a thread of its own: gb_pdf_render_join
- * returns the finished PDF (see gb_pdf_render_tree_start). */
-GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, GbPdfJob **job, int *pages, GbDiag *diag);
+ * returns the finished PDF (see gb_pdf_render_tree_start); with out, cairo's
+ * bytes go to out as they are made (see gb_pdf_job_set_raw). */
+GbStatus gb_briefing_pdf_start(GbBriefing *b, GbFonts *f, cairo_write_func_t out, gpointer closure,
+                               GbPdfJob **job, int *pages, GbDiag *diag);
 
 /* The chart files' tasks (chartfile.h), for gb_briefing_files and any
  * thread that helps with them, with fonts of its own; free it once

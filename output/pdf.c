@@ -15,7 +15,8 @@ gb__append(void *closure, const unsigned char *data, unsigned int length)
 
 /* The finishing pass (accessible.c), on a thread of its own or not. */
 struct GbPdfJob {
-    GByteArray *raw; /* cairo's PDF */
+    GByteArray *raw; /* cairo's PDF, or NULL when cairo wrote it out (gb_pdf_job_set_raw) */
+    GBytes *given;   /* the bytes it wrote out, given back for the pass */
     GPtrArray *alts; /* the Figures' alt texts, in order */
     GbTagTree *tags; /* the structure elements the drawing pass opened */
     GbDoc *measure;  /* the measuring pass, its layouts freed once the finishing pass runs */
@@ -30,8 +31,12 @@ static gpointer
 gb__finish(gpointer data)
 {
     GbPdfJob *j = data;
-    j->status = gb_accessible_finish_update(j->raw->data, j->raw->len, j->language, j->alts,
-                                            j->tags, &j->update, &j->diag);
+    gsize len = 0;
+    const guint8 *raw = j->raw != NULL ? j->raw->data : g_bytes_get_data(j->given, &len);
+    if (j->raw != NULL)
+        len = j->raw->len;
+    j->status =
+        gb_accessible_finish_update(raw, len, j->language, j->alts, j->tags, &j->update, &j->diag);
     return NULL;
 }
 
@@ -40,6 +45,8 @@ gb__job_free(GbPdfJob *j)
 {
     if (j->raw != NULL)
         g_byte_array_unref(j->raw);
+    if (j->given != NULL)
+        g_bytes_unref(j->given);
     g_ptr_array_free(j->alts, TRUE);
     gb_tag_tree_free(j->tags);
     gb_doc_free(j->measure);
@@ -50,10 +57,12 @@ gb__job_free(GbPdfJob *j)
     g_free(j);
 }
 
-/* The two cairo passes: *job holds cairo's PDF and the alt texts, unfinished. */
+/* The two cairo passes: *job holds cairo's PDF (unless out took it) and the
+ * alt texts, unfinished. */
 static GbStatus
 gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboolean compact,
-               GbComposeFn compose, gpointer user, GbPdfJob **job, int *pages, GbDiag *diag)
+               GbComposeFn compose, gpointer user, cairo_write_func_t out, gpointer closure,
+               GbPdfJob **job, int *pages, GbDiag *diag)
 {
     /* Pass 1: measure and count. */
     GbDoc *measure = gb_doc_new(f, setup, NULL, NULL);
@@ -61,9 +70,9 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
     compose(measure, user);
     gb_doc_finish(measure);
     /* Pass 2: draw, knowing every page number. */
-    GByteArray *raw = g_byte_array_new();
-    cairo_surface_t *s =
-        cairo_pdf_surface_create_for_stream(gb__append, raw, setup->width, setup->height);
+    GByteArray *raw = out == NULL ? g_byte_array_new() : NULL;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(
+        out != NULL ? out : gb__append, out != NULL ? closure : raw, setup->width, setup->height);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, meta->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, meta->author);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, meta->subject);
@@ -111,9 +120,11 @@ gb__render_raw(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboo
 
 GbStatus
 gb_pdf_render_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gboolean compact,
-                    GbComposeFn compose, gpointer user, GbPdfJob **job, int *pages, GbDiag *diag)
+                    GbComposeFn compose, gpointer user, cairo_write_func_t out, gpointer closure,
+                    GbPdfJob **job, int *pages, GbDiag *diag)
 {
-    GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, job, pages, diag);
+    GbStatus status =
+        gb__render_raw(f, setup, meta, compact, compose, user, out, closure, job, pages, diag);
     /* Its ~2,300 layouts freed now the drawing is over, before the pass. */
     if (status == GB_OK)
         gb_doc_free(g_steal_pointer(&(*job)->measure));
@@ -132,6 +143,36 @@ GByteArray *
 gb_pdf_job_raw(GbPdfJob *job)
 {
     return job->raw;
+}
+
+void
+gb_pdf_job_abandon(GbPdfJob *job)
+{
+    g_return_if_fail(job->thread == NULL);
+    gb__job_free(job);
+}
+
+void
+gb_pdf_job_set_raw(GbPdfJob *job, GBytes *raw)
+{
+    g_return_if_fail(job->raw == NULL && job->given == NULL && job->thread == NULL);
+    job->given = g_bytes_ref(raw);
+}
+
+GbStatus
+gb_pdf_render_join_update(GbPdfJob *job, GBytes **update, GbDiag *diag)
+{
+    if (job->thread != NULL)
+        g_thread_join(job->thread);
+    else
+        gb__finish(job);
+    GbStatus status = job->status;
+    if (status == GB_OK)
+        *update = g_byte_array_free_to_bytes(g_steal_pointer(&job->update));
+    else
+        *diag = job->diag, job->diag = (GbDiag){0};
+    gb__job_free(job);
+    return status;
 }
 
 GbStatus
@@ -157,7 +198,8 @@ gb_pdf_render(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta, gbool
               GbComposeFn compose, gpointer user, GByteArray **pdf, int *pages, GbDiag *diag)
 {
     GbPdfJob *job;
-    GbStatus status = gb__render_raw(f, setup, meta, compact, compose, user, &job, pages, diag);
+    GbStatus status =
+        gb__render_raw(f, setup, meta, compact, compose, user, NULL, NULL, &job, pages, diag);
     return status == GB_OK ? gb_pdf_render_join(job, pdf, diag) : status;
 }
 
@@ -260,10 +302,11 @@ gb__walk(GbDoc *d, gpointer user)
 
 GbStatus
 gb_pdf_render_tree_start(GbFonts *f, const GbPageSetup *setup, const GbPdfMeta *meta,
-                         const GbTree *tree, GbPdfJob **job, int *pages, GbDiag *diag)
+                         const GbTree *tree, cairo_write_func_t out, gpointer closure,
+                         GbPdfJob **job, int *pages, GbDiag *diag)
 {
-    return gb_pdf_render_start(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, job, pages,
-                               diag);
+    return gb_pdf_render_start(f, setup, meta, tree->compact, gb__walk, (gpointer)tree, out,
+                               closure, job, pages, diag);
 }
 
 GbStatus

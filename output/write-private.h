@@ -127,6 +127,11 @@ struct GbWriteHash {
     char *tmp; /* its name */
     char *rel; /* the file it is for */
     gsize written;
+    /* gb_write_hash_append's bytes not yet written (GB__HASH_BUFFER of
+     * them at most), and the errno of the first write that failed. */
+    guint8 *buf;
+    gsize buffered;
+    int err;
 };
 
 /* The SHA-256 of data as 64 lowercase hex digits and a NUL (nettle's, which

@@ -317,14 +317,14 @@ gb__set_failed(GbWriteSet *w, GbStatus status, GbDiag *diag)
 static GbStatus gb__add(GbWriteSet *w, const char *relpath, const guint8 *data, gsize len,
                         GbWriteHash *h, const char *input, int pages, GbDiag *diag);
 
-void
-gb_write_hash_update_file(GbWriteHash *h, GbWriteSet *w, const char *relpath, const guint8 *data,
-                          gsize len)
+/* The temporary of relpath of w begun with data for a new h, where an add
+ * will write (gb_write_hash_update_file); FALSE when none is. */
+static gboolean
+gb__hash_file_begin(GbWriteHash *h, GbWriteSet *w, const char *relpath, const guint8 *data,
+                    gsize len)
 {
-    gboolean fresh = h->len == 0 && h->fd < 0;
-    gb_write_hash_update(h, data, len);
-    if (!fresh || !gb__write_rel_ok(relpath))
-        return;
+    if (!gb__write_rel_ok(relpath))
+        return FALSE;
     const char *base;
     char *reldir = gb__write_split(relpath, &base);
     g_mutex_lock(&w->mu);
@@ -334,13 +334,39 @@ gb_write_hash_update_file(GbWriteHash *h, GbWriteSet *w, const char *relpath, co
     /* Only in a folder there already (the add makes one and says why it
      * cannot), and only where the add will write (nothing odd in place). */
     if (dirfd < 0 || gb__unusable_place(dirfd, base) != NULL)
-        return;
+        return FALSE;
     h->fd = gb__tmp_begin(dirfd, base, data, len, &h->tmp);
-    if (h->fd >= 0) {
-        h->dirfd = dirfd;
-        h->rel = g_strdup(relpath);
-        h->written = len;
-    }
+    if (h->fd < 0)
+        return FALSE;
+    h->dirfd = dirfd;
+    h->rel = g_strdup(relpath);
+    h->written = len;
+    return TRUE;
+}
+
+void
+gb_write_hash_update_file(GbWriteHash *h, GbWriteSet *w, const char *relpath, const guint8 *data,
+                          gsize len)
+{
+    gboolean fresh = h->len == 0 && h->fd < 0;
+    gb_write_hash_update(h, data, len);
+    if (fresh)
+        gb__hash_file_begin(h, w, relpath, data, len);
+}
+
+gboolean
+gb_write_hash_open_file(GbWriteHash *h, GbWriteSet *w, const char *relpath)
+{
+    return h->len == 0 && h->fd < 0 && gb__hash_file_begin(h, w, relpath, NULL, 0);
+}
+
+GbStatus
+gb_write_hash_status(GbWriteHash *h, GbWriteSet *w, GbDiag *diag)
+{
+    if (h->err == 0)
+        return GB_OK;
+    gb__fail(diag, w->dir, h->rel, "cannot write: %s", g_strerror(h->err));
+    return gb__set_failed(w, GB_CANTCREAT, diag);
 }
 
 GbStatus

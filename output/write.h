@@ -95,6 +95,25 @@ gsize gb_write_hash_len(const GbWriteHash *h); /* the bytes hashed so far */
 void gb_write_hash_update_file(GbWriteHash *h, GbWriteSet *w, const char *relpath,
                                const guint8 *data, gsize len);
 void gb_write_hash_free(GbWriteHash *h); /* NULL does nothing */
+/* A file written to its temporary as it is made and read back before it is
+ * done (the PDF: cairo's bytes go to briefing.pdf's temporary as it draws,
+ * are mapped for the finishing pass, and the pass's update follows them), so
+ * that it is never held in memory. gb_write_hash_open_file opens the
+ * temporary of relpath of w for a new h and writes nothing yet; FALSE where
+ * gb_write_hash_update_file would write no temporary (the caller then keeps
+ * the bytes and adds them as before). gb_write_hash_append writes bytes
+ * after those written so far (buffered; nothing is hashed), FALSE with errno
+ * set once a write failed. gb_write_hash_map gives every byte written so
+ * far, read-only, or NULL with errno set when a write or the mapping failed;
+ * the caller hashes what it needs (gb_write_hash_update) and adds the file
+ * with gb_write_add_hashed and the map's bytes, which then writes nothing
+ * more. */
+gboolean gb_write_hash_open_file(GbWriteHash *h, GbWriteSet *w, const char *relpath);
+gboolean gb_write_hash_append(GbWriteHash *h, const guint8 *data, gsize len);
+GBytes *gb_write_hash_map(GbWriteHash *h);
+/* GB_OK unless an append to h's temporary or its mapping failed: then the
+ * set fails as a failed add does (GB_CANTCREAT, "cannot write", diag set). */
+GbStatus gb_write_hash_status(GbWriteHash *h, GbWriteSet *w, GbDiag *diag);
 /* gb_write_add, with h (not NULL) holding the hash of data's first
  * gb_write_hash_len(h) bytes, which the caller has made sure are those
  * hashed; only the rest is hashed here. h is used up (free it after). */

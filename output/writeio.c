@@ -252,7 +252,80 @@ gb_write_hash_free(GbWriteHash *h)
     }
     g_free(h->tmp);
     g_free(h->rel);
+    g_free(h->buf);
     g_free(h);
+}
+
+/* cairo writes its PDF a few bytes at a time: written a block at a time. */
+#define GB__HASH_BUFFER (64 * 1024)
+
+/* Writes what gb_write_hash_append has buffered. */
+static gboolean
+gb__hash_drain(GbWriteHash *h)
+{
+    if (h->err == 0 && h->buffered > 0) {
+        if (gb__write_all(h->fd, h->buf, h->buffered))
+            h->written += h->buffered;
+        else
+            h->err = errno != 0 ? errno : EIO;
+    }
+    h->buffered = 0;
+    errno = h->err;
+    return h->err == 0;
+}
+
+gboolean
+gb_write_hash_append(GbWriteHash *h, const guint8 *data, gsize len)
+{
+    if (h->fd < 0 || h->err != 0) {
+        errno = h->fd < 0 ? EBADF : h->err;
+        return FALSE;
+    }
+    if (h->buffered + len > GB__HASH_BUFFER && !gb__hash_drain(h))
+        return FALSE;
+    if (len >= GB__HASH_BUFFER) { /* a block of its own */
+        if (!gb__write_all(h->fd, data, len)) {
+            h->err = errno != 0 ? errno : EIO;
+            return FALSE;
+        }
+        h->written += len;
+        return TRUE;
+    }
+    if (h->buf == NULL)
+        h->buf = g_malloc(GB__HASH_BUFFER);
+    memcpy(h->buf + h->buffered, data, len);
+    h->buffered += len;
+    return TRUE;
+}
+
+GBytes *
+gb_write_hash_map(GbWriteHash *h)
+{
+    if (h->fd < 0 || !gb__hash_drain(h))
+        return NULL;
+    g_clear_pointer(&h->buf, g_free);
+    if (h->written == 0)
+        return g_bytes_new(NULL, 0);
+    /* The temporary is open for writing only: mapped through a second,
+     * read-only descriptor of the same file (ours, in the locked folder). */
+    int fd = openat(h->dirfd, h->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        h->err = errno != 0 ? errno : EIO;
+        return NULL;
+    }
+    GMappedFile *m = g_mapped_file_new_from_fd(fd, FALSE, NULL);
+    int saved = errno;
+    close(fd);
+    if (m == NULL || g_mapped_file_get_length(m) != h->written) {
+        if (m != NULL)
+            g_mapped_file_unref(m);
+        h->err = m != NULL || saved == 0 ? EIO : saved;
+        errno = h->err;
+        return NULL;
+    }
+    GBytes *b = g_mapped_file_get_bytes(m);
+    g_mapped_file_unref(m);
+    return b;
 }
 
 void

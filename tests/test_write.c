@@ -730,6 +730,82 @@ START_TEST(test_add_begun)
 }
 END_TEST
 
+/* A file written to its temporary as it is made and mapped back before it is
+ * done (gb_write_hash_open_file: the PDF, cairo's bytes streamed while it
+ * draws, the finishing pass's update after them): appends of every size,
+ * buffered or past the buffer, reach the temporary in order; the map holds
+ * every byte appended so far; hashed from the maps and added with the whole
+ * file's, the file committed is those bytes under their SHA-256. A write
+ * that fails (disk full) fails the append, the map and the set, which then
+ * commits nothing and leaves the file in place as it was. */
+START_TEST(test_hash_streamed)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    gsize len = 300000;
+    guint8 *data = test_bytes(len, 41, 9);
+    static const gsize pieces[] = {1, 7, 65535, 65536, 100000, 3};
+    GbDiag d = {0};
+    GbWriteSet *w = NULL;
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    GbWriteHash *h = gb_write_hash_new();
+    ck_assert(gb_write_hash_open_file(h, w, "file.pdf"));
+    ck_assert(!gb_write_hash_open_file(h, w, "file.pdf")); /* one temporary an h */
+    gsize at = 0;
+    for (guint i = 0; at < len; i = (i + 1) % G_N_ELEMENTS(pieces)) {
+        gsize n = MIN(pieces[i], len - at);
+        ck_assert(gb_write_hash_append(h, data + at, n));
+        at += n;
+        if (at > 200000 && at - n <= 200000) { /* "cairo's part" mapped back */
+            GBytes *part = gb_write_hash_map(h);
+            ck_assert_ptr_nonnull(part);
+            ck_assert_uint_eq(g_bytes_get_size(part), at);
+            ck_assert(memcmp(g_bytes_get_data(part, NULL), data, at) == 0);
+            gb_write_hash_update(h, g_bytes_get_data(part, NULL), at);
+            g_bytes_unref(part);
+        }
+    }
+    GBytes *whole = gb_write_hash_map(h);
+    ck_assert_ptr_nonnull(whole);
+    ck_assert_uint_eq(g_bytes_get_size(whole), len);
+    ck_assert_int_eq(gb_write_hash_status(h, w, &d), GB_OK);
+    ck_assert_int_eq(
+        gb_write_add_hashed(w, "file.pdf", g_bytes_get_data(whole, NULL), len, h, "in", 3, &d),
+        GB_OK);
+    g_bytes_unref(whole);
+    gb_write_hash_free(h);
+    goffset size = -1;
+    ck_assert_int_eq(temporaries_of(dir, "file.pdf", &size), 1);
+    ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+    gb_write_free(w);
+    assert_committed(dir, "file.pdf", data, len);
+
+    /* The disk fills while the file is being made. */
+    ck_assert_int_eq(gb_write_open(dir, GB_WRITE_FORCE, &w, &d), GB_OK);
+    h = gb_write_hash_new();
+    ck_assert(gb_write_hash_open_file(h, w, "file.pdf"));
+    gb__write_fail_at("write", 2, ENOSPC);
+    gboolean ok = TRUE;
+    for (at = 0; at < len && ok; at += 1000)
+        ok = gb_write_hash_append(h, data + at, MIN(1000, len - at));
+    gb__write_fail_at("write", 0, 0);
+    ck_assert(!ok);
+    ck_assert_int_eq(errno, ENOSPC);
+    ck_assert_ptr_null(gb_write_hash_map(h));
+    ck_assert_int_eq(gb_write_hash_status(h, w, &d), GB_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(d.message, "cannot write"));
+    ck_assert_ptr_nonnull(strstr(d.path, "file.pdf"));
+    gb_diag_clear(&d);
+    gb_write_hash_free(h);
+    ck_assert_int_ne(gb_write_commit(w, &d), GB_OK);
+    gb_diag_clear(&d);
+    gb_write_free(w);
+    ck_assert_int_eq(temporaries_of(dir, "file.pdf", &size), 0);
+    assert_committed(dir, "file.pdf", data, len);
+    g_free(data);
+    g_free(dir);
+}
+END_TEST
+
 /* A file written as it is made by a writer that goes back over its bytes
  * (the Word file's zip, gb_write_stream_*): its bytes go to a temporary at
  * once; what is committed is the bytes as they stand after the last write,
@@ -952,6 +1028,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_early_flush, 0, 2);
     tcase_add_loop_test(tc, test_add_begun, 0, G_N_ELEMENTS(hash_splits));
     tcase_add_test(tc, test_stream);
+    tcase_add_test(tc, test_hash_streamed);
     tcase_add_test(tc, test_replaced_released);
     suite_add_tcase(s, tc);
     return s;
