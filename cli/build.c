@@ -291,8 +291,9 @@ static void
 gb__files_lap(GbBuildFiles *j, int k, gint64 *t0, gint64 *added)
 {
     gint64 now = g_get_monotonic_time();
-    j->us[k] = now - *t0 - (j->us[3] - *added);
-    *added = j->us[3];
+    gint64 adds = __atomic_load_n(&j->us[3], __ATOMIC_RELAXED);
+    j->us[k] = now - *t0 - (adds - *added);
+    *added = adds;
     *t0 = now;
 }
 
@@ -306,7 +307,8 @@ gb__build_emit(const char *name, const GByteArray *bytes, gpointer user, GbDiag 
     GbStatus rc = gb_cli_interrupted(diag);
     if (rc == GB_OK)
         rc = gb_write_add(j->s->ws, name, bytes->data, bytes->len, j->s->hash, 0, diag);
-    j->us[3] += g_get_monotonic_time() - t0;
+    /* A chart file drawn by the PDF's thread is added from there. */
+    __atomic_fetch_add(&j->us[3], g_get_monotonic_time() - t0, __ATOMIC_RELAXED);
     return rc;
 }
 
@@ -315,6 +317,14 @@ gb__build_emit(const char *name, const GByteArray *bytes, gpointer user, GbDiag 
  * chain's fonts. Files are held only until added: the chart files, tables
  * and HTML page are not beside the Word file's making, nor any of them beside
  * the PDF's drawing and finishing pass. */
+/* A chart file read back from its temporary (GbBriefingReadFn). */
+static GBytes *
+gb__build_read(const char *name, gpointer user)
+{
+    GbBuildFiles *j = user;
+    return gb_write_added_bytes(j->s->ws, name);
+}
+
 static GbStatus
 gb__build_files(GbBuildFiles *j)
 {
@@ -349,7 +359,7 @@ gb__build_files(GbBuildFiles *j)
                 gb_diag_clear(diag);
                 gint64 a0 = g_get_monotonic_time();
                 rc = gb_write_add_stream(g_steal_pointer(&docx), s->hash, 0, diag);
-                j->us[3] += g_get_monotonic_time() - a0;
+                __atomic_fetch_add(&j->us[3], g_get_monotonic_time() - a0, __ATOMIC_RELAXED);
             }
         }
         gb_write_stream_free(docx);
@@ -445,6 +455,7 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     GbBuildFiles files = {.r = r, .s = s, .threads = (int)g_get_num_processors()};
     if (!r->pdf) {
         files.fonts = s->fonts;
+        gb_briefing_read_back(s->brief, NULL, gb__build_emit, gb__build_read, &files);
         GbStatus rc = gb__build_files(&files);
         gb__build_files_timings(&files);
         if (rc != GB_OK)
@@ -458,6 +469,10 @@ gb__build_make(GbBuildRequest *r, GbBuildState *s, GbDiag *diag)
     files.threads = 1;
     files.fonts = s->files_fonts;
     files.run = gb_briefing_chart_run(s->brief);
+    /* Each chart file written as it is drawn, then let go: the HTML page and
+     * the Word file read them back one at a time (1.9 MB of SVGs and PNGs
+     * not held beside the PDF's drawing). */
+    gb_briefing_read_back(s->brief, files.run, gb__build_emit, gb__build_read, &files);
     files.thread = g_thread_new("files", gb__build_files_thread, &files);
     /* cairo's bytes go to the PDF's temporary as it draws, not into memory
      * beside the drawing (1.0 MB by its end, with the files' chain at its

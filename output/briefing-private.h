@@ -29,6 +29,11 @@ struct GbBriefing {
     GbTree *tree;
     GPtrArray *svgs; /* GByteArray*: each chart's SVG, once the files are made */
     GPtrArray *pngs; /* GByteArray*: each chart's 300 dpi PNG, likewise (the Word pictures) */
+    /* Or neither held: each chart file read back as the HTML page and the
+     * Word file want it (gb_briefing_read_back). */
+    GbBriefingFileFn emit_drawn; /* each chart file as it is drawn */
+    GbBriefingReadFn read_back;
+    gpointer read_back_user;          /* both's */
     GbChartFileOptions chart_opts[2]; /* each chart's files (gb_briefing_chart_run) */
 };
 

@@ -653,6 +653,51 @@ gb_briefing_chart_run(GbBriefing *b)
     return gb_chartfile_run_new(b->tree->charts, b->chart_opts, 2, b->in.config->font);
 }
 
+/* Chart i's file in format k (0: its SVG, given its title and description;
+ * 1: its PNG) handed to emit, and kept for the HTML page (an SVG, keep_svgs)
+ * or the Word file (picture_dpi) unless they read it back; out is taken. */
+static GbStatus
+gb__chart_emit(GbBriefing *b, guint i, int k, GByteArray *out, gboolean keep_svgs,
+               GbBriefingFileFn emit, gpointer user, GbDiag *diag)
+{
+    const GbChart *c = g_ptr_array_index(b->tree->charts, i);
+    if (k == 0) {
+        GByteArray *norm = gb_html_svg_file(out, gb_chart_title(c), gb_chart_alt(c));
+        g_byte_array_unref(out);
+        out = norm;
+    }
+    char *name = g_strdup_printf("charts/%s.%s", gb_chart_name(c), k == 0 ? "svg" : "png");
+    GbStatus st = emit(name, out, user, diag);
+    g_free(name);
+    if (b->read_back != NULL)
+        ; /* read back from where emit put it, as wanted */
+    else if (k == 0 && keep_svgs)
+        g_ptr_array_add(b->svgs, g_byte_array_ref(out));
+    else if (k == 1 && b->in.picture_dpi > 0)
+        g_ptr_array_add(b->pngs, g_byte_array_ref(out));
+    g_byte_array_unref(out);
+    return st;
+}
+
+/* A chart file as it is drawn (GbChartDoneFn): emitted, not held. */
+static GbStatus
+gb__chart_drawn(guint chart, int k, GByteArray *bytes, gpointer user, GbDiag *diag)
+{
+    GbBriefing *b = user;
+    return gb__chart_emit(b, chart, k, bytes, FALSE, b->emit_drawn, b->read_back_user, diag);
+}
+
+void
+gb_briefing_read_back(GbBriefing *b, GbChartRun *run, GbBriefingFileFn emit, GbBriefingReadFn read,
+                      gpointer user)
+{
+    b->emit_drawn = emit;
+    b->read_back = read;
+    b->read_back_user = user;
+    if (run != NULL)
+        gb_chartfile_run_on_done(run, gb__chart_drawn, b);
+}
+
 /* The chart files of run (NULL: one of its own), helped by `threads` - 1
  * threads of their own and this one with f: an SVG and a PNG of each figure,
  * SVGs with their title and description, each handed to emit and then let
@@ -664,6 +709,8 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolea
 {
     GbChartRun *own = run == NULL ? gb_briefing_chart_run(b) : NULL;
     GbChartRun *r = run != NULL ? run : own;
+    if (own != NULL && b->read_back != NULL)
+        gb_chartfile_run_on_done(own, gb__chart_drawn, b);
     const int nopts = 2;
     GPtrArray *workers = g_ptr_array_new();
     for (int t = 1; t < threads; t++)
@@ -678,26 +725,14 @@ gb__chart_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolea
         gb_chartfile_run_free(own);
         return st;
     }
-    GPtrArray *charts = b->tree->charts;
+    /* Taken out of the run's array (ours once the run has ended), which
+     * would hold every chart's bytes until the run is freed; none there when
+     * each was emitted as it was drawn. */
     for (guint i = 0; i < made->len && st == GB_OK; i++) {
-        const GbChart *c = g_ptr_array_index(charts, i / (guint)nopts);
-        /* Taken out of the run's array (ours once the run has ended), which
-         * would hold every chart's bytes until the run is freed. */
         GByteArray *out = g_steal_pointer(&g_ptr_array_index(made, i));
-        int k = (int)(i % (guint)nopts);
-        if (k == 0) {
-            GByteArray *norm = gb_html_svg_file(out, gb_chart_title(c), gb_chart_alt(c));
-            g_byte_array_unref(out);
-            out = norm;
-        }
-        char *name = g_strdup_printf("charts/%s.%s", gb_chart_name(c), k == 0 ? "svg" : "png");
-        st = emit(name, out, user, diag);
-        g_free(name);
-        if (k == 0 && keep_svgs)
-            g_ptr_array_add(b->svgs, g_byte_array_ref(out));
-        else if (k == 1 && b->in.picture_dpi > 0)
-            g_ptr_array_add(b->pngs, g_byte_array_ref(out));
-        g_byte_array_unref(out);
+        if (out != NULL)
+            st = gb__chart_emit(b, i / (guint)nopts, (int)(i % (guint)nopts), out, keep_svgs, emit,
+                                user, diag);
     }
     g_ptr_array_unref(made);
     gb_chartfile_run_free(own);
@@ -770,6 +805,31 @@ gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gbool
     return st;
 }
 
+/* A chart file read back (GbPictureFn), by the name it was emitted under. */
+static GBytes *
+gb__read_picture(gpointer user, guint chart, gboolean svg)
+{
+    const GbBriefing *b = user;
+    if (chart >= b->tree->charts->len)
+        return NULL;
+    char *name =
+        g_strdup_printf("charts/%s.%s", gb_chart_name(g_ptr_array_index(b->tree->charts, chart)),
+                        svg ? "svg" : "png");
+    GBytes *bytes = b->read_back(name, b->read_back_user);
+    g_free(name);
+    return bytes;
+}
+
+/* A chart file as held in b->svgs or b->pngs (GbPictureFn), borrowed. */
+static GBytes *
+gb__held_picture(gpointer user, guint chart, gboolean svg)
+{
+    const GbBriefing *b = user;
+    const GPtrArray *a = svg ? b->svgs : b->pngs;
+    const GByteArray *bytes = a != NULL && chart < a->len ? g_ptr_array_index(a, chart) : NULL;
+    return bytes != NULL ? g_bytes_new_static(bytes->data, bytes->len) : NULL;
+}
+
 void
 gb_briefing_files_release(GbBriefing *b)
 {
@@ -805,13 +865,16 @@ gb__docx_options(GbBriefing *b)
         .logo_svg = c->branding.logo_svg,
         .logo_alt = c->branding.logo_alt,
         .pictures = b->pngs != NULL && b->pngs->len > 0 ? b->pngs : NULL,
-        .picture_svgs = b->svgs != NULL && b->svgs->len > 0 ? b->svgs : NULL};
+        .picture_svgs = b->svgs != NULL && b->svgs->len > 0 ? b->svgs : NULL,
+        .picture = b->in.picture_dpi > 0 && b->read_back != NULL ? gb__read_picture : NULL,
+        .picture_user = b};
 }
 
 void
 gb_briefing_html_to(const GbBriefing *b, GbWriteStream *to)
 {
-    gb_html_render_to(b->tree, b->svgs, &b->in.config->branding, to);
+    gb_html_render_to(b->tree, b->read_back != NULL ? gb__read_picture : gb__held_picture,
+                      (gpointer)b, &b->in.config->branding, to);
 }
 
 GbStatus

@@ -70,6 +70,19 @@ typedef GbStatus (*GbBriefingFileFn)(const char *name, const GByteArray *bytes, 
 GbStatus gb_briefing_files(GbBriefing *b, GbFonts *f, GbChartRun *run, int threads, gboolean html,
                            GbBriefingFileFn emit, gpointer user, GbDiag *diag);
 
+/* The bytes of file name ("charts/map.svg") as emit was given them, a new
+ * reference, or NULL when they cannot be had. */
+typedef GBytes *(*GbBriefingReadFn)(const char *name, gpointer user);
+/* The chart files handed to emit as each is drawn, on the thread that drew
+ * it (run: the chart run gb_briefing_files will be given, before any thread
+ * helps it; NULL when it makes its own), and never held: the HTML page
+ * (gb_briefing_html_to) and the Word file (gb_briefing_docx_to, with
+ * picture_dpi) read each back through read as they want it, one at a time.
+ * gb_briefing_files' emit then has the rest (the tables). emit may be
+ * called from two threads at once. */
+void gb_briefing_read_back(GbBriefing *b, GbChartRun *run, GbBriefingFileFn emit,
+                           GbBriefingReadFn read, gpointer user);
+
 /* briefing.html: the tree as one self-contained page, its charts the SVGs
  * gb_briefing_files made (call that first; without it the figures show their
  * alt text). Returns a new array; this function can't fail. */

@@ -408,13 +408,16 @@ struct GbChartRun {
     const GbChartFileOptions *opts;
     int nopts, n;
     char *font;
-    GPtrArray *out; /* GByteArray*, NULL until made */
-    gint next;      /* atomic: the next task to take */
-    gint failed;    /* atomic: index + 1 of the first failure */
-    GMutex lock;    /* diag, done, helpers */
-    GCond cond;     /* a task done, or a helper gone */
-    int done;       /* tasks ended, made or failed */
-    int helpers;    /* threads inside gb_chartfile_run_help */
+    GPtrArray *out;  /* GByteArray*, NULL until made */
+    gint next;       /* atomic: the next task to take */
+    gint failed;     /* atomic: index + 1 of the first failure */
+    GbStatus status; /* the first failure's (GB_SOFTWARE: a drawing's) */
+    GbChartDoneFn done_fn;
+    gpointer done_user;
+    GMutex lock; /* diag, done, helpers */
+    GCond cond;  /* a task done, or a helper gone */
+    int done;    /* tasks ended, made or failed */
+    int helpers; /* threads inside gb_chartfile_run_help */
     GbDiag diag;
 };
 
@@ -476,9 +479,16 @@ gb__render_tasks(GbChartRun *r, GbFonts *f, const char *err)
         GbStatus st = f == NULL ? GB_SOFTWARE
                                 : gb_chartfile_render(g_ptr_array_index(r->charts, i / r->nopts), f,
                                                       &r->opts[i % r->nopts], &bytes, &d);
+        GbStatus handed = GB_OK; /* done's, when it failed */
+        if (st == GB_OK && r->done_fn != NULL) {
+            handed = r->done_fn((guint)(i / r->nopts), i % r->nopts, g_steal_pointer(&bytes),
+                                r->done_user, &d);
+            st = handed;
+        }
         g_mutex_lock(&r->lock);
         if (st != GB_OK && !r->failed) {
             r->failed = i + 1;
+            r->status = handed != GB_OK ? handed : GB_SOFTWARE;
             if (f == NULL)
                 gb_diag_set(&r->diag, NULL, 0, 0, "%s", err);
             else
@@ -514,6 +524,13 @@ gb_chartfile_run_help(GbChartRun *r, GbFonts *fonts)
     g_mutex_unlock(&r->lock);
 }
 
+void
+gb_chartfile_run_on_done(GbChartRun *r, GbChartDoneFn done, gpointer user)
+{
+    r->done_fn = done;
+    r->done_user = user;
+}
+
 GbStatus
 gb_chartfile_run_end(GbChartRun *r, GPtrArray **out, GbDiag *diag)
 {
@@ -528,7 +545,7 @@ gb_chartfile_run_end(GbChartRun *r, GPtrArray **out, GbDiag *diag)
     if (r->failed) {
         *diag = r->diag;
         r->diag = (GbDiag){0};
-        return GB_SOFTWARE;
+        return r->status;
     }
     *out = g_ptr_array_ref(r->out);
     return GB_OK;

@@ -63,5 +63,13 @@ void gb_chartfile_run_help(GbChartRun *r, GbFonts *fonts);
  * first failure's diagnosis. Call it once, from a thread that is not inside
  * gb_chartfile_run_help; a helper that comes later finds nothing to do. */
 GbStatus gb_chartfile_run_end(GbChartRun *r, GPtrArray **out, GbDiag *diag);
+/* Hands each file to done (user) as soon as it is drawn, on the thread that
+ * drew it, instead of keeping it for gb_chartfile_run_end (its slot is then
+ * NULL): chart i of charts in format k of opts, the bytes done's to keep or
+ * let go. A status other than GB_OK from done fails the run with done's
+ * status and diagnosis. Set it before any thread helps. */
+typedef GbStatus (*GbChartDoneFn)(guint chart, int k, GByteArray *bytes, gpointer user,
+                                  GbDiag *diag);
+void gb_chartfile_run_on_done(GbChartRun *r, GbChartDoneFn done, gpointer user);
 
 #endif

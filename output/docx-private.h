@@ -23,6 +23,7 @@ typedef struct GbDocxZip GbDocxZip;
 typedef struct {
     char *name;
     GByteArray *bytes; /* NULL once zipped */
+    GBytes *read;      /* or a file's bytes read back (a chart file), likewise */
     gboolean stored;   /* already compressed (PNG) */
 } GbDocxPart;
 

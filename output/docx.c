@@ -338,13 +338,18 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
                              .dpi = x->o->dpi > 0 ? x->o->dpi : 300,
                              .date = NULL};
     GByteArray *png = NULL, *svg = NULL;
+    GBytes *png_read = NULL, *svg_read = NULL;
     guint k;
     GPtrArray *drawn = x->o->pictures, *svgs = x->o->picture_svgs;
     /* The briefing's pictures are drawn beforehand at the text width: taken
      * out of their slots, for the zip to let go once it has them. */
-    if (drawn != NULL && fabs(width - x->text_width) < 0.01 &&
-        g_ptr_array_find(x->tree->charts, b->chart, &k) && k < drawn->len &&
-        g_ptr_array_index(drawn, k) != NULL) {
+    gboolean at_text_width =
+        fabs(width - x->text_width) < 0.01 && g_ptr_array_find(x->tree->charts, b->chart, &k);
+    if (x->o->picture != NULL && at_text_width &&
+        (png_read = x->o->picture(x->o->picture_user, k, FALSE)) != NULL) {
+        svg_read = x->o->picture(x->o->picture_user, k, TRUE);
+    } else if (drawn != NULL && at_text_width && k < drawn->len &&
+               g_ptr_array_index(drawn, k) != NULL) {
         png = g_steal_pointer(&g_ptr_array_index(drawn, k));
         if (svgs != NULL && k < svgs->len)
             svg = g_steal_pointer(&g_ptr_array_index(svgs, k));
@@ -357,15 +362,16 @@ gb__picture(GbDocx *x, const GbTreeBlock *b, double width, const char *alt, gboo
     }
     int n = ++x->pictures;
     char *name = g_strdup_printf("word/media/figure%d.png", n);
-    GbDocxPart part = {.name = name, .bytes = png, .stored = TRUE};
+    GbDocxPart part = {.name = name, .bytes = png, .read = png_read, .stored = TRUE};
     gb__docx_part_add(x, &part);
     char *target = g_strdup_printf("media/figure%d.png", n);
     char *rid = gb__docx_rel(x, "image", target, FALSE);
     g_free(target);
     char *svg_rid = NULL;
-    if (svg != NULL) {
+    if (svg != NULL || svg_read != NULL) {
         /* Text: deflated (docxpart.c). */
-        GbDocxPart vector = {.name = g_strdup_printf("word/media/figure%d.svg", n), .bytes = svg};
+        GbDocxPart vector = {
+            .name = g_strdup_printf("word/media/figure%d.svg", n), .bytes = svg, .read = svg_read};
         gb__docx_part_add(x, &vector);
         target = g_strdup_printf("media/figure%d.svg", n);
         svg_rid = gb__docx_rel(x, "image", target, FALSE);
@@ -881,6 +887,8 @@ gb__part_clear(gpointer p)
      * (freeing a shared array empties it). */
     if (part->bytes != NULL) /* NULL once zipped */
         g_byte_array_unref(part->bytes);
+    if (part->read != NULL)
+        g_bytes_unref(part->read);
 }
 
 /* gb_docx_render into memory (*out) or, with to, into that file. */
@@ -897,7 +905,7 @@ gb__docx_render(const GbTree *tree, GbFonts *f, const GbDocxOptions *o, GbWriteS
         .parts = g_array_new(FALSE, FALSE, sizeof(GbDocxPart)),
         .zip = gb__docx_zip_new(to),
         .deferred = g_ptr_array_new(),
-        .svgs = o->pictures != NULL && o->picture_svgs != NULL,
+        .svgs = (o->pictures != NULL && o->picture_svgs != NULL) || o->picture != NULL,
         .status = GB_OK,
         .diag = diag,
     };

@@ -48,6 +48,11 @@ typedef struct {
      * a:blip older readers draw), so the PNG need not be 300 dpi. Taken
      * likewise. */
     GPtrArray *picture_svgs;
+    /* Or, instead of both arrays, each chart's PNG and SVG read back as its
+     * picture is zipped (the briefing's chart files, from the write set),
+     * one at a time. */
+    GbPictureFn picture;
+    gpointer picture_user;
 } GbDocxOptions;
 
 /* Renders tree into a new byte array (*out, the caller frees it). Charts are

@@ -947,6 +947,16 @@ gb__docx_zip_new(GbWriteStream *to)
     return z;
 }
 
+/* p's bytes, made or read back. */
+static const guint8 *
+gb__part_data(const GbDocxPart *p, gsize *len)
+{
+    if (p->read != NULL)
+        return g_bytes_get_data(p->read, len);
+    *len = p->bytes->len;
+    return p->bytes->data;
+}
+
 /* Zips p's bytes as they are (stored), or deflated first and handed over raw
  * with their CRC and size. */
 static int
@@ -954,8 +964,9 @@ gb__zip_entry(GbDocxZip *z, const GbDocxPart *p)
 {
     /* 1 January 1980, 00:00: day 1 (bits 16-20), month 1 (bits 21-24). */
     zip_fileinfo info = {.dosDate = (1u << 21) | (1u << 16)};
-    const guint8 *data = p->bytes->data;
-    gsize len = p->bytes->len;
+    gsize len;
+    const guint8 *data = gb__part_data(p, &len), *whole = data;
+    const gsize whole_len = len;
     guint8 *packed = NULL;
     int raw = 0;
     if (!p->stored) {
@@ -972,9 +983,9 @@ gb__zip_entry(GbDocxZip *z, const GbDocxPart *p)
                                       p->stored ? 0 : Z_DEFLATED, GB__DEFLATE_LEVEL, raw, 0);
     if (err == ZIP_OK && len > 0)
         err = zipWriteInFileInZip(z->zip, data, (unsigned)len);
-    int closed = raw ? zipCloseFileInZipRaw64(z->zip, p->bytes->len,
-                                              libdeflate_crc32(0, p->bytes->data, p->bytes->len))
-                     : zipCloseFileInZip(z->zip);
+    int closed =
+        raw ? zipCloseFileInZipRaw64(z->zip, whole_len, libdeflate_crc32(0, whole, whole_len))
+            : zipCloseFileInZip(z->zip);
     g_free(packed);
     return err != ZIP_OK ? err : closed;
 }
@@ -982,9 +993,12 @@ gb__zip_entry(GbDocxZip *z, const GbDocxPart *p)
 void
 gb__docx_zip_add(GbDocxZip *z, GbDocxPart *p)
 {
+    gsize len;
+    gb__part_data(p, &len);
     if (z->err == ZIP_OK)
-        z->err = p->bytes->len > G_MAXUINT32 ? ZIP_PARAMERROR : gb__zip_entry(z, p);
+        z->err = len > G_MAXUINT32 ? ZIP_PARAMERROR : gb__zip_entry(z, p);
     g_clear_pointer(&p->bytes, g_byte_array_unref);
+    g_clear_pointer(&p->read, g_bytes_unref);
 }
 
 GbStatus

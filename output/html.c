@@ -158,9 +158,9 @@ gb_html_svg_file(const GByteArray *svg, const char *title, const char *desc)
 /* The SVG inline: no XML declaration, every id and reference prefixed (each
  * chart's glyphs are glyph0-1 ...), sized by CSS from its viewBox. */
 static void
-gb__inline_svg(GString *out, const GByteArray *svg, int figure)
+gb__inline_svg(GString *out, const guint8 *svg, gsize len, int figure)
 {
-    const char *p = (const char *)svg->data, *end = p + svg->len;
+    const char *p = (const char *)svg, *end = p + len;
     const char *root = gb__find(p, end, "<svg ");
     if (root == NULL)
         return;
@@ -352,8 +352,30 @@ gb__paragraph(GString *out, const GbTreeBlock *b)
     g_string_append(out, "</p>\n");
 }
 
+/* The charts' SVGs: held in memory (svgs[i], t->charts[i]'s), or read back
+ * one at a time as each is inlined (fn). */
+typedef struct {
+    const GPtrArray *held;
+    GbPictureFn fn;
+    gpointer user;
+} GbHtmlSvgs;
+
+/* Chart i's SVG, a new reference, or NULL. */
+static GBytes *
+gb__svg(const GbHtmlSvgs *svgs, int i)
+{
+    if (i < 0)
+        return NULL;
+    if (svgs->fn != NULL)
+        return svgs->fn(svgs->user, (guint)i, TRUE);
+    if (svgs->held == NULL || (guint)i >= svgs->held->len)
+        return NULL;
+    const GByteArray *b = g_ptr_array_index(svgs->held, i);
+    return g_bytes_new_static(b->data, b->len); /* the caller's while the page is made */
+}
+
 static void
-gb__figure(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray *svgs)
+gb__figure(GString *out, const GbTree *t, const GbTreeBlock *b, const GbHtmlSvgs *svgs)
 {
     int index = -1;
     for (guint i = 0; i < t->charts->len; i++)
@@ -365,14 +387,18 @@ gb__figure(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray 
                            b->number, b->number, b->number, b->number);
     gb__esc(out, b->caption);
     g_string_append(out, "</figcaption>\n");
-    if (index >= 0 && svgs != NULL && (guint)index < svgs->len) {
+    GBytes *svg = gb__svg(svgs, index);
+    if (svg != NULL) {
         /* The chart in a region of its own, named by the caption, which
          * scrolls where the screen is narrower than the chart's least width. */
         g_string_append_printf(out,
                                "<div class=\"scroll chart\" role=\"region\" tabindex=\"0\" "
                                "aria-labelledby=\"figure-%d-cap\">\n",
                                b->number);
-        gb__inline_svg(out, g_ptr_array_index(svgs, index), b->number);
+        gsize len;
+        const guint8 *data = g_bytes_get_data(svg, &len);
+        gb__inline_svg(out, data, len, b->number);
+        g_bytes_unref(svg);
         g_string_append(out, "</div>\n");
     } else { /* no drawing: the alt text stands in */
         g_string_append(out, "<p>");
@@ -390,7 +416,7 @@ gb__figure(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray 
 }
 
 static void
-gb__block(GString *out, const GbTree *t, const GbTreeBlock *b, const GPtrArray *svgs)
+gb__block(GString *out, const GbTree *t, const GbTreeBlock *b, const GbHtmlSvgs *svgs)
 {
     switch (b->kind) {
     case GB_BLOCK_HEADING:
@@ -486,11 +512,11 @@ gb__html_flush(GString *out, GbWriteStream *to, gboolean end)
 /* The page into a new string, or into `to` as it is made (the string then
  * left empty). */
 static GString *
-gb__html(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand, GbWriteStream *to)
+gb__html(const GbTree *t, const GbHtmlSvgs *svgs, const GbBranding *brand, GbWriteStream *to)
 {
     gsize guess = 64 * 1024;
-    for (guint i = 0; to == NULL && svgs != NULL && i < svgs->len; i++)
-        guess += ((GByteArray *)g_ptr_array_index(svgs, i))->len;
+    for (guint i = 0; to == NULL && svgs->held != NULL && i < svgs->held->len; i++)
+        guess += ((GByteArray *)g_ptr_array_index(svgs->held, i))->len;
     GString *out = g_string_sized_new(to == NULL ? guess : 128 * 1024);
     gboolean ok = TRUE;
     g_string_append(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"");
@@ -581,14 +607,16 @@ gb__html(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand, GbWrit
 GByteArray *
 gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand)
 {
-    GString *out = gb__html(t, svgs, brand, NULL);
+    GbHtmlSvgs held = {.held = svgs};
+    GString *out = gb__html(t, &held, brand, NULL);
     gsize len = out->len;
     return g_byte_array_new_take((guint8 *)g_string_free(out, FALSE), len);
 }
 
 void
-gb_html_render_to(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand,
+gb_html_render_to(const GbTree *t, GbPictureFn svgs, gpointer user, const GbBranding *brand,
                   GbWriteStream *to)
 {
-    g_string_free(gb__html(t, svgs, brand, to), TRUE);
+    GbHtmlSvgs read = {.fn = svgs, .user = user};
+    g_string_free(gb__html(t, &read, brand, to), TRUE);
 }

@@ -20,9 +20,10 @@ GByteArray *gb_html_render(const GbTree *t, const GPtrArray *svgs);
  * (and at the top and bottom of every printed page). */
 GByteArray *gb_html_render_branded(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand);
 /* gb_html_render_branded into file `to` of a write set as the page is made,
- * never whole in memory; a failed write stops it, and the add of `to`
- * (gb_write_add_stream) reports it. */
-void gb_html_render_to(const GbTree *t, const GPtrArray *svgs, const GbBranding *brand,
+ * never whole in memory, each chart's SVG got from svgs (user) as it is
+ * inlined and let go after (NULL from it: the alt text stands in); a failed
+ * write stops it, and the add of `to` (gb_write_add_stream) reports it. */
+void gb_html_render_to(const GbTree *t, GbPictureFn svgs, gpointer user, const GbBranding *brand,
                        GbWriteStream *to);
 
 /* A chart's SVG file as cairo wrote it, made stable and accessible: the

@@ -142,6 +142,13 @@ const GbTreeCell *gb_tree_table_cell(const GbTreeTable *t, int row, int col); /*
  * when they show the same. This function can't fail. */
 void gb_tree_digest(const GbTree *t, GbDigest *h);
 
+/* A chart's file as a document takes it for its picture: chart i of the
+ * tree's charts, its SVG (svg TRUE) or its PNG, as a new reference, or NULL
+ * when there is none. The briefing's are its chart files read back from the
+ * write set as each is wanted (gb_write_added_bytes), not held in memory
+ * until the HTML page and the Word file are made. */
+typedef GBytes *(*GbPictureFn)(gpointer user, guint chart, gboolean svg);
+
 /* A paragraph's runs as one string (newly allocated). */
 char *gb_tree_paragraph_text(const GbTreeBlock *p);
 

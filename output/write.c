@@ -627,6 +627,40 @@ gb_write_add_stream(GbWriteStream *s, const char *input, int pages, GbDiag *diag
     return GB_OK;
 }
 
+GBytes *
+gb_write_added_bytes(GbWriteSet *w, const char *relpath)
+{
+    int dirfd = -1;
+    char *name = NULL;
+    g_mutex_lock(&w->mu);
+    for (guint i = 0; i < w->entries->len && name == NULL; i++) {
+        const GbWriteEntry *e = g_ptr_array_index(w->entries, i);
+        if (strcmp(e->rel, relpath) == 0) {
+            dirfd = e->dirfd;
+            name = g_strdup(e->tmp != NULL ? e->tmp : e->base);
+        }
+    }
+    g_mutex_unlock(&w->mu);
+    if (name == NULL) {
+        errno = ENOENT;
+        return NULL;
+    }
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    g_free(name);
+    if (fd < 0)
+        return NULL;
+    GMappedFile *m = g_mapped_file_new_from_fd(fd, FALSE, NULL);
+    int saved = errno;
+    close(fd);
+    if (m == NULL) {
+        errno = saved != 0 ? saved : EIO;
+        return NULL;
+    }
+    GBytes *b = g_mapped_file_get_bytes(m);
+    g_mapped_file_unref(m);
+    return b;
+}
+
 static gint
 gb__entry_cmp(gconstpointer a, gconstpointer b)
 {

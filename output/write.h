@@ -170,6 +170,13 @@ guint gb_write_added(const GbWriteSet *w);
  * it went missing or was edited, is a repair and not listed), sorted,
  * NULL-terminated (g_strfreev): what a run changes. Thread-safe. */
 char **gb_write_pending(GbWriteSet *w);
+/* The bytes of file relpath as added to w (its temporary, or the file in
+ * place that the add found holding them), mapped read-only: what a later
+ * file made from it reads back instead of holding it in memory (the HTML
+ * page's and the Word file's pictures, the chart files). NULL with errno set
+ * when relpath was not added or cannot be read. Thread-safe beside adds;
+ * never beside gb_write_commit. */
+GBytes *gb_write_added_bytes(GbWriteSet *w, const char *relpath);
 /* The bytes of relpath in the output folder as they are now (a regular
  * file, never through a link), NUL-terminated, or NULL when there is none.
  * g_free it. */

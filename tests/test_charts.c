@@ -995,6 +995,104 @@ START_TEST(test_chart_run)
 }
 END_TEST
 
+/* A run that hands each file to a done function as it is drawn (the
+ * briefing's chart files, written at once and let go): every task handed
+ * once, on whichever thread drew it, with the bytes gb_chartfile_render
+ * gives it, and nothing left in the run's slots; a done that fails (a full
+ * disk) fails the run with its status and diagnosis, not a drawing's. */
+typedef struct {
+    GMutex lock;
+    GPtrArray *got; /* by task: the bytes handed */
+    int calls;
+    int fail_at; /* the task whose done fails, or -1 */
+    int nopts;
+} DoneLog;
+
+static GbStatus
+done_log(guint chart, int k, GByteArray *bytes, gpointer user, GbDiag *diag)
+{
+    DoneLog *log = user;
+    guint i = chart * (guint)log->nopts + (guint)k;
+    g_mutex_lock(&log->lock);
+    log->calls++;
+    ck_assert_ptr_null(g_ptr_array_index(log->got, i));
+    g_ptr_array_index(log->got, i) = bytes;
+    g_mutex_unlock(&log->lock);
+    if ((int)i == log->fail_at) {
+        gb_diag_set(diag, "out/charts/x.png", 0, 0, "cannot write: No space left on device");
+        return GB_CANTCREAT;
+    }
+    return GB_OK;
+}
+
+START_TEST(test_chart_run_done)
+{
+    const char *names[] = {"distribution", "trend", "counts"};
+    GbChartInput in = {
+        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)gb_chart_free);
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *err = NULL;
+        GbChart *c = gb_chart_new(names[i], &in, &err);
+        ck_assert_msg(c != NULL, "%s: %s", names[i], err);
+        g_ptr_array_add(list, c);
+    }
+    const GbChartFileOptions opts[] = {
+        {.format = GB_FORMAT_SVG, .width = 300},
+        {.format = GB_FORMAT_PNG, .width = 300, .dpi = 72},
+    };
+    const int nopts = G_N_ELEMENTS(opts);
+    DoneLog log = {.got = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref),
+                   .fail_at = _i == 0 ? -1 : 3,
+                   .nopts = nopts};
+    g_mutex_init(&log.lock);
+    g_ptr_array_set_size(log.got, (gint)(list->len * (guint)nopts));
+    GbChartRun *run = gb_chartfile_run_new(list, opts, nopts, NULL);
+    gb_chartfile_run_on_done(run, done_log, &log);
+    GThread *other = g_thread_new("helper", run_helper, run);
+    gb_chartfile_run_help(run, fonts);
+    GPtrArray *made = NULL;
+    GbDiag d = {0};
+    GbStatus st = gb_chartfile_run_end(run, &made, &d);
+    g_thread_join(other);
+    gb_chartfile_run_free(run);
+    if (log.fail_at >= 0) {
+        ck_assert_int_eq(st, GB_CANTCREAT);
+        ck_assert_ptr_null(made);
+        ck_assert_str_eq(d.message, "cannot write: No space left on device");
+        ck_assert_int_le(log.calls, (int)log.got->len);
+        gb_diag_clear(&d);
+    } else {
+        ck_assert_msg(st == GB_OK, "%s", d.message);
+        ck_assert_int_eq(log.calls, (int)log.got->len);
+        for (guint i = 0; i < made->len; i++)
+            ck_assert_ptr_null(g_ptr_array_index(made, i));
+        g_ptr_array_unref(made);
+        for (guint i = 0; i < log.got->len; i++) {
+            GByteArray *want = NULL, *got = g_ptr_array_index(log.got, i);
+            ck_assert_int_eq(gb_chartfile_render(g_ptr_array_index(list, i / (guint)nopts), fonts,
+                                                 &opts[i % (guint)nopts], &want, &d),
+                             GB_OK);
+            if (opts[i % (guint)nopts].format == GB_FORMAT_SVG) {
+                GByteArray *a = gb_html_svg_file(got, "t", "d"),
+                           *b = gb_html_svg_file(want, "t", "d");
+                g_byte_array_unref(want);
+                want = b, got = a;
+            } else {
+                g_byte_array_ref(got);
+            }
+            ck_assert_msg(got->len == want->len && memcmp(got->data, want->data, want->len) == 0,
+                          "task %u handed other bytes than gb_chartfile_render's", i);
+            g_byte_array_unref(got);
+            g_byte_array_unref(want);
+        }
+    }
+    g_ptr_array_unref(log.got);
+    g_mutex_clear(&log.lock);
+    g_ptr_array_free(list, TRUE);
+}
+END_TEST
+
 static Suite *
 charts_suite(void)
 {
@@ -1021,6 +1119,7 @@ charts_suite(void)
     tcase_add_loop_test(tc, test_layered_map, 0, G_N_ELEMENTS(layered));
     tcase_add_loop_test(tc, test_png_chart, 0, G_N_ELEMENTS(charts));
     tcase_add_loop_test(tc, test_chart_run, 0, G_N_ELEMENTS(runs));
+    tcase_add_loop_test(tc, test_chart_run_done, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

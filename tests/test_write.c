@@ -806,6 +806,45 @@ START_TEST(test_hash_streamed)
 }
 END_TEST
 
+/* A file added is read back from the set as it was added (the HTML page's
+ * and the Word file's pictures: the chart files, not held): from its
+ * temporary before the commit, or, when an add found the file in place
+ * holding the same bytes (GB_WRITE_KEEP_SAME), from the file; a file not
+ * added is not there to read. */
+START_TEST(test_added_bytes)
+{
+    char *dir = gb_test_tmpdir("gbwrite");
+    gsize len = 70000;
+    guint8 *data = test_bytes(len, 53, 11);
+    for (int run = 0; run < 2; run++) {
+        GbDiag d = {0};
+        GbWriteSet *w = NULL;
+        ck_assert_int_eq(gb_write_open(dir, GB_WRITE_KEEP_SAME, &w, &d), GB_OK);
+        ck_assert_int_eq(gb_write_add(w, "charts/a.svg", data, len, "in", 0, &d), GB_OK);
+        /* the first run's bytes are in a temporary; the second's add kept the file */
+        goffset size = -1;
+        char *charts = g_build_filename(dir, "charts", NULL);
+        ck_assert_int_eq(temporaries_of(charts, "a.svg", &size), run == 0 ? 1 : 0);
+        g_free(charts);
+        GBytes *b = gb_write_added_bytes(w, "charts/a.svg");
+        ck_assert_ptr_nonnull(b);
+        ck_assert_uint_eq(g_bytes_get_size(b), len);
+        ck_assert(memcmp(g_bytes_get_data(b, NULL), data, len) == 0);
+        g_bytes_unref(b);
+        errno = 0;
+        ck_assert_ptr_null(gb_write_added_bytes(w, "charts/b.svg"));
+        ck_assert_int_eq(errno, ENOENT);
+        ck_assert_int_eq(gb_write_commit(w, &d), GB_OK);
+        /* the second run kept the file: nothing was rewritten */
+        ck_assert_uint_eq(gb_write_written(w), run == 0 ? 1 : 0);
+        gb_write_free(w);
+        assert_committed(dir, "charts/a.svg", data, len);
+    }
+    g_free(data);
+    g_free(dir);
+}
+END_TEST
+
 /* A file written as it is made by a writer that goes back over its bytes
  * (the Word file's zip, gb_write_stream_*): its bytes go to a temporary at
  * once; what is committed is the bytes as they stand after the last write,
@@ -1029,6 +1068,7 @@ write_suite(void)
     tcase_add_loop_test(tc, test_add_begun, 0, G_N_ELEMENTS(hash_splits));
     tcase_add_test(tc, test_stream);
     tcase_add_test(tc, test_hash_streamed);
+    tcase_add_test(tc, test_added_bytes);
     tcase_add_test(tc, test_replaced_released);
     suite_add_tcase(s, tc);
     return s;
