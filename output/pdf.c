@@ -159,18 +159,26 @@ gb_pdf_job_set_raw(GbPdfJob *job, GBytes *raw)
     job->given = g_bytes_ref(raw);
 }
 
-GbStatus
-gb_pdf_render_join_update(GbPdfJob *job, GBytes **update, GbDiag *diag)
+/* Waits for the pass (or runs it, if it never began); its status, with
+ * *diag its diagnosis when it failed. */
+static GbStatus
+gb__job_wait(GbPdfJob *job, GbDiag *diag)
 {
     if (job->thread != NULL)
         g_thread_join(job->thread);
     else
         gb__finish(job);
-    GbStatus status = job->status;
+    if (job->status != GB_OK)
+        *diag = job->diag, job->diag = (GbDiag){0};
+    return job->status;
+}
+
+GbStatus
+gb_pdf_render_join_update(GbPdfJob *job, GBytes **update, GbDiag *diag)
+{
+    GbStatus status = gb__job_wait(job, diag);
     if (status == GB_OK)
         *update = g_byte_array_free_to_bytes(g_steal_pointer(&job->update));
-    else
-        *diag = job->diag, job->diag = (GbDiag){0};
     gb__job_free(job);
     return status;
 }
@@ -178,17 +186,11 @@ gb_pdf_render_join_update(GbPdfJob *job, GBytes **update, GbDiag *diag)
 GbStatus
 gb_pdf_render_join(GbPdfJob *job, GByteArray **pdf, GbDiag *diag)
 {
-    if (job->thread != NULL)
-        g_thread_join(job->thread);
-    else
-        gb__finish(job);
-    GbStatus status = job->status;
+    GbStatus status = gb__job_wait(job, diag);
     /* Nothing reads cairo's bytes now: the update goes after them in their
      * own array, not into a copy of the file (1.3 MB for the briefing). */
     if (status == GB_OK)
         *pdf = g_byte_array_append(g_steal_pointer(&job->raw), job->update->data, job->update->len);
-    else
-        *diag = job->diag, job->diag = (GbDiag){0};
     gb__job_free(job);
     return status;
 }

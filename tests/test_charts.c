@@ -923,7 +923,9 @@ run_helper(gpointer run)
     return NULL;
 }
 
-START_TEST(test_chart_run)
+/* Three charts of the fixture's data, for the runs. */
+static GPtrArray *
+run_charts(void)
 {
     const char *names[] = {"distribution", "trend", "counts"};
     GbChartInput in = {
@@ -935,6 +937,12 @@ START_TEST(test_chart_run)
         ck_assert_msg(c != NULL, "%s: %s", names[i], err);
         g_ptr_array_add(list, c);
     }
+    return list;
+}
+
+START_TEST(test_chart_run)
+{
+    GPtrArray *list = run_charts();
     const GbChartFileOptions opts[] = {
         {.format = GB_FORMAT_SVG, .width = 300},
         {.format = GB_FORMAT_PNG, .width = 300, .dpi = 72},
@@ -1027,16 +1035,7 @@ done_log(guint chart, int k, GByteArray *bytes, gpointer user, GbDiag *diag)
 
 START_TEST(test_chart_run_done)
 {
-    const char *names[] = {"distribution", "trend", "counts"};
-    GbChartInput in = {
-        .table = table, .stats = stats, .moves = moves, .latest = latest, .authority = -1};
-    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)gb_chart_free);
-    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        char *err = NULL;
-        GbChart *c = gb_chart_new(names[i], &in, &err);
-        ck_assert_msg(c != NULL, "%s: %s", names[i], err);
-        g_ptr_array_add(list, c);
-    }
+    GPtrArray *list = run_charts();
     const GbChartFileOptions opts[] = {
         {.format = GB_FORMAT_SVG, .width = 300},
         {.format = GB_FORMAT_PNG, .width = 300, .dpi = 72},
