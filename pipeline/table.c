@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "pipeline/table.h"
 
+#include "pipeline/text.h"
+
 #include <string.h>
 #include <sys/mman.h>
 
@@ -50,7 +52,7 @@ gb_table_default_date_limit(void)
     const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
     gint64 secs;
     GDateTime *dt = NULL;
-    if (epoch != NULL && g_ascii_string_to_signed(epoch, 10, 0, G_MAXINT64 / 2, &secs, NULL))
+    if (epoch != NULL && gb_text_parse_int(epoch, 0, G_MAXINT64 / 2, &secs))
         dt = g_date_time_new_from_unix_utc(secs);
     if (dt == NULL)
         dt = g_date_time_new_now_utc();

@@ -172,6 +172,25 @@ gb_text_parse_date(const char *s, guint32 *ymd)
     return TRUE;
 }
 
+/* GLib makes the C locale g_ascii_strtoll parses in on its first call, under
+ * the one lock every g_once_init_enter takes, and GLib 2.74's g_mutex_lock
+ * leaves errno at EAGAIN when it had to wait for a lock. The first
+ * g_ascii_string_to_signed of the process, which sets errno to 0 before the
+ * parse and refuses the number when errno is set after it, then failed
+ * whenever another thread was in a g_once at that moment (the fonts thread:
+ * pango's types, the fallback fonts): about one build in 1,000 stopped at
+ * scales.csv's first rank, "1". The locale is made here once, before any
+ * parse that reads errno. */
+static void
+gb__c_locale_made(void)
+{
+    static gsize made = 0;
+    if (g_once_init_enter(&made)) {
+        (void)g_ascii_strtoll("0", NULL, 10);
+        g_once_init_leave(&made, 1);
+    }
+}
+
 gboolean
 gb_text_parse_int(const char *s, gint64 lo, gint64 hi, gint64 *out)
 {
@@ -184,6 +203,7 @@ gb_text_parse_int(const char *s, gint64 lo, gint64 hi, gint64 *out)
         *out = y;
         return TRUE;
     }
+    gb__c_locale_made();
     gint64 v;
     if (!g_ascii_string_to_signed(s, 10, lo, hi, &v, NULL))
         return FALSE;
