@@ -49,16 +49,18 @@ gb__ref_loose_free(GbRef *ref)
     g_hash_table_destroy(ref->loose_names);
     g_string_chunk_free(ref->loose_keys);
     g_array_free(ref->loose_items, TRUE);
-    g_ptr_array_free(ref->key_buffers, TRUE);
+    g_string_free(ref->loose_scratch, TRUE);
     ref->loose_names = NULL;
 }
 
-/* Fails when name (of authority i, on line), whose loose key is key, looks
- * like another authority's name without being it. */
+/* Fails when name (of authority i, on line) looks like another authority's
+ * name without being it. */
 static gboolean
-gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *name,
-                const GString *key, int i, GbDiag *diag)
+gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *name, int i,
+                GbDiag *diag)
 {
+    GString *key = ref->loose_scratch;
+    gb__loose_key(name, key);
     gboolean ok = TRUE;
     guint at = key->len ? GPOINTER_TO_UINT(g_hash_table_lookup(ref->loose_names, key->str)) : 0;
     const GbLooseName *had = at ? &g_array_index(ref->loose_items, GbLooseName, at - 1) : NULL;
@@ -84,12 +86,13 @@ gb__check_loose(GbRef *ref, const GbCsvRecord *rec, guint field, const char *nam
     return ok;
 }
 
-/* Indexes key (a name's lookup key) to authority i. Most keys name one
- * authority: the value is its index + 1. The few names two authorities have
- * used (Dorset) map to -1 and list them in auth_shared. */
+/* Most keys name one authority: the value is its index + 1. The few names two
+ * authorities have used (Dorset) map to -1 and list them in auth_shared. */
 static void
-gb__index_authority(GbRef *ref, const GString *key, int i)
+gb__index_authority(GbRef *ref, const char *name, int i)
 {
+    GString *key = ref->scratch;
+    gb_text_key(name, strlen(name), key);
     gpointer had;
     if (!g_hash_table_lookup_extended(ref->auth_by_key, key->str, NULL, &had)) {
         g_hash_table_insert(ref->auth_by_key,
@@ -127,21 +130,6 @@ static const GbColumnSpec gb__authority_cols[A_N] = {
     {"code", TRUE},   {"name", TRUE},        {"ons_codes", TRUE}, {"aliases", TRUE},
     {"region", TRUE}, {"active_from", TRUE}, {"active_to", TRUE}, {"successors", TRUE},
 };
-
-static void
-gb__string_free(gpointer s)
-{
-    g_string_free(s, TRUE);
-}
-
-/* n key buffers of the register's (kept from row to row). */
-static GString **
-gb__key_buffers(GbRef *ref, guint n)
-{
-    while (ref->key_buffers->len < n)
-        g_ptr_array_add(ref->key_buffers, g_string_sized_new(64));
-    return (GString **)ref->key_buffers->pdata;
-}
 
 static GbStatus
 gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *diag)
@@ -199,30 +187,17 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     a.tile_q = a.tile_r = -1;
     g_array_append_val(ref->authorities, a);
     int i = (int)ref->authorities->len - 1;
-    /* Every key of the row is made before the first is hashed. A key is
-     * written a byte at a time, and the hash's wide loads of bytes still in
-     * the store buffer wait for them to drain (a failed store-to-load
-     * forward, at once for every key); made together, each key's bytes have
-     * long left it when it is hashed. The keys and checks in the same order. */
-    guint nons = a.ons->len, nal = a.aliases->len, nkeys = 2 + nons + nal;
-    GString **keys = gb__key_buffers(ref, nkeys + 1 + nal);
-    gb_text_key(a.code, strlen(a.code), keys[0]);
-    gb_text_key(a.name, strlen(a.name), keys[1]);
-    for (guint k = 0; k < nons + nal; k++) {
-        const char *s =
-            k < nons ? g_ptr_array_index(a.ons, k) : g_ptr_array_index(a.aliases, k - nons);
-        gb_text_key(s, strlen(s), keys[2 + k]);
-    }
-    gb__loose_key(a.name, keys[nkeys]);
-    for (guint k = 0; k < nal; k++)
-        gb__loose_key(g_ptr_array_index(a.aliases, k), keys[nkeys + 1 + k]);
-    for (guint k = 0; k < nkeys; k++)
-        gb__index_authority(ref, keys[k], i);
-    if (!gb__check_loose(ref, rec, (guint)idx[A_NAME], a.name, keys[nkeys], i, diag))
+    gb__index_authority(ref, a.code, i);
+    gb__index_authority(ref, a.name, i);
+    for (guint k = 0; k < a.ons->len; k++)
+        gb__index_authority(ref, g_ptr_array_index(a.ons, k), i);
+    for (guint k = 0; k < a.aliases->len; k++)
+        gb__index_authority(ref, g_ptr_array_index(a.aliases, k), i);
+    if (!gb__check_loose(ref, rec, (guint)idx[A_NAME], a.name, i, diag))
         return GB_DATA;
-    for (guint k = 0; k < nal; k++)
-        if (!gb__check_loose(ref, rec, (guint)idx[A_ALIASES], g_ptr_array_index(a.aliases, k),
-                             keys[nkeys + 1 + k], i, diag))
+    for (guint k = 0; k < a.aliases->len; k++)
+        if (!gb__check_loose(ref, rec, (guint)idx[A_ALIASES], g_ptr_array_index(a.aliases, k), i,
+                             diag))
             return GB_DATA;
     return GB_OK;
 }
@@ -239,7 +214,7 @@ gb__ref_load_authorities(GbRef *ref, GbDiag *diag)
     ref->loose_names = g_hash_table_new(gb__ref_str_hash, g_str_equal);
     ref->loose_keys = g_string_chunk_new(16 * 1024);
     ref->loose_items = g_array_new(FALSE, FALSE, sizeof(GbLooseName));
-    ref->key_buffers = g_ptr_array_new_with_free_func(gb__string_free);
+    ref->loose_scratch = g_string_new(NULL);
     return gb__ref_load_table(ref, "authorities.csv", gb__authority_cols, A_N, gb__authority_row,
                               diag);
 }

@@ -421,6 +421,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->authorities = g_array_new(FALSE, TRUE, sizeof(GbAuthority));
     ref->pending_successors = g_ptr_array_new_with_free_func(g_free);
     ref->no_successors = g_array_new(FALSE, FALSE, sizeof(int));
+    ref->scratch = g_string_new(NULL);
     ref->regions = g_ptr_array_new_with_free_func(g_free);
     ref->regimes = g_array_new(FALSE, TRUE, sizeof(GbRegime));
     ref->judgements = g_array_new(FALSE, TRUE, sizeof(GbJudgement));
@@ -520,6 +521,7 @@ gb_ref_free(GbRef *ref)
     g_array_free(ref->authorities, TRUE);
     g_ptr_array_free(ref->pending_successors, TRUE);
     g_array_unref(ref->no_successors);
+    g_string_free(ref->scratch, TRUE);
     g_ptr_array_free(ref->regions, TRUE);
     g_array_free(ref->regimes, TRUE);
     g_array_free(ref->judgements, TRUE);

@@ -98,11 +98,12 @@ typedef struct {
     GHashTable *grade_by_key;      /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */
     GArray *no_successors;         /* internal: the empty list shared by authorities with none */
+    GString *scratch;              /* internal: lookup-key buffer while loading */
     /* internal, while loading: loose name -> index + 1 in loose_items */
     GHashTable *loose_names;
     GStringChunk *loose_keys;
     GArray *loose_items;
-    GPtrArray *key_buffers; /* GString: an authority's keys */
+    GString *loose_scratch;
 } GbRef;
 
 /* Loads the reference tables of datadir. On success *out owns a new GbRef
