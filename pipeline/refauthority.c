@@ -176,10 +176,11 @@ gb__authority_row(GbRef *ref, const GbCsvRecord *rec, const int *idx, GbDiag *di
     a.aliases = g_ptr_array_new();
     gb__ref_split_into(a.ons, ref->strings, gb__ref_field(rec, idx, A_ONS));
     gb__ref_split_into(a.aliases, ref->strings, gb__ref_field(rec, idx, A_ALIASES));
-    a.successors = g_array_new(FALSE, FALSE, sizeof(int));
     /* Successor codes are resolved once every authority is loaded; most
-     * authorities have none (NULL: no copy, nothing to split). */
+     * authorities have none (NULL: no copy, nothing to split), and share one
+     * empty list (a list each was 22,000 allocations for a large register). */
     const char *succ = gb__ref_field(rec, idx, A_SUCC);
+    a.successors = g_array_ref(ref->no_successors);
     g_ptr_array_add(ref->pending_successors, *succ != '\0' ? g_strdup(succ) : NULL);
     for (int k = 0; k < 10; k++)
         a.neighbours[k] = -1;
@@ -227,6 +228,8 @@ gb__ref_resolve_successors(GbRef *ref, GbDiag *diag)
         if (pending == NULL)
             continue;
         GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
+        g_array_unref(a->successors); /* the shared empty list: a list of its own */
+        a->successors = g_array_new(FALSE, FALSE, sizeof(int));
         GPtrArray *codes = g_ptr_array_new();
         gb__ref_split_into(codes, ref->strings, pending);
         for (guint k = 0; k < codes->len && status == GB_OK; k++) {

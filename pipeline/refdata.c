@@ -420,6 +420,7 @@ gb_ref_load(const char *datadir, GbRef **out, GbDiag *diag)
     ref->datadir = g_strdup(datadir);
     ref->authorities = g_array_new(FALSE, TRUE, sizeof(GbAuthority));
     ref->pending_successors = g_ptr_array_new_with_free_func(g_free);
+    ref->no_successors = g_array_new(FALSE, FALSE, sizeof(int));
     ref->scratch = g_string_new(NULL);
     ref->regions = g_ptr_array_new_with_free_func(g_free);
     ref->regimes = g_array_new(FALSE, TRUE, sizeof(GbRegime));
@@ -479,7 +480,7 @@ gb_ref_free(GbRef *ref)
         GbAuthority *a = &g_array_index(ref->authorities, GbAuthority, i);
         g_ptr_array_free(a->ons, TRUE);
         g_ptr_array_free(a->aliases, TRUE);
-        g_array_free(a->successors, TRUE);
+        g_array_unref(a->successors); /* perhaps the shared empty one */
         g_free(a->short_label);
         for (int k = 0; k < 10; k++)
             g_free(a->closeness[k]);
@@ -519,6 +520,7 @@ gb_ref_free(GbRef *ref)
     g_array_free(ref->coverage, TRUE);
     g_array_free(ref->authorities, TRUE);
     g_ptr_array_free(ref->pending_successors, TRUE);
+    g_array_unref(ref->no_successors);
     g_string_free(ref->scratch, TRUE);
     g_ptr_array_free(ref->regions, TRUE);
     g_array_free(ref->regimes, TRUE);

@@ -97,6 +97,7 @@ typedef struct {
     GHashTable *regime_by_id;
     GHashTable *grade_by_key;      /* "regime\x1fkey" -> grade index + 1 */
     GPtrArray *pending_successors; /* internal: successor codes while loading */
+    GArray *no_successors;         /* internal: the empty list shared by authorities with none */
     GString *scratch;              /* internal: lookup-key buffer while loading */
     /* internal, while loading: loose name -> index + 1 in loose_items */
     GHashTable *loose_names;

@@ -8,7 +8,7 @@
 /* Writes into out the lookup key of s[0..len): case-folded, surrounding white
  * space dropped and inner runs of white space collapsed to one space, so that
  * " Kingston  upon THAMES" and "kingston upon thames" meet. out is reset first.
- * s must be valid UTF-8. This function can't fail. */
+ * s must be valid UTF-8 and not out's own bytes. This function can't fail. */
 void gb_text_key(const char *s, gsize len, GString *out);
 
 /* Appends s[0..len) to out as a double-quoted string safe for a terminal:

@@ -186,6 +186,7 @@ static const struct {
     {"only spaces", " \t\r\n ", ""},
     {"one letter", "Z", "z"},
     {"non-ASCII folded", "  \u00CEle  De ", "\u00EEle de"},
+    {"non-ASCII after ASCII", "London  Borough OF \u00CEle", "london borough of \u00EEle"},
 };
 
 START_TEST(test_text_key)
