@@ -7,9 +7,10 @@
  * with page_after, side by side in a layout table as the PDF places them, at
  * their print widths, their data tables moved to the end of the document);
  * the contents as a TOC field; en-GB.
- * The zip is made by libgsf in memory with fixed timestamps and a fixed entry
- * order, and the XML by libxml2's text writer, so the same tree gives the same
- * bytes. */
+ * The zip is made by minizip (each part deflated by libdeflate) with fixed
+ * timestamps and a fixed entry order, in memory or straight into a write
+ * set's temporary, and the XML by libxml2's text writer, so the same tree
+ * gives the same bytes. */
 #ifndef GB_DOCX_H
 #define GB_DOCX_H
 
