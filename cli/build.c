@@ -297,6 +297,14 @@ gb__files_lap(GbBuildFiles *j, int k, gint64 *t0, gint64 *added)
     *t0 = now;
 }
 
+/* A chart file read back from its temporary (GbBriefingReadFn). */
+static GBytes *
+gb__build_read(const char *name, gpointer user)
+{
+    GbBuildFiles *j = user;
+    return gb_write_added_bytes(j->s->ws, name);
+}
+
 /* Adds one file of the chain to the write set (its bytes are copied to a
  * temporary there), unless a signal came: then nothing more is written. */
 static GbStatus
@@ -317,14 +325,6 @@ gb__build_emit(const char *name, const GByteArray *bytes, gpointer user, GbDiag 
  * chain's fonts. Files are held only until added: the chart files, tables
  * and HTML page are not beside the Word file's making, nor any of them beside
  * the PDF's drawing and finishing pass. */
-/* A chart file read back from its temporary (GbBriefingReadFn). */
-static GBytes *
-gb__build_read(const char *name, gpointer user)
-{
-    GbBuildFiles *j = user;
-    return gb_write_added_bytes(j->s->ws, name);
-}
-
 static GbStatus
 gb__build_files(GbBuildFiles *j)
 {

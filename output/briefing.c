@@ -669,11 +669,10 @@ gb__chart_emit(GbBriefing *b, guint i, int k, GByteArray *out, gboolean keep_svg
     char *name = g_strdup_printf("charts/%s.%s", gb_chart_name(c), k == 0 ? "svg" : "png");
     GbStatus st = emit(name, out, user, diag);
     g_free(name);
-    if (b->read_back != NULL)
-        ; /* read back from where emit put it, as wanted */
-    else if (k == 0 && keep_svgs)
+    /* Unless read back from where emit put it, as wanted. */
+    if (b->read_back == NULL && k == 0 && keep_svgs)
         g_ptr_array_add(b->svgs, g_byte_array_ref(out));
-    else if (k == 1 && b->in.picture_dpi > 0)
+    else if (b->read_back == NULL && k == 1 && b->in.picture_dpi > 0)
         g_ptr_array_add(b->pngs, g_byte_array_ref(out));
     g_byte_array_unref(out);
     return st;

@@ -31,10 +31,12 @@ static gpointer
 gb__finish(gpointer data)
 {
     GbPdfJob *j = data;
-    gsize len = 0;
-    const guint8 *raw = j->raw != NULL ? j->raw->data : g_bytes_get_data(j->given, &len);
+    gsize len;
+    const guint8 *raw;
     if (j->raw != NULL)
-        len = j->raw->len;
+        raw = j->raw->data, len = j->raw->len;
+    else
+        raw = g_bytes_get_data(j->given, &len);
     j->status =
         gb_accessible_finish_update(raw, len, j->language, j->alts, j->tags, &j->update, &j->diag);
     return NULL;

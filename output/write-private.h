@@ -102,6 +102,9 @@ char *gb__tmp_write(int dirfd, const char *base, const guint8 *data, gsize len, 
  * writing (its name in *name), or -1 with errno set. */
 int gb__tmp_open(int dirfd, const char *base, char **name);
 int gb__tmp_begin(int dirfd, const char *base, const guint8 *data, gsize len, char **name);
+/* File name in dirfd mapped read-only (through a descriptor of its own, never
+ * following a link), or NULL with errno set. */
+GBytes *gb__map_file(int dirfd, const char *name);
 char *gb__tmp_end(int dirfd, int fd, char *name, const guint8 *data, gsize len, gboolean flush,
                   GbFileStat *st);
 /* Flushes temporary name in dirfd, which gb__tmp_write wrote as st; FALSE

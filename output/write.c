@@ -645,19 +645,10 @@ gb_write_added_bytes(GbWriteSet *w, const char *relpath)
         errno = ENOENT;
         return NULL;
     }
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    g_free(name);
-    if (fd < 0)
-        return NULL;
-    GMappedFile *m = g_mapped_file_new_from_fd(fd, FALSE, NULL);
+    GBytes *b = gb__map_file(dirfd, name);
     int saved = errno;
-    close(fd);
-    if (m == NULL) {
-        errno = saved != 0 ? saved : EIO;
-        return NULL;
-    }
-    GBytes *b = g_mapped_file_get_bytes(m);
-    g_mapped_file_unref(m);
+    g_free(name);
+    errno = saved;
     return b;
 }
 

@@ -304,26 +304,33 @@ gb_write_hash_map(GbWriteHash *h)
     if (h->fd < 0 || !gb__hash_drain(h))
         return NULL;
     g_clear_pointer(&h->buf, g_free);
-    if (h->written == 0)
-        return g_bytes_new(NULL, 0);
     /* The temporary is open for writing only: mapped through a second,
      * read-only descriptor of the same file (ours, in the locked folder). */
-    int fd = openat(h->dirfd, h->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        h->err = errno != 0 ? errno : EIO;
-        return NULL;
-    }
-    GMappedFile *m = g_mapped_file_new_from_fd(fd, FALSE, NULL);
-    int saved = errno;
-    close(fd);
-    if (m == NULL || g_mapped_file_get_length(m) != h->written) {
-        if (m != NULL)
-            g_mapped_file_unref(m);
-        h->err = m != NULL || saved == 0 ? EIO : saved;
+    GBytes *b = gb__map_file(h->dirfd, h->tmp);
+    if (b == NULL || g_bytes_get_size(b) != h->written) {
+        h->err = b != NULL || errno == 0 ? EIO : errno;
+        if (b != NULL)
+            g_bytes_unref(b);
         errno = h->err;
         return NULL;
     }
-    GBytes *b = g_mapped_file_get_bytes(m);
+    return b;
+}
+
+GBytes *
+gb__map_file(int dirfd, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    GMappedFile *m = g_mapped_file_new_from_fd(fd, FALSE, NULL);
+    int saved = errno;
+    close(fd);
+    if (m == NULL) {
+        errno = saved != 0 ? saved : EIO;
+        return NULL;
+    }
+    GBytes *b = g_mapped_file_get_bytes(m); /* an empty file: no mapping, no bytes */
     g_mapped_file_unref(m);
     return b;
 }
